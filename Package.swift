@@ -1,0 +1,40 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Dependencies point downward only (see DESIGN.md): settle → Pipeline → Reports → Matching/Ledger → format modules → Core.
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "settle",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "settle", targets: ["settle"]),
+        .executable(name: "settle-bench", targets: ["settle-bench"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .target(name: "Core", swiftSettings: strict),
+        .target(name: "ACH", dependencies: ["Core"], swiftSettings: strict),
+        .target(name: "Statements", dependencies: ["Core"], swiftSettings: strict),
+        .target(name: "Receivables", dependencies: ["Core"], swiftSettings: strict),
+        .target(name: "Matching", dependencies: ["Core", "ACH", "Statements", "Receivables"], swiftSettings: strict),
+        .target(name: "Ledger", dependencies: ["Core", "CSQLite"], swiftSettings: strict),
+        .target(name: "Reports", dependencies: ["Core", "Matching", "Ledger"], swiftSettings: strict),
+        .target(name: "Pipeline", dependencies: ["Core", "ACH", "Statements", "Receivables", "Matching", "Ledger", "Reports", "CZlib"], swiftSettings: strict),
+        .executableTarget(name: "settle", dependencies: ["Pipeline", "Core", "ACH", "Statements", "Ledger"], swiftSettings: strict),
+        .executableTarget(name: "settle-bench", dependencies: ["Pipeline", "Core", "ACH", "Statements", "Ledger"], swiftSettings: strict),
+        .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: strict),
+        .testTarget(name: "ACHTests", dependencies: ["ACH", "Core"], swiftSettings: strict),
+        .testTarget(name: "StatementsTests", dependencies: ["Statements", "Core"], swiftSettings: strict),
+        .testTarget(name: "ReceivablesTests", dependencies: ["Receivables", "Core"], swiftSettings: strict),
+        .testTarget(name: "MatchingTests", dependencies: ["Matching", "Receivables", "ACH", "Statements", "Core"], swiftSettings: strict),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Core"], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Matching", "Ledger", "Core"], swiftSettings: strict),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ledger", "Core"], swiftSettings: strict),
+        .testTarget(name: "settleTests", dependencies: ["settle", "Pipeline", "Ledger", "Core"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,69 @@
+import Core
+
+/// A field of a NACHA record: its name as the Operating Rules print it and its 1-based inclusive positions.
+struct NACHAField: Sendable {
+    let name: String
+    let range: Range<Int> // 0-based, half-open
+
+    init(_ name: String, _ first: Int, _ last: Int) {
+        self.name = name
+        range = (first - 1)..<last
+    }
+
+    var column: Int { range.lowerBound + 1 }
+}
+
+/// Field access over one 94-byte record, recording diagnostics against the record's location.
+struct RecordFields {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let location: SourceLocation
+
+    func number(_ field: NACHAField) -> Int64? { ByteScanning.digits(bytes, field.range) }
+    func text(_ field: NACHAField) -> String { ByteScanning.trimmedText(bytes, field.range) }
+    /// The field exactly as written (spaces kept), for identifiers whose padding is part of the value.
+    func raw(_ field: NACHAField) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[field.range]), as: UTF8.self) }
+    func isBlank(_ field: NACHAField) -> Bool { ByteScanning.isAllSpaces(bytes, field.range) }
+    func byte(_ position: Int) -> UInt8 { bytes[position - 1] }
+
+    func at(_ field: NACHAField) -> SourceLocation {
+        var l = location
+        l.column = field.column
+        l.byteOffset += field.range.lowerBound
+        return l
+    }
+
+    func diagnostic(_ code: Diagnostic.Code, _ severity: Severity, _ field: NACHAField, _ message: String,
+                    expected: String? = nil, found: String? = nil) -> Diagnostic {
+        Diagnostic(code: code, severity: severity, location: at(field), field: field.name, message: message, expected: expected, found: found)
+    }
+
+    /// A numeric field that must be all digits; reports and returns nil otherwise.
+    func requiredNumber(_ field: NACHAField, into diagnostics: inout DiagnosticList, severity: Severity = .error) -> Int64? {
+        if let value = number(field) { return value }
+        diagnostics.append(diagnostic("nacha.numeric-field", severity, field, "must be all digits", found: "'\(raw(field))'"))
+        return nil
+    }
+}
+
+/// ABA routing-number check digit: weights 3 7 1 over the first eight digits.
+public enum RoutingNumber {
+    public static func checkDigit(forFirstEight digits: some Sequence<UInt8>) -> UInt8? {
+        let weights: [Int] = [3, 7, 1, 3, 7, 1, 3, 7]
+        var sum = 0
+        var count = 0
+        for (i, b) in digits.enumerated() {
+            guard i < 8, b >= 0x30, b <= 0x39 else { return nil }
+            sum += Int(b - 0x30) * weights[i]
+            count += 1
+        }
+        guard count == 8 else { return nil }
+        return UInt8((10 - sum % 10) % 10)
+    }
+
+    /// True for a nine-digit routing number whose last digit is its check digit.
+    public static func isValid(_ routing: String) -> Bool {
+        let bytes = Array(routing.utf8)
+        guard bytes.count == 9, let check = checkDigit(forFirstEight: bytes[0..<8]) else { return false }
+        return bytes[8] == 0x30 + check
+    }
+}
