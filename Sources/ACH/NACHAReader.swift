@@ -70,6 +70,7 @@ public struct NACHAFileTotals: Sendable, Equatable {
     public var rejectedBatchCount = 0
     public var physicalRecordCount = 0
     public var paddingRecordCount = 0
+    public init() {}
 }
 
 /// Reads a NACHA file a batch at a time and validates it as it goes: records, batches against their controls,

@@ -124,7 +124,7 @@ public struct BAI2Reader {
                         } else if previous.type == "88" {
                             previous.content += content
                         } else {
-                            previous.content += (previous.content.hasSuffix(",") ? "" : ",") + content
+                            previous.content += "," + content
                         }
                         previous.physicalCount += 1
                         records.append(previous)
@@ -239,8 +239,10 @@ public struct BAI2Reader {
                 accountTotal = 0
                 var i = 2
                 while i < f.count {
+                    // Real files leave stray empty fields between summaries (`...,015,35217175,,,/` then `88,040,...`).
+                    while i < f.count, f[i].isEmpty { i += 1 }
+                    guard i < f.count else { break }
                     let typeText = f[i]
-                    if typeText.isEmpty && f[i...].allSatisfy({ $0.isEmpty }) { break }
                     guard let type = Int(typeText) else {
                         file.diagnostics.append(Diagnostic(code: "bai2.type-code", severity: .error, location: record.location, field: "Type Code", message: "is not a number", found: "'\(typeText)'"))
                         break

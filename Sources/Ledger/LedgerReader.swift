@@ -1,0 +1,159 @@
+import Core
+
+enum LedgerQueries {
+    static func invoices(_ db: Database) throws -> [LedgerInvoice] {
+        try db.prepare("SELECT invoice_id, customer_id, issue_day, due_day, currency, amount_minor, open_minor, terms, po_number FROM invoices ORDER BY invoice_id")
+            .rows { r in
+                let currency = Currency.iso(r.text(4)) ?? .usd
+                return LedgerInvoice(invoiceID: r.text(0), customerID: r.text(1), issueDay: Day.parse(r.text(2), format: .iso) ?? Day(daysSinceEpoch: 0),
+                                     dueDay: Day.parse(r.text(3), format: .iso) ?? Day(daysSinceEpoch: 0),
+                                     amount: Money(minorUnits: r.int(5), currency: currency), openAmount: Money(minorUnits: r.int(6), currency: currency),
+                                     terms: r.text(7), poNumber: r.text(8))
+            }
+    }
+}
+
+/// A balance line: an account (optionally one customer's part of it) and its sum in one currency.
+public struct AccountBalance: Hashable, Sendable {
+    public var account: String
+    public var accountName: String
+    public var customerID: String?
+    public var balance: Money
+}
+
+/// What `ledger verify` found.
+public struct VerificationReport: Sendable {
+    public var entryCount = 0
+    public var postingCount = 0
+    public var unbalancedEntries: [(entryID: Int64, sourceKey: String, currency: String, sum: Int64)] = []
+    public var trialBalance: [String: Int64] = [:]
+    public var invoiceMismatches: [(invoiceID: String, stored: Int64, recomputed: Int64)] = []
+    public var invoiceCount = 0
+    public var isClean: Bool { unbalancedEntries.isEmpty && trialBalance.values.allSatisfy { $0 == 0 } && invoiceMismatches.isEmpty }
+}
+
+/// A read-only connection to a ledger, for reports and the `ledger` and `exceptions` commands.
+/// Not Sendable: use it from one task.
+public final class LedgerReader {
+    private let database: Database
+
+    public init(path: String) throws {
+        database = try Database(path: path, readOnly: true)
+        try database.execute("PRAGMA foreign_keys = ON")
+        let s = try database.prepare("PRAGMA user_version")
+        _ = try s.step()
+        let version = Int(s.int(0))
+        s.reset()
+        if version == 0 { throw LedgerError("\(path) is not a settle ledger (no schema); run `settle run` first") }
+        if version > Schema.version { throw LedgerError("the ledger \(path) has schema version \(version), newer than this program's \(Schema.version): use a newer settle") }
+    }
+
+    public func invoices() throws -> [LedgerInvoice] { try LedgerQueries.invoices(database) }
+
+    public func counts() throws -> (entries: Int, postings: Int, invoices: Int, exceptions: Int) {
+        func count(_ table: String) throws -> Int {
+            let s = try database.prepare("SELECT COUNT(*) FROM \(table)")
+            _ = try s.step()
+            defer { s.reset() }
+            return Int(s.int(0))
+        }
+        return (try count("journal_entries"), try count("postings"), try count("invoices"), try count("exceptions"))
+    }
+
+    /// Balances per account (and per customer when `byCustomer`), optionally for one account, one customer, up to a day.
+    public func balances(account: String? = nil, customer: String? = nil, asOf: Day? = nil, byCustomer: Bool = false) throws -> [AccountBalance] {
+        var sql = """
+            SELECT p.account_code, a.name, \(byCustomer ? "COALESCE(p.customer_id, '')" : "''"), p.currency, SUM(p.amount_minor)
+            FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id JOIN accounts a ON a.code = p.account_code WHERE 1 = 1
+            """
+        var binds: [SQLValue] = []
+        if let account { sql += " AND p.account_code = ?"; binds.append(.text(account)) }
+        if let customer { sql += " AND p.customer_id = ?"; binds.append(.text(customer)) }
+        if let asOf { sql += " AND j.effective_day <= ?"; binds.append(.text(asOf.description)) }
+        sql += " GROUP BY 1, 2, 3, 4 ORDER BY 1, 3, 4"
+        return try database.prepare(sql).bind(binds).rows { r in
+            AccountBalance(account: r.text(0), accountName: r.text(1), customerID: r.text(2).isEmpty ? nil : r.text(2),
+                           balance: Money(minorUnits: r.int(4), currency: Currency.iso(r.text(3)) ?? .usd))
+        }
+    }
+
+    /// Journal entries in posting order, optionally only one run's or those effective from/to days.
+    public func entries(runID: Int64? = nil, from: Day? = nil, to: Day? = nil, limit: Int? = nil) throws -> [PostedEntry] {
+        var sql = "SELECT entry_id, source_key, revision, kind, run_id, effective_day, memo FROM journal_entries WHERE 1 = 1"
+        var binds: [SQLValue] = []
+        if let runID { sql += " AND run_id = ?"; binds.append(.integer(runID)) }
+        if let from { sql += " AND effective_day >= ?"; binds.append(.text(from.description)) }
+        if let to { sql += " AND effective_day <= ?"; binds.append(.text(to.description)) }
+        sql += " ORDER BY entry_id"
+        if let limit { sql += " LIMIT \(limit)" }
+        let heads = try database.prepare(sql).bind(binds).rows { r in
+            PostedEntry(entryID: r.int(0), sourceKey: r.text(1), revision: Int(r.int(2)), kind: PostedEntry.Kind(rawValue: r.text(3)) ?? .original,
+                        runID: r.int(4), effectiveDay: Day.parse(r.text(5), format: .iso) ?? Day(daysSinceEpoch: 0), memo: r.text(6), postings: [])
+        }
+        let postingQuery = "SELECT account_code, customer_id, invoice_id, amount_minor, currency FROM postings WHERE entry_id = ? ORDER BY posting_id"
+        return try heads.map { head in
+            var entry = head
+            entry.postings = try database.prepare(postingQuery).bind(.integer(head.entryID)).rows { r in
+                Posting(account: r.text(0), customerID: r.isNull(1) ? nil : r.text(1), invoiceID: r.isNull(2) ? nil : r.text(2),
+                        amount: Money(minorUnits: r.int(3), currency: Currency.iso(r.text(4)) ?? .usd))
+            }
+            return entry
+        }
+    }
+
+    public func accounts() throws -> [(code: String, name: String, type: String)] {
+        try database.prepare("SELECT code, name, type FROM accounts ORDER BY code").rows { ($0.text(0), $0.text(1), $0.text(2)) }
+    }
+
+    public func exceptions(status: String? = nil, day: Day? = nil) throws -> [ExceptionRow] {
+        var sql = """
+            SELECT exception_id, day, type, severity, receipt_id, source, source_ref, location, customer_id, amount_minor, currency,
+                   invoice_ids, message, suggestions, status, resolution, resolution_note FROM exceptions WHERE 1 = 1
+            """
+        var binds: [SQLValue] = []
+        if let status { sql += " AND status = ?"; binds.append(.text(status)) }
+        if let day { sql += " AND day = ?"; binds.append(.text(day.description)) }
+        sql += " ORDER BY day, type, exception_id"
+        return try database.prepare(sql).bind(binds).rows(ExceptionRowMapping.map)
+    }
+
+    public func exception(id: String) throws -> ExceptionRow? {
+        try database.prepare("""
+            SELECT exception_id, day, type, severity, receipt_id, source, source_ref, location, customer_id, amount_minor, currency,
+                   invoice_ids, message, suggestions, status, resolution, resolution_note FROM exceptions WHERE exception_id = ?
+            """).bind(.text(id)).rows(ExceptionRowMapping.map).first
+    }
+
+    /// Recomputes what the ledger claims: every entry balances per currency, the trial balance is zero, and every
+    /// invoice's open amount equals the sum of its receivable postings.
+    public func verify() throws -> VerificationReport {
+        var report = VerificationReport()
+        let c = try counts()
+        report.entryCount = c.entries
+        report.postingCount = c.postings
+        report.invoiceCount = c.invoices
+        report.unbalancedEntries = try database.prepare("""
+            SELECT j.entry_id, j.source_key, p.currency, SUM(p.amount_minor) FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
+            GROUP BY p.entry_id, p.currency HAVING SUM(p.amount_minor) != 0 ORDER BY 1
+            """).rows { ($0.int(0), $0.text(1), $0.text(2), $0.int(3)) }
+        for row in try database.prepare("SELECT currency, SUM(amount_minor) FROM postings GROUP BY currency").rows({ ($0.text(0), $0.int(1)) }) {
+            report.trialBalance[row.0] = row.1
+        }
+        report.invoiceMismatches = try database.prepare("""
+            SELECT i.invoice_id, i.open_minor, COALESCE((SELECT SUM(p.amount_minor) FROM postings p WHERE p.invoice_id = i.invoice_id AND p.account_code = ?), 0) AS recomputed
+            FROM invoices i WHERE i.open_minor != recomputed ORDER BY 1
+            """).bind(.text(ChartOfAccounts.accountsReceivable)).rows { ($0.text(0), $0.int(1), $0.int(2)) }
+        return report
+    }
+}
+
+enum ExceptionRowMapping {
+    static func map(_ r: Statement) -> ExceptionRow {
+        let currency = Currency.iso(r.text(10)) ?? .usd
+        return ExceptionRow(exceptionID: r.text(0), day: Day.parse(r.text(1), format: .iso) ?? Day(daysSinceEpoch: 0), type: r.text(2), severity: r.text(3),
+                            receiptID: r.text(4), source: r.text(5), sourceRef: r.text(6), location: r.text(7), customerID: r.text(8),
+                            amount: r.isNull(9) ? nil : Money(minorUnits: r.int(9), currency: currency),
+                            invoiceIDs: r.text(11).split(separator: "|").map(String.init), message: r.text(12), suggestions: r.text(13),
+                            status: r.text(14), resolution: r.text(15), resolutionNote: r.text(16))
+    }
+}

@@ -1,0 +1,229 @@
+import Core
+
+/// Why the ledger could not be used.
+public struct LedgerError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The one writer of a ledger: owns its SQLite connection (WAL mode) and commits each day in one transaction.
+public actor LedgerStore {
+    private let database: Database
+    public nonisolated let path: String
+
+    /// Opens (creating and migrating as needed) the ledger at `path`.
+    public init(path: String) throws {
+        self.path = path
+        database = try Database(path: path)
+        try LedgerStore.configure(database)
+        try LedgerStore.migrate(database)
+    }
+
+    static func configure(_ db: Database) throws {
+        try db.execute("PRAGMA journal_mode = WAL")
+        try db.execute("PRAGMA synchronous = NORMAL")
+        try db.execute("PRAGMA foreign_keys = ON")
+    }
+
+    static func migrate(_ db: Database) throws {
+        let statement = try db.prepare("PRAGMA user_version")
+        _ = try statement.step()
+        let current = Int(statement.int(0))
+        statement.reset()
+        if current > Schema.version {
+            throw LedgerError("the ledger \(db.path) has schema version \(current), newer than this program's \(Schema.version): use a newer settle")
+        }
+        guard current < Schema.version else { return }
+        try db.transaction {
+            for index in current..<Schema.version {
+                try db.execute(Schema.migrations[index])
+            }
+            for account in ChartOfAccounts.defaults {
+                try db.prepare("INSERT OR IGNORE INTO accounts(code, name, type) VALUES (?, ?, ?)")
+                    .bind(.text(account.code), .text(account.name), .text(account.type)).run()
+            }
+            try db.execute("PRAGMA user_version = \(Schema.version)")
+        }
+    }
+
+    public func beginRun(manifest: String, firstDay: Day, lastDay: Day, startedAt: String) throws -> Int64 {
+        try database.prepare("INSERT INTO runs(started_at, manifest, first_day, last_day, status) VALUES (?, ?, ?, ?, 'running')")
+            .bind(.text(startedAt), .text(manifest), .text(firstDay.description), .text(lastDay.description)).run()
+        return database.lastInsertRowID
+    }
+
+    public func finishRun(_ runID: Int64, status: String) throws {
+        try database.prepare("UPDATE runs SET status = ? WHERE run_id = ?").bind(.text(status), .integer(runID)).run()
+    }
+
+    /// The file with this content, if the ledger took it in before.
+    public func ingestedFile(sha256: String) throws -> IngestedFile? {
+        let s = try database.prepare("SELECT sha256, size_bytes, name, run_id, day, archive_path FROM ingested_files WHERE sha256 = ?").bind(.text(sha256))
+        return try s.rows { r in
+            IngestedFile(sha256: r.text(0), sizeBytes: r.int(1), name: r.text(2), runID: r.int(3), day: Day.parse(r.text(4), format: .iso)!, archivePath: r.text(5))
+        }.first
+    }
+
+    /// Every invoice the ledger knows, with its open amount.
+    public func invoices() throws -> [LedgerInvoice] {
+        try LedgerQueries.invoices(database)
+    }
+
+    /// Each known invoice's open amount counting only entries of days before `day`: the state a run of `day`
+    /// (or a rerun of it) starts from. Invoices first loaded on or after `day` are absent.
+    public func openAmounts(before day: Day) throws -> [String: Int64] {
+        let s = try database.prepare("""
+            SELECT p.invoice_id, SUM(p.amount_minor) FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
+            WHERE p.invoice_id IS NOT NULL AND p.account_code = ? AND j.day < ? GROUP BY p.invoice_id
+            """).bind(.text(ChartOfAccounts.accountsReceivable), .text(day.description))
+        var out: [String: Int64] = [:]
+        for row in try s.rows({ ($0.text(0), $0.int(1)) }) { out[row.0] = row.1 }
+        return out
+    }
+
+    /// Exceptions resolved by a reviewer, by id: a rerun keeps their resolution.
+    public func exceptionStatuses() throws -> [String: (status: String, resolution: String, note: String)] {
+        let s = try database.prepare("SELECT exception_id, status, resolution, resolution_note FROM exceptions")
+        var out: [String: (String, String, String)] = [:]
+        for row in try s.rows({ ($0.text(0), $0.text(1), $0.text(2), $0.text(3)) }) { out[row.0] = (row.1, row.2, row.3) }
+        return out
+    }
+
+    /// Commits one day: invoices, journal entries (each source key at most once; reversal and replacement for
+    /// what changed), applications, exceptions and ingested files, in one transaction.
+    /// With `dryRun`, everything is computed inside the transaction and then rolled back.
+    public func commit(_ day: DayCommit, dryRun: Bool = false) throws -> CommitOutcome {
+        for draft in day.entries {
+            precondition(draft.isBalanced, "journal entry \(draft.sourceKey) does not balance")
+        }
+        let outcome = try database.transaction(rollback: dryRun) { () throws -> CommitOutcome in
+            var outcome = CommitOutcome()
+            for account in day.cashAccounts {
+                try database.prepare("INSERT OR IGNORE INTO accounts(code, name, type) VALUES (?, ?, 'asset')")
+                    .bind(.text(account.code), .text(account.name)).run()
+            }
+            for invoice in day.invoices {
+                let exists = try database.prepare("SELECT 1 FROM invoices WHERE invoice_id = ?").bind(.text(invoice.invoiceID)).step()
+                if exists {
+                    try database.prepare("""
+                        UPDATE invoices SET customer_id = ?, issue_day = ?, due_day = ?, amount_minor = ?, terms = ?, po_number = ?
+                        WHERE invoice_id = ?
+                        """).bind(.text(invoice.customerID), .text(invoice.issueDay.description), .text(invoice.dueDay.description),
+                                  .integer(invoice.amount.minorUnits), .text(invoice.terms), .text(invoice.poNumber), .text(invoice.invoiceID)).run()
+                } else {
+                    try database.prepare("""
+                        INSERT INTO invoices(invoice_id, customer_id, issue_day, due_day, currency, amount_minor, open_minor, terms, po_number)
+                        VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
+                        """).bind(.text(invoice.invoiceID), .text(invoice.customerID), .text(invoice.issueDay.description), .text(invoice.dueDay.description),
+                                  .text(invoice.amount.currency.code), .integer(invoice.amount.minorUnits), .text(invoice.terms), .text(invoice.poNumber)).run()
+                    outcome.newInvoiceCount += 1
+                }
+            }
+            for draft in day.entries {
+                try post(draft, runID: day.runID, day: day.day, outcome: &outcome)
+            }
+            try database.prepare("DELETE FROM applications WHERE day = ?").bind(.text(day.day.description)).run()
+            for a in day.applications {
+                try database.prepare("""
+                    INSERT INTO applications(run_id, day, receipt_id, source_key, invoice_id, customer_id, applied_minor, discount_minor, writeoff_minor, currency, rule, confidence)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).bind(.integer(day.runID), .text(day.day.description), .text(a.receiptID), .text(a.sourceKey), .optional(a.invoiceID), .optional(a.customerID),
+                              .integer(a.applied.minorUnits), .integer(a.discount.minorUnits), .integer(a.writeOff.minorUnits), .text(a.applied.currency.code),
+                              .text(a.rule), .integer(Int64(a.confidence))).run()
+            }
+            for e in day.exceptions {
+                try database.prepare("""
+                    INSERT INTO exceptions(exception_id, first_run_id, last_run_id, day, type, severity, receipt_id, source, source_ref, location, customer_id,
+                                           amount_minor, currency, invoice_ids, message, suggestions)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(exception_id) DO UPDATE SET last_run_id = excluded.last_run_id, message = excluded.message,
+                        suggestions = excluded.suggestions, location = excluded.location
+                    """).bind(.text(e.exceptionID), .integer(day.runID), .integer(day.runID), .text(e.day.description), .text(e.type), .text(e.severity),
+                              .text(e.receiptID), .text(e.source), .text(e.sourceRef), .text(e.location), .text(e.customerID),
+                              e.amount.map { .integer($0.minorUnits) } ?? .null, .optional(e.amount?.currency.code),
+                              .text(e.invoiceIDs.joined(separator: "|")), .text(e.message), .text(e.suggestions)).run()
+            }
+            for f in day.files {
+                try database.prepare("INSERT OR IGNORE INTO ingested_files(sha256, size_bytes, name, run_id, day, archive_path) VALUES (?, ?, ?, ?, ?, ?)")
+                    .bind(.text(f.sha256), .integer(f.sizeBytes), .text(f.name), .integer(f.runID), .text(f.day.description), .text(f.archivePath)).run()
+            }
+            return outcome
+        }
+        // Checked again after the write: what was posted balances.
+        for entry in outcome.posted {
+            var sums: [String: Int64] = [:]
+            for p in entry.postings { sums[p.amount.currency.code, default: 0] &+= p.amount.minorUnits }
+            precondition(sums.values.allSatisfy { $0 == 0 }, "posted entry \(entry.entryID) does not balance")
+        }
+        return outcome
+    }
+
+    private func post(_ draft: JournalEntryDraft, runID: Int64, day: Day, outcome: inout CommitOutcome) throws {
+        let current = try currentNet(sourceKey: draft.sourceKey)
+        let wanted = draft.netPostings
+        if current.revision > 0 && current.net == wanted {
+            outcome.unchangedCount += 1
+            return
+        }
+        if current.revision == 0 && wanted.isEmpty {
+            outcome.unchangedCount += 1
+            return
+        }
+        var revision = current.revision
+        if revision > 0 && !current.net.isEmpty {
+            revision += 1
+            let reversal = current.net.sorted { $0.key < $1.key }.map { key, value in
+                Posting(account: key.account, customerID: key.customerID.isEmpty ? nil : key.customerID,
+                        invoiceID: key.invoiceID.isEmpty ? nil : key.invoiceID,
+                        amount: Money(minorUnits: -value, currency: Currency.iso(key.currency) ?? .usd))
+            }
+            outcome.posted.append(try insert(sourceKey: draft.sourceKey, revision: revision, kind: .reversal, runID: runID,
+                                             runDay: day, day: draft.effectiveDay, memo: "Reversal: " + draft.memo, postings: reversal))
+        }
+        if !wanted.isEmpty {
+            revision += 1
+            outcome.posted.append(try insert(sourceKey: draft.sourceKey, revision: revision, kind: revision == 1 ? .original : .replacement,
+                                             runID: runID, runDay: day, day: draft.effectiveDay, memo: draft.memo, postings: draft.postings))
+        }
+    }
+
+    private func currentNet(sourceKey: String) throws -> (revision: Int, net: [PostingKey: Int64]) {
+        let r = try database.prepare("SELECT COALESCE(MAX(revision), 0) FROM journal_entries WHERE source_key = ?").bind(.text(sourceKey))
+        _ = try r.step()
+        let revision = Int(r.int(0))
+        r.reset()
+        guard revision > 0 else { return (0, [:]) }
+        let s = try database.prepare("""
+            SELECT p.account_code, COALESCE(p.customer_id, ''), COALESCE(p.invoice_id, ''), p.currency, SUM(p.amount_minor)
+            FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
+            WHERE j.source_key = ? GROUP BY 1, 2, 3, 4
+            """).bind(.text(sourceKey))
+        var net: [PostingKey: Int64] = [:]
+        for row in try s.rows({ (PostingKey(account: $0.text(0), customerID: $0.text(1), invoiceID: $0.text(2), currency: $0.text(3)), $0.int(4)) }) where row.1 != 0 {
+            net[row.0] = row.1
+        }
+        return (revision, net)
+    }
+
+    private func insert(sourceKey: String, revision: Int, kind: PostedEntry.Kind, runID: Int64, runDay: Day, day: Day, memo: String, postings: [Posting]) throws -> PostedEntry {
+        try database.prepare("INSERT INTO journal_entries(source_key, revision, kind, run_id, day, effective_day, memo) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(.text(sourceKey), .integer(Int64(revision)), .text(kind.rawValue), .integer(runID), .text(runDay.description), .text(day.description), .text(memo)).run()
+        let entryID = database.lastInsertRowID
+        for p in postings where p.amount.minorUnits != 0 {
+            try database.prepare("INSERT INTO postings(entry_id, account_code, customer_id, invoice_id, amount_minor, currency) VALUES (?, ?, ?, ?, ?, ?)")
+                .bind(.integer(entryID), .text(p.account), .optional(p.customerID), .optional(p.invoiceID), .integer(p.amount.minorUnits), .text(p.amount.currency.code)).run()
+            if let invoice = p.invoiceID, p.account == ChartOfAccounts.accountsReceivable {
+                try database.prepare("UPDATE invoices SET open_minor = open_minor + ? WHERE invoice_id = ?").bind(.integer(p.amount.minorUnits), .text(invoice)).run()
+            }
+        }
+        return PostedEntry(entryID: entryID, sourceKey: sourceKey, revision: revision, kind: kind, runID: runID, effectiveDay: day, memo: memo,
+                           postings: postings.filter { $0.amount.minorUnits != 0 })
+    }
+
+    public func resolveException(id: String, resolution: String, note: String, at timestamp: String) throws -> Bool {
+        try database.prepare("UPDATE exceptions SET status = 'resolved', resolution = ?, resolution_note = ?, resolved_at = ? WHERE exception_id = ?")
+            .bind(.text(resolution), .text(note), .text(timestamp), .text(id)).run()
+        return database.changes > 0
+    }
+}

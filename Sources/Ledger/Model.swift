@@ -1,0 +1,246 @@
+import Core
+
+/// One side of a journal entry: an amount on an account, debit positive and credit negative,
+/// optionally for a customer and an invoice (subledger detail of accounts receivable and unapplied cash).
+public struct Posting: Hashable, Sendable {
+    public var account: String
+    public var customerID: String?
+    public var invoiceID: String?
+    public var amount: Money
+
+    public init(account: String, customerID: String? = nil, invoiceID: String? = nil, amount: Money) {
+        self.account = account
+        self.customerID = customerID
+        self.invoiceID = invoiceID
+        self.amount = amount
+    }
+
+    var key: PostingKey { PostingKey(account: account, customerID: customerID ?? "", invoiceID: invoiceID ?? "", currency: amount.currency.code) }
+}
+
+struct PostingKey: Hashable, Comparable {
+    var account: String
+    var customerID: String
+    var invoiceID: String
+    var currency: String
+    static func < (a: PostingKey, b: PostingKey) -> Bool {
+        (a.account, a.customerID, a.invoiceID, a.currency) < (b.account, b.customerID, b.invoiceID, b.currency)
+    }
+}
+
+/// A journal entry the run wants to exist under a source key. The ledger posts it once; if a different one
+/// is already posted under the key it posts a reversal and this as the replacement.
+public struct JournalEntryDraft: Hashable, Sendable {
+    /// What the entry is for, unique in the ledger: `ach:<file sha-256>:<batch>:<trace>`, `stmt:<account>:<bank ref>`.
+    public var sourceKey: String
+    public var effectiveDay: Day
+    public var memo: String
+    public var postings: [Posting]
+
+    public init(sourceKey: String, effectiveDay: Day, memo: String, postings: [Posting]) {
+        self.sourceKey = sourceKey
+        self.effectiveDay = effectiveDay
+        self.memo = memo
+        self.postings = postings
+    }
+
+    /// True when debits equal credits in every currency.
+    public var isBalanced: Bool {
+        var sums: [String: Int64] = [:]
+        for p in postings {
+            let (s, o) = (sums[p.amount.currency.code] ?? 0).addingReportingOverflow(p.amount.minorUnits)
+            if o { return false }
+            sums[p.amount.currency.code] = s
+        }
+        return sums.values.allSatisfy { $0 == 0 }
+    }
+
+    /// Postings summed per account, customer, invoice and currency, zero sums dropped: two drafts with the
+    /// same net effect compare equal.
+    var netPostings: [PostingKey: Int64] {
+        var sums: [PostingKey: Int64] = [:]
+        for p in postings { sums[p.key, default: 0] &+= p.amount.minorUnits }
+        return sums.filter { $0.value != 0 }
+    }
+}
+
+/// A journal entry as posted.
+public struct PostedEntry: Hashable, Sendable {
+    public enum Kind: String, Sendable { case original, reversal, replacement }
+    public var entryID: Int64
+    public var sourceKey: String
+    public var revision: Int
+    public var kind: Kind
+    public var runID: Int64
+    public var effectiveDay: Day
+    public var memo: String
+    public var postings: [Posting]
+}
+
+/// An invoice as the ledger keeps it: the export's fields plus the open amount derived from postings.
+public struct LedgerInvoice: Hashable, Sendable {
+    public var invoiceID: String
+    public var customerID: String
+    public var issueDay: Day
+    public var dueDay: Day
+    public var amount: Money
+    public var openAmount: Money
+    public var terms: String
+    public var poNumber: String
+
+    public init(invoiceID: String, customerID: String, issueDay: Day, dueDay: Day, amount: Money, openAmount: Money, terms: String, poNumber: String) {
+        self.invoiceID = invoiceID
+        self.customerID = customerID
+        self.issueDay = issueDay
+        self.dueDay = dueDay
+        self.amount = amount
+        self.openAmount = openAmount
+        self.terms = terms
+        self.poNumber = poNumber
+    }
+}
+
+/// How cash was applied, as stored for reports and reruns.
+public struct ApplicationRow: Hashable, Sendable {
+    public var receiptID: String
+    public var sourceKey: String
+    public var invoiceID: String?
+    public var customerID: String?
+    public var applied: Money
+    public var discount: Money
+    public var writeOff: Money
+    public var rule: String
+    public var confidence: Int
+
+    public init(receiptID: String, sourceKey: String, invoiceID: String?, customerID: String?, applied: Money, discount: Money, writeOff: Money, rule: String, confidence: Int) {
+        self.receiptID = receiptID
+        self.sourceKey = sourceKey
+        self.invoiceID = invoiceID
+        self.customerID = customerID
+        self.applied = applied
+        self.discount = discount
+        self.writeOff = writeOff
+        self.rule = rule
+        self.confidence = confidence
+    }
+}
+
+/// An exception for a person, as stored: stable id, what and where, and the reviewer's resolution.
+public struct ExceptionRow: Hashable, Sendable {
+    public var exceptionID: String
+    public var day: Day
+    public var type: String
+    public var severity: String
+    public var receiptID: String
+    public var source: String
+    public var sourceRef: String
+    public var location: String
+    public var customerID: String
+    public var amount: Money?
+    public var invoiceIDs: [String]
+    public var message: String
+    public var suggestions: String
+    public var status: String
+    public var resolution: String
+    public var resolutionNote: String
+
+    public init(exceptionID: String, day: Day, type: String, severity: String, receiptID: String, source: String, sourceRef: String,
+                location: String, customerID: String, amount: Money?, invoiceIDs: [String], message: String, suggestions: String,
+                status: String = "open", resolution: String = "", resolutionNote: String = "") {
+        self.exceptionID = exceptionID
+        self.day = day
+        self.type = type
+        self.severity = severity
+        self.receiptID = receiptID
+        self.source = source
+        self.sourceRef = sourceRef
+        self.location = location
+        self.customerID = customerID
+        self.amount = amount
+        self.invoiceIDs = invoiceIDs
+        self.message = message
+        self.suggestions = suggestions
+        self.status = status
+        self.resolution = resolution
+        self.resolutionNote = resolutionNote
+    }
+}
+
+/// A file the ledger has taken in, by content.
+public struct IngestedFile: Hashable, Sendable {
+    public var sha256: String
+    public var sizeBytes: Int64
+    public var name: String
+    public var runID: Int64
+    public var day: Day
+    public var archivePath: String
+
+    public init(sha256: String, sizeBytes: Int64, name: String, runID: Int64, day: Day, archivePath: String) {
+        self.sha256 = sha256
+        self.sizeBytes = sizeBytes
+        self.name = name
+        self.runID = runID
+        self.day = day
+        self.archivePath = archivePath
+    }
+}
+
+/// Everything one day of a run writes, committed in one transaction: all of it or none of it.
+public struct DayCommit: Sendable {
+    public var runID: Int64
+    public var day: Day
+    public var invoices: [LedgerInvoice]
+    public var entries: [JournalEntryDraft]
+    public var applications: [ApplicationRow]
+    public var exceptions: [ExceptionRow]
+    public var files: [IngestedFile]
+    public var cashAccounts: [(code: String, name: String)]
+
+    public init(runID: Int64, day: Day, invoices: [LedgerInvoice] = [], entries: [JournalEntryDraft] = [], applications: [ApplicationRow] = [],
+                exceptions: [ExceptionRow] = [], files: [IngestedFile] = [], cashAccounts: [(code: String, name: String)] = []) {
+        self.runID = runID
+        self.day = day
+        self.invoices = invoices
+        self.entries = entries
+        self.applications = applications
+        self.exceptions = exceptions
+        self.files = files
+        self.cashAccounts = cashAccounts
+    }
+}
+
+/// What committing a day did.
+public struct CommitOutcome: Sendable {
+    /// Entries posted by this commit (originals, reversals, replacements), in posting order.
+    public var posted: [PostedEntry] = []
+    /// Drafts that were already posted exactly so.
+    public var unchangedCount = 0
+    public var newInvoiceCount = 0
+}
+
+/// The chart of accounts the ledger starts with.
+public enum ChartOfAccounts {
+    public static let accountsReceivable = "1200"
+    public static let unappliedCash = "2100"
+    public static let suspense = "1999"
+    public static let discountsAllowed = "4900"
+    public static let paymentDifferences = "6900"
+    public static let bankFees = "6100"
+    public static let openingBalances = "3900"
+
+    /// Cash accounts are `1000-<last four digits of the bank account>`.
+    public static func cash(bankAccount: String) -> String {
+        let digits = bankAccount.filter(\.isNumber)
+        return "1000-" + String((digits.isEmpty ? bankAccount : digits).suffix(4))
+    }
+
+    public static let defaults: [(code: String, name: String, type: String)] = [
+        (accountsReceivable, "Accounts receivable", "asset"),
+        (suspense, "Suspense", "asset"),
+        (unappliedCash, "Unapplied cash", "liability"),
+        (openingBalances, "Opening balances", "equity"),
+        (discountsAllowed, "Discounts allowed", "expense"),
+        (bankFees, "Bank fees", "expense"),
+        (paymentDifferences, "Payment differences", "expense"),
+    ]
+}

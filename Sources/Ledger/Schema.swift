@@ -1,0 +1,112 @@
+/// The ledger's schema, as numbered migrations. A newer program migrates an older ledger; an older program
+/// refuses a newer one (PRAGMA user_version holds the number applied).
+enum Schema {
+    static let migrations: [String] = [
+        // 1: the first schema.
+        """
+        CREATE TABLE accounts (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE runs (
+            run_id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            manifest TEXT NOT NULL,
+            first_day TEXT NOT NULL,
+            last_day TEXT NOT NULL,
+            status TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE journal_entries (
+            entry_id INTEGER PRIMARY KEY,
+            source_key TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('original', 'reversal', 'replacement')),
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            day TEXT NOT NULL,
+            effective_day TEXT NOT NULL,
+            memo TEXT NOT NULL,
+            UNIQUE (source_key, revision)
+        ) STRICT;
+        CREATE INDEX journal_entries_day ON journal_entries(day);
+        CREATE TABLE invoices (
+            invoice_id TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL,
+            issue_day TEXT NOT NULL,
+            due_day TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL,
+            open_minor INTEGER NOT NULL,
+            terms TEXT NOT NULL,
+            po_number TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE postings (
+            posting_id INTEGER PRIMARY KEY,
+            entry_id INTEGER NOT NULL REFERENCES journal_entries(entry_id),
+            account_code TEXT NOT NULL REFERENCES accounts(code),
+            customer_id TEXT,
+            invoice_id TEXT REFERENCES invoices(invoice_id),
+            amount_minor INTEGER NOT NULL,
+            currency TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX postings_entry ON postings(entry_id);
+        CREATE INDEX postings_invoice ON postings(invoice_id) WHERE invoice_id IS NOT NULL;
+        CREATE TABLE applications (
+            application_id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            day TEXT NOT NULL,
+            receipt_id TEXT NOT NULL,
+            source_key TEXT NOT NULL,
+            invoice_id TEXT,
+            customer_id TEXT,
+            applied_minor INTEGER NOT NULL,
+            discount_minor INTEGER NOT NULL,
+            writeoff_minor INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            confidence INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX applications_day ON applications(day);
+        CREATE TABLE exceptions (
+            exception_id TEXT PRIMARY KEY,
+            first_run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            last_run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            day TEXT NOT NULL,
+            type TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            receipt_id TEXT NOT NULL,
+            source TEXT NOT NULL,
+            source_ref TEXT NOT NULL,
+            location TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            amount_minor INTEGER,
+            currency TEXT,
+            invoice_ids TEXT NOT NULL,
+            message TEXT NOT NULL,
+            suggestions TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+            resolution TEXT NOT NULL DEFAULT '',
+            resolution_note TEXT NOT NULL DEFAULT '',
+            resolved_at TEXT
+        ) STRICT;
+        CREATE TABLE ingested_files (
+            sha256 TEXT PRIMARY KEY,
+            size_bytes INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            day TEXT NOT NULL,
+            archive_path TEXT NOT NULL
+        ) STRICT;
+        CREATE TRIGGER journal_entries_no_update BEFORE UPDATE ON journal_entries
+            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+        CREATE TRIGGER journal_entries_no_delete BEFORE DELETE ON journal_entries
+            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+        CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings
+            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+        CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
+            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+        """,
+    ]
+
+    static var version: Int { migrations.count }
+}

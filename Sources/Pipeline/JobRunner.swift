@@ -1,0 +1,131 @@
+import ACH
+import Core
+import Foundation
+import Ledger
+import Matching
+import Receivables
+import Reports
+import Statements
+
+/// The exit codes of CONTRACT.md.
+public enum ExitCode: Int32, Sendable {
+    case ok = 0
+    case inputRejected = 1
+    case usage = 2
+    case failed = 3
+    case locked = 75
+}
+
+/// How a run was asked for.
+public struct RunOptions: Sendable {
+    public var days: [Day]
+    public var dryRun: Bool
+    public var concurrency: Int
+    public var startedAt: String
+
+    public init(days: [Day], dryRun: Bool = false, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, startedAt: String = "") {
+        self.days = days
+        self.dryRun = dryRun
+        self.concurrency = max(1, concurrency)
+        self.startedAt = startedAt
+    }
+}
+
+/// What one day of a run did.
+public struct DayOutcome: Sendable {
+    public var day: Day
+    public var summary: JSONValue
+    public var outputFolder: String
+    public var inputRejected: Bool
+    public var exceptionCount: Int
+    public var postedCount: Int
+    public var receiptCount: Int
+}
+
+/// What a run did, and the exit code it ends with.
+public struct RunResult: Sendable {
+    public var exitCode: ExitCode
+    public var runID: Int64?
+    public var days: [DayOutcome]
+    public var message: String?
+}
+
+/// Runs a manifest's job over days in order: ingest, settlement reconciliation, cash application, posting, reports, archive.
+public struct JobRunner: Sendable {
+    public let manifest: Manifest
+
+    public init(manifest: Manifest) { self.manifest = manifest }
+
+    /// The days to run: the command line's choice, else the manifest's date or range, else yesterday.
+    public static func plan(manifest: Manifest, date: Day?, from: Day?, to: Day?, today: Day) -> [Day] {
+        if let date { return [date] }
+        if let from, let to { return stride(from: 0, through: to.days(since: from), by: 1).map { from.adding(days: $0) } }
+        if let d = manifest.date { return [d] }
+        if let from = manifest.from, let to = manifest.to {
+            return stride(from: 0, through: to.days(since: from), by: 1).map { from.adding(days: $0) }
+        }
+        return [today.adding(days: -1)]
+    }
+
+    public func run(_ options: RunOptions, log: @Sendable (String) -> Void = { _ in }) async -> RunResult {
+        guard let firstDay = options.days.first, let lastDay = options.days.last else {
+            return RunResult(exitCode: .usage, runID: nil, days: [], message: "no day to run")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: manifest.ledger).deletingLastPathComponent().path, withIntermediateDirectories: true)
+        } catch {
+            return RunResult(exitCode: .failed, runID: nil, days: [], message: "cannot create the ledger's folder: \(error.localizedDescription)")
+        }
+        let lock: RunLock
+        do {
+            guard let acquired = try RunLock(ledgerPath: manifest.ledger) else {
+                return RunResult(exitCode: .locked, runID: nil, days: [],
+                                 message: "another settle run holds the lock \(manifest.ledger).lock; try again when it has finished")
+            }
+            lock = acquired
+        } catch {
+            return RunResult(exitCode: .failed, runID: nil, days: [], message: "\(error)")
+        }
+        defer { withExtendedLifetime(lock) {} }
+
+        let customers: [Customer]
+        let invoices: [Invoice]
+        do {
+            let customerBytes = try InputOpener.readAll(path: manifest.customers, limitBytes: 1 << 30)
+            customers = try MasterDataLoader.customers(bytes: customerBytes, path: manifest.customers, currency: manifest.currency)
+            let invoiceBytes = try InputOpener.readAll(path: manifest.invoices, limitBytes: 1 << 30)
+            invoices = try MasterDataLoader.invoices(bytes: invoiceBytes, path: manifest.invoices, customers: customers, defaultCurrency: manifest.currency)
+        } catch let error as MasterDataError {
+            return RunResult(exitCode: .failed, runID: nil, days: [], message: "master data could not be loaded:\n\(error.description)")
+        } catch {
+            return RunResult(exitCode: .failed, runID: nil, days: [], message: "master data could not be read: \(error)")
+        }
+
+        let store: LedgerStore
+        let runID: Int64
+        do {
+            store = try LedgerStore(path: manifest.ledger)
+            runID = try await store.beginRun(manifest: manifest.path, firstDay: firstDay, lastDay: lastDay, startedAt: options.startedAt)
+        } catch {
+            return RunResult(exitCode: .failed, runID: nil, days: [], message: "the ledger \(manifest.ledger) is unavailable: \(error)")
+        }
+
+        var outcomes: [DayOutcome] = []
+        var exitCode = ExitCode.ok
+        for day in options.days {
+            do {
+                try Task.checkCancellation()
+                let outcome = try await DayRun(manifest: manifest, store: store, runID: runID, day: day, customers: customers,
+                                               invoices: invoices, options: options).run()
+                log("\(day): \(outcome.receiptCount) receipts, \(outcome.postedCount) entries posted, \(outcome.exceptionCount) exceptions\(outcome.inputRejected ? ", some input rejected" : "")\(options.dryRun ? " (dry run: nothing written)" : " → \(outcome.outputFolder)")")
+                if outcome.inputRejected { exitCode = .inputRejected }
+                outcomes.append(outcome)
+            } catch {
+                try? await store.finishRun(runID, status: "failed")
+                return RunResult(exitCode: .failed, runID: runID, days: outcomes, message: "\(day): the run could not finish: \(error)")
+            }
+        }
+        try? await store.finishRun(runID, status: options.dryRun ? "dry-run" : "finished")
+        return RunResult(exitCode: exitCode, runID: runID, days: outcomes, message: nil)
+    }
+}

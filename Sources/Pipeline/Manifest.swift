@@ -1,0 +1,245 @@
+import Core
+import Foundation
+import Matching
+
+/// A problem with the manifest or the command line: exit code 2.
+public struct ManifestError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The input formats a source may declare.
+public enum SourceFormat: String, Sendable, CaseIterable {
+    case nacha, bai2, camt053, camt054, csv
+}
+
+/// The job manifest of CONTRACT.md, with every path resolved against the manifest's folder.
+public struct Manifest: Sendable {
+    public struct Source: Sendable {
+        public enum Role: String, Sendable { case received, originated }
+        public var format: SourceFormat
+        /// The path pattern, absolute, with `{date}` and an optional glob in the last component.
+        public var path: String
+        public var role: Role
+        public var profile: String?
+        public var account: String?
+        /// Strict validation rejects a batch or file on an error; lenient keeps errors as warnings.
+        public var strict: Bool
+        public var key: String
+    }
+
+    public var path: String
+    public var version: Int
+    public var name: String
+    public var currency: Currency
+    public var ledger: String
+    public var output: String
+    public var archive: String
+    public var customers: String
+    public var invoices: String
+    public var sources: [Source]
+    public var policy: MatchingPolicy
+    public var date: Day?
+    public var from: Day?
+    public var to: Day?
+
+    static let topLevelKeys: Set<String> = ["version", "name", "currency", "ledger", "output", "archive", "customers", "invoices", "sources", "matching", "date", "from", "to", "validation"]
+    static let sourceKeys: Set<String> = ["format", "path", "role", "profile", "account", "strict"]
+    static let matchingKeys: Set<String> = ["tolerance", "ambiguous", "combination_limit"]
+
+    public static func load(path: String) throws(ManifestError) -> Manifest {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ManifestError("\(path): cannot read the manifest (no such file, or not readable)")
+        }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw ManifestError("\(path): not valid JSON: \(Manifest.describeJSONError(error, data: data))")
+        }
+        guard let root = object as? [String: Any] else { throw ManifestError("\(path): the manifest must be a JSON object") }
+        return try parse(root, path: path)
+    }
+
+    static func describeJSONError(_ error: Error, data: Data) -> String {
+        let ns = error as NSError
+        if let index = ns.userInfo["NSJSONSerializationErrorIndex"] as? Int {
+            let prefix = data.prefix(index)
+            let line = prefix.filter { $0 == 0x0A }.count + 1
+            return "syntax error at line \(line)"
+        }
+        return ns.localizedDescription
+    }
+
+    static func parse(_ root: [String: Any], path: String) throws(ManifestError) -> Manifest {
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        func fail(_ key: String, _ message: String) -> ManifestError { ManifestError("\(path): \"\(key)\": \(message)") }
+        for key in root.keys.sorted() where !topLevelKeys.contains(key) {
+            throw fail(key, "unknown key (expected one of: \(topLevelKeys.sorted().joined(separator: ", ")))")
+        }
+        func string(_ key: String, in object: [String: Any], at qualified: String, required: Bool) throws(ManifestError) -> String? {
+            guard let value = object[key] else {
+                if required { throw fail(qualified, "is required") }
+                return nil
+            }
+            guard let s = value as? String else { throw fail(qualified, "must be a string") }
+            if required && s.isEmpty { throw fail(qualified, "must not be empty") }
+            return s
+        }
+        func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : URL(fileURLWithPath: base).appendingPathComponent(p).standardized.path }
+        func existingFile(_ key: String) throws(ManifestError) -> String {
+            let p = resolve(try string(key, in: root, at: key, required: true)!)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: p, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                throw fail(key, "no such file: \(p)")
+            }
+            return p
+        }
+        func day(_ key: String) throws(ManifestError) -> Day? {
+            guard let text = try string(key, in: root, at: key, required: false) else { return nil }
+            guard let d = Day.parse(text, format: .iso) else { throw fail(key, "'\(text)' is not a YYYY-MM-DD date") }
+            return d
+        }
+
+        guard let version = root["version"] as? Int, !(root["version"] is Bool) else {
+            throw fail("version", root["version"] == nil ? "is required (1)" : "must be the number 1")
+        }
+        guard version == 1 else { throw fail("version", "unsupported version \(version); this program reads version 1") }
+        let name = try string("name", in: root, at: "name", required: false) ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let currencyCode = try string("currency", in: root, at: "currency", required: false) ?? "USD"
+        guard let currency = Currency.iso(currencyCode) else { throw fail("currency", "'\(currencyCode)' is not an ISO 4217 code") }
+        let ledger = resolve(try string("ledger", in: root, at: "ledger", required: true)!)
+        let output = resolve(try string("output", in: root, at: "output", required: true)!)
+        let archive = resolve(try string("archive", in: root, at: "archive", required: true)!)
+        let customers = try existingFile("customers")
+        let invoices = try existingFile("invoices")
+        var defaultStrict = true
+        if let validation = try string("validation", in: root, at: "validation", required: false) {
+            guard validation == "strict" || validation == "lenient" else { throw fail("validation", "must be \"strict\" or \"lenient\"") }
+            defaultStrict = validation == "strict"
+        }
+
+        guard let rawSources = root["sources"] else { throw fail("sources", "is required: a list of inputs") }
+        guard let sourceList = rawSources as? [Any] else { throw fail("sources", "must be a list") }
+        var sources: [Source] = []
+        for (i, raw) in sourceList.enumerated() {
+            let key = "sources[\(i)]"
+            guard let object = raw as? [String: Any] else { throw fail(key, "must be an object") }
+            for k in object.keys.sorted() where !sourceKeys.contains(k) {
+                throw fail("\(key).\(k)", "unknown key (expected one of: \(sourceKeys.sorted().joined(separator: ", ")))")
+            }
+            let formatText = try string("format", in: object, at: "\(key).format", required: true)!
+            guard let format = SourceFormat(rawValue: formatText) else {
+                throw fail("\(key).format", "unknown format '\(formatText)' (expected one of: \(SourceFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            let pattern = try string("path", in: object, at: "\(key).path", required: true)!
+            try validateGlob(pattern, key: "\(key).path", fail: fail)
+            let roleText = try string("role", in: object, at: "\(key).role", required: false) ?? "received"
+            guard let role = Source.Role(rawValue: roleText) else { throw fail("\(key).role", "must be \"received\" or \"originated\"") }
+            if object["role"] != nil, format != .nacha { throw fail("\(key).role", "applies to nacha sources only") }
+            var profile: String?
+            if let p = try string("profile", in: object, at: "\(key).profile", required: false) {
+                let resolved = resolve(p)
+                guard FileManager.default.fileExists(atPath: resolved) else { throw fail("\(key).profile", "no such file: \(resolved)") }
+                profile = resolved
+            }
+            if format == .csv, profile == nil { throw fail("\(key).profile", "is required for csv sources: the bank profile that maps its columns") }
+            let account = try string("account", in: object, at: "\(key).account", required: false)
+            var strict = defaultStrict
+            if let s = object["strict"] {
+                guard let b = s as? Bool else { throw fail("\(key).strict", "must be true or false") }
+                strict = b
+            }
+            sources.append(Source(format: format, path: resolve(pattern), role: role, profile: profile, account: account, strict: strict, key: key))
+        }
+
+        var tolerance = Money.zero(currency)
+        var ambiguous = MatchingPolicy.AmbiguityPolicy.exception
+        var combinationLimit = 18
+        if let rawMatching = root["matching"] {
+            guard let matching = rawMatching as? [String: Any] else { throw fail("matching", "must be an object") }
+            for k in matching.keys.sorted() where !matchingKeys.contains(k) {
+                throw fail("matching.\(k)", "unknown key (expected one of: \(matchingKeys.sorted().joined(separator: ", ")))")
+            }
+            if let t = try string("tolerance", in: matching, at: "matching.tolerance", required: false) {
+                do { tolerance = try Money.parse(t, currency: currency) } catch { throw fail("matching.tolerance", error.description) }
+                if tolerance.isNegative { throw fail("matching.tolerance", "must not be negative") }
+            }
+            if let a = try string("ambiguous", in: matching, at: "matching.ambiguous", required: false) {
+                guard let p = MatchingPolicy.AmbiguityPolicy(rawValue: a) else { throw fail("matching.ambiguous", "must be \"exception\" or \"oldest\"") }
+                ambiguous = p
+            }
+            if let c = matching["combination_limit"] {
+                guard let n = c as? Int, n >= 0, n <= 30 else { throw fail("matching.combination_limit", "must be a number from 0 to 30") }
+                combinationLimit = n
+            }
+        }
+        let date = try day("date")
+        let from = try day("from")
+        let to = try day("to")
+        if (from == nil) != (to == nil) { throw fail(from == nil ? "to" : "from", "\"from\" and \"to\" go together") }
+        if let from, let to, from > to { throw fail("from", "is after \"to\"") }
+        if date != nil, from != nil { throw fail("date", "give either \"date\" or \"from\"/\"to\", not both") }
+        return Manifest(path: path, version: version, name: name, currency: currency, ledger: ledger, output: output, archive: archive,
+                        customers: customers, invoices: invoices, sources: sources,
+                        policy: MatchingPolicy(tolerance: tolerance, ambiguous: ambiguous, combinationInvoiceLimit: combinationLimit),
+                        date: date, from: from, to: to)
+    }
+
+    /// Globs (`*`, `?`) are allowed in the last path component only; `{date}` is the one placeholder.
+    static func validateGlob(_ pattern: String, key: String, fail: (String, String) -> ManifestError) throws(ManifestError) {
+        let components = pattern.split(separator: "/", omittingEmptySubsequences: false)
+        for (i, component) in components.enumerated() {
+            let hasGlob = component.contains("*") || component.contains("?")
+            if hasGlob && i != components.count - 1 {
+                throw fail(key, "'\(pattern)': wildcards are allowed in the last path component only")
+            }
+            if component.contains("[") || component.contains("]") {
+                throw fail(key, "'\(pattern)': character classes ([...]) are not supported; use * or ?")
+            }
+            var rest = Substring(component)
+            while let open = rest.firstIndex(of: "{") {
+                guard let close = rest[open...].firstIndex(of: "}") else { throw fail(key, "'\(pattern)': unclosed '{'") }
+                let placeholder = rest[rest.index(after: open)..<close]
+                if placeholder != "date" { throw fail(key, "'\(pattern)': unknown placeholder {\(placeholder)}; only {date} is replaced") }
+                rest = rest[rest.index(after: close)...]
+            }
+            if rest.contains("}") { throw fail(key, "'\(pattern)': unmatched '}'") }
+        }
+        if pattern.hasSuffix("/") { throw fail(key, "'\(pattern)': names a folder; add a file pattern such as *.ach") }
+    }
+
+    /// The files a source names for a day, sorted by path.
+    public func files(of source: Source, on day: Day) -> (files: [String], missing: String?) {
+        let concrete = source.path.replacingOccurrences(of: "{date}", with: day.description)
+        let url = URL(fileURLWithPath: concrete)
+        let last = url.lastPathComponent
+        guard last.contains("*") || last.contains("?") else {
+            return FileManager.default.fileExists(atPath: concrete) ? ([concrete], nil) : ([], concrete)
+        }
+        let folder = url.deletingLastPathComponent().path
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return ([], nil) }
+        let matched = names.filter { Glob.matches(pattern: last, name: $0) && !$0.hasPrefix(".") }.sorted()
+        return (matched.map { folder + "/" + $0 }.filter {
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }, nil)
+    }
+}
+
+/// `*` and `?` matching of one path component.
+public enum Glob {
+    public static func matches(pattern: String, name: String) -> Bool {
+        let p = Array(pattern.unicodeScalars), n = Array(name.unicodeScalars)
+        var pi = 0, ni = 0, star = -1, mark = 0
+        while ni < n.count {
+            if pi < p.count, p[pi] == "?" || p[pi] == n[ni] { pi += 1; ni += 1 }
+            else if pi < p.count, p[pi] == "*" { star = pi; mark = ni; pi += 1 }
+            else if star >= 0 { pi = star + 1; mark += 1; ni = mark }
+            else { return false }
+        }
+        while pi < p.count, p[pi] == "*" { pi += 1 }
+        return pi == p.count
+    }
+}

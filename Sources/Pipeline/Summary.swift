@@ -1,0 +1,87 @@
+import Core
+import Ledger
+import Matching
+
+/// `summary.json`: counts and totals per stage, the match rate, and the stage timings (the one part that varies between runs).
+enum Summary {
+    static func make(day: Day, runID: Int64, manifest: Manifest, inputs: [IngestedInput], acceptedCount: Int, nachaBatchCount: Int, nachaEntryCount: Int,
+                     statementLineCount: Int, settlementBatches: [SettlementBatch], reconciliation: SettlementResult, decisions: [Decision],
+                     exceptions: [MatchException], outcome: CommitOutcome, timings: [(String, Duration)], dryRun: Bool) -> JSONValue {
+        let currency = manifest.currency
+        func money(_ minor: Int64) -> JSONValue { .number(MoneyFormat.plain(minor, exponent: currency.exponent)) }
+        var receiptTotal: Int64 = 0, applied: Int64 = 0, discount: Int64 = 0, writeOff: Int64 = 0, unapplied: Int64 = 0
+        var fullyApplied = 0
+        var byRule: [String: Int] = [:]
+        for d in decisions {
+            receiptTotal += d.receipt.amount.minorUnits
+            unapplied += d.unapplied.minorUnits
+            for a in d.applications { applied += a.applied.minorUnits; discount += a.discount.minorUnits; writeOff += a.writeOff.minorUnits }
+            if d.unapplied.isZero && !d.applications.isEmpty { fullyApplied += 1 }
+            byRule[d.rule.rawValue, default: 0] += 1
+        }
+        // Match rate as a decimal with three places, in integers.
+        let rate: String
+        if decisions.isEmpty { rate = "1.000" } else {
+            let perMille = (fullyApplied * 1000 + decisions.count / 2) / decisions.count
+            rate = MoneyFormat.plain(Int64(perMille), exponent: 3)
+        }
+        var byType: [(String, JSONValue)] = []
+        for type in ExceptionType.allCases {
+            let n = exceptions.filter { $0.type == type }.count
+            if n > 0 { byType.append((type.rawValue, .integer(Int64(n)))) }
+        }
+        let ingest: [(String, JSONValue)] = [
+            ("files", .integer(Int64(inputs.count))),
+            ("accepted", .integer(Int64(acceptedCount))),
+            ("rejected", .integer(Int64(inputs.filter(\.isRejected).count))),
+            ("nacha_batches", .integer(Int64(nachaBatchCount))),
+            ("nacha_entries", .integer(Int64(nachaEntryCount))),
+            ("statement_lines", .integer(Int64(statementLineCount))),
+        ]
+        let settlement: [(String, JSONValue)] = [
+            ("ach_batches", .integer(Int64(settlementBatches.count))),
+            ("settled", .integer(Int64(reconciliation.settledBy.count))),
+            ("unsettled", .integer(Int64(reconciliation.unsettled.count))),
+            ("statement_lines_explained", .integer(Int64(reconciliation.explainedLines.count))),
+        ]
+        let rules: [(String, JSONValue)] = byRule.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.integer(Int64($0.value))) }
+        let cash: [(String, JSONValue)] = [
+            ("receipts", .integer(Int64(decisions.count))),
+            ("receipt_total", money(receiptTotal)),
+            ("applied_total", money(applied)),
+            ("discount_total", money(discount)),
+            ("writeoff_total", money(writeOff)),
+            ("unapplied_total", money(unapplied)),
+            ("fully_applied_receipts", .integer(Int64(fullyApplied))),
+            ("match_rate", .number(rate)),
+            ("by_rule", .object(rules)),
+        ]
+        let reversals = outcome.posted.filter { $0.kind == .reversal }.count
+        let ledger: [(String, JSONValue)] = [
+            ("entries_posted", .integer(Int64(outcome.posted.count))),
+            ("entries_unchanged", .integer(Int64(outcome.unchangedCount))),
+            ("reversals", .integer(Int64(reversals))),
+            ("new_invoices", .integer(Int64(outcome.newInvoiceCount))),
+        ]
+        var timing: [(String, JSONValue)] = []
+        for (stage, duration) in timings {
+            let ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+            timing.append((stage, .integer(ms)))
+        }
+        let exceptionCounts: [(String, JSONValue)] = [("total", .integer(Int64(exceptions.count)))] + byType
+        let fields: [(String, JSONValue)] = [
+            ("day", .string(day.description)),
+            ("run_id", .integer(runID)),
+            ("job", .string(manifest.name)),
+            ("currency", .string(currency.code)),
+            ("dry_run", .bool(dryRun)),
+            ("ingest", .object(ingest)),
+            ("settlement", .object(settlement)),
+            ("cash_application", .object(cash)),
+            ("ledger", .object(ledger)),
+            ("exceptions", .object(exceptionCounts)),
+            ("timings_ms", .object(timing)),
+        ]
+        return .object(fields)
+    }
+}

@@ -1,0 +1,93 @@
+import Core
+import Ledger
+import Matching
+
+/// One row of `remittance.csv`: one application of a receipt (or its unapplied rest).
+public struct RemittanceRow: Sendable, Hashable {
+    public var receiptID: String
+    public var source: String
+    public var sourceRef: String
+    public var valueDay: Day
+    public var customerID: String
+    public var receiptAmount: Money
+    public var invoiceID: String
+    public var applied: Money
+    public var discount: Money
+    public var writeOff: Money
+    public var rule: String
+    public var confidence: Int
+
+    public init(receiptID: String, source: String, sourceRef: String, valueDay: Day, customerID: String, receiptAmount: Money, invoiceID: String,
+                applied: Money, discount: Money, writeOff: Money, rule: String, confidence: Int) {
+        self.receiptID = receiptID
+        self.source = source
+        self.sourceRef = sourceRef
+        self.valueDay = valueDay
+        self.customerID = customerID
+        self.receiptAmount = receiptAmount
+        self.invoiceID = invoiceID
+        self.applied = applied
+        self.discount = discount
+        self.writeOff = writeOff
+        self.rule = rule
+        self.confidence = confidence
+    }
+
+    /// The rows a decision gives: one per application, plus one for cash left unapplied.
+    public static func rows(for decision: Decision) -> [RemittanceRow] {
+        let r = decision.receipt
+        let zero = Money.zero(r.amount.currency)
+        var rows = decision.applications.map {
+            RemittanceRow(receiptID: r.id, source: r.source.rawValue, sourceRef: r.sourceRef, valueDay: r.valueDay, customerID: $0.customerID,
+                          receiptAmount: r.amount, invoiceID: $0.invoiceID, applied: $0.applied, discount: $0.discount, writeOff: $0.writeOff,
+                          rule: decision.rule.rawValue, confidence: decision.confidence)
+        }
+        if !decision.unapplied.isZero {
+            rows.append(RemittanceRow(receiptID: r.id, source: r.source.rawValue, sourceRef: r.sourceRef, valueDay: r.valueDay,
+                                      customerID: decision.customerID ?? "", receiptAmount: r.amount, invoiceID: "", applied: decision.unapplied,
+                                      discount: zero, writeOff: zero, rule: MatchRule.unapplied.rawValue, confidence: decision.confidence))
+        }
+        return rows
+    }
+}
+
+/// One row of `open-items.csv`.
+public struct OpenItemRow: Sendable, Hashable {
+    public var invoiceID: String
+    public var customerID: String
+    public var dueDay: Day
+    public var amount: Money
+    public var openAmount: Money
+    public var daysPastDue: Int
+
+    public init(invoiceID: String, customerID: String, dueDay: Day, amount: Money, openAmount: Money, daysPastDue: Int) {
+        self.invoiceID = invoiceID
+        self.customerID = customerID
+        self.dueDay = dueDay
+        self.amount = amount
+        self.openAmount = openAmount
+        self.daysPastDue = daysPastDue
+    }
+}
+
+/// Everything the reports of one day show.
+public struct DayReport: Sendable {
+    public var day: Day
+    public var runID: Int64
+    public var remittance: [RemittanceRow]
+    public var exceptions: [MatchException]
+    public var openItems: [OpenItemRow]
+    public var journal: [PostedEntry]
+    /// The run summary: counts and totals per stage, match rate, timings.
+    public var summary: JSONValue
+
+    public init(day: Day, runID: Int64, remittance: [RemittanceRow], exceptions: [MatchException], openItems: [OpenItemRow], journal: [PostedEntry], summary: JSONValue) {
+        self.day = day
+        self.runID = runID
+        self.remittance = remittance
+        self.exceptions = exceptions
+        self.openItems = openItems
+        self.journal = journal
+        self.summary = summary
+    }
+}

@@ -1,0 +1,331 @@
+import Core
+import Foundation
+import Ledger
+import Pipeline
+
+/// The `settle` command line (CONTRACT.md).
+struct Settle {
+    static let version = "0.1.0"
+
+    static let usage = """
+        settle — nightly settlement and reconciliation: ACH files and bank statements in, cash applied to invoices,
+        a balanced ledger and reports out.
+
+        Usage:
+          settle run MANIFEST [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--dry-run] [--concurrency N] [--json]
+          settle validate FILE... [--format nacha|bai2] [--lenient]
+          settle exceptions list|show ID|resolve ID ... --ledger PATH
+          settle ledger balance|entries|verify --ledger PATH
+
+        Run `settle COMMAND --help` for a command's options.
+        Exit codes: 0 done, every input accepted; 1 done, some input rejected; 2 usage or manifest error;
+                    3 the run could not finish; 75 another run holds the lock.
+        """
+
+    static let runHelp = """
+        Usage: settle run MANIFEST [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--dry-run] [--concurrency N] [--json]
+
+        Runs the job a manifest describes, one day at a time, in order: reads the day's ACH files and bank statements,
+        reconciles ACH settlement against the statement, applies receipts to open invoices, posts balanced journal
+        entries to the ledger (each source once: a rerun posts only what changed), and writes OUTPUT/<date>/:
+        remittance.csv, exceptions.csv, open-items.csv, journal.csv, summary.json, exceptions.html, remittance.html.
+
+        Options:
+          --date DAY          run this day (default: the manifest's date or from/to range, else yesterday)
+          --from DAY --to DAY run every day of the range, in order
+          --dry-run           compute everything, write nothing (no ledger change, no reports, no archive)
+          --concurrency N     files read at once (default: the number of cores)
+          --json              print the run's summaries as JSON
+
+        Exit codes: 0 every input accepted; 1 some input rejected or quarantined (the rest was processed);
+                    2 usage or manifest error; 3 the run could not finish; 75 another run holds the ledger's lock.
+        """
+
+    static let validateHelp = """
+        Usage: settle validate FILE... [--format nacha|bai2] [--lenient]
+
+        Reads each file and prints every problem as FILE:LINE:COL: severity: message, then a one-line summary per file
+        (batches, entries, addenda and totals for NACHA; lines and totals for statements). The format is taken from the
+        file's name or content unless --format says it. Files may be gzip-compressed.
+
+        Options:
+          --format F   nacha or bai2
+          --lenient    report errors as warnings (what a lenient manifest source would accept)
+
+        Exit codes: 0 no file has errors; 1 some file has errors; 2 usage error.
+        """
+
+    static let exceptionsHelp = """
+        Usage:
+          settle exceptions list --ledger PATH [--status open|resolved] [--day YYYY-MM-DD] [--json]
+          settle exceptions show ID --ledger PATH
+          settle exceptions resolve ID --ledger PATH --resolution R [--note TEXT]
+
+        Lists the exceptions runs raised, shows one whole, or records a reviewer's resolution. R is one of:
+        accept, ignore, write-off, refund, apply:INVOICE[|INVOICE...].
+
+        Exit codes: 0 done; 1 no such exception; 2 usage error; 3 the ledger could not be read.
+        """
+
+    static let ledgerHelp = """
+        Usage:
+          settle ledger balance --ledger PATH [--account CODE] [--customer ID] [--as-of YYYY-MM-DD] [--by-customer] [--json]
+          settle ledger entries --ledger PATH [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N]
+          settle ledger verify  --ledger PATH
+
+        balance: account balances (debit positive) from every posting; entries: the journal in posting order;
+        verify: recomputes the trial balance and every invoice's open amount from the postings and checks that every
+        entry balances.
+
+        Exit codes: 0 done (verify: the ledger is consistent); 1 verify found a difference; 2 usage error;
+                    3 the ledger could not be read.
+        """
+
+    let console: Console
+
+    func run(_ arguments: [String]) async -> Int32 {
+        guard let command = arguments.first else {
+            console.err(Settle.usage)
+            return ExitCode.usage.rawValue
+        }
+        let rest = Array(arguments.dropFirst())
+        do {
+            switch command {
+            case "--help", "-h", "help":
+                console.out(Settle.usage)
+                return 0
+            case "--version":
+                console.out("settle \(Settle.version)")
+                return 0
+            case "run": return try await runCommand(rest)
+            case "validate": return try validateCommand(rest)
+            case "exceptions": return try await exceptionsCommand(rest)
+            case "ledger": return try ledgerCommand(rest)
+            default:
+                throw ManifestError("unknown command '\(command)' (expected run, validate, exceptions or ledger; see settle --help)")
+            }
+        } catch let error as ManifestError {
+            console.err("settle: \(error.message)")
+            return ExitCode.usage.rawValue
+        } catch {
+            console.err("settle: \(error)")
+            return ExitCode.failed.rawValue
+        }
+    }
+
+    func wantsHelp(_ args: [String]) -> Bool { args.contains("--help") || args.contains("-h") }
+
+    func day(_ text: String?, option: String) throws(ManifestError) -> Day? {
+        guard let text else { return nil }
+        guard let d = Day.parse(text, format: .iso) else { throw ManifestError("--\(option): '\(text)' is not a YYYY-MM-DD date") }
+        return d
+    }
+
+    // MARK: run
+
+    func runCommand(_ raw: [String]) async throws -> Int32 {
+        if wantsHelp(raw) { console.out(Settle.runHelp); return 0 }
+        let args = try Arguments(raw, valueOptions: ["date", "from", "to", "concurrency"], flagOptions: ["dry-run", "json"])
+        guard args.positionals.count == 1 else {
+            throw ManifestError(args.positionals.isEmpty ? "run needs a MANIFEST (see settle run --help)" : "run takes one MANIFEST, got \(args.positionals.count)")
+        }
+        let date = try day(args.values["date"], option: "date")
+        let from = try day(args.values["from"], option: "from")
+        let to = try day(args.values["to"], option: "to")
+        if date != nil && (from != nil || to != nil) { throw ManifestError("give either --date or --from/--to, not both") }
+        if (from == nil) != (to == nil) { throw ManifestError("--from and --to go together") }
+        if let from, let to, from > to { throw ManifestError("--from \(from) is after --to \(to)") }
+        var concurrency = ProcessInfo.processInfo.activeProcessorCount
+        if let c = args.values["concurrency"] {
+            guard let n = Int(c), n >= 1, n <= 256 else { throw ManifestError("--concurrency: '\(c)' is not a number from 1 to 256") }
+            concurrency = n
+        }
+        let manifest = try Manifest.load(path: args.positionals[0])
+        let days = JobRunner.plan(manifest: manifest, date: date, from: from, to: to, today: Settle.today())
+        let options = RunOptions(days: days, dryRun: args.flags.contains("dry-run"), concurrency: concurrency, startedAt: Settle.timestamp())
+        let json = args.flags.contains("json")
+        let console = self.console
+        let result = await JobRunner(manifest: manifest).run(options, log: { line in if !json { console.out(line) } })
+        if let message = result.message { console.err("settle: \(message)") }
+        if json {
+            let value = JSONValue.object([
+                ("exit_code", .integer(Int64(result.exitCode.rawValue))),
+                ("run_id", result.runID.map { .integer($0) } ?? .null),
+                ("days", .array(result.days.map(\.summary))),
+            ])
+            console.out(value.rendered())
+        }
+        return result.exitCode.rawValue
+    }
+
+    static func today() -> Day {
+        let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
+
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: Date())
+    }
+
+    // MARK: validate
+
+    func validateCommand(_ raw: [String]) throws -> Int32 {
+        if wantsHelp(raw) { console.out(Settle.validateHelp); return 0 }
+        let args = try Arguments(raw, valueOptions: ["format"], flagOptions: ["lenient"])
+        guard !args.positionals.isEmpty else { throw ManifestError("validate needs at least one FILE (see settle validate --help)") }
+        var forced: SourceFormat?
+        if let f = args.values["format"] {
+            guard let format = SourceFormat(rawValue: f) else { throw ManifestError("--format: unknown format '\(f)' (expected nacha or bai2)") }
+            forced = format
+        }
+        var anyErrors = false
+        for path in args.positionals {
+            guard FileManager.default.fileExists(atPath: path) else {
+                console.err("\(path): no such file")
+                anyErrors = true
+                continue
+            }
+            guard let format = forced ?? Ingest.detectFormat(path: path) else {
+                console.err("\(path): cannot tell the format from the name or content; give --format")
+                anyErrors = true
+                continue
+            }
+            let input = Ingest.read(path: path, format: format, strict: !args.flags.contains("lenient"))
+            for d in input.diagnostics { console.out(d.description) }
+            if input.droppedDiagnosticCount > 0 { console.out("\(path): … and \(input.droppedDiagnosticCount) more issues not shown") }
+            console.out(input.summaryLine)
+            if input.hasErrors { anyErrors = true }
+        }
+        return anyErrors ? 1 : 0
+    }
+
+    // MARK: exceptions
+
+    func exceptionsCommand(_ raw: [String]) async throws -> Int32 {
+        if wantsHelp(raw) || raw.isEmpty { console.out(Settle.exceptionsHelp); return raw.isEmpty ? 2 : 0 }
+        let args = try Arguments(raw, valueOptions: ["ledger", "status", "day", "resolution", "note"], flagOptions: ["json"])
+        guard let ledger = args.values["ledger"] else { throw ManifestError("exceptions needs --ledger PATH") }
+        guard let sub = args.positionals.first else { throw ManifestError("exceptions needs list, show or resolve") }
+        switch sub {
+        case "list":
+            let reader = try openReader(ledger)
+            if let s = args.values["status"], s != "open" && s != "resolved" { throw ManifestError("--status must be open or resolved") }
+            let rows = try reader.exceptions(status: args.values["status"], day: try day(args.values["day"], option: "day"))
+            if args.flags.contains("json") {
+                console.out(JSONValue.array(rows.map(exceptionJSON)).rendered())
+            } else {
+                for r in rows {
+                    console.out("\(r.exceptionID)  \(r.day)  \(r.type.padding(21))\(r.status.padding(9))\(r.amount?.description ?? "")  \(r.customerID)  \(r.message)")
+                }
+                console.out("\(rows.count) exception\(rows.count == 1 ? "" : "s")")
+            }
+            return 0
+        case "show":
+            guard args.positionals.count == 2 else { throw ManifestError("exceptions show needs one ID") }
+            let reader = try openReader(ledger)
+            guard let r = try reader.exception(id: args.positionals[1]) else {
+                console.err("settle: no exception \(args.positionals[1]) in \(ledger)")
+                return 1
+            }
+            console.out(exceptionJSON(r).rendered())
+            return 0
+        case "resolve":
+            guard args.positionals.count == 2 else { throw ManifestError("exceptions resolve needs one ID") }
+            guard let resolution = args.values["resolution"] else { throw ManifestError("exceptions resolve needs --resolution (accept, ignore, write-off, refund, apply:INVOICE)") }
+            let allowed = ["accept", "ignore", "write-off", "refund"]
+            guard allowed.contains(resolution) || (resolution.hasPrefix("apply:") && resolution.count > 6) else {
+                throw ManifestError("--resolution: '\(resolution)' is not one of accept, ignore, write-off, refund, apply:INVOICE")
+            }
+            guard FileManager.default.fileExists(atPath: ledger) else { throw LedgerError("no ledger at \(ledger)") }
+            guard let lock = try RunLock(ledgerPath: ledger) else {
+                console.err("settle: a run holds the lock \(ledger).lock; try again when it has finished")
+                return ExitCode.locked.rawValue
+            }
+            let store = try LedgerStore(path: ledger)
+            let done = try await store.resolveException(id: args.positionals[1], resolution: resolution, note: args.values["note"] ?? "", at: Settle.timestamp())
+            withExtendedLifetime(lock) {}
+            if !done {
+                console.err("settle: no exception \(args.positionals[1]) in \(ledger)")
+                return 1
+            }
+            console.out("\(args.positionals[1]) resolved: \(resolution)")
+            return 0
+        default:
+            throw ManifestError("exceptions: unknown subcommand '\(sub)' (expected list, show or resolve)")
+        }
+    }
+
+    func exceptionJSON(_ r: ExceptionRow) -> JSONValue {
+        .object([
+            ("exception_id", .string(r.exceptionID)), ("day", .string(r.day.description)), ("type", .string(r.type)), ("severity", .string(r.severity)),
+            ("receipt_id", .string(r.receiptID)), ("source", .string(r.source)), ("source_ref", .string(r.sourceRef)), ("location", .string(r.location)),
+            ("customer_id", .string(r.customerID)), ("amount", r.amount.map { .number($0.description) } ?? .null),
+            ("invoice_ids", .array(r.invoiceIDs.map { .string($0) })), ("message", .string(r.message)), ("suggestions", .string(r.suggestions)),
+            ("status", .string(r.status)), ("resolution", .string(r.resolution)), ("resolution_note", .string(r.resolutionNote)),
+        ])
+    }
+
+    func openReader(_ path: String) throws -> LedgerReader {
+        guard FileManager.default.fileExists(atPath: path) else { throw LedgerError("no ledger at \(path)") }
+        return try LedgerReader(path: path)
+    }
+
+    // MARK: ledger
+
+    func ledgerCommand(_ raw: [String]) throws -> Int32 {
+        if wantsHelp(raw) || raw.isEmpty { console.out(Settle.ledgerHelp); return raw.isEmpty ? 2 : 0 }
+        let args = try Arguments(raw, valueOptions: ["ledger", "account", "customer", "as-of", "from", "to", "limit"], flagOptions: ["json", "by-customer"])
+        guard let path = args.values["ledger"] else { throw ManifestError("ledger needs --ledger PATH") }
+        guard let sub = args.positionals.first, args.positionals.count == 1 else { throw ManifestError("ledger needs one of balance, entries, verify") }
+        switch sub {
+        case "balance":
+            let reader = try openReader(path)
+            let rows = try reader.balances(account: args.values["account"], customer: args.values["customer"], asOf: try day(args.values["as-of"], option: "as-of"),
+                                           byCustomer: args.flags.contains("by-customer") || args.values["customer"] != nil)
+            if args.flags.contains("json") {
+                console.out(JSONValue.array(rows.map { .object([("account", .string($0.account)), ("name", .string($0.accountName)),
+                                                                 ("customer_id", $0.customerID.map { .string($0) } ?? .null),
+                                                                 ("currency", .string($0.balance.currency.code)), ("balance", .number($0.balance.description))]) }).rendered())
+            } else {
+                for r in rows {
+                    let who = r.customerID.map { "  \($0)" } ?? ""
+                    console.out("\(r.account.padding(10))\(r.accountName.padding(36))\(MoneyFormat.grouped(r.balance.minorUnits, exponent: r.balance.currency.exponent).leftPadding(18)) \(r.balance.currency.code)\(who)")
+                }
+            }
+            return 0
+        case "entries":
+            let reader = try openReader(path)
+            var limit: Int?
+            if let l = args.values["limit"] {
+                guard let n = Int(l), n > 0 else { throw ManifestError("--limit must be a positive number") }
+                limit = n
+            }
+            for e in try reader.entries(from: try day(args.values["from"], option: "from"), to: try day(args.values["to"], option: "to"), limit: limit) {
+                console.out("#\(e.entryID) \(e.effectiveDay) \(e.kind.rawValue) r\(e.revision) \(e.sourceKey)  \(e.memo)")
+                for p in e.postings {
+                    let detail = [p.customerID, p.invoiceID].compactMap { $0 }.joined(separator: " ")
+                    console.out("    \(p.account.padding(10))\(MoneyFormat.grouped(p.amount.minorUnits, exponent: p.amount.currency.exponent).leftPadding(16)) \(p.amount.currency.code)  \(detail)")
+                }
+            }
+            return 0
+        case "verify":
+            let reader = try openReader(path)
+            let report = try reader.verify()
+            for u in report.unbalancedEntries { console.out("entry \(u.entryID) (\(u.sourceKey)) does not balance in \(u.currency): off by \(u.sum)") }
+            for (currency, sum) in report.trialBalance.sorted(by: { $0.key < $1.key }) where sum != 0 { console.out("trial balance in \(currency) is off by \(sum)") }
+            for m in report.invoiceMismatches { console.out("invoice \(m.invoiceID): stored open amount \(m.stored) but postings say \(m.recomputed)") }
+            let tb = report.trialBalance.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value == 0 ? "0" : String($0.value))" }.joined(separator: ", ")
+            console.out("\(report.entryCount) entries, \(report.postingCount) postings, \(report.invoiceCount) invoices; trial balance \(tb.isEmpty ? "empty" : tb); " +
+                        (report.isClean ? "every entry balances and every open amount agrees with its postings" : "DIFFERENCES FOUND"))
+            return report.isClean ? 0 : 1
+        default:
+            throw ManifestError("ledger: unknown subcommand '\(sub)' (expected balance, entries or verify)")
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
+    func leftPadding(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
