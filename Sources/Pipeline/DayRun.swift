@@ -42,7 +42,7 @@ struct DayRun {
             if let missing = found.missing {
                 inputRejected = true
                 exceptions.append(MatchException(type: .invalidInput, severity: .error, about: "missing:\(missing)", discriminator: day.description,
-                                                 source: source.format.rawValue, location: SourceLocation(file: missing, line: 0), amount: nil,
+                                                 source: source.format.rawValue, location: SourceLocation(file: RelativePath.make(missing, from: URL(fileURLWithPath: manifest.path).deletingLastPathComponent().standardized.path), line: 0), amount: nil,
                                                  message: "\(source.key).path names \(missing), which does not exist for \(day)",
                                                  suggestions: "check that the bank delivered the file, or use a wildcard for days without one"))
             }
@@ -65,23 +65,23 @@ struct DayRun {
                 let messages = input.diagnostics.filter { $0.severity >= .error }.prefix(3).map { "\($0.field.map { "\($0): " } ?? "")\($0.message)\($0.expected.map { " (expected \($0)" } ?? "")\($0.found.map { ", found \($0))" } ?? (input.diagnostics.isEmpty ? "" : ""))" }
                 let quarantine = "\(manifest.archive)/quarantine/\(day)/\(input.name)"
                 archiveCopies.append((input.path, quarantine))
-                exceptions.append(MatchException(type: .invalidInput, severity: .error, about: "file:\(input.sha256.isEmpty ? input.path : input.sha256)",
+                exceptions.append(MatchException(type: .invalidInput, severity: .error, about: "file:\(input.sha256.isEmpty ? input.displayPath : input.sha256)",
                                                  discriminator: day.description, source: input.format.rawValue,
-                                                 location: first?.location ?? SourceLocation(file: input.path, line: 0),
+                                                 location: first?.location ?? SourceLocation(file: input.displayPath, line: 0),
                                                  message: "\(input.name) was rejected and quarantined: " + (input.readError ?? messages.joined(separator: "; ")),
-                                                 suggestions: "run `settle validate \(input.path)` for every issue; ask the bank for a corrected file"))
+                                                 suggestions: "run `settle validate \(input.displayPath)` for every issue; ask the bank for a corrected file"))
                 continue
             }
             if let earlier = seenToday[input.sha256] {
-                exceptions.append(MatchException(type: .duplicate, severity: .warning, about: "file:\(input.sha256)", discriminator: "\(day):\(input.path)",
-                                                 source: input.format.rawValue, location: SourceLocation(file: input.path, line: 1),
+                exceptions.append(MatchException(type: .duplicate, severity: .warning, about: "file:\(input.sha256)", discriminator: "\(day):\(input.displayPath)",
+                                                 source: input.format.rawValue, location: SourceLocation(file: input.displayPath, line: 1),
                                                  message: "\(input.name) has the same content as \(earlier) in this run; not processed again",
                                                  suggestions: "remove the extra copy"))
                 continue
             }
             if let previous = try await store.ingestedFile(sha256: input.sha256), previous.day != day {
-                exceptions.append(MatchException(type: .duplicate, severity: .warning, about: "file:\(input.sha256)", discriminator: "\(day):\(input.path)",
-                                                 source: input.format.rawValue, location: SourceLocation(file: input.path, line: 1),
+                exceptions.append(MatchException(type: .duplicate, severity: .warning, about: "file:\(input.sha256)", discriminator: "\(day):\(input.displayPath)",
+                                                 source: input.format.rawValue, location: SourceLocation(file: input.displayPath, line: 1),
                                                  message: "\(input.name) has the same content (SHA-256 \(input.sha256.prefix(12))…) as \(previous.name), taken by run \(previous.runID) on \(previous.day); not processed again",
                                                  suggestions: "if the bank re-sent the file by mistake, nothing to do"))
                 continue
@@ -250,6 +250,7 @@ struct DayRun {
 
     func ingestAll(_ planned: [PlannedFile]) async -> [IngestedInput] {
         let currency = manifest.currency
+        let manifestFolder = URL(fileURLWithPath: manifest.path).deletingLastPathComponent().standardized.path
         return await withTaskGroup(of: (Int, IngestedInput).self) { group in
             var results = [IngestedInput?](repeating: nil, count: planned.count)
             var next = 0
@@ -257,8 +258,9 @@ struct DayRun {
                 let index = next
                 let file = planned[index]
                 next += 1
+                let display = RelativePath.make(file.path, from: manifestFolder)
                 group.addTask {
-                    (index, Ingest.read(path: file.path, format: file.source.format, role: file.source.role, account: file.source.account,
+                    (index, Ingest.read(path: file.path, displayPath: display, format: file.source.format, role: file.source.role, account: file.source.account,
                                         strict: file.source.strict, currency: currency))
                 }
             }
@@ -349,5 +351,18 @@ public enum Masking {
         let trimmed = ByteScanning.trimmed(number)
         guard trimmed.count > 4 else { return trimmed }
         return String(repeating: "•", count: 4) + trimmed.suffix(4)
+    }
+}
+
+/// Paths as reports show them: relative to a folder (the manifest's), so outputs do not depend on where the job ran.
+public enum RelativePath {
+    public static func make(_ path: String, from folder: String) -> String {
+        let target = URL(fileURLWithPath: path).standardized.pathComponents
+        let base = URL(fileURLWithPath: folder).standardized.pathComponents
+        var common = 0
+        while common < target.count, common < base.count, target[common] == base[common] { common += 1 }
+        guard common > 1 else { return path }
+        let ups = Array(repeating: "..", count: base.count - common)
+        return (ups + target[common...]).joined(separator: "/")
     }
 }

@@ -6,6 +6,8 @@ import Statements
 /// One input file read and validated: its identity, what it held, and what was wrong with it.
 public struct IngestedInput: Sendable {
     public var path: String
+    /// The path as reports and diagnostics show it (relative to the manifest's folder in a run).
+    public var displayPath: String
     public var name: String
     public var sha256: String
     public var sizeBytes: Int64
@@ -27,6 +29,7 @@ public struct IngestedInput: Sendable {
     public var hasErrors: Bool { isRejected || (worst ?? .warning) >= .error }
 
     public var summaryLine: String {
+        let path = displayPath
         if let readError { return "\(path): not read: \(readError)" }
         switch format {
         case .nacha:
@@ -50,10 +53,10 @@ public struct IngestedInput: Sendable {
 
 /// Reads inputs of every supported format into `IngestedInput`s.
 public enum Ingest {
-    public static func read(path: String, format: SourceFormat, role: Manifest.Source.Role = .received, account: String? = nil,
+    public static func read(path: String, displayPath: String? = nil, format: SourceFormat, role: Manifest.Source.Role = .received, account: String? = nil,
                             strict: Bool = true, currency: Currency = .usd) -> IngestedInput {
         let name = URL(fileURLWithPath: path).lastPathComponent
-        var input = IngestedInput(path: path, name: name, sha256: "", sizeBytes: 0, format: format, role: role, account: account)
+        var input = IngestedInput(path: path, displayPath: displayPath ?? path, name: name, sha256: "", sizeBytes: 0, format: format, role: role, account: account)
         do {
             let print = try InputOpener.fingerprint(path: path)
             input.sha256 = print.sha256
@@ -67,7 +70,7 @@ public enum Ingest {
                 }
             case .bai2:
                 let bytes = try InputOpener.readAll(path: path)
-                let file = BAI2Reader(options: BAI2Options(strict: strict)).read(bytes: bytes, fileName: path, defaultCurrency: currency)
+                let file = BAI2Reader(options: BAI2Options(strict: strict)).read(bytes: bytes, fileName: input.displayPath, defaultCurrency: currency)
                 input.statementLines = file.lines
                 input.diagnostics = file.diagnostics.items
                 input.droppedDiagnosticCount = file.diagnostics.droppedCount
@@ -82,7 +85,7 @@ public enum Ingest {
     }
 
     static func readNACHA<S: ByteSource>(source: S, into input: inout IngestedInput, strict: Bool) throws(InputError) {
-        var reader = NACHAReader(source: source, fileName: input.path, options: NACHAOptions(strict: strict))
+        var reader = NACHAReader(source: source, fileName: input.displayPath, options: NACHAOptions(strict: strict))
         while let batch = try reader.nextBatch() {
             input.batches.append(batch)
         }

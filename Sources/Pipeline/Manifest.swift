@@ -102,7 +102,7 @@ public struct Manifest: Sendable {
             return d
         }
 
-        guard let version = root["version"] as? Int, !(root["version"] is Bool) else {
+        guard let rawVersion = root["version"], let version = rawVersion as? Int, "\(rawVersion)" != "true", "\(rawVersion)" != "false" else {
             throw fail("version", root["version"] == nil ? "is required (1)" : "must be the number 1")
         }
         guard version == 1 else { throw fail("version", "unsupported version \(version); this program reads version 1") }
@@ -148,7 +148,7 @@ public struct Manifest: Sendable {
             let account = try string("account", in: object, at: "\(key).account", required: false)
             var strict = defaultStrict
             if let s = object["strict"] {
-                guard let b = s as? Bool else { throw fail("\(key).strict", "must be true or false") }
+                guard let b = s as? Bool, "\(s)" == "true" || "\(s)" == "false" else { throw fail("\(key).strict", "must be true or false") }
                 strict = b
             }
             sources.append(Source(format: format, path: resolve(pattern), role: role, profile: profile, account: account, strict: strict, key: key))

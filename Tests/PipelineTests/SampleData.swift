@@ -1,0 +1,157 @@
+import ACH
+import Core
+import Foundation
+
+/// The Samples/ data set, generated here so that every file is explainable: two business days of a seller
+/// (Northwind Industrial Supply) whose customers pay by ACH (CCD+, CTX), wire and lockbox, exercising every rule
+/// and every exception type the pipeline raises from valid input.
+enum SampleData {
+    static let ourAccount = "4471002233"
+    static let ourRouting = routing("07640125")
+    static let day1 = Day(year: 2026, month: 11, day: 2)!
+    static let day2 = Day(year: 2026, month: 11, day: 3)!
+
+    static func routing(_ first8: String) -> String {
+        first8 + String(RoutingNumber.checkDigit(forFirstEight: Array(first8.utf8))!)
+    }
+
+    static let customersCSV = """
+        customer_id,name,aliases,ach_company_ids,credit_limit,terms
+        C001,"Acme Tools, Inc.",ACME TOOLS|ACME TOOL CO,1234567890,50000.00,2/10 NET30
+        C002,Blue Ridge Builders LLC,BLUE RIDGE BLDRS,2345678901,75000.00,NET30
+        C003,Cascade Fabrication Co,CASCADE FAB,3456789012,40000.00,NET45
+        C004,Delta Marine Services,DELTA MARINE,,60000.00,NET60
+        C005,Evergreen Hospitals,EVERGREEN HEALTH|EVERGREEN HOSP,5678901234,150000.00,NET90
+        C006,Foxtrot Logistics,FOXTROT LOGISTICS,6789012345,30000.00,NET30
+
+        """
+
+    static let invoicesCSV = """
+        invoice_id,customer_id,issue_date,due_date,currency,amount,open_amount,terms,po_number
+        INV-10001,C001,2026-10-26,2026-11-25,USD,5000.00,5000.00,2/10 NET30,PO-7781
+        INV-10002,C001,2026-10-20,2026-11-19,USD,1500.00,1500.00,2/10 NET30,PO-7764
+        INV-10006,C001,2026-10-28,2026-11-27,USD,2200.00,2200.00,2/10 NET30,PO-7790
+        INV-10008,C001,2026-10-30,2026-11-29,USD,1000.00,1000.00,NET30,PO-7795
+        INV-10003,C002,2026-09-15,2026-10-15,USD,12450.00,12450.00,NET30,BR-2231
+        INV-10004,C002,2026-10-01,2026-10-31,USD,1200.00,1200.00,NET30,BR-2240
+        INV-10005,C002,2026-10-05,2026-11-04,USD,1800.00,1800.00,NET30,BR-2244
+        INV-10009,C002,2026-10-20,2026-11-19,USD,2000.00,950.50,NET30,BR-2260
+        INV-10007,C003,2026-09-20,2026-11-04,USD,7500.00,7500.00,NET45,CF-551
+        INV-10014,C003,2026-10-10,2026-11-24,USD,3300.00,3300.00,NET45,CF-560
+        INV-10015,C004,2026-09-01,2026-10-31,USD,9870.00,9870.00,NET60,DM-100
+        INV-10016,C004,2026-10-15,2026-12-14,USD,5125.00,5125.00,NET60,DM-104
+        INV-10010,C005,2026-08-10,2026-11-08,USD,10000.00,10000.00,NET90,EH-9001
+        INV-10011,C005,2026-08-20,2026-11-18,USD,8000.00,8000.00,NET90,EH-9002
+        INV-10012,C005,2026-09-02,2026-12-01,USD,250.00,250.00,NET90,EH-9010
+        INV-10013,C005,2026-09-30,2026-12-29,USD,4200.00,4200.00,NET90,EH-9015
+        INV-10020,C006,2026-10-02,2026-11-01,USD,4000.00,4000.00,NET30,FX-301
+        INV-10021,C006,2026-10-09,2026-11-08,USD,4000.00,4000.00,NET30,FX-305
+        INV-10022,C006,2026-10-16,2026-11-15,USD,6000.00,6000.00,NET30,FX-309
+
+        """
+
+    static func fileSpec(_ day: Day, modifier: String) -> NACHAWriter.FileSpec {
+        NACHAWriter.FileSpec(immediateDestination: ourRouting, immediateOrigin: " " + routing("01100001"), creationDay: day, creationTime: "0615",
+                             fileIDModifier: modifier, destinationName: "NORTHWIND BANK", originName: "FEDERAL RESERVE BANK", referenceCode: "RECEIVED")
+    }
+
+    static func credit(_ cents: Int64, addenda: [String] = []) -> NACHAWriter.EntrySpec {
+        NACHAWriter.EntrySpec(transactionCode: 22, receivingRouting: ourRouting, accountNumber: ourAccount, amountCents: cents,
+                              identificationNumber: "NWIS-VENDOR", receiverName: "NORTHWIND INDUSTRIAL", paymentRelatedInformation: addenda)
+    }
+
+    static func ccdBatch(_ name: String, _ companyID: String, _ odfi: String, _ day: Day, _ entries: [NACHAWriter.EntrySpec]) -> NACHAWriter.BatchSpec {
+        NACHAWriter.BatchSpec(serviceClassCode: 220, companyName: name, companyIdentification: companyID, standardEntryClass: .ccd,
+                              entryDescription: "PAYMENT", effectiveEntryDay: day, originatingDFI: odfi, entries: entries)
+    }
+
+    /// Day 1: remittance with a discount, exact amount, a combination, a short payment, an unknown payer whose batch the
+    /// statement does not show; a CTX from a hospital group paying three invoices.
+    static var day1CCD: String {
+        NACHAWriter().write(file: fileSpec(day1, modifier: "A"), batches: [
+            ccdBatch("ACME TOOLS INC", "1234567890", "02100002", day1, [credit(490_000, addenda: ["RMR*IV*INV-10001*PI*4900.00*5000.00*100.00\\"])]),
+            ccdBatch("BLUE RIDGE BLDRS", "2345678901", "05300001", day1, [credit(1_245_000), credit(300_000)]),
+            ccdBatch("CASCADE FAB", "3456789012", "12100024", day1, [credit(748_000, addenda: ["RMR*IV*10007*PI*7480.00*7500.00\\"])]),
+            ccdBatch("GALAXY RETAIL", "9999999999", "11100002", day1, [credit(250_000)]),
+        ])
+    }
+
+    static let evergreenX12 = "ISA*00*          *00*          *ZZ*EVERGREENHOSP  *ZZ*NORTHWIND      *261101*1200*U*00401*000000101*0*P*>~"
+        + "GS*RA*EVERGREEN*NORTHWIND*20261101*1200*101*X*004010~ST*820*0001~"
+        + "BPR*C*18250.00*C*ACH*CTX*01*044000037*DA*123456789*5678901234**01*076401251*DA*4471002233*20261102~"
+        + "TRN*1*EVG20261101-01*5678901234~N1*PR*EVERGREEN HOSPITALS~N1*PE*NORTHWIND INDUSTRIAL SUPPLY~ENT*1~"
+        + "RMR*IV*INV-10010*PI*10000.00*10000.00~RMR*IV*INV-10011*PI*8000.00*8000.00~RMR*IV*INV-10012*PI*250.00*250.00~"
+        + "SE*10*0001~GE*1*101~IEA*1*000000101~"
+
+    static var day1CTX: String {
+        NACHAWriter().write(file: fileSpec(day1, modifier: "B"), batches: [
+            NACHAWriter.BatchSpec(serviceClassCode: 220, companyName: "EVERGREEN HOSP", companyIdentification: "5678901234", standardEntryClass: .ctx,
+                                  entryDescription: "AP PAYMENT", effectiveEntryDay: day1, originatingDFI: "04400003",
+                                  entries: [credit(1_825_000, addenda: [evergreenX12])]),
+        ])
+    }
+
+    /// Day 2: an over-payment, the rest of day 1's short payment, an amount that matches nothing.
+    static var day2CCD: String {
+        NACHAWriter().write(file: fileSpec(day2, modifier: "A"), batches: [
+            ccdBatch("FOXTROT LOGISTIC", "6789012345", "06100014", day2, [credit(615_000, addenda: ["RMR*IV*INV-10022*PI*6000.00\\"])]),
+            ccdBatch("CASCADE FAB", "3456789012", "12100024", day2, [credit(2_000, addenda: ["RMR*IV*INV-10007*PI*20.00\\"])]),
+            ccdBatch("ACME TOOLS INC", "1234567890", "02100002", day2, [credit(77_777)]),
+        ])
+    }
+
+    struct Detail { var typeCode: Int; var cents: Int64; var reference: String; var text: String }
+
+    static func bai2(day: Day, opening: Int64, details: [Detail]) -> String {
+        let d = NACHAWriter.yymmdd(day)
+        var closing = opening
+        for detail in details { closing += (100...399).contains(detail.typeCode) ? detail.cents : -detail.cents }
+        var accountRecords = ["03,\(ourAccount),USD,010,\(opening),,,015,\(closing),,/"]
+        accountRecords += details.map { "16,\($0.typeCode),\($0.cents),0,\($0.reference),,\($0.text)/" }
+        let accountTotal = opening + closing + details.reduce(0) { $0 + $1.cents }
+        accountRecords.append("49,\(accountTotal),\(accountRecords.count + 1)/")
+        var lines = ["01,NORTHWINDBK,NWIS,\(d),2300,1,,,2/", "02,NWIS,\(ourRouting),1,\(d),2300,USD,2/"]
+        lines += accountRecords
+        lines.append("98,\(accountTotal),1,\(accountRecords.count + 2)/")
+        lines.append("99,\(accountTotal),1,\(lines.count + 1)/")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static var day1BAI2: String {
+        bai2(day: day1, opening: 5_000_000, details: [
+            Detail(typeCode: 165, cents: 490_000, reference: "B1102001", text: "ACH CREDIT ACME TOOLS INC CCD"),
+            Detail(typeCode: 165, cents: 1_545_000, reference: "B1102002", text: "ACH CREDIT BLUE RIDGE BLDRS CCD"),
+            Detail(typeCode: 165, cents: 748_000, reference: "B1102003", text: "ACH CREDIT CASCADE FAB CCD"),
+            Detail(typeCode: 165, cents: 1_825_000, reference: "B1102004", text: "ACH CREDIT EVERGREEN HOSP CTX"),
+            Detail(typeCode: 195, cents: 987_000, reference: "W1102005", text: "INCOMING WIRE DELTA MARINE SERVICES REF INV 10015"),
+            Detail(typeCode: 195, cents: 400_000, reference: "W1102006", text: "INCOMING WIRE FOXTROT LOGISTICS PAYMENT"),
+            Detail(typeCode: 115, cents: 149_940, reference: "L1102007", text: "LOCKBOX 7788 DEPOSIT ACME TOOLS"),
+            Detail(typeCode: 698, cents: 4_500, reference: "F1102008", text: "ACCOUNT ANALYSIS FEE"),
+            Detail(typeCode: 451, cents: 31_218, reference: "D1102009", text: "ACH DEBIT INSURANCECO PREMIUM"),
+        ])
+    }
+
+    static var day2BAI2: String {
+        bai2(day: day2, opening: 5_000_000 + 490_000 + 1_545_000 + 748_000 + 1_825_000 + 987_000 + 400_000 + 149_940 - 4_500 - 31_218, details: [
+            Detail(typeCode: 165, cents: 615_000, reference: "B1103001", text: "ACH CREDIT FOXTROT LOGISTIC CCD"),
+            Detail(typeCode: 165, cents: 2_000, reference: "B1103002", text: "ACH CREDIT CASCADE FAB CCD"),
+            Detail(typeCode: 165, cents: 77_777, reference: "B1103003", text: "ACH CREDIT ACME TOOLS INC CCD"),
+            Detail(typeCode: 195, cents: 215_600, reference: "W1103004", text: "INCOMING WIRE ACME TOOLS INC PAYMENT"),
+        ])
+    }
+
+    /// Every sample file, by its path under Samples/.
+    static var files: [(path: String, content: String)] {
+        [
+            ("customers.csv", customersCSV),
+            ("invoices.csv", invoicesCSV),
+            ("2026-11-02/ach/20261102-ccd.ach", day1CCD),
+            ("2026-11-02/ach/20261102-ctx.ach", day1CTX),
+            ("2026-11-02/bank/20261102.bai", day1BAI2),
+            ("2026-11-03/ach/20261103-ccd.ach", day2CCD),
+            // The bank delivered day 1's CCD file again: a DUPLICATE, not processed twice.
+            ("2026-11-03/ach/20261102-ccd-resent.ach", day1CCD),
+            ("2026-11-03/bank/20261103.bai", day2BAI2),
+        ]
+    }
+}

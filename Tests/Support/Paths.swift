@@ -1,0 +1,27 @@
+import Foundation
+
+/// Paths the tests use, derived from this file's location: the package root, Samples/, and the shared corpus beside the package.
+public enum TestPaths {
+    public static let packageRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
+        }
+        fatalError("cannot find Package.swift above \(#filePath)")
+    }()
+
+    public static var samples: String { packageRoot + "/Samples" }
+    public static var jobs: String { packageRoot + "/Jobs" }
+    /// `../shared/corpus` beside the package root; nil when absent (tests that need it then say they skip).
+    public static var corpus: String? {
+        let path = URL(fileURLWithPath: packageRoot).deletingLastPathComponent().appendingPathComponent("shared/corpus").standardized.path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    public static func temporaryDirectory(_ name: String = "settle-test") -> String {
+        let path = NSTemporaryDirectory() + "/\(name)-\(UUID().uuidString)"
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
