@@ -49,7 +49,7 @@ public struct Invoice: Hashable, Sendable {
 
 /// Invoice numbers as payers write them (`inv-000123`, `INV 123`, `#123`) compared in one normalized form.
 public enum InvoiceNumber {
-    private static let prefixes = ["INVOICE", "INVNO", "INV", "NO", "IN", "#"]
+    private static let prefixes = ["INVOICENUMBER", "INVOICENBR", "INVOICENO", "INVOICE", "INVNBR", "INVNO", "INV", "NUMBER", "NBR", "NO"]
 
     /// Uppercases, drops spaces, dashes, dots, slashes and `#`, a known prefix (INV, INVOICE, NO) before digits,
     /// and leading zeros of the digits.

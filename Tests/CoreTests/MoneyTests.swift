@@ -1,0 +1,80 @@
+import Core
+import Testing
+
+@Suite struct MoneyTests {
+    @Test(arguments: [
+        ("1,234.56", DecimalStyle.point, Int64(123_456)),
+        ("1.234,56", .comma, 123_456),
+        ("(12.00)", .point, -1_200),
+        ("-12.00", .point, -1_200),
+        ("12.00-", .point, -1_200),
+        ("12.00 CR", .point, 1_200),
+        ("12.00 DR", .point, -1_200),
+        ("$1,574.04", .point, 157_404),
+        ("-$1,574.04", .point, -157_404),
+        ("  7 ", .point, 700),
+        ("0.5", .point, 50),
+        ("1'234'567.8", .point, 123_456_780),
+        ("1 234,50", .comma, 123_450),
+        ("€12,50", .comma, 1_250),
+        ("+3.10", .point, 310),
+        ("12.500", .point, 1_250),
+    ])
+    func parsesEveryStyle(text: String, style: DecimalStyle, minorUnits: Int64) throws {
+        #expect(try Money.parse(text, currency: .usd, style: style).minorUnits == minorUnits)
+    }
+
+    @Test(arguments: ["", "abc", "1.2.3", "12.345", "1,23.00", "--5", "(5)-", "1,2345", "12.00 CR-"])
+    func rejectsWhatIsNotAnAmount(text: String) {
+        #expect(throws: MoneyError.self) { try Money.parse(text, currency: .usd) }
+    }
+
+    @Test func exponentFollowsTheCurrency() throws {
+        #expect(try Money.parse("1234", currency: Currency.iso("JPY")!).minorUnits == 1234)
+        #expect(throws: MoneyError.self) { try Money.parse("12.5", currency: Currency.iso("JPY")!) }
+        #expect(try Money.parse("1.234", currency: Currency.iso("KWD")!).minorUnits == 1234)
+        #expect(Money(minorUnits: 1234, currency: Currency.iso("KWD")!).description == "1.234")
+    }
+
+    @Test func overflowIsAnErrorNotATrap() throws {
+        #expect(throws: MoneyError.overflow) { try Money.parse("99999999999999999999.00", currency: .usd) }
+        let big = Money(minorUnits: Int64.max, currency: .usd)
+        #expect(throws: MoneyError.overflow) { try big.adding(Money(minorUnits: 1, currency: .usd)) }
+        #expect(throws: MoneyError.overflow) { try Money(minorUnits: Int64.min, currency: .usd).negated() }
+    }
+
+    @Test func mixedCurrenciesAreAnError() {
+        #expect(throws: MoneyError.currencyMismatch("USD", "EUR")) {
+            try Money(minorUnits: 1, currency: .usd).adding(Money(minorUnits: 1, currency: .eur))
+        }
+    }
+
+    @Test func formatsPlainAndGrouped() {
+        #expect(Money(minorUnits: -5, currency: .usd).description == "-0.05")
+        #expect(Money(minorUnits: 123_456_789, currency: .usd).description == "1234567.89")
+        #expect(MoneyFormat.grouped(-123_456_789, exponent: 2) == "-1,234,567.89")
+        #expect(MoneyFormat.grouped(99, exponent: 2) == "0.99")
+    }
+
+    @Test func roundTripsThroughText() throws {
+        var generator = SeededGenerator(seed: 42)
+        for _ in 0..<2000 {
+            let units = Int64.random(in: -1_000_000_000_000...1_000_000_000_000, using: &generator)
+            let money = Money(minorUnits: units, currency: .usd)
+            #expect(try Money.parse(money.description, currency: .usd) == money, "seed 42, value \(units)")
+        }
+    }
+}
+
+/// A small deterministic generator for seeded property tests (SplitMix64).
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,74 @@
+import Core
+import Statements
+import Testing
+import TestSupport
+
+@Suite struct BAI2ReaderTests {
+    static let spec = """
+        01,122099999,123456789,040621,0200,1,65,,2/
+        02,031001234,122099999,1,040620,2359,USD,2/
+        03,0975312468,USD,010,500000,,,190/
+        88,500000,,/
+        16,142,250000,0,ACH123,CUST1,ACME TOOLS, INV 10023/10024 PAYMENT/
+        88,CONTINUED TEXT
+        16,495,50000,V,040621,,WIRE9,,OUTGOING WIRE/
+        49,1300000,6/
+        98,1300000,1,8/
+        99,1300000,1,10/
+        """
+
+    func read(_ text: String, strict: Bool = true) -> BAI2File {
+        BAI2Reader(options: BAI2Options(strict: strict)).read(bytes: Array(text.utf8), fileName: "t.bai")
+    }
+
+    @Test func readsGroupsAccountsDetailsAndContinuations() {
+        let file = read(Self.spec)
+        #expect(file.diagnostics.items.isEmpty, "\(file.diagnostics.items)")
+        #expect(file.groups.count == 1)
+        let account = file.groups[0].accounts[0]
+        #expect(account.summaries.map(\.typeCode) == [10, 190])
+        #expect(account.summaries[1].amount.minorUnits == 500_000)
+        #expect(account.details.count == 2)
+        let first = account.details[0]
+        #expect(first.amount.minorUnits == 250_000)
+        #expect(first.kind == .achCredit)
+        #expect(first.bankReference == "ACH123")
+        #expect(first.customerReference == "CUST1")
+        #expect(first.description == "ACME TOOLS, INV 10023/10024 PAYMENT CONTINUED TEXT")
+        #expect(first.bookingDay.description == "2004-06-20")
+        let wire = account.details[1]
+        #expect(wire.amount.minorUnits == -50_000)
+        #expect(wire.kind == .wireOut)
+        #expect(wire.valueDay?.description == "2004-06-21")
+        #expect(wire.bankReference == "WIRE9")
+    }
+
+    @Test func controlTotalMismatchIsFatalWhenStrictAndAWarningWhenLenient() {
+        let broken = Self.spec.replacingOccurrences(of: "49,1300000,6/", with: "49,1300001,6/")
+        let strict = read(broken)
+        #expect(strict.diagnostics.items.contains { $0.code.rawValue == "bai2.account-control-total" && $0.severity == .fatal && $0.expected == "1300000" && $0.found == "1300001" })
+        let lenient = read(broken, strict: false)
+        #expect(lenient.diagnostics.worst == .warning)
+    }
+
+    @Test func recordsSharingALineAndTruncatedFiles() {
+        let shared = Self.spec.replacingOccurrences(of: "/\n16,495", with: "/ 16,495")
+        let file = read(shared)
+        #expect(file.lines.count == 2)
+        let truncated = read(String(Self.spec.split(separator: "\n").prefix(5).joined(separator: "\n")))
+        #expect(truncated.diagnostics.items.contains { $0.code.rawValue == "bai2.incomplete" && $0.severity == .fatal })
+    }
+
+    @Test(arguments: ["", "00,abc/", "hello", "01,a,b/\n16,142,x/", String(repeating: "88,", count: 100)])
+    func garbageIsFatalAndNeverCrashes(text: String) {
+        #expect(read(text).diagnostics.worst == .fatal)
+    }
+
+    @Test func sampleStatementsReconcile() throws {
+        for path in ["2026-11-02/bank/20261102.bai", "2026-11-03/bank/20261103.bai"] {
+            var source = try FileByteSource(path: TestPaths.samples + "/" + path)
+            let file = BAI2Reader().read(bytes: try source.readAll(), fileName: path)
+            #expect(file.diagnostics.items.isEmpty, "\(path): \(file.diagnostics.items)")
+        }
+    }
+}
