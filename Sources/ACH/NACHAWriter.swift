@@ -116,7 +116,20 @@ public struct NACHAWriter: Sendable {
     /// The file's records, without line endings.
     public func records(file: FileSpec, batches: [BatchSpec]) -> [String] {
         var records: [String] = []
-        records.append("101" + NACHAWriter.alpha(" " + file.immediateDestination, 10) + NACHAWriter.alpha(file.immediateOrigin, 10)
+        stream(file: file, batches: batches) { records.append($0) }
+        return records
+    }
+
+    /// Emits the file's records one at a time (without line endings), so a file of any size can be written
+    /// without holding it: batches may be a lazy sequence.
+    public func stream(file: FileSpec, batches: some Sequence<BatchSpec>, emit: (String) -> Void) {
+        var recordCount = 0
+        func append(_ record: String) {
+            recordCount += 1
+            emit(record)
+        }
+        var batchCount = 0
+        append("101" + NACHAWriter.alpha(" " + file.immediateDestination, 10) + NACHAWriter.alpha(file.immediateOrigin, 10)
                        + NACHAWriter.yymmdd(file.creationDay) + NACHAWriter.alpha(file.creationTime, 4) + NACHAWriter.alpha(file.fileIDModifier, 1)
                        + "094101" + NACHAWriter.alpha(file.destinationName, 23) + NACHAWriter.alpha(file.originName, 23) + NACHAWriter.alpha(file.referenceCode, 8))
         var fileEntryAddenda = 0
@@ -124,8 +137,9 @@ public struct NACHAWriter: Sendable {
         var fileDebit: Int64 = 0
         var fileCredit: Int64 = 0
         for (batchIndex, batch) in batches.enumerated() {
+            batchCount += 1
             let batchNumber = Int64(batchIndex + 1)
-            records.append("5" + NACHAWriter.numeric(Int64(batch.serviceClassCode), 3) + NACHAWriter.alpha(batch.companyName, 16)
+            append("5" + NACHAWriter.numeric(Int64(batch.serviceClassCode), 3) + NACHAWriter.alpha(batch.companyName, 16)
                            + NACHAWriter.alpha(batch.companyDiscretionaryData, 20) + NACHAWriter.alpha(batch.companyIdentification, 10)
                            + batch.standardEntryClass.rawValue + NACHAWriter.alpha(batch.entryDescription, 10) + NACHAWriter.alpha(batch.descriptiveDate, 6)
                            + NACHAWriter.yymmdd(batch.effectiveEntryDay) + "   " + "1" + NACHAWriter.alpha(batch.originatingDFI, 8) + NACHAWriter.numeric(batchNumber, 7))
@@ -149,17 +163,17 @@ public struct NACHAWriter: Sendable {
                     record += NACHAWriter.alpha(entry.receiverName, 22)
                 }
                 record += NACHAWriter.alpha(entry.discretionaryData, 2) + (addendaCount > 0 ? "1" : "0") + trace
-                records.append(record)
+                append(record)
                 for (i, piece) in pieces.enumerated() {
-                    records.append("705" + NACHAWriter.alpha(piece, 80) + NACHAWriter.numeric(Int64(i + 1), 4) + NACHAWriter.numeric(sequence, 7))
+                    append("705" + NACHAWriter.alpha(piece, 80) + NACHAWriter.numeric(Int64(i + 1), 4) + NACHAWriter.numeric(sequence, 7))
                 }
-                for raw in entry.rawAddenda { records.append(NACHAWriter.alpha(raw, 94)) }
+                for raw in entry.rawAddenda { append(NACHAWriter.alpha(raw, 94)) }
                 count += 1 + addendaCount
                 hash &+= Int64(rdfi) ?? 0
                 if TransactionCode.isDebit(entry.transactionCode) { debit += entry.amountCents } else { credit += entry.amountCents }
             }
             let batchHash = hash % 10_000_000_000
-            records.append("8" + NACHAWriter.numeric(Int64(batch.serviceClassCode), 3) + NACHAWriter.numeric(Int64(count), 6)
+            append("8" + NACHAWriter.numeric(Int64(batch.serviceClassCode), 3) + NACHAWriter.numeric(Int64(count), 6)
                            + NACHAWriter.numeric(batchHash, 10) + NACHAWriter.numeric(debit, 12) + NACHAWriter.numeric(credit, 12)
                            + NACHAWriter.alpha(batch.companyIdentification, 10) + String(repeating: " ", count: 25)
                            + NACHAWriter.alpha(batch.originatingDFI, 8) + NACHAWriter.numeric(batchNumber, 7))
@@ -168,13 +182,11 @@ public struct NACHAWriter: Sendable {
             fileDebit += debit
             fileCredit += credit
         }
-        let recordCount = records.count + 1
-        let blocks = (recordCount + 9) / 10
-        records.append("9" + NACHAWriter.numeric(Int64(batches.count), 6) + NACHAWriter.numeric(Int64(blocks), 6)
+        let blocks = (recordCount + 1 + 9) / 10
+        append("9" + NACHAWriter.numeric(Int64(batchCount), 6) + NACHAWriter.numeric(Int64(blocks), 6)
                        + NACHAWriter.numeric(Int64(fileEntryAddenda), 8) + NACHAWriter.numeric(fileHash % 10_000_000_000, 10)
                        + NACHAWriter.numeric(fileDebit, 12) + NACHAWriter.numeric(fileCredit, 12) + String(repeating: " ", count: 39))
-        while records.count % 10 != 0 { records.append(String(repeating: "9", count: 94)) }
-        return records
+        while recordCount % 10 != 0 { append(String(repeating: "9", count: 94)) }
     }
 
     public func write(file: FileSpec, batches: [BatchSpec]) -> String {

@@ -29,9 +29,10 @@ public struct CashApplication: Sendable {
         var found: [(RemittanceItem, String)] = []
         var unknown: [String] = []
         var seen = Set<String>()
-        func lookup(_ reference: String) -> String? {
+        // Free text needs three characters at least, so a stray "1" names no invoice; structured remittance does not.
+        func lookup(_ reference: String, minimumLength: Int = 1) -> String? {
             let key = InvoiceNumber.normalize(reference)
-            guard key.count >= 3, let ids = normalizedIndex[key] else { return nil }
+            guard key.count >= minimumLength, let ids = normalizedIndex[key] else { return nil }
             if ids.count == 1 { return ids[0] }
             // The same number for two customers: the payer's own invoice, if it is one of them.
             if let customerID, let own = ids.first(where: { invoices[$0]?.customerID == customerID }) { return own }
@@ -51,7 +52,7 @@ public struct CashApplication: Sendable {
                 var candidates = [token]
                 if i + 1 < tokens.count { candidates.insert(token + tokens[i + 1], at: 0) }
                 for candidate in candidates where candidate.contains(where: \.isNumber) {
-                    if let id = lookup(candidate), !seen.contains(id) {
+                    if let id = lookup(candidate, minimumLength: 3), !seen.contains(id) {
                         seen.insert(id)
                         found.append((RemittanceItem(reference: candidate), id))
                         break

@@ -223,9 +223,13 @@ struct DayRun {
 
         // Reports.
         let touched = Set(decisions.flatMap { $0.applications.map(\.invoiceID) })
-        let openItems = try await store.invoices().filter { $0.openAmount.minorUnits != 0 || touched.contains($0.invoiceID) }.map {
-            OpenItemRow(invoiceID: $0.invoiceID, customerID: $0.customerID, dueDay: $0.dueDay, amount: $0.amount, openAmount: $0.openAmount,
-                        daysPastDue: $0.openAmount.minorUnits > 0 ? max(0, day.days(since: $0.dueDay)) : 0)
+        // Open items as they stand at the end of this day (a rerun of an earlier day does not see later days).
+        let openAtEnd = try await store.openAmounts(before: day.adding(days: 1))
+        let openItems = try await store.invoices().compactMap { invoice -> OpenItemRow? in
+            guard let open = openAtEnd[invoice.invoiceID], open != 0 || touched.contains(invoice.invoiceID) else { return nil }
+            let openAmount = Money(minorUnits: open, currency: invoice.amount.currency)
+            return OpenItemRow(invoiceID: invoice.invoiceID, customerID: invoice.customerID, dueDay: invoice.dueDay, amount: invoice.amount,
+                               openAmount: openAmount, daysPastDue: open > 0 ? max(0, day.days(since: invoice.dueDay)) : 0)
         }
         let remittance = decisions.flatMap(RemittanceRow.rows(for:))
         lap("reports")

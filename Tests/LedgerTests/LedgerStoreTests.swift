@@ -1,0 +1,106 @@
+import Core
+@testable import Ledger
+import Testing
+import TestSupport
+
+@Suite struct LedgerStoreTests {
+    static func m(_ cents: Int64) -> Money { Money(minorUnits: cents, currency: .usd) }
+    static let day = Day(year: 2026, month: 11, day: 2)!
+
+    static func invoice(_ id: String, _ open: Int64) -> LedgerInvoice {
+        LedgerInvoice(invoiceID: id, customerID: "C1", issueDay: day, dueDay: day.adding(days: 30), amount: m(open), openAmount: m(open), terms: "NET30", poNumber: "")
+    }
+
+    static func opening(_ id: String, _ cents: Int64) -> JournalEntryDraft {
+        JournalEntryDraft(sourceKey: "invoice:\(id):opening", effectiveDay: day, memo: "open", postings: [
+            Posting(account: ChartOfAccounts.accountsReceivable, customerID: "C1", invoiceID: id, amount: m(cents)),
+            Posting(account: ChartOfAccounts.openingBalances, customerID: "C1", invoiceID: id, amount: m(-cents)),
+        ])
+    }
+
+    static func receipt(_ key: String, cash: Int64, invoice: String, applied: Int64) -> JournalEntryDraft {
+        var postings = [Posting(account: "1000-2233", amount: m(cash)),
+                        Posting(account: ChartOfAccounts.accountsReceivable, customerID: "C1", invoiceID: invoice, amount: m(-applied))]
+        if cash != applied { postings.append(Posting(account: ChartOfAccounts.unappliedCash, customerID: "C1", amount: m(applied - cash))) }
+        return JournalEntryDraft(sourceKey: key, effectiveDay: day, memo: "receipt", postings: postings)
+    }
+
+    func newStore() throws -> (LedgerStore, String) {
+        let path = TestPaths.temporaryDirectory("ledger") + "/ledger.sqlite"
+        return (try LedgerStore(path: path), path)
+    }
+
+    func commit(_ store: LedgerStore, run: Int64, _ entries: [JournalEntryDraft], invoices: [LedgerInvoice] = []) async throws -> CommitOutcome {
+        try await store.commit(DayCommit(runID: run, day: Self.day, invoices: invoices, entries: entries, cashAccounts: [("1000-2233", "Cash")]))
+    }
+
+    @Test func postsOncePerSourceKey() async throws {
+        let (store, path) = try newStore()
+        let run1 = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        let entries = [Self.opening("I1", 10_000), Self.receipt("ach:1", cash: 10_000, invoice: "I1", applied: 10_000)]
+        let first = try await commit(store, run: run1, entries, invoices: [Self.invoice("I1", 10_000)])
+        #expect(first.posted.count == 2)
+        let run2 = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        let again = try await commit(store, run: run2, entries, invoices: [Self.invoice("I1", 10_000)])
+        #expect(again.posted.isEmpty)
+        #expect(again.unchangedCount == 2)
+        let reader = try LedgerReader(path: path)
+        #expect(try reader.counts().entries == 2)
+        let report = try reader.verify()
+        #expect(report.isClean)
+        #expect(try reader.invoices()[0].openAmount == Self.m(0))
+    }
+
+    @Test func aChangedDecisionPostsAReversalAndAReplacement() async throws {
+        let (store, path) = try newStore()
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        _ = try await commit(store, run: run, [Self.opening("I1", 10_000), Self.receipt("ach:1", cash: 10_000, invoice: "I1", applied: 4_000)],
+                             invoices: [Self.invoice("I1", 10_000)])
+        let changed = try await commit(store, run: run, [Self.receipt("ach:1", cash: 10_000, invoice: "I1", applied: 10_000)])
+        #expect(changed.posted.map(\.kind) == [.reversal, .replacement])
+        #expect(changed.posted.map(\.revision) == [2, 3])
+        let reader = try LedgerReader(path: path)
+        #expect(try reader.verify().isClean)
+        #expect(try reader.invoices()[0].openAmount == Self.m(0))
+        let unapplied = try reader.balances(account: ChartOfAccounts.unappliedCash)
+        #expect(unapplied.allSatisfy { $0.balance.isZero })
+        // And once more: nothing new.
+        #expect(try await commit(store, run: run, [Self.receipt("ach:1", cash: 10_000, invoice: "I1", applied: 10_000)]).posted.isEmpty)
+    }
+
+    @Test func theJournalIsAppendOnly() async throws {
+        let (store, path) = try newStore()
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        _ = try await commit(store, run: run, [Self.opening("I1", 100)], invoices: [Self.invoice("I1", 100)])
+        let db = try Database(path: path)
+        #expect(throws: SQLiteError.self) { try db.execute("UPDATE postings SET amount_minor = 1") }
+        #expect(throws: SQLiteError.self) { try db.execute("DELETE FROM journal_entries") }
+    }
+
+    @Test func verifyFindsAnOpenAmountThatDisagreesWithPostings() async throws {
+        let (store, path) = try newStore()
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        _ = try await commit(store, run: run, [Self.opening("I1", 100)], invoices: [Self.invoice("I1", 100)])
+        let db = try Database(path: path)
+        try db.execute("UPDATE invoices SET open_minor = 5")
+        let report = try LedgerReader(path: path).verify()
+        #expect(!report.isClean)
+        #expect(report.invoiceMismatches.map(\.invoiceID) == ["I1"])
+    }
+
+    @Test func anOlderProgramRefusesANewerLedger() async throws {
+        let (_, path) = try newStore()
+        let db = try Database(path: path)
+        try db.execute("PRAGMA user_version = 99")
+        #expect(throws: LedgerError.self) { try LedgerStore(path: path) }
+        #expect(throws: LedgerError.self) { try LedgerReader(path: path) }
+    }
+
+    @Test func dryRunLeavesNothing() async throws {
+        let (store, path) = try newStore()
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        let outcome = try await store.commit(DayCommit(runID: run, day: Self.day, invoices: [Self.invoice("I1", 100)], entries: [Self.opening("I1", 100)]), dryRun: true)
+        #expect(outcome.posted.count == 1)
+        #expect(try LedgerReader(path: path).counts().entries == 0)
+    }
+}

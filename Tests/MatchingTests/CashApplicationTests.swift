@@ -1,0 +1,164 @@
+import Core
+import Matching
+import Receivables
+import Statements
+import Testing
+
+@Suite struct CashApplicationTests {
+    static let usd = Currency.usd
+    static func m(_ cents: Int64) -> Money { Money(minorUnits: cents, currency: usd) }
+    static func d(_ s: String) -> Day { Day.parse(s, format: .iso)! }
+
+    static let customers = [
+        Customer(id: "C1", name: "Acme Tools, Inc.", aliases: ["ACME TOOLS"], achCompanyIDs: ["1234567890"]),
+        Customer(id: "C2", name: "Blue Ridge Builders", aliases: [], achCompanyIDs: ["2345678901"]),
+    ]
+
+    static func invoice(_ id: String, _ customer: String, _ open: Int64, issued: String = "2026-10-01", due: String = "2026-10-31", terms: String = "NET30") -> Invoice {
+        Invoice(id: id, customerID: customer, issueDay: d(issued), dueDay: d(due), amount: m(open), openAmount: m(open), terms: PaymentTerms.parse(terms))
+    }
+
+    static func receipt(_ cents: Int64, company: String = "", name: String = "", remittance: [RemittanceItem] = [], text: String = "", day: String = "2026-11-02", key: String = "k") -> Receipt {
+        Receipt(id: "R-\(key)", source: .nacha, sourceRef: key, sourceKey: key, valueDay: d(day), amount: m(cents), bankAccount: "4471002233",
+                payerName: name, payerCompanyID: company, remittance: remittance, freeText: text, location: SourceLocation(file: "f", line: 1))
+    }
+
+    func engine(_ invoices: [Invoice], tolerance: Int64 = 100, ambiguous: MatchingPolicy.AmbiguityPolicy = .exception) -> CashApplication {
+        CashApplication(customers: Self.customers, invoices: invoices, policy: MatchingPolicy(tolerance: Self.m(tolerance), ambiguous: ambiguous))
+    }
+
+    @Test func remittanceWithDiscountSettlesTheInvoice() {
+        var e = engine([Self.invoice("INV-1", "C1", 500_000, issued: "2026-10-26", terms: "2/10 NET30")])
+        let (decision, exceptions) = e.apply(Self.receipt(490_000, company: "1234567890", remittance: [RemittanceItem(reference: "inv 0001", amountPaid: Self.m(490_000), discount: Self.m(10_000))]))
+        #expect(exceptions.isEmpty)
+        #expect(decision.rule == .remittance)
+        #expect(decision.applications == [Application(invoiceID: "INV-1", customerID: "C1", applied: Self.m(490_000), discount: Self.m(10_000), writeOff: Self.m(0))])
+        #expect(e.openAmount(of: "INV-1") == Self.m(0))
+    }
+
+    @Test func discountOutsideTheWindowIsAShortPay() {
+        var e = engine([Self.invoice("INV-1", "C1", 500_000, issued: "2026-10-01", terms: "2/10 NET30")])
+        let (decision, exceptions) = e.apply(Self.receipt(490_000, company: "1234567890", remittance: [RemittanceItem(reference: "INV-1", amountPaid: Self.m(490_000), discount: Self.m(10_000))]))
+        #expect(decision.applications[0].discount == Self.m(0))
+        #expect(exceptions.map(\.type) == [.shortPay])
+        #expect(exceptions[0].amount == Self.m(10_000))
+        #expect(e.openAmount(of: "INV-1") == Self.m(10_000))
+    }
+
+    @Test func exactAmountWithinTheIdentifiedCustomer() {
+        var e = engine([Self.invoice("A", "C1", 1_000), Self.invoice("B", "C2", 1_000)])
+        let (decision, exceptions) = e.apply(Self.receipt(1_000, company: "2345678901"))
+        #expect(exceptions.isEmpty)
+        #expect(decision.rule == .exactAmount)
+        #expect(decision.applications.map(\.invoiceID) == ["B"])
+    }
+
+    @Test func twoEqualCandidatesAreAmbiguousUnlessPolicySaysOldest() {
+        let invoices = [Self.invoice("OLD", "C1", 4_000, due: "2026-10-01"), Self.invoice("NEW", "C1", 4_000, due: "2026-11-01")]
+        var strict = engine(invoices)
+        let (unapplied, exceptions) = strict.apply(Self.receipt(4_000, name: "ACME TOOLS"))
+        #expect(unapplied.applications.isEmpty)
+        #expect(unapplied.unapplied == Self.m(4_000))
+        #expect(exceptions.map(\.type) == [.ambiguous])
+        #expect(exceptions[0].invoiceIDs == ["OLD", "NEW"])
+        var oldest = engine(invoices, ambiguous: .oldest)
+        let (applied, none) = oldest.apply(Self.receipt(4_000, name: "ACME TOOLS"))
+        #expect(none.isEmpty)
+        #expect(applied.applications.map(\.invoiceID) == ["OLD"])
+    }
+
+    @Test func discountAmountWithoutRemittance() {
+        var e = engine([Self.invoice("INV-6", "C1", 220_000, issued: "2026-10-28", terms: "2/10 NET30")])
+        let (decision, _) = e.apply(Self.receipt(215_600, name: "ACME TOOLS INC", day: "2026-11-03"))
+        #expect(decision.rule == .discountAmount)
+        #expect(decision.applications[0].discount == Self.m(4_400))
+    }
+
+    @Test func combinationOfOpenInvoices() {
+        var e = engine([Self.invoice("A", "C2", 1_245_000), Self.invoice("B", "C2", 120_000), Self.invoice("C", "C2", 180_000), Self.invoice("D", "C2", 95_050)])
+        let (decision, exceptions) = e.apply(Self.receipt(300_000, company: "2345678901"))
+        #expect(exceptions.isEmpty)
+        #expect(decision.rule == .combination)
+        #expect(Set(decision.applications.map(\.invoiceID)) == ["B", "C"])
+    }
+
+    @Test func toleranceWritesOffASmallShortfall() {
+        var e = engine([Self.invoice("A", "C1", 150_000)])
+        let (decision, _) = e.apply(Self.receipt(149_940, name: "ACME TOOLS"))
+        #expect(decision.rule == .tolerance)
+        #expect(decision.applications[0].writeOff == Self.m(60))
+        #expect(e.openAmount(of: "A") == Self.m(0))
+        var tight = engine([Self.invoice("A", "C1", 150_000)], tolerance: 50)
+        let (none, exceptions) = tight.apply(Self.receipt(149_940, name: "ACME TOOLS"))
+        #expect(none.applications.isEmpty)
+        #expect(exceptions.map(\.type) == [.unmatched])
+        #expect(exceptions[0].suggestions.contains("A open 1500.00"))
+    }
+
+    @Test func overPaymentKeepsTheRestAsUnappliedCash() {
+        var e = engine([Self.invoice("A", "C1", 600_000)])
+        let (decision, exceptions) = e.apply(Self.receipt(615_000, company: "1234567890", remittance: [RemittanceItem(reference: "A", amountPaid: Self.m(600_000))]))
+        #expect(decision.unapplied == Self.m(15_000))
+        #expect(exceptions.map(\.type) == [.overPay])
+    }
+
+    @Test func unknownPayerGoesToSuspenseWithAnException() {
+        var e = engine([Self.invoice("A", "C1", 1_000)])
+        let (decision, exceptions) = e.apply(Self.receipt(1_000, company: "9999999999", name: "GALAXY RETAIL"))
+        #expect(decision.customerID == nil)
+        #expect(exceptions.map(\.type) == [.unknownCustomer])
+    }
+
+    @Test func freeTextInvoiceNumbersAreRemittance() {
+        var e = engine([Self.invoice("INV-10015", "C2", 987_000)])
+        let (decision, _) = e.apply(Self.receipt(987_000, text: "INCOMING WIRE DELTA REF INV 10015"))
+        #expect(decision.rule == .remittance)
+        #expect(decision.applications.map(\.invoiceID) == ["INV-10015"])
+    }
+
+    @Test func severalReceiptsPayOneInvoice() {
+        var e = engine([Self.invoice("A", "C1", 750_000)])
+        _ = e.apply(Self.receipt(748_000, company: "1234567890", remittance: [RemittanceItem(reference: "A", amountPaid: Self.m(748_000))], key: "1"))
+        let (second, exceptions) = e.apply(Self.receipt(2_000, company: "1234567890", remittance: [RemittanceItem(reference: "A", amountPaid: Self.m(2_000))], key: "2"))
+        #expect(exceptions.isEmpty)
+        #expect(second.applications[0].applied == Self.m(2_000))
+        #expect(e.openAmount(of: "A") == Self.m(0))
+    }
+
+    @Test func unknownReferenceFallsBackToTheCustomerRules() {
+        var e = engine([Self.invoice("INV-1", "C1", 500_000, issued: "2026-10-01", terms: "2/10 NET30")])
+        let (decision, exceptions) = e.apply(Self.receipt(490_000, company: "1234567890", remittance: [RemittanceItem(reference: "ZZZ-9", amountPaid: Self.m(490_000))]))
+        #expect(decision.applications.isEmpty)
+        #expect(exceptions.map(\.type) == [.unmatched])
+        #expect(exceptions[0].message.contains("ZZZ-9"))
+    }
+
+    @Test func exceptionIDsAreStable() {
+        var a = engine([Self.invoice("A", "C1", 1_000)])
+        var b = engine([Self.invoice("A", "C1", 1_000)])
+        #expect(a.apply(Self.receipt(5, company: "1234567890")).exceptions.map(\.id) == b.apply(Self.receipt(5, company: "1234567890")).exceptions.map(\.id))
+    }
+}
+
+@Suite struct SettlementReconcilerTests {
+    static func line(_ cents: Int64, _ day: String, kind: TransactionKind = .achCredit) -> StatementLine {
+        StatementLine(format: .bai2, account: "1", bookingDay: Day.parse(day, format: .iso)!, amount: Money(minorUnits: cents, currency: .usd),
+                      kind: kind, location: SourceLocation(file: "s", line: 1))
+    }
+
+    static func batch(_ key: String, file: String, _ cents: Int64, _ day: String) -> SettlementBatch {
+        SettlementBatch(key: key, fileKey: file, fileName: file, batchNumber: 1, companyName: "X", effectiveDay: Day.parse(day, format: .iso)!,
+                        netAmount: Money(minorUnits: cents, currency: .usd), location: SourceLocation(file: file, line: 1))
+    }
+
+    @Test func batchesSettleByBatchOrByFileAndTheRestAreUnsettled() {
+        let result = SettlementReconciler().reconcile(
+            batches: [Self.batch("a1", file: "A", 100, "2026-11-02"), Self.batch("b1", file: "B", 30, "2026-11-02"), Self.batch("b2", file: "B", 70, "2026-11-02"),
+                      Self.batch("c1", file: "C", 55, "2026-11-02")],
+            lines: [Self.line(100, "2026-11-02"), Self.line(100, "2026-11-03"), Self.line(55, "2026-11-10"), Self.line(55, "2026-11-02", kind: .wireIn)])
+        #expect(result.settledBy["a1"] == 0)
+        #expect(result.settledBy["b1"] == 1 && result.settledBy["b2"] == 1)
+        #expect(result.unsettled.map(\.key) == ["c1"]) // too late, and a wire is not ACH settlement
+        #expect(result.explainedLines == [0, 1])
+    }
+}

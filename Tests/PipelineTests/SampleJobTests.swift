@@ -1,0 +1,119 @@
+import Core
+import Foundation
+import Ledger
+import Pipeline
+import Testing
+import TestSupport
+
+/// Runs the sample job end to end on a fresh ledger in a temporary folder.
+@Suite struct SampleJobTests {
+    static func manifest(in folder: String, extra: String = "") throws -> String {
+        let samples = TestPaths.samples
+        let text = """
+            {
+              "version": 1, "name": "sample-test", "currency": "USD",
+              "ledger": "\(folder)/ledger.sqlite", "output": "\(folder)/out", "archive": "\(folder)/archive",
+              "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
+              "sources": [
+                { "format": "nacha", "path": "\(samples)/{date}/ach/*.ach", "role": "received" },
+                { "format": "bai2", "path": "\(samples)/{date}/bank/*.bai" }
+              ],
+              "matching": { "tolerance": "1.00", "ambiguous": "exception" }\(extra)
+            }
+            """
+        let path = folder + "/job.json"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static let days = [Day(year: 2026, month: 11, day: 2)!, Day(year: 2026, month: 11, day: 3)!]
+
+    func run(_ path: String, days: [Day] = SampleJobTests.days, concurrency: Int = 2) async throws -> RunResult {
+        let manifest = try Manifest.load(path: path)
+        return await JobRunner(manifest: manifest).run(RunOptions(days: days, concurrency: concurrency))
+    }
+
+    func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+
+    @Test func runsBothDaysAndWritesTheContractOutputs() async throws {
+        let folder = TestPaths.temporaryDirectory("job")
+        let result = try await run(try Self.manifest(in: folder))
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        for day in ["2026-11-02", "2026-11-03"] {
+            for name in ["remittance.csv", "exceptions.csv", "open-items.csv", "summary.json", "journal.csv", "exceptions.html", "remittance.html"] {
+                #expect(FileManager.default.fileExists(atPath: "\(folder)/out/\(day)/\(name)"), "\(day)/\(name)")
+            }
+        }
+        let remittance = try read("\(folder)/out/2026-11-02/remittance.csv").split(separator: "\n")
+        #expect(remittance[0] == "receipt_id,source,source_ref,value_date,customer_id,receipt_amount,invoice_id,applied_amount,discount_amount,writeoff_amount,rule,confidence")
+        #expect(remittance.contains { $0.hasSuffix(",INV-10001,4900.00,100.00,0.00,remittance,95") })
+        #expect(remittance.contains { $0.contains(",INV-10002,1499.40,0.00,0.60,tolerance,") })
+        #expect(remittance.contains { $0.contains(",INV-10004,1200.00,0.00,0.00,combination,") })
+        // Every exception type the sample exercises, across the two days.
+        let types = try (read("\(folder)/out/2026-11-02/exceptions.csv") + read("\(folder)/out/2026-11-03/exceptions.csv"))
+            .split(separator: "\n").filter { !$0.hasPrefix("exception_id") }.map { String($0.split(separator: ",")[1]) }
+        #expect(Set(types) == ["AMBIGUOUS", "SHORT_PAY", "UNEXPLAINED_BANK_LINE", "UNKNOWN_CUSTOMER", "UNSETTLED_BATCH", "DUPLICATE", "OVER_PAY", "UNMATCHED"])
+        let open = try read("\(folder)/out/2026-11-03/open-items.csv")
+        #expect(open.contains("INV-10007,C003,2026-11-04,7500.00,0.00,0"))
+        #expect(open.contains("INV-10020,C006,2026-11-01,4000.00,4000.00,2"))
+        #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
+        #expect(FileManager.default.fileExists(atPath: "\(folder)/archive/2026-11-02"))
+    }
+
+    @Test func runningTheSameDaysAgainPostsNothingNew() async throws {
+        let folder = TestPaths.temporaryDirectory("rerun")
+        let path = try Self.manifest(in: folder)
+        _ = try await run(path)
+        let reader = try LedgerReader(path: "\(folder)/ledger.sqlite")
+        let countsBefore = try reader.counts()
+        let balanceBefore = try reader.balances(byCustomer: true)
+        let reportsBefore = try ["remittance.csv", "exceptions.csv", "open-items.csv"].map { try read("\(folder)/out/2026-11-02/\($0)") }
+        let again = try await run(path, concurrency: 1)
+        #expect(again.exitCode == .ok)
+        #expect(again.days.allSatisfy { $0.postedCount == 0 })
+        let countsAfter = try reader.counts()
+        #expect(countsAfter.entries == countsBefore.entries)
+        #expect(countsAfter.postings == countsBefore.postings)
+        #expect(countsAfter.exceptions == countsBefore.exceptions)
+        #expect(try reader.balances(byCustomer: true) == balanceBefore)
+        #expect(try reader.verify().isClean)
+        // Same inputs, same reports, whatever the concurrency.
+        let reportsAfter = try ["remittance.csv", "exceptions.csv", "open-items.csv"].map { try read("\(folder)/out/2026-11-02/\($0)") }
+        #expect(reportsAfter == reportsBefore)
+        // Rerunning day 1 alone after day 2 still posts nothing.
+        let dayOne = try await run(path, days: [Self.days[0]])
+        #expect(dayOne.days[0].postedCount == 0)
+    }
+
+    @Test func aRejectedFileIsQuarantinedAndTheRunGoesOn() async throws {
+        let folder = TestPaths.temporaryDirectory("reject")
+        let drop = folder + "/drop/2026-11-02"
+        try FileManager.default.createDirectory(atPath: drop, withIntermediateDirectories: true)
+        try "101 this is not a nacha file\n".write(toFile: drop + "/broken.ach", atomically: true, encoding: .utf8)
+        let extra = """
+            , "validation": "strict"
+            """
+        var text = try read(try Self.manifest(in: folder, extra: extra))
+        text = text.replacingOccurrences(of: "\"sources\": [", with: "\"sources\": [ { \"format\": \"nacha\", \"path\": \"\(folder)/drop/{date}/*.ach\" },")
+        try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        let result = try await run(folder + "/job.json", days: [Self.days[0]])
+        #expect(result.exitCode == .inputRejected)
+        #expect(FileManager.default.fileExists(atPath: "\(folder)/archive/quarantine/2026-11-02/broken.ach"))
+        let exceptions = try read("\(folder)/out/2026-11-02/exceptions.csv")
+        #expect(exceptions.contains("INVALID_INPUT,error"))
+        #expect(exceptions.contains("broken.ach was rejected and quarantined"))
+        // The rest of the day was processed.
+        #expect(try read("\(folder)/out/2026-11-02/remittance.csv").contains("INV-10001"))
+    }
+
+    @Test func aSecondRunOnTheSameLedgerIsLockedOut() async throws {
+        let folder = TestPaths.temporaryDirectory("lock")
+        let path = try Self.manifest(in: folder)
+        let held = try RunLock(ledgerPath: "\(folder)/ledger.sqlite")
+        #expect(held != nil)
+        let result = try await run(path)
+        #expect(result.exitCode == .locked)
+        #expect(result.message?.contains("lock") == true)
+        withExtendedLifetime(held) {}
+    }
+}
