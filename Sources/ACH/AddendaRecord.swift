@@ -6,9 +6,9 @@ public enum AddendaRecord: Sendable, Hashable {
     case terminal(Addenda02)
     case notificationOfChange(Addenda98)
     case returnEntry(Addenda99)
-    /// IAT addenda 10-18, kept as their raw text for now.
-    case international(typeCode: Int, text: String, location: SourceLocation)
-    case unknown(typeCode: String, location: SourceLocation)
+    /// IAT addenda 10-18.
+    case international(AddendaIAT)
+    case unknown(raw: RecordBytes, location: SourceLocation)
 
     public var typeCode: Int {
         switch self {
@@ -16,100 +16,140 @@ public enum AddendaRecord: Sendable, Hashable {
         case .terminal: return 2
         case .notificationOfChange: return 98
         case .returnEntry: return 99
-        case let .international(code, _, _): return code
-        case let .unknown(code, _): return Int(code) ?? 0
+        case let .international(a): return a.typeCode
+        case let .unknown(raw, _): return Int(raw.number(AddendaRecord.typeCodeField) ?? 0)
+        }
+    }
+
+    public var location: SourceLocation {
+        switch self {
+        case let .paymentRelated(a): return a.location
+        case let .terminal(a): return a.location
+        case let .notificationOfChange(a): return a.location
+        case let .returnEntry(a): return a.location
+        case let .international(a): return a.location
+        case let .unknown(_, location): return location
         }
     }
 
     static let typeCodeField = NACHAField("Addenda Type Code", 2, 3)
 
-    static func parse(_ f: RecordFields, diagnostics: inout DiagnosticList) -> AddendaRecord {
-        switch f.raw(typeCodeField) {
-        case "05": return .paymentRelated(Addenda05.parse(f, diagnostics: &diagnostics))
-        case "02": return .terminal(Addenda02(text: f.text(NACHAField("Terminal Data", 4, 94)), location: f.location))
-        case "98": return .notificationOfChange(Addenda98.parse(f, diagnostics: &diagnostics))
-        case "99": return .returnEntry(Addenda99.parse(f, diagnostics: &diagnostics))
-        case let code where ["10", "11", "12", "13", "14", "15", "16", "17", "18"].contains(code):
-            return .international(typeCode: Int(code)!, text: f.text(NACHAField("Addenda Information", 4, 94)), location: f.location)
-        case let code:
-            diagnostics.append(f.diagnostic("nacha.addenda-type", .error, typeCodeField, "unknown addenda type code", expected: "02, 05, 10-18, 98 or 99", found: "'\(code)'"))
-            return .unknown(typeCode: code, location: f.location)
+    static func parse(_ f: RecordFields, report: (Diagnostic) -> Void) -> AddendaRecord {
+        let b = f.bytes
+        let raw = RecordBytes(b)
+        let d0 = b[1] &- 0x30, d1 = b[2] &- 0x30
+        let code = d0 < 10 && d1 < 10 ? Int(d0) * 10 + Int(d1) : -1
+        switch code {
+        case 5:
+            let entrySequence = Addenda05.Field.entryDetailSequenceNumber
+            if !ByteScanning.isDigitsWithSpaces(b, entrySequence.range) {
+                report(f.diagnostic("nacha.numeric-field", .error, entrySequence, "must be digits", found: "'\(f.raw(entrySequence))'"))
+            }
+            return .paymentRelated(Addenda05(raw: raw, location: f.location))
+        case 2: return .terminal(Addenda02(raw: raw, location: f.location))
+        case 98:
+            let a = Addenda98(raw: raw, location: f.location)
+            if ChangeCode.describe(a.changeCode) == nil {
+                report(f.diagnostic("nacha.change-code", .error, Addenda98.Field.changeCode, "unknown change code", expected: "C01-C14 or C61-C69", found: "'\(a.changeCode)'"))
+            }
+            return .notificationOfChange(a)
+        case 99:
+            let a = Addenda99(raw: raw, location: f.location)
+            if ReturnReasonCode.describe(a.returnReasonCode) == nil {
+                report(f.diagnostic("nacha.return-reason-code", .error, Addenda99.Field.returnReasonCode, "unknown return reason code", expected: "R01-R85", found: "'\(a.returnReasonCode)'"))
+            }
+            return .returnEntry(a)
+        case 10...18:
+            return .international(AddendaIAT(raw: raw, location: f.location))
+        default:
+            report(f.diagnostic("nacha.addenda-type", .error, typeCodeField, "unknown addenda type code", expected: "02, 05, 10-18, 98 or 99", found: "'\(f.raw(typeCodeField))'"))
+            return .unknown(raw: raw, location: f.location)
         }
     }
 }
 
 /// Addenda 05: payment related information — in CCD+ one X12 segment (often `RMR`), in CTX a piece of an X12 820.
 public struct Addenda05: Sendable, Hashable {
-    /// Positions 4-83, trailing spaces removed (CTX pieces are concatenated before trimming: see `rawPaymentInformation`).
-    public var paymentRelatedInformation: String
-    /// Positions 4-83 exactly, spaces kept: CTX segments may continue across addenda.
-    public var rawPaymentInformation: String
-    public var sequenceNumber: Int
-    public var entryDetailSequenceNumber: String
+    public let raw: RecordBytes
     public var location: SourceLocation
 
-    static func parse(_ f: RecordFields, diagnostics: inout DiagnosticList) -> Addenda05 {
-        let info = NACHAField("Payment Related Information", 4, 83)
-        let sequence = NACHAField("Addenda Sequence Number", 84, 87)
-        let entrySequence = NACHAField("Entry Detail Sequence Number", 88, 94)
-        let seq = f.requiredNumber(sequence, into: &diagnostics).map(Int.init) ?? 0
-        _ = f.requiredNumber(entrySequence, into: &diagnostics)
-        return Addenda05(paymentRelatedInformation: f.text(info), rawPaymentInformation: f.raw(info), sequenceNumber: seq,
-                         entryDetailSequenceNumber: f.raw(entrySequence), location: f.location)
+    enum Field {
+        static let paymentRelatedInformation = NACHAField("Payment Related Information", 4, 83)
+        static let sequenceNumber = NACHAField("Addenda Sequence Number", 84, 87)
+        static let entryDetailSequenceNumber = NACHAField("Entry Detail Sequence Number", 88, 94)
     }
+
+    /// Positions 4-83, trailing spaces removed.
+    public var paymentRelatedInformation: String { raw.text(Field.paymentRelatedInformation) }
+    /// Positions 4-83 exactly, spaces kept: CTX segments may continue across addenda.
+    public var rawPaymentInformation: String { raw.raw(Field.paymentRelatedInformation) }
+    public var sequenceNumber: Int { Int(raw.number(Field.sequenceNumber) ?? 0) }
+    public var entryDetailSequenceNumber: String { raw.raw(Field.entryDetailSequenceNumber) }
 }
 
 /// Addenda 02: terminal data of POS, SHR and MTE entries.
 public struct Addenda02: Sendable, Hashable {
-    public var text: String
+    public let raw: RecordBytes
     public var location: SourceLocation
+    public var text: String { raw.text(NACHAField("Terminal Data", 4, 94)) }
+}
+
+/// IAT addenda 10-18: the parties, addresses and correspondent banks of an international entry.
+public struct AddendaIAT: Sendable, Hashable {
+    public let raw: RecordBytes
+    public var location: SourceLocation
+    public var typeCode: Int { Int(raw.number(AddendaRecord.typeCodeField) ?? 0) }
+    public var text: String { raw.text(NACHAField("Addenda Information", 4, 87)) }
 }
 
 /// Addenda 98: a notification of change — the receiving bank's corrected data for an earlier entry.
+/// Change codes C61-C69 (refused NOCs) use the same record.
 public struct Addenda98: Sendable, Hashable {
-    public var changeCode: String
-    public var originalEntryTraceNumber: String
-    public var originalReceivingDFI: String
-    public var correctedData: String
-    public var traceNumber: String
+    public let raw: RecordBytes
     public var location: SourceLocation
 
-    static func parse(_ f: RecordFields, diagnostics: inout DiagnosticList) -> Addenda98 {
-        let code = NACHAField("Change Code", 4, 6)
-        let changeCode = f.raw(code)
-        if ChangeCode.describe(changeCode) == nil {
-            diagnostics.append(f.diagnostic("nacha.change-code", .error, code, "unknown change code", expected: "C01-C14 or C61-C69", found: "'\(changeCode)'"))
-        }
-        return Addenda98(changeCode: changeCode, originalEntryTraceNumber: f.raw(NACHAField("Original Entry Trace Number", 7, 21)),
-                         originalReceivingDFI: f.raw(NACHAField("Original Receiving DFI Identification", 28, 35)),
-                         correctedData: f.text(NACHAField("Corrected Data", 36, 64)),
-                         traceNumber: f.raw(NACHAField("Trace Number", 80, 94)), location: f.location)
+    enum Field {
+        static let changeCode = NACHAField("Change Code", 4, 6)
+        static let originalEntryTraceNumber = NACHAField("Original Entry Trace Number", 7, 21)
+        static let originalReceivingDFI = NACHAField("Original Receiving DFI Identification", 28, 35)
+        static let correctedData = NACHAField("Corrected Data", 36, 64)
+        static let traceNumber = NACHAField("Trace Number", 80, 94)
     }
+
+    public var changeCode: String { raw.raw(Field.changeCode) }
+    public var originalEntryTraceNumber: String { raw.raw(Field.originalEntryTraceNumber) }
+    public var originalReceivingDFI: String { raw.raw(Field.originalReceivingDFI) }
+    public var correctedData: String { raw.text(Field.correctedData) }
+    public var traceNumber: String { raw.raw(Field.traceNumber) }
+    public var isRefusal: Bool { ChangeCode.isRefusal(changeCode) }
+
+    /// The corrected data split as the change code lays it out (NACHA Operating Rules, Appendix Five).
+    public var correction: ChangeCode.Correction { ChangeCode.Correction(code: changeCode, correctedData: raw.raw(Field.correctedData)) }
 }
 
-/// Addenda 99: a return — why an earlier entry came back, and which one.
+/// Addenda 99: a return — why an earlier entry came back, and which one. Dishonored (R61, R62, R67-R70) and
+/// contested dishonored returns (R71-R77) use the same record type.
 public struct Addenda99: Sendable, Hashable {
-    public var returnReasonCode: String
-    public var originalEntryTraceNumber: String
-    public var dateOfDeath: String
-    public var originalReceivingDFI: String
-    public var addendaInformation: String
-    public var traceNumber: String
+    public let raw: RecordBytes
     public var location: SourceLocation
+
+    enum Field {
+        static let returnReasonCode = NACHAField("Return Reason Code", 4, 6)
+        static let originalEntryTraceNumber = NACHAField("Original Entry Trace Number", 7, 21)
+        static let dateOfDeath = NACHAField("Date of Death", 22, 27)
+        static let originalReceivingDFI = NACHAField("Original Receiving DFI Identification", 28, 35)
+        static let addendaInformation = NACHAField("Addenda Information", 36, 79)
+        static let traceNumber = NACHAField("Trace Number", 80, 94)
+    }
+
+    public var returnReasonCode: String { raw.raw(Field.returnReasonCode) }
+    public var originalEntryTraceNumber: String { raw.raw(Field.originalEntryTraceNumber) }
+    public var dateOfDeath: String { raw.text(Field.dateOfDeath) }
+    public var originalReceivingDFI: String { raw.raw(Field.originalReceivingDFI) }
+    public var addendaInformation: String { raw.text(Field.addendaInformation) }
+    public var traceNumber: String { raw.raw(Field.traceNumber) }
 
     public var isDishonored: Bool { ["R61", "R62", "R67", "R68", "R69", "R70"].contains(returnReasonCode) }
     public var isContested: Bool { ["R71", "R72", "R73", "R74", "R75", "R76", "R77"].contains(returnReasonCode) }
-
-    static func parse(_ f: RecordFields, diagnostics: inout DiagnosticList) -> Addenda99 {
-        let code = NACHAField("Return Reason Code", 4, 6)
-        let reason = f.raw(code)
-        if ReturnReasonCode.describe(reason) == nil {
-            diagnostics.append(f.diagnostic("nacha.return-reason-code", .error, code, "unknown return reason code", expected: "R01-R85", found: "'\(reason)'"))
-        }
-        return Addenda99(returnReasonCode: reason, originalEntryTraceNumber: f.raw(NACHAField("Original Entry Trace Number", 7, 21)),
-                         dateOfDeath: f.text(NACHAField("Date of Death", 22, 27)),
-                         originalReceivingDFI: f.raw(NACHAField("Original Receiving DFI Identification", 28, 35)),
-                         addendaInformation: f.text(NACHAField("Addenda Information", 36, 79)),
-                         traceNumber: f.raw(NACHAField("Trace Number", 80, 94)), location: f.location)
-    }
+    public var reasonDescription: String? { ReturnReasonCode.describe(returnReasonCode) }
 }

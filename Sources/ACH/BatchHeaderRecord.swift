@@ -21,6 +21,8 @@ public struct BatchHeaderRecord: Sendable, Hashable {
     }
     var iatOriginatingCurrency = ""
     var iatDestinationCurrency = ""
+    /// The header uses the IAT layout: an IAT batch, or an IAT return or NOC batch (SEC COR with the IAT indicator).
+    public var isIATLayout = false
     public var location: SourceLocation
 
     public static func == (a: BatchHeaderRecord, b: BatchHeaderRecord) -> Bool {
@@ -65,19 +67,29 @@ public struct BatchHeaderRecord: Sendable, Hashable {
             diagnostics.append(f.diagnostic("nacha.numeric-field", .error, Field.originatingDFI, "must be all digits", found: "'\(odfi)'"))
         }
         let batchNumber = f.requiredNumber(Field.batchNumber, into: &diagnostics).map(Int.init) ?? 0
+        let iatLayout = sec == .iat || (sec == .cor && f.raw(NACHAField("IAT Indicator", 5, 7)) == "IAT")
+        if !iatLayout, sec != .adv {
+            if ByteScanning.isZerosAndSpaces(f.bytes, Field.companyName.range) {
+                diagnostics.append(f.diagnostic("nacha.company-name", .error, Field.companyName, "is required (found only spaces or zeros)"))
+            }
+            if ByteScanning.isZerosAndSpaces(f.bytes, Field.companyEntryDescription.range) {
+                diagnostics.append(f.diagnostic("nacha.company-entry-description", .error, Field.companyEntryDescription, "is required (found only spaces or zeros)"))
+            }
+        }
         var header = BatchHeaderRecord(
             serviceClassCode: serviceClass,
-            companyName: sec == .iat ? "" : f.text(Field.companyName),
-            companyDiscretionaryData: sec == .iat ? "" : f.text(Field.companyDiscretionaryData),
+            companyName: iatLayout ? "" : f.text(Field.companyName),
+            companyDiscretionaryData: iatLayout ? "" : f.text(Field.companyDiscretionaryData),
             companyIdentification: f.text(Field.companyIdentification),
             standardEntryClass: sec,
             companyEntryDescription: f.text(Field.companyEntryDescription),
-            companyDescriptiveDate: sec == .iat ? "" : f.text(Field.companyDescriptiveDate),
+            companyDescriptiveDate: iatLayout ? "" : f.text(Field.companyDescriptiveDate),
             effectiveEntryDate: effective,
             settlementDateJulian: f.text(Field.settlementDate),
             originatorStatusCode: f.raw(Field.originatorStatusCode),
             originatingDFI: odfi, batchNumber: batchNumber, location: f.location)
-        if sec == .iat {
+        header.isIATLayout = iatLayout
+        if iatLayout {
             header.iatOriginatingCurrency = f.text(Field.iatOriginatingCurrency)
             header.iatDestinationCurrency = f.text(Field.iatDestinationCurrency)
         }

@@ -1,22 +1,13 @@
 import Core
 
 /// The Entry Detail Record (type 6): one payment — receiving bank and account, amount, the receiver, trace number.
+/// Holds the record's bytes; fields are read on demand in the layout of the batch's SEC code.
 public struct EntryDetailRecord: Sendable, Hashable {
-    public var transactionCode: Int
-    /// First eight digits of the receiving bank's routing number.
-    public var receivingDFI: String
-    public var checkDigit: String
-    public var dfiAccountNumber: String
-    public var amountCents: Int64
-    /// CCD: the receiver's identification number; PPD: individual id; CTX: identification number.
-    public var identificationNumber: String
-    /// CCD/CTX: receiving company name; PPD: individual name.
-    public var receiverName: String
-    public var discretionaryData: String
-    public var addendaRecordIndicator: Bool
-    /// CTX/ATX/TRX: number of addenda records announced in positions 55-58; IAT: positions 13-16.
-    public var announcedAddendaCount: Int?
-    public var traceNumber: String
+    /// Which positions mean what: most SEC codes share one layout; CTX/ATX/TRX, IAT and ADV differ.
+    public enum Layout: UInt8, Sendable { case standard, addendaCount, iat, advice }
+
+    public let raw: RecordBytes
+    public let layout: Layout
     public var location: SourceLocation
 
     enum Field {
@@ -36,7 +27,52 @@ public struct EntryDetailRecord: Sendable, Hashable {
         // IAT
         static let iatNumberOfAddenda = NACHAField("Number of Addenda Records", 13, 16)
         static let iatAccountNumber = NACHAField("Foreign Receiver's Account Number", 40, 74)
+        // ADV
+        static let advAccountNumber = NACHAField("DFI Account Number", 13, 27)
+        static let advAmount = NACHAField("Amount", 28, 39)
+        static let advRoutingNumber = NACHAField("Advice Routing Number", 40, 48)
+        static let advTraceNumber = NACHAField("Sequence Number", 80, 94)
     }
+
+    public var transactionCode: Int { Int(raw.number(Field.transactionCode) ?? 0) }
+    /// First eight digits of the receiving bank's routing number.
+    public var receivingDFI: String { raw.raw(Field.receivingDFI) }
+    public var checkDigit: String { raw.raw(Field.checkDigit) }
+    public var dfiAccountNumber: String {
+        switch layout {
+        case .iat: return raw.text(Field.iatAccountNumber)
+        case .advice: return raw.text(Field.advAccountNumber)
+        default: return raw.text(Field.dfiAccountNumber)
+        }
+    }
+    public var amountCents: Int64 { raw.number(layout == .advice ? Field.advAmount : Field.amount) ?? 0 }
+    /// CCD: the receiver's identification number; PPD: individual id; CTX: identification number; ADV: advice routing number.
+    public var identificationNumber: String {
+        switch layout {
+        case .iat: return ""
+        case .advice: return raw.text(Field.advRoutingNumber)
+        default: return raw.text(Field.identificationNumber)
+        }
+    }
+    /// CCD/CTX: receiving company name; PPD: individual name.
+    public var receiverName: String {
+        switch layout {
+        case .iat: return ""
+        case .addendaCount: return raw.text(Field.receivingCompanyName)
+        default: return raw.text(Field.individualName)
+        }
+    }
+    public var discretionaryData: String { raw.raw(Field.discretionaryData) }
+    public var addendaRecordIndicator: Bool { raw.withBytes { $0[78] } == UInt8(ascii: "1") }
+    /// CTX/ATX/TRX: number of addenda records announced in positions 55-58; IAT: positions 13-16.
+    public var announcedAddendaCount: Int? {
+        switch layout {
+        case .addendaCount: return raw.number(Field.numberOfAddendaRecords).map(Int.init)
+        case .iat: return raw.number(Field.iatNumberOfAddenda).map(Int.init)
+        default: return nil
+        }
+    }
+    public var traceNumber: String { raw.raw(Field.traceNumber) }
 
     public var isCredit: Bool { TransactionCode.isCredit(transactionCode) }
     public var isDebit: Bool { TransactionCode.isDebit(transactionCode) }
@@ -45,72 +81,85 @@ public struct EntryDetailRecord: Sendable, Hashable {
     /// The last seven digits of the trace number, which addenda repeat as the entry detail sequence number.
     public var sequenceNumber: Substring { traceNumber.suffix(7) }
 
-    static func parse(_ f: RecordFields, sec: StandardEntryClass, diagnostics: inout DiagnosticList) -> EntryDetailRecord {
-        let code = f.requiredNumber(Field.transactionCode, into: &diagnostics).map(Int.init) ?? 0
-        if code != 0, TransactionCode.describe(code) == nil {
-            diagnostics.append(f.diagnostic("nacha.transaction-code", .error, Field.transactionCode, "unknown transaction code", found: String(code)))
-        }
-        let rdfi = f.raw(Field.receivingDFI)
-        let check = f.raw(Field.checkDigit)
-        let rdfiDigits = Array(rdfi.utf8)
-        if let expected = RoutingNumber.checkDigit(forFirstEight: rdfiDigits) {
-            if check != String(expected) {
-                diagnostics.append(f.diagnostic("nacha.routing-check-digit", .error, Field.checkDigit, "routing number check digit is wrong",
-                                                expected: String(expected), found: check))
+    static func layout(for sec: StandardEntryClass, iatHeader: Bool) -> Layout {
+        if iatHeader || sec == .iat { return .iat }
+        if sec == .adv { return .advice }
+        return sec.usesAddendaCountLayout ? .addendaCount : .standard
+    }
+
+    /// The numbers the reader needs from an entry, parsed once.
+    struct Numbers {
+        var transactionCode = 0
+        var amountCents: Int64 = 0
+        var receivingDFI: Int64 = 0
+        var traceNumber: Int64 = 0
+    }
+
+    /// Parses and validates the record's own fields; what depends on the batch is checked by the reader.
+    static func parse(_ f: RecordFields, layout: Layout, numbers: inout Numbers, report: (Diagnostic) -> Void) -> EntryDetailRecord {
+        let b = f.bytes
+        let code = ByteScanning.digits(b, Field.transactionCode.range)
+        numbers.transactionCode = Int(code ?? 0)
+        if let code {
+            if !TransactionCode.isKnown(Int(code)) {
+                report(f.diagnostic("nacha.transaction-code", .error, Field.transactionCode, "unknown transaction code", found: String(code)))
             }
         } else {
-            diagnostics.append(f.diagnostic("nacha.numeric-field", .error, Field.receivingDFI, "must be all digits", found: "'\(rdfi)'"))
+            report(f.diagnostic("nacha.numeric-field", .error, Field.transactionCode, "must be all digits", found: "'\(f.raw(Field.transactionCode))'"))
         }
-        let amount = sec == .adv ? 0 : (f.requiredNumber(Field.amount, into: &diagnostics) ?? 0)
-        let indicatorByte = f.byte(79)
-        if indicatorByte != UInt8(ascii: "0") && indicatorByte != UInt8(ascii: "1") {
-            diagnostics.append(f.diagnostic("nacha.addenda-indicator", .error, Field.addendaRecordIndicator, "must be 0 or 1", found: "'\(f.raw(Field.addendaRecordIndicator))'"))
-        }
-        let trace = f.raw(Field.traceNumber)
-        if f.number(Field.traceNumber) == nil {
-            diagnostics.append(f.diagnostic("nacha.numeric-field", .error, Field.traceNumber, "must be all digits", found: "'\(trace)'"))
-        }
-        var entry = EntryDetailRecord(
-            transactionCode: code, receivingDFI: rdfi, checkDigit: check,
-            dfiAccountNumber: f.text(Field.dfiAccountNumber), amountCents: amount,
-            identificationNumber: f.text(Field.identificationNumber), receiverName: f.text(Field.individualName),
-            discretionaryData: f.raw(Field.discretionaryData), addendaRecordIndicator: indicatorByte == UInt8(ascii: "1"),
-            announcedAddendaCount: nil, traceNumber: trace, location: f.location)
-        if sec.usesAddendaCountLayout {
-            entry.receiverName = f.text(Field.receivingCompanyName)
-            if let n = f.number(Field.numberOfAddendaRecords) {
-                entry.announcedAddendaCount = Int(n)
-            } else {
-                diagnostics.append(f.diagnostic("nacha.numeric-field", .error, Field.numberOfAddendaRecords, "must be all digits", found: "'\(f.raw(Field.numberOfAddendaRecords))'"))
+        numbers.receivingDFI = ByteScanning.digits(b, Field.receivingDFI.range) ?? 0
+        if let expected = RoutingNumber.checkDigit(b, Field.receivingDFI.range) {
+            if b[11] != 0x30 &+ expected {
+                report(f.diagnostic("nacha.routing-check-digit", .error, Field.checkDigit, "routing number check digit is wrong",
+                                    expected: String(expected), found: f.raw(Field.checkDigit)))
             }
-        } else if sec == .adv {
-            // ADV: account 13-27, a 12-digit amount 28-39, advice routing number 40-48.
-            entry.dfiAccountNumber = f.text(NACHAField("DFI Account Number", 13, 27))
-            entry.amountCents = f.number(NACHAField("Amount", 28, 39)) ?? 0
-            entry.identificationNumber = f.text(NACHAField("Advice Routing Number", 40, 48))
-        } else if sec == .iat {
-            entry.dfiAccountNumber = f.text(Field.iatAccountNumber)
-            entry.identificationNumber = ""
-            entry.receiverName = ""
-            entry.announcedAddendaCount = f.number(Field.iatNumberOfAddenda).map(Int.init)
+        } else {
+            report(f.diagnostic("nacha.numeric-field", .error, Field.receivingDFI, "must be all digits", found: "'\(f.raw(Field.receivingDFI))'"))
         }
-        return entry
+        let amountField = layout == .advice ? Field.advAmount : Field.amount
+        if let amount = ByteScanning.digits(b, amountField.range) {
+            numbers.amountCents = amount
+        } else {
+            numbers.amountCents = 0
+            let field = amountField
+            report(f.diagnostic("nacha.numeric-field", .error, field, "must be all digits", found: "'\(f.raw(field))'"))
+        }
+        let indicator = b[78]
+        if indicator != UInt8(ascii: "0") && indicator != UInt8(ascii: "1") {
+            report(f.diagnostic("nacha.addenda-indicator", .error, Field.addendaRecordIndicator, "must be 0 or 1", found: "'\(f.raw(Field.addendaRecordIndicator))'"))
+        }
+        if let trace = ByteScanning.digits(b, Field.traceNumber.range) {
+            numbers.traceNumber = trace
+        } else {
+            numbers.traceNumber = 0
+            report(f.diagnostic("nacha.numeric-field", .error, Field.traceNumber, "must be all digits", found: "'\(f.raw(Field.traceNumber))'"))
+        }
+        if layout == .addendaCount, ByteScanning.digits(b, Field.numberOfAddendaRecords.range) == nil {
+            report(f.diagnostic("nacha.numeric-field", .error, Field.numberOfAddendaRecords, "must be all digits", found: "'\(f.raw(Field.numberOfAddendaRecords))'"))
+        }
+        return EntryDetailRecord(raw: RecordBytes(b), layout: layout, location: f.location)
     }
 }
 
 /// Transaction codes of entry detail records (NACHA Operating Rules, Appendix Three).
 public enum TransactionCode {
-    /// Codes ending in 0-4 credit the receiver; 5-9 debit it. 21/31/41/51 and 26/36/46/56 are returns and NOCs.
-    /// ADV codes 81-88 alternate instead: odd credits, even debits.
+    /// Codes ending in 0-4 credit the receiver; 5-9 debit it. ADV codes 81-88 alternate instead: odd credits, even debits.
     public static func isCredit(_ code: Int) -> Bool { isAdvice(code) ? code % 2 == 1 : (code % 10) <= 4 }
     public static func isDebit(_ code: Int) -> Bool { isAdvice(code) ? code % 2 == 0 : (code % 10) >= 5 }
     public static func isAdvice(_ code: Int) -> Bool { (81...88).contains(code) }
     /// Prenotes (zero-dollar test entries): 23, 28, 33, 38, 43, 48, 53.
-    public static func isPrenote(_ code: Int) -> Bool { [23, 28, 33, 38, 43, 48, 53].contains(code) }
+    public static func isPrenote(_ code: Int) -> Bool { code < 60 && code % 5 == 3 }
     /// Codes that carry no money: prenotes and zero-dollar entries with remittance (24, 29, 34, 39, 44, 49, 54).
-    public static func isZeroDollar(_ code: Int) -> Bool { isPrenote(code) || [24, 29, 34, 39, 44, 49, 54].contains(code) }
+    public static func isZeroDollar(_ code: Int) -> Bool { code < 60 && (code % 5 == 3 || code % 5 == 4) }
+    /// Return and NOC codes: 21, 26, 31, 36, 41, 46, 51, 56.
+    public static func isReturnOrChange(_ code: Int) -> Bool { code < 60 && code % 5 == 1 }
 
     public static func describe(_ code: Int) -> String? { descriptions[code] }
+
+    private static let known: [Bool] = (0..<100).map { descriptions[$0] != nil }
+    /// A code the Operating Rules define (a table look-up: this runs for every entry).
+    @inline(__always)
+    public static func isKnown(_ code: Int) -> Bool { code >= 0 && code < 100 && known[code] }
 
     static let descriptions: [Int: String] = [
         21: "checking credit return or NOC", 22: "checking credit", 23: "checking credit prenote", 24: "checking zero-dollar credit with remittance",

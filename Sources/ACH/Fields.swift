@@ -60,6 +60,21 @@ public enum RoutingNumber {
         return UInt8((10 - sum % 10) % 10)
     }
 
+    /// The check digit of the eight digits at `range` of a record; nil when they are not all digits.
+    @inline(__always)
+    static func checkDigit(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt8? {
+        guard range.count == 8 else { return nil }
+        var sum = 0
+        var i = 0
+        for index in range {
+            let d = bytes[index] &- 0x30
+            guard d < 10 else { return nil }
+            sum += Int(d) * (i % 3 == 0 ? 3 : i % 3 == 1 ? 7 : 1)
+            i += 1
+        }
+        return UInt8((10 - sum % 10) % 10)
+    }
+
     /// True for a nine-digit routing number whose last digit is its check digit.
     public static func isValid(_ routing: String) -> Bool {
         let bytes = Array(routing.utf8)

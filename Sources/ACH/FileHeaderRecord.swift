@@ -35,7 +35,7 @@ public struct FileHeaderRecord: Sendable, Hashable {
         }
         let destination = f.text(Field.immediateDestination)
         if destination.utf8.count == 9, !RoutingNumber.isValid(destination) {
-            diagnostics.append(f.diagnostic("nacha.routing-check-digit", .warning, Field.immediateDestination, "routing number check digit is wrong", found: destination))
+            diagnostics.append(f.diagnostic("nacha.routing-check-digit", .error, Field.immediateDestination, "routing number check digit is wrong", found: destination))
         }
         if f.raw(Field.recordSize) != "094" {
             diagnostics.append(f.diagnostic("nacha.record-size", .error, Field.recordSize, "record size must be 094", expected: "094", found: f.raw(Field.recordSize)))

@@ -80,6 +80,7 @@ public struct NACHAFileTotals: Sendable, Equatable {
 public struct NACHAReader<Source: ByteSource> {
     private var scanner: NACHARecordScanner<Source>
     public let fileName: String
+    private let sourceFile: SourceFile
     public let options: NACHAOptions
     public private(set) var fileHeader: FileHeaderRecord?
     public private(set) var fileControl: FileControlRecord?
@@ -89,286 +90,348 @@ public struct NACHAReader<Source: ByteSource> {
     private var finished = false
     private var lastBatchNumber = 0
     private var sawRecordAfterControl = false
+    private var errorCount = 0
+    private var totalsIncludeAdvice = false
+    private var characterSetReports = 0
 
     public init(source: Source, fileName: String, options: NACHAOptions = NACHAOptions()) {
         scanner = NACHARecordScanner(source: source)
         self.fileName = fileName
+        sourceFile = SourceFile(fileName)
         self.options = options
         diagnostics = DiagnosticList(capacity: options.diagnosticCapacity)
     }
 
-    private mutating func report(_ d: Diagnostic, batchErrors: inout Bool) {
+    /// Records a problem; in lenient mode an error is kept as a warning. Errors are counted so the batch they
+    /// fall in is rejected.
+    private mutating func report(_ d: Diagnostic) {
         var d = d
         if d.severity == .error {
-            if options.strict { batchErrors = true } else { d.severity = .warning }
+            if options.strict { errorCount += 1 } else { d.severity = .warning }
         }
         diagnostics.append(d)
     }
 
-    private mutating func report(_ d: Diagnostic) {
-        var ignored = false
-        report(d, batchErrors: &ignored)
+    private var recordLocation: SourceLocation {
+        SourceLocation(sourceFile: sourceFile, line: scanner.line, column: 1, byteOffset: scanner.byteOffset)
     }
 
-    private var recordLocation: SourceLocation {
-        SourceLocation(file: fileName, line: scanner.line, column: 1, byteOffset: scanner.byteOffset)
+    private func newBatch(_ header: BatchHeaderRecord) -> Batch {
+        Batch(header: header, entries: [], control: nil, isRejected: false, totalDebitCents: 0, totalCreditCents: 0, addendaCount: 0)
     }
 
     /// Reads up to the end of the next batch. nil when the file is done; its file-level checks have then run.
     public mutating func nextBatch() throws(InputError) -> Batch? {
         guard !finished else { return nil }
         var batch: Batch?
-        var batchErrors = false
+        var errorsAtBatchStart = errorCount
         var hashSum: Int64 = 0
         var entryAddendaCount = 0
-        var lastTrace: String?
+        var lastTrace: Int64 = -1
+        var layout = EntryDetailRecord.Layout.standard
+        var rules = BatchRules(header: nil)
 
+        func begin(_ header: BatchHeaderRecord, _ reader: inout NACHAReader) {
+            batch = reader.newBatch(header)
+            errorsAtBatchStart = reader.errorCount
+            layout = EntryDetailRecord.layout(for: header.standardEntryClass, iatHeader: header.isIATLayout)
+            rules = BatchRules(header: header)
+        }
         if let header = pendingHeader {
             pendingHeader = nil
-            batch = Batch(header: header, entries: [], control: nil, isRejected: false, totalDebitCents: 0, totalCreditCents: 0, addendaCount: 0)
+            // Errors of the header itself count against its batch.
+            let before = errorCount
+            begin(header, &self)
+            errorsAtBatchStart = before - pendingHeaderErrors
         }
 
-        func closeEntryChecks(_ batch: inout Batch?, _ reader: inout NACHAReader) {
-            guard let b = batch, let last = b.entries.last else { return }
-            var errors = false
-            reader.checkEntry(last, sec: b.header.standardEntryClass, batchErrors: &errors)
-            if errors { batchErrors = true }
-        }
-
-        while try scanner.next() {
+        while let record = try scanner.next() {
             let location = recordLocation
-            var localDiagnostics = DiagnosticList(capacity: 64)
-            let recordType = scanner.record[0]
+            let fields = RecordFields(bytes: record, location: location)
             if scanner.foundLength != 94 {
                 let cut = scanner.foundLength > 94
-                report(Diagnostic(code: "nacha.record-length", severity: cut ? .error : .warning, location: location,
-                                  message: cut ? "record is longer than 94 characters; the rest is ignored" : "record is shorter than 94 characters; padded with spaces",
-                                  expected: "94", found: String(scanner.foundLength)), batchErrors: &batchErrors)
+                if !cut || !scanner.overflowIsBlank {
+                    report(Diagnostic(code: "nacha.record-length", severity: cut ? .error : .warning, location: location,
+                                      message: cut ? "record is longer than 94 characters; the rest is ignored" : "record is shorter than 94 characters; padded with spaces",
+                                      expected: "94", found: String(scanner.foundLength)))
+                } else {
+                    report(Diagnostic(code: "nacha.record-length", severity: .warning, location: location,
+                                      message: "record has trailing spaces past 94 characters; ignored", expected: "94", found: String(scanner.foundLength)))
+                }
             }
-            if let bad = scanner.record.firstIndex(where: { $0 < 0x20 || $0 > 0x7E }) {
+            var badByte: Int?
+            if !scanner.isPrintable, !ByteScanning.isPrintableASCII(record) {
+                for i in 0..<94 where record[i] < 0x20 || record[i] > 0x7E { badByte = i; break }
+            }
+            if scanner.hadMultibyteCharacters || badByte != nil {
                 var l = location
-                l.column = bad + 1
-                l.byteOffset += bad
+                l.column = (badByte ?? 0) + 1
+                l.byteOffset += badByte ?? 0
+                characterSetReports += 1
                 report(Diagnostic(code: "nacha.character-set", severity: .error, location: l,
-                                  message: "byte 0x\(Hex.encode([scanner.record[bad]])) is not printable ASCII"), batchErrors: &batchErrors)
+                                  message: scanner.hadMultibyteCharacters ? "non-ASCII characters (UTF-8); NACHA files are ASCII"
+                                      : "byte 0x\(Hex.encode([record[badByte!]])) is not printable ASCII"))
             }
-            let isPadding = scanner.record.allSatisfy { $0 == UInt8(ascii: "9") }
-            if isPadding {
-                totals.paddingRecordCount += 1
-                continue
+            let recordType = record[0]
+            if recordType == UInt8(ascii: "9") {
+                var padding = true
+                for i in 1..<94 where record[i] != UInt8(ascii: "9") { padding = false; break }
+                if padding {
+                    totals.paddingRecordCount += 1
+                    continue
+                }
             }
             if fileControl != nil, !sawRecordAfterControl {
                 sawRecordAfterControl = true
                 report(Diagnostic(code: "nacha.record-after-file-control", severity: .fatal, location: location,
                                   message: "a record follows the file control record (type 9); only 9-filled padding may"))
             }
-            let record = scanner.record
-            let result: Batch?? = record.withUnsafeBufferPointer { bytes -> Batch?? in
-                let fields = RecordFields(bytes: bytes, location: location)
-                switch recordType {
-                case UInt8(ascii: "1"):
-                    if fileHeader != nil {
-                        report(Diagnostic(code: "nacha.duplicate-file-header", severity: .fatal, location: location, message: "a second file header record (type 1)"))
-                    } else {
-                        if totals.physicalRecordCount > 0 || batch != nil {
-                            report(Diagnostic(code: "nacha.file-header-position", severity: .fatal, location: location, message: "the file header record (type 1) must be the first record"))
-                        }
-                        fileHeader = FileHeaderRecord.parse(fields, diagnostics: &localDiagnostics)
+            switch recordType {
+            case UInt8(ascii: "1"):
+                if fileHeader != nil {
+                    report(Diagnostic(code: "nacha.duplicate-file-header", severity: .fatal, location: location, message: "a second file header record (type 1)"))
+                } else {
+                    if scanner.physicalRecordCount > 1 {
+                        report(Diagnostic(code: "nacha.file-header-position", severity: .fatal, location: location, message: "the file header record (type 1) must be the first record"))
                     }
-                case UInt8(ascii: "5"):
-                    if fileHeader == nil, totals.physicalRecordCount == 0 {
-                        report(Diagnostic(code: "nacha.missing-file-header", severity: .fatal, location: location, message: "the file does not start with a file header record (type 1)"))
-                    }
-                    let header = BatchHeaderRecord.parse(fields, diagnostics: &localDiagnostics)
-                    if header.batchNumber <= lastBatchNumber {
-                        localDiagnostics.append(fields.diagnostic("nacha.batch-number-order", .warning, BatchHeaderRecord.Field.batchNumber,
-                                                                  "batch numbers should ascend", expected: "> \(lastBatchNumber)", found: String(header.batchNumber)))
-                    }
-                    lastBatchNumber = header.batchNumber
-                    if var open = batch {
-                        report(Diagnostic(code: "nacha.missing-batch-control", severity: .error, location: location,
-                                          message: "batch \(open.header.batchNumber) has no batch control record (type 8) before the next batch header"), batchErrors: &batchErrors)
-                        open.isRejected = options.strict
-                        pendingHeader = header
-                        return .some(open)
-                    }
-                    batch = Batch(header: header, entries: [], control: nil, isRejected: false, totalDebitCents: 0, totalCreditCents: 0, addendaCount: 0)
-                case UInt8(ascii: "6"):
-                    guard batch != nil else {
-                        report(Diagnostic(code: "nacha.entry-outside-batch", severity: .fatal, location: location, message: "an entry detail record (type 6) outside any batch"))
-                        break
-                    }
-                    closeEntryChecks(&batch, &self)
-                    let sec = batch!.header.standardEntryClass
-                    let entry = EntryDetailRecord.parse(fields, sec: sec, diagnostics: &localDiagnostics)
-                    hashSum &+= Int64(entry.receivingDFI) ?? 0
-                    entryAddendaCount += 1
-                    if entry.isDebit { batch!.totalDebitCents &+= entry.amountCents } else { batch!.totalCreditCents &+= entry.amountCents }
-                    if let lastTrace, entry.traceNumber <= lastTrace {
-                        localDiagnostics.append(fields.diagnostic("nacha.trace-number-order", .warning, EntryDetailRecord.Field.traceNumber,
-                                                                  "trace numbers should ascend within a batch", expected: "> \(lastTrace)", found: entry.traceNumber))
-                    }
-                    lastTrace = entry.traceNumber
-                    if sec != .adv, !batch!.header.originatingDFI.isEmpty, !entry.traceNumber.hasPrefix(batch!.header.originatingDFI) {
-                        localDiagnostics.append(fields.diagnostic("nacha.trace-number-odfi", .warning, EntryDetailRecord.Field.traceNumber,
-                                                                  "trace number should start with the ODFI identification of the batch header",
-                                                                  expected: batch!.header.originatingDFI, found: String(entry.traceNumber.prefix(8))))
-                    }
-                    checkServiceClass(entry, header: batch!.header, fields: fields, into: &localDiagnostics)
-                    batch!.entries.append(Entry(detail: entry))
-                case UInt8(ascii: "7"):
-                    guard batch != nil, !batch!.entries.isEmpty else {
-                        report(Diagnostic(code: "nacha.addenda-without-entry", severity: .error, location: location,
-                                          message: "an addenda record (type 7) that follows no entry detail record"), batchErrors: &batchErrors)
-                        break
-                    }
-                    let addenda = AddendaRecord.parse(fields, diagnostics: &localDiagnostics)
-                    entryAddendaCount += 1
-                    batch!.addendaCount += 1
-                    batch!.entries[batch!.entries.count - 1].addenda.append(addenda)
-                case UInt8(ascii: "8"):
-                    guard var closing = batch else {
-                        report(Diagnostic(code: "nacha.control-without-batch", severity: .fatal, location: location,
-                                          message: "a batch control record (type 8) without its batch header"))
-                        break
-                    }
-                    closeEntryChecks(&batch, &self)
-                    let control = BatchControlRecord.parse(fields, advice: closing.header.standardEntryClass == .adv, diagnostics: &localDiagnostics)
-                    closing.control = control
-                    checkBatchControl(control, batch: closing, hashSum: hashSum, entryAddendaCount: entryAddendaCount, fields: fields, into: &localDiagnostics)
-                    batch = nil
-                    for d in localDiagnostics.items { report(d, batchErrors: &batchErrors) }
-                    localDiagnostics = DiagnosticList(capacity: 1)
-                    closing.isRejected = batchErrors
-                    return .some(closing)
-                case UInt8(ascii: "9"):
-                    if var open = batch {
-                        report(Diagnostic(code: "nacha.missing-batch-control", severity: .error, location: location,
-                                          message: "batch \(open.header.batchNumber) has no batch control record (type 8) before the file control"), batchErrors: &batchErrors)
-                        open.isRejected = options.strict
-                        batch = nil
-                        fileControl = FileControlRecord.parse(fields, advice: false, diagnostics: &localDiagnostics)
-                        for d in localDiagnostics.items { report(d) }
-                        return .some(open)
-                    }
-                    if fileControl == nil {
-                        fileControl = FileControlRecord.parse(fields, advice: totalsIncludeAdvice, diagnostics: &localDiagnostics)
-                    }
-                default:
-                    report(Diagnostic(code: "nacha.record-type", severity: batch == nil ? .fatal : .error, location: location,
-                                      message: "unknown record type '\(String(decoding: [recordType], as: UTF8.self))'", expected: "1, 5, 6, 7, 8 or 9"),
-                           batchErrors: &batchErrors)
+                    var local = DiagnosticList(capacity: 32)
+                    fileHeader = FileHeaderRecord.parse(fields, diagnostics: &local)
+                    for d in local.items { report(d) }
                 }
-                return .none
-            }
-            for d in localDiagnostics.items { report(d, batchErrors: &batchErrors) }
-            totals.physicalRecordCount = scanner.physicalRecordCount - totals.paddingRecordCount
-            if case let .some(done) = result, var done {
-                if batchErrors && options.strict { done.isRejected = true }
-                account(done)
-                return done
+            case UInt8(ascii: "5"):
+                if fileHeader == nil, scanner.physicalRecordCount == 1 {
+                    report(Diagnostic(code: "nacha.missing-file-header", severity: .fatal, location: location, message: "the file does not start with a file header record (type 1)"))
+                }
+                let before = errorCount
+                var local = DiagnosticList(capacity: 32)
+                let header = BatchHeaderRecord.parse(fields, diagnostics: &local)
+                if header.batchNumber <= lastBatchNumber {
+                    local.append(fields.diagnostic("nacha.batch-number-order", .warning, BatchHeaderRecord.Field.batchNumber,
+                                                   "batch numbers should ascend", expected: "> \(lastBatchNumber)", found: String(header.batchNumber)))
+                }
+                lastBatchNumber = header.batchNumber
+                for d in local.items { report(d) }
+                let headerErrors = errorCount - before
+                if var open = batch {
+                    closeEntry(&open)
+                    report(Diagnostic(code: "nacha.missing-batch-control", severity: .error, location: location,
+                                      message: "batch \(open.header.batchNumber) has no batch control record (type 8) before the next batch header"))
+                    open.isRejected = options.strict
+                    pendingHeader = header
+                    pendingHeaderErrors = headerErrors
+                    return account(open, hashSum: hashSum)
+                }
+                begin(header, &self)
+                errorsAtBatchStart = before
+            case UInt8(ascii: "6"):
+                guard batch != nil else {
+                    report(Diagnostic(code: "nacha.entry-outside-batch", severity: .fatal, location: location, message: "an entry detail record (type 6) outside any batch"))
+                    continue
+                }
+                closeEntry(&batch!)
+                var numbers = EntryDetailRecord.Numbers()
+                let entry = EntryDetailRecord.parse(fields, layout: layout, numbers: &numbers) { report($0) }
+                hashSum &+= numbers.receivingDFI
+                entryAddendaCount += 1
+                let amount = numbers.amountCents
+                let code = numbers.transactionCode
+                if TransactionCode.isDebit(code) { batch!.totalDebitCents &+= amount } else { batch!.totalCreditCents &+= amount }
+                let trace = numbers.traceNumber
+                if trace <= lastTrace {
+                    report(fields.diagnostic("nacha.trace-number-order", .warning, EntryDetailRecord.Field.traceNumber,
+                                             "trace numbers should ascend within a batch", found: entry.traceNumber))
+                }
+                lastTrace = trace
+                checkEntryFields(code: code, amount: amount, record: record, rules: rules, fields: fields)
+                batch!.entries.append(Entry(detail: entry))
+            case UInt8(ascii: "7"):
+                guard batch != nil, !batch!.entries.isEmpty else {
+                    report(Diagnostic(code: "nacha.addenda-without-entry", severity: batch == nil ? .fatal : .error, location: location,
+                                      message: "an addenda record (type 7) that follows no entry detail record"))
+                    continue
+                }
+                let addenda = AddendaRecord.parse(fields) { report($0) }
+                entryAddendaCount += 1
+                batch!.addendaCount += 1
+                batch!.entries[batch!.entries.count - 1].addenda.append(addenda)
+            case UInt8(ascii: "8"):
+                guard var closing = batch else {
+                    report(Diagnostic(code: "nacha.control-without-batch", severity: .fatal, location: location,
+                                      message: "a batch control record (type 8) without its batch header"))
+                    continue
+                }
+                closeEntry(&closing)
+                var local = DiagnosticList(capacity: 32)
+                let control = BatchControlRecord.parse(fields, advice: closing.header.standardEntryClass == .adv, diagnostics: &local)
+                closing.control = control
+                checkBatchControl(control, batch: closing, hashSum: hashSum, entryAddendaCount: entryAddendaCount, fields: fields, into: &local)
+                for d in local.items { report(d) }
+                closing.isRejected = options.strict && errorCount > errorsAtBatchStart
+                return account(closing, hashSum: hashSum)
+            case UInt8(ascii: "9"):
+                if fileControl == nil {
+                    var local = DiagnosticList(capacity: 16)
+                    fileControl = FileControlRecord.parse(fields, advice: totalsIncludeAdvice || batch?.header.standardEntryClass == .adv, diagnostics: &local)
+                    for d in local.items { report(d) }
+                } else if !sawRecordAfterControl {
+                    report(Diagnostic(code: "nacha.duplicate-file-control", severity: .fatal, location: location, message: "a second file control record (type 9)"))
+                }
+                if var open = batch {
+                    closeEntry(&open)
+                    report(Diagnostic(code: "nacha.missing-batch-control", severity: .error, location: location,
+                                      message: "batch \(open.header.batchNumber) has no batch control record (type 8) before the file control"))
+                    open.isRejected = options.strict
+                    return account(open, hashSum: hashSum)
+                }
+            default:
+                report(Diagnostic(code: "nacha.record-type", severity: batch == nil ? .fatal : .error, location: location,
+                                  message: "unknown record type '\(String(decoding: [recordType], as: UTF8.self))'", expected: "1, 5, 6, 7, 8 or 9"))
             }
         }
         totals.physicalRecordCount = scanner.physicalRecordCount - totals.paddingRecordCount
         if var open = batch {
-            closeEntryChecks(&batch, &self)
+            closeEntry(&open)
             report(Diagnostic(code: "nacha.missing-batch-control", severity: .error, location: recordLocation,
-                              message: "batch \(open.header.batchNumber) ends with the file, without its batch control record (type 8)"), batchErrors: &batchErrors)
+                              message: "batch \(open.header.batchNumber) ends with the file, without its batch control record (type 8)"))
             open.isRejected = options.strict
-            account(open)
-            return open
+            return account(open, hashSum: hashSum)
         }
         finish()
         return nil
     }
 
-    private var totalsIncludeAdvice = false
+    private var pendingHeaderErrors = 0
 
-    private mutating func account(_ batch: Batch) {
+    private mutating func account(_ batch: Batch, hashSum: Int64) -> Batch {
         totals.batchCount += 1
         totals.entryCount += batch.entries.count
         totals.addendaCount += batch.addendaCount
         totals.totalDebitCents &+= batch.totalDebitCents
         totals.totalCreditCents &+= batch.totalCreditCents
-        totals.entryHash &+= batch.control?.entryHash ?? batch.entries.reduce(0) { $0 &+ (Int64($1.detail.receivingDFI) ?? 0) } % 10_000_000_000
+        totals.entryHash &+= hashSum % 10_000_000_000
         if batch.isRejected { totals.rejectedBatchCount += 1 }
         if batch.header.standardEntryClass == .adv { totalsIncludeAdvice = true }
+        totals.physicalRecordCount = scanner.physicalRecordCount - totals.paddingRecordCount
+        return batch
     }
 
-    private func checkServiceClass(_ entry: EntryDetailRecord, header: BatchHeaderRecord, fields: RecordFields, into diagnostics: inout DiagnosticList) {
-        let code = entry.transactionCode
+    /// What a batch's header decides for each of its entries, worked out once per batch.
+    struct BatchRules {
+        var serviceClass = 0
+        var sec = StandardEntryClass.unknown
+        var isIAT = false
+        var debitOnly = false
+        var amountCapCents: Int64?
+        var requiresIndividualName = false
+        var isTELReversal = false
+        var odfi: [UInt8] = []
+
+        init(header: BatchHeaderRecord?) {
+            guard let header else { return }
+            serviceClass = header.serviceClassCode
+            sec = header.standardEntryClass
+            isIAT = header.isIATLayout
+            debitOnly = [.arc, .boc, .pop, .rck, .tel, .xck, .trc].contains(sec)
+            amountCapCents = [.arc, .boc, .pop].contains(sec) ? 2_500_000 : nil
+            requiresIndividualName = [.ppd, .web, .tel].contains(sec)
+            isTELReversal = sec == .tel && header.companyEntryDescription == "REVERSAL"
+            odfi = sec == .adv || isIAT ? [] : Array(header.originatingDFI.utf8)
+        }
+    }
+
+    /// Checks of an entry that need its batch header.
+    private mutating func checkEntryFields(code: Int, amount: Int64, record: UnsafeBufferPointer<UInt8>, rules: BatchRules, fields: RecordFields) {
         guard code != 0 else { return }
-        if header.serviceClassCode == ServiceClass.creditsOnly, entry.isDebit {
-            diagnostics.append(fields.diagnostic("nacha.transaction-code-service-class", .error, EntryDetailRecord.Field.transactionCode,
-                                                 "a debit in a credits-only batch (service class 220)", found: String(code)))
+        let isDebit = TransactionCode.isDebit(code)
+        let returnOrChange = TransactionCode.isReturnOrChange(code)
+        func codeProblem(_ id: Diagnostic.Code, _ message: String) {
+            report(fields.diagnostic(id, .error, EntryDetailRecord.Field.transactionCode, message, found: String(code)))
         }
-        if header.serviceClassCode == ServiceClass.debitsOnly, entry.isCredit {
-            diagnostics.append(fields.diagnostic("nacha.transaction-code-service-class", .error, EntryDetailRecord.Field.transactionCode,
-                                                 "a credit in a debits-only batch (service class 225)", found: String(code)))
+        if rules.serviceClass == ServiceClass.creditsOnly, isDebit { codeProblem("nacha.transaction-code-service-class", "a debit in a credits-only batch (service class 220)") }
+        if rules.serviceClass == ServiceClass.debitsOnly, !isDebit { codeProblem("nacha.transaction-code-service-class", "a credit in a debits-only batch (service class 225)") }
+        if TransactionCode.isAdvice(code) != (rules.sec == .adv) {
+            codeProblem("nacha.transaction-code-sec", rules.sec == .adv ? "ADV batches take transaction codes 81-88" : "transaction codes 81-88 belong to ADV batches")
         }
-        let sec = header.standardEntryClass
-        if TransactionCode.isAdvice(code) != (sec == .adv) {
-            diagnostics.append(fields.diagnostic("nacha.transaction-code-sec", .error, EntryDetailRecord.Field.transactionCode,
-                                                 sec == .adv ? "ADV batches take transaction codes 81-88" : "transaction codes 81-88 belong to ADV batches", found: String(code)))
+        if rules.sec == .cor, !rules.isIAT, amount != 0 {
+            report(fields.diagnostic("nacha.cor-amount", .error, EntryDetailRecord.Field.amount, "a notification of change (COR) carries no money", expected: "0", found: String(amount)))
         }
-        if sec == .cor, entry.amountCents != 0 {
-            diagnostics.append(fields.diagnostic("nacha.cor-amount", .error, EntryDetailRecord.Field.amount, "a notification of change (COR) carries no money", expected: "0", found: String(entry.amountCents)))
+        if rules.debitOnly, !isDebit, !returnOrChange { codeProblem("nacha.sec-debit-only", "\(rules.sec.rawValue) entries must be debits") }
+        if rules.isTELReversal, isDebit { codeProblem("nacha.sec-reversal", "a TEL batch may not carry debit reversals (company entry description REVERSAL)") }
+        if let cap = rules.amountCapCents, amount > cap {
+            report(fields.diagnostic("nacha.amount-cap", .error, EntryDetailRecord.Field.amount, "\(rules.sec.rawValue) entries may not exceed $25,000.00", found: String(amount)))
         }
-        if [.arc, .boc, .pop, .rck, .tel, .xck, .trc].contains(sec), entry.isCredit, !TransactionCode.isReturnOrChange(code) {
-            diagnostics.append(fields.diagnostic("nacha.sec-debit-only", .error, EntryDetailRecord.Field.transactionCode, "\(sec.rawValue) entries must be debits", found: String(code)))
+        if rules.requiresIndividualName, !returnOrChange, ByteScanning.isZerosAndSpaces(record, EntryDetailRecord.Field.individualName.range) {
+            report(fields.diagnostic("nacha.individual-name", .error, EntryDetailRecord.Field.individualName,
+                                     "the individual name is required for \(rules.sec.rawValue) entries (found only spaces or zeros)"))
         }
-        if [.arc, .boc].contains(sec), entry.amountCents > 2_500_000 {
-            diagnostics.append(fields.diagnostic("nacha.amount-cap", .error, EntryDetailRecord.Field.amount, "\(sec.rawValue) entries may not exceed $25,000", found: String(entry.amountCents)))
+        if TransactionCode.isPrenote(code), amount != 0 {
+            report(fields.diagnostic("nacha.prenote-amount", .error, EntryDetailRecord.Field.amount, "a prenote carries no money", expected: "0", found: String(amount)))
         }
-        if [.pop].contains(sec), entry.amountCents > 2_500_000 {
-            diagnostics.append(fields.diagnostic("nacha.amount-cap", .error, EntryDetailRecord.Field.amount, "POP entries may not exceed $25,000", found: String(entry.amountCents)))
-        }
-        if [.ppd, .web, .tel].contains(sec), entry.receiverName.isEmpty, !TransactionCode.isReturnOrChange(code) {
-            diagnostics.append(fields.diagnostic("nacha.individual-name", .error, EntryDetailRecord.Field.individualName, "the individual name is required for \(sec.rawValue) entries"))
-        }
-        if TransactionCode.isPrenote(code), entry.amountCents != 0 {
-            diagnostics.append(fields.diagnostic("nacha.prenote-amount", .error, EntryDetailRecord.Field.amount, "a prenote carries no money", expected: "0", found: String(entry.amountCents)))
+        if !rules.odfi.isEmpty, !returnOrChange {
+            var matches = true
+            for (i, b) in rules.odfi.enumerated() where record[79 + i] != b { matches = false; break }
+            if !matches {
+                report(fields.diagnostic("nacha.trace-number-odfi", .warning, EntryDetailRecord.Field.traceNumber,
+                                         "trace number should start with the ODFI identification of the batch header",
+                                         expected: String(decoding: rules.odfi, as: UTF8.self), found: fields.raw(NACHAField("Trace Number", 80, 87))))
+            }
         }
     }
 
-    private mutating func checkEntry(_ entry: Entry, sec: StandardEntryClass, batchErrors: inout Bool) {
+    /// Checks of an entry once its addenda are known (when the next record is not one of them).
+    private mutating func closeEntry(_ batch: inout Batch) {
+        guard let entry = batch.entries.last else { return }
         let detail = entry.detail
+        let sec = batch.header.standardEntryClass
         let location = detail.location
         func at(_ field: NACHAField) -> SourceLocation { var l = location; l.column = field.column; return l }
         let count = entry.addenda.count
         if detail.addendaRecordIndicator, count == 0 {
             report(Diagnostic(code: "nacha.addenda-indicator", severity: .error, location: at(EntryDetailRecord.Field.addendaRecordIndicator),
-                              field: "Addenda Record Indicator", message: "says addenda follow, but none do", expected: "an addenda record", found: "none"), batchErrors: &batchErrors)
+                              field: "Addenda Record Indicator", message: "says addenda follow, but none do", expected: "an addenda record", found: "none"))
         }
         if !detail.addendaRecordIndicator, count > 0 {
             report(Diagnostic(code: "nacha.addenda-indicator", severity: .error, location: at(EntryDetailRecord.Field.addendaRecordIndicator),
-                              field: "Addenda Record Indicator", message: "is 0 but \(count) addenda follow", expected: "1", found: "0"), batchErrors: &batchErrors)
+                              field: "Addenda Record Indicator", message: "is 0 but \(count) addenda follow", expected: "1", found: "0"))
         }
-        if sec.usesAddendaCountLayout, let announced = detail.announcedAddendaCount, announced != count {
+        if count == 0 { return }
+        if detail.layout == .addendaCount, let announced = detail.announcedAddendaCount, announced != count {
             report(Diagnostic(code: "nacha.addenda-count", severity: .error, location: at(EntryDetailRecord.Field.numberOfAddendaRecords),
-                              field: "Number of Addenda Records", message: "does not match the addenda that follow", expected: String(count), found: String(announced)), batchErrors: &batchErrors)
+                              field: "Number of Addenda Records", message: "does not match the addenda that follow", expected: String(count), found: String(announced)))
         }
-        let paymentRelated = entry.addenda.filter { $0.typeCode == 5 }.count
+        var paymentRelated = 0
+        var returns = 0
+        var changes = 0
+        for a in entry.addenda {
+            switch a {
+            case let .paymentRelated(p):
+                paymentRelated += 1
+                let seq = p.raw.withBytes { ByteScanning.digits($0, 87..<94) }
+                let own = detail.raw.withBytes { ByteScanning.digits($0, 87..<94) }
+                if let seq, let own, seq != own {
+                    report(Diagnostic(code: "nacha.addenda-entry-sequence", severity: .warning, location: p.location, field: "Entry Detail Sequence Number",
+                                      message: "should be the last seven digits of the entry's trace number", expected: String(detail.sequenceNumber), found: p.entryDetailSequenceNumber))
+                }
+            case .returnEntry: returns += 1
+            case .notificationOfChange: changes += 1
+            default: break
+            }
+        }
         let maximum05: Int
         switch sec {
         case .ctx, .atx, .trx: maximum05 = 9999
         case .iat: maximum05 = 2
         case .ccd, .ppd, .web, .cie, .dne, .enr, .ack, .cor: maximum05 = 1
-        default: maximum05 = 0
+        case .mte, .pos, .shr: maximum05 = 0
+        default: maximum05 = returns + changes > 0 ? 1 : 0
         }
         if paymentRelated > maximum05 {
             report(Diagnostic(code: "nacha.addenda-count", severity: .error, location: location,
-                              message: "\(sec.rawValue) allows at most \(maximum05) addenda 05 per entry", expected: "≤ \(maximum05)", found: String(paymentRelated)), batchErrors: &batchErrors)
+                              message: "\(sec.rawValue) allows at most \(maximum05) addenda 05 per entry", expected: "≤ \(maximum05)", found: String(paymentRelated)))
         }
-        if sec == .cor, entry.notificationOfChange == nil {
+        if sec == .cor, changes == 0 {
             report(Diagnostic(code: "nacha.cor-addenda", severity: .error, location: location,
-                              message: "a COR entry must carry an addenda 98 (notification of change)"), batchErrors: &batchErrors)
-        }
-        for addenda in entry.addenda {
-            if case let .paymentRelated(a) = addenda, a.entryDetailSequenceNumber != String(detail.sequenceNumber) {
-                report(Diagnostic(code: "nacha.addenda-entry-sequence", severity: .warning, location: a.location, field: "Entry Detail Sequence Number",
-                                  message: "should be the last seven digits of the entry's trace number", expected: String(detail.sequenceNumber), found: a.entryDetailSequenceNumber), batchErrors: &batchErrors)
-            }
+                              message: "a COR entry must carry an addenda 98 (notification of change)"))
         }
     }
 
@@ -380,7 +443,7 @@ public struct NACHAReader<Source: ByteSource> {
             diagnostics.append(fields.diagnostic("nacha.batch-control-service-class", .error, F.serviceClassCode, "differs from the batch header's",
                                                  expected: String(header.serviceClassCode), found: String(control.serviceClassCode)))
         }
-        if header.standardEntryClass != .adv, control.companyIdentification != header.companyIdentification {
+        if header.standardEntryClass != .adv, !header.isIATLayout, control.companyIdentification != header.companyIdentification {
             diagnostics.append(fields.diagnostic("nacha.batch-control-company-id", .error, F.companyIdentification, "differs from the batch header's",
                                                  expected: header.companyIdentification, found: control.companyIdentification))
         }
@@ -401,12 +464,13 @@ public struct NACHAReader<Source: ByteSource> {
             diagnostics.append(fields.diagnostic("nacha.batch-entry-hash", .error, F.entryHash, "does not match the sum of the receiving DFI identifications",
                                                  expected: String(hash), found: String(control.entryHash)))
         }
+        let advice = header.standardEntryClass == .adv
         if control.totalDebitCents != batch.totalDebitCents {
-            diagnostics.append(fields.diagnostic("nacha.batch-total-debit", .error, F.totalDebit, "does not match the debit entries",
+            diagnostics.append(fields.diagnostic("nacha.batch-total-debit", .error, advice ? F.advTotalDebit : F.totalDebit, "does not match the debit entries",
                                                  expected: String(batch.totalDebitCents), found: String(control.totalDebitCents)))
         }
         if control.totalCreditCents != batch.totalCreditCents {
-            diagnostics.append(fields.diagnostic("nacha.batch-total-credit", .error, F.totalCredit, "does not match the credit entries",
+            diagnostics.append(fields.diagnostic("nacha.batch-total-credit", .error, advice ? F.advTotalCredit : F.totalCredit, "does not match the credit entries",
                                                  expected: String(batch.totalCreditCents), found: String(control.totalCreditCents)))
         }
     }
@@ -419,32 +483,34 @@ public struct NACHAReader<Source: ByteSource> {
         guard fileHeader != nil else {
             report(Diagnostic(code: "nacha.missing-file-header", severity: .fatal, location: SourceLocation(file: fileName, line: 1),
                               message: totals.physicalRecordCount == 0 ? "the file is empty: no NACHA records" : "the file has no file header record (type 1)"))
+            if fileControl == nil, totals.physicalRecordCount > 0 {
+                report(Diagnostic(code: "nacha.missing-file-control", severity: .fatal, location: end, message: "the file has no file control record (type 9)"))
+            }
             return
         }
         guard let control = fileControl else {
             report(Diagnostic(code: "nacha.missing-file-control", severity: .fatal, location: end, message: "the file has no file control record (type 9)"))
             return
         }
-        func check(_ code: Diagnostic.Code, _ field: NACHAField, _ expected: Int64, _ found: Int64, _ what: String) {
+        func check(_ code: Diagnostic.Code, _ severity: Severity, _ field: NACHAField, _ expected: Int64, _ found: Int64, _ what: String) {
             guard expected != found else { return }
             var l = control.location
             l.column = field.column
-            report(Diagnostic(code: code, severity: .fatal, location: l, field: field.name, message: "does not match \(what)",
+            report(Diagnostic(code: code, severity: severity, location: l, field: field.name, message: "does not match \(what)",
                               expected: String(expected), found: String(found)))
         }
         typealias F = FileControlRecord.Field
-        check("nacha.file-batch-count", F.batchCount, Int64(totals.batchCount), Int64(control.batchCount), "the batches in the file")
-        check("nacha.file-entry-addenda-count", F.entryAddendaCount, Int64(totals.entryCount + totals.addendaCount), Int64(control.entryAddendaCount), "the entries and addenda in the file")
-        check("nacha.file-entry-hash", F.entryHash, totals.entryHash % 10_000_000_000, control.entryHash, "the sum of the batches' entry hashes")
-        check("nacha.file-total-debit", totalsIncludeAdvice ? F.advTotalDebit : F.totalDebit, totals.totalDebitCents, control.totalDebitCents, "the debit entries in the file")
-        check("nacha.file-total-credit", totalsIncludeAdvice ? F.advTotalCredit : F.totalCredit, totals.totalCreditCents, control.totalCreditCents, "the credit entries in the file")
-        let blocks = (totals.physicalRecordCount + 9) / 10
-        if control.blockCount != blocks {
-            var l = control.location
-            l.column = F.blockCount.column
-            report(Diagnostic(code: "nacha.file-block-count", severity: .warning, location: l, field: F.blockCount.name,
-                              message: "does not match the records in the file, in blocks of ten", expected: String(blocks), found: String(control.blockCount)))
+        if totals.batchCount == 0 {
+            report(Diagnostic(code: "nacha.no-batches", severity: .error, location: control.location, message: "the file holds no batches"))
         }
+        // The batch count carries no money: a wrong one is a warning when every total agrees.
+        check("nacha.file-batch-count", .warning, F.batchCount, Int64(totals.batchCount), Int64(control.batchCount), "the batches in the file")
+        check("nacha.file-entry-addenda-count", .fatal, F.entryAddendaCount, Int64(totals.entryCount + totals.addendaCount), Int64(control.entryAddendaCount), "the entries and addenda in the file")
+        check("nacha.file-entry-hash", .fatal, F.entryHash, totals.entryHash % 10_000_000_000, control.entryHash, "the sum of the batches' entry hashes")
+        check("nacha.file-total-debit", .fatal, totalsIncludeAdvice ? F.advTotalDebit : F.totalDebit, totals.totalDebitCents, control.totalDebitCents, "the debit entries in the file")
+        check("nacha.file-total-credit", .fatal, totalsIncludeAdvice ? F.advTotalCredit : F.totalCredit, totals.totalCreditCents, control.totalCreditCents, "the credit entries in the file")
+        let blocks = (totals.physicalRecordCount + 9) / 10
+        check("nacha.file-block-count", .warning, F.blockCount, Int64(blocks), Int64(control.blockCount), "the records in the file, in blocks of ten")
         if (totals.physicalRecordCount + totals.paddingRecordCount) % 10 != 0 {
             report(Diagnostic(code: "nacha.file-padding", severity: .warning, location: end,
                               message: "the file is not padded with 9-filled records to a multiple of ten records",
@@ -453,7 +519,5 @@ public struct NACHAReader<Source: ByteSource> {
     }
 }
 
-extension TransactionCode {
-    /// Return and NOC codes: 21, 26, 31, 36, 41, 46, 51, 56.
-    public static func isReturnOrChange(_ code: Int) -> Bool { [21, 26, 31, 36, 41, 46, 51, 56].contains(code) }
-}
+
+

@@ -1,3 +1,5 @@
+import Core
+
 /// Return reason codes (Addenda 99), with their titles from the NACHA Operating Rules, Appendix Four.
 public enum ReturnReasonCode {
     public static func describe(_ code: String) -> String? { titles[code] }
@@ -41,6 +43,41 @@ public enum ReturnReasonCode {
 public enum ChangeCode {
     public static func describe(_ code: String) -> String? { titles[code] }
     public static func isRefusal(_ code: String) -> Bool { code.hasPrefix("C6") }
+
+    /// The corrected data of a NOC, split by what its change code corrects (positions within the 29-character field).
+    public struct Correction: Sendable, Hashable {
+        public var accountNumber: String?
+        public var routingNumber: String?
+        public var transactionCode: String?
+        public var name: String?
+        public var identificationNumber: String?
+        public var companyIdentification: String?
+        public var standardEntryClass: String?
+
+        init(code: String, correctedData: String) {
+            let c = Array(correctedData.utf8) + Array(repeating: UInt8(ascii: " "), count: max(0, 29 - correctedData.utf8.count))
+            func piece(_ from: Int, _ to: Int) -> String? {
+                let text = ByteScanning.trimmed(String(decoding: c[(from - 1)..<min(to, c.count)], as: UTF8.self))
+                return text.isEmpty ? nil : text
+            }
+            switch code {
+            case "C01": accountNumber = piece(1, 17)
+            case "C02": routingNumber = piece(1, 9)
+            case "C03": routingNumber = piece(1, 9); accountNumber = piece(13, 29)
+            case "C04": name = piece(1, 22)
+            case "C05": transactionCode = piece(1, 2)
+            case "C06": accountNumber = piece(1, 17); transactionCode = piece(21, 22)
+            case "C07": routingNumber = piece(1, 9); accountNumber = piece(10, 26); transactionCode = piece(27, 28)
+            case "C08": routingNumber = piece(1, 11)
+            case "C09": identificationNumber = piece(1, 22)
+            case "C10": name = piece(1, 16)
+            case "C11": companyIdentification = piece(1, 10)
+            case "C12": name = piece(1, 16); companyIdentification = piece(17, 26)
+            case "C14": standardEntryClass = piece(1, 3)
+            default: break
+            }
+        }
+    }
 
     static let titles: [String: String] = [
         "C01": "Incorrect DFI Account Number", "C02": "Incorrect Routing Number",

@@ -3,12 +3,33 @@ public enum ByteScanning {
     /// The unsigned integer in `bytes[range]` if every byte is a digit (empty: nil).
     @inline(__always)
     public static func digits(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int64? {
-        guard !range.isEmpty, range.count <= 18 else { return nil }
+        guard !range.isEmpty else { return nil }
         var value: Int64 = 0
+        if range.count <= 18 {
+            // Eight digits at a time (SWAR): check and convert a 64-bit word in a few multiplications.
+            var i = range.lowerBound
+            let raw = UnsafeRawPointer(bytes.baseAddress!)
+            while range.upperBound - i >= 8 {
+                guard let chunk = eightDigits(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) else { return nil }
+                value = value &* 100_000_000 &+ Int64(chunk)
+                i += 8
+            }
+            while i < range.upperBound {
+                let d = bytes[i] &- 0x30
+                guard d < 10 else { return nil }
+                value = value &* 10 &+ Int64(d)
+                i += 1
+            }
+            return value
+        }
+        // Wider fields (20-digit ADV totals): reject only a value past Int64.
         for i in range {
             let d = bytes[i] &- 0x30
             guard d < 10 else { return nil }
-            value = value &* 10 &+ Int64(d)
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(Int64(d))
+            guard !o1, !o2 else { return nil }
+            value = s
         }
         return value
     }
@@ -20,6 +41,52 @@ public enum ByteScanning {
         while start < end, bytes[start] == 0x20 { start += 1 }
         while end > start, bytes[end - 1] == 0x20 { end -= 1 }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+
+    /// The number eight ASCII digits spell (first byte most significant), or nil when one is not a digit.
+    @inline(__always)
+    static func eightDigits(_ word: UInt64) -> UInt64? {
+        let w = UInt64(littleEndian: word)
+        // Every byte in '0'...'9': subtracting '0' leaves no borrow, adding 0x46 leaves the high bit clear.
+        guard ((w &+ 0x4646_4646_4646_4646) | (w &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        var v = w &- 0x3030_3030_3030_3030
+        v = (v &* 10) &+ (v >> 8)
+        v = ((v & 0x0000_00FF_0000_00FF) &* (100 + (1_000_000 << 32))) &+ (((v >> 16) & 0x0000_00FF_0000_00FF) &* (1 + (10_000 << 32)))
+        return v >> 32
+    }
+
+    /// True when every byte is printable ASCII (0x20-0x7E), eight bytes at a time.
+    @inline(__always)
+    public static func isPrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawPointer(bytes.baseAddress!)
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        var i = 0
+        var bad: UInt64 = 0
+        while i + 8 <= bytes.count {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // A byte below 0x20, or one of 0x7F and above.
+            bad |= (w &- 0x2020_2020_2020_2020) & ~w & highBits
+            bad |= ((w &+ 0x0101_0101_0101_0101) | w) & highBits
+            i += 8
+        }
+        if bad != 0 { return false }
+        while i < bytes.count {
+            if bytes[i] < 0x20 || bytes[i] > 0x7E { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Digits, possibly padded with spaces (lenient numeric fields real files leave space-filled).
+    public static func isDigitsWithSpaces(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        for i in range where !(bytes[i] &- 0x30 < 10 || bytes[i] == 0x20) { return false }
+        return true
+    }
+
+    /// Only zeros and spaces: a mandatory name field left at a default.
+    public static func isZerosAndSpaces(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        for i in range where bytes[i] != 0x30 && bytes[i] != 0x20 { return false }
+        return true
     }
 
     public static func isAllSpaces(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {

@@ -1,16 +1,51 @@
+import Synchronization
+
+/// A file name, interned: a small number that copies without reference counting, so the millions of locations
+/// a large input produces cost nothing to carry around.
+public struct SourceFile: Hashable, Sendable {
+    let id: UInt32
+
+    public init(_ name: String) { id = SourceFile.table.withLock { $0.intern(name) } }
+
+    public var name: String { SourceFile.table.withLock { $0.names[Int(id)] } }
+
+    struct Table {
+        var names: [String] = []
+        var ids: [String: UInt32] = [:]
+        mutating func intern(_ name: String) -> UInt32 {
+            if let id = ids[name] { return id }
+            let id = UInt32(names.count)
+            names.append(name)
+            ids[name] = id
+            return id
+        }
+    }
+
+    static let table = Mutex(Table())
+}
+
 /// Where in an input something was found: file, 1-based line and column, and byte offset,
 /// so a reviewer can open the exact record.
 public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
-    public var file: String
+    public var sourceFile: SourceFile
     public var line: Int
     public var column: Int
     public var byteOffset: Int
 
     public init(file: String, line: Int, column: Int = 1, byteOffset: Int = 0) {
-        self.file = file
+        self.init(sourceFile: SourceFile(file), line: line, column: column, byteOffset: byteOffset)
+    }
+
+    public init(sourceFile: SourceFile, line: Int, column: Int = 1, byteOffset: Int = 0) {
+        self.sourceFile = sourceFile
         self.line = line
         self.column = column
         self.byteOffset = byteOffset
+    }
+
+    public var file: String {
+        get { sourceFile.name }
+        set { sourceFile = SourceFile(newValue) }
     }
 
     /// `FILE:LINE:COL`.

@@ -108,11 +108,11 @@ import TestSupport
         var lines = try String(contentsOfFile: good, encoding: .utf8).split(separator: "\n").map(String.init)
         lines[lines.count - 1] = String(lines[lines.count - 1]) // padding unchanged
         let control = lines.firstIndex { $0.hasPrefix("9") && !$0.hasPrefix("99") }!
-        lines[control] = "9000005" + lines[control].dropFirst(7) // batch count 5 instead of 4
+        lines[control] = String(lines[control].prefix(13)) + "00000099" + lines[control].dropFirst(21) // entry/addenda count 99 instead of 7
         try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/bad.ach", atomically: true, encoding: .utf8)
         let r = await settle("validate", good, folder + "/bad.ach")
         #expect(r.code == 1)
-        #expect(r.out.contains("\(folder)/bad.ach:\(control + 1):2: fatal: Batch Count: does not match the batches in the file (expected 4, found 5)"))
+        #expect(r.out.contains("\(folder)/bad.ach:\(control + 1):14: fatal: Entry/Addenda Count: does not match the entries and addenda in the file (expected 7, found 99)"))
         #expect(r.out.contains("20261102-ccd.ach: nacha: 4 batches (0 rejected), 5 entries, 2 addenda"))
         let clean = await settle("validate", good)
         #expect(clean.code == 0)
