@@ -64,14 +64,11 @@ public enum RoutingNumber {
     @inline(__always)
     static func checkDigit(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt8? {
         guard range.count == 8 else { return nil }
-        var sum = 0
-        var i = 0
-        for index in range {
-            let d = bytes[index] &- 0x30
-            guard d < 10 else { return nil }
-            sum += Int(d) * (i % 3 == 0 ? 3 : i % 3 == 1 ? 7 : 1)
-            i += 1
-        }
+        let s = range.lowerBound
+        let d0 = bytes[s] &- 0x30, d1 = bytes[s + 1] &- 0x30, d2 = bytes[s + 2] &- 0x30, d3 = bytes[s + 3] &- 0x30
+        let d4 = bytes[s + 4] &- 0x30, d5 = bytes[s + 5] &- 0x30, d6 = bytes[s + 6] &- 0x30, d7 = bytes[s + 7] &- 0x30
+        guard d0 < 10, d1 < 10, d2 < 10, d3 < 10, d4 < 10, d5 < 10, d6 < 10, d7 < 10 else { return nil }
+        let sum = 3 * (Int(d0) + Int(d3) + Int(d6)) + 7 * (Int(d1) + Int(d4) + Int(d7)) + Int(d2) + Int(d5)
         return UInt8((10 - sum % 10) % 10)
     }
 

@@ -116,8 +116,13 @@ public struct NACHAReader<Source: ByteSource> {
         SourceLocation(sourceFile: sourceFile, line: scanner.line, column: 1, byteOffset: scanner.byteOffset)
     }
 
+    private var lastBatchEntryCount = 0
+
     private func newBatch(_ header: BatchHeaderRecord) -> Batch {
-        Batch(header: header, entries: [], control: nil, isRejected: false, totalDebitCents: 0, totalCreditCents: 0, addendaCount: 0)
+        var entries: [Entry] = []
+        // Batches of a file tend to be alike: start with room for as many entries as the last one had.
+        entries.reserveCapacity(min(lastBatchEntryCount, 100_000))
+        return Batch(header: header, entries: entries, control: nil, isRejected: false, totalDebitCents: 0, totalCreditCents: 0, addendaCount: 0)
     }
 
     /// Reads up to the end of the next batch. nil when the file is done; its file-level checks have then run.
@@ -243,6 +248,9 @@ public struct NACHAReader<Source: ByteSource> {
                 }
                 lastTrace = trace
                 checkEntryFields(code: code, amount: amount, record: record, rules: rules, fields: fields)
+                openEntry = OpenEntry(location: location, addendaIndicator: record[78] == UInt8(ascii: "1"), layout: layout,
+                                      announcedAddendaCount: layout == .addendaCount ? ByteScanning.digits(record, 54..<58).map(Int.init) : nil,
+                                      sequenceNumber: trace % 10_000_000)
                 batch!.entries.append(Entry(detail: entry))
             case UInt8(ascii: "7"):
                 guard batch != nil, !batch!.entries.isEmpty else {
@@ -251,6 +259,21 @@ public struct NACHAReader<Source: ByteSource> {
                     continue
                 }
                 let addenda = AddendaRecord.parse(fields) { report($0) }
+                if openEntry != nil {
+                    openEntry!.addendaCount += 1
+                    switch record[2] {
+                    case UInt8(ascii: "5") where record[1] == UInt8(ascii: "0"):
+                        openEntry!.paymentRelated += 1
+                        if let sequence = ByteScanning.digits(record, 87..<94), sequence != openEntry!.sequenceNumber {
+                            report(fields.diagnostic("nacha.addenda-entry-sequence", .warning, Addenda05.Field.entryDetailSequenceNumber,
+                                                     "should be the last seven digits of the entry's trace number",
+                                                     expected: String(openEntry!.sequenceNumber), found: String(sequence)))
+                        }
+                    case UInt8(ascii: "9") where record[1] == UInt8(ascii: "9"): openEntry!.returns += 1
+                    case UInt8(ascii: "8") where record[1] == UInt8(ascii: "9"): openEntry!.changes += 1
+                    default: break
+                    }
+                }
                 entryAddendaCount += 1
                 batch!.addendaCount += 1
                 batch!.entries[batch!.entries.count - 1].addenda.append(addenda)
@@ -303,6 +326,7 @@ public struct NACHAReader<Source: ByteSource> {
     private var pendingHeaderErrors = 0
 
     private mutating func account(_ batch: Batch, hashSum: Int64) -> Batch {
+        lastBatchEntryCount = batch.entries.count
         totals.batchCount += 1
         totals.entryCount += batch.entries.count
         totals.addendaCount += batch.addendaCount
@@ -378,45 +402,46 @@ public struct NACHAReader<Source: ByteSource> {
         }
     }
 
+    /// What the checks of an entry need once its addenda are known, gathered as they are read
+    /// (so closing an entry copies nothing).
+    struct OpenEntry {
+        var location: SourceLocation
+        var addendaIndicator: Bool
+        var layout: EntryDetailRecord.Layout
+        var announcedAddendaCount: Int?
+        var sequenceNumber: Int64
+        var addendaCount = 0
+        var paymentRelated = 0
+        var returns = 0
+        var changes = 0
+    }
+
+    private var openEntry: OpenEntry?
+
     /// Checks of an entry once its addenda are known (when the next record is not one of them).
     private mutating func closeEntry(_ batch: inout Batch) {
-        guard let entry = batch.entries.last else { return }
-        let detail = entry.detail
+        guard let entry = openEntry else { return }
+        openEntry = nil
         let sec = batch.header.standardEntryClass
-        let location = detail.location
+        let location = entry.location
         func at(_ field: NACHAField) -> SourceLocation { var l = location; l.column = field.column; return l }
-        let count = entry.addenda.count
-        if detail.addendaRecordIndicator, count == 0 {
+        let count = entry.addendaCount
+        if entry.addendaIndicator, count == 0 {
             report(Diagnostic(code: "nacha.addenda-indicator", severity: .error, location: at(EntryDetailRecord.Field.addendaRecordIndicator),
                               field: "Addenda Record Indicator", message: "says addenda follow, but none do", expected: "an addenda record", found: "none"))
         }
-        if !detail.addendaRecordIndicator, count > 0 {
+        if !entry.addendaIndicator, count > 0 {
             report(Diagnostic(code: "nacha.addenda-indicator", severity: .error, location: at(EntryDetailRecord.Field.addendaRecordIndicator),
                               field: "Addenda Record Indicator", message: "is 0 but \(count) addenda follow", expected: "1", found: "0"))
         }
         if count == 0 { return }
-        if detail.layout == .addendaCount, let announced = detail.announcedAddendaCount, announced != count {
+        if entry.layout == .addendaCount, let announced = entry.announcedAddendaCount, announced != count {
             report(Diagnostic(code: "nacha.addenda-count", severity: .error, location: at(EntryDetailRecord.Field.numberOfAddendaRecords),
                               field: "Number of Addenda Records", message: "does not match the addenda that follow", expected: String(count), found: String(announced)))
         }
-        var paymentRelated = 0
-        var returns = 0
-        var changes = 0
-        for a in entry.addenda {
-            switch a {
-            case let .paymentRelated(p):
-                paymentRelated += 1
-                let seq = p.raw.withBytes { ByteScanning.digits($0, 87..<94) }
-                let own = detail.raw.withBytes { ByteScanning.digits($0, 87..<94) }
-                if let seq, let own, seq != own {
-                    report(Diagnostic(code: "nacha.addenda-entry-sequence", severity: .warning, location: p.location, field: "Entry Detail Sequence Number",
-                                      message: "should be the last seven digits of the entry's trace number", expected: String(detail.sequenceNumber), found: p.entryDetailSequenceNumber))
-                }
-            case .returnEntry: returns += 1
-            case .notificationOfChange: changes += 1
-            default: break
-            }
-        }
+        let paymentRelated = entry.paymentRelated
+        let returns = entry.returns
+        let changes = entry.changes
         let maximum05: Int
         switch sec {
         case .ctx, .atx, .trx: maximum05 = 9999

@@ -6,8 +6,8 @@ public struct RecordBytes: Sendable, Hashable {
     var storage: InlineArray<94, UInt8>
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        storage = InlineArray(repeating: 0x20)
-        withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(bytes)) }
+        let base = bytes.baseAddress!
+        storage = InlineArray { base[$0] }
     }
 
     public static func == (a: RecordBytes, b: RecordBytes) -> Bool {

@@ -1,7 +1,7 @@
 /// Helpers for fixed-width and delimited records scanned as bytes.
 public enum ByteScanning {
     /// The unsigned integer in `bytes[range]` if every byte is a digit (empty: nil).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func digits(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int64? {
         guard !range.isEmpty else { return nil }
         var value: Int64 = 0
@@ -44,7 +44,7 @@ public enum ByteScanning {
     }
 
     /// The number eight ASCII digits spell (first byte most significant), or nil when one is not a digit.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func eightDigits(_ word: UInt64) -> UInt64? {
         let w = UInt64(littleEndian: word)
         // Every byte in '0'...'9': subtracting '0' leaves no borrow, adding 0x46 leaves the high bit clear.
@@ -56,7 +56,7 @@ public enum ByteScanning {
     }
 
     /// True when every byte is printable ASCII (0x20-0x7E), eight bytes at a time.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func isPrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let raw = UnsafeRawPointer(bytes.baseAddress!)
         let highBits: UInt64 = 0x8080_8080_8080_8080
@@ -78,17 +78,20 @@ public enum ByteScanning {
     }
 
     /// Digits, possibly padded with spaces (lenient numeric fields real files leave space-filled).
+    @inlinable
     public static func isDigitsWithSpaces(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         for i in range where !(bytes[i] &- 0x30 < 10 || bytes[i] == 0x20) { return false }
         return true
     }
 
     /// Only zeros and spaces: a mandatory name field left at a default.
+    @inlinable
     public static func isZerosAndSpaces(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         for i in range where bytes[i] != 0x30 && bytes[i] != 0x20 { return false }
         return true
     }
 
+    @inlinable
     public static func isAllSpaces(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         for i in range where bytes[i] != 0x20 { return false }
         return true
