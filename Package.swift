@@ -29,7 +29,7 @@ let package = Package(
         // Helpers the test targets share (paths to Samples/ and the shared corpus).
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ACHTests", dependencies: ["TestSupport", "ACH", "Core"], swiftSettings: strict),
+        .testTarget(name: "ACHTests", dependencies: ["TestSupport", "ACH", "Core", "Pipeline"], swiftSettings: strict),
         .testTarget(name: "StatementsTests", dependencies: ["TestSupport", "Statements", "Core"], swiftSettings: strict),
         .testTarget(name: "ReceivablesTests", dependencies: ["TestSupport", "Receivables", "Core"], swiftSettings: strict),
         .testTarget(name: "MatchingTests", dependencies: ["TestSupport", "Matching", "Receivables", "ACH", "Statements", "Core"], swiftSettings: strict),

@@ -60,6 +60,13 @@ public enum AddendaRecord: Sendable, Hashable {
             }
             return .returnEntry(a)
         case 10...18:
+            if code == 10 {
+                let typeField = NACHAField("Transaction Type Code", 4, 6)
+                if !AddendaIAT.transactionTypeCodes.contains(f.raw(typeField)) {
+                    report(f.diagnostic("nacha.iat-transaction-type", .error, typeField, "is not an IAT transaction type code",
+                                        expected: "ANN, BUS, DEP, LOA, MIS, MOR, PEN, RLS, REM, SAL, TAX, TEL, WEB, ARC, BOC, POP, RCK", found: "'\(f.raw(typeField))'"))
+                }
+            }
             return .international(AddendaIAT(raw: raw, location: f.location))
         default:
             report(f.diagnostic("nacha.addenda-type", .error, typeCodeField, "unknown addenda type code", expected: "02, 05, 10-18, 98 or 99", found: "'\(f.raw(typeCodeField))'"))
@@ -96,6 +103,9 @@ public struct Addenda02: Sendable, Hashable {
 
 /// IAT addenda 10-18: the parties, addresses and correspondent banks of an international entry.
 public struct AddendaIAT: Sendable, Hashable {
+    /// Addenda 10, positions 4-6: what the international payment is for.
+    static let transactionTypeCodes: Set<String> = ["ANN", "BUS", "DEP", "LOA", "MIS", "MOR", "PEN", "RLS", "REM", "SAL", "TAX", "TEL", "WEB", "ARC", "BOC", "POP", "RCK"]
+
     public let raw: RecordBytes
     public var location: SourceLocation
     public var typeCode: Int { Int(raw.number(AddendaRecord.typeCodeField) ?? 0) }

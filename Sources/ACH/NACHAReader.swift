@@ -371,8 +371,15 @@ public struct NACHAReader<Source: ByteSource> {
         func codeProblem(_ id: Diagnostic.Code, _ message: String) {
             report(fields.diagnostic(id, .error, EntryDetailRecord.Field.transactionCode, message, found: String(code)))
         }
-        if rules.serviceClass == ServiceClass.creditsOnly, isDebit { codeProblem("nacha.transaction-code-service-class", "a debit in a credits-only batch (service class 220)") }
-        if rules.serviceClass == ServiceClass.debitsOnly, !isDebit { codeProblem("nacha.transaction-code-service-class", "a credit in a debits-only batch (service class 225)") }
+        // IAT batches are judged by their own rules: gateways send debits under 220 (a warning, as moov-io/ach accepts them).
+        if rules.serviceClass == ServiceClass.creditsOnly, isDebit {
+            report(fields.diagnostic("nacha.transaction-code-service-class", rules.isIAT ? .warning : .error, EntryDetailRecord.Field.transactionCode,
+                                     "a debit in a credits-only batch (service class 220)", found: String(code)))
+        }
+        if rules.serviceClass == ServiceClass.debitsOnly, !isDebit {
+            report(fields.diagnostic("nacha.transaction-code-service-class", rules.isIAT ? .warning : .error, EntryDetailRecord.Field.transactionCode,
+                                     "a credit in a debits-only batch (service class 225)", found: String(code)))
+        }
         if TransactionCode.isAdvice(code) != (rules.sec == .adv) {
             codeProblem("nacha.transaction-code-sec", rules.sec == .adv ? "ADV batches take transaction codes 81-88" : "transaction codes 81-88 belong to ADV batches")
         }
@@ -387,6 +394,14 @@ public struct NACHAReader<Source: ByteSource> {
         if rules.requiresIndividualName, !returnOrChange, ByteScanning.isZerosAndSpaces(record, EntryDetailRecord.Field.individualName.range) {
             report(fields.diagnostic("nacha.individual-name", .error, EntryDetailRecord.Field.individualName,
                                      "the individual name is required for \(rules.sec.rawValue) entries (found only spaces or zeros)"))
+        }
+        if rules.sec == .shr, !returnOrChange {
+            // SHR entries carry the card's expiration date (MMYY) in positions 40-43.
+            let month = ByteScanning.digits(record, 39..<41)
+            if month == nil || !(1...12).contains(month!) {
+                report(fields.diagnostic("nacha.card-expiration", .error, NACHAField("Card Expiration Date", 40, 43), "is not a valid MMYY date",
+                                         found: fields.raw(NACHAField("Card Expiration Date", 40, 43))))
+            }
         }
         if TransactionCode.isPrenote(code), amount != 0 {
             report(fields.diagnostic("nacha.prenote-amount", .error, EntryDetailRecord.Field.amount, "a prenote carries no money", expected: "0", found: String(amount)))
@@ -464,6 +479,10 @@ public struct NACHAReader<Source: ByteSource> {
                                    fields: RecordFields, into diagnostics: inout DiagnosticList) {
         typealias F = BatchControlRecord.Field
         let header = batch.header
+        if batch.entries.isEmpty {
+            diagnostics.append(Diagnostic(code: "nacha.batch-without-entries", severity: .error, location: header.location,
+                                          message: "batch \(header.batchNumber) has no entry detail records"))
+        }
         if control.serviceClassCode != header.serviceClassCode {
             diagnostics.append(fields.diagnostic("nacha.batch-control-service-class", .error, F.serviceClassCode, "differs from the batch header's",
                                                  expected: String(header.serviceClassCode), found: String(control.serviceClassCode)))
@@ -534,6 +553,10 @@ public struct NACHAReader<Source: ByteSource> {
         check("nacha.file-entry-hash", .fatal, F.entryHash, totals.entryHash % 10_000_000_000, control.entryHash, "the sum of the batches' entry hashes")
         check("nacha.file-total-debit", .fatal, totalsIncludeAdvice ? F.advTotalDebit : F.totalDebit, totals.totalDebitCents, control.totalDebitCents, "the debit entries in the file")
         check("nacha.file-total-credit", .fatal, totalsIncludeAdvice ? F.advTotalCredit : F.totalCredit, totals.totalCreditCents, control.totalCreditCents, "the credit entries in the file")
+        if scanner.trailingFixedLengthBytes > 0 {
+            report(Diagnostic(code: "nacha.record-length", severity: .fatal, location: end,
+                              message: "a file without line breaks must be a whole number of 94-character records: \(scanner.trailingFixedLengthBytes) extra character(s)"))
+        }
         let blocks = (totals.physicalRecordCount + 9) / 10
         check("nacha.file-block-count", .warning, F.blockCount, Int64(blocks), Int64(control.blockCount), "the records in the file, in blocks of ten")
         if (totals.physicalRecordCount + totals.paddingRecordCount) % 10 != 0 {

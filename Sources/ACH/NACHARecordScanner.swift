@@ -46,6 +46,8 @@ struct NACHARecordScanner<Source: ByteSource> {
     /// The line held multi-byte UTF-8 characters, each replaced by '?' to keep the columns.
     private(set) var hadMultibyteCharacters = false
     private(set) var physicalRecordCount = 0
+    /// Without line breaks: the bytes of a last, partial record (the file is not a multiple of 94).
+    private(set) var trailingFixedLengthBytes = 0
     /// The current record is known to be printable ASCII (checked on the fast path).
     private(set) var isPrintable = false
 
@@ -107,6 +109,7 @@ struct NACHARecordScanner<Source: ByteSource> {
             var blank = true
             for i in 0..<have where !(start[i] == 0x20 || start[i] == 0x0A || start[i] == 0x0D || start[i] == 0) { blank = false; break }
             if blank { continue }
+            if have < 94 { trailingFixedLengthBytes = have }
             physicalRecordCount += 1
             if have == 94 { return UnsafeBufferPointer(start: start, count: 94) }
             storage.scratch.update(from: start, count: have)
