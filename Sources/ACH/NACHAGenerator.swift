@@ -53,19 +53,28 @@ public struct NACHAGenerator: Sendable {
                 produced += count
                 batchIndex += 1
                 let kind = batchIndex % 5 // 0,1,2: CCD/CCD+; 3: PPD; 4: CTX
-                let sec: StandardEntryClass = kind == 3 ? .ppd : kind == 4 ? .ctx : (options.includeReturns && batchIndex % 50 == 0 ? .ccd : .ccd)
+                // Every 50th batch returns entries (R codes); every 100th is a COR batch of NOCs (C codes).
+                let returns = options.includeReturns && batchIndex % 50 == 0
+                let changes = returns && batchIndex % 100 == 0
+                let sec: StandardEntryClass = changes ? .cor : kind == 3 ? .ppd : kind == 4 ? .ctx : .ccd
                 let company = NACHAGenerator.companies[batchIndex % NACHAGenerator.companies.count]
                 let odfi = NACHAGenerator.banks[batchIndex % NACHAGenerator.banks.count]
                 var entries: [NACHAWriter.EntrySpec] = []
                 entries.reserveCapacity(count)
-                let returns = options.includeReturns && batchIndex % 50 == 0
                 for i in 0..<count {
                     let rdfi = NACHAGenerator.routing(NACHAGenerator.banks[Int(random.next() % UInt64(NACHAGenerator.banks.count))])
                     let amount = Int64(random.next() % 100_000) + 1
                     let account = String(100_000_000 + random.next() % 900_000_000)
                     var entry = NACHAWriter.EntrySpec(transactionCode: sec == .ppd ? 27 : 22, receivingRouting: rdfi, accountNumber: account,
                                                       amountCents: amount, identificationNumber: "ID\(i)", receiverName: "RECEIVER \(i % 997)")
-                    if returns {
+                    if changes {
+                        entry.transactionCode = 21
+                        entry.amountCents = 0
+                        let code = ["C01", "C02", "C03", "C05", "C06"][i % 5]
+                        let original = odfi + String(1_000_000 + i).suffix(7)
+                        let corrected = NACHAWriter.alpha(code == "C02" ? "076401251" : "98765432100", 29)
+                        entry.rawAddenda = ["798" + code + original + "      " + String(rdfi.prefix(8)) + corrected + String(repeating: " ", count: 15) + odfi + String(1_000_000 + i).suffix(7)]
+                    } else if returns {
                         entry.transactionCode = 26
                         let reason = ["R01", "R02", "R03", "R10", "R29"][i % 5]
                         let original = odfi + String(1_000_000 + i).suffix(7)
@@ -81,9 +90,9 @@ public struct NACHAGenerator: Sendable {
                     }
                     entries.append(entry)
                 }
-                return NACHAWriter.BatchSpec(serviceClassCode: returns ? 200 : (sec == .ppd ? 225 : 220), companyName: company,
+                return NACHAWriter.BatchSpec(serviceClassCode: changes ? 220 : returns ? 200 : (sec == .ppd ? 225 : 220), companyName: company,
                                              companyIdentification: String(1_000_000_000 + batchIndex % 1000), standardEntryClass: sec,
-                                             entryDescription: returns ? "RETURN" : "PAYMENT", effectiveEntryDay: day, originatingDFI: odfi, entries: entries)
+                                             entryDescription: changes ? "NOC" : returns ? "RETURN" : "PAYMENT", effectiveEntryDay: day, originatingDFI: odfi, entries: entries)
             }
         }
     }

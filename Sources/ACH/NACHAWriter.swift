@@ -87,7 +87,7 @@ public struct NACHAWriter: Sendable {
 
     public init(lineEnding: String = "\n") { self.lineEnding = lineEnding }
 
-    static func alpha(_ s: String, _ width: Int) -> String {
+    public static func alpha(_ s: String, _ width: Int) -> String {
         let ascii = String(s.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 ? Character($0) : " " })
         return ascii.count >= width ? String(ascii.prefix(width)) : ascii + String(repeating: " ", count: width - ascii.count)
     }

@@ -12,6 +12,24 @@ public struct X12Remittance: Sendable, Equatable {
     public var payerName: String?
     /// Text that is not an X12 segment (free-form CCD+ remittance such as `INV 10023 10024`).
     public var freeText: String?
+    /// REF segments: qualifier (`IV` invoice, `PO` purchase order, `VV` voucher, ...) and value.
+    public var references: [Reference] = []
+    /// DTM segments: qualifier (`003` invoice date, `097` transaction creation, ...) and day.
+    public var dates: [DateReference] = []
+    /// NTE segments: free-form notes.
+    public var notes: [String] = []
+
+    public struct Reference: Sendable, Equatable {
+        public var qualifier: String
+        public var value: String
+        public init(qualifier: String, value: String) { self.qualifier = qualifier; self.value = value }
+    }
+
+    public struct DateReference: Sendable, Equatable {
+        public var qualifier: String
+        public var day: Day?
+        public init(qualifier: String, day: Day?) { self.qualifier = qualifier; self.day = day }
+    }
 
     /// Parses X12 text. With an `ISA` envelope, the element separator is the ISA's 4th character and the segment
     /// terminator its 106th; without one, `*` separates elements and `~`, `\` or a line break end segments.
@@ -39,6 +57,7 @@ public struct X12Remittance: Sendable, Equatable {
         flush()
 
         var result = X12Remittance(segments: [], items: [], paymentAmount: nil, traceReference: nil, payerName: nil, freeText: nil)
+        var lastWasItem = false
         let known: Set<String> = ["ISA", "GS", "ST", "BPR", "TRN", "CUR", "REF", "DTM", "N1", "N2", "N3", "N4", "PER", "ENT",
                                   "RMR", "ADX", "NTE", "IT1", "REF", "SE", "GE", "IEA", "RDM", "NM1", "TXP", "DED", "LS", "LE"]
         if segments.isEmpty || !known.contains(segments[0][0].uppercased()) {
@@ -53,12 +72,25 @@ public struct X12Remittance: Sendable, Equatable {
         for segment in segments {
             let id = segment[0].uppercased()
             func element(_ i: Int) -> String? { i < segment.count ? ByteScanning.trimmed(segment[i]) : nil }
+            defer { lastWasItem = id == "RMR" || (lastWasItem && (id == "REF" || id == "DTM" || id == "ADX" || id == "NTE")) }
             switch id {
+            case "REF":
+                if let q = element(1), let v = element(2) {
+                    result.references.append(Reference(qualifier: q, value: v))
+                    // A REF*IV after a bare RMR names the invoice the RMR left out.
+                    if lastWasItem, q == "IV", let last = result.items.indices.last, result.items[last].reference.isEmpty {
+                        result.items[last].reference = v
+                    }
+                }
+            case "DTM":
+                if let q = element(1) { result.dates.append(DateReference(qualifier: q, day: element(2).flatMap { Day.parse($0, format: .yyyymmdd) ?? Day.parse($0, format: .yymmdd) })) }
+            case "NTE":
+                if let text = element(2) ?? element(1) { result.notes.append(text) }
             case "BPR": result.paymentAmount = money(element(2))
             case "TRN": result.traceReference = element(2)
             case "N1": if element(1) == "PR" { result.payerName = element(2) }
             case "RMR":
-                guard let reference = element(2), !reference.isEmpty else { continue }
+                let reference = element(2) ?? ""
                 result.items.append(RemittanceItem(reference: reference, referenceQualifier: element(1) ?? "IV",
                                                    amountPaid: money(element(4)), invoiceTotal: money(element(5)),
                                                    discount: money(element(6))))
@@ -69,6 +101,7 @@ public struct X12Remittance: Sendable, Equatable {
             default: break
             }
         }
+        result.items.removeAll { $0.reference.isEmpty }
         return result
     }
 }

@@ -115,3 +115,14 @@ import TestSupport
         #expect(x.freeText == "INV 10023, 10024 THANK YOU")
     }
 }
+
+@Suite struct X12SegmentsTests {
+    @Test func referencesDatesAndNotes() {
+        let x = X12Remittance.parse("ST*820*1~BPR*C*100.00~TRN*1*T1~REF*VV*V-9~DTM*097*20261101~RMR*IV**PI*100.00~REF*IV*INV-77~NTE*ZZZ*paid late~SE*8*1~")
+        #expect(x.traceReference == "T1")
+        #expect(x.references.contains(.init(qualifier: "VV", value: "V-9")))
+        #expect(x.dates == [.init(qualifier: "097", day: Day(year: 2026, month: 11, day: 1))])
+        #expect(x.notes == ["paid late"])
+        #expect(x.items.map(\.reference) == ["INV-77"])
+    }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Fuzz a parser with libFuzzer (swiftc -sanitize=fuzzer,address), seeded from the shared corpus.
+#   scripts/fuzz.sh nacha [SECONDS]     the NACHA reader and the X12 820 parser
+#   scripts/fuzz.sh bai2  [SECONDS]     the BAI2 reader
+# Prints libFuzzer's final statistics; a crash leaves crash-* files and exits non-zero.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=${1:-nacha}
+seconds=${2:-600}
+work=.build-fuzz/$target
+mkdir -p "$work/corpus"
+case "$target" in
+  nacha)
+    sources=(Sources/Core/*.swift Sources/ACH/*.swift scripts/fuzz/NACHAFuzz.swift)
+    seeds=../shared/corpus/nacha ;;
+  bai2)
+    sources=(Sources/Core/*.swift Sources/Statements/*.swift scripts/fuzz/BAI2Fuzz.swift)
+    seeds=../shared/corpus/statements/bai2 ;;
+  *) echo "unknown fuzz target $target (nacha, bai2)"; exit 2 ;;
+esac
+if [[ -d "$seeds" ]]; then
+  find "$seeds" -type f ! -name '*.md' ! -name '*.gz' ! -name '*.tar' -size -200k -exec cp {} "$work/corpus/" \; 2>/dev/null || true
+fi
+# One module from several targets' sources: drop their imports of each other.
+rm -rf "$work/src" && mkdir -p "$work/src"
+for f in "${sources[@]}"; do
+  sed -E '/^(internal )?import (Core|ACH|Statements)$/d' "$f" > "$work/src/$(echo "$f" | tr '/' '_')"
+done
+swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name SettleFuzz "$work"/src/*.swift -o "$work/fuzz"
+"$work/fuzz" "$work/corpus" -max_total_time="$seconds" -max_len=20000 -print_final_stats=1 -artifact_prefix="$work/" 2>&1 | tail -n 25
