@@ -24,7 +24,32 @@ public actor LedgerStore {
         try db.execute("PRAGMA journal_mode = WAL")
         try db.execute("PRAGMA synchronous = NORMAL")
         try db.execute("PRAGMA foreign_keys = ON")
+        try db.execute("PRAGMA cache_size = -65536")
+        try db.execute("PRAGMA temp_store = MEMORY")
     }
+
+    // The statements of the posting path, prepared once.
+    private lazy var insertNewEntry = try! database.prepare("""
+        INSERT INTO journal_entries(source_key, revision, kind, run_id, day, effective_day, memo) VALUES (?, 1, 'original', ?, ?, ?, ?)
+        ON CONFLICT(source_key, revision) DO NOTHING
+        """)
+    private lazy var insertEntry = try! database.prepare(
+        "INSERT INTO journal_entries(source_key, revision, kind, run_id, day, effective_day, memo) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    private lazy var insertPosting = try! database.prepare(
+        "INSERT INTO postings(entry_id, account_code, customer_id, invoice_id, amount_minor, currency) VALUES (?, ?, ?, ?, ?, ?)")
+    private lazy var entryExists = try! database.prepare("SELECT 1 FROM journal_entries WHERE source_key = ? LIMIT 1")
+    /// Day texts of the commit under way: a day is formatted once, not once per entry.
+    private var dayTexts: [Day: String] = [:]
+    private func dayText(_ day: Day) -> String {
+        if let text = dayTexts[day] { return text }
+        let text = day.description
+        if dayTexts.count > 1000 { dayTexts.removeAll() }
+        dayTexts[day] = text
+        return text
+    }
+
+    /// Receivable changes per invoice in the commit under way, applied to the open-amount cache once at its end.
+    private var openAmountChanges: [String: Int64] = [:]
 
     static func migrate(_ db: Database) throws {
         let statement = try db.prepare("PRAGMA user_version")
@@ -120,9 +145,17 @@ public actor LedgerStore {
                     outcome.newInvoiceCount += 1
                 }
             }
+            openAmountChanges.removeAll(keepingCapacity: true)
             for draft in day.entries {
                 try post(draft, runID: day.runID, day: day.day, outcome: &outcome)
             }
+            let update = try database.prepare("UPDATE invoices SET open_minor = open_minor + ? WHERE invoice_id = ?")
+            for (invoice, change) in openAmountChanges where change != 0 {
+                try update.bind(1, change)
+                try update.bind(2, invoice)
+                try update.execute()
+            }
+            openAmountChanges.removeAll(keepingCapacity: true)
             try database.prepare("DELETE FROM applications WHERE day = ?").bind(.text(day.day.description)).run()
             for a in day.applications {
                 try database.prepare("""
@@ -160,6 +193,32 @@ public actor LedgerStore {
     }
 
     private func post(_ draft: JournalEntryDraft, runID: Int64, day: Day, outcome: inout CommitOutcome) throws {
+        let hasMoney = draft.postings.contains { $0.amount.minorUnits != 0 }
+        if hasMoney {
+            // A key never posted (the common case): insert revision 1 directly; the unique key says if it was new.
+            let s = insertNewEntry
+            try s.bind(1, draft.sourceKey)
+            try s.bind(2, runID)
+            try s.bind(3, dayText(day))
+            try s.bind(4, dayText(draft.effectiveDay))
+            try s.bind(5, draft.memo)
+            try s.execute()
+            if database.changes == 1 {
+                let entryID = database.lastInsertRowID
+                try insertPostings(draft.postings, entryID: entryID)
+                outcome.posted.append(PostedEntry(entryID: entryID, sourceKey: draft.sourceKey, revision: 1, kind: .original, runID: runID,
+                                                  effectiveDay: draft.effectiveDay, memo: draft.memo, postings: draft.postings.filter { $0.amount.minorUnits != 0 }))
+                return
+            }
+        } else {
+            try entryExists.bind(1, draft.sourceKey)
+            let exists = try entryExists.step()
+            entryExists.reset()
+            if !exists {
+                outcome.unchangedCount += 1
+                return
+            }
+        }
         let current = try currentNet(sourceKey: draft.sourceKey)
         let wanted = draft.netPostings
         if current.revision > 0 && current.net == wanted {
@@ -207,18 +266,35 @@ public actor LedgerStore {
     }
 
     private func insert(sourceKey: String, revision: Int, kind: PostedEntry.Kind, runID: Int64, runDay: Day, day: Day, memo: String, postings: [Posting]) throws -> PostedEntry {
-        try database.prepare("INSERT INTO journal_entries(source_key, revision, kind, run_id, day, effective_day, memo) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .bind(.text(sourceKey), .integer(Int64(revision)), .text(kind.rawValue), .integer(runID), .text(runDay.description), .text(day.description), .text(memo)).run()
+        let s = insertEntry
+        try s.bind(1, sourceKey)
+        try s.bind(2, Int64(revision))
+        try s.bind(3, kind.rawValue)
+        try s.bind(4, runID)
+        try s.bind(5, dayText(runDay))
+        try s.bind(6, dayText(day))
+        try s.bind(7, memo)
+        try s.execute()
         let entryID = database.lastInsertRowID
-        for p in postings where p.amount.minorUnits != 0 {
-            try database.prepare("INSERT INTO postings(entry_id, account_code, customer_id, invoice_id, amount_minor, currency) VALUES (?, ?, ?, ?, ?, ?)")
-                .bind(.integer(entryID), .text(p.account), .optional(p.customerID), .optional(p.invoiceID), .integer(p.amount.minorUnits), .text(p.amount.currency.code)).run()
-            if let invoice = p.invoiceID, p.account == ChartOfAccounts.accountsReceivable {
-                try database.prepare("UPDATE invoices SET open_minor = open_minor + ? WHERE invoice_id = ?").bind(.integer(p.amount.minorUnits), .text(invoice)).run()
-            }
-        }
+        try insertPostings(postings, entryID: entryID)
         return PostedEntry(entryID: entryID, sourceKey: sourceKey, revision: revision, kind: kind, runID: runID, effectiveDay: day, memo: memo,
                            postings: postings.filter { $0.amount.minorUnits != 0 })
+    }
+
+    private func insertPostings(_ postings: [Posting], entryID: Int64) throws {
+        let s = insertPosting
+        for p in postings where p.amount.minorUnits != 0 {
+            try s.bind(1, entryID)
+            try s.bind(2, p.account)
+            try s.bind(3, p.customerID)
+            try s.bind(4, p.invoiceID)
+            try s.bind(5, p.amount.minorUnits)
+            try s.bind(6, p.amount.currency.code)
+            try s.execute()
+            if let invoice = p.invoiceID, p.account == ChartOfAccounts.accountsReceivable {
+                openAmountChanges[invoice, default: 0] += p.amount.minorUnits
+            }
+        }
     }
 
     public func resolveException(id: String, resolution: String, note: String, at timestamp: String) throws -> Bool {

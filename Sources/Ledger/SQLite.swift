@@ -23,7 +23,14 @@ final class Database {
     let path: String
     private var cache: [String: Statement] = [:]
 
+    /// Runs once, before the first connection: SQLite's configuration can only change before it initializes.
+    private static let configured: Bool = {
+        _ = settle_sqlite_disable_memstatus()
+        return true
+    }()
+
     init(path: String, readOnly: Bool = false) throws(SQLiteError) {
+        _ = Database.configured
         var db: OpaquePointer?
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
@@ -124,6 +131,34 @@ final class Statement {
             guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
         }
         return self
+    }
+
+    // Binding one value at a time: the hot paths bind without building arrays.
+    @inline(__always)
+    func bind(_ index: Int32, _ value: Int64) throws(SQLiteError) {
+        let rc = sqlite3_bind_int64(statement, index, value)
+        guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
+    }
+
+    @inline(__always)
+    func bind(_ index: Int32, _ value: String?) throws(SQLiteError) {
+        let rc: Int32
+        if let value {
+            var copy = value
+            rc = copy.withUTF8 { buffer in
+                sqlite3_bind_text(statement, index, UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(buffer.count), settle_sqlite_transient())
+            }
+        } else {
+            rc = sqlite3_bind_null(statement, index)
+        }
+        guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
+    }
+
+    /// Runs a statement that returns no rows and makes it ready for the next use.
+    func execute() throws(SQLiteError) {
+        let rc = sqlite3_step(statement)
+        sqlite3_reset(statement)
+        guard rc == SQLITE_DONE || rc == SQLITE_ROW else { throw database.error(rc, sql: sql) }
     }
 
     /// Steps once; true when a row is available.

@@ -1,6 +1,7 @@
 import ACH
 import Core
 import Foundation
+import Ledger
 import Pipeline
 
 // settle-bench: throughput and memory of settle's stages, release build only. Figures, not pass/fail: targets
@@ -81,12 +82,76 @@ func benchNACHA() throws {
                  counted, Double(size) / 1e6, s, Double(counted) / s, Double(size) / 1e6 / s))
 }
 
+/// Posting throughput into a file ledger, then `ledger verify` over what was posted.
+func benchLedger() async throws {
+    let entryCount = option("entries", default: 1_000_000)
+    let perCommit = option("per-commit", default: 50_000)
+    let folder = NSTemporaryDirectory() + "/settle-bench-ledger-\(ProcessInfo.processInfo.processIdentifier)"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let path = folder + "/ledger.sqlite"
+    let store = try LedgerStore(path: path)
+    let day = Day(year: 2026, month: 11, day: 2)!
+    let run = try await store.beginRun(manifest: "bench", firstDay: day, lastDay: day, startedAt: "bench")
+    let usd = Currency.usd
+    let invoiceCount = 20_000
+    let invoices = (0..<invoiceCount).map {
+        LedgerInvoice(invoiceID: "INV-\($0)", customerID: "C\($0 % 500)", issueDay: day, dueDay: day.adding(days: 30),
+                      amount: Money(minorUnits: 1_000_000_000, currency: usd), openAmount: Money(minorUnits: 1_000_000_000, currency: usd), terms: "NET30", poNumber: "")
+    }
+    _ = try await store.commit(DayCommit(runID: run, day: day, invoices: invoices, cashAccounts: [("1000-2233", "Cash")]))
+    var random = NACHAGenerator.Random(seed: 5)
+    func draft(_ i: Int) -> JournalEntryDraft {
+        let amount = Int64(random.next() % 100_000) + 100
+        let invoice = "INV-\(Int(random.next() % UInt64(invoiceCount)))"
+        let customer = "C\(Int(random.next() % 500))"
+        var postings = [Posting(account: "1000-2233", amount: Money(minorUnits: amount, currency: usd))]
+        switch i % 3 {
+        case 0:
+            postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: customer, invoiceID: invoice, amount: Money(minorUnits: -amount, currency: usd)))
+        case 1:
+            let discount = amount / 50
+            postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: customer, invoiceID: invoice, amount: Money(minorUnits: -amount - discount, currency: usd)))
+            postings.append(Posting(account: ChartOfAccounts.discountsAllowed, customerID: customer, invoiceID: invoice, amount: Money(minorUnits: discount, currency: usd)))
+        default:
+            postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: customer, invoiceID: invoice, amount: Money(minorUnits: -amount + 100, currency: usd)))
+            postings.append(Posting(account: ChartOfAccounts.unappliedCash, customerID: customer, amount: Money(minorUnits: -50, currency: usd)))
+            postings.append(Posting(account: ChartOfAccounts.suspense, amount: Money(minorUnits: -50, currency: usd)))
+        }
+        return JournalEntryDraft(sourceKey: "ach:\(String(repeating: "ab", count: 32)):\(i / 500):\(String(100_000_000_000_000 + i))", effectiveDay: day,
+                                 memo: "bench \(i)", postings: postings)
+    }
+    let clock = ContinuousClock()
+    var posted = 0
+    var postingTime = Duration.zero
+    var next = 0
+    while next < entryCount {
+        let count = min(perCommit, entryCount - next)
+        let drafts = (next..<(next + count)).map(draft)
+        next += count
+        let start = clock.now
+        let outcome = try await store.commit(DayCommit(runID: run, day: day, entries: drafts))
+        postingTime += clock.now - start
+        posted += outcome.posted.count
+    }
+    let s = seconds(postingTime)
+    print(String(format: "ledger post: %d journal entries (2-4 postings each) in %.2f s: %.0f entries/s (commits of %d)", posted, s, Double(posted) / s, perCommit))
+    let start = clock.now
+    let report = try LedgerReader(path: path).verify()
+    let v = seconds(clock.now - start)
+    precondition(report.isClean, "the bench ledger does not verify")
+    print(String(format: "ledger verify: %d entries, %d postings, %d invoices in %.2f s; peak RSS %.1f MB", report.entryCount, report.postingCount, report.invoiceCount, v, peakRSSMegabytes()))
+}
+
 let command = CommandLine.arguments.dropFirst().first ?? "help"
 switch command {
 case "nacha": try benchNACHA()
+case "ledger": try await benchLedger()
 default:
     print("""
-        usage: settle-bench nacha [--entries N]
-          nacha   parse and validate a generated NACHA file (CCD, CCD+, PPD, CTX, returns); entries/s, MB/s, peak RSS
+        usage: settle-bench nacha [--entries N] [--repeat N]
+               settle-bench ledger [--entries N] [--per-commit N]
+          nacha   parse and validate a generated NACHA file (CCD, CCD+, PPD, CTX, returns, NOCs); entries/s, MB/s, peak RSS
+          ledger  post generated journal entries into a file ledger, then verify it; entries/s and verify time
         """)
 }
