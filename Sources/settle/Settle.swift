@@ -15,7 +15,7 @@ struct Settle {
           settle run MANIFEST [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--dry-run] [--concurrency N] [--json]
           settle validate FILE... [--format nacha|bai2] [--lenient]
           settle exceptions list|show ID|resolve ID ... --ledger PATH
-          settle ledger balance|entries|verify --ledger PATH
+          settle ledger balance|entries|verify|export --ledger PATH
 
         Run `settle COMMAND --help` for a command's options.
         Exit codes: 0 done, every input accepted; 1 done, some input rejected; 2 usage or manifest error;
@@ -72,10 +72,11 @@ struct Settle {
           settle ledger balance --ledger PATH [--account CODE] [--customer ID] [--as-of YYYY-MM-DD] [--by-customer] [--json]
           settle ledger entries --ledger PATH [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N]
           settle ledger verify  --ledger PATH
+          settle ledger export  --ledger PATH --format csv|hledger|beancount [--output FILE]
 
         balance: account balances (debit positive) from every posting; entries: the journal in posting order;
         verify: recomputes the trial balance and every invoice's open amount from the postings and checks that every
-        entry balances.
+        entry balances; export: the whole journal as CSV, an hledger journal or a Beancount ledger.
 
         Exit codes: 0 done (verify: the ledger is consistent); 1 verify found a difference; 2 usage error;
                     3 the ledger could not be read.
@@ -275,9 +276,9 @@ struct Settle {
 
     func ledgerCommand(_ raw: [String]) throws -> Int32 {
         if wantsHelp(raw) || raw.isEmpty { console.out(Settle.ledgerHelp); return raw.isEmpty ? 2 : 0 }
-        let args = try Arguments(raw, valueOptions: ["ledger", "account", "customer", "as-of", "from", "to", "limit"], flagOptions: ["json", "by-customer"])
+        let args = try Arguments(raw, valueOptions: ["ledger", "account", "customer", "as-of", "from", "to", "limit", "format", "output"], flagOptions: ["json", "by-customer"])
         guard let path = args.values["ledger"] else { throw ManifestError("ledger needs --ledger PATH") }
-        guard let sub = args.positionals.first, args.positionals.count == 1 else { throw ManifestError("ledger needs one of balance, entries, verify") }
+        guard let sub = args.positionals.first, args.positionals.count == 1 else { throw ManifestError("ledger needs one of balance, entries, verify, export") }
         switch sub {
         case "balance":
             let reader = try openReader(path)
@@ -319,8 +320,19 @@ struct Settle {
             console.out("\(report.entryCount) entries, \(report.postingCount) postings, \(report.invoiceCount) invoices; trial balance \(tb.isEmpty ? "empty" : tb); " +
                         (report.isClean ? "every entry balances and every open amount agrees with its postings" : "DIFFERENCES FOUND"))
             return report.isClean ? 0 : 1
+        case "export":
+            guard let formatText = args.values["format"] else { throw ManifestError("ledger export needs --format csv, hledger or beancount") }
+            guard let format = JournalExport.Format(rawValue: formatText) else { throw ManifestError("--format: '\(formatText)' is not csv, hledger or beancount") }
+            let reader = try openReader(path)
+            let text = JournalExport.render(try reader.entries(), accounts: try reader.accounts(), format: format)
+            if let output = args.values["output"] {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+            } else {
+                console.out(String(text.dropLast()))
+            }
+            return 0
         default:
-            throw ManifestError("ledger: unknown subcommand '\(sub)' (expected balance, entries or verify)")
+            throw ManifestError("ledger: unknown subcommand '\(sub)' (expected balance, entries, verify or export)")
         }
     }
 }
