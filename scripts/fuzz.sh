@@ -27,4 +27,7 @@ for f in "${sources[@]}"; do
   sed -E '/^(internal )?import (Core|ACH|Statements)$/d' "$f" > "$work/src/$(echo "$f" | tr '/' '_')"
 done
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name SettleFuzz "$work"/src/*.swift -o "$work/fuzz"
-"$work/fuzz" "$work/corpus" -max_total_time="$seconds" -max_len=20000 -print_final_stats=1 -artifact_prefix="$work/" 2>&1 | tail -n 25
+"$work/fuzz" "$work/corpus" -max_total_time="$seconds" -max_len=20000 -print_final_stats=1 -artifact_prefix="$work/" > "$work/fuzz.log" 2>&1
+status=$?
+grep -E '^(stat::|Done|==[0-9]+==ERROR|SUMMARY)' "$work/fuzz.log" || tail -n 20 "$work/fuzz.log"
+exit $status

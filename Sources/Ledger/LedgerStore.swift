@@ -1,4 +1,5 @@
 import Core
+import Foundation
 
 /// Why the ledger could not be used.
 public struct LedgerError: Error, Sendable, CustomStringConvertible {
@@ -281,9 +282,18 @@ public actor LedgerStore {
                            postings: postings.filter { $0.amount.minorUnits != 0 })
     }
 
+    /// Fault injection for the crash test (`scripts/crash-test.sh`): `SETTLE_FAULT_KILL_AFTER_POSTINGS=N` kills the
+    /// process with SIGKILL right after its N-th posting is written, in the middle of a day's transaction.
+    private static let killAfterPostings: Int? = ProcessInfo.processInfo.environment["SETTLE_FAULT_KILL_AFTER_POSTINGS"].flatMap(Int.init)
+    private var postingsWritten = 0
+
     private func insertPostings(_ postings: [Posting], entryID: Int64) throws {
         let s = insertPosting
         for p in postings where p.amount.minorUnits != 0 {
+            postingsWritten += 1
+            if let limit = LedgerStore.killAfterPostings, postingsWritten >= limit {
+                kill(getpid(), SIGKILL)
+            }
             try s.bind(1, entryID)
             try s.bind(2, p.account)
             try s.bind(3, p.customerID)
