@@ -132,21 +132,57 @@ public final class LedgerReader {
         report.entryCount = c.entries
         report.postingCount = c.postings
         report.invoiceCount = c.invoices
-        report.unbalancedEntries = try database.prepare("""
-            SELECT j.entry_id, j.source_key, p.currency, SUM(p.amount_minor) FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
-            GROUP BY p.entry_id, p.currency HAVING SUM(p.amount_minor) != 0 ORDER BY 1
-            """).rows { ($0.int(0), $0.text(1), $0.text(2), $0.int(3)) }
-        for row in try database.prepare("SELECT currency, SUM(amount_minor) FROM postings GROUP BY currency").rows({ ($0.text(0), $0.int(1)) }) {
-            report.trialBalance[row.0] = row.1
+        // One pass over the postings in the order they were written (an entry's postings are consecutive):
+        // per-entry sums per currency, and the trial balance.
+        var currencies: [[UInt8]] = []
+        var trial: [Int64] = []
+        var entrySums: [Int64] = []
+        var currentEntry: Int64 = -1
+        var unbalancedIDs: [(Int64, String, Int64)] = []
+        func closeEntry() {
+            for (i, sum) in entrySums.enumerated() where sum != 0 {
+                unbalancedIDs.append((currentEntry, String(decoding: currencies[i], as: UTF8.self), sum))
+            }
+            for i in entrySums.indices { entrySums[i] = 0 }
+        }
+        let scan = try database.prepare("SELECT entry_id, currency, amount_minor FROM postings ORDER BY rowid")
+        while try scan.step() {
+            let entry = scan.int(0)
+            if entry != currentEntry {
+                if currentEntry >= 0 { closeEntry() }
+                currentEntry = entry
+            }
+            let currency = scan.textBytes(1)
+            var index = currencies.firstIndex { $0.elementsEqual(currency) } ?? -1
+            if index < 0 {
+                currencies.append(Array(currency))
+                trial.append(0)
+                entrySums.append(0)
+                index = currencies.count - 1
+            }
+            let amount = scan.int(2)
+            trial[index] &+= amount
+            entrySums[index] &+= amount
+        }
+        scan.reset()
+        if currentEntry >= 0 { closeEntry() }
+        for (i, c) in currencies.enumerated() { report.trialBalance[String(decoding: c, as: UTF8.self)] = trial[i] }
+        // An entry whose postings are not consecutive would be summed in parts: confirm the few flagged from scratch.
+        for (entryID, currency, _) in unbalancedIDs {
+            let s = try database.prepare("SELECT j.source_key, SUM(p.amount_minor) FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id WHERE p.entry_id = ? AND p.currency = ?")
+                .bind(.integer(entryID), .text(currency))
+            if try s.step(), s.int(1) != 0 { report.unbalancedEntries.append((entryID, s.text(0), currency, s.int(1))) }
+            s.reset()
         }
         report.invoiceMismatches = try database.prepare("""
-            SELECT i.invoice_id, i.open_minor, COALESCE((SELECT SUM(p.amount_minor) FROM postings p WHERE p.invoice_id = i.invoice_id AND p.account_code = ?), 0) AS recomputed
-            FROM invoices i WHERE i.open_minor != recomputed ORDER BY 1
+            SELECT i.invoice_id, i.open_minor, COALESCE(s.total, 0) FROM invoices i
+            LEFT JOIN (SELECT invoice_id, SUM(amount_minor) AS total FROM postings WHERE invoice_id IS NOT NULL AND account_code = ? GROUP BY invoice_id) s
+                ON s.invoice_id = i.invoice_id
+            WHERE i.open_minor != COALESCE(s.total, 0) ORDER BY 1
             """).bind(.text(ChartOfAccounts.accountsReceivable)).rows { ($0.text(0), $0.int(1), $0.int(2)) }
         return report
     }
 }
-
 enum ExceptionRowMapping {
     static func map(_ r: Statement) -> ExceptionRow {
         let currency = Currency.iso(r.text(10)) ?? .usd

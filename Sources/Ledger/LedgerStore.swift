@@ -36,8 +36,6 @@ public actor LedgerStore {
         """)
     private lazy var insertEntry = try! database.prepare(
         "INSERT INTO journal_entries(source_key, revision, kind, run_id, day, effective_day, memo) VALUES (?, ?, ?, ?, ?, ?, ?)")
-    private lazy var insertPosting = try! database.prepare(
-        "INSERT INTO postings(entry_id, account_code, customer_id, invoice_id, amount_minor, currency) VALUES (?, ?, ?, ?, ?, ?)")
     private lazy var entryExists = try! database.prepare("SELECT 1 FROM journal_entries WHERE source_key = ? LIMIT 1")
     /// Day texts of the commit under way: a day is formatted once, not once per entry.
     private var dayTexts: [Day: String] = [:]
@@ -186,9 +184,7 @@ public actor LedgerStore {
         }
         // Checked again after the write: what was posted balances.
         for entry in outcome.posted {
-            var sums: [String: Int64] = [:]
-            for p in entry.postings { sums[p.amount.currency.code, default: 0] &+= p.amount.minorUnits }
-            precondition(sums.values.allSatisfy { $0 == 0 }, "posted entry \(entry.entryID) does not balance")
+            precondition(JournalEntryDraft.balances(entry.postings), "posted entry \(entry.entryID) does not balance")
         }
         return outcome
     }
@@ -207,8 +203,9 @@ public actor LedgerStore {
             if database.changes == 1 {
                 let entryID = database.lastInsertRowID
                 try insertPostings(draft.postings, entryID: entryID)
+                let postings = draft.postings.allSatisfy { $0.amount.minorUnits != 0 } ? draft.postings : draft.postings.filter { $0.amount.minorUnits != 0 }
                 outcome.posted.append(PostedEntry(entryID: entryID, sourceKey: draft.sourceKey, revision: 1, kind: .original, runID: runID,
-                                                  effectiveDay: draft.effectiveDay, memo: draft.memo, postings: draft.postings.filter { $0.amount.minorUnits != 0 }))
+                                                  effectiveDay: draft.effectiveDay, memo: draft.memo, postings: postings))
                 return
             }
         } else {
@@ -287,23 +284,43 @@ public actor LedgerStore {
     private static let killAfterPostings: Int? = ProcessInfo.processInfo.environment["SETTLE_FAULT_KILL_AFTER_POSTINGS"].flatMap(Int.init)
     private var postingsWritten = 0
 
+    /// INSERT statements for 1 to 4 postings at once: one statement per entry instead of one per posting.
+    private var insertPostingRows: [Statement] = []
+
+    private func postingStatement(rows: Int) throws -> Statement {
+        if insertPostingRows.isEmpty {
+            for n in 1...4 {
+                let values = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: n).joined(separator: ", ")
+                insertPostingRows.append(try database.prepare("INSERT INTO postings(entry_id, account_code, customer_id, invoice_id, amount_minor, currency) VALUES \(values)"))
+            }
+        }
+        return insertPostingRows[rows - 1]
+    }
+
     private func insertPostings(_ postings: [Posting], entryID: Int64) throws {
-        let s = insertPosting
-        for p in postings where p.amount.minorUnits != 0 {
-            postingsWritten += 1
-            if let limit = LedgerStore.killAfterPostings, postingsWritten >= limit {
-                kill(getpid(), SIGKILL)
+        let nonZero = postings.allSatisfy { $0.amount.minorUnits != 0 } ? postings : postings.filter { $0.amount.minorUnits != 0 }
+        var start = 0
+        while start < nonZero.count {
+            let count = min(4, nonZero.count - start)
+            let s = try postingStatement(rows: count)
+            for (offset, p) in nonZero[start..<(start + count)].enumerated() {
+                postingsWritten += 1
+                if let limit = LedgerStore.killAfterPostings, postingsWritten >= limit {
+                    kill(getpid(), SIGKILL)
+                }
+                let base = Int32(offset * 6)
+                try s.bind(base + 1, entryID)
+                try s.bind(base + 2, p.account)
+                try s.bind(base + 3, p.customerID)
+                try s.bind(base + 4, p.invoiceID)
+                try s.bind(base + 5, p.amount.minorUnits)
+                try s.bind(base + 6, p.amount.currency.code)
+                if let invoice = p.invoiceID, p.account == ChartOfAccounts.accountsReceivable {
+                    openAmountChanges[invoice, default: 0] += p.amount.minorUnits
+                }
             }
-            try s.bind(1, entryID)
-            try s.bind(2, p.account)
-            try s.bind(3, p.customerID)
-            try s.bind(4, p.invoiceID)
-            try s.bind(5, p.amount.minorUnits)
-            try s.bind(6, p.amount.currency.code)
             try s.execute()
-            if let invoice = p.invoiceID, p.account == ChartOfAccounts.accountsReceivable {
-                openAmountChanges[invoice, default: 0] += p.amount.minorUnits
-            }
+            start += count
         }
     }
 

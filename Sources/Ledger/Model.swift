@@ -45,7 +45,19 @@ public struct JournalEntryDraft: Hashable, Sendable {
     }
 
     /// True when debits equal credits in every currency.
-    public var isBalanced: Bool {
+    public var isBalanced: Bool { JournalEntryDraft.balances(postings) }
+
+    /// True when the postings sum to zero in every currency (one currency, the common case, needs no dictionary).
+    static func balances(_ postings: [Posting]) -> Bool {
+        if let first = postings.first?.amount.currency, postings.allSatisfy({ $0.amount.currency == first }) {
+            var sum: Int64 = 0
+            for p in postings {
+                let (s, o) = sum.addingReportingOverflow(p.amount.minorUnits)
+                if o { return false }
+                sum = s
+            }
+            return sum == 0
+        }
         var sums: [String: Int64] = [:]
         for p in postings {
             let (s, o) = (sums[p.amount.currency.code] ?? 0).addingReportingOverflow(p.amount.minorUnits)

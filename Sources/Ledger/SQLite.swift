@@ -179,6 +179,12 @@ final class Statement {
         guard let p = sqlite3_column_text(statement, column) else { return "" }
         return String(cString: p)
     }
+    /// The column's text bytes without making a String (valid until the next step).
+    func textBytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let p = sqlite3_column_text(statement, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, column)))
+    }
+
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 
     /// All rows, mapped.

@@ -106,6 +106,11 @@ enum Schema {
         CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
             BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
         """,
+        // 2: covering indexes, so verification sums postings per entry and per invoice from the indexes alone.
+        """
+        DROP INDEX postings_invoice;
+        CREATE INDEX postings_invoice ON postings(invoice_id, account_code, amount_minor) WHERE invoice_id IS NOT NULL;
+        """,
     ]
 
     static var version: Int { migrations.count }
