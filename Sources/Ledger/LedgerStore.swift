@@ -127,6 +127,12 @@ public actor LedgerStore {
                 try database.prepare("INSERT OR IGNORE INTO accounts(code, name, type) VALUES (?, ?, 'asset')")
                     .bind(.text(account.code), .text(account.name)).run()
             }
+            for account in day.accountNames {
+                try database.prepare("""
+                    INSERT INTO accounts(code, name, type) VALUES (?, ?, ?)
+                    ON CONFLICT(code) DO UPDATE SET name = excluded.name, type = CASE WHEN ? = '' THEN accounts.type ELSE excluded.type END
+                    """).bind(.text(account.code), .text(account.name), .text(account.type.isEmpty ? "asset" : account.type), .text(account.type)).run()
+            }
             for invoice in day.invoices {
                 let exists = try database.prepare("SELECT 1 FROM invoices WHERE invoice_id = ?").bind(.text(invoice.invoiceID)).step()
                 if exists {

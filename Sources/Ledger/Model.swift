@@ -207,9 +207,14 @@ public struct DayCommit: Sendable {
     public var exceptions: [ExceptionRow]
     public var files: [IngestedFile]
     public var cashAccounts: [(code: String, name: String)]
+    /// Accounts the manifest renames or adds: a name replaces the default's; a type (asset, liability, equity,
+    /// revenue, expense) is needed only for a new account (default asset).
+    public var accountNames: [(code: String, name: String, type: String)] = []
 
     public init(runID: Int64, day: Day, invoices: [LedgerInvoice] = [], entries: [JournalEntryDraft] = [], applications: [ApplicationRow] = [],
-                exceptions: [ExceptionRow] = [], files: [IngestedFile] = [], cashAccounts: [(code: String, name: String)] = []) {
+                exceptions: [ExceptionRow] = [], files: [IngestedFile] = [], cashAccounts: [(code: String, name: String)] = [],
+                accountNames: [(code: String, name: String, type: String)] = []) {
+        self.accountNames = accountNames
         self.runID = runID
         self.day = day
         self.invoices = invoices

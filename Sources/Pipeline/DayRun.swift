@@ -217,7 +217,7 @@ struct DayRun {
         }
         let commit = DayCommit(runID: runID, day: day, invoices: ledgerInvoices, entries: openingDrafts + receiptDrafts + bankDebitDrafts,
                                applications: applicationRows, exceptions: exceptionRows, files: files,
-                               cashAccounts: cashAccounts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+                               cashAccounts: cashAccounts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, accountNames: manifest.accounts)
         let outcome = try await store.commit(commit, dryRun: options.dryRun)
         lap("post")
 

@@ -43,8 +43,10 @@ public struct Manifest: Sendable {
     public var date: Day?
     public var from: Day?
     public var to: Day?
+    /// The chart of accounts as the manifest renames or extends it: code → (name, type).
+    public var accounts: [(code: String, name: String, type: String)] = []
 
-    static let topLevelKeys: Set<String> = ["version", "name", "currency", "ledger", "output", "archive", "customers", "invoices", "sources", "matching", "date", "from", "to", "validation"]
+    static let topLevelKeys: Set<String> = ["version", "name", "currency", "ledger", "output", "archive", "customers", "invoices", "sources", "matching", "date", "from", "to", "validation", "accounts"]
     static let sourceKeys: Set<String> = ["format", "path", "role", "profile", "account", "strict"]
     static let matchingKeys: Set<String> = ["tolerance", "ambiguous", "combination_limit"]
 
@@ -175,6 +177,25 @@ public struct Manifest: Sendable {
                 combinationLimit = n
             }
         }
+        var accounts: [(code: String, name: String, type: String)] = []
+        if let raw = root["accounts"] {
+            guard let object = raw as? [String: Any] else { throw fail("accounts", "must be an object of account code → name (or {\"name\", \"type\"})") }
+            let types: Set<String> = ["asset", "liability", "equity", "revenue", "expense"]
+            for code in object.keys.sorted() {
+                guard !code.isEmpty, code.count <= 32, !code.contains(where: { $0 == " " || $0 == ":" }) else {
+                    throw fail("accounts.\(code)", "an account code is 1-32 characters without spaces or colons")
+                }
+                if let name = object[code] as? String {
+                    accounts.append((code, name, ""))
+                } else if let detail = object[code] as? [String: Any], let name = detail["name"] as? String {
+                    let type = detail["type"] as? String ?? ""
+                    guard type.isEmpty || types.contains(type) else { throw fail("accounts.\(code).type", "must be one of \(types.sorted().joined(separator: ", "))") }
+                    accounts.append((code, name, type))
+                } else {
+                    throw fail("accounts.\(code)", "must be a name, or {\"name\": ..., \"type\": ...}")
+                }
+            }
+        }
         let date = try day("date")
         let from = try day("from")
         let to = try day("to")
@@ -184,7 +205,7 @@ public struct Manifest: Sendable {
         return Manifest(path: path, version: version, name: name, currency: currency, ledger: ledger, output: output, archive: archive,
                         customers: customers, invoices: invoices, sources: sources,
                         policy: MatchingPolicy(tolerance: tolerance, ambiguous: ambiguous, combinationInvoiceLimit: combinationLimit),
-                        date: date, from: from, to: to)
+                        date: date, from: from, to: to, accounts: accounts)
     }
 
     /// Globs (`*`, `?`) are allowed in the last path component only; `{date}` is the one placeholder.

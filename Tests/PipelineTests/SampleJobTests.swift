@@ -117,3 +117,20 @@ import TestSupport
         withExtendedLifetime(held) {}
     }
 }
+
+@Suite struct ChartOfAccountsTests {
+    @Test func theManifestRenamesAndExtendsTheChartOfAccounts() async throws {
+        let folder = TestPaths.temporaryDirectory("accounts")
+        let extra = """
+            , "accounts": {"1200": "Trade receivables", "1000-2233": "Operating account at Northwind Bank", "7000": {"name": "Collection costs", "type": "expense"}}
+            """
+        let path = try SampleJobTests.manifest(in: folder, extra: extra)
+        let result = await JobRunner(manifest: try Manifest.load(path: path)).run(RunOptions(days: [SampleJobTests.days[0]]))
+        #expect(result.exitCode == .ok)
+        let accounts = Dictionary(try LedgerReader(path: folder + "/ledger.sqlite").accounts().map { ($0.code, ($0.name, $0.type)) }, uniquingKeysWith: { a, _ in a })
+        #expect(accounts["1200"]?.0 == "Trade receivables" && accounts["1200"]?.1 == "asset")
+        #expect(accounts["1000-2233"]?.0 == "Operating account at Northwind Bank")
+        #expect(accounts["7000"]?.0 == "Collection costs" && accounts["7000"]?.1 == "expense")
+        #expect(accounts["2100"]?.0 == "Unapplied cash")
+    }
+}
