@@ -116,7 +116,7 @@ struct DayRun {
                     }
                     collect(batch, from: input, receipts: &receipts, settlement: &settlementBatches, exceptions: &exceptions, entryCount: &nachaEntryCount)
                 }
-            case .bai2, .camt053, .camt054, .csv:
+            case .bai2, .camt052, .camt053, .camt054, .csv:
                 lines += input.statementLines.filter(\.isBooked).map { ($0, input) }
             }
         }

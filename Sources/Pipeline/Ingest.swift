@@ -75,8 +75,19 @@ public enum Ingest {
                 input.diagnostics = file.diagnostics.items
                 input.droppedDiagnosticCount = file.diagnostics.droppedCount
                 input.worst = file.diagnostics.worst
-            case .camt053, .camt054, .csv:
-                input.readError = "\(format.rawValue) statements are not read by this version of settle yet"
+            case .camt052, .camt053, .camt054:
+                let file: CamtFile
+                if InputOpener.isGzip(path: path) {
+                    file = CamtReader().read(source: try GzipByteSource(path: path, limitBytes: InputOpener.defaultExpandedLimitBytes), fileName: input.displayPath, defaultCurrency: currency)
+                } else {
+                    file = CamtReader().read(source: try FileByteSource(path: path), fileName: input.displayPath, defaultCurrency: currency)
+                }
+                input.statementLines = file.lines
+                input.diagnostics = file.diagnostics.items
+                input.droppedDiagnosticCount = file.diagnostics.droppedCount
+                input.worst = file.diagnostics.worst
+            case .csv:
+                input.readError = "csv statements are not read by this version of settle yet"
             }
         } catch {
             input.readError = error.message
@@ -110,6 +121,7 @@ public enum Ingest {
         if text.hasPrefix("01,") { return .bai2 }
         if text.hasPrefix("<") {
             if text.contains("camt.054") { return .camt054 }
+            if text.contains("camt.052") { return .camt052 }
             return .camt053
         }
         return nil

@@ -11,7 +11,7 @@ public struct ManifestError: Error, Sendable, CustomStringConvertible {
 
 /// The input formats a source may declare.
 public enum SourceFormat: String, Sendable, CaseIterable {
-    case nacha, bai2, camt053, camt054, csv
+    case nacha, bai2, camt052, camt053, camt054, csv
 }
 
 /// The job manifest of CONTRACT.md, with every path resolved against the manifest's folder.

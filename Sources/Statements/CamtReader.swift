@@ -1,0 +1,308 @@
+import Core
+
+/// A bank-to-customer message in ISO 20022 camt.052 (account report), camt.053 (statement) or camt.054
+/// (debit/credit notification), any version from 001.01 to 001.14, read as a stream of elements.
+public struct CamtFile: Sendable {
+    public struct Balance: Sendable, Hashable {
+        public var code: String
+        public var amount: Money
+        public var day: Day?
+    }
+
+    public struct Statement: Sendable {
+        public var id = ""
+        public var account = ""
+        public var currency: Currency?
+        public var balances: [Balance] = []
+        public var lines: [StatementLine] = []
+        public var entryCount = 0
+        public var pendingCount = 0
+        public var location: SourceLocation
+    }
+
+    public var messageType = ""
+    public var version = 0
+    public var statements: [Statement] = []
+    public var diagnostics = DiagnosticList()
+    public var lines: [StatementLine] { statements.flatMap(\.lines) }
+    public var entryCount: Int { statements.reduce(0) { $0 + $1.entryCount } }
+}
+
+/// Reads camt.052/053/054 by element local name, so every version's namespace reads alike; an unknown namespace is
+/// an error, never an empty statement. Only booked entries (`Sts` BOOK) move the balance; others are reported
+/// (`isBooked` false). Opening plus booked entries is checked against the closing balance (a warning).
+public struct CamtReader {
+    public init() {}
+
+    struct EntryBuilder {
+        var amount = ""
+        var currency = ""
+        var credit = true
+        var reversal = false
+        var status = ""
+        var bookingDay: Day?
+        var valueDay: Day?
+        var bankReference = ""
+        var typeCode: [String] = []
+        var proprietaryCode = ""
+        var additionalInfo = ""
+        var batchCount: Int?
+        var transactions: [TxBuilder] = []
+        var location: SourceLocation
+    }
+
+    struct TxBuilder {
+        var endToEndID = ""
+        var bankReference = ""
+        var instructionID = ""
+        var uetr = ""
+        var amount = ""
+        var currency = ""
+        var credit: Bool?
+        var debtorName = ""
+        var creditorName = ""
+        var unstructured: [String] = []
+        var documents: [(number: String, amount: String, currency: String)] = []
+        var creditorReference = ""
+        var returnReason = ""
+        var additionalInfo = ""
+    }
+
+    static func namespaceVersion(_ namespace: String?) -> (type: String, version: Int)? {
+        guard let namespace, namespace.hasPrefix("urn:iso:std:iso:20022:tech:xsd:camt.") else { return nil }
+        let rest = namespace.dropFirst("urn:iso:std:iso:20022:tech:xsd:camt.".count) // 053.001.02
+        let parts = rest.split(separator: ".")
+        guard parts.count == 3, ["052", "053", "054"].contains(parts[0]), parts[1] == "001", let version = Int(parts[2]), (1...14).contains(version) else { return nil }
+        return ("camt." + parts[0], version)
+    }
+
+    public func read<S: ByteSource>(source: S, fileName: String, defaultCurrency: Currency = .usd) -> CamtFile {
+        var file = CamtFile()
+        var tokenizer = XMLTokenizer(source: source)
+        var path: [String] = []
+        var text = ""
+        var attributes: [(name: String, value: String)] = []
+        var statement: CamtFile.Statement?
+        var entry: EntryBuilder?
+        var tx: TxBuilder?
+        var balance: (code: String, amount: String, currency: String, credit: Bool, day: Day?)?
+        var format = StatementFormat.camt053
+        var checkedRoot = false
+        let source = SourceFile(fileName)
+        func location() -> SourceLocation { SourceLocation(sourceFile: source, line: tokenizer.line) }
+        func problem(_ code: Diagnostic.Code, _ severity: Severity, _ message: String, field: String? = nil) {
+            file.diagnostics.append(Diagnostic(code: code, severity: severity, location: location(), field: field, message: message))
+        }
+        func ends(_ suffix: String...) -> Bool {
+            guard path.count >= suffix.count else { return false }
+            return Array(path.suffix(suffix.count)) == suffix
+        }
+        func day(_ s: String) -> Day? { Day.parse(s.prefix(10), format: .iso) }
+
+        do {
+            while let event = try tokenizer.next() {
+                switch event {
+                case let .start(name, attrs):
+                    if !checkedRoot {
+                        checkedRoot = true
+                        guard name == "Document", let kind = CamtReader.namespaceVersion(tokenizer.rootNamespace) else {
+                            problem("camt.namespace", .fatal, "not an ISO 20022 camt.052/053/054 document (root \(name), namespace \(tokenizer.rootNamespace ?? "none")); expected urn:iso:std:iso:20022:tech:xsd:camt.05x.001.01-14")
+                            return file
+                        }
+                        file.messageType = kind.type
+                        file.version = kind.version
+                        format = kind.type == "camt.052" ? .camt052 : kind.type == "camt.054" ? .camt054 : .camt053
+                    }
+                    path.append(name)
+                    text = ""
+                    attributes = attrs
+                    switch name {
+                    case "Stmt" where path.count == 3, "Rpt" where path.count == 3, "Ntfctn" where path.count == 3:
+                        statement = CamtFile.Statement(location: location())
+                    case "Ntry" where statement != nil:
+                        entry = EntryBuilder(location: location())
+                    case "TxDtls" where entry != nil:
+                        tx = TxBuilder()
+                    case "Bal" where statement != nil && entry == nil:
+                        balance = ("", "", "", true, nil)
+                    default: break
+                    }
+                case let .text(t):
+                    text += t
+                case let .end(name):
+                    defer {
+                        if !path.isEmpty { path.removeLast() }
+                        text = ""
+                    }
+                    let value = ByteScanning.trimmed(text)
+                    let currencyAttribute = attributes.first { $0.name == "Ccy" }?.value ?? ""
+                    if tx != nil {
+                        if ends("Refs", "EndToEndId") { tx!.endToEndID = value }
+                        else if ends("Refs", "AcctSvcrRef") { tx!.bankReference = value }
+                        else if ends("Refs", "InstrId") { tx!.instructionID = value }
+                        else if ends("Refs", "UETR") { tx!.uetr = value }
+                        else if ends("TxDtls", "Amt") || ends("AmtDtls", "TxAmt", "Amt") {
+                            if tx!.amount.isEmpty || ends("TxDtls", "Amt") { tx!.amount = value; tx!.currency = currencyAttribute }
+                        }
+                        else if ends("TxDtls", "CdtDbtInd") { tx!.credit = value == "CRDT" }
+                        else if ends("Dbtr", "Nm") || ends("Dbtr", "Pty", "Nm") { tx!.debtorName = value }
+                        else if ends("Cdtr", "Nm") || ends("Cdtr", "Pty", "Nm") { tx!.creditorName = value }
+                        else if ends("RmtInf", "Ustrd") { tx!.unstructured.append(value) }
+                        else if ends("RfrdDocInf", "Nb") { tx!.documents.append((value, "", "")) }
+                        else if ends("RfrdDocAmt", "RmtdAmt") || ends("RfrdDocAmt", "DuePyblAmt") {
+                            if let last = tx!.documents.indices.last, tx!.documents[last].amount.isEmpty {
+                                tx!.documents[last].amount = value
+                                tx!.documents[last].currency = currencyAttribute
+                            }
+                        }
+                        else if ends("CdtrRefInf", "Ref") { tx!.creditorReference = value }
+                        else if ends("RtrInf", "Rsn", "Cd") { tx!.returnReason = value }
+                        else if ends("TxDtls", "AddtlTxInf") { tx!.additionalInfo = value }
+                        else if name == "TxDtls" { entry?.transactions.append(tx!); tx = nil }
+                    } else if entry != nil {
+                        if ends("Ntry", "Amt") { entry!.amount = value; entry!.currency = currencyAttribute }
+                        else if ends("Ntry", "CdtDbtInd") { entry!.credit = value == "CRDT" }
+                        else if ends("Ntry", "RvslInd") { entry!.reversal = value == "true" }
+                        else if ends("Ntry", "Sts") || ends("Ntry", "Sts", "Cd") { if !value.isEmpty { entry!.status = value } }
+                        else if ends("BookgDt", "Dt") || ends("BookgDt", "DtTm") { entry!.bookingDay = day(value) }
+                        else if ends("ValDt", "Dt") || ends("ValDt", "DtTm") { entry!.valueDay = day(value) }
+                        else if ends("Ntry", "AcctSvcrRef") { entry!.bankReference = value }
+                        else if ends("BkTxCd", "Domn", "Cd") || ends("Domn", "Fmly", "Cd") || ends("Fmly", "SubFmlyCd") { entry!.typeCode.append(value) }
+                        else if ends("BkTxCd", "Prtry", "Cd") { entry!.proprietaryCode = value }
+                        else if ends("Ntry", "AddtlNtryInf") { entry!.additionalInfo = value }
+                        else if ends("Btch", "NbOfTxs") { entry!.batchCount = Int(value) }
+                        else if name == "Ntry", var s = statement {
+                            finish(entry!, into: &s, format: format, defaultCurrency: defaultCurrency, problem: problem)
+                            statement = s
+                            entry = nil
+                        }
+                    } else if balance != nil {
+                        if ends("Tp", "CdOrPrtry", "Cd") || ends("Tp", "CdOrPrtry", "Prtry") { balance!.code = value }
+                        else if ends("Bal", "Amt") { balance!.amount = value; balance!.currency = currencyAttribute }
+                        else if ends("Bal", "CdtDbtInd") { balance!.credit = value != "DBIT" }
+                        else if ends("Dt", "Dt") || ends("Dt", "DtTm") { balance!.day = day(value) }
+                        else if name == "Bal" {
+                            let currency = Currency.iso(balance!.currency) ?? statement?.currency ?? defaultCurrency
+                            if let money = try? Money.parse(balance!.amount, currency: currency) {
+                                statement?.balances.append(.init(code: balance!.code, amount: balance!.credit ? money : Money(minorUnits: -money.minorUnits, currency: currency), day: balance!.day))
+                            } else {
+                                problem("camt.amount", .error, "balance amount '\(balance!.amount)' is not an amount in \(currency)", field: "Bal/Amt")
+                            }
+                            balance = nil
+                        }
+                    } else if statement != nil {
+                        if ends("Acct", "Id", "IBAN") { statement!.account = value }
+                        else if ends("Acct", "Id", "Othr", "Id") || ends("Acct", "Id", "PrtryAcct", "Id") || ends("Acct", "Id", "BBAN") || ends("Acct", "Id", "UPIC") {
+                            if statement!.account.isEmpty { statement!.account = value }
+                        }
+                        else if ends("Acct", "Ccy") { statement!.currency = Currency.iso(value) }
+                        else if path.count == 4, name == "Id" { statement!.id = value }
+                        else if path.count == 3, name == "Stmt" || name == "Rpt" || name == "Ntfctn" {
+                            check(statement!, problem: problem)
+                            file.statements.append(statement!)
+                            statement = nil
+                        }
+                    }
+                }
+            }
+            if !path.isEmpty {
+                problem("camt.truncated", .fatal, "the document ends inside <\(path.last!)>: it is incomplete")
+            } else if !checkedRoot {
+                problem("camt.empty", .fatal, "the file holds no XML document")
+            } else if file.statements.isEmpty {
+                // The schemas require at least one Stmt (053), Rpt (052) or Ntfctn (054); an empty one is fine.
+                let block = file.messageType == "camt.052" ? "Rpt" : file.messageType == "camt.054" ? "Ntfctn" : "Stmt"
+                problem("camt.no-statement", .fatal, "the \(file.messageType) message holds no <\(block)>: it is not a statement")
+            }
+        } catch let error as XMLTokenizer<S>.SyntaxError {
+            file.diagnostics.append(Diagnostic(code: "camt.xml", severity: .fatal, location: SourceLocation(sourceFile: source, line: error.line), message: "not well-formed XML: \(error.message)"))
+        } catch {
+            file.diagnostics.append(Diagnostic(code: "input.read", severity: .fatal, location: SourceLocation(sourceFile: source, line: 0), message: "\(error)"))
+        }
+        return file
+    }
+
+    /// Turns a finished entry into statement lines: one per transaction that carries its own amount, else one for the entry.
+    func finish(_ entry: EntryBuilder, into statement: inout CamtFile.Statement, format: StatementFormat, defaultCurrency: Currency,
+                problem: (Diagnostic.Code, Severity, String, String?) -> Void) {
+        statement.entryCount += 1
+        let booked = entry.status.isEmpty || entry.status == "BOOK"
+        if !booked { statement.pendingCount += 1 }
+        let currency = Currency.iso(entry.currency) ?? statement.currency ?? defaultCurrency
+        guard let amount = try? Money.parse(entry.amount, currency: currency) else {
+            problem("camt.amount", .error, "entry amount '\(entry.amount)' is not an amount in \(currency)", "Ntry/Amt")
+            return
+        }
+        let kind = CamtReader.kind(entry.typeCode, credit: entry.credit, returned: entry.transactions.contains { !$0.returnReason.isEmpty })
+        let typeCode = entry.typeCode.isEmpty ? entry.proprietaryCode : entry.typeCode.joined(separator: "/")
+        let bookingDay = entry.bookingDay ?? entry.valueDay ?? Day(daysSinceEpoch: 0)
+        func line(_ money: Money, credit: Bool, tx: TxBuilder?) -> StatementLine {
+            let signed = credit ? money : Money(minorUnits: -money.minorUnits, currency: money.currency)
+            var remittance: [RemittanceItem] = []
+            for doc in tx?.documents ?? [] where !doc.number.isEmpty {
+                let paid = doc.amount.isEmpty ? nil : try? Money.parse(doc.amount, currency: Currency.iso(doc.currency) ?? money.currency)
+                remittance.append(RemittanceItem(reference: doc.number, amountPaid: paid))
+            }
+            if let ref = tx?.creditorReference, !ref.isEmpty, remittance.isEmpty { remittance.append(RemittanceItem(reference: ref, referenceQualifier: "SCOR")) }
+            let endToEnd = tx?.endToEndID ?? ""
+            var description = (tx?.unstructured ?? []).joined(separator: " ")
+            for extra in [tx?.additionalInfo ?? "", entry.additionalInfo] where !extra.isEmpty { description += (description.isEmpty ? "" : " ") + extra }
+            if let reason = tx?.returnReason, !reason.isEmpty { description += (description.isEmpty ? "" : " ") + "return reason \(reason)" }
+            return StatementLine(format: format, account: statement.account, bookingDay: bookingDay, valueDay: entry.valueDay, amount: signed,
+                                 bankReference: (tx?.bankReference.isEmpty == false ? tx!.bankReference : entry.bankReference),
+                                 customerReference: endToEnd == "NOTPROVIDED" ? "" : endToEnd, typeCode: typeCode, kind: kind,
+                                 description: description, counterparty: credit ? (tx?.debtorName ?? "") : (tx?.creditorName ?? ""),
+                                 remittance: remittance, isBooked: booked, location: entry.location)
+        }
+        let withAmounts = entry.transactions.filter { !$0.amount.isEmpty }
+        if entry.transactions.count > 1, withAmounts.count == entry.transactions.count {
+            for tx in entry.transactions {
+                let c = Currency.iso(tx.currency) ?? currency
+                if let m = try? Money.parse(tx.amount, currency: c), c == currency {
+                    statement.lines.append(line(m, credit: tx.credit ?? entry.credit, tx: tx))
+                } else {
+                    problem("camt.amount", .warning, "transaction amount '\(tx.amount) \(tx.currency)' is not in the entry's currency; the entry is kept whole", "TxDtls/Amt")
+                    statement.lines.append(line(amount, credit: entry.credit, tx: tx))
+                    return
+                }
+            }
+        } else {
+            var merged = entry.transactions.first
+            if entry.transactions.count > 1 {
+                merged?.unstructured = entry.transactions.flatMap(\.unstructured)
+                merged?.documents = entry.transactions.flatMap(\.documents)
+            }
+            statement.lines.append(line(amount, credit: entry.credit, tx: merged))
+        }
+    }
+
+    /// Opening (OPBD, else PRCD) plus booked entries must equal the closing balance (CLBD).
+    func check(_ statement: CamtFile.Statement, problem: (Diagnostic.Code, Severity, String, String?) -> Void) {
+        guard let opening = statement.balances.first(where: { $0.code == "OPBD" }) ?? statement.balances.first(where: { $0.code == "PRCD" }),
+              let closing = statement.balances.first(where: { $0.code == "CLBD" }), opening.amount.currency == closing.amount.currency else { return }
+        var total = opening.amount.minorUnits
+        for line in statement.lines where line.isBooked && line.amount.currency == opening.amount.currency { total += line.amount.minorUnits }
+        if total != closing.amount.minorUnits {
+            problem("camt.balance", .warning,
+                    "statement \(statement.id): opening \(opening.amount) plus booked entries gives \(Money(minorUnits: total, currency: opening.amount.currency)), but the closing balance is \(closing.amount)", "Bal")
+        }
+    }
+
+    /// ISO bank transaction codes (domain/family/sub-family) to what cash application cares about.
+    static func kind(_ codes: [String], credit: Bool, returned: Bool) -> TransactionKind {
+        if returned { return .achReturn }
+        let family = codes.count > 1 ? codes[1] : ""
+        let sub = codes.count > 2 ? codes[2] : ""
+        if sub == "CHRG" || sub == "FEES" || family == "MCOP" && sub == "CHRG" { return .fee }
+        if sub == "INTR" { return .interest }
+        switch family {
+        case "RCDT": return .wireIn
+        case "ICDT": return .wireOut
+        case "RDDT", "IDDT": return credit ? .achCredit : .achDebit
+        case "RCHQ", "CNTR": return credit ? .checkDeposit : .checkPaid
+        case "ICHQ": return .checkPaid
+        case "LBOX": return .lockbox
+        default: return .other
+        }
+    }
+}

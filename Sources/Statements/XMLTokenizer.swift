@@ -1,0 +1,238 @@
+import Core
+
+/// A streaming tokenizer for the well-formed XML that bank statements use: elements, attributes, text, CDATA,
+/// the five predefined entities and character references. Comments, processing instructions and DOCTYPE are
+/// skipped (no entity expansion, so no external entities). Names are reported without their namespace prefix;
+/// the namespace of the root element is kept so a reader can tell which schema version it has.
+struct XMLTokenizer<Source: ByteSource> {
+    enum Event {
+        case start(name: String, attributes: [(name: String, value: String)])
+        case end(name: String)
+        case text(String)
+    }
+
+    struct SyntaxError: Error {
+        var message: String
+        var line: Int
+    }
+
+    private var source: Source
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var atEnd = false
+    private(set) var line = 1
+    private var pendingEnd: String?
+    /// `xmlns` (or the prefixed namespace) of the first element.
+    private(set) var rootNamespace: String?
+    private var sawRoot = false
+    private let chunkSize: Int
+    private var scratch: [UInt8]
+
+    init(source: Source, chunkSize: Int = 1 << 16) {
+        self.source = source
+        self.chunkSize = chunkSize
+        scratch = [UInt8](repeating: 0, count: chunkSize)
+        buffer.reserveCapacity(chunkSize * 2)
+    }
+
+    /// Makes at least `count` bytes available from `position`, if the input has them.
+    private mutating func fill(_ count: Int) throws(InputError) -> Bool {
+        while buffer.count - position < count {
+            if atEnd { return false }
+            if position > 0 {
+                buffer.removeSubrange(0..<position)
+                position = 0
+            }
+            var chunk = scratch
+            scratch = []
+            let n = try source.read(into: &chunk, upTo: chunkSize)
+            buffer.append(contentsOf: chunk[0..<n])
+            scratch = chunk
+            if n == 0 { atEnd = true }
+        }
+        return true
+    }
+
+    /// Index of `byte` at or after `from` (relative to `position`), reading more as needed; nil at the end.
+    private mutating func find(_ byte: UInt8, from offset: Int) throws(InputError) -> Int? {
+        var i = position + offset
+        while true {
+            while i < buffer.count {
+                if buffer[i] == byte { return i - position }
+                i += 1
+            }
+            let relative = i - position
+            if !(try fill(relative + 1)) { return nil }
+            i = position + relative
+        }
+    }
+
+    private mutating func find(_ sequence: [UInt8], from offset: Int) throws(InputError) -> Int? {
+        var start = offset
+        while let i = try find(sequence[0], from: start) {
+            guard try fill(i + sequence.count) else { return nil }
+            if buffer[(position + i)..<(position + i + sequence.count)].elementsEqual(sequence) { return i }
+            start = i + 1
+        }
+        return nil
+    }
+
+    private mutating func consume(_ count: Int) {
+        for b in buffer[position..<(position + count)] where b == 0x0A { line += 1 }
+        position += count
+    }
+
+    mutating func next() throws -> Event? {
+        if let name = pendingEnd {
+            pendingEnd = nil
+            return .end(name: name)
+        }
+        while true {
+            guard try fill(1) else { return nil }
+            if buffer[position] != UInt8(ascii: "<") {
+                // Text up to the next tag.
+                let end = try find(UInt8(ascii: "<"), from: 0) ?? (buffer.count - position)
+                let raw = buffer[position..<(position + end)]
+                consume(end)
+                if raw.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { continue }
+                return .text(XMLTokenizer.decodeEntities(raw))
+            }
+            guard try fill(2) else { throw SyntaxError(message: "the input ends inside a tag", line: line) }
+            let second = buffer[position + 1]
+            if second == UInt8(ascii: "?") {
+                guard let end = try find(Array("?>".utf8), from: 2) else { throw SyntaxError(message: "unterminated processing instruction", line: line) }
+                consume(end + 2)
+                continue
+            }
+            if second == UInt8(ascii: "!") {
+                _ = try fill(9)
+                if buffer[position...].starts(with: Array("<!--".utf8)) {
+                    guard let end = try find(Array("-->".utf8), from: 4) else { throw SyntaxError(message: "unterminated comment", line: line) }
+                    consume(end + 3)
+                    continue
+                }
+                if buffer[position...].starts(with: Array("<![CDATA[".utf8)) {
+                    guard let end = try find(Array("]]>".utf8), from: 9) else { throw SyntaxError(message: "unterminated CDATA section", line: line) }
+                    let text = String(decoding: buffer[(position + 9)..<(position + end)], as: UTF8.self)
+                    consume(end + 3)
+                    return .text(text)
+                }
+                // DOCTYPE or another declaration: skipped whole (no internal subset support, no entity expansion).
+                guard let end = try find(UInt8(ascii: ">"), from: 2) else { throw SyntaxError(message: "unterminated declaration", line: line) }
+                consume(end + 1)
+                continue
+            }
+            guard let end = try findTagEnd() else { throw SyntaxError(message: "the input ends inside a tag", line: line) }
+            let tag = Array(buffer[(position + 1)..<(position + end)])
+            consume(end + 1)
+            if tag.first == UInt8(ascii: "/") {
+                return .end(name: XMLTokenizer.localName(tag.dropFirst().prefix { !XMLTokenizer.isSpace($0) }))
+            }
+            var body = tag[...]
+            let selfClosing = body.last == UInt8(ascii: "/")
+            if selfClosing { body = body.dropLast() }
+            let nameBytes = body.prefix { !XMLTokenizer.isSpace($0) }
+            guard !nameBytes.isEmpty else { throw SyntaxError(message: "an element without a name", line: line) }
+            let qualified = String(decoding: nameBytes, as: UTF8.self)
+            let name = XMLTokenizer.localName(nameBytes)
+            let attributes = try parseAttributes(body.dropFirst(nameBytes.count))
+            if !sawRoot {
+                sawRoot = true
+                let prefix = qualified.contains(":") ? String(qualified.split(separator: ":")[0]) : nil
+                rootNamespace = attributes.first { prefix == nil ? $0.name == "xmlns" : $0.name == "xmlns:" + prefix! }?.value
+            }
+            if selfClosing { pendingEnd = name }
+            return .start(name: name, attributes: attributes.map { ($0.name.contains(":") && !$0.name.hasPrefix("xmlns") ? String($0.name.split(separator: ":").last!) : $0.name, $0.value) })
+        }
+    }
+
+    /// The `>` that ends the tag at `position`, skipping any inside quoted attribute values.
+    private mutating func findTagEnd() throws(InputError) -> Int? {
+        var i = 1
+        var quote: UInt8 = 0
+        while true {
+            guard try fill(i + 1) else { return nil }
+            let b = buffer[position + i]
+            if quote != 0 {
+                if b == quote { quote = 0 }
+            } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+                quote = b
+            } else if b == UInt8(ascii: ">") {
+                return i
+            }
+            i += 1
+        }
+    }
+
+    private func parseAttributes(_ bytes: ArraySlice<UInt8>) throws -> [(name: String, value: String)] {
+        var out: [(String, String)] = []
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            while i < bytes.endIndex, XMLTokenizer.isSpace(bytes[i]) { i += 1 }
+            guard i < bytes.endIndex else { break }
+            let nameStart = i
+            while i < bytes.endIndex, bytes[i] != UInt8(ascii: "="), !XMLTokenizer.isSpace(bytes[i]) { i += 1 }
+            let name = String(decoding: bytes[nameStart..<i], as: UTF8.self)
+            while i < bytes.endIndex, XMLTokenizer.isSpace(bytes[i]) { i += 1 }
+            guard i < bytes.endIndex, bytes[i] == UInt8(ascii: "=") else { throw SyntaxError(message: "attribute \(name) has no value", line: line) }
+            i += 1
+            while i < bytes.endIndex, XMLTokenizer.isSpace(bytes[i]) { i += 1 }
+            guard i < bytes.endIndex, bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "'") else {
+                throw SyntaxError(message: "attribute \(name) is not quoted", line: line)
+            }
+            let quote = bytes[i]
+            i += 1
+            let valueStart = i
+            while i < bytes.endIndex, bytes[i] != quote { i += 1 }
+            guard i < bytes.endIndex else { throw SyntaxError(message: "attribute \(name) is not closed", line: line) }
+            out.append((name, XMLTokenizer.decodeEntities(bytes[valueStart..<i])))
+            i += 1
+        }
+        return out
+    }
+
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+
+    static func localName(_ bytes: some Collection<UInt8>) -> String {
+        if let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {
+            return String(decoding: bytes[bytes.index(after: colon)...], as: UTF8.self)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` `&#NN;` `&#xNN;`; anything else is kept as written.
+    static func decodeEntities(_ bytes: ArraySlice<UInt8>) -> String {
+        guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            if b == UInt8(ascii: "&"), let semicolon = bytes[i...].prefix(12).firstIndex(of: UInt8(ascii: ";")) {
+                let entity = String(decoding: bytes[(i + 1)..<semicolon], as: UTF8.self)
+                var replacement: [UInt8]?
+                switch entity {
+                case "amp": replacement = [UInt8(ascii: "&")]
+                case "lt": replacement = [UInt8(ascii: "<")]
+                case "gt": replacement = [UInt8(ascii: ">")]
+                case "quot": replacement = [UInt8(ascii: "\"")]
+                case "apos": replacement = [UInt8(ascii: "'")]
+                default:
+                    if entity.hasPrefix("#x") || entity.hasPrefix("#X"), let v = UInt32(entity.dropFirst(2), radix: 16), let s = Unicode.Scalar(v) {
+                        replacement = Array(String(Character(s)).utf8)
+                    } else if entity.hasPrefix("#"), let v = UInt32(entity.dropFirst()), let s = Unicode.Scalar(v) {
+                        replacement = Array(String(Character(s)).utf8)
+                    }
+                }
+                if let replacement {
+                    out.append(contentsOf: replacement)
+                    i = semicolon + 1
+                    continue
+                }
+            }
+            out.append(b)
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
