@@ -93,9 +93,18 @@ public struct CamtReader {
         func problem(_ code: Diagnostic.Code, _ severity: Severity, _ message: String, field: String? = nil) {
             file.diagnostics.append(Diagnostic(code: code, severity: severity, location: location(), field: field, message: message))
         }
-        func ends(_ suffix: String...) -> Bool {
-            guard path.count >= suffix.count else { return false }
-            return Array(path.suffix(suffix.count)) == suffix
+        // The element being closed is path.last; these compare its ancestors without building arrays.
+        func ends(_ a: String, _ b: String) -> Bool {
+            let n = path.count
+            return n >= 2 && path[n - 1] == b && path[n - 2] == a
+        }
+        func ends(_ a: String, _ b: String, _ c: String) -> Bool {
+            let n = path.count
+            return n >= 3 && path[n - 1] == c && path[n - 2] == b && path[n - 3] == a
+        }
+        func ends(_ a: String, _ b: String, _ c: String, _ d: String) -> Bool {
+            let n = path.count
+            return n >= 4 && path[n - 1] == d && path[n - 2] == c && path[n - 3] == b && path[n - 4] == a
         }
         func day(_ s: String) -> Day? { Day.parse(s.prefix(10), format: .iso) }
 
@@ -171,9 +180,9 @@ public struct CamtReader {
                         else if ends("BkTxCd", "Prtry", "Cd") { entry!.proprietaryCode = value }
                         else if ends("Ntry", "AddtlNtryInf") { entry!.additionalInfo = value }
                         else if ends("Btch", "NbOfTxs") { entry!.batchCount = Int(value) }
-                        else if name == "Ntry", var s = statement {
-                            finish(entry!, into: &s, format: format, defaultCurrency: defaultCurrency, problem: problem)
-                            statement = s
+                        else if name == "Ntry", statement != nil {
+                            // In place: a copy of the statement per entry would make a long statement quadratic.
+                            finish(entry!, into: &statement!, format: format, defaultCurrency: defaultCurrency, problem: problem)
                             entry = nil
                         }
                     } else if balance != nil {

@@ -57,10 +57,8 @@ struct XMLTokenizer<Source: ByteSource> {
     private mutating func find(_ byte: UInt8, from offset: Int) throws(InputError) -> Int? {
         var i = position + offset
         while true {
-            while i < buffer.count {
-                if buffer[i] == byte { return i - position }
-                i += 1
-            }
+            if let found = buffer[i...].firstIndex(of: byte) { return found - position }
+            i = buffer.count
             let relative = i - position
             if !(try fill(relative + 1)) { return nil }
             i = position + relative
@@ -151,16 +149,19 @@ struct XMLTokenizer<Source: ByteSource> {
         var i = 1
         var quote: UInt8 = 0
         while true {
-            guard try fill(i + 1) else { return nil }
-            let b = buffer[position + i]
-            if quote != 0 {
-                if b == quote { quote = 0 }
-            } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
-                quote = b
-            } else if b == UInt8(ascii: ">") {
-                return i
+            // Scan what is buffered; read more only at its end.
+            while position + i < buffer.count {
+                let b = buffer[position + i]
+                if quote != 0 {
+                    if b == quote { quote = 0 }
+                } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+                    quote = b
+                } else if b == UInt8(ascii: ">") {
+                    return i
+                }
+                i += 1
             }
-            i += 1
+            guard try fill(i + 1) else { return nil }
         }
     }
 
@@ -193,11 +194,10 @@ struct XMLTokenizer<Source: ByteSource> {
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 
-    static func localName(_ bytes: some Collection<UInt8>) -> String {
-        if let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {
-            return String(decoding: bytes[bytes.index(after: colon)...], as: UTF8.self)
-        }
-        return String(decoding: bytes, as: UTF8.self)
+    static func localName(_ bytes: ArraySlice<UInt8>) -> String {
+        var start = bytes.startIndex
+        for i in bytes.indices where bytes[i] == UInt8(ascii: ":") { start = i + 1; break }
+        return String(decoding: bytes[start...], as: UTF8.self)
     }
 
     /// `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` `&#NN;` `&#xNN;`; anything else is kept as written.

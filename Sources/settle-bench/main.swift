@@ -3,6 +3,7 @@ import Core
 import Foundation
 import Ledger
 import Pipeline
+import Statements
 
 // settle-bench: throughput and memory of settle's stages, release build only. Figures, not pass/fail: targets
 // live here and in the README, never in timed unit tests.
@@ -143,10 +144,56 @@ func benchLedger() async throws {
     print(String(format: "ledger verify: %d entries, %d postings, %d invoices in %.2f s; peak RSS %.1f MB", report.entryCount, report.postingCount, report.invoiceCount, v, peakRSSMegabytes()))
 }
 
+/// camt.053 streaming read: a generated statement of N entries (about 2 KB each, like the ISO business sample's).
+func benchCamt() throws {
+    let entries = option("entries", default: 100_000)
+    let path = NSTemporaryDirectory() + "/settle-bench-camt-\(entries).xml"
+    if !FileManager.default.fileExists(atPath: path) {
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = FileHandle(forWritingAtPath: path)!
+        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.04\"><BkToCstmrStmt><GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-11-02T06:00:00</CreDtTm></GrpHdr><Stmt><Id>S1</Id><Acct><Id><IBAN>NL00TEST0123456789</IBAN></Id><Ccy>EUR</Ccy></Acct>\n"
+        for i in 0..<entries {
+            text += """
+                <Ntry><NtryRef>\(i)</NtryRef><Amt Ccy="EUR">\(100 + i % 900).\(10 + i % 90)</Amt><CdtDbtInd>CRDT</CdtDbtInd><RvslInd>false</RvslInd><Sts>BOOK</Sts>
+                <BookgDt><Dt>2026-11-02</Dt></BookgDt><ValDt><Dt>2026-11-02</Dt></ValDt><AcctSvcrRef>BANKREF\(i)</AcctSvcrRef>
+                <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn><Prtry><Cd>CRDT</Cd><Issr>BANK</Issr></Prtry></BkTxCd>
+                <NtryDtls><TxDtls><Refs><MsgId>MSG\(i)</MsgId><AcctSvcrRef>TXREF\(i)</AcctSvcrRef><PmtInfId>PMT\(i)</PmtInfId><InstrId>INSTR\(i)</InstrId><EndToEndId>E2E\(i)</EndToEndId><TxId>TX\(i)</TxId></Refs>
+                <AmtDtls><TxAmt><Amt Ccy="EUR">\(100 + i % 900).\(10 + i % 90)</Amt></TxAmt></AmtDtls>
+                <RltdPties><Dbtr><Nm>Customer number \(i % 5000) B.V.</Nm><PstlAdr><StrtNm>Main Street</StrtNm><BldgNb>\(i % 300)</BldgNb><PstCd>1000 AA</PstCd><TwnNm>Amsterdam</TwnNm><Ctry>NL</Ctry></PstlAdr></Dbtr>
+                <DbtrAcct><Id><IBAN>NL91ABNA0417164300</IBAN></Id></DbtrAcct><Cdtr><Nm>Northwind Industrial Supply</Nm></Cdtr></RltdPties>
+                <RltdAgts><DbtrAgt><FinInstnId><BICFI>ABNANL2A</BICFI></FinInstnId></DbtrAgt></RltdAgts>
+                <RmtInf><Ustrd>Payment of invoice INV-\(i) thank you</Ustrd><Strd><RfrdDocInf><Tp><CdOrPrtry><Cd>CINV</Cd></CdOrPrtry></Tp><Nb>INV-\(i)</Nb><RltdDt>2026-10-01</RltdDt></RfrdDocInf>
+                <RfrdDocAmt><RmtdAmt Ccy="EUR">\(100 + i % 900).\(10 + i % 90)</RmtdAmt></RfrdDocAmt></Strd></RmtInf></TxDtls></NtryDtls>
+                <AddtlNtryInf>SEPA CREDIT TRANSFER FROM CUSTOMER NUMBER \(i % 5000) REFERENCE E2E\(i)</AddtlNtryInf></Ntry>
+
+                """
+            if text.utf8.count > 1 << 20 { handle.write(Data(text.utf8)); text = "" }
+        }
+        text += "</Stmt></BkToCstmrStmt></Document>\n"
+        handle.write(Data(text.utf8))
+        try handle.close()
+    }
+    let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+    let clock = ContinuousClock()
+    var best = Duration.seconds(1_000_000)
+    var count = 0
+    for _ in 0..<option("repeat", default: 3) {
+        let start = clock.now
+        let file = CamtReader().read(source: try FileByteSource(path: path), fileName: path)
+        best = min(best, clock.now - start)
+        precondition(!file.diagnostics.hasErrors, "\(file.diagnostics.items.prefix(2))")
+        count = file.entryCount
+    }
+    let s = seconds(best)
+    print(String(format: "camt.053: %d entries, %.1f MB in %.3f s: %.0f entries/s, %.1f MB/s, peak RSS %.1f MB",
+                 count, Double(size) / 1e6, s, Double(count) / s, Double(size) / 1e6 / s, peakRSSMegabytes()))
+}
+
 let command = CommandLine.arguments.dropFirst().first ?? "help"
 switch command {
 case "nacha": try benchNACHA()
 case "ledger": try await benchLedger()
+case "camt": try benchCamt()
 default:
     print("""
         usage: settle-bench nacha [--entries N] [--repeat N]
