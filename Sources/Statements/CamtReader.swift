@@ -68,6 +68,13 @@ public struct CamtReader {
         var additionalInfo = ""
     }
 
+    /// The element names the reader acts on, as small numbers: paths compare as integers, not strings.
+    enum Tag: UInt8 {
+        case other, Document, Stmt, Rpt, Ntfctn, Ntry, TxDtls, Bal, Amt, CdtDbtInd, RvslInd, Sts, Cd, Dt, DtTm, AcctSvcrRef, EndToEndId, InstrId, UETR, Nm, Ustrd, Nb, RmtdAmt, DuePyblAmt, Ref, AddtlTxInf, AddtlNtryInf, NbOfTxs, IBAN, Id, Ccy, SubFmlyCd, Prtry, Refs, AmtDtls, TxAmt, Dbtr, Cdtr, Pty, RmtInf, Strd, RfrdDocInf, RfrdDocAmt, CdtrRefInf, RtrInf, Rsn, BookgDt, ValDt, BkTxCd, Domn, Fmly, Btch, Tp, CdOrPrtry, Acct, Othr, PrtryAcct, BBAN, UPIC, NtryDtls
+    }
+
+    static let tags: [String: Tag] = ["Document": .Document, "Stmt": .Stmt, "Rpt": .Rpt, "Ntfctn": .Ntfctn, "Ntry": .Ntry, "TxDtls": .TxDtls, "Bal": .Bal, "Amt": .Amt, "CdtDbtInd": .CdtDbtInd, "RvslInd": .RvslInd, "Sts": .Sts, "Cd": .Cd, "Dt": .Dt, "DtTm": .DtTm, "AcctSvcrRef": .AcctSvcrRef, "EndToEndId": .EndToEndId, "InstrId": .InstrId, "UETR": .UETR, "Nm": .Nm, "Ustrd": .Ustrd, "Nb": .Nb, "RmtdAmt": .RmtdAmt, "DuePyblAmt": .DuePyblAmt, "Ref": .Ref, "AddtlTxInf": .AddtlTxInf, "AddtlNtryInf": .AddtlNtryInf, "NbOfTxs": .NbOfTxs, "IBAN": .IBAN, "Id": .Id, "Ccy": .Ccy, "SubFmlyCd": .SubFmlyCd, "Prtry": .Prtry, "Refs": .Refs, "AmtDtls": .AmtDtls, "TxAmt": .TxAmt, "Dbtr": .Dbtr, "Cdtr": .Cdtr, "Pty": .Pty, "RmtInf": .RmtInf, "Strd": .Strd, "RfrdDocInf": .RfrdDocInf, "RfrdDocAmt": .RfrdDocAmt, "CdtrRefInf": .CdtrRefInf, "RtrInf": .RtrInf, "Rsn": .Rsn, "BookgDt": .BookgDt, "ValDt": .ValDt, "BkTxCd": .BkTxCd, "Domn": .Domn, "Fmly": .Fmly, "Btch": .Btch, "Tp": .Tp, "CdOrPrtry": .CdOrPrtry, "Acct": .Acct, "Othr": .Othr, "PrtryAcct": .PrtryAcct, "BBAN": .BBAN, "UPIC": .UPIC, "NtryDtls": .NtryDtls]
+
     static func namespaceVersion(_ namespace: String?) -> (type: String, version: Int)? {
         guard let namespace, namespace.hasPrefix("urn:iso:std:iso:20022:tech:xsd:camt.") else { return nil }
         let rest = namespace.dropFirst("urn:iso:std:iso:20022:tech:xsd:camt.".count) // 053.001.02
@@ -79,7 +86,7 @@ public struct CamtReader {
     public func read<S: ByteSource>(source: S, fileName: String, defaultCurrency: Currency = .usd) -> CamtFile {
         var file = CamtFile()
         var tokenizer = XMLTokenizer(source: source)
-        var path: [String] = []
+        var path: [Tag] = []
         var text = ""
         var attributes: [(name: String, value: String)] = []
         var statement: CamtFile.Statement?
@@ -94,15 +101,15 @@ public struct CamtReader {
             file.diagnostics.append(Diagnostic(code: code, severity: severity, location: location(), field: field, message: message))
         }
         // The element being closed is path.last; these compare its ancestors without building arrays.
-        func ends(_ a: String, _ b: String) -> Bool {
+        func ends(_ a: Tag, _ b: Tag) -> Bool {
             let n = path.count
             return n >= 2 && path[n - 1] == b && path[n - 2] == a
         }
-        func ends(_ a: String, _ b: String, _ c: String) -> Bool {
+        func ends(_ a: Tag, _ b: Tag, _ c: Tag) -> Bool {
             let n = path.count
             return n >= 3 && path[n - 1] == c && path[n - 2] == b && path[n - 3] == a
         }
-        func ends(_ a: String, _ b: String, _ c: String, _ d: String) -> Bool {
+        func ends(_ a: Tag, _ b: Tag, _ c: Tag, _ d: Tag) -> Bool {
             let n = path.count
             return n >= 4 && path[n - 1] == d && path[n - 2] == c && path[n - 3] == b && path[n - 4] == a
         }
@@ -122,23 +129,26 @@ public struct CamtReader {
                         file.version = kind.version
                         format = kind.type == "camt.052" ? .camt052 : kind.type == "camt.054" ? .camt054 : .camt053
                     }
-                    path.append(name)
+                    let tag = CamtReader.tags[name] ?? .other
+                    path.append(tag)
                     text = ""
                     attributes = attrs
-                    switch name {
-                    case "Stmt" where path.count == 3, "Rpt" where path.count == 3, "Ntfctn" where path.count == 3:
+                    switch tag {
+                    case .Stmt where path.count == 3, .Rpt where path.count == 3, .Ntfctn where path.count == 3:
                         statement = CamtFile.Statement(location: location())
-                    case "Ntry" where statement != nil:
+                    case .Ntry where statement != nil:
                         entry = EntryBuilder(location: location())
-                    case "TxDtls" where entry != nil:
+                    case .TxDtls where entry != nil:
                         tx = TxBuilder()
-                    case "Bal" where statement != nil && entry == nil:
+                    case .Bal where statement != nil && entry == nil:
                         balance = ("", "", "", true, nil)
                     default: break
                     }
                 case let .text(t):
                     text += t
-                case let .end(name):
+                case let .end(endName):
+                    let name = path.last ?? .other
+                    _ = endName
                     defer {
                         if !path.isEmpty { path.removeLast() }
                         text = ""
@@ -146,51 +156,51 @@ public struct CamtReader {
                     let value = ByteScanning.trimmed(text)
                     let currencyAttribute = attributes.first { $0.name == "Ccy" }?.value ?? ""
                     if tx != nil {
-                        if ends("Refs", "EndToEndId") { tx!.endToEndID = value }
-                        else if ends("Refs", "AcctSvcrRef") { tx!.bankReference = value }
-                        else if ends("Refs", "InstrId") { tx!.instructionID = value }
-                        else if ends("Refs", "UETR") { tx!.uetr = value }
-                        else if ends("TxDtls", "Amt") || ends("AmtDtls", "TxAmt", "Amt") {
-                            if tx!.amount.isEmpty || ends("TxDtls", "Amt") { tx!.amount = value; tx!.currency = currencyAttribute }
+                        if ends(.Refs, .EndToEndId) { tx!.endToEndID = value }
+                        else if ends(.Refs, .AcctSvcrRef) { tx!.bankReference = value }
+                        else if ends(.Refs, .InstrId) { tx!.instructionID = value }
+                        else if ends(.Refs, .UETR) { tx!.uetr = value }
+                        else if ends(.TxDtls, .Amt) || ends(.AmtDtls, .TxAmt, .Amt) {
+                            if tx!.amount.isEmpty || ends(.TxDtls, .Amt) { tx!.amount = value; tx!.currency = currencyAttribute }
                         }
-                        else if ends("TxDtls", "CdtDbtInd") { tx!.credit = value == "CRDT" }
-                        else if ends("Dbtr", "Nm") || ends("Dbtr", "Pty", "Nm") { tx!.debtorName = value }
-                        else if ends("Cdtr", "Nm") || ends("Cdtr", "Pty", "Nm") { tx!.creditorName = value }
-                        else if ends("RmtInf", "Ustrd") { tx!.unstructured.append(value) }
-                        else if ends("RfrdDocInf", "Nb") { tx!.documents.append((value, "", "")) }
-                        else if ends("RfrdDocAmt", "RmtdAmt") || ends("RfrdDocAmt", "DuePyblAmt") {
+                        else if ends(.TxDtls, .CdtDbtInd) { tx!.credit = value == "CRDT" }
+                        else if ends(.Dbtr, .Nm) || ends(.Dbtr, .Pty, .Nm) { tx!.debtorName = value }
+                        else if ends(.Cdtr, .Nm) || ends(.Cdtr, .Pty, .Nm) { tx!.creditorName = value }
+                        else if ends(.RmtInf, .Ustrd) { tx!.unstructured.append(value) }
+                        else if ends(.RfrdDocInf, .Nb) { tx!.documents.append((value, "", "")) }
+                        else if ends(.RfrdDocAmt, .RmtdAmt) || ends(.RfrdDocAmt, .DuePyblAmt) {
                             if let last = tx!.documents.indices.last, tx!.documents[last].amount.isEmpty {
                                 tx!.documents[last].amount = value
                                 tx!.documents[last].currency = currencyAttribute
                             }
                         }
-                        else if ends("CdtrRefInf", "Ref") { tx!.creditorReference = value }
-                        else if ends("RtrInf", "Rsn", "Cd") { tx!.returnReason = value }
-                        else if ends("TxDtls", "AddtlTxInf") { tx!.additionalInfo = value }
-                        else if name == "TxDtls" { entry?.transactions.append(tx!); tx = nil }
+                        else if ends(.CdtrRefInf, .Ref) { tx!.creditorReference = value }
+                        else if ends(.RtrInf, .Rsn, .Cd) { tx!.returnReason = value }
+                        else if ends(.TxDtls, .AddtlTxInf) { tx!.additionalInfo = value }
+                        else if name == .TxDtls { entry?.transactions.append(tx!); tx = nil }
                     } else if entry != nil {
-                        if ends("Ntry", "Amt") { entry!.amount = value; entry!.currency = currencyAttribute }
-                        else if ends("Ntry", "CdtDbtInd") { entry!.credit = value == "CRDT" }
-                        else if ends("Ntry", "RvslInd") { entry!.reversal = value == "true" }
-                        else if ends("Ntry", "Sts") || ends("Ntry", "Sts", "Cd") { if !value.isEmpty { entry!.status = value } }
-                        else if ends("BookgDt", "Dt") || ends("BookgDt", "DtTm") { entry!.bookingDay = day(value) }
-                        else if ends("ValDt", "Dt") || ends("ValDt", "DtTm") { entry!.valueDay = day(value) }
-                        else if ends("Ntry", "AcctSvcrRef") { entry!.bankReference = value }
-                        else if ends("BkTxCd", "Domn", "Cd") || ends("Domn", "Fmly", "Cd") || ends("Fmly", "SubFmlyCd") { entry!.typeCode.append(value) }
-                        else if ends("BkTxCd", "Prtry", "Cd") { entry!.proprietaryCode = value }
-                        else if ends("Ntry", "AddtlNtryInf") { entry!.additionalInfo = value }
-                        else if ends("Btch", "NbOfTxs") { entry!.batchCount = Int(value) }
-                        else if name == "Ntry", statement != nil {
+                        if ends(.Ntry, .Amt) { entry!.amount = value; entry!.currency = currencyAttribute }
+                        else if ends(.Ntry, .CdtDbtInd) { entry!.credit = value == "CRDT" }
+                        else if ends(.Ntry, .RvslInd) { entry!.reversal = value == "true" }
+                        else if ends(.Ntry, .Sts) || ends(.Ntry, .Sts, .Cd) { if !value.isEmpty { entry!.status = value } }
+                        else if ends(.BookgDt, .Dt) || ends(.BookgDt, .DtTm) { entry!.bookingDay = day(value) }
+                        else if ends(.ValDt, .Dt) || ends(.ValDt, .DtTm) { entry!.valueDay = day(value) }
+                        else if ends(.Ntry, .AcctSvcrRef) { entry!.bankReference = value }
+                        else if ends(.BkTxCd, .Domn, .Cd) || ends(.Domn, .Fmly, .Cd) || ends(.Fmly, .SubFmlyCd) { entry!.typeCode.append(value) }
+                        else if ends(.BkTxCd, .Prtry, .Cd) { entry!.proprietaryCode = value }
+                        else if ends(.Ntry, .AddtlNtryInf) { entry!.additionalInfo = value }
+                        else if ends(.Btch, .NbOfTxs) { entry!.batchCount = Int(value) }
+                        else if name == .Ntry, statement != nil {
                             // In place: a copy of the statement per entry would make a long statement quadratic.
                             finish(entry!, into: &statement!, format: format, defaultCurrency: defaultCurrency, problem: problem)
                             entry = nil
                         }
                     } else if balance != nil {
-                        if ends("Tp", "CdOrPrtry", "Cd") || ends("Tp", "CdOrPrtry", "Prtry") { balance!.code = value }
-                        else if ends("Bal", "Amt") { balance!.amount = value; balance!.currency = currencyAttribute }
-                        else if ends("Bal", "CdtDbtInd") { balance!.credit = value != "DBIT" }
-                        else if ends("Dt", "Dt") || ends("Dt", "DtTm") { balance!.day = day(value) }
-                        else if name == "Bal" {
+                        if ends(.Tp, .CdOrPrtry, .Cd) || ends(.Tp, .CdOrPrtry, .Prtry) { balance!.code = value }
+                        else if ends(.Bal, .Amt) { balance!.amount = value; balance!.currency = currencyAttribute }
+                        else if ends(.Bal, .CdtDbtInd) { balance!.credit = value != "DBIT" }
+                        else if ends(.Dt, .Dt) || ends(.Dt, .DtTm) { balance!.day = day(value) }
+                        else if name == .Bal {
                             let currency = Currency.iso(balance!.currency) ?? statement?.currency ?? defaultCurrency
                             if let money = try? Money.parse(balance!.amount, currency: currency) {
                                 statement?.balances.append(.init(code: balance!.code, amount: balance!.credit ? money : Money(minorUnits: -money.minorUnits, currency: currency), day: balance!.day))
@@ -200,13 +210,13 @@ public struct CamtReader {
                             balance = nil
                         }
                     } else if statement != nil {
-                        if ends("Acct", "Id", "IBAN") { statement!.account = value }
-                        else if ends("Acct", "Id", "Othr", "Id") || ends("Acct", "Id", "PrtryAcct", "Id") || ends("Acct", "Id", "BBAN") || ends("Acct", "Id", "UPIC") {
+                        if ends(.Acct, .Id, .IBAN) { statement!.account = value }
+                        else if ends(.Acct, .Id, .Othr, .Id) || ends(.Acct, .Id, .PrtryAcct, .Id) || ends(.Acct, .Id, .BBAN) || ends(.Acct, .Id, .UPIC) {
                             if statement!.account.isEmpty { statement!.account = value }
                         }
-                        else if ends("Acct", "Ccy") { statement!.currency = Currency.iso(value) }
-                        else if path.count == 4, name == "Id" { statement!.id = value }
-                        else if path.count == 3, name == "Stmt" || name == "Rpt" || name == "Ntfctn" {
+                        else if ends(.Acct, .Ccy) { statement!.currency = Currency.iso(value) }
+                        else if path.count == 4, name == .Id { statement!.id = value }
+                        else if path.count == 3, name == .Stmt || name == .Rpt || name == .Ntfctn {
                             check(statement!, problem: problem)
                             file.statements.append(statement!)
                             statement = nil
