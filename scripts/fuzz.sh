@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz a parser with libFuzzer (swiftc -sanitize=fuzzer,address), seeded from the shared corpus.
 #   scripts/fuzz.sh nacha [SECONDS]     the NACHA reader and the X12 820 parser
-#   scripts/fuzz.sh bai2  [SECONDS]     the BAI2 reader
+#   scripts/fuzz.sh bai2  [SECONDS]     the BAI2 and camt readers
 # Prints libFuzzer's final statistics; a crash leaves crash-* files and exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ case "$target" in
     seeds=../shared/corpus/nacha ;;
   bai2)
     sources=(Sources/Core/*.swift Sources/Statements/*.swift scripts/fuzz/BAI2Fuzz.swift)
-    seeds=../shared/corpus/statements/bai2 ;;
+    seeds=../shared/corpus/statements ;;
   *) echo "unknown fuzz target $target (nacha, bai2)"; exit 2 ;;
 esac
 if [[ -d "$seeds" ]]; then

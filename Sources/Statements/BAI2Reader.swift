@@ -114,8 +114,10 @@ public struct BAI2Reader {
                 let type = String(raw.prefix(2))
                 let content = raw.count > 3 ? String(raw.dropFirst(3)) : ""
                 if raw.count < 2 || !BAI2Reader.recordTypes.contains(type) || (raw.count > 2 && raw.utf8[raw.utf8.index(raw.utf8.startIndex, offsetBy: 2)] != UInt8(ascii: ",")) {
-                    diagnostics.append(Diagnostic(code: "bai2.record-type", severity: .fatal, location: location,
-                                                  message: "unsupported record type \(type.isEmpty ? "(empty)" : "'\(type)'")",
+                    // Strict: the file is rejected. Lenient: a record of an unknown type after the header is skipped.
+                    let severity: Severity = options.strict || records.isEmpty ? .fatal : .warning
+                    diagnostics.append(Diagnostic(code: "bai2.record-type", severity: severity, location: location,
+                                                  message: "unsupported record type \(type.isEmpty ? "(empty)" : "'\(type)'")" + (severity == .warning ? "; skipped" : ""),
                                                   expected: "01, 02, 03, 16, 49, 88, 98 or 99"))
                 } else if type == "88" {
                     if var previous = records.popLast() {
@@ -264,6 +266,15 @@ public struct BAI2Reader {
                 }
                 let currency = account!.currency
                 var i = 0
+                var f = f
+                var content = record.content
+                if f.count > 1, f[0].isEmpty, Int(f[1]) != nil {
+                    // `16,,115,...`: a stray empty field before the type code (seen in real files).
+                    file.diagnostics.append(Diagnostic(code: "bai2.empty-field", severity: options.strict ? .fatal : .warning, location: record.location,
+                                                       field: "Type Code", message: "an empty field before the type code; read as if it were not there"))
+                    f.removeFirst()
+                    content = String(content.drop { $0 != "," }.dropFirst())
+                }
                 let typeText = f.count > 0 ? f[0] : ""
                 guard let type = Int(typeText) else {
                     file.diagnostics.append(Diagnostic(code: "bai2.type-code", severity: .error, location: record.location, field: "Type Code", message: "is not a number", found: "'\(typeText)'"))
@@ -276,7 +287,7 @@ public struct BAI2Reader {
                 let bankReference = i < f.count ? f[i] : ""
                 let customerReference = i + 1 < f.count ? f[i + 1] : ""
                 // The text is everything after the customer reference, commas included.
-                let rawParts = record.content.split(separator: ",", maxSplits: i + 2, omittingEmptySubsequences: false)
+                let rawParts = content.split(separator: ",", maxSplits: i + 2, omittingEmptySubsequences: false)
                 let text = rawParts.count > i + 2 ? ByteScanning.trimmed(String(rawParts[i + 2])) : ""
                 let signed = BAI2TypeCode.isDebit(type) ? -value : value
                 account!.details.append(StatementLine(
@@ -311,7 +322,7 @@ public struct BAI2Reader {
                     check("bai2.group-account-count", "Number of Accounts", Int64(groupAccounts), Int64(f[1]), record.location, "the accounts in the group")
                     check("bai2.group-record-count", "Number of Records", Int64(groupRecords), Int64(f[2]), record.location, "the records of the group (02 to 98)")
                 } else {
-                    file.diagnostics.append(Diagnostic(code: "bai2.group-trailer-fields", severity: .warning, location: record.location, message: "the group trailer has no number of accounts"))
+                    file.diagnostics.append(Diagnostic(code: "bai2.group-trailer-fields", severity: mismatchSeverity, location: record.location, message: "the group trailer has no number of accounts"))
                     check("bai2.group-record-count", "Number of Records", Int64(groupRecords), f.count > 1 ? Int64(f[1]) : nil, record.location, "the records of the group (02 to 98)")
                 }
                 fileTotal &+= total ?? groupTotal
