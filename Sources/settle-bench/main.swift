@@ -189,16 +189,60 @@ func benchCamt() throws {
                  count, Double(size) / 1e6, s, Double(count) / s, Double(size) / 1e6 / s, peakRSSMegabytes()))
 }
 
+/// BAI2: 100 accounts × 2,000 details with 88 continuations, trailers computed, read strictly.
+func benchBAI2() throws {
+    let perAccount = option("details", default: 200_000) / 100
+    var lines = ["01,121140399,NWIS,261102,2300,1,,,2/", "02,NWIS,121140399,1,261102,2300,USD,2/"]
+    var fileTotal: Int64 = 0
+    var groupRecords = 1
+    for a in 0..<100 {
+        var accountRecords = ["03,\(1_000_000 + a),USD,010,500000,,,015,600000,,,100,250000,5,,400,150000,4,/"]
+        var total: Int64 = 500_000 + 600_000 + 250_000 + 150_000
+        for d in 0..<perAccount {
+            let amount = Int64(100 + (d * 37) % 100_000)
+            let type = [142, 165, 195, 451, 495, 115, 698][d % 7]
+            accountRecords.append("16,\(type),\(amount),Z,B\(a)-\(d),C\(d),ACH CREDIT CUSTOMER \(d % 500) PAYMENT REF INV-\(d)/")
+            if d % 5 == 0 { accountRecords.append("88,CONTINUED REMITTANCE TEXT FOR DETAIL \(d), WITH COMMAS / AND SLASHES") }
+            total += amount
+        }
+        accountRecords.append("49,\(total),\(accountRecords.count + 1)/")
+        lines += accountRecords
+        groupRecords += accountRecords.count
+        fileTotal += total
+    }
+    lines.append("98,\(fileTotal),100,\(groupRecords + 1)/")
+    lines.append("99,\(fileTotal),1,\(lines.count + 1)/")
+    let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+    let clock = ContinuousClock()
+    var best = Duration.seconds(1_000_000)
+    var count = 0
+    for _ in 0..<option("repeat", default: 3) {
+        let start = clock.now
+        let file = BAI2Reader().read(bytes: bytes, fileName: "bench.bai")
+        best = min(best, clock.now - start)
+        precondition(!file.diagnostics.hasErrors, "\(file.diagnostics.items.prefix(3))")
+        count = file.lines.count
+    }
+    let s = seconds(best)
+    print(String(format: "bai2: %d details, %.1f MB in %.3f s: %.0f details/s, %.1f MB/s, peak RSS %.1f MB",
+                 count, Double(bytes.count) / 1e6, s, Double(count) / s, Double(bytes.count) / 1e6 / s, peakRSSMegabytes()))
+}
+
 let command = CommandLine.arguments.dropFirst().first ?? "help"
 switch command {
 case "nacha": try benchNACHA()
 case "ledger": try await benchLedger()
 case "camt": try benchCamt()
+case "bai2": try benchBAI2()
 default:
     print("""
         usage: settle-bench nacha [--entries N] [--repeat N]
                settle-bench ledger [--entries N] [--per-commit N]
+               settle-bench bai2 [--details N]
+               settle-bench camt [--entries N]
           nacha   parse and validate a generated NACHA file (CCD, CCD+, PPD, CTX, returns, NOCs); entries/s, MB/s, peak RSS
           ledger  post generated journal entries into a file ledger, then verify it; entries/s and verify time
+          bai2    read a generated BAI2 file of 200,000 details (--details N); details/s
+          camt    read a generated camt.053 of 100,000 entries (--entries N); entries/s, peak RSS
         """)
 }
