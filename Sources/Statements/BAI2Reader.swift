@@ -56,10 +56,19 @@ public struct BAI2Reader {
 
     struct LogicalRecord {
         var type: String
-        var content: String // after "NN,", without the terminating '/'
+        var content: [UInt8] // after "NN,", without the terminating '/'
         var location: SourceLocation
         var physicalCount: Int
         var hasText: Bool { type == "16" }
+    }
+
+    /// The record types of BAI2, checked on two bytes.
+    @inline(__always)
+    static func isRecordType(_ a: UInt8, _ b: UInt8) -> Bool {
+        switch (a, b) {
+        case (0x30, 0x31), (0x30, 0x32), (0x30, 0x33), (0x31, 0x36), (0x34, 0x39), (0x38, 0x38), (0x39, 0x38), (0x39, 0x39): return true
+        default: return false
+        }
     }
 
     public func read(bytes: [UInt8], fileName: String, defaultCurrency: Currency = .usd) -> BAI2File {
@@ -69,12 +78,12 @@ public struct BAI2Reader {
         return file
     }
 
-    private static let recordTypes: Set<String> = ["01", "02", "03", "16", "49", "88", "98", "99"]
 
     /// Splits physical lines into records: a record ends at its line's end, or at a `/` followed by spaces and
     /// the start of another record (`/ 16,`) on the same line. A 16's text runs to the end of its record.
     func logicalRecords(_ bytes: [UInt8], fileName: String, diagnostics: inout DiagnosticList) -> [LogicalRecord] {
         var records: [LogicalRecord] = []
+        let sourceFile = SourceFile(fileName)
         var lineNumber = 0
         var lineStart = 0
         var index = 0
@@ -99,7 +108,7 @@ public struct BAI2Reader {
                         var j = i + 1
                         while j < lineEnd, bytes[j] == 0x20 { j += 1 }
                         if j + 2 < lineEnd, isDigit(bytes[j]), isDigit(bytes[j + 1]), bytes[j + 2] == UInt8(ascii: ","),
-                           BAI2Reader.recordTypes.contains(String(decoding: bytes[j..<j + 2], as: UTF8.self)) {
+                           BAI2Reader.isRecordType(bytes[j], bytes[j + 1]) {
                             segmentEnd = i + 1
                             break
                         }
@@ -109,11 +118,11 @@ public struct BAI2Reader {
                 var textEnd = segmentEnd
                 while textEnd > segmentStart, bytes[textEnd - 1] == 0x20 || bytes[textEnd - 1] == 0x09 { textEnd -= 1 }
                 if textEnd > segmentStart, bytes[textEnd - 1] == UInt8(ascii: "/") { textEnd -= 1 }
-                let location = SourceLocation(file: fileName, line: lineNumber, column: segmentStart - lineStart + 1, byteOffset: segmentStart)
-                let raw = String(decoding: bytes[segmentStart..<textEnd], as: UTF8.self)
-                let type = String(raw.prefix(2))
-                let content = raw.count > 3 ? String(raw.dropFirst(3)) : ""
-                if raw.count < 2 || !BAI2Reader.recordTypes.contains(type) || (raw.count > 2 && raw.utf8[raw.utf8.index(raw.utf8.startIndex, offsetBy: 2)] != UInt8(ascii: ",")) {
+                let location = SourceLocation(sourceFile: sourceFile, line: lineNumber, column: segmentStart - lineStart + 1, byteOffset: segmentStart)
+                let length = textEnd - segmentStart
+                let type = String(decoding: bytes[segmentStart..<min(segmentStart + 2, textEnd)], as: UTF8.self)
+                let content = length > 3 ? Array(bytes[(segmentStart + 3)..<textEnd]) : []
+                if length < 2 || !BAI2Reader.isRecordType(bytes[segmentStart], bytes[segmentStart + 1]) || (length > 2 && bytes[segmentStart + 2] != UInt8(ascii: ",")) {
                     // Strict: the file is rejected. Lenient: a record of an unknown type after the header is skipped.
                     let severity: Severity = options.strict || records.isEmpty ? .fatal : .warning
                     diagnostics.append(Diagnostic(code: "bai2.record-type", severity: severity, location: location,
@@ -122,11 +131,11 @@ public struct BAI2Reader {
                 } else if type == "88" {
                     if var previous = records.popLast() {
                         if previous.hasText {
-                            previous.content += (previous.content.hasSuffix(",") || previous.content.isEmpty ? "" : " ") + content
-                        } else if previous.type == "88" {
+                            if !(previous.content.last == UInt8(ascii: ",") || previous.content.isEmpty) { previous.content.append(0x20) }
                             previous.content += content
                         } else {
-                            previous.content += "," + content
+                            previous.content.append(UInt8(ascii: ","))
+                            previous.content += content
                         }
                         previous.physicalCount += 1
                         records.append(previous)
@@ -163,7 +172,22 @@ public struct BAI2Reader {
         var sawTrailer = false
         var lastLocation = SourceLocation(file: fileName, line: 1)
 
-        func fields(_ content: String) -> [String] { content.split(separator: ",", omittingEmptySubsequences: false).map { ByteScanning.trimmed(String($0)) } }
+        func fields(_ content: [UInt8]) -> [String] {
+            var out: [String] = []
+            var start = 0
+            func add(_ end: Int) {
+                var a = start, b = end
+                while a < b, content[a] == 0x20 || content[a] == 0x09 { a += 1 }
+                while b > a, content[b - 1] == 0x20 || content[b - 1] == 0x09 { b -= 1 }
+                out.append(String(decoding: content[a..<b], as: UTF8.self))
+            }
+            for i in content.indices where content[i] == UInt8(ascii: ",") {
+                add(i)
+                start = i + 1
+            }
+            add(content.count)
+            return out
+        }
         func amount(_ text: String, _ currency: Currency, _ location: SourceLocation, _ field: String) -> Int64? {
             if text.isEmpty { return 0 }
             guard let value = try? MoneyFormat.parseMinorUnits(Array(text.utf8), exponent: 0, style: .point) else {
@@ -267,13 +291,13 @@ public struct BAI2Reader {
                 let currency = account!.currency
                 var i = 0
                 var f = f
-                var content = record.content
+                var content = record.content[...]
                 if f.count > 1, f[0].isEmpty, Int(f[1]) != nil {
                     // `16,,115,...`: a stray empty field before the type code (seen in real files).
                     file.diagnostics.append(Diagnostic(code: "bai2.empty-field", severity: options.strict ? .fatal : .warning, location: record.location,
                                                        field: "Type Code", message: "an empty field before the type code; read as if it were not there"))
                     f.removeFirst()
-                    content = String(content.drop { $0 != "," }.dropFirst())
+                    content = content.drop { $0 != UInt8(ascii: ",") }.dropFirst()
                 }
                 let typeText = f.count > 0 ? f[0] : ""
                 guard let type = Int(typeText) else {
@@ -287,8 +311,17 @@ public struct BAI2Reader {
                 let bankReference = i < f.count ? f[i] : ""
                 let customerReference = i + 1 < f.count ? f[i + 1] : ""
                 // The text is everything after the customer reference, commas included.
-                let rawParts = content.split(separator: ",", maxSplits: i + 2, omittingEmptySubsequences: false)
-                let text = rawParts.count > i + 2 ? ByteScanning.trimmed(String(rawParts[i + 2])) : ""
+                // The text is everything after the (i + 2)-th comma, commas and slashes included.
+                var commas = 0
+                var textStart = content.endIndex
+                for index in content.indices where content[index] == UInt8(ascii: ",") {
+                    commas += 1
+                    if commas == i + 2 { textStart = index + 1; break }
+                }
+                var textEnd = content.endIndex
+                while textStart < textEnd, content[textStart] == 0x20 { textStart += 1 }
+                while textEnd > textStart, content[textEnd - 1] == 0x20 { textEnd -= 1 }
+                let text = String(decoding: content[textStart..<textEnd], as: UTF8.self)
                 let signed = BAI2TypeCode.isDebit(type) ? -value : value
                 account!.details.append(StatementLine(
                     format: .bai2, account: account!.number, bookingDay: g.asOfDay ?? Day(daysSinceEpoch: 0), valueDay: valueDay,
