@@ -162,4 +162,63 @@ public struct Addenda99: Sendable, Hashable {
     public var isDishonored: Bool { ["R61", "R62", "R67", "R68", "R69", "R70"].contains(returnReasonCode) }
     public var isContested: Bool { ["R71", "R72", "R73", "R74", "R75", "R76", "R77"].contains(returnReasonCode) }
     public var reasonDescription: String? { ReturnReasonCode.describe(returnReasonCode) }
+
+    /// The fields of a dishonored return (R61, R62, R67-R70): the ODFI refuses a return it received.
+    public struct Dishonored: Sendable, Hashable {
+        public init(returnTraceNumber: String, returnSettlementDate: String, originalReturnReasonCode: String, addendaInformation: String) {
+            self.returnTraceNumber = returnTraceNumber
+            self.returnSettlementDate = returnSettlementDate
+            self.originalReturnReasonCode = originalReturnReasonCode
+            self.addendaInformation = addendaInformation
+        }
+        public var returnTraceNumber: String
+        public var returnSettlementDate: String
+        public var originalReturnReasonCode: String
+        public var addendaInformation: String
+    }
+
+    /// The fields of a contested dishonored return (R71-R77): the RDFI answers a dishonored return.
+    public struct Contested: Sendable, Hashable {
+        public init(dateOriginalEntryReturned: String, originalSettlementDate: String, returnTraceNumber: String, returnSettlementDate: String,
+                    returnReasonCode: String, dishonoredReturnTraceNumber: String, dishonoredReturnSettlementDate: String, dishonoredReturnReasonCode: String) {
+            self.dateOriginalEntryReturned = dateOriginalEntryReturned
+            self.originalSettlementDate = originalSettlementDate
+            self.returnTraceNumber = returnTraceNumber
+            self.returnSettlementDate = returnSettlementDate
+            self.returnReasonCode = returnReasonCode
+            self.dishonoredReturnTraceNumber = dishonoredReturnTraceNumber
+            self.dishonoredReturnSettlementDate = dishonoredReturnSettlementDate
+            self.dishonoredReturnReasonCode = dishonoredReturnReasonCode
+        }
+        public var dateOriginalEntryReturned: String
+        public var originalSettlementDate: String
+        public var returnTraceNumber: String
+        public var returnSettlementDate: String
+        public var returnReasonCode: String
+        public var dishonoredReturnTraceNumber: String
+        public var dishonoredReturnSettlementDate: String
+        public var dishonoredReturnReasonCode: String
+    }
+
+    /// Positions 39-79 in the dishonored layout; nil for other return codes.
+    public var dishonored: Dishonored? {
+        guard isDishonored else { return nil }
+        return Dishonored(returnTraceNumber: raw.raw(NACHAField("Return Trace Number", 39, 53)),
+                          returnSettlementDate: raw.text(NACHAField("Return Settlement Date", 54, 56)),
+                          originalReturnReasonCode: raw.text(NACHAField("Return Reason Code", 57, 58)),
+                          addendaInformation: raw.text(NACHAField("Addenda Information", 59, 79)))
+    }
+
+    /// Positions 22-78 in the contested layout; nil for other return codes.
+    public var contested: Contested? {
+        guard isContested else { return nil }
+        return Contested(dateOriginalEntryReturned: raw.text(NACHAField("Date Original Entry Returned", 22, 27)),
+                         originalSettlementDate: raw.text(NACHAField("Original Settlement Date", 36, 38)),
+                         returnTraceNumber: raw.raw(NACHAField("Return Trace Number", 39, 53)),
+                         returnSettlementDate: raw.text(NACHAField("Return Settlement Date", 54, 56)),
+                         returnReasonCode: raw.text(NACHAField("Return Reason Code", 57, 58)),
+                         dishonoredReturnTraceNumber: raw.raw(NACHAField("Dishonored Return Trace Number", 59, 73)),
+                         dishonoredReturnSettlementDate: raw.text(NACHAField("Dishonored Return Settlement Date", 74, 76)),
+                         dishonoredReturnReasonCode: raw.text(NACHAField("Dishonored Return Reason Code", 77, 78)))
+    }
 }

@@ -162,3 +162,22 @@ import TestSupport
         return nil
     }
 }
+
+@Suite struct ReturnLayoutsTests {
+    @Test func dishonoredAndContestedReturnsReadTheirOwnFields() throws {
+        guard let corpus = TestPaths.corpus else { print("skipped: ../shared/corpus is absent"); return }
+        let outcome = try NACHACorpusTests.read(corpus + "/nacha/moov/contested-return.ach")
+        let returns = outcome.batches.flatMap(\.entries).flatMap(\.addenda).compactMap { a -> Addenda99? in
+            if case let .returnEntry(r) = a { return r } else { return nil }
+        }
+        #expect(returns.map(\.returnReasonCode) == ["R07", "R68", "R71"])
+        let dishonored = try #require(returns[1].dishonored)
+        #expect(dishonored == .init(returnTraceNumber: "123918710000001", returnSettlementDate: "179", originalReturnReasonCode: "01", addendaInformation: "Untimely Return"))
+        let contested = try #require(returns[2].contested)
+        #expect(contested == .init(dateOriginalEntryReturned: "000167", originalSettlementDate: "164", returnTraceNumber: "779999990000301",
+                                   returnSettlementDate: "165", returnReasonCode: "01", dishonoredReturnTraceNumber: "889999990000301",
+                                   dishonoredReturnSettlementDate: "166", dishonoredReturnReasonCode: "67"))
+        #expect(returns[0].dishonored == nil && returns[0].contested == nil)
+        #expect(returns[2].reasonDescription == "Misrouted Dishonored Return")
+    }
+}
