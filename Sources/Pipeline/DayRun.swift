@@ -265,7 +265,7 @@ struct DayRun {
                 let display = RelativePath.make(file.path, from: manifestFolder)
                 group.addTask {
                     (index, Ingest.read(path: file.path, displayPath: display, format: file.source.format, role: file.source.role, account: file.source.account,
-                                        strict: file.source.strict, currency: currency))
+                                        strict: file.source.strict, currency: currency, profile: file.source.profile))
                 }
             }
             while next < planned.count && next < options.concurrency { add(&group) }

@@ -54,7 +54,7 @@ public struct IngestedInput: Sendable {
 /// Reads inputs of every supported format into `IngestedInput`s.
 public enum Ingest {
     public static func read(path: String, displayPath: String? = nil, format: SourceFormat, role: Manifest.Source.Role = .received, account: String? = nil,
-                            strict: Bool = true, currency: Currency = .usd) -> IngestedInput {
+                            strict: Bool = true, currency: Currency = .usd, profile: String? = nil) -> IngestedInput {
         let name = URL(fileURLWithPath: path).lastPathComponent
         var input = IngestedInput(path: path, displayPath: displayPath ?? path, name: name, sha256: "", sizeBytes: 0, format: format, role: role, account: account)
         do {
@@ -87,7 +87,24 @@ public enum Ingest {
                 input.droppedDiagnosticCount = file.diagnostics.droppedCount
                 input.worst = file.diagnostics.worst
             case .csv:
-                input.readError = "csv statements are not read by this version of settle yet"
+                guard let profilePath = profile else {
+                    input.readError = "a csv statement needs a bank profile (the source's \"profile\", or --profile for validate)"
+                    break
+                }
+                let bankProfile: BankProfile
+                do { bankProfile = try BankProfile.load(path: profilePath) } catch { input.readError = error.message; break }
+                let reader = BankCSVReader(profile: bankProfile)
+                let result: BankCSVReader.Result
+                if InputOpener.isGzip(path: path) {
+                    result = reader.read(source: try GzipByteSource(path: path, limitBytes: InputOpener.defaultExpandedLimitBytes), fileName: input.displayPath,
+                                         account: account ?? "", currency: currency)
+                } else {
+                    result = reader.read(source: try FileByteSource(path: path), fileName: input.displayPath, account: account ?? "", currency: currency)
+                }
+                input.statementLines = result.lines
+                input.diagnostics = result.diagnostics.items
+                input.droppedDiagnosticCount = result.diagnostics.droppedCount
+                input.worst = result.diagnostics.worst
             }
         } catch {
             input.readError = error.message

@@ -42,14 +42,15 @@ struct Settle {
         """
 
     static let validateHelp = """
-        Usage: settle validate FILE... [--format nacha|bai2] [--lenient]
+        Usage: settle validate FILE... [--format nacha|bai2|camt052|camt053|camt054|csv] [--profile BANK.json] [--lenient]
 
         Reads each file and prints every problem as FILE:LINE:COL: severity: message, then a one-line summary per file
         (batches, entries, addenda and totals for NACHA; lines and totals for statements). The format is taken from the
         file's name or content unless --format says it. Files may be gzip-compressed.
 
         Options:
-          --format F   nacha or bai2
+          --format F   nacha, bai2, camt052, camt053, camt054 or csv
+          --profile P  the bank profile (JSON) a csv export is read with
           --lenient    report errors as warnings (what a lenient manifest source would accept)
 
         Exit codes: 0 no file has errors; 1 some file has errors; 2 usage error.
@@ -173,11 +174,11 @@ struct Settle {
 
     func validateCommand(_ raw: [String]) throws -> Int32 {
         if wantsHelp(raw) { console.out(Settle.validateHelp); return 0 }
-        let args = try Arguments(raw, valueOptions: ["format"], flagOptions: ["lenient"])
+        let args = try Arguments(raw, valueOptions: ["format", "profile"], flagOptions: ["lenient"])
         guard !args.positionals.isEmpty else { throw ManifestError("validate needs at least one FILE (see settle validate --help)") }
         var forced: SourceFormat?
         if let f = args.values["format"] {
-            guard let format = SourceFormat(rawValue: f) else { throw ManifestError("--format: unknown format '\(f)' (expected nacha or bai2)") }
+            guard let format = SourceFormat(rawValue: f) else { throw ManifestError("--format: unknown format '\(f)' (expected \(SourceFormat.allCases.map(\.rawValue).joined(separator: ", ")))") }
             forced = format
         }
         var anyErrors = false
@@ -192,7 +193,7 @@ struct Settle {
                 anyErrors = true
                 continue
             }
-            let input = Ingest.read(path: path, format: format, strict: !args.flags.contains("lenient"))
+            let input = Ingest.read(path: path, format: format, strict: !args.flags.contains("lenient"), profile: args.values["profile"])
             for d in input.diagnostics { console.out(d.description) }
             if input.droppedDiagnosticCount > 0 { console.out("\(path): … and \(input.droppedDiagnosticCount) more issues not shown") }
             console.out(input.summaryLine)
