@@ -43,6 +43,18 @@ public struct CSVRecord: Sendable {
     }
 
     public var fields: [String] { (0..<count).map { self[$0] } }
+
+    /// The field's bytes without surrounding spaces and tabs; empty past the end of a short row.
+    public func trimmedBytes(_ index: Int) -> ArraySlice<UInt8> {
+        guard index >= 0, index < fieldEnds.count else { return [] }
+        var slice = bytes(index)
+        while let f = slice.first, f == 0x20 || f == 0x09 { slice = slice.dropFirst() }
+        while let l = slice.last, l == 0x20 || l == 0x09 { slice = slice.dropLast() }
+        return slice
+    }
+
+    /// The field's text without surrounding spaces, decoded.
+    public func trimmed(_ index: Int) -> String { encoding.decode(trimmedBytes(index)) }
 }
 
 /// An RFC 4180 reader over bytes, streaming: quoted fields, doubled quotes, line breaks inside quotes,

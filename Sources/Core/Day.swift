@@ -82,12 +82,13 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public static func parse(bytes: ArraySlice<UInt8>, format: DayFormat) -> Day? {
-        let b = Array(bytes)
+        let b = bytes
+        let base = bytes.startIndex
         func number(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= b.count else { return nil }
             var value = 0
             for i in range {
-                let c = b[i]
+                let c = b[base + i]
                 guard c >= 0x30, c <= 0x39 else { return nil }
                 value = value * 10 + Int(c - 0x30)
             }
@@ -116,7 +117,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             guard b.count == 8, let y = number(0..<4), let m = number(4..<6), let d = number(6..<8) else { return nil }
             return Day(year: y, month: m, day: d)
         case .iso:
-            guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D, let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+            guard b.count == 10, b[base + 4] == 0x2D, b[base + 7] == 0x2D, let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
             return Day(year: y, month: m, day: d)
         case .monthDayYear:
             guard let p = separated(UInt8(ascii: "/")), let y = fullYear(p[2]) else { return nil }

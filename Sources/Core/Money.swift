@@ -38,6 +38,11 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     public var description: String { MoneyFormat.plain(minorUnits, exponent: currency.exponent) }
 
     /// Parses decimal text exactly, in the given style. See `DecimalStyle` for the accepted shapes.
+    /// Parses decimal text given as bytes (a CSV field), without making a String.
+    public static func parse(bytes: ArraySlice<UInt8>, currency: Currency, style: DecimalStyle = .point) throws(MoneyError) -> Money {
+        Money(minorUnits: try MoneyFormat.parseMinorUnits(bytes, exponent: currency.exponent, style: style), currency: currency)
+    }
+
     public static func parse(_ text: some StringProtocol, currency: Currency, style: DecimalStyle = .point) throws(MoneyError) -> Money {
         let units = try MoneyFormat.parseMinorUnits(Array(text.utf8), exponent: currency.exponent, style: style)
         return Money(minorUnits: units, currency: currency)
@@ -103,9 +108,13 @@ public enum MoneyFormat {
     /// leading currency symbol (`$`, `€`, `£`) or ISO code. Group marks are accepted only between digit groups of three.
     /// More decimals than the exponent are accepted only when the extra digits are zero: never rounded.
     public static func parseMinorUnits(_ bytes: [UInt8], exponent: Int, style: DecimalStyle) throws(MoneyError) -> Int64 {
+        try parseMinorUnits(bytes[...], exponent: exponent, style: style)
+    }
+
+    public static func parseMinorUnits(_ bytes: ArraySlice<UInt8>, exponent: Int, style: DecimalStyle) throws(MoneyError) -> Int64 {
         func fail(_ reason: String) -> MoneyError { .invalid(String(decoding: bytes, as: UTF8.self), reason: reason) }
-        var start = 0
-        var end = bytes.count
+        var start = bytes.startIndex
+        var end = bytes.endIndex
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0xA0 }
         func trim() {
             while start < end, isSpace(bytes[start]) { start += 1 }

@@ -113,6 +113,11 @@ public struct BankCSVReader {
     public let profile: BankProfile
     public init(profile: BankProfile) { self.profile = profile }
 
+    struct Columns {
+        var date: Int?, valueDate: Int?, amount: Int?, debit: Int?, credit: Int?, direction: Int?, reference: Int?
+        var counterparty: Int?, currency: Int?, account: Int?, skip: Int?, descriptions: [Int] = []
+    }
+
     public struct Result: Sendable {
         public var lines: [StatementLine] = []
         public var diagnostics = DiagnosticList()
@@ -128,13 +133,24 @@ public struct BankCSVReader {
         var index: [String: Int] = [:]
         var skipped = 0
         var headerSeen = !profile.hasHeader
-        func column(_ name: String?) -> Int? {
+        func resolve(_ name: String?) -> Int? {
             guard let name else { return nil }
             if !profile.hasHeader, let n = Int(name) { return n - 1 }
             if let i = index[name.lowercased()] { return i }
             if let n = Int(name), index.isEmpty { return n - 1 }
             return nil
         }
+        // Column positions, worked out once (after the header, if there is one).
+        var columns = Columns()
+        func locate() {
+            columns = Columns(date: resolve(profile.dateColumn), valueDate: resolve(profile.valueDateColumn), amount: resolve(profile.amountColumn),
+                              debit: resolve(profile.debitColumn), credit: resolve(profile.creditColumn), direction: resolve(profile.directionColumn),
+                              reference: resolve(profile.referenceColumn), counterparty: resolve(profile.counterpartyColumn),
+                              currency: resolve(profile.currencyColumn), account: resolve(profile.accountColumn), skip: resolve(profile.skipColumn),
+                              descriptions: profile.descriptionColumns.compactMap(resolve))
+        }
+        if !profile.hasHeader { locate() }
+        let skipValues = profile.skipValues.map { Array($0.utf8) }
         do {
             while try reader.next(into: &record) {
                 if record.isBlank { continue }
@@ -146,8 +162,9 @@ public struct BankCSVReader {
                         let key = ByteScanning.trimmed(name).lowercased()
                         if index[key] == nil { index[key] = i }
                     }
+                    locate()
                     for (role, name) in [("date", profile.dateColumn), ("amount", profile.amountColumn), ("debit", profile.debitColumn), ("credit", profile.creditColumn)] {
-                        if let name, column(name) == nil {
+                        if let name, resolve(name) == nil {
                             result.diagnostics.append(Diagnostic(code: "csv.missing-column", severity: .fatal, location: location, field: role,
                                                                  message: "the header has no column '\(name)' for the \(role) (profile \(profile.name))",
                                                                  found: record.fields.joined(separator: String(UnicodeScalar(profile.delimiter)))))
@@ -159,26 +176,30 @@ public struct BankCSVReader {
                 if record.hasUnterminatedQuote {
                     result.diagnostics.append(Diagnostic(code: "csv.unterminated-quote", severity: .error, location: location, message: "a quoted field is not closed before the end of the file"))
                 }
-                func value(_ name: String?) -> String { column(name).map { ByteScanning.trimmed(record[$0]) } ?? "" }
-                if let skipColumn = profile.skipColumn, profile.skipValues.contains(value(skipColumn)) {
-                    result.skippedRows += 1
-                    continue
+                func value(_ column: Int?) -> String { column.map { record.trimmed($0) } ?? "" }
+                func bytes(_ column: Int?) -> ArraySlice<UInt8> { column.map { record.trimmedBytes($0) } ?? [] }
+                if let skip = columns.skip {
+                    let field = record.trimmedBytes(skip)
+                    if skipValues.contains(where: { $0.elementsEqual(field) }) {
+                        result.skippedRows += 1
+                        continue
+                    }
                 }
-                let dateText = value(profile.dateColumn)
-                guard let day = Day.parse(dateText, format: profile.dateFormat) else {
+                guard let day = Day.parse(bytes: bytes(columns.date), format: profile.dateFormat) else {
+                    let dateText = value(columns.date)
                     // A footer (totals, disclaimers) has no date: skipped with a warning, not an error.
                     let looksLikeFooter = record.count < 2 || dateText.isEmpty || dateText.first?.isNumber == false
                     result.diagnostics.append(Diagnostic(code: "csv.date", severity: looksLikeFooter ? .warning : .error, location: location, field: profile.dateColumn,
                                                          message: looksLikeFooter ? "a row without a date (a footer?); skipped" : "'\(dateText)' is not a \(profile.dateFormat.rawValue) date"))
                     continue
                 }
-                let rowCurrency = Currency.iso(value(profile.currencyColumn)) ?? currency
+                let rowCurrency = columns.currency.flatMap { Currency.iso(record.trimmed($0)) } ?? currency
                 var minor: Int64
                 do {
-                    if profile.amountColumn != nil {
-                        minor = try Money.parse(value(profile.amountColumn), currency: rowCurrency, style: profile.decimalStyle).minorUnits
-                        if profile.directionColumn != nil {
-                            let direction = value(profile.directionColumn)
+                    if columns.amount != nil {
+                        minor = try Money.parse(bytes: bytes(columns.amount), currency: rowCurrency, style: profile.decimalStyle).minorUnits
+                        if columns.direction != nil {
+                            let direction = value(columns.direction)
                             if profile.debitValues.contains(where: { $0.caseInsensitiveCompare(direction) == .orderedSame }) { minor = -abs(minor) }
                             else if profile.creditValues.contains(where: { $0.caseInsensitiveCompare(direction) == .orderedSame }) { minor = abs(minor) }
                             else if !profile.creditValues.isEmpty && !profile.debitValues.isEmpty {
@@ -188,9 +209,9 @@ public struct BankCSVReader {
                             } else if profile.debitValues.isEmpty { minor = -abs(minor) } else { minor = abs(minor) }
                         }
                     } else {
-                        let debit = value(profile.debitColumn), credit = value(profile.creditColumn)
-                        let d = debit.isEmpty ? 0 : try Money.parse(debit, currency: rowCurrency, style: profile.decimalStyle).minorUnits
-                        let c = credit.isEmpty ? 0 : try Money.parse(credit, currency: rowCurrency, style: profile.decimalStyle).minorUnits
+                        let debit = bytes(columns.debit), credit = bytes(columns.credit)
+                        let d = debit.isEmpty ? 0 : try Money.parse(bytes: debit, currency: rowCurrency, style: profile.decimalStyle).minorUnits
+                        let c = credit.isEmpty ? 0 : try Money.parse(bytes: credit, currency: rowCurrency, style: profile.decimalStyle).minorUnits
                         minor = abs(c) - abs(d)
                     }
                 } catch {
@@ -199,14 +220,15 @@ public struct BankCSVReader {
                     continue
                 }
                 if profile.invertSign { minor = -minor }
-                let description = profile.descriptionColumns.map(value).filter { !$0.isEmpty }.joined(separator: " ")
-                let reference = value(profile.referenceColumn)
-                let rowAccount = value(profile.accountColumn)
+                let description = columns.descriptions.count == 1 ? value(columns.descriptions[0])
+                    : columns.descriptions.map { value($0) }.filter { !$0.isEmpty }.joined(separator: " ")
+                let reference = value(columns.reference)
+                let rowAccount = value(columns.account)
                 result.lines.append(StatementLine(format: .csv, account: rowAccount.isEmpty ? account : rowAccount, bookingDay: day,
-                                                  valueDay: Day.parse(value(profile.valueDateColumn), format: profile.dateFormat),
+                                                  valueDay: columns.valueDate.flatMap { Day.parse(bytes: record.trimmedBytes($0), format: profile.dateFormat) },
                                                   amount: Money(minorUnits: minor, currency: rowCurrency),
                                                   bankReference: reference, typeCode: "", kind: minor >= 0 ? .other : .other,
-                                                  description: description, counterparty: value(profile.counterpartyColumn), location: location))
+                                                  description: description, counterparty: value(columns.counterparty), location: location))
             }
         } catch {
             result.diagnostics.append(Diagnostic(code: "input.read", severity: .fatal, location: SourceLocation(sourceFile: sourceFile, line: 0), message: error.message))

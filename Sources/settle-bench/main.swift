@@ -228,21 +228,49 @@ func benchBAI2() throws {
                  count, Double(bytes.count) / 1e6, s, Double(count) / s, Double(bytes.count) / 1e6 / s, peakRSSMegabytes()))
 }
 
+/// Bank CSV through a profile: N generated rows (quoted descriptions, debit/credit columns, US dates).
+func benchCSV() throws {
+    let rows = option("rows", default: 1_000_000)
+    var text = "Date,Status,Type,CheckNumber,Description,Withdrawal,Deposit,RunningBalance\n"
+    text.reserveCapacity(rows * 80)
+    for i in 0..<rows {
+        let amount = "\(1 + i % 9000).\(10 + i % 90)"
+        text += "\(1 + i % 12)/\(1 + i % 28)/2026,Posted,ACH,,\"PAYMENT FROM CUSTOMER \(i % 5000), INV \(i)\",\(i % 3 == 0 ? "$" + amount : ""),\(i % 3 == 0 ? "" : "$" + amount),\n"
+    }
+    let bytes = Array(text.utf8)
+    let profile = try BankProfile.load(path: "Jobs/profiles/schwab-checking.json")
+    let clock = ContinuousClock()
+    var best = Duration.seconds(1_000_000)
+    var count = 0
+    for _ in 0..<option("repeat", default: 3) {
+        let start = clock.now
+        let result = BankCSVReader(profile: profile).read(source: MemoryByteSource(bytes), fileName: "bench.csv", account: "1001", currency: .usd)
+        best = min(best, clock.now - start)
+        precondition(!result.diagnostics.hasErrors, "\(result.diagnostics.items.prefix(2))")
+        count = result.lines.count
+    }
+    let s = seconds(best)
+    print(String(format: "bank csv: %d rows, %.1f MB in %.3f s: %.0f rows/s, %.1f MB/s", count, Double(bytes.count) / 1e6, s, Double(count) / s, Double(bytes.count) / 1e6 / s))
+}
+
 let command = CommandLine.arguments.dropFirst().first ?? "help"
 switch command {
 case "nacha": try benchNACHA()
 case "ledger": try await benchLedger()
 case "camt": try benchCamt()
 case "bai2": try benchBAI2()
+case "csv": try benchCSV()
 default:
     print("""
         usage: settle-bench nacha [--entries N] [--repeat N]
                settle-bench ledger [--entries N] [--per-commit N]
                settle-bench bai2 [--details N]
                settle-bench camt [--entries N]
+               settle-bench csv [--rows N]   (run from the package root: it reads Jobs/profiles/)
           nacha   parse and validate a generated NACHA file (CCD, CCD+, PPD, CTX, returns, NOCs); entries/s, MB/s, peak RSS
           ledger  post generated journal entries into a file ledger, then verify it; entries/s and verify time
           bai2    read a generated BAI2 file of 200,000 details (--details N); details/s
           camt    read a generated camt.053 of 100,000 entries (--entries N); entries/s, peak RSS
+          csv     read 1,000,000 generated bank CSV rows through the schwab-checking profile (--rows N); rows/s
         """)
 }
