@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz a parser with libFuzzer (swiftc -sanitize=fuzzer,address), seeded from the shared corpus.
 #   scripts/fuzz.sh nacha [SECONDS]     the NACHA reader and the X12 820 parser
-#   scripts/fuzz.sh bai2  [SECONDS]     the BAI2 and camt readers
+#   scripts/fuzz.sh bai2  [SECONDS]     the statement readers: BAI2, camt and bank CSV
 # Prints libFuzzer's final statistics; a crash leaves crash-* files and exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."

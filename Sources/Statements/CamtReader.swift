@@ -84,166 +84,16 @@ public struct CamtReader {
     }
 
     public func read<S: ByteSource>(source: S, fileName: String, defaultCurrency: Currency = .usd) -> CamtFile {
-        var file = CamtFile()
-        var tokenizer = XMLTokenizer(source: source)
-        var path: [Tag] = []
-        var text = ""
-        var attributes: [(name: String, value: String)] = []
-        var statement: CamtFile.Statement?
-        var entry: EntryBuilder?
-        var tx: TxBuilder?
-        var balance: (code: String, amount: String, currency: String, credit: Bool, day: Day?)?
-        var format = StatementFormat.camt053
-        var checkedRoot = false
-        let source = SourceFile(fileName)
-        func location() -> SourceLocation { SourceLocation(sourceFile: source, line: tokenizer.line) }
-        func problem(_ code: Diagnostic.Code, _ severity: Severity, _ message: String, field: String? = nil) {
-            file.diagnostics.append(Diagnostic(code: code, severity: severity, location: location(), field: field, message: message))
-        }
-        // The element being closed is path.last; these compare its ancestors without building arrays.
-        func ends(_ a: Tag, _ b: Tag) -> Bool {
-            let n = path.count
-            return n >= 2 && path[n - 1] == b && path[n - 2] == a
-        }
-        func ends(_ a: Tag, _ b: Tag, _ c: Tag) -> Bool {
-            let n = path.count
-            return n >= 3 && path[n - 1] == c && path[n - 2] == b && path[n - 3] == a
-        }
-        func ends(_ a: Tag, _ b: Tag, _ c: Tag, _ d: Tag) -> Bool {
-            let n = path.count
-            return n >= 4 && path[n - 1] == d && path[n - 2] == c && path[n - 3] == b && path[n - 4] == a
-        }
-        func day(_ s: String) -> Day? { Day.parse(s.prefix(10), format: .iso) }
-
-        do {
-            while let event = try tokenizer.next() {
-                switch event {
-                case let .start(name, attrs):
-                    if !checkedRoot {
-                        checkedRoot = true
-                        guard name == "Document", let kind = CamtReader.namespaceVersion(tokenizer.rootNamespace) else {
-                            problem("camt.namespace", .fatal, "not an ISO 20022 camt.052/053/054 document (root \(name), namespace \(tokenizer.rootNamespace ?? "none")); expected urn:iso:std:iso:20022:tech:xsd:camt.05x.001.01-14")
-                            return file
-                        }
-                        file.messageType = kind.type
-                        file.version = kind.version
-                        format = kind.type == "camt.052" ? .camt052 : kind.type == "camt.054" ? .camt054 : .camt053
-                    }
-                    let tag = CamtReader.tags[name] ?? .other
-                    path.append(tag)
-                    text = ""
-                    attributes = attrs
-                    switch tag {
-                    case .Stmt where path.count == 3, .Rpt where path.count == 3, .Ntfctn where path.count == 3:
-                        statement = CamtFile.Statement(location: location())
-                    case .Ntry where statement != nil:
-                        entry = EntryBuilder(location: location())
-                    case .TxDtls where entry != nil:
-                        tx = TxBuilder()
-                    case .Bal where statement != nil && entry == nil:
-                        balance = ("", "", "", true, nil)
-                    default: break
-                    }
-                case let .text(t):
-                    text += t
-                case let .end(endName):
-                    let name = path.last ?? .other
-                    _ = endName
-                    defer {
-                        if !path.isEmpty { path.removeLast() }
-                        text = ""
-                    }
-                    let value = ByteScanning.trimmed(text)
-                    let currencyAttribute = attributes.first { $0.name == "Ccy" }?.value ?? ""
-                    if tx != nil {
-                        if ends(.Refs, .EndToEndId) { tx!.endToEndID = value }
-                        else if ends(.Refs, .AcctSvcrRef) { tx!.bankReference = value }
-                        else if ends(.Refs, .InstrId) { tx!.instructionID = value }
-                        else if ends(.Refs, .UETR) { tx!.uetr = value }
-                        else if ends(.TxDtls, .Amt) || ends(.AmtDtls, .TxAmt, .Amt) {
-                            if tx!.amount.isEmpty || ends(.TxDtls, .Amt) { tx!.amount = value; tx!.currency = currencyAttribute }
-                        }
-                        else if ends(.TxDtls, .CdtDbtInd) { tx!.credit = value == "CRDT" }
-                        else if ends(.Dbtr, .Nm) || ends(.Dbtr, .Pty, .Nm) { tx!.debtorName = value }
-                        else if ends(.Cdtr, .Nm) || ends(.Cdtr, .Pty, .Nm) { tx!.creditorName = value }
-                        else if ends(.RmtInf, .Ustrd) { tx!.unstructured.append(value) }
-                        else if ends(.RfrdDocInf, .Nb) { tx!.documents.append((value, "", "")) }
-                        else if ends(.RfrdDocAmt, .RmtdAmt) || ends(.RfrdDocAmt, .DuePyblAmt) {
-                            if let last = tx!.documents.indices.last, tx!.documents[last].amount.isEmpty {
-                                tx!.documents[last].amount = value
-                                tx!.documents[last].currency = currencyAttribute
-                            }
-                        }
-                        else if ends(.CdtrRefInf, .Ref) { tx!.creditorReference = value }
-                        else if ends(.RtrInf, .Rsn, .Cd) { tx!.returnReason = value }
-                        else if ends(.TxDtls, .AddtlTxInf) { tx!.additionalInfo = value }
-                        else if name == .TxDtls { entry?.transactions.append(tx!); tx = nil }
-                    } else if entry != nil {
-                        if ends(.Ntry, .Amt) { entry!.amount = value; entry!.currency = currencyAttribute }
-                        else if ends(.Ntry, .CdtDbtInd) { entry!.credit = value == "CRDT" }
-                        else if ends(.Ntry, .RvslInd) { entry!.reversal = value == "true" }
-                        else if ends(.Ntry, .Sts) || ends(.Ntry, .Sts, .Cd) { if !value.isEmpty { entry!.status = value } }
-                        else if ends(.BookgDt, .Dt) || ends(.BookgDt, .DtTm) { entry!.bookingDay = day(value) }
-                        else if ends(.ValDt, .Dt) || ends(.ValDt, .DtTm) { entry!.valueDay = day(value) }
-                        else if ends(.Ntry, .AcctSvcrRef) { entry!.bankReference = value }
-                        else if ends(.BkTxCd, .Domn, .Cd) || ends(.Domn, .Fmly, .Cd) || ends(.Fmly, .SubFmlyCd) { entry!.typeCode.append(value) }
-                        else if ends(.BkTxCd, .Prtry, .Cd) { entry!.proprietaryCode = value }
-                        else if ends(.Ntry, .AddtlNtryInf) { entry!.additionalInfo = value }
-                        else if ends(.Btch, .NbOfTxs) { entry!.batchCount = Int(value) }
-                        else if name == .Ntry, statement != nil {
-                            // In place: a copy of the statement per entry would make a long statement quadratic.
-                            finish(entry!, into: &statement!, format: format, defaultCurrency: defaultCurrency, problem: problem)
-                            entry = nil
-                        }
-                    } else if balance != nil {
-                        if ends(.Tp, .CdOrPrtry, .Cd) || ends(.Tp, .CdOrPrtry, .Prtry) { balance!.code = value }
-                        else if ends(.Bal, .Amt) { balance!.amount = value; balance!.currency = currencyAttribute }
-                        else if ends(.Bal, .CdtDbtInd) { balance!.credit = value != "DBIT" }
-                        else if ends(.Dt, .Dt) || ends(.Dt, .DtTm) { balance!.day = day(value) }
-                        else if name == .Bal {
-                            let currency = Currency.iso(balance!.currency) ?? statement?.currency ?? defaultCurrency
-                            if let money = try? Money.parse(balance!.amount, currency: currency) {
-                                statement?.balances.append(.init(code: balance!.code, amount: balance!.credit ? money : Money(minorUnits: -money.minorUnits, currency: currency), day: balance!.day))
-                            } else {
-                                problem("camt.amount", .error, "balance amount '\(balance!.amount)' is not an amount in \(currency)", field: "Bal/Amt")
-                            }
-                            balance = nil
-                        }
-                    } else if statement != nil {
-                        if ends(.Acct, .Id, .IBAN) { statement!.account = value }
-                        else if ends(.Acct, .Id, .Othr, .Id) || ends(.Acct, .Id, .PrtryAcct, .Id) || ends(.Acct, .Id, .BBAN) || ends(.Acct, .Id, .UPIC) {
-                            if statement!.account.isEmpty { statement!.account = value }
-                        }
-                        else if ends(.Acct, .Ccy) { statement!.currency = Currency.iso(value) }
-                        else if path.count == 4, name == .Id { statement!.id = value }
-                        else if path.count == 3, name == .Stmt || name == .Rpt || name == .Ntfctn {
-                            check(statement!, problem: problem)
-                            file.statements.append(statement!)
-                            statement = nil
-                        }
-                    }
-                }
-            }
-            if !path.isEmpty {
-                problem("camt.truncated", .fatal, "the document ends inside <\(path.last!)>: it is incomplete")
-            } else if !checkedRoot {
-                problem("camt.empty", .fatal, "the file holds no XML document")
-            } else if file.statements.isEmpty {
-                // The schemas require at least one Stmt (053), Rpt (052) or Ntfctn (054); an empty one is fine.
-                let block = file.messageType == "camt.052" ? "Rpt" : file.messageType == "camt.054" ? "Ntfctn" : "Stmt"
-                problem("camt.no-statement", .fatal, "the \(file.messageType) message holds no <\(block)>: it is not a statement")
-            }
-        } catch let error as XMLTokenizer<S>.SyntaxError {
-            file.diagnostics.append(Diagnostic(code: "camt.xml", severity: .fatal, location: SourceLocation(sourceFile: source, line: error.line), message: "not well-formed XML: \(error.message)"))
-        } catch {
-            file.diagnostics.append(Diagnostic(code: "input.read", severity: .fatal, location: SourceLocation(sourceFile: source, line: 0), message: "\(error)"))
-        }
-        return file
+        var parser = CamtParser(reader: self, tokenizer: XMLTokenizer(source: source), source: SourceFile(fileName), defaultCurrency: defaultCurrency)
+        return parser.run()
     }
 
     /// Turns a finished entry into statement lines: one per transaction that carries its own amount, else one for the entry.
+    typealias Problem = (code: Diagnostic.Code, severity: Severity, message: String, field: String?)
+
     func finish(_ entry: EntryBuilder, into statement: inout CamtFile.Statement, format: StatementFormat, defaultCurrency: Currency,
-                problem: (Diagnostic.Code, Severity, String, String?) -> Void) {
+                problems: inout [Problem]) {
+        func problem(_ code: Diagnostic.Code, _ severity: Severity, _ message: String, _ field: String?) { problems.append((code, severity, message, field)) }
         statement.entryCount += 1
         let booked = entry.status.isEmpty || entry.status == "BOOK"
         if !booked { statement.pendingCount += 1 }
@@ -296,7 +146,8 @@ public struct CamtReader {
     }
 
     /// Opening (OPBD, else PRCD) plus booked entries must equal the closing balance (CLBD).
-    func check(_ statement: CamtFile.Statement, problem: (Diagnostic.Code, Severity, String, String?) -> Void) {
+    func check(_ statement: CamtFile.Statement, problems: inout [Problem]) {
+        func problem(_ code: Diagnostic.Code, _ severity: Severity, _ message: String, _ field: String?) { problems.append((code, severity, message, field)) }
         guard let opening = statement.balances.first(where: { $0.code == "OPBD" }) ?? statement.balances.first(where: { $0.code == "PRCD" }),
               let closing = statement.balances.first(where: { $0.code == "CLBD" }), opening.amount.currency == closing.amount.currency else { return }
         var total = opening.amount.minorUnits
@@ -323,5 +174,191 @@ public struct CamtReader {
         case "LBOX": return .lockbox
         default: return .other
         }
+    }
+}
+
+/// The state of one camt read. Kept in a struct with methods rather than locals captured by closures, so Swift
+/// checks exclusive access statically instead of at every element.
+struct CamtParser<S: ByteSource> {
+    typealias Tag = CamtReader.Tag
+    let reader: CamtReader
+    var tokenizer: XMLTokenizer<S>
+    let source: SourceFile
+    let defaultCurrency: Currency
+    var file = CamtFile()
+    var path: [Tag] = []
+    var text = ""
+    var attributes: [(name: String, value: String)] = []
+    var statement: CamtFile.Statement?
+    var entry: CamtReader.EntryBuilder?
+    var tx: CamtReader.TxBuilder?
+    var balance: (code: String, amount: String, currency: String, credit: Bool, day: Day?)?
+    var format = StatementFormat.camt053
+    var checkedRoot = false
+
+    init(reader: CamtReader, tokenizer: XMLTokenizer<S>, source: SourceFile, defaultCurrency: Currency) {
+        self.reader = reader
+        self.tokenizer = tokenizer
+        self.source = source
+        self.defaultCurrency = defaultCurrency
+    }
+
+    func location() -> SourceLocation { SourceLocation(sourceFile: source, line: tokenizer.line) }
+
+    mutating func problem(_ code: Diagnostic.Code, _ severity: Severity, _ message: String, field: String? = nil) {
+        file.diagnostics.append(Diagnostic(code: code, severity: severity, location: location(), field: field, message: message))
+    }
+
+    // The element being closed is path.last; these compare its ancestors without building arrays.
+    func ends(_ a: Tag, _ b: Tag) -> Bool {
+        let n = path.count
+        return n >= 2 && path[n - 1] == b && path[n - 2] == a
+    }
+    func ends(_ a: Tag, _ b: Tag, _ c: Tag) -> Bool {
+        let n = path.count
+        return n >= 3 && path[n - 1] == c && path[n - 2] == b && path[n - 3] == a
+    }
+    func ends(_ a: Tag, _ b: Tag, _ c: Tag, _ d: Tag) -> Bool {
+        let n = path.count
+        return n >= 4 && path[n - 1] == d && path[n - 2] == c && path[n - 3] == b && path[n - 4] == a
+    }
+    func day(_ s: String) -> Day? { Day.parse(s.prefix(10), format: .iso) }
+
+    mutating func run() -> CamtFile {
+        do {
+            while let event = try tokenizer.next() {
+                if !handle(event) { return file }
+            }
+            if !path.isEmpty {
+                problem("camt.truncated", .fatal, "the document ends inside <\(path.last!)>: it is incomplete")
+            } else if !checkedRoot {
+                problem("camt.empty", .fatal, "the file holds no XML document")
+            } else if file.statements.isEmpty {
+                // The schemas require at least one Stmt (053), Rpt (052) or Ntfctn (054); an empty one is fine.
+                let block = file.messageType == "camt.052" ? "Rpt" : file.messageType == "camt.054" ? "Ntfctn" : "Stmt"
+                problem("camt.no-statement", .fatal, "the \(file.messageType) message holds no <\(block)>: it is not a statement")
+            }
+        } catch let error as XMLTokenizer<S>.SyntaxError {
+            file.diagnostics.append(Diagnostic(code: "camt.xml", severity: .fatal, location: SourceLocation(sourceFile: source, line: error.line), message: "not well-formed XML: \(error.message)"))
+        } catch {
+            file.diagnostics.append(Diagnostic(code: "input.read", severity: .fatal, location: SourceLocation(sourceFile: source, line: 0), message: "\(error)"))
+        }
+        return file
+    }
+
+
+    /// One event; false when reading must stop.
+    mutating func handle(_ event: XMLTokenizer<S>.Event) -> Bool {
+                switch event {
+                case let .start(name, attrs):
+                    if !checkedRoot {
+                        checkedRoot = true
+                        guard name == "Document", let kind = CamtReader.namespaceVersion(tokenizer.rootNamespace) else {
+                            problem("camt.namespace", .fatal, "not an ISO 20022 camt.052/053/054 document (root \(name), namespace \(tokenizer.rootNamespace ?? "none")); expected urn:iso:std:iso:20022:tech:xsd:camt.05x.001.01-14")
+                            return false
+                        }
+                        file.messageType = kind.type
+                        file.version = kind.version
+                        format = kind.type == "camt.052" ? .camt052 : kind.type == "camt.054" ? .camt054 : .camt053
+                    }
+                    let tag = CamtReader.tags[name] ?? .other
+                    path.append(tag)
+                    text = ""
+                    attributes = attrs
+                    switch tag {
+                    case .Stmt where path.count == 3, .Rpt where path.count == 3, .Ntfctn where path.count == 3:
+                        statement = CamtFile.Statement(location: location())
+                    case .Ntry where statement != nil:
+                        entry = CamtReader.EntryBuilder(location: location())
+                    case .TxDtls where entry != nil:
+                        tx = CamtReader.TxBuilder()
+                    case .Bal where statement != nil && entry == nil:
+                        balance = ("", "", "", true, nil)
+                    default: break
+                    }
+                case let .text(t):
+                    text += t
+                case let .end(endName):
+                    let name = path.last ?? .other
+                    _ = endName
+                    defer {
+                        if !path.isEmpty { path.removeLast() }
+                        text = ""
+                    }
+                    let value = ByteScanning.trimmed(text)
+                    let currencyAttribute = attributes.first { $0.name == "Ccy" }?.value ?? ""
+                    if tx != nil {
+                        if ends(.Refs, .EndToEndId) { tx!.endToEndID = value }
+                        else if ends(.Refs, .AcctSvcrRef) { tx!.bankReference = value }
+                        else if ends(.Refs, .InstrId) { tx!.instructionID = value }
+                        else if ends(.Refs, .UETR) { tx!.uetr = value }
+                        else if ends(.TxDtls, .Amt) || ends(.AmtDtls, .TxAmt, .Amt) {
+                            if tx!.amount.isEmpty || ends(.TxDtls, .Amt) { tx!.amount = value; tx!.currency = currencyAttribute }
+                        }
+                        else if ends(.TxDtls, .CdtDbtInd) { tx!.credit = value == "CRDT" }
+                        else if ends(.Dbtr, .Nm) || ends(.Dbtr, .Pty, .Nm) { tx!.debtorName = value }
+                        else if ends(.Cdtr, .Nm) || ends(.Cdtr, .Pty, .Nm) { tx!.creditorName = value }
+                        else if ends(.RmtInf, .Ustrd) { tx!.unstructured.append(value) }
+                        else if ends(.RfrdDocInf, .Nb) { tx!.documents.append((value, "", "")) }
+                        else if ends(.RfrdDocAmt, .RmtdAmt) || ends(.RfrdDocAmt, .DuePyblAmt) {
+                            if let last = tx!.documents.indices.last, tx!.documents[last].amount.isEmpty {
+                                tx!.documents[last].amount = value
+                                tx!.documents[last].currency = currencyAttribute
+                            }
+                        }
+                        else if ends(.CdtrRefInf, .Ref) { tx!.creditorReference = value }
+                        else if ends(.RtrInf, .Rsn, .Cd) { tx!.returnReason = value }
+                        else if ends(.TxDtls, .AddtlTxInf) { tx!.additionalInfo = value }
+                        else if name == .TxDtls { entry?.transactions.append(tx!); tx = nil }
+                    } else if entry != nil {
+                        if ends(.Ntry, .Amt) { entry!.amount = value; entry!.currency = currencyAttribute }
+                        else if ends(.Ntry, .CdtDbtInd) { entry!.credit = value == "CRDT" }
+                        else if ends(.Ntry, .RvslInd) { entry!.reversal = value == "true" }
+                        else if ends(.Ntry, .Sts) || ends(.Ntry, .Sts, .Cd) { if !value.isEmpty { entry!.status = value } }
+                        else if ends(.BookgDt, .Dt) || ends(.BookgDt, .DtTm) { entry!.bookingDay = day(value) }
+                        else if ends(.ValDt, .Dt) || ends(.ValDt, .DtTm) { entry!.valueDay = day(value) }
+                        else if ends(.Ntry, .AcctSvcrRef) { entry!.bankReference = value }
+                        else if ends(.BkTxCd, .Domn, .Cd) || ends(.Domn, .Fmly, .Cd) || ends(.Fmly, .SubFmlyCd) { entry!.typeCode.append(value) }
+                        else if ends(.BkTxCd, .Prtry, .Cd) { entry!.proprietaryCode = value }
+                        else if ends(.Ntry, .AddtlNtryInf) { entry!.additionalInfo = value }
+                        else if ends(.Btch, .NbOfTxs) { entry!.batchCount = Int(value) }
+                        else if name == .Ntry, statement != nil {
+                            // In place: a copy of the statement per entry would make a long statement quadratic.
+                            var problems: [CamtReader.Problem] = []
+                            reader.finish(entry!, into: &statement!, format: format, defaultCurrency: defaultCurrency, problems: &problems)
+                            for p in problems { problem(p.code, p.severity, p.message, field: p.field) }
+                            entry = nil
+                        }
+                    } else if balance != nil {
+                        if ends(.Tp, .CdOrPrtry, .Cd) || ends(.Tp, .CdOrPrtry, .Prtry) { balance!.code = value }
+                        else if ends(.Bal, .Amt) { balance!.amount = value; balance!.currency = currencyAttribute }
+                        else if ends(.Bal, .CdtDbtInd) { balance!.credit = value != "DBIT" }
+                        else if ends(.Dt, .Dt) || ends(.Dt, .DtTm) { balance!.day = day(value) }
+                        else if name == .Bal {
+                            let currency = Currency.iso(balance!.currency) ?? statement?.currency ?? defaultCurrency
+                            if let money = try? Money.parse(balance!.amount, currency: currency) {
+                                statement?.balances.append(.init(code: balance!.code, amount: balance!.credit ? money : Money(minorUnits: -money.minorUnits, currency: currency), day: balance!.day))
+                            } else {
+                                problem("camt.amount", .error, "balance amount '\(balance!.amount)' is not an amount in \(currency)", field: "Bal/Amt")
+                            }
+                            balance = nil
+                        }
+                    } else if statement != nil {
+                        if ends(.Acct, .Id, .IBAN) { statement!.account = value }
+                        else if ends(.Acct, .Id, .Othr, .Id) || ends(.Acct, .Id, .PrtryAcct, .Id) || ends(.Acct, .Id, .BBAN) || ends(.Acct, .Id, .UPIC) {
+                            if statement!.account.isEmpty { statement!.account = value }
+                        }
+                        else if ends(.Acct, .Ccy) { statement!.currency = Currency.iso(value) }
+                        else if path.count == 4, name == .Id { statement!.id = value }
+                        else if path.count == 3, name == .Stmt || name == .Rpt || name == .Ntfctn {
+                            var problems: [CamtReader.Problem] = []
+                            reader.check(statement!, problems: &problems)
+                            for p in problems { problem(p.code, p.severity, p.message, field: p.field) }
+                            file.statements.append(statement!)
+                            statement = nil
+                        }
+                    }
+                }
+        return true
     }
 }
