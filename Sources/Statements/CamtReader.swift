@@ -179,10 +179,10 @@ public struct CamtReader {
 
 /// The state of one camt read. Kept in a struct with methods rather than locals captured by closures, so Swift
 /// checks exclusive access statically instead of at every element.
-struct CamtParser<S: ByteSource> {
+struct CamtParser {
     typealias Tag = CamtReader.Tag
     let reader: CamtReader
-    var tokenizer: XMLTokenizer<S>
+    var tokenizer: XMLTokenizer
     let source: SourceFile
     let defaultCurrency: Currency
     var file = CamtFile()
@@ -196,7 +196,7 @@ struct CamtParser<S: ByteSource> {
     var format = StatementFormat.camt053
     var checkedRoot = false
 
-    init(reader: CamtReader, tokenizer: XMLTokenizer<S>, source: SourceFile, defaultCurrency: Currency) {
+    init(reader: CamtReader, tokenizer: XMLTokenizer, source: SourceFile, defaultCurrency: Currency) {
         self.reader = reader
         self.tokenizer = tokenizer
         self.source = source
@@ -238,7 +238,7 @@ struct CamtParser<S: ByteSource> {
                 let block = file.messageType == "camt.052" ? "Rpt" : file.messageType == "camt.054" ? "Ntfctn" : "Stmt"
                 problem("camt.no-statement", .fatal, "the \(file.messageType) message holds no <\(block)>: it is not a statement")
             }
-        } catch let error as XMLTokenizer<S>.SyntaxError {
+        } catch let error as XMLTokenizer.SyntaxError {
             file.diagnostics.append(Diagnostic(code: "camt.xml", severity: .fatal, location: SourceLocation(sourceFile: source, line: error.line), message: "not well-formed XML: \(error.message)"))
         } catch {
             file.diagnostics.append(Diagnostic(code: "input.read", severity: .fatal, location: SourceLocation(sourceFile: source, line: 0), message: "\(error)"))
@@ -248,7 +248,7 @@ struct CamtParser<S: ByteSource> {
 
 
     /// One event; false when reading must stop.
-    mutating func handle(_ event: XMLTokenizer<S>.Event) -> Bool {
+    mutating func handle(_ event: XMLTokenizer.Event) -> Bool {
                 switch event {
                 case let .start(name, attrs):
                     if !checkedRoot {

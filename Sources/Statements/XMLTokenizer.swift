@@ -1,10 +1,15 @@
 import Core
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A streaming tokenizer for the well-formed XML that bank statements use: elements, attributes, text, CDATA,
 /// the five predefined entities and character references. Comments, processing instructions and DOCTYPE are
 /// skipped (no entity expansion, so no external entities). Names are reported without their namespace prefix;
 /// the namespace of the root element is kept so a reader can tell which schema version it has.
-struct XMLTokenizer<Source: ByteSource> {
+struct XMLTokenizer {
     enum Event {
         case start(name: String, attributes: [(name: String, value: String)])
         case end(name: String)
@@ -16,7 +21,8 @@ struct XMLTokenizer<Source: ByteSource> {
         var line: Int
     }
 
-    private var source: Source
+    /// An existential: the tokenizer is not generic, so its hot code is compiled once, specialized, in this module.
+    private var source: any ByteSource
     private var buffer: [UInt8] = []
     private var position = 0
     private var atEnd = false
@@ -28,7 +34,7 @@ struct XMLTokenizer<Source: ByteSource> {
     private let chunkSize: Int
     private var scratch: [UInt8]
 
-    init(source: Source, chunkSize: Int = 1 << 16) {
+    init(source: any ByteSource, chunkSize: Int = 1 << 16) {
         self.source = source
         self.chunkSize = chunkSize
         scratch = [UInt8](repeating: 0, count: chunkSize)
@@ -76,7 +82,12 @@ struct XMLTokenizer<Source: ByteSource> {
     }
 
     private mutating func consume(_ count: Int) {
-        for b in buffer[position..<(position + count)] where b == 0x0A { line += 1 }
+        let start = position
+        line += buffer.withUnsafeBufferPointer { b in
+            var n = 0
+            for i in start..<(start + count) where b[i] == 0x0A { n += 1 }
+            return n
+        }
         position += count
     }
 
@@ -121,25 +132,32 @@ struct XMLTokenizer<Source: ByteSource> {
                 continue
             }
             guard let end = try findTagEnd() else { throw SyntaxError(message: "the input ends inside a tag", line: line) }
-            let tag = Array(buffer[(position + 1)..<(position + end)])
-            consume(end + 1)
-            if tag.first == UInt8(ascii: "/") {
-                return .end(name: XMLTokenizer.localName(tag.dropFirst().prefix { !XMLTokenizer.isSpace($0) }))
+            // The tag is read in place (no copy); the buffer does not move until the next fill.
+            let tagStart = position + 1, tagEnd = position + end
+            defer { consume(end + 1) }
+            if buffer[tagStart] == UInt8(ascii: "/") {
+                var nameEnd = tagStart + 1
+                while nameEnd < tagEnd, !XMLTokenizer.isSpace(buffer[nameEnd]) { nameEnd += 1 }
+                return .end(name: XMLTokenizer.localName(buffer[(tagStart + 1)..<nameEnd]))
             }
-            var body = tag[...]
+            var body = buffer[tagStart..<tagEnd]
             let selfClosing = body.last == UInt8(ascii: "/")
             if selfClosing { body = body.dropLast() }
-            let nameBytes = body.prefix { !XMLTokenizer.isSpace($0) }
+            var nameEnd = body.startIndex
+            while nameEnd < body.endIndex, !XMLTokenizer.isSpace(body[nameEnd]) { nameEnd += 1 }
+            let nameBytes = body[body.startIndex..<nameEnd]
             guard !nameBytes.isEmpty else { throw SyntaxError(message: "an element without a name", line: line) }
-            let qualified = String(decoding: nameBytes, as: UTF8.self)
             let name = XMLTokenizer.localName(nameBytes)
-            let attributes = try parseAttributes(body.dropFirst(nameBytes.count))
+            let rest = body[nameEnd...]
+            let attributes = rest.contains(UInt8(ascii: "=")) ? try parseAttributes(rest) : []
             if !sawRoot {
                 sawRoot = true
+                let qualified = String(decoding: nameBytes, as: UTF8.self)
                 let prefix = qualified.contains(":") ? String(qualified.split(separator: ":")[0]) : nil
                 rootNamespace = attributes.first { prefix == nil ? $0.name == "xmlns" : $0.name == "xmlns:" + prefix! }?.value
             }
             if selfClosing { pendingEnd = name }
+            if attributes.isEmpty { return .start(name: name, attributes: []) }
             return .start(name: name, attributes: attributes.map { ($0.name.contains(":") && !$0.name.hasPrefix("xmlns") ? String($0.name.split(separator: ":").last!) : $0.name, $0.value) })
         }
     }
@@ -149,6 +167,18 @@ struct XMLTokenizer<Source: ByteSource> {
         var i = 1
         var quote: UInt8 = 0
         while true {
+            // Most tags have no quotes: the first '>' ends them.
+            if quote == 0 {
+                let start = position + i
+                let found: Int? = buffer.withUnsafeBufferPointer { b in
+                    guard start < b.count, let p = memchr(b.baseAddress! + start, Int32(UInt8(ascii: ">")), b.count - start) else { return nil }
+                    let gt = b.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                    if memchr(b.baseAddress! + start, Int32(UInt8(ascii: "\"")), gt - start) == nil,
+                       memchr(b.baseAddress! + start, Int32(UInt8(ascii: "'")), gt - start) == nil { return gt }
+                    return nil
+                }
+                if let found { return found - position }
+            }
             // Scan what is buffered; read more only at its end.
             while position + i < buffer.count {
                 let b = buffer[position + i]
