@@ -276,7 +276,12 @@ public struct NACHAReader<Source: ByteSource> {
                 }
                 entryAddendaCount += 1
                 batch!.addendaCount += 1
-                batch!.entries[batch!.entries.count - 1].addenda.append(addenda)
+                let last = batch!.entries.count - 1
+                if batch!.entries[last].addenda.isEmpty {
+                    // CTX entries announce how many addenda follow: one allocation instead of a growing array.
+                    batch!.entries[last].addenda.reserveCapacity(max(1, min(openEntry?.announcedAddendaCount ?? 1, 9999)))
+                }
+                batch!.entries[last].addenda.append(addenda)
             case UInt8(ascii: "8"):
                 guard var closing = batch else {
                     report(Diagnostic(code: "nacha.control-without-batch", severity: .fatal, location: location,

@@ -6,8 +6,8 @@ public struct RecordBytes: Sendable, Hashable {
     var storage: InlineArray<94, UInt8>
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        let base = bytes.baseAddress!
-        storage = InlineArray { base[$0] }
+        storage = InlineArray(repeating: 0)
+        withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[0..<94])) }
     }
 
     public static func == (a: RecordBytes, b: RecordBytes) -> Bool {
