@@ -227,7 +227,7 @@ public struct BankCSVReader {
                 result.lines.append(StatementLine(format: .csv, account: rowAccount.isEmpty ? account : rowAccount, bookingDay: day,
                                                   valueDay: columns.valueDate.flatMap { Day.parse(bytes: record.trimmedBytes($0), format: profile.dateFormat) },
                                                   amount: Money(minorUnits: minor, currency: rowCurrency),
-                                                  bankReference: reference, typeCode: "", kind: minor >= 0 ? .other : .other,
+                                                  bankReference: reference, typeCode: "", kind: .other,
                                                   description: description, counterparty: value(columns.counterparty), location: location))
             }
         } catch {
