@@ -14,8 +14,11 @@ public struct CamtFile: Sendable {
         public var account = ""
         public var currency: Currency?
         public var balances: [Balance] = []
+        /// The statement's lines, unless a handler took them as they were read.
         public var lines: [StatementLine] = []
         public var entryCount = 0
+        /// Booked amounts per currency code, summed as lines are read (the balance check needs no stored lines).
+        public var bookedTotals: [String: Int64] = [:]
         public var pendingCount = 0
         public var location: SourceLocation
     }
@@ -83,16 +86,25 @@ public struct CamtReader {
         return ("camt." + parts[0], version)
     }
 
-    public func read<S: ByteSource>(source: S, fileName: String, defaultCurrency: Currency = .usd) -> CamtFile {
+    /// Reads a whole message. With `handler`, each line is handed over as it is read and not kept: memory then
+    /// stays flat however many entries the statement holds.
+    public func read<S: ByteSource>(source: S, fileName: String, defaultCurrency: Currency = .usd,
+                                    handler: ((StatementLine) -> Void)? = nil) -> CamtFile {
         var parser = CamtParser(reader: self, tokenizer: XMLTokenizer(source: source), source: SourceFile(fileName), defaultCurrency: defaultCurrency)
+        parser.handler = handler
         return parser.run()
     }
 
     /// Turns a finished entry into statement lines: one per transaction that carries its own amount, else one for the entry.
     typealias Problem = (code: Diagnostic.Code, severity: Severity, message: String, field: String?)
 
+    func emit(_ line: StatementLine, into statement: inout CamtFile.Statement, handler: ((StatementLine) -> Void)?) {
+        if line.isBooked { statement.bookedTotals[line.amount.currency.code, default: 0] += line.amount.minorUnits }
+        if let handler { handler(line) } else { statement.lines.append(line) }
+    }
+
     func finish(_ entry: EntryBuilder, into statement: inout CamtFile.Statement, format: StatementFormat, defaultCurrency: Currency,
-                problems: inout [Problem]) {
+                problems: inout [Problem], handler: ((StatementLine) -> Void)? = nil) {
         func problem(_ code: Diagnostic.Code, _ severity: Severity, _ message: String, _ field: String?) { problems.append((code, severity, message, field)) }
         statement.entryCount += 1
         let booked = entry.status.isEmpty || entry.status == "BOOK"
@@ -128,10 +140,10 @@ public struct CamtReader {
             for tx in entry.transactions {
                 let c = Currency.iso(tx.currency) ?? currency
                 if let m = try? Money.parse(tx.amount, currency: c), c == currency {
-                    statement.lines.append(line(m, credit: tx.credit ?? entry.credit, tx: tx))
+                    emit(line(m, credit: tx.credit ?? entry.credit, tx: tx), into: &statement, handler: handler)
                 } else {
                     problem("camt.amount", .warning, "transaction amount '\(tx.amount) \(tx.currency)' is not in the entry's currency; the entry is kept whole", "TxDtls/Amt")
-                    statement.lines.append(line(amount, credit: entry.credit, tx: tx))
+                    emit(line(amount, credit: entry.credit, tx: tx), into: &statement, handler: handler)
                     return
                 }
             }
@@ -141,7 +153,7 @@ public struct CamtReader {
                 merged?.unstructured = entry.transactions.flatMap(\.unstructured)
                 merged?.documents = entry.transactions.flatMap(\.documents)
             }
-            statement.lines.append(line(amount, credit: entry.credit, tx: merged))
+            emit(line(amount, credit: entry.credit, tx: merged), into: &statement, handler: handler)
         }
     }
 
@@ -151,7 +163,7 @@ public struct CamtReader {
         guard let opening = statement.balances.first(where: { $0.code == "OPBD" }) ?? statement.balances.first(where: { $0.code == "PRCD" }),
               let closing = statement.balances.first(where: { $0.code == "CLBD" }), opening.amount.currency == closing.amount.currency else { return }
         var total = opening.amount.minorUnits
-        for line in statement.lines where line.isBooked && line.amount.currency == opening.amount.currency { total += line.amount.minorUnits }
+        total += statement.bookedTotals[opening.amount.currency.code] ?? 0
         if total != closing.amount.minorUnits {
             problem("camt.balance", .warning,
                     "statement \(statement.id): opening \(opening.amount) plus booked entries gives \(Money(minorUnits: total, currency: opening.amount.currency)), but the closing balance is \(closing.amount)", "Bal")
@@ -195,6 +207,7 @@ struct CamtParser {
     var balance: (code: String, amount: String, currency: String, credit: Bool, day: Day?)?
     var format = StatementFormat.camt053
     var checkedRoot = false
+    var handler: ((StatementLine) -> Void)?
 
     init(reader: CamtReader, tokenizer: XMLTokenizer, source: SourceFile, defaultCurrency: Currency) {
         self.reader = reader
@@ -325,7 +338,7 @@ struct CamtParser {
                         else if name == .Ntry, statement != nil {
                             // In place: a copy of the statement per entry would make a long statement quadratic.
                             var problems: [CamtReader.Problem] = []
-                            reader.finish(entry!, into: &statement!, format: format, defaultCurrency: defaultCurrency, problems: &problems)
+                            reader.finish(entry!, into: &statement!, format: format, defaultCurrency: defaultCurrency, problems: &problems, handler: handler)
                             for p in problems { problem(p.code, p.severity, p.message, field: p.field) }
                             entry = nil
                         }

@@ -179,9 +179,11 @@ func benchCamt() throws {
     var count = 0
     for _ in 0..<option("repeat", default: 3) {
         let start = clock.now
-        let file = CamtReader().read(source: try FileByteSource(path: path), fileName: path)
+        // Lines handed to a handler, as a consumer that does not keep them would: memory stays flat.
+        var total: Int64 = 0
+        let file = CamtReader().read(source: try FileByteSource(path: path), fileName: path) { total &+= $0.amount.minorUnits }
         best = min(best, clock.now - start)
-        precondition(!file.diagnostics.hasErrors, "\(file.diagnostics.items.prefix(2))")
+        precondition(!file.diagnostics.hasErrors && total > 0, "\(file.diagnostics.items.prefix(2))")
         count = file.entryCount
     }
     let s = seconds(best)

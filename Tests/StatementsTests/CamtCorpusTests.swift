@@ -86,5 +86,23 @@ import TestSupport
         #expect(file.lines[1234].remittance == [RemittanceItem(reference: "INV-1234", amountPaid: Money(minorUnits: 104, currency: .eur))])
         #expect(file.lines[1234].customerReference == "E1234")
         #expect(file.lines[1234].bankReference == "R1234")
+        // Handed over as read: nothing kept, the same lines, and the balance check still runs on the running totals.
+        var handed: [StatementLine] = []
+        let streamed = CamtReader().read(source: MemoryByteSource(xml), fileName: "big.xml") { handed.append($0) }
+        #expect(streamed.lines.isEmpty)
+        #expect(handed == file.lines)
+        #expect(streamed.statements[0].bookedTotals["EUR"] == file.lines.reduce(0) { $0 + $1.amount.minorUnits })
+    }
+
+    @Test func theBalanceCheckWorksWhetherLinesAreKeptOrHandedOver() throws {
+        guard let folder = Self.folder else { return }
+        let path = folder + "/genkgo__camt/camt053.v2.five.decimals.xml"
+        let kept = CamtReader().read(source: try FileByteSource(path: path), fileName: path)
+        let handed = CamtReader().read(source: try FileByteSource(path: path), fileName: path) { _ in }
+        for file in [kept, handed] {
+            #expect(file.diagnostics.items.map(\.code.rawValue) == ["camt.balance"])
+        }
+        let reconciles = folder + "/kedder__ofxstatement-iso20022/camt052.xml"
+        #expect(CamtReader().read(source: try FileByteSource(path: reconciles), fileName: reconciles) { _ in }.diagnostics.items.isEmpty)
     }
 }
