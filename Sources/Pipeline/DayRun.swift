@@ -62,7 +62,7 @@ struct DayRun {
             if input.isRejected {
                 inputRejected = true
                 let first = input.diagnostics.first { $0.severity == .fatal }
-                let messages = input.diagnostics.filter { $0.severity >= .error }.prefix(3).map { "\($0.field.map { "\($0): " } ?? "")\($0.message)\($0.expected.map { " (expected \($0)" } ?? "")\($0.found.map { ", found \($0))" } ?? (input.diagnostics.isEmpty ? "" : ""))" }
+                let messages = input.diagnostics.filter { $0.severity >= .error }.prefix(3).map(\.description)
                 let quarantine = "\(manifest.archive)/quarantine/\(day)/\(input.name)"
                 archiveCopies.append((input.path, quarantine))
                 exceptions.append(MatchException(type: .invalidInput, severity: .error, about: "file:\(input.sha256.isEmpty ? input.displayPath : input.sha256)",
