@@ -129,7 +129,7 @@ public struct CashApplication: Sendable {
                 return (decide([exact[0]], rule: .oldestFirst, confidence: 60, why: "\(exact.count) invoices open for this amount; the oldest taken by policy"), exceptions)
             }
             exception(.ambiguous, customer: customerID, amount: receipt.amount, invoices: exact.map(\.id),
-                      "\(exact.count) open invoices of \(customerID) equal \(receipt.amount)\(unknownNote)", suggestions: exact.map(\.id).joined(separator: " or "))
+                      "\(exact.count) open invoices of \(customerID) equal \(receipt.amount); kept as unapplied cash until someone chooses\(unknownNote)", suggestions: exact.map(\.id).joined(separator: " or "))
             return (unapplied(receipt, customerID, "ambiguous between \(exact.map(\.id).joined(separator: ", "))"), exceptions)
         }
         // 3b. Amount less an early-payment discount taken inside the window.
@@ -146,7 +146,7 @@ public struct CashApplication: Sendable {
         }
         if discounted.count > 1 {
             exception(.ambiguous, customer: customerID, amount: receipt.amount, invoices: discounted.map(\.id),
-                      "\(discounted.count) open invoices of \(customerID) equal \(receipt.amount) after discount", suggestions: discounted.map(\.id).joined(separator: " or "))
+                      "\(discounted.count) open invoices of \(customerID) equal \(receipt.amount) after discount; kept as unapplied cash until someone chooses", suggestions: discounted.map(\.id).joined(separator: " or "))
             return (unapplied(receipt, customerID, "ambiguous after discount"), exceptions)
         }
         // 3c. A combination of open invoices (oldest first, bounded).
@@ -159,7 +159,7 @@ public struct CashApplication: Sendable {
         if combinations.count > 1 {
             let ids = Array(Set(combinations.flatMap { $0.map { pool[$0].id } })).sorted()
             exception(.ambiguous, customer: customerID, amount: receipt.amount, invoices: ids,
-                      "several combinations of open invoices of \(customerID) sum to \(receipt.amount)",
+                      "several combinations of open invoices of \(customerID) sum to \(receipt.amount); kept as unapplied cash until someone chooses",
                       suggestions: combinations.map { $0.map { pool[$0].id }.joined(separator: "+") }.joined(separator: " or "))
             return (unapplied(receipt, customerID, "several combinations"), exceptions)
         }
