@@ -208,6 +208,15 @@ struct CamtParser {
     var format = StatementFormat.camt053
     var checkedRoot = false
     var handler: ((StatementLine) -> Void)?
+    /// The tag of each name number the tokenizer hands out.
+    var tagOf: [Tag] = []
+    /// The name numbers of the open elements, to check that each end tag closes the element it should.
+    var openIDs: [Int] = []
+
+    mutating func tag(_ id: Int) -> Tag {
+        while tagOf.count <= id { tagOf.append(CamtReader.tags[tokenizer.name(tagOf.count)] ?? .other) }
+        return tagOf[id]
+    }
 
     init(reader: CamtReader, tokenizer: XMLTokenizer, source: SourceFile, defaultCurrency: Currency) {
         self.reader = reader
@@ -263,9 +272,10 @@ struct CamtParser {
     /// One event; false when reading must stop.
     mutating func handle(_ event: XMLTokenizer.Event) -> Bool {
                 switch event {
-                case let .start(name, attrs):
+                case let .start(nameID, attrs):
                     if !checkedRoot {
                         checkedRoot = true
+                        let name = tokenizer.name(nameID)
                         guard name == "Document", let kind = CamtReader.namespaceVersion(tokenizer.rootNamespace) else {
                             problem("camt.namespace", .fatal, "not an ISO 20022 camt.052/053/054 document (root \(name), namespace \(tokenizer.rootNamespace ?? "none")); expected urn:iso:std:iso:20022:tech:xsd:camt.05x.001.01-14")
                             return false
@@ -274,8 +284,9 @@ struct CamtParser {
                         file.version = kind.version
                         format = kind.type == "camt.052" ? .camt052 : kind.type == "camt.054" ? .camt054 : .camt053
                     }
-                    let tag = CamtReader.tags[name] ?? .other
+                    let tag = self.tag(nameID)
                     path.append(tag)
+                    openIDs.append(nameID)
                     text = ""
                     attributes = attrs
                     switch tag {
@@ -291,9 +302,13 @@ struct CamtParser {
                     }
                 case let .text(t):
                     text += t
-                case let .end(endName):
+                case let .end(endID):
+                    guard let open = openIDs.popLast(), open == endID else {
+                        let closing = tokenizer.name(endID)
+                        problem("camt.xml", .fatal, "not well-formed XML: </\(closing)> " + (openIDs.isEmpty && path.isEmpty ? "closes nothing" : "does not close the open element"))
+                        return false
+                    }
                     let name = path.last ?? .other
-                    _ = endName
                     defer {
                         if !path.isEmpty { path.removeLast() }
                         text = ""

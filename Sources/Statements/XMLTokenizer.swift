@@ -10,10 +10,42 @@ import Darwin
 /// skipped (no entity expansion, so no external entities). Names are reported without their namespace prefix;
 /// the namespace of the root element is kept so a reader can tell which schema version it has.
 struct XMLTokenizer {
+    /// Element names come as small numbers (see `name(_:)`): no String is made per element.
     enum Event {
-        case start(name: String, attributes: [(name: String, value: String)])
-        case end(name: String)
+        case start(name: Int, attributes: [(name: String, value: String)])
+        case end(name: Int)
         case text(String)
+    }
+
+    /// Local names seen so far, by number.
+    private(set) var names: [String] = []
+    private var nameBytes: [[UInt8]] = []
+    private var nameIDs: [UInt64: Int] = [:]
+
+    func name(_ id: Int) -> String { names[id] }
+
+    /// The number of a local name (the part after any prefix), interned on first sight by an FNV-1a hash of its bytes.
+    private mutating func intern(_ bytes: ArraySlice<UInt8>) -> Int {
+        var start = bytes.startIndex
+        for i in bytes.indices where bytes[i] == UInt8(ascii: ":") { start = i + 1; break }
+        let local = bytes[start...]
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in local { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        while true {
+            guard let id = nameIDs[hash] else {
+                let id = names.count
+                names.append(String(decoding: local, as: UTF8.self))
+                nameBytes.append(Array(local))
+                nameIDs[hash] = id
+                return id
+            }
+            let known = nameBytes[id]
+            if known.count == local.count,
+               known.isEmpty || known.withUnsafeBytes({ k in local.withUnsafeBytes { memcmp(k.baseAddress!, $0.baseAddress!, k.count) == 0 } }) {
+                return id
+            }
+            hash &+= 1 // a collision: probe the next slot
+        }
     }
 
     struct SyntaxError: Error {
@@ -27,7 +59,7 @@ struct XMLTokenizer {
     private var position = 0
     private var atEnd = false
     private(set) var line = 1
-    private var pendingEnd: String?
+    private var pendingEnd: Int?
     /// `xmlns` (or the prefixed namespace) of the first element.
     private(set) var rootNamespace: String?
     private var sawRoot = false
@@ -138,7 +170,7 @@ struct XMLTokenizer {
             if buffer[tagStart] == UInt8(ascii: "/") {
                 var nameEnd = tagStart + 1
                 while nameEnd < tagEnd, !XMLTokenizer.isSpace(buffer[nameEnd]) { nameEnd += 1 }
-                return .end(name: XMLTokenizer.localName(buffer[(tagStart + 1)..<nameEnd]))
+                return .end(name: intern(buffer[(tagStart + 1)..<nameEnd]))
             }
             var body = buffer[tagStart..<tagEnd]
             let selfClosing = body.last == UInt8(ascii: "/")
@@ -147,7 +179,7 @@ struct XMLTokenizer {
             while nameEnd < body.endIndex, !XMLTokenizer.isSpace(body[nameEnd]) { nameEnd += 1 }
             let nameBytes = body[body.startIndex..<nameEnd]
             guard !nameBytes.isEmpty else { throw SyntaxError(message: "an element without a name", line: line) }
-            let name = XMLTokenizer.localName(nameBytes)
+            let name = intern(nameBytes)
             let rest = body[nameEnd...]
             let attributes = rest.contains(UInt8(ascii: "=")) ? try parseAttributes(rest) : []
             if !sawRoot {

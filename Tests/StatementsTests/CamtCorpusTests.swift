@@ -94,6 +94,20 @@ import TestSupport
         #expect(streamed.statements[0].bookedTotals["EUR"] == file.lines.reduce(0) { $0 + $1.amount.minorUnits })
     }
 
+    @Test(arguments: [
+        "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt><Stmt></BkToCstmrStmt></Document>",
+        "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"></></Document>",
+        "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt><Stmt><Ntry><Amt Ccy=\"EUR\">1.00</Amt>",
+        "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.099.001.02\"/>",
+        "<Document><a b=c></a></Document>",
+        "not xml at all",
+        "",
+    ])
+    func brokenDocumentsAreFatal(_ xml: String) {
+        let file = CamtReader().read(source: MemoryByteSource(xml), fileName: "broken.xml")
+        #expect(file.diagnostics.worst == .fatal, "\(file.diagnostics.items)")
+    }
+
     @Test func theBalanceCheckWorksWhetherLinesAreKeptOrHandedOver() throws {
         guard let folder = Self.folder else { return }
         let path = folder + "/genkgo__camt/camt053.v2.five.decimals.xml"
