@@ -39,8 +39,8 @@ public enum BAI2TypeCode {
     }
 
     static let descriptions: [Int: String] = [
-        10: "Opening Ledger", 15: "Closing Ledger", 40: "Opening Available", 45: "Closing Available", 72: "One-Day Float",
-        74: "Two or More Days Float", 75: "Total Float", 100: "Total Credits", 108: "Credit (Any Type)", 115: "Lockbox Deposit",
+        10: "Opening Ledger", 15: "Closing Ledger", 40: "Opening Available", 45: "Closing Available", 72: "One-day float",
+        74: "Two or more days float", 75: "Total float", 100: "Total Credits", 108: "Credit (Any Type)", 115: "Lockbox Deposit",
         140: "Total ACH Credits", 142: "ACH Credit Received", 143: "Item in ACH Deposit", 145: "ACH Concentration Credit",
         165: "Preauthorized ACH Credit", 166: "ACH Settlement", 167: "ACH Settlement Credits", 168: "ACH Return Item or Adjustment Settlement",
         169: "Miscellaneous ACH Credit", 174: "Other Deposit", 175: "Check Deposit Package", 191: "Incoming Internal Money Transfer",
