@@ -377,13 +377,11 @@ public struct NACHAReader<Source: ByteSource> {
             report(fields.diagnostic(id, .error, EntryDetailRecord.Field.transactionCode, message, found: String(code)))
         }
         // IAT batches are judged by their own rules: gateways send debits under 220 (a warning, as moov-io/ach accepts them).
-        if rules.serviceClass == ServiceClass.creditsOnly, isDebit {
+        let wrongDirection = rules.serviceClass == ServiceClass.creditsOnly ? isDebit : rules.serviceClass == ServiceClass.debitsOnly ? !isDebit : false
+        if wrongDirection {
             report(fields.diagnostic("nacha.transaction-code-service-class", rules.isIAT ? .warning : .error, EntryDetailRecord.Field.transactionCode,
-                                     "a debit in a credits-only batch (service class 220)", found: String(code)))
-        }
-        if rules.serviceClass == ServiceClass.debitsOnly, !isDebit {
-            report(fields.diagnostic("nacha.transaction-code-service-class", rules.isIAT ? .warning : .error, EntryDetailRecord.Field.transactionCode,
-                                     "a credit in a debits-only batch (service class 225)", found: String(code)))
+                                     isDebit ? "a debit in a credits-only batch (service class 220)" : "a credit in a debits-only batch (service class 225)",
+                                     found: String(code)))
         }
         if TransactionCode.isAdvice(code) != (rules.sec == .adv) {
             codeProblem("nacha.transaction-code-sec", rules.sec == .adv ? "ADV batches take transaction codes 81-88" : "transaction codes 81-88 belong to ADV batches")

@@ -130,7 +130,7 @@ public enum Ingest {
         if stripped.hasSuffix(".ach") || stripped.hasSuffix(".nacha") { return .nacha }
         if stripped.hasSuffix(".bai") || stripped.hasSuffix(".bai2") { return .bai2 }
         if stripped.hasSuffix(".csv") { return .csv }
-        guard let head = try? InputOpener.readAll(path: path, limitBytes: 64 << 20).prefix(512) else { return nil }
+        guard let head = try? InputOpener.head(path: path, count: 512)[...] else { return nil }
         var start = head.startIndex
         while start < head.endIndex, [0x20, 0x0A, 0x0D, 0x09, 0xEF, 0xBB, 0xBF].contains(head[start]) { start += 1 }
         let text = String(decoding: head[start...], as: UTF8.self)

@@ -113,6 +113,29 @@ public enum InputOpener {
         return try source.readAll(limitBytes: limitBytes, path: path)
     }
 
+    /// The first `count` bytes of an input (expanded when gzip): enough to tell its format, whatever its size.
+    public static func head(path: String, count: Int) throws(InputError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        func fill<S: ByteSource>(_ source: inout S) throws(InputError) {
+            while filled < count {
+                var chunk = [UInt8](repeating: 0, count: count - filled)
+                let n = try source.read(into: &chunk, upTo: chunk.count)
+                if n == 0 { break }
+                bytes.replaceSubrange(filled..<(filled + n), with: chunk[0..<n])
+                filled += n
+            }
+        }
+        if isGzip(path: path) {
+            var source = try GzipByteSource(path: path, limitBytes: count)
+            do { try fill(&source) } catch where filled > 0 {} // the cap stops the stream once the head is read
+        } else {
+            var source = try FileByteSource(path: path)
+            try fill(&source)
+        }
+        return Array(bytes[0..<filled])
+    }
+
     /// SHA-256 and size of the file as stored (compressed bytes when gzip).
     public static func fingerprint(path: String) throws(InputError) -> (sha256: String, sizeBytes: Int64) {
         var source = try FileByteSource(path: path)
