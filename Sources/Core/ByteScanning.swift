@@ -55,6 +55,32 @@ public enum ByteScanning {
         return v >> 32
     }
 
+    /// The index of the first byte in `bytes[start..<end]` equal to `a`, `b` or `c` (`end` when none is),
+    /// eight bytes at a time.
+    @inlinable @inline(__always)
+    public static func firstIndex(of a: UInt8, _ b: UInt8, _ c: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        var i = start
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            let ones: UInt64 = 0x0101_0101_0101_0101, highBits: UInt64 = 0x8080_8080_8080_8080
+            let pa = ones &* UInt64(a), pb = ones &* UInt64(b), pc = ones &* UInt64(c)
+            while i + 8 <= end {
+                let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let xa = w ^ pa, xb = w ^ pb, xc = w ^ pc
+                // A zero byte in x marks a match; the lowest flagged byte is exact (borrows only run upwards).
+                let found = (((xa &- ones) & ~xa) | ((xb &- ones) & ~xb) | ((xc &- ones) & ~xc)) & highBits
+                if found != 0 { return i + found.trailingZeroBitCount / 8 }
+                i += 8
+            }
+        }
+        while i < end {
+            let x = bytes[i]
+            if x == a || x == b || x == c { return i }
+            i += 1
+        }
+        return end
+    }
+
     /// True when every byte is printable ASCII (0x20-0x7E), eight bytes at a time.
     @inlinable @inline(__always)
     public static func isPrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

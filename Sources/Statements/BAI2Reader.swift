@@ -54,12 +54,17 @@ public struct BAI2Reader {
     public let options: BAI2Options
     public init(options: BAI2Options = BAI2Options()) { self.options = options }
 
-    struct LogicalRecord {
-        var type: String
-        var content: [UInt8] // after "NN,", without the terminating '/'
-        var location: SourceLocation
-        var physicalCount: Int
-        var hasText: Bool { type == "16" }
+    /// Splits physical lines into records and hands each logical record (a record with its 88 continuations
+    /// joined) to `parser`. A record ends at its line's end, or at a `/` followed by spaces and the start of
+    /// another record (`/ 16,`) on the same line. A 16's text runs to the end of its record. Records are not
+    /// copied unless a continuation follows them.
+    public func read(bytes: [UInt8], fileName: String, defaultCurrency: Currency = .usd) -> BAI2File {
+        var parser = Parser(strict: options.strict, fileName: fileName, defaultCurrency: defaultCurrency)
+        bytes.withUnsafeBufferPointer { buffer in
+            scan(buffer, sourceFile: SourceFile(fileName), into: &parser)
+        }
+        parser.finish()
+        return parser.file
     }
 
     /// The record types of BAI2, checked on two bytes.
@@ -71,93 +76,125 @@ public struct BAI2Reader {
         }
     }
 
-    public func read(bytes: [UInt8], fileName: String, defaultCurrency: Currency = .usd) -> BAI2File {
-        var file = BAI2File()
-        let records = logicalRecords(bytes, fileName: fileName, diagnostics: &file.diagnostics)
-        parse(records, into: &file, fileName: fileName, defaultCurrency: defaultCurrency)
-        return file
-    }
+    private func scan(_ bytes: UnsafeBufferPointer<UInt8>, sourceFile: SourceFile, into parser: inout Parser) {
+        // The record waiting for possible continuations: its content is `bytes[pendingStart..<pendingEnd]`, or
+        // `scratch` once a continuation was joined to it.
+        var pendingType: UInt16 = 0
+        var pendingStart = 0, pendingEnd = 0
+        var pendingLocation = SourceLocation(sourceFile: sourceFile, line: 1, column: 1, byteOffset: 0)
+        var pendingPhysical = 0
+        var inScratch = false
+        var scratch: [UInt8] = []
+        var sawRecord = false
+        func flush() {
+            guard pendingType != 0 else { return }
+            if inScratch {
+                scratch.withUnsafeBufferPointer { parser.record(pendingType, $0, pendingLocation, pendingPhysical) }
+            } else {
+                parser.record(pendingType, UnsafeBufferPointer(rebasing: bytes[pendingStart..<pendingEnd]), pendingLocation, pendingPhysical)
+            }
+            pendingType = 0
+        }
 
-
-    /// Splits physical lines into records: a record ends at its line's end, or at a `/` followed by spaces and
-    /// the start of another record (`/ 16,`) on the same line. A 16's text runs to the end of its record.
-    func logicalRecords(_ bytes: [UInt8], fileName: String, diagnostics: inout DiagnosticList) -> [LogicalRecord] {
-        var records: [LogicalRecord] = []
-        let sourceFile = SourceFile(fileName)
         var lineNumber = 0
-        var lineStart = 0
-        var index = 0
+        var position = 0
         let count = bytes.count
         func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-        while lineStart < count || (lineStart == count && index < count) {
+        func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        func isLineBreak(_ i: Int) -> Bool { i >= count || bytes[i] == 0x0A || bytes[i] == 0x0D }
+        while position < count {
             lineNumber += 1
-            var lineEnd = lineStart
-            while lineEnd < count, bytes[lineEnd] != 0x0A, bytes[lineEnd] != 0x0D { lineEnd += 1 }
-            var next = lineEnd
-            if next < count, bytes[next] == 0x0D { next += 1 }
-            if next < count, bytes[next] == 0x0A, next == lineEnd || bytes[next - 1] == 0x0D || next == lineEnd { next += 1 }
-            // Split the line into records.
+            let lineStart = position
             var segmentStart = lineStart
-            while segmentStart < lineEnd, bytes[segmentStart] == 0x20 || bytes[segmentStart] == 0x09 { segmentStart += 1 }
-            var i = segmentStart
-            while segmentStart < lineEnd {
-                var segmentEnd = lineEnd
-                i = segmentStart + 3
-                while i < lineEnd {
-                    if bytes[i] == UInt8(ascii: "/") {
-                        var j = i + 1
-                        while j < lineEnd, bytes[j] == 0x20 { j += 1 }
-                        if j + 2 < lineEnd, isDigit(bytes[j]), isDigit(bytes[j + 1]), bytes[j + 2] == UInt8(ascii: ","),
+            while segmentStart < count, isBlank(bytes[segmentStart]) { segmentStart += 1 }
+            var lineEnd = -1
+            if isLineBreak(segmentStart) { lineEnd = segmentStart }
+            while lineEnd < 0 {
+                // The segment runs to the line's end, or to a `/` (past the record type) followed by spaces and
+                // the start of another record: one pass finds whichever comes first.
+                var segmentEnd = count
+                var from = segmentStart
+                while true {
+                    let k = ByteScanning.firstIndex(of: 0x0A, 0x0D, UInt8(ascii: "/"), in: bytes, from: from, to: count)
+                    if k == count || bytes[k] != UInt8(ascii: "/") {
+                        lineEnd = k
+                        segmentEnd = k
+                        break
+                    }
+                    if k >= segmentStart + 3 {
+                        var j = k + 1
+                        while j < count, bytes[j] == 0x20 { j += 1 }
+                        if j + 2 < count, isDigit(bytes[j]), isDigit(bytes[j + 1]), bytes[j + 2] == UInt8(ascii: ","),
                            BAI2Reader.isRecordType(bytes[j], bytes[j + 1]) {
-                            segmentEnd = i + 1
+                            segmentEnd = k + 1
                             break
                         }
                     }
-                    i += 1
+                    from = k + 1
                 }
                 var textEnd = segmentEnd
-                while textEnd > segmentStart, bytes[textEnd - 1] == 0x20 || bytes[textEnd - 1] == 0x09 { textEnd -= 1 }
+                while textEnd > segmentStart, isBlank(bytes[textEnd - 1]) { textEnd -= 1 }
                 if textEnd > segmentStart, bytes[textEnd - 1] == UInt8(ascii: "/") { textEnd -= 1 }
                 let location = SourceLocation(sourceFile: sourceFile, line: lineNumber, column: segmentStart - lineStart + 1, byteOffset: segmentStart)
                 let length = textEnd - segmentStart
-                let type = String(decoding: bytes[segmentStart..<min(segmentStart + 2, textEnd)], as: UTF8.self)
-                let content = length > 3 ? Array(bytes[(segmentStart + 3)..<textEnd]) : []
+                let contentStart = min(segmentStart + 3, textEnd)
                 if length < 2 || !BAI2Reader.isRecordType(bytes[segmentStart], bytes[segmentStart + 1]) || (length > 2 && bytes[segmentStart + 2] != UInt8(ascii: ",")) {
                     // Strict: the file is rejected. Lenient: a record of an unknown type after the header is skipped.
-                    let severity: Severity = options.strict || records.isEmpty ? .fatal : .warning
-                    diagnostics.append(Diagnostic(code: "bai2.record-type", severity: severity, location: location,
-                                                  message: "unsupported record type \(type.isEmpty ? "(empty)" : "'\(type)'")" + (severity == .warning ? "; skipped" : ""),
-                                                  expected: "01, 02, 03, 16, 49, 88, 98 or 99"))
-                } else if type == "88" {
-                    if var previous = records.popLast() {
-                        if previous.hasText {
-                            if !(previous.content.last == UInt8(ascii: ",") || previous.content.isEmpty) { previous.content.append(0x20) }
-                            previous.content += content
-                        } else {
-                            previous.content.append(UInt8(ascii: ","))
-                            previous.content += content
+                    let type = String(decoding: UnsafeBufferPointer(rebasing: bytes[segmentStart..<min(segmentStart + 2, textEnd)]), as: UTF8.self)
+                    let severity: Severity = options.strict || !sawRecord ? .fatal : .warning
+                    parser.file.diagnostics.append(Diagnostic(code: "bai2.record-type", severity: severity, location: location,
+                                                              message: "unsupported record type \(type.isEmpty ? "(empty)" : "'\(type)'")" + (severity == .warning ? "; skipped" : ""),
+                                                              expected: "01, 02, 03, 16, 49, 88, 98 or 99"))
+                } else if bytes[segmentStart] == UInt8(ascii: "8") {
+                    // 88: joined at a field boundary, or as text for a 16.
+                    if pendingType != 0 {
+                        if !inScratch {
+                            scratch.removeAll(keepingCapacity: true)
+                            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[pendingStart..<pendingEnd]))
+                            inScratch = true
                         }
-                        previous.physicalCount += 1
-                        records.append(previous)
+                        if pendingType == Parser.detail {
+                            if !(scratch.last == UInt8(ascii: ",") || scratch.isEmpty) { scratch.append(0x20) }
+                        } else {
+                            scratch.append(UInt8(ascii: ","))
+                        }
+                        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[contentStart..<textEnd]))
+                        pendingPhysical += 1
                     } else {
-                        diagnostics.append(Diagnostic(code: "bai2.continuation", severity: .error, location: location, message: "a continuation record (88) that continues nothing"))
+                        parser.file.diagnostics.append(Diagnostic(code: "bai2.continuation", severity: .error, location: location, message: "a continuation record (88) that continues nothing"))
                     }
                 } else {
-                    records.append(LogicalRecord(type: type, content: content, location: location, physicalCount: 1))
+                    flush()
+                    sawRecord = true
+                    pendingType = UInt16(bytes[segmentStart]) << 8 | UInt16(bytes[segmentStart + 1])
+                    pendingStart = contentStart
+                    pendingEnd = textEnd
+                    pendingLocation = location
+                    pendingPhysical = 1
+                    inScratch = false
                 }
+                if lineEnd >= 0 { break }
                 segmentStart = segmentEnd
-                while segmentStart < lineEnd, bytes[segmentStart] == 0x20 || bytes[segmentStart] == 0x09 { segmentStart += 1 }
+                while segmentStart < count, isBlank(bytes[segmentStart]) { segmentStart += 1 }
+                if isLineBreak(segmentStart) { lineEnd = segmentStart }
             }
-            if next == lineStart { break }
-            lineStart = next
-            index = next
-            if lineStart >= count { break }
+            position = lineEnd
+            if position < count, bytes[position] == 0x0D { position += 1 }
+            if position < count, bytes[position] == 0x0A { position += 1 }
         }
-        return records
+        flush()
     }
 
-    private func parse(_ records: [LogicalRecord], into file: inout BAI2File, fileName: String, defaultCurrency: Currency) {
-        let mismatchSeverity: Severity = options.strict ? .fatal : .warning
+    /// Turns logical records into groups, accounts and details, checking structure and control totals.
+    struct Parser {
+        static let fileHeader: UInt16 = 0x3031, groupHeader: UInt16 = 0x3032, accountIdentifier: UInt16 = 0x3033, detail: UInt16 = 0x3136
+        static let accountTrailer: UInt16 = 0x3439, groupTrailer: UInt16 = 0x3938, fileTrailer: UInt16 = 0x3939
+
+        var file = BAI2File()
+        let fileName: String
+        let defaultCurrency: Currency
+        let mismatchSeverity: Severity
+        let strict: Bool
         var group: BAI2File.Group?
         var account: BAI2File.Account?
         var accountTotal: Int64 = 0
@@ -168,27 +205,87 @@ public struct BAI2Reader {
         var fileTotal: Int64 = 0
         var fileRecords = 0
         var fileGroups = 0
+        var recordCount = 0
         var sawHeader = false
         var sawTrailer = false
-        var lastLocation = SourceLocation(file: fileName, line: 1)
+        var lastLocation: SourceLocation
+        /// The open account's details, number and currency, kept apart from `account` on the hot path.
+        var details: [StatementLine] = []
+        var accountNumber = ""
+        var accountCurrency = Currency.usd
+        var groupDay: Day?
+        /// The fields of the record at hand, trimmed, as ranges of its content (reused from record to record).
+        var ranges: [Range<Int>] = []
 
-        func fields(_ content: [UInt8]) -> [String] {
-            var out: [String] = []
+        init(strict: Bool, fileName: String, defaultCurrency: Currency) {
+            self.strict = strict
+            self.fileName = fileName
+            self.defaultCurrency = defaultCurrency
+            mismatchSeverity = strict ? .fatal : .warning
+            lastLocation = SourceLocation(file: fileName, line: 1)
+            ranges.reserveCapacity(16)
+        }
+
+        /// The account with the details read for it.
+        mutating func closed(_ account: BAI2File.Account) -> BAI2File.Account {
+            var account = account
+            account.details = details
+            // The next account is likely about as long: room for its details up front.
+            details = []
+            details.reserveCapacity(min(account.details.count, 1 << 16))
+            return account
+        }
+
+        /// Type-code texts, made once: a detail's type code is one of them.
+        static let typeCodeTexts: [String] = (0..<1000).map { String($0) }
+
+        mutating func split(_ content: UnsafeBufferPointer<UInt8>) {
+            ranges.removeAll(keepingCapacity: true)
+            let comma = UInt8(ascii: ",")
             var start = 0
-            func add(_ end: Int) {
+            while true {
+                let end = ByteScanning.firstIndex(of: comma, comma, comma, in: content, from: start, to: content.count)
                 var a = start, b = end
                 while a < b, content[a] == 0x20 || content[a] == 0x09 { a += 1 }
                 while b > a, content[b - 1] == 0x20 || content[b - 1] == 0x09 { b -= 1 }
-                out.append(String(decoding: content[a..<b], as: UTF8.self))
+                ranges.append(a..<b)
+                if end == content.count { break }
+                start = end + 1
             }
-            for i in content.indices where content[i] == UInt8(ascii: ",") {
-                add(i)
-                start = i + 1
-            }
-            add(content.count)
-            return out
         }
-        func amount(_ text: String, _ currency: Currency, _ location: SourceLocation, _ field: String) -> Int64? {
+
+        func text(_ content: UnsafeBufferPointer<UInt8>, _ index: Int) -> String {
+            guard index < ranges.count else { return "" }
+            return String(decoding: UnsafeBufferPointer(rebasing: content[ranges[index]]), as: UTF8.self)
+        }
+
+        /// A field of only digits (the usual amount or count) read without making a String.
+        func integer(_ content: UnsafeBufferPointer<UInt8>, _ index: Int) -> Int64? {
+            guard index < ranges.count else { return nil }
+            let range = ranges[index]
+            guard !range.isEmpty, range.count <= 18 else { return nil }
+            var value: Int64 = 0
+            for i in range {
+                let digit = content[i] &- 0x30
+                guard digit < 10 else { return nil }
+                value = value &* 10 &+ Int64(digit)
+            }
+            return value
+        }
+
+        mutating func amount(_ content: UnsafeBufferPointer<UInt8>, _ index: Int, _ location: SourceLocation, _ field: String) -> Int64? {
+            if index >= ranges.count || ranges[index].isEmpty { return 0 }
+            if let value = integer(content, index) { return value }
+            let bytes = Array(UnsafeBufferPointer(rebasing: content[ranges[index]]))
+            guard let value = try? MoneyFormat.parseMinorUnits(bytes, exponent: 0, style: .point) else {
+                file.diagnostics.append(Diagnostic(code: "bai2.amount", severity: .error, location: location, field: field, message: "is not an amount",
+                                                   found: "'\(String(decoding: bytes, as: UTF8.self))'"))
+                return nil
+            }
+            return value
+        }
+
+        mutating func amount(_ text: String, _ location: SourceLocation, _ field: String) -> Int64? {
             if text.isEmpty { return 0 }
             guard let value = try? MoneyFormat.parseMinorUnits(Array(text.utf8), exponent: 0, style: .point) else {
                 file.diagnostics.append(Diagnostic(code: "bai2.amount", severity: .error, location: location, field: field, message: "is not an amount", found: "'\(text)'"))
@@ -196,24 +293,34 @@ public struct BAI2Reader {
             }
             return value
         }
-        func check(_ code: Diagnostic.Code, _ field: String, _ expected: Int64, _ found: Int64?, _ location: SourceLocation, _ what: String) {
+
+        mutating func check(_ code: Diagnostic.Code, _ field: String, _ expected: Int64, _ found: Int64?, _ location: SourceLocation, _ what: String) {
             guard let found, found != expected else { return }
             file.diagnostics.append(Diagnostic(code: code, severity: mismatchSeverity, location: location, field: field,
                                                message: "does not match \(what)", expected: String(expected), found: String(found)))
         }
-        /// Consumes a funds type and its extra fields starting at `index`; returns the funds type and the value day (V).
-        func fundsType(_ f: [String], _ index: inout Int, _ location: SourceLocation) -> (String, Day?) {
-            guard index < f.count else { return ("", nil) }
-            let type = f[index].uppercased()
+
+        /// Consumes a funds type and its extra fields starting at field `index`; returns the funds type and the value day (V).
+        mutating func fundsType(_ content: UnsafeBufferPointer<UInt8>, _ index: inout Int, _ location: SourceLocation) -> (String, Day?) {
+            guard index < ranges.count else { return ("", nil) }
+            let range = ranges[index]
             index += 1
+            if range.count == 1 {
+                switch content[range.lowerBound] | 0x20 {
+                case UInt8(ascii: "z"): return ("Z", nil)
+                case UInt8(ascii: "0"), UInt8(ascii: "1"), UInt8(ascii: "2"): return (text(content, index - 1), nil)
+                default: break
+                }
+            }
+            let type = text(content, index - 1).uppercased()
             switch type {
             case "V":
-                let day = index < f.count ? Day.parse(f[index], format: .yymmdd) : nil
+                let day = index < ranges.count ? Day.parse(text(content, index), format: .yymmdd) : nil
                 index += 2
                 return (type, day)
             case "S": index += 3
             case "D":
-                let n = index < f.count ? Int(f[index]) ?? 0 : 0
+                let n = index < ranges.count ? Int(text(content, index)) ?? 0 : 0
                 index += 1 + 2 * max(0, min(n, 1000))
             case "", "0", "1", "2", "Z": break
             default:
@@ -223,17 +330,67 @@ public struct BAI2Reader {
             return (type, nil)
         }
 
-        for record in records {
-            lastLocation = record.location
-            let f = fields(record.content)
-            fileRecords += record.physicalCount
-            if group != nil { groupRecords += record.physicalCount }
-            if account != nil { accountRecords += record.physicalCount }
-            if sawTrailer {
-                file.diagnostics.append(Diagnostic(code: "bai2.after-trailer", severity: .error, location: record.location, message: "a record after the file trailer (99)"))
+        /// A transaction detail (16): the hot path, read from field ranges without intermediate Strings.
+        mutating func detail(_ content: UnsafeBufferPointer<UInt8>, _ location: SourceLocation) {
+            guard account != nil, group != nil else {
+                file.diagnostics.append(Diagnostic(code: "bai2.structure", severity: .error, location: location, message: "a transaction detail (16) outside an account"))
+                return
             }
-            switch record.type {
-            case "01":
+            let currency = accountCurrency
+            var first = 0
+            if ranges.count > 1, ranges[0].isEmpty, integer(content, 1) != nil {
+                // `16,,115,...`: a stray empty field before the type code (seen in real files).
+                file.diagnostics.append(Diagnostic(code: "bai2.empty-field", severity: strict ? .fatal : .warning, location: location,
+                                                   field: "Type Code", message: "an empty field before the type code; read as if it were not there"))
+                first = 1
+            }
+            guard let type = integer(content, first).flatMap({ $0 < 1000 ? Int($0) : nil }) ?? Int(text(content, first)) else {
+                file.diagnostics.append(Diagnostic(code: "bai2.type-code", severity: .error, location: location, field: "Type Code", message: "is not a number",
+                                                   found: "'\(text(content, first))'"))
+                return
+            }
+            let value = amount(content, first + 1, location, "Amount") ?? 0
+            accountTotal &+= value
+            var i = first + 2
+            let (_, valueDay) = fundsType(content, &i, location)
+            let bankReference = text(content, i)
+            let customerReference = text(content, i + 1)
+            // The text is everything after the (i + 2)-th comma, commas and slashes included.
+            var textStart = content.count
+            if i + 2 < ranges.count {
+                textStart = ranges[i + 2].lowerBound
+                while textStart > 0, content[textStart - 1] != UInt8(ascii: ",") { textStart -= 1 }
+            }
+            var textEnd = content.count
+            while textStart < textEnd, content[textStart] == 0x20 { textStart += 1 }
+            while textEnd > textStart, content[textEnd - 1] == 0x20 { textEnd -= 1 }
+            let description = String(decoding: UnsafeBufferPointer(rebasing: content[textStart..<textEnd]), as: UTF8.self)
+            let signed = BAI2TypeCode.isDebit(type) ? -value : value
+            details.append(StatementLine(
+                format: .bai2, account: accountNumber, bookingDay: groupDay ?? Day(daysSinceEpoch: 0), valueDay: valueDay,
+                amount: Money(minorUnits: signed, currency: currency), bankReference: bankReference, customerReference: customerReference,
+                typeCode: type >= 0 && type < 1000 ? Parser.typeCodeTexts[type] : String(type), kind: BAI2TypeCode.kind(type), description: description,
+                location: location))
+        }
+
+        mutating func record(_ type: UInt16, _ content: UnsafeBufferPointer<UInt8>, _ location: SourceLocation, _ physicalCount: Int) {
+            lastLocation = location
+            recordCount += 1
+            split(content)
+            fileRecords += physicalCount
+            if group != nil { groupRecords += physicalCount }
+            if account != nil { accountRecords += physicalCount }
+            if sawTrailer {
+                file.diagnostics.append(Diagnostic(code: "bai2.after-trailer", severity: .error, location: location, message: "a record after the file trailer (99)"))
+            }
+            if type == Parser.detail {
+                detail(content, location)
+                return
+            }
+            let f = (0..<ranges.count).map { text(content, $0) }
+            let record = (location: location, physicalCount: physicalCount)
+            switch type {
+            case Parser.fileHeader:
                 if sawHeader { file.diagnostics.append(Diagnostic(code: "bai2.structure", severity: .fatal, location: record.location, message: "a second file header (01)")) }
                 sawHeader = true
                 file.sender = f.count > 0 ? f[0] : ""
@@ -243,7 +400,7 @@ public struct BAI2Reader {
                 if f.count > 7, !f[7].isEmpty, f[7] != "2" {
                     file.diagnostics.append(Diagnostic(code: "bai2.version", severity: .warning, location: record.location, field: "Version Number", message: "is not BAI version 2", expected: "2", found: f[7]))
                 }
-            case "02":
+            case Parser.groupHeader:
                 if !sawHeader { file.diagnostics.append(Diagnostic(code: "bai2.structure", severity: .fatal, location: record.location, message: "a group header (02) before the file header (01)")) }
                 if group != nil { file.diagnostics.append(Diagnostic(code: "bai2.structure", severity: .fatal, location: record.location, message: "a group header (02) inside an open group: the group trailer (98) is missing")) }
                 let asOf = f.count > 3 ? Day.parse(f[3], format: .yymmdd) : nil
@@ -254,10 +411,11 @@ public struct BAI2Reader {
                 group = BAI2File.Group(ultimateReceiver: f.count > 0 ? f[0] : "", originator: f.count > 1 ? f[1] : "", status: f.count > 2 ? f[2] : "",
                                        asOfDay: asOf, asOfTime: f.count > 4 ? f[4] : "", currency: currency, accounts: [], location: record.location)
                 groupTotal = 0; groupRecords = record.physicalCount; groupAccounts = 0
-            case "03":
+                groupDay = asOf
+            case Parser.accountIdentifier:
                 guard group != nil else {
                     file.diagnostics.append(Diagnostic(code: "bai2.structure", severity: .fatal, location: record.location, message: "an account identifier (03) outside a group"))
-                    continue
+                    return
                 }
                 if account != nil { file.diagnostics.append(Diagnostic(code: "bai2.structure", severity: .fatal, location: record.location, message: "an account identifier (03) inside an open account: the account trailer (49) is missing")) }
                 let currency = f.count > 1 && !f[1].isEmpty ? (Currency.iso(f[1]) ?? group!.currency) : group!.currency
@@ -273,83 +431,42 @@ public struct BAI2Reader {
                         file.diagnostics.append(Diagnostic(code: "bai2.type-code", severity: .error, location: record.location, field: "Type Code", message: "is not a number", found: "'\(typeText)'"))
                         break
                     }
-                    let value = amount(i + 1 < f.count ? f[i + 1] : "", currency, record.location, "Amount") ?? 0
+                    let value = amount(content, i + 1, record.location, "Amount") ?? 0
                     let items = i + 2 < f.count ? Int(f[i + 2]) : nil
                     var next = i + 3
-                    let (funds, _) = fundsType(f, &next, record.location)
+                    let (funds, _) = fundsType(content, &next, record.location)
                     summaries.append(.init(typeCode: type, amount: Money(minorUnits: value, currency: currency), itemCount: items, fundsType: funds))
                     accountTotal &+= value
                     i = next
                 }
                 account = BAI2File.Account(number: f.first ?? "", currency: currency, summaries: summaries, details: [], location: record.location)
+                accountNumber = f.first ?? ""
+                accountCurrency = currency
+                details.removeAll(keepingCapacity: true)
                 accountRecords = record.physicalCount
-            case "16":
-                guard account != nil, let g = group else {
-                    file.diagnostics.append(Diagnostic(code: "bai2.structure", severity: .error, location: record.location, message: "a transaction detail (16) outside an account"))
-                    continue
-                }
-                let currency = account!.currency
-                var i = 0
-                var f = f
-                var content = record.content[...]
-                if f.count > 1, f[0].isEmpty, Int(f[1]) != nil {
-                    // `16,,115,...`: a stray empty field before the type code (seen in real files).
-                    file.diagnostics.append(Diagnostic(code: "bai2.empty-field", severity: options.strict ? .fatal : .warning, location: record.location,
-                                                       field: "Type Code", message: "an empty field before the type code; read as if it were not there"))
-                    f.removeFirst()
-                    content = content.drop { $0 != UInt8(ascii: ",") }.dropFirst()
-                }
-                let typeText = f.count > 0 ? f[0] : ""
-                guard let type = Int(typeText) else {
-                    file.diagnostics.append(Diagnostic(code: "bai2.type-code", severity: .error, location: record.location, field: "Type Code", message: "is not a number", found: "'\(typeText)'"))
-                    continue
-                }
-                let value = amount(f.count > 1 ? f[1] : "", currency, record.location, "Amount") ?? 0
-                accountTotal &+= value
-                i = 2
-                let (_, valueDay) = fundsType(f, &i, record.location)
-                let bankReference = i < f.count ? f[i] : ""
-                let customerReference = i + 1 < f.count ? f[i + 1] : ""
-                // The text is everything after the customer reference, commas included.
-                // The text is everything after the (i + 2)-th comma, commas and slashes included.
-                var commas = 0
-                var textStart = content.endIndex
-                for index in content.indices where content[index] == UInt8(ascii: ",") {
-                    commas += 1
-                    if commas == i + 2 { textStart = index + 1; break }
-                }
-                var textEnd = content.endIndex
-                while textStart < textEnd, content[textStart] == 0x20 { textStart += 1 }
-                while textEnd > textStart, content[textEnd - 1] == 0x20 { textEnd -= 1 }
-                let text = String(decoding: content[textStart..<textEnd], as: UTF8.self)
-                let signed = BAI2TypeCode.isDebit(type) ? -value : value
-                account!.details.append(StatementLine(
-                    format: .bai2, account: account!.number, bookingDay: g.asOfDay ?? Day(daysSinceEpoch: 0), valueDay: valueDay,
-                    amount: Money(minorUnits: signed, currency: currency), bankReference: bankReference, customerReference: customerReference,
-                    typeCode: String(type), kind: BAI2TypeCode.kind(type), description: text, location: record.location))
-            case "49":
+            case Parser.accountTrailer:
                 guard let open = account else {
                     file.diagnostics.append(Diagnostic(code: "bai2.structure", severity: .error, location: record.location, message: "an account trailer (49) without its account identifier (03)"))
-                    continue
+                    return
                 }
-                let total = f.count > 0 && !f[0].isEmpty ? amount(f[0], open.currency, record.location, "Account Control Total") : nil
+                let total = f.count > 0 && !f[0].isEmpty ? amount(f[0], record.location, "Account Control Total") : nil
                 check("bai2.account-control-total", "Account Control Total", accountTotal, total, record.location, "the sum of the account's amounts")
                 let count = f.count > 1 ? Int64(f[1]) : nil
                 check("bai2.account-record-count", "Number of Records", Int64(accountRecords), count, record.location, "the records of the account (03 to 49, with 88s)")
                 groupTotal &+= total ?? accountTotal
                 groupAccounts += 1
-                group?.accounts.append(open)
+                let done = closed(open); group?.accounts.append(done)
                 account = nil
-            case "98":
-                guard let open = group else {
+            case Parser.groupTrailer:
+                guard group != nil else {
                     file.diagnostics.append(Diagnostic(code: "bai2.structure", severity: .error, location: record.location, message: "a group trailer (98) without its group header (02)"))
-                    continue
+                    return
                 }
                 if account != nil {
                     file.diagnostics.append(Diagnostic(code: "bai2.structure", severity: mismatchSeverity, location: record.location, message: "the account trailer (49) is missing before the group trailer"))
-                    group?.accounts.append(account!); account = nil
+                    let done = closed(account!); group?.accounts.append(done); account = nil
                 }
-                let total = f.count > 0 ? amount(f[0], open.currency, record.location, "Group Control Total") : nil
+                let total = f.count > 0 ? amount(f[0], record.location, "Group Control Total") : nil
                 check("bai2.group-control-total", "Group Control Total", groupTotal, total, record.location, "the sum of the account trailers")
                 if f.count >= 3 {
                     check("bai2.group-account-count", "Number of Accounts", Int64(groupAccounts), Int64(f[1]), record.location, "the accounts in the group")
@@ -362,11 +479,11 @@ public struct BAI2Reader {
                 fileGroups += 1
                 file.groups.append(group!)
                 group = nil
-            case "99":
+            case Parser.fileTrailer:
                 if group != nil {
                     file.diagnostics.append(Diagnostic(code: "bai2.structure", severity: .fatal, location: record.location, message: "the group trailer (98) is missing before the file trailer"))
                 }
-                let total = f.count > 0 ? amount(f[0], defaultCurrency, record.location, "File Control Total") : nil
+                let total = f.count > 0 ? amount(f[0], record.location, "File Control Total") : nil
                 check("bai2.file-control-total", "File Control Total", fileTotal, total, record.location, "the sum of the group trailers")
                 check("bai2.file-group-count", "Number of Groups", Int64(fileGroups), f.count > 1 ? Int64(f[1]) : nil, record.location, "the groups in the file")
                 check("bai2.file-record-count", "Number of Records", Int64(fileRecords), f.count > 2 ? Int64(f[2]) : nil, record.location, "the records in the file (01 to 99)")
@@ -374,13 +491,16 @@ public struct BAI2Reader {
             default: break
             }
         }
-        if records.isEmpty {
-            file.diagnostics.append(Diagnostic(code: "bai2.empty", severity: .fatal, location: SourceLocation(file: fileName, line: 1), message: "the file has no BAI2 records"))
-        } else if !sawTrailer {
-            if let open = account { group?.accounts.append(open) }
-            if let open = group { file.groups.append(open) }
-            file.diagnostics.append(Diagnostic(code: "bai2.incomplete", severity: .fatal, location: lastLocation,
-                                               message: "the file ends without its trailers (\(group != nil ? "49/98/" : "")99): it is incomplete"))
+
+        mutating func finish() {
+            if recordCount == 0 {
+                file.diagnostics.append(Diagnostic(code: "bai2.empty", severity: .fatal, location: SourceLocation(file: fileName, line: 1), message: "the file has no BAI2 records"))
+            } else if !sawTrailer {
+                if let open = account { let done = closed(open); group?.accounts.append(done) }
+                if let open = group { file.groups.append(open) }
+                file.diagnostics.append(Diagnostic(code: "bai2.incomplete", severity: .fatal, location: lastLocation,
+                                                   message: "the file ends without its trailers (\(group != nil ? "49/98/" : "")99): it is incomplete"))
+            }
         }
     }
 }
