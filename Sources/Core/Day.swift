@@ -94,20 +94,24 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             }
             return value
         }
-        func separated(_ separator: UInt8) -> [Int]? {
-            let parts = b.split(separator: separator, omittingEmptySubsequences: false)
-            guard parts.count == 3 else { return nil }
-            var out: [Int] = []
-            for part in parts {
-                guard !part.isEmpty, part.count <= 4 else { return nil }
-                var value = 0
-                for c in part {
-                    guard c >= 0x30, c <= 0x39 else { return nil }
-                    value = value * 10 + Int(c - 0x30)
+        /// Three numbers of one to four digits between two separators, read without allocating.
+        func separated(_ separator: UInt8) -> (Int, Int, Int)? {
+            var parts = (0, 0, 0)
+            var part = 0, value = 0, digits = 0
+            for c in b {
+                if c == separator {
+                    guard digits > 0, part < 2 else { return nil }
+                    if part == 0 { parts.0 = value } else { parts.1 = value }
+                    part += 1; value = 0; digits = 0
+                    continue
                 }
-                out.append(value)
+                guard c >= 0x30, c <= 0x39, digits < 4 else { return nil }
+                value = value * 10 + Int(c - 0x30)
+                digits += 1
             }
-            return out
+            guard part == 2, digits > 0 else { return nil }
+            parts.2 = value
+            return parts
         }
         switch format {
         case .yymmdd:
@@ -120,14 +124,14 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             guard b.count == 10, b[base + 4] == 0x2D, b[base + 7] == 0x2D, let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
             return Day(year: y, month: m, day: d)
         case .monthDayYear:
-            guard let p = separated(UInt8(ascii: "/")), let y = fullYear(p[2]) else { return nil }
-            return Day(year: y, month: p[0], day: p[1])
+            guard let p = separated(UInt8(ascii: "/")), let y = fullYear(p.2) else { return nil }
+            return Day(year: y, month: p.0, day: p.1)
         case .dayMonthYear:
-            guard let p = separated(UInt8(ascii: "/")), let y = fullYear(p[2]) else { return nil }
-            return Day(year: y, month: p[1], day: p[0])
+            guard let p = separated(UInt8(ascii: "/")), let y = fullYear(p.2) else { return nil }
+            return Day(year: y, month: p.1, day: p.0)
         case .dayMonthYearDots:
-            guard let p = separated(UInt8(ascii: ".")), let y = fullYear(p[2]) else { return nil }
-            return Day(year: y, month: p[1], day: p[0])
+            guard let p = separated(UInt8(ascii: ".")), let y = fullYear(p.2) else { return nil }
+            return Day(year: y, month: p.1, day: p.0)
         }
     }
 

@@ -130,6 +130,7 @@ public struct BankCSVReader {
         let options = CSVOptions(delimiter: profile.delimiter, encoding: profile.encoding)
         var reader = CSVReader(source: UTF16Transcoder(source: source, declared: profile.encoding), options: options)
         var record = CSVRecord()
+        var joined: [UInt8] = []
         var index: [String: Int] = [:]
         var skipped = 0
         var headerSeen = !profile.hasHeader
@@ -220,8 +221,20 @@ public struct BankCSVReader {
                     continue
                 }
                 if profile.invertSign { minor = -minor }
-                let description = columns.descriptions.count == 1 ? value(columns.descriptions[0])
-                    : columns.descriptions.map { value($0) }.filter { !$0.isEmpty }.joined(separator: " ")
+                var description = ""
+                if columns.descriptions.count == 1 {
+                    description = value(columns.descriptions[0])
+                } else {
+                    // Several columns: their non-empty texts joined by one space, decoded once.
+                    joined.removeAll(keepingCapacity: true)
+                    for column in columns.descriptions {
+                        let field = record.trimmedBytes(column)
+                        guard !field.isEmpty else { continue }
+                        if !joined.isEmpty { joined.append(0x20) }
+                        joined.append(contentsOf: field)
+                    }
+                    description = profile.encoding.decode(joined[...])
+                }
                 let reference = value(columns.reference)
                 let rowAccount = value(columns.account)
                 result.lines.append(StatementLine(format: .csv, account: rowAccount.isEmpty ? account : rowAccount, bookingDay: day,
