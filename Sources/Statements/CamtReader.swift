@@ -199,8 +199,10 @@ struct CamtParser {
     let defaultCurrency: Currency
     var file = CamtFile()
     var path: [Tag] = []
-    var text = ""
-    var attributes: [(name: String, value: String)] = []
+    /// The text of the innermost open element, when the reader acts on that element (others are not kept).
+    var textBytes: [UInt8] = []
+    /// The `Ccy` attribute of the innermost element that had attributes (amounts carry it).
+    var currencyAttribute = ""
     var statement: CamtFile.Statement?
     var entry: CamtReader.EntryBuilder?
     var tx: CamtReader.TxBuilder?
@@ -246,6 +248,14 @@ struct CamtParser {
     }
     func day(_ s: String) -> Day? { Day.parse(s.prefix(10), format: .iso) }
 
+    /// The text without surrounding XML white space.
+    static func trimmedText(_ bytes: [UInt8]) -> String {
+        var start = 0, end = bytes.count
+        while start < end, XMLTokenizer.isSpace(bytes[start]) { start += 1 }
+        while end > start, XMLTokenizer.isSpace(bytes[end - 1]) { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
     mutating func run() -> CamtFile {
         do {
             while let event = try tokenizer.next() {
@@ -272,7 +282,7 @@ struct CamtParser {
     /// One event; false when reading must stop.
     mutating func handle(_ event: XMLTokenizer.Event) -> Bool {
                 switch event {
-                case let .start(nameID, attrs):
+                case let .start(nameID):
                     if !checkedRoot {
                         checkedRoot = true
                         let name = tokenizer.name(nameID)
@@ -287,8 +297,12 @@ struct CamtParser {
                     let tag = self.tag(nameID)
                     path.append(tag)
                     openIDs.append(nameID)
-                    text = ""
-                    attributes = attrs
+                    if !textBytes.isEmpty { textBytes.removeAll(keepingCapacity: true) }
+                    if !tokenizer.attributes.isEmpty {
+                        currencyAttribute = tokenizer.attributes.first { $0.name == "Ccy" }?.value ?? ""
+                    } else if tag == .Amt || tag == .RmtdAmt || tag == .DuePyblAmt {
+                        currencyAttribute = ""
+                    }
                     switch tag {
                     case .Stmt where path.count == 3, .Rpt where path.count == 3, .Ntfctn where path.count == 3:
                         statement = CamtFile.Statement(location: location())
@@ -300,8 +314,13 @@ struct CamtParser {
                         balance = ("", "", "", true, nil)
                     default: break
                     }
-                case let .text(t):
-                    text += t
+                case .text:
+                    if let last = path.last, last != .other {
+                        var bytes = textBytes
+                        textBytes = []
+                        tokenizer.withText { bytes.append(contentsOf: $0) }
+                        textBytes = bytes
+                    }
                 case let .end(endID):
                     guard let open = openIDs.popLast(), open == endID else {
                         let closing = tokenizer.name(endID)
@@ -311,10 +330,10 @@ struct CamtParser {
                     let name = path.last ?? .other
                     defer {
                         if !path.isEmpty { path.removeLast() }
-                        text = ""
+                        if !textBytes.isEmpty { textBytes.removeAll(keepingCapacity: true) }
                     }
-                    let value = ByteScanning.trimmed(text)
-                    let currencyAttribute = attributes.first { $0.name == "Ccy" }?.value ?? ""
+                    if name == .other { return true }
+                    let value = CamtParser.trimmedText(textBytes)
                     if tx != nil {
                         if ends(.Refs, .EndToEndId) { tx!.endToEndID = value }
                         else if ends(.Refs, .AcctSvcrRef) { tx!.bankReference = value }

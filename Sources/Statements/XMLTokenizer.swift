@@ -11,41 +11,95 @@ import Darwin
 /// the namespace of the root element is kept so a reader can tell which schema version it has.
 struct XMLTokenizer {
     /// Element names come as small numbers (see `name(_:)`): no String is made per element.
+    /// A start tag's attributes are in `attributes`; a text's bytes in `withText` (both until the next call).
     enum Event {
-        case start(name: Int, attributes: [(name: String, value: String)])
+        case start(name: Int)
         case end(name: Int)
-        case text(String)
+        case text
+    }
+
+    /// The attributes of the last start tag (prefixes dropped, except on `xmlns`).
+    private(set) var attributes: [(name: String, value: String)] = []
+    /// The last text: a range of `buffer`, or `decoded` when it held entities.
+    private var textRange = 0..<0
+    private var textIsDecoded = false
+    private var decoded: [UInt8] = []
+
+    /// The last text event's bytes (entities decoded, CDATA as written), valid until the next call to `next()`.
+    func withText<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if textIsDecoded { return decoded.withUnsafeBufferPointer(body) }
+        return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[textRange])) }
     }
 
     /// Local names seen so far, by number.
     private(set) var names: [String] = []
     private var nameBytes: [[UInt8]] = []
-    private var nameIDs: [UInt64: Int] = [:]
+    /// Open addressing by the FNV-1a hash of a name's bytes: slot → name number + 1 (0: empty).
+    private var slots = [Int32](repeating: 0, count: 256)
+    private var slotHashes = [UInt64](repeating: 0, count: 256)
 
     func name(_ id: Int) -> String { names[id] }
 
-    /// The number of a local name (the part after any prefix), interned on first sight by an FNV-1a hash of its bytes.
+    /// The number of a local name (the part after any prefix), interned on first sight.
     private mutating func intern(_ bytes: ArraySlice<UInt8>) -> Int {
-        var start = bytes.startIndex
-        for i in bytes.indices where bytes[i] == UInt8(ascii: ":") { start = i + 1; break }
-        let local = bytes[start...]
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in local { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        bytes.withUnsafeBufferPointer { intern($0) }
+    }
+
+    private mutating func intern(_ qualified: UnsafeBufferPointer<UInt8>) -> Int {
+        var start = 0
+        for i in 0..<qualified.count where qualified[i] == UInt8(ascii: ":") { start = i + 1 }
+        let local = UnsafeBufferPointer(rebasing: qualified[start...])
+        var hash = XMLTokenizer.fnvBasis
+        for b in local { hash = (hash ^ UInt64(b)) &* XMLTokenizer.fnvPrime }
+        return intern(local, hash: hash)
+    }
+
+    static let fnvBasis: UInt64 = 0xCBF2_9CE4_8422_2325
+    static let fnvPrime: UInt64 = 0x0000_0100_0000_01B3
+
+    /// The number of a name already interned, or the free slot where it would go.
+    private func lookup(_ local: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (id: Int?, slot: Int) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
         while true {
-            guard let id = nameIDs[hash] else {
-                let id = names.count
-                names.append(String(decoding: local, as: UTF8.self))
-                nameBytes.append(Array(local))
-                nameIDs[hash] = id
-                return id
+            let entry = Int(slots[slot])
+            if entry == 0 { return (nil, slot) }
+            if slotHashes[slot] == hash {
+                let same = nameBytes[entry - 1].withUnsafeBufferPointer { known in
+                    known.count == local.count && (known.isEmpty || memcmp(known.baseAddress!, local.baseAddress!, local.count) == 0)
+                }
+                if same { return (entry - 1, slot) }
             }
-            let known = nameBytes[id]
-            if known.count == local.count,
-               known.isEmpty || known.withUnsafeBytes({ k in local.withUnsafeBytes { memcmp(k.baseAddress!, $0.baseAddress!, k.count) == 0 } }) {
-                return id
-            }
-            hash &+= 1 // a collision: probe the next slot
+            slot = (slot + 1) & mask
         }
+    }
+
+    /// Interns a local name whose FNV-1a hash is already known.
+    private mutating func intern(_ local: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int {
+        let (known, slot) = lookup(local, hash: hash)
+        if let known { return known }
+        var mask = slots.count - 1
+        let id = names.count
+        names.append(String(decoding: local, as: UTF8.self))
+        nameBytes.append(Array(local))
+        if names.count * 2 > slots.count {
+            // Grow and place every name again.
+            slots = [Int32](repeating: 0, count: slots.count * 2)
+            slotHashes = [UInt64](repeating: 0, count: slots.count)
+            mask = slots.count - 1
+            for (index, known) in nameBytes.enumerated() {
+                var h: UInt64 = 0xCBF2_9CE4_8422_2325
+                for b in known { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+                var s = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+                while slots[s] != 0 { s = (s + 1) & mask }
+                slots[s] = Int32(index + 1)
+                slotHashes[s] = h
+            }
+        } else {
+            slots[slot] = Int32(id + 1)
+            slotHashes[slot] = hash
+        }
+        return id
     }
 
     struct SyntaxError: Error {
@@ -74,7 +128,13 @@ struct XMLTokenizer {
     }
 
     /// Makes at least `count` bytes available from `position`, if the input has them.
+    @inline(__always)
     private mutating func fill(_ count: Int) throws(InputError) -> Bool {
+        if buffer.count - position >= count { return true }
+        return try refill(count)
+    }
+
+    private mutating func refill(_ count: Int) throws(InputError) -> Bool {
         while buffer.count - position < count {
             if atEnd { return false }
             if position > 0 {
@@ -93,13 +153,16 @@ struct XMLTokenizer {
 
     /// Index of `byte` at or after `from` (relative to `position`), reading more as needed; nil at the end.
     private mutating func find(_ byte: UInt8, from offset: Int) throws(InputError) -> Int? {
-        var i = position + offset
+        var relative = offset
         while true {
-            if let found = buffer[i...].firstIndex(of: byte) { return found - position }
-            i = buffer.count
-            let relative = i - position
+            let start = position + relative
+            let found: Int? = buffer.withUnsafeBufferPointer { b in
+                guard start < b.count, let p = memchr(b.baseAddress! + start, Int32(byte), b.count - start) else { return nil }
+                return b.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self))
+            }
+            if let found { return found - position }
+            relative = buffer.count - position
             if !(try fill(relative + 1)) { return nil }
-            i = position + relative
         }
     }
 
@@ -117,7 +180,11 @@ struct XMLTokenizer {
         let start = position
         line += buffer.withUnsafeBufferPointer { b in
             var n = 0
-            for i in start..<(start + count) where b[i] == 0x0A { n += 1 }
+            var i = ByteScanning.firstIndex(of: 0x0A, 0x0A, 0x0A, in: b, from: start, to: start + count)
+            while i < start + count {
+                n += 1
+                i = ByteScanning.firstIndex(of: 0x0A, 0x0A, 0x0A, in: b, from: i + 1, to: start + count)
+            }
             return n
         }
         position += count
@@ -133,10 +200,21 @@ struct XMLTokenizer {
             if buffer[position] != UInt8(ascii: "<") {
                 // Text up to the next tag.
                 let end = try find(UInt8(ascii: "<"), from: 0) ?? (buffer.count - position)
-                let raw = buffer[position..<(position + end)]
+                let range = position..<(position + end)
                 consume(end)
-                if raw.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { continue }
-                return .text(XMLTokenizer.decodeEntities(raw))
+                let (blank, hasEntity) = buffer.withUnsafeBufferPointer { b -> (Bool, Bool) in
+                    var blank = true
+                    for i in range where !XMLTokenizer.isSpace(b[i]) { blank = false; break }
+                    return (blank, !blank && memchr(b.baseAddress! + range.lowerBound, Int32(UInt8(ascii: "&")), range.count) != nil)
+                }
+                if blank { continue }
+                textIsDecoded = hasEntity
+                if hasEntity {
+                    decoded = Array(XMLTokenizer.decodeEntities(buffer[range]).utf8)
+                } else {
+                    textRange = range
+                }
+                return .text
             }
             guard try fill(2) else { throw SyntaxError(message: "the input ends inside a tag", line: line) }
             let second = buffer[position + 1]
@@ -154,15 +232,17 @@ struct XMLTokenizer {
                 }
                 if buffer[position...].starts(with: Array("<![CDATA[".utf8)) {
                     guard let end = try find(Array("]]>".utf8), from: 9) else { throw SyntaxError(message: "unterminated CDATA section", line: line) }
-                    let text = String(decoding: buffer[(position + 9)..<(position + end)], as: UTF8.self)
+                    textRange = (position + 9)..<(position + end)
+                    textIsDecoded = false
                     consume(end + 3)
-                    return .text(text)
+                    return .text
                 }
                 // DOCTYPE or another declaration: skipped whole (no internal subset support, no entity expansion).
                 guard let end = try find(UInt8(ascii: ">"), from: 2) else { throw SyntaxError(message: "unterminated declaration", line: line) }
                 consume(end + 1)
                 continue
             }
+            if sawRoot, let event = fastTag() { return event }
             guard let end = try findTagEnd() else { throw SyntaxError(message: "the input ends inside a tag", line: line) }
             // The tag is read in place (no copy); the buffer does not move until the next fill.
             let tagStart = position + 1, tagEnd = position + end
@@ -181,7 +261,8 @@ struct XMLTokenizer {
             guard !nameBytes.isEmpty else { throw SyntaxError(message: "an element without a name", line: line) }
             let name = intern(nameBytes)
             let rest = body[nameEnd...]
-            let attributes = rest.contains(UInt8(ascii: "=")) ? try parseAttributes(rest) : []
+            if !attributes.isEmpty { attributes = [] }
+            if rest.contains(UInt8(ascii: "=")) { attributes = try parseAttributes(rest) }
             if !sawRoot {
                 sawRoot = true
                 let qualified = String(decoding: nameBytes, as: UTF8.self)
@@ -189,9 +270,45 @@ struct XMLTokenizer {
                 rootNamespace = attributes.first { prefix == nil ? $0.name == "xmlns" : $0.name == "xmlns:" + prefix! }?.value
             }
             if selfClosing { pendingEnd = name }
-            if attributes.isEmpty { return .start(name: name, attributes: []) }
-            return .start(name: name, attributes: attributes.map { ($0.name.contains(":") && !$0.name.hasPrefix("xmlns") ? String($0.name.split(separator: ":").last!) : $0.name, $0.value) })
+            return .start(name: name)
         }
+    }
+
+    /// A start, end or empty-element tag without attributes that lies wholly in the buffer (the usual case),
+    /// read in one pass that hashes its name as it goes; nil sends the tag to the general path.
+    private mutating func fastTag() -> Event? {
+        let start = position
+        let scanned: (closing: Bool, selfClosing: Bool, local: Range<Int>, hash: UInt64, end: Int)? = buffer.withUnsafeBufferPointer { b in
+            var i = start + 1
+            guard i < b.count else { return nil }
+            let closing = b[i] == UInt8(ascii: "/")
+            if closing { i += 1 }
+            var localStart = i
+            var hash = XMLTokenizer.fnvBasis
+            while i < b.count {
+                let c = b[i]
+                if c == UInt8(ascii: ">") || c == UInt8(ascii: "/") || c <= 0x20 || c == UInt8(ascii: "=") || c == UInt8(ascii: "<") { break }
+                if c == UInt8(ascii: ":") {
+                    localStart = i + 1
+                    hash = XMLTokenizer.fnvBasis
+                } else {
+                    hash = (hash ^ UInt64(c)) &* XMLTokenizer.fnvPrime
+                }
+                i += 1
+            }
+            guard i < b.count, i > localStart else { return nil }
+            if b[i] == UInt8(ascii: ">") { return (closing, false, localStart..<i, hash, i) }
+            if !closing, b[i] == UInt8(ascii: "/"), i + 1 < b.count, b[i + 1] == UInt8(ascii: ">") { return (false, true, localStart..<i, hash, i + 1) }
+            return nil
+        }
+        guard let scanned else { return nil }
+        let known = buffer.withUnsafeBufferPointer { b in lookup(UnsafeBufferPointer(rebasing: b[scanned.local]), hash: scanned.hash).id }
+        let id = known ?? intern(buffer[scanned.local])
+        position = scanned.end + 1 // a tag without attributes holds no line break
+        if scanned.closing { return .end(name: id) }
+        if !attributes.isEmpty { attributes = [] }
+        if scanned.selfClosing { pendingEnd = id }
+        return .start(name: id)
     }
 
     /// The `>` that ends the tag at `position`, skipping any inside quoted attribute values.
@@ -235,7 +352,10 @@ struct XMLTokenizer {
             guard i < bytes.endIndex else { break }
             let nameStart = i
             while i < bytes.endIndex, bytes[i] != UInt8(ascii: "="), !XMLTokenizer.isSpace(bytes[i]) { i += 1 }
-            let name = String(decoding: bytes[nameStart..<i], as: UTF8.self)
+            // A prefixed name is kept by its local part (`xsi:type` → `type`), except namespace declarations.
+            var localStart = nameStart
+            if !bytes[nameStart..<i].starts(with: XMLTokenizer.xmlns), let colon = bytes[nameStart..<i].lastIndex(of: UInt8(ascii: ":")) { localStart = colon + 1 }
+            let name = String(decoding: bytes[localStart..<i], as: UTF8.self)
             while i < bytes.endIndex, XMLTokenizer.isSpace(bytes[i]) { i += 1 }
             guard i < bytes.endIndex, bytes[i] == UInt8(ascii: "=") else { throw SyntaxError(message: "attribute \(name) has no value", line: line) }
             i += 1
@@ -253,6 +373,8 @@ struct XMLTokenizer {
         }
         return out
     }
+
+    static let xmlns = Array("xmlns".utf8)
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 
