@@ -333,79 +333,103 @@ struct CamtParser {
                         if !textBytes.isEmpty { textBytes.removeAll(keepingCapacity: true) }
                     }
                     if name == .other { return true }
-                    let value = CamtParser.trimmedText(textBytes)
-                    if tx != nil {
-                        if ends(.Refs, .EndToEndId) { tx!.endToEndID = value }
-                        else if ends(.Refs, .AcctSvcrRef) { tx!.bankReference = value }
-                        else if ends(.Refs, .InstrId) { tx!.instructionID = value }
-                        else if ends(.Refs, .UETR) { tx!.uetr = value }
-                        else if ends(.TxDtls, .Amt) || ends(.AmtDtls, .TxAmt, .Amt) {
-                            if tx!.amount.isEmpty || ends(.TxDtls, .Amt) { tx!.amount = value; tx!.currency = currencyAttribute }
-                        }
-                        else if ends(.TxDtls, .CdtDbtInd) { tx!.credit = value == "CRDT" }
-                        else if ends(.Dbtr, .Nm) || ends(.Dbtr, .Pty, .Nm) { tx!.debtorName = value }
-                        else if ends(.Cdtr, .Nm) || ends(.Cdtr, .Pty, .Nm) { tx!.creditorName = value }
-                        else if ends(.RmtInf, .Ustrd) { tx!.unstructured.append(value) }
-                        else if ends(.RfrdDocInf, .Nb) { tx!.documents.append((value, "", "")) }
-                        else if ends(.RfrdDocAmt, .RmtdAmt) || ends(.RfrdDocAmt, .DuePyblAmt) {
-                            if let last = tx!.documents.indices.last, tx!.documents[last].amount.isEmpty {
-                                tx!.documents[last].amount = value
-                                tx!.documents[last].currency = currencyAttribute
-                            }
-                        }
-                        else if ends(.CdtrRefInf, .Ref) { tx!.creditorReference = value }
-                        else if ends(.RtrInf, .Rsn, .Cd) { tx!.returnReason = value }
-                        else if ends(.TxDtls, .AddtlTxInf) { tx!.additionalInfo = value }
-                        else if name == .TxDtls { entry?.transactions.append(tx!); tx = nil }
-                    } else if entry != nil {
-                        if ends(.Ntry, .Amt) { entry!.amount = value; entry!.currency = currencyAttribute }
-                        else if ends(.Ntry, .CdtDbtInd) { entry!.credit = value == "CRDT" }
-                        else if ends(.Ntry, .RvslInd) { entry!.reversal = value == "true" }
-                        else if ends(.Ntry, .Sts) || ends(.Ntry, .Sts, .Cd) { if !value.isEmpty { entry!.status = value } }
-                        else if ends(.BookgDt, .Dt) || ends(.BookgDt, .DtTm) { entry!.bookingDay = day(value) }
-                        else if ends(.ValDt, .Dt) || ends(.ValDt, .DtTm) { entry!.valueDay = day(value) }
-                        else if ends(.Ntry, .AcctSvcrRef) { entry!.bankReference = value }
-                        else if ends(.BkTxCd, .Domn, .Cd) || ends(.Domn, .Fmly, .Cd) || ends(.Fmly, .SubFmlyCd) { entry!.typeCode.append(value) }
-                        else if ends(.BkTxCd, .Prtry, .Cd) { entry!.proprietaryCode = value }
-                        else if ends(.Ntry, .AddtlNtryInf) { entry!.additionalInfo = value }
-                        else if ends(.Btch, .NbOfTxs) { entry!.batchCount = Int(value) }
-                        else if name == .Ntry, statement != nil {
-                            // In place: a copy of the statement per entry would make a long statement quadratic.
-                            var problems: [CamtReader.Problem] = []
-                            reader.finish(entry!, into: &statement!, format: format, defaultCurrency: defaultCurrency, problems: &problems, handler: handler)
-                            for p in problems { problem(p.code, p.severity, p.message, field: p.field) }
-                            entry = nil
-                        }
-                    } else if balance != nil {
-                        if ends(.Tp, .CdOrPrtry, .Cd) || ends(.Tp, .CdOrPrtry, .Prtry) { balance!.code = value }
-                        else if ends(.Bal, .Amt) { balance!.amount = value; balance!.currency = currencyAttribute }
-                        else if ends(.Bal, .CdtDbtInd) { balance!.credit = value != "DBIT" }
-                        else if ends(.Dt, .Dt) || ends(.Dt, .DtTm) { balance!.day = day(value) }
-                        else if name == .Bal {
-                            let currency = Currency.iso(balance!.currency) ?? statement?.currency ?? defaultCurrency
-                            if let money = try? Money.parse(balance!.amount, currency: currency) {
-                                statement?.balances.append(.init(code: balance!.code, amount: balance!.credit ? money : Money(minorUnits: -money.minorUnits, currency: currency), day: balance!.day))
-                            } else {
-                                problem("camt.amount", .error, "balance amount '\(balance!.amount)' is not an amount in \(currency)", field: "Bal/Amt")
-                            }
-                            balance = nil
-                        }
-                    } else if statement != nil {
-                        if ends(.Acct, .Id, .IBAN) { statement!.account = value }
-                        else if ends(.Acct, .Id, .Othr, .Id) || ends(.Acct, .Id, .PrtryAcct, .Id) || ends(.Acct, .Id, .BBAN) || ends(.Acct, .Id, .UPIC) {
-                            if statement!.account.isEmpty { statement!.account = value }
-                        }
-                        else if ends(.Acct, .Ccy) { statement!.currency = Currency.iso(value) }
-                        else if path.count == 4, name == .Id { statement!.id = value }
-                        else if path.count == 3, name == .Stmt || name == .Rpt || name == .Ntfctn {
-                            var problems: [CamtReader.Problem] = []
-                            reader.check(statement!, problems: &problems)
-                            for p in problems { problem(p.code, p.severity, p.message, field: p.field) }
-                            file.statements.append(statement!)
-                            statement = nil
-                        }
-                    }
+                    endElement(name)
                 }
         return true
+    }
+    /// The element `name` (innermost of `path`) ends: its text goes where its context says. One switch on the
+    /// element's tag, then its ancestors: the text becomes a String only where it is kept.
+    mutating func endElement(_ name: Tag) {
+        var value: String { CamtParser.trimmedText(textBytes) }
+        if tx != nil {
+            switch name {
+            case .EndToEndId: if ends(.Refs, .EndToEndId) { tx!.endToEndID = value }
+            case .AcctSvcrRef: if ends(.Refs, .AcctSvcrRef) { tx!.bankReference = value }
+            case .InstrId: if ends(.Refs, .InstrId) { tx!.instructionID = value }
+            case .UETR: if ends(.Refs, .UETR) { tx!.uetr = value }
+            case .Amt:
+                if ends(.TxDtls, .Amt) || ends(.AmtDtls, .TxAmt, .Amt) {
+                    if tx!.amount.isEmpty || ends(.TxDtls, .Amt) { tx!.amount = value; tx!.currency = currencyAttribute }
+                }
+            case .CdtDbtInd: if ends(.TxDtls, .CdtDbtInd) { tx!.credit = value == "CRDT" }
+            case .Nm:
+                if ends(.Dbtr, .Nm) || ends(.Dbtr, .Pty, .Nm) { tx!.debtorName = value }
+                else if ends(.Cdtr, .Nm) || ends(.Cdtr, .Pty, .Nm) { tx!.creditorName = value }
+            case .Ustrd: if ends(.RmtInf, .Ustrd) { tx!.unstructured.append(value) }
+            case .Nb: if ends(.RfrdDocInf, .Nb) { tx!.documents.append((value, "", "")) }
+            case .RmtdAmt, .DuePyblAmt:
+                if ends(.RfrdDocAmt, name), let last = tx!.documents.indices.last, tx!.documents[last].amount.isEmpty {
+                    tx!.documents[last].amount = value
+                    tx!.documents[last].currency = currencyAttribute
+                }
+            case .Ref: if ends(.CdtrRefInf, .Ref) { tx!.creditorReference = value }
+            case .Cd: if ends(.RtrInf, .Rsn, .Cd) { tx!.returnReason = value }
+            case .AddtlTxInf: if ends(.TxDtls, .AddtlTxInf) { tx!.additionalInfo = value }
+            case .TxDtls: entry?.transactions.append(tx!); tx = nil
+            default: break
+            }
+        } else if entry != nil {
+            switch name {
+            case .Amt: if ends(.Ntry, .Amt) { entry!.amount = value; entry!.currency = currencyAttribute }
+            case .CdtDbtInd: if ends(.Ntry, .CdtDbtInd) { entry!.credit = value == "CRDT" }
+            case .RvslInd: if ends(.Ntry, .RvslInd) { entry!.reversal = value == "true" }
+            case .Sts: if ends(.Ntry, .Sts) { let v = value; if !v.isEmpty { entry!.status = v } }
+            case .Dt, .DtTm:
+                if ends(.BookgDt, name) { entry!.bookingDay = day(value) }
+                else if ends(.ValDt, name) { entry!.valueDay = day(value) }
+            case .AcctSvcrRef: if ends(.Ntry, .AcctSvcrRef) { entry!.bankReference = value }
+            case .Cd:
+                if ends(.Ntry, .Sts, .Cd) { let v = value; if !v.isEmpty { entry!.status = v } }
+                else if ends(.BkTxCd, .Domn, .Cd) || ends(.Domn, .Fmly, .Cd) { entry!.typeCode.append(value) }
+                else if ends(.BkTxCd, .Prtry, .Cd) { entry!.proprietaryCode = value }
+            case .SubFmlyCd: if ends(.Fmly, .SubFmlyCd) { entry!.typeCode.append(value) }
+            case .AddtlNtryInf: if ends(.Ntry, .AddtlNtryInf) { entry!.additionalInfo = value }
+            case .NbOfTxs: if ends(.Btch, .NbOfTxs) { entry!.batchCount = Int(value) }
+            case .Ntry:
+                if statement != nil {
+                    // In place: a copy of the statement per entry would make a long statement quadratic.
+                    var problems: [CamtReader.Problem] = []
+                    reader.finish(entry!, into: &statement!, format: format, defaultCurrency: defaultCurrency, problems: &problems, handler: handler)
+                    for p in problems { problem(p.code, p.severity, p.message, field: p.field) }
+                    entry = nil
+                }
+            default: break
+            }
+        } else if balance != nil {
+            switch name {
+            case .Cd, .Prtry: if ends(.Tp, .CdOrPrtry, name) { balance!.code = value }
+            case .Amt: if ends(.Bal, .Amt) { balance!.amount = value; balance!.currency = currencyAttribute }
+            case .CdtDbtInd: if ends(.Bal, .CdtDbtInd) { balance!.credit = value != "DBIT" }
+            case .Dt, .DtTm: if ends(.Dt, name) { balance!.day = day(value) }
+            case .Bal:
+                let currency = Currency.iso(balance!.currency) ?? statement?.currency ?? defaultCurrency
+                if let money = try? Money.parse(balance!.amount, currency: currency) {
+                    statement?.balances.append(.init(code: balance!.code, amount: balance!.credit ? money : Money(minorUnits: -money.minorUnits, currency: currency), day: balance!.day))
+                } else {
+                    problem("camt.amount", .error, "balance amount '\(balance!.amount)' is not an amount in \(currency)", field: "Bal/Amt")
+                }
+                balance = nil
+            default: break
+            }
+        } else if statement != nil {
+            switch name {
+            case .IBAN: if ends(.Acct, .Id, .IBAN) { statement!.account = value }
+            case .BBAN, .UPIC: if ends(.Acct, .Id, name), statement!.account.isEmpty { statement!.account = value }
+            case .Id:
+                if ends(.Acct, .Id, .Othr, .Id) || ends(.Acct, .Id, .PrtryAcct, .Id) {
+                    if statement!.account.isEmpty { statement!.account = value }
+                } else if path.count == 4 { statement!.id = value }
+            case .Ccy: if ends(.Acct, .Ccy) { statement!.currency = Currency.iso(value) }
+            case .Stmt, .Rpt, .Ntfctn:
+                if path.count == 3 {
+                    var problems: [CamtReader.Problem] = []
+                    reader.check(statement!, problems: &problems)
+                    for p in problems { problem(p.code, p.severity, p.message, field: p.field) }
+                    file.statements.append(statement!)
+                    statement = nil
+                }
+            default: break
+            }
+        }
     }
 }

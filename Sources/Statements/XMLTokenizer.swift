@@ -49,13 +49,28 @@ struct XMLTokenizer {
         var start = 0
         for i in 0..<qualified.count where qualified[i] == UInt8(ascii: ":") { start = i + 1 }
         let local = UnsafeBufferPointer(rebasing: qualified[start...])
-        var hash = XMLTokenizer.fnvBasis
-        for b in local { hash = (hash ^ UInt64(b)) &* XMLTokenizer.fnvPrime }
-        return intern(local, hash: hash)
+        return intern(local, hash: XMLTokenizer.nameHash(local))
     }
 
-    static let fnvBasis: UInt64 = 0xCBF2_9CE4_8422_2325
-    static let fnvPrime: UInt64 = 0x0000_0100_0000_01B3
+    /// A hash of a name from its length and its first and last eight bytes (all of it up to 16 bytes):
+    /// a few instructions whatever the length; equal hashes are confirmed byte by byte.
+    @inline(__always)
+    static func nameHash(_ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let n = name.count
+        var h = UInt64(n) &* 0x9E37_79B9_7F4A_7C15
+        if n >= 8 {
+            let raw = UnsafeRawPointer(name.baseAddress!)
+            h ^= raw.loadUnaligned(as: UInt64.self)
+            h = (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else {
+            var w: UInt64 = 0
+            for b in name { w = w << 8 | UInt64(b) }
+            h ^= w
+        }
+        h = (h ^ (h >> 29)) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 32)
+    }
 
     /// The number of a name already interned, or the free slot where it would go.
     private func lookup(_ local: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (id: Int?, slot: Int) {
@@ -88,8 +103,7 @@ struct XMLTokenizer {
             slotHashes = [UInt64](repeating: 0, count: slots.count)
             mask = slots.count - 1
             for (index, known) in nameBytes.enumerated() {
-                var h: UInt64 = 0xCBF2_9CE4_8422_2325
-                for b in known { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+                let h = known.withUnsafeBufferPointer { XMLTokenizer.nameHash($0) }
                 var s = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
                 while slots[s] != 0 { s = (s + 1) & mask }
                 slots[s] = Int32(index + 1)
@@ -114,6 +128,8 @@ struct XMLTokenizer {
     private var atEnd = false
     private(set) var line = 1
     private var pendingEnd: Int?
+    /// Names of the elements open, innermost last (a guess for the next end tag; the reader checks nesting itself).
+    private var openNames: [Int] = []
     /// `xmlns` (or the prefixed namespace) of the first element.
     private(set) var rootNamespace: String?
     private var sawRoot = false
@@ -250,6 +266,7 @@ struct XMLTokenizer {
             if buffer[tagStart] == UInt8(ascii: "/") {
                 var nameEnd = tagStart + 1
                 while nameEnd < tagEnd, !XMLTokenizer.isSpace(buffer[nameEnd]) { nameEnd += 1 }
+                if !openNames.isEmpty { openNames.removeLast() }
                 return .end(name: intern(buffer[(tagStart + 1)..<nameEnd]))
             }
             var body = buffer[tagStart..<tagEnd]
@@ -269,7 +286,7 @@ struct XMLTokenizer {
                 let prefix = qualified.contains(":") ? String(qualified.split(separator: ":")[0]) : nil
                 rootNamespace = attributes.first { prefix == nil ? $0.name == "xmlns" : $0.name == "xmlns:" + prefix! }?.value
             }
-            if selfClosing { pendingEnd = name }
+            if selfClosing { pendingEnd = name } else { openNames.append(name) }
             return .start(name: name)
         }
     }
@@ -278,36 +295,59 @@ struct XMLTokenizer {
     /// read in one pass that hashes its name as it goes; nil sends the tag to the general path.
     private mutating func fastTag() -> Event? {
         let start = position
-        let scanned: (closing: Bool, selfClosing: Bool, local: Range<Int>, hash: UInt64, end: Int)? = buffer.withUnsafeBufferPointer { b in
+        // An end tag usually closes the element opened last: compared with its name, not hashed.
+        if let top = openNames.last {
+            let matched: Int? = buffer.withUnsafeBufferPointer { b in
+                guard start + 1 < b.count, b[start + 1] == UInt8(ascii: "/") else { return nil }
+                return nameBytes[top].withUnsafeBufferPointer { known in
+                    let end = start + 2 + known.count
+                    guard end < b.count, b[end] == UInt8(ascii: ">"), !known.isEmpty,
+                          memcmp(b.baseAddress! + start + 2, known.baseAddress!, known.count) == 0 else { return nil }
+                    return end
+                }
+            }
+            if let matched {
+                position = matched + 1
+                openNames.removeLast()
+                return .end(name: top)
+            }
+        }
+        let scanned: (closing: Bool, selfClosing: Bool, local: Range<Int>, hash: UInt64, known: Int?, end: Int)? = buffer.withUnsafeBufferPointer { b in
             var i = start + 1
             guard i < b.count else { return nil }
             let closing = b[i] == UInt8(ascii: "/")
             if closing { i += 1 }
             var localStart = i
-            var hash = XMLTokenizer.fnvBasis
             while i < b.count {
                 let c = b[i]
+                // Letters and '_' need one comparison; the rest of the name characters a few more.
+                if c >= 0x41 { i += 1; continue }
                 if c == UInt8(ascii: ">") || c == UInt8(ascii: "/") || c <= 0x20 || c == UInt8(ascii: "=") || c == UInt8(ascii: "<") { break }
-                if c == UInt8(ascii: ":") {
-                    localStart = i + 1
-                    hash = XMLTokenizer.fnvBasis
-                } else {
-                    hash = (hash ^ UInt64(c)) &* XMLTokenizer.fnvPrime
-                }
+                if c == UInt8(ascii: ":") { localStart = i + 1 }
                 i += 1
             }
             guard i < b.count, i > localStart else { return nil }
-            if b[i] == UInt8(ascii: ">") { return (closing, false, localStart..<i, hash, i) }
-            if !closing, b[i] == UInt8(ascii: "/"), i + 1 < b.count, b[i + 1] == UInt8(ascii: ">") { return (false, true, localStart..<i, hash, i + 1) }
-            return nil
+            var selfClosing = false
+            var end = i
+            if b[i] == UInt8(ascii: "/"), !closing, i + 1 < b.count, b[i + 1] == UInt8(ascii: ">") {
+                selfClosing = true
+                end = i + 1
+            } else if b[i] != UInt8(ascii: ">") {
+                return nil
+            }
+            let local = UnsafeBufferPointer(rebasing: b[localStart..<i])
+            let hash = XMLTokenizer.nameHash(local)
+            return (closing, selfClosing, localStart..<i, hash, lookup(local, hash: hash).id, end)
         }
         guard let scanned else { return nil }
-        let known = buffer.withUnsafeBufferPointer { b in lookup(UnsafeBufferPointer(rebasing: b[scanned.local]), hash: scanned.hash).id }
-        let id = known ?? intern(buffer[scanned.local])
+        let id = scanned.known ?? intern(buffer[scanned.local])
         position = scanned.end + 1 // a tag without attributes holds no line break
-        if scanned.closing { return .end(name: id) }
+        if scanned.closing {
+            if !openNames.isEmpty { openNames.removeLast() }
+            return .end(name: id)
+        }
         if !attributes.isEmpty { attributes = [] }
-        if scanned.selfClosing { pendingEnd = id }
+        if scanned.selfClosing { pendingEnd = id } else { openNames.append(id) }
         return .start(name: id)
     }
 
