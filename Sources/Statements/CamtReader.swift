@@ -73,10 +73,14 @@ public struct CamtReader {
 
     /// The element names the reader acts on, as small numbers: paths compare as integers, not strings.
     enum Tag: UInt8 {
+        /// An element whose whole content the reader has no use for (addresses, agents, charges...): skipped unread.
+        case skipped
         case other, Document, Stmt, Rpt, Ntfctn, Ntry, TxDtls, Bal, Amt, CdtDbtInd, RvslInd, Sts, Cd, Dt, DtTm, AcctSvcrRef, EndToEndId, InstrId, UETR, Nm, Ustrd, Nb, RmtdAmt, DuePyblAmt, Ref, AddtlTxInf, AddtlNtryInf, NbOfTxs, IBAN, Id, Ccy, SubFmlyCd, Prtry, Refs, AmtDtls, TxAmt, Dbtr, Cdtr, Pty, RmtInf, Strd, RfrdDocInf, RfrdDocAmt, CdtrRefInf, RtrInf, Rsn, BookgDt, ValDt, BkTxCd, Domn, Fmly, Btch, Tp, CdOrPrtry, Acct, Othr, PrtryAcct, BBAN, UPIC, NtryDtls
     }
 
-    static let tags: [String: Tag] = ["Document": .Document, "Stmt": .Stmt, "Rpt": .Rpt, "Ntfctn": .Ntfctn, "Ntry": .Ntry, "TxDtls": .TxDtls, "Bal": .Bal, "Amt": .Amt, "CdtDbtInd": .CdtDbtInd, "RvslInd": .RvslInd, "Sts": .Sts, "Cd": .Cd, "Dt": .Dt, "DtTm": .DtTm, "AcctSvcrRef": .AcctSvcrRef, "EndToEndId": .EndToEndId, "InstrId": .InstrId, "UETR": .UETR, "Nm": .Nm, "Ustrd": .Ustrd, "Nb": .Nb, "RmtdAmt": .RmtdAmt, "DuePyblAmt": .DuePyblAmt, "Ref": .Ref, "AddtlTxInf": .AddtlTxInf, "AddtlNtryInf": .AddtlNtryInf, "NbOfTxs": .NbOfTxs, "IBAN": .IBAN, "Id": .Id, "Ccy": .Ccy, "SubFmlyCd": .SubFmlyCd, "Prtry": .Prtry, "Refs": .Refs, "AmtDtls": .AmtDtls, "TxAmt": .TxAmt, "Dbtr": .Dbtr, "Cdtr": .Cdtr, "Pty": .Pty, "RmtInf": .RmtInf, "Strd": .Strd, "RfrdDocInf": .RfrdDocInf, "RfrdDocAmt": .RfrdDocAmt, "CdtrRefInf": .CdtrRefInf, "RtrInf": .RtrInf, "Rsn": .Rsn, "BookgDt": .BookgDt, "ValDt": .ValDt, "BkTxCd": .BkTxCd, "Domn": .Domn, "Fmly": .Fmly, "Btch": .Btch, "Tp": .Tp, "CdOrPrtry": .CdOrPrtry, "Acct": .Acct, "Othr": .Othr, "PrtryAcct": .PrtryAcct, "BBAN": .BBAN, "UPIC": .UPIC, "NtryDtls": .NtryDtls]
+    static let tags: [String: Tag] = ["Document": .Document, "Stmt": .Stmt, "Rpt": .Rpt, "Ntfctn": .Ntfctn, "Ntry": .Ntry, "TxDtls": .TxDtls, "Bal": .Bal, "Amt": .Amt, "CdtDbtInd": .CdtDbtInd, "RvslInd": .RvslInd, "Sts": .Sts, "Cd": .Cd, "Dt": .Dt, "DtTm": .DtTm, "AcctSvcrRef": .AcctSvcrRef, "EndToEndId": .EndToEndId, "InstrId": .InstrId, "UETR": .UETR, "Nm": .Nm, "Ustrd": .Ustrd, "Nb": .Nb, "RmtdAmt": .RmtdAmt, "DuePyblAmt": .DuePyblAmt, "Ref": .Ref, "AddtlTxInf": .AddtlTxInf, "AddtlNtryInf": .AddtlNtryInf, "NbOfTxs": .NbOfTxs, "IBAN": .IBAN, "Id": .Id, "Ccy": .Ccy, "SubFmlyCd": .SubFmlyCd, "Prtry": .Prtry, "Refs": .Refs, "AmtDtls": .AmtDtls, "TxAmt": .TxAmt, "Dbtr": .Dbtr, "Cdtr": .Cdtr, "Pty": .Pty, "RmtInf": .RmtInf, "Strd": .Strd, "RfrdDocInf": .RfrdDocInf, "RfrdDocAmt": .RfrdDocAmt, "CdtrRefInf": .CdtrRefInf, "RtrInf": .RtrInf, "Rsn": .Rsn, "BookgDt": .BookgDt, "ValDt": .ValDt, "BkTxCd": .BkTxCd, "Domn": .Domn, "Fmly": .Fmly, "Btch": .Btch, "Tp": .Tp, "CdOrPrtry": .CdOrPrtry, "Acct": .Acct, "Othr": .Othr, "PrtryAcct": .PrtryAcct, "BBAN": .BBAN, "UPIC": .UPIC, "NtryDtls": .NtryDtls,
+        "PstlAdr": .skipped, "RltdAgts": .skipped, "CtctDtls": .skipped, "Purp": .skipped, "RltdDts": .skipped, "Chrgs": .skipped,
+        "Tax": .skipped, "SplmtryData": .skipped, "CardTx": .skipped, "RltdQties": .skipped, "RltdPric": .skipped, "Intrst": .skipped]
 
     static func namespaceVersion(_ namespace: String?) -> (type: String, version: Int)? {
         guard let namespace, namespace.hasPrefix("urn:iso:std:iso:20022:tech:xsd:camt.") else { return nil }
@@ -207,6 +211,8 @@ struct CamtParser {
     var entry: CamtReader.EntryBuilder?
     var tx: CamtReader.TxBuilder?
     var balance: (code: String, amount: String, currency: String, credit: Bool, day: Day?)?
+    /// Which of `statement`, `entry`, `tx` and `balance` are under way: tested per element without copying them.
+    var open = (statement: false, entry: false, tx: false, balance: false)
     var format = StatementFormat.camt053
     var checkedRoot = false
     var handler: ((StatementLine) -> Void)?
@@ -246,20 +252,30 @@ struct CamtParser {
         let n = path.count
         return n >= 4 && path[n - 1] == d && path[n - 2] == c && path[n - 3] == b && path[n - 4] == a
     }
-    func day(_ s: String) -> Day? { Day.parse(s.prefix(10), format: .iso) }
+
+    /// The day at the start of the element's text (`2026-11-02` or `2026-11-02T06:00:00`), read from its bytes.
+    func textDay() -> Day? {
+        var start = 0
+        while start < textBytes.count, XMLTokenizer.isSpace(textBytes[start]) { start += 1 }
+        var end = min(start + 10, textBytes.count)
+        while end > start, XMLTokenizer.isSpace(textBytes[end - 1]) { end -= 1 }
+        return Day.parse(bytes: textBytes[start..<end], format: .iso)
+    }
 
     /// The text without surrounding XML white space.
     static func trimmedText(_ bytes: [UInt8]) -> String {
-        var start = 0, end = bytes.count
-        while start < end, XMLTokenizer.isSpace(bytes[start]) { start += 1 }
-        while end > start, XMLTokenizer.isSpace(bytes[end - 1]) { end -= 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
+        bytes.withUnsafeBufferPointer { b in
+            var start = 0, end = b.count
+            while start < end, XMLTokenizer.isSpace(b[start]) { start += 1 }
+            while end > start, XMLTokenizer.isSpace(b[end - 1]) { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
+        }
     }
 
     mutating func run() -> CamtFile {
         do {
             while let event = try tokenizer.next() {
-                if !handle(event) { return file }
+                if !(try handle(event)) { return file }
             }
             if !path.isEmpty {
                 problem("camt.truncated", .fatal, "the document ends inside <\(path.last!)>: it is incomplete")
@@ -280,7 +296,7 @@ struct CamtParser {
 
 
     /// One event; false when reading must stop.
-    mutating func handle(_ event: XMLTokenizer.Event) -> Bool {
+    mutating func handle(_ event: XMLTokenizer.Event) throws -> Bool {
                 switch event {
                 case let .start(nameID):
                     if !checkedRoot {
@@ -304,14 +320,20 @@ struct CamtParser {
                         currencyAttribute = ""
                     }
                     switch tag {
+                    case .skipped:
+                        try tokenizer.skipElement()
                     case .Stmt where path.count == 3, .Rpt where path.count == 3, .Ntfctn where path.count == 3:
                         statement = CamtFile.Statement(location: location())
-                    case .Ntry where statement != nil:
+                        open.statement = true
+                    case .Ntry where open.statement:
                         entry = CamtReader.EntryBuilder(location: location())
-                    case .TxDtls where entry != nil:
+                        open.entry = true
+                    case .TxDtls where open.entry:
                         tx = CamtReader.TxBuilder()
-                    case .Bal where statement != nil && entry == nil:
+                        open.tx = true
+                    case .Bal where open.statement && !open.entry:
                         balance = ("", "", "", true, nil)
+                        open.balance = true
                     default: break
                     }
                 case .text:
@@ -332,7 +354,7 @@ struct CamtParser {
                         if !path.isEmpty { path.removeLast() }
                         if !textBytes.isEmpty { textBytes.removeAll(keepingCapacity: true) }
                     }
-                    if name == .other { return true }
+                    if name == .other || name == .skipped { return true }
                     endElement(name)
                 }
         return true
@@ -341,7 +363,7 @@ struct CamtParser {
     /// element's tag, then its ancestors: the text becomes a String only where it is kept.
     mutating func endElement(_ name: Tag) {
         var value: String { CamtParser.trimmedText(textBytes) }
-        if tx != nil {
+        if open.tx {
             switch name {
             case .EndToEndId: if ends(.Refs, .EndToEndId) { tx!.endToEndID = value }
             case .AcctSvcrRef: if ends(.Refs, .AcctSvcrRef) { tx!.bankReference = value }
@@ -365,18 +387,18 @@ struct CamtParser {
             case .Ref: if ends(.CdtrRefInf, .Ref) { tx!.creditorReference = value }
             case .Cd: if ends(.RtrInf, .Rsn, .Cd) { tx!.returnReason = value }
             case .AddtlTxInf: if ends(.TxDtls, .AddtlTxInf) { tx!.additionalInfo = value }
-            case .TxDtls: entry?.transactions.append(tx!); tx = nil
+            case .TxDtls: entry?.transactions.append(tx!); tx = nil; open.tx = false
             default: break
             }
-        } else if entry != nil {
+        } else if open.entry {
             switch name {
             case .Amt: if ends(.Ntry, .Amt) { entry!.amount = value; entry!.currency = currencyAttribute }
             case .CdtDbtInd: if ends(.Ntry, .CdtDbtInd) { entry!.credit = value == "CRDT" }
             case .RvslInd: if ends(.Ntry, .RvslInd) { entry!.reversal = value == "true" }
             case .Sts: if ends(.Ntry, .Sts) { let v = value; if !v.isEmpty { entry!.status = v } }
             case .Dt, .DtTm:
-                if ends(.BookgDt, name) { entry!.bookingDay = day(value) }
-                else if ends(.ValDt, name) { entry!.valueDay = day(value) }
+                if ends(.BookgDt, name) { entry!.bookingDay = textDay() }
+                else if ends(.ValDt, name) { entry!.valueDay = textDay() }
             case .AcctSvcrRef: if ends(.Ntry, .AcctSvcrRef) { entry!.bankReference = value }
             case .Cd:
                 if ends(.Ntry, .Sts, .Cd) { let v = value; if !v.isEmpty { entry!.status = v } }
@@ -386,21 +408,22 @@ struct CamtParser {
             case .AddtlNtryInf: if ends(.Ntry, .AddtlNtryInf) { entry!.additionalInfo = value }
             case .NbOfTxs: if ends(.Btch, .NbOfTxs) { entry!.batchCount = Int(value) }
             case .Ntry:
-                if statement != nil {
+                if open.statement {
                     // In place: a copy of the statement per entry would make a long statement quadratic.
                     var problems: [CamtReader.Problem] = []
                     reader.finish(entry!, into: &statement!, format: format, defaultCurrency: defaultCurrency, problems: &problems, handler: handler)
                     for p in problems { problem(p.code, p.severity, p.message, field: p.field) }
                     entry = nil
+                    open.entry = false
                 }
             default: break
             }
-        } else if balance != nil {
+        } else if open.balance {
             switch name {
             case .Cd, .Prtry: if ends(.Tp, .CdOrPrtry, name) { balance!.code = value }
             case .Amt: if ends(.Bal, .Amt) { balance!.amount = value; balance!.currency = currencyAttribute }
             case .CdtDbtInd: if ends(.Bal, .CdtDbtInd) { balance!.credit = value != "DBIT" }
-            case .Dt, .DtTm: if ends(.Dt, name) { balance!.day = day(value) }
+            case .Dt, .DtTm: if ends(.Dt, name) { balance!.day = textDay() }
             case .Bal:
                 let currency = Currency.iso(balance!.currency) ?? statement?.currency ?? defaultCurrency
                 if let money = try? Money.parse(balance!.amount, currency: currency) {
@@ -409,9 +432,10 @@ struct CamtParser {
                     problem("camt.amount", .error, "balance amount '\(balance!.amount)' is not an amount in \(currency)", field: "Bal/Amt")
                 }
                 balance = nil
+                open.balance = false
             default: break
             }
-        } else if statement != nil {
+        } else if open.statement {
             switch name {
             case .IBAN: if ends(.Acct, .Id, .IBAN) { statement!.account = value }
             case .BBAN, .UPIC: if ends(.Acct, .Id, name), statement!.account.isEmpty { statement!.account = value }
@@ -427,6 +451,7 @@ struct CamtParser {
                     for p in problems { problem(p.code, p.severity, p.message, field: p.field) }
                     file.statements.append(statement!)
                     statement = nil
+                    open.statement = false
                 }
             default: break
             }

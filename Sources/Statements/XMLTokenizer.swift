@@ -128,6 +128,10 @@ struct XMLTokenizer {
     private var atEnd = false
     private(set) var line = 1
     private var pendingEnd: Int?
+    /// Where the qualified name of the last start tag lies in `buffer` (for `skipElement`, until the next call).
+    private var startNameRange = 0..<0
+    /// The end tag searched for when skipping an element, by name number.
+    private var skipNeedles: [[UInt8]] = []
     /// Names of the elements open, innermost last (a guess for the next end tag; the reader checks nesting itself).
     private var openNames: [Int] = []
     /// `xmlns` (or the prefixed namespace) of the first element.
@@ -277,6 +281,7 @@ struct XMLTokenizer {
             let nameBytes = body[body.startIndex..<nameEnd]
             guard !nameBytes.isEmpty else { throw SyntaxError(message: "an element without a name", line: line) }
             let name = intern(nameBytes)
+            startNameRange = nameBytes.startIndex..<nameBytes.endIndex
             let rest = body[nameEnd...]
             if !attributes.isEmpty { attributes = [] }
             if rest.contains(UInt8(ascii: "=")) { attributes = try parseAttributes(rest) }
@@ -341,6 +346,7 @@ struct XMLTokenizer {
         }
         guard let scanned else { return nil }
         let id = scanned.known ?? intern(buffer[scanned.local])
+        if !scanned.closing { startNameRange = (start + 1)..<scanned.local.upperBound }
         position = scanned.end + 1 // a tag without attributes holds no line break
         if scanned.closing {
             if !openNames.isEmpty { openNames.removeLast() }
@@ -349,6 +355,46 @@ struct XMLTokenizer {
         if !attributes.isEmpty { attributes = [] }
         if scanned.selfClosing { pendingEnd = id } else { openNames.append(id) }
         return .start(name: id)
+    }
+
+    /// Skips the content of the element whose start tag was just returned, to its end tag (`</name>`), which
+    /// `next()` then returns: for subtrees a reader has no use for. Lines are still counted; the skipped content is
+    /// not checked for well-formedness beyond finding that end tag.
+    mutating func skipElement() throws {
+        guard pendingEnd == nil, let id = openNames.last else { return }
+        // `</name>`, made once per name.
+        if skipNeedles.count <= id { skipNeedles += Array(repeating: [], count: id + 1 - skipNeedles.count) }
+        if skipNeedles[id].isEmpty || !skipNeedles[id][2..<(skipNeedles[id].count - 1)].elementsEqual(buffer[startNameRange]) {
+            skipNeedles[id] = Array("</".utf8) + buffer[startNameRange] + [UInt8(ascii: ">")]
+        }
+        let needle = skipNeedles[id]
+        var from = 0
+        while true {
+            let found: Int? = buffer.withUnsafeBufferPointer { b in
+                let start = position + from
+                guard b.count - start >= needle.count else { return nil }
+                return needle.withUnsafeBufferPointer { n -> Int? in
+                    // Each '<' (found by memchr) compared with the end tag.
+                    var i = start
+                    while b.count - i >= n.count, let p = memchr(b.baseAddress! + i, Int32(UInt8(ascii: "<")), b.count - i - n.count + 1) {
+                        i = b.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                        if memcmp(b.baseAddress! + i, n.baseAddress!, n.count) == 0 { return i - position }
+                        i += 1
+                    }
+                    return nil
+                }
+            }
+            if let found {
+                consume(found + needle.count)
+                openNames.removeLast()
+                pendingEnd = id
+                return
+            }
+            from = max(0, buffer.count - position - needle.count + 1)
+            guard try fill(buffer.count - position + 1) else {
+                throw SyntaxError(message: "the input ends inside <\(String(decoding: needle.dropFirst(2).dropLast(), as: UTF8.self))>", line: line)
+            }
+        }
     }
 
     /// The `>` that ends the tag at `position`, skipping any inside quoted attribute values.
@@ -385,7 +431,7 @@ struct XMLTokenizer {
     }
 
     private func parseAttributes(_ bytes: ArraySlice<UInt8>) throws -> [(name: String, value: String)] {
-        var out: [(String, String)] = []
+        var out: [(name: String, value: String)] = []
         var i = bytes.startIndex
         while i < bytes.endIndex {
             while i < bytes.endIndex, XMLTokenizer.isSpace(bytes[i]) { i += 1 }
