@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Fuzz a parser with libFuzzer (swiftc -sanitize=fuzzer,address), seeded from the shared corpus.
 #   scripts/fuzz.sh nacha [SECONDS]     the NACHA reader and the X12 820 parser
-#   scripts/fuzz.sh bai2  [SECONDS]     the statement readers: BAI2, camt and bank CSV
+#   scripts/fuzz.sh bai2  [SECONDS]     the BAI2 reader, strict and lenient
+#   scripts/fuzz.sh camt  [SECONDS]     the camt.052/053/054 reader and its XML tokenizer
+#   scripts/fuzz.sh csv   [SECONDS]     the bank CSV reader through profiles of every shape (UTF-16, Latin-1, ...)
 # Prints libFuzzer's final statistics; a crash leaves crash-* files and exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,8 +17,14 @@ case "$target" in
     seeds=../shared/corpus/nacha ;;
   bai2)
     sources=(Sources/Core/*.swift Sources/Statements/*.swift scripts/fuzz/BAI2Fuzz.swift)
-    seeds=../shared/corpus/statements ;;
-  *) echo "unknown fuzz target $target (nacha, bai2)"; exit 2 ;;
+    seeds=../shared/corpus/statements/bai2 ;;
+  camt)
+    sources=(Sources/Core/*.swift Sources/Statements/*.swift scripts/fuzz/CamtFuzz.swift)
+    seeds=../shared/corpus/statements/camt ;;
+  csv)
+    sources=(Sources/Core/*.swift Sources/Statements/*.swift scripts/fuzz/CSVFuzz.swift)
+    seeds=../shared/corpus/statements/csv ;;
+  *) echo "unknown fuzz target $target (nacha, bai2, camt, csv)"; exit 2 ;;
 esac
 if [[ -d "$seeds" ]]; then
   find "$seeds" -type f ! -name '*.md' ! -name '*.gz' ! -name '*.tar' -size -200k -exec cp {} "$work/corpus/" \; 2>/dev/null || true

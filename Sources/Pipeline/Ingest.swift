@@ -21,6 +21,8 @@ public struct IngestedInput: Sendable {
     public var batches: [Batch] = []
     public var nachaTotals: NACHAFileTotals?
     public var statementLines: [StatementLine] = []
+    /// Count and sums of the statement lines read, kept or not.
+    public var statementTotals = StatementTotals()
     /// The file could not be read at all.
     public var readError: String?
 
@@ -36,10 +38,8 @@ public struct IngestedInput: Sendable {
             let t = nachaTotals ?? NACHAFileTotals()
             return "\(path): nacha: \(t.batchCount) batches (\(t.rejectedBatchCount) rejected), \(t.entryCount) entries, \(t.addendaCount) addenda, debits \(MoneyFormat.plain(t.totalDebitCents, exponent: 2)), credits \(MoneyFormat.plain(t.totalCreditCents, exponent: 2)); \(issueCounts)"
         default:
-            let credits = statementLines.filter(\.isCredit).reduce(Int64(0)) { $0 + $1.amount.minorUnits }
-            let debits = statementLines.filter { !$0.isCredit }.reduce(Int64(0)) { $0 - $1.amount.minorUnits }
-            let exponent = statementLines.first?.amount.currency.exponent ?? 2
-            return "\(path): \(format.rawValue): \(statementLines.count) lines, credits \(MoneyFormat.plain(credits, exponent: exponent)), debits \(MoneyFormat.plain(debits, exponent: exponent)); \(issueCounts)"
+            let t = statementTotals
+            return "\(path): \(format.rawValue): \(t.count) lines, credits \(MoneyFormat.plain(t.credits, exponent: t.exponent)), debits \(MoneyFormat.plain(t.debits, exponent: t.exponent)); \(issueCounts)"
         }
     }
 
@@ -51,10 +51,28 @@ public struct IngestedInput: Sendable {
     }
 }
 
+/// How many statement lines a file held, and their credits and debits (positive), in minor units.
+public struct StatementTotals: Sendable, Equatable {
+    public var count = 0
+    public var credits: Int64 = 0
+    public var debits: Int64 = 0
+    public var exponent = 2
+
+    public init() {}
+
+    public mutating func add(_ line: StatementLine) {
+        if count == 0 { exponent = line.amount.currency.exponent }
+        count += 1
+        if line.isCredit { credits &+= line.amount.minorUnits } else { debits &-= line.amount.minorUnits }
+    }
+}
+
 /// Reads inputs of every supported format into `IngestedInput`s.
 public enum Ingest {
+    /// With `keepLines` false (`settle validate`), statement lines are counted and summed but not kept: a camt
+    /// file is then read in memory that does not grow with it.
     public static func read(path: String, displayPath: String? = nil, format: SourceFormat, role: Manifest.Source.Role = .received, account: String? = nil,
-                            strict: Bool = true, currency: Currency = .usd, profile: String? = nil) -> IngestedInput {
+                            strict: Bool = true, currency: Currency = .usd, profile: String? = nil, keepLines: Bool = true) -> IngestedInput {
         let name = URL(fileURLWithPath: path).lastPathComponent
         var input = IngestedInput(path: path, displayPath: displayPath ?? path, name: name, sha256: "", sizeBytes: 0, format: format, role: role, account: account)
         do {
@@ -76,13 +94,22 @@ public enum Ingest {
                 input.droppedDiagnosticCount = file.diagnostics.droppedCount
                 input.worst = file.diagnostics.worst
             case .camt052, .camt053, .camt054:
+                // Lines are handed over as they are read: the statement does not hold a second copy of them.
+                var lines: [StatementLine] = []
+                var totals = StatementTotals()
+                let take: (StatementLine) -> Void = { line in
+                    totals.add(line)
+                    if keepLines { lines.append(line) }
+                }
                 let file: CamtFile
                 if InputOpener.isGzip(path: path) {
-                    file = CamtReader().read(source: try GzipByteSource(path: path, limitBytes: InputOpener.defaultExpandedLimitBytes), fileName: input.displayPath, defaultCurrency: currency)
+                    file = CamtReader().read(source: try GzipByteSource(path: path, limitBytes: InputOpener.defaultExpandedLimitBytes), fileName: input.displayPath,
+                                             defaultCurrency: currency, handler: take)
                 } else {
-                    file = CamtReader().read(source: try FileByteSource(path: path), fileName: input.displayPath, defaultCurrency: currency)
+                    file = CamtReader().read(source: try FileByteSource(path: path), fileName: input.displayPath, defaultCurrency: currency, handler: take)
                 }
-                input.statementLines = file.lines
+                input.statementLines = lines
+                input.statementTotals = totals
                 input.diagnostics = file.diagnostics.items
                 input.droppedDiagnosticCount = file.diagnostics.droppedCount
                 input.worst = file.diagnostics.worst
@@ -109,6 +136,10 @@ public enum Ingest {
         } catch {
             input.readError = error.message
         }
+        if format != .nacha, input.statementTotals.count == 0 {
+            for line in input.statementLines { input.statementTotals.add(line) }
+        }
+        if !keepLines { input.statementLines = [] }
         return input
     }
 

@@ -193,7 +193,7 @@ struct Settle {
                 anyErrors = true
                 continue
             }
-            let input = Ingest.read(path: path, format: format, strict: !args.flags.contains("lenient"), profile: args.values["profile"])
+            let input = Ingest.read(path: path, format: format, strict: !args.flags.contains("lenient"), profile: args.values["profile"], keepLines: false)
             for d in input.diagnostics { console.out(d.description) }
             if input.droppedDiagnosticCount > 0 { console.out("\(path): … and \(input.droppedDiagnosticCount) more issues not shown") }
             console.out(input.summaryLine)

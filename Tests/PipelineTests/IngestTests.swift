@@ -1,0 +1,63 @@
+import Core
+import Foundation
+import Pipeline
+import Statements
+import Testing
+import TestSupport
+
+/// `settle validate` reads statements without keeping their lines; a run keeps them. Both must report the same.
+@Suite struct IngestTests {
+    static func camt(entries: Int) -> String {
+        var text = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>M</MsgId></GrpHdr>
+            <Stmt><Id>S1</Id><Acct><Id><IBAN>NL91ABNA0417164300</IBAN></Id><Ccy>EUR</Ccy></Acct>
+
+            """
+        for i in 0..<entries {
+            let credit = i % 3 != 0
+            text += """
+                <Ntry><Amt Ccy="EUR">\(10 + i).25</Amt><CdtDbtInd>\(credit ? "CRDT" : "DBIT")</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+                <BookgDt><Dt>2026-11-02</Dt></BookgDt><AcctSvcrRef>R\(i)</AcctSvcrRef>
+                <NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Customer \(i)</Nm><PstlAdr><TwnNm>Utrecht</TwnNm></PstlAdr></Dbtr></RltdPties>
+                <RmtInf><Ustrd>INV-\(i)</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+
+                """
+        }
+        return text + "</Stmt></BkToCstmrStmt></Document>\n"
+    }
+
+    @Test func linesHandedOverOrKeptGiveTheSameTotals() throws {
+        let folder = TestPaths.temporaryDirectory("ingest-camt")
+        let path = folder + "/statement.xml"
+        try Self.camt(entries: 30).write(toFile: path, atomically: true, encoding: .utf8)
+        let kept = Ingest.read(path: path, format: .camt053, currency: .eur)
+        let counted = Ingest.read(path: path, format: .camt053, currency: .eur, keepLines: false)
+        #expect(kept.diagnostics.isEmpty, "\(kept.diagnostics)")
+        #expect(kept.statementLines.count == 30)
+        #expect(counted.statementLines.isEmpty)
+        #expect(kept.statementTotals == counted.statementTotals)
+        #expect(kept.statementTotals.count == 30)
+        // Every third entry is a debit: 10.25, 13.25, ... 37.25 (ten of them).
+        var debits: Int64 = 0, credits: Int64 = 0
+        for i in 0..<30 {
+            let minor = Int64(10 + i) * 100 + 25
+            if i % 3 == 0 { debits += minor } else { credits += minor }
+        }
+        #expect(kept.statementTotals.debits == debits)
+        #expect(kept.statementTotals.credits == credits)
+        #expect(kept.summaryLine == counted.summaryLine)
+        #expect(kept.statementLines.map(\.counterparty).filter { !$0.isEmpty } == (0..<30).filter { $0 % 3 != 0 }.map { "Customer \($0)" })
+        #expect(kept.statementLines.map(\.bankReference) == (0..<30).map { "R\($0)" })
+    }
+
+    @Test func bai2TotalsAreTheSameEitherWay() throws {
+        let path = TestPaths.samples + "/2026-11-02/bank/20261102.bai"
+        let kept = Ingest.read(path: path, format: .bai2)
+        let counted = Ingest.read(path: path, format: .bai2, keepLines: false)
+        #expect(kept.statementLines.count == kept.statementTotals.count)
+        #expect(kept.statementTotals.count > 0)
+        #expect(counted.statementLines.isEmpty)
+        #expect(kept.summaryLine == counted.summaryLine)
+    }
+}
