@@ -138,7 +138,15 @@ public struct BAI2Reader {
                 let location = SourceLocation(sourceFile: sourceFile, line: lineNumber, column: segmentStart - lineStart + 1, byteOffset: segmentStart)
                 let length = textEnd - segmentStart
                 let contentStart = min(segmentStart + 3, textEnd)
-                if length < 2 || !BAI2Reader.isRecordType(bytes[segmentStart], bytes[segmentStart + 1]) || (length > 2 && bytes[segmentStart + 2] != UInt8(ascii: ",")) {
+                // `88:text` (a continuation whose comma was mistyped, seen in real files): lenient reading takes it as a continuation.
+                let mistypedContinuation = !options.strict && length > 2 && bytes[segmentStart] == UInt8(ascii: "8") && bytes[segmentStart + 1] == UInt8(ascii: "8")
+                    && (bytes[segmentStart + 2] == UInt8(ascii: ":") || bytes[segmentStart + 2] == UInt8(ascii: ";"))
+                if mistypedContinuation {
+                    parser.file.diagnostics.append(Diagnostic(code: "bai2.record-type", severity: .warning, location: location, field: "Record Code",
+                                                              message: "the record code 88 is followed by '\(UnicodeScalar(bytes[segmentStart + 2]))', not a comma; read as a continuation",
+                                                              expected: "88,", found: String(decoding: UnsafeBufferPointer(rebasing: bytes[segmentStart..<(segmentStart + 3)]), as: UTF8.self)))
+                }
+                if !mistypedContinuation && (length < 2 || !BAI2Reader.isRecordType(bytes[segmentStart], bytes[segmentStart + 1]) || (length > 2 && bytes[segmentStart + 2] != UInt8(ascii: ","))) {
                     // Strict: the file is rejected. Lenient: a record of an unknown type after the header is skipped.
                     let type = String(decoding: UnsafeBufferPointer(rebasing: bytes[segmentStart..<min(segmentStart + 2, textEnd)]), as: UTF8.self)
                     let severity: Severity = options.strict || !sawRecord ? .fatal : .warning

@@ -84,3 +84,74 @@ import TestSupport
         #expect(zeptofs.lines.first?.typeCode == "195")
     }
 }
+
+/// moov-io/bai2's own parse of its samples (`expected/*.format.json`, from its test suite) against ours: every
+/// account's number, currency, summaries and details (type code, amount, references, text).
+@Suite struct BAI2MoovExpectationTests {
+    static let samples = ["sample1", "sample4-continuations-newline-delimited", "sample5-issue113"]
+
+    /// moov prints amounts as written (`+000000000000`, `000000000208500`): the value in minor units.
+    static func minor(_ text: String) -> Int64? {
+        if text.isEmpty { return 0 }
+        return Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text)
+    }
+
+    /// moov joins a 16's continuation records with ',' and we with a space (the text reads on); both keep every
+    /// word, slash and comma of the bank's text, which is what is compared. Where sample5 mistypes `88:` for `88,`,
+    /// moov keeps `88:` in the text; we read the record as a continuation (lenient, with a warning).
+    static func words(_ text: String) -> [Substring] {
+        text.split(whereSeparator: { $0 == " " || $0 == "," })
+    }
+
+    /// moov keeps a record's closing `/` and padding in its text; we drop them.
+    static func normalized(_ text: String) -> String {
+        var t = text.trimmingCharacters(in: .whitespaces)
+        if t.hasSuffix("/") { t.removeLast() }
+        return t.trimmingCharacters(in: .whitespaces)
+    }
+
+    @Test(arguments: BAI2MoovExpectationTests.samples)
+    func agreesWithMoov(_ sample: String) throws {
+        guard let corpus = TestPaths.corpus else { print("skipped: ../shared/corpus is absent"); return }
+        let folder = corpus + "/statements/bai2/moov-io__bai2/"
+        let data = try #require(FileManager.default.contents(atPath: folder + "expected/\(sample).format.json"))
+        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        var source = try FileByteSource(path: folder + sample + ".txt")
+        let file = BAI2Reader(options: BAI2Options(strict: false)).read(bytes: try source.readAll(), fileName: sample)
+        if sample == "sample5-issue113" {
+            #expect(file.diagnostics.items.contains { $0.location.line == 63 && $0.severity == .warning && $0.message.contains("read as a continuation") })
+        }
+        #expect(file.sender == root["sender"] as? String)
+        #expect(file.receiver == root["receiver"] as? String)
+        let groups = try #require(root["Groups"] as? [[String: Any]])
+        #expect(file.groups.count == groups.count)
+        for (group, expected) in zip(file.groups, groups) {
+            #expect(group.originator == expected["originator"] as? String)
+            #expect(group.asOfDay == (expected["asOfDate"] as? String).flatMap { Day.parse($0, format: .yymmdd) })
+            let accounts = try #require(expected["Accounts"] as? [[String: Any]])
+            #expect(group.accounts.count == accounts.count, "\(sample): accounts")
+            for (account, e) in zip(group.accounts, accounts) {
+                #expect(account.number == e["accountNumber"] as? String)
+                #expect(account.currency.code == e["currencyCode"] as? String)
+                // moov lists an empty summary where a record leaves stray empty fields; we skip those.
+                let summaries = (e["summaries"] as? [[String: Any]] ?? []).filter { !(($0["TypeCode"] as? String) ?? "").isEmpty }
+                #expect(account.summaries.map(\.typeCode) == summaries.compactMap { ($0["TypeCode"] as? String).flatMap { Int($0) } }, "\(sample) \(account.number): summary codes")
+                #expect(account.summaries.map(\.amount.minorUnits) == summaries.compactMap { Self.minor($0["Amount"] as? String ?? "") }, "\(sample) \(account.number): summary amounts")
+                let details = e["Details"] as? [[String: Any]] ?? []
+                #expect(account.details.count == details.count, "\(sample) \(account.number): details")
+                for (line, d) in zip(account.details, details) {
+                    let code = try #require((d["TypeCode"] as? String).flatMap { Int($0) })
+                    #expect(line.typeCode == String(code))
+                    let amount = try #require(Self.minor(d["Amount"] as? String ?? ""))
+                    #expect(line.amount.minorUnits == (BAI2TypeCode.isDebit(code) ? -amount : amount), "\(sample): amount of \(line.bankReference)")
+                    #expect(line.bankReference == d["BankReferenceNumber"] as? String)
+                    #expect(line.customerReference == d["CustomerReferenceNumber"] as? String)
+                    #expect(Self.words(line.description) == Self.words(Self.normalized(d["Text"] as? String ?? "").replacingOccurrences(of: "88:", with: ",")), "\(sample): text")
+                    if let funds = d["FundsType"] as? [String: Any], funds["type_code"] as? String == "V", let date = funds["date"] as? String {
+                        #expect(line.valueDay == Day.parse(date, format: .yymmdd))
+                    }
+                }
+            }
+        }
+    }
+}
