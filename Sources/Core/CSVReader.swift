@@ -17,6 +17,9 @@ public struct CSVRecord: Sendable {
     public internal(set) var byteOffset = 0
     /// A quoted field ran to the end of the input without its closing quote.
     public internal(set) var hasUnterminatedQuote = false
+    /// A field had spaces before its opening quote (`a, "b"`): not a quoted field in RFC 4180, so it is read as
+    /// written, quotes included — usually a writer's bug that the reader of the file should hear about.
+    public internal(set) var hasSpaceBeforeQuote = false
     var storage: [UInt8] = []
     var fieldEnds: [Int] = []
     var encoding: TextEncoding = .utf8
@@ -121,6 +124,7 @@ public struct CSVReader<Source: ByteSource> {
         record.line = line
         record.byteOffset = consumedBeforeBuffer + position
         record.hasUnterminatedQuote = false
+        record.hasSpaceBeforeQuote = false
         record.encoding = options.encoding
         let delimiter = options.delimiter
         let quote = options.quote
@@ -153,11 +157,18 @@ public struct CSVReader<Source: ByteSource> {
                 }
                 continue
             }
-            if fieldStart, bytes[position] == quote {
-                inQuotes = true
-                fieldStart = false
-                position += 1
-                continue
+            if fieldStart {
+                if bytes[position] == quote {
+                    inQuotes = true
+                    fieldStart = false
+                    position += 1
+                    continue
+                }
+                if bytes[position] == 0x20 {
+                    var i = position
+                    while i < available, bytes[i] == 0x20 { i += 1 }
+                    if i < available, bytes[i] == quote { record.hasSpaceBeforeQuote = true }
+                }
             }
             let k = ByteScanning.firstIndex(of: delimiter, 0x0A, 0x0D, in: bytes, from: position, to: available)
             if k > position {

@@ -132,6 +132,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         case .dayMonthYearDots:
             guard let p = separated(UInt8(ascii: ".")), let y = fullYear(p.2) else { return nil }
             return Day(year: y, month: p.1, day: p.0)
+        case .dayMonthYearDashes:
+            guard let p = separated(UInt8(ascii: "-")), let y = fullYear(p.2) else { return nil }
+            return Day(year: y, month: p.1, day: p.0)
+        case .yearMonthDaySlashes:
+            guard let p = separated(UInt8(ascii: "/")), p.0 >= 1000 else { return nil }
+            return Day(year: p.0, month: p.1, day: p.2)
         }
     }
 
@@ -155,4 +161,8 @@ public enum DayFormat: String, Sendable, Codable, CaseIterable {
     case dayMonthYear = "DD/MM/YYYY"
     /// German-speaking countries: `23.11.2026`.
     case dayMonthYearDots = "DD.MM.YYYY"
+    /// The Netherlands: `23-11-2026`.
+    case dayMonthYearDashes = "DD-MM-YYYY"
+    /// `2026/11/23` (some exports, and Japan).
+    case yearMonthDaySlashes = "YYYY/MM/DD"
 }

@@ -32,6 +32,11 @@ public struct BankProfile: Sendable, Equatable {
     /// Rows to leave out: when `skipColumn` holds one of `skipValues` (pending, reverted).
     public var skipColumn: String?
     public var skipValues: [String]
+    /// A running balance column: each row's balance must follow from the one before and the row's amount
+    /// (rows may come oldest or newest first); a break means rows are missing or were edited.
+    public var balanceColumn: String?
+    /// Whether the balance is the account's balance after the row (most banks) or before it.
+    public var balanceIsBefore = false
 
     public struct ProfileError: Error, CustomStringConvertible, Sendable {
         public var message: String
@@ -40,9 +45,9 @@ public struct BankProfile: Sendable, Equatable {
     }
 
     static let keys: Set<String> = ["name", "encoding", "delimiter", "header", "skip_rows", "columns", "date_format", "decimal", "invert_sign",
-                                    "credit_values", "debit_values", "skip_when"]
+                                    "credit_values", "debit_values", "skip_when", "balance_is"]
     static let columnKeys: Set<String> = ["date", "value_date", "amount", "debit", "credit", "direction", "reference", "description",
-                                          "counterparty", "currency", "account"]
+                                          "counterparty", "currency", "account", "balance"]
 
     public static func load(path: String) throws(ProfileError) -> BankProfile {
         guard let data = FileManager.default.contents(atPath: path) else { throw ProfileError(message: "\(path): cannot read the bank profile") }
@@ -87,6 +92,13 @@ public struct BankProfile: Sendable, Equatable {
         if direction != nil && strings("credit_values").isEmpty && strings("debit_values").isEmpty {
             throw fail("credit_values", "a direction column needs the values that mean credit (or debit_values)")
         }
+        func balancePosition() throws(ProfileError) -> Bool {
+            switch o["balance_is"] as? String ?? "after" {
+            case "after": return false
+            case "before": return true
+            default: throw fail("balance_is", "must be \"after\" (the balance once the row is booked) or \"before\"")
+            }
+        }
         let decimalText = o["decimal"] as? String ?? "point"
         guard let decimal = DecimalStyle(rawValue: decimalText) else { throw fail("decimal", "must be \"point\" (1,234.56) or \"comma\" (1.234,56)") }
         var skipColumn: String?
@@ -104,7 +116,8 @@ public struct BankProfile: Sendable, Equatable {
                            directionColumn: direction, creditValues: strings("credit_values"), debitValues: strings("debit_values"),
                            decimalStyle: decimal, invertSign: o["invert_sign"] as? Bool ?? false, referenceColumn: try column("reference"),
                            descriptionColumns: descriptions, counterpartyColumn: try column("counterparty"), currencyColumn: try column("currency"),
-                           accountColumn: try column("account"), skipColumn: skipColumn, skipValues: skipValues)
+                           accountColumn: try column("account"), skipColumn: skipColumn, skipValues: skipValues,
+                           balanceColumn: try column("balance"), balanceIsBefore: try balancePosition())
     }
 }
 
@@ -116,6 +129,30 @@ public struct BankCSVReader {
     struct Columns {
         var date: Int?, valueDate: Int?, amount: Int?, debit: Int?, credit: Int?, direction: Int?, reference: Int?
         var counterparty: Int?, currency: Int?, account: Int?, skip: Int?, descriptions: [Int] = []
+        var balance: Int?
+    }
+
+    /// Follows a running balance column row to row, in whichever order the export lists its rows.
+    struct RunningBalance {
+        var previous: (balance: Int64, amount: Int64)?
+        /// +1 oldest row first, -1 newest first, 0 not known yet.
+        var order = 0
+
+        /// The balance this row should show, when it shows another.
+        mutating func check(balance: Int64, amount: Int64, isBefore: Bool) -> Int64? {
+            defer { previous = (balance, amount) }
+            guard let p = previous else { return nil }
+            let oldestFirst = isBefore ? p.balance &+ p.amount : p.balance &+ amount
+            let newestFirst = isBefore ? p.balance &- amount : p.balance &- p.amount
+            if order == 0 {
+                if balance == oldestFirst && balance == newestFirst { return nil }
+                if balance == oldestFirst { order = 1; return nil }
+                if balance == newestFirst { order = -1; return nil }
+                return oldestFirst
+            }
+            let expected = order > 0 ? oldestFirst : newestFirst
+            return expected == balance ? nil : expected
+        }
     }
 
     public struct Result: Sendable {
@@ -131,6 +168,7 @@ public struct BankCSVReader {
         var reader = CSVReader(source: UTF16Transcoder(source: source, declared: profile.encoding), options: options)
         var record = CSVRecord()
         var joined: [UInt8] = []
+        var runningBalance = RunningBalance()
         var index: [String: Int] = [:]
         var skipped = 0
         var headerSeen = !profile.hasHeader
@@ -148,7 +186,7 @@ public struct BankCSVReader {
                               debit: resolve(profile.debitColumn), credit: resolve(profile.creditColumn), direction: resolve(profile.directionColumn),
                               reference: resolve(profile.referenceColumn), counterparty: resolve(profile.counterpartyColumn),
                               currency: resolve(profile.currencyColumn), account: resolve(profile.accountColumn), skip: resolve(profile.skipColumn),
-                              descriptions: profile.descriptionColumns.compactMap(resolve))
+                              descriptions: profile.descriptionColumns.compactMap(resolve), balance: resolve(profile.balanceColumn))
         }
         if !profile.hasHeader { locate() }
         let skipValues = profile.skipValues.map { Array($0.utf8) }
@@ -174,6 +212,10 @@ public struct BankCSVReader {
                     }
                     continue
                 }
+                if record.hasSpaceBeforeQuote {
+                    result.diagnostics.append(Diagnostic(code: "csv.quote", severity: .error, location: location,
+                                                         message: "a field has spaces before its opening quote, so it is not a quoted field: read as written, quotes included"))
+                }
                 if record.hasUnterminatedQuote {
                     result.diagnostics.append(Diagnostic(code: "csv.unterminated-quote", severity: .error, location: location, message: "a quoted field is not closed before the end of the file"))
                 }
@@ -181,12 +223,20 @@ public struct BankCSVReader {
                 func bytes(_ column: Int?) -> ArraySlice<UInt8> { column.map { record.trimmedBytes($0) } ?? [] }
                 if let skip = columns.skip {
                     let field = record.trimmedBytes(skip)
-                    if skipValues.contains(where: { $0.elementsEqual(field) }) {
+                    // Compared as bytes for UTF-8; other encodings decode the field first (`Verständigung` in Latin-1).
+                    let skip = profile.encoding == .utf8 || field.allSatisfy({ $0 < 0x80 })
+                        ? skipValues.contains { $0.elementsEqual(field) }
+                        : profile.skipValues.contains(profile.encoding.decode(field))
+                    if skip {
                         result.skippedRows += 1
                         continue
                     }
                 }
-                guard let day = Day.parse(bytes: bytes(columns.date), format: profile.dateFormat) else {
+                // A time after the day (`2021-09-05 11:32:41`, `2021-09-05T11:32:41`) is not part of it.
+                func dayPart(_ field: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+                    field.firstIndex { $0 == 0x20 || $0 == UInt8(ascii: "T") }.map { field[..<$0] } ?? field
+                }
+                guard let day = Day.parse(bytes: dayPart(bytes(columns.date)), format: profile.dateFormat) else {
                     let dateText = value(columns.date)
                     // A footer (totals, disclaimers) has no date: skipped with a warning, not an error.
                     let looksLikeFooter = record.count < 2 || dateText.isEmpty || dateText.first?.isNumber == false
@@ -221,6 +271,16 @@ public struct BankCSVReader {
                     continue
                 }
                 if profile.invertSign { minor = -minor }
+                if let column = columns.balance {
+                    let field = record.trimmedBytes(column)
+                    if !field.isEmpty, let balance = try? Money.parse(bytes: field, currency: rowCurrency, style: profile.decimalStyle).minorUnits,
+                       let expected = runningBalance.check(balance: balance, amount: minor, isBefore: profile.balanceIsBefore) {
+                        let exponent = rowCurrency.exponent
+                        result.diagnostics.append(Diagnostic(code: "csv.balance", severity: .error, location: location, field: profile.balanceColumn.map { profile.hasHeader ? $0 : "column \($0)" },
+                                                             message: "the running balance does not follow from the row before and this row's amount: rows are missing, duplicated or out of order",
+                                                             expected: MoneyFormat.plain(expected, exponent: exponent), found: MoneyFormat.plain(balance, exponent: exponent)))
+                    }
+                }
                 var description = ""
                 if columns.descriptions.count == 1 {
                     description = value(columns.descriptions[0])
@@ -238,7 +298,7 @@ public struct BankCSVReader {
                 let reference = value(columns.reference)
                 let rowAccount = value(columns.account)
                 result.lines.append(StatementLine(format: .csv, account: rowAccount.isEmpty ? account : rowAccount, bookingDay: day,
-                                                  valueDay: columns.valueDate.flatMap { Day.parse(bytes: record.trimmedBytes($0), format: profile.dateFormat) },
+                                                  valueDay: columns.valueDate.flatMap { Day.parse(bytes: dayPart(record.trimmedBytes($0)), format: profile.dateFormat) },
                                                   amount: Money(minorUnits: minor, currency: rowCurrency),
                                                   bankReference: reference, typeCode: "", kind: .other,
                                                   description: description, counterparty: value(columns.counterparty), location: location))

@@ -110,3 +110,94 @@ import TestSupport
         }
     }
 }
+
+/// The bank exports whose source projects state what a reader must get (ofxstatement plugins' tests, as the
+/// INDEX quotes them): line count, and the closing balance minus the opening one as the sum of the lines; each
+/// read through the bank's profile in `Jobs/profiles/`.
+@Suite struct BankCSVOracleTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var file: String, profile: String, lines: Int, total: Int64, first: Int64? = nil, currency = "EUR"
+        var balanceBreak: (line: Int, expected: String, found: String)? = nil
+        var testDescription: String { file }
+    }
+
+    static let cases = [
+        // Lloyds: 12 lines (newest first). The plugin derives start 5926.70 and end 2040.59 from the Balance column,
+        // but the sample's own balances break between the two direct debits of 01/12/2023 (after INS1 4.12 the
+        // balance should read 6035.46, not 6039.58): the amounts sum to -3881.99, not -3886.11, and the running
+        // balance check says so at that row.
+        Case(file: "Metasaura__ofxstatement-lloyds/sample-statement.csv", profile: "lloyds", lines: 12, total: -388_199, first: -899, currency: "GBP",
+             balanceBreak: (line: 7, expected: "6035.46", found: "6039.58")),
+        // ASN: 11 lines, start 130.44, end 84.24 (balance before each row, checked).
+        Case(file: "gpaulissen__ofxstatement-dutch/transactie-historie_NL00ASNB9999999999_20220717204133.csv", profile: "asn-bank", lines: 11, total: 8_424 - 13_044, first: 22_377),
+        // Knab: 28 lines.
+        Case(file: "gpaulissen__ofxstatement-dutch/Knab_transactieoverzicht_ok.csv", profile: "knab", lines: 28, total: BankCSVOracleTests.knabTotal, first: -82_775),
+        // Revolut: 7 lines (first -250 EUR); January: 9 rows, the two PENDING ones skipped.
+        Case(file: "mlaitinen__ofxstatement-revolut/2021-october.csv", profile: "revolut", lines: 7, total: BankCSVOracleTests.revolutOctoberTotal, first: -25_000),
+        Case(file: "mlaitinen__ofxstatement-revolut/2022-january.csv", profile: "revolut", lines: 7, total: -25_000 + 0 - 3_871 + 50_000 - 2_158 - 3_389 - 6_926, first: -25_000),
+        // The Austrian plugin's samples all start at 0.0: the end balance is the sum.
+        Case(file: "nblock__ofxstatement-austrian/easybank-creditcard.csv", profile: "easybank-creditcard", lines: 3, total: 231, first: -599),
+        Case(file: "nblock__ofxstatement-austrian/easybank-giro.csv", profile: "easybank-giro", lines: 10, total: -156_286, first: -42),
+        Case(file: "nblock__ofxstatement-austrian/ing-diba.csv", profile: "ing-diba-at", lines: 6, total: -99_203, first: 1_223),
+        Case(file: "nblock__ofxstatement-austrian/livebank.csv", profile: "livebank", lines: 3, total: 505_000, first: 15_000),
+        Case(file: "nblock__ofxstatement-austrian/oberbank.csv", profile: "oberbank", lines: 5, total: -900, first: -1_100),
+        Case(file: "nblock__ofxstatement-austrian/raiffeisen.csv", profile: "raiffeisen-at", lines: 7, total: -15_789, first: 58),
+    ]
+
+    /// Knab and Revolut state only counts; their sums are the files' own (D/C and signed amounts), recomputed here
+    /// from the raw text so a wrong sign or decimal in our reading shows.
+    static let knabTotal: Int64 = {
+        guard let corpus = TestPaths.corpus,
+              let text = try? String(contentsOfFile: corpus + "/statements/csv/gpaulissen__ofxstatement-dutch/Knab_transactieoverzicht_ok.csv", encoding: .utf8) else { return 0 }
+        return text.split(separator: "\n").dropFirst(2).reduce(Int64(0)) { sum, line in
+            let f = line.split(separator: ";", omittingEmptySubsequences: false).map { $0.replacingOccurrences(of: "\"", with: "") }
+            guard f.count > 4, let cents = Int64(f[4].replacingOccurrences(of: ",", with: "").replacingOccurrences(of: ".", with: "")) else { return sum }
+            return sum + (f[3] == "D" ? -cents : cents)
+        }
+    }()
+
+    static let revolutOctoberTotal: Int64 = {
+        guard let corpus = TestPaths.corpus,
+              let text = try? String(contentsOfFile: corpus + "/statements/csv/mlaitinen__ofxstatement-revolut/2021-october.csv", encoding: .utf8) else { return 0 }
+        return text.split(whereSeparator: \.isNewline).dropFirst().reduce(Int64(0)) { sum, line in
+            let f = line.split(separator: ",")
+            guard f.count > 8, f[8] == "COMPLETED", let value = Decimal(string: String(f[5])) else { return sum }
+            return sum + Int64(truncating: (value * 100) as NSDecimalNumber)
+        }
+    }()
+
+    @Test(arguments: BankCSVOracleTests.cases)
+    func readsWhatTheSourceProjectAsserts(_ c: Case) throws {
+        guard let corpus = TestPaths.corpus else { print("skipped: ../shared/corpus is absent"); return }
+        var source = try FileByteSource(path: corpus + "/statements/csv/" + c.file)
+        let result = BankCSVTests.read(try source.readAll(), try BankCSVTests.profile(c.profile), currency: Currency.iso(c.currency)!)
+        let errors = result.diagnostics.items.filter { $0.severity >= .error }
+        if let b = c.balanceBreak {
+            #expect(errors.count == 1 && errors[0].code.rawValue == "csv.balance" && errors[0].location.line == b.line
+                    && errors[0].expected == b.expected && errors[0].found == b.found, "\(errors)")
+        } else {
+            #expect(errors.isEmpty, "\(result.diagnostics.items)")
+        }
+        #expect(result.lines.count == c.lines)
+        #expect(result.lines.reduce(0) { $0 + $1.amount.minorUnits } == c.total)
+        if let first = c.first { #expect(result.lines.first?.amount.minorUnits == first) }
+        #expect(result.lines.allSatisfy { $0.amount.currency.code == c.currency })
+    }
+
+    @Test func brokenExportsSayWhatIsBroken() throws {
+        guard let corpus = TestPaths.corpus else { print("skipped: ../shared/corpus is absent"); return }
+        let folder = corpus + "/statements/csv/gpaulissen__ofxstatement-dutch/"
+        // ing_fail: `"Overschrijving", "Naam: ..."` — a space before the opening quote.
+        var ing = try FileByteSource(path: folder + "ing_fail.csv")
+        let failed = BankCSVTests.read(try ing.readAll(), try BankCSVTests.profile("ing-nl"), currency: .eur)
+        #expect(failed.diagnostics.items.contains { $0.code.rawValue == "csv.quote" && $0.location.line == 3 && $0.severity == .error })
+        // A running balance that breaks: the ASN export with one row taken out.
+        var asn = try FileByteSource(path: folder + "transactie-historie_NL00ASNB9999999999_20220717204133.csv")
+        var rows = String(decoding: try asn.readAll(), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        rows.remove(at: 4)
+        let broken = BankCSVTests.read(Array(rows.joined(separator: "\n").utf8), try BankCSVTests.profile("asn-bank"), currency: .eur)
+        let balance = try #require(broken.diagnostics.items.first { $0.code.rawValue == "csv.balance" })
+        #expect(balance.location.line == 5 && balance.expected == "655.16" && balance.found == "632.21" && balance.field == "column 9")
+        #expect(broken.diagnostics.items.filter { $0.code.rawValue == "csv.balance" }.count == 1, "one break, reported once")
+    }
+}
