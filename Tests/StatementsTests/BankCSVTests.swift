@@ -201,3 +201,69 @@ import TestSupport
         #expect(broken.diagnostics.items.filter { $0.code.rawValue == "csv.balance" }.count == 1, "one break, reported once")
     }
 }
+
+/// reubano/csv2ofx's expected conversions (`expected/*.ofx`, `*.qif`, which its test suite diffs against) for
+/// the bank and payment exports it maps: the same transactions, day and signed amount, as ours.
+@Suite struct BankCSVConverterOracleTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var file: String, expected: String, profile: String, currency = "USD"
+        /// Where csv2ofx is wrong and we are not: its transaction (`day minor`) and ours.
+        var corrections: [String: String] = [:]
+        var testDescription: String { file }
+    }
+
+    static let cases = [
+        Case(file: "n26-fr.csv", expected: "n26.ofx", profile: "n26", currency: "EUR"),
+        Case(file: "outbank.csv", expected: "outbank.ofx", profile: "outbank", currency: "EUR"),
+        Case(file: "payoneer.csv", expected: "payoneer.ofx", profile: "payoneer"),
+        Case(file: "pcmastercard.csv", expected: "pcmastercard.ofx", profile: "pc-financial-mastercard", currency: "CAD"),
+        Case(file: "ubs-ch-fr_trimmed.csv", expected: "ubs-ch-fr.qif", profile: "ubs-ch", currency: "CHF"),
+        Case(file: "stripe-default.csv", expected: "stripe-default.ofx", profile: "stripe-payments", currency: "CAD"),
+        Case(file: "gls.csv", expected: "gls.ofx", profile: "gls-bank", currency: "EUR"),
+        // csv2ofx guesses the order of day and month row by row, so `08/04/2022` in this day-first export became
+        // 4 August; the profile says DD/MM for the whole file: 8 April (the row sits between March and April ones).
+        Case(file: "ingesp.csv", expected: "ingesp.ofx", profile: "ing-es", currency: "EUR", corrections: ["2022-08-04 269": "2022-04-08 269"]),
+        Case(file: "mint.csv", expected: "mint.ofx", profile: "mint"),
+        Case(file: "schwab-checking.csv", expected: "schwab-checking.ofx", profile: "schwab-checking"),
+    ]
+
+    /// (day, minor units) of every transaction in an OFX (`<DTPOSTED>`, `<TRNAMT>`) or QIF (`D`, `T`) file, sorted.
+    static func transactions(_ text: String) -> [String] {
+        if text.contains("<TRNAMT>") {
+            // OFX: tags, with or without line breaks between them; each STMTTRN has one of each.
+            let days = text.matches(of: /<DTPOSTED>([0-9]{8})/).map { m in "\(m.1.prefix(4))-\(m.1.dropFirst(4).prefix(2))-\(m.1.suffix(2))" }
+            let amounts = text.matches(of: /<TRNAMT>(-?[0-9.]+)/).compactMap { try? MoneyFormat.parseMinorUnits(Array($0.1.utf8), exponent: 2, style: .point) }
+            return zip(days, amounts).map { "\($0) \($1)" }.sorted()
+        }
+        var out: [String] = []
+        var day = ""
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("<DTPOSTED>") {
+                let d = line.dropFirst(10).prefix(8)
+                day = "\(d.prefix(4))-\(d.dropFirst(4).prefix(2))-\(d.suffix(2))"
+            } else if line.hasPrefix("D"), !line.hasPrefix("D<") {
+                let d = line.dropFirst()
+                if d.count == 10, d.dropFirst(4).first == "-" { day = String(d) }
+                else if let parsed = Day.parse(d, format: .monthDayYear) { day = parsed.description }
+            } else if line.hasPrefix("<TRNAMT>") || (line.hasPrefix("T") && Double(line.dropFirst()) != nil) {
+                let amount = line.hasPrefix("<") ? line.dropFirst(8) : line.dropFirst()
+                if let minor = try? MoneyFormat.parseMinorUnits(Array(amount.utf8), exponent: 2, style: .point) { out.append("\(day) \(minor)") }
+            }
+        }
+        return out.sorted()
+    }
+
+    @Test(arguments: BankCSVConverterOracleTests.cases)
+    func sameTransactionsAsCsv2ofx(_ c: Case) throws {
+        guard let corpus = TestPaths.corpus else { print("skipped: ../shared/corpus is absent"); return }
+        let folder = corpus + "/statements/csv/reubano__csv2ofx/"
+        let expected = Self.transactions(try String(contentsOfFile: folder + "expected/" + c.expected, encoding: .utf8)).map { c.corrections[$0] ?? $0 }.sorted()
+        for wrong in c.corrections.keys { #expect(Self.transactions(try String(contentsOfFile: folder + "expected/" + c.expected, encoding: .utf8)).contains(wrong)) }
+        var source = try FileByteSource(path: folder + c.file)
+        let result = BankCSVTests.read(try source.readAll(), try BankCSVTests.profile(c.profile), currency: Currency.iso(c.currency)!)
+        #expect(result.diagnostics.items.filter { $0.severity >= .error }.isEmpty, "\(result.diagnostics.items)")
+        #expect(!expected.isEmpty)
+        #expect(result.lines.map { "\($0.bookingDay) \($0.amount.minorUnits)" }.sorted() == expected)
+    }
+}
