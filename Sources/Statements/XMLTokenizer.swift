@@ -41,8 +41,8 @@ struct XMLTokenizer {
     func name(_ id: Int) -> String { names[id] }
 
     /// The number of a local name (the part after any prefix), interned on first sight.
-    private mutating func intern(_ bytes: ArraySlice<UInt8>) -> Int {
-        bytes.withUnsafeBufferPointer { intern($0) }
+    private mutating func intern(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int {
+        intern(UnsafeBufferPointer(rebasing: bytes))
     }
 
     private mutating func intern(_ qualified: UnsafeBufferPointer<UInt8>) -> Int {
@@ -123,7 +123,10 @@ struct XMLTokenizer {
 
     /// An existential: the tokenizer is not generic, so its hot code is compiled once, specialized, in this module.
     private var source: any ByteSource
-    private var buffer: [UInt8] = []
+    /// The bytes read and not yet consumed, in one allocation the tokenizer owns; `buffer` views them without
+    /// copying or reference counting (valid until the next read from the source).
+    private let store: ByteStore
+    private var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: store.base, count: store.count) }
     private var position = 0
     private var atEnd = false
     private(set) var line = 1
@@ -138,13 +141,11 @@ struct XMLTokenizer {
     private(set) var rootNamespace: String?
     private var sawRoot = false
     private let chunkSize: Int
-    private var scratch: [UInt8]
 
     init(source: any ByteSource, chunkSize: Int = 1 << 16) {
         self.source = source
         self.chunkSize = chunkSize
-        scratch = [UInt8](repeating: 0, count: chunkSize)
-        buffer.reserveCapacity(chunkSize * 2)
+        store = ByteStore(capacity: chunkSize * 2)
     }
 
     /// Makes at least `count` bytes available from `position`, if the input has them.
@@ -158,14 +159,10 @@ struct XMLTokenizer {
         while buffer.count - position < count {
             if atEnd { return false }
             if position > 0 {
-                buffer.removeSubrange(0..<position)
+                store.removeFirst(position)
                 position = 0
             }
-            var chunk = scratch
-            scratch = []
-            let n = try source.read(into: &chunk, upTo: chunkSize)
-            buffer.append(contentsOf: chunk[0..<n])
-            scratch = chunk
+            let n = try store.append(from: &source, upTo: chunkSize)
             if n == 0 { atEnd = true }
         }
         return true
@@ -430,7 +427,7 @@ struct XMLTokenizer {
         }
     }
 
-    private func parseAttributes(_ bytes: ArraySlice<UInt8>) throws -> [(name: String, value: String)] {
+    private func parseAttributes(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) throws -> [(name: String, value: String)] {
         var out: [(name: String, value: String)] = []
         var i = bytes.startIndex
         while i < bytes.endIndex {
@@ -464,14 +461,8 @@ struct XMLTokenizer {
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 
-    static func localName(_ bytes: ArraySlice<UInt8>) -> String {
-        var start = bytes.startIndex
-        for i in bytes.indices where bytes[i] == UInt8(ascii: ":") { start = i + 1; break }
-        return String(decoding: bytes[start...], as: UTF8.self)
-    }
-
     /// `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` `&#NN;` `&#xNN;`; anything else is kept as written.
-    static func decodeEntities(_ bytes: ArraySlice<UInt8>) -> String {
+    static func decodeEntities(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String {
         guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
@@ -505,4 +496,45 @@ struct XMLTokenizer {
         }
         return String(decoding: out, as: UTF8.self)
     }
+}
+
+/// The tokenizer's read buffer: one allocation, grown when a token needs more than it holds, compacted in place.
+final class ByteStore {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Drops the first `n` bytes, moving the rest to the front.
+    func removeFirst(_ n: Int) {
+        if count > n { memmove(base, base + n, count - n) }
+        count -= n
+    }
+
+    /// Appends up to `limit` bytes read from `source`; returns how many.
+    func append(from source: inout any ByteSource, upTo limit: Int) throws(InputError) -> Int {
+        if capacity - count < limit {
+            let grown = max(capacity * 2, count + limit)
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+            bigger.update(from: base, count: count)
+            base.deallocate()
+            base = bigger
+            capacity = grown
+        }
+        let n = try source.read(into: UnsafeMutableRawBufferPointer(start: base + count, count: limit))
+        count += n
+        return n
+    }
+}
+
+extension UnsafeBufferPointer {
+    /// The same call shape as `Array.withUnsafeBufferPointer`, for code that reads either.
+    @inline(__always)
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R { try body(self) }
 }
