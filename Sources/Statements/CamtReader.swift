@@ -202,7 +202,7 @@ struct CamtParser {
     let source: SourceFile
     let defaultCurrency: Currency
     var file = CamtFile()
-    var path: [Tag] = []
+    let path = Stack<Tag>()
     /// The text of the innermost open element, when the reader acts on that element (others are not kept).
     var textBytes: [UInt8] = []
     /// The `Ccy` attribute of the innermost element that had attributes (amounts carry it).
@@ -219,7 +219,7 @@ struct CamtParser {
     /// The tag of each name number the tokenizer hands out.
     var tagOf: [Tag] = []
     /// The name numbers of the open elements, to check that each end tag closes the element it should.
-    var openIDs: [Int] = []
+    let openIDs = Stack<Int>()
 
     mutating func tag(_ id: Int) -> Tag {
         while tagOf.count <= id { tagOf.append(CamtReader.tags[tokenizer.name(tagOf.count)] ?? .other) }

@@ -136,7 +136,7 @@ struct XMLTokenizer {
     /// The end tag searched for when skipping an element, by name number.
     private var skipNeedles: [[UInt8]] = []
     /// Names of the elements open, innermost last (a guess for the next end tag; the reader checks nesting itself).
-    private var openNames: [Int] = []
+    private let openNames = Stack<Int>()
     /// `xmlns` (or the prefixed namespace) of the first element.
     private(set) var rootNamespace: String?
     private var sawRoot = false
@@ -297,60 +297,53 @@ struct XMLTokenizer {
     /// read in one pass that hashes its name as it goes; nil sends the tag to the general path.
     private mutating func fastTag() -> Event? {
         let start = position
+        let b = buffer
         // An end tag usually closes the element opened last: compared with its name, not hashed.
-        if let top = openNames.last {
-            let matched: Int? = buffer.withUnsafeBufferPointer { b in
-                guard start + 1 < b.count, b[start + 1] == UInt8(ascii: "/") else { return nil }
-                return nameBytes[top].withUnsafeBufferPointer { known in
-                    let end = start + 2 + known.count
-                    guard end < b.count, b[end] == UInt8(ascii: ">"), !known.isEmpty,
-                          memcmp(b.baseAddress! + start + 2, known.baseAddress!, known.count) == 0 else { return nil }
-                    return end
-                }
+        if let top = openNames.last, start + 1 < b.count, b[start + 1] == UInt8(ascii: "/") {
+            let matched = nameBytes[top].withUnsafeBufferPointer { known -> Bool in
+                let end = start + 2 + known.count
+                return end < b.count && b[end] == UInt8(ascii: ">") && !known.isEmpty
+                    && memcmp(b.baseAddress! + start + 2, known.baseAddress!, known.count) == 0
             }
-            if let matched {
-                position = matched + 1
+            if matched {
+                position = start + 3 + nameBytes[top].count
                 openNames.removeLast()
                 return .end(name: top)
             }
         }
-        let scanned: (closing: Bool, selfClosing: Bool, local: Range<Int>, hash: UInt64, known: Int?, end: Int)? = buffer.withUnsafeBufferPointer { b in
-            var i = start + 1
-            guard i < b.count else { return nil }
-            let closing = b[i] == UInt8(ascii: "/")
-            if closing { i += 1 }
-            var localStart = i
-            while i < b.count {
-                let c = b[i]
-                // Letters and '_' need one comparison; the rest of the name characters a few more.
-                if c >= 0x41 { i += 1; continue }
-                if c == UInt8(ascii: ">") || c == UInt8(ascii: "/") || c <= 0x20 || c == UInt8(ascii: "=") || c == UInt8(ascii: "<") { break }
-                if c == UInt8(ascii: ":") { localStart = i + 1 }
-                i += 1
-            }
-            guard i < b.count, i > localStart else { return nil }
-            var selfClosing = false
-            var end = i
-            if b[i] == UInt8(ascii: "/"), !closing, i + 1 < b.count, b[i + 1] == UInt8(ascii: ">") {
-                selfClosing = true
-                end = i + 1
-            } else if b[i] != UInt8(ascii: ">") {
-                return nil
-            }
-            let local = UnsafeBufferPointer(rebasing: b[localStart..<i])
-            let hash = XMLTokenizer.nameHash(local)
-            return (closing, selfClosing, localStart..<i, hash, lookup(local, hash: hash).id, end)
+        var i = start + 1
+        guard i < b.count else { return nil }
+        let closing = b[i] == UInt8(ascii: "/")
+        if closing { i += 1 }
+        var localStart = i
+        while i < b.count {
+            let c = b[i]
+            // Letters and '_' need one comparison; the rest of the name characters a few more.
+            if c >= 0x41 { i += 1; continue }
+            if c == UInt8(ascii: ">") || c == UInt8(ascii: "/") || c <= 0x20 || c == UInt8(ascii: "=") || c == UInt8(ascii: "<") { break }
+            if c == UInt8(ascii: ":") { localStart = i + 1 }
+            i += 1
         }
-        guard let scanned else { return nil }
-        let id = scanned.known ?? intern(buffer[scanned.local])
-        if !scanned.closing { startNameRange = (start + 1)..<scanned.local.upperBound }
-        position = scanned.end + 1 // a tag without attributes holds no line break
-        if scanned.closing {
+        guard i < b.count, i > localStart else { return nil }
+        var selfClosing = false
+        var end = i
+        if b[i] == UInt8(ascii: "/"), !closing, i + 1 < b.count, b[i + 1] == UInt8(ascii: ">") {
+            selfClosing = true
+            end = i + 1
+        } else if b[i] != UInt8(ascii: ">") {
+            return nil
+        }
+        let local = UnsafeBufferPointer(rebasing: b[localStart..<i])
+        let hash = XMLTokenizer.nameHash(local)
+        let id = lookup(local, hash: hash).id ?? intern(local, hash: hash)
+        position = end + 1 // a tag without attributes holds no line break
+        if closing {
             if !openNames.isEmpty { openNames.removeLast() }
             return .end(name: id)
         }
+        startNameRange = (start + 1)..<i
         if !attributes.isEmpty { attributes = [] }
-        if scanned.selfClosing { pendingEnd = id } else { openNames.append(id) }
+        if selfClosing { pendingEnd = id } else { openNames.append(id) }
         return .start(name: id)
     }
 
@@ -537,4 +530,48 @@ extension UnsafeBufferPointer {
     /// The same call shape as `Array.withUnsafeBufferPointer`, for code that reads either.
     @inline(__always)
     func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R { try body(self) }
+}
+
+/// A stack in one allocation of its own: pushes and pops without the copy-on-write checks of an Array, for the
+/// per-element bookkeeping of the XML reader (open elements, their names).
+final class Stack<Element> {
+    private var items: UnsafeMutablePointer<Element>
+    private var capacity = 32
+    private(set) var count = 0
+
+    init() { items = .allocate(capacity: capacity) }
+
+    deinit {
+        items.deinitialize(count: count)
+        items.deallocate()
+    }
+
+    var isEmpty: Bool { count == 0 }
+    var last: Element? { count > 0 ? items[count - 1] : nil }
+
+    subscript(index: Int) -> Element {
+        precondition(index >= 0 && index < count, "stack index out of range")
+        return items[index]
+    }
+
+    func append(_ element: Element) {
+        if count == capacity {
+            let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+            bigger.moveInitialize(from: items, count: count)
+            items.deallocate()
+            items = bigger
+            capacity *= 2
+        }
+        (items + count).initialize(to: element)
+        count += 1
+    }
+
+    @discardableResult
+    func removeLast() -> Element {
+        precondition(count > 0, "removeLast on an empty stack")
+        count -= 1
+        return (items + count).move()
+    }
+
+    func popLast() -> Element? { count > 0 ? removeLast() : nil }
 }
