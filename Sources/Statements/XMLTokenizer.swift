@@ -81,7 +81,7 @@ struct XMLTokenizer {
             if entry == 0 { return (nil, slot) }
             if slotHashes[slot] == hash {
                 let same = nameBytes[entry - 1].withUnsafeBufferPointer { known in
-                    known.count == local.count && (known.isEmpty || memcmp(known.baseAddress!, local.baseAddress!, local.count) == 0)
+                    known.count == local.count && (known.isEmpty || XMLTokenizer.equal(known.baseAddress!, local.baseAddress!, local.count))
                 }
                 if same { return (entry - 1, slot) }
             }
@@ -303,7 +303,7 @@ struct XMLTokenizer {
             let matched = nameBytes[top].withUnsafeBufferPointer { known -> Bool in
                 let end = start + 2 + known.count
                 return end < b.count && b[end] == UInt8(ascii: ">") && !known.isEmpty
-                    && memcmp(b.baseAddress! + start + 2, known.baseAddress!, known.count) == 0
+                    && XMLTokenizer.equal(b.baseAddress! + start + 2, known.baseAddress!, known.count)
             }
             if matched {
                 position = start + 3 + nameBytes[top].count
@@ -451,6 +451,22 @@ struct XMLTokenizer {
     }
 
     static let xmlns = Array("xmlns".utf8)
+
+    /// Whether `count` bytes at `a` and `b` are equal, eight at a time (names are short: no call to memcmp).
+    @inline(__always)
+    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        var i = 0
+        while i + 8 <= count {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < count {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
+    }
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 
