@@ -138,8 +138,18 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         case .yearMonthDaySlashes:
             guard let p = separated(UInt8(ascii: "/")), p.0 >= 1000 else { return nil }
             return Day(year: p.0, month: p.1, day: p.2)
+        case .dayMonthNameYear:
+            // DD, a '-' or ' ', three letters, the same separator, YY or YYYY.
+            let parts = b.split(whereSeparator: { $0 == UInt8(ascii: "-") || $0 == 0x20 })
+            guard parts.count == 3, parts[1].count == 3, let d = Int(String(decoding: parts[0], as: UTF8.self)),
+                  let y = Int(String(decoding: parts[2], as: UTF8.self)).flatMap(fullYear) else { return nil }
+            let name = String(decoding: parts[1], as: UTF8.self).lowercased()
+            guard let m = Day.monthAbbreviations.firstIndex(of: name) else { return nil }
+            return Day(year: y, month: m + 1, day: d)
         }
     }
+
+    static let monthAbbreviations = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
     /// Two-digit years are 20YY (bank files of this century).
     private static func fullYear(_ y: Int) -> Int? {
@@ -165,4 +175,6 @@ public enum DayFormat: String, Sendable, Codable, CaseIterable {
     case dayMonthYearDashes = "DD-MM-YYYY"
     /// `2026/11/23` (some exports, and Japan).
     case yearMonthDaySlashes = "YYYY/MM/DD"
+    /// `23-Nov-2026`, `23-Nov-26` or `23 Nov 2026`: English month abbreviations.
+    case dayMonthNameYear = "DD-MMM-YYYY"
 }

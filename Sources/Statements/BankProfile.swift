@@ -176,7 +176,8 @@ public struct BankCSVReader {
             guard let name else { return nil }
             if !profile.hasHeader, let n = Int(name) { return n - 1 }
             if let i = index[name.lowercased()] { return i }
-            if let n = Int(name), index.isEmpty { return n - 1 }
+            // A column number where the header leaves names out (`Mutatie,,Saldo`).
+            if let n = Int(name), n > 0 { return n - 1 }
             return nil
         }
         // Column positions, worked out once (after the header, if there is one).
