@@ -19,6 +19,8 @@ let fuzzProfiles: [BankProfile] = {
         #"{"columns": {"date": "Date", "amount": "Amount", "description": "Memo"}, "date_format": "MM/DD/YYYY"}"#,
         #"{"header": false, "skip_rows": 1, "delimiter": ";", "encoding": "latin-1", "decimal": "comma", "columns": {"date": 1, "debit": 2, "credit": 3}, "date_format": "DD.MM.YYYY"}"#,
         #"{"encoding": "utf-16le", "columns": {"date": "D", "amount": "A", "direction": "T"}, "credit_values": ["C"], "debit_values": ["D"], "date_format": "YYYYMMDD"}"#,
+        #"{"encoding": "windows-1252", "columns": {"date": "Date", "amount": 3, "balance": "Balance", "currency": "Ccy"}, "balance_is": "before", "date_format": "DD-MMM-YYYY", "skip_when": {"column": "State", "equals": ["", "PENDING"]}}"#,
+        #"{"delimiter": "tab", "columns": {"date": "Date", "debit": "Out", "credit": "In", "balance": "Balance", "description": ["A", "B"]}, "date_format": "DD-MM-YYYY", "invert_sign": true}"#,
     ]
     return shapes.enumerated().map { i, json in
         let path = "/tmp/settle-fuzz-profile-\(i).json"
