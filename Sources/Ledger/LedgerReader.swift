@@ -90,7 +90,7 @@ public final class LedgerReader {
             PostedEntry(entryID: r.int(0), sourceKey: r.text(1), revision: Int(r.int(2)), kind: PostedEntry.Kind(rawValue: r.text(3)) ?? .original,
                         runID: r.int(4), effectiveDay: Day.parse(r.text(5), format: .iso) ?? Day(daysSinceEpoch: 0), memo: r.text(6), postings: [])
         }
-        let postingQuery = "SELECT account_code, customer_id, invoice_id, amount_minor, currency FROM postings WHERE entry_id = ? ORDER BY posting_id"
+        let postingQuery = "SELECT account_code, customer_id, invoice_id, amount_minor, currency FROM postings WHERE entry_id = ? ORDER BY line"
         return try heads.map { head in
             var entry = head
             entry.postings = try database.prepare(postingQuery).bind(.integer(head.entryID)).rows { r in
@@ -145,7 +145,7 @@ public final class LedgerReader {
             }
             for i in entrySums.indices { entrySums[i] = 0 }
         }
-        let scan = try database.prepare("SELECT entry_id, currency, amount_minor FROM postings ORDER BY rowid")
+        let scan = try database.prepare("SELECT entry_id, currency, amount_minor FROM postings ORDER BY entry_id, line")
         while try scan.step() {
             let entry = scan.int(0)
             if entry != currentEntry {

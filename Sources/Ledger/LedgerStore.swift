@@ -296,8 +296,8 @@ public actor LedgerStore {
     private func postingStatement(rows: Int) throws -> Statement {
         if insertPostingRows.isEmpty {
             for n in 1...4 {
-                let values = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: n).joined(separator: ", ")
-                insertPostingRows.append(try database.prepare("INSERT INTO postings(entry_id, account_code, customer_id, invoice_id, amount_minor, currency) VALUES \(values)"))
+                let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: n).joined(separator: ", ")
+                insertPostingRows.append(try database.prepare("INSERT INTO postings(entry_id, line, account_code, customer_id, invoice_id, amount_minor, currency) VALUES \(values)"))
             }
         }
         return insertPostingRows[rows - 1]
@@ -314,13 +314,14 @@ public actor LedgerStore {
                 if let limit = LedgerStore.killAfterPostings, postingsWritten >= limit {
                     kill(getpid(), SIGKILL)
                 }
-                let base = Int32(offset * 6)
+                let base = Int32(offset * 7)
                 try s.bind(base + 1, entryID)
-                try s.bind(base + 2, p.account)
-                try s.bind(base + 3, p.customerID)
-                try s.bind(base + 4, p.invoiceID)
-                try s.bind(base + 5, p.amount.minorUnits)
-                try s.bind(base + 6, p.amount.currency.code)
+                try s.bind(base + 2, Int64(start + offset + 1))
+                try s.bind(base + 3, p.account)
+                try s.bind(base + 4, p.customerID)
+                try s.bind(base + 5, p.invoiceID)
+                try s.bind(base + 6, p.amount.minorUnits)
+                try s.bind(base + 7, p.amount.currency.code)
                 if let invoice = p.invoiceID, p.account == ChartOfAccounts.accountsReceivable {
                     openAmountChanges[invoice, default: 0] += p.amount.minorUnits
                 }

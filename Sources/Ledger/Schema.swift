@@ -111,6 +111,32 @@ enum Schema {
         DROP INDEX postings_invoice;
         CREATE INDEX postings_invoice ON postings(invoice_id, account_code, amount_minor) WHERE invoice_id IS NOT NULL;
         """,
+        // 3: postings clustered by their entry (WITHOUT ROWID, keyed by entry and line): an entry's postings are
+        // written to one place of one b-tree, and read together, with no separate entry index to keep up.
+        """
+        CREATE TABLE postings_by_entry (
+            entry_id INTEGER NOT NULL REFERENCES journal_entries(entry_id),
+            line INTEGER NOT NULL,
+            account_code TEXT NOT NULL REFERENCES accounts(code),
+            customer_id TEXT,
+            invoice_id TEXT REFERENCES invoices(invoice_id),
+            amount_minor INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            PRIMARY KEY (entry_id, line)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO postings_by_entry
+            SELECT entry_id, ROW_NUMBER() OVER (PARTITION BY entry_id ORDER BY posting_id), account_code, customer_id, invoice_id, amount_minor, currency
+            FROM postings;
+        DROP TRIGGER postings_no_update;
+        DROP TRIGGER postings_no_delete;
+        DROP TABLE postings;
+        ALTER TABLE postings_by_entry RENAME TO postings;
+        CREATE INDEX postings_invoice ON postings(invoice_id, account_code, amount_minor) WHERE invoice_id IS NOT NULL;
+        CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings
+            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+        CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
+            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+        """,
     ]
 
     static var version: Int { migrations.count }

@@ -96,6 +96,38 @@ import TestSupport
         #expect(throws: LedgerError.self) { try LedgerReader(path: path) }
     }
 
+    @Test func aNewerProgramMigratesAnOlderLedgerAndKeepsEveryPosting() async throws {
+        // A ledger as the program of schema 2 left it: postings with their own row ids, two entries.
+        let path = TestPaths.temporaryDirectory("ledger-migration") + "/old.sqlite"
+        do {
+            let db = try Database(path: path)
+            try db.execute("PRAGMA foreign_keys = ON")
+            for sql in Schema.migrations.prefix(2) { try db.execute(sql) }
+            try db.execute("PRAGMA user_version = 2")
+            try db.execute("""
+                INSERT INTO accounts VALUES ('1100', 'Accounts receivable', 'asset'), ('1000', 'Cash', 'asset'), ('4900', 'Discounts', 'expense');
+                INSERT INTO runs VALUES (1, 't', 'm', '2026-11-02', '2026-11-02', 'done');
+                INSERT INTO invoices VALUES ('I1', 'C1', '2026-10-01', '2026-10-31', 'USD', 10000, 10000, 'NET30', '');
+                INSERT INTO journal_entries VALUES (1, 'k1', 1, 'original', 1, '2026-11-02', '2026-11-02', 'one'), (2, 'k2', 1, 'original', 1, '2026-11-02', '2026-11-02', 'two');
+                INSERT INTO postings(posting_id, entry_id, account_code, customer_id, invoice_id, amount_minor, currency) VALUES
+                    (10, 1, '1000', NULL, NULL, 9800, 'USD'), (11, 1, '4900', 'C1', 'I1', 200, 'USD'), (12, 1, '1100', 'C1', 'I1', -10000, 'USD'),
+                    (13, 2, '1000', NULL, NULL, 5, 'USD'), (14, 2, '1100', 'C1', NULL, -5, 'USD');
+                """)
+        }
+        _ = try LedgerStore(path: path)
+        let db = try Database(path: path)
+        let version = try db.prepare("PRAGMA user_version")
+        _ = try version.step()
+        #expect(Int(version.int(0)) == Schema.version)
+        let rows = try db.prepare("SELECT entry_id, line, account_code, amount_minor FROM postings ORDER BY entry_id, line").rows { "\($0.int(0))/\($0.int(1)) \($0.text(2)) \($0.int(3))" }
+        #expect(rows == ["1/1 1000 9800", "1/2 4900 200", "1/3 1100 -10000", "2/1 1000 5", "2/2 1100 -5"])
+        // Still append-only after the table was rebuilt.
+        #expect(throws: (any Error).self) { try db.execute("DELETE FROM postings") }
+        #expect(throws: (any Error).self) { try db.execute("UPDATE postings SET amount_minor = 0") }
+        let entries = try LedgerReader(path: path).entries()
+        #expect(entries.map { $0.postings.map(\.amount.minorUnits) } == [[9800, 200, -10000], [5, -5]])
+    }
+
     @Test func dryRunLeavesNothing() async throws {
         let (store, path) = try newStore()
         let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
