@@ -268,7 +268,9 @@ struct XMLTokenizer {
                 var nameEnd = tagStart + 1
                 while nameEnd < tagEnd, !XMLTokenizer.isSpace(buffer[nameEnd]) { nameEnd += 1 }
                 if !openNames.isEmpty { openNames.removeLast() }
-                return .end(name: intern(buffer[(tagStart + 1)..<nameEnd]))
+                let closingName = buffer[(tagStart + 1)..<nameEnd]
+                guard !closingName.isEmpty, closingName.last != UInt8(ascii: ":") else { throw SyntaxError(message: "an end tag without a name", line: line) }
+                return .end(name: intern(closingName))
             }
             var body = buffer[tagStart..<tagEnd]
             let selfClosing = body.last == UInt8(ascii: "/")
@@ -276,7 +278,7 @@ struct XMLTokenizer {
             var nameEnd = body.startIndex
             while nameEnd < body.endIndex, !XMLTokenizer.isSpace(body[nameEnd]) { nameEnd += 1 }
             let nameBytes = body[body.startIndex..<nameEnd]
-            guard !nameBytes.isEmpty else { throw SyntaxError(message: "an element without a name", line: line) }
+            guard !nameBytes.isEmpty, nameBytes.last != UInt8(ascii: ":") else { throw SyntaxError(message: "an element without a name", line: line) }
             let name = intern(nameBytes)
             startNameRange = nameBytes.startIndex..<nameBytes.endIndex
             let rest = body[nameEnd...]
@@ -285,7 +287,7 @@ struct XMLTokenizer {
             if !sawRoot {
                 sawRoot = true
                 let qualified = String(decoding: nameBytes, as: UTF8.self)
-                let prefix = qualified.contains(":") ? String(qualified.split(separator: ":")[0]) : nil
+                let prefix = qualified.contains(":") ? String(qualified.split(separator: ":", omittingEmptySubsequences: false)[0]) : nil
                 rootNamespace = attributes.first { prefix == nil ? $0.name == "xmlns" : $0.name == "xmlns:" + prefix! }?.value
             }
             if selfClosing { pendingEnd = name } else { openNames.append(name) }

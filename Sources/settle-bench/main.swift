@@ -25,6 +25,12 @@ func option(_ name: String, default value: Int) -> Int {
     return value
 }
 
+func textOption(_ name: String) -> String? {
+    let args = CommandLine.arguments
+    if let i = args.firstIndex(of: "--" + name), i + 1 < args.count { return args[i + 1] }
+    return nil
+}
+
 func benchNACHA() throws {
     let entries = option("entries", default: 1_000_000)
     let path = NSTemporaryDirectory() + "/settle-bench-\(entries).ach"
@@ -215,6 +221,11 @@ func benchBAI2() throws {
     lines.append("98,\(fileTotal),100,\(groupRecords + 1)/")
     lines.append("99,\(fileTotal),1,\(lines.count + 1)/")
     let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+    lines = []
+    if let save = textOption("save") {
+        // The same file for a peer to read (scripts/peers.sh).
+        _ = FileManager.default.createFile(atPath: save, contents: Data(bytes))
+    }
     let clock = ContinuousClock()
     var best = Duration.seconds(1_000_000)
     var count = 0
@@ -266,7 +277,7 @@ default:
     print("""
         usage: settle-bench nacha [--entries N] [--repeat N]
                settle-bench ledger [--entries N] [--per-commit N]
-               settle-bench bai2 [--details N]
+               settle-bench bai2 [--details N] [--save PATH]
                settle-bench camt [--entries N]
                settle-bench csv [--rows N]   (run from the package root: it reads Jobs/profiles/)
           nacha   parse and validate a generated NACHA file (CCD, CCD+, PPD, CTX, returns, NOCs); entries/s, MB/s, peak RSS
