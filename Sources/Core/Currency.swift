@@ -27,6 +27,15 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
     /// The currency for an ISO 4217 code; any three uppercase letters are accepted, with exponent 2
     /// unless the code is one of those whose minor unit differs.
     public static func iso(_ code: String) -> Currency? {
+        // The usual case, without uppercasing or a table lookup.
+        switch code {
+        case "USD": return .usd
+        case "EUR": return .eur
+        case "GBP": return .gbp
+        case "CAD": return .cad
+        case "": return nil
+        default: break
+        }
         let upper = code.uppercased()
         guard upper.utf8.count == 3, upper.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else {
             return nil
