@@ -155,6 +155,19 @@ public struct BankCSVReader {
         }
     }
 
+    /// The day of a date field: a time after it (`2021-09-05 11:32:41`, `2021-09-05T11:32:41`) is not part of it.
+    @inline(__always)
+    static func dayPart(_ field: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        // Every day format is at most 11 characters (`23-Nov-2026`): a longer field carries a time.
+        guard field.count > 11 else { return field }
+        let length = field.withUnsafeBufferPointer { b -> Int in
+            var i = 0
+            while i < b.count, b[i] != 0x20, b[i] != UInt8(ascii: "T") { i += 1 }
+            return i
+        }
+        return field.prefix(length)
+    }
+
     public struct Result: Sendable {
         public var lines: [StatementLine] = []
         public var diagnostics = DiagnosticList()
@@ -191,6 +204,10 @@ public struct BankCSVReader {
         }
         if !profile.hasHeader { locate() }
         let skipValues = profile.skipValues.map { Array($0.utf8) }
+        // Worked out once: the loop below reads no more of the profile than it must, per row.
+        let encoding = profile.encoding
+        let bytewiseSkip = encoding == .utf8
+        let skipTexts = profile.skipValues
         do {
             while try reader.next(into: &record) {
                 if record.isBlank { continue }
@@ -225,19 +242,15 @@ public struct BankCSVReader {
                 if let skip = columns.skip {
                     let field = record.trimmedBytes(skip)
                     // Compared as bytes for UTF-8; other encodings decode the field first (`Verständigung` in Latin-1).
-                    let skip = profile.encoding == .utf8 || field.allSatisfy({ $0 < 0x80 })
+                    let skip = bytewiseSkip || field.allSatisfy({ $0 < 0x80 })
                         ? skipValues.contains { $0.elementsEqual(field) }
-                        : profile.skipValues.contains(profile.encoding.decode(field))
+                        : skipTexts.contains(encoding.decode(field))
                     if skip {
                         result.skippedRows += 1
                         continue
                     }
                 }
-                // A time after the day (`2021-09-05 11:32:41`, `2021-09-05T11:32:41`) is not part of it.
-                func dayPart(_ field: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-                    field.firstIndex { $0 == 0x20 || $0 == UInt8(ascii: "T") }.map { field[..<$0] } ?? field
-                }
-                guard let day = Day.parse(bytes: dayPart(bytes(columns.date)), format: profile.dateFormat) else {
+                guard let day = Day.parse(bytes: BankCSVReader.dayPart(bytes(columns.date)), format: profile.dateFormat) else {
                     let dateText = value(columns.date)
                     // A footer (totals, disclaimers) has no date: skipped with a warning, not an error.
                     let looksLikeFooter = record.count < 2 || dateText.isEmpty || dateText.first?.isNumber == false
@@ -299,7 +312,7 @@ public struct BankCSVReader {
                 let reference = value(columns.reference)
                 let rowAccount = value(columns.account)
                 result.lines.append(StatementLine(format: .csv, account: rowAccount.isEmpty ? account : rowAccount, bookingDay: day,
-                                                  valueDay: columns.valueDate.flatMap { Day.parse(bytes: dayPart(record.trimmedBytes($0)), format: profile.dateFormat) },
+                                                  valueDay: columns.valueDate.flatMap { Day.parse(bytes: BankCSVReader.dayPart(record.trimmedBytes($0)), format: profile.dateFormat) },
                                                   amount: Money(minorUnits: minor, currency: rowCurrency),
                                                   bankReference: reference, typeCode: "", kind: .other,
                                                   description: description, counterparty: value(columns.counterparty), location: location))
