@@ -344,7 +344,7 @@ struct CamtParser {
                         textBytes = bytes
                     }
                 case let .end(endID):
-                    guard let open = openIDs.popLast(), open == endID else {
+                    guard let opened = openIDs.popLast(), opened == endID else {
                         let closing = tokenizer.name(endID)
                         problem("camt.xml", .fatal, "not well-formed XML: </\(closing)> " + (openIDs.isEmpty && path.isEmpty ? "closes nothing" : "does not close the open element"))
                         return false

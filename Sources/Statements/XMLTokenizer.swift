@@ -34,7 +34,7 @@ struct XMLTokenizer {
     /// Local names seen so far, by number.
     private(set) var names: [String] = []
     private var nameBytes: [[UInt8]] = []
-    /// Open addressing by the FNV-1a hash of a name's bytes: slot → name number + 1 (0: empty).
+    /// Open addressing by `nameHash` of a name: slot → name number + 1 (0: empty).
     private var slots = [Int32](repeating: 0, count: 256)
     private var slotHashes = [UInt64](repeating: 0, count: 256)
 
@@ -89,7 +89,7 @@ struct XMLTokenizer {
         }
     }
 
-    /// Interns a local name whose FNV-1a hash is already known.
+    /// Interns a local name whose `nameHash` is already known.
     private mutating func intern(_ local: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int {
         let (known, slot) = lookup(local, hash: hash)
         if let known { return known }
