@@ -270,15 +270,7 @@ public struct BAI2Reader {
         /// A field of only digits (the usual amount or count) read without making a String.
         func integer(_ content: UnsafeBufferPointer<UInt8>, _ index: Int) -> Int64? {
             guard index < ranges.count else { return nil }
-            let range = ranges[index]
-            guard !range.isEmpty, range.count <= 18 else { return nil }
-            var value: Int64 = 0
-            for i in range {
-                let digit = content[i] &- 0x30
-                guard digit < 10 else { return nil }
-                value = value &* 10 &+ Int64(digit)
-            }
-            return value
+            return ByteScanning.digits(content, ranges[index])
         }
 
         mutating func amount(_ content: UnsafeBufferPointer<UInt8>, _ index: Int, _ location: SourceLocation, _ field: String) -> Int64? {
