@@ -63,8 +63,24 @@ public struct BusinessCalendar: Sendable {
     }
 
     public func isHoliday(_ day: Day) -> Bool {
-        closedHolidays(in: day.year).contains(day)
+        let offset = Int(day.daysSinceEpoch) - BusinessCalendar.tableFirstDay
+        if offset >= 0 && offset < BusinessCalendar.closedTable.count { return BusinessCalendar.closedTable[offset] }
+        return closedHolidays(in: day.year).contains(day)
     }
+
+    /// Closed holidays of 1970-2199 as a flag per day: matching asks for business days once per invoice and receipt.
+    private static let tableFirstDay = 0
+    private static let closedTable: [Bool] = {
+        let calendar = BusinessCalendar()
+        let last = Int(Day(year: 2199, month: 12, day: 31)!.daysSinceEpoch)
+        var table = [Bool](repeating: false, count: last + 1)
+        for year in 1970...2199 {
+            for day in calendar.closedHolidays(in: year) where Int(day.daysSinceEpoch) >= 0 && Int(day.daysSinceEpoch) <= last {
+                table[Int(day.daysSinceEpoch)] = true
+            }
+        }
+        return table
+    }()
 
     public func isBusinessDay(_ day: Day) -> Bool {
         !day.isWeekend && !isHoliday(day)

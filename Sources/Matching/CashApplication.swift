@@ -1,301 +1,305 @@
 import Core
 import Receivables
 
+/// What cash application decided for a day's receipts, in the order the receipts were given.
+public struct DayApplication: Sendable {
+    public var decisions: [Decision]
+    public var exceptions: [MatchException]
+}
+
 /// Applies receipts to open invoices by the rules of DESIGN.md, in a fixed order, first confident rule wins:
-/// remittance, customer, amount within the customer (exact, discount, combination), tolerance; else an exception.
-/// Keeps the open amounts it has applied so far, so receipts of one day see each other's effect.
+/// remittance, customer, amount within the customer (exact, discount, combination, several receipts together),
+/// tolerance and short or over payment; else an exception with the candidates and why each was set aside.
+///
+/// A day is matched customer by customer: the receipts of one customer are considered together (parts that
+/// together pay an invoice close it; a short payment is raised only for what is still short at the end of the
+/// day), customers are independent and run concurrently in shards, and a remittance naming a related
+/// customer's invoice runs in a sequential pass after them, so no invoice is spent twice. Every lookup goes
+/// through an index (references, customers, amounts): the cost grows with the day, not with its square.
 public struct CashApplication: Sendable {
     public let policy: MatchingPolicy
     public let directory: CustomerDirectory
-    private var invoices: [String: Invoice]
-    private var normalizedIndex: [String: [String]] = [:]
+    let book: InvoiceBook
+    /// Current open amount of every invoice of the book.
+    var open: [Int64]
 
-    public init(customers: [Customer], invoices: [Invoice], policy: MatchingPolicy) {
+    /// `asOf`: the day being run; invoices issued after it are not seen.
+    public init(customers: [Customer], invoices: [Invoice], policy: MatchingPolicy, asOf: Day? = nil) {
         self.policy = policy
         directory = CustomerDirectory(customers)
-        self.invoices = Dictionary(invoices.map { ($0.id, $0) }, uniquingKeysWith: { _, b in b })
-        for invoice in invoices.sorted(by: { $0.id < $1.id }) {
-            normalizedIndex[InvoiceNumber.normalize(invoice.id), default: []].append(invoice.id)
+        let seen = asOf.map { day in invoices.filter { $0.issueDay <= day } } ?? invoices
+        var unique: [Invoice] = []
+        var position: [String: Int] = [:]
+        for invoice in seen {
+            if let p = position[invoice.id] { unique[p] = invoice } else { position[invoice.id] = unique.count; unique.append(invoice) }
         }
+        book = InvoiceBook(invoices: unique, directory: directory)
+        open = unique.map(\.openAmount.minorUnits)
     }
 
-    public func openAmount(of invoiceID: String) -> Money? { invoices[invoiceID]?.openAmount }
-    public var allInvoices: [Invoice] { invoices.values.sorted { $0.id < $1.id } }
+    public func openAmount(of invoiceID: String) -> Money? {
+        book.indexByID[invoiceID].map { Money(minorUnits: open[Int($0)], currency: book.invoices[Int($0)].amount.currency) }
+    }
 
-    private static func oldestFirst(_ a: Invoice, _ b: Invoice) -> Bool { (a.dueDay, a.issueDay, a.id) < (b.dueDay, b.issueDay, b.id) }
+    public var allInvoices: [Invoice] {
+        book.invoices.indices.map { i in
+            var invoice = book.invoices[i]
+            invoice.openAmount = Money(minorUnits: open[i], currency: invoice.amount.currency)
+            return invoice
+        }.sorted { $0.id < $1.id }
+    }
 
-    /// Finds invoices named by remittance items or by invoice numbers in free text.
-    func resolveReferences(_ receipt: Receipt, customerID: String?) -> (found: [(item: RemittanceItem, invoiceID: String)], unknown: [String]) {
-        var found: [(RemittanceItem, String)] = []
-        var unknown: [String] = []
-        var seen = Set<String>()
-        // Free text needs three characters at least, so a stray "1" names no invoice; structured remittance does not.
-        func lookup(_ reference: String, minimumLength: Int = 1) -> String? {
+    /// Decides one receipt alone and updates the open amounts it applied to.
+    public mutating func apply(_ receipt: Receipt) -> (decision: Decision, exceptions: [MatchException]) {
+        let day = applyAll([receipt])
+        return (day.decisions[0], day.exceptions)
+    }
+
+    /// Decides a day's receipts on one thread; the same result as `applyAll(_:concurrency:)`.
+    public mutating func applyAll(_ receipts: [Receipt]) -> DayApplication {
+        let prepared = receipts.indices.map { prepare(receipts[$0]) }
+        let plan = MatchPlan(prepared: prepared, receipts: receipts, book: book, directory: directory, policy: policy)
+        var outcomes = plan.outcomesBeforeShards(receipts: receipts, prepared: prepared, directory: directory)
+        for group in plan.customerGroups {
+            merge(runCustomer(group, receipts: receipts, prepared: prepared), into: &outcomes)
+        }
+        merge(runSequential(plan.sequential, receipts: receipts, prepared: prepared), into: &outcomes)
+        return CashApplication.collect(outcomes)
+    }
+
+    /// Decides a day's receipts with customer shards on up to `concurrency` tasks. Deterministic: a customer's
+    /// receipts are always decided together and in input order, whatever the shard or the task.
+    public mutating func applyAll(_ receipts: [Receipt], concurrency: Int) async -> DayApplication {
+        let tasks = max(1, concurrency)
+        if tasks == 1 || receipts.count < 2_000 { return applyAll(receipts) }
+        let engine = self
+        // Customer and references first, in chunks.
+        let chunk = (receipts.count + tasks - 1) / tasks
+        let prepared: [PreparedReceipt] = await withTaskGroup(of: (Int, [PreparedReceipt]).self) { group in
+            for t in 0..<tasks {
+                let range = (t * chunk)..<min(receipts.count, (t + 1) * chunk)
+                if range.isEmpty { continue }
+                group.addTask { (t, range.map { engine.prepare(receipts[$0]) }) }
+            }
+            var parts = [[PreparedReceipt]](repeating: [], count: tasks)
+            for await (t, part) in group { parts[t] = part }
+            return parts.flatMap { $0 }
+        }
+        let plan = MatchPlan(prepared: prepared, receipts: receipts, book: book, directory: directory, policy: policy)
+        var outcomes = plan.outcomesBeforeShards(receipts: receipts, prepared: prepared, directory: directory)
+        // Shards of customers, a few per task so that one large customer does not leave a core idle.
+        let shardCount = tasks * 8
+        var shards = [[CustomerGroup]](repeating: [], count: shardCount)
+        for group in plan.customerGroups { shards[Int(group.customer) % shardCount].append(group) }
+        let results: [ShardResult] = await withTaskGroup(of: ShardResult.self) { taskGroup in
+            var next = 0
+            var collected: [ShardResult] = []
+            func add(_ g: inout TaskGroup<ShardResult>) {
+                let shard = shards[next]
+                next += 1
+                g.addTask {
+                    var result = ShardResult()
+                    for group in shard { result.append(engine.runCustomer(group, receipts: receipts, prepared: prepared)) }
+                    return result
+                }
+            }
+            while next < shardCount && next < tasks { add(&taskGroup) }
+            while let result = await taskGroup.next() {
+                collected.append(result)
+                if next < shardCount { add(&taskGroup) }
+            }
+            return collected
+        }
+        for result in results { merge(result, into: &outcomes) }
+        merge(runSequential(plan.sequential, receipts: receipts, prepared: prepared), into: &outcomes)
+        return CashApplication.collect(outcomes)
+    }
+
+    private mutating func merge(_ result: ShardResult, into outcomes: inout [ReceiptOutcome?]) {
+        for (invoice, amount) in result.openChanges { open[Int(invoice)] = amount }
+        for (position, outcome) in result.outcomes { outcomes[position] = outcome }
+    }
+
+    private static func collect(_ outcomes: [ReceiptOutcome?]) -> DayApplication {
+        var decisions: [Decision] = []
+        decisions.reserveCapacity(outcomes.count)
+        var exceptions: [MatchException] = []
+        for outcome in outcomes {
+            guard let outcome else { preconditionFailure("a receipt left undecided") }
+            decisions.append(outcome.decision)
+            exceptions += outcome.exceptions
+        }
+        return DayApplication(decisions: decisions, exceptions: exceptions)
+    }
+
+    // MARK: - Customer and references
+
+    /// Finds the payer and the invoices the receipt names.
+    func prepare(_ receipt: Receipt) -> PreparedReceipt {
+        var p = PreparedReceipt()
+        if let found = directory.identifyIndex(companyID: receipt.payerCompanyID, name: receipt.payerName, text: receipt.payerName + " " + receipt.freeText) {
+            p.customer = found.index
+            p.customerEvidence = found.evidence
+        }
+        guard receipt.amount.minorUnits > 0 else { return p }
+        var seen = Set<Int32>()
+        func lookup(_ reference: String, minimumLength: Int, typos: Bool) -> (invoice: Int32?, note: String?) {
             let key = InvoiceNumber.normalize(reference)
-            guard key.count >= minimumLength, let ids = normalizedIndex[key] else { return nil }
-            if ids.count == 1 { return ids[0] }
-            // The same number for two customers: the payer's own invoice, if it is one of them.
-            if let customerID, let own = ids.first(where: { invoices[$0]?.customerID == customerID }) { return own }
-            return nil
+            guard key.utf8.count >= minimumLength else { return (nil, nil) }
+            if let ids = book.byReference[key] {
+                if ids.count == 1 { return (ids[0], nil) }
+                // The same number for two customers: the payer's own invoice, if it is one of them.
+                if p.customer >= 0, let own = ids.first(where: { book.customerOf[Int($0)] == p.customer }) { return (own, nil) }
+                return (nil, "\(reference) names \(ids.count) invoices of different customers (\(ids.map { book.invoices[Int($0)].id }.sorted().joined(separator: ", ")))")
+            }
+            // A one-edit typo, when it points to exactly one invoice of all, open or closed.
+            guard typos, key.utf8.count >= 6 else { return (nil, nil) }
+            let near = book.oneEditAway(key)
+            if near.count == 1, let only = near.first {
+                return (only, "\(reference) read as \(book.invoices[Int(only)].id) (one character differs)")
+            }
+            return (nil, near.count > 1 ? "\(reference) is one character away from \(near.count) invoices" : nil)
         }
         for item in receipt.remittance {
-            if let id = lookup(item.reference), !seen.contains(id) {
-                seen.insert(id)
-                found.append((item, id))
-            } else if !seen.contains(item.reference) {
-                unknown.append(item.reference)
+            let (found, note) = lookup(item.reference, minimumLength: 1, typos: true)
+            if let found, seen.insert(found).inserted {
+                p.references.append(ResolvedReference(item: item, invoice: found, note: note))
+            } else if found == nil {
+                p.unknown.append(note ?? item.reference)
             }
         }
         if receipt.remittance.isEmpty, !receipt.freeText.isEmpty {
             let tokens = receipt.freeText.split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init)
-            for (i, token) in tokens.enumerated() {
-                var candidates = [token]
-                if i + 1 < tokens.count { candidates.insert(token + tokens[i + 1], at: 0) }
-                for candidate in candidates where candidate.contains(where: \.isNumber) {
-                    if let id = lookup(candidate, minimumLength: 3), !seen.contains(id) {
-                        seen.insert(id)
-                        found.append((RemittanceItem(reference: candidate), id))
+            var i = 0
+            while i < tokens.count {
+                let token = tokens[i]
+                var matched = false
+                // "INV 10023" is one reference written as two words.
+                let candidates = i + 1 < tokens.count ? [token + tokens[i + 1], token] : [token]
+                for (k, candidate) in candidates.enumerated() where candidate.contains(where: \.isNumber) {
+                    let (found, note) = lookup(candidate, minimumLength: 3, typos: false)
+                    if let found {
+                        if seen.insert(found).inserted { p.references.append(ResolvedReference(item: RemittanceItem(reference: candidate), invoice: found, note: note)) }
+                        matched = true
+                        if k == 0 && candidates.count == 2 { i += 1 }
                         break
                     }
                 }
+                i += 1
+                _ = matched
+            }
+            // No number in the text names an invoice: one long enough may be a typo of one.
+            if p.references.isEmpty {
+                for token in tokens where token.contains(where: \.isNumber) {
+                    let (found, note) = lookup(token, minimumLength: 6, typos: true)
+                    if let found, seen.insert(found).inserted { p.references.append(ResolvedReference(item: RemittanceItem(reference: token), invoice: found, note: note)) }
+                }
             }
         }
-        return (found, unknown)
-    }
-
-    /// Decides one receipt and updates the open amounts it applied to.
-    public mutating func apply(_ receipt: Receipt) -> (decision: Decision, exceptions: [MatchException]) {
-        let currency = receipt.amount.currency
-        var exceptions: [MatchException] = []
-        func exception(_ type: ExceptionType, customer: String = "", amount: Money? = nil, invoices: [String] = [], _ message: String, suggestions: String = "", severity: Severity = .warning) {
-            exceptions.append(CashApplication.makeException(receipt, type, customer, amount, invoices, message, suggestions, severity))
+        if p.customer < 0, let first = p.references.first {
+            p.customer = book.customerOf[Int(first.invoice)]
+            if p.customer >= 0 { p.customerEvidence = .remittedInvoice(book.invoices[Int(first.invoice)].id) }
+            p.payerInferred = true
         }
-        let identified = directory.identify(companyID: receipt.payerCompanyID, name: receipt.payerName, text: receipt.payerName + " " + receipt.freeText)
-
-        // Money going out (a debit to our account) is not a customer payment.
-        if receipt.amount.minorUnits <= 0 {
-            exception(.unmatched, customer: identified?.customerID ?? "", amount: receipt.amount,
-                      "a debit of \(receipt.amount) to the account is not a customer payment; held in suspense")
-            return (Decision(receipt: receipt, customerID: nil, applications: [], unapplied: receipt.amount, rule: .unapplied, confidence: 0,
-                             evidence: "debit"), exceptions)
-        }
-
-        // 1. Remittance.
-        let references = resolveReferences(receipt, customerID: identified?.customerID)
-        if !references.found.isEmpty {
-            return applyRemittance(receipt, references: references, identified: identified?.customerID)
-        }
-
-        // 2. Customer.
-        guard let (customerID, evidence) = identified else {
-            let refs = references.unknown.isEmpty ? "" : "; remittance names \(references.unknown.joined(separator: ", ")), which match no invoice"
-            exception(.unknownCustomer, amount: receipt.amount,
-                      "no customer matches payer '\(receipt.payerName)'\(receipt.payerCompanyID.isEmpty ? "" : " (company id \(receipt.payerCompanyID))")\(refs); held in suspense",
-                      suggestions: "add the payer's name as an alias or its ACH company id to the customer master")
-            return (Decision(receipt: receipt, customerID: nil, applications: [], unapplied: receipt.amount, rule: .unapplied, confidence: 0,
-                             evidence: "no customer identified"), exceptions)
-        }
-
-        // 3. Amount within the customer.
-        let open = invoices.values.filter { $0.customerID == customerID && $0.openAmount.currency == currency && $0.openAmount.minorUnits > 0 }
-            .sorted(by: CashApplication.oldestFirst)
-        let amount = receipt.amount.minorUnits
-        let unknownNote = references.unknown.isEmpty ? "" : "; remittance names \(references.unknown.joined(separator: ", ")), which match no invoice"
-
-        func decide(_ chosen: [Invoice], rule: MatchRule, confidence: Int, discountOf: (Invoice) -> Int64 = { _ in 0 }, writeOff: Int64 = 0, why: String) -> Decision {
-            var applications: [Application] = []
-            var cashLeft = amount
-            for (i, invoice) in chosen.enumerated() {
-                let discount = discountOf(invoice)
-                let w = i == chosen.count - 1 ? writeOff : 0
-                let cash = invoice.openAmount.minorUnits - discount - w
-                cashLeft -= cash
-                applications.append(Application(invoiceID: invoice.id, customerID: customerID, applied: Money(minorUnits: cash, currency: currency),
-                                                 discount: Money(minorUnits: discount, currency: currency), writeOff: Money(minorUnits: w, currency: currency)))
-                reduce(invoice.id, by: cash + discount + w)
-            }
-            precondition(cashLeft >= 0, "applied more cash than the receipt holds")
-            return Decision(receipt: receipt, customerID: customerID, applications: applications, unapplied: Money(minorUnits: cashLeft, currency: currency),
-                            rule: rule, confidence: confidence, evidence: "customer by \(evidence.description); " + why)
-        }
-
-        // 3a. Exact open amount.
-        let exact = open.filter { $0.openAmount.minorUnits == amount }
-        if exact.count == 1 {
-            return (decide(exact, rule: .exactAmount, confidence: 90, why: "amount equals the open amount of \(exact[0].id)"), exceptions)
-        }
-        if exact.count > 1 {
-            if policy.ambiguous == .oldest {
-                return (decide([exact[0]], rule: .oldestFirst, confidence: 60, why: "\(exact.count) invoices open for this amount; the oldest taken by policy"), exceptions)
-            }
-            exception(.ambiguous, customer: customerID, amount: receipt.amount, invoices: exact.map(\.id),
-                      "\(exact.count) open invoices of \(customerID) equal \(receipt.amount); kept as unapplied cash until someone chooses\(unknownNote)", suggestions: exact.map(\.id).joined(separator: " or "))
-            return (unapplied(receipt, customerID, "ambiguous between \(exact.map(\.id).joined(separator: ", "))"), exceptions)
-        }
-        // 3b. Amount less an early-payment discount taken inside the window.
-        func discountIfTaken(_ invoice: Invoice) -> Int64? {
-            guard let terms = invoice.terms, terms.discountBasisPoints > 0, invoice.openAmount == invoice.amount,
-                  let deadline = terms.discountDeadline(issuedOn: invoice.issueDay), receipt.valueDay <= deadline else { return nil }
-            return terms.discount(on: invoice.amount).minorUnits
-        }
-        let discounted = open.filter { inv in discountIfTaken(inv).map { inv.openAmount.minorUnits - $0 == amount } ?? false }
-        if discounted.count == 1 {
-            let inv = discounted[0]
-            return (decide(discounted, rule: .discountAmount, confidence: 85, discountOf: { discountIfTaken($0) ?? 0 },
-                           why: "amount equals \(inv.id) less its early-payment discount (\(inv.terms!))"), exceptions)
-        }
-        if discounted.count > 1 {
-            exception(.ambiguous, customer: customerID, amount: receipt.amount, invoices: discounted.map(\.id),
-                      "\(discounted.count) open invoices of \(customerID) equal \(receipt.amount) after discount; kept as unapplied cash until someone chooses", suggestions: discounted.map(\.id).joined(separator: " or "))
-            return (unapplied(receipt, customerID, "ambiguous after discount"), exceptions)
-        }
-        // 3c. A combination of open invoices (oldest first, bounded).
-        let pool = Array(open.prefix(policy.combinationInvoiceLimit))
-        let combinations = SubsetSum.find(target: amount, values: pool.map(\.openAmount.minorUnits), limit: 2)
-        if combinations.count == 1 {
-            let chosen = combinations[0].map { pool[$0] }
-            return (decide(chosen, rule: .combination, confidence: 80, why: "amount equals the sum of \(chosen.map(\.id).joined(separator: " + "))"), exceptions)
-        }
-        if combinations.count > 1 {
-            let ids = Array(Set(combinations.flatMap { $0.map { pool[$0].id } })).sorted()
-            exception(.ambiguous, customer: customerID, amount: receipt.amount, invoices: ids,
-                      "several combinations of open invoices of \(customerID) sum to \(receipt.amount); kept as unapplied cash until someone chooses",
-                      suggestions: combinations.map { $0.map { pool[$0].id }.joined(separator: "+") }.joined(separator: " or "))
-            return (unapplied(receipt, customerID, "several combinations"), exceptions)
-        }
-        // 4. Tolerance: one invoice within the tolerance below its open amount.
-        let near = open.filter { inv in
-            let difference = inv.openAmount.minorUnits - amount
-            return difference > 0 && difference <= policy.tolerance.minorUnits
-        }
-        if near.count == 1 {
-            let inv = near[0]
-            let difference = inv.openAmount.minorUnits - amount
-            return (decide(near, rule: .tolerance, confidence: 75, writeOff: difference,
-                           why: "amount is \(Money(minorUnits: difference, currency: currency)) short of \(inv.id), within the tolerance of \(policy.tolerance)"), exceptions)
-        }
-        // 5. An exception with the best candidates.
-        let candidates = open.sorted { (abs($0.openAmount.minorUnits - amount), $0.dueDay, $0.id) < (abs($1.openAmount.minorUnits - amount), $1.dueDay, $1.id) }.prefix(3)
-        let suggestion = candidates.map { "\($0.id) open \($0.openAmount) (differs by \(Money(minorUnits: $0.openAmount.minorUnits - amount, currency: currency)))" }.joined(separator: "; ")
-        exception(.unmatched, customer: customerID, amount: receipt.amount, invoices: candidates.map(\.id),
-                  open.isEmpty ? "\(customerID) has no open invoices in \(currency); kept as unapplied cash\(unknownNote)"
-                               : "no open invoice or combination of \(customerID) matches \(receipt.amount); kept as unapplied cash\(unknownNote)",
-                  suggestions: suggestion)
-        return (unapplied(receipt, customerID, "no invoice matched"), exceptions)
-    }
-
-    private func unapplied(_ receipt: Receipt, _ customerID: String?, _ why: String) -> Decision {
-        Decision(receipt: receipt, customerID: customerID, applications: [], unapplied: receipt.amount, rule: .unapplied, confidence: 0, evidence: why)
-    }
-
-    private mutating func reduce(_ invoiceID: String, by amount: Int64) {
-        guard var invoice = invoices[invoiceID] else { return }
-        invoice.openAmount = Money(minorUnits: invoice.openAmount.minorUnits - amount, currency: invoice.openAmount.currency)
-        invoices[invoiceID] = invoice
-    }
-
-    static func makeException(_ receipt: Receipt, _ type: ExceptionType, _ customer: String, _ amount: Money?, _ invoices: [String],
-                              _ message: String, _ suggestions: String, _ severity: Severity) -> MatchException {
-        MatchException(type: type, severity: severity, about: receipt.sourceKey, receiptID: receipt.id, source: receipt.source.rawValue,
-                       sourceRef: receipt.sourceRef, location: receipt.location, customerID: customer, amount: amount,
-                       invoiceIDs: invoices, message: message, suggestions: suggestions)
-    }
-
-    private mutating func applyRemittance(_ receipt: Receipt, references: (found: [(item: RemittanceItem, invoiceID: String)], unknown: [String]),
-                                          identified: String?) -> (decision: Decision, exceptions: [MatchException]) {
-        var exceptions: [MatchException] = []
-        func exception(_ type: ExceptionType, _ customer: String, _ amount: Money?, _ invoices: [String], _ message: String, _ suggestions: String, _ severity: Severity) {
-            exceptions.append(CashApplication.makeException(receipt, type, customer, amount, invoices, message, suggestions, severity))
-        }
-        let currency = receipt.amount.currency
-        var cashLeft = receipt.amount.minorUnits
-        var applications: [Application] = []
-        var shortNotes: [String] = []
-        var shortInvoices: [String] = []
-        var shortTotal: Int64 = 0
-        var alreadyPaid: [String] = []
-        let single = references.found.count == 1
-        let customerID = identified ?? invoices[references.found[0].invoiceID]!.customerID
-        for (item, invoiceID) in references.found {
-            guard let invoice = invoices[invoiceID] else { continue }
-            let open = invoice.openAmount.minorUnits
-            guard open > 0, invoice.openAmount.currency == currency else {
-                alreadyPaid.append(invoiceID)
-                continue
-            }
-            let claimed = item.amountPaid?.minorUnits ?? (single ? cashLeft : open)
-            let cash = max(0, min(claimed, cashLeft, open))
-            cashLeft -= cash
-            var remaining = open - cash
-            var discount: Int64 = 0
-            if remaining > 0, let terms = invoice.terms, terms.discountBasisPoints > 0,
-               let deadline = terms.discountDeadline(issuedOn: invoice.issueDay), receipt.valueDay <= deadline {
-                let allowed = terms.discount(on: invoice.amount).minorUnits
-                let asked = item.discount?.minorUnits ?? remaining
-                if asked <= allowed + policy.tolerance.minorUnits { discount = min(asked, remaining, allowed) }
-            }
-            remaining -= discount
-            var writeOff: Int64 = 0
-            if remaining > 0 && remaining <= policy.tolerance.minorUnits {
-                writeOff = remaining
-                remaining = 0
-            }
-            if remaining > 0 {
-                shortTotal += remaining
-                shortInvoices.append(invoiceID)
-                let reasons = item.adjustments.map { "\($0.reasonCode) \($0.amount)" }.joined(separator: ", ")
-                shortNotes.append("\(invoiceID) left open \(Money(minorUnits: remaining, currency: currency))\(reasons.isEmpty ? "" : " (adjustments: \(reasons))")")
-            }
-            applications.append(Application(invoiceID: invoiceID, customerID: invoice.customerID, applied: Money(minorUnits: cash, currency: currency),
-                                             discount: Money(minorUnits: discount, currency: currency), writeOff: Money(minorUnits: writeOff, currency: currency)))
-            reduce(invoiceID, by: cash + discount + writeOff)
-        }
-        if shortTotal > 0 {
-            exception(.shortPay, customerID, Money(minorUnits: shortTotal, currency: currency), shortInvoices,
-                      "short payment: " + shortNotes.joined(separator: "; "), "ask the customer for the deduction's reason, or write it off", .warning)
-        }
-        var notes: [String] = []
-        if !references.unknown.isEmpty { notes.append("remittance names \(references.unknown.joined(separator: ", ")), which match no invoice") }
-        if !alreadyPaid.isEmpty { notes.append("\(alreadyPaid.joined(separator: ", ")) already settled") }
-        if cashLeft > 0 {
-            exception(.overPay, customerID, Money(minorUnits: cashLeft, currency: currency), references.found.map(\.invoiceID),
-                      "\(Money(minorUnits: cashLeft, currency: currency)) more than the remitted invoices' open amounts; kept as unapplied cash" + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"),
-                      "refund, or apply to another open invoice", .warning)
-        }
-        let confidence = shortTotal == 0 && cashLeft == 0 && references.unknown.isEmpty ? 95 : 80
-        let decision = Decision(receipt: receipt, customerID: customerID, applications: applications,
-                                unapplied: Money(minorUnits: cashLeft, currency: currency), rule: .remittance, confidence: confidence,
-                                evidence: "remittance names \(references.found.map(\.invoiceID).joined(separator: ", "))")
-        return (decision, exceptions)
+        return p
     }
 }
 
-/// Exact subset sums over a small list, oldest first: which index sets add up to the target.
-enum SubsetSum {
-    /// Up to `limit` solutions, each of two or more values (a single value is the exact-amount rule's business).
-    static func find(target: Int64, values: [Int64], limit: Int, stepBudget: Int = 200_000) -> [[Int]] {
-        var solutions: [[Int]] = []
-        var chosen: [Int] = []
-        var steps = 0
-        // Suffix sums prune branches that cannot reach the target.
-        var suffix = [Int64](repeating: 0, count: values.count + 1)
-        for i in stride(from: values.count - 1, through: 0, by: -1) { suffix[i] = suffix[i + 1] + max(0, values[i]) }
-        func search(_ start: Int, _ remaining: Int64) {
-            if solutions.count >= limit || steps > stepBudget { return }
-            steps += 1
-            if remaining == 0 {
-                if chosen.count >= 2 { solutions.append(chosen) }
-                return
+/// A receipt's payer and the invoices it names, found before the day is split into customer shards.
+struct PreparedReceipt: Sendable {
+    var customer: Int32 = -1
+    var customerEvidence: CustomerDirectory.Evidence?
+    /// True when the payer was taken from the remitted invoice (nothing else identified it).
+    var payerInferred = false
+    var references: [ResolvedReference] = []
+    /// References that name no invoice, as the payer wrote them (or why they name none).
+    var unknown: [String] = []
+}
+
+struct ResolvedReference: Sendable {
+    var item: RemittanceItem
+    var invoice: Int32
+    /// Set when the reference was read with a correction (a typo).
+    var note: String?
+}
+
+/// The receipts of one customer, in input order.
+struct CustomerGroup: Sendable {
+    var customer: Int32
+    var positions: [Int]
+}
+
+struct ReceiptOutcome: Sendable {
+    var decision: Decision
+    var exceptions: [MatchException]
+}
+
+/// What a shard decided: outcomes by receipt position, and the open amounts it changed.
+struct ShardResult: Sendable {
+    var outcomes: [(Int, ReceiptOutcome)] = []
+    var openChanges: [(Int32, Int64)] = []
+    mutating func append(_ other: ShardResult) {
+        outcomes += other.outcomes
+        openChanges += other.openChanges
+    }
+}
+
+/// How a day's receipts are split: decided at once (debits, unknown payers), by customer, or sequentially
+/// after the customers (remittance that crosses customers).
+struct MatchPlan {
+    var immediate: [Int] = []
+    var customerGroups: [CustomerGroup] = []
+    var sequential: [Int] = []
+
+    init(prepared: [PreparedReceipt], receipts: [Receipt], book: InvoiceBook, directory: CustomerDirectory, policy: MatchingPolicy) {
+        var groups: [Int32: [Int]] = [:]
+        for (position, p) in prepared.enumerated() {
+            let receipt = receipts[position]
+            if receipt.amount.minorUnits <= 0 || (p.customer < 0 && p.references.isEmpty) {
+                immediate.append(position)
+                continue
             }
-            if remaining < 0 || start >= values.count || suffix[start] < remaining { return }
-            for i in start..<values.count where values[i] > 0 && values[i] <= remaining {
-                chosen.append(i)
-                search(i + 1, remaining - values[i])
-                chosen.removeLast()
-                if solutions.count >= limit { return }
+            let crossing = p.references.contains { book.customerOf[Int($0.invoice)] != p.customer }
+            if p.customer < 0 {
+                sequential.append(position)
+            } else if crossing && (policy.crossCustomer == .allow || p.references.allSatisfy({ r in
+                let owner = book.customerOf[Int(r.invoice)]
+                return owner >= 0 && directory.isRelated(payer: directory.list[Int(p.customer)].id, owner: directory.list[Int(owner)].id)
+            })) {
+                // Invoices of other customers are applied after the customer shards, one receipt at a time.
+                sequential.append(position)
+            } else {
+                // Invoices of unrelated customers named here are refused inside the payer's shard.
+                groups[p.customer, default: []].append(position)
             }
         }
-        search(0, target)
-        return solutions
+        customerGroups = groups.keys.sorted().map { CustomerGroup(customer: $0, positions: groups[$0]!) }
+    }
+
+    /// Debits and receipts of no known payer: decided without looking at any invoice.
+    func outcomesBeforeShards(receipts: [Receipt], prepared: [PreparedReceipt], directory: CustomerDirectory) -> [ReceiptOutcome?] {
+        var outcomes = [ReceiptOutcome?](repeating: nil, count: receipts.count)
+        for position in immediate {
+            let receipt = receipts[position]
+            let p = prepared[position]
+            let customerID = p.customer >= 0 ? directory.list[Int(p.customer)].id : nil
+            var evidence = Evidence(customer: p.customerEvidence)
+            if receipt.amount.minorUnits <= 0 {
+                evidence.matched.append("a debit to the account")
+                let exception = CashApplication.makeException(receipt, .unmatched, customerID ?? "", receipt.amount, [],
+                                                              "a debit of \(receipt.amount) to the account is not a customer payment; held in suspense", "", .warning)
+                outcomes[position] = ReceiptOutcome(decision: Decision(receipt: receipt, customerID: nil, applications: [], unapplied: receipt.amount,
+                                                                       rule: .unapplied, confidence: 0, evidence: evidence), exceptions: [exception])
+                continue
+            }
+            let refs = p.unknown.isEmpty ? "" : "; remittance names \(p.unknown.joined(separator: ", ")), which match no invoice"
+            let company = receipt.payerCompanyID.isEmpty ? "" : " (company id \(receipt.payerCompanyID))"
+            let exception = CashApplication.makeException(receipt, .unknownCustomer, "", receipt.amount, [],
+                                                          "no customer matches payer '\(receipt.payerName)'\(company)\(refs); held in suspense",
+                                                          "add the payer's name as an alias or its ACH company id to the customer master", .warning)
+            outcomes[position] = ReceiptOutcome(decision: Decision(receipt: receipt, customerID: nil, applications: [], unapplied: receipt.amount,
+                                                                   rule: .unapplied, confidence: 0, evidence: evidence), exceptions: [exception])
+        }
+        return outcomes
     }
 }

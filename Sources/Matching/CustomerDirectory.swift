@@ -1,37 +1,109 @@
 import Core
 import Receivables
 
-/// Finds the customer behind a payer: by ACH company id, by name or alias, or by a name found in statement text.
+/// Finds the customer behind a payer: by ACH company id, by name or alias, by a name compared token by token
+/// (legal forms dropped, common abbreviations read as their words), or by a name found in statement text.
 public struct CustomerDirectory: Sendable {
-    private var byCompanyID: [String: String] = [:]
-    private var byName: [String: [String]] = [:]
-    private var namesForText: [(name: String, customerID: String)] = []
-    public let customers: [String: Customer]
+    /// Customers by index: the matching engine keys its state by these small integers, not by id strings.
+    public let list: [Customer]
+    public let indexByID: [String: Int32]
+    private var byCompanyID: [String: Int32] = [:]
+    private var byName: [String: [Int32]] = [:]
+    /// Canonical token → (customer, which of its names) that contain it.
+    private var byToken: [String: [NameRef]] = [:]
+    /// Each customer name and alias as canonical tokens, by `NameRef`.
+    private var names: [[String]] = []
+    private var nameOwner: [Int32] = []
+    /// Dice similarity of token sets (in percent) a counterparty name needs to identify a customer.
+    public var nameThresholdPercent = 85
+
+    typealias NameRef = Int32
 
     public init(_ customers: [Customer]) {
-        self.customers = Dictionary(customers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        for c in customers.sorted(by: { $0.id < $1.id }) {
-            for id in c.achCompanyIDs {
-                byCompanyID[CustomerDirectory.companyKey(id)] = c.id
+        var unique: [Customer] = []
+        var index: [String: Int32] = [:]
+        for c in customers where index[c.id] == nil {
+            index[c.id] = Int32(unique.count)
+            unique.append(c)
+        }
+        list = unique
+        indexByID = index
+        let order = unique.indices.sorted { unique[$0].id < unique[$1].id }
+        for i in order {
+            let c = unique[i]
+            let ci = Int32(i)
+            for id in c.achCompanyIDs where byCompanyID[CustomerDirectory.companyKey(id)] == nil {
+                byCompanyID[CustomerDirectory.companyKey(id)] = ci
             }
             for name in [c.name] + c.aliases {
                 let key = CustomerDirectory.nameKey(name)
                 guard !key.isEmpty else { continue }
-                if !(byName[key]?.contains(c.id) ?? false) { byName[key, default: []].append(c.id) }
-                if key.count >= 4 { namesForText.append((key, c.id)) }
+                if !(byName[key]?.contains(ci) ?? false) { byName[key, default: []].append(ci) }
+                let tokens = CustomerDirectory.tokens(name)
+                guard !tokens.isEmpty else { continue }
+                let ref = NameRef(names.count)
+                names.append(tokens)
+                nameOwner.append(ci)
+                for token in Set(tokens) { byToken[token, default: []].append(ref) }
             }
         }
-        namesForText.sort { ($0.name.count, $0.name) > ($1.name.count, $1.name) }
+    }
+
+    public var customers: [String: Customer] { Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) }
+    public func customer(_ id: String) -> Customer? { indexByID[id].map { list[Int($0)] } }
+
+    /// True when `payer` may pay `owner`'s invoices: the same customer, or an ancestor of it.
+    public func isRelated(payer: String, owner: String) -> Bool {
+        if payer == owner { return true }
+        var next = customer(owner)?.parentID
+        var steps = 0
+        while let p = next, steps < 32 {
+            if p == payer { return true }
+            next = customer(p)?.parentID
+            steps += 1
+        }
+        return false
     }
 
     /// Company ids compare by their digits when they have any (`1234567890` and `1 234567890`), else as written.
     static func companyKey(_ id: String) -> String {
+        var digits = 0
+        var plain = true
+        for b in id.utf8 {
+            if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") { digits += 1 } else if b != UInt8(ascii: " ") || digits > 0 { plain = false }
+        }
+        if plain && digits >= 6 && id.utf8.last != UInt8(ascii: " ") { return id }
         let trimmed = ByteScanning.trimmed(id).uppercased()
-        let digits = trimmed.filter(\.isNumber)
-        return digits.count >= 6 ? digits : trimmed
+        let kept = trimmed.filter(\.isNumber)
+        return kept.count >= 6 ? kept : trimmed
     }
 
-    private static let legalSuffixes: Set<String> = ["INC", "LLC", "LTD", "CORP", "CORPORATION", "CO", "COMPANY", "LP", "LLP", "PLC", "GMBH", "SA", "AG", "THE"]
+    private static let legalSuffixes: Set<String> = ["INC", "LLC", "LTD", "CORP", "CORPORATION", "CO", "COMPANY", "LP", "LLP", "PLC", "GMBH", "SA", "AG", "THE",
+                                                     "INCORPORATED", "LIMITED", "NV", "BV", "PC", "PLLC"]
+
+    /// Words and the abbreviations payers' banks cut them to, read as one canonical token.
+    private static let abbreviations: [String: String] = {
+        let groups: [[String]] = [
+            ["IND", "INDUSTRIAL", "INDUSTRIES", "INDS", "INDUS"], ["MFG", "MANUFACTURING", "MANUF"], ["SVC", "SVCS", "SERVICE", "SERVICES", "SERV"],
+            ["INTL", "INTERNATIONAL"], ["CTR", "CENTER", "CENTRE"], ["HOSP", "HOSPITAL", "HOSPITALS"], ["BLDRS", "BUILDERS", "BLDR", "BUILDER"],
+            ["DIST", "DISTRIBUTION", "DISTRIBUTORS", "DISTRIBUTING"], ["TECH", "TECHNOLOGY", "TECHNOLOGIES"], ["ASSOC", "ASSOCIATES", "ASSN", "ASSOCIATION"],
+            ["MGMT", "MANAGEMENT"], ["GRP", "GROUP"], ["HLDGS", "HOLDINGS", "HLDG"], ["NATL", "NATIONAL"], ["AMER", "AMERICA", "AMERICAN"],
+            ["SYS", "SYSTEMS", "SYSTEM"], ["ENGR", "ENGINEERING", "ENG"], ["FAB", "FABRICATION", "FABRICATORS"], ["LOGISTICS", "LOGIST", "LOG"],
+            ["SUPPLY", "SUPP", "SPLY", "SUPPLIES"], ["CONST", "CONSTRUCTION", "CONSTR"], ["ELEC", "ELECTRIC", "ELECTRICAL"], ["EQUIP", "EQUIPMENT", "EQPT"],
+            ["PROD", "PRODUCTS", "PRODS"], ["LABS", "LABORATORIES", "LAB", "LABORATORY"], ["BROS", "BROTHERS"], ["MKTG", "MARKETING"],
+            ["TOOL", "TOOLS"], ["HEALTH", "HLTH", "HEALTHCARE"], ["MED", "MEDICAL"], ["TRANS", "TRANSPORT", "TRANSPORTATION"], ["CHEM", "CHEMICAL", "CHEMICALS"],
+        ]
+        var map: [String: String] = [:]
+        for g in groups { for word in g { map[word] = g[0] } }
+        return map
+    }()
+
+    /// Canonical tokens of a name: uppercase words, legal forms dropped (unless nothing else is left), abbreviations read.
+    public static func tokens(_ name: String) -> [String] {
+        let words = name.uppercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
+        let kept = words.filter { !legalSuffixes.contains($0) }
+        return (kept.isEmpty ? words : kept).map { abbreviations[$0] ?? $0 }
+    }
 
     /// Uppercase letters and digits, legal-form words dropped: `Acme Tools, Inc.` → `ACMETOOLS`.
     static func nameKey(_ name: String) -> String {
@@ -40,19 +112,28 @@ public struct CustomerDirectory: Sendable {
         return (kept.isEmpty ? words : kept).joined()
     }
 
-    public enum Evidence: Sendable, Equatable {
-        case companyID(String), name(String), textMention(String)
+    public enum Evidence: Sendable, Hashable {
+        case companyID(String), name(String), similarName(String, percent: Int), textMention(String), remittedInvoice(String)
         public var description: String {
             switch self {
             case let .companyID(id): return "ACH company id \(id)"
             case let .name(n): return "payer name '\(n)'"
+            case let .similarName(n, percent): return "payer name '\(n)' (\(percent)% of its words match)"
             case let .textMention(n): return "name '\(n)' in the statement text"
+            case let .remittedInvoice(id): return "the remitted invoice \(id)"
             }
         }
     }
 
+    /// A posting list longer than this is not used to seed a text search: a word that common names no one.
+    private static let seedPostingLimit = 512
+
     /// The customer, and how it was found; nil when nothing identifies exactly one customer.
     public func identify(companyID: String, name: String, text: String) -> (customerID: String, evidence: Evidence)? {
+        identifyIndex(companyID: companyID, name: name, text: text).map { (list[Int($0.index)].id, $0.evidence) }
+    }
+
+    public func identifyIndex(companyID: String, name: String, text: String) -> (index: Int32, evidence: Evidence)? {
         if !companyID.isEmpty, let id = byCompanyID[CustomerDirectory.companyKey(companyID)] {
             return (id, .companyID(companyID))
         }
@@ -60,16 +141,68 @@ public struct CustomerDirectory: Sendable {
         if !key.isEmpty, let ids = byName[key], ids.count == 1 {
             return (ids[0], .name(name))
         }
-        let textKey = CustomerDirectory.nameKey(text)
-        if !textKey.isEmpty {
-            var found: Set<String> = []
-            var firstName = ""
-            for entry in namesForText where textKey.contains(entry.name) {
-                if found.isEmpty { firstName = entry.name }
-                found.insert(entry.customerID)
-            }
-            if found.count == 1 { return (found.first!, .textMention(firstName)) }
+        let payerTokens = CustomerDirectory.tokens(name)
+        if let similar = bestSimilar(payerTokens) { return (similar.index, .similarName(name, percent: similar.percent)) }
+        return mentioned(in: text).map { ($0.index, .textMention($0.name)) }
+    }
+
+    /// The customer whose name (or alias) shares most words with the payer's, when it is above the threshold
+    /// and strictly better than every other customer's best.
+    private func bestSimilar(_ payer: [String]) -> (index: Int32, percent: Int)? {
+        guard !payer.isEmpty else { return nil }
+        let payerSet = Set(payer)
+        var shared: [NameRef: Int] = [:]
+        for token in payerSet {
+            guard let refs = byToken[token], refs.count <= CustomerDirectory.seedPostingLimit * 4 else { continue }
+            for ref in refs { shared[ref, default: 0] += 1 }
         }
-        return nil
+        var best: [Int32: Int] = [:]
+        for (ref, count) in shared {
+            let other = Set(names[Int(ref)]).count
+            let percent = 200 * count / (payerSet.count + other)
+            let owner = nameOwner[Int(ref)]
+            best[owner] = max(best[owner] ?? 0, percent)
+        }
+        let ranked = best.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+        guard let top = ranked.first, top.value >= nameThresholdPercent else { return nil }
+        if ranked.count > 1 && ranked[1].value >= top.value { return nil }
+        return (top.key, top.value)
+    }
+
+    /// The one customer all of whose name words appear, in order and next to each other, in the text.
+    private func mentioned(in text: String) -> (index: Int32, name: String)? {
+        let words = CustomerDirectory.tokens(text)
+        guard !words.isEmpty else { return nil }
+        var found: [Int32: String] = [:]
+        var checked = Set<NameRef>()
+        for word in Set(words) {
+            guard let refs = byToken[word], refs.count <= CustomerDirectory.seedPostingLimit else { continue }
+            for ref in refs where checked.insert(ref).inserted {
+                let name = names[Int(ref)]
+                // A one-word name must be long enough not to be an accident (`ACME`, not `AB`).
+                if name.count == 1 && name[0].count < 4 { continue }
+                if CustomerDirectory.contains(words, run: name) {
+                    let owner = nameOwner[Int(ref)]
+                    if let existing = found[owner], existing.count >= name.joined(separator: " ").count { continue }
+                    found[owner] = name.joined(separator: " ")
+                }
+            }
+        }
+        guard found.count == 1, let only = found.first else {
+            // Several customers named: the longest name wins only when it contains every other one (`ACME TOOLS WEST` over `ACME TOOLS`).
+            let ranked = found.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }
+            guard let top = ranked.first, ranked.count > 1, ranked.dropFirst().allSatisfy({ top.value.contains($0.value) && top.value.count > $0.value.count }) else { return nil }
+            return (top.key, top.value)
+        }
+        return (only.key, only.value)
+    }
+
+    private static func contains(_ words: [String], run: [String]) -> Bool {
+        guard run.count <= words.count else { return false }
+        outer: for start in 0...(words.count - run.count) {
+            for (offset, token) in run.enumerated() where words[start + offset] != token { continue outer }
+            return true
+        }
+        return false
     }
 }

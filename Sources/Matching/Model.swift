@@ -70,10 +70,72 @@ public enum MatchRule: String, Sendable, Codable {
     case exactAmount = "exact-amount"
     case discountAmount = "discount-amount"
     case combination
+    case splitPayment = "split-payment"
     case tolerance
+    case shortPay = "short-pay"
+    case overPay = "over-pay"
     case oldestFirst = "oldest-first"
     case unapplied
     case reviewer
+    case returned = "return"
+}
+
+/// Why a candidate invoice was not taken.
+public enum RejectionReason: Sendable, Hashable {
+    case amountDiffers(Int64)
+    case equalCandidate
+    case discountWindowClosed(Day)
+    case otherCustomer(String)
+    case alreadySettled
+    case notIssuedYet(Day)
+
+    public var description: String {
+        switch self {
+        case let .amountDiffers(d): return "differs by \(MoneyFormat.plain(d, exponent: 2))"
+        case .equalCandidate: return "another invoice fits equally well"
+        case let .discountWindowClosed(day): return "discount window closed \(day)"
+        case let .otherCustomer(c): return "belongs to customer \(c)"
+        case .alreadySettled: return "already settled"
+        case let .notIssuedYet(day): return "issued \(day), after the receipt"
+        }
+    }
+}
+
+/// An invoice a rule looked at and did not take, with why.
+public struct Candidate: Sendable, Hashable {
+    public var invoiceID: String
+    public var openMinorUnits: Int64
+    public var reason: RejectionReason
+    public init(invoiceID: String, openMinorUnits: Int64, reason: RejectionReason) {
+        self.invoiceID = invoiceID
+        self.openMinorUnits = openMinorUnits
+        self.reason = reason
+    }
+}
+
+/// What a decision rests on: how the payer was found, which field matched what, the candidates set aside.
+/// Kept as values and rendered to text only when stored or shown, so a million decisions cost no formatting.
+public struct Evidence: Sendable, Hashable, CustomStringConvertible {
+    public var customer: CustomerDirectory.Evidence?
+    /// Which field matched what, in the words a reviewer reads (`remittance RMR*IV*10023 → INV-10023`).
+    public var matched: [String]
+    public var candidates: [Candidate]
+
+    public init(customer: CustomerDirectory.Evidence? = nil, matched: [String] = [], candidates: [Candidate] = []) {
+        self.customer = customer
+        self.matched = matched
+        self.candidates = candidates
+    }
+
+    public var description: String {
+        var parts: [String] = []
+        if let customer { parts.append("customer by \(customer.description)") } else { parts.append("no customer identified") }
+        parts += matched
+        if !candidates.isEmpty {
+            parts.append("candidates set aside: " + candidates.map { "\($0.invoiceID) (open \(MoneyFormat.plain($0.openMinorUnits, exponent: 2)), \($0.reason.description))" }.joined(separator: "; "))
+        }
+        return parts.joined(separator: "; ")
+    }
 }
 
 /// What cash application decided for one receipt: applications, the cash left unapplied, the rule, the evidence.
@@ -86,7 +148,17 @@ public struct Decision: Sendable, Hashable {
     public var rule: MatchRule
     /// 0-100: how sure the rule is.
     public var confidence: Int
-    public var evidence: String
+    public var evidence: Evidence
+
+    public init(receipt: Receipt, customerID: String?, applications: [Application], unapplied: Money, rule: MatchRule, confidence: Int, evidence: Evidence) {
+        self.receipt = receipt
+        self.customerID = customerID
+        self.applications = applications
+        self.unapplied = unapplied
+        self.rule = rule
+        self.confidence = confidence
+        self.evidence = evidence
+    }
 
     public var appliedTotal: Int64 { applications.reduce(0) { $0 + $1.applied.minorUnits } }
 }
@@ -104,6 +176,8 @@ public enum ExceptionType: String, Sendable, Codable, CaseIterable {
     case unsettledBatch = "UNSETTLED_BATCH"
     case unexplainedBankLine = "UNEXPLAINED_BANK_LINE"
     case invalidInput = "INVALID_INPUT"
+    case statementGap = "STATEMENT_GAP"
+    case masterDataChanged = "MASTER_DATA_CHANGED"
 }
 
 /// Something a person must look at, with where it came from and what we suggest.
@@ -143,15 +217,26 @@ public struct MatchException: Sendable, Hashable {
 /// Policy from the manifest's `matching` section.
 public struct MatchingPolicy: Sendable, Equatable {
     public enum AmbiguityPolicy: String, Sendable { case exception, oldest }
+    public enum CrossCustomerPolicy: String, Sendable { case exception, allow }
     /// A difference up to this much is written off.
     public var tolerance: Money
     public var ambiguous: AmbiguityPolicy
-    /// At most this many open invoices of one customer are tried in combinations.
+    /// Open invoices of one customer (at most the receipt's amount) up to which combinations are searched
+    /// exhaustively; a customer with more is not searched, and the exception says so.
     public var combinationInvoiceLimit: Int
+    /// Steps the exhaustive combination search may take; a search cut off is an exception, never a guess.
+    public var combinationStepBudget: Int
+    /// Without remittance, a payment this many percent short of (or over) exactly one open invoice is applied to it.
+    public var shortPayPercent: Int
+    public var crossCustomer: CrossCustomerPolicy
 
-    public init(tolerance: Money, ambiguous: AmbiguityPolicy = .exception, combinationInvoiceLimit: Int = 18) {
+    public init(tolerance: Money, ambiguous: AmbiguityPolicy = .exception, combinationInvoiceLimit: Int = 24,
+                combinationStepBudget: Int = 1_000_000, shortPayPercent: Int = 5, crossCustomer: CrossCustomerPolicy = .exception) {
         self.tolerance = tolerance
         self.ambiguous = ambiguous
         self.combinationInvoiceLimit = combinationInvoiceLimit
+        self.combinationStepBudget = combinationStepBudget
+        self.shortPayPercent = shortPayPercent
+        self.crossCustomer = crossCustomer
     }
 }

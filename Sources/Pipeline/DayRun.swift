@@ -174,14 +174,12 @@ struct DayRun {
                                             amount: ledgerInvoice.amount, openAmount: Money(minorUnits: open, currency: ledgerInvoice.amount.currency),
                                             terms: PaymentTerms.parse(ledgerInvoice.terms), poNumber: ledgerInvoice.poNumber))
         }
-        var application = CashApplication(customers: customers, invoices: matchingInvoices, policy: manifest.policy)
+        // Day D sees only the invoices issued on or before D.
+        var application = CashApplication(customers: customers, invoices: matchingInvoices, policy: manifest.policy, asOf: day)
         receipts.sort { ($0.valueDay, $0.source.rawValue, $0.sourceRef, $0.sourceKey) < ($1.valueDay, $1.source.rawValue, $1.sourceRef, $1.sourceKey) }
-        var decisions: [Decision] = []
-        for receipt in receipts {
-            let (decision, raised) = application.apply(receipt)
-            decisions.append(decision)
-            exceptions += raised
-        }
+        let applied = await application.applyAll(receipts, concurrency: options.concurrency)
+        let decisions = applied.decisions
+        exceptions += applied.exceptions
         lap("cash-application")
 
         // Post: the whole day in one transaction.

@@ -10,8 +10,12 @@ public struct Customer: Hashable, Sendable {
     public var achCompanyIDs: [String]
     public var creditLimit: Money?
     public var terms: PaymentTerms?
+    /// The customer that may pay this one's invoices (a parent company paying for its subsidiaries).
+    public var parentID: String?
 
-    public init(id: String, name: String, aliases: [String] = [], achCompanyIDs: [String] = [], creditLimit: Money? = nil, terms: PaymentTerms? = nil) {
+    public init(id: String, name: String, aliases: [String] = [], achCompanyIDs: [String] = [], creditLimit: Money? = nil, terms: PaymentTerms? = nil,
+                parentID: String? = nil) {
+        self.parentID = parentID
         self.id = id
         self.name = name
         self.aliases = aliases
@@ -50,10 +54,53 @@ public struct Invoice: Hashable, Sendable {
 /// Invoice numbers as payers write them (`inv-000123`, `INV 123`, `#123`) compared in one normalized form.
 public enum InvoiceNumber {
     private static let prefixes = ["INVOICENUMBER", "INVOICENBR", "INVOICENO", "INVOICE", "INVNBR", "INVNO", "INV", "NUMBER", "NBR", "NO"]
+    private static let prefixBytes: [[UInt8]] = prefixes.map { Array($0.utf8) }
 
     /// Uppercases, drops spaces, dashes, dots, slashes and `#`, a known prefix (INV, INVOICE, NO) before digits,
     /// and leading zeros of the digits.
     public static func normalize(_ text: String) -> String {
+        var utf8 = text.utf8
+        if let fast = utf8.withContiguousStorageIfAvailable({ normalizeASCII($0) }) ?? nil { return fast }
+        var copy = text
+        copy.makeContiguousUTF8()
+        utf8 = copy.utf8
+        if let fast = utf8.withContiguousStorageIfAvailable({ normalizeASCII($0) }) ?? nil { return fast }
+        return normalizeUnicode(text)
+    }
+
+    /// The same rules over ASCII bytes, without intermediate Strings: references are normalized once per
+    /// invoice and once per remittance line, a million of each a night. nil when the text is not ASCII.
+    private static func normalizeASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var kept = [UInt8]()
+        kept.reserveCapacity(bytes.count)
+        for b in bytes {
+            if b >= 0x80 { return nil }
+            if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { kept.append(b - 32) }
+            else if (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) { kept.append(b) }
+        }
+        func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+        var start = 0
+        for prefix in prefixBytes where kept.count > prefix.count && isDigit(kept[prefix.count]) && kept.starts(with: prefix) {
+            start = prefix.count
+            break
+        }
+        // Leading zeros of a trailing digit run: "A-00123" and "A123" compare equal.
+        var firstDigit = kept.count
+        while firstDigit > start && isDigit(kept[firstDigit - 1]) { firstDigit -= 1 }
+        var out = [UInt8]()
+        out.reserveCapacity(kept.count - start)
+        if firstDigit < kept.count, firstDigit == start || !kept[start..<firstDigit].contains(where: isDigit) {
+            out.append(contentsOf: kept[start..<firstDigit])
+            var z = firstDigit
+            while z < kept.count - 1 && kept[z] == UInt8(ascii: "0") { z += 1 }
+            out.append(contentsOf: kept[z...])
+        } else {
+            out.append(contentsOf: kept[start...])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func normalizeUnicode(_ text: String) -> String {
         var kept = String(text.uppercased().unicodeScalars.filter { CharacterSet.isAlphanumeric($0) })
         for prefix in prefixes where kept.hasPrefix(prefix) && kept.count > prefix.count {
             let rest = kept.dropFirst(prefix.count)
@@ -63,7 +110,6 @@ public enum InvoiceNumber {
             let stripped = kept.drop { $0 == "0" }
             return stripped.isEmpty ? "0" : String(stripped)
         }
-        // Leading zeros of a trailing digit run: "A-00123" and "A123" compare equal.
         if let firstDigit = kept.firstIndex(where: \.isNumber), kept[firstDigit...].allSatisfy(\.isNumber) {
             let head = kept[..<firstDigit]
             let digits = kept[firstDigit...].drop { $0 == "0" }

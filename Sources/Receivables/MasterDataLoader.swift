@@ -59,6 +59,7 @@ public enum MasterDataLoader {
         var out: [Customer] = []
         var problems: [Diagnostic] = []
         var seen: Set<String> = []
+        var lineOf: [String: Int] = [:]
         for row in t.rows {
             func value(_ name: String) -> String { ByteScanning.trimmed(t.columns[name].map { $0 < row.fields.count ? row.fields[$0] : "" } ?? "") }
             func problem(_ field: String, _ message: String) {
@@ -68,6 +69,7 @@ public enum MasterDataLoader {
             let id = value("customer_id")
             if id.isEmpty { problem("customer_id", "is empty"); continue }
             if !seen.insert(id).inserted { problem("customer_id", "'\(id)' appears twice") }
+            lineOf[id] = row.line
             var limit: Money?
             if !value("credit_limit").isEmpty {
                 do { limit = try Money.parse(value("credit_limit"), currency: currency) } catch { problem("credit_limit", error.description) }
@@ -78,7 +80,30 @@ public enum MasterDataLoader {
                 if terms == nil { problem("terms", "'\(value("terms"))' is not payment terms (e.g. NET30, 2/10 NET30)") }
             }
             func list(_ name: String) -> [String] { value(name).split(separator: "|").map { ByteScanning.trimmed(String($0)) }.filter { !$0.isEmpty } }
-            out.append(Customer(id: id, name: value("name"), aliases: list("aliases"), achCompanyIDs: list("ach_company_ids"), creditLimit: limit, terms: terms))
+            out.append(Customer(id: id, name: value("name"), aliases: list("aliases"), achCompanyIDs: list("ach_company_ids"), creditLimit: limit, terms: terms,
+                                parentID: value("parent_id").isEmpty ? nil : value("parent_id")))
+        }
+        // A parent must be a customer, and no customer its own ancestor.
+        let known = Dictionary(out.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for customer in out {
+            guard let parent = customer.parentID else { continue }
+            let column = (t.columns["parent_id"] ?? 0) + 1
+            let line = lineOf[customer.id] ?? 0
+            if known[parent] == nil {
+                problems.append(Diagnostic(code: "customers.field", severity: .error, location: SourceLocation(file: path, line: line, column: column),
+                                           field: "parent_id", message: "'\(parent)' is not in the customers file"))
+                continue
+            }
+            var seen: Set<String> = [customer.id]
+            var next: String? = parent
+            while let p = next {
+                if !seen.insert(p).inserted {
+                    problems.append(Diagnostic(code: "customers.field", severity: .error, location: SourceLocation(file: path, line: line, column: column),
+                                               field: "parent_id", message: "'\(parent)' makes \(customer.id) its own parent"))
+                    break
+                }
+                next = known[p]?.parentID
+            }
         }
         if !problems.isEmpty { throw MasterDataError(diagnostics: problems) }
         return out

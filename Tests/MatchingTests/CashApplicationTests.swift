@@ -88,11 +88,30 @@ import Testing
         #expect(decision.rule == .tolerance)
         #expect(decision.applications[0].writeOff == Self.m(60))
         #expect(e.openAmount(of: "A") == Self.m(0))
+        // Past the tolerance the shortfall is not written off: applied as far as it goes, the rest a SHORT_PAY.
         var tight = engine([Self.invoice("A", "C1", 150_000)], tolerance: 50)
-        let (none, exceptions) = tight.apply(Self.receipt(149_940, name: "ACME TOOLS"))
+        let (short, exceptions) = tight.apply(Self.receipt(149_940, name: "ACME TOOLS"))
+        #expect(short.rule == .shortPay)
+        #expect(short.applications == [Application(invoiceID: "A", customerID: "C1", applied: Self.m(149_940), discount: Self.m(0), writeOff: Self.m(0))])
+        #expect(exceptions.map(\.type) == [.shortPay])
+        #expect(exceptions[0].amount == Self.m(60))
+        #expect(tight.openAmount(of: "A") == Self.m(60))
+    }
+
+    @Test func farFromEveryInvoiceIsUnmatchedWithCandidates() {
+        var e = engine([Self.invoice("A", "C1", 150_000), Self.invoice("B", "C1", 90_000)])
+        let (none, exceptions) = e.apply(Self.receipt(120_000, name: "ACME TOOLS"))
         #expect(none.applications.isEmpty)
         #expect(exceptions.map(\.type) == [.unmatched])
         #expect(exceptions[0].suggestions.contains("A open 1500.00"))
+        #expect(none.evidence.candidates.map(\.invoiceID).sorted() == ["A", "B"])
+    }
+
+    @Test func twoInvoicesWithinTheShortPayPercentAreNotGuessed() {
+        var e = engine([Self.invoice("A", "C1", 100_000), Self.invoice("B", "C1", 102_000)])
+        let (none, exceptions) = e.apply(Self.receipt(99_000, name: "ACME TOOLS"))
+        #expect(none.applications.isEmpty)
+        #expect(exceptions.map(\.type) == [.unmatched])
     }
 
     @Test func overPaymentKeepsTheRestAsUnappliedCash() {
@@ -127,10 +146,18 @@ import Testing
 
     @Test func unknownReferenceFallsBackToTheCustomerRules() {
         var e = engine([Self.invoice("INV-1", "C1", 500_000, issued: "2026-10-01", terms: "2/10 NET30")])
-        let (decision, exceptions) = e.apply(Self.receipt(490_000, company: "1234567890", remittance: [RemittanceItem(reference: "ZZZ-9", amountPaid: Self.m(490_000))]))
+        let (decision, exceptions) = e.apply(Self.receipt(400_000, company: "1234567890", remittance: [RemittanceItem(reference: "ZZZ-9", amountPaid: Self.m(400_000))]))
         #expect(decision.applications.isEmpty)
         #expect(exceptions.map(\.type) == [.unmatched])
         #expect(exceptions[0].message.contains("ZZZ-9"))
+        // The discount taken after its window: applied as a short payment, the discount unearned and never written off.
+        var late = engine([Self.invoice("INV-1", "C1", 500_000, issued: "2026-10-01", terms: "2/10 NET30")], tolerance: 20_000)
+        let (short, raised) = late.apply(Self.receipt(490_000, company: "1234567890", remittance: [RemittanceItem(reference: "ZZZ-9", amountPaid: Self.m(490_000))]))
+        #expect(short.rule == .shortPay)
+        #expect(raised.map(\.type) == [.shortPay])
+        #expect(raised[0].message.contains("unearned discount"))
+        #expect(raised[0].message.contains("ZZZ-9"))
+        #expect(late.openAmount(of: "INV-1") == Self.m(10_000))
     }
 
     @Test func exceptionIDsAreStable() {

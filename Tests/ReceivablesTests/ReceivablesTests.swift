@@ -15,8 +15,42 @@ import Testing
         let terms = PaymentTerms.parse("2/10 NET30")!
         #expect(terms.discount(on: Money(minorUnits: 500_000, currency: .usd)).minorUnits == 10_000)
         #expect(terms.discount(on: Money(minorUnits: 25, currency: .usd)).minorUnits == 1) // 0.5 cent rounds up
-        #expect(terms.discountDeadline(issuedOn: Day(year: 2026, month: 10, day: 28)!)?.description == "2026-11-07")
+        // 7 November 2026 is a Saturday: the deadline moves to Monday the 9th.
+        #expect(terms.discountDeadline(issuedOn: Day(year: 2026, month: 10, day: 28)!)?.description == "2026-11-09")
+        #expect(terms.discountDeadline(issuedOn: Day(year: 2026, month: 10, day: 20)!)?.description == "2026-10-30")
         #expect(terms.description == "2/10 NET30")
+    }
+}
+
+@Suite struct EndOfMonthAndProximoTermsTests {
+    static func day(_ s: String) -> Day { Day.parse(s, format: .iso)! }
+
+    @Test(arguments: [("NET30 EOM", 30, 0, 0, PaymentTerms.Basis.endOfMonth), ("2/10 EOM", 30, 200, 10, .endOfMonth), ("2/10 PROX", 30, 200, 10, .proximo),
+                      ("2/10 PROX NET45", 45, 200, 10, .proximo), ("1/15 EOM NET60", 60, 100, 15, .endOfMonth)])
+    func parses(text: String, net: Int, basisPoints: Int, days: Int, basis: PaymentTerms.Basis) {
+        let terms = PaymentTerms.parse(text)
+        #expect(terms == PaymentTerms(netDays: net, discountBasisPoints: basisPoints, discountDays: days, basis: basis))
+        #expect(terms.flatMap { PaymentTerms.parse($0.description) } == terms)
+    }
+
+    @Test(arguments: ["EOM", "NET30 EOM PROX", "2/40 PROX", "2/0 PROX"])
+    func rejects(text: String) { #expect(PaymentTerms.parse(text) == nil) }
+
+    @Test func deadlines() {
+        let eom = PaymentTerms.parse("2/10 EOM")!
+        // Issued 3 November: the discount runs 10 days past 30 November, to Thursday 10 December.
+        #expect(eom.discountDeadline(issuedOn: Self.day("2026-11-03")) == Self.day("2026-12-10"))
+        // Issued on or after the 25th rolls a month: to 10 January 2027, a Sunday, so Monday the 11th.
+        #expect(eom.discountDeadline(issuedOn: Self.day("2026-11-25")) == Self.day("2027-01-11"))
+        let prox = PaymentTerms.parse("2/10 PROX")!
+        #expect(prox.discountDeadline(issuedOn: Self.day("2026-10-05")) == Self.day("2026-11-10"))
+        #expect(prox.discountDeadline(issuedOn: Self.day("2026-10-27")) == Self.day("2026-12-10"))
+        // 2/31 PROX in a short month: its last day (30 November 2026, a Monday).
+        #expect(PaymentTerms.parse("2/31 PROX")!.discountDeadline(issuedOn: Self.day("2026-10-05")) == Self.day("2026-11-30"))
+        // NET30 EOM from 3 November: 30 December.
+        #expect(PaymentTerms.parse("NET30 EOM")!.dueDay(issuedOn: Self.day("2026-11-03")) == Self.day("2026-12-30"))
+        // A deadline on a holiday moves: 2/10 from 1 December 2026 ends on Friday 11 December; from 15 December, on Friday the 25th → Monday the 28th.
+        #expect(PaymentTerms.parse("2/10 NET30")!.discountDeadline(issuedOn: Self.day("2026-12-15")) == Self.day("2026-12-28"))
     }
 }
 

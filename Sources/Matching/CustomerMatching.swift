@@ -1,0 +1,574 @@
+import Core
+import Receivables
+
+extension CashApplication {
+    /// Decides the receipts of one customer: remittance first, then exact amounts, then (with what is still
+    /// open) exact amounts again, several receipts together, tolerance and short or over payments; short
+    /// payments are raised at the end, for what is still short.
+    func runCustomer(_ group: CustomerGroup, receipts: [Receipt], prepared: [PreparedReceipt]) -> ShardResult {
+        var work = Workspace(engine: self, receipts: receipts, prepared: prepared, customer: group.customer)
+        var deferred: [Int] = []
+        for position in group.positions where !prepared[position].references.isEmpty {
+            work.applyRemittance(position)
+        }
+        for position in group.positions where prepared[position].references.isEmpty {
+            if !work.tryExact(position) { deferred.append(position) }
+        }
+        deferred = deferred.filter { !work.tryExact($0) }
+        if deferred.count >= 2 { work.trySplits(&deferred) }
+        for position in deferred where !work.tryInexact(position) {
+            work.unmatched(position)
+        }
+        work.raiseShortPayments()
+        return work.result()
+    }
+
+    /// Receipts whose remittance names invoices of other customers (related, or allowed by the policy), and
+    /// receipts of no known payer that name invoices: one at a time, against the open amounts the customer
+    /// shards left.
+    mutating func runSequential(_ positions: [Int], receipts: [Receipt], prepared: [PreparedReceipt]) -> ShardResult {
+        var work = Workspace(engine: self, receipts: receipts, prepared: prepared, customer: -1)
+        for position in positions { work.applyRemittance(position) }
+        work.raiseShortPayments()
+        return work.result()
+    }
+}
+
+/// The state of matching one customer's receipts (or the sequential pass): open amounts changed so far, the
+/// customer's amount index, short payments to raise at the end, decisions made.
+struct Workspace {
+    let engine: CashApplication
+    let receipts: [Receipt]
+    let prepared: [PreparedReceipt]
+    /// The customer of the shard, -1 in the sequential pass (any invoice may be touched).
+    let customer: Int32
+    var changed: [Int32: Int64] = [:]
+    var amounts: [String: SortedAmounts] = [:]
+    /// Invoices a receipt left short, with the receipt that last applied to them.
+    var shortWatch: [Int32: ShortNote] = [:]
+    var outcomes: [(Int, ReceiptOutcome)] = []
+    /// Candidates noted by earlier rules, shown if the receipt ends unmatched.
+    var pendingCandidates: [Int: [Candidate]] = [:]
+    /// Why a combination was not searched, shown if the receipt ends unmatched.
+    var searchNotes: [Int: String] = [:]
+
+    struct ShortNote {
+        var position: Int
+        var adjustments: String
+        var unearnedDiscountDeadline: Day?
+    }
+
+    init(engine: CashApplication, receipts: [Receipt], prepared: [PreparedReceipt], customer: Int32) {
+        self.engine = engine
+        self.receipts = receipts
+        self.prepared = prepared
+        self.customer = customer
+    }
+
+    var book: InvoiceBook { engine.book }
+    var policy: MatchingPolicy { engine.policy }
+
+    func open(_ invoice: Int32) -> Int64 { changed[invoice] ?? engine.open[Int(invoice)] }
+
+    func customerID(_ c: Int32) -> String { engine.directory.list[Int(c)].id }
+
+    func result() -> ShardResult {
+        ShardResult(outcomes: outcomes, openChanges: changed.map { ($0.key, $0.value) })
+    }
+
+    /// The customer's open invoices in a currency, by amount; built on first use.
+    mutating func index(_ currency: Currency) -> SortedAmounts {
+        if let existing = amounts[currency.code] { return existing }
+        var entries: [SortedAmounts.Entry] = []
+        for i in book.invoices(ofCustomer: customer) {
+            let amount = open(i)
+            guard amount > 0, book.invoices[Int(i)].amount.currency == currency else { continue }
+            entries.append(SortedAmounts.Entry(amount: amount, age: book.age[Int(i)], invoice: i))
+        }
+        entries.sort()
+        let built = SortedAmounts(sorted: entries)
+        amounts[currency.code] = built
+        return built
+    }
+
+    mutating func reduce(_ invoice: Int32, by amount: Int64) {
+        guard amount != 0 else { return }
+        let before = open(invoice)
+        let after = before - amount
+        changed[invoice] = after
+        let code = book.invoices[Int(invoice)].amount.currency.code
+        if customer >= 0, book.customerOf[Int(invoice)] == customer, amounts[code] != nil {
+            let age = book.age[Int(invoice)]
+            if before > 0 { amounts[code]!.remove(SortedAmounts.Entry(amount: before, age: age, invoice: invoice)) }
+            if after > 0 { amounts[code]!.insert(SortedAmounts.Entry(amount: after, age: age, invoice: invoice)) }
+        }
+    }
+
+    // MARK: - Decisions
+
+    func baseEvidence(_ position: Int) -> Evidence { Evidence(customer: prepared[position].customerEvidence) }
+
+    func exception(_ position: Int, _ type: ExceptionType, customer: String, amount: Money?, invoices: [String], _ message: String,
+                   suggestions: String = "") -> MatchException {
+        CashApplication.makeException(receipts[position], type, customer, amount, invoices, message, suggestions, .warning)
+    }
+
+    /// Applies the chosen invoices in full (less a discount and a write-off per invoice) and records the decision.
+    mutating func decide(_ position: Int, _ chosen: [(invoice: Int32, discount: Int64, writeOff: Int64)], rule: MatchRule, confidence: Int,
+                         evidence: Evidence, exceptions: [MatchException] = []) {
+        let receipt = receipts[position]
+        let currency = receipt.amount.currency
+        var cashLeft = receipt.amount.minorUnits
+        var applications: [Application] = []
+        applications.reserveCapacity(chosen.count)
+        for c in chosen {
+            let invoice = book.invoices[Int(c.invoice)]
+            let cash = open(c.invoice) - c.discount - c.writeOff
+            cashLeft -= cash
+            applications.append(Application(invoiceID: invoice.id, customerID: invoice.customerID, applied: Money(minorUnits: cash, currency: currency),
+                                             discount: Money(minorUnits: c.discount, currency: currency), writeOff: Money(minorUnits: c.writeOff, currency: currency)))
+            reduce(c.invoice, by: cash + c.discount + c.writeOff)
+        }
+        precondition(cashLeft >= 0, "applied more cash than the receipt holds")
+        let customerID = prepared[position].customer >= 0 ? self.customerID(prepared[position].customer) : nil
+        outcomes.append((position, ReceiptOutcome(decision: Decision(receipt: receipt, customerID: customerID, applications: applications,
+                                                                     unapplied: Money(minorUnits: cashLeft, currency: currency), rule: rule,
+                                                                     confidence: confidence, evidence: evidence), exceptions: exceptions)))
+    }
+
+    mutating func keepUnapplied(_ position: Int, evidence: Evidence, exceptions: [MatchException]) {
+        let receipt = receipts[position]
+        let customerID = prepared[position].customer >= 0 ? self.customerID(prepared[position].customer) : nil
+        outcomes.append((position, ReceiptOutcome(decision: Decision(receipt: receipt, customerID: customerID, applications: [], unapplied: receipt.amount,
+                                                                     rule: .unapplied, confidence: 0, evidence: evidence), exceptions: exceptions)))
+    }
+
+    func discountDeadline(_ invoice: Invoice) -> Day? {
+        guard let terms = invoice.terms, terms.discountBasisPoints > 0 else { return nil }
+        return terms.discountDeadline(issuedOn: invoice.issueDay)
+    }
+
+    // MARK: - Remittance
+
+    mutating func applyRemittance(_ position: Int) {
+        let receipt = receipts[position]
+        let p = prepared[position]
+        let currency = receipt.amount.currency
+        let tolerance = policy.tolerance.minorUnits
+        var cashLeft = receipt.amount.minorUnits
+        var applications: [Application] = []
+        var alreadyPaid: [String] = []
+        var refused: [(id: String, owner: String)] = []
+        var evidence = baseEvidence(position)
+        var touched: [Int32] = []
+        let payerID = p.customer >= 0 ? customerID(p.customer) : nil
+        // Items the shard may apply: the payer's own invoices (the sequential pass takes any it was given).
+        let usable = p.references.filter { ref in
+            let owner = book.customerOf[Int(ref.invoice)]
+            if customer < 0 || owner == customer { return true }
+            refused.append((book.invoices[Int(ref.invoice)].id, owner >= 0 ? customerID(owner) : book.invoices[Int(ref.invoice)].customerID))
+            return false
+        }
+        let single = usable.count == 1
+        for ref in usable {
+            let invoice = book.invoices[Int(ref.invoice)]
+            let openNow = open(ref.invoice)
+            guard openNow > 0, invoice.amount.currency == currency else {
+                alreadyPaid.append(invoice.id)
+                continue
+            }
+            evidence.matched.append("remittance \(ref.item.reference) → \(invoice.id)" + (ref.note.map { " (\($0))" } ?? ""))
+            let claimed = ref.item.amountPaid?.minorUnits ?? (single ? cashLeft : openNow)
+            let cash = max(0, min(claimed, cashLeft, openNow))
+            cashLeft -= cash
+            var remaining = openNow - cash
+            var discount: Int64 = 0
+            var unearned: Day?
+            if remaining > 0, let terms = invoice.terms, terms.discountBasisPoints > 0, let deadline = discountDeadline(invoice) {
+                let allowed = terms.discount(on: invoice.amount).minorUnits
+                let asked = ref.item.discount?.minorUnits ?? remaining
+                if receipt.valueDay <= deadline {
+                    if asked <= allowed + tolerance { discount = min(asked, remaining, allowed) }
+                } else if ref.item.discount != nil || remaining == allowed {
+                    // The discount taken after its window: an unearned discount, never written off.
+                    unearned = deadline
+                }
+            }
+            remaining -= discount
+            var writeOff: Int64 = 0
+            if remaining > 0 && remaining <= tolerance && unearned == nil {
+                writeOff = remaining
+                remaining = 0
+            }
+            if remaining > 0 {
+                let reasons = ref.item.adjustments.map { "\($0.reasonCode) \($0.amount)" }.joined(separator: ", ")
+                shortWatch[ref.invoice] = ShortNote(position: position, adjustments: reasons, unearnedDiscountDeadline: unearned)
+            }
+            applications.append(Application(invoiceID: invoice.id, customerID: invoice.customerID, applied: Money(minorUnits: cash, currency: currency),
+                                             discount: Money(minorUnits: discount, currency: currency), writeOff: Money(minorUnits: writeOff, currency: currency)))
+            touched.append(ref.invoice)
+            reduce(ref.invoice, by: cash + discount + writeOff)
+        }
+        var exceptions: [MatchException] = []
+        var notes: [String] = []
+        if !p.unknown.isEmpty { notes.append("remittance names \(p.unknown.joined(separator: ", ")), which match no invoice") }
+        if !alreadyPaid.isEmpty { notes.append("\(alreadyPaid.joined(separator: ", ")) already settled") }
+        if !refused.isEmpty {
+            for r in refused { evidence.candidates.append(Candidate(invoiceID: r.id, openMinorUnits: open(book.indexByID[r.id]!), reason: .otherCustomer(r.owner))) }
+            exceptions.append(exception(position, .unmatched, customer: payerID ?? "", amount: Money(minorUnits: cashLeft, currency: currency), invoices: refused.map(\.id),
+                                        "remittance names \(refused.map { "\($0.id) of customer \($0.owner)" }.joined(separator: ", ")), not \(payerID ?? "the payer")'s; "
+                                            + "\(Money(minorUnits: cashLeft, currency: currency)) kept as unapplied cash" + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"),
+                                        suggestions: refused.map { "settle exceptions resolve … --apply \($0.id)=AMOUNT if \(payerID ?? "the payer") pays for \($0.owner)" }.joined(separator: "; ")))
+        } else if cashLeft > 0 {
+            if cashLeft <= tolerance, let last = applications.indices.last {
+                // Over by less than the tolerance: the difference is written off (a gain), the invoice closed.
+                let a = applications[last]
+                applications[last] = Application(invoiceID: a.invoiceID, customerID: a.customerID, applied: Money(minorUnits: a.applied.minorUnits + cashLeft, currency: currency),
+                                                 discount: a.discount, writeOff: Money(minorUnits: a.writeOff.minorUnits - cashLeft, currency: currency))
+                evidence.matched.append("over by \(Money(minorUnits: cashLeft, currency: currency)), within the tolerance of \(policy.tolerance)")
+                cashLeft = 0
+            } else {
+                exceptions.append(exception(position, .overPay, customer: payerID ?? "", amount: Money(minorUnits: cashLeft, currency: currency),
+                                            invoices: p.references.map { book.invoices[Int($0.invoice)].id },
+                                            "\(Money(minorUnits: cashLeft, currency: currency)) more than the remitted invoices' open amounts; kept as unapplied cash"
+                                                + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"),
+                                            suggestions: "refund, or apply to another open invoice"))
+            }
+        }
+        let confidence = exceptions.isEmpty && p.unknown.isEmpty && !touched.contains(where: { shortWatch[$0]?.position == position }) ? 95 : 80
+        let decision = Decision(receipt: receipt, customerID: payerID, applications: applications, unapplied: Money(minorUnits: cashLeft, currency: currency),
+                                rule: .remittance, confidence: confidence, evidence: evidence)
+        outcomes.append((position, ReceiptOutcome(decision: decision, exceptions: exceptions)))
+    }
+
+    /// SHORT_PAY for each invoice a remittance or short-payment rule left short and nothing later closed,
+    /// raised on the receipt that last applied to it.
+    mutating func raiseShortPayments() {
+        guard !shortWatch.isEmpty else { return }
+        var byPosition: [Int: [Int32]] = [:]
+        for (invoice, note) in shortWatch where open(invoice) > 0 { byPosition[note.position, default: []].append(invoice) }
+        guard !byPosition.isEmpty else { return }
+        var slot: [Int: Int] = [:]
+        for (i, o) in outcomes.enumerated() { slot[o.0] = i }
+        for position in byPosition.keys.sorted() {
+            let invoices = byPosition[position]!.sorted { book.invoices[Int($0)].id < book.invoices[Int($1)].id }
+            let receipt = receipts[position]
+            let currency = receipt.amount.currency
+            var total: Int64 = 0
+            var notes: [String] = []
+            for i in invoices {
+                let left = open(i)
+                total += left
+                let note = shortWatch[i]!
+                var text = "\(book.invoices[Int(i)].id) left open \(Money(minorUnits: left, currency: currency))"
+                if let deadline = note.unearnedDiscountDeadline { text += " (an unearned discount: the discount window closed \(deadline))" }
+                if !note.adjustments.isEmpty { text += note.adjustments.hasPrefix("remittance") ? " (\(note.adjustments))" : " (adjustments: \(note.adjustments))" }
+                notes.append(text)
+            }
+            let payer = prepared[position].customer >= 0 ? customerID(prepared[position].customer) : book.invoices[Int(invoices[0])].customerID
+            let raised = exception(position, .shortPay, customer: payer, amount: Money(minorUnits: total, currency: currency),
+                                   invoices: invoices.map { book.invoices[Int($0)].id }, "short payment: " + notes.joined(separator: "; "),
+                                   suggestions: "ask the customer for the deduction's reason, or write it off")
+            if let s = slot[position] { outcomes[s].1.exceptions.append(raised) }
+        }
+    }
+
+    // MARK: - Amount rules
+
+    /// Exact open amount, amount less an early-payment discount, exact combination. True when decided
+    /// (an ambiguity is decided too: an exception, the cash kept unapplied).
+    mutating func tryExact(_ position: Int) -> Bool {
+        let receipt = receipts[position]
+        let amount = receipt.amount.minorUnits
+        let currency = receipt.amount.currency
+        let customerID = self.customerID(customer)
+        let idx = index(currency)
+        var evidence = baseEvidence(position)
+
+        let exact = idx.entries(amount: amount)
+        if exact.count == 1 {
+            evidence.matched.append("amount equals the open amount of \(book.invoices[Int(exact[0].invoice)].id)")
+            decide(position, [(exact[0].invoice, 0, 0)], rule: .exactAmount, confidence: 90, evidence: evidence)
+            return true
+        }
+        if exact.count > 1 {
+            let ids = exact.map { book.invoices[Int($0.invoice)].id }
+            if policy.ambiguous == .oldest {
+                evidence.matched.append("\(exact.count) invoices open for this amount; the oldest, \(ids[0]), taken by policy")
+                evidence.candidates = exact.dropFirst().map { Candidate(invoiceID: book.invoices[Int($0.invoice)].id, openMinorUnits: amount, reason: .equalCandidate) }
+                decide(position, [(exact[0].invoice, 0, 0)], rule: .oldestFirst, confidence: 60, evidence: evidence)
+                return true
+            }
+            evidence.candidates = exact.map { Candidate(invoiceID: book.invoices[Int($0.invoice)].id, openMinorUnits: amount, reason: .equalCandidate) }
+            let note = prepared[position].unknown.isEmpty ? "" : "; remittance names \(prepared[position].unknown.joined(separator: ", ")), which match no invoice"
+            keepUnapplied(position, evidence: evidence, exceptions: [exception(position, .ambiguous, customer: customerID, amount: receipt.amount, invoices: ids,
+                "\(exact.count) open invoices of \(customerID) equal \(receipt.amount); kept as unapplied cash until someone chooses\(note)",
+                suggestions: ids.joined(separator: " or "))])
+            return true
+        }
+
+        // Amount less the early-payment discount, for invoices still whole and inside their window.
+        var discounted: [(invoice: Int32, discount: Int64)] = []
+        var closedWindows: [Candidate] = []
+        for rate in book.discountRates[Int(customer)] {
+            for gross in CashApplication.grossAmounts(net: amount, basisPoints: rate) {
+                for e in idx.entries(amount: gross) {
+                    let invoice = book.invoices[Int(e.invoice)]
+                    guard let terms = invoice.terms, terms.discountBasisPoints == rate, invoice.amount.minorUnits == gross,
+                          let deadline = discountDeadline(invoice) else { continue }
+                    let discount = terms.discount(on: invoice.amount).minorUnits
+                    guard gross - discount == amount else { continue }
+                    if receipt.valueDay <= deadline {
+                        discounted.append((e.invoice, discount))
+                    } else {
+                        closedWindows.append(Candidate(invoiceID: invoice.id, openMinorUnits: gross, reason: .discountWindowClosed(deadline)))
+                    }
+                }
+            }
+        }
+        if discounted.count == 1 {
+            let invoice = book.invoices[Int(discounted[0].invoice)]
+            evidence.matched.append("amount equals \(invoice.id) less its early-payment discount (\(invoice.terms?.description ?? ""))")
+            decide(position, [(discounted[0].invoice, discounted[0].discount, 0)], rule: .discountAmount, confidence: 85, evidence: evidence)
+            return true
+        }
+        if discounted.count > 1 {
+            let ids = discounted.map { book.invoices[Int($0.invoice)].id }
+            evidence.candidates = ids.map { Candidate(invoiceID: $0, openMinorUnits: 0, reason: .equalCandidate) }
+            keepUnapplied(position, evidence: evidence, exceptions: [exception(position, .ambiguous, customer: customerID, amount: receipt.amount, invoices: ids,
+                "\(ids.count) open invoices of \(customerID) equal \(receipt.amount) after discount; kept as unapplied cash until someone chooses",
+                suggestions: ids.joined(separator: " or "))])
+            return true
+        }
+        if !closedWindows.isEmpty { pendingCandidates[position, default: []] += closedWindows }
+
+        // A combination of two or more open invoices.
+        return tryCombination(position, low: amount, high: amount, index: idx, evidence: evidence)
+    }
+
+
+    /// Searches combinations with a sum in `low...high`. True when decided (applied, ambiguous, or cut off).
+    mutating func tryCombination(_ position: Int, low: Int64, high: Int64, index idx: SortedAmounts, evidence base: Evidence) -> Bool {
+        let receipt = receipts[position]
+        let amount = receipt.amount.minorUnits
+        let customerID = self.customerID(customer)
+        guard let pool = idx.entries(atMost: high, limit: policy.combinationInvoiceLimit) else {
+            searchNotes[position] = "combinations not searched: more than \(policy.combinationInvoiceLimit) open invoices of \(customerID) are at most \(receipt.amount)"
+            return false
+        }
+        // Oldest first, so a solution lists its invoices in age order.
+        let ordered = pool.sorted { $0.age < $1.age }
+        var evidence = base
+        switch SubsetSum.search(values: ordered.map(\.amount), low: low, high: high, stepBudget: policy.combinationStepBudget) {
+        case .none:
+            return false
+        case let .unique(set):
+            let chosen = set.map { ordered[$0] }
+            let sum = chosen.reduce(Int64(0)) { $0 + $1.amount }
+            let difference = sum - amount
+            let ids = chosen.map { book.invoices[Int($0.invoice)].id }
+            evidence.matched.append("amount equals the sum of \(ids.joined(separator: " + "))" + (difference == 0 ? "" : " less \(Money(minorUnits: difference, currency: receipt.amount.currency)) written off"))
+            var parts = chosen.map { (invoice: $0.invoice, discount: Int64(0), writeOff: Int64(0)) }
+            parts[parts.count - 1].writeOff = difference
+            decide(position, parts, rule: difference == 0 ? .combination : .tolerance, confidence: difference == 0 ? 80 : 70, evidence: evidence)
+            return true
+        case let .several(a, b):
+            let first = a.map { book.invoices[Int(ordered[$0].invoice)].id }
+            let second = b.map { book.invoices[Int(ordered[$0].invoice)].id }
+            let ids = Array(Set(first + second)).sorted()
+            evidence.candidates = ids.map { Candidate(invoiceID: $0, openMinorUnits: 0, reason: .equalCandidate) }
+            keepUnapplied(position, evidence: evidence, exceptions: [exception(position, .ambiguous, customer: customerID, amount: receipt.amount, invoices: ids,
+                "several combinations of open invoices of \(customerID) sum to \(receipt.amount)\(low == high ? "" : " within the tolerance"); kept as unapplied cash until someone chooses",
+                suggestions: first.joined(separator: "+") + " or " + second.joined(separator: "+"))])
+            return true
+        case .cutOff:
+            keepUnapplied(position, evidence: evidence, exceptions: [exception(position, .unmatched, customer: customerID, amount: receipt.amount, invoices: [],
+                "the search for a combination of \(customerID)'s \(pool.count) open invoices that sums to \(receipt.amount) was cut off after \(policy.combinationStepBudget) steps; "
+                    + "no combination can be called unique, so none was applied; kept as unapplied cash",
+                suggestions: "apply by hand with settle exceptions resolve")])
+            return true
+        }
+    }
+
+
+    // MARK: - Several receipts together
+
+    /// Receipts of the customer that no rule took alone: a set of them that adds up to exactly one open
+    /// invoice, when no other set claims the same receipts or invoice.
+    mutating func trySplits(_ deferred: inout [Int]) {
+        let n = deferred.count
+        var subsets: [[Int]] = []
+        if n <= 12 {
+            for mask in 1..<(1 << n) where mask.nonzeroBitCount >= 2 {
+                subsets.append((0..<n).filter { mask & (1 << $0) != 0 })
+            }
+        } else if n <= 200 {
+            for i in 0..<n { for j in (i + 1)..<n { subsets.append([i, j]) } }
+        } else {
+            return
+        }
+        var matches: [(members: [Int], invoice: Int32)] = []
+        for subset in subsets {
+            let currency = receipts[deferred[subset[0]]].amount.currency
+            guard subset.allSatisfy({ receipts[deferred[$0]].amount.currency == currency }) else { continue }
+            let sum = subset.reduce(Int64(0)) { $0 + receipts[deferred[$1]].amount.minorUnits }
+            let found = index(currency).entries(amount: sum)
+            if found.count == 1 { matches.append((subset, found[0].invoice)) }
+        }
+        var receiptUse: [Int: Int] = [:]
+        var invoiceUse: [Int32: Int] = [:]
+        for m in matches {
+            for r in m.members { receiptUse[r, default: 0] += 1 }
+            invoiceUse[m.invoice, default: 0] += 1
+        }
+        var taken = Set<Int>()
+        for m in matches where invoiceUse[m.invoice] == 1 && m.members.allSatisfy({ receiptUse[$0] == 1 }) {
+            let invoice = book.invoices[Int(m.invoice)]
+            let positions = m.members.map { deferred[$0] }
+            let refs = positions.map { receipts[$0].sourceRef }
+            for position in positions {
+                var evidence = baseEvidence(position)
+                evidence.matched.append("with \(refs.filter { $0 != receipts[position].sourceRef }.joined(separator: ", ")) the same day, the amounts add up to the open amount of \(invoice.id)")
+                let cash = receipts[position].amount.minorUnits
+                let currency = receipts[position].amount.currency
+                let application = Application(invoiceID: invoice.id, customerID: invoice.customerID, applied: Money(minorUnits: cash, currency: currency),
+                                              discount: .zero(currency), writeOff: .zero(currency))
+                reduce(m.invoice, by: cash)
+                outcomes.append((position, ReceiptOutcome(decision: Decision(receipt: receipts[position], customerID: invoice.customerID, applications: [application],
+                                                                             unapplied: .zero(currency), rule: .splitPayment, confidence: 75, evidence: evidence),
+                                                          exceptions: [])))
+            }
+            taken.formUnion(positions)
+        }
+        deferred.removeAll { taken.contains($0) }
+    }
+
+    // MARK: - Tolerance, short and over payment
+
+    /// One invoice within the tolerance (written off), a combination within the tolerance, or exactly one
+    /// invoice within `shortPayPercent` of the amount (short: applied as far as it goes, SHORT_PAY at the end
+    /// of the day if nothing else closes it; over: the rest kept as unapplied cash, OVER_PAY).
+    mutating func tryInexact(_ position: Int) -> Bool {
+        let receipt = receipts[position]
+        let amount = receipt.amount.minorUnits
+        let currency = receipt.amount.currency
+        let tolerance = policy.tolerance.minorUnits
+        let customerID = self.customerID(customer)
+        let idx = index(currency)
+        var evidence = baseEvidence(position)
+
+        var near: [SortedAmounts.Entry] = []
+        idx.forEach(amountFrom: amount - tolerance, through: amount + tolerance) { near.append($0); return near.count < 3 }
+        if near.count == 1 {
+            let e = near[0]
+            let invoice = book.invoices[Int(e.invoice)]
+            let difference = e.amount - amount
+            // A shortfall that is the discount taken after its window is an unearned discount: never written off.
+            if difference > 0, let terms = invoice.terms, terms.discountBasisPoints > 0, e.amount == invoice.amount.minorUnits,
+               let deadline = discountDeadline(invoice), receipt.valueDay > deadline, terms.discount(on: invoice.amount).minorUnits == difference {
+                evidence.matched.append("amount equals \(invoice.id) less its early-payment discount, taken after the window closed \(deadline)")
+                let unknown = prepared[position].unknown.isEmpty ? "" : "remittance names \(prepared[position].unknown.joined(separator: ", ")), which match no invoice"
+                shortWatch[e.invoice] = ShortNote(position: position, adjustments: unknown, unearnedDiscountDeadline: deadline)
+                decide(position, [], rule: .shortPay, confidence: 70, evidence: evidence)
+                fixShortApplication(position, invoice: e.invoice, cash: amount)
+                return true
+            }
+            evidence.matched.append("amount is \(Money(minorUnits: abs(difference), currency: currency)) \(difference > 0 ? "short of" : "over") \(invoice.id), within the tolerance of \(policy.tolerance)")
+            decide(position, [(e.invoice, 0, difference)], rule: .tolerance, confidence: 75, evidence: evidence)
+            return true
+        }
+        if near.count > 1 {
+            return false
+        }
+        if tolerance > 0, tryCombination(position, low: amount - tolerance, high: amount + tolerance, index: idx, evidence: evidence) { return true }
+
+        // Short or over by up to shortPayPercent of the amount, to exactly one invoice.
+        let slack = amount * Int64(policy.shortPayPercent) / 100
+        var within: [SortedAmounts.Entry] = []
+        idx.forEach(amountFrom: amount - slack, through: amount + slack) { within.append($0); return within.count < 3 }
+        guard within.count == 1 else {
+            if within.count > 1 {
+                let candidates = within.map { Candidate(invoiceID: book.invoices[Int($0.invoice)].id, openMinorUnits: $0.amount, reason: .amountDiffers($0.amount - amount)) }
+                pendingCandidates[position, default: []] += candidates
+            }
+            return false
+        }
+        let e = within[0]
+        let invoice = book.invoices[Int(e.invoice)]
+        if e.amount > amount {
+            evidence.matched.append("amount is \(Money(minorUnits: e.amount - amount, currency: currency)) short of \(invoice.id), the one open invoice of \(customerID) within \(policy.shortPayPercent)%")
+            var unearned: Day?
+            if let terms = invoice.terms, terms.discountBasisPoints > 0, e.amount == invoice.amount.minorUnits, let deadline = discountDeadline(invoice),
+               receipt.valueDay > deadline, terms.discount(on: invoice.amount).minorUnits == e.amount - amount {
+                unearned = deadline
+            }
+            let unknown = prepared[position].unknown.isEmpty ? "" : "remittance names \(prepared[position].unknown.joined(separator: ", ")), which match no invoice"
+            shortWatch[e.invoice] = ShortNote(position: position, adjustments: unknown, unearnedDiscountDeadline: unearned)
+            decide(position, [], rule: .shortPay, confidence: 70, evidence: evidence)
+            fixShortApplication(position, invoice: e.invoice, cash: amount)
+        } else {
+            let over = amount - e.amount
+            evidence.matched.append("amount is \(Money(minorUnits: over, currency: currency)) over \(invoice.id), the one open invoice of \(customerID) within \(policy.shortPayPercent)%")
+            decide(position, [(e.invoice, 0, 0)], rule: .overPay, confidence: 70, evidence: evidence,
+                   exceptions: [exception(position, .overPay, customer: customerID, amount: Money(minorUnits: over, currency: currency), invoices: [invoice.id],
+                                          "\(Money(minorUnits: over, currency: currency)) more than the open amount of \(invoice.id); kept as unapplied cash",
+                                          suggestions: "refund, or apply to another open invoice")])
+        }
+        return true
+    }
+
+    /// Turns the last decision (made with no application) into cash applied to one invoice, short of its open amount.
+    private mutating func fixShortApplication(_ position: Int, invoice: Int32, cash: Int64) {
+        guard let last = outcomes.indices.last, outcomes[last].0 == position else { return }
+        let currency = receipts[position].amount.currency
+        let inv = book.invoices[Int(invoice)]
+        outcomes[last].1.decision.applications = [Application(invoiceID: inv.id, customerID: inv.customerID, applied: Money(minorUnits: cash, currency: currency),
+                                                              discount: .zero(currency), writeOff: .zero(currency))]
+        outcomes[last].1.decision.unapplied = .zero(currency)
+        reduce(invoice, by: cash)
+    }
+
+    /// Nothing matched: the cash stays unapplied on the customer, with the nearest invoices as candidates.
+    mutating func unmatched(_ position: Int) {
+        let receipt = receipts[position]
+        let amount = receipt.amount.minorUnits
+        let currency = receipt.amount.currency
+        let customerID = self.customerID(customer)
+        let idx = index(currency)
+        var evidence = baseEvidence(position)
+        let nearest = idx.nearest(to: amount, limit: 3)
+        evidence.candidates = (pendingCandidates[position] ?? []) + nearest.map {
+            Candidate(invoiceID: book.invoices[Int($0.invoice)].id, openMinorUnits: $0.amount, reason: .amountDiffers($0.amount - amount))
+        }
+        let note = prepared[position].unknown.isEmpty ? "" : "; remittance names \(prepared[position].unknown.joined(separator: ", ")), which match no invoice"
+        let search = searchNotes[position].map { "; \($0)" } ?? ""
+        let suggestion = nearest.map { "\(book.invoices[Int($0.invoice)].id) open \(Money(minorUnits: $0.amount, currency: currency)) (differs by \(Money(minorUnits: $0.amount - amount, currency: currency)))" }
+            .joined(separator: "; ")
+        let message = idx.count == 0 ? "\(customerID) has no open invoices in \(currency); kept as unapplied cash\(note)"
+                                     : "no open invoice or combination of \(customerID) matches \(receipt.amount); kept as unapplied cash\(note)\(search)"
+        keepUnapplied(position, evidence: evidence, exceptions: [exception(position, .unmatched, customer: customerID, amount: receipt.amount,
+                                                                           invoices: nearest.map { book.invoices[Int($0.invoice)].id }, message, suggestions: suggestion)])
+    }
+}
+
+extension CashApplication {
+    /// Invoice amounts whose discount at `basisPoints` leaves `net`: at most a few, by the rounding.
+    static func grossAmounts(net: Int64, basisPoints: Int) -> [Int64] {
+        guard basisPoints > 0 && basisPoints < 10_000 else { return [] }
+        let estimate = net * 10_000 / Int64(10_000 - basisPoints)
+        var out: [Int64] = []
+        for gross in (estimate - 2)...(estimate + 2) where gross > 0 {
+            let product = gross * Int64(basisPoints)
+            let discount = (product + 5_000) / 10_000
+            if gross - discount == net { out.append(gross) }
+        }
+        return out
+    }
+
+    static func makeException(_ receipt: Receipt, _ type: ExceptionType, _ customer: String, _ amount: Money?, _ invoices: [String],
+                              _ message: String, _ suggestions: String, _ severity: Severity) -> MatchException {
+        MatchException(type: type, severity: severity, about: receipt.sourceKey, receiptID: receipt.id, source: receipt.source.rawValue,
+                       sourceRef: receipt.sourceRef, location: receipt.location, customerID: customer, amount: amount,
+                       invoiceIDs: invoices, message: message, suggestions: suggestions)
+    }
+}

@@ -1,0 +1,128 @@
+import Core
+import Receivables
+
+/// The open items cash application works against, indexed once: by normalized reference (every invoice, open
+/// or closed), by customer (oldest first), with each invoice's age rank. Read-only while a day is matched, so
+/// customer shards share it without copies.
+struct InvoiceBook: Sendable {
+    let invoices: [Invoice]
+    let indexByID: [String: Int32]
+    /// Normalized invoice number → invoices (two customers may have numbers that normalize alike).
+    let byReference: [String: [Int32]]
+    /// The directory index of each invoice's customer, -1 when the customer is unknown.
+    let customerOf: [Int32]
+    /// Invoices of customer `c` are `byCustomer[customerStart[c]..<customerStart[c + 1]]`, oldest first.
+    let customerStart: [Int32]
+    let byCustomer: [Int32]
+    /// Rank in the oldest-first order (due day, issue day, id) within the customer.
+    let age: [Int32]
+    /// Distinct discount rates (basis points) among each customer's invoices: the discount rule solves for
+    /// the invoice amount once per rate instead of looking at every invoice.
+    let discountRates: [[Int]]
+    /// Lengths of the normalized references present: typo search tries only lengths that exist.
+    let referenceLengths: Set<Int>
+
+    init(invoices: [Invoice], directory: CustomerDirectory) {
+        self.invoices = invoices
+        var indexByID: [String: Int32] = [:]
+        indexByID.reserveCapacity(invoices.count)
+        var byReference: [String: [Int32]] = [:]
+        byReference.reserveCapacity(invoices.count)
+        var customerOf = [Int32](repeating: -1, count: invoices.count)
+        var counts = [Int32](repeating: 0, count: directory.list.count + 1)
+        var lengths = Set<Int>()
+        for (i, invoice) in invoices.enumerated() {
+            indexByID[invoice.id] = Int32(i)
+            let key = InvoiceNumber.normalize(invoice.id)
+            byReference[key, default: []].append(Int32(i))
+            lengths.insert(key.utf8.count)
+            if let c = directory.indexByID[invoice.customerID] {
+                customerOf[i] = c
+                counts[Int(c) + 1] += 1
+            }
+        }
+        var start = [Int32](repeating: 0, count: directory.list.count + 1)
+        for c in 0..<directory.list.count { start[c + 1] = start[c] + counts[c + 1] }
+        var fill = start
+        var members = [Int32](repeating: 0, count: Int(start[directory.list.count]))
+        for i in invoices.indices where customerOf[i] >= 0 {
+            let c = Int(customerOf[i])
+            members[Int(fill[c])] = Int32(i)
+            fill[c] += 1
+        }
+        var age = [Int32](repeating: 0, count: invoices.count)
+        var rates = [[Int]](repeating: [], count: directory.list.count)
+        for c in 0..<directory.list.count where start[c + 1] > start[c] {
+            let range = Int(start[c])..<Int(start[c + 1])
+            members[range].sort { a, b in
+                let x = invoices[Int(a)], y = invoices[Int(b)]
+                if x.dueDay != y.dueDay { return x.dueDay < y.dueDay }
+                if x.issueDay != y.issueDay { return x.issueDay < y.issueDay }
+                return x.id < y.id
+            }
+            var seenRates: [Int] = []
+            for (rank, i) in members[range].enumerated() {
+                age[Int(i)] = Int32(rank)
+                if let bp = invoices[Int(i)].terms?.discountBasisPoints, bp > 0, !seenRates.contains(bp) { seenRates.append(bp) }
+            }
+            rates[c] = seenRates.sorted()
+        }
+        self.indexByID = indexByID
+        self.byReference = byReference
+        self.customerOf = customerOf
+        customerStart = start
+        byCustomer = members
+        self.age = age
+        discountRates = rates
+        referenceLengths = lengths
+    }
+
+    func invoices(ofCustomer c: Int32) -> ArraySlice<Int32> {
+        byCustomer[Int(customerStart[Int(c)])..<Int(customerStart[Int(c) + 1])]
+    }
+
+    /// Invoices whose normalized number is one edit (a character changed, added, dropped, or two neighbours
+    /// swapped) away from `key`. Digits are tried where digits stand, letters where letters stand.
+    func oneEditAway(_ key: String) -> Set<Int32> {
+        let bytes = Array(key.utf8)
+        var found = Set<Int32>()
+        func probe(_ candidate: [UInt8]) {
+            guard referenceLengths.contains(candidate.count), let ids = byReference[String(decoding: candidate, as: UTF8.self)] else { return }
+            found.formUnion(ids)
+        }
+        let digits = Array(UInt8(ascii: "0")...UInt8(ascii: "9"))
+        let letters = Array(UInt8(ascii: "A")...UInt8(ascii: "Z"))
+        func alphabet(near i: Int) -> [UInt8] {
+            let neighbour = i < bytes.count ? bytes[i] : (i > 0 ? bytes[i - 1] : UInt8(ascii: "0"))
+            return neighbour >= UInt8(ascii: "0") && neighbour <= UInt8(ascii: "9") ? digits : letters
+        }
+        var work = bytes
+        for i in bytes.indices {
+            // Changed.
+            for b in alphabet(near: i) where b != bytes[i] {
+                work[i] = b
+                probe(work)
+            }
+            work[i] = bytes[i]
+            // Dropped.
+            var shorter = bytes
+            shorter.remove(at: i)
+            probe(shorter)
+            // Swapped with the next.
+            if i + 1 < bytes.count && bytes[i] != bytes[i + 1] {
+                work.swapAt(i, i + 1)
+                probe(work)
+                work.swapAt(i, i + 1)
+            }
+        }
+        // Added.
+        for i in 0...bytes.count {
+            for b in alphabet(near: i) {
+                var longer = bytes
+                longer.insert(b, at: i)
+                probe(longer)
+            }
+        }
+        return found
+    }
+}

@@ -1,0 +1,52 @@
+/// Which combinations of two or more open amounts add up to a payment: an exhaustive search, so that "one
+/// combination" means exactly one, not "the first one found before a budget ran out".
+enum SubsetSum {
+    enum Outcome: Equatable {
+        case none
+        /// Exactly one set of indices into the values.
+        case unique([Int])
+        /// Two (of possibly more) distinct sets.
+        case several([Int], [Int])
+        /// The search took more steps than it may: nothing can be said.
+        case cutOff
+    }
+
+    /// Sets of at least two values whose sum lies in `low...high`. Values must be positive.
+    static func search(values: [Int64], low: Int64, high: Int64, stepBudget: Int) -> Outcome {
+        guard values.count >= 2, low <= high, high > 0 else { return .none }
+        // Largest first: branches overshoot sooner; suffix sums prune branches that cannot reach `low`.
+        let order = values.indices.sorted { (values[$0], $1) > (values[$1], $0) }
+        let sorted = order.map { values[$0] }
+        var suffix = [Int64](repeating: 0, count: sorted.count + 1)
+        for i in stride(from: sorted.count - 1, through: 0, by: -1) { suffix[i] = suffix[i + 1] &+ sorted[i] }
+        var found: [[Int]] = []
+        var chosen: [Int] = []
+        var steps = 0
+        var cut = false
+        func visit(_ start: Int, _ sum: Int64) {
+            if found.count >= 2 || cut { return }
+            steps += 1
+            if steps > stepBudget { cut = true; return }
+            if sum >= low && sum <= high && chosen.count >= 2 {
+                found.append(chosen.map { order[$0] }.sorted())
+                if found.count >= 2 { return }
+            }
+            if start >= sorted.count || sum &+ suffix[start] < low { return }
+            for i in start..<sorted.count {
+                if sum &+ suffix[i] < low { return }
+                if sum &+ sorted[i] > high { continue }
+                chosen.append(i)
+                visit(i + 1, sum &+ sorted[i])
+                chosen.removeLast()
+                if found.count >= 2 || cut { return }
+            }
+        }
+        visit(0, 0)
+        if cut && found.count < 2 { return .cutOff }
+        switch found.count {
+        case 0: return .none
+        case 1: return .unique(found[0])
+        default: return .several(found[0], found[1])
+        }
+    }
+}
