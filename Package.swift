@@ -25,14 +25,16 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Core", "Matching", "Ledger"], swiftSettings: strict),
         .target(name: "Pipeline", dependencies: ["Core", "ACH", "Statements", "Receivables", "Matching", "Ledger", "Reports", "CZlib"], swiftSettings: strict),
         .executableTarget(name: "settle", dependencies: ["Pipeline", "Core", "ACH", "Statements", "Ledger"], swiftSettings: strict),
-        .executableTarget(name: "settle-bench", dependencies: ["Pipeline", "Core", "ACH", "Statements", "Ledger"], swiftSettings: strict),
+        .executableTarget(name: "settle-bench", dependencies: ["Pipeline", "Core", "ACH", "Statements", "Ledger", "Matching", "Receivables", "Scenario"], swiftSettings: strict),
+        // Test data, not product: coherent generated days with the truth of every decision (tests and settle-bench use it).
+        .target(name: "Scenario", dependencies: ["Core", "ACH", "Statements", "Receivables", "Matching"], swiftSettings: strict),
         // Helpers the test targets share (paths to Samples/ and the shared corpus).
         .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ACHTests", dependencies: ["TestSupport", "ACH", "Core", "Pipeline"], swiftSettings: strict),
         .testTarget(name: "StatementsTests", dependencies: ["TestSupport", "Statements", "Core"], swiftSettings: strict),
         .testTarget(name: "ReceivablesTests", dependencies: ["TestSupport", "Receivables", "Core"], swiftSettings: strict),
-        .testTarget(name: "MatchingTests", dependencies: ["TestSupport", "Matching", "Receivables", "ACH", "Statements", "Core"], swiftSettings: strict),
+        .testTarget(name: "MatchingTests", dependencies: ["TestSupport", "Matching", "Receivables", "ACH", "Statements", "Core", "Scenario"], swiftSettings: strict),
         .testTarget(name: "LedgerTests", dependencies: ["TestSupport", "Ledger", "Core"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Reports", "Matching", "Ledger", "Core"], swiftSettings: strict),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Ledger", "Core"], swiftSettings: strict),
