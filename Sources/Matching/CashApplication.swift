@@ -60,9 +60,7 @@ public struct CashApplication: Sendable {
         let prepared = receipts.indices.map { prepare(receipts[$0]) }
         let plan = MatchPlan(prepared: prepared, receipts: receipts, book: book, directory: directory, policy: policy)
         var outcomes = plan.outcomesBeforeShards(receipts: receipts, prepared: prepared, directory: directory)
-        for group in plan.customerGroups {
-            merge(runCustomer(group, receipts: receipts, prepared: prepared), into: &outcomes)
-        }
+        merge(runCustomers(plan.customerGroups, receipts: receipts, prepared: prepared), into: &outcomes)
         merge(runSequential(plan.sequential, receipts: receipts, prepared: prepared), into: &outcomes)
         return CashApplication.collect(outcomes)
     }
@@ -91,17 +89,13 @@ public struct CashApplication: Sendable {
         let shardCount = tasks * 8
         var shards = [[CustomerGroup]](repeating: [], count: shardCount)
         for group in plan.customerGroups { shards[Int(group.customer) % shardCount].append(group) }
-        let results: [ShardResult] = await withTaskGroup(of: ShardResult.self) { taskGroup in
+        var results: [ShardResult] = await withTaskGroup(of: ShardResult.self) { taskGroup in
             var next = 0
             var collected: [ShardResult] = []
             func add(_ g: inout TaskGroup<ShardResult>) {
                 let shard = shards[next]
                 next += 1
-                g.addTask {
-                    var result = ShardResult()
-                    for group in shard { result.append(engine.runCustomer(group, receipts: receipts, prepared: prepared)) }
-                    return result
-                }
+                g.addTask { engine.runCustomers(shard, receipts: receipts, prepared: prepared) }
             }
             while next < shardCount && next < tasks { add(&taskGroup) }
             while let result = await taskGroup.next() {
@@ -110,25 +104,28 @@ public struct CashApplication: Sendable {
             }
             return collected
         }
-        for result in results { merge(result, into: &outcomes) }
+        while let result = results.popLast() { merge(result, into: &outcomes) }
         merge(runSequential(plan.sequential, receipts: receipts, prepared: prepared), into: &outcomes)
         return CashApplication.collect(outcomes)
     }
 
-    private mutating func merge(_ result: ShardResult, into outcomes: inout [ReceiptOutcome?]) {
+    /// Moves a shard's outcomes into place (popped, not copied: a million decisions carry a million receipts).
+    private mutating func merge(_ result: consuming ShardResult, into outcomes: inout [ReceiptOutcome?]) {
         for (invoice, amount) in result.openChanges { open[Int(invoice)] = amount }
-        for (position, outcome) in result.outcomes { outcomes[position] = outcome }
+        while let (position, outcome) = result.outcomes.popLast() { outcomes[position] = outcome }
     }
 
-    private static func collect(_ outcomes: [ReceiptOutcome?]) -> DayApplication {
+    private static func collect(_ outcomes: consuming [ReceiptOutcome?]) -> DayApplication {
         var decisions: [Decision] = []
         decisions.reserveCapacity(outcomes.count)
         var exceptions: [MatchException] = []
-        for outcome in outcomes {
-            guard let outcome else { preconditionFailure("a receipt left undecided") }
+        while let last = outcomes.popLast() {
+            guard let outcome = last else { preconditionFailure("a receipt left undecided") }
             decisions.append(outcome.decision)
-            exceptions += outcome.exceptions
+            exceptions += outcome.exceptions.reversed()
         }
+        decisions.reverse()
+        exceptions.reverse()
         return DayApplication(decisions: decisions, exceptions: exceptions)
     }
 

@@ -36,10 +36,11 @@ public struct CustomerDirectory: Sendable {
                 byCompanyID[CustomerDirectory.companyKey(id)] = ci
             }
             for name in [c.name] + c.aliases {
-                let key = CustomerDirectory.nameKey(name)
+                let words = CustomerDirectory.words(name)
+                let key = CustomerDirectory.nameKey(words: words)
                 guard !key.isEmpty else { continue }
                 if !(byName[key]?.contains(ci) ?? false) { byName[key, default: []].append(ci) }
-                let tokens = CustomerDirectory.tokens(name)
+                let tokens = CustomerDirectory.tokens(words: words)
                 guard !tokens.isEmpty else { continue }
                 let ref = NameRef(names.count)
                 names.append(tokens)
@@ -98,16 +99,40 @@ public struct CustomerDirectory: Sendable {
         return map
     }()
 
+    /// Uppercase words of a name (letters and digits; anything else separates), read over bytes when ASCII.
+    static func words(_ name: String) -> [String] {
+        var out: [String] = []
+        var ascii = true
+        var current: [UInt8] = []
+        for b in name.utf8 {
+            if b >= 0x80 { ascii = false; break }
+            if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { current.append(b - 32) }
+            else if (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) { current.append(b) }
+            else if !current.isEmpty { out.append(String(decoding: current, as: UTF8.self)); current.removeAll(keepingCapacity: true) }
+        }
+        if ascii {
+            if !current.isEmpty { out.append(String(decoding: current, as: UTF8.self)) }
+            return out
+        }
+        return name.uppercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
+    }
+
     /// Canonical tokens of a name: uppercase words, legal forms dropped (unless nothing else is left), abbreviations read.
     public static func tokens(_ name: String) -> [String] {
-        let words = name.uppercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
+        tokens(words: words(name))
+    }
+
+    static func tokens(words: [String]) -> [String] {
         let kept = words.filter { !legalSuffixes.contains($0) }
         return (kept.isEmpty ? words : kept).map { abbreviations[$0] ?? $0 }
     }
 
     /// Uppercase letters and digits, legal-form words dropped: `Acme Tools, Inc.` → `ACMETOOLS`.
     static func nameKey(_ name: String) -> String {
-        let words = name.uppercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
+        nameKey(words: words(name))
+    }
+
+    static func nameKey(words: [String]) -> String {
         let kept = words.filter { !legalSuffixes.contains($0) }
         return (kept.isEmpty ? words : kept).joined()
     }

@@ -5,21 +5,25 @@ extension CashApplication {
     /// Decides the receipts of one customer: remittance first, then exact amounts, then (with what is still
     /// open) exact amounts again, several receipts together, tolerance and short or over payments; short
     /// payments are raised at the end, for what is still short.
-    func runCustomer(_ group: CustomerGroup, receipts: [Receipt], prepared: [PreparedReceipt]) -> ShardResult {
-        var work = Workspace(engine: self, receipts: receipts, prepared: prepared, customer: group.customer)
-        var deferred: [Int] = []
-        for position in group.positions where !prepared[position].references.isEmpty {
-            work.applyRemittance(position)
+    func runCustomers(_ groups: [CustomerGroup], receipts: [Receipt], prepared: [PreparedReceipt]) -> ShardResult {
+        var work = Workspace(engine: self, receipts: receipts, prepared: prepared, customer: -1)
+        work.outcomes.reserveCapacity(groups.reduce(0) { $0 + $1.positions.count })
+        for group in groups {
+            work.start(customer: group.customer)
+            var deferred: [Int] = []
+            for position in group.positions where !prepared[position].references.isEmpty {
+                work.applyRemittance(position)
+            }
+            for position in group.positions where prepared[position].references.isEmpty {
+                if !work.tryExact(position) { deferred.append(position) }
+            }
+            deferred = deferred.filter { !work.tryExact($0) }
+            if deferred.count >= 2 { work.trySplits(&deferred) }
+            for position in deferred where !work.tryInexact(position) {
+                work.unmatched(position)
+            }
+            work.raiseShortPayments()
         }
-        for position in group.positions where prepared[position].references.isEmpty {
-            if !work.tryExact(position) { deferred.append(position) }
-        }
-        deferred = deferred.filter { !work.tryExact($0) }
-        if deferred.count >= 2 { work.trySplits(&deferred) }
-        for position in deferred where !work.tryInexact(position) {
-            work.unmatched(position)
-        }
-        work.raiseShortPayments()
         return work.result()
     }
 
@@ -40,8 +44,8 @@ struct Workspace {
     let engine: CashApplication
     let receipts: [Receipt]
     let prepared: [PreparedReceipt]
-    /// The customer of the shard, -1 in the sequential pass (any invoice may be touched).
-    let customer: Int32
+    /// The customer being decided, -1 in the sequential pass (any invoice may be touched).
+    private(set) var customer: Int32
     var changed: [Int32: Int64] = [:]
     var amounts: [String: SortedAmounts] = [:]
     /// Invoices a receipt left short, with the receipt that last applied to them.
@@ -51,6 +55,8 @@ struct Workspace {
     var pendingCandidates: [Int: [Candidate]] = [:]
     /// Why a combination was not searched, shown if the receipt ends unmatched.
     var searchNotes: [Int: String] = [:]
+    /// Where the current customer's outcomes start in `outcomes`.
+    var firstOutcomeOfCustomer = 0
 
     struct ShortNote {
         var position: Int
@@ -72,8 +78,18 @@ struct Workspace {
 
     func customerID(_ c: Int32) -> String { engine.directory.list[Int(c)].id }
 
-    func result() -> ShardResult {
+    consuming func result() -> ShardResult {
         ShardResult(outcomes: outcomes, openChanges: changed.map { ($0.key, $0.value) })
+    }
+
+    /// Moves on to the next customer of the shard: its own amount index, short payments and notes.
+    mutating func start(customer next: Int32) {
+        customer = next
+        amounts.removeAll(keepingCapacity: true)
+        shortWatch.removeAll(keepingCapacity: true)
+        pendingCandidates.removeAll(keepingCapacity: true)
+        searchNotes.removeAll(keepingCapacity: true)
+        firstOutcomeOfCustomer = outcomes.count
     }
 
     /// The customer's open invoices in a currency, by amount; built on first use.
@@ -106,7 +122,13 @@ struct Workspace {
 
     // MARK: - Decisions
 
-    func baseEvidence(_ position: Int) -> Evidence { Evidence(customer: prepared[position].customerEvidence) }
+    func baseEvidence(_ position: Int) -> Evidence {
+        var evidence = Evidence(customer: prepared[position].customerEvidence)
+        if !prepared[position].unknown.isEmpty {
+            evidence.matched.append("remittance names \(prepared[position].unknown.joined(separator: ", ")), which match no invoice")
+        }
+        return evidence
+    }
 
     func exception(_ position: Int, _ type: ExceptionType, customer: String, amount: Money?, invoices: [String], _ message: String,
                    suggestions: String = "") -> MatchException {
@@ -249,7 +271,7 @@ struct Workspace {
         for (invoice, note) in shortWatch where open(invoice) > 0 { byPosition[note.position, default: []].append(invoice) }
         guard !byPosition.isEmpty else { return }
         var slot: [Int: Int] = [:]
-        for (i, o) in outcomes.enumerated() { slot[o.0] = i }
+        for i in firstOutcomeOfCustomer..<outcomes.count { slot[outcomes[i].0] = i }
         for position in byPosition.keys.sorted() {
             let invoices = byPosition[position]!.sorted { book.invoices[Int($0)].id < book.invoices[Int($1)].id }
             let receipt = receipts[position]

@@ -52,20 +52,25 @@ struct InvoiceBook: Sendable {
         }
         var age = [Int32](repeating: 0, count: invoices.count)
         var rates = [[Int]](repeating: [], count: directory.list.count)
+        // Oldest first within each customer: by due day, issue day, then id (compared only on a tie).
+        let due = invoices.map(\.dueDay.daysSinceEpoch)
+        let issue = invoices.map(\.issueDay.daysSinceEpoch)
         for c in 0..<directory.list.count where start[c + 1] > start[c] {
             let range = Int(start[c])..<Int(start[c + 1])
-            members[range].sort { a, b in
-                let x = invoices[Int(a)], y = invoices[Int(b)]
-                if x.dueDay != y.dueDay { return x.dueDay < y.dueDay }
-                if x.issueDay != y.issueDay { return x.issueDay < y.issueDay }
-                return x.id < y.id
+            if range.count > 1 {
+                members[range].sort { a, b in
+                    let ia = Int(a), ib = Int(b)
+                    if due[ia] != due[ib] { return due[ia] < due[ib] }
+                    if issue[ia] != issue[ib] { return issue[ia] < issue[ib] }
+                    return invoices[ia].id < invoices[ib].id
+                }
             }
             var seenRates: [Int] = []
             for (rank, i) in members[range].enumerated() {
                 age[Int(i)] = Int32(rank)
                 if let bp = invoices[Int(i)].terms?.discountBasisPoints, bp > 0, !seenRates.contains(bp) { seenRates.append(bp) }
             }
-            rates[c] = seenRates.sorted()
+            if !seenRates.isEmpty { rates[c] = seenRates.sorted() }
         }
         self.indexByID = indexByID
         self.byReference = byReference

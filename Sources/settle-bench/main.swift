@@ -273,6 +273,7 @@ case "ledger": try await benchLedger()
 case "camt": try benchCamt()
 case "bai2": try benchBAI2()
 case "csv": try benchCSV()
+case "match": try await benchMatch()
 default:
     print("""
         usage: settle-bench nacha [--entries N] [--repeat N]
@@ -280,10 +281,13 @@ default:
                settle-bench bai2 [--details N] [--save PATH]
                settle-bench camt [--entries N]
                settle-bench csv [--rows N]   (run from the package root: it reads Jobs/profiles/)
+               settle-bench match [--receipts N] [--concurrency N] [--repeat N] [--seed N]
           nacha   parse and validate a generated NACHA file (CCD, CCD+, PPD, CTX, returns, NOCs); entries/s, MB/s, peak RSS
           ledger  post generated journal entries into a file ledger, then verify it; entries/s and verify time
           bai2    read a generated BAI2 file of 200,000 details (--details N); details/s
           camt    read a generated camt.053 of 100,000 entries (--entries N); entries/s, peak RSS
           csv     read 1,000,000 generated bank CSV rows through the schwab-checking profile (--rows N); rows/s
+          match   cash application of a generated day: 1,000,000 receipts against as many invoices of 200,000 Zipf-skewed
+                  customers, every decision checked against the generator's truth; seconds, receipts/s, peak RSS
         """)
 }
