@@ -115,8 +115,9 @@ struct Workspace {
         let code = book.invoices[Int(invoice)].amount.currency.code
         if customer >= 0, book.customerOf[Int(invoice)] == customer, amounts[code] != nil {
             let age = book.age[Int(invoice)]
-            if before > 0 { amounts[code]!.remove(SortedAmounts.Entry(amount: before, age: age, invoice: invoice)) }
-            if after > 0 { amounts[code]!.insert(SortedAmounts.Entry(amount: after, age: age, invoice: invoice)) }
+            let index = amounts[code]!
+            if before > 0 { index.remove(SortedAmounts.Entry(amount: before, age: age, invoice: invoice)) }
+            if after > 0 { index.insert(SortedAmounts.Entry(amount: after, age: age, invoice: invoice)) }
         }
     }
 

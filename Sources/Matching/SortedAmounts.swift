@@ -1,8 +1,9 @@
 /// One customer's open invoices ordered by open amount, then age (oldest first): the index behind the amount
 /// rules. Kept in buckets of a few hundred entries so that applying a payment (remove one entry, insert its
 /// new open amount) costs a bucket's shift, not the whole list's: a customer with 50,000 open invoices and as
-/// many payments in a day stays linear.
-struct SortedAmounts: Sendable {
+/// many payments in a day stays linear. A class, owned by one shard's workspace: a rule that holds the index
+/// while a payment changes it must not copy 50,000 entries on write.
+final class SortedAmounts {
     struct Entry: Comparable, Sendable {
         var amount: Int64
         /// Position in the oldest-first order of all invoices: equal amounts list the oldest first.
@@ -47,7 +48,7 @@ struct SortedAmounts: Sendable {
         return low
     }
 
-    mutating func insert(_ entry: Entry) {
+    func insert(_ entry: Entry) {
         count += 1
         if buckets.isEmpty { buckets = [[entry]]; return }
         var b = bucket(for: entry)
@@ -63,7 +64,7 @@ struct SortedAmounts: Sendable {
 
     /// Removes the entry; false when it is not there.
     @discardableResult
-    mutating func remove(_ entry: Entry) -> Bool {
+    func remove(_ entry: Entry) -> Bool {
         let b = bucket(for: entry)
         guard b < buckets.count else { return false }
         let at = SortedAmounts.lowerBound(buckets[b], entry)

@@ -48,7 +48,7 @@ public struct Manifest: Sendable {
 
     static let topLevelKeys: Set<String> = ["version", "name", "currency", "ledger", "output", "archive", "customers", "invoices", "sources", "matching", "date", "from", "to", "validation", "accounts"]
     static let sourceKeys: Set<String> = ["format", "path", "role", "profile", "account", "strict"]
-    static let matchingKeys: Set<String> = ["tolerance", "ambiguous", "combination_limit"]
+    static let matchingKeys: Set<String> = ["tolerance", "ambiguous", "combination_limit", "short_pay_percent", "cross_customer"]
 
     public static func load(path: String) throws(ManifestError) -> Manifest {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -158,7 +158,9 @@ public struct Manifest: Sendable {
 
         var tolerance = Money.zero(currency)
         var ambiguous = MatchingPolicy.AmbiguityPolicy.exception
-        var combinationLimit = 18
+        var combinationLimit = 24
+        var shortPayPercent = 5
+        var crossCustomer = MatchingPolicy.CrossCustomerPolicy.exception
         if let rawMatching = root["matching"] {
             guard let matching = rawMatching as? [String: Any] else { throw fail("matching", "must be an object") }
             for k in matching.keys.sorted() where !matchingKeys.contains(k) {
@@ -175,6 +177,14 @@ public struct Manifest: Sendable {
             if let c = matching["combination_limit"] {
                 guard let n = c as? Int, n >= 0, n <= 30 else { throw fail("matching.combination_limit", "must be a number from 0 to 30") }
                 combinationLimit = n
+            }
+            if let c = matching["short_pay_percent"] {
+                guard let n = c as? Int, n >= 0, n <= 50 else { throw fail("matching.short_pay_percent", "must be a whole number of percent from 0 to 50") }
+                shortPayPercent = n
+            }
+            if let x = try string("cross_customer", in: matching, at: "matching.cross_customer", required: false) {
+                guard let p = MatchingPolicy.CrossCustomerPolicy(rawValue: x) else { throw fail("matching.cross_customer", "must be \"exception\" or \"allow\"") }
+                crossCustomer = p
             }
         }
         var accounts: [(code: String, name: String, type: String)] = []
@@ -204,7 +214,8 @@ public struct Manifest: Sendable {
         if date != nil, from != nil { throw fail("date", "give either \"date\" or \"from\"/\"to\", not both") }
         return Manifest(path: path, version: version, name: name, currency: currency, ledger: ledger, output: output, archive: archive,
                         customers: customers, invoices: invoices, sources: sources,
-                        policy: MatchingPolicy(tolerance: tolerance, ambiguous: ambiguous, combinationInvoiceLimit: combinationLimit),
+                        policy: MatchingPolicy(tolerance: tolerance, ambiguous: ambiguous, combinationInvoiceLimit: combinationLimit,
+                                               shortPayPercent: shortPayPercent, crossCustomer: crossCustomer),
                         date: date, from: from, to: to, accounts: accounts)
     }
 

@@ -189,3 +189,87 @@ import Testing
         #expect(result.explainedLines == [0, 1])
     }
 }
+
+@Suite struct CustomerNameTests {
+    static let directory = CustomerDirectory([
+        Customer(id: "A", name: "Northwind Industrial Supply, Inc."),
+        Customer(id: "B", name: "Harborview Steel LLC"),
+        Customer(id: "C", name: "Harborview Steel West LLC"),
+        Customer(id: "D", name: "Evergreen Hospitals"),
+    ])
+
+    @Test(arguments: [("NORTHWIND IND SUPPLY", "A"), ("The Northwind Industrial Supply Co", "A"), ("HARBORVIEW STEEL", "B"), ("HARBORVIEW STEEL WEST", "C"),
+                      ("EVERGREEN HOSP", "D")])
+    func namesCompareByWordsAndAbbreviations(payer: String, customer: String) {
+        #expect(Self.directory.identify(companyID: "", name: payer, text: "")?.customerID == customer)
+    }
+
+    @Test func aNameOneWordShortOfTwoCustomersIdentifiesNeither() {
+        // "HARBORVIEW WEST" shares two of three words with C and one of two with B: below the threshold.
+        #expect(Self.directory.identify(companyID: "", name: "HARBORVIEW WEST", text: "") == nil)
+        #expect(Self.directory.identify(companyID: "", name: "STEEL", text: "") == nil)
+    }
+
+    @Test func aNameInStatementTextPrefersTheLongerOfTwoItContains() {
+        #expect(Self.directory.identify(companyID: "", name: "", text: "WIRE FROM HARBORVIEW STEEL WEST LLC REF 991")?.customerID == "C")
+        #expect(Self.directory.identify(companyID: "", name: "", text: "WIRE FROM HARBORVIEW STEEL REF 991")?.customerID == "B")
+    }
+}
+
+@Suite struct CombinationSearchTests {
+    static func m(_ cents: Int64) -> Money { Money(minorUnits: cents, currency: .usd) }
+    static let customers = [Customer(id: "C1", name: "Acme Tools", achCompanyIDs: ["1234567890"])]
+
+    static func receipt(_ cents: Int64) -> Receipt {
+        Receipt(id: "R", source: .nacha, sourceRef: "1", sourceKey: "k", valueDay: Day(year: 2026, month: 11, day: 2)!, amount: m(cents), bankAccount: "1",
+                payerCompanyID: "1234567890", location: SourceLocation(file: "f", line: 1))
+    }
+
+    static func invoices(_ amounts: [Int64]) -> [Invoice] {
+        amounts.enumerated().map { i, a in
+            Invoice(id: "I\(i)", customerID: "C1", issueDay: Day(year: 2026, month: 10, day: 1)!, dueDay: Day(year: 2026, month: 10, day: 31)!.adding(days: i),
+                    amount: m(a), openAmount: m(a))
+        }
+    }
+
+    @Test func aSearchCutOffIsAnExceptionNotAGuess() {
+        // 20 invoices of nearly equal amounts and a target no subset reaches: the search must visit many sets.
+        let amounts = (0..<20).map { Int64(100_000 + $0 * 7) }
+        var tight = CashApplication(customers: Self.customers, invoices: Self.invoices(amounts),
+                                    policy: MatchingPolicy(tolerance: Self.m(0), combinationStepBudget: 100, shortPayPercent: 0))
+        let (cut, raised) = tight.apply(Self.receipt(amounts[0] + amounts[5] + amounts[9] + 1))
+        #expect(cut.applications.isEmpty)
+        #expect(raised.map(\.type) == [.unmatched])
+        #expect(raised[0].message.contains("cut off"))
+        // With the default budget the same search finishes and finds nothing: an ordinary UNMATCHED.
+        var full = CashApplication(customers: Self.customers, invoices: Self.invoices(amounts), policy: MatchingPolicy(tolerance: Self.m(0), shortPayPercent: 0))
+        let (_, unmatched) = full.apply(Self.receipt(amounts[0] + amounts[5] + amounts[9] + 1))
+        #expect(unmatched.map(\.type) == [.unmatched])
+        #expect(!unmatched[0].message.contains("cut off"))
+        // A unique combination among all 20 is applied.
+        var unique = CashApplication(customers: Self.customers, invoices: Self.invoices([100_000, 250_011, 370_029, 410_043, 550_061]),
+                                     policy: MatchingPolicy(tolerance: Self.m(0)))
+        let (applied, none) = unique.apply(Self.receipt(250_011 + 410_043))
+        #expect(none.isEmpty)
+        #expect(applied.rule == .combination)
+        #expect(applied.applications.map(\.invoiceID) == ["I1", "I3"])
+    }
+
+    @Test func moreOpenInvoicesThanTheLimitAreNotSearched() {
+        let amounts = (0..<30).map { Int64(10_000 + $0 * 1_013) }
+        var e = CashApplication(customers: Self.customers, invoices: Self.invoices(amounts), policy: MatchingPolicy(tolerance: Self.m(0), combinationInvoiceLimit: 10, shortPayPercent: 0))
+        let (d, raised) = e.apply(Self.receipt(amounts[20] + amounts[21]))
+        #expect(d.applications.isEmpty)
+        #expect(raised.map(\.type) == [.unmatched])
+        #expect(raised[0].message.contains("combinations not searched"))
+    }
+
+    @Test func invoicesIssuedAfterTheDayAreNotSeen() {
+        let later = Invoice(id: "LATER", customerID: "C1", issueDay: Day(year: 2026, month: 11, day: 5)!, dueDay: Day(year: 2026, month: 12, day: 5)!,
+                            amount: Self.m(77_700), openAmount: Self.m(77_700))
+        var e = CashApplication(customers: Self.customers, invoices: [later], policy: MatchingPolicy(tolerance: Self.m(0)), asOf: Day(year: 2026, month: 11, day: 2)!)
+        let (d, raised) = e.apply(Self.receipt(77_700))
+        #expect(d.applications.isEmpty)
+        #expect(raised.map(\.type) == [.unmatched])
+    }
+}
