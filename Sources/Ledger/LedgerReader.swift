@@ -108,7 +108,7 @@ public final class LedgerReader {
     public func exceptions(status: String? = nil, day: Day? = nil) throws -> [ExceptionRow] {
         var sql = """
             SELECT exception_id, day, type, severity, receipt_id, source, source_ref, location, customer_id, amount_minor, currency,
-                   invoice_ids, message, suggestions, status, resolution, resolution_note FROM exceptions WHERE 1 = 1
+                   invoice_ids, message, suggestions, status, resolution, resolution_note, evidence FROM exceptions WHERE 1 = 1
             """
         var binds: [SQLValue] = []
         if let status { sql += " AND status = ?"; binds.append(.text(status)) }
@@ -120,7 +120,7 @@ public final class LedgerReader {
     public func exception(id: String) throws -> ExceptionRow? {
         try database.prepare("""
             SELECT exception_id, day, type, severity, receipt_id, source, source_ref, location, customer_id, amount_minor, currency,
-                   invoice_ids, message, suggestions, status, resolution, resolution_note FROM exceptions WHERE exception_id = ?
+                   invoice_ids, message, suggestions, status, resolution, resolution_note, evidence FROM exceptions WHERE exception_id = ?
             """).bind(.text(id)).rows(ExceptionRowMapping.map).first
     }
 
@@ -190,6 +190,6 @@ enum ExceptionRowMapping {
                             receiptID: r.text(4), source: r.text(5), sourceRef: r.text(6), location: r.text(7), customerID: r.text(8),
                             amount: r.isNull(9) ? nil : Money(minorUnits: r.int(9), currency: currency),
                             invoiceIDs: r.text(11).split(separator: "|").map(String.init), message: r.text(12), suggestions: r.text(13),
-                            status: r.text(14), resolution: r.text(15), resolutionNote: r.text(16))
+                            status: r.text(14), resolution: r.text(15), resolutionNote: r.text(16), evidence: r.text(17))
     }
 }

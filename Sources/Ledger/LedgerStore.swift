@@ -164,23 +164,23 @@ public actor LedgerStore {
             try database.prepare("DELETE FROM applications WHERE day = ?").bind(.text(day.day.description)).run()
             for a in day.applications {
                 try database.prepare("""
-                    INSERT INTO applications(run_id, day, receipt_id, source_key, invoice_id, customer_id, applied_minor, discount_minor, writeoff_minor, currency, rule, confidence)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO applications(run_id, day, receipt_id, source_key, invoice_id, customer_id, applied_minor, discount_minor, writeoff_minor, currency, rule, confidence, evidence)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """).bind(.integer(day.runID), .text(day.day.description), .text(a.receiptID), .text(a.sourceKey), .optional(a.invoiceID), .optional(a.customerID),
                               .integer(a.applied.minorUnits), .integer(a.discount.minorUnits), .integer(a.writeOff.minorUnits), .text(a.applied.currency.code),
-                              .text(a.rule), .integer(Int64(a.confidence))).run()
+                              .text(a.rule), .integer(Int64(a.confidence)), .text(a.evidence)).run()
             }
             for e in day.exceptions {
                 try database.prepare("""
                     INSERT INTO exceptions(exception_id, first_run_id, last_run_id, day, type, severity, receipt_id, source, source_ref, location, customer_id,
-                                           amount_minor, currency, invoice_ids, message, suggestions)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                           amount_minor, currency, invoice_ids, message, suggestions, evidence)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(exception_id) DO UPDATE SET last_run_id = excluded.last_run_id, message = excluded.message,
-                        suggestions = excluded.suggestions, location = excluded.location
+                        suggestions = excluded.suggestions, location = excluded.location, evidence = excluded.evidence
                     """).bind(.text(e.exceptionID), .integer(day.runID), .integer(day.runID), .text(e.day.description), .text(e.type), .text(e.severity),
                               .text(e.receiptID), .text(e.source), .text(e.sourceRef), .text(e.location), .text(e.customerID),
                               e.amount.map { .integer($0.minorUnits) } ?? .null, .optional(e.amount?.currency.code),
-                              .text(e.invoiceIDs.joined(separator: "|")), .text(e.message), .text(e.suggestions)).run()
+                              .text(e.invoiceIDs.joined(separator: "|")), .text(e.message), .text(e.suggestions), .text(e.evidence)).run()
             }
             for f in day.files {
                 try database.prepare("INSERT OR IGNORE INTO ingested_files(sha256, size_bytes, name, run_id, day, archive_path) VALUES (?, ?, ?, ?, ?, ?)")

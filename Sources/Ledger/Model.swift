@@ -123,8 +123,12 @@ public struct ApplicationRow: Hashable, Sendable {
     public var writeOff: Money
     public var rule: String
     public var confidence: Int
+    /// What the decision rests on, in words.
+    public var evidence: String
 
-    public init(receiptID: String, sourceKey: String, invoiceID: String?, customerID: String?, applied: Money, discount: Money, writeOff: Money, rule: String, confidence: Int) {
+    public init(receiptID: String, sourceKey: String, invoiceID: String?, customerID: String?, applied: Money, discount: Money, writeOff: Money, rule: String, confidence: Int,
+                evidence: String = "") {
+        self.evidence = evidence
         self.receiptID = receiptID
         self.sourceKey = sourceKey
         self.invoiceID = invoiceID
@@ -155,10 +159,13 @@ public struct ExceptionRow: Hashable, Sendable {
     public var status: String
     public var resolution: String
     public var resolutionNote: String
+    /// What the decision behind the exception rests on: how the payer was found, the candidates and why each was set aside.
+    public var evidence: String
 
     public init(exceptionID: String, day: Day, type: String, severity: String, receiptID: String, source: String, sourceRef: String,
                 location: String, customerID: String, amount: Money?, invoiceIDs: [String], message: String, suggestions: String,
-                status: String = "open", resolution: String = "", resolutionNote: String = "") {
+                status: String = "open", resolution: String = "", resolutionNote: String = "", evidence: String = "") {
+        self.evidence = evidence
         self.exceptionID = exceptionID
         self.day = day
         self.type = type

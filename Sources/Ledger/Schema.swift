@@ -137,6 +137,12 @@ enum Schema {
         CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
             BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
         """,
+        // 4: what each decision rests on (how the payer was found, which field matched what, the candidates set
+        // aside and why), kept beside its applications and exceptions for `settle exceptions show`.
+        """
+        ALTER TABLE applications ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
+        ALTER TABLE exceptions ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
+        """,
     ]
 
     static var version: Int { migrations.count }

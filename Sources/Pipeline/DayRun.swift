@@ -189,22 +189,29 @@ struct DayRun {
                           terms: $0.terms?.description ?? "", poNumber: $0.poNumber)
         }
         let applicationRows = decisions.flatMap { d -> [ApplicationRow] in
+            let evidenceText = d.evidence.description
             var rows = d.applications.map {
                 ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: $0.invoiceID, customerID: $0.customerID,
-                               applied: $0.applied, discount: $0.discount, writeOff: $0.writeOff, rule: d.rule.rawValue, confidence: d.confidence)
+                               applied: $0.applied, discount: $0.discount, writeOff: $0.writeOff, rule: d.rule.rawValue, confidence: d.confidence,
+                               evidence: evidenceText)
             }
             if !d.unapplied.isZero {
                 let zero = Money.zero(d.unapplied.currency)
                 rows.append(ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: nil, customerID: d.customerID,
-                                           applied: d.unapplied, discount: zero, writeOff: zero, rule: MatchRule.unapplied.rawValue, confidence: d.confidence))
+                                           applied: d.unapplied, discount: zero, writeOff: zero, rule: MatchRule.unapplied.rawValue, confidence: d.confidence,
+                                           evidence: evidenceText))
             }
             return rows
         }
         exceptions = uniqueExceptions(exceptions)
+        // An exception raised on a receipt carries the evidence of the receipt's decision.
+        var evidenceByReceipt: [String: String] = [:]
+        let raisedOn = Set(exceptions.map(\.receiptID))
+        for d in decisions where raisedOn.contains(d.receipt.id) { evidenceByReceipt[d.receipt.id] = d.evidence.description }
         let exceptionRows = exceptions.map {
             ExceptionRow(exceptionID: $0.id, day: day, type: $0.type.rawValue, severity: $0.severity.description, receiptID: $0.receiptID, source: $0.source,
                          sourceRef: $0.sourceRef, location: $0.location?.fileAndLine ?? "", customerID: $0.customerID, amount: $0.amount,
-                         invoiceIDs: $0.invoiceIDs, message: $0.message, suggestions: $0.suggestions)
+                         invoiceIDs: $0.invoiceIDs, message: $0.message, suggestions: $0.suggestions, evidence: evidenceByReceipt[$0.receiptID] ?? "")
         }
         var cashAccounts: [String: String] = [:]
         for r in receipts { cashAccounts[ChartOfAccounts.cash(bankAccount: r.bankAccount)] = "Cash - bank account \(Masking.account(r.bankAccount))" }

@@ -265,6 +265,7 @@ struct Settle {
             ("customer_id", .string(r.customerID)), ("amount", r.amount.map { .number($0.description) } ?? .null),
             ("invoice_ids", .array(r.invoiceIDs.map { .string($0) })), ("message", .string(r.message)), ("suggestions", .string(r.suggestions)),
             ("status", .string(r.status)), ("resolution", .string(r.resolution)), ("resolution_note", .string(r.resolutionNote)),
+            ("evidence", .string(r.evidence)),
         ])
     }
 

@@ -112,6 +112,9 @@ import TestSupport
                 INSERT INTO postings(posting_id, entry_id, account_code, customer_id, invoice_id, amount_minor, currency) VALUES
                     (10, 1, '1000', NULL, NULL, 9800, 'USD'), (11, 1, '4900', 'C1', 'I1', 200, 'USD'), (12, 1, '1100', 'C1', 'I1', -10000, 'USD'),
                     (13, 2, '1000', NULL, NULL, 5, 'USD'), (14, 2, '1100', 'C1', NULL, -5, 'USD');
+                INSERT INTO exceptions(exception_id, first_run_id, last_run_id, day, type, severity, receipt_id, source, source_ref, location, customer_id,
+                                       amount_minor, currency, invoice_ids, message, suggestions)
+                    VALUES ('X1', 1, 1, '2026-11-02', 'AMBIGUOUS', 'warning', 'R1', 'nacha', 't', 'f:1', 'C1', 5, 'USD', 'I1', 'm', 's');
                 """)
         }
         _ = try LedgerStore(path: path)
@@ -126,6 +129,10 @@ import TestSupport
         #expect(throws: (any Error).self) { try db.execute("UPDATE postings SET amount_minor = 0") }
         let entries = try LedgerReader(path: path).entries()
         #expect(entries.map { $0.postings.map(\.amount.minorUnits) } == [[9800, 200, -10000], [5, -5]])
+        // Schema 4 added the evidence of decisions: exceptions of older runs have none, and keep everything else.
+        let kept = try LedgerReader(path: path).exception(id: "X1")
+        #expect(kept?.evidence == "")
+        #expect(kept?.type == "AMBIGUOUS")
     }
 
     @Test func dryRunLeavesNothing() async throws {

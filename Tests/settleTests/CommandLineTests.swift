@@ -98,6 +98,9 @@ import TestSupport
         let show = await settle("exceptions", "show", id, "--ledger", folder + "/l.sqlite")
         #expect(show.out.contains("\"status\": \"resolved\""))
         #expect(show.out.contains("\"resolution_note\": \"called Foxtrot\""))
+        // The evidence behind the decision: how the payer was found, and the candidates set aside with why.
+        #expect(show.out.contains("\"evidence\": \"customer by name 'FOXTROT LOGISTICS' in the statement text"), "\(show.out)")
+        #expect(show.out.contains("candidates set aside: INV-10020 (open 4000.00, another invoice fits equally well); INV-10021"), "\(show.out)")
         let missing = await settle("exceptions", "show", "Xnope", "--ledger", folder + "/l.sqlite")
         #expect(missing.code == 1)
     }
