@@ -27,14 +27,25 @@ public struct CashApplication: Sendable {
     public init(customers: [Customer], invoices: [Invoice], policy: MatchingPolicy, asOf: Day? = nil) {
         self.policy = policy
         directory = CustomerDirectory(customers)
-        let seen = asOf.map { day in invoices.filter { $0.issueDay <= day } } ?? invoices
-        var unique: [Invoice] = []
-        var position: [String: Int] = [:]
-        for invoice in seen {
-            if let p = position[invoice.id] { unique[p] = invoice } else { position[invoice.id] = unique.count; unique.append(invoice) }
-        }
-        book = InvoiceBook(invoices: unique, directory: directory)
-        open = unique.map(\.openAmount.minorUnits)
+        var seen = invoices
+        if let asOf, invoices.contains(where: { $0.issueDay > asOf }) { seen = invoices.filter { $0.issueDay <= asOf } }
+        book = InvoiceBook.build(invoices: seen, directory: directory)
+        open = book.invoices.map(\.openAmount.minorUnits)
+    }
+
+    /// The same engine, its customer directory and invoice references built side by side on two tasks.
+    public static func make(customers: [Customer], invoices: [Invoice], policy: MatchingPolicy, asOf: Day? = nil) async -> CashApplication {
+        var seen = invoices
+        if let asOf, invoices.contains(where: { $0.issueDay > asOf }) { seen = invoices.filter { $0.issueDay <= asOf } }
+        let (directory, book) = await InvoiceBook.build(invoices: seen, customers: customers)
+        return CashApplication(policy: policy, directory: directory, book: book)
+    }
+
+    private init(policy: MatchingPolicy, directory: CustomerDirectory, book: InvoiceBook) {
+        self.policy = policy
+        self.directory = directory
+        self.book = book
+        open = book.invoices.map(\.openAmount.minorUnits)
     }
 
     public func openAmount(of invoiceID: String) -> Money? {
@@ -119,13 +130,12 @@ public struct CashApplication: Sendable {
         var decisions: [Decision] = []
         decisions.reserveCapacity(outcomes.count)
         var exceptions: [MatchException] = []
-        while let last = outcomes.popLast() {
-            guard let outcome = last else { preconditionFailure("a receipt left undecided") }
+        for i in outcomes.indices {
+            // Taken out, not copied: the array is not used again.
+            guard let outcome = outcomes[i].take() else { preconditionFailure("a receipt left undecided") }
             decisions.append(outcome.decision)
-            exceptions += outcome.exceptions.reversed()
+            if !outcome.exceptions.isEmpty { exceptions.append(contentsOf: outcome.exceptions) }
         }
-        decisions.reverse()
-        exceptions.reverse()
         return DayApplication(decisions: decisions, exceptions: exceptions)
     }
 
@@ -134,7 +144,7 @@ public struct CashApplication: Sendable {
     /// Finds the payer and the invoices the receipt names.
     func prepare(_ receipt: Receipt) -> PreparedReceipt {
         var p = PreparedReceipt()
-        if let found = directory.identifyIndex(companyID: receipt.payerCompanyID, name: receipt.payerName, text: receipt.payerName + " " + receipt.freeText) {
+        if let found = directory.identifyIndex(companyID: receipt.payerCompanyID, name: receipt.payerName, freeText: receipt.freeText) {
             p.customer = found.index
             p.customerEvidence = found.evidence
         }
@@ -143,7 +153,7 @@ public struct CashApplication: Sendable {
         func lookup(_ reference: String, minimumLength: Int, typos: Bool) -> (invoice: Int32?, note: String?) {
             let key = InvoiceNumber.normalize(reference)
             guard key.utf8.count >= minimumLength else { return (nil, nil) }
-            if let ids = book.byReference[key] {
+            if let ids = book.references.invoices(withReference: key) {
                 if ids.count == 1 { return (ids[0], nil) }
                 // The same number for two customers: the payer's own invoice, if it is one of them.
                 if p.customer >= 0, let own = ids.first(where: { book.customerOf[Int($0)] == p.customer }) { return (own, nil) }

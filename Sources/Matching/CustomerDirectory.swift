@@ -158,6 +158,14 @@ public struct CustomerDirectory: Sendable {
         identifyIndex(companyID: companyID, name: name, text: text).map { (list[Int($0.index)].id, $0.evidence) }
     }
 
+    /// The same, with the statement text given apart from the name: it is put together only when the id and the name fail.
+    public func identifyIndex(companyID: String, name: String, freeText: String) -> (index: Int32, evidence: Evidence)? {
+        if !companyID.isEmpty, let id = byCompanyID[CustomerDirectory.companyKey(companyID)] {
+            return (id, .companyID(companyID))
+        }
+        return identifyIndex(companyID: "", name: name, text: freeText.isEmpty ? name : name + " " + freeText)
+    }
+
     public func identifyIndex(companyID: String, name: String, text: String) -> (index: Int32, evidence: Evidence)? {
         if !companyID.isEmpty, let id = byCompanyID[CustomerDirectory.companyKey(companyID)] {
             return (id, .companyID(companyID))

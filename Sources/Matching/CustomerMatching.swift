@@ -200,7 +200,7 @@ struct Workspace {
                 alreadyPaid.append(invoice.id)
                 continue
             }
-            evidence.matched.append("remittance \(ref.item.reference) → \(invoice.id)" + (ref.note.map { " (\($0))" } ?? ""))
+            evidence.matched.append(.remitted(reference: ref.item.reference, invoiceID: invoice.id, note: ref.note))
             let claimed = ref.item.amountPaid?.minorUnits ?? (single ? cashLeft : openNow)
             let cash = max(0, min(claimed, cashLeft, openNow))
             cashLeft -= cash
@@ -310,7 +310,7 @@ struct Workspace {
 
         let exact = idx.entries(amount: amount)
         if exact.count == 1 {
-            evidence.matched.append("amount equals the open amount of \(book.invoices[Int(exact[0].invoice)].id)")
+            evidence.matched.append(.openAmountEquals(invoiceID: book.invoices[Int(exact[0].invoice)].id))
             decide(position, [(exact[0].invoice, 0, 0)], rule: .exactAmount, confidence: 90, evidence: evidence)
             return true
         }
@@ -390,7 +390,7 @@ struct Workspace {
             let sum = chosen.reduce(Int64(0)) { $0 + $1.amount }
             let difference = sum - amount
             let ids = chosen.map { book.invoices[Int($0.invoice)].id }
-            evidence.matched.append("amount equals the sum of \(ids.joined(separator: " + "))" + (difference == 0 ? "" : " less \(Money(minorUnits: difference, currency: receipt.amount.currency)) written off"))
+            evidence.matched.append(.text("amount equals the sum of \(ids.joined(separator: " + "))" + (difference == 0 ? "" : " less \(Money(minorUnits: difference, currency: receipt.amount.currency)) written off")))
             var parts = chosen.map { (invoice: $0.invoice, discount: Int64(0), writeOff: Int64(0)) }
             parts[parts.count - 1].writeOff = difference
             decide(position, parts, rule: difference == 0 ? .combination : .tolerance, confidence: difference == 0 ? 80 : 70, evidence: evidence)

@@ -4,11 +4,49 @@ import Receivables
 /// The open items cash application works against, indexed once: by normalized reference (every invoice, open
 /// or closed), by customer (oldest first), with each invoice's age rank. Read-only while a day is matched, so
 /// customer shards share it without copies.
+/// Invoices by id and by normalized number: what needs only the invoices, built while the customer directory is.
+struct InvoiceReferences: Sendable {
+    let indexByID: [String: Int32]
+    /// Normalized invoice number → the first invoice with it; `moreByReference` holds the numbers several share.
+    let firstByReference: [String: Int32]
+    let moreByReference: [String: [Int32]]
+    /// Lengths of the normalized references present: typo search tries only lengths that exist.
+    let lengths: Set<Int>
+
+    /// nil when an id appears twice.
+    init?(_ invoices: [Invoice]) {
+        var indexByID: [String: Int32] = [:]
+        indexByID.reserveCapacity(invoices.count)
+        var first: [String: Int32] = [:]
+        first.reserveCapacity(invoices.count)
+        var more: [String: [Int32]] = [:]
+        var lengths = Set<Int>()
+        for (i, invoice) in invoices.enumerated() {
+            if indexByID.updateValue(Int32(i), forKey: invoice.id) != nil { return nil }
+            let key = InvoiceNumber.normalize(invoice.id)
+            if let earlier = first.updateValue(Int32(i), forKey: key) {
+                first[key] = earlier
+                more[key, default: [earlier]].append(Int32(i))
+            }
+            lengths.insert(key.utf8.count)
+        }
+        self.indexByID = indexByID
+        firstByReference = first
+        moreByReference = more
+        self.lengths = lengths
+    }
+
+    /// The invoices whose number normalizes to `key`.
+    func invoices(withReference key: String) -> [Int32]? {
+        guard let first = firstByReference[key] else { return nil }
+        return moreByReference[key] ?? [first]
+    }
+}
+
 struct InvoiceBook: Sendable {
     let invoices: [Invoice]
-    let indexByID: [String: Int32]
-    /// Normalized invoice number → invoices (two customers may have numbers that normalize alike).
-    let byReference: [String: [Int32]]
+    let references: InvoiceReferences
+    var indexByID: [String: Int32] { references.indexByID }
     /// The directory index of each invoice's customer, -1 when the customer is unknown.
     let customerOf: [Int32]
     /// Invoices of customer `c` are `byCustomer[customerStart[c]..<customerStart[c + 1]]`, oldest first.
@@ -19,23 +57,39 @@ struct InvoiceBook: Sendable {
     /// Distinct discount rates (basis points) among each customer's invoices: the discount rule solves for
     /// the invoice amount once per rate instead of looking at every invoice.
     let discountRates: [[Int]]
-    /// Lengths of the normalized references present: typo search tries only lengths that exist.
-    let referenceLengths: Set<Int>
 
-    init(invoices: [Invoice], directory: CustomerDirectory) {
+    /// Invoices with one row per id: an invoice id given twice keeps its later row, as loading an export twice does.
+    static func unique(_ invoices: [Invoice]) -> [Invoice] {
+        var unique: [Invoice] = []
+        var position: [String: Int] = [:]
+        for invoice in invoices {
+            if let p = position[invoice.id] { unique[p] = invoice } else { position[invoice.id] = unique.count; unique.append(invoice) }
+        }
+        return unique
+    }
+
+    static func build(invoices: [Invoice], directory: CustomerDirectory) -> InvoiceBook {
+        if let references = InvoiceReferences(invoices) { return InvoiceBook(invoices: invoices, references: references, directory: directory) }
+        let unique = unique(invoices)
+        return InvoiceBook(invoices: unique, references: InvoiceReferences(unique)!, directory: directory)
+    }
+
+    /// The directory and the book built side by side: the references need only the invoices.
+    static func build(invoices: [Invoice], customers: [Customer]) async -> (CustomerDirectory, InvoiceBook) {
+        async let directory = CustomerDirectory(customers)
+        async let references = InvoiceReferences(invoices)
+        let d = await directory
+        if let r = await references { return (d, InvoiceBook(invoices: invoices, references: r, directory: d)) }
+        let unique = unique(invoices)
+        return (d, InvoiceBook(invoices: unique, references: InvoiceReferences(unique)!, directory: d))
+    }
+
+    init(invoices: [Invoice], references: InvoiceReferences, directory: CustomerDirectory) {
         self.invoices = invoices
-        var indexByID: [String: Int32] = [:]
-        indexByID.reserveCapacity(invoices.count)
-        var byReference: [String: [Int32]] = [:]
-        byReference.reserveCapacity(invoices.count)
+        self.references = references
         var customerOf = [Int32](repeating: -1, count: invoices.count)
         var counts = [Int32](repeating: 0, count: directory.list.count + 1)
-        var lengths = Set<Int>()
         for (i, invoice) in invoices.enumerated() {
-            indexByID[invoice.id] = Int32(i)
-            let key = InvoiceNumber.normalize(invoice.id)
-            byReference[key, default: []].append(Int32(i))
-            lengths.insert(key.utf8.count)
             if let c = directory.indexByID[invoice.customerID] {
                 customerOf[i] = c
                 counts[Int(c) + 1] += 1
@@ -72,14 +126,11 @@ struct InvoiceBook: Sendable {
             }
             if !seenRates.isEmpty { rates[c] = seenRates.sorted() }
         }
-        self.indexByID = indexByID
-        self.byReference = byReference
         self.customerOf = customerOf
         customerStart = start
         byCustomer = members
         self.age = age
         discountRates = rates
-        referenceLengths = lengths
     }
 
     func invoices(ofCustomer c: Int32) -> ArraySlice<Int32> {
@@ -92,7 +143,7 @@ struct InvoiceBook: Sendable {
         let bytes = Array(key.utf8)
         var found = Set<Int32>()
         func probe(_ candidate: [UInt8]) {
-            guard referenceLengths.contains(candidate.count), let ids = byReference[String(decoding: candidate, as: UTF8.self)] else { return }
+            guard references.lengths.contains(candidate.count), let ids = references.invoices(withReference: String(decoding: candidate, as: UTF8.self)) else { return }
             found.formUnion(ids)
         }
         let digits = Array(UInt8(ascii: "0")...UInt8(ascii: "9"))

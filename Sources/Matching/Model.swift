@@ -7,40 +7,78 @@ public enum ReceiptSource: String, Sendable, Codable {
 }
 
 /// Money that arrived (or was reversed): an ACH entry, or a statement line that no ACH batch explains.
+///
+/// A value whose fields live in one immutable box: a decision, an exception and a report row each hold their
+/// receipt, and a million receipts a night are copied as one reference each, not a dozen.
 public struct Receipt: Sendable, Hashable {
-    public var id: String
-    public var source: ReceiptSource
+    private final class Storage: Sendable {
+        let id: String
+        let source: ReceiptSource
+        let sourceRef: String
+        let sourceKey: String
+        let valueDay: Day
+        let amount: Money
+        let bankAccount: String
+        let payerName: String
+        let payerCompanyID: String
+        let remittance: [RemittanceItem]
+        let freeText: String
+        let location: SourceLocation
+
+        init(id: String, source: ReceiptSource, sourceRef: String, sourceKey: String, valueDay: Day, amount: Money, bankAccount: String,
+             payerName: String, payerCompanyID: String, remittance: [RemittanceItem], freeText: String, location: SourceLocation) {
+            self.id = id
+            self.source = source
+            self.sourceRef = sourceRef
+            self.sourceKey = sourceKey
+            self.valueDay = valueDay
+            self.amount = amount
+            self.bankAccount = bankAccount
+            self.payerName = payerName
+            self.payerCompanyID = payerCompanyID
+            self.remittance = remittance
+            self.freeText = freeText
+            self.location = location
+        }
+    }
+
+    private let storage: Storage
+
+    public var id: String { storage.id }
+    public var source: ReceiptSource { storage.source }
     /// NACHA: the trace number; BAI2: the bank reference; camt: AcctSvcrRef else EndToEndId; CSV: reference else file:line.
-    public var sourceRef: String
+    public var sourceRef: String { storage.sourceRef }
     /// The ledger key its journal entry is posted under.
-    public var sourceKey: String
-    public var valueDay: Day
-    public var amount: Money
+    public var sourceKey: String { storage.sourceKey }
+    public var valueDay: Day { storage.valueDay }
+    public var amount: Money { storage.amount }
     /// The bank account the cash arrived in.
-    public var bankAccount: String
+    public var bankAccount: String { storage.bankAccount }
     /// Who paid, as the input names them: ACH company name, statement counterparty or text.
-    public var payerName: String
+    public var payerName: String { storage.payerName }
     /// ACH Company Identification of the originator, when the receipt is an ACH credit.
-    public var payerCompanyID: String
-    public var remittance: [RemittanceItem]
+    public var payerCompanyID: String { storage.payerCompanyID }
+    public var remittance: [RemittanceItem] { storage.remittance }
     /// Remittance or description text that is not structured (free-form `INV 10023, 10024`).
-    public var freeText: String
-    public var location: SourceLocation
+    public var freeText: String { storage.freeText }
+    public var location: SourceLocation { storage.location }
 
     public init(id: String, source: ReceiptSource, sourceRef: String, sourceKey: String, valueDay: Day, amount: Money, bankAccount: String,
                 payerName: String = "", payerCompanyID: String = "", remittance: [RemittanceItem] = [], freeText: String = "", location: SourceLocation) {
-        self.id = id
-        self.source = source
-        self.sourceRef = sourceRef
-        self.sourceKey = sourceKey
-        self.valueDay = valueDay
-        self.amount = amount
-        self.bankAccount = bankAccount
-        self.payerName = payerName
-        self.payerCompanyID = payerCompanyID
-        self.remittance = remittance
-        self.freeText = freeText
-        self.location = location
+        storage = Storage(id: id, source: source, sourceRef: sourceRef, sourceKey: sourceKey, valueDay: valueDay, amount: amount, bankAccount: bankAccount,
+                          payerName: payerName, payerCompanyID: payerCompanyID, remittance: remittance, freeText: freeText, location: location)
+    }
+
+    public static func == (a: Receipt, b: Receipt) -> Bool {
+        if a.storage === b.storage { return true }
+        return a.id == b.id && a.source == b.source && a.sourceRef == b.sourceRef && a.sourceKey == b.sourceKey && a.valueDay == b.valueDay
+            && a.amount == b.amount && a.bankAccount == b.bankAccount && a.payerName == b.payerName && a.payerCompanyID == b.payerCompanyID
+            && a.remittance == b.remittance && a.freeText == b.freeText && a.location == b.location
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(sourceKey)
+        hasher.combine(amount)
     }
 }
 
@@ -116,12 +154,30 @@ public struct Candidate: Sendable, Hashable {
 /// What a decision rests on: how the payer was found, which field matched what, the candidates set aside.
 /// Kept as values and rendered to text only when stored or shown, so a million decisions cost no formatting.
 public struct Evidence: Sendable, Hashable, CustomStringConvertible {
+    /// One thing that matched, kept as values for the common rules and as words for the rest.
+    public enum Fact: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral, ExpressibleByStringInterpolation {
+        case openAmountEquals(invoiceID: String)
+        case remitted(reference: String, invoiceID: String, note: String?)
+        case text(String)
+
+        public init(stringLiteral value: String) { self = .text(value) }
+        public init(stringInterpolation: DefaultStringInterpolation) { self = .text(String(stringInterpolation: stringInterpolation)) }
+
+        public var description: String {
+            switch self {
+            case let .openAmountEquals(id): return "amount equals the open amount of \(id)"
+            case let .remitted(reference, id, note): return "remittance \(reference) → \(id)" + (note.map { " (\($0))" } ?? "")
+            case let .text(text): return text
+            }
+        }
+    }
+
     public var customer: CustomerDirectory.Evidence?
     /// Which field matched what, in the words a reviewer reads (`remittance RMR*IV*10023 → INV-10023`).
-    public var matched: [String]
+    public var matched: [Fact]
     public var candidates: [Candidate]
 
-    public init(customer: CustomerDirectory.Evidence? = nil, matched: [String] = [], candidates: [Candidate] = []) {
+    public init(customer: CustomerDirectory.Evidence? = nil, matched: [Fact] = [], candidates: [Candidate] = []) {
         self.customer = customer
         self.matched = matched
         self.candidates = candidates
@@ -130,7 +186,7 @@ public struct Evidence: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         var parts: [String] = []
         if let customer { parts.append("customer by \(customer.description)") } else { parts.append("no customer identified") }
-        parts += matched
+        parts += matched.map(\.description)
         if !candidates.isEmpty {
             parts.append("candidates set aside: " + candidates.map { "\($0.invoiceID) (open \(MoneyFormat.plain($0.openMinorUnits, exponent: 2)), \($0.reason.description))" }.joined(separator: "; "))
         }

@@ -175,7 +175,7 @@ struct DayRun {
                                             terms: PaymentTerms.parse(ledgerInvoice.terms), poNumber: ledgerInvoice.poNumber))
         }
         // Day D sees only the invoices issued on or before D.
-        var application = CashApplication(customers: customers, invoices: matchingInvoices, policy: manifest.policy, asOf: day)
+        var application = await CashApplication.make(customers: customers, invoices: matchingInvoices, policy: manifest.policy, asOf: day)
         receipts.sort { ($0.valueDay, $0.source.rawValue, $0.sourceRef, $0.sourceKey) < ($1.valueDay, $1.source.rawValue, $1.sourceRef, $1.sourceKey) }
         let applied = await application.applyAll(receipts, concurrency: options.concurrency)
         let decisions = applied.decisions

@@ -22,7 +22,7 @@ func benchMatch() async throws {
     var best = Duration.seconds(1_000_000)
     for _ in 0..<repeats {
         let start = ContinuousClock().now
-        var engine = CashApplication(customers: day.customers, invoices: day.invoices, policy: policy, asOf: day.receipts.first?.valueDay)
+        var engine = await CashApplication.make(customers: day.customers, invoices: day.invoices, policy: policy, asOf: day.receipts.first?.valueDay)
         let indexed = ContinuousClock().now
         let decided = await engine.applyAll(day.receipts, concurrency: concurrency)
         let elapsed = ContinuousClock().now - start
