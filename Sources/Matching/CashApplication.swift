@@ -70,10 +70,10 @@ public struct CashApplication: Sendable {
     public mutating func applyAll(_ receipts: [Receipt]) -> DayApplication {
         let prepared = receipts.indices.map { prepare(receipts[$0]) }
         let plan = MatchPlan(prepared: prepared, receipts: receipts, book: book, directory: directory, policy: policy)
-        var outcomes = plan.outcomesBeforeShards(receipts: receipts, prepared: prepared, directory: directory)
-        merge(runCustomers(plan.customerGroups, receipts: receipts, prepared: prepared), into: &outcomes)
-        merge(runSequential(plan.sequential, receipts: receipts, prepared: prepared), into: &outcomes)
-        return CashApplication.collect(outcomes)
+        var slots = plan.outcomesBeforeShards(receipts: receipts, prepared: prepared, directory: directory)
+        merge(runCustomers(plan.customerGroups, receipts: receipts, prepared: prepared), into: &slots)
+        merge(runSequential(plan.sequential, receipts: receipts, prepared: prepared), into: &slots)
+        return CashApplication.collect(slots)
     }
 
     /// Decides a day's receipts with customer shards on up to `concurrency` tasks. Deterministic: a customer's
@@ -95,7 +95,7 @@ public struct CashApplication: Sendable {
             return parts.flatMap { $0 }
         }
         let plan = MatchPlan(prepared: prepared, receipts: receipts, book: book, directory: directory, policy: policy)
-        var outcomes = plan.outcomesBeforeShards(receipts: receipts, prepared: prepared, directory: directory)
+        var slots = plan.outcomesBeforeShards(receipts: receipts, prepared: prepared, directory: directory)
         // Shards of customers, a few per task so that one large customer does not leave a core idle.
         let shardCount = tasks * 8
         var shards = [[CustomerGroup]](repeating: [], count: shardCount)
@@ -115,26 +115,30 @@ public struct CashApplication: Sendable {
             }
             return collected
         }
-        while let result = results.popLast() { merge(result, into: &outcomes) }
-        merge(runSequential(plan.sequential, receipts: receipts, prepared: prepared), into: &outcomes)
-        return CashApplication.collect(outcomes)
+        while let result = results.popLast() { merge(result, into: &slots) }
+        merge(runSequential(plan.sequential, receipts: receipts, prepared: prepared), into: &slots)
+        return CashApplication.collect(slots)
     }
 
-    /// Moves a shard's outcomes into place (popped, not copied: a million decisions carry a million receipts).
-    private mutating func merge(_ result: consuming ShardResult, into outcomes: inout [ReceiptOutcome?]) {
+    /// Moves a shard's decisions into place (popped, not copied: a million decisions carry a million receipts).
+    private mutating func merge(_ result: consuming ShardResult, into slots: inout DaySlots) {
         for (invoice, amount) in result.openChanges { open[Int(invoice)] = amount }
-        while let (position, outcome) = result.outcomes.popLast() { outcomes[position] = outcome }
+        while let decision = result.outcomes.decisions.popLast() {
+            let position = result.outcomes.positions.removeLast()
+            slots.decisions[position] = decision
+            slots.exceptions[position] = result.outcomes.exceptions.removeLast()
+        }
     }
 
-    private static func collect(_ outcomes: consuming [ReceiptOutcome?]) -> DayApplication {
+    private static func collect(_ slots: consuming DaySlots) -> DayApplication {
         var decisions: [Decision] = []
-        decisions.reserveCapacity(outcomes.count)
+        decisions.reserveCapacity(slots.decisions.count)
         var exceptions: [MatchException] = []
-        for i in outcomes.indices {
-            // Taken out, not copied: the array is not used again.
-            guard let outcome = outcomes[i].take() else { preconditionFailure("a receipt left undecided") }
-            decisions.append(outcome.decision)
-            if !outcome.exceptions.isEmpty { exceptions.append(contentsOf: outcome.exceptions) }
+        for i in slots.decisions.indices {
+            // Taken out, not copied: the slots are not used again.
+            guard let decision = slots.decisions[i].take() else { preconditionFailure("a receipt left undecided") }
+            decisions.append(decision)
+            if !slots.exceptions[i].isEmpty { exceptions.append(contentsOf: slots.exceptions[i]) }
         }
         return DayApplication(decisions: decisions, exceptions: exceptions)
     }
@@ -236,19 +240,41 @@ struct CustomerGroup: Sendable {
     var positions: [Int]
 }
 
-struct ReceiptOutcome: Sendable {
-    var decision: Decision
-    var exceptions: [MatchException]
+/// Decisions and the exceptions each raised, in parallel arrays (a decision is moved, never copied, on its way out).
+struct Outcomes: Sendable {
+    var positions: [Int] = []
+    var decisions: [Decision] = []
+    var exceptions: [[MatchException]] = []
+
+    var count: Int { positions.count }
+
+    mutating func reserve(_ n: Int) {
+        positions.reserveCapacity(n)
+        decisions.reserveCapacity(n)
+        exceptions.reserveCapacity(n)
+    }
+
+    mutating func append(_ position: Int, _ decision: Decision, _ raised: [MatchException]) {
+        positions.append(position)
+        decisions.append(decision)
+        exceptions.append(raised)
+    }
+}
+
+/// A day's decisions by receipt position, filled in by the shards.
+struct DaySlots: Sendable {
+    var decisions: [Decision?]
+    var exceptions: [[MatchException]]
+    init(count: Int) {
+        decisions = [Decision?](repeating: nil, count: count)
+        exceptions = [[MatchException]](repeating: [], count: count)
+    }
 }
 
 /// What a shard decided: outcomes by receipt position, and the open amounts it changed.
 struct ShardResult: Sendable {
-    var outcomes: [(Int, ReceiptOutcome)] = []
+    var outcomes = Outcomes()
     var openChanges: [(Int32, Int64)] = []
-    mutating func append(_ other: ShardResult) {
-        outcomes += other.outcomes
-        openChanges += other.openChanges
-    }
 }
 
 /// How a day's receipts are split: decided at once (debits, unknown payers), by customer, or sequentially
@@ -284,8 +310,8 @@ struct MatchPlan {
     }
 
     /// Debits and receipts of no known payer: decided without looking at any invoice.
-    func outcomesBeforeShards(receipts: [Receipt], prepared: [PreparedReceipt], directory: CustomerDirectory) -> [ReceiptOutcome?] {
-        var outcomes = [ReceiptOutcome?](repeating: nil, count: receipts.count)
+    func outcomesBeforeShards(receipts: [Receipt], prepared: [PreparedReceipt], directory: CustomerDirectory) -> DaySlots {
+        var slots = DaySlots(count: receipts.count)
         for position in immediate {
             let receipt = receipts[position]
             let p = prepared[position]
@@ -295,8 +321,9 @@ struct MatchPlan {
                 evidence.matched.append("a debit to the account")
                 let exception = CashApplication.makeException(receipt, .unmatched, customerID ?? "", receipt.amount, [],
                                                               "a debit of \(receipt.amount) to the account is not a customer payment; held in suspense", "", .warning)
-                outcomes[position] = ReceiptOutcome(decision: Decision(receipt: receipt, customerID: nil, applications: [], unapplied: receipt.amount,
-                                                                       rule: .unapplied, confidence: 0, evidence: evidence), exceptions: [exception])
+                slots.decisions[position] = Decision(receipt: receipt, customerID: nil, applications: [], unapplied: receipt.amount,
+                                                     rule: .unapplied, confidence: 0, evidence: evidence)
+                slots.exceptions[position] = [exception]
                 continue
             }
             let refs = p.unknown.isEmpty ? "" : "; remittance names \(p.unknown.joined(separator: ", ")), which match no invoice"
@@ -304,9 +331,10 @@ struct MatchPlan {
             let exception = CashApplication.makeException(receipt, .unknownCustomer, "", receipt.amount, [],
                                                           "no customer matches payer '\(receipt.payerName)'\(company)\(refs); held in suspense",
                                                           "add the payer's name as an alias or its ACH company id to the customer master", .warning)
-            outcomes[position] = ReceiptOutcome(decision: Decision(receipt: receipt, customerID: nil, applications: [], unapplied: receipt.amount,
-                                                                   rule: .unapplied, confidence: 0, evidence: evidence), exceptions: [exception])
+            slots.decisions[position] = Decision(receipt: receipt, customerID: nil, applications: [], unapplied: receipt.amount,
+                                                 rule: .unapplied, confidence: 0, evidence: evidence)
+            slots.exceptions[position] = [exception]
         }
-        return outcomes
+        return slots
     }
 }

@@ -7,7 +7,7 @@ extension CashApplication {
     /// payments are raised at the end, for what is still short.
     func runCustomers(_ groups: [CustomerGroup], receipts: [Receipt], prepared: [PreparedReceipt]) -> ShardResult {
         var work = Workspace(engine: self, receipts: receipts, prepared: prepared, customer: -1)
-        work.outcomes.reserveCapacity(groups.reduce(0) { $0 + $1.positions.count })
+        work.outcomes.reserve(groups.reduce(0) { $0 + $1.positions.count })
         for group in groups {
             work.start(customer: group.customer)
             var deferred: [Int] = []
@@ -50,7 +50,7 @@ struct Workspace {
     var amounts: [String: SortedAmounts] = [:]
     /// Invoices a receipt left short, with the receipt that last applied to them.
     var shortWatch: [Int32: ShortNote] = [:]
-    var outcomes: [(Int, ReceiptOutcome)] = []
+    var outcomes = Outcomes()
     /// Candidates noted by earlier rules, shown if the receipt ends unmatched.
     var pendingCandidates: [Int: [Candidate]] = [:]
     /// Why a combination was not searched, shown if the receipt ends unmatched.
@@ -154,16 +154,16 @@ struct Workspace {
         }
         precondition(cashLeft >= 0, "applied more cash than the receipt holds")
         let customerID = prepared[position].customer >= 0 ? self.customerID(prepared[position].customer) : nil
-        outcomes.append((position, ReceiptOutcome(decision: Decision(receipt: receipt, customerID: customerID, applications: applications,
-                                                                     unapplied: Money(minorUnits: cashLeft, currency: currency), rule: rule,
-                                                                     confidence: confidence, evidence: evidence), exceptions: exceptions)))
+        outcomes.append(position, Decision(receipt: receipt, customerID: customerID, applications: applications,
+                                           unapplied: Money(minorUnits: cashLeft, currency: currency), rule: rule, confidence: confidence, evidence: evidence),
+                        exceptions)
     }
 
     mutating func keepUnapplied(_ position: Int, evidence: Evidence, exceptions: [MatchException]) {
         let receipt = receipts[position]
         let customerID = prepared[position].customer >= 0 ? self.customerID(prepared[position].customer) : nil
-        outcomes.append((position, ReceiptOutcome(decision: Decision(receipt: receipt, customerID: customerID, applications: [], unapplied: receipt.amount,
-                                                                     rule: .unapplied, confidence: 0, evidence: evidence), exceptions: exceptions)))
+        outcomes.append(position, Decision(receipt: receipt, customerID: customerID, applications: [], unapplied: receipt.amount,
+                                           rule: .unapplied, confidence: 0, evidence: evidence), exceptions)
     }
 
     func discountDeadline(_ invoice: Invoice) -> Day? {
@@ -261,7 +261,7 @@ struct Workspace {
         let confidence = exceptions.isEmpty && p.unknown.isEmpty && !touched.contains(where: { shortWatch[$0]?.position == position }) ? 95 : 80
         let decision = Decision(receipt: receipt, customerID: payerID, applications: applications, unapplied: Money(minorUnits: cashLeft, currency: currency),
                                 rule: .remittance, confidence: confidence, evidence: evidence)
-        outcomes.append((position, ReceiptOutcome(decision: decision, exceptions: exceptions)))
+        outcomes.append(position, decision, exceptions)
     }
 
     /// SHORT_PAY for each invoice a remittance or short-payment rule left short and nothing later closed,
@@ -272,7 +272,7 @@ struct Workspace {
         for (invoice, note) in shortWatch where open(invoice) > 0 { byPosition[note.position, default: []].append(invoice) }
         guard !byPosition.isEmpty else { return }
         var slot: [Int: Int] = [:]
-        for i in firstOutcomeOfCustomer..<outcomes.count { slot[outcomes[i].0] = i }
+        for i in firstOutcomeOfCustomer..<outcomes.count { slot[outcomes.positions[i]] = i }
         for position in byPosition.keys.sorted() {
             let invoices = byPosition[position]!.sorted { book.invoices[Int($0)].id < book.invoices[Int($1)].id }
             let receipt = receipts[position]
@@ -292,7 +292,7 @@ struct Workspace {
             let raised = exception(position, .shortPay, customer: payer, amount: Money(minorUnits: total, currency: currency),
                                    invoices: invoices.map { book.invoices[Int($0)].id }, "short payment: " + notes.joined(separator: "; "),
                                    suggestions: "ask the customer for the deduction's reason, or write it off")
-            if let s = slot[position] { outcomes[s].1.exceptions.append(raised) }
+            if let s = slot[position] { outcomes.exceptions[s].append(raised) }
         }
     }
 
@@ -457,9 +457,8 @@ struct Workspace {
                 let application = Application(invoiceID: invoice.id, customerID: invoice.customerID, applied: Money(minorUnits: cash, currency: currency),
                                               discount: .zero(currency), writeOff: .zero(currency))
                 reduce(m.invoice, by: cash)
-                outcomes.append((position, ReceiptOutcome(decision: Decision(receipt: receipts[position], customerID: invoice.customerID, applications: [application],
-                                                                             unapplied: .zero(currency), rule: .splitPayment, confidence: 75, evidence: evidence),
-                                                          exceptions: [])))
+                outcomes.append(position, Decision(receipt: receipts[position], customerID: invoice.customerID, applications: [application],
+                                                   unapplied: .zero(currency), rule: .splitPayment, confidence: 75, evidence: evidence), [])
             }
             taken.formUnion(positions)
         }
@@ -542,12 +541,12 @@ struct Workspace {
 
     /// Turns the last decision (made with no application) into cash applied to one invoice, short of its open amount.
     private mutating func fixShortApplication(_ position: Int, invoice: Int32, cash: Int64) {
-        guard let last = outcomes.indices.last, outcomes[last].0 == position else { return }
+        guard let last = outcomes.positions.indices.last, outcomes.positions[last] == position else { return }
         let currency = receipts[position].amount.currency
         let inv = book.invoices[Int(invoice)]
-        outcomes[last].1.decision.applications = [Application(invoiceID: inv.id, customerID: inv.customerID, applied: Money(minorUnits: cash, currency: currency),
+        outcomes.decisions[last].applications = [Application(invoiceID: inv.id, customerID: inv.customerID, applied: Money(minorUnits: cash, currency: currency),
                                                               discount: .zero(currency), writeOff: .zero(currency))]
-        outcomes[last].1.decision.unapplied = .zero(currency)
+        outcomes.decisions[last].unapplied = .zero(currency)
         reduce(invoice, by: cash)
     }
 

@@ -71,33 +71,35 @@ public enum InvoiceNumber {
     /// The same rules over ASCII bytes, without intermediate Strings: references are normalized once per
     /// invoice and once per remittance line, a million of each a night. nil when the text is not ASCII.
     private static func normalizeASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        var kept = [UInt8]()
-        kept.reserveCapacity(bytes.count)
-        for b in bytes {
-            if b >= 0x80 { return nil }
-            if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { kept.append(b - 32) }
-            else if (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) { kept.append(b) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, bytes.count)) { kept -> String? in
+            var count = 0
+            for b in bytes {
+                if b >= 0x80 { return nil }
+                if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { kept[count] = b - 32; count += 1 }
+                else if (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) { kept[count] = b; count += 1 }
+            }
+            func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+            var start = 0
+            for prefix in prefixBytes where count > prefix.count && isDigit(kept[prefix.count]) {
+                var same = true
+                for (k, p) in prefix.enumerated() where kept[k] != p { same = false; break }
+                if same { start = prefix.count; break }
+            }
+            // Leading zeros of a trailing digit run: "A-00123" and "A123" compare equal.
+            var firstDigit = count
+            while firstDigit > start && isDigit(kept[firstDigit - 1]) { firstDigit -= 1 }
+            var headHasDigit = false
+            for k in start..<firstDigit where isDigit(kept[k]) { headHasDigit = true; break }
+            if firstDigit < count && !headHasDigit {
+                var z = firstDigit
+                while z < count - 1 && kept[z] == UInt8(ascii: "0") { z += 1 }
+                // Shift the digits after the zeros down onto the head.
+                var out = firstDigit
+                for k in z..<count { kept[out] = kept[k]; out += 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: kept[start..<out]), as: UTF8.self)
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: kept[start..<count]), as: UTF8.self)
         }
-        func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
-        var start = 0
-        for prefix in prefixBytes where kept.count > prefix.count && isDigit(kept[prefix.count]) && kept.starts(with: prefix) {
-            start = prefix.count
-            break
-        }
-        // Leading zeros of a trailing digit run: "A-00123" and "A123" compare equal.
-        var firstDigit = kept.count
-        while firstDigit > start && isDigit(kept[firstDigit - 1]) { firstDigit -= 1 }
-        var out = [UInt8]()
-        out.reserveCapacity(kept.count - start)
-        if firstDigit < kept.count, firstDigit == start || !kept[start..<firstDigit].contains(where: isDigit) {
-            out.append(contentsOf: kept[start..<firstDigit])
-            var z = firstDigit
-            while z < kept.count - 1 && kept[z] == UInt8(ascii: "0") { z += 1 }
-            out.append(contentsOf: kept[z...])
-        } else {
-            out.append(contentsOf: kept[start...])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     private static func normalizeUnicode(_ text: String) -> String {
