@@ -5,6 +5,8 @@ import Receivables
 public struct DayApplication: Sendable {
     public var decisions: [Decision]
     public var exceptions: [MatchException]
+    /// How long each step took (payers and references, plan, customer shards, sequential pass, collection), for the run log.
+    public var stepTimings: [(step: String, duration: Duration)] = []
 }
 
 /// Applies receipts to open invoices by the rules of DESIGN.md, in a fixed order, first confident rule wins:
@@ -70,10 +72,12 @@ public struct CashApplication: Sendable {
     public mutating func applyAll(_ receipts: [Receipt]) -> DayApplication {
         let prepared = receipts.indices.map { prepare(receipts[$0]) }
         let plan = MatchPlan(prepared: prepared, receipts: receipts, book: book, directory: directory, policy: policy)
-        var slots = plan.outcomesBeforeShards(receipts: receipts, prepared: prepared, directory: directory)
-        merge(runCustomers(plan.customerGroups, receipts: receipts, prepared: prepared), into: &slots)
-        merge(runSequential(plan.sequential, receipts: receipts, prepared: prepared), into: &slots)
-        return CashApplication.collect(slots)
+        var parts = [plan.outcomesBeforeShards(receipts: receipts, prepared: prepared, directory: directory),
+                     runCustomers(plan.customerGroups, receipts: receipts, prepared: prepared)]
+        applyOpenChanges(parts)
+        parts.append(runSequential(plan.sequential, receipts: receipts, prepared: prepared))
+        applyOpenChanges(parts[(parts.count - 1)...])
+        return CashApplication.assemble(count: receipts.count, from: &parts)
     }
 
     /// Decides a day's receipts with customer shards on up to `concurrency` tasks. Deterministic: a customer's
@@ -82,6 +86,14 @@ public struct CashApplication: Sendable {
         let tasks = max(1, concurrency)
         if tasks == 1 || receipts.count < 2_000 { return applyAll(receipts) }
         let engine = self
+        let clock = ContinuousClock()
+        var mark = clock.now
+        var timings: [(step: String, duration: Duration)] = []
+        func lap(_ step: String) {
+            let now = clock.now
+            timings.append((step, now - mark))
+            mark = now
+        }
         // Customer and references first, in chunks.
         let chunk = (receipts.count + tasks - 1) / tasks
         let prepared: [PreparedReceipt] = await withTaskGroup(of: (Int, [PreparedReceipt]).self) { group in
@@ -94,8 +106,10 @@ public struct CashApplication: Sendable {
             for await (t, part) in group { parts[t] = part }
             return parts.flatMap { $0 }
         }
+        lap("payers and references")
         let plan = MatchPlan(prepared: prepared, receipts: receipts, book: book, directory: directory, policy: policy)
-        var slots = plan.outcomesBeforeShards(receipts: receipts, prepared: prepared, directory: directory)
+        let immediate = plan.outcomesBeforeShards(receipts: receipts, prepared: prepared, directory: directory)
+        lap("plan")
         // Shards of customers, a few per task so that one large customer does not leave a core idle.
         let shardCount = tasks * 8
         var shards = [[CustomerGroup]](repeating: [], count: shardCount)
@@ -115,31 +129,45 @@ public struct CashApplication: Sendable {
             }
             return collected
         }
-        while let result = results.popLast() { merge(result, into: &slots) }
-        merge(runSequential(plan.sequential, receipts: receipts, prepared: prepared), into: &slots)
-        return CashApplication.collect(slots)
+        lap("customer shards")
+        results.append(immediate)
+        applyOpenChanges(results)
+        results.append(runSequential(plan.sequential, receipts: receipts, prepared: prepared))
+        applyOpenChanges(results[(results.count - 1)...])
+        lap("sequential pass")
+        var day = CashApplication.assemble(count: receipts.count, from: &results)
+        lap("collect")
+        day.stepTimings = timings
+        return day
     }
 
-    /// Moves a shard's decisions into place (popped, not copied: a million decisions carry a million receipts).
-    private mutating func merge(_ result: consuming ShardResult, into slots: inout DaySlots) {
-        for (invoice, amount) in result.openChanges { open[Int(invoice)] = amount }
-        while let decision = result.outcomes.decisions.popLast() {
-            let position = result.outcomes.positions.removeLast()
-            slots.decisions[position] = decision
-            slots.exceptions[position] = result.outcomes.exceptions.removeLast()
+    private mutating func applyOpenChanges(_ results: some Collection<ShardResult>) {
+        for result in results { for (invoice, amount) in result.openChanges { open[Int(invoice)] = amount } }
+    }
+
+    /// The decisions of every part, moved (not copied: a million decisions carry a million receipts) into
+    /// input order; each receipt is decided by exactly one part.
+    private static func assemble(count: Int, from parts: inout [ShardResult]) -> DayApplication {
+        var filled = [Bool](repeating: false, count: count)
+        var raised = [[MatchException]](repeating: [], count: count)
+        let decisions = [Decision](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var placed = 0
+            for p in parts.indices {
+                while let decision = parts[p].outcomes.decisions.popLast() {
+                    let position = parts[p].outcomes.positions.removeLast()
+                    precondition(!filled[position], "receipt \(position) decided twice")
+                    filled[position] = true
+                    (buffer.baseAddress! + position).initialize(to: decision)
+                    raised[position] = parts[p].outcomes.exceptions.removeLast()
+                    placed += 1
+                }
+            }
+            // Every slot must be initialized before the array exists: a receipt left undecided is a bug, not an outcome.
+            precondition(placed == count, "\(count - placed) receipts left undecided")
+            initialized = count
         }
-    }
-
-    private static func collect(_ slots: consuming DaySlots) -> DayApplication {
-        var decisions: [Decision] = []
-        decisions.reserveCapacity(slots.decisions.count)
         var exceptions: [MatchException] = []
-        for i in slots.decisions.indices {
-            // Taken out, not copied: the slots are not used again.
-            guard let decision = slots.decisions[i].take() else { preconditionFailure("a receipt left undecided") }
-            decisions.append(decision)
-            if !slots.exceptions[i].isEmpty { exceptions.append(contentsOf: slots.exceptions[i]) }
-        }
+        for i in raised.indices where !raised[i].isEmpty { exceptions.append(contentsOf: raised[i]) }
         return DayApplication(decisions: decisions, exceptions: exceptions)
     }
 
@@ -153,12 +181,18 @@ public struct CashApplication: Sendable {
             p.customerEvidence = found.evidence
         }
         guard receipt.amount.minorUnits > 0 else { return p }
-        var seen = Set<Int32>()
+        // Invoices already named (a handful at most: a linear look beats a set's allocation).
+        var seen: [Int32] = []
+        func firstTime(_ invoice: Int32) -> Bool {
+            if seen.contains(invoice) { return false }
+            seen.append(invoice)
+            return true
+        }
         func lookup(_ reference: String, minimumLength: Int, typos: Bool) -> (invoice: Int32?, note: String?) {
             let key = InvoiceNumber.normalize(reference)
             guard key.utf8.count >= minimumLength else { return (nil, nil) }
+            if let only = book.references.onlyInvoice(withReference: key) { return (only, nil) }
             if let ids = book.references.invoices(withReference: key) {
-                if ids.count == 1 { return (ids[0], nil) }
                 // The same number for two customers: the payer's own invoice, if it is one of them.
                 if p.customer >= 0, let own = ids.first(where: { book.customerOf[Int($0)] == p.customer }) { return (own, nil) }
                 return (nil, "\(reference) names \(ids.count) invoices of different customers (\(ids.map { book.invoices[Int($0)].id }.sorted().joined(separator: ", ")))")
@@ -173,7 +207,7 @@ public struct CashApplication: Sendable {
         }
         for item in receipt.remittance {
             let (found, note) = lookup(item.reference, minimumLength: 1, typos: true)
-            if let found, seen.insert(found).inserted {
+            if let found, firstTime(found) {
                 p.references.append(ResolvedReference(item: item, invoice: found, note: note))
             } else if found == nil {
                 p.unknown.append(note ?? item.reference)
@@ -190,7 +224,7 @@ public struct CashApplication: Sendable {
                 for (k, candidate) in candidates.enumerated() where candidate.contains(where: \.isNumber) {
                     let (found, note) = lookup(candidate, minimumLength: 3, typos: false)
                     if let found {
-                        if seen.insert(found).inserted { p.references.append(ResolvedReference(item: RemittanceItem(reference: candidate), invoice: found, note: note)) }
+                        if firstTime(found) { p.references.append(ResolvedReference(item: RemittanceItem(reference: candidate), invoice: found, note: note)) }
                         matched = true
                         if k == 0 && candidates.count == 2 { i += 1 }
                         break
@@ -203,7 +237,7 @@ public struct CashApplication: Sendable {
             if p.references.isEmpty {
                 for token in tokens where token.contains(where: \.isNumber) {
                     let (found, note) = lookup(token, minimumLength: 6, typos: true)
-                    if let found, seen.insert(found).inserted { p.references.append(ResolvedReference(item: RemittanceItem(reference: token), invoice: found, note: note)) }
+                    if let found, firstTime(found) { p.references.append(ResolvedReference(item: RemittanceItem(reference: token), invoice: found, note: note)) }
                 }
             }
         }
@@ -237,7 +271,7 @@ struct ResolvedReference: Sendable {
 /// The receipts of one customer, in input order.
 struct CustomerGroup: Sendable {
     var customer: Int32
-    var positions: [Int]
+    var positions: ArraySlice<Int>
 }
 
 /// Decisions and the exceptions each raised, in parallel arrays (a decision is moved, never copied, on its way out).
@@ -261,16 +295,6 @@ struct Outcomes: Sendable {
     }
 }
 
-/// A day's decisions by receipt position, filled in by the shards.
-struct DaySlots: Sendable {
-    var decisions: [Decision?]
-    var exceptions: [[MatchException]]
-    init(count: Int) {
-        decisions = [Decision?](repeating: nil, count: count)
-        exceptions = [[MatchException]](repeating: [], count: count)
-    }
-}
-
 /// What a shard decided: outcomes by receipt position, and the open amounts it changed.
 struct ShardResult: Sendable {
     var outcomes = Outcomes()
@@ -285,7 +309,9 @@ struct MatchPlan {
     var sequential: [Int] = []
 
     init(prepared: [PreparedReceipt], receipts: [Receipt], book: InvoiceBook, directory: CustomerDirectory, policy: MatchingPolicy) {
-        var groups: [Int32: [Int]] = [:]
+        // Each receipt's customer group (-1: none), then the groups laid out by a counting sort.
+        var groupOf = [Int32](repeating: -1, count: prepared.count)
+        var counts = [Int](repeating: 0, count: directory.list.count + 1)
         for (position, p) in prepared.enumerated() {
             let receipt = receipts[position]
             if receipt.amount.minorUnits <= 0 || (p.customer < 0 && p.references.isEmpty) {
@@ -303,15 +329,25 @@ struct MatchPlan {
                 sequential.append(position)
             } else {
                 // Invoices of unrelated customers named here are refused inside the payer's shard.
-                groups[p.customer, default: []].append(position)
+                groupOf[position] = p.customer
+                counts[Int(p.customer) + 1] += 1
             }
         }
-        customerGroups = groups.keys.sorted().map { CustomerGroup(customer: $0, positions: groups[$0]!) }
+        for c in 0..<directory.list.count { counts[c + 1] += counts[c] }
+        var fill = counts
+        var ordered = [Int](repeating: 0, count: counts[directory.list.count])
+        for (position, c) in groupOf.enumerated() where c >= 0 {
+            ordered[fill[Int(c)]] = position
+            fill[Int(c)] += 1
+        }
+        for c in 0..<directory.list.count where counts[c + 1] > counts[c] {
+            customerGroups.append(CustomerGroup(customer: Int32(c), positions: ordered[counts[c]..<counts[c + 1]]))
+        }
     }
 
     /// Debits and receipts of no known payer: decided without looking at any invoice.
-    func outcomesBeforeShards(receipts: [Receipt], prepared: [PreparedReceipt], directory: CustomerDirectory) -> DaySlots {
-        var slots = DaySlots(count: receipts.count)
+    func outcomesBeforeShards(receipts: [Receipt], prepared: [PreparedReceipt], directory: CustomerDirectory) -> ShardResult {
+        var result = ShardResult()
         for position in immediate {
             let receipt = receipts[position]
             let p = prepared[position]
@@ -321,9 +357,8 @@ struct MatchPlan {
                 evidence.matched.append("a debit to the account")
                 let exception = CashApplication.makeException(receipt, .unmatched, customerID ?? "", receipt.amount, [],
                                                               "a debit of \(receipt.amount) to the account is not a customer payment; held in suspense", "", .warning)
-                slots.decisions[position] = Decision(receipt: receipt, customerID: nil, applications: [], unapplied: receipt.amount,
-                                                     rule: .unapplied, confidence: 0, evidence: evidence)
-                slots.exceptions[position] = [exception]
+                result.outcomes.append(position, Decision(receipt: receipt, customerID: nil, applications: [], unapplied: receipt.amount,
+                                                          rule: .unapplied, confidence: 0, evidence: evidence), [exception])
                 continue
             }
             let refs = p.unknown.isEmpty ? "" : "; remittance names \(p.unknown.joined(separator: ", ")), which match no invoice"
@@ -331,10 +366,9 @@ struct MatchPlan {
             let exception = CashApplication.makeException(receipt, .unknownCustomer, "", receipt.amount, [],
                                                           "no customer matches payer '\(receipt.payerName)'\(company)\(refs); held in suspense",
                                                           "add the payer's name as an alias or its ACH company id to the customer master", .warning)
-            slots.decisions[position] = Decision(receipt: receipt, customerID: nil, applications: [], unapplied: receipt.amount,
-                                                 rule: .unapplied, confidence: 0, evidence: evidence)
-            slots.exceptions[position] = [exception]
+            result.outcomes.append(position, Decision(receipt: receipt, customerID: nil, applications: [], unapplied: receipt.amount,
+                                                      rule: .unapplied, confidence: 0, evidence: evidence), [exception])
         }
-        return slots
+        return result
     }
 }

@@ -36,6 +36,12 @@ struct InvoiceReferences: Sendable {
         self.lengths = lengths
     }
 
+    /// The invoice whose number normalizes to `key`, when it is the only one (the common case, without an array).
+    func onlyInvoice(withReference key: String) -> Int32? {
+        guard let first = firstByReference[key], moreByReference.isEmpty || moreByReference[key] == nil else { return nil }
+        return first
+    }
+
     /// The invoices whose number normalizes to `key`.
     func invoices(withReference key: String) -> [Int32]? {
         guard let first = firstByReference[key] else { return nil }
