@@ -53,4 +53,10 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
 
     /// `FILE:LINE`, the form the exceptions report uses.
     public var fileAndLine: String { "\(file):\(line)" }
+
+    /// A location written as `FILE:LINE` (as reports and the ledger store it); line 0 when there is no number.
+    public static func parse(fileAndLine text: String) -> SourceLocation {
+        guard let colon = text.lastIndex(of: ":"), let line = Int(text[text.index(after: colon)...]) else { return SourceLocation(file: text, line: 0) }
+        return SourceLocation(file: String(text[..<colon]), line: line)
+    }
 }

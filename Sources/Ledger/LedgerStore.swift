@@ -182,6 +182,7 @@ public actor LedgerStore {
                               e.amount.map { .integer($0.minorUnits) } ?? .null, .optional(e.amount?.currency.code),
                               .text(e.invoiceIDs.joined(separator: "|")), .text(e.message), .text(e.suggestions), .text(e.evidence)).run()
             }
+            try writeACH(day)
             for f in day.files {
                 try database.prepare("INSERT OR IGNORE INTO ingested_files(sha256, size_bytes, name, run_id, day, archive_path) VALUES (?, ?, ?, ?, ?, ?)")
                     .bind(.text(f.sha256), .integer(f.sizeBytes), .text(f.name), .integer(f.runID), .text(f.day.description), .text(f.archivePath)).run()
@@ -328,6 +329,145 @@ public actor LedgerStore {
             }
             try s.execute()
             start += count
+        }
+    }
+
+    // MARK: - ACH entries, changes and settlement items
+
+    private func writeACH(_ day: DayCommit) throws {
+        let dayText = day.day.description
+        try database.prepare("DELETE FROM ach_entries WHERE day = ?").bind(.text(dayText)).run()
+        let insert = try database.prepare("""
+            INSERT OR REPLACE INTO ach_entries(entry_key, role, kind, company_id, trace, rdfi, amount_minor, currency, effective_day, settlement_day, source_key,
+                                               customer_id, receiver_name, identification, file_name, day, run_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for e in day.achEntries {
+            try insert.bind(.text(e.entryKey), .text(e.role), .text(e.kind), .text(e.companyID), .text(e.trace), .text(e.rdfi), .integer(e.amount.minorUnits),
+                            .text(e.amount.currency.code), .text(e.effectiveDay.description), .text(e.settlementDay.description), .text(e.sourceKey),
+                            .optional(e.customerID), .text(e.receiverName), .text(e.identification), .text(e.fileName), .text(dayText), .integer(day.runID)).run()
+        }
+        let change = try database.prepare("""
+            INSERT OR IGNORE INTO customer_ach_changes(notice_key, customer_id, change_code, corrected_data, original_trace, day, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for c in day.achChanges {
+            try change.bind(.text(c.noticeKey), .optional(c.customerID), .text(c.changeCode), .text(c.correctedData), .text(c.originalTrace), .text(c.day.description),
+                            .integer(day.runID)).run()
+        }
+        // A rerun of the day starts from the items as they stood before it.
+        try database.prepare("DELETE FROM settlement_items WHERE first_day = ?").bind(.text(dayText)).run()
+        try database.prepare("UPDATE settlement_items SET settled_day = NULL, settled_by = NULL WHERE settled_day = ?").bind(.text(dayText)).run()
+        try database.prepare("UPDATE settlement_items SET unsettled_day = NULL WHERE unsettled_day = ?").bind(.text(dayText)).run()
+        let item = try database.prepare("""
+            INSERT INTO settlement_items(batch_key, role, company_name, file_name, net_minor, currency, settlement_day, window_end, first_day, settled_day,
+                                         settled_by, unsettled_day, location)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(batch_key) DO UPDATE SET settled_day = excluded.settled_day, settled_by = excluded.settled_by, unsettled_day = excluded.unsettled_day
+            """)
+        for i in day.settlementItems {
+            try item.bind(.text(i.batchKey), .text(i.role), .text(i.companyName), .text(i.fileName), .integer(i.net.minorUnits), .text(i.net.currency.code),
+                          .text(i.settlementDay.description), .text(i.windowEnd.description), .text(i.firstDay.description), .optional(i.settledDay?.description),
+                          .optional(i.settledBy), .optional(i.unsettledDay?.description), .text(i.location)).run()
+        }
+    }
+
+    /// ACH entries taken on days before `day` whose effective day is one of these (a re-sent entry keeps its
+    /// effective day): entry key → where it was taken.
+    public func achEntriesSeen(effectiveDays: Set<Day>, before day: Day) throws -> [String: String] {
+        var out: [String: String] = [:]
+        let s = try database.prepare("SELECT entry_key, file_name, day FROM ach_entries WHERE effective_day = ? AND day < ?")
+        for effective in effectiveDays.sorted() {
+            for row in try s.bind(.text(effective.description), .text(day.description)).rows({ ($0.text(0), $0.text(1), $0.text(2)) }) {
+                out[row.0] = "\(row.1) on \(row.2)"
+            }
+            s.reset()
+        }
+        return out
+    }
+
+    /// Source keys already posted that begin with `prefix` (the legacy keys of one file: `ach:<sha>:`).
+    public func postedSourceKeys(prefix: String) throws -> Set<String> {
+        let s = try database.prepare("SELECT DISTINCT source_key FROM journal_entries WHERE source_key >= ? AND source_key < ?")
+            .bind(.text(prefix), .text(prefix + "\u{10FFFF}"))
+        return Set(try s.rows { $0.text(0) })
+    }
+
+    static let achEntryColumns = """
+        entry_key, role, kind, company_id, trace, rdfi, amount_minor, currency, effective_day, settlement_day, source_key, customer_id, receiver_name,
+        identification, file_name, day
+        """
+
+    static func achEntry(_ r: Statement) throws -> ACHEntryRow {
+        guard let currency = Currency.iso(r.text(7)) else { throw LedgerError("ach_entries row \(r.text(0)): currency '\(r.text(7))' is not an ISO 4217 code") }
+        guard let effective = Day.parse(r.text(8), format: .iso), let settlement = Day.parse(r.text(9), format: .iso), let day = Day.parse(r.text(15), format: .iso) else {
+            throw LedgerError("ach_entries row \(r.text(0)): a day is not YYYY-MM-DD")
+        }
+        return ACHEntryRow(entryKey: r.text(0), role: r.text(1), kind: r.text(2), companyID: r.text(3), trace: r.text(4), rdfi: r.text(5),
+                           amount: Money(minorUnits: r.int(6), currency: currency), effectiveDay: effective, settlementDay: settlement, sourceKey: r.text(10),
+                           customerID: r.isNull(11) ? nil : r.text(11), receiverName: r.text(12), identification: r.text(13), fileName: r.text(14), day: day)
+    }
+
+    /// The payment a return names: by original trace number, receiving DFI and amount, taken before `day` or on it
+    /// (trace numbers are unique only within a file: the amount and the window tell two apart), latest first.
+    /// `amountMinorUnits` nil: any amount (a notification of change carries none).
+    public func originalEntry(trace: String, rdfi: String, amountMinorUnits: Int64?, role: String, notAfter day: Day, windowDays: Int = 120) throws -> ACHEntryRow? {
+        let s = try database.prepare("""
+            SELECT \(LedgerStore.achEntryColumns) FROM ach_entries
+            WHERE trace = ? AND rdfi = ? AND (? IS NULL OR amount_minor = ?) AND role = ? AND kind = 'payment' AND day <= ? AND day >= ?
+            ORDER BY day DESC LIMIT 1
+            """).bind(.text(trace), .text(rdfi), amountMinorUnits.map { .integer($0) } ?? .null, amountMinorUnits.map { .integer($0) } ?? .null, .text(role),
+                      .text(day.description), .text(day.adding(days: -windowDays).description))
+        return try s.rows(LedgerStore.achEntry).first
+    }
+
+    /// The first day anything was posted under this source key.
+    public func postedDay(sourceKey: String) throws -> Day? {
+        let s = try database.prepare("SELECT MIN(day) FROM journal_entries WHERE source_key = ?").bind(.text(sourceKey))
+        guard try s.step(), !s.isNull(0) else { return nil }
+        guard let day = Day.parse(s.text(0), format: .iso) else { throw LedgerError("journal entry of \(sourceKey): day '\(s.text(0))' is not YYYY-MM-DD") }
+        return day
+    }
+
+    /// The payment a reversing entry undoes: same originator, receiving DFI and amount, latest first.
+    public func reversedEntry(companyID: String, rdfi: String, amountMinorUnits: Int64, role: String, notAfter day: Day, windowDays: Int = 30) throws -> ACHEntryRow? {
+        let s = try database.prepare("""
+            SELECT \(LedgerStore.achEntryColumns) FROM ach_entries
+            WHERE company_id = ? AND rdfi = ? AND amount_minor = ? AND role = ? AND kind = 'payment' AND day <= ? AND day >= ?
+            ORDER BY day DESC LIMIT 1
+            """).bind(.text(companyID), .text(rdfi), .integer(amountMinorUnits), .text(role), .text(day.description), .text(day.adding(days: -windowDays).description))
+        return try s.rows(LedgerStore.achEntry).first
+    }
+
+    /// How a receipt's cash was applied, as last recorded.
+    public func applications(sourceKey: String) throws -> [ApplicationRow] {
+        let s = try database.prepare("""
+            SELECT receipt_id, source_key, invoice_id, customer_id, applied_minor, discount_minor, writeoff_minor, currency, rule, confidence, evidence
+            FROM applications WHERE source_key = ? AND day = (SELECT MAX(day) FROM applications WHERE source_key = ?) ORDER BY application_id
+            """).bind(.text(sourceKey), .text(sourceKey))
+        return try s.rows { r in
+            guard let currency = Currency.iso(r.text(7)) else { throw LedgerError("applications row of \(sourceKey): currency '\(r.text(7))' is not an ISO 4217 code") }
+            return ApplicationRow(receiptID: r.text(0), sourceKey: r.text(1), invoiceID: r.isNull(2) ? nil : r.text(2), customerID: r.isNull(3) ? nil : r.text(3),
+                                  applied: Money(minorUnits: r.int(4), currency: currency), discount: Money(minorUnits: r.int(5), currency: currency),
+                                  writeOff: Money(minorUnits: r.int(6), currency: currency), rule: r.text(8), confidence: Int(r.int(9)), evidence: r.text(10))
+        }
+    }
+
+    /// Settlement items taken before `day` and not settled before it: what the statement may still show.
+    public func pendingSettlements(before day: Day) throws -> [SettlementItemRow] {
+        let s = try database.prepare("""
+            SELECT batch_key, role, company_name, file_name, net_minor, currency, settlement_day, window_end, first_day, settled_day, settled_by, unsettled_day, location
+            FROM settlement_items WHERE first_day < ? AND (settled_day IS NULL OR settled_day >= ?) ORDER BY settlement_day, batch_key
+            """).bind(.text(day.description), .text(day.description))
+        return try s.rows { r in
+            guard let currency = Currency.iso(r.text(5)) else { throw LedgerError("settlement item \(r.text(0)): currency '\(r.text(5))' is not an ISO 4217 code") }
+            guard let settlement = Day.parse(r.text(6), format: .iso), let windowEnd = Day.parse(r.text(7), format: .iso), let first = Day.parse(r.text(8), format: .iso) else {
+                throw LedgerError("settlement item \(r.text(0)): a day is not YYYY-MM-DD")
+            }
+            // What happened on or after the day being run is undone for a rerun of it.
+            let unsettled = r.isNull(11) ? nil : Day.parse(r.text(11), format: .iso)
+            return SettlementItemRow(batchKey: r.text(0), role: r.text(1), companyName: r.text(2), fileName: r.text(3), net: Money(minorUnits: r.int(4), currency: currency),
+                                     settlementDay: settlement, windowEnd: windowEnd, firstDay: first, settledDay: nil, settledBy: nil,
+                                     unsettledDay: unsettled.flatMap { $0 < day ? $0 : nil }, location: r.text(12))
         }
     }
 

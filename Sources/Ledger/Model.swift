@@ -204,6 +204,99 @@ public struct IngestedFile: Hashable, Sendable {
     }
 }
 
+/// An ACH entry as the ledger remembers it.
+public struct ACHEntryRow: Hashable, Sendable {
+    public var entryKey: String
+    public var role: String
+    public var kind: String
+    public var companyID: String
+    public var trace: String
+    public var rdfi: String
+    public var amount: Money
+    public var effectiveDay: Day
+    public var settlementDay: Day
+    /// The journal source key the entry's receipt is posted under.
+    public var sourceKey: String
+    public var customerID: String?
+    public var receiverName: String
+    public var identification: String
+    public var fileName: String
+    public var day: Day
+
+    public init(entryKey: String, role: String, kind: String, companyID: String, trace: String, rdfi: String, amount: Money, effectiveDay: Day,
+                settlementDay: Day, sourceKey: String, customerID: String?, receiverName: String, identification: String, fileName: String, day: Day) {
+        self.entryKey = entryKey
+        self.role = role
+        self.kind = kind
+        self.companyID = companyID
+        self.trace = trace
+        self.rdfi = rdfi
+        self.amount = amount
+        self.effectiveDay = effectiveDay
+        self.settlementDay = settlementDay
+        self.sourceKey = sourceKey
+        self.customerID = customerID
+        self.receiverName = receiverName
+        self.identification = identification
+        self.fileName = fileName
+        self.day = day
+    }
+}
+
+/// A customer's bank details as a notification of change corrected them: one row per notice, never updated.
+public struct ACHChangeRow: Hashable, Sendable {
+    public var noticeKey: String
+    public var customerID: String?
+    public var changeCode: String
+    public var correctedData: String
+    public var originalTrace: String
+    public var day: Day
+
+    public init(noticeKey: String, customerID: String?, changeCode: String, correctedData: String, originalTrace: String, day: Day) {
+        self.noticeKey = noticeKey
+        self.customerID = customerID
+        self.changeCode = changeCode
+        self.correctedData = correctedData
+        self.originalTrace = originalTrace
+        self.day = day
+    }
+}
+
+/// An ACH batch the statement must show: pending until a line settles it, unsettled when its window ends first.
+public struct SettlementItemRow: Hashable, Sendable {
+    public var batchKey: String
+    public var role: String
+    public var companyName: String
+    public var fileName: String
+    public var net: Money
+    public var settlementDay: Day
+    public var windowEnd: Day
+    /// The day the batch's file was taken.
+    public var firstDay: Day
+    public var settledDay: Day?
+    /// The statement line (its content key) that settled it.
+    public var settledBy: String?
+    /// The day its window ended without a line (it may still settle late).
+    public var unsettledDay: Day?
+    public var location: String
+
+    public init(batchKey: String, role: String, companyName: String, fileName: String, net: Money, settlementDay: Day, windowEnd: Day, firstDay: Day,
+                settledDay: Day? = nil, settledBy: String? = nil, unsettledDay: Day? = nil, location: String) {
+        self.batchKey = batchKey
+        self.role = role
+        self.companyName = companyName
+        self.fileName = fileName
+        self.net = net
+        self.settlementDay = settlementDay
+        self.windowEnd = windowEnd
+        self.firstDay = firstDay
+        self.settledDay = settledDay
+        self.settledBy = settledBy
+        self.unsettledDay = unsettledDay
+        self.location = location
+    }
+}
+
 /// Everything one day of a run writes, committed in one transaction: all of it or none of it.
 public struct DayCommit: Sendable {
     public var runID: Int64
@@ -217,6 +310,11 @@ public struct DayCommit: Sendable {
     /// Accounts the manifest renames or adds: a name replaces the default's; a type (asset, liability, equity,
     /// revenue, expense) is needed only for a new account (default asset).
     public var accountNames: [(code: String, name: String, type: String)] = []
+    /// The day's ACH entries (replacing what an earlier run of the day recorded).
+    public var achEntries: [ACHEntryRow] = []
+    public var achChanges: [ACHChangeRow] = []
+    /// Settlement items as they stand at the end of the day: new ones, and earlier ones settled or unsettled today.
+    public var settlementItems: [SettlementItemRow] = []
 
     public init(runID: Int64, day: Day, invoices: [LedgerInvoice] = [], entries: [JournalEntryDraft] = [], applications: [ApplicationRow] = [],
                 exceptions: [ExceptionRow] = [], files: [IngestedFile] = [], cashAccounts: [(code: String, name: String)] = [],
@@ -251,6 +349,8 @@ public enum ChartOfAccounts {
     public static let paymentDifferences = "6900"
     public static let bankFees = "6100"
     public static let openingBalances = "3900"
+    /// ACH in transit: what ACH files announced and the statement has not shown yet.
+    public static let achClearing = "1050"
 
     /// Cash accounts are `1000-<last four digits of the bank account>`.
     public static func cash(bankAccount: String) -> String {
@@ -261,6 +361,7 @@ public enum ChartOfAccounts {
     public static let defaults: [(code: String, name: String, type: String)] = [
         (accountsReceivable, "Accounts receivable", "asset"),
         (suspense, "Suspense", "asset"),
+        (achClearing, "ACH in transit", "asset"),
         (unappliedCash, "Unapplied cash", "liability"),
         (openingBalances, "Opening balances", "equity"),
         (discountsAllowed, "Discounts allowed", "expense"),

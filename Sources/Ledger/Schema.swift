@@ -143,6 +143,58 @@ enum Schema {
         ALTER TABLE applications ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
         ALTER TABLE exceptions ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
         """,
+        // 5: what settle remembers of ACH entries (to know a re-sent entry, and to find the original of a return),
+        // the history of customers' corrected bank details (NOCs), and ACH batches waiting for the statement.
+        """
+        CREATE TABLE ach_entries (
+            entry_key TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            company_id TEXT NOT NULL,
+            trace TEXT NOT NULL,
+            rdfi TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            effective_day TEXT NOT NULL,
+            settlement_day TEXT NOT NULL,
+            source_key TEXT NOT NULL,
+            customer_id TEXT,
+            receiver_name TEXT NOT NULL,
+            identification TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            day TEXT NOT NULL,
+            run_id INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX ach_entries_trace ON ach_entries(trace, rdfi);
+        CREATE INDEX ach_entries_effective ON ach_entries(effective_day);
+        CREATE INDEX ach_entries_day ON ach_entries(day);
+        CREATE TABLE customer_ach_changes (
+            change_id INTEGER PRIMARY KEY,
+            notice_key TEXT NOT NULL UNIQUE,
+            customer_id TEXT,
+            change_code TEXT NOT NULL,
+            corrected_data TEXT NOT NULL,
+            original_trace TEXT NOT NULL,
+            day TEXT NOT NULL,
+            run_id INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE settlement_items (
+            batch_key TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            company_name TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            net_minor INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            settlement_day TEXT NOT NULL,
+            window_end TEXT NOT NULL,
+            first_day TEXT NOT NULL,
+            settled_day TEXT,
+            settled_by TEXT,
+            unsettled_day TEXT,
+            location TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX settlement_items_first_day ON settlement_items(first_day);
+        """,
     ]
 
     static var version: Int { migrations.count }

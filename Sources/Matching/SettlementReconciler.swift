@@ -1,15 +1,16 @@
 import Core
 import Statements
 
-/// An ACH batch as settlement reconciliation sees it: what it should have moved in the bank account, and when.
+/// An ACH batch as one day's ACH file announces it: what it should move in the bank account, and when.
 public struct SettlementBatch: Sendable, Hashable {
     public var key: String
     public var fileKey: String
     public var fileName: String
     public var batchNumber: Int
     public var companyName: String
+    /// The batch's Settlement Date (header positions 76-78), else its effective date.
     public var effectiveDay: Day
-    /// Credits minus debits, from the receiving account's side.
+    /// Credits minus debits, from the seller's account's side.
     public var netAmount: Money
     public var location: SourceLocation
 
@@ -25,17 +26,66 @@ public struct SettlementBatch: Sendable, Hashable {
     }
 }
 
-/// The result of settlement reconciliation.
-public struct SettlementResult: Sendable {
-    /// Batch key → index of the statement line that shows its cash.
-    public var settledBy: [String: Int] = [:]
-    public var unsettled: [SettlementBatch] = []
-    /// Indices of statement lines explained by ACH batches.
-    public var explainedLines: Set<Int> = []
+/// A batch waiting for the statement, across days: taken on `firstDay`, expected from its settlement day to
+/// three business days after it.
+public struct SettlementItem: Sendable, Hashable {
+    public var key: String
+    public var role: String
+    public var companyName: String
+    public var fileKey: String
+    public var fileName: String
+    public var net: Money
+    public var settlementDay: Day
+    public var windowEnd: Day
+    public var firstDay: Day
+    /// Set once the window ended without a line (the day `UNSETTLED_BATCH` was raised).
+    public var unsettledDay: Day?
+    /// `FILE:LINE` of the batch header.
+    public var location: String
+
+    public init(key: String, role: String, companyName: String, fileKey: String, fileName: String, net: Money, settlementDay: Day, windowEnd: Day, firstDay: Day,
+                unsettledDay: Day? = nil, location: String) {
+        self.key = key
+        self.role = role
+        self.companyName = companyName
+        self.fileKey = fileKey
+        self.fileName = fileName
+        self.net = net
+        self.settlementDay = settlementDay
+        self.windowEnd = windowEnd
+        self.firstDay = firstDay
+        self.unsettledDay = unsettledDay
+        self.location = location
+    }
+
+    public init(_ batch: SettlementBatch, role: String, firstDay: Day, calendar: BusinessCalendar = .federalReserve, lateBusinessDays: Int = 3) {
+        self.init(key: batch.key, role: role, companyName: batch.companyName, fileKey: batch.fileKey, fileName: batch.fileName, net: batch.netAmount,
+                  settlementDay: batch.effectiveDay, windowEnd: calendar.adding(businessDays: lateBusinessDays, to: batch.effectiveDay), firstDay: firstDay,
+                  location: batch.location.fileAndLine)
+    }
 }
 
-/// Checks that every ACH batch appears as cash on the bank statement: one statement line per batch, or one per
-/// file (banks that settle a file as one total), on the effective day or up to three business days after it.
+/// The result of a day's settlement reconciliation.
+public struct SettlementResult: Sendable {
+    /// Item key → index of the statement line that shows its cash.
+    public var settledBy: [String: Int] = [:]
+    /// Items still inside their window, waiting for a line.
+    public var pending: [SettlementItem] = []
+    /// Items whose window ended without a line and are raised today (still applied: the ACH file is the bank's own record).
+    public var unsettled: [SettlementItem] = []
+    /// Items past their window, raised on an earlier day, still without a line.
+    public var stillUnsettled: [SettlementItem] = []
+    /// Indices of statement lines explained by ACH batches.
+    public var explainedLines: Set<Int> = []
+    /// How each line was matched (`batch`, `file`, `daily total`), for the summary.
+    public var levels: [String: Int] = [:]
+}
+
+/// Checks that every ACH batch, received or originated, shows as cash on the bank statement: a line per batch,
+/// per file, or the bank's daily total per direction, from a business day before the settlement day to three
+/// business days after it, among lines the bank marks as ACH (BAI2 type codes, camt `BkTxCd`). Inside the window
+/// an unexplained batch is pending; once the window has ended without a line it is `UNSETTLED_BATCH`, and a line
+/// that comes later still settles it.
 public struct SettlementReconciler: Sendable {
     public var calendar: BusinessCalendar
     public var lateBusinessDays: Int
@@ -45,52 +95,80 @@ public struct SettlementReconciler: Sendable {
         self.lateBusinessDays = lateBusinessDays
     }
 
-    public func reconcile(batches: [SettlementBatch], lines: [StatementLine]) -> SettlementResult {
+    static let achKinds: Set<TransactionKind> = [.achCredit, .achDebit, .achReturn]
+
+    public func reconcile(items: [SettlementItem], lines: [StatementLine], day: Day) -> SettlementResult {
         var result = SettlementResult()
         var used = Set<Int>()
-        let achLineIndices = lines.indices.filter { lines[$0].isBooked && [.achCredit, .achDebit].contains(lines[$0].kind) }
+        let achLines = lines.indices.filter { lines[$0].isBooked && SettlementReconciler.achKinds.contains(lines[$0].kind) }
+        let ordered = items.filter { !$0.net.isZero }.sorted { ($0.settlementDay, $0.fileKey, $0.key) < ($1.settlementDay, $1.fileKey, $1.key) }
 
-        func candidate(amount: Money, effective: Day) -> Int? {
-            let earliest = effective.adding(days: -1)
-            let latest = calendar.adding(businessDays: lateBusinessDays, to: effective)
-            var best: (index: Int, distance: Int)?
-            for i in achLineIndices where !used.contains(i) {
+        func inWindow(_ line: StatementLine, _ item: SettlementItem) -> Bool {
+            let earliest = calendar.adding(businessDays: -1, to: item.settlementDay)
+            // Past the window only an item already raised as unsettled may still settle (a late settlement).
+            return line.bookingDay >= earliest && (line.bookingDay <= item.windowEnd || item.unsettledDay != nil)
+        }
+        func candidate(amount: Money, items group: [SettlementItem], name: String?) -> Int? {
+            var best: (index: Int, score: Int)?
+            for i in achLines where !used.contains(i) {
                 let line = lines[i]
-                guard line.amount == amount, line.bookingDay >= earliest, line.bookingDay <= latest else { continue }
-                let distance = abs(line.bookingDay.days(since: effective))
-                if best == nil || distance < best!.distance { best = (i, distance) }
+                guard line.amount == amount, group.allSatisfy({ inWindow(line, $0) }) else { continue }
+                // Nearest to the settlement day; the originator's name in the line's text breaks a tie.
+                let distance = abs(line.bookingDay.days(since: group[0].settlementDay))
+                let named = name.map { !$0.isEmpty && (line.description.uppercased().contains($0.uppercased()) || line.counterparty.uppercased().contains($0.uppercased())) } ?? false
+                let score = distance * 2 + (named ? 0 : 1)
+                if best == nil || score < best!.score { best = (i, score) }
             }
             return best?.index
         }
-
-        let ordered = batches.sorted { ($0.effectiveDay, $0.fileKey, $0.batchNumber) < ($1.effectiveDay, $1.fileKey, $1.batchNumber) }
-        var pending: [SettlementBatch] = []
-        for batch in ordered where !batch.netAmount.isZero {
-            if let i = candidate(amount: batch.netAmount, effective: batch.effectiveDay) {
-                used.insert(i)
-                result.settledBy[batch.key] = i
-            } else {
-                pending.append(batch)
-            }
+        func settle(_ group: [SettlementItem], by line: Int, level: String) {
+            used.insert(line)
+            for item in group { result.settledBy[item.key] = line }
+            result.levels[level, default: 0] += 1
         }
-        // Whole files settled as one line.
-        let byFile = Dictionary(grouping: pending, by: \.fileKey)
-        var settledFiles = Set<String>()
+
+        // A line per batch.
+        var open: [SettlementItem] = []
+        for item in ordered {
+            if let i = candidate(amount: item.net, items: [item], name: item.companyName) { settle([item], by: i, level: "batch") } else { open.append(item) }
+        }
+        // A line per file.
+        let byFile = Dictionary(grouping: open, by: \.fileKey)
         for fileKey in byFile.keys.sorted() {
             let group = byFile[fileKey]!
-            guard group.count > 1, let first = group.first else { continue }
-            var total = Money.zero(first.netAmount.currency)
-            var ok = true
-            for b in group { if let t = try? total.adding(b.netAmount) { total = t } else { ok = false } }
-            let effective = group.map(\.effectiveDay).max()!
-            if ok, let i = candidate(amount: total, effective: effective) {
-                used.insert(i)
-                for b in group { result.settledBy[b.key] = i }
-                settledFiles.insert(fileKey)
+            guard group.count > 1, let total = SettlementReconciler.sum(group) else { continue }
+            if let i = candidate(amount: total, items: group, name: nil) { settle(group, by: i, level: "file") }
+        }
+        open = open.filter { result.settledBy[$0.key] == nil }
+        // The bank's daily total per direction (credits, debits) and settlement day.
+        let byDay = Dictionary(grouping: open, by: { "\($0.settlementDay):\($0.net.minorUnits > 0 ? "credit" : "debit"):\($0.net.currency.code)" })
+        for key in byDay.keys.sorted() {
+            let group = byDay[key]!
+            guard group.count > 1, let total = SettlementReconciler.sum(group) else { continue }
+            if let i = candidate(amount: total, items: group, name: nil) { settle(group, by: i, level: "daily total") }
+        }
+        for item in ordered where result.settledBy[item.key] == nil {
+            if item.windowEnd >= day {
+                result.pending.append(item)
+            } else if item.unsettledDay == nil {
+                var raised = item
+                raised.unsettledDay = day
+                result.unsettled.append(raised)
+            } else {
+                result.stillUnsettled.append(item)
             }
         }
-        result.unsettled = pending.filter { !settledFiles.contains($0.fileKey) }
         result.explainedLines = used
         return result
+    }
+
+    static func sum(_ items: [SettlementItem]) -> Money? {
+        guard let first = items.first else { return nil }
+        var total = Money.zero(first.net.currency)
+        for item in items {
+            guard let next = try? total.adding(item.net) else { return nil }
+            total = next
+        }
+        return total
     }
 }

@@ -93,10 +93,10 @@ struct DayRun {
             accepted.append(input)
         }
 
-        // Receipts and settlement batches from ACH files; statement lines from statements.
-        var receipts: [Receipt] = []
-        var settlementBatches: [SettlementBatch] = []
-        var lines: [(line: StatementLine, input: IngestedInput)] = []
+        // ACH files read into entries, returns, notifications of change and batches; statement lines keyed by content.
+        var achFiles: [ACHFile] = []
+        var statementLines: [StatementLine] = []
+        var lineFileSHA: [String: String] = [:]
         var nachaEntryCount = 0
         var nachaBatchCount = 0
         for input in accepted {
@@ -104,53 +104,69 @@ struct DayRun {
             case .nacha:
                 for batch in input.batches {
                     nachaBatchCount += 1
+                    nachaEntryCount += batch.entries.count
                     if batch.isRejected {
                         inputRejected = true
-                        let errors = input.diagnostics.filter { $0.severity >= .error && $0.location.line >= batch.header.location.line && $0.location.line <= (batch.control?.location.line ?? Int.max) }
-                        exceptions.append(MatchException(type: .invalidInput, severity: .error, about: "batch:\(input.sha256):\(batch.header.batchNumber)", discriminator: day.description,
-                                                         source: "nacha", sourceRef: String(batch.header.batchNumber), location: errors.first?.location ?? batch.header.location,
-                                                         amount: Money(minorUnits: batch.totalCreditCents - batch.totalDebitCents, currency: manifest.currency),
-                                                         message: "batch \(batch.header.batchNumber) of \(input.name) (\(batch.header.companyName)) was rejected: " + errors.prefix(3).map(\.description).joined(separator: "; "),
-                                                         suggestions: "ask the originator for a corrected batch; the rest of the file was processed"))
-                        continue
+                        exceptions.append(rejectedBatchException(batch, of: input))
                     }
-                    collect(batch, from: input, receipts: &receipts, settlement: &settlementBatches, exceptions: &exceptions, entryCount: &nachaEntryCount)
                 }
+                achFiles.append(ACHFile(name: input.name, sha256: input.sha256, role: input.role == .received ? .received : .originated, account: input.account,
+                                        batches: input.batches))
             case .bai2, .camt052, .camt053, .camt054, .csv:
-                lines += input.statementLines.filter(\.isBooked).map { ($0, input) }
+                statementLines += input.statementLines
+                if let first = input.statementLines.first { lineFileSHA[first.location.file] = input.sha256 }
             }
         }
+        let reading = ACHReading(files: achFiles, currency: manifest.currency, day: day)
+        let achKeys = try await achReceipts(reading)
+        var receipts = achKeys.receipts
+        exceptions += achKeys.exceptions
+        let keyed = try await statementKeys(statementLines, fileSHA: lineFileSHA)
         lap("normalize")
 
-        // Settlement reconciliation.
-        let reconciliation = SettlementReconciler().reconcile(batches: settlementBatches, lines: lines.map(\.line))
-        for batch in reconciliation.unsettled {
-            exceptions.append(MatchException(type: .unsettledBatch, severity: .warning, about: batch.key, source: "nacha", sourceRef: String(batch.batchNumber),
-                                             location: batch.location, amount: batch.netAmount,
-                                             message: "batch \(batch.batchNumber) of \(batch.fileName) (\(batch.companyName), effective \(batch.effectiveDay)) for \(batch.netAmount) does not appear on the bank statement; its entries were applied",
-                                             suggestions: "check the next statement; ask the bank if it does not appear"))
+        // Settlement: the day's batches and the ones still waiting, against the day's lines.
+        let newItems = reading.settlementBatches.map { batch in
+            SettlementItem(batch, role: achFiles.first { $0.sha256 == batch.fileKey }?.role.rawValue ?? "received", firstDay: day)
+        }
+        let pendingItems = try await store.pendingSettlements(before: day).map {
+            SettlementItem(key: $0.batchKey, role: $0.role, companyName: $0.companyName, fileKey: "", fileName: $0.fileName, net: $0.net,
+                           settlementDay: $0.settlementDay, windowEnd: $0.windowEnd, firstDay: $0.firstDay, unsettledDay: $0.unsettledDay, location: $0.location)
+        }
+        let reconciliation = SettlementReconciler().reconcile(items: pendingItems + newItems, lines: keyed.map(\.line), day: day)
+        for item in reconciliation.unsettled {
+            exceptions.append(MatchException(type: .unsettledBatch, severity: .warning, about: item.key, source: "nacha", sourceRef: item.companyName,
+                                             location: SourceLocation.parse(fileAndLine: item.location), amount: item.net,
+                                             message: "the \(item.role) batch of \(item.companyName) in \(item.fileName) for \(item.net), settling \(item.settlementDay), did not appear on the bank statement by \(item.windowEnd); its entries were applied and its cash stays in ACH in transit",
+                                             suggestions: "ask the bank; a line that comes later still settles it"))
+        }
+        var settlementDrafts: [JournalEntryDraft] = []
+        for (itemKey, lineIndex) in reconciliation.settledBy.sorted(by: { $0.key < $1.key }) {
+            guard let item = (pendingItems + newItems).first(where: { $0.key == itemKey }) else { continue }
+            settlementDrafts.append(PostingRules.settlement(of: item, by: keyed[lineIndex].line, lineKey: keyed[lineIndex].key))
         }
         var bankDebitDrafts: [JournalEntryDraft] = []
-        for (index, item) in lines.enumerated() where !reconciliation.explainedLines.contains(index) {
+        for (index, item) in keyed.enumerated() where !reconciliation.explainedLines.contains(index) {
             let line = item.line
-            let reference = line.bankReference.isEmpty ? "\(URL(fileURLWithPath: line.location.file).lastPathComponent):\(line.location.line)" : line.bankReference
-            let key = line.bankReference.isEmpty ? "stmt:\(line.account):\(item.input.sha256):\(line.location.line)" : "stmt:\(line.account):\(line.bankReference)"
             if line.amount.minorUnits > 0 {
-                receipts.append(Receipt(id: ContentID.make(prefix: "R", key), source: ReceiptSource(rawValue: line.format == .camt053 || line.format == .camt054 || line.format == .camt052 ? "camt053" : line.format.rawValue) ?? .bai2,
-                                        sourceRef: reference, sourceKey: key, valueDay: line.valueDay ?? line.bookingDay, amount: line.amount, bankAccount: line.account,
-                                        payerName: line.counterparty, remittance: line.remittance,
-                                        freeText: ByteScanning.trimmed(line.description + " " + line.customerReference), location: line.location))
+                receipts.append(StatementReceipts.receipt(item))
             } else if line.amount.minorUnits < 0 {
-                bankDebitDrafts.append(PostingRules.entry(forBankDebit: line, sourceKey: key))
+                bankDebitDrafts.append(PostingRules.entry(forBankDebit: line, sourceKey: item.key))
                 if line.kind != .fee {
-                    exceptions.append(MatchException(type: .unexplainedBankLine, severity: .warning, about: key, source: line.format.rawValue, sourceRef: reference,
+                    exceptions.append(MatchException(type: .unexplainedBankLine, severity: .warning, about: item.key, source: line.format.rawValue,
+                                                     sourceRef: line.bankReference.isEmpty ? line.location.fileAndLine : line.bankReference,
                                                      location: line.location, amount: line.amount,
                                                      message: "a debit of \(Money(minorUnits: -line.amount.minorUnits, currency: line.amount.currency)) (type \(line.typeCode) \(BAI2TypeCode.describe(Int(line.typeCode) ?? 0))) that no ACH batch or rule explains: \(line.description); held in suspense",
                                                      suggestions: "find what it paid, then resolve the exception"))
                 }
             }
         }
+        let settlementRows = settlementItemRows(reconciliation, pending: pendingItems, new: newItems, lines: keyed)
         lap("settlement")
+
+        // Returns and reversals undo the original application; notifications of change are recorded.
+        let returned = try await returnsAndChanges(reading, duplicates: achKeys.duplicates)
+        exceptions += returned.exceptions
+        lap("returns")
 
         // Cash application against the open items as they stood before this day.
         let known = Dictionary(try await store.invoices().map { ($0.invoiceID, $0) }, uniquingKeysWith: { a, _ in a })
@@ -184,6 +200,15 @@ struct DayRun {
 
         // Post: the whole day in one transaction.
         let receiptDrafts = decisions.map(PostingRules.entry(for:))
+        let customerByReceiptKey = Dictionary(decisions.map { ($0.receipt.sourceKey, $0.customerID) }, uniquingKeysWith: { a, _ in a })
+        let achRows = reading.entries.compactMap { fact -> ACHEntryRow? in
+            guard !achKeys.duplicates.contains(fact.occurrence) else { return nil }
+            let sourceKey = achKeys.sourceKeys[fact.key] ?? fact.key
+            return ACHEntryRow(entryKey: fact.key, role: fact.role.rawValue, kind: fact.kind.rawValue, companyID: fact.companyID, trace: fact.traceNumber,
+                               rdfi: fact.receivingDFI, amount: fact.amount, effectiveDay: fact.effectiveDay,
+                               settlementDay: fact.settlementDay, sourceKey: sourceKey, customerID: customerByReceiptKey[sourceKey] ?? nil,
+                               receiverName: fact.receiverName, identification: fact.identificationNumber, fileName: fact.fileName, day: day)
+        }
         let ledgerInvoices = invoices.map {
             LedgerInvoice(invoiceID: $0.id, customerID: $0.customerID, issueDay: $0.issueDay, dueDay: $0.dueDay, amount: $0.amount, openAmount: $0.openAmount,
                           terms: $0.terms?.description ?? "", poNumber: $0.poNumber)
@@ -215,14 +240,18 @@ struct DayRun {
         }
         var cashAccounts: [String: String] = [:]
         for r in receipts { cashAccounts[ChartOfAccounts.cash(bankAccount: r.bankAccount)] = "Cash - bank account \(Masking.account(r.bankAccount))" }
-        for l in lines { cashAccounts[ChartOfAccounts.cash(bankAccount: l.line.account)] = "Cash - bank account \(Masking.account(l.line.account))" }
+        for l in keyed { cashAccounts[ChartOfAccounts.cash(bankAccount: l.line.account)] = "Cash - bank account \(Masking.account(l.line.account))" }
 
         if !options.dryRun {
             for copy in archiveCopies { try archive(copy.from, to: copy.to) }
         }
-        let commit = DayCommit(runID: runID, day: day, invoices: ledgerInvoices, entries: openingDrafts + receiptDrafts + bankDebitDrafts,
-                               applications: applicationRows, exceptions: exceptionRows, files: files,
+        var commit = DayCommit(runID: runID, day: day, invoices: ledgerInvoices,
+                               entries: openingDrafts + receiptDrafts + settlementDrafts + bankDebitDrafts + returned.drafts,
+                               applications: applicationRows + returned.applicationRows, exceptions: exceptionRows, files: files,
                                cashAccounts: cashAccounts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, accountNames: manifest.accounts)
+        commit.achEntries = achRows
+        commit.achChanges = returned.changes
+        commit.settlementItems = settlementRows
         let outcome = try await store.commit(commit, dryRun: options.dryRun)
         lap("post")
 
@@ -236,10 +265,10 @@ struct DayRun {
             return OpenItemRow(invoiceID: invoice.invoiceID, customerID: invoice.customerID, dueDay: invoice.dueDay, amount: invoice.amount,
                                openAmount: openAmount, daysPastDue: open > 0 ? max(0, day.days(since: invoice.dueDay)) : 0)
         }
-        let remittance = decisions.flatMap(RemittanceRow.rows(for:))
+        let remittance = decisions.flatMap(RemittanceRow.rows(for:)) + returned.remittanceRows
         lap("reports")
         let summary = Summary.make(day: day, runID: runID, manifest: manifest, inputs: inputs, acceptedCount: accepted.count, nachaBatchCount: nachaBatchCount,
-                                   nachaEntryCount: nachaEntryCount, statementLineCount: lines.count, settlementBatches: settlementBatches,
+                                   nachaEntryCount: nachaEntryCount, statementLineCount: keyed.count, settlementBatches: reading.settlementBatches,
                                    reconciliation: reconciliation, decisions: decisions, exceptions: exceptions, outcome: outcome, timings: timings,
                                    dryRun: options.dryRun)
         let folder = "\(manifest.output)/\(day)"
@@ -282,65 +311,115 @@ struct DayRun {
         }
     }
 
-    /// Entries of an accepted batch become receipts; a received batch is also expected on the statement.
-    func collect(_ batch: Batch, from input: IngestedInput, receipts: inout [Receipt], settlement: inout [SettlementBatch],
-                 exceptions: inout [MatchException], entryCount: inout Int) {
-        let header = batch.header
-        let currency = manifest.currency
-        let effective = header.effectiveEntryDate ?? day
-        var net: Int64 = 0
-        for entry in batch.entries {
-            entryCount += 1
-            let detail = entry.detail
-            let code = detail.transactionCode
-            if TransactionCode.isZeroDollar(code) || detail.amountCents == 0 { continue }
-            let sourceKey = "ach:\(input.sha256):\(header.batchNumber):\(detail.traceNumber)"
-            if let returned = entry.returnAddenda {
-                exceptions.append(MatchException(type: .returnEntry, severity: .warning, about: sourceKey, source: "nacha", sourceRef: returned.originalEntryTraceNumber,
-                                                 location: detail.location, amount: Money(minorUnits: detail.signedAmountCents, currency: currency),
-                                                 message: "return \(returned.returnReasonCode) (\(ReturnReasonCode.describe(returned.returnReasonCode) ?? "unknown")) of entry \(returned.originalEntryTraceNumber) for \(Money(minorUnits: detail.amountCents, currency: currency)); reverse its application by hand (automatic reversal is not built yet)",
-                                                 suggestions: "reopen the invoices the original entry paid"))
-                continue
-            }
-            if let change = entry.notificationOfChange {
-                exceptions.append(MatchException(type: .noc, severity: .warning, about: sourceKey, source: "nacha", sourceRef: change.originalEntryTraceNumber,
-                                                 location: detail.location, message: "notification of change \(change.changeCode) (\(ChangeCode.describe(change.changeCode) ?? "unknown")) for entry \(change.originalEntryTraceNumber): corrected data \(Masking.account(change.correctedData))",
-                                                 suggestions: "update the customer's bank details before the next debit"))
-                continue
-            }
-            let signed: Int64
-            let payerName: String
-            let companyID: String
-            let bankAccount: String
-            switch input.role {
-            case .received:
-                // Credits to our account are money in; debits to it are money out.
-                signed = detail.signedAmountCents
-                payerName = header.companyName
-                companyID = header.companyIdentification
-                bankAccount = input.account ?? detail.dfiAccountNumber
-            case .originated:
-                // Our debits pull money from the customer into our account.
-                signed = -detail.signedAmountCents
-                payerName = detail.receiverName
-                companyID = ""
-                bankAccount = input.account ?? "ACH"
-            }
-            net += detail.signedAmountCents
-            let text = entry.paymentRelatedInformation
-            let remittance = text.isEmpty ? nil : X12Remittance.parse(text, currency: currency)
-            var freeText = remittance?.freeText ?? ""
-            if input.role == .originated, !detail.identificationNumber.isEmpty { freeText = ByteScanning.trimmed(detail.identificationNumber + " " + freeText) }
-            receipts.append(Receipt(id: ContentID.make(prefix: "R", sourceKey), source: .nacha, sourceRef: detail.traceNumber, sourceKey: sourceKey,
-                                    valueDay: effective, amount: Money(minorUnits: signed, currency: currency), bankAccount: bankAccount,
-                                    payerName: payerName, payerCompanyID: companyID, remittance: remittance?.items ?? [], freeText: freeText,
-                                    location: detail.location))
+    func rejectedBatchException(_ batch: Batch, of input: IngestedInput) -> MatchException {
+        let errors = input.diagnostics.filter { $0.severity >= .error && $0.location.line >= batch.header.location.line && $0.location.line <= (batch.control?.location.line ?? Int.max) }
+        return MatchException(type: .invalidInput, severity: .error, about: "batch:\(input.sha256):\(batch.header.batchNumber)", discriminator: day.description,
+                              source: "nacha", sourceRef: String(batch.header.batchNumber), location: errors.first?.location ?? batch.header.location,
+                              amount: Money(minorUnits: batch.totalCreditCents - batch.totalDebitCents, currency: manifest.currency),
+                              message: "batch \(batch.header.batchNumber) of \(input.name) (\(batch.header.companyName)) was rejected: " + errors.prefix(3).map(\.description).joined(separator: "; "),
+                              suggestions: "ask the originator for a corrected batch; the rest of the file was processed")
+    }
+
+    /// Receipts of the day's ACH payments: entries taken on an earlier day (a re-sent file) are `DUPLICATE`s, and an
+    /// entry an older ledger posted under its legacy key keeps that key.
+    func achReceipts(_ reading: ACHReading) async throws -> (receipts: [Receipt], exceptions: [MatchException], duplicates: Set<String>, sourceKeys: [String: String]) {
+        let effectiveDays = Set(reading.entries.map(\.effectiveDay))
+        let seen = try await store.achEntriesSeen(effectiveDays: effectiveDays, before: day)
+        var legacy = Set<String>()
+        // Legacy keys are `ach:<file sha-256>:<batch>:<trace>`: one range look-up per file.
+        let legacyPrefixes = Set(reading.entries.map { fact in "ach:" + fact.legacyKey.dropFirst(4).prefix(while: { $0 != ":" }) + ":" })
+        for prefix in legacyPrefixes.sorted() {
+            legacy.formUnion(try await store.postedSourceKeys(prefix: prefix))
         }
-        if input.role == .received {
-            settlement.append(SettlementBatch(key: "ach:\(input.sha256):\(header.batchNumber)", fileKey: input.sha256, fileName: input.name,
-                                              batchNumber: header.batchNumber, companyName: header.companyName, effectiveDay: effective,
-                                              netAmount: Money(minorUnits: net, currency: currency), location: header.location))
+        let made = reading.receipts(day: day, seenBefore: seen, legacyPosted: legacy)
+        var keys: [String: String] = [:]
+        for fact in reading.entries { keys[fact.key] = legacy.contains(fact.legacyKey) ? fact.legacyKey : fact.key }
+        return (made.receipts, made.exceptions, made.duplicates, keys)
+    }
+
+    /// The day's statement lines keyed by content; a line without a bank reference that an older ledger posted under its
+    /// file-and-line key keeps that key; a line posted on an earlier day (an overlapping export) is not taken again.
+    func statementKeys(_ lines: [StatementLine], fileSHA: [String: String]) async throws -> [KeyedLine] {
+        let keyed = StatementReceipts.keyed(lines).lines
+        var out: [KeyedLine] = []
+        for var item in keyed {
+            if item.line.bankReference.isEmpty, let sha = fileSHA[item.line.location.file] {
+                let legacy = "stmt:\(item.line.account):\(sha):\(item.line.location.line)"
+                if try await store.postedDay(sourceKey: legacy) != nil { item.key = legacy }
+            }
+            if let first = try await store.postedDay(sourceKey: item.key), first < day { continue }
+            out.append(item)
         }
+        return out
+    }
+
+    /// The settlement items as they stand at the end of the day.
+    func settlementItemRows(_ result: SettlementResult, pending: [SettlementItem], new: [SettlementItem], lines: [KeyedLine]) -> [SettlementItemRow] {
+        var rows: [SettlementItemRow] = []
+        let raised = Dictionary(result.unsettled.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        for item in pending + new {
+            let line = result.settledBy[item.key]
+            let isNew = item.firstDay == day
+            // Earlier items are written only when today changes them.
+            guard isNew || line != nil || raised[item.key] != nil else { continue }
+            rows.append(SettlementItemRow(batchKey: item.key, role: item.role, companyName: item.companyName, fileName: item.fileName, net: item.net,
+                                          settlementDay: item.settlementDay, windowEnd: item.windowEnd, firstDay: item.firstDay,
+                                          settledDay: line == nil ? nil : day, settledBy: line.map { lines[$0].key },
+                                          unsettledDay: raised[item.key]?.unsettledDay ?? item.unsettledDay, location: item.location))
+        }
+        return rows
+    }
+
+    struct ReturnsOutcome {
+        var drafts: [JournalEntryDraft] = []
+        var applicationRows: [ApplicationRow] = []
+        var remittanceRows: [RemittanceRow] = []
+        var changes: [ACHChangeRow] = []
+        var exceptions: [MatchException] = []
+    }
+
+    /// Each return (or reversing entry) finds its original payment in the ledger and reverses its application; each
+    /// notification of change is recorded against the customer the original entry paid for.
+    func returnsAndChanges(_ reading: ACHReading, duplicates: Set<String>) async throws -> ReturnsOutcome {
+        var out = ReturnsOutcome()
+        for notice in reading.returns where !duplicates.contains(notice.fact.occurrence) {
+            let fact = notice.fact
+            let entry: ACHEntryRow?
+            if notice.isReversal {
+                entry = try await store.reversedEntry(companyID: fact.companyID, rdfi: fact.receivingDFI, amountMinorUnits: fact.amount.minorUnits,
+                                                      role: fact.role.rawValue, notAfter: day)
+            } else {
+                entry = try await store.originalEntry(trace: notice.originalTraceNumber, rdfi: String(notice.originalReceivingDFI.prefix(8)),
+                                                      amountMinorUnits: fact.amount.minorUnits, role: fact.role.rawValue, notAfter: day)
+            }
+            var original: OriginalPayment?
+            if let entry {
+                let applications = try await store.applications(sourceKey: entry.sourceKey).filter { $0.rule != "return" }.map {
+                    PastApplication(receiptID: $0.receiptID, invoiceID: $0.invoiceID, customerID: $0.customerID, applied: $0.applied, discount: $0.discount, writeOff: $0.writeOff)
+                }
+                original = OriginalPayment(sourceKey: entry.sourceKey, traceNumber: entry.trace, customerID: entry.customerID, day: entry.day, applications: applications)
+            }
+            let reversal = Returns.reversal(of: notice, original: original)
+            out.exceptions.append(reversal.exception)
+            out.drafts.append(PostingRules.entry(for: reversal, day: day))
+            for a in reversal.reversed {
+                out.applicationRows.append(ApplicationRow(receiptID: a.receiptID, sourceKey: reversal.sourceKey, invoiceID: a.invoiceID, customerID: a.customerID,
+                                                          applied: a.applied, discount: a.discount, writeOff: a.writeOff, rule: MatchRule.returned.rawValue, confidence: 100,
+                                                          evidence: reversal.exception.message))
+                out.remittanceRows.append(RemittanceRow(receiptID: a.receiptID, source: "nacha", sourceRef: original?.traceNumber ?? notice.originalTraceNumber,
+                                                        valueDay: fact.settlementDay, customerID: a.customerID ?? "", receiptAmount: fact.signedAmount,
+                                                        invoiceID: a.invoiceID ?? "", applied: a.applied, discount: a.discount, writeOff: a.writeOff,
+                                                        rule: MatchRule.returned.rawValue, confidence: 100))
+            }
+        }
+        for change in reading.changes where !duplicates.contains(change.fact.occurrence) {
+            let entry = try await store.originalEntry(trace: change.originalTraceNumber, rdfi: String(change.originalReceivingDFI.prefix(8)),
+                                                      amountMinorUnits: nil, role: change.fact.role.rawValue, notAfter: day)
+            out.changes.append(ACHChangeRow(noticeKey: change.fact.key, customerID: entry?.customerID, changeCode: change.changeCode,
+                                            correctedData: change.correctedData, originalTrace: change.originalTraceNumber, day: day))
+            out.exceptions.append(Returns.exception(for: change, customerID: entry?.customerID))
+        }
+        return out
     }
 
     func archive(_ from: String, to destination: String) throws {

@@ -8,10 +8,12 @@ import Statements
 public enum PostingRules {
     /// A receipt: cash in, receivables settled per invoice (cash, discount, write-off), the rest to unapplied
     /// cash on the customer, or to suspense when no customer is known. A debit to the account goes to suspense.
+    /// An ACH receipt's cash goes to ACH in transit until the statement shows its batch (see `settlement(of:by:lineKey:)`),
+    /// so the books' bank account moves exactly as the bank's statement does.
     public static func entry(for decision: Decision) -> JournalEntryDraft {
         let receipt = decision.receipt
         let currency = receipt.amount.currency
-        let cash = ChartOfAccounts.cash(bankAccount: receipt.bankAccount)
+        let cash = receipt.source == .nacha ? ChartOfAccounts.achClearing : ChartOfAccounts.cash(bankAccount: receipt.bankAccount)
         var postings: [Posting] = [Posting(account: cash, amount: receipt.amount)]
         for a in decision.applications {
             postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: a.customerID, invoiceID: a.invoiceID,
@@ -33,6 +35,50 @@ public enum PostingRules {
         }
         let memo = ByteScanning.trimmed("\(receipt.source.rawValue) \(receipt.sourceRef) \(receipt.payerName)")
         return JournalEntryDraft(sourceKey: receipt.sourceKey, effectiveDay: receipt.valueDay, memo: memo, postings: postings)
+    }
+
+    /// A batch the statement shows: its cash moves from ACH in transit into the bank account, on the line's day.
+    public static func settlement(of item: SettlementItem, by line: StatementLine, lineKey: String) -> JournalEntryDraft {
+        let cash = ChartOfAccounts.cash(bankAccount: line.account)
+        let negated = Money(minorUnits: -item.net.minorUnits, currency: item.net.currency)
+        return JournalEntryDraft(sourceKey: "settle:\(item.key)", effectiveDay: line.bookingDay,
+                                 memo: ByteScanning.trimmed("Settlement of the \(item.role) batch of \(item.companyName) (\(item.fileName)) by \(line.format.rawValue) \(line.bankReference)"),
+                                 postings: [Posting(account: cash, amount: item.net), Posting(account: ChartOfAccounts.achClearing, amount: negated)])
+    }
+
+    /// A return or reversing entry: the original application undone (receivables reopened per invoice, the discount and
+    /// write-off taken back, unapplied cash released), the money leaving through ACH in transit; with no original
+    /// found, the money is held in suspense. A dishonored return wants nothing under the key: its reversal is reversed.
+    public static func entry(for reversal: ReturnReversal, day: Day) -> JournalEntryDraft {
+        let fact = reversal.notice.fact
+        let currency = fact.amount.currency
+        let memo = "Return \(reversal.notice.reasonCode) of \(reversal.original?.traceNumber ?? reversal.notice.originalTraceNumber) (\(fact.fileName))"
+        guard reversal.reverses else { return JournalEntryDraft(sourceKey: reversal.sourceKey, effectiveDay: fact.settlementDay, memo: memo, postings: []) }
+        // The money that leaves: the original amount, as the return states it.
+        var postings = [Posting(account: ChartOfAccounts.achClearing, amount: Money(minorUnits: -fact.amount.minorUnits, currency: currency))]
+        guard reversal.original != nil else {
+            postings.append(Posting(account: ChartOfAccounts.suspense, amount: fact.amount))
+            return JournalEntryDraft(sourceKey: reversal.sourceKey, effectiveDay: fact.settlementDay, memo: memo, postings: postings)
+        }
+        var undone: Int64 = 0
+        for a in reversal.reversed {
+            // `a` holds the negated application: applied, discount and write-off below zero.
+            if let invoice = a.invoiceID {
+                let settled = -(a.applied.minorUnits + a.discount.minorUnits + a.writeOff.minorUnits)
+                postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: a.customerID, invoiceID: invoice, amount: Money(minorUnits: settled, currency: currency)))
+                if !a.discount.isZero { postings.append(Posting(account: ChartOfAccounts.discountsAllowed, customerID: a.customerID, invoiceID: invoice, amount: a.discount)) }
+                if !a.writeOff.isZero { postings.append(Posting(account: ChartOfAccounts.paymentDifferences, customerID: a.customerID, invoiceID: invoice, amount: a.writeOff)) }
+            } else {
+                postings.append(Posting(account: a.customerID == nil ? ChartOfAccounts.suspense : ChartOfAccounts.unappliedCash, customerID: a.customerID,
+                                        amount: Money(minorUnits: -a.applied.minorUnits, currency: currency)))
+            }
+            undone -= a.applied.minorUnits
+        }
+        // What the return takes back beyond what was applied (it should be nothing) waits in suspense.
+        if undone != fact.amount.minorUnits {
+            postings.append(Posting(account: ChartOfAccounts.suspense, amount: Money(minorUnits: fact.amount.minorUnits - undone, currency: currency)))
+        }
+        return JournalEntryDraft(sourceKey: reversal.sourceKey, effectiveDay: fact.settlementDay, memo: memo, postings: postings)
     }
 
     /// A statement debit nothing explains: cash out, to suspense until someone says what it was; bank fees to bank fees.

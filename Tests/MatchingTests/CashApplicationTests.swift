@@ -173,20 +173,50 @@ import Testing
                       kind: kind, location: SourceLocation(file: "s", line: 1))
     }
 
-    static func batch(_ key: String, file: String, _ cents: Int64, _ day: String) -> SettlementBatch {
-        SettlementBatch(key: key, fileKey: file, fileName: file, batchNumber: 1, companyName: "X", effectiveDay: Day.parse(day, format: .iso)!,
-                        netAmount: Money(minorUnits: cents, currency: .usd), location: SourceLocation(file: file, line: 1))
+    static func d(_ s: String) -> Day { Day.parse(s, format: .iso)! }
+
+    static func item(_ key: String, file: String, _ cents: Int64, _ day: String, company: String = "X", unsettled: String? = nil) -> SettlementItem {
+        let batch = SettlementBatch(key: key, fileKey: file, fileName: file, batchNumber: 1, companyName: company, effectiveDay: d(day),
+                                    netAmount: Money(minorUnits: cents, currency: .usd), location: SourceLocation(file: file, line: 1))
+        var item = SettlementItem(batch, role: "received", firstDay: d(day))
+        item.unsettledDay = unsettled.map(d)
+        return item
     }
 
-    @Test func batchesSettleByBatchOrByFileAndTheRestAreUnsettled() {
+    @Test func batchesSettleByBatchOrByFileAndTheRestWaitOrAreUnsettled() {
+        // Day 2026-11-10 (a Tuesday after Veterans Day is Wednesday): c1's window (settling 11-02) ended 11-05.
         let result = SettlementReconciler().reconcile(
-            batches: [Self.batch("a1", file: "A", 100, "2026-11-02"), Self.batch("b1", file: "B", 30, "2026-11-02"), Self.batch("b2", file: "B", 70, "2026-11-02"),
-                      Self.batch("c1", file: "C", 55, "2026-11-02")],
-            lines: [Self.line(100, "2026-11-02"), Self.line(100, "2026-11-03"), Self.line(55, "2026-11-10"), Self.line(55, "2026-11-02", kind: .wireIn)])
+            items: [Self.item("a1", file: "A", 100, "2026-11-02"), Self.item("b1", file: "B", 30, "2026-11-02"), Self.item("b2", file: "B", 70, "2026-11-02"),
+                    Self.item("c1", file: "C", 55, "2026-11-02"), Self.item("d1", file: "D", 80, "2026-11-09")],
+            lines: [Self.line(100, "2026-11-02"), Self.line(100, "2026-11-03"), Self.line(55, "2026-11-10"), Self.line(55, "2026-11-02", kind: .wireIn)],
+            day: Self.d("2026-11-10"))
         #expect(result.settledBy["a1"] == 0)
         #expect(result.settledBy["b1"] == 1 && result.settledBy["b2"] == 1)
-        #expect(result.unsettled.map(\.key) == ["c1"]) // too late, and a wire is not ACH settlement
+        #expect(result.unsettled.map(\.key) == ["c1"]) // too late for its window, and a wire is not ACH settlement
+        #expect(result.unsettled.first?.unsettledDay == Self.d("2026-11-10"))
+        #expect(result.pending.map(\.key) == ["d1"]) // inside its window: pending, no exception
         #expect(result.explainedLines == [0, 1])
+    }
+
+    @Test func anUnsettledBatchStillSettlesLateAndTheDailyTotalSettlesSeveral() {
+        let late = Self.item("late", file: "L", 55, "2026-11-02", unsettled: "2026-11-06")
+        let result = SettlementReconciler().reconcile(
+            items: [late, Self.item("e1", file: "E", 40, "2026-11-09"), Self.item("f1", file: "F", 60, "2026-11-09")],
+            lines: [Self.line(55, "2026-11-10"), Self.line(100, "2026-11-09")], day: Self.d("2026-11-10"))
+        #expect(result.settledBy["late"] == 0)
+        #expect(result.settledBy["e1"] == 1 && result.settledBy["f1"] == 1)
+        #expect(result.levels["daily total"] == 1)
+        #expect(result.unsettled.isEmpty && result.pending.isEmpty && result.stillUnsettled.isEmpty)
+    }
+
+    @Test func theOriginatorsNameBreaksATie() {
+        var first = Self.line(500, "2026-11-02")
+        first.description = "ACH CREDIT OTHER CO"
+        var second = Self.line(500, "2026-11-02")
+        second.description = "ACH CREDIT ACME TOOLS INC"
+        let result = SettlementReconciler().reconcile(items: [Self.item("acme", file: "A", 500, "2026-11-02", company: "ACME TOOLS INC")],
+                                                      lines: [first, second], day: Self.d("2026-11-02"))
+        #expect(result.settledBy["acme"] == 1)
     }
 }
 

@@ -1,0 +1,220 @@
+import ACH
+import Core
+import Statements
+
+/// Whose ACH file it is: entries that credit or debit the seller's account (`received`), or the seller's own
+/// debit file and the returns and notifications of change that came back for it (`originated`).
+public enum ACHRole: String, Sendable {
+    case received, originated
+}
+
+/// An ACH file accepted for the day, as matching needs it.
+public struct ACHFile: Sendable {
+    public var name: String
+    public var sha256: String
+    public var role: ACHRole
+    /// The bank account the file settles in, when the manifest names it.
+    public var account: String?
+    public var batches: [Batch]
+
+    public init(name: String, sha256: String, role: ACHRole, account: String?, batches: [Batch]) {
+        self.name = name
+        self.sha256 = sha256
+        self.role = role
+        self.account = account
+        self.batches = batches
+    }
+}
+
+/// One ACH entry as settle remembers it: enough to know it again when a file is re-sent under a new header,
+/// and to find it when a return names its trace number.
+public struct ACHEntryFact: Sendable, Hashable {
+    /// `ach:<role>:<company id>:<effective date>:<trace>`: what the entry is, whatever file brought it.
+    public var key: String
+    /// The key of settle's first schemas (`ach:<file sha-256>:<batch>:<trace>`), recognized in older ledgers.
+    public var legacyKey: String
+    public var role: ACHRole
+    public var companyID: String
+    public var traceNumber: String
+    /// The receiving DFI's routing number (eight digits), which a return repeats as the original RDFI.
+    public var receivingDFI: String
+    /// The amount, unsigned.
+    public var amount: Money
+    /// From the seller's account: credits to it positive.
+    public var signedAmount: Money
+    public var effectiveDay: Day
+    public var settlementDay: Day
+    public var fileName: String
+    public var location: SourceLocation
+    /// Receiver name and identification (originated entries: the customer debited).
+    public var receiverName: String
+    public var identificationNumber: String
+    /// Money entries become receipts; returns and notifications of change are their own notices.
+    public var kind: Kind
+
+    public enum Kind: String, Sendable { case payment, returned, notificationOfChange, reversal }
+
+    /// This occurrence of the entry: its file and line (a re-sent file repeats the key, not the occurrence).
+    public var occurrence: String { "\(fileName):\(location.line)" }
+}
+
+/// An R-code return of an entry: what came back, and how to find the original.
+public struct ReturnNotice: Sendable, Hashable {
+    public var fact: ACHEntryFact
+    public var reasonCode: String
+    public var originalTraceNumber: String
+    public var originalReceivingDFI: String
+    /// R61-R70: the originator's bank refuses the return (it undoes the reversal).
+    public var isDishonored: Bool
+    /// R71-R77: the receiving bank contests the dishonor (the return stands again).
+    public var isContested: Bool
+    /// A reversing entry (Company Entry Description `REVERSAL`), found by originator, account and amount.
+    public var isReversal: Bool
+}
+
+/// A notification of change (C01-C14): the corrected bank details for the entry's receiver.
+public struct ChangeNotice: Sendable, Hashable {
+    public var fact: ACHEntryFact
+    public var changeCode: String
+    public var originalTraceNumber: String
+    public var originalReceivingDFI: String
+    public var correctedData: String
+}
+
+/// A day's ACH files read into facts: the entries (for receipts and the ledger's memory of them), returns,
+/// notifications of change, and the batches settlement reconciliation must find on the statement.
+public struct ACHReading: Sendable {
+    public var entries: [ACHEntryFact] = []
+    public var returns: [ReturnNotice] = []
+    public var changes: [ChangeNotice] = []
+    public var settlementBatches: [SettlementBatch] = []
+    /// For each payment entry (by index into `entries`), the receipt parts a receipt is made of.
+    var receiptParts: [Int: ReceiptParts] = [:]
+
+    struct ReceiptParts: Sendable {
+        var payerName: String
+        var payerCompanyID: String
+        var bankAccount: String
+        var remittance: [RemittanceItem]
+        var freeText: String
+    }
+
+    public init() {}
+
+    /// Reads the accepted batches of the day's ACH files (rejected batches are the caller's exceptions).
+    public init(files: [ACHFile], currency: Currency, day: Day, calendar: BusinessCalendar = .federalReserve) {
+        for file in files {
+            for batch in file.batches where !batch.isRejected {
+                read(batch, of: file, currency: currency, day: day, calendar: calendar)
+            }
+        }
+    }
+
+    private mutating func read(_ batch: Batch, of file: ACHFile, currency: Currency, day: Day, calendar: BusinessCalendar) {
+        let header = batch.header
+        let effective = header.effectiveEntryDate ?? day
+        let settlement = ACHReading.settlementDay(julian: header.settlementDateJulian, effective: effective) ?? effective
+        let companyID = ByteScanning.trimmed(header.companyIdentification)
+        let isReversal = ByteScanning.trimmed(header.companyEntryDescription).uppercased() == "REVERSAL"
+        var net: Int64 = 0
+        var firstEntry = entries.count
+        for entry in batch.entries {
+            let detail = entry.detail
+            if TransactionCode.isZeroDollar(detail.transactionCode) && entry.notificationOfChange == nil { continue }
+            // From the seller's account: a received credit is money in; an originated debit pulls money in.
+            let signed = file.role == .received ? detail.signedAmountCents : -detail.signedAmountCents
+            let trace = detail.traceNumber
+            var fact = ACHEntryFact(key: "ach:\(file.role.rawValue):\(companyID):\(effective):\(trace)",
+                                    legacyKey: "ach:\(file.sha256):\(header.batchNumber):\(trace)", role: file.role, companyID: companyID,
+                                    traceNumber: trace, receivingDFI: String(detail.receivingDFI.prefix(8)),
+                                    amount: Money(minorUnits: detail.amountCents, currency: currency), signedAmount: Money(minorUnits: signed, currency: currency),
+                                    effectiveDay: effective, settlementDay: settlement, fileName: file.name, location: detail.location,
+                                    receiverName: ByteScanning.trimmed(detail.receiverName), identificationNumber: ByteScanning.trimmed(detail.identificationNumber),
+                                    kind: .payment)
+            if let returned = entry.returnAddenda {
+                fact.kind = .returned
+                entries.append(fact)
+                returns.append(ReturnNotice(fact: fact, reasonCode: returned.returnReasonCode, originalTraceNumber: returned.originalEntryTraceNumber,
+                                            originalReceivingDFI: returned.originalReceivingDFI, isDishonored: returned.isDishonored, isContested: returned.isContested,
+                                            isReversal: false))
+                net += signed
+                continue
+            }
+            if let change = entry.notificationOfChange {
+                fact.kind = .notificationOfChange
+                entries.append(fact)
+                changes.append(ChangeNotice(fact: fact, changeCode: change.changeCode, originalTraceNumber: change.originalEntryTraceNumber,
+                                            originalReceivingDFI: change.originalReceivingDFI, correctedData: change.correctedData))
+                continue
+            }
+            guard detail.amountCents != 0 else { continue }
+            net += signed
+            if isReversal {
+                // A reversing entry undoes an earlier entry of the same originator, account and amount.
+                fact.kind = .reversal
+                entries.append(fact)
+                returns.append(ReturnNotice(fact: fact, reasonCode: "REVERSAL", originalTraceNumber: "", originalReceivingDFI: fact.receivingDFI,
+                                            isDishonored: false, isContested: false, isReversal: true))
+                continue
+            }
+            let text = entry.paymentRelatedInformation
+            let remittance = text.isEmpty ? nil : X12Remittance.parse(text, currency: currency)
+            var freeText = remittance?.freeText ?? ""
+            if file.role == .originated, !fact.identificationNumber.isEmpty { freeText = ByteScanning.trimmed(fact.identificationNumber + " " + freeText) }
+            receiptParts[entries.count] = ReceiptParts(payerName: file.role == .received ? header.companyName : fact.receiverName,
+                                                       payerCompanyID: file.role == .received ? companyID : "",
+                                                       bankAccount: file.account ?? (file.role == .received ? detail.dfiAccountNumber : "ACH"),
+                                                       remittance: remittance?.items ?? [], freeText: freeText)
+            entries.append(fact)
+        }
+        if firstEntry < entries.count || net != 0 {
+            settlementBatches.append(SettlementBatch(key: "batch:\(file.role.rawValue):\(companyID):\(effective):\(header.batchNumber):\(entries[firstEntry...].first?.traceNumber ?? "")",
+                                                     fileKey: file.sha256, fileName: file.name, batchNumber: header.batchNumber,
+                                                     companyName: ByteScanning.trimmed(header.companyName), effectiveDay: settlement,
+                                                     netAmount: Money(minorUnits: net, currency: currency), location: header.location))
+        }
+        firstEntry = entries.count
+    }
+
+    /// The Settlement Date of a batch header (positions 76-78, a Julian day of the year the ACH operator
+    /// fills in), taken in the year that puts it nearest the effective date.
+    static func settlementDay(julian: String, effective: Day) -> Day? {
+        guard let dayOfYear = Int(ByteScanning.trimmed(julian)), (1...366).contains(dayOfYear) else { return nil }
+        var best: Day?
+        for year in [effective.year - 1, effective.year, effective.year + 1] {
+            guard let first = Day(year: year, month: 1, day: 1) else { continue }
+            let candidate = first.adding(days: dayOfYear - 1)
+            guard candidate.year == year else { continue }
+            if best == nil || abs(candidate.days(since: effective)) < abs(best!.days(since: effective)) { best = candidate }
+        }
+        return best
+    }
+
+    /// The receipts of the day's payment entries, under the key each is posted under: its own, or the legacy key an
+    /// older ledger posted it under. An entry seen on an earlier day, or twice today, is a `DUPLICATE`, applied once;
+    /// `duplicates` holds the occurrences set aside, so that a re-sent return is not reversed twice either.
+    public func receipts(day: Day, seenBefore: [String: String], legacyPosted: Set<String>)
+        -> (receipts: [Receipt], exceptions: [MatchException], duplicates: Set<String>) {
+        var receipts: [Receipt] = []
+        var exceptions: [MatchException] = []
+        var duplicates = Set<String>()
+        var today: [String: String] = [:]
+        for (index, fact) in entries.enumerated() {
+            if let earlier = seenBefore[fact.key] ?? today[fact.key] {
+                exceptions.append(MatchException(type: .duplicate, severity: .warning, about: fact.key, discriminator: "\(day):\(fact.fileName):\(fact.location.line)",
+                                                 source: "nacha", sourceRef: fact.traceNumber, location: fact.location, amount: fact.signedAmount,
+                                                 message: "entry \(fact.traceNumber) of \(fact.companyID) for \(fact.amount) in \(fact.fileName) was already taken (\(earlier)); not applied again",
+                                                 suggestions: "if the bank re-sent the file, nothing to do"))
+                duplicates.insert(fact.occurrence)
+                continue
+            }
+            today[fact.key] = "\(fact.fileName) on \(day)"
+            guard let parts = receiptParts[index] else { continue }
+            let key = legacyPosted.contains(fact.legacyKey) ? fact.legacyKey : fact.key
+            receipts.append(Receipt(id: ContentID.make(prefix: "R", key), source: .nacha, sourceRef: fact.traceNumber, sourceKey: key, valueDay: fact.settlementDay,
+                                    amount: fact.signedAmount, bankAccount: parts.bankAccount, payerName: parts.payerName, payerCompanyID: parts.payerCompanyID,
+                                    remittance: parts.remittance, freeText: parts.freeText, location: fact.location))
+        }
+        return (receipts, exceptions, duplicates)
+    }
+}
