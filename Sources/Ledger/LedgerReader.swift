@@ -48,6 +48,14 @@ public final class LedgerReader {
         if version > Schema.version { throw LedgerError("the ledger \(path) has schema version \(version), newer than this program's \(Schema.version): use a newer settle") }
     }
 
+    /// The schema version of the ledger at `path` (0: not a settle ledger).
+    public static func schemaVersion(path: String) throws -> Int {
+        let database = try Database(path: path, readOnly: true)
+        let s = try database.prepare("PRAGMA user_version")
+        _ = try s.step()
+        return Int(s.int(0))
+    }
+
     public func invoices() throws -> [LedgerInvoice] { try LedgerQueries.invoices(database) }
 
     public func counts() throws -> (entries: Int, postings: Int, invoices: Int, exceptions: Int) {

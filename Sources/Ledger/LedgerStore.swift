@@ -12,6 +12,8 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
 public actor LedgerStore {
     private let database: Database
     public nonisolated let path: String
+    /// The schema version this program writes.
+    public static let schemaVersion = Schema.version
 
     /// Opens (creating and migrating as needed) the ledger at `path`.
     public init(path: String) throws {
@@ -154,6 +156,15 @@ public actor LedgerStore {
             for draft in day.entries {
                 try post(draft, runID: day.runID, day: day.day, outcome: &outcome)
             }
+            // A key a run of this day posted before and this run no longer produces is reversed: the day's books are
+            // what this run computes, nothing more.
+            let produced = Set(day.entries.map(\.sourceKey))
+            let earlier = try database.prepare("SELECT DISTINCT source_key FROM journal_entries WHERE day = ? ORDER BY source_key")
+                .bind(.text(day.day.description)).rows { $0.text(0) }
+            for key in earlier where !produced.contains(key) {
+                try post(JournalEntryDraft(sourceKey: key, effectiveDay: day.day, memo: "No longer produced by a run of \(day.day)", postings: []),
+                         runID: day.runID, day: day.day, outcome: &outcome)
+            }
             let update = try database.prepare("UPDATE invoices SET open_minor = open_minor + ? WHERE invoice_id = ?")
             for (invoice, change) in openAmountChanges where change != 0 {
                 try update.bind(1, change)
@@ -237,10 +248,14 @@ public actor LedgerStore {
         var revision = current.revision
         if revision > 0 && !current.net.isEmpty {
             revision += 1
-            let reversal = current.net.sorted { $0.key < $1.key }.map { key, value in
-                Posting(account: key.account, customerID: key.customerID.isEmpty ? nil : key.customerID,
-                        invoiceID: key.invoiceID.isEmpty ? nil : key.invoiceID,
-                        amount: Money(minorUnits: -value, currency: Currency.iso(key.currency) ?? .usd))
+            var reversal: [Posting] = []
+            for (key, value) in current.net.sorted(by: { $0.key < $1.key }) {
+                // The ledger never invents a currency: a code it cannot read stops the commit, naming the entry.
+                guard let currency = Currency.iso(key.currency) else {
+                    throw LedgerError("postings of \(draft.sourceKey) on account \(key.account): currency '\(key.currency)' is not an ISO 4217 code")
+                }
+                reversal.append(Posting(account: key.account, customerID: key.customerID.isEmpty ? nil : key.customerID,
+                                        invoiceID: key.invoiceID.isEmpty ? nil : key.invoiceID, amount: Money(minorUnits: -value, currency: currency)))
             }
             outcome.posted.append(try insert(sourceKey: draft.sourceKey, revision: revision, kind: .reversal, runID: runID,
                                              runDay: day, day: draft.effectiveDay, memo: "Reversal: " + draft.memo, postings: reversal))

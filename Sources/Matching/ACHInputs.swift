@@ -51,6 +51,8 @@ public struct ACHEntryFact: Sendable, Hashable {
     public var identificationNumber: String
     /// Money entries become receipts; returns and notifications of change are their own notices.
     public var kind: Kind
+    /// The settlement batch the entry belongs to.
+    public var batchKey = ""
 
     public enum Kind: String, Sendable { case payment, returned, notificationOfChange, reversal }
 
@@ -132,12 +134,17 @@ public struct ACHReading: Sendable {
                                     receiverName: ByteScanning.trimmed(detail.receiverName), identificationNumber: ByteScanning.trimmed(detail.identificationNumber),
                                     kind: .payment)
             if let returned = entry.returnAddenda {
+                // A return carries the original's transaction code family, and moves the money back the other way;
+                // a dishonored return (the return refused) moves it as the original did.
+                if !returned.isDishonored {
+                    fact.signedAmount = Money(minorUnits: -signed, currency: currency)
+                }
                 fact.kind = .returned
                 entries.append(fact)
                 returns.append(ReturnNotice(fact: fact, reasonCode: returned.returnReasonCode, originalTraceNumber: returned.originalEntryTraceNumber,
                                             originalReceivingDFI: returned.originalReceivingDFI, isDishonored: returned.isDishonored, isContested: returned.isContested,
                                             isReversal: false))
-                net += signed
+                net += fact.signedAmount.minorUnits
                 continue
             }
             if let change = entry.notificationOfChange {
@@ -168,12 +175,21 @@ public struct ACHReading: Sendable {
             entries.append(fact)
         }
         if firstEntry < entries.count || net != 0 {
-            settlementBatches.append(SettlementBatch(key: "batch:\(file.role.rawValue):\(companyID):\(effective):\(header.batchNumber):\(entries[firstEntry...].first?.traceNumber ?? "")",
+            let key = "batch:\(file.role.rawValue):\(companyID):\(effective):\(header.batchNumber):\(entries[firstEntry...].first?.traceNumber ?? "")"
+            for i in firstEntry..<entries.count { entries[i].batchKey = key }
+            settlementBatches.append(SettlementBatch(key: key,
                                                      fileKey: file.sha256, fileName: file.name, batchNumber: header.batchNumber,
                                                      companyName: ByteScanning.trimmed(header.companyName), effectiveDay: settlement,
                                                      netAmount: Money(minorUnits: net, currency: currency), location: header.location))
         }
         firstEntry = entries.count
+    }
+
+    /// True for a key of settle's first schemas, `ach:<64 hex digits of the file's SHA-256>:<batch>:<trace>`: such
+    /// an entry keeps the posting rule it was posted under (cash straight to the bank account).
+    public static func isLegacyKey(_ key: String) -> Bool {
+        let parts = key.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "ach" && parts[1].utf8.count == 64 && parts[1].utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
     }
 
     /// The Settlement Date of a batch header (positions 76-78, a Julian day of the year the ACH operator

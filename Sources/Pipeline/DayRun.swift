@@ -139,9 +139,12 @@ struct DayRun {
                                              message: "the \(item.role) batch of \(item.companyName) in \(item.fileName) for \(item.net), settling \(item.settlementDay), did not appear on the bank statement by \(item.windowEnd); its entries were applied and its cash stays in ACH in transit",
                                              suggestions: "ask the bank; a line that comes later still settles it"))
         }
+        // Batches whose entries an older ledger posted straight to cash (legacy keys) have nothing in transit to move.
+        let legacyBatches = Set(reading.entries.filter { ACHReading.isLegacyKey(achKeys.sourceKeys[$0.key] ?? "") }.map(\.batchKey))
+        let itemsByKey = Dictionary((pendingItems + newItems).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         var settlementDrafts: [JournalEntryDraft] = []
-        for (itemKey, lineIndex) in reconciliation.settledBy.sorted(by: { $0.key < $1.key }) {
-            guard let item = (pendingItems + newItems).first(where: { $0.key == itemKey }) else { continue }
+        for (itemKey, lineIndex) in reconciliation.settledBy.sorted(by: { $0.key < $1.key }) where !legacyBatches.contains(itemKey) {
+            guard let item = itemsByKey[itemKey] else { continue }
             settlementDrafts.append(PostingRules.settlement(of: item, by: keyed[lineIndex].line, lineKey: keyed[lineIndex].key))
         }
         var bankDebitDrafts: [JournalEntryDraft] = []

@@ -13,7 +13,9 @@ public enum PostingRules {
     public static func entry(for decision: Decision) -> JournalEntryDraft {
         let receipt = decision.receipt
         let currency = receipt.amount.currency
-        let cash = receipt.source == .nacha ? ChartOfAccounts.achClearing : ChartOfAccounts.cash(bankAccount: receipt.bankAccount)
+        // An entry an older ledger posted under its legacy key keeps that rule: cash straight to the bank account.
+        let throughClearing = receipt.source == .nacha && !ACHReading.isLegacyKey(receipt.sourceKey)
+        let cash = throughClearing ? ChartOfAccounts.achClearing : ChartOfAccounts.cash(bankAccount: receipt.bankAccount)
         var postings: [Posting] = [Posting(account: cash, amount: receipt.amount)]
         for a in decision.applications {
             postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: a.customerID, invoiceID: a.invoiceID,

@@ -38,10 +38,22 @@ enum Summary {
             ("nacha_entries", .integer(Int64(nachaEntryCount))),
             ("statement_lines", .integer(Int64(statementLineCount))),
         ]
+        let pendingTotal = reconciliation.pending.reduce(Int64(0)) { $0 + $1.net.minorUnits }
+            + reconciliation.unsettled.reduce(Int64(0)) { $0 + $1.net.minorUnits } + reconciliation.stillUnsettled.reduce(Int64(0)) { $0 + $1.net.minorUnits }
         let settlement: [(String, JSONValue)] = [
             ("ach_batches", .integer(Int64(settlementBatches.count))),
             ("settled", .integer(Int64(reconciliation.settledBy.count))),
+            ("settled_by", .object(reconciliation.levels.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.integer(Int64($0.value))) })),
+            // Waiting inside their window: listed here, no exception.
+            ("pending", .integer(Int64(reconciliation.pending.count))),
+            ("pending_batches", .array(reconciliation.pending.map { item in
+                .object([("batch", .string(item.key)), ("company", .string(item.companyName)), ("amount", money(item.net.minorUnits)),
+                         ("settlement_day", .string(item.settlementDay.description)), ("window_end", .string(item.windowEnd.description))])
+            })),
             ("unsettled", .integer(Int64(reconciliation.unsettled.count))),
+            ("still_unsettled", .integer(Int64(reconciliation.stillUnsettled.count))),
+            // What ACH in transit should hold at the end of the day.
+            ("in_transit_total", money(pendingTotal)),
             ("statement_lines_explained", .integer(Int64(reconciliation.explainedLines.count))),
         ]
         let rules: [(String, JSONValue)] = byRule.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.integer(Int64($0.value))) }

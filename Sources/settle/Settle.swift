@@ -271,6 +271,8 @@ struct Settle {
 
     func openReader(_ path: String) throws -> LedgerReader {
         guard FileManager.default.fileExists(atPath: path) else { throw LedgerError("no ledger at \(path)") }
+        // A ledger of an older schema is migrated first (in one transaction, every row kept), so reading it works.
+        if try LedgerReader.schemaVersion(path: path) < LedgerStore.schemaVersion { _ = try LedgerStore(path: path) }
         return try LedgerReader(path: path)
     }
 

@@ -56,7 +56,8 @@ import TestSupport
         let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
         _ = try await commit(store, run: run, [Self.opening("I1", 10_000), Self.receipt("ach:1", cash: 10_000, invoice: "I1", applied: 4_000)],
                              invoices: [Self.invoice("I1", 10_000)])
-        let changed = try await commit(store, run: run, [Self.receipt("ach:1", cash: 10_000, invoice: "I1", applied: 10_000)])
+        // A rerun of the day gives everything it wants posted: the opening entry unchanged, the receipt changed.
+        let changed = try await commit(store, run: run, [Self.opening("I1", 10_000), Self.receipt("ach:1", cash: 10_000, invoice: "I1", applied: 10_000)])
         #expect(changed.posted.map(\.kind) == [.reversal, .replacement])
         #expect(changed.posted.map(\.revision) == [2, 3])
         let reader = try LedgerReader(path: path)
@@ -65,7 +66,22 @@ import TestSupport
         let unapplied = try reader.balances(account: ChartOfAccounts.unappliedCash)
         #expect(unapplied.allSatisfy { $0.balance.isZero })
         // And once more: nothing new.
-        #expect(try await commit(store, run: run, [Self.receipt("ach:1", cash: 10_000, invoice: "I1", applied: 10_000)]).posted.isEmpty)
+        #expect(try await commit(store, run: run, [Self.opening("I1", 10_000), Self.receipt("ach:1", cash: 10_000, invoice: "I1", applied: 10_000)]).posted.isEmpty)
+    }
+
+    @Test func aKeyTheDayNoLongerProducesIsReversed() async throws {
+        let (store, path) = try newStore()
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        _ = try await commit(store, run: run, [Self.opening("I1", 10_000), Self.receipt("ach:1", cash: 10_000, invoice: "I1", applied: 10_000)],
+                             invoices: [Self.invoice("I1", 10_000)])
+        // The rerun no longer sees receipt ach:1 (say, its file turned out to be a duplicate): its entry is reversed, once.
+        let rerun = try await commit(store, run: run, [Self.opening("I1", 10_000)])
+        #expect(rerun.posted.map(\.kind) == [.reversal])
+        #expect(rerun.posted.map(\.sourceKey) == ["ach:1"])
+        #expect(try await commit(store, run: run, [Self.opening("I1", 10_000)]).posted.isEmpty)
+        let reader = try LedgerReader(path: path)
+        #expect(try reader.verify().isClean)
+        #expect(try reader.invoices()[0].openAmount == Self.m(10_000))
     }
 
     @Test func theJournalIsAppendOnly() async throws {

@@ -10,6 +10,14 @@ enum SampleData {
     static let ourRouting = routing("07640125")
     static let day1 = Day(year: 2026, month: 11, day: 2)!
     static let day2 = Day(year: 2026, month: 11, day: 3)!
+    /// Two quiet days whose statements only carry the balance forward (and the late settlement of day 2's ACME credit).
+    static let day3 = Day(year: 2026, month: 11, day: 4)!
+    static let day4 = Day(year: 2026, month: 11, day: 5)!
+    /// The return, the notification of change and the split payment; GALAXY's day-1 batch is past its window.
+    static let day5 = Day(year: 2026, month: 11, day: 6)!
+    static let ourCompanyID = "1447100223"
+    static let deltaRouting = routing("11000012")
+    static let blueRidgeRouting = routing("05300001")
 
     static func routing(_ first8: String) -> String {
         first8 + String(RoutingNumber.checkDigit(forFirstEight: Array(first8.utf8))!)
@@ -100,12 +108,52 @@ enum SampleData {
         ])
     }
 
+    /// Day 2: the seller's own debit file (originated), pulling two customers' payments by ACH debit.
+    static var day2Debits: String {
+        NACHAWriter().write(file: NACHAWriter.FileSpec(immediateDestination: " " + ourRouting, immediateOrigin: ourCompanyID, creationDay: day2, creationTime: "0530",
+                                                       fileIDModifier: "D", destinationName: "NORTHWIND BANK", originName: "NORTHWIND INDUSTRIAL", referenceCode: "DEBITS"),
+                            batches: [
+            NACHAWriter.BatchSpec(serviceClassCode: 225, companyName: "NORTHWIND IND", companyIdentification: ourCompanyID, standardEntryClass: .ccd,
+                                  entryDescription: "INVOICES", effectiveEntryDay: day2, originatingDFI: String(ourRouting.prefix(8)), entries: [
+                NACHAWriter.EntrySpec(transactionCode: 27, receivingRouting: deltaRouting, accountNumber: "88120045", amountCents: 512_500, identificationNumber: "C004",
+                                      receiverName: "DELTA MARINE SERVICES", paymentRelatedInformation: ["RMR*IV*INV-10016*PI*5125.00\\"]),
+                NACHAWriter.EntrySpec(transactionCode: 27, receivingRouting: blueRidgeRouting, accountNumber: "4400127", amountCents: 95_050, identificationNumber: "C002",
+                                      receiverName: "BLUE RIDGE BUILDERS", paymentRelatedInformation: ["RMR*IV*INV-10009*PI*950.50\\"]),
+            ]),
+        ])
+    }
+
+    /// The trace numbers our bank gave the day-2 debits: our routing's first eight digits and the entry's sequence.
+    static let deltaDebitTrace = String(ourRouting.prefix(8)) + "0000001"
+    static let blueRidgeDebitTrace = String(ourRouting.prefix(8)) + "0000002"
+
+    /// Day 5: what came back for the day-2 debits: Delta Marine's bank returned its debit (R01, insufficient funds), Blue
+    /// Ridge's bank sent a notification of change (C01, the account number corrected).
+    static var day5Returns: String {
+        let returnAddenda = "799R01" + deltaDebitTrace + "      " + String(deltaRouting.prefix(8)) + String(repeating: " ", count: 44) + "110000120000001"
+        let changeAddenda = "798C01" + blueRidgeDebitTrace + "      " + String(blueRidgeRouting.prefix(8)) + NACHAWriter.alpha("4400172", 29)
+            + String(repeating: " ", count: 15) + "053000010000001"
+        return NACHAWriter().write(file: NACHAWriter.FileSpec(immediateDestination: " " + ourRouting, immediateOrigin: " " + routing("01100001"), creationDay: day5,
+                                                              creationTime: "0500", fileIDModifier: "R", destinationName: "NORTHWIND BANK", originName: "FEDERAL RESERVE BANK",
+                                                              referenceCode: "RETURNS"), batches: [
+            NACHAWriter.BatchSpec(serviceClassCode: 200, companyName: "NORTHWIND IND", companyIdentification: ourCompanyID, standardEntryClass: .ccd,
+                                  entryDescription: "INVOICES", effectiveEntryDay: day5, originatingDFI: "11000012", entries: [
+                NACHAWriter.EntrySpec(transactionCode: 26, receivingRouting: ourRouting, accountNumber: "88120045", amountCents: 512_500, identificationNumber: "C004",
+                                      receiverName: "DELTA MARINE SERVICES", rawAddenda: [returnAddenda]),
+            ]),
+            NACHAWriter.BatchSpec(serviceClassCode: 220, companyName: "NORTHWIND IND", companyIdentification: ourCompanyID, standardEntryClass: .cor,
+                                  entryDescription: "NOC", effectiveEntryDay: day5, originatingDFI: "05300001", entries: [
+                NACHAWriter.EntrySpec(transactionCode: 21, receivingRouting: ourRouting, accountNumber: "4400127", amountCents: 0, identificationNumber: "C002",
+                                      receiverName: "BLUE RIDGE BUILDERS", rawAddenda: [changeAddenda]),
+            ]),
+        ])
+    }
+
     struct Detail { var typeCode: Int; var cents: Int64; var reference: String; var text: String }
 
     static func bai2(day: Day, opening: Int64, details: [Detail]) -> String {
         let d = NACHAWriter.yymmdd(day)
-        var closing = opening
-        for detail in details { closing += (100...399).contains(detail.typeCode) ? detail.cents : -detail.cents }
+        let closing = closingBalance(opening: opening, details: details)
         var accountRecords = ["03,\(ourAccount),USD,010,\(opening),,,015,\(closing),,/"]
         accountRecords += details.map { "16,\($0.typeCode),\($0.cents),0,\($0.reference),,\($0.text)/" }
         let accountTotal = opening + closing + details.reduce(0) { $0 + $1.cents }
@@ -117,41 +165,66 @@ enum SampleData {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static var day1BAI2: String {
-        bai2(day: day1, opening: 5_000_000, details: [
-            Detail(typeCode: 165, cents: 490_000, reference: "B1102001", text: "ACH CREDIT ACME TOOLS INC CCD"),
-            Detail(typeCode: 165, cents: 1_545_000, reference: "B1102002", text: "ACH CREDIT BLUE RIDGE BLDRS CCD"),
-            Detail(typeCode: 165, cents: 748_000, reference: "B1102003", text: "ACH CREDIT CASCADE FAB CCD"),
-            Detail(typeCode: 165, cents: 1_825_000, reference: "B1102004", text: "ACH CREDIT EVERGREEN HOSP CTX"),
-            Detail(typeCode: 195, cents: 987_000, reference: "W1102005", text: "INCOMING WIRE DELTA MARINE SERVICES REF INV 10015"),
-            Detail(typeCode: 195, cents: 400_000, reference: "W1102006", text: "INCOMING WIRE FOXTROT LOGISTICS PAYMENT"),
-            Detail(typeCode: 115, cents: 149_940, reference: "L1102007", text: "LOCKBOX 7788 DEPOSIT ACME TOOLS"),
-            Detail(typeCode: 698, cents: 4_500, reference: "F1102008", text: "ACCOUNT ANALYSIS FEE"),
-            Detail(typeCode: 451, cents: 31_218, reference: "D1102009", text: "ACH DEBIT INSURANCECO PREMIUM"),
-        ])
+    static func closingBalance(opening: Int64, details: [Detail]) -> Int64 {
+        details.reduce(opening) { $0 + ((100...399).contains($1.typeCode) ? $1.cents : -$1.cents) }
     }
 
-    static var day2BAI2: String {
-        bai2(day: day2, opening: 5_000_000 + 490_000 + 1_545_000 + 748_000 + 1_825_000 + 987_000 + 400_000 + 149_940 - 4_500 - 31_218, details: [
-            Detail(typeCode: 165, cents: 615_000, reference: "B1103001", text: "ACH CREDIT FOXTROT LOGISTIC CCD"),
-            Detail(typeCode: 165, cents: 2_000, reference: "B1103002", text: "ACH CREDIT CASCADE FAB CCD"),
-            Detail(typeCode: 165, cents: 77_777, reference: "B1103003", text: "ACH CREDIT ACME TOOLS INC CCD"),
-            Detail(typeCode: 195, cents: 215_600, reference: "W1103004", text: "INCOMING WIRE ACME TOOLS INC PAYMENT"),
-        ])
+    static let day1Details = [
+        Detail(typeCode: 165, cents: 490_000, reference: "B1102001", text: "ACH CREDIT ACME TOOLS INC CCD"),
+        Detail(typeCode: 165, cents: 1_545_000, reference: "B1102002", text: "ACH CREDIT BLUE RIDGE BLDRS CCD"),
+        Detail(typeCode: 165, cents: 748_000, reference: "B1102003", text: "ACH CREDIT CASCADE FAB CCD"),
+        Detail(typeCode: 165, cents: 1_825_000, reference: "B1102004", text: "ACH CREDIT EVERGREEN HOSP CTX"),
+        Detail(typeCode: 195, cents: 987_000, reference: "W1102005", text: "INCOMING WIRE DELTA MARINE SERVICES REF INV 10015"),
+        Detail(typeCode: 195, cents: 400_000, reference: "W1102006", text: "INCOMING WIRE FOXTROT LOGISTICS PAYMENT"),
+        Detail(typeCode: 115, cents: 149_940, reference: "L1102007", text: "LOCKBOX 7788 DEPOSIT ACME TOOLS"),
+        Detail(typeCode: 698, cents: 4_500, reference: "F1102008", text: "ACCOUNT ANALYSIS FEE"),
+        Detail(typeCode: 451, cents: 31_218, reference: "D1102009", text: "ACH DEBIT INSURANCECO PREMIUM"),
+    ]
+    /// Day 2: ACME's 777.77 credit is not on this statement: it settles (late, inside its window) on day 3's.
+    static let day2Details = [
+        Detail(typeCode: 165, cents: 615_000, reference: "B1103001", text: "ACH CREDIT FOXTROT LOGISTIC CCD"),
+        Detail(typeCode: 165, cents: 2_000, reference: "B1103002", text: "ACH CREDIT CASCADE FAB CCD"),
+        Detail(typeCode: 195, cents: 215_600, reference: "W1103004", text: "INCOMING WIRE ACME TOOLS INC PAYMENT"),
+        Detail(typeCode: 166, cents: 607_550, reference: "S1103005", text: "ACH SETTLEMENT NORTHWIND IND INVOICES"),
+    ]
+    static let day3Details = [Detail(typeCode: 165, cents: 77_777, reference: "B1104001", text: "ACH CREDIT ACME TOOLS INC CCD")]
+    static let day4Details: [Detail] = []
+    /// Day 5: the return's debit, and Cascade paying INV-10014 (3,300.00) in two wires with no reference.
+    static let day5Details = [
+        Detail(typeCode: 557, cents: 512_500, reference: "R1106001", text: "ACH RETURN ITEM DELTA MARINE SERVICES R01"),
+        Detail(typeCode: 195, cents: 200_000, reference: "W1106002", text: "INCOMING WIRE CASCADE FABRICATION CO"),
+        Detail(typeCode: 195, cents: 130_000, reference: "W1106003", text: "INCOMING WIRE CASCADE FABRICATION CO"),
+    ]
+
+    static let openingBalance: Int64 = 5_000_000
+
+    /// Each day's statement opens with the previous day's closing balance.
+    static var statements: [(day: Day, text: String)] {
+        var opening = openingBalance
+        var out: [(Day, String)] = []
+        for (day, details) in [(day1, day1Details), (day2, day2Details), (day3, day3Details), (day4, day4Details), (day5, day5Details)] {
+            out.append((day, bai2(day: day, opening: opening, details: details)))
+            opening = closingBalance(opening: opening, details: details)
+        }
+        return out
     }
 
     /// Every sample file, by its path under Samples/.
     static var files: [(path: String, content: String)] {
-        [
+        var list: [(String, String)] = [
             ("customers.csv", customersCSV),
             ("invoices.csv", invoicesCSV),
             ("2026-11-02/ach/20261102-ccd.ach", day1CCD),
             ("2026-11-02/ach/20261102-ctx.ach", day1CTX),
-            ("2026-11-02/bank/20261102.bai", day1BAI2),
             ("2026-11-03/ach/20261103-ccd.ach", day2CCD),
             // The bank delivered day 1's CCD file again: a DUPLICATE, not processed twice.
             ("2026-11-03/ach/20261102-ccd-resent.ach", day1CCD),
-            ("2026-11-03/bank/20261103.bai", day2BAI2),
+            ("2026-11-03/ach-originated/20261103-debits.ach", day2Debits),
+            ("2026-11-06/ach-returns/20261106-returns.ach", day5Returns),
         ]
+        for (day, text) in statements {
+            list.append(("\(day)/bank/\(NACHAWriter.yymmdd(day).count == 6 ? "20" + NACHAWriter.yymmdd(day) : day.description).bai", text))
+        }
+        return list
     }
 }

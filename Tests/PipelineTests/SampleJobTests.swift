@@ -16,6 +16,8 @@ import TestSupport
               "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
               "sources": [
                 { "format": "nacha", "path": "\(samples)/{date}/ach/*.ach", "role": "received" },
+                { "format": "nacha", "path": "\(samples)/{date}/ach-originated/*.ach", "role": "originated" },
+                { "format": "nacha", "path": "\(samples)/{date}/ach-returns/*.ach", "role": "originated" },
                 { "format": "bai2", "path": "\(samples)/{date}/bank/*.bai" }
               ],
               "matching": { "tolerance": "1.00", "ambiguous": "exception" }\(extra)
@@ -26,7 +28,7 @@ import TestSupport
         return path
     }
 
-    static let days = [Day(year: 2026, month: 11, day: 2)!, Day(year: 2026, month: 11, day: 3)!]
+    static let days = (2...6).map { Day(year: 2026, month: 11, day: $0)! }
 
     func run(_ path: String, days: [Day] = SampleJobTests.days, concurrency: Int = 2) async throws -> RunResult {
         let manifest = try Manifest.load(path: path)
@@ -39,7 +41,7 @@ import TestSupport
         let folder = TestPaths.temporaryDirectory("job")
         let result = try await run(try Self.manifest(in: folder))
         #expect(result.exitCode == .ok, "\(result.message ?? "")")
-        for day in ["2026-11-02", "2026-11-03"] {
+        for day in Self.days.map(\.description) {
             for name in ["remittance.csv", "exceptions.csv", "open-items.csv", "summary.json", "journal.csv", "exceptions.html", "remittance.html"] {
                 #expect(FileManager.default.fileExists(atPath: "\(folder)/out/\(day)/\(name)"), "\(day)/\(name)")
             }
@@ -49,10 +51,34 @@ import TestSupport
         #expect(remittance.contains { $0.hasSuffix(",INV-10001,4900.00,100.00,0.00,remittance,95") })
         #expect(remittance.contains { $0.contains(",INV-10002,1499.40,0.00,0.60,tolerance,") })
         #expect(remittance.contains { $0.contains(",INV-10004,1200.00,0.00,0.00,combination,") })
-        // Every exception type the sample exercises, across the two days.
-        let types = try (read("\(folder)/out/2026-11-02/exceptions.csv") + read("\(folder)/out/2026-11-03/exceptions.csv"))
+        // Every exception type the sample exercises, across the days.
+        let types = try Self.days.map { try read("\(folder)/out/\($0)/exceptions.csv") }.joined()
             .split(separator: "\n").filter { !$0.hasPrefix("exception_id") }.map { String($0.split(separator: ",")[1]) }
-        #expect(Set(types) == ["AMBIGUOUS", "SHORT_PAY", "UNEXPLAINED_BANK_LINE", "UNKNOWN_CUSTOMER", "UNSETTLED_BATCH", "DUPLICATE", "OVER_PAY", "UNMATCHED"])
+        #expect(Set(types) == ["AMBIGUOUS", "SHORT_PAY", "UNEXPLAINED_BANK_LINE", "UNKNOWN_CUSTOMER", "UNSETTLED_BATCH", "DUPLICATE", "OVER_PAY", "UNMATCHED",
+                               "RETURN", "NOC"])
+        // Day 5 (2026-11-06): the R01 return of Delta Marine's debit reverses its application and reopens INV-10016;
+        // Cascade's two wires together pay INV-10014; GALAXY's day-1 batch is past its window.
+        let returned = try read("\(folder)/out/2026-11-06/remittance.csv")
+        #expect(returned.contains(",076401250000001,2026-11-06,C004,-5125.00,INV-10016,-5125.00,0.00,0.00,return,100"), "\(returned)")
+        #expect(returned.contains(",W1106002,2026-11-06,C003,2000.00,INV-10014,2000.00,0.00,0.00,split-payment,75"))
+        #expect(returned.contains(",W1106003,2026-11-06,C003,1300.00,INV-10014,1300.00,0.00,0.00,split-payment,75"))
+        let lastOpen = try read("\(folder)/out/2026-11-06/open-items.csv")
+        #expect(lastOpen.contains("INV-10016,C004,2026-12-14,5125.00,5125.00,0"))
+        #expect(lastOpen.contains("INV-10014,C003,2026-11-24,3300.00,0.00,0"))
+        let day5 = try read("\(folder)/out/2026-11-06/exceptions.csv")
+        #expect(day5.contains(",RETURN,warning,,nacha,076401250000001,"))
+        #expect(day5.contains("INV-10016,\"return R01 (Insufficient Funds)"))
+        #expect(day5.contains(",NOC,warning,,nacha,076401250000002,"))
+        #expect(day5.contains(",UNSETTLED_BATCH,"))
+        // The day-2 ACME credit waited for the statement (pending, no exception) and settled on 2026-11-04.
+        let summary2 = try read("\(folder)/out/2026-11-03/summary.json")
+        #expect(summary2.contains("\"pending\": 2"), "\(summary2)")
+        let summary3 = try read("\(folder)/out/2026-11-04/summary.json")
+        #expect(summary3.contains("\"settled\": 1"), "\(summary3)")
+        #expect(try read("\(folder)/out/2026-11-04/exceptions.csv").split(separator: "\n").count == 1)
+        // ACH in transit holds exactly the batch that never settled.
+        let clearing = try LedgerReader(path: "\(folder)/ledger.sqlite").balances(byCustomer: false).filter { $0.account == "1050" }
+        #expect(clearing.map(\.balance.minorUnits) == [250_000])
         let open = try read("\(folder)/out/2026-11-03/open-items.csv")
         #expect(open.contains("INV-10007,C003,2026-11-04,7500.00,0.00,0"))
         #expect(open.contains("INV-10020,C006,2026-11-01,4000.00,4000.00,2"))
