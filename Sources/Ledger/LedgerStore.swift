@@ -369,6 +369,15 @@ public actor LedgerStore {
             try change.bind(.text(c.noticeKey), .optional(c.customerID), .text(c.changeCode), .text(c.correctedData), .text(c.originalTrace), .text(c.day.description),
                             .integer(day.runID)).run()
         }
+        try database.prepare("DELETE FROM statement_balances WHERE day = ?").bind(.text(dayText)).run()
+        let balance = try database.prepare("""
+            INSERT OR REPLACE INTO statement_balances(account, day, currency, opening_minor, closing_minor, location, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for b in day.statementBalances {
+            try balance.bind(.text(b.account), .text(b.day.description), .text((b.closing ?? b.opening)?.currency.code ?? ""),
+                             b.opening.map { .integer($0.minorUnits) } ?? .null, b.closing.map { .integer($0.minorUnits) } ?? .null, .text(b.location),
+                             .integer(day.runID)).run()
+        }
         // A rerun of the day starts from the items as they stood before it.
         try database.prepare("DELETE FROM settlement_items WHERE first_day = ?").bind(.text(dayText)).run()
         try database.prepare("UPDATE settlement_items SET settled_day = NULL, settled_by = NULL WHERE settled_day = ?").bind(.text(dayText)).run()
@@ -465,6 +474,33 @@ public actor LedgerStore {
                                   applied: Money(minorUnits: r.int(4), currency: currency), discount: Money(minorUnits: r.int(5), currency: currency),
                                   writeOff: Money(minorUnits: r.int(6), currency: currency), rule: r.text(8), confidence: Int(r.int(9)), evidence: r.text(10))
         }
+    }
+
+    /// The latest statement balances of each account before `day`.
+    public func lastStatementBalances(before day: Day) throws -> [String: StatementBalanceRow] {
+        let s = try database.prepare("""
+            SELECT b.account, b.day, b.currency, b.opening_minor, b.closing_minor, b.location FROM statement_balances b
+            WHERE b.day = (SELECT MAX(day) FROM statement_balances WHERE account = b.account AND day < ?)
+            """).bind(.text(day.description))
+        var out: [String: StatementBalanceRow] = [:]
+        for row in try s.rows({ r -> StatementBalanceRow in
+            guard let d = Day.parse(r.text(1), format: .iso) else { throw LedgerError("statement balance of \(r.text(0)): day '\(r.text(1))' is not YYYY-MM-DD") }
+            guard let currency = Currency.iso(r.text(2)) else { throw LedgerError("statement balance of \(r.text(0)) on \(d): currency '\(r.text(2))' is not an ISO 4217 code") }
+            return StatementBalanceRow(account: r.text(0), day: d, opening: r.isNull(3) ? nil : Money(minorUnits: r.int(3), currency: currency),
+                                       closing: r.isNull(4) ? nil : Money(minorUnits: r.int(4), currency: currency), location: r.text(5))
+        }) { out[row.account] = row }
+        return out
+    }
+
+    /// An account's balance over the postings of runs of days up to `day`: the books' side of a statement closing.
+    public func balance(account: String, through day: Day) throws -> [String: Int64] {
+        let s = try database.prepare("""
+            SELECT p.currency, SUM(p.amount_minor) FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
+            WHERE p.account_code = ? AND j.day <= ? GROUP BY p.currency
+            """).bind(.text(account), .text(day.description))
+        var out: [String: Int64] = [:]
+        for row in try s.rows({ ($0.text(0), $0.int(1)) }) { out[row.0] = row.1 }
+        return out
     }
 
     /// Settlement items taken before `day` and not settled before it: what the statement may still show.

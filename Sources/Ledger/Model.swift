@@ -297,6 +297,23 @@ public struct SettlementItemRow: Hashable, Sendable {
     }
 }
 
+/// An account's statement balances on a day, as the ledger keeps them.
+public struct StatementBalanceRow: Hashable, Sendable {
+    public var account: String
+    public var day: Day
+    public var opening: Money?
+    public var closing: Money?
+    public var location: String
+
+    public init(account: String, day: Day, opening: Money?, closing: Money?, location: String) {
+        self.account = account
+        self.day = day
+        self.opening = opening
+        self.closing = closing
+        self.location = location
+    }
+}
+
 /// Everything one day of a run writes, committed in one transaction: all of it or none of it.
 public struct DayCommit: Sendable {
     public var runID: Int64
@@ -315,6 +332,8 @@ public struct DayCommit: Sendable {
     public var achChanges: [ACHChangeRow] = []
     /// Settlement items as they stand at the end of the day: new ones, and earlier ones settled or unsettled today.
     public var settlementItems: [SettlementItemRow] = []
+    /// Each account's final statement balances of the day.
+    public var statementBalances: [StatementBalanceRow] = []
 
     public init(runID: Int64, day: Day, invoices: [LedgerInvoice] = [], entries: [JournalEntryDraft] = [], applications: [ApplicationRow] = [],
                 exceptions: [ExceptionRow] = [], files: [IngestedFile] = [], cashAccounts: [(code: String, name: String)] = [],

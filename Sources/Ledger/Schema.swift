@@ -195,6 +195,20 @@ enum Schema {
         ) STRICT;
         CREATE INDEX settlement_items_first_day ON settlement_items(first_day);
         """,
+        // 6: each account's statement balances per day, so statements chain (an opening that is not the previous
+        // closing, or a business day without a statement, is a gap) and the books can be tied to the bank.
+        """
+        CREATE TABLE statement_balances (
+            account TEXT NOT NULL,
+            day TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            opening_minor INTEGER,
+            closing_minor INTEGER,
+            location TEXT NOT NULL,
+            run_id INTEGER NOT NULL,
+            PRIMARY KEY (account, day)
+        ) STRICT;
+        """,
     ]
 
     static var version: Int { migrations.count }

@@ -96,6 +96,7 @@ struct DayRun {
         // ACH files read into entries, returns, notifications of change and batches; statement lines keyed by content.
         var achFiles: [ACHFile] = []
         var statementLines: [StatementLine] = []
+        var statementBalances: [StatementBalance] = []
         var lineFileSHA: [String: String] = [:]
         var nachaEntryCount = 0
         var nachaBatchCount = 0
@@ -114,6 +115,7 @@ struct DayRun {
                                         batches: input.batches))
             case .bai2, .camt052, .camt053, .camt054, .csv:
                 statementLines += input.statementLines
+                statementBalances += input.statementBalances
                 if let first = input.statementLines.first { lineFileSHA[first.location.file] = input.sha256 }
             }
         }
@@ -165,6 +167,23 @@ struct DayRun {
         }
         let settlementRows = settlementItemRows(reconciliation, pending: pendingItems, new: newItems, lines: keyed)
         lap("settlement")
+
+        // Statements chain day to day; an account's first statement gives the books its opening balance.
+        let previousBalances = try await store.lastStatementBalances(before: day).mapValues { StatementChain.Previous(day: $0.day, closing: $0.closing) }
+        let chain = StatementChain.check(today: statementBalances, previous: previousBalances, day: day)
+        exceptions += chain.exceptions
+        // The opening balance is booked when the account's cash has no postings yet (a ledger that booked its cash
+        // without one, before settle read balances, is left as it was: its summary shows the difference).
+        var bankOpeningDrafts: [JournalEntryDraft] = []
+        for opening in chain.openings {
+            guard let draft = PostingRules.bankOpening(opening) else { continue }
+            let cash = ChartOfAccounts.cash(bankAccount: opening.account)
+            let bookedBefore = try await store.postedDay(sourceKey: draft.sourceKey) != nil
+            let cashUntouched = try await store.balance(account: cash, through: Day(daysSinceEpoch: Int32.max / 2)).isEmpty
+            if bookedBefore || cashUntouched { bankOpeningDrafts.append(draft) }
+        }
+        var finalBalances: [String: StatementBalance] = [:]
+        for b in statementBalances where b.isFinal && b.day == day { finalBalances[b.account] = b }
 
         // Returns and reversals undo the original application; notifications of change are recorded.
         let returned = try await returnsAndChanges(reading, duplicates: achKeys.duplicates)
@@ -244,18 +263,29 @@ struct DayRun {
         var cashAccounts: [String: String] = [:]
         for r in receipts { cashAccounts[ChartOfAccounts.cash(bankAccount: r.bankAccount)] = "Cash - bank account \(Masking.account(r.bankAccount))" }
         for l in keyed { cashAccounts[ChartOfAccounts.cash(bankAccount: l.line.account)] = "Cash - bank account \(Masking.account(l.line.account))" }
+        for b in finalBalances.values { cashAccounts[ChartOfAccounts.cash(bankAccount: b.account)] = "Cash - bank account \(Masking.account(b.account))" }
 
         if !options.dryRun {
             for copy in archiveCopies { try archive(copy.from, to: copy.to) }
         }
         var commit = DayCommit(runID: runID, day: day, invoices: ledgerInvoices,
-                               entries: openingDrafts + receiptDrafts + settlementDrafts + bankDebitDrafts + returned.drafts,
+                               entries: bankOpeningDrafts + openingDrafts + receiptDrafts + settlementDrafts + bankDebitDrafts + returned.drafts,
                                applications: applicationRows + returned.applicationRows, exceptions: exceptionRows, files: files,
                                cashAccounts: cashAccounts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, accountNames: manifest.accounts)
         commit.achEntries = achRows
         commit.achChanges = returned.changes
         commit.settlementItems = settlementRows
+        commit.statementBalances = finalBalances.values.sorted { $0.account < $1.account }.map {
+            StatementBalanceRow(account: $0.account, day: $0.day, opening: $0.opening, closing: $0.closing, location: $0.location.fileAndLine)
+        }
         let outcome = try await store.commit(commit, dryRun: options.dryRun)
+        // The books tie to the bank: each account's cash after the day against the statement's closing balance.
+        var bankTies: [Summary.BankTie] = []
+        for balance in finalBalances.values.sorted(by: { $0.account < $1.account }) {
+            guard let closing = balance.closing else { continue }
+            let book = try await store.balance(account: ChartOfAccounts.cash(bankAccount: balance.account), through: day)[closing.currency.code] ?? 0
+            bankTies.append(Summary.BankTie(account: Masking.account(balance.account), closing: closing, book: Money(minorUnits: book, currency: closing.currency)))
+        }
         lap("post")
 
         // Reports.
@@ -273,7 +303,7 @@ struct DayRun {
         let summary = Summary.make(day: day, runID: runID, manifest: manifest, inputs: inputs, acceptedCount: accepted.count, nachaBatchCount: nachaBatchCount,
                                    nachaEntryCount: nachaEntryCount, statementLineCount: keyed.count, settlementBatches: reading.settlementBatches,
                                    reconciliation: reconciliation, decisions: decisions, exceptions: exceptions, outcome: outcome, timings: timings,
-                                   dryRun: options.dryRun)
+                                   dryRun: options.dryRun, bankTies: bankTies)
         let folder = "\(manifest.output)/\(day)"
         if !options.dryRun {
             let report = DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: openItems, journal: outcome.posted, summary: summary)

@@ -21,6 +21,8 @@ public struct IngestedInput: Sendable {
     public var batches: [Batch] = []
     public var nachaTotals: NACHAFileTotals?
     public var statementLines: [StatementLine] = []
+    /// Opening and closing balances the statement reports, per account and day.
+    public var statementBalances: [StatementBalance] = []
     /// Count and sums of the statement lines read, kept or not.
     public var statementTotals = StatementTotals()
     /// The file could not be read at all.
@@ -89,7 +91,8 @@ public enum Ingest {
             case .bai2:
                 let bytes = try InputOpener.readAll(path: path)
                 let file = BAI2Reader(options: BAI2Options(strict: strict)).read(bytes: bytes, fileName: input.displayPath, defaultCurrency: currency)
-                input.statementLines = file.lines
+                input.statementLines = file.postableLines
+                input.statementBalances = file.balances
                 input.diagnostics = file.diagnostics.items
                 input.droppedDiagnosticCount = file.diagnostics.droppedCount
                 input.worst = file.diagnostics.worst
@@ -109,6 +112,7 @@ public enum Ingest {
                     file = CamtReader().read(source: try FileByteSource(path: path), fileName: input.displayPath, defaultCurrency: currency, handler: take)
                 }
                 input.statementLines = lines
+                input.statementBalances = file.balances
                 input.statementTotals = totals
                 input.diagnostics = file.diagnostics.items
                 input.droppedDiagnosticCount = file.diagnostics.droppedCount

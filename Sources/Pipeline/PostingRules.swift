@@ -83,6 +83,16 @@ public enum PostingRules {
         return JournalEntryDraft(sourceKey: reversal.sourceKey, effectiveDay: fact.settlementDay, memo: memo, postings: postings)
     }
 
+    /// An account's first statement: its opening balance enters the books against opening balances, so that from
+    /// then on the books' bank account equals each statement's closing balance.
+    public static func bankOpening(_ balance: StatementBalance) -> JournalEntryDraft? {
+        guard let opening = balance.opening, !opening.isZero else { return nil }
+        return JournalEntryDraft(sourceKey: "bankopen:\(balance.account)", effectiveDay: balance.day,
+                                 memo: "Opening balance of bank account \(ChartOfAccounts.cash(bankAccount: balance.account)) from the statement of \(balance.day)",
+                                 postings: [Posting(account: ChartOfAccounts.cash(bankAccount: balance.account), amount: opening),
+                                            Posting(account: ChartOfAccounts.openingBalances, amount: Money(minorUnits: -opening.minorUnits, currency: opening.currency))])
+    }
+
     /// A statement debit nothing explains: cash out, to suspense until someone says what it was; bank fees to bank fees.
     public static func entry(forBankDebit line: StatementLine, sourceKey: String) -> JournalEntryDraft {
         let cash = ChartOfAccounts.cash(bankAccount: line.account)

@@ -4,9 +4,17 @@ import Matching
 
 /// `summary.json`: counts and totals per stage, the match rate, and the stage timings (the one part that varies between runs).
 enum Summary {
+    /// A bank account's statement closing beside the books' cash for it.
+    struct BankTie {
+        var account: String
+        var closing: Money
+        var book: Money
+    }
+
     static func make(day: Day, runID: Int64, manifest: Manifest, inputs: [IngestedInput], acceptedCount: Int, nachaBatchCount: Int, nachaEntryCount: Int,
                      statementLineCount: Int, settlementBatches: [SettlementBatch], reconciliation: SettlementResult, decisions: [Decision],
-                     exceptions: [MatchException], outcome: CommitOutcome, timings: [(String, Duration)], dryRun: Bool) -> JSONValue {
+                     exceptions: [MatchException], outcome: CommitOutcome, timings: [(String, Duration)], dryRun: Bool,
+                     bankTies: [BankTie] = []) -> JSONValue {
         let currency = manifest.currency
         func money(_ minor: Int64) -> JSONValue { .number(MoneyFormat.plain(minor, exponent: currency.exponent)) }
         var receiptTotal: Int64 = 0, applied: Int64 = 0, discount: Int64 = 0, writeOff: Int64 = 0, unapplied: Int64 = 0
@@ -91,6 +99,10 @@ enum Summary {
             ("settlement", .object(settlement)),
             ("cash_application", .object(cash)),
             ("ledger", .object(ledger)),
+            ("bank", .array(bankTies.map { tie in
+                .object([("account", .string(tie.account)), ("statement_closing", money(tie.closing.minorUnits)), ("book_balance", money(tie.book.minorUnits)),
+                         ("difference", money(tie.book.minorUnits - tie.closing.minorUnits))])
+            })),
             ("exceptions", .object(exceptionCounts)),
             ("timings_ms", .object(timing)),
         ]

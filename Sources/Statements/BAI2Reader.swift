@@ -32,6 +32,8 @@ public struct BAI2File: Sendable {
         public var status: String
         public var asOfDay: Day?
         public var asOfTime: String
+        /// 1 interim previous-day, 2 final previous-day, 3 interim same-day, 4 final same-day; empty when not given.
+        public var asOfDateModifier = ""
         public var currency: Currency
         public var accounts: [Account]
         public var location: SourceLocation
@@ -409,7 +411,8 @@ public struct BAI2Reader {
                 }
                 let currency = f.count > 5 && !f[5].isEmpty ? (Currency.iso(f[5]) ?? defaultCurrency) : defaultCurrency
                 group = BAI2File.Group(ultimateReceiver: f.count > 0 ? f[0] : "", originator: f.count > 1 ? f[1] : "", status: f.count > 2 ? f[2] : "",
-                                       asOfDay: asOf, asOfTime: f.count > 4 ? f[4] : "", currency: currency, accounts: [], location: record.location)
+                                       asOfDay: asOf, asOfTime: f.count > 4 ? f[4] : "", asOfDateModifier: f.count > 6 ? f[6] : "", currency: currency, accounts: [],
+                                       location: record.location)
                 groupTotal = 0; groupRecords = record.physicalCount; groupAccounts = 0
                 groupDay = asOf
             case Parser.accountIdentifier:

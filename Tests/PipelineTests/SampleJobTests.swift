@@ -76,6 +76,11 @@ import TestSupport
         let summary3 = try read("\(folder)/out/2026-11-04/summary.json")
         #expect(summary3.contains("\"settled\": 1"), "\(summary3)")
         #expect(try read("\(folder)/out/2026-11-04/exceptions.csv").split(separator: "\n").count == 1)
+        // The books tie to the bank every day: cash equals the statement's closing balance.
+        for day in Self.days {
+            let summary = try read("\(folder)/out/\(day)/summary.json")
+            #expect(summary.contains("\"difference\": 0.00"), "\(day): \(summary)")
+        }
         // ACH in transit holds exactly the batch that never settled.
         let clearing = try LedgerReader(path: "\(folder)/ledger.sqlite").balances(byCustomer: false).filter { $0.account == "1050" }
         #expect(clearing.map(\.balance.minorUnits) == [250_000])
@@ -84,6 +89,17 @@ import TestSupport
         #expect(open.contains("INV-10020,C006,2026-11-01,4000.00,4000.00,2"))
         #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
         #expect(FileManager.default.fileExists(atPath: "\(folder)/archive/2026-11-02"))
+    }
+
+    @Test func aMissingStatementDayAndABrokenChainAreStatementGaps() async throws {
+        let folder = TestPaths.temporaryDirectory("gap")
+        // 2026-11-03 is not run: its statement (and its movements) never reach the ledger.
+        let result = try await run(try Self.manifest(in: folder), days: [Self.days[0], Self.days[2]])
+        #expect(result.exitCode == .ok)
+        let gaps = try read("\(folder)/out/2026-11-04/exceptions.csv").split(separator: "\n").filter { $0.contains(",STATEMENT_GAP,") }
+        #expect(gaps.count == 2, "\(gaps)")
+        #expect(gaps.contains { $0.contains("no statement for account ••••2233 on 2026-11-03") })
+        #expect(gaps.contains { $0.contains("opens 2026-11-04 at 125493.72, but closed 2026-11-02 at 111092.22") })
     }
 
     @Test func runningTheSameDaysAgainPostsNothingNew() async throws {

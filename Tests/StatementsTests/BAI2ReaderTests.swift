@@ -21,6 +21,20 @@ import TestSupport
         BAI2Reader(options: BAI2Options(strict: strict)).read(bytes: Array(text.utf8), fileName: "t.bai")
     }
 
+    @Test func intradayReportsAndTestGroupsAreReadButNotPosted() {
+        // Modifier 2 (final previous-day): posted. Modifier 3 (interim same-day) and status 4 (test): reported only.
+        let final = read(Self.spec.replacingOccurrences(of: "02,031001234,122099999,1,040620,2359,USD,2/", with: "02,031001234,122099999,1,040620,2359,USD,2/"))
+        #expect(final.postableLines.allSatisfy { $0.isBooked })
+        #expect(final.balances.map { $0.isFinal } == [true])
+        #expect(final.balances.first?.opening?.minorUnits == 500_000)
+        let intraday = read(Self.spec.replacingOccurrences(of: "02,031001234,122099999,1,040620,2359,USD,2/", with: "02,031001234,122099999,1,040620,2359,USD,3/"))
+        #expect(intraday.groups.first?.asOfDateModifier == "3")
+        #expect(intraday.postableLines.count == 2 && intraday.postableLines.allSatisfy { !$0.isBooked })
+        #expect(intraday.balances.map { $0.isFinal } == [false])
+        let test = read(Self.spec.replacingOccurrences(of: "02,031001234,122099999,1,", with: "02,031001234,122099999,4,"))
+        #expect(test.postableLines.allSatisfy { !$0.isBooked })
+    }
+
     @Test func readsGroupsAccountsDetailsAndContinuations() {
         let file = read(Self.spec)
         #expect(file.diagnostics.items.isEmpty, "\(file.diagnostics.items)")
