@@ -1,0 +1,88 @@
+import Core
+import Foundation
+import Ledger
+import Matching
+import Pipeline
+import Scenario
+import Testing
+import TestSupport
+
+/// Generated days through the whole run: files written as a bank delivers them (ACH batches, BAI2 statements with
+/// a late settlement each day), `settle run` over three days, and the outputs against the generator's truth: every
+/// automatic application and every exception of every receipt, the open amounts after the last day, ACH in transit
+/// equal to the batches still waiting, and the books' cash equal to each statement's closing balance.
+@Suite struct ScenarioRunTests {
+    static let days = [Day(year: 2026, month: 11, day: 16)!, Day(year: 2026, month: 11, day: 17)!, Day(year: 2026, month: 11, day: 18)!]
+
+    struct Row { var invoice: String; var applied: String; var discount: String; var writeOff: String; var rule: String }
+
+    @Test(arguments: 1...20)
+    func generatedDaysThroughTheWholeRun(seed: Int) async throws {
+        let generated = ScenarioGenerator(options: .init(seed: UInt64(seed), customerCount: 40, invoiceCount: 300, day: Self.days[0])).makeDay()
+        let folder = TestPaths.temporaryDirectory("scenario-run")
+        let plan = try ScenarioFiles(day: generated, days: Self.days).write(to: folder + "/in")
+        let manifest = """
+            { "version": 1, "name": "scenario", "currency": "USD", "ledger": "\(folder)/ledger.sqlite", "output": "\(folder)/out", "archive": "\(folder)/archive",
+              "customers": "\(folder)/in/customers.csv", "invoices": "\(folder)/in/invoices.csv",
+              "sources": [ { "format": "nacha", "path": "\(folder)/in/{date}/ach/*.ach", "role": "received" },
+                           { "format": "bai2", "path": "\(folder)/in/{date}/bank/*.bai" } ],
+              "matching": { "tolerance": "1.00", "ambiguous": "exception" } }
+            """
+        try manifest.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        let result = await JobRunner(manifest: try Manifest.load(path: folder + "/job.json")).run(RunOptions(days: Self.days, concurrency: 2))
+        #expect(result.exitCode == .ok, "seed \(seed): \(result.message ?? "")")
+
+        var wrong: [String] = []
+        var checked = 0
+        var applied = 0
+        for (d, day) in Self.days.enumerated() {
+            let out = "\(folder)/out/\(day)"
+            var rows: [String: [Row]] = [:]
+            for line in try String(contentsOfFile: out + "/remittance.csv", encoding: .utf8).split(separator: "\n").dropFirst() {
+                let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                rows[f[2], default: []].append(Row(invoice: f[6], applied: f[7], discount: f[8], writeOff: f[9], rule: f[10]))
+            }
+            var raised: [String: [String]] = [:]
+            var other: [String] = []
+            for line in try String(contentsOfFile: out + "/exceptions.csv", encoding: .utf8).split(separator: "\n").dropFirst() {
+                let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                if f[4] == "nacha" || f[4] == "bai2" { raised[f[5], default: []].append(f[1]) } else { other.append(String(line)) }
+            }
+            #expect(other.isEmpty, "seed \(seed) \(day): exceptions the truth does not know: \(other)")
+            for i in generated.receipts.indices where plan.dayOfReceipt[i] == d {
+                let truth = generated.expected[i]
+                let ref = plan.sourceRef[i]
+                checked += 1
+                if !truth.applications.isEmpty { applied += 1 }
+                let applications = (rows[ref] ?? []).filter { !$0.invoice.isEmpty }.sorted { $0.invoice < $1.invoice }
+                let rule = applications.first?.rule ?? "unapplied"
+                let expected = truth.applications.map { Row(invoice: $0.invoiceID, applied: $0.applied.description, discount: $0.discount.description,
+                                                            writeOff: $0.writeOff.description, rule: truth.rule.rawValue) }
+                let sameApplications = applications.count == expected.count && zip(applications, expected).allSatisfy {
+                    $0.invoice == $1.invoice && $0.applied == $1.applied && $0.discount == $1.discount && $0.writeOff == $1.writeOff
+                }
+                let types = (raised[ref] ?? []).sorted()
+                let expectedRule = truth.applications.isEmpty ? "unapplied" : truth.rule.rawValue
+                if !sameApplications || rule != expectedRule || types != truth.exceptions.map(\.rawValue) {
+                    wrong.append("\(day) \(truth.kind) \(ref): \(applications.map { "\($0.invoice)=\($0.applied)/\($0.discount)/\($0.writeOff) \($0.rule)" }) \(types); expected \(expected.map { "\($0.invoice)=\($0.applied)/\($0.discount)/\($0.writeOff)" }) \(expectedRule) \(truth.exceptions.map(\.rawValue))")
+                }
+            }
+            let summary = try String(contentsOfFile: out + "/summary.json", encoding: .utf8)
+            #expect(summary.contains("\"difference\": 0.00"), "seed \(seed) \(day): the books' cash differs from the statement")
+            #expect(summary.contains("\"statement_closing\": \(MoneyFormat.plain(plan.closingAfterDay[d], exponent: 2))"))
+            #expect(summary.contains("\"in_transit_total\": \(MoneyFormat.plain(plan.inTransitAfterDay[d], exponent: 2))"), "seed \(seed) \(day)")
+            let transit = try LedgerReader(path: folder + "/ledger.sqlite").balances(account: ChartOfAccounts.achClearing, asOf: day)
+            #expect(transit.reduce(0) { $0 + $1.balance.minorUnits } == plan.inTransitAfterDay[d], "seed \(seed) \(day): ACH in transit")
+        }
+        // Not a vacuous day: every receipt was looked at, most of them applied.
+        #expect(checked == generated.receipts.count && checked > 150 && applied * 10 > checked * 7, "seed \(seed): \(checked) receipts, \(applied) applied")
+        #expect(wrong.isEmpty, "seed \(seed): \(wrong.count) receipts differ from the truth:\n\(wrong.prefix(8).joined(separator: "\n"))")
+        // Every open amount after the last day: the original less what the truth applied.
+        var expectedOpen = Dictionary(generated.invoices.map { ($0.id, $0.openAmount.minorUnits) }, uniquingKeysWith: { a, _ in a })
+        for truth in generated.expected { for a in truth.applications { expectedOpen[a.invoiceID, default: 0] -= a.settled } }
+        let ledgerInvoices = try LedgerReader(path: folder + "/ledger.sqlite").invoices()
+        let mismatched = ledgerInvoices.filter { expectedOpen[$0.invoiceID] != $0.openAmount.minorUnits }
+        #expect(mismatched.isEmpty, "seed \(seed): open amounts differ: \(mismatched.prefix(5).map { "\($0.invoiceID) \($0.openAmount) expected \(expectedOpen[$0.invoiceID] ?? 0)" })")
+        #expect(try LedgerReader(path: folder + "/ledger.sqlite").verify().isClean)
+    }
+}
