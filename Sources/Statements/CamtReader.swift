@@ -181,6 +181,12 @@ public struct CamtReader {
         let sub = codes.count > 2 ? codes[2] : ""
         if sub == "CHRG" || sub == "FEES" || family == "MCOP" && sub == "CHRG" { return .fee }
         if sub == "INTR" { return .interest }
+        // ACH sub-families (ISO external bank transaction codes): credit, debit, settlement, transaction; return, reversal.
+        switch sub {
+        case "ACDT", "ADBT", "ASET", "ATXN", "ACOR": return credit ? .achCredit : .achDebit
+        case "ARET", "AREV": return .achReturn
+        default: break
+        }
         switch family {
         case "RCDT": return .wireIn
         case "ICDT": return .wireOut

@@ -70,6 +70,23 @@ import TestSupport
         }
     }
 
+    @Test func achBankTransactionCodesDownToTheSubFamilyAndBalances() {
+        func entry(_ amount: String, _ direction: String, _ family: String, _ sub: String) -> String {
+            "<Ntry><Amt Ccy=\"USD\">\(amount)</Amt><CdtDbtInd>\(direction)</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-02</Dt></BookgDt>"
+                + "<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>\(family)</Cd><SubFmlyCd>\(sub)</SubFmlyCd></Fmly></Domn></BkTxCd></Ntry>"
+        }
+        let xml = "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt><Stmt><Id>S1</Id><Acct><Id><Othr><Id>4471002233</Id></Othr></Id></Acct>"
+            + "<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"USD\">100.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-02</Dt></Dt></Bal>"
+            + "<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"USD\">129.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-02</Dt></Dt></Bal>"
+            + entry("50.00", "CRDT", "RCDT", "ACDT") + entry("5.00", "CRDT", "RCDT", "ASET") + entry("7.00", "DBIT", "RDDT", "ARET")
+            + entry("9.00", "DBIT", "IDDT", "AREV") + entry("10.00", "DBIT", "ICDT", "ESCT")
+            + "</Stmt></BkToCstmrStmt></Document>"
+        let file = CamtReader().read(source: MemoryByteSource(xml), fileName: "codes.xml")
+        #expect(file.lines.map(\.kind) == [.achCredit, .achCredit, .achReturn, .achReturn, .wireOut])
+        #expect(file.balances == [StatementBalance(account: "4471002233", day: Day(year: 2026, month: 11, day: 2)!, opening: Money(minorUnits: 10_000, currency: .usd),
+                                                   closing: Money(minorUnits: 12_900, currency: .usd), isFinal: true, location: file.statements[0].location)])
+    }
+
     @Test func oneMillionEntriesWorthOfStreamingKeepsMemoryFlat() throws {
         // A statement of many entries read through a small source buffer: the tokenizer holds a chunk, not the file.
         var xml = "<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt><Stmt><Id>S1</Id>"
