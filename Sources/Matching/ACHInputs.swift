@@ -56,6 +56,25 @@ public struct ACHEntryFact: Sendable, Hashable {
 
     public enum Kind: String, Sendable { case payment, returned, notificationOfChange, reversal }
 
+    public init(key: String, legacyKey: String, role: ACHRole, companyID: String, traceNumber: String, receivingDFI: String, amount: Money, signedAmount: Money,
+                effectiveDay: Day, settlementDay: Day, fileName: String, location: SourceLocation, receiverName: String, identificationNumber: String, kind: Kind) {
+        self.key = key
+        self.legacyKey = legacyKey
+        self.role = role
+        self.companyID = companyID
+        self.traceNumber = traceNumber
+        self.receivingDFI = receivingDFI
+        self.amount = amount
+        self.signedAmount = signedAmount
+        self.effectiveDay = effectiveDay
+        self.settlementDay = settlementDay
+        self.fileName = fileName
+        self.location = location
+        self.receiverName = receiverName
+        self.identificationNumber = identificationNumber
+        self.kind = kind
+    }
+
     /// This occurrence of the entry: its file and line (a re-sent file repeats the key, not the occurrence).
     public var occurrence: String { "\(fileName):\(location.line)" }
 }
@@ -72,6 +91,17 @@ public struct ReturnNotice: Sendable, Hashable {
     public var isContested: Bool
     /// A reversing entry (Company Entry Description `REVERSAL`), found by originator, account and amount.
     public var isReversal: Bool
+
+    public init(fact: ACHEntryFact, reasonCode: String, originalTraceNumber: String, originalReceivingDFI: String, isDishonored: Bool, isContested: Bool,
+                isReversal: Bool) {
+        self.fact = fact
+        self.reasonCode = reasonCode
+        self.originalTraceNumber = originalTraceNumber
+        self.originalReceivingDFI = originalReceivingDFI
+        self.isDishonored = isDishonored
+        self.isContested = isContested
+        self.isReversal = isReversal
+    }
 }
 
 /// A notification of change (C01-C14): the corrected bank details for the entry's receiver.

@@ -269,7 +269,9 @@ struct DayRun {
             for copy in archiveCopies { try archive(copy.from, to: copy.to) }
         }
         var commit = DayCommit(runID: runID, day: day, invoices: ledgerInvoices,
-                               entries: bankOpeningDrafts + openingDrafts + receiptDrafts + settlementDrafts + bankDebitDrafts + returned.drafts,
+                               // Posting order sets entry ids: keep it a function of content, not of file order.
+                               entries: bankOpeningDrafts + openingDrafts + receiptDrafts + settlementDrafts
+                                   + bankDebitDrafts.sorted { $0.sourceKey < $1.sourceKey } + returned.drafts.sorted { $0.sourceKey < $1.sourceKey },
                                applications: applicationRows + returned.applicationRows, exceptions: exceptionRows, files: files,
                                cashAccounts: cashAccounts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, accountNames: manifest.accounts)
         commit.achEntries = achRows

@@ -303,3 +303,51 @@ import Testing
         #expect(raised.map(\.type) == [.unmatched])
     }
 }
+
+@Suite struct ReturnsTests {
+    static let usd = Currency.usd
+    static func m(_ cents: Int64) -> Money { Money(minorUnits: cents, currency: usd) }
+    static let day = Day(year: 2026, month: 11, day: 6)!
+
+    static func notice(_ code: String, dishonored: Bool = false, contested: Bool = false, reversal: Bool = false) -> ReturnNotice {
+        let fact = ACHEntryFact(key: "ach:originated:1447100223:2026-11-06:110000120000001", legacyKey: "", role: .originated, companyID: "1447100223",
+                                traceNumber: "110000120000001", receivingDFI: "07640125", amount: m(512_500), signedAmount: m(-512_500), effectiveDay: day,
+                                settlementDay: day, fileName: "returns.ach", location: SourceLocation(file: "returns.ach", line: 3), receiverName: "DELTA MARINE",
+                                identificationNumber: "C004", kind: .returned)
+        return ReturnNotice(fact: fact, reasonCode: code, originalTraceNumber: "076401250000001", originalReceivingDFI: "11000012",
+                            isDishonored: dishonored, isContested: contested, isReversal: reversal)
+    }
+
+    static let original = OriginalPayment(sourceKey: "ach:originated:1447100223:2026-11-03:076401250000001", traceNumber: "076401250000001", customerID: "C004",
+                                          day: Day(year: 2026, month: 11, day: 3)!, applications: [
+        PastApplication(receiptID: "R1", invoiceID: "INV-1", customerID: "C004", applied: m(500_000), discount: m(10_000), writeOff: m(50)),
+        PastApplication(receiptID: "R1", invoiceID: nil, customerID: "C004", applied: m(12_500), discount: m(0), writeOff: m(0)),
+    ])
+
+    @Test func aReturnReversesCashDiscountAndWriteOffAndReopensTheInvoice() {
+        let r = Returns.reversal(of: Self.notice("R01"), original: Self.original)
+        #expect(r.reverses)
+        #expect(r.sourceKey == "return:" + Self.original.sourceKey)
+        #expect(r.reversed.map(\.applied) == [Self.m(-500_000), Self.m(-12_500)])
+        #expect(r.reversed[0].discount == Self.m(-10_000) && r.reversed[0].writeOff == Self.m(-50))
+        #expect(r.reopenedInvoices == ["INV-1"])
+        #expect(r.exception.type == .returnEntry && r.exception.sourceRef == "076401250000001" && r.exception.invoiceIDs == ["INV-1"])
+        #expect(r.exception.message.contains("R01 (Insufficient Funds)"))
+    }
+
+    @Test func aDishonoredReturnUndoesTheReversalAndAContestedOneRedoesIt() {
+        let dishonored = Returns.reversal(of: Self.notice("R69", dishonored: true), original: Self.original)
+        // The same key: the ledger's state under it becomes nothing (the reversal itself is reversed).
+        #expect(dishonored.sourceKey == "return:" + Self.original.sourceKey)
+        #expect(!dishonored.reverses && dishonored.reversed.isEmpty && dishonored.reopenedInvoices.isEmpty)
+        #expect(dishonored.exception.message.contains("dishonored"))
+        let contested = Returns.reversal(of: Self.notice("R72", contested: true), original: Self.original)
+        #expect(contested.reverses && contested.reopenedInvoices == ["INV-1"])
+    }
+
+    @Test func aReturnWithNoKnownOriginalHoldsTheMoneyInSuspense() {
+        let r = Returns.reversal(of: Self.notice("R01"), original: nil)
+        #expect(r.reversed.isEmpty && r.reverses)
+        #expect(r.exception.message.contains("no payment with that trace number"))
+    }
+}

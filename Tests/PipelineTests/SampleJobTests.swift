@@ -91,6 +91,37 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: "\(folder)/archive/2026-11-02"))
     }
 
+    @Test func aFileResentUnderANewHeaderIsADuplicatePerEntryAppliedOnce() async throws {
+        let folder = TestPaths.temporaryDirectory("resent")
+        // Day 1's CCD file with another file ID modifier and creation time: other bytes, the same entries.
+        var lines = SampleData.day1CCD.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var header = Array(lines[0])
+        header[29..<33] = Array("0716")[...]
+        header[33] = "Z"
+        lines[0] = String(header)
+        try FileManager.default.createDirectory(atPath: folder + "/extra/2026-11-03", withIntermediateDirectories: true)
+        try lines.joined(separator: "\n").write(toFile: folder + "/extra/2026-11-03/resent-new-header.ach", atomically: true, encoding: .utf8)
+        let path = try Self.manifest(in: folder).replacingOccurrences(of: "", with: "")
+        var manifest = try String(contentsOfFile: path, encoding: .utf8)
+        manifest = manifest.replacingOccurrences(of: "\"sources\": [", with: "\"sources\": [ { \"format\": \"nacha\", \"path\": \"\(folder)/extra/{date}/*.ach\", \"role\": \"received\" },")
+        try manifest.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try await run(path, days: Array(Self.days.prefix(2)))
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        let day2 = try read("\(folder)/out/2026-11-03/exceptions.csv").split(separator: "\n")
+        let entryDuplicates = day2.filter { $0.contains(",DUPLICATE,") && $0.contains("resent-new-header.ach") && $0.contains("was already taken") }
+        #expect(entryDuplicates.count == 5, "\(day2)")
+        // None of its entries is applied again (day 2's own file has two other entries with the same trace numbers,
+        // of other effective dates: those are new entries, and applied).
+        let remittance = try read("\(folder)/out/2026-11-03/remittance.csv")
+        for amount in ["4900.00", "12450.00", "3000.00", "7480.00", "2500.00"] {
+            #expect(!remittance.contains(",2026-11-02,") && !remittance.contains(",\(amount),"), "a receipt of \(amount) applied twice")
+        }
+        #expect(remittance.contains(",021000020000001,2026-11-03,C001,777.77,"))
+        #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
+        let again = try await run(path, days: Array(Self.days.prefix(2)))
+        #expect(again.days.allSatisfy { $0.postedCount == 0 })
+    }
+
     @Test func aMissingStatementDayAndABrokenChainAreStatementGaps() async throws {
         let folder = TestPaths.temporaryDirectory("gap")
         // 2026-11-03 is not run: its statement (and its movements) never reach the ledger.

@@ -67,6 +67,19 @@ import TestSupport
                     wrong.append("\(day) \(truth.kind) \(ref): \(applications.map { "\($0.invoice)=\($0.applied)/\($0.discount)/\($0.writeOff) \($0.rule)" }) \(types); expected \(expected.map { "\($0.invoice)=\($0.applied)/\($0.discount)/\($0.writeOff)" }) \(expectedRule) \(truth.exceptions.map(\.rawValue))")
                 }
             }
+            // Every open amount at the end of the day: the original less what the truth applied on this day and before.
+            var openNow = Dictionary(generated.invoices.map { ($0.id, $0.openAmount.minorUnits) }, uniquingKeysWith: { a, _ in a })
+            for (i, truth) in generated.expected.enumerated() where plan.dayOfReceipt[i] <= d {
+                for a in truth.applications { openNow[a.invoiceID, default: 0] -= a.settled }
+            }
+            var listed = 0
+            for line in try String(contentsOfFile: out + "/open-items.csv", encoding: .utf8).split(separator: "\n").dropFirst() {
+                let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                listed += 1
+                if f[4] != MoneyFormat.plain(openNow[f[0]] ?? .min, exponent: 2) { wrong.append("\(day) open-items \(f[0]): \(f[4]), expected \(openNow[f[0]] ?? 0)") }
+            }
+            // Every invoice still open is listed (and those touched today besides).
+            #expect(listed >= openNow.values.filter { $0 != 0 }.count, "seed \(seed) \(day): open items listed")
             let summary = try String(contentsOfFile: out + "/summary.json", encoding: .utf8)
             #expect(summary.contains("\"difference\": 0.00"), "seed \(seed) \(day): the books' cash differs from the statement")
             #expect(summary.contains("\"statement_closing\": \(MoneyFormat.plain(plan.closingAfterDay[d], exponent: 2))"))
