@@ -3,6 +3,7 @@ import Core
 import Foundation
 import Matching
 import Receivables
+import Statements
 
 /// A generated day written out as a bank would deliver it over several days: the master-data CSVs, each day's
 /// received ACH file (a batch per originator: CCD+ with an `RMR` addenda, CTX with an X12 820, plain CCD) and the
@@ -145,15 +146,9 @@ public struct ScenarioFiles {
     }
 
     func bai2(day: Day, opening: Int64, closing: Int64, details: [(type: Int, cents: Int64, reference: String, text: String)]) -> String {
-        let d = NACHAWriter.yymmdd(day)
-        var account = ["03,\(ScenarioFiles.ourAccount),USD,010,\(opening),,,015,\(closing),,/"]
-        account += details.map { "16,\($0.type),\($0.cents),0,\($0.reference),,\($0.text)/" }
-        let total = opening + closing + details.reduce(0) { $0 + $1.cents }
-        account.append("49,\(total),\(account.count + 1)/")
-        var lines = ["01,NORTHWINDBK,NWIS,\(d),2300,1,,,2/", "02,NWIS,\(ScenarioFiles.ourRouting),1,\(d),2300,USD,2/"]
-        lines += account
-        lines.append("98,\(total),1,\(account.count + 2)/")
-        lines.append("99,\(total),1,\(lines.count + 1)/")
-        return lines.joined(separator: "\n") + "\n"
+        let text = BAI2Writer.statement(routing: ScenarioFiles.ourRouting, account: ScenarioFiles.ourAccount, day: day, opening: opening,
+                                        details: details.map { BAI2Writer.Detail(typeCode: $0.type, cents: $0.cents, reference: $0.reference, text: $0.text) })
+        precondition(BAI2Writer.closing(opening: opening, details: details.map { BAI2Writer.Detail(typeCode: $0.type, cents: $0.cents, reference: $0.reference, text: $0.text) }) == closing)
+        return text
     }
 }

@@ -1,6 +1,7 @@
 import ACH
 import Core
 import Foundation
+import Statements
 
 /// The Samples/ data set, generated here so that every file is explainable: two business days of a seller
 /// (Northwind Industrial Supply) whose customers pay by ACH (CCD+, CTX), wire and lockbox, exercising every rule
@@ -149,25 +150,13 @@ enum SampleData {
         ])
     }
 
-    struct Detail { var typeCode: Int; var cents: Int64; var reference: String; var text: String }
+    typealias Detail = BAI2Writer.Detail
 
     static func bai2(day: Day, opening: Int64, details: [Detail]) -> String {
-        let d = NACHAWriter.yymmdd(day)
-        let closing = closingBalance(opening: opening, details: details)
-        var accountRecords = ["03,\(ourAccount),USD,010,\(opening),,,015,\(closing),,/"]
-        accountRecords += details.map { "16,\($0.typeCode),\($0.cents),0,\($0.reference),,\($0.text)/" }
-        let accountTotal = opening + closing + details.reduce(0) { $0 + $1.cents }
-        accountRecords.append("49,\(accountTotal),\(accountRecords.count + 1)/")
-        var lines = ["01,NORTHWINDBK,NWIS,\(d),2300,1,,,2/", "02,NWIS,\(ourRouting),1,\(d),2300,USD,2/"]
-        lines += accountRecords
-        lines.append("98,\(accountTotal),1,\(accountRecords.count + 2)/")
-        lines.append("99,\(accountTotal),1,\(lines.count + 1)/")
-        return lines.joined(separator: "\n") + "\n"
+        BAI2Writer.statement(routing: ourRouting, account: ourAccount, day: day, opening: opening, details: details)
     }
 
-    static func closingBalance(opening: Int64, details: [Detail]) -> Int64 {
-        details.reduce(opening) { $0 + ((100...399).contains($1.typeCode) ? $1.cents : -$1.cents) }
-    }
+    static func closingBalance(opening: Int64, details: [Detail]) -> Int64 { BAI2Writer.closing(opening: opening, details: details) }
 
     static let day1Details = [
         Detail(typeCode: 165, cents: 490_000, reference: "B1102001", text: "ACH CREDIT ACME TOOLS INC CCD"),
