@@ -231,7 +231,8 @@ public struct ACHReading: Sendable {
             guard let first = Day(year: year, month: 1, day: 1) else { continue }
             let candidate = first.adding(days: dayOfYear - 1)
             guard candidate.year == year else { continue }
-            if best == nil || abs(candidate.days(since: effective)) < abs(best!.days(since: effective)) { best = candidate }
+            if let current = best, abs(candidate.days(since: effective)) >= abs(current.days(since: effective)) { continue }
+            best = candidate
         }
         return best
     }

@@ -152,12 +152,13 @@ public struct CashApplication: Sendable {
         var raised = [[MatchException]](repeating: [], count: count)
         let decisions = [Decision](unsafeUninitializedCapacity: count) { buffer, initialized in
             var placed = 0
+            guard let base = buffer.baseAddress else { initialized = 0; return }
             for p in parts.indices {
                 while let decision = parts[p].outcomes.decisions.popLast() {
                     let position = parts[p].outcomes.positions.removeLast()
                     precondition(!filled[position], "receipt \(position) decided twice")
                     filled[position] = true
-                    (buffer.baseAddress! + position).initialize(to: decision)
+                    (base + position).initialize(to: decision)
                     raised[position] = parts[p].outcomes.exceptions.removeLast()
                     placed += 1
                 }

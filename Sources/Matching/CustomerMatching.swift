@@ -113,9 +113,8 @@ struct Workspace {
         let after = before - amount
         changed[invoice] = after
         let code = book.invoices[Int(invoice)].amount.currency.code
-        if customer >= 0, book.customerOf[Int(invoice)] == customer, amounts[code] != nil {
+        if customer >= 0, book.customerOf[Int(invoice)] == customer, let index = amounts[code] {
             let age = book.age[Int(invoice)]
-            let index = amounts[code]!
             if before > 0 { index.remove(SortedAmounts.Entry(amount: before, age: age, invoice: invoice)) }
             if after > 0 { index.insert(SortedAmounts.Entry(amount: after, age: age, invoice: invoice)) }
         }
@@ -181,7 +180,7 @@ struct Workspace {
         var cashLeft = receipt.amount.minorUnits
         var applications: [Application] = []
         var alreadyPaid: [String] = []
-        var refused: [(id: String, owner: String)] = []
+        var refused: [(id: String, owner: String, invoice: Int32)] = []
         var evidence = baseEvidence(position)
         var touched: [Int32] = []
         let payerID = p.customer >= 0 ? customerID(p.customer) : nil
@@ -189,7 +188,7 @@ struct Workspace {
         let usable = p.references.filter { ref in
             let owner = book.customerOf[Int(ref.invoice)]
             if customer < 0 || owner == customer { return true }
-            refused.append((book.invoices[Int(ref.invoice)].id, owner >= 0 ? customerID(owner) : book.invoices[Int(ref.invoice)].customerID))
+            refused.append((book.invoices[Int(ref.invoice)].id, owner >= 0 ? customerID(owner) : book.invoices[Int(ref.invoice)].customerID, ref.invoice))
             return false
         }
         let single = usable.count == 1
@@ -237,7 +236,7 @@ struct Workspace {
         if !p.unknown.isEmpty { notes.append("remittance names \(p.unknown.joined(separator: ", ")), which match no invoice") }
         if !alreadyPaid.isEmpty { notes.append("\(alreadyPaid.joined(separator: ", ")) already settled") }
         if !refused.isEmpty {
-            for r in refused { evidence.candidates.append(Candidate(invoiceID: r.id, openMinorUnits: open(book.indexByID[r.id]!), reason: .otherCustomer(r.owner))) }
+            for r in refused { evidence.candidates.append(Candidate(invoiceID: r.id, openMinorUnits: open(r.invoice), reason: .otherCustomer(r.owner))) }
             exceptions.append(exception(position, .unmatched, customer: payerID ?? "", amount: Money(minorUnits: cashLeft, currency: currency), invoices: refused.map(\.id),
                                         "remittance names \(refused.map { "\($0.id) of customer \($0.owner)" }.joined(separator: ", ")), not \(payerID ?? "the payer")'s; "
                                             + "\(Money(minorUnits: cashLeft, currency: currency)) kept as unapplied cash" + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"),
@@ -273,16 +272,16 @@ struct Workspace {
         guard !byPosition.isEmpty else { return }
         var slot: [Int: Int] = [:]
         for i in firstOutcomeOfCustomer..<outcomes.count { slot[outcomes.positions[i]] = i }
-        for position in byPosition.keys.sorted() {
-            let invoices = byPosition[position]!.sorted { book.invoices[Int($0)].id < book.invoices[Int($1)].id }
+        for (position, short) in byPosition.sorted(by: { $0.key < $1.key }) {
+            let invoices = short.sorted { book.invoices[Int($0)].id < book.invoices[Int($1)].id }
             let receipt = receipts[position]
             let currency = receipt.amount.currency
             var total: Int64 = 0
             var notes: [String] = []
             for i in invoices {
+                guard let note = shortWatch[i] else { continue }
                 let left = open(i)
                 total += left
-                let note = shortWatch[i]!
                 var text = "\(book.invoices[Int(i)].id) left open \(Money(minorUnits: left, currency: currency))"
                 if let deadline = note.unearnedDiscountDeadline { text += " (an unearned discount: the discount window closed \(deadline))" }
                 if !note.adjustments.isEmpty { text += note.adjustments.hasPrefix("remittance") ? " (\(note.adjustments))" : " (adjustments: \(note.adjustments))" }

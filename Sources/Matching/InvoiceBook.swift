@@ -13,16 +13,19 @@ struct InvoiceReferences: Sendable {
     /// Lengths of the normalized references present: typo search tries only lengths that exist.
     let lengths: Set<Int>
 
-    /// nil when an id appears twice.
-    init?(_ invoices: [Invoice]) {
+    /// True when an id appeared twice (the references are then of no use: the book deduplicates first).
+    let hasDuplicateIDs: Bool
+
+    init(_ invoices: [Invoice]) {
         var indexByID: [String: Int32] = [:]
         indexByID.reserveCapacity(invoices.count)
         var first: [String: Int32] = [:]
         first.reserveCapacity(invoices.count)
         var more: [String: [Int32]] = [:]
         var lengths = Set<Int>()
+        var duplicate = false
         for (i, invoice) in invoices.enumerated() {
-            if indexByID.updateValue(Int32(i), forKey: invoice.id) != nil { return nil }
+            if indexByID.updateValue(Int32(i), forKey: invoice.id) != nil { duplicate = true }
             let key = InvoiceNumber.normalize(invoice.id)
             if let earlier = first.updateValue(Int32(i), forKey: key) {
                 first[key] = earlier
@@ -31,6 +34,7 @@ struct InvoiceReferences: Sendable {
             lengths.insert(key.utf8.count)
         }
         self.indexByID = indexByID
+        hasDuplicateIDs = duplicate
         firstByReference = first
         moreByReference = more
         self.lengths = lengths
@@ -75,9 +79,10 @@ struct InvoiceBook: Sendable {
     }
 
     static func build(invoices: [Invoice], directory: CustomerDirectory) -> InvoiceBook {
-        if let references = InvoiceReferences(invoices) { return InvoiceBook(invoices: invoices, references: references, directory: directory) }
+        let references = InvoiceReferences(invoices)
+        if !references.hasDuplicateIDs { return InvoiceBook(invoices: invoices, references: references, directory: directory) }
         let unique = unique(invoices)
-        return InvoiceBook(invoices: unique, references: InvoiceReferences(unique)!, directory: directory)
+        return InvoiceBook(invoices: unique, references: InvoiceReferences(unique), directory: directory)
     }
 
     /// The directory and the book built side by side: the references need only the invoices.
@@ -85,9 +90,10 @@ struct InvoiceBook: Sendable {
         async let directory = CustomerDirectory(customers)
         async let references = InvoiceReferences(invoices)
         let d = await directory
-        if let r = await references { return (d, InvoiceBook(invoices: invoices, references: r, directory: d)) }
+        let r = await references
+        if !r.hasDuplicateIDs { return (d, InvoiceBook(invoices: invoices, references: r, directory: d)) }
         let unique = unique(invoices)
-        return (d, InvoiceBook(invoices: unique, references: InvoiceReferences(unique)!, directory: d))
+        return (d, InvoiceBook(invoices: unique, references: InvoiceReferences(unique), directory: d))
     }
 
     init(invoices: [Invoice], references: InvoiceReferences, directory: CustomerDirectory) {

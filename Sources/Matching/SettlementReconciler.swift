@@ -117,7 +117,8 @@ public struct SettlementReconciler: Sendable {
                 let distance = abs(line.bookingDay.days(since: group[0].settlementDay))
                 let named = name.map { !$0.isEmpty && (line.description.uppercased().contains($0.uppercased()) || line.counterparty.uppercased().contains($0.uppercased())) } ?? false
                 let score = distance * 2 + (named ? 0 : 1)
-                if best == nil || score < best!.score { best = (i, score) }
+                if let current = best, score >= current.score { continue }
+                best = (i, score)
             }
             return best?.index
         }
@@ -134,16 +135,14 @@ public struct SettlementReconciler: Sendable {
         }
         // A line per file.
         let byFile = Dictionary(grouping: open, by: \.fileKey)
-        for fileKey in byFile.keys.sorted() {
-            let group = byFile[fileKey]!
+        for (_, group) in byFile.sorted(by: { $0.key < $1.key }) {
             guard group.count > 1, let total = SettlementReconciler.sum(group) else { continue }
             if let i = candidate(amount: total, items: group, name: nil) { settle(group, by: i, level: "file") }
         }
         open = open.filter { result.settledBy[$0.key] == nil }
         // The bank's daily total per direction (credits, debits) and settlement day.
         let byDay = Dictionary(grouping: open, by: { "\($0.settlementDay):\($0.net.minorUnits > 0 ? "credit" : "debit"):\($0.net.currency.code)" })
-        for key in byDay.keys.sorted() {
-            let group = byDay[key]!
+        for (_, group) in byDay.sorted(by: { $0.key < $1.key }) {
             guard group.count > 1, let total = SettlementReconciler.sum(group) else { continue }
             if let i = candidate(amount: total, items: group, name: nil) { settle(group, by: i, level: "daily total") }
         }

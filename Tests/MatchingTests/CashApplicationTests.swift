@@ -294,6 +294,17 @@ import Testing
         #expect(raised[0].message.contains("combinations not searched"))
     }
 
+    @Test func anInvoiceGivenTwiceKeepsItsLaterRow() {
+        var twice = Self.invoices([50_000])
+        twice.append(Invoice(id: "I0", customerID: "C1", issueDay: Day(year: 2026, month: 10, day: 1)!, dueDay: Day(year: 2026, month: 10, day: 31)!,
+                             amount: Self.m(70_000), openAmount: Self.m(70_000)))
+        var e = CashApplication(customers: Self.customers, invoices: twice, policy: MatchingPolicy(tolerance: Self.m(0)))
+        #expect(e.allInvoices.count == 1)
+        #expect(e.openAmount(of: "I0") == Self.m(70_000))
+        let (d, _) = e.apply(Self.receipt(70_000))
+        #expect(d.rule == .exactAmount && d.applications.map(\.invoiceID) == ["I0"])
+    }
+
     @Test func invoicesIssuedAfterTheDayAreNotSeen() {
         let later = Invoice(id: "LATER", customerID: "C1", issueDay: Day(year: 2026, month: 11, day: 5)!, dueDay: Day(year: 2026, month: 12, day: 5)!,
                             amount: Self.m(77_700), openAmount: Self.m(77_700))
