@@ -7,47 +7,91 @@ public struct CustomerDirectory: Sendable {
     /// Customers by index: the matching engine keys its state by these small integers, not by id strings.
     public let list: [Customer]
     public let indexByID: [String: Int32]
-    private var byCompanyID: [String: Int32] = [:]
-    private var byName: [String: [Int32]] = [:]
-    /// Canonical token → (customer, which of its names) that contain it.
-    private var byToken: [String: [NameRef]] = [:]
-    /// Each customer name and alias as canonical tokens, by `NameRef`.
-    private var names: [[String]] = []
-    private var nameOwner: [Int32] = []
+    private let keys: Keys
+    private let nameIndex: NameIndex
+    private var byToken: [String: [NameRef]] { nameIndex.byToken }
+    private var names: [[String]] { nameIndex.names }
+    private var nameOwner: [Int32] { nameIndex.owner }
     /// Dice similarity of token sets (in percent) a counterparty name needs to identify a customer.
     public var nameThresholdPercent = 85
 
     typealias NameRef = Int32
 
-    public init(_ customers: [Customer]) {
+    /// Exact keys: ACH company id, and name key (a name two customers share names neither: -1).
+    struct Keys: Sendable {
+        var byCompanyID: [String: Int32] = [:]
+        var byName: [String: Int32] = [:]
+
+        init(_ list: [Customer]) {
+            byCompanyID.reserveCapacity(list.count)
+            byName.reserveCapacity(list.count * 2)
+            for (i, c) in list.enumerated() {
+                let ci = Int32(i)
+                for id in c.achCompanyIDs {
+                    let key = CustomerDirectory.companyKey(id)
+                    // The same company id on two customers: the smaller customer id keeps it, whatever the file's order.
+                    if let other = byCompanyID[key], list[Int(other)].id < c.id { continue }
+                    byCompanyID[key] = ci
+                }
+                for name in [c.name] + c.aliases {
+                    let key = CustomerDirectory.nameKey(words: CustomerDirectory.words(name))
+                    guard !key.isEmpty else { continue }
+                    if let other = byName[key], other != ci { byName[key] = -1 } else { byName[key] = ci }
+                }
+            }
+        }
+    }
+
+    /// Names as canonical tokens, and the names each token is in.
+    struct NameIndex: Sendable {
+        var byToken: [String: [NameRef]] = [:]
+        var names: [[String]] = []
+        var owner: [Int32] = []
+
+        init(_ list: [Customer]) {
+            for (i, c) in list.enumerated() {
+                for name in [c.name] + c.aliases {
+                    let tokens = CustomerDirectory.tokens(words: CustomerDirectory.words(name))
+                    guard !tokens.isEmpty else { continue }
+                    let ref = NameRef(names.count)
+                    names.append(tokens)
+                    owner.append(Int32(i))
+                    for token in Set(tokens) { byToken[token, default: []].append(ref) }
+                }
+            }
+        }
+    }
+
+    static func unique(_ customers: [Customer]) -> (list: [Customer], index: [String: Int32]) {
         var unique: [Customer] = []
+        unique.reserveCapacity(customers.count)
         var index: [String: Int32] = [:]
+        index.reserveCapacity(customers.count)
         for c in customers where index[c.id] == nil {
             index[c.id] = Int32(unique.count)
             unique.append(c)
         }
-        list = unique
-        indexByID = index
-        let order = unique.indices.sorted { unique[$0].id < unique[$1].id }
-        for i in order {
-            let c = unique[i]
-            let ci = Int32(i)
-            for id in c.achCompanyIDs where byCompanyID[CustomerDirectory.companyKey(id)] == nil {
-                byCompanyID[CustomerDirectory.companyKey(id)] = ci
-            }
-            for name in [c.name] + c.aliases {
-                let words = CustomerDirectory.words(name)
-                let key = CustomerDirectory.nameKey(words: words)
-                guard !key.isEmpty else { continue }
-                if !(byName[key]?.contains(ci) ?? false) { byName[key, default: []].append(ci) }
-                let tokens = CustomerDirectory.tokens(words: words)
-                guard !tokens.isEmpty else { continue }
-                let ref = NameRef(names.count)
-                names.append(tokens)
-                nameOwner.append(ci)
-                for token in Set(tokens) { byToken[token, default: []].append(ref) }
-            }
-        }
+        return (unique, index)
+    }
+
+    public init(_ customers: [Customer]) {
+        let (list, index) = CustomerDirectory.unique(customers)
+        self.init(list: list, indexByID: index, keys: Keys(list), nameIndex: NameIndex(list))
+    }
+
+    /// The same directory, its exact keys and its name index built side by side.
+    public static func make(_ customers: [Customer]) async -> CustomerDirectory {
+        let (list, index) = unique(customers)
+        async let keys = Keys(list)
+        async let names = NameIndex(list)
+        return CustomerDirectory(list: list, indexByID: index, keys: await keys, nameIndex: await names)
+    }
+
+    private init(list: [Customer], indexByID: [String: Int32], keys: Keys, nameIndex: NameIndex) {
+        self.list = list
+        self.indexByID = indexByID
+        self.keys = keys
+        self.nameIndex = nameIndex
     }
 
     public var customers: [String: Customer] { Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) }
@@ -160,19 +204,19 @@ public struct CustomerDirectory: Sendable {
 
     /// The same, with the statement text given apart from the name: it is put together only when the id and the name fail.
     public func identifyIndex(companyID: String, name: String, freeText: String) -> (index: Int32, evidence: Evidence)? {
-        if !companyID.isEmpty, let id = byCompanyID[CustomerDirectory.companyKey(companyID)] {
+        if !companyID.isEmpty, let id = keys.byCompanyID[CustomerDirectory.companyKey(companyID)] {
             return (id, .companyID(companyID))
         }
         return identifyIndex(companyID: "", name: name, text: freeText.isEmpty ? name : name + " " + freeText)
     }
 
     public func identifyIndex(companyID: String, name: String, text: String) -> (index: Int32, evidence: Evidence)? {
-        if !companyID.isEmpty, let id = byCompanyID[CustomerDirectory.companyKey(companyID)] {
+        if !companyID.isEmpty, let id = keys.byCompanyID[CustomerDirectory.companyKey(companyID)] {
             return (id, .companyID(companyID))
         }
         let key = CustomerDirectory.nameKey(name)
-        if !key.isEmpty, let ids = byName[key], ids.count == 1 {
-            return (ids[0], .name(name))
+        if !key.isEmpty, let id = keys.byName[key], id >= 0 {
+            return (id, .name(name))
         }
         let payerTokens = CustomerDirectory.tokens(name)
         if let similar = bestSimilar(payerTokens) { return (similar.index, .similarName(name, percent: similar.percent)) }

@@ -17,15 +17,35 @@ struct InvoiceReferences: Sendable {
     let hasDuplicateIDs: Bool
 
     init(_ invoices: [Invoice]) {
+        let ids = InvoiceReferences.ids(invoices)
+        let numbers = InvoiceReferences.numbers(invoices)
+        self.init(ids: ids, numbers: numbers)
+    }
+
+    init(ids: (index: [String: Int32], duplicate: Bool), numbers: (first: [String: Int32], more: [String: [Int32]], lengths: Set<Int>)) {
+        indexByID = ids.index
+        hasDuplicateIDs = ids.duplicate
+        firstByReference = numbers.first
+        moreByReference = numbers.more
+        lengths = numbers.lengths
+    }
+
+    /// Invoices by id, and whether an id appears twice.
+    static func ids(_ invoices: [Invoice]) -> (index: [String: Int32], duplicate: Bool) {
         var indexByID: [String: Int32] = [:]
         indexByID.reserveCapacity(invoices.count)
+        var duplicate = false
+        for (i, invoice) in invoices.enumerated() where indexByID.updateValue(Int32(i), forKey: invoice.id) != nil { duplicate = true }
+        return (indexByID, duplicate)
+    }
+
+    /// Invoices by normalized number.
+    static func numbers(_ invoices: [Invoice]) -> (first: [String: Int32], more: [String: [Int32]], lengths: Set<Int>) {
         var first: [String: Int32] = [:]
         first.reserveCapacity(invoices.count)
         var more: [String: [Int32]] = [:]
         var lengths = Set<Int>()
-        var duplicate = false
         for (i, invoice) in invoices.enumerated() {
-            if indexByID.updateValue(Int32(i), forKey: invoice.id) != nil { duplicate = true }
             let key = InvoiceNumber.normalize(invoice.id)
             if let earlier = first.updateValue(Int32(i), forKey: key) {
                 first[key] = earlier
@@ -33,11 +53,7 @@ struct InvoiceReferences: Sendable {
             }
             lengths.insert(key.utf8.count)
         }
-        self.indexByID = indexByID
-        hasDuplicateIDs = duplicate
-        firstByReference = first
-        moreByReference = more
-        self.lengths = lengths
+        return (first, more, lengths)
     }
 
     /// The invoice whose number normalizes to `key`, when it is the only one (the common case, without an array).
@@ -87,10 +103,11 @@ struct InvoiceBook: Sendable {
 
     /// The directory and the book built side by side: the references need only the invoices.
     static func build(invoices: [Invoice], customers: [Customer]) async -> (CustomerDirectory, InvoiceBook) {
-        async let directory = CustomerDirectory(customers)
-        async let references = InvoiceReferences(invoices)
+        async let directory = CustomerDirectory.make(customers)
+        async let ids = InvoiceReferences.ids(invoices)
+        async let numbers = InvoiceReferences.numbers(invoices)
+        let r = InvoiceReferences(ids: await ids, numbers: await numbers)
         let d = await directory
-        let r = await references
         if !r.hasDuplicateIDs { return (d, InvoiceBook(invoices: invoices, references: r, directory: d)) }
         let unique = unique(invoices)
         return (d, InvoiceBook(invoices: unique, references: InvoiceReferences(unique), directory: d))
