@@ -384,14 +384,15 @@ public actor LedgerStore {
         try database.prepare("UPDATE settlement_items SET unsettled_day = NULL WHERE unsettled_day = ?").bind(.text(dayText)).run()
         let item = try database.prepare("""
             INSERT INTO settlement_items(batch_key, role, company_name, file_name, net_minor, currency, settlement_day, window_end, first_day, settled_day,
-                                         settled_by, unsettled_day, location)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                         settled_by, unsettled_day, location, entry_amounts)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(batch_key) DO UPDATE SET settled_day = excluded.settled_day, settled_by = excluded.settled_by, unsettled_day = excluded.unsettled_day
             """)
         for i in day.settlementItems {
             try item.bind(.text(i.batchKey), .text(i.role), .text(i.companyName), .text(i.fileName), .integer(i.net.minorUnits), .text(i.net.currency.code),
                           .text(i.settlementDay.description), .text(i.windowEnd.description), .text(i.firstDay.description), .optional(i.settledDay?.description),
-                          .optional(i.settledBy), .optional(i.unsettledDay?.description), .text(i.location)).run()
+                          .optional(i.settledBy), .optional(i.unsettledDay?.description), .text(i.location),
+                          .text(i.entryAmounts.map(String.init).joined(separator: " "))).run()
         }
     }
 
@@ -506,7 +507,8 @@ public actor LedgerStore {
     /// Settlement items taken before `day` and not settled before it: what the statement may still show.
     public func pendingSettlements(before day: Day) throws -> [SettlementItemRow] {
         let s = try database.prepare("""
-            SELECT batch_key, role, company_name, file_name, net_minor, currency, settlement_day, window_end, first_day, settled_day, settled_by, unsettled_day, location
+            SELECT batch_key, role, company_name, file_name, net_minor, currency, settlement_day, window_end, first_day, settled_day, settled_by, unsettled_day, location,
+                   entry_amounts
             FROM settlement_items WHERE first_day < ? AND (settled_day IS NULL OR settled_day >= ?) ORDER BY settlement_day, batch_key
             """).bind(.text(day.description), .text(day.description))
         return try s.rows { r in
@@ -516,9 +518,11 @@ public actor LedgerStore {
             }
             // What happened on or after the day being run is undone for a rerun of it.
             let unsettled = r.isNull(11) ? nil : Day.parse(r.text(11), format: .iso)
-            return SettlementItemRow(batchKey: r.text(0), role: r.text(1), companyName: r.text(2), fileName: r.text(3), net: Money(minorUnits: r.int(4), currency: currency),
-                                     settlementDay: settlement, windowEnd: windowEnd, firstDay: first, settledDay: nil, settledBy: nil,
-                                     unsettledDay: unsettled.flatMap { $0 < day ? $0 : nil }, location: r.text(12))
+            var row = SettlementItemRow(batchKey: r.text(0), role: r.text(1), companyName: r.text(2), fileName: r.text(3), net: Money(minorUnits: r.int(4), currency: currency),
+                                        settlementDay: settlement, windowEnd: windowEnd, firstDay: first, settledDay: nil, settledBy: nil,
+                                        unsettledDay: unsettled.flatMap { $0 < day ? $0 : nil }, location: r.text(12))
+            row.entryAmounts = r.text(13).split(separator: " ").compactMap { Int64($0) }
+            return row
         }
     }
 

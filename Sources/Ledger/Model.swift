@@ -279,6 +279,8 @@ public struct SettlementItemRow: Hashable, Sendable {
     /// The day its window ended without a line (it may still settle late).
     public var unsettledDay: Day?
     public var location: String
+    /// Each entry's amount in minor units (a bank may show the batch entry by entry).
+    public var entryAmounts: [Int64] = []
 
     public init(batchKey: String, role: String, companyName: String, fileName: String, net: Money, settlementDay: Day, windowEnd: Day, firstDay: Day,
                 settledDay: Day? = nil, settledBy: String? = nil, unsettledDay: Day? = nil, location: String) {

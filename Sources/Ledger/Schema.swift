@@ -191,7 +191,8 @@ enum Schema {
             settled_day TEXT,
             settled_by TEXT,
             unsettled_day TEXT,
-            location TEXT NOT NULL
+            location TEXT NOT NULL,
+            entry_amounts TEXT NOT NULL DEFAULT ''
         ) STRICT;
         CREATE INDEX settlement_items_first_day ON settlement_items(first_day);
         """,

@@ -207,10 +207,11 @@ public struct ACHReading: Sendable {
         if firstEntry < entries.count || net != 0 {
             let key = "batch:\(file.role.rawValue):\(companyID):\(effective):\(header.batchNumber):\(entries[firstEntry...].first?.traceNumber ?? "")"
             for i in firstEntry..<entries.count { entries[i].batchKey = key }
-            settlementBatches.append(SettlementBatch(key: key,
-                                                     fileKey: file.sha256, fileName: file.name, batchNumber: header.batchNumber,
-                                                     companyName: ByteScanning.trimmed(header.companyName), effectiveDay: settlement,
-                                                     netAmount: Money(minorUnits: net, currency: currency), location: header.location))
+            var batchEntry = SettlementBatch(key: key, fileKey: file.sha256, fileName: file.name, batchNumber: header.batchNumber,
+                                             companyName: ByteScanning.trimmed(header.companyName), effectiveDay: settlement,
+                                             netAmount: Money(minorUnits: net, currency: currency), location: header.location)
+            batchEntry.entryAmounts = entries[firstEntry...].filter { $0.kind != .notificationOfChange }.map(\.signedAmount)
+            settlementBatches.append(batchEntry)
         }
         firstEntry = entries.count
     }

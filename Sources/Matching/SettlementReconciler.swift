@@ -12,6 +12,8 @@ public struct SettlementBatch: Sendable, Hashable {
     public var effectiveDay: Day
     /// Credits minus debits, from the seller's account's side.
     public var netAmount: Money
+    /// Each entry's amount, from the seller's account's side: a bank may show a batch entry by entry.
+    public var entryAmounts: [Money] = []
     public var location: SourceLocation
 
     public init(key: String, fileKey: String, fileName: String, batchNumber: Int, companyName: String, effectiveDay: Day, netAmount: Money, location: SourceLocation) {
@@ -40,6 +42,8 @@ public struct SettlementItem: Sendable, Hashable {
     public var firstDay: Day
     /// Set once the window ended without a line (the day `UNSETTLED_BATCH` was raised).
     public var unsettledDay: Day?
+    /// Each entry's amount (for a bank that shows a batch entry by entry).
+    public var entryAmounts: [Money] = []
     /// `FILE:LINE` of the batch header.
     public var location: String
 
@@ -62,12 +66,13 @@ public struct SettlementItem: Sendable, Hashable {
         self.init(key: batch.key, role: role, companyName: batch.companyName, fileKey: batch.fileKey, fileName: batch.fileName, net: batch.netAmount,
                   settlementDay: batch.effectiveDay, windowEnd: calendar.adding(businessDays: lateBusinessDays, to: batch.effectiveDay), firstDay: firstDay,
                   location: batch.location.fileAndLine)
+        entryAmounts = batch.entryAmounts
     }
 }
 
 /// The result of a day's settlement reconciliation.
 public struct SettlementResult: Sendable {
-    /// Item key → index of the statement line that shows its cash.
+    /// Item key → index of the statement line that shows its cash (the last of them, for a batch shown entry by entry).
     public var settledBy: [String: Int] = [:]
     /// Items still inside their window, waiting for a line.
     public var pending: [SettlementItem] = []
@@ -133,6 +138,22 @@ public struct SettlementReconciler: Sendable {
         for item in ordered {
             if let i = candidate(amount: item.net, items: [item], name: item.companyName) { settle([item], by: i, level: "batch") } else { open.append(item) }
         }
+        // A line per entry: every entry of the batch has a line of its own.
+        for item in open where item.entryAmounts.count > 1 && result.settledBy[item.key] == nil {
+            var taken: [Int] = []
+            for amount in item.entryAmounts {
+                guard let i = candidate(amount: amount, items: [item], name: item.companyName) else { break }
+                used.insert(i)
+                taken.append(i)
+            }
+            if taken.count == item.entryAmounts.count, let last = taken.max(by: { lines[$0].bookingDay < lines[$1].bookingDay || (lines[$0].bookingDay == lines[$1].bookingDay && $0 < $1) }) {
+                result.settledBy[item.key] = last
+                result.levels["entry", default: 0] += 1
+            } else {
+                for i in taken { used.remove(i) }
+            }
+        }
+        open = open.filter { result.settledBy[$0.key] == nil }
         // A line per file.
         let byFile = Dictionary(grouping: open, by: \.fileKey)
         for (_, group) in byFile.sorted(by: { $0.key < $1.key }) {

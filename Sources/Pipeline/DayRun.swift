@@ -130,9 +130,12 @@ struct DayRun {
         let newItems = reading.settlementBatches.map { batch in
             SettlementItem(batch, role: achFiles.first { $0.sha256 == batch.fileKey }?.role.rawValue ?? "received", firstDay: day)
         }
-        let pendingItems = try await store.pendingSettlements(before: day).map {
-            SettlementItem(key: $0.batchKey, role: $0.role, companyName: $0.companyName, fileKey: "", fileName: $0.fileName, net: $0.net,
-                           settlementDay: $0.settlementDay, windowEnd: $0.windowEnd, firstDay: $0.firstDay, unsettledDay: $0.unsettledDay, location: $0.location)
+        let pendingItems = try await store.pendingSettlements(before: day).map { row in
+            var item = SettlementItem(key: row.batchKey, role: row.role, companyName: row.companyName, fileKey: "", fileName: row.fileName, net: row.net,
+                                      settlementDay: row.settlementDay, windowEnd: row.windowEnd, firstDay: row.firstDay, unsettledDay: row.unsettledDay,
+                                      location: row.location)
+            item.entryAmounts = row.entryAmounts.map { Money(minorUnits: $0, currency: row.net.currency) }
+            return item
         }
         let reconciliation = SettlementReconciler().reconcile(items: pendingItems + newItems, lines: keyed.map(\.line), day: day)
         for item in reconciliation.unsettled {
@@ -397,10 +400,12 @@ struct DayRun {
             let isNew = item.firstDay == day
             // Earlier items are written only when today changes them.
             guard isNew || line != nil || raised[item.key] != nil else { continue }
-            rows.append(SettlementItemRow(batchKey: item.key, role: item.role, companyName: item.companyName, fileName: item.fileName, net: item.net,
-                                          settlementDay: item.settlementDay, windowEnd: item.windowEnd, firstDay: item.firstDay,
-                                          settledDay: line == nil ? nil : day, settledBy: line.map { lines[$0].key },
-                                          unsettledDay: raised[item.key]?.unsettledDay ?? item.unsettledDay, location: item.location))
+            var row = SettlementItemRow(batchKey: item.key, role: item.role, companyName: item.companyName, fileName: item.fileName, net: item.net,
+                                        settlementDay: item.settlementDay, windowEnd: item.windowEnd, firstDay: item.firstDay,
+                                        settledDay: line == nil ? nil : day, settledBy: line.map { lines[$0].key },
+                                        unsettledDay: raised[item.key]?.unsettledDay ?? item.unsettledDay, location: item.location)
+            row.entryAmounts = item.entryAmounts.map(\.minorUnits)
+            rows.append(row)
         }
         return rows
     }

@@ -209,6 +209,19 @@ import Testing
         #expect(result.unsettled.isEmpty && result.pending.isEmpty && result.stillUnsettled.isEmpty)
     }
 
+    @Test func aBatchShownEntryByEntrySettlesWhenEveryEntryHasItsLine() {
+        var shown = Self.item("e", file: "E", 300, "2026-11-02")
+        shown.entryAmounts = [100, 200].map { Money(minorUnits: $0, currency: .usd) }
+        var half = Self.item("h", file: "H", 700, "2026-11-02")
+        half.entryAmounts = [300, 400].map { Money(minorUnits: $0, currency: .usd) }
+        let result = SettlementReconciler().reconcile(items: [shown, half], lines: [Self.line(200, "2026-11-03"), Self.line(100, "2026-11-02"), Self.line(400, "2026-11-02")],
+                                                      day: Self.d("2026-11-03"))
+        #expect(result.settledBy["e"] == 0) // the last of its lines
+        #expect(result.levels["entry"] == 1)
+        #expect(result.pending.map(\.key) == ["h"]) // one entry's line is missing: still waiting, and its line is not used
+        #expect(result.explainedLines == [0, 1])
+    }
+
     @Test func theOriginatorsNameBreaksATie() {
         var first = Self.line(500, "2026-11-02")
         first.description = "ACH CREDIT OTHER CO"
