@@ -190,8 +190,8 @@ public struct CashApplication: Sendable {
             return true
         }
         func lookup(_ reference: String, minimumLength: Int, typos: Bool) -> (invoice: Int32?, note: String?) {
-            let key = InvoiceNumber.normalize(reference)
-            guard key.utf8.count >= minimumLength else { return (nil, nil) }
+            let key = ReferenceKey(normalizing: reference)
+            guard key.length >= minimumLength else { return (nil, nil) }
             if let only = book.references.onlyInvoice(withReference: key) { return (only, nil) }
             if let ids = book.references.invoices(withReference: key) {
                 // The same number for two customers: the payer's own invoice, if it is one of them.
@@ -199,8 +199,8 @@ public struct CashApplication: Sendable {
                 return (nil, "\(reference) names \(ids.count) invoices of different customers (\(ids.map { book.invoices[Int($0)].id }.sorted().joined(separator: ", ")))")
             }
             // A one-edit typo, when it points to exactly one invoice of all, open or closed.
-            guard typos, key.utf8.count >= 6 else { return (nil, nil) }
-            let near = book.oneEditAway(key)
+            guard typos, key.length >= 6 else { return (nil, nil) }
+            let near = book.oneEditAway(key.normalized)
             if near.count == 1, let only = near.first {
                 return (only, "\(reference) read as \(book.invoices[Int(only)].id) (one character differs)")
             }

@@ -4,12 +4,51 @@ import Receivables
 /// The open items cash application works against, indexed once: by normalized reference (every invoice, open
 /// or closed), by customer (oldest first), with each invoice's age rank. Read-only while a day is matched, so
 /// customer shards share it without copies.
+/// An invoice number as compared: its normalized form, as an integer when it is all digits (the common case: a
+/// million of them hash and compare as integers, not strings).
+enum ReferenceKey: Hashable, Sendable {
+    case number(UInt64)
+    case text(String)
+
+    init(normalizing reference: String) {
+        if let value = InvoiceNumber.numericValue(reference) { self = .number(value) } else { self = .text(InvoiceNumber.normalize(reference)) }
+    }
+
+    /// A key already in normalized form (the typo search's candidates).
+    init(normalized bytes: [UInt8]) {
+        if !bytes.isEmpty, bytes.count <= 18, bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), bytes[0] != UInt8(ascii: "0") || bytes.count == 1 {
+            self = .number(bytes.reduce(0) { $0 * 10 + UInt64($1 - UInt8(ascii: "0")) })
+        } else {
+            self = .text(String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
+    /// The normalized text.
+    var normalized: String {
+        switch self {
+        case let .number(value): return String(value)
+        case let .text(text): return text
+        }
+    }
+
+    /// Characters of the normalized text.
+    var length: Int {
+        switch self {
+        case var .number(value):
+            var digits = 1
+            while value >= 10 { value /= 10; digits += 1 }
+            return digits
+        case let .text(text): return text.utf8.count
+        }
+    }
+}
+
 /// Invoices by id and by normalized number: what needs only the invoices, built while the customer directory is.
 struct InvoiceReferences: Sendable {
     let indexByID: [String: Int32]
     /// Normalized invoice number → the first invoice with it; `moreByReference` holds the numbers several share.
-    let firstByReference: [String: Int32]
-    let moreByReference: [String: [Int32]]
+    let firstByReference: [ReferenceKey: Int32]
+    let moreByReference: [ReferenceKey: [Int32]]
     /// Lengths of the normalized references present: typo search tries only lengths that exist.
     let lengths: Set<Int>
 
@@ -17,12 +56,10 @@ struct InvoiceReferences: Sendable {
     let hasDuplicateIDs: Bool
 
     init(_ invoices: [Invoice]) {
-        let ids = InvoiceReferences.ids(invoices)
-        let numbers = InvoiceReferences.numbers(invoices)
-        self.init(ids: ids, numbers: numbers)
+        self.init(ids: InvoiceReferences.ids(invoices), numbers: InvoiceReferences.numbers(invoices))
     }
 
-    init(ids: (index: [String: Int32], duplicate: Bool), numbers: (first: [String: Int32], more: [String: [Int32]], lengths: Set<Int>)) {
+    init(ids: (index: [String: Int32], duplicate: Bool), numbers: (first: [ReferenceKey: Int32], more: [ReferenceKey: [Int32]], lengths: Set<Int>)) {
         indexByID = ids.index
         hasDuplicateIDs = ids.duplicate
         firstByReference = numbers.first
@@ -40,30 +77,30 @@ struct InvoiceReferences: Sendable {
     }
 
     /// Invoices by normalized number.
-    static func numbers(_ invoices: [Invoice]) -> (first: [String: Int32], more: [String: [Int32]], lengths: Set<Int>) {
-        var first: [String: Int32] = [:]
+    static func numbers(_ invoices: [Invoice]) -> (first: [ReferenceKey: Int32], more: [ReferenceKey: [Int32]], lengths: Set<Int>) {
+        var first: [ReferenceKey: Int32] = [:]
         first.reserveCapacity(invoices.count)
-        var more: [String: [Int32]] = [:]
+        var more: [ReferenceKey: [Int32]] = [:]
         var lengths = Set<Int>()
         for (i, invoice) in invoices.enumerated() {
-            let key = InvoiceNumber.normalize(invoice.id)
+            let key = ReferenceKey(normalizing: invoice.id)
             if let earlier = first.updateValue(Int32(i), forKey: key) {
                 first[key] = earlier
                 more[key, default: [earlier]].append(Int32(i))
             }
-            lengths.insert(key.utf8.count)
+            lengths.insert(key.length)
         }
         return (first, more, lengths)
     }
 
     /// The invoice whose number normalizes to `key`, when it is the only one (the common case, without an array).
-    func onlyInvoice(withReference key: String) -> Int32? {
+    func onlyInvoice(withReference key: ReferenceKey) -> Int32? {
         guard let first = firstByReference[key], moreByReference.isEmpty || moreByReference[key] == nil else { return nil }
         return first
     }
 
     /// The invoices whose number normalizes to `key`.
-    func invoices(withReference key: String) -> [Int32]? {
+    func invoices(withReference key: ReferenceKey) -> [Int32]? {
         guard let first = firstByReference[key] else { return nil }
         return moreByReference[key] ?? [first]
     }
@@ -172,7 +209,7 @@ struct InvoiceBook: Sendable {
         let bytes = Array(key.utf8)
         var found = Set<Int32>()
         func probe(_ candidate: [UInt8]) {
-            guard references.lengths.contains(candidate.count), let ids = references.invoices(withReference: String(decoding: candidate, as: UTF8.self)) else { return }
+            guard references.lengths.contains(candidate.count), let ids = references.invoices(withReference: ReferenceKey(normalized: candidate)) else { return }
             found.formUnion(ids)
         }
         let digits = Array(UInt8(ascii: "0")...UInt8(ascii: "9"))

@@ -102,6 +102,47 @@ public enum InvoiceNumber {
         }
     }
 
+    /// The normalized number as an integer, when it is all digits (at most 18): the same key as `normalize`
+    /// gives, without making a String. nil for anything else (letters left, not ASCII, too long, empty).
+    public static func numericValue(_ text: String) -> UInt64? {
+        var utf8 = text.utf8
+        if let value = utf8.withContiguousStorageIfAvailable({ numericValueASCII($0) }) { return value }
+        var copy = text
+        copy.makeContiguousUTF8()
+        utf8 = copy.utf8
+        return utf8.withContiguousStorageIfAvailable({ numericValueASCII($0) }) ?? nil
+    }
+
+    private static func numericValueASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, bytes.count)) { kept -> UInt64? in
+            var count = 0
+            for b in bytes {
+                if b >= 0x80 { return nil }
+                if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { kept[count] = b - 32; count += 1 }
+                else if (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) { kept[count] = b; count += 1 }
+            }
+            func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+            var start = 0
+            for prefix in prefixBytes where count > prefix.count && isDigit(kept[prefix.count]) {
+                var same = true
+                for (k, p) in prefix.enumerated() where kept[k] != p { same = false; break }
+                if same { start = prefix.count; break }
+            }
+            guard start < count else { return nil }
+            var value: UInt64 = 0
+            var digits = 0
+            for k in start..<count {
+                let b = kept[k]
+                guard isDigit(b) else { return nil }
+                if digits == 0 && b == UInt8(ascii: "0") { continue }
+                digits += 1
+                if digits > 18 { return nil }
+                value = value * 10 + UInt64(b - UInt8(ascii: "0"))
+            }
+            return value
+        }
+    }
+
     private static func normalizeUnicode(_ text: String) -> String {
         var kept = String(text.uppercased().unicodeScalars.filter { CharacterSet.isAlphanumeric($0) })
         for prefix in prefixes where kept.hasPrefix(prefix) && kept.count > prefix.count {

@@ -58,6 +58,15 @@ import Testing
     @Test(arguments: [("INV-000123", "123"), ("inv 123", "123"), ("#123", "123"), ("Invoice No. 123", "123"), ("123", "123"), ("A-00123", "A123"), ("PO-77", "PO77"), ("A1B-0023", "A1B0023"), ("INV-000", "0"), ("ÄB-007", "ÄB7"), ("inv#12x", "12X")])
     func normalizes(text: String, normalized: String) {
         #expect(InvoiceNumber.normalize(text) == normalized)
+        // The integer key agrees with the text key: present exactly when the normalized form is all digits.
+        #expect(InvoiceNumber.numericValue(text) == (normalized.allSatisfy(\.isNumber) && !normalized.isEmpty ? UInt64(normalized) : nil))
+    }
+
+    @Test func numericKeysOfLongAndEmptyNumbers() {
+        #expect(InvoiceNumber.numericValue("INV-1234567890123456789") == nil) // 19 digits: compared as text
+        #expect(InvoiceNumber.numericValue("") == nil)
+        #expect(InvoiceNumber.numericValue("INV") == nil)
+        #expect(InvoiceNumber.numericValue("# 000 450") == 450)
     }
 }
 
