@@ -19,7 +19,7 @@ public struct CustomerDirectory: Sendable {
 
     /// Exact keys: ACH company id, and name key (a name two customers share names neither: -1).
     struct Keys: Sendable {
-        var byCompanyID: [String: Int32] = [:]
+        var byCompanyID: [CompanyKey: Int32] = [:]
         var byName: [String: Int32] = [:]
 
         init(_ list: [Customer]) {
@@ -110,17 +110,23 @@ public struct CustomerDirectory: Sendable {
         return false
     }
 
-    /// Company ids compare by their digits when they have any (`1234567890` and `1 234567890`), else as written.
-    static func companyKey(_ id: String) -> String {
-        var digits = 0
-        var plain = true
-        for b in id.utf8 {
-            if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") { digits += 1 } else if b != UInt8(ascii: " ") || digits > 0 { plain = false }
+    /// A company id as compared: by its digits when it has six or more (`1234567890`, ` 1234567890` and
+    /// `1 234567890` alike; leading zeros count), else as written, trimmed and uppercased.
+    enum CompanyKey: Hashable, Sendable {
+        case digits(UInt64, count: Int)
+        case text(String)
+    }
+
+    static func companyKey(_ id: String) -> CompanyKey {
+        var value: UInt64 = 0
+        var count = 0
+        for b in id.utf8 where b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
+            if count < 19 { value = value &* 10 &+ UInt64(b - UInt8(ascii: "0")) }
+            count += 1
         }
-        if plain && digits >= 6 && id.utf8.last != UInt8(ascii: " ") { return id }
+        if count >= 6 && count <= 19 { return .digits(value, count: count) }
         let trimmed = ByteScanning.trimmed(id).uppercased()
-        let kept = trimmed.filter(\.isNumber)
-        return kept.count >= 6 ? kept : trimmed
+        return count > 19 ? .text(trimmed.filter(\.isNumber)) : .text(trimmed)
     }
 
     private static let legalSuffixes: Set<String> = ["INC", "LLC", "LTD", "CORP", "CORPORATION", "CO", "COMPANY", "LP", "LLP", "PLC", "GMBH", "SA", "AG", "THE",

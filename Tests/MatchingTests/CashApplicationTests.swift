@@ -247,6 +247,16 @@ import Testing
         #expect(Self.directory.identify(companyID: "", name: payer, text: "")?.customerID == customer)
     }
 
+    @Test func companyIDsCompareByTheirDigits() {
+        let d = CustomerDirectory([Customer(id: "A", name: "Acme", achCompanyIDs: ["1234567890"]), Customer(id: "Z", name: "Zeta", achCompanyIDs: ["0012345"])])
+        for written in ["1234567890", " 1234567890", "1 234567890", "1234567890 "] {
+            #expect(d.identify(companyID: written, name: "", text: "")?.customerID == "A", "'\(written)'")
+        }
+        // Leading zeros are digits too: 0012345 is not 12345.
+        #expect(d.identify(companyID: "0012345", name: "", text: "")?.customerID == "Z")
+        #expect(d.identify(companyID: "12345", name: "", text: "") == nil)
+    }
+
     @Test func aNameOneWordShortOfTwoCustomersIdentifiesNeither() {
         // "HARBORVIEW WEST" shares two of three words with C and one of two with B: below the threshold.
         #expect(Self.directory.identify(companyID: "", name: "HARBORVIEW WEST", text: "") == nil)
