@@ -336,7 +336,7 @@ struct DayRun {
                 next += 1
                 let display = RelativePath.make(file.path, from: manifestFolder)
                 group.addTask {
-                    (index, Ingest.read(path: file.path, displayPath: display, format: file.source.format, role: file.source.role, account: file.source.account,
+                    (index, await Ingest.readConcurrently(path: file.path, displayPath: display, format: file.source.format, role: file.source.role, account: file.source.account,
                                         strict: file.source.strict, currency: currency, profile: file.source.profile))
                 }
             }

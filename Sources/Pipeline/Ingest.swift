@@ -81,12 +81,44 @@ public enum Ingest {
             let print = try InputOpener.fingerprint(path: path)
             input.sha256 = print.sha256
             input.sizeBytes = print.sizeBytes
+        } catch {
+            input.readError = error.message
+            return input
+        }
+        parse(path: path, format: format, strict: strict, currency: currency, profile: profile, account: account, keepLines: keepLines, into: &input)
+        return input
+    }
+
+    /// The same, the file's SHA-256 computed on another task while it is parsed (the second read comes from the
+    /// page cache: the hash costs a core, not the wall clock).
+    public static func readConcurrently(path: String, displayPath: String? = nil, format: SourceFormat, role: Manifest.Source.Role = .received,
+                                        account: String? = nil, strict: Bool = true, currency: Currency = .usd, profile: String? = nil,
+                                        keepLines: Bool = true) async -> IngestedInput {
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        var input = IngestedInput(path: path, displayPath: displayPath ?? path, name: name, sha256: "", sizeBytes: 0, format: format, role: role, account: account)
+        async let print: Result<(sha256: String, sizeBytes: Int64), InputError> = {
+            do throws(InputError) { return .success(try InputOpener.fingerprint(path: path)) } catch { return .failure(error) }
+        }()
+        parse(path: path, format: format, strict: strict, currency: currency, profile: profile, account: account, keepLines: keepLines, into: &input)
+        switch await print {
+        case let .success(p):
+            input.sha256 = p.sha256
+            input.sizeBytes = p.sizeBytes
+        case let .failure(error):
+            input.readError = error.message
+        }
+        return input
+    }
+
+    static func parse(path: String, format: SourceFormat, strict: Bool, currency: Currency, profile: String?, account: String?, keepLines: Bool,
+                      into input: inout IngestedInput) {
+        do {
             switch format {
             case .nacha:
                 if InputOpener.isGzip(path: path) {
-                    try readNACHA(source: GzipByteSource(path: path, limitBytes: InputOpener.defaultExpandedLimitBytes), into: &input, strict: strict)
+                    try readNACHA(source: GzipByteSource(path: path, limitBytes: InputOpener.defaultExpandedLimitBytes), into: &input, strict: strict, keepBatches: keepLines)
                 } else {
-                    try readNACHA(source: FileByteSource(path: path), into: &input, strict: strict)
+                    try readNACHA(source: FileByteSource(path: path), into: &input, strict: strict, keepBatches: keepLines)
                 }
             case .bai2:
                 let bytes = try InputOpener.readAll(path: path)
@@ -144,13 +176,13 @@ public enum Ingest {
             for line in input.statementLines { input.statementTotals.add(line) }
         }
         if !keepLines { input.statementLines = [] }
-        return input
     }
 
-    static func readNACHA<S: ByteSource>(source: S, into input: inout IngestedInput, strict: Bool) throws(InputError) {
+    /// `keepBatches` false (`settle validate`): batches are read, checked and counted, never kept.
+    static func readNACHA<S: ByteSource>(source: S, into input: inout IngestedInput, strict: Bool, keepBatches: Bool = true) throws(InputError) {
         var reader = NACHAReader(source: source, fileName: input.displayPath, options: NACHAOptions(strict: strict))
         while let batch = try reader.nextBatch() {
-            input.batches.append(batch)
+            if keepBatches { input.batches.append(batch) }
         }
         input.nachaTotals = reader.totals
         input.diagnostics = reader.diagnostics.items

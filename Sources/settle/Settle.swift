@@ -100,7 +100,7 @@ struct Settle {
                 console.out("settle \(Settle.version)")
                 return 0
             case "run": return try await runCommand(rest)
-            case "validate": return try validateCommand(rest)
+            case "validate": return try await validateCommand(rest)
             case "exceptions": return try await exceptionsCommand(rest)
             case "ledger": return try ledgerCommand(rest)
             default:
@@ -172,7 +172,7 @@ struct Settle {
 
     // MARK: validate
 
-    func validateCommand(_ raw: [String]) throws -> Int32 {
+    func validateCommand(_ raw: [String]) async throws -> Int32 {
         if wantsHelp(raw) { console.out(Settle.validateHelp); return 0 }
         let args = try Arguments(raw, valueOptions: ["format", "profile"], flagOptions: ["lenient"])
         guard !args.positionals.isEmpty else { throw ManifestError("validate needs at least one FILE (see settle validate --help)") }
@@ -193,7 +193,7 @@ struct Settle {
                 anyErrors = true
                 continue
             }
-            let input = Ingest.read(path: path, format: format, strict: !args.flags.contains("lenient"), profile: args.values["profile"], keepLines: false)
+            let input = await Ingest.readConcurrently(path: path, format: format, strict: !args.flags.contains("lenient"), profile: args.values["profile"], keepLines: false)
             for d in input.diagnostics { console.out(d.description) }
             if input.droppedDiagnosticCount > 0 { console.out("\(path): … and \(input.droppedDiagnosticCount) more issues not shown") }
             console.out(input.summaryLine)
