@@ -122,7 +122,14 @@ public enum Ingest {
                 }
             case .bai2:
                 let bytes = try InputOpener.readAll(path: path)
-                let file = BAI2Reader(options: BAI2Options(strict: strict)).read(bytes: bytes, fileName: input.displayPath, defaultCurrency: currency)
+                let file = BAI2Reader(options: BAI2Options(strict: strict)).read(bytes: bytes, fileName: input.displayPath, defaultCurrency: currency,
+                                                                                 keepDetails: keepLines)
+                if !keepLines {
+                    input.statementTotals.count = file.detailTotals.count
+                    input.statementTotals.credits = file.detailTotals.credits
+                    input.statementTotals.debits = file.detailTotals.debits
+                    input.statementTotals.exponent = file.detailTotals.exponent
+                }
                 input.statementLines = file.postableLines
                 input.statementBalances = file.balances
                 input.diagnostics = file.diagnostics.items

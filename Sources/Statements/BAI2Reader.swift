@@ -45,6 +45,8 @@ public struct BAI2File: Sendable {
     public var fileIdentification = ""
     public var groups: [Group] = []
     public var diagnostics = DiagnosticList()
+    /// Details counted and summed (credits and debits as positive minor units) when they were not kept.
+    public var detailTotals: (count: Int, credits: Int64, debits: Int64, exponent: Int) = (0, 0, 0, 2)
 
     public var lines: [StatementLine] { groups.flatMap { $0.accounts.flatMap(\.details) } }
     public var accountCount: Int { groups.reduce(0) { $0 + $1.accounts.count } }
@@ -60,8 +62,11 @@ public struct BAI2Reader {
     /// joined) to `parser`. A record ends at its line's end, or at a `/` followed by spaces and the start of
     /// another record (`/ 16,`) on the same line. A 16's text runs to the end of its record. Records are not
     /// copied unless a continuation follows them.
-    public func read(bytes: [UInt8], fileName: String, defaultCurrency: Currency = .usd) -> BAI2File {
+    /// With `keepDetails` false (`settle validate`) every record is read and checked, and the details are counted
+    /// and summed into `detailTotals` instead of kept.
+    public func read(bytes: [UInt8], fileName: String, defaultCurrency: Currency = .usd, keepDetails: Bool = true) -> BAI2File {
         var parser = Parser(strict: options.strict, fileName: fileName, defaultCurrency: defaultCurrency)
+        parser.keepDetails = keepDetails
         bytes.withUnsafeBufferPointer { buffer in
             scan(buffer, sourceFile: SourceFile(fileName), into: &parser)
         }
@@ -201,6 +206,7 @@ public struct BAI2Reader {
         static let accountTrailer: UInt16 = 0x3439, groupTrailer: UInt16 = 0x3938, fileTrailer: UInt16 = 0x3939
 
         var file = BAI2File()
+        var keepDetails = true
         let fileName: String
         let defaultCurrency: Currency
         let mismatchSeverity: Severity
@@ -355,6 +361,12 @@ public struct BAI2Reader {
             accountTotal &+= value
             var i = first + 2
             let (_, valueDay) = fundsType(content, &i, location)
+            guard keepDetails else {
+                file.detailTotals.count += 1
+                if BAI2TypeCode.isDebit(type) { file.detailTotals.debits &+= value } else { file.detailTotals.credits &+= value }
+                file.detailTotals.exponent = currency.exponent
+                return
+            }
             let bankReference = text(content, i)
             let customerReference = text(content, i + 1)
             // The text is everything after the (i + 2)-th comma, commas and slashes included.

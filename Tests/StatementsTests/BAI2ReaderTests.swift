@@ -21,6 +21,16 @@ import TestSupport
         BAI2Reader(options: BAI2Options(strict: strict)).read(bytes: Array(text.utf8), fileName: "t.bai")
     }
 
+    @Test func countingWithoutKeepingGivesTheSameTotalsAndDiagnostics() {
+        let kept = read(Self.spec)
+        let counted = BAI2Reader(options: BAI2Options(strict: true)).read(bytes: Array(Self.spec.utf8), fileName: "t.bai", keepDetails: false)
+        #expect(counted.lines.isEmpty)
+        #expect(counted.detailTotals.count == kept.lines.count)
+        #expect(counted.detailTotals.credits == kept.lines.filter(\.isCredit).reduce(0) { $0 + $1.amount.minorUnits })
+        #expect(counted.detailTotals.debits == -kept.lines.filter { !$0.isCredit }.reduce(0) { $0 + $1.amount.minorUnits })
+        #expect(counted.diagnostics.items.map(\.description) == kept.diagnostics.items.map(\.description))
+    }
+
     @Test func intradayReportsAndTestGroupsAreReadButNotPosted() {
         // Modifier 2 (final previous-day): posted. Modifier 3 (interim same-day) and status 4 (test): reported only.
         let final = read(Self.spec.replacingOccurrences(of: "02,031001234,122099999,1,040620,2359,USD,2/", with: "02,031001234,122099999,1,040620,2359,USD,2/"))
