@@ -75,13 +75,35 @@ public indirect enum JSONValue: Sendable, Equatable {
 /// RFC 4180 output: a field is quoted when it holds a delimiter, a quote, a line break or edge spaces.
 /// Rows end with LF, what the spreadsheet and ERP importers we feed accept.
 public enum CSVWriter {
+    /// Whether a field must be quoted: it holds a comma, a quote or a line break, or begins or ends with a space.
+    /// Decided over UTF-8 bytes (the characters that matter are ASCII): a report has a million fields.
+    static func needsQuotes(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last else { return false }
+        if first == 0x20 || last == 0x20 { return true }
+        for b in utf8 where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 0x0A || b == 0x0D { return true }
+        return false
+    }
+
     public static func field(_ text: String) -> String {
-        let needsQuotes = text.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" } || text.hasPrefix(" ") || text.hasSuffix(" ")
-        guard needsQuotes else { return text }
+        guard needsQuotes(text) else { return text }
         return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
     }
 
-    public static func row(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\n" }
+    /// One record, its line break included, appended to `out` without intermediate strings.
+    public static func append(_ fields: [String], to out: inout String) {
+        for (i, f) in fields.enumerated() {
+            if i > 0 { out.append(",") }
+            if needsQuotes(f) { out.append(field(f)) } else { out.append(f) }
+        }
+        out.append("\n")
+    }
+
+    public static func row(_ fields: [String]) -> String {
+        var out = ""
+        append(fields, to: &out)
+        return out
+    }
 }
 
 extension String {

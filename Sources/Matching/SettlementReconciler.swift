@@ -105,7 +105,9 @@ public struct SettlementReconciler: Sendable {
     public func reconcile(items: [SettlementItem], lines: [StatementLine], day: Day) -> SettlementResult {
         var result = SettlementResult()
         var used = Set<Int>()
-        let achLines = lines.indices.filter { lines[$0].isBooked && SettlementReconciler.achKinds.contains(lines[$0].kind) }
+        // ACH lines by amount: each look-up sees only the lines of its amount (a day of 20,000 batches and as many lines).
+        var achLines: [Money: [Int]] = [:]
+        for i in lines.indices where lines[i].isBooked && SettlementReconciler.achKinds.contains(lines[i].kind) { achLines[lines[i].amount, default: []].append(i) }
         let ordered = items.filter { !$0.net.isZero }.sorted { ($0.settlementDay, $0.fileKey, $0.key) < ($1.settlementDay, $1.fileKey, $1.key) }
 
         func inWindow(_ line: StatementLine, _ item: SettlementItem) -> Bool {
@@ -115,9 +117,9 @@ public struct SettlementReconciler: Sendable {
         }
         func candidate(amount: Money, items group: [SettlementItem], name: String?) -> Int? {
             var best: (index: Int, score: Int)?
-            for i in achLines where !used.contains(i) {
+            for i in achLines[amount] ?? [] where !used.contains(i) {
                 let line = lines[i]
-                guard line.amount == amount, group.allSatisfy({ inWindow(line, $0) }) else { continue }
+                guard group.allSatisfy({ inWindow(line, $0) }) else { continue }
                 // Nearest to the settlement day; the originator's name in the line's text breaks a tie.
                 let distance = abs(line.bookingDay.days(since: group[0].settlementDay))
                 let named = name.map { !$0.isEmpty && (line.description.uppercased().contains($0.uppercased()) || line.counterparty.uppercased().contains($0.uppercased())) } ?? false

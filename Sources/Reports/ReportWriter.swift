@@ -26,8 +26,8 @@ public enum ReportWriter {
     public static func remittanceCSV(_ rows: [RemittanceRow]) -> String {
         var out = CSVWriter.row(remittanceHeader)
         for r in sortedRemittance(rows) {
-            out += CSVWriter.row([r.receiptID, r.source, r.sourceRef, r.valueDay.description, r.customerID, r.receiptAmount.description, r.invoiceID,
-                                  r.applied.description, r.discount.description, r.writeOff.description, r.rule, String(r.confidence)])
+            CSVWriter.append([r.receiptID, r.source, r.sourceRef, r.valueDay.description, r.customerID, r.receiptAmount.description, r.invoiceID,
+                              r.applied.description, r.discount.description, r.writeOff.description, r.rule, String(r.confidence)], to: &out)
         }
         return out
     }
@@ -35,8 +35,8 @@ public enum ReportWriter {
     public static func exceptionsCSV(_ rows: [MatchException]) -> String {
         var out = CSVWriter.row(exceptionsHeader)
         for e in sortedExceptions(rows) {
-            out += CSVWriter.row([e.id, e.type.rawValue, e.severity.description, e.receiptID, e.source, e.sourceRef, e.location?.fileAndLine ?? "",
-                                  e.customerID, e.amount?.description ?? "", e.invoiceIDs.joined(separator: "|"), e.message, e.suggestions])
+            CSVWriter.append([e.id, e.type.rawValue, e.severity.description, e.receiptID, e.source, e.sourceRef, e.location?.fileAndLine ?? "",
+                                  e.customerID, e.amount?.description ?? "", e.invoiceIDs.joined(separator: "|"), e.message, e.suggestions], to: &out)
         }
         return out
     }
@@ -44,7 +44,7 @@ public enum ReportWriter {
     public static func openItemsCSV(_ rows: [OpenItemRow]) -> String {
         var out = CSVWriter.row(openItemsHeader)
         for r in rows.sorted(by: { ($0.customerID, $0.dueDay, $0.invoiceID) < ($1.customerID, $1.dueDay, $1.invoiceID) }) {
-            out += CSVWriter.row([r.invoiceID, r.customerID, r.dueDay.description, r.amount.description, r.openAmount.description, String(r.daysPastDue)])
+            CSVWriter.append([r.invoiceID, r.customerID, r.dueDay.description, r.amount.description, r.openAmount.description, String(r.daysPastDue)], to: &out)
         }
         return out
     }
@@ -55,8 +55,8 @@ public enum ReportWriter {
             for p in e.postings {
                 let debit = p.amount.minorUnits > 0 ? p.amount.description : ""
                 let credit = p.amount.minorUnits < 0 ? (try? p.amount.negated())?.description ?? "" : ""
-                out += CSVWriter.row([String(e.entryID), e.sourceKey, String(e.revision), e.kind.rawValue, e.effectiveDay.description, p.account,
-                                      p.customerID ?? "", p.invoiceID ?? "", debit, credit, p.amount.currency.code, e.memo])
+                CSVWriter.append([String(e.entryID), e.sourceKey, String(e.revision), e.kind.rawValue, e.effectiveDay.description, p.account,
+                                      p.customerID ?? "", p.invoiceID ?? "", debit, credit, p.amount.currency.code, e.memo], to: &out)
             }
         }
         return out

@@ -274,6 +274,7 @@ case "camt": try benchCamt()
 case "bai2": try benchBAI2()
 case "csv": try benchCSV()
 case "match": try await benchMatch()
+case "e2e": try await benchEndToEnd()
 default:
     print("""
         usage: settle-bench nacha [--entries N] [--repeat N]
@@ -282,6 +283,7 @@ default:
                settle-bench camt [--entries N]
                settle-bench csv [--rows N]   (run from the package root: it reads Jobs/profiles/)
                settle-bench match [--receipts N] [--concurrency N] [--repeat N] [--seed N]
+               settle-bench e2e [--receipts N] [--concurrency N] [--seed N]
           nacha   parse and validate a generated NACHA file (CCD, CCD+, PPD, CTX, returns, NOCs); entries/s, MB/s, peak RSS
           ledger  post generated journal entries into a file ledger, then verify it; entries/s and verify time
           bai2    read a generated BAI2 file of 200,000 details (--details N); details/s
@@ -289,5 +291,7 @@ default:
           csv     read 1,000,000 generated bank CSV rows through the schwab-checking profile (--rows N); rows/s
           match   cash application of a generated day: 1,000,000 receipts against as many invoices of 200,000 Zipf-skewed
                   customers, every decision checked against the generator's truth; seconds, receipts/s, peak RSS
+          e2e     a generated day (N received ACH entries, the BAI2 statement settling them, N invoices of N/5 customers) through
+                  the real settle run on a file ledger, every report written; time per stage, total, peak RSS
         """)
 }

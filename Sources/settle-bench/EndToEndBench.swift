@@ -1,0 +1,46 @@
+import Core
+import Foundation
+import Pipeline
+import Scenario
+
+/// `settle-bench e2e`: a generated day written as the bank delivers it (a received ACH file of N entries in batches
+/// per originator, CCD+/CTX remittance on 45%, the BAI2 statement that settles them, N invoices of N/5 customers)
+/// and run through the real `settle run` path on a file ledger, every report written. Prints each stage's time,
+/// the total and the peak RSS.
+func benchEndToEnd() async throws {
+    let receiptsWanted = option("receipts", default: 100_000)
+    let concurrency = option("concurrency", default: 2)
+    let day = Day(year: 2026, month: 11, day: 16)!
+    let folder = NSTemporaryDirectory() + "/settle-bench-e2e-\(receiptsWanted)-\(ProcessInfo.processInfo.processIdentifier)"
+    try? FileManager.default.removeItem(atPath: folder)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let generation = ContinuousClock().now
+    let generated = ScenarioGenerator(options: .init(seed: UInt64(option("seed", default: 42)), customerCount: receiptsWanted / 5,
+                                                     invoiceCount: receiptsWanted * 1_043 / 1_000, day: day)).makeDay()
+    _ = try ScenarioFiles(day: generated, days: [day]).write(to: folder + "/in")
+    let achBytes = (try? FileManager.default.attributesOfItem(atPath: "\(folder)/in/\(day)/ach/received.ach")[.size] as? NSNumber)?.intValue ?? 0
+    print(String(format: "e2e: %d receipts (%.1f MB of NACHA), %d invoices, %d customers; generated and written in %.1f s",
+                 generated.receipts.count, Double(achBytes) / 1e6, generated.invoices.count, generated.customers.count, seconds(ContinuousClock().now - generation)))
+    let manifest = """
+        { "version": 1, "name": "e2e", "currency": "USD", "ledger": "\(folder)/ledger.sqlite", "output": "\(folder)/out", "archive": "\(folder)/archive",
+          "customers": "\(folder)/in/customers.csv", "invoices": "\(folder)/in/invoices.csv",
+          "sources": [ { "format": "nacha", "path": "\(folder)/in/{date}/ach/*.ach", "role": "received" },
+                       { "format": "bai2", "path": "\(folder)/in/{date}/bank/*.bai" } ],
+          "matching": { "tolerance": "1.00", "ambiguous": "exception" } }
+        """
+    try manifest.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+    let start = ContinuousClock().now
+    let result = await JobRunner(manifest: try Manifest.load(path: folder + "/job.json")).run(RunOptions(days: [day], concurrency: concurrency))
+    let total = seconds(ContinuousClock().now - start)
+    guard result.exitCode == .ok, let outcome = result.days.first else {
+        print("e2e: the run failed: \(result.message ?? "exit \(result.exitCode.rawValue)")")
+        exit(1)
+    }
+    var stages: [String] = []
+    if case let .object(fields) = outcome.summary, let timings = fields.first(where: { $0.0 == "timings_ms" })?.1, case let .object(items) = timings {
+        for (stage, value) in items { if case let .integer(ms) = value { stages.append("\(stage) \(String(format: "%.2f", Double(ms) / 1000)) s") } }
+    }
+    print(String(format: "e2e: settle run of %d receipts in %.2f s (%.0f receipts/s), %d entries posted, %d exceptions; peak RSS %.0f MB",
+                 outcome.receiptCount, total, Double(outcome.receiptCount) / total, outcome.postedCount, outcome.exceptionCount, peakRSSMegabytes()))
+    print("e2e: stages: " + stages.joined(separator: ", "))
+}
