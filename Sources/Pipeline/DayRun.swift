@@ -22,300 +22,58 @@ struct DayRun {
         var path: String
     }
 
+    /// The day, stage by stage: each stage a method with a typed result, the ledger written once, in one transaction.
     func run() async throws -> DayOutcome {
-        let clock = ContinuousClock()
-        var timings: [(String, Duration)] = []
-        var mark = clock.now
-        func lap(_ stage: String) {
-            let now = clock.now
-            timings.append((stage, now - mark))
-            mark = now
-        }
+        var clock = StageClock()
+        let plan = planFiles()
+        let inputs = await ingestAll(plan.files)
+        clock.lap("ingest")
+        let intake = try await accept(inputs)
+        let read = try await readInputs(intake.accepted)
+        clock.lap("normalize")
+        let settlement = try await settle(read)
+        clock.lap("settlement")
+        let statements = try await chainStatements(read.statementBalances)
+        let returned = try await returnsAndChanges(read.ach, duplicates: read.achKeys.duplicates)
+        clock.lap("returns")
+        let cash = try await applyCash(read.achKeys.receipts + settlement.statementReceipts)
+        clock.lap("cash-application")
 
-        var exceptions: [MatchException] = []
-        var inputRejected = false
-
-        // Plan: the files every source names for the day.
-        var planned: [PlannedFile] = []
-        for source in manifest.sources {
-            let found = manifest.files(of: source, on: day)
-            if let missing = found.missing {
-                inputRejected = true
-                exceptions.append(MatchException(type: .invalidInput, severity: .error, about: "missing:\(missing)", discriminator: day.description,
-                                                 source: source.format.rawValue, location: SourceLocation(file: RelativePath.make(missing, from: URL(fileURLWithPath: manifest.path).deletingLastPathComponent().standardized.path), line: 0), amount: nil,
-                                                 message: "\(source.key).path names \(missing), which does not exist for \(day)",
-                                                 suggestions: "check that the bank delivered the file, or use a wildcard for days without one"))
-            }
-            planned += found.files.map { PlannedFile(source: source, path: $0) }
-        }
-
-        // Ingest: every file concurrently, results kept in plan order.
-        let inputs = await ingestAll(planned)
-        lap("ingest")
-
-        // Duplicates and rejected files.
-        var accepted: [IngestedInput] = []
-        var seenToday: [String: String] = [:]
-        var files: [IngestedFile] = []
-        var archiveCopies: [(from: String, to: String)] = []
-        for input in inputs {
-            if input.isRejected {
-                inputRejected = true
-                let first = input.diagnostics.first { $0.severity == .fatal }
-                let messages = input.diagnostics.filter { $0.severity >= .error }.prefix(3).map(\.description)
-                let quarantine = "\(manifest.archive)/quarantine/\(day)/\(input.name)"
-                archiveCopies.append((input.path, quarantine))
-                exceptions.append(MatchException(type: .invalidInput, severity: .error, about: "file:\(input.sha256.isEmpty ? input.displayPath : input.sha256)",
-                                                 discriminator: day.description, source: input.format.rawValue,
-                                                 location: first?.location ?? SourceLocation(file: input.displayPath, line: 0),
-                                                 message: "\(input.name) was rejected and quarantined: " + (input.readError ?? messages.joined(separator: "; ")),
-                                                 suggestions: "run `settle validate \(input.displayPath)` for every issue; ask the bank for a corrected file"))
-                continue
-            }
-            if let earlier = seenToday[input.sha256] {
-                exceptions.append(MatchException(type: .duplicate, severity: .warning, about: "file:\(input.sha256)", discriminator: "\(day):\(input.displayPath)",
-                                                 source: input.format.rawValue, location: SourceLocation(file: input.displayPath, line: 1),
-                                                 message: "\(input.name) has the same content as \(earlier) in this run; not processed again",
-                                                 suggestions: "remove the extra copy"))
-                continue
-            }
-            if let previous = try await store.ingestedFile(sha256: input.sha256), previous.day != day {
-                exceptions.append(MatchException(type: .duplicate, severity: .warning, about: "file:\(input.sha256)", discriminator: "\(day):\(input.displayPath)",
-                                                 source: input.format.rawValue, location: SourceLocation(file: input.displayPath, line: 1),
-                                                 message: "\(input.name) has the same content (SHA-256 \(input.sha256.prefix(12))…) as \(previous.name), taken by run \(previous.runID) on \(previous.day); not processed again",
-                                                 suggestions: "if the bank re-sent the file by mistake, nothing to do"))
-                continue
-            }
-            seenToday[input.sha256] = input.name
-            let archived = "\(manifest.archive)/\(day)/\(input.sha256.prefix(12))-\(input.name)"
-            archiveCopies.append((input.path, archived))
-            files.append(IngestedFile(sha256: input.sha256, sizeBytes: input.sizeBytes, name: input.name, runID: runID, day: day, archivePath: archived))
-            accepted.append(input)
-        }
-
-        // ACH files read into entries, returns, notifications of change and batches; statement lines keyed by content.
-        var achFiles: [ACHFile] = []
-        var statementLines: [StatementLine] = []
-        var statementBalances: [StatementBalance] = []
-        var lineFileSHA: [String: String] = [:]
-        var nachaEntryCount = 0
-        var nachaBatchCount = 0
-        for input in accepted {
-            switch input.format {
-            case .nacha:
-                for batch in input.batches {
-                    nachaBatchCount += 1
-                    nachaEntryCount += batch.entries.count
-                    if batch.isRejected {
-                        inputRejected = true
-                        exceptions.append(rejectedBatchException(batch, of: input))
-                    }
-                }
-                achFiles.append(ACHFile(name: input.name, sha256: input.sha256, role: input.role == .received ? .received : .originated, account: input.account,
-                                        batches: input.batches))
-            case .bai2, .camt052, .camt053, .camt054, .csv:
-                statementLines += input.statementLines
-                statementBalances += input.statementBalances
-                if let first = input.statementLines.first { lineFileSHA[first.location.file] = input.sha256 }
-            }
-        }
-        let reading = ACHReading(files: achFiles, currency: manifest.currency, day: day)
-        let achKeys = try await achReceipts(reading)
-        var receipts = achKeys.receipts
-        exceptions += achKeys.exceptions
-        let keyed = try await statementKeys(statementLines, fileSHA: lineFileSHA)
-        lap("normalize")
-
-        // Settlement: the day's batches and the ones still waiting, against the day's lines.
-        let newItems = reading.settlementBatches.map { batch in
-            SettlementItem(batch, role: achFiles.first { $0.sha256 == batch.fileKey }?.role.rawValue ?? "received", firstDay: day)
-        }
-        let pendingItems = try await store.pendingSettlements(before: day).map { row in
-            var item = SettlementItem(key: row.batchKey, role: row.role, companyName: row.companyName, fileKey: "", fileName: row.fileName, net: row.net,
-                                      settlementDay: row.settlementDay, windowEnd: row.windowEnd, firstDay: row.firstDay, unsettledDay: row.unsettledDay,
-                                      location: row.location)
-            item.entryAmounts = row.entryAmounts.map { Money(minorUnits: $0, currency: row.net.currency) }
-            return item
-        }
-        let reconciliation = SettlementReconciler().reconcile(items: pendingItems + newItems, lines: keyed.map(\.line), day: day)
-        for item in reconciliation.unsettled {
-            exceptions.append(MatchException(type: .unsettledBatch, severity: .warning, about: item.key, source: "nacha", sourceRef: item.companyName,
-                                             location: SourceLocation.parse(fileAndLine: item.location), amount: item.net,
-                                             message: "the \(item.role) batch of \(item.companyName) in \(item.fileName) for \(item.net), settling \(item.settlementDay), did not appear on the bank statement by \(item.windowEnd); its entries were applied and its cash stays in ACH in transit",
-                                             suggestions: "ask the bank; a line that comes later still settles it"))
-        }
-        // Batches whose entries an older ledger posted straight to cash (legacy keys) have nothing in transit to move.
-        let legacyBatches = Set(reading.entries.filter { ACHReading.isLegacyKey(achKeys.sourceKeys[$0.key] ?? "") }.map(\.batchKey))
-        let itemsByKey = Dictionary((pendingItems + newItems).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        var settlementDrafts: [JournalEntryDraft] = []
-        for (itemKey, lineIndex) in reconciliation.settledBy.sorted(by: { $0.key < $1.key }) where !legacyBatches.contains(itemKey) {
-            guard let item = itemsByKey[itemKey] else { continue }
-            settlementDrafts.append(PostingRules.settlement(of: item, by: keyed[lineIndex].line, lineKey: keyed[lineIndex].key))
-        }
-        var bankDebitDrafts: [JournalEntryDraft] = []
-        for (index, item) in keyed.enumerated() where !reconciliation.explainedLines.contains(index) {
-            let line = item.line
-            if line.amount.minorUnits > 0 {
-                receipts.append(StatementReceipts.receipt(item))
-            } else if line.amount.minorUnits < 0 {
-                bankDebitDrafts.append(PostingRules.entry(forBankDebit: line, sourceKey: item.key))
-                if line.kind != .fee {
-                    exceptions.append(MatchException(type: .unexplainedBankLine, severity: .warning, about: item.key, source: line.format.rawValue,
-                                                     sourceRef: line.bankReference.isEmpty ? line.location.fileAndLine : line.bankReference,
-                                                     location: line.location, amount: line.amount,
-                                                     message: "a debit of \(Money(minorUnits: -line.amount.minorUnits, currency: line.amount.currency)) (type \(line.typeCode) \(BAI2TypeCode.describe(Int(line.typeCode) ?? 0))) that no ACH batch or rule explains: \(line.description); held in suspense",
-                                                     suggestions: "find what it paid, then resolve the exception"))
-                }
-            }
-        }
-        let settlementRows = settlementItemRows(reconciliation, pending: pendingItems, new: newItems, lines: keyed)
-        lap("settlement")
-
-        // Statements chain day to day; an account's first statement gives the books its opening balance.
-        let previousBalances = try await store.lastStatementBalances(before: day).mapValues { StatementChain.Previous(day: $0.day, closing: $0.closing) }
-        let chain = StatementChain.check(today: statementBalances, previous: previousBalances, day: day)
-        exceptions += chain.exceptions
-        // The opening balance is booked when the account's cash has no postings yet (a ledger that booked its cash
-        // without one, before settle read balances, is left as it was: its summary shows the difference).
-        var bankOpeningDrafts: [JournalEntryDraft] = []
-        for opening in chain.openings {
-            guard let draft = PostingRules.bankOpening(opening) else { continue }
-            let cash = ChartOfAccounts.cash(bankAccount: opening.account)
-            let bookedBefore = try await store.postedDay(sourceKey: draft.sourceKey) != nil
-            let cashUntouched = try await store.balance(account: cash, through: Day(daysSinceEpoch: Int32.max / 2)).isEmpty
-            if bookedBefore || cashUntouched { bankOpeningDrafts.append(draft) }
-        }
-        var finalBalances: [String: StatementBalance] = [:]
-        for b in statementBalances where b.isFinal && b.day == day { finalBalances[b.account] = b }
-
-        // Returns and reversals undo the original application; notifications of change are recorded.
-        let returned = try await returnsAndChanges(reading, duplicates: achKeys.duplicates)
-        exceptions += returned.exceptions
-        lap("returns")
-
-        // Cash application against the open items as they stood before this day.
-        let known = Dictionary(try await store.invoices().map { ($0.invoiceID, $0) }, uniquingKeysWith: { a, _ in a })
-        let openBefore = try await store.openAmounts(before: day)
-        var matchingInvoices: [Invoice] = []
-        var openingDrafts: [JournalEntryDraft] = []
-        var csvIDs = Set<String>()
-        for invoice in invoices {
-            csvIDs.insert(invoice.id)
-            var working = invoice
-            if let open = openBefore[invoice.id] {
-                working.openAmount = Money(minorUnits: open, currency: invoice.amount.currency)
-            } else {
-                openingDrafts.append(PostingRules.openingEntry(for: invoice, on: day))
-            }
-            matchingInvoices.append(working)
-        }
-        for (id, ledgerInvoice) in known where !csvIDs.contains(id) {
-            guard let open = openBefore[id] else { continue }
-            matchingInvoices.append(Invoice(id: id, customerID: ledgerInvoice.customerID, issueDay: ledgerInvoice.issueDay, dueDay: ledgerInvoice.dueDay,
-                                            amount: ledgerInvoice.amount, openAmount: Money(minorUnits: open, currency: ledgerInvoice.amount.currency),
-                                            terms: PaymentTerms.parse(ledgerInvoice.terms), poNumber: ledgerInvoice.poNumber))
-        }
-        // Day D sees only the invoices issued on or before D.
-        var application = await CashApplication.make(customers: customers, invoices: matchingInvoices, policy: manifest.policy, asOf: day)
-        receipts.sort { ($0.valueDay, $0.source.rawValue, $0.sourceRef, $0.sourceKey) < ($1.valueDay, $1.source.rawValue, $1.sourceRef, $1.sourceKey) }
-        let applied = await application.applyAll(receipts, concurrency: options.concurrency)
-        let decisions = applied.decisions
-        exceptions += applied.exceptions
-        lap("cash-application")
-
-        // Post: the whole day in one transaction.
-        let receiptDrafts = decisions.map(PostingRules.entry(for:))
-        let customerByReceiptKey = Dictionary(decisions.map { ($0.receipt.sourceKey, $0.customerID) }, uniquingKeysWith: { a, _ in a })
-        let achRows = reading.entries.compactMap { fact -> ACHEntryRow? in
-            guard !achKeys.duplicates.contains(fact.occurrence) else { return nil }
-            let sourceKey = achKeys.sourceKeys[fact.key] ?? fact.key
-            return ACHEntryRow(entryKey: fact.key, role: fact.role.rawValue, kind: fact.kind.rawValue, companyID: fact.companyID, trace: fact.traceNumber,
-                               rdfi: fact.receivingDFI, amount: fact.amount, effectiveDay: fact.effectiveDay,
-                               settlementDay: fact.settlementDay, sourceKey: sourceKey, customerID: customerByReceiptKey[sourceKey] ?? nil,
-                               receiverName: fact.receiverName, identification: fact.identificationNumber, fileName: fact.fileName, day: day)
-        }
-        let ledgerInvoices = invoices.map {
-            LedgerInvoice(invoiceID: $0.id, customerID: $0.customerID, issueDay: $0.issueDay, dueDay: $0.dueDay, amount: $0.amount, openAmount: $0.openAmount,
-                          terms: $0.terms?.description ?? "", poNumber: $0.poNumber)
-        }
-        let applicationRows = decisions.flatMap { d -> [ApplicationRow] in
-            let evidenceText = d.evidence.description
-            var rows = d.applications.map {
-                ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: $0.invoiceID, customerID: $0.customerID,
-                               applied: $0.applied, discount: $0.discount, writeOff: $0.writeOff, rule: d.rule.rawValue, confidence: d.confidence,
-                               evidence: evidenceText)
-            }
-            if !d.unapplied.isZero {
-                let zero = Money.zero(d.unapplied.currency)
-                rows.append(ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: nil, customerID: d.customerID,
-                                           applied: d.unapplied, discount: zero, writeOff: zero, rule: MatchRule.unapplied.rawValue, confidence: d.confidence,
-                                           evidence: evidenceText))
-            }
-            return rows
-        }
-        exceptions = uniqueExceptions(exceptions)
-        // An exception raised on a receipt carries the evidence of the receipt's decision.
-        var evidenceByReceipt: [String: String] = [:]
-        let raisedOn = Set(exceptions.map(\.receiptID))
-        for d in decisions where raisedOn.contains(d.receipt.id) { evidenceByReceipt[d.receipt.id] = d.evidence.description }
-        let exceptionRows = exceptions.map {
-            ExceptionRow(exceptionID: $0.id, day: day, type: $0.type.rawValue, severity: $0.severity.description, receiptID: $0.receiptID, source: $0.source,
-                         sourceRef: $0.sourceRef, location: $0.location?.fileAndLine ?? "", customerID: $0.customerID, amount: $0.amount,
-                         invoiceIDs: $0.invoiceIDs, message: $0.message, suggestions: $0.suggestions, evidence: evidenceByReceipt[$0.receiptID] ?? "")
-        }
-        var cashAccounts: [String: String] = [:]
-        for r in receipts { cashAccounts[ChartOfAccounts.cash(bankAccount: r.bankAccount)] = "Cash - bank account \(Masking.account(r.bankAccount))" }
-        for l in keyed { cashAccounts[ChartOfAccounts.cash(bankAccount: l.line.account)] = "Cash - bank account \(Masking.account(l.line.account))" }
-        for b in finalBalances.values { cashAccounts[ChartOfAccounts.cash(bankAccount: b.account)] = "Cash - bank account \(Masking.account(b.account))" }
-
+        let exceptions = uniqueExceptions(plan.exceptions + intake.exceptions + read.exceptions + settlement.exceptions + statements.exceptions
+                                          + returned.exceptions + cash.exceptions)
         if !options.dryRun {
-            for copy in archiveCopies { try archive(copy.from, to: copy.to) }
+            for copy in intake.archiveCopies { try archive(copy.from, to: copy.to) }
         }
-        var commit = DayCommit(runID: runID, day: day, invoices: ledgerInvoices,
+        var commit = DayCommit(runID: runID, day: day, invoices: cash.ledgerInvoices,
                                // Posting order sets entry ids: keep it a function of content, not of file order.
-                               entries: bankOpeningDrafts + openingDrafts + receiptDrafts + settlementDrafts
-                                   + bankDebitDrafts.sorted { $0.sourceKey < $1.sourceKey } + returned.drafts.sorted { $0.sourceKey < $1.sourceKey },
-                               applications: applicationRows + returned.applicationRows, exceptions: exceptionRows, files: files,
-                               cashAccounts: cashAccounts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, accountNames: manifest.accounts)
-        commit.achEntries = achRows
+                               entries: statements.openingDrafts + cash.openingDrafts + cash.decisions.map(PostingRules.entry(for:)) + settlement.drafts
+                                   + settlement.bankDebitDrafts.sorted { $0.sourceKey < $1.sourceKey } + returned.drafts.sorted { $0.sourceKey < $1.sourceKey },
+                               applications: applicationRows(cash.decisions) + returned.applicationRows, exceptions: exceptionRows(exceptions, cash.decisions),
+                               files: intake.files, cashAccounts: cashAccounts(cash.decisions, read.lines, statements.finalBalances), accountNames: manifest.accounts)
+        commit.achEntries = achEntryRows(read, cash.decisions)
         commit.achChanges = returned.changes
-        commit.settlementItems = settlementRows
-        commit.statementBalances = finalBalances.values.sorted { $0.account < $1.account }.map {
+        commit.settlementItems = settlement.itemRows
+        commit.statementBalances = statements.finalBalances.map {
             StatementBalanceRow(account: $0.account, day: $0.day, opening: $0.opening, closing: $0.closing, location: $0.location.fileAndLine)
         }
         let outcome = try await store.commit(commit, dryRun: options.dryRun)
-        // The books tie to the bank: each account's cash after the day against the statement's closing balance.
-        var bankTies: [Summary.BankTie] = []
-        for balance in finalBalances.values.sorted(by: { $0.account < $1.account }) {
-            guard let closing = balance.closing else { continue }
-            let book = try await store.balance(account: ChartOfAccounts.cash(bankAccount: balance.account), through: day)[closing.currency.code] ?? 0
-            bankTies.append(Summary.BankTie(account: Masking.account(balance.account), closing: closing, book: Money(minorUnits: book, currency: closing.currency)))
-        }
-        lap("post")
+        let bankTies = try await tieToBank(statements.finalBalances)
+        clock.lap("post")
 
-        // Reports.
-        let touched = Set(decisions.flatMap { $0.applications.map(\.invoiceID) })
-        // Open items as they stand at the end of this day (a rerun of an earlier day does not see later days).
-        let openAtEnd = try await store.openAmounts(before: day.adding(days: 1))
-        let openItems = try await store.invoices().compactMap { invoice -> OpenItemRow? in
-            guard let open = openAtEnd[invoice.invoiceID], open != 0 || touched.contains(invoice.invoiceID) else { return nil }
-            let openAmount = Money(minorUnits: open, currency: invoice.amount.currency)
-            return OpenItemRow(invoiceID: invoice.invoiceID, customerID: invoice.customerID, dueDay: invoice.dueDay, amount: invoice.amount,
-                               openAmount: openAmount, daysPastDue: open > 0 ? max(0, day.days(since: invoice.dueDay)) : 0)
-        }
-        let remittance = decisions.flatMap(RemittanceRow.rows(for:)) + returned.remittanceRows
-        lap("reports")
-        let summary = Summary.make(day: day, runID: runID, manifest: manifest, inputs: inputs, acceptedCount: accepted.count, nachaBatchCount: nachaBatchCount,
-                                   nachaEntryCount: nachaEntryCount, statementLineCount: keyed.count, settlementBatches: reading.settlementBatches,
-                                   reconciliation: reconciliation, decisions: decisions, exceptions: exceptions, outcome: outcome, timings: timings,
-                                   dryRun: options.dryRun, bankTies: bankTies)
+        let openItems = try await openItemRows(touched: Set(cash.decisions.flatMap { $0.applications.map(\.invoiceID) }))
+        clock.lap("reports")
+        let summary = Summary.make(day: day, runID: runID, manifest: manifest, inputs: inputs, acceptedCount: intake.accepted.count,
+                                   nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: read.lines.count,
+                                   settlementBatches: read.ach.settlementBatches, reconciliation: settlement.reconciliation, decisions: cash.decisions,
+                                   exceptions: exceptions, outcome: outcome, timings: clock.timings, dryRun: options.dryRun, bankTies: bankTies)
         let folder = "\(manifest.output)/\(day)"
         if !options.dryRun {
-            let report = DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: openItems, journal: outcome.posted, summary: summary)
+            let report = DayReport(day: day, runID: runID, remittance: cash.decisions.flatMap(RemittanceRow.rows(for:)) + returned.remittanceRows,
+                                   exceptions: exceptions, openItems: openItems, journal: outcome.posted, summary: summary)
             try ReportWriter.write(report, to: folder)
         }
-        return DayOutcome(day: day, summary: summary, outputFolder: folder, inputRejected: inputRejected, exceptionCount: exceptions.count,
-                          postedCount: outcome.posted.count, receiptCount: receipts.count)
+        return DayOutcome(day: day, summary: summary, outputFolder: folder, inputRejected: plan.rejected || intake.rejected || read.rejected,
+                          exceptionCount: exceptions.count, postedCount: outcome.posted.count, receiptCount: cash.decisions.count)
     }
 
     /// One exception per id: a rule may raise the same thing twice (the same unknown payer on two lines of one file).

@@ -1,0 +1,341 @@
+import ACH
+import Core
+import Foundation
+import Ledger
+import Matching
+import Receivables
+import Reports
+import Statements
+
+/// Stage timings of a day, for the summary (and, later, the run log).
+struct StageClock {
+    private let clock = ContinuousClock()
+    private var mark: ContinuousClock.Instant
+    private(set) var timings: [(String, Duration)] = []
+
+    init() { mark = clock.now }
+
+    mutating func lap(_ stage: String) {
+        let now = clock.now
+        timings.append((stage, now - mark))
+        mark = now
+    }
+}
+
+/// The stages of a day, each with its typed result. DayRun orchestrates; the rules live in Matching and Ledger.
+extension DayRun {
+    struct Plan {
+        var files: [PlannedFile] = []
+        var exceptions: [MatchException] = []
+        var rejected = false
+    }
+
+    /// The files every source names for the day; a source that names a missing file is `INVALID_INPUT`.
+    func planFiles() -> Plan {
+        var plan = Plan()
+        let folder = URL(fileURLWithPath: manifest.path).deletingLastPathComponent().standardized.path
+        for source in manifest.sources {
+            let found = manifest.files(of: source, on: day)
+            if let missing = found.missing {
+                plan.rejected = true
+                plan.exceptions.append(MatchException(type: .invalidInput, severity: .error, about: "missing:\(missing)", discriminator: day.description,
+                                                      source: source.format.rawValue, location: SourceLocation(file: RelativePath.make(missing, from: folder), line: 0),
+                                                      amount: nil, message: "\(source.key).path names \(missing), which does not exist for \(day)",
+                                                      suggestions: "check that the bank delivered the file, or use a wildcard for days without one"))
+            }
+            plan.files += found.files.map { PlannedFile(source: source, path: $0) }
+        }
+        return plan
+    }
+
+    struct Intake {
+        var accepted: [IngestedInput] = []
+        var files: [IngestedFile] = []
+        var archiveCopies: [(from: String, to: String)] = []
+        var exceptions: [MatchException] = []
+        var rejected = false
+    }
+
+    /// Files that cannot be trusted go to quarantine; a file whose exact content was taken before is a `DUPLICATE`.
+    func accept(_ inputs: [IngestedInput]) async throws -> Intake {
+        var intake = Intake()
+        var seenToday: [String: String] = [:]
+        for input in inputs {
+            if input.isRejected {
+                intake.rejected = true
+                let first = input.diagnostics.first { $0.severity == .fatal }
+                let messages = input.diagnostics.filter { $0.severity >= .error }.prefix(3).map(\.description)
+                intake.archiveCopies.append((input.path, "\(manifest.archive)/quarantine/\(day)/\(input.name)"))
+                intake.exceptions.append(MatchException(type: .invalidInput, severity: .error, about: "file:\(input.sha256.isEmpty ? input.displayPath : input.sha256)",
+                                                        discriminator: day.description, source: input.format.rawValue,
+                                                        location: first?.location ?? SourceLocation(file: input.displayPath, line: 0),
+                                                        message: "\(input.name) was rejected and quarantined: " + (input.readError ?? messages.joined(separator: "; ")),
+                                                        suggestions: "run `settle validate \(input.displayPath)` for every issue; ask the bank for a corrected file"))
+                continue
+            }
+            if let earlier = seenToday[input.sha256] {
+                intake.exceptions.append(MatchException(type: .duplicate, severity: .warning, about: "file:\(input.sha256)", discriminator: "\(day):\(input.displayPath)",
+                                                        source: input.format.rawValue, location: SourceLocation(file: input.displayPath, line: 1),
+                                                        message: "\(input.name) has the same content as \(earlier) in this run; not processed again",
+                                                        suggestions: "remove the extra copy"))
+                continue
+            }
+            if let previous = try await store.ingestedFile(sha256: input.sha256), previous.day != day {
+                intake.exceptions.append(MatchException(type: .duplicate, severity: .warning, about: "file:\(input.sha256)", discriminator: "\(day):\(input.displayPath)",
+                                                        source: input.format.rawValue, location: SourceLocation(file: input.displayPath, line: 1),
+                                                        message: "\(input.name) has the same content (SHA-256 \(input.sha256.prefix(12))…) as \(previous.name), taken by run \(previous.runID) on \(previous.day); not processed again",
+                                                        suggestions: "if the bank re-sent the file by mistake, nothing to do"))
+                continue
+            }
+            seenToday[input.sha256] = input.name
+            let archived = "\(manifest.archive)/\(day)/\(input.sha256.prefix(12))-\(input.name)"
+            intake.archiveCopies.append((input.path, archived))
+            intake.files.append(IngestedFile(sha256: input.sha256, sizeBytes: input.sizeBytes, name: input.name, runID: runID, day: day, archivePath: archived))
+            intake.accepted.append(input)
+        }
+        return intake
+    }
+
+    struct ReadInputs {
+        var ach = ACHReading()
+        var achKeys: (receipts: [Receipt], exceptions: [MatchException], duplicates: Set<String>, sourceKeys: [String: String]) = ([], [], [], [:])
+        var lines: [KeyedLine] = []
+        var statementBalances: [StatementBalance] = []
+        var nachaBatchCount = 0
+        var nachaEntryCount = 0
+        var exceptions: [MatchException] = []
+        var rejected = false
+    }
+
+    /// ACH files read into entries, returns, notifications of change and batches (receipts under their content keys,
+    /// entries seen before as `DUPLICATE`s); statement lines keyed by content; statement balances.
+    func readInputs(_ accepted: [IngestedInput]) async throws -> ReadInputs {
+        var read = ReadInputs()
+        var achFiles: [ACHFile] = []
+        var statementLines: [StatementLine] = []
+        var lineFileSHA: [String: String] = [:]
+        for input in accepted {
+            switch input.format {
+            case .nacha:
+                for batch in input.batches {
+                    read.nachaBatchCount += 1
+                    read.nachaEntryCount += batch.entries.count
+                    if batch.isRejected {
+                        read.rejected = true
+                        read.exceptions.append(rejectedBatchException(batch, of: input))
+                    }
+                }
+                achFiles.append(ACHFile(name: input.name, sha256: input.sha256, role: input.role == .received ? .received : .originated, account: input.account,
+                                        batches: input.batches))
+            case .bai2, .camt052, .camt053, .camt054, .csv:
+                statementLines += input.statementLines
+                read.statementBalances += input.statementBalances
+                if let first = input.statementLines.first { lineFileSHA[first.location.file] = input.sha256 }
+            }
+        }
+        read.ach = ACHReading(files: achFiles, currency: manifest.currency, day: day)
+        read.achKeys = try await achReceipts(read.ach)
+        read.exceptions += read.achKeys.exceptions
+        read.lines = try await statementKeys(statementLines, fileSHA: lineFileSHA)
+        return read
+    }
+
+    struct Settlement {
+        var reconciliation: SettlementResult
+        var drafts: [JournalEntryDraft] = []
+        var bankDebitDrafts: [JournalEntryDraft] = []
+        var statementReceipts: [Receipt] = []
+        var itemRows: [SettlementItemRow] = []
+        var exceptions: [MatchException] = []
+    }
+
+    /// The day's batches and the ones still waiting, against the day's lines: settled batches move from ACH in transit
+    /// to the bank account; credits nothing explains become receipts, debits `UNEXPLAINED_BANK_LINE`s.
+    func settle(_ read: ReadInputs) async throws -> Settlement {
+        let roles = Dictionary(read.ach.entries.map { ($0.batchKey, $0.role.rawValue) }, uniquingKeysWith: { a, _ in a })
+        let newItems = read.ach.settlementBatches.map { SettlementItem($0, role: roles[$0.key] ?? "received", firstDay: day) }
+        let pendingItems = try await store.pendingSettlements(before: day).map { row in
+            var item = SettlementItem(key: row.batchKey, role: row.role, companyName: row.companyName, fileKey: "", fileName: row.fileName, net: row.net,
+                                      settlementDay: row.settlementDay, windowEnd: row.windowEnd, firstDay: row.firstDay, unsettledDay: row.unsettledDay,
+                                      location: row.location)
+            item.entryAmounts = row.entryAmounts.map { Money(minorUnits: $0, currency: row.net.currency) }
+            return item
+        }
+        var out = Settlement(reconciliation: SettlementReconciler().reconcile(items: pendingItems + newItems, lines: read.lines.map(\.line), day: day))
+        for item in out.reconciliation.unsettled {
+            out.exceptions.append(MatchException(type: .unsettledBatch, severity: .warning, about: item.key, source: "nacha", sourceRef: item.companyName,
+                                                 location: SourceLocation.parse(fileAndLine: item.location), amount: item.net,
+                                                 message: "the \(item.role) batch of \(item.companyName) in \(item.fileName) for \(item.net), settling \(item.settlementDay), did not appear on the bank statement by \(item.windowEnd); its entries were applied and its cash stays in ACH in transit",
+                                                 suggestions: "ask the bank; a line that comes later still settles it"))
+        }
+        // Batches whose entries an older ledger posted straight to cash (legacy keys) have nothing in transit to move.
+        let legacyBatches = Set(read.ach.entries.filter { ACHReading.isLegacyKey(read.achKeys.sourceKeys[$0.key] ?? "") }.map(\.batchKey))
+        let itemsByKey = Dictionary((pendingItems + newItems).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        for (itemKey, lineIndex) in out.reconciliation.settledBy.sorted(by: { $0.key < $1.key }) where !legacyBatches.contains(itemKey) {
+            guard let item = itemsByKey[itemKey] else { continue }
+            out.drafts.append(PostingRules.settlement(of: item, by: read.lines[lineIndex].line, lineKey: read.lines[lineIndex].key))
+        }
+        for (index, item) in read.lines.enumerated() where !out.reconciliation.explainedLines.contains(index) {
+            let line = item.line
+            if line.amount.minorUnits > 0 {
+                out.statementReceipts.append(StatementReceipts.receipt(item))
+            } else if line.amount.minorUnits < 0 {
+                out.bankDebitDrafts.append(PostingRules.entry(forBankDebit: line, sourceKey: item.key))
+                if line.kind != .fee {
+                    out.exceptions.append(MatchException(type: .unexplainedBankLine, severity: .warning, about: item.key, source: line.format.rawValue,
+                                                         sourceRef: line.bankReference.isEmpty ? line.location.fileAndLine : line.bankReference,
+                                                         location: line.location, amount: line.amount,
+                                                         message: "a debit of \(Money(minorUnits: -line.amount.minorUnits, currency: line.amount.currency)) (type \(line.typeCode) \(BAI2TypeCode.describe(Int(line.typeCode) ?? 0))) that no ACH batch or rule explains: \(line.description); held in suspense",
+                                                         suggestions: "find what it paid, then resolve the exception"))
+                }
+            }
+        }
+        out.itemRows = settlementItemRows(out.reconciliation, pending: pendingItems, new: newItems, lines: read.lines)
+        return out
+    }
+
+    struct Statements {
+        var openingDrafts: [JournalEntryDraft] = []
+        /// Each account's final balances of the day, by account.
+        var finalBalances: [StatementBalance] = []
+        var exceptions: [MatchException] = []
+    }
+
+    /// Statements chain day to day; an account's first statement gives the books its opening balance.
+    func chainStatements(_ balances: [StatementBalance]) async throws -> Statements {
+        var out = Statements()
+        let previous = try await store.lastStatementBalances(before: day).mapValues { StatementChain.Previous(day: $0.day, closing: $0.closing) }
+        let chain = StatementChain.check(today: balances, previous: previous, day: day)
+        out.exceptions = chain.exceptions
+        // The opening balance is booked when the account's cash has no postings yet (a ledger that booked its cash
+        // without one, before settle read balances, is left as it was: its summary shows the difference).
+        for opening in chain.openings {
+            guard let draft = PostingRules.bankOpening(opening) else { continue }
+            let cash = ChartOfAccounts.cash(bankAccount: opening.account)
+            let bookedBefore = try await store.postedDay(sourceKey: draft.sourceKey) != nil
+            let cashUntouched = try await store.balance(account: cash, through: Day(daysSinceEpoch: Int32.max / 2)).isEmpty
+            if bookedBefore || cashUntouched { out.openingDrafts.append(draft) }
+        }
+        var finals: [String: StatementBalance] = [:]
+        for b in balances where b.isFinal && b.day == day { finals[b.account] = b }
+        out.finalBalances = finals.values.sorted { $0.account < $1.account }
+        return out
+    }
+
+    struct Cash {
+        var decisions: [Decision] = []
+        var exceptions: [MatchException] = []
+        /// Opening entries of invoices first seen today.
+        var openingDrafts: [JournalEntryDraft] = []
+        var ledgerInvoices: [LedgerInvoice] = []
+    }
+
+    /// Cash application against the open items as they stood before this day (day D sees only invoices issued on or before D).
+    func applyCash(_ unsorted: [Receipt]) async throws -> Cash {
+        var out = Cash()
+        let known = Dictionary(try await store.invoices().map { ($0.invoiceID, $0) }, uniquingKeysWith: { a, _ in a })
+        let openBefore = try await store.openAmounts(before: day)
+        var matchingInvoices: [Invoice] = []
+        var csvIDs = Set<String>()
+        for invoice in invoices {
+            csvIDs.insert(invoice.id)
+            var working = invoice
+            if let open = openBefore[invoice.id] {
+                working.openAmount = Money(minorUnits: open, currency: invoice.amount.currency)
+            } else {
+                out.openingDrafts.append(PostingRules.openingEntry(for: invoice, on: day))
+            }
+            matchingInvoices.append(working)
+        }
+        for (id, ledgerInvoice) in known where !csvIDs.contains(id) {
+            guard let open = openBefore[id] else { continue }
+            matchingInvoices.append(Invoice(id: id, customerID: ledgerInvoice.customerID, issueDay: ledgerInvoice.issueDay, dueDay: ledgerInvoice.dueDay,
+                                            amount: ledgerInvoice.amount, openAmount: Money(minorUnits: open, currency: ledgerInvoice.amount.currency),
+                                            terms: PaymentTerms.parse(ledgerInvoice.terms), poNumber: ledgerInvoice.poNumber))
+        }
+        var application = await CashApplication.make(customers: customers, invoices: matchingInvoices, policy: manifest.policy, asOf: day)
+        let receipts = unsorted.sorted { ($0.valueDay, $0.source.rawValue, $0.sourceRef, $0.sourceKey) < ($1.valueDay, $1.source.rawValue, $1.sourceRef, $1.sourceKey) }
+        let applied = await application.applyAll(receipts, concurrency: options.concurrency)
+        out.decisions = applied.decisions
+        out.exceptions = applied.exceptions
+        out.ledgerInvoices = invoices.map {
+            LedgerInvoice(invoiceID: $0.id, customerID: $0.customerID, issueDay: $0.issueDay, dueDay: $0.dueDay, amount: $0.amount, openAmount: $0.openAmount,
+                          terms: $0.terms?.description ?? "", poNumber: $0.poNumber)
+        }
+        return out
+    }
+
+    /// How cash was applied, with the evidence of each decision, as the ledger keeps it.
+    func applicationRows(_ decisions: [Decision]) -> [ApplicationRow] {
+        decisions.flatMap { d -> [ApplicationRow] in
+            let evidence = d.evidence.description
+            var rows = d.applications.map {
+                ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: $0.invoiceID, customerID: $0.customerID,
+                               applied: $0.applied, discount: $0.discount, writeOff: $0.writeOff, rule: d.rule.rawValue, confidence: d.confidence, evidence: evidence)
+            }
+            if !d.unapplied.isZero {
+                let zero = Money.zero(d.unapplied.currency)
+                rows.append(ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: nil, customerID: d.customerID,
+                                           applied: d.unapplied, discount: zero, writeOff: zero, rule: MatchRule.unapplied.rawValue, confidence: d.confidence,
+                                           evidence: evidence))
+            }
+            return rows
+        }
+    }
+
+    /// Exceptions as the ledger keeps them; one raised on a receipt carries the evidence of the receipt's decision.
+    func exceptionRows(_ exceptions: [MatchException], _ decisions: [Decision]) -> [ExceptionRow] {
+        var evidenceByReceipt: [String: String] = [:]
+        let raisedOn = Set(exceptions.map(\.receiptID))
+        for d in decisions where raisedOn.contains(d.receipt.id) { evidenceByReceipt[d.receipt.id] = d.evidence.description }
+        return exceptions.map {
+            ExceptionRow(exceptionID: $0.id, day: day, type: $0.type.rawValue, severity: $0.severity.description, receiptID: $0.receiptID, source: $0.source,
+                         sourceRef: $0.sourceRef, location: $0.location?.fileAndLine ?? "", customerID: $0.customerID, amount: $0.amount,
+                         invoiceIDs: $0.invoiceIDs, message: $0.message, suggestions: $0.suggestions, evidence: evidenceByReceipt[$0.receiptID] ?? "")
+        }
+    }
+
+    /// The cash account of every bank account the day touched, with its masked name.
+    func cashAccounts(_ decisions: [Decision], _ lines: [KeyedLine], _ balances: [StatementBalance]) -> [(code: String, name: String)] {
+        var accounts: [String: String] = [:]
+        for bank in decisions.map(\.receipt.bankAccount) + lines.map(\.line.account) + balances.map(\.account) {
+            accounts[ChartOfAccounts.cash(bankAccount: bank)] = "Cash - bank account \(Masking.account(bank))"
+        }
+        return accounts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// The day's ACH entries as the ledger remembers them (a duplicate occurrence is not one of them).
+    func achEntryRows(_ read: ReadInputs, _ decisions: [Decision]) -> [ACHEntryRow] {
+        let customerByReceiptKey = Dictionary(decisions.map { ($0.receipt.sourceKey, $0.customerID) }, uniquingKeysWith: { a, _ in a })
+        return read.ach.entries.compactMap { fact -> ACHEntryRow? in
+            guard !read.achKeys.duplicates.contains(fact.occurrence) else { return nil }
+            let sourceKey = read.achKeys.sourceKeys[fact.key] ?? fact.key
+            return ACHEntryRow(entryKey: fact.key, role: fact.role.rawValue, kind: fact.kind.rawValue, companyID: fact.companyID, trace: fact.traceNumber,
+                               rdfi: fact.receivingDFI, amount: fact.amount, effectiveDay: fact.effectiveDay, settlementDay: fact.settlementDay, sourceKey: sourceKey,
+                               customerID: customerByReceiptKey[sourceKey] ?? nil, receiverName: fact.receiverName, identification: fact.identificationNumber,
+                               fileName: fact.fileName, day: day)
+        }
+    }
+
+    /// The books tie to the bank: each account's cash after the day against the statement's closing balance.
+    func tieToBank(_ balances: [StatementBalance]) async throws -> [Summary.BankTie] {
+        var ties: [Summary.BankTie] = []
+        for balance in balances {
+            guard let closing = balance.closing else { continue }
+            let book = try await store.balance(account: ChartOfAccounts.cash(bankAccount: balance.account), through: day)[closing.currency.code] ?? 0
+            ties.append(Summary.BankTie(account: Masking.account(balance.account), closing: closing, book: Money(minorUnits: book, currency: closing.currency)))
+        }
+        return ties
+    }
+
+    /// Open items as they stand at the end of this day (a rerun of an earlier day does not see later days): every
+    /// invoice still open, and those the day touched.
+    func openItemRows(touched: Set<String>) async throws -> [OpenItemRow] {
+        let openAtEnd = try await store.openAmounts(before: day.adding(days: 1))
+        return try await store.invoices().compactMap { invoice -> OpenItemRow? in
+            guard let open = openAtEnd[invoice.invoiceID], open != 0 || touched.contains(invoice.invoiceID) else { return nil }
+            return OpenItemRow(invoiceID: invoice.invoiceID, customerID: invoice.customerID, dueDay: invoice.dueDay, amount: invoice.amount,
+                               openAmount: Money(minorUnits: open, currency: invoice.amount.currency), daysPastDue: open > 0 ? max(0, day.days(since: invoice.dueDay)) : 0)
+        }
+    }
+}
