@@ -3,8 +3,12 @@ import Matching
 
 /// The HTML pages a reviewer opens in the morning: exceptions first, grouped by type, then what was applied.
 enum HTMLReport {
+    /// The text with `&`, `<`, `>` and `"` escaped; the text itself when it has none (the common case, found
+    /// over UTF-8 bytes: a report escapes every cell).
     static func escape(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") }) else { return s }
         var out = ""
+        out.reserveCapacity(s.utf8.count + 16)
         for c in s {
             switch c {
             case "&": out += "&amp;"
