@@ -445,6 +445,24 @@ public actor LedgerStore {
         return try s.rows(LedgerStore.achEntry).first
     }
 
+    /// The first day anything was posted under each of these source keys that has been posted, in chunks of 500 keys.
+    public func postedDays(sourceKeys: [String]) throws -> [String: Day] {
+        var out: [String: Day] = [:]
+        var start = 0
+        while start < sourceKeys.count {
+            let chunk = Array(sourceKeys[start..<min(sourceKeys.count, start + 500)])
+            start += chunk.count
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            let s = try database.prepare("SELECT source_key, MIN(day) FROM journal_entries WHERE source_key IN (\(marks)) GROUP BY source_key")
+                .bind(chunk.map { .text($0) })
+            for row in try s.rows({ ($0.text(0), $0.text(1)) }) {
+                guard let d = Day.parse(row.1, format: .iso) else { throw LedgerError("journal entry of \(row.0): day '\(row.1)' is not YYYY-MM-DD") }
+                out[row.0] = d
+            }
+        }
+        return out
+    }
+
     /// The first day anything was posted under this source key.
     public func postedDay(sourceKey: String) throws -> Day? {
         let s = try database.prepare("SELECT MIN(day) FROM journal_entries WHERE source_key = ?").bind(.text(sourceKey))

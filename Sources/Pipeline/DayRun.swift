@@ -137,13 +137,16 @@ struct DayRun {
     /// file-and-line key keeps that key; a line posted on an earlier day (an overlapping export) is not taken again.
     func statementKeys(_ lines: [StatementLine], fileSHA: [String: String]) async throws -> [KeyedLine] {
         let keyed = StatementReceipts.keyed(lines).lines
+        func legacyKey(_ item: KeyedLine) -> String? {
+            guard item.line.bankReference.isEmpty, let sha = fileSHA[item.line.location.file] else { return nil }
+            return "stmt:\(item.line.account):\(sha):\(item.line.location.line)"
+        }
+        // One look-up for all the day's keys (and the legacy keys of lines without a bank reference).
+        let posted = try await store.postedDays(sourceKeys: keyed.map(\.key) + keyed.compactMap(legacyKey))
         var out: [KeyedLine] = []
         for var item in keyed {
-            if item.line.bankReference.isEmpty, let sha = fileSHA[item.line.location.file] {
-                let legacy = "stmt:\(item.line.account):\(sha):\(item.line.location.line)"
-                if try await store.postedDay(sourceKey: legacy) != nil { item.key = legacy }
-            }
-            if let first = try await store.postedDay(sourceKey: item.key), first < day { continue }
+            if let legacy = legacyKey(item), posted[legacy] != nil { item.key = legacy }
+            if let first = posted[item.key], first < day { continue }
             out.append(item)
         }
         return out
