@@ -51,7 +51,7 @@ public struct CashApplication: Sendable {
     }
 
     public func openAmount(of invoiceID: String) -> Money? {
-        book.indexByID[invoiceID].map { Money(minorUnits: open[Int($0)], currency: book.invoices[Int($0)].amount.currency) }
+        book.references.invoice(withID: invoiceID, in: book.invoices).map { Money(minorUnits: open[Int($0)], currency: book.invoices[Int($0)].amount.currency) }
     }
 
     public var allInvoices: [Invoice] {

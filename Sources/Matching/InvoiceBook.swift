@@ -45,39 +45,16 @@ enum ReferenceKey: Hashable, Sendable {
 
 /// Invoices by id and by normalized number: what needs only the invoices, built while the customer directory is.
 struct InvoiceReferences: Sendable {
-    let indexByID: [String: Int32]
     /// Normalized invoice number → the first invoice with it; `moreByReference` holds the numbers several share.
     let firstByReference: [ReferenceKey: Int32]
     let moreByReference: [ReferenceKey: [Int32]]
     /// Lengths of the normalized references present: typo search tries only lengths that exist.
     let lengths: Set<Int>
-
-    /// True when an id appeared twice (the references are then of no use: the book deduplicates first).
+    /// True when an id appeared twice (the references are then of no use: the book deduplicates first). Equal ids
+    /// normalize alike, so only numbers several invoices share need a look.
     let hasDuplicateIDs: Bool
 
     init(_ invoices: [Invoice]) {
-        self.init(ids: InvoiceReferences.ids(invoices), numbers: InvoiceReferences.numbers(invoices))
-    }
-
-    init(ids: (index: [String: Int32], duplicate: Bool), numbers: (first: [ReferenceKey: Int32], more: [ReferenceKey: [Int32]], lengths: Set<Int>)) {
-        indexByID = ids.index
-        hasDuplicateIDs = ids.duplicate
-        firstByReference = numbers.first
-        moreByReference = numbers.more
-        lengths = numbers.lengths
-    }
-
-    /// Invoices by id, and whether an id appears twice.
-    static func ids(_ invoices: [Invoice]) -> (index: [String: Int32], duplicate: Bool) {
-        var indexByID: [String: Int32] = [:]
-        indexByID.reserveCapacity(invoices.count)
-        var duplicate = false
-        for (i, invoice) in invoices.enumerated() where indexByID.updateValue(Int32(i), forKey: invoice.id) != nil { duplicate = true }
-        return (indexByID, duplicate)
-    }
-
-    /// Invoices by normalized number.
-    static func numbers(_ invoices: [Invoice]) -> (first: [ReferenceKey: Int32], more: [ReferenceKey: [Int32]], lengths: Set<Int>) {
         var first: [ReferenceKey: Int32] = [:]
         first.reserveCapacity(invoices.count)
         var more: [ReferenceKey: [Int32]] = [:]
@@ -90,7 +67,15 @@ struct InvoiceReferences: Sendable {
             }
             lengths.insert(key.length)
         }
-        return (first, more, lengths)
+        firstByReference = first
+        moreByReference = more
+        self.lengths = lengths
+        hasDuplicateIDs = more.values.contains { group in Set(group.map { invoices[Int($0)].id }).count < group.count }
+    }
+
+    /// The invoice with exactly this id.
+    func invoice(withID id: String, in book: [Invoice]) -> Int32? {
+        invoices(withReference: ReferenceKey(normalizing: id))?.first { book[Int($0)].id == id }
     }
 
     /// The invoice whose number normalizes to `key`, when it is the only one (the common case, without an array).
@@ -109,7 +94,6 @@ struct InvoiceReferences: Sendable {
 struct InvoiceBook: Sendable {
     let invoices: [Invoice]
     let references: InvoiceReferences
-    var indexByID: [String: Int32] { references.indexByID }
     /// The directory index of each invoice's customer, -1 when the customer is unknown.
     let customerOf: [Int32]
     /// Invoices of customer `c` are `byCustomer[customerStart[c]..<customerStart[c + 1]]`, oldest first.
@@ -141,9 +125,7 @@ struct InvoiceBook: Sendable {
     /// The directory and the book built side by side: the references need only the invoices.
     static func build(invoices: [Invoice], customers: [Customer]) async -> (CustomerDirectory, InvoiceBook) {
         async let directory = CustomerDirectory.make(customers)
-        async let ids = InvoiceReferences.ids(invoices)
-        async let numbers = InvoiceReferences.numbers(invoices)
-        let r = InvoiceReferences(ids: await ids, numbers: await numbers)
+        let r = InvoiceReferences(invoices)
         let d = await directory
         if !r.hasDuplicateIDs { return (d, InvoiceBook(invoices: invoices, references: r, directory: d)) }
         let unique = unique(invoices)
