@@ -26,10 +26,12 @@ struct DayRun {
     func run() async throws -> DayOutcome {
         var clock = StageClock()
         let plan = planFiles()
-        let inputs = await ingestAll(plan.files)
+        var intake = try await accept(await ingestAll(plan.files))
         clock.lap("ingest")
-        let intake = try await accept(inputs)
         let read = try await readInputs(intake.accepted)
+        // The records themselves (batches, lines) are not needed past this point: only what matching keeps.
+        let acceptedCount = intake.accepted.count
+        intake.accepted = []
         clock.lap("normalize")
         let settlement = try await settle(read)
         clock.lap("settlement")
@@ -62,7 +64,7 @@ struct DayRun {
 
         let openItems = try await openItemRows(touched: Set(cash.decisions.flatMap { $0.applications.map(\.invoiceID) }))
         clock.lap("reports")
-        let summary = Summary.make(day: day, runID: runID, manifest: manifest, inputs: inputs, acceptedCount: intake.accepted.count,
+        let summary = Summary.make(day: day, runID: runID, manifest: manifest, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
                                    nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: read.lines.count,
                                    settlementBatches: read.ach.settlementBatches, reconciliation: settlement.reconciliation, decisions: cash.decisions,
                                    exceptions: exceptions, outcome: outcome, timings: clock.timings, dryRun: options.dryRun, bankTies: bankTies)

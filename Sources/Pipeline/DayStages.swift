@@ -54,15 +54,19 @@ extension DayRun {
         var archiveCopies: [(from: String, to: String)] = []
         var exceptions: [MatchException] = []
         var rejected = false
+        var fileCount = 0
+        var rejectedCount = 0
     }
 
     /// Files that cannot be trusted go to quarantine; a file whose exact content was taken before is a `DUPLICATE`.
     func accept(_ inputs: [IngestedInput]) async throws -> Intake {
         var intake = Intake()
+        intake.fileCount = inputs.count
         var seenToday: [String: String] = [:]
         for input in inputs {
             if input.isRejected {
                 intake.rejected = true
+                intake.rejectedCount += 1
                 let first = input.diagnostics.first { $0.severity == .fatal }
                 let messages = input.diagnostics.filter { $0.severity >= .error }.prefix(3).map(\.description)
                 intake.archiveCopies.append((input.path, "\(manifest.archive)/quarantine/\(day)/\(input.name)"))

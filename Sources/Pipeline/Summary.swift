@@ -11,7 +11,7 @@ enum Summary {
         var book: Money
     }
 
-    static func make(day: Day, runID: Int64, manifest: Manifest, inputs: [IngestedInput], acceptedCount: Int, nachaBatchCount: Int, nachaEntryCount: Int,
+    static func make(day: Day, runID: Int64, manifest: Manifest, fileCount: Int, rejectedCount: Int, acceptedCount: Int, nachaBatchCount: Int, nachaEntryCount: Int,
                      statementLineCount: Int, settlementBatches: [SettlementBatch], reconciliation: SettlementResult, decisions: [Decision],
                      exceptions: [MatchException], outcome: CommitOutcome, timings: [(String, Duration)], dryRun: Bool,
                      bankTies: [BankTie] = []) -> JSONValue {
@@ -39,9 +39,9 @@ enum Summary {
             if n > 0 { byType.append((type.rawValue, .integer(Int64(n)))) }
         }
         let ingest: [(String, JSONValue)] = [
-            ("files", .integer(Int64(inputs.count))),
+            ("files", .integer(Int64(fileCount))),
             ("accepted", .integer(Int64(acceptedCount))),
-            ("rejected", .integer(Int64(inputs.filter(\.isRejected).count))),
+            ("rejected", .integer(Int64(rejectedCount))),
             ("nacha_batches", .integer(Int64(nachaBatchCount))),
             ("nacha_entries", .integer(Int64(nachaEntryCount))),
             ("statement_lines", .integer(Int64(statementLineCount))),
