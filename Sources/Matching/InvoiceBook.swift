@@ -43,11 +43,15 @@ enum ReferenceKey: Hashable, Sendable {
     }
 }
 
-/// Invoices by id and by normalized number: what needs only the invoices, built while the customer directory is.
+/// Invoices by normalized number: what needs only the invoices, built while the customer directory is. All-digit
+/// numbers (nearly all) in a `NumberTable`, the rest in a dictionary; a number several invoices share maps to a
+/// group of them.
 struct InvoiceReferences: Sendable {
-    /// Normalized invoice number → the first invoice with it; `moreByReference` holds the numbers several share.
-    let firstByReference: [ReferenceKey: Int32]
-    let moreByReference: [ReferenceKey: [Int32]]
+    /// All-digit numbers: a value ≥ 0 is the one invoice with it, a negative value `-(g + 1)` the group `g`.
+    let numbers: NumberTable
+    /// Other numbers, the same way.
+    let texts: [String: Int32]
+    let groups: [[Int32]]
     /// Lengths of the normalized references present: typo search tries only lengths that exist.
     let lengths: Set<Int>
     /// True when an id appeared twice (the references are then of no use: the book deduplicates first). Equal ids
@@ -55,22 +59,41 @@ struct InvoiceReferences: Sendable {
     let hasDuplicateIDs: Bool
 
     init(_ invoices: [Invoice]) {
-        var first: [ReferenceKey: Int32] = [:]
-        first.reserveCapacity(invoices.count)
-        var more: [ReferenceKey: [Int32]] = [:]
+        var numbers = NumberTable(capacity: invoices.count)
+        var texts: [String: Int32] = [:]
+        var groups: [[Int32]] = []
         var lengths = Set<Int>()
+        func join(_ existing: Int32, _ index: Int32) -> Int32 {
+            if existing >= 0 {
+                groups.append([existing, index])
+                return -Int32(groups.count)
+            }
+            groups[Int(-existing - 1)].append(index)
+            return existing
+        }
         for (i, invoice) in invoices.enumerated() {
             let key = ReferenceKey(normalizing: invoice.id)
-            if let earlier = first.updateValue(Int32(i), forKey: key) {
-                first[key] = earlier
-                more[key, default: [earlier]].append(Int32(i))
+            let index = Int32(i)
+            switch key {
+            case let .number(value):
+                if let existing = numbers.insert(value, index) { numbers.update(value, join(existing, index)) }
+            case let .text(text):
+                if let existing = texts[text] { texts[text] = join(existing, index) } else { texts[text] = index }
             }
             lengths.insert(key.length)
         }
-        firstByReference = first
-        moreByReference = more
+        self.numbers = numbers
+        self.texts = texts
+        self.groups = groups
         self.lengths = lengths
-        hasDuplicateIDs = more.values.contains { group in Set(group.map { invoices[Int($0)].id }).count < group.count }
+        hasDuplicateIDs = groups.contains { group in Set(group.map { invoices[Int($0)].id }).count < group.count }
+    }
+
+    private func entry(_ key: ReferenceKey) -> Int32? {
+        switch key {
+        case let .number(value): return numbers.find(value)
+        case let .text(text): return texts[text]
+        }
     }
 
     /// The invoice with exactly this id.
@@ -80,14 +103,14 @@ struct InvoiceReferences: Sendable {
 
     /// The invoice whose number normalizes to `key`, when it is the only one (the common case, without an array).
     func onlyInvoice(withReference key: ReferenceKey) -> Int32? {
-        guard let first = firstByReference[key], moreByReference.isEmpty || moreByReference[key] == nil else { return nil }
-        return first
+        guard let e = entry(key), e >= 0 else { return nil }
+        return e
     }
 
     /// The invoices whose number normalizes to `key`.
     func invoices(withReference key: ReferenceKey) -> [Int32]? {
-        guard let first = firstByReference[key] else { return nil }
-        return moreByReference[key] ?? [first]
+        guard let e = entry(key) else { return nil }
+        return e >= 0 ? [e] : groups[Int(-e - 1)]
     }
 }
 
