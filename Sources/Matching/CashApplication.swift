@@ -182,72 +182,81 @@ public struct CashApplication: Sendable {
             p.customerEvidence = found.evidence
         }
         guard receipt.amount.minorUnits > 0 else { return p }
-        // Invoices already named (a handful at most: a linear look beats a set's allocation).
-        var seen: [Int32] = []
-        func firstTime(_ invoice: Int32) -> Bool {
-            if seen.contains(invoice) { return false }
-            seen.append(invoice)
-            return true
-        }
-        func lookup(_ reference: String, minimumLength: Int, typos: Bool) -> (invoice: Int32?, note: String?) {
-            let key = ReferenceKey(normalizing: reference)
-            guard key.length >= minimumLength else { return (nil, nil) }
-            if let only = book.references.onlyInvoice(withReference: key) { return (only, nil) }
-            if let ids = book.references.invoices(withReference: key) {
-                // The same number for two customers: the payer's own invoice, if it is one of them.
-                if p.customer >= 0, let own = ids.first(where: { book.customerOf[Int($0)] == p.customer }) { return (own, nil) }
-                return (nil, "\(reference) names \(ids.count) invoices of different customers (\(ids.map { book.invoices[Int($0)].id }.sorted().joined(separator: ", ")))")
-            }
-            // A one-edit typo, when it points to exactly one invoice of all, open or closed.
-            guard typos, key.length >= 6 else { return (nil, nil) }
-            let near = book.oneEditAway(key.normalized)
-            if near.count == 1, let only = near.first {
-                return (only, "\(reference) read as \(book.invoices[Int(only)].id) (one character differs)")
-            }
-            return (nil, near.count > 1 ? "\(reference) is one character away from \(near.count) invoices" : nil)
-        }
-        for item in receipt.remittance {
-            let (found, note) = lookup(item.reference, minimumLength: 1, typos: true)
-            if let found, firstTime(found) {
-                p.references.append(ResolvedReference(item: item, invoice: found, note: note))
-            } else if found == nil {
-                p.unknown.append(note ?? item.reference)
-            }
-        }
-        if receipt.remittance.isEmpty, !receipt.freeText.isEmpty {
-            let tokens = receipt.freeText.split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init)
-            var i = 0
-            while i < tokens.count {
-                let token = tokens[i]
-                var matched = false
-                // "INV 10023" is one reference written as two words.
-                let candidates = i + 1 < tokens.count ? [token + tokens[i + 1], token] : [token]
-                for (k, candidate) in candidates.enumerated() where candidate.contains(where: \.isNumber) {
-                    let (found, note) = lookup(candidate, minimumLength: 3, typos: false)
-                    if let found {
-                        if firstTime(found) { p.references.append(ResolvedReference(item: RemittanceItem(reference: candidate), invoice: found, note: note)) }
-                        matched = true
-                        if k == 0 && candidates.count == 2 { i += 1 }
-                        break
-                    }
-                }
-                i += 1
-                _ = matched
-            }
-            // No number in the text names an invoice: one long enough may be a typo of one.
-            if p.references.isEmpty {
-                for token in tokens where token.contains(where: \.isNumber) {
-                    let (found, note) = lookup(token, minimumLength: 6, typos: true)
-                    if let found, firstTime(found) { p.references.append(ResolvedReference(item: RemittanceItem(reference: token), invoice: found, note: note)) }
+        // The common case first, with nothing captured or allocated: one remittance line naming one invoice.
+        if receipt.remittance.count == 1, let only = lookupSimple(receipt.remittance[0].reference) {
+            p.references = [ResolvedReference(item: receipt.remittance[0], invoice: only, note: nil)]
+        } else {
+            for item in receipt.remittance {
+                let (found, note) = lookup(item.reference, customer: p.customer, minimumLength: 1, typos: true)
+                if let found, !p.references.contains(where: { $0.invoice == found }) {
+                    p.references.append(ResolvedReference(item: item, invoice: found, note: note))
+                } else if found == nil {
+                    p.unknown.append(note ?? item.reference)
                 }
             }
         }
+        if receipt.remittance.isEmpty, !receipt.freeText.isEmpty { referencesInText(receipt.freeText, into: &p) }
         if p.customer < 0, let first = p.references.first {
             p.customer = book.customerOf[Int(first.invoice)]
             if p.customer >= 0 { p.customerEvidence = .remittedInvoice(book.invoices[Int(first.invoice)].id) }
             p.payerInferred = true
         }
         return p
+    }
+
+    /// The one invoice a reference names, when exactly one has its number.
+    private func lookupSimple(_ reference: String) -> Int32? {
+        book.references.onlyInvoice(withReference: ReferenceKey(normalizing: reference))
+    }
+
+    /// The invoice a reference names: its number, the payer's own among invoices that share it, else a one-edit typo
+    /// unique among all invoices (open or closed) of at least 6 characters; or why none.
+    private func lookup(_ reference: String, customer: Int32, minimumLength: Int, typos: Bool) -> (invoice: Int32?, note: String?) {
+        let key = ReferenceKey(normalizing: reference)
+        guard key.length >= minimumLength else { return (nil, nil) }
+        if let only = book.references.onlyInvoice(withReference: key) { return (only, nil) }
+        if let ids = book.references.invoices(withReference: key) {
+            // The same number for two customers: the payer's own invoice, if it is one of them.
+            if customer >= 0, let own = ids.first(where: { book.customerOf[Int($0)] == customer }) { return (own, nil) }
+            return (nil, "\(reference) names \(ids.count) invoices of different customers (\(ids.map { book.invoices[Int($0)].id }.sorted().joined(separator: ", ")))")
+        }
+        guard typos, key.length >= 6 else { return (nil, nil) }
+        let near = book.oneEditAway(key.normalized)
+        if near.count == 1, let only = near.first {
+            return (only, "\(reference) read as \(book.invoices[Int(only)].id) (one character differs)")
+        }
+        return (nil, near.count > 1 ? "\(reference) is one character away from \(near.count) invoices" : nil)
+    }
+
+    /// Invoice numbers written in free text (`INV 10023, 10024`): a token with a digit, or two tokens written as one.
+    private func referencesInText(_ text: String, into p: inout PreparedReceipt) {
+        let tokens = text.split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init)
+        var i = 0
+        while i < tokens.count {
+            let token = tokens[i]
+            // "INV 10023" is one reference written as two words.
+            let candidates = i + 1 < tokens.count ? [token + tokens[i + 1], token] : [token]
+            for (k, candidate) in candidates.enumerated() where candidate.contains(where: \.isNumber) {
+                let (found, note) = lookup(candidate, customer: p.customer, minimumLength: 3, typos: false)
+                if let found {
+                    if !p.references.contains(where: { $0.invoice == found }) {
+                        p.references.append(ResolvedReference(item: RemittanceItem(reference: candidate), invoice: found, note: note))
+                    }
+                    if k == 0 && candidates.count == 2 { i += 1 }
+                    break
+                }
+            }
+            i += 1
+        }
+        // No number in the text names an invoice: one long enough may be a typo of one.
+        if p.references.isEmpty {
+            for token in tokens where token.contains(where: \.isNumber) {
+                let (found, note) = lookup(token, customer: p.customer, minimumLength: 6, typos: true)
+                if let found, !p.references.contains(where: { $0.invoice == found }) {
+                    p.references.append(ResolvedReference(item: RemittanceItem(reference: token), invoice: found, note: note))
+                }
+            }
+        }
     }
 }
 
