@@ -68,23 +68,33 @@ public enum InvoiceNumber {
         return normalizeUnicode(text)
     }
 
-    /// The same rules over ASCII bytes, without intermediate Strings: references are normalized once per
-    /// invoice and once per remittance line, a million of each a night. nil when the text is not ASCII.
-    private static func normalizeASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, bytes.count)) { kept -> String? in
+    @inline(__always)
+    private static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+
+    /// The first steps of both forms over ASCII bytes: uppercase letters and digits kept, a known prefix before a
+    /// digit found; `body` gets the kept bytes, their count and where the number starts. nil when not ASCII.
+    private static func withKept<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeMutableBufferPointer<UInt8>, Int, Int) -> T?) -> T? {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, bytes.count)) { kept -> T? in
             var count = 0
             for b in bytes {
                 if b >= 0x80 { return nil }
                 if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { kept[count] = b - 32; count += 1 }
-                else if (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) { kept[count] = b; count += 1 }
+                else if (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || isDigit(b) { kept[count] = b; count += 1 }
             }
-            func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
             var start = 0
             for prefix in prefixBytes where count > prefix.count && isDigit(kept[prefix.count]) {
                 var same = true
                 for (k, p) in prefix.enumerated() where kept[k] != p { same = false; break }
                 if same { start = prefix.count; break }
             }
+            return body(kept, count, start)
+        }
+    }
+
+    /// The same rules over ASCII bytes, without intermediate Strings: references are normalized once per
+    /// invoice and once per remittance line, a million of each a night. nil when the text is not ASCII.
+    private static func normalizeASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        withKept(bytes) { kept, count, start in
             // Leading zeros of a trailing digit run: "A-00123" and "A123" compare equal.
             var firstDigit = count
             while firstDigit > start && isDigit(kept[firstDigit - 1]) { firstDigit -= 1 }
@@ -114,20 +124,7 @@ public enum InvoiceNumber {
     }
 
     private static func numericValueASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, bytes.count)) { kept -> UInt64? in
-            var count = 0
-            for b in bytes {
-                if b >= 0x80 { return nil }
-                if b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") { kept[count] = b - 32; count += 1 }
-                else if (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) { kept[count] = b; count += 1 }
-            }
-            func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
-            var start = 0
-            for prefix in prefixBytes where count > prefix.count && isDigit(kept[prefix.count]) {
-                var same = true
-                for (k, p) in prefix.enumerated() where kept[k] != p { same = false; break }
-                if same { start = prefix.count; break }
-            }
+        withKept(bytes) { kept, count, start -> UInt64? in
             guard start < count else { return nil }
             var value: UInt64 = 0
             var digits = 0
