@@ -40,7 +40,9 @@ public struct CamtReader {
     struct EntryBuilder {
         var amount = ""
         var currency = ""
-        var credit = true
+        /// `CdtDbtInd` as written: mandatory, and `CRDT` or `DBIT`.
+        var creditDebit: String?
+        var credit: Bool { creditDebit == "CRDT" }
         var reversal = false
         var status = ""
         var bookingDay: Day?
@@ -61,7 +63,9 @@ public struct CamtReader {
         var uetr = ""
         var amount = ""
         var currency = ""
-        var credit: Bool?
+        /// `CdtDbtInd` of the transaction as written (optional there).
+        var creditDebit: String?
+        var credit: Bool? { creditDebit == "CRDT" ? true : creditDebit == "DBIT" ? false : nil }
         var debtorName = ""
         var creditorName = ""
         var unstructured: [String] = []
@@ -117,6 +121,24 @@ public struct CamtReader {
         guard let amount = try? Money.parse(entry.amount, currency: currency) else {
             problem("camt.amount", .error, "entry amount '\(entry.amount)' is not an amount in \(currency)", "Ntry/Amt")
             return
+        }
+        // Never read a direction or a sign that is not there: the entry is left out, with the reason.
+        if amount.isNegative {
+            problem("camt.amount", .error, "entry amount '\(entry.amount)' is negative; camt amounts are unsigned and CdtDbtInd gives the direction: the entry is left out", "Ntry/Amt")
+            return
+        }
+        guard let direction = entry.creditDebit else {
+            problem("camt.credit-debit", .error, "the entry has no CdtDbtInd (mandatory: CRDT or DBIT): the entry is left out", "Ntry/CdtDbtInd")
+            return
+        }
+        guard direction == "CRDT" || direction == "DBIT" else {
+            problem("camt.credit-debit", .error, "CdtDbtInd '\(direction)' is not CRDT or DBIT: the entry is left out", "Ntry/CdtDbtInd")
+            return
+        }
+        for tx in entry.transactions {
+            if let code = tx.creditDebit, code != "CRDT" && code != "DBIT" {
+                problem("camt.credit-debit", .error, "transaction CdtDbtInd '\(code)' is not CRDT or DBIT: the entry's is used", "TxDtls/CdtDbtInd")
+            }
         }
         let kind = CamtReader.kind(entry.typeCode, credit: entry.credit, returned: entry.transactions.contains { !$0.returnReason.isEmpty })
         let typeCode = entry.typeCode.isEmpty ? entry.proprietaryCode : entry.typeCode.joined(separator: "/")
@@ -216,7 +238,7 @@ struct CamtParser {
     var statement: CamtFile.Statement?
     var entry: CamtReader.EntryBuilder?
     var tx: CamtReader.TxBuilder?
-    var balance: (code: String, amount: String, currency: String, credit: Bool, day: Day?)?
+    var balance: (code: String, amount: String, currency: String, creditDebit: String?, day: Day?)?
     /// Which of `statement`, `entry`, `tx` and `balance` are under way: tested per element without copying them.
     var open = (statement: false, entry: false, tx: false, balance: false)
     var format = StatementFormat.camt053
@@ -338,7 +360,7 @@ struct CamtParser {
                         tx = CamtReader.TxBuilder()
                         open.tx = true
                     case .Bal where open.statement && !open.entry:
-                        balance = ("", "", "", true, nil)
+                        balance = ("", "", "", nil, nil)
                         open.balance = true
                     default: break
                     }
@@ -379,7 +401,7 @@ struct CamtParser {
                 if ends(.TxDtls, .Amt) || ends(.AmtDtls, .TxAmt, .Amt) {
                     if tx!.amount.isEmpty || ends(.TxDtls, .Amt) { tx!.amount = value; tx!.currency = currencyAttribute }
                 }
-            case .CdtDbtInd: if ends(.TxDtls, .CdtDbtInd) { tx!.credit = value == "CRDT" }
+            case .CdtDbtInd: if ends(.TxDtls, .CdtDbtInd) { tx!.creditDebit = value }
             case .Nm:
                 if ends(.Dbtr, .Nm) || ends(.Dbtr, .Pty, .Nm) { tx!.debtorName = value }
                 else if ends(.Cdtr, .Nm) || ends(.Cdtr, .Pty, .Nm) { tx!.creditorName = value }
@@ -399,7 +421,7 @@ struct CamtParser {
         } else if open.entry {
             switch name {
             case .Amt: if ends(.Ntry, .Amt) { entry!.amount = value; entry!.currency = currencyAttribute }
-            case .CdtDbtInd: if ends(.Ntry, .CdtDbtInd) { entry!.credit = value == "CRDT" }
+            case .CdtDbtInd: if ends(.Ntry, .CdtDbtInd) { entry!.creditDebit = value }
             case .RvslInd: if ends(.Ntry, .RvslInd) { entry!.reversal = value == "true" }
             case .Sts: if ends(.Ntry, .Sts) { let v = value; if !v.isEmpty { entry!.status = v } }
             case .Dt, .DtTm:
@@ -428,12 +450,17 @@ struct CamtParser {
             switch name {
             case .Cd, .Prtry: if ends(.Tp, .CdOrPrtry, name) { balance!.code = value }
             case .Amt: if ends(.Bal, .Amt) { balance!.amount = value; balance!.currency = currencyAttribute }
-            case .CdtDbtInd: if ends(.Bal, .CdtDbtInd) { balance!.credit = value != "DBIT" }
+            case .CdtDbtInd: if ends(.Bal, .CdtDbtInd) { balance!.creditDebit = value }
             case .Dt, .DtTm: if ends(.Dt, name) { balance!.day = textDay() }
             case .Bal:
                 let currency = Currency.iso(balance!.currency) ?? statement?.currency ?? defaultCurrency
-                if let money = try? Money.parse(balance!.amount, currency: currency) {
-                    statement?.balances.append(.init(code: balance!.code, amount: balance!.credit ? money : Money(minorUnits: -money.minorUnits, currency: currency), day: balance!.day))
+                let direction = balance!.creditDebit
+                if direction != nil && direction != "CRDT" && direction != "DBIT" {
+                    // A balance whose sign cannot be read is no balance: left out, never guessed.
+                    problem("camt.credit-debit", .error, "balance \(balance!.code) CdtDbtInd '\(direction ?? "")' is not CRDT or DBIT: the balance is left out", field: "Bal/CdtDbtInd")
+                } else if let money = try? Money.parse(balance!.amount, currency: currency) {
+                    statement?.balances.append(.init(code: balance!.code, amount: direction == "DBIT" ? Money(minorUnits: -money.minorUnits, currency: currency) : money,
+                                                     day: balance!.day))
                 } else {
                     problem("camt.amount", .error, "balance amount '\(balance!.amount)' is not an amount in \(currency)", field: "Bal/Amt")
                 }

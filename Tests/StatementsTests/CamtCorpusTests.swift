@@ -70,6 +70,24 @@ import TestSupport
         }
     }
 
+    @Test(arguments: [("CREDIT", "is not CRDT or DBIT", "Ntry/CdtDbtInd"), ("", "has no CdtDbtInd", "Ntry/CdtDbtInd"), ("NEGATIVE", "is negative", "Ntry/Amt")])
+    func aDirectionOrSignThatIsNotThereIsAnErrorNeverAGuess(indicator: String, message: String, field: String) {
+        let amount = indicator == "NEGATIVE" ? "-12.00" : "12.00"
+        let direction = indicator == "NEGATIVE" ? "<CdtDbtInd>CRDT</CdtDbtInd>" : indicator.isEmpty ? "" : "<CdtDbtInd>\(indicator)</CdtDbtInd>"
+        let xml = "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt><Stmt><Id>S1</Id><Acct><Id><Othr><Id>1</Id></Othr></Id></Acct>"
+            + "<Ntry><Amt Ccy=\"USD\">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-02</Dt></BookgDt></Ntry>"
+            + "<Ntry><Amt Ccy=\"USD\">\(amount)</Amt>\(direction)<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-02</Dt></BookgDt></Ntry>"
+            + "</Stmt></BkToCstmrStmt></Document>"
+        let file = CamtReader().read(source: MemoryByteSource(xml), fileName: "bad.xml")
+        // The good entry is kept; the bad one is left out with an error naming file, line and field.
+        #expect(file.lines.map(\.amount.minorUnits) == [500])
+        let errors = file.diagnostics.items.filter { $0.severity == .error }
+        #expect(errors.count == 1)
+        #expect(errors.first?.message.contains(message) == true, "\(errors)")
+        #expect(errors.first?.field == field)
+        #expect(errors.first?.location.file == "bad.xml")
+    }
+
     @Test func achBankTransactionCodesDownToTheSubFamilyAndBalances() {
         func entry(_ amount: String, _ direction: String, _ family: String, _ sub: String) -> String {
             "<Ntry><Amt Ccy=\"USD\">\(amount)</Amt><CdtDbtInd>\(direction)</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-02</Dt></BookgDt>"
