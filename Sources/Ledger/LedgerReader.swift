@@ -1,12 +1,26 @@
 import Core
 
+/// Values read back from the ledger: a code or day it cannot read stops the command naming the row (exit 3),
+/// never turns into USD or 1970-01-01.
+enum Stored {
+    static func currency(_ code: String, _ row: @autoclosure () -> String) throws -> Currency {
+        guard let currency = Currency.iso(code) else { throw LedgerError("\(row()): currency '\(code)' is not an ISO 4217 code") }
+        return currency
+    }
+
+    static func day(_ text: String, _ row: @autoclosure () -> String) throws -> Day {
+        guard let day = Day.parse(text, format: .iso) else { throw LedgerError("\(row()): day '\(text)' is not YYYY-MM-DD") }
+        return day
+    }
+}
+
 enum LedgerQueries {
     static func invoices(_ db: Database) throws -> [LedgerInvoice] {
         try db.prepare("SELECT invoice_id, customer_id, issue_day, due_day, currency, amount_minor, open_minor, terms, po_number FROM invoices ORDER BY invoice_id")
             .rows { r in
-                let currency = Currency.iso(r.text(4)) ?? .usd
-                return LedgerInvoice(invoiceID: r.text(0), customerID: r.text(1), issueDay: Day.parse(r.text(2), format: .iso) ?? Day(daysSinceEpoch: 0),
-                                     dueDay: Day.parse(r.text(3), format: .iso) ?? Day(daysSinceEpoch: 0),
+                let row = "invoices row \(r.text(0))"
+                let currency = try Stored.currency(r.text(4), row)
+                return LedgerInvoice(invoiceID: r.text(0), customerID: r.text(1), issueDay: try Stored.day(r.text(2), row), dueDay: try Stored.day(r.text(3), row),
                                      amount: Money(minorUnits: r.int(5), currency: currency), openAmount: Money(minorUnits: r.int(6), currency: currency),
                                      terms: r.text(7), poNumber: r.text(8))
             }
@@ -81,7 +95,7 @@ public final class LedgerReader {
         sql += " GROUP BY 1, 2, 3, 4 ORDER BY 1, 3, 4"
         return try database.prepare(sql).bind(binds).rows { r in
             AccountBalance(account: r.text(0), accountName: r.text(1), customerID: r.text(2).isEmpty ? nil : r.text(2),
-                           balance: Money(minorUnits: r.int(4), currency: Currency.iso(r.text(3)) ?? .usd))
+                           balance: Money(minorUnits: r.int(4), currency: try Stored.currency(r.text(3), "postings of account \(r.text(0))")))
         }
     }
 
@@ -96,14 +110,14 @@ public final class LedgerReader {
         if let limit { sql += " LIMIT \(limit)" }
         let heads = try database.prepare(sql).bind(binds).rows { r in
             PostedEntry(entryID: r.int(0), sourceKey: r.text(1), revision: Int(r.int(2)), kind: PostedEntry.Kind(rawValue: r.text(3)) ?? .original,
-                        runID: r.int(4), effectiveDay: Day.parse(r.text(5), format: .iso) ?? Day(daysSinceEpoch: 0), memo: r.text(6), postings: [])
+                        runID: r.int(4), effectiveDay: try Stored.day(r.text(5), "journal entry \(r.int(0))"), memo: r.text(6), postings: [])
         }
         let postingQuery = "SELECT account_code, customer_id, invoice_id, amount_minor, currency FROM postings WHERE entry_id = ? ORDER BY line"
         return try heads.map { head in
             var entry = head
             entry.postings = try database.prepare(postingQuery).bind(.integer(head.entryID)).rows { r in
                 Posting(account: r.text(0), customerID: r.isNull(1) ? nil : r.text(1), invoiceID: r.isNull(2) ? nil : r.text(2),
-                        amount: Money(minorUnits: r.int(3), currency: Currency.iso(r.text(4)) ?? .usd))
+                        amount: Money(minorUnits: r.int(3), currency: try Stored.currency(r.text(4), "postings of entry \(r.int(0))")))
             }
             return entry
         }
@@ -192,11 +206,13 @@ public final class LedgerReader {
     }
 }
 enum ExceptionRowMapping {
-    static func map(_ r: Statement) -> ExceptionRow {
-        let currency = Currency.iso(r.text(10)) ?? .usd
-        return ExceptionRow(exceptionID: r.text(0), day: Day.parse(r.text(1), format: .iso) ?? Day(daysSinceEpoch: 0), type: r.text(2), severity: r.text(3),
+    static func map(_ r: Statement) throws -> ExceptionRow {
+        let row = "exceptions row \(r.text(0))"
+        // An exception without an amount has no currency either.
+        let amount = r.isNull(9) ? nil : Money(minorUnits: r.int(9), currency: try Stored.currency(r.text(10), row))
+        return ExceptionRow(exceptionID: r.text(0), day: try Stored.day(r.text(1), row), type: r.text(2), severity: r.text(3),
                             receiptID: r.text(4), source: r.text(5), sourceRef: r.text(6), location: r.text(7), customerID: r.text(8),
-                            amount: r.isNull(9) ? nil : Money(minorUnits: r.int(9), currency: currency),
+                            amount: amount,
                             invoiceIDs: r.text(11).split(separator: "|").map(String.init), message: r.text(12), suggestions: r.text(13),
                             status: r.text(14), resolution: r.text(15), resolutionNote: r.text(16), evidence: r.text(17))
     }

@@ -21,6 +21,13 @@ public actor LedgerStore {
         database = try Database(path: path)
         try LedgerStore.configure(database)
         try LedgerStore.migrate(database)
+        insertNewEntry = try database.prepare("""
+            INSERT INTO journal_entries(source_key, revision, kind, run_id, day, effective_day, memo) VALUES (?, 1, 'original', ?, ?, ?, ?)
+            ON CONFLICT(source_key, revision) DO NOTHING
+            """)
+        insertEntry = try database.prepare(
+            "INSERT INTO journal_entries(source_key, revision, kind, run_id, day, effective_day, memo) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        entryExists = try database.prepare("SELECT 1 FROM journal_entries WHERE source_key = ? LIMIT 1")
     }
 
     static func configure(_ db: Database) throws {
@@ -31,14 +38,10 @@ public actor LedgerStore {
         try db.execute("PRAGMA temp_store = MEMORY")
     }
 
-    // The statements of the posting path, prepared once.
-    private lazy var insertNewEntry = try! database.prepare("""
-        INSERT INTO journal_entries(source_key, revision, kind, run_id, day, effective_day, memo) VALUES (?, 1, 'original', ?, ?, ?, ?)
-        ON CONFLICT(source_key, revision) DO NOTHING
-        """)
-    private lazy var insertEntry = try! database.prepare(
-        "INSERT INTO journal_entries(source_key, revision, kind, run_id, day, effective_day, memo) VALUES (?, ?, ?, ?, ?, ?, ?)")
-    private lazy var entryExists = try! database.prepare("SELECT 1 FROM journal_entries WHERE source_key = ? LIMIT 1")
+    // The statements of the posting path, prepared once (after the migrations, in `init`).
+    private let insertNewEntry: Statement
+    private let insertEntry: Statement
+    private let entryExists: Statement
     /// Day texts of the commit under way: a day is formatted once, not once per entry.
     private var dayTexts: [Day: String] = [:]
     private func dayText(_ day: Day) -> String {
@@ -87,7 +90,8 @@ public actor LedgerStore {
     public func ingestedFile(sha256: String) throws -> IngestedFile? {
         let s = try database.prepare("SELECT sha256, size_bytes, name, run_id, day, archive_path FROM ingested_files WHERE sha256 = ?").bind(.text(sha256))
         return try s.rows { r in
-            IngestedFile(sha256: r.text(0), sizeBytes: r.int(1), name: r.text(2), runID: r.int(3), day: Day.parse(r.text(4), format: .iso)!, archivePath: r.text(5))
+            IngestedFile(sha256: r.text(0), sizeBytes: r.int(1), name: r.text(2), runID: r.int(3), day: try Stored.day(r.text(4), "ingested file \(r.text(0))"),
+                         archivePath: r.text(5))
         }.first
     }
 

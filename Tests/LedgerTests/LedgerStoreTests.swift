@@ -151,6 +151,17 @@ import TestSupport
         #expect(kept?.type == "AMBIGUOUS")
     }
 
+    @Test func aCurrencyOrDayTheLedgerCannotReadIsAnErrorNamingTheRow() async throws {
+        let (store, path) = try newStore()
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        _ = try await store.commit(DayCommit(runID: run, day: Self.day, invoices: [Self.invoice("I1", 100)], entries: [Self.opening("I1", 100)]))
+        let db = try Database(path: path)
+        try db.execute("UPDATE invoices SET currency = 'usd!' WHERE invoice_id = 'I1'")
+        #expect { try LedgerReader(path: path).invoices() } throws: { ($0 as? LedgerError)?.message == "invoices row I1: currency 'usd!' is not an ISO 4217 code" }
+        try db.execute("UPDATE invoices SET currency = 'USD', due_day = '2026-13-40' WHERE invoice_id = 'I1'")
+        #expect { try LedgerReader(path: path).invoices() } throws: { ($0 as? LedgerError)?.message == "invoices row I1: day '2026-13-40' is not YYYY-MM-DD" }
+    }
+
     @Test func dryRunLeavesNothing() async throws {
         let (store, path) = try newStore()
         let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
