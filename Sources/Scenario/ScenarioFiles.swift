@@ -29,6 +29,9 @@ public struct ScenarioFiles {
         public var closingAfterDay: [Int64]
     }
 
+    /// The names of each day's ACH files: the batches are dealt to them in turn (one file by default).
+    public var achFileNames = ["received.ach"]
+
     public init(day: ScenarioGenerator.Day1, days: [Day]) {
         self.day = day
         self.days = days
@@ -96,10 +99,13 @@ public struct ScenarioFiles {
             let folderOfDay = "\(folder)/\(runDay)"
             try fm.createDirectory(atPath: folderOfDay + "/ach", withIntermediateDirectories: true)
             try fm.createDirectory(atPath: folderOfDay + "/bank", withIntermediateDirectories: true)
-            if !specs.isEmpty {
+            for (f, name) in achFileNames.enumerated() {
+                let dealt = specs.indices.filter { $0 % achFileNames.count == f }.map { specs[$0] }
+                guard !dealt.isEmpty else { continue }
                 let file = NACHAWriter().write(file: NACHAWriter.FileSpec(immediateDestination: " " + ScenarioFiles.ourRouting, immediateOrigin: " 011000015", creationDay: runDay,
-                                                                          destinationName: "NORTHWIND BANK", originName: "FEDERAL RESERVE BANK"), batches: specs)
-                try file.write(toFile: folderOfDay + "/ach/received.ach", atomically: true, encoding: .utf8)
+                                                                          fileIDModifier: String(UnicodeScalar(UInt8(65 + f))),
+                                                                          destinationName: "NORTHWIND BANK", originName: "FEDERAL RESERVE BANK"), batches: dealt)
+                try file.write(toFile: folderOfDay + "/ach/" + name, atomically: true, encoding: .utf8)
             }
             // The statement: yesterday's late batch, today's batches but the first (late until tomorrow, except on the last day), wires.
             var details: [(type: Int, cents: Int64, reference: String, text: String)] = []
