@@ -92,6 +92,17 @@ extension DayRun {
                 continue
             }
             seenToday[input.sha256] = input.name
+            // A statement read with errors was partly rejected: its good lines are used, the rest is named here
+            // (an ACH file's rejected batches are named batch by batch).
+            if input.format != .nacha, input.hasErrors {
+                intake.rejected = true
+                let errors = input.diagnostics.filter { $0.severity >= .error }
+                intake.exceptions.append(MatchException(type: .invalidInput, severity: .error, about: "file:\(input.sha256)", discriminator: "partly:\(day)",
+                                                        source: input.format.rawValue, location: errors.first?.location ?? SourceLocation(file: input.displayPath, line: 0),
+                                                        message: "\(input.name) was read with \(errors.count + input.droppedDiagnosticCount) error\(errors.count == 1 ? "" : "s"); what they name was left out, the rest used: "
+                                                            + errors.prefix(3).map(\.description).joined(separator: "; "),
+                                                        suggestions: "run `settle validate \(input.displayPath)` for every issue; ask the bank for a corrected file"))
+            }
             let archived = "\(manifest.archive)/\(day)/\(input.sha256.prefix(12))-\(input.name)"
             intake.archiveCopies.append((input.path, archived))
             intake.files.append(IngestedFile(sha256: input.sha256, sizeBytes: input.sizeBytes, name: input.name, runID: runID, day: day, archivePath: archived))

@@ -122,6 +122,32 @@ import TestSupport
         #expect(again.days.allSatisfy { $0.postedCount == 0 })
     }
 
+    @Test func aStatementWithABadEntryIsPartlyRejectedAndItsGoodLinesUsed() async throws {
+        let folder = TestPaths.temporaryDirectory("partly")
+        let xml = "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt><Stmt><Id>S1</Id><Acct><Id><Othr><Id>99887766</Id></Othr></Id></Acct>"
+            + "<Ntry><Amt Ccy=\"USD\">4000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-02</Dt></BookgDt>"
+            + "<AcctSvcrRef>GOOD-1</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><Dbtr><Nm>FOXTROT LOGISTICS</Nm></Dbtr></RltdPties></TxDtls></NtryDtls></Ntry>"
+            + "<Ntry><Amt Ccy=\"USD\">50.00</Amt><CdtDbtInd>CREDIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-02</Dt></BookgDt>"
+            + "<AcctSvcrRef>BAD-2</AcctSvcrRef></Ntry></Stmt></BkToCstmrStmt></Document>"
+        try FileManager.default.createDirectory(atPath: folder + "/extra/2026-11-02", withIntermediateDirectories: true)
+        try xml.write(toFile: folder + "/extra/2026-11-02/statement.xml", atomically: true, encoding: .utf8)
+        let path = try Self.manifest(in: folder)
+        var manifest = try String(contentsOfFile: path, encoding: .utf8)
+        manifest = manifest.replacingOccurrences(of: "\"sources\": [", with: "\"sources\": [ { \"format\": \"camt053\", \"path\": \"\(folder)/extra/{date}/*.xml\" },")
+        try manifest.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try await run(path, days: [Self.days[0]])
+        // Exit 1: some input was rejected; the rest of the run went on.
+        #expect(result.exitCode == .inputRejected)
+        let exceptions = try read("\(folder)/out/2026-11-02/exceptions.csv")
+        #expect(exceptions.contains(",INVALID_INPUT,error,,camt053,,"), "\(exceptions)")
+        #expect(exceptions.contains("CdtDbtInd 'CREDIT' is not CRDT or DBIT"))
+        // The good entry is a receipt like any other; the bad one is nowhere.
+        let remittance = try read("\(folder)/out/2026-11-02/remittance.csv")
+        #expect(remittance.contains(",GOOD-1,"))
+        #expect(!remittance.contains("BAD-2"))
+        #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
+    }
+
     @Test func aMissingStatementDayAndABrokenChainAreStatementGaps() async throws {
         let folder = TestPaths.temporaryDirectory("gap")
         // 2026-11-03 is not run: its statement (and its movements) never reach the ledger.
