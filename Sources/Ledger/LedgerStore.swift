@@ -449,6 +449,29 @@ public actor LedgerStore {
         return try s.rows(LedgerStore.achEntry).first
     }
 
+    /// Every entry runs of `day` posted (originals, reversals, replacements), with its postings, in posting order:
+    /// the day's journal as it stands, whichever run of the day posted it.
+    public func entries(ofDay day: Day) throws -> [PostedEntry] {
+        let s = try database.prepare("""
+            SELECT j.entry_id, j.source_key, j.revision, j.kind, j.run_id, j.effective_day, j.memo, p.account_code, p.customer_id, p.invoice_id, p.amount_minor, p.currency
+            FROM journal_entries j JOIN postings p ON p.entry_id = j.entry_id WHERE j.day = ? ORDER BY j.entry_id, p.line
+            """).bind(.text(day.description))
+        var out: [PostedEntry] = []
+        while try s.step() {
+            let id = s.int(0)
+            let posting = Posting(account: s.text(7), customerID: s.isNull(8) ? nil : s.text(8), invoiceID: s.isNull(9) ? nil : s.text(9),
+                                  amount: Money(minorUnits: s.int(10), currency: try Stored.currency(s.text(11), "postings of entry \(id)")))
+            if let last = out.indices.last, out[last].entryID == id {
+                out[last].postings.append(posting)
+            } else {
+                guard let kind = PostedEntry.Kind(rawValue: s.text(3)) else { throw LedgerError("journal entry \(id): kind '\(s.text(3))' is unknown") }
+                out.append(PostedEntry(entryID: id, sourceKey: s.text(1), revision: Int(s.int(2)), kind: kind, runID: s.int(4),
+                                       effectiveDay: try Stored.day(s.text(5), "journal entry \(id)"), memo: s.text(6), postings: [posting]))
+            }
+        }
+        return out
+    }
+
     /// The first day anything was posted under each of these source keys that has been posted, in chunks of 500 keys.
     public func postedDays(sourceKeys: [String]) throws -> [String: Day] {
         var out: [String: Day] = [:]

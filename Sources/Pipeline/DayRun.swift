@@ -70,8 +70,11 @@ struct DayRun {
                                    exceptions: exceptions, outcome: outcome, timings: clock.timings, dryRun: options.dryRun, bankTies: bankTies)
         let folder = "\(manifest.output)/\(day)"
         if !options.dryRun {
+            // The day's journal as it stands, whichever run posted it (a rerun that posts nothing rewrites the same file),
+            // without the opening entries that mirror invoices the ERP booked itself.
+            let journal = try await store.entries(ofDay: day).filter { !($0.sourceKey.hasPrefix("invoice:") && $0.sourceKey.hasSuffix(":opening")) }
             let report = DayReport(day: day, runID: runID, remittance: cash.decisions.flatMap(RemittanceRow.rows(for:)) + returned.remittanceRows,
-                                   exceptions: exceptions, openItems: openItems, journal: outcome.posted, summary: summary)
+                                   exceptions: exceptions, openItems: openItems, journal: journal, summary: summary)
             try ReportWriter.write(report, to: folder)
         }
         return DayOutcome(day: day, summary: summary, outputFolder: folder, inputRejected: plan.rejected || intake.rejected || read.rejected,

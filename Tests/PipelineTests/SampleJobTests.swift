@@ -166,7 +166,12 @@ import TestSupport
         let reader = try LedgerReader(path: "\(folder)/ledger.sqlite")
         let countsBefore = try reader.counts()
         let balanceBefore = try reader.balances(byCustomer: true)
-        let reportsBefore = try ["remittance.csv", "exceptions.csv", "open-items.csv"].map { try read("\(folder)/out/2026-11-02/\($0)") }
+        let reportsBefore = try ["remittance.csv", "exceptions.csv", "open-items.csv", "journal.csv"].map { try read("\(folder)/out/2026-11-02/\($0)") }
+        // The day's journal, for an ERP import: every entry of the day, without the invoice opening entries the ERP booked itself.
+        let journal = reportsBefore[3].split(separator: "\n")
+        #expect(journal.count > 30)
+        #expect(!journal.contains { $0.contains(":opening,") })
+        #expect(journal.contains { $0.contains(",settle:batch:received:1234567890:2026-11-02:") })
         let again = try await run(path, concurrency: 1)
         #expect(again.exitCode == .ok)
         #expect(again.days.allSatisfy { $0.postedCount == 0 })
@@ -177,7 +182,8 @@ import TestSupport
         #expect(try reader.balances(byCustomer: true) == balanceBefore)
         #expect(try reader.verify().isClean)
         // Same inputs, same reports, whatever the concurrency.
-        let reportsAfter = try ["remittance.csv", "exceptions.csv", "open-items.csv"].map { try read("\(folder)/out/2026-11-02/\($0)") }
+        let reportsAfter = try ["remittance.csv", "exceptions.csv", "open-items.csv", "journal.csv"].map { try read("\(folder)/out/2026-11-02/\($0)") }
+        // A rerun that posts nothing rewrites the same journal: the ERP's import file is never emptied.
         #expect(reportsAfter == reportsBefore)
         // Rerunning day 1 alone after day 2 still posts nothing.
         let dayOne = try await run(path, days: [Self.days[0]])
