@@ -13,7 +13,7 @@ public enum ReportWriter {
                                           "amount", "invoice_ids", "message", "suggestions"]
     public static let openItemsHeader = ["invoice_id", "customer_id", "due_date", "amount", "open_amount", "days_past_due"]
     public static let journalHeader = ["entry_id", "source_key", "revision", "kind", "effective_date", "account", "customer_id", "invoice_id",
-                                       "debit", "credit", "currency", "memo"]
+                                       "debit", "credit", "currency", "memo", "run_id"]
 
     public static func sortedRemittance(_ rows: [RemittanceRow]) -> [RemittanceRow] {
         rows.sorted { ($0.valueDay, $0.source, $0.sourceRef, $0.receiptID, $0.invoiceID) < ($1.valueDay, $1.source, $1.sourceRef, $1.receiptID, $1.invoiceID) }
@@ -56,7 +56,7 @@ public enum ReportWriter {
                 let debit = p.amount.minorUnits > 0 ? p.amount.description : ""
                 let credit = p.amount.minorUnits < 0 ? (try? p.amount.negated())?.description ?? "" : ""
                 CSVWriter.append([String(e.entryID), e.sourceKey, String(e.revision), e.kind.rawValue, e.effectiveDay.description, p.account,
-                                      p.customerID ?? "", p.invoiceID ?? "", debit, credit, p.amount.currency.code, e.memo], to: &out)
+                                      p.customerID ?? "", p.invoiceID ?? "", debit, credit, p.amount.currency.code, e.memo, String(e.runID)], to: &out)
             }
         }
         return out
