@@ -85,6 +85,17 @@ public enum CSVWriter {
         return false
     }
 
+    /// A free-text cell (a name, memo, message, suggestion or note: never an id or an amount) that a spreadsheet
+    /// would read as a formula — it begins with `=`, `+`, `-`, `@`, a tab or a carriage return — is neutralized as
+    /// OWASP recommends: a single quote before it.
+    public static func text(_ value: String) -> String {
+        guard let first = value.utf8.first else { return value }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: return "'" + value
+        default: return value
+        }
+    }
+
     public static func field(_ text: String) -> String {
         guard needsQuotes(text) else { return text }
         return "\"" + text.replacingAll("\"", with: "\"\"") + "\""

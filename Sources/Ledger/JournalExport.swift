@@ -18,7 +18,7 @@ public enum JournalExport {
         for e in entries {
             for p in e.postings {
                 out += CSVWriter.row([String(e.entryID), e.sourceKey, String(e.revision), e.kind.rawValue, e.effectiveDay.description, p.account,
-                                      p.customerID ?? "", p.invoiceID ?? "", p.amount.description, p.amount.currency.code, e.memo])
+                                      p.customerID ?? "", p.invoiceID ?? "", p.amount.description, p.amount.currency.code, CSVWriter.text(e.memo)])
             }
         }
         return out

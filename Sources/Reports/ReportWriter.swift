@@ -36,7 +36,8 @@ public enum ReportWriter {
         var out = CSVWriter.row(exceptionsHeader)
         for e in sortedExceptions(rows) {
             CSVWriter.append([e.id, e.type.rawValue, e.severity.description, e.receiptID, e.source, e.sourceRef, e.location?.fileAndLine ?? "",
-                                  e.customerID, e.amount?.description ?? "", e.invoiceIDs.joined(separator: "|"), e.message, e.suggestions], to: &out)
+                                  e.customerID, e.amount?.description ?? "", e.invoiceIDs.joined(separator: "|"), CSVWriter.text(e.message), CSVWriter.text(e.suggestions)],
+                             to: &out)
         }
         return out
     }
@@ -56,7 +57,7 @@ public enum ReportWriter {
                 let debit = p.amount.minorUnits > 0 ? p.amount.description : ""
                 let credit = p.amount.minorUnits < 0 ? (try? p.amount.negated())?.description ?? "" : ""
                 CSVWriter.append([String(e.entryID), e.sourceKey, String(e.revision), e.kind.rawValue, e.effectiveDay.description, p.account,
-                                      p.customerID ?? "", p.invoiceID ?? "", debit, credit, p.amount.currency.code, e.memo, String(e.runID)], to: &out)
+                                      p.customerID ?? "", p.invoiceID ?? "", debit, credit, p.amount.currency.code, CSVWriter.text(e.memo), String(e.runID)], to: &out)
             }
         }
         return out

@@ -25,6 +25,16 @@ import TestSupport
         #expect(CSVWriter.row(["a,b", "say \"x\"", "two\nlines", "plain"]) == "\"a,b\",\"say \"\"x\"\"\",\"two\nlines\",plain\n")
     }
 
+    @Test func freeTextThatASpreadsheetWouldRunIsNeutralizedAndAmountsAreNot() {
+        let e = MatchException(type: .unmatched, about: "k", source: "bai2", sourceRef: "W1", customerID: "C1", amount: Self.m(-500),
+                               message: "=HYPERLINK(\"http://x\")", suggestions: "@SUM(A1)")
+        let csv = ReportWriter.exceptionsCSV([e])
+        #expect(csv.contains(",-5.00,"))
+        #expect(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(A1)"), "\(csv)")
+        for risky in ["=1+1", "+1", "-1", "@x", "\tx", "\rx"] { #expect(CSVWriter.text(risky) == "'" + risky) }
+        #expect(CSVWriter.text("plain") == "plain" && CSVWriter.text("") == "")
+    }
+
     @Test func exceptionsCSVAndHTMLEscapeWhatTheyShow() {
         let e = MatchException(type: .unmatched, about: "k", source: "bai2", sourceRef: "W1", location: SourceLocation(file: "bank/x.bai", line: 9),
                                customerID: "C1", amount: Self.m(-31_218), invoiceIDs: ["A", "B"], message: "<script>alert(1)</script>, ok")
