@@ -218,7 +218,7 @@ public struct NACHAReader<Source: ByteSource> {
                 for d in local.items { report(d) }
                 let headerErrors = errorCount - before
                 if var open = batch {
-                    closeEntry(&open)
+                    closeEntry(open.header.standardEntryClass)
                     report(Diagnostic(code: "nacha.missing-batch-control", severity: .error, location: location,
                                       message: "batch \(open.header.batchNumber) has no batch control record (type 8) before the next batch header"))
                     open.isRejected = options.strict
@@ -229,18 +229,19 @@ public struct NACHAReader<Source: ByteSource> {
                 begin(header, &self)
                 errorsAtBatchStart = before
             case UInt8(ascii: "6"):
-                guard batch != nil else {
+                // The open batch is changed in place through optional chaining: never copied, never force-unwrapped.
+                guard let sec = batch?.header.standardEntryClass else {
                     report(Diagnostic(code: "nacha.entry-outside-batch", severity: .fatal, location: location, message: "an entry detail record (type 6) outside any batch"))
                     continue
                 }
-                closeEntry(&batch!)
+                closeEntry(sec)
                 var numbers = EntryDetailRecord.Numbers()
                 let entry = EntryDetailRecord.parse(fields, layout: layout, numbers: &numbers) { report($0) }
                 hashSum &+= numbers.receivingDFI
                 entryAddendaCount += 1
                 let amount = numbers.amountCents
                 let code = numbers.transactionCode
-                if TransactionCode.isDebit(code) { batch!.totalDebitCents &+= amount } else { batch!.totalCreditCents &+= amount }
+                if TransactionCode.isDebit(code) { batch?.totalDebitCents &+= amount } else { batch?.totalCreditCents &+= amount }
                 let trace = numbers.traceNumber
                 if trace <= lastTrace {
                     report(fields.diagnostic("nacha.trace-number-order", .warning, EntryDetailRecord.Field.traceNumber,
@@ -251,44 +252,44 @@ public struct NACHAReader<Source: ByteSource> {
                 openEntry = OpenEntry(location: location, addendaIndicator: record[78] == UInt8(ascii: "1"), layout: layout,
                                       announcedAddendaCount: layout == .addendaCount ? ByteScanning.digits(record, 54..<58).map(Int.init) : nil,
                                       sequenceNumber: trace % 10_000_000)
-                batch!.entries.append(Entry(detail: entry))
+                batch?.entries.append(Entry(detail: entry))
             case UInt8(ascii: "7"):
-                guard batch != nil, !batch!.entries.isEmpty else {
+                guard let entryCount = batch?.entries.count, entryCount > 0 else {
                     report(Diagnostic(code: "nacha.addenda-without-entry", severity: batch == nil ? .fatal : .error, location: location,
                                       message: "an addenda record (type 7) that follows no entry detail record"))
                     continue
                 }
                 let addenda = AddendaRecord.parse(fields) { report($0) }
                 if openEntry != nil {
-                    openEntry!.addendaCount += 1
+                    openEntry?.addendaCount += 1
                     switch record[2] {
                     case UInt8(ascii: "5") where record[1] == UInt8(ascii: "0"):
-                        openEntry!.paymentRelated += 1
-                        if let sequence = ByteScanning.digits(record, 87..<94), sequence != openEntry!.sequenceNumber {
+                        openEntry?.paymentRelated += 1
+                        if let sequence = ByteScanning.digits(record, 87..<94), let expected = openEntry?.sequenceNumber, sequence != expected {
                             report(fields.diagnostic("nacha.addenda-entry-sequence", .warning, Addenda05.Field.entryDetailSequenceNumber,
                                                      "should be the last seven digits of the entry's trace number",
-                                                     expected: String(openEntry!.sequenceNumber), found: String(sequence)))
+                                                     expected: String(expected), found: String(sequence)))
                         }
-                    case UInt8(ascii: "9") where record[1] == UInt8(ascii: "9"): openEntry!.returns += 1
-                    case UInt8(ascii: "8") where record[1] == UInt8(ascii: "9"): openEntry!.changes += 1
+                    case UInt8(ascii: "9") where record[1] == UInt8(ascii: "9"): openEntry?.returns += 1
+                    case UInt8(ascii: "8") where record[1] == UInt8(ascii: "9"): openEntry?.changes += 1
                     default: break
                     }
                 }
                 entryAddendaCount += 1
-                batch!.addendaCount += 1
-                let last = batch!.entries.count - 1
-                if batch!.entries[last].addenda.isEmpty {
+                batch?.addendaCount += 1
+                let last = entryCount - 1
+                if batch?.entries[last].addenda.isEmpty == true {
                     // CTX entries announce how many addenda follow: one allocation instead of a growing array.
-                    batch!.entries[last].addenda.reserveCapacity(max(1, min(openEntry?.announcedAddendaCount ?? 1, 9999)))
+                    batch?.entries[last].addenda.reserveCapacity(max(1, min(openEntry?.announcedAddendaCount ?? 1, 9999)))
                 }
-                batch!.entries[last].addenda.append(addenda)
+                batch?.entries[last].addenda.append(addenda)
             case UInt8(ascii: "8"):
                 guard var closing = batch else {
                     report(Diagnostic(code: "nacha.control-without-batch", severity: .fatal, location: location,
                                       message: "a batch control record (type 8) without its batch header"))
                     continue
                 }
-                closeEntry(&closing)
+                closeEntry(closing.header.standardEntryClass)
                 var local = DiagnosticList(capacity: 32)
                 let control = BatchControlRecord.parse(fields, advice: closing.header.standardEntryClass == .adv, diagnostics: &local)
                 closing.control = control
@@ -305,7 +306,7 @@ public struct NACHAReader<Source: ByteSource> {
                     report(Diagnostic(code: "nacha.duplicate-file-control", severity: .fatal, location: location, message: "a second file control record (type 9)"))
                 }
                 if var open = batch {
-                    closeEntry(&open)
+                    closeEntry(open.header.standardEntryClass)
                     report(Diagnostic(code: "nacha.missing-batch-control", severity: .error, location: location,
                                       message: "batch \(open.header.batchNumber) has no batch control record (type 8) before the file control"))
                     open.isRejected = options.strict
@@ -318,7 +319,7 @@ public struct NACHAReader<Source: ByteSource> {
         }
         totals.physicalRecordCount = scanner.physicalRecordCount - totals.paddingRecordCount
         if var open = batch {
-            closeEntry(&open)
+            closeEntry(open.header.standardEntryClass)
             report(Diagnostic(code: "nacha.missing-batch-control", severity: .error, location: recordLocation,
                               message: "batch \(open.header.batchNumber) ends with the file, without its batch control record (type 8)"))
             open.isRejected = options.strict
@@ -401,7 +402,7 @@ public struct NACHAReader<Source: ByteSource> {
         if rules.sec == .shr, !returnOrChange {
             // SHR entries carry the card's expiration date (MMYY) in positions 40-43.
             let month = ByteScanning.digits(record, 39..<41)
-            if month == nil || !(1...12).contains(month!) {
+            if !(month.map { (1...12).contains($0) } ?? false) {
                 report(fields.diagnostic("nacha.card-expiration", .error, NACHAField("Card Expiration Date", 40, 43), "is not a valid MMYY date",
                                          found: fields.raw(NACHAField("Card Expiration Date", 40, 43))))
             }
@@ -437,10 +438,9 @@ public struct NACHAReader<Source: ByteSource> {
     private var openEntry: OpenEntry?
 
     /// Checks of an entry once its addenda are known (when the next record is not one of them).
-    private mutating func closeEntry(_ batch: inout Batch) {
+    private mutating func closeEntry(_ sec: StandardEntryClass) {
         guard let entry = openEntry else { return }
         openEntry = nil
-        let sec = batch.header.standardEntryClass
         let location = entry.location
         func at(_ field: NACHAField) -> SourceLocation { var l = location; l.column = field.column; return l }
         let count = entry.addendaCount

@@ -156,7 +156,7 @@ public struct CamtReader {
             for extra in [tx?.additionalInfo ?? "", entry.additionalInfo] where !extra.isEmpty { description += (description.isEmpty ? "" : " ") + extra }
             if let reason = tx?.returnReason, !reason.isEmpty { description += (description.isEmpty ? "" : " ") + "return reason \(reason)" }
             return StatementLine(format: format, account: statement.account, bookingDay: bookingDay, valueDay: entry.valueDay, amount: signed,
-                                 bankReference: (tx?.bankReference.isEmpty == false ? tx!.bankReference : entry.bankReference),
+                                 bankReference: tx.flatMap { $0.bankReference.isEmpty ? nil : $0.bankReference } ?? entry.bankReference,
                                  customerReference: endToEnd == "NOTPROVIDED" ? "" : endToEnd, typeCode: typeCode, kind: kind,
                                  description: description, counterparty: credit ? (tx?.debtorName ?? "") : (tx?.creditorName ?? ""),
                                  remittance: remittance, isBooked: booked, location: entry.location)
@@ -305,8 +305,8 @@ struct CamtParser {
             while let event = try tokenizer.next() {
                 if !(try handle(event)) { return file }
             }
-            if !path.isEmpty {
-                problem("camt.truncated", .fatal, "the document ends inside <\(path.last!)>: it is incomplete")
+            if let last = path.last {
+                problem("camt.truncated", .fatal, "the document ends inside <\(last)>: it is incomplete")
             } else if !checkedRoot {
                 problem("camt.empty", .fatal, "the file holds no XML document")
             } else if file.statements.isEmpty {
@@ -393,53 +393,59 @@ struct CamtParser {
         var value: String { CamtParser.trimmedText(textBytes) }
         if open.tx {
             switch name {
-            case .EndToEndId: if ends(.Refs, .EndToEndId) { tx!.endToEndID = value }
-            case .AcctSvcrRef: if ends(.Refs, .AcctSvcrRef) { tx!.bankReference = value }
-            case .InstrId: if ends(.Refs, .InstrId) { tx!.instructionID = value }
-            case .UETR: if ends(.Refs, .UETR) { tx!.uetr = value }
+            case .EndToEndId: if ends(.Refs, .EndToEndId) { tx?.endToEndID = value }
+            case .AcctSvcrRef: if ends(.Refs, .AcctSvcrRef) { tx?.bankReference = value }
+            case .InstrId: if ends(.Refs, .InstrId) { tx?.instructionID = value }
+            case .UETR: if ends(.Refs, .UETR) { tx?.uetr = value }
             case .Amt:
                 if ends(.TxDtls, .Amt) || ends(.AmtDtls, .TxAmt, .Amt) {
-                    if tx!.amount.isEmpty || ends(.TxDtls, .Amt) { tx!.amount = value; tx!.currency = currencyAttribute }
+                    if tx?.amount.isEmpty == true || ends(.TxDtls, .Amt) { tx?.amount = value; tx?.currency = currencyAttribute }
                 }
-            case .CdtDbtInd: if ends(.TxDtls, .CdtDbtInd) { tx!.creditDebit = value }
+            case .CdtDbtInd: if ends(.TxDtls, .CdtDbtInd) { tx?.creditDebit = value }
             case .Nm:
-                if ends(.Dbtr, .Nm) || ends(.Dbtr, .Pty, .Nm) { tx!.debtorName = value }
-                else if ends(.Cdtr, .Nm) || ends(.Cdtr, .Pty, .Nm) { tx!.creditorName = value }
-            case .Ustrd: if ends(.RmtInf, .Ustrd) { tx!.unstructured.append(value) }
-            case .Nb: if ends(.RfrdDocInf, .Nb) { tx!.documents.append((value, "", "")) }
+                if ends(.Dbtr, .Nm) || ends(.Dbtr, .Pty, .Nm) { tx?.debtorName = value }
+                else if ends(.Cdtr, .Nm) || ends(.Cdtr, .Pty, .Nm) { tx?.creditorName = value }
+            case .Ustrd: if ends(.RmtInf, .Ustrd) { tx?.unstructured.append(value) }
+            case .Nb: if ends(.RfrdDocInf, .Nb) { tx?.documents.append((value, "", "")) }
             case .RmtdAmt, .DuePyblAmt:
-                if ends(.RfrdDocAmt, name), let last = tx!.documents.indices.last, tx!.documents[last].amount.isEmpty {
-                    tx!.documents[last].amount = value
-                    tx!.documents[last].currency = currencyAttribute
+                if ends(.RfrdDocAmt, name), let last = tx?.documents.indices.last, tx?.documents[last].amount.isEmpty == true {
+                    tx?.documents[last].amount = value
+                    tx?.documents[last].currency = currencyAttribute
                 }
-            case .Ref: if ends(.CdtrRefInf, .Ref) { tx!.creditorReference = value }
-            case .Cd: if ends(.RtrInf, .Rsn, .Cd) { tx!.returnReason = value }
-            case .AddtlTxInf: if ends(.TxDtls, .AddtlTxInf) { tx!.additionalInfo = value }
-            case .TxDtls: entry?.transactions.append(tx!); tx = nil; open.tx = false
+            case .Ref: if ends(.CdtrRefInf, .Ref) { tx?.creditorReference = value }
+            case .Cd: if ends(.RtrInf, .Rsn, .Cd) { tx?.returnReason = value }
+            case .AddtlTxInf: if ends(.TxDtls, .AddtlTxInf) { tx?.additionalInfo = value }
+            case .TxDtls:
+                if let done = tx.take() { entry?.transactions.append(done) }
+                open.tx = false
             default: break
             }
         } else if open.entry {
             switch name {
-            case .Amt: if ends(.Ntry, .Amt) { entry!.amount = value; entry!.currency = currencyAttribute }
-            case .CdtDbtInd: if ends(.Ntry, .CdtDbtInd) { entry!.creditDebit = value }
-            case .RvslInd: if ends(.Ntry, .RvslInd) { entry!.reversal = value == "true" }
-            case .Sts: if ends(.Ntry, .Sts) { let v = value; if !v.isEmpty { entry!.status = v } }
+            case .Amt: if ends(.Ntry, .Amt) { entry?.amount = value; entry?.currency = currencyAttribute }
+            case .CdtDbtInd: if ends(.Ntry, .CdtDbtInd) { entry?.creditDebit = value }
+            case .RvslInd: if ends(.Ntry, .RvslInd) { entry?.reversal = value == "true" }
+            case .Sts: if ends(.Ntry, .Sts) { let v = value; if !v.isEmpty { entry?.status = v } }
             case .Dt, .DtTm:
-                if ends(.BookgDt, name) { entry!.bookingDay = textDay() }
-                else if ends(.ValDt, name) { entry!.valueDay = textDay() }
-            case .AcctSvcrRef: if ends(.Ntry, .AcctSvcrRef) { entry!.bankReference = value }
+                if ends(.BookgDt, name) { let d = textDay(); entry?.bookingDay = d }
+                else if ends(.ValDt, name) { let d = textDay(); entry?.valueDay = d }
+            case .AcctSvcrRef: if ends(.Ntry, .AcctSvcrRef) { entry?.bankReference = value }
             case .Cd:
-                if ends(.Ntry, .Sts, .Cd) { let v = value; if !v.isEmpty { entry!.status = v } }
-                else if ends(.BkTxCd, .Domn, .Cd) || ends(.Domn, .Fmly, .Cd) { entry!.typeCode.append(value) }
-                else if ends(.BkTxCd, .Prtry, .Cd) { entry!.proprietaryCode = value }
-            case .SubFmlyCd: if ends(.Fmly, .SubFmlyCd) { entry!.typeCode.append(value) }
-            case .AddtlNtryInf: if ends(.Ntry, .AddtlNtryInf) { entry!.additionalInfo = value }
-            case .NbOfTxs: if ends(.Btch, .NbOfTxs) { entry!.batchCount = Int(value) }
+                if ends(.Ntry, .Sts, .Cd) { let v = value; if !v.isEmpty { entry?.status = v } }
+                else if ends(.BkTxCd, .Domn, .Cd) || ends(.Domn, .Fmly, .Cd) { entry?.typeCode.append(value) }
+                else if ends(.BkTxCd, .Prtry, .Cd) { entry?.proprietaryCode = value }
+            case .SubFmlyCd: if ends(.Fmly, .SubFmlyCd) { entry?.typeCode.append(value) }
+            case .AddtlNtryInf: if ends(.Ntry, .AddtlNtryInf) { entry?.additionalInfo = value }
+            case .NbOfTxs: if ends(.Btch, .NbOfTxs) { entry?.batchCount = Int(value) }
             case .Ntry:
                 if open.statement {
                     // In place: a copy of the statement per entry would make a long statement quadratic.
                     var problems: [CamtReader.Problem] = []
-                    reader.finish(entry!, into: &statement!, format: format, defaultCurrency: defaultCurrency, problems: &problems, handler: handler)
+                    // Taken out and put back, not copied: the statement stays uniquely referenced.
+                    if let done = entry, var current = statement.take() {
+                        reader.finish(done, into: &current, format: format, defaultCurrency: defaultCurrency, problems: &problems, handler: handler)
+                        statement = current
+                    }
                     for p in problems { problem(p.code, p.severity, p.message, field: p.field) }
                     entry = nil
                     open.entry = false
@@ -448,21 +454,22 @@ struct CamtParser {
             }
         } else if open.balance {
             switch name {
-            case .Cd, .Prtry: if ends(.Tp, .CdOrPrtry, name) { balance!.code = value }
-            case .Amt: if ends(.Bal, .Amt) { balance!.amount = value; balance!.currency = currencyAttribute }
-            case .CdtDbtInd: if ends(.Bal, .CdtDbtInd) { balance!.creditDebit = value }
-            case .Dt, .DtTm: if ends(.Dt, name) { balance!.day = textDay() }
+            case .Cd, .Prtry: if ends(.Tp, .CdOrPrtry, name) { balance?.code = value }
+            case .Amt: if ends(.Bal, .Amt) { balance?.amount = value; balance?.currency = currencyAttribute }
+            case .CdtDbtInd: if ends(.Bal, .CdtDbtInd) { balance?.creditDebit = value }
+            case .Dt, .DtTm: if ends(.Dt, name) { let d = textDay(); balance?.day = d }
             case .Bal:
-                let currency = Currency.iso(balance!.currency) ?? statement?.currency ?? defaultCurrency
-                let direction = balance!.creditDebit
+                guard let read = balance else { open.balance = false; break }
+                let currency = Currency.iso(read.currency) ?? statement?.currency ?? defaultCurrency
+                let direction = read.creditDebit
                 if direction != nil && direction != "CRDT" && direction != "DBIT" {
                     // A balance whose sign cannot be read is no balance: left out, never guessed.
-                    problem("camt.credit-debit", .error, "balance \(balance!.code) CdtDbtInd '\(direction ?? "")' is not CRDT or DBIT: the balance is left out", field: "Bal/CdtDbtInd")
-                } else if let money = try? Money.parse(balance!.amount, currency: currency) {
-                    statement?.balances.append(.init(code: balance!.code, amount: direction == "DBIT" ? Money(minorUnits: -money.minorUnits, currency: currency) : money,
-                                                     day: balance!.day))
+                    problem("camt.credit-debit", .error, "balance \(read.code) CdtDbtInd '\(direction ?? "")' is not CRDT or DBIT: the balance is left out", field: "Bal/CdtDbtInd")
+                } else if let money = try? Money.parse(read.amount, currency: currency) {
+                    statement?.balances.append(.init(code: read.code, amount: direction == "DBIT" ? Money(minorUnits: -money.minorUnits, currency: currency) : money,
+                                                     day: read.day))
                 } else {
-                    problem("camt.amount", .error, "balance amount '\(balance!.amount)' is not an amount in \(currency)", field: "Bal/Amt")
+                    problem("camt.amount", .error, "balance amount '\(read.amount)' is not an amount in \(currency)", field: "Bal/Amt")
                 }
                 balance = nil
                 open.balance = false
@@ -470,20 +477,21 @@ struct CamtParser {
             }
         } else if open.statement {
             switch name {
-            case .IBAN: if ends(.Acct, .Id, .IBAN) { statement!.account = value }
-            case .BBAN, .UPIC: if ends(.Acct, .Id, name), statement!.account.isEmpty { statement!.account = value }
+            case .IBAN: if ends(.Acct, .Id, .IBAN) { statement?.account = value }
+            case .BBAN, .UPIC: if ends(.Acct, .Id, name), statement?.account.isEmpty == true { statement?.account = value }
             case .Id:
                 if ends(.Acct, .Id, .Othr, .Id) || ends(.Acct, .Id, .PrtryAcct, .Id) {
-                    if statement!.account.isEmpty { statement!.account = value }
-                } else if path.count == 4 { statement!.id = value }
-            case .Ccy: if ends(.Acct, .Ccy) { statement!.currency = Currency.iso(value) }
+                    if statement?.account.isEmpty == true { statement?.account = value }
+                } else if path.count == 4 { statement?.id = value }
+            case .Ccy: if ends(.Acct, .Ccy) { statement?.currency = Currency.iso(value) }
             case .Stmt, .Rpt, .Ntfctn:
                 if path.count == 3 {
                     var problems: [CamtReader.Problem] = []
-                    reader.check(statement!, problems: &problems)
-                    for p in problems { problem(p.code, p.severity, p.message, field: p.field) }
-                    file.statements.append(statement!)
-                    statement = nil
+                    if let done = statement.take() {
+                        reader.check(done, problems: &problems)
+                        for p in problems { problem(p.code, p.severity, p.message, field: p.field) }
+                        file.statements.append(done)
+                    }
                     open.statement = false
                 }
             default: break
