@@ -1,6 +1,5 @@
 import ACH
 import Core
-import Foundation
 import Matching
 import Receivables
 
@@ -30,19 +29,16 @@ public struct ScenarioGenerator {
         public var seed: UInt64
         public var customerCount: Int
         public var invoiceCount: Int
-        /// Zipf exponent of invoices per customer (0.93: the largest of 200,000 customers has about 5%).
-        public var zipfExponent: Double
         public var day: Day
         /// Share of receipts with remittance (CTX/CCD+ or structured statement remittance), in percent.
         public var remittancePercent: Int
         public var tolerance: Int64
 
-        public init(seed: UInt64, customerCount: Int, invoiceCount: Int, zipfExponent: Double = 0.93, day: Day = Day(year: 2026, month: 11, day: 4)!,
+        public init(seed: UInt64, customerCount: Int, invoiceCount: Int, day: Day = Day(year: 2026, month: 11, day: 4)!,
                     remittancePercent: Int = 45, tolerance: Int64 = 100) {
             self.seed = seed
             self.customerCount = customerCount
             self.invoiceCount = invoiceCount
-            self.zipfExponent = zipfExponent
             self.day = day
             self.remittancePercent = remittancePercent
             self.tolerance = tolerance
@@ -77,17 +73,12 @@ public struct ScenarioGenerator {
         let day = options.day
         let tolerance = options.tolerance
 
-        // Invoices per customer, Zipf-skewed, at least one each.
-        let s = options.zipfExponent
-        var weights: [Double] = []
-        weights.reserveCapacity(options.customerCount)
-        var total = 0.0
-        for k in 1...max(1, options.customerCount) {
-            let w = 1.0 / pow(Double(k), s)
-            weights.append(w)
-            total += w
-        }
-        let counts = weights.map { max(1, Int(($0 / total * Double(options.invoiceCount)).rounded())) }
+        // Invoices per customer, Zipf-skewed (Zipf-Mandelbrot, weight 1/(2k+1), in integers), at least one each: the
+        // largest of 200,000 customers has about 5%.
+        let scale: Int64 = 1 << 36
+        let weights = (1...max(1, options.customerCount)).map { scale / Int64(2 * $0 + 1) }
+        let total = weights.reduce(0, +)
+        let counts = weights.map { max(1, Int(($0 * Int64(options.invoiceCount) + total / 2) / total)) }
 
         var customers: [Customer] = []
         customers.reserveCapacity(options.customerCount)
