@@ -538,6 +538,11 @@ public actor LedgerStore {
         return out
     }
 
+    /// Whether anything was ever posted to the account.
+    public func hasPostings(account: String) throws -> Bool {
+        try database.prepare("SELECT 1 FROM postings WHERE account_code = ? LIMIT 1").bind(.text(account)).step()
+    }
+
     /// An account's balance over the postings of runs of days up to `day`: the books' side of a statement closing.
     public func balance(account: String, through day: Day) throws -> [String: Int64] {
         let s = try database.prepare("""

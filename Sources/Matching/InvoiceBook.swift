@@ -139,7 +139,11 @@ struct InvoiceBook: Sendable {
     }
 
     static func build(invoices: [Invoice], directory: CustomerDirectory) -> InvoiceBook {
-        let references = InvoiceReferences(invoices)
+        build(invoices: invoices, references: InvoiceReferences(invoices), directory: directory)
+    }
+
+    /// The book of the invoices their references were built from; with an id given twice, of the later rows.
+    static func build(invoices: [Invoice], references: InvoiceReferences, directory: CustomerDirectory) -> InvoiceBook {
         if !references.hasDuplicateIDs { return InvoiceBook(invoices: invoices, references: references, directory: directory) }
         let unique = unique(invoices)
         return InvoiceBook(invoices: unique, references: InvoiceReferences(unique), directory: directory)
@@ -148,11 +152,9 @@ struct InvoiceBook: Sendable {
     /// The directory and the book built side by side: the references need only the invoices.
     static func build(invoices: [Invoice], customers: [Customer]) async -> (CustomerDirectory, InvoiceBook) {
         async let directory = CustomerDirectory.make(customers)
-        let r = InvoiceReferences(invoices)
+        let references = InvoiceReferences(invoices)
         let d = await directory
-        if !r.hasDuplicateIDs { return (d, InvoiceBook(invoices: invoices, references: r, directory: d)) }
-        let unique = unique(invoices)
-        return (d, InvoiceBook(invoices: unique, references: InvoiceReferences(unique), directory: d))
+        return (d, build(invoices: invoices, references: references, directory: d))
     }
 
     init(invoices: [Invoice], references: InvoiceReferences, directory: CustomerDirectory) {

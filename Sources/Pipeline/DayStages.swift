@@ -228,7 +228,7 @@ extension DayRun {
             guard let draft = PostingRules.bankOpening(opening) else { continue }
             let cash = ChartOfAccounts.cash(bankAccount: opening.account)
             let bookedBefore = try await store.postedDay(sourceKey: draft.sourceKey) != nil
-            let cashUntouched = try await store.balance(account: cash, through: Day(daysSinceEpoch: Int32.max / 2)).isEmpty
+            let cashUntouched = try await !store.hasPostings(account: cash)
             if bookedBefore || cashUntouched { out.openingDrafts.append(draft) }
         }
         var finals: [String: StatementBalance] = [:]

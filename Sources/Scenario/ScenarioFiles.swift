@@ -129,6 +129,18 @@ public struct ScenarioFiles {
         return plan
     }
 
+    /// A job manifest for files written by `write(to: input)`: received ACH files and BAI2 statements, the ledger,
+    /// outputs and archive under `folder`.
+    public static func manifest(name: String, input: String, folder: String) -> String {
+        """
+        { "version": 1, "name": "\(name)", "currency": "USD", "ledger": "\(folder)/ledger.sqlite", "output": "\(folder)/out", "archive": "\(folder)/archive",
+          "customers": "\(input)/customers.csv", "invoices": "\(input)/invoices.csv",
+          "sources": [ { "format": "nacha", "path": "\(input)/{date}/ach/*.ach", "role": "received" },
+                       { "format": "bai2", "path": "\(input)/{date}/bank/*.bai" } ],
+          "matching": { "tolerance": "1.00", "ambiguous": "exception" } }
+        """
+    }
+
     var customersCSV: String {
         var lines = ["customer_id,name,aliases,ach_company_ids,credit_limit,terms,parent_id"]
         for c in day.customers {

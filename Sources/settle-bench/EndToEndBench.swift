@@ -21,13 +21,7 @@ func benchEndToEnd() async throws {
     let achBytes = (try? FileManager.default.attributesOfItem(atPath: "\(folder)/in/\(day)/ach/received.ach")[.size] as? NSNumber)?.intValue ?? 0
     print(String(format: "e2e: %d receipts (%.1f MB of NACHA), %d invoices, %d customers; generated and written in %.1f s",
                  generated.receipts.count, Double(achBytes) / 1e6, generated.invoices.count, generated.customers.count, seconds(ContinuousClock().now - generation)))
-    let manifest = """
-        { "version": 1, "name": "e2e", "currency": "USD", "ledger": "\(folder)/ledger.sqlite", "output": "\(folder)/out", "archive": "\(folder)/archive",
-          "customers": "\(folder)/in/customers.csv", "invoices": "\(folder)/in/invoices.csv",
-          "sources": [ { "format": "nacha", "path": "\(folder)/in/{date}/ach/*.ach", "role": "received" },
-                       { "format": "bai2", "path": "\(folder)/in/{date}/bank/*.bai" } ],
-          "matching": { "tolerance": "1.00", "ambiguous": "exception" } }
-        """
+    let manifest = ScenarioFiles.manifest(name: "e2e", input: folder + "/in", folder: folder)
     try manifest.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
     let start = ContinuousClock().now
     let result = await JobRunner(manifest: try Manifest.load(path: folder + "/job.json")).run(RunOptions(days: [day], concurrency: concurrency))

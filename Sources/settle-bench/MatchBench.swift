@@ -21,11 +21,6 @@ func benchMatch() async throws {
     print("match: \(day.receipts.count) receipts (\(withRemittance * 100 / max(1, day.receipts.count))% with remittance), \(day.invoices.count) invoices, "
           + "\(day.customers.count) customers (largest: \(largest) invoices); generated in \(String(format: "%.1f", seconds(ContinuousClock().now - generation))) s")
     let policy = MatchingPolicy(tolerance: Money(minorUnits: 100, currency: .usd))
-    do {
-        let start = ContinuousClock().now
-        let directory = CustomerDirectory(day.customers)
-        print(String(format: "  customer directory alone: %.3f s (%d customers)", seconds(ContinuousClock().now - start), directory.list.count))
-    }
     var best = Duration.seconds(1_000_000)
     for _ in 0..<repeats {
         let start = ContinuousClock().now

@@ -21,13 +21,7 @@ import TestSupport
         let generated = ScenarioGenerator(options: .init(seed: UInt64(seed), customerCount: 40, invoiceCount: 300, day: Self.days[0])).makeDay()
         let folder = TestPaths.temporaryDirectory("scenario-run")
         let plan = try ScenarioFiles(day: generated, days: Self.days).write(to: folder + "/in")
-        let manifest = """
-            { "version": 1, "name": "scenario", "currency": "USD", "ledger": "\(folder)/ledger.sqlite", "output": "\(folder)/out", "archive": "\(folder)/archive",
-              "customers": "\(folder)/in/customers.csv", "invoices": "\(folder)/in/invoices.csv",
-              "sources": [ { "format": "nacha", "path": "\(folder)/in/{date}/ach/*.ach", "role": "received" },
-                           { "format": "bai2", "path": "\(folder)/in/{date}/bank/*.bai" } ],
-              "matching": { "tolerance": "1.00", "ambiguous": "exception" } }
-            """
+        let manifest = ScenarioFiles.manifest(name: "scenario", input: folder + "/in", folder: folder)
         try manifest.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
         let result = await JobRunner(manifest: try Manifest.load(path: folder + "/job.json")).run(RunOptions(days: Self.days, concurrency: 2))
         #expect(result.exitCode == .ok, "seed \(seed): \(result.message ?? "")")
@@ -109,12 +103,7 @@ import TestSupport
         var files = ScenarioFiles(day: generated, days: [day])
         files.achFileNames = names
         _ = try files.write(to: folder + "/in")
-        let manifest = """
-            { "version": 1, "name": "determinism", "currency": "USD", "ledger": "\(folder)/ledger.sqlite", "output": "\(folder)/out", "archive": "\(folder)/archive",
-              "customers": "../in/customers.csv", "invoices": "../in/invoices.csv",
-              "sources": [ { "format": "nacha", "path": "../in/{date}/ach/*.ach", "role": "received" }, { "format": "bai2", "path": "../in/{date}/bank/*.bai" } ],
-              "matching": { "tolerance": "1.00", "ambiguous": "exception" } }
-            """
+        let manifest = ScenarioFiles.manifest(name: "determinism", input: "../in", folder: folder)
         try FileManager.default.createDirectory(atPath: folder + "/job", withIntermediateDirectories: true)
         try manifest.write(toFile: folder + "/job/job.json", atomically: true, encoding: .utf8)
         let result = await JobRunner(manifest: try Manifest.load(path: folder + "/job/job.json")).run(RunOptions(days: [day], concurrency: concurrency))
