@@ -16,13 +16,16 @@ enum Stored {
 
 enum LedgerQueries {
     static func invoices(_ db: Database) throws -> [LedgerInvoice] {
-        try db.prepare("SELECT invoice_id, customer_id, issue_day, due_day, currency, amount_minor, open_minor, terms, po_number FROM invoices ORDER BY invoice_id")
-            .rows { r in
+        try db.prepare("""
+            SELECT i.invoice_id, c.customer_id, i.issue_day, i.due_day, i.currency, i.amount_minor, i.open_minor, i.terms, i.po_number, i.opened_day
+            FROM invoices i LEFT JOIN customers c ON c.customer_no = i.customer_no ORDER BY i.invoice_id
+            """).rows { r in
                 let row = "invoices row \(r.text(0))"
+                guard !r.isNull(1) else { throw LedgerError("\(row): its customer number has no customer: run `settle ledger verify`") }
                 let currency = try Stored.currency(r.text(4), row)
                 return LedgerInvoice(invoiceID: r.text(0), customerID: r.text(1), issueDay: try Stored.day(r.text(2), row), dueDay: try Stored.day(r.text(3), row),
                                      amount: Money(minorUnits: r.int(5), currency: currency), openAmount: Money(minorUnits: r.int(6), currency: currency),
-                                     terms: r.text(7), poNumber: r.text(8))
+                                     terms: r.text(7), poNumber: r.text(8), openedDay: r.isNull(9) ? nil : try Stored.day(r.text(9), row))
             }
     }
 }
@@ -43,7 +46,14 @@ public struct VerificationReport: Sendable {
     public var trialBalance: [String: Int64] = [:]
     public var invoiceMismatches: [(invoiceID: String, stored: Int64, recomputed: Int64)] = []
     public var invoiceCount = 0
-    public var isClean: Bool { unbalancedEntries.isEmpty && trialBalance.values.allSatisfy { $0 == 0 } && invoiceMismatches.isEmpty }
+    /// Rows naming rows that do not exist (the schema has no row-level foreign keys: the program and this check keep them).
+    public var integrityProblems: [String] = []
+    /// Days whose kept account movement (`account_days`) differs from the sum of their postings.
+    public var accountDayMismatches: [String] = []
+    public var isClean: Bool {
+        unbalancedEntries.isEmpty && trialBalance.values.allSatisfy { $0 == 0 } && invoiceMismatches.isEmpty && integrityProblems.isEmpty
+            && accountDayMismatches.isEmpty
+    }
 }
 
 /// A read-only connection to a ledger, for reports and the `ledger` and `exceptions` commands.
@@ -53,7 +63,6 @@ public final class LedgerReader {
 
     public init(path: String) throws {
         database = try Database(path: path, readOnly: true)
-        try database.execute("PRAGMA foreign_keys = ON")
         let s = try database.prepare("PRAGMA user_version")
         _ = try s.step()
         let version = Int(s.int(0))
@@ -85,12 +94,13 @@ public final class LedgerReader {
     /// Balances per account (and per customer when `byCustomer`), optionally for one account, one customer, up to a day.
     public func balances(account: String? = nil, customer: String? = nil, asOf: Day? = nil, byCustomer: Bool = false) throws -> [AccountBalance] {
         var sql = """
-            SELECT p.account_code, a.name, \(byCustomer ? "COALESCE(p.customer_id, '')" : "''"), p.currency, SUM(p.amount_minor)
-            FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id JOIN accounts a ON a.code = p.account_code WHERE 1 = 1
+            SELECT a.code, a.name, \(byCustomer ? "COALESCE(c.customer_id, '')" : "''"), p.currency, SUM(p.amount_minor)
+            FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id JOIN accounts a ON a.account_id = p.account_id
+            LEFT JOIN customers c ON c.customer_no = p.customer_no WHERE 1 = 1
             """
         var binds: [SQLValue] = []
-        if let account { sql += " AND p.account_code = ?"; binds.append(.text(account)) }
-        if let customer { sql += " AND p.customer_id = ?"; binds.append(.text(customer)) }
+        if let account { sql += " AND a.code = ?"; binds.append(.text(account)) }
+        if let customer { sql += " AND c.customer_id = ?"; binds.append(.text(customer)) }
         if let asOf { sql += " AND j.effective_day <= ?"; binds.append(.text(asOf.description)) }
         sql += " GROUP BY 1, 2, 3, 4 ORDER BY 1, 3, 4"
         return try database.prepare(sql).bind(binds).rows { r in
@@ -101,18 +111,21 @@ public final class LedgerReader {
 
     /// Journal entries in posting order, optionally only one run's or those effective from/to days.
     public func entries(runID: Int64? = nil, from: Day? = nil, to: Day? = nil, limit: Int? = nil) throws -> [PostedEntry] {
-        var sql = "SELECT entry_id, source_key, revision, kind, run_id, effective_day, memo FROM journal_entries WHERE 1 = 1"
+        var sql = "SELECT j.entry_id, s.source_key, j.revision, j.kind, j.run_id, j.effective_day, j.memo FROM journal_entries j JOIN source_keys s ON s.source_no = j.source_no WHERE 1 = 1"
         var binds: [SQLValue] = []
-        if let runID { sql += " AND run_id = ?"; binds.append(.integer(runID)) }
-        if let from { sql += " AND effective_day >= ?"; binds.append(.text(from.description)) }
-        if let to { sql += " AND effective_day <= ?"; binds.append(.text(to.description)) }
-        sql += " ORDER BY entry_id"
+        if let runID { sql += " AND j.run_id = ?"; binds.append(.integer(runID)) }
+        if let from { sql += " AND j.effective_day >= ?"; binds.append(.text(from.description)) }
+        if let to { sql += " AND j.effective_day <= ?"; binds.append(.text(to.description)) }
+        sql += " ORDER BY j.entry_id"
         if let limit { sql += " LIMIT \(limit)" }
         let heads = try database.prepare(sql).bind(binds).rows { r in
             PostedEntry(entryID: r.int(0), sourceKey: r.text(1), revision: Int(r.int(2)), kind: PostedEntry.Kind(rawValue: r.text(3)) ?? .original,
                         runID: r.int(4), effectiveDay: try Stored.day(r.text(5), "journal entry \(r.int(0))"), memo: r.text(6), postings: [])
         }
-        let postingQuery = "SELECT account_code, customer_id, invoice_id, amount_minor, currency FROM postings WHERE entry_id = ? ORDER BY line"
+        let postingQuery = """
+            SELECT a.code, c.customer_id, i.invoice_id, p.amount_minor, p.currency FROM postings p JOIN accounts a ON a.account_id = p.account_id
+            LEFT JOIN customers c ON c.customer_no = p.customer_no LEFT JOIN invoices i ON i.invoice_no = p.invoice_no WHERE p.entry_id = ? ORDER BY p.line
+            """
         return try heads.map { head in
             var entry = head
             entry.postings = try database.prepare(postingQuery).bind(.integer(head.entryID)).rows { r in
@@ -191,17 +204,50 @@ public final class LedgerReader {
         for (i, c) in currencies.enumerated() { report.trialBalance[String(decoding: c, as: UTF8.self)] = trial[i] }
         // An entry whose postings are not consecutive would be summed in parts: confirm the few flagged from scratch.
         for (entryID, currency, _) in unbalancedIDs {
-            let s = try database.prepare("SELECT j.source_key, SUM(p.amount_minor) FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id WHERE p.entry_id = ? AND p.currency = ?")
+            let s = try database.prepare("""
+                SELECT s.source_key, SUM(p.amount_minor) FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
+                LEFT JOIN source_keys s ON s.source_no = j.source_no WHERE p.entry_id = ? AND p.currency = ?
+                """)
                 .bind(.integer(entryID), .text(currency))
             if try s.step(), s.int(1) != 0 { report.unbalancedEntries.append((entryID, s.text(0), currency, s.int(1))) }
             s.reset()
         }
         report.invoiceMismatches = try database.prepare("""
             SELECT i.invoice_id, i.open_minor, COALESCE(s.total, 0) FROM invoices i
-            LEFT JOIN (SELECT invoice_id, SUM(amount_minor) AS total FROM postings WHERE invoice_id IS NOT NULL AND account_code = ? GROUP BY invoice_id) s
-                ON s.invoice_id = i.invoice_id
+            LEFT JOIN (SELECT p.invoice_no, SUM(p.amount_minor) AS total FROM postings p JOIN accounts a ON a.account_id = p.account_id
+                       WHERE p.invoice_no IS NOT NULL AND a.code = ? GROUP BY p.invoice_no) s
+                ON s.invoice_no = i.invoice_no
             WHERE i.open_minor != COALESCE(s.total, 0) ORDER BY 1
             """).bind(.text(ChartOfAccounts.accountsReceivable)).rows { ($0.text(0), $0.int(1), $0.int(2)) }
+        // Referential integrity, which the schema leaves to the program: every number a row holds names a row.
+        let orphans: [(String, String)] = [
+            ("postings without their entry", "SELECT COUNT(*) FROM postings p LEFT JOIN journal_entries j ON j.entry_id = p.entry_id WHERE j.entry_id IS NULL"),
+            ("postings naming an unknown account", "SELECT COUNT(*) FROM postings p LEFT JOIN accounts a ON a.account_id = p.account_id WHERE a.account_id IS NULL"),
+            ("postings naming an unknown customer", """
+                SELECT COUNT(*) FROM postings p LEFT JOIN customers c ON c.customer_no = p.customer_no WHERE p.customer_no IS NOT NULL AND c.customer_no IS NULL
+                """),
+            ("postings naming an unknown invoice", """
+                SELECT COUNT(*) FROM postings p LEFT JOIN invoices i ON i.invoice_no = p.invoice_no WHERE p.invoice_no IS NOT NULL AND i.invoice_no IS NULL
+                """),
+            ("entries without their source key", "SELECT COUNT(*) FROM journal_entries j LEFT JOIN source_keys s ON s.source_no = j.source_no WHERE s.source_no IS NULL"),
+            ("entries of an unknown run", "SELECT COUNT(*) FROM journal_entries j LEFT JOIN runs r ON r.run_id = j.run_id WHERE r.run_id IS NULL"),
+            ("invoices of an unknown customer", "SELECT COUNT(*) FROM invoices i LEFT JOIN customers c ON c.customer_no = i.customer_no WHERE c.customer_no IS NULL"),
+            ("entries without postings", "SELECT COUNT(*) FROM journal_entries j WHERE NOT EXISTS (SELECT 1 FROM postings p WHERE p.entry_id = j.entry_id)"),
+        ]
+        for (what, sql) in orphans {
+            let s = try database.prepare(sql)
+            if try s.step(), s.int(0) > 0 { report.integrityProblems.append("\(s.int(0)) \(what)") }
+            s.reset()
+        }
+        // Each account's movement per day, kept beside the postings, recomputed from them.
+        report.accountDayMismatches = try database.prepare("""
+            SELECT a.code, COALESCE(k.day, r.day), COALESCE(k.currency, r.currency), COALESCE(k.amount_minor, 0), COALESCE(r.total, 0)
+            FROM (SELECT p.account_id, j.day, p.currency, SUM(p.amount_minor) AS total FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
+                  GROUP BY 1, 2, 3) r
+            FULL OUTER JOIN account_days k ON k.account_id = r.account_id AND k.day = r.day AND k.currency = r.currency
+            LEFT JOIN accounts a ON a.account_id = COALESCE(k.account_id, r.account_id)
+            WHERE COALESCE(k.amount_minor, 0) != COALESCE(r.total, 0) ORDER BY 1, 2, 3
+            """).rows { "\($0.text(0)) on \($0.text(1)) in \($0.text(2)): kept \($0.int(3)), postings \($0.int(4))" }
         return report
     }
 }

@@ -21,27 +21,39 @@ public actor LedgerStore {
         database = try Database(path: path)
         try LedgerStore.configure(database)
         try LedgerStore.migrate(database)
-        insertNewEntry = try database.prepare("""
-            INSERT INTO journal_entries(source_key, revision, kind, run_id, day, effective_day, memo) VALUES (?, 1, 'original', ?, ?, ?, ?)
-            ON CONFLICT(source_key, revision) DO NOTHING
-            """)
+        insertSource = try database.prepare("INSERT INTO source_keys(key_hash, source_key) VALUES (?, ?) ON CONFLICT(key_hash) DO NOTHING")
+        findSource = try database.prepare("SELECT source_no, source_key FROM source_keys WHERE key_hash = ?")
         insertEntry = try database.prepare(
-            "INSERT INTO journal_entries(source_key, revision, kind, run_id, day, effective_day, memo) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        entryExists = try database.prepare("SELECT 1 FROM journal_entries WHERE source_key = ? LIMIT 1")
+            "INSERT INTO journal_entries(source_no, revision, kind, run_id, day, effective_day, memo) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        findCustomer = try database.prepare("SELECT customer_no FROM customers WHERE customer_id = ?")
+        insertCustomer = try database.prepare("INSERT INTO customers(customer_id) VALUES (?)")
+        findInvoice = try database.prepare("SELECT invoice_no FROM invoices WHERE invoice_id = ?")
+        accountIDs = try LedgerStore.accounts(database)
     }
 
     static func configure(_ db: Database) throws {
         try db.execute("PRAGMA journal_mode = WAL")
         try db.execute("PRAGMA synchronous = NORMAL")
-        try db.execute("PRAGMA foreign_keys = ON")
+        // No row-level foreign keys: what a posting names is checked by this program before the write, and by
+        // `ledger verify` after (schema 7).
+        try db.execute("PRAGMA foreign_keys = OFF")
         try db.execute("PRAGMA cache_size = -65536")
         try db.execute("PRAGMA temp_store = MEMORY")
     }
 
     // The statements of the posting path, prepared once (after the migrations, in `init`).
-    private let insertNewEntry: Statement
+    private let insertSource: Statement
+    private let findSource: Statement
     private let insertEntry: Statement
-    private let entryExists: Statement
+    private let findCustomer: Statement
+    private let insertCustomer: Statement
+    private let findInvoice: Statement
+
+    /// Surrogate keys: accounts (all, few), customers (kept across days), invoices (the commit under way).
+    private var accountIDs: [String: Int64] = [:]
+    private var customerNumbers: [String: Int64] = [:]
+    private var invoiceNumbers: [String: Int64] = [:]
+
     /// Day texts of the commit under way: a day is formatted once, not once per entry.
     private var dayTexts: [Day: String] = [:]
     private func dayText(_ day: Day) -> String {
@@ -52,8 +64,14 @@ public actor LedgerStore {
         return text
     }
 
-    /// Receivable changes per invoice in the commit under way, applied to the open-amount cache once at its end.
-    private var openAmountChanges: [String: Int64] = [:]
+    /// Receivable changes per invoice number in the commit under way, applied to `invoices.open_minor` at its end.
+    private var openAmountChanges: [Int64: Int64] = [:]
+    /// Movement per account and currency in the commit under way, added to `account_days` at its end.
+    private var accountMovements: [AccountCurrency: Int64] = [:]
+    private struct AccountCurrency: Hashable {
+        var account: Int64
+        var currency: String
+    }
 
     static func migrate(_ db: Database) throws {
         let statement = try db.prepare("PRAGMA user_version")
@@ -67,6 +85,7 @@ public actor LedgerStore {
         try db.transaction {
             for index in current..<Schema.version {
                 try db.execute(Schema.migrations[index])
+                try Schema.finish(migration: index + 1, db)
             }
             for account in ChartOfAccounts.defaults {
                 try db.prepare("INSERT OR IGNORE INTO accounts(code, name, type) VALUES (?, ?, ?)")
@@ -75,6 +94,14 @@ public actor LedgerStore {
             try db.execute("PRAGMA user_version = \(Schema.version)")
         }
     }
+
+    private static func accounts(_ db: Database) throws -> [String: Int64] {
+        var out: [String: Int64] = [:]
+        for (id, code) in try db.prepare("SELECT account_id, code FROM accounts").rows({ ($0.int(0), $0.text(1)) }) { out[code] = id }
+        return out
+    }
+
+    private func loadAccounts() throws { accountIDs = try LedgerStore.accounts(database) }
 
     public func beginRun(manifest: String, firstDay: Day, lastDay: Day, startedAt: String) throws -> Int64 {
         try database.prepare("INSERT INTO runs(started_at, manifest, first_day, last_day, status) VALUES (?, ?, ?, ?, 'running')")
@@ -100,15 +127,67 @@ public actor LedgerStore {
         try LedgerQueries.invoices(database)
     }
 
-    /// Each known invoice's open amount counting only entries of days before `day`: the state a run of `day`
-    /// (or a rerun of it) starts from. Invoices first loaded on or after `day` are absent.
-    public func openAmounts(before day: Day) throws -> [String: Int64] {
+    /// The receivable postings per invoice number of entries posted by runs of `day` or later: what to take off the
+    /// stored open amounts to see them as they stood before `day`.
+    private func receivableChanges(from day: Day) throws -> [Int64: Int64] {
+        guard let receivable = accountIDs[ChartOfAccounts.accountsReceivable] else { return [:] }
         let s = try database.prepare("""
-            SELECT p.invoice_id, SUM(p.amount_minor) FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
-            WHERE p.invoice_id IS NOT NULL AND p.account_code = ? AND j.day < ? GROUP BY p.invoice_id
-            """).bind(.text(ChartOfAccounts.accountsReceivable), .text(day.description))
+            SELECT p.invoice_no, SUM(p.amount_minor) FROM journal_entries j JOIN postings p ON p.entry_id = j.entry_id
+            WHERE j.day >= ? AND p.invoice_no IS NOT NULL AND p.account_id = ? GROUP BY p.invoice_no
+            """).bind(.text(day.description), .integer(receivable))
+        var out: [Int64: Int64] = [:]
+        while try s.step() { out[s.int(0)] = s.int(1) }
+        return out
+    }
+
+    /// The invoices as a run of `day` (or a rerun of it) starts from: each opened by a run of an earlier day, with
+    /// its open amount counting only entries of days before `day` (the stored open amount, less what runs of `day`
+    /// and later posted); and the ids of those first opened by a run of a later day (a rerun of an earlier day must
+    /// not open them again). Invoices first opened on `day` are in neither.
+    public func invoiceStates(before day: Day) throws -> (states: [LedgerInvoice], openedLater: Set<String>) {
+        let later = try receivableChanges(from: day)
+        let dayText = day.description
+        let s = try database.prepare("""
+            SELECT i.invoice_no, i.invoice_id, c.customer_id, i.issue_day, i.due_day, i.currency, i.amount_minor, i.open_minor, i.terms, i.po_number, i.opened_day
+            FROM invoices i LEFT JOIN customers c ON c.customer_no = i.customer_no WHERE i.opened_day IS NOT NULL
+            """)
+        var out: [LedgerInvoice] = []
+        var openedLater = Set<String>()
+        while try s.step() {
+            let opened = s.textBytes(10)
+            let order = dayText.utf8.lexicographicallyPrecedes(opened) ? 1 : (opened.elementsEqual(dayText.utf8) ? 0 : -1)
+            if order > 0 { openedLater.insert(s.text(1)) }
+            guard order < 0 else { continue }
+            let row = "invoices row \(s.text(1))"
+            guard !s.isNull(2) else { throw LedgerError("\(row): its customer number has no customer: run `settle ledger verify`") }
+            let currency = try Stored.currency(s.text(5), row)
+            let open = s.int(7) &- (later[s.int(0)] ?? 0)
+            out.append(LedgerInvoice(invoiceID: s.text(1), customerID: s.text(2), issueDay: try Stored.day(s.text(3), row), dueDay: try Stored.day(s.text(4), row),
+                                     amount: Money(minorUnits: s.int(6), currency: currency), openAmount: Money(minorUnits: open, currency: currency),
+                                     terms: s.text(8), poNumber: s.text(9), openedDay: try Stored.day(s.text(10), row)))
+        }
+        return (out, openedLater)
+    }
+
+    /// Each known invoice's open amount counting only entries of days before `day`. Invoices first opened on or after
+    /// `day` are absent.
+    public func openAmounts(before day: Day) throws -> [String: Int64] {
         var out: [String: Int64] = [:]
-        for row in try s.rows({ ($0.text(0), $0.int(1)) }) { out[row.0] = row.1 }
+        for invoice in try invoiceStates(before: day).states { out[invoice.invoiceID] = invoice.openAmount.minorUnits }
+        return out
+    }
+
+    /// The invoices a run of `day` opened one entry each, under `invoice:<id>:opening` (as settle did before schema 7):
+    /// a rerun of that day keeps those entries rather than posting them again as one.
+    public func invoicesOpenedSingly(on day: Day) throws -> Set<String> {
+        let s = try database.prepare("""
+            SELECT s.source_key FROM journal_entries j JOIN source_keys s ON s.source_no = j.source_no
+            WHERE j.day = ? AND s.source_key >= 'invoice:' AND s.source_key < 'invoice;'
+            """).bind(.text(day.description))
+        var out = Set<String>()
+        for key in try s.rows({ $0.text(0) }) where key.hasSuffix(":opening") {
+            out.insert(String(key.dropFirst("invoice:".count).dropLast(":opening".count)))
+        }
         return out
     }
 
@@ -127,82 +206,51 @@ public actor LedgerStore {
         for draft in day.entries {
             precondition(draft.isBalanced, "journal entry \(draft.sourceKey) does not balance")
         }
-        let outcome = try database.transaction(rollback: dryRun) { () throws -> CommitOutcome in
-            var outcome = CommitOutcome()
-            for account in day.cashAccounts {
-                try database.prepare("INSERT OR IGNORE INTO accounts(code, name, type) VALUES (?, ?, 'asset')")
-                    .bind(.text(account.code), .text(account.name)).run()
-            }
-            for account in day.accountNames {
-                try database.prepare("""
-                    INSERT INTO accounts(code, name, type) VALUES (?, ?, ?)
-                    ON CONFLICT(code) DO UPDATE SET name = excluded.name, type = CASE WHEN ? = '' THEN accounts.type ELSE excluded.type END
-                    """).bind(.text(account.code), .text(account.name), .text(account.type.isEmpty ? "asset" : account.type), .text(account.type)).run()
-            }
-            for invoice in day.invoices {
-                let exists = try database.prepare("SELECT 1 FROM invoices WHERE invoice_id = ?").bind(.text(invoice.invoiceID)).step()
-                if exists {
-                    try database.prepare("""
-                        UPDATE invoices SET customer_id = ?, issue_day = ?, due_day = ?, amount_minor = ?, terms = ?, po_number = ?
-                        WHERE invoice_id = ?
-                        """).bind(.text(invoice.customerID), .text(invoice.issueDay.description), .text(invoice.dueDay.description),
-                                  .integer(invoice.amount.minorUnits), .text(invoice.terms), .text(invoice.poNumber), .text(invoice.invoiceID)).run()
-                } else {
-                    try database.prepare("""
-                        INSERT INTO invoices(invoice_id, customer_id, issue_day, due_day, currency, amount_minor, open_minor, terms, po_number)
-                        VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
-                        """).bind(.text(invoice.invoiceID), .text(invoice.customerID), .text(invoice.issueDay.description), .text(invoice.dueDay.description),
-                                  .text(invoice.amount.currency.code), .integer(invoice.amount.minorUnits), .text(invoice.terms), .text(invoice.poNumber)).run()
-                    outcome.newInvoiceCount += 1
+        invoiceNumbers.removeAll(keepingCapacity: true)
+        openAmountChanges.removeAll(keepingCapacity: true)
+        accountMovements.removeAll(keepingCapacity: true)
+        defer {
+            invoiceNumbers.removeAll()
+            openAmountChanges.removeAll()
+            accountMovements.removeAll()
+        }
+        let outcome: CommitOutcome
+        do {
+            outcome = try database.transaction(rollback: dryRun) { () throws -> CommitOutcome in
+                var outcome = CommitOutcome()
+                try writeAccounts(day)
+                outcome.newInvoiceCount = try writeInvoices(day.invoices, day: day.day)
+                for draft in day.entries {
+                    try post(draft, runID: day.runID, day: day.day, outcome: &outcome)
                 }
+                // A key a run of this day posted before and this run no longer produces is reversed: the day's books are
+                // what this run computes, nothing more.
+                let produced = Set(day.entries.map(\.sourceKey))
+                let earlier = try database.prepare("""
+                    SELECT DISTINCT s.source_key FROM journal_entries j JOIN source_keys s ON s.source_no = j.source_no WHERE j.day = ? ORDER BY 1
+                    """).bind(.text(day.day.description)).rows { $0.text(0) }
+                for key in earlier where !produced.contains(key) {
+                    try post(JournalEntryDraft(sourceKey: key, effectiveDay: day.day, memo: "No longer produced by a run of \(day.day)", postings: []),
+                             runID: day.runID, day: day.day, outcome: &outcome)
+                }
+                try writeBalances(day: day.day)
+                try writeDecisions(day)
+                try writeACH(day)
+                for f in day.files {
+                    try database.prepare("INSERT OR IGNORE INTO ingested_files(sha256, size_bytes, name, run_id, day, archive_path) VALUES (?, ?, ?, ?, ?, ?)")
+                        .bind(.text(f.sha256), .integer(f.sizeBytes), .text(f.name), .integer(f.runID), .text(f.day.description), .text(f.archivePath)).run()
+                }
+                return outcome
             }
-            openAmountChanges.removeAll(keepingCapacity: true)
-            for draft in day.entries {
-                try post(draft, runID: day.runID, day: day.day, outcome: &outcome)
-            }
-            // A key a run of this day posted before and this run no longer produces is reversed: the day's books are
-            // what this run computes, nothing more.
-            let produced = Set(day.entries.map(\.sourceKey))
-            let earlier = try database.prepare("SELECT DISTINCT source_key FROM journal_entries WHERE day = ? ORDER BY source_key")
-                .bind(.text(day.day.description)).rows { $0.text(0) }
-            for key in earlier where !produced.contains(key) {
-                try post(JournalEntryDraft(sourceKey: key, effectiveDay: day.day, memo: "No longer produced by a run of \(day.day)", postings: []),
-                         runID: day.runID, day: day.day, outcome: &outcome)
-            }
-            let update = try database.prepare("UPDATE invoices SET open_minor = open_minor + ? WHERE invoice_id = ?")
-            for (invoice, change) in openAmountChanges where change != 0 {
-                try update.bind(1, change)
-                try update.bind(2, invoice)
-                try update.execute()
-            }
-            openAmountChanges.removeAll(keepingCapacity: true)
-            try database.prepare("DELETE FROM applications WHERE day = ?").bind(.text(day.day.description)).run()
-            for a in day.applications {
-                try database.prepare("""
-                    INSERT INTO applications(run_id, day, receipt_id, source_key, invoice_id, customer_id, applied_minor, discount_minor, writeoff_minor, currency, rule, confidence, evidence)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).bind(.integer(day.runID), .text(day.day.description), .text(a.receiptID), .text(a.sourceKey), .optional(a.invoiceID), .optional(a.customerID),
-                              .integer(a.applied.minorUnits), .integer(a.discount.minorUnits), .integer(a.writeOff.minorUnits), .text(a.applied.currency.code),
-                              .text(a.rule), .integer(Int64(a.confidence)), .text(a.evidence)).run()
-            }
-            for e in day.exceptions {
-                try database.prepare("""
-                    INSERT INTO exceptions(exception_id, first_run_id, last_run_id, day, type, severity, receipt_id, source, source_ref, location, customer_id,
-                                           amount_minor, currency, invoice_ids, message, suggestions, evidence)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(exception_id) DO UPDATE SET last_run_id = excluded.last_run_id, message = excluded.message,
-                        suggestions = excluded.suggestions, location = excluded.location, evidence = excluded.evidence
-                    """).bind(.text(e.exceptionID), .integer(day.runID), .integer(day.runID), .text(e.day.description), .text(e.type), .text(e.severity),
-                              .text(e.receiptID), .text(e.source), .text(e.sourceRef), .text(e.location), .text(e.customerID),
-                              e.amount.map { .integer($0.minorUnits) } ?? .null, .optional(e.amount?.currency.code),
-                              .text(e.invoiceIDs.joined(separator: "|")), .text(e.message), .text(e.suggestions), .text(e.evidence)).run()
-            }
-            try writeACH(day)
-            for f in day.files {
-                try database.prepare("INSERT OR IGNORE INTO ingested_files(sha256, size_bytes, name, run_id, day, archive_path) VALUES (?, ?, ?, ?, ?, ?)")
-                    .bind(.text(f.sha256), .integer(f.sizeBytes), .text(f.name), .integer(f.runID), .text(f.day.description), .text(f.archivePath)).run()
-            }
-            return outcome
+        } catch {
+            // What the rolled-back transaction created is gone: forget its surrogate keys.
+            try loadAccounts()
+            customerNumbers.removeAll()
+            throw error
+        }
+        if dryRun {
+            try loadAccounts()
+            customerNumbers.removeAll()
         }
         // Checked again after the write: what was posted balances.
         for entry in outcome.posted {
@@ -211,35 +259,171 @@ public actor LedgerStore {
         return outcome
     }
 
-    private func post(_ draft: JournalEntryDraft, runID: Int64, day: Day, outcome: inout CommitOutcome) throws {
-        let hasMoney = draft.postings.contains { $0.amount.minorUnits != 0 }
-        if hasMoney {
-            // A key never posted (the common case): insert revision 1 directly; the unique key says if it was new.
-            let s = insertNewEntry
-            try s.bind(1, draft.sourceKey)
-            try s.bind(2, runID)
-            try s.bind(3, dayText(day))
-            try s.bind(4, dayText(draft.effectiveDay))
-            try s.bind(5, draft.memo)
-            try s.execute()
-            if database.changes == 1 {
-                let entryID = database.lastInsertRowID
-                try insertPostings(draft.postings, entryID: entryID)
-                let postings = draft.postings.allSatisfy { $0.amount.minorUnits != 0 } ? draft.postings : draft.postings.filter { $0.amount.minorUnits != 0 }
-                outcome.posted.append(PostedEntry(entryID: entryID, sourceKey: draft.sourceKey, revision: 1, kind: .original, runID: runID,
-                                                  effectiveDay: draft.effectiveDay, memo: draft.memo, postings: postings))
-                return
-            }
-        } else {
-            try entryExists.bind(1, draft.sourceKey)
-            let exists = try entryExists.step()
-            entryExists.reset()
-            if !exists {
-                outcome.unchangedCount += 1
-                return
+    private func writeAccounts(_ day: DayCommit) throws {
+        var changed = false
+        for account in day.cashAccounts where accountIDs[account.code] == nil {
+            try database.prepare("INSERT OR IGNORE INTO accounts(code, name, type) VALUES (?, ?, 'asset')").bind(.text(account.code), .text(account.name)).run()
+            changed = true
+        }
+        for account in day.accountNames {
+            try database.prepare("""
+                INSERT INTO accounts(code, name, type) VALUES (?, ?, ?)
+                ON CONFLICT(code) DO UPDATE SET name = excluded.name, type = CASE WHEN ? = '' THEN accounts.type ELSE excluded.type END
+                """).bind(.text(account.code), .text(account.name), .text(account.type.isEmpty ? "asset" : account.type), .text(account.type)).run()
+            changed = true
+        }
+        if changed { try loadAccounts() }
+    }
+
+    /// Inserts new invoices (opened today) and updates the fields of known ones; returns how many were new.
+    private func writeInvoices(_ invoices: [LedgerInvoice], day: Day) throws -> Int {
+        var newCount = 0
+        let insert = try database.prepare("""
+            INSERT INTO invoices(invoice_id, customer_no, issue_day, due_day, currency, amount_minor, open_minor, terms, po_number, opened_day)
+            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+            """)
+        let update = try database.prepare("""
+            UPDATE invoices SET customer_no = ?, issue_day = ?, due_day = ?, amount_minor = ?, terms = ?, po_number = ?, opened_day = COALESCE(opened_day, ?)
+            WHERE invoice_no = ?
+            """)
+        for invoice in invoices {
+            let customer = try customerNumber(invoice.customerID)
+            if let number = try invoiceNumber(invoice.invoiceID, required: false) {
+                try update.bind(.integer(customer), .text(dayText(invoice.issueDay)), .text(dayText(invoice.dueDay)), .integer(invoice.amount.minorUnits),
+                                .text(invoice.terms), .text(invoice.poNumber), .text(dayText(day)), .integer(number)).run()
+            } else {
+                try insert.bind(.text(invoice.invoiceID), .integer(customer), .text(dayText(invoice.issueDay)), .text(dayText(invoice.dueDay)),
+                                .text(invoice.amount.currency.code), .integer(invoice.amount.minorUnits), .text(invoice.terms), .text(invoice.poNumber),
+                                .text(dayText(day))).run()
+                invoiceNumbers[invoice.invoiceID] = database.lastInsertRowID
+                newCount += 1
             }
         }
-        let current = try currentNet(sourceKey: draft.sourceKey)
+        return newCount
+    }
+
+    /// Open amounts and account movements of the commit, in the same transaction as its postings.
+    private func writeBalances(day: Day) throws {
+        let update = try database.prepare("UPDATE invoices SET open_minor = open_minor + ? WHERE invoice_no = ?")
+        for (invoice, change) in openAmountChanges where change != 0 {
+            try update.bind(1, change)
+            try update.bind(2, invoice)
+            try update.execute()
+        }
+        let movement = try database.prepare("""
+            INSERT INTO account_days(account_id, day, currency, amount_minor) VALUES (?, ?, ?, ?)
+            ON CONFLICT(account_id, day, currency) DO UPDATE SET amount_minor = amount_minor + excluded.amount_minor
+            """)
+        for (key, amount) in accountMovements.sorted(by: { ($0.key.account, $0.key.currency) < ($1.key.account, $1.key.currency) }) {
+            try movement.bind(.integer(key.account), .text(dayText(day)), .text(key.currency), .integer(amount)).run()
+        }
+    }
+
+    private func writeDecisions(_ day: DayCommit) throws {
+        try database.prepare("DELETE FROM applications WHERE day = ?").bind(.text(day.day.description)).run()
+        let application = try database.prepare("""
+            INSERT INTO applications(run_id, day, receipt_id, source_key, invoice_id, customer_id, applied_minor, discount_minor, writeoff_minor, currency, rule, confidence, evidence)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let dayText = day.day.description
+        for a in day.applications {
+            try application.bind(.integer(day.runID), .text(dayText), .text(a.receiptID), .text(a.sourceKey), .optional(a.invoiceID), .optional(a.customerID),
+                                 .integer(a.applied.minorUnits), .integer(a.discount.minorUnits), .integer(a.writeOff.minorUnits), .text(a.applied.currency.code),
+                                 .text(a.rule), .integer(Int64(a.confidence)), .text(a.evidence)).run()
+        }
+        let exception = try database.prepare("""
+            INSERT INTO exceptions(exception_id, first_run_id, last_run_id, day, type, severity, receipt_id, source, source_ref, location, customer_id,
+                                   amount_minor, currency, invoice_ids, message, suggestions, evidence)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(exception_id) DO UPDATE SET last_run_id = excluded.last_run_id, message = excluded.message,
+                suggestions = excluded.suggestions, location = excluded.location, evidence = excluded.evidence
+            """)
+        for e in day.exceptions {
+            try exception.bind(.text(e.exceptionID), .integer(day.runID), .integer(day.runID), .text(e.day.description), .text(e.type), .text(e.severity),
+                               .text(e.receiptID), .text(e.source), .text(e.sourceRef), .text(e.location), .text(e.customerID),
+                               e.amount.map { .integer($0.minorUnits) } ?? .null, .optional(e.amount?.currency.code),
+                               .text(e.invoiceIDs.joined(separator: "|")), .text(e.message), .text(e.suggestions), .text(e.evidence)).run()
+        }
+    }
+
+    // MARK: - Surrogate keys
+
+    /// The source key's number: found through its hash (walking on past other keys with the same hash), or with
+    /// `create`, made. `isNew` says it was made now.
+    private func sourceNumber(_ key: String, create: Bool) throws -> (number: Int64, isNew: Bool)? {
+        var hash = SourceKeyHash.of(key)
+        while true {
+            if create {
+                try insertSource.bind(1, hash)
+                try insertSource.bind(2, key)
+                try insertSource.execute()
+                if database.changes == 1 { return (database.lastInsertRowID, true) }
+            }
+            try findSource.bind(1, hash)
+            guard try findSource.step() else {
+                findSource.reset()
+                return nil
+            }
+            let number = findSource.int(0)
+            let same = findSource.textEquals(1, key)
+            findSource.reset()
+            if same { return (number, false) }
+            hash = SourceKeyHash.next(hash)
+        }
+    }
+
+    private func accountID(_ code: String, for sourceKey: String) throws -> Int64 {
+        guard let id = accountIDs[code] else { throw LedgerError("entry \(sourceKey) posts to account \(code), which the ledger does not have") }
+        return id
+    }
+
+    private func customerNumber(_ id: String) throws -> Int64 {
+        if let number = customerNumbers[id] { return number }
+        try findCustomer.bind(1, id)
+        let number: Int64
+        if try findCustomer.step() {
+            number = findCustomer.int(0)
+            findCustomer.reset()
+        } else {
+            findCustomer.reset()
+            try insertCustomer.bind(1, id)
+            try insertCustomer.execute()
+            number = database.lastInsertRowID
+        }
+        if customerNumbers.count > 1_000_000 { customerNumbers.removeAll() }
+        customerNumbers[id] = number
+        return number
+    }
+
+    private func invoiceNumber(_ id: String, required: Bool, for sourceKey: String = "") throws -> Int64? {
+        if let number = invoiceNumbers[id] { return number }
+        try findInvoice.bind(1, id)
+        defer { findInvoice.reset() }
+        guard try findInvoice.step() else {
+            if required { throw LedgerError("entry \(sourceKey) posts to invoice \(id), which the ledger does not have") }
+            return nil
+        }
+        let number = findInvoice.int(0)
+        invoiceNumbers[id] = number
+        return number
+    }
+
+    // MARK: - Posting
+
+    private func post(_ draft: JournalEntryDraft, runID: Int64, day: Day, outcome: inout CommitOutcome) throws {
+        let hasMoney = draft.postings.contains { $0.amount.minorUnits != 0 }
+        guard let (source, isNew) = try sourceNumber(draft.sourceKey, create: hasMoney) else {
+            // Nothing to post, and nothing was ever posted under the key.
+            outcome.unchangedCount += 1
+            return
+        }
+        if isNew {
+            // A key never posted (the common case): revision 1, no look-up of what stands.
+            outcome.posted.append(try insert(sourceNumber: source, sourceKey: draft.sourceKey, revision: 1, kind: .original, runID: runID, runDay: day,
+                                             day: draft.effectiveDay, memo: draft.memo, postings: draft.postings))
+            return
+        }
+        let current = try currentNet(sourceNumber: source, sourceKey: draft.sourceKey)
         let wanted = draft.netPostings
         if current.revision > 0 && current.net == wanted {
             outcome.unchangedCount += 1
@@ -261,37 +445,46 @@ public actor LedgerStore {
                 reversal.append(Posting(account: key.account, customerID: key.customerID.isEmpty ? nil : key.customerID,
                                         invoiceID: key.invoiceID.isEmpty ? nil : key.invoiceID, amount: Money(minorUnits: -value, currency: currency)))
             }
-            outcome.posted.append(try insert(sourceKey: draft.sourceKey, revision: revision, kind: .reversal, runID: runID,
+            outcome.posted.append(try insert(sourceNumber: source, sourceKey: draft.sourceKey, revision: revision, kind: .reversal, runID: runID,
                                              runDay: day, day: draft.effectiveDay, memo: "Reversal: " + draft.memo, postings: reversal))
         }
         if !wanted.isEmpty {
             revision += 1
-            outcome.posted.append(try insert(sourceKey: draft.sourceKey, revision: revision, kind: revision == 1 ? .original : .replacement,
+            outcome.posted.append(try insert(sourceNumber: source, sourceKey: draft.sourceKey, revision: revision, kind: revision == 1 ? .original : .replacement,
                                              runID: runID, runDay: day, day: draft.effectiveDay, memo: draft.memo, postings: draft.postings))
         }
     }
 
-    private func currentNet(sourceKey: String) throws -> (revision: Int, net: [PostingKey: Int64]) {
-        let r = try database.prepare("SELECT COALESCE(MAX(revision), 0) FROM journal_entries WHERE source_key = ?").bind(.text(sourceKey))
+    private func currentNet(sourceNumber: Int64, sourceKey: String) throws -> (revision: Int, net: [PostingKey: Int64]) {
+        let r = try database.prepare("SELECT COALESCE(MAX(revision), 0) FROM journal_entries WHERE source_no = ?").bind(.integer(sourceNumber))
         _ = try r.step()
         let revision = Int(r.int(0))
         r.reset()
         guard revision > 0 else { return (0, [:]) }
         let s = try database.prepare("""
-            SELECT p.account_code, COALESCE(p.customer_id, ''), COALESCE(p.invoice_id, ''), p.currency, SUM(p.amount_minor)
-            FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
-            WHERE j.source_key = ? GROUP BY 1, 2, 3, 4
-            """).bind(.text(sourceKey))
+            SELECT a.code, c.customer_id, i.invoice_id, p.currency, SUM(p.amount_minor), p.account_id, p.customer_no, p.invoice_no
+            FROM journal_entries j JOIN postings p ON p.entry_id = j.entry_id
+            LEFT JOIN accounts a ON a.account_id = p.account_id LEFT JOIN customers c ON c.customer_no = p.customer_no
+            LEFT JOIN invoices i ON i.invoice_no = p.invoice_no
+            WHERE j.source_no = ? GROUP BY p.account_id, p.customer_no, p.invoice_no, p.currency
+            """).bind(.integer(sourceNumber))
         var net: [PostingKey: Int64] = [:]
-        for row in try s.rows({ (PostingKey(account: $0.text(0), customerID: $0.text(1), invoiceID: $0.text(2), currency: $0.text(3)), $0.int(4)) }) where row.1 != 0 {
-            net[row.0] = row.1
+        while try s.step() {
+            let sum = s.int(4)
+            guard sum != 0 else { continue }
+            // Whatever a posting names must exist: a number without its row is a broken ledger, not a blank.
+            if s.isNull(0) || (!s.isNull(6) && s.isNull(1)) || (!s.isNull(7) && s.isNull(2)) {
+                throw LedgerError("postings of \(sourceKey) name an account, customer or invoice the ledger does not have: run `settle ledger verify`")
+            }
+            net[PostingKey(account: s.text(0), customerID: s.text(1), invoiceID: s.text(2), currency: s.text(3))] = sum
         }
         return (revision, net)
     }
 
-    private func insert(sourceKey: String, revision: Int, kind: PostedEntry.Kind, runID: Int64, runDay: Day, day: Day, memo: String, postings: [Posting]) throws -> PostedEntry {
+    private func insert(sourceNumber: Int64, sourceKey: String, revision: Int, kind: PostedEntry.Kind, runID: Int64, runDay: Day, day: Day, memo: String,
+                        postings: [Posting]) throws -> PostedEntry {
         let s = insertEntry
-        try s.bind(1, sourceKey)
+        try s.bind(1, sourceNumber)
         try s.bind(2, Int64(revision))
         try s.bind(3, kind.rawValue)
         try s.bind(4, runID)
@@ -300,9 +493,9 @@ public actor LedgerStore {
         try s.bind(7, memo)
         try s.execute()
         let entryID = database.lastInsertRowID
-        try insertPostings(postings, entryID: entryID)
-        return PostedEntry(entryID: entryID, sourceKey: sourceKey, revision: revision, kind: kind, runID: runID, effectiveDay: day, memo: memo,
-                           postings: postings.filter { $0.amount.minorUnits != 0 })
+        let nonZero = postings.allSatisfy { $0.amount.minorUnits != 0 } ? postings : postings.filter { $0.amount.minorUnits != 0 }
+        try insertPostings(nonZero, entryID: entryID, sourceKey: sourceKey)
+        return PostedEntry(entryID: entryID, sourceKey: sourceKey, revision: revision, kind: kind, runID: runID, effectiveDay: day, memo: memo, postings: nonZero)
     }
 
     /// Fault injection for the crash test (`scripts/crash-test.sh`): `SETTLE_FAULT_KILL_AFTER_POSTINGS=N` kills the
@@ -317,34 +510,45 @@ public actor LedgerStore {
         if insertPostingRows.isEmpty {
             for n in 1...4 {
                 let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: n).joined(separator: ", ")
-                insertPostingRows.append(try database.prepare("INSERT INTO postings(entry_id, line, account_code, customer_id, invoice_id, amount_minor, currency) VALUES \(values)"))
+                insertPostingRows.append(try database.prepare(
+                    "INSERT INTO postings(entry_id, line, account_id, customer_no, invoice_no, amount_minor, currency) VALUES \(values)"))
             }
         }
         return insertPostingRows[rows - 1]
     }
 
-    private func insertPostings(_ postings: [Posting], entryID: Int64) throws {
-        let nonZero = postings.allSatisfy { $0.amount.minorUnits != 0 } ? postings : postings.filter { $0.amount.minorUnits != 0 }
+    /// Writes an entry's postings, each naming what exists (checked here, before the write: the schema has no
+    /// row-level foreign keys), and keeps the open amounts and account movements they change.
+    private func insertPostings(_ postings: [Posting], entryID: Int64, sourceKey: String) throws {
+        let receivable = accountIDs[ChartOfAccounts.accountsReceivable]
         var start = 0
-        while start < nonZero.count {
-            let count = min(4, nonZero.count - start)
+        while start < postings.count {
+            let count = min(4, postings.count - start)
             let s = try postingStatement(rows: count)
-            for (offset, p) in nonZero[start..<(start + count)].enumerated() {
+            for offset in 0..<count {
+                let p = postings[start + offset]
                 postingsWritten += 1
                 if let limit = LedgerStore.killAfterPostings, postingsWritten >= limit {
                     kill(getpid(), SIGKILL)
                 }
+                let account = try accountID(p.account, for: sourceKey)
                 let base = Int32(offset * 7)
                 try s.bind(base + 1, entryID)
                 try s.bind(base + 2, Int64(start + offset + 1))
-                try s.bind(base + 3, p.account)
-                try s.bind(base + 4, p.customerID)
-                try s.bind(base + 5, p.invoiceID)
-                try s.bind(base + 6, p.amount.minorUnits)
-                try s.bind(base + 7, p.amount.currency.code)
-                if let invoice = p.invoiceID, p.account == ChartOfAccounts.accountsReceivable {
-                    openAmountChanges[invoice, default: 0] += p.amount.minorUnits
+                try s.bind(base + 3, account)
+                if let customer = p.customerID { try s.bind(base + 4, try customerNumber(customer)) } else { try s.bind(base + 4, nil as String?) }
+                let currency = p.amount.currency.code
+                if let invoice = p.invoiceID {
+                    // `required`: a posting never names an invoice the ledger does not have.
+                    let number = try invoiceNumber(invoice, required: true, for: sourceKey) ?? 0
+                    try s.bind(base + 5, number)
+                    if account == receivable { openAmountChanges[number, default: 0] &+= p.amount.minorUnits }
+                } else {
+                    try s.bind(base + 5, nil as String?)
                 }
+                try s.bind(base + 6, p.amount.minorUnits)
+                try s.bind(base + 7, currency)
+                accountMovements[AccountCurrency(account: account, currency: currency), default: 0] &+= p.amount.minorUnits
             }
             try s.execute()
             start += count
@@ -414,9 +618,20 @@ public actor LedgerStore {
         return out
     }
 
-    /// Source keys already posted that begin with `prefix` (the legacy keys of one file: `ach:<sha>:`).
+    private var legacyACHKeysChecked = false
+    private var hasLegacyACHKeys = false
+
+    /// Source keys already posted that begin with `prefix` (the legacy keys of one file: `ach:<sha>:`). Source keys
+    /// are found by hash, not by text: this reads them all, so ask only for a file a run took in before.
     public func postedSourceKeys(prefix: String) throws -> Set<String> {
-        let s = try database.prepare("SELECT DISTINCT source_key FROM journal_entries WHERE source_key >= ? AND source_key < ?")
+        if !legacyACHKeysChecked {
+            let fact = try database.prepare("SELECT value FROM ledger_facts WHERE name = 'legacy_ach_keys'")
+            hasLegacyACHKeys = try fact.step() && fact.int(0) > 0
+            fact.reset()
+            legacyACHKeysChecked = true
+        }
+        if prefix.hasPrefix("ach:") && !hasLegacyACHKeys { return [] }
+        let s = try database.prepare("SELECT source_key FROM source_keys WHERE source_key >= ? AND source_key < ?")
             .bind(.text(prefix), .text(prefix + "\u{10FFFF}"))
         return Set(try s.rows { $0.text(0) })
     }
@@ -453,8 +668,10 @@ public actor LedgerStore {
     /// the day's journal as it stands, whichever run of the day posted it.
     public func entries(ofDay day: Day) throws -> [PostedEntry] {
         let s = try database.prepare("""
-            SELECT j.entry_id, j.source_key, j.revision, j.kind, j.run_id, j.effective_day, j.memo, p.account_code, p.customer_id, p.invoice_id, p.amount_minor, p.currency
-            FROM journal_entries j JOIN postings p ON p.entry_id = j.entry_id WHERE j.day = ? ORDER BY j.entry_id, p.line
+            SELECT j.entry_id, s.source_key, j.revision, j.kind, j.run_id, j.effective_day, j.memo, a.code, c.customer_id, i.invoice_id, p.amount_minor, p.currency
+            FROM journal_entries j JOIN source_keys s ON s.source_no = j.source_no JOIN postings p ON p.entry_id = j.entry_id
+            JOIN accounts a ON a.account_id = p.account_id LEFT JOIN customers c ON c.customer_no = p.customer_no LEFT JOIN invoices i ON i.invoice_no = p.invoice_no
+            WHERE j.day = ? ORDER BY j.entry_id, p.line
             """).bind(.text(day.description))
         var out: [PostedEntry] = []
         while try s.step() {
@@ -472,27 +689,20 @@ public actor LedgerStore {
         return out
     }
 
-    /// The first day anything was posted under each of these source keys that has been posted, in chunks of 500 keys.
+    /// The first day anything was posted under each of these source keys that has been posted.
     public func postedDays(sourceKeys: [String]) throws -> [String: Day] {
         var out: [String: Day] = [:]
-        var start = 0
-        while start < sourceKeys.count {
-            let chunk = Array(sourceKeys[start..<min(sourceKeys.count, start + 500)])
-            start += chunk.count
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-            let s = try database.prepare("SELECT source_key, MIN(day) FROM journal_entries WHERE source_key IN (\(marks)) GROUP BY source_key")
-                .bind(chunk.map { .text($0) })
-            for row in try s.rows({ ($0.text(0), $0.text(1)) }) {
-                guard let d = Day.parse(row.1, format: .iso) else { throw LedgerError("journal entry of \(row.0): day '\(row.1)' is not YYYY-MM-DD") }
-                out[row.0] = d
-            }
+        for key in sourceKeys {
+            if let day = try postedDay(sourceKey: key) { out[key] = day }
         }
         return out
     }
 
     /// The first day anything was posted under this source key.
     public func postedDay(sourceKey: String) throws -> Day? {
-        let s = try database.prepare("SELECT MIN(day) FROM journal_entries WHERE source_key = ?").bind(.text(sourceKey))
+        guard let (number, _) = try sourceNumber(sourceKey, create: false) else { return nil }
+        let s = try database.prepare("SELECT MIN(day) FROM journal_entries WHERE source_no = ?").bind(.integer(number))
+        defer { s.reset() }
         guard try s.step(), !s.isNull(0) else { return nil }
         guard let day = Day.parse(s.text(0), format: .iso) else { throw LedgerError("journal entry of \(sourceKey): day '\(s.text(0))' is not YYYY-MM-DD") }
         return day
@@ -540,15 +750,17 @@ public actor LedgerStore {
 
     /// Whether anything was ever posted to the account.
     public func hasPostings(account: String) throws -> Bool {
-        try database.prepare("SELECT 1 FROM postings WHERE account_code = ? LIMIT 1").bind(.text(account)).step()
+        guard let id = accountIDs[account] else { return false }
+        let s = try database.prepare("SELECT 1 FROM account_days WHERE account_id = ? LIMIT 1").bind(.integer(id))
+        defer { s.reset() }
+        return try s.step()
     }
 
     /// An account's balance over the postings of runs of days up to `day`: the books' side of a statement closing.
     public func balance(account: String, through day: Day) throws -> [String: Int64] {
-        let s = try database.prepare("""
-            SELECT p.currency, SUM(p.amount_minor) FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
-            WHERE p.account_code = ? AND j.day <= ? GROUP BY p.currency
-            """).bind(.text(account), .text(day.description))
+        guard let id = accountIDs[account] else { return [:] }
+        let s = try database.prepare("SELECT currency, SUM(amount_minor) FROM account_days WHERE account_id = ? AND day <= ? GROUP BY currency")
+            .bind(.integer(id), .text(day.description))
         var out: [String: Int64] = [:]
         for row in try s.rows({ ($0.text(0), $0.int(1)) }) { out[row.0] = row.1 }
         return out

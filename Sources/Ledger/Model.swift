@@ -99,8 +99,12 @@ public struct LedgerInvoice: Hashable, Sendable {
     public var openAmount: Money
     public var terms: String
     public var poNumber: String
+    /// The run day its opening entry was posted (nil: never, or not read).
+    public var openedDay: Day?
 
-    public init(invoiceID: String, customerID: String, issueDay: Day, dueDay: Day, amount: Money, openAmount: Money, terms: String, poNumber: String) {
+    public init(invoiceID: String, customerID: String, issueDay: Day, dueDay: Day, amount: Money, openAmount: Money, terms: String, poNumber: String,
+                openedDay: Day? = nil) {
+        self.openedDay = openedDay
         self.invoiceID = invoiceID
         self.customerID = customerID
         self.issueDay = issueDay

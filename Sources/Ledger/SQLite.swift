@@ -1,5 +1,6 @@
 internal import CSQLite
 import Core
+import Foundation
 
 /// A SQLite failure: the extended result code, SQLite's message and the SQL — never the bound values.
 public struct SQLiteError: Error, Sendable, CustomStringConvertible {
@@ -183,6 +184,17 @@ final class Statement {
     func textBytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
         guard let p = sqlite3_column_text(statement, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
         return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, column)))
+    }
+
+    /// Whether a text column holds exactly `string`'s UTF-8 bytes (no String made).
+    func textEquals(_ column: Int32, _ string: String) -> Bool {
+        let bytes = textBytes(column)
+        var copy = string
+        return copy.withUTF8 { utf8 in
+            guard utf8.count == bytes.count else { return false }
+            guard let a = utf8.baseAddress, let b = bytes.baseAddress else { return true }
+            return memcmp(a, b, bytes.count) == 0
+        }
     }
 
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }

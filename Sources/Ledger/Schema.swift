@@ -210,7 +210,163 @@ enum Schema {
             PRIMARY KEY (account, day)
         ) STRICT;
         """,
+        // 7: a schema built for posting speed. Integer surrogate keys for accounts, customers and invoices; each source
+        // key stored once (`source_keys`) and found through a 64-bit hash that is unique by open addressing (see
+        // `SourceKeyHash`); no row-level foreign keys (our code checks what a posting names before the write, and
+        // `ledger verify` after); no per-invoice posting index: each invoice's open amount and each account's daily
+        // movement (`account_days`) are kept in the same transaction as the postings and recomputed by `verify`.
+        // `opened_day` is the run day an invoice's opening was posted (NULL: never). `ledger_facts` says whether the
+        // ledger holds ACH keys of the form before schema 5 (`ach:<file sha-256>:...`). The view `journal` shows the
+        // postings with their texts, for people reading the ledger with sqlite3.
+        """
+        CREATE TABLE accounts_v7 (
+            account_id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL
+        ) STRICT;
+        INSERT INTO accounts_v7(code, name, type) SELECT code, name, type FROM accounts ORDER BY code;
+        INSERT OR IGNORE INTO accounts_v7(code, name, type) SELECT DISTINCT account_code, account_code, 'asset' FROM postings;
+        CREATE TABLE customers (
+            customer_no INTEGER PRIMARY KEY,
+            customer_id TEXT NOT NULL UNIQUE
+        ) STRICT;
+        INSERT INTO customers(customer_id)
+            SELECT customer_id FROM invoices UNION SELECT customer_id FROM postings WHERE customer_id IS NOT NULL ORDER BY 1;
+        CREATE TABLE invoices_v7 (
+            invoice_no INTEGER PRIMARY KEY,
+            invoice_id TEXT NOT NULL UNIQUE,
+            customer_no INTEGER NOT NULL,
+            issue_day TEXT NOT NULL,
+            due_day TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL,
+            open_minor INTEGER NOT NULL,
+            terms TEXT NOT NULL,
+            po_number TEXT NOT NULL,
+            opened_day TEXT
+        ) STRICT;
+        INSERT INTO invoices_v7(invoice_id, customer_no, issue_day, due_day, currency, amount_minor, open_minor, terms, po_number)
+            SELECT i.invoice_id, c.customer_no, i.issue_day, i.due_day, i.currency, i.amount_minor, i.open_minor, i.terms, i.po_number
+            FROM invoices i JOIN customers c ON c.customer_id = i.customer_id ORDER BY i.invoice_id;
+        CREATE TABLE source_keys (
+            source_no INTEGER PRIMARY KEY,
+            key_hash INTEGER NOT NULL,
+            source_key TEXT NOT NULL
+        ) STRICT;
+        INSERT INTO source_keys(source_no, key_hash, source_key)
+            SELECT ROW_NUMBER() OVER (ORDER BY MIN(entry_id)), -ROW_NUMBER() OVER (ORDER BY MIN(entry_id)), source_key
+            FROM journal_entries GROUP BY source_key;
+        CREATE TABLE journal_entries_v7 (
+            entry_id INTEGER PRIMARY KEY,
+            source_no INTEGER NOT NULL,
+            revision INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('original', 'reversal', 'replacement')),
+            run_id INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            effective_day TEXT NOT NULL,
+            memo TEXT NOT NULL
+        ) STRICT;
+        INSERT INTO journal_entries_v7(entry_id, source_no, revision, kind, run_id, day, effective_day, memo)
+            SELECT j.entry_id, s.source_no, j.revision, j.kind, j.run_id, j.day, j.effective_day, j.memo
+            FROM source_keys s JOIN journal_entries j ON j.source_key = s.source_key ORDER BY j.entry_id;
+        CREATE TABLE postings_v7 (
+            entry_id INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            account_id INTEGER NOT NULL,
+            customer_no INTEGER,
+            invoice_no INTEGER,
+            amount_minor INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            PRIMARY KEY (entry_id, line)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO postings_v7(entry_id, line, account_id, customer_no, invoice_no, amount_minor, currency)
+            SELECT p.entry_id, p.line, a.account_id, c.customer_no, i.invoice_no, p.amount_minor, p.currency
+            FROM postings p JOIN accounts_v7 a ON a.code = p.account_code
+            LEFT JOIN customers c ON c.customer_id = p.customer_id LEFT JOIN invoices_v7 i ON i.invoice_id = p.invoice_id
+            ORDER BY p.entry_id, p.line;
+        UPDATE invoices_v7 SET opened_day = o.day
+            FROM (SELECT p.invoice_no AS invoice_no, MIN(j.day) AS day FROM postings_v7 p JOIN journal_entries_v7 j ON j.entry_id = p.entry_id
+                  WHERE p.invoice_no IS NOT NULL GROUP BY p.invoice_no) o
+            WHERE o.invoice_no = invoices_v7.invoice_no;
+        CREATE TABLE account_days (
+            account_id INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL,
+            PRIMARY KEY (account_id, day, currency)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO account_days(account_id, day, currency, amount_minor)
+            SELECT p.account_id, j.day, p.currency, SUM(p.amount_minor) FROM postings_v7 p JOIN journal_entries_v7 j ON j.entry_id = p.entry_id
+            GROUP BY 1, 2, 3;
+        DROP TABLE postings;
+        DROP TABLE journal_entries;
+        DROP TABLE invoices;
+        DROP TABLE accounts;
+        ALTER TABLE accounts_v7 RENAME TO accounts;
+        ALTER TABLE invoices_v7 RENAME TO invoices;
+        ALTER TABLE journal_entries_v7 RENAME TO journal_entries;
+        ALTER TABLE postings_v7 RENAME TO postings;
+        CREATE UNIQUE INDEX journal_entries_source ON journal_entries(source_no, revision);
+        CREATE INDEX journal_entries_day ON journal_entries(day);
+        CREATE TRIGGER journal_entries_no_update BEFORE UPDATE ON journal_entries
+            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+        CREATE TRIGGER journal_entries_no_delete BEFORE DELETE ON journal_entries
+            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+        CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings
+            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+        CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
+            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+        CREATE TRIGGER source_keys_no_delete BEFORE DELETE ON source_keys
+            BEGIN SELECT RAISE(ABORT, 'source keys are never removed'); END;
+        CREATE TABLE ledger_facts (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+        INSERT INTO ledger_facts(name, value)
+            SELECT 'legacy_ach_keys', COUNT(*) FROM source_keys
+            WHERE source_key LIKE 'ach:%' AND substr(source_key, 69, 1) = ':' AND substr(source_key, 5, 64) NOT GLOB '*[^0-9a-f]*';
+        CREATE VIEW journal AS
+            SELECT j.entry_id, s.source_key, j.revision, j.kind, j.run_id, j.day, j.effective_day, j.memo, p.line, a.code AS account_code,
+                   c.customer_id, i.invoice_id, p.amount_minor, p.currency
+            FROM journal_entries j JOIN source_keys s ON s.source_no = j.source_no JOIN postings p ON p.entry_id = j.entry_id
+            JOIN accounts a ON a.account_id = p.account_id LEFT JOIN customers c ON c.customer_no = p.customer_no
+            LEFT JOIN invoices i ON i.invoice_no = p.invoice_no;
+        """,
     ]
 
     static var version: Int { migrations.count }
+
+    /// Work a migration needs from Swift after its SQL, in the same transaction: version 7 hashes the source keys
+    /// (placeholders until then) and only then makes the hash unique.
+    static func finish(migration version: Int, _ db: Database) throws {
+        guard version == 7 else { return }
+        let rows = try db.prepare("SELECT source_no, source_key FROM source_keys ORDER BY source_no").rows { ($0.int(0), $0.text(1)) }
+        var taken = Set<Int64>()
+        taken.reserveCapacity(rows.count)
+        let update = try db.prepare("UPDATE source_keys SET key_hash = ? WHERE source_no = ?")
+        for (number, key) in rows {
+            var hash = SourceKeyHash.of(key)
+            while !taken.insert(hash).inserted { hash = SourceKeyHash.next(hash) }
+            try update.bind(.integer(hash), .integer(number)).run()
+        }
+        try db.execute("CREATE UNIQUE INDEX source_keys_hash ON source_keys(key_hash)")
+    }
+}
+
+/// The compact unique key of a source key: FNV-1a over its UTF-8 bytes, 64 bits. Two keys with one hash (about one
+/// chance in 10^7 for a ledger of a million keys) are told apart by open addressing: the later key takes the next
+/// free value, and a look-up walks from the hash until it finds the key's text or a free value. Source keys are
+/// never deleted, so no walk is ever cut short.
+public enum SourceKeyHash {
+    public static func of(_ key: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var copy = key
+        copy.withUTF8 { bytes in
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01b3
+            }
+        }
+        return Int64(bitPattern: hash)
+    }
+
+    public static func next(_ hash: Int64) -> Int64 { hash &+ 1 }
 }

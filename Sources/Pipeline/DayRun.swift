@@ -72,7 +72,7 @@ struct DayRun {
         if !options.dryRun {
             // The day's journal as it stands, whichever run posted it (a rerun that posts nothing rewrites the same file),
             // without the opening entries that mirror invoices the ERP booked itself.
-            let journal = try await store.entries(ofDay: day).filter { !($0.sourceKey.hasPrefix("invoice:") && $0.sourceKey.hasSuffix(":opening")) }
+            let journal = try await store.entries(ofDay: day).filter { !PostingRules.isInvoiceOpening($0.sourceKey) }
             let report = DayReport(day: day, runID: runID, remittance: cash.decisions.flatMap(RemittanceRow.rows(for:)) + returned.remittanceRows,
                                    exceptions: exceptions, openItems: openItems, journal: journal, summary: summary)
             try ReportWriter.write(report, to: folder)

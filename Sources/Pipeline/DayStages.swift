@@ -248,24 +248,41 @@ extension DayRun {
     /// Cash application against the open items as they stood before this day (day D sees only invoices issued on or before D).
     func applyCash(_ unsorted: [Receipt]) async throws -> Cash {
         var out = Cash()
-        let known = Dictionary(try await store.invoices().map { ($0.invoiceID, $0) }, uniquingKeysWith: { a, _ in a })
-        let openBefore = try await store.openAmounts(before: day)
+        let (before, openedLater) = try await store.invoiceStates(before: day)
+        var known: [String: LedgerInvoice] = [:]
+        known.reserveCapacity(before.count)
+        for invoice in before { known[invoice.invoiceID] = invoice }
+        // Invoices a run of this day opened one entry each (before schema 7) keep those entries on a rerun.
+        let openedSingly = try await store.invoicesOpenedSingly(on: day)
         var matchingInvoices: [Invoice] = []
+        matchingInvoices.reserveCapacity(invoices.count)
         var csvIDs = Set<String>()
+        csvIDs.reserveCapacity(invoices.count)
+        var opened: [Invoice] = []
         for invoice in invoices {
             csvIDs.insert(invoice.id)
             var working = invoice
-            if let open = openBefore[invoice.id] {
-                working.openAmount = Money(minorUnits: open, currency: invoice.amount.currency)
-            } else {
-                out.openingDrafts.append(PostingRules.openingEntry(for: invoice, on: day))
+            if let ledger = known[invoice.id] {
+                working.openAmount = ledger.openAmount
+                // What the ledger keeps of the export's fields: written again only when they changed.
+                if ledger.customerID != invoice.customerID || ledger.issueDay != invoice.issueDay || ledger.dueDay != invoice.dueDay
+                    || ledger.amount != invoice.amount || ledger.terms != (invoice.terms?.description ?? "") || ledger.poNumber != invoice.poNumber {
+                    out.ledgerInvoices.append(ledgerInvoice(invoice))
+                }
+            } else if !openedLater.contains(invoice.id) {
+                if openedSingly.contains(invoice.id) {
+                    out.openingDrafts.append(PostingRules.openingEntry(for: invoice, on: day))
+                } else {
+                    opened.append(invoice)
+                }
+                out.ledgerInvoices.append(ledgerInvoice(invoice))
             }
             matchingInvoices.append(working)
         }
-        for (id, ledgerInvoice) in known where !csvIDs.contains(id) {
-            guard let open = openBefore[id] else { continue }
-            matchingInvoices.append(Invoice(id: id, customerID: ledgerInvoice.customerID, issueDay: ledgerInvoice.issueDay, dueDay: ledgerInvoice.dueDay,
-                                            amount: ledgerInvoice.amount, openAmount: Money(minorUnits: open, currency: ledgerInvoice.amount.currency),
+        out.openingDrafts += PostingRules.openingEntries(for: opened, on: day)
+        for ledgerInvoice in before where !csvIDs.contains(ledgerInvoice.invoiceID) {
+            matchingInvoices.append(Invoice(id: ledgerInvoice.invoiceID, customerID: ledgerInvoice.customerID, issueDay: ledgerInvoice.issueDay, dueDay: ledgerInvoice.dueDay,
+                                            amount: ledgerInvoice.amount, openAmount: ledgerInvoice.openAmount,
                                             terms: PaymentTerms.parse(ledgerInvoice.terms), poNumber: ledgerInvoice.poNumber))
         }
         var application = await CashApplication.make(customers: customers, invoices: matchingInvoices, policy: manifest.policy, asOf: day)
@@ -273,11 +290,12 @@ extension DayRun {
         let applied = await application.applyAll(receipts, concurrency: options.concurrency)
         out.decisions = applied.decisions
         out.exceptions = applied.exceptions
-        out.ledgerInvoices = invoices.map {
-            LedgerInvoice(invoiceID: $0.id, customerID: $0.customerID, issueDay: $0.issueDay, dueDay: $0.dueDay, amount: $0.amount, openAmount: $0.openAmount,
-                          terms: $0.terms?.description ?? "", poNumber: $0.poNumber)
-        }
         return out
+    }
+
+    private func ledgerInvoice(_ invoice: Invoice) -> LedgerInvoice {
+        LedgerInvoice(invoiceID: invoice.id, customerID: invoice.customerID, issueDay: invoice.issueDay, dueDay: invoice.dueDay, amount: invoice.amount,
+                      openAmount: invoice.openAmount, terms: invoice.terms?.description ?? "", poNumber: invoice.poNumber)
     }
 
     /// How cash was applied, with the evidence of each decision, as the ledger keeps it.
@@ -346,11 +364,11 @@ extension DayRun {
     /// Open items as they stand at the end of this day (a rerun of an earlier day does not see later days): every
     /// invoice still open, and those the day touched.
     func openItemRows(touched: Set<String>) async throws -> [OpenItemRow] {
-        let openAtEnd = try await store.openAmounts(before: day.adding(days: 1))
-        return try await store.invoices().compactMap { invoice -> OpenItemRow? in
-            guard let open = openAtEnd[invoice.invoiceID], open != 0 || touched.contains(invoice.invoiceID) else { return nil }
+        try await store.invoiceStates(before: day.adding(days: 1)).states.compactMap { invoice -> OpenItemRow? in
+            let open = invoice.openAmount.minorUnits
+            guard open != 0 || touched.contains(invoice.invoiceID) else { return nil }
             return OpenItemRow(invoiceID: invoice.invoiceID, customerID: invoice.customerID, dueDay: invoice.dueDay, amount: invoice.amount,
-                               openAmount: Money(minorUnits: open, currency: invoice.amount.currency), daysPastDue: open > 0 ? max(0, day.days(since: invoice.dueDay)) : 0)
-        }
+                               openAmount: invoice.openAmount, daysPastDue: open > 0 ? max(0, day.days(since: invoice.dueDay)) : 0)
+        }.sorted { $0.invoiceID < $1.invoiceID }
     }
 }

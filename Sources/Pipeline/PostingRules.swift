@@ -103,7 +103,36 @@ public enum PostingRules {
                                  postings: [Posting(account: target, amount: magnitude), Posting(account: cash, amount: line.amount)])
     }
 
-    /// An invoice first seen: its open amount enters receivables against opening balances.
+    /// Invoices first seen on `day`: their open amounts enter receivables against opening balances, one entry per
+    /// effective day (the invoice's issue day, or `day` if later) with a receivable posting per invoice and one
+    /// opening-balance posting per currency. Keyed `invoices:<day>:opening:<effective day>`.
+    public static func openingEntries(for invoices: [Invoice], on day: Day) -> [JournalEntryDraft] {
+        var byEffective: [Day: [Invoice]] = [:]
+        for invoice in invoices where !invoice.openAmount.isZero { byEffective[min(day, invoice.issueDay), default: []].append(invoice) }
+        return byEffective.keys.sorted().compactMap { effective -> JournalEntryDraft? in
+            guard let group = byEffective[effective] else { return nil }
+            var postings: [Posting] = []
+            postings.reserveCapacity(group.count + 1)
+            var totals: [Currency: Int64] = [:]
+            for invoice in group.sorted(by: { $0.id < $1.id }) {
+                postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: invoice.customerID, invoiceID: invoice.id, amount: invoice.openAmount))
+                totals[invoice.openAmount.currency, default: 0] &+= invoice.openAmount.minorUnits
+            }
+            for (currency, total) in totals.sorted(by: { $0.key.code < $1.key.code }) {
+                postings.append(Posting(account: ChartOfAccounts.openingBalances, amount: Money(minorUnits: -total, currency: currency)))
+            }
+            return JournalEntryDraft(sourceKey: "invoices:\(day):opening:\(effective)", effectiveDay: effective,
+                                     memo: "Opening open amounts of \(group.count) invoice\(group.count == 1 ? "" : "s") first seen \(day)", postings: postings)
+        }
+    }
+
+    /// Whether a source key is an invoice opening (mirroring what the ERP booked itself: not exported to it).
+    public static func isInvoiceOpening(_ sourceKey: String) -> Bool {
+        (sourceKey.hasPrefix("invoice:") && sourceKey.hasSuffix(":opening")) || sourceKey.hasPrefix("invoices:")
+    }
+
+    /// An invoice first seen, as settle posted it before schema 7 (one entry per invoice): a rerun of a day
+    /// posted so keeps these entries.
     public static func openingEntry(for invoice: Invoice, on day: Day) -> JournalEntryDraft {
         JournalEntryDraft(sourceKey: "invoice:\(invoice.id):opening", effectiveDay: min(day, invoice.issueDay),
                           memo: "Opening open amount of invoice \(invoice.id)",

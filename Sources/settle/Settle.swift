@@ -320,9 +320,12 @@ struct Settle {
             for u in report.unbalancedEntries { console.out("entry \(u.entryID) (\(u.sourceKey)) does not balance in \(u.currency): off by \(u.sum)") }
             for (currency, sum) in report.trialBalance.sorted(by: { $0.key < $1.key }) where sum != 0 { console.out("trial balance in \(currency) is off by \(sum)") }
             for m in report.invoiceMismatches { console.out("invoice \(m.invoiceID): stored open amount \(m.stored) but postings say \(m.recomputed)") }
+            for problem in report.integrityProblems { console.out("integrity: \(problem)") }
+            for m in report.accountDayMismatches { console.out("account movement of \(m)") }
             let tb = report.trialBalance.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value == 0 ? "0" : String($0.value))" }.joined(separator: ", ")
             console.out("\(report.entryCount) entries, \(report.postingCount) postings, \(report.invoiceCount) invoices; trial balance \(tb.isEmpty ? "empty" : tb); " +
-                        (report.isClean ? "every entry balances and every open amount agrees with its postings" : "DIFFERENCES FOUND"))
+                        (report.isClean ? "every entry balances, every open amount and account movement agrees with its postings, every row names rows that exist"
+                                        : "DIFFERENCES FOUND"))
             return report.isClean ? 0 : 1
         case "export":
             guard let formatText = args.values["format"] else { throw ManifestError("ledger export needs --format csv, hledger or beancount") }

@@ -84,6 +84,60 @@ import TestSupport
         #expect(try reader.invoices()[0].openAmount == Self.m(10_000))
     }
 
+    @Test func twoSourceKeysWithOneHashAreToldApartByTheirText() async throws {
+        let (store, path) = try newStore()
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        // Another key already holds the hash of "ach:1" (a collision, made by hand: FNV-1a's 64 bits make a real one rare).
+        do {
+            let db = try Database(path: path)
+            try db.prepare("INSERT INTO source_keys(key_hash, source_key) VALUES (?, 'someone-else')").bind(.integer(SourceKeyHash.of("ach:1"))).run()
+        }
+        let entries = [Self.opening("I1", 10_000), Self.receipt("ach:1", cash: 10_000, invoice: "I1", applied: 10_000)]
+        #expect(try await commit(store, run: run, entries, invoices: [Self.invoice("I1", 10_000)]).posted.count == 2)
+        // Found again by walking past the other key: nothing posted twice, and a changed decision replaces the right entry.
+        #expect(try await commit(store, run: run, entries).posted.isEmpty)
+        let changed = try await commit(store, run: run, [Self.opening("I1", 10_000), Self.receipt("ach:1", cash: 10_000, invoice: "I1", applied: 6_000)])
+        #expect(changed.posted.map(\.kind) == [.reversal, .replacement])
+        let db = try Database(path: path)
+        let hashes = try db.prepare("SELECT key_hash, source_key FROM source_keys WHERE source_key IN ('ach:1', 'someone-else') ORDER BY source_key")
+            .rows { ($0.int(0), $0.text(1)) }
+        #expect(hashes.map(\.0) == [SourceKeyHash.next(SourceKeyHash.of("ach:1")), SourceKeyHash.of("ach:1")])
+        #expect(try LedgerReader(path: path).verify().isClean)
+        #expect(try await store.postedDay(sourceKey: "ach:1") == Self.day)
+        #expect(try await store.postedDay(sourceKey: "ach:2") == nil)
+    }
+
+    @Test func verifyFindsRowsNamingRowsThatDoNotExist() async throws {
+        let (store, path) = try newStore()
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        _ = try await commit(store, run: run, [Self.opening("I1", 100)], invoices: [Self.invoice("I1", 100)])
+        #expect(try LedgerReader(path: path).verify().isClean)
+        let db = try Database(path: path)
+        try db.execute("DELETE FROM customers")
+        try db.execute("UPDATE account_days SET amount_minor = amount_minor + 1 WHERE account_id = (SELECT account_id FROM accounts WHERE code = '\(ChartOfAccounts.accountsReceivable)')")
+        let report = try LedgerReader(path: path).verify()
+        #expect(!report.isClean)
+        #expect(report.integrityProblems == ["2 postings naming an unknown customer", "1 invoices of an unknown customer"])
+        #expect(report.accountDayMismatches.count == 1)
+    }
+
+    @Test func aPostingNamingAnUnknownInvoiceOrAccountIsRefusedBeforeTheWrite() async throws {
+        let (store, path) = try newStore()
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        await #expect { try await commit(store, run: run, [Self.receipt("ach:1", cash: 100, invoice: "NOPE", applied: 100)]) } throws: {
+            ($0 as? LedgerError)?.message == "entry ach:1 posts to invoice NOPE, which the ledger does not have"
+        }
+        let unknownAccount = JournalEntryDraft(sourceKey: "x", effectiveDay: Self.day, memo: "", postings: [Posting(account: "9999", amount: Self.m(1)),
+                                                                                                             Posting(account: "1000-2233", amount: Self.m(-1))])
+        await #expect { try await commit(store, run: run, [unknownAccount]) } throws: {
+            ($0 as? LedgerError)?.message == "entry x posts to account 9999, which the ledger does not have"
+        }
+        #expect(try LedgerReader(path: path).counts().entries == 0)
+        // The store is still usable after the rolled-back commits.
+        #expect(try await commit(store, run: run, [Self.opening("I1", 100)], invoices: [Self.invoice("I1", 100)]).posted.count == 1)
+        #expect(try LedgerReader(path: path).verify().isClean)
+    }
+
     @Test func theJournalIsAppendOnly() async throws {
         let (store, path) = try newStore()
         let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
@@ -138,8 +192,15 @@ import TestSupport
         let version = try db.prepare("PRAGMA user_version")
         _ = try version.step()
         #expect(Int(version.int(0)) == Schema.version)
-        let rows = try db.prepare("SELECT entry_id, line, account_code, amount_minor FROM postings ORDER BY entry_id, line").rows { "\($0.int(0))/\($0.int(1)) \($0.text(2)) \($0.int(3))" }
-        #expect(rows == ["1/1 1000 9800", "1/2 4900 200", "1/3 1100 -10000", "2/1 1000 5", "2/2 1100 -5"])
+        // Schema 7 keeps the postings under integer keys; the `journal` view shows them with their texts.
+        let rows = try db.prepare("SELECT entry_id, line, account_code, source_key, customer_id, invoice_id, amount_minor FROM journal ORDER BY entry_id, line")
+            .rows { "\($0.int(0))/\($0.int(1)) \($0.text(2)) \($0.text(3)) \($0.text(4)) \($0.text(5)) \($0.int(6))" }
+        #expect(rows == ["1/1 1000 k1   9800", "1/2 4900 k1 C1 I1 200", "1/3 1100 k1 C1 I1 -10000", "2/1 1000 k2   5", "2/2 1100 k2 C1  -5"])
+        // The kept sums agree with the postings, and the invoice's opening day is the day of its first posting.
+        #expect(try LedgerReader(path: path).verify().isClean == false)  // I1's stored open amount (10,000) is not what its postings say (-10,000)
+        #expect(try LedgerReader(path: path).verify().accountDayMismatches.isEmpty)
+        #expect(try LedgerReader(path: path).verify().integrityProblems.isEmpty)
+        #expect(try LedgerReader(path: path).invoices().map(\.openedDay) == [Day(year: 2026, month: 11, day: 2)])
         // Still append-only after the table was rebuilt.
         #expect(throws: (any Error).self) { try db.execute("DELETE FROM postings") }
         #expect(throws: (any Error).self) { try db.execute("UPDATE postings SET amount_minor = 0") }
