@@ -111,7 +111,7 @@ public final class LedgerReader {
 
     /// Journal entries in posting order, optionally only one run's or those effective from/to days.
     public func entries(runID: Int64? = nil, from: Day? = nil, to: Day? = nil, limit: Int? = nil) throws -> [PostedEntry] {
-        var sql = "SELECT j.entry_id, s.source_key, j.revision, j.kind, j.run_id, j.effective_day, j.memo FROM journal_entries j JOIN source_keys s ON s.source_no = j.source_no WHERE 1 = 1"
+        var sql = "SELECT j.entry_id, f.source_key, j.revision, j.kind, j.run_id, j.effective_day, j.memo FROM journal_entries j JOIN journal_entries f ON f.entry_id = j.source_no WHERE 1 = 1"
         var binds: [SQLValue] = []
         if let runID { sql += " AND j.run_id = ?"; binds.append(.integer(runID)) }
         if let from { sql += " AND j.effective_day >= ?"; binds.append(.text(from.description)) }
@@ -205,8 +205,8 @@ public final class LedgerReader {
         // An entry whose postings are not consecutive would be summed in parts: confirm the few flagged from scratch.
         for (entryID, currency, _) in unbalancedIDs {
             let s = try database.prepare("""
-                SELECT s.source_key, SUM(p.amount_minor) FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
-                LEFT JOIN source_keys s ON s.source_no = j.source_no WHERE p.entry_id = ? AND p.currency = ?
+                SELECT f.source_key, SUM(p.amount_minor) FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
+                LEFT JOIN journal_entries f ON f.entry_id = j.source_no WHERE p.entry_id = ? AND p.currency = ?
                 """)
                 .bind(.integer(entryID), .text(currency))
             if try s.step(), s.int(1) != 0 { report.unbalancedEntries.append((entryID, s.text(0), currency, s.int(1))) }
@@ -229,7 +229,22 @@ public final class LedgerReader {
             ("postings naming an unknown invoice", """
                 SELECT COUNT(*) FROM postings p LEFT JOIN invoices i ON i.invoice_no = p.invoice_no WHERE p.invoice_no IS NOT NULL AND i.invoice_no IS NULL
                 """),
-            ("entries without their source key", "SELECT COUNT(*) FROM journal_entries j LEFT JOIN source_keys s ON s.source_no = j.source_no WHERE s.source_no IS NULL"),
+            ("entries whose source key has no first entry", """
+                SELECT COUNT(*) FROM journal_entries j LEFT JOIN journal_entries f ON f.entry_id = j.source_no WHERE f.entry_id IS NULL OR f.revision != 1
+                """),
+            ("entries of an unknown kind", "SELECT COUNT(*) FROM journal_entries WHERE kind NOT IN ('original', 'reversal', 'replacement')"),
+            ("entries whose revision, key and key number disagree", """
+                SELECT COUNT(*) FROM journal_entries
+                WHERE (revision = 1) != (source_no = entry_id) OR (revision = 1) != (source_key IS NOT NULL) OR (key_hash IS NULL) != (source_key IS NULL)
+                """),
+            ("revisions posted twice under one source key", """
+                SELECT COUNT(*) FROM (SELECT 1 FROM journal_entries GROUP BY source_no, revision HAVING COUNT(*) > 1)
+                """),
+            ("entries outside the id range of a commit of their day", """
+                SELECT COUNT(*) FROM journal_entries j
+                LEFT JOIN entry_ranges r ON r.first_entry_id = (SELECT MAX(first_entry_id) FROM entry_ranges WHERE first_entry_id <= j.entry_id)
+                WHERE r.first_entry_id IS NULL OR j.entry_id > r.last_entry_id OR r.day != j.day
+                """),
             ("entries of an unknown run", "SELECT COUNT(*) FROM journal_entries j LEFT JOIN runs r ON r.run_id = j.run_id WHERE r.run_id IS NULL"),
             ("invoices of an unknown customer", "SELECT COUNT(*) FROM invoices i LEFT JOIN customers c ON c.customer_no = i.customer_no WHERE c.customer_no IS NULL"),
             ("entries without postings", "SELECT COUNT(*) FROM journal_entries j WHERE NOT EXISTS (SELECT 1 FROM postings p WHERE p.entry_id = j.entry_id)"),

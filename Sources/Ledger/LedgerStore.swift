@@ -21,14 +21,18 @@ public actor LedgerStore {
         database = try Database(path: path)
         try LedgerStore.configure(database)
         try LedgerStore.migrate(database)
-        insertSource = try database.prepare("INSERT INTO source_keys(key_hash, source_key) VALUES (?, ?) ON CONFLICT(key_hash) DO NOTHING")
-        findSource = try database.prepare("SELECT source_no, source_key FROM source_keys WHERE key_hash = ?")
+        insertFirstEntry = try database.prepare("""
+            INSERT INTO journal_entries(entry_id, source_no, revision, kind, run_id, day, effective_day, memo, key_hash, source_key)
+            VALUES (?1, ?1, 1, 'original', ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(key_hash) DO NOTHING
+            """)
+        findSource = try database.prepare("SELECT entry_id, source_key, day FROM journal_entries WHERE key_hash = ?")
         insertEntry = try database.prepare(
-            "INSERT INTO journal_entries(source_no, revision, kind, run_id, day, effective_day, memo) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            "INSERT INTO journal_entries(entry_id, source_no, revision, kind, run_id, day, effective_day, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         findCustomer = try database.prepare("SELECT customer_no FROM customers WHERE customer_id = ?")
         insertCustomer = try database.prepare("INSERT INTO customers(customer_id) VALUES (?)")
         findInvoice = try database.prepare("SELECT invoice_no FROM invoices WHERE invoice_id = ?")
         accountIDs = try LedgerStore.accounts(database)
+        accountList = accountIDs.count <= 64 ? accountIDs.map { ($0.key, $0.value) } : []
     }
 
     static func configure(_ db: Database) throws {
@@ -42,35 +46,73 @@ public actor LedgerStore {
     }
 
     // The statements of the posting path, prepared once (after the migrations, in `init`).
-    private let insertSource: Statement
+    private let insertFirstEntry: Statement
     private let findSource: Statement
     private let insertEntry: Statement
     private let findCustomer: Statement
     private let insertCustomer: Statement
     private let findInvoice: Statement
 
-    /// Surrogate keys: accounts (all, few), customers (kept across days), invoices (the commit under way).
+    /// The id the next entry gets, and the first of the commit under way (its range goes to `entry_ranges`).
+    private var nextEntryID: Int64 = 1
+    private var firstEntryID: Int64 = 1
+
+    /// Surrogate keys: accounts (all, few), customers and invoices (kept across commits: a number never changes; what a
+    /// rolled-back commit made is forgotten).
     private var accountIDs: [String: Int64] = [:]
     private var customerNumbers: [String: Int64] = [:]
     private var invoiceNumbers: [String: Int64] = [:]
 
-    /// Day texts of the commit under way: a day is formatted once, not once per entry.
-    private var dayTexts: [Day: String] = [:]
-    private func dayText(_ day: Day) -> String {
-        if let text = dayTexts[day] { return text }
-        let text = day.description
-        if dayTexts.count > 1000 { dayTexts.removeAll() }
-        dayTexts[day] = text
+    /// Day texts: a day is formatted once, not once per entry, and bound without a copy.
+    private var dayTexts: [Day: InternedText] = [:]
+    private var lastDay: (day: Day, text: InternedText)?
+    private func dayText(_ day: Day) -> InternedText {
+        if let last = lastDay, last.day == day { return last.text }
+        let text: InternedText
+        if let known = dayTexts[day] {
+            text = known
+        } else {
+            text = InternedText(day.description)
+            if dayTexts.count > 1000 { dayTexts.removeAll() }
+            dayTexts[day] = text
+        }
+        lastDay = (day, text)
         return text
     }
 
+    /// Currency codes as bound texts (a ledger holds a handful: a linear look-up).
+    private var currencyTexts: [(currency: Currency, text: InternedText)] = []
+    private func currencyText(_ currency: Currency) -> InternedText {
+        for i in currencyTexts.indices where currencyTexts[i].currency.code == currency.code { return currencyTexts[i].text }
+        let text = InternedText(currency.code)
+        currencyTexts.append((currency, text))
+        return text
+    }
+
+    private let kindTexts: [PostedEntry.Kind: InternedText] = [
+        .original: InternedText(PostedEntry.Kind.original.rawValue), .reversal: InternedText(PostedEntry.Kind.reversal.rawValue),
+        .replacement: InternedText(PostedEntry.Kind.replacement.rawValue),
+    ]
+
     /// Receivable changes per invoice number in the commit under way, applied to `invoices.open_minor` at its end.
-    private var openAmountChanges: [Int64: Int64] = [:]
-    /// Movement per account and currency in the commit under way, added to `account_days` at its end.
-    private var accountMovements: [AccountCurrency: Int64] = [:]
-    private struct AccountCurrency: Hashable {
-        var account: Int64
-        var currency: String
+    /// Invoice numbers are dense row ids: the changes sit in an array indexed by number, with the numbers touched.
+    private var openAmountChanges: [Int64] = []
+    private var openAmountTouched: [Int64] = []
+    private func changeOpenAmount(_ invoice: Int64, by amount: Int64) {
+        let index = Int(invoice)
+        if index >= openAmountChanges.count { openAmountChanges += Array(repeating: 0, count: max(index + 1 - openAmountChanges.count, 4096)) }
+        if openAmountChanges[index] == 0 { openAmountTouched.append(invoice) }
+        openAmountChanges[index] &+= amount
+    }
+    /// Movement per account and currency in the commit under way, added to `account_days` at its end (a day moves a
+    /// few dozen accounts at most: a linear look-up from the last one used).
+    private var accountMovements: [(account: Int64, currency: Currency, amount: Int64)] = []
+    private func move(_ account: Int64, _ amount: Money) {
+        for i in accountMovements.indices where accountMovements[i].account == account && accountMovements[i].currency == amount.currency {
+            accountMovements[i].amount &+= amount.minorUnits
+            return
+        }
+        accountMovements.append((account, amount.currency, amount.minorUnits))
     }
 
     static func migrate(_ db: Database) throws {
@@ -101,7 +143,11 @@ public actor LedgerStore {
         return out
     }
 
-    private func loadAccounts() throws { accountIDs = try LedgerStore.accounts(database) }
+    private func loadAccounts() throws {
+        accountIDs = try LedgerStore.accounts(database)
+        accountList = accountIDs.count <= 64 ? accountIDs.map { ($0.key, $0.value) } : []
+    }
+    private var accountList: [(code: String, id: Int64)] = []
 
     public func beginRun(manifest: String, firstDay: Day, lastDay: Day, startedAt: String) throws -> Int64 {
         try database.prepare("INSERT INTO runs(started_at, manifest, first_day, last_day, status) VALUES (?, ?, ?, ?, 'running')")
@@ -132,8 +178,8 @@ public actor LedgerStore {
     private func receivableChanges(from day: Day) throws -> [Int64: Int64] {
         guard let receivable = accountIDs[ChartOfAccounts.accountsReceivable] else { return [:] }
         let s = try database.prepare("""
-            SELECT p.invoice_no, SUM(p.amount_minor) FROM journal_entries j JOIN postings p ON p.entry_id = j.entry_id
-            WHERE j.day >= ? AND p.invoice_no IS NOT NULL AND p.account_id = ? GROUP BY p.invoice_no
+            SELECT p.invoice_no, SUM(p.amount_minor) FROM entry_ranges r JOIN postings p ON p.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
+            WHERE r.day >= ? AND p.invoice_no IS NOT NULL AND p.account_id = ? GROUP BY p.invoice_no
             """).bind(.text(day.description), .integer(receivable))
         var out: [Int64: Int64] = [:]
         while try s.step() { out[s.int(0)] = s.int(1) }
@@ -181,8 +227,9 @@ public actor LedgerStore {
     /// a rerun of that day keeps those entries rather than posting them again as one.
     public func invoicesOpenedSingly(on day: Day) throws -> Set<String> {
         let s = try database.prepare("""
-            SELECT s.source_key FROM journal_entries j JOIN source_keys s ON s.source_no = j.source_no
-            WHERE j.day = ? AND s.source_key >= 'invoice:' AND s.source_key < 'invoice;'
+            SELECT f.source_key FROM entry_ranges r JOIN journal_entries j ON j.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
+            JOIN journal_entries f ON f.entry_id = j.source_no
+            WHERE r.day = ? AND f.source_key >= 'invoice:' AND f.source_key < 'invoice;'
             """).bind(.text(day.description))
         var out = Set<String>()
         for key in try s.rows({ $0.text(0) }) where key.hasSuffix(":opening") {
@@ -203,37 +250,53 @@ public actor LedgerStore {
     /// what changed), applications, exceptions and ingested files, in one transaction.
     /// With `dryRun`, everything is computed inside the transaction and then rolled back.
     public func commit(_ day: DayCommit, dryRun: Bool = false) throws -> CommitOutcome {
-        for draft in day.entries {
-            precondition(draft.isBalanced, "journal entry \(draft.sourceKey) does not balance")
-        }
-        invoiceNumbers.removeAll(keepingCapacity: true)
-        openAmountChanges.removeAll(keepingCapacity: true)
+        if invoiceNumbers.count > 2_000_000 { invoiceNumbers.removeAll() }
+        for invoice in openAmountTouched { openAmountChanges[Int(invoice)] = 0 }
+        openAmountTouched.removeAll(keepingCapacity: true)
         accountMovements.removeAll(keepingCapacity: true)
+        lastInvoice = nil
+        lastCustomer = nil
         defer {
-            invoiceNumbers.removeAll()
-            openAmountChanges.removeAll()
+            for invoice in openAmountTouched { openAmountChanges[Int(invoice)] = 0 }
+            openAmountTouched.removeAll()
             accountMovements.removeAll()
+            lastInvoice = nil
+            lastCustomer = nil
         }
         let outcome: CommitOutcome
         do {
             outcome = try database.transaction(rollback: dryRun) { () throws -> CommitOutcome in
                 var outcome = CommitOutcome()
+                outcome.posted.reserveCapacity(day.entries.count)
+                let next = try database.prepare("SELECT COALESCE(MAX(entry_id), 0) + 1 FROM journal_entries")
+                _ = try next.step()
+                nextEntryID = next.int(0)
+                next.reset()
+                firstEntryID = nextEntryID
                 try writeAccounts(day)
                 outcome.newInvoiceCount = try writeInvoices(day.invoices, day: day.day)
-                for draft in day.entries {
-                    try post(draft, runID: day.runID, day: day.day, outcome: &outcome)
+                // Drafts are borrowed where they lie, not copied out of the array one by one.
+                try day.entries.withUnsafeBufferPointer { drafts in
+                    for i in drafts.indices {
+                        try post(drafts[i], runID: day.runID, day: day.day, outcome: &outcome)
+                    }
                 }
                 // A key a run of this day posted before and this run no longer produces is reversed: the day's books are
                 // what this run computes, nothing more.
-                let produced = Set(day.entries.map(\.sourceKey))
                 let earlier = try database.prepare("""
-                    SELECT DISTINCT s.source_key FROM journal_entries j JOIN source_keys s ON s.source_no = j.source_no WHERE j.day = ? ORDER BY 1
+                    SELECT DISTINCT f.source_key FROM entry_ranges r JOIN journal_entries j ON j.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
+                    JOIN journal_entries f ON f.entry_id = j.source_no WHERE r.day = ? ORDER BY 1
                     """).bind(.text(day.day.description)).rows { $0.text(0) }
+                let produced = earlier.isEmpty ? [] : Set(day.entries.map(\.sourceKey))
                 for key in earlier where !produced.contains(key) {
                     try post(JournalEntryDraft(sourceKey: key, effectiveDay: day.day, memo: "No longer produced by a run of \(day.day)", postings: []),
                              runID: day.runID, day: day.day, outcome: &outcome)
                 }
                 try writeBalances(day: day.day)
+                if nextEntryID > firstEntryID {
+                    try database.prepare("INSERT INTO entry_ranges(first_entry_id, last_entry_id, day, run_id) VALUES (?, ?, ?, ?)")
+                        .bind(.integer(firstEntryID), .integer(nextEntryID - 1), .text(day.day.description), .integer(day.runID)).run()
+                }
                 try writeDecisions(day)
                 try writeACH(day)
                 for f in day.files {
@@ -246,14 +309,16 @@ public actor LedgerStore {
             // What the rolled-back transaction created is gone: forget its surrogate keys.
             try loadAccounts()
             customerNumbers.removeAll()
+            invoiceNumbers.removeAll()
             throw error
         }
         if dryRun {
             try loadAccounts()
             customerNumbers.removeAll()
+            invoiceNumbers.removeAll()
         }
-        // Checked again after the write: what was posted balances.
-        for entry in outcome.posted {
+        // Reversals are computed from what the ledger holds: checked after the write too (drafts were checked before it).
+        for entry in outcome.posted where entry.kind == .reversal {
             precondition(JournalEntryDraft.balances(entry.postings), "posted entry \(entry.entryID) does not balance")
         }
         return outcome
@@ -289,12 +354,12 @@ public actor LedgerStore {
         for invoice in invoices {
             let customer = try customerNumber(invoice.customerID)
             if let number = try invoiceNumber(invoice.invoiceID, required: false) {
-                try update.bind(.integer(customer), .text(dayText(invoice.issueDay)), .text(dayText(invoice.dueDay)), .integer(invoice.amount.minorUnits),
-                                .text(invoice.terms), .text(invoice.poNumber), .text(dayText(day)), .integer(number)).run()
+                try update.bind(.integer(customer), .text(invoice.issueDay.description), .text(invoice.dueDay.description), .integer(invoice.amount.minorUnits),
+                                .text(invoice.terms), .text(invoice.poNumber), .text(day.description), .integer(number)).run()
             } else {
-                try insert.bind(.text(invoice.invoiceID), .integer(customer), .text(dayText(invoice.issueDay)), .text(dayText(invoice.dueDay)),
+                try insert.bind(.text(invoice.invoiceID), .integer(customer), .text(invoice.issueDay.description), .text(invoice.dueDay.description),
                                 .text(invoice.amount.currency.code), .integer(invoice.amount.minorUnits), .text(invoice.terms), .text(invoice.poNumber),
-                                .text(dayText(day))).run()
+                                .text(day.description)).run()
                 invoiceNumbers[invoice.invoiceID] = database.lastInsertRowID
                 newCount += 1
             }
@@ -305,7 +370,12 @@ public actor LedgerStore {
     /// Open amounts and account movements of the commit, in the same transaction as its postings.
     private func writeBalances(day: Day) throws {
         let update = try database.prepare("UPDATE invoices SET open_minor = open_minor + ? WHERE invoice_no = ?")
-        for (invoice, change) in openAmountChanges where change != 0 {
+        // A change that went back to zero and moved again is listed twice: each number is written once.
+        var previous: Int64 = -1
+        for invoice in openAmountTouched.sorted() where invoice != previous {
+            previous = invoice
+            let change = openAmountChanges[Int(invoice)]
+            guard change != 0 else { continue }
             try update.bind(1, change)
             try update.bind(2, invoice)
             try update.execute()
@@ -314,8 +384,8 @@ public actor LedgerStore {
             INSERT INTO account_days(account_id, day, currency, amount_minor) VALUES (?, ?, ?, ?)
             ON CONFLICT(account_id, day, currency) DO UPDATE SET amount_minor = amount_minor + excluded.amount_minor
             """)
-        for (key, amount) in accountMovements.sorted(by: { ($0.key.account, $0.key.currency) < ($1.key.account, $1.key.currency) }) {
-            try movement.bind(.integer(key.account), .text(dayText(day)), .text(key.currency), .integer(amount)).run()
+        for m in accountMovements.sorted(by: { ($0.account, $0.currency.code) < ($1.account, $1.currency.code) }) {
+            try movement.bind(.integer(m.account), .text(day.description), .text(m.currency.code), .integer(m.amount)).run()
         }
     }
 
@@ -348,16 +418,34 @@ public actor LedgerStore {
 
     // MARK: - Surrogate keys
 
-    /// The source key's number: found through its hash (walking on past other keys with the same hash), or with
-    /// `create`, made. `isNew` says it was made now.
-    private func sourceNumber(_ key: String, create: Bool) throws -> (number: Int64, isNew: Bool)? {
+    /// The source key's number (the id of its first entry) and the run day of that entry (empty for one posted now),
+    /// found through its hash,
+    /// walking on past other keys with the same hash. With `firstEntry`, a key not posted yet is posted now: that
+    /// entry is inserted under the first free hash and `isNew` is true.
+    private func findOrPostSource(_ key: String, firstEntry: (runID: Int64, day: Day, effectiveDay: Day, memo: String)?) throws
+        -> (number: Int64, day: String, isNew: Bool)? {
         var hash = SourceKeyHash.of(key)
         while true {
-            if create {
-                try insertSource.bind(1, hash)
-                try insertSource.bind(2, key)
-                try insertSource.execute()
-                if database.changes == 1 { return (database.lastInsertRowID, true) }
+            if let entry = firstEntry {
+                let s = insertFirstEntry
+                try s.bind(1, nextEntryID)
+                try s.bind(2, entry.runID)
+                try s.bind(3, dayText(entry.day))
+                try s.bind(4, dayText(entry.effectiveDay))
+                try s.bind(6, hash)
+                // The key and memo are bound in place and the statement stepped while they are.
+                try Statement.withBytes(key) { keyBytes in
+                    try Statement.withBytes(entry.memo) { memoBytes in
+                        try s.bind(5, static: memoBytes)
+                        try s.bind(7, static: keyBytes)
+                        try s.execute()
+                    }
+                }
+                if database.changes == 1 {
+                    let number = nextEntryID
+                    nextEntryID += 1
+                    return (number, "", true)
+                }
             }
             try findSource.bind(1, hash)
             guard try findSource.step() else {
@@ -366,13 +454,16 @@ public actor LedgerStore {
             }
             let number = findSource.int(0)
             let same = findSource.textEquals(1, key)
+            let day = same ? findSource.text(2) : ""
             findSource.reset()
-            if same { return (number, false) }
+            if same { return (number, day, false) }
             hash = SourceKeyHash.next(hash)
         }
     }
 
     private func accountID(_ code: String, for sourceKey: String) throws -> Int64 {
+        // A chart of accounts is short and its codes are small strings: comparing beats hashing.
+        for known in accountList where known.code == code { return known.id }
         guard let id = accountIDs[code] else { throw LedgerError("entry \(sourceKey) posts to account \(code), which the ledger does not have") }
         return id
     }
@@ -410,31 +501,31 @@ public actor LedgerStore {
 
     // MARK: - Posting
 
-    private func post(_ draft: JournalEntryDraft, runID: Int64, day: Day, outcome: inout CommitOutcome) throws {
+    private func post(_ draft: borrowing JournalEntryDraft, runID: Int64, day: Day, outcome: inout CommitOutcome) throws {
+        // Checked before anything of it is written (a failed precondition ends the process: the transaction never commits).
+        precondition(draft.isBalanced, "journal entry \(draft.sourceKey) does not balance")
         let hasMoney = draft.postings.contains { $0.amount.minorUnits != 0 }
-        guard let (source, isNew) = try sourceNumber(draft.sourceKey, create: hasMoney) else {
+        // A key never posted (the common case) is posted by the look-up itself: revision 1, nothing more to read.
+        guard let (source, _, isNew) = try findOrPostSource(draft.sourceKey, firstEntry: hasMoney ? (runID, day, draft.effectiveDay, draft.memo) : nil) else {
             // Nothing to post, and nothing was ever posted under the key.
             outcome.unchangedCount += 1
             return
         }
         if isNew {
-            // A key never posted (the common case): revision 1, no look-up of what stands.
-            outcome.posted.append(try insert(sourceNumber: source, sourceKey: draft.sourceKey, revision: 1, kind: .original, runID: runID, runDay: day,
-                                             day: draft.effectiveDay, memo: draft.memo, postings: draft.postings))
+            let postings = draft.postings.allSatisfy { $0.amount.minorUnits != 0 } ? draft.postings : draft.postings.filter { $0.amount.minorUnits != 0 }
+            try insertPostings(postings, entryID: source, sourceKey: draft.sourceKey)
+            outcome.posted.append(PostedEntry(entryID: source, sourceKey: draft.sourceKey, revision: 1, kind: .original, runID: runID,
+                                              effectiveDay: draft.effectiveDay, memo: draft.memo, postings: postings))
             return
         }
         let current = try currentNet(sourceNumber: source, sourceKey: draft.sourceKey)
         let wanted = draft.netPostings
-        if current.revision > 0 && current.net == wanted {
-            outcome.unchangedCount += 1
-            return
-        }
-        if current.revision == 0 && wanted.isEmpty {
+        if current.net == wanted {
             outcome.unchangedCount += 1
             return
         }
         var revision = current.revision
-        if revision > 0 && !current.net.isEmpty {
+        if !current.net.isEmpty {
             revision += 1
             var reversal: [Posting] = []
             for (key, value) in current.net.sorted(by: { $0.key < $1.key }) {
@@ -450,23 +541,22 @@ public actor LedgerStore {
         }
         if !wanted.isEmpty {
             revision += 1
-            outcome.posted.append(try insert(sourceNumber: source, sourceKey: draft.sourceKey, revision: revision, kind: revision == 1 ? .original : .replacement,
+            outcome.posted.append(try insert(sourceNumber: source, sourceKey: draft.sourceKey, revision: revision, kind: .replacement,
                                              runID: runID, runDay: day, day: draft.effectiveDay, memo: draft.memo, postings: draft.postings))
         }
     }
 
     private func currentNet(sourceNumber: Int64, sourceKey: String) throws -> (revision: Int, net: [PostingKey: Int64]) {
-        let r = try database.prepare("SELECT COALESCE(MAX(revision), 0) FROM journal_entries WHERE source_no = ?").bind(.integer(sourceNumber))
+        let r = try database.prepare("SELECT COALESCE(MAX(revision), 1) FROM journal_entries WHERE source_no = ? AND revision > 1").bind(.integer(sourceNumber))
         _ = try r.step()
         let revision = Int(r.int(0))
         r.reset()
-        guard revision > 0 else { return (0, [:]) }
         let s = try database.prepare("""
             SELECT a.code, c.customer_id, i.invoice_id, p.currency, SUM(p.amount_minor), p.account_id, p.customer_no, p.invoice_no
-            FROM journal_entries j JOIN postings p ON p.entry_id = j.entry_id
-            LEFT JOIN accounts a ON a.account_id = p.account_id LEFT JOIN customers c ON c.customer_no = p.customer_no
+            FROM postings p LEFT JOIN accounts a ON a.account_id = p.account_id LEFT JOIN customers c ON c.customer_no = p.customer_no
             LEFT JOIN invoices i ON i.invoice_no = p.invoice_no
-            WHERE j.source_no = ? GROUP BY p.account_id, p.customer_no, p.invoice_no, p.currency
+            WHERE p.entry_id IN (SELECT ?1 UNION ALL SELECT entry_id FROM journal_entries WHERE source_no = ?1 AND revision > 1)
+            GROUP BY p.account_id, p.customer_no, p.invoice_no, p.currency
             """).bind(.integer(sourceNumber))
         var net: [PostingKey: Int64] = [:]
         while try s.step() {
@@ -484,15 +574,17 @@ public actor LedgerStore {
     private func insert(sourceNumber: Int64, sourceKey: String, revision: Int, kind: PostedEntry.Kind, runID: Int64, runDay: Day, day: Day, memo: String,
                         postings: [Posting]) throws -> PostedEntry {
         let s = insertEntry
-        try s.bind(1, sourceNumber)
-        try s.bind(2, Int64(revision))
-        try s.bind(3, kind.rawValue)
-        try s.bind(4, runID)
-        try s.bind(5, dayText(runDay))
-        try s.bind(6, dayText(day))
-        try s.bind(7, memo)
+        let entryID = nextEntryID
+        try s.bind(1, entryID)
+        try s.bind(2, sourceNumber)
+        try s.bind(3, Int64(revision))
+        try s.bind(4, kindTexts[kind] ?? InternedText(kind.rawValue))
+        try s.bind(5, runID)
+        try s.bind(6, dayText(runDay))
+        try s.bind(7, dayText(day))
+        try s.bind(8, memo)
         try s.execute()
-        let entryID = database.lastInsertRowID
+        nextEntryID += 1
         let nonZero = postings.allSatisfy { $0.amount.minorUnits != 0 } ? postings : postings.filter { $0.amount.minorUnits != 0 }
         try insertPostings(nonZero, entryID: entryID, sourceKey: sourceKey)
         return PostedEntry(entryID: entryID, sourceKey: sourceKey, revision: revision, kind: kind, runID: runID, effectiveDay: day, memo: memo, postings: nonZero)
@@ -517,6 +609,11 @@ public actor LedgerStore {
         return insertPostingRows[rows - 1]
     }
 
+    /// The customer and invoice of the posting before: an entry's receivable, discount and write-off postings name
+    /// the same ones, so most look-ups end at a string comparison.
+    private var lastCustomer: (id: String, number: Int64)?
+    private var lastInvoice: (id: String, number: Int64)?
+
     /// Writes an entry's postings, each naming what exists (checked here, before the write: the schema has no
     /// row-level foreign keys), and keeps the open amounts and account movements they change.
     private func insertPostings(_ postings: [Posting], entryID: Int64, sourceKey: String) throws {
@@ -536,19 +633,35 @@ public actor LedgerStore {
                 try s.bind(base + 1, entryID)
                 try s.bind(base + 2, Int64(start + offset + 1))
                 try s.bind(base + 3, account)
-                if let customer = p.customerID { try s.bind(base + 4, try customerNumber(customer)) } else { try s.bind(base + 4, nil as String?) }
-                let currency = p.amount.currency.code
-                if let invoice = p.invoiceID {
-                    // `required`: a posting never names an invoice the ledger does not have.
-                    let number = try invoiceNumber(invoice, required: true, for: sourceKey) ?? 0
-                    try s.bind(base + 5, number)
-                    if account == receivable { openAmountChanges[number, default: 0] &+= p.amount.minorUnits }
+                if let customer = p.customerID {
+                    let number: Int64
+                    if let last = lastCustomer, last.id == customer {
+                        number = last.number
+                    } else {
+                        number = try customerNumber(customer)
+                        lastCustomer = (customer, number)
+                    }
+                    try s.bind(base + 4, number)
                 } else {
-                    try s.bind(base + 5, nil as String?)
+                    try s.bindNull(base + 4)
+                }
+                if let invoice = p.invoiceID {
+                    let number: Int64
+                    if let last = lastInvoice, last.id == invoice {
+                        number = last.number
+                    } else {
+                        // `required`: a posting never names an invoice the ledger does not have.
+                        number = try invoiceNumber(invoice, required: true, for: sourceKey) ?? 0
+                        lastInvoice = (invoice, number)
+                    }
+                    try s.bind(base + 5, number)
+                    if account == receivable { changeOpenAmount(number, by: p.amount.minorUnits) }
+                } else {
+                    try s.bindNull(base + 5)
                 }
                 try s.bind(base + 6, p.amount.minorUnits)
-                try s.bind(base + 7, currency)
-                accountMovements[AccountCurrency(account: account, currency: currency), default: 0] &+= p.amount.minorUnits
+                try s.bind(base + 7, currencyText(p.amount.currency))
+                move(account, p.amount)
             }
             try s.execute()
             start += count
@@ -631,7 +744,7 @@ public actor LedgerStore {
             legacyACHKeysChecked = true
         }
         if prefix.hasPrefix("ach:") && !hasLegacyACHKeys { return [] }
-        let s = try database.prepare("SELECT source_key FROM source_keys WHERE source_key >= ? AND source_key < ?")
+        let s = try database.prepare("SELECT source_key FROM journal_entries WHERE source_key >= ? AND source_key < ?")
             .bind(.text(prefix), .text(prefix + "\u{10FFFF}"))
         return Set(try s.rows { $0.text(0) })
     }
@@ -668,10 +781,11 @@ public actor LedgerStore {
     /// the day's journal as it stands, whichever run of the day posted it.
     public func entries(ofDay day: Day) throws -> [PostedEntry] {
         let s = try database.prepare("""
-            SELECT j.entry_id, s.source_key, j.revision, j.kind, j.run_id, j.effective_day, j.memo, a.code, c.customer_id, i.invoice_id, p.amount_minor, p.currency
-            FROM journal_entries j JOIN source_keys s ON s.source_no = j.source_no JOIN postings p ON p.entry_id = j.entry_id
+            SELECT j.entry_id, f.source_key, j.revision, j.kind, j.run_id, j.effective_day, j.memo, a.code, c.customer_id, i.invoice_id, p.amount_minor, p.currency
+            FROM entry_ranges r JOIN journal_entries j ON j.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
+            JOIN journal_entries f ON f.entry_id = j.source_no JOIN postings p ON p.entry_id = j.entry_id
             JOIN accounts a ON a.account_id = p.account_id LEFT JOIN customers c ON c.customer_no = p.customer_no LEFT JOIN invoices i ON i.invoice_no = p.invoice_no
-            WHERE j.day = ? ORDER BY j.entry_id, p.line
+            WHERE r.day = ? ORDER BY j.entry_id, p.line
             """).bind(.text(day.description))
         var out: [PostedEntry] = []
         while try s.step() {
@@ -700,11 +814,9 @@ public actor LedgerStore {
 
     /// The first day anything was posted under this source key.
     public func postedDay(sourceKey: String) throws -> Day? {
-        guard let (number, _) = try sourceNumber(sourceKey, create: false) else { return nil }
-        let s = try database.prepare("SELECT MIN(day) FROM journal_entries WHERE source_no = ?").bind(.integer(number))
-        defer { s.reset() }
-        guard try s.step(), !s.isNull(0) else { return nil }
-        guard let day = Day.parse(s.text(0), format: .iso) else { throw LedgerError("journal entry of \(sourceKey): day '\(s.text(0))' is not YYYY-MM-DD") }
+        // The first entry under a key is its earliest.
+        guard let (_, text, _) = try findOrPostSource(sourceKey, firstEntry: nil) else { return nil }
+        guard let day = Day.parse(text, format: .iso) else { throw LedgerError("journal entry of \(sourceKey): day '\(text)' is not YYYY-MM-DD") }
         return day
     }
 

@@ -147,11 +147,45 @@ final class Statement {
         if let value {
             var copy = value
             rc = copy.withUTF8 { buffer in
-                sqlite3_bind_text(statement, index, UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(buffer.count), settle_sqlite_transient())
+                guard let base = buffer.baseAddress else { return sqlite3_bind_text(statement, index, "", 0, settle_sqlite_transient()) }
+                return sqlite3_bind_text(statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(buffer.count), settle_sqlite_transient())
             }
         } else {
             rc = sqlite3_bind_null(statement, index)
         }
+        guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
+    }
+
+    /// Runs `body` with the string's UTF-8 bytes, borrowed in place when the string is stored contiguously (no copy,
+    /// no reference counting).
+    @inline(__always)
+    static func withBytes<R>(_ string: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let result = try string.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = string
+        return try copy.withUTF8(body)
+    }
+
+    /// Binds text SQLite does not copy: `text` must outlive the statement's next step (interned texts, or a buffer
+    /// the caller steps inside of).
+    @inline(__always)
+    func bind(_ index: Int32, static text: UnsafeBufferPointer<UInt8>) throws(SQLiteError) {
+        let rc: Int32
+        if let base = text.baseAddress {
+            rc = sqlite3_bind_text(statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(text.count), nil)
+        } else {
+            rc = sqlite3_bind_text(statement, index, "", 0, settle_sqlite_transient())
+        }
+        guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
+    }
+
+    @inline(__always)
+    func bind(_ index: Int32, _ text: InternedText) throws(SQLiteError) {
+        try bind(index, static: text.bytes)
+    }
+
+    @inline(__always)
+    func bindNull(_ index: Int32) throws(SQLiteError) {
+        let rc = sqlite3_bind_null(statement, index)
         guard rc == SQLITE_OK else { throw database.error(rc, sql: sql) }
     }
 
@@ -189,8 +223,7 @@ final class Statement {
     /// Whether a text column holds exactly `string`'s UTF-8 bytes (no String made).
     func textEquals(_ column: Int32, _ string: String) -> Bool {
         let bytes = textBytes(column)
-        var copy = string
-        return copy.withUTF8 { utf8 in
+        return Statement.withBytes(string) { utf8 in
             guard utf8.count == bytes.count else { return false }
             guard let a = utf8.baseAddress, let b = bytes.baseAddress else { return true }
             return memcmp(a, b, bytes.count) == 0
@@ -220,4 +253,19 @@ enum SQLValue {
     case text(String)
 
     static func optional(_ s: String?) -> SQLValue { s.map { .text($0) } ?? .null }
+}
+
+/// A text kept in memory of its own for as long as it is referenced, so statements can bind it without a copy:
+/// days, currency codes and kinds, which every entry repeats.
+final class InternedText {
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    init(_ string: String) {
+        let utf8 = Array(string.utf8)
+        let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, utf8.count))
+        _ = storage.initialize(from: utf8)
+        bytes = UnsafeBufferPointer(start: storage.baseAddress, count: utf8.count)
+    }
+
+    deinit { bytes.deallocate() }
 }

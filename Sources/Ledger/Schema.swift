@@ -210,14 +210,20 @@ enum Schema {
             PRIMARY KEY (account, day)
         ) STRICT;
         """,
-        // 7: a schema built for posting speed. Integer surrogate keys for accounts, customers and invoices; each source
-        // key stored once (`source_keys`) and found through a 64-bit hash that is unique by open addressing (see
-        // `SourceKeyHash`); no row-level foreign keys (our code checks what a posting names before the write, and
-        // `ledger verify` after); no per-invoice posting index: each invoice's open amount and each account's daily
-        // movement (`account_days`) are kept in the same transaction as the postings and recomputed by `verify`.
+        // 7: a schema built for posting speed (measured side by side with schema 6 by scripts/floor/posting.c).
+        // Integer surrogate keys for accounts, customers and invoices. Each source key is stored once, in the first
+        // entry posted under it, behind a 64-bit hash made unique by open addressing (`SourceKeyHash`); the key's
+        // number (`source_no`) is that entry's id, and later revisions point to it (only they are indexed). No
+        // row-level foreign keys: the store checks what a posting names before the write, `ledger verify` after.
+        // No per-invoice posting index and no day index: each invoice's open amount and each account's movement per
+        // day (`account_days`) are kept in the same transaction as the postings, and a commit's entries are found
+        // through their id range (`entry_ranges`, one row per commit); `verify` recomputes all three. No CHECK
+        // constraints on entries either (a CHECK on `kind` alone cost 30% of the posting rate): `verify` checks kinds
+        // and that exactly the first entry of each key holds the key.
         // `opened_day` is the run day an invoice's opening was posted (NULL: never). `ledger_facts` says whether the
         // ledger holds ACH keys of the form before schema 5 (`ach:<file sha-256>:...`). The view `journal` shows the
-        // postings with their texts, for people reading the ledger with sqlite3.
+        // postings with their texts, for people reading the ledger with sqlite3. Hashes, the unique index and the
+        // append-only triggers are made by `finish(migration: 7)`.
         """
         CREATE TABLE accounts_v7 (
             account_id INTEGER PRIMARY KEY,
@@ -249,27 +255,24 @@ enum Schema {
         INSERT INTO invoices_v7(invoice_id, customer_no, issue_day, due_day, currency, amount_minor, open_minor, terms, po_number)
             SELECT i.invoice_id, c.customer_no, i.issue_day, i.due_day, i.currency, i.amount_minor, i.open_minor, i.terms, i.po_number
             FROM invoices i JOIN customers c ON c.customer_id = i.customer_id ORDER BY i.invoice_id;
-        CREATE TABLE source_keys (
-            source_no INTEGER PRIMARY KEY,
-            key_hash INTEGER NOT NULL,
-            source_key TEXT NOT NULL
-        ) STRICT;
-        INSERT INTO source_keys(source_no, key_hash, source_key)
-            SELECT ROW_NUMBER() OVER (ORDER BY MIN(entry_id)), -ROW_NUMBER() OVER (ORDER BY MIN(entry_id)), source_key
-            FROM journal_entries GROUP BY source_key;
         CREATE TABLE journal_entries_v7 (
             entry_id INTEGER PRIMARY KEY,
             source_no INTEGER NOT NULL,
             revision INTEGER NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('original', 'reversal', 'replacement')),
+            kind TEXT NOT NULL,
             run_id INTEGER NOT NULL,
             day TEXT NOT NULL,
             effective_day TEXT NOT NULL,
-            memo TEXT NOT NULL
+            memo TEXT NOT NULL,
+            key_hash INTEGER,
+            source_key TEXT
         ) STRICT;
-        INSERT INTO journal_entries_v7(entry_id, source_no, revision, kind, run_id, day, effective_day, memo)
-            SELECT j.entry_id, s.source_no, j.revision, j.kind, j.run_id, j.day, j.effective_day, j.memo
-            FROM source_keys s JOIN journal_entries j ON j.source_key = s.source_key ORDER BY j.entry_id;
+        INSERT INTO journal_entries_v7(entry_id, source_no, revision, kind, run_id, day, effective_day, memo, key_hash, source_key)
+            SELECT j.entry_id, f.first_entry, j.revision, j.kind, j.run_id, j.day, j.effective_day, j.memo,
+                   CASE WHEN j.entry_id = f.first_entry THEN -j.entry_id END, CASE WHEN j.entry_id = f.first_entry THEN j.source_key END
+            FROM journal_entries j JOIN (SELECT source_key, MIN(entry_id) AS first_entry FROM journal_entries GROUP BY source_key) f
+                ON f.source_key = j.source_key
+            ORDER BY j.entry_id;
         CREATE TABLE postings_v7 (
             entry_id INTEGER NOT NULL,
             line INTEGER NOT NULL,
@@ -299,6 +302,20 @@ enum Schema {
         INSERT INTO account_days(account_id, day, currency, amount_minor)
             SELECT p.account_id, j.day, p.currency, SUM(p.amount_minor) FROM postings_v7 p JOIN journal_entries_v7 j ON j.entry_id = p.entry_id
             GROUP BY 1, 2, 3;
+        CREATE TABLE entry_ranges (
+            first_entry_id INTEGER PRIMARY KEY,
+            last_entry_id INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            run_id INTEGER NOT NULL
+        ) STRICT;
+        INSERT INTO entry_ranges(first_entry_id, last_entry_id, day, run_id)
+            SELECT MIN(entry_id), MAX(entry_id), day, MIN(run_id) FROM (
+                SELECT entry_id, day, run_id, entry_id - ROW_NUMBER() OVER (PARTITION BY day, run_id ORDER BY entry_id) AS island FROM journal_entries_v7)
+            GROUP BY day, run_id, island;
+        CREATE TABLE ledger_facts (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+        INSERT INTO ledger_facts(name, value)
+            SELECT 'legacy_ach_keys', COUNT(*) FROM journal_entries_v7
+            WHERE source_key LIKE 'ach:%' AND substr(source_key, 69, 1) = ':' AND substr(source_key, 5, 64) NOT GLOB '*[^0-9a-f]*';
         DROP TABLE postings;
         DROP TABLE journal_entries;
         DROP TABLE invoices;
@@ -307,26 +324,11 @@ enum Schema {
         ALTER TABLE invoices_v7 RENAME TO invoices;
         ALTER TABLE journal_entries_v7 RENAME TO journal_entries;
         ALTER TABLE postings_v7 RENAME TO postings;
-        CREATE UNIQUE INDEX journal_entries_source ON journal_entries(source_no, revision);
-        CREATE INDEX journal_entries_day ON journal_entries(day);
-        CREATE TRIGGER journal_entries_no_update BEFORE UPDATE ON journal_entries
-            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
-        CREATE TRIGGER journal_entries_no_delete BEFORE DELETE ON journal_entries
-            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
-        CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings
-            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
-        CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
-            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
-        CREATE TRIGGER source_keys_no_delete BEFORE DELETE ON source_keys
-            BEGIN SELECT RAISE(ABORT, 'source keys are never removed'); END;
-        CREATE TABLE ledger_facts (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
-        INSERT INTO ledger_facts(name, value)
-            SELECT 'legacy_ach_keys', COUNT(*) FROM source_keys
-            WHERE source_key LIKE 'ach:%' AND substr(source_key, 69, 1) = ':' AND substr(source_key, 5, 64) NOT GLOB '*[^0-9a-f]*';
+        CREATE INDEX journal_entries_revisions ON journal_entries(source_no, revision) WHERE revision > 1;
         CREATE VIEW journal AS
-            SELECT j.entry_id, s.source_key, j.revision, j.kind, j.run_id, j.day, j.effective_day, j.memo, p.line, a.code AS account_code,
+            SELECT j.entry_id, f.source_key, j.revision, j.kind, j.run_id, j.day, j.effective_day, j.memo, p.line, a.code AS account_code,
                    c.customer_id, i.invoice_id, p.amount_minor, p.currency
-            FROM journal_entries j JOIN source_keys s ON s.source_no = j.source_no JOIN postings p ON p.entry_id = j.entry_id
+            FROM journal_entries j JOIN journal_entries f ON f.entry_id = j.source_no JOIN postings p ON p.entry_id = j.entry_id
             JOIN accounts a ON a.account_id = p.account_id LEFT JOIN customers c ON c.customer_no = p.customer_no
             LEFT JOIN invoices i ON i.invoice_no = p.invoice_no;
         """,
@@ -335,35 +337,48 @@ enum Schema {
     static var version: Int { migrations.count }
 
     /// Work a migration needs from Swift after its SQL, in the same transaction: version 7 hashes the source keys
-    /// (placeholders until then) and only then makes the hash unique.
+    /// (placeholders until then), then makes the hash unique and the journal append-only again.
     static func finish(migration version: Int, _ db: Database) throws {
         guard version == 7 else { return }
-        let rows = try db.prepare("SELECT source_no, source_key FROM source_keys ORDER BY source_no").rows { ($0.int(0), $0.text(1)) }
+        let rows = try db.prepare("SELECT entry_id, source_key FROM journal_entries WHERE revision = 1 ORDER BY entry_id").rows { ($0.int(0), $0.text(1)) }
         var taken = Set<Int64>()
         taken.reserveCapacity(rows.count)
-        let update = try db.prepare("UPDATE source_keys SET key_hash = ? WHERE source_no = ?")
-        for (number, key) in rows {
+        let update = try db.prepare("UPDATE journal_entries SET key_hash = ? WHERE entry_id = ?")
+        for (entry, key) in rows {
             var hash = SourceKeyHash.of(key)
             while !taken.insert(hash).inserted { hash = SourceKeyHash.next(hash) }
-            try update.bind(.integer(hash), .integer(number)).run()
+            try update.bind(.integer(hash), .integer(entry)).run()
         }
-        try db.execute("CREATE UNIQUE INDEX source_keys_hash ON source_keys(key_hash)")
+        try db.execute("""
+            CREATE UNIQUE INDEX journal_entries_key ON journal_entries(key_hash);
+            CREATE TRIGGER journal_entries_no_update BEFORE UPDATE ON journal_entries
+                BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+            CREATE TRIGGER journal_entries_no_delete BEFORE DELETE ON journal_entries
+                BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+            CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings
+                BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+            CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
+                BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+            """)
     }
 }
 
 /// The compact unique key of a source key: FNV-1a over its UTF-8 bytes, 64 bits. Two keys with one hash (about one
 /// chance in 10^7 for a ledger of a million keys) are told apart by open addressing: the later key takes the next
 /// free value, and a look-up walks from the hash until it finds the key's text or a free value. Source keys are
-/// never deleted, so no walk is ever cut short.
+/// never deleted (the journal is append-only), so no walk is ever cut short.
 public enum SourceKeyHash {
     public static func of(_ key: String) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        if let hash = key.utf8.withContiguousStorageIfAvailable(of) { return hash }
         var copy = key
-        copy.withUTF8 { bytes in
-            for byte in bytes {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01b3
-            }
+        return copy.withUTF8(of)
+    }
+
+    static func of(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
         }
         return Int64(bitPattern: hash)
     }

@@ -101,17 +101,19 @@ func benchLedger() async throws {
     let day = Day(year: 2026, month: 11, day: 2)!
     let run = try await store.beginRun(manifest: "bench", firstDay: day, lastDay: day, startedAt: "bench")
     let usd = Currency.usd
+    // The rows of scripts/floor/posting.c, which inserts them from C into the same schema: 20,000 invoices of 500
+    // customers, then entries of 2-4 postings whose amounts and invoices follow from their number.
     let invoiceCount = 20_000
     let invoices = (0..<invoiceCount).map {
         LedgerInvoice(invoiceID: "INV-\($0)", customerID: "C\($0 % 500)", issueDay: day, dueDay: day.adding(days: 30),
                       amount: Money(minorUnits: 1_000_000_000, currency: usd), openAmount: Money(minorUnits: 1_000_000_000, currency: usd), terms: "NET30", poNumber: "")
     }
     _ = try await store.commit(DayCommit(runID: run, day: day, invoices: invoices, cashAccounts: [("1000-2233", "Cash")]))
-    var random = NACHAGenerator.Random(seed: 5)
     func draft(_ i: Int) -> JournalEntryDraft {
-        let amount = Int64(random.next() % 100_000) + 100
-        let invoice = "INV-\(Int(random.next() % UInt64(invoiceCount)))"
-        let customer = "C\(Int(random.next() % 500))"
+        let amount = Int64(100 + (i &* 7919) % 100_000)
+        let invoiceNumber = (i &* 104_729) % invoiceCount
+        let invoice = "INV-\(invoiceNumber)"
+        let customer = "C\(invoiceNumber % 500)"
         var postings = [Posting(account: "1000-2233", amount: Money(minorUnits: amount, currency: usd))]
         switch i % 3 {
         case 0:
@@ -125,8 +127,9 @@ func benchLedger() async throws {
             postings.append(Posting(account: ChartOfAccounts.unappliedCash, customerID: customer, amount: Money(minorUnits: -50, currency: usd)))
             postings.append(Posting(account: ChartOfAccounts.suspense, amount: Money(minorUnits: -50, currency: usd)))
         }
-        return JournalEntryDraft(sourceKey: "ach:\(String(repeating: "ab", count: 32)):\(i / 500):\(String(100_000_000_000_000 + i))", effectiveDay: day,
-                                 memo: "bench \(i)", postings: postings)
+        let trace = String(100_000_000_000_000 + i)
+        return JournalEntryDraft(sourceKey: "ach:received:1234567890:2026-11-02:" + String(repeating: "0", count: max(0, 15 - trace.count)) + trace,
+                                 effectiveDay: day, memo: "bench \(i)", postings: postings)
     }
     let clock = ContinuousClock()
     var posted = 0
@@ -142,7 +145,7 @@ func benchLedger() async throws {
         posted += outcome.posted.count
     }
     let s = seconds(postingTime)
-    print(String(format: "ledger post: %d journal entries (2-4 postings each) in %.2f s: %.0f entries/s (commits of %d)", posted, s, Double(posted) / s, perCommit))
+    print(String(format: "ledger post: %d journal entries (2-4 postings each) in %.3f s: %.0f entries/s (commits of %d)", posted, s, Double(posted) / s, perCommit))
     let start = clock.now
     let report = try LedgerReader(path: path).verify()
     let v = seconds(clock.now - start)
