@@ -273,14 +273,17 @@ public actor LedgerStore {
                 nextEntryID = next.int(0)
                 next.reset()
                 firstEntryID = nextEntryID
+                var clock = PhaseClock()
                 try writeAccounts(day)
                 outcome.newInvoiceCount = try writeInvoices(day.invoices, day: day.day)
+                clock.lap("invoices", into: &outcome)
                 // Drafts are borrowed where they lie, not copied out of the array one by one.
                 try day.entries.withUnsafeBufferPointer { drafts in
                     for i in drafts.indices {
                         try post(drafts[i], runID: day.runID, day: day.day, outcome: &outcome)
                     }
                 }
+                clock.lap("entries", into: &outcome)
                 // A key a run of this day posted before and this run no longer produces is reversed: the day's books are
                 // what this run computes, nothing more.
                 let earlier = try database.prepare("""
@@ -292,13 +295,17 @@ public actor LedgerStore {
                     try post(JournalEntryDraft(sourceKey: key, effectiveDay: day.day, memo: "No longer produced by a run of \(day.day)", postings: []),
                              runID: day.runID, day: day.day, outcome: &outcome)
                 }
+                clock.lap("reversals", into: &outcome)
                 try writeBalances(day: day.day)
                 if nextEntryID > firstEntryID {
                     try database.prepare("INSERT INTO entry_ranges(first_entry_id, last_entry_id, day, run_id) VALUES (?, ?, ?, ?)")
                         .bind(.integer(firstEntryID), .integer(nextEntryID - 1), .text(day.day.description), .integer(day.runID)).run()
                 }
+                clock.lap("balances", into: &outcome)
                 try writeDecisions(day)
+                clock.lap("decisions", into: &outcome)
                 try writeACH(day)
+                clock.lap("ach", into: &outcome)
                 for f in day.files {
                     try database.prepare("INSERT OR IGNORE INTO ingested_files(sha256, size_bytes, name, run_id, day, archive_path) VALUES (?, ?, ?, ?, ?, ?)")
                         .bind(.text(f.sha256), .integer(f.sizeBytes), .text(f.name), .integer(f.runID), .text(f.day.description), .text(f.archivePath)).run()
@@ -322,6 +329,16 @@ public actor LedgerStore {
             precondition(JournalEntryDraft.balances(entry.postings), "posted entry \(entry.entryID) does not balance")
         }
         return outcome
+    }
+
+    /// Times the parts of a commit (they go to the run log).
+    private struct PhaseClock {
+        var mark = ContinuousClock.now
+        mutating func lap(_ phase: String, into outcome: inout CommitOutcome) {
+            let now = ContinuousClock.now
+            outcome.timings.append((phase, now - mark))
+            mark = now
+        }
     }
 
     private func writeAccounts(_ day: DayCommit) throws {

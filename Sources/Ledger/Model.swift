@@ -362,6 +362,8 @@ public struct CommitOutcome: Sendable {
     public var posted: [PostedEntry] = []
     /// Drafts that were already posted exactly so.
     public var unchangedCount = 0
+    /// How long each part of the commit took (before the final COMMIT).
+    public var timings: [(String, Duration)] = []
     public var newInvoiceCount = 0
 }
 

@@ -58,9 +58,14 @@ struct DayRun {
         commit.statementBalances = statements.finalBalances.map {
             StatementBalanceRow(account: $0.account, day: $0.day, opening: $0.opening, closing: $0.closing, location: $0.location.fileAndLine)
         }
+        // The day's journal as it stands after this commit is what earlier runs of the day posted and what this one posts.
+        let earlierJournal = options.dryRun ? [] : try await store.entries(ofDay: day)
+        clock.lap("prepare-commit")
         let outcome = try await store.commit(commit, dryRun: options.dryRun)
-        let bankTies = try await tieToBank(statements.finalBalances)
         clock.lap("post")
+        clock.details += outcome.timings.map { ("post." + $0.0, $0.1) }
+        let bankTies = try await tieToBank(statements.finalBalances)
+        clock.lap("bank-tie")
 
         let openItems = try await openItemRows(touched: Set(cash.decisions.flatMap { $0.applications.map(\.invoiceID) }))
         clock.lap("reports")
@@ -72,13 +77,15 @@ struct DayRun {
         if !options.dryRun {
             // The day's journal as it stands, whichever run posted it (a rerun that posts nothing rewrites the same file),
             // without the opening entries that mirror invoices the ERP booked itself.
-            let journal = try await store.entries(ofDay: day).filter { !PostingRules.isInvoiceOpening($0.sourceKey) }
+            let journal = (earlierJournal + outcome.posted).filter { !PostingRules.isInvoiceOpening($0.sourceKey) }
             let report = DayReport(day: day, runID: runID, remittance: cash.decisions.flatMap(RemittanceRow.rows(for:)) + returned.remittanceRows,
                                    exceptions: exceptions, openItems: openItems, journal: journal, summary: summary)
-            try ReportWriter.write(report, to: folder)
+            try await ReportWriter.write(report, to: folder)
+            clock.lap("reports-write")
         }
         return DayOutcome(day: day, summary: summary, outputFolder: folder, inputRejected: plan.rejected || intake.rejected || read.rejected,
-                          exceptionCount: exceptions.count, postedCount: outcome.posted.count, receiptCount: cash.decisions.count)
+                          exceptionCount: exceptions.count, postedCount: outcome.posted.count, receiptCount: cash.decisions.count,
+                          timings: clock.timings + clock.details)
     }
 
     /// One exception per id: a rule may raise the same thing twice (the same unknown payer on two lines of one file).

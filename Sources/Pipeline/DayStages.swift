@@ -12,6 +12,8 @@ struct StageClock {
     private let clock = ContinuousClock()
     private var mark: ContinuousClock.Instant
     private(set) var timings: [(String, Duration)] = []
+    /// Finer timings inside a stage (`post.entries`), beside the stages.
+    var details: [(String, Duration)] = []
 
     init() { mark = clock.now }
 

@@ -40,6 +40,8 @@ public struct DayOutcome: Sendable {
     public var exceptionCount: Int
     public var postedCount: Int
     public var receiptCount: Int
+    /// Each stage's time (and finer times inside stages, named `stage.part`), for the run log and the bench.
+    public var timings: [(String, Duration)] = []
 }
 
 /// What a run did, and the exit code it ends with.

@@ -31,46 +31,108 @@ enum HTMLReport {
         .summary span{display:inline-block;margin-right:1.5rem}
         """
 
-    static func page(title: String, body: String) -> String {
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(escape(title))</title><style>\(style)</style></head><body>\n\(body)</body></html>\n"
+    static func page(title: String, _ body: (inout TextBuffer) -> Void) -> [UInt8] {
+        var out = TextBuffer()
+        out.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" as StaticString)
+        out.html(title)
+        out.append("</title><style>")
+        out.append(style)
+        out.append("</style></head><body>\n" as StaticString)
+        body(&out)
+        out.append("</body></html>\n" as StaticString)
+        return out.bytes
     }
 
     static func exceptions(_ report: DayReport) -> String {
-        let rows = ReportWriter.sortedExceptions(report.exceptions)
-        var body = "<h1>Exceptions — \(report.day)</h1>\n<p class=\"meta\">Run \(report.runID). \(rows.count) exception\(rows.count == 1 ? "" : "s") to review.</p>\n"
-        let grouped = Dictionary(grouping: rows, by: \.type)
-        for type in ExceptionType.allCases {
-            guard let items = grouped[type] else { continue }
-            body += "<h2>\(type.rawValue) (\(items.count))</h2>\n<table><thead><tr><th>Id</th><th>Severity</th><th>Customer</th><th>Amount</th><th>Invoices</th><th>Message</th><th>Suggestions</th><th>Source</th></tr></thead><tbody>\n"
-            for e in items {
-                body += "<tr><td><code>\(escape(e.id))</code></td><td class=\"sev-\(e.severity)\">\(e.severity)</td><td>\(escape(e.customerID))</td>"
-                body += "<td class=\"num\">\(e.amount.map { escape(MoneyFormat.grouped($0.minorUnits, exponent: $0.currency.exponent) + " " + $0.currency.code) } ?? "")</td>"
-                body += "<td>\(escape(e.invoiceIDs.joined(separator: ", ")))</td><td>\(escape(e.message))</td><td>\(escape(e.suggestions))</td>"
-                body += "<td>\(escape(e.source)) \(escape(e.sourceRef))<br><code>\(escape(e.location?.fileAndLine ?? ""))</code></td></tr>\n"
+        String(decoding: exceptions(report, sorted: ReportWriter.sortedExceptions(report.exceptions)), as: UTF8.self)
+    }
+
+    static func exceptions(_ report: DayReport, sorted rows: [MatchException]) -> [UInt8] {
+        page(title: "Exceptions \(report.day)") { out in
+            out.append("<h1>Exceptions — \(report.day)</h1>\n<p class=\"meta\">Run \(report.runID). \(rows.count) exception\(rows.count == 1 ? "" : "s") to review.</p>\n")
+            let grouped = Dictionary(grouping: rows, by: \.type)
+            for type in ExceptionType.allCases {
+                guard let items = grouped[type] else { continue }
+                out.append("<h2>\(type.rawValue) (\(items.count))</h2>\n<table><thead><tr><th>Id</th><th>Severity</th><th>Customer</th><th>Amount</th><th>Invoices</th><th>Message</th><th>Suggestions</th><th>Source</th></tr></thead><tbody>\n")
+                for e in items {
+                    out.append("<tr><td><code>" as StaticString)
+                    out.html(e.id)
+                    out.append("</code></td><td class=\"sev-\(e.severity)\">\(e.severity)</td><td>")
+                    out.html(e.customerID)
+                    out.append("</td><td class=\"num\">" as StaticString)
+                    if let amount = e.amount {
+                        out.append(groupedMinorUnits: amount.minorUnits, exponent: amount.currency.exponent)
+                        out.append(" " + amount.currency.code)
+                    }
+                    out.append("</td><td>" as StaticString)
+                    out.html(e.invoiceIDs.joined(separator: ", "))
+                    out.append("</td><td>" as StaticString)
+                    out.html(e.message)
+                    out.append("</td><td>" as StaticString)
+                    out.html(e.suggestions)
+                    out.append("</td><td>" as StaticString)
+                    out.html(e.source)
+                    out.append(" " as StaticString)
+                    out.html(e.sourceRef)
+                    out.append("<br><code>" as StaticString)
+                    out.html(e.location?.fileAndLine ?? "")
+                    out.append("</code></td></tr>\n" as StaticString)
+                }
+                out.append("</tbody></table>\n" as StaticString)
             }
-            body += "</tbody></table>\n"
+            if rows.isEmpty { out.append("<p>Nothing to review.</p>\n" as StaticString) }
         }
-        if rows.isEmpty { body += "<p>Nothing to review.</p>\n" }
-        return page(title: "Exceptions \(report.day)", body: body)
     }
 
     static func remittance(_ report: DayReport) -> String {
-        let rows = ReportWriter.sortedRemittance(report.remittance)
+        String(decoding: remittance(report, sorted: ReportWriter.sortedRemittance(report.remittance)), as: UTF8.self)
+    }
+
+    static func remittance(_ report: DayReport, sorted rows: [RemittanceRow]) -> [UInt8] {
         var applied: Int64 = 0
         var unapplied: Int64 = 0
-        for r in rows { if r.invoiceID.isEmpty { unapplied += r.applied.minorUnits } else { applied += r.applied.minorUnits } }
-        let exponent = rows.first?.applied.currency.exponent ?? 2
-        var body = "<h1>Remittance — \(report.day)</h1>\n<p class=\"meta summary\"><span>\(Set(rows.map(\.receiptID)).count) receipts</span>"
-        body += "<span>applied \(MoneyFormat.grouped(applied, exponent: exponent))</span><span>unapplied \(MoneyFormat.grouped(unapplied, exponent: exponent))</span></p>\n"
-        body += "<table><thead><tr><th>Value date</th><th>Source</th><th>Reference</th><th>Customer</th><th>Receipt</th><th>Invoice</th><th>Applied</th><th>Discount</th><th>Write-off</th><th>Rule</th><th>Confidence</th></tr></thead><tbody>\n"
+        var receipts = Set<String>()
         for r in rows {
-            func m(_ money: Money) -> String { MoneyFormat.grouped(money.minorUnits, exponent: money.currency.exponent) }
-            body += "<tr><td>\(r.valueDay)</td><td>\(escape(r.source))</td><td><code>\(escape(r.sourceRef))</code></td><td>\(escape(r.customerID))</td>"
-            body += "<td class=\"num\">\(m(r.receiptAmount))</td><td>\(escape(r.invoiceID.isEmpty ? "— unapplied —" : r.invoiceID))</td>"
-            body += "<td class=\"num\">\(m(r.applied))</td><td class=\"num\">\(m(r.discount))</td><td class=\"num\">\(m(r.writeOff))</td>"
-            body += "<td>\(escape(r.rule))</td><td class=\"num\">\(r.confidence)</td></tr>\n"
+            if r.invoiceID.isEmpty { unapplied &+= r.applied.minorUnits } else { applied &+= r.applied.minorUnits }
+            receipts.insert(r.receiptID)
         }
-        body += "</tbody></table>\n"
-        return page(title: "Remittance \(report.day)", body: body)
+        let exponent = rows.first?.applied.currency.exponent ?? 2
+        return page(title: "Remittance \(report.day)") { out in
+            out.append("<h1>Remittance — \(report.day)</h1>\n<p class=\"meta summary\"><span>\(receipts.count) receipts</span><span>applied ")
+            out.append(groupedMinorUnits: applied, exponent: exponent)
+            out.append("</span><span>unapplied " as StaticString)
+            out.append(groupedMinorUnits: unapplied, exponent: exponent)
+            out.append("</span></p>\n" as StaticString)
+            out.append("<table><thead><tr><th>Value date</th><th>Source</th><th>Reference</th><th>Customer</th><th>Receipt</th><th>Invoice</th><th>Applied</th><th>Discount</th><th>Write-off</th><th>Rule</th><th>Confidence</th></tr></thead><tbody>\n" as StaticString)
+            func money(_ m: Money) {
+                out.append("<td class=\"num\">" as StaticString)
+                out.append(groupedMinorUnits: m.minorUnits, exponent: m.currency.exponent)
+                out.append("</td>" as StaticString)
+            }
+            for r in rows {
+                out.append("<tr><td>" as StaticString)
+                out.append(day: r.valueDay)
+                out.append("</td><td>" as StaticString)
+                out.html(r.source)
+                out.append("</td><td><code>" as StaticString)
+                out.html(r.sourceRef)
+                out.append("</code></td><td>" as StaticString)
+                out.html(r.customerID)
+                out.append("</td>" as StaticString)
+                money(r.receiptAmount)
+                out.append("<td>" as StaticString)
+                if r.invoiceID.isEmpty { out.append("— unapplied —" as StaticString) } else { out.html(r.invoiceID) }
+                out.append("</td>" as StaticString)
+                money(r.applied)
+                money(r.discount)
+                money(r.writeOff)
+                out.append("<td>" as StaticString)
+                out.html(r.rule)
+                out.append("</td><td class=\"num\">" as StaticString)
+                out.append(integer: Int64(r.confidence))
+                out.append("</td></tr>\n" as StaticString)
+            }
+            out.append("</tbody></table>\n" as StaticString)
+        }
     }
 }

@@ -23,68 +23,124 @@ public enum ReportWriter {
         rows.sorted { ($0.type.rawValue, $0.source, $0.sourceRef, $0.id) < ($1.type.rawValue, $1.source, $1.sourceRef, $1.id) }
     }
 
-    public static func remittanceCSV(_ rows: [RemittanceRow]) -> String {
-        var out = CSVWriter.row(remittanceHeader)
-        for r in sortedRemittance(rows) {
-            CSVWriter.append([r.receiptID, r.source, r.sourceRef, r.valueDay.description, r.customerID, r.receiptAmount.description, r.invoiceID,
-                              r.applied.description, r.discount.description, r.writeOff.description, r.rule, String(r.confidence)], to: &out)
+    public static func remittanceCSV(_ rows: [RemittanceRow]) -> String { String(decoding: remittanceCSV(sorted: sortedRemittance(rows)), as: UTF8.self) }
+
+    static func remittanceCSV(sorted rows: [RemittanceRow]) -> [UInt8] {
+        var out = TextBuffer(capacity: rows.count * 120 + 256)
+        out.csvRecord(remittanceHeader)
+        for r in rows {
+            out.csv(r.receiptID)
+            out.csv(r.source)
+            out.csv(r.sourceRef)
+            out.csv(day: r.valueDay)
+            out.csv(r.customerID)
+            out.csv(money: r.receiptAmount)
+            out.csv(r.invoiceID)
+            out.csv(money: r.applied)
+            out.csv(money: r.discount)
+            out.csv(money: r.writeOff)
+            out.csv(r.rule)
+            out.csv(integer: Int64(r.confidence))
+            out.endRecord()
         }
-        return out
+        return out.bytes
     }
 
-    public static func exceptionsCSV(_ rows: [MatchException]) -> String {
-        var out = CSVWriter.row(exceptionsHeader)
-        for e in sortedExceptions(rows) {
-            CSVWriter.append([e.id, e.type.rawValue, e.severity.description, e.receiptID, e.source, e.sourceRef, e.location?.fileAndLine ?? "",
-                                  e.customerID, e.amount?.description ?? "", e.invoiceIDs.joined(separator: "|"), CSVWriter.text(e.message), CSVWriter.text(e.suggestions)],
-                             to: &out)
+    public static func exceptionsCSV(_ rows: [MatchException]) -> String { String(decoding: exceptionsCSV(sorted: sortedExceptions(rows)), as: UTF8.self) }
+
+    static func exceptionsCSV(sorted rows: [MatchException]) -> [UInt8] {
+        var out = TextBuffer(capacity: rows.count * 300 + 256)
+        out.csvRecord(exceptionsHeader)
+        for e in rows {
+            out.csv(e.id)
+            out.csv(e.type.rawValue)
+            out.csv(e.severity.description)
+            out.csv(e.receiptID)
+            out.csv(e.source)
+            out.csv(e.sourceRef)
+            out.csv(e.location?.fileAndLine ?? "")
+            out.csv(e.customerID)
+            if let amount = e.amount { out.csv(money: amount) } else { out.csvEmpty() }
+            out.csv(e.invoiceIDs.joined(separator: "|"))
+            out.csvText(e.message)
+            out.csvText(e.suggestions)
+            out.endRecord()
         }
-        return out
+        return out.bytes
     }
 
-    public static func openItemsCSV(_ rows: [OpenItemRow]) -> String {
-        var out = CSVWriter.row(openItemsHeader)
+    public static func openItemsCSV(_ rows: [OpenItemRow]) -> String { String(decoding: openItemsBytes(rows), as: UTF8.self) }
+
+    static func openItemsBytes(_ rows: [OpenItemRow]) -> [UInt8] {
+        var out = TextBuffer(capacity: rows.count * 70 + 256)
+        out.csvRecord(openItemsHeader)
         for r in rows.sorted(by: { ($0.customerID, $0.dueDay, $0.invoiceID) < ($1.customerID, $1.dueDay, $1.invoiceID) }) {
-            CSVWriter.append([r.invoiceID, r.customerID, r.dueDay.description, r.amount.description, r.openAmount.description, String(r.daysPastDue)], to: &out)
+            out.csv(r.invoiceID)
+            out.csv(r.customerID)
+            out.csv(day: r.dueDay)
+            out.csv(money: r.amount)
+            out.csv(money: r.openAmount)
+            out.csv(integer: Int64(r.daysPastDue))
+            out.endRecord()
         }
-        return out
+        return out.bytes
     }
 
-    public static func journalCSV(_ entries: [PostedEntry]) -> String {
-        var out = CSVWriter.row(journalHeader)
-        for e in entries.sorted(by: { $0.entryID < $1.entryID }) {
+    public static func journalCSV(_ entries: [PostedEntry]) -> String { String(decoding: journalBytes(entries), as: UTF8.self) }
+
+    static func journalBytes(_ entries: [PostedEntry]) -> [UInt8] {
+        var out = TextBuffer(capacity: entries.count * 300 + 256)
+        out.csvRecord(journalHeader)
+        let ordered = entries.indices.dropFirst().allSatisfy { entries[$0 - 1].entryID < entries[$0].entryID } ? entries : entries.sorted { $0.entryID < $1.entryID }
+        for e in ordered {
             for p in e.postings {
-                let debit = p.amount.minorUnits > 0 ? p.amount.description : ""
-                let credit = p.amount.minorUnits < 0 ? (try? p.amount.negated())?.description ?? "" : ""
-                CSVWriter.append([String(e.entryID), e.sourceKey, String(e.revision), e.kind.rawValue, e.effectiveDay.description, p.account,
-                                      p.customerID ?? "", p.invoiceID ?? "", debit, credit, p.amount.currency.code, CSVWriter.text(e.memo), String(e.runID)], to: &out)
+                out.csv(integer: e.entryID)
+                out.csv(e.sourceKey)
+                out.csv(integer: Int64(e.revision))
+                out.csv(e.kind.rawValue)
+                out.csv(day: e.effectiveDay)
+                out.csv(p.account)
+                out.csv(p.customerID ?? "")
+                out.csv(p.invoiceID ?? "")
+                let units = p.amount.minorUnits
+                if units > 0 { out.csv(magnitudeOf: p.amount) } else { out.csvEmpty() }
+                if units < 0 { out.csv(magnitudeOf: p.amount) } else { out.csvEmpty() }
+                out.csv(p.amount.currency.code)
+                out.csvText(e.memo)
+                out.csv(integer: e.runID)
+                out.endRecord()
             }
         }
-        return out
+        return out.bytes
     }
 
-    /// Writes every output file of the day; each file is written to a temporary name and renamed, so a reader
-    /// never sees half a report.
-    public static func write(_ report: DayReport, to directory: String) throws {
+    /// Writes every output file of the day, each made on its own task (a day's reports are independent) and then
+    /// written atomically (`AtomicFile`): a reader never sees half a report.
+    public static func write(_ report: DayReport, to directory: String) async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let files: [(String, String)] = [
-            ("remittance.csv", remittanceCSV(report.remittance)),
-            ("exceptions.csv", exceptionsCSV(report.exceptions)),
-            ("open-items.csv", openItemsCSV(report.openItems)),
-            ("journal.csv", journalCSV(report.journal)),
-            ("summary.json", report.summary.rendered() + "\n"),
-            ("exceptions.html", HTMLReport.exceptions(report)),
-            ("remittance.html", HTMLReport.remittance(report)),
+        // Sorted once, for both the CSV and the HTML page.
+        async let remittance = sortedRemittance(report.remittance)
+        async let exceptions = sortedExceptions(report.exceptions)
+        let sortedRemittance = await remittance
+        let sortedExceptions = await exceptions
+        let makers: [(String, @Sendable () -> [UInt8])] = [
+            ("remittance.csv", { remittanceCSV(sorted: sortedRemittance) }),
+            ("exceptions.csv", { exceptionsCSV(sorted: sortedExceptions) }),
+            ("open-items.csv", { openItemsBytes(report.openItems) }),
+            ("journal.csv", { journalBytes(report.journal) }),
+            ("summary.json", { Array((report.summary.rendered() + "\n").utf8) }),
+            ("exceptions.html", { HTMLReport.exceptions(report, sorted: sortedExceptions) }),
+            ("remittance.html", { HTMLReport.remittance(report, sorted: sortedRemittance) }),
         ]
-        for (name, text) in files {
-            try writeAtomically(text, to: directory + "/" + name)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (name, make) in makers {
+                group.addTask { try AtomicFile.write(make(), to: directory + "/" + name) }
+            }
+            try await group.waitForAll()
         }
     }
 
     public static func writeAtomically(_ text: String, to path: String) throws {
-        let temporary = path + ".tmp"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        try AtomicFile.write(text, to: path)
     }
 }

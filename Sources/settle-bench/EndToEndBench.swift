@@ -30,10 +30,7 @@ func benchEndToEnd() async throws {
         print("e2e: the run failed: \(result.message ?? "exit \(result.exitCode.rawValue)")")
         exit(1)
     }
-    var stages: [String] = []
-    if case let .object(fields) = outcome.summary, let timings = fields.first(where: { $0.0 == "timings_ms" })?.1, case let .object(items) = timings {
-        for (stage, value) in items { if case let .integer(ms) = value { stages.append("\(stage) \(String(format: "%.2f", Double(ms) / 1000)) s") } }
-    }
+    let stages = outcome.timings.map { "\($0.0) \(String(format: "%.2f", seconds($0.1))) s" }
     print(String(format: "e2e: settle run of %d receipts in %.2f s (%.0f receipts/s), %d entries posted, %d exceptions; peak RSS %.0f MB",
                  outcome.receiptCount, total, Double(outcome.receiptCount) / total, outcome.postedCount, outcome.exceptionCount, peakRSSMegabytes()))
     print("e2e: stages: " + stages.joined(separator: ", "))

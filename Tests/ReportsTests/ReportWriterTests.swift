@@ -1,3 +1,4 @@
+import Foundation
 import Core
 import Ledger
 import Matching
@@ -35,16 +36,58 @@ import TestSupport
         #expect(CSVWriter.text("plain") == "plain" && CSVWriter.text("") == "")
     }
 
-    @Test func exceptionsCSVAndHTMLEscapeWhatTheyShow() {
+    @Test func exceptionsCSVAndHTMLEscapeWhatTheyShow() async throws {
         let e = MatchException(type: .unmatched, about: "k", source: "bai2", sourceRef: "W1", location: SourceLocation(file: "bank/x.bai", line: 9),
                                customerID: "C1", amount: Self.m(-31_218), invoiceIDs: ["A", "B"], message: "<script>alert(1)</script>, ok")
         let csv = ReportWriter.exceptionsCSV([e])
         #expect(csv.contains(",UNMATCHED,warning,,bai2,W1,bank/x.bai:9,C1,-312.18,A|B,\"<script>alert(1)</script>, ok\","))
         let report = DayReport(day: Self.day, runID: 1, remittance: [], exceptions: [e], openItems: [], journal: [], summary: .object([]))
         let folder = TestPaths.temporaryDirectory("reports")
-        #expect(throws: Never.self) { try ReportWriter.write(report, to: folder) }
+        try await ReportWriter.write(report, to: folder)
+        // Nothing but the reports is left in the folder (no temporary files).
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["exceptions.csv", "exceptions.html", "journal.csv", "open-items.csv",
+                                                                                       "remittance.csv", "remittance.html", "summary.json"])
         let html = try? String(contentsOfFile: folder + "/exceptions.html", encoding: .utf8)
         #expect(html?.contains("&lt;script&gt;") == true)
         #expect(html?.contains("<script>") == false)
+    }
+}
+
+@Suite struct TextBufferTests {
+    @Test(arguments: [(Int64(0), 2, "0.00", "0.00"), (5, 2, "0.05", "0.05"), (-5, 2, "-0.05", "-0.05"), (123_456_789, 2, "1234567.89", "1,234,567.89"),
+                      (-100_000, 2, "-1000.00", "-1,000.00"), (1_234, 0, "1234", "1,234"), (1_234, 3, "1.234", "1.234"),
+                      (Int64.min, 2, "-92233720368547758.08", "-92,233,720,368,547,758.08"), (Int64.max, 2, "92233720368547758.07", "92,233,720,368,547,758.07")])
+    func amounts(units: Int64, exponent: Int, plain: String, grouped: String) {
+        var a = TextBuffer()
+        a.append(minorUnits: units, exponent: exponent)
+        #expect(String(decoding: a.bytes, as: UTF8.self) == plain)
+        #expect(plain == MoneyFormat.plain(units, exponent: exponent))
+        var b = TextBuffer()
+        b.append(groupedMinorUnits: units, exponent: exponent)
+        #expect(String(decoding: b.bytes, as: UTF8.self) == grouped)
+    }
+
+    @Test func csvFieldsAreQuotedAndFreeTextIsNeutralized() {
+        var out = TextBuffer()
+        out.csv("plain")
+        out.csv("a,b")
+        out.csv("say \"hi\"")
+        out.csv(" padded")
+        out.csvText("=HYPERLINK(\"x\")")
+        out.csvText("-12")
+        out.csv("-12")
+        out.csv(day: Day(year: 2026, month: 3, day: 7)!)
+        out.csvEmpty()
+        out.endRecord()
+        out.csv("next")
+        out.endRecord()
+        #expect(String(decoding: out.bytes, as: UTF8.self) == "plain,\"a,b\",\"say \"\"hi\"\"\",\" padded\",\"'=HYPERLINK(\"\"x\"\")\",'-12,-12,2026-03-07,\nnext\n")
+    }
+
+    @Test func htmlEscapesMarkupAndQuotes() {
+        var out = TextBuffer()
+        out.html("<b>Tom & \"Jerry\"'s</b>")
+        out.html("plain text é")
+        #expect(String(decoding: out.bytes, as: UTF8.self) == "&lt;b&gt;Tom &amp; &quot;Jerry&quot;&#39;s&lt;/b&gt;plain text é")
     }
 }
