@@ -43,6 +43,15 @@ public actor LedgerStore {
         try db.execute("PRAGMA foreign_keys = OFF")
         try db.execute("PRAGMA cache_size = -65536")
         try db.execute("PRAGMA temp_store = MEMORY")
+        // The writer copies the WAL into the database itself, after a day commits, beside the run's report writing
+        // (`checkpoint()`), not inside the commit that happens to cross 1,000 pages.
+        try db.execute("PRAGMA wal_autocheckpoint = 0")
+    }
+
+    /// Copies committed pages from the WAL into the database file (and, with `truncate`, empties the WAL): after each
+    /// day, and at the end of a run. Readers are never blocked; pages a reader still needs wait for the next one.
+    public func checkpoint(truncate: Bool = false) throws {
+        try database.execute(truncate ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")
     }
 
     // The statements of the posting path, prepared once (after the migrations, in `init`).
@@ -159,170 +168,133 @@ public actor LedgerStore {
         try database.prepare("UPDATE runs SET status = ? WHERE run_id = ?").bind(.text(status), .integer(runID)).run()
     }
 
-    /// The file with this content, if the ledger took it in before.
-    public func ingestedFile(sha256: String) throws -> IngestedFile? {
-        let s = try database.prepare("SELECT sha256, size_bytes, name, run_id, day, archive_path FROM ingested_files WHERE sha256 = ?").bind(.text(sha256))
-        return try s.rows { r in
-            IngestedFile(sha256: r.text(0), sizeBytes: r.int(1), name: r.text(2), runID: r.int(3), day: try Stored.day(r.text(4), "ingested file \(r.text(0))"),
-                         archivePath: r.text(5))
-        }.first
-    }
 
-    /// Every invoice the ledger knows, with its open amount.
-    public func invoices() throws -> [LedgerInvoice] {
-        try LedgerQueries.invoices(database)
-    }
 
-    /// The receivable postings per invoice number of entries posted by runs of `day` or later: what to take off the
-    /// stored open amounts to see them as they stood before `day`.
-    private func receivableChanges(from day: Day) throws -> [Int64: Int64] {
-        guard let receivable = accountIDs[ChartOfAccounts.accountsReceivable] else { return [:] }
-        let s = try database.prepare("""
-            SELECT p.invoice_no, SUM(p.amount_minor) FROM entry_ranges r JOIN postings p ON p.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
-            WHERE r.day >= ? AND p.invoice_no IS NOT NULL AND p.account_id = ? GROUP BY p.invoice_no
-            """).bind(.text(day.description), .integer(receivable))
-        var out: [Int64: Int64] = [:]
-        while try s.step() { out[s.int(0)] = s.int(1) }
-        return out
-    }
 
-    /// The invoices as a run of `day` (or a rerun of it) starts from: each opened by a run of an earlier day, with
-    /// its open amount counting only entries of days before `day` (the stored open amount, less what runs of `day`
-    /// and later posted); and the ids of those first opened by a run of a later day (a rerun of an earlier day must
-    /// not open them again). Invoices first opened on `day` are in neither.
-    public func invoiceStates(before day: Day) throws -> (states: [LedgerInvoice], openedLater: Set<String>) {
-        let later = try receivableChanges(from: day)
-        let dayText = day.description
-        let s = try database.prepare("""
-            SELECT i.invoice_no, i.invoice_id, c.customer_id, i.issue_day, i.due_day, i.currency, i.amount_minor, i.open_minor, i.terms, i.po_number, i.opened_day
-            FROM invoices i LEFT JOIN customers c ON c.customer_no = i.customer_no WHERE i.opened_day IS NOT NULL
-            """)
-        var out: [LedgerInvoice] = []
-        var openedLater = Set<String>()
-        while try s.step() {
-            let opened = s.textBytes(10)
-            let order = dayText.utf8.lexicographicallyPrecedes(opened) ? 1 : (opened.elementsEqual(dayText.utf8) ? 0 : -1)
-            if order > 0 { openedLater.insert(s.text(1)) }
-            guard order < 0 else { continue }
-            let row = "invoices row \(s.text(1))"
-            guard !s.isNull(2) else { throw LedgerError("\(row): its customer number has no customer: run `settle ledger verify`") }
-            let currency = try Stored.currency(s.text(5), row)
-            let open = s.int(7) &- (later[s.int(0)] ?? 0)
-            out.append(LedgerInvoice(invoiceID: s.text(1), customerID: s.text(2), issueDay: try Stored.day(s.text(3), row), dueDay: try Stored.day(s.text(4), row),
-                                     amount: Money(minorUnits: s.int(6), currency: currency), openAmount: Money(minorUnits: open, currency: currency),
-                                     terms: s.text(8), poNumber: s.text(9), openedDay: try Stored.day(s.text(10), row)))
-        }
-        return (out, openedLater)
-    }
 
-    /// Each known invoice's open amount counting only entries of days before `day`. Invoices first opened on or after
-    /// `day` are absent.
-    public func openAmounts(before day: Day) throws -> [String: Int64] {
-        var out: [String: Int64] = [:]
-        for invoice in try invoiceStates(before: day).states { out[invoice.invoiceID] = invoice.openAmount.minorUnits }
-        return out
-    }
 
-    /// The invoices a run of `day` opened one entry each, under `invoice:<id>:opening` (as settle did before schema 7):
-    /// a rerun of that day keeps those entries rather than posting them again as one.
-    public func invoicesOpenedSingly(on day: Day) throws -> Set<String> {
-        let s = try database.prepare("""
-            SELECT f.source_key FROM entry_ranges r JOIN journal_entries j ON j.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
-            JOIN journal_entries f ON f.entry_id = j.source_no
-            WHERE r.day = ? AND f.source_key >= 'invoice:' AND f.source_key < 'invoice;'
-            """).bind(.text(day.description))
-        var out = Set<String>()
-        for key in try s.rows({ $0.text(0) }) where key.hasSuffix(":opening") {
-            out.insert(String(key.dropFirst("invoice:".count).dropLast(":opening".count)))
-        }
-        return out
-    }
 
-    /// Exceptions resolved by a reviewer, by id: a rerun keeps their resolution.
-    public func exceptionStatuses() throws -> [String: (status: String, resolution: String, note: String)] {
-        let s = try database.prepare("SELECT exception_id, status, resolution, resolution_note FROM exceptions")
-        var out: [String: (String, String, String)] = [:]
-        for row in try s.rows({ ($0.text(0), $0.text(1), $0.text(2), $0.text(3)) }) { out[row.0] = (row.1, row.2, row.3) }
-        return out
-    }
 
     /// Commits one day: invoices, journal entries (each source key at most once; reversal and replacement for
     /// what changed), applications, exceptions and ingested files, in one transaction.
     /// With `dryRun`, everything is computed inside the transaction and then rolled back.
     public func commit(_ day: DayCommit, dryRun: Bool = false) throws -> CommitOutcome {
+        try beginDay(runID: day.runID, day: day.day)
+        return try finishDay(day, dryRun: dryRun)
+    }
+
+    // MARK: - The day's transaction
+
+    /// The day whose transaction is open, and what it has posted so far.
+    private var openDay: (runID: Int64, day: Day)?
+    private var dayOutcome = CommitOutcome()
+    /// The drafts of every batch of the open day (kept by reference: a rerun compares earlier keys against them).
+    private var dayDrafts: [[JournalEntryDraft]] = []
+
+    /// Opens the day's transaction: what `post(_:)` and `finishDay` write is one atomic day, or nothing.
+    public func beginDay(runID: Int64, day: Day) throws {
+        guard openDay == nil else { throw LedgerError("a day (\(openDay.map { "\($0.day)" } ?? "")) is already open in this ledger writer") }
         if invoiceNumbers.count > 2_000_000 { invoiceNumbers.removeAll() }
         for invoice in openAmountTouched { openAmountChanges[Int(invoice)] = 0 }
         openAmountTouched.removeAll(keepingCapacity: true)
         accountMovements.removeAll(keepingCapacity: true)
         lastInvoice = nil
         lastCustomer = nil
-        defer {
-            for invoice in openAmountTouched { openAmountChanges[Int(invoice)] = 0 }
-            openAmountTouched.removeAll()
-            accountMovements.removeAll()
-            lastInvoice = nil
-            lastCustomer = nil
-        }
-        let outcome: CommitOutcome
+        dayOutcome = CommitOutcome()
+        dayDrafts = []
+        try database.execute("BEGIN IMMEDIATE")
+        openDay = (runID, day)
         do {
-            outcome = try database.transaction(rollback: dryRun) { () throws -> CommitOutcome in
-                var outcome = CommitOutcome()
-                outcome.posted.reserveCapacity(day.entries.count)
-                let next = try database.prepare("SELECT COALESCE(MAX(entry_id), 0) + 1 FROM journal_entries")
-                _ = try next.step()
-                nextEntryID = next.int(0)
-                next.reset()
-                firstEntryID = nextEntryID
-                var clock = PhaseClock()
-                try writeAccounts(day)
-                outcome.newInvoiceCount = try writeInvoices(day.invoices, day: day.day)
-                clock.lap("invoices", into: &outcome)
-                // Drafts are borrowed where they lie, not copied out of the array one by one.
-                try day.entries.withUnsafeBufferPointer { drafts in
-                    for i in drafts.indices {
-                        try post(drafts[i], runID: day.runID, day: day.day, outcome: &outcome)
-                    }
+            let next = try database.prepare("SELECT COALESCE(MAX(entry_id), 0) + 1 FROM journal_entries")
+            _ = try next.step()
+            nextEntryID = next.int(0)
+            next.reset()
+            firstEntryID = nextEntryID
+            try resetDayRecords(day)
+        } catch {
+            abandonDay()
+            throw error
+        }
+    }
+
+    /// Writes part of the open day as soon as it is known (the day's new invoices and their openings before
+    /// matching is done, settlements after reconciliation, ...), so the writer works while the run computes the rest.
+    /// Entries are posted in the order batches arrive. A failure rolls the whole day back.
+    public func post(_ batch: LedgerBatch) throws {
+        guard let open = openDay else { throw LedgerError("no day is open in this ledger writer: call beginDay first") }
+        do {
+            var clock = PhaseClock()
+            try writeAccounts(cashAccounts: batch.cashAccounts, accountNames: batch.accountNames)
+            dayOutcome.newInvoiceCount += try writeInvoices(batch.invoices, day: open.day)
+            clock.lap("invoices", into: &dayOutcome)
+            if dayOutcome.posted.capacity < dayOutcome.posted.count + batch.entries.count {
+                dayOutcome.posted.reserveCapacity(dayOutcome.posted.count + batch.entries.count)
+            }
+            // Drafts are borrowed where they lie, not copied out of the array one by one.
+            try batch.entries.withUnsafeBufferPointer { drafts in
+                for i in drafts.indices {
+                    try post(drafts[i], runID: open.runID, day: open.day, outcome: &dayOutcome)
                 }
-                clock.lap("entries", into: &outcome)
-                // A key a run of this day posted before and this run no longer produces is reversed: the day's books are
-                // what this run computes, nothing more.
-                let earlier = try database.prepare("""
-                    SELECT DISTINCT f.source_key FROM entry_ranges r JOIN journal_entries j ON j.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
-                    JOIN journal_entries f ON f.entry_id = j.source_no WHERE r.day = ? ORDER BY 1
-                    """).bind(.text(day.day.description)).rows { $0.text(0) }
-                let produced = earlier.isEmpty ? [] : Set(day.entries.map(\.sourceKey))
+            }
+            if !batch.entries.isEmpty { dayDrafts.append(batch.entries) }
+            clock.lap("entries", into: &dayOutcome)
+            try writeDecisions(batch, runID: open.runID, day: open.day)
+            clock.lap("decisions", into: &dayOutcome)
+            try writeACH(batch, runID: open.runID, day: open.day)
+            for f in batch.files {
+                try database.prepare("INSERT OR IGNORE INTO ingested_files(sha256, size_bytes, name, run_id, day, archive_path) VALUES (?, ?, ?, ?, ?, ?)")
+                    .bind(.text(f.sha256), .integer(f.sizeBytes), .text(f.name), .integer(f.runID), .text(f.day.description), .text(f.archivePath)).run()
+            }
+            clock.lap("records", into: &dayOutcome)
+        } catch {
+            abandonDay()
+            throw error
+        }
+    }
+
+    /// Writes the rest of the day and commits it (or, with `dryRun`, rolls it all back): the last entries, reversals
+    /// of keys earlier runs of the day posted and this one no longer produces, open amounts and account movements,
+    /// decisions, ACH records and ingested files.
+    public func finishDay(_ day: DayCommit, dryRun: Bool = false) throws -> CommitOutcome {
+        guard let open = openDay, open.day == day.day, open.runID == day.runID else {
+            throw LedgerError("finishDay(\(day.day)) does not match the open day \(openDay.map { "\($0.day)" } ?? "(none)")")
+        }
+        try post(day.batch)
+        var outcome = dayOutcome
+        do {
+            var clock = PhaseClock()
+            // A key a run of this day posted before and this run no longer produces is reversed: the day's books are
+            // what this run computes, nothing more. (This commit's own range is not in entry_ranges yet.)
+            let earlier = try database.prepare("""
+                SELECT DISTINCT f.source_key FROM entry_ranges r JOIN journal_entries j ON j.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
+                JOIN journal_entries f ON f.entry_id = j.source_no WHERE r.day = ? ORDER BY 1
+                """).bind(.text(day.day.description)).rows { $0.text(0) }
+            if !earlier.isEmpty {
+                var produced = Set<String>()
+                for batch in dayDrafts { for draft in batch { produced.insert(draft.sourceKey) } }
                 for key in earlier where !produced.contains(key) {
                     try post(JournalEntryDraft(sourceKey: key, effectiveDay: day.day, memo: "No longer produced by a run of \(day.day)", postings: []),
                              runID: day.runID, day: day.day, outcome: &outcome)
                 }
-                clock.lap("reversals", into: &outcome)
-                try writeBalances(day: day.day)
-                if nextEntryID > firstEntryID {
-                    try database.prepare("INSERT INTO entry_ranges(first_entry_id, last_entry_id, day, run_id) VALUES (?, ?, ?, ?)")
-                        .bind(.integer(firstEntryID), .integer(nextEntryID - 1), .text(day.day.description), .integer(day.runID)).run()
-                }
-                clock.lap("balances", into: &outcome)
-                try writeDecisions(day)
-                clock.lap("decisions", into: &outcome)
-                try writeACH(day)
-                clock.lap("ach", into: &outcome)
-                for f in day.files {
-                    try database.prepare("INSERT OR IGNORE INTO ingested_files(sha256, size_bytes, name, run_id, day, archive_path) VALUES (?, ?, ?, ?, ?, ?)")
-                        .bind(.text(f.sha256), .integer(f.sizeBytes), .text(f.name), .integer(f.runID), .text(f.day.description), .text(f.archivePath)).run()
-                }
-                return outcome
             }
+            clock.lap("reversals", into: &outcome)
+            try writeBalances(day: day.day)
+            if nextEntryID > firstEntryID {
+                try database.prepare("INSERT INTO entry_ranges(first_entry_id, last_entry_id, day, run_id) VALUES (?, ?, ?, ?)")
+                    .bind(.integer(firstEntryID), .integer(nextEntryID - 1), .text(day.day.description), .integer(day.runID)).run()
+            }
+            clock.lap("balances", into: &outcome)
+            if dryRun {
+                abandonDay()
+            } else {
+                try database.execute("COMMIT")
+                openDay = nil
+                dayDrafts = []
+            }
+            clock.lap("commit", into: &outcome)
         } catch {
-            // What the rolled-back transaction created is gone: forget its surrogate keys.
-            try loadAccounts()
-            customerNumbers.removeAll()
-            invoiceNumbers.removeAll()
+            abandonDay()
             throw error
-        }
-        if dryRun {
-            try loadAccounts()
-            customerNumbers.removeAll()
-            invoiceNumbers.removeAll()
         }
         // Reversals are computed from what the ledger holds: checked after the write too (drafts were checked before it).
         for entry in outcome.posted where entry.kind == .reversal {
@@ -331,23 +303,38 @@ public actor LedgerStore {
         return outcome
     }
 
+    /// Rolls the open day back (nothing of it stays) and forgets the surrogate keys it made.
+    public func abandonDay() {
+        guard openDay != nil else { return }
+        try? database.execute("ROLLBACK")
+        openDay = nil
+        dayDrafts = []
+        try? loadAccounts()
+        customerNumbers.removeAll()
+        invoiceNumbers.removeAll()
+    }
+
     /// Times the parts of a commit (they go to the run log).
     private struct PhaseClock {
         var mark = ContinuousClock.now
         mutating func lap(_ phase: String, into outcome: inout CommitOutcome) {
             let now = ContinuousClock.now
-            outcome.timings.append((phase, now - mark))
+            if let i = outcome.timings.firstIndex(where: { $0.0 == phase }) {
+                outcome.timings[i].1 += now - mark
+            } else {
+                outcome.timings.append((phase, now - mark))
+            }
             mark = now
         }
     }
 
-    private func writeAccounts(_ day: DayCommit) throws {
+    private func writeAccounts(cashAccounts: [(code: String, name: String)], accountNames: [(code: String, name: String, type: String)]) throws {
         var changed = false
-        for account in day.cashAccounts where accountIDs[account.code] == nil {
+        for account in cashAccounts where accountIDs[account.code] == nil {
             try database.prepare("INSERT OR IGNORE INTO accounts(code, name, type) VALUES (?, ?, 'asset')").bind(.text(account.code), .text(account.name)).run()
             changed = true
         }
-        for account in day.accountNames {
+        for account in accountNames {
             try database.prepare("""
                 INSERT INTO accounts(code, name, type) VALUES (?, ?, ?)
                 ON CONFLICT(code) DO UPDATE SET name = excluded.name, type = CASE WHEN ? = '' THEN accounts.type ELSE excluded.type END
@@ -406,15 +393,28 @@ public actor LedgerStore {
         }
     }
 
-    private func writeDecisions(_ day: DayCommit) throws {
-        try database.prepare("DELETE FROM applications WHERE day = ?").bind(.text(day.day.description)).run()
+    /// A run of a day replaces the day's decisions, ACH entries, statement balances and settlement items: cleared when
+    /// its transaction opens (reads of the state before the day go through `LedgerView`, which does not see this).
+    private func resetDayRecords(_ day: Day) throws {
+        let dayText = day.description
+        try database.prepare("DELETE FROM applications WHERE day = ?").bind(.text(dayText)).run()
+        try database.prepare("DELETE FROM ach_entries WHERE day = ?").bind(.text(dayText)).run()
+        try database.prepare("DELETE FROM statement_balances WHERE day = ?").bind(.text(dayText)).run()
+        // A rerun of the day starts from the items as they stood before it.
+        try database.prepare("DELETE FROM settlement_items WHERE first_day = ?").bind(.text(dayText)).run()
+        try database.prepare("UPDATE settlement_items SET settled_day = NULL, settled_by = NULL WHERE settled_day = ?").bind(.text(dayText)).run()
+        try database.prepare("UPDATE settlement_items SET unsettled_day = NULL WHERE unsettled_day = ?").bind(.text(dayText)).run()
+    }
+
+    private func writeDecisions(_ day: LedgerBatch, runID: Int64, day today: Day) throws {
+        guard !day.applications.isEmpty || !day.exceptions.isEmpty else { return }
         let application = try database.prepare("""
             INSERT INTO applications(run_id, day, receipt_id, source_key, invoice_id, customer_id, applied_minor, discount_minor, writeoff_minor, currency, rule, confidence, evidence)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let dayText = day.day.description
+        let dayText = today.description
         for a in day.applications {
-            try application.bind(.integer(day.runID), .text(dayText), .text(a.receiptID), .text(a.sourceKey), .optional(a.invoiceID), .optional(a.customerID),
+            try application.bind(.integer(runID), .text(dayText), .text(a.receiptID), .text(a.sourceKey), .optional(a.invoiceID), .optional(a.customerID),
                                  .integer(a.applied.minorUnits), .integer(a.discount.minorUnits), .integer(a.writeOff.minorUnits), .text(a.applied.currency.code),
                                  .text(a.rule), .integer(Int64(a.confidence)), .text(a.evidence)).run()
         }
@@ -426,7 +426,7 @@ public actor LedgerStore {
                 suggestions = excluded.suggestions, location = excluded.location, evidence = excluded.evidence
             """)
         for e in day.exceptions {
-            try exception.bind(.text(e.exceptionID), .integer(day.runID), .integer(day.runID), .text(e.day.description), .text(e.type), .text(e.severity),
+            try exception.bind(.text(e.exceptionID), .integer(runID), .integer(runID), .text(e.day.description), .text(e.type), .text(e.severity),
                                .text(e.receiptID), .text(e.source), .text(e.sourceRef), .text(e.location), .text(e.customerID),
                                e.amount.map { .integer($0.minorUnits) } ?? .null, .optional(e.amount?.currency.code),
                                .text(e.invoiceIDs.joined(separator: "|")), .text(e.message), .text(e.suggestions), .text(e.evidence)).run()
@@ -687,9 +687,8 @@ public actor LedgerStore {
 
     // MARK: - ACH entries, changes and settlement items
 
-    private func writeACH(_ day: DayCommit) throws {
-        let dayText = day.day.description
-        try database.prepare("DELETE FROM ach_entries WHERE day = ?").bind(.text(dayText)).run()
+    private func writeACH(_ day: LedgerBatch, runID: Int64, day today: Day) throws {
+        let dayText = today.description
         let insert = try database.prepare("""
             INSERT OR REPLACE INTO ach_entries(entry_key, role, kind, company_id, trace, rdfi, amount_minor, currency, effective_day, settlement_day, source_key,
                                                customer_id, receiver_name, identification, file_name, day, run_id)
@@ -698,28 +697,23 @@ public actor LedgerStore {
         for e in day.achEntries {
             try insert.bind(.text(e.entryKey), .text(e.role), .text(e.kind), .text(e.companyID), .text(e.trace), .text(e.rdfi), .integer(e.amount.minorUnits),
                             .text(e.amount.currency.code), .text(e.effectiveDay.description), .text(e.settlementDay.description), .text(e.sourceKey),
-                            .optional(e.customerID), .text(e.receiverName), .text(e.identification), .text(e.fileName), .text(dayText), .integer(day.runID)).run()
+                            .optional(e.customerID), .text(e.receiverName), .text(e.identification), .text(e.fileName), .text(dayText), .integer(runID)).run()
         }
         let change = try database.prepare("""
             INSERT OR IGNORE INTO customer_ach_changes(notice_key, customer_id, change_code, corrected_data, original_trace, day, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         for c in day.achChanges {
             try change.bind(.text(c.noticeKey), .optional(c.customerID), .text(c.changeCode), .text(c.correctedData), .text(c.originalTrace), .text(c.day.description),
-                            .integer(day.runID)).run()
+                            .integer(runID)).run()
         }
-        try database.prepare("DELETE FROM statement_balances WHERE day = ?").bind(.text(dayText)).run()
         let balance = try database.prepare("""
             INSERT OR REPLACE INTO statement_balances(account, day, currency, opening_minor, closing_minor, location, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         for b in day.statementBalances {
             try balance.bind(.text(b.account), .text(b.day.description), .text((b.closing ?? b.opening)?.currency.code ?? ""),
                              b.opening.map { .integer($0.minorUnits) } ?? .null, b.closing.map { .integer($0.minorUnits) } ?? .null, .text(b.location),
-                             .integer(day.runID)).run()
+                             .integer(runID)).run()
         }
-        // A rerun of the day starts from the items as they stood before it.
-        try database.prepare("DELETE FROM settlement_items WHERE first_day = ?").bind(.text(dayText)).run()
-        try database.prepare("UPDATE settlement_items SET settled_day = NULL, settled_by = NULL WHERE settled_day = ?").bind(.text(dayText)).run()
-        try database.prepare("UPDATE settlement_items SET unsettled_day = NULL WHERE unsettled_day = ?").bind(.text(dayText)).run()
         let item = try database.prepare("""
             INSERT INTO settlement_items(batch_key, role, company_name, file_name, net_minor, currency, settlement_day, window_end, first_day, settled_day,
                                          settled_by, unsettled_day, location, entry_amounts)
@@ -734,188 +728,20 @@ public actor LedgerStore {
         }
     }
 
-    /// ACH entries taken on days before `day` whose effective day is one of these (a re-sent entry keeps its
-    /// effective day): entry key → where it was taken.
-    public func achEntriesSeen(effectiveDays: Set<Day>, before day: Day) throws -> [String: String] {
-        var out: [String: String] = [:]
-        let s = try database.prepare("SELECT entry_key, file_name, day FROM ach_entries WHERE effective_day = ? AND day < ?")
-        for effective in effectiveDays.sorted() {
-            for row in try s.bind(.text(effective.description), .text(day.description)).rows({ ($0.text(0), $0.text(1), $0.text(2)) }) {
-                out[row.0] = "\(row.1) on \(row.2)"
-            }
-            s.reset()
-        }
-        return out
-    }
 
-    private var legacyACHKeysChecked = false
-    private var hasLegacyACHKeys = false
 
-    /// Source keys already posted that begin with `prefix` (the legacy keys of one file: `ach:<sha>:`). Source keys
-    /// are found by hash, not by text: this reads them all, so ask only for a file a run took in before.
-    public func postedSourceKeys(prefix: String) throws -> Set<String> {
-        if !legacyACHKeysChecked {
-            let fact = try database.prepare("SELECT value FROM ledger_facts WHERE name = 'legacy_ach_keys'")
-            hasLegacyACHKeys = try fact.step() && fact.int(0) > 0
-            fact.reset()
-            legacyACHKeysChecked = true
-        }
-        if prefix.hasPrefix("ach:") && !hasLegacyACHKeys { return [] }
-        let s = try database.prepare("SELECT source_key FROM journal_entries WHERE source_key >= ? AND source_key < ?")
-            .bind(.text(prefix), .text(prefix + "\u{10FFFF}"))
-        return Set(try s.rows { $0.text(0) })
-    }
 
-    static let achEntryColumns = """
-        entry_key, role, kind, company_id, trace, rdfi, amount_minor, currency, effective_day, settlement_day, source_key, customer_id, receiver_name,
-        identification, file_name, day
-        """
 
-    static func achEntry(_ r: Statement) throws -> ACHEntryRow {
-        guard let currency = Currency.iso(r.text(7)) else { throw LedgerError("ach_entries row \(r.text(0)): currency '\(r.text(7))' is not an ISO 4217 code") }
-        guard let effective = Day.parse(r.text(8), format: .iso), let settlement = Day.parse(r.text(9), format: .iso), let day = Day.parse(r.text(15), format: .iso) else {
-            throw LedgerError("ach_entries row \(r.text(0)): a day is not YYYY-MM-DD")
-        }
-        return ACHEntryRow(entryKey: r.text(0), role: r.text(1), kind: r.text(2), companyID: r.text(3), trace: r.text(4), rdfi: r.text(5),
-                           amount: Money(minorUnits: r.int(6), currency: currency), effectiveDay: effective, settlementDay: settlement, sourceKey: r.text(10),
-                           customerID: r.isNull(11) ? nil : r.text(11), receiverName: r.text(12), identification: r.text(13), fileName: r.text(14), day: day)
-    }
 
-    /// The payment a return names: by original trace number, receiving DFI and amount, taken before `day` or on it
-    /// (trace numbers are unique only within a file: the amount and the window tell two apart), latest first.
-    /// `amountMinorUnits` nil: any amount (a notification of change carries none).
-    public func originalEntry(trace: String, rdfi: String, amountMinorUnits: Int64?, role: String, notAfter day: Day, windowDays: Int = 120) throws -> ACHEntryRow? {
-        let s = try database.prepare("""
-            SELECT \(LedgerStore.achEntryColumns) FROM ach_entries
-            WHERE trace = ? AND rdfi = ? AND (? IS NULL OR amount_minor = ?) AND role = ? AND kind = 'payment' AND day <= ? AND day >= ?
-            ORDER BY day DESC LIMIT 1
-            """).bind(.text(trace), .text(rdfi), amountMinorUnits.map { .integer($0) } ?? .null, amountMinorUnits.map { .integer($0) } ?? .null, .text(role),
-                      .text(day.description), .text(day.adding(days: -windowDays).description))
-        return try s.rows(LedgerStore.achEntry).first
-    }
 
-    /// Every entry runs of `day` posted (originals, reversals, replacements), with its postings, in posting order:
-    /// the day's journal as it stands, whichever run of the day posted it.
-    public func entries(ofDay day: Day) throws -> [PostedEntry] {
-        let s = try database.prepare("""
-            SELECT j.entry_id, f.source_key, j.revision, j.kind, j.run_id, j.effective_day, j.memo, a.code, c.customer_id, i.invoice_id, p.amount_minor, p.currency
-            FROM entry_ranges r JOIN journal_entries j ON j.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
-            JOIN journal_entries f ON f.entry_id = j.source_no JOIN postings p ON p.entry_id = j.entry_id
-            JOIN accounts a ON a.account_id = p.account_id LEFT JOIN customers c ON c.customer_no = p.customer_no LEFT JOIN invoices i ON i.invoice_no = p.invoice_no
-            WHERE r.day = ? ORDER BY j.entry_id, p.line
-            """).bind(.text(day.description))
-        var out: [PostedEntry] = []
-        while try s.step() {
-            let id = s.int(0)
-            let posting = Posting(account: s.text(7), customerID: s.isNull(8) ? nil : s.text(8), invoiceID: s.isNull(9) ? nil : s.text(9),
-                                  amount: Money(minorUnits: s.int(10), currency: try Stored.currency(s.text(11), "postings of entry \(id)")))
-            if let last = out.indices.last, out[last].entryID == id {
-                out[last].postings.append(posting)
-            } else {
-                guard let kind = PostedEntry.Kind(rawValue: s.text(3)) else { throw LedgerError("journal entry \(id): kind '\(s.text(3))' is unknown") }
-                out.append(PostedEntry(entryID: id, sourceKey: s.text(1), revision: Int(s.int(2)), kind: kind, runID: s.int(4),
-                                       effectiveDay: try Stored.day(s.text(5), "journal entry \(id)"), memo: s.text(6), postings: [posting]))
-            }
-        }
-        return out
-    }
 
-    /// The first day anything was posted under each of these source keys that has been posted.
-    public func postedDays(sourceKeys: [String]) throws -> [String: Day] {
-        var out: [String: Day] = [:]
-        for key in sourceKeys {
-            if let day = try postedDay(sourceKey: key) { out[key] = day }
-        }
-        return out
-    }
 
-    /// The first day anything was posted under this source key.
-    public func postedDay(sourceKey: String) throws -> Day? {
-        // The first entry under a key is its earliest.
-        guard let (_, text, _) = try findOrPostSource(sourceKey, firstEntry: nil) else { return nil }
-        guard let day = Day.parse(text, format: .iso) else { throw LedgerError("journal entry of \(sourceKey): day '\(text)' is not YYYY-MM-DD") }
-        return day
-    }
 
-    /// The payment a reversing entry undoes: same originator, receiving DFI and amount, latest first.
-    public func reversedEntry(companyID: String, rdfi: String, amountMinorUnits: Int64, role: String, notAfter day: Day, windowDays: Int = 30) throws -> ACHEntryRow? {
-        let s = try database.prepare("""
-            SELECT \(LedgerStore.achEntryColumns) FROM ach_entries
-            WHERE company_id = ? AND rdfi = ? AND amount_minor = ? AND role = ? AND kind = 'payment' AND day <= ? AND day >= ?
-            ORDER BY day DESC LIMIT 1
-            """).bind(.text(companyID), .text(rdfi), .integer(amountMinorUnits), .text(role), .text(day.description), .text(day.adding(days: -windowDays).description))
-        return try s.rows(LedgerStore.achEntry).first
-    }
 
-    /// How a receipt's cash was applied, as last recorded.
-    public func applications(sourceKey: String) throws -> [ApplicationRow] {
-        let s = try database.prepare("""
-            SELECT receipt_id, source_key, invoice_id, customer_id, applied_minor, discount_minor, writeoff_minor, currency, rule, confidence, evidence
-            FROM applications WHERE source_key = ? AND day = (SELECT MAX(day) FROM applications WHERE source_key = ?) ORDER BY application_id
-            """).bind(.text(sourceKey), .text(sourceKey))
-        return try s.rows { r in
-            guard let currency = Currency.iso(r.text(7)) else { throw LedgerError("applications row of \(sourceKey): currency '\(r.text(7))' is not an ISO 4217 code") }
-            return ApplicationRow(receiptID: r.text(0), sourceKey: r.text(1), invoiceID: r.isNull(2) ? nil : r.text(2), customerID: r.isNull(3) ? nil : r.text(3),
-                                  applied: Money(minorUnits: r.int(4), currency: currency), discount: Money(minorUnits: r.int(5), currency: currency),
-                                  writeOff: Money(minorUnits: r.int(6), currency: currency), rule: r.text(8), confidence: Int(r.int(9)), evidence: r.text(10))
-        }
-    }
 
-    /// The latest statement balances of each account before `day`.
-    public func lastStatementBalances(before day: Day) throws -> [String: StatementBalanceRow] {
-        let s = try database.prepare("""
-            SELECT b.account, b.day, b.currency, b.opening_minor, b.closing_minor, b.location FROM statement_balances b
-            WHERE b.day = (SELECT MAX(day) FROM statement_balances WHERE account = b.account AND day < ?)
-            """).bind(.text(day.description))
-        var out: [String: StatementBalanceRow] = [:]
-        for row in try s.rows({ r -> StatementBalanceRow in
-            guard let d = Day.parse(r.text(1), format: .iso) else { throw LedgerError("statement balance of \(r.text(0)): day '\(r.text(1))' is not YYYY-MM-DD") }
-            guard let currency = Currency.iso(r.text(2)) else { throw LedgerError("statement balance of \(r.text(0)) on \(d): currency '\(r.text(2))' is not an ISO 4217 code") }
-            return StatementBalanceRow(account: r.text(0), day: d, opening: r.isNull(3) ? nil : Money(minorUnits: r.int(3), currency: currency),
-                                       closing: r.isNull(4) ? nil : Money(minorUnits: r.int(4), currency: currency), location: r.text(5))
-        }) { out[row.account] = row }
-        return out
-    }
 
-    /// Whether anything was ever posted to the account.
-    public func hasPostings(account: String) throws -> Bool {
-        guard let id = accountIDs[account] else { return false }
-        let s = try database.prepare("SELECT 1 FROM account_days WHERE account_id = ? LIMIT 1").bind(.integer(id))
-        defer { s.reset() }
-        return try s.step()
-    }
 
-    /// An account's balance over the postings of runs of days up to `day`: the books' side of a statement closing.
-    public func balance(account: String, through day: Day) throws -> [String: Int64] {
-        guard let id = accountIDs[account] else { return [:] }
-        let s = try database.prepare("SELECT currency, SUM(amount_minor) FROM account_days WHERE account_id = ? AND day <= ? GROUP BY currency")
-            .bind(.integer(id), .text(day.description))
-        var out: [String: Int64] = [:]
-        for row in try s.rows({ ($0.text(0), $0.int(1)) }) { out[row.0] = row.1 }
-        return out
-    }
 
-    /// Settlement items taken before `day` and not settled before it: what the statement may still show.
-    public func pendingSettlements(before day: Day) throws -> [SettlementItemRow] {
-        let s = try database.prepare("""
-            SELECT batch_key, role, company_name, file_name, net_minor, currency, settlement_day, window_end, first_day, settled_day, settled_by, unsettled_day, location,
-                   entry_amounts
-            FROM settlement_items WHERE first_day < ? AND (settled_day IS NULL OR settled_day >= ?) ORDER BY settlement_day, batch_key
-            """).bind(.text(day.description), .text(day.description))
-        return try s.rows { r in
-            guard let currency = Currency.iso(r.text(5)) else { throw LedgerError("settlement item \(r.text(0)): currency '\(r.text(5))' is not an ISO 4217 code") }
-            guard let settlement = Day.parse(r.text(6), format: .iso), let windowEnd = Day.parse(r.text(7), format: .iso), let first = Day.parse(r.text(8), format: .iso) else {
-                throw LedgerError("settlement item \(r.text(0)): a day is not YYYY-MM-DD")
-            }
-            // What happened on or after the day being run is undone for a rerun of it.
-            let unsettled = r.isNull(11) ? nil : Day.parse(r.text(11), format: .iso)
-            var row = SettlementItemRow(batchKey: r.text(0), role: r.text(1), companyName: r.text(2), fileName: r.text(3), net: Money(minorUnits: r.int(4), currency: currency),
-                                        settlementDay: settlement, windowEnd: windowEnd, firstDay: first, settledDay: nil, settledBy: nil,
-                                        unsettledDay: unsettled.flatMap { $0 < day ? $0 : nil }, location: r.text(12))
-            row.entryAmounts = r.text(13).split(separator: " ").compactMap { Int64($0) }
-            return row
-        }
-    }
 
     public func resolveException(id: String, resolution: String, note: String, at timestamp: String) throws -> Bool {
         try database.prepare("UPDATE exceptions SET status = 'resolved', resolution = ?, resolution_note = ?, resolved_at = ? WHERE exception_id = ?")

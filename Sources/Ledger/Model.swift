@@ -356,6 +356,45 @@ public struct DayCommit: Sendable {
     }
 }
 
+/// Part of a day written before the rest is known: accounts its entries need, invoices, entries, and the day's
+/// records (decisions, exceptions, ACH entries and notices, settlement items, statement balances, files).
+public struct LedgerBatch: Sendable {
+    public var invoices: [LedgerInvoice]
+    public var entries: [JournalEntryDraft]
+    public var cashAccounts: [(code: String, name: String)]
+    public var accountNames: [(code: String, name: String, type: String)]
+    public var applications: [ApplicationRow] = []
+    public var exceptions: [ExceptionRow] = []
+    public var files: [IngestedFile] = []
+    public var achEntries: [ACHEntryRow] = []
+    public var achChanges: [ACHChangeRow] = []
+    public var settlementItems: [SettlementItemRow] = []
+    public var statementBalances: [StatementBalanceRow] = []
+
+    public init(invoices: [LedgerInvoice] = [], entries: [JournalEntryDraft] = [], cashAccounts: [(code: String, name: String)] = [],
+                accountNames: [(code: String, name: String, type: String)] = []) {
+        self.invoices = invoices
+        self.entries = entries
+        self.cashAccounts = cashAccounts
+        self.accountNames = accountNames
+    }
+}
+
+extension DayCommit {
+    /// The whole day as one batch.
+    var batch: LedgerBatch {
+        var b = LedgerBatch(invoices: invoices, entries: entries, cashAccounts: cashAccounts, accountNames: accountNames)
+        b.applications = applications
+        b.exceptions = exceptions
+        b.files = files
+        b.achEntries = achEntries
+        b.achChanges = achChanges
+        b.settlementItems = settlementItems
+        b.statementBalances = statementBalances
+        return b
+    }
+}
+
 /// What committing a day did.
 public struct CommitOutcome: Sendable {
     /// Entries posted by this commit (originals, reversals, replacements), in posting order.

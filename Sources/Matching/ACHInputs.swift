@@ -219,8 +219,21 @@ public struct ACHReading: Sendable {
     /// True for a key of settle's first schemas, `ach:<64 hex digits of the file's SHA-256>:<batch>:<trace>`: such
     /// an entry keeps the posting rule it was posted under (cash straight to the bank account).
     public static func isLegacyKey(_ key: String) -> Bool {
-        let parts = key.split(separator: ":", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "ach" && parts[1].utf8.count == 64 && parts[1].utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
+        // Decided over bytes, failing at the first that does not fit (every receipt's key is asked).
+        let u = key.utf8
+        guard u.count >= 71 else { return false }
+        var colons = 0
+        for (i, b) in u.enumerated() {
+            switch i {
+            case 0: guard b == UInt8(ascii: "a") else { return false }
+            case 1: guard b == UInt8(ascii: "c") else { return false }
+            case 2: guard b == UInt8(ascii: "h") else { return false }
+            case 3, 68: guard b == UInt8(ascii: ":") else { return false }
+            case 4..<68: guard (b >= 48 && b <= 57) || (b >= 97 && b <= 102) else { return false }
+            default: if b == UInt8(ascii: ":") { colons += 1 }
+            }
+        }
+        return colons == 1
     }
 
     /// The Settlement Date of a batch header (positions 76-78, a Julian day of the year the ACH operator

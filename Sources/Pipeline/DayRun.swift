@@ -10,7 +10,10 @@ import Statements
 /// One day of a run, stage by stage.
 struct DayRun {
     let manifest: Manifest
+    /// The ledger's writer: the day is one transaction on it, written in batches as the stages produce them.
     let store: LedgerStore
+    /// The ledger as its last commit left it: every read of the day's stages (the state before the day).
+    let view: LedgerView
     let runID: Int64
     let day: Day
     let customers: [Customer]
@@ -22,9 +25,28 @@ struct DayRun {
         var path: String
     }
 
-    /// The day, stage by stage: each stage a method with a typed result, the ledger written once, in one transaction.
+    /// The day, stage by stage: each stage a method with a typed result. The ledger is written in one transaction,
+    /// fed as results come (the day's new invoices first, while the files are read and matched), so the writer and
+    /// the stages overlap; the day commits at the end, or nothing of it does.
     func run() async throws -> DayOutcome {
+        try await store.beginDay(runID: runID, day: day)
+        let feed = LedgerFeed(store: store)
+        do {
+            return try await run(feeding: feed)
+        } catch {
+            await feed.abandon()
+            await store.abandonDay()
+            throw error
+        }
+    }
+
+    private func run(feeding feed: LedgerFeed) async throws -> DayOutcome {
         var clock = StageClock()
+        // The open items before the day: their openings go to the writer now, their index is built beside the reading.
+        let openItems = try await openItemsBefore()
+        feed.send(LedgerBatch(invoices: openItems.ledgerInvoices, entries: openItems.openingDrafts, accountNames: manifest.accounts))
+        async let indexed = CashApplication.make(customers: customers, invoices: openItems.matching, policy: manifest.policy, asOf: day)
+        clock.lap("open-items")
         let plan = planFiles()
         var intake = try await accept(await ingestAll(plan.files))
         clock.lap("ingest")
@@ -34,55 +56,74 @@ struct DayRun {
         intake.accepted = []
         clock.lap("normalize")
         let settlement = try await settle(read)
-        clock.lap("settlement")
         let statements = try await chainStatements(read.statementBalances)
+        let accounts = cashAccounts([], read.lines, read.statementBalances + statements.finalBalances)
+        // Posting order sets entry ids: keep it a function of content, not of file order.
+        feed.send(LedgerBatch(entries: statements.openingDrafts + settlement.drafts + settlement.bankDebitDrafts.sorted { $0.sourceKey < $1.sourceKey },
+                              cashAccounts: accounts))
+        clock.lap("settlement")
         let returned = try await returnsAndChanges(read.ach, duplicates: read.achKeys.duplicates)
         clock.lap("returns")
-        let cash = try await applyCash(read.achKeys.receipts + settlement.statementReceipts)
+        let cash = await applyCash(read.achKeys.receipts + settlement.statementReceipts, with: await indexed)
         clock.lap("cash-application")
+        var posting = LedgerBatch(entries: cash.decisions.map(PostingRules.entry(for:)) + returned.drafts.sorted { $0.sourceKey < $1.sourceKey },
+                                  cashAccounts: cashAccounts(cash.decisions, [], []))
+        posting.achEntries = achEntryRows(read, cash.decisions)
+        posting.achChanges = returned.changes
+        posting.settlementItems = settlement.itemRows
+        posting.statementBalances = statements.finalBalances.map {
+            StatementBalanceRow(account: $0.account, day: $0.day, opening: $0.opening, closing: $0.closing, location: $0.location.fileAndLine)
+        }
+        posting.files = intake.files
+        feed.send(posting)
 
         let exceptions = uniqueExceptions(plan.exceptions + intake.exceptions + read.exceptions + settlement.exceptions + statements.exceptions
                                           + returned.exceptions + cash.exceptions)
         if !options.dryRun {
             for copy in intake.archiveCopies { try archive(copy.from, to: copy.to) }
         }
-        var commit = DayCommit(runID: runID, day: day, invoices: cash.ledgerInvoices,
-                               // Posting order sets entry ids: keep it a function of content, not of file order.
-                               entries: statements.openingDrafts + cash.openingDrafts + cash.decisions.map(PostingRules.entry(for:)) + settlement.drafts
-                                   + settlement.bankDebitDrafts.sorted { $0.sourceKey < $1.sourceKey } + returned.drafts.sorted { $0.sourceKey < $1.sourceKey },
-                               applications: applicationRows(cash.decisions) + returned.applicationRows, exceptions: exceptionRows(exceptions, cash.decisions),
-                               files: intake.files, cashAccounts: cashAccounts(cash.decisions, read.lines, statements.finalBalances), accountNames: manifest.accounts)
-        commit.achEntries = achEntryRows(read, cash.decisions)
-        commit.achChanges = returned.changes
-        commit.settlementItems = settlement.itemRows
-        commit.statementBalances = statements.finalBalances.map {
-            StatementBalanceRow(account: $0.account, day: $0.day, opening: $0.opening, closing: $0.closing, location: $0.location.fileAndLine)
-        }
+        // How cash was applied and what needs a person, with the evidence of each (made on both cores while the
+        // writer posts).
+        async let applicationList = applicationRows(cash.decisions)
+        async let exceptionList = exceptionRows(exceptions, cash.decisions)
+        var decisions = LedgerBatch()
+        decisions.applications = await applicationList + returned.applicationRows
+        decisions.exceptions = await exceptionList
+        feed.send(decisions)
         // The day's journal as it stands after this commit is what earlier runs of the day posted and what this one posts.
-        let earlierJournal = options.dryRun ? [] : try await store.entries(ofDay: day)
+        let earlierJournal = try await view.entries(ofDay: day)
         clock.lap("prepare-commit")
-        let outcome = try await store.commit(commit, dryRun: options.dryRun)
-        clock.lap("post")
-        clock.details += outcome.timings.map { ("post." + $0.0, $0.1) }
+        // The reports of matching do not wait for the ledger: made while the writer drains (written once the day commits).
+        let remittance = cash.decisions.flatMap(RemittanceRow.rows(for:)) + returned.remittanceRows
+        let folder = "\(manifest.output)/\(day)"
+        let runID = runID
+        async let matchingReports = options.dryRun ? [] : ReportWriter.render(DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: [], journal: [], summary: .object([])), parts: .matching)
+        let fed = try await feed.drain()
+        clock.lap("post-wait")
+        let finishStart = ContinuousClock.now
+        let outcome = try await store.finishDay(DayCommit(runID: runID, day: day), dryRun: options.dryRun)
+        clock.lap("post-finish")
+        // The WAL goes into the database while the reports are written (the next use of the writer waits for it).
+        if !options.dryRun { Task { [store] in try? await store.checkpoint() } }
+        clock.details += [("post.busy", fed + (ContinuousClock.now - finishStart))] + outcome.timings.map { ("post." + $0.0, $0.1) }
         let bankTies = try await tieToBank(statements.finalBalances)
         clock.lap("bank-tie")
 
-        let openItems = try await openItemRows(touched: Set(cash.decisions.flatMap { $0.applications.map(\.invoiceID) }))
+        let dayEntries = earlierJournal + outcome.posted
+        let openItemsAfter = openItemRows(openItems, dayEntries: dayEntries, touched: Set(cash.decisions.flatMap { $0.applications.map(\.invoiceID) }))
         clock.lap("reports")
         let summary = Summary.make(day: day, runID: runID, manifest: manifest, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
                                    nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: read.lines.count,
                                    settlementBatches: read.ach.settlementBatches, reconciliation: settlement.reconciliation, decisions: cash.decisions,
                                    exceptions: exceptions, outcome: outcome, timings: clock.timings, dryRun: options.dryRun, bankTies: bankTies)
-        let folder = "\(manifest.output)/\(day)"
         if !options.dryRun {
             // The day's journal as it stands, whichever run posted it (a rerun that posts nothing rewrites the same file),
             // without the opening entries that mirror invoices the ERP booked itself.
-            let journal = (earlierJournal + outcome.posted).filter { !PostingRules.isInvoiceOpening($0.sourceKey) }
-            let report = DayReport(day: day, runID: runID, remittance: cash.decisions.flatMap(RemittanceRow.rows(for:)) + returned.remittanceRows,
-                                   exceptions: exceptions, openItems: openItems, journal: journal, summary: summary)
-            try await ReportWriter.write(report, to: folder)
-            clock.lap("reports-write")
+            let journal = dayEntries.filter { !PostingRules.isInvoiceOpening($0.sourceKey) }
+            let report = DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: openItemsAfter, journal: journal, summary: summary)
+            try await ReportWriter.write(await matchingReports + ReportWriter.render(report, parts: .ledger), to: folder)
         }
+        clock.lap("reports-write")
         return DayOutcome(day: day, summary: summary, outputFolder: folder, inputRejected: plan.rejected || intake.rejected || read.rejected,
                           exceptionCount: exceptions.count, postedCount: outcome.posted.count, receiptCount: cash.decisions.count,
                           timings: clock.timings + clock.details)
@@ -132,12 +173,12 @@ struct DayRun {
     /// entry an older ledger posted under its legacy key keeps that key.
     func achReceipts(_ reading: ACHReading) async throws -> (receipts: [Receipt], exceptions: [MatchException], duplicates: Set<String>, sourceKeys: [String: String]) {
         let effectiveDays = Set(reading.entries.map(\.effectiveDay))
-        let seen = try await store.achEntriesSeen(effectiveDays: effectiveDays, before: day)
+        let seen = try await view.achEntriesSeen(effectiveDays: effectiveDays, before: day)
         var legacy = Set<String>()
         // Legacy keys are `ach:<file sha-256>:<batch>:<trace>`: one range look-up per file.
         let legacyPrefixes = Set(reading.entries.map { fact in "ach:" + fact.legacyKey.dropFirst(4).prefix(while: { $0 != ":" }) + ":" })
         for prefix in legacyPrefixes.sorted() {
-            legacy.formUnion(try await store.postedSourceKeys(prefix: prefix))
+            legacy.formUnion(try await view.postedSourceKeys(prefix: prefix))
         }
         let made = reading.receipts(day: day, seenBefore: seen, legacyPosted: legacy)
         var keys: [String: String] = [:]
@@ -154,7 +195,7 @@ struct DayRun {
             return "stmt:\(item.line.account):\(sha):\(item.line.location.line)"
         }
         // One look-up for all the day's keys (and the legacy keys of lines without a bank reference).
-        let posted = try await store.postedDays(sourceKeys: keyed.map(\.key) + keyed.compactMap(legacyKey))
+        let posted = try await view.postedDays(sourceKeys: keyed.map(\.key) + keyed.compactMap(legacyKey))
         var out: [KeyedLine] = []
         for var item in keyed {
             if let legacy = legacyKey(item), posted[legacy] != nil { item.key = legacy }
@@ -199,15 +240,15 @@ struct DayRun {
             let fact = notice.fact
             let entry: ACHEntryRow?
             if notice.isReversal {
-                entry = try await store.reversedEntry(companyID: fact.companyID, rdfi: fact.receivingDFI, amountMinorUnits: fact.amount.minorUnits,
+                entry = try await view.reversedEntry(companyID: fact.companyID, rdfi: fact.receivingDFI, amountMinorUnits: fact.amount.minorUnits,
                                                       role: fact.role.rawValue, notAfter: day)
             } else {
-                entry = try await store.originalEntry(trace: notice.originalTraceNumber, rdfi: String(notice.originalReceivingDFI.prefix(8)),
+                entry = try await view.originalEntry(trace: notice.originalTraceNumber, rdfi: String(notice.originalReceivingDFI.prefix(8)),
                                                       amountMinorUnits: fact.amount.minorUnits, role: fact.role.rawValue, notAfter: day)
             }
             var original: OriginalPayment?
             if let entry {
-                let applications = try await store.applications(sourceKey: entry.sourceKey).filter { $0.rule != "return" }.map {
+                let applications = try await view.applications(sourceKey: entry.sourceKey).filter { $0.rule != "return" }.map {
                     PastApplication(receiptID: $0.receiptID, invoiceID: $0.invoiceID, customerID: $0.customerID, applied: $0.applied, discount: $0.discount, writeOff: $0.writeOff)
                 }
                 original = OriginalPayment(sourceKey: entry.sourceKey, traceNumber: entry.trace, customerID: entry.customerID, day: entry.day, applications: applications)
@@ -226,7 +267,7 @@ struct DayRun {
             }
         }
         for change in reading.changes where !duplicates.contains(change.fact.occurrence) {
-            let entry = try await store.originalEntry(trace: change.originalTraceNumber, rdfi: String(change.originalReceivingDFI.prefix(8)),
+            let entry = try await view.originalEntry(trace: change.originalTraceNumber, rdfi: String(change.originalReceivingDFI.prefix(8)),
                                                       amountMinorUnits: nil, role: change.fact.role.rawValue, notAfter: day)
             out.changes.append(ACHChangeRow(noticeKey: change.fact.key, customerID: entry?.customerID, changeCode: change.changeCode,
                                             correctedData: change.correctedData, originalTrace: change.originalTraceNumber, day: day))
@@ -265,5 +306,40 @@ public enum RelativePath {
         guard common > 1 else { return path }
         let ups = Array(repeating: "..", count: base.count - common)
         return (ups + target[common...]).joined(separator: "/")
+    }
+}
+
+/// Hands a day's batches to the ledger writer in the order they are sent, without the sender waiting for each: the
+/// writer posts while the stages go on. `drain` waits for the last and says how long the writer was busy.
+struct LedgerFeed: Sendable {
+    private let continuation: AsyncStream<LedgerBatch>.Continuation
+    private let writer: Task<Duration, Error>
+
+    init(store: LedgerStore) {
+        let (stream, continuation) = AsyncStream.makeStream(of: LedgerBatch.self)
+        self.continuation = continuation
+        writer = Task {
+            var busy = Duration.zero
+            for await batch in stream {
+                let start = ContinuousClock.now
+                try await store.post(batch)
+                busy += ContinuousClock.now - start
+            }
+            return busy
+        }
+    }
+
+    func send(_ batch: LedgerBatch) { continuation.yield(batch) }
+
+    /// Waits until every batch sent is written; throws what the writer threw.
+    func drain() async throws -> Duration {
+        continuation.finish()
+        return try await writer.value
+    }
+
+    /// Stops feeding (the day is being given up): waits for a batch in progress, ignoring its outcome.
+    func abandon() async {
+        continuation.finish()
+        _ = try? await writer.value
     }
 }

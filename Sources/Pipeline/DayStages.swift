@@ -86,7 +86,7 @@ extension DayRun {
                                                         suggestions: "remove the extra copy"))
                 continue
             }
-            if let previous = try await store.ingestedFile(sha256: input.sha256), previous.day != day {
+            if let previous = try await view.ingestedFile(sha256: input.sha256), previous.day != day {
                 intake.exceptions.append(MatchException(type: .duplicate, severity: .warning, about: "file:\(input.sha256)", discriminator: "\(day):\(input.displayPath)",
                                                         source: input.format.rawValue, location: SourceLocation(file: input.displayPath, line: 1),
                                                         message: "\(input.name) has the same content (SHA-256 \(input.sha256.prefix(12))…) as \(previous.name), taken by run \(previous.runID) on \(previous.day); not processed again",
@@ -171,7 +171,7 @@ extension DayRun {
     func settle(_ read: ReadInputs) async throws -> Settlement {
         let roles = Dictionary(read.ach.entries.map { ($0.batchKey, $0.role.rawValue) }, uniquingKeysWith: { a, _ in a })
         let newItems = read.ach.settlementBatches.map { SettlementItem($0, role: roles[$0.key] ?? "received", firstDay: day) }
-        let pendingItems = try await store.pendingSettlements(before: day).map { row in
+        let pendingItems = try await view.pendingSettlements(before: day).map { row in
             var item = SettlementItem(key: row.batchKey, role: row.role, companyName: row.companyName, fileKey: "", fileName: row.fileName, net: row.net,
                                       settlementDay: row.settlementDay, windowEnd: row.windowEnd, firstDay: row.firstDay, unsettledDay: row.unsettledDay,
                                       location: row.location)
@@ -221,7 +221,7 @@ extension DayRun {
     /// Statements chain day to day; an account's first statement gives the books its opening balance.
     func chainStatements(_ balances: [StatementBalance]) async throws -> Statements {
         var out = Statements()
-        let previous = try await store.lastStatementBalances(before: day).mapValues { StatementChain.Previous(day: $0.day, closing: $0.closing) }
+        let previous = try await view.lastStatementBalances(before: day).mapValues { StatementChain.Previous(day: $0.day, closing: $0.closing) }
         let chain = StatementChain.check(today: balances, previous: previous, day: day)
         out.exceptions = chain.exceptions
         // The opening balance is booked when the account's cash has no postings yet (a ledger that booked its cash
@@ -229,8 +229,8 @@ extension DayRun {
         for opening in chain.openings {
             guard let draft = PostingRules.bankOpening(opening) else { continue }
             let cash = ChartOfAccounts.cash(bankAccount: opening.account)
-            let bookedBefore = try await store.postedDay(sourceKey: draft.sourceKey) != nil
-            let cashUntouched = try await !store.hasPostings(account: cash)
+            let bookedBefore = try await view.postedDay(sourceKey: draft.sourceKey) != nil
+            let cashUntouched = try await !view.hasPostings(account: cash)
             if bookedBefore || cashUntouched { out.openingDrafts.append(draft) }
         }
         var finals: [String: StatementBalance] = [:]
@@ -242,22 +242,33 @@ extension DayRun {
     struct Cash {
         var decisions: [Decision] = []
         var exceptions: [MatchException] = []
-        /// Opening entries of invoices first seen today.
-        var openingDrafts: [JournalEntryDraft] = []
-        var ledgerInvoices: [LedgerInvoice] = []
     }
 
-    /// Cash application against the open items as they stood before this day (day D sees only invoices issued on or before D).
-    func applyCash(_ unsorted: [Receipt]) async throws -> Cash {
-        var out = Cash()
-        let (before, openedLater) = try await store.invoiceStates(before: day)
+    struct OpenItems {
+        /// The invoices matching sees: the export's, each with its open amount as it stood before the day, and those
+        /// the ledger still holds that the export no longer lists.
+        var matching: [Invoice] = []
+        /// Opening entries of invoices first seen today.
+        var openingDrafts: [JournalEntryDraft] = []
+        /// Invoices to insert (first seen today) or update (their fields changed in the export).
+        var ledgerInvoices: [LedgerInvoice] = []
+        /// Invoices the ledger did not hold before the day (their open amount before it is nothing).
+        var newIDs = Set<String>()
+        /// Invoices a run of a later day opened (a rerun of an earlier day leaves them out of its open items).
+        var openedLater = Set<String>()
+    }
+
+    /// The open items as they stood before this day, from the ledger's last commit, with the export's changes.
+    func openItemsBefore() async throws -> OpenItems {
+        var out = OpenItems()
+        let (before, openedLater) = try await view.invoiceStates(before: day)
+        out.openedLater = openedLater
         var known: [String: LedgerInvoice] = [:]
         known.reserveCapacity(before.count)
         for invoice in before { known[invoice.invoiceID] = invoice }
         // Invoices a run of this day opened one entry each (before schema 7) keep those entries on a rerun.
-        let openedSingly = try await store.invoicesOpenedSingly(on: day)
-        var matchingInvoices: [Invoice] = []
-        matchingInvoices.reserveCapacity(invoices.count)
+        let openedSingly = try await view.invoicesOpenedSingly(on: day)
+        out.matching.reserveCapacity(invoices.count)
         var csvIDs = Set<String>()
         csvIDs.reserveCapacity(invoices.count)
         var opened: [Invoice] = []
@@ -272,6 +283,7 @@ extension DayRun {
                     out.ledgerInvoices.append(ledgerInvoice(invoice))
                 }
             } else if !openedLater.contains(invoice.id) {
+                out.newIDs.insert(invoice.id)
                 if openedSingly.contains(invoice.id) {
                     out.openingDrafts.append(PostingRules.openingEntry(for: invoice, on: day))
                 } else {
@@ -279,20 +291,23 @@ extension DayRun {
                 }
                 out.ledgerInvoices.append(ledgerInvoice(invoice))
             }
-            matchingInvoices.append(working)
+            out.matching.append(working)
         }
         out.openingDrafts += PostingRules.openingEntries(for: opened, on: day)
         for ledgerInvoice in before where !csvIDs.contains(ledgerInvoice.invoiceID) {
-            matchingInvoices.append(Invoice(id: ledgerInvoice.invoiceID, customerID: ledgerInvoice.customerID, issueDay: ledgerInvoice.issueDay, dueDay: ledgerInvoice.dueDay,
-                                            amount: ledgerInvoice.amount, openAmount: ledgerInvoice.openAmount,
-                                            terms: PaymentTerms.parse(ledgerInvoice.terms), poNumber: ledgerInvoice.poNumber))
+            out.matching.append(Invoice(id: ledgerInvoice.invoiceID, customerID: ledgerInvoice.customerID, issueDay: ledgerInvoice.issueDay, dueDay: ledgerInvoice.dueDay,
+                                        amount: ledgerInvoice.amount, openAmount: ledgerInvoice.openAmount,
+                                        terms: PaymentTerms.parse(ledgerInvoice.terms), poNumber: ledgerInvoice.poNumber))
         }
-        var application = await CashApplication.make(customers: customers, invoices: matchingInvoices, policy: manifest.policy, asOf: day)
+        return out
+    }
+
+    /// Cash application against the open items as they stood before this day (day D sees only invoices issued on or before D).
+    func applyCash(_ unsorted: [Receipt], with application: CashApplication) async -> Cash {
+        var application = application
         let receipts = unsorted.sorted { ($0.valueDay, $0.source.rawValue, $0.sourceRef, $0.sourceKey) < ($1.valueDay, $1.source.rawValue, $1.sourceRef, $1.sourceKey) }
         let applied = await application.applyAll(receipts, concurrency: options.concurrency)
-        out.decisions = applied.decisions
-        out.exceptions = applied.exceptions
-        return out
+        return Cash(decisions: applied.decisions, exceptions: applied.exceptions)
     }
 
     private func ledgerInvoice(_ invoice: Invoice) -> LedgerInvoice {
@@ -357,20 +372,31 @@ extension DayRun {
         var ties: [Summary.BankTie] = []
         for balance in balances {
             guard let closing = balance.closing else { continue }
-            let book = try await store.balance(account: ChartOfAccounts.cash(bankAccount: balance.account), through: day)[closing.currency.code] ?? 0
+            let book = try await view.balance(account: ChartOfAccounts.cash(bankAccount: balance.account), through: day)[closing.currency.code] ?? 0
             ties.append(Summary.BankTie(account: Masking.account(balance.account), closing: closing, book: Money(minorUnits: book, currency: closing.currency)))
         }
         return ties
     }
 
     /// Open items as they stand at the end of this day (a rerun of an earlier day does not see later days): every
-    /// invoice still open, and those the day touched.
-    func openItemRows(touched: Set<String>) async throws -> [OpenItemRow] {
-        try await store.invoiceStates(before: day.adding(days: 1)).states.compactMap { invoice -> OpenItemRow? in
-            let open = invoice.openAmount.minorUnits
-            guard open != 0 || touched.contains(invoice.invoiceID) else { return nil }
-            return OpenItemRow(invoiceID: invoice.invoiceID, customerID: invoice.customerID, dueDay: invoice.dueDay, amount: invoice.amount,
-                               openAmount: invoice.openAmount, daysPastDue: open > 0 ? max(0, day.days(since: invoice.dueDay)) : 0)
-        }.sorted { $0.invoiceID < $1.invoiceID }
+    /// invoice still open, and those the day touched. Each invoice's open amount before the day plus the receivable
+    /// postings of every entry of the day (openings included) — what the ledger holds once the day commits, without
+    /// reading it back.
+    func openItemRows(_ items: OpenItems, dayEntries: [PostedEntry], touched: Set<String>) -> [OpenItemRow] {
+        var moved: [String: Int64] = [:]
+        for entry in dayEntries {
+            for p in entry.postings where p.account == ChartOfAccounts.accountsReceivable {
+                if let invoice = p.invoiceID { moved[invoice, default: 0] &+= p.amount.minorUnits }
+            }
+        }
+        return items.matching.compactMap { invoice -> OpenItemRow? in
+            guard !items.openedLater.contains(invoice.id) else { return nil }
+            let before = items.newIDs.contains(invoice.id) ? 0 : invoice.openAmount.minorUnits
+            let open = before &+ (moved[invoice.id] ?? 0)
+            // An invoice first seen today whose opening posted nothing (no open amount) is not in the ledger's books.
+            guard open != 0 || touched.contains(invoice.id) else { return nil }
+            return OpenItemRow(invoiceID: invoice.id, customerID: invoice.customerID, dueDay: invoice.dueDay, amount: invoice.amount,
+                               openAmount: Money(minorUnits: open, currency: invoice.amount.currency), daysPastDue: open > 0 ? max(0, day.days(since: invoice.dueDay)) : 0)
+        }
     }
 }

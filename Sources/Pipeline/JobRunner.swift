@@ -104,9 +104,11 @@ public struct JobRunner: Sendable {
         }
 
         let store: LedgerStore
+        let view: LedgerView
         let runID: Int64
         do {
             store = try LedgerStore(path: manifest.ledger)
+            view = try LedgerView(path: manifest.ledger)
             runID = try await store.beginRun(manifest: manifest.path, firstDay: firstDay, lastDay: lastDay, startedAt: options.startedAt)
         } catch {
             return RunResult(exitCode: .failed, runID: nil, days: [], message: "the ledger \(manifest.ledger) is unavailable: \(error)")
@@ -117,7 +119,7 @@ public struct JobRunner: Sendable {
         for day in options.days {
             do {
                 try Task.checkCancellation()
-                let outcome = try await DayRun(manifest: manifest, store: store, runID: runID, day: day, customers: customers,
+                let outcome = try await DayRun(manifest: manifest, store: store, view: view, runID: runID, day: day, customers: customers,
                                                invoices: invoices, options: options).run()
                 log("\(day): \(outcome.receiptCount) receipts, \(outcome.postedCount) entries posted, \(outcome.exceptionCount) exceptions\(outcome.inputRejected ? ", some input rejected" : "")\(options.dryRun ? " (dry run: nothing written)" : " → \(outcome.outputFolder)")")
                 if outcome.inputRejected { exitCode = .inputRejected }
@@ -128,6 +130,7 @@ public struct JobRunner: Sendable {
             }
         }
         try? await store.finishRun(runID, status: options.dryRun ? "dry-run" : "finished")
+        try? await store.checkpoint(truncate: true)
         return RunResult(exitCode: exitCode, runID: runID, days: outcomes, message: nil)
     }
 }

@@ -16,11 +16,46 @@ public enum ReportWriter {
                                        "debit", "credit", "currency", "memo", "run_id"]
 
     public static func sortedRemittance(_ rows: [RemittanceRow]) -> [RemittanceRow] {
-        rows.sorted { ($0.valueDay, $0.source, $0.sourceRef, $0.receiptID, $0.invoiceID) < ($1.valueDay, $1.source, $1.sourceRef, $1.receiptID, $1.invoiceID) }
+        sorted(rows) { r in [r.valueDay.description, r.source, r.sourceRef, r.receiptID, r.invoiceID] }
     }
 
     public static func sortedExceptions(_ rows: [MatchException]) -> [MatchException] {
-        rows.sorted { ($0.type.rawValue, $0.source, $0.sourceRef, $0.id) < ($1.type.rawValue, $1.source, $1.sourceRef, $1.id) }
+        sorted(rows) { e in [e.type.rawValue, e.source, e.sourceRef, e.id] }
+    }
+
+    /// Rows in the order of their fields compared one after another, as a tuple would compare them: each row's
+    /// fields are joined once into one key (a separator below every character a field holds), and the keys are
+    /// compared as bytes — not the fields, again, in every comparison of the sort.
+    static func sorted<Row>(_ rows: [Row], by fields: (Row) -> [String]) -> [Row] {
+        var keys: [(key: [UInt8], index: Int)] = []
+        keys.reserveCapacity(rows.count)
+        for (i, row) in rows.enumerated() {
+            var key: [UInt8] = []
+            for (n, field) in fields(row).enumerated() {
+                if n > 0 { key.append(0) }
+                key.append(contentsOf: field.utf8)
+            }
+            keys.append((key, i))
+        }
+        keys.sort { a, b in
+            let order = compare(a.key, b.key)
+            return order != 0 ? order < 0 : a.index < b.index
+        }
+        return keys.map { rows[$0.index] }
+    }
+
+    /// Byte order of two keys: negative, zero or positive.
+    private static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int32 {
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                let common = min(x.count, y.count)
+                if common > 0, let p = x.baseAddress, let q = y.baseAddress {
+                    let order = memcmp(p, q, common)
+                    if order != 0 { return order }
+                }
+                return x.count < y.count ? -1 : (x.count > y.count ? 1 : 0)
+            }
+        }
     }
 
     public static func remittanceCSV(_ rows: [RemittanceRow]) -> String { String(decoding: remittanceCSV(sorted: sortedRemittance(rows)), as: UTF8.self) }
@@ -114,30 +149,61 @@ public enum ReportWriter {
         return out.bytes
     }
 
-    /// Writes every output file of the day, each made on its own task (a day's reports are independent) and then
-    /// written atomically (`AtomicFile`): a reader never sees half a report.
-    public static func write(_ report: DayReport, to directory: String) async throws {
+    /// Which of a day's reports: those of matching (remittance, exceptions), which need nothing from the ledger, and
+    /// those of the ledger (journal, open items, summary), which need the day committed.
+    public struct Parts: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let matching = Parts(rawValue: 1)
+        public static let ledger = Parts(rawValue: 2)
+        public static let all: Parts = [.matching, .ledger]
+    }
+
+    /// A report made and not yet written.
+    public struct File: Sendable {
+        public var name: String
+        public var bytes: [UInt8]
+    }
+
+    /// Makes the day's reports, each on its own task (a day's reports are independent).
+    public static func render(_ report: DayReport, parts: Parts = .all) async -> [File] {
+        var makers: [(String, @Sendable () -> [UInt8])] = []
+        if parts.contains(.matching) {
+            // Sorted once, for both the CSV and the HTML page.
+            async let remittance = sortedRemittance(report.remittance)
+            async let exceptions = sortedExceptions(report.exceptions)
+            let sortedRemittance = await remittance
+            let sortedExceptions = await exceptions
+            makers.append(("remittance.csv", { @Sendable in remittanceCSV(sorted: sortedRemittance) }))
+            makers.append(("exceptions.csv", { @Sendable in exceptionsCSV(sorted: sortedExceptions) }))
+            makers.append(("exceptions.html", { @Sendable in HTMLReport.exceptions(report, sorted: sortedExceptions) }))
+            makers.append(("remittance.html", { @Sendable in HTMLReport.remittance(report, sorted: sortedRemittance) }))
+        }
+        if parts.contains(.ledger) {
+            makers.append(("open-items.csv", { @Sendable in openItemsBytes(report.openItems) }))
+            makers.append(("journal.csv", { @Sendable in journalBytes(report.journal) }))
+            makers.append(("summary.json", { @Sendable in Array((report.summary.rendered() + "\n").utf8) }))
+        }
+        return await withTaskGroup(of: File.self) { group in
+            for (name, make) in makers { group.addTask { File(name: name, bytes: make()) } }
+            var files: [File] = []
+            for await file in group { files.append(file) }
+            return files.sorted { $0.name < $1.name }
+        }
+    }
+
+    /// Writes made reports into the folder, each atomically (`AtomicFile`): a reader never sees half a report.
+    public static func write(_ files: [File], to directory: String) async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        // Sorted once, for both the CSV and the HTML page.
-        async let remittance = sortedRemittance(report.remittance)
-        async let exceptions = sortedExceptions(report.exceptions)
-        let sortedRemittance = await remittance
-        let sortedExceptions = await exceptions
-        let makers: [(String, @Sendable () -> [UInt8])] = [
-            ("remittance.csv", { remittanceCSV(sorted: sortedRemittance) }),
-            ("exceptions.csv", { exceptionsCSV(sorted: sortedExceptions) }),
-            ("open-items.csv", { openItemsBytes(report.openItems) }),
-            ("journal.csv", { journalBytes(report.journal) }),
-            ("summary.json", { Array((report.summary.rendered() + "\n").utf8) }),
-            ("exceptions.html", { HTMLReport.exceptions(report, sorted: sortedExceptions) }),
-            ("remittance.html", { HTMLReport.remittance(report, sorted: sortedRemittance) }),
-        ]
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for (name, make) in makers {
-                group.addTask { try AtomicFile.write(make(), to: directory + "/" + name) }
-            }
+            for file in files { group.addTask { try AtomicFile.write(file.bytes, to: directory + "/" + file.name) } }
             try await group.waitForAll()
         }
+    }
+
+    /// Makes and writes every report of the day.
+    public static func write(_ report: DayReport, to directory: String) async throws {
+        try await write(await render(report), to: directory)
     }
 
     public static func writeAtomically(_ text: String, to path: String) throws {

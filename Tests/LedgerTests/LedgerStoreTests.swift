@@ -113,8 +113,8 @@ import TestSupport
             .rows { ($0.int(0), $0.text(1)) }
         #expect(hashes.map(\.0) == [SourceKeyHash.next(SourceKeyHash.of("ach:1")), SourceKeyHash.of("ach:1")])
         #expect(try LedgerReader(path: path).verify().isClean)
-        #expect(try await store.postedDay(sourceKey: "ach:1") == Self.day)
-        #expect(try await store.postedDay(sourceKey: "ach:2") == nil)
+        #expect(try await LedgerView(path: path).postedDay(sourceKey: "ach:1") == Self.day)
+        #expect(try await LedgerView(path: path).postedDay(sourceKey: "ach:2") == nil)
     }
 
     @Test func verifyFindsRowsNamingRowsThatDoNotExist() async throws {

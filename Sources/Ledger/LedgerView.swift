@@ -1,0 +1,321 @@
+import Core
+import Foundation
+
+/// What the ledger held at its last commit, read through a connection of its own: a run reads the state before its
+/// day here while its writer (`LedgerStore`) has the day's transaction open, so reads never wait for writes and
+/// never see a day half-posted (SQLite's WAL gives each read the last committed snapshot).
+public actor LedgerView {
+    private let database: Database
+    public nonisolated let path: String
+    /// Account codes to ids, reloaded when a code is missing (the writer may have added it since).
+    private var accountIDs: [String: Int64] = [:]
+    private let findSource: Statement
+
+    /// Opens the ledger at `path` for reading. The writer opens (and migrates) it first.
+    public init(path: String) throws {
+        self.path = path
+        database = try Database(path: path, readOnly: true)
+        let version = try database.prepare("PRAGMA user_version")
+        _ = try version.step()
+        let schema = Int(version.int(0))
+        version.reset()
+        guard schema == Schema.version else {
+            throw LedgerError("the ledger \(path) has schema version \(schema), this program reads \(Schema.version): open it for writing first (settle run migrates it)")
+        }
+        findSource = try database.prepare("SELECT entry_id, source_key, day FROM journal_entries WHERE key_hash = ?")
+    }
+
+    private func accountID(_ code: String) throws -> Int64? {
+        if let id = accountIDs[code] { return id }
+        accountIDs = [:]
+        for (id, code) in try database.prepare("SELECT account_id, code FROM accounts").rows({ ($0.int(0), $0.text(1)) }) { accountIDs[code] = id }
+        return accountIDs[code]
+    }
+
+    /// The run day of the first entry posted under a key (found through its hash, walking past other keys with it).
+    private func firstDay(ofKey key: String) throws -> String? {
+        var hash = SourceKeyHash.of(key)
+        while true {
+            try findSource.bind(1, hash)
+            guard try findSource.step() else {
+                findSource.reset()
+                return nil
+            }
+            let same = findSource.textEquals(1, key)
+            let day = same ? findSource.text(2) : ""
+            findSource.reset()
+            if same { return day }
+            hash = SourceKeyHash.next(hash)
+        }
+    }
+
+    private var legacyACHKeysChecked = false
+    private var hasLegacyACHKeys = false
+
+    /// The file with this content, if the ledger took it in before.
+    public func ingestedFile(sha256: String) throws -> IngestedFile? {
+        let s = try database.prepare("SELECT sha256, size_bytes, name, run_id, day, archive_path FROM ingested_files WHERE sha256 = ?").bind(.text(sha256))
+        return try s.rows { r in
+            IngestedFile(sha256: r.text(0), sizeBytes: r.int(1), name: r.text(2), runID: r.int(3), day: try Stored.day(r.text(4), "ingested file \(r.text(0))"),
+                         archivePath: r.text(5))
+        }.first
+    }
+
+    /// Every invoice the ledger knows, with its open amount.
+    public func invoices() throws -> [LedgerInvoice] {
+        try LedgerQueries.invoices(database)
+    }
+
+    /// The receivable postings per invoice number of entries posted by runs of `day` or later: what to take off the
+    /// stored open amounts to see them as they stood before `day`.
+    private func receivableChanges(from day: Day) throws -> [Int64: Int64] {
+        guard let receivable = try accountID(ChartOfAccounts.accountsReceivable) else { return [:] }
+        let s = try database.prepare("""
+            SELECT p.invoice_no, SUM(p.amount_minor) FROM entry_ranges r JOIN postings p ON p.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
+            WHERE r.day >= ? AND p.invoice_no IS NOT NULL AND p.account_id = ? GROUP BY p.invoice_no
+            """).bind(.text(day.description), .integer(receivable))
+        var out: [Int64: Int64] = [:]
+        while try s.step() { out[s.int(0)] = s.int(1) }
+        return out
+    }
+
+    /// The invoices as a run of `day` (or a rerun of it) starts from: each opened by a run of an earlier day, with
+    /// its open amount counting only entries of days before `day` (the stored open amount, less what runs of `day`
+    /// and later posted); and the ids of those first opened by a run of a later day (a rerun of an earlier day must
+    /// not open them again). Invoices first opened on `day` are in neither.
+    public func invoiceStates(before day: Day) throws -> (states: [LedgerInvoice], openedLater: Set<String>) {
+        let later = try receivableChanges(from: day)
+        let dayText = day.description
+        let s = try database.prepare("""
+            SELECT i.invoice_no, i.invoice_id, c.customer_id, i.issue_day, i.due_day, i.currency, i.amount_minor, i.open_minor, i.terms, i.po_number, i.opened_day
+            FROM invoices i LEFT JOIN customers c ON c.customer_no = i.customer_no WHERE i.opened_day IS NOT NULL
+            """)
+        var out: [LedgerInvoice] = []
+        var openedLater = Set<String>()
+        while try s.step() {
+            let opened = s.textBytes(10)
+            let order = dayText.utf8.lexicographicallyPrecedes(opened) ? 1 : (opened.elementsEqual(dayText.utf8) ? 0 : -1)
+            if order > 0 { openedLater.insert(s.text(1)) }
+            guard order < 0 else { continue }
+            let row = "invoices row \(s.text(1))"
+            guard !s.isNull(2) else { throw LedgerError("\(row): its customer number has no customer: run `settle ledger verify`") }
+            let currency = try Stored.currency(s.text(5), row)
+            let open = s.int(7) &- (later[s.int(0)] ?? 0)
+            out.append(LedgerInvoice(invoiceID: s.text(1), customerID: s.text(2), issueDay: try Stored.day(s.text(3), row), dueDay: try Stored.day(s.text(4), row),
+                                     amount: Money(minorUnits: s.int(6), currency: currency), openAmount: Money(minorUnits: open, currency: currency),
+                                     terms: s.text(8), poNumber: s.text(9), openedDay: try Stored.day(s.text(10), row)))
+        }
+        return (out, openedLater)
+    }
+
+    /// Each known invoice's open amount counting only entries of days before `day`. Invoices first opened on or after
+    /// `day` are absent.
+    public func openAmounts(before day: Day) throws -> [String: Int64] {
+        var out: [String: Int64] = [:]
+        for invoice in try invoiceStates(before: day).states { out[invoice.invoiceID] = invoice.openAmount.minorUnits }
+        return out
+    }
+
+    /// The invoices a run of `day` opened one entry each, under `invoice:<id>:opening` (as settle did before schema 7):
+    /// a rerun of that day keeps those entries rather than posting them again as one.
+    public func invoicesOpenedSingly(on day: Day) throws -> Set<String> {
+        let s = try database.prepare("""
+            SELECT f.source_key FROM entry_ranges r JOIN journal_entries j ON j.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
+            JOIN journal_entries f ON f.entry_id = j.source_no
+            WHERE r.day = ? AND f.source_key >= 'invoice:' AND f.source_key < 'invoice;'
+            """).bind(.text(day.description))
+        var out = Set<String>()
+        for key in try s.rows({ $0.text(0) }) where key.hasSuffix(":opening") {
+            out.insert(String(key.dropFirst("invoice:".count).dropLast(":opening".count)))
+        }
+        return out
+    }
+
+    /// Exceptions resolved by a reviewer, by id: a rerun keeps their resolution.
+    public func exceptionStatuses() throws -> [String: (status: String, resolution: String, note: String)] {
+        let s = try database.prepare("SELECT exception_id, status, resolution, resolution_note FROM exceptions")
+        var out: [String: (String, String, String)] = [:]
+        for row in try s.rows({ ($0.text(0), $0.text(1), $0.text(2), $0.text(3)) }) { out[row.0] = (row.1, row.2, row.3) }
+        return out
+    }
+
+    /// ACH entries taken on days before `day` whose effective day is one of these (a re-sent entry keeps its
+    /// effective day): entry key → where it was taken.
+    public func achEntriesSeen(effectiveDays: Set<Day>, before day: Day) throws -> [String: String] {
+        var out: [String: String] = [:]
+        let s = try database.prepare("SELECT entry_key, file_name, day FROM ach_entries WHERE effective_day = ? AND day < ?")
+        for effective in effectiveDays.sorted() {
+            for row in try s.bind(.text(effective.description), .text(day.description)).rows({ ($0.text(0), $0.text(1), $0.text(2)) }) {
+                out[row.0] = "\(row.1) on \(row.2)"
+            }
+            s.reset()
+        }
+        return out
+    }
+
+    /// Source keys already posted that begin with `prefix` (the legacy keys of one file: `ach:<sha>:`). Source keys
+    /// are found by hash, not by text: this reads them all, so ask only for a file a run took in before.
+    public func postedSourceKeys(prefix: String) throws -> Set<String> {
+        if !legacyACHKeysChecked {
+            let fact = try database.prepare("SELECT value FROM ledger_facts WHERE name = 'legacy_ach_keys'")
+            hasLegacyACHKeys = try fact.step() && fact.int(0) > 0
+            fact.reset()
+            legacyACHKeysChecked = true
+        }
+        if prefix.hasPrefix("ach:") && !hasLegacyACHKeys { return [] }
+        let s = try database.prepare("SELECT source_key FROM journal_entries WHERE source_key >= ? AND source_key < ?")
+            .bind(.text(prefix), .text(prefix + "\u{10FFFF}"))
+        return Set(try s.rows { $0.text(0) })
+    }
+
+    static let achEntryColumns = """
+        entry_key, role, kind, company_id, trace, rdfi, amount_minor, currency, effective_day, settlement_day, source_key, customer_id, receiver_name,
+        identification, file_name, day
+        """
+
+    static func achEntry(_ r: Statement) throws -> ACHEntryRow {
+        guard let currency = Currency.iso(r.text(7)) else { throw LedgerError("ach_entries row \(r.text(0)): currency '\(r.text(7))' is not an ISO 4217 code") }
+        guard let effective = Day.parse(r.text(8), format: .iso), let settlement = Day.parse(r.text(9), format: .iso), let day = Day.parse(r.text(15), format: .iso) else {
+            throw LedgerError("ach_entries row \(r.text(0)): a day is not YYYY-MM-DD")
+        }
+        return ACHEntryRow(entryKey: r.text(0), role: r.text(1), kind: r.text(2), companyID: r.text(3), trace: r.text(4), rdfi: r.text(5),
+                           amount: Money(minorUnits: r.int(6), currency: currency), effectiveDay: effective, settlementDay: settlement, sourceKey: r.text(10),
+                           customerID: r.isNull(11) ? nil : r.text(11), receiverName: r.text(12), identification: r.text(13), fileName: r.text(14), day: day)
+    }
+
+    /// The payment a return names: by original trace number, receiving DFI and amount, taken before `day` or on it
+    /// (trace numbers are unique only within a file: the amount and the window tell two apart), latest first.
+    /// `amountMinorUnits` nil: any amount (a notification of change carries none).
+    public func originalEntry(trace: String, rdfi: String, amountMinorUnits: Int64?, role: String, notAfter day: Day, windowDays: Int = 120) throws -> ACHEntryRow? {
+        let s = try database.prepare("""
+            SELECT \(LedgerView.achEntryColumns) FROM ach_entries
+            WHERE trace = ? AND rdfi = ? AND (? IS NULL OR amount_minor = ?) AND role = ? AND kind = 'payment' AND day <= ? AND day >= ?
+            ORDER BY day DESC LIMIT 1
+            """).bind(.text(trace), .text(rdfi), amountMinorUnits.map { .integer($0) } ?? .null, amountMinorUnits.map { .integer($0) } ?? .null, .text(role),
+                      .text(day.description), .text(day.adding(days: -windowDays).description))
+        return try s.rows(LedgerView.achEntry).first
+    }
+
+    /// Every entry runs of `day` posted (originals, reversals, replacements), with its postings, in posting order:
+    /// the day's journal as it stands, whichever run of the day posted it.
+    public func entries(ofDay day: Day) throws -> [PostedEntry] {
+        let s = try database.prepare("""
+            SELECT j.entry_id, f.source_key, j.revision, j.kind, j.run_id, j.effective_day, j.memo, a.code, c.customer_id, i.invoice_id, p.amount_minor, p.currency
+            FROM entry_ranges r JOIN journal_entries j ON j.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
+            JOIN journal_entries f ON f.entry_id = j.source_no JOIN postings p ON p.entry_id = j.entry_id
+            JOIN accounts a ON a.account_id = p.account_id LEFT JOIN customers c ON c.customer_no = p.customer_no LEFT JOIN invoices i ON i.invoice_no = p.invoice_no
+            WHERE r.day = ? ORDER BY j.entry_id, p.line
+            """).bind(.text(day.description))
+        var out: [PostedEntry] = []
+        while try s.step() {
+            let id = s.int(0)
+            let posting = Posting(account: s.text(7), customerID: s.isNull(8) ? nil : s.text(8), invoiceID: s.isNull(9) ? nil : s.text(9),
+                                  amount: Money(minorUnits: s.int(10), currency: try Stored.currency(s.text(11), "postings of entry \(id)")))
+            if let last = out.indices.last, out[last].entryID == id {
+                out[last].postings.append(posting)
+            } else {
+                guard let kind = PostedEntry.Kind(rawValue: s.text(3)) else { throw LedgerError("journal entry \(id): kind '\(s.text(3))' is unknown") }
+                out.append(PostedEntry(entryID: id, sourceKey: s.text(1), revision: Int(s.int(2)), kind: kind, runID: s.int(4),
+                                       effectiveDay: try Stored.day(s.text(5), "journal entry \(id)"), memo: s.text(6), postings: [posting]))
+            }
+        }
+        return out
+    }
+
+    /// The first day anything was posted under each of these source keys that has been posted.
+    public func postedDays(sourceKeys: [String]) throws -> [String: Day] {
+        var out: [String: Day] = [:]
+        for key in sourceKeys {
+            if let day = try postedDay(sourceKey: key) { out[key] = day }
+        }
+        return out
+    }
+
+    /// The first day anything was posted under this source key.
+    public func postedDay(sourceKey: String) throws -> Day? {
+        // The first entry under a key is its earliest.
+        guard let text = try firstDay(ofKey: sourceKey) else { return nil }
+        guard let day = Day.parse(text, format: .iso) else { throw LedgerError("journal entry of \(sourceKey): day '\(text)' is not YYYY-MM-DD") }
+        return day
+    }
+
+    /// The payment a reversing entry undoes: same originator, receiving DFI and amount, latest first.
+    public func reversedEntry(companyID: String, rdfi: String, amountMinorUnits: Int64, role: String, notAfter day: Day, windowDays: Int = 30) throws -> ACHEntryRow? {
+        let s = try database.prepare("""
+            SELECT \(LedgerView.achEntryColumns) FROM ach_entries
+            WHERE company_id = ? AND rdfi = ? AND amount_minor = ? AND role = ? AND kind = 'payment' AND day <= ? AND day >= ?
+            ORDER BY day DESC LIMIT 1
+            """).bind(.text(companyID), .text(rdfi), .integer(amountMinorUnits), .text(role), .text(day.description), .text(day.adding(days: -windowDays).description))
+        return try s.rows(LedgerView.achEntry).first
+    }
+
+    /// How a receipt's cash was applied, as last recorded.
+    public func applications(sourceKey: String) throws -> [ApplicationRow] {
+        let s = try database.prepare("""
+            SELECT receipt_id, source_key, invoice_id, customer_id, applied_minor, discount_minor, writeoff_minor, currency, rule, confidence, evidence
+            FROM applications WHERE source_key = ? AND day = (SELECT MAX(day) FROM applications WHERE source_key = ?) ORDER BY application_id
+            """).bind(.text(sourceKey), .text(sourceKey))
+        return try s.rows { r in
+            guard let currency = Currency.iso(r.text(7)) else { throw LedgerError("applications row of \(sourceKey): currency '\(r.text(7))' is not an ISO 4217 code") }
+            return ApplicationRow(receiptID: r.text(0), sourceKey: r.text(1), invoiceID: r.isNull(2) ? nil : r.text(2), customerID: r.isNull(3) ? nil : r.text(3),
+                                  applied: Money(minorUnits: r.int(4), currency: currency), discount: Money(minorUnits: r.int(5), currency: currency),
+                                  writeOff: Money(minorUnits: r.int(6), currency: currency), rule: r.text(8), confidence: Int(r.int(9)), evidence: r.text(10))
+        }
+    }
+
+    /// The latest statement balances of each account before `day`.
+    public func lastStatementBalances(before day: Day) throws -> [String: StatementBalanceRow] {
+        let s = try database.prepare("""
+            SELECT b.account, b.day, b.currency, b.opening_minor, b.closing_minor, b.location FROM statement_balances b
+            WHERE b.day = (SELECT MAX(day) FROM statement_balances WHERE account = b.account AND day < ?)
+            """).bind(.text(day.description))
+        var out: [String: StatementBalanceRow] = [:]
+        for row in try s.rows({ r -> StatementBalanceRow in
+            guard let d = Day.parse(r.text(1), format: .iso) else { throw LedgerError("statement balance of \(r.text(0)): day '\(r.text(1))' is not YYYY-MM-DD") }
+            guard let currency = Currency.iso(r.text(2)) else { throw LedgerError("statement balance of \(r.text(0)) on \(d): currency '\(r.text(2))' is not an ISO 4217 code") }
+            return StatementBalanceRow(account: r.text(0), day: d, opening: r.isNull(3) ? nil : Money(minorUnits: r.int(3), currency: currency),
+                                       closing: r.isNull(4) ? nil : Money(minorUnits: r.int(4), currency: currency), location: r.text(5))
+        }) { out[row.account] = row }
+        return out
+    }
+
+    /// Whether anything was ever posted to the account.
+    public func hasPostings(account: String) throws -> Bool {
+        guard let id = try accountID(account) else { return false }
+        let s = try database.prepare("SELECT 1 FROM account_days WHERE account_id = ? LIMIT 1").bind(.integer(id))
+        defer { s.reset() }
+        return try s.step()
+    }
+
+    /// An account's balance over the postings of runs of days up to `day`: the books' side of a statement closing.
+    public func balance(account: String, through day: Day) throws -> [String: Int64] {
+        guard let id = try accountID(account) else { return [:] }
+        let s = try database.prepare("SELECT currency, SUM(amount_minor) FROM account_days WHERE account_id = ? AND day <= ? GROUP BY currency")
+            .bind(.integer(id), .text(day.description))
+        var out: [String: Int64] = [:]
+        for row in try s.rows({ ($0.text(0), $0.int(1)) }) { out[row.0] = row.1 }
+        return out
+    }
+
+    /// Settlement items taken before `day` and not settled before it: what the statement may still show.
+    public func pendingSettlements(before day: Day) throws -> [SettlementItemRow] {
+        let s = try database.prepare("""
+            SELECT batch_key, role, company_name, file_name, net_minor, currency, settlement_day, window_end, first_day, settled_day, settled_by, unsettled_day, location,
+                   entry_amounts
+            FROM settlement_items WHERE first_day < ? AND (settled_day IS NULL OR settled_day >= ?) ORDER BY settlement_day, batch_key
+            """).bind(.text(day.description), .text(day.description))
+        return try s.rows { r in
+            guard let currency = Currency.iso(r.text(5)) else { throw LedgerError("settlement item \(r.text(0)): currency '\(r.text(5))' is not an ISO 4217 code") }
+            guard let settlement = Day.parse(r.text(6), format: .iso), let windowEnd = Day.parse(r.text(7), format: .iso), let first = Day.parse(r.text(8), format: .iso) else {
+                throw LedgerError("settlement item \(r.text(0)): a day is not YYYY-MM-DD")
+            }
+            // What happened on or after the day being run is undone for a rerun of it.
+            let unsettled = r.isNull(11) ? nil : Day.parse(r.text(11), format: .iso)
+            var row = SettlementItemRow(batchKey: r.text(0), role: r.text(1), companyName: r.text(2), fileName: r.text(3), net: Money(minorUnits: r.int(4), currency: currency),
+                                        settlementDay: settlement, windowEnd: windowEnd, firstDay: first, settledDay: nil, settledBy: nil,
+                                        unsettledDay: unsettled.flatMap { $0 < day ? $0 : nil }, location: r.text(12))
+            row.entryAmounts = r.text(13).split(separator: " ").compactMap { Int64($0) }
+            return row
+        }
+    }
+}
