@@ -99,13 +99,19 @@ public struct ScenarioFiles {
             let folderOfDay = "\(folder)/\(runDay)"
             try fm.createDirectory(atPath: folderOfDay + "/ach", withIntermediateDirectories: true)
             try fm.createDirectory(atPath: folderOfDay + "/bank", withIntermediateDirectories: true)
+            var modifier = 0
             for (f, name) in achFileNames.enumerated() {
                 let dealt = specs.indices.filter { $0 % achFileNames.count == f }.map { specs[$0] }
-                guard !dealt.isEmpty else { continue }
-                let file = NACHAWriter().write(file: NACHAWriter.FileSpec(immediateDestination: " " + ScenarioFiles.ourRouting, immediateOrigin: " 011000015", creationDay: runDay,
-                                                                          fileIDModifier: String(UnicodeScalar(UInt8(65 + f))),
-                                                                          destinationName: "NORTHWIND BANK", originName: "FEDERAL RESERVE BANK"), batches: dealt)
-                try file.write(toFile: folderOfDay + "/ach/" + name, atomically: true, encoding: .utf8)
+                // A File Control's dollar totals have 12 digits: a day worth more goes out as several files, as a bank
+                // would send it (`received.ach`, `received-2.ach`, ...).
+                for (part, batchesOfFile) in ScenarioFiles.split(dealt, maximumCents: ScenarioFiles.maximumFileCents).enumerated() {
+                    let fileName = part == 0 ? name : (name as NSString).deletingPathExtension + "-\(part + 1)." + (name as NSString).pathExtension
+                    let file = NACHAWriter().write(file: NACHAWriter.FileSpec(immediateDestination: " " + ScenarioFiles.ourRouting, immediateOrigin: " 011000015", creationDay: runDay,
+                                                                              fileIDModifier: String(UnicodeScalar(UInt8(65 + modifier % 26))),
+                                                                              destinationName: "NORTHWIND BANK", originName: "FEDERAL RESERVE BANK"), batches: batchesOfFile)
+                    modifier += 1
+                    try file.write(toFile: folderOfDay + "/ach/" + fileName, atomically: true, encoding: .utf8)
+                }
             }
             // The statement: yesterday's late batch, today's batches but the first (late until tomorrow, except on the last day), wires.
             var details: [(type: Int, cents: Int64, reference: String, text: String)] = []
@@ -127,6 +133,25 @@ public struct ScenarioFiles {
             try bai2(day: runDay, opening: opening, closing: balance, details: details).write(toFile: folderOfDay + "/bank/statement.bai", atomically: true, encoding: .utf8)
         }
         return plan
+    }
+
+    /// The most one generated ACH file carries: under the 12 digits of a File Control total.
+    static let maximumFileCents: Int64 = 900_000_000_000
+
+    /// Batches dealt into files in order, a new file before one whose credits would pass `maximumCents`.
+    static func split(_ batches: [NACHAWriter.BatchSpec], maximumCents: Int64) -> [[NACHAWriter.BatchSpec]] {
+        var files: [[NACHAWriter.BatchSpec]] = []
+        var total: Int64 = 0
+        for batch in batches {
+            let cents = batch.entries.reduce(Int64(0)) { $0 + $1.amountCents }
+            if files.isEmpty || (total + cents > maximumCents && !(files.last?.isEmpty ?? true)) {
+                files.append([])
+                total = 0
+            }
+            files[files.count - 1].append(batch)
+            total += cents
+        }
+        return files
     }
 
     /// A job manifest for files written by `write(to: input)`: received ACH files and BAI2 statements, the ledger,

@@ -28,6 +28,9 @@ func benchEndToEnd() async throws {
     let total = seconds(ContinuousClock().now - start)
     guard result.exitCode == .ok, let outcome = result.days.first else {
         print("e2e: the run failed: \(result.message ?? "exit \(result.exitCode.rawValue)")")
+        if let text = try? String(contentsOfFile: "\(folder)/out/\(day)/exceptions.csv", encoding: .utf8) {
+            for line in text.split(separator: "\n").filter({ $0.contains("INVALID_INPUT") }).prefix(5) { print("  \(line)") }
+        }
         exit(1)
     }
     let stages = outcome.timings.map { "\($0.0) \(String(format: "%.2f", seconds($0.1))) s" }
