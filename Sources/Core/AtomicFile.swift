@@ -52,3 +52,75 @@ public enum AtomicFile {
         try write(Array(text.utf8), to: path, durable: durable)
     }
 }
+
+/// A file being written under a temporary name beside its final one: text goes in as it is made (a report of a
+/// million rows is never held whole), then it is finished (flushed to disk) and published (renamed into place) — or
+/// discarded, leaving nothing. A reader of the final name sees the old file or the new, never part of one.
+public final class FileSink: @unchecked Sendable {
+    /// How much text a `TextBuffer` gathers before handing it over.
+    public static let chunk = 1 << 20
+    public let path: String
+    public let temporary: String
+    private var fd: Int32
+
+    public init(path: String) throws {
+        self.path = path
+        temporary = path + ".tmp-\(getpid())"
+        fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw AtomicFile.WriteError(path: temporary, reason: String(cString: strerror(errno))) }
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    public func write(_ bytes: [UInt8]) throws {
+        guard fd >= 0 else { throw AtomicFile.WriteError(path: path, reason: "written after it was finished") }
+        var failure: String?
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count, let base = raw.baseAddress {
+                let n = Foundation.write(fd, base + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += n
+            }
+        }
+        if let failure { throw AtomicFile.WriteError(path: temporary, reason: failure) }
+    }
+
+    /// Flushes the file to disk and closes it.
+    public func finish(durable: Bool = true) throws {
+        guard fd >= 0 else { return }
+        let failed = durable && fsync(fd) != 0
+        let reason = failed ? String(cString: strerror(errno)) : ""
+        close(fd)
+        fd = -1
+        if failed { throw AtomicFile.WriteError(path: temporary, reason: reason) }
+    }
+
+    /// Renames the finished file into place.
+    public func publish() throws {
+        try finish()
+        guard rename(temporary, path) == 0 else { throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    /// Removes the temporary file: nothing of it stays.
+    public func discard() {
+        if fd >= 0 {
+            close(fd)
+            fd = -1
+        }
+        unlink(temporary)
+    }
+
+    /// Flushes a folder's entries to disk (after renames into it).
+    public static func syncFolder(_ folder: String) {
+        let dirfd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirfd >= 0 {
+            fsync(dirfd)
+            close(dirfd)
+        }
+    }
+}

@@ -4,9 +4,33 @@ public struct TextBuffer: Sendable {
     public private(set) var bytes: [UInt8] = []
     /// Whether the next CSV field starts a record (no comma before it).
     private var atRecordStart = true
+    /// Where the text goes as it grows (a report written as it is made), or nil: kept whole in `bytes`.
+    private let sink: FileSink?
 
     public init(capacity: Int = 1 << 16) {
         bytes.reserveCapacity(capacity)
+        sink = nil
+    }
+
+    /// A buffer that hands its text to `sink` each time it passes `FileSink.chunk` bytes (call `flushIfFull`).
+    public init(sink: FileSink) {
+        bytes.reserveCapacity(FileSink.chunk + (1 << 16))
+        self.sink = sink
+    }
+
+    /// Hands what is written so far to the sink when it passes a chunk; a buffer without a sink keeps growing.
+    @inline(__always)
+    public mutating func flushIfFull() throws {
+        guard let sink, bytes.count >= FileSink.chunk else { return }
+        try sink.write(bytes)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Hands everything written to the sink.
+    public mutating func flush() throws {
+        guard let sink else { return }
+        try sink.write(bytes)
+        bytes.removeAll(keepingCapacity: true)
     }
 
     // MARK: Raw text

@@ -31,8 +31,16 @@ public struct ACHFile: Sendable {
 public struct ACHEntryFact: Sendable, Hashable {
     /// `ach:<role>:<company id>:<effective date>:<trace>`: what the entry is, whatever file brought it.
     public var key: String
-    /// The key of settle's first schemas (`ach:<file sha-256>:<batch>:<trace>`), recognized in older ledgers.
-    public var legacyKey: String
+    /// The key of settle's first schemas (`ach:<file sha-256>:<batch>:<trace>`), recognized in older ledgers: made
+    /// when asked, from the file's hash and the batch number (a million entries do not each carry one).
+    public var legacyKey: String {
+        if let legacyOverride { return legacyOverride }
+        return fileSHA.isEmpty ? "" : "ach:\(fileSHA):\(batchNumber):\(traceNumber)"
+    }
+    private var legacyOverride: String?
+    /// The SHA-256 of the file that brought the entry (shared by its entries), and the entry's batch number.
+    public var fileSHA = ""
+    public var batchNumber = 0
     public var role: ACHRole
     public var companyID: String
     public var traceNumber: String
@@ -59,7 +67,7 @@ public struct ACHEntryFact: Sendable, Hashable {
     public init(key: String, legacyKey: String, role: ACHRole, companyID: String, traceNumber: String, receivingDFI: String, amount: Money, signedAmount: Money,
                 effectiveDay: Day, settlementDay: Day, fileName: String, location: SourceLocation, receiverName: String, identificationNumber: String, kind: Kind) {
         self.key = key
-        self.legacyKey = legacyKey
+        self.legacyOverride = legacyKey.isEmpty ? nil : legacyKey
         self.role = role
         self.companyID = companyID
         self.traceNumber = traceNumber
@@ -135,10 +143,13 @@ public struct ACHReading: Sendable {
 
     /// Reads the accepted batches of the day's ACH files (rejected batches are the caller's exceptions).
     public init(files: [ACHFile], currency: Currency, day: Day, calendar: BusinessCalendar = .federalReserve) {
-        for file in files {
-            for batch in file.batches where !batch.isRejected {
-                read(batch, of: file, currency: currency, day: day, calendar: calendar)
-            }
+        for file in files { add(file, currency: currency, day: day, calendar: calendar) }
+    }
+
+    /// Reads one more file's accepted batches (a caller can let go of each file's records as soon as it is read).
+    public mutating func add(_ file: ACHFile, currency: Currency, day: Day, calendar: BusinessCalendar = .federalReserve) {
+        for batch in file.batches where !batch.isRejected {
+            read(batch, of: file, currency: currency, day: day, calendar: calendar)
         }
     }
 
@@ -157,12 +168,14 @@ public struct ACHReading: Sendable {
             let signed = file.role == .received ? detail.signedAmountCents : -detail.signedAmountCents
             let trace = detail.traceNumber
             var fact = ACHEntryFact(key: "ach:\(file.role.rawValue):\(companyID):\(effective):\(trace)",
-                                    legacyKey: "ach:\(file.sha256):\(header.batchNumber):\(trace)", role: file.role, companyID: companyID,
+                                    legacyKey: "", role: file.role, companyID: companyID,
                                     traceNumber: trace, receivingDFI: String(detail.receivingDFI.prefix(8)),
                                     amount: Money(minorUnits: detail.amountCents, currency: currency), signedAmount: Money(minorUnits: signed, currency: currency),
                                     effectiveDay: effective, settlementDay: settlement, fileName: file.name, location: detail.location,
                                     receiverName: ByteScanning.trimmed(detail.receiverName), identificationNumber: ByteScanning.trimmed(detail.identificationNumber),
                                     kind: .payment)
+            fact.fileSHA = file.sha256
+            fact.batchNumber = header.batchNumber
             if let returned = entry.returnAddenda {
                 // A return carries the original's transaction code family, and moves the money back the other way;
                 // a dishonored return (the return refused) moves it as the original did.

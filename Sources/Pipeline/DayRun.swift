@@ -50,10 +50,11 @@ struct DayRun {
         let plan = planFiles()
         var intake = try await accept(await ingestAll(plan.files))
         clock.lap("ingest")
-        let read = try await readInputs(intake.accepted)
-        // The records themselves (batches, lines) are not needed past this point: only what matching keeps.
+        // The records themselves (batches, lines) are not needed past reading them: only what matching keeps.
         let acceptedCount = intake.accepted.count
+        let accepted = intake.accepted
         intake.accepted = []
+        let read = try await readInputs(accepted)
         clock.lap("normalize")
         let settlement = try await settle(read)
         let statements = try await chainStatements(read.statementBalances)
@@ -97,11 +98,29 @@ struct DayRun {
         let remittance = cash.decisions.flatMap(RemittanceRow.rows(for:)) + returned.remittanceRows
         let folder = "\(manifest.output)/\(day)"
         let runID = runID
-        async let matchingReports = options.dryRun ? [] : ReportWriter.render(DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: [], journal: [], summary: .object([])), parts: .matching)
-        let fed = try await feed.drain()
+        let matchingTask = Task { () throws -> [FileSink] in
+            if options.dryRun { return [] }
+            return try await ReportWriter.render(DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: [], journal: [],
+                                                           summary: .object([])), parts: .matching, into: folder)
+        }
+        let fed: Duration
+        do {
+            fed = try await feed.drain()
+        } catch {
+            // The day does not commit: nothing of its reports may appear.
+            if let made = try? await matchingTask.value { ReportWriter.discard(made) }
+            throw error
+        }
         clock.lap("post-wait")
         let finishStart = ContinuousClock.now
-        let outcome = try await store.finishDay(DayCommit(runID: runID, day: day), dryRun: options.dryRun)
+        let outcome: CommitOutcome
+        do {
+            outcome = try await store.finishDay(DayCommit(runID: runID, day: day), dryRun: options.dryRun)
+        } catch {
+            if let made = try? await matchingTask.value { ReportWriter.discard(made) }
+            throw error
+        }
+        let matchingReports = try await matchingTask.value
         clock.lap("post-finish")
         // The WAL goes into the database while the reports are written (the next use of the writer waits for it).
         if !options.dryRun { Task { [store] in try? await store.checkpoint() } }
@@ -121,7 +140,14 @@ struct DayRun {
             // without the opening entries that mirror invoices the ERP booked itself.
             let journal = dayEntries.filter { !PostingRules.isInvoiceOpening($0.sourceKey) }
             let report = DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: openItemsAfter, journal: journal, summary: summary)
-            try await ReportWriter.write(await matchingReports + ReportWriter.render(report, parts: .ledger), to: folder)
+            let ledgerReports: [FileSink]
+            do {
+                ledgerReports = try await ReportWriter.render(report, parts: .ledger, into: folder)
+            } catch {
+                ReportWriter.discard(matchingReports)
+                throw error
+            }
+            try ReportWriter.publish(matchingReports + ledgerReports)
         }
         clock.lap("reports-write")
         return DayOutcome(day: day, summary: summary, outputFolder: folder, inputRejected: plan.rejected || intake.rejected || read.rejected,
@@ -176,13 +202,16 @@ struct DayRun {
         let seen = try await view.achEntriesSeen(effectiveDays: effectiveDays, before: day)
         var legacy = Set<String>()
         // Legacy keys are `ach:<file sha-256>:<batch>:<trace>`: one range look-up per file.
-        let legacyPrefixes = Set(reading.entries.map { fact in "ach:" + fact.legacyKey.dropFirst(4).prefix(while: { $0 != ":" }) + ":" })
+        let legacyPrefixes = Set(reading.entries.map(\.fileSHA)).map { "ach:\($0):" }
         for prefix in legacyPrefixes.sorted() {
             legacy.formUnion(try await view.postedSourceKeys(prefix: prefix))
         }
         let made = reading.receipts(day: day, seenBefore: seen, legacyPosted: legacy)
         var keys: [String: String] = [:]
-        for fact in reading.entries { keys[fact.key] = legacy.contains(fact.legacyKey) ? fact.legacyKey : fact.key }
+        // Only the keys that differ are kept (an entry's key is its own unless an older ledger posted it under its legacy key).
+        if !legacy.isEmpty {
+            for fact in reading.entries where legacy.contains(fact.legacyKey) { keys[fact.key] = fact.legacyKey }
+        }
         return (made.receipts, made.exceptions, made.duplicates, keys)
     }
 

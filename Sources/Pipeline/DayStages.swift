@@ -21,6 +21,17 @@ struct StageClock {
         let now = clock.now
         timings.append((stage, now - mark))
         mark = now
+        if StageClock.traceMemory { FileHandle.standardError.write("\(stage): RSS \(StageClock.residentMegabytes()) MB\n".data(using: .utf8) ?? Data()) }
+    }
+
+    /// `SETTLE_TRACE_MEMORY=1`: the resident set after each stage, on stderr.
+    static let traceMemory = ProcessInfo.processInfo.environment["SETTLE_TRACE_MEMORY"] == "1"
+
+    static func residentMegabytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
     }
 }
 
@@ -126,12 +137,13 @@ extension DayRun {
 
     /// ACH files read into entries, returns, notifications of change and batches (receipts under their content keys,
     /// entries seen before as `DUPLICATE`s); statement lines keyed by content; statement balances.
-    func readInputs(_ accepted: [IngestedInput]) async throws -> ReadInputs {
+    func readInputs(_ inputs: consuming [IngestedInput]) async throws -> ReadInputs {
         var read = ReadInputs()
-        var achFiles: [ACHFile] = []
         var statementLines: [StatementLine] = []
         var lineFileSHA: [String: String] = [:]
-        for input in accepted {
+        var accepted = inputs
+        for index in accepted.indices {
+            let input = accepted[index]
             switch input.format {
             case .nacha:
                 for batch in input.batches {
@@ -142,15 +154,17 @@ extension DayRun {
                         read.exceptions.append(rejectedBatchException(batch, of: input))
                     }
                 }
-                achFiles.append(ACHFile(name: input.name, sha256: input.sha256, role: input.role == .received ? .received : .originated, account: input.account,
-                                        batches: input.batches))
+                read.ach.add(ACHFile(name: input.name, sha256: input.sha256, role: input.role == .received ? .received : .originated, account: input.account,
+                                     batches: input.batches), currency: manifest.currency, day: day)
+                // The records are not needed once read into facts: let go of each file's as soon as it is read.
+                accepted[index].batches = []
             case .bai2, .camt052, .camt053, .camt054, .csv:
                 statementLines += input.statementLines
                 read.statementBalances += input.statementBalances
                 if let first = input.statementLines.first { lineFileSHA[first.location.file] = input.sha256 }
+                accepted[index].statementLines = []
             }
         }
-        read.ach = ACHReading(files: achFiles, currency: manifest.currency, day: day)
         read.achKeys = try await achReceipts(read.ach)
         read.exceptions += read.achKeys.exceptions
         read.lines = try await statementKeys(statementLines, fileSHA: lineFileSHA)

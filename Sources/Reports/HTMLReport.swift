@@ -31,24 +31,22 @@ enum HTMLReport {
         .summary span{display:inline-block;margin-right:1.5rem}
         """
 
-    static func page(title: String, _ body: (inout TextBuffer) -> Void) -> [UInt8] {
-        var out = TextBuffer()
+    static func page(title: String, into out: inout TextBuffer, _ body: (inout TextBuffer) throws -> Void) rethrows {
         out.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" as StaticString)
         out.html(title)
         out.append("</title><style>")
         out.append(style)
         out.append("</style></head><body>\n" as StaticString)
-        body(&out)
+        try body(&out)
         out.append("</body></html>\n" as StaticString)
-        return out.bytes
     }
 
     static func exceptions(_ report: DayReport) -> String {
-        String(decoding: exceptions(report, sorted: ReportWriter.sortedExceptions(report.exceptions)), as: UTF8.self)
+        ReportWriter.text { try? exceptions(report, sorted: ReportWriter.sortedExceptions(report.exceptions), into: &$0) }
     }
 
-    static func exceptions(_ report: DayReport, sorted rows: [MatchException]) -> [UInt8] {
-        page(title: "Exceptions \(report.day)") { out in
+    static func exceptions(_ report: DayReport, sorted rows: [MatchException], into out: inout TextBuffer) throws {
+        try page(title: "Exceptions \(report.day)", into: &out) { out in
             out.append("<h1>Exceptions — \(report.day)</h1>\n<p class=\"meta\">Run \(report.runID). \(rows.count) exception\(rows.count == 1 ? "" : "s") to review.</p>\n")
             let grouped = Dictionary(grouping: rows, by: \.type)
             for type in ExceptionType.allCases {
@@ -77,6 +75,7 @@ enum HTMLReport {
                     out.append("<br><code>" as StaticString)
                     out.html(e.location?.fileAndLine ?? "")
                     out.append("</code></td></tr>\n" as StaticString)
+                    try out.flushIfFull()
                 }
                 out.append("</tbody></table>\n" as StaticString)
             }
@@ -85,10 +84,10 @@ enum HTMLReport {
     }
 
     static func remittance(_ report: DayReport) -> String {
-        String(decoding: remittance(report, sorted: ReportWriter.sortedRemittance(report.remittance)), as: UTF8.self)
+        ReportWriter.text { try? remittance(report, sorted: ReportWriter.sortedRemittance(report.remittance), into: &$0) }
     }
 
-    static func remittance(_ report: DayReport, sorted rows: [RemittanceRow]) -> [UInt8] {
+    static func remittance(_ report: DayReport, sorted rows: [RemittanceRow], into out: inout TextBuffer) throws {
         var applied: Int64 = 0
         var unapplied: Int64 = 0
         var receipts = Set<String>()
@@ -97,7 +96,7 @@ enum HTMLReport {
             receipts.insert(r.receiptID)
         }
         let exponent = rows.first?.applied.currency.exponent ?? 2
-        return page(title: "Remittance \(report.day)") { out in
+        try page(title: "Remittance \(report.day)", into: &out) { out in
             out.append("<h1>Remittance — \(report.day)</h1>\n<p class=\"meta summary\"><span>\(receipts.count) receipts</span><span>applied ")
             out.append(groupedMinorUnits: applied, exponent: exponent)
             out.append("</span><span>unapplied " as StaticString)
@@ -131,6 +130,7 @@ enum HTMLReport {
                 out.append("</td><td class=\"num\">" as StaticString)
                 out.append(integer: Int64(r.confidence))
                 out.append("</td></tr>\n" as StaticString)
+                try out.flushIfFull()
             }
             out.append("</tbody></table>\n" as StaticString)
         }

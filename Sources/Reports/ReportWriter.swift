@@ -58,10 +58,18 @@ public enum ReportWriter {
         }
     }
 
-    public static func remittanceCSV(_ rows: [RemittanceRow]) -> String { String(decoding: remittanceCSV(sorted: sortedRemittance(rows)), as: UTF8.self) }
+    /// A report made in memory (tests, small outputs).
+    static func text(_ make: (inout TextBuffer) throws -> Void) rethrows -> String {
+        var out = TextBuffer()
+        try make(&out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
 
-    static func remittanceCSV(sorted rows: [RemittanceRow]) -> [UInt8] {
-        var out = TextBuffer(capacity: rows.count * 120 + 256)
+    public static func remittanceCSV(_ rows: [RemittanceRow]) -> String {
+        text { try? remittanceCSV(sorted: sortedRemittance(rows), into: &$0) }
+    }
+
+    static func remittanceCSV(sorted rows: [RemittanceRow], into out: inout TextBuffer) throws {
         out.csvRecord(remittanceHeader)
         for r in rows {
             out.csv(r.receiptID)
@@ -77,14 +85,15 @@ public enum ReportWriter {
             out.csv(r.rule)
             out.csv(integer: Int64(r.confidence))
             out.endRecord()
+            try out.flushIfFull()
         }
-        return out.bytes
     }
 
-    public static func exceptionsCSV(_ rows: [MatchException]) -> String { String(decoding: exceptionsCSV(sorted: sortedExceptions(rows)), as: UTF8.self) }
+    public static func exceptionsCSV(_ rows: [MatchException]) -> String {
+        text { try? exceptionsCSV(sorted: sortedExceptions(rows), into: &$0) }
+    }
 
-    static func exceptionsCSV(sorted rows: [MatchException]) -> [UInt8] {
-        var out = TextBuffer(capacity: rows.count * 300 + 256)
+    static func exceptionsCSV(sorted rows: [MatchException], into out: inout TextBuffer) throws {
         out.csvRecord(exceptionsHeader)
         for e in rows {
             out.csv(e.id)
@@ -100,14 +109,15 @@ public enum ReportWriter {
             out.csvText(e.message)
             out.csvText(e.suggestions)
             out.endRecord()
+            try out.flushIfFull()
         }
-        return out.bytes
     }
 
-    public static func openItemsCSV(_ rows: [OpenItemRow]) -> String { String(decoding: openItemsBytes(rows), as: UTF8.self) }
+    public static func openItemsCSV(_ rows: [OpenItemRow]) -> String {
+        text { try? openItemsCSV(rows, into: &$0) }
+    }
 
-    static func openItemsBytes(_ rows: [OpenItemRow]) -> [UInt8] {
-        var out = TextBuffer(capacity: rows.count * 70 + 256)
+    static func openItemsCSV(_ rows: [OpenItemRow], into out: inout TextBuffer) throws {
         out.csvRecord(openItemsHeader)
         for r in rows.sorted(by: { ($0.customerID, $0.dueDay, $0.invoiceID) < ($1.customerID, $1.dueDay, $1.invoiceID) }) {
             out.csv(r.invoiceID)
@@ -117,14 +127,15 @@ public enum ReportWriter {
             out.csv(money: r.openAmount)
             out.csv(integer: Int64(r.daysPastDue))
             out.endRecord()
+            try out.flushIfFull()
         }
-        return out.bytes
     }
 
-    public static func journalCSV(_ entries: [PostedEntry]) -> String { String(decoding: journalBytes(entries), as: UTF8.self) }
+    public static func journalCSV(_ entries: [PostedEntry]) -> String {
+        text { try? journalCSV(entries, into: &$0) }
+    }
 
-    static func journalBytes(_ entries: [PostedEntry]) -> [UInt8] {
-        var out = TextBuffer(capacity: entries.count * 300 + 256)
+    static func journalCSV(_ entries: [PostedEntry], into out: inout TextBuffer) throws {
         out.csvRecord(journalHeader)
         let ordered = entries.indices.dropFirst().allSatisfy { entries[$0 - 1].entryID < entries[$0].entryID } ? entries : entries.sorted { $0.entryID < $1.entryID }
         for e in ordered {
@@ -138,6 +149,7 @@ public enum ReportWriter {
                 out.csv(p.customerID ?? "")
                 out.csv(p.invoiceID ?? "")
                 let units = p.amount.minorUnits
+                // Debit and credit as magnitudes (a credit of Int64.min included).
                 if units > 0 { out.csv(magnitudeOf: p.amount) } else { out.csvEmpty() }
                 if units < 0 { out.csv(magnitudeOf: p.amount) } else { out.csvEmpty() }
                 out.csv(p.amount.currency.code)
@@ -145,8 +157,8 @@ public enum ReportWriter {
                 out.csv(integer: e.runID)
                 out.endRecord()
             }
+            try out.flushIfFull()
         }
-        return out.bytes
     }
 
     /// Which of a day's reports: those of matching (remittance, exceptions), which need nothing from the ledger, and
@@ -159,51 +171,69 @@ public enum ReportWriter {
         public static let all: Parts = [.matching, .ledger]
     }
 
-    /// A report made and not yet written.
-    public struct File: Sendable {
-        public var name: String
-        public var bytes: [UInt8]
-    }
-
-    /// Makes the day's reports, each on its own task (a day's reports are independent).
-    public static func render(_ report: DayReport, parts: Parts = .all) async -> [File] {
-        var makers: [(String, @Sendable () -> [UInt8])] = []
+    /// Makes the day's reports into temporary files beside their final names in `directory`, each on its own task
+    /// (a day's reports are independent) and each written as it is made (never held whole). Nothing is visible
+    /// under the final names until `publish`; `discard` removes them all.
+    public static func render(_ report: DayReport, parts: Parts = .all, into directory: String) async throws -> [FileSink] {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var makers: [(String, @Sendable (inout TextBuffer) throws -> Void)] = []
         if parts.contains(.matching) {
             // Sorted once, for both the CSV and the HTML page.
             async let remittance = sortedRemittance(report.remittance)
             async let exceptions = sortedExceptions(report.exceptions)
             let sortedRemittance = await remittance
             let sortedExceptions = await exceptions
-            makers.append(("remittance.csv", { @Sendable in remittanceCSV(sorted: sortedRemittance) }))
-            makers.append(("exceptions.csv", { @Sendable in exceptionsCSV(sorted: sortedExceptions) }))
-            makers.append(("exceptions.html", { @Sendable in HTMLReport.exceptions(report, sorted: sortedExceptions) }))
-            makers.append(("remittance.html", { @Sendable in HTMLReport.remittance(report, sorted: sortedRemittance) }))
+            makers.append(("remittance.csv", { @Sendable out in try remittanceCSV(sorted: sortedRemittance, into: &out) }))
+            makers.append(("exceptions.csv", { @Sendable out in try exceptionsCSV(sorted: sortedExceptions, into: &out) }))
+            makers.append(("exceptions.html", { @Sendable out in try HTMLReport.exceptions(report, sorted: sortedExceptions, into: &out) }))
+            makers.append(("remittance.html", { @Sendable out in try HTMLReport.remittance(report, sorted: sortedRemittance, into: &out) }))
         }
         if parts.contains(.ledger) {
-            makers.append(("open-items.csv", { @Sendable in openItemsBytes(report.openItems) }))
-            makers.append(("journal.csv", { @Sendable in journalBytes(report.journal) }))
-            makers.append(("summary.json", { @Sendable in Array((report.summary.rendered() + "\n").utf8) }))
+            makers.append(("open-items.csv", { @Sendable out in try openItemsCSV(report.openItems, into: &out) }))
+            makers.append(("journal.csv", { @Sendable out in try journalCSV(report.journal, into: &out) }))
+            makers.append(("summary.json", { @Sendable out in out.append(report.summary.rendered() + "\n") }))
         }
-        return await withTaskGroup(of: File.self) { group in
-            for (name, make) in makers { group.addTask { File(name: name, bytes: make()) } }
-            var files: [File] = []
-            for await file in group { files.append(file) }
-            return files.sorted { $0.name < $1.name }
+        return try await withThrowingTaskGroup(of: FileSink.self) { group in
+            for (name, make) in makers {
+                group.addTask {
+                    let sink = try FileSink(path: directory + "/" + name)
+                    do {
+                        var out = TextBuffer(sink: sink)
+                        try make(&out)
+                        try out.flush()
+                        try sink.finish()
+                        return sink
+                    } catch {
+                        sink.discard()
+                        throw error
+                    }
+                }
+            }
+            var files: [FileSink] = []
+            do {
+                for try await file in group { files.append(file) }
+            } catch {
+                discard(files)
+                throw error
+            }
+            return files.sorted { $0.path < $1.path }
         }
     }
 
-    /// Writes made reports into the folder, each atomically (`AtomicFile`): a reader never sees half a report.
-    public static func write(_ files: [File], to directory: String) async throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for file in files { group.addTask { try AtomicFile.write(file.bytes, to: directory + "/" + file.name) } }
-            try await group.waitForAll()
-        }
+    /// Renames made reports into place (each atomically), then flushes their folder.
+    public static func publish(_ files: [FileSink]) throws {
+        for file in files { try file.publish() }
+        for folder in Set(files.map { ($0.path as NSString).deletingLastPathComponent }) { FileSink.syncFolder(folder) }
     }
 
-    /// Makes and writes every report of the day.
+    /// Removes made reports that will not be published (their day did not commit).
+    public static func discard(_ files: [FileSink]) {
+        for file in files { file.discard() }
+    }
+
+    /// Makes and publishes every report of the day.
     public static func write(_ report: DayReport, to directory: String) async throws {
-        try await write(await render(report), to: directory)
+        try publish(await render(report, into: directory))
     }
 
     public static func writeAtomically(_ text: String, to path: String) throws {

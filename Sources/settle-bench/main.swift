@@ -278,6 +278,7 @@ case "bai2": try benchBAI2()
 case "csv": try benchCSV()
 case "match": try await benchMatch()
 case "e2e": try await benchEndToEnd()
+case "e2e-run": try await benchEndToEndRun()
 default:
     print("""
         usage: settle-bench nacha [--entries N] [--repeat N]
