@@ -121,9 +121,12 @@ public enum Ingest {
                     try readNACHA(source: FileByteSource(path: path), into: &input, strict: strict, keepBatches: keepLines)
                 }
             case .bai2:
-                let bytes = try InputOpener.readAll(path: path)
-                let file = BAI2Reader(options: BAI2Options(strict: strict)).read(bytes: bytes, fileName: input.displayPath, defaultCurrency: currency,
-                                                                                 keepDetails: keepLines)
+                // Read a piece at a time: memory does not grow with the file.
+                let reader = BAI2Reader(options: BAI2Options(strict: strict))
+                let file = InputOpener.isGzip(path: path)
+                    ? try reader.read(source: try GzipByteSource(path: path, limitBytes: InputOpener.defaultExpandedLimitBytes), fileName: input.displayPath,
+                                      defaultCurrency: currency, keepDetails: keepLines)
+                    : try reader.read(source: try FileByteSource(path: path), fileName: input.displayPath, defaultCurrency: currency, keepDetails: keepLines)
                 if !keepLines {
                     input.statementTotals.count = file.detailTotals.count
                     input.statementTotals.credits = file.detailTotals.credits

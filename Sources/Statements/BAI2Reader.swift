@@ -67,11 +67,83 @@ public struct BAI2Reader {
     public func read(bytes: [UInt8], fileName: String, defaultCurrency: Currency = .usd, keepDetails: Bool = true) -> BAI2File {
         var parser = Parser(strict: options.strict, fileName: fileName, defaultCurrency: defaultCurrency)
         parser.keepDetails = keepDetails
+        var state = ScanState(sourceFile: SourceFile(fileName))
         bytes.withUnsafeBufferPointer { buffer in
-            scan(buffer, sourceFile: SourceFile(fileName), into: &parser)
+            scan(buffer, state: &state, final: true, into: &parser)
         }
         parser.finish()
         return parser.file
+    }
+
+    /// Reads from a source a piece at a time (4 MB, or a line if one is longer): memory does not grow with the file.
+    public func read(source: some ByteSource, fileName: String, defaultCurrency: Currency = .usd, keepDetails: Bool = true,
+                     pieceSize: Int = 4 << 20) throws(InputError) -> BAI2File {
+        var source = source
+        var parser = Parser(strict: options.strict, fileName: fileName, defaultCurrency: defaultCurrency)
+        parser.keepDetails = keepDetails
+        var state = ScanState(sourceFile: SourceFile(fileName))
+        var buffer = [UInt8](repeating: 0, count: max(16, pieceSize))
+        var filled = 0
+        var atEnd = false
+        while !atEnd {
+            if filled == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
+            var result: Result<Int, InputError> = .success(0)
+            let start = filled
+            buffer.withUnsafeMutableBytes { raw in
+                do throws(InputError) {
+                    result = .success(try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[start...])))
+                } catch {
+                    result = .failure(error)
+                }
+            }
+            let n = try result.get()
+            filled += n
+            atEnd = n == 0
+            // Only whole lines are scanned before the end: up to the last line feed (or a carriage return that is not
+            // the last byte read, for files with CR line ends).
+            var limit = filled
+            if !atEnd {
+                limit = 0
+                var i = filled - 1
+                while i >= 0 {
+                    if buffer[i] == 0x0A || (buffer[i] == 0x0D && i < filled - 1) {
+                        limit = i + 1
+                        break
+                    }
+                    i -= 1
+                }
+                if limit == 0 { continue }
+            }
+            buffer.withUnsafeBufferPointer { all in
+                scan(UnsafeBufferPointer(rebasing: all[0..<limit]), state: &state, final: atEnd, into: &parser)
+            }
+            state.byteBase += limit
+            // The part of a line not scanned yet moves to the front.
+            if limit < filled { buffer.withUnsafeMutableBufferPointer { b in
+                if let base = b.baseAddress { (base).update(from: base + limit, count: filled - limit) }
+            } }
+            filled -= limit
+        }
+        parser.finish()
+        return parser.file
+    }
+
+    /// Where the scan stands between pieces of a file: the line number, where the piece starts in the file, and the
+    /// record waiting for possible continuations (its content copied into `scratch`).
+    struct ScanState {
+        let sourceFile: SourceFile
+        var lineNumber = 0
+        var byteBase = 0
+        var pendingType: UInt16 = 0
+        var pendingLocation: SourceLocation
+        var pendingPhysical = 0
+        var scratch: [UInt8] = []
+        var sawRecord = false
+
+        init(sourceFile: SourceFile) {
+            self.sourceFile = sourceFile
+            pendingLocation = SourceLocation(sourceFile: sourceFile, line: 1, column: 1, byteOffset: 0)
+        }
     }
 
     /// The record types of BAI2, checked on two bytes.
@@ -83,16 +155,20 @@ public struct BAI2Reader {
         }
     }
 
-    private func scan(_ bytes: UnsafeBufferPointer<UInt8>, sourceFile: SourceFile, into parser: inout Parser) {
+    /// Scans whole lines (all of `bytes`); with `final` false the record waiting for continuations is kept in
+    /// `state` for the next piece.
+    private func scan(_ bytes: UnsafeBufferPointer<UInt8>, state: inout ScanState, final: Bool, into parser: inout Parser) {
         // The record waiting for possible continuations: its content is `bytes[pendingStart..<pendingEnd]`, or
-        // `scratch` once a continuation was joined to it.
-        var pendingType: UInt16 = 0
+        // `scratch` once a continuation was joined to it (or it came from an earlier piece).
+        let sourceFile = state.sourceFile
+        var pendingType = state.pendingType
         var pendingStart = 0, pendingEnd = 0
-        var pendingLocation = SourceLocation(sourceFile: sourceFile, line: 1, column: 1, byteOffset: 0)
-        var pendingPhysical = 0
-        var inScratch = false
-        var scratch: [UInt8] = []
-        var sawRecord = false
+        var pendingLocation = state.pendingLocation
+        var pendingPhysical = state.pendingPhysical
+        var inScratch = pendingType != 0
+        var scratch = state.scratch
+        var sawRecord = state.sawRecord
+        let byteBase = state.byteBase
         func flush() {
             guard pendingType != 0 else { return }
             if inScratch {
@@ -103,7 +179,7 @@ public struct BAI2Reader {
             pendingType = 0
         }
 
-        var lineNumber = 0
+        var lineNumber = state.lineNumber
         var position = 0
         let count = bytes.count
         func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
@@ -142,7 +218,7 @@ public struct BAI2Reader {
                 var textEnd = segmentEnd
                 while textEnd > segmentStart, isBlank(bytes[textEnd - 1]) { textEnd -= 1 }
                 if textEnd > segmentStart, bytes[textEnd - 1] == UInt8(ascii: "/") { textEnd -= 1 }
-                let location = SourceLocation(sourceFile: sourceFile, line: lineNumber, column: segmentStart - lineStart + 1, byteOffset: segmentStart)
+                let location = SourceLocation(sourceFile: sourceFile, line: lineNumber, column: segmentStart - lineStart + 1, byteOffset: byteBase + segmentStart)
                 let length = textEnd - segmentStart
                 let contentStart = min(segmentStart + 3, textEnd)
                 // `88:text` (a continuation whose comma was mistyped, seen in real files): lenient reading takes it as a continuation.
@@ -197,7 +273,19 @@ public struct BAI2Reader {
             if position < count, bytes[position] == 0x0D { position += 1 }
             if position < count, bytes[position] == 0x0A { position += 1 }
         }
-        flush()
+        if final {
+            flush()
+        } else if pendingType != 0 && !inScratch {
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[pendingStart..<pendingEnd]))
+            inScratch = true
+        }
+        state.lineNumber = lineNumber
+        state.pendingType = pendingType
+        state.pendingLocation = pendingLocation
+        state.pendingPhysical = pendingPhysical
+        state.scratch = scratch
+        state.sawRecord = sawRecord
     }
 
     /// Turns logical records into groups, accounts and details, checking structure and control totals.

@@ -74,6 +74,23 @@ import TestSupport
         }
     }
 
+    /// Read a piece at a time, however small the pieces, a file gives what it gives read whole: the same lines,
+    /// balances and diagnostics, at the same lines and byte offsets.
+    @Test(arguments: BAI2CorpusTests.cases())
+    func readInPiecesAsWhole(_ c: Case) throws {
+        let path = TestPaths.corpus! + "/statements/bai2/" + c.file
+        for strict in [true, false] {
+            let whole = try Self.read(c.file, strict: strict)
+            for piece in [16, 61, 4096] {
+                let pieces = try BAI2Reader(options: BAI2Options(strict: strict)).read(source: try FileByteSource(path: path), fileName: c.file, pieceSize: piece)
+                #expect(pieces.lines == whole.lines, "\(c.file), pieces of \(piece)")
+                #expect(pieces.balances == whole.balances, "\(c.file), pieces of \(piece)")
+                #expect(pieces.diagnostics.items.map(\.description) == whole.diagnostics.items.map(\.description), "\(c.file), pieces of \(piece)")
+                #expect(pieces.diagnostics.items.map(\.location.byteOffset) == whole.diagnostics.items.map(\.location.byteOffset))
+            }
+        }
+    }
+
     @Test func slashesInsideTextStay() throws {
         guard TestPaths.corpus != nil else { return }
         let file = try Self.read("moov-io__bai2/sample5-issue113.txt", strict: false)
