@@ -224,9 +224,34 @@ public actor LedgerView {
 
     /// The first day anything was posted under each of these source keys that has been posted.
     public func postedDays(sourceKeys: [String]) throws -> [String: Day] {
+        // The keys' hashes asked 256 at a time (one statement, not one per key); a key whose hash holds another
+        // key's text (a collision) is looked up on its own, walking past it.
         var out: [String: Day] = [:]
-        for key in sourceKeys {
-            if let day = try postedDay(sourceKey: key) { out[key] = day }
+        let width = 256
+        let marks = Array(repeating: "?", count: width).joined(separator: ", ")
+        let batch = try database.prepare("SELECT key_hash, source_key, day FROM journal_entries WHERE key_hash IN (\(marks))")
+        var start = 0
+        while start < sourceKeys.count {
+            let chunk = sourceKeys[start..<min(sourceKeys.count, start + width)]
+            start += chunk.count
+            var byHash: [Int64: [String]] = [:]
+            for key in chunk { byHash[SourceKeyHash.of(key), default: []].append(key) }
+            let hashes = Array(byHash.keys)
+            for i in 0..<width { try batch.bind(Int32(i + 1), hashes.isEmpty ? 0 : hashes[min(i, hashes.count - 1)]) }
+            var found = Set<Int64>()
+            while try batch.step() {
+                let hash = batch.int(0)
+                guard found.insert(hash).inserted, let keys = byHash[hash] else { continue }
+                for key in keys {
+                    if batch.textEquals(1, key) {
+                        guard let day = Day.parse(batch.text(2), format: .iso) else { throw LedgerError("journal entry of \(key): day '\(batch.text(2))' is not YYYY-MM-DD") }
+                        out[key] = day
+                    } else if let day = try postedDay(sourceKey: key) {
+                        out[key] = day
+                    }
+                }
+            }
+            batch.reset()
         }
         return out
     }

@@ -230,7 +230,25 @@ public struct CashApplication: Sendable {
 
     /// Invoice numbers written in free text (`INV 10023, 10024`): a token with a digit, or two tokens written as one.
     private func referencesInText(_ text: String, into p: inout PreparedReceipt) {
-        let tokens = text.split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init)
+        // Words of letters, digits and hyphens, over Unicode scalars (not grapheme clusters: a receipt's text is
+        // read for every receipt).
+        var tokens: [String] = []
+        var word = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            let inWord = v < 0x80
+                ? (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x2D
+                : scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+            if inWord {
+                word.append(scalar)
+            } else if !word.isEmpty {
+                tokens.append(String(word))
+                word = String.UnicodeScalarView()
+            }
+        }
+        if !word.isEmpty { tokens.append(String(word)) }
+        // Nothing to look a reference up in: no invoice of anyone.
+        guard !tokens.isEmpty, !book.invoices.isEmpty else { return }
         var i = 0
         while i < tokens.count {
             let token = tokens[i]

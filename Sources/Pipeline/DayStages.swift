@@ -21,11 +21,13 @@ struct StageClock {
         let now = clock.now
         timings.append((stage, now - mark))
         mark = now
-        if StageClock.traceMemory { FileHandle.standardError.write("\(stage): RSS \(StageClock.residentMegabytes()) MB\n".data(using: .utf8) ?? Data()) }
+        if StageClock.trace {
+            FileHandle.standardError.write("\(stage): \(timings.last?.1 ?? .zero), RSS \(StageClock.residentMegabytes()) MB\n".data(using: .utf8) ?? Data())
+        }
     }
 
-    /// `SETTLE_TRACE_MEMORY=1`: the resident set after each stage, on stderr.
-    static let traceMemory = ProcessInfo.processInfo.environment["SETTLE_TRACE_MEMORY"] == "1"
+    /// `SETTLE_TRACE=1`: each stage's time and the resident set after it, on stderr.
+    static let trace = ProcessInfo.processInfo.environment["SETTLE_TRACE"] == "1"
 
     static func residentMegabytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }

@@ -33,10 +33,11 @@ enum Summary {
             let perMille = (fullyApplied * 1000 + decisions.count / 2) / decisions.count
             rate = MoneyFormat.plain(Int64(perMille), exponent: 3)
         }
+        var counts: [ExceptionType: Int] = [:]
+        for i in exceptions.indices { counts[exceptions[i].type, default: 0] += 1 }
         var byType: [(String, JSONValue)] = []
         for type in ExceptionType.allCases {
-            let n = exceptions.filter { $0.type == type }.count
-            if n > 0 { byType.append((type.rawValue, .integer(Int64(n)))) }
+            if let n = counts[type], n > 0 { byType.append((type.rawValue, .integer(Int64(n)))) }
         }
         let ingest: [(String, JSONValue)] = [
             ("files", .integer(Int64(fileCount))),

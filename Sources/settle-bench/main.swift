@@ -254,6 +254,11 @@ func benchCSV() throws {
         text += "\(1 + i % 12)/\(1 + i % 28)/2026,Posted,ACH,,\"PAYMENT FROM CUSTOMER \(i % 5000), INV \(i)\",\(i % 3 == 0 ? "$" + amount : ""),\(i % 3 == 0 ? "" : "$" + amount),\n"
     }
     let bytes = Array(text.utf8)
+    if let path = textOption("save") {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        print("bank csv: \(rows) rows written to \(path)")
+        return
+    }
     let profile = try BankProfile.load(path: "Jobs/profiles/schwab-checking.json")
     let clock = ContinuousClock()
     var best = Duration.seconds(1_000_000)
@@ -285,7 +290,7 @@ default:
                settle-bench ledger [--entries N] [--per-commit N]
                settle-bench bai2 [--details N] [--save PATH]
                settle-bench camt [--entries N]
-               settle-bench csv [--rows N]   (run from the package root: it reads Jobs/profiles/)
+               settle-bench csv [--rows N] [--save PATH]   (run from the package root: it reads Jobs/profiles/)
                settle-bench match [--receipts N] [--concurrency N] [--repeat N] [--seed N]
                settle-bench e2e [--receipts N] [--concurrency N] [--seed N]
           nacha   parse and validate a generated NACHA file (CCD, CCD+, PPD, CTX, returns, NOCs); entries/s, MB/s, peak RSS
