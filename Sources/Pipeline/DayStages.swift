@@ -321,7 +321,20 @@ extension DayRun {
     /// Cash application against the open items as they stood before this day (day D sees only invoices issued on or before D).
     func applyCash(_ unsorted: [Receipt], with application: CashApplication) async -> Cash {
         var application = application
-        let receipts = unsorted.sorted { ($0.valueDay, $0.source.rawValue, $0.sourceRef, $0.sourceKey) < ($1.valueDay, $1.source.rawValue, $1.sourceRef, $1.sourceKey) }
+        // In a fixed order (value day, source, reference, key), whatever the order of the files: sorted once by a
+        // key made per receipt, not by comparing four fields in every comparison.
+        let keys = unsorted.map { r -> [UInt8] in
+            var key = Array(r.valueDay.description.utf8)
+            for field in [r.source.rawValue, r.sourceRef, r.sourceKey] {
+                key.append(0)
+                key.append(contentsOf: field.utf8)
+            }
+            return key
+        }
+        let order = unsorted.indices.sorted { a, b in
+            keys[a].lexicographicallyPrecedes(keys[b]) || (keys[a] == keys[b] && a < b)
+        }
+        let receipts = order.map { unsorted[$0] }
         let applied = await application.applyAll(receipts, concurrency: options.concurrency)
         return Cash(decisions: applied.decisions, exceptions: applied.exceptions)
     }
@@ -363,8 +376,13 @@ extension DayRun {
 
     /// The cash account of every bank account the day touched, with its masked name.
     func cashAccounts(_ decisions: [Decision], _ lines: [KeyedLine], _ balances: [StatementBalance]) -> [(code: String, name: String)] {
+        // A day's million receipts name a handful of bank accounts: each named once.
+        var banks = Set<String>()
+        for d in decisions { banks.insert(d.receipt.bankAccount) }
+        for l in lines { banks.insert(l.line.account) }
+        for b in balances { banks.insert(b.account) }
         var accounts: [String: String] = [:]
-        for bank in decisions.map(\.receipt.bankAccount) + lines.map(\.line.account) + balances.map(\.account) {
+        for bank in banks {
             accounts[ChartOfAccounts.cash(bankAccount: bank)] = "Cash - bank account \(Masking.account(bank))"
         }
         return accounts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

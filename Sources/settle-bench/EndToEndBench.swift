@@ -11,9 +11,11 @@ func benchEndToEnd() async throws {
     let receiptsWanted = option("receipts", default: 100_000)
     let concurrency = option("concurrency", default: 2)
     let day = Day(year: 2026, month: 11, day: 16)!
-    let folder = NSTemporaryDirectory() + "/settle-bench-e2e-\(receiptsWanted)-\(ProcessInfo.processInfo.processIdentifier)"
+    // `--keep FOLDER`: the generated files stay there (for profiling `settle-bench e2e-run --manifest FOLDER/job.json`).
+    let kept = textOption("keep")
+    let folder = kept ?? NSTemporaryDirectory() + "/settle-bench-e2e-\(receiptsWanted)-\(ProcessInfo.processInfo.processIdentifier)"
     try? FileManager.default.removeItem(atPath: folder)
-    defer { try? FileManager.default.removeItem(atPath: folder) }
+    defer { if kept == nil { try? FileManager.default.removeItem(atPath: folder) } }
     let generation = ContinuousClock().now
     do {
         let generated = ScenarioGenerator(options: .init(seed: UInt64(option("seed", default: 42)), customerCount: receiptsWanted / 5,
