@@ -168,13 +168,17 @@ public enum Ingest {
                 do { bankProfile = try BankProfile.load(path: profilePath) } catch { input.readError = error.message; break }
                 let reader = BankCSVReader(profile: bankProfile)
                 let result: BankCSVReader.Result
+                // Validation counts and sums the lines as they are read, keeping none.
+                var totals = StatementTotals()
+                let count: ((StatementLine) -> Void)? = keepLines ? nil : { totals.add($0) }
                 if InputOpener.isGzip(path: path) {
                     result = reader.read(source: try GzipByteSource(path: path, limitBytes: InputOpener.defaultExpandedLimitBytes), fileName: input.displayPath,
-                                         account: account ?? "", currency: currency)
+                                         account: account ?? "", currency: currency, handler: count)
                 } else {
-                    result = reader.read(source: try FileByteSource(path: path), fileName: input.displayPath, account: account ?? "", currency: currency)
+                    result = reader.read(source: try FileByteSource(path: path), fileName: input.displayPath, account: account ?? "", currency: currency, handler: count)
                 }
                 input.statementLines = result.lines
+                if !keepLines { input.statementTotals = totals }
                 input.diagnostics = result.diagnostics.items
                 input.droppedDiagnosticCount = result.diagnostics.droppedCount
                 input.worst = result.diagnostics.worst

@@ -174,7 +174,9 @@ public struct BankCSVReader {
         public var skippedRows = 0
     }
 
-    public func read<S: ByteSource>(source: S, fileName: String, account: String, currency: Currency) -> Result {
+    /// With `handler`, each line is handed to it as it is read instead of kept in `Result.lines` (`settle validate`:
+    /// memory does not grow with the file).
+    public func read<S: ByteSource>(source: S, fileName: String, account: String, currency: Currency, handler: ((StatementLine) -> Void)? = nil) -> Result {
         var result = Result()
         let sourceFile = SourceFile(fileName)
         let options = CSVOptions(delimiter: profile.delimiter, encoding: profile.encoding)
@@ -311,11 +313,12 @@ public struct BankCSVReader {
                 }
                 let reference = value(columns.reference)
                 let rowAccount = value(columns.account)
-                result.lines.append(StatementLine(format: .csv, account: rowAccount.isEmpty ? account : rowAccount, bookingDay: day,
-                                                  valueDay: columns.valueDate.flatMap { Day.parse(bytes: BankCSVReader.dayPart(record.trimmedBytes($0)), format: profile.dateFormat) },
-                                                  amount: Money(minorUnits: minor, currency: rowCurrency),
-                                                  bankReference: reference, typeCode: "", kind: .other,
-                                                  description: description, counterparty: value(columns.counterparty), location: location))
+                let line = StatementLine(format: .csv, account: rowAccount.isEmpty ? account : rowAccount, bookingDay: day,
+                                         valueDay: columns.valueDate.flatMap { Day.parse(bytes: BankCSVReader.dayPart(record.trimmedBytes($0)), format: profile.dateFormat) },
+                                         amount: Money(minorUnits: minor, currency: rowCurrency),
+                                         bankReference: reference, typeCode: "", kind: .other,
+                                         description: description, counterparty: value(columns.counterparty), location: location)
+                if let handler { handler(line) } else { result.lines.append(line) }
             }
         } catch {
             result.diagnostics.append(Diagnostic(code: "input.read", severity: .fatal, location: SourceLocation(sourceFile: sourceFile, line: 0), message: error.message))

@@ -100,6 +100,7 @@ func benchLedger() async throws {
     let store = try LedgerStore(path: path)
     let day = Day(year: 2026, month: 11, day: 2)!
     let run = try await store.beginRun(manifest: "bench", firstDay: day, lastDay: day, startedAt: "bench")
+    // Each commit is a day of its own (a second commit of one day is a rerun of it: it would reverse the first's keys).
     let usd = Currency.usd
     // The rows of scripts/floor/posting.c, which inserts them from C into the same schema: 20,000 invoices of 500
     // customers, then entries of 2-4 postings whose amounts and invoices follow from their number.
@@ -138,9 +139,10 @@ func benchLedger() async throws {
     while next < entryCount {
         let count = min(perCommit, entryCount - next)
         let drafts = (next..<(next + count)).map(draft)
+        let commitDay = day.adding(days: next / perCommit)
         next += count
         let start = clock.now
-        let outcome = try await store.commit(DayCommit(runID: run, day: day, entries: drafts))
+        let outcome = try await store.commit(DayCommit(runID: run, day: commitDay, entries: drafts))
         postingTime += clock.now - start
         posted += outcome.posted.count
     }
