@@ -140,7 +140,17 @@ public final class LedgerReader {
         try database.prepare("SELECT code, name, type FROM accounts ORDER BY code").rows { ($0.text(0), $0.text(1), $0.text(2)) }
     }
 
-    public func exceptions(status: String? = nil, day: Day? = nil) throws -> [ExceptionRow] {
+    /// An exception's history, oldest first.
+    public func history(exceptionID: String) throws -> [ExceptionHistoryRow] {
+        try database.prepare("""
+            SELECT at, action, decision, applications, note, by, approved_by, run_id FROM exception_history WHERE exception_id = ? ORDER BY history_id
+            """).bind(.text(exceptionID)).rows {
+            ExceptionHistoryRow(at: $0.text(0), action: $0.text(1), decision: $0.text(2), applications: $0.text(3), note: $0.text(4), by: $0.text(5),
+                                approvedBy: $0.text(6), runID: $0.isNull(7) ? nil : $0.int(7))
+        }
+    }
+
+    public func exceptions(status: String? = nil, day: Day? = nil, type: String? = nil, customer: String? = nil) throws -> [ExceptionRow] {
         var sql = """
             SELECT exception_id, day, type, severity, receipt_id, source, source_ref, location, customer_id, amount_minor, currency,
                    invoice_ids, message, suggestions, status, resolution, resolution_note, evidence FROM exceptions WHERE 1 = 1
@@ -148,6 +158,8 @@ public final class LedgerReader {
         var binds: [SQLValue] = []
         if let status { sql += " AND status = ?"; binds.append(.text(status)) }
         if let day { sql += " AND day = ?"; binds.append(.text(day.description)) }
+        if let type { sql += " AND type = ?"; binds.append(.text(type)) }
+        if let customer { sql += " AND customer_id = ?"; binds.append(.text(customer)) }
         sql += " ORDER BY day, type, exception_id"
         return try database.prepare(sql).bind(binds).rows(ExceptionRowMapping.map)
     }

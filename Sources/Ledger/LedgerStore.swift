@@ -241,6 +241,10 @@ public actor LedgerStore {
             try writeDecisions(batch, runID: open.runID, day: open.day)
             clock.lap("decisions", into: &dayOutcome)
             try writeACH(batch, runID: open.runID, day: open.day)
+            for booked in batch.bookedReviews {
+                try database.prepare("UPDATE exceptions SET booked_seq = ?, booked_day = ? WHERE exception_id = ?")
+                    .bind(.integer(booked.seq), .text(open.day.description), .text(booked.exceptionID)).run()
+            }
             for f in batch.files {
                 try database.prepare("INSERT OR IGNORE INTO ingested_files(sha256, size_bytes, name, run_id, day, archive_path) VALUES (?, ?, ?, ?, ?, ?)")
                     .bind(.text(f.sha256), .integer(f.sizeBytes), .text(f.name), .integer(f.runID), .text(f.day.description), .text(f.archivePath)).run()
@@ -278,6 +282,7 @@ public actor LedgerStore {
                 }
             }
             clock.lap("reversals", into: &outcome)
+            try resolveWhatIsGone(day: day.day, runID: day.runID)
             try writeBalances(day: day.day)
             if nextEntryID > firstEntryID {
                 try database.prepare("INSERT INTO entry_ranges(first_entry_id, last_entry_id, day, run_id) VALUES (?, ?, ?, ?)")
@@ -393,6 +398,69 @@ public actor LedgerStore {
         }
     }
 
+    /// An exception of the day an earlier run raised and this run does not (the invoice was paid by another receipt,
+    /// the file turned out a duplicate) is resolved by settle itself, with a note saying why; raised again later, it
+    /// opens again.
+    private func resolveWhatIsGone(day: Day, runID: Int64) throws {
+        let gone = try database.prepare("SELECT exception_id FROM exceptions WHERE day = ? AND status = 'open' AND last_run_id != ?")
+            .bind(.text(day.description), .integer(runID)).rows { $0.text(0) }
+        guard !gone.isEmpty else { return }
+        let at = LedgerStore.timestamp()
+        let note = "no longer raised by run \(runID) of \(day): its cause is gone"
+        for id in gone {
+            try database.prepare("UPDATE exceptions SET status = 'resolved', resolution = 'auto', resolution_note = ?, resolved_at = ? WHERE exception_id = ?")
+                .bind(.text(note), .text(at), .text(id)).run()
+            try appendHistory(exceptionID: id, at: at, action: "auto-resolve", decision: "", applications: "", note: note, by: "settle", approvedBy: "", runID: runID)
+        }
+    }
+
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date())
+    }
+
+    private func appendHistory(exceptionID: String, at: String, action: String, decision: String, applications: String, note: String, by: String,
+                               approvedBy: String, runID: Int64?) throws {
+        try database.prepare("""
+            INSERT INTO exception_history(exception_id, at, action, decision, applications, note, by, approved_by, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).bind(.text(exceptionID), .text(at), .text(action), .text(decision), .text(applications), .text(note), .text(by), .text(approvedBy),
+                      runID.map { .integer($0) } ?? .null).run()
+    }
+
+    // MARK: - Reviewers' decisions
+
+    /// Records a reviewer's decision (checked by the caller against the ledger): the exception is resolved, the decision
+    /// waits for the next run (or a rerun of its day) to book it, and the history keeps it.
+    public func recordDecision(exceptionID: String, decision: ReviewDecisionKind, applications: [ReviewApplication], note: String, by: String,
+                               approvedBy: String, at: String) throws {
+        let text = ReviewApplication.text(applications)
+        let summary = text.isEmpty ? decision.rawValue : "\(decision.rawValue) \(text)"
+        try database.transaction {
+            try database.prepare("""
+                UPDATE exceptions SET status = 'resolved', resolution = ?, resolution_note = ?, resolved_at = ?, decision = ?, decision_applications = ?,
+                    decided_by = ?, approved_by = ?, decision_seq = decision_seq + 1
+                WHERE exception_id = ?
+                """).bind(.text(summary), .text(note), .text(at), .text(decision.rawValue), .text(text), .text(by), .text(approvedBy), .text(exceptionID)).run()
+            guard database.changes == 1 else { throw LedgerError("no exception \(exceptionID) in \(path)") }
+            try appendHistory(exceptionID: exceptionID, at: at, action: "resolve", decision: decision.rawValue, applications: text, note: note, by: by,
+                              approvedBy: approvedBy, runID: nil)
+        }
+    }
+
+    /// Opens a decided exception again: the next run reverses what its decision booked.
+    public func reopenException(id: String, note: String, by: String, at: String) throws {
+        try database.transaction {
+            try database.prepare("""
+                UPDATE exceptions SET status = 'open', resolution = '', resolution_note = ?, resolved_at = NULL, decision = '', decision_applications = '',
+                    decided_by = '', approved_by = '', decision_seq = decision_seq + 1
+                WHERE exception_id = ?
+                """).bind(.text(note), .text(id)).run()
+            guard database.changes == 1 else { throw LedgerError("no exception \(id) in \(path)") }
+            try appendHistory(exceptionID: id, at: at, action: "reopen", decision: "", applications: "", note: note, by: by, approvedBy: "", runID: nil)
+        }
+    }
+
     /// A run of a day replaces the day's decisions, ACH entries, statement balances and settlement items: cleared when
     /// its transaction opens (reads of the state before the day go through `LedgerView`, which does not see this).
     private func resetDayRecords(_ day: Day) throws {
@@ -423,7 +491,9 @@ public actor LedgerStore {
                                    amount_minor, currency, invoice_ids, message, suggestions, evidence)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(exception_id) DO UPDATE SET last_run_id = excluded.last_run_id, message = excluded.message,
-                suggestions = excluded.suggestions, location = excluded.location, evidence = excluded.evidence
+                suggestions = excluded.suggestions, location = excluded.location, evidence = excluded.evidence,
+                status = CASE WHEN exceptions.resolution = 'auto' THEN 'open' ELSE exceptions.status END,
+                resolution = CASE WHEN exceptions.resolution = 'auto' THEN '' ELSE exceptions.resolution END
             """)
         for e in day.exceptions {
             try exception.bind(.text(e.exceptionID), .integer(runID), .integer(runID), .text(e.day.description), .text(e.type), .text(e.severity),
@@ -743,9 +813,4 @@ public actor LedgerStore {
 
 
 
-    public func resolveException(id: String, resolution: String, note: String, at timestamp: String) throws -> Bool {
-        try database.prepare("UPDATE exceptions SET status = 'resolved', resolution = ?, resolution_note = ?, resolved_at = ? WHERE exception_id = ?")
-            .bind(.text(resolution), .text(note), .text(timestamp), .text(id)).run()
-        return database.changes > 0
-    }
 }

@@ -343,4 +343,62 @@ public actor LedgerView {
             return row
         }
     }
+
+    // MARK: - Reviewers' decisions
+
+    /// The reviewers' decisions a run of `day` books: those not booked yet (of exceptions of that day or earlier), and
+    /// those a run of `day` booked before (a rerun keeps them; else they would be "no longer produced").
+    public func reviewsToBook(runDay day: Day) throws -> [ReviewBooking] {
+        let s = try database.prepare("""
+            SELECT exception_id, type, day, customer_id, receipt_id, decision, decision_applications, amount_minor, currency, invoice_ids, decision_seq,
+                   resolution_note
+            FROM exceptions
+            WHERE (decision_seq != booked_seq AND day <= ?1) OR booked_day = ?1
+            ORDER BY exception_id
+            """).bind(.text(day.description))
+        return try s.rows { r in
+            let row = "exceptions row \(r.text(0))"
+            let currency = r.isNull(8) ? nil : try Stored.currency(r.text(8), row)
+            return ReviewBooking(exceptionID: r.text(0), type: r.text(1), day: try Stored.day(r.text(2), row), customerID: r.text(3), receiptID: r.text(4),
+                                 decision: r.text(5), applications: currency.map { ReviewApplication.parse(r.text(6), currency: $0) } ?? [],
+                                 amount: currency.map { Money(minorUnits: r.int(7), currency: $0) }, invoiceIDs: r.text(9).split(separator: "|").map(String.init),
+                                 seq: r.int(10), note: r.text(11))
+        }
+    }
+
+    /// A receipt's cash left unapplied on a day (its `unapplied` application rows).
+    public func unappliedCash(receiptID: String, day: Day) throws -> Int64 {
+        let s = try database.prepare("SELECT COALESCE(SUM(applied_minor), 0) FROM applications WHERE receipt_id = ? AND day = ? AND invoice_id IS NULL AND rule = 'unapplied'")
+            .bind(.text(receiptID), .text(day.description))
+        defer { s.reset() }
+        _ = try s.step()
+        return s.int(0)
+    }
+
+    /// An invoice's customer and open amount as the ledger holds them now.
+    public func invoice(id: String) throws -> LedgerInvoice? {
+        let s = try database.prepare("""
+            SELECT i.invoice_id, c.customer_id, i.issue_day, i.due_day, i.currency, i.amount_minor, i.open_minor, i.terms, i.po_number, i.opened_day
+            FROM invoices i LEFT JOIN customers c ON c.customer_no = i.customer_no WHERE i.invoice_id = ?
+            """).bind(.text(id))
+        return try s.rows { r in
+            let row = "invoices row \(r.text(0))"
+            let currency = try Stored.currency(r.text(4), row)
+            return LedgerInvoice(invoiceID: r.text(0), customerID: r.text(1), issueDay: try Stored.day(r.text(2), row), dueDay: try Stored.day(r.text(3), row),
+                                 amount: Money(minorUnits: r.int(5), currency: currency), openAmount: Money(minorUnits: r.int(6), currency: currency),
+                                 terms: r.text(7), poNumber: r.text(8), openedDay: r.isNull(9) ? nil : try Stored.day(r.text(9), row))
+        }.first
+    }
+
+    public func exception(id: String) throws -> ExceptionRow? {
+        try database.prepare("""
+            SELECT exception_id, day, type, severity, receipt_id, source, source_ref, location, customer_id, amount_minor, currency,
+                   invoice_ids, message, suggestions, status, resolution, resolution_note, evidence FROM exceptions WHERE exception_id = ?
+            """).bind(.text(id)).rows(ExceptionRowMapping.map).first
+    }
+
+    /// The manifest path of the ledger's latest run (for settings a review command needs, such as the write-off limit).
+    public func lastManifestPath() throws -> String? {
+        try database.prepare("SELECT manifest FROM runs ORDER BY run_id DESC LIMIT 1").rows { $0.text(0) }.first
+    }
 }

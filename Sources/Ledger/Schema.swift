@@ -332,6 +332,40 @@ enum Schema {
             JOIN accounts a ON a.account_id = p.account_id LEFT JOIN customers c ON c.customer_no = p.customer_no
             LEFT JOIN invoices i ON i.invoice_no = p.invoice_no;
         """,
+        // 8: reviewers' decisions. An exception carries its current decision (what, on which invoices, by whom, approved
+        // by whom) and two counters: `decision_seq` (each decision or reopen adds one) and `booked_seq` (the decision
+        // the ledger reflects, booked by the run of `booked_day` under the key `review:<exception id>`). Every decision,
+        // reopen, approval and resolution settle makes itself is a row of `exception_history`, never changed. A decision
+        // of an older settle (which booked nothing) stays in the history and is not booked.
+        """
+        ALTER TABLE exceptions ADD COLUMN decision TEXT NOT NULL DEFAULT '';
+        ALTER TABLE exceptions ADD COLUMN decision_applications TEXT NOT NULL DEFAULT '';
+        ALTER TABLE exceptions ADD COLUMN decided_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE exceptions ADD COLUMN approved_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE exceptions ADD COLUMN decision_seq INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE exceptions ADD COLUMN booked_seq INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE exceptions ADD COLUMN booked_day TEXT;
+        CREATE INDEX exceptions_day ON exceptions(day);
+        CREATE TABLE exception_history (
+            history_id INTEGER PRIMARY KEY,
+            exception_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            action TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            applications TEXT NOT NULL,
+            note TEXT NOT NULL,
+            by TEXT NOT NULL,
+            approved_by TEXT NOT NULL,
+            run_id INTEGER
+        ) STRICT;
+        CREATE INDEX exception_history_exception ON exception_history(exception_id);
+        INSERT INTO exception_history(exception_id, at, action, decision, applications, note, by, approved_by)
+            SELECT exception_id, COALESCE(resolved_at, ''), 'resolve', resolution, '', resolution_note, '', '' FROM exceptions WHERE status = 'resolved';
+        CREATE TRIGGER exception_history_no_update BEFORE UPDATE ON exception_history
+            BEGIN SELECT RAISE(ABORT, 'the decision history is append-only'); END;
+        CREATE TRIGGER exception_history_no_delete BEFORE DELETE ON exception_history
+            BEGIN SELECT RAISE(ABORT, 'the decision history is append-only'); END;
+        """,
     ]
 
     static var version: Int { migrations.count }

@@ -76,6 +76,10 @@ struct DayRun {
             StatementBalanceRow(account: $0.account, day: $0.day, opening: $0.opening, closing: $0.closing, location: $0.location.fileAndLine)
         }
         posting.files = intake.files
+        // Reviewers' decisions not booked yet (and those a run of this day booked before): after the day's own entries.
+        let reviews = try await reviewEntries()
+        posting.entries += reviews.drafts
+        posting.bookedReviews = reviews.booked
         feed.send(posting)
 
         let exceptions = uniqueExceptions(plan.exceptions + intake.exceptions + read.exceptions + settlement.exceptions + statements.exceptions
@@ -129,7 +133,12 @@ struct DayRun {
         clock.lap("bank-tie")
 
         let dayEntries = earlierJournal + outcome.posted
-        let openItemsAfter = openItemRows(openItems, dayEntries: dayEntries, touched: Set(cash.decisions.flatMap { $0.applications.map(\.invoiceID) }))
+        // Touched: what this run's decisions applied to, and every invoice its entries moved (reviewers' decisions, returns).
+        var touched = Set(cash.decisions.flatMap { $0.applications.map(\.invoiceID) })
+        for entry in outcome.posted where !PostingRules.isInvoiceOpening(entry.sourceKey) {
+            for p in entry.postings where p.account == ChartOfAccounts.accountsReceivable { if let invoice = p.invoiceID { touched.insert(invoice) } }
+        }
+        let openItemsAfter = openItemRows(openItems, dayEntries: dayEntries, touched: touched)
         clock.lap("reports")
         let summary = Summary.make(day: day, runID: runID, manifest: manifest, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
                                    nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: read.lines.count,
@@ -153,6 +162,22 @@ struct DayRun {
         return DayOutcome(day: day, summary: summary, outputFolder: folder, inputRejected: plan.rejected || intake.rejected || read.rejected,
                           exceptionCount: exceptions.count, postedCount: outcome.posted.count, receiptCount: cash.decisions.count,
                           timings: clock.timings + clock.details)
+    }
+
+    /// The entries of reviewers' decisions this run books (`review:<exception id>`), in exception order.
+    func reviewEntries() async throws -> (drafts: [JournalEntryDraft], booked: [(exceptionID: String, seq: Int64)]) {
+        var drafts: [JournalEntryDraft] = []
+        var booked: [(exceptionID: String, seq: Int64)] = []
+        for booking in try await view.reviewsToBook(runDay: day) {
+            var owners: [String: String] = [:]
+            for a in booking.applications {
+                if let invoice = try await view.invoice(id: a.invoiceID) { owners[a.invoiceID] = invoice.customerID }
+            }
+            let unapplied = booking.decision == ReviewDecisionKind.refund.rawValue ? try await view.unappliedCash(receiptID: booking.receiptID, day: booking.day) : 0
+            drafts.append(Review.entry(for: booking, invoiceCustomers: owners, unapplied: unapplied))
+            booked.append((booking.exceptionID, booking.seq))
+        }
+        return (drafts, booked)
     }
 
     /// One exception per id: a rule may raise the same thing twice (the same unknown payer on two lines of one file).

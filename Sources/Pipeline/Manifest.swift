@@ -45,8 +45,11 @@ public struct Manifest: Sendable {
     public var to: Day?
     /// The chart of accounts as the manifest renames or extends it: code → (name, type).
     public var accounts: [(code: String, name: String, type: String)] = []
+    /// A reviewer's write-off above this needs a second name (`--approved-by`): `review.write_off_limit`, default 100.00.
+    public var writeOffLimit: Money
 
-    static let topLevelKeys: Set<String> = ["version", "name", "currency", "ledger", "output", "archive", "customers", "invoices", "sources", "matching", "date", "from", "to", "validation", "accounts"]
+    static let topLevelKeys: Set<String> = ["version", "name", "currency", "ledger", "output", "archive", "customers", "invoices", "sources", "matching", "date", "from", "to", "validation", "accounts", "review"]
+    static let reviewKeys: Set<String> = ["write_off_limit"]
     static let sourceKeys: Set<String> = ["format", "path", "role", "profile", "account", "strict"]
     static let matchingKeys: Set<String> = ["tolerance", "ambiguous", "combination_limit", "short_pay_percent", "cross_customer"]
 
@@ -206,6 +209,17 @@ public struct Manifest: Sendable {
                 }
             }
         }
+        var writeOffLimit = Money(minorUnits: 100 * Int64(pow10(currency.exponent)), currency: currency)
+        if let rawReview = root["review"] {
+            guard let review = rawReview as? [String: Any] else { throw fail("review", "must be an object") }
+            for k in review.keys.sorted() where !reviewKeys.contains(k) {
+                throw fail("review.\(k)", "unknown key (expected one of: \(reviewKeys.sorted().joined(separator: ", ")))")
+            }
+            if let t = try string("write_off_limit", in: review, at: "review.write_off_limit", required: false) {
+                do { writeOffLimit = try Money.parse(t, currency: currency) } catch { throw fail("review.write_off_limit", error.description) }
+                if writeOffLimit.isNegative { throw fail("review.write_off_limit", "must not be negative") }
+            }
+        }
         let date = try day("date")
         let from = try day("from")
         let to = try day("to")
@@ -216,7 +230,13 @@ public struct Manifest: Sendable {
                         customers: customers, invoices: invoices, sources: sources,
                         policy: MatchingPolicy(tolerance: tolerance, ambiguous: ambiguous, combinationInvoiceLimit: combinationLimit,
                                                shortPayPercent: shortPayPercent, crossCustomer: crossCustomer),
-                        date: date, from: from, to: to, accounts: accounts)
+                        date: date, from: from, to: to, accounts: accounts, writeOffLimit: writeOffLimit)
+    }
+
+    private static func pow10(_ n: Int) -> Int {
+        var v = 1
+        for _ in 0..<max(0, n) { v *= 10 }
+        return v
     }
 
     /// Globs (`*`, `?`) are allowed in the last path component only; `{date}` is the one placeholder.

@@ -4,6 +4,8 @@ import Pipeline
 struct Arguments {
     var positionals: [String] = []
     var values: [String: String] = [:]
+    /// Every value of an option given more than once (`--apply A=1 --apply B=2`), in order.
+    var lists: [String: [String]] = [:]
     var flags: Set<String> = []
 
     /// `valueOptions` take a value; `flagOptions` do not. Anything else starting with `--` is an error.
@@ -30,6 +32,7 @@ struct Arguments {
                         values[name] = raw[i + 1]
                         i += 1
                     }
+                    lists[name, default: []].append(values[name] ?? "")
                 } else if flagOptions.contains(name) {
                     if inline != nil { throw ManifestError("option --\(name) takes no value") }
                     flags.insert(name)

@@ -56,18 +56,6 @@ struct Settle {
         Exit codes: 0 no file has errors; 1 some file has errors; 2 usage error.
         """
 
-    static let exceptionsHelp = """
-        Usage:
-          settle exceptions list --ledger PATH [--status open|resolved] [--day YYYY-MM-DD] [--json]
-          settle exceptions show ID --ledger PATH
-          settle exceptions resolve ID --ledger PATH --resolution R [--note TEXT]
-
-        Lists the exceptions runs raised, shows one whole, or records a reviewer's resolution. R is one of:
-        accept, ignore, write-off, refund, apply:INVOICE[|INVOICE...].
-
-        Exit codes: 0 done; 1 no such exception; 2 usage error; 3 the ledger could not be read.
-        """
-
     static let ledgerHelp = """
         Usage:
           settle ledger balance --ledger PATH [--account CODE] [--customer ID] [--as-of YYYY-MM-DD] [--by-customer] [--json]
@@ -200,73 +188,6 @@ struct Settle {
             if input.hasErrors { anyErrors = true }
         }
         return anyErrors ? 1 : 0
-    }
-
-    // MARK: exceptions
-
-    func exceptionsCommand(_ raw: [String]) async throws -> Int32 {
-        if wantsHelp(raw) || raw.isEmpty { console.out(Settle.exceptionsHelp); return raw.isEmpty ? 2 : 0 }
-        let args = try Arguments(raw, valueOptions: ["ledger", "status", "day", "resolution", "note"], flagOptions: ["json"])
-        guard let ledger = args.values["ledger"] else { throw ManifestError("exceptions needs --ledger PATH") }
-        guard let sub = args.positionals.first else { throw ManifestError("exceptions needs list, show or resolve") }
-        switch sub {
-        case "list":
-            let reader = try openReader(ledger)
-            if let s = args.values["status"], s != "open" && s != "resolved" { throw ManifestError("--status must be open or resolved") }
-            let rows = try reader.exceptions(status: args.values["status"], day: try day(args.values["day"], option: "day"))
-            if args.flags.contains("json") {
-                console.out(JSONValue.array(rows.map(exceptionJSON)).rendered())
-            } else {
-                for r in rows {
-                    console.out("\(r.exceptionID)  \(r.day)  \(r.type.padding(21))\(r.status.padding(9))\(r.amount?.description ?? "")  \(r.customerID)  \(r.message)")
-                }
-                console.out("\(rows.count) exception\(rows.count == 1 ? "" : "s")")
-            }
-            return 0
-        case "show":
-            guard args.positionals.count == 2 else { throw ManifestError("exceptions show needs one ID") }
-            let reader = try openReader(ledger)
-            guard let r = try reader.exception(id: args.positionals[1]) else {
-                console.err("settle: no exception \(args.positionals[1]) in \(ledger)")
-                return 1
-            }
-            console.out(exceptionJSON(r).rendered())
-            return 0
-        case "resolve":
-            guard args.positionals.count == 2 else { throw ManifestError("exceptions resolve needs one ID") }
-            guard let resolution = args.values["resolution"] else { throw ManifestError("exceptions resolve needs --resolution (accept, ignore, write-off, refund, apply:INVOICE)") }
-            let allowed = ["accept", "ignore", "write-off", "refund"]
-            guard allowed.contains(resolution) || (resolution.hasPrefix("apply:") && resolution.count > 6) else {
-                throw ManifestError("--resolution: '\(resolution)' is not one of accept, ignore, write-off, refund, apply:INVOICE")
-            }
-            guard FileManager.default.fileExists(atPath: ledger) else { throw LedgerError("no ledger at \(ledger)") }
-            guard let lock = try RunLock(ledgerPath: ledger) else {
-                console.err("settle: a run holds the lock \(ledger).lock; try again when it has finished")
-                return ExitCode.locked.rawValue
-            }
-            let store = try LedgerStore(path: ledger)
-            let done = try await store.resolveException(id: args.positionals[1], resolution: resolution, note: args.values["note"] ?? "", at: Settle.timestamp())
-            withExtendedLifetime(lock) {}
-            if !done {
-                console.err("settle: no exception \(args.positionals[1]) in \(ledger)")
-                return 1
-            }
-            console.out("\(args.positionals[1]) resolved: \(resolution)")
-            return 0
-        default:
-            throw ManifestError("exceptions: unknown subcommand '\(sub)' (expected list, show or resolve)")
-        }
-    }
-
-    func exceptionJSON(_ r: ExceptionRow) -> JSONValue {
-        .object([
-            ("exception_id", .string(r.exceptionID)), ("day", .string(r.day.description)), ("type", .string(r.type)), ("severity", .string(r.severity)),
-            ("receipt_id", .string(r.receiptID)), ("source", .string(r.source)), ("source_ref", .string(r.sourceRef)), ("location", .string(r.location)),
-            ("customer_id", .string(r.customerID)), ("amount", r.amount.map { .number($0.description) } ?? .null),
-            ("invoice_ids", .array(r.invoiceIDs.map { .string($0) })), ("message", .string(r.message)), ("suggestions", .string(r.suggestions)),
-            ("status", .string(r.status)), ("resolution", .string(r.resolution)), ("resolution_note", .string(r.resolutionNote)),
-            ("evidence", .string(r.evidence)),
-        ])
     }
 
     func openReader(_ path: String) throws -> LedgerReader {

@@ -95,7 +95,7 @@ import TestSupport
         let id = String(list.out.split(separator: "\n").first { $0.contains("AMBIGUOUS") }!.prefix(17))
         let resolve = await settle("exceptions", "resolve", id, "--ledger", folder + "/l.sqlite", "--resolution", "apply:INV-10020", "--note", "called Foxtrot")
         #expect(resolve.code == 0, "\(resolve.err)")
-        let show = await settle("exceptions", "show", id, "--ledger", folder + "/l.sqlite")
+        let show = await settle("exceptions", "show", id, "--ledger", folder + "/l.sqlite", "--json")
         #expect(show.out.contains("\"status\": \"resolved\""))
         #expect(show.out.contains("\"resolution_note\": \"called Foxtrot\""))
         // The evidence behind the decision: how the payer was found, and the candidates set aside with why.

@@ -1,0 +1,151 @@
+import Core
+import Foundation
+import Ledger
+import Matching
+
+/// Why a reviewer's decision was refused (exit 2): what is wrong, named.
+public struct ReviewRefusal: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A decision as a reviewer gives it (`settle exceptions resolve`, or a row of `import`), before it is checked.
+public struct ReviewRequest: Sendable {
+    public var exceptionID: String
+    public var kind: ReviewDecisionKind
+    /// `--apply INVOICE=AMOUNT`, as typed.
+    public var applications: [(invoiceID: String, amount: String)]
+    public var note: String
+    public var by: String
+    public var approvedBy: String
+
+    public init(exceptionID: String, kind: ReviewDecisionKind, applications: [(invoiceID: String, amount: String)] = [], note: String, by: String,
+                approvedBy: String = "") {
+        self.exceptionID = exceptionID
+        self.kind = kind
+        self.applications = applications
+        self.note = note
+        self.by = by
+        self.approvedBy = approvedBy
+    }
+}
+
+/// The review rules: which decisions each exception type accepts, and what a decision books.
+public enum Review {
+    /// Types whose receipt's cash waits (unapplied, or in suspense) for a person to place it.
+    static let cashTypes: Set<String> = [ExceptionType.ambiguous.rawValue, ExceptionType.unmatched.rawValue, ExceptionType.overPay.rawValue,
+                                         ExceptionType.unknownCustomer.rawValue]
+
+    /// The decisions a type of exception accepts.
+    public static func accepted(by type: String) -> [ReviewDecisionKind] {
+        if cashTypes.contains(type) { return [.apply, .refund, .unapplied] }
+        if type == ExceptionType.shortPay.rawValue { return [.writeOff, .ignore] }
+        return [.ignore]
+    }
+
+    /// Checks a decision against the ledger as it stands; what it returns is what `LedgerStore.recordDecision` keeps.
+    public static func check(_ request: ReviewRequest, view: LedgerView, writeOffLimit: Money) async throws -> [ReviewApplication] {
+        let id = request.exceptionID
+        guard let exception = try await view.exception(id: id) else { throw ReviewRefusal("no exception \(id) in the ledger") }
+        guard !request.note.trimmingCharacters(in: .whitespaces).isEmpty else { throw ReviewRefusal("\(id): --note is required (say why)") }
+        guard exception.status == "open" else {
+            throw ReviewRefusal("\(id) is already resolved (\(exception.resolution.isEmpty ? "resolved" : exception.resolution)); `settle exceptions reopen \(id) --note ...` first")
+        }
+        let accepted = accepted(by: exception.type)
+        guard accepted.contains(request.kind) else {
+            throw ReviewRefusal("\(id) is \(exception.type): it accepts \(accepted.map { "--\($0.rawValue)" }.joined(separator: ", ")), not --\(request.kind.rawValue)")
+        }
+        let currency = exception.amount?.currency ?? .usd
+        switch request.kind {
+        case .apply:
+            guard !request.applications.isEmpty else { throw ReviewRefusal("\(id): --apply needs INVOICE=AMOUNT at least once") }
+            var seen = Set<String>()
+            var out: [ReviewApplication] = []
+            var total: Int64 = 0
+            let unapplied = try await view.unappliedCash(receiptID: exception.receiptID, day: exception.day)
+            for (invoiceID, text) in request.applications {
+                guard seen.insert(invoiceID).inserted else { throw ReviewRefusal("\(id): invoice \(invoiceID) is given twice") }
+                guard let invoice = try await view.invoice(id: invoiceID) else { throw ReviewRefusal("\(id): no invoice \(invoiceID) in the ledger") }
+                let amount: Money
+                if text == "open" {
+                    // The older `--resolution apply:INVOICE`: what the invoice has open, as far as the unapplied cash goes.
+                    amount = Money(minorUnits: min(invoice.openAmount.minorUnits, unapplied - total), currency: currency)
+                } else {
+                    do { amount = try Money.parse(text, currency: currency) } catch {
+                        throw ReviewRefusal("\(id): --apply \(invoiceID)=\(text): \(error.description)")
+                    }
+                }
+                guard amount.minorUnits > 0 else { throw ReviewRefusal("\(id): --apply \(invoiceID)=\(text): the amount must be more than zero") }
+                guard invoice.amount.currency == currency else {
+                    throw ReviewRefusal("\(id): invoice \(invoiceID) is in \(invoice.amount.currency.code), the receipt in \(currency.code)")
+                }
+                guard invoice.openAmount.minorUnits > 0 else { throw ReviewRefusal("\(id): invoice \(invoiceID) is closed (nothing open)") }
+                guard amount.minorUnits <= invoice.openAmount.minorUnits else {
+                    throw ReviewRefusal("\(id): \(amount) is more than invoice \(invoiceID)'s open \(invoice.openAmount)")
+                }
+                total &+= amount.minorUnits
+                out.append(ReviewApplication(invoiceID: invoiceID, amount: amount))
+            }
+            guard total <= unapplied else {
+                throw ReviewRefusal("\(id): the amounts add up to \(Money(minorUnits: total, currency: currency)), more than the receipt's unapplied \(Money(minorUnits: unapplied, currency: currency))")
+            }
+            return out
+        case .writeOff:
+            guard let short = exception.amount, short.minorUnits > 0 else { throw ReviewRefusal("\(id): there is no short amount to write off") }
+            guard let invoiceID = exception.invoiceIDs.first, let invoice = try await view.invoice(id: invoiceID) else {
+                throw ReviewRefusal("\(id): the short-paid invoice is not in the ledger")
+            }
+            guard invoice.openAmount.minorUnits >= short.minorUnits else {
+                throw ReviewRefusal("\(id): invoice \(invoiceID) has \(invoice.openAmount) open, less than the short \(short)")
+            }
+            if short.minorUnits > writeOffLimit.minorUnits {
+                let approver = request.approvedBy.trimmingCharacters(in: .whitespaces)
+                guard !approver.isEmpty else {
+                    throw ReviewRefusal("\(id): a write-off of \(short) is above the limit of \(writeOffLimit) (review.write_off_limit): --approved-by a second person")
+                }
+                guard approver != request.by else { throw ReviewRefusal("\(id): --approved-by must name someone other than --by (\(request.by))") }
+            }
+            return [ReviewApplication(invoiceID: invoiceID, amount: short)]
+        case .refund, .unapplied, .ignore:
+            return []
+        }
+    }
+
+    /// The entry a reviewer's decision books, under `review:<exception id>`, effective on the exception's day. Where the
+    /// receipt's cash waits: unapplied cash of the customer, or suspense when no customer is known. A reopened exception
+    /// wants nothing under the key (what was booked is reversed).
+    static func entry(for booking: ReviewBooking, invoiceCustomers: [String: String], unapplied: Int64) -> JournalEntryDraft {
+        let key = "review:\(booking.exceptionID)"
+        let memo = ByteScanning.trimmed("Review of \(booking.type) \(booking.exceptionID): \(booking.decision) \(ReviewApplication.text(booking.applications)) \(booking.note)")
+        guard let kind = ReviewDecisionKind(rawValue: booking.decision), let currency = booking.amount?.currency ?? booking.applications.first?.amount.currency else {
+            return JournalEntryDraft(sourceKey: key, effectiveDay: booking.day, memo: memo, postings: [])
+        }
+        let customer: String? = booking.customerID.isEmpty ? nil : booking.customerID
+        let holding = booking.type == ExceptionType.unknownCustomer.rawValue || customer == nil ? ChartOfAccounts.suspense : ChartOfAccounts.unappliedCash
+        var postings: [Posting] = []
+        func money(_ units: Int64) -> Money { Money(minorUnits: units, currency: currency) }
+        switch kind {
+        case .apply:
+            for a in booking.applications {
+                postings.append(Posting(account: holding, customerID: customer, amount: a.amount))
+                postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: invoiceCustomers[a.invoiceID] ?? customer, invoiceID: a.invoiceID,
+                                        amount: money(-a.amount.minorUnits)))
+            }
+        case .writeOff:
+            for a in booking.applications {
+                let owner = invoiceCustomers[a.invoiceID] ?? customer
+                postings.append(Posting(account: ChartOfAccounts.paymentDifferences, customerID: owner, invoiceID: a.invoiceID, amount: a.amount))
+                postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: owner, invoiceID: a.invoiceID, amount: money(-a.amount.minorUnits)))
+            }
+        case .refund:
+            if unapplied > 0 {
+                postings.append(Posting(account: holding, customerID: customer, amount: money(unapplied)))
+                postings.append(Posting(account: ChartOfAccounts.refundsPayable, customerID: customer, amount: money(-unapplied)))
+            }
+        case .unapplied, .ignore:
+            break
+        }
+        return JournalEntryDraft(sourceKey: key, effectiveDay: booking.day, memo: memo, postings: postings)
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Ledger
+@testable import settle
+import Testing
+import TestSupport
+
+/// The morning review, walked on the Samples: a run raises AMBIGUOUS, a reviewer decides, the next run books the
+/// decision once, a reopen reverses it; the same through `import`; what each type refuses.
+@Suite struct ReviewLoopTests {
+    func settle(_ arguments: [String]) async -> (code: Int32, out: String, err: String) {
+        let console = Console(echo: false)
+        let code = await Settle(console: console).run(arguments)
+        return (code, console.standardOutput, console.standardError)
+    }
+
+    /// The sample job of the first day on a fresh ledger; the AMBIGUOUS receipt of FOXTROT (4,000.00, INV-10020 or INV-10021).
+    func firstDay(writeOffLimit: String? = nil) async throws -> (manifest: String, ledger: String, out: String) {
+        let folder = TestPaths.temporaryDirectory("review")
+        let samples = TestPaths.samples
+        let review = writeOffLimit.map { #", "review": {"write_off_limit": "\#($0)"}"# } ?? ""
+        let text = """
+            {"version": 1, "ledger": "\(folder)/l.sqlite", "output": "\(folder)/out", "archive": "\(folder)/arc",
+             "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
+             "sources": [{"format": "nacha", "path": "\(samples)/{date}/ach/*.ach"}, {"format": "bai2", "path": "\(samples)/{date}/bank/*.bai"}],
+             "matching": {"tolerance": "1.00"}\(review)}
+            """
+        try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        let run = await settle(["run", folder + "/job.json", "--date", "2026-11-02"])
+        #expect(run.code == 0, "\(run.err)")
+        return (folder + "/job.json", folder + "/l.sqlite", folder + "/out/2026-11-02")
+    }
+
+    func exception(_ type: String, in out: String) throws -> String {
+        let csv = try String(contentsOfFile: out + "/exceptions.csv", encoding: .utf8)
+        let line = try #require(csv.split(separator: "\n").first { $0.split(separator: ",")[1] == type })
+        return String(line.split(separator: ",")[0])
+    }
+
+    func openAmount(_ invoice: String, in out: String) throws -> String? {
+        let csv = try String(contentsOfFile: out + "/open-items.csv", encoding: .utf8)
+        return csv.split(separator: "\n").first { $0.hasPrefix(invoice + ",") }.map { String($0.split(separator: ",")[4]) }
+    }
+
+    func reviewLines(in out: String) throws -> [Substring] {
+        try String(contentsOfFile: out + "/journal.csv", encoding: .utf8).split(separator: "\n").filter { $0.contains(",review:") }
+    }
+
+    @Test func aDecisionIsBookedOnceByTheNextRunAndAReopenReversesIt() async throws {
+        let (manifest, ledger, out) = try await firstDay()
+        let id = try exception("AMBIGUOUS", in: out)
+        #expect(try openAmount("INV-10020", in: out) == "4000.00")
+        // Amounts that do not add up, unknown and twice-named invoices, and a decision the type does not take are refused.
+        for bad in [["--apply", "INV-10020=4000.01"], ["--apply", "NOPE=1.00"], ["--apply", "INV-10020=3000.00", "--apply", "INV-10021=1000.01"],
+                    ["--apply", "INV-10020=1.00", "--apply", "INV-10020=2.00"], ["--write-off"], ["--apply", "INV-10020=abc"]] {
+            let r = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--note", "n"] + bad)
+            #expect(r.code == 2, "\(bad): \(r.out) \(r.err)")
+        }
+        let noNote = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--apply", "INV-10020=4000.00"])
+        #expect(noNote.code == 2)
+        let resolved = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--apply", "INV-10020=4000.00", "--note", "confirmed by phone", "--by", "ana"])
+        #expect(resolved.code == 0, "\(resolved.err)")
+        let twice = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--apply", "INV-10021=4000.00", "--note", "again", "--by", "ana"])
+        #expect(twice.code == 2 && twice.err.contains("already resolved"))
+
+        // The rerun of the day books it: the invoice closes, the exception stays resolved.
+        #expect(await settle(["run", manifest, "--date", "2026-11-02"]).code == 0)
+        #expect(try openAmount("INV-10020", in: out) == "0.00")
+        #expect(try openAmount("INV-10021", in: out) == "4000.00")
+        #expect(try reviewLines(in: out).count == 2)
+        let listed = await settle(["exceptions", "list", "--ledger", ledger, "--status", "open", "--type", "AMBIGUOUS"])
+        #expect(listed.out.contains("0 exceptions"))
+        // Once: a further rerun posts nothing.
+        let again = await settle(["run", manifest, "--date", "2026-11-02"])
+        #expect(again.out.contains("0 entries posted"))
+        #expect(try reviewLines(in: out).count == 2)
+
+        // Reopened: the next run reverses what was booked and the exception is open again.
+        #expect(await settle(["exceptions", "reopen", id, "--ledger", ledger, "--note", "wrong invoice", "--by", "ben"]).code == 0)
+        #expect(await settle(["run", manifest, "--date", "2026-11-02"]).code == 0)
+        #expect(try openAmount("INV-10020", in: out) == "4000.00")
+        #expect(try reviewLines(in: out).count == 4)
+        #expect(try reviewLines(in: out).filter { $0.contains(",reversal,") }.count == 2)
+        let show = await settle(["exceptions", "show", id, "--ledger", ledger])
+        #expect(show.out.contains("AMBIGUOUS  open"))
+        #expect(show.out.contains("resolve apply INV-10020=4000.00 by ana: confirmed by phone"))
+        #expect(show.out.contains("reopen by ben: wrong invoice"))
+        let verify = await settle(["ledger", "verify", "--ledger", ledger])
+        #expect(verify.code == 0, "\(verify.out)")
+    }
+
+    @Test func theSameDecisionThroughImportAndItsDryRun() async throws {
+        let (manifest, ledger, out) = try await firstDay()
+        let id = try exception("AMBIGUOUS", in: out)
+        let sheet = out + "/../decisions.csv"
+        try """
+            exception_id,type,decision,invoice_ids,amounts,note
+            \(id),AMBIGUOUS,apply,INV-10021,4000.00,customer's email
+            """.write(toFile: sheet, atomically: true, encoding: .utf8)
+        let dry = await settle(["exceptions", "import", sheet, "--ledger", ledger, "--dry-run"])
+        #expect(dry.code == 0 && dry.out.contains("would resolve \(id): apply INV-10021=4000.00"))
+        #expect(await settle(["exceptions", "list", "--ledger", ledger, "--status", "open", "--type", "AMBIGUOUS"]).out.contains("1 exception"))
+        // A file with one invalid row records nothing, and names the line.
+        let bad = out + "/../bad.csv"
+        try """
+            exception_id,decision,invoice_ids,amounts,note
+            \(id),apply,INV-10021,4000.00,ok
+            XNOSUCH,ignore,,,x
+            """.write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = await settle(["exceptions", "import", bad, "--ledger", ledger])
+        #expect(refused.code == 2)
+        #expect(refused.err.contains("bad.csv:3: no exception XNOSUCH"))
+        #expect(await settle(["exceptions", "list", "--ledger", ledger, "--status", "open", "--type", "AMBIGUOUS"]).out.contains("1 exception"))
+        #expect(await settle(["exceptions", "import", sheet, "--ledger", ledger]).code == 0)
+        #expect(await settle(["run", manifest, "--date", "2026-11-02"]).code == 0)
+        #expect(try openAmount("INV-10021", in: out) == "0.00")
+        #expect(try openAmount("INV-10020", in: out) == "4000.00")
+    }
+
+    @Test func aWriteOffAboveTheLimitNeedsASecondName() async throws {
+        let (manifest, ledger, out) = try await firstDay(writeOffLimit: "10.00")
+        let id = try exception("SHORT_PAY", in: out)
+        let short = try #require(try openAmount("INV-10007", in: out))
+        let alone = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--write-off", "--note", "small difference", "--by", "ana"])
+        #expect(alone.code == 2 && alone.err.contains("--approved-by"))
+        let same = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--write-off", "--note", "x", "--by", "ana", "--approved-by", "ana"])
+        #expect(same.code == 2)
+        let approved = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--write-off", "--note", "agreed with the customer", "--by", "ana",
+                                     "--approved-by", "carla"])
+        #expect(approved.code == 0, "\(approved.err)")
+        #expect(await settle(["run", manifest, "--date", "2026-11-02"]).code == 0)
+        #expect(short == "20.00")
+        #expect(try openAmount("INV-10007", in: out) == "0.00")
+        #expect(try String(contentsOfFile: out + "/journal.csv", encoding: .utf8).contains(",review:\(id),1,original,2026-11-02,6900,"))
+        // An exception whose type takes only --ignore refuses anything else.
+        let gap = try exception("UNEXPLAINED_BANK_LINE", in: out)
+        let refused = await settle(["exceptions", "resolve", gap, "--ledger", ledger, "--refund", "--note", "x"])
+        #expect(refused.code == 2 && refused.err.contains("accepts --ignore"))
+    }
+
+    @Test func anExceptionWhoseCauseIsGoneIsResolvedBySettleAndOpensIfItComesBack() async throws {
+        // The day's inputs in a folder of our own, so a rerun can see them change.
+        let folder = TestPaths.temporaryDirectory("review-gone")
+        let samples = TestPaths.samples
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: folder + "/in/2026-11-02", withIntermediateDirectories: true)
+        for sub in ["ach", "bank"] { try fm.copyItem(atPath: "\(samples)/2026-11-02/\(sub)", toPath: "\(folder)/in/2026-11-02/\(sub)") }
+        let text = """
+            {"version": 1, "ledger": "\(folder)/l.sqlite", "output": "\(folder)/out", "archive": "\(folder)/arc",
+             "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
+             "sources": [{"format": "nacha", "path": "\(folder)/in/{date}/ach/*.ach"}, {"format": "bai2", "path": "\(folder)/in/{date}/bank/*.bai"}],
+             "matching": {"tolerance": "1.00"}}
+            """
+        try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        let ledger = folder + "/l.sqlite"
+        #expect(await settle(["run", folder + "/job.json", "--date", "2026-11-02"]).code == 0)
+        let id = try exception("AMBIGUOUS", in: folder + "/out/2026-11-02")
+        // The statement line behind the AMBIGUOUS receipt goes (a corrected statement): the rerun no longer raises it.
+        let bai = try String(contentsOfFile: "\(folder)/in/2026-11-02/bank/20261102.bai", encoding: .utf8)
+        let lines = bai.split(separator: "\n", omittingEmptySubsequences: false)
+        try lines.filter { !$0.contains("W1102006") }.joined(separator: "\n").write(toFile: "\(folder)/in/2026-11-02/bank/20261102.bai", atomically: true, encoding: .utf8)
+        _ = await settle(["run", folder + "/job.json", "--date", "2026-11-02"])
+        let show = await settle(["exceptions", "show", id, "--ledger", ledger])
+        #expect(show.out.contains("AMBIGUOUS  resolved (auto)"), "\(show.out)")
+        #expect(show.out.contains("auto-resolve by settle"))
+        #expect(show.out.contains("its cause is gone"))
+        // Back again: open again.
+        try bai.write(toFile: "\(folder)/in/2026-11-02/bank/20261102.bai", atomically: true, encoding: .utf8)
+        #expect(await settle(["run", folder + "/job.json", "--date", "2026-11-02"]).code == 0)
+        #expect(await settle(["exceptions", "show", id, "--ledger", ledger]).out.contains("AMBIGUOUS  open"))
+    }
+}
