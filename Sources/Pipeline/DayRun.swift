@@ -143,7 +143,7 @@ struct DayRun {
         let summary = Summary.make(day: day, runID: runID, manifest: manifest, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
                                    nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: read.lines.count,
                                    settlementBatches: read.ach.settlementBatches, reconciliation: settlement.reconciliation, decisions: cash.decisions,
-                                   exceptions: exceptions, outcome: outcome, timings: clock.timings, dryRun: options.dryRun, bankTies: bankTies)
+                                   exceptions: exceptions, dayEntries: dayEntries, dryRun: options.dryRun, bankTies: bankTies)
         if !options.dryRun {
             // The day's journal as it stands, whichever run posted it (a rerun that posts nothing rewrites the same file),
             // without the opening entries that mirror invoices the ERP booked itself.
@@ -159,9 +159,25 @@ struct DayRun {
             try ReportWriter.publish(matchingReports + ledgerReports)
         }
         clock.lap("reports-write")
+        if !options.dryRun {
+            // The run log: what this run of the day did and how long each stage took (what summary.json leaves out).
+            try? AtomicFile.write(runLog(outcome: outcome, files: intake.fileCount, rejected: intake.rejectedCount, exceptions: exceptions.count,
+                                         timings: clock.timings + clock.details), to: folder + "/run.log", durable: false)
+        }
         return DayOutcome(day: day, summary: summary, outputFolder: folder, inputRejected: plan.rejected || intake.rejected || read.rejected,
                           exceptionCount: exceptions.count, postedCount: outcome.posted.count, receiptCount: cash.decisions.count,
                           timings: clock.timings + clock.details)
+    }
+
+    func runLog(outcome: CommitOutcome, files: Int, rejected: Int, exceptions: Int, timings: [(String, Duration)]) -> String {
+        var lines = ["settle run \(runID) of \(day) (\(manifest.name)), written \(LedgerLog.timestamp())",
+                     "files \(files), rejected \(rejected); entries posted \(outcome.posted.count), unchanged \(outcome.unchangedCount), "
+                     + "reversals \(outcome.posted.filter { $0.kind == .reversal }.count), new invoices \(outcome.newInvoiceCount); exceptions \(exceptions)"]
+        for (stage, duration) in timings {
+            let ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+            lines.append("stage \(stage) \(ms) ms")
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// The entries of reviewers' decisions this run books (`review:<exception id>`), in exception order.
@@ -395,5 +411,13 @@ struct LedgerFeed: Sendable {
     func abandon() async {
         continuation.finish()
         _ = try? await writer.value
+    }
+}
+
+enum LedgerLog {
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date())
     }
 }

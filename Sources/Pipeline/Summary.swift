@@ -2,7 +2,9 @@ import Core
 import Ledger
 import Matching
 
-/// `summary.json`: counts and totals per stage, the match rate, and the stage timings (the one part that varies between runs).
+/// `summary.json`: counts and totals per stage and the match rate, as the day stands after the run — nothing about the
+/// run itself (its id, what it posted, its timings: those go to the run log), so a rerun that changes nothing writes the
+/// same bytes.
 enum Summary {
     /// A bank account's statement closing beside the books' cash for it.
     struct BankTie {
@@ -13,7 +15,7 @@ enum Summary {
 
     static func make(day: Day, runID: Int64, manifest: Manifest, fileCount: Int, rejectedCount: Int, acceptedCount: Int, nachaBatchCount: Int, nachaEntryCount: Int,
                      statementLineCount: Int, settlementBatches: [SettlementBatch], reconciliation: SettlementResult, decisions: [Decision],
-                     exceptions: [MatchException], outcome: CommitOutcome, timings: [(String, Duration)], dryRun: Bool,
+                     exceptions: [MatchException], dayEntries: [PostedEntry], dryRun: Bool,
                      bankTies: [BankTie] = []) -> JSONValue {
         let currency = manifest.currency
         func money(_ minor: Int64) -> JSONValue { .number(MoneyFormat.plain(minor, exponent: currency.exponent)) }
@@ -77,22 +79,24 @@ enum Summary {
             ("match_rate", .number(rate)),
             ("by_rule", .object(rules)),
         ]
-        let reversals = outcome.posted.filter { $0.kind == .reversal }.count
-        let ledger: [(String, JSONValue)] = [
-            ("entries_posted", .integer(Int64(outcome.posted.count))),
-            ("entries_unchanged", .integer(Int64(outcome.unchangedCount))),
-            ("reversals", .integer(Int64(reversals))),
-            ("new_invoices", .integer(Int64(outcome.newInvoiceCount))),
-        ]
-        var timing: [(String, JSONValue)] = []
-        for (stage, duration) in timings {
-            let ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-            timing.append((stage, .integer(ms)))
+        // The day's journal as it stands (every run of the day), not what this run added.
+        var reversals = 0
+        var postings = 0
+        var opened = 0
+        for entry in dayEntries {
+            if entry.kind == .reversal { reversals += 1 }
+            postings += entry.postings.count
+            if PostingRules.isInvoiceOpening(entry.sourceKey) { opened += entry.postings.filter { $0.account == ChartOfAccounts.accountsReceivable }.count }
         }
+        let ledger: [(String, JSONValue)] = [
+            ("entries", .integer(Int64(dayEntries.count))),
+            ("postings", .integer(Int64(postings))),
+            ("reversals", .integer(Int64(reversals))),
+            ("invoices_opened", .integer(Int64(opened))),
+        ]
         let exceptionCounts: [(String, JSONValue)] = [("total", .integer(Int64(exceptions.count)))] + byType
         let fields: [(String, JSONValue)] = [
             ("day", .string(day.description)),
-            ("run_id", .integer(runID)),
             ("job", .string(manifest.name)),
             ("currency", .string(currency.code)),
             ("dry_run", .bool(dryRun)),
@@ -105,7 +109,6 @@ enum Summary {
                          ("difference", money(tie.book.minorUnits - tie.closing.minorUnits))])
             })),
             ("exceptions", .object(exceptionCounts)),
-            ("timings_ms", .object(timing)),
         ]
         return .object(fields)
     }

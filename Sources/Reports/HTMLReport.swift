@@ -47,7 +47,7 @@ enum HTMLReport {
 
     static func exceptions(_ report: DayReport, sorted rows: [MatchException], into out: inout TextBuffer) throws {
         try page(title: "Exceptions \(report.day)", into: &out) { out in
-            out.append("<h1>Exceptions — \(report.day)</h1>\n<p class=\"meta\">Run \(report.runID). \(rows.count) exception\(rows.count == 1 ? "" : "s") to review.</p>\n")
+            out.append("<h1>Exceptions — \(report.day)</h1>\n<p class=\"meta\">\(rows.count) exception\(rows.count == 1 ? "" : "s") to review.</p>\n")
             let grouped = Dictionary(grouping: rows, by: \.type)
             for type in ExceptionType.allCases {
                 guard let items = grouped[type] else { continue }

@@ -166,7 +166,8 @@ import TestSupport
         let reader = try LedgerReader(path: "\(folder)/ledger.sqlite")
         let countsBefore = try reader.counts()
         let balanceBefore = try reader.balances(byCustomer: true)
-        let reportsBefore = try ["remittance.csv", "exceptions.csv", "open-items.csv", "journal.csv"].map { try read("\(folder)/out/2026-11-02/\($0)") }
+        let names = ["remittance.csv", "exceptions.csv", "open-items.csv", "journal.csv", "summary.json", "exceptions.html", "remittance.html"]
+        let reportsBefore = try names.map { try read("\(folder)/out/2026-11-02/\($0)") }
         // The day's journal, for an ERP import: every entry of the day, without the invoice opening entries the ERP booked itself.
         let journal = reportsBefore[3].split(separator: "\n")
         #expect(journal.count > 30)
@@ -182,9 +183,12 @@ import TestSupport
         #expect(try reader.balances(byCustomer: true) == balanceBefore)
         #expect(try reader.verify().isClean)
         // Same inputs, same reports, whatever the concurrency.
-        let reportsAfter = try ["remittance.csv", "exceptions.csv", "open-items.csv", "journal.csv"].map { try read("\(folder)/out/2026-11-02/\($0)") }
-        // A rerun that posts nothing rewrites the same journal: the ERP's import file is never emptied.
-        #expect(reportsAfter == reportsBefore)
+        let reportsAfter = try names.map { try read("\(folder)/out/2026-11-02/\($0)") }
+        // A rerun that posts nothing rewrites every report byte for byte (the journal too: the ERP's import file is never
+        // emptied); what the run itself did is in its run log.
+        for (i, name) in names.enumerated() { #expect(reportsAfter[i] == reportsBefore[i], "\(name) changed") }
+        #expect(try read("\(folder)/out/2026-11-02/run.log").contains("entries posted 0"))
+        #expect(try !read("\(folder)/out/2026-11-02/summary.json").contains("timings"))
         // Rerunning day 1 alone after day 2 still posts nothing.
         let dayOne = try await run(path, days: [Self.days[0]])
         #expect(dayOne.days[0].postedCount == 0)
