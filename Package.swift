@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Ledger", dependencies: ["Core", "CSQLite"], swiftSettings: strict),
         .target(name: "Reports", dependencies: ["Core", "Matching", "Ledger"], swiftSettings: strict),
         .target(name: "Pipeline", dependencies: ["Core", "ACH", "Statements", "Receivables", "Matching", "Ledger", "Reports", "CZlib"], swiftSettings: strict),
-        .executableTarget(name: "settle", dependencies: ["Pipeline", "Core", "ACH", "Statements", "Ledger"], swiftSettings: strict),
+        .executableTarget(name: "settle", dependencies: ["Pipeline", "Core", "ACH", "Statements", "Ledger", "Reports", "Receivables"], swiftSettings: strict),
         .executableTarget(name: "settle-bench", dependencies: ["Pipeline", "Core", "ACH", "Statements", "Ledger", "Matching", "Receivables", "Scenario"], swiftSettings: strict),
         // Test data, not product: coherent generated days with the truth of every decision (tests and settle-bench use it).
         .target(name: "Scenario", dependencies: ["Core", "ACH", "Statements", "Receivables", "Matching"], swiftSettings: strict),

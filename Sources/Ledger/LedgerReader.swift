@@ -266,8 +266,16 @@ public final class LedgerReader {
             if try s.step(), s.int(0) > 0 { report.integrityProblems.append("\(s.int(0)) \(what)") }
             s.reset()
         }
+        // Each customer's unapplied cash, kept beside the postings, recomputed from them.
+        report.accountDayMismatches += try database.prepare("""
+            SELECT COALESCE(k.customer_no, r.customer_no), COALESCE(k.currency, r.currency), COALESCE(k.amount_minor, 0), COALESCE(r.total, 0)
+            FROM (SELECT p.customer_no, p.currency, SUM(p.amount_minor) AS total FROM postings p JOIN accounts a ON a.account_id = p.account_id
+                  WHERE a.code = ? AND p.customer_no IS NOT NULL GROUP BY 1, 2) r
+            FULL OUTER JOIN customer_unapplied k ON k.customer_no = r.customer_no AND k.currency = r.currency
+            WHERE COALESCE(k.amount_minor, 0) != COALESCE(r.total, 0)
+            """).bind(.text(ChartOfAccounts.unappliedCash)).rows { "unapplied cash of customer number \($0.int(0)) in \($0.text(1)): kept \($0.int(2)), postings \($0.int(3))" }
         // Each account's movement per day, kept beside the postings, recomputed from them.
-        report.accountDayMismatches = try database.prepare("""
+        report.accountDayMismatches += try database.prepare("""
             SELECT a.code, COALESCE(k.day, r.day), COALESCE(k.currency, r.currency), COALESCE(k.amount_minor, 0), COALESCE(r.total, 0)
             FROM (SELECT p.account_id, j.day, p.currency, SUM(p.amount_minor) AS total FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
                   GROUP BY 1, 2, 3) r

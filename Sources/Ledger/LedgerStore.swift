@@ -113,6 +113,13 @@ public actor LedgerStore {
         if openAmountChanges[index] == 0 { openAmountTouched.append(invoice) }
         openAmountChanges[index] &+= amount
     }
+    /// Unapplied cash per customer and currency moved by the commit under way, added to `customer_unapplied` at its end.
+    private var unappliedMovements: [UnappliedKey: Int64] = [:]
+    private struct UnappliedKey: Hashable {
+        var customer: Int64
+        var currency: String
+    }
+
     /// Movement per account and currency in the commit under way, added to `account_days` at its end (a day moves a
     /// few dozen accounts at most: a linear look-up from the last one used).
     private var accountMovements: [(account: Int64, currency: Currency, amount: Int64)] = []
@@ -198,6 +205,7 @@ public actor LedgerStore {
         for invoice in openAmountTouched { openAmountChanges[Int(invoice)] = 0 }
         openAmountTouched.removeAll(keepingCapacity: true)
         accountMovements.removeAll(keepingCapacity: true)
+        unappliedMovements.removeAll(keepingCapacity: true)
         lastInvoice = nil
         lastCustomer = nil
         dayOutcome = CommitOutcome()
@@ -396,6 +404,13 @@ public actor LedgerStore {
         for m in accountMovements.sorted(by: { ($0.account, $0.currency.code) < ($1.account, $1.currency.code) }) {
             try movement.bind(.integer(m.account), .text(day.description), .text(m.currency.code), .integer(m.amount)).run()
         }
+        let customer = try database.prepare("""
+            INSERT INTO customer_unapplied(customer_no, currency, amount_minor) VALUES (?, ?, ?)
+            ON CONFLICT(customer_no, currency) DO UPDATE SET amount_minor = amount_minor + excluded.amount_minor
+            """)
+        for (key, amount) in unappliedMovements.sorted(by: { ($0.key.customer, $0.key.currency) < ($1.key.customer, $1.key.currency) }) where amount != 0 {
+            try customer.bind(.integer(key.customer), .text(key.currency), .integer(amount)).run()
+        }
     }
 
     /// An exception of the day an earlier run raised and this run does not (the invoice was paid by another receipt,
@@ -477,14 +492,15 @@ public actor LedgerStore {
     private func writeDecisions(_ day: LedgerBatch, runID: Int64, day today: Day) throws {
         guard !day.applications.isEmpty || !day.exceptions.isEmpty else { return }
         let application = try database.prepare("""
-            INSERT INTO applications(run_id, day, receipt_id, source_key, invoice_id, customer_id, applied_minor, discount_minor, writeoff_minor, currency, rule, confidence, evidence)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO applications(run_id, day, receipt_id, source_key, invoice_id, customer_id, applied_minor, discount_minor, writeoff_minor, currency, rule, confidence,
+                                     evidence, reason_code)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let dayText = today.description
         for a in day.applications {
             try application.bind(.integer(runID), .text(dayText), .text(a.receiptID), .text(a.sourceKey), .optional(a.invoiceID), .optional(a.customerID),
                                  .integer(a.applied.minorUnits), .integer(a.discount.minorUnits), .integer(a.writeOff.minorUnits), .text(a.applied.currency.code),
-                                 .text(a.rule), .integer(Int64(a.confidence)), .text(a.evidence)).run()
+                                 .text(a.rule), .integer(Int64(a.confidence)), .text(a.evidence), .text(a.reasonCode)).run()
         }
         let exception = try database.prepare("""
             INSERT INTO exceptions(exception_id, first_run_id, last_run_id, day, type, severity, receipt_id, source, source_ref, location, customer_id,
@@ -705,6 +721,7 @@ public actor LedgerStore {
     /// row-level foreign keys), and keeps the open amounts and account movements they change.
     private func insertPostings(_ postings: [Posting], entryID: Int64, sourceKey: String) throws {
         let receivable = accountIDs[ChartOfAccounts.accountsReceivable]
+        let unapplied = accountIDs[ChartOfAccounts.unappliedCash]
         var start = 0
         while start < postings.count {
             let count = min(4, postings.count - start)
@@ -729,6 +746,7 @@ public actor LedgerStore {
                         lastCustomer = (customer, number)
                     }
                     try s.bind(base + 4, number)
+                    if account == unapplied { unappliedMovements[UnappliedKey(customer: number, currency: p.amount.currency.code), default: 0] &+= p.amount.minorUnits }
                 } else {
                     try s.bindNull(base + 4)
                 }

@@ -401,4 +401,55 @@ public actor LedgerView {
     public func lastManifestPath() throws -> String? {
         try database.prepare("SELECT manifest FROM runs ORDER BY run_id DESC LIMIT 1").rows { $0.text(0) }.first
     }
+
+    // MARK: - Aging and credit exposure
+
+    /// Each customer's unapplied cash (account 2100) as the ledger holds it now, by currency.
+    public func unappliedByCustomer() throws -> [String: [String: Int64]] {
+        var out: [String: [String: Int64]] = [:]
+        let s = try database.prepare("""
+            SELECT c.customer_id, u.currency, u.amount_minor FROM customer_unapplied u JOIN customers c ON c.customer_no = u.customer_no WHERE u.amount_minor != 0
+            """)
+        while try s.step() { out[s.text(0), default: [:]][s.text(1)] = s.int(2) }
+        return out
+    }
+
+    /// How each customer paid over the days after `from` up to `through`: the cash applied to invoices, and that cash
+    /// times the days from each invoice's issue to its application (for an average weighted by amount).
+    public func payments(from: Day, through: Day) throws -> [String: (applied: Int64, weightedDays: Int64)] {
+        var out: [String: (Int64, Int64)] = [:]
+        let s = try database.prepare("""
+            SELECT a.customer_id, SUM(a.applied_minor), SUM(a.applied_minor * (julianday(a.day) - julianday(i.issue_day)))
+            FROM applications a JOIN invoices i ON i.invoice_id = a.invoice_id
+            WHERE a.day > ? AND a.day <= ? AND a.invoice_id IS NOT NULL AND a.rule != 'return' AND a.applied_minor > 0 AND a.customer_id IS NOT NULL
+            GROUP BY a.customer_id
+            """).bind(.text(from.description), .text(through.description))
+        while try s.step() { out[s.text(0)] = (s.int(1), s.int(2)) }
+        return out
+    }
+
+    /// Returned payments per customer over the days after `from` up to `through`.
+    public func returns(from: Day, through: Day) throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        let s = try database.prepare("""
+            SELECT customer_id, COUNT(DISTINCT source_key) FROM applications
+            WHERE rule = 'return' AND day > ? AND day <= ? AND customer_id IS NOT NULL GROUP BY customer_id
+            """).bind(.text(from.description), .text(through.description))
+        while try s.step() { out[s.text(0)] = Int(s.int(1)) }
+        return out
+    }
+
+    /// A customer's applications of a day, as remittance advice shows them.
+    public func applications(customer: String, day: Day) throws -> [ApplicationRow] {
+        try database.prepare("""
+            SELECT receipt_id, source_key, invoice_id, customer_id, applied_minor, discount_minor, writeoff_minor, currency, rule, confidence, evidence, reason_code
+            FROM applications WHERE customer_id = ? AND day = ? ORDER BY application_id
+            """).bind(.text(customer), .text(day.description)).rows { r in
+            let currency = try Stored.currency(r.text(7), "applications row of \(r.text(0))")
+            return ApplicationRow(receiptID: r.text(0), sourceKey: r.text(1), invoiceID: r.isNull(2) ? nil : r.text(2), customerID: r.isNull(3) ? nil : r.text(3),
+                                  applied: Money(minorUnits: r.int(4), currency: currency), discount: Money(minorUnits: r.int(5), currency: currency),
+                                  writeOff: Money(minorUnits: r.int(6), currency: currency), rule: r.text(8), confidence: Int(r.int(9)), evidence: r.text(10),
+                                  reasonCode: r.text(11))
+        }
+    }
 }

@@ -129,10 +129,13 @@ public struct ApplicationRow: Hashable, Sendable {
     public var confidence: Int
     /// What the decision rests on, in words.
     public var evidence: String
+    /// The X12 adjustment reason (ADX02, code list 426) the payer gave for a deduction on this invoice, if any.
+    public var reasonCode: String
 
     public init(receiptID: String, sourceKey: String, invoiceID: String?, customerID: String?, applied: Money, discount: Money, writeOff: Money, rule: String, confidence: Int,
-                evidence: String = "") {
+                evidence: String = "", reasonCode: String = "") {
         self.evidence = evidence
+        self.reasonCode = reasonCode
         self.receiptID = receiptID
         self.sourceKey = sourceKey
         self.invoiceID = invoiceID

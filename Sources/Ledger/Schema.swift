@@ -336,7 +336,9 @@ enum Schema {
         // by whom) and two counters: `decision_seq` (each decision or reopen adds one) and `booked_seq` (the decision
         // the ledger reflects, booked by the run of `booked_day` under the key `review:<exception id>`). Every decision,
         // reopen, approval and resolution settle makes itself is a row of `exception_history`, never changed. A decision
-        // of an older settle (which booked nothing) stays in the history and is not booked.
+        // of an older settle (which booked nothing) stays in the history and is not booked. Applications keep the X12
+        // adjustment reason a payer gave for a deduction (remittance advice); `customer_unapplied` keeps each customer's
+        // unapplied cash (account 2100), in the day's transaction like `account_days`, for aging and credit exposure.
         """
         ALTER TABLE exceptions ADD COLUMN decision TEXT NOT NULL DEFAULT '';
         ALTER TABLE exceptions ADD COLUMN decision_applications TEXT NOT NULL DEFAULT '';
@@ -361,6 +363,16 @@ enum Schema {
         CREATE INDEX exception_history_exception ON exception_history(exception_id);
         INSERT INTO exception_history(exception_id, at, action, decision, applications, note, by, approved_by)
             SELECT exception_id, COALESCE(resolved_at, ''), 'resolve', resolution, '', resolution_note, '', '' FROM exceptions WHERE status = 'resolved';
+        ALTER TABLE applications ADD COLUMN reason_code TEXT NOT NULL DEFAULT '';
+        CREATE TABLE customer_unapplied (
+            customer_no INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL,
+            PRIMARY KEY (customer_no, currency)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO customer_unapplied(customer_no, currency, amount_minor)
+            SELECT p.customer_no, p.currency, SUM(p.amount_minor) FROM postings p JOIN accounts a ON a.account_id = p.account_id
+            WHERE a.code = '2100' AND p.customer_no IS NOT NULL GROUP BY 1, 2;
         CREATE TRIGGER exception_history_no_update BEFORE UPDATE ON exception_history
             BEGIN SELECT RAISE(ABORT, 'the decision history is append-only'); END;
         CREATE TRIGGER exception_history_no_delete BEFORE DELETE ON exception_history

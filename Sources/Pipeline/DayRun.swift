@@ -102,10 +102,18 @@ struct DayRun {
         let remittance = cash.decisions.flatMap(RemittanceRow.rows(for:)) + returned.remittanceRows
         let folder = "\(manifest.output)/\(day)"
         let runID = runID
-        let matchingTask = Task { () throws -> [FileSink] in
+        var names: [String: String] = [:]
+        var limits: [String: Money] = [:]
+        for c in customers {
+            names[c.id] = c.name
+            if let limit = c.creditLimit { limits[c.id] = limit }
+        }
+        var matchingReport = DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: [], journal: [], summary: .object([]))
+        matchingReport.advice = adviceRows(cash.decisions, names: names)
+        matchingReport.customerNames = names
+        let matchingTask = Task { [matchingReport] () throws -> [FileSink] in
             if options.dryRun { return [] }
-            return try await ReportWriter.render(DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: [], journal: [],
-                                                           summary: .object([])), parts: .matching, into: folder)
+            return try await ReportWriter.render(matchingReport, parts: .matching, into: folder)
         }
         let fed: Duration
         do {
@@ -148,7 +156,9 @@ struct DayRun {
             // The day's journal as it stands, whichever run posted it (a rerun that posts nothing rewrites the same file),
             // without the opening entries that mirror invoices the ERP booked itself.
             let journal = dayEntries.filter { !PostingRules.isInvoiceOpening($0.sourceKey) }
-            let report = DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: openItemsAfter, journal: journal, summary: summary)
+            var report = DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: openItemsAfter, journal: journal, summary: summary)
+            report.aging = try await agingRows(openItemsAfter, names: names, limits: limits)
+            report.customerNames = names
             let ledgerReports: [FileSink]
             do {
                 ledgerReports = try await ReportWriter.render(report, parts: .ledger, into: folder)

@@ -344,13 +344,76 @@ extension DayRun {
                       openAmount: invoice.openAmount, terms: invoice.terms?.description ?? "", poNumber: invoice.poNumber)
     }
 
+    /// The X12 adjustment reason a receipt's remittance gives for each invoice it names (ADX02 after the RMR).
+    static func reasonCodes(_ decision: Decision) -> [String: String] {
+        var out: [String: String] = [:]
+        let items = decision.receipt.remittance.filter { !$0.adjustments.isEmpty }
+        guard !items.isEmpty else { return out }
+        // References compared by their letters and digits, case aside ("inv-10023" names INV10023).
+        func key(_ text: String) -> String { String(text.uppercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init)) }
+        for a in decision.applications {
+            let wanted = key(a.invoiceID)
+            if let item = items.first(where: { key($0.reference) == wanted }), let code = item.adjustments.first?.reasonCode {
+                out[a.invoiceID] = code
+            }
+        }
+        return out
+    }
+
+    /// Remittance advice: each application of the day, by customer, with the deduction's reason.
+    func adviceRows(_ decisions: [Decision], names: [String: String]) -> [AdviceRow] {
+        var rows: [AdviceRow] = []
+        for d in decisions where !d.applications.isEmpty {
+            let reasons = DayRun.reasonCodes(d)
+            let r = d.receipt
+            for a in d.applications {
+                rows.append(AdviceRow(customerID: a.customerID, name: names[a.customerID] ?? "", receiptID: r.id, source: r.source.rawValue, sourceRef: r.sourceRef,
+                                      valueDay: r.valueDay, invoiceID: a.invoiceID, cash: a.applied, discount: a.discount, deduction: a.writeOff,
+                                      reasonCode: reasons[a.invoiceID] ?? ""))
+            }
+        }
+        return rows.sorted { ($0.customerID, $0.valueDay, $0.sourceRef, $0.invoiceID) < ($1.customerID, $1.valueDay, $1.sourceRef, $1.invoiceID) }
+    }
+
+    /// Aging and credit exposure per customer and currency at the end of the day: open items by days past due, the
+    /// customer's unapplied cash, its credit limit, how it paid over 365 days and its returns over 90.
+    func agingRows(_ openItems: [OpenItemRow], names: [String: String], limits: [String: Money]) async throws -> [AgingRow] {
+        struct Key: Hashable { var customer: String; var currency: Currency }
+        var buckets: [Key: [Int64]] = [:]
+        for item in openItems where item.openAmount.minorUnits != 0 {
+            let key = Key(customer: item.customerID, currency: item.openAmount.currency)
+            var b = buckets[key] ?? [0, 0, 0, 0, 0]
+            b[AgingRow.bucket(daysPastDue: day.days(since: item.dueDay))] &+= item.openAmount.minorUnits
+            buckets[key] = b
+        }
+        // Unapplied cash is a credit (negative) on 2100: shown as a positive amount held for the customer.
+        var unapplied: [Key: Int64] = [:]
+        for (customer, byCurrency) in try await view.unappliedByCustomer() {
+            for (code, amount) in byCurrency {
+                guard let currency = Currency.iso(code) else { continue }
+                unapplied[Key(customer: customer, currency: currency)] = -amount
+                if buckets[Key(customer: customer, currency: currency)] == nil { buckets[Key(customer: customer, currency: currency)] = [0, 0, 0, 0, 0] }
+            }
+        }
+        let paid = try await view.payments(from: day.adding(days: -365), through: day)
+        let returned = try await view.returns(from: day.adding(days: -90), through: day)
+        return buckets.map { key, b -> AgingRow in
+            let limit = limits[key.customer].flatMap { $0.currency == key.currency ? $0.minorUnits : nil }
+            let average = paid[key.customer].flatMap { p -> Int64? in p.applied > 0 ? (p.weightedDays * 10 + p.applied / 2) / p.applied : nil }
+            return AgingRow(customerID: key.customer, name: names[key.customer] ?? "", currency: key.currency, buckets: b, openTotal: b.reduce(0, &+),
+                            unapplied: unapplied[key] ?? 0, creditLimit: limit, averageDaysToPayTenths: average, returns90Days: returned[key.customer] ?? 0)
+        }.filter { $0.openTotal != 0 || $0.unapplied != 0 }.sorted { ($0.customerID, $0.currency.code) < ($1.customerID, $1.currency.code) }
+    }
+
     /// How cash was applied, with the evidence of each decision, as the ledger keeps it.
     func applicationRows(_ decisions: [Decision]) -> [ApplicationRow] {
         decisions.flatMap { d -> [ApplicationRow] in
             let evidence = d.evidence.description
+            let reasons = DayRun.reasonCodes(d)
             var rows = d.applications.map {
                 ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: $0.invoiceID, customerID: $0.customerID,
-                               applied: $0.applied, discount: $0.discount, writeOff: $0.writeOff, rule: d.rule.rawValue, confidence: d.confidence, evidence: evidence)
+                               applied: $0.applied, discount: $0.discount, writeOff: $0.writeOff, rule: d.rule.rawValue, confidence: d.confidence, evidence: evidence,
+                               reasonCode: reasons[$0.invoiceID] ?? "")
             }
             if !d.unapplied.isZero {
                 let zero = Money.zero(d.unapplied.currency)

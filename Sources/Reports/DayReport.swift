@@ -78,8 +78,14 @@ public struct DayReport: Sendable {
     public var exceptions: [MatchException]
     public var openItems: [OpenItemRow]
     public var journal: [PostedEntry]
-    /// The run summary: counts and totals per stage, match rate, timings.
+    /// The day's summary: counts and totals per stage, match rate.
     public var summary: JSONValue
+    /// Receivables aging and credit exposure per customer and currency at the end of the day.
+    public var aging: [AgingRow] = []
+    /// Remittance advice: each application of the day, by customer.
+    public var advice: [AdviceRow] = []
+    /// Customer names by id (reports show them beside ids).
+    public var customerNames: [String: String] = [:]
 
     public init(day: Day, runID: Int64, remittance: [RemittanceRow], exceptions: [MatchException], openItems: [OpenItemRow], journal: [PostedEntry], summary: JSONValue) {
         self.day = day

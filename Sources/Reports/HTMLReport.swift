@@ -2,7 +2,7 @@ import Core
 import Matching
 
 /// The HTML pages a reviewer opens in the morning: exceptions first, grouped by type, then what was applied.
-enum HTMLReport {
+public enum HTMLReport {
     /// The text with `&`, `<`, `>` and `"` escaped; the text itself when it has none (the common case, found
     /// over UTF-8 bytes: a report escapes every cell).
     static func escape(_ s: String) -> String {

@@ -187,11 +187,14 @@ public enum ReportWriter {
             makers.append(("exceptions.csv", { @Sendable out in try exceptionsCSV(sorted: sortedExceptions, into: &out) }))
             makers.append(("exceptions.html", { @Sendable out in try HTMLReport.exceptions(report, sorted: sortedExceptions, into: &out) }))
             makers.append(("remittance.html", { @Sendable out in try HTMLReport.remittance(report, sorted: sortedRemittance, into: &out) }))
+            makers.append(("advice.csv", { @Sendable out in try adviceCSV(report.advice, into: &out) }))
         }
         if parts.contains(.ledger) {
             makers.append(("open-items.csv", { @Sendable out in try openItemsCSV(report.openItems, into: &out) }))
             makers.append(("journal.csv", { @Sendable out in try journalCSV(report.journal, into: &out) }))
             makers.append(("summary.json", { @Sendable out in out.append(report.summary.rendered() + "\n") }))
+            makers.append(("aging.csv", { @Sendable out in try agingCSV(report.aging, into: &out) }))
+            makers.append(("aging.html", { @Sendable out in try HTMLReport.aging(report, into: &out) }))
         }
         return try await withThrowingTaskGroup(of: FileSink.self) { group in
             for (name, make) in makers {

@@ -8,8 +8,9 @@ final class Console: Sendable {
 
     init(echo: Bool) { self.echo = echo }
 
-    func out(_ text: String) {
-        if echo { FileHandle.standardOutput.write(Data((text + "\n").utf8)) } else { captured.withLock { $0.out += text + "\n" } }
+    func out(_ text: String, newline: Bool = true) {
+        let line = newline ? text + "\n" : text
+        if echo { FileHandle.standardOutput.write(Data(line.utf8)) } else { captured.withLock { $0.out += line } }
     }
 
     func err(_ text: String) {

@@ -2,6 +2,8 @@ import Core
 import Foundation
 import Ledger
 import Pipeline
+import Receivables
+import Reports
 
 /// `settle exceptions`: what the runs raised, and a reviewer's decisions on it.
 extension Settle {
@@ -276,5 +278,49 @@ extension Settle {
             })))
         }
         return .object(fields)
+    }
+}
+
+/// `settle advice`: one customer's remittance advice for a day, from the ledger.
+extension Settle {
+    static let adviceHelp = """
+        Usage:
+          settle advice CUSTOMER --day YYYY-MM-DD --ledger PATH [--html]
+
+        One customer's remittance advice for a day, ready to send: each payment applied that day, the invoices it paid,
+        cash applied, discount taken and any deduction with the payer's X12 adjustment reason. CSV (the columns of
+        advice.csv) on standard output, or a self-contained HTML page with --html.
+
+        Exit codes: 0 done; 1 nothing was applied for the customer that day; 2 usage error; 3 the ledger could not be read.
+        """
+
+    func adviceCommand(_ raw: [String]) async throws -> Int32 {
+        if wantsHelp(raw) || raw.isEmpty { console.out(Settle.adviceHelp); return raw.isEmpty ? 2 : 0 }
+        let args = try Arguments(raw, valueOptions: ["ledger", "day"], flagOptions: ["html"])
+        guard let ledger = args.values["ledger"] else { throw ManifestError("advice needs --ledger PATH") }
+        guard args.positionals.count == 1, let customer = args.positionals.first else { throw ManifestError("advice needs one CUSTOMER id") }
+        guard let day = try day(args.values["day"], option: "day") else { throw ManifestError("advice needs --day YYYY-MM-DD") }
+        _ = try openReader(ledger)  // migrates an older ledger first
+        let view = try LedgerView(path: ledger)
+        // The customer's name from the master data the ledger last ran with (blank when it cannot be read).
+        var name = ""
+        if let path = try await view.lastManifestPath(), let manifest = try? Manifest.load(path: path),
+           let bytes = try? InputOpener.readAll(path: manifest.customers, limitBytes: 1 << 30),
+           let customers = try? MasterDataLoader.customers(bytes: bytes, path: manifest.customers, currency: manifest.currency) {
+            name = customers.first { $0.id == customer }?.name ?? ""
+        }
+        let rows = try await view.applications(customer: customer, day: day).filter { $0.invoiceID != nil && $0.rule != "return" }.map { a in
+            let parts = a.sourceKey.split(separator: ":")
+            let source = a.sourceKey.hasPrefix("ach:") ? "nacha" : (a.sourceKey.hasPrefix("stmt:") ? "statement" : String(parts.first ?? ""))
+            return AdviceRow(customerID: customer, name: name, receiptID: a.receiptID, source: source, sourceRef: String(parts.last ?? ""), valueDay: day,
+                             invoiceID: a.invoiceID ?? "", cash: a.applied, discount: a.discount, deduction: a.writeOff, reasonCode: a.reasonCode)
+        }
+        guard !rows.isEmpty else {
+            console.err("settle: nothing was applied for \(customer) on \(day) in \(ledger)")
+            return 1
+        }
+        console.out(args.flags.contains("html") ? HTMLReport.advice(customerID: customer, name: name, day: day, rows: rows)
+                                                : ReportWriter.adviceCSV(rows), newline: false)
+        return 0
     }
 }

@@ -13,8 +13,9 @@ struct Settle {
 
         Usage:
           settle run MANIFEST [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--dry-run] [--concurrency N] [--json]
-          settle validate FILE... [--format nacha|bai2] [--lenient]
-          settle exceptions list|show ID|resolve ID ... --ledger PATH
+          settle validate FILE... [--format nacha|bai2|camt052|camt053|camt054|csv] [--profile BANK.json] [--lenient]
+          settle exceptions list|show ID|resolve ID|reopen ID|import FILE.csv ... --ledger PATH
+          settle advice CUSTOMER --day YYYY-MM-DD --ledger PATH [--html]
           settle ledger balance|entries|verify|export --ledger PATH
 
         Run `settle COMMAND --help` for a command's options.
@@ -28,7 +29,9 @@ struct Settle {
         Runs the job a manifest describes, one day at a time, in order: reads the day's ACH files and bank statements,
         reconciles ACH settlement against the statement, applies receipts to open invoices, posts balanced journal
         entries to the ledger (each source once: a rerun posts only what changed), and writes OUTPUT/<date>/:
-        remittance.csv, exceptions.csv, open-items.csv, journal.csv, summary.json, exceptions.html, remittance.html.
+        remittance.csv, exceptions.csv, open-items.csv, journal.csv, advice.csv, aging.csv, summary.json, exceptions.html,
+        remittance.html, aging.html, and run.log (what the run did, each stage's time). Reviewers' decisions recorded
+        since the last run are booked by it (see settle exceptions --help).
 
         Options:
           --date DAY          run this day (default: the manifest's date or from/to range, else yesterday)
@@ -90,9 +93,10 @@ struct Settle {
             case "run": return try await runCommand(rest)
             case "validate": return try await validateCommand(rest)
             case "exceptions": return try await exceptionsCommand(rest)
+            case "advice": return try await adviceCommand(rest)
             case "ledger": return try ledgerCommand(rest)
             default:
-                throw ManifestError("unknown command '\(command)' (expected run, validate, exceptions or ledger; see settle --help)")
+                throw ManifestError("unknown command '\(command)' (expected run, validate, exceptions, advice or ledger; see settle --help)")
             }
         } catch let error as ManifestError {
             console.err("settle: \(error.message)")

@@ -168,4 +168,22 @@ import TestSupport
         #expect(await settle(["run", folder + "/job.json", "--date", "2026-11-02"]).code == 0)
         #expect(await settle(["exceptions", "show", id, "--ledger", ledger]).out.contains("AMBIGUOUS  open"))
     }
+
+    @Test func agingAndAdviceOfTheDay() async throws {
+        let (_, ledger, out) = try await firstDay()
+        let aging = try String(contentsOfFile: out + "/aging.csv", encoding: .utf8).split(separator: "\n")
+        #expect(aging.first == "customer_id,name,currency,current,days_1_30,days_31_60,days_61_90,days_over_90,open_total,unapplied,credit_limit,exposure,available_credit,over_limit,avg_days_to_pay,returns_90d")
+        // Foxtrot: INV-10020 (4,000.00) a day past due, INV-10021 (4,000.00) and INV-10022 (6,000.00) not yet due; the 4,000.00
+        // AMBIGUOUS receipt unapplied: exposure 14,000.00 - 4,000.00 against a 30,000.00 limit.
+        let foxtrot = try #require(aging.first { $0.hasPrefix("C006,") }).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        #expect(Array(foxtrot[3...13]) == ["10000.00", "4000.00", "0.00", "0.00", "0.00", "14000.00", "4000.00", "30000.00", "10000.00", "20000.00", "no"])
+        let advice = try String(contentsOfFile: out + "/advice.csv", encoding: .utf8)
+        #expect(advice.contains("C001,\"Acme Tools, Inc.\",R49245d05bd016745,nacha,021000020000001,2026-11-02,INV-10001,4900.00,100.00,0.00,,,USD"))
+        let cli = await settle(["advice", "C001", "--day", "2026-11-02", "--ledger", ledger])
+        #expect(cli.code == 0)
+        #expect(cli.out.contains(",INV-10001,4900.00,100.00,0.00,"))
+        let html = await settle(["advice", "C001", "--day", "2026-11-02", "--ledger", ledger, "--html"])
+        #expect(html.out.hasPrefix("<!DOCTYPE html>") && html.out.contains("Acme Tools, Inc. (C001)"))
+        #expect(await settle(["advice", "C999", "--day", "2026-11-02", "--ledger", ledger]).code == 1)
+    }
 }

@@ -1,0 +1,240 @@
+import Core
+import Ledger
+import Matching
+
+/// One row of `aging.csv`: a customer's receivables in one currency at the end of the day, bucketed by days past
+/// due, beside the credit the customer was given.
+public struct AgingRow: Sendable, Hashable {
+    public var customerID: String
+    public var name: String
+    public var currency: Currency
+    /// Not yet due, 1-30, 31-60, 61-90 and over 90 days past due.
+    public var buckets: [Int64]
+    public var openTotal: Int64
+    public var unapplied: Int64
+    public var creditLimit: Int64?
+    /// Average days from issue to payment over the last 365 days, in tenths of a day (weighted by amount).
+    public var averageDaysToPayTenths: Int64?
+    public var returns90Days: Int
+
+    /// Open receivables less the customer's unapplied cash (a returned payment reopens its invoice: it counts once).
+    public var exposure: Int64 { openTotal &- unapplied }
+    public var availableCredit: Int64? { creditLimit.map { $0 &- exposure } }
+    public var overLimit: Bool { (availableCredit ?? 0) < 0 }
+
+    public init(customerID: String, name: String, currency: Currency, buckets: [Int64], openTotal: Int64, unapplied: Int64, creditLimit: Int64?,
+                averageDaysToPayTenths: Int64?, returns90Days: Int) {
+        self.customerID = customerID
+        self.name = name
+        self.currency = currency
+        self.buckets = buckets
+        self.openTotal = openTotal
+        self.unapplied = unapplied
+        self.creditLimit = creditLimit
+        self.averageDaysToPayTenths = averageDaysToPayTenths
+        self.returns90Days = returns90Days
+    }
+
+    /// The bucket of an item `daysPastDue` days past due (0 or less: not yet due).
+    public static func bucket(daysPastDue: Int) -> Int {
+        switch daysPastDue {
+        case ...0: return 0
+        case 1...30: return 1
+        case 31...60: return 2
+        case 61...90: return 3
+        default: return 4
+        }
+    }
+}
+
+/// One row of `advice.csv`: how one receipt paid one invoice, as a customer's remittance advice shows it.
+public struct AdviceRow: Sendable, Hashable {
+    public var customerID: String
+    public var name: String
+    public var receiptID: String
+    public var source: String
+    public var sourceRef: String
+    public var valueDay: Day
+    public var invoiceID: String
+    public var cash: Money
+    public var discount: Money
+    public var deduction: Money
+    /// X12 adjustment reason (ADX02, code list 426) the payer gave for the deduction, if any.
+    public var reasonCode: String
+
+    public init(customerID: String, name: String, receiptID: String, source: String, sourceRef: String, valueDay: Day, invoiceID: String, cash: Money,
+                discount: Money, deduction: Money, reasonCode: String) {
+        self.customerID = customerID
+        self.name = name
+        self.receiptID = receiptID
+        self.source = source
+        self.sourceRef = sourceRef
+        self.valueDay = valueDay
+        self.invoiceID = invoiceID
+        self.cash = cash
+        self.discount = discount
+        self.deduction = deduction
+        self.reasonCode = reasonCode
+    }
+
+    /// What a reason code says, for the codes payers use for deductions (X12 code list 426); a code not listed is
+    /// shown as it is.
+    public static func reason(_ code: String) -> String {
+        switch code {
+        case "": return ""
+        case "01": return "Pricing error"
+        case "02": return "Allowance/charge error"
+        case "04": return "Item not accepted - damaged"
+        case "05": return "Item not accepted - quality"
+        case "06": return "Quantity contested"
+        case "07": return "Incorrect product"
+        case "11": return "Returns - damage"
+        case "12": return "Returns - quality"
+        case "16": return "Non-invoice related allowance/charge"
+        case "19": return "Duplicate billing"
+        case "22": return "Weight error"
+        case "24": return "Incorrect discount"
+        case "26": return "Invoice cancelled"
+        case "43": return "Missing discount"
+        case "50": return "Late charge"
+        case "52": return "Credit for overpayment"
+        case "53": return "Remittance for previous underpayment"
+        case "54": return "Freight deducted"
+        case "55": return "Tax deducted"
+        case "56": return "Advertising allowance taken"
+        case "57": return "Volume discount taken"
+        case "59": return "Item not received"
+        case "60": return "No open item on file"
+        default: return "code \(code)"
+        }
+    }
+}
+
+extension ReportWriter {
+    public static let agingHeader = ["customer_id", "name", "currency", "current", "days_1_30", "days_31_60", "days_61_90", "days_over_90", "open_total",
+                                     "unapplied", "credit_limit", "exposure", "available_credit", "over_limit", "avg_days_to_pay", "returns_90d"]
+    public static let adviceHeader = ["customer_id", "name", "receipt_id", "source", "source_ref", "value_date", "invoice_id", "cash_applied", "discount",
+                                      "deduction", "reason_code", "reason", "currency"]
+
+    static func agingCSV(_ rows: [AgingRow], into out: inout TextBuffer) throws {
+        out.csvRecord(agingHeader)
+        for r in rows {
+            let e = r.currency.exponent
+            out.csv(r.customerID)
+            out.csvText(r.name)
+            out.csv(r.currency.code)
+            for b in r.buckets {
+                out.csvEmpty()
+                out.append(minorUnits: b, exponent: e)
+            }
+            for v in [r.openTotal, r.unapplied] {
+                out.csvEmpty()
+                out.append(minorUnits: v, exponent: e)
+            }
+            out.csvEmpty()
+            if let limit = r.creditLimit { out.append(minorUnits: limit, exponent: e) }
+            out.csvEmpty()
+            out.append(minorUnits: r.exposure, exponent: e)
+            out.csvEmpty()
+            if let available = r.availableCredit { out.append(minorUnits: available, exponent: e) }
+            out.csv(r.overLimit ? "yes" : "no")
+            out.csvEmpty()
+            if let tenths = r.averageDaysToPayTenths { out.append(minorUnits: tenths, exponent: 1) }
+            out.csv(integer: Int64(r.returns90Days))
+            out.endRecord()
+            try out.flushIfFull()
+        }
+    }
+
+    public static func agingCSV(_ rows: [AgingRow]) -> String { text { try? agingCSV(rows, into: &$0) } }
+
+    static func adviceCSV(_ rows: [AdviceRow], into out: inout TextBuffer) throws {
+        out.csvRecord(adviceHeader)
+        for r in rows {
+            out.csv(r.customerID)
+            out.csvText(r.name)
+            out.csv(r.receiptID)
+            out.csv(r.source)
+            out.csv(r.sourceRef)
+            out.csv(day: r.valueDay)
+            out.csv(r.invoiceID)
+            out.csv(money: r.cash)
+            out.csv(money: r.discount)
+            out.csv(money: r.deduction)
+            out.csv(r.reasonCode)
+            out.csvText(AdviceRow.reason(r.reasonCode))
+            out.csv(r.cash.currency.code)
+            out.endRecord()
+            try out.flushIfFull()
+        }
+    }
+
+    public static func adviceCSV(_ rows: [AdviceRow]) -> String { text { try? adviceCSV(rows, into: &$0) } }
+}
+
+extension HTMLReport {
+    static func aging(_ report: DayReport, into out: inout TextBuffer) throws {
+        try page(title: "Aging \(report.day)", into: &out) { out in
+            out.append("<h1>Receivables aging and credit — \(report.day)</h1>\n<p class=\"meta\">\(report.aging.count) customer\(report.aging.count == 1 ? "" : "s") with open items or unapplied cash. Exposure is open receivables less unapplied cash.</p>\n")
+            out.append("<table><thead><tr><th>Customer</th><th>Name</th><th>Cur.</th><th>Current</th><th>1-30</th><th>31-60</th><th>61-90</th><th>Over 90</th><th>Open</th><th>Unapplied</th><th>Limit</th><th>Exposure</th><th>Available</th><th>Avg days to pay</th><th>Returns 90d</th></tr></thead><tbody>\n" as StaticString)
+            for r in report.aging {
+                let e = r.currency.exponent
+                func cell(_ v: Int64?) {
+                    out.append("<td class=\"num\">" as StaticString)
+                    if let v { out.append(groupedMinorUnits: v, exponent: e) }
+                    out.append("</td>" as StaticString)
+                }
+                out.append(r.overLimit ? "<tr class=\"over\"><td>" as StaticString : "<tr><td>" as StaticString)
+                out.html(r.customerID)
+                out.append("</td><td>" as StaticString)
+                out.html(r.name)
+                out.append("</td><td>" as StaticString)
+                out.html(r.currency.code)
+                out.append("</td>" as StaticString)
+                for b in r.buckets { cell(b) }
+                cell(r.openTotal)
+                cell(r.unapplied)
+                cell(r.creditLimit)
+                cell(r.exposure)
+                cell(r.availableCredit)
+                out.append("<td class=\"num\">" as StaticString)
+                if let t = r.averageDaysToPayTenths { out.append(minorUnits: t, exponent: 1) }
+                out.append("</td><td class=\"num\">" as StaticString)
+                out.append(integer: Int64(r.returns90Days))
+                out.append("</td></tr>\n" as StaticString)
+                try out.flushIfFull()
+            }
+            out.append("</tbody></table>\n" as StaticString)
+        }
+    }
+
+    /// One customer's remittance advice for a day, ready to send.
+    public static func advice(customerID: String, name: String, day: Day, rows: [AdviceRow]) -> String {
+        ReportWriter.text { out in
+            page(title: "Remittance advice \(customerID) \(day)", into: &out) { out in
+                out.append("<h1>Remittance advice — ")
+                out.html(name.isEmpty ? customerID : "\(name) (\(customerID))")
+                out.append("</h1>\n<p class=\"meta\">Payments received and applied on \(day).</p>\n")
+                out.append("<table><thead><tr><th>Payment</th><th>Reference</th><th>Value date</th><th>Invoice</th><th>Cash applied</th><th>Discount</th><th>Deduction</th><th>Reason</th></tr></thead><tbody>\n" as StaticString)
+                for r in rows {
+                    out.append("<tr><td>" as StaticString)
+                    out.html(r.receiptID)
+                    out.append("</td><td>" as StaticString)
+                    out.html("\(r.source) \(r.sourceRef)")
+                    out.append("</td><td>" as StaticString)
+                    out.append(day: r.valueDay)
+                    out.append("</td><td>" as StaticString)
+                    out.html(r.invoiceID.isEmpty ? "— unapplied —" : r.invoiceID)
+                    for m in [r.cash, r.discount, r.deduction] {
+                        out.append("</td><td class=\"num\">" as StaticString)
+                        out.append(groupedMinorUnits: m.minorUnits, exponent: m.currency.exponent)
+                    }
+                    out.append("</td><td>" as StaticString)
+                    out.html(r.reasonCode.isEmpty ? "" : "\(r.reasonCode) \(AdviceRow.reason(r.reasonCode))")
+                    out.append("</td></tr>\n" as StaticString)
+                }
+                out.append("</tbody></table>\n" as StaticString)
+            }
+        }
+    }
+}
