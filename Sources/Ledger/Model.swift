@@ -423,6 +423,7 @@ public enum ChartOfAccounts {
     /// ACH in transit: what ACH files announced and the statement has not shown yet.
     public static let achClearing = "1050"
     public static let refundsPayable = "2200"
+    public static let erpAdjustments = "4950"
 
     /// Cash accounts are `1000-<last four digits of the bank account>`.
     public static func cash(bankAccount: String) -> String {
@@ -438,6 +439,7 @@ public enum ChartOfAccounts {
         (refundsPayable, "Refunds payable", "liability"),
         (openingBalances, "Opening balances", "equity"),
         (discountsAllowed, "Discounts allowed", "expense"),
+        (erpAdjustments, "Credit memos and ERP adjustments", "expense"),
         (bankFees, "Bank fees", "expense"),
         (paymentDifferences, "Payment differences", "expense"),
     ]

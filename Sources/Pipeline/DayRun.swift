@@ -44,7 +44,7 @@ struct DayRun {
         var clock = StageClock()
         // The open items before the day: their openings go to the writer now, their index is built beside the reading.
         let openItems = try await openItemsBefore()
-        feed.send(LedgerBatch(invoices: openItems.ledgerInvoices, entries: openItems.openingDrafts, accountNames: manifest.accounts))
+        feed.send(LedgerBatch(invoices: openItems.ledgerInvoices, entries: openItems.openingDrafts + openItems.adjustmentDrafts, accountNames: manifest.accounts))
         async let indexed = CashApplication.make(customers: customers, invoices: openItems.matching, policy: manifest.policy, asOf: day)
         clock.lap("open-items")
         let plan = planFiles()
@@ -82,7 +82,7 @@ struct DayRun {
         posting.bookedReviews = reviews.booked
         feed.send(posting)
 
-        let exceptions = uniqueExceptions(plan.exceptions + intake.exceptions + read.exceptions + settlement.exceptions + statements.exceptions
+        let exceptions = uniqueExceptions(openItems.exceptions + plan.exceptions + intake.exceptions + read.exceptions + settlement.exceptions + statements.exceptions
                                           + returned.exceptions + cash.exceptions)
         if !options.dryRun {
             for copy in intake.archiveCopies { try archive(copy.from, to: copy.to) }

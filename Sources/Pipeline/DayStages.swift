@@ -272,6 +272,11 @@ extension DayRun {
         var newIDs = Set<String>()
         /// Invoices a run of a later day opened (a rerun of an earlier day leaves them out of its open items).
         var openedLater = Set<String>()
+        /// Invoices whose open amount the ERP lowered by more than settle applied: booked as adjustments, raised for a person.
+        var adjustmentDrafts: [JournalEntryDraft] = []
+        var exceptions: [MatchException] = []
+        /// The ledger's open amount before the day of each adjusted invoice (matching sees the export's).
+        var ledgerOpenBefore: [String: Int64] = [:]
     }
 
     /// The open items as they stood before this day, from the ledger's last commit, with the export's changes.
@@ -293,6 +298,18 @@ extension DayRun {
             var working = invoice
             if let ledger = known[invoice.id] {
                 working.openAmount = ledger.openAmount
+                // The export shows less open than the ledger: the ERP booked a credit memo or a payment settle did not see.
+                // Its change is booked as an adjustment (a later export that agrees asks for nothing more).
+                if invoice.openAmount.currency == ledger.openAmount.currency, invoice.openAmount.minorUnits < ledger.openAmount.minorUnits {
+                    let moved = Money(minorUnits: ledger.openAmount.minorUnits - invoice.openAmount.minorUnits, currency: invoice.openAmount.currency)
+                    out.adjustmentDrafts.append(PostingRules.erpAdjustment(invoice: invoice, by: moved, on: day))
+                    out.exceptions.append(MatchException(type: .masterDataChanged, severity: .warning, about: "invoice:\(invoice.id)", discriminator: day.description,
+                                                         customerID: invoice.customerID, amount: moved, invoiceIDs: [invoice.id],
+                                                         message: "invoices.csv shows \(invoice.id) with \(invoice.openAmount) open, \(moved) less than the ledger's \(ledger.openAmount): a credit memo or a payment booked in the ERP; settle booked the difference as an ERP adjustment (4950)",
+                                                         suggestions: "check the ERP's document; if it was a mistake, correct the export and resolve with --ignore"))
+                    working.openAmount = invoice.openAmount
+                    out.ledgerOpenBefore[invoice.id] = ledger.openAmount.minorUnits
+                }
                 // What the ledger keeps of the export's fields: written again only when they changed.
                 if ledger.customerID != invoice.customerID || ledger.issueDay != invoice.issueDay || ledger.dueDay != invoice.dueDay
                     || ledger.amount != invoice.amount || ledger.terms != (invoice.terms?.description ?? "") || ledger.poNumber != invoice.poNumber {
@@ -488,7 +505,7 @@ extension DayRun {
         }
         return items.matching.compactMap { invoice -> OpenItemRow? in
             guard !items.openedLater.contains(invoice.id) else { return nil }
-            let before = items.newIDs.contains(invoice.id) ? 0 : invoice.openAmount.minorUnits
+            let before = items.newIDs.contains(invoice.id) ? 0 : (items.ledgerOpenBefore[invoice.id] ?? invoice.openAmount.minorUnits)
             let open = before &+ (moved[invoice.id] ?? 0)
             // An invoice first seen today whose opening posted nothing (no open amount) is not in the ledger's books.
             guard open != 0 || touched.contains(invoice.id) else { return nil }

@@ -126,6 +126,15 @@ public enum PostingRules {
         }
     }
 
+    /// The ERP lowered an invoice's open amount by more than settle applied (a credit memo, a payment booked there):
+    /// receivables follow it against ERP adjustments, under `erp:<invoice>:<day>`.
+    public static func erpAdjustment(invoice: Invoice, by moved: Money, on day: Day) -> JournalEntryDraft {
+        JournalEntryDraft(sourceKey: "erp:\(invoice.id):\(day)", effectiveDay: day, memo: "ERP adjustment of \(invoice.id): open amount lowered by \(moved) in the export",
+                          postings: [Posting(account: ChartOfAccounts.erpAdjustments, customerID: invoice.customerID, invoiceID: invoice.id, amount: moved),
+                                     Posting(account: ChartOfAccounts.accountsReceivable, customerID: invoice.customerID, invoiceID: invoice.id,
+                                             amount: Money(minorUnits: -moved.minorUnits, currency: moved.currency))])
+    }
+
     /// Whether a source key is an invoice opening (mirroring what the ERP booked itself: not exported to it).
     public static func isInvoiceOpening(_ sourceKey: String) -> Bool {
         (sourceKey.hasPrefix("invoice:") && sourceKey.hasSuffix(":opening")) || sourceKey.hasPrefix("invoices:")

@@ -187,3 +187,37 @@ import TestSupport
         #expect(await settle(["advice", "C999", "--day", "2026-11-02", "--ledger", ledger]).code == 1)
     }
 }
+
+extension ReviewLoopTests {
+    @Test func anOpenAmountTheERPLoweredIsBookedAsAnAdjustmentAndRaised() async throws {
+        let folder = TestPaths.temporaryDirectory("master-data")
+        let samples = TestPaths.samples
+        // Day 2 as usual; for day 3 the ERP's export shows INV-10013 with 1,000.00 less open (a credit memo).
+        let invoices = try String(contentsOfFile: samples + "/invoices.csv", encoding: .utf8)
+        try invoices.write(toFile: folder + "/invoices.csv", atomically: true, encoding: .utf8)
+        let text = """
+            {"version": 1, "ledger": "\(folder)/l.sqlite", "output": "\(folder)/out", "archive": "\(folder)/arc",
+             "customers": "\(samples)/customers.csv", "invoices": "\(folder)/invoices.csv",
+             "sources": [{"format": "nacha", "path": "\(samples)/{date}/ach/*.ach"}, {"format": "bai2", "path": "\(samples)/{date}/bank/*.bai"}],
+             "matching": {"tolerance": "1.00"}}
+            """
+        try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        #expect(await settle(["run", folder + "/job.json", "--date", "2026-11-02"]).code == 0)
+        let line = try #require(invoices.split(separator: "\n").first { $0.hasPrefix("INV-10013,") })
+        var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let open = try #require(Int64(fields[6].replacingOccurrences(of: ".", with: "")))
+        fields[6] = String(format: "%d.%02d", (open - 100_000) / 100, (open - 100_000) % 100)
+        try invoices.replacingOccurrences(of: String(line), with: fields.joined(separator: ",")).write(toFile: folder + "/invoices.csv", atomically: true, encoding: .utf8)
+        #expect(await settle(["run", folder + "/job.json", "--date", "2026-11-03"]).code == 0)
+        let out = folder + "/out/2026-11-03"
+        let exceptions = try String(contentsOfFile: out + "/exceptions.csv", encoding: .utf8)
+        #expect(exceptions.contains(",MASTER_DATA_CHANGED,warning,") && exceptions.contains(",1000.00,INV-10013,"))
+        let journal = try String(contentsOfFile: out + "/journal.csv", encoding: .utf8)
+        #expect(journal.contains(",erp:INV-10013:2026-11-03,1,original,2026-11-03,4950,"))
+        #expect(try openAmount("INV-10013", in: out) == fields[6])
+        // The next day's export agrees with the ledger: nothing more is booked, nothing raised.
+        #expect(await settle(["run", folder + "/job.json", "--date", "2026-11-04"]).code == 0)
+        #expect(try !String(contentsOfFile: folder + "/out/2026-11-04/exceptions.csv", encoding: .utf8).contains("MASTER_DATA_CHANGED"))
+        #expect(await settle(["ledger", "verify", "--ledger", folder + "/l.sqlite"]).code == 0)
+    }
+}
