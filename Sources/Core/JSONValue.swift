@@ -11,6 +11,27 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.rendered() == b.rendered() }
 
+    /// The value at a path of object keys (`value["cash", "receipts"]`), nil when a key is missing.
+    public subscript(_ path: String...) -> JSONValue? {
+        var current: JSONValue = self
+        for key in path {
+            guard case let .object(fields) = current, let next = fields.first(where: { $0.0 == key })?.1 else { return nil }
+            current = next
+        }
+        return current
+    }
+
+    /// The value as text: a string, a number as written, an integer in decimal.
+    public var text: String {
+        switch self {
+        case let .string(s), let .number(s): return s
+        case let .integer(i): return String(i)
+        case let .bool(b): return b ? "true" : "false"
+        case .null: return ""
+        case .array, .object: return rendered(pretty: false)
+        }
+    }
+
     public func rendered(indent: Int = 0, pretty: Bool = true) -> String {
         var out = ""
         write(into: &out, indent: indent, pretty: pretty)

@@ -111,6 +111,16 @@ struct DayRun {
         var matchingReport = DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: [], journal: [], summary: .object([]))
         matchingReport.advice = adviceRows(cash.decisions, names: names)
         matchingReport.customerNames = names
+        matchingReport.ledgerPath = manifest.ledger
+        // What each receipt a person must look at carried, and why it was decided as it was.
+        let raisedOn = Set(exceptions.map(\.receiptID))
+        for d in cash.decisions where raisedOn.contains(d.receipt.id) {
+            let r = d.receipt
+            let remitted = r.remittance.map(\.reference).joined(separator: ", ")
+            matchingReport.receiptTexts[r.id] = [r.payerName, remitted.isEmpty ? "" : "remittance: \(remitted)", r.freeText]
+                .filter { !$0.isEmpty }.joined(separator: " · ")
+            matchingReport.evidence[r.id] = d.evidence.description
+        }
         let matchingTask = Task { [matchingReport] () throws -> [FileSink] in
             if options.dryRun { return [] }
             return try await ReportWriter.render(matchingReport, parts: .matching, into: folder)
@@ -159,6 +169,7 @@ struct DayRun {
             var report = DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: openItemsAfter, journal: journal, summary: summary)
             report.aging = try await agingRows(openItemsAfter, names: names, limits: limits)
             report.customerNames = names
+            report.trend = trend(summary: summary)
             let ledgerReports: [FileSink]
             do {
                 ledgerReports = try await ReportWriter.render(report, parts: .ledger, into: folder)
@@ -188,6 +199,27 @@ struct DayRun {
             lines.append("stage \(stage) \(ms) ms")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Receipts and exceptions of the last 30 run days (their summary.json files in the output folder), this day last.
+    func trend(summary: JSONValue) -> [DayReport.TrendDay] {
+        var days: [DayReport.TrendDay] = []
+        var d = day.adding(days: -1)
+        var looked = 0
+        while days.count < 29 && looked < 120 {
+            looked += 1
+            let path = "\(manifest.output)/\(d)/summary.json"
+            if let data = FileManager.default.contents(atPath: path), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                let receipts = (object["cash_application"] as? [String: Any])?["receipts"] as? Int ?? 0
+                let exceptions = (object["exceptions"] as? [String: Any])?["total"] as? Int ?? 0
+                days.append(DayReport.TrendDay(day: d.description, receipts: receipts, exceptions: exceptions))
+            }
+            d = d.adding(days: -1)
+        }
+        days.reverse()
+        days.append(DayReport.TrendDay(day: day.description, receipts: Int(summary["cash_application", "receipts"]?.text ?? "") ?? 0,
+                                       exceptions: Int(summary["exceptions", "total"]?.text ?? "") ?? 0))
+        return days
     }
 
     /// The entries of reviewers' decisions this run books (`review:<exception id>`), in exception order.

@@ -22,8 +22,11 @@ enum Summary {
         var receiptTotal: Int64 = 0, applied: Int64 = 0, discount: Int64 = 0, writeOff: Int64 = 0, unapplied: Int64 = 0
         var fullyApplied = 0
         var byRule: [String: Int] = [:]
+        var bySource: [String: (count: Int, amount: Int64)] = [:]
         for d in decisions {
             receiptTotal += d.receipt.amount.minorUnits
+            let source = d.receipt.source.rawValue
+            bySource[source] = ((bySource[source]?.count ?? 0) + 1, (bySource[source]?.amount ?? 0) &+ d.receipt.amount.minorUnits)
             unapplied += d.unapplied.minorUnits
             for a in d.applications { applied += a.applied.minorUnits; discount += a.discount.minorUnits; writeOff += a.writeOff.minorUnits }
             if d.unapplied.isZero && !d.applications.isEmpty { fullyApplied += 1 }
@@ -77,6 +80,12 @@ enum Summary {
             ("unapplied_total", money(unapplied)),
             ("fully_applied_receipts", .integer(Int64(fullyApplied))),
             ("match_rate", .number(rate)),
+            // The share of the money received that settled invoices (cash, discounts and write-offs), three places.
+            ("match_rate_by_amount", .number(MoneyFormat.plain(receiptTotal > 0 ? ((applied &+ discount &+ writeOff) * 1000 + receiptTotal / 2) / receiptTotal : 1000,
+                                                                exponent: 3))),
+            ("by_source", .object(bySource.sorted { $0.key < $1.key }.map { source, v in
+                (source, JSONValue.object([("receipts", .integer(Int64(v.count))), ("amount", money(v.amount))]))
+            })),
             ("by_rule", .object(rules)),
         ]
         // The day's journal as it stands (every run of the day), not what this run added.

@@ -86,6 +86,24 @@ public struct DayReport: Sendable {
     public var advice: [AdviceRow] = []
     /// Customer names by id (reports show them beside ids).
     public var customerNames: [String: String] = [:]
+    /// What each receipt carried (remittance and payment text) and why it was decided as it was, by receipt id.
+    public var receiptTexts: [String: String] = [:]
+    public var evidence: [String: String] = [:]
+    /// The ledger the resolve commands name.
+    public var ledgerPath = ""
+    /// The run days before this one (and this one), oldest first: receipts and exceptions.
+    public var trend: [TrendDay] = []
+
+    public struct TrendDay: Sendable, Hashable {
+        public var day: String
+        public var receipts: Int
+        public var exceptions: Int
+        public init(day: String, receipts: Int, exceptions: Int) {
+            self.day = day
+            self.receipts = receipts
+            self.exceptions = exceptions
+        }
+    }
 
     public init(day: Day, runID: Int64, remittance: [RemittanceRow], exceptions: [MatchException], openItems: [OpenItemRow], journal: [PostedEntry], summary: JSONValue) {
         self.day = day

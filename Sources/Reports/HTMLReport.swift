@@ -29,6 +29,9 @@ public enum HTMLReport {
         th{background:#f4f6f9;font-weight:600} td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         .sev-error,.sev-fatal{color:#a4161a;font-weight:600} .sev-warning{color:#8a5a00} code{font-size:.8rem;color:#5a6b7d}
         .summary span{display:inline-block;margin-right:1.5rem}
+        .cards{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0} .card{border:1px solid #d5dbe3;border-radius:6px;padding:.6rem 1rem;min-width:9rem}
+        .card .big{font-size:1.4rem;font-weight:600} th{cursor:pointer} tr.over td{background:#fdecea} input.filter{padding:.2rem .4rem}
+        svg.chart{display:block;margin:.5rem 0} div.cmd{margin-bottom:.3rem;user-select:all} div.cmd code{white-space:pre-wrap;color:#1d2733}
         """
 
     static func page(title: String, into out: inout TextBuffer, _ body: (inout TextBuffer) throws -> Void) rethrows {
@@ -45,42 +48,235 @@ public enum HTMLReport {
         ReportWriter.text { try? exceptions(report, sorted: ReportWriter.sortedExceptions(report.exceptions), into: &$0) }
     }
 
+    /// A few lines of inline script: click a column heading to sort its table, type in a table's filter box to show
+    /// only the rows that contain the text. No network, nothing external.
+    static let tableScript = """
+        <script>
+        document.querySelectorAll('table.sortable').forEach(function (table) {
+          var body = table.tBodies[0];
+          table.querySelectorAll('th').forEach(function (th, col) {
+            th.addEventListener('click', function () {
+              var rows = Array.prototype.slice.call(body.rows), up = th.dataset.dir !== 'up';
+              th.dataset.dir = up ? 'up' : 'down';
+              rows.sort(function (a, b) {
+                var x = a.cells[col].dataset.sort || a.cells[col].textContent, y = b.cells[col].dataset.sort || b.cells[col].textContent;
+                var nx = parseFloat(x.replace(/,/g, '')), ny = parseFloat(y.replace(/,/g, ''));
+                var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+                return up ? c : -c;
+              });
+              rows.forEach(function (r) { body.appendChild(r); });
+            });
+          });
+        });
+        document.querySelectorAll('input.filter').forEach(function (input) {
+          input.addEventListener('input', function () {
+            var table = document.getElementById(input.dataset.table), text = input.value.toLowerCase();
+            Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
+              r.style.display = r.textContent.toLowerCase().indexOf(text) >= 0 ? '' : 'none';
+            });
+          });
+        });
+        </script>
+        """
+
+    /// The commands that resolve an exception, one per candidate: what a reviewer copies.
+    static func resolveCommands(_ e: MatchException, ledger: String) -> [String] {
+        let base = "settle exceptions resolve \(e.id) --ledger \(shellQuoted(ledger))"
+        switch e.type {
+        case .ambiguous, .unmatched, .overPay, .unknownCustomer:
+            var commands = e.invoiceIDs.map { invoice in "\(base) --apply \(invoice)=\(e.amount?.description ?? "AMOUNT") --note \"...\"" }
+            if commands.isEmpty { commands.append("\(base) --apply INVOICE=AMOUNT --note \"...\"") }
+            return commands + ["\(base) --unapplied --note \"...\"", "\(base) --refund --note \"...\""]
+        case .shortPay:
+            return ["\(base) --write-off --note \"...\"", "\(base) --ignore --note \"...\""]
+        default:
+            return ["\(base) --ignore --note \"...\""]
+        }
+    }
+
+    static func shellQuoted(_ text: String) -> String {
+        text.allSatisfy { $0.isLetter || $0.isNumber || "/._-".contains($0) } ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     static func exceptions(_ report: DayReport, sorted rows: [MatchException], into out: inout TextBuffer) throws {
         try page(title: "Exceptions \(report.day)", into: &out) { out in
-            out.append("<h1>Exceptions — \(report.day)</h1>\n<p class=\"meta\">\(rows.count) exception\(rows.count == 1 ? "" : "s") to review.</p>\n")
+            out.append("<h1>Exceptions — \(report.day)</h1>\n<p class=\"meta\">\(rows.count) exception\(rows.count == 1 ? "" : "s") to review, grouped by type. Each shows what arrived, why no rule applied, the candidates and the command that resolves it with each.</p>\n")
             let grouped = Dictionary(grouping: rows, by: \.type)
             for type in ExceptionType.allCases {
                 guard let items = grouped[type] else { continue }
-                out.append("<h2>\(type.rawValue) (\(items.count))</h2>\n<table><thead><tr><th>Id</th><th>Severity</th><th>Customer</th><th>Amount</th><th>Invoices</th><th>Message</th><th>Suggestions</th><th>Source</th></tr></thead><tbody>\n")
+                let tableID = "t-\(type.rawValue.lowercased())"
+                out.append("<h2>\(type.rawValue) (\(items.count))</h2>\n<p><input class=\"filter\" data-table=\"\(tableID)\" placeholder=\"Filter\"></p>\n")
+                out.append("<table class=\"sortable\" id=\"\(tableID)\"><thead><tr><th>Id</th><th>Severity</th><th>Customer</th><th>Amount</th><th>What arrived</th><th>Why</th><th>Candidates and evidence</th><th>Resolve</th></tr></thead><tbody>\n")
                 for e in items {
                     out.append("<tr><td><code>" as StaticString)
                     out.html(e.id)
                     out.append("</code></td><td class=\"sev-\(e.severity)\">\(e.severity)</td><td>")
                     out.html(e.customerID)
-                    out.append("</td><td class=\"num\">" as StaticString)
+                    if let name = report.customerNames[e.customerID], !name.isEmpty {
+                        out.append("<br>" as StaticString)
+                        out.html(name)
+                    }
+                    out.append("</td><td class=\"num\"" as StaticString)
                     if let amount = e.amount {
+                        out.append(" data-sort=\"\(amount.description)\">")
                         out.append(groupedMinorUnits: amount.minorUnits, exponent: amount.currency.exponent)
                         out.append(" " + amount.currency.code)
+                    } else {
+                        out.append(">" as StaticString)
                     }
-                    out.append("</td><td>" as StaticString)
-                    out.html(e.invoiceIDs.joined(separator: ", "))
-                    out.append("</td><td>" as StaticString)
-                    out.html(e.message)
-                    out.append("</td><td>" as StaticString)
-                    out.html(e.suggestions)
                     out.append("</td><td>" as StaticString)
                     out.html(e.source)
                     out.append(" " as StaticString)
                     out.html(e.sourceRef)
                     out.append("<br><code>" as StaticString)
                     out.html(e.location?.fileAndLine ?? "")
-                    out.append("</code></td></tr>\n" as StaticString)
+                    out.append("</code>" as StaticString)
+                    if let text = report.receiptTexts[e.receiptID], !text.isEmpty {
+                        out.append("<br><small>" as StaticString)
+                        out.html(text)
+                        out.append("</small>" as StaticString)
+                    }
+                    out.append("</td><td>" as StaticString)
+                    out.html(e.message)
+                    out.append("</td><td>" as StaticString)
+                    if !e.invoiceIDs.isEmpty {
+                        out.append("<b>" as StaticString)
+                        out.html(e.invoiceIDs.joined(separator: ", "))
+                        out.append("</b><br>" as StaticString)
+                    }
+                    out.html(report.evidence[e.receiptID] ?? e.suggestions)
+                    out.append("</td><td>" as StaticString)
+                    for command in resolveCommands(e, ledger: report.ledgerPath) {
+                        out.append("<div class=\"cmd\"><code>" as StaticString)
+                        out.html(command)
+                        out.append("</code></div>" as StaticString)
+                    }
+                    out.append("</td></tr>\n" as StaticString)
                     try out.flushIfFull()
                 }
                 out.append("</tbody></table>\n" as StaticString)
             }
             if rows.isEmpty { out.append("<p>Nothing to review.</p>\n" as StaticString) }
+            out.append(tableScript)
         }
+    }
+
+    /// The day at a glance: counts and totals per stage, match rates, exceptions by type, cash by source, ACH in transit,
+    /// and the trend of the last run days — inline SVG, nothing external.
+    static func summary(_ report: DayReport, into out: inout TextBuffer) throws {
+        let s = report.summary
+        func value(_ path: String...) -> String { (path.isEmpty ? nil : s[path[0]]).flatMap { first in path.dropFirst().reduce(Optional(first)) { $0?[$1] } }?.text ?? "" }
+        page(title: "Summary \(report.day)", into: &out) { out in
+            out.append("<h1>The day at a glance — \(report.day)</h1>\n<p class=\"meta\">")
+            out.html(value("job"))
+            out.append("</p>\n<div class=\"cards\">" as StaticString)
+            func card(_ label: String, _ text: String) {
+                out.append("<div class=\"card\"><div class=\"big\">" as StaticString)
+                out.html(text)
+                out.append("</div><div>" as StaticString)
+                out.html(label)
+                out.append("</div></div>" as StaticString)
+            }
+            card("receipts", value("cash_application", "receipts"))
+            card("received", value("cash_application", "receipt_total"))
+            card("match rate (count)", percent(value("cash_application", "match_rate")))
+            card("match rate (amount)", percent(value("cash_application", "match_rate_by_amount")))
+            card("exceptions", value("exceptions", "total"))
+            card("ACH in transit", value("settlement", "in_transit_total"))
+            out.append("</div>\n" as StaticString)
+            out.append("<h2>Stages</h2>\n<table><tbody>" as StaticString)
+            let stages: [(String, [String])] = [
+                ("Files read / rejected", ["ingest", "files"]), ("", ["ingest", "rejected"]), ("NACHA batches / entries", ["ingest", "nacha_batches"]),
+                ("", ["ingest", "nacha_entries"]), ("Statement lines", ["ingest", "statement_lines"]), ("ACH batches settled / pending", ["settlement", "settled"]),
+                ("", ["settlement", "pending"]), ("Applied / discounts / write-offs / unapplied", ["cash_application", "applied_total"]),
+                ("", ["cash_application", "discount_total"]), ("", ["cash_application", "writeoff_total"]), ("", ["cash_application", "unapplied_total"]),
+                ("Journal entries / reversals", ["ledger", "entries"]), ("", ["ledger", "reversals"]),
+            ]
+            var first = true
+            for (label, path) in stages {
+                if !label.isEmpty {
+                    if !first { out.append("</td></tr>" as StaticString) }
+                    out.append("<tr><th>" as StaticString)
+                    out.html(label)
+                    out.append("</th><td class=\"num\">" as StaticString)
+                    first = false
+                } else {
+                    out.append(" / " as StaticString)
+                }
+                out.html(value(path[0], path[1]))
+            }
+            out.append("</td></tr></tbody></table>\n" as StaticString)
+            // Exceptions by type and cash by source, as bars.
+            var byType: [(String, Double)] = []
+            if case let .object(fields)? = s["exceptions"] { for (k, v) in fields where k != "total" { byType.append((k, Double(v.text) ?? 0)) } }
+            out.append("<h2>Exceptions by type</h2>\n" as StaticString)
+            bars(byType, into: &out)
+            var bySource: [(String, Double)] = []
+            if case let .object(fields)? = s["cash_application", "by_source"] { for (k, v) in fields { bySource.append((k, Double(v["amount"]?.text ?? "") ?? 0)) } }
+            out.append("<h2>Cash by source</h2>\n" as StaticString)
+            bars(bySource, into: &out)
+            if !report.trend.isEmpty {
+                out.append("<h2>The last \(report.trend.count) run days: receipts and exceptions</h2>\n")
+                trend(report.trend, into: &out)
+            }
+            if case let .array(ties)? = s["bank"], !ties.isEmpty {
+                out.append("<h2>Books against the bank</h2>\n<table><thead><tr><th>Account</th><th>Statement closing</th><th>Book balance</th><th>Difference</th></tr></thead><tbody>" as StaticString)
+                for tie in ties {
+                    out.append("<tr><td>" as StaticString)
+                    out.html(tie["account"]?.text ?? "")
+                    for k in ["statement_closing", "book_balance", "difference"] {
+                        out.append("</td><td class=\"num\">" as StaticString)
+                        out.html(tie[k]?.text ?? "")
+                    }
+                    out.append("</td></tr>" as StaticString)
+                }
+                out.append("</tbody></table>\n" as StaticString)
+            }
+        }
+    }
+
+    static func percent(_ rate: String) -> String {
+        guard let value = Double(rate) else { return rate }
+        return String(format: "%.1f%%", value * 100)
+    }
+
+    /// Horizontal bars, labelled, scaled to the largest.
+    static func bars(_ items: [(String, Double)], into out: inout TextBuffer) {
+        guard let top = items.map(\.1).max(), top > 0 else {
+            out.append("<p>None.</p>\n" as StaticString)
+            return
+        }
+        let height = items.count * 22 + 4
+        out.append("<svg class=\"chart\" width=\"640\" height=\"\(height)\" role=\"img\">")
+        for (i, item) in items.enumerated() {
+            let y = i * 22 + 2
+            let width = max(1, Int(380 * item.1 / top))
+            out.append("<text x=\"0\" y=\"\(y + 14)\" font-size=\"12\">")
+            out.html(item.0)
+            out.append("</text><rect x=\"200\" y=\"\(y)\" width=\"\(width)\" height=\"16\" fill=\"#3b6ea5\"></rect><text x=\"\(206 + width)\" y=\"\(y + 13)\" font-size=\"12\">")
+            out.html(item.1 == item.1.rounded() ? String(Int64(item.1)) : String(format: "%.2f", item.1))
+            out.append("</text>" as StaticString)
+        }
+        out.append("</svg>\n" as StaticString)
+    }
+
+    /// Receipts (bars) and exceptions (line) of the last run days.
+    static func trend(_ days: [DayReport.TrendDay], into out: inout TextBuffer) {
+        let top = max(1, days.map { max($0.receipts, $0.exceptions) }.max() ?? 1)
+        let step = max(8, 600 / max(1, days.count))
+        out.append("<svg class=\"chart\" width=\"\(step * days.count + 40)\" height=\"170\" role=\"img\">")
+        var points: [String] = []
+        for (i, d) in days.enumerated() {
+            let x = 20 + i * step
+            let h = 120 * d.receipts / top
+            out.append("<rect x=\"\(x)\" y=\"\(130 - h)\" width=\"\(step - 3)\" height=\"\(h)\" fill=\"#9bb7d4\"><title>\(d.day): \(d.receipts) receipts, \(d.exceptions) exceptions</title></rect>")
+            points.append("\(x + step / 2),\(130 - 120 * d.exceptions / top)")
+        }
+        out.append("<polyline fill=\"none\" stroke=\"#a4161a\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"></polyline>")
+        if let first = days.first, let last = days.last {
+            out.append("<text x=\"20\" y=\"150\" font-size=\"11\">\(first.day)</text><text x=\"\(max(20, step * days.count - 60))\" y=\"150\" font-size=\"11\">\(last.day)</text>")
+        }
+        out.append("</svg>\n<p class=\"meta\">Bars: receipts; line: exceptions.</p>\n" as StaticString)
     }
 
     static func remittance(_ report: DayReport) -> String {

@@ -195,6 +195,7 @@ public enum ReportWriter {
             makers.append(("summary.json", { @Sendable out in out.append(report.summary.rendered() + "\n") }))
             makers.append(("aging.csv", { @Sendable out in try agingCSV(report.aging, into: &out) }))
             makers.append(("aging.html", { @Sendable out in try HTMLReport.aging(report, into: &out) }))
+            makers.append(("summary.html", { @Sendable out in try HTMLReport.summary(report, into: &out) }))
         }
         return try await withThrowingTaskGroup(of: FileSink.self) { group in
             for (name, make) in makers {
