@@ -145,7 +145,12 @@ struct Settle {
             let value = JSONValue.object([
                 ("exit_code", .integer(Int64(result.exitCode.rawValue))),
                 ("run_id", result.runID.map { .integer($0) } ?? .null),
-                ("days", .array(result.days.map(\.summary))),
+                // Each day: what this run did (posted, exceptions, where the reports are) and the day's summary.
+                ("days", .array(result.days.map { d in
+                    .object([("day", .string(d.day.description)), ("entries_posted", .integer(Int64(d.postedCount))),
+                             ("receipts", .integer(Int64(d.receiptCount))), ("exceptions", .integer(Int64(d.exceptionCount))),
+                             ("input_rejected", .bool(d.inputRejected)), ("output", .string(d.outputFolder)), ("summary", d.summary)])
+                })),
             ])
             console.out(value.rendered())
         }
