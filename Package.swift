@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "MatchingTests", dependencies: ["TestSupport", "Matching", "Receivables", "ACH", "Statements", "Core", "Scenario"], swiftSettings: strict),
         .testTarget(name: "LedgerTests", dependencies: ["TestSupport", "Ledger", "Core"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Reports", "Matching", "Ledger", "Core"], swiftSettings: strict),
-        .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Ledger", "Core", "Scenario", "Matching", "Statements"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Ledger", "Core", "Scenario", "Matching", "Statements"], exclude: ["Fixtures", "Golden"], swiftSettings: strict),
         .testTarget(name: "settleTests", dependencies: ["TestSupport", "settle", "Pipeline", "Ledger", "Core"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
