@@ -13,15 +13,41 @@ public enum JournalExport {
         }
     }
 
+    /// The journal's CSV columns: `journal.csv` of a day and `settle ledger export --format csv` are one format, written
+    /// by one writer.
+    public static let csvHeader = ["entry_id", "source_key", "revision", "kind", "effective_date", "account", "customer_id", "invoice_id",
+                                   "debit", "credit", "currency", "memo", "run_id"]
+
     static func csv(_ entries: [PostedEntry]) -> String {
-        var out = CSVWriter.row(["entry_id", "source_key", "revision", "kind", "effective_date", "account", "customer_id", "invoice_id", "amount", "currency", "memo"])
-        for e in entries {
+        var out = TextBuffer()
+        try? csv(entries, into: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    /// One posting a row, entries in id order; debit and credit as magnitudes; the memo neutralized against formulas.
+    public static func csv(_ entries: [PostedEntry], into out: inout TextBuffer) throws {
+        out.csvRecord(csvHeader)
+        let ordered = entries.indices.dropFirst().allSatisfy { entries[$0 - 1].entryID < entries[$0].entryID } ? entries : entries.sorted { $0.entryID < $1.entryID }
+        for e in ordered {
             for p in e.postings {
-                out += CSVWriter.row([String(e.entryID), e.sourceKey, String(e.revision), e.kind.rawValue, e.effectiveDay.description, p.account,
-                                      p.customerID ?? "", p.invoiceID ?? "", p.amount.description, p.amount.currency.code, CSVWriter.text(e.memo)])
+                out.csv(integer: e.entryID)
+                out.csv(e.sourceKey)
+                out.csv(integer: Int64(e.revision))
+                out.csv(e.kind.rawValue)
+                out.csv(day: e.effectiveDay)
+                out.csv(p.account)
+                out.csv(p.customerID ?? "")
+                out.csv(p.invoiceID ?? "")
+                let units = p.amount.minorUnits
+                if units > 0 { out.csv(magnitudeOf: p.amount) } else { out.csvEmpty() }
+                if units < 0 { out.csv(magnitudeOf: p.amount) } else { out.csvEmpty() }
+                out.csv(p.amount.currency.code)
+                out.csvText(e.memo)
+                out.csv(integer: e.runID)
+                out.endRecord()
             }
+            try out.flushIfFull()
         }
-        return out
     }
 
     /// `type:code name`, e.g. `assets:1200 Accounts receivable`; hledger reads the first component as the account type.

@@ -12,8 +12,7 @@ public enum ReportWriter {
     public static let exceptionsHeader = ["exception_id", "type", "severity", "receipt_id", "source", "source_ref", "location", "customer_id",
                                           "amount", "invoice_ids", "message", "suggestions"]
     public static let openItemsHeader = ["invoice_id", "customer_id", "due_date", "amount", "open_amount", "days_past_due"]
-    public static let journalHeader = ["entry_id", "source_key", "revision", "kind", "effective_date", "account", "customer_id", "invoice_id",
-                                       "debit", "credit", "currency", "memo", "run_id"]
+    public static let journalHeader = JournalExport.csvHeader
 
     public static func sortedRemittance(_ rows: [RemittanceRow]) -> [RemittanceRow] {
         sorted(rows) { r in [r.valueDay.description, r.source, r.sourceRef, r.receiptID, r.invoiceID] }
@@ -136,29 +135,7 @@ public enum ReportWriter {
     }
 
     static func journalCSV(_ entries: [PostedEntry], into out: inout TextBuffer) throws {
-        out.csvRecord(journalHeader)
-        let ordered = entries.indices.dropFirst().allSatisfy { entries[$0 - 1].entryID < entries[$0].entryID } ? entries : entries.sorted { $0.entryID < $1.entryID }
-        for e in ordered {
-            for p in e.postings {
-                out.csv(integer: e.entryID)
-                out.csv(e.sourceKey)
-                out.csv(integer: Int64(e.revision))
-                out.csv(e.kind.rawValue)
-                out.csv(day: e.effectiveDay)
-                out.csv(p.account)
-                out.csv(p.customerID ?? "")
-                out.csv(p.invoiceID ?? "")
-                let units = p.amount.minorUnits
-                // Debit and credit as magnitudes (a credit of Int64.min included).
-                if units > 0 { out.csv(magnitudeOf: p.amount) } else { out.csvEmpty() }
-                if units < 0 { out.csv(magnitudeOf: p.amount) } else { out.csvEmpty() }
-                out.csv(p.amount.currency.code)
-                out.csvText(e.memo)
-                out.csv(integer: e.runID)
-                out.endRecord()
-            }
-            try out.flushIfFull()
-        }
+        try JournalExport.csv(entries, into: &out)
     }
 
     /// Which of a day's reports: those of matching (remittance, exceptions), which need nothing from the ledger, and

@@ -27,7 +27,10 @@ import TestSupport
         _ = try csv.next(into: &record) // header
         while try csv.next(into: &record) {
             rows += 1
-            sum += try Money.parse(record[8], currency: .usd).minorUnits
+            // journal.csv's columns: debit (8) and credit (9) as magnitudes, one of them per row.
+            #expect(record[8].isEmpty != record[9].isEmpty)
+            if !record[8].isEmpty { sum += try Money.parse(record[8], currency: .usd).minorUnits }
+            if !record[9].isEmpty { sum -= try Money.parse(record[9], currency: .usd).minorUnits }
         }
         #expect(rows == (try reader.counts()).postings)
         #expect(sum == 0)
