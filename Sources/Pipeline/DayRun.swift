@@ -158,7 +158,7 @@ struct DayRun {
         }
         let openItemsAfter = openItemRows(openItems, dayEntries: dayEntries, touched: touched)
         clock.lap("reports")
-        let summary = Summary.make(day: day, runID: runID, manifest: manifest, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
+        let summary = Summary.make(day: day, job: manifest.name, currency: manifest.currency, isInvoiceOpening: PostingRules.isInvoiceOpening, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
                                    nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: read.lines.count,
                                    settlementBatches: read.ach.settlementBatches, reconciliation: settlement.reconciliation, decisions: cash.decisions,
                                    exceptions: exceptions, dayEntries: dayEntries, dryRun: options.dryRun, bankTies: bankTies)

@@ -5,19 +5,24 @@ import Matching
 /// `summary.json`: counts and totals per stage and the match rate, as the day stands after the run — nothing about the
 /// run itself (its id, what it posted, its timings: those go to the run log), so a rerun that changes nothing writes the
 /// same bytes.
-enum Summary {
+public enum Summary {
     /// A bank account's statement closing beside the books' cash for it.
-    struct BankTie {
-        var account: String
-        var closing: Money
-        var book: Money
+    public struct BankTie: Sendable {
+        public var account: String
+        public var closing: Money
+        public var book: Money
+        public init(account: String, closing: Money, book: Money) {
+            self.account = account
+            self.closing = closing
+            self.book = book
+        }
     }
 
-    static func make(day: Day, runID: Int64, manifest: Manifest, fileCount: Int, rejectedCount: Int, acceptedCount: Int, nachaBatchCount: Int, nachaEntryCount: Int,
+    /// `isInvoiceOpening` tells the entries that open invoices (counted as invoices opened, not as business).
+    public static func make(day: Day, job: String, currency: Currency, isInvoiceOpening: (String) -> Bool, fileCount: Int, rejectedCount: Int, acceptedCount: Int, nachaBatchCount: Int, nachaEntryCount: Int,
                      statementLineCount: Int, settlementBatches: [SettlementBatch], reconciliation: SettlementResult, decisions: [Decision],
                      exceptions: [MatchException], dayEntries: [PostedEntry], dryRun: Bool,
                      bankTies: [BankTie] = []) -> JSONValue {
-        let currency = manifest.currency
         func money(_ minor: Int64) -> JSONValue { .number(MoneyFormat.plain(minor, exponent: currency.exponent)) }
         var receiptTotal: Int64 = 0, applied: Int64 = 0, discount: Int64 = 0, writeOff: Int64 = 0, unapplied: Int64 = 0
         var fullyApplied = 0
@@ -95,7 +100,7 @@ enum Summary {
         for entry in dayEntries {
             if entry.kind == .reversal { reversals += 1 }
             postings += entry.postings.count
-            if PostingRules.isInvoiceOpening(entry.sourceKey) { opened += entry.postings.filter { $0.account == ChartOfAccounts.accountsReceivable }.count }
+            if isInvoiceOpening(entry.sourceKey) { opened += entry.postings.filter { $0.account == ChartOfAccounts.accountsReceivable }.count }
         }
         let ledger: [(String, JSONValue)] = [
             ("entries", .integer(Int64(dayEntries.count))),
@@ -106,7 +111,7 @@ enum Summary {
         let exceptionCounts: [(String, JSONValue)] = [("total", .integer(Int64(exceptions.count)))] + byType
         let fields: [(String, JSONValue)] = [
             ("day", .string(day.description)),
-            ("job", .string(manifest.name)),
+            ("job", .string(job)),
             ("currency", .string(currency.code)),
             ("dry_run", .bool(dryRun)),
             ("ingest", .object(ingest)),
