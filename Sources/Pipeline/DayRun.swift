@@ -120,6 +120,7 @@ struct DayRun {
             matchingReport.receiptTexts[r.id] = [r.payerName, remitted.isEmpty ? "" : "remittance: \(remitted)", r.freeText]
                 .filter { !$0.isEmpty }.joined(separator: " · ")
             matchingReport.evidence[r.id] = d.evidence.description
+            matchingReport.candidates[r.id] = (r.amount, d.evidence.candidates)
         }
         let matchingTask = Task { [matchingReport] () throws -> [FileSink] in
             if options.dryRun { return [] }

@@ -89,6 +89,8 @@ public struct DayReport: Sendable {
     /// What each receipt carried (remittance and payment text) and why it was decided as it was, by receipt id.
     public var receiptTexts: [String: String] = [:]
     public var evidence: [String: String] = [:]
+    /// The invoices each receipt's rules looked at and set aside, with the receipt's amount (for a fit score).
+    public var candidates: [String: (amount: Money, list: [Candidate])] = [:]
     /// The ledger the resolve commands name.
     public var ledgerPath = ""
     /// The run days before this one (and this one), oldest first: receipts and exceptions.

@@ -31,7 +31,7 @@ public enum HTMLReport {
         .summary span{display:inline-block;margin-right:1.5rem}
         .cards{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0} .card{border:1px solid #d5dbe3;border-radius:6px;padding:.6rem 1rem;min-width:9rem}
         .card .big{font-size:1.4rem;font-weight:600} th{cursor:pointer} tr.over td{background:#fdecea} input.filter{padding:.2rem .4rem}
-        svg.chart{display:block;margin:.5rem 0} div.cmd{margin-bottom:.3rem;user-select:all} div.cmd code{white-space:pre-wrap;color:#1d2733}
+        svg.chart{display:block;margin:.5rem 0} div.cmd{margin-bottom:.3rem;user-select:all} table.cands{font-size:.78rem;margin:.2rem 0 .4rem;width:auto} div.cmd code{white-space:pre-wrap;color:#1d2733}
         """
 
     static func page(title: String, into out: inout TextBuffer, _ body: (inout TextBuffer) throws -> Void) rethrows {
@@ -54,7 +54,7 @@ public enum HTMLReport {
         <script>
         document.querySelectorAll('table.sortable').forEach(function (table) {
           var body = table.tBodies[0];
-          table.querySelectorAll('th').forEach(function (th, col) {
+          Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
             th.addEventListener('click', function () {
               var rows = Array.prototype.slice.call(body.rows), up = th.dataset.dir !== 'up';
               th.dataset.dir = up ? 'up' : 'down';
@@ -78,6 +78,23 @@ public enum HTMLReport {
         });
         </script>
         """
+
+    /// How well a candidate fits a receipt, 0-100: 100 when its open amount equals the receipt's, less by the share of
+    /// the receipt the two differ by; a candidate set aside for another reason (another customer's, not issued yet) 0.
+    static func fit(_ c: Candidate, _ amount: Money) -> Int {
+        let receipt = amount.minorUnits.magnitude
+        guard receipt > 0 else { return 0 }
+        switch c.reason {
+        case .equalCandidate: return 100
+        case let .amountDiffers(d):
+            guard d.magnitude < receipt else { return 0 }
+            let product = d.magnitude.multipliedFullWidth(by: 100)
+            let share = product.high == 0 ? product.low / receipt : 100
+            return share >= 100 ? 0 : 100 - Int(share)
+        case .discountWindowClosed: return 90
+        default: return 0
+        }
+    }
 
     /// The commands that resolve an exception, one per candidate: what a reviewer copies.
     static func resolveCommands(_ e: MatchException, ledger: String) -> [String] {
@@ -143,6 +160,22 @@ public enum HTMLReport {
                         out.append("<b>" as StaticString)
                         out.html(e.invoiceIDs.joined(separator: ", "))
                         out.append("</b><br>" as StaticString)
+                    }
+                    if let found = report.candidates[e.receiptID], !found.list.isEmpty {
+                        // The best candidates first, each with how well its open amount fits the receipt (100: exactly).
+                        out.append("<table class=\"cands\"><tr><th>Invoice</th><th>Open</th><th>Fit</th><th>Set aside because</th></tr>" as StaticString)
+                        for c in found.list.sorted(by: { (fit($0, found.amount), $1.invoiceID) > (fit($1, found.amount), $0.invoiceID) }).prefix(5) {
+                            out.append("<tr><td>" as StaticString)
+                            out.html(c.invoiceID)
+                            out.append("</td><td class=\"num\">" as StaticString)
+                            out.append(groupedMinorUnits: c.openMinorUnits, exponent: found.amount.currency.exponent)
+                            out.append("</td><td class=\"num\">" as StaticString)
+                            out.append(integer: Int64(fit(c, found.amount)))
+                            out.append("</td><td>" as StaticString)
+                            out.html(c.reason.description)
+                            out.append("</td></tr>" as StaticString)
+                        }
+                        out.append("</table>" as StaticString)
                     }
                     out.html(report.evidence[e.receiptID] ?? e.suggestions)
                     out.append("</td><td>" as StaticString)
