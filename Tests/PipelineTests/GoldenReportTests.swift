@@ -12,7 +12,10 @@ import TestSupport
                           "exceptions.html", "remittance.html", "summary.html", "aging.html"]
 
     @Test func everyReportOfTheSampleDaysIsAsRecorded() async throws {
-        let folder = TestPaths.temporaryDirectory("golden")
+        // Run inside the package (under .build/), so the reports' paths to the Samples are the same wherever the clone is.
+        let folder = TestPaths.packageRoot + "/.build/golden-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = try SampleJobTests.manifest(in: folder)
         let result = await JobRunner(manifest: try Manifest.load(path: path)).run(RunOptions(days: SampleJobTests.days, concurrency: 2))
         #expect(result.exitCode == .ok)
