@@ -152,8 +152,7 @@ public final class LedgerReader {
 
     public func exceptions(status: String? = nil, day: Day? = nil, type: String? = nil, customer: String? = nil) throws -> [ExceptionRow] {
         var sql = """
-            SELECT exception_id, day, type, severity, receipt_id, source, source_ref, location, customer_id, amount_minor, currency,
-                   invoice_ids, message, suggestions, status, resolution, resolution_note, evidence FROM exceptions WHERE 1 = 1
+            SELECT \(ExceptionRowMapping.columns) FROM exceptions WHERE 1 = 1
             """
         var binds: [SQLValue] = []
         if let status { sql += " AND status = ?"; binds.append(.text(status)) }
@@ -165,10 +164,7 @@ public final class LedgerReader {
     }
 
     public func exception(id: String) throws -> ExceptionRow? {
-        try database.prepare("""
-            SELECT exception_id, day, type, severity, receipt_id, source, source_ref, location, customer_id, amount_minor, currency,
-                   invoice_ids, message, suggestions, status, resolution, resolution_note, evidence FROM exceptions WHERE exception_id = ?
-            """).bind(.text(id)).rows(ExceptionRowMapping.map).first
+        try ExceptionRowMapping.exception(id: id, in: database)
     }
 
     /// Recomputes what the ledger claims: every entry balances per currency, the trial balance is zero, and every
@@ -286,7 +282,19 @@ public final class LedgerReader {
         return report
     }
 }
+/// The one mapping of an `exceptions` row to `ExceptionRow`: its columns and how they are read (the reader, the view
+/// and the commands all select through it).
 enum ExceptionRowMapping {
+    static let columns = """
+        exception_id, day, type, severity, receipt_id, source, source_ref, location, customer_id, amount_minor, currency,
+        invoice_ids, message, suggestions, status, resolution, resolution_note, evidence
+        """
+
+    /// One exception by id.
+    static func exception(id: String, in database: Database) throws -> ExceptionRow? {
+        try database.prepare("SELECT \(columns) FROM exceptions WHERE exception_id = ?").bind(.text(id)).rows(map).first
+    }
+
     static func map(_ r: Statement) throws -> ExceptionRow {
         let row = "exceptions row \(r.text(0))"
         // An exception without an amount has no currency either.

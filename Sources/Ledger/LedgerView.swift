@@ -391,10 +391,7 @@ public actor LedgerView {
     }
 
     public func exception(id: String) throws -> ExceptionRow? {
-        try database.prepare("""
-            SELECT exception_id, day, type, severity, receipt_id, source, source_ref, location, customer_id, amount_minor, currency,
-                   invoice_ids, message, suggestions, status, resolution, resolution_note, evidence FROM exceptions WHERE exception_id = ?
-            """).bind(.text(id)).rows(ExceptionRowMapping.map).first
+        try ExceptionRowMapping.exception(id: id, in: database)
     }
 
     /// The manifest path of the ledger's latest run (for settings a review command needs, such as the write-off limit).
