@@ -11,41 +11,16 @@ public enum AtomicFile {
     }
 
     public static func write(_ bytes: [UInt8], to path: String, durable: Bool = true) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw WriteError(path: temporary, reason: String(cString: strerror(errno))) }
-        var failure: String?
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count, let base = raw.baseAddress {
-                let n = Foundation.write(fd, base + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += n
-            }
+        let sink = try FileSink(path: path)
+        do {
+            try sink.write(bytes)
+            try sink.finish(durable: durable)
+            try sink.publish()
+        } catch {
+            sink.discard()
+            throw error
         }
-        if failure == nil, durable, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-        close(fd)
-        if let failure {
-            unlink(temporary)
-            throw WriteError(path: path, reason: failure)
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw WriteError(path: path, reason: reason)
-        }
-        if durable {
-            let folder = (path as NSString).deletingLastPathComponent
-            let dirfd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if dirfd >= 0 {
-                fsync(dirfd)
-                close(dirfd)
-            }
-        }
+        if durable { FileSink.syncFolder((path as NSString).deletingLastPathComponent) }
     }
 
     public static func write(_ text: String, to path: String, durable: Bool = true) throws {
