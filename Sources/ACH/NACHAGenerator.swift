@@ -37,7 +37,7 @@ public struct NACHAGenerator: Sendable {
     static let companies = ["ACME TOOLS INC", "BLUE RIDGE BLDRS", "CASCADE FAB", "EVERGREEN HOSP", "FOXTROT LOGISTIC", "GALAXY RETAIL"]
 
     static func routing(_ first8: String) -> String {
-        first8 + String(RoutingNumber.checkDigit(forFirstEight: Array(first8.utf8))!)
+        first8 + String(RoutingNumber.checkDigit(forFirstEight: Array(first8.utf8)) ?? 0)
     }
 
     /// The batches, lazily: a file of a million entries is never held whole.

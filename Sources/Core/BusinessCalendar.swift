@@ -23,7 +23,7 @@ public struct BusinessCalendar: Sendable {
 
     /// The holidays of a year on their calendar dates (before the Sunday rule).
     public func holidays(in year: Int) -> [(holiday: Holiday, day: Day)] {
-        func fixed(_ month: Int, _ day: Int) -> Day { Day(year: year, month: month, day: day)! }
+        func fixed(_ month: Int, _ day: Int) -> Day { Day(civilYear: year, month: month, day: day) }
         func nth(_ n: Int, weekday: Int, month: Int) -> Day {
             let first = fixed(month, 1)
             let offset = (weekday - first.isoWeekday + 7) % 7
@@ -72,7 +72,7 @@ public struct BusinessCalendar: Sendable {
     private static let tableFirstDay = 0
     private static let closedTable: [Bool] = {
         let calendar = BusinessCalendar()
-        let last = Int(Day(year: 2199, month: 12, day: 31)!.daysSinceEpoch)
+        let last = Int(Day(civilYear: 2199, month: 12, day: 31).daysSinceEpoch)
         var table = [Bool](repeating: false, count: last + 1)
         for year in 1970...2199 {
             for day in calendar.closedHolidays(in: year) where Int(day.daysSinceEpoch) >= 0 && Int(day.daysSinceEpoch) <= last {

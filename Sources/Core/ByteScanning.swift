@@ -8,7 +8,7 @@ public enum ByteScanning {
         if range.count <= 18 {
             // Eight digits at a time (SWAR): check and convert a 64-bit word in a few multiplications.
             var i = range.lowerBound
-            let raw = UnsafeRawPointer(bytes.baseAddress!)
+            let raw = UnsafeRawPointer(bytes.start)
             while range.upperBound - i >= 8 {
                 guard let chunk = eightDigits(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) else { return nil }
                 value = value &* 100_000_000 &+ Int64(chunk)
@@ -84,7 +84,7 @@ public enum ByteScanning {
     /// True when every byte is printable ASCII (0x20-0x7E), eight bytes at a time.
     @inlinable @inline(__always)
     public static func isPrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let raw = UnsafeRawPointer(bytes.baseAddress!)
+        let raw = UnsafeRawPointer(bytes.start)
         let highBits: UInt64 = 0x8080_8080_8080_8080
         var i = 0
         var bad: UInt64 = 0
@@ -135,4 +135,20 @@ public enum ByteScanning {
         while end > start, isSpace(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
         return String(text[start..<end])
     }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// The address of the first byte; for an empty buffer, the address of a byte of its own that nothing reads (so
+    /// pointer arithmetic needs no unwrap: every read is bounded by `count`).
+    @inline(__always)
+    public var start: UnsafePointer<UInt8> { baseAddress ?? EmptyBytes.pointer }
+}
+
+/// One byte of memory of its own, for the start of an empty buffer (written once, never read: safe to share).
+enum EmptyBytes {
+    nonisolated(unsafe) static let pointer: UnsafePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return UnsafePointer(p)
+    }()
 }

@@ -71,7 +71,8 @@ public struct MemoryByteSource: ByteSource {
         let n = min(buffer.count, bytes.count - offset)
         guard n > 0 else { return 0 }
         bytes.withUnsafeBytes { source in
-            buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: n)
+            guard let target = buffer.baseAddress, let from = source.baseAddress else { return }
+            target.copyMemory(from: from + offset, byteCount: n)
         }
         offset += n
         return n

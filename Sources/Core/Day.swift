@@ -14,6 +14,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         daysSinceEpoch = Int32(Day.daysFromCivil(year: year, month: month, day: day))
     }
 
+    /// A day from fields the caller knows are valid (a constant, a date computed by the calendar): no check, no
+    /// optional. Fields out of range give the day they count to (February 30 is March 2), never a crash.
+    public init(civilYear year: Int, month: Int, day: Int) {
+        daysSinceEpoch = Int32(clamping: Day.daysFromCivil(year: year, month: min(max(month, 1), 12), day: day))
+    }
+
     public static func < (a: Day, b: Day) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
 
     public static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }

@@ -68,7 +68,7 @@ public struct DiagnosticList: Sendable {
     public init(capacity: Int = 1000) { self.capacity = capacity }
 
     public mutating func append(_ diagnostic: Diagnostic) {
-        if worst == nil || diagnostic.severity > worst! { worst = diagnostic.severity }
+        if worst.map({ diagnostic.severity > $0 }) ?? true { worst = diagnostic.severity }
         if items.count < capacity { items.append(diagnostic) } else { droppedCount += 1 }
     }
 

@@ -102,7 +102,7 @@ public enum JournalExport {
     static func beancount(_ entries: [PostedEntry], accounts list: [(code: String, name: String, type: String)]) -> String {
         let accounts = Dictionary(list.map { ($0.code, (name: $0.name, type: $0.type)) }, uniquingKeysWith: { a, _ in a })
         var out = "; settle journal export (Beancount)\n\n"
-        let first = entries.map(\.effectiveDay).min() ?? Day(year: 2000, month: 1, day: 1)!
+        let first = entries.map(\.effectiveDay).min() ?? Day(civilYear: 2000, month: 1, day: 1)
         let currencies = Set(entries.flatMap { $0.postings.map(\.amount.currency.code) }).sorted()
         for code in currencies { out += "\(first) commodity \(code)\n" }
         for a in list {

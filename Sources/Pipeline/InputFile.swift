@@ -45,9 +45,10 @@ public struct GzipByteSource: ByteSource {
             let available = inputCount - inputOffset
             let offset = inputOffset
             (produced, rc) = input.withUnsafeMutableBufferPointer { inputBuffer -> (Int, Int32) in
-                stream.z.next_in = inputBuffer.baseAddress! + offset
+                guard let inBase = inputBuffer.baseAddress, let outBase = buffer.baseAddress else { return (0, Z_BUF_ERROR) }
+                stream.z.next_in = inBase + offset
                 stream.z.avail_in = UInt32(available)
-                stream.z.next_out = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                stream.z.next_out = outBase.assumingMemoryBound(to: UInt8.self)
                 stream.z.avail_out = UInt32(min(buffer.count, Int(UInt32.max)))
                 let rc = inflate(&stream.z, Z_NO_FLUSH)
                 return (min(buffer.count, Int(UInt32.max)) - Int(stream.z.avail_out), rc)

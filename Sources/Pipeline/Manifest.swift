@@ -94,7 +94,7 @@ public struct Manifest: Sendable {
         }
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : URL(fileURLWithPath: base).appendingPathComponent(p).standardized.path }
         func existingFile(_ key: String) throws(ManifestError) -> String {
-            let p = resolve(try string(key, in: root, at: key, required: true)!)
+            let p = resolve(try string(key, in: root, at: key, required: true) ?? "")
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: p, isDirectory: &isDirectory), !isDirectory.boolValue else {
                 throw fail(key, "no such file: \(p)")

@@ -34,7 +34,7 @@ public struct ScenarioGenerator {
         public var remittancePercent: Int
         public var tolerance: Int64
 
-        public init(seed: UInt64, customerCount: Int, invoiceCount: Int, day: Day = Day(year: 2026, month: 11, day: 4)!,
+        public init(seed: UInt64, customerCount: Int, invoiceCount: Int, day: Day = Day(civilYear: 2026, month: 11, day: 4),
                     remittancePercent: Int = 45, tolerance: Int64 = 100) {
             self.seed = seed
             self.customerCount = customerCount
@@ -165,8 +165,8 @@ public struct ScenarioGenerator {
                     if kindRoll < 70 {
                         receipts.append(receipt(v, customer: customer, remittance: [RemittanceItem(reference: invoice.id, amountPaid: ScenarioGenerator.m(v))]))
                         expect("remittance", customer, .remittance, [app(invoice, v)])
-                    } else if kindRoll < 80, invoice.terms?.discountBasisPoints ?? 0 > 0 {
-                        let discount = invoice.terms!.discount(on: invoice.amount).minorUnits
+                    } else if kindRoll < 80, let terms = invoice.terms, terms.discountBasisPoints > 0 {
+                        let discount = terms.discount(on: invoice.amount).minorUnits
                         receipts.append(receipt(v - discount, customer: customer,
                                                 remittance: [RemittanceItem(reference: invoice.id, amountPaid: ScenarioGenerator.m(v - discount), discount: ScenarioGenerator.m(discount))]))
                         expect("remittance-discount", customer, .remittance, [app(invoice, v - discount, discount: discount)])
@@ -196,7 +196,7 @@ public struct ScenarioGenerator {
                         let net = v - discount
                         let clash = mine.contains { other in
                             other.id != invoice.id && (abs(other.amount.minorUnits - v) <= 3 || other.amount.minorUnits == net
-                                || (other.terms?.discountBasisPoints ?? 0 > 0 && other.amount.minorUnits - other.terms!.discount(on: other.amount).minorUnits == net))
+                                || (other.terms.map { $0.discountBasisPoints > 0 && other.amount.minorUnits - $0.discount(on: other.amount).minorUnits == net } ?? false))
                         } || amounts.contains(net)
                         if !clash {
                             amounts.insert(net)
@@ -307,7 +307,7 @@ public struct ScenarioGenerator {
         var digits = Array(String(number))
         let position = 1 + Int(random.next() % UInt64(digits.count - 1))
         let original = digits[position]
-        let replacement = Character(String((Int(String(original))! + 1 + Int(random.next() % 9)) % 10))
+        let replacement = Character(String(((original.wholeNumberValue ?? 0) + 1 + Int(random.next() % 9)) % 10))
         digits[position] = replacement
         guard let typo = Int(String(digits)), !used.contains(typo) else { return nil }
         // Every invoice one edit from the typo: only the original may be one.

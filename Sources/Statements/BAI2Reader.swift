@@ -521,7 +521,8 @@ public struct BAI2Reader {
                     return
                 }
                 if account != nil { file.diagnostics.append(Diagnostic(code: "bai2.structure", severity: .fatal, location: record.location, message: "an account identifier (03) inside an open account: the account trailer (49) is missing")) }
-                let currency = f.count > 1 && !f[1].isEmpty ? (Currency.iso(f[1]) ?? group!.currency) : group!.currency
+                let groupCurrency = group?.currency ?? defaultCurrency
+                let currency = f.count > 1 && !f[1].isEmpty ? (Currency.iso(f[1]) ?? groupCurrency) : groupCurrency
                 var summaries: [BAI2File.Summary] = []
                 accountTotal = 0
                 var i = 2
@@ -567,7 +568,11 @@ public struct BAI2Reader {
                 }
                 if account != nil {
                     file.diagnostics.append(Diagnostic(code: "bai2.structure", severity: mismatchSeverity, location: record.location, message: "the account trailer (49) is missing before the group trailer"))
-                    let done = closed(account!); group?.accounts.append(done); account = nil
+                    if let open = account {
+                        let done = closed(open)
+                        group?.accounts.append(done)
+                    }
+                    account = nil
                 }
                 let total = f.count > 0 ? amount(f[0], record.location, "Group Control Total") : nil
                 check("bai2.group-control-total", "Group Control Total", groupTotal, total, record.location, "the sum of the account trailers")
@@ -580,7 +585,7 @@ public struct BAI2Reader {
                 }
                 fileTotal &+= total ?? groupTotal
                 fileGroups += 1
-                file.groups.append(group!)
+                if let done = group { file.groups.append(done) }
                 group = nil
             case Parser.fileTrailer:
                 if group != nil {

@@ -398,7 +398,10 @@ public struct UTF16Transcoder<Source: ByteSource>: ByteSource {
             pending.removeFirst(i)
         }
         let n = min(output.count - outputOffset, buffer.count)
-        output.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + outputOffset, byteCount: n) }
+        output.withUnsafeBytes { source in
+            guard let target = buffer.baseAddress, let from = source.baseAddress else { return }
+            target.copyMemory(from: from + outputOffset, byteCount: n)
+        }
         outputOffset += n
         return n
     }

@@ -59,7 +59,7 @@ struct XMLTokenizer {
         let n = name.count
         var h = UInt64(n) &* 0x9E37_79B9_7F4A_7C15
         if n >= 8 {
-            let raw = UnsafeRawPointer(name.baseAddress!)
+            let raw = UnsafeRawPointer(name.start)
             h ^= raw.loadUnaligned(as: UInt64.self)
             h = (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
             h ^= raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
@@ -81,7 +81,7 @@ struct XMLTokenizer {
             if entry == 0 { return (nil, slot) }
             if slotHashes[slot] == hash {
                 let same = nameBytes[entry - 1].withUnsafeBufferPointer { known in
-                    known.count == local.count && (known.isEmpty || XMLTokenizer.equal(known.baseAddress!, local.baseAddress!, local.count))
+                    known.count == local.count && (known.isEmpty || XMLTokenizer.equal(known.start, local.start, local.count))
                 }
                 if same { return (entry - 1, slot) }
             }
@@ -174,8 +174,8 @@ struct XMLTokenizer {
         while true {
             let start = position + relative
             let found: Int? = buffer.withUnsafeBufferPointer { b in
-                guard start < b.count, let p = memchr(b.baseAddress! + start, Int32(byte), b.count - start) else { return nil }
-                return b.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                guard start < b.count, let p = memchr(b.start + start, Int32(byte), b.count - start) else { return nil }
+                return b.start.distance(to: p.assumingMemoryBound(to: UInt8.self))
             }
             if let found { return found - position }
             relative = buffer.count - position
@@ -222,7 +222,7 @@ struct XMLTokenizer {
                 let (blank, hasEntity) = buffer.withUnsafeBufferPointer { b -> (Bool, Bool) in
                     var blank = true
                     for i in range where !XMLTokenizer.isSpace(b[i]) { blank = false; break }
-                    return (blank, !blank && memchr(b.baseAddress! + range.lowerBound, Int32(UInt8(ascii: "&")), range.count) != nil)
+                    return (blank, !blank && memchr(b.start + range.lowerBound, Int32(UInt8(ascii: "&")), range.count) != nil)
                 }
                 if blank { continue }
                 textIsDecoded = hasEntity
@@ -305,7 +305,7 @@ struct XMLTokenizer {
             let matched = nameBytes[top].withUnsafeBufferPointer { known -> Bool in
                 let end = start + 2 + known.count
                 return end < b.count && b[end] == UInt8(ascii: ">") && !known.isEmpty
-                    && XMLTokenizer.equal(b.baseAddress! + start + 2, known.baseAddress!, known.count)
+                    && XMLTokenizer.equal(b.start + start + 2, known.start, known.count)
             }
             if matched {
                 position = start + 3 + nameBytes[top].count
@@ -368,9 +368,9 @@ struct XMLTokenizer {
                 return needle.withUnsafeBufferPointer { n -> Int? in
                     // Each '<' (found by memchr) compared with the end tag.
                     var i = start
-                    while b.count - i >= n.count, let p = memchr(b.baseAddress! + i, Int32(UInt8(ascii: "<")), b.count - i - n.count + 1) {
-                        i = b.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self))
-                        if memcmp(b.baseAddress! + i, n.baseAddress!, n.count) == 0 { return i - position }
+                    while b.count - i >= n.count, let p = memchr(b.start + i, Int32(UInt8(ascii: "<")), b.count - i - n.count + 1) {
+                        i = b.start.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                        if memcmp(b.start + i, n.start, n.count) == 0 { return i - position }
                         i += 1
                     }
                     return nil
@@ -398,10 +398,10 @@ struct XMLTokenizer {
             if quote == 0 {
                 let start = position + i
                 let found: Int? = buffer.withUnsafeBufferPointer { b in
-                    guard start < b.count, let p = memchr(b.baseAddress! + start, Int32(UInt8(ascii: ">")), b.count - start) else { return nil }
-                    let gt = b.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self))
-                    if memchr(b.baseAddress! + start, Int32(UInt8(ascii: "\"")), gt - start) == nil,
-                       memchr(b.baseAddress! + start, Int32(UInt8(ascii: "'")), gt - start) == nil { return gt }
+                    guard start < b.count, let p = memchr(b.start + start, Int32(UInt8(ascii: ">")), b.count - start) else { return nil }
+                    let gt = b.start.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                    if memchr(b.start + start, Int32(UInt8(ascii: "\"")), gt - start) == nil,
+                       memchr(b.start + start, Int32(UInt8(ascii: "'")), gt - start) == nil { return gt }
                     return nil
                 }
                 if let found { return found - position }

@@ -10,7 +10,7 @@ import Scenario
 func benchEndToEnd() async throws {
     let receiptsWanted = option("receipts", default: 100_000)
     let concurrency = option("concurrency", default: 2)
-    let day = Day(year: 2026, month: 11, day: 16)!
+    let day = Day(civilYear: 2026, month: 11, day: 16)
     // `--keep FOLDER`: the generated files stay there (for profiling `settle-bench e2e-run --manifest FOLDER/job.json`).
     let kept = textOption("keep")
     let folder = kept ?? NSTemporaryDirectory() + "/settle-bench-e2e-\(receiptsWanted)-\(ProcessInfo.processInfo.processIdentifier)"

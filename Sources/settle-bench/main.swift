@@ -36,10 +36,10 @@ func benchNACHA() throws {
     let path = NSTemporaryDirectory() + "/settle-bench-\(entries).ach"
     if !FileManager.default.fileExists(atPath: path) {
         _ = FileManager.default.createFile(atPath: path, contents: nil)
-        let handle = FileHandle(forWritingAtPath: path)!
+        guard let handle = FileHandle(forWritingAtPath: path) else { fatalError("settle-bench: cannot write \(path)") }
         var buffer = [UInt8]()
         buffer.reserveCapacity(1 << 20)
-        NACHAGenerator(options: .init(entryCount: entries)).write(effective: Day(year: 2026, month: 11, day: 2)!) { record in
+        NACHAGenerator(options: .init(entryCount: entries)).write(effective: Day(civilYear: 2026, month: 11, day: 2)) { record in
             buffer.append(contentsOf: record.utf8)
             if buffer.count >= 1 << 20 { handle.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
         }
@@ -98,7 +98,7 @@ func benchLedger() async throws {
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let path = folder + "/ledger.sqlite"
     let store = try LedgerStore(path: path)
-    let day = Day(year: 2026, month: 11, day: 2)!
+    let day = Day(civilYear: 2026, month: 11, day: 2)
     let run = try await store.beginRun(manifest: "bench", firstDay: day, lastDay: day, startedAt: "bench")
     // Each commit is a day of its own (a second commit of one day is a rerun of it: it would reverse the first's keys).
     let usd = Currency.usd
@@ -161,7 +161,7 @@ func benchCamt() throws {
     let path = NSTemporaryDirectory() + "/settle-bench-camt-\(entries).xml"
     if !FileManager.default.fileExists(atPath: path) {
         _ = FileManager.default.createFile(atPath: path, contents: nil)
-        let handle = FileHandle(forWritingAtPath: path)!
+        guard let handle = FileHandle(forWritingAtPath: path) else { fatalError("settle-bench: cannot write \(path)") }
         var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.04\"><BkToCstmrStmt><GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-11-02T06:00:00</CreDtTm></GrpHdr><Stmt><Id>S1</Id><Acct><Id><IBAN>NL00TEST0123456789</IBAN></Id><Ccy>EUR</Ccy></Acct>\n"
         for i in 0..<entries {
             text += """

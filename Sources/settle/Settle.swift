@@ -159,7 +159,8 @@ struct Settle {
 
     static func today() -> Day {
         let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
-        return Day(year: c.year!, month: c.month!, day: c.day!)!
+        // The calendar always gives a year, month and day for now.
+        return Day(civilYear: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
     }
 
     static func timestamp() -> String {
