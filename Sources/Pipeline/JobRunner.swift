@@ -21,6 +21,8 @@ public struct RunOptions: Sendable {
     public var days: [Day]
     public var dryRun: Bool
     public var concurrency: Int
+    /// How long to wait for another run's lock before giving up (exit 75); 0: do not wait.
+    public var waitSeconds: Double = 0
     public var startedAt: String
 
     public init(days: [Day], dryRun: Bool = false, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, startedAt: String = "") {
@@ -80,9 +82,12 @@ public struct JobRunner: Sendable {
         }
         let lock: RunLock
         do {
-            guard let acquired = try RunLock(ledgerPath: manifest.ledger) else {
+            guard let acquired = try await RunLock.acquire(ledgerPath: manifest.ledger, waitingUpTo: options.waitSeconds) else {
+                let holder = RunLock.holder(ledgerPath: manifest.ledger)
+                let waited = options.waitSeconds > 0 ? " after waiting \(Int(options.waitSeconds)) s" : ""
                 return RunResult(exitCode: .locked, runID: nil, days: [],
-                                 message: "another settle run holds the lock \(manifest.ledger).lock; try again when it has finished")
+                                 message: "the ledger \(manifest.ledger) is locked by another run (\(holder.isEmpty ? "holder unknown" : holder))\(waited); "
+                                     + "try again when it has finished, or give --wait SECONDS")
             }
             lock = acquired
         } catch {

@@ -180,8 +180,8 @@ extension Settle {
     /// Runs a review command holding the ledger's lock (like a run), with the writer, a view and the write-off limit.
     func withReviewLock(_ ledger: String, _ body: (LedgerStore, LedgerView, Money) async throws -> Int32) async throws -> Int32 {
         guard FileManager.default.fileExists(atPath: ledger) else { throw LedgerError("no ledger at \(ledger)") }
-        guard let lock = try RunLock(ledgerPath: ledger) else {
-            console.err("settle: a run holds the lock \(ledger).lock; try again when it has finished")
+        guard let lock = try RunLock(ledgerPath: ledger, purpose: "review") else {
+            console.err("settle: the ledger \(ledger) is locked by another run (\(RunLock.holder(ledgerPath: ledger))); try again when it has finished")
             return ExitCode.locked.rawValue
         }
         defer { withExtendedLifetime(lock) {} }

@@ -24,7 +24,7 @@ struct Settle {
         """
 
     static let runHelp = """
-        Usage: settle run MANIFEST [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--dry-run] [--concurrency N] [--json]
+        Usage: settle run MANIFEST [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--dry-run] [--concurrency N] [--wait SECONDS] [--json]
 
         Runs the job a manifest describes, one day at a time, in order: reads the day's ACH files and bank statements,
         reconciles ACH settlement against the statement, applies receipts to open invoices, posts balanced journal
@@ -38,6 +38,8 @@ struct Settle {
           --from DAY --to DAY run every day of the range, in order
           --dry-run           compute everything, write nothing (no ledger change, no reports, no archive)
           --concurrency N     files read at once (default: the number of cores)
+          --wait SECONDS      wait up to SECONDS for another run's lock on the ledger (default: exit 75 at once,
+                              naming the holder's pid, host and start time)
           --json              print the run's summaries as JSON
 
         Exit codes: 0 every input accepted; 1 some input rejected or quarantined (the rest was processed);
@@ -119,7 +121,7 @@ struct Settle {
 
     func runCommand(_ raw: [String]) async throws -> Int32 {
         if wantsHelp(raw) { console.out(Settle.runHelp); return 0 }
-        let args = try Arguments(raw, valueOptions: ["date", "from", "to", "concurrency"], flagOptions: ["dry-run", "json"])
+        let args = try Arguments(raw, valueOptions: ["date", "from", "to", "concurrency", "wait"], flagOptions: ["dry-run", "json"])
         guard args.positionals.count == 1 else {
             throw ManifestError(args.positionals.isEmpty ? "run needs a MANIFEST (see settle run --help)" : "run takes one MANIFEST, got \(args.positionals.count)")
         }
@@ -136,7 +138,11 @@ struct Settle {
         }
         let manifest = try Manifest.load(path: args.positionals[0])
         let days = JobRunner.plan(manifest: manifest, date: date, from: from, to: to, today: Settle.today())
-        let options = RunOptions(days: days, dryRun: args.flags.contains("dry-run"), concurrency: concurrency, startedAt: Settle.timestamp())
+        var options = RunOptions(days: days, dryRun: args.flags.contains("dry-run"), concurrency: concurrency, startedAt: Settle.timestamp())
+        if let w = args.values["wait"] {
+            guard let seconds = Double(w), seconds >= 0, seconds <= 86_400 else { throw ManifestError("--wait: '\(w)' is not a number of seconds from 0 to 86400") }
+            options.waitSeconds = seconds
+        }
         let json = args.flags.contains("json")
         let console = self.console
         let result = await JobRunner(manifest: manifest).run(options, log: { line in if !json { console.out(line) } })

@@ -222,8 +222,27 @@ import TestSupport
         #expect(held != nil)
         let result = try await run(path)
         #expect(result.exitCode == .locked)
-        #expect(result.message?.contains("lock") == true)
+        // The message names who holds it: pid, host and start time.
+        #expect(result.message?.contains("locked by another run (pid \(getpid()) on \(ProcessInfo.processInfo.hostName), started 20") == true, "\(result.message ?? "")")
         withExtendedLifetime(held) {}
+    }
+
+    @Test func withWaitARunTakesTheLockWhenItIsReleased() async throws {
+        let folder = TestPaths.temporaryDirectory("lock-wait")
+        let path = try Self.manifest(in: folder)
+        var held = try RunLock(ledgerPath: "\(folder)/ledger.sqlite")
+        #expect(held != nil)
+        // Released a second after the run starts waiting.
+        async let release: Void = { try? await Task.sleep(for: .seconds(1)) }()
+        var options = RunOptions(days: [Self.days[0]], concurrency: 2)
+        options.waitSeconds = 30
+        let manifest = try Manifest.load(path: path)
+        async let result = JobRunner(manifest: manifest).run(options)
+        await release
+        held = nil
+        let code = await result.exitCode
+        #expect(code == .ok)
+        #expect(held == nil)
     }
 }
 
