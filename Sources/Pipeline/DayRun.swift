@@ -43,10 +43,12 @@ struct DayRun {
     private func run(feeding feed: LedgerFeed) async throws -> DayOutcome {
         var clock = StageClock()
         // The open items before the day: their openings go to the writer now, their index is built beside the reading.
+        try Task.checkCancellation()
         let openItems = try await openItemsBefore()
         feed.send(LedgerBatch(invoices: openItems.ledgerInvoices, entries: openItems.openingDrafts + openItems.adjustmentDrafts, accountNames: manifest.accounts))
         async let indexed = CashApplication.make(customers: customers, invoices: openItems.matching, policy: manifest.policy, asOf: day)
         clock.lap("open-items")
+        try Task.checkCancellation()
         let plan = planFiles()
         var intake = try await accept(await ingestAll(plan.files))
         clock.lap("ingest")
@@ -56,6 +58,7 @@ struct DayRun {
         intake.accepted = []
         let read = try await readInputs(accepted)
         clock.lap("normalize")
+        try Task.checkCancellation()
         let settlement = try await settle(read)
         let statements = try await chainStatements(read.statementBalances)
         let accounts = cashAccounts([], read.lines, read.statementBalances + statements.finalBalances)
@@ -98,6 +101,13 @@ struct DayRun {
         // The day's journal as it stands after this commit is what earlier runs of the day posted and what this one posts.
         let earlierJournal = try await view.entries(ofDay: day)
         clock.lap("prepare-commit")
+        // Fault injection for scripts/signal-test.sh: `SETTLE_FAULT_PAUSE_BEFORE_COMMIT=SECONDS` waits here, the day's
+        // transaction open, so a signal lands inside a day.
+        if let pause = ProcessInfo.processInfo.environment["SETTLE_FAULT_PAUSE_BEFORE_COMMIT"].flatMap(Double.init), day == options.days.last {
+            try await Task.sleep(for: .milliseconds(Int64(pause * 1000)))
+        }
+        // The last moment a stop request is heard: after this the day commits whole.
+        try Task.checkCancellation()
         // The reports of matching do not wait for the ledger: made while the writer drains (written once the day commits).
         let remittance = cash.decisions.flatMap(RemittanceRow.rows(for:)) + returned.remittanceRows
         let folder = "\(manifest.output)/\(day)"

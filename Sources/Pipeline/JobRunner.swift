@@ -14,6 +14,9 @@ public enum ExitCode: Int32, Sendable {
     case usage = 2
     case failed = 3
     case locked = 75
+    /// Stopped by SIGINT (130) or SIGTERM (143): the day in flight rolled back, the days before it committed.
+    case interrupted = 130
+    case terminated = 143
 }
 
 /// How a run was asked for.
@@ -129,6 +132,12 @@ public struct JobRunner: Sendable {
                 log("\(day): \(outcome.receiptCount) receipts, \(outcome.postedCount) entries posted, \(outcome.exceptionCount) exceptions\(outcome.inputRejected ? ", some input rejected" : "")\(options.dryRun ? " (dry run: nothing written)" : " → \(outcome.outputFolder)")")
                 if outcome.inputRejected { exitCode = .inputRejected }
                 outcomes.append(outcome)
+            } catch is CancellationError {
+                // Interrupted: the day in flight rolled back (nothing of it is in the ledger or the output folder).
+                try? await store.finishRun(runID, status: "interrupted")
+                let finished = outcomes.map { "\($0.day)" }.joined(separator: ", ")
+                return RunResult(exitCode: .interrupted, runID: runID, days: outcomes,
+                                 message: "interrupted: \(finished.isEmpty ? "no day finished" : "finished \(finished)"); \(day) rolled back, nothing of it written; run again to finish")
             } catch {
                 try? await store.finishRun(runID, status: "failed")
                 return RunResult(exitCode: .failed, runID: runID, days: outcomes, message: "\(day): the run could not finish: \(error)")

@@ -43,7 +43,9 @@ struct Settle {
           --json              print the run's summaries as JSON
 
         Exit codes: 0 every input accepted; 1 some input rejected or quarantined (the rest was processed);
-                    2 usage or manifest error; 3 the run could not finish; 75 another run holds the ledger's lock.
+                    2 usage or manifest error; 3 the run could not finish; 75 another run holds the ledger's lock;
+                    130 / 143 stopped by SIGINT / SIGTERM (the day in flight rolled back; the message names the days
+                    that finished; run again to finish).
         """
 
     static let validateHelp = """
