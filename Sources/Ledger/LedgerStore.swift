@@ -254,8 +254,9 @@ public actor LedgerStore {
                     .bind(.integer(booked.seq), .text(open.day.description), .text(booked.exceptionID)).run()
             }
             for f in batch.files {
-                try database.prepare("INSERT OR IGNORE INTO ingested_files(sha256, size_bytes, name, run_id, day, archive_path) VALUES (?, ?, ?, ?, ?, ?)")
-                    .bind(.text(f.sha256), .integer(f.sizeBytes), .text(f.name), .integer(f.runID), .text(f.day.description), .text(f.archivePath)).run()
+                try database.prepare("INSERT OR IGNORE INTO ingested_files(sha256, size_bytes, name, run_id, day, archive_path, source) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    .bind(.text(f.sha256), .integer(f.sizeBytes), .text(f.name), .integer(f.runID), .text(f.day.description), .text(f.archivePath),
+                          .text(f.source)).run()
             }
             clock.lap("records", into: &dayOutcome)
         } catch {

@@ -54,11 +54,23 @@ public actor LedgerView {
 
     /// The file with this content, if the ledger took it in before.
     public func ingestedFile(sha256: String) throws -> IngestedFile? {
-        let s = try database.prepare("SELECT sha256, size_bytes, name, run_id, day, archive_path FROM ingested_files WHERE sha256 = ?").bind(.text(sha256))
-        return try s.rows { r in
-            IngestedFile(sha256: r.text(0), sizeBytes: r.int(1), name: r.text(2), runID: r.int(3), day: try Stored.day(r.text(4), "ingested file \(r.text(0))"),
-                         archivePath: r.text(5))
-        }.first
+        try database.prepare("SELECT \(LedgerView.ingestedColumns) FROM ingested_files WHERE sha256 = ?").bind(.text(sha256)).rows(LedgerView.ingested).first
+    }
+
+    /// The files runs of a day took, with their archives (all days when nil).
+    public func ingestedFiles(day: Day?) throws -> [IngestedFile] {
+        if let day {
+            return try database.prepare("SELECT \(LedgerView.ingestedColumns) FROM ingested_files WHERE day = ? ORDER BY name, sha256")
+                .bind(.text(day.description)).rows(LedgerView.ingested)
+        }
+        return try database.prepare("SELECT \(LedgerView.ingestedColumns) FROM ingested_files ORDER BY day, name, sha256").rows(LedgerView.ingested)
+    }
+
+    static let ingestedColumns = "sha256, size_bytes, name, run_id, day, archive_path, source"
+
+    static func ingested(_ r: Statement) throws -> IngestedFile {
+        IngestedFile(sha256: r.text(0), sizeBytes: r.int(1), name: r.text(2), runID: r.int(3), day: try Stored.day(r.text(4), "ingested file \(r.text(0))"),
+                     archivePath: r.text(5), source: r.text(6))
     }
 
     /// Every invoice the ledger knows, with its open amount.

@@ -200,8 +200,12 @@ public struct IngestedFile: Hashable, Sendable {
     public var runID: Int64
     public var day: Day
     public var archivePath: String
+    /// The manifest source that named the file (`sources[0]`): a rerun whose input left its path reads it back from
+    /// the archive for that source.
+    public var source: String
 
-    public init(sha256: String, sizeBytes: Int64, name: String, runID: Int64, day: Day, archivePath: String) {
+    public init(sha256: String, sizeBytes: Int64, name: String, runID: Int64, day: Day, archivePath: String, source: String = "") {
+        self.source = source
         self.sha256 = sha256
         self.sizeBytes = sizeBytes
         self.name = name

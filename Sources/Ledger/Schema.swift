@@ -364,6 +364,7 @@ enum Schema {
         INSERT INTO exception_history(exception_id, at, action, decision, applications, note, by, approved_by)
             SELECT exception_id, COALESCE(resolved_at, ''), 'resolve', resolution, '', resolution_note, '', '' FROM exceptions WHERE status = 'resolved';
         ALTER TABLE applications ADD COLUMN reason_code TEXT NOT NULL DEFAULT '';
+        ALTER TABLE ingested_files ADD COLUMN source TEXT NOT NULL DEFAULT '';
         CREATE TABLE customer_unapplied (
             customer_no INTEGER NOT NULL,
             currency TEXT NOT NULL,

@@ -49,7 +49,7 @@ struct DayRun {
         async let indexed = CashApplication.make(customers: customers, invoices: openItems.matching, policy: manifest.policy, asOf: day)
         clock.lap("open-items")
         try Task.checkCancellation()
-        let plan = planFiles()
+        let plan = try await planFiles()
         var intake = try await accept(await ingestAll(plan.files))
         clock.lap("ingest")
         // The records themselves (batches, lines) are not needed past reading them: only what matching keeps.
@@ -88,7 +88,8 @@ struct DayRun {
         let exceptions = uniqueExceptions(openItems.exceptions + plan.exceptions + intake.exceptions + read.exceptions + settlement.exceptions + statements.exceptions
                                           + returned.exceptions + cash.exceptions)
         if !options.dryRun {
-            for copy in intake.archiveCopies { try archive(copy.from, to: copy.to) }
+            // A file that could not be read or trusted is kept for a person at once, with why.
+            for q in intake.quarantined { try Archive.quarantine(q.from, to: q.to, reason: q.reason) }
         }
         // How cash was applied and what needs a person, with the evidence of each (made on both cores while the
         // writer posts).
@@ -155,6 +156,15 @@ struct DayRun {
         }
         let matchingReports = try await matchingTask.value
         clock.lap("post-finish")
+        // The day is committed: its inputs go to the archive, compressed and checked against the hashes it recorded
+        // (then, with --move-inputs, leave their paths).
+        if !options.dryRun {
+            for copy in intake.archiveCopies {
+                try Archive.store(copy.from, to: copy.to, sha256: copy.sha256, size: copy.size)
+                if options.moveInputs, !plan.restored.contains(copy.from) { try FileManager.default.removeItem(atPath: copy.from) }
+            }
+        }
+        clock.lap("archive")
         // The WAL goes into the database while the reports are written (the next use of the writer waits for it).
         if !options.dryRun { Task { [store] in try? await store.checkpoint() } }
         clock.details += [("post.busy", fed + (ContinuousClock.now - finishStart))] + outcome.timings.map { ("post." + $0.0, $0.1) }
@@ -267,8 +277,10 @@ struct DayRun {
                 next += 1
                 let display = RelativePath.make(file.path, from: manifestFolder)
                 group.addTask {
-                    (index, await Ingest.readConcurrently(path: file.path, displayPath: display, format: file.source.format, role: file.source.role, account: file.source.account,
-                                        strict: file.source.strict, currency: currency, profile: file.source.profile))
+                    var input = await Ingest.readConcurrently(path: file.path, displayPath: display, format: file.source.format, role: file.source.role,
+                                                              account: file.source.account, strict: file.source.strict, currency: currency, profile: file.source.profile)
+                    input.sourceKey = file.source.key
+                    return (index, input)
                 }
             }
             while next < planned.count && next < options.concurrency { add(&group) }
@@ -399,15 +411,6 @@ struct DayRun {
         return out
     }
 
-    func archive(_ from: String, to destination: String) throws {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: destination) { return }
-        try fm.createDirectory(atPath: URL(fileURLWithPath: destination).deletingLastPathComponent().path, withIntermediateDirectories: true)
-        let temporary = destination + ".part"
-        if fm.fileExists(atPath: temporary) { try fm.removeItem(atPath: temporary) }
-        try fm.copyItem(atPath: from, toPath: temporary)
-        try fm.moveItem(atPath: temporary, toPath: destination)
-    }
 }
 
 /// Account numbers in reports and logs show their last four digits only.

@@ -41,16 +41,31 @@ struct StageClock {
 extension DayRun {
     struct Plan {
         var files: [PlannedFile] = []
+        /// Inputs read back from the archive (their paths no longer held them).
+        var restored: [String] = []
         var exceptions: [MatchException] = []
         var rejected = false
     }
 
-    /// The files every source names for the day; a source that names a missing file is `INVALID_INPUT`.
-    func planFiles() -> Plan {
+    /// The files every source names for the day; a source that names a missing file is `INVALID_INPUT`. A source
+    /// that names nothing on a day runs took files for before (a rerun whose inputs were moved away) reads them back
+    /// from the archive.
+    func planFiles() async throws -> Plan {
         var plan = Plan()
         let folder = URL(fileURLWithPath: manifest.path).deletingLastPathComponent().standardized.path
+        let takenBefore = try await view.ingestedFiles(day: day)
         for source in manifest.sources {
-            let found = manifest.files(of: source, on: day)
+            var found = manifest.files(of: source, on: day)
+            let archived = takenBefore.filter { $0.source == source.key && !$0.archivePath.isEmpty && FileManager.default.fileExists(atPath: $0.archivePath) }
+            if found.files.isEmpty, !archived.isEmpty {
+                for file in archived {
+                    let restored = "\(manifest.archive)/\(day)/restored/\(file.name)"
+                    if !FileManager.default.fileExists(atPath: restored) { try Archive.restore(file.archivePath, to: restored) }
+                    found.files.append(restored)
+                    plan.restored.append(restored)
+                }
+                found.missing = nil
+            }
             if let missing = found.missing {
                 plan.rejected = true
                 plan.exceptions.append(MatchException(type: .invalidInput, severity: .error, about: "missing:\(missing)", discriminator: day.description,
@@ -66,7 +81,9 @@ extension DayRun {
     struct Intake {
         var accepted: [IngestedInput] = []
         var files: [IngestedFile] = []
-        var archiveCopies: [(from: String, to: String)] = []
+        /// What goes to the archive once the day commits: each input taken (compressed, checked), and each quarantined file.
+        var archiveCopies: [(from: String, to: String, sha256: String, size: Int64)] = []
+        var quarantined: [(from: String, to: String, reason: String)] = []
         var exceptions: [MatchException] = []
         var rejected = false
         var fileCount = 0
@@ -84,7 +101,10 @@ extension DayRun {
                 intake.rejectedCount += 1
                 let first = input.diagnostics.first { $0.severity == .fatal }
                 let messages = input.diagnostics.filter { $0.severity >= .error }.prefix(3).map(\.description)
-                intake.archiveCopies.append((input.path, "\(manifest.archive)/quarantine/\(day)/\(input.name)"))
+                let prefix = input.sha256.isEmpty ? "unread" : String(input.sha256.prefix(12))
+                intake.quarantined.append((input.path, "\(manifest.archive)/quarantine/\(day)/\(prefix)-\(input.name)",
+                                           "\(input.displayPath) was quarantined by run \(runID) of \(day): "
+                                               + (input.readError ?? input.diagnostics.filter { $0.severity >= .error }.prefix(20).map(\.description).joined(separator: "\n"))))
                 intake.exceptions.append(MatchException(type: .invalidInput, severity: .error, about: "file:\(input.sha256.isEmpty ? input.displayPath : input.sha256)",
                                                         discriminator: day.description, source: input.format.rawValue,
                                                         location: first?.location ?? SourceLocation(file: input.displayPath, line: 0),
@@ -118,9 +138,10 @@ extension DayRun {
                                                             + errors.prefix(3).map(\.description).joined(separator: "; "),
                                                         suggestions: "run `settle validate \(input.displayPath)` for every issue; ask the bank for a corrected file"))
             }
-            let archived = "\(manifest.archive)/\(day)/\(input.sha256.prefix(12))-\(input.name)"
-            intake.archiveCopies.append((input.path, archived))
-            intake.files.append(IngestedFile(sha256: input.sha256, sizeBytes: input.sizeBytes, name: input.name, runID: runID, day: day, archivePath: archived))
+            let archived = "\(manifest.archive)/\(day)/\(input.sha256.prefix(12))-\(input.name).gz"
+            intake.archiveCopies.append((input.path, archived, input.sha256, input.sizeBytes))
+            intake.files.append(IngestedFile(sha256: input.sha256, sizeBytes: input.sizeBytes, name: input.name, runID: runID, day: day, archivePath: archived,
+                                             source: input.sourceKey))
             intake.accepted.append(input)
         }
         return intake

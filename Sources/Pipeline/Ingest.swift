@@ -6,6 +6,8 @@ import Statements
 /// One input file read and validated: its identity, what it held, and what was wrong with it.
 public struct IngestedInput: Sendable {
     public var path: String
+    /// The manifest source that named it (`sources[0]`); empty for `settle validate`.
+    public var sourceKey = ""
     /// The path as reports and diagnostics show it (relative to the manifest's folder in a run).
     public var displayPath: String
     public var name: String

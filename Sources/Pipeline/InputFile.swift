@@ -139,7 +139,12 @@ public enum InputOpener {
 
     /// SHA-256 and size of the file as stored (compressed bytes when gzip).
     public static func fingerprint(path: String) throws(InputError) -> (sha256: String, sizeBytes: Int64) {
-        var source = try FileByteSource(path: path)
+        try fingerprint(source: try FileByteSource(path: path))
+    }
+
+    /// SHA-256 and size of what a source gives (an archive's content, read through its gzip).
+    public static func fingerprint(source: some ByteSource) throws(InputError) -> (sha256: String, sizeBytes: Int64) {
+        var source = source
         var hasher = SHA256()
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         var size: Int64 = 0

@@ -26,6 +26,8 @@ public struct RunOptions: Sendable {
     public var concurrency: Int
     /// How long to wait for another run's lock before giving up (exit 75); 0: do not wait.
     public var waitSeconds: Double = 0
+    /// Inputs leave their paths once archived and checked (`--move-inputs`); by default they are never touched.
+    public var moveInputs = false
     public var startedAt: String
 
     public init(days: [Day], dryRun: Bool = false, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, startedAt: String = "") {

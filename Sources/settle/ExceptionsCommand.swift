@@ -324,3 +324,43 @@ extension Settle {
         return 0
     }
 }
+
+/// `settle archive verify`: every archived input read back and checked against what the ledger recorded.
+extension Settle {
+    static let archiveHelp = """
+        Usage:
+          settle archive verify --ledger PATH [--day YYYY-MM-DD]
+
+        Reads every archived input back (ARCHIVE/<day>/<sha-256 prefix>-<name>.gz, one gzip layer over the input as it
+        came) and checks its SHA-256 and size against what the day's run recorded in the ledger. Prints one line per
+        problem and a summary.
+
+        Exit codes: 0 every archive is whole; 1 some archive is missing or does not match; 2 usage error;
+                    3 the ledger could not be read.
+        """
+
+    func archiveCommand(_ raw: [String]) async throws -> Int32 {
+        if wantsHelp(raw) || raw.isEmpty { console.out(Settle.archiveHelp); return raw.isEmpty ? 2 : 0 }
+        let args = try Arguments(raw, valueOptions: ["ledger", "day"], flagOptions: [])
+        guard let ledger = args.values["ledger"] else { throw ManifestError("archive needs --ledger PATH") }
+        guard args.positionals == ["verify"] else { throw ManifestError("archive: expected `verify`") }
+        _ = try openReader(ledger)  // migrates an older ledger first
+        let files = try await LedgerView(path: ledger).ingestedFiles(day: try day(args.values["day"], option: "day"))
+        var problems = 0
+        for file in files {
+            guard !file.archivePath.isEmpty, FileManager.default.fileExists(atPath: file.archivePath) else {
+                console.out("\(file.day) \(file.name): no archive at \(file.archivePath.isEmpty ? "(none recorded)" : file.archivePath)")
+                problems += 1
+                continue
+            }
+            do {
+                try Archive.check(file.archivePath, sha256: file.sha256, size: file.sizeBytes)
+            } catch {
+                console.out("\(file.day) \(file.name): \(error)")
+                problems += 1
+            }
+        }
+        console.out("\(files.count) archived input\(files.count == 1 ? "" : "s") read back: " + (problems == 0 ? "every one whole" : "\(problems) with a problem"))
+        return problems == 0 ? 0 : 1
+    }
+}

@@ -16,6 +16,7 @@ struct Settle {
           settle validate FILE... [--format nacha|bai2|camt052|camt053|camt054|csv] [--profile BANK.json] [--lenient]
           settle exceptions list|show ID|resolve ID|reopen ID|import FILE.csv ... --ledger PATH
           settle advice CUSTOMER --day YYYY-MM-DD --ledger PATH [--html]
+          settle archive verify [--day YYYY-MM-DD] --ledger PATH
           settle ledger balance|entries|verify|export --ledger PATH
 
         Run `settle COMMAND --help` for a command's options.
@@ -40,6 +41,9 @@ struct Settle {
           --concurrency N     files read at once (default: the number of cores)
           --wait SECONDS      wait up to SECONDS for another run's lock on the ledger (default: exit 75 at once,
                               naming the holder's pid, host and start time)
+          --move-inputs       once a day's inputs are archived (compressed, checked against their recorded SHA-256),
+                              remove them from their paths (default: inputs are never touched; a rerun reads a day's
+                              inputs back from the archive when they are no longer at their paths)
           --json              print the run's summaries as JSON
 
         Exit codes: 0 every input accepted; 1 some input rejected or quarantined (the rest was processed);
@@ -98,9 +102,10 @@ struct Settle {
             case "validate": return try await validateCommand(rest)
             case "exceptions": return try await exceptionsCommand(rest)
             case "advice": return try await adviceCommand(rest)
+            case "archive": return try await archiveCommand(rest)
             case "ledger": return try ledgerCommand(rest)
             default:
-                throw ManifestError("unknown command '\(command)' (expected run, validate, exceptions, advice or ledger; see settle --help)")
+                throw ManifestError("unknown command '\(command)' (expected run, validate, exceptions, advice, archive or ledger; see settle --help)")
             }
         } catch let error as ManifestError {
             console.err("settle: \(error.message)")
@@ -123,7 +128,7 @@ struct Settle {
 
     func runCommand(_ raw: [String]) async throws -> Int32 {
         if wantsHelp(raw) { console.out(Settle.runHelp); return 0 }
-        let args = try Arguments(raw, valueOptions: ["date", "from", "to", "concurrency", "wait"], flagOptions: ["dry-run", "json"])
+        let args = try Arguments(raw, valueOptions: ["date", "from", "to", "concurrency", "wait"], flagOptions: ["dry-run", "json", "move-inputs"])
         guard args.positionals.count == 1 else {
             throw ManifestError(args.positionals.isEmpty ? "run needs a MANIFEST (see settle run --help)" : "run takes one MANIFEST, got \(args.positionals.count)")
         }
@@ -145,6 +150,7 @@ struct Settle {
             guard let seconds = Double(w), seconds >= 0, seconds <= 86_400 else { throw ManifestError("--wait: '\(w)' is not a number of seconds from 0 to 86400") }
             options.waitSeconds = seconds
         }
+        options.moveInputs = args.flags.contains("move-inputs")
         let json = args.flags.contains("json")
         let console = self.console
         let result = await JobRunner(manifest: manifest).run(options, log: { line in if !json { console.out(line) } })

@@ -207,7 +207,14 @@ import TestSupport
         try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
         let result = try await run(folder + "/job.json", days: [Self.days[0]])
         #expect(result.exitCode == .inputRejected)
-        #expect(FileManager.default.fileExists(atPath: "\(folder)/archive/quarantine/2026-11-02/broken.ach"))
+        // Quarantined under its hash's prefix (a second bad file of the same name is kept too), with why beside it.
+        let quarantine = try FileManager.default.contentsOfDirectory(atPath: "\(folder)/archive/quarantine/2026-11-02").sorted()
+        #expect(quarantine.count == 2 && quarantine[0].hasSuffix("-broken.ach") && quarantine[1] == quarantine[0] + ".reason", "\(quarantine)")
+        let reason = try read("\(folder)/archive/quarantine/2026-11-02/\(quarantine[1])")
+        #expect(reason.contains("broken.ach was quarantined by run 1 of 2026-11-02") && reason.contains("fatal"))
+        // The day's accepted inputs are archived compressed, each checked against the hash the day recorded.
+        let archived = try FileManager.default.contentsOfDirectory(atPath: "\(folder)/archive/2026-11-02").filter { $0.hasSuffix(".gz") }
+        #expect(archived.count == 3)
         let exceptions = try read("\(folder)/out/2026-11-02/exceptions.csv")
         #expect(exceptions.contains("INVALID_INPUT,error"))
         #expect(exceptions.contains("broken.ach was rejected and quarantined"))

@@ -221,3 +221,44 @@ extension ReviewLoopTests {
         #expect(await settle(["ledger", "verify", "--ledger", folder + "/l.sqlite"]).code == 0)
     }
 }
+
+@Suite struct ArchiveTests {
+    func settle(_ arguments: [String]) async -> (code: Int32, out: String, err: String) {
+        let console = Console(echo: false)
+        let code = await Settle(console: console).run(arguments)
+        return (code, console.standardOutput, console.standardError)
+    }
+
+    @Test func inputsMovedAwayAreReadBackFromTheArchiveAndTheArchiveIsChecked() async throws {
+        let folder = TestPaths.temporaryDirectory("archive")
+        let samples = TestPaths.samples
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: folder + "/in/2026-11-02", withIntermediateDirectories: true)
+        for sub in ["ach", "bank"] { try fm.copyItem(atPath: "\(samples)/2026-11-02/\(sub)", toPath: "\(folder)/in/2026-11-02/\(sub)") }
+        let text = """
+            {"version": 1, "ledger": "\(folder)/l.sqlite", "output": "\(folder)/out", "archive": "\(folder)/arc",
+             "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
+             "sources": [{"format": "nacha", "path": "\(folder)/in/{date}/ach/*.ach"}, {"format": "bai2", "path": "\(folder)/in/{date}/bank/*.bai"}],
+             "matching": {"tolerance": "1.00"}}
+            """
+        try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        let first = await settle(["run", folder + "/job.json", "--date", "2026-11-02", "--move-inputs"])
+        #expect(first.code == 0, "\(first.err)")
+        // Archived and checked, then moved away from their paths.
+        #expect(try fm.contentsOfDirectory(atPath: "\(folder)/in/2026-11-02/ach").isEmpty)
+        #expect(try fm.contentsOfDirectory(atPath: "\(folder)/arc/2026-11-02").filter { $0.hasSuffix(".gz") }.count == 3)
+        let journal = try String(contentsOfFile: "\(folder)/out/2026-11-02/journal.csv", encoding: .utf8)
+        // A rerun reads the day back from the archive: the same books, nothing posted.
+        let rerun = await settle(["run", folder + "/job.json", "--date", "2026-11-02"])
+        #expect(rerun.code == 0, "\(rerun.err)")
+        #expect(rerun.out.contains("0 entries posted"))
+        #expect(try String(contentsOfFile: "\(folder)/out/2026-11-02/journal.csv", encoding: .utf8) == journal)
+        let verified = await settle(["archive", "verify", "--ledger", folder + "/l.sqlite"])
+        #expect(verified.code == 0 && verified.out.contains("3 archived inputs read back: every one whole"), "\(verified.out)")
+        // A damaged archive is found.
+        let damaged = try #require(try fm.contentsOfDirectory(atPath: "\(folder)/arc/2026-11-02").first { $0.hasSuffix(".bai.gz") })
+        try Data("not what was archived".utf8).write(to: URL(fileURLWithPath: "\(folder)/arc/2026-11-02/\(damaged)"))
+        let broken = await settle(["archive", "verify", "--ledger", folder + "/l.sqlite", "--day", "2026-11-02"])
+        #expect(broken.code == 1 && broken.out.contains("1 with a problem"), "\(broken.out)")
+    }
+}
