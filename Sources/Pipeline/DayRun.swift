@@ -111,7 +111,7 @@ struct DayRun {
         try Task.checkCancellation()
         // The reports of matching do not wait for the ledger: made while the writer drains (written once the day commits).
         let remittance = cash.decisions.flatMap(RemittanceRow.rows(for:)) + returned.remittanceRows
-        let folder = "\(manifest.output)/\(day)"
+        let folder = "\(manifest.output)/\(day)" + (options.dryRun ? ".dry-run" : "")
         let runID = runID
         var names: [String: String] = [:]
         var limits: [String: Money] = [:]
@@ -134,8 +134,7 @@ struct DayRun {
             matchingReport.candidates[r.id] = (r.amount, d.evidence.candidates)
         }
         let matchingTask = Task { [matchingReport] () throws -> [FileSink] in
-            if options.dryRun { return [] }
-            return try await ReportWriter.render(matchingReport, parts: .matching, into: folder)
+            try await ReportWriter.render(matchingReport, parts: .matching, into: folder)
         }
         let fed: Duration
         do {
@@ -183,9 +182,10 @@ struct DayRun {
                                    nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: read.lines.count,
                                    settlementBatches: read.ach.settlementBatches, reconciliation: settlement.reconciliation, decisions: cash.decisions,
                                    exceptions: exceptions, dayEntries: dayEntries, dryRun: options.dryRun, bankTies: bankTies)
-        if !options.dryRun {
+        do {
             // The day's journal as it stands, whichever run posted it (a rerun that posts nothing rewrites the same file),
-            // without the opening entries that mirror invoices the ERP booked itself.
+            // without the opening entries that mirror invoices the ERP booked itself. A dry run's reports show what
+            // the day would be (computed before its transaction was rolled back) in OUTPUT/<date>.dry-run/.
             let journal = dayEntries.filter { !PostingRules.isInvoiceOpening($0.sourceKey) }
             var report = DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: openItemsAfter, journal: journal, summary: summary)
             report.aging = try await agingRows(openItemsAfter, names: names, limits: limits)
@@ -201,7 +201,7 @@ struct DayRun {
             try ReportWriter.publish(matchingReports + ledgerReports)
         }
         clock.lap("reports-write")
-        if !options.dryRun {
+        do {
             // The run log: what this run of the day did and how long each stage took (what summary.json leaves out).
             try? AtomicFile.write(runLog(outcome: outcome, files: intake.fileCount, rejected: intake.rejectedCount, exceptions: exceptions.count,
                                          timings: clock.timings + clock.details), to: folder + "/run.log", durable: false)

@@ -117,9 +117,17 @@ public struct JobRunner: Sendable {
         let view: LedgerView
         let runID: Int64
         do {
-            store = try LedgerStore(path: manifest.ledger)
-            view = try LedgerView(path: manifest.ledger)
-            runID = try await store.beginRun(manifest: manifest.path, firstDay: firstDay, lastDay: lastDay, startedAt: options.startedAt)
+            // A dry run writes nothing to the ledger: no run row, every day rolled back; a ledger that does not exist
+            // yet is not created (the dry run works on an empty one of its own, in the temporary folder).
+            var ledgerPath = manifest.ledger
+            if options.dryRun && !FileManager.default.fileExists(atPath: ledgerPath) {
+                let scratch = NSTemporaryDirectory() + "/settle-dry-run-\(ProcessInfo.processInfo.processIdentifier)"
+                try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+                ledgerPath = scratch + "/ledger.sqlite"
+            }
+            store = try LedgerStore(path: ledgerPath)
+            view = try LedgerView(path: ledgerPath)
+            runID = options.dryRun ? 0 : try await store.beginRun(manifest: manifest.path, firstDay: firstDay, lastDay: lastDay, startedAt: options.startedAt)
         } catch {
             return RunResult(exitCode: .failed, runID: nil, days: [], message: "the ledger \(manifest.ledger) is unavailable: \(error)")
         }
@@ -131,7 +139,7 @@ public struct JobRunner: Sendable {
                 try Task.checkCancellation()
                 let outcome = try await DayRun(manifest: manifest, store: store, view: view, runID: runID, day: day, customers: customers,
                                                invoices: invoices, options: options).run()
-                log("\(day): \(outcome.receiptCount) receipts, \(outcome.postedCount) entries posted, \(outcome.exceptionCount) exceptions\(outcome.inputRejected ? ", some input rejected" : "")\(options.dryRun ? " (dry run: nothing written)" : " → \(outcome.outputFolder)")")
+                log("\(day): \(outcome.receiptCount) receipts, \(outcome.postedCount) entries posted, \(outcome.exceptionCount) exceptions\(outcome.inputRejected ? ", some input rejected" : "")\(options.dryRun ? " (dry run: nothing written to the ledger or archive; reports → \(outcome.outputFolder))" : " → \(outcome.outputFolder)")")
                 if outcome.inputRejected { exitCode = .inputRejected }
                 outcomes.append(outcome)
             } catch is CancellationError {
@@ -145,8 +153,10 @@ public struct JobRunner: Sendable {
                 return RunResult(exitCode: .failed, runID: runID, days: outcomes, message: "\(day): the run could not finish: \(error)")
             }
         }
-        try? await store.finishRun(runID, status: options.dryRun ? "dry-run" : "finished")
-        try? await store.checkpoint(truncate: true)
+        if !options.dryRun {
+            try? await store.finishRun(runID, status: "finished")
+            try? await store.checkpoint(truncate: true)
+        }
         return RunResult(exitCode: exitCode, runID: runID, days: outcomes, message: nil)
     }
 }

@@ -262,3 +262,43 @@ extension ReviewLoopTests {
         #expect(broken.code == 1 && broken.out.contains("1 with a problem"), "\(broken.out)")
     }
 }
+
+@Suite struct DryRunTests {
+    func settle(_ arguments: [String]) async -> (code: Int32, out: String, err: String) {
+        let console = Console(echo: false)
+        let code = await Settle(console: console).run(arguments)
+        return (code, console.standardOutput, console.standardError)
+    }
+
+    @Test func aDryRunWritesNothingToTheLedgerOrArchiveAndItsReportsBesideTheDay() async throws {
+        let folder = TestPaths.temporaryDirectory("dry-run")
+        let samples = TestPaths.samples
+        let text = """
+            {"version": 1, "ledger": "\(folder)/l.sqlite", "output": "\(folder)/out", "archive": "\(folder)/arc",
+             "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
+             "sources": [{"format": "nacha", "path": "\(samples)/{date}/ach/*.ach"}, {"format": "bai2", "path": "\(samples)/{date}/bank/*.bai"}],
+             "matching": {"tolerance": "1.00"}}
+            """
+        try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        let fm = FileManager.default
+        // On a ledger that does not exist yet: none is created.
+        let first = await settle(["run", folder + "/job.json", "--date", "2026-11-02", "--dry-run"])
+        #expect(first.code == 0, "\(first.err)")
+        #expect(!fm.fileExists(atPath: folder + "/l.sqlite"))
+        #expect(!fm.fileExists(atPath: folder + "/arc"))
+        #expect(fm.fileExists(atPath: folder + "/out/2026-11-02.dry-run/journal.csv"))
+        #expect(!fm.fileExists(atPath: folder + "/out/2026-11-02"))
+        // On a ledger with a day in it: the ledger file is not changed (no run row, the day rolled back).
+        #expect(await settle(["run", folder + "/job.json", "--date", "2026-11-02"]).code == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: folder + "/l.sqlite"))
+        let dry = await settle(["run", folder + "/job.json", "--date", "2026-11-03", "--dry-run"])
+        #expect(dry.code == 0 && dry.out.contains("dry run: nothing written to the ledger or archive"), "\(dry.out)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/l.sqlite")) == before)
+        let walSize = (try? fm.attributesOfItem(atPath: folder + "/l.sqlite-wal")[.size] as? NSNumber)?.intValue ?? 0
+        #expect(walSize == 0)
+        #expect(try String(contentsOfFile: folder + "/out/2026-11-03.dry-run/remittance.csv", encoding: .utf8).contains("INV-10022"))
+        #expect(!fm.fileExists(atPath: folder + "/arc/2026-11-03"))
+        let verify = await settle(["ledger", "entries", "--ledger", folder + "/l.sqlite", "--from", "2026-11-03"])
+        #expect(!verify.out.contains("2026-11-03"))
+    }
+}
