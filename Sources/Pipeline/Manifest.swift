@@ -47,8 +47,10 @@ public struct Manifest: Sendable {
     public var accounts: [(code: String, name: String, type: String)] = []
     /// A reviewer's write-off above this needs a second name (`--approved-by`): `review.write_off_limit`, default 100.00.
     public var writeOffLimit: Money
+    /// The IANA time zone whose "yesterday" is the default day (`timezone`, default UTC).
+    public var timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .current
 
-    static let topLevelKeys: Set<String> = ["version", "name", "currency", "ledger", "output", "archive", "customers", "invoices", "sources", "matching", "date", "from", "to", "validation", "accounts", "review"]
+    static let topLevelKeys: Set<String> = ["version", "name", "currency", "ledger", "output", "archive", "customers", "invoices", "sources", "matching", "date", "from", "to", "validation", "accounts", "review", "timezone"]
     static let reviewKeys: Set<String> = ["write_off_limit"]
     static let sourceKeys: Set<String> = ["format", "path", "role", "profile", "account", "strict"]
     static let matchingKeys: Set<String> = ["tolerance", "ambiguous", "combination_limit", "short_pay_percent", "cross_customer"]
@@ -220,6 +222,11 @@ public struct Manifest: Sendable {
                 if writeOffLimit.isNegative { throw fail("review.write_off_limit", "must not be negative") }
             }
         }
+        var timeZone = TimeZone(identifier: "UTC") ?? TimeZone.current
+        if let name = try string("timezone", in: root, at: "timezone", required: false) {
+            guard let zone = TimeZone(identifier: name) else { throw fail("timezone", "'\(name)' is not an IANA time zone name (such as America/Chicago)") }
+            timeZone = zone
+        }
         let date = try day("date")
         let from = try day("from")
         let to = try day("to")
@@ -230,7 +237,15 @@ public struct Manifest: Sendable {
                         customers: customers, invoices: invoices, sources: sources,
                         policy: MatchingPolicy(tolerance: tolerance, ambiguous: ambiguous, combinationInvoiceLimit: combinationLimit,
                                                shortPayPercent: shortPayPercent, crossCustomer: crossCustomer),
-                        date: date, from: from, to: to, accounts: accounts, writeOffLimit: writeOffLimit)
+                        date: date, from: from, to: to, accounts: accounts, writeOffLimit: writeOffLimit, timeZone: timeZone)
+    }
+
+    /// Today in the manifest's time zone (the default day is the day before).
+    public func today(now: Date = Date()) -> Day {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents([.year, .month, .day], from: now)
+        return Day(civilYear: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
     }
 
     private static func pow10(_ n: Int) -> Int {

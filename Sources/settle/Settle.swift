@@ -144,7 +144,7 @@ struct Settle {
             concurrency = n
         }
         let manifest = try Manifest.load(path: args.positionals[0])
-        let days = JobRunner.plan(manifest: manifest, date: date, from: from, to: to, today: Settle.today())
+        let days = JobRunner.plan(manifest: manifest, date: date, from: from, to: to, today: manifest.today())
         var options = RunOptions(days: days, dryRun: args.flags.contains("dry-run"), concurrency: concurrency, startedAt: Settle.timestamp())
         if let w = args.values["wait"] {
             guard let seconds = Double(w), seconds >= 0, seconds <= 86_400 else { throw ManifestError("--wait: '\(w)' is not a number of seconds from 0 to 86400") }
@@ -171,11 +171,6 @@ struct Settle {
         return result.exitCode.rawValue
     }
 
-    static func today() -> Day {
-        let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
-        // The calendar always gives a year, month and day for now.
-        return Day(civilYear: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
-    }
 
     static func timestamp() -> String {
         let formatter = ISO8601DateFormatter()

@@ -66,3 +66,25 @@ import TestSupport
         #expect(JobRunner.plan(manifest: plain, date: nil, from: nil, to: nil, today: today).map(\.description) == ["2026-12-09"])
     }
 }
+
+@Suite struct ManifestTimeZoneTests {
+    func manifest(_ extra: String) throws -> Manifest {
+        let folder = TestPaths.temporaryDirectory("tz")
+        try "customer_id,name\n".write(toFile: folder + "/c.csv", atomically: true, encoding: .utf8)
+        try "invoice_id,customer_id,issue_date,due_date,currency,amount,open_amount\n".write(toFile: folder + "/i.csv", atomically: true, encoding: .utf8)
+        let text = #"{"version": 1, "ledger": "l.sqlite", "output": "out", "archive": "arc", "customers": "c.csv", "invoices": "i.csv", "sources": []"# + extra + "}"
+        try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        return try Manifest.load(path: folder + "/job.json")
+    }
+
+    @Test func yesterdayIsTakenInTheManifestsTimeZone() throws {
+        // 2026-11-30 03:00 UTC is still 2026-11-29 in Chicago (21:00): the default day there is 2026-11-28.
+        let instant = Date(timeIntervalSince1970: 1_796_007_600)
+        let utc = try manifest("")
+        let chicago = try manifest(#", "timezone": "America/Chicago""#)
+        #expect(utc.today(now: instant) == Day(year: 2026, month: 11, day: 30))
+        #expect(chicago.today(now: instant) == Day(year: 2026, month: 11, day: 29))
+        #expect(JobRunner.plan(manifest: chicago, date: nil, from: nil, to: nil, today: chicago.today(now: instant)) == [Day(year: 2026, month: 11, day: 28)!])
+        #expect(throws: ManifestError.self) { try manifest(#", "timezone": "Mars/Olympus""#) }
+    }
+}
