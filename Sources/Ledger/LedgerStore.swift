@@ -194,6 +194,9 @@ public actor LedgerStore {
 
     /// The day whose transaction is open, and what it has posted so far.
     private var openDay: (runID: Int64, day: Day)?
+    /// The last closed day when the open day began: an entry effective in the closed period is booked on the first
+    /// open day instead, its memo naming the day it belongs to.
+    private var closedThroughDay: Day?
     private var dayOutcome = CommitOutcome()
     /// The drafts of every batch of the open day (kept by reference: a rerun compares earlier keys against them).
     private var dayDrafts: [[JournalEntryDraft]] = []
@@ -218,6 +221,7 @@ public actor LedgerStore {
             nextEntryID = next.int(0)
             next.reset()
             firstEntryID = nextEntryID
+            closedThroughDay = try LedgerStore.closedThrough(database)
             try resetDayRecords(day)
         } catch {
             abandonDay()
@@ -239,9 +243,21 @@ public actor LedgerStore {
                 dayOutcome.posted.reserveCapacity(dayOutcome.posted.count + batch.entries.count)
             }
             // Drafts are borrowed where they lie, not copied out of the array one by one.
-            try batch.entries.withUnsafeBufferPointer { drafts in
-                for i in drafts.indices {
-                    try post(drafts[i], runID: open.runID, day: open.day, outcome: &dayOutcome)
+            if let closed = closedThroughDay, batch.entries.contains(where: { $0.effectiveDay <= closed }) {
+                // What belongs to a closed day is booked on the first open day, with the day it belongs to in its memo.
+                let firstOpen = closed.adding(days: 1)
+                for var draft in batch.entries {
+                    if draft.effectiveDay <= closed {
+                        draft.memo += " (belongs to \(draft.effectiveDay), in the period closed through \(closed))"
+                        draft.effectiveDay = firstOpen
+                    }
+                    try post(draft, runID: open.runID, day: open.day, outcome: &dayOutcome)
+                }
+            } else {
+                try batch.entries.withUnsafeBufferPointer { drafts in
+                    for i in drafts.indices {
+                        try post(drafts[i], runID: open.runID, day: open.day, outcome: &dayOutcome)
+                    }
                 }
             }
             if !batch.entries.isEmpty { dayDrafts.append(batch.entries) }
@@ -442,6 +458,36 @@ public actor LedgerStore {
             INSERT INTO exception_history(exception_id, at, action, decision, applications, note, by, approved_by, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).bind(.text(exceptionID), .text(at), .text(action), .text(decision), .text(applications), .text(note), .text(by), .text(approvedBy),
                       runID.map { .integer($0) } ?? .null).run()
+    }
+
+    // MARK: - Closed periods
+
+    /// The last day of the closed period (nil: nothing closed).
+    public func closedThrough() throws -> Day? {
+        try LedgerStore.closedThrough(database)
+    }
+
+    static func closedThrough(_ db: Database) throws -> Day? {
+        let s = try db.prepare("SELECT closed_through FROM period_changes ORDER BY change_id DESC LIMIT 1")
+        defer { s.reset() }
+        guard try s.step(), !s.isNull(0) else { return nil }
+        return try Stored.day(s.text(0), "period_changes")
+    }
+
+    /// Closes every day through `day`: runs of those days post nothing; what belongs to them is booked on the first
+    /// open day. Recorded with why and by whom.
+    public func closePeriod(through day: Day, note: String, by: String, at: String) throws {
+        if let current = try closedThrough(), current >= day { throw LedgerError("the period is already closed through \(current)") }
+        try database.prepare("INSERT INTO period_changes(action, closed_through, note, by, at) VALUES ('close', ?, ?, ?, ?)")
+            .bind(.text(day.description), .text(note), .text(by), .text(at)).run()
+    }
+
+    /// Opens `day` and every day after it again (the period stays closed through the day before).
+    public func reopenPeriod(from day: Day, note: String, by: String, at: String) throws {
+        guard let current = try closedThrough(), current >= day else { throw LedgerError("\(day) is not in a closed period") }
+        let through = day.adding(days: -1)
+        try database.prepare("INSERT INTO period_changes(action, closed_through, note, by, at) VALUES ('reopen', ?, ?, ?, ?)")
+            .bind(.text(through.description), .text(note), .text(by), .text(at)).run()
     }
 
     // MARK: - Reviewers' decisions

@@ -411,6 +411,18 @@ public actor LedgerView {
         try database.prepare("SELECT manifest FROM runs ORDER BY run_id DESC LIMIT 1").rows { $0.text(0) }.first
     }
 
+    /// The last day of the closed period (nil: nothing closed).
+    public func closedThrough() throws -> Day? {
+        try LedgerStore.closedThrough(database)
+    }
+
+    /// The history of closing and reopening periods, oldest first.
+    public func periodChanges() throws -> [(action: String, closedThrough: String, note: String, by: String, at: String)] {
+        try database.prepare("SELECT action, COALESCE(closed_through, ''), note, by, at FROM period_changes ORDER BY change_id").rows {
+            ($0.text(0), $0.text(1), $0.text(2), $0.text(3), $0.text(4))
+        }
+    }
+
     // MARK: - Aging and credit exposure
 
     /// Each customer's unapplied cash (account 2100) as the ledger holds it now, by currency.

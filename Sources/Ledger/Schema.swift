@@ -339,6 +339,7 @@ enum Schema {
         // of an older settle (which booked nothing) stays in the history and is not booked. Applications keep the X12
         // adjustment reason a payer gave for a deduction (remittance advice); `customer_unapplied` keeps each customer's
         // unapplied cash (account 2100), in the day's transaction like `account_days`, for aging and credit exposure.
+        // `period_changes` is the history of closing and reopening periods (the last row says what is closed).
         """
         ALTER TABLE exceptions ADD COLUMN decision TEXT NOT NULL DEFAULT '';
         ALTER TABLE exceptions ADD COLUMN decision_applications TEXT NOT NULL DEFAULT '';
@@ -374,6 +375,18 @@ enum Schema {
         INSERT INTO customer_unapplied(customer_no, currency, amount_minor)
             SELECT p.customer_no, p.currency, SUM(p.amount_minor) FROM postings p JOIN accounts a ON a.account_id = p.account_id
             WHERE a.code = '2100' AND p.customer_no IS NOT NULL GROUP BY 1, 2;
+        CREATE TABLE period_changes (
+            change_id INTEGER PRIMARY KEY,
+            action TEXT NOT NULL,
+            closed_through TEXT,
+            note TEXT NOT NULL,
+            by TEXT NOT NULL,
+            at TEXT NOT NULL
+        ) STRICT;
+        CREATE TRIGGER period_changes_no_update BEFORE UPDATE ON period_changes
+            BEGIN SELECT RAISE(ABORT, 'the period history is append-only'); END;
+        CREATE TRIGGER period_changes_no_delete BEFORE DELETE ON period_changes
+            BEGIN SELECT RAISE(ABORT, 'the period history is append-only'); END;
         CREATE TRIGGER exception_history_no_update BEFORE UPDATE ON exception_history
             BEGIN SELECT RAISE(ABORT, 'the decision history is append-only'); END;
         CREATE TRIGGER exception_history_no_delete BEFORE DELETE ON exception_history

@@ -137,6 +137,11 @@ public struct JobRunner: Sendable {
         for day in options.days {
             do {
                 try Task.checkCancellation()
+                if let closed = try await view.closedThrough(), day <= closed {
+                    // A closed day is not run again: nothing is posted, nothing rewritten.
+                    log("\(day): in the period closed through \(closed): nothing posted (`settle period reopen \(day) --note ...` to run it again)")
+                    continue
+                }
                 let outcome = try await DayRun(manifest: manifest, store: store, view: view, runID: runID, day: day, customers: customers,
                                                invoices: invoices, options: options).run()
                 log("\(day): \(outcome.receiptCount) receipts, \(outcome.postedCount) entries posted, \(outcome.exceptionCount) exceptions\(outcome.inputRejected ? ", some input rejected" : "")\(options.dryRun ? " (dry run: nothing written to the ledger or archive; reports → \(outcome.outputFolder))" : " → \(outcome.outputFolder)")")

@@ -364,3 +364,68 @@ extension Settle {
         return problems == 0 ? 0 : 1
     }
 }
+
+/// `settle period`: closing a period so its days stay as they are, and reopening it.
+extension Settle {
+    static let periodHelp = """
+        Usage:
+          settle period close --through YYYY-MM-DD --note TEXT --ledger PATH [--by NAME]
+          settle period reopen YYYY-MM-DD --note TEXT --ledger PATH [--by NAME]
+          settle period status --ledger PATH
+
+        close: every day through the date is closed. A run of a closed day posts nothing and says so; a decision or
+        correction that belongs to a closed day (a reviewer's decision, a late statement line) is booked on the first
+        open day, its memo naming the day it belongs to. reopen: the date and every day after it are open again. Each
+        close and reopen is kept, with its note and who did it (status prints them). close and reopen take the
+        ledger's lock like a run.
+
+        Exit codes: 0 done; 2 usage error, or nothing to close or reopen; 3 the ledger could not be read;
+                    75 a run holds the lock.
+        """
+
+    func periodCommand(_ raw: [String]) async throws -> Int32 {
+        if wantsHelp(raw) || raw.isEmpty { console.out(Settle.periodHelp); return raw.isEmpty ? 2 : 0 }
+        let args = try Arguments(raw, valueOptions: ["ledger", "through", "note", "by"], flagOptions: [])
+        guard let ledger = args.values["ledger"] else { throw ManifestError("period needs --ledger PATH") }
+        guard let sub = args.positionals.first else { throw ManifestError("period needs close, reopen or status") }
+        let by = args.values["by"] ?? Settle.loginName()
+        switch sub {
+        case "status":
+            _ = try openReader(ledger)
+            let view = try LedgerView(path: ledger)
+            let closed = try await view.closedThrough()
+            console.out(closed.map { "closed through \($0)" } ?? "no period is closed")
+            for change in try await view.periodChanges() {
+                console.out("  \(change.at)  \(change.action) → closed through \(change.closedThrough.isEmpty ? "-" : change.closedThrough) by \(change.by): \(change.note)")
+            }
+            return 0
+        case "close", "reopen":
+            guard let note = args.values["note"], !note.trimmingCharacters(in: .whitespaces).isEmpty else { throw ManifestError("period \(sub) needs --note TEXT") }
+            let day: Day
+            if sub == "close" {
+                guard args.positionals.count == 1, let d = try self.day(args.values["through"], option: "through") else { throw ManifestError("period close needs --through YYYY-MM-DD") }
+                day = d
+            } else {
+                guard args.positionals.count == 2, let d = try self.day(args.positionals[1], option: "reopen") else { throw ManifestError("period reopen needs one YYYY-MM-DD") }
+                day = d
+            }
+            return try await withReviewLock(ledger) { store, _, _ in
+                do {
+                    if sub == "close" {
+                        try await store.closePeriod(through: day, note: note, by: by, at: Settle.timestamp())
+                        console.out("closed through \(day)")
+                    } else {
+                        try await store.reopenPeriod(from: day, note: note, by: by, at: Settle.timestamp())
+                        console.out("\(day) and the days after it are open again (closed through \(day.adding(days: -1)))")
+                    }
+                    return 0
+                } catch let error as LedgerError {
+                    console.err("settle: \(error.message)")
+                    return ExitCode.usage.rawValue
+                }
+            }
+        default:
+            throw ManifestError("period: unknown subcommand '\(sub)' (expected close, reopen or status)")
+        }
+    }
+}

@@ -17,6 +17,7 @@ struct Settle {
           settle exceptions list|show ID|resolve ID|reopen ID|import FILE.csv ... --ledger PATH
           settle advice CUSTOMER --day YYYY-MM-DD --ledger PATH [--html]
           settle archive verify [--day YYYY-MM-DD] --ledger PATH
+          settle period close --through YYYY-MM-DD --note TEXT | reopen YYYY-MM-DD --note TEXT | status  --ledger PATH
           settle ledger balance|entries|verify|export --ledger PATH
 
         Run `settle COMMAND --help` for a command's options.
@@ -103,9 +104,10 @@ struct Settle {
             case "exceptions": return try await exceptionsCommand(rest)
             case "advice": return try await adviceCommand(rest)
             case "archive": return try await archiveCommand(rest)
+            case "period": return try await periodCommand(rest)
             case "ledger": return try ledgerCommand(rest)
             default:
-                throw ManifestError("unknown command '\(command)' (expected run, validate, exceptions, advice, archive or ledger; see settle --help)")
+                throw ManifestError("unknown command '\(command)' (expected run, validate, exceptions, advice, archive, period or ledger; see settle --help)")
             }
         } catch let error as ManifestError {
             console.err("settle: \(error.message)")

@@ -302,3 +302,32 @@ extension ReviewLoopTests {
         #expect(!verify.out.contains("2026-11-03"))
     }
 }
+
+extension ReviewLoopTests {
+    @Test func aClosedDayIsNotRunAgainAndADecisionOfItIsBookedOnTheFirstOpenDay() async throws {
+        let (manifest, ledger, out) = try await firstDay()
+        let id = try exception("AMBIGUOUS", in: out)
+        let journalBefore = try String(contentsOfFile: out + "/journal.csv", encoding: .utf8)
+        #expect(await settle(["period", "close", "--through", "2026-11-02", "--note", "October books closed", "--ledger", ledger, "--by", "controller"]).code == 0)
+        // A rerun of the closed day posts nothing and says so; its reports are left as they were.
+        let rerun = await settle(["run", manifest, "--date", "2026-11-02"])
+        #expect(rerun.code == 0 && rerun.out.contains("in the period closed through 2026-11-02: nothing posted"), "\(rerun.out)")
+        #expect(try String(contentsOfFile: out + "/journal.csv", encoding: .utf8) == journalBefore)
+        // A decision on the closed day's exception is booked by the next open day's run, effective that day, its memo
+        // naming the day it belongs to.
+        #expect(await settle(["exceptions", "resolve", id, "--ledger", ledger, "--apply", "INV-10020=4000.00", "--note", "phone"]).code == 0)
+        #expect(await settle(["run", manifest, "--date", "2026-11-03"]).code == 0)
+        let journal = try String(contentsOfFile: out + "/../2026-11-03/journal.csv", encoding: .utf8)
+        let review = journal.split(separator: "\n").filter { $0.contains(",review:\(id),") }
+        #expect(review.count == 2)
+        #expect(review.allSatisfy { $0.contains(",2026-11-03,") && $0.contains("belongs to 2026-11-02, in the period closed through 2026-11-02") })
+        // Closing again what is closed, or reopening what is open, is refused; reopening is recorded.
+        #expect(await settle(["period", "close", "--through", "2026-11-01", "--note", "x", "--ledger", ledger]).code == 2)
+        #expect(await settle(["period", "reopen", "2026-11-05", "--note", "x", "--ledger", ledger]).code == 2)
+        #expect(await settle(["period", "reopen", "2026-11-02", "--note", "audit adjustment", "--ledger", ledger, "--by", "controller"]).code == 0)
+        let status = await settle(["period", "status", "--ledger", ledger])
+        #expect(status.out.contains("closed through 2026-11-01") && status.out.contains("reopen") && status.out.contains("October books closed"))
+        #expect(await settle(["run", manifest, "--date", "2026-11-02"]).out.contains("0 entries posted"))
+        #expect(await settle(["ledger", "verify", "--ledger", ledger]).code == 0)
+    }
+}
