@@ -416,6 +416,14 @@ public actor LedgerView {
         try LedgerStore.closedThrough(database)
     }
 
+    /// The last day any run posted entries for or took files for (nil: none).
+    public func lastRunDay() throws -> Day? {
+        let s = try database.prepare("SELECT MAX(d) FROM (SELECT MAX(day) AS d FROM entry_ranges UNION ALL SELECT MAX(day) FROM ingested_files)")
+        defer { s.reset() }
+        guard try s.step(), !s.isNull(0) else { return nil }
+        return try Stored.day(s.text(0), "last run day")
+    }
+
     /// The history of closing and reopening periods, oldest first.
     public func periodChanges() throws -> [(action: String, closedThrough: String, note: String, by: String, at: String)] {
         try database.prepare("SELECT action, COALESCE(closed_through, ''), note, by, at FROM period_changes ORDER BY change_id").rows {

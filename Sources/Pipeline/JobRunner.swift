@@ -28,6 +28,8 @@ public struct RunOptions: Sendable {
     public var waitSeconds: Double = 0
     /// Inputs leave their paths once archived and checked (`--move-inputs`); by default they are never touched.
     public var moveInputs = false
+    /// A rerun of a day reruns every later day that was run, in order (`--cascade`).
+    public var cascade = false
     public var startedAt: String
 
     public init(days: [Day], dryRun: Bool = false, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, startedAt: String = "") {
@@ -132,9 +134,19 @@ public struct JobRunner: Sendable {
             return RunResult(exitCode: .failed, runID: nil, days: [], message: "the ledger \(manifest.ledger) is unavailable: \(error)")
         }
 
+        // Days after these that were run already: a rerun can change what they must do.
+        var days = options.days
+        if let last = try? await view.lastRunDay(), last > lastDay {
+            if options.cascade {
+                days += stride(from: 1, through: last.days(since: lastDay), by: 1).map { lastDay.adding(days: $0) }
+                log("--cascade: running \(lastDay.adding(days: 1)) through \(last) again after \(lastDay)")
+            } else {
+                log("warning: days after \(lastDay) were run (through \(last)); their books do not see this rerun until they run again (--cascade does it)")
+            }
+        }
         var outcomes: [DayOutcome] = []
         var exitCode = ExitCode.ok
-        for day in options.days {
+        for day in days {
             do {
                 try Task.checkCancellation()
                 if let closed = try await view.closedThrough(), day <= closed {

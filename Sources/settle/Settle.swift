@@ -26,7 +26,8 @@ struct Settle {
         """
 
     static let runHelp = """
-        Usage: settle run MANIFEST [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--dry-run] [--concurrency N] [--wait SECONDS] [--json]
+        Usage: settle run MANIFEST [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--cascade] [--dry-run] [--concurrency N]
+                              [--wait SECONDS] [--move-inputs] [--json]
 
         Runs the job a manifest describes, one day at a time, in order: reads the day's ACH files and bank statements,
         reconciles ACH settlement against the statement, applies receipts to open invoices, posts balanced journal
@@ -42,6 +43,8 @@ struct Settle {
           --concurrency N     files read at once (default: the number of cores)
           --wait SECONDS      wait up to SECONDS for another run's lock on the ledger (default: exit 75 at once,
                               naming the holder's pid, host and start time)
+          --cascade           a rerun of a day also reruns every later day that was run, in order (without it, a rerun
+                              of an earlier day warns that the later days do not see it)
           --move-inputs       once a day's inputs are archived (compressed, checked against their recorded SHA-256),
                               remove them from their paths (default: inputs are never touched; a rerun reads a day's
                               inputs back from the archive when they are no longer at their paths)
@@ -130,7 +133,7 @@ struct Settle {
 
     func runCommand(_ raw: [String]) async throws -> Int32 {
         if wantsHelp(raw) { console.out(Settle.runHelp); return 0 }
-        let args = try Arguments(raw, valueOptions: ["date", "from", "to", "concurrency", "wait"], flagOptions: ["dry-run", "json", "move-inputs"])
+        let args = try Arguments(raw, valueOptions: ["date", "from", "to", "concurrency", "wait"], flagOptions: ["dry-run", "json", "move-inputs", "cascade"])
         guard args.positionals.count == 1 else {
             throw ManifestError(args.positionals.isEmpty ? "run needs a MANIFEST (see settle run --help)" : "run takes one MANIFEST, got \(args.positionals.count)")
         }
@@ -153,6 +156,7 @@ struct Settle {
             options.waitSeconds = seconds
         }
         options.moveInputs = args.flags.contains("move-inputs")
+        options.cascade = args.flags.contains("cascade")
         let json = args.flags.contains("json")
         let console = self.console
         let result = await JobRunner(manifest: manifest).run(options, log: { line in if !json { console.out(line) } })

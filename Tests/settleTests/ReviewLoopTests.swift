@@ -331,3 +331,26 @@ extension ReviewLoopTests {
         #expect(await settle(["ledger", "verify", "--ledger", ledger]).code == 0)
     }
 }
+
+extension ReviewLoopTests {
+    @Test func aCascadeRerunsTheLaterDaysSoTheySeeADecisionOfAnEarlierOne() async throws {
+        let (manifest, ledger, out) = try await firstDay()
+        #expect(await settle(["run", manifest, "--date", "2026-11-03"]).code == 0)
+        let dayTwo = out + "/../2026-11-03"
+        #expect(try openAmount("INV-10021", in: dayTwo) == "4000.00")
+        let id = try exception("AMBIGUOUS", in: out)
+        #expect(await settle(["exceptions", "resolve", id, "--ledger", ledger, "--apply", "INV-10021=4000.00", "--note", "remittance by email"]).code == 0)
+        // Rerunning day 1 alone books the decision, and warns that day 2 does not see it: its open items still show it open.
+        let alone = await settle(["run", manifest, "--date", "2026-11-02"])
+        #expect(alone.out.contains("warning: days after 2026-11-02 were run (through 2026-11-03)"), "\(alone.out)")
+        #expect(try openAmount("INV-10021", in: out) == "0.00")
+        #expect(try openAmount("INV-10021", in: dayTwo) == "4000.00")
+        // --cascade runs day 2 again after it: day 2's open items now start from day 1's books.
+        let cascade = await settle(["run", manifest, "--date", "2026-11-02", "--cascade"])
+        #expect(cascade.code == 0 && cascade.out.contains("--cascade: running 2026-11-03 through 2026-11-03 again"), "\(cascade.out)")
+        #expect(try openAmount("INV-10021", in: dayTwo) == nil || openAmount("INV-10021", in: dayTwo) == "0.00")
+        let aging = try String(contentsOfFile: dayTwo + "/aging.csv", encoding: .utf8)
+        #expect(!aging.contains("C006,Foxtrot Logistics,USD,4000.00,4000.00"))
+        #expect(await settle(["ledger", "verify", "--ledger", ledger]).code == 0)
+    }
+}
