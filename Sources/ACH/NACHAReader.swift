@@ -104,10 +104,13 @@ public struct NACHAReader<Source: ByteSource> {
 
     /// Records a problem; in lenient mode an error is kept as a warning. Errors are counted so the batch they
     /// fall in is rejected.
-    private mutating func report(_ d: Diagnostic) {
+    /// `rejectsBatch` false: an error of the file as a whole, or of an order the money does not depend on (a file
+    /// control count, trace numbers out of order): the file is reported invalid, yet a batch whose own controls
+    /// agree is still applied (a received file has settled already).
+    private mutating func report(_ d: Diagnostic, rejectsBatch: Bool = true) {
         var d = d
         if d.severity == .error {
-            if options.strict { errorCount += 1 } else { d.severity = .warning }
+            if !options.strict { d.severity = .warning } else if rejectsBatch { errorCount += 1 }
         }
         diagnostics.append(d)
     }
@@ -244,8 +247,8 @@ public struct NACHAReader<Source: ByteSource> {
                 if TransactionCode.isDebit(code) { batch?.totalDebitCents &+= amount } else { batch?.totalCreditCents &+= amount }
                 let trace = numbers.traceNumber
                 if trace <= lastTrace {
-                    report(fields.diagnostic("nacha.trace-number-order", .warning, EntryDetailRecord.Field.traceNumber,
-                                             "trace numbers should ascend within a batch", found: entry.traceNumber))
+                    report(fields.diagnostic("nacha.trace-number-order", .error, EntryDetailRecord.Field.traceNumber,
+                                             "trace numbers must ascend within a batch", found: entry.traceNumber), rejectsBatch: false)
                 }
                 lastTrace = trace
                 checkEntryFields(code: code, amount: amount, record: record, rules: rules, fields: fields)
@@ -544,14 +547,15 @@ public struct NACHAReader<Source: ByteSource> {
             var l = control.location
             l.column = field.column
             report(Diagnostic(code: code, severity: severity, location: l, field: field.name, message: "does not match \(what)",
-                              expected: String(expected), found: String(found)))
+                              expected: String(expected), found: String(found)), rejectsBatch: false)
         }
         typealias F = FileControlRecord.Field
         if totals.batchCount == 0 {
             report(Diagnostic(code: "nacha.no-batches", severity: .error, location: control.location, message: "the file holds no batches"))
         }
-        // The batch count carries no money: a wrong one is a warning when every total agrees.
-        check("nacha.file-batch-count", .warning, F.batchCount, Int64(totals.batchCount), Int64(control.batchCount), "the batches in the file")
+        // The batch and block counts carry no money: a wrong one makes the file invalid (strict: an error, as moov-io/ach
+        // rejects it), yet the batches whose own controls agree are applied.
+        check("nacha.file-batch-count", .error, F.batchCount, Int64(totals.batchCount), Int64(control.batchCount), "the batches in the file")
         check("nacha.file-entry-addenda-count", .fatal, F.entryAddendaCount, Int64(totals.entryCount + totals.addendaCount), Int64(control.entryAddendaCount), "the entries and addenda in the file")
         check("nacha.file-entry-hash", .fatal, F.entryHash, totals.entryHash % 10_000_000_000, control.entryHash, "the sum of the batches' entry hashes")
         check("nacha.file-total-debit", .fatal, totalsIncludeAdvice ? F.advTotalDebit : F.totalDebit, totals.totalDebitCents, control.totalDebitCents, "the debit entries in the file")
@@ -561,7 +565,7 @@ public struct NACHAReader<Source: ByteSource> {
                               message: "a file without line breaks must be a whole number of 94-character records: \(scanner.trailingFixedLengthBytes) extra character(s)"))
         }
         let blocks = (totals.physicalRecordCount + 9) / 10
-        check("nacha.file-block-count", .warning, F.blockCount, Int64(blocks), Int64(control.blockCount), "the records in the file, in blocks of ten")
+        check("nacha.file-block-count", .error, F.blockCount, Int64(blocks), Int64(control.blockCount), "the records in the file, in blocks of ten")
         if (totals.physicalRecordCount + totals.paddingRecordCount) % 10 != 0 {
             report(Diagnostic(code: "nacha.file-padding", severity: .warning, location: end,
                               message: "the file is not padded with 9-filled records to a multiple of ten records",
@@ -572,3 +576,9 @@ public struct NACHAReader<Source: ByteSource> {
 
 
 
+
+/// The codes of errors of an ACH file as a whole (its control counts, trace numbers out of order): the file is invalid,
+/// yet they reject no batch.
+public enum NACHAFileErrors {
+    public static let codes: Set<String> = ["nacha.file-batch-count", "nacha.file-block-count", "nacha.trace-number-order"]
+}

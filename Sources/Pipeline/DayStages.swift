@@ -127,6 +127,17 @@ extension DayRun {
                 continue
             }
             seenToday[input.sha256] = input.name
+            // An ACH file with errors of the file as a whole (its control counts, trace numbers out of order) is invalid,
+            // yet its batches whose own controls agree are applied: the file has settled at the bank already.
+            let fileErrors = input.format == .nacha ? input.diagnostics.filter { $0.severity >= .error && NACHAFileErrors.codes.contains($0.code.rawValue) } : []
+            if !fileErrors.isEmpty {
+                intake.rejected = true
+                intake.exceptions.append(MatchException(type: .invalidInput, severity: .error, about: "file:\(input.sha256)", discriminator: "file-level:\(day)",
+                                                        source: input.format.rawValue, location: fileErrors[0].location,
+                                                        message: "\(input.name) is invalid (\(fileErrors.count) error\(fileErrors.count == 1 ? "" : "s") of the file as a whole); its batches whose own controls agree were applied: "
+                                                            + fileErrors.prefix(3).map(\.description).joined(separator: "; "),
+                                                        suggestions: "ask the bank (or the originator) for a corrected file; nothing to undo here"))
+            }
             // A statement read with errors was partly rejected: its good lines are used, the rest is named here
             // (an ACH file's rejected batches are named batch by batch).
             if input.format != .nacha, input.hasErrors {

@@ -354,3 +354,35 @@ extension ReviewLoopTests {
         #expect(await settle(["ledger", "verify", "--ledger", ledger]).code == 0)
     }
 }
+
+extension ArchiveTests {
+    @Test func anACHFileWithAWrongBatchCountIsInvalidYetItsBatchesAreApplied() async throws {
+        let folder = TestPaths.temporaryDirectory("nacha-strict")
+        let samples = TestPaths.samples
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: folder + "/in/2026-11-02", withIntermediateDirectories: true)
+        for sub in ["ach", "bank"] { try fm.copyItem(atPath: "\(samples)/2026-11-02/\(sub)", toPath: "\(folder)/in/2026-11-02/\(sub)") }
+        // The File Control says 5 batches where the file has 4 (positions 2-7).
+        let path = "\(folder)/in/2026-11-02/ach/20261102-ccd.ach"
+        var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
+        let control = try #require(lines.firstIndex { $0.hasPrefix("9000004") })
+        lines[control] = "9000005" + lines[control].dropFirst(7)
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let text = """
+            {"version": 1, "ledger": "\(folder)/l.sqlite", "output": "\(folder)/out", "archive": "\(folder)/arc",
+             "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
+             "sources": [{"format": "nacha", "path": "\(folder)/in/{date}/ach/*.ach"}, {"format": "bai2", "path": "\(folder)/in/{date}/bank/*.bai"}],
+             "matching": {"tolerance": "1.00"}}
+            """
+        try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        let run = await settle(["run", folder + "/job.json", "--date", "2026-11-02"])
+        #expect(run.code == 1, "\(run.out) \(run.err)")
+        let exceptions = try String(contentsOfFile: "\(folder)/out/2026-11-02/exceptions.csv", encoding: .utf8)
+        #expect(exceptions.contains("20261102-ccd.ach is invalid (1 error of the file as a whole); its batches whose own controls agree were applied"))
+        #expect(exceptions.contains("nacha.file-batch-count"))
+        // Its payments were applied all the same (ACME's discounted payment of INV-10001 is in this file).
+        #expect(try String(contentsOfFile: "\(folder)/out/2026-11-02/remittance.csv", encoding: .utf8).contains(",INV-10001,4900.00,100.00,"))
+        let validate = await settle(["validate", path])
+        #expect(validate.code == 1 && validate.out.contains("error: Batch Count: does not match the batches in the file (expected 4, found 5)"), "\(validate.out)")
+    }
+}
