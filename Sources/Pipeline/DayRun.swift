@@ -42,6 +42,13 @@ struct DayRun {
 
     private func run(feeding feed: LedgerFeed) async throws -> DayOutcome {
         var clock = StageClock()
+        let counts = ProgressCounts()
+        if let observe = options.observe {
+            let day = day
+            clock.observe = { stage, duration in
+                observe(StageEvent(day: day, stage: stage, duration: duration, files: counts.files, receipts: counts.receipts))
+            }
+        }
         // The open items before the day: their openings go to the writer now, their index is built beside the reading.
         try Task.checkCancellation()
         let openItems = try await openItemsBefore()
@@ -51,6 +58,7 @@ struct DayRun {
         try Task.checkCancellation()
         let plan = try await planFiles()
         var intake = try await accept(await ingestAll(plan.files))
+        counts.files = intake.fileCount
         clock.lap("ingest")
         // The records themselves (batches, lines) are not needed past reading them: only what matching keeps.
         let acceptedCount = intake.accepted.count
@@ -69,6 +77,7 @@ struct DayRun {
         let returned = try await returnsAndChanges(read.ach, duplicates: read.achKeys.duplicates)
         clock.lap("returns")
         let cash = await applyCash(read.achKeys.receipts + settlement.statementReceipts, with: await indexed)
+        counts.receipts = cash.decisions.count
         clock.lap("cash-application")
         var posting = LedgerBatch(entries: cash.decisions.map(PostingRules.entry(for:)) + returned.drafts.sorted { $0.sourceKey < $1.sourceKey },
                                   cashAccounts: cashAccounts(cash.decisions, [], []))
@@ -475,5 +484,20 @@ enum LedgerLog {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: Date())
+    }
+}
+
+/// What a day has counted so far, for the progress line (set by the day's task, read by the observer).
+final class ProgressCounts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _files = 0
+    private var _receipts = 0
+    var files: Int {
+        get { lock.withLock { _files } }
+        set { lock.withLock { _files = newValue } }
+    }
+    var receipts: Int {
+        get { lock.withLock { _receipts } }
+        set { lock.withLock { _receipts = newValue } }
     }
 }

@@ -17,9 +17,13 @@ struct StageClock {
 
     init() { mark = clock.now }
 
+    /// Told each lap (the run's observer), with what the day has counted so far.
+    var observe: (@Sendable (String, Duration) -> Void)?
+
     mutating func lap(_ stage: String) {
         let now = clock.now
         timings.append((stage, now - mark))
+        observe?(stage, now - mark)
         mark = now
         if StageClock.trace {
             FileHandle.standardError.write("\(stage): \(timings.last?.1 ?? .zero), RSS \(StageClock.residentMegabytes()) MB\n".data(using: .utf8) ?? Data())

@@ -30,6 +30,9 @@ public struct RunOptions: Sendable {
     public var moveInputs = false
     /// A rerun of a day reruns every later day that was run, in order (`--cascade`).
     public var cascade = false
+    /// Told each stage as it ends (the day, the stage, how long it took, how many files and receipts so far): the
+    /// command's progress line and `--json` log.
+    public var observe: (@Sendable (StageEvent) -> Void)?
     public var startedAt: String
 
     public init(days: [Day], dryRun: Bool = false, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, startedAt: String = "") {
@@ -38,6 +41,15 @@ public struct RunOptions: Sendable {
         self.concurrency = max(1, concurrency)
         self.startedAt = startedAt
     }
+}
+
+/// A stage of a day, ended.
+public struct StageEvent: Sendable {
+    public var day: Day
+    public var stage: String
+    public var duration: Duration
+    public var files: Int
+    public var receipts: Int
 }
 
 /// What one day of a run did.

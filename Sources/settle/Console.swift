@@ -17,6 +17,15 @@ final class Console: Sendable {
         if echo { FileHandle.standardError.write(Data((text + "\n").utf8)) } else { captured.withLock { $0.err += text + "\n" } }
     }
 
+    /// Whether standard error (or output) is a terminal (a captured console is not).
+    func isTerminal(error: Bool) -> Bool { echo && isatty(error ? STDERR_FILENO : STDOUT_FILENO) == 1 }
+
+    /// The live progress line on standard error: replaced in place; nil clears it.
+    func progress(_ text: String?) {
+        guard echo else { return }
+        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + (text ?? "")).utf8))
+    }
+
     var standardOutput: String { captured.withLock { $0.out } }
     var standardError: String { captured.withLock { $0.err } }
 }

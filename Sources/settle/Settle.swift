@@ -159,8 +159,47 @@ struct Settle {
         options.cascade = args.flags.contains("cascade")
         let json = args.flags.contains("json")
         let console = self.console
-        let result = await JobRunner(manifest: manifest).run(options, log: { line in if !json { console.out(line) } })
-        if let message = result.message { console.err("settle: \(message)") }
+        // The log: with --json, one JSON object a line on standard error (stages, days, messages); else a live
+        // progress line on standard error when it is a terminal (NO_COLOR: no color), the days' lines on standard output.
+        let progress = !json && console.isTerminal(error: true)
+        let color = progress && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        if json {
+            options.observe = { e in
+                console.err(JSONValue.object([("event", .string("stage")), ("day", .string(e.day.description)), ("stage", .string(e.stage)),
+                                              ("ms", .integer(Int64(e.duration.components.seconds * 1000 + e.duration.components.attoseconds / 1_000_000_000_000_000))),
+                                              ("files", .integer(Int64(e.files))), ("receipts", .integer(Int64(e.receipts)))]).rendered(pretty: false))
+            }
+        } else if progress {
+            let started = ContinuousClock.now
+            options.observe = { e in
+                let elapsed = ContinuousClock.now - started
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let rate = seconds > 0 && e.receipts > 0 ? String(format: ", %.0f receipts/s", Double(e.receipts) / seconds) : ""
+                let text = "\(e.day)  \(e.stage.padding(16))\(e.files) files, \(e.receipts) receipts\(rate)  \(String(format: "%.1f", seconds)) s"
+                console.progress(color ? "\u{1B}[2m" + text + "\u{1B}[0m" : text)
+            }
+        }
+        let started = ContinuousClock.now
+        let result = await JobRunner(manifest: manifest).run(options, log: { line in
+            if json {
+                console.err(JSONValue.object([("event", .string("log")), ("message", .string(line))]).rendered(pretty: false))
+            } else {
+                if progress { console.progress(nil) }
+                console.out(line)
+            }
+        })
+        if progress { console.progress(nil) }
+        if let message = result.message {
+            if json { console.err(JSONValue.object([("event", .string("error")), ("message", .string(message))]).rendered(pretty: false)) } else { console.err("settle: \(message)") }
+        }
+        if !json && !result.days.isEmpty {
+            // The closing summary: what the whole run did.
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let receipts = result.days.reduce(0) { $0 + $1.receiptCount }, posted = result.days.reduce(0) { $0 + $1.postedCount }
+            let exceptions = result.days.reduce(0) { $0 + $1.exceptionCount }
+            console.err("settle: \(result.days.count) day\(result.days.count == 1 ? "" : "s") in \(String(format: "%.1f", seconds)) s: \(receipts) receipts, \(posted) entries posted, \(exceptions) exceptions; exit \(result.exitCode.rawValue)")
+        }
         if json {
             let value = JSONValue.object([
                 ("exit_code", .integer(Int64(result.exitCode.rawValue))),

@@ -386,3 +386,28 @@ extension ArchiveTests {
         #expect(validate.code == 1 && validate.out.contains("error: Batch Count: does not match the batches in the file (expected 4, found 5)"), "\(validate.out)")
     }
 }
+
+extension DryRunTests {
+    @Test func withJSONTheLogIsOneObjectALineAndWithoutItTheRunCloses() async throws {
+        let folder = TestPaths.temporaryDirectory("json-log")
+        let samples = TestPaths.samples
+        let text = """
+            {"version": 1, "ledger": "\(folder)/l.sqlite", "output": "\(folder)/out", "archive": "\(folder)/arc",
+             "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
+             "sources": [{"format": "nacha", "path": "\(samples)/{date}/ach/*.ach"}, {"format": "bai2", "path": "\(samples)/{date}/bank/*.bai"}]}
+            """
+        try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        let json = await settle(["run", folder + "/job.json", "--date", "2026-11-02", "--json"])
+        #expect(json.code == 0)
+        let lines = json.err.split(separator: "\n")
+        #expect(lines.count > 10)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["event"] != nil, "\(line)")
+        }
+        #expect(lines.contains { $0.contains(#""stage":"cash-application""#) && $0.contains(#""receipts":9"#) })
+        #expect(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) is [String: Any])
+        let human = await settle(["run", folder + "/job.json", "--date", "2026-11-02"])
+        #expect(human.err.contains("settle: 1 day in ") && human.err.contains("9 receipts, 0 entries posted"), "\(human.err)")
+    }
+}
