@@ -4,11 +4,18 @@
 #   scripts/fuzz.sh bai2  [SECONDS]     the BAI2 reader, strict and lenient
 #   scripts/fuzz.sh camt  [SECONDS]     the camt.052/053/054 reader and its XML tokenizer
 #   scripts/fuzz.sh csv   [SECONDS]     the bank CSV reader through profiles of every shape (UTF-16, Latin-1, ...)
+#   scripts/fuzz.sh run   [SECONDS]     whole runs: the sample days' inputs corrupted (byte flips, truncations, swapped,
+#                                       repeated and dropped lines) and run through `settle run`; no crash, every
+#                                       rejection traced, `settle ledger verify` clean after each run
 # Prints libFuzzer's final statistics; a crash leaves crash-* files and exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:-nacha}
 seconds=${2:-600}
+if [[ $target == run ]]; then
+  swift build -c release --product settle > /dev/null
+  exec python3 scripts/fuzz/run_fuzz.py .build/release/settle Samples "$seconds"
+fi
 work=.build-fuzz/$target
 mkdir -p "$work/corpus"
 case "$target" in
