@@ -214,3 +214,23 @@ public enum MoneyFormat {
         return negative ? -total : total
     }
 }
+
+/// The money of a day, checked once: every sum a day computes (batch nets, totals, open amounts, postings) adds some
+/// of the day's amounts, so when the magnitudes of all of them together fit in 64 bits, no sum of the day can
+/// overflow. A day whose amounts do not fit is refused with this error instead of trapping or wrapping.
+public struct MoneyOverflow: Error, Sendable, CustomStringConvertible {
+    public let what: String
+    public var description: String {
+        "the amounts of \(what) add up to more than 64-bit minor units hold (9,223,372,036,854,775,807): refused rather than computed wrong"
+    }
+
+    /// Throws when the magnitudes of `amounts` add up past `Int64.max`.
+    public static func check(_ amounts: some Sequence<Int64>, what: String) throws(MoneyOverflow) {
+        var total: UInt64 = 0
+        for a in amounts {
+            let (sum, overflow) = total.addingReportingOverflow(a.magnitude)
+            if overflow || sum > UInt64(Int64.max) { throw MoneyOverflow(what: what) }
+            total = sum
+        }
+    }
+}

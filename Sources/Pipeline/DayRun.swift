@@ -65,6 +65,10 @@ struct DayRun {
         let accepted = intake.accepted
         intake.accepted = []
         let read = try await readInputs(accepted)
+        // Every money sum of the day adds some of these amounts: checked once here (overflow an error, never a trap).
+        try MoneyOverflow.check(read.ach.entries.lazy.map(\.amount.minorUnits) + read.lines.lazy.map(\.line.amount.minorUnits)
+                                    + openItems.matching.lazy.flatMap { [$0.amount.minorUnits, $0.openAmount.minorUnits] },
+                                what: "the day \(day) (its ACH entries, statement lines and open invoices)")
         clock.lap("normalize")
         try Task.checkCancellation()
         let settlement = try await settle(read)

@@ -43,7 +43,7 @@ public struct IngestedInput: Sendable {
             return "\(path): nacha: \(t.batchCount) batches (\(t.rejectedBatchCount) rejected), \(t.entryCount) entries, \(t.addendaCount) addenda, debits \(MoneyFormat.plain(t.totalDebitCents, exponent: 2)), credits \(MoneyFormat.plain(t.totalCreditCents, exponent: 2)); \(issueCounts)"
         default:
             let t = statementTotals
-            return "\(path): \(format.rawValue): \(t.count) lines, credits \(MoneyFormat.plain(t.credits, exponent: t.exponent)), debits \(MoneyFormat.plain(t.debits, exponent: t.exponent)); \(issueCounts)"
+            return "\(path): \(format.rawValue): \(t.count) lines, credits \(t.formatted(t.credits)), debits \(t.formatted(t.debits)); \(issueCounts)"
         }
     }
 
@@ -61,14 +61,19 @@ public struct StatementTotals: Sendable, Equatable {
     public var credits: Int64 = 0
     public var debits: Int64 = 0
     public var exponent = 2
+    /// The file's amounts add up past 64 bits (its reader reports that as an error): no total is printed.
+    public var overflowed = false
 
     public init() {}
 
     public mutating func add(_ line: StatementLine) {
         if count == 0 { exponent = line.amount.currency.exponent }
         count += 1
-        if line.isCredit { credits &+= line.amount.minorUnits } else { debits &-= line.amount.minorUnits }
+        let (sum, overflow) = line.isCredit ? credits.addingReportingOverflow(line.amount.minorUnits) : debits.subtractingReportingOverflow(line.amount.minorUnits)
+        if overflow { overflowed = true } else if line.isCredit { credits = sum } else { debits = sum }
     }
+
+    func formatted(_ minorUnits: Int64) -> String { overflowed ? "(past 64 bits)" : MoneyFormat.plain(minorUnits, exponent: exponent) }
 }
 
 /// Reads inputs of every supported format into `IngestedInput`s.
@@ -134,6 +139,7 @@ public enum Ingest {
                     input.statementTotals.credits = file.detailTotals.credits
                     input.statementTotals.debits = file.detailTotals.debits
                     input.statementTotals.exponent = file.detailTotals.exponent
+                    input.statementTotals.overflowed = file.diagnostics.items.contains { $0.code == "bai2.amount-overflow" }
                 }
                 input.statementLines = file.postableLines
                 input.statementBalances = file.balances

@@ -390,6 +390,16 @@ public struct BAI2Reader {
             return value
         }
 
+        /// Adds `value` to a control sum; a sum that leaves 64 bits is a fatal diagnostic (the file's amounts cannot be
+        /// checked or posted), never a wrapped number compared against the trailer.
+        mutating func adding(_ total: Int64, _ value: Int64, _ location: SourceLocation, _ field: String) -> Int64 {
+            let (sum, overflow) = total.addingReportingOverflow(value)
+            guard overflow else { return sum }
+            file.diagnostics.append(Diagnostic(code: "bai2.amount-overflow", severity: .fatal, location: location, field: field,
+                                               message: "the amounts add up past what 64-bit minor units hold (9,223,372,036,854,775,807)"))
+            return 0
+        }
+
         mutating func check(_ code: Diagnostic.Code, _ field: String, _ expected: Int64, _ found: Int64?, _ location: SourceLocation, _ what: String) {
             guard let found, found != expected else { return }
             file.diagnostics.append(Diagnostic(code: code, severity: mismatchSeverity, location: location, field: field,
@@ -446,7 +456,7 @@ public struct BAI2Reader {
                 return
             }
             let value = amount(content, first + 1, location, "Amount") ?? 0
-            accountTotal &+= value
+            accountTotal = adding(accountTotal, value, location, "Amount")
             var i = first + 2
             let (_, valueDay) = fundsType(content, &i, location)
             guard keepDetails else {
@@ -540,7 +550,7 @@ public struct BAI2Reader {
                     var next = i + 3
                     let (funds, _) = fundsType(content, &next, record.location)
                     summaries.append(.init(typeCode: type, amount: Money(minorUnits: value, currency: currency), itemCount: items, fundsType: funds))
-                    accountTotal &+= value
+                    accountTotal = adding(accountTotal, value, record.location, "Amount")
                     i = next
                 }
                 account = BAI2File.Account(number: f.first ?? "", currency: currency, summaries: summaries, details: [], location: record.location)
@@ -557,7 +567,7 @@ public struct BAI2Reader {
                 check("bai2.account-control-total", "Account Control Total", accountTotal, total, record.location, "the sum of the account's amounts")
                 let count = f.count > 1 ? Int64(f[1]) : nil
                 check("bai2.account-record-count", "Number of Records", Int64(accountRecords), count, record.location, "the records of the account (03 to 49, with 88s)")
-                groupTotal &+= total ?? accountTotal
+                groupTotal = adding(groupTotal, total ?? accountTotal, record.location, "Account Control Total")
                 groupAccounts += 1
                 let done = closed(open); group?.accounts.append(done)
                 account = nil
@@ -583,7 +593,7 @@ public struct BAI2Reader {
                     file.diagnostics.append(Diagnostic(code: "bai2.group-trailer-fields", severity: mismatchSeverity, location: record.location, message: "the group trailer has no number of accounts"))
                     check("bai2.group-record-count", "Number of Records", Int64(groupRecords), f.count > 1 ? Int64(f[1]) : nil, record.location, "the records of the group (02 to 98)")
                 }
-                fileTotal &+= total ?? groupTotal
+                fileTotal = adding(fileTotal, total ?? groupTotal, record.location, "Group Control Total")
                 fileGroups += 1
                 if let done = group { file.groups.append(done) }
                 group = nil

@@ -19,6 +19,8 @@ public struct CamtFile: Sendable {
         public var entryCount = 0
         /// Booked amounts per currency code, summed as lines are read (the balance check needs no stored lines).
         public var bookedTotals: [String: Int64] = [:]
+        /// Set when the booked amounts of one currency add up past 64 bits: the statement cannot be checked or posted.
+        public var totalsOverflowed = false
         public var pendingCount = 0
         public var location: SourceLocation
     }
@@ -107,7 +109,10 @@ public struct CamtReader {
     typealias Problem = (code: Diagnostic.Code, severity: Severity, message: String, field: String?)
 
     func emit(_ line: StatementLine, into statement: inout CamtFile.Statement, handler: ((StatementLine) -> Void)?) {
-        if line.isBooked { statement.bookedTotals[line.amount.currency.code, default: 0] += line.amount.minorUnits }
+        if line.isBooked {
+            let (sum, overflow) = (statement.bookedTotals[line.amount.currency.code] ?? 0).addingReportingOverflow(line.amount.minorUnits)
+            if overflow { statement.totalsOverflowed = true } else { statement.bookedTotals[line.amount.currency.code] = sum }
+        }
         if let handler { handler(line) } else { statement.lines.append(line) }
     }
 
@@ -186,10 +191,17 @@ public struct CamtReader {
     /// Opening (OPBD, else PRCD) plus booked entries must equal the closing balance (CLBD).
     func check(_ statement: CamtFile.Statement, problems: inout [Problem]) {
         func problem(_ code: Diagnostic.Code, _ severity: Severity, _ message: String, _ field: String?) { problems.append((code, severity, message, field)) }
+        if statement.totalsOverflowed {
+            problem("camt.amount-overflow", .fatal, "statement \(statement.id): its booked amounts add up past what 64-bit minor units hold (9,223,372,036,854,775,807)", "Amt")
+            return
+        }
         guard let opening = statement.balances.first(where: { $0.code == "OPBD" }) ?? statement.balances.first(where: { $0.code == "PRCD" }),
               let closing = statement.balances.first(where: { $0.code == "CLBD" }), opening.amount.currency == closing.amount.currency else { return }
-        var total = opening.amount.minorUnits
-        total += statement.bookedTotals[opening.amount.currency.code] ?? 0
+        let (total, overflow) = opening.amount.minorUnits.addingReportingOverflow(statement.bookedTotals[opening.amount.currency.code] ?? 0)
+        if overflow {
+            problem("camt.amount-overflow", .fatal, "statement \(statement.id): opening \(opening.amount) plus its booked entries add up past what 64-bit minor units hold", "Bal")
+            return
+        }
         if total != closing.amount.minorUnits {
             problem("camt.balance", .warning,
                     "statement \(statement.id): opening \(opening.amount) plus booked entries gives \(Money(minorUnits: total, currency: opening.amount.currency)), but the closing balance is \(closing.amount)", "Bal")

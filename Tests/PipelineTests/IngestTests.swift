@@ -51,6 +51,21 @@ import TestSupport
         #expect(kept.statementLines.map(\.bankReference) == (0..<30).map { "R\($0)" })
     }
 
+    @Test func camtAmountsAddingPast64BitsAreRejectedNotACrash() throws {
+        // Two entries of 50,000,000,000,000,000.00 EUR: each fits, their sum does not (this trapped before).
+        let folder = TestPaths.temporaryDirectory("ingest-camt-overflow")
+        let path = folder + "/statement.xml"
+        let text = Self.camt(entries: 2).replacingOccurrences(of: ">10.25<", with: ">50000000000000000.00<")
+            .replacingOccurrences(of: ">11.25<", with: ">50000000000000000.00<").replacingOccurrences(of: ">DBIT<", with: ">CRDT<")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        for keep in [true, false] {
+            let input = Ingest.read(path: path, format: .camt053, currency: .eur, keepLines: keep)
+            let overflow = input.diagnostics.filter { $0.code == "camt.amount-overflow" }
+            #expect(overflow.count == 1 && overflow.first?.severity == .fatal, "\(input.diagnostics)")
+            #expect(input.summaryLine.contains("rejected") && input.summaryLine.contains("past 64 bits"), "\(input.summaryLine)")
+        }
+    }
+
     @Test func bai2TotalsAreTheSameEitherWay() throws {
         let path = TestPaths.samples + "/2026-11-02/bank/20261102.bai"
         let kept = Ingest.read(path: path, format: .bai2)

@@ -67,6 +67,28 @@ import TestSupport
         #expect(wire.bankReference == "WIRE9")
     }
 
+    @Test func amountsAddingPast64BitsAreAFatalDiagnosticNotAWrappedTotal() {
+        let huge = """
+            01,122099999,123456789,040621,0200,1,65,,2/
+            02,031001234,122099999,1,040620,2359,USD,2/
+            03,0975312468,USD,010,,,/
+            16,142,5000000000000000000,0,A1,,ONE/
+            16,142,5000000000000000000,0,A2,,TWO/
+            49,0,4/
+            98,0,1,6/
+            99,0,1,8/
+            """
+        for strict in [true, false] {
+            let file = read(huge, strict: strict)
+            let overflow = file.diagnostics.items.filter { $0.code == "bai2.amount-overflow" }
+            #expect(overflow.count == 1)
+            #expect(overflow.first?.severity == .fatal)
+            #expect(overflow.first?.location.line == 5)
+            // No wrapped total is printed as if it were the file's sum.
+            #expect(!file.diagnostics.items.contains { $0.description.contains("-8446744073709551616") })
+        }
+    }
+
     @Test func controlTotalMismatchIsFatalWhenStrictAndAWarningWhenLenient() {
         let broken = Self.spec.replacingOccurrences(of: "49,1300000,6/", with: "49,1300001,6/")
         let strict = read(broken)

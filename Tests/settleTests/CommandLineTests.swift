@@ -105,6 +105,38 @@ import TestSupport
         #expect(missing.code == 1)
     }
 
+    @Test func aDayWhoseAmountsOverflow64BitsExits3NamingItAndPostsNothing() async throws {
+        // Each file is valid on its own (its controls agree); together the day's money does not fit in 64 bits.
+        let folder = TestPaths.temporaryDirectory("overflow")
+        try FileManager.default.createDirectory(atPath: folder + "/bank", withIntermediateDirectories: true)
+        for n in 1...2 {
+            try """
+                01,NORTHWINDBK,NWIS,261102,2300,\(n),,,2/
+                02,NWIS,07640125\(n),1,261102,2300,USD,2/
+                03,447100223\(n),USD,010,0,,/
+                16,195,5000000000000000000,0,W\(n),,INCOMING WIRE/
+                49,5000000000000000000,3/
+                98,5000000000000000000,1,5/
+                99,5000000000000000000,1,7/
+
+                """.write(toFile: folder + "/bank/x\(n).bai", atomically: true, encoding: .utf8)
+        }
+        let samples = TestPaths.samples
+        try """
+            {"version": 1, "ledger": "\(folder)/l.sqlite", "output": "\(folder)/out", "archive": "\(folder)/arc",
+             "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
+             "sources": [{"format": "bai2", "path": "\(folder)/bank/*.bai"}]}
+            """.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        let r = await settle("run", folder + "/job.json", "--date", "2026-11-02")
+        #expect(r.code == 3)
+        #expect(r.err.contains("2026-11-02") && r.err.contains("64-bit"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out/2026-11-02/summary.json"))
+        let verify = await settle("ledger", "verify", "--ledger", folder + "/l.sqlite")
+        #expect(verify.code == 0)
+        let journal = await settle("ledger", "export", "--ledger", folder + "/l.sqlite", "--format", "csv")
+        #expect(!journal.out.contains("W1") && !journal.out.contains("5000000000000000000"))
+    }
+
     @Test func validateReportsFileLineColumn() async throws {
         let folder = TestPaths.temporaryDirectory("validate")
         let good = TestPaths.samples + "/2026-11-02/ach/20261102-ccd.ach"
