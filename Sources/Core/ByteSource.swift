@@ -46,6 +46,8 @@ public struct FileByteSource: ByteSource {
     }
 
     public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        // Blocking work whose task was cancelled stops at its next read.
+        if let flag = CancellationFlag.current, flag.isCancelled { throw InputError(path: path, message: "cancelled") }
         while true {
             #if canImport(Glibc)
             let n = Glibc.read(descriptor.fd, buffer.baseAddress, buffer.count)

@@ -28,11 +28,11 @@ struct DayRun {
     /// The day, stage by stage: each stage a method with a typed result. The ledger is written in one transaction,
     /// fed as results come (the day's new invoices first, while the files are read and matched), so the writer and
     /// the stages overlap; the day commits at the end, or nothing of it does.
-    func run() async throws -> DayOutcome {
+    func run(prepared: consuming Prepared? = nil) async throws -> DayOutcome {
         try await store.beginDay(runID: runID, day: day)
         let feed = LedgerFeed(store: store)
         do {
-            return try await run(feeding: feed)
+            return try await run(feeding: feed, prepared: prepared)
         } catch {
             await feed.abandon()
             await store.abandonDay()
@@ -40,7 +40,7 @@ struct DayRun {
         }
     }
 
-    private func run(feeding feed: LedgerFeed) async throws -> DayOutcome {
+    private func run(feeding feed: LedgerFeed, prepared: consuming Prepared?) async throws -> DayOutcome {
         var clock = StageClock()
         let counts = ProgressCounts()
         if let observe = options.observe {
@@ -56,8 +56,14 @@ struct DayRun {
         async let indexed = CashApplication.make(customers: customers, invoices: openItems.matching, policy: manifest.policy, asOf: day)
         clock.lap("open-items")
         try Task.checkCancellation()
-        let plan = try await planFiles()
-        var intake = try await accept(await ingestAll(plan.files))
+        // Read ahead by the runner while the day before was matched and posted, or read now.
+        var ready = prepared.take()
+        if ready == nil { ready = try await prepare() }
+        guard var files = ready.take() else { throw CancellationError() }
+        let plan = files.plan
+        let inputs = files.inputs
+        files.inputs = [] // the records go when accept and the reading below are done with them
+        var intake = try await accept(consume inputs)
         counts.files = intake.fileCount
         clock.lap("ingest")
         // The records themselves (batches, lines) are not needed past reading them: only what matching keeps.
@@ -120,6 +126,7 @@ struct DayRun {
         if let pause = ProcessInfo.processInfo.environment["SETTLE_FAULT_PAUSE_BEFORE_COMMIT"].flatMap(Double.init), day == options.days.last {
             try await Task.sleep(for: .milliseconds(Int64(pause * 1000)))
         }
+        if let beforeCommit = options.beforeCommit { await beforeCommit(day) }
         // The last moment a stop request is heard: after this the day commits whole.
         try Task.checkCancellation()
         // The reports of matching do not wait for the ledger: made while the writer drains (written once the day commits).

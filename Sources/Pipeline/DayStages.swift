@@ -43,12 +43,26 @@ struct StageClock {
 
 /// The stages of a day, each with its typed result. DayRun orchestrates; the rules live in Matching and Ledger.
 extension DayRun {
-    struct Plan {
+    struct Plan: Sendable {
         var files: [PlannedFile] = []
         /// Inputs read back from the archive (their paths no longer held them).
         var restored: [String] = []
         var exceptions: [MatchException] = []
         var rejected = false
+    }
+
+    /// What a day reads before it needs the ledger as the day before left it: its files found (or read back from
+    /// the archive), read and hashed. The runner prepares day N+1 while day N matches and posts.
+    struct Prepared: Sendable {
+        var plan: Plan
+        var inputs: [IngestedInput]
+    }
+
+    func prepare() async throws -> Prepared {
+        let plan = try await planFiles()
+        let inputs = await ingestAll(plan.files)
+        try Task.checkCancellation()
+        return Prepared(plan: plan, inputs: inputs)
     }
 
     /// The files every source names for the day; a source that names a missing file is `INVALID_INPUT`. A source

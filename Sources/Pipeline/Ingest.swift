@@ -96,24 +96,33 @@ public enum Ingest {
         return input
     }
 
-    /// The same, the file's SHA-256 computed on another task while it is parsed (the second read comes from the
-    /// page cache: the hash costs a core, not the wall clock).
+    /// The same, the file's SHA-256 computed on another thread while it is parsed (the second read comes from the
+    /// page cache: the hash costs a core, not the wall clock). Both run as `BlockingWork`, off the cooperative pool;
+    /// a cancelled task stops them at their next read and gets an input whose read error is "cancelled".
     public static func readConcurrently(path: String, displayPath: String? = nil, format: SourceFormat, role: Manifest.Source.Role = .received,
                                         account: String? = nil, strict: Bool = true, currency: Currency = .usd, profile: String? = nil,
                                         keepLines: Bool = true) async -> IngestedInput {
         let name = URL(fileURLWithPath: path).lastPathComponent
-        var input = IngestedInput(path: path, displayPath: displayPath ?? path, name: name, sha256: "", sizeBytes: 0, format: format, role: role, account: account)
-        async let print: Result<(sha256: String, sizeBytes: Int64), InputError> = {
+        let blank = IngestedInput(path: path, displayPath: displayPath ?? path, name: name, sha256: "", sizeBytes: 0, format: format, role: role, account: account)
+        async let print: Result<(sha256: String, sizeBytes: Int64), InputError>? = try? BlockingWork.run {
             do throws(InputError) { return .success(try InputOpener.fingerprint(path: path)) } catch { return .failure(error) }
-        }()
-        parse(path: path, format: format, strict: strict, currency: currency, profile: profile, account: account, keepLines: keepLines, into: &input)
+        }
+        let parsed = try? await BlockingWork.run {
+            var input = blank
+            parse(path: path, format: format, strict: strict, currency: currency, profile: profile, account: account, keepLines: keepLines, into: &input)
+            return input
+        }
+        var input = parsed ?? blank
         switch await print {
-        case let .success(p):
+        case let .success(p)?:
             input.sha256 = p.sha256
             input.sizeBytes = p.sizeBytes
-        case let .failure(error):
+        case let .failure(error)?:
             input.readError = error.message
+        case nil:
+            input.readError = "cancelled"
         }
+        if parsed == nil { input.readError = "cancelled" }
         return input
     }
 

@@ -33,6 +33,8 @@ public struct RunOptions: Sendable {
     /// Told each stage as it ends (the day, the stage, how long it took, how many files and receipts so far): the
     /// command's progress line and `--json` log.
     public var observe: (@Sendable (StageEvent) -> Void)?
+    /// Called by each day just before it commits, its transaction open (tests: what else has happened by then).
+    public var beforeCommit: (@Sendable (Day) async -> Void)?
     public var startedAt: String
 
     public init(days: [Day], dryRun: Bool = false, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, startedAt: String = "") {
@@ -158,19 +160,39 @@ public struct JobRunner: Sendable {
         }
         var outcomes: [DayOutcome] = []
         var exitCode = ExitCode.ok
-        for day in days {
+        let closedThrough = try? await view.closedThrough()
+        func dayRun(_ day: Day) -> DayRun {
+            DayRun(manifest: manifest, store: store, view: view, runID: runID, day: day, customers: customers, invoices: invoices, options: options)
+        }
+        func prepare(_ day: Day?) async throws -> DayRun.Prepared? {
+            guard let day else { return nil }
+            let clock = ContinuousClock.now
+            let prepared = try await dayRun(day).prepare()
+            options.observe?(StageEvent(day: day, stage: "read-ahead", duration: ContinuousClock.now - clock, files: prepared.inputs.count, receipts: 0))
+            return prepared
+        }
+        // Day N+1's files are read while day N matches and posts (they need nothing of the ledger that day N
+        // changes); days still commit one after another, in order.
+        var readAhead: (day: Day, files: DayRun.Prepared)?
+        for (position, day) in days.enumerated() {
             do {
                 try Task.checkCancellation()
-                if let closed = try await view.closedThrough(), day <= closed {
+                if let closed = closedThrough, day <= closed {
                     // A closed day is not run again: nothing is posted, nothing rewritten.
                     log("\(day): in the period closed through \(closed): nothing posted (`settle period reopen \(day) --note ...` to run it again)")
                     continue
                 }
-                let outcome = try await DayRun(manifest: manifest, store: store, view: view, runID: runID, day: day, customers: customers,
-                                               invoices: invoices, options: options).run()
+                let ahead = readAhead.take()
+                let ready = ahead?.day == day ? ahead?.files : nil
+                _ = consume ahead
+                let next = days.dropFirst(position + 1).first.flatMap { next in closedThrough.map { next > $0 } ?? true ? next : nil }
+                async let following = prepare(next)
+                let outcome = try await dayRun(day).run(prepared: consume ready)
                 log("\(day): \(outcome.receiptCount) receipts, \(outcome.postedCount) entries posted, \(outcome.exceptionCount) exceptions\(outcome.inputRejected ? ", some input rejected" : "")\(options.dryRun ? " (dry run: nothing written to the ledger or archive; reports → \(outcome.outputFolder))" : " → \(outcome.outputFolder)")")
                 if outcome.inputRejected { exitCode = .inputRejected }
                 outcomes.append(outcome)
+                // A read-ahead that failed is done again by its own day, so an error names the day it belongs to.
+                if let next, let files = try? await following { readAhead = (next, files) }
             } catch is CancellationError {
                 // Interrupted: the day in flight rolled back (nothing of it is in the ledger or the output folder).
                 try? await store.finishRun(runID, status: "interrupted")

@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Ledger
 import Pipeline
+import Synchronization
 import Testing
 import TestSupport
 
@@ -192,6 +193,48 @@ import TestSupport
         // Rerunning day 1 alone after day 2 still posts nothing.
         let dayOne = try await run(path, days: [Self.days[0]])
         #expect(dayOne.days[0].postedCount == 0)
+    }
+
+    @Test func theNextDaysFilesAreReadWhileADayIsStillOpenAndChangeNothing() async throws {
+        let folder = TestPaths.temporaryDirectory("read-ahead")
+        let path = try Self.manifest(in: folder)
+        let readAhead = Mutex<Set<Day>>([])
+        let sawNext = Mutex<[Day: Bool]>([:])
+        var options = RunOptions(days: Self.days, concurrency: 2)
+        options.observe = { e in if e.stage == "read-ahead" { readAhead.withLock { _ = $0.insert(e.day) } } }
+        // Each day, its transaction open, waits for the next day's files to have been read: a runner that reads day
+        // N+1 only after day N commits never gets there.
+        options.beforeCommit = { day in
+            guard let next = SampleJobTests.days.first(where: { $0 > day }) else { return }
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline {
+                if readAhead.withLock({ $0.contains(next) }) {
+                    sawNext.withLock { $0[day] = true }
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            sawNext.withLock { $0[day] = false }
+        }
+        let result = await JobRunner(manifest: try Manifest.load(path: path)).run(options)
+        #expect(result.exitCode != .failed && result.days.count == Self.days.count, "\(result.message ?? "")")
+        #expect(sawNext.withLock { $0 } == Dictionary(uniqueKeysWithValues: Self.days.dropLast().map { ($0, true) }))
+
+        // The same days run one run each (nothing read ahead) give the same reports.
+        let alone = TestPaths.temporaryDirectory("read-ahead")
+        let alonePath = try Self.manifest(in: alone)
+        for day in Self.days { _ = try await run(alonePath, days: [day]) }
+        for day in Self.days {
+            for name in ["summary.json", "remittance.csv", "exceptions.csv", "open-items.csv"] {
+                #expect(try read("\(folder)/out/\(day)/\(name)") == read("\(alone)/out/\(day)/\(name)"), "\(day) \(name)")
+            }
+            // The journal names the run that posted each entry (one run here, one a day there): the rest is the same.
+            func journal(_ root: String) throws -> [String] {
+                try read("\(root)/out/\(day)/journal.csv").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") }
+            }
+            #expect(try journal(folder) == journal(alone), "\(day) journal.csv")
+        }
+        #expect(try LedgerReader(path: folder + "/ledger.sqlite").balances(byCustomer: true) == LedgerReader(path: alone + "/ledger.sqlite").balances(byCustomer: true))
     }
 
     @Test func aRejectedFileIsQuarantinedAndTheRunGoesOn() async throws {

@@ -132,4 +132,37 @@ import TestSupport
         #expect(try exceptions(first.folder) == exceptions(second.folder))
         #expect(first.balances == second.balances)
     }
+
+    @Test func aThirtyDayRangeRerunPostsNothingAndVerifiesClean() async throws {
+        // Thirty business days of generated receipts, settlements and statements; then the whole range again.
+        var days: [Day] = []
+        var day = Day(year: 2026, month: 9, day: 1)!
+        while days.count < 30 {
+            if day.isoWeekday < 6 { days.append(day) }
+            day = day.adding(days: 1)
+        }
+        let generated = ScenarioGenerator(options: .init(seed: 30, customerCount: 30, invoiceCount: 240, day: days[0])).makeDay()
+        let folder = TestPaths.temporaryDirectory("scenario-30")
+        _ = try ScenarioFiles(day: generated, days: days).write(to: folder + "/in")
+        try ScenarioFiles.manifest(name: "thirty", input: folder + "/in", folder: folder).write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        let manifest = try Manifest.load(path: folder + "/job.json")
+        let first = await JobRunner(manifest: manifest).run(RunOptions(days: days, concurrency: 2))
+        #expect(first.exitCode == .ok, "\(first.message ?? "")")
+        #expect(first.days.count == 30)
+        let reader = try LedgerReader(path: folder + "/ledger.sqlite")
+        let before = try reader.counts()
+        let balances = try reader.balances(byCustomer: true)
+        #expect(before.entries > 300)
+        let summaries = try days.map { try String(contentsOfFile: "\(folder)/out/\($0)/summary.json", encoding: .utf8) }
+
+        let again = await JobRunner(manifest: manifest).run(RunOptions(days: days, concurrency: 2))
+        #expect(again.exitCode == .ok, "\(again.message ?? "")")
+        #expect(again.days.count == 30)
+        #expect(again.days.allSatisfy { $0.postedCount == 0 }, "\(again.days.filter { $0.postedCount != 0 }.map(\.day))")
+        let after = try reader.counts()
+        #expect(after.entries == before.entries && after.postings == before.postings && after.exceptions == before.exceptions)
+        #expect(try reader.balances(byCustomer: true) == balances)
+        #expect(try reader.verify().isClean)
+        #expect(try days.map { try String(contentsOfFile: "\(folder)/out/\($0)/summary.json", encoding: .utf8) } == summaries)
+    }
 }

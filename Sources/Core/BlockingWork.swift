@@ -1,0 +1,61 @@
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Work that blocks a thread (reading and parsing a file) runs here, on threads of its own, so the cooperative
+/// pool's few threads stay free for the tasks that schedule it (the ledger writer, matching, reports). Cancelling
+/// the awaiting task raises a flag the work's reads check: a `FileByteSource` read on such a thread then fails with
+/// "cancelled", so a cancelled day stops reading within one read instead of finishing its files.
+public enum BlockingWork {
+    private static let queue = DispatchQueue(label: "settle.blocking-work", qos: .utility, attributes: .concurrent)
+
+    /// Runs `body` on a thread outside the cooperative pool and returns its result; throws `CancellationError` when
+    /// the calling task was cancelled before or while it ran.
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> T {
+        try Task.checkCancellation()
+        let flag = CancellationFlag()
+        let value = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+                queue.async {
+                    flag.install()
+                    let value = body()
+                    flag.uninstall()
+                    continuation.resume(returning: value)
+                }
+            }
+        } onCancel: {
+            flag.cancel()
+        }
+        try Task.checkCancellation()
+        return value
+    }
+}
+
+/// The cancellation of one piece of blocking work, visible to the reads done on its thread.
+public final class CancellationFlag: Sendable {
+    private let cancelled = Atomic<Bool>(false)
+
+    public init() {}
+
+    public func cancel() { cancelled.store(true, ordering: .relaxed) }
+    public var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
+
+    /// The flag of the blocking work running on this thread, if any.
+    public static var current: CancellationFlag? {
+        guard let raw = pthread_getspecific(key) else { return nil }
+        return Unmanaged<CancellationFlag>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    func install() { pthread_setspecific(Self.key, Unmanaged.passUnretained(self).toOpaque()) }
+    func uninstall() { pthread_setspecific(Self.key, nil) }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+}

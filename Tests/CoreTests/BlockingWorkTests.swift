@@ -1,0 +1,46 @@
+import Core
+import Synchronization
+import Testing
+
+/// Blocking reads run off the cooperative pool and stop at their next read once their task is cancelled.
+@Suite struct BlockingWorkTests {
+    @Test func aCancelledTaskStopsItsFileReadsAtTheNextRead() async throws {
+        // /dev/zero never ends: only the cancellation stops the loop (the cap turns a regression into a failure, not a hang).
+        let ended = Mutex<(bytes: Int, error: String?)?>(nil)
+        let work = Task {
+            try await BlockingWork.run {
+                var bytes = 0
+                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
+                defer { buffer.deallocate() }
+                do throws(InputError) {
+                    var source = try FileByteSource(path: "/dev/zero")
+                    while bytes < 1 << 36 {
+                        bytes += try source.read(into: buffer)
+                    }
+                    ended.withLock { $0 = (bytes, nil) }
+                } catch {
+                    ended.withLock { $0 = (bytes, error.message) }
+                }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        work.cancel()
+        let outcome = await work.result
+        #expect(throws: CancellationError.self) { try outcome.get() }
+        let reads = ended.withLock { $0 }
+        #expect(reads?.error == "cancelled", "the reads ended by \(String(describing: reads))")
+        #expect((reads?.bytes ?? Int.max) < 1 << 36)
+    }
+
+    @Test func theReadsOfAnUncancelledTaskAreUntouched() async throws {
+        let bytes = try await BlockingWork.run { () -> Int in
+            guard var source = try? FileByteSource(path: "/dev/zero") else { return -1 }
+            var buffer = [UInt8](repeating: 1, count: 1 << 16)
+            var total = 0
+            for _ in 0..<16 { total += (try? buffer.withUnsafeMutableBytes { try source.read(into: $0) }) ?? 0 }
+            return total
+        }
+        #expect(bytes == 16 << 16)
+        #expect(CancellationFlag.current == nil, "the flag belongs to the work's thread, not the caller's")
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Ledger
+import Testing
+import TestSupport
+
+/// A real `settle` process stopped by SIGTERM / SIGINT while its last day waits with the transaction open: the day in
+/// flight rolls back, the days before it stay, the exit code is 143 / 130, the message names the finished days, and
+/// the next run finishes the job.
+@Suite(.serialized) struct ProcessSignalTests {
+    /// The `settle` executable built beside the test bundle (`swift build --build-tests` builds both).
+    static var binary: String? {
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [folder, folder.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("settle").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        let built = TestPaths.packageRoot + "/.build/debug/settle"
+        return FileManager.default.isExecutableFile(atPath: built) ? built : nil
+    }
+
+    func manifest(_ folder: String) throws -> String {
+        let text = try String(contentsOfFile: TestPaths.jobs + "/sample.json", encoding: .utf8)
+            .replacingOccurrences(of: "../var/", with: folder + "/")
+            .replacingOccurrences(of: "\"../Samples", with: "\"" + TestPaths.samples)
+        try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        return folder + "/job.json"
+    }
+
+    func launch(_ binary: String, _ arguments: [String], pause: Bool, out: FileHandle, err: FileHandle) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        if pause { environment["SETTLE_FAULT_PAUSE_BEFORE_COMMIT"] = "30" }
+        process.environment = environment
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return process
+    }
+
+    @Test(arguments: [(SIGTERM, Int32(143)), (SIGINT, Int32(130))])
+    func aSignalRollsBackTheDayInFlightAndNamesTheFinishedOnes(signal: Int32, code: Int32) throws {
+        guard let binary = Self.binary else {
+            Issue.record("the settle executable is not built beside the tests (swift build --build-tests builds it)")
+            return
+        }
+        let folder = TestPaths.temporaryDirectory("signal")
+        let job = try manifest(folder)
+        _ = FileManager.default.createFile(atPath: folder + "/out.txt", contents: nil)
+        _ = FileManager.default.createFile(atPath: folder + "/err.txt", contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/out.txt"))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/err.txt"))
+        let process = try launch(binary, ["run", job], pause: true, out: out, err: err)
+        // Wait until day four has committed; day five then holds its transaction open for 30 s.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !((try? String(contentsOfFile: folder + "/out.txt", encoding: .utf8)) ?? "").contains("2026-11-05:") {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(process.isRunning)
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        try out.close(); try err.close()
+        let stderr = try String(contentsOfFile: folder + "/err.txt", encoding: .utf8)
+        #expect(process.terminationReason == .exit && process.terminationStatus == code, "\(process.terminationReason) \(process.terminationStatus): \(stderr)")
+        #expect(stderr.contains("finished 2026-11-02, 2026-11-03, 2026-11-04, 2026-11-05; 2026-11-06 rolled back"), "\(stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out/2026-11-06/journal.csv"))
+        let reader = try LedgerReader(path: folder + "/ledger.sqlite")
+        #expect(try reader.verify().isClean)
+        let entriesAfterStop = try reader.counts().entries
+        #expect(entriesAfterStop > 0)
+
+        // The next run finishes day five and only it.
+        let rerun = try launch(binary, ["run", job, "--date", "2026-11-06"], pause: false, out: FileHandle.nullDevice, err: FileHandle.nullDevice)
+        rerun.waitUntilExit()
+        #expect(rerun.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: folder + "/out/2026-11-06/journal.csv"))
+        #expect(try reader.counts().entries > entriesAfterStop)
+        #expect(try reader.verify().isClean)
+    }
+}
