@@ -146,6 +146,9 @@ public struct ACHReading: Sendable {
         for file in files { add(file, currency: currency, day: day, calendar: calendar) }
     }
 
+    /// Room for `count` more entries, so a day's facts are not copied as the array grows.
+    public mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(entries.count + count) }
+
     /// Reads one more file's accepted batches (a caller can let go of each file's records as soon as it is read).
     public mutating func add(_ file: ACHFile, currency: Currency, day: Day, calendar: BusinessCalendar = .federalReserve) {
         for batch in file.batches where !batch.isRejected {

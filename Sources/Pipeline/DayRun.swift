@@ -89,7 +89,9 @@ struct DayRun {
         let cash = await applyCash(read.achKeys.receipts + settlement.statementReceipts, with: await indexed)
         counts.receipts = cash.decisions.count
         clock.lap("cash-application")
-        var posting = LedgerBatch(entries: cash.decisions.map(PostingRules.entry(for:)) + returned.drafts.sorted { $0.sourceKey < $1.sourceKey },
+        var entries = cash.decisions.map(PostingRules.entry(for:))
+        entries += returned.drafts.sorted { $0.sourceKey < $1.sourceKey }
+        var posting = LedgerBatch(entries: entries,
                                   cashAccounts: cashAccounts(cash.decisions, [], []))
         posting.achEntries = achEntryRows(read, cash.decisions)
         posting.achChanges = returned.changes
@@ -115,7 +117,8 @@ struct DayRun {
         async let applicationList = applicationRows(cash.decisions)
         async let exceptionList = exceptionRows(exceptions, cash.decisions)
         var decisions = LedgerBatch()
-        decisions.applications = await applicationList + returned.applicationRows
+        decisions.applications = await applicationList
+        decisions.applications += returned.applicationRows
         decisions.exceptions = await exceptionList
         feed.send(decisions)
         // The day's journal as it stands after this commit is what earlier runs of the day posted and what this one posts.
@@ -130,7 +133,10 @@ struct DayRun {
         // The last moment a stop request is heard: after this the day commits whole.
         try Task.checkCancellation()
         // The reports of matching do not wait for the ledger: made while the writer drains (written once the day commits).
-        let remittance = cash.decisions.flatMap(RemittanceRow.rows(for:)) + returned.remittanceRows
+        var remittance: [RemittanceRow] = []
+        remittance.reserveCapacity(cash.decisions.count + cash.decisions.count / 4 + returned.remittanceRows.count)
+        for d in cash.decisions { RemittanceRow.append(d, to: &remittance) }
+        remittance += returned.remittanceRows
         let folder = "\(manifest.output)/\(day)" + (options.dryRun ? ".dry-run" : "")
         let runID = runID
         var names: [String: String] = [:]

@@ -35,19 +35,25 @@ public struct RemittanceRow: Sendable, Hashable {
 
     /// The rows a decision gives: one per application, plus one for cash left unapplied.
     public static func rows(for decision: Decision) -> [RemittanceRow] {
+        var rows: [RemittanceRow] = []
+        append(decision, to: &rows)
+        return rows
+    }
+
+    /// Appends the decision's rows: one per application, one for cash left unapplied.
+    public static func append(_ decision: Decision, to rows: inout [RemittanceRow]) {
         let r = decision.receipt
         let zero = Money.zero(r.amount.currency)
-        var rows = decision.applications.map {
-            RemittanceRow(receiptID: r.id, source: r.source.rawValue, sourceRef: r.sourceRef, valueDay: r.valueDay, customerID: $0.customerID,
-                          receiptAmount: r.amount, invoiceID: $0.invoiceID, applied: $0.applied, discount: $0.discount, writeOff: $0.writeOff,
-                          rule: decision.rule.rawValue, confidence: decision.confidence)
+        for a in decision.applications {
+            rows.append(RemittanceRow(receiptID: r.id, source: r.source.rawValue, sourceRef: r.sourceRef, valueDay: r.valueDay, customerID: a.customerID,
+                                      receiptAmount: r.amount, invoiceID: a.invoiceID, applied: a.applied, discount: a.discount, writeOff: a.writeOff,
+                                      rule: decision.rule.rawValue, confidence: decision.confidence))
         }
         if !decision.unapplied.isZero {
             rows.append(RemittanceRow(receiptID: r.id, source: r.source.rawValue, sourceRef: r.sourceRef, valueDay: r.valueDay,
                                       customerID: decision.customerID ?? "", receiptAmount: r.amount, invoiceID: "", applied: decision.unapplied,
                                       discount: zero, writeOff: zero, rule: MatchRule.unapplied.rawValue, confidence: decision.confidence))
         }
-        return rows
     }
 }
 

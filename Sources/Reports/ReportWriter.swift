@@ -118,7 +118,13 @@ public enum ReportWriter {
 
     static func openItemsCSV(_ rows: [OpenItemRow], into out: inout TextBuffer) throws {
         out.csvRecord(openItemsHeader)
-        for r in rows.sorted(by: { ($0.customerID, $0.dueDay, $0.invoiceID) < ($1.customerID, $1.dueDay, $1.invoiceID) }) {
+        let order = rows.stableOrder { a, b in
+            if a.customerID != b.customerID { return a.customerID < b.customerID }
+            if a.dueDay != b.dueDay { return a.dueDay < b.dueDay }
+            return a.invoiceID < b.invoiceID
+        }
+        for index in order {
+            let r = rows[index]
             out.csv(r.invoiceID)
             out.csv(r.customerID)
             out.csv(day: r.dueDay)
