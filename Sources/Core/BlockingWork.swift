@@ -11,7 +11,7 @@ import Darwin
 /// the awaiting task raises a flag the work's reads check: a `FileByteSource` read on such a thread then fails with
 /// "cancelled", so a cancelled day stops reading within one read instead of finishing its files.
 public enum BlockingWork {
-    private static let queue = DispatchQueue(label: "settle.blocking-work", qos: .utility, attributes: .concurrent)
+    fileprivate static let queue = DispatchQueue(label: "settle.blocking-work", qos: .utility, attributes: .concurrent)
 
     /// Runs `body` on a thread outside the cooperative pool and returns its result; throws `CancellationError` when
     /// the calling task was cancelled before or while it ran.
@@ -32,6 +32,17 @@ public enum BlockingWork {
         }
         try Task.checkCancellation()
         return value
+    }
+}
+
+extension BlockingWork {
+    /// Work that must finish once started whatever happens to the task awaiting it (what follows a commit: the
+    /// day's archive): off the pool like `run`, but deaf to cancellation. Its error is rethrown to the caller.
+    public static func runToEnd<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: Result { try body() }) }
+        }
+        return try result.get()
     }
 }
 

@@ -457,6 +457,17 @@ public actor LedgerView {
         return out
     }
 
+    /// The returns posted over the days after `from` up to `through`: each customer's return source keys.
+    public func returnKeys(from: Day, through: Day) throws -> [String: Set<String>] {
+        var out: [String: Set<String>] = [:]
+        let s = try database.prepare("""
+            SELECT DISTINCT customer_id, source_key FROM applications
+            WHERE rule = 'return' AND day > ? AND day <= ? AND customer_id IS NOT NULL
+            """).bind(.text(from.description), .text(through.description))
+        while try s.step() { out[s.text(0), default: []].insert(s.text(1)) }
+        return out
+    }
+
     /// Returned payments per customer over the days after `from` up to `through`.
     public func returns(from: Day, through: Day) throws -> [String: Int] {
         var out: [String: Int] = [:]

@@ -54,6 +54,7 @@ struct DayRun {
         let openItems = try await openItemsBefore()
         feed.send(LedgerBatch(invoices: openItems.ledgerInvoices, entries: openItems.openingDrafts + openItems.adjustmentDrafts, accountNames: manifest.accounts))
         async let indexed = CashApplication.make(customers: customers, invoices: openItems.matching, policy: manifest.policy, asOf: day)
+        async let historyBefore = paymentHistoryBefore()
         clock.lap("open-items")
         try Task.checkCancellation()
         // Read ahead by the runner while the day before was matched and posted, or read now.
@@ -119,6 +120,11 @@ struct DayRun {
         var decisions = LedgerBatch()
         decisions.applications = await applicationList
         decisions.applications += returned.applicationRows
+        // Aging's payment history: the days before (read at the start of the day) and this day's rows, summed while
+        // the writer posts.
+        let paidBefore = try await historyBefore
+        let todayRows = decisions.applications
+        async let paymentHistory = DayRun.adding(todayRows, on: day, among: openItems.matching, to: paidBefore)
         decisions.exceptions = await exceptionList
         feed.send(decisions)
         // The day's journal as it stands after this commit is what earlier runs of the day posted and what this one posts.
@@ -182,14 +188,19 @@ struct DayRun {
         let matchingReports = try await matchingTask.value
         clock.lap("post-finish")
         // The day is committed: its inputs go to the archive, compressed and checked against the hashes it recorded
-        // (then, with --move-inputs, leave their paths).
-        if !options.dryRun {
-            for copy in intake.archiveCopies {
+        // (then, with --move-inputs, leave their paths), on a thread of its own while the reports are made; the day
+        // is done when both are. A stop request no longer reaches it: the day has committed.
+        let copies = options.dryRun ? [] : intake.archiveCopies
+        let moveInputs = options.moveInputs
+        let restored = plan.restored
+        async let archiving: Duration = BlockingWork.runToEnd {
+            let started = ContinuousClock.now
+            for copy in copies {
                 try Archive.store(copy.from, to: copy.to, sha256: copy.sha256, size: copy.size)
-                if options.moveInputs, !plan.restored.contains(copy.from) { try FileManager.default.removeItem(atPath: copy.from) }
+                if moveInputs, !restored.contains(copy.from) { try FileManager.default.removeItem(atPath: copy.from) }
             }
+            return ContinuousClock.now - started
         }
-        clock.lap("archive")
         // The WAL goes into the database while the reports are written (the next use of the writer waits for it).
         if !options.dryRun { Task { [store] in try? await store.checkpoint() } }
         clock.details += [("post.busy", fed + (ContinuousClock.now - finishStart))] + outcome.timings.map { ("post." + $0.0, $0.1) }
@@ -214,7 +225,8 @@ struct DayRun {
             // the day would be (computed before its transaction was rolled back) in OUTPUT/<date>.dry-run/.
             let journal = dayEntries.filter { !PostingRules.isInvoiceOpening($0.sourceKey) }
             var report = DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: openItemsAfter, journal: journal, summary: summary)
-            report.aging = try await agingRows(openItemsAfter, names: names, limits: limits)
+            report.aging = try await agingRows(openItemsAfter, names: names, limits: limits, history: await paymentHistory)
+            clock.lap("aging")
             report.customerNames = names
             report.trend = trend(summary: summary)
             let ledgerReports: [FileSink]
@@ -227,6 +239,8 @@ struct DayRun {
             try ReportWriter.publish(matchingReports + ledgerReports)
         }
         clock.lap("reports-write")
+        clock.details.append(("archive", try await archiving))
+        clock.lap("archive-wait")
         do {
             // The run log: what this run of the day did and how long each stage took (what summary.json leaves out).
             try? AtomicFile.write(runLog(outcome: outcome, files: intake.fileCount, rejected: intake.rejectedCount, exceptions: exceptions.count,

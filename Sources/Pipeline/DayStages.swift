@@ -440,17 +440,65 @@ extension DayRun {
                                       reasonCode: reasons[a.invoiceID] ?? ""))
             }
         }
-        return rows.sortedByPosition { a, b in
-            if a.customerID != b.customerID { return a.customerID < b.customerID }
-            if a.valueDay != b.valueDay { return a.valueDay < b.valueDay }
-            if a.sourceRef != b.sourceRef { return a.sourceRef < b.sourceRef }
-            return a.invoiceID < b.invoiceID
+        let order = rows.withUnsafeBufferPointer { r in
+            IndexOrder.stable(count: r.count) { a, b in
+                if r[a].customerID != r[b].customerID { return r[a].customerID < r[b].customerID }
+                if r[a].valueDay != r[b].valueDay { return r[a].valueDay < r[b].valueDay }
+                if r[a].sourceRef != r[b].sourceRef { return r[a].sourceRef < r[b].sourceRef }
+                return r[a].invoiceID < r[b].invoiceID
+            }
         }
+        return order.map { rows[$0] }
     }
 
     /// Aging and credit exposure per customer and currency at the end of the day: open items by days past due, the
     /// customer's unapplied cash, its credit limit, how it paid over 365 days and its returns over 90.
-    func agingRows(_ openItems: [OpenItemRow], names: [String: String], limits: [String: Money]) async throws -> [AgingRow] {
+    /// How customers paid and returned: the days before this one read from the ledger (at the start of the day, beside
+    /// the other stages), this day's from its own application rows (the day's rows are all this run's).
+    struct PaymentHistory: Sendable {
+        /// Per customer: cash applied to invoices, and that cash times the days from issue to application.
+        var paid: [String: (applied: Int64, weightedDays: Int64)] = [:]
+        /// Per customer: the source keys of returned payments.
+        var returned: [String: Set<String>] = [:]
+
+        /// Adds the day's application rows, as `LedgerView.payments` and `returnKeys` would read them once stored.
+        mutating func add(_ rows: [ApplicationRow], day: Day, issueDays: [String: Day]) {
+            for a in rows {
+                guard let customer = a.customerID else { continue }
+                if a.rule == "return" {
+                    returned[customer, default: []].insert(a.sourceKey)
+                } else if let invoice = a.invoiceID, a.applied.minorUnits > 0, let issued = issueDays[invoice] {
+                    let before = paid[customer] ?? (0, 0)
+                    paid[customer] = (before.applied + a.applied.minorUnits, before.weightedDays + a.applied.minorUnits * Int64(day.days(since: issued)))
+                }
+            }
+        }
+    }
+
+    func paymentHistoryBefore() async throws -> PaymentHistory {
+        var history = PaymentHistory()
+        history.paid = try await view.payments(from: day.adding(days: -365), through: day.adding(days: -1))
+        history.returned = try await view.returnKeys(from: day.adding(days: -90), through: day.adding(days: -1))
+        return history
+    }
+
+    static func adding(_ rows: [ApplicationRow], on day: Day, among invoices: [Invoice], to history: PaymentHistory) async -> PaymentHistory {
+        var history = history
+        history.add(rows, day: day, issueDays: issueDays(of: rows, among: invoices))
+        return history
+    }
+
+    /// The issue days of the invoices the day's rows apply cash to.
+    static func issueDays(of rows: [ApplicationRow], among invoices: [Invoice]) -> [String: Day] {
+        var wanted = Set<String>()
+        for a in rows { if let invoice = a.invoiceID { wanted.insert(invoice) } }
+        var out: [String: Day] = [:]
+        out.reserveCapacity(wanted.count)
+        for invoice in invoices where wanted.contains(invoice.id) { out[invoice.id] = invoice.issueDay }
+        return out
+    }
+
+    func agingRows(_ openItems: [OpenItemRow], names: [String: String], limits: [String: Money], history: PaymentHistory) async throws -> [AgingRow] {
         struct Key: Hashable { var customer: String; var currency: Currency }
         var buckets: [Key: [Int64]] = [:]
         for item in openItems where item.openAmount.minorUnits != 0 {
@@ -468,8 +516,8 @@ extension DayRun {
                 if buckets[Key(customer: customer, currency: currency)] == nil { buckets[Key(customer: customer, currency: currency)] = [0, 0, 0, 0, 0] }
             }
         }
-        let paid = try await view.payments(from: day.adding(days: -365), through: day)
-        let returned = try await view.returns(from: day.adding(days: -90), through: day)
+        let paid = history.paid
+        let returned = history.returned.mapValues(\.count)
         return buckets.map { key, b -> AgingRow in
             let limit = limits[key.customer].flatMap { $0.currency == key.currency ? $0.minorUnits : nil }
             let average = paid[key.customer].flatMap { p -> Int64? in p.applied > 0 ? (p.weightedDays * 10 + p.applied / 2) / p.applied : nil }
