@@ -1,20 +1,34 @@
-/// An ISO 4217 currency: its three-letter code and the exponent of its minor unit
-/// (2 for USD cents, 0 for JPY, 3 for KWD).
+/// An ISO 4217 currency and its number of minor-unit digits. Kept in four bytes (the code's three letters and the
+/// exponent), so a `Money` is 16 bytes and copying one retains nothing: a day of a million receipts carries several
+/// million of them in its facts, decisions, drafts and rows.
 public struct Currency: Hashable, Sendable, CustomStringConvertible {
-    public let code: String
-    public let exponent: Int
+    /// The code's letters in bits 0-23 (first letter lowest), the exponent in bits 24-31.
+    private let packed: UInt32
 
-    public init(code: String, exponent: Int) {
-        self.code = code
-        self.exponent = exponent
+    /// From three uppercase ASCII letters (checked by `iso`, the only way in besides the constants below).
+    private init(_ a: UInt8, _ b: UInt8, _ c: UInt8, exponent: Int) {
+        packed = UInt32(a) | UInt32(b) << 8 | UInt32(c) << 16 | UInt32(UInt8(truncatingIfNeeded: exponent)) << 24
     }
+
+    /// The three-letter code ("USD").
+    public var code: String {
+        String(unsafeUninitializedCapacity: 3) { buffer in
+            buffer[0] = UInt8(truncatingIfNeeded: packed)
+            buffer[1] = UInt8(truncatingIfNeeded: packed >> 8)
+            buffer[2] = UInt8(truncatingIfNeeded: packed >> 16)
+            return 3
+        }
+    }
+
+    /// Digits after the decimal point (2 for USD, 0 for JPY, 3 for KWD).
+    public var exponent: Int { Int(packed >> 24) }
 
     public var description: String { code }
 
-    public static let usd = Currency(code: "USD", exponent: 2)
-    public static let eur = Currency(code: "EUR", exponent: 2)
-    public static let gbp = Currency(code: "GBP", exponent: 2)
-    public static let cad = Currency(code: "CAD", exponent: 2)
+    public static let usd = Currency(0x55, 0x53, 0x44, exponent: 2) // USD
+    public static let eur = Currency(0x45, 0x55, 0x52, exponent: 2) // EUR
+    public static let gbp = Currency(0x47, 0x42, 0x50, exponent: 2) // GBP
+    public static let cad = Currency(0x43, 0x41, 0x44, exponent: 2) // CAD
 
     /// ISO 4217 minor-unit exponents that differ from 2, plus the common two-decimal codes we accept by name.
     private static let exponentOtherThanTwo: [String: Int] = [
@@ -37,9 +51,10 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
         default: break
         }
         let upper = code.uppercased()
-        guard upper.utf8.count == 3, upper.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else {
+        let letters = Array(upper.utf8)
+        guard letters.count == 3, letters.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else {
             return nil
         }
-        return Currency(code: upper, exponent: exponentOtherThanTwo[upper] ?? 2)
+        return Currency(letters[0], letters[1], letters[2], exponent: exponentOtherThanTwo[upper] ?? 2)
     }
 }

@@ -36,6 +36,20 @@ import Testing
         #expect(Money(minorUnits: 1234, currency: Currency.iso("KWD")!).description == "1.234")
     }
 
+    @Test func aCurrencyIsFourBytesAndKeepsItsCodeAndExponent() {
+        // A Money is an amount and a packed currency: 16 bytes, nothing to retain when copied.
+        #expect(MemoryLayout<Currency>.size == 4)
+        #expect(MemoryLayout<Money>.stride == 16)
+        for (text, code, exponent) in [("usd", "USD", 2), ("JPY", "JPY", 0), ("kwd", "KWD", 3), ("CLF", "CLF", 4), ("XYZ", "XYZ", 2)] {
+            let currency = Currency.iso(text)
+            #expect(currency?.code == code && currency?.exponent == exponent, "\(text)")
+            #expect(currency?.description == code)
+        }
+        #expect(Currency.iso("USD") == .usd && Currency.iso("usd") == .usd && Currency.iso("EUR") != .usd)
+        #expect(Set([Currency.usd, Currency.iso("USD"), Currency.iso("CAD")].compactMap { $0 }).count == 2)
+        for bad in ["", "US", "USDD", "U$D", "12A", "ÉUR"] { #expect(Currency.iso(bad) == nil, "\(bad)") }
+    }
+
     @Test func overflowIsAnErrorNotATrap() throws {
         #expect(throws: MoneyError.overflow) { try Money.parse("99999999999999999999.00", currency: .usd) }
         let big = Money(minorUnits: Int64.max, currency: .usd)
