@@ -199,7 +199,9 @@ public actor LedgerStore {
     private var closedThroughDay: Day?
     private var dayOutcome = CommitOutcome()
     /// The drafts of every batch of the open day (kept by reference: a rerun compares earlier keys against them).
-    private var dayDrafts: [[JournalEntryDraft]] = []
+    /// The source keys this run of the day posted (a rerun reverses what earlier runs posted and this one did not):
+    /// the keys only, so the day's drafts are let go once written.
+    private var dayKeys: [String] = []
 
     /// Opens the day's transaction: what `post(_:)` and `finishDay` write is one atomic day, or nothing.
     public func beginDay(runID: Int64, day: Day) throws {
@@ -212,7 +214,7 @@ public actor LedgerStore {
         lastInvoice = nil
         lastCustomer = nil
         dayOutcome = CommitOutcome()
-        dayDrafts = []
+        dayKeys = []
         try database.execute("BEGIN IMMEDIATE")
         openDay = (runID, day)
         do {
@@ -260,7 +262,8 @@ public actor LedgerStore {
                     }
                 }
             }
-            if !batch.entries.isEmpty { dayDrafts.append(batch.entries) }
+            dayKeys.reserveCapacity(dayKeys.count + batch.entries.count)
+            for draft in batch.entries { dayKeys.append(draft.sourceKey) }
             clock.lap("entries", into: &dayOutcome)
             try writeDecisions(batch, runID: open.runID, day: open.day)
             clock.lap("decisions", into: &dayOutcome)
@@ -299,8 +302,7 @@ public actor LedgerStore {
                 JOIN journal_entries f ON f.entry_id = j.source_no WHERE r.day = ? ORDER BY 1
                 """).bind(.text(day.day.description)).rows { $0.text(0) }
             if !earlier.isEmpty {
-                var produced = Set<String>()
-                for batch in dayDrafts { for draft in batch { produced.insert(draft.sourceKey) } }
+                let produced = Set(dayKeys)
                 for key in earlier where !produced.contains(key) {
                     try post(JournalEntryDraft(sourceKey: key, effectiveDay: day.day, memo: "No longer produced by a run of \(day.day)", postings: []),
                              runID: day.runID, day: day.day, outcome: &outcome)
@@ -319,7 +321,7 @@ public actor LedgerStore {
             } else {
                 try database.execute("COMMIT")
                 openDay = nil
-                dayDrafts = []
+                dayKeys = []
             }
             clock.lap("commit", into: &outcome)
         } catch {
@@ -338,7 +340,7 @@ public actor LedgerStore {
         guard openDay != nil else { return }
         try? database.execute("ROLLBACK")
         openDay = nil
-        dayDrafts = []
+        dayKeys = []
         try? loadAccounts()
         customerNumbers.removeAll()
         invoiceNumbers.removeAll()
