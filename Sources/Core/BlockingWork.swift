@@ -36,6 +36,12 @@ public enum BlockingWork {
 }
 
 extension BlockingWork {
+    /// `run` for work that throws: its error is rethrown to the caller (a cancelled caller gets `CancellationError`).
+    public static func run<T: Sendable>(throwing body: @escaping @Sendable () throws -> T) async throws -> T {
+        let result: Result<T, any Error> = try await run { Result { try body() } }
+        return try result.get()
+    }
+
     /// Work that must finish once started whatever happens to the task awaiting it (what follows a commit: the
     /// day's archive): off the pool like `run`, but deaf to cancellation. Its error is rethrown to the caller.
     public static func runToEnd<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

@@ -78,7 +78,11 @@ extension DayRun {
             if found.files.isEmpty, !archived.isEmpty {
                 for file in archived {
                     let restored = "\(manifest.archive)/\(day)/restored/\(file.name)"
-                    if !FileManager.default.fileExists(atPath: restored) { try Archive.restore(file.archivePath, to: restored) }
+                    if !FileManager.default.fileExists(atPath: restored) {
+                        // Read back off the cooperative pool, like every input read.
+                        let archived = file.archivePath
+                        try await BlockingWork.run(throwing: { try Archive.restore(archived, to: restored) })
+                    }
                     found.files.append(restored)
                     plan.restored.append(restored)
                 }
