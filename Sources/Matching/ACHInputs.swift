@@ -146,6 +146,32 @@ public struct ACHReading: Sendable {
         for file in files { add(file, currency: currency, day: day, calendar: calendar) }
     }
 
+    /// Reads one accepted batch of `file` (whose `batches` may be empty): what a reader streaming a file does, so the
+    /// batch's records can go as soon as it is read.
+    public mutating func add(_ batch: Batch, of file: ACHFile, currency: Currency, day: Day, calendar: BusinessCalendar = .federalReserve) {
+        guard !batch.isRejected else { return }
+        read(batch, of: file, currency: currency, day: day, calendar: calendar)
+    }
+
+    /// Appends another file's facts (read on its own, in file order).
+    public mutating func append(_ other: ACHReading) {
+        let offset = entries.count
+        entries += other.entries
+        returns += other.returns
+        changes += other.changes
+        settlementBatches += other.settlementBatches
+        for (index, parts) in other.receiptParts { receiptParts[index + offset] = parts }
+    }
+
+    /// Sets the SHA-256 of the one file these facts were read from, once it is known (it is computed beside the
+    /// reading): the entries' legacy keys and the batches' file key name it.
+    public mutating func setFileSHA(_ sha256: String) {
+        for i in entries.indices { entries[i].fileSHA = sha256 }
+        for i in returns.indices { returns[i].fact.fileSHA = sha256 }
+        for i in changes.indices { changes[i].fact.fileSHA = sha256 }
+        for i in settlementBatches.indices { settlementBatches[i].fileKey = sha256 }
+    }
+
     /// Room for `count` more entries, so a day's facts are not copied as the array grows.
     public mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(entries.count + count) }
 

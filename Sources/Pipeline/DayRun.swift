@@ -318,7 +318,8 @@ struct DayRun {
                 let display = RelativePath.make(file.path, from: manifestFolder)
                 group.addTask {
                     var input = await Ingest.readConcurrently(path: file.path, displayPath: display, format: file.source.format, role: file.source.role,
-                                                              account: file.source.account, strict: file.source.strict, currency: currency, profile: file.source.profile)
+                                                              account: file.source.account, strict: file.source.strict, currency: currency, profile: file.source.profile,
+                                                              achDay: day)
                     input.sourceKey = file.source.key
                     return (index, input)
                 }

@@ -198,23 +198,27 @@ extension DayRun {
         var statementLines: [StatementLine] = []
         var lineFileSHA: [String: String] = [:]
         var accepted = inputs
-        read.ach.reserveCapacity(accepted.reduce(0) { $0 + $1.batches.reduce(0) { $0 + $1.entries.count } })
+        read.ach.reserveCapacity(accepted.reduce(0) { $0 + ($1.achFacts?.entries.count ?? $1.batches.reduce(0) { $0 + $1.entries.count }) })
         for index in accepted.indices {
             let input = accepted[index]
             switch input.format {
             case .nacha:
-                for batch in input.batches {
-                    read.nachaBatchCount += 1
-                    read.nachaEntryCount += batch.entries.count
-                    if batch.isRejected {
-                        read.rejected = true
-                        read.exceptions.append(rejectedBatchException(batch, of: input))
-                    }
+                read.nachaBatchCount += input.batchCount
+                read.nachaEntryCount += input.entryCount
+                for batch in input.batches where batch.isRejected {
+                    read.rejected = true
+                    read.exceptions.append(rejectedBatchException(batch, of: input))
                 }
-                read.ach.add(ACHFile(name: input.name, sha256: input.sha256, role: input.role == .received ? .received : .originated, account: input.account,
-                                     batches: input.batches), currency: manifest.currency, day: day)
+                if let facts = input.achFacts {
+                    // Read into facts while the file was read (on its own thread): appended in file order.
+                    read.ach.append(facts)
+                } else {
+                    read.ach.add(ACHFile(name: input.name, sha256: input.sha256, role: input.role == .received ? .received : .originated, account: input.account,
+                                         batches: input.batches), currency: manifest.currency, day: day)
+                }
                 // The records are not needed once read into facts: let go of each file's as soon as it is read.
                 accepted[index].batches = []
+                accepted[index].achFacts = nil
             case .bai2, .camt052, .camt053, .camt054, .csv:
                 statementLines += input.statementLines
                 read.statementBalances += input.statementBalances

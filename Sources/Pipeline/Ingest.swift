@@ -1,6 +1,7 @@
 import ACH
 import Core
 import Foundation
+import Matching
 import Statements
 
 /// One input file read and validated: its identity, what it held, and what was wrong with it.
@@ -19,8 +20,13 @@ public struct IngestedInput: Sendable {
     public var diagnostics: [Diagnostic] = []
     public var droppedDiagnosticCount = 0
     public var worst: Severity?
-    /// NACHA: every batch read, rejected ones flagged.
+    /// NACHA: every batch read, rejected ones flagged (a run reading into `achFacts`: the rejected ones only).
     public var batches: [Batch] = []
+    /// NACHA in a run: the file's accepted batches read into facts as the reader streamed them (their records gone).
+    public var achFacts: ACHReading?
+    /// NACHA: how many batches and entries the file held, rejected ones included.
+    public var batchCount = 0
+    public var entryCount = 0
     public var nachaTotals: NACHAFileTotals?
     public var statementLines: [StatementLine] = []
     /// Opening and closing balances the statement reports, per account and day.
@@ -81,7 +87,7 @@ public enum Ingest {
     /// With `keepLines` false (`settle validate`), statement lines are counted and summed but not kept: a camt
     /// file is then read in memory that does not grow with it.
     public static func read(path: String, displayPath: String? = nil, format: SourceFormat, role: Manifest.Source.Role = .received, account: String? = nil,
-                            strict: Bool = true, currency: Currency = .usd, profile: String? = nil, keepLines: Bool = true) -> IngestedInput {
+                            strict: Bool = true, currency: Currency = .usd, profile: String? = nil, keepLines: Bool = true, achDay: Day? = nil) -> IngestedInput {
         let name = URL(fileURLWithPath: path).lastPathComponent
         var input = IngestedInput(path: path, displayPath: displayPath ?? path, name: name, sha256: "", sizeBytes: 0, format: format, role: role, account: account)
         do {
@@ -92,7 +98,8 @@ public enum Ingest {
             input.readError = error.message
             return input
         }
-        parse(path: path, format: format, strict: strict, currency: currency, profile: profile, account: account, keepLines: keepLines, into: &input)
+        parse(path: path, format: format, strict: strict, currency: currency, profile: profile, account: account, keepLines: keepLines, achDay: achDay, into: &input)
+        input.achFacts?.setFileSHA(input.sha256)
         return input
     }
 
@@ -101,7 +108,7 @@ public enum Ingest {
     /// a cancelled task stops them at their next read and gets an input whose read error is "cancelled".
     public static func readConcurrently(path: String, displayPath: String? = nil, format: SourceFormat, role: Manifest.Source.Role = .received,
                                         account: String? = nil, strict: Bool = true, currency: Currency = .usd, profile: String? = nil,
-                                        keepLines: Bool = true) async -> IngestedInput {
+                                        keepLines: Bool = true, achDay: Day? = nil) async -> IngestedInput {
         let name = URL(fileURLWithPath: path).lastPathComponent
         let blank = IngestedInput(path: path, displayPath: displayPath ?? path, name: name, sha256: "", sizeBytes: 0, format: format, role: role, account: account)
         async let print: Result<(sha256: String, sizeBytes: Int64), InputError>? = try? BlockingWork.run {
@@ -109,7 +116,8 @@ public enum Ingest {
         }
         let parsed = try? await BlockingWork.run {
             var input = blank
-            parse(path: path, format: format, strict: strict, currency: currency, profile: profile, account: account, keepLines: keepLines, into: &input)
+            parse(path: path, format: format, strict: strict, currency: currency, profile: profile, account: account, keepLines: keepLines, achDay: achDay,
+                  into: &input)
             return input
         }
         var input = parsed ?? blank
@@ -117,6 +125,7 @@ public enum Ingest {
         case let .success(p)?:
             input.sha256 = p.sha256
             input.sizeBytes = p.sizeBytes
+            input.achFacts?.setFileSHA(p.sha256)
         case let .failure(error)?:
             input.readError = error.message
         case nil:
@@ -127,14 +136,15 @@ public enum Ingest {
     }
 
     static func parse(path: String, format: SourceFormat, strict: Bool, currency: Currency, profile: String?, account: String?, keepLines: Bool,
-                      into input: inout IngestedInput) {
+                      achDay: Day? = nil, into input: inout IngestedInput) {
         do {
             switch format {
             case .nacha:
                 if InputOpener.isGzip(path: path) {
-                    try readNACHA(source: GzipByteSource(path: path, limitBytes: InputOpener.defaultExpandedLimitBytes), into: &input, strict: strict, keepBatches: keepLines)
+                    try readNACHA(source: GzipByteSource(path: path, limitBytes: InputOpener.defaultExpandedLimitBytes), into: &input, strict: strict, keepBatches: keepLines,
+                                  achDay: achDay, currency: currency)
                 } else {
-                    try readNACHA(source: FileByteSource(path: path), into: &input, strict: strict, keepBatches: keepLines)
+                    try readNACHA(source: FileByteSource(path: path), into: &input, strict: strict, keepBatches: keepLines, achDay: achDay, currency: currency)
                 }
             case .bai2:
                 // Read a piece at a time: memory does not grow with the file.
@@ -210,11 +220,23 @@ public enum Ingest {
     }
 
     /// `keepBatches` false (`settle validate`): batches are read, checked and counted, never kept.
-    static func readNACHA<S: ByteSource>(source: S, into input: inout IngestedInput, strict: Bool, keepBatches: Bool = true) throws(InputError) {
+    /// With `achDay` (a run), each accepted batch is read into facts as soon as the reader yields it and let go;
+    /// only rejected batches are kept (their exceptions name them). The file's SHA-256 is set on the facts later.
+    static func readNACHA<S: ByteSource>(source: S, into input: inout IngestedInput, strict: Bool, keepBatches: Bool = true, achDay: Day? = nil,
+                                         currency: Currency = .usd) throws(InputError) {
         var reader = NACHAReader(source: source, fileName: input.displayPath, options: NACHAOptions(strict: strict))
+        var facts = ACHReading()
+        let file = ACHFile(name: input.name, sha256: "", role: input.role == .received ? .received : .originated, account: input.account, batches: [])
         while let batch = try reader.nextBatch() {
-            if keepBatches { input.batches.append(batch) }
+            input.batchCount += 1
+            input.entryCount += batch.entries.count
+            if let day = achDay {
+                if batch.isRejected { input.batches.append(batch) } else { facts.add(batch, of: file, currency: currency, day: day) }
+            } else if keepBatches {
+                input.batches.append(batch)
+            }
         }
+        if achDay != nil { input.achFacts = facts }
         input.nachaTotals = reader.totals
         input.diagnostics = reader.diagnostics.items
         input.droppedDiagnosticCount = reader.diagnostics.droppedCount
