@@ -155,6 +155,11 @@ public struct ACHReading: Sendable {
 
     /// Appends another file's facts (read on its own, in file order).
     public mutating func append(_ other: ACHReading) {
+        // The usual day has one file: taken whole, not copied (unless room was reserved for several).
+        if entries.isEmpty && returns.isEmpty && changes.isEmpty && settlementBatches.isEmpty && entries.capacity <= other.entries.count {
+            self = other
+            return
+        }
         let offset = entries.count
         entries += other.entries
         returns += other.returns

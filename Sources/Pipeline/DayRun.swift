@@ -115,11 +115,10 @@ struct DayRun {
         }
         // How cash was applied and what needs a person, with the evidence of each (made on both cores while the
         // writer posts).
-        async let applicationList = applicationRows(cash.decisions)
+        async let applicationList = applicationRows(cash.decisions, then: returned.applicationRows)
         async let exceptionList = exceptionRows(exceptions, cash.decisions)
         var decisions = LedgerBatch()
         decisions.applications = await applicationList
-        decisions.applications += returned.applicationRows
         // Aging's payment history: the days before (read at the start of the day) and this day's rows, summed while
         // the writer posts.
         let paidBefore = try await historyBefore

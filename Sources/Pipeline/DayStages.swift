@@ -198,7 +198,11 @@ extension DayRun {
         var statementLines: [StatementLine] = []
         var lineFileSHA: [String: String] = [:]
         var accepted = inputs
-        read.ach.reserveCapacity(accepted.reduce(0) { $0 + ($1.achFacts?.entries.count ?? $1.batches.reduce(0) { $0 + $1.entries.count }) })
+        // Files read into facts are appended (the first taken whole); batches still in records are read here.
+        let factFiles = accepted.filter { $0.achFacts != nil }.count
+        if factFiles != 1 {
+            read.ach.reserveCapacity(accepted.reduce(0) { $0 + ($1.achFacts?.entries.count ?? $1.batches.reduce(0) { $0 + $1.entries.count }) })
+        }
         for index in accepted.indices {
             let input = accepted[index]
             switch input.format {
@@ -535,10 +539,11 @@ extension DayRun {
     }
 
     /// How cash was applied, with the evidence of each decision, as the ledger keeps it.
-    func applicationRows(_ decisions: [Decision]) -> [ApplicationRow] {
-        // One array, grown in place (a row array per decision cost a million allocations on a million receipts).
+    func applicationRows(_ decisions: [Decision], then more: [ApplicationRow] = []) -> [ApplicationRow] {
+        // One array, grown in place (a row array per decision cost a million allocations on a million receipts), the
+        // other rows (returns) appended here rather than to the result, which the caller shares with its task.
         var rows: [ApplicationRow] = []
-        rows.reserveCapacity(decisions.count + decisions.count / 4)
+        rows.reserveCapacity(decisions.reduce(more.count) { $0 + $1.applications.count + ($1.unapplied.isZero ? 0 : 1) })
         for d in decisions {
             let evidence = d.evidence.description
             let reasons = DayRun.reasonCodes(d)
@@ -554,6 +559,7 @@ extension DayRun {
                                            evidence: evidence))
             }
         }
+        rows += more
         return rows
     }
 
