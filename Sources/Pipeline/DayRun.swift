@@ -51,9 +51,17 @@ struct DayRun {
         }
         // The open items before the day: their openings go to the writer now, their index is built beside the reading.
         try Task.checkCancellation()
-        let openItems = try await openItemsBefore()
-        feed.send(LedgerBatch(invoices: openItems.ledgerInvoices, entries: openItems.openingDrafts + openItems.adjustmentDrafts, accountNames: manifest.accounts))
-        async let indexed = CashApplication.make(customers: customers, invoices: openItems.matching, policy: manifest.policy, asOf: day)
+        var openItems = try await openItemsBefore()
+        var openings = openItems.openingDrafts
+        openings += openItems.adjustmentDrafts
+        feed.send(LedgerBatch(invoices: openItems.ledgerInvoices, entries: openings, accountNames: manifest.accounts))
+        // The writer has them now: what the day keeps of its open items is what matching and the reports read.
+        openItems.ledgerInvoices = []
+        openItems.openingDrafts = []
+        openItems.adjustmentDrafts = []
+        openings = []
+        let matchingInvoices = openItems.matching
+        async let indexed = CashApplication.make(customers: customers, invoices: matchingInvoices, policy: manifest.policy, asOf: day)
         async let historyBefore = paymentHistoryBefore()
         clock.lap("open-items")
         try Task.checkCancellation()
@@ -206,13 +214,9 @@ struct DayRun {
         let bankTies = try await tieToBank(statements.finalBalances)
         clock.lap("bank-tie")
 
-        let dayEntries = earlierJournal + outcome.posted
-        // Touched: what this run's decisions applied to, and every invoice its entries moved (reviewers' decisions, returns).
-        var touched = Set(cash.decisions.flatMap { $0.applications.map(\.invoiceID) })
-        for entry in outcome.posted where !PostingRules.isInvoiceOpening(entry.sourceKey) {
-            for p in entry.postings where p.account == ChartOfAccounts.accountsReceivable { if let invoice = p.invoiceID { touched.insert(invoice) } }
-        }
-        let openItemsAfter = openItemRows(openItems, dayEntries: dayEntries, touched: touched)
+        // The first run of a day has no earlier journal: its entries are the commit's, not a copy of them.
+        let dayEntries = earlierJournal.isEmpty ? outcome.posted : earlierJournal + outcome.posted
+        let openItemsAfter = openItemRows(openItems, dayEntries: dayEntries, postedNow: outcome.posted, decisions: cash.decisions)
         clock.lap("reports")
         let summary = Summary.make(day: day, job: manifest.name, currency: manifest.currency, isInvoiceOpening: PostingRules.isInvoiceOpening, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
                                    nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: read.lines.count,

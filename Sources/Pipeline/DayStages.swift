@@ -619,21 +619,34 @@ extension DayRun {
     /// invoice still open, and those the day touched. Each invoice's open amount before the day plus the receivable
     /// postings of every entry of the day (openings included) — what the ledger holds once the day commits, without
     /// reading it back.
-    func openItemRows(_ items: OpenItems, dayEntries: [PostedEntry], touched: Set<String>) -> [OpenItemRow] {
+    func openItemRows(_ items: OpenItems, dayEntries: [PostedEntry], postedNow: [PostedEntry], decisions: [Decision]) -> [OpenItemRow] {
+        // What the day moved on each invoice's receivable, and what it touched: this run's applications and every
+        // invoice its own entries moved (reviewers' decisions, returns), openings aside. One pass each.
         var moved: [String: Int64] = [:]
-        for entry in dayEntries {
+        var touched = Set<String>()
+        let earlier = dayEntries.count - postedNow.count
+        for (index, entry) in dayEntries.enumerated() {
+            let opening = index >= earlier && PostingRules.isInvoiceOpening(entry.sourceKey)
             for p in entry.postings where p.account == ChartOfAccounts.accountsReceivable {
-                if let invoice = p.invoiceID { moved[invoice, default: 0] &+= p.amount.minorUnits }
+                guard let invoice = p.invoiceID else { continue }
+                moved[invoice, default: 0] &+= p.amount.minorUnits
+                if index >= earlier && !opening { touched.insert(invoice) }
             }
         }
-        return items.matching.compactMap { invoice -> OpenItemRow? in
-            guard !items.openedLater.contains(invoice.id) else { return nil }
+        for d in decisions { for a in d.applications { touched.insert(a.invoiceID) } }
+        var rows: [OpenItemRow] = []
+        rows.reserveCapacity(items.matching.count)
+        let checkLater = !items.openedLater.isEmpty
+        for invoice in items.matching {
+            if checkLater, items.openedLater.contains(invoice.id) { continue }
+            let change = moved[invoice.id]
             let before = items.newIDs.contains(invoice.id) ? 0 : (items.ledgerOpenBefore[invoice.id] ?? invoice.openAmount.minorUnits)
-            let open = before &+ (moved[invoice.id] ?? 0)
+            let open = before &+ (change ?? 0)
             // An invoice first seen today whose opening posted nothing (no open amount) is not in the ledger's books.
-            guard open != 0 || touched.contains(invoice.id) else { return nil }
-            return OpenItemRow(invoiceID: invoice.id, customerID: invoice.customerID, dueDay: invoice.dueDay, amount: invoice.amount,
-                               openAmount: Money(minorUnits: open, currency: invoice.amount.currency), daysPastDue: open > 0 ? max(0, day.days(since: invoice.dueDay)) : 0)
+            guard open != 0 || touched.contains(invoice.id) else { continue }
+            rows.append(OpenItemRow(invoiceID: invoice.id, customerID: invoice.customerID, dueDay: invoice.dueDay, amount: invoice.amount,
+                                    openAmount: Money(minorUnits: open, currency: invoice.amount.currency), daysPastDue: open > 0 ? max(0, day.days(since: invoice.dueDay)) : 0))
         }
+        return rows
     }
 }

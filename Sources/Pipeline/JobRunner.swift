@@ -118,6 +118,7 @@ public struct JobRunner: Sendable {
 
         let customers: [Customer]
         let invoices: [Invoice]
+        let masterDataStarted = ContinuousClock.now
         do {
             let customerBytes = try InputOpener.readAll(path: manifest.customers, limitBytes: 1 << 30)
             customers = try MasterDataLoader.customers(bytes: customerBytes, path: manifest.customers, currency: manifest.currency)
@@ -127,6 +128,9 @@ public struct JobRunner: Sendable {
             return RunResult(exitCode: .failed, runID: nil, days: [], message: "master data could not be loaded:\n\(error.description)")
         } catch {
             return RunResult(exitCode: .failed, runID: nil, days: [], message: "master data could not be read: \(error)")
+        }
+        if StageClock.trace {
+            FileHandle.standardError.write(Data("master data: \(ContinuousClock.now - masterDataStarted), RSS \(StageClock.residentMegabytes()) MB\n".utf8))
         }
 
         let store: LedgerStore

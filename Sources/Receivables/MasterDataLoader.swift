@@ -17,10 +17,18 @@ public enum MasterDataLoader {
     }
 
     static func table(bytes: [UInt8], path: String, required: [String]) throws(MasterDataError) -> Table {
+        var rows: [(line: Int, fields: [String])] = []
+        let columns = try forEachRow(bytes: bytes, path: path, required: required) { _, line, fields in rows.append((line, fields)) }
+        return Table(columns: columns, rows: rows)
+    }
+
+    /// Reads the CSV row by row, handing each row's fields to `body` as it is read (a million invoices are never held
+    /// as text), after checking the header; returns the header's column positions.
+    @discardableResult
+    static func forEachRow(bytes: [UInt8], path: String, required: [String], _ body: ([String: Int], Int, [String]) -> Void) throws(MasterDataError) -> [String: Int] {
         var reader = CSVReader(source: MemoryByteSource(bytes))
         var record = CSVRecord()
-        var header: [String]?
-        var rows: [(Int, [String])] = []
+        var columns: [String: Int]?
         var problems: [Diagnostic] = []
         do {
             while try reader.next(into: &record) {
@@ -29,29 +37,34 @@ public enum MasterDataLoader {
                     problems.append(Diagnostic(code: "csv.unterminated-quote", severity: .error, location: SourceLocation(file: path, line: record.line),
                                                message: "a quoted field is not closed before the end of the file"))
                 }
-                if header == nil {
-                    header = record.fields.map { ByteScanning.trimmed($0).lowercased() }
-                } else {
-                    rows.append((record.line, record.fields))
+                if columns == nil {
+                    let header = record.fields.map { ByteScanning.trimmed($0).lowercased() }
+                    let missing = required.filter { !header.contains($0) }
+                    if !missing.isEmpty {
+                        throw MasterDataError(diagnostics: [Diagnostic(code: "csv.missing-column", severity: .fatal, location: SourceLocation(file: path, line: 1),
+                                                                       message: "the header lacks column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", "))",
+                                                                       expected: required.joined(separator: ","), found: header.joined(separator: ","))])
+                    }
+                    var positions: [String: Int] = [:]
+                    for (i, name) in header.enumerated() where positions[name] == nil { positions[name] = i }
+                    columns = positions
+                } else if problems.isEmpty, let columns {
+                    body(columns, record.line, record.fields)
                 }
             }
-        } catch {
+        } catch let error as MasterDataError {
+            throw error
+        } catch let error as InputError {
             throw MasterDataError(diagnostics: [Diagnostic(code: "input.read", severity: .fatal, location: SourceLocation(file: path, line: 0), message: error.message)])
+        } catch {
+            throw MasterDataError(diagnostics: [Diagnostic(code: "input.read", severity: .fatal, location: SourceLocation(file: path, line: 0), message: "\(error)")])
         }
-        guard let header else {
+        guard let columns else {
             throw MasterDataError(diagnostics: [Diagnostic(code: "csv.empty", severity: .fatal, location: SourceLocation(file: path, line: 1),
                                                            message: "the file is empty; expected a header row: \(required.joined(separator: ","))")])
         }
-        let missing = required.filter { !header.contains($0) }
-        if !missing.isEmpty {
-            throw MasterDataError(diagnostics: [Diagnostic(code: "csv.missing-column", severity: .fatal, location: SourceLocation(file: path, line: 1),
-                                                           message: "the header lacks column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", "))",
-                                                           expected: required.joined(separator: ","), found: header.joined(separator: ","))])
-        }
         if !problems.isEmpty { throw MasterDataError(diagnostics: problems) }
-        var columns: [String: Int] = [:]
-        for (i, name) in header.enumerated() where columns[name] == nil { columns[name] = i }
-        return Table(columns: columns, rows: rows)
+        return columns
     }
 
     public static func customers(bytes: [UInt8], path: String, currency: Currency) throws(MasterDataError) -> [Customer] {
@@ -110,46 +123,65 @@ public enum MasterDataLoader {
     }
 
     public static func invoices(bytes: [UInt8], path: String, customers: [Customer], defaultCurrency: Currency) throws(MasterDataError) -> [Invoice] {
-        let t = try table(bytes: bytes, path: path, required: invoiceColumns)
         let customerIDs = Set(customers.map(\.id))
         let termsByCustomer = Dictionary(customers.map { ($0.id, $0.terms) }, uniquingKeysWith: { a, _ in a })
         var out: [Invoice] = []
         var index: [String: Int] = [:]
         var problems: [Diagnostic] = []
-        for row in t.rows {
-            func value(_ name: String) -> String { ByteScanning.trimmed(t.columns[name].map { $0 < row.fields.count ? row.fields[$0] : "" } ?? "") }
-            var rowOK = true
-            func problem(_ field: String, _ message: String) {
-                rowOK = false
-                problems.append(Diagnostic(code: "invoices.field", severity: .error, location: SourceLocation(file: path, line: row.line, column: (t.columns[field] ?? 0) + 1),
-                                           field: field, message: message))
+        // Terms repeat ("NET30", "2/10 NET30"): each text parsed once.
+        var parsedTerms: [String: PaymentTerms?] = [:]
+        var positions: [Int] = []
+        try forEachRow(bytes: bytes, path: path, required: invoiceColumns) { columns, line, fields in
+            if positions.isEmpty {
+                // The header was read before the first row: each field's position looked up once.
+                positions = invoiceColumns.map { columns[$0] ?? -1 }
             }
-            let id = value("invoice_id")
-            if id.isEmpty { problem("invoice_id", "is empty"); continue }
-            let customer = value("customer_id")
-            if !customerIDs.contains(customer) { problem("customer_id", "'\(customer)' is not in the customers file") }
-            let issue = Day.parse(value("issue_date"), format: .iso)
-            if issue == nil { problem("issue_date", "'\(value("issue_date"))' is not a YYYY-MM-DD date") }
-            let due = Day.parse(value("due_date"), format: .iso)
-            if due == nil { problem("due_date", "'\(value("due_date"))' is not a YYYY-MM-DD date") }
+            func value(_ field: Int) -> String {
+                let at = positions[field]
+                return at >= 0 && at < fields.count ? ByteScanning.trimmed(fields[at]) : ""
+            }
+            var rowOK = true
+            func problem(_ field: Int, _ message: String) {
+                rowOK = false
+                problems.append(Diagnostic(code: "invoices.field", severity: .error, location: SourceLocation(file: path, line: line, column: positions[field] + 1),
+                                           field: invoiceColumns[field], message: message))
+            }
+            // Fields in the order of `invoiceColumns`.
+            let id = value(0)
+            if id.isEmpty { problem(0, "is empty"); return }
+            let customer = value(1)
+            if !customerIDs.contains(customer) { problem(1, "'\(customer)' is not in the customers file") }
+            let issueText = value(2)
+            let issue = Day.parse(issueText, format: .iso)
+            if issue == nil { problem(2, "'\(issueText)' is not a YYYY-MM-DD date") }
+            let dueText = value(3)
+            let due = Day.parse(dueText, format: .iso)
+            if due == nil { problem(3, "'\(dueText)' is not a YYYY-MM-DD date") }
             var currency = defaultCurrency
-            if !value("currency").isEmpty {
-                if let c = Currency.iso(value("currency")) { currency = c } else { problem("currency", "'\(value("currency"))' is not an ISO 4217 code") }
+            let currencyText = value(4)
+            if !currencyText.isEmpty {
+                if let c = Currency.iso(currencyText) { currency = c } else { problem(4, "'\(currencyText)' is not an ISO 4217 code") }
             }
             var amount: Money?
             var open: Money?
-            do { amount = try Money.parse(value("amount"), currency: currency) } catch { problem("amount", error.description) }
-            do { open = try Money.parse(value("open_amount"), currency: currency) } catch { problem("open_amount", error.description) }
+            do throws(MoneyError) { amount = try Money.parse(value(5), currency: currency) } catch { problem(5, error.description) }
+            do throws(MoneyError) { open = try Money.parse(value(6), currency: currency) } catch { problem(6, error.description) }
             if let amount, let open, open.minorUnits > amount.minorUnits, amount.minorUnits >= 0 {
-                problem("open_amount", "\(open) is more than the invoice amount \(amount)")
+                problem(6, "\(open) is more than the invoice amount \(amount)")
             }
             var terms = termsByCustomer[customer] ?? nil
-            if !value("terms").isEmpty {
-                terms = PaymentTerms.parse(value("terms"))
-                if terms == nil { problem("terms", "'\(value("terms"))' is not payment terms (e.g. NET30, 2/10 NET30)") }
+            let termsText = value(7)
+            if !termsText.isEmpty {
+                if let known = parsedTerms[termsText] {
+                    terms = known
+                } else {
+                    terms = PaymentTerms.parse(termsText)
+                    parsedTerms[termsText] = terms
+                }
+                if terms == nil { problem(7, "'\(termsText)' is not payment terms (e.g. NET30, 2/10 NET30)") }
             }
-            guard rowOK, let issue, let due, let amount, let open else { continue }
-            let invoice = Invoice(id: id, customerID: customer, issueDay: issue, dueDay: due, amount: amount, openAmount: open, terms: terms, poNumber: value("po_number"))
+            guard rowOK, let issue, let due, let amount, let open else { return }
+            let invoice = Invoice(id: id, customerID: customer, issueDay: issue, dueDay: due, amount: amount, openAmount: open, terms: terms, poNumber: value(8))
             // The same invoice twice: the later row updates it.
             if let existing = index[id] { out[existing] = invoice } else { index[id] = out.count; out.append(invoice) }
         }
