@@ -74,7 +74,22 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `YYYY-MM-DD`.
     public var description: String {
         let c = components
-        return Day.pad(c.year, 4) + "-" + Day.pad(c.month, 2) + "-" + Day.pad(c.day, 2)
+        guard c.year >= 0 && c.year <= 9999 else { return Day.pad(c.year, 4) + "-" + Day.pad(c.month, 2) + "-" + Day.pad(c.day, 2) }
+        // Ten ASCII bytes written in place: a small string, no allocation (days are keys and SQL text by the million).
+        return String(unsafeUninitializedCapacity: 10) { b in
+            let zero = UInt8(ascii: "0")
+            b[0] = zero + UInt8(c.year / 1000)
+            b[1] = zero + UInt8(c.year / 100 % 10)
+            b[2] = zero + UInt8(c.year / 10 % 10)
+            b[3] = zero + UInt8(c.year % 10)
+            b[4] = UInt8(ascii: "-")
+            b[5] = zero + UInt8(c.month / 10)
+            b[6] = zero + UInt8(c.month % 10)
+            b[7] = UInt8(ascii: "-")
+            b[8] = zero + UInt8(c.day / 10)
+            b[9] = zero + UInt8(c.day % 10)
+            return 10
+        }
     }
 
     static func pad(_ value: Int, _ width: Int) -> String {

@@ -2,6 +2,22 @@ import Core
 import Testing
 
 @Suite struct DayTests {
+    @Test func descriptionIsPaddedISOAndRoundTripsOverTheCalendar() throws {
+        var day = try #require(Day(year: 1, month: 1, day: 1))
+        let last = try #require(Day(year: 9999, month: 12, day: 31))
+        var checked = 0
+        while day <= last {
+            let c = day.components
+            func pad(_ v: Int, _ w: Int) -> String { String(repeating: "0", count: max(0, w - String(v).count)) + String(v) }
+            #expect(day.description == "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))")
+            #expect(Day.parse(day.description, format: .iso) == day)
+            checked += 1
+            day = day.adding(days: 97)
+        }
+        #expect(checked > 37_000)
+        #expect(try #require(Day(year: 2026, month: 11, day: 30)).description == "2026-11-30")
+    }
+
     @Test(arguments: [
         ("261123", DayFormat.yymmdd, "2026-11-23"),
         ("20261123", .yyyymmdd, "2026-11-23"),
