@@ -306,9 +306,12 @@ public struct ACHReading: Sendable {
         var receipts: [Receipt] = []
         var exceptions: [MatchException] = []
         var duplicates = Set<String>()
-        var today: [String: String] = [:]
+        // The entry that took a key first today, by index (its description is made only for a duplicate's message).
+        var today: [String: Int] = [:]
+        today.reserveCapacity(entries.count)
+        let checkLegacy = !legacyPosted.isEmpty
         for (index, fact) in entries.enumerated() {
-            if let earlier = seenBefore[fact.key] ?? today[fact.key] {
+            if let earlier = seenBefore[fact.key] ?? today[fact.key].map({ "\(entries[$0].fileName) on \(day)" }) {
                 exceptions.append(MatchException(type: .duplicate, severity: .warning, about: fact.key, discriminator: "\(day):\(fact.fileName):\(fact.location.line)",
                                                  source: "nacha", sourceRef: fact.traceNumber, location: fact.location, amount: fact.signedAmount,
                                                  message: "entry \(fact.traceNumber) of \(fact.companyID) for \(fact.amount) in \(fact.fileName) was already taken (\(earlier)); not applied again",
@@ -316,9 +319,9 @@ public struct ACHReading: Sendable {
                 duplicates.insert(fact.occurrence)
                 continue
             }
-            today[fact.key] = "\(fact.fileName) on \(day)"
+            today[fact.key] = index
             guard let parts = receiptParts[index] else { continue }
-            let key = legacyPosted.contains(fact.legacyKey) ? fact.legacyKey : fact.key
+            let key = checkLegacy && legacyPosted.contains(fact.legacyKey) ? fact.legacyKey : fact.key
             receipts.append(Receipt(id: ContentID.make(prefix: "R", key), source: .nacha, sourceRef: fact.traceNumber, sourceKey: key, valueDay: fact.settlementDay,
                                     amount: fact.signedAmount, bankAccount: parts.bankAccount, payerName: parts.payerName, payerCompanyID: parts.payerCompanyID,
                                     remittance: parts.remittance, freeText: parts.freeText, location: fact.location))
