@@ -98,10 +98,17 @@ struct DayRun {
         let cash = await applyCash(read.achKeys.receipts + settlement.statementReceipts, with: await indexed)
         counts.receipts = cash.decisions.count
         clock.lap("cash-application")
-        var entries = cash.decisions.map(PostingRules.entry(for:))
-        entries += returned.drafts.sorted { $0.sourceKey < $1.sourceKey }
-        var posting = LedgerBatch(entries: entries,
-                                  cashAccounts: cashAccounts(cash.decisions, [], []))
+        // The decisions' entries go to the writer in chunks as they are made (it starts on the first while the rest
+        // are built), then the returns'; the order, and so the entry ids, is that of one batch.
+        let chunk = 65_536
+        var accountsSent = false
+        for start in stride(from: 0, to: cash.decisions.count, by: chunk) {
+            let drafts = cash.decisions[start..<min(start + chunk, cash.decisions.count)].map(PostingRules.entry(for:))
+            feed.send(LedgerBatch(entries: drafts, cashAccounts: accountsSent ? [] : cashAccounts(cash.decisions, [], [])))
+            accountsSent = true
+        }
+        var posting = LedgerBatch(entries: returned.drafts.sorted { $0.sourceKey < $1.sourceKey },
+                                  cashAccounts: accountsSent ? [] : cashAccounts(cash.decisions, [], []))
         posting.achEntries = achEntryRows(read, cash.decisions)
         posting.achChanges = returned.changes
         posting.settlementItems = settlement.itemRows
