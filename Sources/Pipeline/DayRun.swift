@@ -223,7 +223,13 @@ struct DayRun {
 
         // The first run of a day has no earlier journal: its entries are the commit's, not a copy of them.
         let dayEntries = earlierJournal.isEmpty ? outcome.posted : earlierJournal + outcome.posted
-        let openItemsAfter = openItemRows(openItems, dayEntries: dayEntries, postedNow: outcome.posted, decisions: cash.decisions)
+        // What the writer posted is what was sent to it when nothing was revised, replaced, reversed or left unchanged:
+        // then the tally made while it posted stands for the day's postings.
+        let tally = await feed.tally()
+        let postedAsSent = earlierJournal.isEmpty && outcome.unchangedCount == 0 && outcome.posted.count == tally.entryCount
+            && !outcome.posted.contains { $0.kind != .original }
+        let openItemsAfter = openItemRows(openItems, dayEntries: dayEntries, postedNow: outcome.posted, decisions: cash.decisions,
+                                          tally: postedAsSent ? tally : nil)
         clock.lap("reports")
         let summary = Summary.make(day: day, job: manifest.name, currency: manifest.currency, isInvoiceOpening: PostingRules.isInvoiceOpening, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
                                    nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: read.lines.count,
@@ -491,6 +497,8 @@ public enum RelativePath {
 struct LedgerFeed: Sendable {
     private let continuation: AsyncStream<LedgerBatch>.Continuation
     private let writer: Task<Duration, Error>
+    private let tallies: AsyncStream<LedgerBatch>.Continuation
+    private let tallier: Task<ReceivableTally, Never>
 
     init(store: LedgerStore) {
         let (stream, continuation) = AsyncStream.makeStream(of: LedgerBatch.self)
@@ -504,20 +512,74 @@ struct LedgerFeed: Sendable {
             }
             return busy
         }
+        // The same batches, tallied by invoice on the other core while the writer posts them (open items after the
+        // day need it, and would otherwise scan every posting of the day after the commit).
+        let (sent, tallies) = AsyncStream.makeStream(of: LedgerBatch.self)
+        self.tallies = tallies
+        tallier = Task {
+            var tally = ReceivableTally()
+            for await batch in sent { tally.add(batch.entries) }
+            return tally
+        }
     }
 
-    func send(_ batch: LedgerBatch) { continuation.yield(batch) }
+    func send(_ batch: LedgerBatch) {
+        continuation.yield(batch)
+        if !batch.entries.isEmpty { tallies.yield(batch) }
+    }
 
     /// Waits until every batch sent is written; throws what the writer threw.
     func drain() async throws -> Duration {
         continuation.finish()
+        tallies.finish()
         return try await writer.value
     }
+
+    /// What the batches sent moved on each invoice's receivable (after `drain`).
+    func tally() async -> ReceivableTally { await tallier.value }
 
     /// Stops feeding (the day is being given up): waits for a batch in progress, ignoring its outcome.
     func abandon() async {
         continuation.finish()
+        tallies.finish()
         _ = try? await writer.value
+        _ = await tallier.value
+    }
+}
+
+/// The receivable postings of the entries sent to the writer, per invoice: what they moved, which invoices entries
+/// other than openings touched, and how many entries there were. Equal to what the day posted when the writer
+/// posted every entry as sent (a first run of the day: no revision, replacement, reversal or unchanged entry).
+struct ReceivableTally: Sendable, Equatable {
+    var moved: [String: Int64] = [:]
+    var touched = Set<String>()
+    var entryCount = 0
+
+    init() {}
+
+    /// The same tally of entries as posted.
+    init(posted: [PostedEntry]) {
+        entryCount = posted.count
+        for entry in posted {
+            let opening = PostingRules.isInvoiceOpening(entry.sourceKey)
+            for p in entry.postings where p.account == ChartOfAccounts.accountsReceivable {
+                guard let invoice = p.invoiceID else { continue }
+                moved[invoice, default: 0] &+= p.amount.minorUnits
+                if !opening { touched.insert(invoice) }
+            }
+        }
+    }
+
+    mutating func add(_ entries: [JournalEntryDraft]) {
+        entryCount += entries.count
+        for entry in entries {
+            let opening = PostingRules.isInvoiceOpening(entry.sourceKey)
+            for p in entry.postings where p.account == ChartOfAccounts.accountsReceivable {
+                guard let invoice = p.invoiceID else { continue }
+                moved[invoice, default: 0] &+= p.amount.minorUnits
+                if !opening { touched.insert(invoice) }
+            }
+        }
     }
 }
 

@@ -619,18 +619,28 @@ extension DayRun {
     /// invoice still open, and those the day touched. Each invoice's open amount before the day plus the receivable
     /// postings of every entry of the day (openings included) — what the ledger holds once the day commits, without
     /// reading it back.
-    func openItemRows(_ items: OpenItems, dayEntries: [PostedEntry], postedNow: [PostedEntry], decisions: [Decision]) -> [OpenItemRow] {
+    func openItemRows(_ items: OpenItems, dayEntries: [PostedEntry], postedNow: [PostedEntry], decisions: [Decision], tally: ReceivableTally? = nil) -> [OpenItemRow] {
         // What the day moved on each invoice's receivable, and what it touched: this run's applications and every
-        // invoice its own entries moved (reviewers' decisions, returns), openings aside. One pass each.
-        var moved: [String: Int64] = [:]
-        var touched = Set<String>()
-        let earlier = dayEntries.count - postedNow.count
-        for (index, entry) in dayEntries.enumerated() {
-            let opening = index >= earlier && PostingRules.isInvoiceOpening(entry.sourceKey)
-            for p in entry.postings where p.account == ChartOfAccounts.accountsReceivable {
-                guard let invoice = p.invoiceID else { continue }
-                moved[invoice, default: 0] &+= p.amount.minorUnits
-                if index >= earlier && !opening { touched.insert(invoice) }
+        // invoice its own entries moved (reviewers' decisions, returns), openings aside. From the tally made while
+        // the writer posted when that stands for the day, else one pass over the day's entries.
+        var moved: [String: Int64]
+        var touched: Set<String>
+        if let tally {
+            moved = tally.moved
+            touched = tally.touched
+            // Debug builds (the tests) check the tally against the posted entries themselves.
+            assert(tally == ReceivableTally(posted: postedNow), "the tally of the entries sent differs from what was posted")
+        } else {
+            moved = [:]
+            touched = []
+            let earlier = dayEntries.count - postedNow.count
+            for (index, entry) in dayEntries.enumerated() {
+                let opening = index >= earlier && PostingRules.isInvoiceOpening(entry.sourceKey)
+                for p in entry.postings where p.account == ChartOfAccounts.accountsReceivable {
+                    guard let invoice = p.invoiceID else { continue }
+                    moved[invoice, default: 0] &+= p.amount.minorUnits
+                    if index >= earlier && !opening { touched.insert(invoice) }
+                }
             }
         }
         for d in decisions { for a in d.applications { touched.insert(a.invoiceID) } }
