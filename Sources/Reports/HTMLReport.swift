@@ -316,6 +316,10 @@ public enum HTMLReport {
         ReportWriter.text { try? remittance(report, sorted: ReportWriter.sortedRemittance(report.remittance), into: &$0) }
     }
 
+    /// The most rows `remittance.html` lists: a page of a million rows (280 MB) is one no browser opens; the page
+    /// gives the totals of every row, and every row is in `remittance.csv`.
+    static let remittanceRowLimit = 20_000
+
     static func remittance(_ report: DayReport, sorted rows: [RemittanceRow], into out: inout TextBuffer) throws {
         var applied: Int64 = 0
         var unapplied: Int64 = 0
@@ -331,13 +335,20 @@ public enum HTMLReport {
             out.append("</span><span>unapplied " as StaticString)
             out.append(groupedMinorUnits: unapplied, exponent: exponent)
             out.append("</span></p>\n" as StaticString)
+            if rows.count > remittanceRowLimit {
+                out.append("<p class=\"meta\">The first " as StaticString)
+                out.append(integer: Int64(remittanceRowLimit))
+                out.append(" of " as StaticString)
+                out.append(integer: Int64(rows.count))
+                out.append(" rows, in the order of <code>remittance.csv</code>, which has every row; the totals above are of every row.</p>\n" as StaticString)
+            }
             out.append("<table><thead><tr><th>Value date</th><th>Source</th><th>Reference</th><th>Customer</th><th>Receipt</th><th>Invoice</th><th>Applied</th><th>Discount</th><th>Write-off</th><th>Rule</th><th>Confidence</th></tr></thead><tbody>\n" as StaticString)
             func money(_ m: Money) {
                 out.append("<td class=\"num\">" as StaticString)
                 out.append(groupedMinorUnits: m.minorUnits, exponent: m.currency.exponent)
                 out.append("</td>" as StaticString)
             }
-            for r in rows {
+            for r in rows.prefix(remittanceRowLimit) {
                 out.append("<tr><td>" as StaticString)
                 out.append(day: r.valueDay)
                 out.append("</td><td>" as StaticString)

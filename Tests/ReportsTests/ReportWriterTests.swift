@@ -22,6 +22,20 @@ import TestSupport
         #expect(lines[1].hasPrefix("1,nacha,02100001,2026-11-02,C1,0.05,A,0.05,0.00,0.00,remittance,95"))
     }
 
+    @Test func theRemittancePageListsAPageOfRowsAndTotalsThemAll() async throws {
+        // 20,003 rows: the page lists 20,000, says so, and totals every row; the CSV has all of them.
+        let rows = (0..<20_003).map { Self.row(String(100_000 + $0), "INV-\($0)", 100) }
+        let report = DayReport(day: Self.day, runID: 1, remittance: rows, exceptions: [], openItems: [], journal: [], summary: .object([]))
+        let folder = TestPaths.temporaryDirectory("remittance-page")
+        try await ReportWriter.write(report, to: folder)
+        let html = try String(contentsOfFile: folder + "/remittance.html", encoding: .utf8)
+        #expect(html.components(separatedBy: "<tr><td>").count - 1 == 20_000)
+        #expect(html.contains("The first 20000 of 20003 rows"))
+        #expect(html.contains("20003 receipts") && html.contains("applied 20,003.00"))
+        let csv = try String(contentsOfFile: folder + "/remittance.csv", encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 20_004)
+    }
+
     @Test func fieldsWithCommasQuotesAndLineBreaksAreQuoted() {
         #expect(CSVWriter.row(["a,b", "say \"x\"", "two\nlines", "plain"]) == "\"a,b\",\"say \"\"x\"\"\",\"two\nlines\",plain\n")
     }
