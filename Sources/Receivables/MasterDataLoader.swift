@@ -1,4 +1,5 @@
 import Core
+import Dispatch
 
 /// A problem in a master-data CSV that stops it from loading.
 public struct MasterDataError: Error, Sendable, CustomStringConvertible {
@@ -125,13 +126,65 @@ public enum MasterDataLoader {
     public static func invoices(bytes: [UInt8], path: String, customers: [Customer], defaultCurrency: Currency) throws(MasterDataError) -> [Invoice] {
         let customerIDs = Set(customers.map(\.id))
         let termsByCustomer = Dictionary(customers.map { ($0.id, $0.terms) }, uniquingKeysWith: { a, _ in a })
+        // A large export without quotes (no field spans lines) is read in two halves at once, split at a line end;
+        // the second half's rows keep their line numbers, and a later row of an invoice still updates it.
+        if bytes.count >= 1 << 22, !bytes.contains(UInt8(ascii: "\"")), let headerEnd = bytes.firstIndex(of: UInt8(ascii: "\n")),
+           let split = bytes[(bytes.count / 2)...].firstIndex(of: UInt8(ascii: "\n")).map({ $0 + 1 }), split > headerEnd + 1, split < bytes.count {
+            let first = Array(bytes[..<split])
+            let second = Array(bytes[...headerEnd]) + bytes[split...]
+            let linesBefore = bytes[..<split].reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            nonisolated(unsafe) var parts: [Result<InvoicePart, MasterDataError>?] = [nil, nil]
+            DispatchQueue.concurrentPerform(iterations: 2) { k in
+                let result: Result<InvoicePart, MasterDataError>
+                do throws(MasterDataError) {
+                    result = .success(try invoicePart(bytes: k == 0 ? first : second, lineOffset: k == 0 ? 0 : linesBefore - 1, path: path,
+                                                      customerIDs: customerIDs, termsByCustomer: termsByCustomer, defaultCurrency: defaultCurrency))
+                } catch {
+                    result = .failure(error)
+                }
+                parts[k] = result
+            }
+            var problems: [Diagnostic] = []
+            var halves: [InvoicePart] = []
+            for part in parts {
+                switch part {
+                case let .success(half)?: halves.append(half); problems += half.problems
+                case let .failure(error)?: throw error
+                case nil: break
+                }
+            }
+            if !problems.isEmpty { throw MasterDataError(diagnostics: problems) }
+            guard halves.count == 2 else { return halves.first?.invoices ?? [] }
+            var out = halves[0].invoices
+            var index = halves[0].index
+            for invoice in halves[1].invoices {
+                if let existing = index[invoice.id] { out[existing] = invoice } else { index[invoice.id] = out.count; out.append(invoice) }
+            }
+            return out
+        }
+        let part = try invoicePart(bytes: bytes, lineOffset: 0, path: path, customerIDs: customerIDs, termsByCustomer: termsByCustomer, defaultCurrency: defaultCurrency)
+        if !part.problems.isEmpty { throw MasterDataError(diagnostics: part.problems) }
+        return part.invoices
+    }
+
+    struct InvoicePart {
+        var invoices: [Invoice]
+        var index: [String: Int]
+        var problems: [Diagnostic]
+    }
+
+    /// The invoices of one CSV text (the whole file, or a half with the header in front), each row's line number
+    /// `lineOffset` past the text's own.
+    static func invoicePart(bytes: [UInt8], lineOffset: Int, path: String, customerIDs: Set<String>, termsByCustomer: [String: PaymentTerms?],
+                            defaultCurrency: Currency) throws(MasterDataError) -> InvoicePart {
         var out: [Invoice] = []
         var index: [String: Int] = [:]
         var problems: [Diagnostic] = []
         // Terms repeat ("NET30", "2/10 NET30"): each text parsed once.
         var parsedTerms: [String: PaymentTerms?] = [:]
         var positions: [Int] = []
-        try forEachRow(bytes: bytes, path: path, required: invoiceColumns) { columns, line, fields in
+        try forEachRow(bytes: bytes, path: path, required: invoiceColumns) { columns, textLine, fields in
+            let line = textLine + lineOffset
             if positions.isEmpty {
                 // The header was read before the first row: each field's position looked up once.
                 positions = invoiceColumns.map { columns[$0] ?? -1 }
@@ -185,7 +238,6 @@ public enum MasterDataLoader {
             // The same invoice twice: the later row updates it.
             if let existing = index[id] { out[existing] = invoice } else { index[id] = out.count; out.append(invoice) }
         }
-        if !problems.isEmpty { throw MasterDataError(diagnostics: problems) }
-        return out
+        return InvoicePart(invoices: out, index: index, problems: problems)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Core
 import Receivables
 import Testing
@@ -87,6 +88,36 @@ import Testing
         #expect(i[0].dueDay.description == "2026-11-30")
         #expect(i[0].openAmount.minorUnits == 6_000)
         #expect(i[0].terms == PaymentTerms(netDays: 60))
+    }
+
+    @Test func aLargeExportReadInTwoHalvesGivesWhatOnePassGives() throws {
+        // Over 4 MB without a quote is read in two halves at once; one quoted field makes the same rows one pass.
+        let c = try MasterDataLoader.customers(bytes: Array(customers.utf8), path: "c.csv", currency: .usd)
+        var lines = ["invoice_id,customer_id,issue_date,due_date,currency,amount,open_amount,terms,po_number"]
+        for n in 0..<70_000 {
+            lines.append("INV-\(n),C1,2026-10-\(String(format: "%02d", n % 28 + 1)),2026-11-30,USD,\(n % 900 + 100).25,\(n % 900 + 100).25,\(n % 3 == 0 ? "NET45" : ""),PO-\(n)")
+        }
+        // A later row of an invoice of the first half, in the second half, updates it.
+        lines.append("INV-10,C1,2026-10-11,2026-12-31,USD,110.25,50.00,NET60,PO-10")
+        let text = lines.joined(separator: "\n") + "\n"
+        #expect(text.utf8.count > 1 << 22)
+        let halves = try MasterDataLoader.invoices(bytes: Array(text.utf8), path: "i.csv", customers: c, defaultCurrency: .usd)
+        let quoted = text.replacingOccurrences(of: ",PO-5\n", with: ",\"PO-5\"\n")
+        let onePass = try MasterDataLoader.invoices(bytes: Array(quoted.utf8), path: "i.csv", customers: c, defaultCurrency: .usd)
+        #expect(halves.count == 70_000)
+        #expect(halves == onePass)
+        #expect(halves[10].openAmount.minorUnits == 5_000 && halves[10].dueDay.description == "2026-12-31")
+
+        // An error in the second half names its own line, the same either way.
+        let bad = text.replacingOccurrences(of: "\nINV-60000,C1,", with: "\nINV-60000,C9,")
+        for input in [bad, bad.replacingOccurrences(of: ",PO-5\n", with: ",\"PO-5\"\n")] {
+            do {
+                _ = try MasterDataLoader.invoices(bytes: Array(input.utf8), path: "i.csv", customers: c, defaultCurrency: .usd)
+                Issue.record("expected an error")
+            } catch {
+                #expect(error.diagnostics.map { "\($0.location.line):\($0.field ?? "")" } == ["60002:customer_id"])
+            }
+        }
     }
 
     @Test func errorsNameFileLineAndField() throws {
