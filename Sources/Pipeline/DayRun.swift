@@ -559,26 +559,29 @@ struct ReceivableTally: Sendable, Equatable {
 
     /// The same tally of entries as posted.
     init(posted: [PostedEntry]) {
-        entryCount = posted.count
-        for entry in posted {
-            let opening = PostingRules.isInvoiceOpening(entry.sourceKey)
+        for entry in posted { add(sourceKey: entry.sourceKey, postings: entry.postings) }
+    }
+
+    mutating func add(_ entries: [JournalEntryDraft]) {
+        for entry in entries { add(sourceKey: entry.sourceKey, postings: entry.postings) }
+    }
+
+    /// What entries posted by earlier runs of the day moved (not counted as this run's, touching nothing).
+    mutating func addMoves(_ entries: ArraySlice<PostedEntry>) {
+        for entry in entries {
             for p in entry.postings where p.account == ChartOfAccounts.accountsReceivable {
-                guard let invoice = p.invoiceID else { continue }
-                moved[invoice, default: 0] &+= p.amount.minorUnits
-                if !opening { touched.insert(invoice) }
+                if let invoice = p.invoiceID { moved[invoice, default: 0] &+= p.amount.minorUnits }
             }
         }
     }
 
-    mutating func add(_ entries: [JournalEntryDraft]) {
-        entryCount += entries.count
-        for entry in entries {
-            let opening = PostingRules.isInvoiceOpening(entry.sourceKey)
-            for p in entry.postings where p.account == ChartOfAccounts.accountsReceivable {
-                guard let invoice = p.invoiceID else { continue }
-                moved[invoice, default: 0] &+= p.amount.minorUnits
-                if !opening { touched.insert(invoice) }
-            }
+    private mutating func add(sourceKey: String, postings: [Posting]) {
+        entryCount += 1
+        let opening = PostingRules.isInvoiceOpening(sourceKey)
+        for p in postings where p.account == ChartOfAccounts.accountsReceivable {
+            guard let invoice = p.invoiceID else { continue }
+            moved[invoice, default: 0] &+= p.amount.minorUnits
+            if !opening { touched.insert(invoice) }
         }
     }
 }

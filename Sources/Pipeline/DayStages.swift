@@ -630,26 +630,16 @@ extension DayRun {
         // What the day moved on each invoice's receivable, and what it touched: this run's applications and every
         // invoice its own entries moved (reviewers' decisions, returns), openings aside. From the tally made while
         // the writer posted when that stands for the day, else one pass over the day's entries.
-        var moved: [String: Int64]
-        var touched: Set<String>
-        if let tally {
-            moved = tally.moved
-            touched = tally.touched
+        var dayTally = tally ?? ReceivableTally(posted: postedNow)
+        if tally != nil {
             // Debug builds (the tests) check the tally against the posted entries themselves.
-            assert(tally == ReceivableTally(posted: postedNow), "the tally of the entries sent differs from what was posted")
+            assert(dayTally == ReceivableTally(posted: postedNow), "the tally of the entries sent differs from what was posted")
         } else {
-            moved = [:]
-            touched = []
-            let earlier = dayEntries.count - postedNow.count
-            for (index, entry) in dayEntries.enumerated() {
-                let opening = index >= earlier && PostingRules.isInvoiceOpening(entry.sourceKey)
-                for p in entry.postings where p.account == ChartOfAccounts.accountsReceivable {
-                    guard let invoice = p.invoiceID else { continue }
-                    moved[invoice, default: 0] &+= p.amount.minorUnits
-                    if index >= earlier && !opening { touched.insert(invoice) }
-                }
-            }
+            // Earlier runs' entries of the day move open amounts too (they touch nothing of this run's).
+            dayTally.addMoves(dayEntries[..<(dayEntries.count - postedNow.count)])
         }
+        let moved = dayTally.moved
+        var touched = dayTally.touched
         for d in decisions { for a in d.applications { touched.insert(a.invoiceID) } }
         var rows: [OpenItemRow] = []
         rows.reserveCapacity(items.matching.count)
