@@ -140,17 +140,8 @@ import TestSupport
     @Test func anExceptionWhoseCauseIsGoneIsResolvedBySettleAndOpensIfItComesBack() async throws {
         // The day's inputs in a folder of our own, so a rerun can see them change.
         let folder = TestPaths.temporaryDirectory("review-gone")
-        let samples = TestPaths.samples
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: folder + "/in/2026-11-02", withIntermediateDirectories: true)
-        for sub in ["ach", "bank"] { try fm.copyItem(atPath: "\(samples)/2026-11-02/\(sub)", toPath: "\(folder)/in/2026-11-02/\(sub)") }
-        let text = """
-            {"version": 1, "ledger": "\(folder)/l.sqlite", "output": "\(folder)/out", "archive": "\(folder)/arc",
-             "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
-             "sources": [{"format": "nacha", "path": "\(folder)/in/{date}/ach/*.ach"}, {"format": "bai2", "path": "\(folder)/in/{date}/bank/*.bai"}],
-             "matching": {"tolerance": "1.00"}}
-            """
-        try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        try copySampleDay(into: folder)
+        try writeJobOnOwnInputs(folder)
         let ledger = folder + "/l.sqlite"
         #expect(await settle(["run", folder + "/job.json", "--date", "2026-11-02"]).code == 0)
         let id = try exception("AMBIGUOUS", in: folder + "/out/2026-11-02")
@@ -231,17 +222,9 @@ extension ReviewLoopTests {
 
     @Test func inputsMovedAwayAreReadBackFromTheArchiveAndTheArchiveIsChecked() async throws {
         let folder = TestPaths.temporaryDirectory("archive")
-        let samples = TestPaths.samples
         let fm = FileManager.default
-        try fm.createDirectory(atPath: folder + "/in/2026-11-02", withIntermediateDirectories: true)
-        for sub in ["ach", "bank"] { try fm.copyItem(atPath: "\(samples)/2026-11-02/\(sub)", toPath: "\(folder)/in/2026-11-02/\(sub)") }
-        let text = """
-            {"version": 1, "ledger": "\(folder)/l.sqlite", "output": "\(folder)/out", "archive": "\(folder)/arc",
-             "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
-             "sources": [{"format": "nacha", "path": "\(folder)/in/{date}/ach/*.ach"}, {"format": "bai2", "path": "\(folder)/in/{date}/bank/*.bai"}],
-             "matching": {"tolerance": "1.00"}}
-            """
-        try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        try copySampleDay(into: folder)
+        try writeJobOnOwnInputs(folder)
         let first = await settle(["run", folder + "/job.json", "--date", "2026-11-02", "--move-inputs"])
         #expect(first.code == 0, "\(first.err)")
         // Archived and checked, then moved away from their paths.
@@ -358,23 +341,14 @@ extension ReviewLoopTests {
 extension ArchiveTests {
     @Test func anACHFileWithAWrongBatchCountIsInvalidYetItsBatchesAreApplied() async throws {
         let folder = TestPaths.temporaryDirectory("nacha-strict")
-        let samples = TestPaths.samples
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: folder + "/in/2026-11-02", withIntermediateDirectories: true)
-        for sub in ["ach", "bank"] { try fm.copyItem(atPath: "\(samples)/2026-11-02/\(sub)", toPath: "\(folder)/in/2026-11-02/\(sub)") }
+        try copySampleDay(into: folder)
         // The File Control says 5 batches where the file has 4 (positions 2-7).
         let path = "\(folder)/in/2026-11-02/ach/20261102-ccd.ach"
         var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
         let control = try #require(lines.firstIndex { $0.hasPrefix("9000004") })
         lines[control] = "9000005" + lines[control].dropFirst(7)
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        let text = """
-            {"version": 1, "ledger": "\(folder)/l.sqlite", "output": "\(folder)/out", "archive": "\(folder)/arc",
-             "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
-             "sources": [{"format": "nacha", "path": "\(folder)/in/{date}/ach/*.ach"}, {"format": "bai2", "path": "\(folder)/in/{date}/bank/*.bai"}],
-             "matching": {"tolerance": "1.00"}}
-            """
-        try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        try writeJobOnOwnInputs(folder)
         let run = await settle(["run", folder + "/job.json", "--date", "2026-11-02"])
         #expect(run.code == 1, "\(run.out) \(run.err)")
         let exceptions = try String(contentsOfFile: "\(folder)/out/2026-11-02/exceptions.csv", encoding: .utf8)
@@ -410,4 +384,22 @@ extension DryRunTests {
         let human = await settle(["run", folder + "/job.json", "--date", "2026-11-02"])
         #expect(human.err.contains("settle: 1 day in ") && human.err.contains("9 receipts, 0 entries posted"), "\(human.err)")
     }
+}
+
+/// The 2026-11-02 sample inputs copied into `FOLDER/in/2026-11-02`, so a test can change or move them.
+func copySampleDay(into folder: String) throws {
+    let fm = FileManager.default
+    try fm.createDirectory(atPath: folder + "/in/2026-11-02", withIntermediateDirectories: true)
+    for sub in ["ach", "bank"] { try fm.copyItem(atPath: "\(TestPaths.samples)/2026-11-02/\(sub)", toPath: "\(folder)/in/2026-11-02/\(sub)") }
+}
+
+/// `FOLDER/job.json`: a job on the copied inputs, with its ledger, output and archive in the folder.
+func writeJobOnOwnInputs(_ folder: String) throws {
+    let samples = TestPaths.samples
+    try """
+        {"version": 1, "ledger": "\(folder)/l.sqlite", "output": "\(folder)/out", "archive": "\(folder)/arc",
+         "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
+         "sources": [{"format": "nacha", "path": "\(folder)/in/{date}/ach/*.ach"}, {"format": "bai2", "path": "\(folder)/in/{date}/bank/*.bai"}],
+         "matching": {"tolerance": "1.00"}}
+        """.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
 }
