@@ -7,6 +7,7 @@ import Testing
     @Test func aCancelledTaskStopsItsFileReadsAtTheNextRead() async throws {
         // /dev/zero never ends: only the cancellation stops the loop (the cap turns a regression into a failure, not a hang).
         let ended = Mutex<(bytes: Int, error: String?)?>(nil)
+        let reading = Mutex(false)
         let work = Task {
             try await BlockingWork.run {
                 var bytes = 0
@@ -16,6 +17,7 @@ import Testing
                     var source = try FileByteSource(path: "/dev/zero")
                     while bytes < 1 << 36 {
                         bytes += try source.read(into: buffer)
+                        if bytes == 1 << 16 { reading.withLock { $0 = true } }
                     }
                     ended.withLock { $0 = (bytes, nil) }
                 } catch {
@@ -23,7 +25,11 @@ import Testing
                 }
             }
         }
-        try await Task.sleep(for: .milliseconds(50))
+        // Cancelled once the work is reading (on a loaded machine the task may start late: cancelling it before it
+        // starts would test something else).
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !reading.withLock({ $0 }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(reading.withLock { $0 }, "the work never started reading")
         work.cancel()
         let outcome = await work.result
         #expect(throws: CancellationError.self) { try outcome.get() }
