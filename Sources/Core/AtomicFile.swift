@@ -38,9 +38,10 @@ public final class FileSink: @unchecked Sendable {
     public let temporary: String
     private var fd: Int32
 
-    public init(path: String) throws {
+    /// `tag` tells two temporary files of one final name apart (`journal.csv.tmp<tag>-<pid>`).
+    public init(path: String, tag: String = "") throws {
         self.path = path
-        temporary = path + ".tmp-\(getpid())"
+        temporary = path + ".tmp\(tag)-\(getpid())"
         fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw AtomicFile.WriteError(path: temporary, reason: String(cString: strerror(errno))) }
     }

@@ -29,24 +29,29 @@ public enum JournalExport {
         out.csvRecord(csvHeader)
         let ordered = entries.indices.dropFirst().allSatisfy { entries[$0 - 1].entryID < entries[$0].entryID } ? entries : entries.sorted { $0.entryID < $1.entryID }
         for e in ordered {
-            for p in e.postings {
-                out.csv(integer: e.entryID)
-                out.csv(e.sourceKey)
-                out.csv(integer: Int64(e.revision))
-                out.csv(e.kind.rawValue)
-                out.csv(day: e.effectiveDay)
-                out.csv(p.account)
-                out.csv(p.customerID ?? "")
-                out.csv(p.invoiceID ?? "")
-                let units = p.amount.minorUnits
-                if units > 0 { out.csv(magnitudeOf: p.amount) } else { out.csvEmpty() }
-                if units < 0 { out.csv(magnitudeOf: p.amount) } else { out.csvEmpty() }
-                out.csv(p.amount.currency.code)
-                out.csvText(e.memo)
-                out.csv(integer: e.runID)
-                out.endRecord()
-            }
+            csvRows(e, into: &out)
             try out.flushIfFull()
+        }
+    }
+
+    /// The rows of one entry (one a posting), as `csv` writes them after its header.
+    public static func csvRows(_ e: PostedEntry, into out: inout TextBuffer) {
+        for p in e.postings {
+            out.csv(integer: e.entryID)
+            out.csv(e.sourceKey)
+            out.csv(integer: Int64(e.revision))
+            out.csv(e.kind.rawValue)
+            out.csv(day: e.effectiveDay)
+            out.csv(p.account)
+            out.csv(p.customerID ?? "")
+            out.csv(p.invoiceID ?? "")
+            let units = p.amount.minorUnits
+            if units > 0 { out.csv(magnitudeOf: p.amount) } else { out.csvEmpty() }
+            if units < 0 { out.csv(magnitudeOf: p.amount) } else { out.csvEmpty() }
+            out.csv(p.amount.currency.code)
+            out.csvText(e.memo)
+            out.csv(integer: e.runID)
+            out.endRecord()
         }
     }
 

@@ -284,6 +284,15 @@ public actor LedgerStore {
         }
     }
 
+    /// The entries the open day has posted since the last call (or its start), handed over and no longer kept: a
+    /// caller that takes them as the day goes keeps a million posted entries from being held to its end. What
+    /// `finishDay` returns as posted is then what was posted after the last call.
+    public func takePosted() -> [PostedEntry] {
+        let taken = dayOutcome.posted
+        dayOutcome.posted = []
+        return taken
+    }
+
     /// Writes the rest of the day and commits it (or, with `dryRun`, rolls it all back): the last entries, reversals
     /// of keys earlier runs of the day posted and this one no longer produces, open amounts and account movements,
     /// decisions, ACH records and ingested files.
@@ -327,10 +336,6 @@ public actor LedgerStore {
         } catch {
             abandonDay()
             throw error
-        }
-        // Reversals are computed from what the ledger holds: checked after the write too (drafts were checked before it).
-        for entry in outcome.posted where entry.kind == .reversal {
-            precondition(JournalEntryDraft.balances(entry.postings), "posted entry \(entry.entryID) does not balance")
         }
         return outcome
     }
@@ -688,6 +693,9 @@ public actor LedgerStore {
                 reversal.append(Posting(account: key.account, customerID: key.customerID.isEmpty ? nil : key.customerID,
                                         invoiceID: key.invoiceID.isEmpty ? nil : key.invoiceID, amount: Money(minorUnits: -value, currency: currency)))
             }
+            // Reversals are computed from what the ledger holds: checked as drafts are (a failed check ends the process
+            // with the day's transaction open: it never commits).
+            precondition(JournalEntryDraft.balances(reversal), "the reversal of \(draft.sourceKey) does not balance")
             outcome.posted.append(try insert(sourceNumber: source, sourceKey: draft.sourceKey, revision: revision, kind: .reversal, runID: runID,
                                              runDay: day, day: draft.effectiveDay, memo: "Reversal: " + draft.memo, postings: reversal))
         }

@@ -29,16 +29,32 @@ struct DayRun {
     /// fed as results come (the day's new invoices first, while the files are read and matched), so the writer and
     /// the stages overlap; the day commits at the end, or nothing of it does.
     func run(prepared: consuming Prepared? = nil) async throws -> DayOutcome {
-        try await store.beginDay(runID: runID, day: day)
-        let feed = LedgerFeed(store: store)
+        // The day's journal is written as the writer posts: its folder is made first (and removed again, if empty,
+        // when the day does not commit).
+        let folder = outputFolder
+        let madeFolder = !FileManager.default.fileExists(atPath: folder)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let journal: DayJournal
+        do {
+            journal = try DayJournal(folder: folder)
+            try await store.beginDay(runID: runID, day: day)
+        } catch {
+            if madeFolder { rmdir(folder) }
+            throw error
+        }
+        let feed = LedgerFeed(store: store, journal: journal)
         do {
             return try await run(feeding: feed, prepared: prepared)
         } catch {
             await feed.abandon()
             await store.abandonDay()
+            if madeFolder { rmdir(folder) }
             throw error
         }
     }
+
+    /// `OUTPUT/<date>/` (a dry run's: `OUTPUT/<date>.dry-run/`).
+    var outputFolder: String { "\(manifest.output)/\(day)" + (options.dryRun ? ".dry-run" : "") }
 
     private func run(feeding feed: LedgerFeed, prepared: consuming Prepared?) async throws -> DayOutcome {
         var clock = StageClock()
@@ -102,14 +118,15 @@ struct DayRun {
         // are built), then the returns'; the order, and so the entry ids, is that of one batch.
         let chunk = 65_536
         var accountsSent = false
-        for start in stride(from: 0, to: cash.decisions.count, by: chunk) {
-            let drafts = cash.decisions[start..<min(start + chunk, cash.decisions.count)].map(PostingRules.entry(for:))
-            feed.send(LedgerBatch(entries: drafts, cashAccounts: accountsSent ? [] : cashAccounts(cash.decisions, [], [])))
+        let decided = cash.decisions
+        for start in stride(from: 0, to: decided.count, by: chunk) {
+            let part = decided[start..<min(start + chunk, decided.count)]
+            let accounts = accountsSent ? [] : cashAccounts(decided, [], [])
+            feed.send(making: { LedgerBatch(entries: part.map(PostingRules.entry(for:)), cashAccounts: accounts) })
             accountsSent = true
         }
         var posting = LedgerBatch(entries: returned.drafts.sorted { $0.sourceKey < $1.sourceKey },
                                   cashAccounts: accountsSent ? [] : cashAccounts(cash.decisions, [], []))
-        posting.achEntries = achEntryRows(read, cash.decisions)
         posting.achChanges = returned.changes
         posting.settlementItems = settlement.itemRows
         posting.statementBalances = statements.finalBalances.map {
@@ -121,6 +138,22 @@ struct DayRun {
         posting.entries += reviews.drafts
         posting.bookedReviews = reviews.booked
         feed.send(posting)
+        // The ledger's rows of the day's ACH entries and of how cash was applied, made as the writer gets to them.
+        feed.send(making: { [self] in
+            var rows = LedgerBatch()
+            rows.achEntries = achEntryRows(read, decided)
+            return rows
+        })
+        // (The returns' rows come with the last chunk; with no decisions, alone.)
+        for start in stride(from: 0, to: max(decided.count, 1), by: chunk) {
+            let part = decided[min(start, decided.count)..<min(start + chunk, decided.count)]
+            let more = start + chunk >= decided.count ? returned.applicationRows : []
+            feed.send(making: { [self] in
+                var rows = LedgerBatch()
+                rows.applications = applicationRows(part, then: more)
+                return rows
+            })
+        }
 
         let exceptions = uniqueExceptions(openItems.exceptions + plan.exceptions + intake.exceptions + read.exceptions + settlement.exceptions + statements.exceptions
                                           + returned.exceptions + cash.exceptions)
@@ -130,17 +163,15 @@ struct DayRun {
         }
         // How cash was applied and what needs a person, with the evidence of each (made on both cores while the
         // writer posts).
-        async let applicationList = applicationRows(cash.decisions, then: returned.applicationRows)
         async let exceptionList = exceptionRows(exceptions, cash.decisions)
-        var decisions = LedgerBatch()
-        decisions.applications = await applicationList
-        // Aging's payment history: the days before (read at the start of the day) and this day's rows, summed while
-        // the writer posts.
+        // Aging's payment history: the days before (read at the start of the day) and this day's applications and
+        // returns, summed while the writer posts.
         let paidBefore = try await historyBefore
-        let todayRows = decisions.applications
-        async let paymentHistory = DayRun.adding(todayRows, on: day, among: openItems.matching, to: paidBefore)
-        decisions.exceptions = await exceptionList
-        feed.send(decisions)
+        let returnRows = returned.applicationRows
+        async let paymentHistory = DayRun.adding(decided, returns: returnRows, on: day, among: openItems.matching, to: paidBefore)
+        var raised = LedgerBatch()
+        raised.exceptions = await exceptionList
+        feed.send(raised)
         // The day's journal as it stands after this commit is what earlier runs of the day posted and what this one posts.
         let earlierJournal = try await view.entries(ofDay: day)
         clock.lap("prepare-commit")
@@ -157,7 +188,7 @@ struct DayRun {
         remittance.reserveCapacity(cash.decisions.count + cash.decisions.count / 4 + returned.remittanceRows.count)
         for d in cash.decisions { RemittanceRow.append(d, to: &remittance) }
         remittance += returned.remittanceRows
-        let folder = "\(manifest.output)/\(day)" + (options.dryRun ? ".dry-run" : "")
+        let folder = outputFolder
         let runID = runID
         var names: [String: String] = [:]
         var limits: [String: Money] = [:]
@@ -221,26 +252,32 @@ struct DayRun {
         let bankTies = try await tieToBank(statements.finalBalances)
         clock.lap("bank-tie")
 
-        // The first run of a day has no earlier journal: its entries are the commit's, not a copy of them.
-        let dayEntries = earlierJournal.isEmpty ? outcome.posted : earlierJournal + outcome.posted
-        // What the writer posted is what was sent to it when nothing was revised, replaced, reversed or left unchanged:
-        // then the tally made while it posted stands for the day's postings.
-        let tally = await feed.tally()
-        let postedAsSent = earlierJournal.isEmpty && outcome.unchangedCount == 0 && outcome.posted.count == tally.entryCount
-            && !outcome.posted.contains { $0.kind != .original }
-        let openItemsAfter = openItemRows(openItems, dayEntries: dayEntries, postedNow: outcome.posted, decisions: cash.decisions,
-                                          tally: postedAsSent ? tally : nil)
+        // What this run posted (the journal took it as the writer went, and takes what the commit itself posted), and
+        // the day's journal file: earlier runs' entries of the day, then this run's.
+        var journal = try await feed.journal()
+        let journalFile: FileSink
+        do {
+            try journal.add(outcome.posted)
+            journalFile = try journal.finish(after: earlierJournal)
+        } catch {
+            journal.discard()
+            ReportWriter.discard(matchingReports)
+            throw error
+        }
+        var ledgerCounts = journal.counts
+        for entry in earlierJournal { ledgerCounts.add(entry, isInvoiceOpening: PostingRules.isInvoiceOpening(entry.sourceKey)) }
+        let postedCount = journal.counts.entries
+        let openItemsAfter = openItemRows(openItems, earlier: earlierJournal, posted: journal.tally, decisions: cash.decisions)
         clock.lap("reports")
-        let summary = Summary.make(day: day, job: manifest.name, currency: manifest.currency, isInvoiceOpening: PostingRules.isInvoiceOpening, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
+        let summary = Summary.make(day: day, job: manifest.name, currency: manifest.currency, ledgerCounts: ledgerCounts, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
                                    nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: read.lines.count,
                                    settlementBatches: read.ach.settlementBatches, reconciliation: settlement.reconciliation, decisions: cash.decisions,
-                                   exceptions: exceptions, dayEntries: dayEntries, dryRun: options.dryRun, bankTies: bankTies)
+                                   exceptions: exceptions, dryRun: options.dryRun, bankTies: bankTies)
         do {
             // The day's journal as it stands, whichever run posted it (a rerun that posts nothing rewrites the same file),
             // without the opening entries that mirror invoices the ERP booked itself. A dry run's reports show what
             // the day would be (computed before its transaction was rolled back) in OUTPUT/<date>.dry-run/.
-            let journal = dayEntries.filter { !PostingRules.isInvoiceOpening($0.sourceKey) }
-            var report = DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: openItemsAfter, journal: journal, summary: summary)
+            var report = DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: openItemsAfter, journal: [], summary: summary)
             report.aging = try await agingRows(openItemsAfter, names: names, limits: limits, history: await paymentHistory)
             clock.lap("aging")
             report.customerNames = names
@@ -249,28 +286,28 @@ struct DayRun {
             do {
                 ledgerReports = try await ReportWriter.render(report, parts: .ledger, into: folder)
             } catch {
-                ReportWriter.discard(matchingReports)
+                ReportWriter.discard(matchingReports + [journalFile])
                 throw error
             }
-            try ReportWriter.publish(matchingReports + ledgerReports)
+            try ReportWriter.publish(matchingReports + ledgerReports + [journalFile])
         }
         clock.lap("reports-write")
         clock.details.append(("archive", try await archiving))
         clock.lap("archive-wait")
         do {
             // The run log: what this run of the day did and how long each stage took (what summary.json leaves out).
-            try? AtomicFile.write(runLog(outcome: outcome, files: intake.fileCount, rejected: intake.rejectedCount, exceptions: exceptions.count,
+            try? AtomicFile.write(runLog(outcome: outcome, posted: journal.counts, files: intake.fileCount, rejected: intake.rejectedCount, exceptions: exceptions.count,
                                          timings: clock.timings + clock.details), to: folder + "/run.log", durable: false)
         }
         return DayOutcome(day: day, summary: summary, outputFolder: folder, inputRejected: plan.rejected || intake.rejected || read.rejected,
-                          exceptionCount: exceptions.count, postedCount: outcome.posted.count, receiptCount: cash.decisions.count,
+                          exceptionCount: exceptions.count, postedCount: postedCount, receiptCount: cash.decisions.count,
                           timings: clock.timings + clock.details)
     }
 
-    func runLog(outcome: CommitOutcome, files: Int, rejected: Int, exceptions: Int, timings: [(String, Duration)]) -> String {
+    func runLog(outcome: CommitOutcome, posted: Summary.LedgerCounts, files: Int, rejected: Int, exceptions: Int, timings: [(String, Duration)]) -> String {
         var lines = ["settle run \(runID) of \(day) (\(manifest.name)), written \(LedgerLog.timestamp())",
-                     "files \(files), rejected \(rejected); entries posted \(outcome.posted.count), unchanged \(outcome.unchangedCount), "
-                     + "reversals \(outcome.posted.filter { $0.kind == .reversal }.count), new invoices \(outcome.newInvoiceCount); exceptions \(exceptions)"]
+                     "files \(files), rejected \(rejected); entries posted \(posted.entries), unchanged \(outcome.unchangedCount), "
+                     + "reversals \(posted.reversals), new invoices \(outcome.newInvoiceCount); exceptions \(exceptions)"]
         for (stage, duration) in timings {
             let ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
             lines.append("stage \(stage) \(ms) ms")
@@ -493,78 +530,148 @@ public enum RelativePath {
 }
 
 /// Hands a day's batches to the ledger writer in the order they are sent, without the sender waiting for each: the
-/// writer posts while the stages go on. `drain` waits for the last and says how long the writer was busy.
+/// writer posts while the stages go on. A batch may be sent as the work that makes it (`send(making:)`): it is made
+/// on another task at most `lead` batches ahead of the writer, so a day's million entries and rows exist a chunk at
+/// a time rather than all queued behind the writer. `drain` waits for the last and says how long the writer was busy.
 struct LedgerFeed: Sendable {
-    private let continuation: AsyncStream<LedgerBatch>.Continuation
-    private let writer: Task<Duration, Error>
-    private let tallies: AsyncStream<LedgerBatch>.Continuation
-    private let tallier: Task<ReceivableTally, Never>
+    private enum Item: Sendable {
+        case ready(LedgerBatch)
+        case make(@Sendable () -> LedgerBatch)
+    }
 
-    init(store: LedgerStore) {
-        let (stream, continuation) = AsyncStream.makeStream(of: LedgerBatch.self)
-        self.continuation = continuation
+    /// Batches made and waiting for the writer, at most.
+    static let lead = 2
+
+    private let items: AsyncStream<Item>.Continuation
+    private let writer: Task<Duration, Error>
+    private let maker: Task<Void, Never>
+    private let journalist: Task<DayJournal, Error>
+
+    /// `journal` takes the entries as the writer posts them (the writer keeps none of them).
+    init(store: LedgerStore, journal: DayJournal) {
+        let (itemStream, items) = AsyncStream.makeStream(of: Item.self)
+        let (batches, toWriter) = AsyncStream.makeStream(of: LedgerBatch.self)
+        let (postedStream, posted) = AsyncStream.makeStream(of: [PostedEntry].self)
+        let progress = WriterProgress()
+        self.items = items
         writer = Task {
-            var busy = Duration.zero
-            for await batch in stream {
-                let start = ContinuousClock.now
-                try await store.post(batch)
-                busy += ContinuousClock.now - start
+            defer { posted.finish() }
+            do {
+                var busy = Duration.zero
+                for await batch in batches {
+                    let start = ContinuousClock.now
+                    try await store.post(batch)
+                    busy += ContinuousClock.now - start
+                    posted.yield(await store.takePosted())
+                    await progress.advance()
+                }
+                await progress.stop()
+                return busy
+            } catch {
+                await progress.stop()
+                throw error
             }
-            return busy
         }
-        // The same batches, tallied by invoice on the other core while the writer posts them (open items after the
-        // day need it, and would otherwise scan every posting of the day after the commit).
-        let (sent, tallies) = AsyncStream.makeStream(of: LedgerBatch.self)
-        self.tallies = tallies
-        tallier = Task {
-            var tally = ReceivableTally()
-            for await batch in sent { tally.add(batch.entries) }
-            return tally
+        // Batches are made here, in order, each when the writer is at most `lead` batches behind. A writer that
+        // stopped (it failed) takes nothing more: what is left is not made.
+        maker = Task {
+            var sent = 0
+            for await item in itemStream {
+                guard await progress.isWriting else { continue }
+                let batch: LedgerBatch
+                switch item {
+                case let .ready(ready): batch = ready
+                case let .make(make): batch = make()
+                }
+                await progress.wait(until: sent - LedgerFeed.lead)
+                toWriter.yield(batch)
+                sent += 1
+            }
+            toWriter.finish()
+        }
+        // The posted entries go into the journal on the other core while the writer goes on.
+        journalist = Task {
+            var journal = journal
+            do {
+                for await entries in postedStream { try journal.add(entries) }
+            } catch {
+                journal.discard()
+                throw error
+            }
+            return journal
         }
     }
 
     func send(_ batch: LedgerBatch) {
-        continuation.yield(batch)
-        if !batch.entries.isEmpty { tallies.yield(batch) }
+        items.yield(.ready(batch))
+    }
+
+    /// Sends the batch `make` makes, made when the writer is nearly ready for it (not on the caller's task).
+    func send(making make: @escaping @Sendable () -> LedgerBatch) {
+        items.yield(.make(make))
     }
 
     /// Waits until every batch sent is written; throws what the writer threw.
     func drain() async throws -> Duration {
-        continuation.finish()
-        tallies.finish()
+        items.finish()
         return try await writer.value
     }
 
-    /// What the batches sent moved on each invoice's receivable (after `drain`).
-    func tally() async -> ReceivableTally { await tallier.value }
+    /// The journal of every entry posted through the feed (after `drain`).
+    func journal() async throws -> DayJournal { try await journalist.value }
 
-    /// Stops feeding (the day is being given up): waits for a batch in progress, ignoring its outcome.
+    /// Stops feeding (the day is being given up): waits for a batch in progress, ignoring its outcome; nothing of
+    /// the journal stays.
     func abandon() async {
-        continuation.finish()
-        tallies.finish()
+        items.finish()
         _ = try? await writer.value
-        _ = await tallier.value
+        await maker.value
+        (try? await journalist.value)?.discard()
     }
 }
 
-/// The receivable postings of the entries sent to the writer, per invoice: what they moved, which invoices entries
-/// other than openings touched, and how many entries there were. Equal to what the day posted when the writer
-/// posted every entry as sent (a first run of the day: no revision, replacement, reversal or unchanged entry).
+/// How many batches the writer has posted, and whether it still posts: what the maker of batches waits on.
+private actor WriterProgress {
+    private var count = 0
+    private var stopped = false
+    private var waiting: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+    var isWriting: Bool { !stopped }
+
+    func advance() {
+        count += 1
+        resume()
+    }
+
+    /// The writer finished or failed: nobody waits for it any more.
+    func stop() {
+        stopped = true
+        resume()
+    }
+
+    /// Returns once at least `target` batches are posted (or the writer stopped).
+    func wait(until target: Int) async {
+        if stopped || count >= target { return }
+        await withCheckedContinuation { waiting.append((target, $0)) }
+    }
+
+    private func resume() {
+        var still: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        for w in waiting {
+            if stopped || count >= w.count { w.continuation.resume() } else { still.append(w) }
+        }
+        waiting = still
+    }
+}
+
+/// The receivable postings of a run's posted entries, per invoice: what they moved, which invoices entries other
+/// than openings touched, and how many entries there were.
 struct ReceivableTally: Sendable, Equatable {
     var moved: [String: Int64] = [:]
     var touched = Set<String>()
     var entryCount = 0
 
     init() {}
-
-    /// The same tally of entries as posted.
-    init(posted: [PostedEntry]) {
-        for entry in posted { add(sourceKey: entry.sourceKey, postings: entry.postings) }
-    }
-
-    mutating func add(_ entries: [JournalEntryDraft]) {
-        for entry in entries { add(sourceKey: entry.sourceKey, postings: entry.postings) }
-    }
 
     /// What entries posted by earlier runs of the day moved (not counted as this run's, touching nothing).
     mutating func addMoves(_ entries: ArraySlice<PostedEntry>) {
@@ -575,9 +682,8 @@ struct ReceivableTally: Sendable, Equatable {
         }
     }
 
-    private mutating func add(sourceKey: String, postings: [Posting]) {
+    mutating func add(sourceKey: String, postings: [Posting], opening: Bool) {
         entryCount += 1
-        let opening = PostingRules.isInvoiceOpening(sourceKey)
         for p in postings where p.account == ChartOfAccounts.accountsReceivable {
             guard let invoice = p.invoiceID else { continue }
             moved[invoice, default: 0] &+= p.amount.minorUnits

@@ -486,11 +486,17 @@ extension DayRun {
                 guard let customer = a.customerID else { continue }
                 if a.rule == "return" {
                     returned[customer, default: []].insert(a.sourceKey)
-                } else if let invoice = a.invoiceID, a.applied.minorUnits > 0, let issued = issueDays[invoice] {
-                    let before = paid[customer] ?? (0, 0)
-                    paid[customer] = (before.applied + a.applied.minorUnits, before.weightedDays + a.applied.minorUnits * Int64(day.days(since: issued)))
+                } else if let invoice = a.invoiceID {
+                    addPaid(customer: customer, invoice: invoice, applied: a.applied.minorUnits, day: day, issueDays: issueDays)
                 }
             }
+        }
+
+        /// Cash applied to an invoice: what it adds to its customer's days to pay.
+        mutating func addPaid(customer: String, invoice: String, applied: Int64, day: Day, issueDays: [String: Day]) {
+            guard applied > 0, let issued = issueDays[invoice] else { return }
+            let before = paid[customer] ?? (0, 0)
+            paid[customer] = (before.applied + applied, before.weightedDays + applied * Int64(day.days(since: issued)))
         }
     }
 
@@ -501,16 +507,22 @@ extension DayRun {
         return history
     }
 
-    static func adding(_ rows: [ApplicationRow], on day: Day, among invoices: [Invoice], to history: PaymentHistory) async -> PaymentHistory {
+    /// The history with the day's applications (as their ledger rows would read) and returns added.
+    static func adding(_ decisions: [Decision], returns: [ApplicationRow], on day: Day, among invoices: [Invoice], to history: PaymentHistory) async -> PaymentHistory {
+        var wanted = Set<String>()
+        for d in decisions { for a in d.applications { wanted.insert(a.invoiceID) } }
+        for a in returns { if let invoice = a.invoiceID { wanted.insert(invoice) } }
+        let issued = issueDays(of: wanted, among: invoices)
         var history = history
-        history.add(rows, day: day, issueDays: issueDays(of: rows, among: invoices))
+        for d in decisions {
+            for a in d.applications { history.addPaid(customer: a.customerID, invoice: a.invoiceID, applied: a.applied.minorUnits, day: day, issueDays: issued) }
+        }
+        history.add(returns, day: day, issueDays: issued)
         return history
     }
 
-    /// The issue days of the invoices the day's rows apply cash to.
-    static func issueDays(of rows: [ApplicationRow], among invoices: [Invoice]) -> [String: Day] {
-        var wanted = Set<String>()
-        for a in rows { if let invoice = a.invoiceID { wanted.insert(invoice) } }
+    /// The issue days of the invoices wanted.
+    static func issueDays(of wanted: Set<String>, among invoices: [Invoice]) -> [String: Day] {
         var out: [String: Day] = [:]
         out.reserveCapacity(wanted.count)
         for invoice in invoices where wanted.contains(invoice.id) { out[invoice.id] = invoice.issueDay }
@@ -546,7 +558,7 @@ extension DayRun {
     }
 
     /// How cash was applied, with the evidence of each decision, as the ledger keeps it.
-    func applicationRows(_ decisions: [Decision], then more: [ApplicationRow] = []) -> [ApplicationRow] {
+    func applicationRows<Decisions: Collection<Decision>>(_ decisions: Decisions, then more: [ApplicationRow] = []) -> [ApplicationRow] {
         // One array, grown in place (a row array per decision cost a million allocations on a million receipts), the
         // other rows (returns) appended here rather than to the result, which the caller shares with its task.
         var rows: [ApplicationRow] = []
@@ -626,18 +638,12 @@ extension DayRun {
     /// invoice still open, and those the day touched. Each invoice's open amount before the day plus the receivable
     /// postings of every entry of the day (openings included) — what the ledger holds once the day commits, without
     /// reading it back.
-    func openItemRows(_ items: OpenItems, dayEntries: [PostedEntry], postedNow: [PostedEntry], decisions: [Decision], tally: ReceivableTally? = nil) -> [OpenItemRow] {
+    func openItemRows(_ items: OpenItems, earlier: [PostedEntry], posted: ReceivableTally, decisions: [Decision]) -> [OpenItemRow] {
         // What the day moved on each invoice's receivable, and what it touched: this run's applications and every
-        // invoice its own entries moved (reviewers' decisions, returns), openings aside. From the tally made while
-        // the writer posted when that stands for the day, else one pass over the day's entries.
-        var dayTally = tally ?? ReceivableTally(posted: postedNow)
-        if tally != nil {
-            // Debug builds (the tests) check the tally against the posted entries themselves.
-            assert(dayTally == ReceivableTally(posted: postedNow), "the tally of the entries sent differs from what was posted")
-        } else {
-            // Earlier runs' entries of the day move open amounts too (they touch nothing of this run's).
-            dayTally.addMoves(dayEntries[..<(dayEntries.count - postedNow.count)])
-        }
+        // invoice its own entries moved (reviewers' decisions, returns), openings aside — tallied from the entries as
+        // the writer posted them — and what earlier runs' entries of the day moved (they touch nothing of this run's).
+        var dayTally = posted
+        dayTally.addMoves(earlier[...])
         let moved = dayTally.moved
         var touched = dayTally.touched
         for d in decisions { for a in d.applications { touched.insert(a.invoiceID) } }

@@ -14,47 +14,38 @@ public enum ReportWriter {
     public static let openItemsHeader = ["invoice_id", "customer_id", "due_date", "amount", "open_amount", "days_past_due"]
     public static let journalHeader = JournalExport.csvHeader
 
-    public static func sortedRemittance(_ rows: [RemittanceRow]) -> [RemittanceRow] {
-        sorted(rows) { r in [r.valueDay.description, r.source, r.sourceRef, r.receiptID, r.invoiceID] }
-    }
-
-    public static func sortedExceptions(_ rows: [MatchException]) -> [MatchException] {
-        sorted(rows) { e in [e.type.rawValue, e.source, e.sourceRef, e.id] }
-    }
-
-    /// Rows in the order of their fields compared one after another, as a tuple would compare them: each row's
-    /// fields are joined once into one key (a separator below every character a field holds), and the keys are
-    /// compared as bytes — not the fields, again, in every comparison of the sort.
-    static func sorted<Row>(_ rows: [Row], by fields: (Row) -> [String]) -> [Row] {
-        var keys: [(key: [UInt8], index: Int)] = []
-        keys.reserveCapacity(rows.count)
-        for (i, row) in rows.enumerated() {
-            var key: [UInt8] = []
-            for (n, field) in fields(row).enumerated() {
-                if n > 0 { key.append(0) }
-                key.append(contentsOf: field.utf8)
-            }
-            keys.append((key, i))
-        }
-        keys.sort { a, b in
-            let order = compare(a.key, b.key)
-            return order != 0 ? order < 0 : a.index < b.index
-        }
-        return keys.map { rows[$0.index] }
-    }
-
-    /// Byte order of two keys: negative, zero or positive.
-    private static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int32 {
-        a.withUnsafeBufferPointer { x in
-            b.withUnsafeBufferPointer { y in
-                let common = min(x.count, y.count)
-                if common > 0, let p = x.baseAddress, let q = y.baseAddress {
-                    let order = memcmp(p, q, common)
-                    if order != 0 { return order }
-                }
-                return x.count < y.count ? -1 : (x.count > y.count ? 1 : 0)
+    /// Remittance rows by value date, source, reference, receipt and invoice (fields in byte order), seen through
+    /// their positions: the rows are not copied.
+    public static func sortedRemittance(_ rows: [RemittanceRow]) -> Ordered<RemittanceRow> {
+        let order = rows.withUnsafeBufferPointer { r in
+            IndexOrder.stable(count: r.count) { a, b -> Int32 in
+                if r[a].valueDay != r[b].valueDay { return r[a].valueDay < r[b].valueDay ? -1 : 1 }
+                var c = IndexOrder.bytes(r[a].source, r[b].source)
+                if c != 0 { return c }
+                c = IndexOrder.bytes(r[a].sourceRef, r[b].sourceRef)
+                if c != 0 { return c }
+                c = IndexOrder.bytes(r[a].receiptID, r[b].receiptID)
+                if c != 0 { return c }
+                return IndexOrder.bytes(r[a].invoiceID, r[b].invoiceID)
             }
         }
+        return Ordered(rows, order: order)
+    }
+
+    /// Exceptions by type, source, reference and id (fields in byte order), seen through their positions.
+    public static func sortedExceptions(_ rows: [MatchException]) -> Ordered<MatchException> {
+        let order = rows.withUnsafeBufferPointer { r in
+            IndexOrder.stable(count: r.count) { a, b -> Int32 in
+                var c = IndexOrder.bytes(r[a].type.rawValue, r[b].type.rawValue)
+                if c != 0 { return c }
+                c = IndexOrder.bytes(r[a].source, r[b].source)
+                if c != 0 { return c }
+                c = IndexOrder.bytes(r[a].sourceRef, r[b].sourceRef)
+                if c != 0 { return c }
+                return IndexOrder.bytes(r[a].id, r[b].id)
+            }
+        }
+        return Ordered(rows, order: order)
     }
 
     /// A report made in memory (tests, small outputs).
@@ -68,7 +59,7 @@ public enum ReportWriter {
         text { try? remittanceCSV(sorted: sortedRemittance(rows), into: &$0) }
     }
 
-    static func remittanceCSV(sorted rows: [RemittanceRow], into out: inout TextBuffer) throws {
+    static func remittanceCSV(sorted rows: Ordered<RemittanceRow>, into out: inout TextBuffer) throws {
         out.csvRecord(remittanceHeader)
         for r in rows {
             out.csv(r.receiptID)
@@ -92,7 +83,7 @@ public enum ReportWriter {
         text { try? exceptionsCSV(sorted: sortedExceptions(rows), into: &$0) }
     }
 
-    static func exceptionsCSV(sorted rows: [MatchException], into out: inout TextBuffer) throws {
+    static func exceptionsCSV(sorted rows: Ordered<MatchException>, into out: inout TextBuffer) throws {
         out.csvRecord(exceptionsHeader)
         for e in rows {
             out.csv(e.id)
@@ -153,7 +144,9 @@ public enum ReportWriter {
         public init(rawValue: Int) { self.rawValue = rawValue }
         public static let matching = Parts(rawValue: 1)
         public static let ledger = Parts(rawValue: 2)
-        public static let all: Parts = [.matching, .ledger]
+        /// `journal.csv` from `DayReport.journal` (a run writes it as its writer posts instead).
+        public static let journal = Parts(rawValue: 4)
+        public static let all: Parts = [.matching, .ledger, .journal]
     }
 
     /// Makes the day's reports into temporary files beside their final names in `directory`, each on its own task
@@ -176,11 +169,13 @@ public enum ReportWriter {
         }
         if parts.contains(.ledger) {
             makers.append(("open-items.csv", { @Sendable out in try openItemsCSV(report.openItems, into: &out) }))
-            makers.append(("journal.csv", { @Sendable out in try journalCSV(report.journal, into: &out) }))
             makers.append(("summary.json", { @Sendable out in out.append(report.summary.rendered() + "\n") }))
             makers.append(("aging.csv", { @Sendable out in try agingCSV(report.aging, into: &out) }))
             makers.append(("aging.html", { @Sendable out in try HTMLReport.aging(report, into: &out) }))
             makers.append(("summary.html", { @Sendable out in try HTMLReport.summary(report, into: &out) }))
+        }
+        if parts.contains(.journal) {
+            makers.append(("journal.csv", { @Sendable out in try journalCSV(report.journal, into: &out) }))
         }
         return try await withThrowingTaskGroup(of: FileSink.self) { group in
             for (name, make) in makers {

@@ -18,10 +18,30 @@ public enum Summary {
         }
     }
 
-    /// `isInvoiceOpening` tells the entries that open invoices (counted as invoices opened, not as business).
-    public static func make(day: Day, job: String, currency: Currency, isInvoiceOpening: (String) -> Bool, fileCount: Int, rejectedCount: Int, acceptedCount: Int, nachaBatchCount: Int, nachaEntryCount: Int,
+    /// The day's journal as it stands (every run of the day), counted entry by entry as they are posted or read:
+    /// the entries themselves are not kept.
+    public struct LedgerCounts: Sendable, Equatable {
+        public var entries = 0
+        public var postings = 0
+        public var reversals = 0
+        /// Receivable postings of the entries that open invoices (counted as invoices opened, not as business).
+        public var invoicesOpened = 0
+
+        public init() {}
+
+        public mutating func add(_ entry: PostedEntry, isInvoiceOpening: Bool) {
+            entries += 1
+            if entry.kind == .reversal { reversals += 1 }
+            postings += entry.postings.count
+            if isInvoiceOpening {
+                for p in entry.postings where p.account == ChartOfAccounts.accountsReceivable { invoicesOpened += 1 }
+            }
+        }
+    }
+
+    public static func make(day: Day, job: String, currency: Currency, ledgerCounts: LedgerCounts, fileCount: Int, rejectedCount: Int, acceptedCount: Int, nachaBatchCount: Int, nachaEntryCount: Int,
                      statementLineCount: Int, settlementBatches: [SettlementBatch], reconciliation: SettlementResult, decisions: [Decision],
-                     exceptions: [MatchException], dayEntries: [PostedEntry], dryRun: Bool,
+                     exceptions: [MatchException], dryRun: Bool,
                      bankTies: [BankTie] = []) -> JSONValue {
         func money(_ minor: Int64) -> JSONValue { .number(MoneyFormat.plain(minor, exponent: currency.exponent)) }
         var receiptTotal: Int64 = 0, applied: Int64 = 0, discount: Int64 = 0, writeOff: Int64 = 0, unapplied: Int64 = 0
@@ -94,19 +114,11 @@ public enum Summary {
             ("by_rule", .object(rules)),
         ]
         // The day's journal as it stands (every run of the day), not what this run added.
-        var reversals = 0
-        var postings = 0
-        var opened = 0
-        for entry in dayEntries {
-            if entry.kind == .reversal { reversals += 1 }
-            postings += entry.postings.count
-            if isInvoiceOpening(entry.sourceKey) { opened += entry.postings.filter { $0.account == ChartOfAccounts.accountsReceivable }.count }
-        }
         let ledger: [(String, JSONValue)] = [
-            ("entries", .integer(Int64(dayEntries.count))),
-            ("postings", .integer(Int64(postings))),
-            ("reversals", .integer(Int64(reversals))),
-            ("invoices_opened", .integer(Int64(opened))),
+            ("entries", .integer(Int64(ledgerCounts.entries))),
+            ("postings", .integer(Int64(ledgerCounts.postings))),
+            ("reversals", .integer(Int64(ledgerCounts.reversals))),
+            ("invoices_opened", .integer(Int64(ledgerCounts.invoicesOpened))),
         ]
         let exceptionCounts: [(String, JSONValue)] = [("total", .integer(Int64(exceptions.count)))] + byType
         let fields: [(String, JSONValue)] = [

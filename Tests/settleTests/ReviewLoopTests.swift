@@ -67,6 +67,16 @@ import TestSupport
         #expect(try openAmount("INV-10020", in: out) == "0.00")
         #expect(try openAmount("INV-10021", in: out) == "4000.00")
         #expect(try reviewLines(in: out).count == 2)
+        // The day's journal after a rerun that posted: the first run's entries, then the rerun's, as the ledger holds
+        // them (its whole export is this one day's), openings aside.
+        let export = try #require(await settle(["ledger", "export", "--ledger", ledger, "--format", "csv"]).out as String?)
+        let exported = export.split(separator: "\n").filter { line in
+            let key = line.split(separator: ",", omittingEmptySubsequences: false)[1]
+            return !((key.hasPrefix("invoice:") && key.hasSuffix(":opening")) || key.hasPrefix("invoices:"))
+        }
+        let journal = try String(contentsOfFile: out + "/journal.csv", encoding: .utf8).split(separator: "\n")
+        #expect(journal == exported)
+        #expect(journal.count > 20)
         let listed = await settle(["exceptions", "list", "--ledger", ledger, "--status", "open", "--type", "AMBIGUOUS"])
         #expect(listed.out.contains("0 exceptions"))
         // Once: a further rerun posts nothing.
