@@ -177,6 +177,13 @@ public struct ACHReading: Sendable {
         for i in settlementBatches.indices { settlementBatches[i].fileKey = sha256 }
     }
 
+    /// Lets go of the entries and their receipt parts once receipts and the ledger's rows are made from them: what
+    /// a day keeps past that is its returns, notifications of change and settlement batches.
+    public mutating func releaseEntries() {
+        entries = []
+        receiptParts = [:]
+    }
+
     /// Room for `count` more entries, so a day's facts are not copied as the array grows.
     public mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(entries.count + count) }
 

@@ -95,7 +95,7 @@ struct DayRun {
         let acceptedCount = intake.accepted.count
         let accepted = intake.accepted
         intake.accepted = []
-        let read = try await readInputs(accepted)
+        var read = try await readInputs(accepted)
         // Every money sum of the day adds some of these amounts: checked once here (overflow an error, never a trap).
         try MoneyOverflow.check(read.ach.entries.lazy.map(\.amount.minorUnits) + read.lines.lazy.map(\.line.amount.minorUnits)
                                     + openItems.matching.lazy.flatMap { [$0.amount.minorUnits, $0.openAmount.minorUnits] },
@@ -139,11 +139,15 @@ struct DayRun {
         posting.bookedReviews = reviews.booked
         feed.send(posting)
         // The ledger's rows of the day's ACH entries and of how cash was applied, made as the writer gets to them.
+        let entriesRead = read
         feed.send(making: { [self] in
             var rows = LedgerBatch()
-            rows.achEntries = achEntryRows(read, decided)
+            rows.achEntries = achEntryRows(entriesRead, decided)
             return rows
         })
+        // The entries are the rows' now: they go when those are made (the receipts live on in the decisions).
+        read.ach.releaseEntries()
+        read.achKeys.receipts = []
         // (The returns' rows come with the last chunk; with no decisions, alone.)
         for start in stride(from: 0, to: max(decided.count, 1), by: chunk) {
             let part = decided[min(start, decided.count)..<min(start + chunk, decided.count)]

@@ -114,13 +114,15 @@ public enum Ingest {
         async let print: Result<(sha256: String, sizeBytes: Int64), InputError>? = try? BlockingWork.run {
             do throws(InputError) { return .success(try InputOpener.fingerprint(path: path)) } catch { return .failure(error) }
         }
-        let parsed = try? await BlockingWork.run {
+        var parsed = try? await BlockingWork.run {
             var input = blank
             parse(path: path, format: format, strict: strict, currency: currency, profile: profile, account: account, keepLines: keepLines, achDay: achDay,
                   into: &input)
             return input
         }
-        var input = parsed ?? blank
+        // Taken out, not copied: the facts' arrays stay uniquely held, so setting their file's hash writes in place.
+        let wasParsed = parsed != nil
+        var input = parsed.take() ?? blank
         switch await print {
         case let .success(p)?:
             input.sha256 = p.sha256
@@ -131,7 +133,7 @@ public enum Ingest {
         case nil:
             input.readError = "cancelled"
         }
-        if parsed == nil { input.readError = "cancelled" }
+        if !wasParsed { input.readError = "cancelled" }
         return input
     }
 
