@@ -48,19 +48,19 @@ extension IndexOrder {
 }
 
 /// Rows seen in an order of their positions, without copying them: what a report sorted once writes twice
-/// (CSV and HTML) from the one array it was given.
-public struct Ordered<Row>: RandomAccessCollection {
-    public let rows: [Row]
+/// (CSV and HTML) from the rows it was given.
+public struct Ordered<Base: RandomAccessCollection>: RandomAccessCollection where Base.Index == Int {
+    public let rows: Base
     public let order: [Int]
 
-    public init(_ rows: [Row], order: [Int]) {
+    public init(_ rows: Base, order: [Int]) {
         self.rows = rows
         self.order = order
     }
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { order.count }
-    public subscript(position: Int) -> Row { rows[order[position]] }
+    public subscript(position: Int) -> Base.Element { rows[rows.startIndex + order[position]] }
 }
 
-extension Ordered: Sendable where Row: Sendable {}
+extension Ordered: Sendable where Base: Sendable {}

@@ -188,10 +188,7 @@ struct DayRun {
         // The last moment a stop request is heard: after this the day commits whole.
         try Task.checkCancellation()
         // The reports of matching do not wait for the ledger: made while the writer drains (written once the day commits).
-        var remittance: [RemittanceRow] = []
-        remittance.reserveCapacity(cash.decisions.count + cash.decisions.count / 4 + returned.remittanceRows.count)
-        for d in cash.decisions { RemittanceRow.append(d, to: &remittance) }
-        remittance += returned.remittanceRows
+        let remittance = RemittanceList(decisions: cash.decisions, then: returned.remittanceRows)
         let folder = outputFolder
         let runID = runID
         var names: [String: String] = [:]
@@ -200,7 +197,8 @@ struct DayRun {
             names[c.id] = c.name
             if let limit = c.creditLimit { limits[c.id] = limit }
         }
-        var matchingReport = DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: [], journal: [], summary: .object([]))
+        var matchingReport = DayReport(day: day, runID: runID, remittance: [], exceptions: exceptions, openItems: [], journal: [], summary: .object([]))
+        matchingReport.remittance = remittance
         matchingReport.advice = adviceRows(cash.decisions, names: names)
         matchingReport.customerNames = names
         matchingReport.ledgerPath = manifest.ledger
@@ -281,7 +279,8 @@ struct DayRun {
             // The day's journal as it stands, whichever run posted it (a rerun that posts nothing rewrites the same file),
             // without the opening entries that mirror invoices the ERP booked itself. A dry run's reports show what
             // the day would be (computed before its transaction was rolled back) in OUTPUT/<date>.dry-run/.
-            var report = DayReport(day: day, runID: runID, remittance: remittance, exceptions: exceptions, openItems: openItemsAfter, journal: [], summary: summary)
+            var report = DayReport(day: day, runID: runID, remittance: [], exceptions: exceptions, openItems: openItemsAfter, journal: [], summary: summary)
+            report.remittance = remittance
             report.aging = try await agingRows(openItemsAfter, names: names, limits: limits, history: await paymentHistory)
             clock.lap("aging")
             report.customerNames = names

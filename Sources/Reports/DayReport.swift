@@ -57,6 +57,99 @@ public struct RemittanceRow: Sendable, Hashable {
     }
 }
 
+/// The rows of `remittance.csv` without making them: the day's decisions (a row per application and one for cash
+/// left unapplied, made when read) and other rows (returns) after them. A million receipts' rows are 8 bytes each
+/// until written, not a row struct each.
+public struct RemittanceList: RandomAccessCollection, Sendable {
+    public let decisions: [Decision]
+    /// Per row of the decisions: the decision's index (high 32 bits), and its application's index + 1 (0: the
+    /// unapplied rest).
+    private let slots: [UInt64]
+    public let rows: [RemittanceRow]
+
+    public init(_ rows: [RemittanceRow] = []) {
+        decisions = []
+        slots = []
+        self.rows = rows
+    }
+
+    public init(decisions: [Decision], then rows: [RemittanceRow]) {
+        var slots: [UInt64] = []
+        slots.reserveCapacity(decisions.count + decisions.count / 4)
+        for (d, decision) in decisions.enumerated() {
+            for k in decision.applications.indices { slots.append(UInt64(d) << 32 | UInt64(k + 1)) }
+            if !decision.unapplied.isZero { slots.append(UInt64(d) << 32) }
+        }
+        self.decisions = decisions
+        self.slots = slots
+        self.rows = rows
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { slots.count + rows.count }
+
+    public subscript(position: Int) -> RemittanceRow {
+        guard position < slots.count else { return rows[position - slots.count] }
+        let slot = slots[position]
+        let decision = decisions[Int(slot >> 32)]
+        let r = decision.receipt
+        let k = Int(slot & 0xffff_ffff)
+        guard k > 0 else {
+            let zero = Money.zero(r.amount.currency)
+            return RemittanceRow(receiptID: r.id, source: r.source.rawValue, sourceRef: r.sourceRef, valueDay: r.valueDay, customerID: decision.customerID ?? "",
+                                 receiptAmount: r.amount, invoiceID: "", applied: decision.unapplied, discount: zero, writeOff: zero,
+                                 rule: MatchRule.unapplied.rawValue, confidence: decision.confidence)
+        }
+        let a = decision.applications[k - 1]
+        return RemittanceRow(receiptID: r.id, source: r.source.rawValue, sourceRef: r.sourceRef, valueDay: r.valueDay, customerID: a.customerID,
+                             receiptAmount: r.amount, invoiceID: a.invoiceID, applied: a.applied, discount: a.discount, writeOff: a.writeOff,
+                             rule: decision.rule.rawValue, confidence: decision.confidence)
+    }
+
+    /// Rows that share a receipt: each decision's rows, and each other row alone (first row, count).
+    var groups: [(first: Int, count: Int)] {
+        var out: [(first: Int, count: Int)] = []
+        out.reserveCapacity(decisions.count + rows.count)
+        var i = 0
+        while i < slots.count {
+            let d = slots[i] >> 32
+            var end = i + 1
+            while end < slots.count, slots[end] >> 32 == d { end += 1 }
+            out.append((i, end - i))
+            i = end
+        }
+        for j in rows.indices { out.append((slots.count + j, 1)) }
+        return out
+    }
+
+    /// Two rows by value date, source, reference and receipt id (bytes): negative, zero or positive.
+    func compareReceipts(_ a: Int, _ b: Int) -> Int32 {
+        let x = receiptFields(a)
+        let y = receiptFields(b)
+        if x.day != y.day { return x.day < y.day ? -1 : 1 }
+        var c = IndexOrder.bytes(x.source, y.source)
+        if c != 0 { return c }
+        c = IndexOrder.bytes(x.reference, y.reference)
+        if c != 0 { return c }
+        return IndexOrder.bytes(x.receipt, y.receipt)
+    }
+
+    private func receiptFields(_ position: Int) -> (day: Day, source: String, reference: String, receipt: String) {
+        guard position < slots.count else {
+            let row = rows[position - slots.count]
+            return (row.valueDay, row.source, row.sourceRef, row.receiptID)
+        }
+        let r = decisions[Int(slots[position] >> 32)].receipt
+        return (r.valueDay, r.source.rawValue, r.sourceRef, r.id)
+    }
+
+    func invoiceID(_ position: Int) -> String {
+        guard position < slots.count else { return rows[position - slots.count].invoiceID }
+        let k = Int(slots[position] & 0xffff_ffff)
+        return k == 0 ? "" : decisions[Int(slots[position] >> 32)].applications[k - 1].invoiceID
+    }
+}
+
 /// One row of `open-items.csv`.
 public struct OpenItemRow: Sendable, Hashable {
     public var invoiceID: String
@@ -80,7 +173,7 @@ public struct OpenItemRow: Sendable, Hashable {
 public struct DayReport: Sendable {
     public var day: Day
     public var runID: Int64
-    public var remittance: [RemittanceRow]
+    public var remittance: RemittanceList
     public var exceptions: [MatchException]
     public var openItems: [OpenItemRow]
     public var journal: [PostedEntry]
@@ -116,7 +209,7 @@ public struct DayReport: Sendable {
     public init(day: Day, runID: Int64, remittance: [RemittanceRow], exceptions: [MatchException], openItems: [OpenItemRow], journal: [PostedEntry], summary: JSONValue) {
         self.day = day
         self.runID = runID
-        self.remittance = remittance
+        self.remittance = RemittanceList(remittance)
         self.exceptions = exceptions
         self.openItems = openItems
         self.journal = journal

@@ -115,7 +115,7 @@ public enum HTMLReport {
         text.allSatisfy { $0.isLetter || $0.isNumber || "/._-".contains($0) } ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    static func exceptions(_ report: DayReport, sorted rows: Ordered<MatchException>, into out: inout TextBuffer) throws {
+    static func exceptions(_ report: DayReport, sorted rows: Ordered<[MatchException]>, into out: inout TextBuffer) throws {
         try page(title: "Exceptions \(report.day)", into: &out) { out in
             out.append("<h1>Exceptions — \(report.day)</h1>\n<p class=\"meta\">\(rows.count) exception\(rows.count == 1 ? "" : "s") to review, grouped by type. Each shows what arrived, why no rule applied, the candidates and the command that resolves it with each.</p>\n")
             let grouped = Dictionary(grouping: rows, by: \.type)
@@ -320,7 +320,7 @@ public enum HTMLReport {
     /// gives the totals of every row, and every row is in `remittance.csv`.
     static let remittanceRowLimit = 20_000
 
-    static func remittance(_ report: DayReport, sorted rows: Ordered<RemittanceRow>, into out: inout TextBuffer) throws {
+    static func remittance(_ report: DayReport, sorted rows: Ordered<RemittanceList>, into out: inout TextBuffer) throws {
         var applied: Int64 = 0
         var unapplied: Int64 = 0
         var receipts = Set<String>()

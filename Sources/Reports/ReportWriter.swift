@@ -14,26 +14,45 @@ public enum ReportWriter {
     public static let openItemsHeader = ["invoice_id", "customer_id", "due_date", "amount", "open_amount", "days_past_due"]
     public static let journalHeader = JournalExport.csvHeader
 
-    /// Remittance rows by value date, source, reference, receipt and invoice (fields in byte order), seen through
-    /// their positions: the rows are not copied.
-    public static func sortedRemittance(_ rows: [RemittanceRow]) -> Ordered<RemittanceRow> {
-        let order = rows.withUnsafeBufferPointer { r in
-            IndexOrder.stable(count: r.count) { a, b -> Int32 in
-                if r[a].valueDay != r[b].valueDay { return r[a].valueDay < r[b].valueDay ? -1 : 1 }
-                var c = IndexOrder.bytes(r[a].source, r[b].source)
-                if c != 0 { return c }
-                c = IndexOrder.bytes(r[a].sourceRef, r[b].sourceRef)
-                if c != 0 { return c }
-                c = IndexOrder.bytes(r[a].receiptID, r[b].receiptID)
-                if c != 0 { return c }
-                return IndexOrder.bytes(r[a].invoiceID, r[b].invoiceID)
-            }
+    /// Remittance rows by value date, source, reference, receipt and invoice (fields in byte order, ties in list
+    /// order), seen through their positions. The rows of one receipt share their first four fields: receipts are
+    /// sorted by those, then each receipt's rows (and those of any receipt with the same four) by invoice.
+    public static func sortedRemittance(_ rows: [RemittanceRow]) -> Ordered<RemittanceList> {
+        sortedRemittance(RemittanceList(rows))
+    }
+
+    public static func sortedRemittance(_ list: RemittanceList) -> Ordered<RemittanceList> {
+        let groups = list.groups
+        let groupOrder = IndexOrder.stable(count: groups.count) { a, b -> Int32 in
+            list.compareReceipts(groups[a].first, groups[b].first)
         }
-        return Ordered(rows, order: order)
+        var order: [Int] = []
+        order.reserveCapacity(list.count)
+        var run: [Int] = []
+        var g = 0
+        while g < groupOrder.count {
+            // The groups with the same four fields (almost always one), their rows by invoice.
+            var end = g + 1
+            while end < groupOrder.count, list.compareReceipts(groups[groupOrder[g]].first, groups[groupOrder[end]].first) == 0 { end += 1 }
+            run.removeAll(keepingCapacity: true)
+            for k in g..<end {
+                let group = groups[groupOrder[k]]
+                for row in group.first..<(group.first + group.count) { run.append(row) }
+            }
+            if run.count > 1 {
+                run.sort { a, b in
+                    let c = IndexOrder.bytes(list.invoiceID(a), list.invoiceID(b))
+                    return c != 0 ? c < 0 : a < b
+                }
+            }
+            order += run
+            g = end
+        }
+        return Ordered(list, order: order)
     }
 
     /// Exceptions by type, source, reference and id (fields in byte order), seen through their positions.
-    public static func sortedExceptions(_ rows: [MatchException]) -> Ordered<MatchException> {
+    public static func sortedExceptions(_ rows: [MatchException]) -> Ordered<[MatchException]> {
         let order = rows.withUnsafeBufferPointer { r in
             IndexOrder.stable(count: r.count) { a, b -> Int32 in
                 var c = IndexOrder.bytes(r[a].type.rawValue, r[b].type.rawValue)
@@ -59,7 +78,7 @@ public enum ReportWriter {
         text { try? remittanceCSV(sorted: sortedRemittance(rows), into: &$0) }
     }
 
-    static func remittanceCSV(sorted rows: Ordered<RemittanceRow>, into out: inout TextBuffer) throws {
+    static func remittanceCSV(sorted rows: Ordered<RemittanceList>, into out: inout TextBuffer) throws {
         out.csvRecord(remittanceHeader)
         for r in rows {
             out.csv(r.receiptID)
@@ -83,7 +102,7 @@ public enum ReportWriter {
         text { try? exceptionsCSV(sorted: sortedExceptions(rows), into: &$0) }
     }
 
-    static func exceptionsCSV(sorted rows: Ordered<MatchException>, into out: inout TextBuffer) throws {
+    static func exceptionsCSV(sorted rows: Ordered<[MatchException]>, into out: inout TextBuffer) throws {
         out.csvRecord(exceptionsHeader)
         for e in rows {
             out.csv(e.id)

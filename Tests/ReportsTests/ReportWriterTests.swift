@@ -22,6 +22,44 @@ import TestSupport
         #expect(lines[1].hasPrefix("1,nacha,02100001,2026-11-02,C1,0.05,A,0.05,0.00,0.00,remittance,95"))
     }
 
+    /// Decisions of receipts in no particular order (several applications each, invoices out of order, cash left
+    /// unapplied, equal references and days) and return rows that share a receipt's fields: the rows the list
+    /// makes, in its sorted order, are the rows made one by one and sorted by their five fields, ties in list order.
+    @Test func remittanceRowsMadeFromDecisionsSortAsTheRowsThemselvesWould() {
+        var generator = SeededGenerator(seed: 20_261_130)
+        var decisions: [Decision] = []
+        for n in 0..<400 {
+            let id = "R\(Int.random(in: 0..<60, using: &generator))"
+            let day = Self.day.adding(days: Int.random(in: 0..<3, using: &generator))
+            let receipt = Receipt(id: id, source: [.nacha, .bai2, .csv].randomElement(using: &generator)!, sourceRef: "ref\(Int.random(in: 0..<5, using: &generator))",
+                                  sourceKey: "k\(n)", valueDay: day, amount: Self.m(10_000), bankAccount: "1", location: SourceLocation(file: "f", line: n))
+            let applications = (0..<Int.random(in: 0..<4, using: &generator)).map { _ in
+                Application(invoiceID: "INV-\(Int.random(in: 0..<9, using: &generator))", customerID: "C1", applied: Self.m(100), discount: Self.m(0), writeOff: Self.m(0))
+            }
+            let unapplied = Bool.random(using: &generator) ? Self.m(50) : Self.m(0)
+            decisions.append(Decision(receipt: receipt, customerID: "C1", applications: applications, unapplied: unapplied, rule: .remittance, confidence: 90,
+                                      evidence: Evidence()))
+        }
+        let returns = (0..<30).map { n in
+            RemittanceRow(receiptID: "R\(n % 60)", source: "nacha", sourceRef: "ref\(n % 5)", valueDay: Self.day, customerID: "C1", receiptAmount: Self.m(-100),
+                          invoiceID: "INV-\(n % 9)", applied: Self.m(-100), discount: Self.m(0), writeOff: Self.m(0), rule: "return", confidence: 100)
+        }
+        var made: [RemittanceRow] = []
+        for d in decisions { RemittanceRow.append(d, to: &made) }
+        made += returns
+        let expected = made.indices.sorted { a, b in
+            let x = made[a], y = made[b]
+            let kx = [x.valueDay.description, x.source, x.sourceRef, x.receiptID, x.invoiceID].map { Array($0.utf8) }
+            let ky = [y.valueDay.description, y.source, y.sourceRef, y.receiptID, y.invoiceID].map { Array($0.utf8) }
+            for (p, q) in zip(kx, ky) where p != q { return p.lexicographicallyPrecedes(q) }
+            return a < b
+        }.map { made[$0] }
+        let list = RemittanceList(decisions: decisions, then: returns)
+        #expect(Array(list) == made)
+        #expect(Array(ReportWriter.sortedRemittance(list)) == expected)
+        #expect(Array(ReportWriter.sortedRemittance(made)) == expected)
+    }
+
     @Test func theRemittancePageListsAPageOfRowsAndTotalsThemAll() async throws {
         // 20,003 rows: the page lists 20,000, says so, and totals every row; the CSV has all of them.
         let rows = (0..<20_003).map { Self.row(String(100_000 + $0), "INV-\($0)", 100) }
