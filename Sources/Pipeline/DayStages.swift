@@ -448,8 +448,9 @@ extension DayRun {
     }
 
     /// Remittance advice: each application of the day, by customer, with the deduction's reason.
-    func adviceRows(_ decisions: [Decision], names: [String: String]) -> [AdviceRow] {
+    func adviceRows(_ decisions: [Decision], names: [String: String]) -> Ordered<[AdviceRow]> {
         var rows: [AdviceRow] = []
+        rows.reserveCapacity(decisions.reduce(0) { $0 + $1.applications.count })
         for d in decisions where !d.applications.isEmpty {
             let reasons = DayRun.reasonCodes(d)
             let r = d.receipt
@@ -467,7 +468,7 @@ extension DayRun {
                 return r[a].invoiceID < r[b].invoiceID
             }
         }
-        return order.map { rows[$0] }
+        return Ordered(rows, order: order)
     }
 
     /// Aging and credit exposure per customer and currency at the end of the day: open items by days past due, the

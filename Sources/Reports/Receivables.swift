@@ -148,7 +148,7 @@ extension ReportWriter {
 
     public static func agingCSV(_ rows: [AgingRow]) -> String { text { try? agingCSV(rows, into: &$0) } }
 
-    static func adviceCSV(_ rows: [AdviceRow], into out: inout TextBuffer) throws {
+    static func adviceCSV<Rows: Collection<AdviceRow>>(_ rows: Rows, into out: inout TextBuffer) throws {
         out.csvRecord(adviceHeader)
         for r in rows {
             out.csv(r.customerID)
