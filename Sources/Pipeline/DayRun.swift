@@ -17,7 +17,9 @@ struct DayRun {
     let runID: Int64
     let day: Day
     let customers: [Customer]
-    let invoices: [Invoice]
+    let invoices: MasterInvoices
+    /// The last day of the run: it takes the master data's invoices (nothing after it needs them).
+    var isLastDay = false
     let options: RunOptions
 
     struct PlannedFile: Sendable {
@@ -508,6 +510,24 @@ struct DayRun {
         return out
     }
 
+}
+
+/// The invoices of the master data, shared by the days of a run; the last day takes them, so that a day of a million
+/// invoices does not hold them twice (the export's and the ones matching sees).
+final class MasterInvoices: @unchecked Sendable {
+    private let lock = NSLock()
+    private var invoices: [Invoice]
+
+    init(_ invoices: [Invoice]) { self.invoices = invoices }
+
+    /// The invoices; `taking` lets the run's own reference go (the caller then holds them alone).
+    func list(taking: Bool) -> [Invoice] {
+        lock.withLock {
+            let list = invoices
+            if taking { invoices = [] }
+            return list
+        }
+    }
 }
 
 /// Account numbers in reports and logs show their last four digits only.

@@ -359,11 +359,14 @@ extension DayRun {
         for invoice in before { known[invoice.invoiceID] = invoice }
         // Invoices a run of this day opened one entry each (before schema 7) keep those entries on a rerun.
         let openedSingly = try await view.invoicesOpenedSingly(on: day)
-        out.matching.reserveCapacity(invoices.count)
+        // The export's invoices become the ones matching sees, changed in place: the last day of a run holds the
+        // master data alone and changes it without a copy (an earlier day's change copies it once).
+        var matching = invoices.list(taking: isLastDay)
         var csvIDs = Set<String>()
-        csvIDs.reserveCapacity(invoices.count)
+        csvIDs.reserveCapacity(matching.count)
         var opened: [Invoice] = []
-        for invoice in invoices {
+        for index in matching.indices {
+            let invoice = matching[index]
             csvIDs.insert(invoice.id)
             var working = invoice
             if let ledger = known[invoice.id] {
@@ -394,8 +397,9 @@ extension DayRun {
                 }
                 out.ledgerInvoices.append(ledgerInvoice(invoice))
             }
-            out.matching.append(working)
+            if working.openAmount != invoice.openAmount { matching[index].openAmount = working.openAmount }
         }
+        out.matching = consume matching
         out.openingDrafts += PostingRules.openingEntries(for: opened, on: day)
         for ledgerInvoice in before where !csvIDs.contains(ledgerInvoice.invoiceID) {
             out.matching.append(Invoice(id: ledgerInvoice.invoiceID, customerID: ledgerInvoice.customerID, issueDay: ledgerInvoice.issueDay, dueDay: ledgerInvoice.dueDay,

@@ -165,8 +165,9 @@ public struct JobRunner: Sendable {
         var outcomes: [DayOutcome] = []
         var exitCode = ExitCode.ok
         let closedThrough = try? await view.closedThrough()
+        let master = MasterInvoices(consume invoices)
         func dayRun(_ day: Day) -> DayRun {
-            DayRun(manifest: manifest, store: store, view: view, runID: runID, day: day, customers: customers, invoices: invoices, options: options)
+            DayRun(manifest: manifest, store: store, view: view, runID: runID, day: day, customers: customers, invoices: master, options: options)
         }
         func prepare(_ day: Day?) async throws -> DayRun.Prepared? {
             guard let day else { return nil }
@@ -191,7 +192,9 @@ public struct JobRunner: Sendable {
                 _ = consume ahead
                 let next = days.dropFirst(position + 1).first.flatMap { next in closedThrough.map { next > $0 } ?? true ? next : nil }
                 async let following = prepare(next)
-                let outcome = try await dayRun(day).run(prepared: consume ready)
+                var run = dayRun(day)
+                run.isLastDay = position == days.count - 1
+                let outcome = try await run.run(prepared: consume ready)
                 log("\(day): \(outcome.receiptCount) receipts, \(outcome.postedCount) entries posted, \(outcome.exceptionCount) exceptions\(outcome.inputRejected ? ", some input rejected" : "")\(options.dryRun ? " (dry run: nothing written to the ledger or archive; reports → \(outcome.outputFolder))" : " → \(outcome.outputFolder)")")
                 if outcome.inputRejected { exitCode = .inputRejected }
                 outcomes.append(outcome)
