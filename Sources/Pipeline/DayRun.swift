@@ -562,8 +562,9 @@ struct LedgerFeed: Sendable {
         case make(@Sendable () -> LedgerBatch)
     }
 
-    /// Batches made and waiting for the writer, at most.
-    static let lead = 2
+    /// Batches made and waiting for the writer, at most (measured: 2 left the writer waiting for rows made on a busy
+    /// core, 100k receipts 0.3 s slower; 8 chunks of decisions are about 140 MB at 1M).
+    static let lead = 8
 
     private let items: AsyncStream<Item>.Continuation
     private let writer: Task<Duration, Error>
