@@ -30,7 +30,7 @@ let package = Package(
         // Test data, not product: coherent generated days with the truth of every decision (tests and settle-bench use it).
         .target(name: "Scenario", dependencies: ["Core", "ACH", "Statements", "Receivables", "Matching"], swiftSettings: strict),
         // Helpers the test targets share (paths to Samples/ and the shared corpus).
-        .target(name: "TestSupport", path: "Tests/Support", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["ACH"], path: "Tests/Support", swiftSettings: strict),
         .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ACHTests", dependencies: ["TestSupport", "ACH", "Core", "Pipeline"], swiftSettings: strict),
         .testTarget(name: "StatementsTests", dependencies: ["TestSupport", "Statements", "Core"], swiftSettings: strict),
