@@ -18,8 +18,15 @@ public enum Archive {
     /// the archive back: its content must have `sha256` and `size` (when given). An archive already there and
     /// correct is kept.
     public static func store(_ source: String, to destination: String, sha256: String, size: Int64?) throws {
+        if let staged = try stage(source, to: destination, sha256: sha256, size: size) { try place(staged, at: destination) }
+    }
+
+    /// The first half of `store`: compresses `source` into `destination.part` and checks it, returning that path
+    /// for `place` (nil when a correct archive is there already). A day stages its inputs while its writer posts
+    /// and places them once it commits; a staged file of a day that does not commit is removed.
+    public static func stage(_ source: String, to destination: String, sha256: String, size: Int64?) throws -> String? {
         let fm = FileManager.default
-        if fm.fileExists(atPath: destination), (try? check(destination, sha256: sha256, size: size)) != nil { return }
+        if fm.fileExists(atPath: destination), (try? check(destination, sha256: sha256, size: size)) != nil { return nil }
         try fm.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let temporary = destination + ".part"
         try gzip(source, to: temporary)
@@ -29,7 +36,12 @@ public enum Archive {
             unlink(temporary)
             throw error
         }
-        guard rename(temporary, destination) == 0 else { throw Problem(path: destination, reason: String(cString: strerror(errno))) }
+        return temporary
+    }
+
+    /// The second half of `store`: a staged archive renamed into place, its folder synced.
+    public static func place(_ staged: String, at destination: String) throws {
+        guard rename(staged, destination) == 0 else { throw Problem(path: destination, reason: String(cString: strerror(errno))) }
         FileSink.syncFolder((destination as NSString).deletingLastPathComponent)
     }
 
@@ -121,5 +133,50 @@ public enum Archive {
             throw error
         }
         guard rename(sink.temporary, destination) == 0 else { throw Problem(path: destination, reason: String(cString: strerror(errno))) }
+    }
+}
+
+/// A day's inputs compressed and checked beside their archive paths while the day's writer posts (on a thread of
+/// their own, off the critical path), placed only once the day commits, removed if it does not.
+final class ArchiveStaging: @unchecked Sendable {
+    typealias Copy = (from: String, to: String, sha256: String, size: Int64)
+    private let lock = NSLock()
+    private var work: Task<[(copy: Copy, staged: String?)], Error>?
+
+    /// Starts staging `copies` (once).
+    func start(_ copies: [Copy]) {
+        lock.withLock {
+            guard work == nil, !copies.isEmpty else { return }
+            work = Task {
+                try await BlockingWork.run(throwing: {
+                    var staged: [(copy: Copy, staged: String?)] = []
+                    do {
+                        for copy in copies { staged.append((copy, try Archive.stage(copy.from, to: copy.to, sha256: copy.sha256, size: copy.size))) }
+                    } catch {
+                        for s in staged { if let path = s.staged { unlink(path) } }
+                        throw error
+                    }
+                    return staged
+                })
+            }
+        }
+    }
+
+    /// What was staged (staging `copies` now if it had not started), for the committed day to place.
+    func staged(_ copies: [Copy]) async throws -> [(copy: Copy, staged: String?)] {
+        start(copies)
+        guard let work = lock.withLock({ work }) else { return [] }
+        return try await work.value
+    }
+
+    /// The day does not commit: the staging stops at its next read, and nothing staged stays.
+    func discard() async {
+        guard let work = lock.withLock({ work }) else { return }
+        work.cancel()
+        if let staged = try? await work.value {
+            for s in staged { if let path = s.staged { unlink(path) } }
+            // The day's archive folder, if that left it empty.
+            for folder in Set(staged.map { ($0.copy.to as NSString).deletingLastPathComponent }) { rmdir(folder) }
+        }
     }
 }

@@ -45,11 +45,13 @@ struct DayRun {
             throw error
         }
         let feed = LedgerFeed(store: store, journal: journal)
+        let staging = ArchiveStaging()
         do {
-            return try await run(feeding: feed, prepared: prepared)
+            return try await run(feeding: feed, staging: staging, prepared: prepared)
         } catch {
             await feed.abandon()
             await store.abandonDay()
+            await staging.discard()
             if madeFolder { rmdir(folder) }
             throw error
         }
@@ -58,7 +60,7 @@ struct DayRun {
     /// `OUTPUT/<date>/` (a dry run's: `OUTPUT/<date>.dry-run/`).
     var outputFolder: String { "\(manifest.output)/\(day)" + (options.dryRun ? ".dry-run" : "") }
 
-    private func run(feeding feed: LedgerFeed, prepared: consuming Prepared?) async throws -> DayOutcome {
+    private func run(feeding feed: LedgerFeed, staging: ArchiveStaging, prepared: consuming Prepared?) async throws -> DayOutcome {
         var clock = StageClock()
         let counts = ProgressCounts()
         if let observe = options.observe {
@@ -178,6 +180,10 @@ struct DayRun {
         var raised = LedgerBatch()
         raised.exceptions = await exceptionList
         feed.send(raised)
+        // The inputs are compressed for the archive now, while the writer posts what was sent (the stages before it
+        // are the writer's critical path; what follows mostly waits for it). They are placed once the day commits.
+        let copies = options.dryRun ? [] : intake.archiveCopies
+        staging.start(copies)
         // The day's journal as it stands after this commit is what earlier runs of the day posted and what this one posts.
         let earlierJournal = try await view.entries(ofDay: day)
         clock.lap("prepare-commit")
@@ -226,58 +232,84 @@ struct DayRun {
             throw error
         }
         clock.lap("post-wait")
-        let finishStart = ContinuousClock.now
-        let outcome: CommitOutcome
+        // What this run's batches posted (the journal took it as the writer went).
+        var journal: DayJournal
         do {
-            outcome = try await store.finishDay(DayCommit(runID: runID, day: day), dryRun: options.dryRun)
+            journal = try await feed.journal()
         } catch {
             if let made = try? await matchingTask.value { ReportWriter.discard(made) }
             throw error
         }
-        let matchingReports = try await matchingTask.value
-        clock.lap("post-finish")
-        // The day is committed: its inputs go to the archive, compressed and checked against the hashes it recorded
-        // (then, with --move-inputs, leave their paths), on a thread of its own while the reports are made; the day
-        // is done when both are. A stop request no longer reaches it: the day has committed.
-        let copies = options.dryRun ? [] : intake.archiveCopies
-        let moveInputs = options.moveInputs
-        let restored = plan.restored
-        async let archiving: Duration = BlockingWork.runToEnd {
-            let started = ContinuousClock.now
-            for copy in copies {
-                try Archive.store(copy.from, to: copy.to, sha256: copy.sha256, size: copy.size)
-                if moveInputs, !restored.contains(copy.from) { try FileManager.default.removeItem(atPath: copy.from) }
-            }
-            return ContinuousClock.now - started
-        }
-        // The WAL goes into the database while the reports are written (the next use of the writer waits for it).
-        if !options.dryRun { Task { [store] in try? await store.checkpoint() } }
-        clock.details += [("post.busy", fed + (ContinuousClock.now - finishStart))] + outcome.timings.map { ("post." + $0.0, $0.1) }
-        let bankTies = try await tieToBank(statements.finalBalances)
-        clock.lap("bank-tie")
-
-        // What this run posted (the journal took it as the writer went, and takes what the commit itself posted), and
-        // the day's journal file: earlier runs' entries of the day, then this run's.
-        var journal = try await feed.journal()
-        let journalFile: FileSink
+        let finishStart = ContinuousClock.now
+        // The writer finishes the day (reversals of what is no longer produced, balances, the commit) on its own
+        // thread while the open items after the day are worked out here from what its batches posted.
+        async let committing = store.finishDay(DayCommit(runID: runID, day: day), dryRun: options.dryRun)
+        var openItemsAfter = openItemRows(openItems, earlier: earlierJournal, posted: journal.tally, decisions: cash.decisions)
+        let outcome: CommitOutcome
         do {
-            try journal.add(outcome.posted)
-            journalFile = try journal.finish(after: earlierJournal)
+            outcome = try await committing
         } catch {
             journal.discard()
-            ReportWriter.discard(matchingReports)
+            if let made = try? await matchingTask.value { ReportWriter.discard(made) }
             throw error
         }
+        let matchingReports: [FileSink]
+        do {
+            matchingReports = try await matchingTask.value
+            // The commit itself posts only on a rerun (reversals of keys no longer produced): then again with those.
+            if !outcome.posted.isEmpty {
+                try journal.add(outcome.posted)
+                openItemsAfter = openItemRows(openItems, earlier: earlierJournal, posted: journal.tally, decisions: cash.decisions)
+            }
+        } catch {
+            journal.discard()
+            throw error
+        }
+        clock.lap("post-finish")
+        // The day's journal file (earlier runs' entries of the day, then this run's) is finished and synced beside the
+        // other reports.
         var ledgerCounts = journal.counts
         for entry in earlierJournal { ledgerCounts.add(entry, isInvoiceOpening: PostingRules.isInvoiceOpening(entry.sourceKey)) }
         let postedCount = journal.counts.entries
-        let openItemsAfter = openItemRows(openItems, earlier: earlierJournal, posted: journal.tally, decisions: cash.decisions)
-        clock.lap("reports")
-        let summary = Summary.make(day: day, job: manifest.name, currency: manifest.currency, ledgerCounts: ledgerCounts, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
+        let finishing = journal
+        let earlier = earlierJournal
+        let journalTask = Task { () throws -> FileSink in
+            var journal = finishing
+            do {
+                return try journal.finish(after: earlier)
+            } catch {
+                journal.discard()
+                throw error
+            }
+        }
+        // The day is committed: its inputs go to the archive, compressed and checked against the hashes it recorded
+        // (then, with --move-inputs, leave their paths), on a thread of its own while the reports are made; the day
+        // is done when both are. A stop request no longer reaches it: the day has committed.
+        let moveInputs = options.moveInputs
+        let restored = plan.restored
+        async let archiving: Duration = {
+            let started = ContinuousClock.now
+            let staged = try await staging.staged(copies)
+            return try await BlockingWork.runToEnd {
+                for (copy, path) in staged {
+                    if let path { try Archive.place(path, at: copy.to) }
+                    if moveInputs, !restored.contains(copy.from) { try FileManager.default.removeItem(atPath: copy.from) }
+                }
+                return ContinuousClock.now - started
+            }
+        }()
+        // The WAL goes into the database while the reports are written (the next use of the writer waits for it).
+        if !options.dryRun { Task { [store] in try? await store.checkpoint() } }
+        clock.details += [("post.busy", fed + (ContinuousClock.now - finishStart))] + outcome.timings.map { ("post." + $0.0, $0.1) }
+        let summary: JSONValue
+        do {
+            let bankTies = try await tieToBank(statements.finalBalances)
+            clock.lap("bank-tie")
+            clock.lap("reports")
+            summary = Summary.make(day: day, job: manifest.name, currency: manifest.currency, ledgerCounts: ledgerCounts, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
                                    nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: read.lines.count,
                                    settlementBatches: read.ach.settlementBatches, reconciliation: settlement.reconciliation, decisions: cash.decisions,
                                    exceptions: exceptions, dryRun: options.dryRun, bankTies: bankTies)
-        do {
             // The day's journal as it stands, whichever run posted it (a rerun that posts nothing rewrites the same file),
             // without the opening entries that mirror invoices the ERP booked itself. A dry run's reports show what
             // the day would be (computed before its transaction was rolled back) in OUTPUT/<date>.dry-run/.
@@ -287,14 +319,20 @@ struct DayRun {
             clock.lap("aging")
             report.customerNames = names
             report.trend = trend(summary: summary)
-            let ledgerReports: [FileSink]
+            let ledgerReports = try await ReportWriter.render(report, parts: .ledger, into: folder)
+            let journalFile: FileSink
             do {
-                ledgerReports = try await ReportWriter.render(report, parts: .ledger, into: folder)
+                journalFile = try await journalTask.value
             } catch {
-                ReportWriter.discard(matchingReports + [journalFile])
+                ReportWriter.discard(ledgerReports)
                 throw error
             }
             try ReportWriter.publish(matchingReports + ledgerReports + [journalFile])
+        } catch {
+            // Nothing of the day's reports is left half made (the day itself has committed).
+            ReportWriter.discard(matchingReports)
+            if let made = try? await journalTask.value { made.discard() }
+            throw error
         }
         clock.lap("reports-write")
         clock.details.append(("archive", try await archiving))

@@ -66,6 +66,12 @@ import TestSupport
         #expect(process.terminationReason == .exit && process.terminationStatus == code, "\(process.terminationReason) \(process.terminationStatus): \(stderr)")
         #expect(stderr.contains("finished 2026-11-02, 2026-11-03, 2026-11-04, 2026-11-05; 2026-11-06 rolled back"), "\(stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/out/2026-11-06/journal.csv"))
+        // Nothing of the rolled-back day is left: no report or its temporary file (the folder it made is gone), no
+        // archive staged while its writer posted.
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out/2026-11-06"))
+        let archived = (try? FileManager.default.contentsOfDirectory(atPath: folder + "/archive/2026-11-06")) ?? []
+        #expect(archived.isEmpty, "\(archived)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/archive/2026-11-05"))
         let reader = try LedgerReader(path: folder + "/ledger.sqlite")
         #expect(try reader.verify().isClean)
         let entriesAfterStop = try reader.counts().entries
@@ -76,6 +82,8 @@ import TestSupport
         rerun.waitUntilExit()
         #expect(rerun.terminationStatus == 0)
         #expect(FileManager.default.fileExists(atPath: folder + "/out/2026-11-06/journal.csv"))
+        let placed = (try? FileManager.default.contentsOfDirectory(atPath: folder + "/archive/2026-11-06")) ?? []
+        #expect(!placed.isEmpty && placed.allSatisfy { $0.hasSuffix(".gz") }, "\(placed)")
         #expect(try reader.counts().entries > entriesAfterStop)
         #expect(try reader.verify().isClean)
     }
