@@ -202,6 +202,8 @@ public actor LedgerStore {
     /// The source keys this run of the day posted (a rerun reverses what earlier runs posted and this one did not):
     /// the keys only, so the day's drafts are let go once written.
     private var dayKeys: [String] = []
+    /// The rowids of the ACH entry rows the open day wrote, in order (for `LedgerBatch.achCustomers`).
+    private var dayACHRows: [Int64] = []
 
     /// Opens the day's transaction: what `post(_:)` and `finishDay` write is one atomic day, or nothing.
     public func beginDay(runID: Int64, day: Day) throws {
@@ -215,6 +217,7 @@ public actor LedgerStore {
         lastCustomer = nil
         dayOutcome = CommitOutcome()
         dayKeys = []
+        dayACHRows = []
         try database.execute("BEGIN IMMEDIATE")
         openDay = (runID, day)
         do {
@@ -535,6 +538,7 @@ public actor LedgerStore {
     private func resetDayRecords(_ day: Day) throws {
         let dayText = day.description
         try database.prepare("DELETE FROM applications WHERE day = ?").bind(.text(dayText)).run()
+        try database.prepare("DELETE FROM ach_entry_customers WHERE entry_rowid IN (SELECT rowid FROM ach_entries WHERE day = ?)").bind(.text(dayText)).run()
         try database.prepare("DELETE FROM ach_entries WHERE day = ?").bind(.text(dayText)).run()
         try database.prepare("DELETE FROM statement_balances WHERE day = ?").bind(.text(dayText)).run()
         // A rerun of the day starts from the items as they stood before it.
@@ -839,10 +843,27 @@ public actor LedgerStore {
                                                customer_id, receiver_name, identification, file_name, day, run_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        dayACHRows.reserveCapacity(dayACHRows.count + day.achEntries.count)
         for e in day.achEntries {
             try insert.bind(.text(e.entryKey), .text(e.role), .text(e.kind), .text(e.companyID), .text(e.trace), .text(e.rdfi), .integer(e.amount.minorUnits),
                             .text(e.amount.currency.code), .text(e.effectiveDay.description), .text(e.settlementDay.description), .text(e.sourceKey),
                             .optional(e.customerID), .text(e.receiverName), .text(e.identification), .text(e.fileName), .text(dayText), .integer(runID)).run()
+            dayACHRows.append(database.lastInsertRowID)
+        }
+        if !day.achCustomers.isEmpty {
+            guard day.achCustomers.count == dayACHRows.count else {
+                throw LedgerError("\(day.achCustomers.count) customers for the day's \(dayACHRows.count) ACH entry rows")
+            }
+            // Appended by rowid, in the order the rows were written. A rowid the day's rows took may have been an
+            // earlier row's (SQLite reuses the largest after a delete): what was kept for those goes first.
+            if let first = dayACHRows.min() {
+                try database.prepare("DELETE FROM ach_entry_customers WHERE entry_rowid >= ?").bind(.integer(first)).run()
+            }
+            let insert = try database.prepare("INSERT INTO ach_entry_customers(entry_rowid, customer_id) VALUES (?, ?)")
+            for (customer, row) in zip(day.achCustomers, dayACHRows) {
+                guard let customer else { continue }
+                try insert.bind(.integer(row), .text(customer)).run()
+            }
         }
         let change = try database.prepare("""
             INSERT OR IGNORE INTO customer_ach_changes(notice_key, customer_id, change_code, corrected_data, original_trace, day, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -181,7 +181,8 @@ public actor LedgerView {
     }
 
     static let achEntryColumns = """
-        entry_key, role, kind, company_id, trace, rdfi, amount_minor, currency, effective_day, settlement_day, source_key, customer_id, receiver_name,
+        entry_key, role, kind, company_id, trace, rdfi, amount_minor, currency, effective_day, settlement_day, source_key,
+        COALESCE(customer_id, (SELECT c.customer_id FROM ach_entry_customers c WHERE c.entry_rowid = ach_entries.rowid)), receiver_name,
         identification, file_name, day
         """
 

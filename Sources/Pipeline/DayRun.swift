@@ -104,14 +104,25 @@ struct DayRun {
         try MoneyOverflow.check(read.ach.entries.lazy.map(\.amount.minorUnits) + read.lines.lazy.map(\.line.amount.minorUnits)
                                     + openItems.matching.lazy.flatMap { [$0.amount.minorUnits, $0.openAmount.minorUnits] },
                                 what: "the day \(day) (its ACH entries, statement lines and open invoices)")
+        // The ledger's rows of the day's ACH entries go to the writer now (it would otherwise wait for cash
+        // application); their customers follow the decisions. The entries themselves go once the rows are made.
+        let achRowKeys = achEntryRowKeys(read)
+        let entriesRead = read
+        feed.send(making: { [self] in
+            var rows = LedgerBatch()
+            rows.achEntries = achEntryRows(entriesRead)
+            return rows
+        })
         clock.lap("normalize")
         try Task.checkCancellation()
         let settlement = try await settle(read)
         let statements = try await chainStatements(read.statementBalances)
         let accounts = cashAccounts([], read.lines, read.statementBalances + statements.finalBalances)
         // Posting order sets entry ids: keep it a function of content, not of file order.
-        feed.send(LedgerBatch(entries: statements.openingDrafts + settlement.drafts + settlement.bankDebitDrafts.sorted { $0.sourceKey < $1.sourceKey },
-                              cashAccounts: accounts))
+        var settled = LedgerBatch(entries: statements.openingDrafts + settlement.drafts + settlement.bankDebitDrafts.sorted { $0.sourceKey < $1.sourceKey },
+                                  cashAccounts: accounts)
+        settled.settlementItems = settlement.itemRows
+        feed.send(settled)
         clock.lap("settlement")
         let returned = try await returnsAndChanges(read.ach, duplicates: read.achKeys.duplicates)
         clock.lap("returns")
@@ -132,7 +143,6 @@ struct DayRun {
         var posting = LedgerBatch(entries: returned.drafts.sorted { $0.sourceKey < $1.sourceKey },
                                   cashAccounts: accountsSent ? [] : cashAccounts(cash.decisions, [], []))
         posting.achChanges = returned.changes
-        posting.settlementItems = settlement.itemRows
         posting.statementBalances = statements.finalBalances.map {
             StatementBalanceRow(account: $0.account, day: $0.day, opening: $0.opening, closing: $0.closing, location: $0.location.fileAndLine)
         }
@@ -143,11 +153,10 @@ struct DayRun {
         posting.bookedReviews = reviews.booked
         feed.send(posting)
         // The ledger's rows of the day's ACH entries and of how cash was applied, made as the writer gets to them.
-        let entriesRead = read
-        feed.send(making: { [self] in
-            var rows = LedgerBatch()
-            rows.achEntries = achEntryRows(entriesRead, decided)
-            return rows
+        feed.send(making: {
+            var customers = LedgerBatch()
+            customers.achCustomers = DayRun.achCustomers(achRowKeys, decided)
+            return customers
         })
         // The entries are the rows' now: they go when those are made (the receipts live on in the decisions).
         read.ach.releaseEntries()
@@ -620,10 +629,19 @@ struct LedgerFeed: Sendable {
             defer { posted.finish() }
             do {
                 var busy = Duration.zero
+                let began = ContinuousClock.now
+                var number = 0
                 for await batch in batches {
                     let start = ContinuousClock.now
                     try await store.post(batch)
                     busy += ContinuousClock.now - start
+                    if StageClock.trace {
+                        // When each batch came and how long it took: where the writer waited for the stages.
+                        let text = "writer: batch \(number) at \(start - began): \(batch.invoices.count) invoices, \(batch.entries.count) entries, "
+                            + "\(batch.applications.count + batch.achEntries.count + batch.exceptions.count) rows, posted in \(ContinuousClock.now - start)\n"
+                        FileHandle.standardError.write(Data(text.utf8))
+                    }
+                    number += 1
                     posted.yield(await store.takePosted())
                     await progress.advance()
                 }

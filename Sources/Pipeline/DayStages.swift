@@ -613,19 +613,36 @@ extension DayRun {
         return accounts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    /// The day's ACH entries as the ledger remembers them (a duplicate occurrence is not one of them).
-    func achEntryRows(_ read: ReadInputs, _ decisions: [Decision]) -> [ACHEntryRow] {
-        let customerByReceiptKey = Dictionary(decisions.map { ($0.receipt.sourceKey, $0.customerID) }, uniquingKeysWith: { a, _ in a })
+    /// The day's ACH entries as the ledger remembers them (a duplicate occurrence is not one of them), without their
+    /// customers: the rows are written while cash application finds those (`achCustomers`).
+    func achEntryRows(_ read: ReadInputs) -> [ACHEntryRow] {
         var rows: [ACHEntryRow] = []
         rows.reserveCapacity(read.ach.entries.count)
         for fact in read.ach.entries where !read.achKeys.duplicates.contains(fact.occurrence) {
-            let sourceKey = read.achKeys.sourceKeys[fact.key] ?? fact.key
             rows.append(ACHEntryRow(entryKey: fact.key, role: fact.role.rawValue, kind: fact.kind.rawValue, companyID: fact.companyID, trace: fact.traceNumber,
-                                    rdfi: fact.receivingDFI, amount: fact.amount, effectiveDay: fact.effectiveDay, settlementDay: fact.settlementDay, sourceKey: sourceKey,
-                                    customerID: customerByReceiptKey[sourceKey] ?? nil, receiverName: fact.receiverName, identification: fact.identificationNumber,
-                                    fileName: fact.fileName, day: day))
+                                    rdfi: fact.receivingDFI, amount: fact.amount, effectiveDay: fact.effectiveDay, settlementDay: fact.settlementDay,
+                                    sourceKey: read.achKeys.sourceKeys[fact.key] ?? fact.key, customerID: nil, receiverName: fact.receiverName,
+                                    identification: fact.identificationNumber, fileName: fact.fileName, day: day))
         }
         return rows
+    }
+
+    /// The source key of each row `achEntryRows` makes, in its order.
+    func achEntryRowKeys(_ read: ReadInputs) -> [String] {
+        var keys: [String] = []
+        keys.reserveCapacity(read.ach.entries.count)
+        for fact in read.ach.entries where !read.achKeys.duplicates.contains(fact.occurrence) {
+            keys.append(read.achKeys.sourceKeys[fact.key] ?? fact.key)
+        }
+        return keys
+    }
+
+    /// The customer of each ACH entry row (by its source key, in row order): the one its receipt's decision found.
+    static func achCustomers(_ rowKeys: [String], _ decisions: [Decision]) -> [String?] {
+        var customerByReceiptKey: [String: String?] = [:]
+        customerByReceiptKey.reserveCapacity(decisions.count)
+        for d in decisions where customerByReceiptKey[d.receipt.sourceKey] == nil { customerByReceiptKey[d.receipt.sourceKey] = d.customerID }
+        return rowKeys.map { customerByReceiptKey[$0] ?? nil }
     }
 
     /// The books tie to the bank: each account's cash after the day against the statement's closing balance.

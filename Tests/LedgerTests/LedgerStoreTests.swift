@@ -241,3 +241,48 @@ import TestSupport
         #expect(try LedgerReader(path: path).counts().entries == 0)
     }
 }
+
+/// ACH entry rows are written before cash application has found their customers; the customers follow as their own
+/// batch, by position. A return finds the customer of the original entry; a rerun of the day replaces both.
+@Suite struct ACHEntryCustomerTests {
+    static let day = LedgerStoreTests.day
+
+    static func row(_ trace: String) -> ACHEntryRow {
+        ACHEntryRow(entryKey: "ach:received:123:\(day):\(trace)", role: "received", kind: "payment", companyID: "123", trace: trace, rdfi: "02100002",
+                    amount: LedgerStoreTests.m(1_000), effectiveDay: day, settlementDay: day, sourceKey: "ach:received:123:\(day):\(trace)", customerID: nil,
+                    receiverName: "SELLER", identification: "", fileName: "f.ach", day: day)
+    }
+
+    func runDay(_ store: LedgerStore, run: Int64, traces: [String], customers: [String?]) async throws {
+        try await store.beginDay(runID: run, day: Self.day)
+        var rows = LedgerBatch()
+        rows.achEntries = traces.map(Self.row)
+        try await store.post(rows)
+        var found = LedgerBatch()
+        found.achCustomers = customers
+        try await store.post(found)
+        _ = try await store.finishDay(DayCommit(runID: run, day: Self.day))
+    }
+
+    func customer(_ path: String, _ trace: String) async throws -> String?? {
+        try await LedgerView(path: path).originalEntry(trace: trace, rdfi: "02100002", amountMinorUnits: 1_000, role: "received", notAfter: Self.day).map(\.customerID)
+    }
+
+    @Test func customersFoundAfterTheRowsAreTheOriginalEntriesCustomers() async throws {
+        let path = TestPaths.temporaryDirectory("ach-customers") + "/ledger.sqlite"
+        let store = try LedgerStore(path: path)
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        try await runDay(store, run: run, traces: ["1", "2", "3"], customers: ["C1", nil, "C3"])
+        #expect(try await customer(path, "1") == .some("C1"))
+        #expect(try await customer(path, "2") == .some(nil))
+        #expect(try await customer(path, "3") == .some("C3"))
+        // A rerun of the day (its rows deleted, their rowids taken again) with other customers and one row fewer.
+        try await runDay(store, run: run, traces: ["1", "2"], customers: [nil, "C2"])
+        #expect(try await customer(path, "1") == .some(nil))
+        #expect(try await customer(path, "2") == .some("C2"))
+        #expect(try await customer(path, "3") == nil)
+        // Customers that do not line up with the rows are refused (the day rolls back).
+        await #expect(throws: LedgerError.self) { try await runDay(store, run: run, traces: ["1"], customers: ["C1", "C2"]) }
+        #expect(try await customer(path, "2") == .some("C2"))
+    }
+}
