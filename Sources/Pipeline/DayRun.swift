@@ -113,9 +113,12 @@ struct DayRun {
             rows.achEntries = achEntryRows(entriesRead)
             return rows
         })
+        // The entries are the rows' now: they go when those are made (the receipts live on in their decisions).
+        let batchFacts = DayRun.batchFacts(read)
+        read.ach.releaseEntries()
         clock.lap("normalize")
         try Task.checkCancellation()
-        let settlement = try await settle(read)
+        let settlement = try await settle(read, batches: batchFacts)
         let statements = try await chainStatements(read.statementBalances)
         let accounts = cashAccounts([], read.lines, read.statementBalances + statements.finalBalances)
         // Posting order sets entry ids: keep it a function of content, not of file order.
@@ -158,8 +161,6 @@ struct DayRun {
             customers.achCustomers = DayRun.achCustomers(achRowKeys, decided)
             return customers
         })
-        // The entries are the rows' now: they go when those are made (the receipts live on in the decisions).
-        read.ach.releaseEntries()
         read.achKeys.receipts = []
         // (The returns' rows come with the last chunk; with no decisions, alone.)
         for start in stride(from: 0, to: max(decided.count, 1), by: chunk) {

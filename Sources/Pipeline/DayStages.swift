@@ -247,14 +247,29 @@ extension DayRun {
 
     /// The day's batches and the ones still waiting, against the day's lines: settled batches move from ACH in transit
     /// to the bank account; credits nothing explains become receipts, debits `UNEXPLAINED_BANK_LINE`s.
-    func settle(_ read: ReadInputs) async throws -> Settlement {
-        // A batch's entries sit together: its role is looked up once a batch, not once an entry.
+    /// What settlement needs of the day's ACH entries, taken before they are let go: each batch's role, and the
+    /// batches whose entries an older ledger posted straight to cash (legacy keys: nothing in transit to move).
+    struct BatchFacts: Sendable {
         var roles: [String: String] = [:]
+        var legacy = Set<String>()
+    }
+
+    static func batchFacts(_ read: ReadInputs) -> BatchFacts {
+        var facts = BatchFacts()
+        // A batch's entries sit together: its role is looked up once a batch, not once an entry.
         var previousBatch: String?
         for entry in read.ach.entries where entry.batchKey != previousBatch {
             previousBatch = entry.batchKey
-            if roles[entry.batchKey] == nil { roles[entry.batchKey] = entry.role.rawValue }
+            if facts.roles[entry.batchKey] == nil { facts.roles[entry.batchKey] = entry.role.rawValue }
         }
+        if !read.achKeys.sourceKeys.isEmpty {
+            facts.legacy = Set(read.ach.entries.filter { ACHReading.isLegacyKey(read.achKeys.sourceKeys[$0.key] ?? "") }.map(\.batchKey))
+        }
+        return facts
+    }
+
+    func settle(_ read: ReadInputs, batches: BatchFacts) async throws -> Settlement {
+        let roles = batches.roles
         let newItems = read.ach.settlementBatches.map { SettlementItem($0, role: roles[$0.key] ?? "received", firstDay: day) }
         let pendingItems = try await view.pendingSettlements(before: day).map { row in
             var item = SettlementItem(key: row.batchKey, role: row.role, companyName: row.companyName, fileKey: "", fileName: row.fileName, net: row.net,
@@ -271,8 +286,7 @@ extension DayRun {
                                                  suggestions: "ask the bank; a line that comes later still settles it"))
         }
         // Batches whose entries an older ledger posted straight to cash (legacy keys) have nothing in transit to move.
-        let legacyBatches = read.achKeys.sourceKeys.isEmpty ? []
-            : Set(read.ach.entries.filter { ACHReading.isLegacyKey(read.achKeys.sourceKeys[$0.key] ?? "") }.map(\.batchKey))
+        let legacyBatches = batches.legacy
         let itemsByKey = Dictionary((pendingItems + newItems).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         for (itemKey, lineIndex) in out.reconciliation.settledBy.sorted(by: { $0.key < $1.key }) where !legacyBatches.contains(itemKey) {
             guard let item = itemsByKey[itemKey] else { continue }
