@@ -81,7 +81,12 @@ struct DayRun {
         openItems.adjustmentDrafts = []
         openings = []
         let matchingInvoices = openItems.matching
-        async let indexed = CashApplication.make(customers: customers, invoices: matchingInvoices, policy: manifest.policy, asOf: day)
+        // Built beside the reading; a task rather than an `async let`, whose value would live to the end of the day
+        // (the index of a million invoices is let go once cash is applied).
+        let customers = customers
+        let policy = manifest.policy
+        let day = day
+        var indexing: Task<CashApplication, Never>? = Task { await CashApplication.make(customers: customers, invoices: matchingInvoices, policy: policy, asOf: day) }
         async let historyBefore = paymentHistoryBefore()
         clock.lap("open-items")
         try Task.checkCancellation()
@@ -129,7 +134,9 @@ struct DayRun {
         clock.lap("settlement")
         let returned = try await returnsAndChanges(read.ach, duplicates: read.achKeys.duplicates)
         clock.lap("returns")
-        let cash = await applyCash(read.achKeys.receipts + settlement.statementReceipts, with: await indexed)
+        guard let index = await indexing?.value else { throw CancellationError() }
+        indexing = nil
+        let cash = await applyCash(read.achKeys.receipts + settlement.statementReceipts, with: consume index)
         counts.receipts = cash.decisions.count
         clock.lap("cash-application")
         // The decisions' entries go to the writer in chunks as they are made (it starts on the first while the rest
