@@ -241,22 +241,17 @@ struct DayRun {
             try await ReportWriter.render(matchingReport, parts: .matching, into: folder)
         }
         let fed: Duration
+        var journal: DayJournal
         do {
             fed = try await feed.drain()
+            // What this run's batches posted (the journal took it as the writer went).
+            journal = try await feed.journal()
         } catch {
             // The day does not commit: nothing of its reports may appear.
             if let made = try? await matchingTask.value { ReportWriter.discard(made) }
             throw error
         }
         clock.lap("post-wait")
-        // What this run's batches posted (the journal took it as the writer went).
-        var journal: DayJournal
-        do {
-            journal = try await feed.journal()
-        } catch {
-            if let made = try? await matchingTask.value { ReportWriter.discard(made) }
-            throw error
-        }
         let finishStart = ContinuousClock.now
         // The writer finishes the day (reversals of what is no longer produced, balances, the commit) on its own
         // thread while the open items after the day are worked out here from what its batches posted.
