@@ -466,27 +466,8 @@ extension DayRun {
     }
 
     /// Remittance advice: each application of the day, by customer, with the deduction's reason.
-    func adviceRows(_ decisions: [Decision], names: [String: String]) -> Ordered<[AdviceRow]> {
-        var rows: [AdviceRow] = []
-        rows.reserveCapacity(decisions.reduce(0) { $0 + $1.applications.count })
-        for d in decisions where !d.applications.isEmpty {
-            let reasons = DayRun.reasonCodes(d)
-            let r = d.receipt
-            for a in d.applications {
-                rows.append(AdviceRow(customerID: a.customerID, name: names[a.customerID] ?? "", receiptID: r.id, source: r.source.rawValue, sourceRef: r.sourceRef,
-                                      valueDay: r.valueDay, invoiceID: a.invoiceID, cash: a.applied, discount: a.discount, deduction: a.writeOff,
-                                      reasonCode: reasons[a.invoiceID] ?? ""))
-            }
-        }
-        let order = rows.withUnsafeBufferPointer { r in
-            IndexOrder.stable(count: r.count) { a, b in
-                if r[a].customerID != r[b].customerID { return r[a].customerID < r[b].customerID }
-                if r[a].valueDay != r[b].valueDay { return r[a].valueDay < r[b].valueDay }
-                if r[a].sourceRef != r[b].sourceRef { return r[a].sourceRef < r[b].sourceRef }
-                return r[a].invoiceID < r[b].invoiceID
-            }
-        }
-        return Ordered(rows, order: order)
+    func adviceRows(_ decisions: [Decision], names: [String: String]) -> AdviceList {
+        AdviceList(decisions: decisions, names: names, reasonCodes: DayRun.reasonCodes)
     }
 
     /// Aging and credit exposure per customer and currency at the end of the day: open items by days past due, the

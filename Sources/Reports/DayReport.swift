@@ -182,7 +182,7 @@ public struct DayReport: Sendable {
     /// Receivables aging and credit exposure per customer and currency at the end of the day.
     public var aging: [AgingRow] = []
     /// Remittance advice: each application of the day, by customer.
-    public var advice = Ordered<[AdviceRow]>([], order: [])
+    public var advice = AdviceList()
     /// Customer names by id (reports show them beside ids).
     public var customerNames: [String: String] = [:]
     /// What each receipt carried (remittance and payment text) and why it was decided as it was, by receipt id.

@@ -48,6 +48,69 @@ public struct AgingRow: Sendable, Hashable {
 }
 
 /// One row of `advice.csv`: how one receipt paid one invoice, as a customer's remittance advice shows it.
+/// The rows of `advice.csv` without making them: each application of the day's decisions, by customer, value day,
+/// reference and invoice (as `String` orders them; ties in decision order), made when read. A million
+/// applications are 8 bytes each until written, not a row struct each.
+public struct AdviceList: RandomAccessCollection, Sendable {
+    private let decisions: [Decision]
+    private let names: [String: String]
+    /// Per application (decision index << 32 | application index): the payer's X12 reason, where it gave one.
+    private let reasons: [UInt64: String]
+    /// The applications in the order of the rows.
+    private let slots: [UInt64]
+
+    public init() {
+        decisions = []
+        names = [:]
+        reasons = [:]
+        slots = []
+    }
+
+    /// `reasonCodes` gives a decision's reasons by invoice (asked only of decisions whose receipt has adjustments).
+    public init(decisions: [Decision], names: [String: String], reasonCodes: (Decision) -> [String: String]) {
+        var slots: [UInt64] = []
+        slots.reserveCapacity(decisions.reduce(0) { $0 + $1.applications.count })
+        var reasons: [UInt64: String] = [:]
+        for (d, decision) in decisions.enumerated() where !decision.applications.isEmpty {
+            let codes = decision.receipt.remittance.contains { !$0.adjustments.isEmpty } ? reasonCodes(decision) : [:]
+            for (k, a) in decision.applications.enumerated() {
+                let slot = UInt64(d) << 32 | UInt64(k)
+                slots.append(slot)
+                if let code = codes[a.invoiceID] { reasons[slot] = code }
+            }
+        }
+        let order = slots.withUnsafeBufferPointer { s in
+            decisions.withUnsafeBufferPointer { list in
+                IndexOrder.stable(count: s.count) { a, b in
+                    let x = list[Int(s[a] >> 32)], y = list[Int(s[b] >> 32)]
+                    let ax = x.applications[Int(s[a] & 0xffff_ffff)], ay = y.applications[Int(s[b] & 0xffff_ffff)]
+                    if ax.customerID != ay.customerID { return ax.customerID < ay.customerID }
+                    if x.receipt.valueDay != y.receipt.valueDay { return x.receipt.valueDay < y.receipt.valueDay }
+                    if x.receipt.sourceRef != y.receipt.sourceRef { return x.receipt.sourceRef < y.receipt.sourceRef }
+                    return ax.invoiceID < ay.invoiceID
+                }
+            }
+        }
+        self.decisions = decisions
+        self.names = names
+        self.reasons = reasons
+        self.slots = order.map { slots[$0] }
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { slots.count }
+
+    public subscript(position: Int) -> AdviceRow {
+        let slot = slots[position]
+        let d = decisions[Int(slot >> 32)]
+        let a = d.applications[Int(slot & 0xffff_ffff)]
+        let r = d.receipt
+        return AdviceRow(customerID: a.customerID, name: names[a.customerID] ?? "", receiptID: r.id, source: r.source.rawValue, sourceRef: r.sourceRef,
+                         valueDay: r.valueDay, invoiceID: a.invoiceID, cash: a.applied, discount: a.discount, deduction: a.writeOff,
+                         reasonCode: reasons[slot] ?? "")
+    }
+}
+
 public struct AdviceRow: Sendable, Hashable {
     public var customerID: String
     public var name: String

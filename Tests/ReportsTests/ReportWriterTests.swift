@@ -25,21 +25,57 @@ import TestSupport
     /// Decisions of receipts in no particular order (several applications each, invoices out of order, cash left
     /// unapplied, equal references and days) and return rows that share a receipt's fields: the rows the list
     /// makes, in its sorted order, are the rows made one by one and sorted by their five fields, ties in list order.
-    @Test func remittanceRowsMadeFromDecisionsSortAsTheRowsThemselvesWould() {
+    /// Advice rows made from decisions when read are the rows made one by one and sorted by customer, value day,
+    /// reference and invoice, ties in decision order; a payer's reason goes with its invoice.
+    @Test func adviceRowsMadeFromDecisionsSortAsTheRowsThemselvesWould() {
+        let decisions = Self.randomDecisions()
+        let names = ["C1": "One", "C2": "Two"]
+        var made: [AdviceRow] = []
+        for d in decisions {
+            for a in d.applications {
+                made.append(AdviceRow(customerID: a.customerID, name: names[a.customerID] ?? "", receiptID: d.receipt.id, source: d.receipt.source.rawValue,
+                                      sourceRef: d.receipt.sourceRef, valueDay: d.receipt.valueDay, invoiceID: a.invoiceID, cash: a.applied, discount: a.discount,
+                                      deduction: a.writeOff, reasonCode: a.invoiceID == "INV-3" && !d.receipt.remittance.isEmpty ? "CS" : ""))
+            }
+        }
+        let expected = made.indices.sorted { a, b in
+            let x = made[a], y = made[b]
+            if x.customerID != y.customerID { return x.customerID < y.customerID }
+            if x.valueDay != y.valueDay { return x.valueDay < y.valueDay }
+            if x.sourceRef != y.sourceRef { return x.sourceRef < y.sourceRef }
+            if x.invoiceID != y.invoiceID { return x.invoiceID < y.invoiceID }
+            return a < b
+        }.map { made[$0] }
+        let list = AdviceList(decisions: decisions, names: names) { d in
+            Dictionary(d.applications.filter { $0.invoiceID == "INV-3" }.map { ($0.invoiceID, "CS") }, uniquingKeysWith: { a, _ in a })
+        }
+        #expect(Array(list) == expected)
+        #expect(expected.contains { $0.reasonCode == "CS" })
+    }
+
+    static func randomDecisions() -> [Decision] {
         var generator = SeededGenerator(seed: 20_261_130)
         var decisions: [Decision] = []
         for n in 0..<400 {
             let id = "R\(Int.random(in: 0..<60, using: &generator))"
             let day = Self.day.adding(days: Int.random(in: 0..<3, using: &generator))
             let receipt = Receipt(id: id, source: [.nacha, .bai2, .csv].randomElement(using: &generator)!, sourceRef: "ref\(Int.random(in: 0..<5, using: &generator))",
-                                  sourceKey: "k\(n)", valueDay: day, amount: Self.m(10_000), bankAccount: "1", location: SourceLocation(file: "f", line: n))
+                                  sourceKey: "k\(n)", valueDay: day, amount: Self.m(10_000), bankAccount: "1",
+                                  remittance: n % 3 == 0 ? [RemittanceItem(reference: "INV-3", adjustments: [.init(amount: Self.m(5), reasonCode: "CS")])] : [],
+                                  location: SourceLocation(file: "f", line: n))
             let applications = (0..<Int.random(in: 0..<4, using: &generator)).map { _ in
-                Application(invoiceID: "INV-\(Int.random(in: 0..<9, using: &generator))", customerID: "C1", applied: Self.m(100), discount: Self.m(0), writeOff: Self.m(0))
+                Application(invoiceID: "INV-\(Int.random(in: 0..<9, using: &generator))", customerID: Bool.random(using: &generator) ? "C1" : "C2", applied: Self.m(100),
+                            discount: Self.m(0), writeOff: Self.m(0))
             }
             let unapplied = Bool.random(using: &generator) ? Self.m(50) : Self.m(0)
             decisions.append(Decision(receipt: receipt, customerID: "C1", applications: applications, unapplied: unapplied, rule: .remittance, confidence: 90,
                                       evidence: Evidence()))
         }
+        return decisions
+    }
+
+    @Test func remittanceRowsMadeFromDecisionsSortAsTheRowsThemselvesWould() {
+        let decisions = Self.randomDecisions()
         let returns = (0..<30).map { n in
             RemittanceRow(receiptID: "R\(n % 60)", source: "nacha", sourceRef: "ref\(n % 5)", valueDay: Self.day, customerID: "C1", receiptAmount: Self.m(-100),
                           invoiceID: "INV-\(n % 9)", applied: Self.m(-100), discount: Self.m(0), writeOff: Self.m(0), rule: "return", confidence: 100)
