@@ -134,7 +134,7 @@ public struct RemittanceList: RandomAccessCollection, Sendable {
         return IndexOrder.bytes(x.receipt, y.receipt)
     }
 
-    private func receiptFields(_ position: Int) -> (day: Day, source: String, reference: String, receipt: String) {
+    func receiptFields(_ position: Int) -> (day: Day, source: String, reference: String, receipt: String) {
         guard position < slots.count else {
             let row = rows[position - slots.count]
             return (row.valueDay, row.source, row.sourceRef, row.receiptID)

@@ -79,18 +79,24 @@ public struct AdviceList: RandomAccessCollection, Sendable {
                 if let code = codes[a.invoiceID] { reasons[slot] = code }
             }
         }
-        let order = slots.withUnsafeBufferPointer { s in
-            decisions.withUnsafeBufferPointer { list in
-                IndexOrder.stable(count: s.count) { a, b in
-                    let x = list[Int(s[a] >> 32)], y = list[Int(s[b] >> 32)]
-                    let ax = x.applications[Int(s[a] & 0xffff_ffff)], ay = y.applications[Int(s[b] & 0xffff_ffff)]
-                    if ax.customerID != ay.customerID { return ax.customerID < ay.customerID }
-                    if x.receipt.valueDay != y.receipt.valueDay { return x.receipt.valueDay < y.receipt.valueDay }
-                    if x.receipt.sourceRef != y.receipt.sourceRef { return x.receipt.sourceRef < y.receipt.sourceRef }
-                    return ax.invoiceID < ay.invoiceID
-                }
+        // The sort's fields taken once per row (the strings shared, not copied): comparing them through the
+        // decisions would retain a decision's parts at every comparison.
+        var keys: [(customer: String, day: Day, reference: String, invoice: String)] = []
+        keys.reserveCapacity(slots.count)
+        for slot in slots {
+            let d = decisions[Int(slot >> 32)]
+            let a = d.applications[Int(slot & 0xffff_ffff)]
+            keys.append((a.customerID, d.receipt.valueDay, d.receipt.sourceRef, a.invoiceID))
+        }
+        let order = keys.withUnsafeBufferPointer { k in
+            IndexOrder.stable(count: k.count) { a, b in
+                if k[a].customer != k[b].customer { return k[a].customer < k[b].customer }
+                if k[a].day != k[b].day { return k[a].day < k[b].day }
+                if k[a].reference != k[b].reference { return k[a].reference < k[b].reference }
+                return k[a].invoice < k[b].invoice
             }
         }
+        keys = []
         self.decisions = decisions
         self.names = names
         self.reasons = reasons

@@ -23,9 +23,20 @@ public enum ReportWriter {
 
     public static func sortedRemittance(_ list: RemittanceList) -> Ordered<RemittanceList> {
         let groups = list.groups
-        let groupOrder = IndexOrder.stable(count: groups.count) { a, b -> Int32 in
-            list.compareReceipts(groups[a].first, groups[b].first)
+        // Each receipt's four fields taken once (the strings shared, not copied): comparing them through the
+        // decisions would retain a decision's parts at every comparison.
+        var keys = groups.map { list.receiptFields($0.first) }
+        let groupOrder = keys.withUnsafeBufferPointer { k in
+            IndexOrder.stable(count: k.count) { a, b -> Int32 in
+                if k[a].day != k[b].day { return k[a].day < k[b].day ? -1 : 1 }
+                var c = IndexOrder.bytes(k[a].source, k[b].source)
+                if c != 0 { return c }
+                c = IndexOrder.bytes(k[a].reference, k[b].reference)
+                if c != 0 { return c }
+                return IndexOrder.bytes(k[a].receipt, k[b].receipt)
+            }
         }
+        keys = []
         var order: [Int] = []
         order.reserveCapacity(list.count)
         var run: [Int] = []
