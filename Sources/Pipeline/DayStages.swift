@@ -352,8 +352,8 @@ extension DayRun {
         var openingDrafts: [JournalEntryDraft] = []
         /// Invoices to insert (first seen today) or update (their fields changed in the export).
         var ledgerInvoices: [LedgerInvoice] = []
-        /// Invoices the ledger did not hold before the day (their open amount before it is nothing).
-        var newIDs = Set<String>()
+        /// Per invoice of `matching`: the ledger did not hold it before the day (its open amount before it is nothing).
+        var isNew: [Bool] = []
         /// Invoices a run of a later day opened (a rerun of an earlier day leaves them out of its open items).
         var openedLater = Set<String>()
         /// Invoices whose open amount the ERP lowered by more than settle applied: booked as adjustments, raised for a person.
@@ -376,12 +376,15 @@ extension DayRun {
         // The export's invoices become the ones matching sees, changed in place: the last day of a run holds the
         // master data alone and changes it without a copy (an earlier day's change copies it once).
         var matching = invoices.list(taking: isLastDay)
+        // The export's ids, to find the ledger's invoices it no longer lists (none to find in an empty ledger).
+        let listsLedgerInvoices = !before.isEmpty
         var csvIDs = Set<String>()
-        csvIDs.reserveCapacity(matching.count)
+        if listsLedgerInvoices { csvIDs.reserveCapacity(matching.count) }
+        out.isNew = Array(repeating: false, count: matching.count)
         var opened: [Invoice] = []
         for index in matching.indices {
             let invoice = matching[index]
-            csvIDs.insert(invoice.id)
+            if listsLedgerInvoices { csvIDs.insert(invoice.id) }
             var working = invoice
             if let ledger = known[invoice.id] {
                 working.openAmount = ledger.openAmount
@@ -403,7 +406,7 @@ extension DayRun {
                     out.ledgerInvoices.append(ledgerInvoice(invoice))
                 }
             } else if !openedLater.contains(invoice.id) {
-                out.newIDs.insert(invoice.id)
+                out.isNew[index] = true
                 if openedSingly.contains(invoice.id) {
                     out.openingDrafts.append(PostingRules.openingEntry(for: invoice, on: day))
                 } else {
@@ -416,6 +419,7 @@ extension DayRun {
         out.matching = consume matching
         out.openingDrafts += PostingRules.openingEntries(for: opened, on: day)
         for ledgerInvoice in before where !csvIDs.contains(ledgerInvoice.invoiceID) {
+            out.isNew.append(false)
             out.matching.append(Invoice(id: ledgerInvoice.invoiceID, customerID: ledgerInvoice.customerID, issueDay: ledgerInvoice.issueDay, dueDay: ledgerInvoice.dueDay,
                                         amount: ledgerInvoice.amount, openAmount: ledgerInvoice.openAmount,
                                         terms: PaymentTerms.parse(ledgerInvoice.terms), poNumber: ledgerInvoice.poNumber))
@@ -667,10 +671,10 @@ extension DayRun {
         var rows: [OpenItemRow] = []
         rows.reserveCapacity(items.matching.count)
         let checkLater = !items.openedLater.isEmpty
-        for invoice in items.matching {
+        for (index, invoice) in items.matching.enumerated() {
             if checkLater, items.openedLater.contains(invoice.id) { continue }
             let change = moved[invoice.id]
-            let before = items.newIDs.contains(invoice.id) ? 0 : (items.ledgerOpenBefore[invoice.id] ?? invoice.openAmount.minorUnits)
+            let before = items.isNew[index] ? 0 : (items.ledgerOpenBefore[invoice.id] ?? invoice.openAmount.minorUnits)
             let open = before &+ (change ?? 0)
             // An invoice first seen today whose opening posted nothing (no open amount) is not in the ledger's books.
             guard open != 0 || touched.contains(invoice.id) else { continue }
