@@ -317,11 +317,11 @@ struct DayRun {
         do {
             let bankTies = try await tieToBank(statements.finalBalances)
             clock.lap("bank-tie")
-            clock.lap("reports")
             summary = Summary.make(day: day, job: manifest.name, currency: manifest.currency, ledgerCounts: ledgerCounts, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
                                    nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: read.lines.count,
                                    settlementBatches: read.ach.settlementBatches, reconciliation: settlement.reconciliation, decisions: cash.decisions,
                                    exceptions: exceptions, dryRun: options.dryRun, bankTies: bankTies)
+            clock.lap("reports")
             // The day's journal as it stands, whichever run posted it (a rerun that posts nothing rewrites the same file),
             // without the opening entries that mirror invoices the ERP booked itself. A dry run's reports show what
             // the day would be (computed before its transaction was rolled back) in OUTPUT/<date>.dry-run/.

@@ -477,7 +477,7 @@ extension DayRun {
     /// Aging and credit exposure per customer and currency at the end of the day: open items by days past due, the
     /// customer's unapplied cash, its credit limit, how it paid over 365 days and its returns over 90.
     /// How customers paid and returned: the days before this one read from the ledger (at the start of the day, beside
-    /// the other stages), this day's from its own application rows (the day's rows are all this run's).
+    /// the other stages), this day's from its decisions and returns (the day's applications are all this run's).
     struct PaymentHistory: Sendable {
         /// Per customer: cash applied to invoices, and that cash times the days from issue to application.
         var paid: [String: (applied: Int64, weightedDays: Int64)] = [:]
@@ -617,10 +617,10 @@ extension DayRun {
     func achEntryRows(_ read: ReadInputs) -> [ACHEntryRow] {
         var rows: [ACHEntryRow] = []
         rows.reserveCapacity(read.ach.entries.count)
-        for fact in read.ach.entries where !read.achKeys.duplicates.contains(fact.occurrence) {
+        DayRun.forEachACHRow(read) { fact, sourceKey in
             rows.append(ACHEntryRow(entryKey: fact.key, role: fact.role.rawValue, kind: fact.kind.rawValue, companyID: fact.companyID, trace: fact.traceNumber,
                                     rdfi: fact.receivingDFI, amount: fact.amount, effectiveDay: fact.effectiveDay, settlementDay: fact.settlementDay,
-                                    sourceKey: read.achKeys.sourceKeys[fact.key] ?? fact.key, customerID: nil, receiverName: fact.receiverName,
+                                    sourceKey: sourceKey, customerID: nil, receiverName: fact.receiverName,
                                     identification: fact.identificationNumber, fileName: fact.fileName, day: day))
         }
         return rows
@@ -630,10 +630,18 @@ extension DayRun {
     func achEntryRowKeys(_ read: ReadInputs) -> [String] {
         var keys: [String] = []
         keys.reserveCapacity(read.ach.entries.count)
-        for fact in read.ach.entries where !read.achKeys.duplicates.contains(fact.occurrence) {
-            keys.append(read.achKeys.sourceKeys[fact.key] ?? fact.key)
-        }
+        DayRun.forEachACHRow(read) { _, sourceKey in keys.append(sourceKey) }
         return keys
+    }
+
+    /// Each entry the ledger remembers, with the key it is posted under: a duplicate occurrence is skipped (its
+    /// file-and-line text made only when the day has duplicates at all).
+    static func forEachACHRow(_ read: ReadInputs, _ body: (ACHEntryFact, String) -> Void) {
+        let duplicates = read.achKeys.duplicates
+        let sourceKeys = read.achKeys.sourceKeys
+        for fact in read.ach.entries where duplicates.isEmpty || !duplicates.contains(fact.occurrence) {
+            body(fact, sourceKeys.isEmpty ? fact.key : sourceKeys[fact.key] ?? fact.key)
+        }
     }
 
     /// The customer of each ACH entry row (by its source key, in row order): the one its receipt's decision found.

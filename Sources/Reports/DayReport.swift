@@ -122,18 +122,7 @@ public struct RemittanceList: RandomAccessCollection, Sendable {
         return out
     }
 
-    /// Two rows by value date, source, reference and receipt id (bytes): negative, zero or positive.
-    func compareReceipts(_ a: Int, _ b: Int) -> Int32 {
-        let x = receiptFields(a)
-        let y = receiptFields(b)
-        if x.day != y.day { return x.day < y.day ? -1 : 1 }
-        var c = IndexOrder.bytes(x.source, y.source)
-        if c != 0 { return c }
-        c = IndexOrder.bytes(x.reference, y.reference)
-        if c != 0 { return c }
-        return IndexOrder.bytes(x.receipt, y.receipt)
-    }
-
+    /// A row's value date, source, reference and receipt id (what its receipt's rows share).
     func receiptFields(_ position: Int) -> (day: Day, source: String, reference: String, receipt: String) {
         guard position < slots.count else {
             let row = rows[position - slots.count]

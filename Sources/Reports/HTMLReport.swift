@@ -240,12 +240,24 @@ public enum HTMLReport {
             }
             out.append("</td></tr></tbody></table>\n" as StaticString)
             // Exceptions by type and cash by source, as bars.
-            var byType: [(String, Double)] = []
-            if case let .object(fields)? = s["exceptions"] { for (k, v) in fields where k != "total" { byType.append((k, Double(v.text) ?? 0)) } }
+            var byType: [Bar] = []
+            if case let .object(fields)? = s["exceptions"] {
+                for (k, v) in fields where k != "total" {
+                    let count = Int64(v.text) ?? 0
+                    byType.append(Bar(label: k, size: count, text: String(count)))
+                }
+            }
             out.append("<h2>Exceptions by type</h2>\n" as StaticString)
             bars(byType, into: &out)
-            var bySource: [(String, Double)] = []
-            if case let .object(fields)? = s["cash_application", "by_source"] { for (k, v) in fields { bySource.append((k, Double(v["amount"]?.text ?? "") ?? 0)) } }
+            // Amounts as summary.json writes them, read back exactly in minor units (never through a binary fraction).
+            let exponent = s["currency"].flatMap { Currency.iso($0.text) }?.exponent ?? 2
+            var bySource: [Bar] = []
+            if case let .object(fields)? = s["cash_application", "by_source"] {
+                for (k, v) in fields {
+                    let units = (try? MoneyFormat.parseMinorUnits(Array((v["amount"]?.text ?? "").utf8), exponent: exponent, style: .point)) ?? 0
+                    bySource.append(Bar(label: k, size: units, text: Bar.amount(units, exponent: exponent)))
+                }
+            }
             out.append("<h2>Cash by source</h2>\n" as StaticString)
             bars(bySource, into: &out)
             if !report.trend.isEmpty {
@@ -273,9 +285,23 @@ public enum HTMLReport {
         return String(format: "%.1f%%", value * 100)
     }
 
-    /// Horizontal bars, labelled, scaled to the largest.
-    static func bars(_ items: [(String, Double)], into out: inout TextBuffer) {
-        guard let top = items.map(\.1).max(), top > 0 else {
+    /// One bar: its label, its size (a count, or an amount in minor units) and the text shown beside it.
+    struct Bar {
+        var label: String
+        var size: Int64
+        var text: String
+
+        /// An amount as the bars show it: whole units without decimals, else every decimal the currency has.
+        static func amount(_ units: Int64, exponent: Int) -> String {
+            var scale: Int64 = 1
+            for _ in 0..<exponent { scale *= 10 }
+            return units % scale == 0 ? String(units / scale) : MoneyFormat.plain(units, exponent: exponent)
+        }
+    }
+
+    /// Horizontal bars, labelled, scaled to the largest (in integers: 380 pixels for the largest).
+    static func bars(_ items: [Bar], into out: inout TextBuffer) {
+        guard let top = items.map(\.size).max(), top > 0 else {
             out.append("<p>None.</p>\n" as StaticString)
             return
         }
@@ -283,11 +309,13 @@ public enum HTMLReport {
         out.append("<svg class=\"chart\" width=\"640\" height=\"\(height)\" role=\"img\">")
         for (i, item) in items.enumerated() {
             let y = i * 22 + 2
-            let width = max(1, Int(380 * item.1 / top))
+            let size = max(0, item.size)
+            let (scaled, overflow) = size.multipliedReportingOverflow(by: 380)
+            let width = max(1, Int(overflow ? size / max(1, top / 380) : scaled / top))
             out.append("<text x=\"0\" y=\"\(y + 14)\" font-size=\"12\">")
-            out.html(item.0)
+            out.html(item.label)
             out.append("</text><rect x=\"200\" y=\"\(y)\" width=\"\(width)\" height=\"16\" fill=\"#3b6ea5\"></rect><text x=\"\(206 + width)\" y=\"\(y + 13)\" font-size=\"12\">")
-            out.html(item.1 == item.1.rounded() ? String(Int64(item.1)) : String(format: "%.2f", item.1))
+            out.html(item.text)
             out.append("</text>" as StaticString)
         }
         out.append("</svg>\n" as StaticString)

@@ -25,9 +25,9 @@ public enum ReportWriter {
         let groups = list.groups
         // Each receipt's four fields taken once (the strings shared, not copied): comparing them through the
         // decisions would retain a decision's parts at every comparison.
-        var keys = groups.map { list.receiptFields($0.first) }
-        let groupOrder = keys.withUnsafeBufferPointer { k in
-            IndexOrder.stable(count: k.count) { a, b -> Int32 in
+        let keys = groups.map { list.receiptFields($0.first) }
+        let (order, equal) = keys.withUnsafeBufferPointer { k in
+            let compare = { (a: Int, b: Int) -> Int32 in
                 if k[a].day != k[b].day { return k[a].day < k[b].day ? -1 : 1 }
                 var c = IndexOrder.bytes(k[a].source, k[b].source)
                 if c != 0 { return c }
@@ -35,31 +35,29 @@ public enum ReportWriter {
                 if c != 0 { return c }
                 return IndexOrder.bytes(k[a].receipt, k[b].receipt)
             }
+            let order = IndexOrder.stable(count: k.count, compare: compare)
+            // Where a group's four fields equal the next one's (almost never): their rows are ordered together.
+            let equal = order.indices.dropLast().map { compare(order[$0], order[$0 + 1]) == 0 }
+            return (order, equal)
         }
-        keys = []
-        var order: [Int] = []
-        order.reserveCapacity(list.count)
+        var rows: [Int] = []
+        rows.reserveCapacity(list.count)
         var run: [Int] = []
-        var g = 0
-        while g < groupOrder.count {
-            // The groups with the same four fields (almost always one), their rows by invoice.
-            var end = g + 1
-            while end < groupOrder.count, list.compareReceipts(groups[groupOrder[g]].first, groups[groupOrder[end]].first) == 0 { end += 1 }
-            run.removeAll(keepingCapacity: true)
-            for k in g..<end {
-                let group = groups[groupOrder[k]]
-                for row in group.first..<(group.first + group.count) { run.append(row) }
-            }
+        for (position, group) in order.enumerated() {
+            let g = groups[group]
+            run.append(contentsOf: g.first..<(g.first + g.count))
+            if position < equal.count, equal[position] { continue }
+            // The receipt's rows (and those of any receipt with the same four fields), by invoice.
             if run.count > 1 {
                 run.sort { a, b in
                     let c = IndexOrder.bytes(list.invoiceID(a), list.invoiceID(b))
                     return c != 0 ? c < 0 : a < b
                 }
             }
-            order += run
-            g = end
+            rows += run
+            run.removeAll(keepingCapacity: true)
         }
-        return Ordered(list, order: order)
+        return Ordered(list, order: rows)
     }
 
     /// Exceptions by type, source, reference and id (fields in byte order), seen through their positions.
