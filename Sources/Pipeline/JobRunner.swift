@@ -136,13 +136,17 @@ public struct JobRunner: Sendable {
         let store: LedgerStore
         let view: LedgerView
         let runID: Int64
+        // The dry run's own empty ledger goes when the run ends, whatever way it ends.
+        var dryRunScratch: String?
+        defer { if let dryRunScratch { try? FileManager.default.removeItem(atPath: dryRunScratch) } }
         do {
             // A dry run writes nothing to the ledger: no run row, every day rolled back; a ledger that does not exist
             // yet is not created (the dry run works on an empty one of its own, in the temporary folder).
             var ledgerPath = manifest.ledger
             if options.dryRun && !FileManager.default.fileExists(atPath: ledgerPath) {
-                let scratch = NSTemporaryDirectory() + "/settle-dry-run-\(ProcessInfo.processInfo.processIdentifier)"
+                let scratch = NSTemporaryDirectory() + "/settle-dry-run-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
                 try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+                dryRunScratch = scratch
                 ledgerPath = scratch + "/ledger.sqlite"
             }
             store = try LedgerStore(path: ledgerPath)

@@ -19,9 +19,19 @@ public enum TestPaths {
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
+    /// A new empty folder for one test, inside this test process's own folder, which goes when the process exits
+    /// (a run killed by a signal leaves it; the next process of the same pid clears it first).
     public static func temporaryDirectory(_ name: String = "settle-test") -> String {
-        let path = NSTemporaryDirectory() + "/\(name)-\(UUID().uuidString)"
+        let path = processFolder + "/\(name)-\(UUID().uuidString)"
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
+
+    private static let processFolder: String = {
+        let path = NSTemporaryDirectory() + "/settle-tests-\(getpid())"
+        try? FileManager.default.removeItem(atPath: path)
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: TestPaths.processFolder) }
+        return path
+    }()
 }

@@ -281,6 +281,9 @@ extension ReviewLoopTests {
         #expect(!fm.fileExists(atPath: folder + "/arc"))
         #expect(fm.fileExists(atPath: folder + "/out/2026-11-02.dry-run/journal.csv"))
         #expect(!fm.fileExists(atPath: folder + "/out/2026-11-02"))
+        // The empty ledger it worked on went with it.
+        let scratchPrefix = "settle-dry-run-\(ProcessInfo.processInfo.processIdentifier)-"
+        #expect(try fm.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix(scratchPrefix) } == [])
         // On a ledger with a day in it: the ledger file is not changed (no run row, the day rolled back).
         #expect(await settle(["run", folder + "/job.json", "--date", "2026-11-02"]).code == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: folder + "/l.sqlite"))
