@@ -57,6 +57,11 @@ struct DayRun {
         }
     }
 
+    /// Receipts' decisions to a batch of entries (and of application rows), and invoices to a batch of ledger rows:
+    /// what the writer takes at a time, the feed making at most `LedgerFeed.lead` of them ahead of it.
+    static let decisionChunk = 16_384
+    static let invoiceChunk = 32_768
+
     /// `OUTPUT/<date>/` (a dry run's: `OUTPUT/<date>.dry-run/`).
     var outputFolder: String { "\(manifest.output)/\(day)" + (options.dryRun ? ".dry-run" : "") }
 
@@ -74,9 +79,18 @@ struct DayRun {
         var openItems = try await openItemsBefore()
         var openings = openItems.openingDrafts
         openings += openItems.adjustmentDrafts
-        feed.send(LedgerBatch(invoices: openItems.ledgerInvoices, entries: openings, accountNames: manifest.accounts))
+        // The ledger's rows of new and changed invoices are made a chunk at a time as the writer takes them (a million
+        // rows made at once stayed alive the six seconds the writer takes to insert them), then the openings.
+        feed.send(LedgerBatch(accountNames: manifest.accounts))
+        let invoicePositions = openItems.ledgerInvoicePositions
+        let invoicesBefore = openItems.matching
+        for start in stride(from: 0, to: invoicePositions.count, by: DayRun.invoiceChunk) {
+            let part = invoicePositions[start..<min(start + DayRun.invoiceChunk, invoicePositions.count)]
+            feed.send(making: { [self] in LedgerBatch(invoices: part.map { ledgerInvoice(invoicesBefore[$0]) }) })
+        }
+        feed.send(LedgerBatch(entries: openings))
         // The writer has them now: what the day keeps of its open items is what matching and the reports read.
-        openItems.ledgerInvoices = []
+        openItems.ledgerInvoicePositions = []
         openItems.openingDrafts = []
         openItems.adjustmentDrafts = []
         openings = []
@@ -110,20 +124,19 @@ struct DayRun {
                                     + openItems.matching.lazy.flatMap { [$0.amount.minorUnits, $0.openAmount.minorUnits] },
                                 what: "the day \(day) (its ACH entries, statement lines and open invoices)")
         // The ledger's rows of the day's ACH entries go to the writer now (it would otherwise wait for cash
-        // application); their customers follow the decisions. The entries themselves go once the rows are made.
-        let achRowKeys = achEntryRowKeys(read)
-        let entriesRead = read
-        feed.send(making: { [self] in
-            var rows = LedgerBatch()
-            rows.achEntries = achEntryRows(entriesRead)
-            return rows
-        })
-        // The entries are the rows' now: they go when those are made (the receipts live on in their decisions).
+        // application); their customers follow the decisions. Made here, at once, so that the entries can go: the
+        // writer gets to them after the invoices, and the entries with their receipt parts are larger than the rows.
+        var achRows = LedgerBatch()
+        achRows.achEntries = achEntryRows(read)
+        let achRowKeys = achRows.achEntries.map(\.sourceKey)
+        feed.send(achRows)
+        achRows = LedgerBatch()
+        // The entries are the rows' now (the receipts live on in their decisions).
         let batchFacts = DayRun.batchFacts(read)
         read.ach.releaseEntries()
         clock.lap("normalize")
         try Task.checkCancellation()
-        let settlement = try await settle(read, batches: batchFacts)
+        var settlement = try await settle(read, batches: batchFacts)
         let statements = try await chainStatements(read.statementBalances)
         let accounts = cashAccounts([], read.lines, read.statementBalances + statements.finalBalances)
         // Posting order sets entry ids: keep it a function of content, not of file order.
@@ -131,6 +144,14 @@ struct DayRun {
                                   cashAccounts: accounts)
         settled.settlementItems = settlement.itemRows
         feed.send(settled)
+        // The writer has the settlement's entries and rows; of the day's lines and batches the summary counts them.
+        settlement.drafts = []
+        settlement.bankDebitDrafts = []
+        settlement.itemRows = []
+        let statementLineCount = read.lines.count
+        let achBatchCount = read.ach.settlementBatches.count
+        read.lines = []
+        read.ach.settlementBatches = []
         clock.lap("settlement")
         let returned = try await returnsAndChanges(read.ach, duplicates: read.achKeys.duplicates)
         clock.lap("returns")
@@ -141,7 +162,7 @@ struct DayRun {
         clock.lap("cash-application")
         // The decisions' entries go to the writer in chunks as they are made (it starts on the first while the rest
         // are built), then the returns'; the order, and so the entry ids, is that of one batch.
-        let chunk = 65_536
+        let chunk = DayRun.decisionChunk
         var accountsSent = false
         let decided = cash.decisions
         for start in stride(from: 0, to: decided.count, by: chunk) {
@@ -186,17 +207,17 @@ struct DayRun {
             // A file that could not be read or trusted is kept for a person at once, with why.
             for q in intake.quarantined { try Archive.quarantine(q.from, to: q.to, reason: q.reason) }
         }
-        // How cash was applied and what needs a person, with the evidence of each (made on both cores while the
-        // writer posts).
-        async let exceptionList = exceptionRows(exceptions, cash.decisions)
         // Aging's payment history: the days before (read at the start of the day) and this day's applications and
         // returns, summed while the writer posts.
         let paidBefore = try await historyBefore
         let returnRows = returned.applicationRows
         async let paymentHistory = DayRun.adding(decided, returns: returnRows, on: day, among: openItems.matching, to: paidBefore)
-        var raised = LedgerBatch()
-        raised.exceptions = await exceptionList
-        feed.send(raised)
+        // What needs a person, with the evidence of each, as the ledger keeps it: made when the writer gets to it.
+        feed.send(making: { [self] in
+            var raised = LedgerBatch()
+            raised.exceptions = exceptionRows(exceptions, decided)
+            return raised
+        })
         // The inputs are compressed for the archive now, while the writer posts what was sent (the stages before it
         // are the writer's critical path; what follows mostly waits for it). They are placed once the day commits.
         let copies = options.dryRun ? [] : intake.archiveCopies
@@ -318,8 +339,8 @@ struct DayRun {
             let bankTies = try await tieToBank(statements.finalBalances)
             clock.lap("bank-tie")
             summary = Summary.make(day: day, job: manifest.name, currency: manifest.currency, ledgerCounts: ledgerCounts, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
-                                   nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: read.lines.count,
-                                   settlementBatches: read.ach.settlementBatches, reconciliation: settlement.reconciliation, decisions: cash.decisions,
+                                   nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: statementLineCount,
+                                   achBatchCount: achBatchCount, reconciliation: settlement.reconciliation, decisions: cash.decisions,
                                    exceptions: exceptions, dryRun: options.dryRun, bankTies: bankTies)
             clock.lap("reports")
             // The day's journal as it stands, whichever run posted it (a rerun that posts nothing rewrites the same file),

@@ -25,13 +25,17 @@ struct StageClock {
         timings.append((stage, now - mark))
         observe?(stage, now - mark)
         mark = now
+        // `SETTLE_TRACE_EXIT_AFTER=STAGE` ends the process after that stage: under heaptrack, what it reports as
+        // leaked is what was alive at that moment, with where it was allocated.
+        if StageClock.exitAfter == stage { exit(0) }
         if StageClock.trace {
-            FileHandle.standardError.write("\(stage): \(timings.last?.1 ?? .zero), RSS \(StageClock.residentMegabytes()) MB\n".data(using: .utf8) ?? Data())
+            FileHandle.standardError.write("\(stage): \(timings.last?.1 ?? .zero), RSS \(StageClock.residentMegabytes()) MB, heap in use \(Allocator.bytesInUse().map { "\($0 / 1_048_576) MB" } ?? "unknown")\n".data(using: .utf8) ?? Data())
         }
     }
 
     /// `SETTLE_TRACE=1`: each stage's time and the resident set after it, on stderr.
     static let trace = ProcessInfo.processInfo.environment["SETTLE_TRACE"] == "1"
+    static let exitAfter = ProcessInfo.processInfo.environment["SETTLE_TRACE_EXIT_AFTER"]
 
     static func residentMegabytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
@@ -350,8 +354,9 @@ extension DayRun {
         var matching: [Invoice] = []
         /// Opening entries of invoices first seen today.
         var openingDrafts: [JournalEntryDraft] = []
-        /// Invoices to insert (first seen today) or update (their fields changed in the export).
-        var ledgerInvoices: [LedgerInvoice] = []
+        /// Invoices to insert (first seen today) or update (their fields changed in the export): their positions in
+        /// `matching` (the ledger's rows are made from them as the writer gets to them, not copied all at once).
+        var ledgerInvoicePositions: [Int] = []
         /// Per invoice of `matching`: the ledger did not hold it before the day (its open amount before it is nothing).
         var isNew: [Bool] = []
         /// Invoices a run of a later day opened (a rerun of an earlier day leaves them out of its open items).
@@ -381,7 +386,8 @@ extension DayRun {
         var csvIDs = Set<String>()
         if listsLedgerInvoices { csvIDs.reserveCapacity(matching.count) }
         out.isNew = Array(repeating: false, count: matching.count)
-        var opened: [Invoice] = []
+        // New invoices opened together, by position in `matching` (which holds them unchanged).
+        var opened: [Int] = []
         for index in matching.indices {
             let invoice = matching[index]
             if listsLedgerInvoices { csvIDs.insert(invoice.id) }
@@ -403,21 +409,21 @@ extension DayRun {
                 // What the ledger keeps of the export's fields: written again only when they changed.
                 if ledger.customerID != invoice.customerID || ledger.issueDay != invoice.issueDay || ledger.dueDay != invoice.dueDay
                     || ledger.amount != invoice.amount || ledger.terms != (invoice.terms?.description ?? "") || ledger.poNumber != invoice.poNumber {
-                    out.ledgerInvoices.append(ledgerInvoice(invoice))
+                    out.ledgerInvoicePositions.append(index)
                 }
             } else if !openedLater.contains(invoice.id) {
                 out.isNew[index] = true
                 if openedSingly.contains(invoice.id) {
                     out.openingDrafts.append(PostingRules.openingEntry(for: invoice, on: day))
                 } else {
-                    opened.append(invoice)
+                    opened.append(index)
                 }
-                out.ledgerInvoices.append(ledgerInvoice(invoice))
+                out.ledgerInvoicePositions.append(index)
             }
             if working.openAmount != invoice.openAmount { matching[index].openAmount = working.openAmount }
         }
         out.matching = consume matching
-        out.openingDrafts += PostingRules.openingEntries(for: opened, on: day)
+        out.openingDrafts += PostingRules.openingEntries(for: out.matching, at: opened, on: day)
         for ledgerInvoice in before where !csvIDs.contains(ledgerInvoice.invoiceID) {
             out.isNew.append(false)
             out.matching.append(Invoice(id: ledgerInvoice.invoiceID, customerID: ledgerInvoice.customerID, issueDay: ledgerInvoice.issueDay, dueDay: ledgerInvoice.dueDay,
@@ -448,7 +454,8 @@ extension DayRun {
         return Cash(decisions: applied.decisions, exceptions: applied.exceptions)
     }
 
-    private func ledgerInvoice(_ invoice: Invoice) -> LedgerInvoice {
+    /// The ledger's row of an invoice (its open amount is the ledger's own, kept by its postings: not written).
+    func ledgerInvoice(_ invoice: Invoice) -> LedgerInvoice {
         LedgerInvoice(invoiceID: invoice.id, customerID: invoice.customerID, issueDay: invoice.issueDay, dueDay: invoice.dueDay, amount: invoice.amount,
                       openAmount: invoice.openAmount, terms: invoice.terms?.description ?? "", poNumber: invoice.poNumber)
     }
@@ -624,14 +631,6 @@ extension DayRun {
                                     identification: fact.identificationNumber, fileName: fact.fileName, day: day))
         }
         return rows
-    }
-
-    /// The source key of each row `achEntryRows` makes, in its order.
-    func achEntryRowKeys(_ read: ReadInputs) -> [String] {
-        var keys: [String] = []
-        keys.reserveCapacity(read.ach.entries.count)
-        DayRun.forEachACHRow(read) { _, sourceKey in keys.append(sourceKey) }
-        return keys
     }
 
     /// Each entry the ledger remembers, with the key it is posted under: a duplicate occurrence is skipped (its

@@ -96,6 +96,7 @@ public struct JobRunner: Sendable {
         guard let firstDay = options.days.first, let lastDay = options.days.last else {
             return RunResult(exitCode: .usage, runID: nil, days: [], message: "no day to run")
         }
+        Allocator.mapLargeBlocks()
         do {
             try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: manifest.ledger).deletingLastPathComponent().path, withIntermediateDirectories: true)
         } catch {

@@ -107,14 +107,22 @@ public enum PostingRules {
     /// effective day (the invoice's issue day, or `day` if later) with a receivable posting per invoice and one
     /// opening-balance posting per currency. Keyed `invoices:<day>:opening:<effective day>`.
     public static func openingEntries(for invoices: [Invoice], on day: Day) -> [JournalEntryDraft] {
-        var byEffective: [Day: [Invoice]] = [:]
-        for invoice in invoices where !invoice.openAmount.isZero { byEffective[min(day, invoice.issueDay), default: []].append(invoice) }
+        openingEntries(for: invoices, at: Array(invoices.indices), on: day)
+    }
+
+    /// The same of the invoices at `positions` (grouped and sorted by position: a million new invoices are not copied).
+    public static func openingEntries(for invoices: [Invoice], at positions: [Int], on day: Day) -> [JournalEntryDraft] {
+        var byEffective: [Day: [Int]] = [:]
+        for position in positions where !invoices[position].openAmount.isZero {
+            byEffective[min(day, invoices[position].issueDay), default: []].append(position)
+        }
         return byEffective.keys.sorted().compactMap { effective -> JournalEntryDraft? in
-            guard let group = byEffective[effective] else { return nil }
+            guard var group = byEffective[effective] else { return nil }
+            group.sort { invoices[$0].id < invoices[$1].id }
             var postings: [Posting] = []
             postings.reserveCapacity(group.count + 1)
             var totals: [Currency: Int64] = [:]
-            for invoice in group.sorted(by: { $0.id < $1.id }) {
+            for invoice in group.lazy.map({ invoices[$0] }) {
                 postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: invoice.customerID, invoiceID: invoice.id, amount: invoice.openAmount))
                 totals[invoice.openAmount.currency, default: 0] &+= invoice.openAmount.minorUnits
             }

@@ -40,7 +40,7 @@ public enum Summary {
     }
 
     public static func make(day: Day, job: String, currency: Currency, ledgerCounts: LedgerCounts, fileCount: Int, rejectedCount: Int, acceptedCount: Int, nachaBatchCount: Int, nachaEntryCount: Int,
-                     statementLineCount: Int, settlementBatches: [SettlementBatch], reconciliation: SettlementResult, decisions: [Decision],
+                     statementLineCount: Int, achBatchCount: Int, reconciliation: SettlementResult, decisions: [Decision],
                      exceptions: [MatchException], dryRun: Bool,
                      bankTies: [BankTie] = []) -> JSONValue {
         func money(_ minor: Int64) -> JSONValue { .number(MoneyFormat.plain(minor, exponent: currency.exponent)) }
@@ -80,7 +80,7 @@ public enum Summary {
         let pendingTotal = reconciliation.pending.reduce(Int64(0)) { $0 + $1.net.minorUnits }
             + reconciliation.unsettled.reduce(Int64(0)) { $0 + $1.net.minorUnits } + reconciliation.stillUnsettled.reduce(Int64(0)) { $0 + $1.net.minorUnits }
         let settlement: [(String, JSONValue)] = [
-            ("ach_batches", .integer(Int64(settlementBatches.count))),
+            ("ach_batches", .integer(Int64(achBatchCount))),
             ("settled", .integer(Int64(reconciliation.settledBy.count))),
             ("settled_by", .object(reconciliation.levels.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.integer(Int64($0.value))) })),
             // Waiting inside their window: listed here, no exception.
