@@ -184,6 +184,11 @@ public struct ACHReading: Sendable {
         receiptParts = [:]
     }
 
+    /// Lets go of what receipts are made of (after `receipts(day:seenBefore:legacyPosted:)`); the entries stay.
+    public mutating func releaseReceiptParts() {
+        receiptParts = [:]
+    }
+
     /// Room for `count` more entries, so a day's facts are not copied as the array grows.
     public mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(entries.count + count) }
 

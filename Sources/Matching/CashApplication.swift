@@ -162,6 +162,8 @@ public struct CashApplication: Sendable {
                     raised[position] = parts[p].outcomes.exceptions.removeLast()
                     placed += 1
                 }
+                // The part's emptied arrays keep their room: let go of it before the next part is moved.
+                parts[p] = ShardResult()
             }
             // Every slot must be initialized before the array exists: a receipt left undecided is a bug, not an outcome.
             precondition(placed == count, "\(count - placed) receipts left undecided")

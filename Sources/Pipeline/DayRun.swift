@@ -129,8 +129,7 @@ struct DayRun {
         var achRows = LedgerBatch()
         achRows.achEntries = achEntryRows(read)
         let achRowKeys = achRows.achEntries.map(\.sourceKey)
-        feed.send(achRows)
-        achRows = LedgerBatch()
+        feed.send(taking: &achRows)
         // The entries are the rows' now (the receipts live on in their decisions).
         let batchFacts = DayRun.batchFacts(read)
         read.ach.releaseEntries()
@@ -143,7 +142,7 @@ struct DayRun {
         var settled = LedgerBatch(entries: statements.openingDrafts + settlement.drafts + settlement.bankDebitDrafts.sorted { $0.sourceKey < $1.sourceKey },
                                   cashAccounts: accounts)
         settled.settlementItems = settlement.itemRows
-        feed.send(settled)
+        feed.send(taking: &settled)
         // The writer has the settlement's entries and rows; of the day's lines and batches the summary counts them.
         settlement.drafts = []
         settlement.bankDebitDrafts = []
@@ -182,7 +181,7 @@ struct DayRun {
         let reviews = try await reviewEntries()
         posting.entries += reviews.drafts
         posting.bookedReviews = reviews.booked
-        feed.send(posting)
+        feed.send(taking: &posting)
         // The ledger's rows of the day's ACH entries and of how cash was applied, made as the writer gets to them.
         feed.send(making: {
             var customers = LedgerBatch()
@@ -708,6 +707,12 @@ struct LedgerFeed: Sendable {
 
     func send(_ batch: LedgerBatch) {
         items.yield(.ready(batch))
+    }
+
+    /// Sends the batch and leaves an empty one in its place (a local batch otherwise lives to the end of the day).
+    func send(taking batch: inout LedgerBatch) {
+        items.yield(.ready(batch))
+        batch = LedgerBatch()
     }
 
     /// Sends the batch `make` makes, made when the writer is nearly ready for it (not on the caller's task).

@@ -7,6 +7,32 @@ import Receivables
 import Reports
 import Statements
 
+/// The highest resident set since it was last asked, read every 20 ms on a thread of its own (started by the first
+/// `SETTLE_TRACE=1` lap): a stage's peak, which its end does not show.
+final class ResidentPeak: @unchecked Sendable {
+    static let shared = ResidentPeak()
+    private let lock = NSLock()
+    private var peak = 0
+
+    private init() {
+        Thread { [self] in
+            while true {
+                let now = StageClock.residentMegabytes()
+                lock.lock()
+                peak = max(peak, now)
+                lock.unlock()
+                usleep(20_000)
+            }
+        }.start()
+    }
+
+    func take() -> Int {
+        lock.lock()
+        defer { peak = 0; lock.unlock() }
+        return peak
+    }
+}
+
 /// Stage timings of a day, for the summary (and, later, the run log).
 struct StageClock {
     private let clock = ContinuousClock()
@@ -29,7 +55,7 @@ struct StageClock {
         // leaked is what was alive at that moment, with where it was allocated.
         if StageClock.exitAfter == stage { exit(0) }
         if StageClock.trace {
-            FileHandle.standardError.write("\(stage): \(timings.last?.1 ?? .zero), RSS \(StageClock.residentMegabytes()) MB, heap in use \(Allocator.bytesInUse().map { "\($0 / 1_048_576) MB" } ?? "unknown")\n".data(using: .utf8) ?? Data())
+            FileHandle.standardError.write("\(stage): \(timings.last?.1 ?? .zero), RSS \(StageClock.residentMegabytes()) MB, heap in use \(Allocator.bytesInUse().map { "\($0 / 1_048_576) MB" } ?? "unknown"), peak RSS in the stage \(ResidentPeak.shared.take()) MB\n".data(using: .utf8) ?? Data())
         }
     }
 
@@ -235,6 +261,8 @@ extension DayRun {
             }
         }
         read.achKeys = try await achReceipts(read.ach)
+        // The receipts hold what they need of the parts they were made of.
+        read.ach.releaseReceiptParts()
         read.exceptions += read.achKeys.exceptions
         read.lines = try await statementKeys(statementLines, fileSHA: lineFileSHA)
         return read
@@ -438,18 +466,21 @@ extension DayRun {
         var application = application
         // In a fixed order (value day, source, reference, key), whatever the order of the files: sorted once by a
         // key made per receipt, not by comparing four fields in every comparison.
-        let keys = unsorted.map { r -> [UInt8] in
-            var key = Array(r.valueDay.description.utf8)
-            for field in [r.source.rawValue, r.sourceRef, r.sourceKey] {
-                key.append(0)
-                key.append(contentsOf: field.utf8)
+        // The keys go before matching starts (a million small arrays).
+        let receipts = {
+            let keys = unsorted.map { r -> [UInt8] in
+                var key = Array(r.valueDay.description.utf8)
+                for field in [r.source.rawValue, r.sourceRef, r.sourceKey] {
+                    key.append(0)
+                    key.append(contentsOf: field.utf8)
+                }
+                return key
             }
-            return key
-        }
-        let order = unsorted.indices.sorted { a, b in
-            keys[a].lexicographicallyPrecedes(keys[b]) || (keys[a] == keys[b] && a < b)
-        }
-        let receipts = order.map { unsorted[$0] }
+            let order = unsorted.indices.sorted { a, b in
+                keys[a].lexicographicallyPrecedes(keys[b]) || (keys[a] == keys[b] && a < b)
+            }
+            return order.map { unsorted[$0] }
+        }()
         let applied = await application.applyAll(receipts, concurrency: options.concurrency)
         return Cash(decisions: applied.decisions, exceptions: applied.exceptions)
     }

@@ -131,6 +131,7 @@ public struct JobRunner: Sendable {
             return RunResult(exitCode: .failed, runID: nil, days: [], message: "master data could not be read: \(error)")
         }
         if StageClock.trace {
+            _ = ResidentPeak.shared.take()
             FileHandle.standardError.write(Data("master data: \(ContinuousClock.now - masterDataStarted), RSS \(StageClock.residentMegabytes()) MB\n".utf8))
         }
 

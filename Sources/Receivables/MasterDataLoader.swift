@@ -156,6 +156,8 @@ public enum MasterDataLoader {
             if !problems.isEmpty { throw MasterDataError(diagnostics: problems) }
             guard halves.count == 2 else { return halves.first?.invoices ?? [] }
             var out = halves[0].invoices
+            // Room for both halves at once: grown by doubling, a million invoices held room for two million.
+            out.reserveCapacity(out.count + halves[1].invoices.count)
             var index = halves[0].index
             for invoice in halves[1].invoices {
                 if let existing = index[invoice.id] { out[existing] = invoice } else { index[invoice.id] = out.count; out.append(invoice) }
