@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -75,4 +76,28 @@ public final class CancellationFlag: Sendable {
         pthread_key_create(&key, nil)
         return key
     }()
+}
+
+/// Work that may take what CPU the day's critical path leaves (the reports of matching, made while the ledger writer
+/// posts): on a thread of its own at a lower priority, so that the writer and the task feeding it,
+/// on the cooperative pool's two threads, are not kept waiting for a core (nice +10 over the thread that made it). The thread ends with the work (its lower
+/// priority is not handed to later work).
+public enum BackgroundWork {
+    public static let niceness: Int32 = 10
+
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                #if canImport(Glibc)
+                // On Linux the nice value is the thread's own: 0 names the calling thread.
+                let inherited = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, min(19, inherited + niceness))
+                #endif
+                continuation.resume(returning: Result { try body() })
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        return try result.get()
+    }
 }

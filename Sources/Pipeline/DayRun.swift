@@ -210,7 +210,9 @@ struct DayRun {
         // returns, summed while the writer posts.
         let paidBefore = try await historyBefore
         let returnRows = returned.applicationRows
-        async let paymentHistory = DayRun.adding(decided, returns: returnRows, on: day, among: openItems.matching, to: paidBefore)
+        // (On the background thread: the writer and its feed keep the cooperative pool's two threads.)
+        let invoicesMatched = openItems.matching
+        async let paymentHistory = BackgroundWork.run { DayRun.adding(decided, returns: returnRows, on: day, among: invoicesMatched, to: paidBefore) }
         // What needs a person, with the evidence of each, as the ledger keeps it: made when the writer gets to it.
         feed.send(making: { [self] in
             var raised = LedgerBatch()
@@ -258,7 +260,7 @@ struct DayRun {
             matchingReport.candidates[r.id] = (r.amount, d.evidence.candidates)
         }
         let matchingTask = Task { [matchingReport] () throws -> [FileSink] in
-            try await ReportWriter.render(matchingReport, parts: .matching, into: folder)
+            try await ReportWriter.render(matchingReport, parts: .matching, into: folder, inBackground: true)
         }
         let fed: Duration
         var journal: DayJournal
@@ -347,7 +349,7 @@ struct DayRun {
             // the day would be (computed before its transaction was rolled back) in OUTPUT/<date>.dry-run/.
             var report = DayReport(day: day, runID: runID, remittance: [], exceptions: exceptions, openItems: openItemsAfter, journal: [], summary: summary)
             report.remittance = remittance
-            report.aging = try await agingRows(openItemsAfter, names: names, limits: limits, history: await paymentHistory)
+            report.aging = try await agingRows(openItemsAfter, names: names, limits: limits, history: try await paymentHistory)
             clock.lap("aging")
             report.customerNames = names
             report.trend = trend(summary: summary)

@@ -550,7 +550,7 @@ extension DayRun {
     }
 
     /// The history with the day's applications (as their ledger rows would read) and returns added.
-    static func adding(_ decisions: [Decision], returns: [ApplicationRow], on day: Day, among invoices: [Invoice], to history: PaymentHistory) async -> PaymentHistory {
+    static func adding(_ decisions: [Decision], returns: [ApplicationRow], on day: Day, among invoices: [Invoice], to history: PaymentHistory) -> PaymentHistory {
         var wanted = Set<String>()
         for d in decisions { for a in d.applications { wanted.insert(a.invoiceID) } }
         for a in returns { if let invoice = a.invoiceID { wanted.insert(invoice) } }

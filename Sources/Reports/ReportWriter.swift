@@ -180,15 +180,47 @@ public enum ReportWriter {
     /// Makes the day's reports into temporary files beside their final names in `directory`, each on its own task
     /// (a day's reports are independent) and each written as it is made (never held whole). Nothing is visible
     /// under the final names until `publish`; `discard` removes them all.
-    public static func render(_ report: DayReport, parts: Parts = .all, into directory: String) async throws -> [FileSink] {
+    /// `inBackground`: made one after another on a thread of lower priority (`BackgroundWork`), taking what CPU the
+    /// ledger writer leaves, instead of on both cores of the cooperative pool (which kept the writer waiting for one).
+    public static func render(_ report: DayReport, parts: Parts = .all, into directory: String, inBackground: Bool = false) async throws -> [FileSink] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var makers: [(String, @Sendable (inout TextBuffer) throws -> Void)] = []
+        if inBackground {
+            return try await BackgroundWork.run {
+                var files: [FileSink] = []
+                do {
+                    for (name, make) in makers(report, parts: parts) { files.append(try write(name, in: directory, make)) }
+                } catch {
+                    discard(files)
+                    throw error
+                }
+                return files.sorted { $0.path < $1.path }
+            }
+        }
+        let made = makers(report, parts: parts)
+        return try await withThrowingTaskGroup(of: FileSink.self) { group in
+            for (name, make) in made {
+                group.addTask { try write(name, in: directory, make) }
+            }
+            var files: [FileSink] = []
+            do {
+                for try await file in group { files.append(file) }
+            } catch {
+                discard(files)
+                throw error
+            }
+            return files.sorted { $0.path < $1.path }
+        }
+    }
+
+    private typealias Maker = @Sendable (inout TextBuffer) throws -> Void
+
+    /// What writes each report of `parts`, by file name.
+    private static func makers(_ report: DayReport, parts: Parts) -> [(String, Maker)] {
+        var makers: [(String, Maker)] = []
         if parts.contains(.matching) {
             // Sorted once, for both the CSV and the HTML page.
-            async let remittance = sortedRemittance(report.remittance)
-            async let exceptions = sortedExceptions(report.exceptions)
-            let sortedRemittance = await remittance
-            let sortedExceptions = await exceptions
+            let sortedRemittance = sortedRemittance(report.remittance)
+            let sortedExceptions = sortedExceptions(report.exceptions)
             makers.append(("remittance.csv", { @Sendable out in try remittanceCSV(sorted: sortedRemittance, into: &out) }))
             makers.append(("exceptions.csv", { @Sendable out in try exceptionsCSV(sorted: sortedExceptions, into: &out) }))
             makers.append(("exceptions.html", { @Sendable out in try HTMLReport.exceptions(report, sorted: sortedExceptions, into: &out) }))
@@ -205,35 +237,26 @@ public enum ReportWriter {
         if parts.contains(.journal) {
             makers.append(("journal.csv", { @Sendable out in try journalCSV(report.journal, into: &out) }))
         }
-        return try await withThrowingTaskGroup(of: FileSink.self) { group in
-            for (name, make) in makers {
-                group.addTask {
-                    let started = ContinuousClock.now
-                    let sink = try FileSink(path: directory + "/" + name)
-                    do {
-                        var out = TextBuffer(sink: sink)
-                        try make(&out)
-                        try out.flush()
-                        let made = ContinuousClock.now
-                        try sink.finish()
-                        if traced {
-                            FileHandle.standardError.write(Data("report \(name): made in \(made - started), synced in \(ContinuousClock.now - made)\n".utf8))
-                        }
-                        return sink
-                    } catch {
-                        sink.discard()
-                        throw error
-                    }
-                }
+        return makers
+    }
+
+    /// One report written to its temporary file and synced (published later, with the others).
+    private static func write(_ name: String, in directory: String, _ make: Maker) throws -> FileSink {
+        let started = ContinuousClock.now
+        let sink = try FileSink(path: directory + "/" + name)
+        do {
+            var out = TextBuffer(sink: sink)
+            try make(&out)
+            try out.flush()
+            let made = ContinuousClock.now
+            try sink.finish()
+            if traced {
+                FileHandle.standardError.write(Data("report \(name): made in \(made - started), synced in \(ContinuousClock.now - made)\n".utf8))
             }
-            var files: [FileSink] = []
-            do {
-                for try await file in group { files.append(file) }
-            } catch {
-                discard(files)
-                throw error
-            }
-            return files.sorted { $0.path < $1.path }
+            return sink
+        } catch {
+            sink.discard()
+            throw error
         }
     }
 

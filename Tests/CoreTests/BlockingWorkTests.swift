@@ -53,3 +53,19 @@ import Testing
         #expect(CancellationFlag.current == nil, "the flag belongs to the work's thread, not the caller's")
     }
 }
+
+/// Background work runs at a lower priority on a thread of its own, and hands back its value or its error.
+@Suite struct BackgroundWorkTests {
+    struct Failure: Error, Equatable {}
+
+    @Test func itRunsNicerThanItsCallerAndReturnsWhatItMade() async throws {
+        #if canImport(Glibc)
+        let callerNice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        let (value, workNice) = try await BackgroundWork.run { (21 * 2, getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)) }
+        #expect(value == 42)
+        #expect(workNice == min(19, callerNice + BackgroundWork.niceness))
+        #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) == callerNice)
+        #endif
+        await #expect(throws: Failure.self) { try await BackgroundWork.run { () throws -> Int in throw Failure() } }
+    }
+}
