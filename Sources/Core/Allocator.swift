@@ -35,7 +35,9 @@ public enum Allocator {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallinfo2") else { return nil }
         typealias Mallinfo2 = @convention(c) (UnsafeMutableRawPointer) -> Void
         var fields = [Int](repeating: 0, count: 10)
-        fields.withUnsafeMutableBytes { unsafeBitCast(symbol, to: Mallinfo2.self)($0.baseAddress!) }
+        fields.withUnsafeMutableBytes { buffer in
+            if let base = buffer.baseAddress { unsafeBitCast(symbol, to: Mallinfo2.self)(base) }
+        }
         return fields[4] + fields[7] // uordblks (in use in the heaps) + hblkhd (mapped on their own)
         #else
         return nil
