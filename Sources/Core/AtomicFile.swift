@@ -42,11 +42,25 @@ public final class FileSink: @unchecked Sendable {
     public init(path: String, tag: String = "") throws {
         self.path = path
         temporary = path + ".tmp\(tag)-\(getpid())"
+        FileSink.removeAbandoned(beside: path)
         fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw AtomicFile.WriteError(path: temporary, reason: String(cString: strerror(errno))) }
     }
 
     deinit { if fd >= 0 { close(fd) } }
+
+    /// Removes the temporary files of `path` that a process no longer running left (`NAME.tmp<tag>-<pid>`, killed
+    /// before it could publish or discard them: kill -9, a power cut); those of a live process are its own.
+    public static func removeAbandoned(beside path: String) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let prefix = (path as NSString).lastPathComponent + ".tmp"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let dash = name.lastIndex(of: "-"), let pid = Int32(name[name.index(after: dash)...]), pid > 0, pid != getpid() else { continue }
+            // No such process (not merely one we may not signal).
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink((folder.isEmpty ? "" : folder + "/") + name) }
+        }
+    }
 
     public func write(_ bytes: [UInt8]) throws {
         guard fd >= 0 else { throw AtomicFile.WriteError(path: path, reason: "written after it was finished") }
