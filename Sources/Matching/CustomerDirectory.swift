@@ -63,10 +63,17 @@ public struct CustomerDirectory: Sendable {
     }
 
     static func unique(_ customers: [Customer]) -> (list: [Customer], index: [String: Int32]) {
-        var unique: [Customer] = []
-        unique.reserveCapacity(customers.count)
         var index: [String: Int32] = [:]
         index.reserveCapacity(customers.count)
+        var repeated = false
+        for (i, c) in customers.enumerated() {
+            if index[c.id] == nil { index[c.id] = Int32(i) } else { repeated = true }
+        }
+        // The usual master data names each customer once: the list is the one given (shared, not copied).
+        guard repeated else { return (customers, index) }
+        var unique: [Customer] = []
+        unique.reserveCapacity(index.count)
+        index.removeAll(keepingCapacity: true)
         for c in customers where index[c.id] == nil {
             index[c.id] = Int32(unique.count)
             unique.append(c)

@@ -257,6 +257,21 @@ import Testing
         #expect(d.identify(companyID: "12345", name: "", text: "") == nil)
     }
 
+    @Test func aCustomerListedTwiceIsItsFirstListing() async {
+        let listed = [Customer(id: "A", name: "Acme", achCompanyIDs: ["1234567890"]), Customer(id: "B", name: "Bolt"),
+                      Customer(id: "A", name: "Acme Again", achCompanyIDs: ["9999999999"])]
+        for d in [CustomerDirectory(listed), await CustomerDirectory.make(listed)] {
+            #expect(d.customer("A")?.name == "Acme")
+            #expect(d.customers.count == 2)
+            #expect(d.identify(companyID: "1234567890", name: "", text: "")?.customerID == "A")
+            #expect(d.identify(companyID: "9999999999", name: "", text: "") == nil)
+            #expect(d.identify(companyID: "", name: "BOLT", text: "")?.customerID == "B")
+        }
+        // Listed once each: the same directory.
+        let once = CustomerDirectory(Array(listed.prefix(2)))
+        #expect(once.customer("B")?.name == "Bolt" && once.customers.count == 2)
+    }
+
     @Test func aNameOneWordShortOfTwoCustomersIdentifiesNeither() {
         // "HARBORVIEW WEST" shares two of three words with C and one of two with B: below the threshold.
         #expect(Self.directory.identify(companyID: "", name: "HARBORVIEW WEST", text: "") == nil)
