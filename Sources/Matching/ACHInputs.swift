@@ -130,6 +130,28 @@ public struct ACHReading: Sendable {
     public var settlementBatches: [SettlementBatch] = []
     /// For each payment entry (by index into `entries`), the receipt parts a receipt is made of.
     var receiptParts: [Int: ReceiptParts] = [:]
+    /// The receiver's name and account as the last entry gave them (see `Repeats`).
+    private var repeats = Repeats()
+
+    /// The last text of a field, handed back for an equal one: the entries of a file of received credits name the
+    /// seller itself as receiver, and its account, and each would otherwise be a string of its own a million times
+    /// (110 MB at 1M entries).
+    private struct Repeats: Sendable {
+        private var receiverName = ""
+        private var account = ""
+
+        mutating func receiverName(_ text: String) -> String {
+            if text == receiverName { return receiverName }
+            receiverName = text
+            return text
+        }
+
+        mutating func account(_ text: String) -> String {
+            if text == account { return account }
+            account = text
+            return text
+        }
+    }
 
     struct ReceiptParts: Sendable {
         var payerName: String
@@ -218,7 +240,7 @@ public struct ACHReading: Sendable {
                                     traceNumber: trace, receivingDFI: String(detail.receivingDFI.prefix(8)),
                                     amount: Money(minorUnits: detail.amountCents, currency: currency), signedAmount: Money(minorUnits: signed, currency: currency),
                                     effectiveDay: effective, settlementDay: settlement, fileName: file.name, location: detail.location,
-                                    receiverName: ByteScanning.trimmed(detail.receiverName), identificationNumber: ByteScanning.trimmed(detail.identificationNumber),
+                                    receiverName: repeats.receiverName(ByteScanning.trimmed(detail.receiverName)), identificationNumber: ByteScanning.trimmed(detail.identificationNumber),
                                     kind: .payment)
             fact.fileSHA = file.sha256
             fact.batchNumber = header.batchNumber
@@ -259,7 +281,7 @@ public struct ACHReading: Sendable {
             if file.role == .originated, !fact.identificationNumber.isEmpty { freeText = ByteScanning.trimmed(fact.identificationNumber + " " + freeText) }
             receiptParts[entries.count] = ReceiptParts(payerName: file.role == .received ? header.companyName : fact.receiverName,
                                                        payerCompanyID: file.role == .received ? companyID : "",
-                                                       bankAccount: file.account ?? (file.role == .received ? detail.dfiAccountNumber : "ACH"),
+                                                       bankAccount: file.account ?? (file.role == .received ? repeats.account(detail.dfiAccountNumber) : "ACH"),
                                                        remittance: remittance?.items ?? [], freeText: freeText)
             entries.append(fact)
         }
