@@ -79,9 +79,9 @@ public final class CancellationFlag: Sendable {
 }
 
 /// Work that may take what CPU the day's critical path leaves (the reports of matching, made while the ledger writer
-/// posts): on a thread of its own at a lower priority, so that the writer and the task feeding it,
-/// on the cooperative pool's two threads, are not kept waiting for a core (nice +10 over the thread that made it). The thread ends with the work (its lower
-/// priority is not handed to later work).
+/// posts): on a thread of its own, nice +10 over the thread that made it, so that the writer and the task feeding
+/// it, on the cooperative pool's two threads, are not kept waiting for a core. The thread ends with the work (its
+/// lower priority is not handed to later work).
 public enum BackgroundWork {
     public static let niceness: Int32 = 10
 

@@ -130,27 +130,17 @@ public struct ACHReading: Sendable {
     public var settlementBatches: [SettlementBatch] = []
     /// For each payment entry (by index into `entries`), the receipt parts a receipt is made of.
     var receiptParts: [Int: ReceiptParts] = [:]
-    /// The receiver's name and account as the last entry gave them (see `Repeats`).
-    private var repeats = Repeats()
+    /// The receiver's name and account as the last entry gave them (see `same(_:as:)`).
+    private var lastReceiverName = ""
+    private var lastAccount = ""
 
-    /// The last text of a field, handed back for an equal one: the entries of a file of received credits name the
-    /// seller itself as receiver, and its account, and each would otherwise be a string of its own a million times
-    /// (110 MB at 1M entries).
-    private struct Repeats: Sendable {
-        private var receiverName = ""
-        private var account = ""
-
-        mutating func receiverName(_ text: String) -> String {
-            if text == receiverName { return receiverName }
-            receiverName = text
-            return text
-        }
-
-        mutating func account(_ text: String) -> String {
-            if text == account { return account }
-            account = text
-            return text
-        }
+    /// `last` for a text equal to it, else the text (kept as the new `last`): the entries of a file of received
+    /// credits name the seller itself as receiver, and its account, each otherwise a string of its own a million
+    /// times (110 MB at 1M entries).
+    private static func same(_ text: String, as last: inout String) -> String {
+        if text == last { return last }
+        last = text
+        return text
     }
 
     struct ReceiptParts: Sendable {
@@ -240,7 +230,7 @@ public struct ACHReading: Sendable {
                                     traceNumber: trace, receivingDFI: String(detail.receivingDFI.prefix(8)),
                                     amount: Money(minorUnits: detail.amountCents, currency: currency), signedAmount: Money(minorUnits: signed, currency: currency),
                                     effectiveDay: effective, settlementDay: settlement, fileName: file.name, location: detail.location,
-                                    receiverName: repeats.receiverName(ByteScanning.trimmed(detail.receiverName)), identificationNumber: ByteScanning.trimmed(detail.identificationNumber),
+                                    receiverName: ACHReading.same(ByteScanning.trimmed(detail.receiverName), as: &lastReceiverName), identificationNumber: ByteScanning.trimmed(detail.identificationNumber),
                                     kind: .payment)
             fact.fileSHA = file.sha256
             fact.batchNumber = header.batchNumber
@@ -281,7 +271,7 @@ public struct ACHReading: Sendable {
             if file.role == .originated, !fact.identificationNumber.isEmpty { freeText = ByteScanning.trimmed(fact.identificationNumber + " " + freeText) }
             receiptParts[entries.count] = ReceiptParts(payerName: file.role == .received ? header.companyName : fact.receiverName,
                                                        payerCompanyID: file.role == .received ? companyID : "",
-                                                       bankAccount: file.account ?? (file.role == .received ? repeats.account(detail.dfiAccountNumber) : "ACH"),
+                                                       bankAccount: file.account ?? (file.role == .received ? ACHReading.same(detail.dfiAccountNumber, as: &lastAccount) : "ACH"),
                                                        remittance: remittance?.items ?? [], freeText: freeText)
             entries.append(fact)
         }

@@ -110,7 +110,8 @@ public enum PostingRules {
         openingEntries(for: invoices, at: Array(invoices.indices), on: day)
     }
 
-    /// The same of the invoices at `positions` (grouped and sorted by position: a million new invoices are not copied).
+    /// The same of the invoices at `positions` (held as positions while grouped and sorted: a million new invoices are
+    /// not copied).
     public static func openingEntries(for invoices: [Invoice], at positions: [Int], on day: Day) -> [JournalEntryDraft] {
         var byEffective: [Day: [Int]] = [:]
         for position in positions where !invoices[position].openAmount.isZero {

@@ -47,7 +47,6 @@ public struct AgingRow: Sendable, Hashable {
     }
 }
 
-/// One row of `advice.csv`: how one receipt paid one invoice, as a customer's remittance advice shows it.
 /// The rows of `advice.csv` without making them: each application of the day's decisions, by customer, value day,
 /// reference and invoice (as `String` orders them; ties in decision order), made when read. A million
 /// applications are 8 bytes each until written, not a row struct each.
@@ -117,6 +116,7 @@ public struct AdviceList: RandomAccessCollection, Sendable {
     }
 }
 
+/// One row of `advice.csv`: how one receipt paid one invoice, as a customer's remittance advice shows it.
 public struct AdviceRow: Sendable, Hashable {
     public var customerID: String
     public var name: String

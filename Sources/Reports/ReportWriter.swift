@@ -12,7 +12,6 @@ public enum ReportWriter {
     public static let exceptionsHeader = ["exception_id", "type", "severity", "receipt_id", "source", "source_ref", "location", "customer_id",
                                           "amount", "invoice_ids", "message", "suggestions"]
     public static let openItemsHeader = ["invoice_id", "customer_id", "due_date", "amount", "open_amount", "days_past_due"]
-    public static let journalHeader = JournalExport.csvHeader
 
     /// Remittance rows by value date, source, reference, receipt and invoice (fields in byte order, ties in list
     /// order), seen through their positions. The rows of one receipt share their first four fields: receipts are
@@ -155,10 +154,6 @@ public enum ReportWriter {
             out.endRecord()
             try out.flushIfFull()
         }
-    }
-
-    public static func journalCSV(_ entries: [PostedEntry]) -> String {
-        text { try? journalCSV(entries, into: &$0) }
     }
 
     static func journalCSV(_ entries: [PostedEntry], into out: inout TextBuffer) throws {
