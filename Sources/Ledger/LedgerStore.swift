@@ -198,10 +198,10 @@ public actor LedgerStore {
     /// open day instead, its memo naming the day it belongs to.
     private var closedThroughDay: Day?
     private var dayOutcome = CommitOutcome()
-    /// The drafts of every batch of the open day (kept by reference: a rerun compares earlier keys against them).
-    /// The source keys this run of the day posted (a rerun reverses what earlier runs posted and this one did not):
-    /// the keys only, so the day's drafts are let go once written.
-    private var dayKeys: [String] = []
+    /// The source numbers (each key's first entry) of what this run of the day posted or found unchanged: a rerun
+    /// reverses what earlier runs posted and this one did not. Numbers, not the keys' text: a million keys of a
+    /// day would otherwise be kept to its end for a comparison only a rerun makes.
+    private var daySources: [Int64] = []
     /// The rowids of the ACH entry rows the open day wrote, in order (for `LedgerBatch.achCustomers`).
     private var dayACHRows: [Int64] = []
 
@@ -216,7 +216,7 @@ public actor LedgerStore {
         lastInvoice = nil
         lastCustomer = nil
         dayOutcome = CommitOutcome()
-        dayKeys = []
+        daySources = []
         dayACHRows = []
         try database.execute("BEGIN IMMEDIATE")
         openDay = (runID, day)
@@ -265,8 +265,6 @@ public actor LedgerStore {
                     }
                 }
             }
-            dayKeys.reserveCapacity(dayKeys.count + batch.entries.count)
-            for draft in batch.entries { dayKeys.append(draft.sourceKey) }
             clock.lap("entries", into: &dayOutcome)
             try writeDecisions(batch, runID: open.runID, day: open.day)
             clock.lap("decisions", into: &dayOutcome)
@@ -310,12 +308,12 @@ public actor LedgerStore {
             // A key a run of this day posted before and this run no longer produces is reversed: the day's books are
             // what this run computes, nothing more. (This commit's own range is not in entry_ranges yet.)
             let earlier = try database.prepare("""
-                SELECT DISTINCT f.source_key FROM entry_ranges r JOIN journal_entries j ON j.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
-                JOIN journal_entries f ON f.entry_id = j.source_no WHERE r.day = ? ORDER BY 1
-                """).bind(.text(day.day.description)).rows { $0.text(0) }
+                SELECT DISTINCT f.entry_id, f.source_key FROM entry_ranges r JOIN journal_entries j ON j.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
+                JOIN journal_entries f ON f.entry_id = j.source_no WHERE r.day = ? ORDER BY 2
+                """).bind(.text(day.day.description)).rows { ($0.int(0), $0.text(1)) }
             if !earlier.isEmpty {
-                let produced = Set(dayKeys)
-                for key in earlier where !produced.contains(key) {
+                let produced = Set(daySources)
+                for (source, key) in earlier where !produced.contains(source) {
                     try post(JournalEntryDraft(sourceKey: key, effectiveDay: day.day, memo: "No longer produced by a run of \(day.day)", postings: []),
                              runID: day.runID, day: day.day, outcome: &outcome)
                 }
@@ -333,7 +331,7 @@ public actor LedgerStore {
             } else {
                 try database.execute("COMMIT")
                 openDay = nil
-                dayKeys = []
+                daySources = []
             }
             clock.lap("commit", into: &outcome)
         } catch {
@@ -348,7 +346,7 @@ public actor LedgerStore {
         guard openDay != nil else { return }
         try? database.execute("ROLLBACK")
         openDay = nil
-        dayKeys = []
+        daySources = []
         try? loadAccounts()
         customerNumbers.removeAll()
         invoiceNumbers.removeAll()
@@ -672,6 +670,7 @@ public actor LedgerStore {
             outcome.unchangedCount += 1
             return
         }
+        daySources.append(source)
         if isNew {
             let postings = draft.postings.allSatisfy { $0.amount.minorUnits != 0 } ? draft.postings : draft.postings.filter { $0.amount.minorUnits != 0 }
             try insertPostings(postings, entryID: source, sourceKey: draft.sourceKey)
@@ -845,8 +844,9 @@ public actor LedgerStore {
             """)
         dayACHRows.reserveCapacity(dayACHRows.count + day.achEntries.count)
         for e in day.achEntries {
-            try insert.bind(.text(e.entryKey), .text(e.role), .text(e.kind), .text(e.companyID), .text(e.trace), .text(e.rdfi), .integer(e.amount.minorUnits),
-                            .text(e.amount.currency.code), .text(e.effectiveDay.description), .text(e.settlementDay.description), .text(e.sourceKey),
+            let entryKey = e.entryKey
+            try insert.bind(.text(entryKey), .text(e.role), .text(e.kind), .text(e.companyID), .text(e.trace), .text(e.rdfi), .integer(e.amount.minorUnits),
+                            .text(e.amount.currency.code), .text(e.effectiveDay.description), .text(e.settlementDay.description), .text(e.sourceKey(entryKey: entryKey)),
                             .optional(e.customerID), .text(e.receiverName), .text(e.identification), .text(e.fileName), .text(dayText), .integer(runID)).run()
             dayACHRows.append(database.lastInsertRowID)
         }

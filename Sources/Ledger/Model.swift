@@ -217,7 +217,10 @@ public struct IngestedFile: Hashable, Sendable {
 
 /// An ACH entry as the ledger remembers it.
 public struct ACHEntryRow: Hashable, Sendable {
-    public var entryKey: String
+    /// The entry's key, `ach:<role>:<company id>:<effective day>:<trace>`, made from the row's own fields when asked
+    /// (a day's million rows wait for the writer without a million key texts); kept as text only when it differs.
+    public var entryKey: String { entryKeyText ?? composedKey }
+    private var entryKeyText: String?
     public var role: String
     public var kind: String
     public var companyID: String
@@ -226,17 +229,32 @@ public struct ACHEntryRow: Hashable, Sendable {
     public var amount: Money
     public var effectiveDay: Day
     public var settlementDay: Day
-    /// The journal source key the entry's receipt is posted under.
-    public var sourceKey: String
+    /// The journal source key the entry's receipt is posted under: its entry key unless an older ledger posted it
+    /// under another.
+    public var sourceKey: String { sourceKeyText ?? entryKey }
+    private var sourceKeyText: String?
     public var customerID: String?
     public var receiverName: String
     public var identification: String
     public var fileName: String
     public var day: Day
 
+    /// The source key given the entry key already made (a writer binding both makes the key text once).
+    public func sourceKey(entryKey: String) -> String { sourceKeyText ?? entryKey }
+
+    private var composedKey: String { "ach:\(role):\(companyID):\(effectiveDay):\(trace)" }
+
     public init(entryKey: String, role: String, kind: String, companyID: String, trace: String, rdfi: String, amount: Money, effectiveDay: Day,
                 settlementDay: Day, sourceKey: String, customerID: String?, receiverName: String, identification: String, fileName: String, day: Day) {
-        self.entryKey = entryKey
+        self.init(role: role, kind: kind, companyID: companyID, trace: trace, rdfi: rdfi, amount: amount, effectiveDay: effectiveDay, settlementDay: settlementDay,
+                  sourceKey: nil, customerID: customerID, receiverName: receiverName, identification: identification, fileName: fileName, day: day)
+        if entryKey != composedKey { entryKeyText = entryKey }
+        if sourceKey != self.entryKey { sourceKeyText = sourceKey }
+    }
+
+    /// A row whose entry key is the one its fields make; `sourceKey` nil when it is that key too.
+    public init(role: String, kind: String, companyID: String, trace: String, rdfi: String, amount: Money, effectiveDay: Day,
+                settlementDay: Day, sourceKey: String?, customerID: String?, receiverName: String, identification: String, fileName: String, day: Day) {
         self.role = role
         self.kind = kind
         self.companyID = companyID
@@ -245,7 +263,7 @@ public struct ACHEntryRow: Hashable, Sendable {
         self.amount = amount
         self.effectiveDay = effectiveDay
         self.settlementDay = settlementDay
-        self.sourceKey = sourceKey
+        self.sourceKeyText = sourceKey
         self.customerID = customerID
         self.receiverName = receiverName
         self.identification = identification

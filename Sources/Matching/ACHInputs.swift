@@ -26,11 +26,32 @@ public struct ACHFile: Sendable {
     }
 }
 
+/// What an ACH entry is, whatever file brought it: its key `ach:<role>:<company id>:<effective date>:<trace>` kept as
+/// those parts. The company id and the trace fit in a string's inline room, so a million keys cost no text of their
+/// own; the text is made when asked (posting, a report row), and let go.
+public struct ACHEntryKey: Sendable, Hashable {
+    public var role: ACHRole
+    public var companyID: String
+    public var effectiveDay: Day
+    public var trace: String
+
+    public init(role: ACHRole, companyID: String, effectiveDay: Day, trace: String) {
+        self.role = role
+        self.companyID = companyID
+        self.effectiveDay = effectiveDay
+        self.trace = trace
+    }
+
+    public var text: String { "ach:\(role.rawValue):\(companyID):\(effectiveDay):\(trace)" }
+}
+
 /// One ACH entry as settle remembers it: enough to know it again when a file is re-sent under a new header,
 /// and to find it when a return names its trace number.
 public struct ACHEntryFact: Sendable, Hashable {
     /// `ach:<role>:<company id>:<effective date>:<trace>`: what the entry is, whatever file brought it.
-    public var key: String
+    public var key: String { entryKey.text }
+    /// The key as its parts (made from the entry's own fields).
+    public var entryKey: ACHEntryKey { ACHEntryKey(role: role, companyID: companyID, effectiveDay: effectiveDay, trace: traceNumber) }
     /// The key of settle's first schemas (`ach:<file sha-256>:<batch>:<trace>`), recognized in older ledgers: made
     /// when asked, from the file's hash and the batch number (a million entries do not each carry one).
     public var legacyKey: String {
@@ -64,9 +85,8 @@ public struct ACHEntryFact: Sendable, Hashable {
 
     public enum Kind: String, Sendable { case payment, returned, notificationOfChange, reversal }
 
-    public init(key: String, legacyKey: String, role: ACHRole, companyID: String, traceNumber: String, receivingDFI: String, amount: Money, signedAmount: Money,
+    public init(legacyKey: String, role: ACHRole, companyID: String, traceNumber: String, receivingDFI: String, amount: Money, signedAmount: Money,
                 effectiveDay: Day, settlementDay: Day, fileName: String, location: SourceLocation, receiverName: String, identificationNumber: String, kind: Kind) {
-        self.key = key
         self.legacyOverride = legacyKey.isEmpty ? nil : legacyKey
         self.role = role
         self.companyID = companyID
@@ -225,8 +245,7 @@ public struct ACHReading: Sendable {
             // From the seller's account: a received credit is money in; an originated debit pulls money in.
             let signed = file.role == .received ? detail.signedAmountCents : -detail.signedAmountCents
             let trace = detail.traceNumber
-            var fact = ACHEntryFact(key: "ach:\(file.role.rawValue):\(companyID):\(effective):\(trace)",
-                                    legacyKey: "", role: file.role, companyID: companyID,
+            var fact = ACHEntryFact(legacyKey: "", role: file.role, companyID: companyID,
                                     traceNumber: trace, receivingDFI: String(detail.receivingDFI.prefix(8)),
                                     amount: Money(minorUnits: detail.amountCents, currency: currency), signedAmount: Money(minorUnits: signed, currency: currency),
                                     effectiveDay: effective, settlementDay: settlement, fileName: file.name, location: detail.location,
@@ -331,11 +350,12 @@ public struct ACHReading: Sendable {
         var exceptions: [MatchException] = []
         var duplicates = Set<String>()
         // The entry that took a key first today, by index (its description is made only for a duplicate's message).
-        var today: [String: Int] = [:]
+        var today: [ACHEntryKey: Int] = [:]
         today.reserveCapacity(entries.count)
         let checkLegacy = !legacyPosted.isEmpty
         for (index, fact) in entries.enumerated() {
-            if let earlier = seenBefore[fact.key] ?? today[fact.key].map({ "\(entries[$0].fileName) on \(day)" }) {
+            let entryKey = fact.entryKey
+            if let earlier = (seenBefore.isEmpty ? nil : seenBefore[entryKey.text]) ?? today[entryKey].map({ "\(entries[$0].fileName) on \(day)" }) {
                 exceptions.append(MatchException(type: .duplicate, severity: .warning, about: fact.key, discriminator: "\(day):\(fact.fileName):\(fact.location.line)",
                                                  source: "nacha", sourceRef: fact.traceNumber, location: fact.location, amount: fact.signedAmount,
                                                  message: "entry \(fact.traceNumber) of \(fact.companyID) for \(fact.amount) in \(fact.fileName) was already taken (\(earlier)); not applied again",
@@ -343,10 +363,11 @@ public struct ACHReading: Sendable {
                 duplicates.insert(fact.occurrence)
                 continue
             }
-            today[fact.key] = index
+            today[entryKey] = index
             guard let parts = receiptParts[index] else { continue }
-            let key = checkLegacy && legacyPosted.contains(fact.legacyKey) ? fact.legacyKey : fact.key
-            receipts.append(Receipt(id: ContentID.make(prefix: "R", key), source: .nacha, sourceRef: fact.traceNumber, sourceKey: key, valueDay: fact.settlementDay,
+            // Posted under its own key (kept as parts), or under the legacy key an older ledger posted it under.
+            let key: Receipt.Key = checkLegacy && legacyPosted.contains(fact.legacyKey) ? .text(fact.legacyKey) : .ach(entryKey)
+            receipts.append(Receipt(id: ContentID.make(prefix: "R", key.text), source: .nacha, sourceRef: fact.traceNumber, key: key, valueDay: fact.settlementDay,
                                     amount: fact.signedAmount, bankAccount: parts.bankAccount, payerName: parts.payerName, payerCompanyID: parts.payerCompanyID,
                                     remittance: parts.remittance, freeText: parts.freeText, location: fact.location))
         }

@@ -11,11 +11,27 @@ public enum ReceiptSource: String, Sendable, Codable {
 /// A value whose fields live in one immutable box: a decision, an exception and a report row each hold their
 /// receipt, and a million receipts a night are copied as one reference each, not a dozen.
 public struct Receipt: Sendable, Hashable {
+    /// The ledger key a receipt is posted under: an ACH entry's own key, kept as its parts, or a text.
+    public enum Key: Sendable, Hashable {
+        case ach(ACHEntryKey)
+        case text(String)
+
+        public var text: String {
+            switch self {
+            case let .ach(key): return key.text
+            case let .text(text): return text
+            }
+        }
+    }
+
     private final class Storage: Sendable {
-        let id: String
+        /// A content id `R<16 hex digits>` is kept as the 64 bits those digits spell (`idText` empty); any other id as
+        /// its text. A million ids are otherwise a million strings too long for a string's inline room.
+        let idText: String
+        let idBits: UInt64
         let source: ReceiptSource
         let sourceRef: String
-        let sourceKey: String
+        let key: Key
         let valueDay: Day
         let amount: Money
         let bankAccount: String
@@ -25,12 +41,18 @@ public struct Receipt: Sendable, Hashable {
         let freeText: String
         let location: SourceLocation
 
-        init(id: String, source: ReceiptSource, sourceRef: String, sourceKey: String, valueDay: Day, amount: Money, bankAccount: String,
+        init(id: String, source: ReceiptSource, sourceRef: String, key: Key, valueDay: Day, amount: Money, bankAccount: String,
              payerName: String, payerCompanyID: String, remittance: [RemittanceItem], freeText: String, location: SourceLocation) {
-            self.id = id
+            if let bits = Storage.packedID(id) {
+                idText = ""
+                idBits = bits
+            } else {
+                idText = id
+                idBits = 0
+            }
             self.source = source
             self.sourceRef = sourceRef
-            self.sourceKey = sourceKey
+            self.key = key
             self.valueDay = valueDay
             self.amount = amount
             self.bankAccount = bankAccount
@@ -40,6 +62,33 @@ public struct Receipt: Sendable, Hashable {
             self.freeText = freeText
             self.location = location
         }
+
+        /// The 64 bits of `R` followed by exactly 16 lowercase hex digits (what `ContentID.make(prefix: "R", …)` gives).
+        static func packedID(_ id: String) -> UInt64? {
+            let u = id.utf8
+            guard u.count == 17, u.first == UInt8(ascii: "R") else { return nil }
+            var bits: UInt64 = 0
+            for b in u.dropFirst() {
+                let digit: UInt8
+                switch b {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = b - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = b - UInt8(ascii: "a") + 10
+                default: return nil
+                }
+                bits = bits << 4 | UInt64(digit)
+            }
+            return bits
+        }
+
+        var id: String {
+            guard idText.isEmpty else { return idText }
+            let hex: [UInt8] = Array("0123456789abcdef".utf8)
+            return String(unsafeUninitializedCapacity: 17) { buffer in
+                buffer[0] = UInt8(ascii: "R")
+                for i in 0..<16 { buffer[1 + i] = hex[Int((idBits >> UInt64(60 - 4 * i)) & 0xF)] }
+                return 17
+            }
+        }
     }
 
     private let storage: Storage
@@ -48,8 +97,10 @@ public struct Receipt: Sendable, Hashable {
     public var source: ReceiptSource { storage.source }
     /// NACHA: the trace number; BAI2: the bank reference; camt: AcctSvcrRef else EndToEndId; CSV: reference else file:line.
     public var sourceRef: String { storage.sourceRef }
-    /// The ledger key its journal entry is posted under.
-    public var sourceKey: String { storage.sourceKey }
+    /// The ledger key its journal entry is posted under (made from its parts for an ACH entry's own key).
+    public var sourceKey: String { storage.key.text }
+    /// The same key, as it is kept.
+    public var key: Key { storage.key }
     public var valueDay: Day { storage.valueDay }
     public var amount: Money { storage.amount }
     /// The bank account the cash arrived in.
@@ -65,7 +116,13 @@ public struct Receipt: Sendable, Hashable {
 
     public init(id: String, source: ReceiptSource, sourceRef: String, sourceKey: String, valueDay: Day, amount: Money, bankAccount: String,
                 payerName: String = "", payerCompanyID: String = "", remittance: [RemittanceItem] = [], freeText: String = "", location: SourceLocation) {
-        storage = Storage(id: id, source: source, sourceRef: sourceRef, sourceKey: sourceKey, valueDay: valueDay, amount: amount, bankAccount: bankAccount,
+        self.init(id: id, source: source, sourceRef: sourceRef, key: .text(sourceKey), valueDay: valueDay, amount: amount, bankAccount: bankAccount,
+                  payerName: payerName, payerCompanyID: payerCompanyID, remittance: remittance, freeText: freeText, location: location)
+    }
+
+    public init(id: String, source: ReceiptSource, sourceRef: String, key: Key, valueDay: Day, amount: Money, bankAccount: String,
+                payerName: String = "", payerCompanyID: String = "", remittance: [RemittanceItem] = [], freeText: String = "", location: SourceLocation) {
+        storage = Storage(id: id, source: source, sourceRef: sourceRef, key: key, valueDay: valueDay, amount: amount, bankAccount: bankAccount,
                           payerName: payerName, payerCompanyID: payerCompanyID, remittance: remittance, freeText: freeText, location: location)
     }
 

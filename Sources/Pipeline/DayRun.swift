@@ -127,8 +127,8 @@ struct DayRun {
         // application); their customers follow the decisions. Made here, at once, so that the entries can go: the
         // writer gets to them after the invoices, and the entries with their receipt parts are larger than the rows.
         var achRows = LedgerBatch()
-        achRows.achEntries = achEntryRows(read)
-        let achRowKeys = achRows.achEntries.map(\.sourceKey)
+        let achRowReceipts: [Int32]
+        (achRows.achEntries, achRowReceipts) = achEntryRows(read)
         feed.send(taking: &achRows)
         // The entries are the rows' now (the receipts live on in their decisions).
         let batchFacts = DayRun.batchFacts(read)
@@ -185,7 +185,7 @@ struct DayRun {
         // The ledger's rows of the day's ACH entries and of how cash was applied, made as the writer gets to them.
         feed.send(making: {
             var customers = LedgerBatch()
-            customers.achCustomers = DayRun.achCustomers(achRowKeys, decided)
+            customers.achCustomers = DayRun.achCustomers(achRowReceipts, cash)
             return customers
         })
         read.achKeys.receipts = []

@@ -16,11 +16,20 @@ final class ResidentPeak: @unchecked Sendable {
 
     private init() {
         Thread { [self] in
+            // `SETTLE_TRACE=timeline`: the resident set and the heap in use every quarter second, to find the moment of the peak.
+            let timeline = ProcessInfo.processInfo.environment["SETTLE_TRACE"] == "timeline"
+            let start = ContinuousClock.now
+            var ticks = 0
             while true {
                 let now = StageClock.residentMegabytes()
                 lock.lock()
                 peak = max(peak, now)
                 lock.unlock()
+                ticks += 1
+                if timeline, ticks % 12 == 0 {
+                    let heap = Allocator.bytesInUse().map { $0 / 1_048_576 } ?? 0
+                    FileHandle.standardError.write(Data("timeline: \(ContinuousClock.now - start) RSS \(now) MB heap \(heap) MB\n".utf8))
+                }
                 usleep(20_000)
             }
         }.start()
@@ -60,7 +69,7 @@ struct StageClock {
     }
 
     /// `SETTLE_TRACE=1`: each stage's time and the resident set after it, on stderr.
-    static let trace = ProcessInfo.processInfo.environment["SETTLE_TRACE"] == "1"
+    static let trace = ["1", "timeline"].contains(ProcessInfo.processInfo.environment["SETTLE_TRACE"] ?? "")
     static let exitAfter = ProcessInfo.processInfo.environment["SETTLE_TRACE_EXIT_AFTER"]
 
     static func residentMegabytes() -> Int {
@@ -374,6 +383,8 @@ extension DayRun {
     struct Cash {
         var decisions: [Decision] = []
         var exceptions: [MatchException] = []
+        /// For each receipt as given to `applyCash`, the position of its decision (decisions are in a fixed order).
+        var decisionOfReceipt: [Int32] = []
     }
 
     struct OpenItems {
@@ -465,24 +476,39 @@ extension DayRun {
     func applyCash(_ unsorted: [Receipt], with application: CashApplication) async -> Cash {
         var application = application
         // In a fixed order (value day, source, reference, key), whatever the order of the files: sorted once by a
-        // key made per receipt, not by comparing four fields in every comparison.
-        // The keys go before matching starts (a million small arrays).
-        let receipts = {
-            let keys = unsorted.map { r -> [UInt8] in
-                var key = Array(r.valueDay.description.utf8)
+        // key made per receipt, not by comparing four fields in every comparison. The keys sit end to end in one
+        // buffer (a million small arrays cost twice the room, and left it scattered among what lives on).
+        let order: [Int] = {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(unsorted.count * 72)
+            var starts: [Int] = []
+            starts.reserveCapacity(unsorted.count + 1)
+            for r in unsorted {
+                starts.append(bytes.count)
+                bytes.append(contentsOf: r.valueDay.description.utf8)
                 for field in [r.source.rawValue, r.sourceRef, r.sourceKey] {
-                    key.append(0)
-                    key.append(contentsOf: field.utf8)
+                    bytes.append(0)
+                    bytes.append(contentsOf: field.utf8)
                 }
-                return key
             }
-            let order = unsorted.indices.sorted { a, b in
-                keys[a].lexicographicallyPrecedes(keys[b]) || (keys[a] == keys[b] && a < b)
+            starts.append(bytes.count)
+            return bytes.withUnsafeBufferPointer { all in
+                unsorted.indices.sorted { a, b in
+                    let x = UnsafeBufferPointer(rebasing: all[starts[a]..<starts[a + 1]])
+                    let y = UnsafeBufferPointer(rebasing: all[starts[b]..<starts[b + 1]])
+                    let common = min(x.count, y.count)
+                    if common > 0, let px = x.baseAddress, let py = y.baseAddress {
+                        let c = memcmp(px, py, common)
+                        if c != 0 { return c < 0 }
+                    }
+                    return x.count != y.count ? x.count < y.count : a < b
+                }
             }
-            return order.map { unsorted[$0] }
         }()
-        let applied = await application.applyAll(receipts, concurrency: options.concurrency)
-        return Cash(decisions: applied.decisions, exceptions: applied.exceptions)
+        var decisionOfReceipt = [Int32](repeating: 0, count: unsorted.count)
+        for (position, index) in order.enumerated() { decisionOfReceipt[index] = Int32(position) }
+        let applied = await application.applyAll(order.map { unsorted[$0] }, concurrency: options.concurrency)
+        return Cash(decisions: applied.decisions, exceptions: applied.exceptions, decisionOfReceipt: decisionOfReceipt)
     }
 
     /// The ledger's row of an invoice (its open amount is the ledger's own, kept by its postings: not written).
@@ -651,35 +677,48 @@ extension DayRun {
     }
 
     /// The day's ACH entries as the ledger remembers them (a duplicate occurrence is not one of them), without their
-    /// customers: the rows are written while cash application finds those (`achCustomers`).
-    func achEntryRows(_ read: ReadInputs) -> [ACHEntryRow] {
+    /// customers: the rows are written while cash application finds those (`achCustomers`). With each row, the
+    /// position of its receipt among the day's ACH receipts (-1 for a return, a notification of change or a reversal).
+    func achEntryRows(_ read: ReadInputs) -> (rows: [ACHEntryRow], receipts: [Int32]) {
         var rows: [ACHEntryRow] = []
+        var receipts: [Int32] = []
         rows.reserveCapacity(read.ach.entries.count)
+        receipts.reserveCapacity(read.ach.entries.count)
+        var receiptCount: Int32 = 0
         DayRun.forEachACHRow(read) { fact, sourceKey in
-            rows.append(ACHEntryRow(entryKey: fact.key, role: fact.role.rawValue, kind: fact.kind.rawValue, companyID: fact.companyID, trace: fact.traceNumber,
+            rows.append(ACHEntryRow(role: fact.role.rawValue, kind: fact.kind.rawValue, companyID: fact.companyID, trace: fact.traceNumber,
                                     rdfi: fact.receivingDFI, amount: fact.amount, effectiveDay: fact.effectiveDay, settlementDay: fact.settlementDay,
                                     sourceKey: sourceKey, customerID: nil, receiverName: fact.receiverName,
                                     identification: fact.identificationNumber, fileName: fact.fileName, day: day))
+            // A payment entry that is not a duplicate is a receipt, in entry order (`ACHReading.receipts`).
+            if fact.kind == .payment {
+                receipts.append(receiptCount)
+                receiptCount += 1
+            } else {
+                receipts.append(-1)
+            }
         }
-        return rows
+        return (rows, receipts)
     }
 
-    /// Each entry the ledger remembers, with the key it is posted under: a duplicate occurrence is skipped (its
-    /// file-and-line text made only when the day has duplicates at all).
-    static func forEachACHRow(_ read: ReadInputs, _ body: (ACHEntryFact, String) -> Void) {
+    /// Each entry the ledger remembers, with the key it is posted under when that is not its own (an older ledger's
+    /// legacy key): a duplicate occurrence is skipped (its file-and-line text made only when the day has duplicates at
+    /// all).
+    static func forEachACHRow(_ read: ReadInputs, _ body: (ACHEntryFact, String?) -> Void) {
         let duplicates = read.achKeys.duplicates
         let sourceKeys = read.achKeys.sourceKeys
         for fact in read.ach.entries where duplicates.isEmpty || !duplicates.contains(fact.occurrence) {
-            body(fact, sourceKeys.isEmpty ? fact.key : sourceKeys[fact.key] ?? fact.key)
+            body(fact, sourceKeys.isEmpty ? nil : sourceKeys[fact.key])
         }
     }
 
-    /// The customer of each ACH entry row (by its source key, in row order): the one its receipt's decision found.
-    static func achCustomers(_ rowKeys: [String], _ decisions: [Decision]) -> [String?] {
-        var customerByReceiptKey: [String: String?] = [:]
-        customerByReceiptKey.reserveCapacity(decisions.count)
-        for d in decisions where customerByReceiptKey[d.receipt.sourceKey] == nil { customerByReceiptKey[d.receipt.sourceKey] = d.customerID }
-        return rowKeys.map { customerByReceiptKey[$0] ?? nil }
+    /// The customer of each ACH entry row, in row order: the one its receipt's decision found (`receipts` from
+    /// `achEntryRows`: the receipt's position among those given to `applyCash`, the ACH receipts first).
+    static func achCustomers(_ receipts: [Int32], _ cash: Cash) -> [String?] {
+        receipts.map { r -> String? in
+            guard r >= 0, Int(r) < cash.decisionOfReceipt.count else { return nil }
+            return cash.decisions[Int(cash.decisionOfReceipt[Int(r)])].customerID
+        }
     }
 
     /// The books tie to the bank: each account's cash after the day against the statement's closing balance.

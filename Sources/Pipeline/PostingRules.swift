@@ -14,7 +14,9 @@ public enum PostingRules {
         let receipt = decision.receipt
         let currency = receipt.amount.currency
         // An entry an older ledger posted under its legacy key keeps that rule: cash straight to the bank account.
-        let throughClearing = receipt.source == .nacha && !ACHReading.isLegacyKey(receipt.sourceKey)
+        let sourceKey = receipt.sourceKey
+        let throughClearing: Bool
+        if case .ach = receipt.key { throughClearing = receipt.source == .nacha } else { throughClearing = receipt.source == .nacha && !ACHReading.isLegacyKey(sourceKey) }
         let cash = throughClearing ? ChartOfAccounts.achClearing : ChartOfAccounts.cash(bankAccount: receipt.bankAccount)
         var postings: [Posting] = [Posting(account: cash, amount: receipt.amount)]
         for a in decision.applications {
@@ -36,7 +38,7 @@ public enum PostingRules {
             }
         }
         let memo = ByteScanning.trimmed("\(receipt.source.rawValue) \(receipt.sourceRef) \(receipt.payerName)")
-        return JournalEntryDraft(sourceKey: receipt.sourceKey, effectiveDay: receipt.valueDay, memo: memo, postings: postings)
+        return JournalEntryDraft(sourceKey: sourceKey, effectiveDay: receipt.valueDay, memo: memo, postings: postings)
     }
 
     /// A batch the statement shows: its cash moves from ACH in transit into the bank account, on the line's day.

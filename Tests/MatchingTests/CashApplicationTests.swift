@@ -359,7 +359,7 @@ import Testing
     static let day = Day(year: 2026, month: 11, day: 6)!
 
     static func notice(_ code: String, dishonored: Bool = false, contested: Bool = false, reversal: Bool = false) -> ReturnNotice {
-        let fact = ACHEntryFact(key: "ach:originated:1447100223:2026-11-06:110000120000001", legacyKey: "", role: .originated, companyID: "1447100223",
+        let fact = ACHEntryFact(legacyKey: "", role: .originated, companyID: "1447100223",
                                 traceNumber: "110000120000001", receivingDFI: "07640125", amount: m(512_500), signedAmount: m(-512_500), effectiveDay: day,
                                 settlementDay: day, fileName: "returns.ach", location: SourceLocation(file: "returns.ach", line: 3), receiverName: "DELTA MARINE",
                                 identificationNumber: "C004", kind: .returned)

@@ -1,6 +1,6 @@
 import Core
 import Foundation
-import Ledger
+@testable import Ledger
 import Matching
 import Pipeline
 import Scenario
@@ -91,6 +91,24 @@ import TestSupport
         let mismatched = ledgerInvoices.filter { expectedOpen[$0.invoiceID] != $0.openAmount.minorUnits }
         #expect(mismatched.isEmpty, "seed \(seed): open amounts differ: \(mismatched.prefix(5).map { "\($0.invoiceID) \($0.openAmount) expected \(expectedOpen[$0.invoiceID] ?? 0)" })")
         #expect(try LedgerReader(path: folder + "/ledger.sqlite").verify().isClean)
+        // The ledger remembers each ACH entry with the customer its receipt was found to be from (the rows are
+        // written before cash application; their customers follow it, matched by the receipt's position).
+        let db = try Database(path: folder + "/ledger.sqlite")
+        let achCustomers = try db.prepare("""
+            SELECT day || ' ' || trace, COALESCE(customer_id, (SELECT c.customer_id FROM ach_entry_customers c WHERE c.entry_rowid = ach_entries.rowid))
+            FROM ach_entries WHERE kind = 'payment'
+            """).rows { ($0.text(0), $0.isNull(1) ? nil : $0.text(1)) }
+        let customerByTrace = Dictionary(achCustomers.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        var achChecked = 0
+        var withCustomer = 0
+        for (i, truth) in generated.expected.enumerated() where generated.receipts[i].source == .nacha {
+            let trace = "\(Self.days[plan.dayOfReceipt[i]]) \(plan.sourceRef[i])"
+            guard let stored = customerByTrace[trace] else { continue }
+            achChecked += 1
+            if truth.customerID != nil { withCustomer += 1 }
+            #expect(stored == truth.customerID, "seed \(seed): ACH entry \(trace) remembered with customer \(stored ?? "none"), expected \(truth.customerID ?? "none")")
+        }
+        #expect(achChecked > 50 && withCustomer * 2 > achChecked, "seed \(seed): \(achChecked) ACH entries checked, \(withCustomer) with a customer")
     }
 }
 
