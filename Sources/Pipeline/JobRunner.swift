@@ -97,6 +97,7 @@ public struct JobRunner: Sendable {
             return RunResult(exitCode: .usage, runID: nil, days: [], message: "no day to run")
         }
         Allocator.mapLargeBlocks()
+        Allocator.returnFreedMemory()
         do {
             try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: manifest.ledger).deletingLastPathComponent().path, withIntermediateDirectories: true)
         } catch {
