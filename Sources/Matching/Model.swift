@@ -230,13 +230,14 @@ public struct Evidence: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var customer: CustomerDirectory.Evidence?
-    /// Which field matched what, in the words a reviewer reads (`remittance RMR*IV*10023 → INV-10023`).
-    public var matched: [Fact]
+    /// Which field matched what, in the words a reviewer reads (`remittance RMR*IV*10023 → INV-10023`); nearly always
+    /// one fact, kept without an allocation of its own then (`SmallArray`).
+    public var matched: SmallArray<Fact>
     public var candidates: [Candidate]
 
     public init(customer: CustomerDirectory.Evidence? = nil, matched: [Fact] = [], candidates: [Candidate] = []) {
         self.customer = customer
-        self.matched = matched
+        self.matched = SmallArray(matched)
         self.candidates = candidates
     }
 
@@ -255,7 +256,8 @@ public struct Evidence: Sendable, Hashable, CustomStringConvertible {
 public struct Decision: Sendable, Hashable {
     public var receipt: Receipt
     public var customerID: String?
-    public var applications: [Application]
+    /// Nearly always none or one: kept without an allocation of its own then (`SmallArray`).
+    public var applications: SmallArray<Application>
     /// Cash kept as unapplied cash (on the customer when known).
     public var unapplied: Money
     public var rule: MatchRule
@@ -264,6 +266,12 @@ public struct Decision: Sendable, Hashable {
     public var evidence: Evidence
 
     public init(receipt: Receipt, customerID: String?, applications: [Application], unapplied: Money, rule: MatchRule, confidence: Int, evidence: Evidence) {
+        self.init(receipt: receipt, customerID: customerID, applications: SmallArray(applications), unapplied: unapplied, rule: rule, confidence: confidence,
+                  evidence: evidence)
+    }
+
+    public init(receipt: Receipt, customerID: String?, applications: SmallArray<Application>, unapplied: Money, rule: MatchRule, confidence: Int,
+                evidence: Evidence) {
         self.receipt = receipt
         self.customerID = customerID
         self.applications = applications

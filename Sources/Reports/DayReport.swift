@@ -123,13 +123,20 @@ public struct RemittanceList: RandomAccessCollection, Sendable {
     }
 
     /// A row's value date, source, reference and receipt id (what its receipt's rows share).
-    func receiptFields(_ position: Int) -> (day: Day, source: String, reference: String, receipt: String) {
+    /// The receipt of a row's day, source and reference: what the remittance report sorts by, before the receipt's id.
+    func receiptFields(_ position: Int) -> (day: Day, source: String, reference: String) {
         guard position < slots.count else {
             let row = rows[position - slots.count]
-            return (row.valueDay, row.source, row.sourceRef, row.receiptID)
+            return (row.valueDay, row.source, row.sourceRef)
         }
         let r = decisions[Int(slots[position] >> 32)].receipt
-        return (r.valueDay, r.source.rawValue, r.sourceRef, r.id)
+        return (r.valueDay, r.source.rawValue, r.sourceRef)
+    }
+
+    /// The id of a row's receipt (made when asked: most receipts' ids are kept as numbers).
+    func receiptID(_ position: Int) -> String {
+        guard position < slots.count else { return rows[position - slots.count].receiptID }
+        return decisions[Int(slots[position] >> 32)].receipt.id
     }
 
     func invoiceID(_ position: Int) -> String {

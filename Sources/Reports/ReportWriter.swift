@@ -22,23 +22,22 @@ public enum ReportWriter {
 
     public static func sortedRemittance(_ list: RemittanceList) -> Ordered<RemittanceList> {
         let groups = list.groups
-        // Each receipt's four fields taken once (the strings shared, not copied): comparing them through the
-        // decisions would retain a decision's parts at every comparison.
-        let keys = groups.map { list.receiptFields($0.first) }
-        let (order, equal) = keys.withUnsafeBufferPointer { k in
-            let compare = { (a: Int, b: Int) -> Int32 in
-                if k[a].day != k[b].day { return k[a].day < k[b].day ? -1 : 1 }
-                var c = IndexOrder.bytes(k[a].source, k[b].source)
-                if c != 0 { return c }
-                c = IndexOrder.bytes(k[a].reference, k[b].reference)
-                if c != 0 { return c }
-                return IndexOrder.bytes(k[a].receipt, k[b].receipt)
-            }
-            let order = IndexOrder.stable(count: k.count, compare: compare)
-            // Where a group's four fields equal the next one's (almost never): their rows are ordered together.
-            let equal = order.indices.dropLast().map { compare(order[$0], order[$0 + 1]) == 0 }
-            return (order, equal)
+        // Compared in place, with no key per receipt: the rows come in the order cash application decided them (by
+        // value day, source, reference and ledger key), so the sort finds them nearly in order and compares each
+        // about once. The receipt's id, made when asked, is read only when the first three fields tie.
+        let compare = { (a: Int, b: Int) -> Int32 in
+            let x = list.receiptFields(groups[a].first)
+            let y = list.receiptFields(groups[b].first)
+            if x.day != y.day { return x.day < y.day ? -1 : 1 }
+            var c = IndexOrder.bytes(x.source, y.source)
+            if c != 0 { return c }
+            c = IndexOrder.bytes(x.reference, y.reference)
+            if c != 0 { return c }
+            return IndexOrder.bytes(list.receiptID(groups[a].first), list.receiptID(groups[b].first))
         }
+        let order = IndexOrder.stable(count: groups.count, compare: compare)
+        // Where a group's four fields equal the next one's (almost never): their rows are ordered together.
+        let equal = order.indices.dropLast().map { compare(order[$0], order[$0 + 1]) == 0 }
         var rows: [Int] = []
         rows.reserveCapacity(list.count)
         var run: [Int] = []
@@ -256,7 +255,7 @@ public enum ReportWriter {
     }
 
     /// `SETTLE_TRACE=1`: each report's making and syncing time on stderr.
-    static let traced = ProcessInfo.processInfo.environment["SETTLE_TRACE"] == "1"
+    static let traced = ["1", "timeline"].contains(ProcessInfo.processInfo.environment["SETTLE_TRACE"] ?? "")
 
     /// Renames made reports into place (each atomically), then flushes their folder.
     public static func publish(_ files: [FileSink]) throws {
