@@ -349,13 +349,21 @@ public struct ACHReading: Sendable {
         var receipts: [Receipt] = []
         var exceptions: [MatchException] = []
         var duplicates = Set<String>()
-        // The entry that took a key first today, by index (its description is made only for a duplicate's message).
-        var today: [ACHEntryKey: Int] = [:]
-        today.reserveCapacity(entries.count)
+        // The entry that took a key first today, by index (its description is made only for a duplicate's message):
+        // found by the key's hash and checked against that entry's key (12 bytes an entry, where a dictionary of the
+        // keys themselves held 48); keys whose hash an earlier, different key had are kept by key.
+        var firstByHash: [Int: Int32] = [:]
+        firstByHash.reserveCapacity(entries.count)
+        var collided: [ACHEntryKey: Int] = [:]
+        func takenToday(_ key: ACHEntryKey, hash: Int) -> Int? {
+            guard let first = firstByHash[hash] else { return nil }
+            return entries[Int(first)].entryKey == key ? Int(first) : collided[key]
+        }
         let checkLegacy = !legacyPosted.isEmpty
         for (index, fact) in entries.enumerated() {
             let entryKey = fact.entryKey
-            if let earlier = (seenBefore.isEmpty ? nil : seenBefore[entryKey.text]) ?? today[entryKey].map({ "\(entries[$0].fileName) on \(day)" }) {
+            let hash = entryKey.hashValue
+            if let earlier = (seenBefore.isEmpty ? nil : seenBefore[entryKey.text]) ?? takenToday(entryKey, hash: hash).map({ "\(entries[$0].fileName) on \(day)" }) {
                 exceptions.append(MatchException(type: .duplicate, severity: .warning, about: fact.key, discriminator: "\(day):\(fact.fileName):\(fact.location.line)",
                                                  source: "nacha", sourceRef: fact.traceNumber, location: fact.location, amount: fact.signedAmount,
                                                  message: "entry \(fact.traceNumber) of \(fact.companyID) for \(fact.amount) in \(fact.fileName) was already taken (\(earlier)); not applied again",
@@ -363,7 +371,7 @@ public struct ACHReading: Sendable {
                 duplicates.insert(fact.occurrence)
                 continue
             }
-            today[entryKey] = index
+            if firstByHash[hash] == nil { firstByHash[hash] = Int32(index) } else { collided[entryKey] = index }
             guard let parts = receiptParts[index] else { continue }
             // Posted under its own key (kept as parts), or under the legacy key an older ledger posted it under.
             let key: Receipt.Key = checkLegacy && legacyPosted.contains(fact.legacyKey) ? .text(fact.legacyKey) : .ach(entryKey)

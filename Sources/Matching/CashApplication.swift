@@ -188,12 +188,12 @@ public struct CashApplication: Sendable {
         guard receipt.amount.minorUnits > 0 else { return p }
         // The common case first, with nothing captured or allocated: one remittance line naming one invoice.
         if receipt.remittance.count == 1, let only = lookupSimple(receipt.remittance[0].reference) {
-            p.references = [ResolvedReference(item: receipt.remittance[0], invoice: only, note: nil)]
+            p.references = [ResolvedReference(itemIndex: 0, invoice: only, note: nil)]
         } else {
-            for item in receipt.remittance {
+            for (index, item) in receipt.remittance.enumerated() {
                 let (found, note) = lookup(item.reference, customer: p.customer, minimumLength: 1, typos: true)
                 if let found, !p.references.contains(where: { $0.invoice == found }) {
-                    p.references.append(ResolvedReference(item: item, invoice: found, note: note))
+                    p.references.append(ResolvedReference(itemIndex: index, invoice: found, note: note))
                 } else if found == nil {
                     p.unknown.append(note ?? item.reference)
                 }
@@ -262,7 +262,7 @@ public struct CashApplication: Sendable {
                 let (found, note) = lookup(candidate, customer: p.customer, minimumLength: 3, typos: false)
                 if let found {
                     if !p.references.contains(where: { $0.invoice == found }) {
-                        p.references.append(ResolvedReference(item: RemittanceItem(reference: candidate), invoice: found, note: note))
+                        p.references.append(ResolvedReference(textReference: candidate, invoice: found, note: note))
                     }
                     if k == 0 && candidates.count == 2 { i += 1 }
                     break
@@ -275,7 +275,7 @@ public struct CashApplication: Sendable {
             for token in tokens where token.contains(where: \.isNumber) {
                 let (found, note) = lookup(token, customer: p.customer, minimumLength: 6, typos: true)
                 if let found, !p.references.contains(where: { $0.invoice == found }) {
-                    p.references.append(ResolvedReference(item: RemittanceItem(reference: token), invoice: found, note: note))
+                    p.references.append(ResolvedReference(textReference: token, invoice: found, note: note))
                 }
             }
         }
@@ -293,11 +293,33 @@ struct PreparedReceipt: Sendable {
     var unknown: [String] = []
 }
 
+/// A remittance line, or a number in the receipt's free text, that names an invoice. The line is kept as its
+/// place in the receipt's remittance (not a copy of it: a day's half million references were 45 MB more).
 struct ResolvedReference: Sendable {
-    var item: RemittanceItem
+    /// The line's place in `receipt.remittance`; -1 for a number read in the free text (`textReference`).
+    var itemIndex: Int32
     var invoice: Int32
     /// Set when the reference was read with a correction (a typo).
     var note: String?
+    var textReference = ""
+
+    init(itemIndex: Int, invoice: Int32, note: String?) {
+        self.itemIndex = Int32(itemIndex)
+        self.invoice = invoice
+        self.note = note
+    }
+
+    init(textReference: String, invoice: Int32, note: String?) {
+        itemIndex = -1
+        self.invoice = invoice
+        self.note = note
+        self.textReference = textReference
+    }
+
+    /// The remittance line as the payer wrote it (for a number in the free text: a line of that reference alone).
+    func item(of receipt: Receipt) -> RemittanceItem {
+        itemIndex >= 0 && Int(itemIndex) < receipt.remittance.count ? receipt.remittance[Int(itemIndex)] : RemittanceItem(reference: textReference)
+    }
 }
 
 /// The receipts of one customer, in input order.

@@ -193,14 +193,15 @@ struct Workspace {
         }
         let single = usable.count == 1
         for ref in usable {
+            let item = ref.item(of: receipt)
             let invoice = book.invoices[Int(ref.invoice)]
             let openNow = open(ref.invoice)
             guard openNow > 0, invoice.amount.currency == currency else {
                 alreadyPaid.append(invoice.id)
                 continue
             }
-            evidence.matched.append(.remitted(reference: ref.item.reference, invoiceID: invoice.id, note: ref.note))
-            let claimed = ref.item.amountPaid?.minorUnits ?? (single ? cashLeft : openNow)
+            evidence.matched.append(.remitted(reference: item.reference, invoiceID: invoice.id, note: ref.note))
+            let claimed = item.amountPaid?.minorUnits ?? (single ? cashLeft : openNow)
             let cash = max(0, min(claimed, cashLeft, openNow))
             cashLeft -= cash
             var remaining = openNow - cash
@@ -208,10 +209,10 @@ struct Workspace {
             var unearned: Day?
             if remaining > 0, let terms = invoice.terms, terms.discountBasisPoints > 0, let deadline = discountDeadline(invoice) {
                 let allowed = terms.discount(on: invoice.amount).minorUnits
-                let asked = ref.item.discount?.minorUnits ?? remaining
+                let asked = item.discount?.minorUnits ?? remaining
                 if receipt.valueDay <= deadline {
                     if asked <= allowed + tolerance { discount = min(asked, remaining, allowed) }
-                } else if ref.item.discount != nil || remaining == allowed {
+                } else if item.discount != nil || remaining == allowed {
                     // The discount taken after its window: an unearned discount, never written off.
                     unearned = deadline
                 }
@@ -223,7 +224,7 @@ struct Workspace {
                 remaining = 0
             }
             if remaining > 0 {
-                let reasons = ref.item.adjustments.map { "\($0.reasonCode) \($0.amount)" }.joined(separator: ", ")
+                let reasons = item.adjustments.map { "\($0.reasonCode) \($0.amount)" }.joined(separator: ", ")
                 shortWatch[ref.invoice] = ShortNote(position: position, adjustments: reasons, unearnedDiscountDeadline: unearned)
             }
             applications.append(Application(invoiceID: invoice.id, customerID: invoice.customerID, applied: Money(minorUnits: cash, currency: currency),

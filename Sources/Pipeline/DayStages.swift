@@ -681,20 +681,36 @@ extension DayRun {
     ///
     /// A payment entry's row repeats most of its receipt (key, amount, days): it is kept as its receipt's position and
     /// the four fields a receipt does not have, and made when the writer gets to it (`rows(_:receipts:day:)`). A
-    /// million rows waiting for the writer through cash application were 215 MB; so kept, 70 MB. Any entry whose row
+    /// million rows waiting for the writer through cash application were 215 MB; so kept, 45 MB. Any entry whose row
     /// its receipt would not give exactly (a return, a notification of change, a key an older ledger posted) is kept
     /// as its row.
     struct ACHRowSource: Sendable {
+        /// A payment row's fields its receipt does not have; the receiver's name and the file's (a handful of texts
+        /// repeated a million times) by their place in `texts`.
         struct Extra: Sendable {
-            var rdfi: String
-            var receiverName: String
-            var identification: String
-            var fileName: String
+            var rdfi = ""
+            var identification = ""
+            var receiverName: UInt32 = 0
+            var fileName: UInt32 = 0
         }
         /// In row order: `>= 0` the position of the receipt the row is made from (its extra fields in `extras` at
         /// the same position), `< 0` the row `rows[-1 - value]`.
         var plan: [Int32] = []
-        var extras: [Extra?] = []
+        var extras: [Extra] = []
+        var texts: [String] = []
+        private var textNumbers: [String: UInt32] = [:]
+
+        /// The place of `text` in `texts` (added when new).
+        mutating func number(_ text: String) -> UInt32 {
+            if let n = textNumbers[text] { return n }
+            let n = UInt32(texts.count)
+            texts.append(text)
+            textNumbers[text] = n
+            return n
+        }
+
+        /// The look-up of texts is not needed once the rows' sources are all taken.
+        mutating func finish() { textNumbers = [:] }
         var rows: [ACHEntryRow] = []
         /// For each row in `rows`, its receipt's position (-1: none).
         var rowReceipts: [Int32] = []
@@ -715,11 +731,12 @@ extension DayRun {
                     continue
                 }
                 let receipt = receipts[p]
-                guard case let .ach(key) = receipt.key, let extra = extras[p] else { continue }
+                guard case let .ach(key) = receipt.key else { continue }
+                let extra = extras[p]
                 made.append(ACHEntryRow(role: key.role.rawValue, kind: ACHEntryFact.Kind.payment.rawValue, companyID: key.companyID, trace: key.trace,
                                         rdfi: extra.rdfi, amount: ACHRowSource.unsigned(receipt.amount), effectiveDay: key.effectiveDay,
-                                        settlementDay: receipt.valueDay, sourceKey: nil, customerID: nil, receiverName: extra.receiverName,
-                                        identification: extra.identification, fileName: extra.fileName, day: day))
+                                        settlementDay: receipt.valueDay, sourceKey: nil, customerID: nil, receiverName: texts[Int(extra.receiverName)],
+                                        identification: extra.identification, fileName: texts[Int(extra.fileName)], day: day))
             }
             return made
         }
@@ -733,7 +750,7 @@ extension DayRun {
         var source = ACHRowSource()
         let receipts = read.achKeys.receipts
         source.plan.reserveCapacity(read.ach.entries.count)
-        source.extras = Array(repeating: nil, count: receipts.count)
+        source.extras = Array(repeating: ACHRowSource.Extra(), count: receipts.count)
         var receiptCount: Int32 = 0
         DayRun.forEachACHRow(read) { fact, sourceKey in
             // A payment entry that is not a duplicate is a receipt, in entry order (`ACHReading.receipts`).
@@ -745,8 +762,8 @@ extension DayRun {
             if receipt >= 0, Int(receipt) < receipts.count, sourceKey == nil, case let .ach(key) = receipts[Int(receipt)].key, key == fact.entryKey,
                ACHRowSource.unsigned(receipts[Int(receipt)].amount) == fact.amount, receipts[Int(receipt)].valueDay == fact.settlementDay {
                 source.plan.append(receipt)
-                source.extras[Int(receipt)] = ACHRowSource.Extra(rdfi: fact.receivingDFI, receiverName: fact.receiverName,
-                                                                 identification: fact.identificationNumber, fileName: fact.fileName)
+                source.extras[Int(receipt)] = ACHRowSource.Extra(rdfi: fact.receivingDFI, identification: fact.identificationNumber,
+                                                                 receiverName: source.number(fact.receiverName), fileName: source.number(fact.fileName))
                 return
             }
             source.plan.append(-1 - Int32(source.rows.count))
@@ -756,6 +773,7 @@ extension DayRun {
                                            identification: fact.identificationNumber, fileName: fact.fileName, day: day))
             source.rowReceipts.append(receipt)
         }
+        source.finish()
         return source
     }
 

@@ -25,7 +25,7 @@ import Testing
     /// returner gives them back. 15 of every 16 blocks of 4,000 bytes (about 190 MB) are freed, one of 16 kept.
     @Test(.enabled(if: Allocator.bytesInUse() != nil && Allocator.residentBytes() != nil, "glibc on x86-64 with /proc"))
     func freedPagesBetweenLiveBlocksGoBackToTheSystem() async throws {
-        Allocator.returnFreedMemory(every: .milliseconds(50), slackBytes: 16 << 20)
+        Allocator.returnFreedMemory(every: .milliseconds(50))
         var kept: [UnsafeMutableRawPointer] = []
         var freed: [UnsafeMutableRawPointer] = []
         for _ in 0..<3_200 {
@@ -40,7 +40,8 @@ import Testing
         }
         let holding = try #require(Allocator.residentBytes())
         for p in freed { free(p) }
-        // The returner looks every 50 ms: within a few seconds most of what was freed has left the resident set.
+        // The returner trims every 50 ms (400 ms while it finds nothing): within a few seconds most of what was freed
+        // has left the resident set.
         var now = holding
         for _ in 0..<100 {
             try await Task.sleep(for: .milliseconds(50))
