@@ -61,6 +61,9 @@ struct DayRun {
     /// what the writer takes at a time, the feed making at most `LedgerFeed.lead` of them ahead of it.
     static let decisionChunk = 16_384
     static let invoiceChunk = 32_768
+    /// ACH entry rows to a batch: made ahead of the writer (`LedgerFeed.lead` batches) while cash application
+    /// builds its decisions, so kept small (8 batches of 32,768 rows were 54 MB through that peak).
+    static let achRowChunk = 8_192
 
     /// `OUTPUT/<date>/` (a dry run's: `OUTPUT/<date>.dry-run/`).
     var outputFolder: String { "\(manifest.output)/\(day)" + (options.dryRun ? ".dry-run" : "") }
@@ -130,10 +133,10 @@ struct DayRun {
         let achRows = achEntryRows(read)
         let achRowReceipts = achRows.receiptPositions
         let achReceipts = read.achKeys.receipts
-        let achChunks = Array(stride(from: 0, to: achRows.count, by: DayRun.invoiceChunk))
+        let achChunks = Array(stride(from: 0, to: achRows.count, by: DayRun.achRowChunk))
         func sendACHRows(_ starts: ArraySlice<Int>) {
             for start in starts {
-                let range = start..<min(start + DayRun.invoiceChunk, achRows.count)
+                let range = start..<min(start + DayRun.achRowChunk, achRows.count)
                 feed.send(making: { [day] in
                     var batch = LedgerBatch()
                     batch.achEntries = achRows.rows(range, receipts: achReceipts, day: day)
