@@ -41,7 +41,7 @@ public actor LedgerStore {
         // No row-level foreign keys: what a posting names is checked by this program before the write, and by
         // `ledger verify` after (schema 7).
         try db.execute("PRAGMA foreign_keys = OFF")
-        try db.execute("PRAGMA cache_size = -65536")
+        try db.execute("PRAGMA cache_size = -32768")
         try db.execute("PRAGMA temp_store = MEMORY")
         // The writer copies the WAL into the database itself, after a day commits, beside the run's report writing
         // (`checkpoint()`), not inside the commit that happens to cross 1,000 pages.

@@ -146,7 +146,7 @@ int main(int argc, char **argv) {
     /* As settle opens its ledger: no memory statistics, no connection mutex (one thread owns the connection). */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     check(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, 0), "open");
-    exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;");
+    exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;");
     exec(isNew ? NEW_SCHEMA : OLD_SCHEMA);
     exec("INSERT INTO runs(run_id, started_at) VALUES (1, 'floor')");
 
