@@ -24,15 +24,16 @@ public struct Receipt: Sendable, Hashable {
         }
     }
 
-    private final class Storage: Sendable {
-        /// A content id `R<16 hex digits>` is kept as the 64 bits those digits spell (`idText` empty); any other id as
-        /// its text. A million ids are otherwise a million strings too long for a string's inline room.
-        let idText: String
+    /// The fields of a receipt, in one box. The common receipt (an ACH entry under its own key, its id a content id)
+    /// keeps its id as the 64 bits of its 16 hex digits and its reference as its key's trace number; any other keeps
+    /// them as text in the box's subclass. A million receipts are 192 bytes each so, not 240 and a string besides.
+    private class Storage: @unchecked Sendable {
         let idBits: UInt64
         let source: ReceiptSource
-        let sourceRef: String
-        let key: Key
+        /// The box is a `Spelled` one, with the id and reference as text.
+        let spelled: Bool
         let valueDay: Day
+        let key: Key
         let amount: Money
         let bankAccount: String
         let payerName: String
@@ -41,17 +42,11 @@ public struct Receipt: Sendable, Hashable {
         let freeText: String
         let location: SourceLocation
 
-        init(id: String, source: ReceiptSource, sourceRef: String, key: Key, valueDay: Day, amount: Money, bankAccount: String,
+        init(idBits: UInt64, spelled: Bool, source: ReceiptSource, key: Key, valueDay: Day, amount: Money, bankAccount: String,
              payerName: String, payerCompanyID: String, remittance: [RemittanceItem], freeText: String, location: SourceLocation) {
-            if let bits = Storage.packedID(id) {
-                idText = ""
-                idBits = bits
-            } else {
-                idText = id
-                idBits = 0
-            }
+            self.idBits = idBits
+            self.spelled = spelled
             self.source = source
-            self.sourceRef = sourceRef
             self.key = key
             self.valueDay = valueDay
             self.amount = amount
@@ -61,6 +56,17 @@ public struct Receipt: Sendable, Hashable {
             self.remittance = remittance
             self.freeText = freeText
             self.location = location
+        }
+
+        /// A box for the fields given (spelled only when the compact form would not give them back).
+        static func make(id: String, source: ReceiptSource, sourceRef: String, key: Key, valueDay: Day, amount: Money, bankAccount: String,
+                         payerName: String, payerCompanyID: String, remittance: [RemittanceItem], freeText: String, location: SourceLocation) -> Storage {
+            if let bits = packedID(id), case let .ach(entry) = key, entry.trace == sourceRef {
+                return Storage(idBits: bits, spelled: false, source: source, key: key, valueDay: valueDay, amount: amount, bankAccount: bankAccount,
+                               payerName: payerName, payerCompanyID: payerCompanyID, remittance: remittance, freeText: freeText, location: location)
+            }
+            return Spelled(id: id, sourceRef: sourceRef, source: source, key: key, valueDay: valueDay, amount: amount, bankAccount: bankAccount,
+                           payerName: payerName, payerCompanyID: payerCompanyID, remittance: remittance, freeText: freeText, location: location)
         }
 
         /// The 64 bits of `R` followed by exactly 16 lowercase hex digits (what `ContentID.make(prefix: "R", …)` gives).
@@ -81,13 +87,33 @@ public struct Receipt: Sendable, Hashable {
         }
 
         var id: String {
-            guard idText.isEmpty else { return idText }
+            if spelled { return unsafeDowncast(self, to: Spelled.self).idText }
             let hex: [UInt8] = Array("0123456789abcdef".utf8)
             return String(unsafeUninitializedCapacity: 17) { buffer in
                 buffer[0] = UInt8(ascii: "R")
                 for i in 0..<16 { buffer[1 + i] = hex[Int((idBits >> UInt64(60 - 4 * i)) & 0xF)] }
                 return 17
             }
+        }
+
+        var sourceRef: String {
+            if spelled { return unsafeDowncast(self, to: Spelled.self).sourceRefText }
+            if case let .ach(entry) = key { return entry.trace }
+            return ""
+        }
+    }
+
+    /// A receipt whose id or reference the compact form does not give back: kept as text.
+    private final class Spelled: Storage, @unchecked Sendable {
+        let idText: String
+        let sourceRefText: String
+
+        init(id: String, sourceRef: String, source: ReceiptSource, key: Key, valueDay: Day, amount: Money, bankAccount: String,
+             payerName: String, payerCompanyID: String, remittance: [RemittanceItem], freeText: String, location: SourceLocation) {
+            idText = id
+            sourceRefText = sourceRef
+            super.init(idBits: 0, spelled: true, source: source, key: key, valueDay: valueDay, amount: amount, bankAccount: bankAccount,
+                       payerName: payerName, payerCompanyID: payerCompanyID, remittance: remittance, freeText: freeText, location: location)
         }
     }
 
@@ -122,8 +148,8 @@ public struct Receipt: Sendable, Hashable {
 
     public init(id: String, source: ReceiptSource, sourceRef: String, key: Key, valueDay: Day, amount: Money, bankAccount: String,
                 payerName: String = "", payerCompanyID: String = "", remittance: [RemittanceItem] = [], freeText: String = "", location: SourceLocation) {
-        storage = Storage(id: id, source: source, sourceRef: sourceRef, key: key, valueDay: valueDay, amount: amount, bankAccount: bankAccount,
-                          payerName: payerName, payerCompanyID: payerCompanyID, remittance: remittance, freeText: freeText, location: location)
+        storage = Storage.make(id: id, source: source, sourceRef: sourceRef, key: key, valueDay: valueDay, amount: amount, bankAccount: bankAccount,
+                               payerName: payerName, payerCompanyID: payerCompanyID, remittance: remittance, freeText: freeText, location: location)
     }
 
     public static func == (a: Receipt, b: Receipt) -> Bool {

@@ -166,6 +166,7 @@ struct DayRun {
         settlement.drafts = []
         settlement.bankDebitDrafts = []
         settlement.itemRows = []
+        settlement.reconciliation.keepCountsOnly()
         let statementLineCount = read.lines.count
         let achBatchCount = read.ach.settlementBatches.count
         read.lines = []

@@ -81,7 +81,7 @@ public enum Summary {
             + reconciliation.unsettled.reduce(Int64(0)) { $0 + $1.net.minorUnits } + reconciliation.stillUnsettled.reduce(Int64(0)) { $0 + $1.net.minorUnits }
         let settlement: [(String, JSONValue)] = [
             ("ach_batches", .integer(Int64(achBatchCount))),
-            ("settled", .integer(Int64(reconciliation.settledBy.count))),
+            ("settled", .integer(Int64(reconciliation.settledCount))),
             ("settled_by", .object(reconciliation.levels.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.integer(Int64($0.value))) })),
             // Waiting inside their window: listed here, no exception.
             ("pending", .integer(Int64(reconciliation.pending.count))),
@@ -93,7 +93,7 @@ public enum Summary {
             ("still_unsettled", .integer(Int64(reconciliation.stillUnsettled.count))),
             // What ACH in transit should hold at the end of the day.
             ("in_transit_total", money(pendingTotal)),
-            ("statement_lines_explained", .integer(Int64(reconciliation.explainedLines.count))),
+            ("statement_lines_explained", .integer(Int64(reconciliation.explainedCount))),
         ]
         let rules: [(String, JSONValue)] = byRule.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.integer(Int64($0.value))) }
         let cash: [(String, JSONValue)] = [
