@@ -77,6 +77,12 @@ public enum Allocator {
         }
     }
 
+    /// Returns the free pages of every heap now (after a step that let go of much: cash application's shards, a
+    /// stage's inputs), rather than at the returner's next turn, when the next step may have been built beside them.
+    public static func returnFreedMemoryNow() {
+        _ = trimFunction?(0)
+    }
+
     private static let returner = Mutex(false)
 
     private typealias Trim = @convention(c) (Int) -> Int32

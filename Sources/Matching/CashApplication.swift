@@ -132,6 +132,8 @@ public struct CashApplication: Sendable {
             return collected
         }
         lap("customer shards")
+        // The shards' working lists are gone: their pages go back before the day's decisions are assembled.
+        Allocator.returnFreedMemoryNow()
         results.append(immediate)
         applyOpenChanges(results)
         results.append(runSequential(plan.sequential, receipts: receipts, prepared: prepared))

@@ -130,16 +130,20 @@ struct DayRun {
         // application); their customers follow the decisions. What they are made of is taken here, so that the
         // entries can go: a payment's row from its receipt, made a chunk at a time as the writer gets to them (it
         // does after the invoices, through most of cash application).
-        let achRows = achEntryRows(read)
+        var achRows = achEntryRows(read)
         let achRowReceipts = achRows.receiptPositions
         let achReceipts = read.achKeys.receipts
-        let achChunks = Array(stride(from: 0, to: achRows.count, by: DayRun.achRowChunk))
-        func sendACHRows(_ starts: ArraySlice<Int>) {
-            for start in starts {
-                let range = start..<min(start + DayRun.achRowChunk, achRows.count)
+        // Each chunk with its own part of what the rows are made of, given to the feed and dropped here: a chunk's
+        // part goes once the writer has taken its rows.
+        var achChunks = achRows.chunks(of: DayRun.achRowChunk)
+        achRows = ACHRowSource()
+        func sendACHRows(_ indices: Range<Int>) {
+            for c in indices {
+                let chunk = achChunks[c]
+                achChunks[c] = ACHRowSource.Chunk(texts: [])
                 feed.send(making: { [day] in
                     var batch = LedgerBatch()
-                    batch.achEntries = achRows.rows(range, receipts: achReceipts, day: day)
+                    batch.achEntries = chunk.rows(receipts: achReceipts, day: day)
                     return batch
                 })
             }
@@ -147,10 +151,12 @@ struct DayRun {
         // The first half now: the writer is busy with them while the settlement is worked out. The settlement's
         // entries go next, before the second half, so that they are written and gone before cash application makes
         // its decisions (they waited behind every ACH row, 130 MB at 1M, through the day's peak of memory).
-        sendACHRows(achChunks[..<(achChunks.count / 2)])
+        let firstHalf = achChunks.count / 2
+        sendACHRows(0..<firstHalf)
         // The entries are the rows' now (the receipts live on in their decisions).
         let batchFacts = DayRun.batchFacts(read)
         read.ach.releaseEntries()
+        Allocator.returnFreedMemoryNow()
         clock.lap("normalize")
         try Task.checkCancellation()
         var settlement = try await settle(read, batches: batchFacts)
@@ -161,7 +167,8 @@ struct DayRun {
                                   cashAccounts: accounts)
         settled.settlementItems = settlement.itemRows
         feed.send(taking: &settled)
-        sendACHRows(achChunks[(achChunks.count / 2)...])
+        sendACHRows(firstHalf..<achChunks.count)
+        achChunks = []
         // The writer has the settlement's entries and rows; of the day's lines and batches the summary counts them.
         settlement.drafts = []
         settlement.bankDebitDrafts = []

@@ -680,7 +680,7 @@ extension DayRun {
     /// customers: the rows are written while cash application finds those (`achCustomers`).
     ///
     /// A payment entry's row repeats most of its receipt (key, amount, days): it is kept as its receipt's position and
-    /// the four fields a receipt does not have, and made when the writer gets to it (`rows(_:receipts:day:)`). A
+    /// the four fields a receipt does not have, and made when the writer gets to it (`chunks(of:)`). A
     /// million rows waiting for the writer through cash application were 215 MB; so kept, 45 MB. Any entry whose row
     /// its receipt would not give exactly (a return, a notification of change, a key an older ledger posted) is kept
     /// as its row.
@@ -720,25 +720,53 @@ extension DayRun {
         /// For each row, in row order, the position of its receipt among the day's ACH receipts (-1: none).
         var receiptPositions: [Int32] { plan.map { $0 >= 0 ? $0 : rowReceipts[Int(-1 - $0)] } }
 
-        /// The rows `range` (of row order), made.
-        func rows(_ range: Range<Int>, receipts: [Receipt], day: Day) -> [ACHEntryRow] {
-            var made: [ACHEntryRow] = []
-            made.reserveCapacity(range.count)
-            for i in range {
-                let p = Int(plan[i])
-                guard p >= 0 else {
-                    made.append(rows[-1 - p])
-                    continue
+        /// The rows, `size` to a chunk, each chunk with only what its rows are made of
+        /// (so that a chunk's part goes once the writer has taken its rows).
+        func chunks(of size: Int) -> [Chunk] {
+            stride(from: 0, to: plan.count, by: size).map { start in
+                var chunk = Chunk(texts: texts)
+                for p in plan[start..<min(start + size, plan.count)] {
+                    if p >= 0 {
+                        chunk.plan.append(p)
+                        chunk.extras.append(extras[Int(p)])
+                    } else {
+                        chunk.plan.append(-1 - Int32(chunk.own.count))
+                        chunk.own.append(rows[Int(-1 - p)])
+                    }
                 }
-                let receipt = receipts[p]
-                guard case let .ach(key) = receipt.key else { continue }
-                let extra = extras[p]
-                made.append(ACHEntryRow(role: key.role.rawValue, kind: ACHEntryFact.Kind.payment.rawValue, companyID: key.companyID, trace: key.trace,
-                                        rdfi: extra.rdfi, amount: ACHRowSource.unsigned(receipt.amount), effectiveDay: key.effectiveDay,
-                                        settlementDay: receipt.valueDay, sourceKey: nil, customerID: nil, receiverName: texts[Int(extra.receiverName)],
-                                        identification: extra.identification, fileName: texts[Int(extra.fileName)], day: day))
+                return chunk
             }
-            return made
+        }
+
+        /// A run of rows in row order: `plan` as the source's, with the payment rows' extra fields in `extras` in
+        /// the same order and the rows kept whole in `own`.
+        struct Chunk: Sendable {
+            var texts: [String]
+            var plan: [Int32] = []
+            var extras: [Extra] = []
+            var own: [ACHEntryRow] = []
+
+            /// The chunk's rows, made.
+            func rows(receipts: [Receipt], day: Day) -> [ACHEntryRow] {
+                var made: [ACHEntryRow] = []
+                made.reserveCapacity(plan.count)
+                var next = 0
+                for p in plan {
+                    guard p >= 0 else {
+                        made.append(own[Int(-1 - p)])
+                        continue
+                    }
+                    let extra = extras[next]
+                    next += 1
+                    let receipt = receipts[Int(p)]
+                    guard case let .ach(key) = receipt.key else { continue }
+                    made.append(ACHEntryRow(role: key.role.rawValue, kind: ACHEntryFact.Kind.payment.rawValue, companyID: key.companyID, trace: key.trace,
+                                            rdfi: extra.rdfi, amount: ACHRowSource.unsigned(receipt.amount), effectiveDay: key.effectiveDay,
+                                            settlementDay: receipt.valueDay, sourceKey: nil, customerID: nil, receiverName: texts[Int(extra.receiverName)],
+                                            identification: extra.identification, fileName: texts[Int(extra.fileName)], day: day))
+                }
+                return made
+            }
         }
 
         static func unsigned(_ amount: Money) -> Money {
