@@ -5,23 +5,34 @@ import Synchronization
 public struct SourceFile: Hashable, Sendable {
     let id: UInt32
 
-    public init(_ name: String) { id = SourceFile.table.withLock { $0.intern(name) } }
+    public init(_ name: String) { id = SourceFile.table.withLock { $0.number(name) } }
 
-    public var name: String { SourceFile.table.withLock { $0.names[Int(id)] } }
+    public var name: String { SourceFile.table.withLock { $0.texts[Int(id)] } }
 
-    struct Table {
-        var names: [String] = []
-        var ids: [String: UInt32] = [:]
-        mutating func intern(_ name: String) -> UInt32 {
-            if let id = ids[name] { return id }
-            let id = UInt32(names.count)
-            names.append(name)
-            ids[name] = id
-            return id
-        }
+    static let table = Mutex(TextTable())
+}
+
+/// Texts by number: each distinct text once, numbered in the order first seen (a handful of names repeated a
+/// million times cost four bytes each where they are kept).
+public struct TextTable: Sendable {
+    public private(set) var texts: [String] = []
+    private var numbers: [String: UInt32] = [:]
+
+    public init() {}
+
+    /// The number of `text` (added when new).
+    public mutating func number(_ text: String) -> UInt32 {
+        if let n = numbers[text] { return n }
+        let n = UInt32(texts.count)
+        texts.append(text)
+        numbers[text] = n
+        return n
     }
 
-    static let table = Mutex(Table())
+    public subscript(number: UInt32) -> String { texts[Int(number)] }
+
+    /// Lets go of the look-up (numbering new texts then starts it again); the texts stay.
+    public mutating func forgetLookUp() { numbers = [:] }
 }
 
 /// Where in an input something was found: file, 1-based line and column, and byte offset,

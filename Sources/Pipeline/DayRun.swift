@@ -140,7 +140,7 @@ struct DayRun {
         func sendACHRows(_ indices: Range<Int>) {
             for c in indices {
                 let chunk = achChunks[c]
-                achChunks[c] = ACHRowSource.Chunk(texts: [])
+                achChunks[c] = ACHRowSource.Chunk(texts: TextTable())
                 feed.send(making: { [day] in
                     var batch = LedgerBatch()
                     batch.achEntries = chunk.rows(receipts: achReceipts, day: day)

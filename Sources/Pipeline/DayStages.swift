@@ -697,20 +697,10 @@ extension DayRun {
         /// the same position), `< 0` the row `rows[-1 - value]`.
         var plan: [Int32] = []
         var extras: [Extra] = []
-        var texts: [String] = []
-        private var textNumbers: [String: UInt32] = [:]
-
-        /// The place of `text` in `texts` (added when new).
-        mutating func number(_ text: String) -> UInt32 {
-            if let n = textNumbers[text] { return n }
-            let n = UInt32(texts.count)
-            texts.append(text)
-            textNumbers[text] = n
-            return n
-        }
+        var texts = TextTable()
 
         /// The look-up of texts is not needed once the rows' sources are all taken.
-        mutating func finish() { textNumbers = [:] }
+        mutating func finish() { texts.forgetLookUp() }
         var rows: [ACHEntryRow] = []
         /// For each row in `rows`, its receipt's position (-1: none).
         var rowReceipts: [Int32] = []
@@ -741,7 +731,7 @@ extension DayRun {
         /// A run of rows in row order: `plan` as the source's, with the payment rows' extra fields in `extras` in
         /// the same order and the rows kept whole in `own`.
         struct Chunk: Sendable {
-            var texts: [String]
+            var texts: TextTable
             var plan: [Int32] = []
             var extras: [Extra] = []
             var own: [ACHEntryRow] = []
@@ -762,8 +752,8 @@ extension DayRun {
                     guard case let .ach(key) = receipt.key else { continue }
                     made.append(ACHEntryRow(role: key.role.rawValue, kind: ACHEntryFact.Kind.payment.rawValue, companyID: key.companyID, trace: key.trace,
                                             rdfi: extra.rdfi, amount: ACHRowSource.unsigned(receipt.amount), effectiveDay: key.effectiveDay,
-                                            settlementDay: receipt.valueDay, sourceKey: nil, customerID: nil, receiverName: texts[Int(extra.receiverName)],
-                                            identification: extra.identification, fileName: texts[Int(extra.fileName)], day: day))
+                                            settlementDay: receipt.valueDay, sourceKey: nil, customerID: nil, receiverName: texts[extra.receiverName],
+                                            identification: extra.identification, fileName: texts[extra.fileName], day: day))
                 }
                 return made
             }
@@ -791,7 +781,7 @@ extension DayRun {
                ACHRowSource.unsigned(receipts[Int(receipt)].amount) == fact.amount, receipts[Int(receipt)].valueDay == fact.settlementDay {
                 source.plan.append(receipt)
                 source.extras[Int(receipt)] = ACHRowSource.Extra(rdfi: fact.receivingDFI, identification: fact.identificationNumber,
-                                                                 receiverName: source.number(fact.receiverName), fileName: source.number(fact.fileName))
+                                                                 receiverName: source.texts.number(fact.receiverName), fileName: source.texts.number(fact.fileName))
                 return
             }
             source.plan.append(-1 - Int32(source.rows.count))
