@@ -59,7 +59,7 @@ public enum Allocator {
             started = true
             let base = max(1_000, interval.components.seconds * 1_000_000 + interval.components.attoseconds / 1_000_000_000_000)
             // `SETTLE_TRACE=timeline`: each call's time, on stderr.
-            let traced = ProcessInfo.processInfo.environment["SETTLE_TRACE"] == "timeline"
+            let traced = Trace.timeline
             let thread = Thread {
                 var wait = base
                 while true {

@@ -34,16 +34,18 @@ extension IndexOrder {
     public static func bytes(_ a: String, _ b: String) -> Int32 {
         var a = a
         var b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let common = min(x.count, y.count)
-                if common > 0, let p = x.baseAddress, let q = y.baseAddress {
-                    let order = memcmp(p, q, common)
-                    if order != 0 { return order }
-                }
-                return x.count < y.count ? -1 : (x.count > y.count ? 1 : 0)
-            }
+        return a.withUTF8 { x in b.withUTF8 { y in bytes(x, y) } }
+    }
+
+    /// Two runs of bytes in `memcmp` order, the shorter first when one begins the other: negative, zero or positive.
+    @inlinable
+    public static func bytes(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let common = min(x.count, y.count)
+        if common > 0, let p = x.baseAddress, let q = y.baseAddress {
+            let order = memcmp(p, q, common)
+            if order != 0 { return order }
         }
+        return x.count < y.count ? -1 : (x.count > y.count ? 1 : 0)
     }
 }
 

@@ -54,7 +54,7 @@ public struct SmallArray<Element> {
     }
 }
 
-extension SmallArray: RandomAccessCollection {
+extension SmallArray: RandomAccessCollection, MutableCollection {
     @inlinable
     public var startIndex: Int { 0 }
 
@@ -69,14 +69,29 @@ extension SmallArray: RandomAccessCollection {
 
     @inlinable
     public subscript(position: Int) -> Element {
-        switch storage {
-        case let .one(element):
-            precondition(position == 0, "index \(position) out of range of one element")
-            return element
-        case let .many(list):
-            return list[position]
-        case .empty:
-            preconditionFailure("index \(position) out of range of no elements")
+        get {
+            switch storage {
+            case let .one(element):
+                precondition(position == 0, "index \(position) out of range of one element")
+                return element
+            case let .many(list):
+                return list[position]
+            case .empty:
+                preconditionFailure("index \(position) out of range of no elements")
+            }
+        }
+        set {
+            switch storage {
+            case .one:
+                precondition(position == 0, "index \(position) out of range of one element")
+                storage = .one(newValue)
+            case var .many(list):
+                storage = .empty
+                list[position] = newValue
+                storage = .many(list)
+            case .empty:
+                preconditionFailure("index \(position) out of range of no elements")
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ public struct SourceFile: Hashable, Sendable {
 
     public init(_ name: String) { id = SourceFile.table.withLock { $0.number(name) } }
 
-    public var name: String { SourceFile.table.withLock { $0.texts[Int(id)] } }
+    public var name: String { SourceFile.table.withLock { $0[id] } }
 
     static let table = Mutex(TextTable())
 }
@@ -30,9 +30,6 @@ public struct TextTable: Sendable {
     }
 
     public subscript(number: UInt32) -> String { texts[Int(number)] }
-
-    /// Lets go of the look-up (numbering new texts then starts it again); the texts stay.
-    public mutating func forgetLookUp() { numbers = [:] }
 }
 
 /// Where in an input something was found: file, 1-based line and column, and byte offset,

@@ -92,7 +92,7 @@ public struct CashApplication: Sendable {
         var timings: [(step: String, duration: Duration)] = []
         func lap(_ step: String) {
             let now = clock.now
-            if ProcessInfo.processInfo.environment["SETTLE_TRACE"] != nil { FileHandle.standardError.write(Data("cash \(step): heap \((Allocator.bytesInUse() ?? 0) >> 20) MB\n".utf8)) }
+            if Trace.isOn { FileHandle.standardError.write(Data("cash \(step): heap \((Allocator.bytesInUse() ?? 0) >> 20) MB\n".utf8)) }
             timings.append((step, now - mark))
             mark = now
         }

@@ -141,8 +141,7 @@ struct Workspace {
         let receipt = receipts[position]
         let currency = receipt.amount.currency
         var cashLeft = receipt.amount.minorUnits
-        var applications: [Application] = []
-        applications.reserveCapacity(chosen.count)
+        var applications = SmallArray<Application>()
         for c in chosen {
             let invoice = book.invoices[Int(c.invoice)]
             let cash = open(c.invoice) - c.discount - c.writeOff
@@ -178,7 +177,7 @@ struct Workspace {
         let currency = receipt.amount.currency
         let tolerance = policy.tolerance.minorUnits
         var cashLeft = receipt.amount.minorUnits
-        var applications: [Application] = []
+        var applications = SmallArray<Application>()
         var alreadyPaid: [String] = []
         var refused: [(id: String, owner: String, invoice: Int32)] = []
         var evidence = baseEvidence(position)

@@ -88,10 +88,12 @@ public struct Receipt: Sendable, Hashable {
 
         var id: String {
             if spelled { return unsafeDowncast(self, to: Spelled.self).idText }
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
             return String(unsafeUninitializedCapacity: 17) { buffer in
                 buffer[0] = UInt8(ascii: "R")
-                for i in 0..<16 { buffer[1 + i] = hex[Int((idBits >> UInt64(60 - 4 * i)) & 0xF)] }
+                for i in 0..<16 {
+                    let digit = UInt8((idBits >> UInt64(60 - 4 * i)) & 0xF)
+                    buffer[1 + i] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+                }
                 return 17
             }
         }

@@ -129,18 +129,16 @@ struct DayRun {
         // The ledger's rows of the day's ACH entries go to the writer now (it would otherwise wait for cash
         // application); their customers follow the decisions. What they are made of is taken here, so that the
         // entries can go: a payment's row from its receipt, made a chunk at a time as the writer gets to them (it
-        // does after the invoices, through most of cash application).
-        var achRows = achEntryRows(read)
-        let achRowReceipts = achRows.receiptPositions
+        // does after the invoices, through most of cash application). Each chunk, with its own part of what its rows
+        // are made of, is given to the feed and dropped here, so that part goes once the writer has taken the rows.
+        var achChunks: [ACHRowChunk]
+        let achRowReceipts: [Int32]
+        (achChunks, achRowReceipts) = achEntryRows(read, size: DayRun.achRowChunk)
         let achReceipts = read.achKeys.receipts
-        // Each chunk with its own part of what the rows are made of, given to the feed and dropped here: a chunk's
-        // part goes once the writer has taken its rows.
-        var achChunks = achRows.chunks(of: DayRun.achRowChunk)
-        achRows = ACHRowSource()
         func sendACHRows(_ indices: Range<Int>) {
             for c in indices {
                 let chunk = achChunks[c]
-                achChunks[c] = ACHRowSource.Chunk(texts: TextTable())
+                achChunks[c] = ACHRowChunk()
                 feed.send(making: { [day] in
                     var batch = LedgerBatch()
                     batch.achEntries = chunk.rows(receipts: achReceipts, day: day)

@@ -17,7 +17,7 @@ final class ResidentPeak: @unchecked Sendable {
     private init() {
         Thread { [self] in
             // `SETTLE_TRACE=timeline`: the resident set and the heap in use every quarter second, to find the moment of the peak.
-            let timeline = ProcessInfo.processInfo.environment["SETTLE_TRACE"] == "timeline"
+            let timeline = Trace.timeline
             let start = ContinuousClock.now
             var ticks = 0
             while true {
@@ -69,15 +69,10 @@ struct StageClock {
     }
 
     /// `SETTLE_TRACE=1`: each stage's time and the resident set after it, on stderr.
-    static let trace = ["1", "timeline"].contains(ProcessInfo.processInfo.environment["SETTLE_TRACE"] ?? "")
+    static let trace = Trace.isOn
     static let exitAfter = ProcessInfo.processInfo.environment["SETTLE_TRACE_EXIT_AFTER"]
 
-    static func residentMegabytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
-    }
+    static func residentMegabytes() -> Int { (Allocator.residentBytes() ?? 0) / 1_048_576 }
 }
 
 /// The stages of a day, each with its typed result. DayRun orchestrates; the rules live in Matching and Ledger.
@@ -494,14 +489,8 @@ extension DayRun {
             starts.append(bytes.count)
             return bytes.withUnsafeBufferPointer { all in
                 unsorted.indices.sorted { a, b in
-                    let x = UnsafeBufferPointer(rebasing: all[starts[a]..<starts[a + 1]])
-                    let y = UnsafeBufferPointer(rebasing: all[starts[b]..<starts[b + 1]])
-                    let common = min(x.count, y.count)
-                    if common > 0, let px = x.baseAddress, let py = y.baseAddress {
-                        let c = memcmp(px, py, common)
-                        if c != 0 { return c < 0 }
-                    }
-                    return x.count != y.count ? x.count < y.count : a < b
+                    let c = IndexOrder.bytes(UnsafeBufferPointer(rebasing: all[starts[a]..<starts[a + 1]]), UnsafeBufferPointer(rebasing: all[starts[b]..<starts[b + 1]]))
+                    return c != 0 ? c < 0 : a < b
                 }
             }
         }()
@@ -676,87 +665,49 @@ extension DayRun {
         return accounts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    /// The day's ACH entries as the ledger remembers them (a duplicate occurrence is not one of them), without their
-    /// customers: the rows are written while cash application finds those (`achCustomers`).
-    ///
-    /// A payment entry's row repeats most of its receipt (key, amount, days): it is kept as its receipt's position and
-    /// the four fields a receipt does not have, and made when the writer gets to it (`chunks(of:)`). A
-    /// million rows waiting for the writer through cash application were 215 MB; so kept, 45 MB. Any entry whose row
-    /// its receipt would not give exactly (a return, a notification of change, a key an older ledger posted) is kept
-    /// as its row.
-    struct ACHRowSource: Sendable {
+    /// A run of the day's ACH entry rows, in row order, as what they are made of. A payment entry's row repeats most of
+    /// its receipt (key, amount, days): it is kept as its receipt's position and the four fields a receipt does not
+    /// have, and made when the writer gets to it (`rows(receipts:day:)`). A million rows waiting for the writer
+    /// through cash application were 215 MB; so kept, 45 MB, each chunk's part let go once the writer has taken it.
+    /// Any entry whose row its receipt would not give exactly (a return, a notification of change, a key an older
+    /// ledger posted) is kept as its row.
+    struct ACHRowChunk: Sendable {
         /// A payment row's fields its receipt does not have; the receiver's name and the file's (a handful of texts
         /// repeated a million times) by their place in `texts`.
         struct Extra: Sendable {
-            var rdfi = ""
-            var identification = ""
-            var receiverName: UInt32 = 0
-            var fileName: UInt32 = 0
+            var rdfi: String
+            var identification: String
+            var receiverName: UInt32
+            var fileName: UInt32
         }
-        /// In row order: `>= 0` the position of the receipt the row is made from (its extra fields in `extras` at
-        /// the same position), `< 0` the row `rows[-1 - value]`.
+        /// The day's receiver and file names (shared by every chunk).
+        var texts: [String] = []
+        /// In row order: `>= 0` the position of the receipt the row is made from (its extra fields the next in
+        /// `extras`), `< 0` the row `own[-1 - value]`.
         var plan: [Int32] = []
         var extras: [Extra] = []
-        var texts = TextTable()
+        var own: [ACHEntryRow] = []
 
-        /// The look-up of texts is not needed once the rows' sources are all taken.
-        mutating func finish() { texts.forgetLookUp() }
-        var rows: [ACHEntryRow] = []
-        /// For each row in `rows`, its receipt's position (-1: none).
-        var rowReceipts: [Int32] = []
-
-        var count: Int { plan.count }
-
-        /// For each row, in row order, the position of its receipt among the day's ACH receipts (-1: none).
-        var receiptPositions: [Int32] { plan.map { $0 >= 0 ? $0 : rowReceipts[Int(-1 - $0)] } }
-
-        /// The rows, `size` to a chunk, each chunk with only what its rows are made of
-        /// (so that a chunk's part goes once the writer has taken its rows).
-        func chunks(of size: Int) -> [Chunk] {
-            stride(from: 0, to: plan.count, by: size).map { start in
-                var chunk = Chunk(texts: texts)
-                for p in plan[start..<min(start + size, plan.count)] {
-                    if p >= 0 {
-                        chunk.plan.append(p)
-                        chunk.extras.append(extras[Int(p)])
-                    } else {
-                        chunk.plan.append(-1 - Int32(chunk.own.count))
-                        chunk.own.append(rows[Int(-1 - p)])
-                    }
+        /// The chunk's rows, made.
+        func rows(receipts: [Receipt], day: Day) -> [ACHEntryRow] {
+            var made: [ACHEntryRow] = []
+            made.reserveCapacity(plan.count)
+            var next = 0
+            for p in plan {
+                guard p >= 0 else {
+                    made.append(own[Int(-1 - p)])
+                    continue
                 }
-                return chunk
+                let extra = extras[next]
+                next += 1
+                let receipt = receipts[Int(p)]
+                guard case let .ach(key) = receipt.key else { continue }
+                made.append(ACHEntryRow(role: key.role.rawValue, kind: ACHEntryFact.Kind.payment.rawValue, companyID: key.companyID, trace: key.trace,
+                                        rdfi: extra.rdfi, amount: ACHRowChunk.unsigned(receipt.amount), effectiveDay: key.effectiveDay,
+                                        settlementDay: receipt.valueDay, sourceKey: nil, customerID: nil, receiverName: texts[Int(extra.receiverName)],
+                                        identification: extra.identification, fileName: texts[Int(extra.fileName)], day: day))
             }
-        }
-
-        /// A run of rows in row order: `plan` as the source's, with the payment rows' extra fields in `extras` in
-        /// the same order and the rows kept whole in `own`.
-        struct Chunk: Sendable {
-            var texts: TextTable
-            var plan: [Int32] = []
-            var extras: [Extra] = []
-            var own: [ACHEntryRow] = []
-
-            /// The chunk's rows, made.
-            func rows(receipts: [Receipt], day: Day) -> [ACHEntryRow] {
-                var made: [ACHEntryRow] = []
-                made.reserveCapacity(plan.count)
-                var next = 0
-                for p in plan {
-                    guard p >= 0 else {
-                        made.append(own[Int(-1 - p)])
-                        continue
-                    }
-                    let extra = extras[next]
-                    next += 1
-                    let receipt = receipts[Int(p)]
-                    guard case let .ach(key) = receipt.key else { continue }
-                    made.append(ACHEntryRow(role: key.role.rawValue, kind: ACHEntryFact.Kind.payment.rawValue, companyID: key.companyID, trace: key.trace,
-                                            rdfi: extra.rdfi, amount: ACHRowSource.unsigned(receipt.amount), effectiveDay: key.effectiveDay,
-                                            settlementDay: receipt.valueDay, sourceKey: nil, customerID: nil, receiverName: texts[extra.receiverName],
-                                            identification: extra.identification, fileName: texts[extra.fileName], day: day))
-                }
-                return made
-            }
+            return made
         }
 
         static func unsigned(_ amount: Money) -> Money {
@@ -764,35 +715,42 @@ extension DayRun {
         }
     }
 
-    func achEntryRows(_ read: ReadInputs) -> ACHRowSource {
-        var source = ACHRowSource()
+    /// The day's ACH entries as the ledger remembers them (a duplicate occurrence is not one of them), without their
+    /// customers: the rows are written while cash application finds those (`achCustomers`). In chunks of `size` rows,
+    /// with each row's receipt position among the day's ACH receipts (-1: none), in row order.
+    func achEntryRows(_ read: ReadInputs, size: Int) -> (chunks: [ACHRowChunk], receipts: [Int32]) {
         let receipts = read.achKeys.receipts
-        source.plan.reserveCapacity(read.ach.entries.count)
-        source.extras = Array(repeating: ACHRowSource.Extra(), count: receipts.count)
+        var chunks: [ACHRowChunk] = []
+        var positions: [Int32] = []
+        positions.reserveCapacity(read.ach.entries.count)
+        var names = TextTable()
         var receiptCount: Int32 = 0
         DayRun.forEachACHRow(read) { fact, sourceKey in
+            if positions.count % size == 0 { chunks.append(ACHRowChunk()) }
+            let last = chunks.count - 1
             // A payment entry that is not a duplicate is a receipt, in entry order (`ACHReading.receipts`).
             var receipt: Int32 = -1
             if fact.kind == .payment {
                 receipt = receiptCount
                 receiptCount += 1
             }
+            positions.append(receipt)
             if receipt >= 0, Int(receipt) < receipts.count, sourceKey == nil, case let .ach(key) = receipts[Int(receipt)].key, key == fact.entryKey,
-               ACHRowSource.unsigned(receipts[Int(receipt)].amount) == fact.amount, receipts[Int(receipt)].valueDay == fact.settlementDay {
-                source.plan.append(receipt)
-                source.extras[Int(receipt)] = ACHRowSource.Extra(rdfi: fact.receivingDFI, identification: fact.identificationNumber,
-                                                                 receiverName: source.texts.number(fact.receiverName), fileName: source.texts.number(fact.fileName))
+               ACHRowChunk.unsigned(receipts[Int(receipt)].amount) == fact.amount, receipts[Int(receipt)].valueDay == fact.settlementDay {
+                chunks[last].plan.append(receipt)
+                chunks[last].extras.append(ACHRowChunk.Extra(rdfi: fact.receivingDFI, identification: fact.identificationNumber,
+                                                             receiverName: names.number(fact.receiverName), fileName: names.number(fact.fileName)))
                 return
             }
-            source.plan.append(-1 - Int32(source.rows.count))
-            source.rows.append(ACHEntryRow(role: fact.role.rawValue, kind: fact.kind.rawValue, companyID: fact.companyID, trace: fact.traceNumber,
-                                           rdfi: fact.receivingDFI, amount: fact.amount, effectiveDay: fact.effectiveDay, settlementDay: fact.settlementDay,
-                                           sourceKey: sourceKey, customerID: nil, receiverName: fact.receiverName,
-                                           identification: fact.identificationNumber, fileName: fact.fileName, day: day))
-            source.rowReceipts.append(receipt)
+            chunks[last].plan.append(-1 - Int32(chunks[last].own.count))
+            chunks[last].own.append(ACHEntryRow(role: fact.role.rawValue, kind: fact.kind.rawValue, companyID: fact.companyID, trace: fact.traceNumber,
+                                                rdfi: fact.receivingDFI, amount: fact.amount, effectiveDay: fact.effectiveDay, settlementDay: fact.settlementDay,
+                                                sourceKey: sourceKey, customerID: nil, receiverName: fact.receiverName,
+                                                identification: fact.identificationNumber, fileName: fact.fileName, day: day))
         }
-        source.finish()
-        return source
+        let texts = names.texts
+        for i in chunks.indices { chunks[i].texts = texts }
+        return (chunks, positions)
     }
 
     /// Each entry the ledger remembers, with the key it is posted under when that is not its own (an older ledger's

@@ -15,8 +15,7 @@ public enum PostingRules {
         let currency = receipt.amount.currency
         // An entry an older ledger posted under its legacy key keeps that rule: cash straight to the bank account.
         let sourceKey = receipt.sourceKey
-        let throughClearing: Bool
-        if case .ach = receipt.key { throughClearing = receipt.source == .nacha } else { throughClearing = receipt.source == .nacha && !ACHReading.isLegacyKey(sourceKey) }
+        let throughClearing = receipt.source == .nacha && !ACHReading.isLegacyKey(sourceKey)
         let cash = throughClearing ? ChartOfAccounts.achClearing : ChartOfAccounts.cash(bankAccount: receipt.bankAccount)
         var postings: [Posting] = [Posting(account: cash, amount: receipt.amount)]
         for a in decision.applications {

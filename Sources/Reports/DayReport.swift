@@ -122,7 +122,6 @@ public struct RemittanceList: RandomAccessCollection, Sendable {
         return out
     }
 
-    /// A row's value date, source, reference and receipt id (what its receipt's rows share).
     /// The receipt of a row's day, source and reference: what the remittance report sorts by, before the receipt's id.
     func receiptFields(_ position: Int) -> (day: Day, source: String, reference: String) {
         guard position < slots.count else {

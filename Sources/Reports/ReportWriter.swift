@@ -255,7 +255,7 @@ public enum ReportWriter {
     }
 
     /// `SETTLE_TRACE=1`: each report's making and syncing time on stderr.
-    static let traced = ["1", "timeline"].contains(ProcessInfo.processInfo.environment["SETTLE_TRACE"] ?? "")
+    static let traced = Trace.isOn
 
     /// Renames made reports into place (each atomically), then flushes their folder.
     public static func publish(_ files: [FileSink]) throws {

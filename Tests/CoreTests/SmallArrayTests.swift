@@ -16,6 +16,16 @@ import Testing
         #expect(small.array == array + ["x", "y"])
     }
 
+    @Test func anElementIsReplacedInPlaceAtEverySize() {
+        var one: SmallArray<Int> = [1]
+        one[0] = 5
+        #expect(one.array == [5])
+        var many: SmallArray<Int> = [1, 2, 3]
+        let copy = many
+        many[1] = 9
+        #expect(many.array == [1, 9, 3] && copy.array == [1, 2, 3])
+    }
+
     @Test func equalContentsAreEqualAndHashAlike() {
         let built: SmallArray<Int> = {
             var s = SmallArray<Int>()
