@@ -262,22 +262,34 @@ public final class LedgerReader {
             if try s.step(), s.int(0) > 0 { report.integrityProblems.append("\(s.int(0)) \(what)") }
             s.reset()
         }
-        // Each customer's unapplied cash, kept beside the postings, recomputed from them.
+        // Each customer's unapplied cash, kept beside the postings, recomputed from them. Both sides are looked at, sums
+        // without a kept row and kept rows without postings, as two joins rather than a `FULL OUTER JOIN`, which SQLite
+        // before 3.39 (Ubuntu 22.04 ships 3.37) does not have.
         report.accountDayMismatches += try database.prepare("""
-            SELECT COALESCE(k.customer_no, r.customer_no), COALESCE(k.currency, r.currency), COALESCE(k.amount_minor, 0), COALESCE(r.total, 0)
-            FROM (SELECT p.customer_no, p.currency, SUM(p.amount_minor) AS total FROM postings p JOIN accounts a ON a.account_id = p.account_id
-                  WHERE a.code = ? AND p.customer_no IS NOT NULL GROUP BY 1, 2) r
-            FULL OUTER JOIN customer_unapplied k ON k.customer_no = r.customer_no AND k.currency = r.currency
+            WITH r AS (SELECT p.customer_no, p.currency, SUM(p.amount_minor) AS total FROM postings p JOIN accounts a ON a.account_id = p.account_id
+                       WHERE a.code = ? AND p.customer_no IS NOT NULL GROUP BY 1, 2)
+            SELECT r.customer_no, r.currency, COALESCE(k.amount_minor, 0), COALESCE(r.total, 0)
+            FROM r LEFT JOIN customer_unapplied k ON k.customer_no = r.customer_no AND k.currency = r.currency
             WHERE COALESCE(k.amount_minor, 0) != COALESCE(r.total, 0)
+            UNION ALL
+            SELECT k.customer_no, k.currency, k.amount_minor, 0
+            FROM customer_unapplied k LEFT JOIN r ON r.customer_no = k.customer_no AND r.currency = k.currency
+            WHERE r.customer_no IS NULL AND k.amount_minor != 0
             """).bind(.text(ChartOfAccounts.unappliedCash)).rows { "unapplied cash of customer number \($0.int(0)) in \($0.text(1)): kept \($0.int(2)), postings \($0.int(3))" }
         // Each account's movement per day, kept beside the postings, recomputed from them.
         report.accountDayMismatches += try database.prepare("""
-            SELECT a.code, COALESCE(k.day, r.day), COALESCE(k.currency, r.currency), COALESCE(k.amount_minor, 0), COALESCE(r.total, 0)
-            FROM (SELECT p.account_id, j.day, p.currency, SUM(p.amount_minor) AS total FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
-                  GROUP BY 1, 2, 3) r
-            FULL OUTER JOIN account_days k ON k.account_id = r.account_id AND k.day = r.day AND k.currency = r.currency
-            LEFT JOIN accounts a ON a.account_id = COALESCE(k.account_id, r.account_id)
-            WHERE COALESCE(k.amount_minor, 0) != COALESCE(r.total, 0) ORDER BY 1, 2, 3
+            WITH r AS (SELECT p.account_id, j.day, p.currency, SUM(p.amount_minor) AS total FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
+                       GROUP BY 1, 2, 3),
+            differences AS (
+                SELECT r.account_id, r.day, r.currency, COALESCE(k.amount_minor, 0) AS kept, COALESCE(r.total, 0) AS total
+                FROM r LEFT JOIN account_days k ON k.account_id = r.account_id AND k.day = r.day AND k.currency = r.currency
+                WHERE COALESCE(k.amount_minor, 0) != COALESCE(r.total, 0)
+                UNION ALL
+                SELECT k.account_id, k.day, k.currency, k.amount_minor, 0
+                FROM account_days k LEFT JOIN r ON r.account_id = k.account_id AND r.day = k.day AND r.currency = k.currency
+                WHERE r.account_id IS NULL AND k.amount_minor != 0)
+            SELECT a.code, d.day, d.currency, d.kept, d.total
+            FROM differences d LEFT JOIN accounts a ON a.account_id = d.account_id ORDER BY 1, 2, 3
             """).rows { "\($0.text(0)) on \($0.text(1)) in \($0.text(2)): kept \($0.int(3)), postings \($0.int(4))" }
         return report
     }

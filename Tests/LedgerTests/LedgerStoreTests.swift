@@ -131,6 +131,35 @@ import TestSupport
         #expect(report.accountDayMismatches.count == 1)
     }
 
+    /// Kept sums checked against the postings from both sides: a kept row without postings, and postings without their
+    /// kept row (the query must not need `FULL OUTER JOIN`, which SQLite before 3.39 lacks).
+    @Test func verifyFindsKeptSumsMissingOnEitherSide() async throws {
+        let (store, path) = try newStore()
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        _ = try await commit(store, run: run, [Self.opening("I1", 10_000), Self.receipt("ach:1", cash: 10_000, invoice: "I1", applied: 4_000)],
+                             invoices: [Self.invoice("I1", 10_000)])
+        #expect(try LedgerReader(path: path).verify().isClean)
+        let db = try Database(path: path)
+        // Postings without their kept row: the receivables' day and C1's unapplied cash forgotten.
+        try db.execute("DELETE FROM account_days WHERE account_id = (SELECT account_id FROM accounts WHERE code = '\(ChartOfAccounts.accountsReceivable)')")
+        try db.execute("DELETE FROM customer_unapplied")
+        // Kept rows without postings: a day the cash account never moved, and unapplied cash in a currency nobody holds.
+        try db.execute("""
+            INSERT INTO account_days VALUES ((SELECT account_id FROM accounts WHERE code = '1000-2233'), '2026-11-03', 'USD', 7);
+            INSERT INTO customer_unapplied VALUES ((SELECT customer_no FROM customers WHERE customer_id = 'C1'), 'EUR', 9);
+            """)
+        let customerNo = try db.prepare("SELECT customer_no FROM customers WHERE customer_id = 'C1'").rows { $0.int(0) }.first ?? -1
+        let report = try LedgerReader(path: path).verify()
+        #expect(!report.isClean)
+        #expect(Set(report.accountDayMismatches) == [
+            "unapplied cash of customer number \(customerNo) in USD: kept 0, postings -6000",
+            "unapplied cash of customer number \(customerNo) in EUR: kept 9, postings 0",
+            "\(ChartOfAccounts.accountsReceivable) on 2026-11-02 in USD: kept 0, postings 6000",
+            "1000-2233 on 2026-11-03 in USD: kept 7, postings 0",
+        ])
+        #expect(report.accountDayMismatches.count == 4)
+    }
+
     @Test func aPostingNamingAnUnknownInvoiceOrAccountIsRefusedBeforeTheWrite() async throws {
         let (store, path) = try newStore()
         let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
