@@ -319,8 +319,15 @@ public actor LedgerStore {
                 }
             }
             clock.lap("reversals", into: &outcome)
-            try resolveWhatIsGone(day: day.day, runID: day.runID)
             try writeBalances(day: day.day)
+            if !day.bankTies.isEmpty {
+                outcome.bankTies = try tieToBank(day.bankTies, runDay: day.day)
+                var raised = LedgerBatch()
+                raised.exceptions = day.raiseBankDifferences?(outcome.bankTies) ?? []
+                try writeDecisions(raised, runID: day.runID, day: day.day)
+                try resolveTiedAgain(outcome.bankTies, runDay: day.day, runID: day.runID)
+            }
+            try resolveWhatIsGone(day: day.day, runID: day.runID)
             if nextEntryID > firstEntryID {
                 try database.prepare("INSERT INTO entry_ranges(first_entry_id, last_entry_id, day, run_id) VALUES (?, ?, ?, ?)")
                     .bind(.integer(firstEntryID), .integer(nextEntryID - 1), .text(day.day.description), .integer(day.runID)).run()
@@ -435,6 +442,43 @@ public actor LedgerStore {
             """)
         for (key, amount) in unappliedMovements.sorted(by: { ($0.key.customer, $0.key.currency) < ($1.key.customer, $1.key.currency) }) where amount != 0 {
             try customer.bind(.integer(key.customer), .text(key.currency), .integer(amount)).run()
+        }
+    }
+
+    /// Each statement closing against the books inside the day's transaction (everything of the day written): the
+    /// cash account's movements of runs of days up to the statement's day when it is the day run (the account's day
+    /// totals), else its postings of entries effective on or before that day.
+    private func tieToBank(_ checks: [BankTieCheck], runDay: Day) throws -> [BankTieResult] {
+        try checks.map { check in
+            let currency = check.closing.currency
+            guard let account = accountIDs[check.cashAccount] else { return BankTieResult(check: check, book: .zero(currency)) }
+            let sql = check.statementDay >= runDay
+                ? "SELECT COALESCE(SUM(amount_minor), 0) FROM account_days WHERE account_id = ? AND currency = ? AND day <= ?"
+                : """
+                  SELECT COALESCE(SUM(p.amount_minor), 0) FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
+                  WHERE p.account_id = ? AND p.currency = ? AND j.effective_day <= ?
+                  """
+            let through = check.statementDay >= runDay ? runDay : check.statementDay
+            let book = try database.prepare(sql).bind(.integer(account), .text(currency.code), .text(through.description)).rows { $0.int(0) }.first ?? 0
+            return BankTieResult(check: check, book: Money(minorUnits: book, currency: currency))
+        }
+    }
+
+    /// A bank difference of an earlier day resolves itself when a later statement of its account and currency ties
+    /// (decided by settle, with a note naming the statement); a reviewer's decision is never overridden.
+    private func resolveTiedAgain(_ results: [BankTieResult], runDay: Day, runID: Int64) throws {
+        for result in results where result.ties {
+            let ref = "\(result.check.cashAccount):\(result.check.closing.currency.code)"
+            let open = try database.prepare("SELECT exception_id FROM exceptions WHERE type = 'BANK_DIFFERENCE' AND status = 'open' AND source_ref = ? AND day < ?")
+                .bind(.text(ref), .text(runDay.description)).rows { $0.text(0) }
+            guard !open.isEmpty else { continue }
+            let at = LedgerStore.timestamp()
+            let note = "the books of \(result.check.displayAccount) tie with the statement of \(result.check.statementDay) (\(result.check.closing)) again, run \(runID) of \(runDay)"
+            for id in open {
+                try database.prepare("UPDATE exceptions SET status = 'resolved', resolution = 'auto', resolution_note = ?, resolved_at = ? WHERE exception_id = ?")
+                    .bind(.text(note), .text(at), .text(id)).run()
+                try appendHistory(exceptionID: id, at: at, action: "auto-resolve", decision: "", applications: "", note: note, by: "settle", approvedBy: "", runID: runID)
+            }
         }
     }
 

@@ -277,6 +277,33 @@ public actor LedgerView {
         return day
     }
 
+    /// The first entry under a key: its effective day and what it moved on the bank accounts' cash (`1000-...`).
+    /// An old statement line key names a line only where its day and amount agree.
+    public func cashEntry(sourceKey key: String) throws -> (effectiveDay: Day, cash: Int64)? {
+        var hash = SourceKeyHash.of(key)
+        var entryID: Int64?
+        while entryID == nil {
+            try findSource.bind(1, hash)
+            guard try findSource.step() else {
+                findSource.reset()
+                return nil
+            }
+            if findSource.textEquals(1, key) { entryID = findSource.int(0) }
+            findSource.reset()
+            hash = SourceKeyHash.next(hash)
+        }
+        guard let entryID else { return nil }
+        let s = try database.prepare("""
+            SELECT j.effective_day, (SELECT COALESCE(SUM(p.amount_minor), 0) FROM postings p JOIN accounts a ON a.account_id = p.account_id
+                                     WHERE p.entry_id = j.entry_id AND a.code LIKE '1000-%')
+            FROM journal_entries j WHERE j.entry_id = ?
+            """).bind(.integer(entryID))
+        return try s.rows { r -> (effectiveDay: Day, cash: Int64) in
+            guard let day = Day.parse(r.text(0), format: .iso) else { throw LedgerError("journal entry of \(key): effective day '\(r.text(0))' is not YYYY-MM-DD") }
+            return (day, r.int(1))
+        }.first
+    }
+
     /// The payment a reversing entry undoes: same originator, receiving DFI and amount, latest first.
     public func reversedEntry(companyID: String, rdfi: String, amountMinorUnits: Int64, role: String, notAfter day: Day, windowDays: Int = 30) throws -> ACHEntryRow? {
         let s = try database.prepare("""

@@ -368,6 +368,10 @@ public struct DayCommit: Sendable {
     public var settlementItems: [SettlementItemRow] = []
     /// Each account's final statement balances of the day.
     public var statementBalances: [StatementBalanceRow] = []
+    /// The statements' final closing balances the books must equal, checked once everything of the day is written.
+    public var bankTies: [BankTieCheck] = []
+    /// The exceptions a difference raises (made by the caller's rules), written in the same transaction.
+    public var raiseBankDifferences: (@Sendable ([BankTieResult]) -> [ExceptionRow])?
 
     public init(runID: Int64, day: Day, invoices: [LedgerInvoice] = [], entries: [JournalEntryDraft] = [], applications: [ApplicationRow] = [],
                 exceptions: [ExceptionRow] = [], files: [IngestedFile] = [], cashAccounts: [(code: String, name: String)] = [],
@@ -428,8 +432,44 @@ extension DayCommit {
     }
 }
 
+/// A statement's final closing balance (BAI2 015, camt `CLBD`) against which the books' cash of its bank account
+/// and currency is checked, through the statement's own day.
+public struct BankTieCheck: Sendable, Hashable {
+    /// The ledger account of the bank account's cash.
+    public var cashAccount: String
+    /// The bank account as reports show it (masked).
+    public var displayAccount: String
+    public var statementDay: Day
+    public var closing: Money
+    /// `FILE:LINE` of the balance.
+    public var location: String
+
+    public init(cashAccount: String, displayAccount: String, statementDay: Day, closing: Money, location: String) {
+        self.cashAccount = cashAccount
+        self.displayAccount = displayAccount
+        self.statementDay = statementDay
+        self.closing = closing
+        self.location = location
+    }
+}
+
+/// The books' side of a `BankTieCheck`: the cash account's balance in the closing's currency through its day.
+public struct BankTieResult: Sendable, Hashable {
+    public var check: BankTieCheck
+    public var book: Money
+    public init(check: BankTieCheck, book: Money) {
+        self.check = check
+        self.book = book
+    }
+    /// Books less bank: zero when they tie.
+    public var difference: Int64 { book.minorUnits &- check.closing.minorUnits }
+    public var ties: Bool { difference == 0 }
+}
+
 /// What committing a day did.
 public struct CommitOutcome: Sendable {
+    /// Each statement closing checked against the books, as they stood when the day committed.
+    public var bankTies: [BankTieResult] = []
     /// Entries posted by this commit (originals, reversals, replacements), in posting order.
     public var posted: [PostedEntry] = []
     /// Drafts that were already posted exactly so.

@@ -327,6 +327,8 @@ public enum ExceptionType: String, Sendable, Codable, CaseIterable {
     case invalidInput = "INVALID_INPUT"
     case statementGap = "STATEMENT_GAP"
     case masterDataChanged = "MASTER_DATA_CHANGED"
+    /// The books of a bank account and currency differ from the statement's final closing balance on its day.
+    case bankDifference = "BANK_DIFFERENCE"
 }
 
 /// Something a person must look at, with where it came from and what we suggest.

@@ -4,53 +4,157 @@ import Statements
 /// A booked statement line with the key it is known by in the ledger.
 public struct KeyedLine: Sendable {
     public var line: StatementLine
-    /// `stmt:<account>:<bank reference>`, or for a line without one `stmt:<account>:<day>:<amount>:<text digest>:<occurrence>`:
-    /// from its content, never its file and line, so an overlapping export or a re-sent file does not post twice.
+    /// From the line's content, never its file and line, so an overlapping export or a re-sent file does not post
+    /// twice (see `StatementReceipts.key`).
     public var key: String
+}
+
+/// A booked line that is not posted: the same line as another one of the day, or one posted on an earlier day. Never
+/// dropped without a word: the summary counts these and the run log lists each with its `FILE:LINE`.
+public struct SkippedLine: Sendable, Hashable {
+    public enum Reason: Sendable, Hashable {
+        /// The same line (same key) came earlier in the day's files: an overlapping export, an advice and its statement.
+        case repeated(of: SourceLocation)
+        /// A run of an earlier day posted the line under this key.
+        case postedBefore(day: Day)
+    }
+    public var location: SourceLocation
+    public var key: String
+    public var amount: Money
+    public var reason: Reason
+
+    public init(location: SourceLocation, key: String, amount: Money, reason: Reason) {
+        self.location = location
+        self.key = key
+        self.amount = amount
+        self.reason = reason
+    }
+
+    /// `FILE:LINE amount key: why` — a line of the run log.
+    public var description: String {
+        switch reason {
+        case let .repeated(first): "\(location.fileAndLine) \(amount) \(key): the same line as \(first.fileAndLine), taken once"
+        case let .postedBefore(day): "\(location.fileAndLine) \(amount) \(key): posted by the run of \(day), not posted again"
+        }
+    }
 }
 
 /// Statement lines as cash application sees them: keyed by content, intraday reports set aside, and turned into
 /// receipts when no ACH batch explains them.
 public enum StatementReceipts {
-    /// The lines that may move the books: booked, not an intraday report (camt.052), each content key once
-    /// (the same line in two overlapping exports is one line).
-    public static func keyed(_ lines: [StatementLine]) -> (lines: [KeyedLine], intradayCount: Int, repeatedCount: Int) {
+    /// References that identify nothing, whatever the manifest adds (`statements.placeholder_references`): compared
+    /// upper-case, trimmed. A reference of zeros only is one too.
+    public static let placeholderReferences: Set<String> = ["", "NONREF", "NOTPROVIDED", "NONE", "N/A", "NA", "NOREF", "UNKNOWN"]
+
+    /// Whether `reference` names nothing: empty, a placeholder the bank writes in place of one, or all zeros.
+    public static func isPlaceholder(_ reference: String, extra: Set<String> = []) -> Bool {
+        let text = ByteScanning.trimmed(reference).uppercased()
+        if placeholderReferences.contains(text) || extra.contains(text) { return true }
+        return text.utf8.allSatisfy { $0 == UInt8(ascii: "0") }
+    }
+
+    /// The account as keys and ledger accounts know it: letters upper-case, separators (spaces, dashes, dots, slashes)
+    /// dropped, so NACHA's space-padded DFI account, BAI2's 03 record and an IBAN printed in groups are one account.
+    public static func normalizedAccount(_ account: String) -> String {
+        String(String.UnicodeScalarView(account.uppercased().unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }))
+    }
+
+    /// The lines that may move the books, each under its content key:
+    ///
+    /// * a line with a reference of its own (BAI2 bank reference, the transaction's `AcctSvcrRef`) is keyed by its
+    ///   account, that reference, its direction and amount — no text, so a camt.054 advice and the camt.053 statement
+    ///   of the same line, or two overlapping exports, are one line: `stmt:<account>:<reference>:<signed amount>:<currency>`;
+    /// * otherwise (no reference, a placeholder such as `NONREF`, a reference the entry's several transactions share,
+    ///   or one the same statement gives to several lines) by account, booking day, amount and a digest of its texts,
+    ///   numbered by occurrence among identical lines within one file: `stmt:<account>:<day>:<signed amount>:<digest>:<n>`.
+    ///   Across files the same key is one line, so the file with more identical lines wins, never the sum.
+    ///
+    /// Booked lines only, intraday reports (camt.052) aside; a line whose key came earlier is skipped and listed.
+    public static func keyed(_ lines: [StatementLine], placeholders: Set<String> = []) -> (lines: [KeyedLine], intradayCount: Int, skipped: [SkippedLine]) {
         var out: [KeyedLine] = []
         var intraday = 0
-        var repeated = 0
-        var seen = Set<String>()
+        var skipped: [SkippedLine] = []
+        var first: [String: SourceLocation] = [:]
+        // A reference the same file gives to more than one line of an account is not that line's identity.
+        var referenceCount: [String: Int] = [:]
+        for line in lines where line.isBooked && line.format != .camt052 && hasOwnReference(line, placeholders) {
+            referenceCount[line.location.file + "\u{1F}" + normalizedAccount(line.account) + "\u{1F}" + line.bankReference, default: 0] += 1
+        }
         // Occurrences of the same content inside one file: two identical lines in one export are two payments.
         var occurrences: [String: Int] = [:]
         for line in lines where line.isBooked {
             if line.format == .camt052 { intraday += 1; continue }
+            let account = normalizedAccount(line.account)
             let key: String
-            if !line.bankReference.isEmpty {
-                key = "stmt:\(line.account):\(line.bankReference)"
+            if hasOwnReference(line, placeholders), referenceCount[line.location.file + "\u{1F}" + account + "\u{1F}" + line.bankReference] == 1 {
+                key = "stmt:\(account):\(ByteScanning.trimmed(line.bankReference)):\(line.amount.minorUnits):\(line.amount.currency.code)"
             } else {
-                let content = "\(line.account)\u{1F}\(line.bookingDay)\u{1F}\(line.amount.minorUnits)\u{1F}\(line.description)\u{1F}\(line.counterparty)\u{1F}\(line.customerReference)"
-                let digest = String(SHA256.hex(content).prefix(16))
-                let occurrence = (occurrences[line.location.file + "\u{1F}" + digest] ?? 0) + 1
-                occurrences[line.location.file + "\u{1F}" + digest] = occurrence
-                key = "stmt:\(line.account):\(line.bookingDay):\(line.amount.minorUnits):\(digest):\(occurrence)"
+                let digest = contentDigest(line)
+                let occurrence = (occurrences[line.location.file + "\u{1F}" + account + "\u{1F}" + digest] ?? 0) + 1
+                occurrences[line.location.file + "\u{1F}" + account + "\u{1F}" + digest] = occurrence
+                key = contentKey(line, account: account, digest: digest, occurrence: occurrence)
             }
-            if !seen.insert(key).inserted { repeated += 1; continue }
+            if let earlier = first[key] {
+                skipped.append(SkippedLine(location: line.location, key: key, amount: line.amount, reason: .repeated(of: earlier)))
+                continue
+            }
+            first[key] = line.location
             out.append(KeyedLine(line: line, key: key))
         }
-        return (out, intraday, repeated)
+        return (out, intraday, skipped)
+    }
+
+    /// Whether the line carries a reference that is its own and names something.
+    public static func hasOwnReference(_ line: StatementLine, _ placeholders: Set<String> = []) -> Bool {
+        !line.bankReferenceIsShared && !isPlaceholder(line.bankReference, extra: placeholders)
+    }
+
+    /// The digest of what a line without a reference of its own says: its texts and counterparty (the customer's
+    /// reference among them, as a text, never as an identity), its currency when it is not the amount's only sign.
+    static func contentDigest(_ line: StatementLine) -> String {
+        var content = "\(line.account)\u{1F}\(line.bookingDay)\u{1F}\(line.amount.minorUnits)\u{1F}\(line.description)\u{1F}\(line.counterparty)\u{1F}\(line.customerReference)"
+        // A multi-currency account's lines: the same amount in two currencies is two lines (kept out of the USD digest,
+        // which older ledgers hold).
+        if line.amount.currency != .usd { content += "\u{1F}\(line.amount.currency.code)" }
+        return String(SHA256.hex(content).prefix(16))
+    }
+
+    static func contentKey(_ line: StatementLine, account: String, digest: String, occurrence: Int) -> String {
+        "stmt:\(account):\(line.bookingDay):\(line.amount.minorUnits):\(digest):\(occurrence)"
+    }
+
+    /// The keys an older ledger may hold the same line under: `stmt:<account as written>:<reference>` for any line
+    /// with a reference (before direction and amount were part of the key, and for a placeholder too), and the
+    /// content key with the account as written.
+    public static func legacyKeys(_ keyed: KeyedLine) -> [String] {
+        let line = keyed.line
+        var keys: [String] = []
+        let reference = ByteScanning.trimmed(line.bankReference)
+        if !reference.isEmpty { keys.append("stmt:\(line.account):\(line.bankReference)") }
+        if line.account != normalizedAccount(line.account), keyed.key.hasPrefix("stmt:\(normalizedAccount(line.account)):\(line.bookingDay):") {
+            keys.append("stmt:\(line.account)" + keyed.key.dropFirst("stmt:\(normalizedAccount(line.account))".count))
+        }
+        return keys
+    }
+
+    /// The reference a person finds the line by: the bank's own, else (none, a placeholder, one shared by several
+    /// lines) `FILE:LINE`.
+    public static func reference(_ line: StatementLine, placeholders: Set<String> = []) -> String {
+        hasOwnReference(line, placeholders) ? line.bankReference
+            : "\(line.location.file.split(separator: "/").last.map(String.init) ?? line.location.file):\(line.location.line)"
     }
 
     /// A credit no ACH batch explains: a receipt of its own (wires, checks, lockbox, card or platform payouts).
-    public static func receipt(_ keyed: KeyedLine) -> Receipt {
+    public static func receipt(_ keyed: KeyedLine, placeholders: Set<String> = []) -> Receipt {
         let line = keyed.line
-        let reference = line.bankReference.isEmpty ? "\(line.location.file.split(separator: "/").last.map(String.init) ?? line.location.file):\(line.location.line)" : line.bankReference
         let source: ReceiptSource
         switch line.format {
         case .bai2: source = .bai2
         case .csv: source = .csv
         case .camt052, .camt053, .camt054: source = .camt053
         }
-        return Receipt(id: ContentID.make(prefix: "R", keyed.key), source: source, sourceRef: reference, sourceKey: keyed.key, valueDay: line.valueDay ?? line.bookingDay,
-                       amount: line.amount, bankAccount: line.account, payerName: line.counterparty, remittance: line.remittance,
-                       freeText: ByteScanning.trimmed(line.description + " " + line.customerReference), location: line.location)
+        return Receipt(id: ContentID.make(prefix: "R", keyed.key), source: source, sourceRef: reference(line, placeholders: placeholders), sourceKey: keyed.key,
+                       valueDay: line.valueDay ?? line.bookingDay, amount: line.amount, bankAccount: line.account, payerName: line.counterparty,
+                       remittance: line.remittance, freeText: ByteScanning.trimmed(line.description + " " + line.customerReference), location: line.location)
     }
 }

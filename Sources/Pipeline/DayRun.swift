@@ -122,6 +122,8 @@ struct DayRun {
         let accepted = intake.accepted
         intake.accepted = []
         var read = try await readInputs(accepted)
+        let skippedLines = read.skippedLines
+        let statementBalances = read.statementBalances
         // Every money sum of the day adds some of these amounts: checked once here (overflow an error, never a trap).
         try MoneyOverflow.check(read.ach.entries.lazy.map(\.amount.minorUnits) + read.lines.lazy.map(\.line.amount.minorUnits)
                                     + openItems.matching.lazy.flatMap { [$0.amount.minorUnits, $0.openAmount.minorUnits] },
@@ -225,7 +227,7 @@ struct DayRun {
             })
         }
 
-        let exceptions = uniqueExceptions(openItems.exceptions + plan.exceptions + intake.exceptions + read.exceptions + settlement.exceptions + statements.exceptions
+        var exceptions = uniqueExceptions(openItems.exceptions + plan.exceptions + intake.exceptions + read.exceptions + settlement.exceptions + statements.exceptions
                                           + returned.exceptions + cash.exceptions)
         if !options.dryRun {
             // A file that could not be read or trusted is kept for a person at once, with why.
@@ -239,7 +241,7 @@ struct DayRun {
         let invoicesMatched = openItems.matching
         async let paymentHistory = BackgroundWork.run { DayRun.adding(decided, returns: returnRows, on: day, among: invoicesMatched, to: paidBefore) }
         // What needs a person, with the evidence of each, as the ledger keeps it: made when the writer gets to it.
-        feed.send(making: { [self] in
+        feed.send(making: { [self, exceptions] in
             var raised = LedgerBatch()
             raised.exceptions = exceptionRows(exceptions, decided)
             return raised
@@ -302,7 +304,15 @@ struct DayRun {
         let finishStart = ContinuousClock.now
         // The writer finishes the day (reversals of what is no longer produced, balances, the commit) on its own
         // thread while the open items after the day are worked out here from what its batches posted.
-        async let committing = store.finishDay(DayCommit(runID: runID, day: day), dryRun: options.dryRun)
+        // The books against every statement closing of the day's files, checked inside the day's transaction once all
+        // of it is written; a difference is raised there, in the same commit.
+        var commit = DayCommit(runID: runID, day: day)
+        commit.bankTies = BankDifference.checks(statementBalances) { ChartOfAccounts.cash(bankAccount: $0.account) }
+        let rejectedFiles = intake.rejectedCount
+        commit.raiseBankDifferences = { [day] results in
+            BankDifference.exceptions(results, day: day, skipped: skippedLines, rejectedFiles: rejectedFiles).map { DayRun.exceptionRow($0, day: day, evidence: "") }
+        }
+        async let committing = store.finishDay(commit, dryRun: options.dryRun)
         var openItemsAfter = openItemRows(openItems, earlier: earlierJournal, posted: journal.tally, decisions: cash.decisions)
         let outcome: CommitOutcome
         do {
@@ -312,9 +322,17 @@ struct DayRun {
             if let made = try? await matchingTask.value { ReportWriter.discard(made) }
             throw error
         }
-        let matchingReports: [FileSink]
+        // A statement the books do not tie with: its exception joins the day's (the worklist is made again with it).
+        let differences = BankDifference.exceptions(outcome.bankTies, day: day, skipped: skippedLines, rejectedFiles: rejectedFiles)
+        var matchingReports: [FileSink]
         do {
             matchingReports = try await matchingTask.value
+            if !differences.isEmpty {
+                exceptions = uniqueExceptions(exceptions + differences)
+                ReportWriter.discard(matchingReports)
+                matchingReport.exceptions = exceptions
+                matchingReports = try await ReportWriter.render(matchingReport, parts: .matching, into: folder, inBackground: true)
+            }
             // The commit itself posts only on a rerun (reversals of keys no longer produced): then again with those.
             if !outcome.posted.isEmpty {
                 try journal.add(outcome.posted)
@@ -362,8 +380,9 @@ struct DayRun {
         clock.details += [("post.busy", fed + (ContinuousClock.now - finishStart))] + outcome.timings.map { ("post." + $0.0, $0.1) }
         let summary: JSONValue
         do {
-            let bankTies = try await tieToBank(statements.finalBalances)
-            clock.lap("bank-tie")
+            let bankTies = outcome.bankTies.map {
+                Summary.BankTie(account: $0.check.displayAccount, day: $0.check.statementDay, closing: $0.check.closing, book: $0.book)
+            }
             summary = Summary.make(day: day, job: manifest.name, currency: manifest.currency, ledgerCounts: ledgerCounts, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
                                    nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: statementLineCount,
                                    achBatchCount: achBatchCount, reconciliation: settlement.reconciliation, decisions: cash.decisions,
@@ -399,17 +418,25 @@ struct DayRun {
         do {
             // The run log: what this run of the day did and how long each stage took (what summary.json leaves out).
             try? AtomicFile.write(runLog(outcome: outcome, posted: journal.counts, files: intake.fileCount, rejected: intake.rejectedCount, exceptions: exceptions.count,
-                                         timings: clock.timings + clock.details), to: folder + "/run.log", durable: false)
+                                         skipped: skippedLines, timings: clock.timings + clock.details), to: folder + "/run.log", durable: false)
         }
         return DayOutcome(day: day, summary: summary, outputFolder: folder, inputRejected: plan.rejected || intake.rejected || read.rejected,
+                          booksDiffer: !differences.isEmpty,
                           exceptionCount: exceptions.count, postedCount: postedCount, receiptCount: cash.decisions.count,
                           timings: clock.timings + clock.details)
     }
 
-    func runLog(outcome: CommitOutcome, posted: Summary.LedgerCounts, files: Int, rejected: Int, exceptions: Int, timings: [(String, Duration)]) -> String {
+    func runLog(outcome: CommitOutcome, posted: Summary.LedgerCounts, files: Int, rejected: Int, exceptions: Int, skipped: [SkippedLine],
+                timings: [(String, Duration)]) -> String {
         var lines = ["settle run \(runID) of \(day) (\(manifest.name)), written \(LedgerLog.timestamp())",
                      "files \(files), rejected \(rejected); entries posted \(posted.entries), unchanged \(outcome.unchangedCount), "
                      + "reversals \(posted.reversals), new invoices \(outcome.newInvoiceCount); exceptions \(exceptions)"]
+        // Every booked statement line not posted, with where it is and the key it matched: none is dropped silently.
+        for line in skipped { lines.append("statement line not posted: \(line.description)") }
+        for tie in outcome.bankTies {
+            lines.append("bank \(tie.check.displayAccount) (\(tie.check.cashAccount)) \(tie.check.statementDay): statement closing \(tie.check.closing), books \(tie.book)"
+                         + (tie.ties ? ", tied" : ", DIFFERENCE \(Money(minorUnits: tie.difference, currency: tie.check.closing.currency))"))
+        }
         for (stage, duration) in timings {
             let ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
             lines.append("stage \(stage) \(ms) ms")
@@ -517,23 +544,53 @@ struct DayRun {
         return (made.receipts, made.exceptions, made.duplicates, keys)
     }
 
-    /// The day's statement lines keyed by content; a line without a bank reference that an older ledger posted under its
-    /// file-and-line key keeps that key; a line posted on an earlier day (an overlapping export) is not taken again.
-    func statementKeys(_ lines: [StatementLine], fileSHA: [String: String]) async throws -> [KeyedLine] {
-        let keyed = StatementReceipts.keyed(lines).lines
-        func legacyKey(_ item: KeyedLine) -> String? {
+    /// The day's statement lines keyed by content (`StatementReceipts.keyed`). A line an older ledger posted under
+    /// another key keeps that key: its file-and-line key (lines without a reference), its reference without direction
+    /// and amount, its content key with the account as written; an old placeholder key (`stmt:A:NONREF`) only for the
+    /// line of the same day and amount as the entry that posted it. A line posted on an earlier day (an overlapping
+    /// export) is not taken again; every line not taken is listed, with why.
+    func statementKeys(_ lines: [StatementLine], fileSHA: [String: String]) async throws -> (lines: [KeyedLine], skipped: [SkippedLine]) {
+        let placeholders = manifest.placeholderReferences
+        let keyed = StatementReceipts.keyed(lines, placeholders: placeholders)
+        func fileLineKey(_ item: KeyedLine) -> String? {
             guard item.line.bankReference.isEmpty, let sha = fileSHA[item.line.location.file] else { return nil }
             return "stmt:\(item.line.account):\(sha):\(item.line.location.line)"
         }
-        // One look-up for all the day's keys (and the legacy keys of lines without a bank reference).
-        let posted = try await view.postedDays(sourceKeys: keyed.map(\.key) + keyed.compactMap(legacyKey))
+        // One look-up for all the day's keys and the older keys each line may be known by.
+        var asked = keyed.lines.map(\.key)
+        for item in keyed.lines {
+            if let key = fileLineKey(item) { asked.append(key) }
+            asked += StatementReceipts.legacyKeys(item)
+        }
+        let posted = try await view.postedDays(sourceKeys: asked)
         var out: [KeyedLine] = []
-        for var item in keyed {
-            if let legacy = legacyKey(item), posted[legacy] != nil { item.key = legacy }
-            if let first = posted[item.key], first < day { continue }
+        var skipped = keyed.skipped
+        // An older key taken by one line of the day is not taken by another (two NONREF lines, one old key).
+        var claimed = Set<String>()
+        for var item in keyed.lines {
+            if posted[item.key] == nil {
+                var older: String?
+                if let key = fileLineKey(item), posted[key] != nil { older = key }
+                for key in StatementReceipts.legacyKeys(item) where older == nil && posted[key] != nil && !claimed.contains(key) {
+                    if StatementReceipts.hasOwnReference(item.line, placeholders) {
+                        older = key
+                    } else if let entry = try await view.cashEntry(sourceKey: key), entry.effectiveDay == item.line.bookingDay, entry.cash == item.line.amount.minorUnits {
+                        // A placeholder reference was a key once: it names this line only if the day and the amount agree.
+                        older = key
+                    }
+                }
+                if let older {
+                    claimed.insert(older)
+                    item.key = older
+                }
+            }
+            if let first = posted[item.key], first < day {
+                skipped.append(SkippedLine(location: item.line.location, key: item.key, amount: item.line.amount, reason: .postedBefore(day: first)))
+                continue
+            }
             out.append(item)
         }
-        return out
+        return (out, skipped)
     }
 
     /// The settlement items as they stand at the end of the day.

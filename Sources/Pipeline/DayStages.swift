@@ -218,6 +218,8 @@ extension DayRun {
         var ach = ACHReading()
         var achKeys: (receipts: [Receipt], exceptions: [MatchException], duplicates: Set<String>, sourceKeys: [String: String]) = ([], [], [], [:])
         var lines: [KeyedLine] = []
+        /// Booked lines not posted: the same line twice in the day's files, or posted by an earlier day's run.
+        var skippedLines: [SkippedLine] = []
         var statementBalances: [StatementBalance] = []
         var nachaBatchCount = 0
         var nachaEntryCount = 0
@@ -268,7 +270,7 @@ extension DayRun {
         // The receipts hold what they need of the parts they were made of.
         read.ach.releaseReceiptParts()
         read.exceptions += read.achKeys.exceptions
-        read.lines = try await statementKeys(statementLines, fileSHA: lineFileSHA)
+        (read.lines, read.skippedLines) = try await statementKeys(statementLines, fileSHA: lineFileSHA)
         return read
     }
 
@@ -331,12 +333,12 @@ extension DayRun {
         for (index, item) in read.lines.enumerated() where !out.reconciliation.explainedLines.contains(index) {
             let line = item.line
             if line.amount.minorUnits > 0 {
-                out.statementReceipts.append(StatementReceipts.receipt(item))
+                out.statementReceipts.append(StatementReceipts.receipt(item, placeholders: manifest.placeholderReferences))
             } else if line.amount.minorUnits < 0 {
                 out.bankDebitDrafts.append(PostingRules.entry(forBankDebit: line, sourceKey: item.key))
                 if line.kind != .fee {
                     out.exceptions.append(MatchException(type: .unexplainedBankLine, severity: .warning, about: item.key, source: line.format.rawValue,
-                                                         sourceRef: line.bankReference.isEmpty ? line.location.fileAndLine : line.bankReference,
+                                                         sourceRef: StatementReceipts.hasOwnReference(line, manifest.placeholderReferences) ? line.bankReference : line.location.fileAndLine,
                                                          location: line.location, amount: line.amount,
                                                          message: "a debit of \(Money(minorUnits: -line.amount.minorUnits, currency: line.amount.currency)) (type \(line.typeCode) \(BAI2TypeCode.describe(Int(line.typeCode) ?? 0))) that no ACH batch or rule explains: \(line.description); held in suspense",
                                                          suggestions: "find what it paid, then resolve the exception"))
@@ -644,11 +646,14 @@ extension DayRun {
         var evidenceByReceipt: [String: String] = [:]
         let raisedOn = Set(exceptions.map(\.receiptID))
         for d in decisions where raisedOn.contains(d.receipt.id) { evidenceByReceipt[d.receipt.id] = d.evidence.description }
-        return exceptions.map {
-            ExceptionRow(exceptionID: $0.id, day: day, type: $0.type.rawValue, severity: $0.severity.description, receiptID: $0.receiptID, source: $0.source,
-                         sourceRef: $0.sourceRef, location: $0.location?.fileAndLine ?? "", customerID: $0.customerID, amount: $0.amount,
-                         invoiceIDs: $0.invoiceIDs, message: $0.message, suggestions: $0.suggestions, evidence: evidenceByReceipt[$0.receiptID] ?? "")
-        }
+        return exceptions.map { DayRun.exceptionRow($0, day: day, evidence: evidenceByReceipt[$0.receiptID] ?? "") }
+    }
+
+    /// An exception as the ledger keeps it.
+    static func exceptionRow(_ e: MatchException, day: Day, evidence: String) -> ExceptionRow {
+        ExceptionRow(exceptionID: e.id, day: day, type: e.type.rawValue, severity: e.severity.description, receiptID: e.receiptID, source: e.source,
+                     sourceRef: e.sourceRef, location: e.location?.fileAndLine ?? "", customerID: e.customerID, amount: e.amount,
+                     invoiceIDs: e.invoiceIDs, message: e.message, suggestions: e.suggestions, evidence: evidence)
     }
 
     /// The cash account of every bank account the day touched, with its masked name.
@@ -771,17 +776,6 @@ extension DayRun {
             guard r >= 0, Int(r) < cash.decisionOfReceipt.count else { return nil }
             return cash.decisions[Int(cash.decisionOfReceipt[Int(r)])].customerID
         }
-    }
-
-    /// The books tie to the bank: each account's cash after the day against the statement's closing balance.
-    func tieToBank(_ balances: [StatementBalance]) async throws -> [Summary.BankTie] {
-        var ties: [Summary.BankTie] = []
-        for balance in balances {
-            guard let closing = balance.closing else { continue }
-            let book = try await view.balance(account: ChartOfAccounts.cash(bankAccount: balance.account), through: day)[closing.currency.code] ?? 0
-            ties.append(Summary.BankTie(account: Masking.account(balance.account), closing: closing, book: Money(minorUnits: book, currency: closing.currency)))
-        }
-        return ties
     }
 
     /// Open items as they stand at the end of this day (a rerun of an earlier day does not see later days): every

@@ -13,6 +13,8 @@ public enum ExitCode: Int32, Sendable {
     case inputRejected = 1
     case usage = 2
     case failed = 3
+    /// The run finished with every input accepted, but the books do not tie to a statement (`BANK_DIFFERENCE`).
+    case booksDoNotTie = 4
     case locked = 75
     /// Stopped by SIGINT (130) or SIGTERM (143): the day in flight rolled back, the days before it committed.
     case interrupted = 130
@@ -60,6 +62,8 @@ public struct DayOutcome: Sendable {
     public var summary: JSONValue
     public var outputFolder: String
     public var inputRejected: Bool
+    /// A statement's closing balance differs from the books (`BANK_DIFFERENCE`): exit 4 unless input was rejected.
+    public var booksDiffer = false
     public var exceptionCount: Int
     public var postedCount: Int
     public var receiptCount: Int
@@ -204,6 +208,7 @@ public struct JobRunner: Sendable {
                 let outcome = try await run.run(prepared: consume ready)
                 log("\(day): \(outcome.receiptCount) receipts, \(outcome.postedCount) entries posted, \(outcome.exceptionCount) exceptions\(outcome.inputRejected ? ", some input rejected" : "")\(options.dryRun ? " (dry run: nothing written to the ledger or archive; reports → \(outcome.outputFolder))" : " → \(outcome.outputFolder)")")
                 if outcome.inputRejected { exitCode = .inputRejected }
+                if outcome.booksDiffer, exitCode == .ok { exitCode = .booksDoNotTie }
                 outcomes.append(outcome)
                 // A read-ahead that failed is done again by its own day, so an error names the day it belongs to.
                 if let next, let files = try? await following { readAhead = (next, files) }

@@ -49,8 +49,31 @@ public struct Manifest: Sendable {
     public var writeOffLimit: Money
     /// The IANA time zone whose "yesterday" is the default day (`timezone`, default UTC).
     public var timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .current
+    /// Bank references that identify nothing beyond those every bank writes (`statements.placeholder_references`),
+    /// upper-case: a line carrying one is keyed by its content.
+    public var placeholderReferences: Set<String> = []
+    /// The entity's bank accounts (`bank_accounts`), in the manifest's order.
+    public var bankAccounts: [BankAccountEntry] = []
 
-    static let topLevelKeys: Set<String> = ["version", "name", "currency", "ledger", "output", "archive", "customers", "invoices", "sources", "matching", "date", "from", "to", "validation", "accounts", "review", "timezone"]
+    /// One of the entity's bank accounts as the manifest names it (CONTRACT: `bank_accounts`).
+    public struct BankAccountEntry: Sendable, Hashable {
+        public enum Statements: String, Sendable { case daily, onActivity = "on-activity", none }
+        /// Routing number or BIC; empty when no other account shares the number.
+        public var bank: String
+        /// Normalized: digits, or an IBAN upper-case without spaces.
+        public var account: String
+        public var currency: Currency
+        /// Its ledger account; nil: a code of its own, made from its identity.
+        public var code: String?
+        public var name: String
+        public var aliases: [String]
+        public var statements: Statements
+        public var closedOn: Day?
+    }
+
+    static let topLevelKeys: Set<String> = ["version", "name", "currency", "ledger", "output", "archive", "customers", "invoices", "sources", "matching", "date", "from", "to", "validation", "accounts", "review", "timezone", "statements", "bank_accounts"]
+    static let statementsKeys: Set<String> = ["placeholder_references"]
+    static let bankAccountKeys: Set<String> = ["bank", "account", "currency", "code", "name", "aliases", "statements", "closed_on"]
     static let reviewKeys: Set<String> = ["write_off_limit"]
     static let sourceKeys: Set<String> = ["format", "path", "role", "profile", "account", "strict"]
     static let matchingKeys: Set<String> = ["tolerance", "ambiguous", "combination_limit", "short_pay_percent", "cross_customer"]
@@ -227,6 +250,62 @@ public struct Manifest: Sendable {
             guard let zone = TimeZone(identifier: name) else { throw fail("timezone", "'\(name)' is not an IANA time zone name (such as America/Chicago)") }
             timeZone = zone
         }
+        var placeholders = Set<String>()
+        if let raw = root["statements"] {
+            guard let object = raw as? [String: Any] else { throw fail("statements", "must be an object") }
+            for k in object.keys.sorted() where !statementsKeys.contains(k) {
+                throw fail("statements.\(k)", "unknown key (expected one of: \(statementsKeys.sorted().joined(separator: ", ")))")
+            }
+            if let list = object["placeholder_references"] {
+                guard let texts = list as? [String] else { throw fail("statements.placeholder_references", "must be a list of strings") }
+                placeholders = Set(texts.map { $0.trimmingCharacters(in: .whitespaces).uppercased() })
+            }
+        }
+        var bankAccounts: [BankAccountEntry] = []
+        if let raw = root["bank_accounts"] {
+            guard let list = raw as? [Any] else { throw fail("bank_accounts", "must be a list of accounts") }
+            var seenIdentities = Set<String>()
+            var seenCodes = Set<String>()
+            for (i, item) in list.enumerated() {
+                let key = "bank_accounts[\(i)]"
+                guard let object = item as? [String: Any] else { throw fail(key, "must be an object") }
+                for k in object.keys.sorted() where !bankAccountKeys.contains(k) {
+                    throw fail("\(key).\(k)", "unknown key (expected one of: \(bankAccountKeys.sorted().joined(separator: ", ")))")
+                }
+                let number = StatementReceipts.normalizedAccount(try string("account", in: object, at: "\(key).account", required: true) ?? "")
+                guard !number.isEmpty else { throw fail("\(key).account", "must hold the account's number (digits, or an IBAN)") }
+                let bank = StatementReceipts.normalizedAccount(try string("bank", in: object, at: "\(key).bank", required: false) ?? "")
+                let code = try string("currency", in: object, at: "\(key).currency", required: false) ?? currency.code
+                guard let accountCurrency = Currency.iso(code) else { throw fail("\(key).currency", "'\(code)' is not an ISO 4217 code") }
+                let ledgerCode = try string("code", in: object, at: "\(key).code", required: false)
+                if let ledgerCode {
+                    guard !ledgerCode.isEmpty, ledgerCode.count <= 32, !ledgerCode.contains(where: { $0 == " " || $0 == ":" }) else {
+                        throw fail("\(key).code", "a ledger account code is 1-32 characters without spaces or colons")
+                    }
+                    guard seenCodes.insert(ledgerCode).inserted else { throw fail("\(key).code", "'\(ledgerCode)' is the code of another bank account too") }
+                }
+                guard seenIdentities.insert("\(bank)|\(number)|\(accountCurrency.code)").inserted else {
+                    throw fail(key, "the account \(Masking.account(number)) in \(accountCurrency.code)\(bank.isEmpty ? "" : " at \(bank)") is listed twice")
+                }
+                var aliases: [String] = []
+                if let raw = object["aliases"] {
+                    guard let texts = raw as? [String] else { throw fail("\(key).aliases", "must be a list of strings") }
+                    aliases = texts.map(StatementReceipts.normalizedAccount).filter { !$0.isEmpty }
+                }
+                let statementsText = try string("statements", in: object, at: "\(key).statements", required: false) ?? "on-activity"
+                guard let expected = BankAccountEntry.Statements(rawValue: statementsText) else {
+                    throw fail("\(key).statements", "must be \"daily\", \"on-activity\" or \"none\"")
+                }
+                var closedOn: Day?
+                if let raw = object["closed_on"], !(raw is NSNull) {
+                    guard let text = raw as? String, let d = Day.parse(text, format: .iso) else { throw fail("\(key).closed_on", "must be a YYYY-MM-DD date or null") }
+                    closedOn = d
+                }
+                let name = try string("name", in: object, at: "\(key).name", required: false) ?? ""
+                bankAccounts.append(BankAccountEntry(bank: bank, account: number, currency: accountCurrency, code: ledgerCode, name: name, aliases: aliases,
+                                                     statements: expected, closedOn: closedOn))
+            }
+        }
         let date = try day("date")
         let from = try day("from")
         let to = try day("to")
@@ -237,7 +316,8 @@ public struct Manifest: Sendable {
                         customers: customers, invoices: invoices, sources: sources,
                         policy: MatchingPolicy(tolerance: tolerance, ambiguous: ambiguous, combinationInvoiceLimit: combinationLimit,
                                                shortPayPercent: shortPayPercent, crossCustomer: crossCustomer),
-                        date: date, from: from, to: to, accounts: accounts, writeOffLimit: writeOffLimit, timeZone: timeZone)
+                        date: date, from: from, to: to, accounts: accounts, writeOffLimit: writeOffLimit, timeZone: timeZone,
+                        placeholderReferences: placeholders, bankAccounts: bankAccounts)
     }
 
     /// Today in the manifest's time zone (the default day is the day before).

@@ -265,14 +265,21 @@ public enum HTMLReport {
                 trend(report.trend, into: &out)
             }
             if case let .array(ties)? = s["bank"], !ties.isEmpty {
-                out.append("<h2>Books against the bank</h2>\n<table><thead><tr><th>Account</th><th>Statement closing</th><th>Book balance</th><th>Difference</th></tr></thead><tbody>" as StaticString)
+                out.append("<h2>Books against the bank</h2>\n<table><thead><tr><th>Account</th><th>Statement of</th><th>Currency</th><th>Statement closing</th><th>Book balance</th><th>Difference</th><th>Status</th></tr></thead><tbody>" as StaticString)
                 for tie in ties {
                     out.append("<tr><td>" as StaticString)
                     out.html(tie["account"]?.text ?? "")
+                    for k in ["statement_day", "currency"] {
+                        out.append("</td><td>" as StaticString)
+                        out.html(tie[k]?.text ?? "")
+                    }
                     for k in ["statement_closing", "book_balance", "difference"] {
                         out.append("</td><td class=\"num\">" as StaticString)
                         out.html(tie[k]?.text ?? "")
                     }
+                    out.append("</td><td>" as StaticString)
+                    // A difference is said loudly: it is money the books and the bank disagree on (BANK_DIFFERENCE).
+                    out.html(tie["status"]?.text == "tied" ? "tied" : "DIFFERENCE: see BANK_DIFFERENCE in exceptions")
                     out.append("</td></tr>" as StaticString)
                 }
                 out.append("</tbody></table>\n" as StaticString)

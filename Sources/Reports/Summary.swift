@@ -8,11 +8,15 @@ import Matching
 public enum Summary {
     /// A bank account's statement closing beside the books' cash for it.
     public struct BankTie: Sendable {
+        /// The account, masked.
         public var account: String
+        /// The statement's own day (its closing balance's).
+        public var day: Day
         public var closing: Money
         public var book: Money
-        public init(account: String, closing: Money, book: Money) {
+        public init(account: String, day: Day, closing: Money, book: Money) {
             self.account = account
+            self.day = day
             self.closing = closing
             self.book = book
         }
@@ -131,8 +135,11 @@ public enum Summary {
             ("cash_application", .object(cash)),
             ("ledger", .object(ledger)),
             ("bank", .array(bankTies.map { tie in
-                .object([("account", .string(tie.account)), ("statement_closing", money(tie.closing.minorUnits)), ("book_balance", money(tie.book.minorUnits)),
-                         ("difference", money(tie.book.minorUnits - tie.closing.minorUnits))])
+                .object([("account", .string(tie.account)), ("currency", .string(tie.closing.currency.code)), ("statement_day", .string(tie.day.description)),
+                         ("statement_closing", .string(MoneyFormat.plain(tie.closing.minorUnits, exponent: tie.closing.currency.exponent))),
+                         ("book_balance", .string(MoneyFormat.plain(tie.book.minorUnits, exponent: tie.book.currency.exponent))),
+                         ("difference", .string(MoneyFormat.plain(tie.book.minorUnits &- tie.closing.minorUnits, exponent: tie.closing.currency.exponent))),
+                         ("status", .string(tie.book.minorUnits == tie.closing.minorUnits ? "tied" : "difference"))])
             })),
             ("exceptions", .object(exceptionCounts)),
         ]

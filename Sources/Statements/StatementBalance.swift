@@ -5,6 +5,8 @@ import Core
 /// report: camt.052, BAI2 as-of-date modifier 1, 3 or 4) or a test group (BAI2 group status 4) is read, never posted.
 public struct StatementBalance: Sendable, Hashable {
     public var account: String
+    /// The bank that keeps the account where the file names it (see `StatementLine.bank`), else empty.
+    public var bank: String = ""
     public var day: Day
     public var opening: Money?
     public var closing: Money?

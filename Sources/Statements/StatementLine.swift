@@ -26,12 +26,18 @@ public struct StatementLine: Sendable, Hashable {
     public var format: StatementFormat
     /// The bank account the line belongs to, as the statement names it.
     public var account: String
+    /// The bank that keeps the account, where the file names it (BAI2 group originator, camt account servicer BIC,
+    /// a NACHA RDFI routing number); empty when it does not. Part of the account's identity with its number and currency.
+    public var bank: String = ""
     public var bookingDay: Day
     public var valueDay: Day?
     /// Signed: credits to the account positive, debits negative.
     public var amount: Money
     /// The bank's own reference (BAI2 bank reference, camt `AcctSvcrRef`).
     public var bankReference: String
+    /// Set when `bankReference` is not this line's own: a camt entry's `AcctSvcrRef` shared by several of its
+    /// transactions. Such a reference names the batch, not the line, and is never used as the line's identity.
+    public var bankReferenceIsShared: Bool = false
     /// The customer's reference (BAI2 customer reference, camt `EndToEndId`).
     public var customerReference: String
     /// The bank's transaction type code (BAI2 type code, camt bank transaction code).

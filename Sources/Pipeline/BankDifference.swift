@@ -1,0 +1,47 @@
+import Core
+import Ledger
+import Matching
+import Statements
+
+/// The books tied to the bank: each statement's final closing balance against the books' cash of its bank account and
+/// currency through the statement's own day, whatever day's folder delivered it. A difference is money the books and
+/// the bank disagree on: a `BANK_DIFFERENCE` (severity error, its id from the account, currency and statement day),
+/// and the run exits 4.
+enum BankDifference {
+    /// The checks of the day's statements: final reports with a closing balance, one per account, currency and day
+    /// (the last read wins, as the chain of statements takes it).
+    static func checks(_ balances: [StatementBalance], cashAccount: (StatementBalance) -> String) -> [BankTieCheck] {
+        var byKey: [String: BankTieCheck] = [:]
+        var order: [String] = []
+        for balance in balances where balance.isFinal {
+            guard let closing = balance.closing else { continue }
+            let code = cashAccount(balance)
+            let key = "\(code)|\(closing.currency.code)|\(balance.day)"
+            if byKey[key] == nil { order.append(key) }
+            byKey[key] = BankTieCheck(cashAccount: code, displayAccount: Masking.account(balance.account), statementDay: balance.day, closing: closing,
+                                      location: balance.location.fileAndLine)
+        }
+        return order.compactMap { byKey[$0] }.sorted { ($0.cashAccount, $0.closing.currency.code, $0.statementDay) < ($1.cashAccount, $1.closing.currency.code, $1.statementDay) }
+    }
+
+    /// A `BANK_DIFFERENCE` for each statement the books do not tie with, naming both figures and what could explain it.
+    static func exceptions(_ results: [BankTieResult], day: Day, skipped: [SkippedLine], rejectedFiles: Int) -> [MatchException] {
+        results.filter { !$0.ties }.map { result in
+            let check = result.check
+            let difference = Money(minorUnits: result.difference, currency: check.closing.currency)
+            var explain: [String] = []
+            let posted = skipped.filter { if case .postedBefore = $0.reason { true } else { false } }
+            if !posted.isEmpty { explain.append("\(posted.count) line\(posted.count == 1 ? "" : "s") of the day posted before (run.log lists them)") }
+            if rejectedFiles > 0 { explain.append("\(rejectedFiles) file\(rejectedFiles == 1 ? "" : "s") rejected today") }
+            return MatchException(type: .bankDifference, severity: .error, about: "bank:\(check.cashAccount):\(check.closing.currency.code)",
+                                  discriminator: check.statementDay.description, source: "statement",
+                                  sourceRef: "\(check.cashAccount):\(check.closing.currency.code)",
+                                  location: SourceLocation.parse(fileAndLine: check.location), amount: difference,
+                                  message: "the books of bank account \(check.displayAccount) (\(check.cashAccount)) hold \(result.book) in \(check.closing.currency.code) through \(check.statementDay); "
+                                      + "the statement's closing balance is \(check.closing): books \(result.difference > 0 ? "over" : "under") the bank by \(Money(minorUnits: result.difference < 0 ? 0 &- result.difference : result.difference, currency: check.closing.currency))"
+                                      + (explain.isEmpty ? "" : "; " + explain.joined(separator: ", ")),
+                                  suggestions: "compare the statement's lines with the day's journal (journal.csv) and remittance; a line posted under another account, a file rejected or a statement line missing from the files explains it; it resolves itself when a later statement ties")
+        }.sorted { $0.id < $1.id }
+        // (`difference` is kept as the exception's amount: books less bank.)
+    }
+}

@@ -1,0 +1,87 @@
+import Core
+import Matching
+import Statements
+import Testing
+
+/// What makes two statement lines the same line: a reference of the line's own (account, reference, direction,
+/// amount), else its content numbered by occurrence within one file.
+@Suite struct StatementKeysTests {
+    static let day = Day(year: 2026, month: 11, day: 9)!
+
+    static func line(_ cents: Int64, ref: String, text: String = "WIRE ACME", file: String = "a.bai", at line: Int = 4, shared: Bool = false,
+                     format: StatementFormat = .bai2, account: String = "1111002233") -> StatementLine {
+        var made = StatementLine(format: format, account: account, bookingDay: day, amount: Money(minorUnits: cents, currency: .usd), bankReference: ref,
+                                 description: text, location: SourceLocation(file: file, line: line))
+        made.bankReferenceIsShared = shared
+        return made
+    }
+
+    @Test(arguments: ["", "NONREF", "nonref", "NOTPROVIDED", "NONE", "N/A", "0000000", " NONREF "])
+    func placeholdersIdentifyNothing(_ reference: String) {
+        #expect(StatementReceipts.isPlaceholder(reference))
+        let keyed = StatementReceipts.keyed([Self.line(50_000, ref: reference, at: 4), Self.line(50_000, ref: reference, at: 5)])
+        // Two identical wires on one day are two payments: occurrence 1 and 2 of the same content.
+        #expect(keyed.lines.count == 2)
+        #expect(keyed.skipped.isEmpty)
+        #expect(keyed.lines[0].key.hasSuffix(":1") && keyed.lines[1].key.hasSuffix(":2"), "\(keyed.lines.map(\.key))")
+        #expect(!keyed.lines[0].key.contains("NONREF"))
+    }
+
+    @Test func theManifestAddsPlaceholders() {
+        #expect(!StatementReceipts.isPlaceholder("SEE-ADVICE"))
+        #expect(StatementReceipts.isPlaceholder("SEE-ADVICE", extra: ["SEE-ADVICE"]))
+        let keyed = StatementReceipts.keyed([Self.line(1_000, ref: "SEE-ADVICE", at: 4), Self.line(1_000, ref: "SEE-ADVICE", at: 5)], placeholders: ["SEE-ADVICE"])
+        #expect(keyed.lines.count == 2)
+    }
+
+    @Test func aBatchedEntrysSharedReferenceIsNotAnIdentity() {
+        // One camt entry, reference E1, two transactions without references of their own: 5,000.00 and 1,500.00.
+        let keyed = StatementReceipts.keyed([Self.line(500_000, ref: "E1", text: "A", file: "s.xml", at: 10, shared: true, format: .camt053),
+                                             Self.line(150_000, ref: "E1", text: "B", file: "s.xml", at: 10, shared: true, format: .camt053)])
+        #expect(keyed.lines.count == 2)
+        #expect(Set(keyed.lines.map(\.key)).count == 2)
+        #expect(keyed.lines.allSatisfy { !$0.key.contains(":E1:") })
+    }
+
+    @Test func aRealReferenceIsOneLineWhateverItsText() {
+        // A camt.054 advice and the camt.053 statement of the same line: same account, reference, direction and amount.
+        let advice = Self.line(250_000, ref: "BANKREF77", text: "CREDIT ADVICE", file: "advice.xml", format: .camt054)
+        let statement = Self.line(250_000, ref: "BANKREF77", text: "INCOMING PAYMENT ACME", file: "stmt.xml", format: .camt053)
+        let keyed = StatementReceipts.keyed([advice, statement])
+        #expect(keyed.lines.count == 1)
+        #expect(keyed.lines[0].key == "stmt:1111002233:BANKREF77:250000:USD")
+        #expect(keyed.skipped.count == 1)
+        #expect(keyed.skipped[0].reason == .repeated(of: advice.location))
+        // The same reference with another amount or direction is another line.
+        let reversed = Self.line(-250_000, ref: "BANKREF77", file: "stmt.xml", at: 9)
+        #expect(StatementReceipts.keyed([statement, reversed]).lines.count == 2)
+    }
+
+    @Test func aReferenceRepeatedWithinOneFileFallsBackToContent() {
+        let keyed = StatementReceipts.keyed([Self.line(1_000, ref: "R1", text: "X", at: 4), Self.line(1_000, ref: "R1", text: "X", at: 5)])
+        #expect(keyed.lines.count == 2)
+    }
+
+    @Test func overlappingFilesTakeTheLargerCountNeverTheSum() {
+        // Export 1 has the line twice, export 2 (overlapping) three times: three payments.
+        let one = (4...5).map { Self.line(700, ref: "", file: "one.csv", at: $0) }
+        let two = (4...6).map { Self.line(700, ref: "", file: "two.csv", at: $0) }
+        let keyed = StatementReceipts.keyed(one + two)
+        #expect(keyed.lines.count == 3)
+        #expect(keyed.skipped.count == 2)
+    }
+
+    @Test func accountsAreNormalizedAndNeverTheirLastFourDigits() {
+        #expect(StatementReceipts.normalizedAccount("DE89 3704 0044 0532 0130 00") == "DE89370400440532013000")
+        #expect(StatementReceipts.normalizedAccount("1111-002233 ") == "1111002233")
+        let a = StatementReceipts.keyed([Self.line(1_000, ref: "R1", account: "1111002233")]).lines[0].key
+        let b = StatementReceipts.keyed([Self.line(1_000, ref: "R1", account: "2222002233")]).lines[0].key
+        #expect(a != b)
+    }
+
+    @Test func aPlaceholderLinesReferenceForPeopleIsWhereItIs() {
+        let line = Self.line(1_000, ref: "NONREF", file: "/in/2026-11-09/statement.bai", at: 7)
+        #expect(StatementReceipts.reference(line) == "statement.bai:7")
+        #expect(StatementReceipts.reference(Self.line(1_000, ref: "FED1")) == "FED1")
+    }
+}
