@@ -30,7 +30,8 @@ public enum AtomicFile {
 
 /// A file being written under a temporary name beside its final one: text goes in as it is made (a report of a
 /// million rows is never held whole), then it is finished (flushed to disk) and published (renamed into place) — or
-/// discarded, leaving nothing. A reader of the final name sees the old file or the new, never part of one.
+/// discarded, leaving nothing. A reader of the final name sees the old file or the new, never part of one. The file is
+/// created with `PrivateFiles.fileMode` (0600), which the rename keeps.
 public final class FileSink: @unchecked Sendable {
     /// How much text a `TextBuffer` gathers before handing it over.
     public static let chunk = 1 << 20
@@ -43,7 +44,7 @@ public final class FileSink: @unchecked Sendable {
         self.path = path
         temporary = path + ".tmp\(tag)-\(getpid())"
         FileSink.removeAbandoned(beside: path)
-        fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, PrivateFiles.fileMode)
         guard fd >= 0 else { throw AtomicFile.WriteError(path: temporary, reason: String(cString: strerror(errno))) }
     }
 

@@ -34,6 +34,9 @@ final class Database {
         _ = Database.configured
         var db: OpaquePointer?
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        // A new ledger is made 0600 before SQLite opens it (SQLite would make it 0644); its -wal and -shm take the
+        // database file's mode.
+        if !readOnly && path != ":memory:" && !path.isEmpty { PrivateFiles.createFileIfMissing(path) }
         let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"

@@ -27,7 +27,7 @@ public enum Archive {
     public static func stage(_ source: String, to destination: String, sha256: String, size: Int64?) throws -> String? {
         let fm = FileManager.default
         if fm.fileExists(atPath: destination), (try? check(destination, sha256: sha256, size: size)) != nil { return nil }
-        try fm.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try PrivateFiles.makeFolder((destination as NSString).deletingLastPathComponent)
         let temporary = destination + ".part"
         try gzip(source, to: temporary)
         do {
@@ -62,7 +62,7 @@ public enum Archive {
     public static func restore(_ archive: String, to destination: String) throws {
         var source: GzipByteSource
         do { source = try GzipByteSource(path: archive, limitBytes: Int.max / 2) } catch { throw Problem(path: archive, reason: error.message) }
-        try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try PrivateFiles.makeFolder((destination as NSString).deletingLastPathComponent)
         let sink = try FileSink(path: destination)
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         do {
@@ -82,12 +82,14 @@ public enum Archive {
     /// A copy of a file that could not be read or trusted, and why, kept for a person.
     public static func quarantine(_ source: String, to destination: String, reason: String) throws {
         let fm = FileManager.default
-        try fm.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try PrivateFiles.makeFolder((destination as NSString).deletingLastPathComponent)
         if !fm.fileExists(atPath: destination) {
             let temporary = destination + ".part"
             if fm.fileExists(atPath: temporary) { try fm.removeItem(atPath: temporary) }
             if fm.fileExists(atPath: source) {
                 try fm.copyItem(atPath: source, toPath: temporary)
+                // The copy has the source's mode; the quarantine's is the archive's (in a folder of 0700 meanwhile).
+                guard chmod(temporary, PrivateFiles.fileMode) == 0 else { throw Problem(path: temporary, reason: String(cString: strerror(errno))) }
                 try fm.moveItem(atPath: temporary, toPath: destination)
             }
         }

@@ -103,9 +103,12 @@ public struct JobRunner: Sendable {
         Allocator.mapLargeBlocks()
         Allocator.returnFreedMemory()
         do {
-            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: manifest.ledger).deletingLastPathComponent().path, withIntermediateDirectories: true)
+            try PrivateFiles.makeFolder(URL(fileURLWithPath: manifest.ledger).deletingLastPathComponent().path)
+            // The day's output folder is made by the day; its parent here, private like the rest (the archive's
+            // folders are made as they are filled).
+            try PrivateFiles.makeFolder(manifest.output)
         } catch {
-            return RunResult(exitCode: .failed, runID: nil, days: [], message: "cannot create the ledger's folder: \(error.localizedDescription)")
+            return RunResult(exitCode: .failed, runID: nil, days: [], message: "cannot create the ledger's or the output's folder: \(error)")
         }
         let lock: RunLock
         do {
@@ -152,7 +155,7 @@ public struct JobRunner: Sendable {
             var ledgerPath = manifest.ledger
             if options.dryRun && !FileManager.default.fileExists(atPath: ledgerPath) {
                 let scratch = NSTemporaryDirectory() + "/settle-dry-run-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
-                try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+                try PrivateFiles.makeFolder(scratch)
                 dryRunScratch = scratch
                 ledgerPath = scratch + "/ledger.sqlite"
             }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -13,7 +14,7 @@ public final class RunLock {
     /// nil when another process holds the lock. `purpose` goes in the file (`run`, `exceptions resolve`, ...).
     public init?(ledgerPath: String, purpose: String = "run") throws {
         path = ledgerPath + ".lock"
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, PrivateFiles.fileMode)
         guard descriptor >= 0 else { throw ManifestError("cannot create the lock file \(path): \(String(cString: strerror(errno)))") }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             close(descriptor)

@@ -177,7 +177,7 @@ public enum ReportWriter {
     /// `inBackground`: made one after another on a thread of lower priority (`BackgroundWork`), taking what CPU the
     /// ledger writer leaves, instead of on both cores of the cooperative pool (which kept the writer waiting for one).
     public static func render(_ report: DayReport, parts: Parts = .all, into directory: String, inBackground: Bool = false) async throws -> [FileSink] {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try PrivateFiles.makeFolder(directory)
         if inBackground {
             return try await BackgroundWork.run {
                 var files: [FileSink] = []

@@ -318,7 +318,7 @@ struct Settle {
             let reader = try openReader(path)
             let text = JournalExport.render(try reader.entries(), accounts: try reader.accounts(), format: format)
             if let output = args.values["output"] {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+                try AtomicFile.write(text, to: output)
             } else {
                 console.out(String(text.dropLast()))
             }

@@ -5,6 +5,9 @@ import Pipeline
 @main
 struct SettleMain {
     static func main() async {
+        // Files and folders settle makes are given 0600 and 0700 where they are made; the umask catches whatever else
+        // the process creates (CONTRACT: they hold account numbers and amounts).
+        umask(0o077)
         // SIGINT and SIGTERM cancel the command's task tree: the day in flight rolls back, the message says which days
         // finished, and the exit code is 130 or 143. A second signal ends the process at once.
         signal(SIGINT, SIG_IGN)
