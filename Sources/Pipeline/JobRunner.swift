@@ -132,7 +132,7 @@ public struct JobRunner: Sendable {
             let customerBytes = try InputOpener.readAll(path: manifest.customers, limitBytes: 1 << 30)
             customers = try MasterDataLoader.customers(bytes: customerBytes, path: manifest.customers, currency: manifest.currency)
             let invoiceBytes = try InputOpener.readAll(path: manifest.invoices, limitBytes: 1 << 30)
-            invoices = try MasterDataLoader.invoices(bytes: invoiceBytes, path: manifest.invoices, customers: customers, defaultCurrency: manifest.currency)
+            invoices = try await MasterDataLoader.invoices(bytes: invoiceBytes, path: manifest.invoices, customers: customers, defaultCurrency: manifest.currency)
         } catch let error as MasterDataError {
             return RunResult(exitCode: .failed, runID: nil, days: [], message: "master data could not be loaded:\n\(error.description)")
         } catch {

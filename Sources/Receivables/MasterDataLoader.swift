@@ -1,5 +1,4 @@
 import Core
-import Dispatch
 
 /// A problem in a master-data CSV that stops it from loading.
 public struct MasterDataError: Error, Sendable, CustomStringConvertible {
@@ -123,7 +122,7 @@ public enum MasterDataLoader {
         return out
     }
 
-    public static func invoices(bytes: [UInt8], path: String, customers: [Customer], defaultCurrency: Currency) throws(MasterDataError) -> [Invoice] {
+    public static func invoices(bytes: [UInt8], path: String, customers: [Customer], defaultCurrency: Currency) async throws(MasterDataError) -> [Invoice] {
         let customerIDs = Set(customers.map(\.id))
         let termsByCustomer = Dictionary(customers.map { ($0.id, $0.terms) }, uniquingKeysWith: { a, _ in a })
         // A large export without quotes (no field spans lines) is read in two halves at once, split at a line end;
@@ -133,43 +132,54 @@ public enum MasterDataLoader {
             let first = Array(bytes[..<split])
             let second = Array(bytes[...headerEnd]) + bytes[split...]
             let linesBefore = bytes[..<split].reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-            nonisolated(unsafe) var parts: [Result<InvoicePart, MasterDataError>?] = [nil, nil]
-            DispatchQueue.concurrentPerform(iterations: 2) { k in
-                let result: Result<InvoicePart, MasterDataError>
-                do throws(MasterDataError) {
-                    result = .success(try invoicePart(bytes: k == 0 ? first : second, lineOffset: k == 0 ? 0 : linesBefore - 1, path: path,
-                                                      customerIDs: customerIDs, termsByCustomer: termsByCustomer, defaultCurrency: defaultCurrency))
-                } catch {
-                    result = .failure(error)
-                }
-                parts[k] = result
+            // Each half its own result: the first on a child task, the second on this one; joined once both are in.
+            async let firstHalf = Result { () throws(MasterDataError) in
+                try invoicePart(bytes: first, lineOffset: 0, path: path, customerIDs: customerIDs, termsByCustomer: termsByCustomer, defaultCurrency: defaultCurrency)
             }
-            var problems: [Diagnostic] = []
-            var halves: [InvoicePart] = []
-            for part in parts {
-                switch part {
-                case let .success(half)?: halves.append(half); problems += half.problems
-                case let .failure(error)?: throw error
-                case nil: break
-                }
+            let secondHalf = Result { () throws(MasterDataError) in
+                try invoicePart(bytes: second, lineOffset: linesBefore - 1, path: path, customerIDs: customerIDs, termsByCustomer: termsByCustomer,
+                                defaultCurrency: defaultCurrency)
             }
-            if !problems.isEmpty { throw MasterDataError(diagnostics: problems) }
-            guard halves.count == 2 else { return halves.first?.invoices ?? [] }
-            var out = halves[0].invoices
-            // Room for both halves at once: grown by doubling, a million invoices held room for two million.
-            out.reserveCapacity(out.count + halves[1].invoices.count)
-            var index = halves[0].index
-            for invoice in halves[1].invoices {
-                if let existing = index[invoice.id] { out[existing] = invoice } else { index[invoice.id] = out.count; out.append(invoice) }
-            }
-            return out
+            return try joined(await firstHalf, secondHalf, path: path, secondFromLine: linesBefore + 1)
         }
         let part = try invoicePart(bytes: bytes, lineOffset: 0, path: path, customerIDs: customerIDs, termsByCustomer: termsByCustomer, defaultCurrency: defaultCurrency)
         if !part.problems.isEmpty { throw MasterDataError(diagnostics: part.problems) }
         return part.invoices
     }
 
-    struct InvoicePart {
+    /// The invoices of the two halves of one file, as one pass would give them: the second half's rows after the
+    /// first's, a later row of an invoice updating it. Both halves' problems are reported, the first half's first; a
+    /// half that could not be read at all is an error too (never the other half's invoices alone).
+    static func joined(_ first: Result<InvoicePart, MasterDataError>, _ second: Result<InvoicePart, MasterDataError>, path: String,
+                       secondFromLine: Int) throws(MasterDataError) -> [Invoice] {
+        var problems: [Diagnostic] = []
+        func part(_ result: Result<InvoicePart, MasterDataError>, fromLine line: Int) -> InvoicePart? {
+            switch result {
+            case let .success(half):
+                problems += half.problems
+                return half
+            case let .failure(error):
+                problems += error.diagnostics.isEmpty
+                    ? [Diagnostic(code: "input.read", severity: .fatal, location: SourceLocation(file: path, line: line),
+                                  message: "the invoices from line \(line) could not be read")]
+                    : error.diagnostics
+                return nil
+            }
+        }
+        let head = part(first, fromLine: 2)
+        let tail = part(second, fromLine: secondFromLine)
+        guard problems.isEmpty, let head, let tail else { throw MasterDataError(diagnostics: problems) }
+        var out = head.invoices
+        // Room for both halves at once: grown by doubling, a million invoices held room for two million.
+        out.reserveCapacity(out.count + tail.invoices.count)
+        var index = head.index
+        for invoice in tail.invoices {
+            if let existing = index[invoice.id] { out[existing] = invoice } else { index[invoice.id] = out.count; out.append(invoice) }
+        }
+        return out
+    }
+
+    struct InvoicePart: Sendable {
         var invoices: [Invoice]
         var index: [String: Int]
         var problems: [Diagnostic]

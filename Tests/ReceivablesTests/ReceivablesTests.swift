@@ -1,6 +1,6 @@
 import Foundation
 import Core
-import Receivables
+@testable import Receivables
 import Testing
 
 @Suite struct PaymentTermsTests {
@@ -74,7 +74,7 @@ import Testing
 @Suite struct MasterDataTests {
     let customers = "customer_id,name,aliases,ach_company_ids,credit_limit,terms\nC1,Acme,ACME|ACME CO,123|456,1000.00,2/10 NET30\n"
 
-    @Test func loadsCustomersAndInvoices() throws {
+    @Test func loadsCustomersAndInvoices() async throws {
         let c = try MasterDataLoader.customers(bytes: Array(customers.utf8), path: "c.csv", currency: .usd)
         #expect(c == [Customer(id: "C1", name: "Acme", aliases: ["ACME", "ACME CO"], achCompanyIDs: ["123", "456"],
                                creditLimit: Money(minorUnits: 100_000, currency: .usd), terms: PaymentTerms.parse("2/10 NET30"))])
@@ -83,14 +83,14 @@ import Testing
             I1,C1,2026-10-01,2026-10-31,USD,100.00,100.00,,PO1
             I1,C1,2026-10-01,2026-11-30,USD,100.00,60.00,NET60,PO1
             """
-        let i = try MasterDataLoader.invoices(bytes: Array(invoices.utf8), path: "i.csv", customers: c, defaultCurrency: .usd)
+        let i = try await MasterDataLoader.invoices(bytes: Array(invoices.utf8), path: "i.csv", customers: c, defaultCurrency: .usd)
         #expect(i.count == 1) // the later row updates the invoice
         #expect(i[0].dueDay.description == "2026-11-30")
         #expect(i[0].openAmount.minorUnits == 6_000)
         #expect(i[0].terms == PaymentTerms(netDays: 60))
     }
 
-    @Test func aLargeExportReadInTwoHalvesGivesWhatOnePassGives() throws {
+    @Test func aLargeExportReadInTwoHalvesGivesWhatOnePassGives() async throws {
         // Over 4 MB without a quote is read in two halves at once; one quoted field makes the same rows one pass.
         let c = try MasterDataLoader.customers(bytes: Array(customers.utf8), path: "c.csv", currency: .usd)
         var lines = ["invoice_id,customer_id,issue_date,due_date,currency,amount,open_amount,terms,po_number"]
@@ -101,9 +101,9 @@ import Testing
         lines.append("INV-10,C1,2026-10-11,2026-12-31,USD,110.25,50.00,NET60,PO-10")
         let text = lines.joined(separator: "\n") + "\n"
         #expect(text.utf8.count > 1 << 22)
-        let halves = try MasterDataLoader.invoices(bytes: Array(text.utf8), path: "i.csv", customers: c, defaultCurrency: .usd)
+        let halves = try await MasterDataLoader.invoices(bytes: Array(text.utf8), path: "i.csv", customers: c, defaultCurrency: .usd)
         let quoted = text.replacingOccurrences(of: ",PO-5\n", with: ",\"PO-5\"\n")
-        let onePass = try MasterDataLoader.invoices(bytes: Array(quoted.utf8), path: "i.csv", customers: c, defaultCurrency: .usd)
+        let onePass = try await MasterDataLoader.invoices(bytes: Array(quoted.utf8), path: "i.csv", customers: c, defaultCurrency: .usd)
         #expect(halves.count == 70_000)
         #expect(halves == onePass)
         #expect(halves[10].openAmount.minorUnits == 5_000 && halves[10].dueDay.description == "2026-12-31")
@@ -112,7 +112,7 @@ import Testing
         let bad = text.replacingOccurrences(of: "\nINV-60000,C1,", with: "\nINV-60000,C9,")
         for input in [bad, bad.replacingOccurrences(of: ",PO-5\n", with: ",\"PO-5\"\n")] {
             do {
-                _ = try MasterDataLoader.invoices(bytes: Array(input.utf8), path: "i.csv", customers: c, defaultCurrency: .usd)
+                _ = try await MasterDataLoader.invoices(bytes: Array(input.utf8), path: "i.csv", customers: c, defaultCurrency: .usd)
                 Issue.record("expected an error")
             } catch {
                 #expect(error.diagnostics.map { "\($0.location.line):\($0.field ?? "")" } == ["60002:customer_id"])
@@ -120,18 +120,51 @@ import Testing
         }
     }
 
-    @Test func errorsNameFileLineAndField() throws {
+    @Test func problemsInBothHalvesAreAllReportedInLineOrder() async throws {
+        let c = try MasterDataLoader.customers(bytes: Array(customers.utf8), path: "c.csv", currency: .usd)
+        var lines = ["invoice_id,customer_id,issue_date,due_date,currency,amount,open_amount,terms,po_number"]
+        for n in 0..<70_000 { lines.append("INV-\(n),C1,2026-10-01,2026-11-30,USD,100.25,100.25,,PO-\(n)") }
+        lines[11] = "INV-10,C9,2026-10-01,2026-11-30,USD,100.25,100.25,,PO-10"
+        lines[60_001] = "INV-60000,C1,2026-10-01,2026-11-30,USD,1x,100.25,,PO-60000"
+        let text = lines.joined(separator: "\n") + "\n"
+        #expect(text.utf8.count > 1 << 22)
+        await #expect { try await MasterDataLoader.invoices(bytes: Array(text.utf8), path: "i.csv", customers: c, defaultCurrency: .usd) } throws: { error in
+            (error as? MasterDataError)?.diagnostics.map { "\($0.location.file):\($0.location.line):\($0.field ?? "")" } == ["i.csv:12:customer_id", "i.csv:60002:amount"]
+        }
+    }
+
+    @Test func aHalfThatCannotBeReadIsAnErrorNotTheOtherHalfsInvoices() throws {
+        let invoice = Invoice(id: "I1", customerID: "C1", issueDay: Day(year: 2026, month: 10, day: 1)!, dueDay: Day(year: 2026, month: 10, day: 31)!,
+                              amount: Money(minorUnits: 100, currency: .usd), openAmount: Money(minorUnits: 100, currency: .usd), terms: nil, poNumber: "")
+        let read = MasterDataLoader.InvoicePart(invoices: [invoice], index: ["I1": 0], problems: [])
+        let unread = MasterDataError(diagnostics: [])
+        typealias Half = Result<MasterDataLoader.InvoicePart, MasterDataError>
+        let cases: [(Half, Half, Int)] = [(.success(read), .failure(unread), 40), (.failure(unread), .success(read), 2)]
+        for (first, second, line) in cases {
+            #expect { try MasterDataLoader.joined(first, second, path: "i.csv", secondFromLine: 40) } throws: { error in
+                (error as? MasterDataError)?.diagnostics.map { "\($0.location.file):\($0.location.line): \($0.message)" }
+                    == ["i.csv:\(line): the invoices from line \(line) could not be read"]
+            }
+        }
+        // A half's own error is the error, with its file and line.
+        let fatal = MasterDataError(diagnostics: [Diagnostic(code: "input.read", severity: .fatal, location: SourceLocation(file: "i.csv", line: 0), message: "EIO")])
+        #expect { try MasterDataLoader.joined(.success(read), .failure(fatal), path: "i.csv", secondFromLine: 40) } throws: { error in
+            (error as? MasterDataError)?.diagnostics.map(\.message) == ["EIO"]
+        }
+    }
+
+    @Test func errorsNameFileLineAndField() async throws {
         let c = try MasterDataLoader.customers(bytes: Array(customers.utf8), path: "c.csv", currency: .usd)
         let bad = "invoice_id,customer_id,issue_date,due_date,currency,amount,open_amount,terms,po_number\nI1,C9,2026-13-01,2026-10-31,USD,1x,100.00,,\n"
         do {
-            _ = try MasterDataLoader.invoices(bytes: Array(bad.utf8), path: "i.csv", customers: c, defaultCurrency: .usd)
+            _ = try await MasterDataLoader.invoices(bytes: Array(bad.utf8), path: "i.csv", customers: c, defaultCurrency: .usd)
             Issue.record("expected an error")
         } catch {
             let fields = error.diagnostics.map { "\($0.location.file):\($0.location.line):\($0.field ?? "")" }
             #expect(fields == ["i.csv:2:customer_id", "i.csv:2:issue_date", "i.csv:2:amount"])
         }
         do {
-            _ = try MasterDataLoader.invoices(bytes: Array("invoice_id,amount\n".utf8), path: "i.csv", customers: c, defaultCurrency: .usd)
+            _ = try await MasterDataLoader.invoices(bytes: Array("invoice_id,amount\n".utf8), path: "i.csv", customers: c, defaultCurrency: .usd)
             Issue.record("expected an error")
         } catch {
             #expect(error.diagnostics[0].message.contains("lacks columns customer_id, issue_date"))
