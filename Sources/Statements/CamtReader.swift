@@ -12,6 +12,9 @@ public struct CamtFile: Sendable {
     public struct Statement: Sendable {
         public var id = ""
         public var account = ""
+        /// The bank that keeps the account: `Acct/Svcr/FinInstnId/BICFI` (`BIC` before version 4), else empty.
+        public var bank = ""
+        /// The account's currency (`Acct/Ccy`), where the statement gives it.
         public var currency: Currency?
         public var balances: [Balance] = []
         /// The statement's lines, unless a handler took them as they were read.
@@ -23,6 +26,9 @@ public struct CamtFile: Sendable {
         public var totalsOverflowed = false
         public var pendingCount = 0
         public var location: SourceLocation
+        /// The statement's own days (`FrToDt/ToDtTm`, `CreDtTm`): an entry that gives neither `BookgDt` nor `ValDt` is dated by them.
+        var periodEndDay: Day?
+        var createdDay: Day?
     }
 
     public var messageType = ""
@@ -49,6 +55,8 @@ public struct CamtReader {
         var status = ""
         var bookingDay: Day?
         var valueDay: Day?
+        /// A `BookgDt` or `ValDt` that is there but is no date: the entry is left out, never dated otherwise.
+        var unreadableDay: (field: String, text: String, line: Int)?
         var bankReference = ""
         var typeCode: [String] = []
         var proprietaryCode = ""
@@ -56,9 +64,39 @@ public struct CamtReader {
         var batchCount: Int?
         var transactions: [TxBuilder] = []
         var location: SourceLocation
+        /// Where `Amt` and `CdtDbtInd` were read, so a problem with either names its line.
+        var amountLine = 0
+        var directionLine = 0
+    }
+
+    /// One `RfrdDocInf` of a transaction's structured remittance, with the amounts its `Strd`'s `RfrdDocAmt` gives it.
+    struct DocumentBuilder {
+        var number = ""
+        /// `Tp/CdOrPrtry/Cd`: `CINV`, `CREN`, `DEBN`, `PUOR`...
+        var typeCode = ""
+        /// `RmtdAmt`: the amount paid, the only one.
+        var remitted: (amount: String, currency: String)?
+        /// `CdtNoteAmt`: a credit note taken against the document.
+        var creditNote: (amount: String, currency: String)?
+        /// `DuePyblAmt`: what was due, never what was paid.
+        var duePayable: (amount: String, currency: String)?
+    }
+
+    /// A balance (`Bal`) as read, checked when it ends.
+    struct BalanceBuilder {
+        var code = ""
+        var amount = ""
+        var currency = ""
+        var creditDebit: String?
+        var day: Day?
+        var line: Int
+        var amountLine = 0
+        var directionLine = 0
     }
 
     struct TxBuilder {
+        /// The line `TxDtls` starts on.
+        var line = 0
         var endToEndID = ""
         var bankReference = ""
         var instructionID = ""
@@ -71,7 +109,9 @@ public struct CamtReader {
         var debtorName = ""
         var creditorName = ""
         var unstructured: [String] = []
-        var documents: [(number: String, amount: String, currency: String)] = []
+        var documents: [DocumentBuilder] = []
+        /// The index in `documents` of the open `Strd`'s first document: its one `RfrdDocAmt` belongs to them.
+        var structuredStart = 0
         var creditorReference = ""
         var returnReason = ""
         var additionalInfo = ""
@@ -81,10 +121,12 @@ public struct CamtReader {
     enum Tag: UInt8 {
         /// An element whose whole content the reader has no use for (addresses, agents, charges...): skipped unread.
         case skipped
-        case other, Document, Stmt, Rpt, Ntfctn, Ntry, TxDtls, Bal, Amt, CdtDbtInd, RvslInd, Sts, Cd, Dt, DtTm, AcctSvcrRef, EndToEndId, InstrId, UETR, Nm, Ustrd, Nb, RmtdAmt, DuePyblAmt, Ref, AddtlTxInf, AddtlNtryInf, NbOfTxs, IBAN, Id, Ccy, SubFmlyCd, Prtry, Refs, AmtDtls, TxAmt, Dbtr, Cdtr, Pty, RmtInf, Strd, RfrdDocInf, RfrdDocAmt, CdtrRefInf, RtrInf, Rsn, BookgDt, ValDt, BkTxCd, Domn, Fmly, Btch, Tp, CdOrPrtry, Acct, Othr, PrtryAcct, BBAN, UPIC, NtryDtls
+        case other, Document, Stmt, Rpt, Ntfctn, Ntry, TxDtls, Bal, Amt, CdtDbtInd, RvslInd, Sts, Cd, Dt, DtTm, AcctSvcrRef, EndToEndId, InstrId, UETR, Nm, Ustrd, Nb, RmtdAmt, DuePyblAmt, Ref, AddtlTxInf, AddtlNtryInf, NbOfTxs, IBAN, Id, Ccy, SubFmlyCd, Prtry, Refs, AmtDtls, TxAmt, Dbtr, Cdtr, Pty, RmtInf, Strd, RfrdDocInf, RfrdDocAmt, CdtrRefInf, RtrInf, Rsn, BookgDt, ValDt, BkTxCd, Domn, Fmly, Btch, Tp, CdOrPrtry, Acct, Othr, PrtryAcct, BBAN, UPIC, NtryDtls,
+             CdtNoteAmt, CreDtTm, FrToDt, ToDtTm, Svcr, FinInstnId, BICFI, BIC
     }
 
     static let tags: [String: Tag] = ["Document": .Document, "Stmt": .Stmt, "Rpt": .Rpt, "Ntfctn": .Ntfctn, "Ntry": .Ntry, "TxDtls": .TxDtls, "Bal": .Bal, "Amt": .Amt, "CdtDbtInd": .CdtDbtInd, "RvslInd": .RvslInd, "Sts": .Sts, "Cd": .Cd, "Dt": .Dt, "DtTm": .DtTm, "AcctSvcrRef": .AcctSvcrRef, "EndToEndId": .EndToEndId, "InstrId": .InstrId, "UETR": .UETR, "Nm": .Nm, "Ustrd": .Ustrd, "Nb": .Nb, "RmtdAmt": .RmtdAmt, "DuePyblAmt": .DuePyblAmt, "Ref": .Ref, "AddtlTxInf": .AddtlTxInf, "AddtlNtryInf": .AddtlNtryInf, "NbOfTxs": .NbOfTxs, "IBAN": .IBAN, "Id": .Id, "Ccy": .Ccy, "SubFmlyCd": .SubFmlyCd, "Prtry": .Prtry, "Refs": .Refs, "AmtDtls": .AmtDtls, "TxAmt": .TxAmt, "Dbtr": .Dbtr, "Cdtr": .Cdtr, "Pty": .Pty, "RmtInf": .RmtInf, "Strd": .Strd, "RfrdDocInf": .RfrdDocInf, "RfrdDocAmt": .RfrdDocAmt, "CdtrRefInf": .CdtrRefInf, "RtrInf": .RtrInf, "Rsn": .Rsn, "BookgDt": .BookgDt, "ValDt": .ValDt, "BkTxCd": .BkTxCd, "Domn": .Domn, "Fmly": .Fmly, "Btch": .Btch, "Tp": .Tp, "CdOrPrtry": .CdOrPrtry, "Acct": .Acct, "Othr": .Othr, "PrtryAcct": .PrtryAcct, "BBAN": .BBAN, "UPIC": .UPIC, "NtryDtls": .NtryDtls,
+        "CdtNoteAmt": .CdtNoteAmt, "CreDtTm": .CreDtTm, "FrToDt": .FrToDt, "ToDtTm": .ToDtTm, "Svcr": .Svcr, "FinInstnId": .FinInstnId, "BICFI": .BICFI, "BIC": .BIC,
         "PstlAdr": .skipped, "RltdAgts": .skipped, "CtctDtls": .skipped, "Purp": .skipped, "RltdDts": .skipped, "Chrgs": .skipped,
         "Tax": .skipped, "SplmtryData": .skipped, "CardTx": .skipped, "RltdQties": .skipped, "RltdPric": .skipped, "Intrst": .skipped]
 
@@ -105,8 +147,51 @@ public struct CamtReader {
         return parser.run()
     }
 
-    /// Turns a finished entry into statement lines: one per transaction that carries its own amount, else one for the entry.
-    typealias Problem = (code: Diagnostic.Code, severity: Severity, message: String, field: String?)
+    /// A problem found in a statement or an entry, with the line it names (nil: where the reader stands).
+    typealias Problem = (code: Diagnostic.Code, severity: Severity, message: String, field: String?, line: Int?)
+
+    /// A camt amount as written: `ActiveOrHistoricCurrencyAndAmount` is an unsigned decimal (digits, at most one
+    /// point, a `+` at most), its direction given by `CdtDbtInd`. Read strictly: no minus, symbol, `CR`/`DR` or
+    /// group mark is taken for a sign or skipped, as a bank CSV's amount would be.
+    enum AmountText {
+        case amount(Money)
+        case negative
+        case invalid
+    }
+
+    static func readAmount(_ text: String, currency: Currency) -> AmountText {
+        var digits = 0, points = 0, index = 0
+        var negative = false
+        for byte in text.utf8 {
+            defer { index += 1 }
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
+            case UInt8(ascii: "."): points += 1
+            case UInt8(ascii: "-") where index == 0: negative = true
+            case UInt8(ascii: "+") where index == 0: break
+            default: return .invalid
+            }
+        }
+        guard digits > 0, points <= 1, let money = try? Money.parse(text, currency: currency) else { return .invalid }
+        return negative && !money.isZero ? .negative : .amount(money)
+    }
+
+    /// A referred document's type (`RfrdDocInf/Tp/CdOrPrtry/Cd`) as the X12 `RMR01` qualifier that remittance from
+    /// ACH addenda carries, so cash application reads both alike: `CINV` (commercial invoice) `IV`, `PUOR` (purchase
+    /// order) `PO`, `CREN` (credit note) `CM`, `DEBN` (debit note) `DM`. Any other code is kept as written (`SOAC`,
+    /// `CMCN`...); a document without a type is an invoice, `IV`, as an `RMR` without a qualifier is.
+    static func referenceQualifier(documentType: String) -> String {
+        switch documentType {
+        case "", "CINV": return "IV"
+        case "PUOR": return "PO"
+        case "CREN": return "CM"
+        case "DEBN": return "DM"
+        default: return documentType
+        }
+    }
+
+    /// The adjustment reason a credit note amount (`CdtNoteAmt`) is recorded under: the credit note's document type.
+    static let creditNoteReasonCode = "CREN"
 
     func emit(_ line: StatementLine, into statement: inout CamtFile.Statement, handler: ((StatementLine) -> Void)?) {
         if line.isBooked {
@@ -116,20 +201,28 @@ public struct CamtReader {
         if let handler { handler(line) } else { statement.lines.append(line) }
     }
 
+    /// Turns a finished entry into statement lines: one per transaction when it has several and each carries its own
+    /// amount, in the entry's currency, adding up to the entry's; else one line for the whole entry. Decided before
+    /// anything is handed over, so an entry is never counted both ways.
     func finish(_ entry: EntryBuilder, into statement: inout CamtFile.Statement, format: StatementFormat, defaultCurrency: Currency,
                 problems: inout [Problem], handler: ((StatementLine) -> Void)? = nil) {
-        func problem(_ code: Diagnostic.Code, _ severity: Severity, _ message: String, _ field: String?) { problems.append((code, severity, message, field)) }
+        func problem(_ code: Diagnostic.Code, _ severity: Severity, _ message: String, _ field: String?, line: Int = 0) {
+            problems.append((code, severity, message, field, line > 0 ? line : entry.location.line))
+        }
         statement.entryCount += 1
         let booked = entry.status.isEmpty || entry.status == "BOOK"
         if !booked { statement.pendingCount += 1 }
         let currency = Currency.iso(entry.currency) ?? statement.currency ?? defaultCurrency
-        guard let amount = try? Money.parse(entry.amount, currency: currency) else {
-            problem("camt.amount", .error, "entry amount '\(entry.amount)' is not an amount in \(currency)", "Ntry/Amt")
+        // Never read a direction, a sign or a day that is not there: the entry is left out, with the reason.
+        let amount: Money
+        switch CamtReader.readAmount(entry.amount, currency: currency) {
+        case let .amount(money): amount = money
+        case .negative:
+            problem("camt.amount", .error, "entry amount '\(entry.amount)' is negative; camt amounts are unsigned and CdtDbtInd gives the direction: the entry is left out",
+                    "Ntry/Amt", line: entry.amountLine)
             return
-        }
-        // Never read a direction or a sign that is not there: the entry is left out, with the reason.
-        if amount.isNegative {
-            problem("camt.amount", .error, "entry amount '\(entry.amount)' is negative; camt amounts are unsigned and CdtDbtInd gives the direction: the entry is left out", "Ntry/Amt")
+        case .invalid:
+            problem("camt.amount", .error, "entry amount '\(entry.amount)' is not an amount in \(currency): the entry is left out", "Ntry/Amt", line: entry.amountLine)
             return
         }
         guard let direction = entry.creditDebit else {
@@ -137,60 +230,121 @@ public struct CamtReader {
             return
         }
         guard direction == "CRDT" || direction == "DBIT" else {
-            problem("camt.credit-debit", .error, "CdtDbtInd '\(direction)' is not CRDT or DBIT: the entry is left out", "Ntry/CdtDbtInd")
+            problem("camt.credit-debit", .error, "CdtDbtInd '\(direction)' is not CRDT or DBIT: the entry is left out", "Ntry/CdtDbtInd", line: entry.directionLine)
             return
+        }
+        if let bad = entry.unreadableDay {
+            problem("camt.date", .error, "\(bad.field) '\(bad.text)' is not a date (YYYY-MM-DD): the entry is left out", "Ntry/\(bad.field)", line: bad.line)
+            return
+        }
+        // An entry may leave out both days (the schemas allow it; banks' notifications do): it is dated by its
+        // statement, as a BAI2 detail is by its group's as-of date, and says so. Without any day it is left out.
+        guard let bookingDay = entry.bookingDay ?? entry.valueDay ?? statement.periodEndDay ?? statement.createdDay else {
+            problem("camt.date", .error, "the entry has neither BookgDt nor ValDt and its statement no FrToDt or CreDtTm: the entry is left out", "Ntry/BookgDt")
+            return
+        }
+        if entry.bookingDay == nil && entry.valueDay == nil {
+            let whose = statement.periodEndDay != nil ? "the end of its statement's period (FrToDt/ToDtTm)" : "its statement's creation day (CreDtTm)"
+            problem("camt.date", .warning, "the entry has neither BookgDt nor ValDt: it is dated \(bookingDay), \(whose)", "Ntry/BookgDt")
         }
         for tx in entry.transactions {
             if let code = tx.creditDebit, code != "CRDT" && code != "DBIT" {
-                problem("camt.credit-debit", .error, "transaction CdtDbtInd '\(code)' is not CRDT or DBIT: the entry's is used", "TxDtls/CdtDbtInd")
+                problem("camt.credit-debit", .error, "transaction CdtDbtInd '\(code)' is not CRDT or DBIT: the entry's is used", "TxDtls/CdtDbtInd", line: tx.line)
             }
         }
         let kind = CamtReader.kind(entry.typeCode, credit: entry.credit, returned: entry.transactions.contains { !$0.returnReason.isEmpty })
         let typeCode = entry.typeCode.isEmpty ? entry.proprietaryCode : entry.typeCode.joined(separator: "/")
-        let bookingDay = entry.bookingDay ?? entry.valueDay ?? Day(daysSinceEpoch: 0)
+        func documentAmount(_ written: (amount: String, currency: String)?, fallback: Currency, field: String, line: Int) -> Money? {
+            guard let written else { return nil }
+            let documentCurrency = Currency.iso(written.currency) ?? fallback
+            if case let .amount(money) = CamtReader.readAmount(written.amount, currency: documentCurrency) { return money }
+            problem("camt.amount", .warning, "\(field) '\(written.amount)' is not an amount in \(documentCurrency): the document is kept without it", field, line: line)
+            return nil
+        }
         func line(_ money: Money, credit: Bool, tx: TxBuilder?) -> StatementLine {
             let signed = credit ? money : Money(minorUnits: -money.minorUnits, currency: money.currency)
             var remittance: [RemittanceItem] = []
             for doc in tx?.documents ?? [] where !doc.number.isEmpty {
-                let paid = doc.amount.isEmpty ? nil : try? Money.parse(doc.amount, currency: Currency.iso(doc.currency) ?? money.currency)
-                remittance.append(RemittanceItem(reference: doc.number, amountPaid: paid))
+                let at = tx?.line ?? 0
+                var item = RemittanceItem(reference: doc.number, referenceQualifier: CamtReader.referenceQualifier(documentType: doc.typeCode),
+                                          amountPaid: documentAmount(doc.remitted, fallback: money.currency, field: "RfrdDocAmt/RmtdAmt", line: at),
+                                          invoiceTotal: documentAmount(doc.duePayable, fallback: money.currency, field: "RfrdDocAmt/DuePyblAmt", line: at))
+                if let credited = documentAmount(doc.creditNote, fallback: money.currency, field: "RfrdDocAmt/CdtNoteAmt", line: at), !credited.isZero {
+                    // As an X12 ADX: negative, what the payer took off the document.
+                    item.adjustments.append(.init(amount: Money(minorUnits: -credited.minorUnits, currency: credited.currency), reasonCode: CamtReader.creditNoteReasonCode))
+                }
+                remittance.append(item)
             }
             if let ref = tx?.creditorReference, !ref.isEmpty, remittance.isEmpty { remittance.append(RemittanceItem(reference: ref, referenceQualifier: "SCOR")) }
             let endToEnd = tx?.endToEndID ?? ""
             var description = (tx?.unstructured ?? []).joined(separator: " ")
             for extra in [tx?.additionalInfo ?? "", entry.additionalInfo] where !extra.isEmpty { description += (description.isEmpty ? "" : " ") + extra }
             if let reason = tx?.returnReason, !reason.isEmpty { description += (description.isEmpty ? "" : " ") + "return reason \(reason)" }
-            return StatementLine(format: format, account: statement.account, bookingDay: bookingDay, valueDay: entry.valueDay, amount: signed,
-                                 bankReference: tx.flatMap { $0.bankReference.isEmpty ? nil : $0.bankReference } ?? entry.bankReference,
-                                 customerReference: endToEnd == "NOTPROVIDED" ? "" : endToEnd, typeCode: typeCode, kind: kind,
-                                 description: description, counterparty: credit ? (tx?.debtorName ?? "") : (tx?.creditorName ?? ""),
-                                 remittance: remittance, isBooked: booked, location: entry.location)
+            var made = StatementLine(format: format, account: statement.account, bookingDay: bookingDay, valueDay: entry.valueDay, amount: signed,
+                                     bankReference: tx.flatMap { $0.bankReference.isEmpty ? nil : $0.bankReference } ?? entry.bankReference,
+                                     customerReference: endToEnd == "NOTPROVIDED" ? "" : endToEnd, typeCode: typeCode, kind: kind,
+                                     description: description, counterparty: credit ? (tx?.debtorName ?? "") : (tx?.creditorName ?? ""),
+                                     remittance: remittance, isBooked: booked, location: entry.location)
+            made.bank = statement.bank
+            return made
         }
-        let withAmounts = entry.transactions.filter { !$0.amount.isEmpty }
-        if entry.transactions.count > 1, withAmounts.count == entry.transactions.count {
-            for tx in entry.transactions {
-                let c = Currency.iso(tx.currency) ?? currency
-                if let m = try? Money.parse(tx.amount, currency: c), c == currency {
-                    emit(line(m, credit: tx.credit ?? entry.credit, tx: tx), into: &statement, handler: handler)
-                } else {
-                    problem("camt.amount", .warning, "transaction amount '\(tx.amount) \(tx.currency)' is not in the entry's currency; the entry is kept whole", "TxDtls/Amt")
-                    emit(line(amount, credit: entry.credit, tx: tx), into: &statement, handler: handler)
-                    return
-                }
+        let parts = transactionAmounts(entry, amount: amount, currency: currency, problem: problem)
+        if !parts.isEmpty {
+            // A batch's lines: a reference is the line's own only when no other transaction of the entry (nor the
+            // entry itself) carries it; else it names the batch and is marked shared, never an identity.
+            var referenceCounts: [String: Int] = [:]
+            for tx in entry.transactions where !tx.bankReference.isEmpty { referenceCounts[tx.bankReference, default: 0] += 1 }
+            for (tx, part) in zip(entry.transactions, parts) {
+                var made = line(part, credit: tx.credit ?? entry.credit, tx: tx)
+                let own = !tx.bankReference.isEmpty && tx.bankReference != entry.bankReference && referenceCounts[tx.bankReference] == 1
+                made.bankReferenceIsShared = !own && !made.bankReference.isEmpty
+                emit(made, into: &statement, handler: handler)
             }
         } else {
             var merged = entry.transactions.first
             if entry.transactions.count > 1 {
                 merged?.unstructured = entry.transactions.flatMap(\.unstructured)
                 merged?.documents = entry.transactions.flatMap(\.documents)
+                // The line is the entry: its reference is the entry's, not its first transaction's.
+                merged?.bankReference = ""
             }
             emit(line(amount, credit: entry.credit, tx: merged), into: &statement, handler: handler)
         }
     }
 
+    /// The amount of each of an entry's transactions, when it is to be handed over as them: more than one, each with
+    /// an amount in the entry's currency, signed by its own `CdtDbtInd` (else the entry's), adding up to the entry's
+    /// signed amount. Empty when the entry goes whole: a warning says why where a transaction's amount was unusable.
+    func transactionAmounts(_ entry: EntryBuilder, amount: Money, currency: Currency,
+                            problem: (Diagnostic.Code, Severity, String, String?, Int) -> Void) -> [Money] {
+        guard entry.transactions.count > 1, entry.transactions.allSatisfy({ !$0.amount.isEmpty }) else { return [] }
+        var parts: [Money] = []
+        parts.reserveCapacity(entry.transactions.count)
+        var total: Int64 = 0
+        for tx in entry.transactions {
+            let txCurrency = Currency.iso(tx.currency) ?? currency
+            guard txCurrency == currency, case let .amount(money) = CamtReader.readAmount(tx.amount, currency: txCurrency) else {
+                problem("camt.amount", .warning, "transaction amount '\(tx.amount) \(tx.currency)' is not an amount in the entry's currency \(currency): the entry is kept whole",
+                        "TxDtls/Amt", tx.line)
+                return []
+            }
+            let (sum, overflow) = total.addingReportingOverflow((tx.credit ?? entry.credit) ? money.minorUnits : -money.minorUnits)
+            guard !overflow else { return [] }
+            total = sum
+            parts.append(money)
+        }
+        let entrySigned = entry.credit ? amount.minorUnits : -amount.minorUnits
+        guard total == entrySigned else {
+            problem("camt.amount", .warning, "the entry's transactions add up to \(Money(minorUnits: total, currency: currency)), not its \(Money(minorUnits: entrySigned, currency: currency)): the entry is kept whole",
+                    "TxDtls/Amt", entry.location.line)
+            return []
+        }
+        return parts
+    }
+
     /// Opening (OPBD, else PRCD) plus booked entries must equal the closing balance (CLBD).
     func check(_ statement: CamtFile.Statement, problems: inout [Problem]) {
-        func problem(_ code: Diagnostic.Code, _ severity: Severity, _ message: String, _ field: String?) { problems.append((code, severity, message, field)) }
+        func problem(_ code: Diagnostic.Code, _ severity: Severity, _ message: String, _ field: String?) { problems.append((code, severity, message, field, nil)) }
         if statement.totalsOverflowed {
             problem("camt.amount-overflow", .fatal, "statement \(statement.id): its booked amounts add up past what 64-bit minor units hold (9,223,372,036,854,775,807)", "Amt")
             return
@@ -250,7 +404,7 @@ struct CamtParser {
     var statement: CamtFile.Statement?
     var entry: CamtReader.EntryBuilder?
     var tx: CamtReader.TxBuilder?
-    var balance: (code: String, amount: String, currency: String, creditDebit: String?, day: Day?)?
+    var balance: CamtReader.BalanceBuilder?
     /// Which of `statement`, `entry`, `tx` and `balance` are under way: tested per element without copying them.
     var open = (statement: false, entry: false, tx: false, balance: false)
     var format = StatementFormat.camt053
@@ -275,8 +429,10 @@ struct CamtParser {
 
     func location() -> SourceLocation { SourceLocation(sourceFile: source, line: tokenizer.line) }
 
-    mutating func problem(_ code: Diagnostic.Code, _ severity: Severity, _ message: String, field: String? = nil) {
-        file.diagnostics.append(Diagnostic(code: code, severity: severity, location: location(), field: field, message: message))
+    /// A diagnostic at `line`, else where the reader stands.
+    mutating func problem(_ code: Diagnostic.Code, _ severity: Severity, _ message: String, field: String? = nil, line: Int? = nil) {
+        let at = line.map { SourceLocation(sourceFile: source, line: $0) } ?? location()
+        file.diagnostics.append(Diagnostic(code: code, severity: severity, location: at, field: field, message: message))
     }
 
     // The element being closed is path.last; these compare its ancestors without building arrays.
@@ -356,7 +512,7 @@ struct CamtParser {
                     if !textBytes.isEmpty { textBytes.removeAll(keepingCapacity: true) }
                     if !tokenizer.attributes.isEmpty {
                         currencyAttribute = tokenizer.attributes.first { $0.name == "Ccy" }?.value ?? ""
-                    } else if tag == .Amt || tag == .RmtdAmt || tag == .DuePyblAmt {
+                    } else if tag == .Amt || tag == .RmtdAmt || tag == .DuePyblAmt || tag == .CdtNoteAmt {
                         currencyAttribute = ""
                     }
                     switch tag {
@@ -369,10 +525,15 @@ struct CamtParser {
                         entry = CamtReader.EntryBuilder(location: location())
                         open.entry = true
                     case .TxDtls where open.entry:
-                        tx = CamtReader.TxBuilder()
+                        tx = CamtReader.TxBuilder(line: tokenizer.line)
                         open.tx = true
+                    case .Strd where open.tx:
+                        let start = tx?.documents.count ?? 0
+                        tx?.structuredStart = start
+                    case .RfrdDocInf where open.tx:
+                        tx?.documents.append(CamtReader.DocumentBuilder())
                     case .Bal where open.statement && !open.entry:
-                        balance = ("", "", "", nil, nil)
+                        balance = CamtReader.BalanceBuilder(line: tokenizer.line)
                         open.balance = true
                     default: break
                     }
@@ -418,14 +579,24 @@ struct CamtParser {
                 if ends(.Dbtr, .Nm) || ends(.Dbtr, .Pty, .Nm) { tx?.debtorName = value }
                 else if ends(.Cdtr, .Nm) || ends(.Cdtr, .Pty, .Nm) { tx?.creditorName = value }
             case .Ustrd: if ends(.RmtInf, .Ustrd) { tx?.unstructured.append(value) }
-            case .Nb: if ends(.RfrdDocInf, .Nb) { tx?.documents.append((value, "", "")) }
-            case .RmtdAmt, .DuePyblAmt:
-                if ends(.RfrdDocAmt, name), let last = tx?.documents.indices.last, tx?.documents[last].amount.isEmpty == true {
-                    tx?.documents[last].amount = value
-                    tx?.documents[last].currency = currencyAttribute
+            case .Nb: if ends(.RfrdDocInf, .Nb), let last = tx?.documents.indices.last { tx?.documents[last].number = value }
+            case .RmtdAmt, .CdtNoteAmt, .DuePyblAmt:
+                // A Strd's one RfrdDocAmt is its document's. Shared by several documents, it is theirs together and
+                // no one's: none of them is given it. Only RmtdAmt is what was paid.
+                let count = tx?.documents.count ?? 0, start = tx?.structuredStart ?? 0
+                if ends(.RfrdDocAmt, name), count - start == 1 {
+                    let last = count - 1
+                    let written = (amount: value, currency: currencyAttribute)
+                    switch name {
+                    case .RmtdAmt: tx?.documents[last].remitted = written
+                    case .CdtNoteAmt: tx?.documents[last].creditNote = written
+                    default: tx?.documents[last].duePayable = written
+                    }
                 }
             case .Ref: if ends(.CdtrRefInf, .Ref) { tx?.creditorReference = value }
-            case .Cd: if ends(.RtrInf, .Rsn, .Cd) { tx?.returnReason = value }
+            case .Cd:
+                if ends(.RtrInf, .Rsn, .Cd) { tx?.returnReason = value }
+                else if ends(.RfrdDocInf, .Tp, .CdOrPrtry, .Cd), let last = tx?.documents.indices.last { tx?.documents[last].typeCode = value }
             case .AddtlTxInf: if ends(.TxDtls, .AddtlTxInf) { tx?.additionalInfo = value }
             case .TxDtls:
                 if let done = tx.take() { entry?.transactions.append(done) }
@@ -434,13 +605,19 @@ struct CamtParser {
             }
         } else if open.entry {
             switch name {
-            case .Amt: if ends(.Ntry, .Amt) { entry?.amount = value; entry?.currency = currencyAttribute }
-            case .CdtDbtInd: if ends(.Ntry, .CdtDbtInd) { entry?.creditDebit = value }
+            case .Amt: if ends(.Ntry, .Amt) { entry?.amount = value; entry?.currency = currencyAttribute; entry?.amountLine = tokenizer.line }
+            case .CdtDbtInd: if ends(.Ntry, .CdtDbtInd) { entry?.creditDebit = value; entry?.directionLine = tokenizer.line }
             case .RvslInd: if ends(.Ntry, .RvslInd) { entry?.reversal = value == "true" }
             case .Sts: if ends(.Ntry, .Sts) { let v = value; if !v.isEmpty { entry?.status = v } }
             case .Dt, .DtTm:
-                if ends(.BookgDt, name) { let d = textDay(); entry?.bookingDay = d }
-                else if ends(.ValDt, name) { let d = textDay(); entry?.valueDay = d }
+                if ends(.BookgDt, name) || ends(.ValDt, name) {
+                    let day = textDay()
+                    let booking = path.count >= 2 && path[path.count - 2] == .BookgDt
+                    if booking { entry?.bookingDay = day } else { entry?.valueDay = day }
+                    if day == nil, entry?.unreadableDay == nil {
+                        entry?.unreadableDay = (booking ? "BookgDt" : "ValDt", value, tokenizer.line)
+                    }
+                }
             case .AcctSvcrRef: if ends(.Ntry, .AcctSvcrRef) { entry?.bankReference = value }
             case .Cd:
                 if ends(.Ntry, .Sts, .Cd) { let v = value; if !v.isEmpty { entry?.status = v } }
@@ -458,7 +635,7 @@ struct CamtParser {
                         reader.finish(done, into: &current, format: format, defaultCurrency: defaultCurrency, problems: &problems, handler: handler)
                         statement = current
                     }
-                    for p in problems { problem(p.code, p.severity, p.message, field: p.field) }
+                    for p in problems { problem(p.code, p.severity, p.message, field: p.field, line: p.line) }
                     entry = nil
                     open.entry = false
                 }
@@ -467,21 +644,30 @@ struct CamtParser {
         } else if open.balance {
             switch name {
             case .Cd, .Prtry: if ends(.Tp, .CdOrPrtry, name) { balance?.code = value }
-            case .Amt: if ends(.Bal, .Amt) { balance?.amount = value; balance?.currency = currencyAttribute }
-            case .CdtDbtInd: if ends(.Bal, .CdtDbtInd) { balance?.creditDebit = value }
+            case .Amt: if ends(.Bal, .Amt) { balance?.amount = value; balance?.currency = currencyAttribute; balance?.amountLine = tokenizer.line }
+            case .CdtDbtInd: if ends(.Bal, .CdtDbtInd) { balance?.creditDebit = value; balance?.directionLine = tokenizer.line }
             case .Dt, .DtTm: if ends(.Dt, name) { let d = textDay(); balance?.day = d }
             case .Bal:
                 guard let read = balance else { open.balance = false; break }
                 let currency = Currency.iso(read.currency) ?? statement?.currency ?? defaultCurrency
-                let direction = read.creditDebit
-                if direction != nil && direction != "CRDT" && direction != "DBIT" {
-                    // A balance whose sign cannot be read is no balance: left out, never guessed.
-                    problem("camt.credit-debit", .error, "balance \(read.code) CdtDbtInd '\(direction ?? "")' is not CRDT or DBIT: the balance is left out", field: "Bal/CdtDbtInd")
-                } else if let money = try? Money.parse(read.amount, currency: currency) {
+                let code = read.code.isEmpty ? "(no type)" : read.code
+                // A balance whose sign or amount cannot be read is no balance: left out, never guessed or read as a credit.
+                switch (read.creditDebit, CamtReader.readAmount(read.amount, currency: currency)) {
+                case (nil, _):
+                    problem("camt.credit-debit", .error, "balance \(code) has no CdtDbtInd (mandatory: CRDT or DBIT): the balance is left out",
+                            field: "Bal/CdtDbtInd", line: read.line)
+                case let (direction?, _) where direction != "CRDT" && direction != "DBIT":
+                    problem("camt.credit-debit", .error, "balance \(code) CdtDbtInd '\(direction)' is not CRDT or DBIT: the balance is left out",
+                            field: "Bal/CdtDbtInd", line: read.directionLine)
+                case (_, .negative):
+                    problem("camt.amount", .error, "balance \(code) amount '\(read.amount)' is negative; camt amounts are unsigned and CdtDbtInd gives the sign: the balance is left out",
+                            field: "Bal/Amt", line: read.amountLine > 0 ? read.amountLine : read.line)
+                case (_, .invalid):
+                    problem("camt.amount", .error, "balance \(code) amount '\(read.amount)' is not an amount in \(currency): the balance is left out",
+                            field: "Bal/Amt", line: read.amountLine > 0 ? read.amountLine : read.line)
+                case let (direction?, .amount(money)):
                     statement?.balances.append(.init(code: read.code, amount: direction == "DBIT" ? Money(minorUnits: -money.minorUnits, currency: currency) : money,
                                                      day: read.day))
-                } else {
-                    problem("camt.amount", .error, "balance amount '\(read.amount)' is not an amount in \(currency)", field: "Bal/Amt")
                 }
                 balance = nil
                 open.balance = false
@@ -496,12 +682,15 @@ struct CamtParser {
                     if statement?.account.isEmpty == true { statement?.account = value }
                 } else if path.count == 4 { statement?.id = value }
             case .Ccy: if ends(.Acct, .Ccy) { statement?.currency = Currency.iso(value) }
+            case .BICFI, .BIC: if path.count == 7, ends(.Acct, .Svcr, .FinInstnId, name) { statement?.bank = value }
+            case .CreDtTm: if path.count == 4 { let day = textDay(); statement?.createdDay = day }
+            case .ToDtTm: if path.count == 5, ends(.FrToDt, .ToDtTm) { let day = textDay(); statement?.periodEndDay = day }
             case .Stmt, .Rpt, .Ntfctn:
                 if path.count == 3 {
                     var problems: [CamtReader.Problem] = []
                     if let done = statement.take() {
                         reader.check(done, problems: &problems)
-                        for p in problems { problem(p.code, p.severity, p.message, field: p.field) }
+                        for p in problems { problem(p.code, p.severity, p.message, field: p.field, line: p.line) }
                         file.statements.append(done)
                     }
                     open.statement = false
