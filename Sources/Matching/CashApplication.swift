@@ -200,7 +200,7 @@ public struct CashApplication: Sendable {
 
     // MARK: - Customer and references
 
-    /// Finds the payer and the invoices the receipt names.
+    /// Finds the payer and the invoices the receipt names: by invoice number, else by purchase order.
     func prepare(_ receipt: Receipt) -> PreparedReceipt {
         var p = PreparedReceipt()
         if let found = directory.identifyIndex(companyID: receipt.payerCompanyID, name: receipt.payerName, freeText: receipt.freeText) {
@@ -208,11 +208,19 @@ public struct CashApplication: Sendable {
             p.customerEvidence = found.evidence
         }
         guard receipt.amount.minorUnits > 0 else { return p }
+        // Purchase orders named, looked up once the payer is known (empty, and never allocated, for nearly every receipt).
+        var orders: [OrderMention] = []
         // The common case first, with nothing captured or allocated: one remittance line naming one invoice.
-        if receipt.remittance.count == 1, let only = lookupSimple(receipt.remittance[0].reference) {
+        if receipt.remittance.count == 1, !PurchaseOrderNumber.isQualifier(receipt.remittance[0].referenceQualifier),
+           let only = lookupSimple(receipt.remittance[0].reference) {
             p.references = [ResolvedReference(itemIndex: 0, invoice: only, note: nil)]
         } else {
             for (index, item) in receipt.remittance.enumerated() {
+                if PurchaseOrderNumber.isQualifier(item.referenceQualifier) {
+                    let written = PurchaseOrderNumber.display(item.reference)
+                    if let key = PurchaseOrderNumber.key(item.reference) { orders.append(OrderMention(itemIndex: index, written: written, key: key)) } else { p.unknown.append(written) }
+                    continue
+                }
                 let (found, note) = lookup(item.reference, customer: p.customer, minimumLength: 1, typos: true)
                 if let found, !p.references.contains(where: { $0.invoice == found }) {
                     p.references.append(ResolvedReference(itemIndex: index, invoice: found, note: note))
@@ -221,13 +229,60 @@ public struct CashApplication: Sendable {
                 }
             }
         }
-        if receipt.remittance.isEmpty, !receipt.freeText.isEmpty { referencesInText(receipt.freeText, into: &p) }
+        if receipt.remittance.isEmpty, !receipt.freeText.isEmpty { referencesInText(receipt.freeText, into: &p, orders: &orders) }
         if p.customer < 0, let first = p.references.first {
             p.customer = book.customerOf[Int(first.invoice)]
             if p.customer >= 0 { p.customerEvidence = .remittedInvoice(book.invoices[Int(first.invoice)].id) }
             p.payerInferred = true
         }
+        if !orders.isEmpty { resolve(orders, into: &p) }
         return p
+    }
+
+    /// The payer's invoices of each purchase order named. With an invoice number named too, the invoice number wins:
+    /// the orders are only noted beside it (agreeing or not). Else the orders' invoices are the references, open or not
+    /// (which of them are open is known only as the day is decided).
+    private func resolve(_ orders: [OrderMention], into p: inout PreparedReceipt) {
+        guard p.customer >= 0 else {
+            // A purchase order is the customer's own number: without the payer, no invoice can be said to be its.
+            for order in orders { p.unknown.append("\(order.written) (the payer is not identified)") }
+            return
+        }
+        let payer = directory.list[Int(p.customer)].id
+        func invoices(of order: OrderMention) -> [Int32] {
+            (book.references.invoices(withPurchaseOrder: order.key) ?? []).filter { book.customerOf[Int($0)] == p.customer }
+        }
+        if !p.references.isEmpty {
+            for order in orders {
+                let own = invoices(of: order)
+                let named = p.references.map(\.invoice)
+                let text: String
+                var at = 0
+                if own.isEmpty {
+                    text = "\(order.written) names no invoice of \(payer)"
+                } else if let agreeing = p.references.firstIndex(where: { own.contains($0.invoice) }) {
+                    at = agreeing
+                    text = "\(order.written) is its purchase order too"
+                } else {
+                    let ids = own.map { book.invoices[Int($0)].id }.sorted().joined(separator: ", ")
+                    text = "\(order.written) names \(ids), not \(named.map { book.invoices[Int($0)].id }.joined(separator: ", ")): the invoice number wins"
+                }
+                p.references[at].note = p.references[at].note.map { "\($0); \(text)" } ?? text
+            }
+            return
+        }
+        for order in orders {
+            let own = invoices(of: order)
+            if own.isEmpty {
+                p.unknown.append(order.written)
+                continue
+            }
+            for invoice in own where !p.references.contains(where: { $0.invoice == invoice }) {
+                p.references.append(order.itemIndex >= 0 ? ResolvedReference(itemIndex: order.itemIndex, invoice: invoice, note: nil)
+                                                         : ResolvedReference(textReference: order.written, invoice: invoice, note: nil))
+            }
+        }
+        p.byPurchaseOrder = !p.references.isEmpty
     }
 
     /// The one invoice a reference names, when exactly one has its number.
@@ -255,7 +310,9 @@ public struct CashApplication: Sendable {
     }
 
     /// Invoice numbers written in free text (`INV 10023, 10024`): a token with a digit, or two tokens written as one.
-    private func referencesInText(_ text: String, into p: inout PreparedReceipt) {
+    /// Purchase orders (`PO 7790`, `P.O. #7790`, `PO-7790`) go to `orders`, never read as invoice numbers; `PO BOX 12`
+    /// is an address and names nothing.
+    private func referencesInText(_ text: String, into p: inout PreparedReceipt, orders: inout [OrderMention]) {
         // Words of letters, digits and hyphens, over Unicode scalars (not grapheme clusters: a receipt's text is
         // read for every receipt).
         var tokens: [String] = []
@@ -275,9 +332,35 @@ public struct CashApplication: Sendable {
         if !word.isEmpty { tokens.append(String(word)) }
         // Nothing to look a reference up in: no invoice of anyone.
         guard !tokens.isEmpty, !book.invoices.isEmpty else { return }
+        // True once a purchase order or a PO box took words of the text: their numbers are not invoice numbers, nor typos of one.
+        var taken = false
         var i = 0
         while i < tokens.count {
             let token = tokens[i]
+            if let marker = PurchaseOrderNumber.marker(in: tokens, at: i) {
+                switch marker {
+                case let .box(next):
+                    taken = true
+                    i = next
+                    continue
+                case .joined:
+                    if let key = PurchaseOrderNumber.key(token) { orders.append(OrderMention(itemIndex: -1, written: PurchaseOrderNumber.display(token), key: key)) }
+                    taken = true
+                    i += 1
+                    continue
+                case let .order(first):
+                    var k = first
+                    while k < tokens.count, tokens[k].contains(where: \.isNumber) {
+                        if let key = PurchaseOrderNumber.key(tokens[k]) { orders.append(OrderMention(itemIndex: -1, written: PurchaseOrderNumber.display(tokens[k]), key: key)) }
+                        k += 1
+                    }
+                    if k > first {
+                        taken = true
+                        i = k
+                        continue
+                    }
+                }
+            }
             // "INV 10023" is one reference written as two words.
             let candidates = i + 1 < tokens.count ? [token + tokens[i + 1], token] : [token]
             for (k, candidate) in candidates.enumerated() where candidate.contains(where: \.isNumber) {
@@ -292,8 +375,9 @@ public struct CashApplication: Sendable {
             }
             i += 1
         }
-        // No number in the text names an invoice: one long enough may be a typo of one.
-        if p.references.isEmpty {
+        // No number in the text names an invoice: one long enough may be a typo of one (not when the text names a
+        // purchase order or a PO box: their numbers are not invoice numbers).
+        if p.references.isEmpty && !taken {
             for token in tokens where token.contains(where: \.isNumber) {
                 let (found, note) = lookup(token, customer: p.customer, minimumLength: 6, typos: true)
                 if let found, !p.references.contains(where: { $0.invoice == found }) {
@@ -304,12 +388,23 @@ public struct CashApplication: Sendable {
     }
 }
 
+/// A purchase order a receipt names: on a remittance line (`itemIndex`) or in its free text (-1), as a reviewer reads
+/// it (`PO 7790`), and its key.
+struct OrderMention {
+    var itemIndex: Int
+    var written: String
+    var key: ReferenceKey
+}
+
 /// A receipt's payer and the invoices it names, found before the day is split into customer shards.
 struct PreparedReceipt: Sendable {
     var customer: Int32 = -1
     var customerEvidence: CustomerDirectory.Evidence?
     /// True when the payer was taken from the remitted invoice (nothing else identified it).
     var payerInferred = false
+    /// True when the references are the invoices of purchase orders named (no invoice number was): consecutive
+    /// references of one remittance line or text reference are one order's invoices.
+    var byPurchaseOrder = false
     var references: [ResolvedReference] = []
     /// References that name no invoice, as the payer wrote them (or why they name none).
     var unknown: [String] = []
@@ -321,7 +416,7 @@ struct ResolvedReference: Sendable {
     /// The line's place in `receipt.remittance`; -1 for a number read in the free text (`textReference`).
     var itemIndex: Int32
     var invoice: Int32
-    /// Set when the reference was read with a correction (a typo).
+    /// Set when the reference was read with a correction (a typo), or to say what a purchase order named beside it says.
     var note: String?
     var textReference = ""
 

@@ -171,18 +171,15 @@ struct Workspace {
 
     // MARK: - Remittance
 
+    /// A receipt that names invoices: by number (the payer's own in a customer shard, any in the sequential pass), or
+    /// by purchase order.
     mutating func applyRemittance(_ position: Int) {
-        let receipt = receipts[position]
         let p = prepared[position]
-        let currency = receipt.amount.currency
-        let tolerance = policy.tolerance.minorUnits
-        var cashLeft = receipt.amount.minorUnits
-        var applications = SmallArray<Application>()
-        var alreadyPaid: [String] = []
+        if p.byPurchaseOrder {
+            applyPurchaseOrders(position)
+            return
+        }
         var refused: [(id: String, owner: String, invoice: Int32)] = []
-        var evidence = baseEvidence(position)
-        var touched: [Int32] = []
-        let payerID = p.customer >= 0 ? customerID(p.customer) : nil
         // Items the shard may apply: the payer's own invoices (the sequential pass takes any it was given).
         let usable = p.references.filter { ref in
             let owner = book.customerOf[Int(ref.invoice)]
@@ -190,6 +187,23 @@ struct Workspace {
             refused.append((book.invoices[Int(ref.invoice)].id, owner >= 0 ? customerID(owner) : book.invoices[Int(ref.invoice)].customerID, ref.invoice))
             return false
         }
+        applyRemitted(position, usable, refused: refused, rule: .remittance)
+    }
+
+    /// Applies the remitted invoices in the order named: what a line says it pays (a line alone: all the cash), a
+    /// discount inside its window, a shortfall within the tolerance written off; the rest short (SHORT_PAY at the end of
+    /// the day) or over (OVER_PAY, kept as unapplied cash).
+    mutating func applyRemitted(_ position: Int, _ usable: [ResolvedReference], refused: [(id: String, owner: String, invoice: Int32)], rule: MatchRule) {
+        let receipt = receipts[position]
+        let p = prepared[position]
+        let currency = receipt.amount.currency
+        let tolerance = policy.tolerance.minorUnits
+        var cashLeft = receipt.amount.minorUnits
+        var applications = SmallArray<Application>()
+        var alreadyPaid: [String] = []
+        var evidence = baseEvidence(position)
+        var touched: [Int32] = []
+        let payerID = p.customer >= 0 ? customerID(p.customer) : nil
         let single = usable.count == 1
         for ref in usable {
             let item = ref.item(of: receipt)
@@ -199,7 +213,8 @@ struct Workspace {
                 alreadyPaid.append(invoice.id)
                 continue
             }
-            evidence.matched.append(.remitted(reference: item.reference, invoiceID: invoice.id, note: ref.note))
+            evidence.matched.append(rule == .purchaseOrder ? .purchaseOrder(reference: PurchaseOrderNumber.display(item.reference), invoiceID: invoice.id)
+                                                           : .remitted(reference: item.reference, invoiceID: invoice.id, note: ref.note))
             let claimed = item.amountPaid?.minorUnits ?? (single ? cashLeft : openNow)
             let cash = max(0, min(claimed, cashLeft, openNow))
             cashLeft -= cash
@@ -251,16 +266,94 @@ struct Workspace {
                 cashLeft = 0
             } else {
                 exceptions.append(exception(position, .overPay, customer: payerID ?? "", amount: Money(minorUnits: cashLeft, currency: currency),
-                                            invoices: p.references.map { book.invoices[Int($0.invoice)].id },
+                                            invoices: usable.map { book.invoices[Int($0.invoice)].id },
                                             "\(Money(minorUnits: cashLeft, currency: currency)) more than the remitted invoices' open amounts; kept as unapplied cash"
                                                 + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"),
                                             suggestions: "refund, or apply to another open invoice"))
             }
         }
-        let confidence = exceptions.isEmpty && p.unknown.isEmpty && !touched.contains(where: { shortWatch[$0]?.position == position }) ? 95 : 80
+        // A purchase order is the customer's number, not ours: a little less sure than an invoice number.
+        let confidence = exceptions.isEmpty && p.unknown.isEmpty && !touched.contains(where: { shortWatch[$0]?.position == position }) ? (rule == .purchaseOrder ? 90 : 95) : 80
         let decision = Decision(receipt: receipt, customerID: payerID, applications: applications, unapplied: Money(minorUnits: cashLeft, currency: currency),
-                                rule: .remittance, confidence: confidence, evidence: evidence)
+                                rule: rule, confidence: confidence, evidence: evidence)
         outcomes.append(position, decision, exceptions)
+    }
+
+    // MARK: - Purchase orders
+
+    /// References found by purchase order (DESIGN.md, Cash application, rule 1): each order naming at most one open
+    /// invoice of the payer is applied as a remittance line; an order shared by several open invoices is applied to
+    /// the one set of them whose open amounts sum to the payment (searched exhaustively, bounded like combinations),
+    /// else it is AMBIGUOUS and the cash kept unapplied.
+    mutating func applyPurchaseOrders(_ position: Int) {
+        let receipt = receipts[position]
+        let p = prepared[position]
+        let currency = receipt.amount.currency
+        func isOpen(_ r: ResolvedReference) -> Bool { open(r.invoice) > 0 && book.invoices[Int(r.invoice)].amount.currency == currency }
+        // The orders: runs of references of one remittance line or one order written in the text.
+        var orders: [ArraySlice<ResolvedReference>] = []
+        var start = 0
+        for k in 1...p.references.count where k == p.references.count || p.references[k].itemIndex != p.references[start].itemIndex
+            || p.references[k].textReference != p.references[start].textReference {
+            orders.append(p.references[start..<k])
+            start = k
+        }
+        if orders.allSatisfy({ order in order.reduce(0) { $0 + (isOpen($1) ? 1 : 0) } <= 1 }) {
+            // One open invoice an order (or none: its closed invoices, named again).
+            var lines: [ResolvedReference] = []
+            for order in orders {
+                if let one = order.first(where: isOpen) { lines.append(one) } else { lines.append(contentsOf: order) }
+            }
+            applyRemitted(position, lines, refused: [], rule: .purchaseOrder)
+            return
+        }
+        var pool: [Int32] = []
+        var orderOf: [Int32: String] = [:]
+        for order in orders {
+            let written = PurchaseOrderNumber.display(order[order.startIndex].item(of: receipt).reference)
+            for r in order where isOpen(r) && orderOf[r.invoice] == nil {
+                pool.append(r.invoice)
+                orderOf[r.invoice] = written
+            }
+        }
+        pool.sort { book.age[Int($0)] < book.age[Int($1)] }
+        let names = orders.map { PurchaseOrderNumber.display($0[$0.startIndex].item(of: receipt).reference) }.joined(separator: ", ")
+        let amount = receipt.amount.minorUnits
+        let payer = customerID(p.customer)
+        var evidence = baseEvidence(position)
+        // Every set that sums to the payment, a single invoice included; two are enough to say it is not one.
+        var solutions: [[Int]] = []
+        var why = ""
+        if pool.count > policy.combinationInvoiceLimit {
+            why = "more than \(policy.combinationInvoiceLimit) open invoices, not searched"
+        } else {
+            let values = pool.map { open($0) }
+            solutions = values.indices.filter { values[$0] == amount }.prefix(2).map { [$0] }
+            if solutions.count < 2 {
+                switch SubsetSum.search(values: values, low: amount, high: amount, stepBudget: policy.combinationStepBudget) {
+                case .none: break
+                case let .unique(set): solutions.append(set)
+                case let .several(a, b): solutions += [a, b]
+                case .cutOff: why = "the search for the set that sums to \(receipt.amount) was cut off after \(policy.combinationStepBudget) steps"
+                }
+            }
+        }
+        if solutions.count == 1 && why.isEmpty {
+            let chosen = solutions[0].map { pool[$0] }
+            for invoice in chosen { evidence.matched.append(.purchaseOrder(reference: orderOf[invoice] ?? names, invoiceID: book.invoices[Int(invoice)].id)) }
+            evidence.matched.append(.text("amount equals the open amount\(chosen.count == 1 ? "" : "s") of \(chosen.map { book.invoices[Int($0)].id }.joined(separator: " + ")), "
+                                          + "the one set of the \(pool.count) open invoices of \(names) that sums to it"))
+            decide(position, chosen.map { (invoice: $0, discount: Int64(0), writeOff: Int64(0)) }, rule: .purchaseOrder, confidence: 85, evidence: evidence)
+            return
+        }
+        if why.isEmpty { why = solutions.isEmpty ? "no set of them sums to \(receipt.amount)" : "several sets of them sum to \(receipt.amount)" }
+        let ids = pool.map { book.invoices[Int($0)].id }
+        evidence.candidates = pool.map { Candidate(invoiceID: book.invoices[Int($0)].id, openMinorUnits: open($0), reason: solutions.count > 1 ? .equalCandidate : .amountDiffers(open($0) - amount)) }
+        let listed = pool.map { "\(book.invoices[Int($0)].id) open \(Money(minorUnits: open($0), currency: currency))" }.joined(separator: ", ")
+        let suggestions = solutions.count > 1 ? solutions.prefix(2).map { set in set.map { ids[$0] }.joined(separator: "+") }.joined(separator: " or ")
+                                              : "settle exceptions resolve ID --apply INVOICE=AMOUNT for the invoices of \(names) this payment is for"
+        keepUnapplied(position, evidence: evidence, exceptions: [exception(position, .ambiguous, customer: payer, amount: receipt.amount, invoices: ids,
+            "\(names) names \(pool.count) open invoices of \(payer) (\(listed)); \(why); kept as unapplied cash until someone chooses", suggestions: suggestions)])
     }
 
     /// SHORT_PAY for each invoice a remittance or short-payment rule left short and nothing later closed,

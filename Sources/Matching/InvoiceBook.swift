@@ -1,9 +1,6 @@
 import Core
 import Receivables
 
-/// The open items cash application works against, indexed once: by normalized reference (every invoice, open
-/// or closed), by customer (oldest first), with each invoice's age rank. Read-only while a day is matched, so
-/// customer shards share it without copies.
 /// An invoice number as compared: its normalized form, as an integer when it is all digits (the common case: a
 /// million of them hash and compare as integers, not strings).
 enum ReferenceKey: Hashable, Sendable {
@@ -43,26 +40,20 @@ enum ReferenceKey: Hashable, Sendable {
     }
 }
 
-/// Invoices by normalized number: what needs only the invoices, built while the customer directory is. All-digit
-/// numbers (nearly all) in a `NumberTable`, the rest in a dictionary; a number several invoices share maps to a
-/// group of them.
-struct InvoiceReferences: Sendable {
-    /// All-digit numbers: a value ≥ 0 is the one invoice with it, a negative value `-(g + 1)` the group `g`.
+/// Invoice positions by normalized key: all-digit keys (nearly all) in a `NumberTable`, the rest in a dictionary; a
+/// key several invoices share maps to a group of them. Invoice numbers and purchase-order numbers are each kept in one.
+struct ReferenceTable: Sendable {
+    /// All-digit keys: a value ≥ 0 is the one invoice with it, a negative value `-(g + 1)` the group `g`.
     let numbers: NumberTable
-    /// Other numbers, the same way.
+    /// Other keys, the same way.
     let texts: [String: Int32]
     let groups: [[Int32]]
-    /// Lengths of the normalized references present: typo search tries only lengths that exist.
-    let lengths: Set<Int>
-    /// True when an id appeared twice (the references are then of no use: the book deduplicates first). Equal ids
-    /// normalize alike, so only numbers several invoices share need a look.
-    let hasDuplicateIDs: Bool
 
-    init(_ invoices: [Invoice]) {
-        var numbers = NumberTable(capacity: invoices.count)
+    /// `keys` gives each invoice's key in order (nil: none); `count` how many of them are not nil, to size the table.
+    init(count: Int, keys: some Sequence<ReferenceKey?>) {
+        var numbers = NumberTable(capacity: count)
         var texts: [String: Int32] = [:]
         var groups: [[Int32]] = []
-        var lengths = Set<Int>()
         func join(_ existing: Int32, _ index: Int32) -> Int32 {
             if existing >= 0 {
                 groups.append([existing, index])
@@ -71,22 +62,20 @@ struct InvoiceReferences: Sendable {
             groups[Int(-existing - 1)].append(index)
             return existing
         }
-        for (i, invoice) in invoices.enumerated() {
-            let key = ReferenceKey(normalizing: invoice.id)
+        for (i, key) in keys.enumerated() {
             let index = Int32(i)
             switch key {
-            case let .number(value):
+            case let .number(value)?:
                 if let existing = numbers.insert(value, index) { numbers.update(value, join(existing, index)) }
-            case let .text(text):
+            case let .text(text)?:
                 if let existing = texts[text] { texts[text] = join(existing, index) } else { texts[text] = index }
+            case nil:
+                continue
             }
-            lengths.insert(key.length)
         }
         self.numbers = numbers
         self.texts = texts
         self.groups = groups
-        self.lengths = lengths
-        hasDuplicateIDs = groups.contains { group in Set(group.map { invoices[Int($0)].id }).count < group.count }
     }
 
     private func entry(_ key: ReferenceKey) -> Int32? {
@@ -96,24 +85,62 @@ struct InvoiceReferences: Sendable {
         }
     }
 
+    /// The invoice with `key`, when it is the only one (the common case, without an array).
+    func only(_ key: ReferenceKey) -> Int32? {
+        guard let e = entry(key), e >= 0 else { return nil }
+        return e
+    }
+
+    /// The invoices with `key`.
+    func all(_ key: ReferenceKey) -> [Int32]? {
+        guard let e = entry(key) else { return nil }
+        return e >= 0 ? [e] : groups[Int(-e - 1)]
+    }
+}
+
+/// Invoices by normalized number and by purchase-order number: what needs only the invoices, built while the
+/// customer directory is.
+struct InvoiceReferences: Sendable {
+    let numbers: ReferenceTable
+    /// Invoices by the normal form of their `po_number` (`PurchaseOrderNumber`); invoices without one are not in it.
+    let purchaseOrders: ReferenceTable
+    /// Lengths of the normalized references present: typo search tries only lengths that exist.
+    let lengths: Set<Int>
+    /// True when an id appeared twice (the references are then of no use: the book deduplicates first). Equal ids
+    /// normalize alike, so only numbers several invoices share need a look.
+    let hasDuplicateIDs: Bool
+
+    init(_ invoices: [Invoice]) {
+        var lengths = Set<Int>()
+        numbers = ReferenceTable(count: invoices.count, keys: invoices.lazy.map { invoice in
+            let key = ReferenceKey(normalizing: invoice.id)
+            lengths.insert(key.length)
+            return key
+        })
+        self.lengths = lengths
+        let ordered = invoices.reduce(0) { $0 + ($1.poNumber.isEmpty ? 0 : 1) }
+        purchaseOrders = ReferenceTable(count: ordered, keys: invoices.lazy.map { PurchaseOrderNumber.key($0.poNumber) })
+        hasDuplicateIDs = numbers.groups.contains { group in Set(group.map { invoices[Int($0)].id }).count < group.count }
+    }
+
     /// The invoice with exactly this id.
     func invoice(withID id: String, in book: [Invoice]) -> Int32? {
         invoices(withReference: ReferenceKey(normalizing: id))?.first { book[Int($0)].id == id }
     }
 
     /// The invoice whose number normalizes to `key`, when it is the only one (the common case, without an array).
-    func onlyInvoice(withReference key: ReferenceKey) -> Int32? {
-        guard let e = entry(key), e >= 0 else { return nil }
-        return e
-    }
+    func onlyInvoice(withReference key: ReferenceKey) -> Int32? { numbers.only(key) }
 
     /// The invoices whose number normalizes to `key`.
-    func invoices(withReference key: ReferenceKey) -> [Int32]? {
-        guard let e = entry(key) else { return nil }
-        return e >= 0 ? [e] : groups[Int(-e - 1)]
-    }
+    func invoices(withReference key: ReferenceKey) -> [Int32]? { numbers.all(key) }
+
+    /// The invoices whose purchase-order number normalizes to `key`, of every customer.
+    func invoices(withPurchaseOrder key: ReferenceKey) -> [Int32]? { purchaseOrders.all(key) }
 }
 
+/// The open items cash application works against, indexed once: by normalized reference and purchase order (every
+/// invoice, open or closed), by customer (oldest first), with each invoice's age rank. Read-only while a day is matched, so
+/// customer shards share it without copies.
 struct InvoiceBook: Sendable {
     let invoices: [Invoice]
     let references: InvoiceReferences

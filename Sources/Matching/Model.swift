@@ -190,6 +190,8 @@ public struct Application: Sendable, Hashable {
 /// The rule that decided a receipt.
 public enum MatchRule: String, Sendable, Codable {
     case remittance
+    /// The remittance names a purchase order, found by the invoices' `po_number`.
+    case purchaseOrder = "po"
     case exactAmount = "exact-amount"
     case discountAmount = "discount-amount"
     case combination
@@ -243,6 +245,8 @@ public struct Evidence: Sendable, Hashable, CustomStringConvertible {
     public enum Fact: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral, ExpressibleByStringInterpolation {
         case openAmountEquals(invoiceID: String)
         case remitted(reference: String, invoiceID: String, note: String?)
+        /// A purchase order (`PO 7790`, as its display form) named the invoice by its `po_number`.
+        case purchaseOrder(reference: String, invoiceID: String)
         case text(String)
 
         public init(stringLiteral value: String) { self = .text(value) }
@@ -252,6 +256,7 @@ public struct Evidence: Sendable, Hashable, CustomStringConvertible {
             switch self {
             case let .openAmountEquals(id): return "amount equals the open amount of \(id)"
             case let .remitted(reference, id, note): return "remittance \(reference) → \(id)" + (note.map { " (\($0))" } ?? "")
+            case let .purchaseOrder(reference, id): return "remittance \(reference) → \(id) by its purchase-order number"
             case let .text(text): return text
             }
         }

@@ -1,0 +1,93 @@
+import Receivables
+
+/// Purchase-order numbers as payers and the invoice export write them (`PO-7790`, `P.O. #7790`, `po 007790`,
+/// `7790`): the customer's own number for what it ordered, never an invoice number (DESIGN.md, Cash application,
+/// rule 1: a reference qualified `PO` is looked up by `po_number` only). Compared in the invoice numbers' normal form
+/// (`InvoiceNumber`: case, spaces, dashes, leading zeros), after a leading `PO` marker is dropped, so that the
+/// export's `PO-7790` and a remittance's `7790` are the same order.
+enum PurchaseOrderNumber {
+    /// The key a purchase-order number is indexed and looked up by; nil for one without letters or digits.
+    static func key(_ text: String) -> ReferenceKey? {
+        if text.isEmpty { return nil }
+        if let value = InvoiceNumber.numericValue(text) { return .number(value) }
+        let normal = InvoiceNumber.normalize(text)
+        if normal.isEmpty { return nil }
+        // "PO7790", "PONO7790": the marker goes when a number follows it ("POLAR1" keeps its letters).
+        if normal.utf8.count > 2, normal.utf8.starts(with: "PO".utf8) {
+            let rest = ReferenceKey(normalizing: String(normal.dropFirst(2)))
+            switch rest {
+            case .number: return rest
+            case let .text(t): if let first = t.utf8.first, first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9") { return rest }
+            }
+        }
+        return .text(normal)
+    }
+
+    /// True for the qualifier of a remittance line that names a purchase order: X12 RMR01 `PO`, camt `PUOR`.
+    @inline(__always)
+    static func isQualifier(_ qualifier: String) -> Bool { qualifier == "PO" || qualifier == "PUOR" }
+
+    /// The purchase order as a reviewer reads it: `PO 7790` (a reference already written with its marker as it is).
+    static func display(_ written: String) -> String {
+        let upper = written.utf8.prefix(2).map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }
+        return upper == Array("PO".utf8) ? written : "PO " + written
+    }
+
+    /// What the words of a receipt's free text say at `i` about purchase orders.
+    enum Marker: Equatable {
+        /// `PO 7790`, `P.O. #7790`, `PO NO 7790`, `PURCHASE ORDER 7790`: the order numbers are the words from `numbers`
+        /// on that have a digit.
+        case order(numbers: Int)
+        /// `PO-7790`, `PO7790`: the word is the order number.
+        case joined
+        /// `PO BOX 12`: an address; the words up to `next` (the box and its number) name nothing.
+        case box(next: Int)
+    }
+
+    /// The marker at word `i`, if one starts there. Compares bytes (case aside): every word of every free text passes here.
+    static func marker(in words: [String], at i: Int) -> Marker? {
+        let word = words[i]
+        var next: Int
+        if equals(word, "PO") {
+            next = i + 1
+        } else if equals(word, "P"), i + 1 < words.count, equals(words[i + 1], "O") {
+            next = i + 2
+        } else if equals(word, "PURCHASE"), i + 1 < words.count, equals(words[i + 1], "ORDER") {
+            next = i + 2
+        } else {
+            return isJoined(word) ? .joined : nil
+        }
+        guard next < words.count else { return nil }
+        if equals(words[next], "BOX") {
+            next += 1
+            if next < words.count, words[next].utf8.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { next += 1 }
+            return .box(next: next)
+        }
+        // "PO NO 7790", "PO NUMBER 7790".
+        if next < words.count, fillers.contains(where: { equals(words[next], $0) }) { next += 1 }
+        return .order(numbers: next)
+    }
+
+    /// Words between the marker and the number.
+    private static let fillers: [StaticString] = ["NO", "NR", "NBR", "NUM", "NUMBER"]
+
+    /// `PO-7790` or `PO7790`: `PO`, an optional dash, then a digit.
+    private static func isJoined(_ word: String) -> Bool {
+        var bytes = word.utf8.makeIterator()
+        guard let p = bytes.next(), p | 0x20 == UInt8(ascii: "p"), let o = bytes.next(), o | 0x20 == UInt8(ascii: "o"), var c = bytes.next() else { return false }
+        if c == UInt8(ascii: "-") {
+            guard let after = bytes.next() else { return false }
+            c = after
+        }
+        return c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")
+    }
+
+    /// The word is `upper` (ASCII uppercase), case aside.
+    @inline(__always)
+    private static func equals(_ word: String, _ upper: StaticString) -> Bool {
+        guard word.utf8.count == upper.utf8CodeUnitCount else { return false }
+        return upper.withUTF8Buffer { wanted in
+            zip(word.utf8, wanted).allSatisfy { a, b in a == b || (a >= UInt8(ascii: "a") && a <= UInt8(ascii: "z") && a - 32 == b) }
+        }
+    }
+}
