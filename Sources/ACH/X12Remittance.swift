@@ -18,6 +18,9 @@ public struct X12Remittance: Sendable, Equatable {
     public var dates: [DateReference] = []
     /// NTE segments: free-form notes.
     public var notes: [String] = []
+    /// Amounts that could not be read, each naming its segment and field: a warning, or an error for an amount too
+    /// large to keep (money may be wrong). The item keeps its reference and marks the amount `unreadable`.
+    public var diagnostics: [Diagnostic] = []
 
     public struct Reference: Sendable, Equatable {
         public var qualifier: String
@@ -33,7 +36,8 @@ public struct X12Remittance: Sendable, Equatable {
 
     /// Parses X12 text. With an `ISA` envelope, the element separator is the ISA's 4th character and the segment
     /// terminator its 106th; without one, `*` separates elements and `~`, `\` or a line break end segments.
-    public static func parse(_ text: String, currency: Currency = .usd) -> X12Remittance {
+    /// `location`: where the text is (an entry's addenda), for the diagnostics.
+    public static func parse(_ text: String, currency: Currency = .usd, location: SourceLocation = SourceLocation(file: "", line: 0)) -> X12Remittance {
         var chars = Array(text.utf8)
         while let last = chars.last, last == 0x20 { chars.removeLast() }
         var elementSeparator = UInt8(ascii: "*")
@@ -65,13 +69,21 @@ public struct X12Remittance: Sendable, Equatable {
             return result
         }
         result.segments = segments
-        func money(_ s: String?) -> Money? {
-            guard let s, !s.isEmpty else { return nil }
-            return try? Money.parse(s, currency: currency)
-        }
-        for segment in segments {
+        for (number, segment) in zip(1..., segments) {
             let id = segment[0].uppercased()
             func element(_ i: Int) -> String? { i < segment.count ? ByteScanning.trimmed(segment[i]) : nil }
+            /// An amount element: nil when empty (the payer said nothing) or unreadable (then a diagnostic, and `unread`).
+            func money(_ i: Int, _ what: String, about: String = "") -> (amount: Money?, unread: Bool) {
+                guard let text = element(i), !text.isEmpty else { return (nil, false) }
+                do throws(MoneyError) {
+                    return (try Money.parse(text, currency: currency), false)
+                } catch {
+                    result.diagnostics.append(Diagnostic(code: "x12.amount", severity: error == .overflow ? .error : .warning, location: location,
+                                                         field: id + (i < 10 ? "0" : "") + String(i),
+                                                         message: "segment \(number) (\(id)\(about)): the \(what) '\(text)' cannot be read: \(error)"))
+                    return (nil, true)
+                }
+            }
             defer { lastWasItem = id == "RMR" || (lastWasItem && (id == "REF" || id == "DTM" || id == "ADX" || id == "NTE")) }
             switch id {
             case "REF":
@@ -86,17 +98,28 @@ public struct X12Remittance: Sendable, Equatable {
                 if let q = element(1) { result.dates.append(DateReference(qualifier: q, day: element(2).flatMap { Day.parse($0, format: .yyyymmdd) ?? Day.parse($0, format: .yymmdd) })) }
             case "NTE":
                 if let text = element(2) ?? element(1) { result.notes.append(text) }
-            case "BPR": result.paymentAmount = money(element(2))
+            case "BPR": result.paymentAmount = money(2, "payment amount").amount
             case "TRN": result.traceReference = element(2)
             case "N1": if element(1) == "PR" { result.payerName = element(2) }
             case "RMR":
                 let reference = element(2) ?? ""
+                let about = reference.isEmpty ? "" : ", document \(reference)"
+                let paid = money(4, "amount paid", about: about), total = money(5, "document total", about: about)
+                let discount = money(6, "discount", about: about)
+                var unreadable: RemittanceItem.Unreadable = []
+                if paid.unread { unreadable.insert(.amountPaid) }
+                if total.unread { unreadable.insert(.invoiceTotal) }
+                if discount.unread { unreadable.insert(.discount) }
                 result.items.append(RemittanceItem(reference: reference, referenceQualifier: element(1) ?? "IV",
-                                                   amountPaid: money(element(4)), invoiceTotal: money(element(5)),
-                                                   discount: money(element(6))))
+                                                   amountPaid: paid.amount, invoiceTotal: total.amount, discount: discount.amount, unreadable: unreadable))
             case "ADX":
-                if let amount = money(element(1)), !result.items.isEmpty {
-                    result.items[result.items.count - 1].adjustments.append(.init(amount: amount, reasonCode: element(2) ?? ""))
+                guard let last = result.items.indices.last else { break }
+                let reference = result.items[last].reference
+                let adjustment = money(1, "adjustment amount", about: reference.isEmpty ? "" : ", after document \(reference)")
+                if let amount = adjustment.amount {
+                    result.items[last].adjustments.append(.init(amount: amount, reasonCode: element(2) ?? ""))
+                } else if adjustment.unread {
+                    result.items[last].unreadable.insert(.adjustment)
                 }
             default: break
             }

@@ -109,6 +109,47 @@ import TestSupport
         #expect(x.items[0].adjustments == [.init(amount: Money(minorUnits: -500, currency: .usd), reasonCode: "01")])
     }
 
+    /// An RMR amount that cannot be read is a diagnostic naming the segment and field, and the item keeps its
+    /// reference with the amount marked unreadable: it is not "pay what is open" (an RMR04 left empty).
+    @Test func anUnreadableAmountIsADiagnosticAndMarksTheItem() {
+        let at = SourceLocation(file: "in.ach", line: 7)
+        let x = X12Remittance.parse("ST*820*1~RMR*IV*INV-1*PI*12,5X*100.00~RMR*IV*INV-2*PI~SE*4*1~", location: at)
+        #expect(x.items.map(\.reference) == ["INV-1", "INV-2"])
+        #expect(x.items[0].amountPaid == nil)
+        #expect(x.items[0].unreadable == [.amountPaid])
+        #expect(x.items[0].invoiceTotal == Money(minorUnits: 10_000, currency: .usd))
+        // Left empty, the payer said nothing about the amount: nothing unreadable.
+        #expect(x.items[1].amountPaid == nil && x.items[1].unreadable.isEmpty)
+        #expect(x.diagnostics.count == 1)
+        let d = x.diagnostics.first
+        #expect(d?.severity == .warning)
+        #expect(d?.field == "RMR04")
+        #expect(d?.location == at)
+        #expect(d?.message.contains("segment 2 (RMR, document INV-1)") == true, "\(d?.message ?? "")")
+        #expect(d?.message.contains("'12,5X'") == true, "\(d?.message ?? "")")
+    }
+
+    /// A discount too large for the amounts settle keeps is an error, never a discount of zero.
+    @Test func aDiscountThatOverflowsIsAnError() {
+        let x = X12Remittance.parse("RMR*IV*INV-3*PI*4900.00*5000.00*99999999999999999999.00\\")
+        #expect(x.items.map(\.reference) == ["INV-3"])
+        #expect(x.items[0].discount == nil)
+        #expect(x.items[0].unreadable == [.discount])
+        #expect(x.items[0].amountPaid == Money(minorUnits: 490_000, currency: .usd))
+        #expect(x.diagnostics.map(\.severity) == [.error])
+        #expect(x.diagnostics.map(\.field) == ["RMR06"])
+        #expect(x.diagnostics.first?.message.contains("too large") == true)
+    }
+
+    /// The payment's and an adjustment's amounts too: a diagnostic each, not a silent nil.
+    @Test func unreadablePaymentAndAdjustmentAmountsAreDiagnostics() {
+        let x = X12Remittance.parse("ST*820*1~BPR*C*1OO.00~RMR*IV*A-1*PI*100.00~ADX*-5.0O*01~SE*4*1~")
+        #expect(x.paymentAmount == nil)
+        #expect(x.items[0].adjustments.isEmpty)
+        #expect(x.items[0].unreadable == [.adjustment])
+        #expect(x.diagnostics.map { $0.field ?? "" } == ["BPR02", "ADX01"])
+    }
+
     @Test func freeTextIsKeptAsText() {
         let x = X12Remittance.parse("INV 10023, 10024 THANK YOU")
         #expect(x.items.isEmpty)
