@@ -57,6 +57,10 @@ struct Workspace {
     var searchNotes: [Int: String] = [:]
     /// Where the current customer's outcomes start in `outcomes`.
     var firstOutcomeOfCustomer = 0
+    /// The receipt that last settled some of each invoice, by invoice id, for the customer's decisions up to
+    /// `closersIndexed` (built only when a remittance names a closed invoice).
+    var closers: [String: Int] = [:]
+    var closersIndexed = 0
 
     struct ShortNote {
         var position: Int
@@ -90,6 +94,8 @@ struct Workspace {
         pendingCandidates.removeAll(keepingCapacity: true)
         searchNotes.removeAll(keepingCapacity: true)
         firstOutcomeOfCustomer = outcomes.count
+        if !closers.isEmpty { closers.removeAll(keepingCapacity: true) }
+        closersIndexed = outcomes.count
     }
 
     /// The customer's open invoices in a currency, by amount; built on first use.
@@ -192,7 +198,8 @@ struct Workspace {
 
     /// Applies the remitted invoices in the order named: what a line says it pays (a line alone: all the cash), a
     /// discount inside its window, a shortfall within the tolerance written off; the rest short (SHORT_PAY at the end of
-    /// the day) or over (OVER_PAY, kept as unapplied cash).
+    /// the day) or over (OVER_PAY, kept as unapplied cash). A remittance that names only invoices already closed is a
+    /// payment made again: OVER_PAY, the cash kept unapplied, never applied to another invoice by its amount.
     mutating func applyRemitted(_ position: Int, _ usable: [ResolvedReference], refused: [(id: String, owner: String, invoice: Int32)], rule: MatchRule) {
         let receipt = receipts[position]
         let p = prepared[position]
@@ -201,6 +208,8 @@ struct Workspace {
         var cashLeft = receipt.amount.minorUnits
         var applications = SmallArray<Application>()
         var alreadyPaid: [String] = []
+        /// Invoices named whose open amount is 0: closed by an earlier payment.
+        var closed: [Int32] = []
         var evidence = baseEvidence(position)
         var touched: [Int32] = []
         let payerID = p.customer >= 0 ? customerID(p.customer) : nil
@@ -210,7 +219,7 @@ struct Workspace {
             let invoice = book.invoices[Int(ref.invoice)]
             let openNow = open(ref.invoice)
             guard openNow > 0, invoice.amount.currency == currency else {
-                alreadyPaid.append(invoice.id)
+                if openNow == 0 && invoice.amount.minorUnits > 0 { closed.append(ref.invoice) } else { alreadyPaid.append(invoice.id) }
                 continue
             }
             evidence.matched.append(rule == .purchaseOrder ? .purchaseOrder(reference: PurchaseOrderNumber.display(item.reference), invoiceID: invoice.id)
@@ -246,10 +255,15 @@ struct Workspace {
             touched.append(ref.invoice)
             reduce(ref.invoice, by: cash + discount + writeOff)
         }
+        if applications.isEmpty && !closed.isEmpty && refused.isEmpty {
+            paidAgain(position, usable, closed: closed, evidence: evidence)
+            return
+        }
         var exceptions: [MatchException] = []
         var notes: [String] = []
         if !p.unknown.isEmpty { notes.append("remittance names \(p.unknown.joined(separator: ", ")), which match no invoice") }
         if !alreadyPaid.isEmpty { notes.append("\(alreadyPaid.joined(separator: ", ")) already settled") }
+        for invoice in closed { notes.append("\(book.invoices[Int(invoice)].id) \(closedBy(invoice))") }
         if !refused.isEmpty {
             for r in refused { evidence.candidates.append(Candidate(invoiceID: r.id, openMinorUnits: open(r.invoice), reason: .otherCustomer(r.owner))) }
             exceptions.append(exception(position, .unmatched, customer: payerID ?? "", amount: Money(minorUnits: cashLeft, currency: currency), invoices: refused.map(\.id),
@@ -279,6 +293,47 @@ struct Workspace {
         outcomes.append(position, decision, exceptions)
     }
 
+    /// The remittance names only invoices already closed (and perhaps some not open for other reasons): the customer
+    /// pays them again. OVER_PAY for the whole receipt, kept as unapplied cash to be refunded through review; the
+    /// amount rules are not tried, so the cash never goes silently to another invoice of the same amount.
+    private mutating func paidAgain(_ position: Int, _ usable: [ResolvedReference], closed: [Int32], evidence start: Evidence) {
+        let receipt = receipts[position]
+        let p = prepared[position]
+        var evidence = start
+        for invoice in closed {
+            let id = book.invoices[Int(invoice)].id
+            let named = usable.first { $0.invoice == invoice }.map { $0.item(of: receipt).reference } ?? id
+            evidence.matched.append(.text("remittance \(p.byPurchaseOrder ? PurchaseOrderNumber.display(named) : named) → \(id), \(closedBy(invoice))"))
+            evidence.candidates.append(Candidate(invoiceID: id, openMinorUnits: 0, reason: .alreadySettled))
+        }
+        let ids = closed.map { book.invoices[Int($0)].id }
+        let details = closed.map { "\(book.invoices[Int($0)].id) \(closedBy($0))" }.joined(separator: "; ")
+        let unknown = p.unknown.isEmpty ? "" : "; remittance names \(p.unknown.joined(separator: ", ")), which match no invoice"
+        let raised = exception(position, .overPay, customer: p.customer >= 0 ? customerID(p.customer) : book.invoices[Int(closed[0])].customerID, amount: receipt.amount,
+                               invoices: ids,
+                               "paid again: the remittance names \(details); \(receipt.amount) kept as unapplied cash, not applied to another invoice\(unknown)",
+                               suggestions: "refund through review (settle exceptions resolve ID --refund), or --apply INVOICE=AMOUNT if the customer names another invoice")
+        keepUnapplied(position, evidence: evidence, exceptions: [raised])
+    }
+
+    /// How an invoice came to be closed, as far as this pass knows: the receipt of the day that closed it when it was
+    /// open as the pass began; before that, only that an earlier payment did.
+    mutating func closedBy(_ invoice: Int32) -> String {
+        guard engine.open[Int(invoice)] > 0, let earlier = closer(of: invoice) else { return "closed by an earlier payment" }
+        let r = receipts[earlier]
+        return "closed by an earlier payment, receipt \(r.id) (\(r.source.rawValue) \(r.sourceRef)) of \(r.valueDay)"
+    }
+
+    /// The receipt of this customer (or pass) that last settled some of the invoice. The decisions are indexed by invoice
+    /// as far as they go on first need, and further as more are made: a day that names no closed invoice pays nothing.
+    private mutating func closer(of invoice: Int32) -> Int? {
+        while closersIndexed < outcomes.count {
+            for a in outcomes.decisions[closersIndexed].applications where a.settled > 0 { closers[a.invoiceID] = outcomes.positions[closersIndexed] }
+            closersIndexed += 1
+        }
+        return closers[book.invoices[Int(invoice)].id]
+    }
+
     // MARK: - Purchase orders
 
     /// References found by purchase order (DESIGN.md, Cash application, rule 1): each order naming at most one open
@@ -299,7 +354,7 @@ struct Workspace {
             start = k
         }
         if orders.allSatisfy({ order in order.reduce(0) { $0 + (isOpen($1) ? 1 : 0) } <= 1 }) {
-            // One open invoice an order (or none: its closed invoices, named again).
+            // One open invoice an order (or none: its invoices, closed, are paid again).
             var lines: [ResolvedReference] = []
             for order in orders {
                 if let one = order.first(where: isOpen) { lines.append(one) } else { lines.append(contentsOf: order) }
