@@ -273,6 +273,12 @@ public actor LedgerStore {
                 try database.prepare("UPDATE exceptions SET booked_seq = ?, booked_day = ? WHERE exception_id = ?")
                     .bind(.integer(booked.seq), .text(open.day.description), .text(booked.exceptionID)).run()
             }
+            for a in batch.bankAccounts {
+                try database.prepare("""
+                    INSERT INTO bank_accounts(number, bank, currency, code, first_day, reclass_from) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(number, bank, currency) DO UPDATE SET code = excluded.code
+                    """).bind(.text(a.number), .text(a.bank), .text(a.currency), .text(a.code), .text(a.firstDay.description), .text(a.reclassFrom)).run()
+            }
             for f in batch.files {
                 try database.prepare("INSERT OR IGNORE INTO ingested_files(sha256, size_bytes, name, run_id, day, archive_path, source) VALUES (?, ?, ?, ?, ?, ?, ?)")
                     .bind(.text(f.sha256), .integer(f.sizeBytes), .text(f.name), .integer(f.runID), .text(f.day.description), .text(f.archivePath),

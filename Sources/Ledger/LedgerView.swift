@@ -328,19 +328,54 @@ public actor LedgerView {
         }
     }
 
-    /// The latest statement balances of each account before `day`.
-    public func lastStatementBalances(before day: Day) throws -> [String: StatementBalanceRow] {
+    /// The bank accounts the ledger knows, with their cash accounts.
+    public func bankAccounts() throws -> [BankAccountRow] {
+        try database.prepare("SELECT number, bank, currency, code, first_day, reclass_from FROM bank_accounts ORDER BY first_day, code").rows { r in
+            guard let day = Day.parse(r.text(4), format: .iso) else { throw LedgerError("bank account \(r.text(3)): first day '\(r.text(4))' is not YYYY-MM-DD") }
+            return BankAccountRow(number: r.text(0), bank: r.text(1), currency: r.text(2), code: r.text(3), firstDay: day, reclassFrom: r.text(5))
+        }
+    }
+
+    /// What an older ledger booked on `code` in `currency` for the statements of the accounts `belongs` picks (by the
+    /// account as written): its statement lines (`stmt:<account>:...`), opening balance (`bankopen:<account>`) and the
+    /// settlements those lines made. The balance a reclassification moves to the account's own code.
+    public func cashBooked(on code: String, currency: String, forAccounts belongs: (String) -> Bool) throws -> Int64 {
+        guard let id = try accountID(code) else { return 0 }
+        var settledBy: [String: String] = [:]
+        for (batch, line) in try database.prepare("SELECT batch_key, settled_by FROM settlement_items WHERE settled_by IS NOT NULL").rows({ ($0.text(0), $0.text(1)) }) {
+            settledBy["settle:" + batch] = line
+        }
+        let rows = try database.prepare("""
+            SELECT f.source_key, SUM(p.amount_minor) FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id
+            JOIN journal_entries f ON f.entry_id = j.source_no WHERE p.account_id = ? AND p.currency = ? GROUP BY f.source_key
+            """).bind(.integer(id), .text(currency)).rows { ($0.text(0), $0.int(1)) }
+        var total: Int64 = 0
+        for (key, amount) in rows {
+            let lineKey = key.hasPrefix("settle:") ? settledBy[key] ?? "" : key
+            let rest: Substring
+            if lineKey.hasPrefix("stmt:") { rest = lineKey.dropFirst(5) } else if lineKey.hasPrefix("bankopen:") { rest = lineKey.dropFirst(9) } else { continue }
+            if belongs(String(rest.prefix { $0 != ":" })) {
+                let (sum, overflow) = total.addingReportingOverflow(amount)
+                guard !overflow else { throw LedgerError("the cash booked on \(code) in \(currency) adds up past 64-bit minor units") }
+                total = sum
+            }
+        }
+        return total
+    }
+
+    /// The latest statement balances of each account and currency before `day`.
+    public func lastStatementBalances(before day: Day) throws -> [StatementBalanceRow] {
         let s = try database.prepare("""
             SELECT b.account, b.day, b.currency, b.opening_minor, b.closing_minor, b.location FROM statement_balances b
-            WHERE b.day = (SELECT MAX(day) FROM statement_balances WHERE account = b.account AND day < ?)
+            WHERE b.day = (SELECT MAX(day) FROM statement_balances WHERE account = b.account AND currency = b.currency AND day < ?)
             """).bind(.text(day.description))
-        var out: [String: StatementBalanceRow] = [:]
+        var out: [StatementBalanceRow] = []
         for row in try s.rows({ r -> StatementBalanceRow in
             guard let d = Day.parse(r.text(1), format: .iso) else { throw LedgerError("statement balance of \(r.text(0)): day '\(r.text(1))' is not YYYY-MM-DD") }
             guard let currency = Currency.iso(r.text(2)) else { throw LedgerError("statement balance of \(r.text(0)) on \(d): currency '\(r.text(2))' is not an ISO 4217 code") }
             return StatementBalanceRow(account: r.text(0), day: d, opening: r.isNull(3) ? nil : Money(minorUnits: r.int(3), currency: currency),
                                        closing: r.isNull(4) ? nil : Money(minorUnits: r.int(4), currency: currency), location: r.text(5))
-        }) { out[row.account] = row }
+        }) { out.append(row) }
         return out
     }
 

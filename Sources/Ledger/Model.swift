@@ -329,6 +329,28 @@ public struct SettlementItemRow: Hashable, Sendable {
 }
 
 /// An account's statement balances on a day, as the ledger keeps them.
+/// A bank account as the ledger knows it: its identity (bank, normalized number, currency) and the cash account its
+/// money is booked in, given once and kept.
+public struct BankAccountRow: Hashable, Sendable {
+    public var number: String
+    /// Routing number or BIC; empty where no file named it.
+    public var bank: String
+    public var currency: String
+    public var code: String
+    public var firstDay: Day
+    /// The cash account an older ledger booked this account's money in, until a run moves it here.
+    public var reclassFrom: String
+
+    public init(number: String, bank: String, currency: String, code: String, firstDay: Day, reclassFrom: String = "") {
+        self.number = number
+        self.bank = bank
+        self.currency = currency
+        self.code = code
+        self.firstDay = firstDay
+        self.reclassFrom = reclassFrom
+    }
+}
+
 public struct StatementBalanceRow: Hashable, Sendable {
     public var account: String
     public var day: Day
@@ -407,6 +429,8 @@ public struct LedgerBatch: Sendable {
     public var statementBalances: [StatementBalanceRow] = []
     /// Reviewers' decisions this batch's entries book: the exception and the decision's number.
     public var bookedReviews: [(exceptionID: String, seq: Int64)] = []
+    /// Bank accounts first seen (their cash accounts given for good), and those whose balance this batch reclassifies.
+    public var bankAccounts: [BankAccountRow] = []
 
     public init(invoices: [LedgerInvoice] = [], entries: [JournalEntryDraft] = [], cashAccounts: [(code: String, name: String)] = [],
                 accountNames: [(code: String, name: String, type: String)] = []) {

@@ -401,6 +401,36 @@ enum Schema {
             customer_id TEXT NOT NULL
         ) STRICT;
         """,
+        // 10: every bank account its own ledger account. An account is its bank (routing number or BIC, '' where no
+        // file names it), its normalized number and its currency; `code` is its cash account, kept for good once given
+        // (`BankAccountRow`). Accounts an older ledger posted under the last four digits of their numbers are
+        // registered from its history, the first seen keeping the code; one whose code changed names the old code in
+        // `reclass_from` until a run moves its balance there (`bankreclass:<number>:<currency>`). A multi-currency
+        // account has a statement per currency: statement balances are kept per account, currency and day.
+        """
+        CREATE TABLE bank_accounts (
+            number TEXT NOT NULL,
+            bank TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            code TEXT NOT NULL UNIQUE,
+            first_day TEXT NOT NULL,
+            reclass_from TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (number, bank, currency)
+        ) STRICT;
+        CREATE TABLE statement_balances_v10 (
+            account TEXT NOT NULL,
+            day TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            opening_minor INTEGER,
+            closing_minor INTEGER,
+            location TEXT NOT NULL,
+            run_id INTEGER NOT NULL,
+            PRIMARY KEY (account, currency, day)
+        ) STRICT;
+        INSERT INTO statement_balances_v10 SELECT account, day, currency, opening_minor, closing_minor, location, run_id FROM statement_balances;
+        DROP TABLE statement_balances;
+        ALTER TABLE statement_balances_v10 RENAME TO statement_balances;
+        """,
     ]
 
     static var version: Int { migrations.count }
@@ -408,6 +438,7 @@ enum Schema {
     /// Work a migration needs from Swift after its SQL, in the same transaction: version 7 hashes the source keys
     /// (placeholders until then), then makes the hash unique and the journal append-only again.
     static func finish(migration version: Int, _ db: Database) throws {
+        if version == 10 { return try BankAccountRegistry.registerHistory(db) }
         guard version == 7 else { return }
         let rows = try db.prepare("SELECT entry_id, source_key FROM journal_entries WHERE revision = 1 ORDER BY entry_id").rows { ($0.int(0), $0.text(1)) }
         var taken = Set<Int64>()

@@ -8,9 +8,12 @@ public enum StatementChain {
     public struct Previous: Sendable {
         public var day: Day
         public var closing: Money?
-        public init(day: Day, closing: Money?) {
+        /// The account as the statement wrote it (messages and ids); the dictionary's key when empty.
+        public var account: String
+        public init(day: Day, closing: Money?, account: String = "") {
             self.day = day
             self.closing = closing
+            self.account = account
         }
     }
 
@@ -20,12 +23,15 @@ public enum StatementChain {
         public var openings: [StatementBalance] = []
     }
 
-    public static func check(today: [StatementBalance], previous: [String: Previous], day: Day, calendar: BusinessCalendar = .federalReserve) -> Outcome {
+    /// `previous` and `key` name an account and currency alike (the caller's: its cash account); `key` defaults to the
+    /// account as written.
+    public static func check(today: [StatementBalance], previous: [String: Previous], day: Day, calendar: BusinessCalendar = .federalReserve,
+                             key: (StatementBalance) -> String = { $0.account }) -> Outcome {
         var out = Outcome()
         var seen = Set<String>()
-        for balance in today.filter(\.isFinal).sorted(by: { ($0.account, $0.day) < ($1.account, $1.day) }) where seen.insert(balance.account).inserted {
+        for balance in today.filter(\.isFinal).sorted(by: { (key($0), $0.day) < (key($1), $1.day) }) where seen.insert(key(balance)).inserted {
             let masked = mask(balance.account)
-            guard let before = previous[balance.account] else {
+            guard let before = previous[key(balance)] else {
                 if balance.opening != nil { out.openings.append(balance) }
                 continue
             }
@@ -51,7 +57,8 @@ public enum StatementChain {
         }
         // An account the bank reported before and not today, on a business day.
         if calendar.isBusinessDay(day) {
-            for (account, before) in previous.sorted(by: { $0.key < $1.key }) where !seen.contains(account) && before.day < day {
+            for (key, before) in previous.sorted(by: { $0.key < $1.key }) where !seen.contains(key) && before.day < day {
+                let account = before.account.isEmpty ? key : before.account
                 out.exceptions.append(MatchException(type: .statementGap, severity: .warning, about: "gap:\(account):\(day)", discriminator: "none",
                                                      source: "statement", sourceRef: mask(account),
                                                      message: "no statement for account \(mask(account)) on \(day) (the last one is of \(before.day))",

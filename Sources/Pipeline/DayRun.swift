@@ -159,12 +159,15 @@ struct DayRun {
         Allocator.returnFreedMemoryNow()
         clock.lap("normalize")
         try Task.checkCancellation()
-        var settlement = try await settle(read, batches: batchFacts)
-        let statements = try await chainStatements(read.statementBalances)
-        let accounts = cashAccounts([], read.lines, read.statementBalances + statements.finalBalances)
+        // Every bank account the day's statements name, with its cash account (given the first day it is seen).
+        let book = try await bankAccountBook(read)
+        let reclassified = try await bankReclassifications(book)
+        var settlement = try await settle(read, batches: batchFacts, book: book)
+        let statements = try await chainStatements(read.statementBalances, book: book)
         // Posting order sets entry ids: keep it a function of content, not of file order.
-        var settled = LedgerBatch(entries: statements.openingDrafts + settlement.drafts + settlement.bankDebitDrafts.sorted { $0.sourceKey < $1.sourceKey },
-                                  cashAccounts: accounts)
+        var settled = LedgerBatch(entries: reclassified.drafts + statements.openingDrafts + settlement.drafts + settlement.bankDebitDrafts.sorted { $0.sourceKey < $1.sourceKey },
+                                  cashAccounts: book.cashAccounts + reclassified.accounts)
+        settled.bankAccounts = book.added
         settled.settlementItems = settlement.itemRows
         feed.send(taking: &settled)
         sendACHRows(firstHalf..<achChunks.count)
@@ -193,12 +196,12 @@ struct DayRun {
         let decided = cash.decisions
         for start in stride(from: 0, to: decided.count, by: chunk) {
             let part = decided[start..<min(start + chunk, decided.count)]
-            let accounts = accountsSent ? [] : cashAccounts(decided, [], [])
-            feed.send(making: { LedgerBatch(entries: part.map(PostingRules.entry(for:)), cashAccounts: accounts) })
+            let accounts = accountsSent ? [] : legacyCashAccounts(decided, book: book)
+            feed.send(making: { LedgerBatch(entries: part.map { PostingRules.entry(for: $0, cashAccounts: book) }, cashAccounts: accounts) })
             accountsSent = true
         }
         var posting = LedgerBatch(entries: returned.drafts.sorted { $0.sourceKey < $1.sourceKey },
-                                  cashAccounts: accountsSent ? [] : cashAccounts(cash.decisions, [], []))
+                                  cashAccounts: accountsSent ? [] : legacyCashAccounts(cash.decisions, book: book))
         posting.achChanges = returned.changes
         posting.statementBalances = statements.finalBalances.map {
             StatementBalanceRow(account: $0.account, day: $0.day, opening: $0.opening, closing: $0.closing, location: $0.location.fileAndLine)
@@ -307,7 +310,9 @@ struct DayRun {
         // The books against every statement closing of the day's files, checked inside the day's transaction once all
         // of it is written; a difference is raised there, in the same commit.
         var commit = DayCommit(runID: runID, day: day)
-        commit.bankTies = BankDifference.checks(statementBalances) { ChartOfAccounts.cash(bankAccount: $0.account) }
+        commit.bankTies = BankDifference.checks(statementBalances) { b in
+            (b.closing ?? b.opening).map { book.code(account: b.account, currency: $0.currency) } ?? BankAccountRegistry.legacyCode(b.account)
+        }
         let rejectedFiles = intake.rejectedCount
         commit.raiseBankDifferences = { [day] results in
             BankDifference.exceptions(results, day: day, skipped: skippedLines, rejectedFiles: rejectedFiles).map { DayRun.exceptionRow($0, day: day, evidence: "") }
@@ -384,7 +389,7 @@ struct DayRun {
                 Summary.BankTie(account: $0.check.displayAccount, day: $0.check.statementDay, closing: $0.check.closing, book: $0.book)
             }
             summary = Summary.make(day: day, job: manifest.name, currency: manifest.currency, ledgerCounts: ledgerCounts, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
-                                   nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: statementLineCount,
+                                   nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: statementLineCount, skippedLineCount: skippedLines.count,
                                    achBatchCount: achBatchCount, reconciliation: settlement.reconciliation, decisions: cash.decisions,
                                    exceptions: exceptions, dryRun: options.dryRun, bankTies: bankTies)
             clock.lap("reports")
@@ -591,6 +596,48 @@ struct DayRun {
             out.append(item)
         }
         return (out, skipped)
+    }
+
+    /// The day's bank accounts: the manifest's and those the ledger knows, and each account the day's statement lines and
+    /// balances name, registered in the order of its number and currency (so which of two new accounts takes a code does
+    /// not depend on the order of the files).
+    func bankAccountBook(_ read: ReadInputs) async throws -> BankAccountBook {
+        var book = BankAccountBook(listed: manifest.bankAccounts, registered: try await view.bankAccounts(), booksCurrency: manifest.currency)
+        var named: [(account: String, bank: String, currency: Currency)] = []
+        var seen = Set<String>()
+        for item in read.lines where seen.insert("\(item.line.account)|\(item.line.bank)|\(item.line.amount.currency.code)").inserted {
+            named.append((item.line.account, item.line.bank, item.line.amount.currency))
+        }
+        for b in read.statementBalances {
+            guard let currency = (b.closing ?? b.opening)?.currency, seen.insert("\(b.account)|\(b.bank)|\(currency.code)").inserted else { continue }
+            named.append((b.account, b.bank, currency))
+        }
+        let books = manifest.currency
+        named.sort {
+            (BankAccountRegistry.normalized($0.account), $0.currency == books ? 0 : 1, $0.currency.code, $0.bank)
+                < (BankAccountRegistry.normalized($1.account), $1.currency == books ? 0 : 1, $1.currency.code, $1.bank)
+        }
+        for a in named { book.register(account: a.account, bank: a.bank, currency: a.currency, day: day) }
+        return book
+    }
+
+    /// The balances an older ledger booked under another account's code, moved to their own: once (a run of a later
+    /// day finds the key posted), and again by a rerun of the day that moved them.
+    func bankReclassifications(_ book: BankAccountBook) async throws -> (drafts: [JournalEntryDraft], accounts: [(code: String, name: String)]) {
+        var drafts: [JournalEntryDraft] = []
+        var accounts: [(code: String, name: String)] = []
+        for row in book.reclassifications {
+            guard let currency = Currency.iso(row.currency) else { throw LedgerError("bank account \(row.code): currency '\(row.currency)' is not an ISO 4217 code") }
+            let key = "bankreclass:\(row.number):\(row.currency)"
+            let posted = try await view.postedDay(sourceKey: key)
+            if let posted, posted != day { continue }
+            let amount = try await view.cashBooked(on: row.reclassFrom, currency: row.currency) { BankAccountRegistry.normalized($0) == row.number }
+            // Nothing to move and nothing moved before: nothing to post.
+            if amount == 0 && posted == nil { continue }
+            drafts.append(PostingRules.bankReclassification(row, amount: Money(minorUnits: amount, currency: currency), on: day))
+            accounts.append((row.code, "Cash - bank account \(Masking.account(row.number)) \(row.currency)"))
+        }
+        return (drafts, accounts)
     }
 
     /// The settlement items as they stand at the end of the day.

@@ -306,7 +306,7 @@ extension DayRun {
         return facts
     }
 
-    func settle(_ read: ReadInputs, batches: BatchFacts) async throws -> Settlement {
+    func settle(_ read: ReadInputs, batches: BatchFacts, book: BankAccountBook) async throws -> Settlement {
         let roles = batches.roles
         let newItems = read.ach.settlementBatches.map { SettlementItem($0, role: roles[$0.key] ?? "received", firstDay: day) }
         let pendingItems = try await view.pendingSettlements(before: day).map { row in
@@ -328,14 +328,15 @@ extension DayRun {
         let itemsByKey = Dictionary((pendingItems + newItems).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         for (itemKey, lineIndex) in out.reconciliation.settledBy.sorted(by: { $0.key < $1.key }) where !legacyBatches.contains(itemKey) {
             guard let item = itemsByKey[itemKey] else { continue }
-            out.drafts.append(PostingRules.settlement(of: item, by: read.lines[lineIndex].line, lineKey: read.lines[lineIndex].key))
+            let line = read.lines[lineIndex].line
+            out.drafts.append(PostingRules.settlement(of: item, by: line, lineKey: read.lines[lineIndex].key, cash: book.code(account: line.account, currency: line.amount.currency)))
         }
         for (index, item) in read.lines.enumerated() where !out.reconciliation.explainedLines.contains(index) {
             let line = item.line
             if line.amount.minorUnits > 0 {
                 out.statementReceipts.append(StatementReceipts.receipt(item, placeholders: manifest.placeholderReferences))
             } else if line.amount.minorUnits < 0 {
-                out.bankDebitDrafts.append(PostingRules.entry(forBankDebit: line, sourceKey: item.key))
+                out.bankDebitDrafts.append(PostingRules.entry(forBankDebit: line, sourceKey: item.key, cash: book.code(account: line.account, currency: line.amount.currency)))
                 if line.kind != .fee {
                     out.exceptions.append(MatchException(type: .unexplainedBankLine, severity: .warning, about: item.key, source: line.format.rawValue,
                                                          sourceRef: StatementReceipts.hasOwnReference(line, manifest.placeholderReferences) ? line.bankReference : line.location.fileAndLine,
@@ -357,23 +358,29 @@ extension DayRun {
     }
 
     /// Statements chain day to day; an account's first statement gives the books its opening balance.
-    func chainStatements(_ balances: [StatementBalance]) async throws -> Statements {
+    func chainStatements(_ balances: [StatementBalance], book: BankAccountBook) async throws -> Statements {
         var out = Statements()
-        let previous = try await view.lastStatementBalances(before: day).mapValues { StatementChain.Previous(day: $0.day, closing: $0.closing) }
-        let chain = StatementChain.check(today: balances, previous: previous, day: day)
+        // Chained per account and currency: by cash account.
+        func code(_ b: StatementBalance) -> String { (b.closing ?? b.opening).map { book.code(account: b.account, currency: $0.currency) } ?? BankAccountRegistry.legacyCode(b.account) }
+        var previous: [String: StatementChain.Previous] = [:]
+        for row in try await view.lastStatementBalances(before: day) {
+            guard let currency = (row.closing ?? row.opening)?.currency else { continue }
+            previous[book.code(account: row.account, currency: currency)] = StatementChain.Previous(day: row.day, closing: row.closing, account: row.account)
+        }
+        let chain = StatementChain.check(today: balances, previous: previous, day: day, key: code)
         out.exceptions = chain.exceptions
         // The opening balance is booked when the account's cash has no postings yet (a ledger that booked its cash
         // without one, before settle read balances, is left as it was: its summary shows the difference).
         for opening in chain.openings {
-            guard let draft = PostingRules.bankOpening(opening) else { continue }
-            let cash = ChartOfAccounts.cash(bankAccount: opening.account)
+            let cash = code(opening)
+            guard let draft = PostingRules.bankOpening(opening, cash: cash, booksCurrency: manifest.currency) else { continue }
             let bookedBefore = try await view.postedDay(sourceKey: draft.sourceKey) != nil
             let cashUntouched = try await !view.hasPostings(account: cash)
             if bookedBefore || cashUntouched { out.openingDrafts.append(draft) }
         }
         var finals: [String: StatementBalance] = [:]
-        for b in balances where b.isFinal && b.day == day { finals[b.account] = b }
-        out.finalBalances = finals.values.sorted { $0.account < $1.account }
+        for b in balances where b.isFinal && b.day == day { finals[code(b)] = b }
+        out.finalBalances = finals.sorted { $0.key < $1.key }.map(\.value)
         return out
     }
 
@@ -656,16 +663,16 @@ extension DayRun {
                      invoiceIDs: e.invoiceIDs, message: e.message, suggestions: e.suggestions, evidence: evidence)
     }
 
-    /// The cash account of every bank account the day touched, with its masked name.
-    func cashAccounts(_ decisions: [Decision], _ lines: [KeyedLine], _ balances: [StatementBalance]) -> [(code: String, name: String)] {
-        // A day's million receipts name a handful of bank accounts: each named once.
-        var banks = Set<String>()
-        for d in decisions { banks.insert(d.receipt.bankAccount) }
-        for l in lines { banks.insert(l.line.account) }
-        for b in balances { banks.insert(b.account) }
+    /// The cash accounts of receipts an older ledger posted straight to cash (ACH entries under legacy keys), with their
+    /// masked names: the statements' accounts come from the day's `BankAccountBook`.
+    func legacyCashAccounts(_ decisions: [Decision], book: BankAccountBook) -> [(code: String, name: String)] {
         var accounts: [String: String] = [:]
-        for bank in banks {
-            accounts[ChartOfAccounts.cash(bankAccount: bank)] = "Cash - bank account \(Masking.account(bank))"
+        let known = Set(book.cashAccounts.map(\.code))
+        var previous: String?
+        for d in decisions where d.receipt.source == .nacha && ACHReading.isLegacyKey(d.receipt.sourceKey) && d.receipt.bankAccount != previous {
+            previous = d.receipt.bankAccount
+            let code = book.code(account: d.receipt.bankAccount, currency: d.receipt.amount.currency)
+            if !known.contains(code) { accounts[code] = "Cash - bank account \(Masking.account(d.receipt.bankAccount))" }
         }
         return accounts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }

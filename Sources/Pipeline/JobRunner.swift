@@ -161,6 +161,11 @@ public struct JobRunner: Sendable {
             }
             store = try LedgerStore(path: ledgerPath)
             view = try LedgerView(path: ledgerPath)
+            // The manifest may not move an account's postings to another code behind the ledger's back.
+            if let refused = try await BankAccountBook.checkCodes(manifest.bankAccounts, registered: try await view.bankAccounts(),
+                                                                  hasPostings: { try await view.hasPostings(account: $0) }) {
+                return RunResult(exitCode: .usage, runID: nil, days: [], message: "\(manifest.path): \(refused)")
+            }
             runID = options.dryRun ? 0 : try await store.beginRun(manifest: manifest.path, firstDay: firstDay, lastDay: lastDay, startedAt: options.startedAt)
         } catch {
             return RunResult(exitCode: .failed, runID: nil, days: [], message: "the ledger \(manifest.ledger) is unavailable: \(error)")

@@ -10,13 +10,13 @@ public enum PostingRules {
     /// cash on the customer, or to suspense when no customer is known. A debit to the account goes to suspense.
     /// An ACH receipt's cash goes to ACH in transit until the statement shows its batch (see `settlement(of:by:lineKey:)`),
     /// so the books' bank account moves exactly as the bank's statement does.
-    public static func entry(for decision: Decision) -> JournalEntryDraft {
+    static func entry(for decision: Decision, cashAccounts book: BankAccountBook) -> JournalEntryDraft {
         let receipt = decision.receipt
         let currency = receipt.amount.currency
         // An entry an older ledger posted under its legacy key keeps that rule: cash straight to the bank account.
         let sourceKey = receipt.sourceKey
         let throughClearing = receipt.source == .nacha && !ACHReading.isLegacyKey(sourceKey)
-        let cash = throughClearing ? ChartOfAccounts.achClearing : ChartOfAccounts.cash(bankAccount: receipt.bankAccount)
+        let cash = throughClearing ? ChartOfAccounts.achClearing : book.code(account: receipt.bankAccount, currency: receipt.amount.currency)
         var postings: [Posting] = [Posting(account: cash, amount: receipt.amount)]
         for a in decision.applications {
             postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: a.customerID, invoiceID: a.invoiceID,
@@ -41,8 +41,7 @@ public enum PostingRules {
     }
 
     /// A batch the statement shows: its cash moves from ACH in transit into the bank account, on the line's day.
-    public static func settlement(of item: SettlementItem, by line: StatementLine, lineKey: String) -> JournalEntryDraft {
-        let cash = ChartOfAccounts.cash(bankAccount: line.account)
+    public static func settlement(of item: SettlementItem, by line: StatementLine, lineKey: String, cash: String) -> JournalEntryDraft {
         let negated = Money(minorUnits: -item.net.minorUnits, currency: item.net.currency)
         return JournalEntryDraft(sourceKey: "settle:\(item.key)", effectiveDay: line.bookingDay,
                                  memo: ByteScanning.trimmed("Settlement of the \(item.role) batch of \(item.companyName) (\(item.fileName)) by \(line.format.rawValue) \(line.bankReference)"),
@@ -86,17 +85,18 @@ public enum PostingRules {
 
     /// An account's first statement: its opening balance enters the books against opening balances, so that from
     /// then on the books' bank account equals each statement's closing balance.
-    public static func bankOpening(_ balance: StatementBalance) -> JournalEntryDraft? {
+    /// Keyed `bankopen:<account>`, and `bankopen:<account>:<currency>` for a currency other than the books'.
+    public static func bankOpening(_ balance: StatementBalance, cash: String, booksCurrency: Currency) -> JournalEntryDraft? {
         guard let opening = balance.opening, !opening.isZero else { return nil }
-        return JournalEntryDraft(sourceKey: "bankopen:\(balance.account)", effectiveDay: balance.day,
-                                 memo: "Opening balance of bank account \(ChartOfAccounts.cash(bankAccount: balance.account)) from the statement of \(balance.day)",
-                                 postings: [Posting(account: ChartOfAccounts.cash(bankAccount: balance.account), amount: opening),
+        let key = opening.currency == booksCurrency ? "bankopen:\(balance.account)" : "bankopen:\(balance.account):\(opening.currency.code)"
+        return JournalEntryDraft(sourceKey: key, effectiveDay: balance.day,
+                                 memo: "Opening balance of bank account \(cash) from the statement of \(balance.day)",
+                                 postings: [Posting(account: cash, amount: opening),
                                             Posting(account: ChartOfAccounts.openingBalances, amount: Money(minorUnits: -opening.minorUnits, currency: opening.currency))])
     }
 
     /// A statement debit nothing explains: cash out, to suspense until someone says what it was; bank fees to bank fees.
-    public static func entry(forBankDebit line: StatementLine, sourceKey: String) -> JournalEntryDraft {
-        let cash = ChartOfAccounts.cash(bankAccount: line.account)
+    public static func entry(forBankDebit line: StatementLine, sourceKey: String, cash: String) -> JournalEntryDraft {
         let target = line.kind == .fee ? ChartOfAccounts.bankFees : ChartOfAccounts.suspense
         let magnitude = Money(minorUnits: -line.amount.minorUnits, currency: line.amount.currency)
         return JournalEntryDraft(sourceKey: sourceKey, effectiveDay: line.bookingDay,
@@ -143,6 +143,15 @@ public enum PostingRules {
                           postings: [Posting(account: ChartOfAccounts.erpAdjustments, customerID: invoice.customerID, invoiceID: invoice.id, amount: moved),
                                      Posting(account: ChartOfAccounts.accountsReceivable, customerID: invoice.customerID, invoiceID: invoice.id,
                                              amount: Money(minorUnits: -moved.minorUnits, currency: moved.currency))])
+    }
+
+    /// A bank account an older ledger booked under another account's code (the last four digits of two numbers alike):
+    /// its balance moves to its own cash account, once, under `bankreclass:<number>:<currency>`.
+    public static func bankReclassification(_ account: BankAccountRow, amount: Money, on day: Day) -> JournalEntryDraft {
+        JournalEntryDraft(sourceKey: "bankreclass:\(account.number):\(account.currency)", effectiveDay: day,
+                          memo: "Bank account \(Masking.account(account.number)) in \(account.currency) moved from \(account.reclassFrom) (an account sharing its last four digits) to its own \(account.code)",
+                          postings: amount.isZero ? [] : [Posting(account: account.code, amount: amount),
+                                                          Posting(account: account.reclassFrom, amount: Money(minorUnits: 0 &- amount.minorUnits, currency: amount.currency))])
     }
 
     /// Whether a source key is an invoice opening (mirroring what the ERP booked itself: not exported to it).

@@ -44,7 +44,7 @@ public enum Summary {
     }
 
     public static func make(day: Day, job: String, currency: Currency, ledgerCounts: LedgerCounts, fileCount: Int, rejectedCount: Int, acceptedCount: Int, nachaBatchCount: Int, nachaEntryCount: Int,
-                     statementLineCount: Int, achBatchCount: Int, reconciliation: SettlementResult, decisions: [Decision],
+                     statementLineCount: Int, skippedLineCount: Int = 0, achBatchCount: Int, reconciliation: SettlementResult, decisions: [Decision],
                      exceptions: [MatchException], dryRun: Bool,
                      bankTies: [BankTie] = []) -> JSONValue {
         func money(_ minor: Int64) -> JSONValue { .number(MoneyFormat.plain(minor, exponent: currency.exponent)) }
@@ -80,6 +80,8 @@ public enum Summary {
             ("nacha_batches", .integer(Int64(nachaBatchCount))),
             ("nacha_entries", .integer(Int64(nachaEntryCount))),
             ("statement_lines", .integer(Int64(statementLineCount))),
+            // Booked lines not posted (the same line twice in the day's files, or posted on an earlier day): run.log lists each.
+            ("statement_lines_not_posted", .integer(Int64(skippedLineCount))),
         ]
         let pendingTotal = reconciliation.pending.reduce(Int64(0)) { $0 + $1.net.minorUnits }
             + reconciliation.unsettled.reduce(Int64(0)) { $0 + $1.net.minorUnits } + reconciliation.stillUnsettled.reduce(Int64(0)) { $0 + $1.net.minorUnits }

@@ -37,7 +37,9 @@ extension BAI2File {
                 let opening = account.summaries.first { $0.typeCode == 10 }?.amount
                 let closing = account.summaries.first { $0.typeCode == 15 }?.amount
                 guard opening != nil || closing != nil else { return nil }
-                return StatementBalance(account: account.number, day: day, opening: opening, closing: closing, isFinal: group.isFinal, location: account.location)
+                var balance = StatementBalance(account: account.number, day: day, opening: opening, closing: closing, isFinal: group.isFinal, location: account.location)
+                balance.bank = group.originator
+                return balance
             }
         }
     }
@@ -46,10 +48,12 @@ extension BAI2File {
     public var postableLines: [StatementLine] {
         groups.flatMap { group in
             group.accounts.flatMap { account in
-                group.isFinal ? account.details : account.details.map { line in
-                    var reported = line
-                    reported.isBooked = false
-                    return reported
+                // The group's originator is the bank that keeps the account (its routing number or BIC).
+                account.details.map { line in
+                    var made = line
+                    made.bank = group.originator
+                    if !group.isFinal { made.isBooked = false }
+                    return made
                 }
             }
         }
@@ -63,8 +67,10 @@ extension CamtFile {
             let opening = statement.balances.first { $0.code == "OPBD" } ?? statement.balances.first { $0.code == "PRCD" }
             let closing = statement.balances.first { $0.code == "CLBD" }
             guard let day = closing?.day ?? opening?.day, opening != nil || closing != nil else { return nil }
-            return StatementBalance(account: statement.account, day: day, opening: opening?.amount, closing: closing?.amount,
-                                    isFinal: !messageType.contains("052"), location: statement.location)
+            var balance = StatementBalance(account: statement.account, day: day, opening: opening?.amount, closing: closing?.amount,
+                                           isFinal: !messageType.contains("052"), location: statement.location)
+            balance.bank = statement.bank
+            return balance
         }
     }
 }

@@ -32,7 +32,10 @@ import TestSupport
             """.write(toFile: folder + "/in/invoices.csv", atomically: true, encoding: .utf8)
         for (day, text) in statements {
             try FileManager.default.createDirectory(atPath: "\(folder)/in/\(day)", withIntermediateDirectories: true)
-            try text.write(toFile: "\(folder)/in/\(day)/statement.bai", atomically: true, encoding: .utf8)
+            // Several statements of a day: one file each (`statement.bai`, `statement-2.bai`, ...).
+            for (i, part) in text.components(separatedBy: "\u{0}").enumerated() {
+                try part.write(toFile: "\(folder)/in/\(day)/statement\(i == 0 ? "" : "-\(i + 1)").bai", atomically: true, encoding: .utf8)
+            }
         }
         let path = folder + "/job.json"
         try """
@@ -51,8 +54,9 @@ import TestSupport
     }
 
     /// A statement whose closing balance is `off` cents above what its lines make (control totals kept right).
-    static func statement(_ day: Day, opening: Int64, _ details: [BAI2Writer.Detail], closingOff off: Int64 = 0) -> String {
-        let text = BAI2Writer.statement(routing: "076401251", account: account, day: day, opening: opening, details: details)
+    static func statement(_ day: Day, opening: Int64, _ details: [BAI2Writer.Detail], closingOff off: Int64 = 0, account: String = account,
+                          currency: String = "USD") -> String {
+        let text = BAI2Writer.statement(routing: "076401251", account: account, currency: currency, day: day, opening: opening, details: details)
         guard off != 0 else { return text }
         let close = BAI2Writer.closing(opening: opening, details: details)
         let total = opening + close + details.reduce(0) { $0 + $1.cents }
@@ -113,6 +117,8 @@ import TestSupport
         #expect(result.days.map(\.receiptCount) == [1, 1], "\(result.message ?? "")")
         let log = try String(contentsOfFile: "\(folder)/out/\(d[1])/run.log", encoding: .utf8)
         #expect(log.contains("statement line not posted: "), "\(log)")
+        let summary = try String(contentsOfFile: "\(folder)/out/\(d[1])/summary.json", encoding: .utf8)
+        #expect(summary.contains("\"statement_lines_not_posted\": 1"), "\(summary)")
         #expect(log.contains("statement.bai:4 300.00 stmt:1111002233:FED20261102A:30000:USD: posted by the run of \(d[0])"), "\(log)")
     }
 
@@ -148,5 +154,61 @@ import TestSupport
         let after = try LedgerReader(path: "\(folder)/ledger.sqlite").exceptions(type: "BANK_DIFFERENCE")
         #expect(after.count == 1)
         #expect(after.first?.status == "resolved", "\(after)")
+    }
+
+    /// Balances per ledger account and currency, as the ledger holds them.
+    func cash(_ folder: String) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for b in try LedgerReader(path: "\(folder)/ledger.sqlite").balances() where b.account.hasPrefix("1000") || b.account == "1010" {
+            out["\(b.account) \(b.balance.currency.code)"] = b.balance.description
+        }
+        return out
+    }
+
+    @Test func accountsSharingTheirLastFourDigitsAndAMultiCurrencyAccountAreEachTheirOwn() async throws {
+        let folder = TestPaths.temporaryDirectory("accounts")
+        let d = Self.days[0]
+        let statements = [
+            Self.statement(d, opening: 100_000, [Self.wire(30_000, "FED1", "WIRE BLUE RIDGE INV-20004")], account: "1111002233"),
+            Self.statement(d, opening: 500_000, [Self.wire(50_000, "FED2", "WIRE ACME TOOLS INV-20001")], account: "2222002233"),
+            // The same account's euro statement: a fee.
+            Self.statement(d, opening: 20_000, [BAI2Writer.Detail(typeCode: 698, cents: 1_000, reference: "FEE1", text: "ACCOUNT FEE")], account: "1111002233",
+                           currency: "EUR"),
+        ]
+        let path = try Self.job(in: folder, statements: [d: statements.joined(separator: "\u{0}")])
+        let result = try await run(path, days: [d])
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        #expect(try cash(folder) == ["1000-2233 USD": "1300.00", "1000-002233 USD": "5500.00", "1000-2233-EUR EUR": "190.00"])
+        let summary = try String(contentsOfFile: "\(folder)/out/\(d)/summary.json", encoding: .utf8)
+        #expect(summary.components(separatedBy: "\"status\": \"tied\"").count == 4, "\(summary)")
+        // The codes are kept: the next day's statements land in the same accounts, whatever order the files come in.
+        let next = Self.days[1]
+        try FileManager.default.createDirectory(atPath: "\(folder)/in/\(next)", withIntermediateDirectories: true)
+        try Self.statement(next, opening: 550_000, [Self.wire(50_000, "FED3", "WIRE ACME TOOLS INV-20002")], account: "2222002233")
+            .write(toFile: "\(folder)/in/\(next)/a.bai", atomically: true, encoding: .utf8)
+        try Self.statement(next, opening: 130_000, [], account: "1111002233").write(toFile: "\(folder)/in/\(next)/b.bai", atomically: true, encoding: .utf8)
+        let second = try await run(path, days: [next])
+        #expect(second.exitCode == .ok, "\(second.message ?? "")")
+        #expect(try cash(folder)["1000-002233 USD"] == "6000.00")
+        #expect(try cash(folder)["1000-2233 USD"] == "1300.00")
+    }
+
+    @Test func theManifestNamesAccountsAndTheirCodesAndMayNotMoveOnesWithPostings() async throws {
+        let folder = TestPaths.temporaryDirectory("named")
+        let d = Self.days
+        let path = try Self.job(in: folder, statements: [
+            d[0]: Self.statement(d[0], opening: 100_000, [Self.wire(30_000, "FED1", "WIRE BLUE RIDGE INV-20004")], account: "2222-002233"),
+        ], extra: #", "bank_accounts": [ { "bank": "076401251", "account": "2222002233", "currency": "USD", "code": "1010", "name": "Operating" } ]"#)
+        let result = try await run(path, days: [d[0]])
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        #expect(try cash(folder) == ["1010 USD": "1300.00"])
+        #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").accounts().contains { $0.code == "1010" && $0.name == "Operating" })
+        // Another code for the same account, now that 1010 holds its postings: refused, naming both.
+        var manifest = try String(contentsOfFile: path, encoding: .utf8)
+        manifest = manifest.replacingOccurrences(of: #""code": "1010""#, with: #""code": "1020""#)
+        try manifest.write(toFile: path, atomically: true, encoding: .utf8)
+        let refused = try await run(path, days: [d[1]])
+        #expect(refused.exitCode == .usage)
+        #expect(refused.message?.contains("booked in 1010") == true && refused.message?.contains("1020") == true, "\(refused.message ?? "")")
     }
 }
