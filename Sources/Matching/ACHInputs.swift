@@ -16,13 +16,16 @@ public struct ACHFile: Sendable {
     /// The bank account the file settles in, when the manifest names it.
     public var account: String?
     public var batches: [Batch]
+    /// The File Creation Date of the file header: the day its entries are keyed by when a batch names no date of its own.
+    public var creationDay: Day?
 
-    public init(name: String, sha256: String, role: ACHRole, account: String?, batches: [Batch]) {
+    public init(name: String, sha256: String, role: ACHRole, account: String?, batches: [Batch], creationDay: Day? = nil) {
         self.name = name
         self.sha256 = sha256
         self.role = role
         self.account = account
         self.batches = batches
+        self.creationDay = creationDay
     }
 }
 
@@ -233,7 +236,7 @@ public struct ACHReading: Sendable {
 
     private mutating func read(_ batch: Batch, of file: ACHFile, currency: Currency, day: Day, calendar: BusinessCalendar) {
         let header = batch.header
-        let effective = header.effectiveEntryDate ?? day
+        let effective = ACHReading.entryDay(effective: header.effectiveEntryDate, settlementJulian: header.settlementDateJulian, created: file.creationDay, runDay: day)
         let settlement = ACHReading.settlementDay(julian: header.settlementDateJulian, effective: effective) ?? effective
         let companyID = ByteScanning.trimmed(header.companyIdentification)
         let isReversal = ByteScanning.trimmed(header.companyEntryDescription).uppercased() == "REVERSAL"
@@ -324,6 +327,16 @@ public struct ACHReading: Sendable {
             }
         }
         return colons == 1
+    }
+
+    /// The day a batch's entries are keyed by (`ach:<role>:<company id>:<effective date>:<trace>`): its Effective Entry
+    /// Date; when that is blank or not a date, its Settlement Date (positions 76-78), taken in the year nearest the
+    /// file's creation; else the file's File Creation Date. All are the file's own, so the same file run on another day
+    /// makes the same keys (and is known again). Only a file that names no date at all falls back to the day it is run.
+    static func entryDay(effective: Day?, settlementJulian: String, created: Day?, runDay: Day) -> Day {
+        if let effective { return effective }
+        if let settlement = settlementDay(julian: settlementJulian, effective: created ?? runDay) { return settlement }
+        return created ?? runDay
     }
 
     /// The Settlement Date of a batch header (positions 76-78, a Julian day of the year the ACH operator
