@@ -106,8 +106,9 @@ public struct ACHEntryFact: Sendable, Hashable {
         self.kind = kind
     }
 
-    /// This occurrence of the entry: its file and line (a re-sent file repeats the key, not the occurrence).
-    public var occurrence: String { "\(fileName):\(location.line)" }
+    /// This occurrence of the entry: its file, by SHA-256 (by path while that is not known), and line (a re-sent file
+    /// repeats the key, not the occurrence). Not the file's name: two sources may each deliver a `day.ach`.
+    public var occurrence: String { "\(fileSHA.isEmpty ? location.file : fileSHA):\(location.line)" }
 }
 
 /// An R-code return of an entry: what came back, and how to find the original.

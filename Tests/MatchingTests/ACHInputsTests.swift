@@ -97,4 +97,29 @@ import Testing
         #expect(made.receipts.isEmpty)
         #expect(made.exceptions.map(\.type) == [.duplicate, .duplicate])
     }
+
+    // MARK: - Duplicates set aside by occurrence, whatever the file is named
+
+    @Test func aDuplicateInOneSourcesFileDoesNotSetAsideTheSameLineOfASameNamedFileOfAnotherSource() throws {
+        // Two banks each deliver `day.ach`; bank B's re-sends an entry an earlier day took, at the line where bank A's
+        // file holds an entry of its own.
+        let a = try Self.achFile(Self.fileText(created: Self.d(2026, 11, 2), effective: Self.d(2026, 11, 2), companyID: "1111111111"),
+                                 path: "in/bank-a/day.ach", sha256: String(repeating: "a", count: 64))
+        let b = try Self.achFile(Self.fileText(created: Self.d(2026, 11, 2), effective: Self.d(2026, 11, 2), companyID: "2222222222"),
+                                 path: "in/bank-b/day.ach", sha256: String(repeating: "b", count: 64))
+        #expect(a.name == b.name)
+        let reading = ACHReading(files: [a, b], currency: .usd, day: Self.d(2026, 11, 2))
+        let fromB = reading.entries.filter { $0.companyID == "2222222222" }
+        let fromA = reading.entries.filter { $0.companyID == "1111111111" }
+        let seen = [fromB[0].key: "day.ach on 2026-10-30"]
+        let made = reading.receipts(day: Self.d(2026, 11, 2), seenBefore: seen, legacyPosted: [])
+        #expect(made.exceptions.count == 1)
+        #expect(fromA[0].location.line == fromB[0].location.line)
+        #expect(made.duplicates.contains(fromB[0].occurrence))
+        // Bank A's entry at the same line is not a duplicate: its row is kept, a return in its place would be reversed.
+        #expect(!made.duplicates.contains(fromA[0].occurrence))
+        #expect(made.receipts.count == 3)
+        // What people read still names the file as they know it.
+        #expect(made.exceptions.first?.message.contains("in day.ach was already taken (day.ach on 2026-10-30)") == true)
+    }
 }
