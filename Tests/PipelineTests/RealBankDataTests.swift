@@ -211,4 +211,31 @@ import TestSupport
         #expect(refused.exitCode == .usage)
         #expect(refused.message?.contains("booked in 1010") == true && refused.message?.contains("1020") == true, "\(refused.message ?? "")")
     }
+
+    @Test func anOlderLedgersSharedCodeIsSplitOnce() async throws {
+        let fixture = TestPaths.packageRoot + "/Tests/PipelineTests/Fixtures/legacy-shared-last-four"
+        let folder = TestPaths.temporaryDirectory("shared-four")
+        try FileManager.default.createDirectory(atPath: folder + "/in", withIntermediateDirectories: true)
+        for name in ["customers.csv", "invoices.csv", "ledger.sqlite", "2026-11-02"] {
+            try FileManager.default.copyItem(atPath: "\(fixture)/\(name)", toPath: name == "ledger.sqlite" ? "\(folder)/\(name)" : "\(folder)/in/\(name)")
+        }
+        // Before: both accounts' money in 1000-2233.
+        #expect(try cash(folder) == ["1000-2233 USD": "6800.00"])
+        let d = Self.days[1]
+        let path = try Self.job(in: folder, statements: [d: [Self.statement(d, opening: 130_000, [], account: "1111002233"),
+                                                             Self.statement(d, opening: 550_000, [], account: "2222002233")].joined(separator: "\u{0}")])
+        let result = try await run(path, days: [d])
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        // The account seen first keeps the code; the other's 5,500.00 moved to its own, and both tie.
+        #expect(try cash(folder) == ["1000-2233 USD": "1300.00", "1000-002233 USD": "5500.00"])
+        let summary = try String(contentsOfFile: "\(folder)/out/\(d)/summary.json", encoding: .utf8)
+        #expect(summary.components(separatedBy: "\"status\": \"tied\"").count == 3, "\(summary)")
+        let journal = try String(contentsOfFile: "\(folder)/out/\(d)/journal.csv", encoding: .utf8)
+        #expect(journal.contains("bankreclass:2222002233:USD"), "\(journal)")
+        // Moved once: the same day again, and the next, post nothing more.
+        let again = try await run(path, days: [d])
+        #expect(again.days.map(\.postedCount) == [0])
+        #expect(try cash(folder) == ["1000-2233 USD": "1300.00", "1000-002233 USD": "5500.00"])
+        #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
+    }
 }
