@@ -171,9 +171,25 @@ public struct JobRunner: Sendable {
             return RunResult(exitCode: .failed, runID: nil, days: [], message: "the ledger \(manifest.ledger) is unavailable: \(error)")
         }
 
+        // What the ledger says of the days: the last one run and the closed period. A read that fails stops the run
+        // (a closed day must not be run again because its period could not be read).
+        let lastRun: Day?
+        let closedThrough: Day?
+        do {
+            lastRun = try await view.lastRunDay()
+        } catch {
+            if !options.dryRun { try? await store.finishRun(runID, status: "failed") }
+            return RunResult(exitCode: .failed, runID: runID, days: [], message: "cannot read the last day run from the ledger \(manifest.ledger): \(error)")
+        }
+        do {
+            closedThrough = try await view.closedThrough()
+        } catch {
+            if !options.dryRun { try? await store.finishRun(runID, status: "failed") }
+            return RunResult(exitCode: .failed, runID: runID, days: [], message: "cannot read the closed period from the ledger \(manifest.ledger): \(error)")
+        }
         // Days after these that were run already: a rerun can change what they must do.
         var days = options.days
-        if let last = try? await view.lastRunDay(), last > lastDay {
+        if let last = lastRun, last > lastDay {
             if options.cascade {
                 days += stride(from: 1, through: last.days(since: lastDay), by: 1).map { lastDay.adding(days: $0) }
                 log("--cascade: running \(lastDay.adding(days: 1)) through \(last) again after \(lastDay)")
@@ -183,7 +199,6 @@ public struct JobRunner: Sendable {
         }
         var outcomes: [DayOutcome] = []
         var exitCode = ExitCode.ok
-        let closedThrough = try? await view.closedThrough()
         let master = MasterInvoices(consume invoices)
         func dayRun(_ day: Day) -> DayRun {
             DayRun(manifest: manifest, store: store, view: view, runID: runID, day: day, customers: customers, invoices: master, options: options)

@@ -37,6 +37,13 @@ public enum Review {
     static let cashTypes: Set<String> = [ExceptionType.ambiguous.rawValue, ExceptionType.unmatched.rawValue, ExceptionType.overPay.rawValue,
                                          ExceptionType.unknownCustomer.rawValue]
 
+    /// `review.write_off_limit` where no manifest gives one: 100.00 in the currency written off.
+    public static func defaultWriteOffLimit(in currency: Currency) -> Money {
+        var units: Int64 = 100
+        for _ in 0..<currency.exponent { units *= 10 }
+        return Money(minorUnits: units, currency: currency)
+    }
+
     /// The decisions a type of exception accepts.
     public static func accepted(by type: String) -> [ReviewDecisionKind] {
         if cashTypes.contains(type) { return [.apply, .refund, .unapplied] }
@@ -45,7 +52,9 @@ public enum Review {
     }
 
     /// Checks a decision against the ledger as it stands; what it returns is what `LedgerStore.recordDecision` keeps.
-    public static func check(_ request: ReviewRequest, view: LedgerView, writeOffLimit: Money) async throws -> [ReviewApplication] {
+    /// `writeOffLimit`: the manifest's `review.write_off_limit`; nil when no manifest gives one (then 100.00 in the
+    /// currency of the amount written off).
+    public static func check(_ request: ReviewRequest, view: LedgerView, writeOffLimit: Money?) async throws -> [ReviewApplication] {
         let id = request.exceptionID
         guard let exception = try await view.exception(id: id) else { throw ReviewRefusal("no exception \(id) in the ledger") }
         guard !request.note.trimmingCharacters(in: .whitespaces).isEmpty else { throw ReviewRefusal("\(id): --note is required (say why)") }
@@ -56,10 +65,14 @@ public enum Review {
         guard accepted.contains(request.kind) else {
             throw ReviewRefusal("\(id) is \(exception.type): it accepts \(accepted.map { "--\($0.rawValue)" }.joined(separator: ", ")), not --\(request.kind.rawValue)")
         }
-        let currency = exception.amount?.currency ?? .usd
         switch request.kind {
         case .apply:
             guard !request.applications.isEmpty else { throw ReviewRefusal("\(id): --apply needs INVOICE=AMOUNT at least once") }
+            // The amounts are in the receipt's currency, which the exception row carries with its amount: never assumed.
+            guard let currency = exception.amount?.currency else {
+                throw ReviewRefusal("\(id): exceptions row \(id) (\(exception.type)) has no amount, so no currency to apply the receipt's cash in; "
+                                    + "run its day again, or decide it with --unapplied or --refund")
+            }
             var seen = Set<String>()
             var out: [ReviewApplication] = []
             var total: Int64 = 0
@@ -99,6 +112,7 @@ public enum Review {
             guard invoice.openAmount.minorUnits >= short.minorUnits else {
                 throw ReviewRefusal("\(id): invoice \(invoiceID) has \(invoice.openAmount) open, less than the short \(short)")
             }
+            let writeOffLimit = writeOffLimit ?? defaultWriteOffLimit(in: short.currency)
             if short.minorUnits > writeOffLimit.minorUnits {
                 let approver = request.approvedBy.trimmingCharacters(in: .whitespaces)
                 guard !approver.isEmpty else {

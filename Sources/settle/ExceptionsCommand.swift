@@ -91,7 +91,8 @@ extension Settle {
         case "resolve":
             guard args.positionals.count == 2 else { throw ManifestError("exceptions resolve needs one ID") }
             let request = try reviewRequest(id: args.positionals[1], args: args)
-            return try await withReviewLock(ledger) { store, view, limit in
+            return try await withReviewLock(ledger) { store, view in
+                let limit = try await writeOffLimit(view)
                 let applications: [ReviewApplication]
                 do { applications = try await Review.check(request, view: view, writeOffLimit: limit) } catch let refusal as ReviewRefusal {
                     console.err("settle: \(refusal.message)")
@@ -107,7 +108,7 @@ extension Settle {
             guard args.positionals.count == 2 else { throw ManifestError("exceptions reopen needs one ID") }
             guard let note = args.values["note"], !note.trimmingCharacters(in: .whitespaces).isEmpty else { throw ManifestError("exceptions reopen needs --note TEXT") }
             let id = args.positionals[1]
-            return try await withReviewLock(ledger) { store, view, _ in
+            return try await withReviewLock(ledger) { store, view in
                 guard let r = try await view.exception(id: id) else {
                     console.err("settle: no exception \(id) in \(ledger)")
                     return 1
@@ -177,8 +178,8 @@ extension Settle {
         return ReviewRequest(exceptionID: id, kind: kind, applications: applications, note: note, by: by, approvedBy: approvedBy)
     }
 
-    /// Runs a review command holding the ledger's lock (like a run), with the writer, a view and the write-off limit.
-    func withReviewLock(_ ledger: String, _ body: (LedgerStore, LedgerView, Money) async throws -> Int32) async throws -> Int32 {
+    /// Runs a review command holding the ledger's lock (like a run), with the writer and a view.
+    func withReviewLock(_ ledger: String, _ body: (LedgerStore, LedgerView) async throws -> Int32) async throws -> Int32 {
         guard FileManager.default.fileExists(atPath: ledger) else { throw LedgerError("no ledger at \(ledger)") }
         guard let lock = try RunLock(ledgerPath: ledger, purpose: "review") else {
             console.err("settle: the ledger \(ledger) is locked by another run (\(RunLock.holder(ledgerPath: ledger))); try again when it has finished")
@@ -187,10 +188,20 @@ extension Settle {
         defer { withExtendedLifetime(lock) {} }
         let store = try LedgerStore(path: ledger)
         let view = try LedgerView(path: ledger)
-        // The write-off limit of the manifest the ledger last ran with (100.00 when it says none or cannot be read).
-        var limit = Money(minorUnits: 10_000, currency: .usd)
-        if let path = try await view.lastManifestPath(), let manifest = try? Manifest.load(path: path) { limit = manifest.writeOffLimit }
-        return try await body(store, view, limit)
+        return try await body(store, view)
+    }
+
+    /// The write-off limit of the manifest the ledger last ran with (nil when no run recorded one: then 100.00 in the
+    /// currency written off). A manifest that cannot be read or is invalid is a usage error naming it (exit 2): the
+    /// limit is a control, never silently replaced by the default.
+    func writeOffLimit(_ view: LedgerView) async throws -> Money? {
+        guard let path = try await view.lastManifestPath() else { return nil }
+        do {
+            return try Manifest.load(path: path).writeOffLimit
+        } catch {
+            throw ManifestError("the manifest the ledger last ran with gives review.write_off_limit and cannot be used: \(error.message) "
+                                + "(run from the folder the runs use, or fix the manifest)")
+        }
     }
 
     /// `exceptions import`: a reviewer's spreadsheet of decisions, every row checked before anything is recorded.
@@ -228,7 +239,8 @@ extension Settle {
             requests.append((line, ReviewRequest(exceptionID: id, kind: kind, applications: kind == .apply ? Array(zip(invoices, amounts)).map { ($0.0, $0.1) } : [],
                                                  note: note, by: rowBy.isEmpty ? by : rowBy, approvedBy: field(column("approved_by")))))
         }
-        return try await withReviewLock(ledger) { store, view, limit in
+        return try await withReviewLock(ledger) { store, view in
+            let limit = try await writeOffLimit(view)
             var checked: [(ReviewRequest, [ReviewApplication])] = []
             var seen = Set<String>()
             for (line, request) in requests {
@@ -409,7 +421,7 @@ extension Settle {
                 guard args.positionals.count == 2, let d = try self.day(args.positionals[1], option: "reopen") else { throw ManifestError("period reopen needs one YYYY-MM-DD") }
                 day = d
             }
-            return try await withReviewLock(ledger) { store, _, _ in
+            return try await withReviewLock(ledger) { store, _ in
                 do {
                     if sub == "close" {
                         try await store.closePeriod(through: day, note: note, by: by, at: Settle.timestamp())

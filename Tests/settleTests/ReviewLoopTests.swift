@@ -1,5 +1,5 @@
 import Foundation
-import Ledger
+@testable import Ledger
 @testable import settle
 import Testing
 import TestSupport
@@ -145,6 +145,40 @@ import TestSupport
         let gap = try exception("UNEXPLAINED_BANK_LINE", in: out)
         let refused = await settle(["exceptions", "resolve", gap, "--ledger", ledger, "--refund", "--note", "x"])
         #expect(refused.code == 2 && refused.err.contains("accepts --ignore"))
+    }
+
+    /// The write-off limit comes from the manifest the ledger last ran with: one that cannot be read is a usage error
+    /// naming it (exit 2), never the default limit of 100.00 in its place.
+    @Test func aManifestThatCannotBeReadRefusesTheDecision() async throws {
+        let (manifest, ledger, out) = try await firstDay(writeOffLimit: "10.00")
+        let id = try exception("SHORT_PAY", in: out)
+        try #"{"version": 1, "review": {"write_off_limit": "#.write(toFile: manifest, atomically: true, encoding: .utf8)
+        let refused = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--write-off", "--note", "small difference", "--by", "ana"])
+        #expect(refused.code == 2, "\(refused.out) \(refused.err)")
+        #expect(refused.err.contains(manifest) && refused.err.contains("not valid JSON"), "\(refused.err)")
+        #expect(await settle(["exceptions", "show", id, "--ledger", ledger]).out.contains("open"))
+        // Nor through import.
+        let csv = manifest + ".decisions.csv"
+        try "exception_id,decision,note\n\(id),write-off,small\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let imported = await settle(["exceptions", "import", csv, "--ledger", ledger, "--by", "ana"])
+        #expect(imported.code == 2 && imported.err.contains(manifest), "\(imported.out) \(imported.err)")
+        // A reopen, which no limit governs, does not need it.
+        let reopen = await settle(["exceptions", "reopen", id, "--ledger", ledger, "--note", "n"])
+        #expect(reopen.code == 2 && reopen.err.contains("is open"), "\(reopen.err)")
+    }
+
+    /// A decision that applies cash needs the receipt's currency: an exception row without one is refused, naming the
+    /// row, never read as USD.
+    @Test func anApplicationWithoutTheReceiptsCurrencyIsRefused() async throws {
+        let (_, ledger, out) = try await firstDay()
+        let id = try exception("AMBIGUOUS", in: out)
+        do {
+            let db = try Database(path: ledger)
+            try db.prepare("UPDATE exceptions SET amount_minor = NULL, currency = '' WHERE exception_id = ?").bind(.text(id)).run()
+        }
+        let refused = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--apply", "INV-10020=4000.00", "--note", "n", "--by", "ana"])
+        #expect(refused.code == 2, "\(refused.out) \(refused.err)")
+        #expect(refused.err.contains(id) && refused.err.contains("currency"), "\(refused.err)")
     }
 
     @Test func anExceptionWhoseCauseIsGoneIsResolvedBySettleAndOpensIfItComesBack() async throws {
