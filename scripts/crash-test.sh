@@ -5,8 +5,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 points=${1:-24}
-swift build -c release --product settle >/dev/null || exit 1
-settle=.build/release/settle
+# A build with the fault switches (SETTLE_FAULT_KILL_AFTER_POSTINGS), apart from the normal one.
+settle=$(scripts/build-faults.sh) || exit 1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

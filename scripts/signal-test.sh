@@ -3,8 +3,8 @@
 # code is 143 / 130 and the message names the days that finished; running again finishes the job.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product settle > /dev/null || exit 1
-settle=$PWD/.build/release/settle
+# A build with the fault switches (SETTLE_FAULT_PAUSE_BEFORE_COMMIT), apart from the normal one.
+settle=$(scripts/build-faults.sh) || exit 1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0

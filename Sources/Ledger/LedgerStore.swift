@@ -804,8 +804,9 @@ public actor LedgerStore {
     }
 
     /// Fault injection for the crash test (`scripts/crash-test.sh`): `SETTLE_FAULT_KILL_AFTER_POSTINGS=N` kills the
-    /// process with SIGKILL right after its N-th posting is written, in the middle of a day's transaction.
-    private static let killAfterPostings: Int? = ProcessInfo.processInfo.environment["SETTLE_FAULT_KILL_AFTER_POSTINGS"].flatMap(Int.init)
+    /// process with SIGKILL right after its N-th posting is written, in the middle of a day's transaction. Only in a
+    /// build with `SETTLE_FAULTS` (`FaultInjection`).
+    private static let killAfterPostings: Int? = FaultInjection.killAfterPostings
     private var postingsWritten = 0
 
     /// INSERT statements for 1 to 4 postings at once: one statement per entry instead of one per posting.
