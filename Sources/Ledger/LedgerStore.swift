@@ -279,6 +279,7 @@ public actor LedgerStore {
                     ON CONFLICT(number, bank, currency) DO UPDATE SET code = excluded.code
                     """).bind(.text(a.number), .text(a.bank), .text(a.currency), .text(a.code), .text(a.firstDay.description), .text(a.reclassFrom)).run()
             }
+            try writeHeld(batch, runID: open.runID, day: open.day)
             for f in batch.files {
                 try database.prepare("INSERT OR IGNORE INTO ingested_files(sha256, size_bytes, name, run_id, day, archive_path, source) VALUES (?, ?, ?, ?, ?, ?, ?)")
                     .bind(.text(f.sha256), .integer(f.sizeBytes), .text(f.name), .integer(f.runID), .text(f.day.description), .text(f.archivePath),
@@ -583,8 +584,43 @@ public actor LedgerStore {
 
     /// A run of a day replaces the day's decisions, ACH entries, statement balances and settlement items: cleared when
     /// its transaction opens (reads of the state before the day go through `LedgerView`, which does not see this).
+    /// Held receipts and the day's re-applications of earlier ones; exceptions whose held cash went where it belongs.
+    private func writeHeld(_ batch: LedgerBatch, runID: Int64, day: Day) throws {
+        if !batch.heldReceipts.isEmpty {
+            let held = try database.prepare("""
+                INSERT OR REPLACE INTO held_receipts(source_key, receipt_id, customer_id, currency, amount_minor, day, value_day, source, source_ref, payer_name,
+                                                     free_text, remittance, location, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for h in batch.heldReceipts {
+                try held.bind(.text(h.sourceKey), .text(h.receiptID), .text(h.customerID), .text(h.amount.currency.code), .integer(h.amount.minorUnits),
+                              .text(h.day.description), .text(h.valueDay.description), .text(h.source), .text(h.sourceRef), .text(h.payerName), .text(h.freeText),
+                              .text(h.remittance), .text(h.location), .integer(runID)).run()
+            }
+        }
+        if !batch.reapplications.isEmpty {
+            let moved = try database.prepare("INSERT OR REPLACE INTO reapplications(source_key, day, invoice_id, amount_minor, run_id) VALUES (?, ?, ?, ?, ?)")
+            for r in batch.reapplications {
+                try moved.bind(.text(r.sourceKey), .text(day.description), .text(r.invoiceID), .integer(r.amount.minorUnits), .integer(runID)).run()
+            }
+        }
+        if !batch.resolvedBySettle.isEmpty {
+            let at = LedgerStore.timestamp()
+            for (id, note) in batch.resolvedBySettle {
+                try database.prepare("""
+                    UPDATE exceptions SET status = 'resolved', resolution = 'auto', resolution_note = ?, resolved_at = ?, last_run_id = ?
+                    WHERE exception_id = ? AND status = 'open' AND decision = ''
+                    """).bind(.text(note), .text(at), .integer(runID), .text(id)).run()
+                if database.changes == 1 {
+                    try appendHistory(exceptionID: id, at: at, action: "auto-resolve", decision: "", applications: "", note: note, by: "settle", approvedBy: "", runID: runID)
+                }
+            }
+        }
+    }
+
     private func resetDayRecords(_ day: Day) throws {
         let dayText = day.description
+        try database.prepare("DELETE FROM held_receipts WHERE day = ?").bind(.text(dayText)).run()
+        try database.prepare("DELETE FROM reapplications WHERE day = ?").bind(.text(dayText)).run()
         try database.prepare("DELETE FROM applications WHERE day = ?").bind(.text(dayText)).run()
         try database.prepare("DELETE FROM ach_entry_customers WHERE entry_rowid IN (SELECT rowid FROM ach_entries WHERE day = ?)").bind(.text(dayText)).run()
         try database.prepare("DELETE FROM ach_entries WHERE day = ?").bind(.text(dayText)).run()

@@ -363,6 +363,48 @@ public actor LedgerView {
         return total
     }
 
+    /// Receipts held as unapplied cash before `day` for these customers, with what is still held of each (what later
+    /// days re-applied taken off), oldest first; those whose cash was returned or whose exceptions a reviewer decided are
+    /// left out (a reviewer's decision is never overridden).
+    public func heldReceipts(before day: Day, customers: Set<String>) throws -> [HeldReceiptRow] {
+        guard !customers.isEmpty else { return [] }
+        var out: [HeldReceiptRow] = []
+        let held = try database.prepare("""
+            SELECT h.source_key, h.receipt_id, h.customer_id, h.currency, h.amount_minor - COALESCE((SELECT SUM(r.amount_minor) FROM reapplications r
+                       WHERE r.source_key = h.source_key AND r.day < ?1), 0),
+                   h.day, h.value_day, h.source, h.source_ref, h.payer_name, h.free_text, h.remittance, h.location
+            FROM held_receipts h WHERE h.customer_id = ?2 AND h.day < ?1
+              AND NOT EXISTS (SELECT 1 FROM exceptions e WHERE e.receipt_id = h.receipt_id AND e.decision != '')
+            ORDER BY h.day, h.source_key
+            """)
+        for customer in customers.sorted() {
+            try held.bind(.text(day.description), .text(customer))
+            out += try held.rows { r -> HeldReceiptRow in
+                guard let currency = Currency.iso(r.text(3)) else { throw LedgerError("held receipt \(r.text(0)): currency '\(r.text(3))' is not an ISO 4217 code") }
+                guard let first = Day.parse(r.text(5), format: .iso), let value = Day.parse(r.text(6), format: .iso) else {
+                    throw LedgerError("held receipt \(r.text(0)): a day is not YYYY-MM-DD")
+                }
+                return HeldReceiptRow(sourceKey: r.text(0), receiptID: r.text(1), customerID: r.text(2), amount: Money(minorUnits: r.int(4), currency: currency),
+                                      day: first, valueDay: value, source: r.text(7), sourceRef: r.text(8), payerName: r.text(9), freeText: r.text(10),
+                                      remittance: r.text(11), location: r.text(12))
+            }.filter { $0.amount.minorUnits > 0 }
+        }
+        // Returned since: the return took the money back.
+        let returned = try postedDays(sourceKeys: out.map { "return:" + $0.sourceKey })
+        return out.filter { returned["return:" + $0.sourceKey].map { $0 >= day } ?? true }
+    }
+
+    /// The open exceptions raised on these receipts (settle resolves them once their held cash is applied).
+    public func openExceptions(receiptIDs: [String]) throws -> [(exceptionID: String, receiptID: String)] {
+        let s = try database.prepare("SELECT exception_id FROM exceptions WHERE receipt_id = ? AND status = 'open' AND decision = '' ORDER BY exception_id")
+        var out: [(exceptionID: String, receiptID: String)] = []
+        for receipt in receiptIDs {
+            try s.bind(.text(receipt))
+            out += try s.rows { ($0.text(0), receipt) }
+        }
+        return out
+    }
+
     /// The latest statement balances of each account and currency before `day`.
     public func lastStatementBalances(before day: Day) throws -> [StatementBalanceRow] {
         let s = try database.prepare("""

@@ -351,6 +351,52 @@ public struct BankAccountRow: Hashable, Sendable {
     }
 }
 
+/// A receipt that left cash unapplied with its customer, as the ledger keeps it to try it again on later days.
+public struct HeldReceiptRow: Hashable, Sendable {
+    public var sourceKey: String
+    public var receiptID: String
+    public var customerID: String
+    /// Unapplied when it was held; `held` in reads: what is still held before the day asked.
+    public var amount: Money
+    public var day: Day
+    public var valueDay: Day
+    public var source: String
+    public var sourceRef: String
+    public var payerName: String
+    public var freeText: String
+    /// Its remittance lines, as `HeldReceiptRow.encode` writes them.
+    public var remittance: String
+    public var location: String
+
+    public init(sourceKey: String, receiptID: String, customerID: String, amount: Money, day: Day, valueDay: Day, source: String, sourceRef: String,
+                payerName: String, freeText: String, remittance: String, location: String) {
+        self.sourceKey = sourceKey
+        self.receiptID = receiptID
+        self.customerID = customerID
+        self.amount = amount
+        self.day = day
+        self.valueDay = valueDay
+        self.source = source
+        self.sourceRef = sourceRef
+        self.payerName = payerName
+        self.freeText = freeText
+        self.remittance = remittance
+        self.location = location
+    }
+}
+
+/// Unapplied cash of a held receipt applied on a later day: one row per invoice.
+public struct ReapplicationRow: Hashable, Sendable {
+    public var sourceKey: String
+    public var invoiceID: String
+    public var amount: Money
+    public init(sourceKey: String, invoiceID: String, amount: Money) {
+        self.sourceKey = sourceKey
+        self.invoiceID = invoiceID
+        self.amount = amount
+    }
+}
+
 public struct StatementBalanceRow: Hashable, Sendable {
     public var account: String
     public var day: Day
@@ -431,6 +477,12 @@ public struct LedgerBatch: Sendable {
     public var bookedReviews: [(exceptionID: String, seq: Int64)] = []
     /// Bank accounts first seen (their cash accounts given for good), and those whose balance this batch reclassifies.
     public var bankAccounts: [BankAccountRow] = []
+    /// Receipts of the day that leave cash unapplied with their customers, and earlier ones' cash applied today.
+    public var heldReceipts: [HeldReceiptRow] = []
+    public var reapplications: [ReapplicationRow] = []
+    /// Exceptions whose cause went away today (their receipt's held cash applied): resolved by settle with the note,
+    /// unless a reviewer decided them.
+    public var resolvedBySettle: [(exceptionID: String, note: String)] = []
 
     public init(invoices: [LedgerInvoice] = [], entries: [JournalEntryDraft] = [], cashAccounts: [(code: String, name: String)] = [],
                 accountNames: [(code: String, name: String, type: String)] = []) {

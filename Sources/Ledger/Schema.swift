@@ -431,6 +431,39 @@ enum Schema {
         DROP TABLE statement_balances;
         ALTER TABLE statement_balances_v10 RENAME TO statement_balances;
         """,
+        // 11: unapplied cash tried again. A receipt that leaves cash unapplied with its customer is kept with what it
+        // said (`held_receipts`: its remittance, texts and payer, the day it was held), and each later application of
+        // that cash (`reapplications`, under the entry `reapply:<receipt id>:<day>`) is recorded by day, so what is still
+        // held before any day is known again on a rerun. Exceptions are found by the receipt they were raised on.
+        """
+        CREATE TABLE held_receipts (
+            source_key TEXT PRIMARY KEY,
+            receipt_id TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            value_day TEXT NOT NULL,
+            source TEXT NOT NULL,
+            source_ref TEXT NOT NULL,
+            payer_name TEXT NOT NULL,
+            free_text TEXT NOT NULL,
+            remittance TEXT NOT NULL,
+            location TEXT NOT NULL,
+            run_id INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX held_receipts_customer ON held_receipts(customer_id, day);
+        CREATE TABLE reapplications (
+            source_key TEXT NOT NULL,
+            day TEXT NOT NULL,
+            invoice_id TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL,
+            run_id INTEGER NOT NULL,
+            PRIMARY KEY (source_key, day, invoice_id)
+        ) STRICT;
+        CREATE INDEX reapplications_day ON reapplications(day);
+        CREATE INDEX exceptions_receipt ON exceptions(receipt_id) WHERE receipt_id != '';
+        """,
     ]
 
     static var version: Int { migrations.count }

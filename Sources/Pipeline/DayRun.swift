@@ -87,6 +87,8 @@ struct DayRun {
         feed.send(LedgerBatch(accountNames: manifest.accounts))
         let invoicePositions = openItems.ledgerInvoicePositions
         let invoicesBefore = openItems.matching
+        // Customers whose open items changed today (invoices new or changed in the export): their held cash is tried again.
+        var changedCustomers = Set(invoicePositions.lazy.map { invoicesBefore[$0].customerID })
         for start in stride(from: 0, to: invoicePositions.count, by: DayRun.invoiceChunk) {
             let part = invoicePositions[start..<min(start + DayRun.invoiceChunk, invoicePositions.count)]
             feed.send(making: { [self] in LedgerBatch(invoices: part.map { ledgerInvoice(invoicesBefore[$0]) }) })
@@ -184,9 +186,13 @@ struct DayRun {
         clock.lap("settlement")
         let returned = try await returnsAndChanges(read.ach, duplicates: read.achKeys.duplicates)
         clock.lap("returns")
+        // Invoices a return reopened changed too.
+        for row in returned.applicationRows { if let customer = row.customerID { changedCustomers.insert(customer) } }
+        let held = try await view.heldReceipts(before: day, customers: changedCustomers).map(HeldCash.receipt)
+        changedCustomers = []
         guard let index = await indexing?.value else { throw CancellationError() }
         indexing = nil
-        let cash = await applyCash(read.achKeys.receipts + settlement.statementReceipts, with: consume index)
+        let cash = await applyCash(read.achKeys.receipts + settlement.statementReceipts, with: consume index, held: held)
         counts.receipts = cash.decisions.count
         clock.lap("cash-application")
         // The decisions' entries go to the writer in chunks as they are made (it starts on the first while the rest
@@ -207,6 +213,17 @@ struct DayRun {
             StatementBalanceRow(account: $0.account, day: $0.day, opening: $0.opening, closing: $0.closing, location: $0.location.fileAndLine)
         }
         posting.files = intake.files
+        // Unapplied cash of earlier days applied today: its entries, rows and the exceptions whose cause went away.
+        posting.entries += cash.reapplied.map { HeldCash.entry($0, day: day) }
+        posting.applications = cash.reapplied.flatMap { HeldCash.applicationRows($0, day: day) }
+        posting.reapplications = cash.reapplied.flatMap { r in
+            r.applications.map { ReapplicationRow(sourceKey: r.held.receipt.sourceKey, invoiceID: $0.invoiceID, amount: $0.amount) }
+        }
+        let settledAll = cash.reapplied.filter(\.settlesAll)
+        let notes = Dictionary(settledAll.map { ($0.held.receipt.id, HeldCash.note($0, day: day)) }, uniquingKeysWith: { a, _ in a })
+        posting.resolvedBySettle = try await view.openExceptions(receiptIDs: settledAll.map(\.held.receipt.id)).compactMap { e in
+            notes[e.receiptID].map { (e.exceptionID, $0) }
+        }
         // Reviewers' decisions not booked yet (and those a run of this day booked before): after the day's own entries.
         let reviews = try await reviewEntries()
         posting.entries += reviews.drafts
@@ -226,6 +243,8 @@ struct DayRun {
             feed.send(making: { [self] in
                 var rows = LedgerBatch()
                 rows.applications = applicationRows(part, then: more)
+                // Receipts leaving cash unapplied with their customer are kept to be tried again.
+                rows.heldReceipts = part.compactMap { HeldCash.row($0, day: day) }
                 return rows
             })
         }
@@ -265,7 +284,13 @@ struct DayRun {
         // The last moment a stop request is heard: after this the day commits whole.
         try Task.checkCancellation()
         // The reports of matching do not wait for the ledger: made while the writer drains (written once the day commits).
-        let remittance = RemittanceList(decisions: cash.decisions, then: returned.remittanceRows)
+        let remittance = RemittanceList(decisions: cash.decisions, then: returned.remittanceRows + cash.reapplied.flatMap { r in
+            HeldCash.applicationRows(r, day: day).map {
+                RemittanceRow(receiptID: $0.receiptID, source: r.held.receipt.source.rawValue, sourceRef: r.held.receipt.sourceRef, valueDay: r.held.receipt.valueDay,
+                              customerID: r.held.customerID, receiptAmount: r.held.held, invoiceID: $0.invoiceID ?? "", applied: $0.applied, discount: $0.discount,
+                              writeOff: $0.writeOff, rule: $0.rule, confidence: $0.confidence)
+            }
+        })
         let folder = outputFolder
         let runID = runID
         var names: [String: String] = [:]

@@ -389,6 +389,8 @@ extension DayRun {
         var exceptions: [MatchException] = []
         /// For each receipt as given to `applyCash`, the position of its decision (decisions are in a fixed order).
         var decisionOfReceipt: [Int32] = []
+        /// Unapplied cash of earlier days applied today.
+        var reapplied: [Reapplication] = []
     }
 
     struct OpenItems {
@@ -477,7 +479,8 @@ extension DayRun {
     }
 
     /// Cash application against the open items as they stood before this day (day D sees only invoices issued on or before D).
-    func applyCash(_ unsorted: [Receipt], with application: CashApplication) async -> Cash {
+    /// Receipts held as unapplied cash are tried again after the day's own, against what those left open.
+    func applyCash(_ unsorted: [Receipt], with application: CashApplication, held: [HeldReceipt] = []) async -> Cash {
         var application = application
         // In a fixed order (value day, source, reference, key), whatever the order of the files: sorted once by a
         // key made per receipt, not by comparing four fields in every comparison. The keys sit end to end in one
@@ -506,7 +509,8 @@ extension DayRun {
         var decisionOfReceipt = [Int32](repeating: 0, count: unsorted.count)
         for (position, index) in order.enumerated() { decisionOfReceipt[index] = Int32(position) }
         let applied = await application.applyAll(order.map { unsorted[$0] }, concurrency: options.concurrency)
-        return Cash(decisions: applied.decisions, exceptions: applied.exceptions, decisionOfReceipt: decisionOfReceipt)
+        let reapplied = held.isEmpty ? [] : application.reapply(held)
+        return Cash(decisions: applied.decisions, exceptions: applied.exceptions, decisionOfReceipt: decisionOfReceipt, reapplied: reapplied)
     }
 
     /// The ledger's row of an invoice (its open amount is the ledger's own, kept by its postings: not written).

@@ -238,4 +238,46 @@ import TestSupport
         #expect(try cash(folder) == ["1000-2233 USD": "1300.00", "1000-002233 USD": "5500.00"])
         #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
     }
+
+    @Test func aPrepaymentIsAppliedTheDayItsInvoiceAppears() async throws {
+        let folder = TestPaths.temporaryDirectory("prepay")
+        let d = Self.days
+        let path = try Self.job(in: folder, statements: [
+            // A wire naming an invoice the ERP has not issued yet: held as Acme's unapplied cash.
+            d[0]: Self.statement(d[0], opening: 100_000, [Self.wire(70_000, "FED9", "WIRE ACME TOOLS PREPAYMENT INV-30001")]),
+            d[1]: Self.statement(d[1], opening: 170_000, []),
+        ])
+        let first = try await run(path, days: [d[0]])
+        #expect(first.exitCode == .ok, "\(first.message ?? "")")
+        let day1 = try rows("\(folder)/out/\(d[0])/remittance.csv")
+        #expect(day1.contains { $0.contains(",C001,700.00,,700.00,0.00,0.00,unapplied,") }, "\(day1)")
+        let raised = try LedgerReader(path: "\(folder)/ledger.sqlite").exceptions(status: "open")
+        #expect(!raised.isEmpty)
+        // The next export lists the invoice, issued the next day.
+        let invoices = folder + "/in/invoices.csv"
+        try (try String(contentsOfFile: invoices, encoding: .utf8) + "INV-30001,C001,\(d[1]),2026-12-03,USD,700.00,700.00,NET30,\n")
+            .write(toFile: invoices, atomically: true, encoding: .utf8)
+        let second = try await run(path, days: [d[1]])
+        #expect(second.exitCode == .ok, "\(second.message ?? "")")
+        let day2 = try rows("\(folder)/out/\(d[1])/remittance.csv")
+        // The receipt's unapplied cash goes down and the invoice's row says how: the day's rows add up to what moved.
+        #expect(day2.contains { $0.contains(",C001,700.00,,-700.00,0.00,0.00,unapplied,") }, "\(day2)")
+        #expect(day2.contains { $0.contains(",C001,700.00,INV-30001,700.00,0.00,0.00,unapplied-cash,") }, "\(day2)")
+        let open = try String(contentsOfFile: "\(folder)/out/\(d[1])/open-items.csv", encoding: .utf8)
+        #expect(open.contains("INV-30001,C001,2026-12-03,700.00,0.00,"), "\(open)")
+        let aging = try String(contentsOfFile: "\(folder)/out/\(d[1])/aging.csv", encoding: .utf8)
+        #expect(aging.contains("C001,\"Acme Tools, Inc.\",USD,1500.00,0.00,0.00,0.00,0.00,1500.00,0.00,"), "Acme: its other invoices open, nothing unapplied: \(aging)")
+        // The exception it raised is resolved by settle, saying when and where the cash went.
+        let after = try LedgerReader(path: "\(folder)/ledger.sqlite")
+        for e in raised {
+            let now = try #require(try after.exception(id: e.exceptionID))
+            #expect(now.status == "resolved" && now.resolution == "auto" && now.resolutionNote.contains("INV-30001") && now.resolutionNote.contains("\(d[1])"),
+                    "\(now)")
+        }
+        #expect(try after.verify().isClean)
+        // Once: the same day again posts nothing, the next day applies nothing more.
+        let again = try await run(path, days: [d[1]])
+        #expect(again.days.map(\.postedCount) == [0])
+        #expect(try rows("\(folder)/out/\(d[1])/remittance.csv") == day2)
+    }
 }
