@@ -969,15 +969,15 @@ public actor LedgerStore {
         }
         let item = try database.prepare("""
             INSERT INTO settlement_items(batch_key, role, company_name, file_name, net_minor, currency, settlement_day, window_end, first_day, settled_day,
-                                         settled_by, unsettled_day, location, entry_amounts)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                         settled_by, unsettled_day, location, entry_amounts, file_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(batch_key) DO UPDATE SET settled_day = excluded.settled_day, settled_by = excluded.settled_by, unsettled_day = excluded.unsettled_day
             """)
         for i in day.settlementItems {
             try item.bind(.text(i.batchKey), .text(i.role), .text(i.companyName), .text(i.fileName), .integer(i.net.minorUnits), .text(i.net.currency.code),
                           .text(i.settlementDay.description), .text(i.windowEnd.description), .text(i.firstDay.description), .optional(i.settledDay?.description),
                           .optional(i.settledBy), .optional(i.unsettledDay?.description), .text(i.location),
-                          .text(i.entryAmounts.map(String.init).joined(separator: " "))).run()
+                          .text(i.entryAmounts.map(String.init).joined(separator: " ")), .text(i.fileKey)).run()
         }
     }
 

@@ -443,7 +443,7 @@ public actor LedgerView {
     public func pendingSettlements(before day: Day) throws -> [SettlementItemRow] {
         let s = try database.prepare("""
             SELECT batch_key, role, company_name, file_name, net_minor, currency, settlement_day, window_end, first_day, settled_day, settled_by, unsettled_day, location,
-                   entry_amounts
+                   entry_amounts, file_key
             FROM settlement_items WHERE first_day < ? AND (settled_day IS NULL OR settled_day >= ?) ORDER BY settlement_day, batch_key
             """).bind(.text(day.description), .text(day.description))
         return try s.rows { r in
@@ -457,6 +457,7 @@ public actor LedgerView {
                                         settlementDay: settlement, windowEnd: windowEnd, firstDay: first, settledDay: nil, settledBy: nil,
                                         unsettledDay: unsettled.flatMap { $0 < day ? $0 : nil }, location: r.text(12))
             row.entryAmounts = r.text(13).split(separator: " ").compactMap { Int64($0) }
+            row.fileKey = r.text(14)
             return row
         }
     }

@@ -310,6 +310,9 @@ public struct SettlementItemRow: Hashable, Sendable {
     public var location: String
     /// Each entry's amount in minor units (a bank may show the batch entry by entry).
     public var entryAmounts: [Int64] = []
+    /// The SHA-256 of the file that announced the batch: a statement line shows a file's total only for batches of
+    /// one file. Empty for an item an older ledger kept without it (never added up with others as one file).
+    public var fileKey = ""
 
     public init(batchKey: String, role: String, companyName: String, fileName: String, net: Money, settlementDay: Day, windowEnd: Day, firstDay: Day,
                 settledDay: Day? = nil, settledBy: String? = nil, unsettledDay: Day? = nil, location: String) {

@@ -464,6 +464,16 @@ enum Schema {
         CREATE INDEX reapplications_day ON reapplications(day);
         CREATE INDEX exceptions_receipt ON exceptions(receipt_id) WHERE receipt_id != '';
         """,
+        // 12: each settlement item keeps the key (SHA-256) of the file that announced it, so that a batch waiting from
+        // an earlier day is added up as a file's total only with batches of its own file. An item kept before is given
+        // the key of the one file of its name taken on its first day; where two were (same-named files of two
+        // sources), or none, it stays '' and is never added up with others as one file.
+        """
+        ALTER TABLE settlement_items ADD COLUMN file_key TEXT NOT NULL DEFAULT '';
+        UPDATE settlement_items SET file_key = (
+            SELECT CASE WHEN COUNT(*) = 1 THEN MIN(f.sha256) ELSE '' END FROM ingested_files f
+            WHERE f.day = settlement_items.first_day AND f.name = settlement_items.file_name);
+        """,
     ]
 
     static var version: Int { migrations.count }

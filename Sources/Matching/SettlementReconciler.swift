@@ -175,8 +175,9 @@ public struct SettlementReconciler: Sendable {
             }
         }
         open = open.filter { result.settledBy[$0.key] == nil }
-        // A line per file.
-        let byFile = Dictionary(grouping: open, by: \.fileKey)
+        // A line per file: the batches of one file (its SHA-256). A batch whose file is not known (kept by an older
+        // ledger without it) is never added up with others as if they were one file.
+        let byFile = Dictionary(grouping: open.filter { !$0.fileKey.isEmpty }, by: \.fileKey)
         for (_, group) in byFile.sorted(by: { $0.key < $1.key }) {
             guard group.count > 1, let total = SettlementReconciler.sum(group) else { continue }
             if let i = candidate(amount: total, items: group, name: nil) { settle(group, by: i, level: "file") }

@@ -310,7 +310,7 @@ extension DayRun {
         let roles = batches.roles
         let newItems = read.ach.settlementBatches.map { SettlementItem($0, role: roles[$0.key] ?? "received", firstDay: day) }
         let pendingItems = try await view.pendingSettlements(before: day).map { row in
-            var item = SettlementItem(key: row.batchKey, role: row.role, companyName: row.companyName, fileKey: "", fileName: row.fileName, net: row.net,
+            var item = SettlementItem(key: row.batchKey, role: row.role, companyName: row.companyName, fileKey: row.fileKey, fileName: row.fileName, net: row.net,
                                       settlementDay: row.settlementDay, windowEnd: row.windowEnd, firstDay: row.firstDay, unsettledDay: row.unsettledDay,
                                       location: row.location)
             item.entryAmounts = row.entryAmounts.map { Money(minorUnits: $0, currency: row.net.currency) }
@@ -347,6 +347,8 @@ extension DayRun {
             }
         }
         out.itemRows = settlementItemRows(out.reconciliation, pending: pendingItems, new: newItems, lines: read.lines)
+        // Each row keeps its file's key, so that on a later day its batch is added up only with batches of its own file.
+        for i in out.itemRows.indices { out.itemRows[i].fileKey = itemsByKey[out.itemRows[i].batchKey]?.fileKey ?? "" }
         return out
     }
 
