@@ -35,7 +35,7 @@ struct DayRun {
         // when the day does not commit).
         let folder = outputFolder
         let madeFolder = !FileManager.default.fileExists(atPath: folder)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try PrivateFiles.makeFolder(folder)
         let journal: DayJournal
         do {
             journal = try DayJournal(folder: folder)
@@ -277,7 +277,7 @@ struct DayRun {
         clock.lap("prepare-commit")
         // Fault injection for scripts/signal-test.sh: `SETTLE_FAULT_PAUSE_BEFORE_COMMIT=SECONDS` waits here, the day's
         // transaction open, so a signal lands inside a day.
-        if let pause = ProcessInfo.processInfo.environment["SETTLE_FAULT_PAUSE_BEFORE_COMMIT"].flatMap(Double.init), day == options.days.last {
+        if let pause = FaultInjection.pauseBeforeCommitSeconds, day == options.days.last {
             try await Task.sleep(for: .milliseconds(Int64(pause * 1000)))
         }
         if let beforeCommit = options.beforeCommit { await beforeCommit(day) }

@@ -70,7 +70,7 @@ struct StageClock {
 
     /// `SETTLE_TRACE=1`: each stage's time and the resident set after it, on stderr.
     static let trace = Trace.isOn
-    static let exitAfter = ProcessInfo.processInfo.environment["SETTLE_TRACE_EXIT_AFTER"]
+    static let exitAfter = FaultInjection.exitAfterStage
 
     static func residentMegabytes() -> Int { (Allocator.residentBytes() ?? 0) / 1_048_576 }
 }

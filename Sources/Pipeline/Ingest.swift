@@ -228,8 +228,10 @@ public enum Ingest {
                                          currency: Currency = .usd) throws(InputError) {
         var reader = NACHAReader(source: source, fileName: input.displayPath, options: NACHAOptions(strict: strict))
         var facts = ACHReading()
-        let file = ACHFile(name: input.name, sha256: "", role: input.role == .received ? .received : .originated, account: input.account, batches: [])
+        var file = ACHFile(name: input.name, sha256: "", role: input.role == .received ? .received : .originated, account: input.account, batches: [])
         while let batch = try reader.nextBatch() {
+            // The file's creation date dates a batch that gives no date of its own (never the day it happens to be run).
+            file.creationDay = reader.fileHeader?.fileCreationDate
             input.batchCount += 1
             input.entryCount += batch.entries.count
             if let day = achDay {

@@ -9,9 +9,6 @@ struct SettleMain {
         // Files and folders settle makes are given 0600 and 0700 where they are made; the umask catches whatever else
         // the process creates (CONTRACT: they hold account numbers and amounts).
         umask(0o077)
-        // The fault and trace switches act only in a build made for the tests that need them (`FaultInjection`). Until
-        // every place reads them through it, a build without them also clears them here, before anything reads them.
-        if !FaultInjection.isCompiledIn { for name in FaultInjection.names { unsetenv(name) } }
         // SIGINT and SIGTERM cancel the command's task tree: the day in flight rolls back, the message says which days
         // finished, and the exit code is 130 or 143. A second signal ends the process at once.
         signal(SIGINT, SIG_IGN)

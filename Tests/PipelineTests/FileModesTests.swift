@@ -65,11 +65,7 @@ import TestSupport
         for entry in everything where entry.path != dayFolder {
             #expect(entry.mode == (entry.isFolder ? 0o700 : 0o600), "\(entry.path): \(String(entry.mode, radix: 8))")
         }
-        // The day's own output folder is made by DayRun.run (FileManager, the process's umask) until it makes it through
-        // PrivateFiles.makeFolder too; then this known issue stops happening and this block is to go.
-        withKnownIssue("DayRun.run makes the day's output folder with the umask's mode") {
-            #expect(Self.mode(dayFolder) == 0o700, "\(String(Self.mode(dayFolder) ?? 0, radix: 8))")
-        }
+        #expect(Self.mode(dayFolder) == 0o700, "\(String(Self.mode(dayFolder) ?? 0, radix: 8))")
         withExtendedLifetime(store) {}
     }
 }
