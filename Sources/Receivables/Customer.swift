@@ -27,6 +27,15 @@ public struct Customer: Hashable, Sendable {
 
 /// An invoice of the seller: an open item until payments, discounts and write-offs bring it to zero.
 public struct Invoice: Hashable, Sendable {
+    /// What kind of open item a row of `invoices.csv` is (its optional `type` column; without it a negative amount is a
+    /// credit memo). An open amount keeps its document's sign: an invoice's (or debit memo's) between 0 and its amount,
+    /// a credit memo's between its (negative) amount and 0.
+    public enum DocumentType: String, Sendable, CaseIterable {
+        case invoice
+        case creditMemo = "credit_memo"
+        case debitMemo = "debit_memo"
+    }
+
     public var id: String
     public var customerID: String
     public var issueDay: Day
@@ -35,8 +44,10 @@ public struct Invoice: Hashable, Sendable {
     public var openAmount: Money
     public var terms: PaymentTerms?
     public var poNumber: String
+    public var type: DocumentType
 
-    public init(id: String, customerID: String, issueDay: Day, dueDay: Day, amount: Money, openAmount: Money, terms: PaymentTerms? = nil, poNumber: String = "") {
+    public init(id: String, customerID: String, issueDay: Day, dueDay: Day, amount: Money, openAmount: Money, terms: PaymentTerms? = nil, poNumber: String = "",
+                type: DocumentType? = nil) {
         self.id = id
         self.customerID = customerID
         self.issueDay = issueDay
@@ -45,6 +56,15 @@ public struct Invoice: Hashable, Sendable {
         self.openAmount = openAmount
         self.terms = terms
         self.poNumber = poNumber
+        self.type = type ?? (amount.minorUnits < 0 ? .creditMemo : .invoice)
+    }
+
+    /// A credit memo: an open credit of the customer (its amounts are negative).
+    public var isCreditMemo: Bool { type == .creditMemo }
+
+    /// Whether `open` is an open amount this document may have: between 0 and its amount, on its amount's side of 0.
+    public func allows(open: Int64) -> Bool {
+        amount.minorUnits >= 0 ? (open >= 0 && open <= amount.minorUnits) : (open <= 0 && open >= amount.minorUnits)
     }
 
     /// Days past due on `day` (0 when not yet due).

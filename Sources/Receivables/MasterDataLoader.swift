@@ -195,11 +195,13 @@ public enum MasterDataLoader {
         // Terms repeat ("NET30", "2/10 NET30"): each text parsed once.
         var parsedTerms: [String: PaymentTerms?] = [:]
         var positions: [Int] = []
+        var typeAt = -1
         try forEachRow(bytes: bytes, path: path, required: invoiceColumns) { columns, textLine, fields in
             let line = textLine + lineOffset
             if positions.isEmpty {
                 // The header was read before the first row: each field's position looked up once.
                 positions = invoiceColumns.map { columns[$0] ?? -1 }
+                typeAt = columns["type"] ?? -1
             }
             func value(_ field: Int) -> String {
                 let at = positions[field]
@@ -231,8 +233,28 @@ public enum MasterDataLoader {
             var open: Money?
             do throws(MoneyError) { amount = try Money.parse(value(5), currency: currency) } catch { problem(5, error.description) }
             do throws(MoneyError) { open = try Money.parse(value(6), currency: currency) } catch { problem(6, error.description) }
-            if let amount, let open, open.minorUnits > amount.minorUnits, amount.minorUnits >= 0 {
-                problem(6, "\(open) is more than the invoice amount \(amount)")
+            // The optional `type` column; without it a negative amount is a credit memo.
+            var type: Invoice.DocumentType?
+            if typeAt >= 0, typeAt < fields.count, !ByteScanning.trimmed(fields[typeAt]).isEmpty {
+                let at = typeAt
+                let text = ByteScanning.trimmed(fields[at]).lowercased()
+                type = Invoice.DocumentType(rawValue: text)
+                if type == nil {
+                    rowOK = false
+                    problems.append(Diagnostic(code: "invoices.field", severity: .error, location: SourceLocation(file: path, line: line, column: at + 1), field: "type",
+                                               message: "'\(text)' is not a document type (invoice, credit_memo or debit_memo)"))
+                }
+            }
+            if let amount, let open {
+                let memo = (type ?? (amount.minorUnits < 0 ? .creditMemo : .invoice)) == .creditMemo
+                if memo, amount.minorUnits > 0 {
+                    problem(5, "a credit memo's amount is negative (a credit of the customer): \(amount)")
+                } else if !memo, amount.minorUnits < 0 {
+                    problem(5, "\(amount) is negative: a credit memo (type credit_memo, or no type), not an invoice")
+                } else if !Invoice(id: id, customerID: customer, issueDay: .init(daysSinceEpoch: 0), dueDay: .init(daysSinceEpoch: 0), amount: amount, openAmount: open,
+                                   type: type).allows(open: open.minorUnits) {
+                    problem(6, memo ? "\(open) is not between the credit memo's amount \(amount) and 0" : "\(open) is not between 0 and the invoice amount \(amount)")
+                }
             }
             var terms = termsByCustomer[customer] ?? nil
             let termsText = value(7)
@@ -246,7 +268,8 @@ public enum MasterDataLoader {
                 if terms == nil { problem(7, "'\(termsText)' is not payment terms (e.g. NET30, 2/10 NET30)") }
             }
             guard rowOK, let issue, let due, let amount, let open else { return }
-            let invoice = Invoice(id: id, customerID: customer, issueDay: issue, dueDay: due, amount: amount, openAmount: open, terms: terms, poNumber: value(8))
+            let invoice = Invoice(id: id, customerID: customer, issueDay: issue, dueDay: due, amount: amount, openAmount: open, terms: terms, poNumber: value(8),
+                                  type: type)
             // The same invoice twice: the later row updates it.
             if let existing = index[id] { out[existing] = invoice } else { index[id] = out.count; out.append(invoice) }
         }
