@@ -342,8 +342,19 @@ struct DayRun {
         commit.raiseBankDifferences = { [day] results in
             BankDifference.exceptions(results, day: day, skipped: skippedLines, rejectedFiles: rejectedFiles).map { DayRun.exceptionRow($0, day: day, evidence: "") }
         }
-        async let committing = store.finishDay(commit, dryRun: options.dryRun)
+        // Open amounts keep their document's sign (an invoice's between 0 and its amount, a credit memo's between its amount
+        // and 0): a day that would break it is not committed, and says which invoice and why.
         var openItemsAfter = openItemRows(openItems, earlier: earlierJournal, posted: journal.tally, decisions: cash.decisions)
+        let broken = openItemsAfter.filter { !Self.keepsItsSign($0) }
+        if !broken.isEmpty {
+            journal.discard()
+            if let made = try? await matchingTask.value { ReportWriter.discard(made) }
+            throw LedgerError("\(day): the day would leave " + broken.prefix(5).map { "\($0.invoiceID) open at \($0.openAmount) (its amount \($0.amount))" }.joined(separator: ", ")
+                              + (broken.count > 5 ? " and \(broken.count - 5) more" : "")
+                              + "; an open amount stays between 0 and its document's amount, so nothing of the day was written. "
+                              + "Look at what moved the invoice today (journal of the day, decisions booked by this run: `settle exceptions list --status resolved --day ...`)")
+        }
+        async let committing = store.finishDay(commit, dryRun: options.dryRun)
         let outcome: CommitOutcome
         do {
             outcome = try await committing
@@ -621,6 +632,12 @@ struct DayRun {
             out.append(item)
         }
         return (out, skipped)
+    }
+
+    /// Whether an open item's open amount is on its document's side of zero and no larger than its amount.
+    static func keepsItsSign(_ row: OpenItemRow) -> Bool {
+        let amount = row.amount.minorUnits, open = row.openAmount.minorUnits
+        return amount >= 0 ? (open >= 0 && open <= amount) : (open <= 0 && open >= amount)
     }
 
     /// The day's bank accounts: the manifest's and those the ledger knows, and each account the day's statement lines and

@@ -147,6 +147,20 @@ import TestSupport
         #expect(refused.code == 2 && refused.err.contains("accepts --ignore"))
     }
 
+    /// A short payment written off, then the rest paid the next day: both would close INV-10007, leaving it open at -20.00.
+    /// An open amount keeps its document's sign, so that day is not committed and says which invoice and why.
+    @Test func aDayThatWouldTakeAnInvoiceBelowZeroIsNotCommitted() async throws {
+        let (manifest, ledger, out) = try await firstDay()
+        let id = try exception("SHORT_PAY", in: out)
+        #expect(await settle(["exceptions", "resolve", id, "--ledger", ledger, "--write-off", "--note", "agreed", "--by", "ana"]).code == 0)
+        let entriesBefore = try LedgerReader(path: ledger).counts().entries
+        let next = await settle(["run", manifest, "--date", "2026-11-03"])
+        #expect(next.code == 3, "\(next.err)")
+        #expect(next.err.contains("INV-10007 open at -20.00"), "\(next.err)")
+        #expect(try LedgerReader(path: ledger).counts().entries == entriesBefore)
+        #expect(try LedgerReader(path: ledger).verify().isClean)
+    }
+
     /// The write-off limit comes from the manifest the ledger last ran with: one that cannot be read is a usage error
     /// naming it (exit 2), never the default limit of 100.00 in its place.
     @Test func aManifestThatCannotBeReadRefusesTheDecision() async throws {
