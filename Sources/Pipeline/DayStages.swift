@@ -604,10 +604,16 @@ extension DayRun {
     func agingRows(_ openItems: [OpenItemRow], names: [String: String], limits: [String: Money], history: PaymentHistory) async throws -> [AgingRow] {
         struct Key: Hashable { var customer: String; var currency: Currency }
         var buckets: [Key: [Int64]] = [:]
+        // Open credit memos are the customer's credits, not receivables by age.
+        var credits: [Key: Int64] = [:]
         for item in openItems where item.openAmount.minorUnits != 0 {
             let key = Key(customer: item.customerID, currency: item.openAmount.currency)
             var b = buckets[key] ?? [0, 0, 0, 0, 0]
-            b[AgingRow.bucket(daysPastDue: day.days(since: item.dueDay))] &+= item.openAmount.minorUnits
+            if item.amount.minorUnits < 0 {
+                credits[key, default: 0] &+= item.openAmount.minorUnits
+            } else {
+                b[AgingRow.bucket(daysPastDue: day.days(since: item.dueDay))] &+= item.openAmount.minorUnits
+            }
             buckets[key] = b
         }
         // Unapplied cash is a credit (negative) on 2100: shown as a positive amount held for the customer.
@@ -624,9 +630,11 @@ extension DayRun {
         return buckets.map { key, b -> AgingRow in
             let limit = limits[key.customer].flatMap { $0.currency == key.currency ? $0.minorUnits : nil }
             let average = paid[key.customer].flatMap { p -> Int64? in p.applied > 0 ? (p.weightedDays * 10 + p.applied / 2) / p.applied : nil }
-            return AgingRow(customerID: key.customer, name: names[key.customer] ?? "", currency: key.currency, buckets: b, openTotal: b.reduce(0, &+),
-                            unapplied: unapplied[key] ?? 0, creditLimit: limit, averageDaysToPayTenths: average, returns90Days: returned[key.customer] ?? 0)
-        }.filter { $0.openTotal != 0 || $0.unapplied != 0 }.sorted { ($0.customerID, $0.currency.code) < ($1.customerID, $1.currency.code) }
+            var row = AgingRow(customerID: key.customer, name: names[key.customer] ?? "", currency: key.currency, buckets: b, openTotal: b.reduce(0, &+),
+                               unapplied: unapplied[key] ?? 0, creditLimit: limit, averageDaysToPayTenths: average, returns90Days: returned[key.customer] ?? 0)
+            row.openCredits = credits[key] ?? 0
+            return row
+        }.filter { $0.openTotal != 0 || $0.unapplied != 0 || $0.openCredits != 0 }.sorted { ($0.customerID, $0.currency.code) < ($1.customerID, $1.currency.code) }
     }
 
     /// How cash was applied, with the evidence of each decision, as the ledger keeps it.

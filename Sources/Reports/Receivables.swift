@@ -16,9 +16,12 @@ public struct AgingRow: Sendable, Hashable {
     /// Average days from issue to payment over the last 365 days, in tenths of a day (weighted by amount).
     public var averageDaysToPayTenths: Int64?
     public var returns90Days: Int
+    /// Open credit memos (negative): what the customer may still deduct.
+    public var openCredits: Int64 = 0
 
-    /// Open receivables less the customer's unapplied cash (a returned payment reopens its invoice: it counts once).
-    public var exposure: Int64 { openTotal &- unapplied }
+    /// Open receivables and open credits less the customer's unapplied cash (a returned payment reopens its invoice:
+    /// it counts once).
+    public var exposure: Int64 { openTotal &+ openCredits &- unapplied }
     public var availableCredit: Int64? { creditLimit.map { $0 &- exposure } }
     public var overLimit: Bool { (availableCredit ?? 0) < 0 }
 
@@ -181,7 +184,7 @@ public struct AdviceRow: Sendable, Hashable {
 
 extension ReportWriter {
     public static let agingHeader = ["customer_id", "name", "currency", "current", "days_1_30", "days_31_60", "days_61_90", "days_over_90", "open_total",
-                                     "unapplied", "credit_limit", "exposure", "available_credit", "over_limit", "avg_days_to_pay", "returns_90d"]
+                                     "unapplied", "credit_limit", "exposure", "available_credit", "over_limit", "avg_days_to_pay", "returns_90d", "open_credits"]
     public static let adviceHeader = ["customer_id", "name", "receipt_id", "source", "source_ref", "value_date", "invoice_id", "cash_applied", "discount",
                                       "deduction", "reason_code", "reason", "currency"]
 
@@ -210,6 +213,8 @@ extension ReportWriter {
             out.csvEmpty()
             if let tenths = r.averageDaysToPayTenths { out.append(minorUnits: tenths, exponent: 1) }
             out.csv(integer: Int64(r.returns90Days))
+            out.csvEmpty()
+            out.append(minorUnits: r.openCredits, exponent: e)
             out.endRecord()
             try out.flushIfFull()
         }
@@ -244,8 +249,8 @@ extension ReportWriter {
 extension HTMLReport {
     static func aging(_ report: DayReport, into out: inout TextBuffer) throws {
         try page(title: "Aging \(report.day)", into: &out) { out in
-            out.append("<h1>Receivables aging and credit — \(report.day)</h1>\n<p class=\"meta\">\(report.aging.count) customer\(report.aging.count == 1 ? "" : "s") with open items or unapplied cash. Exposure is open receivables less unapplied cash.</p>\n")
-            out.append("<table><thead><tr><th>Customer</th><th>Name</th><th>Cur.</th><th>Current</th><th>1-30</th><th>31-60</th><th>61-90</th><th>Over 90</th><th>Open</th><th>Unapplied</th><th>Limit</th><th>Exposure</th><th>Available</th><th>Avg days to pay</th><th>Returns 90d</th></tr></thead><tbody>\n" as StaticString)
+            out.append("<h1>Receivables aging and credit — \(report.day)</h1>\n<p class=\"meta\">\(report.aging.count) customer\(report.aging.count == 1 ? "" : "s") with open items or unapplied cash. Exposure is open receivables and open credits less unapplied cash.</p>\n")
+            out.append("<table><thead><tr><th>Customer</th><th>Name</th><th>Cur.</th><th>Current</th><th>1-30</th><th>31-60</th><th>61-90</th><th>Over 90</th><th>Open</th><th>Open credits</th><th>Unapplied</th><th>Limit</th><th>Exposure</th><th>Available</th><th>Avg days to pay</th><th>Returns 90d</th></tr></thead><tbody>\n" as StaticString)
             for r in report.aging {
                 let e = r.currency.exponent
                 func cell(_ v: Int64?) {
@@ -262,6 +267,7 @@ extension HTMLReport {
                 out.append("</td>" as StaticString)
                 for b in r.buckets { cell(b) }
                 cell(r.openTotal)
+                cell(r.openCredits)
                 cell(r.unapplied)
                 cell(r.creditLimit)
                 cell(r.exposure)

@@ -221,7 +221,7 @@ import TestSupport
     @Test func agingAndAdviceOfTheDay() async throws {
         let (_, ledger, out) = try await firstDay()
         let aging = try String(contentsOfFile: out + "/aging.csv", encoding: .utf8).split(separator: "\n")
-        #expect(aging.first == "customer_id,name,currency,current,days_1_30,days_31_60,days_61_90,days_over_90,open_total,unapplied,credit_limit,exposure,available_credit,over_limit,avg_days_to_pay,returns_90d")
+        #expect(aging.first == "customer_id,name,currency,current,days_1_30,days_31_60,days_61_90,days_over_90,open_total,unapplied,credit_limit,exposure,available_credit,over_limit,avg_days_to_pay,returns_90d,open_credits")
         // Foxtrot: INV-10020 (4,000.00) a day past due, INV-10021 (4,000.00) and INV-10022 (6,000.00) not yet due; the 4,000.00
         // AMBIGUOUS receipt unapplied: exposure 14,000.00 - 4,000.00 against a 30,000.00 limit.
         let foxtrot = try #require(aging.first { $0.hasPrefix("C006,") }).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
