@@ -13,7 +13,9 @@ public struct RemittanceItem: Hashable, Sendable {
 
     /// The invoice (or other document) number as the payer wrote it.
     public var reference: String
-    /// What the reference names: `IV` invoice, `PO` purchase order, `CR` credit memo (X12 RMR01 qualifier).
+    /// What the reference names: `IV` invoice, `PO` purchase order, `CM` (or `CR`) credit memo (X12 RMR01 qualifier; camt
+    /// document types are read as these).
+    /// A credit memo's `amountPaid` is the credit taken, whatever its sign (X12 `RMR04` negative, camt `RmtdAmt` unsigned).
     public var referenceQualifier: String
     /// What the payer paid on the document; nil when the payer did not say (then the payment is for what is open),
     /// or when what it wrote could not be read (`unreadable` has `.amountPaid`: nothing is known of the amount).

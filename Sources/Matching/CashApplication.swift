@@ -210,9 +210,11 @@ public struct CashApplication: Sendable {
         guard receipt.amount.minorUnits > 0 else { return p }
         // Purchase orders named, looked up once the payer is known (empty, and never allocated, for nearly every receipt).
         var orders: [OrderMention] = []
-        // The common case first, with nothing captured or allocated: one remittance line naming one invoice.
+        // The common case first, with nothing captured or allocated: one remittance line naming one invoice (a line
+        // naming a credit memo goes the long way).
         if receipt.remittance.count == 1, !PurchaseOrderNumber.isQualifier(receipt.remittance[0].referenceQualifier),
-           let only = lookupSimple(receipt.remittance[0].reference) {
+           let only = lookupSimple(receipt.remittance[0].reference),
+           !CreditMemoReference.isQualifier(receipt.remittance[0].referenceQualifier), !book.isCreditMemo(only) {
             p.references = [ResolvedReference(itemIndex: 0, invoice: only, note: nil)]
         } else {
             for (index, item) in receipt.remittance.enumerated() {
@@ -221,7 +223,19 @@ public struct CashApplication: Sendable {
                     if let key = PurchaseOrderNumber.key(item.reference) { orders.append(OrderMention(itemIndex: index, written: written, key: key)) } else { p.unknown.append(written) }
                     continue
                 }
-                let (found, note) = lookup(item.reference, customer: p.customer, minimumLength: 1, typos: true)
+                if CreditMemoReference.isQualifier(item.referenceQualifier) {
+                    // A line that says it names a credit memo is looked up among credit memos only.
+                    let (found, note) = lookupCreditMemo(item.reference, customer: p.customer)
+                    if let found, !p.references.contains(where: { $0.invoice == found }) {
+                        p.references.append(ResolvedReference(itemIndex: index, invoice: found, note: nil))
+                    } else if found == nil {
+                        p.unknown.append(note ?? "credit memo \(item.reference)")
+                    }
+                    continue
+                }
+                // A negative amount paid is a credit taken: the line's number is a credit memo's, if one has it.
+                let credit = book.hasCreditMemos && (item.amountPaid?.minorUnits ?? 0) < 0
+                let (found, note) = lookup(item.reference, customer: p.customer, minimumLength: 1, typos: true, creditMemo: credit)
                 if let found, !p.references.contains(where: { $0.invoice == found }) {
                     p.references.append(ResolvedReference(itemIndex: index, invoice: found, note: note))
                 } else if found == nil {
@@ -249,15 +263,17 @@ public struct CashApplication: Sendable {
             return
         }
         let payer = directory.list[Int(p.customer)].id
+        // A purchase order names invoices, never a credit memo (a memo is named by its own number).
         func invoices(of order: OrderMention) -> [Int32] {
-            (book.references.invoices(withPurchaseOrder: order.key) ?? []).filter { book.customerOf[Int($0)] == p.customer }
+            (book.references.invoices(withPurchaseOrder: order.key) ?? []).filter { book.customerOf[Int($0)] == p.customer && !book.isCreditMemo($0) }
         }
-        if !p.references.isEmpty {
+        let memosNamed = p.references.count
+        if let firstInvoice = p.references.firstIndex(where: { !book.isCreditMemo($0.invoice) }) {
             for order in orders {
                 let own = invoices(of: order)
-                let named = p.references.map(\.invoice)
+                let named = p.references.filter { !book.isCreditMemo($0.invoice) }.map(\.invoice)
                 let text: String
-                var at = 0
+                var at = firstInvoice
                 if own.isEmpty {
                     text = "\(order.written) names no invoice of \(payer)"
                 } else if let agreeing = p.references.firstIndex(where: { own.contains($0.invoice) }) {
@@ -282,7 +298,8 @@ public struct CashApplication: Sendable {
                                                          : ResolvedReference(textReference: order.written, invoice: invoice, note: nil))
             }
         }
-        p.byPurchaseOrder = !p.references.isEmpty
+        // Credit memos named beside the orders stay references, taken before the orders' invoices are paid.
+        p.byPurchaseOrder = p.references.count > memosNamed
     }
 
     /// The one invoice a reference names, when exactly one has its number.
@@ -291,22 +308,48 @@ public struct CashApplication: Sendable {
     }
 
     /// The invoice a reference names: its number, the payer's own among invoices that share it, else a one-edit typo
-    /// unique among all invoices (open or closed) of at least 6 characters; or why none.
-    private func lookup(_ reference: String, customer: Int32, minimumLength: Int, typos: Bool) -> (invoice: Int32?, note: String?) {
+    /// unique among all invoices (open or closed) of at least 6 characters; or why none. A number an invoice and a
+    /// credit memo share names the invoice, or the memo when `creditMemo` (the line takes a credit); a typo never
+    /// names a memo.
+    private func lookup(_ reference: String, customer: Int32, minimumLength: Int, typos: Bool, creditMemo: Bool = false) -> (invoice: Int32?, note: String?) {
         let key = ReferenceKey(normalizing: reference)
         guard key.length >= minimumLength else { return (nil, nil) }
         if let only = book.references.onlyInvoice(withReference: key) { return (only, nil) }
         if let ids = book.references.invoices(withReference: key) {
             // The same number for two customers: the payer's own invoice, if it is one of them.
-            if customer >= 0, let own = ids.first(where: { book.customerOf[Int($0)] == customer }) { return (own, nil) }
+            if customer >= 0 {
+                func own(_ i: Int32) -> Bool { book.customerOf[Int(i)] == customer }
+                if let pick = ids.first(where: { own($0) && book.isCreditMemo($0) == creditMemo }) ?? ids.first(where: own) { return (pick, nil) }
+            }
             return (nil, "\(reference) names \(ids.count) invoices of different customers (\(ids.map { book.invoices[Int($0)].id }.sorted().joined(separator: ", ")))")
         }
         guard typos, key.length >= 6 else { return (nil, nil) }
-        let near = book.oneEditAway(key.normalized)
+        var near = book.oneEditAway(key.normalized)
+        if book.hasCreditMemos { near = near.filter { !book.isCreditMemo($0) } }
         if near.count == 1, let only = near.first {
             return (only, "\(reference) read as \(book.invoices[Int(only)].id) (one character differs)")
         }
         return (nil, near.count > 1 ? "\(reference) is one character away from \(near.count) invoices" : nil)
+    }
+
+    /// The credit memo a reference names (`CreditMemoReference.keys`: as written, without its `CM` marker, with one):
+    /// the only memo with that number, else the payer's own among memos that share it; never an invoice, never a typo.
+    /// Else why none.
+    func lookupCreditMemo(_ reference: String, customer: Int32) -> (memo: Int32?, note: String?) {
+        var invoiceNamed: Int32?
+        for key in CreditMemoReference.keys(reference) {
+            guard let ids = book.references.invoices(withReference: key) else { continue }
+            let memos = ids.filter { book.isCreditMemo($0) }
+            if memos.isEmpty {
+                invoiceNamed = invoiceNamed ?? ids.first
+                continue
+            }
+            if memos.count == 1 { return (memos[0], nil) }
+            if customer >= 0, let own = memos.first(where: { book.customerOf[Int($0)] == customer }) { return (own, nil) }
+            return (nil, "credit memo \(reference) names \(memos.count) credit memos of different customers (\(memos.map { book.invoices[Int($0)].id }.sorted().joined(separator: ", ")))")
+        }
+        if let invoiceNamed { return (nil, "credit memo \(reference) (\(book.invoices[Int(invoiceNamed)].id) is an invoice, not a credit memo)") }
+        return (nil, nil)
     }
 
     /// Invoice numbers written in free text (`INV 10023, 10024`): a token with a digit, or two tokens written as one.
@@ -337,6 +380,34 @@ public struct CashApplication: Sendable {
         var i = 0
         while i < tokens.count {
             let token = tokens[i]
+            // Credit memos (`CM-2001`, `CM 2001`, `CREDIT MEMO 2001`): looked up among memos only; their numbers are
+            // never invoice numbers. Only a book with memos looks for the words.
+            if book.hasCreditMemos, let marker = CreditMemoReference.marker(in: tokens, at: i) {
+                var written: [(text: String, memo: Int32?)] = []
+                switch marker {
+                case .joined:
+                    written = [(token, lookupCreditMemo(token, customer: p.customer).memo)]
+                    i += 1
+                case let .memo(first):
+                    // The number after the marker, and the next ones as long as each is a memo's (`CM 2001, 2002`): a
+                    // number after them may be an invoice's (`CM 2001 INV 1001`).
+                    var k = first
+                    while k < tokens.count, tokens[k].contains(where: \.isNumber) {
+                        let memo = lookupCreditMemo(tokens[k], customer: p.customer).memo
+                        if k > first && memo == nil { break }
+                        written.append(("CM \(tokens[k])", memo))
+                        k += 1
+                    }
+                    i = k > first ? k : i + 1
+                }
+                for (text, memo) in written {
+                    taken = true
+                    if let memo, !p.references.contains(where: { $0.invoice == memo }) {
+                        p.references.append(ResolvedReference(textReference: text, invoice: memo, note: nil))
+                    }
+                }
+                continue
+            }
             if let marker = PurchaseOrderNumber.marker(in: tokens, at: i) {
                 switch marker {
                 case let .box(next):
@@ -350,7 +421,8 @@ public struct CashApplication: Sendable {
                     continue
                 case let .order(first):
                     var k = first
-                    while k < tokens.count, tokens[k].contains(where: \.isNumber) {
+                    // The numbers that follow, up to a credit memo's marker (`PO 7790 CM-2001`).
+                    while k < tokens.count, tokens[k].contains(where: \.isNumber), !book.hasCreditMemos || CreditMemoReference.marker(in: tokens, at: k) == nil {
                         if let key = PurchaseOrderNumber.key(tokens[k]) { orders.append(OrderMention(itemIndex: -1, written: PurchaseOrderNumber.display(tokens[k]), key: key)) }
                         k += 1
                     }
@@ -366,7 +438,10 @@ public struct CashApplication: Sendable {
             for (k, candidate) in candidates.enumerated() where candidate.contains(where: \.isNumber) {
                 let (found, note) = lookup(candidate, customer: p.customer, minimumLength: 3, typos: false)
                 if let found {
-                    if !p.references.contains(where: { $0.invoice == found }) {
+                    // A number in the text names a credit memo only after its marker (above): a bare one names nothing.
+                    if book.isCreditMemo(found) {
+                        taken = true
+                    } else if !p.references.contains(where: { $0.invoice == found }) {
                         p.references.append(ResolvedReference(textReference: candidate, invoice: found, note: note))
                     }
                     if k == 0 && candidates.count == 2 { i += 1 }
@@ -380,7 +455,7 @@ public struct CashApplication: Sendable {
         if p.references.isEmpty && !taken {
             for token in tokens where token.contains(where: \.isNumber) {
                 let (found, note) = lookup(token, customer: p.customer, minimumLength: 6, typos: true)
-                if let found, !p.references.contains(where: { $0.invoice == found }) {
+                if let found, !book.isCreditMemo(found), !p.references.contains(where: { $0.invoice == found }) {
                     p.references.append(ResolvedReference(textReference: token, invoice: found, note: note))
                 }
             }

@@ -98,13 +98,14 @@ struct Workspace {
         closersIndexed = outcomes.count
     }
 
-    /// The customer's open invoices in a currency, by amount; built on first use.
+    /// The customer's open invoices in a currency, by amount; built on first use. Never a credit memo: the amount rules
+    /// pay invoices (a memo takes part only in a combination, `tryCombination`, or when a remittance names it).
     mutating func index(_ currency: Currency) -> SortedAmounts {
         if let existing = amounts[currency.code] { return existing }
         var entries: [SortedAmounts.Entry] = []
         for i in book.invoices(ofCustomer: customer) {
             let amount = open(i)
-            guard amount > 0, book.invoices[Int(i)].amount.currency == currency else { continue }
+            guard amount > 0, book.invoices[Int(i)].amount.currency == currency, !book.isCreditMemo(i) else { continue }
             entries.append(SortedAmounts.Entry(amount: amount, age: book.age[Int(i)], invoice: i))
         }
         entries.sort()
@@ -119,7 +120,7 @@ struct Workspace {
         let after = before - amount
         changed[invoice] = after
         let code = book.invoices[Int(invoice)].amount.currency.code
-        if customer >= 0, book.customerOf[Int(invoice)] == customer, let index = amounts[code] {
+        if customer >= 0, book.customerOf[Int(invoice)] == customer, let index = amounts[code], !book.isCreditMemo(invoice) {
             let age = book.age[Int(invoice)]
             if before > 0 { index.remove(SortedAmounts.Entry(amount: before, age: age, invoice: invoice)) }
             if after > 0 { index.insert(SortedAmounts.Entry(amount: after, age: age, invoice: invoice)) }
@@ -141,13 +142,20 @@ struct Workspace {
         CashApplication.makeException(receipts[position], type, customer, amount, invoices, message, suggestions, .warning)
     }
 
-    /// Applies the chosen invoices in full (less a discount and a write-off per invoice) and records the decision.
+    /// Applies the chosen invoices in full (less a discount and a write-off per invoice) and records the decision. Credit
+    /// memos taken (`memoTakes`, as far as each says) come first, as negative applications; a memo among `chosen` is
+    /// taken whole.
     mutating func decide(_ position: Int, _ chosen: [(invoice: Int32, discount: Int64, writeOff: Int64)], rule: MatchRule, confidence: Int,
-                         evidence: Evidence, exceptions: [MatchException] = []) {
+                         evidence: Evidence, exceptions: [MatchException] = [], memoTakes: [CreditMemoTake] = []) {
         let receipt = receipts[position]
         let currency = receipt.amount.currency
         var cashLeft = receipt.amount.minorUnits
         var applications = SmallArray<Application>()
+        for take in memoTakes {
+            applications.append(applicationTaking(take, currency: currency))
+            cashLeft -= take.credit
+            reduce(take.memo, by: take.credit)
+        }
         for c in chosen {
             let invoice = book.invoices[Int(c.invoice)]
             let cash = open(c.invoice) - c.discount - c.writeOff
@@ -200,7 +208,10 @@ struct Workspace {
     /// discount inside its window, a shortfall within the tolerance written off; the rest short (SHORT_PAY at the end of
     /// the day) or over (OVER_PAY, kept as unapplied cash). A remittance that names only invoices already closed is a
     /// payment made again: OVER_PAY, the cash kept unapplied, never applied to another invoice by its amount.
-    mutating func applyRemitted(_ position: Int, _ usable: [ResolvedReference], refused: [(id: String, owner: String, invoice: Int32)], rule: MatchRule) {
+    ///
+    /// Credit memos named are taken first (`creditMemoTakes`): their credit joins the cash, then the invoices are paid
+    /// as for any remittance.
+    mutating func applyRemitted(_ position: Int, _ named: [ResolvedReference], refused: [(id: String, owner: String, invoice: Int32)], rule: MatchRule) {
         let receipt = receipts[position]
         let p = prepared[position]
         let currency = receipt.amount.currency
@@ -213,6 +224,21 @@ struct Workspace {
         var evidence = baseEvidence(position)
         var touched: [Int32] = []
         let payerID = p.customer >= 0 ? customerID(p.customer) : nil
+        // The invoices named, and the credit memos apart (looked for only in a book that has memos).
+        var usable = named
+        var memoNotes = ""
+        if book.hasCreditMemos, named.contains(where: { book.isCreditMemo($0.invoice) }) {
+            usable = named.filter { !book.isCreditMemo($0.invoice) }
+            let invoicesOpen = usable.contains { open($0.invoice) > 0 && book.invoices[Int($0.invoice)].amount.currency == currency }
+            let memos = creditMemoTakes(position, named.filter { book.isCreditMemo($0.invoice) }, invoicesOpen: invoicesOpen)
+            for fact in memos.facts { evidence.matched.append(fact) }
+            for take in memos.takes {
+                applications.append(applicationTaking(take, currency: currency))
+                cashLeft -= take.credit
+                reduce(take.memo, by: take.credit)
+            }
+            memoNotes = memos.notes.joined(separator: "; ")
+        }
         let single = usable.count == 1
         for ref in usable {
             let item = ref.item(of: receipt)
@@ -247,7 +273,8 @@ struct Workspace {
                 remaining = 0
             }
             if remaining > 0 {
-                let reasons = item.adjustments.map { "\($0.reasonCode) \($0.amount)" }.joined(separator: ", ")
+                var reasons = item.adjustments.map { "\($0.reasonCode) \($0.amount)" }.joined(separator: ", ")
+                if !memoNotes.isEmpty { reasons += (reasons.isEmpty ? "" : "; ") + memoNotes }
                 shortWatch[ref.invoice] = ShortNote(position: position, adjustments: reasons, unearnedDiscountDeadline: unearned)
             }
             applications.append(Application(invoiceID: invoice.id, customerID: invoice.customerID, applied: Money(minorUnits: cash, currency: currency),
@@ -262,6 +289,7 @@ struct Workspace {
         var exceptions: [MatchException] = []
         var notes: [String] = []
         if !p.unknown.isEmpty { notes.append("remittance names \(p.unknown.joined(separator: ", ")), which match no invoice") }
+        if !memoNotes.isEmpty { notes.append(memoNotes) }
         if !alreadyPaid.isEmpty { notes.append("\(alreadyPaid.joined(separator: ", ")) already settled") }
         for invoice in closed { notes.append("\(book.invoices[Int(invoice)].id) \(closedBy(invoice))") }
         if !refused.isEmpty {
@@ -280,7 +308,7 @@ struct Workspace {
                 cashLeft = 0
             } else {
                 exceptions.append(exception(position, .overPay, customer: payerID ?? "", amount: Money(minorUnits: cashLeft, currency: currency),
-                                            invoices: usable.map { book.invoices[Int($0.invoice)].id },
+                                            invoices: named.map { book.invoices[Int($0.invoice)].id },
                                             "\(Money(minorUnits: cashLeft, currency: currency)) more than the remitted invoices' open amounts; kept as unapplied cash"
                                                 + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"),
                                             suggestions: "refund, or apply to another open invoice"))
@@ -319,7 +347,8 @@ struct Workspace {
     /// How an invoice came to be closed, as far as this pass knows: the receipt of the day that closed it when it was
     /// open as the pass began; before that, only that an earlier payment did.
     mutating func closedBy(_ invoice: Int32) -> String {
-        guard engine.open[Int(invoice)] > 0, let earlier = closer(of: invoice) else { return "closed by an earlier payment" }
+        // Open as the pass began (a credit memo's open amount is below 0).
+        guard engine.open[Int(invoice)] != 0, let earlier = closer(of: invoice) else { return "closed by an earlier payment" }
         let r = receipts[earlier]
         return "closed by an earlier payment, receipt \(r.id) (\(r.source.rawValue) \(r.sourceRef)) of \(r.valueDay)"
     }
@@ -328,7 +357,7 @@ struct Workspace {
     /// as far as they go on first need, and further as more are made: a day that names no closed invoice pays nothing.
     private mutating func closer(of invoice: Int32) -> Int? {
         while closersIndexed < outcomes.count {
-            for a in outcomes.decisions[closersIndexed].applications where a.settled > 0 { closers[a.invoiceID] = outcomes.positions[closersIndexed] }
+            for a in outcomes.decisions[closersIndexed].applications where a.settled != 0 { closers[a.invoiceID] = outcomes.positions[closersIndexed] }
             closersIndexed += 1
         }
         return closers[book.invoices[Int(invoice)].id]
@@ -345,17 +374,24 @@ struct Workspace {
         let p = prepared[position]
         let currency = receipt.amount.currency
         func isOpen(_ r: ResolvedReference) -> Bool { open(r.invoice) > 0 && book.invoices[Int(r.invoice)].amount.currency == currency }
+        // Credit memos named beside the orders (by their own numbers) are taken first; the orders name invoices only.
+        var references = p.references
+        var memos: [ResolvedReference] = []
+        if book.hasCreditMemos, references.contains(where: { book.isCreditMemo($0.invoice) }) {
+            memos = references.filter { book.isCreditMemo($0.invoice) }
+            references.removeAll { book.isCreditMemo($0.invoice) }
+        }
         // The orders: runs of references of one remittance line or one order written in the text.
         var orders: [ArraySlice<ResolvedReference>] = []
         var start = 0
-        for k in 1...p.references.count where k == p.references.count || p.references[k].itemIndex != p.references[start].itemIndex
-            || p.references[k].textReference != p.references[start].textReference {
-            orders.append(p.references[start..<k])
+        for k in 1...references.count where k == references.count || references[k].itemIndex != references[start].itemIndex
+            || references[k].textReference != references[start].textReference {
+            orders.append(references[start..<k])
             start = k
         }
         if orders.allSatisfy({ order in order.reduce(0) { $0 + (isOpen($1) ? 1 : 0) } <= 1 }) {
             // One open invoice an order (or none: its invoices, closed, are paid again).
-            var lines: [ResolvedReference] = []
+            var lines: [ResolvedReference] = memos
             for order in orders {
                 if let one = order.first(where: isOpen) { lines.append(one) } else { lines.append(contentsOf: order) }
             }
@@ -373,9 +409,15 @@ struct Workspace {
         }
         pool.sort { book.age[Int($0)] < book.age[Int($1)] }
         let names = orders.map { PurchaseOrderNumber.display($0[$0.startIndex].item(of: receipt).reference) }.joined(separator: ", ")
-        let amount = receipt.amount.minorUnits
         let payer = customerID(p.customer)
         var evidence = baseEvidence(position)
+        // The memos' credit joins the cash: the orders' invoices must sum to both.
+        let memoTakes = memos.isEmpty ? (takes: [], facts: [], notes: []) : creditMemoTakes(position, memos, invoicesOpen: !pool.isEmpty)
+        let amount = receipt.amount.minorUnits - memoTakes.takes.reduce(Int64(0)) { $0 + $1.credit }
+        // What the invoices must sum to, as the messages say it.
+        let target = memoTakes.takes.isEmpty ? "\(receipt.amount)"
+            : "\(Money(minorUnits: amount, currency: currency)) (\(receipt.amount) and the credit of "
+                + memoTakes.takes.map { "\(book.invoices[Int($0.memo)].id) \(Money(minorUnits: $0.credit, currency: currency))" }.joined(separator: ", ") + ")"
         // Every set that sums to the payment, a single invoice included; two are enough to say it is not one.
         var solutions: [[Int]] = []
         var why = ""
@@ -389,19 +431,22 @@ struct Workspace {
                 case .none: break
                 case let .unique(set): solutions.append(set)
                 case let .several(a, b): solutions += [a, b]
-                case .cutOff: why = "the search for the set that sums to \(receipt.amount) was cut off after \(policy.combinationStepBudget) steps"
+                case .cutOff: why = "the search for the set that sums to \(target) was cut off after \(policy.combinationStepBudget) steps"
                 }
             }
         }
         if solutions.count == 1 && why.isEmpty {
             let chosen = solutions[0].map { pool[$0] }
+            for fact in memoTakes.facts { evidence.matched.append(fact) }
             for invoice in chosen { evidence.matched.append(.purchaseOrder(reference: orderOf[invoice] ?? names, invoiceID: book.invoices[Int(invoice)].id)) }
-            evidence.matched.append(.text("amount equals the open amount\(chosen.count == 1 ? "" : "s") of \(chosen.map { book.invoices[Int($0)].id }.joined(separator: " + ")), "
+            evidence.matched.append(.text("amount\(memoTakes.takes.isEmpty ? "" : " and credit") equals the open amount\(chosen.count == 1 ? "" : "s") of \(chosen.map { book.invoices[Int($0)].id }.joined(separator: " + ")), "
                                           + "the one set of the \(pool.count) open invoices of \(names) that sums to it"))
-            decide(position, chosen.map { (invoice: $0, discount: Int64(0), writeOff: Int64(0)) }, rule: .purchaseOrder, confidence: 85, evidence: evidence)
+            decide(position, chosen.map { (invoice: $0, discount: Int64(0), writeOff: Int64(0)) }, rule: .purchaseOrder, confidence: 85, evidence: evidence,
+                   memoTakes: memoTakes.takes)
             return
         }
-        if why.isEmpty { why = solutions.isEmpty ? "no set of them sums to \(receipt.amount)" : "several sets of them sum to \(receipt.amount)" }
+        if why.isEmpty { why = solutions.isEmpty ? "no set of them sums to \(target)" : "several sets of them sum to \(target)" }
+        if !memoTakes.notes.isEmpty { why += "; " + memoTakes.notes.joined(separator: "; ") }
         let ids = pool.map { book.invoices[Int($0)].id }
         evidence.candidates = pool.map { Candidate(invoiceID: book.invoices[Int($0)].id, openMinorUnits: open($0), reason: solutions.count > 1 ? .equalCandidate : .amountDiffers(open($0) - amount)) }
         let listed = pool.map { "\(book.invoices[Int($0)].id) open \(Money(minorUnits: open($0), currency: currency))" }.joined(separator: ", ")
@@ -517,43 +562,61 @@ struct Workspace {
     }
 
 
-    /// Searches combinations with a sum in `low...high`. True when decided (applied, ambiguous, or cut off).
+    /// Searches combinations with a sum in `low...high`: two or more open invoices, or (DESIGN.md, Cash application,
+    /// rule 3) one or more less exactly one open credit memo of the payer, taken whole. True when decided (applied,
+    /// ambiguous, or cut off). A customer without memos searches as it always did.
     mutating func tryCombination(_ position: Int, low: Int64, high: Int64, index idx: SortedAmounts, evidence base: Evidence) -> Bool {
         let receipt = receipts[position]
         let amount = receipt.amount.minorUnits
+        let currency = receipt.amount.currency
         let customerID = self.customerID(customer)
-        guard let pool = idx.entries(atMost: high, limit: policy.combinationInvoiceLimit) else {
-            searchNotes[position] = "combinations not searched: more than \(policy.combinationInvoiceLimit) open invoices of \(customerID) are at most \(receipt.amount)"
+        let memos = openCreditMemos(currency)
+        // With a memo the invoices may reach past the amount by as much as its credit.
+        let largestCredit = memos.reduce(Int64(0)) { max($0, -$1.open) }
+        let (reach, overflow) = high.addingReportingOverflow(largestCredit)
+        guard !overflow, let pool = idx.entries(atMost: reach, limit: policy.combinationInvoiceLimit) else {
+            let memoNote = memos.isEmpty ? "" : " less the credit of one of its credit memos"
+            searchNotes[position] = "combinations not searched: more than \(policy.combinationInvoiceLimit) open invoices of \(customerID) are at most \(receipt.amount)\(memoNote)"
             return false
         }
         // Oldest first, so a solution lists its invoices in age order.
         let ordered = pool.sorted { $0.age < $1.age }
         var evidence = base
-        switch SubsetSum.search(values: ordered.map(\.amount), low: low, high: high, stepBudget: policy.combinationStepBudget) {
+        /// An index of the search: an invoice of `ordered`, or past them a memo of `memos`.
+        func id(_ k: Int) -> String { book.invoices[Int(k < ordered.count ? ordered[k].invoice : memos[k - ordered.count].memo)].id }
+        func open(_ k: Int) -> Int64 { k < ordered.count ? ordered[k].amount : memos[k - ordered.count].open }
+        switch SubsetSum.search(values: ordered.map(\.amount), credits: memos.map(\.open), low: low, high: high, stepBudget: policy.combinationStepBudget) {
         case .none:
             return false
         case let .unique(set):
-            let chosen = set.map { ordered[$0] }
-            let sum = chosen.reduce(Int64(0)) { $0 + $1.amount }
+            let invoices = set.filter { $0 < ordered.count }
+            let memo = set.first { $0 >= ordered.count }
+            let sum = set.reduce(Int64(0)) { $0 + open($1) }
             let difference = sum - amount
-            let ids = chosen.map { book.invoices[Int($0.invoice)].id }
-            evidence.matched.append(.text("amount equals the sum of \(ids.joined(separator: " + "))" + (difference == 0 ? "" : " less \(Money(minorUnits: difference, currency: receipt.amount.currency)) written off")))
-            var parts = chosen.map { (invoice: $0.invoice, discount: Int64(0), writeOff: Int64(0)) }
+            var text = "amount equals the sum of \(invoices.map(id).joined(separator: " + "))"
+            if let memo { text += " less credit memo \(id(memo)) (open \(Money(minorUnits: -open(memo), currency: currency)) of credit, taken whole)" }
+            if difference != 0 { text += " less \(Money(minorUnits: difference, currency: currency)) written off" }
+            evidence.matched.append(.text(text))
+            // The memo first (its credit taken), then the invoices; a write-off goes on the last invoice.
+            var parts = (memo.map { [$0] } ?? []).map { (invoice: memos[$0 - ordered.count].memo, discount: Int64(0), writeOff: Int64(0)) }
+            parts += invoices.map { (invoice: ordered[$0].invoice, discount: Int64(0), writeOff: Int64(0)) }
             parts[parts.count - 1].writeOff = difference
             decide(position, parts, rule: difference == 0 ? .combination : .tolerance, confidence: difference == 0 ? 80 : 70, evidence: evidence)
             return true
         case let .several(a, b):
-            let first = a.map { book.invoices[Int(ordered[$0].invoice)].id }
-            let second = b.map { book.invoices[Int(ordered[$0].invoice)].id }
+            let first = a.map(id)
+            let second = b.map(id)
             let ids = Array(Set(first + second)).sorted()
             evidence.candidates = ids.map { Candidate(invoiceID: $0, openMinorUnits: 0, reason: .equalCandidate) }
+            let memoNote = memos.isEmpty ? "" : " (less at most one of its credit memos)"
             keepUnapplied(position, evidence: evidence, exceptions: [exception(position, .ambiguous, customer: customerID, amount: receipt.amount, invoices: ids,
-                "several combinations of open invoices of \(customerID) sum to \(receipt.amount)\(low == high ? "" : " within the tolerance"); kept as unapplied cash until someone chooses",
+                "several combinations of open invoices of \(customerID)\(memoNote) sum to \(receipt.amount)\(low == high ? "" : " within the tolerance"); kept as unapplied cash until someone chooses",
                 suggestions: first.joined(separator: "+") + " or " + second.joined(separator: "+"))])
             return true
         case .cutOff:
+            let memoNote = memos.isEmpty ? "" : " (and \(memos.count) open credit memo\(memos.count == 1 ? "" : "s"))"
             keepUnapplied(position, evidence: evidence, exceptions: [exception(position, .unmatched, customer: customerID, amount: receipt.amount, invoices: [],
-                "the search for a combination of \(customerID)'s \(pool.count) open invoices that sums to \(receipt.amount) was cut off after \(policy.combinationStepBudget) steps; "
+                "the search for a combination of \(customerID)'s \(pool.count) open invoices\(memoNote) that sums to \(receipt.amount) was cut off after \(policy.combinationStepBudget) steps; "
                     + "no combination can be called unique, so none was applied; kept as unapplied cash",
                 suggestions: "apply by hand with settle exceptions resolve")])
             return true

@@ -170,6 +170,13 @@ struct InvoiceBook: Sendable {
     /// Distinct discount rates (basis points) among each customer's invoices: the discount rule solves for
     /// the invoice amount once per rate instead of looking at every invoice.
     let discountRates: [[Int]]
+    /// True when some document of the book is a credit memo. Nearly no customer has one: without any, the memo rules
+    /// cost one test of this flag.
+    let hasCreditMemos: Bool
+    /// Credit memos of customer `c` are `creditMemoList[creditMemoStart[c]..<creditMemoStart[c + 1]]`, oldest first;
+    /// both empty when the book has none.
+    let creditMemoStart: [Int32]
+    let creditMemoList: [Int32]
 
     /// Invoices with one row per id: an invoice id given twice keeps its later row, as loading an export twice does.
     static func unique(_ invoices: [Invoice]) -> [Invoice] {
@@ -241,7 +248,8 @@ struct InvoiceBook: Sendable {
             var seenRates: [Int] = []
             for (rank, i) in members[range].enumerated() {
                 age[Int(i)] = Int32(rank)
-                if let bp = invoices[Int(i)].terms?.discountBasisPoints, bp > 0, !seenRates.contains(bp) { seenRates.append(bp) }
+                // A credit memo's terms give no discount to solve for: it is never paid by the amount rules.
+                if let bp = invoices[Int(i)].terms?.discountBasisPoints, bp > 0, !invoices[Int(i)].isCreditMemo, !seenRates.contains(bp) { seenRates.append(bp) }
             }
             if !seenRates.isEmpty { rates[c] = seenRates.sorted() }
         }
@@ -250,11 +258,34 @@ struct InvoiceBook: Sendable {
         byCustomer = members
         self.age = age
         discountRates = rates
+        // Each customer's credit memos, in the same oldest-first order.
+        var memoStart: [Int32] = []
+        var memoList: [Int32] = []
+        let anyCreditMemo = invoices.contains(where: \.isCreditMemo)
+        if anyCreditMemo {
+            memoStart = [Int32](repeating: 0, count: directory.list.count + 1)
+            for c in 0..<directory.list.count {
+                for i in members[Int(start[c])..<Int(start[c + 1])] where invoices[Int(i)].isCreditMemo { memoList.append(i) }
+                memoStart[c + 1] = Int32(memoList.count)
+            }
+        }
+        // A memo of a customer the directory does not know is in no customer's list, but still a memo when named.
+        hasCreditMemos = anyCreditMemo
+        creditMemoStart = memoStart
+        creditMemoList = memoList
     }
 
     func invoices(ofCustomer c: Int32) -> ArraySlice<Int32> {
         byCustomer[Int(customerStart[Int(c)])..<Int(customerStart[Int(c) + 1])]
     }
+
+    /// The credit memos of customer `c`, open or not, oldest first (none for nearly every customer).
+    func creditMemos(ofCustomer c: Int32) -> ArraySlice<Int32> {
+        guard c >= 0, Int(c) + 1 < creditMemoStart.count else { return [] }
+        return creditMemoList[Int(creditMemoStart[Int(c)])..<Int(creditMemoStart[Int(c) + 1])]
+    }
+
+    func isCreditMemo(_ i: Int32) -> Bool { hasCreditMemos && invoices[Int(i)].isCreditMemo }
 
     /// Invoices whose normalized number is one edit (a character changed, added, dropped, or two neighbours
     /// swapped) away from `key`. Digits are tried where digits stand, letters where letters stand.

@@ -13,7 +13,15 @@ enum SubsetSum {
 
     /// Sets of at least two values whose sum lies in `low...high`. Values must be positive.
     static func search(values: [Int64], low: Int64, high: Int64, stepBudget: Int) -> Outcome {
-        guard values.count >= 2, low <= high, high > 0 else { return .none }
+        search(values: values, credits: [], low: low, high: high, stepBudget: stepBudget)
+    }
+
+    /// Sets whose sum lies in `low...high`: two or more values, or one or more values and exactly one of the
+    /// `credits` (open credit memos, negative). Values must be positive, credits negative. In a set, index `k` of the
+    /// credits is `values.count + k`. The searches with each credit share the one step budget, so a customer with
+    /// credit memos is searched as far as one without, never further.
+    static func search(values: [Int64], credits: [Int64], low: Int64, high: Int64, stepBudget: Int) -> Outcome {
+        guard !values.isEmpty, low <= high, credits.isEmpty ? values.count >= 2 && high > 0 : true else { return .none }
         // Largest first: branches overshoot sooner; suffix sums prune branches that cannot reach `low`.
         let order = values.indices.sorted { (values[$0], $1) > (values[$1], $0) }
         let sorted = order.map { values[$0] }
@@ -23,25 +31,38 @@ enum SubsetSum {
         var chosen: [Int] = []
         var steps = 0
         var cut = false
-        func visit(_ start: Int, _ sum: Int64) {
-            if found.count >= 2 || cut { return }
-            steps += 1
-            if steps > stepBudget { cut = true; return }
-            if sum >= low && sum <= high && chosen.count >= 2 {
-                found.append(chosen.map { order[$0] }.sorted())
-                if found.count >= 2 { return }
-            }
-            if start >= sorted.count || sum &+ suffix[start] < low { return }
-            for i in start..<sorted.count {
-                if sum &+ suffix[i] < low { return }
-                if sum &+ sorted[i] > high { continue }
-                chosen.append(i)
-                visit(i + 1, sum &+ sorted[i])
-                chosen.removeLast()
+        // Each run: the values alone (at least two; run -1), then each credit `k` with at least one value. A credit
+        // shifts the window the values must reach by its amount.
+        for k in -1..<credits.count {
+            let credit: Int64 = k < 0 ? 0 : credits[k]
+            if k >= 0 && credit >= 0 { continue }
+            let (low, lowOverflow) = low.subtractingReportingOverflow(credit)
+            let (high, highOverflow) = high.subtractingReportingOverflow(credit)
+            let minimum = k < 0 ? 2 : 1
+            if lowOverflow || highOverflow || high <= 0 || values.count < minimum { continue }
+            func visit(_ start: Int, _ sum: Int64) {
                 if found.count >= 2 || cut { return }
+                steps += 1
+                if steps > stepBudget { cut = true; return }
+                if sum >= low && sum <= high && chosen.count >= minimum {
+                    var set = chosen.map { order[$0] }.sorted()
+                    if k >= 0 { set.append(values.count + k) }
+                    found.append(set)
+                    if found.count >= 2 { return }
+                }
+                if start >= sorted.count || sum &+ suffix[start] < low { return }
+                for i in start..<sorted.count {
+                    if sum &+ suffix[i] < low { return }
+                    if sum &+ sorted[i] > high { continue }
+                    chosen.append(i)
+                    visit(i + 1, sum &+ sorted[i])
+                    chosen.removeLast()
+                    if found.count >= 2 || cut { return }
+                }
             }
+            visit(0, 0)
+            if found.count >= 2 || cut { break }
         }
-        visit(0, 0)
         if cut && found.count < 2 { return .cutOff }
         switch found.count {
         case 0: return .none
