@@ -109,6 +109,8 @@ public struct Receipt: Sendable, Hashable {
     private final class Spelled: Storage, @unchecked Sendable {
         let idText: String
         let sourceRefText: String
+        /// A statement line's booking day, where it is not its value day.
+        var bookingDay: Day?
 
         init(id: String, sourceRef: String, source: ReceiptSource, key: Key, valueDay: Day, amount: Money, bankAccount: String,
              payerName: String, payerCompanyID: String, remittance: [RemittanceItem], freeText: String, location: SourceLocation) {
@@ -130,6 +132,11 @@ public struct Receipt: Sendable, Hashable {
     /// The same key, as it is kept.
     public var key: Key { storage.key }
     public var valueDay: Day { storage.valueDay }
+    /// The day the money is on the bank's statement: a statement line's booking day (its cash is booked that day, as the
+    /// bank's balance moves), else the value day.
+    public var bookingDay: Day {
+        storage.spelled ? unsafeDowncast(storage, to: Spelled.self).bookingDay ?? storage.valueDay : storage.valueDay
+    }
     public var amount: Money { storage.amount }
     /// The bank account the cash arrived in.
     public var bankAccount: String { storage.bankAccount }
@@ -142,10 +149,12 @@ public struct Receipt: Sendable, Hashable {
     public var freeText: String { storage.freeText }
     public var location: SourceLocation { storage.location }
 
-    public init(id: String, source: ReceiptSource, sourceRef: String, sourceKey: String, valueDay: Day, amount: Money, bankAccount: String,
+    public init(id: String, source: ReceiptSource, sourceRef: String, sourceKey: String, valueDay: Day, bookingDay: Day? = nil, amount: Money, bankAccount: String,
                 payerName: String = "", payerCompanyID: String = "", remittance: [RemittanceItem] = [], freeText: String = "", location: SourceLocation) {
         self.init(id: id, source: source, sourceRef: sourceRef, key: .text(sourceKey), valueDay: valueDay, amount: amount, bankAccount: bankAccount,
                   payerName: payerName, payerCompanyID: payerCompanyID, remittance: remittance, freeText: freeText, location: location)
+        // A text key's box is always spelled: the booking day rides there when it is not the value day.
+        if let bookingDay, bookingDay != valueDay, storage.spelled { unsafeDowncast(storage, to: Spelled.self).bookingDay = bookingDay }
     }
 
     public init(id: String, source: ReceiptSource, sourceRef: String, key: Key, valueDay: Day, amount: Money, bankAccount: String,

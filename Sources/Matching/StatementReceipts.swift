@@ -17,6 +17,10 @@ public struct SkippedLine: Sendable, Hashable {
         case repeated(of: SourceLocation)
         /// A run of an earlier day posted the line under this key.
         case postedBefore(day: Day)
+        /// An intraday report's line (camt.052): read, never posted; the day's final statement books it.
+        case intraday
+        /// A line of 0.00: nothing moves.
+        case zeroAmount
     }
     public var location: SourceLocation
     public var key: String
@@ -35,6 +39,8 @@ public struct SkippedLine: Sendable, Hashable {
         switch reason {
         case let .repeated(first): "\(location.fileAndLine) \(amount) \(key): the same line as \(first.fileAndLine), taken once"
         case let .postedBefore(day): "\(location.fileAndLine) \(amount) \(key): posted by the run of \(day), not posted again"
+        case .intraday: "\(location.fileAndLine) \(amount): a line of an intraday report (camt.052), read and not posted; the day's statement books it"
+        case .zeroAmount: "\(location.fileAndLine) \(amount) \(key): a line of zero, nothing to post"
         }
     }
 }
@@ -83,7 +89,11 @@ public enum StatementReceipts {
         // Occurrences of the same content inside one file: two identical lines in one export are two payments.
         var occurrences: [String: Int] = [:]
         for line in lines where line.isBooked {
-            if line.format == .camt052 { intraday += 1; continue }
+            if line.format == .camt052 {
+                intraday += 1
+                skipped.append(SkippedLine(location: line.location, key: "", amount: line.amount, reason: .intraday))
+                continue
+            }
             let account = normalizedAccount(line.account)
             let key: String
             if hasOwnReference(line, placeholders), referenceCount[line.location.file + "\u{1F}" + account + "\u{1F}" + line.bankReference] == 1 {
@@ -96,6 +106,10 @@ public enum StatementReceipts {
             }
             if let earlier = first[key] {
                 skipped.append(SkippedLine(location: line.location, key: key, amount: line.amount, reason: .repeated(of: earlier)))
+                continue
+            }
+            if line.amount.isZero {
+                skipped.append(SkippedLine(location: line.location, key: key, amount: line.amount, reason: .zeroAmount))
                 continue
             }
             first[key] = line.location
@@ -154,7 +168,8 @@ public enum StatementReceipts {
         case .camt052, .camt053, .camt054: source = .camt053
         }
         return Receipt(id: ContentID.make(prefix: "R", keyed.key), source: source, sourceRef: reference(line, placeholders: placeholders), sourceKey: keyed.key,
-                       valueDay: line.valueDay ?? line.bookingDay, amount: line.amount, bankAccount: line.account, payerName: line.counterparty,
-                       remittance: line.remittance, freeText: ByteScanning.trimmed(line.description + " " + line.customerReference), location: line.location)
+                       valueDay: line.valueDay ?? line.bookingDay, bookingDay: line.bookingDay, amount: line.amount, bankAccount: line.account,
+                       payerName: line.counterparty, remittance: line.remittance, freeText: ByteScanning.trimmed(line.description + " " + line.customerReference),
+                       location: line.location)
     }
 }

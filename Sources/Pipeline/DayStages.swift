@@ -435,6 +435,7 @@ extension DayRun {
         out.isNew = Array(repeating: false, count: matching.count)
         // New invoices opened together, by position in `matching` (which holds them unchanged).
         var opened: [Int] = []
+        var notYetIssued: [Int] = []
         for index in matching.indices {
             let invoice = matching[index]
             if listsLedgerInvoices { csvIDs.insert(invoice.id) }
@@ -458,6 +459,9 @@ extension DayRun {
                     || ledger.amount != invoice.amount || ledger.terms != (invoice.terms?.description ?? "") || ledger.poNumber != invoice.poNumber {
                     out.ledgerInvoicePositions.append(index)
                 }
+            } else if invoice.issueDay > day {
+                // Not issued yet on this day: the day neither sees nor opens it (the run of its issue day does).
+                notYetIssued.append(index)
             } else if !openedLater.contains(invoice.id) {
                 out.isNew[index] = true
                 if openedSingly.contains(invoice.id) {
@@ -469,8 +473,18 @@ extension DayRun {
             }
             if working.openAmount != invoice.openAmount { matching[index].openAmount = working.openAmount }
         }
+        out.openingDrafts += PostingRules.openingEntries(for: matching, at: opened, on: day)
+        if !notYetIssued.isEmpty {
+            // Left out of the day altogether (a copy of the list, only on a day whose export lists invoices issued later).
+            let later = Set(notYetIssued)
+            let kept = matching.indices.filter { !later.contains($0) }
+            var renumbered = [Int](repeating: -1, count: matching.count)
+            for (new, old) in kept.enumerated() { renumbered[old] = new }
+            out.ledgerInvoicePositions = out.ledgerInvoicePositions.compactMap { renumbered[$0] >= 0 ? renumbered[$0] : nil }
+            out.isNew = kept.map { out.isNew[$0] }
+            matching = kept.map { matching[$0] }
+        }
         out.matching = consume matching
-        out.openingDrafts += PostingRules.openingEntries(for: out.matching, at: opened, on: day)
         for ledgerInvoice in before where !csvIDs.contains(ledgerInvoice.invoiceID) {
             out.isNew.append(false)
             out.matching.append(Invoice(id: ledgerInvoice.invoiceID, customerID: ledgerInvoice.customerID, issueDay: ledgerInvoice.issueDay, dueDay: ledgerInvoice.dueDay,

@@ -92,6 +92,12 @@ public struct Manifest: Sendable {
         return try parse(root, path: path)
     }
 
+    /// Whether a parsed JSON value is `true` or `false` (JSONSerialization gives booleans and numbers alike as
+    /// NSNumber, and a boolean prints as 1 or 0: only its class tells them apart).
+    static func isBoolean(_ value: Any) -> Bool {
+        type(of: value) == type(of: NSNumber(value: true))
+    }
+
     static func describeJSONError(_ error: Error, data: Data) -> String {
         let ns = error as NSError
         if let index = ns.userInfo["NSJSONSerializationErrorIndex"] as? Int {
@@ -132,7 +138,7 @@ public struct Manifest: Sendable {
             return d
         }
 
-        guard let rawVersion = root["version"], let version = rawVersion as? Int, "\(rawVersion)" != "true", "\(rawVersion)" != "false" else {
+        guard let rawVersion = root["version"], !Manifest.isBoolean(rawVersion), let version = rawVersion as? Int else {
             throw fail("version", root["version"] == nil ? "is required (1)" : "must be the number 1")
         }
         guard version == 1 else { throw fail("version", "unsupported version \(version); this program reads version 1") }
@@ -178,7 +184,7 @@ public struct Manifest: Sendable {
             let account = try string("account", in: object, at: "\(key).account", required: false)
             var strict = defaultStrict
             if let s = object["strict"] {
-                guard let b = s as? Bool, "\(s)" == "true" || "\(s)" == "false" else { throw fail("\(key).strict", "must be true or false") }
+                guard Manifest.isBoolean(s), let b = s as? Bool else { throw fail("\(key).strict", "must be true or false") }
                 strict = b
             }
             sources.append(Source(format: format, path: resolve(pattern), role: role, profile: profile, account: account, strict: strict, key: key))

@@ -37,7 +37,8 @@ public enum PostingRules {
             }
         }
         let memo = ByteScanning.trimmed("\(receipt.source.rawValue) \(receipt.sourceRef) \(receipt.payerName)")
-        return JournalEntryDraft(sourceKey: sourceKey, effectiveDay: receipt.valueDay, memo: memo, postings: postings)
+        // A statement credit's cash is booked on its booking day (the day the bank's balance moves), an ACH entry's on its value day.
+        return JournalEntryDraft(sourceKey: sourceKey, effectiveDay: receipt.source == .nacha ? receipt.valueDay : receipt.bookingDay, memo: memo, postings: postings)
     }
 
     /// A batch the statement shows: its cash moves from ACH in transit into the bank account, on the line's day.

@@ -24,8 +24,9 @@ public struct StatementBalance: Sendable, Hashable {
 }
 
 extension BAI2File.Group {
-    /// A group to post from: not a test (status 4), not an intraday report (as-of-date modifier 1, 3 or 4).
-    public var isFinal: Bool { status != "4" && !["1", "3", "4"].contains(asOfDateModifier) }
+    /// A group to post from: not a test (status 4), not interim data (as-of-date modifier 1, interim previous-day, or 3,
+    /// interim same-day). Modifier 2 (final previous-day) and 4 (final same-day) are final.
+    public var isFinal: Bool { status != "4" && !["1", "3"].contains(asOfDateModifier) }
 }
 
 extension BAI2File {

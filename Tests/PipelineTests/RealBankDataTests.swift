@@ -280,4 +280,25 @@ import TestSupport
         #expect(again.days.map(\.postedCount) == [0])
         #expect(try rows("\(folder)/out/\(d[1])/remittance.csv") == day2)
     }
+
+    /// The same prepayment where the export lists the invoice from the first day, issued the next: the first day neither
+    /// sees nor opens it, the day it is issued opens it and the held cash goes to it.
+    @Test func anInvoiceIssuedLaterInTheSameExportIsOpenedOnItsIssueDay() async throws {
+        let folder = TestPaths.temporaryDirectory("prepay-export")
+        let d = Self.days
+        let path = try Self.job(in: folder, statements: [
+            d[0]: Self.statement(d[0], opening: 100_000, [Self.wire(70_000, "FED9", "WIRE ACME TOOLS PREPAYMENT INV-30001")]),
+            d[1]: Self.statement(d[1], opening: 170_000, []),
+        ])
+        let invoices = folder + "/in/invoices.csv"
+        try (try String(contentsOfFile: invoices, encoding: .utf8) + "INV-30001,C001,\(d[1]),2026-12-03,USD,700.00,700.00,NET30,\n")
+            .write(toFile: invoices, atomically: true, encoding: .utf8)
+        let result = try await run(path, days: [d[0], d[1]])
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        #expect(!(try String(contentsOfFile: "\(folder)/out/\(d[0])/open-items.csv", encoding: .utf8)).contains("INV-30001"))
+        #expect(!(try String(contentsOfFile: "\(folder)/out/\(d[0])/journal.csv", encoding: .utf8)).contains("INV-30001"))
+        let day2 = try rows("\(folder)/out/\(d[1])/remittance.csv")
+        #expect(day2.contains { $0.contains(",C001,700.00,INV-30001,700.00,0.00,0.00,unapplied-cash,") }, "\(day2)")
+        #expect(try String(contentsOfFile: "\(folder)/out/\(d[1])/open-items.csv", encoding: .utf8).contains("INV-30001,C001,2026-12-03,700.00,0.00,"))
+    }
 }
