@@ -13,8 +13,8 @@ for pair in "TERM 143" "INT 130"; do
   dir="$work/$1"
   mkdir -p "$dir"
   sed -e "s#\.\./var/#$dir/#g" -e "s#\"\.\./Samples#\"$PWD/Samples#g" Jobs/sample.json > "$dir/job.json"
-  # The last day waits with its transaction open; the signal comes while it does.
-  SETTLE_FAULT_PAUSE_BEFORE_COMMIT=30 "$settle" run "$dir/job.json" > "$dir/out.txt" 2> "$dir/err.txt" &
+  # The sample days through 2026-11-06; the last of them waits with its transaction open, the signal comes while it does.
+  SETTLE_FAULT_PAUSE_BEFORE_COMMIT=30 "$settle" run "$dir/job.json" --from 2026-11-02 --to 2026-11-06 > "$dir/out.txt" 2> "$dir/err.txt" &
   pid=$!
   for _ in $(seq 1 100); do grep -q "2026-11-05:" "$dir/out.txt" 2>/dev/null && break; sleep 0.1; done
   sleep 0.5

@@ -12,7 +12,8 @@ struct Settle {
         a balanced ledger and reports out.
 
         Usage:
-          settle run MANIFEST [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--dry-run] [--concurrency N] [--json]
+          settle run MANIFEST [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--cascade] [--dry-run] [--concurrency N]
+                              [--wait SECONDS] [--move-inputs] [--json]
           settle validate FILE... [--format nacha|bai2|camt052|camt053|camt054|csv] [--profile BANK.json] [--lenient]
           settle exceptions list|show ID|resolve ID|reopen ID|import FILE.csv ... --ledger PATH
           settle advice CUSTOMER --day YYYY-MM-DD --ledger PATH [--html]
@@ -21,8 +22,9 @@ struct Settle {
           settle ledger balance|entries|verify|export --ledger PATH
 
         Run `settle COMMAND --help` for a command's options.
-        Exit codes: 0 done, every input accepted; 1 done, some input rejected; 2 usage or manifest error;
-                    3 the run could not finish; 75 another run holds the lock.
+        Exit codes: 0 done, every input accepted, the books tie to the bank; 1 done, some input rejected; 2 usage or
+                    manifest error; 3 the run could not finish; 4 done, but the books do not tie to a statement
+                    (BANK_DIFFERENCE); 75 another run holds the lock.
         """
 
     static let runHelp = """
@@ -33,13 +35,16 @@ struct Settle {
         reconciles ACH settlement against the statement, applies receipts to open invoices, posts balanced journal
         entries to the ledger (each source once: a rerun posts only what changed), and writes OUTPUT/<date>/:
         remittance.csv, exceptions.csv, open-items.csv, journal.csv, advice.csv, aging.csv, summary.json, exceptions.html,
-        remittance.html, aging.html, and run.log (what the run did, each stage's time). Reviewers' decisions recorded
-        since the last run are booked by it (see settle exceptions --help).
+        remittance.html, aging.html, and run.log (what the run did, every statement line not posted with FILE:LINE and
+        why, the books against each statement, each stage's time). Reviewers' decisions recorded since the last run are
+        booked by it (see settle exceptions --help). After each day the books' cash of every bank account and currency
+        is compared with each final statement closing; a difference is a BANK_DIFFERENCE exception and exit 4.
 
         Options:
           --date DAY          run this day (default: the manifest's date or from/to range, else yesterday)
           --from DAY --to DAY run every day of the range, in order
-          --dry-run           compute everything, write nothing (no ledger change, no reports, no archive)
+          --dry-run           compute everything and roll it back: nothing goes to the ledger or the archive; the
+                              reports go to OUTPUT/<date>.dry-run/
           --concurrency N     files read at once (default: the number of cores)
           --wait SECONDS      wait up to SECONDS for another run's lock on the ledger (default: exit 75 at once,
                               naming the holder's pid, host and start time)
@@ -50,8 +55,9 @@ struct Settle {
                               inputs back from the archive when they are no longer at their paths)
           --json              print the run's summaries as JSON
 
-        Exit codes: 0 every input accepted; 1 some input rejected or quarantined (the rest was processed);
-                    2 usage or manifest error; 3 the run could not finish; 75 another run holds the ledger's lock;
+        Exit codes: 0 every input accepted and the books tie; 1 some input rejected or quarantined (the rest was
+                    processed); 2 usage or manifest error; 3 the run could not finish; 4 every input accepted, but the
+                    books do not tie to a statement (BANK_DIFFERENCE); 75 another run holds the ledger's lock;
                     130 / 143 stopped by SIGINT / SIGTERM (the day in flight rolled back; the message names the days
                     that finished; run again to finish).
         """

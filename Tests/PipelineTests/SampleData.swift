@@ -16,6 +16,9 @@ enum SampleData {
     static let day4 = Day(year: 2026, month: 11, day: 5)!
     /// The return, the notification of change and the split payment; GALAXY's day-1 batch is past its window.
     static let day5 = Day(year: 2026, month: 11, day: 6)!
+    /// Monday: what real bank data looks like: two wires whose bank reference is `NONREF`, a wire naming a purchase
+    /// order, and a payment that takes a credit memo (issued that day, like the invoice it nets).
+    static let day6 = Day(year: 2026, month: 11, day: 9)!
     static let ourCompanyID = "1447100223"
     static let deltaRouting = routing("11000012")
     static let blueRidgeRouting = routing("05300001")
@@ -56,6 +59,8 @@ enum SampleData {
         INV-10020,C006,2026-10-02,2026-11-01,USD,4000.00,4000.00,NET30,FX-301
         INV-10021,C006,2026-10-09,2026-11-08,USD,4000.00,4000.00,NET30,FX-305
         INV-10022,C006,2026-10-16,2026-11-15,USD,6000.00,6000.00,NET30,FX-309
+        INV-10030,C002,2026-11-09,2026-12-09,USD,1800.00,1800.00,NET30,BR-2301
+        CM-2001,C002,2026-11-09,2026-11-09,USD,-200.00,-200.00,,BR-2301
 
         """
 
@@ -150,6 +155,13 @@ enum SampleData {
         ])
     }
 
+    /// Day 6: Blue Ridge pays INV-10030 (1,800.00) less its credit memo CM-2001 (200.00), saying both.
+    static var day6CCD: String {
+        NACHAWriter().write(file: fileSpec(day6, modifier: "A"), batches: [
+            ccdBatch("BLUE RIDGE BLDRS", "2345678901", "05300001", day6, [credit(160_000, addenda: ["RMR*IV*INV-10030*PI*1800.00\\RMR*CM*CM-2001*PI*-200.00\\"])]),
+        ])
+    }
+
     typealias Detail = BAI2Writer.Detail
 
     static func bai2(day: Day, opening: Int64, details: [Detail]) -> String {
@@ -185,13 +197,22 @@ enum SampleData {
         Detail(typeCode: 195, cents: 130_000, reference: "W1106003", text: "INCOMING WIRE CASCADE FABRICATION CO"),
     ]
 
+    /// Day 6: the Blue Ridge batch; Acme's wire naming its purchase order PO-7795 (INV-10008); Evergreen and Foxtrot
+    /// wiring with the bank reference NONREF (a placeholder: each line keyed by its content, both posted).
+    static let day6Details = [
+        Detail(typeCode: 165, cents: 160_000, reference: "B1109001", text: "ACH CREDIT BLUE RIDGE BLDRS CCD"),
+        Detail(typeCode: 195, cents: 100_000, reference: "W1109002", text: "INCOMING WIRE ACME TOOLS INC PAYMENT PO 7795"),
+        Detail(typeCode: 195, cents: 420_000, reference: "NONREF", text: "INCOMING WIRE EVERGREEN HOSPITALS INV-10013"),
+        Detail(typeCode: 195, cents: 400_000, reference: "NONREF", text: "INCOMING WIRE FOXTROT LOGISTICS INV 10021"),
+    ]
+
     static let openingBalance: Int64 = 5_000_000
 
     /// Each day's statement opens with the previous day's closing balance.
     static var statements: [(day: Day, text: String)] {
         var opening = openingBalance
         var out: [(Day, String)] = []
-        for (day, details) in [(day1, day1Details), (day2, day2Details), (day3, day3Details), (day4, day4Details), (day5, day5Details)] {
+        for (day, details) in [(day1, day1Details), (day2, day2Details), (day3, day3Details), (day4, day4Details), (day5, day5Details), (day6, day6Details)] {
             out.append((day, bai2(day: day, opening: opening, details: details)))
             opening = closingBalance(opening: opening, details: details)
         }
@@ -210,6 +231,7 @@ enum SampleData {
             ("2026-11-03/ach/20261102-ccd-resent.ach", day1CCD),
             ("2026-11-03/ach-originated/20261103-debits.ach", day2Debits),
             ("2026-11-06/ach-returns/20261106-returns.ach", day5Returns),
+            ("2026-11-09/ach/20261109-ccd.ach", day6CCD),
         ]
         for (day, text) in statements {
             list.append(("\(day)/bank/\(NACHAWriter.yymmdd(day).count == 6 ? "20" + NACHAWriter.yymmdd(day) : day.description).bai", text))

@@ -79,7 +79,8 @@ import TestSupport
         _ = FileManager.default.createFile(atPath: folder + "/err.txt", contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/out.txt"))
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/err.txt"))
-        let process = try launch(binary, ["run", job], pause: true, out: out, err: err)
+        // The sample days through 2026-11-06: the last of them waits with its transaction open.
+        let process = try launch(binary, ["run", job, "--from", "2026-11-02", "--to", "2026-11-06"], pause: true, out: out, err: err)
         // Wait until day four has committed; day five then holds its transaction open for 30 s.
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, !((try? String(contentsOfFile: folder + "/out.txt", encoding: .utf8)) ?? "").contains("2026-11-05:") {
@@ -140,7 +141,7 @@ import TestSupport
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(process.terminationReason) \(process.terminationStatus)")
         #expect(Date().timeIntervalSince(started) < 25, "the run waited before a commit")
-        for day in ["2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06"] {
+        for day in ["2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06", "2026-11-09"] {
             #expect(FileManager.default.fileExists(atPath: "\(folder)/out/\(day)/journal.csv"), "\(day) did not finish")
         }
     }
