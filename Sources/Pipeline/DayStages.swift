@@ -436,6 +436,8 @@ extension DayRun {
         // New invoices opened together, by position in `matching` (which holds them unchanged).
         var opened: [Int] = []
         var notYetIssued: [Int] = []
+        // Open amounts the export moved by more than settle applied: (position, how much, the ledger's open amount).
+        var erpChanges: [(index: Int, moved: Money, ledgerOpen: Money)] = []
         for index in matching.indices {
             let invoice = matching[index]
             if listsLedgerInvoices { csvIDs.insert(invoice.id) }
@@ -444,13 +446,13 @@ extension DayRun {
                 working.openAmount = ledger.openAmount
                 // The export shows less open than the ledger: the ERP booked a credit memo or a payment settle did not see.
                 // Its change is booked as an adjustment (a later export that agrees asks for nothing more).
-                if invoice.openAmount.currency == ledger.openAmount.currency, invoice.openAmount.minorUnits < ledger.openAmount.minorUnits {
-                    let moved = Money(minorUnits: ledger.openAmount.minorUnits - invoice.openAmount.minorUnits, currency: invoice.openAmount.currency)
-                    out.adjustmentDrafts.append(PostingRules.erpAdjustment(invoice: invoice, by: moved, on: day))
-                    out.exceptions.append(MatchException(type: .masterDataChanged, severity: .warning, about: "invoice:\(invoice.id)", discriminator: day.description,
-                                                         customerID: invoice.customerID, amount: moved, invoiceIDs: [invoice.id],
-                                                         message: "invoices.csv shows \(invoice.id) with \(invoice.openAmount) open, \(moved) less than the ledger's \(ledger.openAmount): a credit memo or a payment booked in the ERP; settle booked the difference as an ERP adjustment (4950)",
-                                                         suggestions: "check the ERP's document; if it was a mistake, correct the export and resolve with --ignore"))
+                // A credit memo the ERP applied shows closer to zero than the ledger's: the same kind of change, its other side.
+                let memo = invoice.amount.minorUnits < 0
+                if invoice.openAmount.currency == ledger.openAmount.currency,
+                   memo ? invoice.openAmount.minorUnits > ledger.openAmount.minorUnits : invoice.openAmount.minorUnits < ledger.openAmount.minorUnits {
+                    let moved = Money(minorUnits: memo ? invoice.openAmount.minorUnits - ledger.openAmount.minorUnits : ledger.openAmount.minorUnits - invoice.openAmount.minorUnits,
+                                      currency: invoice.openAmount.currency)
+                    erpChanges.append((index, moved, ledger.openAmount))
                     working.openAmount = invoice.openAmount
                     out.ledgerOpenBefore[invoice.id] = ledger.openAmount.minorUnits
                 }
@@ -473,6 +475,7 @@ extension DayRun {
             }
             if working.openAmount != invoice.openAmount { matching[index].openAmount = working.openAmount }
         }
+        if !erpChanges.isEmpty { erpAdjustments(erpChanges, among: matching, into: &out) }
         out.openingDrafts += PostingRules.openingEntries(for: matching, at: opened, on: day)
         if !notYetIssued.isEmpty {
             // Left out of the day altogether (a copy of the list, only on a day whose export lists invoices issued later).
@@ -492,6 +495,47 @@ extension DayRun {
                                         terms: PaymentTerms.parse(ledgerInvoice.terms), poNumber: ledgerInvoice.poNumber))
         }
         return out
+    }
+
+    /// What the ERP booked itself, as the export shows it: an invoice lowered, or a credit memo moved toward zero, by
+    /// more than settle applied. A memo and an invoice of one customer moved by the same amount the same day are one
+    /// event — the ERP applied the memo to the invoice — booked as one entry between the two (`erp:<memo>:<invoice>:<day>`)
+    /// and raised once; any other change is an ERP adjustment against 4950 (`erp:<document>:<day>`).
+    func erpAdjustments(_ changes: [(index: Int, moved: Money, ledgerOpen: Money)], among invoices: [Invoice], into out: inout OpenItems) {
+        var invoiceChanges = changes.filter { invoices[$0.index].amount.minorUnits >= 0 }
+        var applied: [(memo: Int, invoice: Int)] = []
+        var lone: [(index: Int, moved: Money, ledgerOpen: Money)] = []
+        for change in changes where invoices[change.index].amount.minorUnits < 0 {
+            let memo = invoices[change.index]
+            // The oldest invoice of the customer lowered by exactly the memo's move.
+            if let at = invoiceChanges.firstIndex(where: { invoices[$0.index].customerID == memo.customerID && $0.moved == change.moved }) {
+                applied.append((change.index, invoiceChanges[at].index))
+                invoiceChanges.remove(at: at)
+            } else {
+                lone.append(change)
+            }
+        }
+        for pair in applied {
+            let memo = invoices[pair.memo], invoice = invoices[pair.invoice]
+            let moved = changes.first { $0.index == pair.memo }?.moved ?? .zero(memo.amount.currency)
+            out.adjustmentDrafts.append(PostingRules.erpMemoApplied(memo: memo, to: invoice, amount: moved, on: day))
+            out.exceptions.append(MatchException(type: .masterDataChanged, severity: .warning, about: "memo:\(memo.id):\(invoice.id)", discriminator: day.description,
+                                                 customerID: memo.customerID, amount: moved, invoiceIDs: [invoice.id, memo.id],
+                                                 message: "invoices.csv shows credit memo \(memo.id) applied to \(invoice.id) in the ERP (each moved by \(moved)); settle booked it as one event between the two",
+                                                 suggestions: "nothing to do if the ERP applied the memo; else correct the export"))
+        }
+        for change in invoiceChanges + lone {
+            let document = invoices[change.index]
+            let memo = document.amount.minorUnits < 0
+            out.adjustmentDrafts.append(memo ? PostingRules.erpMemoAdjustment(memo: document, by: change.moved, on: day)
+                                             : PostingRules.erpAdjustment(invoice: document, by: change.moved, on: day))
+            out.exceptions.append(MatchException(type: .masterDataChanged, severity: .warning, about: "invoice:\(document.id)", discriminator: day.description,
+                                                 customerID: document.customerID, amount: change.moved, invoiceIDs: [document.id],
+                                                 message: memo
+                                                     ? "invoices.csv shows credit memo \(document.id) with \(document.openAmount) open, \(change.moved) less credit than the ledger's \(change.ledgerOpen): used in the ERP; settle booked the difference as an ERP adjustment (4950)"
+                                                     : "invoices.csv shows \(document.id) with \(document.openAmount) open, \(change.moved) less than the ledger's \(change.ledgerOpen): a credit memo or a payment booked in the ERP; settle booked the difference as an ERP adjustment (4950)",
+                                                 suggestions: "check the ERP's document; if it was a mistake, correct the export and resolve with --ignore"))
+        }
     }
 
     /// Cash application against the open items as they stood before this day (day D sees only invoices issued on or before D).

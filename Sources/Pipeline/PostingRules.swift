@@ -155,6 +155,25 @@ public enum PostingRules {
                                                           Posting(account: account.reclassFrom, amount: Money(minorUnits: 0 &- amount.minorUnits, currency: amount.currency))])
     }
 
+    /// A credit memo the ERP applied to an invoice (the export shows both moved by the same amount): one entry between
+    /// the two, under `erp:<memo>:<invoice>:<day>`; nothing to 4950.
+    public static func erpMemoApplied(memo: Invoice, to invoice: Invoice, amount: Money, on day: Day) -> JournalEntryDraft {
+        JournalEntryDraft(sourceKey: "erp:\(memo.id):\(invoice.id):\(day)", effectiveDay: day,
+                          memo: "ERP applied credit memo \(memo.id) (\(amount)) to \(invoice.id)",
+                          postings: [Posting(account: ChartOfAccounts.accountsReceivable, customerID: memo.customerID, invoiceID: memo.id, amount: amount),
+                                     Posting(account: ChartOfAccounts.accountsReceivable, customerID: invoice.customerID, invoiceID: invoice.id,
+                                             amount: Money(minorUnits: 0 &- amount.minorUnits, currency: amount.currency))])
+    }
+
+    /// A credit memo the ERP used on its own (the export shows less credit open than the ledger): receivables follow it
+    /// against ERP adjustments, under `erp:<memo>:<day>`.
+    public static func erpMemoAdjustment(memo: Invoice, by moved: Money, on day: Day) -> JournalEntryDraft {
+        JournalEntryDraft(sourceKey: "erp:\(memo.id):\(day)", effectiveDay: day, memo: "ERP adjustment of credit memo \(memo.id): \(moved) less credit open in the export",
+                          postings: [Posting(account: ChartOfAccounts.accountsReceivable, customerID: memo.customerID, invoiceID: memo.id, amount: moved),
+                                     Posting(account: ChartOfAccounts.erpAdjustments, customerID: memo.customerID, invoiceID: memo.id,
+                                             amount: Money(minorUnits: 0 &- moved.minorUnits, currency: moved.currency))])
+    }
+
     /// Whether a source key is an invoice opening (mirroring what the ERP booked itself: not exported to it).
     public static func isInvoiceOpening(_ sourceKey: String) -> Bool {
         (sourceKey.hasPrefix("invoice:") && sourceKey.hasSuffix(":opening")) || sourceKey.hasPrefix("invoices:")

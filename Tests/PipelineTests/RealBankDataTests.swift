@@ -301,4 +301,39 @@ import TestSupport
         #expect(day2.contains { $0.contains(",C001,700.00,INV-30001,700.00,0.00,0.00,unapplied-cash,") }, "\(day2)")
         #expect(try String(contentsOfFile: "\(folder)/out/\(d[1])/open-items.csv", encoding: .utf8).contains("INV-30001,C001,2026-12-03,700.00,0.00,"))
     }
+
+    /// A credit memo the ERP applied itself: the next export shows the invoice lowered and the memo closed by the same
+    /// amount. One event — one entry between the two, one MASTER_DATA_CHANGED — not two adjustments; a memo the ERP used
+    /// alone is an adjustment of its own.
+    @Test func aCreditMemoTheERPAppliedIsOneEvent() async throws {
+        let folder = TestPaths.temporaryDirectory("erp-memo")
+        let d = Self.days
+        let path = try Self.job(in: folder, statements: [d[0]: Self.statement(d[0], opening: 100_000, []), d[1]: Self.statement(d[1], opening: 100_000, [])])
+        let invoices = folder + "/in/invoices.csv"
+        let original = try String(contentsOfFile: invoices, encoding: .utf8)
+        try (original + "INV-40001,C002,2026-10-30,2026-11-29,USD,600.00,600.00,NET30,\nCM-4001,C002,2026-10-30,2026-10-30,USD,-100.00,-100.00,,\n"
+             + "CM-4002,C001,2026-10-30,2026-10-30,USD,-50.00,-50.00,,\n").write(toFile: invoices, atomically: true, encoding: .utf8)
+        let first = try await run(path, days: [d[0]])
+        #expect(first.exitCode == .ok, "\(first.message ?? "")")
+        let aging1 = try String(contentsOfFile: "\(folder)/out/\(d[0])/aging.csv", encoding: .utf8)
+        #expect(aging1.contains { _ in true } && aging1.split(separator: "\n").contains { $0.hasPrefix("C002,") && $0.hasSuffix(",-100.00") }, "\(aging1)")
+        // The ERP applied CM-4001 to INV-40001, and used CM-4002 on its own.
+        try (original + "INV-40001,C002,2026-10-30,2026-11-29,USD,600.00,500.00,NET30,\nCM-4001,C002,2026-10-30,2026-10-30,USD,-100.00,0.00,,\n"
+             + "CM-4002,C001,2026-10-30,2026-10-30,USD,-50.00,0.00,,\n").write(toFile: invoices, atomically: true, encoding: .utf8)
+        let second = try await run(path, days: [d[1]])
+        #expect(second.exitCode == .ok, "\(second.message ?? "")")
+        let raised = try rows("\(folder)/out/\(d[1])/exceptions.csv").filter { $0.contains(",MASTER_DATA_CHANGED,") }
+        #expect(raised.count == 2, "\(raised)")
+        #expect(raised.contains { $0.contains("credit memo CM-4001 applied to INV-40001") }, "\(raised)")
+        #expect(raised.contains { $0.contains("CM-4002") && $0.contains("ERP adjustment") }, "\(raised)")
+        let journal = try String(contentsOfFile: "\(folder)/out/\(d[1])/journal.csv", encoding: .utf8)
+        #expect(journal.contains("erp:CM-4001:INV-40001:\(d[1])"), "\(journal)")
+        #expect(!journal.contains("erp:INV-40001:") && !journal.contains("erp:CM-4001:\(d[1])"), "\(journal)")
+        let open = try String(contentsOfFile: "\(folder)/out/\(d[1])/open-items.csv", encoding: .utf8)
+        #expect(open.contains("INV-40001,C002,2026-11-29,600.00,500.00,") && open.contains("CM-4001,C002,2026-10-30,-100.00,0.00,")
+                && open.contains("CM-4002,C001,2026-10-30,-50.00,0.00,"), "\(open)")
+        #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
+        let again = try await run(path, days: [d[1]])
+        #expect(again.days.map(\.postedCount) == [0])
+    }
 }
