@@ -21,6 +21,10 @@ func benchEndToEnd() async throws {
         let generated = ScenarioGenerator(options: .init(seed: UInt64(option("seed", default: 42)), customerCount: receiptsWanted / 5,
                                                          invoiceCount: receiptsWanted * 1_043 / 1_000, day: day)).makeDay()
         _ = try ScenarioFiles(day: generated, days: [day]).write(to: folder + "/in")
+        // `--mix`: real bank data's shapes beside it (RealBankMix), and the day before run first (its backlog held).
+        if flag("mix") {
+            try RealBankMix(day: day, customers: generated.customers, count: max(1, receiptsWanted / 50)).write(into: folder + "/in")
+        }
         let achBytes = (try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/in/\(day)/ach"))?.reduce(0) { sum, name in
             sum + ((try? FileManager.default.attributesOfItem(atPath: "\(folder)/in/\(day)/ach/\(name)")[.size] as? NSNumber)?.intValue ?? 0)
         } ?? 0
@@ -34,7 +38,7 @@ func benchEndToEnd() async throws {
     if !FileManager.default.isExecutableFile(atPath: child.executableURL?.path ?? "") {
         child.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
     }
-    child.arguments = ["e2e-run", "--manifest", folder + "/job.json", "--day", day.description, "--concurrency", String(concurrency)]
+    child.arguments = ["e2e-run", "--manifest", folder + "/job.json", "--day", day.description, "--concurrency", String(concurrency)] + (flag("mix") ? ["--mix"] : [])
     try child.run()
     child.waitUntilExit()
     if child.terminationStatus != 0 { exit(child.terminationStatus) }
@@ -47,6 +51,15 @@ func benchEndToEndRun() async throws {
         exit(2)
     }
     let folder = URL(fileURLWithPath: manifestPath).deletingLastPathComponent().path
+    if flag("mix") {
+        // The day before, untimed: it opens the invoices and holds the prepayments as unapplied cash.
+        let before = await JobRunner(manifest: try Manifest.load(path: manifestPath)).run(RunOptions(days: [day.adding(days: -1)], concurrency: option("concurrency", default: 2)))
+        guard before.exitCode == .ok else {
+            print("e2e: the day before failed: \(before.message ?? "exit \(before.exitCode.rawValue)")")
+            exit(1)
+        }
+        print("e2e: the day before (\(day.adding(days: -1))): \(before.days.first?.receiptCount ?? 0) receipts held or applied, not timed")
+    }
     let start = ContinuousClock().now
     let result = await JobRunner(manifest: try Manifest.load(path: manifestPath)).run(RunOptions(days: [day], concurrency: option("concurrency", default: 2)))
     let total = seconds(ContinuousClock().now - start)

@@ -25,6 +25,9 @@ func option(_ name: String, default value: Int) -> Int {
     return value
 }
 
+/// `--NAME` given without a value.
+func flag(_ name: String) -> Bool { CommandLine.arguments.contains("--" + name) }
+
 func textOption(_ name: String) -> String? {
     let args = CommandLine.arguments
     if let i = args.firstIndex(of: "--" + name), i + 1 < args.count { return args[i + 1] }
@@ -294,7 +297,7 @@ default:
                settle-bench camt [--entries N]
                settle-bench csv [--rows N] [--save PATH]   (run from the package root: it reads Jobs/profiles/)
                settle-bench match [--receipts N] [--concurrency N] [--repeat N] [--seed N]
-               settle-bench e2e [--receipts N] [--concurrency N] [--seed N]
+               settle-bench e2e [--receipts N] [--concurrency N] [--seed N] [--mix] [--keep FOLDER]
           nacha   parse and validate a generated NACHA file (CCD, CCD+, PPD, CTX, returns, NOCs); entries/s, MB/s, peak RSS
           ledger  post generated journal entries into a file ledger, then verify it; entries/s and verify time
           bai2    read a generated BAI2 file of 200,000 details (--details N); details/s
@@ -303,6 +306,8 @@ default:
           match   cash application of a generated day: 1,000,000 receipts against as many invoices of 200,000 Zipf-skewed
                   customers, every decision checked against the generator's truth; seconds, receipts/s, peak RSS
           e2e     a generated day (N received ACH entries, the BAI2 statement settling them, N invoices of N/5 customers) through
-                  the real settle run on a file ledger, every report written; time per stage, total, peak RSS
+                  the real settle run on a file ledger, every report written; time per stage, total, peak RSS. --mix adds
+                  real bank data beside it (RealBankMix: NONREF and empty references, purchase orders, credit memos, and
+                  prepayments of the day before applied when their invoices appear), the day before run first, untimed
         """)
 }
