@@ -106,24 +106,49 @@ public enum Review {
             return out
         case .writeOff:
             guard let short = exception.amount, short.minorUnits > 0 else { throw ReviewRefusal("\(id): there is no short amount to write off") }
-            guard let invoiceID = exception.invoiceIDs.first, let invoice = try await view.invoice(id: invoiceID) else {
-                throw ReviewRefusal("\(id): the short-paid invoice is not in the ledger")
-            }
-            guard invoice.openAmount.minorUnits >= short.minorUnits else {
-                throw ReviewRefusal("\(id): invoice \(invoiceID) has \(invoice.openAmount) open, less than the short \(short)")
-            }
+            let out = try await shortfalls(of: exception, short: short, view: view)
+            let total = Money(minorUnits: out.reduce(Int64(0)) { $0 + $1.amount.minorUnits }, currency: short.currency)
             let writeOffLimit = writeOffLimit ?? defaultWriteOffLimit(in: short.currency)
-            if short.minorUnits > writeOffLimit.minorUnits {
+            if total.minorUnits > writeOffLimit.minorUnits {
                 let approver = request.approvedBy.trimmingCharacters(in: .whitespaces)
                 guard !approver.isEmpty else {
-                    throw ReviewRefusal("\(id): a write-off of \(short) is above the limit of \(writeOffLimit) (review.write_off_limit): --approved-by a second person")
+                    throw ReviewRefusal("\(id): a write-off of \(total) is above the limit of \(writeOffLimit) (review.write_off_limit): --approved-by a second person")
                 }
                 guard approver != request.by else { throw ReviewRefusal("\(id): --approved-by must name someone other than --by (\(request.by))") }
             }
-            return [ReviewApplication(invoiceID: invoiceID, amount: short)]
+            return out
         case .refund, .unapplied, .ignore:
             return []
         }
+    }
+
+    /// What a write-off of a short payment writes off, invoice by invoice: each invoice the exception names is short by
+    /// what it still has open (the exception raised each one's open amount at the end of its day; a payment since lowers
+    /// it), never more, and all of them together never more than the exception's short amount. Invoices since closed
+    /// are left out; when none has anything open, there is nothing to write off.
+    static func shortfalls(of exception: ExceptionRow, short: Money, view: LedgerView) async throws -> [ReviewApplication] {
+        let id = exception.exceptionID
+        guard !exception.invoiceIDs.isEmpty else { throw ReviewRefusal("\(id): the exception names no short-paid invoice") }
+        var out: [ReviewApplication] = []
+        var left = short.minorUnits
+        var closed: [String] = []
+        for invoiceID in exception.invoiceIDs {
+            guard let invoice = try await view.invoice(id: invoiceID) else { throw ReviewRefusal("\(id): the short-paid invoice \(invoiceID) is not in the ledger") }
+            guard invoice.amount.currency == short.currency else {
+                throw ReviewRefusal("\(id): invoice \(invoiceID) is in \(invoice.amount.currency.code), the short amount in \(short.currency.code)")
+            }
+            let amount = min(invoice.openAmount.minorUnits, left)
+            guard amount > 0 else {
+                closed.append(invoiceID)
+                continue
+            }
+            out.append(ReviewApplication(invoiceID: invoiceID, amount: Money(minorUnits: amount, currency: short.currency)))
+            left -= amount
+        }
+        guard !out.isEmpty else {
+            throw ReviewRefusal("\(id): nothing open to write off: \(closed.joined(separator: ", ")) \(closed.count == 1 ? "has" : "have") nothing open now")
+        }
+        return out
     }
 
     /// The entry a reviewer's decision books, under `review:<exception id>`, effective on the exception's day. Where the
