@@ -13,6 +13,11 @@ public struct ExpectedOutcome: Sendable, Hashable {
     public var exceptions: [ExceptionType]
     /// The case the generator built, for messages (`remittance-short`, `hazard-two-subsets`, ...).
     public var kind: String
+    /// Cash this receipt leaves unapplied that a later day applies, once the invoice its remittance names is issued (a
+    /// prepayment): the applications, posted from unapplied cash (`unapplied-cash`), on the day of `reappliedOnDay`
+    /// (an index into `Options.bankDataDays`). Empty for nearly every receipt.
+    public var reapplied: [Application] = []
+    public var reappliedOnDay: Int?
 }
 
 /// A coherent day of a seller's receivables: customers (Zipf-skewed in size), their open invoices, the
@@ -33,15 +38,23 @@ public struct ScenarioGenerator {
         /// Share of receipts with remittance (CTX/CCD+ or structured statement remittance), in percent.
         public var remittancePercent: Int
         public var tolerance: Int64
+        /// The run days the hazards of real bank data are spread over, `day` first (at least two; see
+        /// `bankDataHazards`): placeholder bank references on a day and across days, camt.053 lines without a reference
+        /// of their own and a batched entry, accounts whose numbers end in the same four digits, a second currency,
+        /// purchase orders among invoices of one amount, a prepayment whose invoice is issued the next day, an invoice
+        /// paid twice, credit memos netted by remittance and by combination. None by default: `settle-bench` and the
+        /// one-day tests generate what they always did.
+        public var bankDataDays: [Day]
 
         public init(seed: UInt64, customerCount: Int, invoiceCount: Int, day: Day = Day(civilYear: 2026, month: 11, day: 4),
-                    remittancePercent: Int = 45, tolerance: Int64 = 100) {
+                    remittancePercent: Int = 45, tolerance: Int64 = 100, bankDataDays: [Day] = []) {
             self.seed = seed
             self.customerCount = customerCount
             self.invoiceCount = invoiceCount
             self.day = day
             self.remittancePercent = remittancePercent
             self.tolerance = tolerance
+            self.bankDataDays = bankDataDays
         }
     }
 
@@ -50,6 +63,11 @@ public struct ScenarioGenerator {
         public var invoices: [Invoice]
         public var receipts: [Receipt]
         public var expected: [ExpectedOutcome]
+        /// How the receipts of the hazards of real bank data arrive (day, statement, bank reference), by source key; the
+        /// other receipts arrive as `ScenarioFiles` deals them.
+        public var deliveries: [String: Delivery] = [:]
+        /// Statement lines of those hazards that are no receipt: the banks' charges.
+        public var bankCharges: [BankCharge] = []
     }
 
     public let options: Options
@@ -223,6 +241,9 @@ public struct ScenarioGenerator {
             }
         }
         hazards(&customers, &invoices, &receipts, &expected, &random)
+        var deliveries: [String: Delivery] = [:]
+        var bankCharges: [BankCharge] = []
+        if options.bankDataDays.count >= 2 { bankDataHazards(&customers, &invoices, &receipts, &expected, &deliveries, &bankCharges) }
         // A reference with one digit wrong, when that makes it one edit from this invoice and no other.
         for (invoice, customer) in pendingTypos {
             let v = invoice.amount.minorUnits
@@ -237,7 +258,8 @@ public struct ScenarioGenerator {
         // Receipts arrive in no particular order.
         var order = Array(receipts.indices)
         for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
-        return Day1(customers: customers, invoices: invoices, receipts: order.map { receipts[$0] }, expected: order.map { expected[$0] })
+        return Day1(customers: customers, invoices: invoices, receipts: order.map { receipts[$0] }, expected: order.map { expected[$0] }, deliveries: deliveries,
+                    bankCharges: bankCharges)
 
         /// One case that needs a small customer (at most 12 invoices): a combination, a split payment, a short
         /// payment without remittance, or a hazard (equal amounts, two subsets with one sum).

@@ -8,39 +8,60 @@ import Testing
 import TestSupport
 
 /// Generated days through the whole run: files written as a bank delivers them (ACH batches, BAI2 statements with
-/// a late settlement each day), `settle run` over three days, and the outputs against the generator's truth: every
-/// automatic application and every exception of every receipt, the open amounts after the last day, ACH in transit
-/// equal to the batches still waiting, and the books' cash equal to each statement's closing balance.
+/// a late settlement each day, and the hazards of real bank data: placeholder references, camt.053 lines without
+/// references of their own and a batched entry, three accounts ending in the same four digits, one of them in USD and
+/// EUR, purchase orders, a prepayment, an invoice paid twice, credit memos), `settle run` over three days, and the outputs against the
+/// generator's truth: every automatic application and every exception of every receipt, the prepayment applied from
+/// unapplied cash the day its invoice is issued, the open amounts day by day, ACH in transit equal to the batches still
+/// waiting, and the books' cash equal to every statement's closing balance, per account and currency.
+/// `SCENARIO_KEEP=FOLDER` keeps each seed's inputs, ledger and outputs in `FOLDER/<seed>`.
 @Suite struct ScenarioRunTests {
     static let days = [Day(year: 2026, month: 11, day: 16)!, Day(year: 2026, month: 11, day: 17)!, Day(year: 2026, month: 11, day: 18)!]
 
-    struct Row { var invoice: String; var applied: String; var discount: String; var writeOff: String; var rule: String }
+    struct Row { var receiptID: String; var valueDay: String; var customer: String; var receiptAmount: String; var invoice: String; var applied: String
+                 var discount: String; var writeOff: String; var rule: String }
+
+    /// The hazards of real bank data every seed generates.
+    static let bankDataKinds: Set<String> = ["hazard-nonref-twice", "hazard-nonref-next-day", "hazard-empty-reference", "hazard-camt-batch",
+                                             "hazard-camt-no-reference", "hazard-camt-notprovided", "hazard-eur", "hazard-po-ach", "hazard-po-wire",
+                                             "hazard-prepayment", "hazard-paid-first", "hazard-paid-twice", "hazard-credit-memo-remittance",
+                                             "hazard-credit-memo-combination"]
 
     @Test(arguments: 1...20)
     func generatedDaysThroughTheWholeRun(seed: Int) async throws {
-        let generated = ScenarioGenerator(options: .init(seed: UInt64(seed), customerCount: 40, invoiceCount: 300, day: Self.days[0])).makeDay()
+        let generated = ScenarioGenerator(options: .init(seed: UInt64(seed), customerCount: 40, invoiceCount: 300, day: Self.days[0], bankDataDays: Self.days)).makeDay()
+        #expect(Self.bankDataKinds.isSubset(of: Set(generated.expected.map(\.kind))), "seed \(seed): hazards of real bank data not generated")
         let folder = TestPaths.temporaryDirectory("scenario-run")
-        let plan = try ScenarioFiles(day: generated, days: Self.days).write(to: folder + "/in")
-        let manifest = ScenarioFiles.manifest(name: "scenario", input: folder + "/in", folder: folder)
+        let files = ScenarioFiles(day: generated, days: Self.days)
+        let plan = try files.write(to: folder + "/in")
+        let manifest = ScenarioFiles.manifest(name: "scenario", input: folder + "/in", folder: folder, camt: files.hasBankData)
         try manifest.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
         let result = await JobRunner(manifest: try Manifest.load(path: folder + "/job.json")).run(RunOptions(days: Self.days, concurrency: 2))
         #expect(result.exitCode == .ok, "seed \(seed): \(result.message ?? "")")
+        if let keep = ProcessInfo.processInfo.environment["SCENARIO_KEEP"] { try? FileManager.default.copyItem(atPath: folder, toPath: "\(keep)/\(seed)") }
 
         var wrong: [String] = []
         var checked = 0
         var applied = 0
         for (d, day) in Self.days.enumerated() {
             let out = "\(folder)/out/\(day)"
+            // Rows by reference; a receipt's are those of its reference and amount (the transactions of a camt batch
+            // share their entry's FILE:LINE), or for unapplied cash applied later, of the day the receipt arrived.
             var rows: [String: [Row]] = [:]
             for line in try String(contentsOfFile: out + "/remittance.csv", encoding: .utf8).split(separator: "\n").dropFirst() {
                 let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-                rows[f[2], default: []].append(Row(invoice: f[6], applied: f[7], discount: f[8], writeOff: f[9], rule: f[10]))
+                rows[f[2], default: []].append(Row(receiptID: f[0], valueDay: f[3], customer: f[4], receiptAmount: f[5], invoice: f[6], applied: f[7], discount: f[8], writeOff: f[9],
+                                                   rule: f[10]))
             }
             var raised: [String: [String]] = [:]
             var other: [String] = []
             for line in try String(contentsOfFile: out + "/exceptions.csv", encoding: .utf8).split(separator: "\n").dropFirst() {
                 let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-                if f[4] == "nacha" || f[4] == "bai2" { raised[f[5], default: []].append(f[1]) } else { other.append(String(line)) }
+                if ["nacha", "bai2", "camt053"].contains(f[4]) {
+                    raised[f[3].isEmpty ? "ref:" + f[5] : f[3], default: []].append(f[1])
+                } else {
+                    other.append(String(line))
+                }
             }
             #expect(other.isEmpty, "seed \(seed) \(day): exceptions the truth does not know: \(other)")
             for i in generated.receipts.indices where plan.dayOfReceipt[i] == d {
@@ -48,23 +69,39 @@ import TestSupport
                 let ref = plan.sourceRef[i]
                 checked += 1
                 if !truth.applications.isEmpty { applied += 1 }
-                let applications = (rows[ref] ?? []).filter { !$0.invoice.isEmpty }.sorted { $0.invoice < $1.invoice }
+                let mine = (rows[ref] ?? []).filter { $0.receiptAmount == generated.receipts[i].amount.description }
+                let applications = mine.filter { !$0.invoice.isEmpty }.sorted { $0.invoice < $1.invoice }
                 let rule = applications.first?.rule ?? "unapplied"
-                let expected = truth.applications.map { Row(invoice: $0.invoiceID, applied: $0.applied.description, discount: $0.discount.description,
-                                                            writeOff: $0.writeOff.description, rule: truth.rule.rawValue) }
+                let expected = truth.applications.map { Row(receiptID: "", valueDay: "", customer: "", receiptAmount: "", invoice: $0.invoiceID, applied: $0.applied.description,
+                                                            discount: $0.discount.description, writeOff: $0.writeOff.description, rule: truth.rule.rawValue) }
                 let sameApplications = applications.count == expected.count && zip(applications, expected).allSatisfy {
                     $0.invoice == $1.invoice && $0.applied == $1.applied && $0.discount == $1.discount && $0.writeOff == $1.writeOff
                 }
-                let types = (raised[ref] ?? []).sorted()
+                // Cash kept unapplied is kept on the customer the truth names (none for a payer nobody knows).
+                let keptOn = mine.filter { $0.invoice.isEmpty }.map(\.customer)
+                let types = (Set(mine.map(\.receiptID)).flatMap { raised[$0] ?? [] } + (raised["ref:" + ref] ?? [])).sorted()
                 let expectedRule = truth.applications.isEmpty ? "unapplied" : truth.rule.rawValue
-                if !sameApplications || rule != expectedRule || types != truth.exceptions.map(\.rawValue) {
+                if mine.isEmpty || !sameApplications || rule != expectedRule || types != truth.exceptions.map(\.rawValue) {
                     wrong.append("\(day) \(truth.kind) \(ref): \(applications.map { "\($0.invoice)=\($0.applied)/\($0.discount)/\($0.writeOff) \($0.rule)" }) \(types); expected \(expected.map { "\($0.invoice)=\($0.applied)/\($0.discount)/\($0.writeOff)" }) \(expectedRule) \(truth.exceptions.map(\.rawValue))")
+                } else if truth.applications.isEmpty && keptOn != [truth.customerID ?? ""] {
+                    wrong.append("\(day) \(truth.kind) \(ref): unapplied cash kept on \(keptOn), expected \(truth.customerID ?? "no customer")")
                 }
             }
-            // Every open amount at the end of the day: the original less what the truth applied on this day and before.
-            var openNow = Dictionary(generated.invoices.map { ($0.id, $0.openAmount.minorUnits) }, uniquingKeysWith: { a, _ in a })
-            for (i, truth) in generated.expected.enumerated() where plan.dayOfReceipt[i] <= d {
-                for a in truth.applications { openNow[a.invoiceID, default: 0] -= a.settled }
+            // Unapplied cash of an earlier day applied today (a prepayment whose invoice is issued today): the receipt's
+            // negative unapplied row and an unapplied-cash row per invoice, under the receipt's reference and value date.
+            for (i, truth) in generated.expected.enumerated() where truth.reappliedOnDay == d {
+                let arrived = Self.days[plan.dayOfReceipt[i]].description
+                let found = (rows[plan.sourceRef[i]] ?? []).filter { $0.valueDay == arrived }.map { "\($0.invoice)=\($0.applied) \($0.rule)" }.sorted()
+                let total = truth.reapplied.reduce(Int64(0)) { $0 + $1.applied.minorUnits }
+                let expected = (["=\(MoneyFormat.plain(-total, exponent: 2)) unapplied"] + truth.reapplied.map { "\($0.invoiceID)=\($0.applied) unapplied-cash" }).sorted()
+                if found != expected { wrong.append("\(day) \(truth.kind) \(plan.sourceRef[i]) applied from unapplied cash: \(found); expected \(expected)") }
+            }
+            // Every open amount at the end of the day: the original less what the truth applied on this day and before
+            // (invoices issued later are not open yet).
+            var openNow = Dictionary(generated.invoices.filter { $0.issueDay <= day }.map { ($0.id, $0.openAmount.minorUnits) }, uniquingKeysWith: { a, _ in a })
+            for (i, truth) in generated.expected.enumerated() {
+                if plan.dayOfReceipt[i] <= d { for a in truth.applications { openNow[a.invoiceID, default: 0] -= a.settled } }
+                if let later = truth.reappliedOnDay, later <= d { for a in truth.reapplied { openNow[a.invoiceID, default: 0] -= a.settled } }
             }
             var listed = 0
             for line in try String(contentsOfFile: out + "/open-items.csv", encoding: .utf8).split(separator: "\n").dropFirst() {
@@ -80,17 +117,32 @@ import TestSupport
             #expect(summary.contains("\"in_transit_total\": \(MoneyFormat.plain(plan.inTransitAfterDay[d], exponent: 2))"), "seed \(seed) \(day)")
             let transit = try LedgerReader(path: folder + "/ledger.sqlite").balances(account: ChartOfAccounts.achClearing, asOf: day)
             #expect(transit.reduce(0) { $0 + $1.balance.minorUnits } == plan.inTransitAfterDay[d], "seed \(seed) \(day): ACH in transit")
+            // The books tied to every statement of the day: a bank row per account, currency and statement day, each tied.
+            let bank = try Self.bankRows(summary)
+            let statements = plan.statementsOfDay[d].map { "\(Masking.account($0.account)) \($0.currency.code) \(day) \(MoneyFormat.plain($0.closing, exponent: $0.currency.exponent))" }
+            #expect(bank.map { "\($0.account) \($0.currency) \($0.day) \($0.closing)" }.sorted() == statements.sorted(), "seed \(seed) \(day): bank rows")
+            let untied = bank.filter { $0.status != "tied" || $0.difference != "0.00" || $0.book != $0.closing }
+            #expect(untied.isEmpty, "seed \(seed) \(day): the books differ from the statements: \(untied)")
+            #expect(!summary.contains("BANK_DIFFERENCE"), "seed \(seed) \(day): BANK_DIFFERENCE")
         }
         // Not a vacuous day: every receipt was looked at, most of them applied.
         #expect(checked == generated.receipts.count && checked > 150 && applied * 10 > checked * 7, "seed \(seed): \(checked) receipts, \(applied) applied")
         #expect(wrong.isEmpty, "seed \(seed): \(wrong.count) receipts differ from the truth:\n\(wrong.prefix(8).joined(separator: "\n"))")
         // Every open amount after the last day: the original less what the truth applied.
         var expectedOpen = Dictionary(generated.invoices.map { ($0.id, $0.openAmount.minorUnits) }, uniquingKeysWith: { a, _ in a })
-        for truth in generated.expected { for a in truth.applications { expectedOpen[a.invoiceID, default: 0] -= a.settled } }
+        for truth in generated.expected { for a in truth.applications + truth.reapplied { expectedOpen[a.invoiceID, default: 0] -= a.settled } }
         let ledgerInvoices = try LedgerReader(path: folder + "/ledger.sqlite").invoices()
         let mismatched = ledgerInvoices.filter { expectedOpen[$0.invoiceID] != $0.openAmount.minorUnits }
         #expect(mismatched.isEmpty, "seed \(seed): open amounts differ: \(mismatched.prefix(5).map { "\($0.invoiceID) \($0.openAmount) expected \(expectedOpen[$0.invoiceID] ?? 0)" })")
         #expect(try LedgerReader(path: folder + "/ledger.sqlite").verify().isClean)
+        // The exceptions of cash applied later were resolved by settle when it was.
+        let resolvable = generated.expected.indices.filter { generated.expected[$0].reappliedOnDay != nil }
+        let exceptions = try LedgerReader(path: folder + "/ledger.sqlite").exceptions()
+        for i in resolvable {
+            let own = exceptions.filter { $0.sourceRef == plan.sourceRef[i] && $0.day == Self.days[plan.dayOfReceipt[i]] }
+            #expect(own.map(\.type) == generated.expected[i].exceptions.map(\.rawValue) && own.allSatisfy { $0.status == "resolved" },
+                    "seed \(seed): \(generated.expected[i].kind) \(plan.sourceRef[i]): \(own.map { "\($0.type) \($0.status)" })")
+        }
         // The ledger remembers each ACH entry with the customer its receipt was found to be from (the rows are
         // written before cash application; their customers follow it, matched by the receipt's position).
         let db = try Database(path: folder + "/ledger.sqlite")
@@ -109,6 +161,21 @@ import TestSupport
             #expect(stored == truth.customerID, "seed \(seed): ACH entry \(trace) remembered with customer \(stored ?? "none"), expected \(truth.customerID ?? "none")")
         }
         #expect(achChecked > 50 && withCustomer * 2 > achChecked, "seed \(seed): \(achChecked) ACH entries checked, \(withCustomer) with a customer")
+    }
+
+    struct BankRow: CustomStringConvertible {
+        var account: String, currency: String, day: String, closing: String, book: String, difference: String, status: String
+        var description: String { "\(account) \(currency) \(day): statement \(closing), books \(book), \(status) \(difference)" }
+    }
+
+    /// summary.json's `bank` rows.
+    static func bankRows(_ summary: String) throws -> [BankRow] {
+        let object = try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any]
+        return (object?["bank"] as? [[String: Any]] ?? []).map { row in
+            func text(_ key: String) -> String { row[key] as? String ?? "" }
+            return BankRow(account: text("account"), currency: text("currency"), day: text("statement_day"), closing: text("statement_closing"),
+                           book: text("book_balance"), difference: text("difference"), status: text("status"))
+        }
     }
 }
 
