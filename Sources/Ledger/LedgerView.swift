@@ -394,6 +394,27 @@ public actor LedgerView {
         return out.filter { returned["return:" + $0.sourceKey].map { $0 >= day } ?? true }
     }
 
+    /// The last payment that applied cash to each of these invoices before `day` (the receipt, its key and its day), for
+    /// an invoice a remittance names although an earlier payment closed it. Read from the day the earliest of them
+    /// entered the ledger on (through the applications' day index), only on a day that names such invoices.
+    public func closingPayments(invoiceIDs: [String], before day: Day) throws -> [String: (receiptID: String, sourceKey: String, day: Day)] {
+        guard !invoiceIDs.isEmpty else { return [:] }
+        let marks = Array(repeating: "?", count: invoiceIDs.count).joined(separator: ", ")
+        let opened = try database.prepare("SELECT MIN(COALESCE(opened_day, issue_day)) FROM invoices WHERE invoice_id IN (\(marks))")
+            .bind(invoiceIDs.map { .text($0) }).rows { $0.isNull(0) ? nil : Day.parse($0.text(0), format: .iso) }.first ?? nil
+        guard let from = opened else { return [:] }
+        let s = try database.prepare("""
+            SELECT invoice_id, receipt_id, source_key, day FROM applications
+            WHERE day >= ? AND day < ? AND invoice_id IN (\(marks)) AND applied_minor > 0 AND rule NOT IN ('return', 'unapplied')
+            ORDER BY day, application_id
+            """).bind([.text(from.description), .text(day.description)] + invoiceIDs.map { .text($0) })
+        var out: [String: (receiptID: String, sourceKey: String, day: Day)] = [:]
+        for row in try s.rows({ r -> (String, String, String, Day?) in (r.text(0), r.text(1), r.text(2), Day.parse(r.text(3), format: .iso)) }) {
+            if let d = row.3 { out[row.0] = (row.1, row.2, d) }
+        }
+        return out
+    }
+
     /// The open exceptions raised on these receipts (settle resolves them once their held cash is applied).
     public func openExceptions(receiptIDs: [String]) throws -> [(exceptionID: String, receiptID: String)] {
         let s = try database.prepare("SELECT exception_id FROM exceptions WHERE receipt_id = ? AND status = 'open' AND decision = '' ORDER BY exception_id")

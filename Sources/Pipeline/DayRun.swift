@@ -249,8 +249,9 @@ struct DayRun {
             })
         }
 
+        let paidAgain = try await namingEarlierPayments(cash.exceptions)
         var exceptions = uniqueExceptions(openItems.exceptions + plan.exceptions + intake.exceptions + read.exceptions + settlement.exceptions + statements.exceptions
-                                          + returned.exceptions + cash.exceptions)
+                                          + returned.exceptions + paidAgain)
         if !options.dryRun {
             // A file that could not be read or trusted is kept for a person at once, with why.
             for q in intake.quarantined { try Archive.quarantine(q.from, to: q.to, reason: q.reason) }
@@ -632,6 +633,29 @@ struct DayRun {
             out.append(item)
         }
         return (out, skipped)
+    }
+
+    /// An invoice paid twice: cash application names the receipt that closed it when that was the same day; for one an
+    /// earlier day closed, the ledger's applications name it here (the receipt, its key and its day).
+    func namingEarlierPayments(_ raised: [MatchException]) async throws -> [MatchException] {
+        let marker = " closed by an earlier payment"
+        let wanted = raised.filter { $0.type == .overPay && $0.message.contains(marker) }.flatMap(\.invoiceIDs)
+            .filter { id in raised.contains { $0.message.contains(id + marker + ";") || $0.message.hasSuffix(id + marker) || $0.message.contains(id + marker + " ") } }
+        guard !wanted.isEmpty else { return raised }
+        let closers = try await view.closingPayments(invoiceIDs: Array(Set(wanted)).sorted(), before: day)
+        guard !closers.isEmpty else { return raised }
+        return raised.map { e in
+            guard e.type == .overPay, e.message.contains(marker) else { return e }
+            var named = e
+            for id in e.invoiceIDs {
+                guard let c = closers[id] else { continue }
+                let said = id + marker
+                let full = "\(said), receipt \(c.receiptID) (\(c.sourceKey)) of \(c.day)"
+                for end in [";", " "] { named.message = named.message.replacingOccurrences(of: said + end, with: full + end) }
+                if named.message.hasSuffix(said) { named.message = String(named.message.dropLast(said.count)) + full }
+            }
+            return named
+        }
     }
 
     /// Whether an open item's open amount is on its document's side of zero and no larger than its amount.

@@ -336,4 +336,22 @@ import TestSupport
         let again = try await run(path, days: [d[1]])
         #expect(again.days.map(\.postedCount) == [0])
     }
+
+    /// An invoice paid twice: the second remittance naming it, a day after the first closed it, is OVER_PAY naming the
+    /// receipt that closed it and its day; the cash stays unapplied (a refund through review).
+    @Test func anInvoicePaidTwiceNamesThePaymentThatClosedIt() async throws {
+        let folder = TestPaths.temporaryDirectory("paid-twice")
+        let d = Self.days
+        let path = try Self.job(in: folder, statements: [
+            d[0]: Self.statement(d[0], opening: 100_000, [Self.wire(30_000, "FED1", "WIRE BLUE RIDGE INV-20004")]),
+            d[1]: Self.statement(d[1], opening: 130_000, [Self.wire(30_000, "FED2", "WIRE BLUE RIDGE INV-20004 AGAIN")]),
+        ])
+        let result = try await run(path, days: [d[0], d[1]])
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        let first = try #require(try rows("\(folder)/out/\(d[0])/remittance.csv").first { $0.contains(",INV-20004,300.00,") })
+        let receipt = String(first.prefix { $0 != "," })
+        let raised = try rows("\(folder)/out/\(d[1])/exceptions.csv").filter { $0.contains(",OVER_PAY,") }
+        #expect(raised.count == 1 && raised[0].contains("INV-20004 closed by an earlier payment, receipt \(receipt)") && raised[0].contains("of \(d[0])"), "\(raised)")
+        #expect(try rows("\(folder)/out/\(d[1])/remittance.csv").contains { $0.contains(",C002,300.00,,300.00,0.00,0.00,unapplied,") })
+    }
 }
