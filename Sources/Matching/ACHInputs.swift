@@ -152,6 +152,9 @@ public struct ACHReading: Sendable {
     public var returns: [ReturnNotice] = []
     public var changes: [ChangeNotice] = []
     public var settlementBatches: [SettlementBatch] = []
+    /// What could not be read of the entries' remittance (an RMR amount, BPR02, ADX01), each naming the addenda's line and
+    /// the field: warnings of the file (an amount too large to keep, an error), its entries applied as the items say.
+    public var diagnostics = DiagnosticList()
     /// For each payment entry (by index into `entries`), the receipt parts a receipt is made of.
     var receiptParts: [Int: ReceiptParts] = [:]
     /// The receiver's name and account as the last entry gave them (see `same(_:as:)`).
@@ -201,6 +204,7 @@ public struct ACHReading: Sendable {
         returns += other.returns
         changes += other.changes
         settlementBatches += other.settlementBatches
+        for d in other.diagnostics.items { diagnostics.append(d) }
         for (index, parts) in other.receiptParts { receiptParts[index + offset] = parts }
     }
 
@@ -288,8 +292,8 @@ public struct ACHReading: Sendable {
                                             isDishonored: false, isContested: false, isReversal: true))
                 continue
             }
-            let text = entry.paymentRelatedInformation
-            let remittance = text.isEmpty ? nil : X12Remittance.parse(text, currency: currency)
+            let remittance = ACHReading.remittance(of: entry, currency: currency)
+            for d in remittance?.diagnostics ?? [] { diagnostics.append(d) }
             var freeText = remittance?.freeText ?? ""
             if file.role == .originated, !fact.identificationNumber.isEmpty { freeText = ByteScanning.trimmed(fact.identificationNumber + " " + freeText) }
             receiptParts[entries.count] = ReceiptParts(payerName: file.role == .received ? header.companyName : fact.receiverName,
@@ -308,6 +312,19 @@ public struct ACHReading: Sendable {
             settlementBatches.append(batchEntry)
         }
         firstEntry = entries.count
+    }
+
+    /// The X12 remittance an entry's addenda carry (nil without addenda text), its diagnostics located at the entry's
+    /// first addenda (where the text starts), else at the entry.
+    public static func remittance(of entry: Entry, currency: Currency) -> X12Remittance? {
+        let text = entry.paymentRelatedInformation
+        guard !text.isEmpty else { return nil }
+        var location = entry.detail.location
+        for case let .paymentRelated(addenda) in entry.addenda {
+            location = addenda.location
+            break
+        }
+        return X12Remittance.parse(text, currency: currency, location: location)
     }
 
     /// True for a key of settle's first schemas, `ach:<64 hex digits of the file's SHA-256>:<batch>:<trace>`: such

@@ -240,12 +240,27 @@ struct Workspace {
             memoNotes = memos.notes.joined(separator: "; ")
         }
         let single = usable.count == 1
+        // A line whose amount paid could not be read names its invoice, but what it pays is unknown, not absent: it is
+        // paid nothing, and neither is a line that gives no amount beside it (what is open is then no measure of what
+        // the payer meant). Their invoices go to a person with the cash the readable lines leave.
+        let unreadLines = usable.filter { $0.item(of: receipt).unreadable.contains(.amountPaid) }.map { book.invoices[Int($0.invoice)].id }
+        let someUnreadable = !unreadLines.isEmpty
+        var unreadable: [String] = []
+        var unstated: [String] = []
         for ref in usable {
             let item = ref.item(of: receipt)
             let invoice = book.invoices[Int(ref.invoice)]
             let openNow = open(ref.invoice)
             guard openNow > 0, invoice.amount.currency == currency else {
                 if openNow == 0 && invoice.amount.minorUnits > 0 { closed.append(ref.invoice) } else { alreadyPaid.append(invoice.id) }
+                continue
+            }
+            if item.unreadable.contains(.amountPaid) || (someUnreadable && item.amountPaid == nil) {
+                let unread = item.unreadable.contains(.amountPaid)
+                if unread { unreadable.append(invoice.id) } else { unstated.append(invoice.id) }
+                evidence.matched.append(.text("remittance \(item.reference) → \(invoice.id): "
+                                              + (unread ? "the amount paid could not be read" : "no amount paid given beside a line whose amount could not be read")
+                                              + "; nothing applied"))
                 continue
             }
             evidence.matched.append(rule == .purchaseOrder ? .purchaseOrder(reference: PurchaseOrderNumber.display(item.reference), invoiceID: invoice.id)
@@ -255,11 +270,15 @@ struct Workspace {
             cashLeft -= cash
             var remaining = openNow - cash
             var discount: Int64 = 0
+            var discountUnread = false
             var unearned: Day?
             if remaining > 0, let terms = invoice.terms, terms.discountBasisPoints > 0, let deadline = discountDeadline(invoice) {
                 let allowed = terms.discount(on: invoice.amount).minorUnits
                 let asked = item.discount?.minorUnits ?? remaining
-                if receipt.valueDay <= deadline {
+                if item.unreadable.contains(.discount) {
+                    // The discount the payer wrote could not be read: none is taken automatically.
+                    discountUnread = true
+                } else if receipt.valueDay <= deadline {
                     if asked <= allowed + tolerance { discount = min(asked, remaining, allowed) }
                 } else if item.discount != nil || remaining == allowed {
                     // The discount taken after its window: an unearned discount, never written off.
@@ -274,6 +293,7 @@ struct Workspace {
             }
             if remaining > 0 {
                 var reasons = item.adjustments.map { "\($0.reasonCode) \($0.amount)" }.joined(separator: ", ")
+                if discountUnread { reasons += (reasons.isEmpty ? "" : "; ") + "remittance's discount on \(invoice.id) could not be read: none taken" }
                 if !memoNotes.isEmpty { reasons += (reasons.isEmpty ? "" : "; ") + memoNotes }
                 shortWatch[ref.invoice] = ShortNote(position: position, adjustments: reasons, unearnedDiscountDeadline: unearned)
             }
@@ -282,7 +302,7 @@ struct Workspace {
             touched.append(ref.invoice)
             reduce(ref.invoice, by: cash + discount + writeOff)
         }
-        if applications.isEmpty && !closed.isEmpty && refused.isEmpty {
+        if applications.isEmpty && !closed.isEmpty && refused.isEmpty && unreadable.isEmpty && unstated.isEmpty {
             paidAgain(position, usable, closed: closed, evidence: evidence)
             return
         }
@@ -292,12 +312,29 @@ struct Workspace {
         if !memoNotes.isEmpty { notes.append(memoNotes) }
         if !alreadyPaid.isEmpty { notes.append("\(alreadyPaid.joined(separator: ", ")) already settled") }
         for invoice in closed { notes.append("\(book.invoices[Int(invoice)].id) \(closedBy(invoice))") }
+        // The invoices named that were paid nothing because a line's amount could not be read.
+        let held = unreadable + unstated
+        var unread = ""
+        if !held.isEmpty {
+            unread = "the amount the remittance gives for \(unreadLines.joined(separator: ", ")) could not be read"
+                + (unstated.isEmpty ? "" : ", and it gives none for \(unstated.joined(separator: ", "))")
+                + "; nothing applied to \(held.joined(separator: ", "))"
+        }
         if !refused.isEmpty {
+            if !unread.isEmpty { notes.append(unread) }
             for r in refused { evidence.candidates.append(Candidate(invoiceID: r.id, openMinorUnits: open(r.invoice), reason: .otherCustomer(r.owner))) }
-            exceptions.append(exception(position, .unmatched, customer: payerID ?? "", amount: Money(minorUnits: cashLeft, currency: currency), invoices: refused.map(\.id),
+            exceptions.append(exception(position, .unmatched, customer: payerID ?? "", amount: Money(minorUnits: cashLeft, currency: currency), invoices: refused.map(\.id) + held,
                                         "remittance names \(refused.map { "\($0.id) of customer \($0.owner)" }.joined(separator: ", ")), not \(payerID ?? "the payer")'s; "
                                             + "\(Money(minorUnits: cashLeft, currency: currency)) kept as unapplied cash" + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"),
                                         suggestions: refused.map { "settle exceptions resolve … --apply \($0.id)=AMOUNT if \(payerID ?? "the payer") pays for \($0.owner)" }.joined(separator: "; ")))
+        } else if !unread.isEmpty {
+            // Not an over-payment, nor a short payment of a guessed amount: the cash left waits for a person, naming the
+            // invoices whose lines could not be read (never written off within the tolerance: it may be theirs).
+            let left = Money(minorUnits: cashLeft, currency: currency)
+            exceptions.append(exception(position, .unmatched, customer: payerID ?? "", amount: left, invoices: held,
+                                        unread + "; " + (cashLeft > 0 ? "\(left) kept as unapplied cash until someone applies it" : "the lines that could be read took all the cash")
+                                            + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"),
+                                        suggestions: held.map { "settle exceptions resolve … --apply \($0)=AMOUNT as the payer's remittance says" }.joined(separator: "; ")))
         } else if cashLeft > 0 {
             if cashLeft <= tolerance, let last = applications.indices.last {
                 // Over by less than the tolerance: the difference is written off (a gain), the invoice closed.

@@ -229,6 +229,8 @@ public enum Ingest {
         var reader = NACHAReader(source: source, fileName: input.displayPath, options: NACHAOptions(strict: strict))
         var facts = ACHReading()
         var file = ACHFile(name: input.name, sha256: "", role: input.role == .received ? .received : .originated, account: input.account, batches: [])
+        // What could not be read of the entries' remittance, checked as a run reads it (`settle validate` reads no facts).
+        var remittance = DiagnosticList()
         while let batch = try reader.nextBatch() {
             // The file's creation date dates a batch that gives no date of its own (never the day it happens to be run).
             file.creationDay = reader.fileHeader?.fileCreationDate
@@ -236,15 +238,21 @@ public enum Ingest {
             input.entryCount += batch.entries.count
             if let day = achDay {
                 if batch.isRejected { input.batches.append(batch) } else { facts.add(batch, of: file, currency: currency, day: day) }
-            } else if keepBatches {
-                input.batches.append(batch)
+            } else {
+                for entry in batch.entries { for d in ACHReading.remittance(of: entry, currency: currency)?.diagnostics ?? [] { remittance.append(d) } }
+                if keepBatches { input.batches.append(batch) }
             }
         }
-        if achDay != nil { input.achFacts = facts }
+        if achDay != nil {
+            remittance = facts.diagnostics
+            input.achFacts = facts
+        }
         input.nachaTotals = reader.totals
-        input.diagnostics = reader.diagnostics.items
-        input.droppedDiagnosticCount = reader.diagnostics.droppedCount
-        input.worst = reader.diagnostics.worst
+        var all = reader.diagnostics
+        for d in remittance.items { all.append(d) }
+        input.diagnostics = all.items
+        input.droppedDiagnosticCount = all.droppedCount + remittance.droppedCount
+        input.worst = [all.worst, remittance.worst].compactMap { $0 }.max()
     }
 
     /// Guesses the format of a file from its first bytes, for `settle validate`.

@@ -1,3 +1,4 @@
+import ACH
 import Core
 import Foundation
 import Pipeline
@@ -74,5 +75,31 @@ import TestSupport
         #expect(kept.statementTotals.count > 0)
         #expect(counted.statementLines.isEmpty)
         #expect(kept.summaryLine == counted.summaryLine)
+    }
+}
+
+/// An RMR amount in an ACH entry's addenda that cannot be read is a diagnostic of the file, naming the addenda's line
+/// and the field: `settle validate` lists it as a run reads it.
+@Suite struct IngestRemittanceDiagnosticsTests {
+    @Test func anUnreadableRemittanceAmountIsAWarningOnTheFileWhateverTheReading() throws {
+        let day = Day(year: 2026, month: 11, day: 2)!
+        let routing = "091000019"
+        let text = NACHAWriter().write(
+            file: NACHAWriter.FileSpec(immediateDestination: routing, immediateOrigin: " 011000015", creationDay: day, destinationName: "OUR BANK", originName: "THEIR BANK"),
+            batches: [NACHAWriter.BatchSpec(serviceClassCode: 220, companyName: "ACME TOOLS INC", companyIdentification: "1234567890", standardEntryClass: .ccd,
+                                            entryDescription: "PAYMENT", effectiveEntryDay: day, originatingDFI: "01100001", entries: [
+                                                NACHAWriter.EntrySpec(transactionCode: 22, receivingRouting: routing, accountNumber: "12345678", amountCents: 120_00,
+                                                                      receiverName: "NORTHWIND IND", paymentRelatedInformation: ["RMR*IV*INV-1*PI*12O.00\\"]),
+                                            ])])
+        let path = TestPaths.temporaryDirectory("x12-diagnostics") + "/day.ach"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        for (keep, achDay) in [(false, nil), (true, nil), (true, day)] as [(Bool, Day?)] {
+            let input = Ingest.read(path: path, displayPath: "in/day.ach", format: .nacha, keepLines: keep, achDay: achDay)
+            let found = input.diagnostics.filter { $0.code == "x12.amount" }
+            #expect(found.map(\.location.fileAndLine) == ["in/day.ach:4"], "keep \(keep), run \(achDay.map(\.description) ?? "no"): \(input.diagnostics)")
+            #expect(found.first?.field == "RMR04" && found.first?.severity == .warning)
+            #expect(input.worst == .warning && !input.isRejected)
+            #expect(input.summaryLine.hasSuffix("1 issue (0 errors)"), "\(input.summaryLine)")
+        }
     }
 }
