@@ -50,9 +50,12 @@ public struct VerificationReport: Sendable {
     public var integrityProblems: [String] = []
     /// Days whose kept account movement (`account_days`) differs from the sum of their postings.
     public var accountDayMismatches: [String] = []
+    /// Open amounts past their document's sign (`Invoice.allows(open:)`): an invoice's or debit memo's outside 0 to its
+    /// amount, a credit memo's outside its (negative) amount to 0. Minor units, in the invoice's currency.
+    public var openAmountsPastTheirSign: [(invoiceID: String, currency: String, amount: Int64, open: Int64)] = []
     public var isClean: Bool {
         unbalancedEntries.isEmpty && trialBalance.values.allSatisfy { $0 == 0 } && invoiceMismatches.isEmpty && integrityProblems.isEmpty
-            && accountDayMismatches.isEmpty
+            && accountDayMismatches.isEmpty && openAmountsPastTheirSign.isEmpty
     }
 }
 
@@ -168,7 +171,7 @@ public final class LedgerReader {
     }
 
     /// Recomputes what the ledger claims: every entry balances per currency, the trial balance is zero, and every
-    /// invoice's open amount equals the sum of its receivable postings.
+    /// invoice's open amount equals the sum of its receivable postings and keeps its document's sign.
     public func verify() throws -> VerificationReport {
         var report = VerificationReport()
         let c = try counts()
@@ -227,6 +230,13 @@ public final class LedgerReader {
                 ON s.invoice_no = i.invoice_no
             WHERE i.open_minor != COALESCE(s.total, 0) ORDER BY 1
             """).bind(.text(ChartOfAccounts.accountsReceivable)).rows { ($0.text(0), $0.int(1), $0.int(2)) }
+        // Open amounts keep their document's sign, whatever their postings say: an invoice's (or debit memo's) between 0
+        // and its amount, a credit memo's between its (negative) amount and 0.
+        report.openAmountsPastTheirSign = try database.prepare("""
+            SELECT invoice_id, currency, amount_minor, open_minor FROM invoices
+            WHERE CASE WHEN amount_minor >= 0 THEN open_minor < 0 OR open_minor > amount_minor ELSE open_minor > 0 OR open_minor < amount_minor END
+            ORDER BY invoice_id
+            """).rows { ($0.text(0), $0.text(1), $0.int(2), $0.int(3)) }
         // Referential integrity, which the schema leaves to the program: every number a row holds names a row.
         let orphans: [(String, String)] = [
             ("postings without their entry", "SELECT COUNT(*) FROM postings p LEFT JOIN journal_entries j ON j.entry_id = p.entry_id WHERE j.entry_id IS NULL"),

@@ -313,9 +313,15 @@ struct Settle {
             for m in report.invoiceMismatches { console.out("invoice \(m.invoiceID): stored open amount \(m.stored) but postings say \(m.recomputed)") }
             for problem in report.integrityProblems { console.out("integrity: \(problem)") }
             for m in report.accountDayMismatches { console.out("account movement of \(m)") }
+            for o in report.openAmountsPastTheirSign {
+                let exponent = Currency.iso(o.currency)?.exponent ?? 2
+                let (amount, open) = (MoneyFormat.plain(o.amount, exponent: exponent), MoneyFormat.plain(o.open, exponent: exponent))
+                console.out("invoice \(o.invoiceID): open amount \(open) \(o.currency) is not between \(o.amount < 0 ? "\(amount) and 0" : "0 and \(amount)"), "
+                            + "its \(o.amount < 0 ? "credit memo's" : "document's") amount")
+            }
             let tb = report.trialBalance.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value == 0 ? "0" : String($0.value))" }.joined(separator: ", ")
             console.out("\(report.entryCount) entries, \(report.postingCount) postings, \(report.invoiceCount) invoices; trial balance \(tb.isEmpty ? "empty" : tb); " +
-                        (report.isClean ? "every entry balances, every open amount and account movement agrees with its postings, every row names rows that exist"
+                        (report.isClean ? "every entry balances, every open amount and account movement agrees with its postings, every open amount keeps its document's sign, every row names rows that exist"
                                         : "DIFFERENCES FOUND"))
             return report.isClean ? 0 : 1
         case "export":

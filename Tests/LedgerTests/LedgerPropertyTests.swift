@@ -95,7 +95,13 @@ import TestSupport
                 }
             }
             let reader = try LedgerReader(path: path)
-            let report = try reader.verify()
+            var report = try reader.verify()
+            // The model does not keep open amounts on their document's side (a return of a receipt whose decision changed
+            // since, receipts paying past what is open): verify names exactly the invoices it takes past them, and else
+            // finds the ledger clean.
+            let pastTheirSign = invoices.filter { !(0...$0.amount.minorUnits).contains(expectedOpen[$0.invoiceID] ?? 0) }.map(\.invoiceID).sorted()
+            #expect(report.openAmountsPastTheirSign.map(\.invoiceID) == pastTheirSign, "seed \(seed) step \(step)")
+            report.openAmountsPastTheirSign = []
             #expect(report.isClean, "seed \(seed) step \(step)")
             #expect(report.trialBalance.values.allSatisfy { $0 == 0 })
             var actual: [String: Int64] = [:]
