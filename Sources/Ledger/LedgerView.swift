@@ -415,6 +415,17 @@ public actor LedgerView {
         return out
     }
 
+    /// The customers that held unapplied cash before `day`: those holding some now, and those whose held cash a run of
+    /// `day` or a later day applied (on a rerun, what that run applied was theirs before it).
+    public func unappliedCashHolders(before day: Day) throws -> Set<String> {
+        var out = Set(try unappliedByCustomer().keys)
+        let s = try database.prepare("""
+            SELECT DISTINCT h.customer_id FROM reapplications r JOIN held_receipts h ON h.source_key = r.source_key WHERE r.day >= ?
+            """).bind(.text(day.description))
+        for customer in try s.rows({ $0.text(0) }) { out.insert(customer) }
+        return out
+    }
+
     /// The open exceptions raised on these receipts (settle resolves them once their held cash is applied).
     public func openExceptions(receiptIDs: [String]) throws -> [(exceptionID: String, receiptID: String)] {
         let s = try database.prepare("SELECT exception_id FROM exceptions WHERE receipt_id = ? AND status = 'open' AND decision = '' ORDER BY exception_id")

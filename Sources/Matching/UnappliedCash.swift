@@ -52,6 +52,8 @@ extension CashApplication {
             var applied: [(invoiceID: String, amount: Money)] = []
             var rule = ""
             var evidence = ""
+            // A remittance whose amount could not be read waits for a person, on later days too.
+            if h.receipt.remittance.contains(where: { $0.unreadable.contains(.amountPaid) }) { continue }
             if !prepared.references.isEmpty {
                 var named: [String] = []
                 for reference in prepared.references where remaining > 0 && usable(reference.invoice) {

@@ -87,8 +87,13 @@ struct DayRun {
         feed.send(LedgerBatch(accountNames: manifest.accounts))
         let invoicePositions = openItems.ledgerInvoicePositions
         let invoicesBefore = openItems.matching
-        // Customers whose open items changed today (invoices new or changed in the export): their held cash is tried again.
-        var changedCustomers = Set(invoicePositions.lazy.map { invoicesBefore[$0].customerID })
+        // Customers holding unapplied cash whose open items changed today (invoices new or changed in the export): their
+        // held cash is tried again. Only holders are looked at (none on most days of a fresh ledger: nothing to do).
+        let holders = try await view.unappliedCashHolders(before: day)
+        var changedCustomers = Set<String>()
+        if !holders.isEmpty {
+            for p in invoicePositions where holders.contains(invoicesBefore[p].customerID) { changedCustomers.insert(invoicesBefore[p].customerID) }
+        }
         for start in stride(from: 0, to: invoicePositions.count, by: DayRun.invoiceChunk) {
             let part = invoicePositions[start..<min(start + DayRun.invoiceChunk, invoicePositions.count)]
             feed.send(making: { [self] in LedgerBatch(invoices: part.map { ledgerInvoice(invoicesBefore[$0]) }) })
@@ -187,7 +192,7 @@ struct DayRun {
         let returned = try await returnsAndChanges(read.ach, duplicates: read.achKeys.duplicates)
         clock.lap("returns")
         // Invoices a return reopened changed too.
-        for row in returned.applicationRows { if let customer = row.customerID { changedCustomers.insert(customer) } }
+        for row in returned.applicationRows { if let customer = row.customerID, holders.contains(customer) { changedCustomers.insert(customer) } }
         let held = try await view.heldReceipts(before: day, customers: changedCustomers).map(HeldCash.receipt)
         changedCustomers = []
         guard let index = await indexing?.value else { throw CancellationError() }

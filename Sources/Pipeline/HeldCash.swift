@@ -23,17 +23,21 @@ enum HeldCash {
         return HeldReceipt(receipt: receipt, customerID: row.customerID, held: row.amount, heldSince: row.day)
     }
 
-    /// Remittance lines as text: qualifier, reference and amount paid (minor units, empty when none), a line per item.
+    /// Remittance lines as text: qualifier, reference, amount paid (minor units, empty when none) and what could not be
+    /// read of it (`RemittanceItem.Unreadable`'s bits), a line per item.
     static func encode(_ items: [RemittanceItem]) -> String {
-        items.map { "\($0.referenceQualifier)\u{1F}\($0.reference)\u{1F}\($0.amountPaid.map { String($0.minorUnits) } ?? "")" }.joined(separator: "\u{1E}")
+        items.map { "\($0.referenceQualifier)\u{1F}\($0.reference)\u{1F}\($0.amountPaid.map { String($0.minorUnits) } ?? "")\u{1F}\($0.unreadable.rawValue)" }
+            .joined(separator: "\u{1E}")
     }
 
     static func decode(_ text: String, currency: Currency) -> [RemittanceItem] {
         guard !text.isEmpty else { return [] }
         return text.split(separator: "\u{1E}", omittingEmptySubsequences: false).compactMap { line -> RemittanceItem? in
             let f = line.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 3 else { return nil }
-            return RemittanceItem(reference: f[1], referenceQualifier: f[0], amountPaid: Int64(f[2]).map { Money(minorUnits: $0, currency: currency) })
+            guard f.count == 3 || f.count == 4 else { return nil }
+            var item = RemittanceItem(reference: f[1], referenceQualifier: f[0], amountPaid: Int64(f[2]).map { Money(minorUnits: $0, currency: currency) })
+            if f.count == 4, let bits = UInt8(f[3]) { item.unreadable = RemittanceItem.Unreadable(rawValue: bits) }
+            return item
         }
     }
 

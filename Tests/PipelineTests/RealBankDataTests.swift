@@ -354,4 +354,32 @@ import TestSupport
         #expect(raised.count == 1 && raised[0].contains("INV-20004 closed by an earlier payment, receipt \(receipt)") && raised[0].contains("of \(d[0])"), "\(raised)")
         #expect(try rows("\(folder)/out/\(d[1])/remittance.csv").contains { $0.contains(",C002,300.00,,300.00,0.00,0.00,unapplied,") })
     }
+
+    /// A credit memo the ERP booked against an invoice before the memo itself reached the export: the invoice's lowered
+    /// open amount was an ERP adjustment on its day; when the memo first appears as a row (closed, since the ERP applied
+    /// it), the customer is not credited again.
+    @Test func aMemoAlreadyBookedAsAnAdjustmentIsNotCreditedAgain() async throws {
+        let folder = TestPaths.temporaryDirectory("erp-memo-later")
+        let d = Self.days
+        let path = try Self.job(in: folder, statements: [d[0]: Self.statement(d[0], opening: 100_000, []), d[1]: Self.statement(d[1], opening: 100_000, []),
+                                                         d[2]: Self.statement(d[2], opening: 100_000, [])])
+        let invoices = folder + "/in/invoices.csv"
+        let original = try String(contentsOfFile: invoices, encoding: .utf8)
+        try (original + "INV-40001,C002,2026-10-30,2026-11-29,USD,600.00,600.00,NET30,\n").write(toFile: invoices, atomically: true, encoding: .utf8)
+        _ = try await run(path, days: [d[0]])
+        // The ERP applied a memo: the invoice shows 100.00 less; the memo is not in the export yet.
+        try (original + "INV-40001,C002,2026-10-30,2026-11-29,USD,600.00,500.00,NET30,\n").write(toFile: invoices, atomically: true, encoding: .utf8)
+        _ = try await run(path, days: [d[1]])
+        let receivables = { try LedgerReader(path: "\(folder)/ledger.sqlite").balances(account: "1200").reduce(Int64(0)) { $0 + $1.balance.minorUnits } }
+        let afterAdjustment = try receivables()
+        // The memo reaches the export, applied (open 0.00): nothing more is booked for it.
+        try (original + "INV-40001,C002,2026-10-30,2026-11-29,USD,600.00,500.00,NET30,\nCM-4001,C002,2026-11-03,2026-11-03,USD,-100.00,0.00,,\n")
+            .write(toFile: invoices, atomically: true, encoding: .utf8)
+        let third = try await run(path, days: [d[2]])
+        #expect(third.exitCode == .ok, "\(third.message ?? "")")
+        #expect(try receivables() == afterAdjustment)
+        #expect(try rows("\(folder)/out/\(d[2])/exceptions.csv").filter { $0.contains(",MASTER_DATA_CHANGED,") }.isEmpty)
+        let aging = try String(contentsOfFile: "\(folder)/out/\(d[2])/aging.csv", encoding: .utf8)
+        #expect(aging.split(separator: "\n").contains { $0.hasPrefix("C002,") && $0.hasSuffix(",0.00") }, "no open credit: \(aging)")
+    }
 }
