@@ -476,13 +476,13 @@ public actor LedgerStore {
     private func resolveTiedAgain(_ results: [BankTieResult], runDay: Day, runID: Int64) throws {
         for result in results where result.ties {
             let ref = "\(result.check.cashAccount):\(result.check.closing.currency.code)"
-            let open = try database.prepare("SELECT exception_id FROM exceptions WHERE type = 'BANK_DIFFERENCE' AND status = 'open' AND source_ref = ? AND day < ?")
-                .bind(.text(ref), .text(runDay.description)).rows { $0.text(0) }
+            let open = try database.prepare("SELECT exception_id FROM exceptions WHERE type = 'BANK_DIFFERENCE' AND status = 'open' AND source_ref = ? AND day < ? AND last_run_id != ?")
+                .bind(.text(ref), .text(runDay.description), .integer(runID)).rows { $0.text(0) }
             guard !open.isEmpty else { continue }
             let at = LedgerStore.timestamp()
             let note = "the books of \(result.check.displayAccount) tie with the statement of \(result.check.statementDay) (\(result.check.closing)) again, run \(runID) of \(runDay)"
             for id in open {
-                try database.prepare("UPDATE exceptions SET status = 'resolved', resolution = 'auto', resolution_note = ?, resolved_at = ? WHERE exception_id = ?")
+                try database.prepare("UPDATE exceptions SET status = 'resolved', resolution = 'settled', resolution_note = ?, resolved_at = ? WHERE exception_id = ?")
                     .bind(.text(note), .text(at), .text(id)).run()
                 try appendHistory(exceptionID: id, at: at, action: "auto-resolve", decision: "", applications: "", note: note, by: "settle", approvedBy: "", runID: runID)
             }
@@ -607,7 +607,7 @@ public actor LedgerStore {
             let at = LedgerStore.timestamp()
             for (id, note) in batch.resolvedBySettle {
                 try database.prepare("""
-                    UPDATE exceptions SET status = 'resolved', resolution = 'auto', resolution_note = ?, resolved_at = ?, last_run_id = ?
+                    UPDATE exceptions SET status = 'resolved', resolution = 'settled', resolution_note = ?, resolved_at = ?, last_run_id = ?
                     WHERE exception_id = ? AND status = 'open' AND decision = ''
                     """).bind(.text(note), .text(at), .integer(runID), .text(id)).run()
                 if database.changes == 1 {

@@ -374,7 +374,7 @@ public actor LedgerView {
                        WHERE r.source_key = h.source_key AND r.day < ?1), 0),
                    h.day, h.value_day, h.source, h.source_ref, h.payer_name, h.free_text, h.remittance, h.location
             FROM held_receipts h WHERE h.customer_id = ?2 AND h.day < ?1
-              AND NOT EXISTS (SELECT 1 FROM exceptions e WHERE e.receipt_id = h.receipt_id AND e.decision != '')
+              AND NOT EXISTS (SELECT 1 FROM exceptions e WHERE e.receipt_id = h.receipt_id AND e.receipt_id != '' AND e.decision != '')
             ORDER BY h.day, h.source_key
             """)
         for customer in customers.sorted() {
@@ -427,12 +427,13 @@ public actor LedgerView {
     }
 
     /// The open exceptions raised on these receipts (settle resolves them once their held cash is applied).
-    public func openExceptions(receiptIDs: [String]) throws -> [(exceptionID: String, receiptID: String)] {
-        let s = try database.prepare("SELECT exception_id FROM exceptions WHERE receipt_id = ? AND status = 'open' AND decision = '' ORDER BY exception_id")
-        var out: [(exceptionID: String, receiptID: String)] = []
+    public func openExceptions(receiptIDs: [String]) throws -> [(exceptionID: String, receiptID: String, type: String)] {
+        // `receipt_id != ''` lets the partial index on receipt_id serve the look-up.
+        let s = try database.prepare("SELECT exception_id, type FROM exceptions WHERE receipt_id = ? AND receipt_id != '' AND status = 'open' AND decision = '' ORDER BY exception_id")
+        var out: [(exceptionID: String, receiptID: String, type: String)] = []
         for receipt in receiptIDs {
             try s.bind(.text(receipt))
-            out += try s.rows { ($0.text(0), receipt) }
+            out += try s.rows { ($0.text(0), receipt, $0.text(1)) }
         }
         return out
     }
@@ -522,7 +523,11 @@ public actor LedgerView {
             .bind(.text(receiptID), .text(day.description))
         defer { s.reset() }
         _ = try s.step()
-        return s.int(0)
+        // Less what later days applied of it (unapplied cash tried again).
+        let later = try database.prepare("""
+            SELECT COALESCE(SUM(r.amount_minor), 0) FROM reapplications r JOIN held_receipts h ON h.source_key = r.source_key WHERE h.receipt_id = ?
+            """).bind(.text(receiptID)).rows { $0.int(0) }.first ?? 0
+        return s.int(0) &- later
     }
 
     /// An invoice's customer and open amount as the ledger holds them now.

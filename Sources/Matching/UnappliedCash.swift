@@ -57,7 +57,11 @@ extension CashApplication {
             if !prepared.references.isEmpty {
                 var named: [String] = []
                 for reference in prepared.references where remaining > 0 && usable(reference.invoice) {
-                    let take = min(remaining, open[Int(reference.invoice)])
+                    // No more than the remittance said it pays on the invoice (a line that says nothing: what is open).
+                    let index = Int(reference.itemIndex)
+                    let said = index >= 0 && index < h.receipt.remittance.count ? h.receipt.remittance[index].amountPaid?.minorUnits : nil
+                    let take = min(remaining, open[Int(reference.invoice)], said.map { max(0, $0) } ?? .max)
+                    guard take > 0 else { continue }
                     open[Int(reference.invoice)] -= take
                     remaining -= take
                     let id = book.invoices[Int(reference.invoice)].id

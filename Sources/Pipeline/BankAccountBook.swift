@@ -63,7 +63,14 @@ struct BankAccountBook: Sendable {
     /// The cash account of an account the day's statements named (registered first); else, for an ACH receipt an
     /// older ledger posted straight to cash, the code it was booked under then.
     func code(account raw: String, currency: Currency) -> String {
-        resolved[raw + "|" + currency.code] ?? BankAccountRegistry.legacyCode(raw)
+        if let code = resolved[raw + "|" + currency.code] { return code }
+        // An account the day's statements do not name (an earlier statement's, for the chain): its registered code when
+        // one account of the number and currency is known (the manifest's first), else the code an older ledger used.
+        let number = BankAccountRegistry.normalized(raw)
+        if let entry = listed.first(where: { $0.currency == currency && ($0.account == number || $0.aliases.contains(number)) }), let code = entry.code { return code }
+        let known = registered.filter { $0.number == number && $0.currency == currency.code }
+        if known.count == 1, let only = known.first { return only.code }
+        return BankAccountRegistry.legacyCode(raw)
     }
 
     /// The cash accounts the day touched, with their names (the manifest's, else the masked number and currency).

@@ -193,7 +193,10 @@ struct DayRun {
         clock.lap("returns")
         // Invoices a return reopened changed too.
         for row in returned.applicationRows { if let customer = row.customerID, holders.contains(customer) { changedCustomers.insert(customer) } }
+        // A receipt returned today gave its money back: nothing of it is applied again.
+        let returnedToday = Set(returned.drafts.map(\.sourceKey))
         let held = try await view.heldReceipts(before: day, customers: changedCustomers).map(HeldCash.receipt)
+            .filter { !returnedToday.contains("return:" + $0.receipt.sourceKey) }
         changedCustomers = []
         guard let index = await indexing?.value else { throw CancellationError() }
         indexing = nil
@@ -226,9 +229,8 @@ struct DayRun {
         }
         let settledAll = cash.reapplied.filter(\.settlesAll)
         let notes = Dictionary(settledAll.map { ($0.held.receipt.id, HeldCash.note($0, day: day)) }, uniquingKeysWith: { a, _ in a })
-        posting.resolvedBySettle = try await view.openExceptions(receiptIDs: settledAll.map(\.held.receipt.id)).compactMap { e in
-            notes[e.receiptID].map { (e.exceptionID, $0) }
-        }
+        posting.resolvedBySettle = try await view.openExceptions(receiptIDs: settledAll.map(\.held.receipt.id))
+            .filter { HeldCash.causes.contains($0.type) }.compactMap { e in notes[e.receiptID].map { (e.exceptionID, $0) } }
         // Reviewers' decisions not booked yet (and those a run of this day booked before): after the day's own entries.
         let reviews = try await reviewEntries()
         posting.entries += reviews.drafts
@@ -351,7 +353,14 @@ struct DayRun {
         // Open amounts keep their document's sign (an invoice's between 0 and its amount, a credit memo's between its amount
         // and 0): a day that would break it is not committed, and says which invoice and why.
         var openItemsAfter = openItemRows(openItems, earlier: earlierJournal, posted: journal.tally, decisions: cash.decisions)
-        let broken = openItemsAfter.filter { !Self.keepsItsSign($0) }
+        let movedToday = journal.tally.moved
+        let broken = openItemsAfter.filter { row in
+            // Only what this day moved, and only if it kept its sign before (an older ledger's broken item is verify's).
+            guard let change = movedToday[row.invoiceID], change != 0, !Self.keepsItsSign(row) else { return false }
+            var before = row
+            before.openAmount = Money(minorUnits: row.openAmount.minorUnits &- change, currency: row.openAmount.currency)
+            return Self.keepsItsSign(before)
+        }
         if !broken.isEmpty {
             journal.discard()
             if let made = try? await matchingTask.value { ReportWriter.discard(made) }
@@ -614,15 +623,21 @@ struct DayRun {
         var skipped = keyed.skipped
         // An older key taken by one line of the day is not taken by another (two NONREF lines, one old key).
         var claimed = Set<String>()
+        // Each older key's entry read once (a day of NOTPROVIDED lines names one old key a thousand times).
+        var entries: [String: (effectiveDay: Day, cash: Int64)?] = [:]
         for var item in keyed.lines {
             if posted[item.key] == nil {
                 var older: String?
                 if let key = fileLineKey(item), posted[key] != nil { older = key }
                 for key in StatementReceipts.legacyKeys(item) where older == nil && posted[key] != nil && !claimed.contains(key) {
-                    if StatementReceipts.hasOwnReference(item.line, placeholders) {
+                    if entries[key] == nil { entries[key] = .some(try await view.cashEntry(sourceKey: key)) }
+                    guard let entry = entries[key] ?? nil, entry.cash == item.line.amount.minorUnits else { continue }
+                    // An older key names this line only if the amount and direction agree (a bank reuses references); one
+                    // that was a placeholder or content key only if the day does too (booking day, or the value day
+                    // older ledgers dated credits by).
+                    if key.hasPrefix("stmt:\(item.line.account):\(ByteScanning.trimmed(item.line.bankReference))"), StatementReceipts.hasOwnReference(item.line, placeholders) {
                         older = key
-                    } else if let entry = try await view.cashEntry(sourceKey: key), entry.effectiveDay == item.line.bookingDay, entry.cash == item.line.amount.minorUnits {
-                        // A placeholder reference was a key once: it names this line only if the day and the amount agree.
+                    } else if entry.effectiveDay == item.line.bookingDay || entry.effectiveDay == item.line.valueDay {
                         older = key
                     }
                 }
@@ -644,8 +659,8 @@ struct DayRun {
     /// earlier day closed, the ledger's applications name it here (the receipt, its key and its day).
     func namingEarlierPayments(_ raised: [MatchException]) async throws -> [MatchException] {
         let marker = " closed by an earlier payment"
-        let wanted = raised.filter { $0.type == .overPay && $0.message.contains(marker) }.flatMap(\.invoiceIDs)
-            .filter { id in raised.contains { $0.message.contains(id + marker + ";") || $0.message.hasSuffix(id + marker) || $0.message.contains(id + marker + " ") } }
+        let wanted = raised.filter { $0.type == .overPay && $0.message.contains(marker) }
+            .flatMap { e in e.invoiceIDs.filter { e.message.contains($0 + marker) } }
         guard !wanted.isEmpty else { return raised }
         let closers = try await view.closingPayments(invoiceIDs: Array(Set(wanted)).sorted(), before: day)
         guard !closers.isEmpty else { return raised }

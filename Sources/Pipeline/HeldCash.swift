@@ -74,6 +74,11 @@ enum HeldCash {
         return rows
     }
 
+    /// The exceptions whose cause is cash held unapplied: resolved by settle once it is all applied (a SHORT_PAY or a
+    /// RETURN of the same receipt is about something else and stays).
+    static let causes: Set<String> = [ExceptionType.unmatched.rawValue, ExceptionType.overPay.rawValue, ExceptionType.ambiguous.rawValue,
+                                      ExceptionType.unknownCustomer.rawValue]
+
     /// The note of an exception settle resolves because the receipt's held cash went to its invoices.
     static func note(_ r: Reapplication, day: Day) -> String {
         "the receipt's unapplied cash was applied on \(day) to \(r.applications.map { "\($0.invoiceID) (\($0.amount))" }.joined(separator: ", ")): \(r.evidence)"

@@ -46,4 +46,12 @@ import Testing
         item.unreadable = .amountPaid
         #expect(unreadable.reapply([held(50_000, remittance: [item])]).isEmpty)
     }
+
+    @Test func neverMoreThanTheRemittanceSaidItPaysOnAnInvoice() {
+        // 500.00 held, the remittance said 200.00 for INV-1 (open 700.00) and 300.00 for INV-2 (issued since).
+        var e = engine([T.invoice("INV-1", "C1", 70_000), T.invoice("INV-2", "C1", 40_000)])
+        let done = e.reapply([held(50_000, remittance: [RemittanceItem(reference: "INV-1", amountPaid: T.m(20_000)),
+                                                        RemittanceItem(reference: "INV-2", amountPaid: T.m(30_000))])])
+        #expect(done.first?.applications.map { "\($0.invoiceID) \($0.amount)" } == ["INV-1 200.00", "INV-2 300.00"])
+    }
 }

@@ -271,7 +271,7 @@ import TestSupport
         let after = try LedgerReader(path: "\(folder)/ledger.sqlite")
         for e in raised {
             let now = try #require(try after.exception(id: e.exceptionID))
-            #expect(now.status == "resolved" && now.resolution == "auto" && now.resolutionNote.contains("INV-30001") && now.resolutionNote.contains("\(d[1])"),
+            #expect(now.status == "resolved" && now.resolution == "settled" && now.resolutionNote.contains("INV-30001") && now.resolutionNote.contains("\(d[1])"),
                     "\(now)")
         }
         #expect(try after.verify().isClean)
@@ -381,5 +381,29 @@ import TestSupport
         #expect(try rows("\(folder)/out/\(d[2])/exceptions.csv").filter { $0.contains(",MASTER_DATA_CHANGED,") }.isEmpty)
         let aging = try String(contentsOfFile: "\(folder)/out/\(d[2])/aging.csv", encoding: .utf8)
         #expect(aging.split(separator: "\n").contains { $0.hasPrefix("C002,") && $0.hasSuffix(",0.00") }, "no open credit: \(aging)")
+    }
+
+    /// An older ledger's key of a line with a real reference (`stmt:<account>:<reference>`, without direction and amount)
+    /// names the same line sent again, never another line the bank gave the same reference.
+    @Test func anOlderReferenceKeyNamesOnlyTheLineOfItsAmount() async throws {
+        let fixture = TestPaths.packageRoot + "/Tests/PipelineTests/Fixtures/legacy-shared-last-four"
+        let folder = TestPaths.temporaryDirectory("legacy-reference")
+        try FileManager.default.createDirectory(atPath: folder + "/in", withIntermediateDirectories: true)
+        for name in ["customers.csv", "invoices.csv", "ledger.sqlite", "2026-11-02"] {
+            try FileManager.default.copyItem(atPath: "\(fixture)/\(name)", toPath: name == "ledger.sqlite" ? "\(folder)/\(name)" : "\(folder)/in/\(name)")
+        }
+        let d = Self.days[1], e = Self.days[2]
+        // A new wire the bank also calls FED1, of 123.45; the next day FED1 of 300.00 (posted on 2026-11-02) sent again.
+        let path = try Self.job(in: folder, statements: [
+            d: [Self.statement(d, opening: 130_000, [Self.wire(12_345, "FED1", "WIRE ACME TOOLS")], account: "1111002233"),
+                Self.statement(d, opening: 550_000, [], account: "2222002233")].joined(separator: "\u{0}"),
+            e: [Self.statement(e, opening: 142_345, [Self.wire(30_000, "FED1", "WIRE BLUE RIDGE INV-20004")], account: "1111002233"),
+                Self.statement(e, opening: 550_000, [], account: "2222002233")].joined(separator: "\u{0}"),
+        ])
+        let result = try await run(path, days: [d, e])
+        #expect(result.days.map(\.receiptCount) == [1, 0], "\(result.message ?? "")")
+        let log = try String(contentsOfFile: "\(folder)/out/\(e)/run.log", encoding: .utf8)
+        #expect(log.contains("300.00 stmt:1111002233:FED1: posted by the run of 2026-11-02"), "\(log)")
+        #expect(try rows("\(folder)/out/\(d)/remittance.csv").contains { $0.contains(",123.45,") })
     }
 }
