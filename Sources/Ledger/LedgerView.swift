@@ -426,6 +426,13 @@ public actor LedgerView {
         return out
     }
 
+    /// What later days applied of a held receipt's unapplied cash, before `day`, per invoice (a return of the receipt
+    /// takes it back from those invoices).
+    public func reapplications(sourceKey: String, before day: Day) throws -> [(invoiceID: String, amountMinorUnits: Int64)] {
+        try database.prepare("SELECT invoice_id, SUM(amount_minor) FROM reapplications WHERE source_key = ? AND day < ? GROUP BY invoice_id ORDER BY invoice_id")
+            .bind(.text(sourceKey), .text(day.description)).rows { ($0.text(0), $0.int(1)) }
+    }
+
     /// The open exceptions raised on these receipts (settle resolves them once their held cash is applied).
     public func openExceptions(receiptIDs: [String]) throws -> [(exceptionID: String, receiptID: String, type: String)] {
         // `receipt_id != ''` lets the partial index on receipt_id serve the look-up.

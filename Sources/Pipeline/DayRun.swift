@@ -769,8 +769,22 @@ struct DayRun {
             }
             var original: OriginalPayment?
             if let entry {
-                let applications = try await view.applications(sourceKey: entry.sourceKey).filter { $0.rule != "return" }.map {
+                var applications = try await view.applications(sourceKey: entry.sourceKey).filter { $0.rule != "return" }.map {
                     PastApplication(receiptID: $0.receiptID, invoiceID: $0.invoiceID, customerID: $0.customerID, applied: $0.applied, discount: $0.discount, writeOff: $0.writeOff)
+                }
+                // Unapplied cash of the receipt that later days applied to invoices: the return takes it back from them.
+                let later = try await view.reapplications(sourceKey: entry.sourceKey, before: day)
+                if !later.isEmpty, let held = applications.firstIndex(where: { $0.invoiceID == nil }) {
+                    let currency = applications[held].applied.currency
+                    let zero = Money.zero(currency)
+                    var moved: Int64 = 0
+                    for r in later {
+                        moved &+= r.amountMinorUnits
+                        applications.append(PastApplication(receiptID: applications[held].receiptID, invoiceID: r.invoiceID, customerID: applications[held].customerID,
+                                                            applied: Money(minorUnits: r.amountMinorUnits, currency: currency), discount: zero, writeOff: zero))
+                    }
+                    applications[held].applied = Money(minorUnits: applications[held].applied.minorUnits &- moved, currency: currency)
+                    if applications[held].applied.isZero { applications.remove(at: held) }
                 }
                 original = OriginalPayment(sourceKey: entry.sourceKey, traceNumber: entry.trace, customerID: entry.customerID, day: entry.day, applications: applications)
             }

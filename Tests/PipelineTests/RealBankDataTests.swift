@@ -406,4 +406,31 @@ import TestSupport
         #expect(log.contains("300.00 stmt:1111002233:FED1: posted by the run of 2026-11-02"), "\(log)")
         #expect(try rows("\(folder)/out/\(d)/remittance.csv").contains { $0.contains(",123.45,") })
     }
+
+    /// Our ACH debit pulls Delta Marine's INV-10016 the day before the ERP issues it: held as Delta's unapplied cash, then
+    /// applied the day the invoice appears; when the debit comes back (R01), the return takes the cash back from the
+    /// invoice it went to — INV-10016 open again, nothing left in unapplied cash.
+    @Test func aReturnTakesBackCashAppliedOnALaterDay() async throws {
+        let folder = TestPaths.temporaryDirectory("return-reapplied")
+        try FileManager.default.copyItem(atPath: TestPaths.samples, toPath: folder + "/Samples")
+        let invoices = folder + "/Samples/invoices.csv"
+        try (try String(contentsOfFile: invoices, encoding: .utf8)).replacingOccurrences(of: "INV-10016,C004,2026-10-15,", with: "INV-10016,C004,2026-11-04,")
+            .write(toFile: invoices, atomically: true, encoding: .utf8)
+        let manifest = try String(contentsOfFile: try SampleJobTests.manifest(in: folder), encoding: .utf8)
+            .replacingOccurrences(of: TestPaths.samples, with: folder + "/Samples")
+        try manifest.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        let result = try await run(folder + "/job.json", days: Array(SampleJobTests.days.prefix(5)))
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        let held = try rows("\(folder)/out/2026-11-03/remittance.csv")
+        #expect(held.contains { $0.contains(",C004,5125.00,,5125.00,0.00,0.00,unapplied,") }, "\(held)")
+        let applied = try rows("\(folder)/out/2026-11-04/remittance.csv")
+        #expect(applied.contains { $0.contains(",INV-10016,5125.00,0.00,0.00,unapplied-cash,") }, "\(applied)")
+        let returned = try rows("\(folder)/out/2026-11-06/remittance.csv")
+        #expect(returned.contains { $0.contains(",INV-10016,-5125.00,0.00,0.00,return,") }, "\(returned)")
+        let open = try String(contentsOfFile: "\(folder)/out/2026-11-06/open-items.csv", encoding: .utf8)
+        #expect(open.contains("INV-10016,C004,2026-12-14,5125.00,5125.00,"), "\(open)")
+        let unapplied = try LedgerReader(path: "\(folder)/ledger.sqlite").balances(account: "2100", byCustomer: true).filter { $0.customerID == "C004" }
+        #expect(unapplied.allSatisfy { $0.balance.isZero }, "\(unapplied)")
+        #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
+    }
 }
