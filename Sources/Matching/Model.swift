@@ -111,6 +111,8 @@ public struct Receipt: Sendable, Hashable {
         let sourceRefText: String
         /// A statement line's booking day, where it is not its value day.
         var bookingDay: Day?
+        /// The bank that keeps the account a statement line names, where the file says.
+        var bank = ""
 
         init(id: String, sourceRef: String, source: ReceiptSource, key: Key, valueDay: Day, amount: Money, bankAccount: String,
              payerName: String, payerCompanyID: String, remittance: [RemittanceItem], freeText: String, location: SourceLocation) {
@@ -134,6 +136,8 @@ public struct Receipt: Sendable, Hashable {
     public var valueDay: Day { storage.valueDay }
     /// The day the money is on the bank's statement: a statement line's booking day (its cash is booked that day, as the
     /// bank's balance moves), else the value day.
+    /// The bank of `bankAccount` (routing number or BIC) where the statement names it, else empty.
+    public var bank: String { storage.spelled ? unsafeDowncast(storage, to: Spelled.self).bank : "" }
     public var bookingDay: Day {
         storage.spelled ? unsafeDowncast(storage, to: Spelled.self).bookingDay ?? storage.valueDay : storage.valueDay
     }
@@ -150,11 +154,13 @@ public struct Receipt: Sendable, Hashable {
     public var location: SourceLocation { storage.location }
 
     public init(id: String, source: ReceiptSource, sourceRef: String, sourceKey: String, valueDay: Day, bookingDay: Day? = nil, amount: Money, bankAccount: String,
-                payerName: String = "", payerCompanyID: String = "", remittance: [RemittanceItem] = [], freeText: String = "", location: SourceLocation) {
+                bank: String = "", payerName: String = "", payerCompanyID: String = "", remittance: [RemittanceItem] = [], freeText: String = "",
+                location: SourceLocation) {
         self.init(id: id, source: source, sourceRef: sourceRef, key: .text(sourceKey), valueDay: valueDay, amount: amount, bankAccount: bankAccount,
                   payerName: payerName, payerCompanyID: payerCompanyID, remittance: remittance, freeText: freeText, location: location)
         // A text key's box is always spelled: the booking day rides there when it is not the value day.
         if let bookingDay, bookingDay != valueDay, storage.spelled { unsafeDowncast(storage, to: Spelled.self).bookingDay = bookingDay }
+        if !bank.isEmpty, storage.spelled { unsafeDowncast(storage, to: Spelled.self).bank = bank }
     }
 
     public init(id: String, source: ReceiptSource, sourceRef: String, key: Key, valueDay: Day, amount: Money, bankAccount: String,

@@ -168,7 +168,7 @@ public enum StatementReceipts {
         case .camt052, .camt053, .camt054: source = .camt053
         }
         return Receipt(id: ContentID.make(prefix: "R", keyed.key), source: source, sourceRef: reference(line, placeholders: placeholders), sourceKey: keyed.key,
-                       valueDay: line.valueDay ?? line.bookingDay, bookingDay: line.bookingDay, amount: line.amount, bankAccount: line.account,
+                       valueDay: line.valueDay ?? line.bookingDay, bookingDay: line.bookingDay, amount: line.amount, bankAccount: line.account, bank: line.bank,
                        payerName: line.counterparty, remittance: line.remittance, freeText: ByteScanning.trimmed(line.description + " " + line.customerReference),
                        location: line.location)
     }

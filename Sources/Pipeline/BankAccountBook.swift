@@ -32,10 +32,10 @@ struct BankAccountBook: Sendable {
     /// Finds (or gives, the first time) the cash account of the account a statement names.
     @discardableResult
     mutating func register(account raw: String, bank rawBank: String, currency: Currency, day: Day) -> String {
-        let lookup = raw + "|" + currency.code
-        if let code = resolved[lookup] { return code }
         let number = BankAccountRegistry.normalized(raw)
         let bank = BankAccountRegistry.normalized(rawBank)
+        let lookup = raw + "|" + bank + "|" + currency.code
+        if let code = resolved[lookup] { return code }
         func compatible(_ a: String, _ b: String) -> Bool { a.isEmpty || b.isEmpty || a == b }
         var identity = (number: number, bank: bank)
         var code: String?
@@ -56,14 +56,23 @@ struct BankAccountBook: Sendable {
                                         firstDay: known.first?.firstDay ?? day))
         }
         resolved[lookup] = given
+        byNumber[raw + "|" + currency.code, default: []].insert(given)
         names[given] = name
         return given
     }
 
+    /// The codes of the day's accounts by number and currency alone (a receipt or line that names no bank).
+    private var byNumber: [String: Set<String>] = [:]
+
+    /// Whether the number (as written) and currency are an account at more than one bank among the day's statements.
+    func isShared(account raw: String, currency: Currency) -> Bool { (byNumber[raw + "|" + currency.code]?.count ?? 0) > 1 }
+
     /// The cash account of an account the day's statements named (registered first); else, for an ACH receipt an
     /// older ledger posted straight to cash, the code it was booked under then.
-    func code(account raw: String, currency: Currency) -> String {
-        if let code = resolved[raw + "|" + currency.code] { return code }
+    func code(account raw: String, bank: String = "", currency: Currency) -> String {
+        if let code = resolved[raw + "|" + BankAccountRegistry.normalized(bank) + "|" + currency.code] { return code }
+        // Named without its bank: the one account of the number and currency the day's statements name.
+        if let codes = byNumber[raw + "|" + currency.code], codes.count == 1, let only = codes.first { return only }
         // An account the day's statements do not name (an earlier statement's, for the chain): its registered code when
         // one account of the number and currency is known (the manifest's first), else the code an older ledger used.
         let number = BankAccountRegistry.normalized(raw)

@@ -344,7 +344,7 @@ struct DayRun {
         // of it is written; a difference is raised there, in the same commit.
         var commit = DayCommit(runID: runID, day: day)
         commit.bankTies = BankDifference.checks(statementBalances) { b in
-            (b.closing ?? b.opening).map { book.code(account: b.account, currency: $0.currency) } ?? BankAccountRegistry.legacyCode(b.account)
+            (b.closing ?? b.opening).map { book.code(account: b.account, bank: b.bank, currency: $0.currency) } ?? BankAccountRegistry.legacyCode(b.account)
         }
         let rejectedFiles = intake.rejectedCount
         commit.raiseBankDifferences = { [day] results in

@@ -329,14 +329,14 @@ extension DayRun {
         for (itemKey, lineIndex) in out.reconciliation.settledBy.sorted(by: { $0.key < $1.key }) where !legacyBatches.contains(itemKey) {
             guard let item = itemsByKey[itemKey] else { continue }
             let line = read.lines[lineIndex].line
-            out.drafts.append(PostingRules.settlement(of: item, by: line, lineKey: read.lines[lineIndex].key, cash: book.code(account: line.account, currency: line.amount.currency)))
+            out.drafts.append(PostingRules.settlement(of: item, by: line, lineKey: read.lines[lineIndex].key, cash: book.code(account: line.account, bank: line.bank, currency: line.amount.currency)))
         }
         for (index, item) in read.lines.enumerated() where !out.reconciliation.explainedLines.contains(index) {
             let line = item.line
             if line.amount.minorUnits > 0 {
                 out.statementReceipts.append(StatementReceipts.receipt(item, placeholders: manifest.placeholderReferences))
             } else if line.amount.minorUnits < 0 {
-                out.bankDebitDrafts.append(PostingRules.entry(forBankDebit: line, sourceKey: item.key, cash: book.code(account: line.account, currency: line.amount.currency)))
+                out.bankDebitDrafts.append(PostingRules.entry(forBankDebit: line, sourceKey: item.key, cash: book.code(account: line.account, bank: line.bank, currency: line.amount.currency)))
                 if line.kind != .fee {
                     out.exceptions.append(MatchException(type: .unexplainedBankLine, severity: .warning, about: item.key, source: line.format.rawValue,
                                                          sourceRef: StatementReceipts.hasOwnReference(line, manifest.placeholderReferences) ? line.bankReference : line.location.fileAndLine,
@@ -363,7 +363,7 @@ extension DayRun {
     func chainStatements(_ balances: [StatementBalance], book: BankAccountBook) async throws -> Statements {
         var out = Statements()
         // Chained per account and currency: by cash account.
-        func code(_ b: StatementBalance) -> String { (b.closing ?? b.opening).map { book.code(account: b.account, currency: $0.currency) } ?? BankAccountRegistry.legacyCode(b.account) }
+        func code(_ b: StatementBalance) -> String { (b.closing ?? b.opening).map { book.code(account: b.account, bank: b.bank, currency: $0.currency) } ?? BankAccountRegistry.legacyCode(b.account) }
         var previous: [String: StatementChain.Previous] = [:]
         for row in try await view.lastStatementBalances(before: day) {
             guard let currency = (row.closing ?? row.opening)?.currency else { continue }
@@ -375,7 +375,8 @@ extension DayRun {
         // without one, before settle read balances, is left as it was: its summary shows the difference).
         for opening in chain.openings {
             let cash = code(opening)
-            guard let draft = PostingRules.bankOpening(opening, cash: cash, booksCurrency: manifest.currency) else { continue }
+            let shared = opening.opening.map { book.isShared(account: opening.account, currency: $0.currency) } ?? false
+            guard let draft = PostingRules.bankOpening(opening, cash: cash, booksCurrency: manifest.currency, sharedNumber: shared) else { continue }
             let bookedBefore = try await view.postedDay(sourceKey: draft.sourceKey) != nil
             let cashUntouched = try await !view.hasPostings(account: cash)
             if bookedBefore || cashUntouched { out.openingDrafts.append(draft) }
@@ -743,7 +744,7 @@ extension DayRun {
         var previous: String?
         for d in decisions where d.receipt.source == .nacha && ACHReading.isLegacyKey(d.receipt.sourceKey) && d.receipt.bankAccount != previous {
             previous = d.receipt.bankAccount
-            let code = book.code(account: d.receipt.bankAccount, currency: d.receipt.amount.currency)
+            let code = book.code(account: d.receipt.bankAccount, bank: d.receipt.bank, currency: d.receipt.amount.currency)
             if !known.contains(code) { accounts[code] = "Cash - bank account \(Masking.account(d.receipt.bankAccount))" }
         }
         return accounts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

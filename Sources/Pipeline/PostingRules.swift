@@ -16,7 +16,7 @@ public enum PostingRules {
         // An entry an older ledger posted under its legacy key keeps that rule: cash straight to the bank account.
         let sourceKey = receipt.sourceKey
         let throughClearing = receipt.source == .nacha && !ACHReading.isLegacyKey(sourceKey)
-        let cash = throughClearing ? ChartOfAccounts.achClearing : book.code(account: receipt.bankAccount, currency: receipt.amount.currency)
+        let cash = throughClearing ? ChartOfAccounts.achClearing : book.code(account: receipt.bankAccount, bank: receipt.bank, currency: receipt.amount.currency)
         var postings: [Posting] = [Posting(account: cash, amount: receipt.amount)]
         for a in decision.applications {
             postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: a.customerID, invoiceID: a.invoiceID,
@@ -86,10 +86,12 @@ public enum PostingRules {
 
     /// An account's first statement: its opening balance enters the books against opening balances, so that from
     /// then on the books' bank account equals each statement's closing balance.
-    /// Keyed `bankopen:<account>`, and `bankopen:<account>:<currency>` for a currency other than the books'.
-    public static func bankOpening(_ balance: StatementBalance, cash: String, booksCurrency: Currency) -> JournalEntryDraft? {
+    /// Keyed `bankopen:<account>`, `bankopen:<account>:<currency>` for a currency other than the books', and with
+    /// `@<bank>` after the account where the same number is an account at another bank too (`sharedNumber`).
+    public static func bankOpening(_ balance: StatementBalance, cash: String, booksCurrency: Currency, sharedNumber: Bool = false) -> JournalEntryDraft? {
         guard let opening = balance.opening, !opening.isZero else { return nil }
-        let key = opening.currency == booksCurrency ? "bankopen:\(balance.account)" : "bankopen:\(balance.account):\(opening.currency.code)"
+        let account = sharedNumber && !balance.bank.isEmpty ? "\(balance.account)@\(balance.bank)" : balance.account
+        let key = opening.currency == booksCurrency ? "bankopen:\(account)" : "bankopen:\(account):\(opening.currency.code)"
         return JournalEntryDraft(sourceKey: key, effectiveDay: balance.day,
                                  memo: "Opening balance of bank account \(cash) from the statement of \(balance.day)",
                                  postings: [Posting(account: cash, amount: opening),

@@ -433,4 +433,21 @@ import TestSupport
         #expect(unapplied.allSatisfy { $0.balance.isZero }, "\(unapplied)")
         #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
     }
+
+    /// One account number at two banks: two accounts (the bank is part of the identity), each with its own cash account,
+    /// each tied to its own statement.
+    @Test func theSameNumberAtTwoBanksIsTwoAccounts() async throws {
+        let folder = TestPaths.temporaryDirectory("two-banks")
+        let d = Self.days[0]
+        let first = Self.statement(d, opening: 100_000, [Self.wire(30_000, "FED1", "WIRE BLUE RIDGE INV-20004")], account: "1111002233")
+        let second = BAI2Writer.statement(routing: "021000021", account: "1111002233", day: d, opening: 700_000,
+                                          details: [Self.wire(50_000, "CHASE1", "WIRE ACME TOOLS INV-20001")])
+        let path = try Self.job(in: folder, statements: [d: first + "\u{0}" + second])
+        let result = try await run(path, days: [d])
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        // Registered in the order of number, currency and bank: 021000021's account first.
+        #expect(try cash(folder) == ["1000-2233 USD": "7500.00", "1000-002233 USD": "1300.00"])
+        let summary = try String(contentsOfFile: "\(folder)/out/\(d)/summary.json", encoding: .utf8)
+        #expect(summary.components(separatedBy: "\"status\": \"tied\"").count == 3, "\(summary)")
+    }
 }
