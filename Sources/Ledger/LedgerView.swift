@@ -433,6 +433,16 @@ public actor LedgerView {
             .bind(.text(sourceKey), .text(day.description)).rows { ($0.text(0), $0.int(1)) }
     }
 
+    /// The day of the first statement the ledger holds (nil for a ledger that never read one).
+    public func firstStatementDay() throws -> Day? {
+        try database.prepare("SELECT MIN(day) FROM statement_balances").rows { $0.isNull(0) ? nil : Day.parse($0.text(0), format: .iso) }.first ?? nil
+    }
+
+    /// The accounts (as written) and currencies with a statement balance on `day`.
+    public func statementAccounts(on day: Day) throws -> [(account: String, currency: String)] {
+        try database.prepare("SELECT account, currency FROM statement_balances WHERE day = ?").bind(.text(day.description)).rows { ($0.text(0), $0.text(1)) }
+    }
+
     /// The open exceptions raised on these receipts (settle resolves them once their held cash is applied).
     public func openExceptions(receiptIDs: [String]) throws -> [(exceptionID: String, receiptID: String, type: String)] {
         // `receipt_id != ''` lets the partial index on receipt_id serve the look-up.

@@ -1,6 +1,7 @@
 import Core
 import Ledger
 import Matching
+import Receivables
 import Statements
 
 /// The books tied to the bank: each statement's final closing balance against the books' cash of its bank account and
@@ -43,5 +44,33 @@ enum BankDifference {
                                   suggestions: "compare the statement's lines with the day's journal (journal.csv) and remittance; a line posted under another account, a file rejected or a statement line missing from the files explains it; it resolves itself when a later statement ties")
         }.sorted { $0.id < $1.id }
         // (`difference` is kept as the exception's amount: books less bank.)
+    }
+
+    /// A statement the manifest expects (`bank_accounts[].statements: daily`) that did not come: on each run, the
+    /// previous business day's final statement of every daily account open then (`closed_on` not before it) must be in
+    /// the ledger or the day's files — by its own date, whichever day's folder delivered it (a bank sending the day's
+    /// statement the next morning is on time).
+    static func missingStatements(_ listed: [Manifest.BankAccountEntry], day: Day, had: [(account: String, currency: String)],
+                                  today: [StatementBalance], calendar: BusinessCalendar = .federalReserve) -> [(entry: Manifest.BankAccountEntry, day: Day)] {
+        var expected = day.adding(days: -1)
+        while !calendar.isBusinessDay(expected) { expected = expected.adding(days: -1) }
+        var present = Set<String>()
+        for row in had { present.insert(BankAccountRegistry.normalized(row.account) + "|" + row.currency) }
+        for b in today where b.isFinal && b.day == expected {
+            if let currency = (b.closing ?? b.opening)?.currency { present.insert(BankAccountRegistry.normalized(b.account) + "|" + currency.code) }
+        }
+        return listed.filter { entry in
+            guard entry.statements == .daily, entry.closedOn.map({ $0 >= expected }) ?? true else { return false }
+            return !([entry.account] + entry.aliases).contains { present.contains($0 + "|" + entry.currency.code) }
+        }.map { ($0, expected) }
+    }
+
+    /// A missing statement as a person sees it: `STATEMENT_GAP`, naming the account and the day.
+    static func exception(missing entry: Manifest.BankAccountEntry, on statementDay: Day) -> MatchException {
+        let masked = Masking.account(entry.account)
+        return MatchException(type: .statementGap, severity: .warning, about: "expected:\(entry.account):\(entry.currency.code)", discriminator: statementDay.description,
+                              source: "statement", sourceRef: masked,
+                              message: "no statement for account \(masked) in \(entry.currency.code) of \(statementDay), which bank_accounts expects daily: the books of that account are not tied to the bank",
+                              suggestions: "ask the bank for the statement; run the day again when it comes (or set statements to on-activity, or closed_on, in bank_accounts)")
     }
 }

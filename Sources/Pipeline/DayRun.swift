@@ -171,6 +171,13 @@ struct DayRun {
         let reclassified = try await bankReclassifications(book)
         var settlement = try await settle(read, batches: batchFacts, book: book)
         let statements = try await chainStatements(read.statementBalances, book: book)
+        // Statements the manifest expects that did not come: the books are not tied, the run says so (exit 4).
+        // (Expected from the first statement the ledger read: not before its history begins.)
+        var missingStatements: [(entry: Manifest.BankAccountEntry, day: Day)] = []
+        if !manifest.bankAccounts.isEmpty, let first = try await view.firstStatementDay(), first <= Self.previousBusinessDay(day) {
+            missingStatements = BankDifference.missingStatements(manifest.bankAccounts, day: day, had: try await view.statementAccounts(on: Self.previousBusinessDay(day)),
+                                                                 today: read.statementBalances)
+        }
         // Posting order sets entry ids: keep it a function of content, not of file order.
         var settled = LedgerBatch(entries: reclassified.drafts + statements.openingDrafts + settlement.drafts + settlement.bankDebitDrafts.sorted { $0.sourceKey < $1.sourceKey },
                                   cashAccounts: book.cashAccounts + reclassified.accounts)
@@ -257,7 +264,7 @@ struct DayRun {
         }
 
         let paidAgain = try await namingEarlierPayments(cash.exceptions)
-        var exceptions = uniqueExceptions(openItems.exceptions + plan.exceptions + intake.exceptions + read.exceptions + settlement.exceptions + statements.exceptions
+        var exceptions = uniqueExceptions(missingStatements.map { BankDifference.exception(missing: $0.entry, on: $0.day) } + openItems.exceptions + plan.exceptions + intake.exceptions + read.exceptions + settlement.exceptions + statements.exceptions
                                           + returned.exceptions + paidAgain)
         if !options.dryRun {
             // A file that could not be read or trusted is kept for a person at once, with why.
@@ -438,7 +445,7 @@ struct DayRun {
         do {
             let bankTies = outcome.bankTies.map {
                 Summary.BankTie(account: $0.check.displayAccount, day: $0.check.statementDay, closing: $0.check.closing, book: $0.book)
-            }
+            } + missingStatements.map { Summary.BankTie(account: Masking.account($0.entry.account), day: $0.day, currency: $0.entry.currency) }
             summary = Summary.make(day: day, job: manifest.name, currency: manifest.currency, ledgerCounts: ledgerCounts, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
                                    nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: statementLineCount, skippedLineCount: skippedLines.count,
                                    achBatchCount: achBatchCount, reconciliation: settlement.reconciliation, decisions: cash.decisions,
@@ -477,7 +484,7 @@ struct DayRun {
                                          skipped: skippedLines, timings: clock.timings + clock.details), to: folder + "/run.log", durable: false)
         }
         return DayOutcome(day: day, summary: summary, outputFolder: folder, inputRejected: plan.rejected || intake.rejected || read.rejected,
-                          booksDiffer: !differences.isEmpty,
+                          booksDiffer: !differences.isEmpty || !missingStatements.isEmpty,
                           exceptionCount: exceptions.count, postedCount: postedCount, receiptCount: cash.decisions.count,
                           timings: clock.timings + clock.details)
     }
@@ -676,6 +683,13 @@ struct DayRun {
             }
             return named
         }
+    }
+
+    /// The business day before `day` (Federal Reserve calendar).
+    static func previousBusinessDay(_ day: Day) -> Day {
+        var d = day.adding(days: -1)
+        while !BusinessCalendar.federalReserve.isBusinessDay(d) { d = d.adding(days: -1) }
+        return d
     }
 
     /// Whether an open item's open amount is on its document's side of zero and no larger than its amount.

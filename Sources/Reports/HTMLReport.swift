@@ -279,7 +279,8 @@ public enum HTMLReport {
                     }
                     out.append("</td><td>" as StaticString)
                     // A difference is said loudly: it is money the books and the bank disagree on (BANK_DIFFERENCE).
-                    out.html(tie["status"]?.text == "tied" ? "tied" : "DIFFERENCE: see BANK_DIFFERENCE in exceptions")
+                    let status = tie["status"]?.text ?? ""
+                    out.html(status == "tied" ? "tied" : status == "no statement" ? "NO STATEMENT: see STATEMENT_GAP in exceptions" : "DIFFERENCE: see BANK_DIFFERENCE in exceptions")
                     out.append("</td></tr>" as StaticString)
                 }
                 out.append("</tbody></table>\n" as StaticString)

@@ -14,11 +14,19 @@ public enum Summary {
         public var day: Day
         public var closing: Money
         public var book: Money
+        /// An expected statement that did not come: no closing, no books to compare (`status` "no statement").
+        public var missing = false
         public init(account: String, day: Day, closing: Money, book: Money) {
             self.account = account
             self.day = day
             self.closing = closing
             self.book = book
+        }
+
+        /// The row of an expected statement that did not come.
+        public init(account: String, day: Day, currency: Currency) {
+            self.init(account: account, day: day, closing: .zero(currency), book: .zero(currency))
+            missing = true
         }
     }
 
@@ -137,6 +145,8 @@ public enum Summary {
             ("cash_application", .object(cash)),
             ("ledger", .object(ledger)),
             ("bank", .array(bankTies.map { tie in
+                tie.missing ? .object([("account", .string(tie.account)), ("currency", .string(tie.closing.currency.code)), ("statement_day", .string(tie.day.description)),
+                                       ("statement_closing", .null), ("book_balance", .null), ("difference", .null), ("status", .string("no statement"))]) :
                 .object([("account", .string(tie.account)), ("currency", .string(tie.closing.currency.code)), ("statement_day", .string(tie.day.description)),
                          ("statement_closing", .string(MoneyFormat.plain(tie.closing.minorUnits, exponent: tie.closing.currency.exponent))),
                          ("book_balance", .string(MoneyFormat.plain(tie.book.minorUnits, exponent: tie.book.currency.exponent))),

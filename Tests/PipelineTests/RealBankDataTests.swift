@@ -450,4 +450,25 @@ import TestSupport
         let summary = try String(contentsOfFile: "\(folder)/out/\(d)/summary.json", encoding: .utf8)
         #expect(summary.components(separatedBy: "\"status\": \"tied\"").count == 3, "\(summary)")
     }
+
+    /// An account the manifest expects a statement of every business day: a day whose previous business day's statement
+    /// never came is not a good day — STATEMENT_GAP, "no statement" in the summary, exit 4. A statement of the day
+    /// itself may still come the next morning.
+    @Test func aMissingExpectedStatementIsNotAGoodDay() async throws {
+        let folder = TestPaths.temporaryDirectory("expected")
+        let d = Self.days + [Day(year: 2026, month: 11, day: 5)!]
+        let path = try Self.job(in: folder, statements: [d[0]: Self.statement(d[0], opening: 100_000, []), d[1]: Self.statement(d[1], opening: 100_000, [])],
+                                extra: #", "bank_accounts": [ { "account": "1111002233", "currency": "USD", "statements": "daily" } ]"#)
+        let result = try await run(path, days: d)
+        #expect(result.days.map(\.day) == d)
+        // 11-02 and 11-03 came; 11-04's run finds 11-03's (no statement of its own yet: fine); 11-05's finds none of 11-04.
+        #expect(result.exitCode == .booksDoNotTie, "\(result.message ?? "")")
+        for day in d.prefix(3) {
+            #expect(try rows("\(folder)/out/\(day)/exceptions.csv").filter { $0.contains(",STATEMENT_GAP,") && $0.contains("expects daily") }.isEmpty)
+        }
+        let gap = try rows("\(folder)/out/\(d[3])/exceptions.csv").filter { $0.contains(",STATEMENT_GAP,") && $0.contains("expects daily") }
+        #expect(gap.count == 1 && gap[0].contains("of 2026-11-04"), "\(gap)")
+        let summary = try String(contentsOfFile: "\(folder)/out/\(d[3])/summary.json", encoding: .utf8)
+        #expect(summary.contains("\"status\": \"no statement\""), "\(summary)")
+    }
 }
