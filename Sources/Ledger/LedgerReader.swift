@@ -153,6 +153,11 @@ public final class LedgerReader {
         }
     }
 
+    /// Every customer id the ledger knows (its invoices', its exceptions' and its unapplied cash's).
+    public func customerIDs() throws -> [String] {
+        try database.prepare("SELECT customer_id FROM customers UNION SELECT customer_id FROM exceptions WHERE customer_id != '' ORDER BY 1").rows { $0.text(0) }
+    }
+
     public func exceptions(status: String? = nil, day: Day? = nil, type: String? = nil, customer: String? = nil) throws -> [ExceptionRow] {
         var sql = """
             SELECT \(ExceptionRowMapping.columns) FROM exceptions WHERE 1 = 1

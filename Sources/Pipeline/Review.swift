@@ -44,6 +44,30 @@ public enum Review {
         return Money(minorUnits: units, currency: currency)
     }
 
+    /// Every exception type, as `exceptions.csv` names them.
+    public static var exceptionTypes: [String] { ExceptionType.allCases.map(\.rawValue) }
+
+    /// The ids among `known` nearest to `text` (case aside; by edit distance, at most 3, the 3 nearest), for a message
+    /// that names what the user may have meant.
+    public static func nearest(_ text: String, among known: [String]) -> [String] {
+        func distance(_ a: [Character], _ b: [Character]) -> Int {
+            var row = Array(0...b.count)
+            for i in 1...max(a.count, 1) where !a.isEmpty {
+                var previous = row[0]
+                row[0] = i
+                for j in stride(from: 1, through: b.count, by: 1) {
+                    let kept = row[j]
+                    row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                    previous = kept
+                }
+            }
+            return a.isEmpty ? b.count : row[b.count]
+        }
+        let wanted = Array(text.uppercased())
+        return known.map { ($0, distance(wanted, Array($0.uppercased()))) }.filter { $0.1 <= 3 }
+            .sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(3).map(\.0)
+    }
+
     /// The decisions a type of exception accepts.
     public static func accepted(by type: String) -> [ReviewDecisionKind] {
         if cashTypes.contains(type) { return [.apply, .refund, .unapplied] }

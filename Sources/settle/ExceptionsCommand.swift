@@ -42,10 +42,31 @@ extension Settle {
         switch sub {
         case "list":
             let reader = try openReader(ledger)
-            let status = args.values["status"] ?? "all"
+            let status = (args.values["status"] ?? "all").lowercased()
             guard ["open", "resolved", "all"].contains(status) else { throw ManifestError("--status must be open, resolved or all") }
-            let rows = try reader.exceptions(status: status == "all" ? nil : status, day: try day(args.values["day"], option: "day"),
-                                             type: args.values["type"], customer: args.values["customer"])
+            // Filter values are checked: a misspelt type or customer is a usage error naming the valid or nearest values,
+            // never "0 exceptions".
+            var type: String?
+            if let given = args.values["type"] {
+                let wanted = given.uppercased().replacingOccurrences(of: "-", with: "_")
+                guard let known = Review.exceptionTypes.first(where: { $0 == wanted }) else {
+                    let near = Review.nearest(wanted, among: Review.exceptionTypes)
+                    throw ManifestError("--type: no exception type '\(given)'" + (near.isEmpty ? "" : " (did you mean \(near.joined(separator: ", "))?)")
+                                        + "; the types: \(Review.exceptionTypes.joined(separator: ", "))")
+                }
+                type = known
+            }
+            var customer: String?
+            if let given = args.values["customer"] {
+                let known = try reader.customerIDs()
+                if let exact = known.first(where: { $0 == given }) ?? known.first(where: { $0.uppercased() == given.uppercased() }) {
+                    customer = exact
+                } else {
+                    let near = Review.nearest(given, among: known)
+                    throw ManifestError("--customer: no customer '\(given)' in \(ledger)" + (near.isEmpty ? "" : " (the nearest: \(near.joined(separator: ", ")))"))
+                }
+            }
+            let rows = try reader.exceptions(status: status == "all" ? nil : status, day: try day(args.values["day"], option: "day"), type: type, customer: customer)
             if args.flags.contains("json") {
                 console.out(JSONValue.array(rows.map { exceptionJSON($0, history: nil) }).rendered())
             } else {

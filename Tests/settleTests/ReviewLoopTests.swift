@@ -161,6 +161,22 @@ import TestSupport
         #expect(try LedgerReader(path: ledger).verify().isClean)
     }
 
+    /// Filter values are checked: a type is read whatever its case, a misspelt one is a usage error naming what was
+    /// meant and every type, an unknown customer names the nearest ids — never a quiet "0 exceptions".
+    @Test func listFiltersAreCheckedAndNamed() async throws {
+        let (_, ledger, _) = try await firstDay()
+        let lower = await settle(["exceptions", "list", "--ledger", ledger, "--type", "ambiguous"])
+        #expect(lower.code == 0 && lower.out.contains("AMBIGUOUS") && lower.out.contains("1 exception"), "\(lower.out)\(lower.err)")
+        let misspelt = await settle(["exceptions", "list", "--ledger", ledger, "--type", "AMBIGOUS"])
+        #expect(misspelt.code == 2 && misspelt.err.contains("did you mean AMBIGUOUS") && misspelt.err.contains("SHORT_PAY"), "\(misspelt.err)")
+        let caseAside = await settle(["exceptions", "list", "--ledger", ledger, "--customer", "c006"])
+        #expect(caseAside.code == 0 && caseAside.out.contains("C006"), "\(caseAside.out)\(caseAside.err)")
+        let unknown = await settle(["exceptions", "list", "--ledger", ledger, "--customer", "C999"])
+        #expect(unknown.code == 2 && unknown.err.contains("no customer 'C999'") && unknown.err.contains("the nearest: C00"), "\(unknown.err)")
+        let status = await settle(["exceptions", "list", "--ledger", ledger, "--status", "closed"])
+        #expect(status.code == 2)
+    }
+
     /// The write-off limit comes from the manifest the ledger last ran with: one that cannot be read is a usage error
     /// naming it (exit 2), never the default limit of 100.00 in its place.
     @Test func aManifestThatCannotBeReadRefusesTheDecision() async throws {
