@@ -443,6 +443,12 @@ public actor LedgerView {
         try database.prepare("SELECT account, currency FROM statement_balances WHERE day = ?").bind(.text(day.description)).rows { ($0.text(0), $0.text(1)) }
     }
 
+    /// A customer's invoice ids (for naming the nearest to a mistyped one).
+    public func invoiceIDs(customer: String) throws -> [String] {
+        try database.prepare("SELECT i.invoice_id FROM invoices i JOIN customers c ON c.customer_no = i.customer_no WHERE c.customer_id = ? ORDER BY 1")
+            .bind(.text(customer)).rows { $0.text(0) }
+    }
+
     /// The open exceptions raised on these receipts (settle resolves them once their held cash is applied).
     public func openExceptions(receiptIDs: [String]) throws -> [(exceptionID: String, receiptID: String, type: String)] {
         // `receipt_id != ''` lets the partial index on receipt_id serve the look-up.

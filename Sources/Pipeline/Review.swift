@@ -82,6 +82,10 @@ public enum Review {
         let id = request.exceptionID
         guard let exception = try await view.exception(id: id) else { throw ReviewRefusal("no exception \(id) in the ledger") }
         guard !request.note.trimmingCharacters(in: .whitespaces).isEmpty else { throw ReviewRefusal("\(id): --note is required (say why)") }
+        // The page's placeholder (`--note "..."`) copied as it is says nothing.
+        guard request.note.contains(where: { $0.isLetter || $0.isNumber }) else {
+            throw ReviewRefusal("\(id): --note '\(request.note)' says nothing: say why (who you spoke to, what the document shows)")
+        }
         guard exception.status == "open" else {
             throw ReviewRefusal("\(id) is already resolved (\(exception.resolution.isEmpty ? "resolved" : exception.resolution)); `settle exceptions reopen \(id) --note ...` first")
         }
@@ -103,7 +107,11 @@ public enum Review {
             let unapplied = try await view.unappliedCash(receiptID: exception.receiptID, day: exception.day)
             for (invoiceID, text) in request.applications {
                 guard seen.insert(invoiceID).inserted else { throw ReviewRefusal("\(id): invoice \(invoiceID) is given twice") }
-                guard let invoice = try await view.invoice(id: invoiceID) else { throw ReviewRefusal("\(id): no invoice \(invoiceID) in the ledger") }
+                guard let invoice = try await view.invoice(id: invoiceID) else {
+                    // The customer's invoices nearest to what was typed (INV-1002 for INV-10020).
+                    let near = exception.customerID.isEmpty ? [] : nearest(invoiceID, among: try await view.invoiceIDs(customer: exception.customerID))
+                    throw ReviewRefusal("\(id): no invoice \(invoiceID) in the ledger" + (near.isEmpty ? "" : "; \(exception.customerID)'s nearest: \(near.joined(separator: ", "))"))
+                }
                 let amount: Money
                 if text == "open" {
                     // The older `--resolution apply:INVOICE`: what the invoice has open, as far as the unapplied cash goes.

@@ -155,6 +155,8 @@ extension Settle {
         let env = ProcessInfo.processInfo.environment
         if let user = env["USER"] ?? env["LOGNAME"], !user.isEmpty { return user }
         if let name = getlogin() { return String(cString: name) }
+        // The account's own name from the system (no USER, no terminal: a scheduler, a container).
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
         return "unknown"
     }
 

@@ -177,6 +177,17 @@ import TestSupport
         #expect(status.code == 2)
     }
 
+    /// A mistyped invoice is named with the customer's nearest; the page's placeholder note is refused.
+    @Test func mistakesInADecisionAreNamed() async throws {
+        let (_, ledger, out) = try await firstDay()
+        let id = try exception("AMBIGUOUS", in: out)
+        let typo = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--apply", "INV-1002=4000.00", "--note", "called Foxtrot"])
+        #expect(typo.code == 2 && typo.err.contains("no invoice INV-1002") && typo.err.contains("INV-10020"), "\(typo.err)")
+        let placeholder = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--apply", "INV-10020=4000.00", "--note", "..."])
+        #expect(placeholder.code == 2 && placeholder.err.contains("says nothing"), "\(placeholder.err)")
+        #expect(Settle.loginName() != "unknown")
+    }
+
     /// The write-off limit comes from the manifest the ledger last ran with: one that cannot be read is a usage error
     /// naming it (exit 2), never the default limit of 100.00 in its place.
     @Test func aManifestThatCannotBeReadRefusesTheDecision() async throws {
