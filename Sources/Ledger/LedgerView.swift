@@ -582,6 +582,16 @@ public actor LedgerView {
         try LedgerStore.closedThrough(database)
     }
 
+    /// Whether a run ever ran `day`: posted entries for it, took files for it, or recorded its decisions or exceptions.
+    public func wasRun(_ day: Day) throws -> Bool {
+        let s = try database.prepare("""
+            SELECT EXISTS (SELECT 1 FROM entry_ranges WHERE day = ?1) OR EXISTS (SELECT 1 FROM ingested_files WHERE day = ?1)
+                OR EXISTS (SELECT 1 FROM applications WHERE day = ?1) OR EXISTS (SELECT 1 FROM exceptions WHERE day = ?1)
+            """).bind(.text(day.description))
+        defer { s.reset() }
+        return try s.step() && s.int(0) != 0
+    }
+
     /// The last day any run posted entries for or took files for (nil: none).
     public func lastRunDay() throws -> Day? {
         let s = try database.prepare("SELECT MAX(d) FROM (SELECT MAX(day) AS d FROM entry_ranges UNION ALL SELECT MAX(day) FROM ingested_files)")

@@ -182,3 +182,14 @@ final class ArchiveStaging: @unchecked Sendable {
         }
     }
 }
+
+extension Archive {
+    /// Where an archived input is now: under `root` (the manifest's `archive` folder, or one given for a moved archive),
+    /// at the day and name it was archived as — the ledger's recorded path only when no root is known. A copied or moved
+    /// job folder then reads its own archive, never the original's.
+    public static func located(_ recorded: String, day: Day, under root: String?) -> String {
+        guard let root, !recorded.isEmpty else { return recorded }
+        let name = URL(fileURLWithPath: recorded).lastPathComponent
+        return "\(root)/\(day)/\(name)"
+    }
+}

@@ -108,7 +108,12 @@ extension DayRun {
         let takenBefore = try await view.ingestedFiles(day: day)
         for source in manifest.sources {
             var found = manifest.files(of: source, on: day)
-            let archived = takenBefore.filter { $0.source == source.key && !$0.archivePath.isEmpty && FileManager.default.fileExists(atPath: $0.archivePath) }
+            // Read back from this job's own archive folder (a copied job folder never reads the original's).
+            let archived = takenBefore.map { file -> IngestedFile in
+                var here = file
+                here.archivePath = Archive.located(file.archivePath, day: file.day, under: manifest.archive)
+                return here
+            }.filter { $0.source == source.key && !$0.archivePath.isEmpty && FileManager.default.fileExists(atPath: $0.archivePath) }
             if found.files.isEmpty, !archived.isEmpty {
                 for file in archived {
                     let restored = "\(manifest.archive)/\(day)/restored/\(file.name)"

@@ -364,11 +364,13 @@ extension Settle {
 extension Settle {
     static let archiveHelp = """
         Usage:
-          settle archive verify --ledger PATH [--day YYYY-MM-DD]
+          settle archive verify --ledger PATH [--day YYYY-MM-DD] [--archive DIR]
 
         Reads every archived input back (ARCHIVE/<day>/<sha-256 prefix>-<name>.gz, one gzip layer over the input as it
         came) and checks its SHA-256 and size against what the day's run recorded in the ledger. Prints one line per
-        problem and a summary.
+        problem and a summary. ARCHIVE is --archive DIR (an archive moved elsewhere), else the archive folder of the
+        manifest the ledger last ran with: a copied job folder is checked against its own archive. A --day never run
+        is a usage error.
 
         Exit codes: 0 every archive is whole; 1 some archive is missing or does not match; 2 usage error;
                     3 the ledger could not be read.
@@ -376,13 +378,24 @@ extension Settle {
 
     func archiveCommand(_ raw: [String]) async throws -> Int32 {
         if wantsHelp(raw) || raw.isEmpty { console.out(Settle.archiveHelp); return raw.isEmpty ? 2 : 0 }
-        let args = try Arguments(raw, valueOptions: ["ledger", "day"], flagOptions: [])
+        let args = try Arguments(raw, valueOptions: ["ledger", "day", "archive"], flagOptions: [])
         guard let ledger = args.values["ledger"] else { throw ManifestError("archive needs --ledger PATH") }
         guard args.positionals == ["verify"] else { throw ManifestError("archive: expected `verify`") }
         _ = try openReader(ledger)  // migrates an older ledger first
-        let files = try await LedgerView(path: ledger).ingestedFiles(day: try day(args.values["day"], option: "day"))
+        let view = try LedgerView(path: ledger)
+        let wanted = try day(args.values["day"], option: "day")
+        let files = try await view.ingestedFiles(day: wanted)
+        if let wanted, files.isEmpty, !(try await view.wasRun(wanted)) {
+            throw ManifestError("archive verify: \(wanted) was never run on \(ledger): nothing of it is archived")
+        }
+        // The archive of this job: --archive DIR (a moved one), else the archive folder of the manifest the ledger last
+        // ran with, else the paths the ledger recorded.
+        var root = args.values["archive"].map { URL(fileURLWithPath: $0).standardized.path }
+        if root == nil, let path = try await view.lastManifestPath(), let manifest = try? Manifest.load(path: path) { root = manifest.archive }
         var problems = 0
-        for file in files {
+        for recorded in files {
+            var file = recorded
+            file.archivePath = Archive.located(recorded.archivePath, day: recorded.day, under: root)
             guard !file.archivePath.isEmpty, FileManager.default.fileExists(atPath: file.archivePath) else {
                 console.out("\(file.day) \(file.name): no archive at \(file.archivePath.isEmpty ? "(none recorded)" : file.archivePath)")
                 problems += 1

@@ -188,6 +188,20 @@ import TestSupport
         #expect(Settle.loginName() != "unknown")
     }
 
+    /// `archive verify` reads the job's own archive: moved, it is found with --archive DIR; a day never run is an error.
+    @Test func archiveVerifyFindsAMovedArchiveAndRefusesADayNeverRun() async throws {
+        let (manifest, ledger, _) = try await firstDay()
+        let folder = URL(fileURLWithPath: manifest).deletingLastPathComponent().path
+        #expect(await settle(["archive", "verify", "--ledger", ledger, "--day", "2026-11-02"]).code == 0)
+        try FileManager.default.moveItem(atPath: folder + "/arc", toPath: folder + "/moved")
+        let gone = await settle(["archive", "verify", "--ledger", ledger])
+        #expect(gone.code == 1 && gone.out.contains("no archive at \(folder)/arc/2026-11-02/"), "\(gone.out)")
+        let moved = await settle(["archive", "verify", "--ledger", ledger, "--archive", folder + "/moved"])
+        #expect(moved.code == 0 && moved.out.contains("every one whole"), "\(moved.out)")
+        let never = await settle(["archive", "verify", "--ledger", ledger, "--day", "2026-11-20"])
+        #expect(never.code == 2 && never.err.contains("never run"), "\(never.err)")
+    }
+
     /// The write-off limit comes from the manifest the ledger last ran with: one that cannot be read is a usage error
     /// naming it (exit 2), never the default limit of 100.00 in its place.
     @Test func aManifestThatCannotBeReadRefusesTheDecision() async throws {
