@@ -171,6 +171,13 @@ public final class LedgerReader {
         return try database.prepare(sql).bind(binds).rows(ExceptionRowMapping.map)
     }
 
+    /// Where an exception's decision stands: its decision (empty: none), the decision's number, the number the ledger
+    /// booked and the day of the run that booked it.
+    public func booking(exceptionID: String) throws -> (decision: String, seq: Int64, bookedSeq: Int64, bookedDay: String?)? {
+        try database.prepare("SELECT decision, decision_seq, booked_seq, booked_day FROM exceptions WHERE exception_id = ?").bind(.text(exceptionID))
+            .rows { ($0.text(0), $0.int(1), $0.int(2), $0.isNull(3) ? nil : $0.text(3)) }.first
+    }
+
     public func exception(id: String) throws -> ExceptionRow? {
         try ExceptionRowMapping.exception(id: id, in: database)
     }

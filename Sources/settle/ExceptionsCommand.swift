@@ -91,6 +91,11 @@ extension Settle {
                 console.out("day \(r.day), receipt \(r.receiptID.isEmpty ? "-" : r.receiptID), \(r.source) \(r.sourceRef), at \(r.location)")
                 console.out("customer \(r.customerID.isEmpty ? "-" : r.customerID), amount \(r.amount?.description ?? "-"), invoices \(r.invoiceIDs.isEmpty ? "-" : r.invoiceIDs.joined(separator: ", "))")
                 console.out("message: \(r.message)")
+                // Whether the decision is in the books yet, and since when.
+                if let b = try reader.booking(exceptionID: r.exceptionID), !b.decision.isEmpty {
+                    console.out(b.bookedSeq == b.seq && b.bookedDay != nil ? "decision \(b.decision): booked by the run of \(b.bookedDay ?? "")"
+                                : "decision \(b.decision): recorded, not booked yet (the next run books it)")
+                }
                 if !r.suggestions.isEmpty { console.out("suggestions: \(r.suggestions)") }
                 if !r.evidence.isEmpty { console.out("evidence: \(r.evidence)") }
                 console.out("accepts: " + Review.accepted(by: r.type).map { "--\($0.rawValue)" }.joined(separator: ", "))

@@ -202,6 +202,17 @@ import TestSupport
         #expect(never.code == 2 && never.err.contains("never run"), "\(never.err)")
     }
 
+    /// `show` says whether a decision is in the books yet, and which run booked it.
+    @Test func showSaysWhetherADecisionIsBooked() async throws {
+        let (manifest, ledger, out) = try await firstDay()
+        let id = try exception("AMBIGUOUS", in: out)
+        #expect(await settle(["exceptions", "resolve", id, "--ledger", ledger, "--apply", "INV-10020=4000.00", "--note", "called Foxtrot"]).code == 0)
+        #expect(await settle(["exceptions", "show", id, "--ledger", ledger]).out.contains("decision apply: recorded, not booked yet"))
+        #expect(await settle(["run", manifest, "--date", "2026-11-02"]).code == 0)
+        let booked = await settle(["exceptions", "show", id, "--ledger", ledger])
+        #expect(booked.out.contains("decision apply: booked by the run of 2026-11-02"), "\(booked.out)")
+    }
+
     /// The write-off limit comes from the manifest the ledger last ran with: one that cannot be read is a usage error
     /// naming it (exit 2), never the default limit of 100.00 in its place.
     @Test func aManifestThatCannotBeReadRefusesTheDecision() async throws {
