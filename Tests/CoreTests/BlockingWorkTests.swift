@@ -31,7 +31,8 @@ import Testing
         }
         // Cancelled once the work is reading (on a loaded machine the task may start late: cancelling it before it
         // starts would test something else).
-        let deadline = ContinuousClock.now + .seconds(30)
+        // (A generous cap: the whole suite runs beside it, its blocking reads on the same queue.)
+        let deadline = ContinuousClock.now + .seconds(90)
         while !reading.withLock({ $0 }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         #expect(reading.withLock { $0 }, "the work never started reading")
         work.cancel()

@@ -25,7 +25,9 @@ import TestSupport
 /// days whatever the day run; on the statement's day every statement of the file is tied, the last one against all
 /// the run posted and earlier ones against the entries effective through their own day, as a nightly run of the
 /// day the bank delivered it would.
-@Suite struct CorpusRunTests {
+// One file at a time: 130 whole runs at once kept the rest of the suite's blocking reads waiting past their time caps
+// (BlockingWorkTests) on a 2-core machine.
+@Suite(.serialized) struct CorpusRunTests {
     struct Case: Sendable, CustomTestStringConvertible {
         /// Relative to the corpus's `statements/`.
         var file: String
