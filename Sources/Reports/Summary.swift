@@ -55,7 +55,8 @@ public enum Summary {
                      statementLineCount: Int, skippedLineCount: Int = 0, achBatchCount: Int, reconciliation: SettlementResult, decisions: [Decision],
                      exceptions: [MatchException], dryRun: Bool,
                      bankTies: [BankTie] = []) -> JSONValue {
-        func money(_ minor: Int64) -> JSONValue { .number(MoneyFormat.plain(minor, exponent: currency.exponent)) }
+        // Amounts as decimal strings (CONTRACT): exact, never a binary floating-point number to a JSON reader.
+        func money(_ minor: Int64) -> JSONValue { .string(MoneyFormat.plain(minor, exponent: currency.exponent)) }
         var receiptTotal: Int64 = 0, applied: Int64 = 0, discount: Int64 = 0, writeOff: Int64 = 0, unapplied: Int64 = 0
         var fullyApplied = 0
         var byRule: [String: Int] = [:]
