@@ -27,12 +27,6 @@ public enum BankAccountRegistry {
     /// The code an older ledger booked an account under: `1000-` and the last four digits of the number as written.
     public static func legacyCode(_ account: String) -> String { ChartOfAccounts.cash(bankAccount: account) }
 
-    /// The account as identities compare it: letters upper-case, separators dropped (an IBAN printed in groups, a
-    /// space-padded DFI account and the same number in a BAI2 03 record are one number).
-    public static func normalized(_ account: String) -> String {
-        String(String.UnicodeScalarView(account.uppercased().unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }))
-    }
-
     /// Registers the accounts an older ledger's history names (statement balances, statement line keys, opening
     /// balances), first seen first, each with the cash account it was booked under when it is still its own. An
     /// account whose old code an earlier one keeps gets a code of its own and names the old one, so that a run moves
@@ -41,7 +35,7 @@ public enum BankAccountRegistry {
         struct Seen { var raw: String; var currency: String; var firstDay: String }
         var seen: [String: Seen] = [:]
         func note(_ raw: String, _ currency: String, _ day: String) {
-            let number = normalized(raw)
+            let number = BankAccountNumber.normalized(raw)
             guard !number.isEmpty, !currency.isEmpty else { return }
             let key = number + "|" + currency
             if let known = seen[key], known.firstDay <= day { return }

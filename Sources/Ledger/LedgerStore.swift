@@ -478,12 +478,24 @@ public actor LedgerStore {
             let ref = "\(result.check.cashAccount):\(result.check.closing.currency.code)"
             let open = try database.prepare("SELECT exception_id FROM exceptions WHERE type = 'BANK_DIFFERENCE' AND status = 'open' AND source_ref = ? AND day < ? AND last_run_id != ?")
                 .bind(.text(ref), .text(runDay.description), .integer(runID)).rows { $0.text(0) }
-            guard !open.isEmpty else { continue }
-            let at = LedgerStore.timestamp()
             let note = "the books of \(result.check.displayAccount) tie with the statement of \(result.check.statementDay) (\(result.check.closing)) again, run \(runID) of \(runDay)"
-            for id in open {
-                try database.prepare("UPDATE exceptions SET status = 'resolved', resolution = 'settled', resolution_note = ?, resolved_at = ? WHERE exception_id = ?")
-                    .bind(.text(note), .text(at), .text(id)).run()
+            try resolveBySettle(open.map { ($0, note) }, resolution: "settled", runID: runID)
+        }
+    }
+
+    /// Exceptions settle resolves itself (their cause went away), each with its note and a line of history; one a
+    /// reviewer decided, or no longer open, is left as it is. `auto`: raised again by a run of its day, it opens again;
+    /// `settled`: a later day's run resolved it, and a rerun of its own day leaves it resolved.
+    private func resolveBySettle(_ exceptions: [(id: String, note: String)], resolution: String, runID: Int64) throws {
+        guard !exceptions.isEmpty else { return }
+        let at = LedgerStore.timestamp()
+        let update = try database.prepare("""
+            UPDATE exceptions SET status = 'resolved', resolution = ?, resolution_note = ?, resolved_at = ?
+            WHERE exception_id = ? AND status = 'open' AND decision = ''
+            """)
+        for (id, note) in exceptions {
+            try update.bind(.text(resolution), .text(note), .text(at), .text(id)).run()
+            if database.changes == 1 {
                 try appendHistory(exceptionID: id, at: at, action: "auto-resolve", decision: "", applications: "", note: note, by: "settle", approvedBy: "", runID: runID)
             }
         }
@@ -495,14 +507,8 @@ public actor LedgerStore {
     private func resolveWhatIsGone(day: Day, runID: Int64) throws {
         let gone = try database.prepare("SELECT exception_id FROM exceptions WHERE day = ? AND status = 'open' AND last_run_id != ?")
             .bind(.text(day.description), .integer(runID)).rows { $0.text(0) }
-        guard !gone.isEmpty else { return }
-        let at = LedgerStore.timestamp()
         let note = "no longer raised by run \(runID) of \(day): its cause is gone"
-        for id in gone {
-            try database.prepare("UPDATE exceptions SET status = 'resolved', resolution = 'auto', resolution_note = ?, resolved_at = ? WHERE exception_id = ?")
-                .bind(.text(note), .text(at), .text(id)).run()
-            try appendHistory(exceptionID: id, at: at, action: "auto-resolve", decision: "", applications: "", note: note, by: "settle", approvedBy: "", runID: runID)
-        }
+        try resolveBySettle(gone.map { ($0, note) }, resolution: "auto", runID: runID)
     }
 
     static func timestamp() -> String {
@@ -603,18 +609,7 @@ public actor LedgerStore {
                 try moved.bind(.text(r.sourceKey), .text(day.description), .text(r.invoiceID), .integer(r.amount.minorUnits), .integer(runID)).run()
             }
         }
-        if !batch.resolvedBySettle.isEmpty {
-            let at = LedgerStore.timestamp()
-            for (id, note) in batch.resolvedBySettle {
-                try database.prepare("""
-                    UPDATE exceptions SET status = 'resolved', resolution = 'settled', resolution_note = ?, resolved_at = ?, last_run_id = ?
-                    WHERE exception_id = ? AND status = 'open' AND decision = ''
-                    """).bind(.text(note), .text(at), .integer(runID), .text(id)).run()
-                if database.changes == 1 {
-                    try appendHistory(exceptionID: id, at: at, action: "auto-resolve", decision: "", applications: "", note: note, by: "settle", approvedBy: "", runID: runID)
-                }
-            }
-        }
+        try resolveBySettle(batch.resolvedBySettle.map { ($0.exceptionID, $0.note) }, resolution: "settled", runID: runID)
     }
 
     private func resetDayRecords(_ day: Day) throws {

@@ -59,12 +59,6 @@ public enum StatementReceipts {
         return text.utf8.allSatisfy { $0 == UInt8(ascii: "0") }
     }
 
-    /// The account as keys and ledger accounts know it: letters upper-case, separators (spaces, dashes, dots, slashes)
-    /// dropped, so NACHA's space-padded DFI account, BAI2's 03 record and an IBAN printed in groups are one account.
-    public static func normalizedAccount(_ account: String) -> String {
-        String(String.UnicodeScalarView(account.uppercased().unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }))
-    }
-
     /// The lines that may move the books, each under its content key:
     ///
     /// * a line with a reference of its own (BAI2 bank reference, the transaction's `AcctSvcrRef`) is keyed by its
@@ -84,7 +78,7 @@ public enum StatementReceipts {
         // A reference the same file gives to more than one line of an account is not that line's identity.
         var referenceCount: [String: Int] = [:]
         for line in lines where line.isBooked && line.format != .camt052 && hasOwnReference(line, placeholders) {
-            referenceCount[line.location.file + "\u{1F}" + normalizedAccount(line.account) + "\u{1F}" + line.bankReference, default: 0] += 1
+            referenceCount[line.location.file + "\u{1F}" + BankAccountNumber.normalized(line.account) + "\u{1F}" + line.bankReference, default: 0] += 1
         }
         // Occurrences of the same content inside one file: two identical lines in one export are two payments.
         var occurrences: [String: Int] = [:]
@@ -94,7 +88,7 @@ public enum StatementReceipts {
                 skipped.append(SkippedLine(location: line.location, key: "", amount: line.amount, reason: .intraday))
                 continue
             }
-            let account = normalizedAccount(line.account)
+            let account = BankAccountNumber.normalized(line.account)
             let key: String
             if hasOwnReference(line, placeholders), referenceCount[line.location.file + "\u{1F}" + account + "\u{1F}" + line.bankReference] == 1 {
                 key = "stmt:\(account):\(ByteScanning.trimmed(line.bankReference)):\(line.amount.minorUnits):\(line.amount.currency.code)"
@@ -145,8 +139,8 @@ public enum StatementReceipts {
         var keys: [String] = []
         let reference = ByteScanning.trimmed(line.bankReference)
         if !reference.isEmpty { keys.append("stmt:\(line.account):\(line.bankReference)") }
-        if line.account != normalizedAccount(line.account), keyed.key.hasPrefix("stmt:\(normalizedAccount(line.account)):\(line.bookingDay):") {
-            keys.append("stmt:\(line.account)" + keyed.key.dropFirst("stmt:\(normalizedAccount(line.account))".count))
+        if line.account != BankAccountNumber.normalized(line.account), keyed.key.hasPrefix("stmt:\(BankAccountNumber.normalized(line.account)):\(line.bookingDay):") {
+            keys.append("stmt:\(line.account)" + keyed.key.dropFirst("stmt:\(BankAccountNumber.normalized(line.account))".count))
         }
         return keys
     }

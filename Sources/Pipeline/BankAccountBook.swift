@@ -32,8 +32,8 @@ struct BankAccountBook: Sendable {
     /// Finds (or gives, the first time) the cash account of the account a statement names.
     @discardableResult
     mutating func register(account raw: String, bank rawBank: String, currency: Currency, day: Day) -> String {
-        let number = BankAccountRegistry.normalized(raw)
-        let bank = BankAccountRegistry.normalized(rawBank)
+        let number = BankAccountNumber.normalized(raw)
+        let bank = BankAccountNumber.normalized(rawBank)
         let lookup = raw + "|" + bank + "|" + currency.code
         if let code = resolved[lookup] { return code }
         func compatible(_ a: String, _ b: String) -> Bool { a.isEmpty || b.isEmpty || a == b }
@@ -70,12 +70,12 @@ struct BankAccountBook: Sendable {
     /// The cash account of an account the day's statements named (registered first); else, for an ACH receipt an
     /// older ledger posted straight to cash, the code it was booked under then.
     func code(account raw: String, bank: String = "", currency: Currency) -> String {
-        if let code = resolved[raw + "|" + BankAccountRegistry.normalized(bank) + "|" + currency.code] { return code }
+        if let code = resolved[raw + "|" + BankAccountNumber.normalized(bank) + "|" + currency.code] { return code }
         // Named without its bank: the one account of the number and currency the day's statements name.
         if let codes = byNumber[raw + "|" + currency.code], codes.count == 1, let only = codes.first { return only }
         // An account the day's statements do not name (an earlier statement's, for the chain): its registered code when
         // one account of the number and currency is known (the manifest's first), else the code an older ledger used.
-        let number = BankAccountRegistry.normalized(raw)
+        let number = BankAccountNumber.normalized(raw)
         if let entry = listed.first(where: { $0.currency == currency && ($0.account == number || $0.aliases.contains(number)) }), let code = entry.code { return code }
         let known = registered.filter { $0.number == number && $0.currency == currency.code }
         if known.count == 1, let only = known.first { return only.code }

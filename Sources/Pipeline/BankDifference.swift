@@ -52,12 +52,11 @@ enum BankDifference {
     /// statement the next morning is on time).
     static func missingStatements(_ listed: [Manifest.BankAccountEntry], day: Day, had: [(account: String, currency: String)],
                                   today: [StatementBalance], calendar: BusinessCalendar = .federalReserve) -> [(entry: Manifest.BankAccountEntry, day: Day)] {
-        var expected = day.adding(days: -1)
-        while !calendar.isBusinessDay(expected) { expected = expected.adding(days: -1) }
+        let expected = calendar.adding(businessDays: -1, to: day)
         var present = Set<String>()
-        for row in had { present.insert(BankAccountRegistry.normalized(row.account) + "|" + row.currency) }
+        for row in had { present.insert(BankAccountNumber.normalized(row.account) + "|" + row.currency) }
         for b in today where b.isFinal && b.day == expected {
-            if let currency = (b.closing ?? b.opening)?.currency { present.insert(BankAccountRegistry.normalized(b.account) + "|" + currency.code) }
+            if let currency = (b.closing ?? b.opening)?.currency { present.insert(BankAccountNumber.normalized(b.account) + "|" + currency.code) }
         }
         return listed.filter { entry in
             guard entry.statements == .daily, entry.closedOn.map({ $0 >= expected }) ?? true else { return false }

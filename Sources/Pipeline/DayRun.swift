@@ -174,8 +174,8 @@ struct DayRun {
         // Statements the manifest expects that did not come: the books are not tied, the run says so (exit 4).
         // (Expected from the first statement the ledger read: not before its history begins.)
         var missingStatements: [(entry: Manifest.BankAccountEntry, day: Day)] = []
-        if !manifest.bankAccounts.isEmpty, let first = try await view.firstStatementDay(), first <= Self.previousBusinessDay(day) {
-            missingStatements = BankDifference.missingStatements(manifest.bankAccounts, day: day, had: try await view.statementAccounts(on: Self.previousBusinessDay(day)),
+        if !manifest.bankAccounts.isEmpty, let first = try await view.firstStatementDay(), first <= BusinessCalendar.federalReserve.adding(businessDays: -1, to: day) {
+            missingStatements = BankDifference.missingStatements(manifest.bankAccounts, day: day, had: try await view.statementAccounts(on: BusinessCalendar.federalReserve.adding(businessDays: -1, to: day)),
                                                                  today: read.statementBalances)
         }
         // Posting order sets entry ids: keep it a function of content, not of file order.
@@ -685,13 +685,6 @@ struct DayRun {
         }
     }
 
-    /// The business day before `day` (Federal Reserve calendar).
-    static func previousBusinessDay(_ day: Day) -> Day {
-        var d = day.adding(days: -1)
-        while !BusinessCalendar.federalReserve.isBusinessDay(d) { d = d.adding(days: -1) }
-        return d
-    }
-
     /// Whether an open item's open amount is on its document's side of zero and no larger than its amount.
     static func keepsItsSign(_ row: OpenItemRow) -> Bool {
         let amount = row.amount.minorUnits, open = row.openAmount.minorUnits
@@ -714,8 +707,8 @@ struct DayRun {
         }
         let books = manifest.currency
         named.sort {
-            (BankAccountRegistry.normalized($0.account), $0.currency == books ? 0 : 1, $0.currency.code, $0.bank)
-                < (BankAccountRegistry.normalized($1.account), $1.currency == books ? 0 : 1, $1.currency.code, $1.bank)
+            (BankAccountNumber.normalized($0.account), $0.currency == books ? 0 : 1, $0.currency.code, $0.bank)
+                < (BankAccountNumber.normalized($1.account), $1.currency == books ? 0 : 1, $1.currency.code, $1.bank)
         }
         for a in named { book.register(account: a.account, bank: a.bank, currency: a.currency, day: day) }
         return book
@@ -731,7 +724,7 @@ struct DayRun {
             let key = "bankreclass:\(row.number):\(row.currency)"
             let posted = try await view.postedDay(sourceKey: key)
             if let posted, posted != day { continue }
-            let amount = try await view.cashBooked(on: row.reclassFrom, currency: row.currency) { BankAccountRegistry.normalized($0) == row.number }
+            let amount = try await view.cashBooked(on: row.reclassFrom, currency: row.currency) { BankAccountNumber.normalized($0) == row.number }
             // Nothing to move and nothing moved before: nothing to post.
             if amount == 0 && posted == nil { continue }
             drafts.append(PostingRules.bankReclassification(row, amount: Money(minorUnits: amount, currency: currency), on: day))

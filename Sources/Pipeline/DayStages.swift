@@ -747,7 +747,10 @@ extension DayRun {
         var accounts: [String: String] = [:]
         let known = Set(book.cashAccounts.map(\.code))
         var previous: String?
-        for d in decisions where d.receipt.source == .nacha && ACHReading.isLegacyKey(d.receipt.sourceKey) && d.receipt.bankAccount != previous {
+        // An entry under its own key (nearly all of a day's) is no legacy key: its key's text is never made.
+        for d in decisions where d.receipt.source == .nacha && d.receipt.bankAccount != previous {
+            if case .ach = d.receipt.key { continue }
+            guard ACHReading.isLegacyKey(d.receipt.sourceKey) else { continue }
             previous = d.receipt.bankAccount
             let code = book.code(account: d.receipt.bankAccount, bank: d.receipt.bank, currency: d.receipt.amount.currency)
             if !known.contains(code) { accounts[code] = "Cash - bank account \(Masking.account(d.receipt.bankAccount))" }

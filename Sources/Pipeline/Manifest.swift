@@ -278,9 +278,9 @@ public struct Manifest: Sendable {
                 for k in object.keys.sorted() where !bankAccountKeys.contains(k) {
                     throw fail("\(key).\(k)", "unknown key (expected one of: \(bankAccountKeys.sorted().joined(separator: ", ")))")
                 }
-                let number = StatementReceipts.normalizedAccount(try string("account", in: object, at: "\(key).account", required: true) ?? "")
+                let number = BankAccountNumber.normalized(try string("account", in: object, at: "\(key).account", required: true) ?? "")
                 guard !number.isEmpty else { throw fail("\(key).account", "must hold the account's number (digits, or an IBAN)") }
-                let bank = StatementReceipts.normalizedAccount(try string("bank", in: object, at: "\(key).bank", required: false) ?? "")
+                let bank = BankAccountNumber.normalized(try string("bank", in: object, at: "\(key).bank", required: false) ?? "")
                 let code = try string("currency", in: object, at: "\(key).currency", required: false) ?? currency.code
                 guard let accountCurrency = Currency.iso(code) else { throw fail("\(key).currency", "'\(code)' is not an ISO 4217 code") }
                 let ledgerCode = try string("code", in: object, at: "\(key).code", required: false)
@@ -296,7 +296,7 @@ public struct Manifest: Sendable {
                 var aliases: [String] = []
                 if let raw = object["aliases"] {
                     guard let texts = raw as? [String] else { throw fail("\(key).aliases", "must be a list of strings") }
-                    aliases = texts.map(StatementReceipts.normalizedAccount).filter { !$0.isEmpty }
+                    aliases = texts.map(BankAccountNumber.normalized).filter { !$0.isEmpty }
                 }
                 let statementsText = try string("statements", in: object, at: "\(key).statements", required: false) ?? "on-activity"
                 guard let expected = BankAccountEntry.Statements(rawValue: statementsText) else {

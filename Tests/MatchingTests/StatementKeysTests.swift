@@ -72,8 +72,8 @@ import Testing
     }
 
     @Test func accountsAreNormalizedAndNeverTheirLastFourDigits() {
-        #expect(StatementReceipts.normalizedAccount("DE89 3704 0044 0532 0130 00") == "DE89370400440532013000")
-        #expect(StatementReceipts.normalizedAccount("1111-002233 ") == "1111002233")
+        #expect(BankAccountNumber.normalized("DE89 3704 0044 0532 0130 00") == "DE89370400440532013000")
+        #expect(BankAccountNumber.normalized("1111-002233 ") == "1111002233")
         let a = StatementReceipts.keyed([Self.line(1_000, ref: "R1", account: "1111002233")]).lines[0].key
         let b = StatementReceipts.keyed([Self.line(1_000, ref: "R1", account: "2222002233")]).lines[0].key
         #expect(a != b)

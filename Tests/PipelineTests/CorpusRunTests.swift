@@ -240,7 +240,7 @@ import TestSupport
     /// currency and day: the last statement read of the day, as `BankDifference.checks` takes it.
     static func expectedTies(_ reading: Reading) -> [Tie] {
         var accounts: [String: [Statement]] = [:]
-        for s in reading.statements { accounts[StatementReceipts.normalizedAccount(s.account), default: []].append(s) }
+        for s in reading.statements { accounts[BankAccountNumber.normalized(s.account), default: []].append(s) }
         var out: [Tie] = []
         for statements in accounts.values {
             let finals = statements.enumerated().filter { $0.element.isFinal && ($0.element.opening != nil || $0.element.closing != nil) && $0.element.day != nil }
