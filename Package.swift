@@ -1,7 +1,7 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// Dependencies point downward only (see DESIGN.md): settle → Pipeline → Reports → Matching/Ledger → format modules → Core.
+// Dependencies point downward only (see DESIGN.md): settle → Pipeline → Reports → Ledger → Accounting → Matching → format modules → Core.
 let strict: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
@@ -22,11 +22,14 @@ let package = Package(
         .target(name: "Statements", dependencies: ["Core"], swiftSettings: strict),
         .target(name: "Receivables", dependencies: ["Core"], swiftSettings: strict),
         .target(name: "Matching", dependencies: ["Core", "ACH", "Statements", "Receivables"], swiftSettings: strict),
-        .target(name: "Ledger", dependencies: ["Core", "CSQLite"], swiftSettings: strict),
-        .target(name: "Reports", dependencies: ["Core", "Matching", "Ledger"], swiftSettings: strict),
-        .target(name: "Pipeline", dependencies: ["Core", "ACH", "Statements", "Receivables", "Matching", "Ledger", "Reports", "CZlib"], swiftSettings: strict),
-        .executableTarget(name: "settle", dependencies: ["Pipeline", "Core", "ACH", "Statements", "Ledger", "Reports", "Receivables"], swiftSettings: strict),
-        .executableTarget(name: "settle-bench", dependencies: ["Pipeline", "Core", "ACH", "Statements", "Ledger", "Matching", "Receivables", "Scenario"], swiftSettings: strict),
+        // Pure rules from the day's facts to its entries and rows (no SQL, no files, no clock), and the value types
+        // the ledger keeps.
+        .target(name: "Accounting", dependencies: ["Core", "ACH", "Statements", "Receivables", "Matching"], swiftSettings: strict),
+        .target(name: "Ledger", dependencies: ["Core", "Accounting", "CSQLite"], swiftSettings: strict),
+        .target(name: "Reports", dependencies: ["Core", "Matching", "Accounting", "Ledger"], swiftSettings: strict),
+        .target(name: "Pipeline", dependencies: ["Core", "ACH", "Statements", "Receivables", "Matching", "Accounting", "Ledger", "Reports", "CZlib"], swiftSettings: strict),
+        .executableTarget(name: "settle", dependencies: ["Pipeline", "Core", "ACH", "Statements", "Accounting", "Ledger", "Reports", "Receivables"], swiftSettings: strict),
+        .executableTarget(name: "settle-bench", dependencies: ["Pipeline", "Core", "ACH", "Statements", "Accounting", "Ledger", "Matching", "Receivables", "Scenario"], swiftSettings: strict),
         // Test data, not product: coherent generated days with the truth of every decision (tests and settle-bench use it).
         .target(name: "Scenario", dependencies: ["Core", "ACH", "Statements", "Receivables", "Matching"], swiftSettings: strict),
         // Helpers the test targets share (paths to Samples/ and the shared corpus).
@@ -36,10 +39,10 @@ let package = Package(
         .testTarget(name: "StatementsTests", dependencies: ["TestSupport", "Statements", "Core"], swiftSettings: strict),
         .testTarget(name: "ReceivablesTests", dependencies: ["TestSupport", "Receivables", "Core"], swiftSettings: strict),
         .testTarget(name: "MatchingTests", dependencies: ["TestSupport", "Matching", "Receivables", "ACH", "Statements", "Core", "Scenario"], swiftSettings: strict),
-        .testTarget(name: "LedgerTests", dependencies: ["TestSupport", "Ledger", "Core"], swiftSettings: strict),
-        .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Reports", "Matching", "Ledger", "Core"], swiftSettings: strict),
-        .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Ledger", "Core", "Scenario", "Matching", "Statements"], exclude: ["Fixtures", "Golden"], swiftSettings: strict),
-        .testTarget(name: "settleTests", dependencies: ["TestSupport", "settle", "Pipeline", "Ledger", "Core"], swiftSettings: strict),
+        .testTarget(name: "LedgerTests", dependencies: ["TestSupport", "Accounting", "Ledger", "Core"], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Reports", "Matching", "Accounting", "Ledger", "Core"], swiftSettings: strict),
+        .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Accounting", "Ledger", "Core", "Scenario", "Matching", "Statements"], exclude: ["Fixtures", "Golden"], swiftSettings: strict),
+        .testTarget(name: "settleTests", dependencies: ["TestSupport", "settle", "Pipeline", "Accounting", "Ledger", "Core"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import Accounting
 import Core
 
 /// How a bank account gets its cash account, and the history an older ledger left. A code is given once and kept:

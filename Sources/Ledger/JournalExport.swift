@@ -1,3 +1,4 @@
+import Accounting
 import Core
 
 /// The journal in formats other tools read: CSV (one posting a row), hledger journal, Beancount.

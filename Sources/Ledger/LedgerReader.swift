@@ -1,3 +1,4 @@
+import Accounting
 import Core
 
 /// Values read back from the ledger: a code or day it cannot read stops the command naming the row (exit 3),

@@ -1,4 +1,5 @@
 internal import CSQLite
+import Accounting
 import Core
 import Foundation
 

@@ -1,3 +1,4 @@
+import Accounting
 import ACH
 import Core
 import Foundation

@@ -1,3 +1,4 @@
+import Accounting
 import Core
 import Foundation
 import Ledger

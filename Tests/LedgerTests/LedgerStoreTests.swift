@@ -1,3 +1,4 @@
+import Accounting
 import Core
 @testable import Ledger
 import Testing

@@ -1,3 +1,4 @@
+import Accounting
 import Foundation
 @testable import Ledger
 import Testing

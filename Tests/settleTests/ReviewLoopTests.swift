@@ -1,3 +1,4 @@
+import Accounting
 import Foundation
 @testable import Ledger
 @testable import settle
