@@ -174,7 +174,7 @@ struct DayRun {
         let statements = try await chainStatements(read.statementBalances, book: book)
         // Statements the manifest expects that did not come: the books are not tied, the run says so (exit 4).
         // (Expected from the first statement the ledger read: not before its history begins.)
-        var missingStatements: [(entry: Manifest.BankAccountEntry, day: Day)] = []
+        var missingStatements: [(entry: BankAccountEntry, day: Day)] = []
         if !manifest.bankAccounts.isEmpty, let first = try await view.firstStatementDay(), first <= BusinessCalendar.federalReserve.adding(businessDays: -1, to: day) {
             missingStatements = BankDifference.missingStatements(manifest.bankAccounts, day: day, had: try await view.statementAccounts(on: BusinessCalendar.federalReserve.adding(businessDays: -1, to: day)),
                                                                  today: read.statementBalances)
@@ -352,7 +352,7 @@ struct DayRun {
         // of it is written; a difference is raised there, in the same commit.
         var commit = DayCommit(runID: runID, day: day)
         commit.bankTies = BankDifference.checks(statementBalances) { b in
-            (b.closing ?? b.opening).map { book.code(account: b.account, bank: b.bank, currency: $0.currency) } ?? BankAccountRegistry.legacyCode(b.account)
+            (b.closing ?? b.opening).map { book.code(account: b.account, bank: b.bank, currency: $0.currency) } ?? CashAccountCode.legacy(b.account)
         }
         let rejectedFiles = intake.rejectedCount
         commit.raiseBankDifferences = { [day] results in
@@ -539,7 +539,7 @@ struct DayRun {
                 if let invoice = try await view.invoice(id: a.invoiceID) { owners[a.invoiceID] = invoice.customerID }
             }
             let unapplied = booking.decision == ReviewDecisionKind.refund.rawValue ? try await view.unappliedCash(receiptID: booking.receiptID, day: booking.day) : 0
-            drafts.append(Review.entry(for: booking, invoiceCustomers: owners, unapplied: unapplied))
+            drafts.append(ReviewEntries.entry(for: booking, invoiceCustomers: owners, unapplied: unapplied))
             booked.append((booking.exceptionID, booking.seq))
         }
         return (drafts, booked)

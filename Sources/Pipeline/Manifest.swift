@@ -1,3 +1,4 @@
+import Accounting
 import Core
 import Foundation
 import Matching
@@ -56,20 +57,7 @@ public struct Manifest: Sendable {
     public var bankAccounts: [BankAccountEntry] = []
 
     /// One of the entity's bank accounts as the manifest names it (CONTRACT: `bank_accounts`).
-    public struct BankAccountEntry: Sendable, Hashable {
-        public enum Statements: String, Sendable { case daily, onActivity = "on-activity", none }
-        /// Routing number or BIC; empty when no other account shares the number.
-        public var bank: String
-        /// Normalized: digits, or an IBAN upper-case without spaces.
-        public var account: String
-        public var currency: Currency
-        /// Its ledger account; nil: a code of its own, made from its identity.
-        public var code: String?
-        public var name: String
-        public var aliases: [String]
-        public var statements: Statements
-        public var closedOn: Day?
-    }
+    public typealias BankAccountEntry = Accounting.BankAccountEntry
 
     static let topLevelKeys: Set<String> = ["version", "name", "currency", "ledger", "output", "archive", "customers", "invoices", "sources", "matching", "date", "from", "to", "validation", "accounts", "review", "timezone", "statements", "bank_accounts"]
     static let statementsKeys: Set<String> = ["placeholder_references"]

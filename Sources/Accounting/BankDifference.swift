@@ -1,6 +1,4 @@
-import Accounting
 import Core
-import Ledger
 import Matching
 import Receivables
 import Statements
@@ -9,10 +7,10 @@ import Statements
 /// currency through the statement's own day, whatever day's folder delivered it. A difference is money the books and
 /// the bank disagree on: a `BANK_DIFFERENCE` (severity error, its id from the account, currency and statement day),
 /// and the run exits 4.
-enum BankDifference {
+public enum BankDifference {
     /// The checks of the day's statements: final reports with a closing balance, one per account, currency and day
     /// (the last read wins, as the chain of statements takes it).
-    static func checks(_ balances: [StatementBalance], cashAccount: (StatementBalance) -> String) -> [BankTieCheck] {
+    public static func checks(_ balances: [StatementBalance], cashAccount: (StatementBalance) -> String) -> [BankTieCheck] {
         var byKey: [String: BankTieCheck] = [:]
         var order: [String] = []
         for balance in balances where balance.isFinal {
@@ -27,7 +25,7 @@ enum BankDifference {
     }
 
     /// A `BANK_DIFFERENCE` for each statement the books do not tie with, naming both figures and what could explain it.
-    static func exceptions(_ results: [BankTieResult], day: Day, skipped: [SkippedLine], rejectedFiles: Int) -> [MatchException] {
+    public static func exceptions(_ results: [BankTieResult], day: Day, skipped: [SkippedLine], rejectedFiles: Int) -> [MatchException] {
         results.filter { !$0.ties }.map { result in
             let check = result.check
             let difference = Money(minorUnits: result.difference, currency: check.closing.currency)
@@ -51,8 +49,8 @@ enum BankDifference {
     /// previous business day's final statement of every daily account open then (`closed_on` not before it) must be in
     /// the ledger or the day's files — by its own date, whichever day's folder delivered it (a bank sending the day's
     /// statement the next morning is on time).
-    static func missingStatements(_ listed: [Manifest.BankAccountEntry], day: Day, had: [(account: String, currency: String)],
-                                  today: [StatementBalance], calendar: BusinessCalendar = .federalReserve) -> [(entry: Manifest.BankAccountEntry, day: Day)] {
+    public static func missingStatements(_ listed: [BankAccountEntry], day: Day, had: [(account: String, currency: String)],
+                                  today: [StatementBalance], calendar: BusinessCalendar = .federalReserve) -> [(entry: BankAccountEntry, day: Day)] {
         let expected = calendar.adding(businessDays: -1, to: day)
         var present = Set<String>()
         for row in had { present.insert(BankAccountNumber.normalized(row.account) + "|" + row.currency) }
@@ -66,7 +64,7 @@ enum BankDifference {
     }
 
     /// A missing statement as a person sees it: `STATEMENT_GAP`, naming the account and the day.
-    static func exception(missing entry: Manifest.BankAccountEntry, on statementDay: Day) -> MatchException {
+    public static func exception(missing entry: BankAccountEntry, on statementDay: Day) -> MatchException {
         let masked = Masking.account(entry.account)
         return MatchException(type: .statementGap, severity: .warning, about: "expected:\(entry.account):\(entry.currency.code)", discriminator: statementDay.description,
                               source: "statement", sourceRef: masked,

@@ -1,6 +1,4 @@
-import Accounting
 import Core
-import Ledger
 import Matching
 import Statements
 
@@ -8,18 +6,18 @@ import Statements
 /// where a file names it), its normalized number and its currency — never its last four digits, which are for display.
 /// The manifest's `bank_accounts` names accounts and their codes; an account it does not list gets a code of its own
 /// the first day a statement shows it, kept in the ledger for good (`BankAccountRegistry`).
-struct BankAccountBook: Sendable {
-    private let listed: [Manifest.BankAccountEntry]
+public struct BankAccountBook: Sendable {
+    private let listed: [BankAccountEntry]
     private var registered: [BankAccountRow]
     /// Accounts first seen today: their codes go to the ledger with the day.
-    private(set) var added: [BankAccountRow] = []
+    public private(set) var added: [BankAccountRow] = []
     /// `account as written|currency` → cash account, for every account the day's statements name.
     private var resolved: [String: String] = [:]
     private var names: [String: String] = [:]
 
     private let booksCurrency: Currency
 
-    init(listed: [Manifest.BankAccountEntry], registered: [BankAccountRow], booksCurrency: Currency) {
+    public init(listed: [BankAccountEntry], registered: [BankAccountRow], booksCurrency: Currency) {
         self.listed = listed
         self.registered = registered
         self.booksCurrency = booksCurrency
@@ -32,7 +30,7 @@ struct BankAccountBook: Sendable {
 
     /// Finds (or gives, the first time) the cash account of the account a statement names.
     @discardableResult
-    mutating func register(account raw: String, bank rawBank: String, currency: Currency, day: Day) -> String {
+    public mutating func register(account raw: String, bank rawBank: String, currency: Currency, day: Day) -> String {
         let number = BankAccountNumber.normalized(raw)
         let bank = BankAccountNumber.normalized(rawBank)
         let lookup = raw + "|" + bank + "|" + currency.code
@@ -50,7 +48,7 @@ struct BankAccountBook: Sendable {
             .sorted { ($0.bank == identity.bank ? 0 : 1, $0.firstDay) < ($1.bank == identity.bank ? 0 : 1, $1.firstDay) }
         if code == nil { code = known.first?.code }
         // A second currency of an account: its currency after the number's tail.
-        let given = code ?? BankAccountRegistry.freeCode(number: identity.number, currency: currency.code, currencySuffix: currency != booksCurrency, taken: taken)
+        let given = code ?? CashAccountCode.free(number: identity.number, currency: currency.code, currencySuffix: currency != booksCurrency, taken: taken)
         if known.isEmpty || known.first?.code != given {
             // First seen, or given another code by the manifest while it holds no postings (`checkCodes`): kept so.
             added.append(BankAccountRow(number: identity.number, bank: known.first?.bank ?? identity.bank, currency: currency.code, code: given,
@@ -66,11 +64,11 @@ struct BankAccountBook: Sendable {
     private var byNumber: [String: Set<String>] = [:]
 
     /// Whether the number (as written) and currency are an account at more than one bank among the day's statements.
-    func isShared(account raw: String, currency: Currency) -> Bool { (byNumber[raw + "|" + currency.code]?.count ?? 0) > 1 }
+    public func isShared(account raw: String, currency: Currency) -> Bool { (byNumber[raw + "|" + currency.code]?.count ?? 0) > 1 }
 
     /// The cash account of an account the day's statements named (registered first); else, for an ACH receipt an
     /// older ledger posted straight to cash, the code it was booked under then.
-    func code(account raw: String, bank: String = "", currency: Currency) -> String {
+    public func code(account raw: String, bank: String = "", currency: Currency) -> String {
         if let code = resolved[raw + "|" + BankAccountNumber.normalized(bank) + "|" + currency.code] { return code }
         // Named without its bank: the one account of the number and currency the day's statements name.
         if let codes = byNumber[raw + "|" + currency.code], codes.count == 1, let only = codes.first { return only }
@@ -80,20 +78,20 @@ struct BankAccountBook: Sendable {
         if let entry = listed.first(where: { $0.currency == currency && ($0.account == number || $0.aliases.contains(number)) }), let code = entry.code { return code }
         let known = registered.filter { $0.number == number && $0.currency == currency.code }
         if known.count == 1, let only = known.first { return only.code }
-        return BankAccountRegistry.legacyCode(raw)
+        return CashAccountCode.legacy(raw)
     }
 
     /// The cash accounts the day touched, with their names (the manifest's, else the masked number and currency).
-    var cashAccounts: [(code: String, name: String)] {
+    public var cashAccounts: [(code: String, name: String)] {
         names.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// Accounts whose balance an older ledger booked under another account's code: moved once, by a run.
-    var reclassifications: [BankAccountRow] { registered.filter { !$0.reclassFrom.isEmpty } }
+    public var reclassifications: [BankAccountRow] { registered.filter { !$0.reclassFrom.isEmpty } }
 
     /// A manifest that gives an account a code other than the one the ledger keeps for it, when that one holds postings,
     /// would split its history: refused, naming both.
-    static func checkCodes(_ listed: [Manifest.BankAccountEntry], registered: [BankAccountRow], hasPostings: (String) async throws -> Bool) async throws -> String? {
+    public static func checkCodes(_ listed: [BankAccountEntry], registered: [BankAccountRow], hasPostings: (String) async throws -> Bool) async throws -> String? {
         for entry in listed {
             guard let code = entry.code else { continue }
             for row in registered where row.number == entry.account && row.currency == entry.currency.code && (row.bank.isEmpty || entry.bank.isEmpty || row.bank == entry.bank)

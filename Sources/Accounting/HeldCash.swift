@@ -1,13 +1,11 @@
-import Accounting
 import Core
-import Ledger
 import Matching
 
 /// Unapplied cash kept for its customer and tried again on later days: what the ledger keeps of a held receipt (its
 /// remittance and texts), and what a re-application posts and reports.
-enum HeldCash {
+public enum HeldCash {
     /// A receipt of the day that leaves cash unapplied with a known customer: kept to be tried again.
-    static func row(_ decision: Decision, day: Day) -> HeldReceiptRow? {
+    public static func row(_ decision: Decision, day: Day) -> HeldReceiptRow? {
         let r = decision.receipt
         guard let customer = decision.customerID, decision.unapplied.minorUnits > 0, r.amount.minorUnits > 0 else { return nil }
         return HeldReceiptRow(sourceKey: r.sourceKey, receiptID: r.id, customerID: customer, amount: decision.unapplied, day: day, valueDay: r.valueDay,
@@ -16,7 +14,7 @@ enum HeldCash {
     }
 
     /// A held receipt as matching sees it again: its remittance, texts and payer, for what is still held.
-    static func receipt(_ row: HeldReceiptRow) -> HeldReceipt {
+    public static func receipt(_ row: HeldReceiptRow) -> HeldReceipt {
         let receipt = Receipt(id: row.receiptID, source: ReceiptSource(rawValue: row.source) ?? .bai2, sourceRef: row.sourceRef, sourceKey: row.sourceKey,
                               valueDay: row.valueDay, amount: row.amount, bankAccount: "", payerName: row.payerName,
                               remittance: decode(row.remittance, currency: row.amount.currency), freeText: row.freeText,
@@ -26,12 +24,12 @@ enum HeldCash {
 
     /// Remittance lines as text: qualifier, reference, amount paid (minor units, empty when none) and what could not be
     /// read of it (`RemittanceItem.Unreadable`'s bits), a line per item.
-    static func encode(_ items: [RemittanceItem]) -> String {
+    public static func encode(_ items: [RemittanceItem]) -> String {
         items.map { "\($0.referenceQualifier)\u{1F}\($0.reference)\u{1F}\($0.amountPaid.map { String($0.minorUnits) } ?? "")\u{1F}\($0.unreadable.rawValue)" }
             .joined(separator: "\u{1E}")
     }
 
-    static func decode(_ text: String, currency: Currency) -> [RemittanceItem] {
+    public static func decode(_ text: String, currency: Currency) -> [RemittanceItem] {
         guard !text.isEmpty else { return [] }
         return text.split(separator: "\u{1E}", omittingEmptySubsequences: false).compactMap { line -> RemittanceItem? in
             let f = line.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
@@ -43,10 +41,10 @@ enum HeldCash {
     }
 
     /// The key a re-application posts under: once per receipt and day, so a rerun of the day posts it once.
-    static func sourceKey(_ r: Reapplication, day: Day) -> String { "reapply:\(r.held.receipt.id):\(day)" }
+    public static func sourceKey(_ r: Reapplication, day: Day) -> String { "reapply:\(r.held.receipt.id):\(day)" }
 
     /// Unapplied cash to the invoices: 2100 (the customer's) down, receivables down per invoice.
-    static func entry(_ r: Reapplication, day: Day) -> JournalEntryDraft {
+    public static func entry(_ r: Reapplication, day: Day) -> JournalEntryDraft {
         let currency = r.held.held.currency
         let total = r.applications.reduce(Int64(0)) { $0 &+ $1.amount.minorUnits }
         var postings = [Posting(account: ChartOfAccounts.unappliedCash, customerID: r.held.customerID, amount: Money(minorUnits: total, currency: currency))]
@@ -60,7 +58,7 @@ enum HeldCash {
 
     /// The rows of a re-application: the receipt's unapplied cash down (a negative `unapplied` row), then an
     /// `unapplied-cash` row per invoice, so the day's rows add up to what moved.
-    static func applicationRows(_ r: Reapplication, day: Day) -> [ApplicationRow] {
+    public static func applicationRows(_ r: Reapplication, day: Day) -> [ApplicationRow] {
         let currency = r.held.held.currency
         let zero = Money.zero(currency)
         let key = sourceKey(r, day: day)
@@ -77,11 +75,11 @@ enum HeldCash {
 
     /// The exceptions whose cause is cash held unapplied: resolved by settle once it is all applied (a SHORT_PAY or a
     /// RETURN of the same receipt is about something else and stays).
-    static let causes: Set<String> = [ExceptionType.unmatched.rawValue, ExceptionType.overPay.rawValue, ExceptionType.ambiguous.rawValue,
+    public static let causes: Set<String> = [ExceptionType.unmatched.rawValue, ExceptionType.overPay.rawValue, ExceptionType.ambiguous.rawValue,
                                       ExceptionType.unknownCustomer.rawValue]
 
     /// The note of an exception settle resolves because the receipt's held cash went to its invoices.
-    static func note(_ r: Reapplication, day: Day) -> String {
+    public static func note(_ r: Reapplication, day: Day) -> String {
         "the receipt's unapplied cash was applied on \(day) to \(r.applications.map { "\($0.invoiceID) (\($0.amount))" }.joined(separator: ", ")): \(r.evidence)"
     }
 }

@@ -1,6 +1,4 @@
-import Accounting
 import Core
-import Ledger
 import Matching
 import Receivables
 import Statements
@@ -11,7 +9,7 @@ public enum PostingRules {
     /// cash on the customer, or to suspense when no customer is known. A debit to the account goes to suspense.
     /// An ACH receipt's cash goes to ACH in transit until the statement shows its batch (see `settlement(of:by:lineKey:)`),
     /// so the books' bank account moves exactly as the bank's statement does.
-    static func entry(for decision: Decision, cashAccounts book: BankAccountBook) -> JournalEntryDraft {
+    public static func entry(for decision: Decision, cashAccounts book: BankAccountBook) -> JournalEntryDraft {
         let receipt = decision.receipt
         let currency = receipt.amount.currency
         // An entry an older ledger posted under its legacy key keeps that rule: cash straight to the bank account.
