@@ -138,15 +138,11 @@ public struct TextBuffer: Sendable {
         appendQuotedIfNeeded(field)
     }
 
-    /// A free-text field (a name, memo, message, suggestion or note) that a spreadsheet would run as a formula — it
-    /// begins with `=`, `+`, `-`, `@`, a tab or a carriage return — is neutralized as OWASP recommends: a single quote
-    /// before it.
+    /// A free-text field (a name, memo, message, suggestion or note), neutralized against formulas as
+    /// `CSVWriter.text(_:)` says.
     public mutating func csvText(_ field: String) {
         separate()
-        switch field.utf8.first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: appendQuotedIfNeeded("'" + field)
-        default: appendQuotedIfNeeded(field)
-        }
+        appendQuotedIfNeeded(CSVWriter.text(field))
     }
 
     public mutating func csv(money: Money) {

@@ -489,7 +489,7 @@ public actor LedgerStore {
     /// `settled`: a later day's run resolved it, and a rerun of its own day leaves it resolved.
     private func resolveBySettle(_ exceptions: [(id: String, note: String)], resolution: String, runID: Int64) throws {
         guard !exceptions.isEmpty else { return }
-        let at = LedgerStore.timestamp()
+        let at = Timestamp.now()
         let update = try database.prepare("""
             UPDATE exceptions SET status = 'resolved', resolution = ?, resolution_note = ?, resolved_at = ?
             WHERE exception_id = ? AND status = 'open' AND decision = ''
@@ -510,12 +510,6 @@ public actor LedgerStore {
             .bind(.text(day.description), .integer(runID)).rows { $0.text(0) }
         let note = "no longer raised by run \(runID) of \(day): its cause is gone"
         try resolveBySettle(gone.map { ($0, note) }, resolution: "auto", runID: runID)
-    }
-
-    static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date())
     }
 
     private func appendHistory(exceptionID: String, at: String, action: String, decision: String, applications: String, note: String, by: String,

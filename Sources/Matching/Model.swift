@@ -401,6 +401,7 @@ public struct MatchingPolicy: Sendable, Equatable {
     public var shortPayPercent: Int
     public var crossCustomer: CrossCustomerPolicy
 
+    /// The defaults are the policy of a manifest whose `matching` section leaves a key out.
     public init(tolerance: Money, ambiguous: AmbiguityPolicy = .exception, combinationInvoiceLimit: Int = 24,
                 combinationStepBudget: Int = 1_000_000, shortPayPercent: Int = 5, crossCustomer: CrossCustomerPolicy = .exception) {
         self.tolerance = tolerance

@@ -102,7 +102,7 @@ public enum Returns {
     /// A notification of change: the exception naming the original entry and the correction.
     public static func exception(for change: ChangeNotice, customerID: String?) -> MatchException {
         let fact = change.fact
-        let masked = change.correctedData.count > 4 ? String(repeating: "•", count: 4) + change.correctedData.suffix(4) : change.correctedData
+        let masked = Masking.account(change.correctedData)
         return MatchException(type: .noc, severity: .warning, about: fact.key, source: "nacha", sourceRef: change.originalTraceNumber, location: fact.location,
                               customerID: customerID ?? "",
                               message: "notification of change \(change.changeCode) (\(ChangeCode.describe(change.changeCode) ?? "unknown code")) for entry \(change.originalTraceNumber)"

@@ -30,7 +30,7 @@ public enum StatementChain {
         var out = Outcome()
         var seen = Set<String>()
         for balance in today.filter(\.isFinal).sorted(by: { (key($0), $0.day) < (key($1), $1.day) }) where seen.insert(key(balance)).inserted {
-            let masked = mask(balance.account)
+            let masked = Masking.account(balance.account)
             guard let before = previous[key(balance)] else {
                 if balance.opening != nil { out.openings.append(balance) }
                 continue
@@ -60,16 +60,11 @@ public enum StatementChain {
             for (key, before) in previous.sorted(by: { $0.key < $1.key }) where !seen.contains(key) && before.day < day {
                 let account = before.account.isEmpty ? key : before.account
                 out.exceptions.append(MatchException(type: .statementGap, severity: .warning, about: "gap:\(account):\(day)", discriminator: "none",
-                                                     source: "statement", sourceRef: mask(account),
-                                                     message: "no statement for account \(mask(account)) on \(day) (the last one is of \(before.day))",
+                                                     source: "statement", sourceRef: Masking.account(account),
+                                                     message: "no statement for account \(Masking.account(account)) on \(day) (the last one is of \(before.day))",
                                                      suggestions: "check that the bank delivered the day's statement"))
             }
         }
         return out
-    }
-
-    static func mask(_ account: String) -> String {
-        let trimmed = ByteScanning.trimmed(account)
-        return trimmed.count > 4 ? String(repeating: "•", count: 4) + trimmed.suffix(4) : trimmed
     }
 }

@@ -492,7 +492,7 @@ struct DayRun {
 
     func runLog(outcome: CommitOutcome, posted: Summary.LedgerCounts, files: Int, rejected: Int, exceptions: Int, skipped: [SkippedLine],
                 timings: [(String, Duration)]) -> String {
-        var lines = ["settle run \(runID) of \(day) (\(manifest.name)), written \(LedgerLog.timestamp())",
+        var lines = ["settle run \(runID) of \(day) (\(manifest.name)), written \(Timestamp.now())",
                      "files \(files), rejected \(rejected); entries posted \(posted.entries), unchanged \(outcome.unchangedCount), "
                      + "reversals \(posted.reversals), new invoices \(outcome.newInvoiceCount); exceptions \(exceptions)"]
         // Every booked statement line not posted, with where it is and the key it matched: none is dropped silently.
@@ -839,15 +839,6 @@ final class MasterInvoices: @unchecked Sendable {
     }
 }
 
-/// Account numbers in reports and logs show their last four digits only.
-public enum Masking {
-    public static func account(_ number: String) -> String {
-        let trimmed = ByteScanning.trimmed(number)
-        guard trimmed.count > 4 else { return trimmed }
-        return String(repeating: "•", count: 4) + trimmed.suffix(4)
-    }
-}
-
 /// Paths as reports show them: relative to a folder (the manifest's), so outputs do not depend on where the job ran.
 public enum RelativePath {
     public static func make(_ path: String, from folder: String) -> String {
@@ -1037,14 +1028,6 @@ struct ReceivableTally: Sendable, Equatable {
             moved[invoice, default: 0] &+= p.amount.minorUnits
             if !opening { touched.insert(invoice) }
         }
-    }
-}
-
-enum LedgerLog {
-    static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date())
     }
 }
 

@@ -178,11 +178,12 @@ public struct Manifest: Sendable {
             sources.append(Source(format: format, path: resolve(pattern), role: role, profile: profile, account: account, strict: strict, key: key))
         }
 
-        var tolerance = Money.zero(currency)
-        var ambiguous = MatchingPolicy.AmbiguityPolicy.exception
-        var combinationLimit = 24
-        var shortPayPercent = 5
-        var crossCustomer = MatchingPolicy.CrossCustomerPolicy.exception
+        let defaults = MatchingPolicy(tolerance: Money.zero(currency))
+        var tolerance = defaults.tolerance
+        var ambiguous = defaults.ambiguous
+        var combinationLimit = defaults.combinationInvoiceLimit
+        var shortPayPercent = defaults.shortPayPercent
+        var crossCustomer = defaults.crossCustomer
         if let rawMatching = root["matching"] {
             guard let matching = rawMatching as? [String: Any] else { throw fail("matching", "must be an object") }
             for k in matching.keys.sorted() where !matchingKeys.contains(k) {

@@ -21,8 +21,7 @@ public final class RunLock {
             return nil
         }
         fd = descriptor
-        let formatter = ISO8601DateFormatter()
-        let holder = "pid \(getpid()) on \(ProcessInfo.processInfo.hostName), started \(formatter.string(from: Date())): settle \(purpose)\n"
+        let holder = "pid \(getpid()) on \(ProcessInfo.processInfo.hostName), started \(Timestamp.now()): settle \(purpose)\n"
         _ = ftruncate(fd, 0)
         _ = holder.withCString { write(fd, $0, strlen($0)) }
     }

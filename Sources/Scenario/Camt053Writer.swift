@@ -111,7 +111,7 @@ public enum Camt053Writer {
     /// The message: its text, and for each statement the line (1-based) of each of its entries' `<Ntry>`.
     public static func document(messageID: String, created: Day, statements: [Statement]) -> (text: String, entryLines: [[Int]]) {
         var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">", "<BkToCstmrStmt>",
-                     "<GrpHdr>", "<MsgId>\(escaped(messageID))</MsgId>", "<CreDtTm>\(created)T20:00:00</CreDtTm>", "</GrpHdr>"]
+                     "<GrpHdr>", "<MsgId>\(Markup.escaped(messageID))</MsgId>", "<CreDtTm>\(created)T20:00:00</CreDtTm>", "</GrpHdr>"]
         var entryLines: [[Int]] = []
         for statement in statements {
             let code = statement.currency.code
@@ -120,17 +120,17 @@ public enum Camt053Writer {
                 ["<Bal>", "<Tp>", "<CdOrPrtry>", "<Cd>\(type)</Cd>", "</CdOrPrtry>", "</Tp>", "<Amt Ccy=\"\(code)\">\(amount(abs(minorUnits)))</Amt>",
                  "<CdtDbtInd>\(minorUnits < 0 ? "DBIT" : "CRDT")</CdtDbtInd>", "<Dt>", "<Dt>\(statement.day)</Dt>", "</Dt>", "</Bal>"]
             }
-            lines += ["<Stmt>", "<Id>\(escaped(statement.id))</Id>", "<CreDtTm>\(created)T20:00:00</CreDtTm>",
+            lines += ["<Stmt>", "<Id>\(Markup.escaped(statement.id))</Id>", "<CreDtTm>\(created)T20:00:00</CreDtTm>",
                       "<FrToDt>", "<FrDtTm>\(statement.day)T00:00:00</FrDtTm>", "<ToDtTm>\(statement.day)T23:59:59</ToDtTm>", "</FrToDt>",
-                      "<Acct>", "<Id>", "<Othr>", "<Id>\(escaped(statement.account))</Id>", "</Othr>", "</Id>", "<Ccy>\(code)</Ccy>",
-                      "<Svcr>", "<FinInstnId>", "<BIC>\(escaped(statement.bank))</BIC>", "</FinInstnId>", "</Svcr>", "</Acct>"]
+                      "<Acct>", "<Id>", "<Othr>", "<Id>\(Markup.escaped(statement.account))</Id>", "</Othr>", "</Id>", "<Ccy>\(code)</Ccy>",
+                      "<Svcr>", "<FinInstnId>", "<BIC>\(Markup.escaped(statement.bank))</BIC>", "</FinInstnId>", "</Svcr>", "</Acct>"]
             lines += balance("OPBD", statement.opening) + balance("CLBD", statement.closing)
             var entryLinesOfStatement: [Int] = []
             for entry in statement.entries {
                 entryLinesOfStatement.append(lines.count + 1)
                 lines += ["<Ntry>", "<Amt Ccy=\"\(code)\">\(amount(entry.minorUnits))</Amt>", "<CdtDbtInd>\(entry.credit ? "CRDT" : "DBIT")</CdtDbtInd>",
                           "<Sts>BOOK</Sts>", "<BookgDt>", "<Dt>\(statement.day)</Dt>", "</BookgDt>", "<ValDt>", "<Dt>\(statement.day)</Dt>", "</ValDt>"]
-                if let reference = entry.bankReference { lines.append("<AcctSvcrRef>\(escaped(reference))</AcctSvcrRef>") }
+                if let reference = entry.bankReference { lines.append("<AcctSvcrRef>\(Markup.escaped(reference))</AcctSvcrRef>") }
                 lines += ["<BkTxCd>", "<Domn>", "<Cd>\(entry.domain)</Cd>", "<Fmly>", "<Cd>\(entry.family)</Cd>", "<SubFmlyCd>\(entry.subFamily)</SubFmlyCd>",
                           "</Fmly>", "</Domn>", "</BkTxCd>"]
                 if !entry.transactions.isEmpty {
@@ -140,22 +140,22 @@ public enum Camt053Writer {
                         lines.append("<TxDtls>")
                         if tx.bankReference != nil || tx.endToEndID != nil {
                             lines.append("<Refs>")
-                            if let reference = tx.bankReference { lines.append("<AcctSvcrRef>\(escaped(reference))</AcctSvcrRef>") }
-                            if let endToEnd = tx.endToEndID { lines.append("<EndToEndId>\(escaped(endToEnd))</EndToEndId>") }
+                            if let reference = tx.bankReference { lines.append("<AcctSvcrRef>\(Markup.escaped(reference))</AcctSvcrRef>") }
+                            if let endToEnd = tx.endToEndID { lines.append("<EndToEndId>\(Markup.escaped(endToEnd))</EndToEndId>") }
                             lines.append("</Refs>")
                         }
                         lines += ["<AmtDtls>", "<TxAmt>", "<Amt Ccy=\"\(code)\">\(amount(tx.minorUnits))</Amt>", "</TxAmt>", "</AmtDtls>"]
                         if !tx.counterparty.isEmpty {
                             let party = entry.credit ? "Dbtr" : "Cdtr"
-                            lines += ["<RltdPties>", "<\(party)>", "<Nm>\(escaped(tx.counterparty))</Nm>", "</\(party)>", "</RltdPties>"]
+                            lines += ["<RltdPties>", "<\(party)>", "<Nm>\(Markup.escaped(tx.counterparty))</Nm>", "</\(party)>", "</RltdPties>"]
                         }
                         if !tx.unstructured.isEmpty || !tx.documents.isEmpty {
                             lines.append("<RmtInf>")
-                            if !tx.unstructured.isEmpty { lines.append("<Ustrd>\(escaped(tx.unstructured))</Ustrd>") }
+                            if !tx.unstructured.isEmpty { lines.append("<Ustrd>\(Markup.escaped(tx.unstructured))</Ustrd>") }
                             // A Strd per document: its one RfrdDocAmt is then that document's.
                             for document in tx.documents {
                                 lines += ["<Strd>", "<RfrdDocInf>", "<Tp>", "<CdOrPrtry>", "<Cd>\(document.typeCode)</Cd>", "</CdOrPrtry>", "</Tp>",
-                                          "<Nb>\(escaped(document.number))</Nb>", "</RfrdDocInf>"]
+                                          "<Nb>\(Markup.escaped(document.number))</Nb>", "</RfrdDocInf>"]
                                 if let remitted = document.remittedMinorUnits {
                                     lines += ["<RfrdDocAmt>", "<RmtdAmt Ccy=\"\(code)\">\(amount(remitted))</RmtdAmt>", "</RfrdDocAmt>"]
                                 }
@@ -167,7 +167,7 @@ public enum Camt053Writer {
                     }
                     lines.append("</NtryDtls>")
                 }
-                if !entry.additionalInfo.isEmpty { lines.append("<AddtlNtryInf>\(escaped(entry.additionalInfo))</AddtlNtryInf>") }
+                if !entry.additionalInfo.isEmpty { lines.append("<AddtlNtryInf>\(Markup.escaped(entry.additionalInfo))</AddtlNtryInf>") }
                 lines.append("</Ntry>")
             }
             entryLines.append(entryLinesOfStatement)
@@ -175,20 +175,5 @@ public enum Camt053Writer {
         }
         lines += ["</BkToCstmrStmt>", "</Document>"]
         return (lines.joined(separator: "\n") + "\n", entryLines)
-    }
-
-    /// Text as XML character data.
-    static func escaped(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 }
