@@ -1,0 +1,93 @@
+import Accounting
+import Core
+import Matching
+import Testing
+
+/// The entry of a reviewer's decision (`ReviewEntries.entry(for:invoiceCustomers:unapplied:)`), under
+/// `review:<exception id>` on the exception's day: cash held (unapplied cash of the customer, or suspense) to the
+/// invoices named, a short amount written off, unapplied cash refunded; `unapplied`, `ignore` and a reopened exception
+/// post nothing. Amounts worked out by hand.
+@Suite struct ReviewEntryTests {
+    typealias B = Books
+
+    static func booking(_ decision: String, type: ExceptionType = .unmatched, customer: String = "C1", amount: Int64? = 50_000,
+                        _ applications: [(String, Int64)] = []) -> ReviewBooking {
+        ReviewBooking(exceptionID: "X0011223344556677", type: type.rawValue, day: B.d("2026-11-02"), customerID: customer, receiptID: "R-1", decision: decision,
+                      applications: applications.map { ReviewApplication(invoiceID: $0.0, amount: B.m($0.1)) }, amount: amount.map(B.m),
+                      invoiceIDs: applications.map(\.0), seq: 1, note: "called the customer")
+    }
+
+    @Test func applyMovesTheCustomersUnappliedCashToTheInvoices() {
+        // 500.00 held for C1; the reviewer applies 400.00 to INV-1 and 100.00 to INV-2:
+        // 2100 C1 +400.00, INV-1 -400.00, 2100 C1 +100.00, INV-2 -100.00.
+        let booking = Self.booking("apply", [("INV-1", 40_000), ("INV-2", 10_000)])
+        let entry = ReviewEntries.entry(for: booking, invoiceCustomers: ["INV-1": "C1", "INV-2": "C1"], unapplied: 50_000)
+        #expect(entry.postings == [B.p(B.unapplied, 40_000, customer: "C1"), B.p(B.ar, -40_000, customer: "C1", invoice: "INV-1"),
+                                   B.p(B.unapplied, 10_000, customer: "C1"), B.p(B.ar, -10_000, customer: "C1", invoice: "INV-2")])
+        #expect(entry.isBalanced)
+        #expect(entry.sourceKey == "review:X0011223344556677")
+        #expect(entry.effectiveDay == B.d("2026-11-02"))
+    }
+
+    @Test func applyToAnotherCustomersInvoiceSettlesItOnItsOwner() {
+        // C1's 250.00 applied to INV-9, an invoice of C2 (a parent paying, say): C1's unapplied cash +250.00, C2's INV-9 -250.00.
+        let booking = Self.booking("apply", amount: 25_000, [("INV-9", 25_000)])
+        let entry = ReviewEntries.entry(for: booking, invoiceCustomers: ["INV-9": "C2"], unapplied: 25_000)
+        #expect(entry.postings == [B.p(B.unapplied, 25_000, customer: "C1"), B.p(B.ar, -25_000, customer: "C2", invoice: "INV-9")])
+        #expect(entry.isBalanced)
+    }
+
+    @Test func applyingAnUnknownPayersCashTakesItFromSuspense() {
+        // UNKNOWN_CUSTOMER: 712.34 in suspense; the reviewer names C3 and applies it to INV-4 (C3's).
+        // Suspense +712.34 (on C3, as the booking names it), INV-4 -712.34.
+        let booking = Self.booking("apply", type: .unknownCustomer, customer: "C3", amount: 71_234, [("INV-4", 71_234)])
+        let entry = ReviewEntries.entry(for: booking, invoiceCustomers: ["INV-4": "C3"], unapplied: 71_234)
+        #expect(entry.postings == [B.p(B.suspense, 71_234, customer: "C3"), B.p(B.ar, -71_234, customer: "C3", invoice: "INV-4")])
+        #expect(entry.isBalanced)
+        // With no customer at all: suspense with no customer, the invoice on its owner.
+        let nobody = ReviewEntries.entry(for: Self.booking("apply", type: .unmatched, customer: "", amount: 71_234, [("INV-4", 71_234)]),
+                                         invoiceCustomers: ["INV-4": "C3"], unapplied: 71_234)
+        #expect(nobody.postings == [B.p(B.suspense, 71_234), B.p(B.ar, -71_234, customer: "C3", invoice: "INV-4")])
+    }
+
+    @Test func writeOffTakesTheShortAmountToPaymentDifferences() {
+        // SHORT_PAY of 15.00 on INV-1 written off: 6900 +15.00, INV-1 -15.00, both on the invoice's owner.
+        let booking = Self.booking("write-off", type: .shortPay, amount: 1_500, [("INV-1", 1_500)])
+        let entry = ReviewEntries.entry(for: booking, invoiceCustomers: ["INV-1": "C1"], unapplied: 0)
+        #expect(entry.postings == [B.p(B.differences, 1_500, customer: "C1", invoice: "INV-1"), B.p(B.ar, -1_500, customer: "C1", invoice: "INV-1")])
+        #expect(entry.isBalanced)
+    }
+
+    @Test func refundPaysOutWhatIsStillUnapplied() {
+        // OVER_PAY: 50.00 of C1's cash still unapplied, refunded: 2100 C1 +50.00, refunds payable -50.00.
+        let booking = Self.booking("refund", type: .overPay, amount: 5_000)
+        let entry = ReviewEntries.entry(for: booking, invoiceCustomers: [:], unapplied: 5_000)
+        #expect(entry.postings == [B.p(B.unapplied, 5_000, customer: "C1"), B.p(B.refunds, -5_000, customer: "C1")])
+        #expect(entry.isBalanced)
+        // Only what is still held: 30.00 of the 50.00 applied since, 20.00 refunded.
+        let rest = ReviewEntries.entry(for: booking, invoiceCustomers: [:], unapplied: 2_000)
+        #expect(rest.postings == [B.p(B.unapplied, 2_000, customer: "C1"), B.p(B.refunds, -2_000, customer: "C1")])
+        // Nothing held any more: nothing to refund.
+        #expect(ReviewEntries.entry(for: booking, invoiceCustomers: [:], unapplied: 0).postings.isEmpty)
+    }
+
+    @Test func unappliedAndIgnorePostNothing() {
+        for decision in ["unapplied", "ignore"] {
+            let entry = ReviewEntries.entry(for: Self.booking(decision, [("INV-1", 40_000)]), invoiceCustomers: ["INV-1": "C1"], unapplied: 50_000)
+            #expect(entry.postings.isEmpty, "\(decision)")
+            #expect(entry.sourceKey == "review:X0011223344556677")
+        }
+    }
+
+    @Test func aReopenedExceptionWantsNothingUnderTheKey() {
+        // Decision empty: reopened; what the earlier decision booked is reversed by wanting nothing.
+        let entry = ReviewEntries.entry(for: Self.booking("", [("INV-1", 40_000)]), invoiceCustomers: ["INV-1": "C1"], unapplied: 50_000)
+        #expect(entry.postings.isEmpty)
+        #expect(entry.sourceKey == "review:X0011223344556677")
+    }
+
+    @Test func everyDecisionKindIsCovered() {
+        // The kinds the tests above book; a new kind needs a test of its own.
+        #expect(Set(ReviewDecisionKind.allCases.map(\.rawValue)) == ["apply", "write-off", "refund", "unapplied", "ignore"])
+    }
+}
