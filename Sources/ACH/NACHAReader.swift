@@ -115,6 +115,16 @@ public struct NACHAReader<Source: ByteSource> {
         diagnostics.append(d)
     }
 
+    /// A running total of amounts, checked: one past what 64-bit minor units hold is a fatal problem of the file
+    /// (its totals cannot be checked), never a wrapped total; the total starts again from 0.
+    private mutating func adding(_ total: Int64, _ amount: Int64, _ what: String) -> Int64 {
+        let (sum, overflow) = total.addingReportingOverflow(amount)
+        guard overflow else { return sum }
+        report(Diagnostic(code: "nacha.amount-overflow", severity: .fatal, location: recordLocation,
+                          message: "the amounts of \(what) add up past what 64-bit minor units hold (9,223,372,036,854,775,807)"))
+        return 0
+    }
+
     private var recordLocation: SourceLocation {
         SourceLocation(sourceFile: sourceFile, line: scanner.line, column: 1, byteOffset: scanner.byteOffset)
     }
@@ -244,7 +254,13 @@ public struct NACHAReader<Source: ByteSource> {
                 entryAddendaCount += 1
                 let amount = numbers.amountCents
                 let code = numbers.transactionCode
-                if TransactionCode.isDebit(code) { batch?.totalDebitCents &+= amount } else { batch?.totalCreditCents &+= amount }
+                if TransactionCode.isDebit(code) {
+                    let total = adding(batch?.totalDebitCents ?? 0, amount, "the batch's debit entries")
+                    batch?.totalDebitCents = total
+                } else {
+                    let total = adding(batch?.totalCreditCents ?? 0, amount, "the batch's credit entries")
+                    batch?.totalCreditCents = total
+                }
                 let trace = numbers.traceNumber
                 if trace <= lastTrace {
                     report(fields.diagnostic("nacha.trace-number-order", .error, EntryDetailRecord.Field.traceNumber,
@@ -339,8 +355,8 @@ public struct NACHAReader<Source: ByteSource> {
         totals.batchCount += 1
         totals.entryCount += batch.entries.count
         totals.addendaCount += batch.addendaCount
-        totals.totalDebitCents &+= batch.totalDebitCents
-        totals.totalCreditCents &+= batch.totalCreditCents
+        totals.totalDebitCents = adding(totals.totalDebitCents, batch.totalDebitCents, "the file's debit entries")
+        totals.totalCreditCents = adding(totals.totalCreditCents, batch.totalCreditCents, "the file's credit entries")
         totals.entryHash &+= hashSum % 10_000_000_000
         if batch.isRejected { totals.rejectedBatchCount += 1 }
         if batch.header.standardEntryClass == .adv { totalsIncludeAdvice = true }

@@ -215,16 +215,19 @@ public enum MoneyFormat {
     }
 }
 
-/// The money of a day, checked once: every sum a day computes (batch nets, totals, open amounts, postings) adds some
-/// of the day's amounts, so when the magnitudes of all of them together fit in 64 bits, no sum of the day can
-/// overflow. A day whose amounts do not fit is refused with this error instead of trapping or wrapping.
-public struct MoneyOverflow: Error, Sendable, CustomStringConvertible {
+/// Money that would not fit in 64-bit minor units: the one overflow policy of settle. Every sum of minor units is
+/// checked (`MinorUnits`), and one that overflows is this error naming what was being added, never a wrapped or
+/// trapped value; a day that meets one fails (exit 3) with this message and writes nothing.
+public struct MoneyOverflow: Error, Sendable, Equatable, CustomStringConvertible {
     public let what: String
+
+    public init(what: String) { self.what = what }
+
     public var description: String {
         "the amounts of \(what) add up to more than 64-bit minor units hold (9,223,372,036,854,775,807): refused rather than computed wrong"
     }
 
-    /// Throws when the magnitudes of `amounts` add up past `Int64.max`.
+    /// Throws when the magnitudes of `amounts` add up past `Int64.max`: every sum of some of them then fits.
     public static func check(_ amounts: some Sequence<Int64>, what: String) throws(MoneyOverflow) {
         var total: UInt64 = 0
         for a in amounts {
@@ -232,5 +235,46 @@ public struct MoneyOverflow: Error, Sendable, CustomStringConvertible {
             if overflow || sum > UInt64(Int64.max) { throw MoneyOverflow(what: what) }
             total = sum
         }
+    }
+}
+
+/// Checked arithmetic on minor units, for running totals and sums kept as `Int64` (a report's columns, a batch's
+/// totals, an invoice's open amount). `what` names the sum in the error, and is made only when one overflows. Cheap
+/// enough for hot loops: one add and one branch.
+public enum MinorUnits {
+    /// `a + b`.
+    @inlinable @inline(__always)
+    public static func sum(_ a: Int64, _ b: Int64, of what: @autoclosure () -> String) throws(MoneyOverflow) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        if overflow { throw MoneyOverflow(what: what()) }
+        return sum
+    }
+
+    /// `a - b`.
+    @inlinable @inline(__always)
+    public static func difference(_ a: Int64, _ b: Int64, of what: @autoclosure () -> String) throws(MoneyOverflow) -> Int64 {
+        let (difference, overflow) = a.subtractingReportingOverflow(b)
+        if overflow { throw MoneyOverflow(what: what()) }
+        return difference
+    }
+
+    /// `total += amount`; on overflow `total` is left as it was.
+    @inlinable @inline(__always)
+    public static func add(_ amount: Int64, to total: inout Int64, of what: @autoclosure () -> String) throws(MoneyOverflow) {
+        let (sum, overflow) = total.addingReportingOverflow(amount)
+        if overflow { throw MoneyOverflow(what: what()) }
+        total = sum
+    }
+
+    /// The sum of `amounts` (0 for none).
+    @inlinable
+    public static func total(_ amounts: some Sequence<Int64>, of what: @autoclosure () -> String) throws(MoneyOverflow) -> Int64 {
+        var total: Int64 = 0
+        for amount in amounts {
+            let (sum, overflow) = total.addingReportingOverflow(amount)
+            if overflow { throw MoneyOverflow(what: what()) }
+            total = sum
+        }
+        return total
     }
 }

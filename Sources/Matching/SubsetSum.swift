@@ -25,8 +25,17 @@ enum SubsetSum {
         // Largest first: branches overshoot sooner; suffix sums prune branches that cannot reach `low`.
         let order = values.indices.sorted { (values[$0], $1) > (values[$1], $0) }
         let sorted = order.map { values[$0] }
+        // Sums are checked, never wrapped: the values are positive, so a sum past Int64.max is past `high` and never
+        // short of `low` (a suffix sum past it is kept as Int64.max, which is not short of `low` either).
+        @inline(__always) func reaches(_ a: Int64, _ b: Int64, _ low: Int64) -> Bool {
+            let (sum, overflow) = a.addingReportingOverflow(b)
+            return overflow || sum >= low
+        }
         var suffix = [Int64](repeating: 0, count: sorted.count + 1)
-        for i in stride(from: sorted.count - 1, through: 0, by: -1) { suffix[i] = suffix[i + 1] &+ sorted[i] }
+        for i in stride(from: sorted.count - 1, through: 0, by: -1) {
+            let (sum, overflow) = suffix[i + 1].addingReportingOverflow(sorted[i])
+            suffix[i] = overflow ? Int64.max : sum
+        }
         var found: [[Int]] = []
         var chosen: [Int] = []
         var steps = 0
@@ -50,12 +59,13 @@ enum SubsetSum {
                     found.append(set)
                     if found.count >= 2 { return }
                 }
-                if start >= sorted.count || sum &+ suffix[start] < low { return }
+                if start >= sorted.count || !reaches(sum, suffix[start], low) { return }
                 for i in start..<sorted.count {
-                    if sum &+ suffix[i] < low { return }
-                    if sum &+ sorted[i] > high { continue }
+                    if !reaches(sum, suffix[i], low) { return }
+                    let (next, overflow) = sum.addingReportingOverflow(sorted[i])
+                    if overflow || next > high { continue }
                     chosen.append(i)
-                    visit(i + 1, sum &+ sorted[i])
+                    visit(i + 1, next)
                     chosen.removeLast()
                     if found.count >= 2 || cut { return }
                 }

@@ -30,7 +30,10 @@ public struct Reapplication: Sendable {
     public var rule: String
     public var evidence: String
     /// Nothing of the receipt is held any more.
-    public var settlesAll: Bool { applications.reduce(0) { $0 &+ $1.amount.minorUnits } == held.held.minorUnits }
+    public var settlesAll: Bool {
+        // Applications that add up past 64 bits settle no amount that can be held.
+        (try? MinorUnits.total(applications.lazy.map(\.amount.minorUnits), of: "")) == held.held.minorUnits
+    }
 }
 
 extension CashApplication {

@@ -447,7 +447,7 @@ struct DayRun {
             let bankTies = outcome.bankTies.map {
                 Summary.BankTie(account: $0.check.displayAccount, day: $0.check.statementDay, closing: $0.check.closing, book: $0.book)
             } + missingStatements.map { Summary.BankTie(account: Masking.account($0.entry.account), day: $0.day, currency: $0.entry.currency) }
-            summary = Summary.make(day: day, job: manifest.name, currency: manifest.currency, ledgerCounts: ledgerCounts, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
+            summary = try Summary.make(day: day, job: manifest.name, currency: manifest.currency, ledgerCounts: ledgerCounts, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
                                    nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: statementLineCount, skippedLineCount: skippedLines.count,
                                    achBatchCount: achBatchCount, reconciliation: settlement.reconciliation, decisions: cash.decisions,
                                    exceptions: exceptions, dryRun: options.dryRun, bankTies: bankTies)

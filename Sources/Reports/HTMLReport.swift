@@ -343,7 +343,11 @@ public enum HTMLReport {
         var unapplied: Int64 = 0
         var receipts = Set<String>()
         for r in rows {
-            if r.invoiceID.isEmpty { unapplied &+= r.applied.minorUnits } else { applied &+= r.applied.minorUnits }
+            if r.invoiceID.isEmpty {
+                try MinorUnits.add(r.applied.minorUnits, to: &unapplied, of: "the unapplied cash of remittance.html of \(report.day)")
+            } else {
+                try MinorUnits.add(r.applied.minorUnits, to: &applied, of: "the cash applied in remittance.html of \(report.day)")
+            }
             receipts.insert(r.receiptID)
         }
         let exponent = rows.first?.applied.currency.exponent ?? 2

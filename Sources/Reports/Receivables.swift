@@ -22,9 +22,19 @@ public struct AgingRow: Sendable, Hashable {
 
     /// Open receivables and open credits less the customer's unapplied cash (a returned payment reopens its invoice:
     /// it counts once).
-    public var exposure: Int64 { openTotal &+ openCredits &- unapplied }
-    public var availableCredit: Int64? { creditLimit.map { $0 &- exposure } }
-    public var overLimit: Bool { (availableCredit ?? 0) < 0 }
+    public var exposure: Int64 {
+        get throws(MoneyOverflow) {
+            let what = { "the exposure of customer \(customerID) in \(currency)" }
+            return try MinorUnits.difference(try MinorUnits.sum(openTotal, openCredits, of: what()), unapplied, of: what())
+        }
+    }
+    public var availableCredit: Int64? {
+        get throws(MoneyOverflow) {
+            guard let creditLimit else { return nil }
+            return try MinorUnits.difference(creditLimit, try exposure, of: "the credit available to customer \(customerID) in \(currency)")
+        }
+    }
+    public var overLimit: Bool { get throws(MoneyOverflow) { try (availableCredit ?? 0) < 0 } }
 
     public init(customerID: String, name: String, currency: Currency, buckets: [Int64], openTotal: Int64, unapplied: Int64, creditLimit: Int64?,
                 averageDaysToPayTenths: Int64?, returns90Days: Int) {
@@ -207,10 +217,10 @@ extension ReportWriter {
             out.csvEmpty()
             if let limit = r.creditLimit { out.append(minorUnits: limit, exponent: e) }
             out.csvEmpty()
-            out.append(minorUnits: r.exposure, exponent: e)
+            out.append(minorUnits: try r.exposure, exponent: e)
             out.csvEmpty()
-            if let available = r.availableCredit { out.append(minorUnits: available, exponent: e) }
-            out.csv(r.overLimit ? "yes" : "no")
+            if let available = try r.availableCredit { out.append(minorUnits: available, exponent: e) }
+            out.csv(try r.overLimit ? "yes" : "no")
             out.csvEmpty()
             if let tenths = r.averageDaysToPayTenths { out.append(minorUnits: tenths, exponent: 1) }
             out.csv(integer: Int64(r.returns90Days))
@@ -221,7 +231,7 @@ extension ReportWriter {
         }
     }
 
-    public static func agingCSV(_ rows: [AgingRow]) -> String { text { try? agingCSV(rows, into: &$0) } }
+    public static func agingCSV(_ rows: [AgingRow]) throws -> String { try text { try agingCSV(rows, into: &$0) } }
 
     static func adviceCSV<Rows: Collection<AdviceRow>>(_ rows: Rows, into out: inout TextBuffer) throws {
         out.csvRecord(adviceHeader)
@@ -259,7 +269,7 @@ extension HTMLReport {
                     if let v { out.append(groupedMinorUnits: v, exponent: e) }
                     out.append("</td>" as StaticString)
                 }
-                out.append(r.overLimit ? "<tr class=\"over\"><td>" as StaticString : "<tr><td>" as StaticString)
+                out.append(try r.overLimit ? "<tr class=\"over\"><td>" as StaticString : "<tr><td>" as StaticString)
                 out.html(r.customerID)
                 out.append("</td><td>" as StaticString)
                 out.html(r.name)
@@ -271,8 +281,8 @@ extension HTMLReport {
                 cell(r.openCredits)
                 cell(r.unapplied)
                 cell(r.creditLimit)
-                cell(r.exposure)
-                cell(r.availableCredit)
+                cell(try r.exposure)
+                cell(try r.availableCredit)
                 out.append("<td class=\"num\">" as StaticString)
                 if let t = r.averageDaysToPayTenths { out.append(minorUnits: t, exponent: 1) }
                 out.append("</td><td class=\"num\">" as StaticString)

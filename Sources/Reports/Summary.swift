@@ -55,7 +55,7 @@ public enum Summary {
     public static func make(day: Day, job: String, currency: Currency, ledgerCounts: LedgerCounts, fileCount: Int, rejectedCount: Int, acceptedCount: Int, nachaBatchCount: Int, nachaEntryCount: Int,
                      statementLineCount: Int, skippedLineCount: Int = 0, achBatchCount: Int, reconciliation: SettlementResult, decisions: [Decision],
                      exceptions: [MatchException], dryRun: Bool,
-                     bankTies: [BankTie] = []) -> JSONValue {
+                     bankTies: [BankTie] = []) throws(MoneyOverflow) -> JSONValue {
         // Amounts as decimal strings (CONTRACT): exact, never a binary floating-point number to a JSON reader.
         func money(_ minor: Int64) -> JSONValue { .string(MoneyFormat.plain(minor, exponent: currency.exponent)) }
         var receiptTotal: Int64 = 0, applied: Int64 = 0, discount: Int64 = 0, writeOff: Int64 = 0, unapplied: Int64 = 0
@@ -63,11 +63,18 @@ public enum Summary {
         var byRule: [String: Int] = [:]
         var bySource: [String: (count: Int, amount: Int64)] = [:]
         for d in decisions {
-            receiptTotal += d.receipt.amount.minorUnits
+            try MinorUnits.add(d.receipt.amount.minorUnits, to: &receiptTotal, of: "the receipts of \(day)")
             let source = d.receipt.source.rawValue
-            bySource[source] = ((bySource[source]?.count ?? 0) + 1, (bySource[source]?.amount ?? 0) &+ d.receipt.amount.minorUnits)
-            unapplied += d.unapplied.minorUnits
-            for a in d.applications { applied += a.applied.minorUnits; discount += a.discount.minorUnits; writeOff += a.writeOff.minorUnits }
+            var ofSource = bySource[source] ?? (0, 0)
+            ofSource.count += 1
+            try MinorUnits.add(d.receipt.amount.minorUnits, to: &ofSource.amount, of: "the \(source) receipts of \(day)")
+            bySource[source] = ofSource
+            try MinorUnits.add(d.unapplied.minorUnits, to: &unapplied, of: "the unapplied cash of \(day)")
+            for a in d.applications {
+                try MinorUnits.add(a.applied.minorUnits, to: &applied, of: "the cash applied on \(day)")
+                try MinorUnits.add(a.discount.minorUnits, to: &discount, of: "the discounts of \(day)")
+                try MinorUnits.add(a.writeOff.minorUnits, to: &writeOff, of: "the write-offs of \(day)")
+            }
             if d.unapplied.isZero && !d.applications.isEmpty { fullyApplied += 1 }
             byRule[d.rule.rawValue, default: 0] += 1
         }
@@ -93,8 +100,15 @@ public enum Summary {
             // Booked lines not posted (the same line twice in the day's files, or posted on an earlier day): run.log lists each.
             ("statement_lines_not_posted", .integer(Int64(skippedLineCount))),
         ]
-        let pendingTotal = reconciliation.pending.reduce(Int64(0)) { $0 + $1.net.minorUnits }
-            + reconciliation.unsettled.reduce(Int64(0)) { $0 + $1.net.minorUnits } + reconciliation.stillUnsettled.reduce(Int64(0)) { $0 + $1.net.minorUnits }
+        let inTransit = [reconciliation.pending, reconciliation.unsettled, reconciliation.stillUnsettled].joined().lazy.map(\.net.minorUnits)
+        let pendingTotal = try MinorUnits.total(inTransit, of: "the ACH in transit at the end of \(day)")
+        // The share of the money received that settled invoices (cash, discounts and write-offs), in thousandths,
+        // rounded half up; in 128 bits, where the product by 1000 of a 64-bit total fits.
+        let settled = try MinorUnits.total([applied, discount, writeOff], of: "the cash applied, discounts and write-offs of \(day)")
+        let perMilleByAmount = receiptTotal > 0 ? Int64(clamping: (Int128(settled) * 1000 + Int128(receiptTotal / 2)) / Int128(receiptTotal)) : 1000
+        let differences = try bankTies.map { tie throws(MoneyOverflow) in
+            try MinorUnits.difference(tie.book.minorUnits, tie.closing.minorUnits, of: "the books less the bank of account \(tie.account) on \(tie.day)")
+        }
         let settlement: [(String, JSONValue)] = [
             ("ach_batches", .integer(Int64(achBatchCount))),
             ("settled", .integer(Int64(reconciliation.settledCount))),
@@ -121,9 +135,7 @@ public enum Summary {
             ("unapplied_total", money(unapplied)),
             ("fully_applied_receipts", .integer(Int64(fullyApplied))),
             ("match_rate", .number(rate)),
-            // The share of the money received that settled invoices (cash, discounts and write-offs), three places.
-            ("match_rate_by_amount", .number(MoneyFormat.plain(receiptTotal > 0 ? ((applied &+ discount &+ writeOff) * 1000 + receiptTotal / 2) / receiptTotal : 1000,
-                                                                exponent: 3))),
+            ("match_rate_by_amount", .number(MoneyFormat.plain(perMilleByAmount, exponent: 3))),
             ("by_source", .object(bySource.sorted { $0.key < $1.key }.map { source, v in
                 (source, JSONValue.object([("receipts", .integer(Int64(v.count))), ("amount", money(v.amount))]))
             })),
@@ -146,13 +158,13 @@ public enum Summary {
             ("settlement", .object(settlement)),
             ("cash_application", .object(cash)),
             ("ledger", .object(ledger)),
-            ("bank", .array(bankTies.map { tie in
+            ("bank", .array(zip(bankTies, differences).map { tie, difference in
                 tie.missing ? .object([("account", .string(tie.account)), ("currency", .string(tie.closing.currency.code)), ("statement_day", .string(tie.day.description)),
                                        ("statement_closing", .null), ("book_balance", .null), ("difference", .null), ("status", .string("no statement"))]) :
                 .object([("account", .string(tie.account)), ("currency", .string(tie.closing.currency.code)), ("statement_day", .string(tie.day.description)),
                          ("statement_closing", .string(MoneyFormat.plain(tie.closing.minorUnits, exponent: tie.closing.currency.exponent))),
                          ("book_balance", .string(MoneyFormat.plain(tie.book.minorUnits, exponent: tie.book.currency.exponent))),
-                         ("difference", .string(MoneyFormat.plain(tie.book.minorUnits &- tie.closing.minorUnits, exponent: tie.closing.currency.exponent))),
+                         ("difference", .string(MoneyFormat.plain(difference, exponent: tie.closing.currency.exponent))),
                          ("status", .string(tie.book.minorUnits == tie.closing.minorUnits ? "tied" : "difference"))])
             })),
             ("exceptions", .object(exceptionCounts)),

@@ -461,7 +461,11 @@ public struct BAI2Reader {
             let (_, valueDay) = fundsType(content, &i, location)
             guard keepDetails else {
                 file.detailTotals.count += 1
-                if BAI2TypeCode.isDebit(type) { file.detailTotals.debits &+= value } else { file.detailTotals.credits &+= value }
+                if BAI2TypeCode.isDebit(type) {
+                    file.detailTotals.debits = adding(file.detailTotals.debits, value, location, "Amount")
+                } else {
+                    file.detailTotals.credits = adding(file.detailTotals.credits, value, location, "Amount")
+                }
                 file.detailTotals.exponent = currency.exponent
                 return
             }

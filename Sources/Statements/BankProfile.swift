@@ -138,20 +138,26 @@ public struct BankCSVReader {
         /// +1 oldest row first, -1 newest first, 0 not known yet.
         var order = 0
 
-        /// The balance this row should show, when it shows another.
-        mutating func check(balance: Int64, amount: Int64, isBefore: Bool) -> Int64? {
+        /// A row whose balance does not follow: the balance it should show, nil where that is past what 64-bit minor
+        /// units hold (checked, never wrapped: no balance the file can show follows then).
+        struct Mismatch { var expected: Int64? }
+
+        /// Whether this row's balance follows from the row before.
+        mutating func check(balance: Int64, amount: Int64, isBefore: Bool) -> Mismatch? {
             defer { previous = (balance, amount) }
             guard let p = previous else { return nil }
-            let oldestFirst = isBefore ? p.balance &+ p.amount : p.balance &+ amount
-            let newestFirst = isBefore ? p.balance &- amount : p.balance &- p.amount
+            func sum(_ a: Int64, _ b: Int64) -> Int64? { let (s, o) = a.addingReportingOverflow(b); return o ? nil : s }
+            func difference(_ a: Int64, _ b: Int64) -> Int64? { let (d, o) = a.subtractingReportingOverflow(b); return o ? nil : d }
+            let oldestFirst = isBefore ? sum(p.balance, p.amount) : sum(p.balance, amount)
+            let newestFirst = isBefore ? difference(p.balance, amount) : difference(p.balance, p.amount)
             if order == 0 {
                 if balance == oldestFirst && balance == newestFirst { return nil }
                 if balance == oldestFirst { order = 1; return nil }
                 if balance == newestFirst { order = -1; return nil }
-                return oldestFirst
+                return Mismatch(expected: oldestFirst)
             }
             let expected = order > 0 ? oldestFirst : newestFirst
-            return expected == balance ? nil : expected
+            return expected == balance ? nil : Mismatch(expected: expected)
         }
     }
 
@@ -290,11 +296,12 @@ public struct BankCSVReader {
                 if let column = columns.balance {
                     let field = record.trimmedBytes(column)
                     if !field.isEmpty, let balance = try? Money.parse(bytes: field, currency: rowCurrency, style: profile.decimalStyle).minorUnits,
-                       let expected = runningBalance.check(balance: balance, amount: minor, isBefore: profile.balanceIsBefore) {
+                       let mismatch = runningBalance.check(balance: balance, amount: minor, isBefore: profile.balanceIsBefore) {
                         let exponent = rowCurrency.exponent
                         result.diagnostics.append(Diagnostic(code: "csv.balance", severity: .error, location: location, field: profile.balanceColumn.map { profile.hasHeader ? $0 : "column \($0)" },
                                                              message: "the running balance does not follow from the row before and this row's amount: rows are missing, duplicated or out of order",
-                                                             expected: MoneyFormat.plain(expected, exponent: exponent), found: MoneyFormat.plain(balance, exponent: exponent)))
+                                                             expected: mismatch.expected.map { MoneyFormat.plain($0, exponent: exponent) } ?? "more than 64-bit minor units hold",
+                                                             found: MoneyFormat.plain(balance, exponent: exponent)))
                     }
                 }
                 var description = ""

@@ -58,6 +58,44 @@ import Testing
         #expect(throws: MoneyError.overflow) { try Money(minorUnits: Int64.min, currency: .usd).negated() }
     }
 
+    @Test func sumsOfMinorUnitsAreCheckedAndNameWhatOverflowed() throws {
+        // 9,223,372,036,854,775,807 is Int64.max: one more overflows, in either direction.
+        #expect(try MinorUnits.sum(9_223_372_036_854_775_000, 807, of: "a") == Int64.max)
+        #expect(throws: MoneyOverflow(what: "the receipts")) { try MinorUnits.sum(Int64.max, 1, of: "the receipts") }
+        #expect(throws: MoneyOverflow(what: "the debits")) { try MinorUnits.sum(-9_223_372_036_854_775_000, -809, of: "the debits") }
+        #expect(try MinorUnits.difference(-9_223_372_036_854_775_000, 808, of: "a") == Int64.min)
+        #expect(throws: MoneyOverflow(what: "books less bank")) { try MinorUnits.difference(0, Int64.min, of: "books less bank") }
+
+        var total: Int64 = 9_000_000_000_000_000_000
+        try MinorUnits.add(223_372_036_854_775_807, to: &total, of: "a")
+        #expect(total == Int64.max)
+        #expect(throws: MoneyOverflow(what: "the unapplied cash")) { try MinorUnits.add(1, to: &total, of: "the unapplied cash") }
+        #expect(total == Int64.max, "a total that would overflow is left as it was")
+
+        #expect(try MinorUnits.total([1_050, -25, 1_000_000], of: "a") == 1_001_025)
+        #expect(try MinorUnits.total([], of: "a") == 0)
+        // Past Int64.max on the way and back under it at the end is still an overflow: no sum ever wraps.
+        #expect(throws: MoneyOverflow(what: "the open amounts")) { try MinorUnits.total([Int64.max, 1, -2], of: "the open amounts") }
+    }
+
+    @Test func theOverflowMessageSaysWhatAndIsNeverMadeWhenNothingOverflows() throws {
+        #expect(MoneyOverflow(what: "the reviewers' decisions of 2026-03-02").description
+            == "the amounts of the reviewers' decisions of 2026-03-02 add up to more than 64-bit minor units hold (9,223,372,036,854,775,807): refused rather than computed wrong")
+        var made = 0
+        func name() -> String { made += 1; return "x" }
+        _ = try MinorUnits.sum(1, 2, of: name())
+        _ = try MinorUnits.total([1, 2, 3], of: name())
+        #expect(made == 0)
+        #expect(throws: MoneyOverflow.self) { try MinorUnits.sum(Int64.min, -1, of: name()) }
+        #expect(made == 1)
+    }
+
+    @Test func theDayCheckAddsMagnitudes() {
+        // 4.6e18 and -4.6e18 cancel as a sum, but a day's sums may add either alone to the other: refused.
+        #expect(throws: MoneyOverflow(what: "the day")) { try MoneyOverflow.check([4_611_686_018_427_387_904, -4_611_686_018_427_387_904], what: "the day") }
+        #expect(throws: Never.self) { try MoneyOverflow.check([4_611_686_018_427_387_903, -4_611_686_018_427_387_904], what: "the day") }
+    }
+
     @Test func mixedCurrenciesAreAnError() {
         #expect(throws: MoneyError.currencyMismatch("USD", "EUR")) {
             try Money(minorUnits: 1, currency: .usd).adding(Money(minorUnits: 1, currency: .eur))

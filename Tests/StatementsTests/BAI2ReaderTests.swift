@@ -31,6 +31,26 @@ import TestSupport
         #expect(counted.diagnostics.items.map(\.description) == kept.diagnostics.items.map(\.description))
     }
 
+    @Test func detailTotalsPastSixtyFourBitsAreAProblemNotAWrappedTotal() {
+        // Two accounts of one credit of 50,000,000,000,000,000.00 each: each account's total fits, the file's does not.
+        let text = """
+            01,122099999,123456789,040621,0200,1,65,,2/
+            02,031001234,122099999,1,040620,2359,USD,2/
+            03,1111,USD/
+            16,142,5000000000000000000,0,A1,,FIRST/
+            49,5000000000000000000,3/
+            03,2222,USD/
+            16,142,5000000000000000000,0,B1,,SECOND/
+            49,5000000000000000000,3/
+            98,0,2,8/
+            99,0,1,10/
+            """
+        let counted = BAI2Reader(options: BAI2Options(strict: true)).read(bytes: Array(text.utf8), fileName: "t.bai", keepDetails: false)
+        let overflow = counted.diagnostics.items.filter { $0.code.rawValue == "bai2.amount-overflow" }
+        #expect(overflow.contains { $0.location.line == 7 && $0.severity == .fatal }, "\(counted.diagnostics.items)")
+        #expect(counted.detailTotals.credits >= 0, "never wrapped past Int64.max to a negative total")
+    }
+
     @Test func intradayReportsAndTestGroupsAreReadButNotPosted() {
         // Modifier 2 (final previous-day): posted. Modifier 3 (interim same-day) and status 4 (test): reported only.
         let final = read(Self.spec.replacingOccurrences(of: "02,031001234,122099999,1,040620,2359,USD,2/", with: "02,031001234,122099999,1,040620,2359,USD,2/"))

@@ -184,6 +184,24 @@ import TestSupport
         #expect(result.lines.allSatisfy { $0.amount.currency.code == c.currency })
     }
 
+    @Test func aRunningBalancePastSixtyFourBitsIsABreakNotAWrappedBalance() throws {
+        // 92,233,720,368,547,758.07 is Int64.max cents: a credit of 1.00 after it cannot leave the same balance, and
+        // the balance it should show is past what the file can hold, not a wrapped negative one.
+        let path = TestPaths.temporaryDirectory("balance-overflow") + "/profile.json"
+        try #"{"columns": {"date": "Date", "amount": "Amount", "description": "Label", "balance": "Balance"}, "date_format": "YYYY-MM-DD"}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let text = """
+            Date,Amount,Label,Balance
+            2026-11-02,1.00,first,92233720368547758.07
+            2026-11-02,1.00,second,92233720368547758.07
+
+            """
+        let result = BankCSVTests.read(Array(text.utf8), try BankProfile.load(path: path))
+        let balance = try #require(result.diagnostics.items.first { $0.code.rawValue == "csv.balance" }, "\(result.diagnostics.items)")
+        #expect(balance.location.line == 3 && balance.found == "92233720368547758.07")
+        #expect(balance.expected == "more than 64-bit minor units hold")
+    }
+
     @Test func brokenExportsSayWhatIsBroken() throws {
         guard let corpus = TestPaths.corpus else { print("skipped: ../shared/corpus is absent"); return }
         let folder = corpus + "/statements/csv/gpaulissen__ofxstatement-dutch/"
