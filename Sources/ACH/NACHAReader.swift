@@ -230,14 +230,10 @@ public struct NACHAReader<Source: ByteSource> {
                 lastBatchNumber = header.batchNumber
                 for d in local.items { report(d) }
                 let headerErrors = errorCount - before
-                if var open = batch {
-                    closeEntry(open.header.standardEntryClass)
-                    report(Diagnostic(code: "nacha.missing-batch-control", severity: .error, location: location,
-                                      message: "batch \(open.header.batchNumber) has no batch control record (type 8) before the next batch header"))
-                    open.isRejected = options.strict
+                if let open = batch {
                     pendingHeader = header
                     pendingHeaderErrors = headerErrors
-                    return account(open, hashSum: hashSum)
+                    return endWithoutControl(open, at: location, "has no batch control record (type 8) before the next batch header", hashSum: hashSum)
                 }
                 begin(header, &self)
                 errorsAtBatchStart = before
@@ -324,12 +320,8 @@ public struct NACHAReader<Source: ByteSource> {
                 } else if !sawRecordAfterControl {
                     report(Diagnostic(code: "nacha.duplicate-file-control", severity: .fatal, location: location, message: "a second file control record (type 9)"))
                 }
-                if var open = batch {
-                    closeEntry(open.header.standardEntryClass)
-                    report(Diagnostic(code: "nacha.missing-batch-control", severity: .error, location: location,
-                                      message: "batch \(open.header.batchNumber) has no batch control record (type 8) before the file control"))
-                    open.isRejected = options.strict
-                    return account(open, hashSum: hashSum)
+                if let open = batch {
+                    return endWithoutControl(open, at: location, "has no batch control record (type 8) before the file control", hashSum: hashSum)
                 }
             default:
                 report(Diagnostic(code: "nacha.record-type", severity: batch == nil ? .fatal : .error, location: location,
@@ -337,18 +329,24 @@ public struct NACHAReader<Source: ByteSource> {
             }
         }
         totals.physicalRecordCount = scanner.physicalRecordCount - totals.paddingRecordCount
-        if var open = batch {
-            closeEntry(open.header.standardEntryClass)
-            report(Diagnostic(code: "nacha.missing-batch-control", severity: .error, location: recordLocation,
-                              message: "batch \(open.header.batchNumber) ends with the file, without its batch control record (type 8)"))
-            open.isRejected = options.strict
-            return account(open, hashSum: hashSum)
+        if let open = batch {
+            return endWithoutControl(open, at: recordLocation, "ends with the file, without its batch control record (type 8)", hashSum: hashSum)
         }
         finish()
         return nil
     }
 
     private var pendingHeaderErrors = 0
+
+    /// A batch whose control record never came (`what` says what came instead): its last entry closed, the problem
+    /// reported, the batch rejected in strict mode and accounted as it stands.
+    private mutating func endWithoutControl(_ batch: Batch, at location: SourceLocation, _ what: String, hashSum: Int64) -> Batch {
+        var open = batch
+        closeEntry(open.header.standardEntryClass)
+        report(Diagnostic(code: "nacha.missing-batch-control", severity: .error, location: location, message: "batch \(open.header.batchNumber) \(what)"))
+        open.isRejected = options.strict
+        return account(open, hashSum: hashSum)
+    }
 
     private mutating func account(_ batch: Batch, hashSum: Int64) -> Batch {
         lastBatchEntryCount = batch.entries.count

@@ -129,6 +129,12 @@ struct Workspace {
 
     // MARK: - Decisions
 
+    /// The receipt at `position` as the amount rules read it: its amount, its currency and the customer's id.
+    func amountRuleInput(_ position: Int) -> (receipt: Receipt, amount: Int64, currency: Currency, customerID: String) {
+        let receipt = receipts[position]
+        return (receipt, receipt.amount.minorUnits, receipt.amount.currency, customerID(customer))
+    }
+
     func baseEvidence(_ position: Int) -> Evidence {
         var evidence = Evidence(customer: prepared[position].customerEvidence)
         if !prepared[position].unknown.isEmpty {
@@ -530,10 +536,7 @@ struct Workspace {
     /// Exact open amount, amount less an early-payment discount, exact combination. True when decided
     /// (an ambiguity is decided too: an exception, the cash kept unapplied).
     mutating func tryExact(_ position: Int) -> Bool {
-        let receipt = receipts[position]
-        let amount = receipt.amount.minorUnits
-        let currency = receipt.amount.currency
-        let customerID = self.customerID(customer)
+        let (receipt, amount, currency, customerID) = amountRuleInput(position)
         let idx = index(currency)
         var evidence = baseEvidence(position)
 
@@ -603,10 +606,7 @@ struct Workspace {
     /// rule 3) one or more less exactly one open credit memo of the payer, taken whole. True when decided (applied,
     /// ambiguous, or cut off). A customer without memos searches as it always did.
     mutating func tryCombination(_ position: Int, low: Int64, high: Int64, index idx: SortedAmounts, evidence base: Evidence) -> Bool {
-        let receipt = receipts[position]
-        let amount = receipt.amount.minorUnits
-        let currency = receipt.amount.currency
-        let customerID = self.customerID(customer)
+        let (receipt, amount, currency, customerID) = amountRuleInput(position)
         let memos = openCreditMemos(currency)
         // With a memo the invoices may reach past the amount by as much as its credit.
         let largestCredit = memos.reduce(Int64(0)) { max($0, -$1.open) }
@@ -718,11 +718,8 @@ struct Workspace {
     /// invoice within `shortPayPercent` of the amount (short: applied as far as it goes, SHORT_PAY at the end
     /// of the day if nothing else closes it; over: the rest kept as unapplied cash, OVER_PAY).
     mutating func tryInexact(_ position: Int) -> Bool {
-        let receipt = receipts[position]
-        let amount = receipt.amount.minorUnits
-        let currency = receipt.amount.currency
+        let (receipt, amount, currency, customerID) = amountRuleInput(position)
         let tolerance = policy.tolerance.minorUnits
-        let customerID = self.customerID(customer)
         let idx = index(currency)
         var evidence = baseEvidence(position)
 
@@ -799,10 +796,7 @@ struct Workspace {
 
     /// Nothing matched: the cash stays unapplied on the customer, with the nearest invoices as candidates.
     mutating func unmatched(_ position: Int) {
-        let receipt = receipts[position]
-        let amount = receipt.amount.minorUnits
-        let currency = receipt.amount.currency
-        let customerID = self.customerID(customer)
+        let (receipt, amount, currency, customerID) = amountRuleInput(position)
         let idx = index(currency)
         var evidence = baseEvidence(position)
         let nearest = idx.nearest(to: amount, limit: 3)

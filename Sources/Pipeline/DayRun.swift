@@ -12,9 +12,9 @@ import Statements
 struct DayRun {
     let manifest: Manifest
     /// The ledger's writer: the day is one transaction on it, written in batches as the stages produce them.
-    let store: LedgerStore
+    let store: any LedgerDayWriter
     /// The ledger as its last commit left it: every read of the day's stages (the state before the day).
-    let view: LedgerView
+    let view: any LedgerReading
     let runID: Int64
     let day: Day
     let customers: [Customer]
@@ -872,7 +872,7 @@ struct LedgerFeed: Sendable {
     private let journalist: Task<DayJournal, Error>
 
     /// `journal` takes the entries as the writer posts them (the writer keeps none of them).
-    init(store: LedgerStore, journal: DayJournal) {
+    init(store: any LedgerDayWriter, journal: DayJournal) {
         let (itemStream, items) = AsyncStream.makeStream(of: Item.self)
         let (batches, toWriter) = AsyncStream.makeStream(of: LedgerBatch.self)
         let (postedStream, posted) = AsyncStream.makeStream(of: [PostedEntry].self)

@@ -617,7 +617,7 @@ extension DayRun {
         /// Per customer: the source keys of returned payments.
         var returned: [String: Set<String>] = [:]
 
-        /// Adds the day's application rows, as `LedgerView.payments` and `returnKeys` would read them once stored.
+        /// Adds the day's application rows, as `LedgerReading.payments` and `returnKeys` would read them once stored.
         mutating func add(_ rows: [ApplicationRow], day: Day, issueDays: [String: Day]) {
             for a in rows {
                 guard let customer = a.customerID else { continue }
@@ -714,13 +714,14 @@ extension DayRun {
             for a in d.applications {
                 rows.append(ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: a.invoiceID, customerID: a.customerID,
                                            applied: a.applied, discount: a.discount, writeOff: a.writeOff, rule: d.rule.rawValue, confidence: d.confidence,
-                                           evidence: evidence, reasonCode: reasons[a.invoiceID] ?? ""))
+                                           evidence: evidence, reasonCode: reasons[a.invoiceID] ?? "", source: d.receipt.source.rawValue,
+                                           sourceRef: d.receipt.sourceRef, valueDay: d.receipt.valueDay))
             }
             if !d.unapplied.isZero {
                 let zero = Money.zero(d.unapplied.currency)
                 rows.append(ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: nil, customerID: d.customerID,
                                            applied: d.unapplied, discount: zero, writeOff: zero, rule: MatchRule.unapplied.rawValue, confidence: d.confidence,
-                                           evidence: evidence))
+                                           evidence: evidence, source: d.receipt.source.rawValue, sourceRef: d.receipt.sourceRef, valueDay: d.receipt.valueDay))
             }
         }
         rows += more

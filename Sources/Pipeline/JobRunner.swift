@@ -111,10 +111,10 @@ public struct JobRunner: Sendable {
         } catch {
             return RunResult(exitCode: .failed, runID: nil, days: [], message: "cannot create the ledger's or the output's folder: \(error)")
         }
-        let lock: RunLock
+        let lock: any HeldRunLock
         do {
-            guard let acquired = try await RunLock.acquire(ledgerPath: manifest.ledger, waitingUpTo: options.waitSeconds) else {
-                let holder = RunLock.holder(ledgerPath: manifest.ledger)
+            guard let acquired = try await LedgerLockFile(ledgerPath: manifest.ledger).acquire(waitingUpTo: options.waitSeconds) else {
+                let holder = LedgerLockFile(ledgerPath: manifest.ledger).holder()
                 let waited = options.waitSeconds > 0 ? " after waiting \(Int(options.waitSeconds)) s" : ""
                 return RunResult(exitCode: .locked, runID: nil, days: [],
                                  message: "the ledger \(manifest.ledger) is locked by another run (\(holder.isEmpty ? "holder unknown" : holder))\(waited); "
@@ -144,8 +144,8 @@ public struct JobRunner: Sendable {
             FileHandle.standardError.write(Data("master data: \(ContinuousClock.now - masterDataStarted), RSS \(StageClock.residentMegabytes()) MB\n".utf8))
         }
 
-        let store: LedgerStore
-        let view: LedgerView
+        let store: any LedgerDayWriter
+        let view: any LedgerReading
         let runID: Int64
         // The dry run's own empty ledger goes when the run ends, whatever way it ends.
         var dryRunScratch: String?
@@ -160,8 +160,8 @@ public struct JobRunner: Sendable {
                 dryRunScratch = scratch
                 ledgerPath = scratch + "/ledger.sqlite"
             }
-            store = try LedgerStore(path: ledgerPath)
-            view = try LedgerView(path: ledgerPath)
+            store = try SQLiteLedgerStore(path: ledgerPath)
+            view = try SQLiteLedgerReader(path: ledgerPath)
             // The manifest may not move an account's postings to another code behind the ledger's back.
             if let refused = try await BankAccountBook.checkCodes(manifest.bankAccounts, registered: try await view.bankAccounts(),
                                                                   hasPostings: { try await view.hasPostings(account: $0) }) {

@@ -76,10 +76,10 @@ public enum Review {
         return [.ignore]
     }
 
-    /// Checks a decision against the ledger as it stands; what it returns is what `LedgerStore.recordDecision` keeps.
+    /// Checks a decision against the ledger as it stands; what it returns is what `ReviewStore.recordDecision` keeps.
     /// `writeOffLimit`: the manifest's `review.write_off_limit`; nil when no manifest gives one (then 100.00 in the
     /// currency of the amount written off).
-    public static func check(_ request: ReviewRequest, view: LedgerView, writeOffLimit: Money?) async throws -> [ReviewApplication] {
+    public static func check(_ request: ReviewRequest, view: any LedgerReading, writeOffLimit: Money?) async throws -> [ReviewApplication] {
         let id = request.exceptionID
         guard let exception = try await view.exception(id: id) else { throw ReviewRefusal("no exception \(id) in the ledger") }
         guard !request.note.trimmingCharacters(in: .whitespaces).isEmpty else { throw ReviewRefusal("\(id): --note is required (say why)") }
@@ -159,7 +159,7 @@ public enum Review {
     /// what it still has open (the exception raised each one's open amount at the end of its day; a payment since lowers
     /// it), never more, and all of them together never more than the exception's short amount. Invoices since closed
     /// are left out; when none has anything open, there is nothing to write off.
-    static func shortfalls(of exception: ExceptionRow, short: Money, view: LedgerView) async throws -> [ReviewApplication] {
+    static func shortfalls(of exception: ExceptionRow, short: Money, view: any LedgerReading) async throws -> [ReviewApplication] {
         let id = exception.exceptionID
         guard !exception.invoiceIDs.isEmpty else { throw ReviewRefusal("\(id): the exception names no short-paid invoice") }
         var out: [ReviewApplication] = []

@@ -208,22 +208,22 @@ extension Settle {
     }
 
     /// Runs a review command holding the ledger's lock (like a run), with the writer and a view.
-    func withReviewLock(_ ledger: String, _ body: (LedgerStore, LedgerView) async throws -> Int32) async throws -> Int32 {
+    func withReviewLock(_ ledger: String, _ body: (any PeriodStore & ReviewStore, any LedgerReading) async throws -> Int32) async throws -> Int32 {
         guard FileManager.default.fileExists(atPath: ledger) else { throw LedgerError("no ledger at \(ledger)") }
-        guard let lock = try RunLock(ledgerPath: ledger, purpose: "review") else {
-            console.err("settle: the ledger \(ledger) is locked by another run (\(RunLock.holder(ledgerPath: ledger))); try again when it has finished")
+        guard let lock = try LedgerLockFile(ledgerPath: ledger).tryLock(purpose: "review") else {
+            console.err("settle: the ledger \(ledger) is locked by another run (\(LedgerLockFile(ledgerPath: ledger).holder())); try again when it has finished")
             return ExitCode.locked.rawValue
         }
         defer { withExtendedLifetime(lock) {} }
-        let store = try LedgerStore(path: ledger)
-        let view = try LedgerView(path: ledger)
+        let store = try SQLiteLedgerStore(path: ledger)
+        let view = try SQLiteLedgerReader(path: ledger)
         return try await body(store, view)
     }
 
     /// The write-off limit of the manifest the ledger last ran with (nil when no run recorded one: then 100.00 in the
     /// currency written off). A manifest that cannot be read or is invalid is a usage error naming it (exit 2): the
     /// limit is a control, never silently replaced by the default.
-    func writeOffLimit(_ view: LedgerView) async throws -> Money? {
+    func writeOffLimit(_ view: any LedgerReading) async throws -> Money? {
         guard let path = try await view.lastManifestPath() else { return nil }
         do {
             return try Manifest.load(path: path).writeOffLimit
@@ -342,7 +342,7 @@ extension Settle {
         guard args.positionals.count == 1, let customer = args.positionals.first else { throw ManifestError("advice needs one CUSTOMER id") }
         guard let day = try day(args.values["day"], option: "day") else { throw ManifestError("advice needs --day YYYY-MM-DD") }
         _ = try openReader(ledger)  // migrates an older ledger first
-        let view = try LedgerView(path: ledger)
+        let view: any LedgerReading = try SQLiteLedgerReader(path: ledger)
         // The customer's name from the master data the ledger last ran with (blank when it cannot be read).
         var name = ""
         if let path = try await view.lastManifestPath(), let manifest = try? Manifest.load(path: path),
@@ -351,11 +351,11 @@ extension Settle {
             name = customers.first { $0.id == customer }?.name ?? ""
         }
         let rows = try await view.applications(customer: customer, day: day).filter { $0.invoiceID != nil && $0.rule != "return" }.map { a in
-            let parts = a.sourceKey.split(separator: ":")
-            let source = a.sourceKey.hasPrefix("ach:") ? "nacha" : (a.sourceKey.hasPrefix("stmt:") ? "statement" : String(parts.first ?? ""))
-            return AdviceRow(customerID: customer, name: name, receiptID: a.receiptID, source: source, sourceRef: String(parts.last ?? ""), valueDay: day,
-                             invoiceID: a.invoiceID ?? "", cash: a.applied, discount: a.discount, deduction: a.writeOff, reasonCode: a.reasonCode)
-        }
+            // The receipt's source, reference and value day as the run stored them (a row kept before schema 13: as the
+            // ledger could tell them; one without a receipt of its own: the day).
+            AdviceRow(customerID: customer, name: name, receiptID: a.receiptID, source: a.source, sourceRef: a.sourceRef, valueDay: a.valueDay ?? day,
+                      invoiceID: a.invoiceID ?? "", cash: a.applied, discount: a.discount, deduction: a.writeOff, reasonCode: a.reasonCode)
+        }.sorted { ($0.valueDay, $0.sourceRef, $0.invoiceID) < ($1.valueDay, $1.sourceRef, $1.invoiceID) }  // advice.csv's order
         guard !rows.isEmpty else {
             console.err("settle: nothing was applied for \(customer) on \(day) in \(ledger)")
             return 1
@@ -388,7 +388,7 @@ extension Settle {
         guard let ledger = args.values["ledger"] else { throw ManifestError("archive needs --ledger PATH") }
         guard args.positionals == ["verify"] else { throw ManifestError("archive: expected `verify`") }
         _ = try openReader(ledger)  // migrates an older ledger first
-        let view = try LedgerView(path: ledger)
+        let view: any LedgerReading = try SQLiteLedgerReader(path: ledger)
         let wanted = try day(args.values["day"], option: "day")
         let files = try await view.ingestedFiles(day: wanted)
         if let wanted, files.isEmpty, !(try await view.wasRun(wanted)) {
@@ -446,7 +446,7 @@ extension Settle {
         switch sub {
         case "status":
             _ = try openReader(ledger)
-            let view = try LedgerView(path: ledger)
+            let view: any LedgerReading = try SQLiteLedgerReader(path: ledger)
             let closed = try await view.closedThrough()
             console.out(closed.map { "closed through \($0)" } ?? "no period is closed")
             for change in try await view.periodChanges() {

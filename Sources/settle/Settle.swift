@@ -261,11 +261,11 @@ struct Settle {
         return anyErrors ? 1 : 0
     }
 
-    func openReader(_ path: String) throws -> LedgerReader {
+    func openReader(_ path: String) throws -> SQLiteLedgerReader {
         guard FileManager.default.fileExists(atPath: path) else { throw LedgerError("no ledger at \(path)") }
         // A ledger of an older schema is migrated first (in one transaction, every row kept), so reading it works.
-        if try LedgerReader.schemaVersion(path: path) < LedgerStore.schemaVersion { _ = try LedgerStore(path: path) }
-        return try LedgerReader(path: path)
+        try SQLiteMigrations(path: path).migrateIfOlder()
+        return try SQLiteLedgerReader(path: path)
     }
 
     // MARK: ledger
