@@ -65,10 +65,12 @@ public enum HeldCash {
         let total = r.applications.reduce(Int64(0)) { $0 &+ $1.amount.minorUnits }
         var rows = [ApplicationRow(receiptID: r.held.receipt.id, sourceKey: key, invoiceID: nil, customerID: r.held.customerID,
                                    applied: Money(minorUnits: 0 &- total, currency: currency), discount: zero, writeOff: zero, rule: MatchRule.unapplied.rawValue,
-                                   confidence: 100, evidence: r.evidence)]
+                                   confidence: 100, evidence: r.evidence, source: r.held.receipt.source.rawValue, sourceRef: r.held.receipt.sourceRef,
+                                   valueDay: r.held.receipt.valueDay)]
         for a in r.applications {
             rows.append(ApplicationRow(receiptID: r.held.receipt.id, sourceKey: key, invoiceID: a.invoiceID, customerID: r.held.customerID, applied: a.amount,
-                                       discount: zero, writeOff: zero, rule: "unapplied-cash", confidence: 100, evidence: r.evidence))
+                                       discount: zero, writeOff: zero, rule: "unapplied-cash", confidence: 100, evidence: r.evidence,
+                                       source: r.held.receipt.source.rawValue, sourceRef: r.held.receipt.sourceRef, valueDay: r.held.receipt.valueDay))
         }
         return rows
     }

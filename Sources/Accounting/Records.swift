@@ -42,11 +42,19 @@ public struct ApplicationRow: Hashable, Sendable {
     public var evidence: String
     /// The X12 adjustment reason (ADX02, code list 426) the payer gave for a deduction on this invoice, if any.
     public var reasonCode: String
+    /// What a remittance advice shows of the receipt: where it came from (`nacha`, `bai2`, `camt053`, `csv`), its
+    /// reference there, and its value day (nil where the row has no receipt of its own, such as a return's).
+    public var source: String
+    public var sourceRef: String
+    public var valueDay: Day?
 
     public init(receiptID: String, sourceKey: String, invoiceID: String?, customerID: String?, applied: Money, discount: Money, writeOff: Money, rule: String, confidence: Int,
-                evidence: String = "", reasonCode: String = "") {
+                evidence: String = "", reasonCode: String = "", source: String = "", sourceRef: String = "", valueDay: Day? = nil) {
         self.evidence = evidence
         self.reasonCode = reasonCode
+        self.source = source
+        self.sourceRef = sourceRef
+        self.valueDay = valueDay
         self.receiptID = receiptID
         self.sourceKey = sourceKey
         self.invoiceID = invoiceID

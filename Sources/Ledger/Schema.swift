@@ -474,6 +474,15 @@ enum Schema {
             SELECT CASE WHEN COUNT(*) = 1 THEN MIN(f.sha256) ELSE '' END FROM ingested_files f
             WHERE f.day = settlement_items.first_day AND f.name = settlement_items.file_name);
         """,
+        // 13: each application keeps what a remittance advice shows of its receipt (where it came from, its reference
+        // there, its value day), so that `settle advice` makes the rows the run made. Rows kept before are given what
+        // the ledger knows (`finish`): the value day of the receipt's entry, the source from the key's prefix, the
+        // key's last part as the reference.
+        """
+        ALTER TABLE applications ADD COLUMN source TEXT NOT NULL DEFAULT '';
+        ALTER TABLE applications ADD COLUMN source_ref TEXT NOT NULL DEFAULT '';
+        ALTER TABLE applications ADD COLUMN value_day TEXT;
+        """,
     ]
 
     static var version: Int { migrations.count }
@@ -482,6 +491,7 @@ enum Schema {
     /// (placeholders until then), then makes the hash unique and the journal append-only again.
     static func finish(migration version: Int, _ db: Database) throws {
         if version == 10 { return try BankAccountRegistry.registerHistory(db) }
+        if version == 13 { return try fillApplicationReceipts(db) }
         guard version == 7 else { return }
         let rows = try db.prepare("SELECT entry_id, source_key FROM journal_entries WHERE revision = 1 ORDER BY entry_id").rows { ($0.int(0), $0.text(1)) }
         var taken = Set<Int64>()
@@ -502,6 +512,40 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
             CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
                 BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+            """)
+    }
+}
+
+extension Schema {
+    /// Version 13: what an older ledger knows of each application's receipt. The value day is the effective day of the
+    /// first entry under the receipt's key (found through its hash), else the application's day; the source is the
+    /// key's prefix (`ach:` a NACHA entry; `stmt:` a statement line, whose format the ledger did not keep); the
+    /// reference is the key's last part.
+    static func fillApplicationReceipts(_ db: Database) throws {
+        try db.execute("CREATE TEMP TABLE application_receipts (source_key TEXT PRIMARY KEY, source TEXT NOT NULL, source_ref TEXT NOT NULL, value_day TEXT)")
+        let find = try db.prepare("SELECT source_key, effective_day FROM journal_entries WHERE key_hash = ?")
+        let insert = try db.prepare("INSERT INTO application_receipts(source_key, source, source_ref, value_day) VALUES (?, ?, ?, ?)")
+        for key in try db.prepare("SELECT DISTINCT source_key FROM applications").rows({ $0.text(0) }) {
+            var hash = SourceKeyHash.of(key)
+            var valueDay: String?
+            while try find.bind(.integer(hash)).step() {
+                let same = find.textEquals(0, key)
+                if same { valueDay = find.text(1) }
+                find.reset()
+                if same { break }
+                hash = SourceKeyHash.next(hash)
+            }
+            find.reset()
+            let source = key.hasPrefix("ach:") ? "nacha" : (key.hasPrefix("stmt:") ? "statement" : String(key.prefix { $0 != ":" }))
+            let reference = String(key.split(separator: ":").last ?? "")
+            try insert.bind(.text(key), .text(source), .text(reference), .optional(valueDay)).run()
+        }
+        try db.execute("""
+            UPDATE applications SET
+                source = (SELECT r.source FROM application_receipts r WHERE r.source_key = applications.source_key),
+                source_ref = (SELECT r.source_ref FROM application_receipts r WHERE r.source_key = applications.source_key),
+                value_day = COALESCE((SELECT r.value_day FROM application_receipts r WHERE r.source_key = applications.source_key), day);
+            DROP TABLE application_receipts;
             """)
     }
 }

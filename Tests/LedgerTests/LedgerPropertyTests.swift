@@ -26,7 +26,7 @@ import TestSupport
         print("LedgerPropertyTests seed \(seed)")
         var random = Random(state: seed)
         let path = TestPaths.temporaryDirectory("ledger-property") + "/ledger.sqlite"
-        let store = try LedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path)
         let day = Day(year: 2026, month: 11, day: 2)!
         let invoiceCount = 12
         var invoices: [LedgerInvoice] = []
@@ -95,7 +95,7 @@ import TestSupport
                     if p.account == ChartOfAccounts.accountsReceivable, let i = p.invoiceID { expectedOpen[i, default: 0] += p.amount.minorUnits }
                 }
             }
-            let reader = try LedgerReader(path: path)
+            let reader = try SQLiteLedgerReader(path: path)
             var report = try reader.verify()
             // The model does not keep open amounts on their document's side (a return of a receipt whose decision changed
             // since, receipts paying past what is open): verify names exactly the invoices it takes past them, and else

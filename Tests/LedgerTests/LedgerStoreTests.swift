@@ -26,12 +26,12 @@ import TestSupport
         return JournalEntryDraft(sourceKey: key, effectiveDay: day, memo: "receipt", postings: postings)
     }
 
-    func newStore() throws -> (LedgerStore, String) {
+    func newStore() throws -> (SQLiteLedgerStore, String) {
         let path = TestPaths.temporaryDirectory("ledger") + "/ledger.sqlite"
-        return (try LedgerStore(path: path), path)
+        return (try SQLiteLedgerStore(path: path), path)
     }
 
-    func commit(_ store: LedgerStore, run: Int64, _ entries: [JournalEntryDraft], invoices: [LedgerInvoice] = []) async throws -> CommitOutcome {
+    func commit(_ store: SQLiteLedgerStore, run: Int64, _ entries: [JournalEntryDraft], invoices: [LedgerInvoice] = []) async throws -> CommitOutcome {
         try await store.commit(DayCommit(runID: run, day: Self.day, invoices: invoices, entries: entries, cashAccounts: [("1000-2233", "Cash")]))
     }
 
@@ -45,7 +45,7 @@ import TestSupport
         let again = try await commit(store, run: run2, entries, invoices: [Self.invoice("I1", 10_000)])
         #expect(again.posted.isEmpty)
         #expect(again.unchangedCount == 2)
-        let reader = try LedgerReader(path: path)
+        let reader = try SQLiteLedgerReader(path: path)
         #expect(try reader.counts().entries == 2)
         let report = try reader.verify()
         #expect(report.isClean)
@@ -61,7 +61,7 @@ import TestSupport
         let changed = try await commit(store, run: run, [Self.opening("I1", 10_000), Self.receipt("ach:1", cash: 10_000, invoice: "I1", applied: 10_000)])
         #expect(changed.posted.map(\.kind) == [.reversal, .replacement])
         #expect(changed.posted.map(\.revision) == [2, 3])
-        let reader = try LedgerReader(path: path)
+        let reader = try SQLiteLedgerReader(path: path)
         #expect(try reader.verify().isClean)
         #expect(try reader.invoices()[0].openAmount == Self.m(0))
         let unapplied = try reader.balances(account: ChartOfAccounts.unappliedCash)
@@ -80,7 +80,7 @@ import TestSupport
         #expect(rerun.posted.map(\.kind) == [.reversal])
         #expect(rerun.posted.map(\.sourceKey) == ["ach:1"])
         #expect(try await commit(store, run: run, [Self.opening("I1", 10_000)]).posted.isEmpty)
-        let reader = try LedgerReader(path: path)
+        let reader = try SQLiteLedgerReader(path: path)
         #expect(try reader.verify().isClean)
         #expect(try reader.invoices()[0].openAmount == Self.m(10_000))
     }
@@ -113,20 +113,20 @@ import TestSupport
         let hashes = try db.prepare("SELECT key_hash, source_key FROM journal_entries WHERE source_key IN ('ach:1', 'someone-else') ORDER BY source_key")
             .rows { ($0.int(0), $0.text(1)) }
         #expect(hashes.map(\.0) == [SourceKeyHash.next(SourceKeyHash.of("ach:1")), SourceKeyHash.of("ach:1")])
-        #expect(try LedgerReader(path: path).verify().isClean)
-        #expect(try await LedgerView(path: path).postedDay(sourceKey: "ach:1") == Self.day)
-        #expect(try await LedgerView(path: path).postedDay(sourceKey: "ach:2") == nil)
+        #expect(try SQLiteLedgerReader(path: path).verify().isClean)
+        #expect(try SQLiteLedgerReader(path: path).postedDay(sourceKey: "ach:1") == Self.day)
+        #expect(try SQLiteLedgerReader(path: path).postedDay(sourceKey: "ach:2") == nil)
     }
 
     @Test func verifyFindsRowsNamingRowsThatDoNotExist() async throws {
         let (store, path) = try newStore()
         let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
         _ = try await commit(store, run: run, [Self.opening("I1", 100)], invoices: [Self.invoice("I1", 100)])
-        #expect(try LedgerReader(path: path).verify().isClean)
+        #expect(try SQLiteLedgerReader(path: path).verify().isClean)
         let db = try Database(path: path)
         try db.execute("DELETE FROM customers")
         try db.execute("UPDATE account_days SET amount_minor = amount_minor + 1 WHERE account_id = (SELECT account_id FROM accounts WHERE code = '\(ChartOfAccounts.accountsReceivable)')")
-        let report = try LedgerReader(path: path).verify()
+        let report = try SQLiteLedgerReader(path: path).verify()
         #expect(!report.isClean)
         #expect(report.integrityProblems == ["2 postings naming an unknown customer", "1 invoices of an unknown customer"])
         #expect(report.accountDayMismatches.count == 1)
@@ -139,7 +139,7 @@ import TestSupport
         let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
         _ = try await commit(store, run: run, [Self.opening("I1", 10_000), Self.receipt("ach:1", cash: 10_000, invoice: "I1", applied: 4_000)],
                              invoices: [Self.invoice("I1", 10_000)])
-        #expect(try LedgerReader(path: path).verify().isClean)
+        #expect(try SQLiteLedgerReader(path: path).verify().isClean)
         let db = try Database(path: path)
         // Postings without their kept row: the receivables' day and C1's unapplied cash forgotten.
         try db.execute("DELETE FROM account_days WHERE account_id = (SELECT account_id FROM accounts WHERE code = '\(ChartOfAccounts.accountsReceivable)')")
@@ -150,7 +150,7 @@ import TestSupport
             INSERT INTO customer_unapplied VALUES ((SELECT customer_no FROM customers WHERE customer_id = 'C1'), 'EUR', 9);
             """)
         let customerNo = try db.prepare("SELECT customer_no FROM customers WHERE customer_id = 'C1'").rows { $0.int(0) }.first ?? -1
-        let report = try LedgerReader(path: path).verify()
+        let report = try SQLiteLedgerReader(path: path).verify()
         #expect(!report.isClean)
         #expect(Set(report.accountDayMismatches) == [
             "unapplied cash of customer number \(customerNo) in USD: kept 0, postings -6000",
@@ -172,10 +172,10 @@ import TestSupport
         await #expect { try await commit(store, run: run, [unknownAccount]) } throws: {
             ($0 as? LedgerError)?.message == "entry x posts to account 9999, which the ledger does not have"
         }
-        #expect(try LedgerReader(path: path).counts().entries == 0)
+        #expect(try SQLiteLedgerReader(path: path).counts().entries == 0)
         // The store is still usable after the rolled-back commits.
         #expect(try await commit(store, run: run, [Self.opening("I1", 100)], invoices: [Self.invoice("I1", 100)]).posted.count == 1)
-        #expect(try LedgerReader(path: path).verify().isClean)
+        #expect(try SQLiteLedgerReader(path: path).verify().isClean)
     }
 
     @Test func theJournalIsAppendOnly() async throws {
@@ -193,7 +193,7 @@ import TestSupport
         _ = try await commit(store, run: run, [Self.opening("I1", 100)], invoices: [Self.invoice("I1", 100)])
         let db = try Database(path: path)
         try db.execute("UPDATE invoices SET open_minor = 5")
-        let report = try LedgerReader(path: path).verify()
+        let report = try SQLiteLedgerReader(path: path).verify()
         #expect(!report.isClean)
         #expect(report.invoiceMismatches.map(\.invoiceID) == ["I1"])
     }
@@ -202,8 +202,8 @@ import TestSupport
         let (_, path) = try newStore()
         let db = try Database(path: path)
         try db.execute("PRAGMA user_version = 99")
-        #expect(throws: LedgerError.self) { try LedgerStore(path: path) }
-        #expect(throws: LedgerError.self) { try LedgerReader(path: path) }
+        #expect(throws: LedgerError.self) { try SQLiteLedgerStore(path: path) }
+        #expect(throws: LedgerError.self) { try SQLiteLedgerReader(path: path) }
     }
 
     @Test func aNewerProgramMigratesAnOlderLedgerAndKeepsEveryPosting() async throws {
@@ -227,7 +227,7 @@ import TestSupport
                     VALUES ('X1', 1, 1, '2026-11-02', 'AMBIGUOUS', 'warning', 'R1', 'nacha', 't', 'f:1', 'C1', 5, 'USD', 'I1', 'm', 's');
                 """)
         }
-        _ = try LedgerStore(path: path)
+        _ = try SQLiteLedgerStore(path: path)
         let db = try Database(path: path)
         let version = try db.prepare("PRAGMA user_version")
         _ = try version.step()
@@ -237,17 +237,17 @@ import TestSupport
             .rows { "\($0.int(0))/\($0.int(1)) \($0.text(2)) \($0.text(3)) \($0.text(4)) \($0.text(5)) \($0.int(6))" }
         #expect(rows == ["1/1 1000 k1   9800", "1/2 4900 k1 C1 I1 200", "1/3 1100 k1 C1 I1 -10000", "2/1 1000 k2   5", "2/2 1100 k2 C1  -5"])
         // The kept sums agree with the postings, and the invoice's opening day is the day of its first posting.
-        #expect(try LedgerReader(path: path).verify().isClean == false)  // I1's stored open amount (10,000) is not what its postings say (-10,000)
-        #expect(try LedgerReader(path: path).verify().accountDayMismatches.isEmpty)
-        #expect(try LedgerReader(path: path).verify().integrityProblems.isEmpty)
-        #expect(try LedgerReader(path: path).invoices().map(\.openedDay) == [Day(year: 2026, month: 11, day: 2)])
+        #expect(try SQLiteLedgerReader(path: path).verify().isClean == false)  // I1's stored open amount (10,000) is not what its postings say (-10,000)
+        #expect(try SQLiteLedgerReader(path: path).verify().accountDayMismatches.isEmpty)
+        #expect(try SQLiteLedgerReader(path: path).verify().integrityProblems.isEmpty)
+        #expect(try SQLiteLedgerReader(path: path).invoices().map(\.openedDay) == [Day(year: 2026, month: 11, day: 2)])
         // Still append-only after the table was rebuilt.
         #expect(throws: (any Error).self) { try db.execute("DELETE FROM postings") }
         #expect(throws: (any Error).self) { try db.execute("UPDATE postings SET amount_minor = 0") }
-        let entries = try LedgerReader(path: path).entries()
+        let entries = try SQLiteLedgerReader(path: path).entries()
         #expect(entries.map { $0.postings.map(\.amount.minorUnits) } == [[9800, 200, -10000], [5, -5]])
         // Schema 4 added the evidence of decisions: exceptions of older runs have none, and keep everything else.
-        let kept = try LedgerReader(path: path).exception(id: "X1")
+        let kept = try SQLiteLedgerReader(path: path).exception(id: "X1")
         #expect(kept?.evidence == "")
         #expect(kept?.type == "AMBIGUOUS")
     }
@@ -258,9 +258,9 @@ import TestSupport
         _ = try await store.commit(DayCommit(runID: run, day: Self.day, invoices: [Self.invoice("I1", 100)], entries: [Self.opening("I1", 100)]))
         let db = try Database(path: path)
         try db.execute("UPDATE invoices SET currency = 'usd!' WHERE invoice_id = 'I1'")
-        #expect { try LedgerReader(path: path).invoices() } throws: { ($0 as? LedgerError)?.message == "invoices row I1: currency 'usd!' is not an ISO 4217 code" }
+        #expect { try SQLiteLedgerReader(path: path).invoices() } throws: { ($0 as? LedgerError)?.message == "invoices row I1: currency 'usd!' is not an ISO 4217 code" }
         try db.execute("UPDATE invoices SET currency = 'USD', due_day = '2026-13-40' WHERE invoice_id = 'I1'")
-        #expect { try LedgerReader(path: path).invoices() } throws: { ($0 as? LedgerError)?.message == "invoices row I1: day '2026-13-40' is not YYYY-MM-DD" }
+        #expect { try SQLiteLedgerReader(path: path).invoices() } throws: { ($0 as? LedgerError)?.message == "invoices row I1: day '2026-13-40' is not YYYY-MM-DD" }
     }
 
     @Test func dryRunLeavesNothing() async throws {
@@ -268,7 +268,7 @@ import TestSupport
         let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
         let outcome = try await store.commit(DayCommit(runID: run, day: Self.day, invoices: [Self.invoice("I1", 100)], entries: [Self.opening("I1", 100)]), dryRun: true)
         #expect(outcome.posted.count == 1)
-        #expect(try LedgerReader(path: path).counts().entries == 0)
+        #expect(try SQLiteLedgerReader(path: path).counts().entries == 0)
     }
 }
 
@@ -283,7 +283,7 @@ import TestSupport
                     receiverName: "SELLER", identification: "", fileName: "f.ach", day: day)
     }
 
-    func runDay(_ store: LedgerStore, run: Int64, traces: [String], customers: [String?]) async throws {
+    func runDay(_ store: SQLiteLedgerStore, run: Int64, traces: [String], customers: [String?]) async throws {
         try await store.beginDay(runID: run, day: Self.day)
         var rows = LedgerBatch()
         rows.achEntries = traces.map(Self.row)
@@ -295,12 +295,12 @@ import TestSupport
     }
 
     func customer(_ path: String, _ trace: String) async throws -> String?? {
-        try await LedgerView(path: path).originalEntry(trace: trace, rdfi: "02100002", amountMinorUnits: 1_000, role: "received", notAfter: Self.day).map(\.customerID)
+        try SQLiteLedgerReader(path: path).originalEntry(trace: trace, rdfi: "02100002", amountMinorUnits: 1_000, role: "received", notAfter: Self.day, windowDays: 120).map(\.customerID)
     }
 
     @Test func customersFoundAfterTheRowsAreTheOriginalEntriesCustomers() async throws {
         let path = TestPaths.temporaryDirectory("ach-customers") + "/ledger.sqlite"
-        let store = try LedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path)
         let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
         try await runDay(store, run: run, traces: ["1", "2", "3"], customers: ["C1", nil, "C3"])
         #expect(try await customer(path, "1") == .some("C1"))

@@ -14,13 +14,13 @@ import TestSupport
         LedgerInvoice(invoiceID: id, customerID: "C1", issueDay: T.day, dueDay: T.day, amount: T.m(amount), openAmount: T.m(amount), terms: "", poNumber: "")
     }
 
-    func ledger() async throws -> (LedgerStore, String, Int64) {
+    func ledger() async throws -> (SQLiteLedgerStore, String, Int64) {
         let path = TestPaths.temporaryDirectory("open-sign") + "/ledger.sqlite"
-        let store = try LedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path)
         let run = try await store.beginRun(manifest: "m", firstDay: T.day, lastDay: T.day, startedAt: "t")
         _ = try await store.commit(DayCommit(runID: run, day: T.day, invoices: [T.invoice("I1", 10_000), Self.memo("CM1", -2_000)],
                                              entries: [T.opening("I1", 10_000), T.opening("CM1", -2_000)], cashAccounts: [("1000-2233", "Cash")]))
-        #expect(try LedgerReader(path: path).verify().isClean)
+        #expect(try SQLiteLedgerReader(path: path).verify().isClean)
         return (store, path, run)
     }
 
@@ -32,7 +32,7 @@ import TestSupport
         _ = try await store.commit(DayCommit(runID: run, day: T.day, invoices: [],
                                              entries: [T.opening("I1", 10_000), T.opening("CM1", -2_000), T.receipt("ach:1", cash: 12_000, invoice: "I1", applied: 12_000)],
                                              cashAccounts: [("1000-2233", "Cash")]))
-        let report = try LedgerReader(path: path).verify()
+        let report = try SQLiteLedgerReader(path: path).verify()
         #expect(report.invoiceMismatches.isEmpty)
         #expect(report.openAmountsPastTheirSign.map { "\($0.invoiceID) \($0.amount) \($0.open)" } == ["I1 10000 -2000"])
         #expect(!report.isClean)
@@ -44,14 +44,14 @@ import TestSupport
         let db = try Database(path: path)
         try db.execute("UPDATE invoices SET open_minor = 10001 WHERE invoice_id = 'I1'")
         try db.execute("UPDATE invoices SET open_minor = 500 WHERE invoice_id = 'CM1'")
-        let report = try LedgerReader(path: path).verify()
+        let report = try SQLiteLedgerReader(path: path).verify()
         #expect(report.openAmountsPastTheirSign.map { "\($0.invoiceID) \($0.amount) \($0.open)" } == ["CM1 -2000 500", "I1 10000 10001"])
         #expect(!report.isClean)
         // A credit memo below its amount is past it too; within their bounds both are clean of this check.
         try db.execute("UPDATE invoices SET open_minor = -2001 WHERE invoice_id = 'CM1'")
         try db.execute("UPDATE invoices SET open_minor = 0 WHERE invoice_id = 'I1'")
-        #expect(try LedgerReader(path: path).verify().openAmountsPastTheirSign.map(\.invoiceID) == ["CM1"])
+        #expect(try SQLiteLedgerReader(path: path).verify().openAmountsPastTheirSign.map(\.invoiceID) == ["CM1"])
         try db.execute("UPDATE invoices SET open_minor = -1000 WHERE invoice_id = 'CM1'")
-        #expect(try LedgerReader(path: path).verify().openAmountsPastTheirSign.isEmpty)
+        #expect(try SQLiteLedgerReader(path: path).verify().openAmountsPastTheirSign.isEmpty)
     }
 }

@@ -19,13 +19,13 @@ import TestSupport
 
     @Test func aPendingItemKeepsItsFilesKey() async throws {
         let path = TestPaths.temporaryDirectory("settlement-items") + "/ledger.sqlite"
-        let store = try LedgerStore(path: path)
+        let store = try SQLiteLedgerStore(path: path)
         let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
         var commit = DayCommit(runID: run, day: Self.day)
         commit.settlementItems = [Self.item("b1", file: "day.ach", fileKey: String(repeating: "a", count: 64), 100),
                                   Self.item("b2", file: "day.ach", fileKey: String(repeating: "b", count: 64), 250)]
         _ = try await store.commit(commit)
-        let pending = try await LedgerView(path: path).pendingSettlements(before: Self.day.adding(days: 1))
+        let pending = try SQLiteLedgerReader(path: path).pendingSettlements(before: Self.day.adding(days: 1))
         #expect(pending.map(\.batchKey) == ["b1", "b2"])
         #expect(pending.map(\.fileKey) == [String(repeating: "a", count: 64), String(repeating: "b", count: 64)])
     }
@@ -50,8 +50,8 @@ import TestSupport
                     ('b3', 'received', 'X', 'day.ach', 400, 'USD', '2026-11-02', '2026-11-05', '2026-11-02', 'in/bank-b/day.ach:2');
                 """)
         }
-        _ = try LedgerStore(path: path)
-        let pending = try await LedgerView(path: path).pendingSettlements(before: Self.day.adding(days: 1))
+        _ = try SQLiteLedgerStore(path: path)
+        let pending = try SQLiteLedgerReader(path: path).pendingSettlements(before: Self.day.adding(days: 1))
         #expect(pending.map(\.batchKey) == ["b1", "b2", "b3"])
         // Two files named day.ach that day: which one is not known, so neither item is added up with another as a file.
         #expect(pending.map(\.fileKey) == ["aaaa", "", ""])

@@ -339,7 +339,7 @@ import TestSupport
         let reading = try Self.read(c, path: path, display: "in/\(day)/\(c.name)", currency: currency)
         let run = try await Self.run(c, path: path, day: day, currency: currency)
         let exit = run.result.exitCode
-        let ledger = try LedgerReader(path: run.folder + "/ledger.sqlite")
+        let ledger = try SQLiteLedgerReader(path: run.folder + "/ledger.sqlite")
         let keys = Set(try ledger.entries().map(\.sourceKey))
         let log = Self.text(run.output + "/run.log")
         let exceptions = Self.text(run.output + "/exceptions.csv").split(separator: "\n").dropFirst()

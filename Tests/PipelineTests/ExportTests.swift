@@ -19,7 +19,7 @@ import TestSupport
     }
 
     @Test func csvExportHasEveryPostingAndBalances() async throws {
-        let reader = try LedgerReader(path: try await sampleLedger())
+        let reader = try SQLiteLedgerReader(path: try await sampleLedger())
         let text = JournalExport.render(try reader.entries(), accounts: try reader.accounts(), format: .csv)
         var csv = CSVReader(source: MemoryByteSource(text))
         var record = CSVRecord()
@@ -39,7 +39,7 @@ import TestSupport
 
     @Test(.enabled(if: ExportTests.hledger != nil, "hledger is not installed (.ci/run installs it)"))
     func hledgerAgreesWithLedgerBalance() async throws {
-        let reader = try LedgerReader(path: try await sampleLedger())
+        let reader = try SQLiteLedgerReader(path: try await sampleLedger())
         let journal = TestPaths.temporaryDirectory("hledger") + "/settle.journal"
         try JournalExport.render(try reader.entries(), accounts: try reader.accounts(), format: .hledger).write(toFile: journal, atomically: true, encoding: .utf8)
         let process = Process()
@@ -66,7 +66,7 @@ import TestSupport
     }
 
     @Test func beancountExportOpensEveryAccountItUses() async throws {
-        let reader = try LedgerReader(path: try await sampleLedger())
+        let reader = try SQLiteLedgerReader(path: try await sampleLedger())
         let text = JournalExport.render(try reader.entries(), accounts: try reader.accounts(), format: .beancount)
         let opened = Set(text.split(separator: "\n").filter { $0.contains(" open ") }.map { String($0.split(separator: " ")[2]) })
         let used = Set(text.split(separator: "\n").filter { $0.hasPrefix("  ") && $0.contains(" USD") }.map { String($0.split(separator: " ")[0]) })

@@ -49,7 +49,7 @@ import TestSupport
         #expect(result.exitCode == .ok, "\(result.message ?? "")")
 
         // The ledger open, so that its -wal and -shm are there to look at.
-        let store = try LedgerStore(path: folder + "/books/ledger.sqlite")
+        let store = try SQLiteLedgerStore(path: folder + "/books/ledger.sqlite")
         for name in ["books/ledger.sqlite", "books/ledger.sqlite-wal", "books/ledger.sqlite-shm", "books/ledger.sqlite.lock",
                      "var/out/2026-11-02/remittance.csv", "var/out/2026-11-02/journal.csv", "var/out/2026-11-02/summary.json",
                      "var/out/2026-11-02/exceptions.html", "var/out/2026-11-02/run.log"] {

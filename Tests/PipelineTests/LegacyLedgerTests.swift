@@ -24,8 +24,8 @@ import TestSupport
         }
         try fm.copyItem(atPath: Self.fixture + "/ledger.sqlite", toPath: folder + "/ledger.sqlite")
         // Opening the store migrates the ledger (schema 3 → today's), keeping every row.
-        _ = try LedgerStore(path: folder + "/ledger.sqlite")
-        let before = try LedgerReader(path: folder + "/ledger.sqlite")
+        _ = try SQLiteLedgerStore(path: folder + "/ledger.sqlite")
+        let before = try SQLiteLedgerReader(path: folder + "/ledger.sqlite")
         let entriesBefore = try before.counts().entries
         let idsBefore = Set(try before.exceptions().map(\.exceptionID))
         let manifest = """
@@ -41,7 +41,7 @@ import TestSupport
         // That ledger booked its cash without the statements' openings: its books never tied, and now a run says so.
         #expect(result.exitCode == .booksDoNotTie, "\(result.message ?? "")")
         #expect(result.days.map(\.postedCount) == [0, 0])
-        let after = try LedgerReader(path: folder + "/ledger.sqlite")
+        let after = try SQLiteLedgerReader(path: folder + "/ledger.sqlite")
         #expect(try after.counts().entries == entriesBefore)
         #expect(try after.verify().isClean)
         // Every exception the rerun raises is one the old run raised, under the same id (the day-1 GALAXY batch is now

@@ -142,17 +142,17 @@ import TestSupport
         let summary = try String(contentsOfFile: "\(folder)/out/\(d[1])/summary.json", encoding: .utf8)
         #expect(summary.contains("\"status\": \"difference\""), "\(summary)")
         #expect(summary.contains("\"difference\": \"-1.00\""), "\(summary)")
-        let open = try LedgerReader(path: "\(folder)/ledger.sqlite").exceptions(status: "open", type: "BANK_DIFFERENCE")
+        let open = try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite").exceptions(status: "open", type: "BANK_DIFFERENCE")
         #expect(open.count == 1)
         // The same day again raises the same exception (one id), exit 4 again.
         let rerun = try await run(path, days: [d[1]])
         #expect(rerun.exitCode == .booksDoNotTie)
-        #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").exceptions(status: "open", type: "BANK_DIFFERENCE").count == 1)
+        #expect(try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite").exceptions(status: "open", type: "BANK_DIFFERENCE").count == 1)
         // A later statement that ties resolves it (decided by settle), and the run exits 0... but for the gap the
         // bank's own opening leaves (180,000 against the 1,801.00 it closed at), which is a STATEMENT_GAP, not a difference.
         let later = try await run(path, days: [d[2]])
         #expect(later.exitCode == .ok, "\(later.message ?? "")")
-        let after = try LedgerReader(path: "\(folder)/ledger.sqlite").exceptions(type: "BANK_DIFFERENCE")
+        let after = try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite").exceptions(type: "BANK_DIFFERENCE")
         #expect(after.count == 1)
         #expect(after.first?.status == "resolved", "\(after)")
     }
@@ -160,7 +160,7 @@ import TestSupport
     /// Balances per ledger account and currency, as the ledger holds them.
     func cash(_ folder: String) throws -> [String: String] {
         var out: [String: String] = [:]
-        for b in try LedgerReader(path: "\(folder)/ledger.sqlite").balances() where b.account.hasPrefix("1000") || b.account == "1010" {
+        for b in try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite").balances() where b.account.hasPrefix("1000") || b.account == "1010" {
             out["\(b.account) \(b.balance.currency.code)"] = b.balance.description
         }
         return out
@@ -203,7 +203,7 @@ import TestSupport
         let result = try await run(path, days: [d[0]])
         #expect(result.exitCode == .ok, "\(result.message ?? "")")
         #expect(try cash(folder) == ["1010 USD": "1300.00"])
-        #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").accounts().contains { $0.code == "1010" && $0.name == "Operating" })
+        #expect(try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite").accounts().contains { $0.code == "1010" && $0.name == "Operating" })
         // Another code for the same account, now that 1010 holds its postings: refused, naming both.
         var manifest = try String(contentsOfFile: path, encoding: .utf8)
         manifest = manifest.replacingOccurrences(of: #""code": "1010""#, with: #""code": "1020""#)
@@ -237,7 +237,7 @@ import TestSupport
         let again = try await run(path, days: [d])
         #expect(again.days.map(\.postedCount) == [0])
         #expect(try cash(folder) == ["1000-2233 USD": "1300.00", "1000-002233 USD": "5500.00"])
-        #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
+        #expect(try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
     }
 
     @Test func aPrepaymentIsAppliedTheDayItsInvoiceAppears() async throws {
@@ -252,7 +252,7 @@ import TestSupport
         #expect(first.exitCode == .ok, "\(first.message ?? "")")
         let day1 = try rows("\(folder)/out/\(d[0])/remittance.csv")
         #expect(day1.contains { $0.contains(",C001,700.00,,700.00,0.00,0.00,unapplied,") }, "\(day1)")
-        let raised = try LedgerReader(path: "\(folder)/ledger.sqlite").exceptions(status: "open")
+        let raised = try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite").exceptions(status: "open")
         #expect(!raised.isEmpty)
         // The next export lists the invoice, issued the next day.
         let invoices = folder + "/in/invoices.csv"
@@ -269,7 +269,7 @@ import TestSupport
         let aging = try String(contentsOfFile: "\(folder)/out/\(d[1])/aging.csv", encoding: .utf8)
         #expect(aging.contains("C001,\"Acme Tools, Inc.\",USD,1500.00,0.00,0.00,0.00,0.00,1500.00,0.00,"), "Acme: its other invoices open, nothing unapplied: \(aging)")
         // The exception it raised is resolved by settle, saying when and where the cash went.
-        let after = try LedgerReader(path: "\(folder)/ledger.sqlite")
+        let after = try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite")
         for e in raised {
             let now = try #require(try after.exception(id: e.exceptionID))
             #expect(now.status == "resolved" && now.resolution == "settled" && now.resolutionNote.contains("INV-30001") && now.resolutionNote.contains("\(d[1])"),
@@ -333,7 +333,7 @@ import TestSupport
         let open = try String(contentsOfFile: "\(folder)/out/\(d[1])/open-items.csv", encoding: .utf8)
         #expect(open.contains("INV-40001,C002,2026-11-29,600.00,500.00,") && open.contains("CM-4001,C002,2026-10-30,-100.00,0.00,")
                 && open.contains("CM-4002,C001,2026-10-30,-50.00,0.00,"), "\(open)")
-        #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
+        #expect(try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
         let again = try await run(path, days: [d[1]])
         #expect(again.days.map(\.postedCount) == [0])
     }
@@ -371,7 +371,7 @@ import TestSupport
         // The ERP applied a memo: the invoice shows 100.00 less; the memo is not in the export yet.
         try (original + "INV-40001,C002,2026-10-30,2026-11-29,USD,600.00,500.00,NET30,\n").write(toFile: invoices, atomically: true, encoding: .utf8)
         _ = try await run(path, days: [d[1]])
-        let receivables = { try LedgerReader(path: "\(folder)/ledger.sqlite").balances(account: "1200").reduce(Int64(0)) { $0 + $1.balance.minorUnits } }
+        let receivables = { try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite").balances(account: "1200").reduce(Int64(0)) { $0 + $1.balance.minorUnits } }
         let afterAdjustment = try receivables()
         // The memo reaches the export, applied (open 0.00): nothing more is booked for it.
         try (original + "INV-40001,C002,2026-10-30,2026-11-29,USD,600.00,500.00,NET30,\nCM-4001,C002,2026-11-03,2026-11-03,USD,-100.00,0.00,,\n")
@@ -430,9 +430,9 @@ import TestSupport
         #expect(returned.contains { $0.contains(",INV-10016,-5125.00,0.00,0.00,return,") }, "\(returned)")
         let open = try String(contentsOfFile: "\(folder)/out/2026-11-06/open-items.csv", encoding: .utf8)
         #expect(open.contains("INV-10016,C004,2026-12-14,5125.00,5125.00,"), "\(open)")
-        let unapplied = try LedgerReader(path: "\(folder)/ledger.sqlite").balances(account: "2100", byCustomer: true).filter { $0.customerID == "C004" }
+        let unapplied = try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite").balances(account: "2100", byCustomer: true).filter { $0.customerID == "C004" }
         #expect(unapplied.allSatisfy { $0.balance.isZero }, "\(unapplied)")
-        #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
+        #expect(try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
     }
 
     /// One account number at two banks: two accounts (the bank is part of the identity), each with its own cash account,

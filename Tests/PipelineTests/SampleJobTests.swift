@@ -84,12 +84,12 @@ import TestSupport
             #expect(summary.contains("\"difference\": \"0.00\"") && summary.contains("\"status\": \"tied\""), "\(day): \(summary)")
         }
         // ACH in transit holds exactly the batch that never settled.
-        let clearing = try LedgerReader(path: "\(folder)/ledger.sqlite").balances(byCustomer: false).filter { $0.account == "1050" }
+        let clearing = try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite").balances(byCustomer: false).filter { $0.account == "1050" }
         #expect(clearing.map(\.balance.minorUnits) == [250_000])
         let open = try read("\(folder)/out/2026-11-03/open-items.csv")
         #expect(open.contains("INV-10007,C003,2026-11-04,7500.00,0.00,0"))
         #expect(open.contains("INV-10020,C006,2026-11-01,4000.00,4000.00,2"))
-        #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
+        #expect(try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
         #expect(FileManager.default.fileExists(atPath: "\(folder)/archive/2026-11-02"))
     }
 
@@ -119,7 +119,7 @@ import TestSupport
             #expect(!remittance.contains(",2026-11-02,") && !remittance.contains(",\(amount),"), "a receipt of \(amount) applied twice")
         }
         #expect(remittance.contains(",021000020000001,2026-11-03,C001,777.77,"))
-        #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
+        #expect(try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
         let again = try await run(path, days: Array(Self.days.prefix(2)))
         #expect(again.days.allSatisfy { $0.postedCount == 0 })
     }
@@ -147,7 +147,7 @@ import TestSupport
         let remittance = try read("\(folder)/out/2026-11-02/remittance.csv")
         #expect(remittance.contains(",GOOD-1,"))
         #expect(!remittance.contains("BAD-2"))
-        #expect(try LedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
+        #expect(try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite").verify().isClean)
     }
 
     @Test func aMissingStatementDayAndABrokenChainAreStatementGaps() async throws {
@@ -168,7 +168,7 @@ import TestSupport
         let folder = TestPaths.temporaryDirectory("rerun")
         let path = try Self.manifest(in: folder)
         _ = try await run(path)
-        let reader = try LedgerReader(path: "\(folder)/ledger.sqlite")
+        let reader = try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite")
         let countsBefore = try reader.counts()
         let balanceBefore = try reader.balances(byCustomer: true)
         let names = ["remittance.csv", "exceptions.csv", "open-items.csv", "journal.csv", "summary.json", "exceptions.html", "remittance.html"]
@@ -238,7 +238,7 @@ import TestSupport
             }
             #expect(try journal(folder) == journal(alone), "\(day) journal.csv")
         }
-        #expect(try LedgerReader(path: folder + "/ledger.sqlite").balances(byCustomer: true) == LedgerReader(path: alone + "/ledger.sqlite").balances(byCustomer: true))
+        #expect(try SQLiteLedgerReader(path: folder + "/ledger.sqlite").balances(byCustomer: true) == SQLiteLedgerReader(path: alone + "/ledger.sqlite").balances(byCustomer: true))
     }
 
     @Test func aRejectedFileIsQuarantinedAndTheRunGoesOn() async throws {
@@ -272,7 +272,7 @@ import TestSupport
     @Test func aSecondRunOnTheSameLedgerIsLockedOut() async throws {
         let folder = TestPaths.temporaryDirectory("lock")
         let path = try Self.manifest(in: folder)
-        let held = try RunLock(ledgerPath: "\(folder)/ledger.sqlite")
+        let held = try LedgerLockFile(ledgerPath: "\(folder)/ledger.sqlite").tryLock(purpose: "run")
         #expect(held != nil)
         let result = try await run(path)
         #expect(result.exitCode == .locked)
@@ -284,7 +284,7 @@ import TestSupport
     @Test func withWaitARunTakesTheLockWhenItIsReleased() async throws {
         let folder = TestPaths.temporaryDirectory("lock-wait")
         let path = try Self.manifest(in: folder)
-        var held = try RunLock(ledgerPath: "\(folder)/ledger.sqlite")
+        var held = try LedgerLockFile(ledgerPath: "\(folder)/ledger.sqlite").tryLock(purpose: "run")
         #expect(held != nil)
         // Released a second after the run starts waiting.
         async let release: Void = { try? await Task.sleep(for: .seconds(1)) }()
@@ -309,7 +309,7 @@ import TestSupport
         let path = try SampleJobTests.manifest(in: folder, extra: extra)
         let result = await JobRunner(manifest: try Manifest.load(path: path)).run(RunOptions(days: [SampleJobTests.days[0]]))
         #expect(result.exitCode == .ok)
-        let accounts = Dictionary(try LedgerReader(path: folder + "/ledger.sqlite").accounts().map { ($0.code, ($0.name, $0.type)) }, uniquingKeysWith: { a, _ in a })
+        let accounts = Dictionary(try SQLiteLedgerReader(path: folder + "/ledger.sqlite").accounts().map { ($0.code, ($0.name, $0.type)) }, uniquingKeysWith: { a, _ in a })
         #expect(accounts["1200"]?.0 == "Trade receivables" && accounts["1200"]?.1 == "asset")
         #expect(accounts["1000-2233"]?.0 == "Operating account at Northwind Bank")
         #expect(accounts["7000"]?.0 == "Collection costs" && accounts["7000"]?.1 == "expense")

@@ -116,7 +116,7 @@ import TestSupport
             #expect(summary.contains("\"difference\": \"0.00\"") && summary.contains("\"status\": \"tied\""), "seed \(seed) \(day): the books' cash differs from the statement")
             #expect(summary.contains("\"statement_closing\": \"\(MoneyFormat.plain(plan.closingAfterDay[d], exponent: 2))\""))
             #expect(summary.contains("\"in_transit_total\": \"\(MoneyFormat.plain(plan.inTransitAfterDay[d], exponent: 2))\""), "seed \(seed) \(day)")
-            let transit = try LedgerReader(path: folder + "/ledger.sqlite").balances(account: ChartOfAccounts.achClearing, asOf: day)
+            let transit = try SQLiteLedgerReader(path: folder + "/ledger.sqlite").balances(account: ChartOfAccounts.achClearing, asOf: day)
             #expect(transit.reduce(0) { $0 + $1.balance.minorUnits } == plan.inTransitAfterDay[d], "seed \(seed) \(day): ACH in transit")
             // The books tied to every statement of the day: a bank row per account, currency and statement day, each tied.
             let bank = try Self.bankRows(summary)
@@ -132,13 +132,13 @@ import TestSupport
         // Every open amount after the last day: the original less what the truth applied.
         var expectedOpen = Dictionary(generated.invoices.map { ($0.id, $0.openAmount.minorUnits) }, uniquingKeysWith: { a, _ in a })
         for truth in generated.expected { for a in truth.applications + truth.reapplied { expectedOpen[a.invoiceID, default: 0] -= a.settled } }
-        let ledgerInvoices = try LedgerReader(path: folder + "/ledger.sqlite").invoices()
+        let ledgerInvoices = try SQLiteLedgerReader(path: folder + "/ledger.sqlite").invoices()
         let mismatched = ledgerInvoices.filter { expectedOpen[$0.invoiceID] != $0.openAmount.minorUnits }
         #expect(mismatched.isEmpty, "seed \(seed): open amounts differ: \(mismatched.prefix(5).map { "\($0.invoiceID) \($0.openAmount) expected \(expectedOpen[$0.invoiceID] ?? 0)" })")
-        #expect(try LedgerReader(path: folder + "/ledger.sqlite").verify().isClean)
+        #expect(try SQLiteLedgerReader(path: folder + "/ledger.sqlite").verify().isClean)
         // The exceptions of cash applied later were resolved by settle when it was.
         let resolvable = generated.expected.indices.filter { generated.expected[$0].reappliedOnDay != nil }
-        let exceptions = try LedgerReader(path: folder + "/ledger.sqlite").exceptions()
+        let exceptions = try SQLiteLedgerReader(path: folder + "/ledger.sqlite").exceptions()
         for i in resolvable {
             let own = exceptions.filter { $0.sourceRef == plan.sourceRef[i] && $0.day == Self.days[plan.dayOfReceipt[i]] }
             #expect(own.map(\.type) == generated.expected[i].exceptions.map(\.rawValue) && own.allSatisfy { $0.status == "resolved" },
@@ -194,7 +194,7 @@ import TestSupport
         try manifest.write(toFile: folder + "/job/job.json", atomically: true, encoding: .utf8)
         let result = await JobRunner(manifest: try Manifest.load(path: folder + "/job/job.json")).run(RunOptions(days: [day], concurrency: concurrency))
         #expect(result.exitCode == .ok)
-        return (folder + "/out/\(day)", try LedgerReader(path: folder + "/ledger.sqlite").balances(byCustomer: true))
+        return (folder + "/out/\(day)", try SQLiteLedgerReader(path: folder + "/ledger.sqlite").balances(byCustomer: true))
     }
 
     @Test(arguments: [3, 11])
@@ -235,7 +235,7 @@ import TestSupport
         let first = await JobRunner(manifest: manifest).run(RunOptions(days: days, concurrency: 2))
         #expect(first.exitCode == .ok, "\(first.message ?? "")")
         #expect(first.days.count == 30)
-        let reader = try LedgerReader(path: folder + "/ledger.sqlite")
+        let reader = try SQLiteLedgerReader(path: folder + "/ledger.sqlite")
         let before = try reader.counts()
         let balances = try reader.balances(byCustomer: true)
         #expect(before.entries > 300)

@@ -14,7 +14,7 @@ import TestSupport
         let day = Day(civilYear: 2026, month: 11, day: 2)
         let result = await JobRunner(manifest: manifest).run(RunOptions(days: [day], concurrency: 2))
         #expect(result.exitCode == .ok, "\(result.message ?? "")")
-        let view = try LedgerView(path: "\(folder)/ledger.sqlite")
+        let view: any LedgerReading = try SQLiteLedgerReader(path: "\(folder)/ledger.sqlite")
         let files = Dictionary(try await view.ingestedFiles(day: day).map { ($0.sha256, $0.name) }, uniquingKeysWith: { a, _ in a })
         let pending = try await view.pendingSettlements(before: day.adding(days: 1))
         #expect(!pending.isEmpty)

@@ -102,7 +102,7 @@ import TestSupport
         let archived = (try? FileManager.default.contentsOfDirectory(atPath: folder + "/archive/2026-11-06")) ?? []
         #expect(archived.isEmpty, "\(archived)")
         #expect(FileManager.default.fileExists(atPath: folder + "/archive/2026-11-05"))
-        let reader = try LedgerReader(path: folder + "/ledger.sqlite")
+        let reader = try SQLiteLedgerReader(path: folder + "/ledger.sqlite")
         #expect(try reader.verify().isClean)
         let entriesAfterStop = try reader.counts().entries
         #expect(entriesAfterStop > 0)

@@ -154,12 +154,12 @@ import TestSupport
         let (manifest, ledger, out) = try await firstDay()
         let id = try exception("SHORT_PAY", in: out)
         #expect(await settle(["exceptions", "resolve", id, "--ledger", ledger, "--write-off", "--note", "agreed", "--by", "ana"]).code == 0)
-        let entriesBefore = try LedgerReader(path: ledger).counts().entries
+        let entriesBefore = try SQLiteLedgerReader(path: ledger).counts().entries
         let next = await settle(["run", manifest, "--date", "2026-11-03"])
         #expect(next.code == 3, "\(next.err)")
         #expect(next.err.contains("INV-10007 open at -20.00"), "\(next.err)")
-        #expect(try LedgerReader(path: ledger).counts().entries == entriesBefore)
-        #expect(try LedgerReader(path: ledger).verify().isClean)
+        #expect(try SQLiteLedgerReader(path: ledger).counts().entries == entriesBefore)
+        #expect(try SQLiteLedgerReader(path: ledger).verify().isClean)
     }
 
     /// Filter values are checked: a type is read whatever its case, a misspelt one is a usage error naming what was

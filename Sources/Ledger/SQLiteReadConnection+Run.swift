@@ -1,81 +1,25 @@
 import Accounting
 import Core
-import Foundation
 
-/// What the ledger held at its last commit, read through a connection of its own: a run reads the state before its
-/// day here while its writer (`LedgerStore`) has the day's transaction open, so reads never wait for writes and
-/// never see a day half-posted (SQLite's WAL gives each read the last committed snapshot).
-public actor LedgerView {
-    private let database: Database
-    public nonisolated let path: String
-    /// Account codes to ids, reloaded when a code is missing (the writer may have added it since).
-    private var accountIDs: [String: Int64] = [:]
-    private let findSource: Statement
-
-    /// Opens the ledger at `path` for reading. The writer opens (and migrates) it first.
-    public init(path: String) throws {
-        self.path = path
-        database = try Database(path: path, readOnly: true)
-        let version = try database.prepare("PRAGMA user_version")
-        _ = try version.step()
-        let schema = Int(version.int(0))
-        version.reset()
-        guard schema == Schema.version else {
-            throw LedgerError("the ledger \(path) has schema version \(schema), this program reads \(Schema.version): open it for writing first (settle run migrates it)")
-        }
-        findSource = try database.prepare("SELECT entry_id, source_key, day FROM journal_entries WHERE key_hash = ?")
-    }
-
-    private func accountID(_ code: String) throws -> Int64? {
-        if let id = accountIDs[code] { return id }
-        accountIDs = [:]
-        for (id, code) in try database.prepare("SELECT account_id, code FROM accounts").rows({ ($0.int(0), $0.text(1)) }) { accountIDs[code] = id }
-        return accountIDs[code]
-    }
-
-    /// The run day of the first entry posted under a key (found through its hash, walking past other keys with it).
-    private func firstDay(ofKey key: String) throws -> String? {
-        var hash = SourceKeyHash.of(key)
-        while true {
-            try findSource.bind(1, hash)
-            guard try findSource.step() else {
-                findSource.reset()
-                return nil
-            }
-            let same = findSource.textEquals(1, key)
-            let day = same ? findSource.text(2) : ""
-            findSource.reset()
-            if same { return day }
-            hash = SourceKeyHash.next(hash)
-        }
-    }
-
-    private var legacyACHKeysChecked = false
-    private var hasLegacyACHKeys = false
-
+/// The reads a run of a day needs (the state before its day), and those of the review and period commands.
+extension SQLiteReadConnection {
     /// The file with this content, if the ledger took it in before.
-    public func ingestedFile(sha256: String) throws -> IngestedFile? {
-        try database.prepare("SELECT \(LedgerView.ingestedColumns) FROM ingested_files WHERE sha256 = ?").bind(.text(sha256)).rows(LedgerView.ingested).first
+    func ingestedFile(sha256: String) throws -> IngestedFile? {
+        try database.prepare("SELECT \(StoredRows.ingestedColumns) FROM ingested_files WHERE sha256 = ?").bind(.text(sha256)).rows(StoredRows.ingested).first
     }
 
     /// The files runs of a day took, with their archives (all days when nil).
-    public func ingestedFiles(day: Day?) throws -> [IngestedFile] {
+    func ingestedFiles(day: Day?) throws -> [IngestedFile] {
         if let day {
-            return try database.prepare("SELECT \(LedgerView.ingestedColumns) FROM ingested_files WHERE day = ? ORDER BY name, sha256")
-                .bind(.text(day.description)).rows(LedgerView.ingested)
+            return try database.prepare("SELECT \(StoredRows.ingestedColumns) FROM ingested_files WHERE day = ? ORDER BY name, sha256")
+                .bind(.text(day.description)).rows(StoredRows.ingested)
         }
-        return try database.prepare("SELECT \(LedgerView.ingestedColumns) FROM ingested_files ORDER BY day, name, sha256").rows(LedgerView.ingested)
+        return try database.prepare("SELECT \(StoredRows.ingestedColumns) FROM ingested_files ORDER BY day, name, sha256").rows(StoredRows.ingested)
     }
 
-    static let ingestedColumns = "sha256, size_bytes, name, run_id, day, archive_path, source"
-
-    static func ingested(_ r: Statement) throws -> IngestedFile {
-        IngestedFile(sha256: r.text(0), sizeBytes: r.int(1), name: r.text(2), runID: r.int(3), day: try Stored.day(r.text(4), "ingested file \(r.text(0))"),
-                     archivePath: r.text(5), source: r.text(6))
-    }
 
     /// Every invoice the ledger knows, with its open amount.
-    public func invoices() throws -> [LedgerInvoice] {
+    func invoices() throws -> [LedgerInvoice] {
         try LedgerQueries.invoices(database)
     }
 
@@ -96,7 +40,7 @@ public actor LedgerView {
     /// its open amount counting only entries of days before `day` (the stored open amount, less what runs of `day`
     /// and later posted); and the ids of those first opened by a run of a later day (a rerun of an earlier day must
     /// not open them again). Invoices first opened on `day` are in neither.
-    public func invoiceStates(before day: Day) throws -> (states: [LedgerInvoice], openedLater: Set<String>) {
+    func invoiceStates(before day: Day) throws -> (states: [LedgerInvoice], openedLater: Set<String>) {
         let later = try receivableChanges(from: day)
         let dayText = day.description
         let s = try database.prepare("""
@@ -123,7 +67,7 @@ public actor LedgerView {
 
     /// Each known invoice's open amount counting only entries of days before `day`. Invoices first opened on or after
     /// `day` are absent.
-    public func openAmounts(before day: Day) throws -> [String: Int64] {
+    func openAmounts(before day: Day) throws -> [String: Int64] {
         var out: [String: Int64] = [:]
         for invoice in try invoiceStates(before: day).states { out[invoice.invoiceID] = invoice.openAmount.minorUnits }
         return out
@@ -131,7 +75,7 @@ public actor LedgerView {
 
     /// The invoices a run of `day` opened one entry each, under `invoice:<id>:opening` (as settle did before schema 7):
     /// a rerun of that day keeps those entries rather than posting them again as one.
-    public func invoicesOpenedSingly(on day: Day) throws -> Set<String> {
+    func invoicesOpenedSingly(on day: Day) throws -> Set<String> {
         let s = try database.prepare("""
             SELECT f.source_key FROM entry_ranges r JOIN journal_entries j ON j.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
             JOIN journal_entries f ON f.entry_id = j.source_no
@@ -145,7 +89,7 @@ public actor LedgerView {
     }
 
     /// Exceptions resolved by a reviewer, by id: a rerun keeps their resolution.
-    public func exceptionStatuses() throws -> [String: (status: String, resolution: String, note: String)] {
+    func exceptionStatuses() throws -> [String: (status: String, resolution: String, note: String)] {
         let s = try database.prepare("SELECT exception_id, status, resolution, resolution_note FROM exceptions")
         var out: [String: (String, String, String)] = [:]
         for row in try s.rows({ ($0.text(0), $0.text(1), $0.text(2), $0.text(3)) }) { out[row.0] = (row.1, row.2, row.3) }
@@ -154,7 +98,7 @@ public actor LedgerView {
 
     /// ACH entries taken on days before `day` whose effective day is one of these (a re-sent entry keeps its
     /// effective day): entry key → where it was taken.
-    public func achEntriesSeen(effectiveDays: Set<Day>, before day: Day) throws -> [String: String] {
+    func achEntriesSeen(effectiveDays: Set<Day>, before day: Day) throws -> [String: String] {
         var out: [String: String] = [:]
         let s = try database.prepare("SELECT entry_key, file_name, day FROM ach_entries WHERE effective_day = ? AND day < ?")
         for effective in effectiveDays.sorted() {
@@ -168,7 +112,7 @@ public actor LedgerView {
 
     /// Source keys already posted that begin with `prefix` (the legacy keys of one file: `ach:<sha>:`). Source keys
     /// are found by hash, not by text: this reads them all, so ask only for a file a run took in before.
-    public func postedSourceKeys(prefix: String) throws -> Set<String> {
+    func postedSourceKeys(prefix: String) throws -> Set<String> {
         if !legacyACHKeysChecked {
             let fact = try database.prepare("SELECT value FROM ledger_facts WHERE name = 'legacy_ach_keys'")
             hasLegacyACHKeys = try fact.step() && fact.int(0) > 0
@@ -181,38 +125,23 @@ public actor LedgerView {
         return Set(try s.rows { $0.text(0) })
     }
 
-    static let achEntryColumns = """
-        entry_key, role, kind, company_id, trace, rdfi, amount_minor, currency, effective_day, settlement_day, source_key,
-        COALESCE(customer_id, (SELECT c.customer_id FROM ach_entry_customers c WHERE c.entry_rowid = ach_entries.rowid)), receiver_name,
-        identification, file_name, day
-        """
-
-    static func achEntry(_ r: Statement) throws -> ACHEntryRow {
-        guard let currency = Currency.iso(r.text(7)) else { throw LedgerError("ach_entries row \(r.text(0)): currency '\(r.text(7))' is not an ISO 4217 code") }
-        guard let effective = Day.parse(r.text(8), format: .iso), let settlement = Day.parse(r.text(9), format: .iso), let day = Day.parse(r.text(15), format: .iso) else {
-            throw LedgerError("ach_entries row \(r.text(0)): a day is not YYYY-MM-DD")
-        }
-        return ACHEntryRow(entryKey: r.text(0), role: r.text(1), kind: r.text(2), companyID: r.text(3), trace: r.text(4), rdfi: r.text(5),
-                           amount: Money(minorUnits: r.int(6), currency: currency), effectiveDay: effective, settlementDay: settlement, sourceKey: r.text(10),
-                           customerID: r.isNull(11) ? nil : r.text(11), receiverName: r.text(12), identification: r.text(13), fileName: r.text(14), day: day)
-    }
 
     /// The payment a return names: by original trace number, receiving DFI and amount, taken before `day` or on it
     /// (trace numbers are unique only within a file: the amount and the window tell two apart), latest first.
     /// `amountMinorUnits` nil: any amount (a notification of change carries none).
-    public func originalEntry(trace: String, rdfi: String, amountMinorUnits: Int64?, role: String, notAfter day: Day, windowDays: Int = 120) throws -> ACHEntryRow? {
+    func originalEntry(trace: String, rdfi: String, amountMinorUnits: Int64?, role: String, notAfter day: Day, windowDays: Int) throws -> ACHEntryRow? {
         let s = try database.prepare("""
-            SELECT \(LedgerView.achEntryColumns) FROM ach_entries
+            SELECT \(StoredRows.achEntryColumns) FROM ach_entries
             WHERE trace = ? AND rdfi = ? AND (? IS NULL OR amount_minor = ?) AND role = ? AND kind = 'payment' AND day <= ? AND day >= ?
             ORDER BY day DESC LIMIT 1
             """).bind(.text(trace), .text(rdfi), amountMinorUnits.map { .integer($0) } ?? .null, amountMinorUnits.map { .integer($0) } ?? .null, .text(role),
                       .text(day.description), .text(day.adding(days: -windowDays).description))
-        return try s.rows(LedgerView.achEntry).first
+        return try s.rows(StoredRows.achEntry).first
     }
 
     /// Every entry runs of `day` posted (originals, reversals, replacements), with its postings, in posting order:
     /// the day's journal as it stands, whichever run of the day posted it.
-    public func entries(ofDay day: Day) throws -> [PostedEntry] {
+    func entries(ofDay day: Day) throws -> [PostedEntry] {
         let s = try database.prepare("""
             SELECT j.entry_id, f.source_key, j.revision, j.kind, j.run_id, j.effective_day, j.memo, a.code, c.customer_id, i.invoice_id, p.amount_minor, p.currency
             FROM entry_ranges r JOIN journal_entries j ON j.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
@@ -237,7 +166,7 @@ public actor LedgerView {
     }
 
     /// The first day anything was posted under each of these source keys that has been posted.
-    public func postedDays(sourceKeys: [String]) throws -> [String: Day] {
+    func postedDays(sourceKeys: [String]) throws -> [String: Day] {
         // The keys' hashes asked 256 at a time (one statement, not one per key); a key whose hash holds another
         // key's text (a collision) is looked up on its own, walking past it.
         var out: [String: Day] = [:]
@@ -271,29 +200,17 @@ public actor LedgerView {
     }
 
     /// The first day anything was posted under this source key.
-    public func postedDay(sourceKey: String) throws -> Day? {
+    func postedDay(sourceKey: String) throws -> Day? {
         // The first entry under a key is its earliest.
-        guard let text = try firstDay(ofKey: sourceKey) else { return nil }
+        guard let text = try firstEntry(ofKey: sourceKey)?.day else { return nil }
         guard let day = Day.parse(text, format: .iso) else { throw LedgerError("journal entry of \(sourceKey): day '\(text)' is not YYYY-MM-DD") }
         return day
     }
 
     /// The first entry under a key: its effective day and what it moved on the bank accounts' cash (`1000-...`).
     /// An old statement line key names a line only where its day and amount agree.
-    public func cashEntry(sourceKey key: String) throws -> (effectiveDay: Day, cash: Int64)? {
-        var hash = SourceKeyHash.of(key)
-        var entryID: Int64?
-        while entryID == nil {
-            try findSource.bind(1, hash)
-            guard try findSource.step() else {
-                findSource.reset()
-                return nil
-            }
-            if findSource.textEquals(1, key) { entryID = findSource.int(0) }
-            findSource.reset()
-            hash = SourceKeyHash.next(hash)
-        }
-        guard let entryID else { return nil }
+    func cashEntry(sourceKey key: String) throws -> (effectiveDay: Day, cash: Int64)? {
+        guard let entryID = try firstEntry(ofKey: key)?.entryID else { return nil }
         let s = try database.prepare("""
             SELECT j.effective_day, (SELECT COALESCE(SUM(p.amount_minor), 0) FROM postings p JOIN accounts a ON a.account_id = p.account_id
                                      WHERE p.entry_id = j.entry_id AND a.code LIKE '1000-%')
@@ -306,31 +223,25 @@ public actor LedgerView {
     }
 
     /// The payment a reversing entry undoes: same originator, receiving DFI and amount, latest first.
-    public func reversedEntry(companyID: String, rdfi: String, amountMinorUnits: Int64, role: String, notAfter day: Day, windowDays: Int = 30) throws -> ACHEntryRow? {
+    func reversedEntry(companyID: String, rdfi: String, amountMinorUnits: Int64, role: String, notAfter day: Day, windowDays: Int) throws -> ACHEntryRow? {
         let s = try database.prepare("""
-            SELECT \(LedgerView.achEntryColumns) FROM ach_entries
+            SELECT \(StoredRows.achEntryColumns) FROM ach_entries
             WHERE company_id = ? AND rdfi = ? AND amount_minor = ? AND role = ? AND kind = 'payment' AND day <= ? AND day >= ?
             ORDER BY day DESC LIMIT 1
             """).bind(.text(companyID), .text(rdfi), .integer(amountMinorUnits), .text(role), .text(day.description), .text(day.adding(days: -windowDays).description))
-        return try s.rows(LedgerView.achEntry).first
+        return try s.rows(StoredRows.achEntry).first
     }
 
     /// How a receipt's cash was applied, as last recorded.
-    public func applications(sourceKey: String) throws -> [ApplicationRow] {
-        let s = try database.prepare("""
-            SELECT receipt_id, source_key, invoice_id, customer_id, applied_minor, discount_minor, writeoff_minor, currency, rule, confidence, evidence
+    func applications(sourceKey: String) throws -> [ApplicationRow] {
+        try database.prepare("""
+            SELECT \(ApplicationRowMapping.columns)
             FROM applications WHERE source_key = ? AND day = (SELECT MAX(day) FROM applications WHERE source_key = ?) ORDER BY application_id
-            """).bind(.text(sourceKey), .text(sourceKey))
-        return try s.rows { r in
-            guard let currency = Currency.iso(r.text(7)) else { throw LedgerError("applications row of \(sourceKey): currency '\(r.text(7))' is not an ISO 4217 code") }
-            return ApplicationRow(receiptID: r.text(0), sourceKey: r.text(1), invoiceID: r.isNull(2) ? nil : r.text(2), customerID: r.isNull(3) ? nil : r.text(3),
-                                  applied: Money(minorUnits: r.int(4), currency: currency), discount: Money(minorUnits: r.int(5), currency: currency),
-                                  writeOff: Money(minorUnits: r.int(6), currency: currency), rule: r.text(8), confidence: Int(r.int(9)), evidence: r.text(10))
-        }
+            """).bind(.text(sourceKey), .text(sourceKey)).rows(ApplicationRowMapping.map)
     }
 
     /// The bank accounts the ledger knows, with their cash accounts.
-    public func bankAccounts() throws -> [BankAccountRow] {
+    func bankAccounts() throws -> [BankAccountRow] {
         try database.prepare("SELECT number, bank, currency, code, first_day, reclass_from FROM bank_accounts ORDER BY first_day, code").rows { r in
             guard let day = Day.parse(r.text(4), format: .iso) else { throw LedgerError("bank account \(r.text(3)): first day '\(r.text(4))' is not YYYY-MM-DD") }
             return BankAccountRow(number: r.text(0), bank: r.text(1), currency: r.text(2), code: r.text(3), firstDay: day, reclassFrom: r.text(5))
@@ -340,7 +251,7 @@ public actor LedgerView {
     /// What an older ledger booked on `code` in `currency` for the statements of the accounts `belongs` picks (by the
     /// account as written): its statement lines (`stmt:<account>:...`), opening balance (`bankopen:<account>`) and the
     /// settlements those lines made. The balance a reclassification moves to the account's own code.
-    public func cashBooked(on code: String, currency: String, forAccounts belongs: (String) -> Bool) throws -> Int64 {
+    func cashBooked(on code: String, currency: String, forAccounts belongs: (String) -> Bool) throws -> Int64 {
         guard let id = try accountID(code) else { return 0 }
         var settledBy: [String: String] = [:]
         for (batch, line) in try database.prepare("SELECT batch_key, settled_by FROM settlement_items WHERE settled_by IS NOT NULL").rows({ ($0.text(0), $0.text(1)) }) {
@@ -367,7 +278,7 @@ public actor LedgerView {
     /// Receipts held as unapplied cash before `day` for these customers, with what is still held of each (what later
     /// days re-applied taken off), oldest first; those whose cash was returned or whose exceptions a reviewer decided are
     /// left out (a reviewer's decision is never overridden).
-    public func heldReceipts(before day: Day, customers: Set<String>) throws -> [HeldReceiptRow] {
+    func heldReceipts(before day: Day, customers: Set<String>) throws -> [HeldReceiptRow] {
         guard !customers.isEmpty else { return [] }
         var out: [HeldReceiptRow] = []
         let held = try database.prepare("""
@@ -398,7 +309,7 @@ public actor LedgerView {
     /// The last payment that applied cash to each of these invoices before `day` (the receipt, its key and its day), for
     /// an invoice a remittance names although an earlier payment closed it. Read from the day the earliest of them
     /// entered the ledger on (through the applications' day index), only on a day that names such invoices.
-    public func closingPayments(invoiceIDs: [String], before day: Day) throws -> [String: (receiptID: String, sourceKey: String, day: Day)] {
+    func closingPayments(invoiceIDs: [String], before day: Day) throws -> [String: (receiptID: String, sourceKey: String, day: Day)] {
         guard !invoiceIDs.isEmpty else { return [:] }
         let marks = Array(repeating: "?", count: invoiceIDs.count).joined(separator: ", ")
         let opened = try database.prepare("SELECT MIN(COALESCE(opened_day, issue_day)) FROM invoices WHERE invoice_id IN (\(marks))")
@@ -418,7 +329,7 @@ public actor LedgerView {
 
     /// The customers that held unapplied cash before `day`: those holding some now, and those whose held cash a run of
     /// `day` or a later day applied (on a rerun, what that run applied was theirs before it).
-    public func unappliedCashHolders(before day: Day) throws -> Set<String> {
+    func unappliedCashHolders(before day: Day) throws -> Set<String> {
         var out = Set(try unappliedByCustomer().keys)
         let s = try database.prepare("""
             SELECT DISTINCT h.customer_id FROM reapplications r JOIN held_receipts h ON h.source_key = r.source_key WHERE r.day >= ?
@@ -429,29 +340,29 @@ public actor LedgerView {
 
     /// What later days applied of a held receipt's unapplied cash, before `day`, per invoice (a return of the receipt
     /// takes it back from those invoices).
-    public func reapplications(sourceKey: String, before day: Day) throws -> [(invoiceID: String, amountMinorUnits: Int64)] {
+    func reapplications(sourceKey: String, before day: Day) throws -> [(invoiceID: String, amountMinorUnits: Int64)] {
         try database.prepare("SELECT invoice_id, SUM(amount_minor) FROM reapplications WHERE source_key = ? AND day < ? GROUP BY invoice_id ORDER BY invoice_id")
             .bind(.text(sourceKey), .text(day.description)).rows { ($0.text(0), $0.int(1)) }
     }
 
     /// The day of the first statement the ledger holds (nil for a ledger that never read one).
-    public func firstStatementDay() throws -> Day? {
+    func firstStatementDay() throws -> Day? {
         try database.prepare("SELECT MIN(day) FROM statement_balances").rows { $0.isNull(0) ? nil : Day.parse($0.text(0), format: .iso) }.first ?? nil
     }
 
     /// The accounts (as written) and currencies with a statement balance on `day`.
-    public func statementAccounts(on day: Day) throws -> [(account: String, currency: String)] {
+    func statementAccounts(on day: Day) throws -> [(account: String, currency: String)] {
         try database.prepare("SELECT account, currency FROM statement_balances WHERE day = ?").bind(.text(day.description)).rows { ($0.text(0), $0.text(1)) }
     }
 
     /// A customer's invoice ids (for naming the nearest to a mistyped one).
-    public func invoiceIDs(customer: String) throws -> [String] {
+    func invoiceIDs(customer: String) throws -> [String] {
         try database.prepare("SELECT i.invoice_id FROM invoices i JOIN customers c ON c.customer_no = i.customer_no WHERE c.customer_id = ? ORDER BY 1")
             .bind(.text(customer)).rows { $0.text(0) }
     }
 
     /// The open exceptions raised on these receipts (settle resolves them once their held cash is applied).
-    public func openExceptions(receiptIDs: [String]) throws -> [(exceptionID: String, receiptID: String, type: String)] {
+    func openExceptions(receiptIDs: [String]) throws -> [(exceptionID: String, receiptID: String, type: String)] {
         // `receipt_id != ''` lets the partial index on receipt_id serve the look-up.
         let s = try database.prepare("SELECT exception_id, type FROM exceptions WHERE receipt_id = ? AND receipt_id != '' AND status = 'open' AND decision = '' ORDER BY exception_id")
         var out: [(exceptionID: String, receiptID: String, type: String)] = []
@@ -463,7 +374,7 @@ public actor LedgerView {
     }
 
     /// The latest statement balances of each account and currency before `day`.
-    public func lastStatementBalances(before day: Day) throws -> [StatementBalanceRow] {
+    func lastStatementBalances(before day: Day) throws -> [StatementBalanceRow] {
         let s = try database.prepare("""
             SELECT b.account, b.day, b.currency, b.opening_minor, b.closing_minor, b.location FROM statement_balances b
             WHERE b.day = (SELECT MAX(day) FROM statement_balances WHERE account = b.account AND currency = b.currency AND day < ?)
@@ -479,7 +390,7 @@ public actor LedgerView {
     }
 
     /// Whether anything was ever posted to the account.
-    public func hasPostings(account: String) throws -> Bool {
+    func hasPostings(account: String) throws -> Bool {
         guard let id = try accountID(account) else { return false }
         let s = try database.prepare("SELECT 1 FROM account_days WHERE account_id = ? LIMIT 1").bind(.integer(id))
         defer { s.reset() }
@@ -487,7 +398,7 @@ public actor LedgerView {
     }
 
     /// An account's balance over the postings of runs of days up to `day`: the books' side of a statement closing.
-    public func balance(account: String, through day: Day) throws -> [String: Int64] {
+    func balance(account: String, through day: Day) throws -> [String: Int64] {
         guard let id = try accountID(account) else { return [:] }
         let s = try database.prepare("SELECT currency, SUM(amount_minor) FROM account_days WHERE account_id = ? AND day <= ? GROUP BY currency")
             .bind(.integer(id), .text(day.description))
@@ -497,7 +408,7 @@ public actor LedgerView {
     }
 
     /// Settlement items taken before `day` and not settled before it: what the statement may still show.
-    public func pendingSettlements(before day: Day) throws -> [SettlementItemRow] {
+    func pendingSettlements(before day: Day) throws -> [SettlementItemRow] {
         let s = try database.prepare("""
             SELECT batch_key, role, company_name, file_name, net_minor, currency, settlement_day, window_end, first_day, settled_day, settled_by, unsettled_day, location,
                    entry_amounts, file_key
@@ -523,7 +434,7 @@ public actor LedgerView {
 
     /// The reviewers' decisions a run of `day` books: those not booked yet (of exceptions of that day or earlier), and
     /// those a run of `day` booked before (a rerun keeps them; else they would be "no longer produced").
-    public func reviewsToBook(runDay day: Day) throws -> [ReviewBooking] {
+    func reviewsToBook(runDay day: Day) throws -> [ReviewBooking] {
         let s = try database.prepare("""
             SELECT exception_id, type, day, customer_id, receipt_id, decision, decision_applications, amount_minor, currency, invoice_ids, decision_seq,
                    resolution_note
@@ -542,7 +453,7 @@ public actor LedgerView {
     }
 
     /// A receipt's cash left unapplied on a day (its `unapplied` application rows).
-    public func unappliedCash(receiptID: String, day: Day) throws -> Int64 {
+    func unappliedCash(receiptID: String, day: Day) throws -> Int64 {
         let s = try database.prepare("SELECT COALESCE(SUM(applied_minor), 0) FROM applications WHERE receipt_id = ? AND day = ? AND invoice_id IS NULL AND rule = 'unapplied'")
             .bind(.text(receiptID), .text(day.description))
         defer { s.reset() }
@@ -555,7 +466,7 @@ public actor LedgerView {
     }
 
     /// An invoice's customer and open amount as the ledger holds them now.
-    public func invoice(id: String) throws -> LedgerInvoice? {
+    func invoice(id: String) throws -> LedgerInvoice? {
         let s = try database.prepare("""
             SELECT i.invoice_id, c.customer_id, i.issue_day, i.due_day, i.currency, i.amount_minor, i.open_minor, i.terms, i.po_number, i.opened_day
             FROM invoices i LEFT JOIN customers c ON c.customer_no = i.customer_no WHERE i.invoice_id = ?
@@ -569,22 +480,22 @@ public actor LedgerView {
         }.first
     }
 
-    public func exception(id: String) throws -> ExceptionRow? {
+    func exception(id: String) throws -> ExceptionRow? {
         try ExceptionRowMapping.exception(id: id, in: database)
     }
 
     /// The manifest path of the ledger's latest run (for settings a review command needs, such as the write-off limit).
-    public func lastManifestPath() throws -> String? {
+    func lastManifestPath() throws -> String? {
         try database.prepare("SELECT manifest FROM runs ORDER BY run_id DESC LIMIT 1").rows { $0.text(0) }.first
     }
 
     /// The last day of the closed period (nil: nothing closed).
-    public func closedThrough() throws -> Day? {
-        try LedgerStore.closedThrough(database)
+    func closedThrough() throws -> Day? {
+        try SQLitePeriods.closedThrough(database)
     }
 
     /// Whether a run ever ran `day`: posted entries for it, took files for it, or recorded its decisions or exceptions.
-    public func wasRun(_ day: Day) throws -> Bool {
+    func wasRun(_ day: Day) throws -> Bool {
         let s = try database.prepare("""
             SELECT EXISTS (SELECT 1 FROM entry_ranges WHERE day = ?1) OR EXISTS (SELECT 1 FROM ingested_files WHERE day = ?1)
                 OR EXISTS (SELECT 1 FROM applications WHERE day = ?1) OR EXISTS (SELECT 1 FROM exceptions WHERE day = ?1)
@@ -594,7 +505,7 @@ public actor LedgerView {
     }
 
     /// The last day any run posted entries for or took files for (nil: none).
-    public func lastRunDay() throws -> Day? {
+    func lastRunDay() throws -> Day? {
         let s = try database.prepare("SELECT MAX(d) FROM (SELECT MAX(day) AS d FROM entry_ranges UNION ALL SELECT MAX(day) FROM ingested_files)")
         defer { s.reset() }
         guard try s.step(), !s.isNull(0) else { return nil }
@@ -602,16 +513,14 @@ public actor LedgerView {
     }
 
     /// The history of closing and reopening periods, oldest first.
-    public func periodChanges() throws -> [(action: String, closedThrough: String, note: String, by: String, at: String)] {
-        try database.prepare("SELECT action, COALESCE(closed_through, ''), note, by, at FROM period_changes ORDER BY change_id").rows {
-            ($0.text(0), $0.text(1), $0.text(2), $0.text(3), $0.text(4))
-        }
+    func periodChanges() throws -> [PeriodChange] {
+        try SQLitePeriods.changes(database)
     }
 
     // MARK: - Aging and credit exposure
 
     /// Each customer's unapplied cash (account 2100) as the ledger holds it now, by currency.
-    public func unappliedByCustomer() throws -> [String: [String: Int64]] {
+    func unappliedByCustomer() throws -> [String: [String: Int64]] {
         var out: [String: [String: Int64]] = [:]
         let s = try database.prepare("""
             SELECT c.customer_id, u.currency, u.amount_minor FROM customer_unapplied u JOIN customers c ON c.customer_no = u.customer_no WHERE u.amount_minor != 0
@@ -622,7 +531,7 @@ public actor LedgerView {
 
     /// How each customer paid over the days after `from` up to `through`: the cash applied to invoices, and that cash
     /// times the days from each invoice's issue to its application (for an average weighted by amount).
-    public func payments(from: Day, through: Day) throws -> [String: (applied: Int64, weightedDays: Int64)] {
+    func payments(from: Day, through: Day) throws -> [String: (applied: Int64, weightedDays: Int64)] {
         var out: [String: (Int64, Int64)] = [:]
         let s = try database.prepare("""
             SELECT a.customer_id, SUM(a.applied_minor), SUM(a.applied_minor * (julianday(a.day) - julianday(i.issue_day)))
@@ -635,7 +544,7 @@ public actor LedgerView {
     }
 
     /// The returns posted over the days after `from` up to `through`: each customer's return source keys.
-    public func returnKeys(from: Day, through: Day) throws -> [String: Set<String>] {
+    func returnKeys(from: Day, through: Day) throws -> [String: Set<String>] {
         var out: [String: Set<String>] = [:]
         let s = try database.prepare("""
             SELECT DISTINCT customer_id, source_key FROM applications
@@ -646,7 +555,7 @@ public actor LedgerView {
     }
 
     /// Returned payments per customer over the days after `from` up to `through`.
-    public func returns(from: Day, through: Day) throws -> [String: Int] {
+    func returns(from: Day, through: Day) throws -> [String: Int] {
         var out: [String: Int] = [:]
         let s = try database.prepare("""
             SELECT customer_id, COUNT(DISTINCT source_key) FROM applications
@@ -657,16 +566,8 @@ public actor LedgerView {
     }
 
     /// A customer's applications of a day, as remittance advice shows them.
-    public func applications(customer: String, day: Day) throws -> [ApplicationRow] {
-        try database.prepare("""
-            SELECT receipt_id, source_key, invoice_id, customer_id, applied_minor, discount_minor, writeoff_minor, currency, rule, confidence, evidence, reason_code
-            FROM applications WHERE customer_id = ? AND day = ? ORDER BY application_id
-            """).bind(.text(customer), .text(day.description)).rows { r in
-            let currency = try Stored.currency(r.text(7), "applications row of \(r.text(0))")
-            return ApplicationRow(receiptID: r.text(0), sourceKey: r.text(1), invoiceID: r.isNull(2) ? nil : r.text(2), customerID: r.isNull(3) ? nil : r.text(3),
-                                  applied: Money(minorUnits: r.int(4), currency: currency), discount: Money(minorUnits: r.int(5), currency: currency),
-                                  writeOff: Money(minorUnits: r.int(6), currency: currency), rule: r.text(8), confidence: Int(r.int(9)), evidence: r.text(10),
-                                  reasonCode: r.text(11))
-        }
+    func applications(customer: String, day: Day) throws -> [ApplicationRow] {
+        try database.prepare("SELECT \(ApplicationRowMapping.columns) FROM applications WHERE customer_id = ? AND day = ? ORDER BY application_id")
+            .bind(.text(customer), .text(day.description)).rows(ApplicationRowMapping.map)
     }
 }

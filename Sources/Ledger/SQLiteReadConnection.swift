@@ -1,0 +1,50 @@
+import Accounting
+import Core
+
+/// One read-only connection to a SQLite ledger and what it keeps between reads (account ids, whether the ledger has
+/// legacy ACH keys). Not Sendable: `SQLiteLedgerReader` lends it to one caller at a time.
+final class SQLiteReadConnection {
+    let database: Database
+    /// Account codes to ids, reloaded when a code is missing (the writer may have added it since).
+    private var accountIDs: [String: Int64] = [:]
+    private let findSource: Statement
+    var legacyACHKeysChecked = false
+    var hasLegacyACHKeys = false
+
+    /// Opens the ledger at `path` for reading: it must be a settle ledger at this program's schema version (the writer
+    /// opens, and migrates, it first).
+    init(path: String) throws {
+        database = try Database(path: path, readOnly: true)
+        let schema = try SQLiteMigrations.userVersion(database)
+        if schema == 0 { throw LedgerError("\(path) is not a settle ledger (no schema); run `settle run` first") }
+        if schema > Schema.version { throw LedgerError("the ledger \(path) has schema version \(schema), newer than this program's \(Schema.version): use a newer settle") }
+        guard schema == Schema.version else {
+            throw LedgerError("the ledger \(path) has schema version \(schema), this program reads \(Schema.version): open it for writing first (settle run migrates it)")
+        }
+        findSource = try database.prepare("SELECT entry_id, source_key, day FROM journal_entries WHERE key_hash = ?")
+    }
+
+    func accountID(_ code: String) throws -> Int64? {
+        if let id = accountIDs[code] { return id }
+        accountIDs = [:]
+        for (id, code) in try database.prepare("SELECT account_id, code FROM accounts").rows({ ($0.int(0), $0.text(1)) }) { accountIDs[code] = id }
+        return accountIDs[code]
+    }
+
+    /// The first entry posted under a key (found through its hash, walking past other keys with it): its id and run day.
+    func firstEntry(ofKey key: String) throws -> (entryID: Int64, day: String)? {
+        var hash = SourceKeyHash.of(key)
+        while true {
+            try findSource.bind(1, hash)
+            guard try findSource.step() else {
+                findSource.reset()
+                return nil
+            }
+            let same = findSource.textEquals(1, key)
+            let found = same ? (findSource.int(0), findSource.text(2)) : nil
+            findSource.reset()
+            if let found { return found }
+            hash = SourceKeyHash.next(hash)
+        }
+    }
+}
