@@ -69,425 +69,63 @@ struct DayRun {
     /// `OUTPUT/<date>/` (a dry run's: `OUTPUT/<date>.dry-run/`).
     var outputFolder: String { "\(manifest.output)/\(day)" + (options.dryRun ? ".dry-run" : "") }
 
+    /// The day as a driver sees it: its open items, its files taken and read, settled against the statements, cash
+    /// applied, what it posts sent to the writer, committed, then reported and archived. Each stage hands the next a
+    /// typed value; the ledger is written in one transaction, fed as the stages go.
     private func run(feeding feed: LedgerFeed, staging: ArchiveStaging, prepared: consuming Prepared?) async throws -> DayOutcome {
-        var clock = StageClock()
         let counts = ProgressCounts()
+        var clock = stageClock(counts)
+        try Task.checkCancellation()
+        var opened = try await open(feeding: feed)
+        clock.lap("open-items")
+        try Task.checkCancellation()
+        var taken = try await take(prepared.take(), openItems: opened.openItems, counts: counts, clock: &clock)
+        clock.lap("normalize")
+        try Task.checkCancellation()
+        let settled = try await settle(&taken, feeding: feed)
+        clock.lap("settlement")
+        let applied = try await apply(&taken, settled: settled, opened: &opened, counts: counts, clock: &clock)
+        clock.lap("cash-application")
+        let exceptions = try await post(applied, taken: &taken, settled: settled, opened: opened, feeding: feed)
+        let history = paymentHistory(applied, opened: opened)
+        sendExceptions(exceptions, of: applied.cash.decisions, feeding: feed)
+        // The inputs are compressed for the archive now, while the writer posts what was sent (the stages before it
+        // are the writer's critical path; what follows mostly waits for it). They are placed once the day commits.
+        let copies = options.dryRun ? [] : taken.intake.archiveCopies
+        staging.start(copies)
+        // The day's journal as it stands after this commit is what earlier runs of the day posted and what this one posts.
+        let earlierJournal = try await view.entries(ofDay: day)
+        clock.lap("prepare-commit")
+        try await waitBeforeCommit()
+        // The reports of matching do not wait for the ledger: made while the writer drains (written once the day commits).
+        var matching = matchingReport(applied, exceptions: exceptions)
+        let committed = try await commit(feeding: feed, matching: &matching, opened: opened, taken: taken, applied: applied, settled: settled,
+                                         earlier: earlierJournal, clock: &clock)
+        return try await finish(committed, matching: matching, earlier: earlierJournal, history: history, taken: taken, settled: settled, applied: applied,
+                                copies: copies, staging: staging, clock: &clock)
+    }
+
+    /// The day's stage clock, telling the run's observer (the progress line) each lap with what the day has counted.
+    func stageClock(_ counts: ProgressCounts) -> StageClock {
+        var clock = StageClock()
         if let observe = options.observe {
             let day = day
             clock.observe = { stage, duration in
                 observe(StageEvent(day: day, stage: stage, duration: duration, files: counts.files, receipts: counts.receipts))
             }
         }
-        // The open items before the day: their openings go to the writer now, their index is built beside the reading.
-        try Task.checkCancellation()
-        var openItems = try await openItemsBefore()
-        var openings = openItems.openingDrafts
-        openings += openItems.adjustmentDrafts
-        // The ledger's rows of new and changed invoices are made a chunk at a time as the writer takes them (a million
-        // rows made at once stayed alive the six seconds the writer takes to insert them), then the openings.
-        feed.send(LedgerBatch(accountNames: manifest.accounts))
-        let invoicePositions = openItems.ledgerInvoicePositions
-        let invoicesBefore = openItems.matching
-        // Customers holding unapplied cash whose open items changed today (invoices new or changed in the export): their
-        // held cash is tried again. Only holders are looked at (none on most days of a fresh ledger: nothing to do).
-        let holders = try await view.unappliedCashHolders(before: day)
-        var changedCustomers = Set<String>()
-        if !holders.isEmpty {
-            for p in invoicePositions where holders.contains(invoicesBefore[p].customerID) { changedCustomers.insert(invoicesBefore[p].customerID) }
-        }
-        for start in stride(from: 0, to: invoicePositions.count, by: DayRun.invoiceChunk) {
-            let part = invoicePositions[start..<min(start + DayRun.invoiceChunk, invoicePositions.count)]
-            feed.send(making: { [self] in LedgerBatch(invoices: part.map { ledgerInvoice(invoicesBefore[$0]) }) })
-        }
-        feed.send(LedgerBatch(entries: openings))
-        // The writer has them now: what the day keeps of its open items is what matching and the reports read.
-        openItems.ledgerInvoicePositions = []
-        openItems.openingDrafts = []
-        openItems.adjustmentDrafts = []
-        openings = []
-        let matchingInvoices = openItems.matching
-        // Built beside the reading; a task rather than an `async let`, whose value would live to the end of the day
-        // (the index of a million invoices is let go once cash is applied).
-        let customers = customers
-        let policy = manifest.policy
-        let day = day
-        var indexing: Task<CashApplication, Never>? = Task { await CashApplication.make(customers: customers, invoices: matchingInvoices, policy: policy, asOf: day) }
-        async let historyBefore = paymentHistoryBefore()
-        clock.lap("open-items")
-        try Task.checkCancellation()
-        // Read ahead by the runner while the day before was matched and posted, or read now.
-        var ready = prepared.take()
-        if ready == nil { ready = try await prepare() }
-        guard var files = ready.take() else { throw CancellationError() }
-        let plan = files.plan
-        let inputs = files.inputs
-        files.inputs = [] // the records go when accept and the reading below are done with them
-        var intake = try await accept(consume inputs)
-        counts.files = intake.fileCount
-        clock.lap("ingest")
-        // The records themselves (batches, lines) are not needed past reading them: only what matching keeps.
-        let acceptedCount = intake.accepted.count
-        let accepted = intake.accepted
-        intake.accepted = []
-        var read = try await readInputs(accepted)
-        let skippedLines = read.skippedLines
-        let statementBalances = read.statementBalances
-        // Every money sum of the day adds some of these amounts: checked once here (overflow an error, never a trap).
-        try MoneyOverflow.check(read.ach.entries.lazy.map(\.amount.minorUnits) + read.lines.lazy.map(\.line.amount.minorUnits)
-                                    + openItems.matching.lazy.flatMap { [$0.amount.minorUnits, $0.openAmount.minorUnits] },
-                                what: "the day \(day) (its ACH entries, statement lines and open invoices)")
-        // The ledger's rows of the day's ACH entries go to the writer now (it would otherwise wait for cash
-        // application); their customers follow the decisions. What they are made of is taken here, so that the
-        // entries can go: a payment's row from its receipt, made a chunk at a time as the writer gets to them (it
-        // does after the invoices, through most of cash application). Each chunk, with its own part of what its rows
-        // are made of, is given to the feed and dropped here, so that part goes once the writer has taken the rows.
-        var achChunks: [ACHRowChunk]
-        let achRowReceipts: [Int32]
-        (achChunks, achRowReceipts) = achEntryRows(read, size: DayRun.achRowChunk)
-        let achReceipts = read.achKeys.receipts
-        func sendACHRows(_ indices: Range<Int>) {
-            for c in indices {
-                let chunk = achChunks[c]
-                achChunks[c] = ACHRowChunk()
-                feed.send(making: { [day] in
-                    var batch = LedgerBatch()
-                    batch.achEntries = chunk.rows(receipts: achReceipts, day: day)
-                    return batch
-                })
-            }
-        }
-        // The first half now: the writer is busy with them while the settlement is worked out. The settlement's
-        // entries go next, before the second half, so that they are written and gone before cash application makes
-        // its decisions (they waited behind every ACH row, 130 MB at 1M, through the day's peak of memory).
-        let firstHalf = achChunks.count / 2
-        sendACHRows(0..<firstHalf)
-        // The entries are the rows' now (the receipts live on in their decisions).
-        let batchFacts = DayRun.batchFacts(read)
-        read.ach.releaseEntries()
-        Allocator.returnFreedMemoryNow()
-        clock.lap("normalize")
-        try Task.checkCancellation()
-        // Every bank account the day's statements name, with its cash account (given the first day it is seen).
-        let book = try await bankAccountBook(read)
-        let reclassified = try await bankReclassifications(book)
-        var settlement = try await settle(read, batches: batchFacts, book: book)
-        let statements = try await chainStatements(read.statementBalances, book: book)
-        // Statements the manifest expects that did not come: the books are not tied, the run says so (exit 4).
-        // (Expected from the first statement the ledger read: not before its history begins.)
-        var missingStatements: [(entry: BankAccountEntry, day: Day)] = []
-        if !manifest.bankAccounts.isEmpty, let first = try await view.firstStatementDay(), first <= BusinessCalendar.federalReserve.adding(businessDays: -1, to: day) {
-            missingStatements = BankDifference.missingStatements(manifest.bankAccounts, day: day, had: try await view.statementAccounts(on: BusinessCalendar.federalReserve.adding(businessDays: -1, to: day)),
-                                                                 today: read.statementBalances)
-        }
-        // Posting order sets entry ids: keep it a function of content, not of file order.
-        var settled = LedgerBatch(entries: reclassified.drafts + statements.openingDrafts + settlement.drafts + settlement.bankDebitDrafts.sorted { $0.sourceKey < $1.sourceKey },
-                                  cashAccounts: book.cashAccounts + reclassified.accounts)
-        settled.bankAccounts = book.added
-        settled.settlementItems = settlement.itemRows
-        feed.send(taking: &settled)
-        sendACHRows(firstHalf..<achChunks.count)
-        achChunks = []
-        // The writer has the settlement's entries and rows; of the day's lines and batches the summary counts them.
-        settlement.drafts = []
-        settlement.bankDebitDrafts = []
-        settlement.itemRows = []
-        settlement.reconciliation.keepCountsOnly()
-        let statementLineCount = read.lines.count
-        let achBatchCount = read.ach.settlementBatches.count
-        read.lines = []
-        read.ach.settlementBatches = []
-        clock.lap("settlement")
-        let returned = try await returnsAndChanges(read.ach, duplicates: read.achKeys.duplicates)
-        clock.lap("returns")
-        // Invoices a return reopened changed too.
-        for row in returned.applicationRows { if let customer = row.customerID, holders.contains(customer) { changedCustomers.insert(customer) } }
-        // A receipt returned today gave its money back: nothing of it is applied again.
-        let returnedToday = Set(returned.drafts.map(\.sourceKey))
-        let held = try await view.heldReceipts(before: day, customers: changedCustomers).map(HeldCash.receipt)
-            .filter { !returnedToday.contains("return:" + $0.receipt.sourceKey) }
-        changedCustomers = []
-        guard let index = await indexing?.value else { throw CancellationError() }
-        indexing = nil
-        let cash = await applyCash(read.achKeys.receipts + settlement.statementReceipts, with: consume index, held: held)
-        counts.receipts = cash.decisions.count
-        clock.lap("cash-application")
-        // The decisions' entries go to the writer in chunks as they are made (it starts on the first while the rest
-        // are built), then the returns'; the order, and so the entry ids, is that of one batch.
-        let chunk = DayRun.decisionChunk
-        var accountsSent = false
-        let decided = cash.decisions
-        for start in stride(from: 0, to: decided.count, by: chunk) {
-            let part = decided[start..<min(start + chunk, decided.count)]
-            let accounts = accountsSent ? [] : legacyCashAccounts(decided, book: book)
-            feed.send(making: { LedgerBatch(entries: part.map { PostingRules.entry(for: $0, cashAccounts: book) }, cashAccounts: accounts) })
-            accountsSent = true
-        }
-        var posting = LedgerBatch(entries: returned.drafts.sorted { $0.sourceKey < $1.sourceKey },
-                                  cashAccounts: accountsSent ? [] : legacyCashAccounts(cash.decisions, book: book))
-        posting.achChanges = returned.changes
-        posting.statementBalances = statements.finalBalances.map {
-            StatementBalanceRow(account: $0.account, day: $0.day, opening: $0.opening, closing: $0.closing, location: $0.location.fileAndLine)
-        }
-        posting.files = intake.files
-        // Unapplied cash of earlier days applied today: its entries, rows and the exceptions whose cause went away.
-        posting.entries += cash.reapplied.map { HeldCash.entry($0, day: day) }
-        posting.applications = cash.reapplied.flatMap { HeldCash.applicationRows($0, day: day) }
-        posting.reapplications = cash.reapplied.flatMap { r in
-            r.applications.map { ReapplicationRow(sourceKey: r.held.receipt.sourceKey, invoiceID: $0.invoiceID, amount: $0.amount) }
-        }
-        let settledAll = cash.reapplied.filter(\.settlesAll)
-        let notes = Dictionary(settledAll.map { ($0.held.receipt.id, HeldCash.note($0, day: day)) }, uniquingKeysWith: { a, _ in a })
-        posting.resolvedBySettle = try await view.openExceptions(receiptIDs: settledAll.map(\.held.receipt.id))
-            .filter { HeldCash.causes.contains($0.type) }.compactMap { e in notes[e.receiptID].map { (e.exceptionID, $0) } }
-        // Reviewers' decisions not booked yet (and those a run of this day booked before): after the day's own entries.
-        let reviews = try await reviewEntries()
-        posting.entries += reviews.drafts
-        posting.bookedReviews = reviews.booked
-        feed.send(taking: &posting)
-        // The ledger's rows of the day's ACH entries and of how cash was applied, made as the writer gets to them.
-        feed.send(making: {
-            var customers = LedgerBatch()
-            customers.achCustomers = DayRun.achCustomers(achRowReceipts, cash)
-            return customers
-        })
-        read.achKeys.receipts = []
-        // (The returns' rows come with the last chunk; with no decisions, alone.)
-        for start in stride(from: 0, to: max(decided.count, 1), by: chunk) {
-            let part = decided[min(start, decided.count)..<min(start + chunk, decided.count)]
-            let more = start + chunk >= decided.count ? returned.applicationRows : []
-            feed.send(making: { [self] in
-                var rows = LedgerBatch()
-                rows.applications = applicationRows(part, then: more)
-                // Receipts leaving cash unapplied with their customer are kept to be tried again.
-                rows.heldReceipts = part.compactMap { HeldCash.row($0, day: day) }
-                return rows
-            })
-        }
+        return clock
+    }
 
-        let paidAgain = try await namingEarlierPayments(cash.exceptions)
-        var exceptions = uniqueExceptions(missingStatements.map { BankDifference.exception(missing: $0.entry, on: $0.day) } + openItems.exceptions + plan.exceptions + intake.exceptions + read.exceptions + settlement.exceptions + statements.exceptions
-                                          + returned.exceptions + paidAgain)
-        if !options.dryRun {
-            // A file that could not be read or trusted is kept for a person at once, with why.
-            for q in intake.quarantined { try Archive.quarantine(q.from, to: q.to, reason: q.reason) }
-        }
-        // Aging's payment history: the days before (read at the start of the day) and this day's applications and
-        // returns, summed while the writer posts.
-        let paidBefore = try await historyBefore
-        let returnRows = returned.applicationRows
-        // (On the background thread: the writer and its feed keep the cooperative pool's two threads.)
-        let invoicesMatched = openItems.matching
-        async let paymentHistory = BackgroundWork.run { DayRun.adding(decided, returns: returnRows, on: day, among: invoicesMatched, to: paidBefore) }
-        // What needs a person, with the evidence of each, as the ledger keeps it: made when the writer gets to it.
-        feed.send(making: { [self, exceptions] in
-            var raised = LedgerBatch()
-            raised.exceptions = exceptionRows(exceptions, decided)
-            return raised
-        })
-        // The inputs are compressed for the archive now, while the writer posts what was sent (the stages before it
-        // are the writer's critical path; what follows mostly waits for it). They are placed once the day commits.
-        let copies = options.dryRun ? [] : intake.archiveCopies
-        staging.start(copies)
-        // The day's journal as it stands after this commit is what earlier runs of the day posted and what this one posts.
-        let earlierJournal = try await view.entries(ofDay: day)
-        clock.lap("prepare-commit")
-        // Fault injection for scripts/signal-test.sh: `SETTLE_FAULT_PAUSE_BEFORE_COMMIT=SECONDS` waits here, the day's
-        // transaction open, so a signal lands inside a day.
+    /// Fault injection for scripts/signal-test.sh (`SETTLE_FAULT_PAUSE_BEFORE_COMMIT=SECONDS` waits here, the day's
+    /// transaction open, so a signal lands inside a day) and the tests' hook; then the last moment a stop request is
+    /// heard: after this the day commits whole.
+    func waitBeforeCommit() async throws {
         if let pause = FaultInjection.pauseBeforeCommitSeconds, day == options.days.last {
             try await Task.sleep(for: .milliseconds(Int64(pause * 1000)))
         }
         if let beforeCommit = options.beforeCommit { await beforeCommit(day) }
-        // The last moment a stop request is heard: after this the day commits whole.
         try Task.checkCancellation()
-        // The reports of matching do not wait for the ledger: made while the writer drains (written once the day commits).
-        let remittance = RemittanceList(decisions: cash.decisions, then: returned.remittanceRows + cash.reapplied.flatMap { r in
-            HeldCash.applicationRows(r, day: day).map {
-                RemittanceRow(receiptID: $0.receiptID, source: r.held.receipt.source.rawValue, sourceRef: r.held.receipt.sourceRef, valueDay: r.held.receipt.valueDay,
-                              customerID: r.held.customerID, receiptAmount: r.held.held, invoiceID: $0.invoiceID ?? "", applied: $0.applied, discount: $0.discount,
-                              writeOff: $0.writeOff, rule: $0.rule, confidence: $0.confidence)
-            }
-        })
-        let folder = outputFolder
-        let runID = runID
-        var names: [String: String] = [:]
-        var limits: [String: Money] = [:]
-        for c in customers {
-            names[c.id] = c.name
-            if let limit = c.creditLimit { limits[c.id] = limit }
-        }
-        var matchingReport = DayReport(day: day, runID: runID, remittance: [], exceptions: exceptions, openItems: [], journal: [], summary: .object([]))
-        matchingReport.remittance = remittance
-        matchingReport.advice = adviceRows(cash.decisions, names: names)
-        matchingReport.customerNames = names
-        matchingReport.ledgerPath = manifest.ledger
-        // What each receipt a person must look at carried, and why it was decided as it was.
-        let raisedOn = Set(exceptions.map(\.receiptID))
-        for d in cash.decisions where raisedOn.contains(d.receipt.id) {
-            let r = d.receipt
-            let remitted = r.remittance.map(\.reference).joined(separator: ", ")
-            matchingReport.receiptTexts[r.id] = [r.payerName, remitted.isEmpty ? "" : "remittance: \(remitted)", r.freeText]
-                .filter { !$0.isEmpty }.joined(separator: " · ")
-            matchingReport.evidence[r.id] = d.evidence.description
-            matchingReport.candidates[r.id] = (r.amount, d.evidence.candidates)
-        }
-        let matchingTask = Task { [matchingReport] () throws -> [FileSink] in
-            try await ReportWriter.render(matchingReport, parts: .matching, into: folder, inBackground: true)
-        }
-        let fed: Duration
-        var journal: DayJournal
-        do {
-            fed = try await feed.drain()
-            // What this run's batches posted (the journal took it as the writer went).
-            journal = try await feed.journal()
-        } catch {
-            // The day does not commit: nothing of its reports may appear.
-            if let made = try? await matchingTask.value { ReportWriter.discard(made) }
-            throw error
-        }
-        clock.lap("post-wait")
-        let finishStart = ContinuousClock.now
-        // The writer finishes the day (reversals of what is no longer produced, balances, the commit) on its own
-        // thread while the open items after the day are worked out here from what its batches posted.
-        // The books against every statement closing of the day's files, checked inside the day's transaction once all
-        // of it is written; a difference is raised there, in the same commit.
-        var commit = DayCommit(runID: runID, day: day)
-        commit.bankTies = BankDifference.checks(statementBalances) { b in
-            (b.closing ?? b.opening).map { book.code(account: b.account, bank: b.bank, currency: $0.currency) } ?? CashAccountCode.legacy(b.account)
-        }
-        let rejectedFiles = intake.rejectedCount
-        commit.raiseBankDifferences = { [day] results in
-            BankDifference.exceptions(results, day: day, skipped: skippedLines, rejectedFiles: rejectedFiles).map { DayRun.exceptionRow($0, day: day, evidence: "") }
-        }
-        // Open amounts keep their document's sign (an invoice's between 0 and its amount, a credit memo's between its amount
-        // and 0): a day that would break it is not committed, and says which invoice and why.
-        var openItemsAfter = openItemRows(openItems, earlier: earlierJournal, posted: journal.tally, decisions: cash.decisions)
-        let movedToday = journal.tally.moved
-        let broken = openItemsAfter.filter { row in
-            // Only what this day moved, and only if it kept its sign before (an older ledger's broken item is verify's).
-            guard let change = movedToday[row.invoiceID], change != 0, !Self.keepsItsSign(row) else { return false }
-            var before = row
-            before.openAmount = Money(minorUnits: row.openAmount.minorUnits &- change, currency: row.openAmount.currency)
-            return Self.keepsItsSign(before)
-        }
-        if !broken.isEmpty {
-            journal.discard()
-            if let made = try? await matchingTask.value { ReportWriter.discard(made) }
-            throw LedgerError("\(day): the day would leave " + broken.prefix(5).map { "\($0.invoiceID) open at \($0.openAmount) (its amount \($0.amount))" }.joined(separator: ", ")
-                              + (broken.count > 5 ? " and \(broken.count - 5) more" : "")
-                              + "; an open amount stays between 0 and its document's amount, so nothing of the day was written. "
-                              + "Look at what moved the invoice today (journal of the day, decisions booked by this run: `settle exceptions list --status resolved --day ...`)")
-        }
-        async let committing = store.finishDay(commit, dryRun: options.dryRun)
-        let outcome: CommitOutcome
-        do {
-            outcome = try await committing
-        } catch {
-            journal.discard()
-            if let made = try? await matchingTask.value { ReportWriter.discard(made) }
-            throw error
-        }
-        // A statement the books do not tie with: its exception joins the day's (the worklist is made again with it).
-        let differences = BankDifference.exceptions(outcome.bankTies, day: day, skipped: skippedLines, rejectedFiles: rejectedFiles)
-        var matchingReports: [FileSink]
-        do {
-            matchingReports = try await matchingTask.value
-            if !differences.isEmpty {
-                exceptions = uniqueExceptions(exceptions + differences)
-                ReportWriter.discard(matchingReports)
-                matchingReport.exceptions = exceptions
-                matchingReports = try await ReportWriter.render(matchingReport, parts: .matching, into: folder, inBackground: true)
-            }
-            // The commit itself posts only on a rerun (reversals of keys no longer produced): then again with those.
-            if !outcome.posted.isEmpty {
-                try journal.add(outcome.posted)
-                openItemsAfter = openItemRows(openItems, earlier: earlierJournal, posted: journal.tally, decisions: cash.decisions)
-            }
-        } catch {
-            journal.discard()
-            throw error
-        }
-        clock.lap("post-finish")
-        // The day's journal file (earlier runs' entries of the day, then this run's) is finished and synced beside the
-        // other reports.
-        var ledgerCounts = journal.counts
-        for entry in earlierJournal { ledgerCounts.add(entry, isInvoiceOpening: PostingRules.isInvoiceOpening(entry.sourceKey)) }
-        let postedCount = journal.counts.entries
-        let finishing = journal
-        let earlier = earlierJournal
-        let journalTask = Task { () throws -> FileSink in
-            var journal = finishing
-            do {
-                return try journal.finish(after: earlier)
-            } catch {
-                journal.discard()
-                throw error
-            }
-        }
-        // The day is committed: its inputs go to the archive, compressed and checked against the hashes it recorded
-        // (then, with --move-inputs, leave their paths), on a thread of its own while the reports are made; the day
-        // is done when both are. A stop request no longer reaches it: the day has committed.
-        let moveInputs = options.moveInputs
-        let restored = plan.restored
-        async let archiving: Duration = {
-            let started = ContinuousClock.now
-            let staged = try await staging.staged(copies)
-            return try await BlockingWork.runToEnd {
-                for (copy, path) in staged {
-                    if let path { try Archive.place(path, at: copy.to) }
-                    if moveInputs, !restored.contains(copy.from) { try FileManager.default.removeItem(atPath: copy.from) }
-                }
-                return ContinuousClock.now - started
-            }
-        }()
-        // The WAL goes into the database while the reports are written (the next use of the writer waits for it).
-        if !options.dryRun { Task { [store] in try? await store.checkpoint() } }
-        clock.details += [("post.busy", fed + (ContinuousClock.now - finishStart))] + outcome.timings.map { ("post." + $0.0, $0.1) }
-        let summary: JSONValue
-        do {
-            let bankTies = outcome.bankTies.map {
-                Summary.BankTie(account: $0.check.displayAccount, day: $0.check.statementDay, closing: $0.check.closing, book: $0.book)
-            } + missingStatements.map { Summary.BankTie(account: Masking.account($0.entry.account), day: $0.day, currency: $0.entry.currency) }
-            summary = try Summary.make(day: day, job: manifest.name, currency: manifest.currency, ledgerCounts: ledgerCounts, fileCount: intake.fileCount, rejectedCount: intake.rejectedCount, acceptedCount: acceptedCount,
-                                   nachaBatchCount: read.nachaBatchCount, nachaEntryCount: read.nachaEntryCount, statementLineCount: statementLineCount, skippedLineCount: skippedLines.count,
-                                   achBatchCount: achBatchCount, reconciliation: settlement.reconciliation, decisions: cash.decisions,
-                                   exceptions: exceptions, dryRun: options.dryRun, bankTies: bankTies)
-            clock.lap("reports")
-            // The day's journal as it stands, whichever run posted it (a rerun that posts nothing rewrites the same file),
-            // without the opening entries that mirror invoices the ERP booked itself. A dry run's reports show what
-            // the day would be (computed before its transaction was rolled back) in OUTPUT/<date>.dry-run/.
-            var report = DayReport(day: day, runID: runID, remittance: [], exceptions: exceptions, openItems: openItemsAfter, journal: [], summary: summary)
-            report.remittance = remittance
-            report.aging = try await agingRows(openItemsAfter, names: names, limits: limits, history: try await paymentHistory)
-            clock.lap("aging")
-            report.customerNames = names
-            report.trend = trend(summary: summary)
-            let ledgerReports = try await ReportWriter.render(report, parts: .ledger, into: folder)
-            let journalFile: FileSink
-            do {
-                journalFile = try await journalTask.value
-            } catch {
-                ReportWriter.discard(ledgerReports)
-                throw error
-            }
-            try ReportWriter.publish(matchingReports + ledgerReports + [journalFile])
-        } catch {
-            // Nothing of the day's reports is left half made (the day itself has committed).
-            ReportWriter.discard(matchingReports)
-            if let made = try? await journalTask.value { made.discard() }
-            throw error
-        }
-        clock.lap("reports-write")
-        clock.details.append(("archive", try await archiving))
-        clock.lap("archive-wait")
-        do {
-            // The run log: what this run of the day did and how long each stage took (what summary.json leaves out).
-            try? AtomicFile.write(runLog(outcome: outcome, posted: journal.counts, files: intake.fileCount, rejected: intake.rejectedCount, exceptions: exceptions.count,
-                                         skipped: skippedLines, timings: clock.timings + clock.details), to: folder + "/run.log", durable: false)
-        }
-        return DayOutcome(day: day, summary: summary, outputFolder: folder, inputRejected: plan.rejected || intake.rejected || read.rejected,
-                          booksDiffer: !differences.isEmpty || !missingStatements.isEmpty,
-                          exceptionCount: exceptions.count, postedCount: postedCount, receiptCount: cash.decisions.count,
-                          timings: clock.timings + clock.details)
     }
 
     func runLog(outcome: CommitOutcome, posted: Summary.LedgerCounts, files: Int, rejected: Int, exceptions: Int, skipped: [SkippedLine],
@@ -546,7 +184,7 @@ struct DayRun {
     }
 
     /// One exception per id: a rule may raise the same thing twice (the same unknown payer on two lines of one file).
-    func uniqueExceptions(_ list: [MatchException]) -> [MatchException] {
+    static func uniqueExceptions(_ list: [MatchException]) -> [MatchException] {
         var seen = Set<String>()
         return list.filter { seen.insert($0.id).inserted }
     }
@@ -684,12 +322,6 @@ struct DayRun {
             }
             return named
         }
-    }
-
-    /// Whether an open item's open amount is on its document's side of zero and no larger than its amount.
-    static func keepsItsSign(_ row: OpenItemRow) -> Bool {
-        let amount = row.amount.minorUnits, open = row.openAmount.minorUnits
-        return amount >= 0 ? (open >= 0 && open <= amount) : (open <= 0 && open >= amount)
     }
 
     /// The day's bank accounts: the manifest's and those the ledger knows, and each account the day's statement lines and
@@ -1000,34 +632,6 @@ private actor WriterProgress {
             if stopped || count >= w.count { w.continuation.resume() } else { still.append(w) }
         }
         waiting = still
-    }
-}
-
-/// The receivable postings of a run's posted entries, per invoice: what they moved, which invoices entries other
-/// than openings touched, and how many entries there were.
-struct ReceivableTally: Sendable, Equatable {
-    var moved: [String: Int64] = [:]
-    var touched = Set<String>()
-    var entryCount = 0
-
-    init() {}
-
-    /// What entries posted by earlier runs of the day moved (not counted as this run's, touching nothing).
-    mutating func addMoves(_ entries: ArraySlice<PostedEntry>) {
-        for entry in entries {
-            for p in entry.postings where p.account == ChartOfAccounts.accountsReceivable {
-                if let invoice = p.invoiceID { moved[invoice, default: 0] &+= p.amount.minorUnits }
-            }
-        }
-    }
-
-    mutating func add(sourceKey: String, postings: [Posting], opening: Bool) {
-        entryCount += 1
-        for p in postings where p.account == ChartOfAccounts.accountsReceivable {
-            guard let invoice = p.invoiceID else { continue }
-            moved[invoice, default: 0] &+= p.amount.minorUnits
-            if !opening { touched.insert(invoice) }
-        }
     }
 }
 

@@ -369,7 +369,7 @@ extension DayRun {
     func chainStatements(_ balances: [StatementBalance], book: BankAccountBook) async throws -> Statements {
         var out = Statements()
         // Chained per account and currency: by cash account.
-        func code(_ b: StatementBalance) -> String { (b.closing ?? b.opening).map { book.code(account: b.account, bank: b.bank, currency: $0.currency) } ?? BankAccountRegistry.legacyCode(b.account) }
+        func code(_ b: StatementBalance) -> String { (b.closing ?? b.opening).map { book.code(account: b.account, bank: b.bank, currency: $0.currency) } ?? CashAccountCode.legacy(b.account) }
         var previous: [String: StatementChain.Previous] = [:]
         for row in try await view.lastStatementBalances(before: day) {
             guard let currency = (row.closing ?? row.opening)?.currency else { continue }
@@ -402,147 +402,12 @@ extension DayRun {
         var reapplied: [Reapplication] = []
     }
 
-    struct OpenItems {
-        /// The invoices matching sees: the export's, each with its open amount as it stood before the day, and those
-        /// the ledger still holds that the export no longer lists.
-        var matching: [Invoice] = []
-        /// Opening entries of invoices first seen today.
-        var openingDrafts: [JournalEntryDraft] = []
-        /// Invoices to insert (first seen today) or update (their fields changed in the export): their positions in
-        /// `matching` (the ledger's rows are made from them as the writer gets to them, not copied all at once).
-        var ledgerInvoicePositions: [Int] = []
-        /// Per invoice of `matching`: the ledger did not hold it before the day (its open amount before it is nothing).
-        var isNew: [Bool] = []
-        /// Invoices a run of a later day opened (a rerun of an earlier day leaves them out of its open items).
-        var openedLater = Set<String>()
-        /// Invoices whose open amount the ERP lowered by more than settle applied: booked as adjustments, raised for a person.
-        var adjustmentDrafts: [JournalEntryDraft] = []
-        var exceptions: [MatchException] = []
-        /// The ledger's open amount before the day of each adjusted invoice (matching sees the export's).
-        var ledgerOpenBefore: [String: Int64] = [:]
-    }
-
-    /// The open items as they stood before this day, from the ledger's last commit, with the export's changes.
+    /// The open items as they stood before this day, from the ledger's last commit, with the export's changes. The
+    /// last day of a run gives up the master data's invoices (nothing after it needs them): changed without a copy.
     func openItemsBefore() async throws -> OpenItems {
-        var out = OpenItems()
         let (before, openedLater) = try await view.invoiceStates(before: day)
-        out.openedLater = openedLater
-        var known: [String: LedgerInvoice] = [:]
-        known.reserveCapacity(before.count)
-        for invoice in before { known[invoice.invoiceID] = invoice }
-        // Invoices a run of this day opened one entry each (before schema 7) keep those entries on a rerun.
-        let openedSingly = try await view.invoicesOpenedSingly(on: day)
-        // The export's invoices become the ones matching sees, changed in place: the last day of a run holds the
-        // master data alone and changes it without a copy (an earlier day's change copies it once).
-        var matching = invoices.list(taking: isLastDay)
-        // The export's ids, to find the ledger's invoices it no longer lists (none to find in an empty ledger).
-        let listsLedgerInvoices = !before.isEmpty
-        var csvIDs = Set<String>()
-        if listsLedgerInvoices { csvIDs.reserveCapacity(matching.count) }
-        out.isNew = Array(repeating: false, count: matching.count)
-        // New invoices opened together, by position in `matching` (which holds them unchanged).
-        var opened: [Int] = []
-        var notYetIssued: [Int] = []
-        // Open amounts the export moved by more than settle applied: (position, how much, the ledger's open amount).
-        var erpChanges: [(index: Int, moved: Money, ledgerOpen: Money)] = []
-        for index in matching.indices {
-            let invoice = matching[index]
-            if listsLedgerInvoices { csvIDs.insert(invoice.id) }
-            var working = invoice
-            if let ledger = known[invoice.id] {
-                working.openAmount = ledger.openAmount
-                // The export shows less open than the ledger: the ERP booked a credit memo or a payment settle did not see.
-                // Its change is booked as an adjustment (a later export that agrees asks for nothing more).
-                // A credit memo the ERP applied shows closer to zero than the ledger's: the same kind of change, its other side.
-                let memo = invoice.amount.minorUnits < 0
-                if invoice.openAmount.currency == ledger.openAmount.currency,
-                   memo ? invoice.openAmount.minorUnits > ledger.openAmount.minorUnits : invoice.openAmount.minorUnits < ledger.openAmount.minorUnits {
-                    let moved = Money(minorUnits: memo ? invoice.openAmount.minorUnits - ledger.openAmount.minorUnits : ledger.openAmount.minorUnits - invoice.openAmount.minorUnits,
-                                      currency: invoice.openAmount.currency)
-                    erpChanges.append((index, moved, ledger.openAmount))
-                    working.openAmount = invoice.openAmount
-                    out.ledgerOpenBefore[invoice.id] = ledger.openAmount.minorUnits
-                }
-                // What the ledger keeps of the export's fields: written again only when they changed.
-                if ledger.customerID != invoice.customerID || ledger.issueDay != invoice.issueDay || ledger.dueDay != invoice.dueDay
-                    || ledger.amount != invoice.amount || ledger.terms != (invoice.terms?.description ?? "") || ledger.poNumber != invoice.poNumber {
-                    out.ledgerInvoicePositions.append(index)
-                }
-            } else if invoice.issueDay > day {
-                // Not issued yet on this day: the day neither sees nor opens it (the run of its issue day does).
-                notYetIssued.append(index)
-            } else if !openedLater.contains(invoice.id) {
-                out.isNew[index] = true
-                if openedSingly.contains(invoice.id) {
-                    out.openingDrafts.append(PostingRules.openingEntry(for: invoice, on: day))
-                } else {
-                    opened.append(index)
-                }
-                out.ledgerInvoicePositions.append(index)
-            }
-            if working.openAmount != invoice.openAmount { matching[index].openAmount = working.openAmount }
-        }
-        if !erpChanges.isEmpty { erpAdjustments(erpChanges, among: matching, into: &out) }
-        out.openingDrafts += PostingRules.openingEntries(for: matching, at: opened, on: day)
-        if !notYetIssued.isEmpty {
-            // Left out of the day altogether (a copy of the list, only on a day whose export lists invoices issued later).
-            let later = Set(notYetIssued)
-            let kept = matching.indices.filter { !later.contains($0) }
-            var renumbered = [Int](repeating: -1, count: matching.count)
-            for (new, old) in kept.enumerated() { renumbered[old] = new }
-            out.ledgerInvoicePositions = out.ledgerInvoicePositions.compactMap { renumbered[$0] >= 0 ? renumbered[$0] : nil }
-            out.isNew = kept.map { out.isNew[$0] }
-            matching = kept.map { matching[$0] }
-        }
-        out.matching = consume matching
-        for ledgerInvoice in before where !csvIDs.contains(ledgerInvoice.invoiceID) {
-            out.isNew.append(false)
-            out.matching.append(Invoice(id: ledgerInvoice.invoiceID, customerID: ledgerInvoice.customerID, issueDay: ledgerInvoice.issueDay, dueDay: ledgerInvoice.dueDay,
-                                        amount: ledgerInvoice.amount, openAmount: ledgerInvoice.openAmount,
-                                        terms: PaymentTerms.parse(ledgerInvoice.terms), poNumber: ledgerInvoice.poNumber))
-        }
-        return out
-    }
-
-    /// What the ERP booked itself, as the export shows it: an invoice lowered, or a credit memo moved toward zero, by
-    /// more than settle applied. A memo and an invoice of one customer moved by the same amount the same day are one
-    /// event — the ERP applied the memo to the invoice — booked as one entry between the two (`erp:<memo>:<invoice>:<day>`)
-    /// and raised once; any other change is an ERP adjustment against 4950 (`erp:<document>:<day>`).
-    func erpAdjustments(_ changes: [(index: Int, moved: Money, ledgerOpen: Money)], among invoices: [Invoice], into out: inout OpenItems) {
-        var invoiceChanges = changes.filter { invoices[$0.index].amount.minorUnits >= 0 }
-        var applied: [(memo: Int, invoice: Int)] = []
-        var lone: [(index: Int, moved: Money, ledgerOpen: Money)] = []
-        for change in changes where invoices[change.index].amount.minorUnits < 0 {
-            let memo = invoices[change.index]
-            // The oldest invoice of the customer lowered by exactly the memo's move.
-            if let at = invoiceChanges.firstIndex(where: { invoices[$0.index].customerID == memo.customerID && $0.moved == change.moved }) {
-                applied.append((change.index, invoiceChanges[at].index))
-                invoiceChanges.remove(at: at)
-            } else {
-                lone.append(change)
-            }
-        }
-        for pair in applied {
-            let memo = invoices[pair.memo], invoice = invoices[pair.invoice]
-            let moved = changes.first { $0.index == pair.memo }?.moved ?? .zero(memo.amount.currency)
-            out.adjustmentDrafts.append(PostingRules.erpMemoApplied(memo: memo, to: invoice, amount: moved, on: day))
-            out.exceptions.append(MatchException(type: .masterDataChanged, severity: .warning, about: "memo:\(memo.id):\(invoice.id)", discriminator: day.description,
-                                                 customerID: memo.customerID, amount: moved, invoiceIDs: [invoice.id, memo.id],
-                                                 message: "invoices.csv shows credit memo \(memo.id) applied to \(invoice.id) in the ERP (each moved by \(moved)); settle booked it as one event between the two",
-                                                 suggestions: "nothing to do if the ERP applied the memo; else correct the export"))
-        }
-        for change in invoiceChanges + lone {
-            let document = invoices[change.index]
-            let memo = document.amount.minorUnits < 0
-            out.adjustmentDrafts.append(memo ? PostingRules.erpMemoAdjustment(memo: document, by: change.moved, on: day)
-                                             : PostingRules.erpAdjustment(invoice: document, by: change.moved, on: day))
-            out.exceptions.append(MatchException(type: .masterDataChanged, severity: .warning, about: "invoice:\(document.id)", discriminator: day.description,
-                                                 customerID: document.customerID, amount: change.moved, invoiceIDs: [document.id],
-                                                 message: memo
-                                                     ? "invoices.csv shows credit memo \(document.id) with \(document.openAmount) open, \(change.moved) less credit than the ledger's \(change.ledgerOpen): used in the ERP; settle booked the difference as an ERP adjustment (4950)"
-                                                     : "invoices.csv shows \(document.id) with \(document.openAmount) open, \(change.moved) less than the ledger's \(change.ledgerOpen): a credit memo or a payment booked in the ERP; settle booked the difference as an ERP adjustment (4950)",
-                                                 suggestions: "check the ERP's document; if it was a mistake, correct the export and resolve with --ignore"))
-        }
+        return OpenItems.before(day, ledger: before, openedLater: openedLater, openedSingly: try await view.invoicesOpenedSingly(on: day),
+                                export: invoices.list(taking: isLastDay))
     }
 
     /// Cash application against the open items as they stood before this day (day D sees only invoices issued on or before D).
@@ -580,31 +445,9 @@ extension DayRun {
         return Cash(decisions: applied.decisions, exceptions: applied.exceptions, decisionOfReceipt: decisionOfReceipt, reapplied: reapplied)
     }
 
-    /// The ledger's row of an invoice (its open amount is the ledger's own, kept by its postings: not written).
-    func ledgerInvoice(_ invoice: Invoice) -> LedgerInvoice {
-        LedgerInvoice(invoiceID: invoice.id, customerID: invoice.customerID, issueDay: invoice.issueDay, dueDay: invoice.dueDay, amount: invoice.amount,
-                      openAmount: invoice.openAmount, terms: invoice.terms?.description ?? "", poNumber: invoice.poNumber)
-    }
-
-    /// The X12 adjustment reason a receipt's remittance gives for each invoice it names (ADX02 after the RMR).
-    static func reasonCodes(_ decision: Decision) -> [String: String] {
-        var out: [String: String] = [:]
-        let items = decision.receipt.remittance.filter { !$0.adjustments.isEmpty }
-        guard !items.isEmpty else { return out }
-        // References compared by their letters and digits, case aside ("inv-10023" names INV10023).
-        func key(_ text: String) -> String { String(text.uppercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init)) }
-        for a in decision.applications {
-            let wanted = key(a.invoiceID)
-            if let item = items.first(where: { key($0.reference) == wanted }), let code = item.adjustments.first?.reasonCode {
-                out[a.invoiceID] = code
-            }
-        }
-        return out
-    }
-
     /// Remittance advice: each application of the day, by customer, with the deduction's reason.
     func adviceRows(_ decisions: [Decision], names: [String: String]) -> AdviceList {
-        AdviceList(decisions: decisions, names: names, reasonCodes: DayRun.reasonCodes)
+        AdviceList(decisions: decisions, names: names, reasonCodes: DayRows.reasonCodes)
     }
 
     /// Aging and credit exposure per customer and currency at the end of the day: open items by days past due, the
@@ -700,47 +543,6 @@ extension DayRun {
             row.openCredits = credits[key] ?? 0
             return row
         }.filter { $0.openTotal != 0 || $0.unapplied != 0 || $0.openCredits != 0 }.sorted { ($0.customerID, $0.currency.code) < ($1.customerID, $1.currency.code) }
-    }
-
-    /// How cash was applied, with the evidence of each decision, as the ledger keeps it.
-    func applicationRows<Decisions: Collection<Decision>>(_ decisions: Decisions, then more: [ApplicationRow] = []) -> [ApplicationRow] {
-        // One array, grown in place (a row array per decision cost a million allocations on a million receipts), the
-        // other rows (returns) appended here rather than to the result, which the caller shares with its task.
-        var rows: [ApplicationRow] = []
-        rows.reserveCapacity(decisions.reduce(more.count) { $0 + $1.applications.count + ($1.unapplied.isZero ? 0 : 1) })
-        for d in decisions {
-            let evidence = d.evidence.description
-            let reasons = DayRun.reasonCodes(d)
-            for a in d.applications {
-                rows.append(ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: a.invoiceID, customerID: a.customerID,
-                                           applied: a.applied, discount: a.discount, writeOff: a.writeOff, rule: d.rule.rawValue, confidence: d.confidence,
-                                           evidence: evidence, reasonCode: reasons[a.invoiceID] ?? "", source: d.receipt.source.rawValue,
-                                           sourceRef: d.receipt.sourceRef, valueDay: d.receipt.valueDay))
-            }
-            if !d.unapplied.isZero {
-                let zero = Money.zero(d.unapplied.currency)
-                rows.append(ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: nil, customerID: d.customerID,
-                                           applied: d.unapplied, discount: zero, writeOff: zero, rule: MatchRule.unapplied.rawValue, confidence: d.confidence,
-                                           evidence: evidence, source: d.receipt.source.rawValue, sourceRef: d.receipt.sourceRef, valueDay: d.receipt.valueDay))
-            }
-        }
-        rows += more
-        return rows
-    }
-
-    /// Exceptions as the ledger keeps them; one raised on a receipt carries the evidence of the receipt's decision.
-    func exceptionRows(_ exceptions: [MatchException], _ decisions: [Decision]) -> [ExceptionRow] {
-        var evidenceByReceipt: [String: String] = [:]
-        let raisedOn = Set(exceptions.map(\.receiptID))
-        for d in decisions where raisedOn.contains(d.receipt.id) { evidenceByReceipt[d.receipt.id] = d.evidence.description }
-        return exceptions.map { DayRun.exceptionRow($0, day: day, evidence: evidenceByReceipt[$0.receiptID] ?? "") }
-    }
-
-    /// An exception as the ledger keeps it.
-    static func exceptionRow(_ e: MatchException, day: Day, evidence: String) -> ExceptionRow {
-        ExceptionRow(exceptionID: e.id, day: day, type: e.type.rawValue, severity: e.severity.description, receiptID: e.receiptID, source: e.source,
-                     sourceRef: e.sourceRef, location: e.location?.fileAndLine ?? "", customerID: e.customerID, amount: e.amount,
-                     invoiceIDs: e.invoiceIDs, message: e.message, suggestions: e.suggestions, evidence: evidence)
     }
 
     /// The cash accounts of receipts an older ledger posted straight to cash (ACH entries under legacy keys), with their
@@ -868,32 +670,4 @@ extension DayRun {
         }
     }
 
-    /// Open items as they stand at the end of this day (a rerun of an earlier day does not see later days): every
-    /// invoice still open, and those the day touched. Each invoice's open amount before the day plus the receivable
-    /// postings of every entry of the day (openings included) — what the ledger holds once the day commits, without
-    /// reading it back.
-    func openItemRows(_ items: OpenItems, earlier: [PostedEntry], posted: ReceivableTally, decisions: [Decision]) -> [OpenItemRow] {
-        // What the day moved on each invoice's receivable, and what it touched: this run's applications and every
-        // invoice its own entries moved (reviewers' decisions, returns), openings aside — tallied from the entries as
-        // the writer posted them — and what earlier runs' entries of the day moved (they touch nothing of this run's).
-        var dayTally = posted
-        dayTally.addMoves(earlier[...])
-        let moved = dayTally.moved
-        var touched = dayTally.touched
-        for d in decisions { for a in d.applications { touched.insert(a.invoiceID) } }
-        var rows: [OpenItemRow] = []
-        rows.reserveCapacity(items.matching.count)
-        let checkLater = !items.openedLater.isEmpty
-        for (index, invoice) in items.matching.enumerated() {
-            if checkLater, items.openedLater.contains(invoice.id) { continue }
-            let change = moved[invoice.id]
-            let before = items.isNew[index] ? 0 : (items.ledgerOpenBefore[invoice.id] ?? invoice.openAmount.minorUnits)
-            let open = before &+ (change ?? 0)
-            // An invoice first seen today whose opening posted nothing (no open amount) is not in the ledger's books.
-            guard open != 0 || touched.contains(invoice.id) else { continue }
-            rows.append(OpenItemRow(invoiceID: invoice.id, customerID: invoice.customerID, dueDay: invoice.dueDay, amount: invoice.amount,
-                                    openAmount: Money(minorUnits: open, currency: invoice.amount.currency), daysPastDue: open > 0 ? max(0, day.days(since: invoice.dueDay)) : 0))
-        }
-        return rows
-    }
 }

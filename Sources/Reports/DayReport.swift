@@ -146,25 +146,6 @@ public struct RemittanceList: RandomAccessCollection, Sendable {
     }
 }
 
-/// One row of `open-items.csv`.
-public struct OpenItemRow: Sendable, Hashable {
-    public var invoiceID: String
-    public var customerID: String
-    public var dueDay: Day
-    public var amount: Money
-    public var openAmount: Money
-    public var daysPastDue: Int
-
-    public init(invoiceID: String, customerID: String, dueDay: Day, amount: Money, openAmount: Money, daysPastDue: Int) {
-        self.invoiceID = invoiceID
-        self.customerID = customerID
-        self.dueDay = dueDay
-        self.amount = amount
-        self.openAmount = openAmount
-        self.daysPastDue = daysPastDue
-    }
-}
-
 /// Everything the reports of one day show.
 public struct DayReport: Sendable {
     public var day: Day

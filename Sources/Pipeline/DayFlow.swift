@@ -1,0 +1,531 @@
+import Accounting
+import Core
+import Foundation
+import Ledger
+import Matching
+import Receivables
+import Reports
+import Statements
+
+/// The stages of a day as `DayRun.run` drives them, each a method with a typed result handed to the next.
+extension DayRun {
+    /// The day's open items, handed to the writer, with matching's index of them being built and the payment history
+    /// before the day being read.
+    struct Opened {
+        var openItems: OpenItems
+        /// Built beside the reading; a task rather than an `async let`, whose value would live to the end of the day
+        /// (the index of a million invoices is let go once cash is applied).
+        var indexing: Task<CashApplication, Never>?
+        var historyBefore: Task<PaymentHistory, any Error>
+        /// Customers holding unapplied cash, and those of them whose open items changed today: their held cash is tried again.
+        var holders: Set<String>
+        var changedCustomers: Set<String>
+    }
+
+    /// The open items before the day: the ledger's rows of new and changed invoices and their openings go to the writer
+    /// now, made a chunk at a time as the writer takes them (a million rows made at once stayed alive the six seconds
+    /// the writer takes to insert them); matching's index is built beside the reading.
+    func open(feeding feed: LedgerFeed) async throws -> Opened {
+        var openItems = try await openItemsBefore()
+        feed.send(LedgerBatch(accountNames: manifest.accounts))
+        let invoicePositions = openItems.ledgerInvoicePositions
+        let invoicesBefore = openItems.matching
+        // Only holders are looked at (none on most days of a fresh ledger: nothing to do).
+        let holders = try await view.unappliedCashHolders(before: day)
+        var changedCustomers = Set<String>()
+        if !holders.isEmpty {
+            for p in invoicePositions where holders.contains(invoicesBefore[p].customerID) { changedCustomers.insert(invoicesBefore[p].customerID) }
+        }
+        for start in stride(from: 0, to: invoicePositions.count, by: DayRun.invoiceChunk) {
+            let part = invoicePositions[start..<min(start + DayRun.invoiceChunk, invoicePositions.count)]
+            feed.send(making: { LedgerBatch(invoices: part.map { LedgerInvoice(invoicesBefore[$0]) }) })
+        }
+        feed.send(LedgerBatch(entries: openItems.openingDrafts + openItems.adjustmentDrafts))
+        // The writer has them now: what the day keeps of its open items is what matching and the reports read.
+        openItems.ledgerInvoicePositions = []
+        openItems.openingDrafts = []
+        openItems.adjustmentDrafts = []
+        let matchingInvoices = openItems.matching
+        let (customers, policy, day) = (customers, manifest.policy, day)
+        let indexing = Task { await CashApplication.make(customers: customers, invoices: matchingInvoices, policy: policy, asOf: day) }
+        let historyBefore = Task { [self] in try await paymentHistoryBefore() }
+        return Opened(openItems: openItems, indexing: indexing, historyBefore: historyBefore, holders: holders, changedCustomers: changedCustomers)
+    }
+
+    /// The day's files taken and read, with the ACH entry rows the ledger keeps made ready to send.
+    struct Taken {
+        var plan: Plan
+        var intake: Intake
+        var read: ReadInputs
+        var acceptedCount: Int
+        /// The ledger's rows of the day's ACH entries, in chunks (`achEntryRows`), and each row's receipt position.
+        var achChunks: [ACHRowChunk] = []
+        var achRowReceipts: [Int32] = []
+    }
+
+    /// The day's files (read ahead by the runner while the day before was matched and posted, or read now) accepted or
+    /// quarantined, and read into receipts, lines and balances. The records themselves (batches, lines) are not needed
+    /// past reading them: only what matching keeps.
+    func take(_ prepared: consuming Prepared?, openItems: OpenItems, counts: ProgressCounts, clock: inout StageClock) async throws -> Taken {
+        var ready = prepared.take()
+        if ready == nil { ready = try await prepare() }
+        guard var files = ready.take() else { throw CancellationError() }
+        let plan = files.plan
+        let inputs = files.inputs
+        files.inputs = [] // the records go when accept and the reading below are done with them
+        var intake = try await accept(consume inputs)
+        counts.files = intake.fileCount
+        clock.lap("ingest")
+        let acceptedCount = intake.accepted.count
+        let accepted = intake.accepted
+        intake.accepted = []
+        let read = try await readInputs(accepted)
+        // Every money sum of the day adds some of these amounts: checked once here (overflow an error, never a trap).
+        try MoneyOverflow.check(read.ach.entries.lazy.map(\.amount.minorUnits) + read.lines.lazy.map(\.line.amount.minorUnits)
+                                    + openItems.matching.lazy.flatMap { [$0.amount.minorUnits, $0.openAmount.minorUnits] },
+                                what: "the day \(day) (its ACH entries, statement lines and open invoices)")
+        var taken = Taken(plan: plan, intake: intake, read: read, acceptedCount: acceptedCount)
+        // The ledger's rows of the day's ACH entries: what they are made of is taken here, so that the entries can go (a
+        // payment's row from its receipt, made a chunk at a time as the writer gets to them).
+        (taken.achChunks, taken.achRowReceipts) = achEntryRows(taken.read, size: DayRun.achRowChunk)
+        return taken
+    }
+
+    /// What settlement hands on: the day's bank accounts and their cash accounts, the reconciliation (its counts once
+    /// the writer has its entries), the statements' chain and the statements the manifest expected that did not come.
+    struct Settled {
+        var book: BankAccountBook
+        var settlement: Settlement
+        var statements: Statements
+        var missingStatements: [(entry: BankAccountEntry, day: Day)]
+        var statementLineCount: Int
+        var achBatchCount: Int
+    }
+
+    /// Half the ACH rows go to the writer first (busy with them while the settlement is worked out); the settlement's
+    /// entries go next, before the second half, so that they are written and gone before cash application makes its
+    /// decisions (they waited behind every ACH row, 130 MB at 1M, through the day's peak of memory).
+    func settle(_ taken: inout Taken, feeding feed: LedgerFeed) async throws -> Settled {
+        let firstHalf = taken.achChunks.count / 2
+        sendACHRows(&taken, 0..<firstHalf, feeding: feed)
+        // The entries are the rows' now (the receipts live on in their decisions).
+        let batchFacts = DayRun.batchFacts(taken.read)
+        taken.read.ach.releaseEntries()
+        Allocator.returnFreedMemoryNow()
+        // Every bank account the day's statements name, with its cash account (given the first day it is seen).
+        let book = try await bankAccountBook(taken.read)
+        let reclassified = try await bankReclassifications(book)
+        var settlement = try await settle(taken.read, batches: batchFacts, book: book)
+        let statements = try await chainStatements(taken.read.statementBalances, book: book)
+        let missing = try await missingStatements(taken.read.statementBalances)
+        // Posting order sets entry ids: keep it a function of content, not of file order.
+        var batch = LedgerBatch(entries: reclassified.drafts + statements.openingDrafts + settlement.drafts + settlement.bankDebitDrafts.sorted { $0.sourceKey < $1.sourceKey },
+                                cashAccounts: book.cashAccounts + reclassified.accounts)
+        batch.bankAccounts = book.added
+        batch.settlementItems = settlement.itemRows
+        feed.send(taking: &batch)
+        sendACHRows(&taken, firstHalf..<taken.achChunks.count, feeding: feed)
+        taken.achChunks = []
+        // The writer has the settlement's entries and rows; of the day's lines and batches the summary counts them.
+        settlement.drafts = []
+        settlement.bankDebitDrafts = []
+        settlement.itemRows = []
+        settlement.reconciliation.keepCountsOnly()
+        let settled = Settled(book: book, settlement: settlement, statements: statements, missingStatements: missing,
+                              statementLineCount: taken.read.lines.count, achBatchCount: taken.read.ach.settlementBatches.count)
+        taken.read.lines = []
+        taken.read.ach.settlementBatches = []
+        return settled
+    }
+
+    /// Chunks of the day's ACH entry rows to the writer, each made when the writer gets to it, with its own part of what
+    /// its rows are made of (dropped here, so that part goes once the writer has taken the rows).
+    func sendACHRows(_ taken: inout Taken, _ indices: Range<Int>, feeding feed: LedgerFeed) {
+        let receipts = taken.read.achKeys.receipts
+        for c in indices {
+            let chunk = taken.achChunks[c]
+            taken.achChunks[c] = ACHRowChunk()
+            feed.send(making: { [day] in
+                var batch = LedgerBatch()
+                batch.achEntries = chunk.rows(receipts: receipts, day: day)
+                return batch
+            })
+        }
+    }
+
+    /// Statements the manifest expects that did not come: the books are not tied, the run says so (exit 4). Expected
+    /// from the first statement the ledger read, not before its history begins.
+    func missingStatements(_ today: [StatementBalance]) async throws -> [(entry: BankAccountEntry, day: Day)] {
+        let before = BusinessCalendar.federalReserve.adding(businessDays: -1, to: day)
+        guard !manifest.bankAccounts.isEmpty, let first = try await view.firstStatementDay(), first <= before else { return [] }
+        return BankDifference.missingStatements(manifest.bankAccounts, day: day, had: try await view.statementAccounts(on: before), today: today)
+    }
+
+    /// Returns and notifications of change, then cash application: the day's receipts (ACH first, then statement
+    /// credits nothing else explained) and the unapplied cash of earlier days whose customers' open items changed.
+    struct Applied {
+        var returned: ReturnsOutcome
+        var cash: Cash
+    }
+
+    func apply(_ taken: inout Taken, settled: Settled, opened: inout Opened, counts: ProgressCounts, clock: inout StageClock) async throws -> Applied {
+        let returned = try await returnsAndChanges(taken.read.ach, duplicates: taken.read.achKeys.duplicates)
+        clock.lap("returns")
+        // Invoices a return reopened changed too.
+        for row in returned.applicationRows {
+            if let customer = row.customerID, opened.holders.contains(customer) { opened.changedCustomers.insert(customer) }
+        }
+        // A receipt returned today gave its money back: nothing of it is applied again.
+        let returnedToday = Set(returned.drafts.map(\.sourceKey))
+        let held = try await view.heldReceipts(before: day, customers: opened.changedCustomers).map(HeldCash.receipt)
+            .filter { !returnedToday.contains("return:" + $0.receipt.sourceKey) }
+        opened.changedCustomers = []
+        guard let index = await opened.indexing?.value else { throw CancellationError() }
+        opened.indexing = nil
+        let cash = await applyCash(taken.read.achKeys.receipts + settled.settlement.statementReceipts, with: consume index, held: held)
+        counts.receipts = cash.decisions.count
+        return Applied(returned: returned, cash: cash)
+    }
+
+    /// What the day posts and records, to the writer, in the order of one batch (so entry ids do not depend on how it
+    /// is cut): the decisions' entries in chunks as they are made (the writer starts on the first while the rest are
+    /// built); the returns', held cash applied and reviewers' decisions, with the day's records; the rows of ACH
+    /// customers and of how cash was applied. Gives the exceptions the day raised.
+    func post(_ applied: Applied, taken: inout Taken, settled: Settled, opened: Opened, feeding feed: LedgerFeed) async throws -> [MatchException] {
+        sendEntries(applied.cash.decisions, book: settled.book, feeding: feed)
+        try await sendRecords(applied, taken: taken, settled: settled, feeding: feed)
+        let achRowReceipts = taken.achRowReceipts
+        let cash = applied.cash
+        feed.send(making: {
+            var customers = LedgerBatch()
+            customers.achCustomers = DayRun.achCustomers(achRowReceipts, cash)
+            return customers
+        })
+        taken.achRowReceipts = []
+        taken.read.achKeys.receipts = []
+        sendApplications(applied, feeding: feed)
+        return try await raised(applied, taken: taken, settled: settled, opened: opened)
+    }
+
+    /// Chunks of the decisions' entries, made as the writer gets to them; the first with the cash accounts of receipts
+    /// an older ledger posted straight to cash.
+    func sendEntries(_ decided: [Decision], book: BankAccountBook, feeding feed: LedgerFeed) {
+        let chunk = DayRun.decisionChunk
+        var accountsSent = false
+        for start in stride(from: 0, to: decided.count, by: chunk) {
+            let part = decided[start..<min(start + chunk, decided.count)]
+            let accounts = accountsSent ? [] : legacyCashAccounts(decided, book: book)
+            feed.send(making: { LedgerBatch(entries: part.map { PostingRules.entry(for: $0, cashAccounts: book) }, cashAccounts: accounts) })
+            accountsSent = true
+        }
+        if !accountsSent { feed.send(LedgerBatch(cashAccounts: legacyCashAccounts(decided, book: book))) }
+    }
+
+    /// The returns' entries and notices of change, the statements' final balances, the day's files, unapplied cash of
+    /// earlier days applied today (its entries, rows and the exceptions whose cause went away), then reviewers'
+    /// decisions not booked yet (and those a run of this day booked before), after the day's own entries.
+    func sendRecords(_ applied: Applied, taken: Taken, settled: Settled, feeding feed: LedgerFeed) async throws {
+        let (returned, cash) = (applied.returned, applied.cash)
+        var posting = LedgerBatch(entries: returned.drafts.sorted { $0.sourceKey < $1.sourceKey })
+        posting.achChanges = returned.changes
+        posting.statementBalances = settled.statements.finalBalances.map {
+            StatementBalanceRow(account: $0.account, day: $0.day, opening: $0.opening, closing: $0.closing, location: $0.location.fileAndLine)
+        }
+        posting.files = taken.intake.files
+        posting.entries += cash.reapplied.map { HeldCash.entry($0, day: day) }
+        posting.applications = cash.reapplied.flatMap { HeldCash.applicationRows($0, day: day) }
+        posting.reapplications = cash.reapplied.flatMap { r in
+            r.applications.map { ReapplicationRow(sourceKey: r.held.receipt.sourceKey, invoiceID: $0.invoiceID, amount: $0.amount) }
+        }
+        let settledAll = cash.reapplied.filter(\.settlesAll)
+        let notes = Dictionary(settledAll.map { ($0.held.receipt.id, HeldCash.note($0, day: day)) }, uniquingKeysWith: { a, _ in a })
+        posting.resolvedBySettle = try await view.openExceptions(receiptIDs: settledAll.map(\.held.receipt.id))
+            .filter { HeldCash.causes.contains($0.type) }.compactMap { e in notes[e.receiptID].map { (e.exceptionID, $0) } }
+        let reviews = try await reviewEntries()
+        posting.entries += reviews.drafts
+        posting.bookedReviews = reviews.booked
+        feed.send(taking: &posting)
+    }
+
+    /// The ledger's rows of how cash was applied, in chunks made as the writer gets to them (the returns' rows come with
+    /// the last chunk; with no decisions, alone); receipts leaving cash unapplied with their customer are kept to be
+    /// tried again.
+    func sendApplications(_ applied: Applied, feeding feed: LedgerFeed) {
+        let chunk = DayRun.decisionChunk
+        let decided = applied.cash.decisions
+        let returnRows = applied.returned.applicationRows
+        for start in stride(from: 0, to: max(decided.count, 1), by: chunk) {
+            let part = decided[min(start, decided.count)..<min(start + chunk, decided.count)]
+            let more = start + chunk >= decided.count ? returnRows : []
+            feed.send(making: { [day] in
+                var rows = LedgerBatch()
+                rows.applications = DayRows.applicationRows(part, then: more)
+                rows.heldReceipts = part.compactMap { HeldCash.row($0, day: day) }
+                return rows
+            })
+        }
+    }
+
+    /// Everything the day raised for a person, one per id; a file that could not be read or trusted is kept for a
+    /// person at once, with why.
+    func raised(_ applied: Applied, taken: Taken, settled: Settled, opened: Opened) async throws -> [MatchException] {
+        let paidAgain = try await namingEarlierPayments(applied.cash.exceptions)
+        let exceptions = DayRun.uniqueExceptions(settled.missingStatements.map { BankDifference.exception(missing: $0.entry, on: $0.day) } + opened.openItems.exceptions + taken.plan.exceptions
+                                                 + taken.intake.exceptions + taken.read.exceptions + settled.settlement.exceptions + settled.statements.exceptions
+                                                 + applied.returned.exceptions + paidAgain)
+        if !options.dryRun {
+            for q in taken.intake.quarantined { try Archive.quarantine(q.from, to: q.to, reason: q.reason) }
+        }
+        return exceptions
+    }
+
+    /// What needs a person, with the evidence of each, as the ledger keeps it: made when the writer gets to it.
+    func sendExceptions(_ exceptions: [MatchException], of decided: [Decision], feeding feed: LedgerFeed) {
+        feed.send(making: { [day] in
+            var raised = LedgerBatch()
+            raised.exceptions = DayRows.exceptionRows(exceptions, decided, day: day)
+            return raised
+        })
+    }
+
+    /// Aging's payment history: the days before (read at the start of the day) and this day's applications and returns,
+    /// summed on the background thread while the writer posts (it and its feed keep the cooperative pool's two threads).
+    func paymentHistory(_ applied: Applied, opened: Opened) -> Task<PaymentHistory, any Error> {
+        let (decided, returnRows, invoices, before, day) = (applied.cash.decisions, applied.returned.applicationRows, opened.openItems.matching,
+                                                           opened.historyBefore, day)
+        return Task {
+            let paidBefore = try await before.value
+            return try await BackgroundWork.run { DayRun.adding(decided, returns: returnRows, on: day, among: invoices, to: paidBefore) }
+        }
+    }
+
+    /// The reports of matching (remittance, advice, the worklist), made while the writer drains: with the customers'
+    /// names and, for each receipt a person must look at, what it carried and why it was decided as it was.
+    struct MatchingReports {
+        var report: DayReport
+        var limits: [String: Money]
+        var rendering: Task<[FileSink], any Error>
+    }
+
+    func matchingReport(_ applied: Applied, exceptions: [MatchException]) -> MatchingReports {
+        let cash = applied.cash
+        let remittance = RemittanceList(decisions: cash.decisions, then: applied.returned.remittanceRows + cash.reapplied.flatMap { r in
+            HeldCash.applicationRows(r, day: day).map {
+                RemittanceRow(receiptID: $0.receiptID, source: r.held.receipt.source.rawValue, sourceRef: r.held.receipt.sourceRef, valueDay: r.held.receipt.valueDay,
+                              customerID: r.held.customerID, receiptAmount: r.held.held, invoiceID: $0.invoiceID ?? "", applied: $0.applied, discount: $0.discount,
+                              writeOff: $0.writeOff, rule: $0.rule, confidence: $0.confidence)
+            }
+        })
+        var names: [String: String] = [:]
+        var limits: [String: Money] = [:]
+        for c in customers {
+            names[c.id] = c.name
+            if let limit = c.creditLimit { limits[c.id] = limit }
+        }
+        var report = DayReport(day: day, runID: runID, remittance: [], exceptions: exceptions, openItems: [], journal: [], summary: .object([]))
+        report.remittance = remittance
+        report.advice = adviceRows(cash.decisions, names: names)
+        report.customerNames = names
+        report.ledgerPath = manifest.ledger
+        let raisedOn = Set(exceptions.map(\.receiptID))
+        for d in cash.decisions where raisedOn.contains(d.receipt.id) {
+            let r = d.receipt
+            let remitted = r.remittance.map(\.reference).joined(separator: ", ")
+            report.receiptTexts[r.id] = [r.payerName, remitted.isEmpty ? "" : "remittance: \(remitted)", r.freeText]
+                .filter { !$0.isEmpty }.joined(separator: " · ")
+            report.evidence[r.id] = d.evidence.description
+            report.candidates[r.id] = (r.amount, d.evidence.candidates)
+        }
+        let folder = outputFolder
+        let rendering = Task { [report] () throws -> [FileSink] in
+            try await ReportWriter.render(report, parts: .matching, into: folder, inBackground: true)
+        }
+        return MatchingReports(report: report, limits: limits, rendering: rendering)
+    }
+
+    /// The day committed: what the commit did, the journal this run posted, the open items after it, the matching
+    /// reports made (again, with a bank difference found at the commit), and the day's exceptions with those.
+    struct Committed {
+        var outcome: CommitOutcome
+        var journal: DayJournal
+        var openItemsAfter: [OpenItemRow]
+        var matchingReports: [FileSink]
+        var differences: [MatchException]
+    }
+
+    /// The writer drains and finishes the day (reversals of what is no longer produced, balances, the commit) on its own
+    /// thread; the books are tied to every statement closing of the day's files inside the day's transaction, once all of
+    /// it is written, a difference raised in the same commit. A day that would leave an open amount outside its
+    /// document's sign is not committed, and says which invoice and why. Nothing of the day's reports appears unless the
+    /// day commits.
+    func commit(feeding feed: LedgerFeed, matching: inout MatchingReports, opened: Opened, taken: Taken, applied: Applied, settled: Settled,
+                earlier: [PostedEntry], clock: inout StageClock) async throws -> Committed {
+        let fed: Duration
+        var journal: DayJournal
+        do {
+            fed = try await feed.drain()
+            journal = try await feed.journal()
+        } catch {
+            if let made = try? await matching.rendering.value { ReportWriter.discard(made) }
+            throw error
+        }
+        clock.lap("post-wait")
+        let finishStart = ContinuousClock.now
+        let openItemsAfter = opened.openItems.rows(after: day, earlier: earlier, posted: journal.tally, decisions: applied.cash.decisions)
+        let outcome: CommitOutcome
+        do {
+            try refuseBrokenOpenItems(openItemsAfter, moved: journal.tally.moved)
+            outcome = try await store.finishDay(dayCommit(taken: taken, book: settled.book), dryRun: options.dryRun)
+        } catch {
+            journal.discard()
+            if let made = try? await matching.rendering.value { ReportWriter.discard(made) }
+            throw error
+        }
+        var committed = Committed(outcome: outcome, journal: journal, openItemsAfter: openItemsAfter, matchingReports: [], differences: [])
+        try await reportCommitted(&committed, matching: &matching, opened: opened, taken: taken, applied: applied, earlier: earlier)
+        clock.details += [("post.busy", fed + (ContinuousClock.now - finishStart))] + outcome.timings.map { ("post." + $0.0, $0.1) }
+        clock.lap("post-finish")
+        return committed
+    }
+
+    /// The day's commit: the books against every statement closing of the day's files, a difference raised by the
+    /// bank tie's rule.
+    func dayCommit(taken: Taken, book: BankAccountBook) -> DayCommit {
+        var commit = DayCommit(runID: runID, day: day)
+        commit.bankTies = BankDifference.checks(taken.read.statementBalances) { b in
+            (b.closing ?? b.opening).map { book.code(account: b.account, bank: b.bank, currency: $0.currency) } ?? CashAccountCode.legacy(b.account)
+        }
+        let (skipped, rejectedFiles) = (taken.read.skippedLines, taken.intake.rejectedCount)
+        commit.raiseBankDifferences = { [day] results in
+            BankDifference.exceptions(results, day: day, skipped: skipped, rejectedFiles: rejectedFiles).map { DayRows.exceptionRow($0, day: day, evidence: "") }
+        }
+        return commit
+    }
+
+    /// Open amounts keep their document's sign (an invoice's between 0 and its amount, a credit memo's between its
+    /// amount and 0): a day that would break it is refused, naming the invoices.
+    func refuseBrokenOpenItems(_ rows: [OpenItemRow], moved: [String: Int64]) throws {
+        let broken = OpenItemRow.brokenByDay(rows, moved: moved)
+        guard !broken.isEmpty else { return }
+        throw LedgerError("\(day): the day would leave " + broken.prefix(5).map { "\($0.invoiceID) open at \($0.openAmount) (its amount \($0.amount))" }.joined(separator: ", ")
+                          + (broken.count > 5 ? " and \(broken.count - 5) more" : "")
+                          + "; an open amount stays between 0 and its document's amount, so nothing of the day was written. "
+                          + "Look at what moved the invoice today (journal of the day, decisions booked by this run: `settle exceptions list --status resolved --day ...`)")
+    }
+
+    /// A statement the books do not tie with: its exception joins the day's (the worklist is made again with it). The
+    /// commit itself posts only on a rerun (reversals of keys no longer produced): the journal and open items with those.
+    func reportCommitted(_ committed: inout Committed, matching: inout MatchingReports, opened: Opened, taken: Taken, applied: Applied,
+                         earlier: [PostedEntry]) async throws {
+        let outcome = committed.outcome
+        committed.differences = BankDifference.exceptions(outcome.bankTies, day: day, skipped: taken.read.skippedLines, rejectedFiles: taken.intake.rejectedCount)
+        do {
+            committed.matchingReports = try await matching.rendering.value
+            if !committed.differences.isEmpty {
+                matching.report.exceptions = DayRun.uniqueExceptions(matching.report.exceptions + committed.differences)
+                ReportWriter.discard(committed.matchingReports)
+                committed.matchingReports = try await ReportWriter.render(matching.report, parts: .matching, into: outputFolder, inBackground: true)
+            }
+            if !outcome.posted.isEmpty {
+                try committed.journal.add(outcome.posted)
+                committed.openItemsAfter = opened.openItems.rows(after: day, earlier: earlier, posted: committed.journal.tally, decisions: applied.cash.decisions)
+            }
+        } catch {
+            committed.journal.discard()
+            throw error
+        }
+    }
+
+    /// The committed day finished: its journal file (earlier runs' entries of the day, then this run's) synced beside the
+    /// other reports, its inputs placed in the archive on a thread of their own while the reports are made, the reports
+    /// as of the end of the day published together, and the run log. A stop request no longer reaches it.
+    func finish(_ committed: Committed, matching: MatchingReports, earlier: [PostedEntry], history: Task<PaymentHistory, any Error>, taken: Taken,
+                settled: Settled, applied: Applied, copies: [(from: String, to: String, sha256: String, size: Int64)], staging: ArchiveStaging,
+                clock: inout StageClock) async throws -> DayOutcome {
+        let journalTask = finishJournal(committed.journal, after: earlier)
+        async let archiving = archive(copies, staging: staging, restored: taken.plan.restored)
+        // The WAL goes into the database while the reports are written (the next use of the writer waits for it).
+        if !options.dryRun { Task { [store] in try? await store.checkpoint() } }
+        let exceptions = matching.report.exceptions
+        var ledgerCounts = committed.journal.counts
+        for entry in earlier { ledgerCounts.add(entry, isInvoiceOpening: PostingRules.isInvoiceOpening(entry.sourceKey)) }
+        let summary: JSONValue
+        do {
+            summary = try daySummary(committed, ledgerCounts: ledgerCounts, exceptions: exceptions, taken: taken, settled: settled, applied: applied)
+            clock.lap("reports")
+            var report = DayReport(day: day, runID: runID, remittance: [], exceptions: exceptions, openItems: committed.openItemsAfter, journal: [], summary: summary)
+            report.remittance = matching.report.remittance
+            report.aging = try await agingRows(committed.openItemsAfter, names: matching.report.customerNames, limits: matching.limits, history: try await history.value)
+            clock.lap("aging")
+            report.customerNames = matching.report.customerNames
+            report.trend = trend(summary: summary)
+            let ledgerReports = try await ReportWriter.render(report, parts: .ledger, into: outputFolder)
+            let journalFile: FileSink
+            do {
+                journalFile = try await journalTask.value
+            } catch {
+                ReportWriter.discard(ledgerReports)
+                throw error
+            }
+            try ReportWriter.publish(committed.matchingReports + ledgerReports + [journalFile])
+        } catch {
+            // Nothing of the day's reports is left half made (the day itself has committed).
+            ReportWriter.discard(committed.matchingReports)
+            if let made = try? await journalTask.value { made.discard() }
+            throw error
+        }
+        clock.lap("reports-write")
+        clock.details.append(("archive", try await archiving))
+        clock.lap("archive-wait")
+        // The run log: what this run of the day did and how long each stage took (what summary.json leaves out).
+        try? AtomicFile.write(runLog(outcome: committed.outcome, posted: committed.journal.counts, files: taken.intake.fileCount, rejected: taken.intake.rejectedCount,
+                                     exceptions: exceptions.count, skipped: taken.read.skippedLines, timings: clock.timings + clock.details),
+                              to: outputFolder + "/run.log", durable: false)
+        return DayOutcome(day: day, summary: summary, outputFolder: outputFolder, inputRejected: taken.plan.rejected || taken.intake.rejected || taken.read.rejected,
+                          booksDiffer: !committed.differences.isEmpty || !settled.missingStatements.isEmpty,
+                          exceptionCount: exceptions.count, postedCount: committed.journal.counts.entries, receiptCount: applied.cash.decisions.count,
+                          timings: clock.timings + clock.details)
+    }
+
+    /// The day's journal file, earlier runs' entries of the day then this run's, finished and synced on a task of its own.
+    func finishJournal(_ journal: DayJournal, after earlier: [PostedEntry]) -> Task<FileSink, any Error> {
+        Task {
+            var journal = journal
+            do {
+                return try journal.finish(after: earlier)
+            } catch {
+                journal.discard()
+                throw error
+            }
+        }
+    }
+
+    /// The day's inputs to the archive, compressed and checked against the hashes it recorded (then, with --move-inputs,
+    /// away from their paths).
+    func archive(_ copies: [(from: String, to: String, sha256: String, size: Int64)], staging: ArchiveStaging, restored: [String]) async throws -> Duration {
+        let started = ContinuousClock.now
+        let staged = try await staging.staged(copies)
+        let moveInputs = options.moveInputs
+        return try await BlockingWork.runToEnd {
+            for (copy, path) in staged {
+                if let path { try Archive.place(path, at: copy.to) }
+                if moveInputs, !restored.contains(copy.from) { try FileManager.default.removeItem(atPath: copy.from) }
+            }
+            return ContinuousClock.now - started
+        }
+    }
+
+    /// summary.json: what the day read, settled, applied, posted and raised, and the books against each statement.
+    func daySummary(_ committed: Committed, ledgerCounts: Summary.LedgerCounts, exceptions: [MatchException], taken: Taken, settled: Settled,
+                    applied: Applied) throws -> JSONValue {
+        let bankTies = committed.outcome.bankTies.map {
+            Summary.BankTie(account: $0.check.displayAccount, day: $0.check.statementDay, closing: $0.check.closing, book: $0.book)
+        } + settled.missingStatements.map { Summary.BankTie(account: Masking.account($0.entry.account), day: $0.day, currency: $0.entry.currency) }
+        return try Summary.make(day: day, job: manifest.name, currency: manifest.currency, ledgerCounts: ledgerCounts, fileCount: taken.intake.fileCount,
+                                rejectedCount: taken.intake.rejectedCount, acceptedCount: taken.acceptedCount, nachaBatchCount: taken.read.nachaBatchCount,
+                                nachaEntryCount: taken.read.nachaEntryCount, statementLineCount: settled.statementLineCount,
+                                skippedLineCount: taken.read.skippedLines.count, achBatchCount: settled.achBatchCount,
+                                reconciliation: settled.settlement.reconciliation, decisions: applied.cash.decisions, exceptions: exceptions,
+                                dryRun: options.dryRun, bankTies: bankTies)
+    }
+}
