@@ -2,7 +2,7 @@
 # The ledger's posting rate side by side with its floor, in one run, five rounds, medians:
 #   C on schema 6 (text keys, foreign keys)   scripts/floor/posting.c old
 #   C on schema 7 (what settle writes now)    scripts/floor/posting.c new
-#   settle's LedgerStore on schema 7          settle-bench ledger
+#   settle's SQLite store on schema 7         settle-bench ledger (a run's write path: beginDay, post in batches, finishDay)
 # The same 200,000 entries (ENTRIES=N to change) of 2-4 postings, one transaction, WAL, synchronous=NORMAL.
 # Targets (issue #10): C new >= 2x C old; settle >= 0.8x C new.
 set -euo pipefail
@@ -17,7 +17,7 @@ old=() new=() swift=()
 for ((i = 1; i <= rounds; i++)); do
   old+=("$(.build-floor/posting old "$entries" "$db" | awk '{print $(NF-1)}')")
   new+=("$(.build-floor/posting new "$entries" "$db" | awk '{print $(NF-1)}')")
-  swift+=("$(.build/release/settle-bench ledger --entries "$entries" --per-commit "$entries" | awk '/ledger post/ {print $(NF-4)}')")
+  swift+=("$(.build/release/settle-bench ledger --entries "$entries" --per-commit "$entries" | awk '/ledger post/ {for (i = 2; i <= NF; i++) if ($i == "entries/s") print $(i - 1)}')")
   echo "round $i: C schema 6 ${old[-1]}/s, C schema 7 ${new[-1]}/s, settle ${swift[-1]}/s"
 done
 rm -f "$db" "$db-wal" "$db-shm"

@@ -93,15 +93,18 @@ func benchNACHA() throws {
                  counted, Double(size) / 1e6, s, Double(counted) / s, Double(size) / 1e6 / s))
 }
 
-/// Posting throughput into a file ledger, then `ledger verify` over what was posted.
+/// Posting throughput into a file ledger through the path a run takes (`beginDay`, batches through `post`, the posted
+/// entries taken as they go, `finishDay`), then `ledger verify` over what was posted. `--per-commit N`: entries per
+/// day; `--per-batch N`: entries per `post` (a run posts its receipts' entries in chunks of `DayRun.decisionChunk`).
 func benchLedger() async throws {
     let entryCount = option("entries", default: 1_000_000)
     let perCommit = option("per-commit", default: 50_000)
+    let perBatch = max(1, option("per-batch", default: 16_384))
     let folder = NSTemporaryDirectory() + "/settle-bench-ledger-\(ProcessInfo.processInfo.processIdentifier)"
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let path = folder + "/ledger.sqlite"
-    let store = try LedgerStore(path: path)
+    let store = try SQLiteLedgerStore(path: path)
     let day = Day(civilYear: 2026, month: 11, day: 2)
     let run = try await store.beginRun(manifest: "bench", firstDay: day, lastDay: day, startedAt: "bench")
     // Each commit is a day of its own (a second commit of one day is a rerun of it: it would reverse the first's keys).
@@ -113,7 +116,9 @@ func benchLedger() async throws {
         LedgerInvoice(invoiceID: "INV-\($0)", customerID: "C\($0 % 500)", issueDay: day, dueDay: day.adding(days: 30),
                       amount: Money(minorUnits: 1_000_000_000, currency: usd), openAmount: Money(minorUnits: 1_000_000_000, currency: usd), terms: "NET30", poNumber: "")
     }
-    _ = try await store.commit(DayCommit(runID: run, day: day, invoices: invoices, cashAccounts: [("1000-2233", "Cash")]))
+    try await store.beginDay(runID: run, day: day)
+    try await store.post(LedgerBatch(invoices: invoices, cashAccounts: [("1000-2233", "Cash")]))
+    _ = try await store.finishDay(DayCommit(runID: run, day: day), dryRun: false)
     func draft(_ i: Int) -> JournalEntryDraft {
         let amount = Int64(100 + (i &* 7919) % 100_000)
         let invoiceNumber = (i &* 104_729) % invoiceCount
@@ -142,18 +147,26 @@ func benchLedger() async throws {
     var next = 0
     while next < entryCount {
         let count = min(perCommit, entryCount - next)
-        let drafts = (next..<(next + count)).map(draft)
         let commitDay = day.adding(days: next / perCommit)
+        // The day's batches are made before the clock starts: the figure is the writer's.
+        let batches = stride(from: next, to: next + count, by: perBatch).map { start in
+            LedgerBatch(entries: (start..<min(start + perBatch, next + count)).map(draft))
+        }
         next += count
         let start = clock.now
-        let outcome = try await store.commit(DayCommit(runID: run, day: commitDay, entries: drafts))
+        try await store.beginDay(runID: run, day: commitDay)
+        for batch in batches {
+            try await store.post(batch)
+            posted += await store.takePosted().count
+        }
+        let outcome = try await store.finishDay(DayCommit(runID: run, day: commitDay), dryRun: false)
         postingTime += clock.now - start
         posted += outcome.posted.count
     }
     let s = seconds(postingTime)
-    print(String(format: "ledger post: %d journal entries (2-4 postings each) in %.3f s: %.0f entries/s (commits of %d)", posted, s, Double(posted) / s, perCommit))
+    print(String(format: "ledger post: %d journal entries (2-4 postings each) in %.3f s: %.0f entries/s (days of %d, batches of %d)", posted, s, Double(posted) / s, perCommit, perBatch))
     let start = clock.now
-    let report = try LedgerReader(path: path).verify()
+    let report = try SQLiteLedgerReader(path: path).verify()
     let v = seconds(clock.now - start)
     precondition(report.isClean, "the bench ledger does not verify")
     print(String(format: "ledger verify: %d entries, %d postings, %d invoices in %.2f s; peak RSS %.1f MB", report.entryCount, report.postingCount, report.invoiceCount, v, peakRSSMegabytes()))
