@@ -1,0 +1,62 @@
+import Accounting
+import Core
+import Foundation
+import Ledger
+import Pipeline
+import Receivables
+import Reports
+
+/// `settle advice`: one customer's remittance advice for a day, from the ledger.
+extension Command {
+    static let advice = Command(
+        "advice",
+        usage: ["CUSTOMER --day YYYY-MM-DD --ledger PATH [--html]"],
+        description: """
+            One customer's remittance advice for a day, ready to send: each payment applied that day, the invoices it paid,
+            cash applied, discount taken and any deduction with the payer's X12 adjustment reason. CSV (the columns of
+            advice.csv) on standard output, or a self-contained HTML page with --html.
+            """,
+        options: [.value("day", "DAY", "the day the payments were applied (required)"), .ledger, .flag("html", "an HTML page instead of CSV")],
+        exitStatuses: [
+            .init(0, means: "done"), .init(1, means: "nothing was applied for the customer that day"), .init(2, means: "usage error"),
+            .init(3, means: "the ledger could not be read"),
+        ],
+        takesArguments: true
+    ) { settle, args in try await settle.advice(args) }
+}
+
+extension Settle {
+    func advice(_ args: ParsedArguments) async throws -> Int32 {
+        let ledger = args.ledgerPath
+        guard args.positionals.count == 1, let customer = args.positionals.first else { throw UsageError(.wrongArguments, "advice needs one CUSTOMER id") }
+        guard let day = try day(args.value("day"), option: "day") else { throw UsageError(.missingOption, "advice needs --day YYYY-MM-DD") }
+        _ = try openReader(ledger)  // migrates an older ledger first
+        let view: any LedgerReading = try SQLiteLedgerReader(path: ledger)
+        let (name, rows) = try await adviceRows(customer: customer, day: day, view: view)
+        guard !rows.isEmpty else {
+            console.err("settle: nothing was applied for \(customer) on \(day) in \(ledger)")
+            return 1
+        }
+        console.out(args.flag("html") ? HTMLReport.advice(customerID: customer, name: name, day: day, rows: rows)
+                                       : ReportWriter.adviceCSV(rows), newline: false)
+        return 0
+    }
+
+    /// The customer's name and advice rows for the day: what the ledger applied to their invoices that day.
+    func adviceRows(customer: String, day: Day, view: any LedgerReading) async throws -> (name: String, rows: [AdviceRow]) {
+        // The customer's name from the master data the ledger last ran with (blank when it cannot be read).
+        var name = ""
+        if let path = try await view.lastManifestPath(), let manifest = try? Manifest.load(path: path),
+           let bytes = try? InputOpener.readAll(path: manifest.customers, limitBytes: 1 << 30),
+           let customers = try? MasterDataLoader.customers(bytes: bytes, path: manifest.customers, currency: manifest.currency) {
+            name = customers.first { $0.id == customer }?.name ?? ""
+        }
+        let rows = try await view.applications(customer: customer, day: day).filter { $0.invoiceID != nil && $0.rule != "return" }.map { a in
+            // The receipt's source, reference and value day as the run stored them (a row kept before schema 13: as the
+            // ledger could tell them; one without a receipt of its own: the day).
+            AdviceRow(customerID: customer, name: name, receiptID: a.receiptID, source: a.source, sourceRef: a.sourceRef, valueDay: a.valueDay ?? day,
+                      invoiceID: a.invoiceID ?? "", cash: a.applied, discount: a.discount, deduction: a.writeOff, reasonCode: a.reasonCode)
+        }.sorted { ($0.valueDay, $0.sourceRef, $0.invoiceID) < ($1.valueDay, $1.sourceRef, $1.invoiceID) }  // advice.csv's order
+        return (name, rows)
+    }
+}

@@ -1,0 +1,71 @@
+import Accounting
+import Core
+import Foundation
+import Ledger
+import Pipeline
+
+/// `settle archive verify`: every archived input read back and checked against what the ledger recorded.
+extension Command {
+    static let archive = Command(
+        group: "archive",
+        description: archiveVerifyDescription,
+        exitStatuses: [
+            .init(0, means: "every archive is whole"), .init(1, means: "some archive is missing or does not match"), .init(2, means: "usage error"),
+            .init(3, means: "the ledger could not be read"),
+        ],
+        subcommands: [archiveVerify])
+
+    static let archiveVerify = Command(
+        "verify",
+        usage: ["--ledger PATH [--day YYYY-MM-DD] [--archive DIR]"],
+        description: archiveVerifyDescription,
+        options: [
+            .ledger,
+            .value("day", "DAY", "only this day's inputs"),
+            .value("archive", "DIR", "the job's archive folder, where it was moved (default: the archive of the manifest the ledger last ran with)"),
+        ]
+    ) { settle, args in try await settle.archiveVerify(args) }
+
+    private static let archiveVerifyDescription = """
+        Reads every archived input back (ARCHIVE/<day>/<sha-256 prefix>-<name>.gz, one gzip layer over the input as it
+        came) and checks its SHA-256 and size against what the day's run recorded in the ledger. Prints one line per
+        problem and a summary. ARCHIVE is --archive DIR (an archive moved elsewhere), else the archive folder of the
+        manifest the ledger last ran with: a copied job folder is checked against its own archive. A --day never run
+        is a usage error.
+        """
+}
+
+extension Settle {
+    func archiveVerify(_ args: ParsedArguments) async throws -> Int32 {
+        let ledger = args.ledgerPath
+        _ = try openReader(ledger)  // migrates an older ledger first
+        let view: any LedgerReading = try SQLiteLedgerReader(path: ledger)
+        let wanted = try day(args.value("day"), option: "day")
+        let files = try await view.ingestedFiles(day: wanted)
+        if let wanted, files.isEmpty, !(try await view.wasRun(wanted)) {
+            throw UsageError(.invalidValue, "archive verify: \(wanted) was never run on \(ledger): nothing of it is archived")
+        }
+        // The archive of this job: --archive DIR (a moved one), else the archive folder of the manifest the ledger last
+        // ran with, else the paths the ledger recorded.
+        var root = args.value("archive").map { URL(fileURLWithPath: $0).standardized.path }
+        if root == nil, let path = try await view.lastManifestPath(), let manifest = try? Manifest.load(path: path) { root = manifest.archive }
+        var problems = 0
+        for recorded in files {
+            var file = recorded
+            file.archivePath = Archive.located(recorded.archivePath, day: recorded.day, under: root)
+            guard !file.archivePath.isEmpty, FileManager.default.fileExists(atPath: file.archivePath) else {
+                console.out("\(file.day) \(file.name): no archive at \(file.archivePath.isEmpty ? "(none recorded)" : file.archivePath)")
+                problems += 1
+                continue
+            }
+            do {
+                try Archive.check(file.archivePath, sha256: file.sha256, size: file.sizeBytes)
+            } catch {
+                console.out("\(file.day) \(file.name): \(error)")
+                problems += 1
+            }
+        }
+        console.out("\(files.count) archived input\(files.count == 1 ? "" : "s") read back: " + (problems == 0 ? "every one whole" : "\(problems) with a problem"))
+        return problems == 0 ? 0 : 1
+    }
+}
