@@ -44,9 +44,9 @@ public enum HeldCash {
     public static func sourceKey(_ r: Reapplication, day: Day) -> String { "reapply:\(r.held.receipt.id):\(day)" }
 
     /// Unapplied cash to the invoices: 2100 (the customer's) down, receivables down per invoice.
-    public static func entry(_ r: Reapplication, day: Day) -> JournalEntryDraft {
+    public static func entry(_ r: Reapplication, day: Day) throws -> JournalEntryDraft {
         let currency = r.held.held.currency
-        let total = r.applications.reduce(Int64(0)) { $0 &+ $1.amount.minorUnits }
+        let total = try MinorUnits.total(r.applications.lazy.map(\.amount.minorUnits), of: "the held cash of \(r.held.receipt.id) applied")
         var postings = [Posting(account: ChartOfAccounts.unappliedCash, customerID: r.held.customerID, amount: Money(minorUnits: total, currency: currency))]
         for a in r.applications {
             postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: r.held.customerID, invoiceID: a.invoiceID,
@@ -58,11 +58,11 @@ public enum HeldCash {
 
     /// The rows of a re-application: the receipt's unapplied cash down (a negative `unapplied` row), then an
     /// `unapplied-cash` row per invoice, so the day's rows add up to what moved.
-    public static func applicationRows(_ r: Reapplication, day: Day) -> [ApplicationRow] {
+    public static func applicationRows(_ r: Reapplication, day: Day) throws -> [ApplicationRow] {
         let currency = r.held.held.currency
         let zero = Money.zero(currency)
         let key = sourceKey(r, day: day)
-        let total = r.applications.reduce(Int64(0)) { $0 &+ $1.amount.minorUnits }
+        let total = try MinorUnits.total(r.applications.lazy.map(\.amount.minorUnits), of: "the held cash of \(r.held.receipt.id) applied")
         var rows = [ApplicationRow(receiptID: r.held.receipt.id, sourceKey: key, invoiceID: nil, customerID: r.held.customerID,
                                    applied: Money(minorUnits: 0 &- total, currency: currency), discount: zero, writeOff: zero, rule: MatchRule.unapplied.rawValue,
                                    confidence: 100, evidence: r.evidence, source: r.held.receipt.source.rawValue, sourceRef: r.held.receipt.sourceRef,

@@ -30,7 +30,7 @@ extension OpenItems {
     /// fields changed written again, open amounts the ERP lowered booked as adjustments. `openedSingly`: invoices a run
     /// of this day opened one entry each (before schema 7), which keep those entries on a rerun.
     public static func before(_ day: Day, ledger before: [LedgerInvoice], openedLater: Set<String>, openedSingly: Set<String>,
-                              export: consuming [Invoice]) -> OpenItems {
+                              export: consuming [Invoice]) throws -> OpenItems {
         var out = OpenItems()
         out.openedLater = openedLater
         var known: [String: LedgerInvoice] = [:]
@@ -87,7 +87,7 @@ extension OpenItems {
             if working.openAmount != invoice.openAmount { matching[index].openAmount = working.openAmount }
         }
         if !erpChanges.isEmpty { out.erpAdjustments(erpChanges, among: matching, on: day) }
-        out.openingDrafts += PostingRules.openingEntries(for: matching, at: opened, on: day)
+        out.openingDrafts += try PostingRules.openingEntries(for: matching, at: opened, on: day)
         if !notYetIssued.isEmpty { leaveOut(notYetIssued, of: &matching, in: &out) }
         out.matching = consume matching
         for ledgerInvoice in before where !csvIDs.contains(ledgerInvoice.invoiceID) {
@@ -156,12 +156,12 @@ extension OpenItems {
     /// invoice still open, and those the day touched. Each invoice's open amount before the day plus the receivable
     /// postings of every entry of the day (openings included) — what the ledger holds once the day commits, without
     /// reading it back.
-    public func rows(after day: Day, earlier: [PostedEntry], posted: ReceivableTally, decisions: [Decision]) -> [OpenItemRow] {
+    public func rows(after day: Day, earlier: [PostedEntry], posted: ReceivableTally, decisions: [Decision]) throws -> [OpenItemRow] {
         // What the day moved on each invoice's receivable, and what it touched: this run's applications and every
         // invoice its own entries moved (reviewers' decisions, returns), openings aside — tallied from the entries as
         // the writer posted them — and what earlier runs' entries of the day moved (they touch nothing of this run's).
         var dayTally = posted
-        dayTally.addMoves(earlier[...])
+        try dayTally.addMoves(earlier[...])
         let moved = dayTally.moved
         var touched = dayTally.touched
         for d in decisions { for a in d.applications { touched.insert(a.invoiceID) } }
@@ -172,7 +172,7 @@ extension OpenItems {
             if checkLater, openedLater.contains(invoice.id) { continue }
             let change = moved[invoice.id]
             let before = isNew[index] ? 0 : (ledgerOpenBefore[invoice.id] ?? invoice.openAmount.minorUnits)
-            let open = before &+ (change ?? 0)
+            let open = try MinorUnits.sum(before, change ?? 0, of: "the open amount of invoice \(invoice.id) after \(day)")
             // An invoice first seen today whose opening posted nothing (no open amount) is not in the ledger's books.
             guard open != 0 || touched.contains(invoice.id) else { continue }
             rows.append(OpenItemRow(invoiceID: invoice.id, customerID: invoice.customerID, dueDay: invoice.dueDay, amount: invoice.amount,
@@ -239,19 +239,19 @@ public struct ReceivableTally: Sendable, Equatable {
     public init() {}
 
     /// What entries posted by earlier runs of the day moved (not counted as this run's, touching nothing).
-    public mutating func addMoves(_ entries: ArraySlice<PostedEntry>) {
+    public mutating func addMoves(_ entries: ArraySlice<PostedEntry>) throws {
         for entry in entries {
             for p in entry.postings where p.account == ChartOfAccounts.accountsReceivable {
-                if let invoice = p.invoiceID { moved[invoice, default: 0] &+= p.amount.minorUnits }
+                if let invoice = p.invoiceID { try MinorUnits.add(p.amount.minorUnits, to: &moved[invoice, default: 0], of: "what the day moved on invoice \(invoice)") }
             }
         }
     }
 
-    public mutating func add(sourceKey: String, postings: [Posting], opening: Bool) {
+    public mutating func add(sourceKey: String, postings: [Posting], opening: Bool) throws {
         entryCount += 1
         for p in postings where p.account == ChartOfAccounts.accountsReceivable {
             guard let invoice = p.invoiceID else { continue }
-            moved[invoice, default: 0] &+= p.amount.minorUnits
+            try MinorUnits.add(p.amount.minorUnits, to: &moved[invoice, default: 0], of: "what the day moved on invoice \(invoice)")
             if !opening { touched.insert(invoice) }
         }
     }

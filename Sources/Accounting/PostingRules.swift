@@ -109,18 +109,18 @@ public enum PostingRules {
     /// Invoices first seen on `day`: their open amounts enter receivables against opening balances, one entry per
     /// effective day (the invoice's issue day, or `day` if later) with a receivable posting per invoice and one
     /// opening-balance posting per currency. Keyed `invoices:<day>:opening:<effective day>`.
-    public static func openingEntries(for invoices: [Invoice], on day: Day) -> [JournalEntryDraft] {
-        openingEntries(for: invoices, at: Array(invoices.indices), on: day)
+    public static func openingEntries(for invoices: [Invoice], on day: Day) throws -> [JournalEntryDraft] {
+        try openingEntries(for: invoices, at: Array(invoices.indices), on: day)
     }
 
     /// The same of the invoices at `positions` (held as positions while grouped and sorted: a million new invoices are
     /// not copied).
-    public static func openingEntries(for invoices: [Invoice], at positions: [Int], on day: Day) -> [JournalEntryDraft] {
+    public static func openingEntries(for invoices: [Invoice], at positions: [Int], on day: Day) throws -> [JournalEntryDraft] {
         var byEffective: [Day: [Int]] = [:]
         for position in positions where !invoices[position].openAmount.isZero {
             byEffective[min(day, invoices[position].issueDay), default: []].append(position)
         }
-        return byEffective.keys.sorted().compactMap { effective -> JournalEntryDraft? in
+        return try byEffective.keys.sorted().compactMap { effective throws -> JournalEntryDraft? in
             guard var group = byEffective[effective] else { return nil }
             group.sort { invoices[$0].id < invoices[$1].id }
             var postings: [Posting] = []
@@ -128,7 +128,7 @@ public enum PostingRules {
             var totals: [Currency: Int64] = [:]
             for invoice in group.lazy.map({ invoices[$0] }) {
                 postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: invoice.customerID, invoiceID: invoice.id, amount: invoice.openAmount))
-                totals[invoice.openAmount.currency, default: 0] &+= invoice.openAmount.minorUnits
+                try MinorUnits.add(invoice.openAmount.minorUnits, to: &totals[invoice.openAmount.currency, default: 0], of: "the opening balances of invoices first seen \(day)")
             }
             for (currency, total) in totals.sorted(by: { $0.key.code < $1.key.code }) {
                 postings.append(Posting(account: ChartOfAccounts.openingBalances, amount: Money(minorUnits: -total, currency: currency)))

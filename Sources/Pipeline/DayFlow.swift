@@ -232,8 +232,8 @@ extension DayRun {
             StatementBalanceRow(account: $0.account, day: $0.day, opening: $0.opening, closing: $0.closing, location: $0.location.fileAndLine)
         }
         posting.files = taken.intake.files
-        posting.entries += cash.reapplied.map { HeldCash.entry($0, day: day) }
-        posting.applications = cash.reapplied.flatMap { HeldCash.applicationRows($0, day: day) }
+        posting.entries += try cash.reapplied.map { try HeldCash.entry($0, day: day) }
+        posting.applications = try cash.reapplied.flatMap { try HeldCash.applicationRows($0, day: day) }
         posting.reapplications = cash.reapplied.flatMap { r in
             r.applications.map { ReapplicationRow(sourceKey: r.held.receipt.sourceKey, invoiceID: $0.invoiceID, amount: $0.amount) }
         }
@@ -295,7 +295,7 @@ extension DayRun {
                                                            opened.historyBefore, day)
         return Task {
             let paidBefore = try await before.value
-            return try await BackgroundWork.run { DayRun.adding(decided, returns: returnRows, on: day, among: invoices, to: paidBefore) }
+            return try await BackgroundWork.run { try PaymentHistory.adding(decided, returns: returnRows, on: day, among: invoices, to: paidBefore) }
         }
     }
 
@@ -307,10 +307,10 @@ extension DayRun {
         var rendering: Task<[FileSink], any Error>
     }
 
-    func matchingReport(_ applied: Applied, exceptions: [MatchException]) -> MatchingReports {
+    func matchingReport(_ applied: Applied, exceptions: [MatchException]) throws -> MatchingReports {
         let cash = applied.cash
-        let remittance = RemittanceList(decisions: cash.decisions, then: applied.returned.remittanceRows + cash.reapplied.flatMap { r in
-            HeldCash.applicationRows(r, day: day).map {
+        let remittance = RemittanceList(decisions: cash.decisions, then: try applied.returned.remittanceRows + cash.reapplied.flatMap { r in
+            try HeldCash.applicationRows(r, day: day).map {
                 RemittanceRow(receiptID: $0.receiptID, source: r.held.receipt.source.rawValue, sourceRef: r.held.receipt.sourceRef, valueDay: r.held.receipt.valueDay,
                               customerID: r.held.customerID, receiptAmount: r.held.held, invoiceID: $0.invoiceID ?? "", applied: $0.applied, discount: $0.discount,
                               writeOff: $0.writeOff, rule: $0.rule, confidence: $0.confidence)
@@ -371,9 +371,10 @@ extension DayRun {
         }
         clock.lap("post-wait")
         let finishStart = ContinuousClock.now
-        let openItemsAfter = opened.openItems.rows(after: day, earlier: earlier, posted: journal.tally, decisions: applied.cash.decisions)
+        let openItemsAfter: [OpenItemRow]
         let outcome: CommitOutcome
         do {
+            openItemsAfter = try opened.openItems.rows(after: day, earlier: earlier, posted: journal.tally, decisions: applied.cash.decisions)
             try refuseBrokenOpenItems(openItemsAfter, moved: journal.tally.moved)
             outcome = try await store.finishDay(dayCommit(taken: taken, book: settled.book), dryRun: options.dryRun)
         } catch {
@@ -428,7 +429,7 @@ extension DayRun {
             }
             if !outcome.posted.isEmpty {
                 try committed.journal.add(outcome.posted)
-                committed.openItemsAfter = opened.openItems.rows(after: day, earlier: earlier, posted: committed.journal.tally, decisions: applied.cash.decisions)
+                committed.openItemsAfter = try opened.openItems.rows(after: day, earlier: earlier, posted: committed.journal.tally, decisions: applied.cash.decisions)
             }
         } catch {
             committed.journal.discard()
@@ -455,7 +456,8 @@ extension DayRun {
             clock.lap("reports")
             var report = DayReport(day: day, runID: runID, remittance: [], exceptions: exceptions, openItems: committed.openItemsAfter, journal: [], summary: summary)
             report.remittance = matching.report.remittance
-            report.aging = try await agingRows(committed.openItemsAfter, names: matching.report.customerNames, limits: matching.limits, history: try await history.value)
+            report.aging = try AgingRow.rows(committed.openItemsAfter, on: day, unappliedByCustomer: try await view.unappliedByCustomer(), names: matching.report.customerNames,
+                                         limits: matching.limits, history: try await history.value)
             clock.lap("aging")
             report.customerNames = matching.report.customerNames
             report.trend = trend(summary: summary)

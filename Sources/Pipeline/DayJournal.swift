@@ -28,7 +28,7 @@ struct DayJournal: Sendable {
         for entry in entries {
             let opening = PostingRules.isInvoiceOpening(entry.sourceKey)
             counts.add(entry, isInvoiceOpening: opening)
-            tally.add(sourceKey: entry.sourceKey, postings: entry.postings, opening: opening)
+            try tally.add(sourceKey: entry.sourceKey, postings: entry.postings, opening: opening)
             if !opening { JournalExport.csvRows(entry, into: &out) }
             try out.flushIfFull()
         }

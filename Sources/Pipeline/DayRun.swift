@@ -98,7 +98,7 @@ struct DayRun {
         clock.lap("prepare-commit")
         try await waitBeforeCommit()
         // The reports of matching do not wait for the ledger: made while the writer drains (written once the day commits).
-        var matching = matchingReport(applied, exceptions: exceptions)
+        var matching = try matchingReport(applied, exceptions: exceptions)
         let committed = try await commit(feeding: feed, matching: &matching, opened: opened, taken: taken, applied: applied, settled: settled,
                                          earlier: earlierJournal, clock: &clock)
         return try await finish(committed, matching: matching, earlier: earlierJournal, history: history, taken: taken, settled: settled, applied: applied,
@@ -419,11 +419,11 @@ struct DayRun {
                     let zero = Money.zero(currency)
                     var moved: Int64 = 0
                     for r in later {
-                        moved &+= r.amountMinorUnits
+                        try MinorUnits.add(r.amountMinorUnits, to: &moved, of: "the held cash of \(entry.sourceKey) applied later")
                         applications.append(PastApplication(receiptID: applications[held].receiptID, invoiceID: r.invoiceID, customerID: applications[held].customerID,
                                                             applied: Money(minorUnits: r.amountMinorUnits, currency: currency), discount: zero, writeOff: zero))
                     }
-                    applications[held].applied = Money(minorUnits: applications[held].applied.minorUnits &- moved, currency: currency)
+                    applications[held].applied = Money(minorUnits: try MinorUnits.difference(applications[held].applied.minorUnits, moved, of: "the held cash of \(entry.sourceKey)"), currency: currency)
                     if applications[held].applied.isZero { applications.remove(at: held) }
                 }
                 original = OriginalPayment(sourceKey: entry.sourceKey, traceNumber: entry.trace, customerID: entry.customerID, day: entry.day, applications: applications)
@@ -449,203 +449,5 @@ struct DayRun {
             out.exceptions.append(Returns.exception(for: change, customerID: entry?.customerID))
         }
         return out
-    }
-
-}
-
-/// The invoices of the master data, shared by the days of a run; the last day takes them, so that a day of a million
-/// invoices does not hold them twice (the export's and the ones matching sees).
-final class MasterInvoices: @unchecked Sendable {
-    private let lock = NSLock()
-    private var invoices: [Invoice]
-
-    init(_ invoices: [Invoice]) { self.invoices = invoices }
-
-    /// The invoices; `taking` lets the run's own reference go (the caller then holds them alone).
-    func list(taking: Bool) -> [Invoice] {
-        lock.withLock {
-            let list = invoices
-            if taking { invoices = [] }
-            return list
-        }
-    }
-}
-
-/// Paths as reports show them: relative to a folder (the manifest's), so outputs do not depend on where the job ran.
-public enum RelativePath {
-    public static func make(_ path: String, from folder: String) -> String {
-        let target = URL(fileURLWithPath: path).standardized.pathComponents
-        let base = URL(fileURLWithPath: folder).standardized.pathComponents
-        var common = 0
-        while common < target.count, common < base.count, target[common] == base[common] { common += 1 }
-        guard common > 1 else { return path }
-        let ups = Array(repeating: "..", count: base.count - common)
-        return (ups + target[common...]).joined(separator: "/")
-    }
-}
-
-/// Hands a day's batches to the ledger writer in the order they are sent, without the sender waiting for each: the
-/// writer posts while the stages go on. A batch may be sent as the work that makes it (`send(making:)`): it is made
-/// on another task at most `lead` batches ahead of the writer, so a day's million entries and rows exist a chunk at
-/// a time rather than all queued behind the writer. `drain` waits for the last and says how long the writer was busy.
-struct LedgerFeed: Sendable {
-    private enum Item: Sendable {
-        case ready(LedgerBatch)
-        case make(@Sendable () -> LedgerBatch)
-    }
-
-    /// Batches made and waiting for the writer, at most (measured: 2 left the writer waiting for rows made on a busy
-    /// core, 100k receipts 0.3 s slower; 8 chunks of decisions are about 140 MB at 1M).
-    static let lead = 8
-
-    private let items: AsyncStream<Item>.Continuation
-    private let writer: Task<Duration, Error>
-    private let maker: Task<Void, Never>
-    private let journalist: Task<DayJournal, Error>
-
-    /// `journal` takes the entries as the writer posts them (the writer keeps none of them).
-    init(store: any LedgerDayWriter, journal: DayJournal) {
-        let (itemStream, items) = AsyncStream.makeStream(of: Item.self)
-        let (batches, toWriter) = AsyncStream.makeStream(of: LedgerBatch.self)
-        let (postedStream, posted) = AsyncStream.makeStream(of: [PostedEntry].self)
-        let progress = WriterProgress()
-        self.items = items
-        writer = Task {
-            defer { posted.finish() }
-            do {
-                var busy = Duration.zero
-                let began = ContinuousClock.now
-                var number = 0
-                for await batch in batches {
-                    let start = ContinuousClock.now
-                    try await store.post(batch)
-                    busy += ContinuousClock.now - start
-                    if StageClock.trace {
-                        // When each batch came and how long it took: where the writer waited for the stages.
-                        let text = "writer: batch \(number) at \(start - began): \(batch.invoices.count) invoices, \(batch.entries.count) entries, "
-                            + "\(batch.applications.count + batch.achEntries.count + batch.exceptions.count) rows, posted in \(ContinuousClock.now - start)\n"
-                        FileHandle.standardError.write(Data(text.utf8))
-                    }
-                    number += 1
-                    posted.yield(await store.takePosted())
-                    await progress.advance()
-                }
-                await progress.stop()
-                return busy
-            } catch {
-                await progress.stop()
-                throw error
-            }
-        }
-        // Batches are made here, in order, each when the writer is at most `lead` batches behind. A writer that
-        // stopped (it failed) takes nothing more: what is left is not made.
-        maker = Task {
-            var sent = 0
-            for await item in itemStream {
-                guard await progress.isWriting else { continue }
-                let batch: LedgerBatch
-                switch item {
-                case let .ready(ready): batch = ready
-                case let .make(make): batch = make()
-                }
-                await progress.wait(until: sent - LedgerFeed.lead)
-                toWriter.yield(batch)
-                sent += 1
-            }
-            toWriter.finish()
-        }
-        // The posted entries go into the journal on the other core while the writer goes on.
-        journalist = Task {
-            var journal = journal
-            do {
-                for await entries in postedStream { try journal.add(entries) }
-            } catch {
-                journal.discard()
-                throw error
-            }
-            return journal
-        }
-    }
-
-    func send(_ batch: LedgerBatch) {
-        items.yield(.ready(batch))
-    }
-
-    /// Sends the batch and leaves an empty one in its place (a local batch otherwise lives to the end of the day).
-    func send(taking batch: inout LedgerBatch) {
-        items.yield(.ready(batch))
-        batch = LedgerBatch()
-    }
-
-    /// Sends the batch `make` makes, made when the writer is nearly ready for it (not on the caller's task).
-    func send(making make: @escaping @Sendable () -> LedgerBatch) {
-        items.yield(.make(make))
-    }
-
-    /// Waits until every batch sent is written; throws what the writer threw.
-    func drain() async throws -> Duration {
-        items.finish()
-        return try await writer.value
-    }
-
-    /// The journal of every entry posted through the feed (after `drain`).
-    func journal() async throws -> DayJournal { try await journalist.value }
-
-    /// Stops feeding (the day is being given up): waits for a batch in progress, ignoring its outcome; nothing of
-    /// the journal stays.
-    func abandon() async {
-        items.finish()
-        _ = try? await writer.value
-        await maker.value
-        (try? await journalist.value)?.discard()
-    }
-}
-
-/// How many batches the writer has posted, and whether it still posts: what the maker of batches waits on.
-private actor WriterProgress {
-    private var count = 0
-    private var stopped = false
-    private var waiting: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
-
-    var isWriting: Bool { !stopped }
-
-    func advance() {
-        count += 1
-        resume()
-    }
-
-    /// The writer finished or failed: nobody waits for it any more.
-    func stop() {
-        stopped = true
-        resume()
-    }
-
-    /// Returns once at least `target` batches are posted (or the writer stopped).
-    func wait(until target: Int) async {
-        if stopped || count >= target { return }
-        await withCheckedContinuation { waiting.append((target, $0)) }
-    }
-
-    private func resume() {
-        var still: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
-        for w in waiting {
-            if stopped || count >= w.count { w.continuation.resume() } else { still.append(w) }
-        }
-        waiting = still
-    }
-}
-
-/// What a day has counted so far, for the progress line (set by the day's task, read by the observer).
-final class ProgressCounts: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _files = 0
-    private var _receipts = 0
-    var files: Int {
-        get { lock.withLock { _files } }
-        set { lock.withLock { _files = newValue } }
-    }
-    var receipts: Int {
-        get { lock.withLock { _receipts } }
-        set { lock.withLock { _receipts = newValue } }
     }
 }

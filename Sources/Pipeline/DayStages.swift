@@ -8,75 +8,8 @@ import Receivables
 import Reports
 import Statements
 
-/// The highest resident set since it was last asked, read every 20 ms on a thread of its own (started by the first
-/// `SETTLE_TRACE=1` lap): a stage's peak, which its end does not show.
-final class ResidentPeak: @unchecked Sendable {
-    static let shared = ResidentPeak()
-    private let lock = NSLock()
-    private var peak = 0
-
-    private init() {
-        Thread { [self] in
-            // `SETTLE_TRACE=timeline`: the resident set and the heap in use every quarter second, to find the moment of the peak.
-            let timeline = Trace.timeline
-            let start = ContinuousClock.now
-            var ticks = 0
-            while true {
-                let now = StageClock.residentMegabytes()
-                lock.lock()
-                peak = max(peak, now)
-                lock.unlock()
-                ticks += 1
-                if timeline, ticks % 12 == 0 {
-                    let heap = Allocator.bytesInUse().map { $0 / 1_048_576 } ?? 0
-                    FileHandle.standardError.write(Data("timeline: \(ContinuousClock.now - start) RSS \(now) MB heap \(heap) MB\n".utf8))
-                }
-                usleep(20_000)
-            }
-        }.start()
-    }
-
-    func take() -> Int {
-        lock.lock()
-        defer { peak = 0; lock.unlock() }
-        return peak
-    }
-}
-
-/// Stage timings of a day, for the summary (and, later, the run log).
-struct StageClock {
-    private let clock = ContinuousClock()
-    private var mark: ContinuousClock.Instant
-    private(set) var timings: [(String, Duration)] = []
-    /// Finer timings inside a stage (`post.entries`), beside the stages.
-    var details: [(String, Duration)] = []
-
-    init() { mark = clock.now }
-
-    /// Told each lap (the run's observer), with what the day has counted so far.
-    var observe: (@Sendable (String, Duration) -> Void)?
-
-    mutating func lap(_ stage: String) {
-        let now = clock.now
-        timings.append((stage, now - mark))
-        observe?(stage, now - mark)
-        mark = now
-        // `SETTLE_TRACE_EXIT_AFTER=STAGE` ends the process after that stage: under heaptrack, what it reports as
-        // leaked is what was alive at that moment, with where it was allocated.
-        if StageClock.exitAfter == stage { exit(0) }
-        if StageClock.trace {
-            FileHandle.standardError.write("\(stage): \(timings.last?.1 ?? .zero), RSS \(StageClock.residentMegabytes()) MB, heap in use \(Allocator.bytesInUse().map { "\($0 / 1_048_576) MB" } ?? "unknown"), peak RSS in the stage \(ResidentPeak.shared.take()) MB\n".data(using: .utf8) ?? Data())
-        }
-    }
-
-    /// `SETTLE_TRACE=1`: each stage's time and the resident set after it, on stderr.
-    static let trace = Trace.isOn
-    static let exitAfter = FaultInjection.exitAfterStage
-
-    static func residentMegabytes() -> Int { (Allocator.residentBytes() ?? 0) / 1_048_576 }
-}
-
-/// The stages of a day, each with its typed result. DayRun orchestrates; the rules live in Matching and Ledger.
+/// The reading and matching stages of a day, each with its typed result: what they read of the ledger and the files.
+/// DayRun orchestrates; the rules live in Matching and Accounting.
 extension DayRun {
     struct Plan: Sendable {
         var files: [PlannedFile] = []
@@ -406,7 +339,7 @@ extension DayRun {
     /// last day of a run gives up the master data's invoices (nothing after it needs them): changed without a copy.
     func openItemsBefore() async throws -> OpenItems {
         let (before, openedLater) = try await view.invoiceStates(before: day)
-        return OpenItems.before(day, ledger: before, openedLater: openedLater, openedSingly: try await view.invoicesOpenedSingly(on: day),
+        return try OpenItems.before(day, ledger: before, openedLater: openedLater, openedSingly: try await view.invoicesOpenedSingly(on: day),
                                 export: invoices.list(taking: isLastDay))
     }
 
@@ -450,99 +383,12 @@ extension DayRun {
         AdviceList(decisions: decisions, names: names, reasonCodes: DayRows.reasonCodes)
     }
 
-    /// Aging and credit exposure per customer and currency at the end of the day: open items by days past due, the
-    /// customer's unapplied cash, its credit limit, how it paid over 365 days and its returns over 90.
-    /// How customers paid and returned: the days before this one read from the ledger (at the start of the day, beside
-    /// the other stages), this day's from its decisions and returns (the day's applications are all this run's).
-    struct PaymentHistory: Sendable {
-        /// Per customer: cash applied to invoices, and that cash times the days from issue to application.
-        var paid: [String: (applied: Int64, weightedDays: Int64)] = [:]
-        /// Per customer: the source keys of returned payments.
-        var returned: [String: Set<String>] = [:]
-
-        /// Adds the day's application rows, as `LedgerReading.payments` and `returnKeys` would read them once stored.
-        mutating func add(_ rows: [ApplicationRow], day: Day, issueDays: [String: Day]) {
-            for a in rows {
-                guard let customer = a.customerID else { continue }
-                if a.rule == "return" {
-                    returned[customer, default: []].insert(a.sourceKey)
-                } else if let invoice = a.invoiceID {
-                    addPaid(customer: customer, invoice: invoice, applied: a.applied.minorUnits, day: day, issueDays: issueDays)
-                }
-            }
-        }
-
-        /// Cash applied to an invoice: what it adds to its customer's days to pay.
-        mutating func addPaid(customer: String, invoice: String, applied: Int64, day: Day, issueDays: [String: Day]) {
-            guard applied > 0, let issued = issueDays[invoice] else { return }
-            let before = paid[customer] ?? (0, 0)
-            paid[customer] = (before.applied + applied, before.weightedDays + applied * Int64(day.days(since: issued)))
-        }
-    }
-
+    /// How customers paid and returned on the days before this one (aging's history), read from the ledger.
     func paymentHistoryBefore() async throws -> PaymentHistory {
         var history = PaymentHistory()
         history.paid = try await view.payments(from: day.adding(days: -365), through: day.adding(days: -1))
         history.returned = try await view.returnKeys(from: day.adding(days: -90), through: day.adding(days: -1))
         return history
-    }
-
-    /// The history with the day's applications (as their ledger rows would read) and returns added.
-    static func adding(_ decisions: [Decision], returns: [ApplicationRow], on day: Day, among invoices: [Invoice], to history: PaymentHistory) -> PaymentHistory {
-        var wanted = Set<String>()
-        for d in decisions { for a in d.applications { wanted.insert(a.invoiceID) } }
-        for a in returns { if let invoice = a.invoiceID { wanted.insert(invoice) } }
-        let issued = issueDays(of: wanted, among: invoices)
-        var history = history
-        for d in decisions {
-            for a in d.applications { history.addPaid(customer: a.customerID, invoice: a.invoiceID, applied: a.applied.minorUnits, day: day, issueDays: issued) }
-        }
-        history.add(returns, day: day, issueDays: issued)
-        return history
-    }
-
-    /// The issue days of the invoices wanted.
-    static func issueDays(of wanted: Set<String>, among invoices: [Invoice]) -> [String: Day] {
-        var out: [String: Day] = [:]
-        out.reserveCapacity(wanted.count)
-        for invoice in invoices where wanted.contains(invoice.id) { out[invoice.id] = invoice.issueDay }
-        return out
-    }
-
-    func agingRows(_ openItems: [OpenItemRow], names: [String: String], limits: [String: Money], history: PaymentHistory) async throws -> [AgingRow] {
-        struct Key: Hashable { var customer: String; var currency: Currency }
-        var buckets: [Key: [Int64]] = [:]
-        // Open credit memos are the customer's credits, not receivables by age.
-        var credits: [Key: Int64] = [:]
-        for item in openItems where item.openAmount.minorUnits != 0 {
-            let key = Key(customer: item.customerID, currency: item.openAmount.currency)
-            var b = buckets[key] ?? [0, 0, 0, 0, 0]
-            if item.amount.minorUnits < 0 {
-                credits[key, default: 0] &+= item.openAmount.minorUnits
-            } else {
-                b[AgingRow.bucket(daysPastDue: day.days(since: item.dueDay))] &+= item.openAmount.minorUnits
-            }
-            buckets[key] = b
-        }
-        // Unapplied cash is a credit (negative) on 2100: shown as a positive amount held for the customer.
-        var unapplied: [Key: Int64] = [:]
-        for (customer, byCurrency) in try await view.unappliedByCustomer() {
-            for (code, amount) in byCurrency {
-                guard let currency = Currency.iso(code) else { continue }
-                unapplied[Key(customer: customer, currency: currency)] = -amount
-                if buckets[Key(customer: customer, currency: currency)] == nil { buckets[Key(customer: customer, currency: currency)] = [0, 0, 0, 0, 0] }
-            }
-        }
-        let paid = history.paid
-        let returned = history.returned.mapValues(\.count)
-        return buckets.map { key, b -> AgingRow in
-            let limit = limits[key.customer].flatMap { $0.currency == key.currency ? $0.minorUnits : nil }
-            let average = paid[key.customer].flatMap { p -> Int64? in p.applied > 0 ? (p.weightedDays * 10 + p.applied / 2) / p.applied : nil }
-            var row = AgingRow(customerID: key.customer, name: names[key.customer] ?? "", currency: key.currency, buckets: b, openTotal: b.reduce(0, &+),
-                               unapplied: unapplied[key] ?? 0, creditLimit: limit, averageDaysToPayTenths: average, returns90Days: returned[key.customer] ?? 0)
-            row.openCredits = credits[key] ?? 0
-            return row
-        }.filter { $0.openTotal != 0 || $0.unapplied != 0 || $0.openCredits != 0 }.sorted { ($0.customerID, $0.currency.code) < ($1.customerID, $1.currency.code) }
     }
 
     /// The cash accounts of receipts an older ledger posted straight to cash (ACH entries under legacy keys), with their

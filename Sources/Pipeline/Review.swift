@@ -130,7 +130,7 @@ public enum Review {
                 guard amount.minorUnits <= invoice.openAmount.minorUnits else {
                     throw ReviewRefusal("\(id): \(amount) is more than invoice \(invoiceID)'s open \(invoice.openAmount)")
                 }
-                total &+= amount.minorUnits
+                try MinorUnits.add(amount.minorUnits, to: &total, of: "the amounts of the decision on \(id)")
                 out.append(ReviewApplication(invoiceID: invoiceID, amount: amount))
             }
             guard total <= unapplied else {
@@ -140,7 +140,7 @@ public enum Review {
         case .writeOff:
             guard let short = exception.amount, short.minorUnits > 0 else { throw ReviewRefusal("\(id): there is no short amount to write off") }
             let out = try await shortfalls(of: exception, short: short, view: view)
-            let total = Money(minorUnits: out.reduce(Int64(0)) { $0 + $1.amount.minorUnits }, currency: short.currency)
+            let total = Money(minorUnits: try MinorUnits.total(out.lazy.map(\.amount.minorUnits), of: "the write-off of \(id)"), currency: short.currency)
             let writeOffLimit = writeOffLimit ?? defaultWriteOffLimit(in: short.currency)
             if total.minorUnits > writeOffLimit.minorUnits {
                 let approver = request.approvedBy.trimmingCharacters(in: .whitespaces)

@@ -3,64 +3,6 @@ import Core
 import Ledger
 import Matching
 
-/// One row of `aging.csv`: a customer's receivables in one currency at the end of the day, bucketed by days past
-/// due, beside the credit the customer was given.
-public struct AgingRow: Sendable, Hashable {
-    public var customerID: String
-    public var name: String
-    public var currency: Currency
-    /// Not yet due, 1-30, 31-60, 61-90 and over 90 days past due.
-    public var buckets: [Int64]
-    public var openTotal: Int64
-    public var unapplied: Int64
-    public var creditLimit: Int64?
-    /// Average days from issue to payment over the last 365 days, in tenths of a day (weighted by amount).
-    public var averageDaysToPayTenths: Int64?
-    public var returns90Days: Int
-    /// Open credit memos (negative): what the customer may still deduct.
-    public var openCredits: Int64 = 0
-
-    /// Open receivables and open credits less the customer's unapplied cash (a returned payment reopens its invoice:
-    /// it counts once).
-    public var exposure: Int64 {
-        get throws(MoneyOverflow) {
-            let what = { "the exposure of customer \(customerID) in \(currency)" }
-            return try MinorUnits.difference(try MinorUnits.sum(openTotal, openCredits, of: what()), unapplied, of: what())
-        }
-    }
-    public var availableCredit: Int64? {
-        get throws(MoneyOverflow) {
-            guard let creditLimit else { return nil }
-            return try MinorUnits.difference(creditLimit, try exposure, of: "the credit available to customer \(customerID) in \(currency)")
-        }
-    }
-    public var overLimit: Bool { get throws(MoneyOverflow) { try (availableCredit ?? 0) < 0 } }
-
-    public init(customerID: String, name: String, currency: Currency, buckets: [Int64], openTotal: Int64, unapplied: Int64, creditLimit: Int64?,
-                averageDaysToPayTenths: Int64?, returns90Days: Int) {
-        self.customerID = customerID
-        self.name = name
-        self.currency = currency
-        self.buckets = buckets
-        self.openTotal = openTotal
-        self.unapplied = unapplied
-        self.creditLimit = creditLimit
-        self.averageDaysToPayTenths = averageDaysToPayTenths
-        self.returns90Days = returns90Days
-    }
-
-    /// The bucket of an item `daysPastDue` days past due (0 or less: not yet due).
-    public static func bucket(daysPastDue: Int) -> Int {
-        switch daysPastDue {
-        case ...0: return 0
-        case 1...30: return 1
-        case 31...60: return 2
-        case 61...90: return 3
-        default: return 4
-        }
-    }
-}
-
 /// The rows of `advice.csv` without making them: each application of the day's decisions, by customer, value day,
 /// reference and invoice (as `String` orders them; ties in decision order), made when read. A million
 /// applications are 8 bytes each until written, not a row struct each.

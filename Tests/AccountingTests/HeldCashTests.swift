@@ -20,11 +20,11 @@ import Testing
                       evidence: "the receipt's remittance names INV-5, INV-6")
     }
 
-    @Test func reappliedCashLeavesUnappliedCashForTheInvoices() {
+    @Test func reappliedCashLeavesUnappliedCashForTheInvoices() throws {
         // 500.00 held since 2026-10-20; today INV-5 takes 300.00 and INV-6 150.00: 450.00 moves, 50.00 stays held.
         // 2100 C1 +450.00 (300.00 + 150.00), INV-5 -300.00, INV-6 -150.00.
         let r = Self.reapplication(Self.held(50_000), [("INV-5", 30_000), ("INV-6", 15_000)])
-        let entry = HeldCash.entry(r, day: B.d("2026-11-02"))
+        let entry = try HeldCash.entry(r, day: B.d("2026-11-02"))
         #expect(entry.postings == [B.p(B.unapplied, 45_000, customer: "C1"), B.p(B.ar, -30_000, customer: "C1", invoice: "INV-5"),
                                    B.p(B.ar, -15_000, customer: "C1", invoice: "INV-6")])
         #expect(entry.isBalanced)
@@ -33,10 +33,10 @@ import Testing
         #expect(!r.settlesAll)
     }
 
-    @Test func theRowsOfAReapplicationAddUpToWhatMoved() {
+    @Test func theRowsOfAReapplicationAddUpToWhatMoved() throws {
         // The unapplied row -450.00, then INV-5 +300.00 and INV-6 +150.00: -450 + 300 + 150 = 0 across the day's rows.
         let r = Self.reapplication(Self.held(50_000), [("INV-5", 30_000), ("INV-6", 15_000)])
-        let rows = HeldCash.applicationRows(r, day: B.d("2026-11-02"))
+        let rows = try HeldCash.applicationRows(r, day: B.d("2026-11-02"))
         #expect(rows.map(\.invoiceID) == [nil, "INV-5", "INV-6"])
         #expect(rows.map(\.applied) == [B.m(-45_000), B.m(30_000), B.m(15_000)])
         #expect(rows.map(\.rule) == ["unapplied", "unapplied-cash", "unapplied-cash"])
@@ -44,7 +44,7 @@ import Testing
         #expect(rows.allSatisfy { $0.discount.isZero && $0.writeOff.isZero })
         #expect(rows.reduce(Int64(0)) { $0 + $1.applied.minorUnits } == 0)
         // The rows' invoices move by what the entry's receivable postings say.
-        let entry = HeldCash.entry(r, day: B.d("2026-11-02"))
+        let entry = try HeldCash.entry(r, day: B.d("2026-11-02"))
         for row in rows where row.invoiceID != nil {
             #expect(entry.postings.contains(B.p(B.ar, -row.applied.minorUnits, customer: "C1", invoice: row.invoiceID)))
         }
