@@ -34,8 +34,9 @@ import Testing
         // The original 980.00 paid INV-1 (1,000.00) with a 20.00 discount. Returned R01:
         // 1050 -980.00 (the money leaves), receivables +1,000.00 (INV-1 open again), discounts allowed -20.00.
         // Check: -980 + 1,000 - 20 = 0.
+        // Read on 2026-11-09, settled 2026-11-06: booked on its settlement day, when the money left.
         let reversal = Returns.reversal(of: Self.notice(98_000), original: Self.original([Self.past("INV-1", applied: 98_000, discount: 2_000)]))
-        let entry = PostingRules.entry(for: reversal, day: B.d("2026-11-06"))
+        let entry = PostingRules.entry(for: reversal, day: B.d("2026-11-09"))
         #expect(entry.postings == [B.p(B.inTransit, -98_000), B.p(B.ar, 100_000, customer: "C1", invoice: "INV-1"),
                                    B.p(B.discounts, -2_000, customer: "C1", invoice: "INV-1")])
         #expect(entry.isBalanced)
@@ -94,6 +95,7 @@ import Testing
         let entry = PostingRules.entry(for: reversal, day: B.d("2026-11-09"))
         #expect(entry.postings.isEmpty)
         #expect(entry.sourceKey == "return:" + Self.originalKey)
+        #expect(entry.effectiveDay == B.d("2026-11-06"))
     }
 
     @Test func aContestedDishonorWantsTheReversalAgain() {

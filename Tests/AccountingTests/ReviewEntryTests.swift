@@ -56,6 +56,9 @@ import Testing
         let entry = ReviewEntries.entry(for: booking, invoiceCustomers: ["INV-1": "C1"], unapplied: 0)
         #expect(entry.postings == [B.p(B.differences, 1_500, customer: "C1", invoice: "INV-1"), B.p(B.ar, -1_500, customer: "C1", invoice: "INV-1")])
         #expect(entry.isBalanced)
+        // C1's short payment on INV-9, an invoice of C2: 8.25 written off on C2, the invoice's owner.
+        let other = ReviewEntries.entry(for: Self.booking("write-off", type: .shortPay, amount: 825, [("INV-9", 825)]), invoiceCustomers: ["INV-9": "C2"], unapplied: 0)
+        #expect(other.postings == [B.p(B.differences, 825, customer: "C2", invoice: "INV-9"), B.p(B.ar, -825, customer: "C2", invoice: "INV-9")])
     }
 
     @Test func refundPaysOutWhatIsStillUnapplied() {
