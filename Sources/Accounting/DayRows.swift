@@ -28,21 +28,26 @@ public enum DayRows {
         for d in decisions {
             let evidence = d.evidence.description
             let reasons = reasonCodes(d)
-            for a in d.applications {
-                rows.append(ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: a.invoiceID, customerID: a.customerID,
-                                           applied: a.applied, discount: a.discount, writeOff: a.writeOff, rule: d.rule.rawValue, confidence: d.confidence,
-                                           evidence: evidence, reasonCode: reasons[a.invoiceID] ?? "", source: d.receipt.source.rawValue,
-                                           sourceRef: d.receipt.sourceRef, valueDay: d.receipt.valueDay))
-            }
-            if !d.unapplied.isZero {
-                let zero = Money.zero(d.unapplied.currency)
-                rows.append(ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: nil, customerID: d.customerID,
-                                           applied: d.unapplied, discount: zero, writeOff: zero, rule: MatchRule.unapplied.rawValue, confidence: d.confidence,
-                                           evidence: evidence, source: d.receipt.source.rawValue, sourceRef: d.receipt.sourceRef, valueDay: d.receipt.valueDay))
-            }
+            for a in d.applications { rows.append(applicationRow(d, a, evidence: evidence, reasonCode: reasons[a.invoiceID] ?? "")) }
+            if !d.unapplied.isZero { rows.append(unappliedRow(d, evidence: evidence)) }
         }
         rows += more
         return rows
+    }
+
+    /// One application of a decision as the ledger keeps it (and as the remittance and advice rows read it).
+    public static func applicationRow(_ d: Decision, _ a: Application, evidence: String = "", reasonCode: String = "") -> ApplicationRow {
+        ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: a.invoiceID, customerID: a.customerID,
+                       applied: a.applied, discount: a.discount, writeOff: a.writeOff, rule: d.rule.rawValue, confidence: d.confidence,
+                       evidence: evidence, reasonCode: reasonCode, source: d.receipt.source.rawValue, sourceRef: d.receipt.sourceRef, valueDay: d.receipt.valueDay)
+    }
+
+    /// The cash a decision left unapplied, as a row without an invoice.
+    public static func unappliedRow(_ d: Decision, evidence: String = "") -> ApplicationRow {
+        let zero = Money.zero(d.unapplied.currency)
+        return ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: nil, customerID: d.customerID,
+                              applied: d.unapplied, discount: zero, writeOff: zero, rule: MatchRule.unapplied.rawValue, confidence: d.confidence,
+                              evidence: evidence, source: d.receipt.source.rawValue, sourceRef: d.receipt.sourceRef, valueDay: d.receipt.valueDay)
     }
 
     /// Exceptions as the ledger keeps them; one raised on a receipt carries the evidence of the receipt's decision.

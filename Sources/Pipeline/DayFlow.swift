@@ -164,7 +164,7 @@ extension DayRun {
     /// Returns and notifications of change, then cash application: the day's receipts (ACH first, then statement
     /// credits nothing else explained) and the unapplied cash of earlier days whose customers' open items changed.
     struct Applied {
-        var returned: ReturnsOutcome
+        var returned: ReturnEffects
         var cash: Cash
     }
 
@@ -309,13 +309,8 @@ extension DayRun {
 
     func matchingReport(_ applied: Applied, exceptions: [MatchException]) throws -> MatchingReports {
         let cash = applied.cash
-        let remittance = RemittanceList(decisions: cash.decisions, then: try applied.returned.remittanceRows + cash.reapplied.flatMap { r in
-            try HeldCash.applicationRows(r, day: day).map {
-                RemittanceRow(receiptID: $0.receiptID, source: r.held.receipt.source.rawValue, sourceRef: r.held.receipt.sourceRef, valueDay: r.held.receipt.valueDay,
-                              customerID: r.held.customerID, receiptAmount: r.held.held, invoiceID: $0.invoiceID ?? "", applied: $0.applied, discount: $0.discount,
-                              writeOff: $0.writeOff, rule: $0.rule, confidence: $0.confidence)
-            }
-        })
+        let remittance = RemittanceList(decisions: cash.decisions, then: try applied.returned.reversed.map { RemittanceRow($0.row, receiptAmount: $0.receiptAmount, valueDay: day) }
+            + cash.reapplied.flatMap { r in try HeldCash.applicationRows(r, day: day).map { RemittanceRow($0, receiptAmount: r.held.held, valueDay: day) } })
         var names: [String: String] = [:]
         var limits: [String: Money] = [:]
         for c in customers {

@@ -385,18 +385,10 @@ struct DayRun {
         return rows
     }
 
-    struct ReturnsOutcome {
-        var drafts: [JournalEntryDraft] = []
-        var applicationRows: [ApplicationRow] = []
-        var remittanceRows: [RemittanceRow] = []
-        var changes: [ACHChangeRow] = []
-        var exceptions: [MatchException] = []
-    }
-
     /// Each return (or reversing entry) finds its original payment in the ledger and reverses its application; each
-    /// notification of change is recorded against the customer the original entry paid for.
-    func returnsAndChanges(_ reading: ACHReading, duplicates: Set<String>) async throws -> ReturnsOutcome {
-        var out = ReturnsOutcome()
+    /// notification of change is recorded against the customer the original entry paid for (the rules: `ReturnEffects`).
+    func returnsAndChanges(_ reading: ACHReading, duplicates: Set<String>) async throws -> ReturnEffects {
+        var out = ReturnEffects()
         for notice in reading.returns where !duplicates.contains(notice.fact.occurrence) {
             let fact = notice.fact
             let entry: ACHEntryRow?
@@ -409,44 +401,15 @@ struct DayRun {
             }
             var original: OriginalPayment?
             if let entry {
-                var applications = try await view.applications(sourceKey: entry.sourceKey).filter { $0.rule != "return" }.map {
-                    PastApplication(receiptID: $0.receiptID, invoiceID: $0.invoiceID, customerID: $0.customerID, applied: $0.applied, discount: $0.discount, writeOff: $0.writeOff)
-                }
-                // Unapplied cash of the receipt that later days applied to invoices: the return takes it back from them.
-                let later = try await view.reapplications(sourceKey: entry.sourceKey, before: day)
-                if !later.isEmpty, let held = applications.firstIndex(where: { $0.invoiceID == nil }) {
-                    let currency = applications[held].applied.currency
-                    let zero = Money.zero(currency)
-                    var moved: Int64 = 0
-                    for r in later {
-                        try MinorUnits.add(r.amountMinorUnits, to: &moved, of: "the held cash of \(entry.sourceKey) applied later")
-                        applications.append(PastApplication(receiptID: applications[held].receiptID, invoiceID: r.invoiceID, customerID: applications[held].customerID,
-                                                            applied: Money(minorUnits: r.amountMinorUnits, currency: currency), discount: zero, writeOff: zero))
-                    }
-                    applications[held].applied = Money(minorUnits: try MinorUnits.difference(applications[held].applied.minorUnits, moved, of: "the held cash of \(entry.sourceKey)"), currency: currency)
-                    if applications[held].applied.isZero { applications.remove(at: held) }
-                }
-                original = OriginalPayment(sourceKey: entry.sourceKey, traceNumber: entry.trace, customerID: entry.customerID, day: entry.day, applications: applications)
+                original = try ReturnEffects.originalPayment(entry, applications: try await view.applications(sourceKey: entry.sourceKey),
+                                                             reapplied: try await view.reapplications(sourceKey: entry.sourceKey, before: day))
             }
-            let reversal = Returns.reversal(of: notice, original: original)
-            out.exceptions.append(reversal.exception)
-            out.drafts.append(PostingRules.entry(for: reversal, day: day))
-            for a in reversal.reversed {
-                out.applicationRows.append(ApplicationRow(receiptID: a.receiptID, sourceKey: reversal.sourceKey, invoiceID: a.invoiceID, customerID: a.customerID,
-                                                          applied: a.applied, discount: a.discount, writeOff: a.writeOff, rule: MatchRule.returned.rawValue, confidence: 100,
-                                                          evidence: reversal.exception.message))
-                out.remittanceRows.append(RemittanceRow(receiptID: a.receiptID, source: "nacha", sourceRef: original?.traceNumber ?? notice.originalTraceNumber,
-                                                        valueDay: fact.settlementDay, customerID: a.customerID ?? "", receiptAmount: fact.signedAmount,
-                                                        invoiceID: a.invoiceID ?? "", applied: a.applied, discount: a.discount, writeOff: a.writeOff,
-                                                        rule: MatchRule.returned.rawValue, confidence: 100))
-            }
+            out.add(notice, original: original, day: day)
         }
         for change in reading.changes where !duplicates.contains(change.fact.occurrence) {
             let entry = try await view.originalEntry(trace: change.originalTraceNumber, rdfi: String(change.originalReceivingDFI.prefix(8)),
                                                       amountMinorUnits: nil, role: change.fact.role.rawValue, notAfter: day)
-            out.changes.append(ACHChangeRow(noticeKey: change.fact.key, customerID: entry?.customerID, changeCode: change.changeCode,
-                                            correctedData: change.correctedData, originalTrace: change.originalTraceNumber, day: day))
-            out.exceptions.append(Returns.exception(for: change, customerID: entry?.customerID))
+            out.add(change, customerID: entry?.customerID, day: day)
         }
         return out
     }

@@ -34,6 +34,14 @@ public struct RemittanceRow: Sendable, Hashable {
         self.confidence = confidence
     }
 
+    /// The remittance row of an application row: the receipt's source, reference, value day and amount beside how it
+    /// was applied (the one way the run's decisions, returns and held cash applied later become remittance rows).
+    public init(_ row: ApplicationRow, receiptAmount: Money, valueDay: Day) {
+        self.init(receiptID: row.receiptID, source: row.source, sourceRef: row.sourceRef, valueDay: row.valueDay ?? valueDay, customerID: row.customerID ?? "",
+                  receiptAmount: receiptAmount, invoiceID: row.invoiceID ?? "", applied: row.applied, discount: row.discount, writeOff: row.writeOff,
+                  rule: row.rule, confidence: row.confidence)
+    }
+
     /// The rows a decision gives: one per application, plus one for cash left unapplied.
     public static func rows(for decision: Decision) -> [RemittanceRow] {
         var rows: [RemittanceRow] = []
@@ -44,17 +52,8 @@ public struct RemittanceRow: Sendable, Hashable {
     /// Appends the decision's rows: one per application, one for cash left unapplied.
     public static func append(_ decision: Decision, to rows: inout [RemittanceRow]) {
         let r = decision.receipt
-        let zero = Money.zero(r.amount.currency)
-        for a in decision.applications {
-            rows.append(RemittanceRow(receiptID: r.id, source: r.source.rawValue, sourceRef: r.sourceRef, valueDay: r.valueDay, customerID: a.customerID,
-                                      receiptAmount: r.amount, invoiceID: a.invoiceID, applied: a.applied, discount: a.discount, writeOff: a.writeOff,
-                                      rule: decision.rule.rawValue, confidence: decision.confidence))
-        }
-        if !decision.unapplied.isZero {
-            rows.append(RemittanceRow(receiptID: r.id, source: r.source.rawValue, sourceRef: r.sourceRef, valueDay: r.valueDay,
-                                      customerID: decision.customerID ?? "", receiptAmount: r.amount, invoiceID: "", applied: decision.unapplied,
-                                      discount: zero, writeOff: zero, rule: MatchRule.unapplied.rawValue, confidence: decision.confidence))
-        }
+        for a in decision.applications { rows.append(RemittanceRow(DayRows.applicationRow(decision, a), receiptAmount: r.amount, valueDay: r.valueDay)) }
+        if !decision.unapplied.isZero { rows.append(RemittanceRow(DayRows.unappliedRow(decision), receiptAmount: r.amount, valueDay: r.valueDay)) }
     }
 }
 
@@ -95,16 +94,8 @@ public struct RemittanceList: RandomAccessCollection, Sendable {
         let decision = decisions[Int(slot >> 32)]
         let r = decision.receipt
         let k = Int(slot & 0xffff_ffff)
-        guard k > 0 else {
-            let zero = Money.zero(r.amount.currency)
-            return RemittanceRow(receiptID: r.id, source: r.source.rawValue, sourceRef: r.sourceRef, valueDay: r.valueDay, customerID: decision.customerID ?? "",
-                                 receiptAmount: r.amount, invoiceID: "", applied: decision.unapplied, discount: zero, writeOff: zero,
-                                 rule: MatchRule.unapplied.rawValue, confidence: decision.confidence)
-        }
-        let a = decision.applications[k - 1]
-        return RemittanceRow(receiptID: r.id, source: r.source.rawValue, sourceRef: r.sourceRef, valueDay: r.valueDay, customerID: a.customerID,
-                             receiptAmount: r.amount, invoiceID: a.invoiceID, applied: a.applied, discount: a.discount, writeOff: a.writeOff,
-                             rule: decision.rule.rawValue, confidence: decision.confidence)
+        let row = k > 0 ? DayRows.applicationRow(decision, decision.applications[k - 1]) : DayRows.unappliedRow(decision)
+        return RemittanceRow(row, receiptAmount: r.amount, valueDay: r.valueDay)
     }
 
     /// Rows that share a receipt: each decision's rows, and each other row alone (first row, count).

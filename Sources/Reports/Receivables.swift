@@ -65,10 +65,7 @@ public struct AdviceList: RandomAccessCollection, Sendable {
         let slot = slots[position]
         let d = decisions[Int(slot >> 32)]
         let a = d.applications[Int(slot & 0xffff_ffff)]
-        let r = d.receipt
-        return AdviceRow(customerID: a.customerID, name: names[a.customerID] ?? "", receiptID: r.id, source: r.source.rawValue, sourceRef: r.sourceRef,
-                         valueDay: r.valueDay, invoiceID: a.invoiceID, cash: a.applied, discount: a.discount, deduction: a.writeOff,
-                         reasonCode: reasons[slot] ?? "")
+        return AdviceRow(DayRows.applicationRow(d, a, reasonCode: reasons[slot] ?? ""), name: names[a.customerID] ?? "", valueDay: d.receipt.valueDay)
     }
 }
 
@@ -86,6 +83,14 @@ public struct AdviceRow: Sendable, Hashable {
     public var deduction: Money
     /// X12 adjustment reason (ADX02, code list 426) the payer gave for the deduction, if any.
     public var reasonCode: String
+
+    /// The advice row of an application row (the one way the run's decisions and `settle advice`'s stored rows become
+    /// advice rows); `valueDay` where the row does not have its receipt's (a row kept before schema 13).
+    public init(_ row: ApplicationRow, name: String, valueDay: Day) {
+        self.init(customerID: row.customerID ?? "", name: name, receiptID: row.receiptID, source: row.source, sourceRef: row.sourceRef,
+                  valueDay: row.valueDay ?? valueDay, invoiceID: row.invoiceID ?? "", cash: row.applied, discount: row.discount, deduction: row.writeOff,
+                  reasonCode: row.reasonCode)
+    }
 
     public init(customerID: String, name: String, receiptID: String, source: String, sourceRef: String, valueDay: Day, invoiceID: String, cash: Money,
                 discount: Money, deduction: Money, reasonCode: String) {

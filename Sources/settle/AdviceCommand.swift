@@ -54,8 +54,7 @@ extension Settle {
         let rows = try await view.applications(customer: customer, day: day).filter { $0.invoiceID != nil && $0.rule != "return" }.map { a in
             // The receipt's source, reference and value day as the run stored them (a row kept before schema 13: as the
             // ledger could tell them; one without a receipt of its own: the day).
-            AdviceRow(customerID: customer, name: name, receiptID: a.receiptID, source: a.source, sourceRef: a.sourceRef, valueDay: a.valueDay ?? day,
-                      invoiceID: a.invoiceID ?? "", cash: a.applied, discount: a.discount, deduction: a.writeOff, reasonCode: a.reasonCode)
+            AdviceRow(a, name: name, valueDay: day)
         }.sorted { ($0.valueDay, $0.sourceRef, $0.invoiceID) < ($1.valueDay, $1.sourceRef, $1.invoiceID) }  // advice.csv's order
         return (name, rows)
     }
