@@ -4,84 +4,6 @@ import Foundation
 import Matching
 import Statements
 
-/// One input file read and validated: its identity, what it held, and what was wrong with it.
-public struct IngestedInput: Sendable {
-    public var path: String
-    /// The manifest source that named it (`sources[0]`); empty for `settle validate`.
-    public var sourceKey = ""
-    /// The path as reports and diagnostics show it (relative to the manifest's folder in a run).
-    public var displayPath: String
-    public var name: String
-    public var sha256: String
-    public var sizeBytes: Int64
-    public var format: SourceFormat
-    public var role: Manifest.Source.Role
-    public var account: String?
-    public var diagnostics: [Diagnostic] = []
-    public var droppedDiagnosticCount = 0
-    public var worst: Severity?
-    /// NACHA: every batch read, rejected ones flagged (a run reading into `achFacts`: the rejected ones only).
-    public var batches: [Batch] = []
-    /// NACHA in a run: the file's accepted batches read into facts as the reader streamed them (their records gone).
-    public var achFacts: ACHReading?
-    /// NACHA: how many batches and entries the file held, rejected ones included.
-    public var batchCount = 0
-    public var entryCount = 0
-    public var nachaTotals: NACHAFileTotals?
-    public var statementLines: [StatementLine] = []
-    /// Opening and closing balances the statement reports, per account and day.
-    public var statementBalances: [StatementBalance] = []
-    /// Count and sums of the statement lines read, kept or not.
-    public var statementTotals = StatementTotals()
-    /// The file could not be read at all.
-    public var readError: String?
-
-    /// The file can't be trusted: nothing of it is used, it goes to quarantine.
-    public var isRejected: Bool { readError != nil || worst == .fatal }
-    public var hasErrors: Bool { isRejected || (worst ?? .warning) >= .error }
-
-    public var summaryLine: String {
-        let path = displayPath
-        if let readError { return "\(path): not read: \(readError)" }
-        switch format {
-        case .nacha:
-            let t = nachaTotals ?? NACHAFileTotals()
-            return "\(path): nacha: \(t.batchCount) batches (\(t.rejectedBatchCount) rejected), \(t.entryCount) entries, \(t.addendaCount) addenda, debits \(MoneyFormat.plain(t.totalDebitCents, exponent: 2)), credits \(MoneyFormat.plain(t.totalCreditCents, exponent: 2)); \(issueCounts)"
-        default:
-            let t = statementTotals
-            return "\(path): \(format.rawValue): \(t.count) lines, credits \(t.formatted(t.credits)), debits \(t.formatted(t.debits)); \(issueCounts)"
-        }
-    }
-
-    var issueCounts: String {
-        let total = diagnostics.count + droppedDiagnosticCount
-        if total == 0 { return "no issues" }
-        let errors = diagnostics.filter { $0.severity >= .error }.count
-        return "\(total) issue\(total == 1 ? "" : "s") (\(errors) error\(errors == 1 ? "" : "s"))" + (worst == .fatal ? ", rejected" : "")
-    }
-}
-
-/// How many statement lines a file held, and their credits and debits (positive), in minor units.
-public struct StatementTotals: Sendable, Equatable {
-    public var count = 0
-    public var credits: Int64 = 0
-    public var debits: Int64 = 0
-    public var exponent = 2
-    /// The file's amounts add up past 64 bits (its reader reports that as an error): no total is printed.
-    public var overflowed = false
-
-    public init() {}
-
-    public mutating func add(_ line: StatementLine) {
-        if count == 0 { exponent = line.amount.currency.exponent }
-        count += 1
-        let (sum, overflow) = line.isCredit ? credits.addingReportingOverflow(line.amount.minorUnits) : debits.subtractingReportingOverflow(line.amount.minorUnits)
-        if overflow { overflowed = true } else if line.isCredit { credits = sum } else { debits = sum }
-    }
-
-    func formatted(_ minorUnits: Int64) -> String { overflowed ? "(past 64 bits)" : MoneyFormat.plain(minorUnits, exponent: exponent) }
-}
-
 /// Reads inputs of every supported format into `IngestedInput`s.
 public enum Ingest {
     /// With `keepLines` false (`settle validate`), statement lines are counted and summed but not kept: a camt
@@ -137,6 +59,7 @@ public enum Ingest {
         return input
     }
 
+    /// Reads the file as its format says into `input`; a file that cannot be read at all gets a read error.
     static func parse(path: String, format: SourceFormat, strict: Bool, currency: Currency, profile: String?, account: String?, keepLines: Bool,
                       achDay: Day? = nil, into input: inout IngestedInput) {
         do {
@@ -149,68 +72,11 @@ public enum Ingest {
                     try readNACHA(source: FileByteSource(path: path), into: &input, strict: strict, keepBatches: keepLines, achDay: achDay, currency: currency)
                 }
             case .bai2:
-                // Read a piece at a time: memory does not grow with the file.
-                let reader = BAI2Reader(options: BAI2Options(strict: strict))
-                let file = InputOpener.isGzip(path: path)
-                    ? try reader.read(source: try GzipByteSource(path: path, limitBytes: InputOpener.defaultExpandedLimitBytes), fileName: input.displayPath,
-                                      defaultCurrency: currency, keepDetails: keepLines)
-                    : try reader.read(source: try FileByteSource(path: path), fileName: input.displayPath, defaultCurrency: currency, keepDetails: keepLines)
-                if !keepLines {
-                    input.statementTotals.count = file.detailTotals.count
-                    input.statementTotals.credits = file.detailTotals.credits
-                    input.statementTotals.debits = file.detailTotals.debits
-                    input.statementTotals.exponent = file.detailTotals.exponent
-                    input.statementTotals.overflowed = file.diagnostics.items.contains { $0.code == "bai2.amount-overflow" }
-                }
-                input.statementLines = file.postableLines
-                input.statementBalances = file.balances
-                input.diagnostics = file.diagnostics.items
-                input.droppedDiagnosticCount = file.diagnostics.droppedCount
-                input.worst = file.diagnostics.worst
+                try readBAI2(path: path, strict: strict, currency: currency, keepLines: keepLines, into: &input)
             case .camt052, .camt053, .camt054:
-                // Lines are handed over as they are read: the statement does not hold a second copy of them.
-                var lines: [StatementLine] = []
-                var totals = StatementTotals()
-                let take: (StatementLine) -> Void = { line in
-                    totals.add(line)
-                    if keepLines { lines.append(line) }
-                }
-                let file: CamtFile
-                if InputOpener.isGzip(path: path) {
-                    file = CamtReader().read(source: try GzipByteSource(path: path, limitBytes: InputOpener.defaultExpandedLimitBytes), fileName: input.displayPath,
-                                             defaultCurrency: currency, handler: take)
-                } else {
-                    file = CamtReader().read(source: try FileByteSource(path: path), fileName: input.displayPath, defaultCurrency: currency, handler: take)
-                }
-                input.statementLines = lines
-                input.statementBalances = file.balances
-                input.statementTotals = totals
-                input.diagnostics = file.diagnostics.items
-                input.droppedDiagnosticCount = file.diagnostics.droppedCount
-                input.worst = file.diagnostics.worst
+                try readCamt(path: path, currency: currency, keepLines: keepLines, into: &input)
             case .csv:
-                guard let profilePath = profile else {
-                    input.readError = "a csv statement needs a bank profile (the source's \"profile\", or --profile for validate)"
-                    break
-                }
-                let bankProfile: BankProfile
-                do { bankProfile = try BankProfile.load(path: profilePath) } catch { input.readError = error.message; break }
-                let reader = BankCSVReader(profile: bankProfile)
-                let result: BankCSVReader.Result
-                // Validation counts and sums the lines as they are read, keeping none.
-                var totals = StatementTotals()
-                let count: ((StatementLine) -> Void)? = keepLines ? nil : { totals.add($0) }
-                if InputOpener.isGzip(path: path) {
-                    result = reader.read(source: try GzipByteSource(path: path, limitBytes: InputOpener.defaultExpandedLimitBytes), fileName: input.displayPath,
-                                         account: account ?? "", currency: currency, handler: count)
-                } else {
-                    result = reader.read(source: try FileByteSource(path: path), fileName: input.displayPath, account: account ?? "", currency: currency, handler: count)
-                }
-                input.statementLines = result.lines
-                if !keepLines { input.statementTotals = totals }
-                input.diagnostics = result.diagnostics.items
-                input.droppedDiagnosticCount = result.diagnostics.droppedCount
-                input.worst = result.diagnostics.worst
+                try readBankCSV(path: path, profile: profile, account: account, currency: currency, keepLines: keepLines, into: &input)
             }
         } catch {
             input.readError = error.message
@@ -219,6 +85,80 @@ public enum Ingest {
             for line in input.statementLines { input.statementTotals.add(line) }
         }
         if !keepLines { input.statementLines = [] }
+    }
+
+    /// A BAI2 file, read a piece at a time: memory does not grow with the file. With `keepLines` false its detail
+    /// totals are the statement totals.
+    static func readBAI2(path: String, strict: Bool, currency: Currency, keepLines: Bool, into input: inout IngestedInput) throws(InputError) {
+        let reader = BAI2Reader(options: BAI2Options(strict: strict))
+        let file = InputOpener.isGzip(path: path)
+            ? try reader.read(source: try GzipByteSource(path: path, limitBytes: InputOpener.defaultExpandedLimitBytes), fileName: input.displayPath,
+                              defaultCurrency: currency, keepDetails: keepLines)
+            : try reader.read(source: try FileByteSource(path: path), fileName: input.displayPath, defaultCurrency: currency, keepDetails: keepLines)
+        if !keepLines {
+            input.statementTotals.count = file.detailTotals.count
+            input.statementTotals.credits = file.detailTotals.credits
+            input.statementTotals.debits = file.detailTotals.debits
+            input.statementTotals.exponent = file.detailTotals.exponent
+            input.statementTotals.overflowed = file.diagnostics.items.contains { $0.code == "bai2.amount-overflow" }
+        }
+        input.statementLines = file.postableLines
+        input.statementBalances = file.balances
+        input.diagnostics = file.diagnostics.items
+        input.droppedDiagnosticCount = file.diagnostics.droppedCount
+        input.worst = file.diagnostics.worst
+    }
+
+    /// A camt.052, .053 or .054 file. Lines are handed over as they are read: the statement does not hold a second
+    /// copy of them.
+    static func readCamt(path: String, currency: Currency, keepLines: Bool, into input: inout IngestedInput) throws(InputError) {
+        var lines: [StatementLine] = []
+        var totals = StatementTotals()
+        let take: (StatementLine) -> Void = { line in
+            totals.add(line)
+            if keepLines { lines.append(line) }
+        }
+        let file: CamtFile
+        if InputOpener.isGzip(path: path) {
+            file = CamtReader().read(source: try GzipByteSource(path: path, limitBytes: InputOpener.defaultExpandedLimitBytes), fileName: input.displayPath,
+                                     defaultCurrency: currency, handler: take)
+        } else {
+            file = CamtReader().read(source: try FileByteSource(path: path), fileName: input.displayPath, defaultCurrency: currency, handler: take)
+        }
+        input.statementLines = lines
+        input.statementBalances = file.balances
+        input.statementTotals = totals
+        input.diagnostics = file.diagnostics.items
+        input.droppedDiagnosticCount = file.diagnostics.droppedCount
+        input.worst = file.diagnostics.worst
+    }
+
+    /// A bank's CSV statement, its columns mapped by the bank profile at `profile`; without a profile, or with one
+    /// that cannot be loaded, the file gets a read error.
+    static func readBankCSV(path: String, profile: String?, account: String?, currency: Currency, keepLines: Bool,
+                            into input: inout IngestedInput) throws(InputError) {
+        guard let profilePath = profile else {
+            input.readError = "a csv statement needs a bank profile (the source's \"profile\", or --profile for validate)"
+            return
+        }
+        let bankProfile: BankProfile
+        do { bankProfile = try BankProfile.load(path: profilePath) } catch { input.readError = error.message; return }
+        let reader = BankCSVReader(profile: bankProfile)
+        let result: BankCSVReader.Result
+        // Validation counts and sums the lines as they are read, keeping none.
+        var totals = StatementTotals()
+        let count: ((StatementLine) -> Void)? = keepLines ? nil : { totals.add($0) }
+        if InputOpener.isGzip(path: path) {
+            result = reader.read(source: try GzipByteSource(path: path, limitBytes: InputOpener.defaultExpandedLimitBytes), fileName: input.displayPath,
+                                 account: account ?? "", currency: currency, handler: count)
+        } else {
+            result = reader.read(source: try FileByteSource(path: path), fileName: input.displayPath, account: account ?? "", currency: currency, handler: count)
+        }
+        input.statementLines = result.lines
+        if !keepLines { input.statementTotals = totals }
+        input.diagnostics = result.diagnostics.items
+        input.droppedDiagnosticCount = result.diagnostics.droppedCount
+        input.worst = result.diagnostics.worst
     }
 
     /// `keepBatches` false (`settle validate`): batches are read, checked and counted, never kept.
