@@ -8,78 +8,6 @@ import Receivables
 import Reports
 import Statements
 
-/// The exit codes of CONTRACT.md.
-public enum ExitCode: Int32, Sendable {
-    case ok = 0
-    case inputRejected = 1
-    case usage = 2
-    case failed = 3
-    /// The run finished with every input accepted, but the books do not tie to a statement (`BANK_DIFFERENCE`).
-    case booksDoNotTie = 4
-    case locked = 75
-    /// Stopped by SIGINT (130) or SIGTERM (143): the day in flight rolled back, the days before it committed.
-    case interrupted = 130
-    case terminated = 143
-}
-
-/// How a run was asked for.
-public struct RunOptions: Sendable {
-    public var days: [Day]
-    public var dryRun: Bool
-    public var concurrency: Int
-    /// How long to wait for another run's lock before giving up (exit 75); 0: do not wait.
-    public var waitSeconds: Double = 0
-    /// Inputs leave their paths once archived and checked (`--move-inputs`); by default they are never touched.
-    public var moveInputs = false
-    /// A rerun of a day reruns every later day that was run, in order (`--cascade`).
-    public var cascade = false
-    /// Told each stage as it ends (the day, the stage, how long it took, how many files and receipts so far): the
-    /// command's progress line and `--json` log.
-    public var observe: (@Sendable (StageEvent) -> Void)?
-    /// Called by each day just before it commits, its transaction open (tests: what else has happened by then).
-    public var beforeCommit: (@Sendable (Day) async -> Void)?
-    public var startedAt: String
-
-    public init(days: [Day], dryRun: Bool = false, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, startedAt: String = "") {
-        self.days = days
-        self.dryRun = dryRun
-        self.concurrency = max(1, concurrency)
-        self.startedAt = startedAt
-    }
-}
-
-/// A stage of a day, ended.
-public struct StageEvent: Sendable {
-    public var day: Day
-    public var stage: String
-    public var duration: Duration
-    public var files: Int
-    public var receipts: Int
-}
-
-/// What one day of a run did.
-public struct DayOutcome: Sendable {
-    public var day: Day
-    public var summary: JSONValue
-    public var outputFolder: String
-    public var inputRejected: Bool
-    /// A statement's closing balance differs from the books (`BANK_DIFFERENCE`): exit 4 unless input was rejected.
-    public var booksDiffer = false
-    public var exceptionCount: Int
-    public var postedCount: Int
-    public var receiptCount: Int
-    /// Each stage's time (and finer times inside stages, named `stage.part`), for the run log and the bench.
-    public var timings: [(String, Duration)] = []
-}
-
-/// What a run did, and the exit code it ends with.
-public struct RunResult: Sendable {
-    public var exitCode: ExitCode
-    public var runID: Int64?
-    public var days: [DayOutcome]
-    public var message: String?
-}
-
 /// Runs a manifest's job over days in order: ingest, settlement reconciliation, cash application, posting, reports, archive.
 public struct JobRunner: Sendable {
     public let manifest: Manifest
@@ -97,35 +25,84 @@ public struct JobRunner: Sendable {
         return [today.adding(days: -1)]
     }
 
+    /// A run that stops before its days are done, and the result it ends with.
+    private struct Stop: Error {
+        let result: RunResult
+        init(_ exitCode: ExitCode, runID: Int64? = nil, days: [DayOutcome] = [], _ message: String) {
+            result = RunResult(exitCode: exitCode, runID: runID, days: days, message: message)
+        }
+    }
+
+    /// The ledger a run writes and reads, and the run's row in it (0 in a dry run, which writes none).
+    private struct OpenLedger: Sendable {
+        let store: any LedgerDayWriter
+        let view: any LedgerReading
+        let runID: Int64
+    }
+
+    /// The run's phases in order: folders, the run lock, master data, the ledger, the days to run (a cascade adds
+    /// later ones), each day, and the run's end in the ledger. A phase that cannot go on ends the run with its result.
     public func run(_ options: RunOptions, log: @Sendable (String) -> Void = { _ in }) async -> RunResult {
         guard let firstDay = options.days.first, let lastDay = options.days.last else {
             return RunResult(exitCode: .usage, runID: nil, days: [], message: "no day to run")
         }
         Allocator.mapLargeBlocks()
         Allocator.returnFreedMemory()
+        do throws(Stop) {
+            try makeFolders()
+            let lock = try await acquireLock(waitingUpTo: options.waitSeconds)
+            defer { withExtendedLifetime(lock) {} }
+            let (customers, invoices) = try await loadMasterData()
+            // The dry run's own empty ledger goes when the run ends, whatever way it ends.
+            let dryRunScratch = try makeDryRunScratch(options)
+            defer { if let dryRunScratch { try? FileManager.default.removeItem(atPath: dryRunScratch) } }
+            let ledger = try await openLedger(at: dryRunScratch.map { $0 + "/ledger.sqlite" } ?? manifest.ledger, options,
+                                              firstDay: firstDay, lastDay: lastDay)
+            let (lastRun, closedThrough) = try await ledgerDays(ledger, dryRun: options.dryRun)
+            let days = daysToRun(options, lastRun: lastRun, lastDay: lastDay, log: log)
+            let master = MasterInvoices(consume invoices)
+            let (outcomes, exitCode) = try await runDays(days, closedThrough: closedThrough, ledger: ledger, customers: customers, invoices: master,
+                                                         options: options, log: log)
+            if !options.dryRun {
+                try? await ledger.store.finishRun(ledger.runID, status: "finished")
+                try? await ledger.store.checkpoint(truncate: true)
+            }
+            return RunResult(exitCode: exitCode, runID: ledger.runID, days: outcomes, message: nil)
+        } catch {
+            return error.result
+        }
+    }
+
+    /// The ledger's folder, and the output's: the day's output folder is made by the day; its parent here, private
+    /// like the rest (the archive's folders are made as they are filled).
+    private func makeFolders() throws(Stop) {
         do {
             try PrivateFiles.makeFolder(URL(fileURLWithPath: manifest.ledger).deletingLastPathComponent().path)
-            // The day's output folder is made by the day; its parent here, private like the rest (the archive's
-            // folders are made as they are filled).
             try PrivateFiles.makeFolder(manifest.output)
         } catch {
-            return RunResult(exitCode: .failed, runID: nil, days: [], message: "cannot create the ledger's or the output's folder: \(error)")
+            throw Stop(.failed, "cannot create the ledger's or the output's folder: \(error)")
         }
-        let lock: any HeldRunLock
-        do {
-            guard let acquired = try await LedgerLockFile(ledgerPath: manifest.ledger).acquire(waitingUpTo: options.waitSeconds) else {
-                let holder = LedgerLockFile(ledgerPath: manifest.ledger).holder()
-                let waited = options.waitSeconds > 0 ? " after waiting \(Int(options.waitSeconds)) s" : ""
-                return RunResult(exitCode: .locked, runID: nil, days: [],
-                                 message: "the ledger \(manifest.ledger) is locked by another run (\(holder.isEmpty ? "holder unknown" : holder))\(waited); "
-                                     + "try again when it has finished, or give --wait SECONDS")
-            }
-            lock = acquired
-        } catch {
-            return RunResult(exitCode: .failed, runID: nil, days: [], message: "\(error)")
-        }
-        defer { withExtendedLifetime(lock) {} }
+    }
 
+    /// The ledger's run lock, waiting up to `waitSeconds` for another run to let it go (exit 75 if it does not).
+    private func acquireLock(waitingUpTo waitSeconds: Double) async throws(Stop) -> any HeldRunLock {
+        do {
+            guard let acquired = try await LedgerLockFile(ledgerPath: manifest.ledger).acquire(waitingUpTo: waitSeconds) else {
+                let holder = LedgerLockFile(ledgerPath: manifest.ledger).holder()
+                let waited = waitSeconds > 0 ? " after waiting \(Int(waitSeconds)) s" : ""
+                throw Stop(.locked, "the ledger \(manifest.ledger) is locked by another run (\(holder.isEmpty ? "holder unknown" : holder))\(waited); "
+                               + "try again when it has finished, or give --wait SECONDS")
+            }
+            return acquired
+        } catch let stop as Stop {
+            throw stop
+        } catch {
+            throw Stop(.failed, "\(error)")
+        }
+    }
+
+    /// The manifest's customers and invoices, read whole.
+    private func loadMasterData() async throws(Stop) -> (customers: [Customer], invoices: [Invoice]) {
         let customers: [Customer]
         let invoices: [Invoice]
         let masterDataStarted = ContinuousClock.now
@@ -135,60 +112,71 @@ public struct JobRunner: Sendable {
             let invoiceBytes = try InputOpener.readAll(path: manifest.invoices, limitBytes: 1 << 30)
             invoices = try await MasterDataLoader.invoices(bytes: invoiceBytes, path: manifest.invoices, customers: customers, defaultCurrency: manifest.currency)
         } catch let error as MasterDataError {
-            return RunResult(exitCode: .failed, runID: nil, days: [], message: "master data could not be loaded:\n\(error.description)")
+            throw Stop(.failed, "master data could not be loaded:\n\(error.description)")
         } catch {
-            return RunResult(exitCode: .failed, runID: nil, days: [], message: "master data could not be read: \(error)")
+            throw Stop(.failed, "master data could not be read: \(error)")
         }
         if StageClock.trace {
             _ = ResidentPeak.shared.take()
             FileHandle.standardError.write(Data("master data: \(ContinuousClock.now - masterDataStarted), RSS \(StageClock.residentMegabytes()) MB\n".utf8))
         }
+        return (customers, invoices)
+    }
 
-        let store: any LedgerDayWriter
-        let view: any LedgerReading
-        let runID: Int64
-        // The dry run's own empty ledger goes when the run ends, whatever way it ends.
-        var dryRunScratch: String?
-        defer { if let dryRunScratch { try? FileManager.default.removeItem(atPath: dryRunScratch) } }
+    /// A dry run writes nothing to the ledger: a ledger that does not exist yet is not created, the dry run works on
+    /// an empty one of its own in this folder (nil: the run uses the manifest's ledger).
+    private func makeDryRunScratch(_ options: RunOptions) throws(Stop) -> String? {
+        guard options.dryRun && !FileManager.default.fileExists(atPath: manifest.ledger) else { return nil }
+        let scratch = NSTemporaryDirectory() + "/settle-dry-run-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
         do {
-            // A dry run writes nothing to the ledger: no run row, every day rolled back; a ledger that does not exist
-            // yet is not created (the dry run works on an empty one of its own, in the temporary folder).
-            var ledgerPath = manifest.ledger
-            if options.dryRun && !FileManager.default.fileExists(atPath: ledgerPath) {
-                let scratch = NSTemporaryDirectory() + "/settle-dry-run-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
-                try PrivateFiles.makeFolder(scratch)
-                dryRunScratch = scratch
-                ledgerPath = scratch + "/ledger.sqlite"
-            }
-            store = try SQLiteLedgerStore(path: ledgerPath)
-            view = try SQLiteLedgerReader(path: ledgerPath)
+            try PrivateFiles.makeFolder(scratch)
+        } catch {
+            throw Stop(.failed, "the ledger \(manifest.ledger) is unavailable: \(error)")
+        }
+        return scratch
+    }
+
+    /// Opens the ledger at `ledgerPath`, checks the manifest's bank accounts against it and begins the run (a dry run
+    /// records no run row).
+    private func openLedger(at ledgerPath: String, _ options: RunOptions, firstDay: Day, lastDay: Day) async throws(Stop) -> OpenLedger {
+        do {
+            let store: any LedgerDayWriter = try SQLiteLedgerStore(path: ledgerPath)
+            let view: any LedgerReading = try SQLiteLedgerReader(path: ledgerPath)
             // The manifest may not move an account's postings to another code behind the ledger's back.
             if let refused = try await BankAccountBook.checkCodes(manifest.bankAccounts, registered: try await view.bankAccounts(),
                                                                   hasPostings: { try await view.hasPostings(account: $0) }) {
-                return RunResult(exitCode: .usage, runID: nil, days: [], message: "\(manifest.path): \(refused)")
+                throw Stop(.usage, "\(manifest.path): \(refused)")
             }
-            runID = options.dryRun ? 0 : try await store.beginRun(manifest: manifest.path, firstDay: firstDay, lastDay: lastDay, startedAt: options.startedAt)
+            let runID = options.dryRun ? 0 : try await store.beginRun(manifest: manifest.path, firstDay: firstDay, lastDay: lastDay, startedAt: options.startedAt)
+            return OpenLedger(store: store, view: view, runID: runID)
+        } catch let stop as Stop {
+            throw stop
         } catch {
-            return RunResult(exitCode: .failed, runID: nil, days: [], message: "the ledger \(manifest.ledger) is unavailable: \(error)")
+            throw Stop(.failed, "the ledger \(manifest.ledger) is unavailable: \(error)")
         }
+    }
 
-        // What the ledger says of the days: the last one run and the closed period. A read that fails stops the run
-        // (a closed day must not be run again because its period could not be read).
+    /// What the ledger says of the days: the last one run and the closed period. A read that fails stops the run
+    /// (a closed day must not be run again because its period could not be read).
+    private func ledgerDays(_ ledger: OpenLedger, dryRun: Bool) async throws(Stop) -> (lastRun: Day?, closedThrough: Day?) {
         let lastRun: Day?
-        let closedThrough: Day?
         do {
-            lastRun = try await view.lastRunDay()
+            lastRun = try await ledger.view.lastRunDay()
         } catch {
-            if !options.dryRun { try? await store.finishRun(runID, status: "failed") }
-            return RunResult(exitCode: .failed, runID: runID, days: [], message: "cannot read the last day run from the ledger \(manifest.ledger): \(error)")
+            if !dryRun { try? await ledger.store.finishRun(ledger.runID, status: "failed") }
+            throw Stop(.failed, runID: ledger.runID, "cannot read the last day run from the ledger \(manifest.ledger): \(error)")
         }
         do {
-            closedThrough = try await view.closedThrough()
+            return (lastRun, try await ledger.view.closedThrough())
         } catch {
-            if !options.dryRun { try? await store.finishRun(runID, status: "failed") }
-            return RunResult(exitCode: .failed, runID: runID, days: [], message: "cannot read the closed period from the ledger \(manifest.ledger): \(error)")
+            if !dryRun { try? await ledger.store.finishRun(ledger.runID, status: "failed") }
+            throw Stop(.failed, runID: ledger.runID, "cannot read the closed period from the ledger \(manifest.ledger): \(error)")
         }
-        // Days after these that were run already: a rerun can change what they must do.
+    }
+
+    /// The days asked for, and with `--cascade` the days after them that were run already (a rerun can change what
+    /// they must do); without it, a warning that those days do not see the rerun.
+    private func daysToRun(_ options: RunOptions, lastRun: Day?, lastDay: Day, log: @Sendable (String) -> Void) -> [Day] {
         var days = options.days
         if let last = lastRun, last > lastDay {
             if options.cascade {
@@ -198,11 +186,19 @@ public struct JobRunner: Sendable {
                 log("warning: days after \(lastDay) were run (through \(last)); their books do not see this rerun until they run again (--cascade does it)")
             }
         }
+        return days
+    }
+
+    /// Runs the days one after another, in order, skipping those in the closed period. Day N+1's files are read while
+    /// day N matches and posts (they need nothing of the ledger that day N changes). A cancelled task (SIGINT,
+    /// SIGTERM) or a day that fails ends the run, the day in flight rolled back.
+    private func runDays(_ days: [Day], closedThrough: Day?, ledger: OpenLedger, customers: [Customer], invoices: MasterInvoices,
+                         options: RunOptions, log: @Sendable (String) -> Void) async throws(Stop) -> (outcomes: [DayOutcome], exitCode: ExitCode) {
         var outcomes: [DayOutcome] = []
         var exitCode = ExitCode.ok
-        let master = MasterInvoices(consume invoices)
         func dayRun(_ day: Day) -> DayRun {
-            DayRun(manifest: manifest, store: store, view: view, runID: runID, day: day, customers: customers, invoices: master, options: options)
+            DayRun(manifest: manifest, store: ledger.store, view: ledger.view, runID: ledger.runID, day: day, customers: customers, invoices: invoices,
+                   options: options)
         }
         func prepare(_ day: Day?) async throws -> DayRun.Prepared? {
             guard let day else { return nil }
@@ -211,8 +207,6 @@ public struct JobRunner: Sendable {
             options.observe?(StageEvent(day: day, stage: "read-ahead", duration: ContinuousClock.now - clock, files: prepared.inputs.count, receipts: 0))
             return prepared
         }
-        // Day N+1's files are read while day N matches and posts (they need nothing of the ledger that day N
-        // changes); days still commit one after another, in order.
         var readAhead: (day: Day, files: DayRun.Prepared)?
         for (position, day) in days.enumerated() {
             do {
@@ -236,21 +230,23 @@ public struct JobRunner: Sendable {
                 outcomes.append(outcome)
                 // A read-ahead that failed is done again by its own day, so an error names the day it belongs to.
                 if let next, let files = try? await following { readAhead = (next, files) }
-            } catch is CancellationError {
-                // Interrupted: the day in flight rolled back (nothing of it is in the ledger or the output folder).
-                try? await store.finishRun(runID, status: "interrupted")
-                let finished = outcomes.map { "\($0.day)" }.joined(separator: ", ")
-                return RunResult(exitCode: .interrupted, runID: runID, days: outcomes,
-                                 message: "interrupted: \(finished.isEmpty ? "no day finished" : "finished \(finished)"); \(day) rolled back, nothing of it written; run again to finish")
             } catch {
-                try? await store.finishRun(runID, status: "failed")
-                return RunResult(exitCode: .failed, runID: runID, days: outcomes, message: "\(day): the run could not finish: \(error)")
+                throw await stop(at: day, by: error, after: outcomes, ledger: ledger)
             }
         }
-        if !options.dryRun {
-            try? await store.finishRun(runID, status: "finished")
-            try? await store.checkpoint(truncate: true)
+        return (outcomes, exitCode)
+    }
+
+    /// The run's end when `day` could not finish: interrupted (exit 130; the day in flight rolled back, nothing of it
+    /// in the ledger or the output folder) or failed, the run's row in the ledger saying which.
+    private func stop(at day: Day, by error: any Error, after outcomes: [DayOutcome], ledger: OpenLedger) async -> Stop {
+        if error is CancellationError {
+            try? await ledger.store.finishRun(ledger.runID, status: "interrupted")
+            let finished = outcomes.map { "\($0.day)" }.joined(separator: ", ")
+            return Stop(.interrupted, runID: ledger.runID, days: outcomes,
+                        "interrupted: \(finished.isEmpty ? "no day finished" : "finished \(finished)"); \(day) rolled back, nothing of it written; run again to finish")
         }
-        return RunResult(exitCode: exitCode, runID: runID, days: outcomes, message: nil)
+        try? await ledger.store.finishRun(ledger.runID, status: "failed")
+        return Stop(.failed, runID: ledger.runID, days: outcomes, "\(day): the run could not finish: \(error)")
     }
 }
