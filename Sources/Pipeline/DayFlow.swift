@@ -95,7 +95,7 @@ extension DayRun {
     /// the writer has its entries), the statements' chain and the statements the manifest expected that did not come.
     struct Settled {
         var book: BankAccountBook
-        var settlement: Settlement
+        var settlement: SettlementEffects
         var statements: Statements
         var missingStatements: [(entry: BankAccountEntry, day: Day)]
         var statementLineCount: Int

@@ -366,25 +366,6 @@ struct DayRun {
         return (drafts, accounts)
     }
 
-    /// The settlement items as they stand at the end of the day.
-    func settlementItemRows(_ result: SettlementResult, pending: [SettlementItem], new: [SettlementItem], lines: [KeyedLine]) -> [SettlementItemRow] {
-        var rows: [SettlementItemRow] = []
-        let raised = Dictionary(result.unsettled.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        for item in pending + new {
-            let line = result.settledBy[item.key]
-            let isNew = item.firstDay == day
-            // Earlier items are written only when today changes them.
-            guard isNew || line != nil || raised[item.key] != nil else { continue }
-            var row = SettlementItemRow(batchKey: item.key, role: item.role, companyName: item.companyName, fileName: item.fileName, net: item.net,
-                                        settlementDay: item.settlementDay, windowEnd: item.windowEnd, firstDay: item.firstDay,
-                                        settledDay: line == nil ? nil : day, settledBy: line.map { lines[$0].key },
-                                        unsettledDay: raised[item.key]?.unsettledDay ?? item.unsettledDay, location: item.location)
-            row.entryAmounts = item.entryAmounts.map(\.minorUnits)
-            rows.append(row)
-        }
-        return rows
-    }
-
     /// Each return (or reversing entry) finds its original payment in the ledger and reverses its application; each
     /// notification of change is recorded against the customer the original entry paid for (the rules: `ReturnEffects`).
     func returnsAndChanges(_ reading: ACHReading, duplicates: Set<String>) async throws -> ReturnEffects {

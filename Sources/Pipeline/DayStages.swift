@@ -213,17 +213,6 @@ extension DayRun {
         return read
     }
 
-    struct Settlement {
-        var reconciliation: SettlementResult
-        var drafts: [JournalEntryDraft] = []
-        var bankDebitDrafts: [JournalEntryDraft] = []
-        var statementReceipts: [Receipt] = []
-        var itemRows: [SettlementItemRow] = []
-        var exceptions: [MatchException] = []
-    }
-
-    /// The day's batches and the ones still waiting, against the day's lines: settled batches move from ACH in transit
-    /// to the bank account; credits nothing explains become receipts, debits `UNEXPLAINED_BANK_LINE`s.
     /// What settlement needs of the day's ACH entries, taken before they are let go: each batch's role, and the
     /// batches whose entries an older ledger posted straight to cash (legacy keys: nothing in transit to move).
     struct BatchFacts: Sendable {
@@ -245,7 +234,9 @@ extension DayRun {
         return facts
     }
 
-    func settle(_ read: ReadInputs, batches: BatchFacts, book: BankAccountBook) async throws -> Settlement {
+    /// The day's batches and those still waiting (read from the ledger), settled against the day's lines (the rules:
+    /// `SettlementEffects`).
+    func settle(_ read: ReadInputs, batches: BatchFacts, book: BankAccountBook) async throws -> SettlementEffects {
         let roles = batches.roles
         let newItems = read.ach.settlementBatches.map { SettlementItem($0, role: roles[$0.key] ?? "received", firstDay: day) }
         let pendingItems = try await view.pendingSettlements(before: day).map { row in
@@ -255,40 +246,8 @@ extension DayRun {
             item.entryAmounts = row.entryAmounts.map { Money(minorUnits: $0, currency: row.net.currency) }
             return item
         }
-        var out = Settlement(reconciliation: SettlementReconciler().reconcile(items: pendingItems + newItems, lines: read.lines.map(\.line), day: day))
-        for item in out.reconciliation.unsettled {
-            out.exceptions.append(MatchException(type: .unsettledBatch, severity: .warning, about: item.key, source: "nacha", sourceRef: item.companyName,
-                                                 location: SourceLocation.parse(fileAndLine: item.location), amount: item.net,
-                                                 message: "the \(item.role) batch of \(item.companyName) in \(item.fileName) for \(item.net), settling \(item.settlementDay), did not appear on the bank statement by \(item.windowEnd); its entries were applied and its cash stays in ACH in transit",
-                                                 suggestions: "ask the bank; a line that comes later still settles it"))
-        }
-        // Batches whose entries an older ledger posted straight to cash (legacy keys) have nothing in transit to move.
-        let legacyBatches = batches.legacy
-        let itemsByKey = Dictionary((pendingItems + newItems).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        for (itemKey, lineIndex) in out.reconciliation.settledBy.sorted(by: { $0.key < $1.key }) where !legacyBatches.contains(itemKey) {
-            guard let item = itemsByKey[itemKey] else { continue }
-            let line = read.lines[lineIndex].line
-            out.drafts.append(PostingRules.settlement(of: item, by: line, lineKey: read.lines[lineIndex].key, cash: book.code(account: line.account, bank: line.bank, currency: line.amount.currency)))
-        }
-        for (index, item) in read.lines.enumerated() where !out.reconciliation.explainedLines.contains(index) {
-            let line = item.line
-            if line.amount.minorUnits > 0 {
-                out.statementReceipts.append(StatementReceipts.receipt(item, placeholders: manifest.placeholderReferences))
-            } else if line.amount.minorUnits < 0 {
-                out.bankDebitDrafts.append(PostingRules.entry(forBankDebit: line, sourceKey: item.key, cash: book.code(account: line.account, bank: line.bank, currency: line.amount.currency)))
-                if line.kind != .fee {
-                    out.exceptions.append(MatchException(type: .unexplainedBankLine, severity: .warning, about: item.key, source: line.format.rawValue,
-                                                         sourceRef: StatementReceipts.hasOwnReference(line, manifest.placeholderReferences) ? line.bankReference : line.location.fileAndLine,
-                                                         location: line.location, amount: line.amount,
-                                                         message: "a debit of \(Money(minorUnits: -line.amount.minorUnits, currency: line.amount.currency)) (type \(line.typeCode) \(BAI2TypeCode.describe(Int(line.typeCode) ?? 0))) that no ACH batch or rule explains: \(line.description); held in suspense",
-                                                         suggestions: "find what it paid, then resolve the exception"))
-                }
-            }
-        }
-        out.itemRows = settlementItemRows(out.reconciliation, pending: pendingItems, new: newItems, lines: read.lines)
-        // Each row keeps its file's key, so that on a later day its batch is added up only with batches of its own file.
-        for i in out.itemRows.indices { out.itemRows[i].fileKey = itemsByKey[out.itemRows[i].batchKey]?.fileKey ?? "" }
-        return out
+        return SettlementEffects.make(pending: pendingItems, new: newItems, lines: read.lines, legacyBatches: batches.legacy, book: book,
+                                      placeholders: manifest.placeholderReferences, day: day)
     }
 
     struct Statements {
