@@ -14,8 +14,6 @@ public protocol LedgerReading: InputFileRecords, PeriodRecords, ReviewRecords {
     /// The invoices as a run of `day` starts from (opened by a run of an earlier day, open amounts counting only entries
     /// of earlier days), and the ids of those first opened by a run of a later day.
     func invoiceStates(before day: Day) async throws -> (states: [LedgerInvoice], openedLater: Set<String>)
-    /// Each known invoice's open amount counting only entries of days before `day`.
-    func openAmounts(before day: Day) async throws -> [String: Int64]
     /// The invoices a run of `day` opened one entry each (`invoice:<id>:opening`, before schema 7).
     func invoicesOpenedSingly(on day: Day) async throws -> Set<String>
     /// An invoice's customer and open amount as the ledger holds them now.
@@ -62,8 +60,6 @@ public protocol LedgerReading: InputFileRecords, PeriodRecords, ReviewRecords {
     func lastStatementBalances(before day: Day) async throws -> [StatementBalanceRow]
     /// Whether anything was ever posted to the account.
     func hasPostings(account: String) async throws -> Bool
-    /// An account's balance over the postings of runs of days up to `day`, by currency.
-    func balance(account: String, through day: Day) async throws -> [String: Int64]
     /// Settlement items taken before `day` and not settled before it.
     func pendingSettlements(before day: Day) async throws -> [SettlementItemRow]
     /// The reviewers' decisions a run of `day` books.
@@ -72,8 +68,6 @@ public protocol LedgerReading: InputFileRecords, PeriodRecords, ReviewRecords {
     func unappliedCash(receiptID: String, day: Day) async throws -> Int64
     /// The open exceptions raised on these receipts.
     func openExceptions(receiptIDs: [String]) async throws -> [(exceptionID: String, receiptID: String, type: String)]
-    /// Exceptions' statuses, resolutions and notes, by id.
-    func exceptionStatuses() async throws -> [String: (status: String, resolution: String, note: String)]
     /// The manifest path of the ledger's latest run.
     func lastManifestPath() async throws -> String?
     /// Whether a run ever ran `day`.
@@ -89,8 +83,6 @@ public protocol LedgerReading: InputFileRecords, PeriodRecords, ReviewRecords {
     func payments(from: Day, through: Day) async throws -> [String: (applied: Int64, weightedDays: Int64)]
     /// Each customer's return source keys over the days after `from` up to `through`.
     func returnKeys(from: Day, through: Day) async throws -> [String: Set<String>]
-    /// Returned payments per customer over the days after `from` up to `through`.
-    func returns(from: Day, through: Day) async throws -> [String: Int]
 
     // MARK: The books, for commands and reports
 

@@ -40,16 +40,9 @@ public final class SQLiteLedgerReader: LedgerReading {
     /// not open them again). Invoices first opened on `day` are in neither.
     public func invoiceStates(before day: Day) throws -> (states: [LedgerInvoice], openedLater: Set<String>) { try read { try $0.invoiceStates(before: day) } }
 
-    /// Each known invoice's open amount counting only entries of days before `day`. Invoices first opened on or after
-    /// `day` are absent.
-    public func openAmounts(before day: Day) throws -> [String: Int64] { try read { try $0.openAmounts(before: day) } }
-
     /// The invoices a run of `day` opened one entry each, under `invoice:<id>:opening` (as settle did before schema 7):
     /// a rerun of that day keeps those entries rather than posting them again as one.
     public func invoicesOpenedSingly(on day: Day) throws -> Set<String> { try read { try $0.invoicesOpenedSingly(on: day) } }
-
-    /// Exceptions resolved by a reviewer, by id: a rerun keeps their resolution.
-    public func exceptionStatuses() throws -> [String: (status: String, resolution: String, note: String)] { try read { try $0.exceptionStatuses() } }
 
     /// ACH entries taken on days before `day` whose effective day is one of these (a re-sent entry keeps its
     /// effective day): entry key → where it was taken.
@@ -128,9 +121,6 @@ public final class SQLiteLedgerReader: LedgerReading {
     /// Whether anything was ever posted to the account.
     public func hasPostings(account: String) throws -> Bool { try read { try $0.hasPostings(account: account) } }
 
-    /// An account's balance over the postings of runs of days up to `day`: the books' side of a statement closing.
-    public func balance(account: String, through day: Day) throws -> [String: Int64] { try read { try $0.balance(account: account, through: day) } }
-
     /// Settlement items taken before `day` and not settled before it: what the statement may still show.
     public func pendingSettlements(before day: Day) throws -> [SettlementItemRow] { try read { try $0.pendingSettlements(before: day) } }
 
@@ -170,9 +160,6 @@ public final class SQLiteLedgerReader: LedgerReading {
 
     /// The returns posted over the days after `from` up to `through`: each customer's return source keys.
     public func returnKeys(from: Day, through: Day) throws -> [String: Set<String>] { try read { try $0.returnKeys(from: from, through: through) } }
-
-    /// Returned payments per customer over the days after `from` up to `through`.
-    public func returns(from: Day, through: Day) throws -> [String: Int] { try read { try $0.returns(from: from, through: through) } }
 
     /// A customer's applications of a day, as remittance advice shows them.
     public func applications(customer: String, day: Day) throws -> [ApplicationRow] { try read { try $0.applications(customer: customer, day: day) } }

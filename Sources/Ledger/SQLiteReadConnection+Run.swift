@@ -65,14 +65,6 @@ extension SQLiteReadConnection {
         return (out, openedLater)
     }
 
-    /// Each known invoice's open amount counting only entries of days before `day`. Invoices first opened on or after
-    /// `day` are absent.
-    func openAmounts(before day: Day) throws -> [String: Int64] {
-        var out: [String: Int64] = [:]
-        for invoice in try invoiceStates(before: day).states { out[invoice.invoiceID] = invoice.openAmount.minorUnits }
-        return out
-    }
-
     /// The invoices a run of `day` opened one entry each, under `invoice:<id>:opening` (as settle did before schema 7):
     /// a rerun of that day keeps those entries rather than posting them again as one.
     func invoicesOpenedSingly(on day: Day) throws -> Set<String> {
@@ -85,14 +77,6 @@ extension SQLiteReadConnection {
         for key in try s.rows({ $0.text(0) }) where key.hasSuffix(":opening") {
             out.insert(String(key.dropFirst("invoice:".count).dropLast(":opening".count)))
         }
-        return out
-    }
-
-    /// Exceptions resolved by a reviewer, by id: a rerun keeps their resolution.
-    func exceptionStatuses() throws -> [String: (status: String, resolution: String, note: String)] {
-        let s = try database.prepare("SELECT exception_id, status, resolution, resolution_note FROM exceptions")
-        var out: [String: (String, String, String)] = [:]
-        for row in try s.rows({ ($0.text(0), $0.text(1), $0.text(2), $0.text(3)) }) { out[row.0] = (row.1, row.2, row.3) }
         return out
     }
 
@@ -397,16 +381,6 @@ extension SQLiteReadConnection {
         return try s.step()
     }
 
-    /// An account's balance over the postings of runs of days up to `day`: the books' side of a statement closing.
-    func balance(account: String, through day: Day) throws -> [String: Int64] {
-        guard let id = try accountID(account) else { return [:] }
-        let s = try database.prepare("SELECT currency, SUM(amount_minor) FROM account_days WHERE account_id = ? AND day <= ? GROUP BY currency")
-            .bind(.integer(id), .text(day.description))
-        var out: [String: Int64] = [:]
-        for row in try s.rows({ ($0.text(0), $0.int(1)) }) { out[row.0] = row.1 }
-        return out
-    }
-
     /// Settlement items taken before `day` and not settled before it: what the statement may still show.
     func pendingSettlements(before day: Day) throws -> [SettlementItemRow] {
         let s = try database.prepare("""
@@ -551,17 +525,6 @@ extension SQLiteReadConnection {
             WHERE rule = 'return' AND day > ? AND day <= ? AND customer_id IS NOT NULL
             """).bind(.text(from.description), .text(through.description))
         while try s.step() { out[s.text(0), default: []].insert(s.text(1)) }
-        return out
-    }
-
-    /// Returned payments per customer over the days after `from` up to `through`.
-    func returns(from: Day, through: Day) throws -> [String: Int] {
-        var out: [String: Int] = [:]
-        let s = try database.prepare("""
-            SELECT customer_id, COUNT(DISTINCT source_key) FROM applications
-            WHERE rule = 'return' AND day > ? AND day <= ? AND customer_id IS NOT NULL GROUP BY customer_id
-            """).bind(.text(from.description), .text(through.description))
-        while try s.step() { out[s.text(0)] = Int(s.int(1)) }
         return out
     }
 
