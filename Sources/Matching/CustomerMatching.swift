@@ -156,7 +156,7 @@ struct Workspace {
         let receipt = receipts[position]
         let currency = receipt.amount.currency
         var cashLeft = receipt.amount.minorUnits
-        var applications = SmallArray<Application>()
+        var applications = Applications()
         for take in memoTakes {
             applications.append(applicationTaking(take, currency: currency))
             cashLeft -= take.credit
@@ -223,7 +223,7 @@ struct Workspace {
         let currency = receipt.amount.currency
         let tolerance = policy.tolerance.minorUnits
         var cashLeft = receipt.amount.minorUnits
-        var applications = SmallArray<Application>()
+        var applications = Applications()
         var alreadyPaid: [String] = []
         /// Invoices named whose open amount is 0: closed by an earlier payment.
         var closed: [Int32] = []

@@ -1,4 +1,5 @@
 import Core
+@testable import Matching
 import Testing
 
 @Suite struct SmallArrayTests {
@@ -48,5 +49,27 @@ import Testing
         let d = c
         c.append(2)
         #expect(c.array == [1, 2] && d.array == [1])
+    }
+
+    /// What callers outside Matching see of a decision's applications: a plain collection, indexed from 0, changed in
+    /// place, equal to the same applications however it was built.
+    @Test func applicationsAreAPlainCollectionAtEverySize() {
+        func application(_ n: Int) -> Application {
+            Application(invoiceID: "INV-\(n)", customerID: "C1", applied: Money(minorUnits: Int64(n) * 100, currency: .usd),
+                        discount: Money(minorUnits: 0, currency: .usd), writeOff: Money(minorUnits: 0, currency: .usd))
+        }
+        for size in 0..<4 {
+            let list = (0..<size).map(application)
+            var applications = Applications()
+            for a in list { applications.append(a) }
+            #expect(Array(applications) == list && applications.count == size && applications.indices == list.indices)
+            #expect(applications == Applications(list) && applications.hashValue == Applications(list).hashValue)
+            if size > 0 {
+                applications[size - 1].writeOff = Money(minorUnits: 5, currency: .usd)
+                #expect(applications.last?.settled == Int64(size - 1) * 100 + 5 && applications != Applications(list))
+            }
+        }
+        let one: Applications = [application(7)]
+        #expect(one.map(\.invoiceID) == ["INV-7"])
     }
 }

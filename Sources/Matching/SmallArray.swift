@@ -1,9 +1,13 @@
-/// An array that keeps none or one element inline and only more than one in an array of its own.
+/// An array that keeps none or one element inline and only more than one in an array of its own: the storage of a
+/// decision's `Applications` and of its evidence's matched facts, never part of Matching's public API.
 ///
 /// A day's million decisions each hold a list of applications and a list of matched facts, and nearly every list
 /// has one element: as `Array`s they were two allocations of their own per decision (a header of 32 bytes besides
-/// the element, rounded up by the allocator), about 90 MB at 1M receipts. Indices start at 0, as an `Array`'s do.
-public struct SmallArray<Element> {
+/// the element, rounded up by the allocator), about 90 MB at 1M receipts (245b7a3: peak RSS of a day of a million
+/// receipts 1.74 → 1.65-1.66 GB). Indices start at 0, as an `Array`'s do. `@usableFromInline` so that the public
+/// `Applications`, inlined where decisions are read (Accounting, Reports), costs what an array would.
+@usableFromInline
+struct SmallArray<Element> {
     @usableFromInline
     enum Storage {
         case empty
@@ -15,16 +19,16 @@ public struct SmallArray<Element> {
     var storage: Storage
 
     @inlinable
-    public init() { storage = .empty }
+    init() { storage = .empty }
 
     @inlinable
-    public init(_ elements: some Sequence<Element>) {
+    init(_ elements: some Sequence<Element>) {
         storage = .empty
         for element in elements { append(element) }
     }
 
     @inlinable
-    public mutating func append(_ element: Element) {
+    mutating func append(_ element: Element) {
         switch storage {
         case .empty:
             storage = .one(element)
@@ -39,13 +43,13 @@ public struct SmallArray<Element> {
     }
 
     @inlinable
-    public mutating func append(contentsOf elements: some Sequence<Element>) {
+    mutating func append(contentsOf elements: some Sequence<Element>) {
         for element in elements { append(element) }
     }
 
     /// The elements as an `Array`.
     @inlinable
-    public var array: [Element] {
+    var array: [Element] {
         switch storage {
         case .empty: return []
         case let .one(element): return [element]
@@ -56,10 +60,10 @@ public struct SmallArray<Element> {
 
 extension SmallArray: RandomAccessCollection, MutableCollection {
     @inlinable
-    public var startIndex: Int { 0 }
+    var startIndex: Int { 0 }
 
     @inlinable
-    public var endIndex: Int {
+    var endIndex: Int {
         switch storage {
         case .empty: return 0
         case .one: return 1
@@ -68,7 +72,7 @@ extension SmallArray: RandomAccessCollection, MutableCollection {
     }
 
     @inlinable
-    public subscript(position: Int) -> Element {
+    subscript(position: Int) -> Element {
         get {
             switch storage {
             case let .one(element):
@@ -98,17 +102,17 @@ extension SmallArray: RandomAccessCollection, MutableCollection {
 
 extension SmallArray: ExpressibleByArrayLiteral {
     @inlinable
-    public init(arrayLiteral elements: Element...) { self.init(elements) }
+    init(arrayLiteral elements: Element...) { self.init(elements) }
 }
 
 extension SmallArray: Equatable where Element: Equatable {
     @inlinable
-    public static func == (a: SmallArray, b: SmallArray) -> Bool { a.elementsEqual(b) }
+    static func == (a: SmallArray, b: SmallArray) -> Bool { a.elementsEqual(b) }
 }
 
 extension SmallArray: Hashable where Element: Hashable {
     @inlinable
-    public func hash(into hasher: inout Hasher) {
+    func hash(into hasher: inout Hasher) {
         hasher.combine(count)
         for element in self { hasher.combine(element) }
     }
@@ -118,5 +122,6 @@ extension SmallArray: Sendable where Element: Sendable {}
 extension SmallArray.Storage: Sendable where Element: Sendable {}
 
 extension SmallArray: CustomStringConvertible {
-    public var description: String { array.description }
+    @usableFromInline
+    var description: String { array.description }
 }
