@@ -10,8 +10,8 @@ public final class SQLiteLedgerReader: LedgerReading {
     public let path: String
     private let connections: IdleConnections
 
-    /// Opens the ledger at `path` for reading. It must be a settle ledger at this program's schema version: a writer
-    /// (`SQLiteLedgerStore`) or `SQLiteMigrations` migrates an older one first.
+    /// Opens the ledger at `path` for reading: a settle ledger no newer than this program. An older one is read as it is
+    /// where its tables allow; a writer (`SQLiteLedgerStore`) or `SQLiteMigrations` migrates it first.
     public init(path: String) throws {
         self.path = path
         connections = IdleConnections(path: path)

@@ -11,16 +11,13 @@ final class SQLiteReadConnection {
     var legacyACHKeysChecked = false
     var hasLegacyACHKeys = false
 
-    /// Opens the ledger at `path` for reading: it must be a settle ledger at this program's schema version (the writer
-    /// opens, and migrates, it first).
+    /// Opens the ledger at `path` for reading: a settle ledger no newer than this program. One of an older schema is read
+    /// as it is, where its tables allow (a run's writer, and `SQLiteMigrations`, migrate it first).
     init(path: String) throws {
         database = try Database(path: path, readOnly: true)
         let schema = try SQLiteMigrations.userVersion(database)
         if schema == 0 { throw LedgerError("\(path) is not a settle ledger (no schema); run `settle run` first") }
         if schema > Schema.version { throw LedgerError("the ledger \(path) has schema version \(schema), newer than this program's \(Schema.version): use a newer settle") }
-        guard schema == Schema.version else {
-            throw LedgerError("the ledger \(path) has schema version \(schema), this program reads \(Schema.version): open it for writing first (settle run migrates it)")
-        }
         findSource = try database.prepare("SELECT entry_id, source_key, day FROM journal_entries WHERE key_hash = ?")
     }
 
