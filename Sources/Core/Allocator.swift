@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -45,36 +44,20 @@ public enum Allocator {
         #endif
     }
 
-    /// Starts, once per process, a thread that hands freed memory back to the system: glibc's `malloc_trim(0)`,
-    /// which returns every whole free page of every heap, every `interval` while it finds some to return, less
-    /// often (up to eight times `interval`) while it finds none. A day's stages free hundreds of megabytes of
-    /// short-lived rows between long-lived ones (receipts, decisions): the pages left partly used stay, the free ones
-    /// otherwise stayed too. Measured on a day of a million receipts, three runs each way: peak RSS 1.68-1.73 GB
-    /// without, 1.64-1.65 GB with, the time within the noise; every 250 ms gave 1.63 GB but cost 0.5-1.5 s (a trim
-    /// holds a heap's lock while it walks it). Asking first how much is free (`mallinfo2`) cost more than trimming:
-    /// it walks every free block too, 60 ms a call at the day's peak. No-op where glibc's is missing.
-    public static func returnFreedMemory(every interval: Duration = .milliseconds(500)) {
-        returner.withLock { started in
-            guard !started, let trim = trimFunction else { return }
-            started = true
-            let base = max(1_000, interval.components.seconds * 1_000_000 + interval.components.attoseconds / 1_000_000_000_000)
-            // `SETTLE_TRACE=timeline`: each call's time, on stderr.
-            let traced = Trace.timeline
-            let thread = Thread {
-                var wait = base
-                while true {
-                    usleep(UInt32(clamping: wait))
-                    let started = ContinuousClock.now
-                    let returned = trim(0) == 1
-                    wait = returned ? base : min(wait * 2, base * 8)
-                    if traced {
-                        FileHandle.standardError.write(Data("trim: \(returned ? "returned" : "nothing") in \(ContinuousClock.now - started)\n".utf8))
-                    }
-                }
-            }
-            thread.name = "settle-trim"
-            thread.start()
-        }
+    /// Starts a thread that hands freed memory back to the system until the returner is stopped (or let go): glibc's
+    /// `malloc_trim(0)`, which returns every whole free page of every heap, every `interval` while it finds some to
+    /// return, less often (up to eight times `interval`) while it finds none. A day's stages free hundreds of megabytes
+    /// of short-lived rows between long-lived ones (receipts, decisions): the pages left partly used stay, the free ones
+    /// otherwise stayed too. Measured on a day of a million receipts, three runs each way (9aba8b1): peak RSS
+    /// 1.68-1.73 GB without, 1.64-1.65 GB with (about 3%), the time within the noise; every 250 ms gave 1.63 GB but
+    /// cost 0.5-1.5 s (a trim holds a heap's lock while it walks it). Asking first how much is free (`mallinfo2`) cost
+    /// more than trimming: it walks every free block too, 60 ms a call at the day's peak.
+    ///
+    /// The runner starts one for a run and stops it when the run ends; a library never does. Nil where glibc's
+    /// `malloc_trim` is missing.
+    public static func startReturningFreedMemory(every interval: Duration = .milliseconds(500)) -> FreedMemoryReturner? {
+        guard let trim = trimFunction else { return nil }
+        return FreedMemoryReturner(every: interval, trim: trim)
     }
 
     /// Returns the free pages of every heap now (after a step that let go of much: cash application's shards, a
@@ -83,9 +66,7 @@ public enum Allocator {
         _ = trimFunction?(0)
     }
 
-    private static let returner = Mutex(false)
-
-    private typealias Trim = @convention(c) (Int) -> Int32
+    typealias Trim = @convention(c) (Int) -> Int32
     private static let trimFunction: Trim? = {
         #if canImport(Glibc)
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }

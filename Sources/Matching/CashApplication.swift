@@ -83,7 +83,11 @@ public struct CashApplication: Sendable {
 
     /// Decides a day's receipts with customer shards on up to `concurrency` tasks. Deterministic: a customer's
     /// receipts are always decided together and in input order, whatever the shard or the task.
-    public mutating func applyAll(_ receipts: [Receipt], concurrency: Int) async -> DayApplication {
+    ///
+    /// When the day runs in shards, `afterShards` is called once they are done and their working lists gone, before
+    /// the day's decisions are assembled: the runner's moment to hand the freed pages back to the system (cash
+    /// application does not touch the allocator itself).
+    public mutating func applyAll(_ receipts: [Receipt], concurrency: Int, afterShards: () -> Void = {}) async -> DayApplication {
         let tasks = max(1, concurrency)
         if tasks == 1 || receipts.count < 2_000 { return applyAll(receipts) }
         let engine = self
@@ -132,8 +136,7 @@ public struct CashApplication: Sendable {
             return collected
         }
         lap("customer shards")
-        // The shards' working lists are gone: their pages go back before the day's decisions are assembled.
-        Allocator.returnFreedMemoryNow()
+        afterShards()
         results.append(immediate)
         applyOpenChanges(results)
         results.append(runSequential(plan.sequential, receipts: receipts, prepared: prepared))

@@ -332,7 +332,7 @@ extension DayRun {
         }()
         var decisionOfReceipt = [Int32](repeating: 0, count: unsorted.count)
         for (position, index) in order.enumerated() { decisionOfReceipt[index] = Int32(position) }
-        let applied = await application.applyAll(order.map { unsorted[$0] }, concurrency: options.concurrency)
+        let applied = await application.applyAll(order.map { unsorted[$0] }, concurrency: options.concurrency, afterShards: Allocator.returnFreedMemoryNow)
         let reapplied = held.isEmpty ? [] : application.reapply(held)
         return Cash(decisions: applied.decisions, exceptions: applied.exceptions, decisionOfReceipt: decisionOfReceipt, reapplied: reapplied)
     }
