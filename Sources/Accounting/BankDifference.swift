@@ -25,10 +25,11 @@ public enum BankDifference {
     }
 
     /// A `BANK_DIFFERENCE` for each statement the books do not tie with, naming both figures and what could explain it.
-    public static func exceptions(_ results: [BankTieResult], day: Day, skipped: [SkippedLine], rejectedFiles: Int) -> [MatchException] {
-        results.filter { !$0.ties }.map { result in
+    public static func exceptions(_ results: [BankTieResult], day: Day, skipped: [SkippedLine], rejectedFiles: Int) throws -> [MatchException] {
+        try results.filter { !$0.ties }.map { result throws in
             let check = result.check
-            let difference = Money(minorUnits: result.difference, currency: check.closing.currency)
+            let books = try result.difference
+            let difference = Money(minorUnits: books, currency: check.closing.currency)
             var explain: [String] = []
             let posted = skipped.filter { if case .postedBefore = $0.reason { true } else { false } }
             if !posted.isEmpty { explain.append("\(posted.count) line\(posted.count == 1 ? "" : "s") of the day posted before (run.log lists them)") }
@@ -38,7 +39,7 @@ public enum BankDifference {
                                   sourceRef: "\(check.cashAccount):\(check.closing.currency.code)",
                                   location: SourceLocation.parse(fileAndLine: check.location), amount: difference,
                                   message: "the books of bank account \(check.displayAccount) (\(check.cashAccount)) hold \(result.book) in \(check.closing.currency.code) through \(check.statementDay); "
-                                      + "the statement's closing balance is \(check.closing): books \(result.difference > 0 ? "over" : "under") the bank by \(Money(minorUnits: result.difference < 0 ? 0 &- result.difference : result.difference, currency: check.closing.currency))"
+                                      + "the statement's closing balance is \(check.closing): books \(books > 0 ? "over" : "under") the bank by \(Money(minorUnits: books.magnitude <= UInt64(Int64.max) ? Int64(books.magnitude) : Int64.max, currency: check.closing.currency))"
                                       + (explain.isEmpty ? "" : "; " + explain.joined(separator: ", ")),
                                   suggestions: "compare the statement's lines with the day's journal (journal.csv) and remittance; a line posted under another account, a file rejected or a statement line missing from the files explains it; it resolves itself when a later statement ties")
         }.sorted { $0.id < $1.id }

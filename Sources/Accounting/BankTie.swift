@@ -30,6 +30,10 @@ public struct BankTieResult: Sendable, Hashable {
         self.book = book
     }
     /// Books less bank: zero when they tie.
-    public var difference: Int64 { book.minorUnits &- check.closing.minorUnits }
-    public var ties: Bool { difference == 0 }
+    public var difference: Int64 {
+        get throws(MoneyOverflow) {
+            try MinorUnits.difference(book.minorUnits, check.closing.minorUnits, of: "the books less the bank of \(check.cashAccount) on \(check.statementDay)")
+        }
+    }
+    public var ties: Bool { book.minorUnits == check.closing.minorUnits }
 }

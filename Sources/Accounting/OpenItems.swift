@@ -61,7 +61,9 @@ extension OpenItems {
                 let memo = invoice.amount.minorUnits < 0
                 if invoice.openAmount.currency == ledger.openAmount.currency,
                    memo ? invoice.openAmount.minorUnits > ledger.openAmount.minorUnits : invoice.openAmount.minorUnits < ledger.openAmount.minorUnits {
-                    let moved = Money(minorUnits: memo ? invoice.openAmount.minorUnits - ledger.openAmount.minorUnits : ledger.openAmount.minorUnits - invoice.openAmount.minorUnits,
+                    let what = "the ERP's change of \(invoice.id)"
+                    let moved = Money(minorUnits: memo ? try MinorUnits.difference(invoice.openAmount.minorUnits, ledger.openAmount.minorUnits, of: what)
+                                                       : try MinorUnits.difference(ledger.openAmount.minorUnits, invoice.openAmount.minorUnits, of: what),
                                       currency: invoice.openAmount.currency)
                     erpChanges.append((index, moved, ledger.openAmount))
                     working.openAmount = invoice.openAmount

@@ -51,7 +51,7 @@ public enum PostingRules {
     /// A return or reversing entry: the original application undone (receivables reopened per invoice, the discount and
     /// write-off taken back, unapplied cash released), the money leaving through ACH in transit; with no original
     /// found, the money is held in suspense. A dishonored return wants nothing under the key: its reversal is reversed.
-    public static func entry(for reversal: ReturnReversal, day: Day) -> JournalEntryDraft {
+    public static func entry(for reversal: ReturnReversal, day: Day) throws -> JournalEntryDraft {
         let fact = reversal.notice.fact
         let currency = fact.amount.currency
         let memo = "Return \(reversal.notice.reasonCode) of \(reversal.original?.traceNumber ?? reversal.notice.originalTraceNumber) (\(fact.fileName))"
@@ -63,10 +63,11 @@ public enum PostingRules {
             return JournalEntryDraft(sourceKey: reversal.sourceKey, effectiveDay: fact.settlementDay, memo: memo, postings: postings)
         }
         var undone: Int64 = 0
+        let what = "the return of \(reversal.sourceKey)"
         for a in reversal.reversed {
             // `a` holds the negated application: applied, discount and write-off below zero.
             if let invoice = a.invoiceID {
-                let settled = -(a.applied.minorUnits + a.discount.minorUnits + a.writeOff.minorUnits)
+                let settled = try MinorUnits.difference(0, try MinorUnits.total([a.applied.minorUnits, a.discount.minorUnits, a.writeOff.minorUnits], of: what), of: what)
                 postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: a.customerID, invoiceID: invoice, amount: Money(minorUnits: settled, currency: currency)))
                 if !a.discount.isZero { postings.append(Posting(account: ChartOfAccounts.discountsAllowed, customerID: a.customerID, invoiceID: invoice, amount: a.discount)) }
                 if !a.writeOff.isZero { postings.append(Posting(account: ChartOfAccounts.paymentDifferences, customerID: a.customerID, invoiceID: invoice, amount: a.writeOff)) }
@@ -74,11 +75,11 @@ public enum PostingRules {
                 postings.append(Posting(account: a.customerID == nil ? ChartOfAccounts.suspense : ChartOfAccounts.unappliedCash, customerID: a.customerID,
                                         amount: Money(minorUnits: -a.applied.minorUnits, currency: currency)))
             }
-            undone -= a.applied.minorUnits
+            undone = try MinorUnits.difference(undone, a.applied.minorUnits, of: what)
         }
         // What the return takes back beyond what was applied (it should be nothing) waits in suspense.
         if undone != fact.amount.minorUnits {
-            postings.append(Posting(account: ChartOfAccounts.suspense, amount: Money(minorUnits: fact.amount.minorUnits - undone, currency: currency)))
+            postings.append(Posting(account: ChartOfAccounts.suspense, amount: Money(minorUnits: try MinorUnits.difference(fact.amount.minorUnits, undone, of: what), currency: currency)))
         }
         return JournalEntryDraft(sourceKey: reversal.sourceKey, effectiveDay: fact.settlementDay, memo: memo, postings: postings)
     }

@@ -43,10 +43,10 @@ public struct ReturnEffects: Sendable {
 
     /// A return (or reversing entry) against its original payment, if found: its entry, its exception, and a row per
     /// application it reversed.
-    public mutating func add(_ notice: ReturnNotice, original: OriginalPayment?, day: Day) {
+    public mutating func add(_ notice: ReturnNotice, original: OriginalPayment?, day: Day) throws {
         let reversal = Returns.reversal(of: notice, original: original)
         exceptions.append(reversal.exception)
-        drafts.append(PostingRules.entry(for: reversal, day: day))
+        drafts.append(try PostingRules.entry(for: reversal, day: day))
         let fact = notice.fact
         for a in reversal.reversed {
             let row = ApplicationRow(receiptID: a.receiptID, sourceKey: reversal.sourceKey, invoiceID: a.invoiceID, customerID: a.customerID,

@@ -50,7 +50,7 @@ public struct DayCommit: Sendable {
     /// The statements' final closing balances the books must equal, checked once everything of the day is written.
     public var bankTies: [BankTieCheck] = []
     /// The exceptions a difference raises (made by the caller's rules), written in the same transaction.
-    public var raiseBankDifferences: (@Sendable ([BankTieResult]) -> [ExceptionRow])?
+    public var raiseBankDifferences: (@Sendable ([BankTieResult]) throws -> [ExceptionRow])?
 
     public init(runID: Int64, day: Day, invoices: [LedgerInvoice] = [], entries: [JournalEntryDraft] = [], applications: [ApplicationRow] = [],
                 exceptions: [ExceptionRow] = [], files: [IngestedFile] = [], cashAccounts: [(code: String, name: String)] = [],

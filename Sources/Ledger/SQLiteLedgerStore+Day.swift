@@ -129,7 +129,7 @@ extension SQLiteLedgerStore {
             if !day.bankTies.isEmpty {
                 outcome.bankTies = try tieToBank(day.bankTies, runDay: day.day)
                 var raised = LedgerBatch()
-                raised.exceptions = day.raiseBankDifferences?(outcome.bankTies) ?? []
+                raised.exceptions = try day.raiseBankDifferences?(outcome.bankTies) ?? []
                 try writeDecisions(raised, runID: day.runID, day: day.day)
                 try resolveTiedAgain(outcome.bankTies, runDay: day.day, runID: day.runID)
             }

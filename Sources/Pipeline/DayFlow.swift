@@ -393,7 +393,7 @@ extension DayRun {
         }
         let (skipped, rejectedFiles) = (taken.read.skippedLines, taken.intake.rejectedCount)
         commit.raiseBankDifferences = { [day] results in
-            BankDifference.exceptions(results, day: day, skipped: skipped, rejectedFiles: rejectedFiles).map { DayRows.exceptionRow($0, day: day, evidence: "") }
+            try BankDifference.exceptions(results, day: day, skipped: skipped, rejectedFiles: rejectedFiles).map { DayRows.exceptionRow($0, day: day, evidence: "") }
         }
         return commit
     }
@@ -414,7 +414,7 @@ extension DayRun {
     func reportCommitted(_ committed: inout Committed, matching: inout MatchingReports, opened: Opened, taken: Taken, applied: Applied,
                          earlier: [PostedEntry]) async throws {
         let outcome = committed.outcome
-        committed.differences = BankDifference.exceptions(outcome.bankTies, day: day, skipped: taken.read.skippedLines, rejectedFiles: taken.intake.rejectedCount)
+        committed.differences = try BankDifference.exceptions(outcome.bankTies, day: day, skipped: taken.read.skippedLines, rejectedFiles: taken.intake.rejectedCount)
         do {
             committed.matchingReports = try await matching.rendering.value
             if !committed.differences.isEmpty {

@@ -137,7 +137,7 @@ struct DayRun {
         for line in skipped { lines.append("statement line not posted: \(line.description)") }
         for tie in outcome.bankTies {
             lines.append("bank \(tie.check.displayAccount) (\(tie.check.cashAccount)) \(tie.check.statementDay): statement closing \(tie.check.closing), books \(tie.book)"
-                         + (tie.ties ? ", tied" : ", DIFFERENCE \(Money(minorUnits: tie.difference, currency: tie.check.closing.currency))"))
+                         + (tie.ties ? ", tied" : ", DIFFERENCE \((try? tie.difference).map { Money(minorUnits: $0, currency: tie.check.closing.currency).description } ?? "past 64 bits")"))
         }
         for (stage, duration) in timings {
             let ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
@@ -385,7 +385,7 @@ struct DayRun {
                 original = try ReturnEffects.originalPayment(entry, applications: try await view.applications(sourceKey: entry.sourceKey),
                                                              reapplied: try await view.reapplications(sourceKey: entry.sourceKey, before: day))
             }
-            out.add(notice, original: original, day: day)
+            try out.add(notice, original: original, day: day)
         }
         for change in reading.changes where !duplicates.contains(change.fact.occurrence) {
             let entry = try await view.originalEntry(trace: change.originalTraceNumber, rdfi: String(change.originalReceivingDFI.prefix(8)),

@@ -31,7 +31,7 @@ import Testing
         #expect(original.applications.map(\.applied) == [B.m(5_000), B.m(30_000), B.m(15_000)])
         // Returned R01 (500.00): 1050 -500.00; 2100 C1 +50.00; INV-5 +300.00; INV-6 +150.00. -500 + 50 + 300 + 150 = 0.
         var effects = ReturnEffects()
-        effects.add(R.notice(50_000), original: original, day: B.d("2026-11-09"))
+        try effects.add(R.notice(50_000), original: original, day: B.d("2026-11-09"))
         #expect(effects.drafts.map(\.postings) == [[B.p(B.inTransit, -50_000), B.p(B.unapplied, 5_000, customer: "C1"),
                                                     B.p(B.ar, 30_000, customer: "C1", invoice: "INV-5"), B.p(B.ar, 15_000, customer: "C1", invoice: "INV-6")]])
         #expect(effects.drafts.allSatisfy { $0.isBalanced })
@@ -55,14 +55,14 @@ import Testing
         #expect(plain.applications == [PastApplication(receiptID: "R-1", invoiceID: "INV-1", customerID: "C1", applied: B.m(98_000), discount: B.m(2_000), writeOff: B.m(0))])
     }
 
-    @Test func aDishonoredReturnPostsNothingAndReversesNoRows() {
+    @Test func aDishonoredReturnPostsNothingAndReversesNoRows() throws {
         var effects = ReturnEffects()
-        effects.add(R.notice(98_000, dishonored: true, reason: "R69"), original: R.original([R.past("INV-1", applied: 98_000, discount: 2_000)]), day: B.d("2026-11-09"))
+        try effects.add(R.notice(98_000, dishonored: true, reason: "R69"), original: R.original([R.past("INV-1", applied: 98_000, discount: 2_000)]), day: B.d("2026-11-09"))
         #expect(effects.drafts.map(\.postings) == [[]])
         #expect(effects.applicationRows.isEmpty)
     }
 
-    @Test func aNoticeOfChangeIsRecordedAgainstItsCustomer() {
+    @Test func aNoticeOfChangeIsRecordedAgainstItsCustomer() throws {
         let fact = ACHEntryFact(legacyKey: "", role: .originated, companyID: "9876543210", traceNumber: "091000018888888", receivingDFI: "09100001", amount: B.m(0),
                                 signedAmount: B.m(0), effectiveDay: B.d("2026-11-05"), settlementDay: B.d("2026-11-06"), fileName: "noc.ach",
                                 location: SourceLocation(file: "noc.ach", line: 5), receiverName: "ACME TOOLS", identificationNumber: "C1", kind: .notificationOfChange)
