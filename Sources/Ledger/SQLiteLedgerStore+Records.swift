@@ -51,14 +51,17 @@ extension SQLiteLedgerStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let dayText = today.description
-        // A day's receipts share a few value days: each formatted once, not once per row.
+        // A day's receipts share a few value days: each formatted once, not once per row. What the row's key and day
+        // already say is not stored again (`ApplicationRowMapping.map` reads it back): an ACH receipt's source and
+        // trace number, a value day that is the run day — a million rows are 30 MB less for the writer.
         var valueDay: (day: Day, text: String)?
         for a in day.applications {
-            if let d = a.valueDay, valueDay?.day != d { valueDay = (d, d.description) }
+            if let d = a.valueDay, d != today, valueDay?.day != d { valueDay = (d, d.description) }
+            let fromKey = ApplicationRowMapping.keySays(source: a.source, sourceRef: a.sourceRef, key: a.sourceKey)
             try application.bind(.integer(runID), .text(dayText), .text(a.receiptID), .text(a.sourceKey), .optional(a.invoiceID), .optional(a.customerID),
                                  .integer(a.applied.minorUnits), .integer(a.discount.minorUnits), .integer(a.writeOff.minorUnits), .text(a.applied.currency.code),
-                                 .text(a.rule), .integer(Int64(a.confidence)), .text(a.evidence), .text(a.reasonCode), .text(a.source), .text(a.sourceRef),
-                                 .optional(a.valueDay == nil ? nil : valueDay?.text)).run()
+                                 .text(a.rule), .integer(Int64(a.confidence)), .text(a.evidence), .text(a.reasonCode), .text(fromKey ? "" : a.source),
+                                 .text(fromKey ? "" : a.sourceRef), .optional(a.valueDay == nil || a.valueDay == today ? nil : valueDay?.text)).run()
         }
         let exception = try database.prepare("""
             INSERT INTO exceptions(exception_id, first_run_id, last_run_id, day, type, severity, receipt_id, source, source_ref, location, customer_id,

@@ -86,15 +86,31 @@ enum StoredRows {
 enum ApplicationRowMapping {
     static let columns = """
         receipt_id, source_key, invoice_id, customer_id, applied_minor, discount_minor, writeoff_minor, currency, rule, confidence, evidence, reason_code,
-        source, source_ref, value_day
+        source, source_ref, value_day, day
         """
+
+    /// Whether an ACH receipt's row's source and reference are what its key says (`ach:<role>:<company>:<day>:<trace>`):
+    /// then they are stored empty and read back from the key.
+    static func keySays(source: String, sourceRef: String, key: String) -> Bool {
+        guard source == "nacha", key.utf8.starts(with: "ach:".utf8), !sourceRef.isEmpty, !sourceRef.utf8.contains(UInt8(ascii: ":")) else { return false }
+        // The key ends with `:` and the reference (compared as bytes, no text made).
+        let k = key.utf8, r = sourceRef.utf8
+        guard k.count > r.count, k.reversed().starts(with: r.reversed()) else { return false }
+        return k[k.index(k.endIndex, offsetBy: -r.count - 1)] == UInt8(ascii: ":")
+    }
 
     static func map(_ r: Statement) throws -> ApplicationRow {
         let row = "applications row of \(r.text(1))"
         let currency = try Stored.currency(r.text(7), row)
+        // An ACH receipt's source and trace number are its key's, a value day not stored the run day's (see `writeDecisions`).
+        let key = r.text(1)
+        var (source, sourceRef) = (r.text(12), r.text(13))
+        if source.isEmpty, sourceRef.isEmpty, key.hasPrefix("ach:"), let colon = key.lastIndex(of: ":") {
+            (source, sourceRef) = ("nacha", String(key[key.index(after: colon)...]))
+        }
         return ApplicationRow(receiptID: r.text(0), sourceKey: r.text(1), invoiceID: r.isNull(2) ? nil : r.text(2), customerID: r.isNull(3) ? nil : r.text(3),
                               applied: Money(minorUnits: r.int(4), currency: currency), discount: Money(minorUnits: r.int(5), currency: currency),
                               writeOff: Money(minorUnits: r.int(6), currency: currency), rule: r.text(8), confidence: Int(r.int(9)), evidence: r.text(10),
-                              reasonCode: r.text(11), source: r.text(12), sourceRef: r.text(13), valueDay: r.isNull(14) ? nil : try Stored.day(r.text(14), row))
+                              reasonCode: r.text(11), source: source, sourceRef: sourceRef, valueDay: try Stored.day(r.isNull(14) ? r.text(15) : r.text(14), row))
     }
 }

@@ -51,12 +51,18 @@ public enum StatementReceipts {
     /// References that identify nothing, whatever the manifest adds (`statements.placeholder_references`): compared
     /// upper-case, trimmed. A reference of zeros only is one too.
     public static let placeholderReferences: Set<String> = ["", "NONREF", "NOTPROVIDED", "NONE", "N/A", "NA", "NOREF", "UNKNOWN"]
+    /// The longest of them, in bytes.
+    static let placeholderLongest = placeholderReferences.map(\.utf8.count).max() ?? 0
 
     /// Whether `reference` names nothing: empty, a placeholder the bank writes in place of one, or all zeros.
     public static func isPlaceholder(_ reference: String, extra: Set<String> = []) -> Bool {
-        let text = ByteScanning.trimmed(reference).uppercased()
-        if placeholderReferences.contains(text) || extra.contains(text) { return true }
-        return text.utf8.allSatisfy { $0 == UInt8(ascii: "0") }
+        let text = ByteScanning.trimmed(reference)
+        if text.utf8.allSatisfy({ $0 == UInt8(ascii: "0") }) { return true }
+        // Asked of every line, twice: a reference longer than any placeholder is no placeholder (no upper-cased copy made).
+        let count = text.utf8.count
+        guard count <= placeholderLongest || extra.contains(where: { $0.utf8.count >= count }) else { return false }
+        let upper = text.uppercased()
+        return placeholderReferences.contains(upper) || extra.contains(upper)
     }
 
     /// The lines that may move the books, each under its content key:
