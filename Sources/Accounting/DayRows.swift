@@ -28,7 +28,7 @@ public enum DayRows {
         for d in decisions {
             let evidence = d.evidence.description
             let reasons = reasonCodes(d)
-            for a in d.applications { rows.append(applicationRow(d, a, evidence: evidence, reasonCode: reasons[a.invoiceID] ?? "")) }
+            for (k, a) in d.applications.enumerated() { rows.append(applicationRow(d, k, evidence: evidence, reasonCode: reasons[a.invoiceID] ?? "")) }
             if !d.unapplied.isZero { rows.append(unappliedRow(d, evidence: evidence)) }
         }
         rows += more
@@ -36,18 +36,13 @@ public enum DayRows {
     }
 
     /// One application of a decision as the ledger keeps it (and as the remittance and advice rows read it).
-    public static func applicationRow(_ d: Decision, _ a: Application, evidence: String = "", reasonCode: String = "") -> ApplicationRow {
-        ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: a.invoiceID, customerID: a.customerID,
-                       applied: a.applied, discount: a.discount, writeOff: a.writeOff, rule: d.rule.rawValue, confidence: d.confidence,
-                       evidence: evidence, reasonCode: reasonCode, source: d.receipt.source.rawValue, sourceRef: d.receipt.sourceRef, valueDay: d.receipt.valueDay)
+    public static func applicationRow(_ d: Decision, _ index: Int, evidence: String = "", reasonCode: String = "") -> ApplicationRow {
+        ApplicationRow(DecisionApplication(d, index, reasonCode: reasonCode), sourceKey: d.receipt.sourceKey, evidence: evidence)
     }
 
     /// The cash a decision left unapplied, as a row without an invoice.
     public static func unappliedRow(_ d: Decision, evidence: String = "") -> ApplicationRow {
-        let zero = Money.zero(d.unapplied.currency)
-        return ApplicationRow(receiptID: d.receipt.id, sourceKey: d.receipt.sourceKey, invoiceID: nil, customerID: d.customerID,
-                              applied: d.unapplied, discount: zero, writeOff: zero, rule: MatchRule.unapplied.rawValue, confidence: d.confidence,
-                              evidence: evidence, source: d.receipt.source.rawValue, sourceRef: d.receipt.sourceRef, valueDay: d.receipt.valueDay)
+        ApplicationRow(DecisionApplication(d, nil), sourceKey: d.receipt.sourceKey, evidence: evidence)
     }
 
     /// Exceptions as the ledger keeps them; one raised on a receipt carries the evidence of the receipt's decision.
@@ -64,4 +59,56 @@ public enum DayRows {
                      sourceRef: e.sourceRef, location: e.location?.fileAndLine ?? "", customerID: e.customerID, amount: e.amount,
                      invoiceIDs: e.invoiceIDs, message: e.message, suggestions: e.suggestions, evidence: evidence)
     }
+}
+
+/// What a remittance or advice row reads of how a receipt paid (or left unapplied) cash: a row the ledger keeps, or a
+/// decision's application read where it lies (a day's million rows are made from their decisions when written, without
+/// an `ApplicationRow` each). Each row type has one mapping from these facts.
+public protocol ApplicationFacts {
+    var receiptID: String { get }
+    var customerID: String? { get }
+    var invoiceID: String? { get }
+    var applied: Money { get }
+    var discount: Money { get }
+    var writeOff: Money { get }
+    var rule: String { get }
+    var confidence: Int { get }
+    var reasonCode: String { get }
+    var source: String { get }
+    var sourceRef: String { get }
+    var valueDay: Day? { get }
+}
+
+extension ApplicationRow: ApplicationFacts {
+    /// The ledger's row of an application (the one mapping from the facts to it), kept under the receipt's key.
+    public init(_ f: some ApplicationFacts, sourceKey: String, evidence: String) {
+        self.init(receiptID: f.receiptID, sourceKey: sourceKey, invoiceID: f.invoiceID, customerID: f.customerID, applied: f.applied, discount: f.discount,
+                  writeOff: f.writeOff, rule: f.rule, confidence: f.confidence, evidence: evidence, reasonCode: f.reasonCode, source: f.source,
+                  sourceRef: f.sourceRef, valueDay: f.valueDay)
+    }
+}
+
+/// One application of a decision (`index`), or the cash it left unapplied (`index` nil), read in place.
+public struct DecisionApplication: ApplicationFacts {
+    public let decision: Decision
+    public let index: Int?
+    public let reasonCode: String
+
+    public init(_ decision: Decision, _ index: Int?, reasonCode: String = "") {
+        self.decision = decision
+        self.index = index
+        self.reasonCode = reasonCode
+    }
+
+    public var receiptID: String { decision.receipt.id }
+    public var customerID: String? { index.map { decision.applications[$0].customerID } ?? decision.customerID }
+    public var invoiceID: String? { index.map { decision.applications[$0].invoiceID } }
+    public var applied: Money { index.map { decision.applications[$0].applied } ?? decision.unapplied }
+    public var discount: Money { index.map { decision.applications[$0].discount } ?? .zero(decision.unapplied.currency) }
+    public var writeOff: Money { index.map { decision.applications[$0].writeOff } ?? .zero(decision.unapplied.currency) }
+    public var rule: String { index == nil ? MatchRule.unapplied.rawValue : decision.rule.rawValue }
+    public var confidence: Int { decision.confidence }
+    public var source: String { decision.receipt.source.rawValue }
+    public var sourceRef: String { decision.receipt.sourceRef }
+    public var valueDay: Day? { decision.receipt.valueDay }
 }

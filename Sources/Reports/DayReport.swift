@@ -36,7 +36,7 @@ public struct RemittanceRow: Sendable, Hashable {
 
     /// The remittance row of an application row: the receipt's source, reference, value day and amount beside how it
     /// was applied (the one way the run's decisions, returns and held cash applied later become remittance rows).
-    public init(_ row: ApplicationRow, receiptAmount: Money, valueDay: Day) {
+    public init(_ row: some ApplicationFacts, receiptAmount: Money, valueDay: Day) {
         self.init(receiptID: row.receiptID, source: row.source, sourceRef: row.sourceRef, valueDay: row.valueDay ?? valueDay, customerID: row.customerID ?? "",
                   receiptAmount: receiptAmount, invoiceID: row.invoiceID ?? "", applied: row.applied, discount: row.discount, writeOff: row.writeOff,
                   rule: row.rule, confidence: row.confidence)
@@ -52,8 +52,8 @@ public struct RemittanceRow: Sendable, Hashable {
     /// Appends the decision's rows: one per application, one for cash left unapplied.
     public static func append(_ decision: Decision, to rows: inout [RemittanceRow]) {
         let r = decision.receipt
-        for a in decision.applications { rows.append(RemittanceRow(DayRows.applicationRow(decision, a), receiptAmount: r.amount, valueDay: r.valueDay)) }
-        if !decision.unapplied.isZero { rows.append(RemittanceRow(DayRows.unappliedRow(decision), receiptAmount: r.amount, valueDay: r.valueDay)) }
+        for k in decision.applications.indices { rows.append(RemittanceRow(DecisionApplication(decision, k), receiptAmount: r.amount, valueDay: r.valueDay)) }
+        if !decision.unapplied.isZero { rows.append(RemittanceRow(DecisionApplication(decision, nil), receiptAmount: r.amount, valueDay: r.valueDay)) }
     }
 }
 
@@ -94,8 +94,7 @@ public struct RemittanceList: RandomAccessCollection, Sendable {
         let decision = decisions[Int(slot >> 32)]
         let r = decision.receipt
         let k = Int(slot & 0xffff_ffff)
-        let row = k > 0 ? DayRows.applicationRow(decision, decision.applications[k - 1]) : DayRows.unappliedRow(decision)
-        return RemittanceRow(row, receiptAmount: r.amount, valueDay: r.valueDay)
+        return RemittanceRow(DecisionApplication(decision, k > 0 ? k - 1 : nil), receiptAmount: r.amount, valueDay: r.valueDay)
     }
 
     /// Rows that share a receipt: each decision's rows, and each other row alone (first row, count).

@@ -65,7 +65,7 @@ public struct AdviceList: RandomAccessCollection, Sendable {
         let slot = slots[position]
         let d = decisions[Int(slot >> 32)]
         let a = d.applications[Int(slot & 0xffff_ffff)]
-        return AdviceRow(DayRows.applicationRow(d, a, reasonCode: reasons[slot] ?? ""), name: names[a.customerID] ?? "", valueDay: d.receipt.valueDay)
+        return AdviceRow(DecisionApplication(d, Int(slot & 0xffff_ffff), reasonCode: reasons[slot] ?? ""), name: names[a.customerID] ?? "", valueDay: d.receipt.valueDay)
     }
 }
 
@@ -86,7 +86,7 @@ public struct AdviceRow: Sendable, Hashable {
 
     /// The advice row of an application row (the one way the run's decisions and `settle advice`'s stored rows become
     /// advice rows); `valueDay` where the row does not have its receipt's (a row kept before schema 13).
-    public init(_ row: ApplicationRow, name: String, valueDay: Day) {
+    public init(_ row: some ApplicationFacts, name: String, valueDay: Day) {
         self.init(customerID: row.customerID ?? "", name: name, receiptID: row.receiptID, source: row.source, sourceRef: row.sourceRef,
                   valueDay: row.valueDay ?? valueDay, invoiceID: row.invoiceID ?? "", cash: row.applied, discount: row.discount, deduction: row.writeOff,
                   reasonCode: row.reasonCode)
