@@ -7,47 +7,41 @@ import Foundation
 extension SQLiteLedgerStore {
     // MARK: - Surrogate keys
 
+    /// What the first entry of a key not posted yet is posted with.
+    typealias FirstEntry = (runID: Int64, day: Day, effectiveDay: Day, memo: String)
+    /// A source key's number, the run day of its first entry (empty for one posted now) and whether it was posted now.
+    typealias PostedSource = (number: Int64, day: String, isNew: Bool)
+
     /// The source key's number (the id of its first entry) and the run day of that entry (empty for one posted now),
-    /// found through its hash,
-    /// walking on past other keys with the same hash. With `firstEntry`, a key not posted yet is posted now: that
+    /// found through its hash (`SourceKeyHash.probe`). With `firstEntry`, a key not posted yet is posted now: that
     /// entry is inserted under the first free hash and `isNew` is true.
-    func findOrPostSource(_ key: String, firstEntry: (runID: Int64, day: Day, effectiveDay: Day, memo: String)?) throws
-        -> (number: Int64, day: String, isNew: Bool)? {
-        var hash = SourceKeyHash.of(key)
-        while true {
-            if let entry = firstEntry {
-                let s = insertFirstEntry
-                try s.bind(1, nextEntryID)
-                try s.bind(2, entry.runID)
-                try s.bind(3, dayText(entry.day))
-                try s.bind(4, dayText(entry.effectiveDay))
-                try s.bind(6, hash)
-                // The key and memo are bound in place and the statement stepped while they are.
-                try Statement.withBytes(key) { keyBytes in
-                    try Statement.withBytes(entry.memo) { memoBytes in
-                        try s.bind(5, static: memoBytes)
-                        try s.bind(7, static: keyBytes)
-                        try s.execute()
-                    }
-                }
-                if database.changes == 1 {
-                    let number = nextEntryID
-                    nextEntryID += 1
-                    return (number, "", true)
-                }
-            }
-            try findSource.bind(1, hash)
-            guard try findSource.step() else {
-                findSource.reset()
-                return nil
-            }
-            let number = findSource.int(0)
-            let same = findSource.textEquals(1, key)
-            let day = same ? findSource.text(2) : ""
-            findSource.reset()
-            if same { return (number, day, false) }
-            hash = SourceKeyHash.next(hash)
+    func findOrPostSource(_ key: String, firstEntry: FirstEntry?) throws -> PostedSource? {
+        try SourceKeyHash.probe(key) { hash -> SourceKeyHash.Slot<PostedSource> in
+            if let entry = firstEntry, let number = try postFirstEntry(key, entry, hash: hash) { return .found((number, "", true)) }
+            return try findSource.sourceKeySlot(hash, key: key, keyColumn: 1) { ($0.int(0), $0.text(2), false) }
         }
+    }
+
+    /// Inserts the first entry of `key` under `hash` unless another key holds that hash: the new entry's id, or nil.
+    private func postFirstEntry(_ key: String, _ entry: FirstEntry, hash: Int64) throws -> Int64? {
+        let s = insertFirstEntry
+        try s.bind(1, nextEntryID)
+        try s.bind(2, entry.runID)
+        try s.bind(3, dayText(entry.day))
+        try s.bind(4, dayText(entry.effectiveDay))
+        try s.bind(6, hash)
+        // The key and memo are bound in place and the statement stepped while they are.
+        try Statement.withBytes(key) { keyBytes in
+            try Statement.withBytes(entry.memo) { memoBytes in
+                try s.bind(5, static: memoBytes)
+                try s.bind(7, static: keyBytes)
+                try s.execute()
+            }
+        }
+        guard database.changes == 1 else { return nil }
+        let number = nextEntryID
+        nextEntryID += 1
+        return number
     }
 
     func accountID(_ code: String, for sourceKey: String) throws -> Int64 {

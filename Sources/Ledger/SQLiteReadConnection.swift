@@ -28,20 +28,8 @@ final class SQLiteReadConnection {
         return accountIDs[code]
     }
 
-    /// The first entry posted under a key (found through its hash, walking past other keys with it): its id and run day.
+    /// The first entry posted under a key (found through its hash, `SourceKeyHash.probe`): its id and run day.
     func firstEntry(ofKey key: String) throws -> (entryID: Int64, day: String)? {
-        var hash = SourceKeyHash.of(key)
-        while true {
-            try findSource.bind(1, hash)
-            guard try findSource.step() else {
-                findSource.reset()
-                return nil
-            }
-            let same = findSource.textEquals(1, key)
-            let found = same ? (findSource.int(0), findSource.text(2)) : nil
-            findSource.reset()
-            if let found { return found }
-            hash = SourceKeyHash.next(hash)
-        }
+        try SourceKeyHash.probe(key) { hash in try findSource.sourceKeySlot(hash, key: key, keyColumn: 1) { (entryID: $0.int(0), day: $0.text(2)) } }
     }
 }

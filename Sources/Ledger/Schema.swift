@@ -97,14 +97,8 @@ enum Schema {
             day TEXT NOT NULL,
             archive_path TEXT NOT NULL
         ) STRICT;
-        CREATE TRIGGER journal_entries_no_update BEFORE UPDATE ON journal_entries
-            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
-        CREATE TRIGGER journal_entries_no_delete BEFORE DELETE ON journal_entries
-            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
-        CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings
-            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
-        CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
-            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+        \(appendOnly("journal_entries", journalIsAppendOnly))
+        \(appendOnly("postings", journalIsAppendOnly))
         """,
         // 2: covering indexes, so verification sums postings per entry and per invoice from the indexes alone.
         """
@@ -132,10 +126,7 @@ enum Schema {
         DROP TABLE postings;
         ALTER TABLE postings_by_entry RENAME TO postings;
         CREATE INDEX postings_invoice ON postings(invoice_id, account_code, amount_minor) WHERE invoice_id IS NOT NULL;
-        CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings
-            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
-        CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
-            BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+        \(appendOnly("postings", journalIsAppendOnly))
         """,
         // 4: what each decision rests on (how the payer was found, which field matched what, the candidates set
         // aside and why), kept beside its applications and exceptions for `settle exceptions show`.
@@ -383,14 +374,8 @@ enum Schema {
             by TEXT NOT NULL,
             at TEXT NOT NULL
         ) STRICT;
-        CREATE TRIGGER period_changes_no_update BEFORE UPDATE ON period_changes
-            BEGIN SELECT RAISE(ABORT, 'the period history is append-only'); END;
-        CREATE TRIGGER period_changes_no_delete BEFORE DELETE ON period_changes
-            BEGIN SELECT RAISE(ABORT, 'the period history is append-only'); END;
-        CREATE TRIGGER exception_history_no_update BEFORE UPDATE ON exception_history
-            BEGIN SELECT RAISE(ABORT, 'the decision history is append-only'); END;
-        CREATE TRIGGER exception_history_no_delete BEFORE DELETE ON exception_history
-            BEGIN SELECT RAISE(ABORT, 'the decision history is append-only'); END;
+        \(appendOnly("period_changes", "the period history is append-only"))
+        \(appendOnly("exception_history", "the decision history is append-only"))
         """,
         // 9: the customer of an ACH entry, found by cash application after the entry's row was written (the rows go to
         // the writer while the day is still matched; setting the column afterwards cost 2 s a million, an append here a
@@ -487,6 +472,19 @@ enum Schema {
 
     static var version: Int { migrations.count }
 
+    static let journalIsAppendOnly = "the journal is append-only: post a reversal instead"
+
+    /// The two triggers that keep `table` append-only, refusing an UPDATE or DELETE with `message`. Every migration
+    /// makes them through this, in the text the first schemas wrote out (SQLite keeps it in `sqlite_master`).
+    static func appendOnly(_ table: String, _ message: String) -> String {
+        """
+        CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table)
+            BEGIN SELECT RAISE(ABORT, '\(message)'); END;
+        CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table)
+            BEGIN SELECT RAISE(ABORT, '\(message)'); END;
+        """
+    }
+
     /// Work a migration needs from Swift after its SQL, in the same transaction: version 7 hashes the source keys
     /// (placeholders until then), then makes the hash unique and the journal append-only again.
     static func finish(migration version: Int, _ db: Database) throws {
@@ -498,20 +496,16 @@ enum Schema {
         taken.reserveCapacity(rows.count)
         let update = try db.prepare("UPDATE journal_entries SET key_hash = ? WHERE entry_id = ?")
         for (entry, key) in rows {
-            var hash = SourceKeyHash.of(key)
-            while !taken.insert(hash).inserted { hash = SourceKeyHash.next(hash) }
+            // Each key takes the first value from its hash on that no earlier key took (the walk ends at one).
+            guard let hash = SourceKeyHash.probe(key, { taken.insert($0).inserted ? .found($0) : .otherKey }) else {
+                preconditionFailure("a walk for a free source-key hash ended without one")
+            }
             try update.bind(.integer(hash), .integer(entry)).run()
         }
         try db.execute("""
             CREATE UNIQUE INDEX journal_entries_key ON journal_entries(key_hash);
-            CREATE TRIGGER journal_entries_no_update BEFORE UPDATE ON journal_entries
-                BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
-            CREATE TRIGGER journal_entries_no_delete BEFORE DELETE ON journal_entries
-                BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
-            CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings
-                BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
-            CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
-                BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END;
+            \(appendOnly("journal_entries", journalIsAppendOnly))
+            \(appendOnly("postings", journalIsAppendOnly))
             """)
     }
 }
@@ -526,16 +520,7 @@ extension Schema {
         let find = try db.prepare("SELECT source_key, effective_day FROM journal_entries WHERE key_hash = ?")
         let insert = try db.prepare("INSERT INTO application_receipts(source_key, source, source_ref, value_day) VALUES (?, ?, ?, ?)")
         for key in try db.prepare("SELECT DISTINCT source_key FROM applications").rows({ $0.text(0) }) {
-            var hash = SourceKeyHash.of(key)
-            var valueDay: String?
-            while try find.bind(.integer(hash)).step() {
-                let same = find.textEquals(0, key)
-                if same { valueDay = find.text(1) }
-                find.reset()
-                if same { break }
-                hash = SourceKeyHash.next(hash)
-            }
-            find.reset()
+            let valueDay = try SourceKeyHash.probe(key) { hash in try find.sourceKeySlot(hash, key: key, keyColumn: 0) { $0.text(1) } }
             let source = key.hasPrefix("ach:") ? "nacha" : (key.hasPrefix("stmt:") ? "statement" : String(key.prefix { $0 != ":" }))
             let reference = String(key.split(separator: ":").last ?? "")
             try insert.bind(.text(key), .text(source), .text(reference), .optional(valueDay)).run()
@@ -548,27 +533,4 @@ extension Schema {
             DROP TABLE application_receipts;
             """)
     }
-}
-
-/// The compact unique key of a source key: FNV-1a over its UTF-8 bytes, 64 bits. Two keys with one hash (about one
-/// chance in 10^7 for a ledger of a million keys) are told apart by open addressing: the later key takes the next
-/// free value, and a look-up walks from the hash until it finds the key's text or a free value. Source keys are
-/// never deleted (the journal is append-only), so no walk is ever cut short.
-public enum SourceKeyHash {
-    public static func of(_ key: String) -> Int64 {
-        if let hash = key.utf8.withContiguousStorageIfAvailable(of) { return hash }
-        var copy = key
-        return copy.withUTF8(of)
-    }
-
-    static func of(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return Int64(bitPattern: hash)
-    }
-
-    public static func next(_ hash: Int64) -> Int64 { hash &+ 1 }
 }
