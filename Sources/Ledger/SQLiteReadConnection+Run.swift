@@ -171,8 +171,7 @@ extension SQLiteReadConnection {
                 guard found.insert(hash).inserted, let keys = byHash[hash] else { continue }
                 for key in keys {
                     if batch.textEquals(1, key) {
-                        guard let day = Day.parse(batch.text(2), format: .iso) else { throw LedgerError("journal entry of \(key): day '\(batch.text(2))' is not YYYY-MM-DD") }
-                        out[key] = day
+                        out[key] = try Stored.day(batch.text(2), "journal entry of \(key)")
                     } else if let day = try postedDay(sourceKey: key) {
                         out[key] = day
                     }
@@ -187,8 +186,7 @@ extension SQLiteReadConnection {
     func postedDay(sourceKey: String) throws -> Day? {
         // The first entry under a key is its earliest.
         guard let text = try firstEntry(ofKey: sourceKey)?.day else { return nil }
-        guard let day = Day.parse(text, format: .iso) else { throw LedgerError("journal entry of \(sourceKey): day '\(text)' is not YYYY-MM-DD") }
-        return day
+        return try Stored.day(text, "journal entry of \(sourceKey)")
     }
 
     /// The first entry under a key: its effective day and what it moved on the bank accounts' cash (`1000-...`).
@@ -365,7 +363,7 @@ extension SQLiteReadConnection {
             """).bind(.text(day.description))
         var out: [StatementBalanceRow] = []
         for row in try s.rows({ r -> StatementBalanceRow in
-            guard let d = Day.parse(r.text(1), format: .iso) else { throw LedgerError("statement balance of \(r.text(0)): day '\(r.text(1))' is not YYYY-MM-DD") }
+            let d = try Stored.day(r.text(1), "statement balance of \(r.text(0))")
             guard let currency = Currency.iso(r.text(2)) else { throw LedgerError("statement balance of \(r.text(0)) on \(d): currency '\(r.text(2))' is not an ISO 4217 code") }
             return StatementBalanceRow(account: r.text(0), day: d, opening: r.isNull(3) ? nil : Money(minorUnits: r.int(3), currency: currency),
                                        closing: r.isNull(4) ? nil : Money(minorUnits: r.int(4), currency: currency), location: r.text(5))
