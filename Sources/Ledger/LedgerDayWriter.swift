@@ -19,7 +19,7 @@ public protocol LedgerDayWriter: Sendable {
     /// Opens the day's transaction: what `post(_:)` and `finishDay` write is one atomic day, or nothing.
     func beginDay(runID: Int64, day: Day) async throws
     /// Writes part of the open day. Entries are posted in the order batches arrive; a failure rolls the day back.
-    func post(_ batch: LedgerBatch) async throws
+    func post(_ batch: DayEffects) async throws
     /// The entries the open day has posted since the last call, handed over and no longer kept by the writer.
     func takePosted() async -> [PostedEntry]
     /// Writes the rest of the day and commits it (or, with `dryRun`, rolls it all back).

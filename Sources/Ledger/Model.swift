@@ -1,29 +1,6 @@
 import Accounting
 import Core
 
-/// A file the ledger has taken in, by content.
-public struct IngestedFile: Hashable, Sendable {
-    public var sha256: String
-    public var sizeBytes: Int64
-    public var name: String
-    public var runID: Int64
-    public var day: Day
-    public var archivePath: String
-    /// The manifest source that named the file (`sources[0]`): a rerun whose input left its path reads it back from
-    /// the archive for that source.
-    public var source: String
-
-    public init(sha256: String, sizeBytes: Int64, name: String, runID: Int64, day: Day, archivePath: String, source: String = "") {
-        self.source = source
-        self.sha256 = sha256
-        self.sizeBytes = sizeBytes
-        self.name = name
-        self.runID = runID
-        self.day = day
-        self.archivePath = archivePath
-    }
-}
-
 /// Everything one day of a run writes, committed in one transaction: all of it or none of it.
 public struct DayCommit: Sendable {
     public var runID: Int64
@@ -67,47 +44,10 @@ public struct DayCommit: Sendable {
     }
 }
 
-/// Part of a day written before the rest is known: accounts its entries need, invoices, entries, and the day's
-/// records (decisions, exceptions, ACH entries and notices, settlement items, statement balances, files).
-public struct LedgerBatch: Sendable {
-    public var invoices: [LedgerInvoice]
-    public var entries: [JournalEntryDraft]
-    public var cashAccounts: [(code: String, name: String)]
-    public var accountNames: [(code: String, name: String, type: String)]
-    public var applications: [ApplicationRow] = []
-    public var exceptions: [ExceptionRow] = []
-    public var files: [IngestedFile] = []
-    public var achEntries: [ACHEntryRow] = []
-    /// The customer of each ACH entry row the open day has written so far, in the order they were written (rows
-    /// are written before cash application has found their customers, and given them here afterwards).
-    public var achCustomers: [String?] = []
-    public var achChanges: [ACHChangeRow] = []
-    public var settlementItems: [SettlementItemRow] = []
-    public var statementBalances: [StatementBalanceRow] = []
-    /// Reviewers' decisions this batch's entries book: the exception and the decision's number.
-    public var bookedReviews: [(exceptionID: String, seq: Int64)] = []
-    /// Bank accounts first seen (their cash accounts given for good), and those whose balance this batch reclassifies.
-    public var bankAccounts: [BankAccountRow] = []
-    /// Receipts of the day that leave cash unapplied with their customers, and earlier ones' cash applied today.
-    public var heldReceipts: [HeldReceiptRow] = []
-    public var reapplications: [ReapplicationRow] = []
-    /// Exceptions whose cause went away today (their receipt's held cash applied): resolved by settle with the note,
-    /// unless a reviewer decided them.
-    public var resolvedBySettle: [(exceptionID: String, note: String)] = []
-
-    public init(invoices: [LedgerInvoice] = [], entries: [JournalEntryDraft] = [], cashAccounts: [(code: String, name: String)] = [],
-                accountNames: [(code: String, name: String, type: String)] = []) {
-        self.invoices = invoices
-        self.entries = entries
-        self.cashAccounts = cashAccounts
-        self.accountNames = accountNames
-    }
-}
-
 extension DayCommit {
     /// The whole day as one batch.
-    var batch: LedgerBatch {
-        var b = LedgerBatch(invoices: invoices, entries: entries, cashAccounts: cashAccounts, accountNames: accountNames)
+    var batch: DayEffects {
+        var b = DayEffects(invoices: invoices, entries: entries, cashAccounts: cashAccounts, accountNames: accountNames)
         b.applications = applications
         b.exceptions = exceptions
         b.files = files

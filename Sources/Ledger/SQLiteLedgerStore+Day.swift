@@ -36,7 +36,7 @@ extension SQLiteLedgerStore {
     /// Writes part of the open day as soon as it is known (the day's new invoices and their openings before
     /// matching is done, settlements after reconciliation, ...), so the writer works while the run computes the rest.
     /// Entries are posted in the order batches arrive. A failure rolls the whole day back.
-    public func post(_ batch: LedgerBatch) throws {
+    public func post(_ batch: DayEffects) throws {
         guard let open = openDay else { throw LedgerError("no day is open in this ledger writer: call beginDay first") }
         do {
             var clock = PhaseClock()
@@ -128,7 +128,7 @@ extension SQLiteLedgerStore {
             try writeBalances(day: day.day)
             if !day.bankTies.isEmpty {
                 outcome.bankTies = try tieToBank(day.bankTies, runDay: day.day)
-                var raised = LedgerBatch()
+                var raised = DayEffects()
                 raised.exceptions = try day.raiseBankDifferences?(outcome.bankTies) ?? []
                 try writeDecisions(raised, runID: day.runID, day: day.day)
                 try resolveTiedAgain(outcome.bankTies, runDay: day.day, runID: day.runID)

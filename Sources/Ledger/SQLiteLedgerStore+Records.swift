@@ -8,7 +8,7 @@ extension SQLiteLedgerStore {
     /// A run of a day replaces the day's decisions, ACH entries, statement balances and settlement items: cleared when
     /// its transaction opens (reads of the state before the day go through `LedgerReading`, which does not see this).
     /// Held receipts and the day's re-applications of earlier ones; exceptions whose held cash went where it belongs.
-    func writeHeld(_ batch: LedgerBatch, runID: Int64, day: Day) throws {
+    func writeHeld(_ batch: DayEffects, runID: Int64, day: Day) throws {
         if !batch.heldReceipts.isEmpty {
             let held = try database.prepare("""
                 INSERT OR REPLACE INTO held_receipts(source_key, receipt_id, customer_id, currency, amount_minor, day, value_day, source, source_ref, payer_name,
@@ -43,7 +43,7 @@ extension SQLiteLedgerStore {
         try database.prepare("UPDATE settlement_items SET unsettled_day = NULL WHERE unsettled_day = ?").bind(.text(dayText)).run()
     }
 
-    func writeDecisions(_ day: LedgerBatch, runID: Int64, day today: Day) throws {
+    func writeDecisions(_ day: DayEffects, runID: Int64, day today: Day) throws {
         guard !day.applications.isEmpty || !day.exceptions.isEmpty else { return }
         let application = try database.prepare("""
             INSERT INTO applications(run_id, day, receipt_id, source_key, invoice_id, customer_id, applied_minor, discount_minor, writeoff_minor, currency, rule, confidence,
@@ -82,7 +82,7 @@ extension SQLiteLedgerStore {
 
     // MARK: - ACH entries, changes and settlement items
 
-    func writeACH(_ day: LedgerBatch, runID: Int64, day today: Day) throws {
+    func writeACH(_ day: DayEffects, runID: Int64, day today: Day) throws {
         let dayText = today.description
         let insert = try database.prepare("""
             INSERT OR REPLACE INTO ach_entries(entry_key, role, kind, company_id, trace, rdfi, amount_minor, currency, effective_day, settlement_day, source_key,

@@ -27,7 +27,7 @@ extension DayRun {
     /// the writer takes to insert them); matching's index is built beside the reading.
     func open(feeding feed: LedgerFeed) async throws -> Opened {
         var openItems = try await openItemsBefore()
-        feed.send(LedgerBatch(accountNames: manifest.accounts))
+        feed.send(DayEffects(accountNames: manifest.accounts))
         let invoicePositions = openItems.ledgerInvoicePositions
         let invoicesBefore = openItems.matching
         // Only holders are looked at (none on most days of a fresh ledger: nothing to do).
@@ -38,9 +38,9 @@ extension DayRun {
         }
         for start in stride(from: 0, to: invoicePositions.count, by: DayRun.invoiceChunk) {
             let part = invoicePositions[start..<min(start + DayRun.invoiceChunk, invoicePositions.count)]
-            feed.send(making: { LedgerBatch(invoices: part.map { LedgerInvoice(invoicesBefore[$0]) }) })
+            feed.send(making: { DayEffects(invoices: part.map { LedgerInvoice(invoicesBefore[$0]) }) })
         }
-        feed.send(LedgerBatch(entries: openItems.openingDrafts + openItems.adjustmentDrafts))
+        feed.send(DayEffects(entries: openItems.openingDrafts + openItems.adjustmentDrafts))
         // The writer has them now: what the day keeps of its open items is what matching and the reports read.
         openItems.ledgerInvoicePositions = []
         openItems.openingDrafts = []
@@ -119,7 +119,7 @@ extension DayRun {
         let statements = try await chainStatements(taken.read.statementBalances, book: book)
         let missing = try await missingStatements(taken.read.statementBalances)
         // Posting order sets entry ids: keep it a function of content, not of file order.
-        var batch = LedgerBatch(entries: reclassified.drafts + statements.openingDrafts + settlement.drafts + settlement.bankDebitDrafts.sorted { $0.sourceKey < $1.sourceKey },
+        var batch = DayEffects(entries: reclassified.drafts + statements.openingDrafts + settlement.drafts + settlement.bankDebitDrafts.sorted { $0.sourceKey < $1.sourceKey },
                                 cashAccounts: book.cashAccounts + reclassified.accounts)
         batch.bankAccounts = book.added
         batch.settlementItems = settlement.itemRows
@@ -146,7 +146,7 @@ extension DayRun {
             let chunk = taken.achChunks[c]
             taken.achChunks[c] = ACHRowChunk()
             feed.send(making: { [day] in
-                var batch = LedgerBatch()
+                var batch = DayEffects()
                 batch.achEntries = chunk.rows(receipts: receipts, day: day)
                 return batch
             })
@@ -197,7 +197,7 @@ extension DayRun {
         let achRowReceipts = taken.achRowReceipts
         let cash = applied.cash
         feed.send(making: {
-            var customers = LedgerBatch()
+            var customers = DayEffects()
             customers.achCustomers = DayRun.achCustomers(achRowReceipts, cash)
             return customers
         })
@@ -215,10 +215,10 @@ extension DayRun {
         for start in stride(from: 0, to: decided.count, by: chunk) {
             let part = decided[start..<min(start + chunk, decided.count)]
             let accounts = accountsSent ? [] : legacyCashAccounts(decided, book: book)
-            feed.send(making: { LedgerBatch(entries: part.map { PostingRules.entry(for: $0, cashAccounts: book) }, cashAccounts: accounts) })
+            feed.send(making: { DayEffects(entries: part.map { PostingRules.entry(for: $0, cashAccounts: book) }, cashAccounts: accounts) })
             accountsSent = true
         }
-        if !accountsSent { feed.send(LedgerBatch(cashAccounts: legacyCashAccounts(decided, book: book))) }
+        if !accountsSent { feed.send(DayEffects(cashAccounts: legacyCashAccounts(decided, book: book))) }
     }
 
     /// The returns' entries and notices of change, the statements' final balances, the day's files, unapplied cash of
@@ -226,7 +226,7 @@ extension DayRun {
     /// decisions not booked yet (and those a run of this day booked before), after the day's own entries.
     func sendRecords(_ applied: Applied, taken: Taken, settled: Settled, feeding feed: LedgerFeed) async throws {
         let (returned, cash) = (applied.returned, applied.cash)
-        var posting = LedgerBatch(entries: returned.drafts.sorted { $0.sourceKey < $1.sourceKey })
+        var posting = DayEffects(entries: returned.drafts.sorted { $0.sourceKey < $1.sourceKey })
         posting.achChanges = returned.changes
         posting.statementBalances = settled.statements.finalBalances.map {
             StatementBalanceRow(account: $0.account, day: $0.day, opening: $0.opening, closing: $0.closing, location: $0.location.fileAndLine)
@@ -258,7 +258,7 @@ extension DayRun {
             let part = decided[min(start, decided.count)..<min(start + chunk, decided.count)]
             let more = start + chunk >= decided.count ? returnRows : []
             feed.send(making: { [day] in
-                var rows = LedgerBatch()
+                var rows = DayEffects()
                 rows.applications = DayRows.applicationRows(part, then: more)
                 rows.heldReceipts = part.compactMap { HeldCash.row($0, day: day) }
                 return rows
@@ -282,7 +282,7 @@ extension DayRun {
     /// What needs a person, with the evidence of each, as the ledger keeps it: made when the writer gets to it.
     func sendExceptions(_ exceptions: [MatchException], of decided: [Decision], feeding feed: LedgerFeed) {
         feed.send(making: { [day] in
-            var raised = LedgerBatch()
+            var raised = DayEffects()
             raised.exceptions = DayRows.exceptionRows(exceptions, decided, day: day)
             return raised
         })

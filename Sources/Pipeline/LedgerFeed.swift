@@ -5,8 +5,8 @@ import Ledger
 
 struct LedgerFeed: Sendable {
     private enum Item: Sendable {
-        case ready(LedgerBatch)
-        case make(@Sendable () -> LedgerBatch)
+        case ready(DayEffects)
+        case make(@Sendable () -> DayEffects)
     }
 
     /// Batches made and waiting for the writer, at most (measured: 2 left the writer waiting for rows made on a busy
@@ -21,7 +21,7 @@ struct LedgerFeed: Sendable {
     /// `journal` takes the entries as the writer posts them (the writer keeps none of them).
     init(store: any LedgerDayWriter, journal: DayJournal) {
         let (itemStream, items) = AsyncStream.makeStream(of: Item.self)
-        let (batches, toWriter) = AsyncStream.makeStream(of: LedgerBatch.self)
+        let (batches, toWriter) = AsyncStream.makeStream(of: DayEffects.self)
         let (postedStream, posted) = AsyncStream.makeStream(of: [PostedEntry].self)
         let progress = WriterProgress()
         self.items = items
@@ -58,7 +58,7 @@ struct LedgerFeed: Sendable {
             var sent = 0
             for await item in itemStream {
                 guard await progress.isWriting else { continue }
-                let batch: LedgerBatch
+                let batch: DayEffects
                 switch item {
                 case let .ready(ready): batch = ready
                 case let .make(make): batch = make()
@@ -82,18 +82,18 @@ struct LedgerFeed: Sendable {
         }
     }
 
-    func send(_ batch: LedgerBatch) {
+    func send(_ batch: DayEffects) {
         items.yield(.ready(batch))
     }
 
     /// Sends the batch and leaves an empty one in its place (a local batch otherwise lives to the end of the day).
-    func send(taking batch: inout LedgerBatch) {
+    func send(taking batch: inout DayEffects) {
         items.yield(.ready(batch))
-        batch = LedgerBatch()
+        batch = DayEffects()
     }
 
     /// Sends the batch `make` makes, made when the writer is nearly ready for it (not on the caller's task).
-    func send(making make: @escaping @Sendable () -> LedgerBatch) {
+    func send(making make: @escaping @Sendable () -> DayEffects) {
         items.yield(.make(make))
     }
 

@@ -4,35 +4,8 @@ import Foundation
 import Ledger
 import Matching
 
-/// Why a reviewer's decision was refused (exit 2): what is wrong, named.
-public struct ReviewRefusal: Error, Sendable, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
-/// A decision as a reviewer gives it (`settle exceptions resolve`, or a row of `import`), before it is checked.
-public struct ReviewRequest: Sendable {
-    public var exceptionID: String
-    public var kind: ReviewDecisionKind
-    /// `--apply INVOICE=AMOUNT`, as typed.
-    public var applications: [(invoiceID: String, amount: String)]
-    public var note: String
-    public var by: String
-    public var approvedBy: String
-
-    public init(exceptionID: String, kind: ReviewDecisionKind, applications: [(invoiceID: String, amount: String)] = [], note: String, by: String,
-                approvedBy: String = "") {
-        self.exceptionID = exceptionID
-        self.kind = kind
-        self.applications = applications
-        self.note = note
-        self.by = by
-        self.approvedBy = approvedBy
-    }
-}
-
-/// The review rules: which decisions each exception type accepts, and what a decision books.
+/// The review rules: which decisions each exception type accepts, and the checks a decision must pass before it is
+/// recorded (what it books is Accounting's `ReviewEntries`).
 public enum Review {
     /// Types whose receipt's cash waits (unapplied, or in suspense) for a person to place it.
     static let cashTypes: Set<String> = [ExceptionType.ambiguous.rawValue, ExceptionType.unmatched.rawValue, ExceptionType.overPay.rawValue,

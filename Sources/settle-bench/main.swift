@@ -124,7 +124,7 @@ func benchLedger() async throws {
             Posting(account: ChartOfAccounts.openingBalances, customerID: i.customerID, invoiceID: i.invoiceID, amount: Money(minorUnits: -i.amount.minorUnits, currency: usd)),
         ])
     }
-    try await store.post(LedgerBatch(invoices: invoices, entries: openings, cashAccounts: [("1000-2233", "Cash")]))
+    try await store.post(DayEffects(invoices: invoices, entries: openings, cashAccounts: [("1000-2233", "Cash")]))
     _ = try await store.finishDay(DayCommit(runID: run, day: day), dryRun: false)
     func draft(_ i: Int) -> JournalEntryDraft {
         let amount = Int64(100 + (i &* 7919) % 100_000)
@@ -157,7 +157,7 @@ func benchLedger() async throws {
         let commitDay = day.adding(days: 1 + next / perCommit)  // the day after the invoices' (the same day again would be its rerun)
         // The day's batches are made before the clock starts: the figure is the writer's.
         let batches = stride(from: next, to: next + count, by: perBatch).map { start in
-            LedgerBatch(entries: (start..<min(start + perBatch, next + count)).map(draft))
+            DayEffects(entries: (start..<min(start + perBatch, next + count)).map(draft))
         }
         next += count
         let start = clock.now

@@ -122,7 +122,7 @@ extension LedgerPropertyTests {
             model.receipts = receipts
             run = try await store.beginRun(manifest: "property", firstDay: day, lastDay: day, startedAt: "abandoned")
             try await store.beginDay(runID: run, day: day)
-            try await store.post(LedgerBatch(entries: drafts, cashAccounts: T.cashAccounts))
+            try await store.post(DayEffects(entries: drafts, cashAccounts: T.cashAccounts))
             if generator.random.below(2) == 0 {
                 await store.abandonDay()
             } else {
@@ -156,7 +156,7 @@ extension LedgerPropertyTests {
             repeat {
                 let count = min(rest.count, 1 + generator.random.below(8))
                 let first = rest.startIndex == drafts.startIndex
-                try await store.post(LedgerBatch(invoices: first && day == T.firstDay ? model.invoices : [], entries: Array(rest.prefix(count)),
+                try await store.post(DayEffects(invoices: first && day == T.firstDay ? model.invoices : [], entries: Array(rest.prefix(count)),
                                                  cashAccounts: first ? T.cashAccounts : []))
                 rest = rest.dropFirst(count)
                 if generator.random.below(2) == 0 { posted += await store.takePosted().count }

@@ -285,10 +285,10 @@ import TestSupport
 
     func runDay(_ store: SQLiteLedgerStore, run: Int64, traces: [String], customers: [String?]) async throws {
         try await store.beginDay(runID: run, day: Self.day)
-        var rows = LedgerBatch()
+        var rows = DayEffects()
         rows.achEntries = traces.map(Self.row)
         try await store.post(rows)
-        var found = LedgerBatch()
+        var found = DayEffects()
         found.achCustomers = customers
         try await store.post(found)
         _ = try await store.finishDay(DayCommit(runID: run, day: Self.day))
