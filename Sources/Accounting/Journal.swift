@@ -76,9 +76,11 @@ public struct JournalEntryDraft: Hashable, Sendable {
     /// Postings summed per account, customer, invoice and currency, zero sums dropped: two drafts with the
     /// same net effect compare equal.
     package var netPostings: [PostingKey: Int64] {
-        var sums: [PostingKey: Int64] = [:]
-        for p in postings { sums[p.key, default: 0] &+= p.amount.minorUnits }
-        return sums.filter { $0.value != 0 }
+        get throws(MoneyOverflow) {
+            var sums: [PostingKey: Int64] = [:]
+            for p in postings { try MinorUnits.add(p.amount.minorUnits, to: &sums[p.key, default: 0], of: "the postings of \(sourceKey) on \(p.account)") }
+            return sums.filter { $0.value != 0 }
+        }
     }
 }
 

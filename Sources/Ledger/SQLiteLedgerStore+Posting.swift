@@ -103,7 +103,7 @@ extension SQLiteLedgerStore {
             return
         }
         let current = try currentNet(sourceNumber: source, sourceKey: draft.sourceKey)
-        let wanted = draft.netPostings
+        let wanted = try draft.netPostings
         if current.net == wanted {
             outcome.unchangedCount += 1
             return

@@ -151,6 +151,52 @@ public enum StatementReceipts {
         return keys
     }
 
+    /// A line without a reference whose file an older ledger keyed its lines by: `stmt:<account>:<file sha-256>:<line>`.
+    public static func fileLineKey(_ item: KeyedLine, fileSHA: [String: String]) -> String? {
+        guard item.line.bankReference.isEmpty, let sha = fileSHA[item.line.location.file] else { return nil }
+        return "stmt:\(item.line.account):\(sha):\(item.line.location.line)"
+    }
+
+    /// The day's keyed lines against what the ledger holds (`posted`: each key asked and the run day that first posted it;
+    /// `olderEntries`: the cash and effective day of each older key's entry). A line an older ledger posted under
+    /// another key keeps that key: its file-and-line key (lines without a reference), its reference without direction
+    /// and amount, its content key with the account as written — an older key names the line only if the amount and
+    /// direction agree (a bank reuses references), and one that was a placeholder or content key only if the day does
+    /// too (booking day, or the value day older ledgers dated credits by); an older key taken by one line of the day is
+    /// not taken by another (two NONREF lines, one old key). A line posted on an earlier day (an overlapping export) is
+    /// not taken again: it is listed, with why.
+    public static func resolved(_ lines: [KeyedLine], posted: [String: Day], olderEntries: [String: (effectiveDay: Day, cash: Int64)],
+                                fileSHA: [String: String], placeholders: Set<String>, day: Day) -> (lines: [KeyedLine], skipped: [SkippedLine]) {
+        var out: [KeyedLine] = []
+        var skipped: [SkippedLine] = []
+        var claimed = Set<String>()
+        for var item in lines {
+            if posted[item.key] == nil, let older = olderKey(item, posted: posted, olderEntries: olderEntries, claimed: claimed, fileSHA: fileSHA,
+                                                             placeholders: placeholders) {
+                claimed.insert(older)
+                item.key = older
+            }
+            if let first = posted[item.key], first < day {
+                skipped.append(SkippedLine(location: item.line.location, key: item.key, amount: item.line.amount, reason: .postedBefore(day: first)))
+                continue
+            }
+            out.append(item)
+        }
+        return (out, skipped)
+    }
+
+    /// The older key a line not posted under its own key was posted under, if any (see `resolved`).
+    static func olderKey(_ item: KeyedLine, posted: [String: Day], olderEntries: [String: (effectiveDay: Day, cash: Int64)], claimed: Set<String>,
+                         fileSHA: [String: String], placeholders: Set<String>) -> String? {
+        if let key = fileLineKey(item, fileSHA: fileSHA), posted[key] != nil { return key }
+        for key in legacyKeys(item) where posted[key] != nil && !claimed.contains(key) {
+            guard let entry = olderEntries[key], entry.cash == item.line.amount.minorUnits else { continue }
+            if key.hasPrefix("stmt:\(item.line.account):\(ByteScanning.trimmed(item.line.bankReference))"), hasOwnReference(item.line, placeholders) { return key }
+            if entry.effectiveDay == item.line.bookingDay || entry.effectiveDay == item.line.valueDay { return key }
+        }
+        return nil
+    }
+
     /// The reference a person finds the line by: the bank's own, else (none, a placeholder, one shared by several
     /// lines) `FILE:LINE`.
     public static func reference(_ line: StatementLine, placeholders: Set<String> = []) -> String {

@@ -246,59 +246,27 @@ struct DayRun {
         return (made.receipts, made.exceptions, made.duplicates, keys)
     }
 
-    /// The day's statement lines keyed by content (`StatementReceipts.keyed`). A line an older ledger posted under
-    /// another key keeps that key: its file-and-line key (lines without a reference), its reference without direction
-    /// and amount, its content key with the account as written; an old placeholder key (`stmt:A:NONREF`) only for the
-    /// line of the same day and amount as the entry that posted it. A line posted on an earlier day (an overlapping
-    /// export) is not taken again; every line not taken is listed, with why.
+    /// The day's statement lines keyed by content, each under the key an older ledger posted it under where it did, and
+    /// those posted on an earlier day listed, not taken (the rules: `StatementReceipts.resolved`). One look-up for all the
+    /// day's keys and the older keys each line may be known by, then each older key's entry read once.
     func statementKeys(_ lines: [StatementLine], fileSHA: [String: String]) async throws -> (lines: [KeyedLine], skipped: [SkippedLine]) {
         let placeholders = manifest.placeholderReferences
         let keyed = StatementReceipts.keyed(lines, placeholders: placeholders)
-        func fileLineKey(_ item: KeyedLine) -> String? {
-            guard item.line.bankReference.isEmpty, let sha = fileSHA[item.line.location.file] else { return nil }
-            return "stmt:\(item.line.account):\(sha):\(item.line.location.line)"
-        }
-        // One look-up for all the day's keys and the older keys each line may be known by.
         var asked = keyed.lines.map(\.key)
         for item in keyed.lines {
-            if let key = fileLineKey(item) { asked.append(key) }
+            if let key = StatementReceipts.fileLineKey(item, fileSHA: fileSHA) { asked.append(key) }
             asked += StatementReceipts.legacyKeys(item)
         }
         let posted = try await view.postedDays(sourceKeys: asked)
-        var out: [KeyedLine] = []
-        var skipped = keyed.skipped
-        // An older key taken by one line of the day is not taken by another (two NONREF lines, one old key).
-        var claimed = Set<String>()
-        // Each older key's entry read once (a day of NOTPROVIDED lines names one old key a thousand times).
-        var entries: [String: (effectiveDay: Day, cash: Int64)?] = [:]
-        for var item in keyed.lines {
-            if posted[item.key] == nil {
-                var older: String?
-                if let key = fileLineKey(item), posted[key] != nil { older = key }
-                for key in StatementReceipts.legacyKeys(item) where older == nil && posted[key] != nil && !claimed.contains(key) {
-                    if entries[key] == nil { entries[key] = .some(try await view.cashEntry(sourceKey: key)) }
-                    guard let entry = entries[key] ?? nil, entry.cash == item.line.amount.minorUnits else { continue }
-                    // An older key names this line only if the amount and direction agree (a bank reuses references); one
-                    // that was a placeholder or content key only if the day does too (booking day, or the value day
-                    // older ledgers dated credits by).
-                    if key.hasPrefix("stmt:\(item.line.account):\(ByteScanning.trimmed(item.line.bankReference))"), StatementReceipts.hasOwnReference(item.line, placeholders) {
-                        older = key
-                    } else if entry.effectiveDay == item.line.bookingDay || entry.effectiveDay == item.line.valueDay {
-                        older = key
-                    }
-                }
-                if let older {
-                    claimed.insert(older)
-                    item.key = older
-                }
+        // The cash entries of older keys a line not posted under its own key may be known by (none on a ledger without them).
+        var entries: [String: (effectiveDay: Day, cash: Int64)] = [:]
+        for item in keyed.lines where posted[item.key] == nil {
+            for key in StatementReceipts.legacyKeys(item) where posted[key] != nil && entries[key] == nil {
+                if let entry = try await view.cashEntry(sourceKey: key) { entries[key] = entry }
             }
-            if let first = posted[item.key], first < day {
-                skipped.append(SkippedLine(location: item.line.location, key: item.key, amount: item.line.amount, reason: .postedBefore(day: first)))
-                continue
-            }
-            out.append(item)
         }
-        return (out, skipped)
+        let resolved = StatementReceipts.resolved(keyed.lines, posted: posted, olderEntries: entries, fileSHA: fileSHA, placeholders: placeholders, day: day)
+        return (resolved.lines, keyed.skipped + resolved.skipped)
     }
 
     /// An invoice paid twice: cash application names the receipt that closed it when that was the same day; for one an

@@ -84,4 +84,25 @@ import Testing
         #expect(StatementReceipts.reference(line) == "statement.bai:7")
         #expect(StatementReceipts.reference(Self.line(1_000, ref: "FED1")) == "FED1")
     }
+
+    /// An older ledger's key names a line of the day only where its amount (and, for a placeholder key, its day) agrees,
+    /// and only one line takes it; a line an earlier day posted is listed, not taken.
+    @Test func olderKeysNameOnlyTheLineOfTheirAmountAndDayOnce() {
+        let earlier = Day(year: 2026, month: 11, day: 6)!
+        // Two NONREF wires of 500.00 today; an older ledger posted one under `stmt:1111002233:NONREF` for 500.00 today.
+        let keyed = StatementReceipts.keyed([Self.line(50_000, ref: "NONREF", at: 4), Self.line(50_000, ref: "NONREF", at: 5),
+                                             Self.line(70_000, ref: "FED77", at: 6)]).lines
+        let old = "stmt:1111002233:NONREF"
+        // FED77's own key was posted on an earlier day (an overlapping export).
+        let posted = [old: Self.day, keyed[2].key: earlier]
+        let resolved = StatementReceipts.resolved(keyed, posted: posted, olderEntries: [old: (Self.day, 50_000)], fileSHA: [:], placeholders: [], day: Self.day)
+        #expect(resolved.lines.map(\.key) == [old, keyed[1].key], "the first line takes the old key, the second keeps its own")
+        #expect(resolved.skipped.map(\.key) == [keyed[2].key])
+        // The same old key with another amount names neither line; dated another day, neither (a placeholder key).
+        for entry in [(effectiveDay: Self.day, cash: Int64(60_000)), (effectiveDay: earlier, cash: Int64(50_000))] {
+            let none = StatementReceipts.resolved(Array(keyed.prefix(2)), posted: [old: Self.day], olderEntries: [old: entry], fileSHA: [:], placeholders: [],
+                                                  day: Self.day)
+            #expect(none.lines.map(\.key) == keyed.prefix(2).map(\.key))
+        }
+    }
 }
