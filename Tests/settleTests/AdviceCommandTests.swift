@@ -6,22 +6,11 @@ import TestSupport
 /// `settle advice` makes, from the ledger, exactly the rows the run wrote to the day's advice.csv: the receipt's
 /// source, reference and value day as the run knew them (NACHA and BAI2 receipts alike).
 @Suite struct AdviceCommandTests {
-    func settle(_ arguments: [String]) async -> (code: Int32, out: String, err: String) {
-        let console = Console(echo: false)
-        let code = await Settle(console: console).run(arguments)
-        return (code, console.standardOutput, console.standardError)
-    }
+    func settle(_ arguments: [String]) async -> (code: Int32, out: String, err: String) { await SettleHarness.settle(arguments) }
 
     @Test func theCommandsAdviceRowsAreTheRunsForEveryCustomerAndDay() async throws {
         let folder = TestPaths.temporaryDirectory("advice")
-        let samples = TestPaths.samples
-        let text = """
-            {"version": 1, "ledger": "\(folder)/l.sqlite", "output": "\(folder)/out", "archive": "\(folder)/arc",
-             "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
-             "sources": [{"format": "nacha", "path": "\(samples)/{date}/ach/*.ach"}, {"format": "bai2", "path": "\(samples)/{date}/bank/*.bai"}],
-             "matching": {"tolerance": "1.00"}}
-            """
-        try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        _ = try SettleHarness.sampleJob(in: folder)
         let run = await settle(["run", folder + "/job.json", "--from", "2026-11-02", "--to", "2026-11-03"])
         #expect(run.code == 0 || run.code == 4, "\(run.err)")
         var sources = Set<String>()

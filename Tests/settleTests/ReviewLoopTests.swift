@@ -358,22 +358,11 @@ extension ReviewLoopTests {
 }
 
 @Suite struct DryRunTests {
-    func settle(_ arguments: [String]) async -> (code: Int32, out: String, err: String) {
-        let console = Console(echo: false)
-        let code = await Settle(console: console).run(arguments)
-        return (code, console.standardOutput, console.standardError)
-    }
+    func settle(_ arguments: [String]) async -> (code: Int32, out: String, err: String) { await SettleHarness.settle(arguments) }
 
     @Test func aDryRunWritesNothingToTheLedgerOrArchiveAndItsReportsBesideTheDay() async throws {
         let folder = TestPaths.temporaryDirectory("dry-run")
-        let samples = TestPaths.samples
-        let text = """
-            {"version": 1, "ledger": "\(folder)/l.sqlite", "output": "\(folder)/out", "archive": "\(folder)/arc",
-             "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
-             "sources": [{"format": "nacha", "path": "\(samples)/{date}/ach/*.ach"}, {"format": "bai2", "path": "\(samples)/{date}/bank/*.bai"}],
-             "matching": {"tolerance": "1.00"}}
-            """
-        try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+        _ = try SettleHarness.sampleJob(in: folder)
         let fm = FileManager.default
         // On a ledger that does not exist yet: none is created.
         let first = await settle(["run", folder + "/job.json", "--date", "2026-11-02", "--dry-run"])
