@@ -112,25 +112,39 @@ public struct AddendaIAT: Sendable, Hashable {
     public var text: String { raw.text(NACHAField("Addenda Information", 4, 87)) }
 }
 
+/// An addenda record that answers an earlier entry: a notification of change (98) or a return (99). Both name that
+/// entry by its trace number and receiving bank, and end with their own trace number, at the same positions
+/// (NACHA Operating Rules, Appendix Four and Five).
+public protocol OriginalEntryAddenda {
+    var raw: RecordBytes { get }
+}
+
+/// The positions addenda 98 and 99 share.
+enum OriginalEntryField {
+    static let originalEntryTraceNumber = NACHAField("Original Entry Trace Number", 7, 21)
+    static let originalReceivingDFI = NACHAField("Original Receiving DFI Identification", 28, 35)
+    static let traceNumber = NACHAField("Trace Number", 80, 94)
+}
+
+extension OriginalEntryAddenda {
+    public var originalEntryTraceNumber: String { raw.raw(OriginalEntryField.originalEntryTraceNumber) }
+    public var originalReceivingDFI: String { raw.raw(OriginalEntryField.originalReceivingDFI) }
+    public var traceNumber: String { raw.raw(OriginalEntryField.traceNumber) }
+}
+
 /// Addenda 98: a notification of change — the receiving bank's corrected data for an earlier entry.
 /// Change codes C61-C69 (refused NOCs) use the same record.
-public struct Addenda98: Sendable, Hashable {
+public struct Addenda98: OriginalEntryAddenda, Sendable, Hashable {
     public let raw: RecordBytes
     public var location: SourceLocation
 
     enum Field {
         static let changeCode = NACHAField("Change Code", 4, 6)
-        static let originalEntryTraceNumber = NACHAField("Original Entry Trace Number", 7, 21)
-        static let originalReceivingDFI = NACHAField("Original Receiving DFI Identification", 28, 35)
         static let correctedData = NACHAField("Corrected Data", 36, 64)
-        static let traceNumber = NACHAField("Trace Number", 80, 94)
     }
 
     public var changeCode: String { raw.raw(Field.changeCode) }
-    public var originalEntryTraceNumber: String { raw.raw(Field.originalEntryTraceNumber) }
-    public var originalReceivingDFI: String { raw.raw(Field.originalReceivingDFI) }
     public var correctedData: String { raw.text(Field.correctedData) }
-    public var traceNumber: String { raw.raw(Field.traceNumber) }
     public var isRefusal: Bool { ChangeCode.isRefusal(changeCode) }
 
     /// The corrected data split as the change code lays it out (NACHA Operating Rules, Appendix Five).
@@ -139,25 +153,23 @@ public struct Addenda98: Sendable, Hashable {
 
 /// Addenda 99: a return — why an earlier entry came back, and which one. Dishonored (R61, R62, R67-R70) and
 /// contested dishonored returns (R71-R77) use the same record type.
-public struct Addenda99: Sendable, Hashable {
+public struct Addenda99: OriginalEntryAddenda, Sendable, Hashable {
     public let raw: RecordBytes
     public var location: SourceLocation
 
     enum Field {
         static let returnReasonCode = NACHAField("Return Reason Code", 4, 6)
-        static let originalEntryTraceNumber = NACHAField("Original Entry Trace Number", 7, 21)
         static let dateOfDeath = NACHAField("Date of Death", 22, 27)
-        static let originalReceivingDFI = NACHAField("Original Receiving DFI Identification", 28, 35)
         static let addendaInformation = NACHAField("Addenda Information", 36, 79)
-        static let traceNumber = NACHAField("Trace Number", 80, 94)
+        // Dishonored and contested dishonored returns: the return they answer, at the same positions in both layouts.
+        static let returnTraceNumber = NACHAField("Return Trace Number", 39, 53)
+        static let returnSettlementDate = NACHAField("Return Settlement Date", 54, 56)
+        static let originalReturnReasonCode = NACHAField("Return Reason Code", 57, 58)
     }
 
     public var returnReasonCode: String { raw.raw(Field.returnReasonCode) }
-    public var originalEntryTraceNumber: String { raw.raw(Field.originalEntryTraceNumber) }
     public var dateOfDeath: String { raw.text(Field.dateOfDeath) }
-    public var originalReceivingDFI: String { raw.raw(Field.originalReceivingDFI) }
     public var addendaInformation: String { raw.text(Field.addendaInformation) }
-    public var traceNumber: String { raw.raw(Field.traceNumber) }
 
     public var isDishonored: Bool { ["R61", "R62", "R67", "R68", "R69", "R70"].contains(returnReasonCode) }
     public var isContested: Bool { ["R71", "R72", "R73", "R74", "R75", "R76", "R77"].contains(returnReasonCode) }
@@ -203,9 +215,9 @@ public struct Addenda99: Sendable, Hashable {
     /// Positions 39-79 in the dishonored layout; nil for other return codes.
     public var dishonored: Dishonored? {
         guard isDishonored else { return nil }
-        return Dishonored(returnTraceNumber: raw.raw(NACHAField("Return Trace Number", 39, 53)),
-                          returnSettlementDate: raw.text(NACHAField("Return Settlement Date", 54, 56)),
-                          originalReturnReasonCode: raw.text(NACHAField("Return Reason Code", 57, 58)),
+        return Dishonored(returnTraceNumber: raw.raw(Field.returnTraceNumber),
+                          returnSettlementDate: raw.text(Field.returnSettlementDate),
+                          originalReturnReasonCode: raw.text(Field.originalReturnReasonCode),
                           addendaInformation: raw.text(NACHAField("Addenda Information", 59, 79)))
     }
 
@@ -214,9 +226,9 @@ public struct Addenda99: Sendable, Hashable {
         guard isContested else { return nil }
         return Contested(dateOriginalEntryReturned: raw.text(NACHAField("Date Original Entry Returned", 22, 27)),
                          originalSettlementDate: raw.text(NACHAField("Original Settlement Date", 36, 38)),
-                         returnTraceNumber: raw.raw(NACHAField("Return Trace Number", 39, 53)),
-                         returnSettlementDate: raw.text(NACHAField("Return Settlement Date", 54, 56)),
-                         returnReasonCode: raw.text(NACHAField("Return Reason Code", 57, 58)),
+                         returnTraceNumber: raw.raw(Field.returnTraceNumber),
+                         returnSettlementDate: raw.text(Field.returnSettlementDate),
+                         returnReasonCode: raw.text(Field.originalReturnReasonCode),
                          dishonoredReturnTraceNumber: raw.raw(NACHAField("Dishonored Return Trace Number", 59, 73)),
                          dishonoredReturnSettlementDate: raw.text(NACHAField("Dishonored Return Settlement Date", 74, 76)),
                          dishonoredReturnReasonCode: raw.text(NACHAField("Dishonored Return Reason Code", 77, 78)))
