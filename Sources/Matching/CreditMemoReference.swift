@@ -35,19 +35,16 @@ enum CreditMemoReference {
     static func marker(in words: [String], at i: Int) -> Marker? {
         let word = words[i]
         var next: Int
-        if equals(word, "CM") {
+        if MarkerWord.equals(word, "CM") {
             next = i + 1
-        } else if equals(word, "CREDIT"), i + 1 < words.count, equals(words[i + 1], "MEMO") {
+        } else if MarkerWord.equals(word, "CREDIT"), i + 1 < words.count, MarkerWord.equals(words[i + 1], "MEMO") {
             next = i + 2
         } else {
-            return isJoined(word) ? .joined : nil
+            return MarkerWord.isJoined(word, UInt8(ascii: "c"), UInt8(ascii: "m")) ? .joined : nil
         }
-        if next < words.count, fillers.contains(where: { equals(words[next], $0) }) { next += 1 }
+        if next < words.count, MarkerWord.isFiller(words[next]) { next += 1 }
         return next < words.count ? .memo(numbers: next) : nil
     }
-
-    /// Words between the marker and the number.
-    private static let fillers: [StaticString] = ["NO", "NR", "NBR", "NUM", "NUMBER"]
 
     /// The number of `CM-2001` or `CM2001` (`CM`, an optional dash or space, then a digit): `2001`; nil for any other word.
     /// Looks at the first bytes only, without a copy: every word of a free text passes here in a book with memos.
@@ -62,25 +59,5 @@ enum CreditMemoReference {
         if utf8[at] == UInt8(ascii: "-") || utf8[at] == UInt8(ascii: " ") { at = utf8.index(after: at) }
         guard at != utf8.endIndex, utf8[at] >= UInt8(ascii: "0") && utf8[at] <= UInt8(ascii: "9") else { return nil }
         return String(word[at...])
-    }
-
-    /// `CM-2001` or `CM2001`, without making the number.
-    private static func isJoined(_ word: String) -> Bool {
-        var bytes = word.utf8.makeIterator()
-        guard let c = bytes.next(), c | 0x20 == UInt8(ascii: "c"), let m = bytes.next(), m | 0x20 == UInt8(ascii: "m"), var next = bytes.next() else { return false }
-        if next == UInt8(ascii: "-") {
-            guard let after = bytes.next() else { return false }
-            next = after
-        }
-        return next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9")
-    }
-
-    /// The word is `upper` (ASCII uppercase), case aside.
-    @inline(__always)
-    private static func equals(_ word: String, _ upper: StaticString) -> Bool {
-        guard word.utf8.count == upper.utf8CodeUnitCount else { return false }
-        return upper.withUTF8Buffer { wanted in
-            zip(word.utf8, wanted).allSatisfy { a, b in a == b || (a >= UInt8(ascii: "a") && a <= UInt8(ascii: "z") && a - 32 == b) }
-        }
     }
 }

@@ -75,46 +75,23 @@ enum PurchaseOrderNumber {
     static func marker(in words: [String], at i: Int) -> Marker? {
         let word = words[i]
         var next: Int
-        if equals(word, "PO") {
+        if MarkerWord.equals(word, "PO") {
             next = i + 1
-        } else if equals(word, "P"), i + 1 < words.count, equals(words[i + 1], "O") {
+        } else if MarkerWord.equals(word, "P"), i + 1 < words.count, MarkerWord.equals(words[i + 1], "O") {
             next = i + 2
-        } else if equals(word, "PURCHASE"), i + 1 < words.count, equals(words[i + 1], "ORDER") {
+        } else if MarkerWord.equals(word, "PURCHASE"), i + 1 < words.count, MarkerWord.equals(words[i + 1], "ORDER") {
             next = i + 2
         } else {
-            return isJoined(word) ? .joined : nil
+            return MarkerWord.isJoined(word, UInt8(ascii: "p"), UInt8(ascii: "o")) ? .joined : nil
         }
         guard next < words.count else { return nil }
-        if equals(words[next], "BOX") {
+        if MarkerWord.equals(words[next], "BOX") {
             next += 1
             if next < words.count, words[next].utf8.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { next += 1 }
             return .box(next: next)
         }
         // "PO NO 7790", "PO NUMBER 7790".
-        if next < words.count, fillers.contains(where: { equals(words[next], $0) }) { next += 1 }
+        if next < words.count, MarkerWord.isFiller(words[next]) { next += 1 }
         return .order(numbers: next)
-    }
-
-    /// Words between the marker and the number.
-    private static let fillers: [StaticString] = ["NO", "NR", "NBR", "NUM", "NUMBER"]
-
-    /// `PO-7790` or `PO7790`: `PO`, an optional dash, then a digit.
-    private static func isJoined(_ word: String) -> Bool {
-        var bytes = word.utf8.makeIterator()
-        guard let p = bytes.next(), p | 0x20 == UInt8(ascii: "p"), let o = bytes.next(), o | 0x20 == UInt8(ascii: "o"), var c = bytes.next() else { return false }
-        if c == UInt8(ascii: "-") {
-            guard let after = bytes.next() else { return false }
-            c = after
-        }
-        return c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")
-    }
-
-    /// The word is `upper` (ASCII uppercase), case aside.
-    @inline(__always)
-    private static func equals(_ word: String, _ upper: StaticString) -> Bool {
-        guard word.utf8.count == upper.utf8CodeUnitCount else { return false }
-        return upper.withUTF8Buffer { wanted in
-            zip(word.utf8, wanted).allSatisfy { a, b in a == b || (a >= UInt8(ascii: "a") && a <= UInt8(ascii: "z") && a - 32 == b) }
-        }
     }
 }
