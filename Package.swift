@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "ReceivablesTests", dependencies: ["TestSupport", "Receivables", "Core"], swiftSettings: strict),
         .testTarget(name: "MatchingTests", dependencies: ["TestSupport", "Matching", "Receivables", "ACH", "Statements", "Core", "Scenario"], swiftSettings: strict),
         .testTarget(name: "AccountingTests", dependencies: ["TestSupport", "Accounting", "Matching", "Receivables", "ACH", "Statements", "Core"], swiftSettings: strict),
-        .testTarget(name: "LedgerTests", dependencies: ["TestSupport", "Accounting", "Ledger", "Core"], swiftSettings: strict),
+        .testTarget(name: "LedgerTests", dependencies: ["TestSupport", "Accounting", "Ledger", "Core", "Matching"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Reports", "Matching", "Accounting", "Ledger", "Core"], swiftSettings: strict),
         .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Accounting", "Ledger", "Core", "Scenario", "Matching", "Statements"], exclude: ["Fixtures", "Golden"], swiftSettings: strict),
         .testTarget(name: "settleTests", dependencies: ["TestSupport", "settle", "Pipeline", "Accounting", "Ledger", "Core"], swiftSettings: strict),

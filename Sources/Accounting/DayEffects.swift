@@ -14,9 +14,9 @@ public struct DayEffects: Sendable {
     public var exceptions: [ExceptionRow] = []
     public var files: [IngestedFile] = []
     public var achEntries: [ACHEntryRow] = []
-    /// The customer of each ACH entry row the open day has written so far, in the order they were written (rows
-    /// are written before cash application has found their customers, and given them here afterwards).
-    public var achCustomers: [String?] = []
+    /// The customers cash application found for ACH entries the open day has written, each naming its entry by key
+    /// (rows are written before cash application has found their customers, and given them here afterwards).
+    public var achCustomers: [ACHEntryCustomer] = []
     public var achChanges: [ACHChangeRow] = []
     public var settlementItems: [SettlementItemRow] = []
     public var statementBalances: [StatementBalanceRow] = []

@@ -138,7 +138,28 @@ public struct ACHEntryRow: Hashable, Sendable {
     /// The source key given the entry key already made (a writer binding both makes the key text once).
     public func sourceKey(entryKey: String) -> String { sourceKeyText ?? entryKey }
 
-    private var composedKey: String { "ach:\(role):\(companyID):\(effectiveDay):\(trace)" }
+    private var composedKey: String { Self.entryKey(role: role, companyID: companyID, effectiveDay: effectiveDay, trace: trace) }
+
+    /// The key an entry's fields make, `ach:<role>:<company id>:<effective day>:<trace>`.
+    public static func entryKey(role: String, companyID: String, effectiveDay: Day, trace: String) -> String {
+        "ach:\(role):\(companyID):\(effectiveDay):\(trace)"
+    }
+
+    /// A hash of the entry key, made from the fields without making its text (the same for equal keys within one
+    /// process: `ACHEntryCustomer.keyHash`).
+    public var keyHash: Int {
+        if let entryKeyText { return entryKeyText.hashValue }
+        return Self.keyHash(role: role, companyID: companyID, effectiveDay: effectiveDay, trace: trace)
+    }
+
+    static func keyHash(role: String, companyID: String, effectiveDay: Day, trace: String) -> Int {
+        var hasher = Hasher()
+        hasher.combine(role)
+        hasher.combine(companyID)
+        hasher.combine(effectiveDay)
+        hasher.combine(trace)
+        return hasher.finalize()
+    }
 
     public init(entryKey: String, role: String, kind: String, companyID: String, trace: String, rdfi: String, amount: Money, effectiveDay: Day,
                 settlementDay: Day, sourceKey: String, customerID: String?, receiverName: String, identification: String, fileName: String, day: Day) {

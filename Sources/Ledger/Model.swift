@@ -16,9 +16,6 @@ public struct DayCommit: Sendable {
     public var accountNames: [(code: String, name: String, type: String)] = []
     /// The day's ACH entries (replacing what an earlier run of the day recorded).
     public var achEntries: [ACHEntryRow] = []
-    /// The customer of each ACH entry row the open day has written so far, in the order they were written (rows
-    /// are written before cash application has found their customers, and given them here afterwards).
-    public var achCustomers: [String?] = []
     public var achChanges: [ACHChangeRow] = []
     /// Settlement items as they stand at the end of the day: new ones, and earlier ones settled or unsettled today.
     public var settlementItems: [SettlementItemRow] = []

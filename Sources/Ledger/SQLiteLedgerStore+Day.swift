@@ -16,7 +16,7 @@ extension SQLiteLedgerStore {
         lastCustomer = nil
         dayOutcome = CommitOutcome()
         daySources = []
-        dayACHRows = []
+        dayACHRows = DayACHRows()
         try database.execute("BEGIN IMMEDIATE")
         openDay = (runID, day)
         do {
@@ -125,6 +125,8 @@ extension SQLiteLedgerStore {
                 }
             }
             clock.lap("reversals", into: &outcome)
+            try writeACHCustomers()
+            dayACHRows = DayACHRows()
             try writeBalances(day: day.day)
             if !day.bankTies.isEmpty {
                 outcome.bankTies = try tieToBank(day.bankTies, runDay: day.day)

@@ -82,6 +82,18 @@ extension SQLiteLedgerStore {
 
     // MARK: - ACH entries, changes and settlement items
 
+    /// The customers found for the day's ACH entry rows, in rowid order. A rowid the day's rows took may have been an
+    /// earlier row's (SQLite reuses the largest after a delete): what was kept for those goes first.
+    func writeACHCustomers() throws {
+        guard dayACHRows.hasCustomers, let first = dayACHRows.rowids.min() else { return }
+        try database.prepare("DELETE FROM ach_entry_customers WHERE entry_rowid >= ?").bind(.integer(first)).run()
+        let insert = try database.prepare("INSERT INTO ach_entry_customers(entry_rowid, customer_id) VALUES (?, ?)")
+        for (customer, row) in zip(dayACHRows.customers, dayACHRows.rowids) {
+            guard let customer else { continue }
+            try insert.bind(.integer(row), .text(customer)).run()
+        }
+    }
+
     func writeACH(_ day: DayEffects, runID: Int64, day today: Day) throws {
         let dayText = today.description
         let insert = try database.prepare("""
@@ -89,27 +101,18 @@ extension SQLiteLedgerStore {
                                                customer_id, receiver_name, identification, file_name, day, run_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        dayACHRows.reserveCapacity(dayACHRows.count + day.achEntries.count)
+        dayACHRows.reserve(day.achEntries.count)
         for e in day.achEntries {
             let entryKey = e.entryKey
             try insert.bind(.text(entryKey), .text(e.role), .text(e.kind), .text(e.companyID), .text(e.trace), .text(e.rdfi), .integer(e.amount.minorUnits),
                             .text(e.amount.currency.code), .text(e.effectiveDay.description), .text(e.settlementDay.description), .text(e.sourceKey(entryKey: entryKey)),
                             .optional(e.customerID), .text(e.receiverName), .text(e.identification), .text(e.fileName), .text(dayText), .integer(runID)).run()
-            dayACHRows.append(database.lastInsertRowID)
+            dayACHRows.append(rowid: database.lastInsertRowID, keyHash: e.keyHash)
         }
         if !day.achCustomers.isEmpty {
-            guard day.achCustomers.count == dayACHRows.count else {
-                throw LedgerError("\(day.achCustomers.count) customers for the day's \(dayACHRows.count) ACH entry rows")
-            }
-            // Appended by rowid, in the order the rows were written. A rowid the day's rows took may have been an
-            // earlier row's (SQLite reuses the largest after a delete): what was kept for those goes first.
-            if let first = dayACHRows.min() {
-                try database.prepare("DELETE FROM ach_entry_customers WHERE entry_rowid >= ?").bind(.integer(first)).run()
-            }
-            let insert = try database.prepare("INSERT INTO ach_entry_customers(entry_rowid, customer_id) VALUES (?, ?)")
-            for (customer, row) in zip(day.achCustomers, dayACHRows) {
-                guard let customer else { continue }
-                try insert.bind(.integer(row), .text(customer)).run()
+            let key = try database.prepare("SELECT entry_key FROM ach_entries WHERE rowid = ?")
+            try dayACHRows.assign(day.achCustomers) { rowid in
+                try key.bind(.integer(rowid)).rows { $0.text(0) }.first ?? ""
             }
         }
         let change = try database.prepare("""

@@ -162,8 +162,8 @@ public actor SQLiteLedgerStore: LedgerDayWriter, PeriodStore, ReviewStore {
     /// reverses what earlier runs posted and this one did not. Numbers, not the keys' text: a million keys of a
     /// day would otherwise be kept to its end for a comparison only a rerun makes.
     var daySources: [Int64] = []
-    /// The rowids of the ACH entry rows the open day wrote, in order (for `DayEffects.achCustomers`).
-    var dayACHRows: [Int64] = []
+    /// The ACH entry rows the open day wrote, and their customers (`DayEffects.achCustomers`).
+    var dayACHRows = DayACHRows()
 
     /// Fault injection for the crash test (`scripts/crash-test.sh`): `SETTLE_FAULT_KILL_AFTER_POSTINGS=N` kills the
     /// process with SIGKILL right after its N-th posting is written, in the middle of a day's transaction. Only in a

@@ -58,9 +58,8 @@ extension DayRun {
         var intake: Intake
         var read: ReadInputs
         var acceptedCount: Int
-        /// The ledger's rows of the day's ACH entries, in chunks (`achEntryRows`), and each row's receipt position.
+        /// The ledger's rows of the day's ACH entries, in chunks (`achEntryRows`).
         var achChunks: [ACHRowChunk] = []
-        var achRowReceipts: [Int32] = []
     }
 
     /// The day's files (read ahead by the runner while the day before was matched and posted, or read now) accepted or
@@ -87,7 +86,7 @@ extension DayRun {
         var taken = Taken(plan: plan, intake: intake, read: read, acceptedCount: acceptedCount)
         // The ledger's rows of the day's ACH entries: what they are made of is taken here, so that the entries can go (a
         // payment's row from its receipt, made a chunk at a time as the writer gets to them).
-        (taken.achChunks, taken.achRowReceipts) = achEntryRows(taken.read, size: DayRun.achRowChunk)
+        taken.achChunks = achEntryRows(taken.read, size: DayRun.achRowChunk)
         return taken
     }
 
@@ -194,14 +193,14 @@ extension DayRun {
     func post(_ applied: Applied, taken: inout Taken, settled: Settled, opened: Opened, feeding feed: LedgerFeed) async throws -> [MatchException] {
         sendEntries(applied.cash.decisions, book: settled.book, feeding: feed)
         try await sendRecords(applied, taken: taken, settled: settled, feeding: feed)
-        let achRowReceipts = taken.achRowReceipts
-        let cash = applied.cash
-        feed.send(making: {
-            var customers = DayEffects()
-            customers.achCustomers = DayRun.achCustomers(achRowReceipts, cash)
-            return customers
-        })
-        taken.achRowReceipts = []
+        let decisions = applied.cash.decisions
+        for start in stride(from: 0, to: decisions.count, by: DayRun.decisionChunk) {
+            feed.send(making: {
+                var customers = DayEffects()
+                customers.achCustomers = ACHEntryCustomer.found(in: decisions[start..<min(start + DayRun.decisionChunk, decisions.count)])
+                return customers
+            })
+        }
         taken.read.achKeys.receipts = []
         sendApplications(applied, feeding: feed)
         return try await raised(applied, taken: taken, settled: settled, opened: opened)

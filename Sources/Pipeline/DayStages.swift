@@ -288,8 +288,6 @@ extension DayRun {
     struct Cash {
         var decisions: [Decision] = []
         var exceptions: [MatchException] = []
-        /// For each receipt as given to `applyCash`, the position of its decision (decisions are in a fixed order).
-        var decisionOfReceipt: [Int32] = []
         /// Unapplied cash of earlier days applied today.
         var reapplied: [Reapplication] = []
     }
@@ -330,11 +328,9 @@ extension DayRun {
                 }
             }
         }()
-        var decisionOfReceipt = [Int32](repeating: 0, count: unsorted.count)
-        for (position, index) in order.enumerated() { decisionOfReceipt[index] = Int32(position) }
         let applied = await application.applyAll(order.map { unsorted[$0] }, concurrency: options.concurrency, afterShards: Allocator.returnFreedMemoryNow)
         let reapplied = held.isEmpty ? [] : application.reapply(held)
-        return Cash(decisions: applied.decisions, exceptions: applied.exceptions, decisionOfReceipt: decisionOfReceipt, reapplied: reapplied)
+        return Cash(decisions: applied.decisions, exceptions: applied.exceptions, reapplied: reapplied)
     }
 
     /// Remittance advice: each application of the day, by customer, with the deduction's reason.
@@ -418,17 +414,17 @@ extension DayRun {
     }
 
     /// The day's ACH entries as the ledger remembers them (a duplicate occurrence is not one of them), without their
-    /// customers: the rows are written while cash application finds those (`achCustomers`). In chunks of `size` rows,
-    /// with each row's receipt position among the day's ACH receipts (-1: none), in row order.
-    func achEntryRows(_ read: ReadInputs, size: Int) -> (chunks: [ACHRowChunk], receipts: [Int32]) {
+    /// customers: the rows are written while cash application finds those (`ACHEntryCustomer`, by entry key). In
+    /// chunks of `size` rows, in row order.
+    func achEntryRows(_ read: ReadInputs, size: Int) -> [ACHRowChunk] {
         let receipts = read.achKeys.receipts
         var chunks: [ACHRowChunk] = []
-        var positions: [Int32] = []
-        positions.reserveCapacity(read.ach.entries.count)
+        var rowCount = 0
         var names = TextTable()
         var receiptCount: Int32 = 0
         DayRun.forEachACHRow(read) { fact, sourceKey in
-            if positions.count % size == 0 { chunks.append(ACHRowChunk()) }
+            if rowCount % size == 0 { chunks.append(ACHRowChunk()) }
+            rowCount += 1
             let last = chunks.count - 1
             // A payment entry that is not a duplicate is a receipt, in entry order (`ACHReading.receipts`).
             var receipt: Int32 = -1
@@ -436,7 +432,6 @@ extension DayRun {
                 receipt = receiptCount
                 receiptCount += 1
             }
-            positions.append(receipt)
             if receipt >= 0, Int(receipt) < receipts.count, sourceKey == nil, case let .ach(key) = receipts[Int(receipt)].key, key == fact.entryKey,
                ACHRowChunk.unsigned(receipts[Int(receipt)].amount) == fact.amount, receipts[Int(receipt)].valueDay == fact.settlementDay {
                 chunks[last].plan.append(receipt)
@@ -452,7 +447,7 @@ extension DayRun {
         }
         let texts = names.texts
         for i in chunks.indices { chunks[i].texts = texts }
-        return (chunks, positions)
+        return chunks
     }
 
     /// Each entry the ledger remembers, with the key it is posted under when that is not its own (an older ledger's
@@ -466,13 +461,5 @@ extension DayRun {
         }
     }
 
-    /// The customer of each ACH entry row, in row order: the one its receipt's decision found (`receipts` from
-    /// `achEntryRows`: the receipt's position among those given to `applyCash`, the ACH receipts first).
-    static func achCustomers(_ receipts: [Int32], _ cash: Cash) -> [String?] {
-        receipts.map { r -> String? in
-            guard r >= 0, Int(r) < cash.decisionOfReceipt.count else { return nil }
-            return cash.decisions[Int(cash.decisionOfReceipt[Int(r)])].customerID
-        }
-    }
 
 }

@@ -96,10 +96,10 @@ extension Settle {
         var type: String?
         if let given = args.value("type") {
             let wanted = given.uppercased().replacingOccurrences(of: "-", with: "_")
-            guard let known = Review.exceptionTypes.first(where: { $0 == wanted }) else {
-                let near = Review.nearest(wanted, among: Review.exceptionTypes)
+            guard let known = ReviewRules.exceptionTypes.first(where: { $0 == wanted }) else {
+                let near = ReviewRules.nearest(wanted, among: ReviewRules.exceptionTypes)
                 throw UsageError(.invalidValue, "--type: no exception type '\(given)'" + (near.isEmpty ? "" : " (did you mean \(near.joined(separator: ", "))?)")
-                                 + "; the types: \(Review.exceptionTypes.joined(separator: ", "))")
+                                 + "; the types: \(ReviewRules.exceptionTypes.joined(separator: ", "))")
             }
             type = known
         }
@@ -109,7 +109,7 @@ extension Settle {
             if let exact = known.first(where: { $0 == given }) ?? known.first(where: { $0.uppercased() == given.uppercased() }) {
                 customer = exact
             } else {
-                let near = Review.nearest(given, among: known)
+                let near = ReviewRules.nearest(given, among: known)
                 throw UsageError(.invalidValue, "--customer: no customer '\(given)' in \(ledger)" + (near.isEmpty ? "" : " (the nearest: \(near.joined(separator: ", ")))"))
             }
         }
@@ -148,7 +148,7 @@ extension Settle {
         }
         if !r.suggestions.isEmpty { console.out("suggestions: \(r.suggestions)") }
         if !r.evidence.isEmpty { console.out("evidence: \(r.evidence)") }
-        console.out("accepts: " + Review.accepted(by: r.type).map { "--\($0.rawValue)" }.joined(separator: ", "))
+        console.out("accepts: " + ReviewRules.accepted(by: r.type).map { "--\($0.rawValue)" }.joined(separator: ", "))
         if history.isEmpty { console.out("history: none") } else {
             console.out("history:")
             for h in history {

@@ -140,7 +140,7 @@ struct Settle {
     /// `: did you mean X?` naming the nearest of `known` (prefixed, as `--` for options), or nothing if none is near.
     /// Only names that begin as the given one does: three edits make a short word into almost any other (`frob`, `show`).
     static func didYouMean(_ given: String, among known: [String], prefix: String = "") -> String {
-        let near = Review.nearest(given, among: known.filter { $0.first?.lowercased() == given.first?.lowercased() })
+        let near = ReviewRules.nearest(given, among: known.filter { $0.first?.lowercased() == given.first?.lowercased() })
         return near.isEmpty ? "" : ": did you mean \(near.map { prefix + $0 }.joined(separator: ", "))?"
     }
 }

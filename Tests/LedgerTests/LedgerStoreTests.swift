@@ -1,6 +1,7 @@
 import Accounting
 import Core
 @testable import Ledger
+import Matching
 import Testing
 import TestSupport
 
@@ -273,7 +274,8 @@ import TestSupport
 }
 
 /// ACH entry rows are written before cash application has found their customers; the customers follow as their own
-/// batch, by position. A return finds the customer of the original entry; a rerun of the day replaces both.
+/// batches, each naming its entry by key. A return finds the customer of the original entry; a rerun of the day
+/// replaces both.
 @Suite struct ACHEntryCustomerTests {
     static let day = LedgerStoreTests.day
 
@@ -283,14 +285,21 @@ import TestSupport
                     receiverName: "SELLER", identification: "", fileName: "f.ach", day: day)
     }
 
-    func runDay(_ store: SQLiteLedgerStore, run: Int64, traces: [String], customers: [String?]) async throws {
+    static func found(_ trace: String, _ customer: String) -> ACHEntryCustomer {
+        ACHEntryCustomer(key: ACHEntryKey(role: .received, companyID: "123", effectiveDay: day, trace: trace), customerID: customer)
+    }
+
+    /// Writes the rows, then the customers in batches of `batch` (in the order given, not the rows').
+    func runDay(_ store: SQLiteLedgerStore, run: Int64, traces: [String], customers: [(trace: String, customer: String)], batch: Int = 1) async throws {
         try await store.beginDay(runID: run, day: Self.day)
         var rows = DayEffects()
         rows.achEntries = traces.map(Self.row)
         try await store.post(rows)
-        var found = DayEffects()
-        found.achCustomers = customers
-        try await store.post(found)
+        for start in stride(from: 0, to: customers.count, by: batch) {
+            var found = DayEffects()
+            found.achCustomers = customers[start..<min(start + batch, customers.count)].map { Self.found($0.trace, $0.customer) }
+            try await store.post(found)
+        }
         _ = try await store.finishDay(DayCommit(runID: run, day: Self.day))
     }
 
@@ -302,17 +311,38 @@ import TestSupport
         let path = TestPaths.temporaryDirectory("ach-customers") + "/ledger.sqlite"
         let store = try SQLiteLedgerStore(path: path)
         let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
-        try await runDay(store, run: run, traces: ["1", "2", "3"], customers: ["C1", nil, "C3"])
+        try await runDay(store, run: run, traces: ["1", "2", "3"], customers: [("3", "C3"), ("1", "C1")])
         #expect(try await customer(path, "1") == .some("C1"))
         #expect(try await customer(path, "2") == .some(nil))
         #expect(try await customer(path, "3") == .some("C3"))
         // A rerun of the day (its rows deleted, their rowids taken again) with other customers and one row fewer.
-        try await runDay(store, run: run, traces: ["1", "2"], customers: [nil, "C2"])
+        try await runDay(store, run: run, traces: ["1", "2"], customers: [("2", "C2")])
         #expect(try await customer(path, "1") == .some(nil))
         #expect(try await customer(path, "2") == .some("C2"))
         #expect(try await customer(path, "3") == nil)
-        // Customers that do not line up with the rows are refused (the day rolls back).
-        await #expect(throws: LedgerError.self) { try await runDay(store, run: run, traces: ["1"], customers: ["C1", "C2"]) }
+        // A customer for an entry the day did not write is refused (the day rolls back).
+        await #expect(throws: LedgerError.self) { try await runDay(store, run: run, traces: ["1"], customers: [("1", "C1"), ("2", "C2")]) }
         #expect(try await customer(path, "2") == .some("C2"))
+    }
+
+    /// Two rows whose keys share a hash are told apart by their keys, read back from the rows.
+    @Test func rowsSharingAKeyHashAreToldApartByKey() throws {
+        let customer = Self.found("2", "C2")
+        var rows = DayACHRows()
+        rows.append(rowid: 10, keyHash: customer.keyHash)
+        rows.append(rowid: 11, keyHash: 1)
+        rows.append(rowid: 12, keyHash: customer.keyHash)
+        let keys: [Int64: String] = [10: Self.found("9", "").entryKey, 11: "", 12: customer.entryKey]
+        var asked: [Int64] = []
+        try rows.assign([customer]) { rowid in
+            asked.append(rowid)
+            return keys[rowid] ?? ""
+        }
+        #expect(rows.customers == [nil, nil, "C2"])
+        #expect(asked.sorted() == [10, 12] || asked == [12])
+        // A hash no row has is no row's customer.
+        var other = DayACHRows()
+        other.append(rowid: 1, keyHash: customer.keyHash &+ 1)
+        #expect(throws: LedgerError.self) { try other.assign([customer]) { _ in "" } }
     }
 }

@@ -1,0 +1,66 @@
+import Accounting
+
+/// The ACH entry rows the open day has written, and the customers found for them by entry key. Rows are written while
+/// cash application is still finding their customers; each customer then names its entry by key, and is kept in the
+/// row's place so the customer rows are written in rowid order at the end of the day.
+struct DayACHRows {
+    /// Each row's rowid and key hash, in the order written.
+    private(set) var rowids: [Int64] = []
+    private var keyHashes: [Int] = []
+    /// Row positions sorted by key hash, made when the first customer arrives.
+    private var byHash: [Int32] = []
+    private(set) var customers: [String?] = []
+
+    var isEmpty: Bool { rowids.isEmpty }
+    var hasCustomers: Bool { !customers.isEmpty }
+
+    mutating func reserve(_ more: Int) {
+        rowids.reserveCapacity(rowids.count + more)
+        keyHashes.reserveCapacity(keyHashes.count + more)
+    }
+
+    mutating func append(rowid: Int64, keyHash: Int) {
+        rowids.append(rowid)
+        keyHashes.append(keyHash)
+    }
+
+    /// Gives each customer to the row with its entry key. `entryKey(rowid)` reads a row's key, asked only when two of
+    /// the day's rows share a key hash. A customer whose entry the day did not write is an error: every ACH receipt
+    /// the day decided is one of its rows.
+    mutating func assign(_ given: [ACHEntryCustomer], entryKey: (Int64) throws -> String) throws {
+        guard !given.isEmpty else { return }
+        if byHash.count != rowids.count {
+            let hashes = keyHashes
+            byHash = Array(0..<Int32(rowids.count)).sorted { hashes[Int($0)] < hashes[Int($1)] }
+            customers += [String?](repeating: nil, count: rowids.count - customers.count)
+        }
+        for customer in given {
+            let hash = customer.keyHash
+            var low = 0
+            var high = byHash.count
+            while low < high {
+                let mid = (low + high) / 2
+                if keyHashes[Int(byHash[mid])] < hash { low = mid + 1 } else { high = mid }
+            }
+            var found: Int?
+            var next = low
+            while next < byHash.count, keyHashes[Int(byHash[next])] == hash {
+                let position = Int(byHash[next])
+                // One row with the hash is the entry; more than one (a hash shared by two keys) are told apart by key.
+                if next == low, next + 1 == byHash.count || keyHashes[Int(byHash[next + 1])] != hash {
+                    found = position
+                    break
+                }
+                if try entryKey(rowids[position]) == customer.entryKey {
+                    found = position
+                    break
+                }
+                next += 1
+            }
+            guard let found else {
+                throw LedgerError("a customer (\(customer.customerID)) for ACH entry \(customer.entryKey), which the day did not write")
+            }
+            customers[found] = customer.customerID
+        }
+    }
+}

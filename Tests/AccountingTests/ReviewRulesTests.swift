@@ -1,0 +1,86 @@
+import Accounting
+import Core
+import Matching
+import Testing
+
+/// The checks a reviewer's decision passes before it is recorded (`ReviewRules.check`), against facts given by hand:
+/// no ledger. Amounts worked out by hand.
+@Suite struct ReviewRulesTests {
+    typealias B = Books
+
+    static func exception(_ type: ExceptionType = .unmatched, amount: Int64? = 50_000, invoices: [String] = [], status: String = "open") -> ExceptionRow {
+        ExceptionRow(exceptionID: "X1", day: B.d("2026-11-02"), type: type.rawValue, severity: "warning", receiptID: "R-1", source: "nacha", sourceRef: "T1",
+                     location: "f.ach:3", customerID: "C1", amount: amount.map(B.m), invoiceIDs: invoices, message: "", suggestions: "", status: status)
+    }
+
+    static func invoice(_ id: String, amount: Int64, open: Int64) -> LedgerInvoice {
+        LedgerInvoice(invoiceID: id, customerID: "C1", issueDay: B.d("2026-10-01"), dueDay: B.d("2026-10-31"), amount: B.m(amount), openAmount: B.m(open),
+                      terms: "NET30", poNumber: "")
+    }
+
+    static func apply(_ applications: [(String, String)], note: String = "called the customer") -> ReviewRequest {
+        ReviewRequest(exceptionID: "X1", kind: .apply, applications: applications.map { (invoiceID: $0.0, amount: $0.1) }, note: note, by: "ana")
+    }
+
+    /// What the refusal says ("" when accepted; another error's description with "not a refusal").
+    static func refusal(_ body: () throws -> [ReviewApplication]) -> String {
+        do {
+            _ = try body()
+            return ""
+        } catch let refusal as ReviewRefusal {
+            return refusal.message
+        } catch { return "not a refusal: \(error)" }
+    }
+
+    @Test func applyTakesWhatIsOpenAndNoMoreThanTheUnappliedCash() throws {
+        // 500.00 unapplied; INV-1 has 300.00 open, INV-2 400.00: 300.00 + 200.00 = 500.00 is accepted.
+        let facts = ReviewFacts(exception: Self.exception(), unapplied: 50_000,
+                                invoices: ["INV-1": Self.invoice("INV-1", amount: 30_000, open: 30_000), "INV-2": Self.invoice("INV-2", amount: 40_000, open: 40_000)])
+        let out = try ReviewRules.check(Self.apply([("INV-1", "300.00"), ("INV-2", "200.00")]), facts: facts, writeOffLimit: nil)
+        #expect(out == [ReviewApplication(invoiceID: "INV-1", amount: B.m(30_000)), ReviewApplication(invoiceID: "INV-2", amount: B.m(20_000))])
+        // 300.00 + 200.01 = 500.01 is a cent more than the receipt has.
+        #expect(Self.refusal { try ReviewRules.check(Self.apply([("INV-1", "300.00"), ("INV-2", "200.01")]), facts: facts, writeOffLimit: nil) }
+                    .contains("more than the receipt's unapplied 500.00"))
+        // 300.01 is more than INV-1 has open.
+        #expect(Self.refusal { try ReviewRules.check(Self.apply([("INV-1", "300.01")]), facts: facts, writeOffLimit: nil) }.contains("open 300.00"))
+        // "open" takes what the invoice has open, as far as the cash goes: INV-2's 400.00 after INV-1's 300.00 is 200.00.
+        let open = try ReviewRules.check(Self.apply([("INV-1", "open"), ("INV-2", "open")]), facts: facts, writeOffLimit: nil)
+        #expect(open.map(\.amount) == [B.m(30_000), B.m(20_000)])
+    }
+
+    @Test func anUnknownInvoiceNamesTheCustomersNearest() {
+        let facts = ReviewFacts(exception: Self.exception(), unapplied: 50_000, customerInvoiceIDs: ["INV-10020", "INV-10021", "INV-99999"])
+        let message = Self.refusal { try ReviewRules.check(Self.apply([("INV-1002", "10.00")]), facts: facts, writeOffLimit: nil) }
+        #expect(message == "X1: no invoice INV-1002 in the ledger; C1's nearest: INV-10020, INV-10021")
+    }
+
+    @Test func aDecisionNeedsANoteAnOpenExceptionAndAKindItsTypeAccepts() {
+        let facts = ReviewFacts(exception: Self.exception(), unapplied: 50_000)
+        #expect(Self.refusal { try ReviewRules.check(Self.apply([("INV-1", "1.00")], note: "..."), facts: facts, writeOffLimit: nil) }.contains("says nothing"))
+        let resolved = ReviewFacts(exception: Self.exception(status: "resolved"))
+        #expect(Self.refusal { try ReviewRules.check(Self.apply([("INV-1", "1.00")]), facts: resolved, writeOffLimit: nil) }.contains("already resolved"))
+        let writeOff = ReviewRequest(exceptionID: "X1", kind: .writeOff, note: "small", by: "ana")
+        #expect(Self.refusal { try ReviewRules.check(writeOff, facts: facts, writeOffLimit: nil) } == "X1 is UNMATCHED: it accepts --apply, --refund, --unapplied, not --write-off")
+    }
+
+    @Test func aWriteOffTakesWhatEachInvoiceStillHasOpenAndAboveTheLimitNeedsASecondPerson() throws {
+        // Short 150.00 across INV-1 (100.00 open) and INV-2 (80.00 open): 100.00 + 50.00.
+        let facts = ReviewFacts(exception: Self.exception(.shortPay, amount: 15_000, invoices: ["INV-1", "INV-2"]),
+                                invoices: ["INV-1": Self.invoice("INV-1", amount: 50_000, open: 10_000), "INV-2": Self.invoice("INV-2", amount: 8_000, open: 8_000)])
+        let request = ReviewRequest(exceptionID: "X1", kind: .writeOff, note: "agreed", by: "ana")
+        let limit = B.m(20_000)
+        #expect(try ReviewRules.check(request, facts: facts, writeOffLimit: limit).map(\.amount) == [B.m(10_000), B.m(5_000)])
+        // 150.00 is above a limit of 149.99: approved by someone else, not by the one deciding.
+        #expect(Self.refusal { try ReviewRules.check(request, facts: facts, writeOffLimit: B.m(14_999)) }.contains("--approved-by a second person"))
+        var approvedBySelf = request
+        approvedBySelf.approvedBy = "ana"
+        #expect(Self.refusal { try ReviewRules.check(approvedBySelf, facts: facts, writeOffLimit: B.m(14_999)) }.contains("someone other than --by"))
+        var approved = request
+        approved.approvedBy = "ben"
+        #expect(try ReviewRules.check(approved, facts: facts, writeOffLimit: B.m(14_999)).count == 2)
+        // Both invoices since paid: nothing open to write off.
+        let paid = ReviewFacts(exception: facts.exception, invoices: ["INV-1": Self.invoice("INV-1", amount: 50_000, open: 0),
+                                                                      "INV-2": Self.invoice("INV-2", amount: 8_000, open: 0)])
+        #expect(Self.refusal { try ReviewRules.check(request, facts: paid, writeOffLimit: limit) } == "X1: nothing open to write off: INV-1, INV-2 have nothing open now")
+    }
+}
