@@ -33,16 +33,10 @@ enum CreditMemoReference {
 
     /// The marker at word `i`, if one starts there. Compares bytes (case aside).
     static func marker(in words: [String], at i: Int) -> Marker? {
-        let word = words[i]
-        var next: Int
-        if MarkerWord.equals(word, "CM") {
-            next = i + 1
-        } else if MarkerWord.equals(word, "CREDIT"), i + 1 < words.count, MarkerWord.equals(words[i + 1], "MEMO") {
-            next = i + 2
-        } else {
-            return MarkerWord.isJoined(word, UInt8(ascii: "c"), UInt8(ascii: "m")) ? .joined : nil
+        guard let after = MarkerWord.after(words, at: i, "CM", ("CREDIT", "MEMO")) else {
+            return MarkerWord.isJoined(words[i], UInt8(ascii: "c"), UInt8(ascii: "m")) ? .joined : nil
         }
-        if next < words.count, MarkerWord.isFiller(words[next]) { next += 1 }
+        let next = MarkerWord.skippingFiller(words, at: after)
         return next < words.count ? .memo(numbers: next) : nil
     }
 

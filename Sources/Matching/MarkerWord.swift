@@ -24,10 +24,25 @@ enum MarkerWord {
         return next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9")
     }
 
+    /// The word after a marker that starts at word `i`: the marker one word (`PO`, `CM`) or two (`PURCHASE ORDER`,
+    /// `P O`, `CREDIT MEMO`); nil when none starts there.
+    @inline(__always)
+    static func after(_ words: [String], at i: Int, _ oneWord: StaticString, _ twoWords: (StaticString, StaticString),
+                      or otherTwoWords: (StaticString, StaticString)? = nil) -> Int? {
+        let word = words[i]
+        if equals(word, oneWord) { return i + 1 }
+        guard i + 1 < words.count else { return nil }
+        if equals(word, twoWords.0), equals(words[i + 1], twoWords.1) { return i + 2 }
+        if let otherTwoWords, equals(word, otherTwoWords.0), equals(words[i + 1], otherTwoWords.1) { return i + 2 }
+        return nil
+    }
+
     /// Words between a marker and its number: `PO NO 7790`, `CREDIT MEMO NUMBER 2001`.
     private static let fillers: [StaticString] = ["NO", "NR", "NBR", "NUM", "NUMBER"]
 
-    /// The word is one of the words between a marker and its number, case aside.
+    /// Word `next` after a marker, or the one after it when it is a word between a marker and its number (case aside).
     @inline(__always)
-    static func isFiller(_ word: String) -> Bool { fillers.contains(where: { equals(word, $0) }) }
+    static func skippingFiller(_ words: [String], at next: Int) -> Int {
+        next < words.count && fillers.contains(where: { equals(words[next], $0) }) ? next + 1 : next
+    }
 }

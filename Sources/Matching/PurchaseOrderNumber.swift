@@ -73,16 +73,8 @@ enum PurchaseOrderNumber {
 
     /// The marker at word `i`, if one starts there. Compares bytes (case aside): every word of every free text passes here.
     static func marker(in words: [String], at i: Int) -> Marker? {
-        let word = words[i]
-        var next: Int
-        if MarkerWord.equals(word, "PO") {
-            next = i + 1
-        } else if MarkerWord.equals(word, "P"), i + 1 < words.count, MarkerWord.equals(words[i + 1], "O") {
-            next = i + 2
-        } else if MarkerWord.equals(word, "PURCHASE"), i + 1 < words.count, MarkerWord.equals(words[i + 1], "ORDER") {
-            next = i + 2
-        } else {
-            return MarkerWord.isJoined(word, UInt8(ascii: "p"), UInt8(ascii: "o")) ? .joined : nil
+        guard var next = MarkerWord.after(words, at: i, "PO", ("P", "O"), or: ("PURCHASE", "ORDER")) else {
+            return MarkerWord.isJoined(words[i], UInt8(ascii: "p"), UInt8(ascii: "o")) ? .joined : nil
         }
         guard next < words.count else { return nil }
         if MarkerWord.equals(words[next], "BOX") {
@@ -91,7 +83,6 @@ enum PurchaseOrderNumber {
             return .box(next: next)
         }
         // "PO NO 7790", "PO NUMBER 7790".
-        if next < words.count, MarkerWord.isFiller(words[next]) { next += 1 }
-        return .order(numbers: next)
+        return .order(numbers: MarkerWord.skippingFiller(words, at: next))
     }
 }
