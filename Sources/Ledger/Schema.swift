@@ -190,16 +190,7 @@ enum Schema {
         // 6: each account's statement balances per day, so statements chain (an opening that is not the previous
         // closing, or a business day without a statement, is a gap) and the books can be tied to the bank.
         """
-        CREATE TABLE statement_balances (
-            account TEXT NOT NULL,
-            day TEXT NOT NULL,
-            currency TEXT NOT NULL,
-            opening_minor INTEGER,
-            closing_minor INTEGER,
-            location TEXT NOT NULL,
-            run_id INTEGER NOT NULL,
-            PRIMARY KEY (account, day)
-        ) STRICT;
+        \(statementBalancesTable("statement_balances", primaryKey: "account, day"))
         """,
         // 7: a schema built for posting speed (measured side by side with schema 6 by scripts/floor/posting.c).
         // Integer surrogate keys for accounts, customers and invoices. Each source key is stored once, in the first
@@ -402,16 +393,7 @@ enum Schema {
             reclass_from TEXT NOT NULL DEFAULT '',
             PRIMARY KEY (number, bank, currency)
         ) STRICT;
-        CREATE TABLE statement_balances_v10 (
-            account TEXT NOT NULL,
-            day TEXT NOT NULL,
-            currency TEXT NOT NULL,
-            opening_minor INTEGER,
-            closing_minor INTEGER,
-            location TEXT NOT NULL,
-            run_id INTEGER NOT NULL,
-            PRIMARY KEY (account, currency, day)
-        ) STRICT;
+        \(statementBalancesTable("statement_balances_v10", primaryKey: "account, currency, day"))
         INSERT INTO statement_balances_v10 SELECT account, day, currency, opening_minor, closing_minor, location, run_id FROM statement_balances;
         DROP TABLE statement_balances;
         ALTER TABLE statement_balances_v10 RENAME TO statement_balances;
@@ -482,6 +464,23 @@ enum Schema {
             BEGIN SELECT RAISE(ABORT, '\(message)'); END;
         CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table)
             BEGIN SELECT RAISE(ABORT, '\(message)'); END;
+        """
+    }
+
+    /// `statement_balances` as migration 6 made it, and as migration 10 made it again (as `statement_balances_v10`)
+    /// keyed by currency too. Frozen like the migrations that write it out: a later change is a new migration.
+    static func statementBalancesTable(_ table: String, primaryKey: String) -> String {
+        """
+        CREATE TABLE \(table) (
+            account TEXT NOT NULL,
+            day TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            opening_minor INTEGER,
+            closing_minor INTEGER,
+            location TEXT NOT NULL,
+            run_id INTEGER NOT NULL,
+            PRIMARY KEY (\(primaryKey))
+        ) STRICT;
         """
     }
 
