@@ -143,8 +143,8 @@ public struct AdviceRow: Sendable, Hashable {
 extension ReportWriter {
     public static let agingHeader = ["customer_id", "name", "currency", "current", "days_1_30", "days_31_60", "days_61_90", "days_over_90", "open_total",
                                      "unapplied", "credit_limit", "exposure", "available_credit", "over_limit", "avg_days_to_pay", "returns_90d", "open_credits"]
-    public static let adviceHeader = ["customer_id", "name", "receipt_id", "source", "source_ref", "value_date", "invoice_id", "cash_applied", "discount",
-                                      "deduction", "reason_code", "reason", "currency"]
+    public static let adviceHeader = ["customer_id", "name"] + receiptColumns + ["invoice_id", "cash_applied", "discount",
+                                                                               "deduction", "reason_code", "reason", "currency"]
 
     static func agingCSV(_ rows: [AgingRow], into out: inout TextBuffer) throws {
         out.csvRecord(agingHeader)
@@ -185,10 +185,7 @@ extension ReportWriter {
         for r in rows {
             out.csv(r.customerID)
             out.csvText(r.name)
-            out.csv(r.receiptID)
-            out.csv(r.source)
-            out.csv(r.sourceRef)
-            out.csv(day: r.valueDay)
+            out.csvReceipt(r.receiptID, source: r.source, sourceRef: r.sourceRef, valueDay: r.valueDay)
             out.csv(r.invoiceID)
             out.csv(money: r.cash)
             out.csv(money: r.discount)

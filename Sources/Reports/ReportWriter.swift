@@ -8,8 +8,10 @@ import Foundation
 /// the journal for an ERP import, the summary as JSON, and HTML pages for people.
 /// Rows are sorted by stable keys, so the same inputs give the same bytes.
 public enum ReportWriter {
-    public static let remittanceHeader = ["receipt_id", "source", "source_ref", "value_date", "customer_id", "receipt_amount", "invoice_id",
-                                          "applied_amount", "discount_amount", "writeoff_amount", "rule", "confidence"]
+    /// The columns that say which receipt a remittance or advice row is of (`TextBuffer.csvReceipt`).
+    static let receiptColumns = ["receipt_id", "source", "source_ref", "value_date"]
+    public static let remittanceHeader = receiptColumns + ["customer_id", "receipt_amount", "invoice_id",
+                                                           "applied_amount", "discount_amount", "writeoff_amount", "rule", "confidence"]
     public static let exceptionsHeader = ["exception_id", "type", "severity", "receipt_id", "source", "source_ref", "location", "customer_id",
                                           "amount", "invoice_ids", "message", "suggestions"]
     public static let openItemsHeader = ["invoice_id", "customer_id", "due_date", "amount", "open_amount", "days_past_due"]
@@ -89,10 +91,7 @@ public enum ReportWriter {
     static func remittanceCSV(sorted rows: Ordered<RemittanceList>, into out: inout TextBuffer) throws {
         out.csvRecord(remittanceHeader)
         for r in rows {
-            out.csv(r.receiptID)
-            out.csv(r.source)
-            out.csv(r.sourceRef)
-            out.csv(day: r.valueDay)
+            out.csvReceipt(r.receiptID, source: r.source, sourceRef: r.sourceRef, valueDay: r.valueDay)
             out.csv(r.customerID)
             out.csv(money: r.receiptAmount)
             out.csv(r.invoiceID)
@@ -276,5 +275,16 @@ public enum ReportWriter {
 
     public static func writeAtomically(_ text: String, to path: String) throws {
         try AtomicFile.write(text, to: path)
+    }
+}
+
+extension TextBuffer {
+    /// A row's `ReportWriter.receiptColumns`: the receipt's id, where it came from, its reference there, its value date.
+    @inline(__always)
+    mutating func csvReceipt(_ receiptID: String, source: String, sourceRef: String, valueDay: Day) {
+        csv(receiptID)
+        csv(source)
+        csv(sourceRef)
+        csv(day: valueDay)
     }
 }
