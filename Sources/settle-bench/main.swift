@@ -35,22 +35,31 @@ func textOption(_ name: String) -> String? {
     return nil
 }
 
-func benchNACHA() throws {
-    let entries = option("entries", default: 1_000_000)
-    let path = NSTemporaryDirectory() + "/settle-bench-\(entries).ach"
+/// A generated input kept in the temporary directory as `settle-bench-<name>`, written by the first run only:
+/// `write` hands its text out a piece at a time. Its path and size in bytes.
+func generatedInput(_ name: String, write: (_ emit: (Data) -> Void) throws -> Void) throws -> (path: String, size: Int) {
+    let path = NSTemporaryDirectory() + "/settle-bench-" + name
     if !FileManager.default.fileExists(atPath: path) {
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: path) else { fatalError("settle-bench: cannot write \(path)") }
+        try write { handle.write($0) }
+        try handle.close()
+    }
+    let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+    return (path, size)
+}
+
+func benchNACHA() throws {
+    let entries = option("entries", default: 1_000_000)
+    let (path, size) = try generatedInput("\(entries).ach") { emit in
         var buffer = [UInt8]()
         buffer.reserveCapacity(1 << 20)
         NACHAGenerator(options: .init(entryCount: entries)).write(effective: Day(civilYear: 2026, month: 11, day: 2)) { record in
             buffer.append(contentsOf: record.utf8)
-            if buffer.count >= 1 << 20 { handle.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
+            if buffer.count >= 1 << 20 { emit(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
         }
-        handle.write(Data(buffer))
-        try handle.close()
+        emit(Data(buffer))
     }
-    let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
     let clock = ContinuousClock()
     func parse<S: ByteSource>(_ source: S) throws -> (Int, Duration) {
         let start = clock.now
@@ -182,10 +191,7 @@ func benchLedger() async throws {
 /// camt.053 streaming read: a generated statement of N entries (about 2 KB each, like the ISO business sample's).
 func benchCamt() throws {
     let entries = option("entries", default: 100_000)
-    let path = NSTemporaryDirectory() + "/settle-bench-camt-\(entries).xml"
-    if !FileManager.default.fileExists(atPath: path) {
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: path) else { fatalError("settle-bench: cannot write \(path)") }
+    let (path, size) = try generatedInput("camt-\(entries).xml") { emit in
         var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.04\"><BkToCstmrStmt><GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-11-02T06:00:00</CreDtTm></GrpHdr><Stmt><Id>S1</Id><Acct><Id><IBAN>NL00TEST0123456789</IBAN></Id><Ccy>EUR</Ccy></Acct>\n"
         for i in 0..<entries {
             text += """
@@ -202,13 +208,11 @@ func benchCamt() throws {
                 <AddtlNtryInf>SEPA CREDIT TRANSFER FROM CUSTOMER NUMBER \(i % 5000) REFERENCE E2E\(i)</AddtlNtryInf></Ntry>
 
                 """
-            if text.utf8.count > 1 << 20 { handle.write(Data(text.utf8)); text = "" }
+            if text.utf8.count > 1 << 20 { emit(Data(text.utf8)); text = "" }
         }
         text += "</Stmt></BkToCstmrStmt></Document>\n"
-        handle.write(Data(text.utf8))
-        try handle.close()
+        emit(Data(text.utf8))
     }
-    let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
     let clock = ContinuousClock()
     var best = Duration.seconds(1_000_000)
     var count = 0
