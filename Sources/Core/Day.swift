@@ -147,14 +147,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         case .monthDayYear:
             guard let p = separated(UInt8(ascii: "/")), let y = fullYear(p.2) else { return nil }
             return Day(year: y, month: p.0, day: p.1)
-        case .dayMonthYear:
-            guard let p = separated(UInt8(ascii: "/")), let y = fullYear(p.2) else { return nil }
-            return Day(year: y, month: p.1, day: p.0)
-        case .dayMonthYearDots:
-            guard let p = separated(UInt8(ascii: ".")), let y = fullYear(p.2) else { return nil }
-            return Day(year: y, month: p.1, day: p.0)
-        case .dayMonthYearDashes:
-            guard let p = separated(UInt8(ascii: "-")), let y = fullYear(p.2) else { return nil }
+        case .dayMonthYear, .dayMonthYearDots, .dayMonthYearDashes:
+            let separator = format == .dayMonthYear ? UInt8(ascii: "/") : format == .dayMonthYearDots ? UInt8(ascii: ".") : UInt8(ascii: "-")
+            guard let p = separated(separator), let y = fullYear(p.2) else { return nil }
             return Day(year: y, month: p.1, day: p.0)
         case .yearMonthDaySlashes:
             guard let p = separated(UInt8(ascii: "/")), p.0 >= 1000 else { return nil }
