@@ -151,7 +151,7 @@ public enum PostingRules {
     /// A bank account an older ledger booked under another account's code (the last four digits of two numbers alike):
     /// its balance moves to its own cash account, once, under `bankreclass:<number>:<currency>`.
     public static func bankReclassification(_ account: BankAccountRow, amount: Money, on day: Day) -> JournalEntryDraft {
-        JournalEntryDraft(sourceKey: "bankreclass:\(account.number):\(account.currency)", effectiveDay: day,
+        JournalEntryDraft(sourceKey: BankBookings.Reclassification.key(account), effectiveDay: day,
                           memo: "Bank account \(Masking.account(account.number)) in \(account.currency) moved from \(account.reclassFrom) (an account sharing its last four digits) to its own \(account.code)",
                           postings: amount.isZero ? [] : [Posting(account: account.code, amount: amount),
                                                           Posting(account: account.reclassFrom, amount: Money(minorUnits: 0 &- amount.minorUnits, currency: amount.currency))])

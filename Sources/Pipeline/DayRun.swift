@@ -315,23 +315,17 @@ struct DayRun {
         return book
     }
 
-    /// The balances an older ledger booked under another account's code, moved to their own: once (a run of a later
-    /// day finds the key posted), and again by a rerun of the day that moved them.
+    /// The balances an older ledger booked under another account's code, moved to their own (the rule:
+    /// `BankBookings.reclassifications`), with what the ledger says of each.
     func bankReclassifications(_ book: BankAccountBook) async throws -> (drafts: [JournalEntryDraft], accounts: [(code: String, name: String)]) {
-        var drafts: [JournalEntryDraft] = []
-        var accounts: [(code: String, name: String)] = []
+        var found: [BankBookings.Reclassification] = []
         for row in book.reclassifications {
             guard let currency = Currency.iso(row.currency) else { throw LedgerError("bank account \(row.code): currency '\(row.currency)' is not an ISO 4217 code") }
-            let key = "bankreclass:\(row.number):\(row.currency)"
-            let posted = try await view.postedDay(sourceKey: key)
-            if let posted, posted != day { continue }
-            let amount = try await view.cashBooked(on: row.reclassFrom, currency: row.currency) { BankAccountNumber.normalized($0) == row.number }
-            // Nothing to move and nothing moved before: nothing to post.
-            if amount == 0 && posted == nil { continue }
-            drafts.append(PostingRules.bankReclassification(row, amount: Money(minorUnits: amount, currency: currency), on: day))
-            accounts.append((row.code, "Cash - bank account \(Masking.account(row.number)) \(row.currency)"))
+            found.append(BankBookings.Reclassification(
+                account: row, currency: currency, postedOn: try await view.postedDay(sourceKey: BankBookings.Reclassification.key(row)),
+                booked: try await view.cashBooked(on: row.reclassFrom, currency: row.currency) { BankAccountNumber.normalized($0) == row.number }))
         }
-        return (drafts, accounts)
+        return BankBookings.reclassifications(found, on: day)
     }
 
     /// Each return (or reversing entry) finds its original payment in the ledger and reverses its application; each

@@ -269,16 +269,15 @@ extension DayRun {
         }
         let chain = StatementChain.check(today: balances, previous: previous, day: day, key: code)
         out.exceptions = chain.exceptions
-        // The opening balance is booked when the account's cash has no postings yet (a ledger that booked its cash
-        // without one, before settle read balances, is left as it was: its summary shows the difference).
-        for opening in chain.openings {
-            let cash = code(opening)
-            let shared = opening.opening.map { book.isShared(account: opening.account, currency: $0.currency) } ?? false
-            guard let draft = PostingRules.bankOpening(opening, cash: cash, booksCurrency: manifest.currency, sharedNumber: shared) else { continue }
-            let bookedBefore = try await view.postedDay(sourceKey: draft.sourceKey) != nil
-            let cashUntouched = try await !view.hasPostings(account: cash)
-            if bookedBefore || cashUntouched { out.openingDrafts.append(draft) }
+        // Whether each opening is booked is `BankBookings.booked`'s rule, on what the ledger says of its key and cash.
+        let openings = BankBookings.openings(chain.openings, book: book, booksCurrency: manifest.currency, code: code)
+        var postedBefore = Set<String>()
+        var cashWithPostings = Set<String>()
+        for o in openings {
+            if try await view.postedDay(sourceKey: o.draft.sourceKey) != nil { postedBefore.insert(o.draft.sourceKey) }
+            if try await view.hasPostings(account: o.cash) { cashWithPostings.insert(o.cash) }
         }
+        out.openingDrafts = BankBookings.booked(openings, postedBefore: postedBefore, cashWithPostings: cashWithPostings)
         var finals: [String: StatementBalance] = [:]
         for b in balances where b.isFinal && b.day == day { finals[code(b)] = b }
         out.finalBalances = finals.sorted { $0.key < $1.key }.map(\.value)

@@ -92,4 +92,38 @@ import Testing
         // Nothing held there: the key is kept with no postings.
         #expect(PostingRules.bankReclassification(row, amount: B.m(0), on: B.d("2026-11-02")).postings.isEmpty)
     }
+
+    @Test func anOpeningIsBookedWhereTheCashHasNoPostingsYetOrWhereItWasBookedBefore() {
+        // Two accounts' first statements: 4471002233 (cash 1010) opens at 100.00, 5550001111 (its own code) at 0.00 (nothing to open).
+        var book = B.book()
+        book.register(account: "5550001111", bank: "", currency: B.usd, day: B.d("2026-11-02"))
+        let first = [StatementBalance(account: B.bankAccount, day: B.d("2026-11-02"), opening: B.m(10_000), closing: nil, isFinal: true, location: SourceLocation(file: "f", line: 1)),
+                     StatementBalance(account: "5550001111", day: B.d("2026-11-02"), opening: B.m(0), closing: nil, isFinal: true, location: SourceLocation(file: "f", line: 2))]
+        let openings = BankBookings.openings(first, book: book, booksCurrency: B.usd) { book.code(account: $0.account, currency: B.usd) }
+        #expect(openings.map(\.draft.sourceKey) == ["bankopen:4471002233"])
+        #expect(openings.map(\.cash) == [B.cash])
+        // Untouched cash: booked. Cash with postings and no opening before (an older ledger booked it without one): left.
+        #expect(BankBookings.booked(openings, postedBefore: [], cashWithPostings: []).count == 1)
+        #expect(BankBookings.booked(openings, postedBefore: [], cashWithPostings: [B.cash]).isEmpty)
+        // Booked before (a rerun of the day, whose own postings are on the cash now): booked again.
+        #expect(BankBookings.booked(openings, postedBefore: ["bankopen:4471002233"], cashWithPostings: [B.cash]).count == 1)
+    }
+
+    @Test func aBalanceIsMovedOnceOnItsDayAndAgainOnlyByARerunOfThatDay() {
+        let row = BankAccountRow(number: "9912233", bank: "", currency: "USD", code: "1000-912233", firstDay: B.d("2026-10-01"), reclassFrom: "1000-2233")
+        func moved(postedOn: String?, booked: Int64) -> [Money] {
+            let found = BankBookings.Reclassification(account: row, currency: B.usd, postedOn: postedOn.map(B.d), booked: booked)
+            return BankBookings.reclassifications([found], on: B.d("2026-11-03")).drafts.flatMap(\.postings).map(\.amount)
+        }
+        // Never moved, 4,200.00 held under 1000-2233: moved today.
+        #expect(moved(postedOn: nil, booked: 420_000) == [B.m(420_000), B.m(-420_000)])
+        // Moved on the 2nd: a run of the 3rd leaves it.
+        #expect(BankBookings.reclassifications([BankBookings.Reclassification(account: row, currency: B.usd, postedOn: B.d("2026-11-02"), booked: 0)],
+                                               on: B.d("2026-11-03")).drafts.isEmpty)
+        // Nothing held and never moved: nothing to post. Moved on this very day (a rerun): posted again, empty when nothing is left.
+        #expect(BankBookings.reclassifications([BankBookings.Reclassification(account: row, currency: B.usd, postedOn: nil, booked: 0)], on: B.d("2026-11-03")).drafts.isEmpty)
+        let rerun = BankBookings.reclassifications([BankBookings.Reclassification(account: row, currency: B.usd, postedOn: B.d("2026-11-03"), booked: 0)], on: B.d("2026-11-03"))
+        #expect(rerun.drafts.map(\.sourceKey) == ["bankreclass:9912233:USD"])
+        #expect(rerun.accounts.map(\.code) == ["1000-912233"])
+    }
 }
