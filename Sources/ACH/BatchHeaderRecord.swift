@@ -57,11 +57,8 @@ public struct BatchHeaderRecord: Sendable, Hashable {
         if sec == .unknown {
             diagnostics.append(f.diagnostic("nacha.sec-code", .error, Field.standardEntryClass, "unknown Standard Entry Class code", found: "'\(secText)'"))
         }
-        let effectiveRaw = f.raw(Field.effectiveEntryDate)
-        let effective = Day.parse(bytes: ArraySlice(UnsafeBufferPointer(rebasing: f.bytes[Field.effectiveEntryDate.range])), format: .yymmdd)
-        if effective == nil, effectiveRaw.trimmingSpaces != "" {
-            diagnostics.append(f.diagnostic("nacha.date", .warning, Field.effectiveEntryDate, "is not a YYMMDD date", found: "'\(effectiveRaw)'"))
-        }
+        let effective = f.day(Field.effectiveEntryDate)
+        if effective == nil, f.raw(Field.effectiveEntryDate).trimmingSpaces != "" { diagnostics.append(f.notADay(Field.effectiveEntryDate)) }
         let odfi = f.raw(Field.originatingDFI)
         if f.number(Field.originatingDFI) == nil {
             diagnostics.append(f.diagnostic("nacha.numeric-field", .error, Field.originatingDFI, "must be all digits", found: "'\(odfi)'"))

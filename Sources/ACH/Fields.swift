@@ -37,6 +37,16 @@ struct RecordFields {
         Diagnostic(code: code, severity: severity, location: at(field), field: field.name, message: message, expected: expected, found: found)
     }
 
+    /// A YYMMDD date field (file creation, effective entry date); nil when it is not one.
+    func day(_ field: NACHAField) -> Day? {
+        Day.parse(bytes: ArraySlice(UnsafeBufferPointer(rebasing: bytes[field.range])), format: .yymmdd)
+    }
+
+    /// The warning for a date field that is not a YYMMDD date.
+    func notADay(_ field: NACHAField) -> Diagnostic {
+        diagnostic("nacha.date", .warning, field, "is not a YYMMDD date", found: "'\(raw(field))'")
+    }
+
     /// A numeric field that must be all digits; reports and returns nil otherwise.
     func requiredNumber(_ field: NACHAField, into diagnostics: inout DiagnosticList, severity: Severity = .error) -> Int64? {
         if let value = number(field) { return value }

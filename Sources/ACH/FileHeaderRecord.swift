@@ -29,10 +29,8 @@ public struct FileHeaderRecord: Sendable, Hashable {
     }
 
     static func parse(_ f: RecordFields, diagnostics: inout DiagnosticList) -> FileHeaderRecord {
-        let created = Day.parse(bytes: ArraySlice(UnsafeBufferPointer(rebasing: f.bytes[Field.fileCreationDate.range])), format: .yymmdd)
-        if created == nil {
-            diagnostics.append(f.diagnostic("nacha.date", .warning, Field.fileCreationDate, "is not a YYMMDD date", found: "'\(f.raw(Field.fileCreationDate))'"))
-        }
+        let created = f.day(Field.fileCreationDate)
+        if created == nil { diagnostics.append(f.notADay(Field.fileCreationDate)) }
         let destination = f.text(Field.immediateDestination)
         if destination.utf8.count == 9, !RoutingNumber.isValid(destination) {
             diagnostics.append(f.diagnostic("nacha.routing-check-digit", .error, Field.immediateDestination, "routing number check digit is wrong", found: destination))
