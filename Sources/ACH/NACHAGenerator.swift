@@ -40,6 +40,13 @@ public struct NACHAGenerator: Sendable {
         first8 + String(RoutingNumber.checkDigit(forFirstEight: Array(first8.utf8)) ?? 0)
     }
 
+    /// An addenda 98 (NOC) or 99 (return) answering the entry of trace number `original` to bank `rdfi` (its routing
+    /// number; the first eight digits are written): the change or reason code, the corrected data or addenda
+    /// information (positions 36-79), and the addenda's own trace number.
+    static func answerAddenda(type: String, code: String, original: String, rdfi: String, information: String, trace: String) -> String {
+        "7" + type + code + original + "      " + String(rdfi.prefix(8)) + NACHAWriter.alpha(information, 44) + trace
+    }
+
     /// The batches, lazily: a file of a million entries is never held whole.
     public func batches(effective day: Day) -> AnySequence<NACHAWriter.BatchSpec> {
         let options = self.options
@@ -72,13 +79,15 @@ public struct NACHAGenerator: Sendable {
                         entry.amountCents = 0
                         let code = ["C01", "C02", "C03", "C05", "C06"][i % 5]
                         let original = odfi + String(1_000_000 + i).suffix(7)
-                        let corrected = NACHAWriter.alpha(code == "C02" ? "076401251" : "98765432100", 29)
-                        entry.rawAddenda = ["798" + code + original + "      " + String(rdfi.prefix(8)) + corrected + String(repeating: " ", count: 15) + odfi + String(1_000_000 + i).suffix(7)]
+                        let corrected = code == "C02" ? "076401251" : "98765432100"
+                        entry.rawAddenda = [NACHAGenerator.answerAddenda(type: "98", code: code, original: original, rdfi: rdfi, information: corrected,
+                                                                     trace: original)]
                     } else if returns {
                         entry.transactionCode = 26
                         let reason = ["R01", "R02", "R03", "R10", "R29"][i % 5]
                         let original = odfi + String(1_000_000 + i).suffix(7)
-                        entry.rawAddenda = ["799" + reason + original + "      " + String(rdfi.prefix(8)) + String(repeating: " ", count: 44) + odfi + String(1_000_000 + i).suffix(7)]
+                        entry.rawAddenda = [NACHAGenerator.answerAddenda(type: "99", code: reason, original: original, rdfi: rdfi, information: "",
+                                                                     trace: original)]
                     } else if sec == .ctx {
                         let items = 2 + Int(random.next() % 12)
                         var x12 = "ISA*00*          *00*          *ZZ*PAYER          *ZZ*PAYEE          *261102*1200*U*00401*000000001*0*P*>~ST*820*0001~BPR*C*\(MoneyFormat.plain(amount, exponent: 2))*C*ACH*CTX~"
