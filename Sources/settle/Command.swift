@@ -29,6 +29,12 @@ struct Command: Sendable {
 
         /// The ledger the command reads or writes (every command but `run` and `validate` needs one).
         static let ledger = value("ledger", "PATH", "the ledger (its SQLite file)", required: true)
+
+        /// Why a person decides, reopens or closes (the command refuses an empty one itself).
+        static let note = value("note", "TEXT", "why (required)")
+
+        /// Who reopens an exception or a period.
+        static let reopenedBy = value("by", "NAME", "who reopens it (default: your login name)")
     }
 
     /// What an exit code means for this command.

@@ -68,7 +68,7 @@ extension Command {
             .flag("unapplied", "keep the cash unapplied on the customer"),
             .flag("refund", "refund the cash to the payer"),
             .flag("ignore", "close it with nothing booked"),
-            .value("note", "TEXT", "why (required)"),
+            .note,
             .value("by", "NAME", "who decides (default: your login name)"),
             .value("approved-by", "NAME", "the second person a write-off above the manifest's write-off limit needs"),
             .value("resolution", "R", "the older spelling: accept, ignore, write-off, refund or apply:INVOICE"),
@@ -80,7 +80,7 @@ extension Command {
         "reopen",
         usage: ["ID --ledger PATH --note TEXT [--by NAME]"],
         description: "Reopens a resolved exception: the next run reverses what its decision booked. Takes the ledger's lock like a run.",
-        options: [.ledger, .value("note", "TEXT", "why (required)"), .value("by", "NAME", "who reopens it (default: your login name)")],
+        options: [.ledger, .note, .reopenedBy],
         takesArguments: true
     ) { settle, args in try await settle.exceptionsReopen(args) }
 }

@@ -29,7 +29,7 @@ extension Command {
             + "that belongs to a closed day is booked on the first open day, its memo naming the day it belongs to. Takes the "
             + "ledger's lock like a run.",
         options: [
-            .value("through", "DAY", "the last day closed (required)"), .value("note", "TEXT", "why (required)"), .ledger,
+            .value("through", "DAY", "the last day closed (required)"), .note, .ledger,
             .value("by", "NAME", "who closes it (default: your login name)"),
         ]
     ) { settle, args in try await settle.periodClose(args) }
@@ -38,7 +38,7 @@ extension Command {
         "reopen",
         usage: ["YYYY-MM-DD --note TEXT --ledger PATH [--by NAME]"],
         description: "Opens the date and every day after it again. Takes the ledger's lock like a run.",
-        options: [.value("note", "TEXT", "why (required)"), .ledger, .value("by", "NAME", "who reopens it (default: your login name)")],
+        options: [.note, .ledger, .reopenedBy],
         takesArguments: true
     ) { settle, args in try await settle.periodReopen(args) }
 
