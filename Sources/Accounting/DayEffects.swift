@@ -17,6 +17,9 @@ public struct DayEffects: Sendable {
     /// The customers cash application found for ACH entries the open day has written, each naming its entry by key
     /// (rows are written before cash application has found their customers, and given them here afterwards).
     public var achCustomers: [ACHEntryCustomer] = []
+    /// This batch's customers are the day's last: the writer writes them all now, while the run goes on (else at the
+    /// end of the day).
+    public var lastACHCustomers = false
     public var achChanges: [ACHChangeRow] = []
     public var settlementItems: [SettlementItemRow] = []
     public var statementBalances: [StatementBalanceRow] = []

@@ -7,9 +7,11 @@ struct DayACHRows {
     /// Each row's rowid and key hash, in the order written.
     private(set) var rowids: [Int64] = []
     private var keyHashes: [Int] = []
-    /// Row positions sorted by key hash, made when the first customer arrives.
-    private var byHash: [Int32] = []
+    /// Each row's key hash and position, sorted by hash, made when the first customer arrives.
+    private var byHash: [(hash: Int, position: Int32)] = []
     private(set) var customers: [String?] = []
+    /// The customers have been written (`lastACHCustomers`): none may follow.
+    var customersWritten = false
 
     var isEmpty: Bool { rowids.isEmpty }
     var hasCustomers: Bool { !customers.isEmpty }
@@ -29,9 +31,10 @@ struct DayACHRows {
     /// the day decided is one of its rows.
     mutating func assign(_ given: [ACHEntryCustomer], entryKey: (Int64) throws -> String) throws {
         guard !given.isEmpty else { return }
+        guard !customersWritten else { throw LedgerError("ACH entry customers after the day's last were written") }
         if byHash.count != rowids.count {
-            let hashes = keyHashes
-            byHash = Array(0..<Int32(rowids.count)).sorted { hashes[Int($0)] < hashes[Int($1)] }
+            byHash = keyHashes.indices.map { (keyHashes[$0], Int32($0)) }
+            byHash.sort { $0.hash < $1.hash }
             customers += [String?](repeating: nil, count: rowids.count - customers.count)
         }
         for customer in given {
@@ -40,14 +43,14 @@ struct DayACHRows {
             var high = byHash.count
             while low < high {
                 let mid = (low + high) / 2
-                if keyHashes[Int(byHash[mid])] < hash { low = mid + 1 } else { high = mid }
+                if byHash[mid].hash < hash { low = mid + 1 } else { high = mid }
             }
             var found: Int?
             var next = low
-            while next < byHash.count, keyHashes[Int(byHash[next])] == hash {
-                let position = Int(byHash[next])
+            while next < byHash.count, byHash[next].hash == hash {
+                let position = Int(byHash[next].position)
                 // One row with the hash is the entry; more than one (a hash shared by two keys) are told apart by key.
-                if next == low, next + 1 == byHash.count || keyHashes[Int(byHash[next + 1])] != hash {
+                if next == low, next + 1 == byHash.count || byHash[next + 1].hash != hash {
                     found = position
                     break
                 }

@@ -85,13 +85,17 @@ extension SQLiteLedgerStore {
     /// The customers found for the day's ACH entry rows, in rowid order. A rowid the day's rows took may have been an
     /// earlier row's (SQLite reuses the largest after a delete): what was kept for those goes first.
     func writeACHCustomers() throws {
-        guard dayACHRows.hasCustomers, let first = dayACHRows.rowids.min() else { return }
+        guard dayACHRows.hasCustomers, !dayACHRows.customersWritten, let first = dayACHRows.rowids.min() else { return }
+        dayACHRows.customersWritten = true
         try database.prepare("DELETE FROM ach_entry_customers WHERE entry_rowid >= ?").bind(.integer(first)).run()
         let insert = try database.prepare("INSERT INTO ach_entry_customers(entry_rowid, customer_id) VALUES (?, ?)")
         for (customer, row) in zip(dayACHRows.customers, dayACHRows.rowids) {
             guard let customer else { continue }
             try insert.bind(.integer(row), .text(customer)).run()
         }
+        // What was kept of the rows goes now, mid-day (a million rows' rowids, hashes and customers).
+        dayACHRows = DayACHRows()
+        dayACHRows.customersWritten = true
     }
 
     func writeACH(_ day: DayEffects, runID: Int64, day today: Day) throws {
@@ -115,6 +119,7 @@ extension SQLiteLedgerStore {
                 try key.bind(.integer(rowid)).rows { $0.text(0) }.first ?? ""
             }
         }
+        if day.lastACHCustomers { try writeACHCustomers() }
         let change = try database.prepare("""
             INSERT OR IGNORE INTO customer_ach_changes(notice_key, customer_id, change_code, corrected_data, original_trace, day, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)

@@ -198,6 +198,7 @@ extension DayRun {
             feed.send(making: {
                 var customers = DayEffects()
                 customers.achCustomers = ACHEntryCustomer.found(in: decisions[start..<min(start + DayRun.decisionChunk, decisions.count)])
+                customers.lastACHCustomers = start + DayRun.decisionChunk >= decisions.count
                 return customers
             })
         }
