@@ -18,7 +18,7 @@ extension Command {
             """,
         options: [.value("day", "DAY", "the day the payments were applied (required)"), .ledger, .flag("html", "an HTML page instead of CSV")],
         exitStatuses: [
-            .init(0, means: "done"), .init(1, means: "nothing was applied for the customer that day"), .init(2, means: "usage error"),
+            .init(0, means: "done"), .init(1, means: "nothing was applied for the customer that day"), .init(2, means: "usage error, or a customer the ledger does not know (the nearest ids named)"),
             .init(3, means: "the ledger could not be read"),
         ],
         takesArguments: true
@@ -28,10 +28,11 @@ extension Command {
 extension Settle {
     func advice(_ args: ParsedArguments) async throws -> Int32 {
         let ledger = args.ledgerPath
-        guard args.positionals.count == 1, let customer = args.positionals.first else { throw UsageError(.wrongArguments, "advice needs one CUSTOMER id") }
+        guard args.positionals.count == 1, let given = args.positionals.first else { throw UsageError(.wrongArguments, "advice needs one CUSTOMER id") }
         guard let day = try day(args.value("day"), option: "day") else { throw UsageError(.missingOption, "advice needs --day YYYY-MM-DD") }
-        _ = try openReader(ledger)  // migrates an older ledger first
-        let view: any LedgerReading = try SQLiteLedgerReader(path: ledger)
+        let reader = try openReader(ledger)  // migrates an older ledger first
+        let customer = try knownCustomer(given, option: "", reader: reader, ledger: ledger)
+        let view: any LedgerReading = reader
         let (name, rows) = try await adviceRows(customer: customer, day: day, view: view)
         guard !rows.isEmpty else {
             console.err("settle: nothing was applied for \(customer) on \(day) in \(ledger)")

@@ -104,15 +104,7 @@ extension Settle {
             type = known
         }
         var customer: String?
-        if let given = args.value("customer") {
-            let known = try reader.customerIDs()
-            if let exact = known.first(where: { $0 == given }) ?? known.first(where: { $0.uppercased() == given.uppercased() }) {
-                customer = exact
-            } else {
-                let near = ReviewRules.nearest(given, among: known)
-                throw UsageError(.invalidValue, "--customer: no customer '\(given)' in \(ledger)" + (near.isEmpty ? "" : " (the nearest: \(near.joined(separator: ", ")))"))
-            }
-        }
+        if let given = args.value("customer") { customer = try knownCustomer(given, option: "--customer: ", reader: reader, ledger: ledger) }
         let rows = try reader.exceptions(status: status == "all" ? nil : status, day: try day(args.value("day"), option: "day"), type: type, customer: customer)
         if args.flag("json") {
             console.out(JSONValue.array(rows.map { exceptionJSON($0, history: nil) }).rendered())

@@ -123,13 +123,21 @@ struct Settle {
     }
 
     /// Who is deciding, when --by does not say: the login name, else the account's name.
-    static func loginName() -> String {
-        let env = ProcessInfo.processInfo.environment
+    static func loginName(environment env: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let user = env["USER"] ?? env["LOGNAME"], !user.isEmpty { return user }
         if let name = getlogin() { return String(cString: name) }
         // The account's own name from the system (no USER, no terminal: a scheduler, a container).
         if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
         return "unknown"
+    }
+
+    /// The ledger's id for a customer given on the command line (case aside); one it does not know is a usage error
+    /// naming the nearest ids, never a quiet "nothing".
+    func knownCustomer(_ given: String, option: String, reader: SQLiteLedgerReader, ledger: String) throws -> String {
+        let known = try reader.customerIDs()
+        if let exact = known.first(where: { $0 == given }) ?? known.first(where: { $0.uppercased() == given.uppercased() }) { return exact }
+        let near = ReviewRules.nearest(given, among: known)
+        throw UsageError(.invalidValue, "\(option)no customer '\(given)' in \(ledger)" + (near.isEmpty ? "" : " (the nearest: \(near.joined(separator: ", ")))"))
     }
 
     /// `a, b or c`.

@@ -186,7 +186,21 @@ import TestSupport
         #expect(typo.code == 2 && typo.err.contains("no invoice INV-1002") && typo.err.contains("INV-10020"), "\(typo.err)")
         let placeholder = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--apply", "INV-10020=4000.00", "--note", "..."])
         #expect(placeholder.code == 2 && placeholder.err.contains("says nothing"), "\(placeholder.err)")
-        #expect(Settle.loginName() != "unknown")
+        // With USER and LOGNAME unset (a scheduler, a container), the decider is the system's name for the account.
+        let account = getpwuid(getuid()).flatMap { $0.pointee.pw_name }.map { String(cString: $0) }
+        let login = getlogin().map { String(cString: $0) }
+        let decider = Settle.loginName(environment: [:])
+        #expect(decider != "unknown" && (decider == login || decider == account), "\(decider)")
+        #expect(Settle.loginName(environment: ["LOGNAME": "ana"]) == "ana")
+    }
+
+    /// `advice` for a customer the ledger does not know is a usage error naming the nearest ids, not "nothing applied".
+    @Test func adviceForAnUnknownCustomerNamesTheNearest() async throws {
+        let (_, ledger, _) = try await firstDay()
+        let unknown = await settle(["advice", "C999", "--day", "2026-11-02", "--ledger", ledger])
+        #expect(unknown.code == 2 && unknown.err.contains("no customer 'C999'") && unknown.err.contains("the nearest: C00"), "\(unknown.err)")
+        let caseAside = await settle(["advice", "c001", "--day", "2026-11-02", "--ledger", ledger])
+        #expect(caseAside.code == 0 && caseAside.out.contains("C001,"), "\(caseAside.out)\(caseAside.err)")
     }
 
     /// `archive verify` reads the job's own archive: moved, it is found with --archive DIR; a day never run is an error.
@@ -286,7 +300,8 @@ import TestSupport
         #expect(cli.out.contains(",INV-10001,4900.00,100.00,0.00,"))
         let html = await settle(["advice", "C001", "--day", "2026-11-02", "--ledger", ledger, "--html"])
         #expect(html.out.hasPrefix("<!DOCTYPE html>") && html.out.contains("Acme Tools, Inc. (C001)"))
-        #expect(await settle(["advice", "C999", "--day", "2026-11-02", "--ledger", ledger]).code == 1)
+        // A customer the ledger knows with nothing applied that day: exit 1 (one it does not know: 2, below).
+        #expect(await settle(["advice", "C006", "--day", "2026-11-02", "--ledger", ledger]).code == 1)
     }
 }
 
