@@ -1,4 +1,23 @@
+import Core
+import Matching
+
 /// A decision as a reviewer gives it (`settle exceptions resolve`, or a row of `import`), before it is checked.
+/// What the job's manifest says of reviewers' decisions: the write-off limit, and whose invoices one customer's cash
+/// may go to (as cash application: `matching.cross_customer`, and customers' `parent_id`).
+public struct ReviewPolicy: Sendable {
+    /// `review.write_off_limit`; nil when no manifest gives one (then 100.00 in the currency written off).
+    public var writeOffLimit: Money?
+    public var crossCustomer: MatchingPolicy.CrossCustomerPolicy
+    /// Each customer's parent (`parent_id` in the customers file).
+    public var parentOf: [String: String]
+
+    public init(writeOffLimit: Money? = nil, crossCustomer: MatchingPolicy.CrossCustomerPolicy = .exception, parentOf: [String: String] = [:]) {
+        self.writeOffLimit = writeOffLimit
+        self.crossCustomer = crossCustomer
+        self.parentOf = parentOf
+    }
+}
+
 public struct ReviewRequest: Sendable {
     public var exceptionID: String
     public var kind: ReviewDecisionKind

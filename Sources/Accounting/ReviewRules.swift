@@ -47,10 +47,10 @@ public enum ReviewRules {
         return [.ignore]
     }
 
-    /// Checks a decision against the books as they stand (`facts`, read for it); what it returns is what
-    /// `ReviewStore.recordDecision` keeps. `writeOffLimit`: the manifest's `review.write_off_limit`; nil when no
-    /// manifest gives one (then 100.00 in the currency of the amount written off).
-    public static func check(_ request: ReviewRequest, facts: ReviewFacts, writeOffLimit: Money?) throws(ReviewRefusal) -> [ReviewApplication] {
+    /// Checks a decision against the books as they stand (`facts`, read for it) and the manifest's `policy`; what it
+    /// returns is what `ReviewStore.recordDecision` keeps.
+    public static func check(_ request: ReviewRequest, facts: ReviewFacts, policy: ReviewPolicy) throws(ReviewRefusal) -> [ReviewApplication] {
+        let writeOffLimit = policy.writeOffLimit
         let id = request.exceptionID
         let exception = facts.exception
         guard !request.note.trimmingCharacters(in: .whitespaces).isEmpty else { throw ReviewRefusal("\(id): --note is required (say why)") }
@@ -94,6 +94,15 @@ public enum ReviewRules {
                     }
                 }
                 guard amount.minorUnits > 0 else { throw ReviewRefusal("\(id): --apply \(invoiceID)=\(text): the amount must be more than zero") }
+                // A reviewer may do what cash application may: another customer's invoice only for its parent (by
+                // `parent_id`, any generation up) or under `matching.cross_customer: allow`. A payer not known (suspense)
+                // is placed by the reviewer: any customer's invoice.
+                let payer = exception.customerID
+                guard payer.isEmpty || policy.crossCustomer == .allow
+                        || CustomerDirectory.isRelated(payer: payer, owner: invoice.customerID, parentOf: { policy.parentOf[$0] }) else {
+                    throw ReviewRefusal("\(id): invoice \(invoiceID) is \(invoice.customerID)'s and the receipt \(payer)'s: one customer's cash goes to "
+                                        + "another's invoices only from a parent (parent_id in the customers file) or with matching.cross_customer: allow")
+                }
                 guard invoice.amount.currency == currency else {
                     throw ReviewRefusal("\(id): invoice \(invoiceID) is in \(invoice.amount.currency.code), the receipt in \(currency.code)")
                 }

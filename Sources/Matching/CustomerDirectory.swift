@@ -106,12 +106,17 @@ public struct CustomerDirectory: Sendable {
 
     /// True when `payer` may pay `owner`'s invoices: the same customer, or an ancestor of it.
     public func isRelated(payer: String, owner: String) -> Bool {
+        Self.isRelated(payer: payer, owner: owner) { customer($0)?.parentID }
+    }
+
+    /// True when `payer` is `owner` or one of its ancestors by `parentOf` (at most 32 steps up).
+    public static func isRelated(payer: String, owner: String, parentOf: (String) -> String?) -> Bool {
         if payer == owner { return true }
-        var next = customer(owner)?.parentID
+        var next = parentOf(owner)
         var steps = 0
         while let p = next, steps < 32 {
             if p == payer { return true }
-            next = customer(p)?.parentID
+            next = parentOf(p)
             steps += 1
         }
         return false

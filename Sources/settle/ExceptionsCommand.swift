@@ -162,9 +162,9 @@ extension Settle {
         let request = try reviewRequest(id: args.positionals[0], args: args)
         let console = self.console
         return try await withReviewLock(args.ledgerPath) { store, view in
-            let limit = try await writeOffLimit(view)
+            let policy = try await Review.policy(view: view)
             let applications: [ReviewApplication]
-            do { applications = try await Review.check(request, view: view, writeOffLimit: limit) } catch let refusal as ReviewRefusal {
+            do { applications = try await Review.check(request, view: view, policy: policy) } catch let refusal as ReviewRefusal {
                 console.err("settle: \(refusal.message)")
                 return refusal.message.hasPrefix("no exception") ? 1 : ExitCode.usage.rawValue
             }
@@ -250,18 +250,6 @@ extension Settle {
         return try await body(store, view)
     }
 
-    /// The write-off limit of the manifest the ledger last ran with (nil when no run recorded one: then 100.00 in the
-    /// currency written off). A manifest that cannot be read or is invalid is a usage error naming it (exit 2): the
-    /// limit is a control, never silently replaced by the default.
-    func writeOffLimit(_ view: any LedgerReading) async throws -> Money? {
-        guard let path = try await view.lastManifestPath() else { return nil }
-        do {
-            return try Manifest.load(path: path).writeOffLimit
-        } catch {
-            throw ManifestError("the manifest the ledger last ran with gives review.write_off_limit and cannot be used: \(error.message) "
-                                + "(run from the folder the runs use, or fix the manifest)")
-        }
-    }
 
     func exceptionJSON(_ r: ExceptionRow, history: [ExceptionHistoryRow]?) -> JSONValue {
         var fields: [(String, JSONValue)] = [

@@ -29,7 +29,7 @@ extension Settle {
         var problems = rows.problems
         let console = self.console
         return try await withReviewLock(ledger) { store, view in
-            let limit = try await writeOffLimit(view)
+            let policy = try await Review.policy(view: view)
             var checked: [(ReviewRequest, [ReviewApplication])] = []
             var seen = Set<String>()
             for (line, request) in rows.requests {
@@ -37,7 +37,7 @@ extension Settle {
                     problems.append("\(path):\(line): \(request.exceptionID) is decided twice in the file")
                     continue
                 }
-                do { checked.append((request, try await Review.check(request, view: view, writeOffLimit: limit))) } catch let refusal as ReviewRefusal {
+                do { checked.append((request, try await Review.check(request, view: view, policy: policy))) } catch let refusal as ReviewRefusal {
                     problems.append("\(path):\(line): \(refusal.message)")
                 }
             }

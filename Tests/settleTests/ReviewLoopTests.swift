@@ -194,6 +194,20 @@ import TestSupport
         #expect(Settle.loginName(environment: ["LOGNAME": "ana"]) == "ana")
     }
 
+    /// Foxtrot's receipt cannot pay Evergreen's invoice by a reviewer's hand any more than by cash application's: only
+    /// under `matching.cross_customer: allow` (or from a parent, `parent_id`).
+    @Test func aReviewerCannotMoveOneCustomersCashToAnothersInvoice() async throws {
+        let (manifest, ledger, out) = try await firstDay()
+        let id = try exception("AMBIGUOUS", in: out)
+        let refused = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--apply", "INV-10013=1700.00", "--note", "Foxtrot said so"])
+        #expect(refused.code == 2 && refused.err.contains("invoice INV-10013 is C005's and the receipt C006's"), "\(refused.err)")
+        let text = try String(contentsOfFile: manifest, encoding: .utf8)
+        try text.replacingOccurrences(of: #""tolerance": "1.00""#, with: #""tolerance": "1.00", "cross_customer": "allow""#)
+            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        let allowed = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--apply", "INV-10013=1700.00", "--note", "Foxtrot said so"])
+        #expect(allowed.code == 0, "\(allowed.err)")
+    }
+
     /// `advice` for a customer the ledger does not know is a usage error naming the nearest ids, not "nothing applied".
     @Test func adviceForAnUnknownCustomerNamesTheNearest() async throws {
         let (_, ledger, _) = try await firstDay()
