@@ -77,8 +77,9 @@ public protocol LedgerReading: InputFileRecords, PeriodRecords, ReviewRecords {
 
     // MARK: Aging and credit exposure
 
-    /// Each customer's unapplied cash as the ledger holds it now, by currency.
-    func unappliedByCustomer() async throws -> [String: [String: Int64]]
+    /// Each customer's unapplied cash by currency: as the ledger holds it now, or (`day`) as of the end of that day on
+    /// the effective-day axis, what `ledger balance --as-of` says of account 2100.
+    func unappliedByCustomer(asOf day: Day?) async throws -> [String: [String: Int64]]
     /// How each customer paid over the days after `from` up to `through`.
     func payments(from: Day, through: Day) async throws -> [String: (applied: Int64, weightedDays: Int64)]
     /// Each customer's return source keys over the days after `from` up to `through`.

@@ -152,7 +152,7 @@ public final class SQLiteLedgerReader: LedgerReading {
     public func periodChanges() throws -> [PeriodChange] { try read { try $0.periodChanges() } }
 
     /// Each customer's unapplied cash (account 2100) as the ledger holds it now, by currency.
-    public func unappliedByCustomer() throws -> [String: [String: Int64]] { try read { try $0.unappliedByCustomer() } }
+    public func unappliedByCustomer(asOf day: Day? = nil) throws -> [String: [String: Int64]] { try read { try $0.unappliedByCustomer(asOf: day) } }
 
     /// How each customer paid over the days after `from` up to `through`: the cash applied to invoices, and that cash
     /// times the days from each invoice's issue to its application (for an average weighted by amount).

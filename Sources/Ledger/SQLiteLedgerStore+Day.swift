@@ -248,8 +248,20 @@ extension SQLiteLedgerStore {
             INSERT INTO customer_unapplied(customer_no, currency, amount_minor) VALUES (?, ?, ?)
             ON CONFLICT(customer_no, currency) DO UPDATE SET amount_minor = amount_minor + excluded.amount_minor
             """)
-        for (key, amount) in unappliedMovements.sorted(by: { ($0.key.customer, $0.key.currency) < ($1.key.customer, $1.key.currency) }) where amount != 0 {
-            try customer.bind(.integer(key.customer), .text(key.currency), .integer(amount)).run()
+        let byDay = try database.prepare("""
+            INSERT INTO customer_unapplied_days(customer_no, currency, effective_day, amount_minor) VALUES (?, ?, ?, ?)
+            ON CONFLICT(customer_no, currency, effective_day) DO UPDATE SET amount_minor = amount_minor + excluded.amount_minor
+            """)
+        var total: [Int64: [String: Int64]] = [:]
+        for (key, amount) in unappliedMovements.sorted(by: { ($0.key.customer, $0.key.currency, $0.key.effectiveDay) < ($1.key.customer, $1.key.currency, $1.key.effectiveDay) })
+        where amount != 0 {
+            try byDay.bind(.integer(key.customer), .text(key.currency), .text(key.effectiveDay.description), .integer(amount)).run()
+            total[key.customer, default: [:]][key.currency, default: 0] &+= amount
+        }
+        for (number, byCurrency) in total.sorted(by: { $0.key < $1.key }) {
+            for (currency, amount) in byCurrency.sorted(by: { $0.key < $1.key }) where amount != 0 {
+                try customer.bind(.integer(number), .text(currency), .integer(amount)).run()
+            }
         }
     }
 

@@ -97,7 +97,7 @@ extension SQLiteLedgerStore {
         daySources.append(source)
         if isNew {
             let postings = draft.postings.allSatisfy { $0.amount.minorUnits != 0 } ? draft.postings : draft.postings.filter { $0.amount.minorUnits != 0 }
-            try insertPostings(postings, entryID: source, sourceKey: draft.sourceKey)
+            try insertPostings(postings, entryID: source, sourceKey: draft.sourceKey, effectiveDay: draft.effectiveDay)
             outcome.posted.append(PostedEntry(entryID: source, sourceKey: draft.sourceKey, revision: 1, kind: .original, runID: runID,
                                               effectiveDay: draft.effectiveDay, memo: draft.memo, postings: postings))
             return
@@ -173,7 +173,7 @@ extension SQLiteLedgerStore {
         try s.execute()
         nextEntryID += 1
         let nonZero = postings.allSatisfy { $0.amount.minorUnits != 0 } ? postings : postings.filter { $0.amount.minorUnits != 0 }
-        try insertPostings(nonZero, entryID: entryID, sourceKey: sourceKey)
+        try insertPostings(nonZero, entryID: entryID, sourceKey: sourceKey, effectiveDay: day)
         return PostedEntry(entryID: entryID, sourceKey: sourceKey, revision: revision, kind: kind, runID: runID, effectiveDay: day, memo: memo, postings: nonZero)
     }
 
@@ -192,7 +192,7 @@ extension SQLiteLedgerStore {
 
     /// Writes an entry's postings, each naming what exists (checked here, before the write: the schema has no
     /// row-level foreign keys), and keeps the open amounts and account movements they change.
-    func insertPostings(_ postings: [Posting], entryID: Int64, sourceKey: String) throws {
+    func insertPostings(_ postings: [Posting], entryID: Int64, sourceKey: String, effectiveDay: Day) throws {
         let receivable = accountIDs[ChartOfAccounts.accountsReceivable]
         let unapplied = accountIDs[ChartOfAccounts.unappliedCash]
         var start = 0
@@ -219,7 +219,9 @@ extension SQLiteLedgerStore {
                         lastCustomer = (customer, number)
                     }
                     try s.bind(base + 4, number)
-                    if account == unapplied { unappliedMovements[UnappliedKey(customer: number, currency: p.amount.currency.code), default: 0] &+= p.amount.minorUnits }
+                    if account == unapplied {
+                        unappliedMovements[UnappliedKey(customer: number, currency: p.amount.currency.code, effectiveDay: effectiveDay), default: 0] &+= p.amount.minorUnits
+                    }
                 } else {
                     try s.bindNull(base + 4)
                 }

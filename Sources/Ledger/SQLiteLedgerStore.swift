@@ -112,11 +112,14 @@ public actor SQLiteLedgerStore: LedgerDayWriter, PeriodStore, ReviewStore {
         if openAmountChanges[index] == 0 { openAmountTouched.append(invoice) }
         openAmountChanges[index] &+= amount
     }
-    /// Unapplied cash per customer and currency moved by the commit under way, added to `customer_unapplied` at its end.
+    /// Unapplied cash per customer, currency and effective day moved by the commit under way, added to `customer_unapplied`
+    /// and `customer_unapplied_days` at its end.
     var unappliedMovements: [UnappliedKey: Int64] = [:]
     struct UnappliedKey: Hashable {
         var customer: Int64
         var currency: String
+        /// The day the entry is effective (`customer_unapplied_days`: unapplied cash as of a day).
+        var effectiveDay: Day
     }
 
     /// Movement per account and currency in the commit under way, added to `account_days` at its end (a day moves a

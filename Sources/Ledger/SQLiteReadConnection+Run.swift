@@ -492,12 +492,25 @@ extension SQLiteReadConnection {
     // MARK: - Aging and credit exposure
 
     /// Each customer's unapplied cash (account 2100) as the ledger holds it now, by currency.
-    func unappliedByCustomer() throws -> [String: [String: Int64]] {
+    func unappliedByCustomer(asOf day: Day? = nil) throws -> [String: [String: Int64]] {
         var out: [String: [String: Int64]] = [:]
         let s = try database.prepare("""
             SELECT c.customer_id, u.currency, u.amount_minor FROM customer_unapplied u JOIN customers c ON c.customer_no = u.customer_no WHERE u.amount_minor != 0
             """)
         while try s.step() { out[s.text(0), default: [:]][s.text(1)] = s.int(2) }
+        guard let day else { return out }
+        // As of the end of `day`: less what entries effective after it moved (none on the night of the last day run).
+        let later = try database.prepare("""
+            SELECT c.customer_id, u.currency, SUM(u.amount_minor) FROM customer_unapplied_days u JOIN customers c ON c.customer_no = u.customer_no
+            WHERE u.effective_day > ? GROUP BY 1, 2
+            """).bind(.text(day.description))
+        while try later.step() {
+            let (customer, currency) = (later.text(0), later.text(1))
+            var left = out[customer]?[currency] ?? 0
+            try MinorUnits.add(0 &- later.int(2), to: &left, of: "customer \(customer)'s unapplied cash as of \(day)")
+            out[customer, default: [:]][currency] = left == 0 ? nil : left
+            if out[customer]?.isEmpty == true { out[customer] = nil }
+        }
         return out
     }
 

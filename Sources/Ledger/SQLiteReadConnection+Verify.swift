@@ -134,6 +134,21 @@ extension SQLiteReadConnection {
             FROM customer_unapplied k LEFT JOIN r ON r.customer_no = k.customer_no AND r.currency = k.currency
             WHERE r.customer_no IS NULL AND k.amount_minor != 0
             """).bind(.text(ChartOfAccounts.unappliedCash)).rows { "unapplied cash of customer number \($0.int(0)) in \($0.text(1)): kept \($0.int(2)), postings \($0.int(3))" }
+        // The same by the day the entries are effective (unapplied cash as of a day).
+        report.accountDayMismatches += try database.prepare("""
+            WITH r AS (SELECT p.customer_no, p.currency, j.effective_day, SUM(p.amount_minor) AS total FROM postings p
+                       JOIN accounts a ON a.account_id = p.account_id JOIN journal_entries j ON j.entry_id = p.entry_id
+                       WHERE a.code = ? AND p.customer_no IS NOT NULL GROUP BY 1, 2, 3)
+            SELECT r.customer_no, r.currency, r.effective_day, COALESCE(k.amount_minor, 0), r.total
+            FROM r LEFT JOIN customer_unapplied_days k ON k.customer_no = r.customer_no AND k.currency = r.currency AND k.effective_day = r.effective_day
+            WHERE COALESCE(k.amount_minor, 0) != r.total
+            UNION ALL
+            SELECT k.customer_no, k.currency, k.effective_day, k.amount_minor, 0
+            FROM customer_unapplied_days k LEFT JOIN r ON r.customer_no = k.customer_no AND r.currency = k.currency AND r.effective_day = k.effective_day
+            WHERE r.customer_no IS NULL AND k.amount_minor != 0
+            """).bind(.text(ChartOfAccounts.unappliedCash)).rows {
+                "unapplied cash of customer number \($0.int(0)) in \($0.text(1)) effective \($0.text(2)): kept \($0.int(3)), postings \($0.int(4))"
+            }
         // Each account's movement per day, kept beside the postings, recomputed from them.
         report.accountDayMismatches += try database.prepare("""
             WITH r AS (SELECT p.account_id, j.day, p.currency, SUM(p.amount_minor) AS total FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id

@@ -450,6 +450,23 @@ enum Schema {
         ALTER TABLE applications ADD COLUMN source_ref TEXT NOT NULL DEFAULT '';
         ALTER TABLE applications ADD COLUMN value_day TEXT;
         """,
+        // 14: each customer's unapplied cash by the day its entries are effective, so that a report of an earlier day
+        // (a rerun after later days) shows it as of that day: what `customer_unapplied` holds, less what is effective
+        // after the day.
+        """
+        CREATE TABLE customer_unapplied_days (
+            customer_no INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            effective_day TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL,
+            PRIMARY KEY (customer_no, currency, effective_day)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX customer_unapplied_days_effective ON customer_unapplied_days(effective_day);
+        INSERT INTO customer_unapplied_days(customer_no, currency, effective_day, amount_minor)
+            SELECT p.customer_no, p.currency, j.effective_day, SUM(p.amount_minor) FROM postings p JOIN accounts a ON a.account_id = p.account_id
+            JOIN journal_entries j ON j.entry_id = p.entry_id
+            WHERE a.code = '2100' AND p.customer_no IS NOT NULL GROUP BY 1, 2, 3 HAVING SUM(p.amount_minor) != 0;
+        """,
     ]
 
     static var version: Int { migrations.count }
