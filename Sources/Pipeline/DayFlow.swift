@@ -451,7 +451,7 @@ extension DayRun {
             clock.lap("reports")
             var report = DayReport(day: day, runID: runID, remittance: [], exceptions: exceptions, openItems: committed.openItemsAfter, journal: [], summary: summary)
             report.remittance = matching.report.remittance
-            report.aging = try AgingRow.rows(committed.openItemsAfter, on: day, unappliedByCustomer: try await view.unappliedByCustomer(), names: matching.report.customerNames,
+            report.aging = try AgingRow.rows(committed.openItemsAfter, on: day, unappliedByCustomer: try await view.unappliedByCustomer(asOf: day), names: matching.report.customerNames,
                                          limits: matching.limits, history: try await history.value)
             clock.lap("aging")
             report.customerNames = matching.report.customerNames
