@@ -515,14 +515,20 @@ extension DayRun {
     /// summary.json: what the day read, settled, applied, posted and raised, and the books against each statement.
     func daySummary(_ committed: Committed, ledgerCounts: Summary.LedgerCounts, exceptions: [MatchException], taken: Taken, settled: Settled,
                     applied: Applied) throws -> JSONValue {
+        // Each tie's statement movement, found as the tie was (cash account, currency, day; the last read wins).
+        var movements: [String: StatementMovement] = [:]
+        for m in taken.read.statementMovements {
+            movements["\(settled.book.code(account: m.account, bank: m.bank, currency: m.currency))|\(m.currency.code)|\(m.day)"] = m
+        }
         let bankTies = committed.outcome.bankTies.map {
-            Summary.BankTie(account: $0.check.displayAccount, day: $0.check.statementDay, closing: $0.check.closing, book: $0.book)
+            Summary.BankTie(account: $0.check.displayAccount, day: $0.check.statementDay, closing: $0.check.closing, book: $0.book,
+                            movement: movements["\($0.check.cashAccount)|\($0.check.closing.currency.code)|\($0.check.statementDay)"])
         } + settled.missingStatements.map { Summary.BankTie(account: Masking.account($0.entry.account), day: $0.day, currency: $0.entry.currency) }
         return try Summary.make(day: day, job: manifest.name, currency: manifest.currency, ledgerCounts: ledgerCounts, fileCount: taken.intake.fileCount,
                                 rejectedCount: taken.intake.rejectedCount, acceptedCount: taken.acceptedCount, nachaBatchCount: taken.read.nachaBatchCount,
                                 nachaEntryCount: taken.read.nachaEntryCount, statementLineCount: settled.statementLineCount,
                                 skippedLineCount: taken.read.skippedLines.count, achBatchCount: settled.achBatchCount,
                                 reconciliation: settled.settlement.reconciliation, decisions: applied.cash.decisions, exceptions: exceptions,
-                                dryRun: options.dryRun, bankTies: bankTies)
+                                dryRun: options.dryRun, bankTies: bankTies, returnDrafts: applied.returned.drafts)
     }
 }

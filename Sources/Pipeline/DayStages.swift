@@ -160,6 +160,8 @@ extension DayRun {
         /// Booked lines not posted: the same line twice in the day's files, or posted by an earlier day's run.
         var skippedLines: [SkippedLine] = []
         var statementBalances: [StatementBalance] = []
+        /// Each final statement's opening, closing and its own lines' credits and debits (the summary's, per account).
+        var statementMovements: [StatementMovement] = []
         var nachaBatchCount = 0
         var nachaEntryCount = 0
         var exceptions: [MatchException] = []
@@ -209,6 +211,7 @@ extension DayRun {
         // The receipts hold what they need of the parts they were made of.
         read.ach.releaseReceiptParts()
         read.exceptions += read.achKeys.exceptions
+        read.statementMovements = try StatementMovement.of(read.statementBalances, lines: statementLines)
         (read.lines, read.skippedLines) = try await statementKeys(statementLines, fileSHA: lineFileSHA)
         return read
     }

@@ -17,11 +17,14 @@ public enum Summary {
         public var book: Money
         /// An expected statement that did not come: no closing, no books to compare (`status` "no statement").
         public var missing = false
-        public init(account: String, day: Day, closing: Money, book: Money) {
+        /// The statement's opening and the credits and debits of its lines (nil: not known, as for a missing statement).
+        public var movement: StatementMovement?
+        public init(account: String, day: Day, closing: Money, book: Money, movement: StatementMovement? = nil) {
             self.account = account
             self.day = day
             self.closing = closing
             self.book = book
+            self.movement = movement
         }
 
         /// The row of an expected statement that did not come.
@@ -52,10 +55,33 @@ public enum Summary {
         }
     }
 
+    /// The money the day's returns took back, and how many took some: a return's entry credits ACH in transit by the
+    /// amount that leaves (`PostingRules.entry(for: ReturnReversal)`); a dishonored return posts nothing and takes nothing.
+    public static func returned(_ returnDrafts: [JournalEntryDraft], day: Day) throws(MoneyOverflow) -> (count: Int, minorUnits: Int64) {
+        var count = 0, total: Int64 = 0
+        for draft in returnDrafts {
+            var left: Int64 = 0
+            for p in draft.postings where p.account == ChartOfAccounts.achClearing {
+                left = try MinorUnits.difference(left, p.amount.minorUnits, of: "the return \(draft.sourceKey)")
+            }
+            guard left != 0 else { continue }
+            count += 1
+            try MinorUnits.add(left, to: &total, of: "the returns of \(day)")
+        }
+        return (count, total)
+    }
+
+    /// Whether the day's cash can be checked against the bank: `complete` (every expected statement came, and the day
+    /// had statements), `partial` (an expected statement is missing) or `none` (no statement balance and no line read).
+    public static func bankData(_ bankTies: [BankTie], statementLineCount: Int) -> String {
+        if bankTies.contains(where: \.missing) { return bankTies.contains { !$0.missing } ? "partial" : "none" }
+        return bankTies.isEmpty && statementLineCount == 0 ? "none" : "complete"
+    }
+
     public static func make(day: Day, job: String, currency: Currency, ledgerCounts: LedgerCounts, fileCount: Int, rejectedCount: Int, acceptedCount: Int, nachaBatchCount: Int, nachaEntryCount: Int,
                      statementLineCount: Int, skippedLineCount: Int = 0, achBatchCount: Int, reconciliation: SettlementResult, decisions: [Decision],
                      exceptions: [MatchException], dryRun: Bool,
-                     bankTies: [BankTie] = []) throws(MoneyOverflow) -> JSONValue {
+                     bankTies: [BankTie] = [], returnDrafts: [JournalEntryDraft] = []) throws(MoneyOverflow) -> JSONValue {
         // Amounts as decimal strings (CONTRACT): exact, never a binary floating-point number to a JSON reader.
         func money(_ minor: Int64) -> JSONValue { .string(MoneyFormat.plain(minor, exponent: currency.exponent)) }
         var receiptTotal: Int64 = 0, applied: Int64 = 0, discount: Int64 = 0, writeOff: Int64 = 0, unapplied: Int64 = 0
@@ -126,9 +152,15 @@ public enum Summary {
             ("statement_lines_explained", .integer(Int64(reconciliation.explainedCount))),
         ]
         let rules: [(String, JSONValue)] = byRule.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.integer(Int64($0.value))) }
+        // Receipts, returns and the net of the two apart: a day with a return shows what came in and what went back.
+        let returns = try returned(returnDrafts, day: day)
+        let netCash = try MinorUnits.difference(receiptTotal, returns.minorUnits, of: "the receipts less the returns of \(day)")
         let cash: [(String, JSONValue)] = [
             ("receipts", .integer(Int64(decisions.count))),
             ("receipt_total", money(receiptTotal)),
+            ("returns", .integer(Int64(returns.count))),
+            ("return_total", money(returns.minorUnits)),
+            ("net_cash_total", money(netCash)),
             ("applied_total", money(applied)),
             ("discount_total", money(discount)),
             ("writeoff_total", money(writeOff)),
@@ -158,12 +190,16 @@ public enum Summary {
             ("settlement", .object(settlement)),
             ("cash_application", .object(cash)),
             ("ledger", .object(ledger)),
+            ("bank_data", .string(bankData(bankTies, statementLineCount: statementLineCount))),
             ("bank", .array(zip(bankTies, differences).map { tie, difference in
-                tie.missing ? .object([("account", .string(tie.account)), ("currency", .string(tie.closing.currency.code)), ("statement_day", .string(tie.day.description)),
-                                       ("statement_closing", .null), ("book_balance", .null), ("difference", .null), ("status", .string("no statement"))]) :
+                func amount(_ m: Money?) -> JSONValue { m.map { .string(MoneyFormat.plain($0.minorUnits, exponent: $0.currency.exponent)) } ?? .null }
+                return tie.missing ? .object([("account", .string(tie.account)), ("currency", .string(tie.closing.currency.code)), ("statement_day", .string(tie.day.description)),
+                                              ("opening", .null), ("credits", .null), ("debits", .null),
+                                              ("statement_closing", .null), ("book_balance", .null), ("difference", .null), ("status", .string("no statement"))]) :
                 .object([("account", .string(tie.account)), ("currency", .string(tie.closing.currency.code)), ("statement_day", .string(tie.day.description)),
-                         ("statement_closing", .string(MoneyFormat.plain(tie.closing.minorUnits, exponent: tie.closing.currency.exponent))),
-                         ("book_balance", .string(MoneyFormat.plain(tie.book.minorUnits, exponent: tie.book.currency.exponent))),
+                         ("opening", amount(tie.movement?.opening)), ("credits", amount(tie.movement?.credits)), ("debits", amount(tie.movement?.debits)),
+                         ("statement_closing", amount(tie.closing)),
+                         ("book_balance", amount(tie.book)),
                          ("difference", .string(MoneyFormat.plain(difference, exponent: tie.closing.currency.exponent))),
                          ("status", .string(tie.book.minorUnits == tie.closing.minorUnits ? "tied" : "difference"))])
             })),

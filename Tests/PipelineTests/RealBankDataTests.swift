@@ -471,5 +471,10 @@ import TestSupport
         #expect(gap.count == 1 && gap[0].contains("of 2026-11-04"), "\(gap)")
         let summary = try String(contentsOfFile: "\(folder)/out/\(d[3])/summary.json", encoding: .utf8)
         #expect(summary.contains("\"status\": \"no statement\""), "\(summary)")
+        // 11-05 read no statement and lacks 11-04's: no bank data at all, and the page says so instead of 100%.
+        #expect(summary.contains("\"bank_data\": \"none\""), "\(summary)")
+        let page = try String(contentsOfFile: "\(folder)/out/\(d[3])/summary.html", encoding: .utf8)
+        #expect(page.components(separatedBy: "no bank data</div><div>match rate").count == 3, "both rate tiles")
+        #expect(page.contains("No bank data for ••••2233 (USD) of 2026-11-04."))
     }
 }
