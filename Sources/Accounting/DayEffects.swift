@@ -33,6 +33,9 @@ public struct DayEffects: Sendable {
     /// Exceptions whose cause went away today (their receipt's held cash applied): resolved by settle with the note,
     /// unless a reviewer decided them.
     public var resolvedBySettle: [(exceptionID: String, note: String)] = []
+    /// Exceptions whose decision the books no longer allow (checked again when it was to be booked): open again, with
+    /// the reason as the note, by settle.
+    public var reopenedBySettle: [(exceptionID: String, note: String)] = []
 
     public init(invoices: [LedgerInvoice] = [], entries: [JournalEntryDraft] = [], cashAccounts: [(code: String, name: String)] = [],
                 accountNames: [(code: String, name: String, type: String)] = []) {

@@ -3,14 +3,14 @@ import Matching
 
 /// What reviewers' decisions post.
 public enum ReviewEntries {
-    /// The entry a reviewer's decision books, under `review:<exception id>`, effective on the exception's day. Where the
-    /// receipt's cash waits: unapplied cash of the customer, or suspense when no customer is known. A reopened exception
-    /// wants nothing under the key (what was booked is reversed).
-    public static func entry(for booking: ReviewBooking, invoiceCustomers: [String: String], unapplied: Int64) -> JournalEntryDraft {
+    /// The entry a reviewer's decision books, under `review:<exception id>`, effective on the day of the run that books
+    /// it (`day`). Where the receipt's cash waits: unapplied cash of the customer, or suspense when no customer is known.
+    /// A reopened exception wants nothing under the key (what was booked is reversed).
+    public static func entry(for booking: ReviewBooking, invoiceCustomers: [String: String], unapplied: Int64, on day: Day) -> JournalEntryDraft {
         let key = "review:\(booking.exceptionID)"
         let memo = ByteScanning.trimmed("Review of \(booking.type) \(booking.exceptionID): \(booking.decision) \(ReviewApplication.text(booking.applications)) \(booking.note)")
         guard let kind = ReviewDecisionKind(rawValue: booking.decision), let currency = booking.amount?.currency ?? booking.applications.first?.amount.currency else {
-            return JournalEntryDraft(sourceKey: key, effectiveDay: booking.day, memo: memo, postings: [])
+            return JournalEntryDraft(sourceKey: key, effectiveDay: day, memo: memo, postings: [])
         }
         let customer: String? = booking.customerID.isEmpty ? nil : booking.customerID
         let holding = booking.type == ExceptionType.unknownCustomer.rawValue || customer == nil ? ChartOfAccounts.suspense : ChartOfAccounts.unappliedCash
@@ -37,6 +37,60 @@ public enum ReviewEntries {
         case .unapplied, .ignore:
             break
         }
-        return JournalEntryDraft(sourceKey: key, effectiveDay: booking.day, memo: memo, postings: postings)
+        return JournalEntryDraft(sourceKey: key, effectiveDay: day, memo: memo, postings: postings)
+    }
+
+    /// The application rows of a decision booked on `day`, under its entry's key, so that the day's remittance, advice
+    /// and `settle advice` show where the money went: for `apply`, the receipt's cash leaving unapplied (a negative
+    /// `unapplied` row) and a `review` row per invoice; for `write-off`, a `review` row per invoice written off; for
+    /// `refund`, the unapplied cash leaving (a negative `review` row without an invoice).
+    public static func applicationRows(for booking: ReviewBooking, invoiceCustomers: [String: String], unapplied: Int64, on day: Day) throws -> [ApplicationRow] {
+        guard let kind = ReviewDecisionKind(rawValue: booking.decision), let currency = booking.amount?.currency ?? booking.applications.first?.amount.currency else {
+            return []
+        }
+        let key = "review:\(booking.exceptionID)"
+        let zero = Money.zero(currency)
+        let payer: String? = booking.customerID.isEmpty ? nil : booking.customerID
+        let evidence = ByteScanning.trimmed("decided by \(booking.decidedBy): \(booking.note)")
+        func row(_ invoice: String?, applied: Money, writeOff: Money = zero, rule: String) -> ApplicationRow {
+            ApplicationRow(receiptID: booking.receiptID, sourceKey: key, invoiceID: invoice, customerID: payer ?? invoice.flatMap { invoiceCustomers[$0] }, applied: applied,
+                           discount: zero, writeOff: writeOff, rule: rule, confidence: 100, evidence: evidence, source: booking.source, sourceRef: booking.sourceRef,
+                           valueDay: booking.day)
+        }
+        switch kind {
+        case .apply:
+            let total = try MinorUnits.total(booking.applications.lazy.map(\.amount.minorUnits), of: "the decision on \(booking.exceptionID)")
+            return [row(nil, applied: Money(minorUnits: 0 &- total, currency: currency), rule: MatchRule.unapplied.rawValue)]
+                + booking.applications.map { row($0.invoiceID, applied: $0.amount, rule: review) }
+        case .writeOff:
+            return booking.applications.map { row($0.invoiceID, applied: zero, writeOff: $0.amount, rule: review) }
+        case .refund:
+            return unapplied > 0 ? [row(nil, applied: Money(minorUnits: 0 &- unapplied, currency: currency), rule: review)] : []
+        case .unapplied, .ignore:
+            return []
+        }
+    }
+
+    /// The rule of a reviewer's rows in `remittance.csv`.
+    public static let review = "review"
+
+    /// Why a decision recorded earlier cannot be booked now (nil: it can): the books moved since it was checked. An
+    /// invoice it applies to or writes off has less open now than it takes (paid meanwhile, or gone), or the receipt has
+    /// less unapplied cash than it applies (returned, or applied by a rerun). `open`: each named invoice's open amount
+    /// now (absent: not in the ledger); `unapplied`: the receipt's unapplied cash now.
+    public static func refusal(of booking: ReviewBooking, open: [String: Money], unapplied: Int64) -> String? {
+        guard !booking.bookedBefore, let kind = ReviewDecisionKind(rawValue: booking.decision), kind == .apply || kind == .writeOff else { return nil }
+        var total: Int64 = 0
+        for a in booking.applications {
+            guard let left = open[a.invoiceID] else { return "invoice \(a.invoiceID) is no longer in the ledger" }
+            guard a.amount.minorUnits <= left.minorUnits else {
+                return "invoice \(a.invoiceID) has \(left) open now, less than the \(a.amount) decided"
+            }
+            guard (try? MinorUnits.add(a.amount.minorUnits, to: &total, of: "")) != nil else { return "its amounts add up past what can be held" }
+        }
+        if kind == .apply, total > unapplied, let currency = booking.applications.first?.amount.currency {
+            return "the receipt has \(Money(minorUnits: max(unapplied, 0), currency: currency)) unapplied now, less than the \(Money(minorUnits: total, currency: currency)) decided"
+        }
+        return nil
     }
 }

@@ -66,6 +66,13 @@ public struct ReviewBooking: Sendable, Hashable {
     public var invoiceIDs: [String]
     public var seq: Int64
     public var note: String
+    /// Who decided (`--by`), and the receipt's source and reference as the exception names them.
+    public var decidedBy = ""
+    public var source = ""
+    public var sourceRef = ""
+    /// This decision was booked before (a rerun of the day that booked it books it again, unchecked: the books as they
+    /// stand already hold it).
+    public var bookedBefore = false
 
     public init(exceptionID: String, type: String, day: Day, customerID: String, receiptID: String, decision: String, applications: [ReviewApplication],
                 amount: Money?, invoiceIDs: [String], seq: Int64, note: String) {

@@ -69,8 +69,13 @@ extension SQLiteLedgerStore {
             clock.lap("decisions", into: &dayOutcome)
             try writeACH(batch, runID: open.runID, day: open.day)
             for booked in batch.bookedReviews {
-                try database.prepare("UPDATE exceptions SET booked_seq = ?, booked_day = ? WHERE exception_id = ?")
+                // The history says which run booked a decision (once: a rerun of the day books it again, unchanged).
+                try database.prepare("UPDATE exceptions SET booked_seq = ?1, booked_day = ?2 WHERE exception_id = ?3 AND (booked_seq != ?1 OR booked_day IS NOT ?2)")
                     .bind(.integer(booked.seq), .text(open.day.description), .text(booked.exceptionID)).run()
+                if database.changes == 1 {
+                    try appendHistory(exceptionID: booked.exceptionID, at: Timestamp.now(), action: "booked", decision: "", applications: "",
+                                      note: "booked by the run of \(open.day)", by: "settle", approvedBy: "", runID: open.runID)
+                }
             }
             for a in batch.bankAccounts {
                 try database.prepare("""

@@ -27,6 +27,7 @@ extension SQLiteLedgerStore {
             }
         }
         try resolveBySettle(batch.resolvedBySettle.map { ($0.exceptionID, $0.note) }, resolution: "settled", runID: runID)
+        for r in batch.reopenedBySettle { try reopen(id: r.exceptionID, note: r.note, by: "settle", at: Timestamp.now(), runID: runID) }
     }
 
     func resetDayRecords(_ day: Day) throws {

@@ -32,15 +32,18 @@ extension SQLiteLedgerStore {
 
     /// Opens a decided exception again: the next run reverses what its decision booked.
     public func reopenException(id: String, note: String, by: String, at: String) throws {
-        try database.transaction {
-            try database.prepare("""
-                UPDATE exceptions SET status = 'open', resolution = '', resolution_note = ?, resolved_at = NULL, decision = '', decision_applications = '',
-                    decided_by = '', approved_by = '', decision_seq = decision_seq + 1
-                WHERE exception_id = ?
-                """).bind(.text(note), .text(id)).run()
-            guard database.changes == 1 else { throw LedgerError("no exception \(id) in \(path)") }
-            try appendHistory(exceptionID: id, at: at, action: "reopen", decision: "", applications: "", note: note, by: by, approvedBy: "", runID: nil)
-        }
+        try database.transaction { try reopen(id: id, note: note, by: by, at: at, runID: nil) }
+    }
+
+    /// The exception open again (its decision gone), with a line of history.
+    func reopen(id: String, note: String, by: String, at: String, runID: Int64?) throws {
+        try database.prepare("""
+            UPDATE exceptions SET status = 'open', resolution = '', resolution_note = ?, resolved_at = NULL, decision = '', decision_applications = '',
+                decided_by = '', approved_by = '', decision_seq = decision_seq + 1
+            WHERE exception_id = ?
+            """).bind(.text(note), .text(id)).run()
+        guard database.changes == 1 else { throw LedgerError("no exception \(id) in \(path)") }
+        try appendHistory(exceptionID: id, at: at, action: "reopen", decision: "", applications: "", note: note, by: by, approvedBy: "", runID: runID)
     }
 
     /// A bank difference of an earlier day resolves itself when a later statement of its account and currency ties

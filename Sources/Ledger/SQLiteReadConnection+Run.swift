@@ -409,7 +409,7 @@ extension SQLiteReadConnection {
     func reviewsToBook(runDay day: Day) throws -> [ReviewBooking] {
         let s = try database.prepare("""
             SELECT exception_id, type, day, customer_id, receipt_id, decision, decision_applications, amount_minor, currency, invoice_ids, decision_seq,
-                   resolution_note
+                   resolution_note, decided_by, source, source_ref, booked_seq = decision_seq
             FROM exceptions
             WHERE (decision_seq != booked_seq AND day <= ?1) OR booked_day = ?1
             ORDER BY exception_id
@@ -417,10 +417,12 @@ extension SQLiteReadConnection {
         return try s.rows { r in
             let row = "exceptions row \(r.text(0))"
             let currency = r.isNull(8) ? nil : try Stored.currency(r.text(8), row)
-            return ReviewBooking(exceptionID: r.text(0), type: r.text(1), day: try Stored.day(r.text(2), row), customerID: r.text(3), receiptID: r.text(4),
-                                 decision: r.text(5), applications: currency.map { ReviewApplication.parse(r.text(6), currency: $0) } ?? [],
-                                 amount: currency.map { Money(minorUnits: r.int(7), currency: $0) }, invoiceIDs: r.text(9).split(separator: "|").map(String.init),
-                                 seq: r.int(10), note: r.text(11))
+            var booking = ReviewBooking(exceptionID: r.text(0), type: r.text(1), day: try Stored.day(r.text(2), row), customerID: r.text(3), receiptID: r.text(4),
+                                        decision: r.text(5), applications: currency.map { ReviewApplication.parse(r.text(6), currency: $0) } ?? [],
+                                        amount: currency.map { Money(minorUnits: r.int(7), currency: $0) },
+                                        invoiceIDs: r.text(9).split(separator: "|").map(String.init), seq: r.int(10), note: r.text(11))
+            (booking.decidedBy, booking.source, booking.sourceRef, booking.bookedBefore) = (r.text(12), r.text(13), r.text(14), r.int(15) == 1)
+            return booking
         }
     }
 

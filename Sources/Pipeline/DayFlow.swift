@@ -165,6 +165,8 @@ extension DayRun {
     struct Applied {
         var returned: ReturnEffects
         var cash: Cash
+        /// Reviewers' decisions this run books.
+        var reviews = ReviewBookings()
     }
 
     func apply(_ taken: inout Taken, settled: Settled, opened: inout Opened, counts: ProgressCounts, clock: inout StageClock) async throws -> Applied {
@@ -183,7 +185,7 @@ extension DayRun {
         opened.indexing = nil
         let cash = await applyCash(taken.read.achKeys.receipts + settled.settlement.statementReceipts, with: consume index, held: held)
         counts.receipts = cash.decisions.count
-        return Applied(returned: returned, cash: cash)
+        return Applied(returned: returned, cash: cash, reviews: try await reviewBookings())
     }
 
     /// What the day posts and records, to the writer, in the order of one batch (so entry ids do not depend on how it
@@ -241,9 +243,10 @@ extension DayRun {
         let notes = Dictionary(settledAll.map { ($0.held.receipt.id, HeldCash.note($0, day: day)) }, uniquingKeysWith: { a, _ in a })
         posting.resolvedBySettle = try await view.openExceptions(receiptIDs: settledAll.map(\.held.receipt.id))
             .filter { HeldCash.causes.contains($0.type) }.compactMap { e in notes[e.receiptID].map { (e.exceptionID, $0) } }
-        let reviews = try await reviewEntries()
-        posting.entries += reviews.drafts
-        posting.bookedReviews = reviews.booked
+        posting.entries += applied.reviews.drafts
+        posting.applications += applied.reviews.rows
+        posting.bookedReviews = applied.reviews.booked
+        posting.reopenedBySettle = applied.reviews.reopened
         feed.send(taking: &posting)
     }
 
@@ -310,7 +313,8 @@ extension DayRun {
     func matchingReport(_ applied: Applied, exceptions: [MatchException]) throws -> MatchingReports {
         let cash = applied.cash
         let remittance = RemittanceList(decisions: cash.decisions, then: try applied.returned.reversed.map { RemittanceRow($0.row, receiptAmount: $0.receiptAmount, valueDay: day) }
-            + cash.reapplied.flatMap { r in try HeldCash.applicationRows(r, day: day).map { RemittanceRow($0, receiptAmount: r.held.held, valueDay: day) } })
+            + cash.reapplied.flatMap { r in try HeldCash.applicationRows(r, day: day).map { RemittanceRow($0, receiptAmount: r.held.held, valueDay: day) } }
+            + applied.reviews.rows.map { RemittanceRow($0, receiptAmount: Money.zero($0.applied.currency), valueDay: day) })
         var names: [String: String] = [:]
         var limits: [String: Money] = [:]
         for c in customers {

@@ -167,20 +167,39 @@ struct DayRun {
         return days
     }
 
-    /// The entries of reviewers' decisions this run books (`review:<exception id>`), in exception order.
-    func reviewEntries() async throws -> (drafts: [JournalEntryDraft], booked: [(exceptionID: String, seq: Int64)]) {
+    /// What reviewers' decisions this run books (`review:<exception id>`, effective on this day), in exception order:
+    /// their entries and application rows, each checked again against the books as they stand (`ReviewEntries.refusal`);
+    /// one the books no longer allow is not booked and its exception opens again, with the reason.
+    struct ReviewBookings {
         var drafts: [JournalEntryDraft] = []
+        var rows: [ApplicationRow] = []
         var booked: [(exceptionID: String, seq: Int64)] = []
+        var reopened: [(exceptionID: String, note: String)] = []
+    }
+
+    func reviewBookings() async throws -> ReviewBookings {
+        var out = ReviewBookings()
         for booking in try await view.reviewsToBook(runDay: day) {
             var owners: [String: String] = [:]
+            var open: [String: Money] = [:]
             for a in booking.applications {
-                if let invoice = try await view.invoice(id: a.invoiceID) { owners[a.invoiceID] = invoice.customerID }
+                if let invoice = try await view.invoice(id: a.invoiceID) {
+                    owners[a.invoiceID] = invoice.customerID
+                    open[a.invoiceID] = invoice.openAmount
+                }
             }
-            let unapplied = booking.decision == ReviewDecisionKind.refund.rawValue ? try await view.unappliedCash(receiptID: booking.receiptID, day: booking.day) : 0
-            drafts.append(ReviewEntries.entry(for: booking, invoiceCustomers: owners, unapplied: unapplied))
-            booked.append((booking.exceptionID, booking.seq))
+            let kind = ReviewDecisionKind(rawValue: booking.decision)
+            let unapplied = kind == .refund || kind == .apply ? try await view.unappliedCash(receiptID: booking.receiptID, day: booking.day) : 0
+            if let reason = ReviewEntries.refusal(of: booking, open: open, unapplied: unapplied) {
+                out.drafts.append(JournalEntryDraft(sourceKey: "review:\(booking.exceptionID)", effectiveDay: day, memo: "Review of \(booking.exceptionID) not booked", postings: []))
+                out.reopened.append((booking.exceptionID, "not booked by the run of \(day): \(reason); decide again"))
+                continue
+            }
+            out.drafts.append(ReviewEntries.entry(for: booking, invoiceCustomers: owners, unapplied: unapplied, on: day))
+            out.rows += try ReviewEntries.applicationRows(for: booking, invoiceCustomers: owners, unapplied: unapplied, on: day)
+            out.booked.append((booking.exceptionID, booking.seq))
         }
-        return (drafts, booked)
+        return out
     }
 
     /// One exception per id: a rule may raise the same thing twice (the same unknown payer on two lines of one file).

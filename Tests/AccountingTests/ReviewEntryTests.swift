@@ -3,8 +3,8 @@ import Core
 import Matching
 import Testing
 
-/// The entry of a reviewer's decision (`ReviewEntries.entry(for:invoiceCustomers:unapplied:)`), under
-/// `review:<exception id>` on the exception's day: cash held (unapplied cash of the customer, or suspense) to the
+/// The entry of a reviewer's decision (`ReviewEntries.entry(for:invoiceCustomers:unapplied:on:)`), under
+/// `review:<exception id>` on the day of the run that books it: cash held (unapplied cash of the customer, or suspense) to the
 /// invoices named, a short amount written off, unapplied cash refunded; `unapplied`, `ignore` and a reopened exception
 /// post nothing. Amounts worked out by hand.
 @Suite struct ReviewEntryTests {
@@ -21,18 +21,19 @@ import Testing
         // 500.00 held for C1; the reviewer applies 400.00 to INV-1 and 100.00 to INV-2:
         // 2100 C1 +400.00, INV-1 -400.00, 2100 C1 +100.00, INV-2 -100.00.
         let booking = Self.booking("apply", [("INV-1", 40_000), ("INV-2", 10_000)])
-        let entry = ReviewEntries.entry(for: booking, invoiceCustomers: ["INV-1": "C1", "INV-2": "C1"], unapplied: 50_000)
+        // Decided on an exception of the 2nd, booked by the run of the 4th: effective on the 4th.
+        let entry = ReviewEntries.entry(for: booking, invoiceCustomers: ["INV-1": "C1", "INV-2": "C1"], unapplied: 50_000, on: B.d("2026-11-04"))
         #expect(entry.postings == [B.p(B.unapplied, 40_000, customer: "C1"), B.p(B.ar, -40_000, customer: "C1", invoice: "INV-1"),
                                    B.p(B.unapplied, 10_000, customer: "C1"), B.p(B.ar, -10_000, customer: "C1", invoice: "INV-2")])
         #expect(entry.isBalanced)
         #expect(entry.sourceKey == "review:X0011223344556677")
-        #expect(entry.effectiveDay == B.d("2026-11-02"))
+        #expect(entry.effectiveDay == B.d("2026-11-04"))
     }
 
     @Test func applyToAnotherCustomersInvoiceSettlesItOnItsOwner() {
         // C1's 250.00 applied to INV-9, an invoice of C2 (a parent paying, say): C1's unapplied cash +250.00, C2's INV-9 -250.00.
         let booking = Self.booking("apply", amount: 25_000, [("INV-9", 25_000)])
-        let entry = ReviewEntries.entry(for: booking, invoiceCustomers: ["INV-9": "C2"], unapplied: 25_000)
+        let entry = ReviewEntries.entry(for: booking, invoiceCustomers: ["INV-9": "C2"], unapplied: 25_000, on: B.d("2026-11-02"))
         #expect(entry.postings == [B.p(B.unapplied, 25_000, customer: "C1"), B.p(B.ar, -25_000, customer: "C2", invoice: "INV-9")])
         #expect(entry.isBalanced)
     }
@@ -41,42 +42,42 @@ import Testing
         // UNKNOWN_CUSTOMER: 712.34 in suspense; the reviewer names C3 and applies it to INV-4 (C3's).
         // Suspense +712.34 (on C3, as the booking names it), INV-4 -712.34.
         let booking = Self.booking("apply", type: .unknownCustomer, customer: "C3", amount: 71_234, [("INV-4", 71_234)])
-        let entry = ReviewEntries.entry(for: booking, invoiceCustomers: ["INV-4": "C3"], unapplied: 71_234)
+        let entry = ReviewEntries.entry(for: booking, invoiceCustomers: ["INV-4": "C3"], unapplied: 71_234, on: B.d("2026-11-02"))
         #expect(entry.postings == [B.p(B.suspense, 71_234, customer: "C3"), B.p(B.ar, -71_234, customer: "C3", invoice: "INV-4")])
         #expect(entry.isBalanced)
         // With no customer at all: suspense with no customer, the invoice on its owner.
         let nobody = ReviewEntries.entry(for: Self.booking("apply", type: .unmatched, customer: "", amount: 71_234, [("INV-4", 71_234)]),
-                                         invoiceCustomers: ["INV-4": "C3"], unapplied: 71_234)
+                                         invoiceCustomers: ["INV-4": "C3"], unapplied: 71_234, on: B.d("2026-11-02"))
         #expect(nobody.postings == [B.p(B.suspense, 71_234), B.p(B.ar, -71_234, customer: "C3", invoice: "INV-4")])
     }
 
     @Test func writeOffTakesTheShortAmountToPaymentDifferences() {
         // SHORT_PAY of 15.00 on INV-1 written off: 6900 +15.00, INV-1 -15.00, both on the invoice's owner.
         let booking = Self.booking("write-off", type: .shortPay, amount: 1_500, [("INV-1", 1_500)])
-        let entry = ReviewEntries.entry(for: booking, invoiceCustomers: ["INV-1": "C1"], unapplied: 0)
+        let entry = ReviewEntries.entry(for: booking, invoiceCustomers: ["INV-1": "C1"], unapplied: 0, on: B.d("2026-11-02"))
         #expect(entry.postings == [B.p(B.differences, 1_500, customer: "C1", invoice: "INV-1"), B.p(B.ar, -1_500, customer: "C1", invoice: "INV-1")])
         #expect(entry.isBalanced)
         // C1's short payment on INV-9, an invoice of C2: 8.25 written off on C2, the invoice's owner.
-        let other = ReviewEntries.entry(for: Self.booking("write-off", type: .shortPay, amount: 825, [("INV-9", 825)]), invoiceCustomers: ["INV-9": "C2"], unapplied: 0)
+        let other = ReviewEntries.entry(for: Self.booking("write-off", type: .shortPay, amount: 825, [("INV-9", 825)]), invoiceCustomers: ["INV-9": "C2"], unapplied: 0, on: B.d("2026-11-02"))
         #expect(other.postings == [B.p(B.differences, 825, customer: "C2", invoice: "INV-9"), B.p(B.ar, -825, customer: "C2", invoice: "INV-9")])
     }
 
     @Test func refundPaysOutWhatIsStillUnapplied() {
         // OVER_PAY: 50.00 of C1's cash still unapplied, refunded: 2100 C1 +50.00, refunds payable -50.00.
         let booking = Self.booking("refund", type: .overPay, amount: 5_000)
-        let entry = ReviewEntries.entry(for: booking, invoiceCustomers: [:], unapplied: 5_000)
+        let entry = ReviewEntries.entry(for: booking, invoiceCustomers: [:], unapplied: 5_000, on: B.d("2026-11-02"))
         #expect(entry.postings == [B.p(B.unapplied, 5_000, customer: "C1"), B.p(B.refunds, -5_000, customer: "C1")])
         #expect(entry.isBalanced)
         // Only what is still held: 30.00 of the 50.00 applied since, 20.00 refunded.
-        let rest = ReviewEntries.entry(for: booking, invoiceCustomers: [:], unapplied: 2_000)
+        let rest = ReviewEntries.entry(for: booking, invoiceCustomers: [:], unapplied: 2_000, on: B.d("2026-11-02"))
         #expect(rest.postings == [B.p(B.unapplied, 2_000, customer: "C1"), B.p(B.refunds, -2_000, customer: "C1")])
         // Nothing held any more: nothing to refund.
-        #expect(ReviewEntries.entry(for: booking, invoiceCustomers: [:], unapplied: 0).postings.isEmpty)
+        #expect(ReviewEntries.entry(for: booking, invoiceCustomers: [:], unapplied: 0, on: B.d("2026-11-02")).postings.isEmpty)
     }
 
     @Test func unappliedAndIgnorePostNothing() {
         for decision in ["unapplied", "ignore"] {
-            let entry = ReviewEntries.entry(for: Self.booking(decision, [("INV-1", 40_000)]), invoiceCustomers: ["INV-1": "C1"], unapplied: 50_000)
+            let entry = ReviewEntries.entry(for: Self.booking(decision, [("INV-1", 40_000)]), invoiceCustomers: ["INV-1": "C1"], unapplied: 50_000, on: B.d("2026-11-02"))
             #expect(entry.postings.isEmpty, "\(decision)")
             #expect(entry.sourceKey == "review:X0011223344556677")
         }
@@ -84,7 +85,7 @@ import Testing
 
     @Test func aReopenedExceptionWantsNothingUnderTheKey() {
         // Decision empty: reopened; what the earlier decision booked is reversed by wanting nothing.
-        let entry = ReviewEntries.entry(for: Self.booking("", [("INV-1", 40_000)]), invoiceCustomers: ["INV-1": "C1"], unapplied: 50_000)
+        let entry = ReviewEntries.entry(for: Self.booking("", [("INV-1", 40_000)]), invoiceCustomers: ["INV-1": "C1"], unapplied: 50_000, on: B.d("2026-11-02"))
         #expect(entry.postings.isEmpty)
         #expect(entry.sourceKey == "review:X0011223344556677")
     }
@@ -92,5 +93,38 @@ import Testing
     @Test func everyDecisionKindIsCovered() {
         // The kinds the tests above book; a new kind needs a test of its own.
         #expect(Set(ReviewDecisionKind.allCases.map(\.rawValue)) == ["apply", "write-off", "refund", "unapplied", "ignore"])
+    }
+
+    @Test func aBookedDecisionsRowsShowWhereTheMoneyWentAndAddUpToWhatMoved() throws {
+        // 500.00 unapplied, applied 400.00 to INV-1 and 100.00 to INV-2 by ana: the receipt's cash leaves unapplied
+        // (-500.00, rule unapplied) and reaches each invoice (rule review); the rows add up to 0.00, what moved in cash.
+        var booking = Self.booking("apply", [("INV-1", 40_000), ("INV-2", 10_000)])
+        booking.decidedBy = "ana"
+        let rows = try ReviewEntries.applicationRows(for: booking, invoiceCustomers: ["INV-1": "C1", "INV-2": "C1"], unapplied: 50_000, on: B.d("2026-11-04"))
+        #expect(rows.map(\.rule) == ["unapplied", "review", "review"])
+        #expect(rows.map(\.invoiceID) == [nil, "INV-1", "INV-2"])
+        #expect(rows.map(\.applied) == [B.m(-50_000), B.m(40_000), B.m(10_000)])
+        #expect(rows.allSatisfy { $0.sourceKey == "review:X0011223344556677" && $0.customerID == "C1" && $0.evidence.hasPrefix("decided by ana") })
+        // A write-off: no cash, 8.25 written off INV-9. A refund of 50.00 unapplied: -50.00 leaves. Ignore: nothing.
+        let writeOff = try ReviewEntries.applicationRows(for: Self.booking("write-off", type: .shortPay, amount: 825, [("INV-9", 825)]), invoiceCustomers: ["INV-9": "C1"],
+                                                         unapplied: 0, on: B.d("2026-11-04"))
+        #expect(writeOff.map(\.writeOff) == [B.m(825)] && writeOff.map(\.applied) == [B.m(0)])
+        let refund = try ReviewEntries.applicationRows(for: Self.booking("refund", amount: 5_000), invoiceCustomers: [:], unapplied: 5_000, on: B.d("2026-11-04"))
+        #expect(refund.map(\.applied) == [B.m(-5_000)] && refund.map(\.invoiceID) == [nil])
+        #expect(try ReviewEntries.applicationRows(for: Self.booking("ignore"), invoiceCustomers: [:], unapplied: 0, on: B.d("2026-11-04")).isEmpty)
+    }
+
+    @Test func aDecisionTheBooksNoLongerAllowIsNotBooked() {
+        // 400.00 to INV-1 decided; INV-1 was paid down to 150.00 meanwhile: refused, naming both amounts.
+        let booking = Self.booking("apply", [("INV-1", 40_000)])
+        #expect(ReviewEntries.refusal(of: booking, open: ["INV-1": B.m(15_000)], unapplied: 50_000) == "invoice INV-1 has 150.00 open now, less than the 400.00 decided")
+        #expect(ReviewEntries.refusal(of: booking, open: [:], unapplied: 50_000) == "invoice INV-1 is no longer in the ledger")
+        // The receipt returned meanwhile: 0.00 unapplied.
+        #expect(ReviewEntries.refusal(of: booking, open: ["INV-1": B.m(40_000)], unapplied: 0) == "the receipt has 0.00 unapplied now, less than the 400.00 decided")
+        #expect(ReviewEntries.refusal(of: booking, open: ["INV-1": B.m(40_000)], unapplied: 40_000) == nil)
+        // Booked before (a rerun of its day): the books already hold it, nothing to check.
+        var again = booking
+        again.bookedBefore = true
+        #expect(ReviewEntries.refusal(of: again, open: ["INV-1": B.m(0)], unapplied: 0) == nil)
     }
 }

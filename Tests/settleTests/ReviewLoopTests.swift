@@ -231,6 +231,32 @@ import TestSupport
         #expect(never.code == 2 && never.err.contains("never run"), "\(never.err)")
     }
 
+    /// A decision booked by the run of the next day shows where money shows on that day: its remittance rows (the
+    /// receipt's cash leaving unapplied, the invoice it went to, rule `review`), the ledger's rows that `settle advice`
+    /// reads, the journal effective that day, and the run in the history.
+    @Test func aBookedDecisionAppearsInTheBookingDaysReports() async throws {
+        let (manifest, ledger, out) = try await firstDay()
+        let id = try exception("AMBIGUOUS", in: out)
+        #expect(await settle(["exceptions", "resolve", id, "--ledger", ledger, "--apply", "INV-10020=4000.00", "--note", "called Foxtrot", "--by", "ana"]).code == 0)
+        #expect(await settle(["run", manifest, "--date", "2026-11-03"]).code == 0)
+        let day3 = URL(fileURLWithPath: out).deletingLastPathComponent().path + "/2026-11-03"
+        let remittance = try String(contentsOfFile: day3 + "/remittance.csv", encoding: .utf8).split(separator: "\n").filter { $0.contains(",C006,") }
+        // Foxtrot's 4,000.00: -4,000.00 leaves unapplied cash, 4,000.00 reaches INV-10020.
+        #expect(remittance.contains { $0.contains(",-4000.00,") && $0.contains(",unapplied,") }, "\(remittance)")
+        #expect(remittance.contains { $0.contains(",INV-10020,4000.00,") && $0.contains(",review,") }, "\(remittance)")
+        let advice = await settle(["advice", "C006", "--day", "2026-11-03", "--ledger", ledger])
+        #expect(advice.code == 0 && advice.out.contains(",INV-10020,4000.00,"), "\(advice.out)\(advice.err)")
+        let journal = try String(contentsOfFile: day3 + "/journal.csv", encoding: .utf8).split(separator: "\n").filter { $0.contains(",review:\(id),") }
+        #expect(journal.count == 2 && journal.allSatisfy { $0.contains(",2026-11-03,") }, "\(journal)")
+        let show = await settle(["exceptions", "show", id, "--ledger", ledger])
+        #expect(show.out.contains("booked by the run of 2026-11-03"), "\(show.out)")
+        // A rerun of the booking day books it again, once: the same rows, no second line of history.
+        #expect(await settle(["run", manifest, "--date", "2026-11-03"]).code == 0)
+        let again = await settle(["exceptions", "show", id, "--ledger", ledger])
+        #expect(again.out.components(separatedBy: "booked by the run of 2026-11-03").count == show.out.components(separatedBy: "booked by the run of 2026-11-03").count)
+        #expect(try SQLiteLedgerReader(path: ledger).verify().isClean)
+    }
+
     /// `show` says whether a decision is in the books yet, and which run booked it.
     @Test func showSaysWhetherADecisionIsBooked() async throws {
         let (manifest, ledger, out) = try await firstDay()
@@ -428,14 +454,14 @@ extension ReviewLoopTests {
         let rerun = await settle(["run", manifest, "--date", "2026-11-02"])
         #expect(rerun.code == 0 && rerun.out.contains("in the period closed through 2026-11-02: nothing posted"), "\(rerun.out)")
         #expect(try String(contentsOfFile: out + "/journal.csv", encoding: .utf8) == journalBefore)
-        // A decision on the closed day's exception is booked by the next open day's run, effective that day, its memo
-        // naming the day it belongs to.
+        // A decision on the closed day's exception is booked by the next open day's run, effective that day (the day it
+        // is booked, CONTRACT): nothing of it belongs to the closed period.
         #expect(await settle(["exceptions", "resolve", id, "--ledger", ledger, "--apply", "INV-10020=4000.00", "--note", "phone"]).code == 0)
         #expect(await settle(["run", manifest, "--date", "2026-11-03"]).code == 0)
         let journal = try String(contentsOfFile: out + "/../2026-11-03/journal.csv", encoding: .utf8)
         let review = journal.split(separator: "\n").filter { $0.contains(",review:\(id),") }
         #expect(review.count == 2)
-        #expect(review.allSatisfy { $0.contains(",2026-11-03,") && $0.contains("belongs to 2026-11-02, in the period closed through 2026-11-02") })
+        #expect(review.allSatisfy { $0.contains(",2026-11-03,") && !$0.contains("belongs to") })
         // Closing again what is closed, or reopening what is open, is refused; reopening is recorded.
         #expect(await settle(["period", "close", "--through", "2026-11-01", "--note", "x", "--ledger", ledger]).code == 2)
         #expect(await settle(["period", "reopen", "2026-11-05", "--note", "x", "--ledger", ledger]).code == 2)
