@@ -34,6 +34,17 @@ public enum ReviewEntries {
                 postings.append(Posting(account: holding, customerID: customer, amount: money(unapplied)))
                 postings.append(Posting(account: ChartOfAccounts.refundsPayable, customerID: customer, amount: money(-unapplied)))
             }
+        case .postTo:
+            guard let code = booking.applications.first?.invoiceID, let amount = booking.amount else { break }
+            if booking.type == ExceptionType.bankDifference.rawValue {
+                // Books over the bank by `amount` (books less bank): the cash account comes down by it, the account named
+                // takes the other side. The cash account is the exception's source reference, `<code>:<currency>`.
+                let cash = String(booking.sourceRef[..<(booking.sourceRef.lastIndex(of: ":") ?? booking.sourceRef.endIndex)])
+                postings = [Posting(account: code, amount: amount), Posting(account: cash, amount: money(0 &- amount.minorUnits))]
+            } else {
+                // An unexplained line waits in suspense (a debit of 310.00: suspense +310.00): it moves to the account named.
+                postings = [Posting(account: code, amount: money(0 &- amount.minorUnits)), Posting(account: ChartOfAccounts.suspense, amount: amount)]
+            }
         case .unapplied, .ignore:
             break
         }
@@ -66,7 +77,7 @@ public enum ReviewEntries {
             return booking.applications.map { row($0.invoiceID, applied: zero, writeOff: $0.amount, rule: review) }
         case .refund:
             return unapplied > 0 ? [row(nil, applied: Money(minorUnits: 0 &- unapplied, currency: currency), rule: review)] : []
-        case .unapplied, .ignore:
+        case .unapplied, .ignore, .postTo:
             return []
         }
     }

@@ -3,6 +3,8 @@ import Core
 /// What a reviewer decided about an exception, as the ledger keeps it.
 public enum ReviewDecisionKind: String, Sendable, CaseIterable {
     case apply, writeOff = "write-off", unapplied, refund, ignore
+    /// An unexplained bank line or a bank difference booked to a ledger account (`--post-to CODE`).
+    case postTo = "post-to"
 }
 
 /// Cash applied to one invoice by a reviewer's decision.

@@ -10,11 +10,31 @@ public struct ReviewPolicy: Sendable {
     public var crossCustomer: MatchingPolicy.CrossCustomerPolicy
     /// Each customer's parent (`parent_id` in the customers file).
     public var parentOf: [String: String]
+    /// `review.post_to`: the accounts `--post-to` may use.
+    public var postTo: [String]
+    /// The bank accounts' cash codes the manifest gives (never a `--post-to` account).
+    public var cashCodes: Set<String>
 
-    public init(writeOffLimit: Money? = nil, crossCustomer: MatchingPolicy.CrossCustomerPolicy = .exception, parentOf: [String: String] = [:]) {
+    public init(writeOffLimit: Money? = nil, crossCustomer: MatchingPolicy.CrossCustomerPolicy = .exception, parentOf: [String: String] = [:],
+                postTo: [String] = [], cashCodes: Set<String> = []) {
         self.writeOffLimit = writeOffLimit
         self.crossCustomer = crossCustomer
         self.parentOf = parentOf
+        self.postTo = postTo
+        self.cashCodes = cashCodes
+    }
+
+    /// Why an account can never take a `--post-to` (nil: it may, if listed): bank, clearing, receivables and unapplied
+    /// cash hold money the run itself keeps track of.
+    public func forbidden(_ code: String) -> String? {
+        if code.hasPrefix("1000-") || cashCodes.contains(code) { return "a bank account's cash" }
+        switch code {
+        case ChartOfAccounts.achClearing: return "ACH in transit (clearing)"
+        case ChartOfAccounts.accountsReceivable: return "receivables"
+        case ChartOfAccounts.unappliedCash: return "unapplied cash"
+        case ChartOfAccounts.suspense: return "suspense, where the money waits"
+        default: return nil
+        }
     }
 }
 
@@ -23,6 +43,8 @@ public struct ReviewRequest: Sendable {
     public var kind: ReviewDecisionKind
     /// `--apply INVOICE=AMOUNT`, as typed.
     public var applications: [(invoiceID: String, amount: String)]
+    /// `--post-to CODE`.
+    public var postTo = ""
     public var note: String
     public var by: String
     public var approvedBy: String

@@ -44,6 +44,7 @@ public enum ReviewRules {
     public static func accepted(by type: String) -> [ReviewDecisionKind] {
         if cashTypes.contains(type) { return [.apply, .refund, .unapplied] }
         if type == ExceptionType.shortPay.rawValue { return [.writeOff, .ignore] }
+        if type == ExceptionType.unexplainedBankLine.rawValue || type == ExceptionType.bankDifference.rawValue { return [.postTo, .ignore] }
         return [.ignore]
     }
 
@@ -135,6 +136,8 @@ public enum ReviewRules {
                 guard approver != request.by else { throw ReviewRefusal("\(id): --approved-by must name someone other than --by (\(request.by))") }
             }
             return out
+        case .postTo:
+            return [try postTo(request, exception: exception, policy: policy)]
         case .refund, .unapplied, .ignore:
             return []
         }
@@ -167,5 +170,29 @@ public enum ReviewRules {
             throw ReviewRefusal("\(id): nothing open to write off: \(closed.joined(separator: ", ")) \(closed.count == 1 ? "has" : "have") nothing open now")
         }
         return out
+    }
+
+    /// A `--post-to CODE`: an account `review.post_to` lists and never bank, clearing, receivables, unapplied cash or
+    /// suspense; the exception's whole amount, above the write-off limit with a second person's approval. Kept as
+    /// `CODE=AMOUNT` (the amount without its sign).
+    static func postTo(_ request: ReviewRequest, exception: ExceptionRow, policy: ReviewPolicy) throws(ReviewRefusal) -> ReviewApplication {
+        let id = request.exceptionID
+        let code = request.postTo
+        if let why = policy.forbidden(code) { throw ReviewRefusal("\(id): --post-to \(code): \(why) is never an account to post a reviewer's decision to") }
+        guard policy.postTo.contains(code) else {
+            throw ReviewRefusal("\(id): --post-to \(code): not an account review.post_to lists"
+                                + (policy.postTo.isEmpty ? " (the manifest lists none)" : " (\(policy.postTo.joined(separator: ", ")))"))
+        }
+        guard let amount = exception.amount, !amount.isZero else { throw ReviewRefusal("\(id): the exception has no amount to post") }
+        let magnitude = Money(minorUnits: amount.minorUnits < 0 ? 0 &- amount.minorUnits : amount.minorUnits, currency: amount.currency)
+        let limit = policy.writeOffLimit ?? defaultWriteOffLimit(in: amount.currency)
+        if magnitude.minorUnits > limit.minorUnits {
+            let approver = request.approvedBy.trimmingCharacters(in: .whitespaces)
+            guard !approver.isEmpty else {
+                throw ReviewRefusal("\(id): posting \(magnitude) is above the limit of \(limit) (review.write_off_limit): --approved-by a second person")
+            }
+            guard approver != request.by else { throw ReviewRefusal("\(id): --approved-by must name someone other than --by (\(request.by))") }
+        }
+        return ReviewApplication(invoiceID: code, amount: magnitude)
     }
 }

@@ -43,6 +43,8 @@ public struct Manifest: Sendable {
     public var placeholderReferences: Set<String> = []
     /// The entity's bank accounts (`bank_accounts`), in the manifest's order.
     public var bankAccounts: [BankAccountEntry] = []
+    /// `review.post_to`: the ledger accounts a reviewer's `--post-to` may use.
+    public var reviewPostTo: [String] = []
 
     /// One of the entity's bank accounts as the manifest names it (CONTRACT: `bank_accounts`).
     public typealias BankAccountEntry = Accounting.BankAccountEntry
@@ -50,7 +52,7 @@ public struct Manifest: Sendable {
     static let topLevelKeys: Set<String> = ["version", "name", "currency", "ledger", "output", "archive", "customers", "invoices", "sources", "matching", "date", "from", "to", "validation", "accounts", "review", "timezone", "statements", "bank_accounts"]
     static let statementsKeys: Set<String> = ["placeholder_references"]
     static let bankAccountKeys: Set<String> = ["bank", "account", "currency", "code", "name", "aliases", "statements", "closed_on"]
-    static let reviewKeys: Set<String> = ["write_off_limit"]
+    static let reviewKeys: Set<String> = ["write_off_limit", "post_to"]
     static let sourceKeys: Set<String> = ["format", "path", "role", "profile", "account", "strict"]
     static let matchingKeys: Set<String> = ["tolerance", "ambiguous", "combination_limit", "short_pay_percent", "cross_customer"]
 
@@ -101,14 +103,22 @@ public struct Manifest: Sendable {
         let policy = try reader.matchingPolicy(currency: currency)
         let accounts = try reader.accounts()
         let writeOffLimit = try reader.writeOffLimit(currency: currency)
+        let postTo = try reader.reviewPostTo()
+        let chart = Set(ChartOfAccounts.defaults.map(\.code) + accounts.map(\.code))
+        for code in postTo {
+            if let why = ReviewPolicy().forbidden(code) { throw ManifestError("review.post_to: \(code) is \(why), never an account to post a reviewer's decision to") }
+            guard chart.contains(code) else { throw ManifestError("review.post_to: \(code) is not an account of the chart: name it under accounts (\"\(code)\": {\"name\": ..., \"type\": ...})") }
+        }
         let timeZone = try reader.timeZone()
         let placeholders = try reader.placeholderReferences()
         let bankAccounts = try reader.bankAccounts(currency: currency)
         let days = try reader.days()
-        return Manifest(path: path, version: version, name: name, currency: currency, ledger: ledger, output: output, archive: archive,
+        var manifest = Manifest(path: path, version: version, name: name, currency: currency, ledger: ledger, output: output, archive: archive,
                         customers: customers, invoices: invoices, sources: sources, policy: policy,
                         date: days.date, from: days.from, to: days.to, accounts: accounts, writeOffLimit: writeOffLimit, timeZone: timeZone,
                         placeholderReferences: placeholders, bankAccounts: bankAccounts)
+        manifest.reviewPostTo = postTo
+        return manifest
     }
 
     /// Today in the manifest's time zone (the default day is the day before).

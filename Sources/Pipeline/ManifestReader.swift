@@ -193,6 +193,16 @@ struct ManifestReader {
         return writeOffLimit
     }
 
+    /// `review.post_to`: ledger codes a reviewer's `--post-to` may use (checked again when a decision names one: bank,
+    /// clearing, receivables and unapplied cash never).
+    func reviewPostTo() throws(ManifestError) -> [String] {
+        guard let review = root["review"] as? [String: Any], let raw = review["post_to"] else { return [] }
+        guard let codes = raw as? [String], codes.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+            throw fail("review.post_to", "must be a list of ledger account codes")
+        }
+        return codes
+    }
+
     /// `timezone`: the IANA zone whose "yesterday" is the default day, UTC when not given.
     func timeZone() throws(ManifestError) -> TimeZone {
         guard let name = try string("timezone", in: root, at: "timezone", required: false) else { return TimeZone(identifier: "UTC") ?? TimeZone.current }

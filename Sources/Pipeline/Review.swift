@@ -21,7 +21,8 @@ public enum Review {
             for c in try MasterDataLoader.customers(bytes: bytes, path: manifest.customers, currency: manifest.currency) {
                 if let parent = c.parentID { parents[c.id] = parent }
             }
-            return ReviewPolicy(writeOffLimit: manifest.writeOffLimit, crossCustomer: manifest.policy.crossCustomer, parentOf: parents)
+            return ReviewPolicy(writeOffLimit: manifest.writeOffLimit, crossCustomer: manifest.policy.crossCustomer, parentOf: parents,
+                                postTo: manifest.reviewPostTo, cashCodes: Set(manifest.bankAccounts.compactMap(\.code)))
         } catch {
             let why = (error as? ManifestError)?.message ?? "\(error)"
             throw ManifestError("the manifest the ledger last ran with gives the review's rules and cannot be used: \(why) "

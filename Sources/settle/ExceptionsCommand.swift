@@ -57,7 +57,7 @@ extension Command {
 
     static let exceptionsResolve = Command(
         "resolve",
-        usage: ["ID --ledger PATH (--apply INVOICE=AMOUNT [--apply ...] | --write-off | --unapplied | --refund | --ignore)",
+        usage: ["ID --ledger PATH (--apply INVOICE=AMOUNT [--apply ...] | --write-off | --unapplied | --refund | --ignore | --post-to CODE)",
                 "--note TEXT [--by NAME] [--approved-by NAME]"],
         description: "Records a decision on an exception: checked at once against the ledger, booked by the next run (or a rerun of "
             + "its day), never twice. What each type accepts: settle exceptions --help. Takes the ledger's lock like a run.",
@@ -68,9 +68,10 @@ extension Command {
             .flag("unapplied", "keep the cash unapplied on the customer"),
             .flag("refund", "refund the cash to the payer"),
             .flag("ignore", "close it with nothing booked"),
+            .value("post-to", "CODE", "book an unexplained bank line or a bank difference to this account (one review.post_to lists)"),
             .note,
             .value("by", "NAME", "who decides (default: your login name)"),
-            .value("approved-by", "NAME", "the second person a write-off above the manifest's write-off limit needs"),
+            .value("approved-by", "NAME", "the second person a write-off or --post-to above the manifest's write-off limit needs"),
             .value("resolution", "R", "the older spelling: accept, ignore, write-off, refund or apply:INVOICE"),
         ],
         takesArguments: true
@@ -203,6 +204,7 @@ extension Settle {
         let approvedBy = args.value("approved-by") ?? ""
         var chosen: [ReviewDecisionKind] = []
         if !args.values("apply").isEmpty { chosen.append(.apply) }
+        if args.value("post-to") != nil { chosen.append(.postTo) }
         for (flag, kind) in [("write-off", ReviewDecisionKind.writeOff), ("unapplied", .unapplied), ("refund", .refund), ("ignore", .ignore)] where args.flag(flag) {
             chosen.append(kind)
         }
@@ -224,7 +226,7 @@ extension Settle {
             }
         }
         guard chosen.count == 1, let kind = chosen.first else {
-            throw UsageError(.missingOption, "exceptions resolve needs one of --apply INVOICE=AMOUNT, --write-off, --unapplied, --refund, --ignore")
+            throw UsageError(.missingOption, "exceptions resolve needs one of --apply INVOICE=AMOUNT, --write-off, --unapplied, --refund, --ignore, --post-to CODE")
         }
         var applications: [(invoiceID: String, amount: String)] = []
         for item in args.values("apply") {
@@ -234,7 +236,9 @@ extension Settle {
             applications.append((String(item[..<eq]), String(item[item.index(after: eq)...])))
         }
         guard !note.trimmingCharacters(in: .whitespaces).isEmpty else { throw UsageError(.missingOption, "exceptions resolve needs --note TEXT (say why)") }
-        return ReviewRequest(exceptionID: id, kind: kind, applications: applications, note: note, by: by, approvedBy: approvedBy)
+        var request = ReviewRequest(exceptionID: id, kind: kind, applications: applications, note: note, by: by, approvedBy: approvedBy)
+        request.postTo = args.value("post-to") ?? ""
+        return request
     }
 
     /// Runs a review command holding the ledger's lock (like a run), with the writer and a view.

@@ -92,7 +92,7 @@ import Testing
 
     @Test func everyDecisionKindIsCovered() {
         // The kinds the tests above book; a new kind needs a test of its own.
-        #expect(Set(ReviewDecisionKind.allCases.map(\.rawValue)) == ["apply", "write-off", "refund", "unapplied", "ignore"])
+        #expect(Set(ReviewDecisionKind.allCases.map(\.rawValue)) == ["apply", "write-off", "refund", "unapplied", "ignore", "post-to"])
     }
 
     @Test func aBookedDecisionsRowsShowWhereTheMoneyWentAndAddUpToWhatMoved() throws {
@@ -126,5 +126,21 @@ import Testing
         var again = booking
         again.bookedBefore = true
         #expect(ReviewEntries.refusal(of: again, open: ["INV-1": B.m(0)], unapplied: 0) == nil)
+    }
+
+    @Test func postToMovesAnUnexplainedLineOutOfSuspenseAndCorrectsABankDifference() throws {
+        // An unexplained debit of 312.18 waits in suspense (+312.18): posted to 6500, 6500 +312.18 and suspense -312.18.
+        var line = Self.booking("post-to", type: .unexplainedBankLine, customer: "", amount: -31_218, [("6500", 31_218)])
+        line.sourceRef = "D1102009"
+        let moved = ReviewEntries.entry(for: line, invoiceCustomers: [:], unapplied: 0, on: B.d("2026-11-03"))
+        #expect(moved.postings == [B.p("6500", 31_218), B.p(B.suspense, -31_218)])
+        #expect(moved.isBalanced && moved.effectiveDay == B.d("2026-11-03"))
+        // The books 45.00 over the bank on cash account 1010 (books less bank +45.00): 1010 -45.00, 6900 +45.00.
+        var difference = Self.booking("post-to", type: .bankDifference, customer: "", amount: 4_500, [("6900", 4_500)])
+        difference.sourceRef = "1010:USD"
+        let corrected = ReviewEntries.entry(for: difference, invoiceCustomers: [:], unapplied: 0, on: B.d("2026-11-03"))
+        #expect(corrected.postings == [B.p("6900", 4_500), B.p(B.cash, -4_500)])
+        #expect(corrected.isBalanced)
+        #expect(try ReviewEntries.applicationRows(for: difference, invoiceCustomers: [:], unapplied: 0, on: B.d("2026-11-03")).isEmpty)
     }
 }

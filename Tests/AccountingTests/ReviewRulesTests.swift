@@ -107,4 +107,26 @@ import Testing
         unknown.exception.customerID = ""
         #expect(try ReviewRules.check(request, facts: unknown, policy: ReviewPolicy()).count == 1)
     }
+
+    @Test func postToTakesAnAccountTheManifestListsAndNeverOneTheRunKeepsTrackOf() throws {
+        // A bank difference of -120.00 (books under the bank); the manifest lists 6900 and 4990.
+        let facts = ReviewFacts(exception: Self.exception(.bankDifference, amount: -12_000))
+        func request(_ code: String, approvedBy: String = "") -> ReviewRequest {
+            var r = ReviewRequest(exceptionID: "X1", kind: .postTo, note: "bank error, letter on file", by: "ana", approvedBy: approvedBy)
+            r.postTo = code
+            return r
+        }
+        let policy = ReviewPolicy(writeOffLimit: B.m(10_000), postTo: ["6900", "4990"], cashCodes: ["1010"])
+        for (code, why) in [("1000-2233", "a bank account's cash"), ("1010", "a bank account's cash"), ("1050", "ACH in transit"), ("1200", "receivables"),
+                            ("2100", "unapplied cash"), ("1999", "suspense")] {
+            #expect(Self.refusal { try ReviewRules.check(request(code), facts: facts, policy: policy) }.contains(why), "\(code)")
+        }
+        #expect(Self.refusal { try ReviewRules.check(request("6100"), facts: facts, policy: policy) }.contains("not an account review.post_to lists (6900, 4990)"))
+        // 120.00 is above the 100.00 limit: with a second person, kept as 6900=120.00.
+        #expect(Self.refusal { try ReviewRules.check(request("6900"), facts: facts, policy: policy) }.contains("--approved-by a second person"))
+        #expect(try ReviewRules.check(request("6900", approvedBy: "ben"), facts: facts, policy: policy) == [ReviewApplication(invoiceID: "6900", amount: B.m(12_000))])
+        // Only the two bank types take it.
+        #expect(Self.refusal { try ReviewRules.check(request("6900", approvedBy: "ben"), facts: ReviewFacts(exception: Self.exception()), policy: policy) }
+                    .contains("it accepts --apply, --refund, --unapplied, not --post-to"))
+    }
 }

@@ -1,4 +1,5 @@
 import Accounting
+import Core
 import Foundation
 @testable import Ledger
 @testable import settle
@@ -142,10 +143,10 @@ import TestSupport
         #expect(short == "20.00")
         #expect(try openAmount("INV-10007", in: out) == "0.00")
         #expect(try String(contentsOfFile: out + "/journal.csv", encoding: .utf8).contains(",review:\(id),1,original,2026-11-02,6900,"))
-        // An exception whose type takes only --ignore refuses anything else.
+        // An exception refuses a decision its type does not take, naming those it does.
         let gap = try exception("UNEXPLAINED_BANK_LINE", in: out)
         let refused = await settle(["exceptions", "resolve", gap, "--ledger", ledger, "--refund", "--note", "x"])
-        #expect(refused.code == 2 && refused.err.contains("accepts --ignore"))
+        #expect(refused.code == 2 && refused.err.contains("accepts --post-to, --ignore"), "\(refused.err)")
     }
 
     /// A short payment written off, then the rest paid the next day: both would close INV-10007, leaving it open at -20.00.
@@ -255,6 +256,35 @@ import TestSupport
         let again = await settle(["exceptions", "show", id, "--ledger", ledger])
         #expect(again.out.components(separatedBy: "booked by the run of 2026-11-03").count == show.out.components(separatedBy: "booked by the run of 2026-11-03").count)
         #expect(try SQLiteLedgerReader(path: ledger).verify().isClean)
+    }
+
+    /// An unexplained debit (312.18, an insurance premium on 11-02) leaves suspense for the account `--post-to` names, one
+    /// `review.post_to` lists; bank, clearing, receivables, unapplied cash and suspense never; above the write-off
+    /// limit only with a second person's approval.
+    @Test func anUnexplainedBankLineIsPostedToAnAccountTheManifestAllows() async throws {
+        let (manifest, ledger, out) = try await firstDay(writeOffLimit: "300.00")
+        let id = try exception("UNEXPLAINED_BANK_LINE", in: out)
+        let unlisted = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--post-to", "6500", "--note", "insurance premium"])
+        #expect(unlisted.code == 2 && unlisted.err.contains("not an account review.post_to lists (the manifest lists none)"), "\(unlisted.err)")
+        let text = try String(contentsOfFile: manifest, encoding: .utf8)
+        try text.replacingOccurrences(of: #""write_off_limit": "300.00"}"#, with: #""write_off_limit": "300.00", "post_to": ["6500"]}, "accounts": {"6500": {"name": "Insurance", "type": "expense"}}"#)
+            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        let clearing = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--post-to", "1050", "--note", "insurance premium"])
+        #expect(clearing.code == 2 && clearing.err.contains("ACH in transit (clearing) is never an account"), "\(clearing.err)")
+        // 312.18 is above the 300.00 limit: a second person.
+        let alone = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--post-to", "6500", "--note", "insurance premium", "--by", "ana"])
+        #expect(alone.code == 2 && alone.err.contains("--approved-by a second person"), "\(alone.err)")
+        #expect(await settle(["exceptions", "resolve", id, "--ledger", ledger, "--post-to", "6500", "--note", "insurance premium", "--by", "ana",
+                              "--approved-by", "ben"]).code == 0)
+        let run = await settle(["run", manifest, "--date", "2026-11-03"])
+        #expect(run.code == 0, "\(run.err)")
+        // Suspense gives back the 312.18 it held; 6500 takes it.
+        let reader = try SQLiteLedgerReader(path: ledger)
+        #expect(try reader.balances(account: "6500").map(\.balance.minorUnits) == [31_218])
+        let entry = try #require(try reader.entries(from: Day(year: 2026, month: 11, day: 3)).first { $0.sourceKey == "review:\(id)" })
+        #expect(entry.postings.map(\.account) == ["6500", "1999"] && entry.postings.map(\.amount.minorUnits) == [31_218, -31_218])
+        #expect(entry.effectiveDay == Day(year: 2026, month: 11, day: 3))
+        #expect(try reader.verify().isClean)
     }
 
     /// `show` says whether a decision is in the books yet, and which run booked it.
