@@ -36,6 +36,9 @@ public struct DayEffects: Sendable {
     /// Exceptions whose decision the books no longer allow (checked again when it was to be booked): open again, with
     /// the reason as the note, by settle.
     public var reopenedBySettle: [(exceptionID: String, note: String)] = []
+    /// Exceptions whose decision was not booked because their cause went away (the rest of a short payment paid):
+    /// resolved by settle, the decision set aside, with the note.
+    public var decisionsSettled: [(exceptionID: String, note: String)] = []
 
     public init(invoices: [LedgerInvoice] = [], entries: [JournalEntryDraft] = [], cashAccounts: [(code: String, name: String)] = [],
                 accountNames: [(code: String, name: String, type: String)] = []) {

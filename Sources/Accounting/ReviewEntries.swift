@@ -85,23 +85,45 @@ public enum ReviewEntries {
     /// The rule of a reviewer's rows in `remittance.csv`.
     public static let review = "review"
 
-    /// Why a decision recorded earlier cannot be booked now (nil: it can): the books moved since it was checked. An
-    /// invoice it applies to or writes off has less open now than it takes (paid meanwhile, or gone), or the receipt has
-    /// less unapplied cash than it applies (returned, or applied by a rerun). `open`: each named invoice's open amount
-    /// now (absent: not in the ledger); `unapplied`: the receipt's unapplied cash now.
-    public static func refusal(of booking: ReviewBooking, open: [String: Money], unapplied: Int64) -> String? {
-        guard !booking.bookedBefore, let kind = ReviewDecisionKind(rawValue: booking.decision), kind == .apply || kind == .writeOff else { return nil }
+    /// What becomes of a decision recorded earlier when a run is to book it: the books may have moved since it was
+    /// checked. `open`: each named invoice's open amount before the day (absent: not in the ledger); `paidToday`: what the
+    /// day's own cash application took off each; `unapplied`: the receipt's unapplied cash now.
+    public enum Booking: Sendable, Equatable {
+        /// Booked as decided, or (a write-off) of what is still open.
+        case book(ReviewBooking)
+        /// Not booked: the books no longer allow it (an invoice paid meanwhile, a receipt with less unapplied cash); the
+        /// exception opens again with the reason.
+        case refused(String)
+        /// Not booked: its cause went away (the rest of a short payment paid); settle resolves the exception with the note.
+        case settled(String)
+    }
+
+    public static func booking(_ booking: ReviewBooking, open: [String: Money], paidToday: [String: Int64], unapplied: Int64, on day: Day) -> Booking {
+        guard !booking.bookedBefore, let kind = ReviewDecisionKind(rawValue: booking.decision), kind == .apply || kind == .writeOff else { return .book(booking) }
         var total: Int64 = 0
+        var kept: [ReviewApplication] = []
         for a in booking.applications {
-            guard let left = open[a.invoiceID] else { return "invoice \(a.invoiceID) is no longer in the ledger" }
-            guard a.amount.minorUnits <= left.minorUnits else {
-                return "invoice \(a.invoiceID) has \(left) open now, less than the \(a.amount) decided"
+            guard let before = open[a.invoiceID] else { return .refused("invoice \(a.invoiceID) is no longer in the ledger") }
+            let left = Money(minorUnits: max(before.minorUnits &- (paidToday[a.invoiceID] ?? 0), 0), currency: before.currency)
+            if kind == .writeOff {
+                // A short payment's rest paid meanwhile: only what is still open is written off.
+                if left.minorUnits > 0 { kept.append(ReviewApplication(invoiceID: a.invoiceID, amount: Money(minorUnits: min(a.amount.minorUnits, left.minorUnits), currency: left.currency))) }
+                continue
             }
-            guard (try? MinorUnits.add(a.amount.minorUnits, to: &total, of: "")) != nil else { return "its amounts add up past what can be held" }
+            guard a.amount.minorUnits <= left.minorUnits else { return .refused("invoice \(a.invoiceID) has \(left) open now, less than the \(a.amount) decided") }
+            guard (try? MinorUnits.add(a.amount.minorUnits, to: &total, of: "")) != nil else { return .refused("its amounts add up past what can be held") }
         }
-        if kind == .apply, total > unapplied, let currency = booking.applications.first?.amount.currency {
-            return "the receipt has \(Money(minorUnits: max(unapplied, 0), currency: currency)) unapplied now, less than the \(Money(minorUnits: total, currency: currency)) decided"
+        if kind == .writeOff {
+            guard !kept.isEmpty else {
+                return .settled("the rest of the short payment was paid by \(day): \(booking.applications.map(\.invoiceID).joined(separator: ", ")) has nothing open to write off")
+            }
+            var adjusted = booking
+            adjusted.applications = kept
+            return .book(adjusted)
         }
-        return nil
+        if total > unapplied, let currency = booking.applications.first?.amount.currency {
+            return .refused("the receipt has \(Money(minorUnits: max(unapplied, 0), currency: currency)) unapplied now, less than the \(Money(minorUnits: total, currency: currency)) decided")
+        }
+        return .book(booking)
     }
 }

@@ -28,6 +28,7 @@ extension SQLiteLedgerStore {
         }
         try resolveBySettle(batch.resolvedBySettle.map { ($0.exceptionID, $0.note) }, resolution: "settled", runID: runID)
         for r in batch.reopenedBySettle { try reopen(id: r.exceptionID, note: r.note, by: "settle", at: Timestamp.now(), runID: runID) }
+        for r in batch.decisionsSettled { try setAside(id: r.exceptionID, note: r.note, runID: runID) }
     }
 
     func resetDayRecords(_ day: Day) throws {

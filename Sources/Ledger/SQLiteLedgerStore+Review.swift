@@ -35,6 +35,18 @@ extension SQLiteLedgerStore {
         try database.transaction { try reopen(id: id, note: note, by: by, at: at, runID: nil) }
     }
 
+    /// A decided exception whose cause went away before its decision was booked: resolved by settle, the decision set
+    /// aside (nothing booked), with a line of history.
+    func setAside(id: String, note: String, runID: Int64) throws {
+        try database.prepare("""
+            UPDATE exceptions SET status = 'resolved', resolution = 'settled', resolution_note = ?, decision = '', decision_applications = '',
+                decision_seq = decision_seq + 1
+            WHERE exception_id = ?
+            """).bind(.text(note), .text(id)).run()
+        guard database.changes == 1 else { throw LedgerError("no exception \(id) in \(path)") }
+        try appendHistory(exceptionID: id, at: Timestamp.now(), action: "settled", decision: "", applications: "", note: note, by: "settle", approvedBy: "", runID: runID)
+    }
+
     /// The exception open again (its decision gone), with a line of history.
     func reopen(id: String, note: String, by: String, at: String, runID: Int64?) throws {
         try database.prepare("""

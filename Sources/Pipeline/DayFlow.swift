@@ -185,7 +185,7 @@ extension DayRun {
         opened.indexing = nil
         let cash = await applyCash(taken.read.achKeys.receipts + settled.settlement.statementReceipts, with: consume index, held: held)
         counts.receipts = cash.decisions.count
-        return Applied(returned: returned, cash: cash, reviews: try await reviewBookings())
+        return Applied(returned: returned, cash: cash, reviews: try await reviewBookings(after: cash, openBefore: opened.openItems.matching))
     }
 
     /// What the day posts and records, to the writer, in the order of one batch (so entry ids do not depend on how it
@@ -247,6 +247,7 @@ extension DayRun {
         posting.applications += applied.reviews.rows
         posting.bookedReviews = applied.reviews.booked
         posting.reopenedBySettle = applied.reviews.reopened
+        posting.decisionsSettled = applied.reviews.settled
         feed.send(taking: &posting)
     }
 

@@ -168,36 +168,65 @@ struct DayRun {
     }
 
     /// What reviewers' decisions this run books (`review:<exception id>`, effective on this day), in exception order:
-    /// their entries and application rows, each checked again against the books as they stand (`ReviewEntries.refusal`);
-    /// one the books no longer allow is not booked and its exception opens again, with the reason.
+    /// their entries and application rows, each checked again against the books as they stand after the day's own cash
+    /// application (`ReviewEntries.booking`): one the books no longer allow is not booked and its exception opens again,
+    /// with the reason; one whose cause went away is not booked and settle resolves it.
     struct ReviewBookings {
         var drafts: [JournalEntryDraft] = []
         var rows: [ApplicationRow] = []
         var booked: [(exceptionID: String, seq: Int64)] = []
         var reopened: [(exceptionID: String, note: String)] = []
+        var settled: [(exceptionID: String, note: String)] = []
     }
 
-    func reviewBookings() async throws -> ReviewBookings {
+    func reviewBookings(after cash: Cash, openBefore invoices: [Invoice]) async throws -> ReviewBookings {
         var out = ReviewBookings()
-        for booking in try await view.reviewsToBook(runDay: day) {
+        let bookings = try await view.reviewsToBook(runDay: day)
+        let named = Set(bookings.flatMap { $0.applications.map(\.invoiceID) })
+        let paidToday = DayRun.paid(cash, invoices: named)
+        // Open amounts as they stood before the day (as matching saw them; a rerun's own earlier postings left out).
+        var openBefore: [String: Money] = [:]
+        if !named.isEmpty { for i in invoices where named.contains(i.id) { openBefore[i.id] = i.openAmount } }
+        for booking in bookings {
             var owners: [String: String] = [:]
             var open: [String: Money] = [:]
             for a in booking.applications {
                 if let invoice = try await view.invoice(id: a.invoiceID) {
                     owners[a.invoiceID] = invoice.customerID
-                    open[a.invoiceID] = invoice.openAmount
+                    open[a.invoiceID] = openBefore[a.invoiceID] ?? invoice.openAmount
                 }
             }
             let kind = ReviewDecisionKind(rawValue: booking.decision)
             let unapplied = kind == .refund || kind == .apply ? try await view.unappliedCash(receiptID: booking.receiptID, day: booking.day) : 0
-            if let reason = ReviewEntries.refusal(of: booking, open: open, unapplied: unapplied) {
-                out.drafts.append(JournalEntryDraft(sourceKey: "review:\(booking.exceptionID)", effectiveDay: day, memo: "Review of \(booking.exceptionID) not booked", postings: []))
+            let empty = JournalEntryDraft(sourceKey: "review:\(booking.exceptionID)", effectiveDay: day, memo: "Review of \(booking.exceptionID) not booked", postings: [])
+            switch ReviewEntries.booking(booking, open: open, paidToday: paidToday, unapplied: unapplied, on: day) {
+            case let .refused(reason):
+                out.drafts.append(empty)
                 out.reopened.append((booking.exceptionID, "not booked by the run of \(day): \(reason); decide again"))
-                continue
+            case let .settled(note):
+                out.drafts.append(empty)
+                out.settled.append((booking.exceptionID, note))
+            case let .book(checked):
+                out.drafts.append(ReviewEntries.entry(for: checked, invoiceCustomers: owners, unapplied: unapplied, on: day))
+                out.rows += try ReviewEntries.applicationRows(for: checked, invoiceCustomers: owners, unapplied: unapplied, on: day)
+                out.booked.append((booking.exceptionID, booking.seq))
             }
-            out.drafts.append(ReviewEntries.entry(for: booking, invoiceCustomers: owners, unapplied: unapplied, on: day))
-            out.rows += try ReviewEntries.applicationRows(for: booking, invoiceCustomers: owners, unapplied: unapplied, on: day)
-            out.booked.append((booking.exceptionID, booking.seq))
+        }
+        return out
+    }
+
+    /// What the day's cash application took off each of `invoices` (cash, discount and write-off), held cash applied
+    /// again included.
+    static func paid(_ cash: Cash, invoices: Set<String>) -> [String: Int64] {
+        guard !invoices.isEmpty else { return [:] }
+        var out: [String: Int64] = [:]
+        for d in cash.decisions {
+            for a in d.applications where invoices.contains(a.invoiceID) {
+                out[a.invoiceID, default: 0] &+= a.applied.minorUnits &+ a.discount.minorUnits &+ a.writeOff.minorUnits
+            }
+        }
+        for r in cash.reapplied {
+            for a in r.applications where invoices.contains(a.invoiceID) { out[a.invoiceID, default: 0] &+= a.amount.minorUnits }
         }
         return out
     }

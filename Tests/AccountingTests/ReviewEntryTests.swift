@@ -115,17 +115,37 @@ import Testing
     }
 
     @Test func aDecisionTheBooksNoLongerAllowIsNotBooked() {
-        // 400.00 to INV-1 decided; INV-1 was paid down to 150.00 meanwhile: refused, naming both amounts.
+        let day = B.d("2026-11-04")
+        // 400.00 to INV-1 decided; INV-1 had 150.00 open before the day: refused, naming both amounts.
         let booking = Self.booking("apply", [("INV-1", 40_000)])
-        #expect(ReviewEntries.refusal(of: booking, open: ["INV-1": B.m(15_000)], unapplied: 50_000) == "invoice INV-1 has 150.00 open now, less than the 400.00 decided")
-        #expect(ReviewEntries.refusal(of: booking, open: [:], unapplied: 50_000) == "invoice INV-1 is no longer in the ledger")
+        #expect(ReviewEntries.booking(booking, open: ["INV-1": B.m(15_000)], paidToday: [:], unapplied: 50_000, on: day)
+                    == .refused("invoice INV-1 has 150.00 open now, less than the 400.00 decided"))
+        #expect(ReviewEntries.booking(booking, open: [:], paidToday: [:], unapplied: 50_000, on: day) == .refused("invoice INV-1 is no longer in the ledger"))
+        // 400.00 open before the day, 300.00 of it paid by the day's own cash: 100.00 left, refused.
+        #expect(ReviewEntries.booking(booking, open: ["INV-1": B.m(40_000)], paidToday: ["INV-1": 30_000], unapplied: 50_000, on: day)
+                    == .refused("invoice INV-1 has 100.00 open now, less than the 400.00 decided"))
         // The receipt returned meanwhile: 0.00 unapplied.
-        #expect(ReviewEntries.refusal(of: booking, open: ["INV-1": B.m(40_000)], unapplied: 0) == "the receipt has 0.00 unapplied now, less than the 400.00 decided")
-        #expect(ReviewEntries.refusal(of: booking, open: ["INV-1": B.m(40_000)], unapplied: 40_000) == nil)
+        #expect(ReviewEntries.booking(booking, open: ["INV-1": B.m(40_000)], paidToday: [:], unapplied: 0, on: day)
+                    == .refused("the receipt has 0.00 unapplied now, less than the 400.00 decided"))
+        #expect(ReviewEntries.booking(booking, open: ["INV-1": B.m(40_000)], paidToday: [:], unapplied: 40_000, on: day) == .book(booking))
         // Booked before (a rerun of its day): the books already hold it, nothing to check.
         var again = booking
         again.bookedBefore = true
-        #expect(ReviewEntries.refusal(of: again, open: ["INV-1": B.m(0)], unapplied: 0) == nil)
+        #expect(ReviewEntries.booking(again, open: ["INV-1": B.m(0)], paidToday: [:], unapplied: 0, on: day) == .book(again))
+    }
+
+    @Test func aWriteOffOfWhatWasPaidMeanwhileIsSettledNotBooked() {
+        let day = B.d("2026-11-03")
+        // 20.00 short on INV-7, written off; the day's cash pays the 20.00: nothing to write off, settle resolves it.
+        let writeOff = Self.booking("write-off", type: .shortPay, amount: 2_000, [("INV-7", 2_000)])
+        #expect(ReviewEntries.booking(writeOff, open: ["INV-7": B.m(2_000)], paidToday: ["INV-7": 2_000], unapplied: 0, on: day)
+                    == .settled("the rest of the short payment was paid by 2026-11-03: INV-7 has nothing open to write off"))
+        // 12.50 of the 20.00 paid: the 7.50 still open is written off.
+        var rest = writeOff
+        rest.applications = [ReviewApplication(invoiceID: "INV-7", amount: B.m(750))]
+        #expect(ReviewEntries.booking(writeOff, open: ["INV-7": B.m(2_000)], paidToday: ["INV-7": 1_250], unapplied: 0, on: day) == .book(rest))
+        // Nothing paid: written off as decided.
+        #expect(ReviewEntries.booking(writeOff, open: ["INV-7": B.m(2_000)], paidToday: [:], unapplied: 0, on: day) == .book(writeOff))
     }
 
     @Test func postToMovesAnUnexplainedLineOutOfSuspenseAndCorrectsABankDifference() throws {
