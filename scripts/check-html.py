@@ -97,10 +97,14 @@ class Browser:
         self.buffer = b""
         self.next_id = 0
         self.events = []
-        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        for domain in ("Page", "Runtime", "Log"):
-            self.call(f"{domain}.enable", session=self.session)
+        try:
+            target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+            self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            for domain in ("Page", "Runtime", "Log"):
+                self.call(f"{domain}.enable", session=self.session)
+        except (OSError, TimeoutError, RuntimeError):
+            self.close()
+            raise
 
     def send(self, method, params=None, session=None):
         self.next_id += 1
