@@ -77,6 +77,12 @@ public protocol ApplicationFacts {
     var source: String { get }
     var sourceRef: String { get }
     var valueDay: Day? { get }
+    /// Who decided, for a reviewer's decision; empty for the run's own.
+    var decidedBy: String { get }
+}
+
+extension ApplicationFacts {
+    public var decidedBy: String { "" }
 }
 
 extension ApplicationRow: ApplicationFacts {

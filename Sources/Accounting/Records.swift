@@ -47,6 +47,8 @@ public struct ApplicationRow: Hashable, Sendable {
     public var source: String
     public var sourceRef: String
     public var valueDay: Day?
+    /// Who decided, for the rows of a reviewer's decision (remittance's `decided_by`; the ledger keeps it on the exception).
+    public var decidedBy = ""
 
     public init(receiptID: String, sourceKey: String, invoiceID: String?, customerID: String?, applied: Money, discount: Money, writeOff: Money, rule: String, confidence: Int,
                 evidence: String = "", reasonCode: String = "", source: String = "", sourceRef: String = "", valueDay: Day? = nil) {

@@ -64,9 +64,11 @@ public enum ReviewEntries {
         let payer: String? = booking.customerID.isEmpty ? nil : booking.customerID
         let evidence = ByteScanning.trimmed("decided by \(booking.decidedBy): \(booking.note)")
         func row(_ invoice: String?, applied: Money, writeOff: Money = zero, rule: String) -> ApplicationRow {
-            ApplicationRow(receiptID: booking.receiptID, sourceKey: key, invoiceID: invoice, customerID: payer ?? invoice.flatMap { invoiceCustomers[$0] }, applied: applied,
-                           discount: zero, writeOff: writeOff, rule: rule, confidence: 100, evidence: evidence, source: booking.source, sourceRef: booking.sourceRef,
-                           valueDay: booking.day)
+            var row = ApplicationRow(receiptID: booking.receiptID, sourceKey: key, invoiceID: invoice, customerID: payer ?? invoice.flatMap { invoiceCustomers[$0] },
+                                     applied: applied, discount: zero, writeOff: writeOff, rule: rule, confidence: 100, evidence: evidence, source: booking.source,
+                                     sourceRef: booking.sourceRef, valueDay: booking.day)
+            row.decidedBy = booking.decidedBy
+            return row
         }
         switch kind {
         case .apply:

@@ -17,6 +17,8 @@ public struct RemittanceRow: Sendable, Hashable {
     public var writeOff: Money
     public var rule: String
     public var confidence: Int
+    /// Who decided, for a reviewer's decision booked today (`rule` = `review`); empty otherwise.
+    public var decidedBy = ""
 
     public init(receiptID: String, source: String, sourceRef: String, valueDay: Day, customerID: String, receiptAmount: Money, invoiceID: String,
                 applied: Money, discount: Money, writeOff: Money, rule: String, confidence: Int) {
@@ -40,6 +42,7 @@ public struct RemittanceRow: Sendable, Hashable {
         self.init(receiptID: row.receiptID, source: row.source, sourceRef: row.sourceRef, valueDay: row.valueDay ?? valueDay, customerID: row.customerID ?? "",
                   receiptAmount: receiptAmount, invoiceID: row.invoiceID ?? "", applied: row.applied, discount: row.discount, writeOff: row.writeOff,
                   rule: row.rule, confidence: row.confidence)
+        decidedBy = row.decidedBy
     }
 
     /// The rows a decision gives: one per application, plus one for cash left unapplied.

@@ -11,7 +11,7 @@ public enum ReportWriter {
     /// The columns that say which receipt a remittance or advice row is of (`TextBuffer.csvReceipt`).
     static let receiptColumns = ["receipt_id", "source", "source_ref", "value_date"]
     public static let remittanceHeader = receiptColumns + ["customer_id", "receipt_amount", "invoice_id",
-                                                           "applied_amount", "discount_amount", "writeoff_amount", "rule", "confidence"]
+                                                           "applied_amount", "discount_amount", "writeoff_amount", "rule", "confidence", "decided_by"]
     public static let exceptionsHeader = ["exception_id", "type", "severity", "receipt_id", "source", "source_ref", "location", "customer_id",
                                           "amount", "invoice_ids", "message", "suggestions"]
     public static let openItemsHeader = ["invoice_id", "customer_id", "due_date", "amount", "open_amount", "days_past_due"]
@@ -100,6 +100,7 @@ public enum ReportWriter {
             out.csv(money: r.writeOff)
             out.csv(r.rule)
             out.csv(integer: Int64(r.confidence))
+            out.csv(r.decidedBy)
             out.endRecord()
             try out.flushIfFull()
         }

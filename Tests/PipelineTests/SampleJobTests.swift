@@ -49,8 +49,8 @@ import TestSupport
             }
         }
         let remittance = try read("\(folder)/out/2026-11-02/remittance.csv").split(separator: "\n")
-        #expect(remittance[0] == "receipt_id,source,source_ref,value_date,customer_id,receipt_amount,invoice_id,applied_amount,discount_amount,writeoff_amount,rule,confidence")
-        #expect(remittance.contains { $0.hasSuffix(",INV-10001,4900.00,100.00,0.00,remittance,95") })
+        #expect(remittance[0] == "receipt_id,source,source_ref,value_date,customer_id,receipt_amount,invoice_id,applied_amount,discount_amount,writeoff_amount,rule,confidence,decided_by")
+        #expect(remittance.contains { $0.hasSuffix(",INV-10001,4900.00,100.00,0.00,remittance,95,") })
         #expect(remittance.contains { $0.contains(",INV-10002,1499.40,0.00,0.60,tolerance,") })
         #expect(remittance.contains { $0.contains(",INV-10004,1200.00,0.00,0.00,combination,") })
         // Every exception type the sample exercises, across the days.
