@@ -12,6 +12,9 @@ public struct SettlementEffects: Sendable {
     public var statementReceipts: [Receipt] = []
     public var itemRows: [SettlementItemRow] = []
     public var exceptions: [MatchException] = []
+    /// `UNSETTLED_BATCH` exceptions of batches a line settled today, late: their cause went away (resolved by settle,
+    /// with the note, unless a reviewer decided them).
+    public var resolved: [(exceptionID: String, note: String)] = []
 
     public init(reconciliation: SettlementResult) {
         self.reconciliation = reconciliation
@@ -33,6 +36,10 @@ public struct SettlementEffects: Sendable {
         for (itemKey, lineIndex) in out.reconciliation.settledBy.sorted(by: { $0.key < $1.key }) where !legacyBatches.contains(itemKey) {
             guard let item = itemsByKey[itemKey] else { continue }
             let line = lines[lineIndex].line
+            if let unsettled = item.unsettledDay {
+                out.resolved.append((unsettledException(item.key), "a line of the statement of \(line.bookingDay) (\(line.bankReference), \(line.amount)) settled the batch, "
+                                     + "unsettled since \(unsettled)"))
+            }
             out.drafts.append(PostingRules.settlement(of: item, by: line, lineKey: lines[lineIndex].key, cash: book.code(account: line.account, bank: line.bank, currency: line.amount.currency)))
         }
         for (index, item) in lines.enumerated() where !out.reconciliation.explainedLines.contains(index) {
@@ -54,6 +61,11 @@ public struct SettlementEffects: Sendable {
         // Each row keeps its file's key, so that on a later day its batch is added up only with batches of its own file.
         for i in out.itemRows.indices { out.itemRows[i].fileKey = itemsByKey[out.itemRows[i].batchKey]?.fileKey ?? "" }
         return out
+    }
+
+    /// The id of the `UNSETTLED_BATCH` exception a batch raised (the same key as when it was raised).
+    public static func unsettledException(_ batchKey: String) -> String {
+        MatchException(type: .unsettledBatch, about: batchKey, message: "").id
     }
 
     /// The settlement items as they stand at the end of the day.

@@ -121,6 +121,7 @@ extension DayRun {
         var batch = DayEffects(entries: reclassified.drafts + statements.openingDrafts + settlement.drafts + settlement.bankDebitDrafts.sorted { $0.sourceKey < $1.sourceKey },
                                 cashAccounts: book.cashAccounts + reclassified.accounts)
         batch.bankAccounts = book.added
+        batch.resolvedBySettle = settlement.resolved
         batch.settlementItems = settlement.itemRows
         feed.send(taking: &batch)
         sendACHRows(&taken, firstHalf..<taken.achChunks.count, feeding: feed)

@@ -82,4 +82,18 @@ import Testing
         #expect(effects.itemRows.isEmpty && effects.exceptions.isEmpty && effects.drafts.isEmpty)
         #expect(effects.reconciliation.pending.map(\.key) == ["W"])
     }
+
+    @Test func aLateLineSettlingAnUnsettledBatchResolvesItsException() {
+        // U 450.00, raised UNSETTLED_BATCH on 11-01 (window ended 10-31); today's 450.00 ACH credit settles it late:
+        // 1010 +450.00, 1050 -450.00, and the exception U raised is resolved by settle, naming the line.
+        let late = Self.item("U", 45_000, settles: "2026-10-28", windowEnd: "2026-10-31", firstDay: "2026-10-28", unsettledDay: "2026-11-01")
+        let effects = SettlementEffects.make(pending: [late], new: [], lines: [Self.line("stmt:u", 45_000, kind: .achCredit, reference: "BR-9")], legacyBatches: [],
+                                             book: B.book(), placeholders: [], day: Self.day)
+        #expect(effects.drafts.map(\.postings) == [[B.p(B.cash, 45_000), B.p(B.inTransit, -45_000)]])
+        let raisedThen = MatchException(type: .unsettledBatch, about: "U", message: "").id
+        #expect(effects.resolved.map(\.exceptionID) == [raisedThen])
+        #expect(effects.resolved.first?.note.contains("BR-9") == true && effects.resolved.first?.note.contains("unsettled since 2026-11-01") == true)
+        // A batch settled inside its window had nothing raised: nothing to resolve.
+        #expect(Self.effects().resolved.isEmpty)
+    }
 }
