@@ -39,6 +39,8 @@ public struct DayEffects: Sendable {
     /// Exceptions whose decision was not booked because their cause went away (the rest of a short payment paid):
     /// resolved by settle, the decision set aside, with the note.
     public var decisionsSettled: [(exceptionID: String, note: String)] = []
+    /// Batches a reviewer's decision settled (an `UNSETTLED_BATCH` written off): no line settles them after, by key.
+    public var batchesClosed: [(batchKey: String, by: String)] = []
 
     public init(invoices: [LedgerInvoice] = [], entries: [JournalEntryDraft] = [], cashAccounts: [(code: String, name: String)] = [],
                 accountNames: [(code: String, name: String, type: String)] = []) {

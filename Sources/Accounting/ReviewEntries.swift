@@ -23,6 +23,13 @@ public enum ReviewEntries {
                 postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: invoiceCustomers[a.invoiceID] ?? customer, invoiceID: a.invoiceID,
                                         amount: money(-a.amount.minorUnits)))
             }
+        case .writeOff where booking.type == ExceptionType.unsettledBatch.rawValue:
+            // The batch's cash waits in ACH in transit (a received batch of 2,500.00: 1050 +2,500.00): written off to
+            // payment differences.
+            if let amount = booking.amount {
+                postings = [Posting(account: ChartOfAccounts.paymentDifferences, amount: amount),
+                            Posting(account: ChartOfAccounts.achClearing, amount: money(0 &- amount.minorUnits))]
+            }
         case .writeOff:
             for a in booking.applications {
                 let owner = invoiceCustomers[a.invoiceID] ?? customer
@@ -75,6 +82,8 @@ public enum ReviewEntries {
             let total = try MinorUnits.total(booking.applications.lazy.map(\.amount.minorUnits), of: "the decision on \(booking.exceptionID)")
             return [row(nil, applied: Money(minorUnits: 0 &- total, currency: currency), rule: MatchRule.unapplied.rawValue)]
                 + booking.applications.map { row($0.invoiceID, applied: $0.amount, rule: review) }
+        case .writeOff where booking.type == ExceptionType.unsettledBatch.rawValue:
+            return []
         case .writeOff:
             return booking.applications.map { row($0.invoiceID, applied: zero, writeOff: $0.amount, rule: review) }
         case .refund:
@@ -101,7 +110,8 @@ public enum ReviewEntries {
     }
 
     public static func booking(_ booking: ReviewBooking, open: [String: Money], paidToday: [String: Int64], unapplied: Int64, on day: Day) -> Booking {
-        guard !booking.bookedBefore, let kind = ReviewDecisionKind(rawValue: booking.decision), kind == .apply || kind == .writeOff else { return .book(booking) }
+        guard !booking.bookedBefore, let kind = ReviewDecisionKind(rawValue: booking.decision), kind == .apply || kind == .writeOff,
+              booking.type != ExceptionType.unsettledBatch.rawValue else { return .book(booking) }
         var total: Int64 = 0
         var kept: [ReviewApplication] = []
         for a in booking.applications {

@@ -43,7 +43,7 @@ public enum ReviewRules {
     /// The decisions a type of exception accepts.
     public static func accepted(by type: String) -> [ReviewDecisionKind] {
         if cashTypes.contains(type) { return [.apply, .refund, .unapplied] }
-        if type == ExceptionType.shortPay.rawValue { return [.writeOff, .ignore] }
+        if type == ExceptionType.shortPay.rawValue || type == ExceptionType.unsettledBatch.rawValue { return [.writeOff, .ignore] }
         if type == ExceptionType.unexplainedBankLine.rawValue || type == ExceptionType.bankDifference.rawValue { return [.postTo, .ignore] }
         return [.ignore]
     }
@@ -120,6 +120,8 @@ public enum ReviewRules {
                 throw ReviewRefusal("\(id): the amounts add up to \(Money(minorUnits: total, currency: currency)), more than the receipt's unapplied \(Money(minorUnits: unapplied, currency: currency))")
             }
             return out
+        case .writeOff where exception.type == ExceptionType.unsettledBatch.rawValue:
+            return [try batchWriteOff(request, exception: exception, policy: policy)]
         case .writeOff:
             guard let short = exception.amount, short.minorUnits > 0 else { throw ReviewRefusal("\(id): there is no short amount to write off") }
             let out = try shortfalls(of: exception, short: short, invoices: facts.invoices)
@@ -194,5 +196,22 @@ public enum ReviewRules {
             guard approver != request.by else { throw ReviewRefusal("\(id): --approved-by must name someone other than --by (\(request.by))") }
         }
         return ReviewApplication(invoiceID: code, amount: magnitude)
+    }
+
+    /// A batch that never reached the bank written off out of ACH in transit: its whole amount, above the write-off
+    /// limit with a second person's approval. Kept as `1050=AMOUNT`.
+    static func batchWriteOff(_ request: ReviewRequest, exception: ExceptionRow, policy: ReviewPolicy) throws(ReviewRefusal) -> ReviewApplication {
+        let id = request.exceptionID
+        guard let amount = exception.amount, !amount.isZero else { throw ReviewRefusal("\(id): the batch has no amount to write off") }
+        let magnitude = Money(minorUnits: amount.minorUnits < 0 ? 0 &- amount.minorUnits : amount.minorUnits, currency: amount.currency)
+        let limit = policy.writeOffLimit ?? defaultWriteOffLimit(in: amount.currency)
+        if magnitude.minorUnits > limit.minorUnits {
+            let approver = request.approvedBy.trimmingCharacters(in: .whitespaces)
+            guard !approver.isEmpty else {
+                throw ReviewRefusal("\(id): a write-off of \(magnitude) is above the limit of \(limit) (review.write_off_limit): --approved-by a second person")
+            }
+            guard approver != request.by else { throw ReviewRefusal("\(id): --approved-by must name someone other than --by (\(request.by))") }
+        }
+        return ReviewApplication(invoiceID: ChartOfAccounts.achClearing, amount: amount)
     }
 }

@@ -61,6 +61,8 @@ public protocol LedgerReading: InputFileRecords, PeriodRecords, ReviewRecords {
     /// Whether anything was ever posted to the account.
     func hasPostings(account: String) async throws -> Bool
     /// Settlement items taken before `day` and not settled before it.
+    /// The batches raised as unsettled (`UNSETTLED_BATCH`) and not settled since, by key.
+    func unsettledBatchKeys() async throws -> [String]
     func pendingSettlements(before day: Day) async throws -> [SettlementItemRow]
     /// The reviewers' decisions a run of `day` books.
     func reviewsToBook(runDay day: Day) async throws -> [ReviewBooking]

@@ -122,6 +122,7 @@ public final class SQLiteLedgerReader: LedgerReading {
     public func hasPostings(account: String) throws -> Bool { try read { try $0.hasPostings(account: account) } }
 
     /// Settlement items taken before `day` and not settled before it: what the statement may still show.
+    public func unsettledBatchKeys() throws -> [String] { try read { try $0.unsettledBatchKeys() } }
     public func pendingSettlements(before day: Day) throws -> [SettlementItemRow] { try read { try $0.pendingSettlements(before: day) } }
 
     /// The reviewers' decisions a run of `day` books: those not booked yet (of exceptions of that day or earlier), and

@@ -29,6 +29,10 @@ extension SQLiteLedgerStore {
         try resolveBySettle(batch.resolvedBySettle.map { ($0.exceptionID, $0.note) }, resolution: "settled", runID: runID)
         for r in batch.reopenedBySettle { try reopen(id: r.exceptionID, note: r.note, by: "settle", at: Timestamp.now(), runID: runID) }
         for r in batch.decisionsSettled { try setAside(id: r.exceptionID, note: r.note, runID: runID) }
+        for b in batch.batchesClosed {
+            try database.prepare("UPDATE settlement_items SET settled_day = ?, settled_by = ? WHERE batch_key = ? AND settled_day IS NULL")
+                .bind(.text(day.description), .text(b.by), .text(b.batchKey)).run()
+        }
     }
 
     func resetDayRecords(_ day: Day) throws {

@@ -380,6 +380,11 @@ extension SQLiteReadConnection {
     }
 
     /// Settlement items taken before `day` and not settled before it: what the statement may still show.
+    /// The batches raised as unsettled and not settled since, by key.
+    func unsettledBatchKeys() throws -> [String] {
+        try database.prepare("SELECT batch_key FROM settlement_items WHERE unsettled_day IS NOT NULL AND settled_day IS NULL ORDER BY batch_key").rows { $0.text(0) }
+    }
+
     func pendingSettlements(before day: Day) throws -> [SettlementItemRow] {
         let s = try database.prepare("""
             SELECT batch_key, role, company_name, file_name, net_minor, currency, settlement_day, window_end, first_day, settled_day, settled_by, unsettled_day, location,

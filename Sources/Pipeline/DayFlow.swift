@@ -186,7 +186,8 @@ extension DayRun {
         opened.indexing = nil
         let cash = await applyCash(taken.read.achKeys.receipts + settled.settlement.statementReceipts, with: consume index, held: held)
         counts.receipts = cash.decisions.count
-        return Applied(returned: returned, cash: cash, reviews: try await reviewBookings(after: cash, openBefore: opened.openItems.matching))
+        return Applied(returned: returned, cash: cash, reviews: try await reviewBookings(after: cash, openBefore: opened.openItems.matching,
+                                                                                       settledToday: Set(settled.settlement.resolved.map(\.exceptionID))))
     }
 
     /// What the day posts and records, to the writer, in the order of one batch (so entry ids do not depend on how it
@@ -249,6 +250,7 @@ extension DayRun {
         posting.bookedReviews = applied.reviews.booked
         posting.reopenedBySettle = applied.reviews.reopened
         posting.decisionsSettled = applied.reviews.settled
+        posting.batchesClosed = applied.reviews.batchesClosed
         feed.send(taking: &posting)
     }
 

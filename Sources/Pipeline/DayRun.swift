@@ -177,11 +177,15 @@ struct DayRun {
         var booked: [(exceptionID: String, seq: Int64)] = []
         var reopened: [(exceptionID: String, note: String)] = []
         var settled: [(exceptionID: String, note: String)] = []
+        var batchesClosed: [(batchKey: String, by: String)] = []
     }
 
-    func reviewBookings(after cash: Cash, openBefore invoices: [Invoice]) async throws -> ReviewBookings {
+    func reviewBookings(after cash: Cash, openBefore invoices: [Invoice], settledToday: Set<String>) async throws -> ReviewBookings {
         var out = ReviewBookings()
         let bookings = try await view.reviewsToBook(runDay: day)
+        // The batches still unsettled, by their exception's id (a written-off batch is closed with its decision).
+        let unsettled = bookings.contains { $0.type == ExceptionType.unsettledBatch.rawValue }
+            ? Dictionary(try await view.unsettledBatchKeys().map { (SettlementEffects.unsettledException($0), $0) }, uniquingKeysWith: { a, _ in a }) : [:]
         let named = Set(bookings.flatMap { $0.applications.map(\.invoiceID) })
         let paidToday = DayRun.paid(cash, invoices: named)
         // Open amounts as they stood before the day (as matching saw them; a rerun's own earlier postings left out).
@@ -199,7 +203,15 @@ struct DayRun {
             let kind = ReviewDecisionKind(rawValue: booking.decision)
             let unapplied = kind == .refund || kind == .apply ? try await view.unappliedCash(receiptID: booking.receiptID, day: booking.day) : 0
             let empty = JournalEntryDraft(sourceKey: "review:\(booking.exceptionID)", effectiveDay: day, memo: "Review of \(booking.exceptionID) not booked", postings: [])
-            switch ReviewEntries.booking(booking, open: open, paidToday: paidToday, unapplied: unapplied, on: day) {
+            var decided = ReviewEntries.booking(booking, open: open, paidToday: paidToday, unapplied: unapplied, on: day)
+            if booking.type == ExceptionType.unsettledBatch.rawValue, kind == .writeOff {
+                if settledToday.contains(booking.exceptionID) || unsettled[booking.exceptionID] == nil {
+                    decided = .settled("a statement line settled the batch by \(day): nothing to write off")
+                } else if let key = unsettled[booking.exceptionID] {
+                    out.batchesClosed.append((key, "review:\(booking.exceptionID)"))
+                }
+            }
+            switch decided {
             case let .refused(reason):
                 out.drafts.append(empty)
                 out.reopened.append((booking.exceptionID, "not booked by the run of \(day): \(reason); decide again"))

@@ -163,4 +163,14 @@ import Testing
         #expect(corrected.isBalanced)
         #expect(try ReviewEntries.applicationRows(for: difference, invoiceCustomers: [:], unapplied: 0, on: B.d("2026-11-03")).isEmpty)
     }
+
+    @Test func anUnsettledBatchWrittenOffLeavesACHInTransit() throws {
+        // A received batch of 2,500.00 that never reached the bank waits in 1050 (+2,500.00): 6900 +2,500.00, 1050 -2,500.00.
+        let batch = Self.booking("write-off", type: .unsettledBatch, customer: "", amount: 250_000, [("1050", 250_000)])
+        let entry = ReviewEntries.entry(for: batch, invoiceCustomers: [:], unapplied: 0, on: B.d("2026-11-09"))
+        #expect(entry.postings == [B.p(B.differences, 250_000), B.p(B.inTransit, -250_000)])
+        #expect(entry.isBalanced)
+        #expect(try ReviewEntries.applicationRows(for: batch, invoiceCustomers: [:], unapplied: 0, on: B.d("2026-11-09")).isEmpty)
+        #expect(ReviewEntries.booking(batch, open: [:], paidToday: [:], unapplied: 0, on: B.d("2026-11-09")) == .book(batch))
+    }
 }

@@ -129,4 +129,14 @@ import Testing
         #expect(Self.refusal { try ReviewRules.check(request("6900", approvedBy: "ben"), facts: ReviewFacts(exception: Self.exception()), policy: policy) }
                     .contains("it accepts --apply, --refund, --unapplied, not --post-to"))
     }
+
+    @Test func anUnsettledBatchIsWrittenOffWholeWithApprovalAboveTheLimit() throws {
+        let facts = ReviewFacts(exception: Self.exception(.unsettledBatch, amount: 250_000))
+        let request = ReviewRequest(exceptionID: "X1", kind: .writeOff, note: "never arrived", by: "ana")
+        #expect(Self.refusal { try ReviewRules.check(request, facts: facts, policy: ReviewPolicy()) }.contains("a write-off of 2500.00 is above the limit of 100.00"))
+        var approved = request
+        approved.approvedBy = "ben"
+        #expect(try ReviewRules.check(approved, facts: facts, policy: ReviewPolicy()) == [ReviewApplication(invoiceID: "1050", amount: B.m(250_000))])
+        #expect(ReviewRules.accepted(by: ExceptionType.unsettledBatch.rawValue) == [.writeOff, .ignore])
+    }
 }

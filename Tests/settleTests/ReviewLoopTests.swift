@@ -294,6 +294,30 @@ import TestSupport
         #expect(try reader.verify().isClean)
     }
 
+    /// A batch that never reached the bank (GALAXY RETAIL's 2,500.00, unsettled on 11-06) is written off out of ACH in
+    /// transit with a second person's approval, booked by the next run; its batch is closed so no later line counts it.
+    @Test func anUnsettledBatchIsWrittenOffOutOfACHInTransit() async throws {
+        let folder = TestPaths.temporaryDirectory("unsettled")
+        let job = try SettleHarness.sampleJob(in: folder)
+        let ledger = folder + "/l.sqlite"
+        let week = await settle(["run", job, "--from", "2026-11-02", "--to", "2026-11-06"])
+        #expect(week.code == 0, "\(week.err)")
+        let id = try exception("UNSETTLED_BATCH", in: folder + "/out/2026-11-06")
+        let alone = await settle(["exceptions", "resolve", id, "--ledger", ledger, "--write-off", "--note", "bank confirms it never arrived", "--by", "ana"])
+        #expect(alone.code == 2 && alone.err.contains("--approved-by a second person"), "\(alone.err)")
+        #expect(await settle(["exceptions", "resolve", id, "--ledger", ledger, "--write-off", "--note", "bank confirms it never arrived", "--by", "ana",
+                              "--approved-by", "ben"]).code == 0)
+        let reader = try SQLiteLedgerReader(path: ledger)
+        let transitBefore = try reader.balances(account: "1050").map(\.balance.minorUnits).reduce(0, +)
+        let next = await settle(["run", job, "--date", "2026-11-09"])
+        #expect(next.code == 0, "\(next.err)")
+        let entry = try #require(try reader.entries(from: Day(year: 2026, month: 11, day: 9)).first { $0.sourceKey == "review:\(id)" })
+        #expect(entry.postings.map(\.account) == ["6900", "1050"] && entry.postings.map(\.amount.minorUnits) == [250_000, -250_000])
+        #expect(try reader.balances(account: "1050").map(\.balance.minorUnits).reduce(0, +) == transitBefore - 250_000)
+        #expect(try reader.unsettledBatchKeys().isEmpty)
+        #expect(try reader.verify().isClean)
+    }
+
     /// `show` says whether a decision is in the books yet, and which run booked it.
     @Test func showSaysWhetherADecisionIsBooked() async throws {
         let (manifest, ledger, out) = try await firstDay()
