@@ -1,5 +1,7 @@
 /// How much a problem in an input matters.
 public enum Severity: Int, Comparable, Sendable, CustomStringConvertible, Codable {
+    /// Recorded, nothing to do (an exception such as a file the bank sent twice, not taken again).
+    case info = -1
     /// Recorded; the input is used as it is.
     case warning = 0
     /// This record, entry or batch is rejected; the rest of the file goes on.
@@ -11,6 +13,7 @@ public enum Severity: Int, Comparable, Sendable, CustomStringConvertible, Codabl
 
     public var description: String {
         switch self {
+        case .info: return "info"
         case .warning: return "warning"
         case .error: return "error"
         case .fatal: return "fatal"

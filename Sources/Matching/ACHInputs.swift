@@ -395,7 +395,7 @@ public struct ACHReading: Sendable {
             let entryKey = fact.entryKey
             let hash = entryKey.hashValue
             if let earlier = (seenBefore.isEmpty ? nil : seenBefore[entryKey.text]) ?? takenToday(entryKey, hash: hash).map({ "\(entries[$0].fileName) on \(day)" }) {
-                exceptions.append(MatchException(type: .duplicate, severity: .warning, about: fact.key, discriminator: "\(day):\(fact.fileName):\(fact.location.line)",
+                exceptions.append(MatchException(type: .duplicate, severity: .info, about: fact.key, discriminator: "\(day):\(fact.fileName):\(fact.location.line)",
                                                  source: "nacha", sourceRef: fact.traceNumber, location: fact.location, amount: fact.signedAmount,
                                                  message: "entry \(fact.traceNumber) of \(fact.companyID) for \(fact.amount) in \(fact.fileName) was already taken (\(earlier)); not applied again",
                                                  suggestions: "if the bank re-sent the file, nothing to do"))

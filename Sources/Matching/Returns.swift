@@ -67,7 +67,7 @@ public enum Returns {
         }
         let key = "return:" + (original?.sourceKey ?? fact.key)
         guard let original else {
-            let exception = MatchException(type: .returnEntry, severity: .warning, about: fact.key, source: "nacha", sourceRef: notice.originalTraceNumber,
+            let exception = MatchException(type: .returnEntry, severity: .error, about: fact.key, source: "nacha", sourceRef: notice.originalTraceNumber,
                                            location: fact.location, amount: fact.signedAmount,
                                            message: "\(what): no payment with that trace number, receiving bank and amount is known; the money is held in suspense",
                                            suggestions: "find the original payment and reopen its invoices by hand")
@@ -89,7 +89,7 @@ public enum Returns {
         } else {
             consequence = "its application is reversed and \(reopened.joined(separator: ", ")) \(reopened.count == 1 ? "is" : "are") open again"
         }
-        let exception = MatchException(type: .returnEntry, severity: .warning, about: fact.key, source: "nacha", sourceRef: original.traceNumber,
+        let exception = MatchException(type: .returnEntry, severity: .error, about: fact.key, source: "nacha", sourceRef: original.traceNumber,
                                        location: fact.location, customerID: original.customerID ?? "", amount: fact.signedAmount,
                                        invoiceIDs: notice.isDishonored ? [] : reopened,
                                        message: "\(what), paid on \(original.day): \(consequence)",

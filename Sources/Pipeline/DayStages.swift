@@ -108,14 +108,14 @@ extension DayRun {
                 continue
             }
             if let earlier = seenToday[input.sha256] {
-                intake.exceptions.append(MatchException(type: .duplicate, severity: .warning, about: "file:\(input.sha256)", discriminator: "\(day):\(input.displayPath)",
+                intake.exceptions.append(MatchException(type: .duplicate, severity: .info, about: "file:\(input.sha256)", discriminator: "\(day):\(input.displayPath)",
                                                         source: input.format.rawValue, location: SourceLocation(file: input.displayPath, line: 1),
                                                         message: "\(input.name) has the same content as \(earlier) in this run; not processed again",
                                                         suggestions: "remove the extra copy"))
                 continue
             }
             if let previous = try await view.ingestedFile(sha256: input.sha256), previous.day != day {
-                intake.exceptions.append(MatchException(type: .duplicate, severity: .warning, about: "file:\(input.sha256)", discriminator: "\(day):\(input.displayPath)",
+                intake.exceptions.append(MatchException(type: .duplicate, severity: .info, about: "file:\(input.sha256)", discriminator: "\(day):\(input.displayPath)",
                                                         source: input.format.rawValue, location: SourceLocation(file: input.displayPath, line: 1),
                                                         message: "\(input.name) has the same content (SHA-256 \(input.sha256.prefix(12))…) as \(previous.name), taken by run \(previous.runID) on \(previous.day); not processed again",
                                                         suggestions: "if the bank re-sent the file by mistake, nothing to do"))

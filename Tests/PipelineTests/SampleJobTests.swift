@@ -68,7 +68,7 @@ import TestSupport
         #expect(lastOpen.contains("INV-10016,C004,2026-12-14,5125.00,5125.00,0"))
         #expect(lastOpen.contains("INV-10014,C003,2026-11-24,3300.00,0.00,0"))
         let day5 = try read("\(folder)/out/2026-11-06/exceptions.csv")
-        #expect(day5.contains(",RETURN,warning,,nacha,076401250000001,"))
+        #expect(day5.contains(",RETURN,error,,nacha,076401250000001,"))
         #expect(day5.contains("INV-10016,\"return R01 (Insufficient Funds)"))
         #expect(day5.contains(",NOC,warning,,nacha,076401250000002,"))
         #expect(day5.contains(",UNSETTLED_BATCH,"))
