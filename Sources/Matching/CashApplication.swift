@@ -78,6 +78,7 @@ public struct CashApplication: Sendable {
         applyOpenChanges(parts)
         parts.append(runSequential(plan.sequential, receipts: receipts, prepared: prepared))
         applyOpenChanges(parts[(parts.count - 1)...])
+        describeCandidates(&parts)
         return CashApplication.assemble(count: receipts.count, from: &parts)
     }
 
@@ -141,11 +142,32 @@ public struct CashApplication: Sendable {
         applyOpenChanges(results)
         results.append(runSequential(plan.sequential, receipts: receipts, prepared: prepared))
         applyOpenChanges(results[(results.count - 1)...])
+        describeCandidates(&results)
         lap("sequential pass")
         var day = CashApplication.assemble(count: receipts.count, from: &results)
         lap("collect")
         day.stepTimings = timings
         return day
+    }
+
+    /// Gives the candidates of each receipt that raised an exception their invoice's due day and purchase order, and an
+    /// open amount to those a rule listed without one (invoices that fit equally): what a reviewer weighs them by. Only
+    /// those receipts: the others' candidates are never shown, and a day of a million receipts pays one test each.
+    private func describeCandidates(_ parts: inout [ShardResult]) {
+        for p in parts.indices {
+            for i in parts[p].outcomes.exceptions.indices where !parts[p].outcomes.exceptions[i].isEmpty {
+                for k in parts[p].outcomes.decisions[i].evidence.candidates.indices {
+                    let candidate = parts[p].outcomes.decisions[i].evidence.candidates[k]
+                    guard let index = book.references.invoice(withID: candidate.invoiceID, in: book.invoices) else { continue }
+                    let invoice = book.invoices[Int(index)]
+                    var described = candidate
+                    described.dueDay = invoice.dueDay
+                    described.purchaseOrder = invoice.poNumber
+                    if candidate.openMinorUnits == 0, candidate.reason == .equalCandidate { described.openMinorUnits = open[Int(index)] }
+                    parts[p].outcomes.decisions[i].evidence.candidates[k] = described
+                }
+            }
+        }
     }
 
     private mutating func applyOpenChanges(_ results: some Collection<ShardResult>) {

@@ -256,15 +256,29 @@ public enum RejectionReason: Sendable, Hashable {
 }
 
 /// An invoice a rule looked at and did not take, with why.
+///
+/// The invoice's due day and purchase order are what a reviewer weighs candidates by (the oldest due, the order the
+/// payer named); cash application gives them only to the candidates of a receipt that raised an exception, the
+/// only ones a person sees.
 public struct Candidate: Sendable, Hashable {
     public var invoiceID: String
     public var openMinorUnits: Int64
     public var reason: RejectionReason
-    public init(invoiceID: String, openMinorUnits: Int64, reason: RejectionReason) {
+    /// The invoice's due day (nil: not looked up, or the invoice is not in the book).
+    public var dueDay: Day?
+    /// The payer's purchase-order number on the invoice (`po_number`), empty when it has none.
+    public var purchaseOrder: String
+
+    public init(invoiceID: String, openMinorUnits: Int64, reason: RejectionReason, dueDay: Day? = nil, purchaseOrder: String = "") {
         self.invoiceID = invoiceID
         self.openMinorUnits = openMinorUnits
         self.reason = reason
+        self.dueDay = dueDay
+        self.purchaseOrder = purchaseOrder
     }
+
+    /// Days past its due day on `day` (0 when not yet due); nil when the due day is not known.
+    public func daysPastDue(on day: Day) -> Int? { dueDay.map { max(0, day.days(since: $0)) } }
 }
 
 /// What a decision rests on: how the payer was found, which field matched what, the candidates set aside.
