@@ -38,8 +38,16 @@ extension Settle {
             console.err("settle: nothing was applied for \(customer) on \(day) in \(ledger)")
             return 1
         }
-        console.out(args.flag("html") ? HTMLReport.advice(customerID: customer, name: name, day: day, rows: rows)
-                                       : ReportWriter.adviceCSV(rows), newline: false)
+        guard args.flag("html") else {
+            console.out(ReportWriter.adviceCSV(rows), newline: false)
+            return 0
+        }
+        // The page shows the customer's own purchase-order number beside each invoice.
+        var purchaseOrders: [String: String] = [:]
+        for invoiceID in Set(rows.map(\.invoiceID)) where !invoiceID.isEmpty {
+            if let order = try await view.invoice(id: invoiceID)?.poNumber, !order.isEmpty { purchaseOrders[invoiceID] = order }
+        }
+        console.out(try HTMLReport.advice(customerID: customer, name: name, day: day, rows: rows, purchaseOrders: purchaseOrders), newline: false)
         return 0
     }
 

@@ -36,7 +36,7 @@ import TestSupport
             for a in d.applications {
                 made.append(AdviceRow(customerID: a.customerID, name: names[a.customerID] ?? "", receiptID: d.receipt.id, source: d.receipt.source.rawValue,
                                       sourceRef: d.receipt.sourceRef, valueDay: d.receipt.valueDay, invoiceID: a.invoiceID, cash: a.applied, discount: a.discount,
-                                      deduction: a.writeOff, reasonCode: a.invoiceID == "INV-3" && !d.receipt.remittance.isEmpty ? "CS" : ""))
+                                      deduction: a.writeOff, reasonCode: a.invoiceID == "INV-3" && !d.receipt.remittance.isEmpty ? "CS" : "", rule: d.rule.rawValue))
             }
         }
         let expected = made.indices.sorted { a, b in
@@ -104,9 +104,11 @@ import TestSupport
         let folder = TestPaths.temporaryDirectory("remittance-page")
         try await ReportWriter.write(report, to: folder)
         let html = try String(contentsOfFile: folder + "/remittance.html", encoding: .utf8)
-        #expect(html.components(separatedBy: "<tr><td>").count - 1 == 20_000)
+        #expect(html.components(separatedBy: "<tr><td class=\"day\">").count - 1 == 20_000)
         #expect(html.contains("The first 20000 of 20003 rows"))
         #expect(html.contains("20003 receipts") && html.contains("applied 20,003.00"))
+        // The totals row is of every row, not of the rows listed.
+        #expect(html.contains("<td colspan=\"6\">Total USD, 20003 rows</td><td class=\"num\">20,003.00</td>"))
         let csv = try String(contentsOfFile: folder + "/remittance.csv", encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 20_004)
     }
