@@ -27,13 +27,19 @@ extension HTMLReport {
     /// The commands that resolve an exception, one per candidate: what a reviewer copies.
     static func resolveCommands(_ e: MatchException, ledger: String) -> [String] {
         let base = "settle exceptions resolve \(e.id) --ledger \(shellQuoted(ledger))"
+        // Only what `ReviewRules.accepted` takes for the type, and never an invoice the exception says is closed.
         switch e.type {
-        case .ambiguous, .unmatched, .overPay, .unknownCustomer:
+        case .ambiguous, .unmatched, .unknownCustomer:
             var commands = e.invoiceIDs.map { invoice in "\(base) --apply \(invoice)=\(e.amount?.description ?? "AMOUNT") --note \"...\"" }
             if commands.isEmpty { commands.append("\(base) --apply INVOICE=AMOUNT --note \"...\"") }
             return commands + ["\(base) --unapplied --note \"...\"", "\(base) --refund --note \"...\""]
-        case .shortPay:
+        case .overPay:
+            // The invoices it names were closed by an earlier payment: the cash goes elsewhere, stays or goes back.
+            return ["\(base) --apply INVOICE=AMOUNT --note \"...\"", "\(base) --unapplied --note \"...\"", "\(base) --refund --note \"...\""]
+        case .shortPay, .unsettledBatch:
             return ["\(base) --write-off --note \"...\"", "\(base) --ignore --note \"...\""]
+        case .unexplainedBankLine, .bankDifference:
+            return ["\(base) --post-to CODE --note \"...\"", "\(base) --ignore --note \"...\""]
         default:
             return ["\(base) --ignore --note \"...\""]
         }
