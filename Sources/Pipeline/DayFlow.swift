@@ -327,7 +327,7 @@ extension DayRun {
         }
         var report = DayReport(day: day, runID: runID, remittance: [], exceptions: exceptions, openItems: [], journal: [], summary: .object([]))
         report.remittance = remittance
-        report.advice = adviceRows(cash.decisions, names: names)
+        report.advice = adviceRows(cash.decisions, reviewed: applied.reviews.rows, names: names)
         report.customerNames = names
         report.ledgerPath = manifest.ledger
         let raisedOn = Set(exceptions.map(\.receiptID))
@@ -537,6 +537,7 @@ extension DayRun {
                                 nachaEntryCount: taken.read.nachaEntryCount, statementLineCount: settled.statementLineCount,
                                 skippedLineCount: taken.read.skippedLines.count, achBatchCount: settled.achBatchCount,
                                 reconciliation: settled.settlement.reconciliation, decisions: applied.cash.decisions, exceptions: exceptions,
-                                dryRun: options.dryRun, bankTies: bankTies, returnDrafts: applied.returned.drafts)
+                                dryRun: options.dryRun, bankTies: bankTies, returnDrafts: applied.returned.drafts,
+                                reviewed: (applied.reviews.booked.count, applied.reviews.rows))
     }
 }

@@ -335,9 +335,11 @@ extension DayRun {
         return Cash(decisions: applied.decisions, exceptions: applied.exceptions, reapplied: reapplied)
     }
 
-    /// Remittance advice: each application of the day, by customer, with the deduction's reason.
-    func adviceRows(_ decisions: [Decision], names: [String: String]) -> AdviceList {
-        AdviceList(decisions: decisions, names: names, reasonCodes: DayRows.reasonCodes)
+    /// Remittance advice: each application of the day, by customer, with the deduction's reason, and the invoices
+    /// reviewers' decisions booked today paid.
+    func adviceRows(_ decisions: [Decision], reviewed: [ApplicationRow], names: [String: String]) -> AdviceList {
+        let booked = reviewed.filter { $0.invoiceID != nil }.map { AdviceRow($0, name: names[$0.customerID ?? ""] ?? "", valueDay: day) }
+        return AdviceList(decisions: decisions, names: names, reasonCodes: DayRows.reasonCodes, then: booked)
     }
 
     /// How customers paid and returned on the days before this one (aging's history), read from the ledger.

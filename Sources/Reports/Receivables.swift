@@ -11,6 +11,9 @@ public struct AdviceList: RandomAccessCollection, Sendable {
     private let names: [String: String]
     /// Per application (decision index << 32 | application index): the payer's X12 reason, where it gave one.
     private let reasons: [UInt64: String]
+    /// Rows made already (a reviewer's decision booked today), their slots `extraSlot | index`.
+    private let extras: [AdviceRow]
+    private static let extraSlot: UInt64 = 1 << 63
     /// The applications in the order of the rows.
     private let slots: [UInt64]
 
@@ -18,11 +21,12 @@ public struct AdviceList: RandomAccessCollection, Sendable {
         decisions = []
         names = [:]
         reasons = [:]
+        extras = []
         slots = []
     }
 
     /// `reasonCodes` gives a decision's reasons by invoice (asked only of decisions whose receipt has adjustments).
-    public init(decisions: [Decision], names: [String: String], reasonCodes: (Decision) -> [String: String]) {
+    public init(decisions: [Decision], names: [String: String], reasonCodes: (Decision) -> [String: String], then extras: [AdviceRow] = []) {
         var slots: [UInt64] = []
         slots.reserveCapacity(decisions.reduce(0) { $0 + $1.applications.count })
         var reasons: [UInt64: String] = [:]
@@ -43,6 +47,10 @@ public struct AdviceList: RandomAccessCollection, Sendable {
             let a = d.applications[Int(slot & 0xffff_ffff)]
             keys.append((a.customerID, d.receipt.valueDay, d.receipt.sourceRef, a.invoiceID))
         }
+        for (i, row) in extras.enumerated() {
+            slots.append(Self.extraSlot | UInt64(i))
+            keys.append((row.customerID, row.valueDay, row.sourceRef, row.invoiceID))
+        }
         let order = keys.withUnsafeBufferPointer { k in
             IndexOrder.stable(count: k.count) { a, b in
                 if k[a].customer != k[b].customer { return k[a].customer < k[b].customer }
@@ -55,6 +63,7 @@ public struct AdviceList: RandomAccessCollection, Sendable {
         self.decisions = decisions
         self.names = names
         self.reasons = reasons
+        self.extras = extras
         self.slots = order.map { slots[$0] }
     }
 
@@ -63,6 +72,7 @@ public struct AdviceList: RandomAccessCollection, Sendable {
 
     public subscript(position: Int) -> AdviceRow {
         let slot = slots[position]
+        if slot & Self.extraSlot != 0 { return extras[Int(slot & ~Self.extraSlot)] }
         let d = decisions[Int(slot >> 32)]
         let a = d.applications[Int(slot & 0xffff_ffff)]
         return AdviceRow(DecisionApplication(d, Int(slot & 0xffff_ffff), reasonCode: reasons[slot] ?? ""), name: names[a.customerID] ?? "", valueDay: d.receipt.valueDay)

@@ -81,7 +81,8 @@ public enum Summary {
     public static func make(day: Day, job: String, currency: Currency, ledgerCounts: LedgerCounts, fileCount: Int, rejectedCount: Int, acceptedCount: Int, nachaBatchCount: Int, nachaEntryCount: Int,
                      statementLineCount: Int, skippedLineCount: Int = 0, achBatchCount: Int, reconciliation: SettlementResult, decisions: [Decision],
                      exceptions: [MatchException], dryRun: Bool,
-                     bankTies: [BankTie] = [], returnDrafts: [JournalEntryDraft] = []) throws(MoneyOverflow) -> JSONValue {
+                     bankTies: [BankTie] = [], returnDrafts: [JournalEntryDraft] = [],
+                     reviewed: (booked: Int, rows: [ApplicationRow]) = (0, [])) throws(MoneyOverflow) -> JSONValue {
         // Amounts as decimal strings (CONTRACT): exact, never a binary floating-point number to a JSON reader.
         func money(_ minor: Int64) -> JSONValue { .string(MoneyFormat.plain(minor, exponent: currency.exponent)) }
         var receiptTotal: Int64 = 0, applied: Int64 = 0, discount: Int64 = 0, writeOff: Int64 = 0, unapplied: Int64 = 0
@@ -181,6 +182,12 @@ public enum Summary {
             ("invoices_opened", .integer(Int64(ledgerCounts.invoicesOpened))),
         ]
         let exceptionCounts: [(String, JSONValue)] = [("total", .integer(Int64(exceptions.count)))] + byType
+        // Reviewers' decisions this run booked (effective today): how many, and the cash and write-offs they moved.
+        let review: [(String, JSONValue)] = [
+            ("decisions_booked", .integer(Int64(reviewed.booked))),
+            ("applied_total", money(try MinorUnits.total(reviewed.rows.lazy.filter { $0.invoiceID != nil }.map(\.applied.minorUnits), of: "the decisions booked \(day)"))),
+            ("writeoff_total", money(try MinorUnits.total(reviewed.rows.lazy.map(\.writeOff.minorUnits), of: "the decisions booked \(day)"))),
+        ]
         let fields: [(String, JSONValue)] = [
             ("day", .string(day.description)),
             ("job", .string(job)),
@@ -204,6 +211,7 @@ public enum Summary {
                          ("status", .string(tie.book.minorUnits == tie.closing.minorUnits ? "tied" : "difference"))])
             })),
             ("exceptions", .object(exceptionCounts)),
+            ("review", .object(review)),
         ]
         return .object(fields)
     }

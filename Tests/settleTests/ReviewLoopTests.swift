@@ -254,6 +254,13 @@ import TestSupport
         #expect(remittance.contains { $0.contains(",INV-10020,4000.00,") && $0.hasSuffix(",review,100,ana") }, "\(remittance)")
         let advice = await settle(["advice", "C006", "--day", "2026-11-03", "--ledger", ledger])
         #expect(advice.code == 0 && advice.out.contains(",INV-10020,4000.00,"), "\(advice.out)\(advice.err)")
+        // The summary counts it: one decision booked, 4,000.00 applied.
+        let summary = try String(contentsOfFile: day3 + "/summary.json", encoding: .utf8)
+        #expect(summary.contains("\"decisions_booked\": 1") && summary.contains("\"applied_total\": \"4000.00\",\n    \"writeoff_total\": \"0.00\""), "\(summary)")
+        // The run's advice.csv has the same row as `settle advice`.
+        let adviceFile = try String(contentsOfFile: day3 + "/advice.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        let row = try #require(advice.out.split(separator: "\n").map(String.init).first { $0.contains(",INV-10020,") })
+        #expect(adviceFile.contains(row), "\(adviceFile)")
         let journal = try String(contentsOfFile: day3 + "/journal.csv", encoding: .utf8).split(separator: "\n").filter { $0.contains(",review:\(id),") }
         #expect(journal.count == 2 && journal.allSatisfy { $0.contains(",2026-11-03,") }, "\(journal)")
         let show = await settle(["exceptions", "show", id, "--ledger", ledger])
