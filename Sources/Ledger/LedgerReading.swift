@@ -67,6 +67,8 @@ public protocol LedgerReading: InputFileRecords, PeriodRecords, ReviewRecords {
     /// The reviewers' decisions a run of `day` books.
     func reviewsToBook(runDay day: Day) async throws -> [ReviewBooking]
     /// A receipt's cash left unapplied on a day, less what later days applied of it.
+    /// The day a receipt of `day` was returned, if it was.
+    func returnDay(receiptID: String, day: Day) async throws -> Day?
     func unappliedCash(receiptID: String, day: Day) async throws -> Int64
     /// The open exceptions raised on these receipts.
     func openExceptions(receiptIDs: [String]) async throws -> [(exceptionID: String, receiptID: String, type: String)]

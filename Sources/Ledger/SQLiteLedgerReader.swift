@@ -130,6 +130,7 @@ public final class SQLiteLedgerReader: LedgerReading {
     public func reviewsToBook(runDay day: Day) throws -> [ReviewBooking] { try read { try $0.reviewsToBook(runDay: day) } }
 
     /// A receipt's cash left unapplied on a day (its `unapplied` application rows).
+    public func returnDay(receiptID: String, day: Day) throws -> Day? { try read { try $0.returnDay(receiptID: receiptID, day: day) } }
     public func unappliedCash(receiptID: String, day: Day) throws -> Int64 { try read { try $0.unappliedCash(receiptID: receiptID, day: day) } }
 
     /// An invoice's customer and open amount as the ledger holds them now.

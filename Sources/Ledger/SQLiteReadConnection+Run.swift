@@ -431,6 +431,13 @@ extension SQLiteReadConnection {
         }
     }
 
+    /// The day a receipt of `day` was returned (its `return:<source key>` entry posted), if it was.
+    func returnDay(receiptID: String, day: Day) throws -> Day? {
+        guard let key = try database.prepare("SELECT source_key FROM applications WHERE receipt_id = ? AND day = ? LIMIT 1")
+            .bind(.text(receiptID), .text(day.description)).rows({ $0.text(0) }).first else { return nil }
+        return try postedDay(sourceKey: "return:" + key)
+    }
+
     /// A receipt's cash left unapplied on a day (its `unapplied` application rows).
     func unappliedCash(receiptID: String, day: Day) throws -> Int64 {
         let s = try database.prepare("SELECT COALESCE(SUM(applied_minor), 0) FROM applications WHERE receipt_id = ? AND day = ? AND invoice_id IS NULL AND rule = 'unapplied'")

@@ -204,6 +204,11 @@ struct DayRun {
             let unapplied = kind == .refund || kind == .apply ? try await view.unappliedCash(receiptID: booking.receiptID, day: booking.day) : 0
             let empty = JournalEntryDraft(sourceKey: "review:\(booking.exceptionID)", effectiveDay: day, memo: "Review of \(booking.exceptionID) not booked", postings: [])
             var decided = ReviewEntries.booking(booking, open: open, paidToday: paidToday, unapplied: unapplied, on: day)
+            // A receipt returned since gave its money back: nothing of it can be applied or refunded.
+            if !booking.bookedBefore, kind == .apply || kind == .refund, let returned = try await view.returnDay(receiptID: booking.receiptID, day: booking.day),
+               returned <= day {
+                decided = .refused("the receipt was returned on \(returned)")
+            }
             if booking.type == ExceptionType.unsettledBatch.rawValue, kind == .writeOff {
                 if settledToday.contains(booking.exceptionID) || unsettled[booking.exceptionID] == nil {
                     decided = .settled("a statement line settled the batch by \(day): nothing to write off")

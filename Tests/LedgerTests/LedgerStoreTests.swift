@@ -36,6 +36,26 @@ import TestSupport
         try await store.commit(DayCommit(runID: run, day: Self.day, invoices: invoices, entries: entries, cashAccounts: [("1000-2233", "Cash")]))
     }
 
+    /// A receipt's return is found from the receipt: its application rows' key, then `return:<key>` posted.
+    @Test func aReceiptsReturnDayIsFoundFromTheReceipt() async throws {
+        let (store, path) = try newStore()
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        var day = DayCommit(runID: run, day: Self.day, invoices: [Self.invoice("INV-1", 5_000)],
+                            entries: [Self.opening("INV-1", 5_000), Self.receipt("ach:k1", cash: 6_000, invoice: "INV-1", applied: 5_000)],
+                            cashAccounts: [("1000-2233", "Cash")])
+        day.applications = [ApplicationRow(receiptID: "R-1", sourceKey: "ach:k1", invoiceID: nil, customerID: "C1", applied: Self.m(1_000), discount: Self.m(0),
+                                           writeOff: Self.m(0), rule: "unapplied", confidence: 0)]
+        _ = try await store.commit(day)
+        let reader = try SQLiteLedgerReader(path: path)
+        #expect(try reader.returnDay(receiptID: "R-1", day: Self.day) == nil)
+        let later = Self.day.adding(days: 3)
+        _ = try await store.commit(DayCommit(runID: run, day: later, entries: [JournalEntryDraft(sourceKey: "return:ach:k1", effectiveDay: later, memo: "R01", postings: [
+            Posting(account: ChartOfAccounts.unappliedCash, customerID: "C1", amount: Self.m(1_000)), Posting(account: "1000-2233", amount: Self.m(-1_000)),
+        ])], cashAccounts: [("1000-2233", "Cash")]))
+        #expect(try reader.returnDay(receiptID: "R-1", day: Self.day) == later)
+        #expect(try reader.returnDay(receiptID: "R-2", day: Self.day) == nil)
+    }
+
     @Test func postsOncePerSourceKey() async throws {
         let (store, path) = try newStore()
         let run1 = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
