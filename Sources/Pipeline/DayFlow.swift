@@ -448,7 +448,6 @@ extension DayRun {
                 clock: inout StageClock) async throws -> DayOutcome {
         let journalTask = finishJournal(committed.journal, after: earlier)
         let worklistTask = worklistReports(matching.report)
-        var worklistTime = Duration.zero
         async let archiving = archive(copies, staging: staging, restored: taken.plan.restored)
         // The WAL goes into the database while the reports are written (the next use of the writer waits for it).
         if !options.dryRun { Task { [store] in try? await store.checkpoint() } }
@@ -476,7 +475,7 @@ extension DayRun {
             }
             let worklistFiles: [FileSink]
             do {
-                (worklistFiles, worklistTime) = try await worklistTask.value
+                worklistFiles = try await worklistTask.value
             } catch {
                 ReportWriter.discard(ledgerReports + [journalFile])
                 throw error
@@ -486,11 +485,10 @@ extension DayRun {
             // Nothing of the day's reports is left half made (the day itself has committed).
             ReportWriter.discard(committed.matchingReports)
             if let made = try? await journalTask.value { made.discard() }
-            if let made = try? await worklistTask.value { ReportWriter.discard(made.files) }
+            if let made = try? await worklistTask.value { ReportWriter.discard(made) }
             throw error
         }
         clock.lap("reports-write")
-        clock.details.append(("worklist", worklistTime))
         clock.details.append(("archive", try await archiving))
         clock.lap("archive-wait")
         // The run log: what this run of the day did and how long each stage took (what summary.json leaves out).
@@ -506,17 +504,14 @@ extension DayRun {
     /// The worklist (`exceptions.html` and its pages): every exception open at the end of the day, read from the
     /// ledger in one query once the day has committed, and rendered on a task of its own while the other reports are
     /// made. A dry run (its day rolled back) shows the day's own exceptions after what the ledger had open before.
-    func worklistReports(_ report: DayReport) -> Task<(files: [FileSink], time: Duration), any Error> {
+    func worklistReports(_ report: DayReport) -> Task<[FileSink], any Error> {
         let (view, day, folder, dryRun) = (view, day, outputFolder, options.dryRun)
         return Task { [report] in
-            let started = ContinuousClock.now
             var report = report
             var rows = try await view.worklist(asOf: day)
             if dryRun { rows = rows.filter { $0.exception.day < day } + report.worklistRows }
             report.worklist = rows
-            // A paged worklist's pages are made each on a task of its own.
-            let files = try await ReportWriter.render(report, parts: .worklist, into: folder, inBackground: rows.count <= Worklist.pageRowsMax)
-            return (files, ContinuousClock.now - started)
+            return try await ReportWriter.render(report, parts: .worklist, into: folder, inBackground: true)
         }
     }
 

@@ -5,8 +5,8 @@ import Core
 /// index (counts and amounts per type, the largest customers, which page holds what) with the rows on
 /// `exceptions-0001.html`, `exceptions-0002.html`, ... each a page of its own (the shared frame and script: its
 /// filters and sorting work within it).
-public struct Worklist: Sendable {
-    public static let pageRowsMax = 1_000
+struct Worklist: Sendable {
+    static let pageRowsMax = 1_000
 
     let rows: [WorklistRow]
     /// The rows of each page, in order (one range when not paged).
