@@ -447,7 +447,6 @@ extension DayRun {
                 settled: Settled, applied: Applied, copies: [(from: String, to: String, sha256: String, size: Int64)], staging: ArchiveStaging,
                 clock: inout StageClock) async throws -> DayOutcome {
         let journalTask = finishJournal(committed.journal, after: earlier)
-        let worklistTask = worklistReports(matching.report)
         async let archiving = archive(copies, staging: staging, restored: taken.plan.restored)
         // The WAL goes into the database while the reports are written (the next use of the writer waits for it).
         if !options.dryRun { Task { [store] in try? await store.checkpoint() } }
@@ -473,19 +472,11 @@ extension DayRun {
                 ReportWriter.discard(ledgerReports)
                 throw error
             }
-            let worklistFiles: [FileSink]
-            do {
-                worklistFiles = try await worklistTask.value
-            } catch {
-                ReportWriter.discard(ledgerReports + [journalFile])
-                throw error
-            }
-            try ReportWriter.publish(committed.matchingReports + ledgerReports + worklistFiles + [journalFile])
+            try ReportWriter.publish(committed.matchingReports + ledgerReports + [journalFile])
         } catch {
             // Nothing of the day's reports is left half made (the day itself has committed).
             ReportWriter.discard(committed.matchingReports)
             if let made = try? await journalTask.value { made.discard() }
-            if let made = try? await worklistTask.value { ReportWriter.discard(made) }
             throw error
         }
         clock.lap("reports-write")
@@ -499,20 +490,6 @@ extension DayRun {
                           booksDiffer: !committed.differences.isEmpty || !settled.missingStatements.isEmpty,
                           exceptionCount: exceptions.count, postedCount: committed.journal.counts.entries, receiptCount: applied.cash.decisions.count,
                           timings: clock.timings + clock.details)
-    }
-
-    /// The worklist (`exceptions.html` and its pages): every exception open at the end of the day, read from the
-    /// ledger in one query once the day has committed, and rendered on a task of its own while the other reports are
-    /// made. A dry run (its day rolled back) shows the day's own exceptions after what the ledger had open before.
-    func worklistReports(_ report: DayReport) -> Task<[FileSink], any Error> {
-        let (view, day, folder, dryRun) = (view, day, outputFolder, options.dryRun)
-        return Task { [report] in
-            var report = report
-            var rows = try await view.worklist(asOf: day)
-            if dryRun { rows = rows.filter { $0.exception.day < day } + report.worklistRows }
-            report.worklist = rows
-            return try await ReportWriter.render(report, parts: .worklist, into: folder, inBackground: true)
-        }
     }
 
     /// The day's journal file, earlier runs' entries of the day then this run's, finished and synced on a task of its own.

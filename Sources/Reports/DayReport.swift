@@ -164,14 +164,6 @@ public struct DayReport: Sendable {
     public var ledgerPath = ""
     /// The run days before this one (and this one), oldest first: receipts and exceptions.
     public var trend: [TrendDay] = []
-    /// The worklist: every exception open at the end of the day, oldest first, as the ledger has it after the day's
-    /// commit (nil: the day's own exceptions, all open).
-    public var worklist: [WorklistRow]?
-
-    /// The worklist's rows: the ledger's, or the day's own exceptions.
-    public var worklistRows: [WorklistRow] {
-        worklist ?? ReportWriter.sortedExceptions(exceptions).map { WorklistRow(exception: DayRows.exceptionRow($0, day: day, evidence: evidence[$0.receiptID] ?? "")) }
-    }
 
     public struct TrendDay: Sendable, Hashable {
         public var day: String

@@ -1,13 +1,10 @@
-import Accounting
 import Core
 import Matching
 
-/// exceptions.html: the worklist, every exception open at the end of the day by type, each with its age, evidence,
-/// candidates and the commands that resolve it; paged when long (an index and pages of at most 1,000 rows).
+/// exceptions.html: the day's exceptions by type, each with its evidence, candidates and the commands that resolve it.
 extension HTMLReport {
-    /// The worklist's first page (`exceptions.html`): all of it, or the index of a paged one.
     static func exceptions(_ report: DayReport) -> String {
-        ReportWriter.text { try? worklistFirstPage(report, Worklist(report.worklistRows), into: &$0) }
+        ReportWriter.text { try? exceptions(report, sorted: ReportWriter.sortedExceptions(report.exceptions), into: &$0) }
     }
 
     /// How well a candidate fits a receipt, 0-100: 100 when its open amount equals the receipt's, less by the share of
@@ -29,15 +26,11 @@ extension HTMLReport {
 
     /// The commands that resolve an exception, one per candidate: what a reviewer copies.
     static func resolveCommands(_ e: MatchException, ledger: String) -> [String] {
-        resolveCommands(id: e.id, type: e.type, invoiceIDs: e.invoiceIDs, amount: e.amount, ledger: ledger)
-    }
-
-    static func resolveCommands(id: String, type: ExceptionType?, invoiceIDs: [String], amount: Money?, ledger: String) -> [String] {
-        let base = "settle exceptions resolve \(id) --ledger \(shellQuoted(ledger))"
+        let base = "settle exceptions resolve \(e.id) --ledger \(shellQuoted(ledger))"
         // Only what `ReviewRules.accepted` takes for the type, and never an invoice the exception says is closed.
-        switch type {
+        switch e.type {
         case .ambiguous, .unmatched, .unknownCustomer:
-            var commands = invoiceIDs.map { invoice in "\(base) --apply \(invoice)=\(amount?.description ?? "AMOUNT") --note \"...\"" }
+            var commands = e.invoiceIDs.map { invoice in "\(base) --apply \(invoice)=\(e.amount?.description ?? "AMOUNT") --note \"...\"" }
             if commands.isEmpty { commands.append("\(base) --apply INVOICE=AMOUNT --note \"...\"") }
             return commands + ["\(base) --unapplied --note \"...\"", "\(base) --refund --note \"...\""]
         case .overPay:
@@ -56,27 +49,18 @@ extension HTMLReport {
         text.allSatisfy { $0.isLetter || $0.isNumber || "/._-".contains($0) } ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    /// One page of the worklist: its rows (oldest first) by type, each with its age and where it stands now. `page`:
-    /// its number and the count of pages when the worklist is paged (the index names which page holds what).
-    static func worklistPage(_ report: DayReport, rows: ArraySlice<WorklistRow>, page: (number: Int, of: Int)?, into out: inout TextBuffer) throws {
-        let title = page.map { "Exceptions \(report.day), page \($0.number) of \($0.of)" } ?? "Exceptions \(report.day)"
-        try tablePage(title: title, into: &out) { out in
-            let today = rows.reduce(0) { $0 + ($1.exception.day == report.day ? 1 : 0) }
-            out.append("<h1>Exceptions — \(report.day)\(page.map { ", page \($0.number) of \($0.of)" } ?? "")</h1>\n")
-            if page != nil { out.append("<p class=\"meta\"><a href=\"exceptions.html\">Back to the index</a></p>\n" as StaticString) }
-            out.append("<p class=\"meta\">\(rows.count) exception\(rows.count == 1 ? "" : "s") open at the end of \(report.day) (\(today) raised that day, marked new), oldest first, grouped by type. Each shows its age, what arrived, why no rule applied, the candidates and the command that resolves it with each; one decided since says so instead.</p>\n")
-            let grouped = Dictionary(grouping: rows, by: \.exception.type)
-            let known = ExceptionType.allCases.map(\.rawValue)
-            for type in known.filter({ grouped[$0] != nil }) + grouped.keys.filter({ !known.contains($0) }).sorted() {
+    static func exceptions(_ report: DayReport, sorted rows: Ordered<[MatchException]>, into out: inout TextBuffer) throws {
+        try tablePage(title: "Exceptions \(report.day)", into: &out) { out in
+            out.append("<h1>Exceptions — \(report.day)</h1>\n<p class=\"meta\">\(rows.count) exception\(rows.count == 1 ? "" : "s") to review, grouped by type. Each shows what arrived, why no rule applied, the candidates and the command that resolves it with each.</p>\n")
+            let grouped = Dictionary(grouping: rows, by: \.type)
+            for type in ExceptionType.allCases {
                 guard let items = grouped[type] else { continue }
-                let tableID = "t-\(type.lowercased())"
-                out.append("<h2>")
-                out.html(type)
-                out.append(" (\(items.count))</h2>\n")
+                let tableID = "t-\(type.rawValue.lowercased())"
+                out.append("<h2>\(type.rawValue) (\(items.count))</h2>\n")
                 filterBox(table: tableID, rows: items.count, into: &out)
                 out.append("<table class=\"sortable worklist\" id=\"\(tableID)\"><thead><tr><th class=\"id\">Id</th><th class=\"customer\">Customer</th><th class=\"amount\">Amount</th><th class=\"arrived\">What arrived</th><th class=\"why\">Why</th><th class=\"cands\">Candidates and evidence</th><th class=\"resolve\">Resolve</th></tr></thead><tbody>\n")
-                for w in items {
-                    row(w, report, into: &out)
+                for e in items {
+                    try row(e, report, into: &out)
                     try out.flushIfFull()
                 }
                 out.append("</tbody></table>\n" as StaticString)
@@ -85,23 +69,11 @@ extension HTMLReport {
         }
     }
 
-    /// One exception's row of the worklist: today's with the run's evidence and candidates, an older one with what
-    /// the ledger keeps.
-    private static func row(_ w: WorklistRow, _ report: DayReport, into out: inout TextBuffer) {
-        let e = w.exception
-        let raisedToday = e.day == report.day
+    /// One exception's row of the worklist.
+    private static func row(_ e: MatchException, _ report: DayReport, into out: inout TextBuffer) throws {
         out.append("<tr><td class=\"id\"><code>" as StaticString)
-        out.html(e.exceptionID)
-        out.append("</code><span class=\"sub sev-\(e.severity)\">\(e.severity)</span><span class=\"sub\">")
-        let age = report.day.days(since: e.day)
-        if raisedToday {
-            out.append("<b>new</b> today" as StaticString)
-        } else {
-            out.append("raised " as StaticString)
-            out.append(day: e.day)
-            out.append(" · \(age) day\(age == 1 ? "" : "s") old")
-        }
-        out.append("</span></td><td>" as StaticString)
+        out.html(e.id)
+        out.append("</code><span class=\"sub sev-\(e.severity)\">\(e.severity)</span></td><td>")
         out.html(e.customerID)
         if let name = report.customerNames[e.customerID], !name.isEmpty {
             out.append("<br>" as StaticString)
@@ -122,9 +94,9 @@ extension HTMLReport {
         out.append(" " as StaticString)
         out.html(e.sourceRef)
         out.append("<br><code>" as StaticString)
-        out.html(e.location)
+        out.html(e.location?.fileAndLine ?? "")
         out.append("</code>" as StaticString)
-        if raisedToday, let text = report.receiptTexts[e.receiptID], !text.isEmpty {
+        if let text = report.receiptTexts[e.receiptID], !text.isEmpty {
             out.append("<br><small>" as StaticString)
             out.html(text)
             out.append("</small>" as StaticString)
@@ -137,45 +109,21 @@ extension HTMLReport {
             out.html(e.invoiceIDs.joined(separator: ", "))
             out.append("</b><br>" as StaticString)
         }
-        var evidence = (raisedToday ? report.evidence[e.receiptID] : nil) ?? (e.evidence.isEmpty ? e.suggestions : e.evidence)
-        if raisedToday, let found = report.candidates[e.receiptID], !found.list.isEmpty {
+        var evidence = report.evidence[e.receiptID] ?? e.suggestions
+        if let found = report.candidates[e.receiptID], !found.list.isEmpty {
             candidates(found.list, amount: found.amount, day: report.day, into: &out)
             // The table shows the candidates: the evidence's own words for them (its last part) are not said twice.
             if let listed = evidence.range(of: "; candidates set aside: ") { evidence = String(evidence[..<listed.lowerBound]) }
-        } else if !e.evidence.isEmpty, !e.suggestions.isEmpty, !raisedToday {
-            evidence = e.suggestions + " · " + e.evidence
         }
         out.append("<span class=\"sub\">" as StaticString)
         out.html(evidence)
         out.append("</span></td><td>" as StaticString)
-        if w.isOpenNow {
-            for command in resolveCommands(id: e.exceptionID, type: ExceptionType(rawValue: e.type), invoiceIDs: e.invoiceIDs, amount: e.amount, ledger: report.ledgerPath) {
-                out.append("<div class=\"cmd\"><code>" as StaticString)
-                out.html(command)
-                out.append("</code></div>" as StaticString)
-            }
-        } else {
-            out.append("<b>" as StaticString)
-            out.html(statusNow(w))
-            out.append("</b>" as StaticString)
-            if !e.resolutionNote.isEmpty {
-                out.append("<span class=\"sub\">" as StaticString)
-                out.html(e.resolutionNote)
-                out.append("</span>" as StaticString)
-            }
+        for command in resolveCommands(e, ledger: report.ledgerPath) {
+            out.append("<div class=\"cmd\"><code>" as StaticString)
+            out.html(command)
+            out.append("</code></div>" as StaticString)
         }
         out.append("</td></tr>\n" as StaticString)
-    }
-
-    /// Where an exception no longer open stands now, in words (what a rerun of an older day shows instead of commands).
-    static func statusNow(_ w: WorklistRow) -> String {
-        if !w.decision.isEmpty {
-            let who = w.decidedBy.isEmpty ? "" : " by \(w.decidedBy)"
-            let booked = w.bookedDay.map { ", booked by the run of \($0)" } ?? ", booked by the next run"
-            return "Decided since: \(w.exception.resolution)\(who)\(booked)"
-        }
-        let closed = w.closedDay.map { " on \($0)" } ?? ""
-        return "Resolved by settle\(closed) (\(w.exception.resolution))"
     }
 
     /// The best candidates of a receipt first (at most five), each with its purchase order, its open amount and how well

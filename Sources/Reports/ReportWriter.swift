@@ -169,9 +169,7 @@ public enum ReportWriter {
         public static let ledger = Parts(rawValue: 2)
         /// `journal.csv` from `DayReport.journal` (a run writes it as its writer posts instead).
         public static let journal = Parts(rawValue: 4)
-        /// The worklist (`exceptions.html` and its pages), from `DayReport.worklist` as the ledger has it after the commit.
-        public static let worklist = Parts(rawValue: 8)
-        public static let all: Parts = [.matching, .ledger, .journal, .worklist]
+        public static let all: Parts = [.matching, .ledger, .journal]
     }
 
     /// Makes the day's reports into temporary files beside their final names in `directory`, each on its own task
@@ -220,6 +218,7 @@ public enum ReportWriter {
             let sortedExceptions = sortedExceptions(report.exceptions)
             makers.append(("remittance.csv", { @Sendable out in try remittanceCSV(sorted: sortedRemittance, into: &out) }))
             makers.append(("exceptions.csv", { @Sendable out in try exceptionsCSV(sorted: sortedExceptions, into: &out) }))
+            makers.append(("exceptions.html", { @Sendable out in try HTMLReport.exceptions(report, sorted: sortedExceptions, into: &out) }))
             makers.append(("remittance.html", { @Sendable out in try HTMLReport.remittance(report, sorted: sortedRemittance, into: &out) }))
             makers.append(("advice.csv", { @Sendable out in try adviceCSV(report.advice, into: &out) }))
         }
@@ -229,9 +228,6 @@ public enum ReportWriter {
             makers.append(("aging.csv", { @Sendable out in try agingCSV(report.aging, into: &out) }))
             makers.append(("aging.html", { @Sendable out in try HTMLReport.aging(report, into: &out) }))
             makers.append(("summary.html", { @Sendable out in try HTMLReport.summary(report, into: &out) }))
-        }
-        if parts.contains(.worklist) {
-            makers += Worklist(report.worklistRows).files(report)
         }
         if parts.contains(.journal) {
             makers.append(("journal.csv", { @Sendable out in try journalCSV(report.journal, into: &out) }))
