@@ -51,7 +51,6 @@ public enum ReviewRules {
     /// Checks a decision against the books as they stand (`facts`, read for it) and the manifest's `policy`; what it
     /// returns is what `ReviewStore.recordDecision` keeps.
     public static func check(_ request: ReviewRequest, facts: ReviewFacts, policy: ReviewPolicy) throws(ReviewRefusal) -> [ReviewApplication] {
-        let writeOffLimit = policy.writeOffLimit
         let id = request.exceptionID
         let exception = facts.exception
         guard !request.note.trimmingCharacters(in: .whitespaces).isEmpty else { throw ReviewRefusal("\(id): --note is required (say why)") }
@@ -129,14 +128,7 @@ public enum ReviewRules {
             do { total = Money(minorUnits: try MinorUnits.total(out.lazy.map(\.amount.minorUnits), of: "the write-off of \(id)"), currency: short.currency) } catch {
                 throw ReviewRefusal("\(id): \(error.description)")
             }
-            let writeOffLimit = writeOffLimit ?? defaultWriteOffLimit(in: short.currency)
-            if total.minorUnits > writeOffLimit.minorUnits {
-                let approver = request.approvedBy.trimmingCharacters(in: .whitespaces)
-                guard !approver.isEmpty else {
-                    throw ReviewRefusal("\(id): a write-off of \(total) is above the limit of \(writeOffLimit) (review.write_off_limit): --approved-by a second person")
-                }
-                guard approver != request.by else { throw ReviewRefusal("\(id): --approved-by must name someone other than --by (\(request.by))") }
-            }
+            try approval(of: request, for: "a write-off of \(total)", amount: total, policy: policy)
             return out
         case .postTo:
             return [try postTo(request, exception: exception, policy: policy)]
@@ -187,14 +179,7 @@ public enum ReviewRules {
         }
         guard let amount = exception.amount, !amount.isZero else { throw ReviewRefusal("\(id): the exception has no amount to post") }
         let magnitude = Money(minorUnits: amount.minorUnits < 0 ? 0 &- amount.minorUnits : amount.minorUnits, currency: amount.currency)
-        let limit = policy.writeOffLimit ?? defaultWriteOffLimit(in: amount.currency)
-        if magnitude.minorUnits > limit.minorUnits {
-            let approver = request.approvedBy.trimmingCharacters(in: .whitespaces)
-            guard !approver.isEmpty else {
-                throw ReviewRefusal("\(id): posting \(magnitude) is above the limit of \(limit) (review.write_off_limit): --approved-by a second person")
-            }
-            guard approver != request.by else { throw ReviewRefusal("\(id): --approved-by must name someone other than --by (\(request.by))") }
-        }
+        try approval(of: request, for: "posting \(magnitude)", amount: magnitude, policy: policy)
         return ReviewApplication(invoiceID: code, amount: magnitude)
     }
 
@@ -204,14 +189,19 @@ public enum ReviewRules {
         let id = request.exceptionID
         guard let amount = exception.amount, !amount.isZero else { throw ReviewRefusal("\(id): the batch has no amount to write off") }
         let magnitude = Money(minorUnits: amount.minorUnits < 0 ? 0 &- amount.minorUnits : amount.minorUnits, currency: amount.currency)
-        let limit = policy.writeOffLimit ?? defaultWriteOffLimit(in: amount.currency)
-        if magnitude.minorUnits > limit.minorUnits {
-            let approver = request.approvedBy.trimmingCharacters(in: .whitespaces)
-            guard !approver.isEmpty else {
-                throw ReviewRefusal("\(id): a write-off of \(magnitude) is above the limit of \(limit) (review.write_off_limit): --approved-by a second person")
-            }
-            guard approver != request.by else { throw ReviewRefusal("\(id): --approved-by must name someone other than --by (\(request.by))") }
-        }
+        try approval(of: request, for: "a write-off of \(magnitude)", amount: magnitude, policy: policy)
         return ReviewApplication(invoiceID: ChartOfAccounts.achClearing, amount: amount)
+    }
+
+    /// Money a decision moves above `review.write_off_limit` (100.00 in its currency when no manifest gives one) needs
+    /// `--approved-by` a second person, never the one deciding. `what`: the decision in words, for the refusal.
+    static func approval(of request: ReviewRequest, for what: String, amount: Money, policy: ReviewPolicy) throws(ReviewRefusal) {
+        let limit = policy.writeOffLimit ?? defaultWriteOffLimit(in: amount.currency)
+        guard amount.minorUnits > limit.minorUnits else { return }
+        let approver = request.approvedBy.trimmingCharacters(in: .whitespaces)
+        guard !approver.isEmpty else {
+            throw ReviewRefusal("\(request.exceptionID): \(what) is above the limit of \(limit) (review.write_off_limit): --approved-by a second person")
+        }
+        guard approver != request.by else { throw ReviewRefusal("\(request.exceptionID): --approved-by must name someone other than --by (\(request.by))") }
     }
 }
