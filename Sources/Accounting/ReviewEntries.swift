@@ -109,9 +109,19 @@ public enum ReviewEntries {
         case settled(String)
     }
 
-    public static func booking(_ booking: ReviewBooking, open: [String: Money], paidToday: [String: Int64], unapplied: Int64, on day: Day) -> Booking {
-        guard !booking.bookedBefore, let kind = ReviewDecisionKind(rawValue: booking.decision), kind == .apply || kind == .writeOff,
+    /// `returnedOn`: the day the receipt was returned, if it was; `batchUnsettled`: for an `UNSETTLED_BATCH`, whether
+    /// its batch is still waiting (no line settled it, today or since).
+    public static func booking(_ booking: ReviewBooking, open: [String: Money], paidToday: [String: Int64], unapplied: Int64, on day: Day,
+                               returnedOn: Day? = nil, batchUnsettled: Bool = true) -> Booking {
+        let kind = ReviewDecisionKind(rawValue: booking.decision)
+        if booking.type == ExceptionType.unsettledBatch.rawValue, kind == .writeOff, !batchUnsettled {
+            return .settled("a statement line settled the batch by \(day): nothing to write off")
+        }
+        guard !booking.bookedBefore, let kind, kind == .apply || kind == .writeOff || kind == .refund,
               booking.type != ExceptionType.unsettledBatch.rawValue else { return .book(booking) }
+        // A receipt returned since gave its money back: nothing of it can be applied or refunded.
+        if kind != .writeOff, let returned = returnedOn, returned <= day { return .refused("the receipt was returned on \(returned)") }
+        guard kind != .refund else { return .book(booking) }
         var total: Int64 = 0
         var kept: [ReviewApplication] = []
         for a in booking.applications {

@@ -203,19 +203,12 @@ struct DayRun {
             let kind = ReviewDecisionKind(rawValue: booking.decision)
             let unapplied = kind == .refund || kind == .apply ? try await view.unappliedCash(receiptID: booking.receiptID, day: booking.day) : 0
             let empty = JournalEntryDraft(sourceKey: "review:\(booking.exceptionID)", effectiveDay: day, memo: "Review of \(booking.exceptionID) not booked", postings: [])
-            var decided = ReviewEntries.booking(booking, open: open, paidToday: paidToday, unapplied: unapplied, on: day)
-            // A receipt returned since gave its money back: nothing of it can be applied or refunded.
-            if !booking.bookedBefore, kind == .apply || kind == .refund, let returned = try await view.returnDay(receiptID: booking.receiptID, day: booking.day),
-               returned <= day {
-                decided = .refused("the receipt was returned on \(returned)")
-            }
-            if booking.type == ExceptionType.unsettledBatch.rawValue, kind == .writeOff {
-                if settledToday.contains(booking.exceptionID) || unsettled[booking.exceptionID] == nil {
-                    decided = .settled("a statement line settled the batch by \(day): nothing to write off")
-                } else if let key = unsettled[booking.exceptionID] {
-                    out.batchesClosed.append((key, "review:\(booking.exceptionID)"))
-                }
-            }
+            let returnedOn = !booking.bookedBefore && (kind == .apply || kind == .refund)
+                ? try await view.returnDay(receiptID: booking.receiptID, day: booking.day) : nil
+            let batch = settledToday.contains(booking.exceptionID) ? nil : unsettled[booking.exceptionID]
+            let decided = ReviewEntries.booking(booking, open: open, paidToday: paidToday, unapplied: unapplied, on: day, returnedOn: returnedOn,
+                                                batchUnsettled: batch != nil)
+            if case .book = decided, let batch, kind == .writeOff { out.batchesClosed.append((batch, "review:\(booking.exceptionID)")) }
             switch decided {
             case let .refused(reason):
                 out.drafts.append(empty)

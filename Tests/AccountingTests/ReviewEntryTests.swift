@@ -173,4 +173,21 @@ import Testing
         #expect(try ReviewEntries.applicationRows(for: batch, invoiceCustomers: [:], unapplied: 0, on: B.d("2026-11-09")).isEmpty)
         #expect(ReviewEntries.booking(batch, open: [:], paidToday: [:], unapplied: 0, on: B.d("2026-11-09")) == .book(batch))
     }
+
+    @Test func aReturnedReceiptOrASettledBatchIsNotBooked() {
+        let day = B.d("2026-11-05")
+        // The receipt of an apply or a refund returned on the 4th: refused, naming the day. A return after the booking day counts nothing.
+        let apply = Self.booking("apply", [("INV-1", 40_000)])
+        #expect(ReviewEntries.booking(apply, open: ["INV-1": B.m(40_000)], paidToday: [:], unapplied: 50_000, on: day, returnedOn: B.d("2026-11-04"))
+                    == .refused("the receipt was returned on 2026-11-04"))
+        #expect(ReviewEntries.booking(apply, open: ["INV-1": B.m(40_000)], paidToday: [:], unapplied: 50_000, on: day, returnedOn: B.d("2026-11-06")) == .book(apply))
+        let refund = Self.booking("refund", amount: 5_000)
+        #expect(ReviewEntries.booking(refund, open: [:], paidToday: [:], unapplied: 5_000, on: day, returnedOn: B.d("2026-11-04"))
+                    == .refused("the receipt was returned on 2026-11-04"))
+        #expect(ReviewEntries.booking(refund, open: [:], paidToday: [:], unapplied: 5_000, on: day) == .book(refund))
+        // A batch written off that a line settled first: nothing to write off.
+        let batch = Self.booking("write-off", type: .unsettledBatch, customer: "", amount: 250_000, [("1050", 250_000)])
+        #expect(ReviewEntries.booking(batch, open: [:], paidToday: [:], unapplied: 0, on: day, batchUnsettled: false)
+                    == .settled("a statement line settled the batch by 2026-11-05: nothing to write off"))
+    }
 }
