@@ -113,6 +113,30 @@ public struct ExceptionRow: Hashable, Sendable {
     }
 }
 
+/// An exception on the worklist of a day (open at its end), with where it stands now: a rerun of an older day shows
+/// what was open then, each with its status now.
+public struct WorklistRow: Hashable, Sendable {
+    public var exception: ExceptionRow
+    /// The reviewer's decision now (`apply`, `write-off`, ...; empty: none) and who made it.
+    public var decision: String
+    public var decidedBy: String
+    /// The day of the run that booked the decision (nil: not booked yet).
+    public var bookedDay: Day?
+    /// The day the exception was closed (booked decision or settle's own resolution; nil: not closed).
+    public var closedDay: Day?
+
+    public init(exception: ExceptionRow, decision: String = "", decidedBy: String = "", bookedDay: Day? = nil, closedDay: Day? = nil) {
+        self.exception = exception
+        self.decision = decision
+        self.decidedBy = decidedBy
+        self.bookedDay = bookedDay
+        self.closedDay = closedDay
+    }
+
+    /// Whether it is still open now: nothing decided and not resolved.
+    public var isOpenNow: Bool { exception.status == "open" }
+}
+
 /// An ACH entry as the ledger remembers it.
 public struct ACHEntryRow: Hashable, Sendable {
     /// The entry's key, `ach:<role>:<company id>:<effective day>:<trace>`, made from the row's own fields when asked

@@ -103,6 +103,12 @@ public protocol LedgerReading: InputFileRecords, PeriodRecords, ReviewRecords {
     func customerIDs() async throws -> [String]
     /// Exceptions, optionally by status, day, type and customer.
     func exceptions(status: String?, day: Day?, type: String?, customer: String?) async throws -> [ExceptionRow]
+    /// The worklist of `day`: every exception open at its end (raised on or before it, not closed by then), oldest
+    /// first, each with where it stands now.
+    func worklist(asOf day: Day) async throws -> [WorklistRow]
+    /// Beside the exceptions a run of `day` raised: those raised before it still open at its end, and those of `day`
+    /// no longer simply open (decided since or closed), oldest first, each with where it stands now.
+    func worklistBeside(day: Day) async throws -> (earlier: [WorklistRow], todaysChanged: [WorklistRow])
     /// One exception by id.
     func exception(id: String) async throws -> ExceptionRow?
     /// Recomputes what the ledger claims (balanced entries, a zero trial balance, open amounts, kept totals, integrity).

@@ -184,6 +184,12 @@ public final class SQLiteLedgerReader: LedgerReading {
 
     public func exceptions(status: String? = nil, day: Day? = nil, type: String? = nil, customer: String? = nil) throws -> [ExceptionRow] { try read { try $0.exceptions(status: status, day: day, type: type, customer: customer) } }
 
+    /// The worklist of `day`: every exception open at its end (raised on or before it, not closed by then), oldest
+    /// first (by day, type, id), each with where it stands now. One query.
+    public func worklist(asOf day: Day) throws -> [WorklistRow] { try read { try $0.worklist(asOf: day) } }
+
+    public func worklistBeside(day: Day) throws -> (earlier: [WorklistRow], todaysChanged: [WorklistRow]) { try read { try $0.worklistBeside(day: day) } }
+
     /// Where an exception's decision stands: its decision (empty: none), the decision's number, the number the ledger
     /// booked and the day of the run that booked it.
     public func booking(exceptionID: String) throws -> DecisionBooking? { try read { try $0.booking(exceptionID: exceptionID) } }

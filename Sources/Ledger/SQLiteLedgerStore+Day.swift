@@ -70,7 +70,11 @@ extension SQLiteLedgerStore {
             try writeACH(batch, runID: open.runID, day: open.day)
             for booked in batch.bookedReviews {
                 // The history says which run booked a decision (once: a rerun of the day books it again, unchanged).
-                try database.prepare("UPDATE exceptions SET booked_seq = ?1, booked_day = ?2 WHERE exception_id = ?3 AND (booked_seq != ?1 OR booked_day IS NOT ?2)")
+                // A decision booked closes its exception on this day; a reopen booked (its reversal) leaves it open.
+                try database.prepare("""
+                    UPDATE exceptions SET booked_seq = ?1, booked_day = ?2, closed_day = CASE WHEN status = 'resolved' AND decision != '' THEN ?2 END
+                    WHERE exception_id = ?3 AND (booked_seq != ?1 OR booked_day IS NOT ?2 OR closed_day IS NOT (CASE WHEN status = 'resolved' AND decision != '' THEN ?2 END))
+                    """)
                     .bind(.integer(booked.seq), .text(open.day.description), .text(booked.exceptionID)).run()
                 if database.changes == 1 {
                     try appendHistory(exceptionID: booked.exceptionID, at: Timestamp.now(), action: "booked", decision: "", applications: "",

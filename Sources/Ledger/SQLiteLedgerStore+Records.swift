@@ -26,9 +26,9 @@ extension SQLiteLedgerStore {
                 try moved.bind(.text(r.sourceKey), .text(day.description), .text(r.invoiceID), .integer(r.amount.minorUnits), .integer(runID)).run()
             }
         }
-        try resolveBySettle(batch.resolvedBySettle.map { ($0.exceptionID, $0.note) }, resolution: "settled", runID: runID)
+        try resolveBySettle(batch.resolvedBySettle.map { ($0.exceptionID, $0.note) }, resolution: "settled", runID: runID, day: day)
         for r in batch.reopenedBySettle { try reopen(id: r.exceptionID, note: r.note, by: "settle", at: Timestamp.now(), runID: runID) }
-        for r in batch.decisionsSettled { try setAside(id: r.exceptionID, note: r.note, runID: runID) }
+        for r in batch.decisionsSettled { try setAside(id: r.exceptionID, note: r.note, runID: runID, day: day) }
         for b in batch.batchesClosed {
             try database.prepare("UPDATE settlement_items SET settled_day = ?, settled_by = ? WHERE batch_key = ? AND settled_day IS NULL")
                 .bind(.text(day.description), .text(b.by), .text(b.batchKey)).run()
@@ -76,7 +76,8 @@ extension SQLiteLedgerStore {
             ON CONFLICT(exception_id) DO UPDATE SET last_run_id = excluded.last_run_id, message = excluded.message,
                 suggestions = excluded.suggestions, location = excluded.location, evidence = excluded.evidence,
                 status = CASE WHEN exceptions.resolution = 'auto' THEN 'open' ELSE exceptions.status END,
-                resolution = CASE WHEN exceptions.resolution = 'auto' THEN '' ELSE exceptions.resolution END
+                resolution = CASE WHEN exceptions.resolution = 'auto' THEN '' ELSE exceptions.resolution END,
+                closed_day = CASE WHEN exceptions.resolution = 'auto' THEN NULL ELSE exceptions.closed_day END
             """)
         for e in day.exceptions {
             try exception.bind(.text(e.exceptionID), .integer(runID), .integer(runID), .text(e.day.description), .text(e.type), .text(e.severity),

@@ -37,12 +37,12 @@ extension SQLiteLedgerStore {
 
     /// A decided exception whose cause went away before its decision was booked: resolved by settle, the decision set
     /// aside (nothing booked), with a line of history.
-    func setAside(id: String, note: String, runID: Int64) throws {
+    func setAside(id: String, note: String, runID: Int64, day: Day) throws {
         try database.prepare("""
             UPDATE exceptions SET status = 'resolved', resolution = 'settled', resolution_note = ?, decision = '', decision_applications = '',
-                decision_seq = decision_seq + 1
+                decision_seq = decision_seq + 1, closed_day = ?
             WHERE exception_id = ?
-            """).bind(.text(note), .text(id)).run()
+            """).bind(.text(note), .text(day.description), .text(id)).run()
         guard database.changes == 1 else { throw LedgerError("no exception \(id) in \(path)") }
         try appendHistory(exceptionID: id, at: Timestamp.now(), action: "settled", decision: "", applications: "", note: note, by: "settle", approvedBy: "", runID: runID)
     }
@@ -51,7 +51,7 @@ extension SQLiteLedgerStore {
     func reopen(id: String, note: String, by: String, at: String, runID: Int64?) throws {
         try database.prepare("""
             UPDATE exceptions SET status = 'open', resolution = '', resolution_note = ?, resolved_at = NULL, decision = '', decision_applications = '',
-                decided_by = '', approved_by = '', decision_seq = decision_seq + 1
+                decided_by = '', approved_by = '', decision_seq = decision_seq + 1, closed_day = NULL
             WHERE exception_id = ?
             """).bind(.text(note), .text(id)).run()
         guard database.changes == 1 else { throw LedgerError("no exception \(id) in \(path)") }
@@ -66,22 +66,23 @@ extension SQLiteLedgerStore {
             let open = try database.prepare("SELECT exception_id FROM exceptions WHERE type = 'BANK_DIFFERENCE' AND status = 'open' AND source_ref = ? AND day < ? AND last_run_id != ?")
                 .bind(.text(ref), .text(runDay.description), .integer(runID)).rows { $0.text(0) }
             let note = "the books of \(result.check.displayAccount) tie with the statement of \(result.check.statementDay) (\(result.check.closing)) again, run \(runID) of \(runDay)"
-            try resolveBySettle(open.map { ($0, note) }, resolution: "settled", runID: runID)
+            try resolveBySettle(open.map { ($0, note) }, resolution: "settled", runID: runID, day: runDay)
         }
     }
 
     /// Exceptions settle resolves itself (their cause went away), each with its note and a line of history; one a
     /// reviewer decided, or no longer open, is left as it is. `auto`: raised again by a run of its day, it opens again;
     /// `settled`: a later day's run resolved it, and a rerun of its own day leaves it resolved.
-    func resolveBySettle(_ exceptions: [(id: String, note: String)], resolution: String, runID: Int64) throws {
+    /// The exception is closed on `day`, the run's.
+    func resolveBySettle(_ exceptions: [(id: String, note: String)], resolution: String, runID: Int64, day: Day) throws {
         guard !exceptions.isEmpty else { return }
         let at = Timestamp.now()
         let update = try database.prepare("""
-            UPDATE exceptions SET status = 'resolved', resolution = ?, resolution_note = ?, resolved_at = ?
+            UPDATE exceptions SET status = 'resolved', resolution = ?, resolution_note = ?, resolved_at = ?, closed_day = ?
             WHERE exception_id = ? AND status = 'open' AND decision = ''
             """)
         for (id, note) in exceptions {
-            try update.bind(.text(resolution), .text(note), .text(at), .text(id)).run()
+            try update.bind(.text(resolution), .text(note), .text(at), .text(day.description), .text(id)).run()
             if database.changes == 1 {
                 try appendHistory(exceptionID: id, at: at, action: "auto-resolve", decision: "", applications: "", note: note, by: "settle", approvedBy: "", runID: runID)
             }
@@ -95,7 +96,7 @@ extension SQLiteLedgerStore {
         let gone = try database.prepare("SELECT exception_id FROM exceptions WHERE day = ? AND status = 'open' AND last_run_id != ?")
             .bind(.text(day.description), .integer(runID)).rows { $0.text(0) }
         let note = "no longer raised by run \(runID) of \(day): its cause is gone"
-        try resolveBySettle(gone.map { ($0, note) }, resolution: "auto", runID: runID)
+        try resolveBySettle(gone.map { ($0, note) }, resolution: "auto", runID: runID, day: day)
     }
 
     func appendHistory(exceptionID: String, at: String, action: String, decision: String, applications: String, note: String, by: String,

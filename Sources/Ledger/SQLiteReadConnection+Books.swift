@@ -85,6 +85,34 @@ extension SQLiteReadConnection {
         return try database.prepare(sql).bind(binds).rows(ExceptionRowMapping.map)
     }
 
+    /// Every exception open at the end of `day`, oldest first, with its decision, booking and closing now.
+    func worklist(asOf day: Day) throws -> [WorklistRow] {
+        try worklistRows(where: "day <= ?1 AND (closed_day IS NULL OR closed_day > ?1)", day)
+    }
+
+    /// What a run of `day` needs from the ledger for its worklist beside the exceptions it raised itself: those raised
+    /// before `day` still open at its end, and those of `day` itself that are no longer simply open (decided since, or
+    /// closed: on `day` or before, they leave its worklist). Each read through an index, so a day of many exceptions
+    /// raised and none decided reads none of its own.
+    func worklistBeside(day: Day) throws -> (earlier: [WorklistRow], todaysChanged: [WorklistRow]) {
+        (try worklistRows(where: "day < ?1 AND (closed_day IS NULL OR closed_day > ?1)", day),
+         try worklistRows(where: "(status != 'open' OR closed_day IS NOT NULL) AND day = ?1", day))
+    }
+
+    private func worklistRows(where condition: String, _ day: Day) throws -> [WorklistRow] {
+        let columns = ExceptionRowMapping.columns.split(separator: ",").count
+        return try database.prepare("""
+            SELECT \(ExceptionRowMapping.columns), decision, decided_by, booked_day, closed_day FROM exceptions
+            WHERE \(condition)
+            ORDER BY day, type, exception_id
+            """).bind(.text(day.description)).rows { r in
+            let row = "exceptions row \(r.text(0))"
+            return WorklistRow(exception: try ExceptionRowMapping.map(r), decision: r.text(Int32(columns)), decidedBy: r.text(Int32(columns + 1)),
+                               bookedDay: r.isNull(Int32(columns + 2)) ? nil : try Stored.day(r.text(Int32(columns + 2)), row),
+                               closedDay: r.isNull(Int32(columns + 3)) ? nil : try Stored.day(r.text(Int32(columns + 3)), row))
+        }
+    }
+
     /// Where an exception's decision stands: its decision (empty: none), the decision's number, the number the ledger
     /// booked and the day of the run that booked it.
     func booking(exceptionID: String) throws -> DecisionBooking? {

@@ -467,6 +467,23 @@ enum Schema {
             JOIN journal_entries j ON j.entry_id = p.entry_id
             WHERE a.code = '2100' AND p.customer_no IS NOT NULL GROUP BY 1, 2, 3 HAVING SUM(p.amount_minor) != 0;
         """,
+        // 15: the day an exception was closed, for the worklist of any day (open at its end: raised on or before it,
+        // not closed by then). A reviewer's decision closes it on the day of the run that books it; settle's own
+        // resolutions on the day of the run that made them; a reopen (or a raise again) clears it. Exceptions closed
+        // before are given what the ledger knows: the booking day of a booked decision, else the day of the last run
+        // that resolved it in the history, else the exception's own day; a decision not booked yet leaves it open.
+        // The second index holds only exceptions no longer simply open (none of a day's new ones): a run finds those
+        // of its own day without reading the others.
+        """
+        ALTER TABLE exceptions ADD COLUMN closed_day TEXT;
+        UPDATE exceptions SET closed_day = CASE
+            WHEN decision != '' THEN CASE WHEN booked_seq = decision_seq THEN booked_day END
+            ELSE COALESCE((SELECT r.last_day FROM exception_history h JOIN runs r ON r.run_id = h.run_id
+                           WHERE h.exception_id = exceptions.exception_id ORDER BY h.history_id DESC LIMIT 1), day) END
+        WHERE status = 'resolved';
+        CREATE INDEX exceptions_closed ON exceptions(closed_day, day);
+        CREATE INDEX exceptions_decided ON exceptions(day) WHERE status != 'open' OR closed_day IS NOT NULL;
+        """,
     ]
 
     static var version: Int { migrations.count }
