@@ -139,12 +139,13 @@ public enum Archive {
 }
 
 extension Archive {
-    /// Where an archived input is now: under `root` (the manifest's `archive` folder, or one given for a moved archive),
-    /// at the day and name it was archived as — the ledger's recorded path only when no root is known. A copied or moved
-    /// job folder then reads its own archive, never the original's.
-    public static func located(_ recorded: String, day: Day, under root: String?) -> String {
-        guard let root, !recorded.isEmpty else { return recorded }
-        let name = URL(fileURLWithPath: recorded).lastPathComponent
+    /// Where an archived input is now: `root/<day>/<name>`, under `root` (the manifest's `archive` folder, or one given
+    /// for a moved archive), by the name it was archived as. Of the path the ledger recorded only its last part is
+    /// used, so a copied or moved job folder reads its own archive, never the original's, and no recorded path leads
+    /// outside `root`. nil when none was recorded.
+    public static func located(_ recorded: String, day: Day, under root: String) -> String? {
+        let name = (recorded as NSString).lastPathComponent
+        guard !name.isEmpty, name != ".", name != "..", name != "/" else { return nil }
         return "\(root)/\(day)/\(name)"
     }
 }

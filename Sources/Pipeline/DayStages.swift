@@ -43,11 +43,13 @@ extension DayRun {
         for source in manifest.sources {
             var found = manifest.files(of: source, on: day)
             // Read back from this job's own archive folder (a copied job folder never reads the original's).
-            let archived = takenBefore.map { file -> IngestedFile in
-                var here = file
-                here.archivePath = Archive.located(file.archivePath, day: file.day, under: manifest.archive)
-                return here
-            }.filter { $0.source == source.key && !$0.archivePath.isEmpty && FileManager.default.fileExists(atPath: $0.archivePath) }
+            let archived = takenBefore.compactMap { file -> IngestedFile? in
+                guard file.source == source.key, let here = Archive.located(file.archivePath, day: file.day, under: manifest.archive),
+                      FileManager.default.fileExists(atPath: here) else { return nil }
+                var copy = file
+                copy.archivePath = here
+                return copy
+            }
             if found.files.isEmpty, !archived.isEmpty {
                 for file in archived {
                     let restored = "\(manifest.archive)/\(day)/restored/\(file.name)"

@@ -22,7 +22,7 @@ extension Command {
         options: [
             .ledger,
             .value("day", "DAY", "only this day's inputs"),
-            .value("archive", "DIR", "the job's archive folder, where it was moved (default: the archive of the manifest the ledger last ran with)"),
+            .value("archive", "DIR", "the job's archive folder, where it was moved (default: the archive folder of the job's manifest)"),
         ]
     ) { settle, args in try await settle.archiveVerify(args) }
 
@@ -30,7 +30,10 @@ extension Command {
         Reads every archived input back (ARCHIVE/<day>/<sha-256 prefix>-<name>.gz, one gzip layer over the input as it
         came) and checks its SHA-256 and size against what the day's run recorded in the ledger. Prints one line per
         problem and a summary. ARCHIVE is --archive DIR (an archive moved elsewhere), else the archive folder of the
-        manifest the ledger last ran with: a copied job folder is checked against its own archive. A --day never run
+        job's manifest, resolved against the manifest's folder: the manifest the ledger last ran with when it names this
+        ledger, else the one of the same name that a copied or moved job folder carries (looked for in the folders above
+        the ledger). The paths the ledger recorded give only each file's name, so a copied job folder is checked against
+        its own archive, never the original's. Without --archive and no such manifest, a usage error. A --day never run
         is a usage error.
         """
 }
@@ -45,14 +48,11 @@ extension Settle {
         if let wanted, files.isEmpty, !(try await view.wasRun(wanted)) {
             throw UsageError(.invalidValue, "archive verify: \(wanted) was never run on \(ledger): nothing of it is archived")
         }
-        // The archive of this job: --archive DIR (a moved one), else the archive folder of the manifest the ledger last
-        // ran with, else the paths the ledger recorded.
-        var root = args.value("archive").map { URL(fileURLWithPath: $0).standardized.path }
-        if root == nil, let path = try await view.lastManifestPath(), let manifest = try? Manifest.load(path: path) { root = manifest.archive }
+        let root = files.isEmpty ? "" : try await archiveRoot(args, ledger: ledger, view: view)
         var problems = 0
         for recorded in files {
             var file = recorded
-            file.archivePath = Archive.located(recorded.archivePath, day: recorded.day, under: root)
+            file.archivePath = Archive.located(recorded.archivePath, day: recorded.day, under: root) ?? ""
             guard !file.archivePath.isEmpty, FileManager.default.fileExists(atPath: file.archivePath) else {
                 console.out("\(file.day) \(file.name): no archive at \(file.archivePath.isEmpty ? "(none recorded)" : file.archivePath)")
                 problems += 1
@@ -67,5 +67,16 @@ extension Settle {
         }
         console.out("\(files.count) archived input\(files.count == 1 ? "" : "s") read back: " + (problems == 0 ? "every one whole" : "\(problems) with a problem"))
         return problems == 0 ? 0 : 1
+    }
+
+    /// The archive of this job: --archive DIR (a moved one), else the `archive` folder of this ledger's own manifest
+    /// (`Manifest.ofLedger`); never the paths the ledger recorded, which a copied job folder shares with the original.
+    private func archiveRoot(_ args: ParsedArguments, ledger: String, view: any LedgerReading) async throws -> String {
+        if let given = args.value("archive") { return URL(fileURLWithPath: given).standardized.path }
+        let found = Manifest.ofLedger(ledger, recorded: try await view.lastManifestPath())
+        guard let manifest = found.manifest else {
+            throw UsageError(.missingOption, "archive verify: cannot tell where the archive of \(ledger) is: \(found.why); pass --archive DIR")
+        }
+        return manifest.archive
     }
 }
