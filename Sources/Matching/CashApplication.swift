@@ -25,34 +25,58 @@ public struct CashApplication: Sendable {
     let book: InvoiceBook
     /// Current open amount of every invoice of the book.
     var open: [Int64]
+    /// What is still written off of each invoice something was written off of (and not recovered since), by its place in
+    /// the book: a sparse table, empty on nearly every day, looked at only for an invoice a payment finds closed or pays
+    /// past its open amount (a recovery), never for the payments that close what is open.
+    var writtenOff: [Int32: Int64] = [:]
 
-    /// `asOf`: the day being run; invoices issued after it are not seen.
-    public init(customers: [Customer], invoices: [Invoice], policy: MatchingPolicy, asOf: Day? = nil) {
+    /// `asOf`: the day being run; invoices issued after it are not seen. `writtenOff`: what was written off of each
+    /// invoice before the day (within the tolerance, by a reviewer), less what was recovered since, in minor units of its
+    /// currency; only invoices with something written off.
+    public init(customers: [Customer], invoices: [Invoice], policy: MatchingPolicy, asOf: Day? = nil, writtenOff: [String: Int64] = [:]) {
         self.policy = policy
         directory = CustomerDirectory(customers)
         var seen = invoices
         if let asOf, invoices.contains(where: { $0.issueDay > asOf }) { seen = invoices.filter { $0.issueDay <= asOf } }
         book = InvoiceBook.build(invoices: seen, directory: directory)
         open = book.invoices.map(\.openAmount.minorUnits)
+        self.writtenOff = Self.positions(writtenOff, in: book)
     }
 
     /// The same engine, its customer directory and invoice references built side by side on two tasks.
-    public static func make(customers: [Customer], invoices: [Invoice], policy: MatchingPolicy, asOf: Day? = nil) async -> CashApplication {
+    public static func make(customers: [Customer], invoices: [Invoice], policy: MatchingPolicy, asOf: Day? = nil,
+                            writtenOff: [String: Int64] = [:]) async -> CashApplication {
         var seen = invoices
         if let asOf, invoices.contains(where: { $0.issueDay > asOf }) { seen = invoices.filter { $0.issueDay <= asOf } }
         let (directory, book) = await InvoiceBook.build(invoices: seen, customers: customers)
-        return CashApplication(policy: policy, directory: directory, book: book)
+        return CashApplication(policy: policy, directory: directory, book: book, writtenOff: writtenOff)
     }
 
-    private init(policy: MatchingPolicy, directory: CustomerDirectory, book: InvoiceBook) {
+    private init(policy: MatchingPolicy, directory: CustomerDirectory, book: InvoiceBook, writtenOff: [String: Int64]) {
         self.policy = policy
         self.directory = directory
         self.book = book
         open = book.invoices.map(\.openAmount.minorUnits)
+        self.writtenOff = Self.positions(writtenOff, in: book)
+    }
+
+    /// The amounts written off by the invoices' places in the book (an invoice not in the book, or nothing written off of
+    /// it, is left out).
+    private static func positions(_ writtenOff: [String: Int64], in book: InvoiceBook) -> [Int32: Int64] {
+        var out: [Int32: Int64] = [:]
+        for (id, amount) in writtenOff where amount > 0 {
+            if let i = book.references.invoice(withID: id, in: book.invoices) { out[i] = amount }
+        }
+        return out
     }
 
     public func openAmount(of invoiceID: String) -> Money? {
         book.references.invoice(withID: invoiceID, in: book.invoices).map { Money(minorUnits: open[Int($0)], currency: book.invoices[Int($0)].amount.currency) }
+    }
+
+    /// What is still written off of an invoice (nothing for one never written off, or recovered whole).
+    public func writtenOffAmount(of invoiceID: String) -> Money? {
+        book.references.invoice(withID: invoiceID, in: book.invoices).map { Money(minorUnits: writtenOff[$0] ?? 0, currency: book.invoices[Int($0)].amount.currency) }
     }
 
     public var allInvoices: [Invoice] {
@@ -171,7 +195,10 @@ public struct CashApplication: Sendable {
     }
 
     private mutating func applyOpenChanges(_ results: some Collection<ShardResult>) {
-        for result in results { for (invoice, amount) in result.openChanges { open[Int(invoice)] = amount } }
+        for result in results {
+            for (invoice, amount) in result.openChanges { open[Int(invoice)] = amount }
+            for (invoice, amount) in result.writtenOffChanges { writtenOff[invoice] = amount }
+        }
     }
 
     /// The decisions of every part, moved (not copied: a million decisions carry a million receipts) into
@@ -566,10 +593,12 @@ struct Outcomes: Sendable {
     }
 }
 
-/// What a shard decided: outcomes by receipt position, and the open amounts it changed.
+/// What a shard decided: outcomes by receipt position, the open amounts it changed and the amounts written off it
+/// recovered some of (what is still written off of each).
 struct ShardResult: Sendable {
     var outcomes = Outcomes()
     var openChanges: [(Int32, Int64)] = []
+    var writtenOffChanges: [(Int32, Int64)] = []
 }
 
 /// How a day's receipts are split: decided at once (debits, unknown payers), by customer, or sequentially

@@ -19,7 +19,7 @@ extension CashApplication {
             }
             deferred = deferred.filter { !work.tryExact($0) }
             if deferred.count >= 2 { work.trySplits(&deferred) }
-            for position in deferred where !work.tryInexact(position) {
+            for position in deferred where !work.tryRecovery(position) && !work.tryInexact(position) {
                 work.unmatched(position)
             }
             work.raiseShortPayments()
@@ -47,6 +47,8 @@ struct Workspace {
     /// The customer being decided, -1 in the sequential pass (any invoice may be touched).
     private(set) var customer: Int32
     var changed: [Int32: Int64] = [:]
+    /// What is still written off of each invoice this pass recovered some of (touched only by a recovery).
+    var writtenOffChanged: [Int32: Int64] = [:]
     var amounts: [String: SortedAmounts] = [:]
     /// Invoices a receipt left short, with the receipt that last applied to them.
     var shortWatch: [Int32: ShortNote] = [:]
@@ -83,7 +85,7 @@ struct Workspace {
     func customerID(_ c: Int32) -> String { engine.directory.list[Int(c)].id }
 
     consuming func result() -> ShardResult {
-        ShardResult(outcomes: outcomes, openChanges: changed.map { ($0.key, $0.value) })
+        ShardResult(outcomes: outcomes, openChanges: changed.map { ($0.key, $0.value) }, writtenOffChanges: writtenOffChanged.map { ($0.key, $0.value) })
     }
 
     /// Moves on to the next customer of the shard: its own amount index, short payments and notes.
@@ -253,15 +255,26 @@ struct Workspace {
         let someUnreadable = !unreadLines.isEmpty
         var unreadable: [String] = []
         var unstated: [String] = []
+        // Applications that recover an amount written off earlier.
+        var recoveries = 0
         for ref in usable {
             let item = ref.item(of: receipt)
             let invoice = book.invoices[Int(ref.invoice)]
             let openNow = open(ref.invoice)
+            let unreadLine = item.unreadable.contains(.amountPaid) || (someUnreadable && item.amountPaid == nil)
             guard openNow > 0, invoice.amount.currency == currency else {
+                // Closed, and something of it written off before: what the line pays of that is recovered (the invoice
+                // stays closed). Closed by cash alone: paid again.
+                if openNow == 0, invoice.amount.currency == currency, !unreadLine,
+                   recover(ref.invoice, claimed: item.amountPaid?.minorUnits, alone: single, cashLeft: &cashLeft, into: &applications, evidence: &evidence,
+                           fact: .remitted(reference: item.reference, invoiceID: invoice.id, note: ref.note)) {
+                    recoveries += 1
+                    continue
+                }
                 if openNow == 0 && invoice.amount.minorUnits > 0 { closed.append(ref.invoice) } else { alreadyPaid.append(invoice.id) }
                 continue
             }
-            if item.unreadable.contains(.amountPaid) || (someUnreadable && item.amountPaid == nil) {
+            if unreadLine {
                 let unread = item.unreadable.contains(.amountPaid)
                 if unread { unreadable.append(invoice.id) } else { unstated.append(invoice.id) }
                 evidence.matched.append(.text("remittance \(item.reference) → \(invoice.id): "
@@ -307,6 +320,10 @@ struct Workspace {
                                              discount: Money(minorUnits: discount, currency: currency), writeOff: Money(minorUnits: writeOff, currency: currency)))
             touched.append(ref.invoice)
             reduce(ref.invoice, by: cash + discount + writeOff)
+            // Paid past what was open: the rest recovers what was written off of the invoice before, if anything was.
+            if claimed > openNow, cashLeft > 0, recover(ref.invoice, claimed: claimed - cash, alone: false, cashLeft: &cashLeft, into: &applications, evidence: &evidence) {
+                recoveries += 1
+            }
         }
         if applications.isEmpty && !closed.isEmpty && refused.isEmpty && unreadable.isEmpty && unstated.isEmpty {
             paidAgain(position, usable, closed: closed, evidence: evidence)
@@ -352,7 +369,8 @@ struct Workspace {
             } else {
                 exceptions.append(exception(position, .overPay, customer: payerID ?? "", amount: Money(minorUnits: cashLeft, currency: currency),
                                             invoices: named.map { book.invoices[Int($0.invoice)].id },
-                                            "\(Money(minorUnits: cashLeft, currency: currency)) more than the remitted invoices' open amounts; kept as unapplied cash"
+                                            "\(Money(minorUnits: cashLeft, currency: currency)) more than the remitted invoices' open amounts"
+                                                + (recoveries > 0 ? " and what was written off of them" : "") + "; kept as unapplied cash"
                                                 + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"),
                                             suggestions: "refund, or apply to another open invoice"))
             }
@@ -360,7 +378,7 @@ struct Workspace {
         // A purchase order is the customer's number, not ours: a little less sure than an invoice number.
         let confidence = exceptions.isEmpty && p.unknown.isEmpty && !touched.contains(where: { shortWatch[$0]?.position == position }) ? (rule == .purchaseOrder ? 90 : 95) : 80
         let decision = Decision(receipt: receipt, customerID: payerID, applications: applications, unapplied: Money(minorUnits: cashLeft, currency: currency),
-                                rule: rule, confidence: confidence, evidence: evidence)
+                                rule: recoveries > 0 && recoveries == applications.count ? .recovery : rule, confidence: confidence, evidence: evidence)
         outcomes.append(position, decision, exceptions)
     }
 

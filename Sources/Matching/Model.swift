@@ -214,6 +214,18 @@ public struct Application: Sendable, Hashable {
 
     /// How much the invoice's open amount falls.
     public var settled: Int64 { applied.minorUnits + discount.minorUnits + writeOff.minorUnits }
+
+    /// Cash paid for what was written off of an invoice earlier (a shortfall written off within the tolerance or by a
+    /// reviewer): the write-off taken back by the cash (a negative write-off as large as the cash), the invoice's open
+    /// amount unmoved.
+    public static func recovery(invoiceID: String, customerID: String, amount: Money) -> Application {
+        Application(invoiceID: invoiceID, customerID: customerID, applied: amount, discount: .zero(amount.currency),
+                    writeOff: Money(minorUnits: 0 &- amount.minorUnits, currency: amount.currency))
+    }
+
+    /// Whether the cash recovers an amount written off (`recovery(invoiceID:customerID:amount:)`): the invoice's open
+    /// amount does not move, the write-off is taken back.
+    public var isRecovery: Bool { writeOff.minorUnits < 0 && settled == 0 }
 }
 
 /// The rule that decided a receipt.
@@ -229,6 +241,8 @@ public enum MatchRule: String, Sendable, Codable {
     case shortPay = "short-pay"
     case overPay = "over-pay"
     case oldestFirst = "oldest-first"
+    /// Cash paid for an amount written off earlier: the write-off is reversed, the invoice stays closed.
+    case recovery
     case unapplied
     case reviewer
     case returned = "return"
