@@ -134,17 +134,18 @@ public struct PaymentHistory: Sendable {
 
     public init() {}
 
-    /// The history with the day's applications (as their ledger rows would read) and returns added.
-    public static func adding(_ decisions: [Decision], returns: [ApplicationRow], on day: Day, among invoices: [Invoice], to history: PaymentHistory) throws -> PaymentHistory {
+    /// The history with the day's applications (as their ledger rows would read) added: its decisions', and its other
+    /// application rows (`rows`: returns, and cash applied otherwise, such as reviewers' decisions booked that day).
+    public static func adding(_ decisions: [Decision], rows: [ApplicationRow], on day: Day, among invoices: [Invoice], to history: PaymentHistory) throws -> PaymentHistory {
         var wanted = Set<String>()
         for d in decisions { for a in d.applications { wanted.insert(a.invoiceID) } }
-        for a in returns { if let invoice = a.invoiceID { wanted.insert(invoice) } }
+        for a in rows { if let invoice = a.invoiceID { wanted.insert(invoice) } }
         let issued = issueDays(of: wanted, among: invoices)
         var history = history
         for d in decisions {
             for a in d.applications { try history.addPaid(customer: a.customerID, invoice: a.invoiceID, applied: a.applied.minorUnits, day: day, issueDays: issued) }
         }
-        try history.add(returns, day: day, issueDays: issued)
+        try history.add(rows, day: day, issueDays: issued)
         return history
     }
 

@@ -295,14 +295,16 @@ extension DayRun {
         })
     }
 
-    /// Aging's payment history: the days before (read at the start of the day) and this day's applications and returns,
-    /// summed on the background thread while the writer posts (it and its feed keep the cooperative pool's two threads).
-    func paymentHistory(_ applied: Applied, opened: Opened) -> Task<PaymentHistory, any Error> {
-        let (decided, returnRows, invoices, before, day) = (applied.cash.decisions, applied.returned.applicationRows, opened.openItems.matching,
-                                                           opened.historyBefore, day)
+    /// Aging's payment history: the days before (read at the start of the day) and every application row of this day
+    /// — its receipts' decisions, returns, reviewers' decisions it books and held cash it applies, as the ledger keeps
+    /// them at the end of the day — summed on the background thread while the writer posts (it and its feed keep the
+    /// cooperative pool's two threads).
+    func paymentHistory(_ applied: Applied, opened: Opened) throws -> Task<PaymentHistory, any Error> {
+        let (decided, invoices, before, day) = (applied.cash.decisions, opened.openItems.matching, opened.historyBefore, day)
+        let rows = try applied.returned.applicationRows + applied.reviews.rows + applied.cash.reapplied.flatMap { try HeldCash.applicationRows($0, day: day) }
         return Task {
             let paidBefore = try await before.value
-            return try await BackgroundWork.run { try PaymentHistory.adding(decided, returns: returnRows, on: day, among: invoices, to: paidBefore) }
+            return try await BackgroundWork.run { try PaymentHistory.adding(decided, rows: rows, on: day, among: invoices, to: paidBefore) }
         }
     }
 
@@ -311,7 +313,7 @@ extension DayRun {
     struct MatchingReports {
         var report: DayReport
         var limits: [String: Money]
-        var rendering: Task<[FileSink], any Error>
+        var rendering: Task<ReportWriter.MatchingFiles, any Error>
     }
 
     func matchingReport(_ applied: Applied, exceptions: [MatchException]) throws -> MatchingReports {
@@ -340,9 +342,7 @@ extension DayRun {
             report.candidates[r.id] = (r.amount, d.evidence.candidates)
         }
         let folder = outputFolder
-        let rendering = Task { [report] () throws -> [FileSink] in
-            try await ReportWriter.render(report, parts: .matching, into: folder, inBackground: true)
-        }
+        let rendering = Task { [report] in try await ReportWriter.renderMatching(report, into: folder) }
         return MatchingReports(report: report, limits: limits, rendering: rendering)
     }
 
@@ -352,7 +352,7 @@ extension DayRun {
         var outcome: CommitOutcome
         var journal: DayJournal
         var openItemsAfter: [OpenItemRow]
-        var matchingReports: [FileSink]
+        var matchingReports: ReportWriter.MatchingFiles
         var differences: [MatchException]
     }
 
@@ -369,7 +369,7 @@ extension DayRun {
             fed = try await feed.drain()
             journal = try await feed.journal()
         } catch {
-            if let made = try? await matching.rendering.value { ReportWriter.discard(made) }
+            if let made = try? await matching.rendering.value { made.discard() }
             throw error
         }
         clock.lap("post-wait")
@@ -382,10 +382,10 @@ extension DayRun {
             outcome = try await store.finishDay(dayCommit(taken: taken, book: settled.book), dryRun: options.dryRun)
         } catch {
             journal.discard()
-            if let made = try? await matching.rendering.value { ReportWriter.discard(made) }
+            if let made = try? await matching.rendering.value { made.discard() }
             throw error
         }
-        var committed = Committed(outcome: outcome, journal: journal, openItemsAfter: openItemsAfter, matchingReports: [], differences: [])
+        var committed = Committed(outcome: outcome, journal: journal, openItemsAfter: openItemsAfter, matchingReports: ReportWriter.MatchingFiles(), differences: [])
         try await reportCommitted(&committed, matching: &matching, opened: opened, taken: taken, applied: applied, earlier: earlier)
         clock.details += [("post.busy", fed + (ContinuousClock.now - finishStart))] + outcome.timings.map { ("post." + $0.0, $0.1) }
         clock.lap("post-finish")
@@ -427,8 +427,8 @@ extension DayRun {
             committed.matchingReports = try await matching.rendering.value
             if !committed.differences.isEmpty {
                 matching.report.exceptions = DayRun.uniqueExceptions(matching.report.exceptions + committed.differences)
-                ReportWriter.discard(committed.matchingReports)
-                committed.matchingReports = try await ReportWriter.render(matching.report, parts: .matching, into: outputFolder, inBackground: true)
+                committed.matchingReports.discard()
+                committed.matchingReports = try await ReportWriter.renderMatching(matching.report, into: outputFolder)
             }
             if !outcome.posted.isEmpty {
                 try committed.journal.add(outcome.posted)
@@ -447,6 +447,7 @@ extension DayRun {
                 settled: Settled, applied: Applied, copies: [(from: String, to: String, sha256: String, size: Int64)], staging: ArchiveStaging,
                 clock: inout StageClock) async throws -> DayOutcome {
         let journalTask = finishJournal(committed.journal, after: earlier)
+        let worklistTask = worklistReports(matching.report, ahead: committed.matchingReports.worklistAhead)
         async let archiving = archive(copies, staging: staging, restored: taken.plan.restored)
         // The WAL goes into the database while the reports are written (the next use of the writer waits for it).
         if !options.dryRun { Task { [store] in try? await store.checkpoint() } }
@@ -465,18 +466,20 @@ extension DayRun {
             report.customerNames = matching.report.customerNames
             report.trend = trend(summary: summary)
             let ledgerReports = try await ReportWriter.render(report, parts: .ledger, into: outputFolder)
-            let journalFile: FileSink
+            let journalFile: FileSink, worklistFiles: [FileSink]
             do {
                 journalFile = try await journalTask.value
+                worklistFiles = try await worklistTask.value
             } catch {
                 ReportWriter.discard(ledgerReports)
                 throw error
             }
-            try ReportWriter.publish(committed.matchingReports + ledgerReports + [journalFile])
+            try ReportWriter.publish(committed.matchingReports.files + ledgerReports + worklistFiles + [journalFile])
         } catch {
             // Nothing of the day's reports is left half made (the day itself has committed).
-            ReportWriter.discard(committed.matchingReports)
+            ReportWriter.discard(committed.matchingReports.files)
             if let made = try? await journalTask.value { made.discard() }
+            if let made = try? await worklistTask.value { ReportWriter.discard(made) }
             throw error
         }
         clock.lap("reports-write")
@@ -490,6 +493,23 @@ extension DayRun {
                           booksDiffer: !committed.differences.isEmpty || !settled.missingStatements.isEmpty,
                           exceptionCount: exceptions.count, postedCount: committed.journal.counts.entries, receiptCount: applied.cash.decisions.count,
                           timings: clock.timings + clock.details)
+    }
+
+    /// The worklist (`exceptions.html`, and its pages when long): the day's own exceptions (their pages made ahead when
+    /// many) beside what the ledger has after the commit, those raised before still open at the end of the day and the
+    /// day's own decided or closed since; made on a task of its own while the other reports are.
+    func worklistReports(_ report: DayReport, ahead: WorklistPages.Ahead?) -> Task<[FileSink], any Error> {
+        let (view, day, folder) = (view, day, outputFolder)
+        return Task {
+            let beside: (earlier: [WorklistRow], todaysChanged: [WorklistRow])
+            do {
+                beside = try await view.worklistBeside(day: day)
+            } catch {
+                WorklistPages.discard(ahead)
+                throw error
+            }
+            return try await WorklistPages.make(report, ahead: ahead, earlier: beside.earlier, todaysChanged: beside.todaysChanged, into: folder)
+        }
     }
 
     /// The day's journal file, earlier runs' entries of the day then this run's, finished and synced on a task of its own.

@@ -87,7 +87,7 @@ struct DayRun {
         let applied = try await apply(&taken, settled: settled, opened: &opened, counts: counts, clock: &clock)
         clock.lap("cash-application")
         let exceptions = try await post(applied, taken: &taken, settled: settled, opened: opened, feeding: feed)
-        let history = paymentHistory(applied, opened: opened)
+        let history = try paymentHistory(applied, opened: opened)
         sendExceptions(exceptions, of: applied.cash.decisions, feeding: feed)
         // The inputs are compressed for the archive now, while the writer posts what was sent (the stages before it
         // are the writer's critical path; what follows mostly waits for it). They are placed once the day commits.

@@ -1,10 +1,17 @@
+import Accounting
 import Core
 import Matching
 
-/// exceptions.html: the day's exceptions by type, each with its evidence, candidates and the commands that resolve it.
+/// exceptions.html: the worklist, every exception open at the end of the day by type, each with its age, evidence,
+/// candidates and the commands that resolve it (or where it stands now); paged when long (`WorklistPages`).
 extension HTMLReport {
+    /// The worklist as one page (the whole of a short one; tests).
     static func exceptions(_ report: DayReport) -> String {
-        ReportWriter.text { try? exceptions(report, sorted: ReportWriter.sortedExceptions(report.exceptions), into: &$0) }
+        ReportWriter.text { out in
+            let lines = report.worklistEarlier.map(WorklistLine.init) + WorklistPages.todaysLines(report, changed: report.worklistChanged,
+                                                                                                  shownEarlier: Set(report.worklistEarlier.map(\.exception.exceptionID)))
+            try? worklistPage(report, lines: lines, heading: .whole, into: &out)
+        }
     }
 
     /// How well a candidate fits a receipt, 0-100: 100 when its open amount equals the receipt's, less by the share of
@@ -49,31 +56,66 @@ extension HTMLReport {
         text.allSatisfy { $0.isLetter || $0.isNumber || "/._-".contains($0) } ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    static func exceptions(_ report: DayReport, sorted rows: Ordered<[MatchException]>, into out: inout TextBuffer) throws {
-        try tablePage(title: "Exceptions \(report.day)", into: &out) { out in
-            out.append("<h1>Exceptions — \(report.day)</h1>\n<p class=\"meta\">\(rows.count) exception\(rows.count == 1 ? "" : "s") to review, grouped by type. Each shows what arrived, why no rule applied, the candidates and the command that resolves it with each.</p>\n")
-            let grouped = Dictionary(grouping: rows, by: \.type)
-            for type in ExceptionType.allCases {
+    /// One page of the worklist: its rows (oldest first) by type, each with its age and, for one no longer simply open,
+    /// where it stands now instead of the commands.
+    static func worklistPage(_ report: DayReport, lines: [WorklistLine], heading: WorklistHeading, into out: inout TextBuffer) throws {
+        let title: String
+        let meta: String
+        switch heading {
+        case .whole:
+            title = "Exceptions \(report.day)"
+            let today = lines.reduce(0) { $0 + ($1.day == report.day ? 1 : 0) }
+            meta = "\(lines.count) exception\(lines.count == 1 ? "" : "s") open at the end of \(report.day) (\(today) raised that day, marked new), oldest first, grouped by type."
+        case let .paged(facts, number, of, total):
+            let part = facts.new ? "raised on \(report.day)" : "raised before \(report.day)"
+            title = "Exceptions \(report.day), \(facts.new ? "new" : "before") \(number) of \(of)"
+            meta = "Rows \(facts.rows.lowerBound + 1) to \(facts.rows.upperBound) of the \(total) exceptions \(part) still open at its end (page \(number) of \(of) of those), grouped by type."
+        }
+        try tablePage(title: title, into: &out) { out in
+            out.append("<h1>")
+            out.html(title.replacingOccurrences(of: "Exceptions ", with: "Exceptions — "))
+            out.append("</h1>\n")
+            if case .paged = heading { out.append("<p class=\"meta\"><a href=\"exceptions.html\">The worklist's index</a></p>\n" as StaticString) }
+            out.append("<p class=\"meta\">")
+            out.html(meta)
+            out.append(" Each shows its age, what arrived, why no rule applied, the candidates and the command that resolves it with each; one decided since says where it stands instead.</p>\n" as StaticString)
+            var grouped: [String: [Int]] = [:]
+            for (i, l) in lines.enumerated() { grouped[l.type, default: []].append(i) }
+            let known = ExceptionType.allCases.map(\.rawValue)
+            for type in known.filter({ grouped[$0] != nil }) + grouped.keys.filter({ !known.contains($0) }).sorted() {
                 guard let items = grouped[type] else { continue }
-                let tableID = "t-\(type.rawValue.lowercased())"
-                out.append("<h2>\(type.rawValue) (\(items.count))</h2>\n")
+                let tableID = "t-\(type.lowercased())"
+                out.append("<h2>")
+                out.html(type)
+                out.append(" (\(items.count))</h2>\n")
                 filterBox(table: tableID, rows: items.count, into: &out)
                 out.append("<table class=\"sortable worklist\" id=\"\(tableID)\"><thead><tr><th class=\"id\">Id</th><th class=\"customer\">Customer</th><th class=\"amount\">Amount</th><th class=\"arrived\">What arrived</th><th class=\"why\">Why</th><th class=\"cands\">Candidates and evidence</th><th class=\"resolve\">Resolve</th></tr></thead><tbody>\n")
-                for e in items {
-                    try row(e, report, into: &out)
+                for i in items {
+                    row(lines[i], report, into: &out)
                     try out.flushIfFull()
                 }
                 out.append("</tbody></table>\n" as StaticString)
             }
-            if rows.isEmpty { out.append("<p>Nothing to review.</p>\n" as StaticString) }
+            if lines.isEmpty { out.append("<p>Nothing to review.</p>\n" as StaticString) }
         }
     }
 
-    /// One exception's row of the worklist.
-    private static func row(_ e: MatchException, _ report: DayReport, into out: inout TextBuffer) throws {
+    /// One exception's row of the worklist: the day's own with the run's evidence and candidates, an earlier one with
+    /// what the ledger keeps.
+    private static func row(_ e: WorklistLine, _ report: DayReport, into out: inout TextBuffer) {
+        let raisedToday = e.day == report.day
         out.append("<tr><td class=\"id\"><code>" as StaticString)
         out.html(e.id)
-        out.append("</code><span class=\"sub sev-\(e.severity)\">\(e.severity)</span></td><td>")
+        out.append("</code><span class=\"sub sev-\(e.severity)\">\(e.severity)</span><span class=\"sub\">")
+        if raisedToday {
+            out.append("<b>new</b> today" as StaticString)
+        } else {
+            let age = report.day.days(since: e.day)
+            out.append("raised " as StaticString)
+            out.append(day: e.day)
+            out.append(" · \(age) day\(age == 1 ? "" : "s") old")
+        }
+        out.append("</span></td><td>" as StaticString)
         out.html(e.customerID)
         if let name = report.customerNames[e.customerID], !name.isEmpty {
             out.append("<br>" as StaticString)
@@ -94,9 +136,9 @@ extension HTMLReport {
         out.append(" " as StaticString)
         out.html(e.sourceRef)
         out.append("<br><code>" as StaticString)
-        out.html(e.location?.fileAndLine ?? "")
+        out.html(e.location)
         out.append("</code>" as StaticString)
-        if let text = report.receiptTexts[e.receiptID], !text.isEmpty {
+        if raisedToday, let text = report.receiptTexts[e.receiptID], !text.isEmpty {
             out.append("<br><small>" as StaticString)
             out.html(text)
             out.append("</small>" as StaticString)
@@ -109,8 +151,8 @@ extension HTMLReport {
             out.html(e.invoiceIDs.joined(separator: ", "))
             out.append("</b><br>" as StaticString)
         }
-        var evidence = report.evidence[e.receiptID] ?? e.suggestions
-        if let found = report.candidates[e.receiptID], !found.list.isEmpty {
+        var evidence = (raisedToday ? report.evidence[e.receiptID] : nil) ?? (e.evidence.isEmpty ? e.suggestions : e.suggestions + " · " + e.evidence)
+        if raisedToday, let found = report.candidates[e.receiptID], !found.list.isEmpty {
             candidates(found.list, amount: found.amount, day: report.day, into: &out)
             // The table shows the candidates: the evidence's own words for them (its last part) are not said twice.
             if let listed = evidence.range(of: "; candidates set aside: ") { evidence = String(evidence[..<listed.lowerBound]) }
@@ -118,12 +160,34 @@ extension HTMLReport {
         out.append("<span class=\"sub\">" as StaticString)
         out.html(evidence)
         out.append("</span></td><td>" as StaticString)
-        for command in resolveCommands(e, ledger: report.ledgerPath) {
-            out.append("<div class=\"cmd\"><code>" as StaticString)
-            out.html(command)
-            out.append("</code></div>" as StaticString)
+        if let w = e.now {
+            out.append("<b>" as StaticString)
+            out.html(statusNow(w))
+            out.append("</b>" as StaticString)
+            if !w.exception.resolutionNote.isEmpty {
+                out.append("<span class=\"sub\">" as StaticString)
+                out.html(w.exception.resolutionNote)
+                out.append("</span>" as StaticString)
+            }
+        } else {
+            for command in e.forCommands.map({ resolveCommands($0, ledger: report.ledgerPath) }) ?? [] {
+                out.append("<div class=\"cmd\"><code>" as StaticString)
+                out.html(command)
+                out.append("</code></div>" as StaticString)
+            }
         }
         out.append("</td></tr>\n" as StaticString)
+    }
+
+    /// Where an exception no longer simply open stands now, in words (instead of the commands that resolve it).
+    static func statusNow(_ w: WorklistRow) -> String {
+        if !w.decision.isEmpty {
+            let who = w.decidedBy.isEmpty ? "" : " by \(w.decidedBy)"
+            let booked = w.bookedDay.map { ", booked by the run of \($0)" } ?? ", to be booked by the next run"
+            return "Decided since: \(w.exception.resolution)\(who)\(booked)"
+        }
+        let closed = w.closedDay.map { " on \($0)" } ?? ""
+        return "Resolved\(closed) (\(w.exception.resolution))"
     }
 
     /// The best candidates of a receipt first (at most five), each with its purchase order, its open amount and how well

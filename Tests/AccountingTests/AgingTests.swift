@@ -96,7 +96,7 @@ import Testing
         let decision = B.decision(B.statementReceipt(98_000), customer: "C1", [B.application("INV-A", applied: 98_000, discount: 2_000)])
         let returned = ApplicationRow(receiptID: "R-9", sourceKey: "return:k9", invoiceID: "INV-A", customerID: "C1", applied: B.m(-98_000), discount: B.m(-2_000),
                                       writeOff: B.m(0), rule: "return", confidence: 100)
-        let history = try PaymentHistory.adding([decision], returns: [returned], on: B.d("2026-11-02"),
+        let history = try PaymentHistory.adding([decision], rows: [returned], on: B.d("2026-11-02"),
                                                 among: [B.invoice("INV-A", amount: 100_000, issued: "2026-10-01")], to: PaymentHistory())
         #expect(history.paid["C1"]?.applied == 98_000)
         #expect(history.paid["C1"]?.weightedDays == Int64(3_136_000)) // 98,000 × 32
@@ -104,5 +104,23 @@ import Testing
         let rows = try AgingRow.rows([Self.item("INV-A", amount: 100_000, due: "2026-10-31")], on: B.d("2026-11-02"), unappliedByCustomer: [:], names: [:],
                                      limits: [:], history: history)
         #expect(rows.first?.averageDaysToPayTenths == 320)
+    }
+
+    @Test func cashTheDayAppliesOtherwiseThanByItsReceiptsAddsToTheHistory() throws {
+        // Today 2026-11-02 a reviewer's decision booked puts 400.00 of C2's held cash on INV-B (issued 10-23: 10 days);
+        // the receipt's cash leaving unapplied (no invoice) and a write-off (no cash) add nothing.
+        let booked = [
+            ApplicationRow(receiptID: "R-2", sourceKey: "review:X1", invoiceID: nil, customerID: "C2", applied: B.m(-40_000), discount: B.m(0),
+                           writeOff: B.m(0), rule: "unapplied", confidence: 100),
+            ApplicationRow(receiptID: "R-2", sourceKey: "review:X1", invoiceID: "INV-B", customerID: "C2", applied: B.m(40_000), discount: B.m(0),
+                           writeOff: B.m(0), rule: "review", confidence: 100),
+            ApplicationRow(receiptID: "R-3", sourceKey: "review:X2", invoiceID: "INV-B", customerID: "C2", applied: B.m(0), discount: B.m(0),
+                           writeOff: B.m(500), rule: "review", confidence: 100),
+        ]
+        let history = try PaymentHistory.adding([], rows: booked, on: B.d("2026-11-02"),
+                                                among: [B.invoice("INV-B", amount: 50_000, issued: "2026-10-23")], to: PaymentHistory())
+        #expect(history.paid["C2"]?.applied == 40_000)
+        #expect(history.paid["C2"]?.weightedDays == Int64(400_000)) // 40,000 × 10
+        #expect(history.returned["C2"] == nil)
     }
 }
