@@ -35,7 +35,8 @@ public enum AtomicFile {
 public final class FileSink: @unchecked Sendable {
     /// How much text a `TextBuffer` gathers before handing it over.
     public static let chunk = 1 << 20
-    public let path: String
+    /// The final name (`retarget` may change it before the file is published).
+    public private(set) var path: String
     public let temporary: String
     private var fd: Int32
 
@@ -89,6 +90,11 @@ public final class FileSink: @unchecked Sendable {
         close(fd)
         fd = -1
         if failed { throw AtomicFile.WriteError(path: temporary, reason: reason) }
+    }
+
+    /// Gives the file another final name, known only once it was written (a worklist page made ahead of its number).
+    public func retarget(to path: String) {
+        self.path = path
     }
 
     /// Renames the finished file into place.

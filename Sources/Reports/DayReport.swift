@@ -162,6 +162,10 @@ public struct DayReport: Sendable {
     public var candidates: [String: (amount: Money, list: [Candidate])] = [:]
     /// The ledger the resolve commands name.
     public var ledgerPath = ""
+    /// For the worklist beside the day's own exceptions: those raised before the day still open at its end, and the
+    /// day's own no longer simply open (`LedgerReading.worklistBeside`). A run reads them after its commit.
+    public var worklistEarlier: [WorklistRow] = []
+    public var worklistChanged: [WorklistRow] = []
     /// The run days before this one (and this one), oldest first: receipts and exceptions.
     public var trend: [TrendDay] = []
 

@@ -169,7 +169,10 @@ public enum ReportWriter {
         public static let ledger = Parts(rawValue: 2)
         /// `journal.csv` from `DayReport.journal` (a run writes it as its writer posts instead).
         public static let journal = Parts(rawValue: 4)
-        public static let all: Parts = [.matching, .ledger, .journal]
+        /// The worklist (`exceptions.html`, and its pages when long) from the day's exceptions and `DayReport.worklistEarlier`
+        /// (a run makes it with `WorklistPages` instead, its day's own pages ahead of the commit).
+        public static let worklist = Parts(rawValue: 8)
+        public static let all: Parts = [.matching, .ledger, .journal, .worklist]
     }
 
     /// Makes the day's reports into temporary files beside their final names in `directory`, each on its own task
@@ -179,6 +182,15 @@ public enum ReportWriter {
     /// ledger writer leaves, instead of on both cores of the cooperative pool (which kept the writer waiting for one).
     public static func render(_ report: DayReport, parts: Parts = .all, into directory: String, inBackground: Bool = false) async throws -> [FileSink] {
         try PrivateFiles.makeFolder(directory)
+        guard !parts.contains(.worklist) else {
+            let others = try await render(report, parts: parts.subtracting(.worklist), into: directory, inBackground: inBackground)
+            do {
+                return try (others + WorklistPages.files(report, into: directory)).sorted { $0.path < $1.path }
+            } catch {
+                discard(others)
+                throw error
+            }
+        }
         if inBackground {
             return try await BackgroundWork.run {
                 var files: [FileSink] = []
@@ -207,7 +219,34 @@ public enum ReportWriter {
         }
     }
 
-    private typealias Maker = @Sendable (inout TextBuffer) throws -> Void
+    /// The reports of matching a run makes while its writer drains: the files, and the pages of the day's own
+    /// exceptions made ahead when they are many (`WorklistPages.ahead`), all on the background thread.
+    public struct MatchingFiles: Sendable {
+        public var files: [FileSink]
+        public var worklistAhead: WorklistPages.Ahead?
+
+        public init(files: [FileSink] = [], worklistAhead: WorklistPages.Ahead? = nil) {
+            self.files = files
+            self.worklistAhead = worklistAhead
+        }
+
+        public func discard() {
+            ReportWriter.discard(files)
+            WorklistPages.discard(worklistAhead)
+        }
+    }
+
+    public static func renderMatching(_ report: DayReport, into directory: String) async throws -> MatchingFiles {
+        let files = try await render(report, parts: .matching, into: directory, inBackground: true)
+        do {
+            return MatchingFiles(files: files, worklistAhead: try await BackgroundWork.run { try WorklistPages.ahead(report, into: directory) })
+        } catch {
+            discard(files)
+            throw error
+        }
+    }
+
+    typealias Maker = @Sendable (inout TextBuffer) throws -> Void
 
     /// What writes each report of `parts`, by file name.
     private static func makers(_ report: DayReport, parts: Parts) -> [(String, Maker)] {
@@ -218,7 +257,6 @@ public enum ReportWriter {
             let sortedExceptions = sortedExceptions(report.exceptions)
             makers.append(("remittance.csv", { @Sendable out in try remittanceCSV(sorted: sortedRemittance, into: &out) }))
             makers.append(("exceptions.csv", { @Sendable out in try exceptionsCSV(sorted: sortedExceptions, into: &out) }))
-            makers.append(("exceptions.html", { @Sendable out in try HTMLReport.exceptions(report, sorted: sortedExceptions, into: &out) }))
             makers.append(("remittance.html", { @Sendable out in try HTMLReport.remittance(report, sorted: sortedRemittance, into: &out) }))
             makers.append(("advice.csv", { @Sendable out in try adviceCSV(report.advice, into: &out) }))
         }
@@ -236,7 +274,7 @@ public enum ReportWriter {
     }
 
     /// One report written to its temporary file and synced (published later, with the others).
-    private static func write(_ name: String, in directory: String, _ make: Maker) throws -> FileSink {
+    static func write(_ name: String, in directory: String, _ make: Maker) throws -> FileSink {
         let started = ContinuousClock.now
         let sink = try FileSink(path: directory + "/" + name)
         do {
