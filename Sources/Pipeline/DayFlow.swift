@@ -552,11 +552,20 @@ extension DayRun {
             Summary.BankTie(account: $0.check.displayAccount, day: $0.check.statementDay, closing: $0.check.closing, book: $0.book,
                             movement: movements["\($0.check.cashAccount)|\($0.check.closing.currency.code)|\($0.check.statementDay)"])
         } + settled.missingStatements.map { Summary.BankTie(account: Masking.account($0.entry.account), day: $0.day, currency: $0.entry.currency) }
+        // A batch a reviewer's decision booked today closes (written off out of ACH in transit) is no longer in transit at
+        // the end of the day, though the day's settlement, made before the decisions were booked, still counted it.
+        var reconciliation = settled.settlement.reconciliation
+        let closed = Set(applied.reviews.batchesClosed.map(\.batchKey))
+        if !closed.isEmpty {
+            reconciliation.pending.removeAll { closed.contains($0.key) }
+            reconciliation.unsettled.removeAll { closed.contains($0.key) }
+            reconciliation.stillUnsettled.removeAll { closed.contains($0.key) }
+        }
         return try Summary.make(day: day, job: manifest.name, currency: manifest.currency, ledgerCounts: ledgerCounts, fileCount: taken.intake.fileCount,
                                 rejectedCount: taken.intake.rejectedCount, acceptedCount: taken.acceptedCount, nachaBatchCount: taken.read.nachaBatchCount,
                                 nachaEntryCount: taken.read.nachaEntryCount, statementLineCount: settled.statementLineCount,
                                 skippedLineCount: taken.read.skippedLines.count, achBatchCount: settled.achBatchCount,
-                                reconciliation: settled.settlement.reconciliation, decisions: applied.cash.decisions, exceptions: exceptions,
+                                reconciliation: reconciliation, decisions: applied.cash.decisions, exceptions: exceptions,
                                 dryRun: options.dryRun, bankTies: bankTies, returnDrafts: applied.returned.drafts,
                                 reviewed: (applied.reviews.booked.count, applied.reviews.rows))
     }
