@@ -112,7 +112,11 @@ public struct DecisionApplication: ApplicationFacts {
     public var applied: Money { index.map { decision.applications[$0].applied } ?? decision.unapplied }
     public var discount: Money { index.map { decision.applications[$0].discount } ?? .zero(decision.unapplied.currency) }
     public var writeOff: Money { index.map { decision.applications[$0].writeOff } ?? .zero(decision.unapplied.currency) }
-    public var rule: String { index == nil ? MatchRule.unapplied.rawValue : decision.rule.rawValue }
+    /// The decision's rule; `recovery` for an application recovering an amount written off, whatever the decision's.
+    public var rule: String {
+        guard let index else { return MatchRule.unapplied.rawValue }
+        return decision.applications[index].isRecovery ? MatchRule.recovery.rawValue : decision.rule.rawValue
+    }
     public var confidence: Int { decision.confidence }
     public var source: String { decision.receipt.source.rawValue }
     public var sourceRef: String { decision.receipt.sourceRef }

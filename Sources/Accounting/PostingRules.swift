@@ -6,7 +6,9 @@ import Statements
 /// The journal entry each outcome posts. Debits positive, credits negative; every entry balances.
 public enum PostingRules {
     /// A receipt: cash in, receivables settled per invoice (cash, discount, write-off), the rest to unapplied
-    /// cash on the customer, or to suspense when no customer is known. A debit to the account goes to suspense.
+    /// cash on the customer, or to suspense when no customer is known. A debit to the account goes to suspense. Cash
+    /// recovering an amount written off earlier (`Application.isRecovery`) is credited to payment differences (6900), the
+    /// account the write-off was debited to, naming the invoice; its receivable does not move.
     /// An ACH receipt's cash goes to ACH in transit until the statement shows its batch (see `settlement(of:by:lineKey:)`),
     /// so the books' bank account moves exactly as the bank's statement does.
     public static func entry(for decision: Decision, cashAccounts book: BankAccountBook) -> JournalEntryDraft {
@@ -18,8 +20,11 @@ public enum PostingRules {
         let cash = throughClearing ? ChartOfAccounts.achClearing : book.code(account: receipt.bankAccount, bank: receipt.bank, currency: receipt.amount.currency)
         var postings: [Posting] = [Posting(account: cash, amount: receipt.amount)]
         for a in decision.applications {
-            postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: a.customerID, invoiceID: a.invoiceID,
-                                    amount: Money(minorUnits: -a.settled, currency: currency)))
+            // A recovery moves no receivable (the invoice stays closed): its cash takes the write-off back from 6900.
+            if !a.isRecovery {
+                postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: a.customerID, invoiceID: a.invoiceID,
+                                        amount: Money(minorUnits: -a.settled, currency: currency)))
+            }
             if !a.discount.isZero {
                 postings.append(Posting(account: ChartOfAccounts.discountsAllowed, customerID: a.customerID, invoiceID: a.invoiceID, amount: a.discount))
             }
@@ -68,7 +73,10 @@ public enum PostingRules {
             // `a` holds the negated application: applied, discount and write-off below zero.
             if let invoice = a.invoiceID {
                 let settled = try MinorUnits.difference(0, try MinorUnits.total([a.applied.minorUnits, a.discount.minorUnits, a.writeOff.minorUnits], of: what), of: what)
-                postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: a.customerID, invoiceID: invoice, amount: Money(minorUnits: settled, currency: currency)))
+                // A recovery returned moved no receivable: its write-off is booked again, the invoice stays closed.
+                if settled != 0 || a.writeOff.isZero {
+                    postings.append(Posting(account: ChartOfAccounts.accountsReceivable, customerID: a.customerID, invoiceID: invoice, amount: Money(minorUnits: settled, currency: currency)))
+                }
                 if !a.discount.isZero { postings.append(Posting(account: ChartOfAccounts.discountsAllowed, customerID: a.customerID, invoiceID: invoice, amount: a.discount)) }
                 if !a.writeOff.isZero { postings.append(Posting(account: ChartOfAccounts.paymentDifferences, customerID: a.customerID, invoiceID: invoice, amount: a.writeOff)) }
             } else {

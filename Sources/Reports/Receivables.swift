@@ -98,10 +98,13 @@ public struct AdviceRow: Sendable, Hashable {
 
     /// The advice row of an application row (the one way the run's decisions and `settle advice`'s stored rows become
     /// advice rows); `valueDay` where the row does not have its receipt's (a row kept before schema 13).
+    /// A recovery (cash for what was written off of the invoice earlier) is no deduction to the customer: its write-off
+    /// taken back is ours, the advice shows the cash and why it came.
     public init(_ row: some ApplicationFacts, name: String, valueDay: Day) {
+        let rule = row.rule
         self.init(customerID: row.customerID ?? "", name: name, receiptID: row.receiptID, source: row.source, sourceRef: row.sourceRef,
-                  valueDay: row.valueDay ?? valueDay, invoiceID: row.invoiceID ?? "", cash: row.applied, discount: row.discount, deduction: row.writeOff,
-                  reasonCode: row.reasonCode, rule: row.rule)
+                  valueDay: row.valueDay ?? valueDay, invoiceID: row.invoiceID ?? "", cash: row.applied, discount: row.discount,
+                  deduction: rule == MatchRule.recovery.rawValue ? .zero(row.writeOff.currency) : row.writeOff, reasonCode: row.reasonCode, rule: rule)
     }
 
     public init(customerID: String, name: String, receiptID: String, source: String, sourceRef: String, valueDay: Day, invoiceID: String, cash: Money,
@@ -124,6 +127,7 @@ public struct AdviceRow: Sendable, Hashable {
     /// one, else what settled the difference (a deduction is never shown without a reason); empty without a deduction.
     public var reasonText: String {
         if !reasonCode.isEmpty { return AdviceRow.reason(reasonCode) }
+        if rule == MatchRule.recovery.rawValue { return "Payment of an amount short paid earlier, which we had written off" }
         if deduction.isZero { return "" }
         let over = deduction.minorUnits < 0
         switch rule {

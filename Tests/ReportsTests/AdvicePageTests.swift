@@ -1,4 +1,6 @@
+import Accounting
 import Core
+import Matching
 import Reports
 import Testing
 
@@ -51,6 +53,19 @@ import Testing
         }
         #expect(Self.row("R1", source: "nacha", ref: "1", invoice: "INV-1", cash: 1_000, discount: 20).reasonText == "")
         #expect(Self.row("R1", source: "nacha", ref: "1", invoice: "INV-1", cash: 1_000, code: "99").reasonText == "code 99")
+    }
+
+    /// Cash recovering what was written off of an invoice earlier is no deduction to the customer: the advice shows the
+    /// cash paid for the invoice and why it came, not the write-off we took back.
+    @Test func aRecoveryIsCashForTheInvoiceWithoutADeduction() {
+        let recovery = Application.recovery(invoiceID: "INV-10007", customerID: "C001", amount: Self.m(2_000))
+        let receipt = Receipt(id: "R1", source: .nacha, sourceRef: "121000240000001", sourceKey: "k", valueDay: Self.day, amount: Self.m(2_000),
+                              bankAccount: "4471002233", location: SourceLocation(file: "f", line: 1))
+        let decision = Decision(receipt: receipt, customerID: "C001", applications: [recovery], unapplied: Self.m(0), rule: .recovery, confidence: 95,
+                                evidence: Evidence())
+        let row = AdviceRow(DecisionApplication(decision, 0), name: "Charlie Supply", valueDay: Self.day)
+        #expect(row.invoiceID == "INV-10007" && row.cash == Self.m(2_000) && row.deduction.isZero && row.rule == "recovery")
+        #expect(row.reasonText == "Payment of an amount short paid earlier, which we had written off")
     }
 
     @Test func adviceCSVGivesTheSameReason() {
