@@ -39,8 +39,15 @@ public struct DayEffects: Sendable {
     /// Exceptions whose decision was not booked because their cause went away (the rest of a short payment paid):
     /// resolved by settle, the decision set aside, with the note.
     public var decisionsSettled: [(exceptionID: String, note: String)] = []
-    /// Batches a reviewer's decision settled (an `UNSETTLED_BATCH` written off): no line settles them after, by key.
+    /// Batches a reviewer's decision settled (an `UNSETTLED_BATCH` settled by a line, reversed or written off): no line
+    /// settles them after, by key.
     public var batchesClosed: [(batchKey: String, by: String)] = []
+    /// Batches a reviewer's decision had closed whose exception was reopened (its reversal booked): waiting again, by key
+    /// and the decision's key that closed them.
+    public var batchesReopened: [(batchKey: String, by: String)] = []
+    /// Exceptions linked to a decision booked today (the receipts of a batch reversed or written off, the line that
+    /// settled a batch): resolved by settle together with it (`linked`), with the note naming the decision.
+    public var resolvedTogether: [(exceptionID: String, note: String)] = []
 
     public init(invoices: [LedgerInvoice] = [], entries: [JournalEntryDraft] = [], cashAccounts: [(code: String, name: String)] = [],
                 accountNames: [(code: String, name: String, type: String)] = []) {

@@ -72,6 +72,23 @@ public protocol LedgerReading: InputFileRecords, PeriodRecords, ReviewRecords {
     func unappliedCash(receiptID: String, day: Day) async throws -> Int64
     /// The open exceptions raised on these receipts.
     func openExceptions(receiptIDs: [String]) async throws -> [(exceptionID: String, receiptID: String, type: String)]
+    /// The exceptions raised on these receipts, whatever their status.
+    func exceptions(receiptIDs: [String]) async throws -> [ExceptionRow]
+
+    // MARK: Batches that never reached the bank, and their receipts
+
+    /// Every batch raised as unsettled (`UNSETTLED_BATCH`), with where it stands now (settled day and by what).
+    func raisedBatches() async throws -> [SettlementItemRow]
+    /// The receipts a batch's payment entries made, with the day each was taken.
+    func batchReceipts(batchKey: String) async throws -> [(receiptID: String, day: Day)]
+    /// The batch whose entry made an ACH receipt of `day` (nil: none).
+    func receiptBatch(receiptID: String, day: Day) async throws -> String?
+    /// The application rows of these receipts, of the days from `from` up to before `before` (nil: every day since).
+    func receiptRows(receiptIDs: [String], from: Day, before: Day?) async throws -> [ApplicationRow]
+    /// Where a receipt came in: its day and the key of its own rows (nil: no such receipt).
+    func receiptOrigin(receiptID: String) async throws -> (day: Day, sourceKey: String)?
+    /// The `--settled-by` decisions: the batch's exception, the receipt named and whether the decision is booked.
+    func settledByDecisions() async throws -> [(exceptionID: String, receiptID: String, booked: Bool)]
     /// The manifest path of the ledger's latest run.
     func lastManifestPath() async throws -> String?
     /// Whether a run ever ran `day`.

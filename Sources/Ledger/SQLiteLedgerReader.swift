@@ -123,6 +123,15 @@ public final class SQLiteLedgerReader: LedgerReading {
 
     /// Settlement items taken before `day` and not settled before it: what the statement may still show.
     public func unsettledBatchKeys() throws -> [String] { try read { try $0.unsettledBatchKeys() } }
+    public func raisedBatches() throws -> [SettlementItemRow] { try read { try $0.raisedBatches() } }
+    public func batchReceipts(batchKey: String) throws -> [(receiptID: String, day: Day)] { try read { try $0.batchReceipts(batchKey: batchKey) } }
+    public func receiptBatch(receiptID: String, day: Day) throws -> String? { try read { try $0.receiptBatch(receiptID: receiptID, day: day) } }
+    public func receiptRows(receiptIDs: [String], from: Day, before: Day?) throws -> [ApplicationRow] {
+        try read { try $0.receiptRows(receiptIDs: receiptIDs, from: from, before: before) }
+    }
+    public func receiptOrigin(receiptID: String) throws -> (day: Day, sourceKey: String)? { try read { try $0.receiptOrigin(receiptID: receiptID) } }
+    public func settledByDecisions() throws -> [(exceptionID: String, receiptID: String, booked: Bool)] { try read { try $0.settledByDecisions() } }
+    public func exceptions(receiptIDs: [String]) throws -> [ExceptionRow] { try read { try $0.exceptions(receiptIDs: receiptIDs) } }
     public func pendingSettlements(before day: Day) throws -> [SettlementItemRow] { try read { try $0.pendingSettlements(before: day) } }
 
     /// The reviewers' decisions a run of `day` books: those not booked yet (of exceptions of that day or earlier), and

@@ -33,6 +33,12 @@ extension SQLiteLedgerStore {
             try database.prepare("UPDATE settlement_items SET settled_day = ?, settled_by = ? WHERE batch_key = ? AND settled_day IS NULL")
                 .bind(.text(day.description), .text(b.by), .text(b.batchKey)).run()
         }
+        for b in batch.batchesReopened {
+            try database.prepare("UPDATE settlement_items SET settled_day = NULL, settled_by = NULL WHERE batch_key = ? AND settled_by = ?")
+                .bind(.text(b.batchKey), .text(b.by)).run()
+        }
+        // `linked`: a rerun of their own day leaves them resolved, and their receipts' held cash is not tried again.
+        try resolveBySettle(batch.resolvedTogether.map { ($0.exceptionID, $0.note) }, resolution: "linked", runID: runID, day: day)
     }
 
     func resetDayRecords(_ day: Day) throws {

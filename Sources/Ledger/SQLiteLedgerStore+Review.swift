@@ -30,9 +30,17 @@ extension SQLiteLedgerStore {
         }
     }
 
-    /// Opens a decided exception again: the next run reverses what its decision booked.
+    /// Opens a decided exception again: the next run reverses what its decision booked. The exceptions settle resolved
+    /// together with it (`linked`, their note naming it) open again with it.
     public func reopenException(id: String, note: String, by: String, at: String) throws {
-        try database.transaction { try reopen(id: id, note: note, by: by, at: at, runID: nil) }
+        try database.transaction {
+            try reopen(id: id, note: note, by: by, at: at, runID: nil)
+            let linked = try database.prepare("""
+                SELECT exception_id FROM exceptions WHERE status = 'resolved' AND resolution = 'linked' AND decision = '' AND instr(resolution_note, ?) > 0
+                ORDER BY exception_id
+                """).bind(.text(id)).rows { $0.text(0) }
+            for other in linked { try reopen(id: other, note: "reopened with \(id): \(note)", by: by, at: at, runID: nil) }
+        }
     }
 
     /// A decided exception whose cause went away before its decision was booked: resolved by settle, the decision set

@@ -259,7 +259,8 @@ extension SQLiteReadConnection {
 
     /// Receipts held as unapplied cash before `day` for these customers, with what is still held of each (what later
     /// days re-applied taken off), oldest first; those whose cash was returned or whose exceptions a reviewer decided are
-    /// left out (a reviewer's decision is never overridden).
+    /// left out (a reviewer's decision is never overridden), and so are those resolved with a batch's decision (`linked`:
+    /// the cash of a batch reversed or written off, a line that settled a batch).
     func heldReceipts(before day: Day, customers: Set<String>) throws -> [HeldReceiptRow] {
         guard !customers.isEmpty else { return [] }
         var out: [HeldReceiptRow] = []
@@ -268,7 +269,7 @@ extension SQLiteReadConnection {
                        WHERE r.source_key = h.source_key AND r.day < ?1), 0),
                    h.day, h.value_day, h.source, h.source_ref, h.payer_name, h.free_text, h.remittance, h.location
             FROM held_receipts h WHERE h.customer_id = ?2 AND h.day < ?1
-              AND NOT EXISTS (SELECT 1 FROM exceptions e WHERE e.receipt_id = h.receipt_id AND e.receipt_id != '' AND e.decision != '')
+              AND NOT EXISTS (SELECT 1 FROM exceptions e WHERE e.receipt_id = h.receipt_id AND e.receipt_id != '' AND (e.decision != '' OR e.resolution = 'linked'))
             ORDER BY h.day, h.source_key
             """)
         for customer in customers.sorted() {
