@@ -6,7 +6,10 @@ public enum ReviewEntries {
     /// The entry a reviewer's decision books, under `review:<exception id>`, effective on the day of the run that books
     /// it (`day`). Where the receipt's cash waits: unapplied cash of the customer, or suspense when no customer is known.
     /// A reopened exception wants nothing under the key (what was booked is reversed).
-    public static func entry(for booking: ReviewBooking, invoiceCustomers: [String: String], unapplied: Int64, on day: Day) -> JournalEntryDraft {
+    /// `moved`: for a batch settled by a line or reversed, the rows of the line or of the batch's receipts as they stand
+    /// (`standing`).
+    public static func entry(for booking: ReviewBooking, invoiceCustomers: [String: String], unapplied: Int64, on day: Day,
+                             moved: [ApplicationRow] = []) -> JournalEntryDraft {
         let key = "review:\(booking.exceptionID)"
         let memo = ByteScanning.trimmed("Review of \(booking.type) \(booking.exceptionID): \(booking.decision) \(ReviewApplication.text(booking.applications)) \(booking.note)")
         guard let kind = ReviewDecisionKind(rawValue: booking.decision), let currency = booking.amount?.currency ?? booking.applications.first?.amount.currency else {
@@ -52,6 +55,8 @@ public enum ReviewEntries {
                 // An unexplained line waits in suspense (a debit of 310.00: suspense +310.00): it moves to the account named.
                 postings = [Posting(account: code, amount: money(0 &- amount.minorUnits)), Posting(account: ChartOfAccounts.suspense, amount: amount)]
             }
+        case .settledBy, .reverse:
+            if let amount = booking.amount { postings = batchPostings(kind, amount: amount, moved: moved, invoiceCustomers: invoiceCustomers) }
         case .unapplied, .ignore:
             break
         }
@@ -62,7 +67,9 @@ public enum ReviewEntries {
     /// and `settle advice` show where the money went: for `apply`, the receipt's cash leaving unapplied (a negative
     /// `unapplied` row) and a `review` row per invoice; for `write-off`, a `review` row per invoice written off; for
     /// `refund`, the unapplied cash leaving (a negative `review` row without an invoice).
-    public static func applicationRows(for booking: ReviewBooking, invoiceCustomers: [String: String], unapplied: Int64, on day: Day) throws -> [ApplicationRow] {
+    /// A batch settled by a line: the line's cash leaving unapplied or suspense; reversed: each receipt's rows undone.
+    public static func applicationRows(for booking: ReviewBooking, invoiceCustomers: [String: String], unapplied: Int64, on day: Day,
+                                       moved: [ApplicationRow] = []) throws -> [ApplicationRow] {
         guard let kind = ReviewDecisionKind(rawValue: booking.decision), let currency = booking.amount?.currency ?? booking.applications.first?.amount.currency else {
             return []
         }
@@ -88,6 +95,8 @@ public enum ReviewEntries {
             return booking.applications.map { row($0.invoiceID, applied: zero, writeOff: $0.amount, rule: review) }
         case .refund:
             return unapplied > 0 ? [row(nil, applied: Money(minorUnits: 0 &- unapplied, currency: currency), rule: review)] : []
+        case .settledBy, .reverse:
+            return booking.amount.map { batchRows(kind, booking: booking, amount: $0, moved: moved, evidence: evidence) } ?? []
         case .unapplied, .ignore, .postTo:
             return []
         }
@@ -110,17 +119,19 @@ public enum ReviewEntries {
     }
 
     /// `returnedOn`: the day the receipt was returned, if it was; `batchUnsettled`: for an `UNSETTLED_BATCH`, whether
-    /// its batch is still waiting (no line settled it, today or since).
+    /// its batch is still waiting (no line settled it, today or since); `batch`: what a batch's decision moves, or the
+    /// unsettled batch a receipt's money came in. A rerun of the day that booked a decision books it again, unchecked.
     public static func booking(_ booking: ReviewBooking, open: [String: Money], paidToday: [String: Int64], unapplied: Int64, on day: Day,
-                               returnedOn: Day? = nil, batchUnsettled: Bool = true) -> Booking {
-        let kind = ReviewDecisionKind(rawValue: booking.decision)
-        if booking.type == ExceptionType.unsettledBatch.rawValue, kind == .writeOff, !batchUnsettled {
-            return .settled("a statement line settled the batch by \(day): nothing to write off")
+                               returnedOn: Day? = nil, batchUnsettled: Bool = true, batch: BatchBookingFacts = BatchBookingFacts()) -> Booking {
+        guard !booking.bookedBefore, let kind = ReviewDecisionKind(rawValue: booking.decision) else { return .book(booking) }
+        if booking.type == ExceptionType.unsettledBatch.rawValue {
+            return batchBooking(booking, kind: kind, on: day, batchUnsettled: batchUnsettled, batch: batch) ?? .book(booking)
         }
-        guard !booking.bookedBefore, let kind, kind == .apply || kind == .writeOff || kind == .refund,
-              booking.type != ExceptionType.unsettledBatch.rawValue else { return .book(booking) }
+        guard kind == .apply || kind == .writeOff || kind == .refund else { return .book(booking) }
         // A receipt returned since gave its money back: nothing of it can be applied or refunded.
         if kind != .writeOff, let returned = returnedOn, returned <= day { return .refused("the receipt was returned on \(returned)") }
+        // Money of a batch that has not reached the bank is nobody's to apply or refund yet.
+        if kind != .writeOff, let unsettled = batch.unsettledBatch { return .refused("its ACH batch has not reached the bank (UNSETTLED_BATCH \(unsettled))") }
         guard kind != .refund else { return .book(booking) }
         var total: Int64 = 0
         var kept: [ReviewApplication] = []

@@ -5,6 +5,9 @@ public enum ReviewDecisionKind: String, Sendable, CaseIterable {
     case apply, writeOff = "write-off", unapplied, refund, ignore
     /// An unexplained bank line or a bank difference booked to a ledger account (`--post-to CODE`).
     case postTo = "post-to"
+    /// An unsettled batch settled by the statement line a reviewer names (`--settled-by RECEIPT_ID`), or reversed out of
+    /// ACH in transit (`--reverse`: its entries' applications undone).
+    case settledBy = "settled-by", reverse
 }
 
 /// Cash applied to one invoice by a reviewer's decision.

@@ -45,6 +45,8 @@ public struct ReviewRequest: Sendable {
     public var applications: [(invoiceID: String, amount: String)]
     /// `--post-to CODE`.
     public var postTo = ""
+    /// `--settled-by RECEIPT_ID`: the statement line that settled an unsettled batch.
+    public var settledBy = ""
     public var note: String
     public var by: String
     public var approvedBy: String
@@ -70,6 +72,15 @@ public struct ReviewFacts: Sendable {
     public var invoices: [String: LedgerInvoice]
     /// The exception's customer's invoice ids, when the decision names an invoice the ledger does not have.
     public var customerInvoiceIDs: [String]
+    /// `--settled-by`: the statement line named, as the ledger holds it (nil: no receipt of that id).
+    public var line: StatementLineFacts?
+    /// `--reverse`: the application rows of the batch's receipts as they stand (every day's).
+    public var batchRows: [ApplicationRow] = []
+    /// `--apply`, `--refund` of a receipt an ACH batch brought: the batch's `UNSETTLED_BATCH` exception while the batch
+    /// has not reached the bank.
+    public var unsettledBatch: String?
+    /// `--apply`, `--refund` of a statement line another exception's `--settled-by` names: that exception.
+    public var settlesBatch: String?
 
     public init(exception: ExceptionRow, unapplied: Int64 = 0, invoices: [String: LedgerInvoice] = [:], customerInvoiceIDs: [String] = []) {
         self.exception = exception

@@ -43,7 +43,9 @@ public enum ReviewRules {
     /// The decisions a type of exception accepts.
     public static func accepted(by type: String) -> [ReviewDecisionKind] {
         if cashTypes.contains(type) { return [.apply, .refund, .unapplied] }
-        if type == ExceptionType.shortPay.rawValue || type == ExceptionType.unsettledBatch.rawValue { return [.writeOff, .ignore] }
+        if type == ExceptionType.shortPay.rawValue { return [.writeOff, .ignore] }
+        // A batch's money is in ACH in transit: ignoring it would leave it there for ever.
+        if type == ExceptionType.unsettledBatch.rawValue { return [.settledBy, .reverse, .writeOff] }
         if type == ExceptionType.unexplainedBankLine.rawValue || type == ExceptionType.bankDifference.rawValue { return [.postTo, .ignore] }
         return [.ignore]
     }
@@ -67,6 +69,7 @@ public enum ReviewRules {
         }
         switch request.kind {
         case .apply:
+            try linked(request, facts: facts)
             guard !request.applications.isEmpty else { throw ReviewRefusal("\(id): --apply needs INVOICE=AMOUNT at least once") }
             // The amounts are in the receipt's currency, which the exception row carries with its amount: never assumed.
             guard let currency = exception.amount?.currency else {
@@ -132,7 +135,14 @@ public enum ReviewRules {
             return out
         case .postTo:
             return [try postTo(request, exception: exception, policy: policy)]
-        case .refund, .unapplied, .ignore:
+        case .settledBy:
+            return [try settledBy(request, exception: exception, line: facts.line)]
+        case .reverse:
+            return [try reverse(request, exception: exception, rows: facts.batchRows, policy: policy)]
+        case .refund:
+            try linked(request, facts: facts)
+            return []
+        case .unapplied, .ignore:
             return []
         }
     }

@@ -251,6 +251,8 @@ extension DayRun {
         posting.reopenedBySettle = applied.reviews.reopened
         posting.decisionsSettled = applied.reviews.settled
         posting.batchesClosed = applied.reviews.batchesClosed
+        posting.batchesReopened = applied.reviews.batchesReopened
+        posting.resolvedTogether = applied.reviews.together
         feed.send(taking: &posting)
     }
 

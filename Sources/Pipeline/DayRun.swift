@@ -178,14 +178,16 @@ struct DayRun {
         var reopened: [(exceptionID: String, note: String)] = []
         var settled: [(exceptionID: String, note: String)] = []
         var batchesClosed: [(batchKey: String, by: String)] = []
+        var batchesReopened: [(batchKey: String, by: String)] = []
+        /// Exceptions linked to a decision booked (a batch's receipts, the line that settled it), resolved with it.
+        var together: [(exceptionID: String, note: String)] = []
     }
 
     func reviewBookings(after cash: Cash, openBefore invoices: [Invoice], settledToday: Set<String>) async throws -> ReviewBookings {
         var out = ReviewBookings()
         let bookings = try await view.reviewsToBook(runDay: day)
-        // The batches still unsettled, by their exception's id (a written-off batch is closed with its decision).
-        let unsettled = bookings.contains { $0.type == ExceptionType.unsettledBatch.rawValue }
-            ? Dictionary(try await view.unsettledBatchKeys().map { (SettlementEffects.unsettledException($0), $0) }, uniquingKeysWith: { a, _ in a }) : [:]
+        // The batches raised as unsettled, by their exception's id (a batch's decision closes it).
+        var batches = bookings.isEmpty ? BatchBook() : try await batchBook(settledToday: settledToday)
         let named = Set(bookings.flatMap { $0.applications.map(\.invoiceID) })
         let paidToday = DayRun.paid(cash, invoices: named)
         // Open amounts as they stood before the day (as matching saw them; a rerun's own earlier postings left out).
@@ -205,10 +207,12 @@ struct DayRun {
             let empty = JournalEntryDraft(sourceKey: "review:\(booking.exceptionID)", effectiveDay: day, memo: "Review of \(booking.exceptionID) not booked", postings: [])
             let returnedOn = !booking.bookedBefore && (kind == .apply || kind == .refund)
                 ? try await view.returnDay(receiptID: booking.receiptID, day: booking.day) : nil
-            let batch = settledToday.contains(booking.exceptionID) ? nil : unsettled[booking.exceptionID]
+            let batch = try await batchFacts(booking, kind: kind, book: batches, cash: cash)
+            let moved = ReviewEntries.standing(batch.rows)
+            for invoice in moved.compactMap(\.invoiceID) where owners[invoice] == nil { owners[invoice] = try await view.invoice(id: invoice)?.customerID }
             let decided = ReviewEntries.booking(booking, open: open, paidToday: paidToday, unapplied: unapplied, on: day, returnedOn: returnedOn,
-                                                batchUnsettled: batch != nil)
-            if case .book = decided, let batch, kind == .writeOff { out.batchesClosed.append((batch, "review:\(booking.exceptionID)")) }
+                                                batchUnsettled: batches.waits(booking.exceptionID, on: day), batch: batch)
+            if case .book = decided { try await linkedOnBooking(booking, kind: kind, book: &batches, into: &out) }
             switch decided {
             case let .refused(reason):
                 out.drafts.append(empty)
@@ -217,8 +221,8 @@ struct DayRun {
                 out.drafts.append(empty)
                 out.settled.append((booking.exceptionID, note))
             case let .book(checked):
-                out.drafts.append(ReviewEntries.entry(for: checked, invoiceCustomers: owners, unapplied: unapplied, on: day))
-                out.rows += try ReviewEntries.applicationRows(for: checked, invoiceCustomers: owners, unapplied: unapplied, on: day)
+                out.drafts.append(ReviewEntries.entry(for: checked, invoiceCustomers: owners, unapplied: unapplied, on: day, moved: moved))
+                out.rows += try ReviewEntries.applicationRows(for: checked, invoiceCustomers: owners, unapplied: unapplied, on: day, moved: moved)
                 out.booked.append((booking.exceptionID, booking.seq))
             }
         }

@@ -43,6 +43,7 @@ public enum Review {
             if let invoice = try await view.invoice(id: invoiceID) { facts.invoices[invoiceID] = invoice } else { missing = true }
         }
         if missing, !exception.customerID.isEmpty { facts.customerInvoiceIDs = try await view.invoiceIDs(customer: exception.customerID) }
+        try await batchFacts(for: request, exception: exception, into: &facts, view: view)
         return facts
     }
 }

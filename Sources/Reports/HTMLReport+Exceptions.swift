@@ -43,8 +43,11 @@ extension HTMLReport {
         case .overPay:
             // The invoices it names were closed by an earlier payment: the cash goes elsewhere, stays or goes back.
             return ["\(base) --apply INVOICE=AMOUNT --note \"...\"", "\(base) --unapplied --note \"...\"", "\(base) --refund --note \"...\""]
-        case .shortPay, .unsettledBatch:
+        case .shortPay:
             return ["\(base) --write-off --note \"...\"", "\(base) --ignore --note \"...\""]
+        case .unsettledBatch:
+            // The statement line whose credit was the batch's money (its receipt id), else the batch undone or written off.
+            return ["\(base) --settled-by RECEIPT_ID --note \"...\"", "\(base) --reverse --note \"...\"", "\(base) --write-off --note \"...\""]
         case .unexplainedBankLine, .bankDifference:
             return ["\(base) --post-to CODE --note \"...\"", "\(base) --ignore --note \"...\""]
         default:

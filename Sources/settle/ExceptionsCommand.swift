@@ -16,8 +16,16 @@ extension Command {
                                                                 stays unapplied), --refund, --unapplied
               SHORT_PAY                                         --write-off of the short amount, or --ignore (the invoice
                                                                 stays open)
+              UNEXPLAINED_BANK_LINE, BANK_DIFFERENCE            --post-to CODE (an account review.post_to lists), --ignore
+              UNSETTLED_BATCH                                   --settled-by RECEIPT_ID (the statement line that brought the
+                                                                batch's money: its credit is linked, counted once), --reverse
+                                                                (its entries' applications undone, invoices reopened), or
+                                                                --write-off out of ACH in transit
               any other type                                    --ignore
-            A write-off above the manifest's review.write_off_limit (default 100.00) needs --approved-by a second person.
+            A receipt of a batch still UNSETTLED_BATCH is neither applied nor refunded until the batch is decided; a
+            batch's decision resolves its receipts' exceptions (and the line's) with it, and reopening it reopens them.
+            A write-off, --post-to or --reverse above the manifest's review.write_off_limit (default 100.00) needs
+            --approved-by a second person.
             --by defaults to your login name. Every decision, reopen and approval stays in the history `show` prints.
             import reads exceptions.csv's columns plus decision (apply, write-off, unapplied, refund, ignore), invoice_ids
             and amounts (|-separated, same order) and note; every row is checked first and nothing is recorded from a file
@@ -50,28 +58,32 @@ extension Command {
         "show",
         usage: ["ID --ledger PATH [--json]"],
         description: "One exception whole: what was raised and where, its evidence and suggestions, the decisions its type accepts, "
-            + "whether a decision is in the books yet, and its history of decisions, reopens and approvals.",
+            + "whether a decision is in the books yet, the exceptions linked to it (an UNSETTLED_BATCH's receipts and the line that "
+            + "settled it; a receipt's batch), and its history of decisions, reopens and approvals.",
         options: [.ledger, .flag("json", "print it as JSON")],
         takesArguments: true
-    ) { settle, args in try settle.exceptionsShow(args) }
+    ) { settle, args in try await settle.exceptionsShow(args) }
 
     static let exceptionsResolve = Command(
         "resolve",
-        usage: ["ID --ledger PATH (--apply INVOICE=AMOUNT [--apply ...] | --write-off | --unapplied | --refund | --ignore | --post-to CODE)",
-                "--note TEXT [--by NAME] [--approved-by NAME]"],
+        usage: ["ID --ledger PATH (--apply INVOICE=AMOUNT [--apply ...] | --write-off | --unapplied | --refund | --ignore | --post-to CODE",
+                "| --settled-by RECEIPT_ID | --reverse) --note TEXT [--by NAME] [--approved-by NAME]"],
         description: "Records a decision on an exception: checked at once against the ledger, booked by the next run (or a rerun of "
             + "its day), never twice. What each type accepts: settle exceptions --help. Takes the ledger's lock like a run.",
         options: [
             .ledger,
             .value("apply", "INVOICE=AMOUNT", "apply this much of the receipt's cash to the invoice (again for each invoice)"),
-            .flag("write-off", "write off what is short (SHORT_PAY)"),
+            .flag("write-off", "write off what is short (SHORT_PAY), or a batch that never reached the bank out of ACH in transit (UNSETTLED_BATCH)"),
             .flag("unapplied", "keep the cash unapplied on the customer"),
             .flag("refund", "refund the cash to the payer"),
             .flag("ignore", "close it with nothing booked"),
             .value("post-to", "CODE", "book an unexplained bank line or a bank difference to this account (one review.post_to lists)"),
+            .value("settled-by", "RECEIPT_ID", "UNSETTLED_BATCH: the statement line (its receipt id) that settled the batch, of its amount "
+                   + "and currency, its cash still unapplied or in suspense: that cash settles the batch"),
+            .flag("reverse", "UNSETTLED_BATCH: undo the batch out of ACH in transit (its receipts' applications reversed, invoices reopened)"),
             .note,
             .value("by", "NAME", "who decides (default: your login name)"),
-            .value("approved-by", "NAME", "the second person a write-off or --post-to above the manifest's write-off limit needs"),
+            .value("approved-by", "NAME", "the second person a write-off, --post-to or --reverse above the manifest's write-off limit needs"),
             .value("resolution", "R", "the older spelling: accept, ignore, write-off, refund or apply:INVOICE"),
         ],
         takesArguments: true
@@ -118,7 +130,7 @@ extension Settle {
         return 0
     }
 
-    func exceptionsShow(_ args: ParsedArguments) throws -> Int32 {
+    func exceptionsShow(_ args: ParsedArguments) async throws -> Int32 {
         guard args.positionals.count == 1 else { throw UsageError(.wrongArguments, "exceptions show needs one ID") }
         let reader = try openReader(args.ledgerPath)
         guard let r = try reader.exception(id: args.positionals[0]) else {
@@ -126,8 +138,11 @@ extension Settle {
             return 1
         }
         let history = try reader.history(exceptionID: r.exceptionID)
+        let linked = try await Review.linked(to: r, view: reader)
         if args.flag("json") {
-            console.out(exceptionJSON(r, history: history).rendered())
+            guard case var .object(fields) = exceptionJSON(r, history: history) else { return 0 }
+            fields.append(("linked", .array(linked.map { .object([("exception_id", .string($0.exceptionID)), ("type", .string($0.type)), ("status", .string($0.status))]) })))
+            console.out(JSONValue.object(fields).rendered())
             return 0
         }
         console.out("\(r.exceptionID)  \(r.type)  \(r.status)\(r.resolution.isEmpty ? "" : " (\(r.resolution))")")
@@ -142,6 +157,10 @@ extension Settle {
         if !r.suggestions.isEmpty { console.out("suggestions: \(r.suggestions)") }
         if !r.evidence.isEmpty { console.out("evidence: \(r.evidence)") }
         console.out("accepts: " + ReviewRules.accepted(by: r.type).map { "--\($0.rawValue)" }.joined(separator: ", "))
+        // Exceptions of the same batch or receipt: resolved together with it.
+        for e in linked {
+            console.out("linked: \(e.exceptionID)  \(e.type)  \(e.status)\(e.resolution.isEmpty ? "" : " (\(e.resolution))")  \(e.amount?.description ?? "")  \(e.receiptID.isEmpty ? "" : "receipt \(e.receiptID)")")
+        }
         if history.isEmpty { console.out("history: none") } else {
             console.out("history:")
             for h in history {
@@ -205,7 +224,9 @@ extension Settle {
         var chosen: [ReviewDecisionKind] = []
         if !args.values("apply").isEmpty { chosen.append(.apply) }
         if args.value("post-to") != nil { chosen.append(.postTo) }
-        for (flag, kind) in [("write-off", ReviewDecisionKind.writeOff), ("unapplied", .unapplied), ("refund", .refund), ("ignore", .ignore)] where args.flag(flag) {
+        if args.value("settled-by") != nil { chosen.append(.settledBy) }
+        for (flag, kind) in [("write-off", ReviewDecisionKind.writeOff), ("unapplied", .unapplied), ("refund", .refund), ("ignore", .ignore),
+                             ("reverse", .reverse)] where args.flag(flag) {
             chosen.append(kind)
         }
         if let old = args.value("resolution") {
@@ -226,7 +247,8 @@ extension Settle {
             }
         }
         guard chosen.count == 1, let kind = chosen.first else {
-            throw UsageError(.missingOption, "exceptions resolve needs one of --apply INVOICE=AMOUNT, --write-off, --unapplied, --refund, --ignore, --post-to CODE")
+            throw UsageError(.missingOption, "exceptions resolve needs one of --apply INVOICE=AMOUNT, --write-off, --unapplied, --refund, --ignore, --post-to CODE, "
+                             + "--settled-by RECEIPT_ID, --reverse")
         }
         var applications: [(invoiceID: String, amount: String)] = []
         for item in args.values("apply") {
@@ -238,6 +260,7 @@ extension Settle {
         guard !note.trimmingCharacters(in: .whitespaces).isEmpty else { throw UsageError(.missingOption, "exceptions resolve needs --note TEXT (say why)") }
         var request = ReviewRequest(exceptionID: id, kind: kind, applications: applications, note: note, by: by, approvedBy: approvedBy)
         request.postTo = args.value("post-to") ?? ""
+        request.settledBy = args.value("settled-by") ?? ""
         return request
     }
 

@@ -92,7 +92,7 @@ import Testing
 
     @Test func everyDecisionKindIsCovered() {
         // The kinds the tests above book; a new kind needs a test of its own.
-        #expect(Set(ReviewDecisionKind.allCases.map(\.rawValue)) == ["apply", "write-off", "refund", "unapplied", "ignore", "post-to"])
+        #expect(Set(ReviewDecisionKind.allCases.map(\.rawValue)) == ["apply", "write-off", "refund", "unapplied", "ignore", "post-to", "settled-by", "reverse"])
     }
 
     @Test func aBookedDecisionsRowsShowWhereTheMoneyWentAndAddUpToWhatMoved() throws {
@@ -189,5 +189,85 @@ import Testing
         let batch = Self.booking("write-off", type: .unsettledBatch, customer: "", amount: 250_000, [("1050", 250_000)])
         #expect(ReviewEntries.booking(batch, open: [:], paidToday: [:], unapplied: 0, on: day, batchUnsettled: false)
                     == .settled("a statement line settled the batch by 2026-11-05: nothing to write off"))
+        // A rerun of the day that booked it books it again: the batch it closed then counts nothing against it.
+        var again = batch
+        again.bookedBefore = true
+        #expect(ReviewEntries.booking(again, open: [:], paidToday: [:], unapplied: 0, on: day, batchUnsettled: false) == .book(again))
+    }
+
+    static func row(_ receipt: String, key: String, invoice: String? = nil, customer: String? = nil, _ cents: Int64, discount: Int64 = 0,
+                    rule: String = "unapplied") -> ApplicationRow {
+        ApplicationRow(receiptID: receipt, sourceKey: key, invoiceID: invoice, customerID: customer, applied: B.m(cents), discount: B.m(discount), writeOff: B.m(0),
+                       rule: rule, confidence: 100, source: "bai2", sourceRef: "W1")
+    }
+
+    @Test func aBatchSettledByALineTakesTheLinesCreditOutOfSuspenseAgainstACHInTransit() throws {
+        // GALAXY's 2,500.00 waits in 1050 (+2,500.00); the wire R-L of 2,500.00 from nobody known waits in suspense
+        // (-2,500.00). Settled by it: suspense +2,500.00, 1050 -2,500.00: the bank's 2,500.00 counted once.
+        var batch = Self.booking("settled-by", type: .unsettledBatch, customer: "", amount: 250_000, [("R-L", 250_000)])
+        batch.decidedBy = "ana"
+        let line = [Self.row("R-L", key: "stmt:1", 250_000)]
+        let entry = ReviewEntries.entry(for: batch, invoiceCustomers: [:], unapplied: 0, on: B.d("2026-11-09"), moved: ReviewEntries.standing(line))
+        #expect(entry.postings == [B.p(B.suspense, 250_000), B.p(B.inTransit, -250_000)])
+        #expect(entry.isBalanced)
+        // The line's cash leaves suspense: a negative unapplied row on the line's receipt, under the decision's key, by ana.
+        let rows = try ReviewEntries.applicationRows(for: batch, invoiceCustomers: [:], unapplied: 0, on: B.d("2026-11-09"), moved: ReviewEntries.standing(line))
+        #expect(rows.map(\.receiptID) == ["R-L"] && rows.map(\.applied) == [B.m(-250_000)] && rows.map(\.rule) == ["unapplied"])
+        #expect(rows.map(\.sourceKey) == ["review:X0011223344556677"] && rows.map(\.decidedBy) == ["ana"] && rows.map(\.invoiceID) == [nil])
+        // Held as C1's unapplied cash instead: 2100 C1 +2,500.00.
+        let held = ReviewEntries.entry(for: batch, invoiceCustomers: [:], unapplied: 0, on: B.d("2026-11-09"), moved: [Self.row("R-L", key: "stmt:1", customer: "C1", 250_000)])
+        #expect(held.postings == [B.p(B.unapplied, 250_000, customer: "C1"), B.p(B.inTransit, -250_000)])
+    }
+
+    @Test func aBatchReversedUndoesItsReceiptsApplicationsOutOfACHInTransit() throws {
+        // R-1 paid INV-1 (C1) 1,900.00 and took a 100.00 discount; R-2's 500.00 waits in suspense: the batch's 2,400.00.
+        // Reversed: INV-1 +2,000.00 (open again), discounts -100.00, suspense +500.00, 1050 -2,400.00.
+        let batch = Self.booking("reverse", type: .unsettledBatch, customer: "", amount: 240_000, [("1050", 240_000)])
+        let moved = ReviewEntries.standing([Self.row("R-1", key: "ach:1", invoice: "INV-1", customer: "C1", 190_000, discount: 10_000, rule: "remittance"),
+                                            Self.row("R-2", key: "ach:2", 50_000)])
+        let entry = ReviewEntries.entry(for: batch, invoiceCustomers: ["INV-1": "C1"], unapplied: 0, on: B.d("2026-11-09"), moved: moved)
+        #expect(entry.postings == [B.p(B.ar, 200_000, customer: "C1", invoice: "INV-1"), B.p(B.discounts, -10_000, customer: "C1", invoice: "INV-1"),
+                                   B.p(B.suspense, 50_000), B.p(B.inTransit, -240_000)])
+        #expect(entry.isBalanced)
+        // Each row undone: INV-1 -1,900.00 cash and -100.00 discount (rule review), R-2's suspense -500.00 (rule unapplied).
+        let rows = try ReviewEntries.applicationRows(for: batch, invoiceCustomers: ["INV-1": "C1"], unapplied: 0, on: B.d("2026-11-09"), moved: moved)
+        #expect(rows.map(\.applied) == [B.m(-190_000), B.m(-50_000)] && rows.map(\.discount) == [B.m(-10_000), B.m(0)])
+        #expect(rows.map(\.rule) == ["review", "unapplied"] && rows.map(\.invoiceID) == ["INV-1", nil])
+    }
+
+    @Test func standingNetsEveryDaysRowsOfAReceipt() {
+        // R-1's 500.00 kept unapplied on the 2nd, applied to INV-2 by a decision on the 4th: it stands on INV-2 alone.
+        let rows = [Self.row("R-1", key: "ach:1", customer: "C1", 50_000), Self.row("R-1", key: "review:X", customer: "C1", -50_000),
+                    Self.row("R-1", key: "review:X", invoice: "INV-2", customer: "C1", 50_000, rule: "review")]
+        #expect(ReviewEntries.standing(rows).map(\.invoiceID) == ["INV-2"])
+        #expect(ReviewEntries.standing(rows).map(\.applied) == [B.m(50_000)])
+    }
+
+    @Test func aBatchDecisionIsCheckedAgainWhenBooked() {
+        let day = B.d("2026-11-09")
+        let line = Self.booking("settled-by", type: .unsettledBatch, customer: "", amount: 250_000, [("R-L", 250_000)])
+        let waiting = BatchBookingFacts(rows: [Self.row("R-L", key: "stmt:1", 250_000)])
+        #expect(ReviewEntries.booking(line, open: [:], paidToday: [:], unapplied: 0, on: day, batch: waiting) == .book(line))
+        // A line of a later statement settled the batch first: the line named is not needed.
+        #expect(ReviewEntries.booking(line, open: [:], paidToday: [:], unapplied: 0, on: day, batchUnsettled: false, batch: waiting)
+                    == .settled("a statement line settled the batch by 2026-11-09: the line named is not needed"))
+        // The line settled another batch first, or its cash went elsewhere meanwhile: not booked, reopened with the reason.
+        #expect(ReviewEntries.booking(line, open: [:], paidToday: [:], unapplied: 0, on: day, batch: BatchBookingFacts(rows: waiting.rows, lineTakenBy: "X2"))
+                    == .refused("the line R-L settled the batch of X2 first"))
+        let spent = BatchBookingFacts(rows: waiting.rows + [Self.row("R-L", key: "review:X9", -250_000), Self.row("R-L", key: "review:X9", invoice: "INV-1", 250_000)])
+        #expect(ReviewEntries.booking(line, open: [:], paidToday: [:], unapplied: 0, on: day, batch: spent)
+                    == .refused("the line R-L has 0.00 unapplied or in suspense now, less than the batch's 2500.00"))
+        // A reversal whose receipts no longer hold the batch's amount (one returned since).
+        let reverse = Self.booking("reverse", type: .unsettledBatch, customer: "", amount: 250_000, [("1050", 250_000)])
+        let returned = BatchBookingFacts(rows: [Self.row("R-1", key: "ach:1", 250_000), Self.row("R-1", key: "return:ach:1", -250_000, rule: "return")])
+        guard case let .refused(why) = ReviewEntries.booking(reverse, open: [:], paidToday: [:], unapplied: 0, on: day, batch: returned) else {
+            Issue.record("a reversal of receipts returned since was booked")
+            return
+        }
+        #expect(why.contains("hold 0.00 now, not the batch's 2500.00"))
+        // An apply or a refund of a receipt whose batch has not reached the bank.
+        let apply = Self.booking("apply", [("INV-1", 40_000)])
+        #expect(ReviewEntries.booking(apply, open: ["INV-1": B.m(40_000)], paidToday: [:], unapplied: 50_000, on: day, batch: BatchBookingFacts(unsettledBatch: "XB"))
+                    == .refused("its ACH batch has not reached the bank (UNSETTLED_BATCH XB)"))
     }
 }

@@ -137,6 +137,84 @@ import Testing
         var approved = request
         approved.approvedBy = "ben"
         #expect(try ReviewRules.check(approved, facts: facts, policy: ReviewPolicy()) == [ReviewApplication(invoiceID: "1050", amount: B.m(250_000))])
-        #expect(ReviewRules.accepted(by: ExceptionType.unsettledBatch.rawValue) == [.writeOff, .ignore])
+        // Ignoring it would leave its money in ACH in transit for ever: a line settles it, or it is reversed or written off.
+        #expect(ReviewRules.accepted(by: ExceptionType.unsettledBatch.rawValue) == [.settledBy, .reverse, .writeOff])
+        #expect(Self.refusal { try ReviewRules.check(ReviewRequest(exceptionID: "X1", kind: .ignore, note: "never arrived", by: "ana"), facts: facts, policy: ReviewPolicy()) }
+                    .contains("it accepts --settled-by, --reverse, --write-off, not --ignore"))
+    }
+
+    /// A receipt's application row as the ledger keeps it.
+    static func row(_ receipt: String, key: String, invoice: String? = nil, customer: String? = nil, _ cents: Int64, rule: String = "unapplied",
+                    currency: Currency = .usd) -> ApplicationRow {
+        let zero = Money.zero(currency)
+        return ApplicationRow(receiptID: receipt, sourceKey: key, invoiceID: invoice, customerID: customer, applied: Money(minorUnits: cents, currency: currency),
+                              discount: zero, writeOff: zero, rule: rule, confidence: 100, source: key.hasPrefix("stmt:") ? "bai2" : "nacha", sourceRef: "W1")
+    }
+
+    @Test func anUnsettledBatchIsSettledByALineOfItsAmountWhoseCashStillWaits() throws {
+        // GALAXY's batch of 2,500.00 never showed; a wire of 2,500.00 (R-L) from an unknown payer sits in suspense.
+        let key = "stmt:4471002233:W1:250000:USD"
+        var facts = ReviewFacts(exception: Self.exception(.unsettledBatch, amount: 250_000))
+        func request(_ receipt: String) -> ReviewRequest {
+            var r = ReviewRequest(exceptionID: "X1", kind: .settledBy, note: "the wire is the batch, bank confirms", by: "ana")
+            r.settledBy = receipt
+            return r
+        }
+        func refusal(_ line: StatementLineFacts?) -> String {
+            facts.line = line
+            return Self.refusal { try ReviewRules.check(request("R-L"), facts: facts, policy: ReviewPolicy()) }
+        }
+        // Accepted without approval (no money leaves the books): kept as R-L=2500.00.
+        facts.line = StatementLineFacts(receiptID: "R-L", sourceKey: key, rows: [Self.row("R-L", key: key, 250_000)])
+        #expect(try ReviewRules.check(request("R-L"), facts: facts, policy: ReviewPolicy()) == [ReviewApplication(invoiceID: "R-L", amount: B.m(250_000))])
+        #expect(refusal(nil).contains("no receipt R-L in the ledger"))
+        // An ACH receipt is no statement line.
+        let ach = "ach:received:9999999999:2026-11-02:111000020000001"
+        #expect(refusal(StatementLineFacts(receiptID: "R-L", sourceKey: ach, rows: [Self.row("R-L", key: ach, 250_000)])).contains("not a bank statement line"))
+        // Another amount or currency, named.
+        #expect(refusal(StatementLineFacts(receiptID: "R-L", sourceKey: key, rows: [Self.row("R-L", key: key, 240_000)]))
+                    .contains("the line is 2400.00, the batch 2500.00"))
+        #expect(refusal(StatementLineFacts(receiptID: "R-L", sourceKey: key, rows: [Self.row("R-L", key: key, 250_000, currency: .eur)]))
+                    .contains("the line is in EUR, the batch in USD"))
+        // A line another batch's decision named already.
+        #expect(refusal(StatementLineFacts(receiptID: "R-L", sourceKey: key, rows: [Self.row("R-L", key: key, 250_000)], takenBy: "X2"))
+                    .contains("already settles the batch of UNSETTLED_BATCH X2"))
+        // 1,000.00 of it applied to INV-1 by a decision since: 1,500.00 still waits, not the line's 2,500.00.
+        let applied = [Self.row("R-L", key: key, 250_000), Self.row("R-L", key: "review:X9", -100_000), Self.row("R-L", key: "review:X9", invoice: "INV-1", 100_000, rule: "review")]
+        #expect(refusal(StatementLineFacts(receiptID: "R-L", sourceKey: key, rows: applied)).contains("1500.00 of the line still waits (unapplied or in suspense), not its 2500.00: the rest was applied to INV-1"))
+    }
+
+    @Test func anUnsettledBatchIsReversedWhenItsReceiptsHoldItAllWithApprovalAboveTheLimit() throws {
+        // R-1 paid INV-1 with 2,000.00, R-2's 500.00 waits in suspense: the batch's 2,500.00 all there.
+        let rows = [Self.row("R-1", key: "ach:1", invoice: "INV-1", customer: "C1", 200_000, rule: "remittance"), Self.row("R-2", key: "ach:2", 50_000)]
+        var facts = ReviewFacts(exception: Self.exception(.unsettledBatch, amount: 250_000))
+        facts.batchRows = rows
+        var request = ReviewRequest(exceptionID: "X1", kind: .reverse, note: "the batch was recalled", by: "ana")
+        #expect(Self.refusal { try ReviewRules.check(request, facts: facts, policy: ReviewPolicy()) }.contains("a reversal of 2500.00 is above the limit of 100.00"))
+        request.approvedBy = "ben"
+        #expect(try ReviewRules.check(request, facts: facts, policy: ReviewPolicy()) == [ReviewApplication(invoiceID: "1050", amount: B.m(250_000))])
+        // R-2 returned since (a return row of -500.00): 2,000.00 left, not the batch's 2,500.00.
+        facts.batchRows = rows + [Self.row("R-2", key: "return:ach:2", -50_000, rule: "return")]
+        #expect(Self.refusal { try ReviewRules.check(request, facts: facts, policy: ReviewPolicy()) }.contains("hold 2000.00 now, not the batch's 2500.00"))
+        // No receipt of the batch in the ledger: nothing to reverse.
+        facts.batchRows = []
+        #expect(Self.refusal { try ReviewRules.check(request, facts: facts, policy: ReviewPolicy()) }.contains("no receipt of the batch's entries"))
+    }
+
+    @Test func theMoneyOfABatchThatNeverReachedTheBankIsNeitherAppliedNorRefunded() throws {
+        var facts = ReviewFacts(exception: Self.exception(.unknownCustomer), unapplied: 50_000, invoices: ["INV-1": Self.invoice("INV-1", amount: 50_000, open: 50_000)])
+        facts.unsettledBatch = "XB"
+        let refund = ReviewRequest(exceptionID: "X1", kind: .refund, note: "customer asked", by: "ana")
+        #expect(Self.refusal { try ReviewRules.check(refund, facts: facts, policy: ReviewPolicy()) }
+                    .contains("came in an ACH batch that has not reached the bank (UNSETTLED_BATCH XB): its money cannot be refunded"))
+        #expect(Self.refusal { try ReviewRules.check(Self.apply([("INV-1", "500.00")]), facts: facts, policy: ReviewPolicy()) }.contains("cannot be applied"))
+        // Kept unapplied books nothing: allowed.
+        #expect(try ReviewRules.check(ReviewRequest(exceptionID: "X1", kind: .unapplied, note: "wait for the bank", by: "ana"), facts: facts, policy: ReviewPolicy()).isEmpty)
+        // A line whose cash settles a batch (--settled-by) is the batch's money.
+        facts.unsettledBatch = nil
+        facts.settlesBatch = "XB"
+        #expect(Self.refusal { try ReviewRules.check(refund, facts: facts, policy: ReviewPolicy()) }.contains("settles the batch of UNSETTLED_BATCH XB"))
+        facts.settlesBatch = nil
+        #expect(try ReviewRules.check(refund, facts: facts, policy: ReviewPolicy()).isEmpty)
     }
 }

@@ -13,7 +13,7 @@ import Testing
             let accepted = Set(ReviewRules.accepted(by: type.rawValue).map { "--\($0.rawValue)" })
             var offered = Set<String>()
             for command in HTMLReport.resolveCommands(e, ledger: "l.sqlite") {
-                let flag = command.split(separator: " ").map(String.init).first { f in accepted.contains(f) || ["--apply", "--write-off", "--unapplied", "--refund", "--ignore", "--post-to"].contains(f) }
+                let flag = command.split(separator: " ").map(String.init).first { f in accepted.contains(f) || ["--apply", "--write-off", "--unapplied", "--refund", "--ignore", "--post-to", "--settled-by", "--reverse"].contains(f) }
                 #expect(flag.map { accepted.contains($0) } == true, "\(type.rawValue): \(command)")
                 if let flag { offered.insert(flag) }
             }
