@@ -20,6 +20,9 @@ public struct OpenItems: Sendable {
     public var exceptions: [MatchException] = []
     /// The ledger's open amount before the day of each adjusted invoice (matching sees the export's).
     public var ledgerOpenBefore: [String: Int64] = [:]
+    /// What is written off of each invoice before the day, only invoices something is written off of (none on most
+    /// days): what a payment for a closed invoice may recover (`CashApplication`'s `writtenOff`).
+    public var writtenOff: [String: Int64] = [:]
 
     public init() {}
 }
@@ -55,6 +58,7 @@ extension OpenItems {
             var working = invoice
             if let ledger = known[invoice.id] {
                 working.openAmount = ledger.openAmount
+                if ledger.writtenOffMinorUnits != 0 { out.writtenOff[invoice.id] = ledger.writtenOffMinorUnits }
                 // The export shows less open than the ledger: the ERP booked a credit memo or a payment settle did not see.
                 // Its change is booked as an adjustment (a later export that agrees asks for nothing more).
                 // A credit memo the ERP applied shows closer to zero than the ledger's: the same kind of change, its other side.
@@ -94,6 +98,7 @@ extension OpenItems {
         out.matching = consume matching
         for ledgerInvoice in before where !csvIDs.contains(ledgerInvoice.invoiceID) {
             out.isNew.append(false)
+            if ledgerInvoice.writtenOffMinorUnits != 0 { out.writtenOff[ledgerInvoice.invoiceID] = ledgerInvoice.writtenOffMinorUnits }
             out.matching.append(Invoice(id: ledgerInvoice.invoiceID, customerID: ledgerInvoice.customerID, issueDay: ledgerInvoice.issueDay, dueDay: ledgerInvoice.dueDay,
                                         amount: ledgerInvoice.amount, openAmount: ledgerInvoice.openAmount,
                                         terms: PaymentTerms.parse(ledgerInvoice.terms), poNumber: ledgerInvoice.poNumber))

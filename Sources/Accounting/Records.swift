@@ -12,10 +12,14 @@ public struct LedgerInvoice: Hashable, Sendable {
     public var poNumber: String
     /// The run day its opening entry was posted (nil: never, or not read).
     public var openedDay: Day?
+    /// What is written off of it, in minor units of its currency: the payment differences (6900) naming it — shortfalls
+    /// written off within the tolerance or by a reviewer, less what recoveries and returns took back. 0 when nothing is.
+    public var writtenOffMinorUnits: Int64 = 0
 
     public init(invoiceID: String, customerID: String, issueDay: Day, dueDay: Day, amount: Money, openAmount: Money, terms: String, poNumber: String,
-                openedDay: Day? = nil) {
+                openedDay: Day? = nil, writtenOffMinorUnits: Int64 = 0) {
         self.openedDay = openedDay
+        self.writtenOffMinorUnits = writtenOffMinorUnits
         self.invoiceID = invoiceID
         self.customerID = customerID
         self.issueDay = issueDay

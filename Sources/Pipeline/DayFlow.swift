@@ -46,8 +46,8 @@ extension DayRun {
         openItems.openingDrafts = []
         openItems.adjustmentDrafts = []
         let matchingInvoices = openItems.matching
-        let (customers, policy, day) = (customers, manifest.policy, day)
-        let indexing = Task { await CashApplication.make(customers: customers, invoices: matchingInvoices, policy: policy, asOf: day) }
+        let (customers, policy, day, writtenOff) = (customers, manifest.policy, day, openItems.writtenOff)
+        let indexing = Task { await CashApplication.make(customers: customers, invoices: matchingInvoices, policy: policy, asOf: day, writtenOff: writtenOff) }
         let historyBefore = Task { [self] in try await paymentHistoryBefore() }
         return Opened(openItems: openItems, indexing: indexing, historyBefore: historyBefore, holders: holders, changedCustomers: changedCustomers)
     }

@@ -45,6 +45,26 @@ import Testing
         #expect(items.openingDrafts.isEmpty && items.adjustmentDrafts.isEmpty && items.exceptions.isEmpty)
     }
 
+    @Test func whatIsWrittenOffOfEachInvoiceIsKeptForCashApplicationOnlyWhereThereIsSome() throws {
+        // INV-7 closed with 20.00 written off (the ERP's export still lists it, 7,500.00 open); INV-8 closed by cash;
+        // INV-5 no longer in the export, 0.50 written off within the tolerance. Only INV-7 and INV-5 are in the table.
+        var written = Self.ledger("INV-7", amount: 750_000, open: 0)
+        written.writtenOffMinorUnits = 2_000
+        var gone = Self.ledger("INV-5", amount: 50_000, open: 0)
+        gone.writtenOffMinorUnits = 50
+        let items = try Self.before(ledger: [written, Self.ledger("INV-8", amount: 100_000, open: 0), gone],
+                                    export: [B.invoice("INV-7", amount: 750_000), B.invoice("INV-8", amount: 100_000)])
+        #expect(items.writtenOff == ["INV-7": 2_000, "INV-5": 50])
+        #expect(items.matching.map(\.openAmount) == [B.m(0), B.m(0), B.m(0)])
+        // Cash application takes it: 20.00 naming INV-7 recovers the write-off.
+        var cash = CashApplication(customers: [Customer(id: "C1", name: "Acme Tools, Inc.", achCompanyIDs: ["1234567890"])], invoices: items.matching,
+                                   policy: MatchingPolicy(tolerance: B.m(100)), writtenOff: items.writtenOff)
+        #expect(cash.writtenOffAmount(of: "INV-7") == B.m(2_000) && cash.writtenOffAmount(of: "INV-8") == B.m(0))
+        let receipt = Receipt(id: "R-1", source: .nacha, sourceRef: "1", sourceKey: "1", valueDay: Self.day, amount: B.m(2_000), bankAccount: B.bankAccount,
+                              payerCompanyID: "1234567890", remittance: [RemittanceItem(reference: "INV-7")], location: SourceLocation(file: "f", line: 1))
+        #expect(cash.apply(receipt).decision.rule == .recovery)
+    }
+
     @Test func anInvoiceTheERPLoweredIsAdjustedAndRaised() throws {
         // Ledger 1,000.00 open, export 700.00: 300.00 moved in the ERP. 4950 +300.00, receivables -300.00; matching sees 700.00.
         let items = try Self.before(ledger: [Self.ledger("INV-1", amount: 100_000, open: 100_000)], export: [B.invoice("INV-1", amount: 100_000, open: 70_000)])
