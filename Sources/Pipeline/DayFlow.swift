@@ -450,6 +450,7 @@ extension DayRun {
                 clock: inout StageClock) async throws -> DayOutcome {
         let journalTask = finishJournal(committed.journal, after: earlier)
         let worklistTask = worklistReports(matching.report, ahead: committed.matchingReports.worklistAhead)
+        var worklistTime = Duration.zero
         async let archiving = archive(copies, staging: staging, restored: taken.plan.restored)
         // The WAL goes into the database while the reports are written (the next use of the writer waits for it).
         if !options.dryRun { Task { [store] in try? await store.checkpoint() } }
@@ -471,7 +472,7 @@ extension DayRun {
             let journalFile: FileSink, worklistFiles: [FileSink]
             do {
                 journalFile = try await journalTask.value
-                worklistFiles = try await worklistTask.value
+                (worklistFiles, worklistTime) = try await worklistTask.value
             } catch {
                 ReportWriter.discard(ledgerReports)
                 throw error
@@ -481,10 +482,12 @@ extension DayRun {
             // Nothing of the day's reports is left half made (the day itself has committed).
             ReportWriter.discard(committed.matchingReports.files)
             if let made = try? await journalTask.value { made.discard() }
-            if let made = try? await worklistTask.value { ReportWriter.discard(made) }
+            if let made = try? await worklistTask.value { ReportWriter.discard(made.files) }
             throw error
         }
         clock.lap("reports-write")
+        // The worklist's pages of the day's own made ahead (while the writer drained), and what was made after the commit.
+        clock.details += [("worklist-ahead", committed.matchingReports.worklistAheadTime), ("worklist", worklistTime)]
         clock.details.append(("archive", try await archiving))
         clock.lap("archive-wait")
         // The run log: what this run of the day did and how long each stage took (what summary.json leaves out).
@@ -500,9 +503,10 @@ extension DayRun {
     /// The worklist (`exceptions.html`, and its pages when long): the day's own exceptions (their pages made ahead when
     /// many) beside what the ledger has after the commit, those raised before still open at the end of the day and the
     /// day's own decided or closed since; made on a task of its own while the other reports are.
-    func worklistReports(_ report: DayReport, ahead: WorklistPages.Ahead?) -> Task<[FileSink], any Error> {
+    func worklistReports(_ report: DayReport, ahead: WorklistPages.Ahead?) -> Task<(files: [FileSink], time: Duration), any Error> {
         let (view, day, folder) = (view, day, outputFolder)
         return Task {
+            let started = ContinuousClock.now
             let beside: (earlier: [WorklistRow], todaysChanged: [WorklistRow])
             do {
                 beside = try await view.worklistBeside(day: day)
@@ -510,7 +514,8 @@ extension DayRun {
                 WorklistPages.discard(ahead)
                 throw error
             }
-            return try await WorklistPages.make(report, ahead: ahead, earlier: beside.earlier, todaysChanged: beside.todaysChanged, into: folder)
+            let files = try await WorklistPages.make(report, ahead: ahead, earlier: beside.earlier, todaysChanged: beside.todaysChanged, into: folder)
+            return (files, ContinuousClock.now - started)
         }
     }
 

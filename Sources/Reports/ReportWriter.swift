@@ -224,10 +224,13 @@ public enum ReportWriter {
     public struct MatchingFiles: Sendable {
         public var files: [FileSink]
         public var worklistAhead: WorklistPages.Ahead?
+        /// How long the pages made ahead took.
+        public var worklistAheadTime: Duration
 
-        public init(files: [FileSink] = [], worklistAhead: WorklistPages.Ahead? = nil) {
+        public init(files: [FileSink] = [], worklistAhead: WorklistPages.Ahead? = nil, worklistAheadTime: Duration = .zero) {
             self.files = files
             self.worklistAhead = worklistAhead
+            self.worklistAheadTime = worklistAheadTime
         }
 
         public func discard() {
@@ -239,7 +242,9 @@ public enum ReportWriter {
     public static func renderMatching(_ report: DayReport, into directory: String) async throws -> MatchingFiles {
         let files = try await render(report, parts: .matching, into: directory, inBackground: true)
         do {
-            return MatchingFiles(files: files, worklistAhead: try await BackgroundWork.run { try WorklistPages.ahead(report, into: directory) })
+            let started = ContinuousClock.now
+            let ahead = try await BackgroundWork.run { try WorklistPages.ahead(report, into: directory) }
+            return MatchingFiles(files: files, worklistAhead: ahead, worklistAheadTime: ContinuousClock.now - started)
         } catch {
             discard(files)
             throw error
