@@ -98,14 +98,15 @@ import TestSupport
     }
 
     @Test func theRemittancePageListsAPageOfRowsAndTotalsThemAll() async throws {
-        // 20,003 rows: the page lists 20,000, says so, and totals every row; the CSV has all of them.
+        // 20,003 rows: the page lists 12,000, says so, and totals every row; the CSV has all of them.
         let rows = (0..<20_003).map { Self.row(String(100_000 + $0), "INV-\($0)", 100) }
         let report = DayReport(day: Self.day, runID: 1, remittance: rows, exceptions: [], openItems: [], journal: [], summary: .object([]))
         let folder = TestPaths.temporaryDirectory("remittance-page")
         try await ReportWriter.write(report, to: folder)
         let html = try String(contentsOfFile: folder + "/remittance.html", encoding: .utf8)
-        #expect(html.components(separatedBy: "<tr><td class=\"day\">").count - 1 == 20_000)
-        #expect(html.contains("The first 20000 of 20003 rows"))
+        #expect(html.components(separatedBy: "<tr><td class=\"day\">").count - 1 == 12_000)
+        #expect(html.contains("The first 12000 of 20003 rows"))
+        #expect(html.utf8.count < 5_000_000)
         #expect(html.contains("20003 receipts") && html.contains("applied 20,003.00"))
         // The totals row is of every row, not of the rows listed.
         #expect(html.contains("<td colspan=\"6\">Total USD, 20003 rows</td><td class=\"num\">20,003.00</td>"))
