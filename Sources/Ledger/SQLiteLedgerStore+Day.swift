@@ -10,6 +10,7 @@ extension SQLiteLedgerStore {
         if invoiceNumbers.count > 2_000_000 { invoiceNumbers.removeAll() }
         for invoice in openAmountTouched { openAmountChanges[Int(invoice)] = 0 }
         openAmountTouched.removeAll(keepingCapacity: true)
+        writtenOffChanges.removeAll()
         accountMovements.removeAll(keepingCapacity: true)
         unappliedMovements.removeAll(keepingCapacity: true)
         lastInvoice = nil
@@ -245,6 +246,12 @@ extension SQLiteLedgerStore {
             try update.bind(1, change)
             try update.bind(2, invoice)
             try update.execute()
+        }
+        let writtenOff = try database.prepare("UPDATE invoices SET written_off_minor = written_off_minor + ? WHERE invoice_no = ?")
+        for (invoice, change) in writtenOffChanges.sorted(by: { $0.key < $1.key }) where change != 0 {
+            try writtenOff.bind(1, change)
+            try writtenOff.bind(2, invoice)
+            try writtenOff.execute()
         }
         let movement = try database.prepare("""
             INSERT INTO account_days(account_id, day, currency, amount_minor) VALUES (?, ?, ?, ?)

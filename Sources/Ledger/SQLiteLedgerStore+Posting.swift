@@ -195,6 +195,7 @@ extension SQLiteLedgerStore {
     func insertPostings(_ postings: [Posting], entryID: Int64, sourceKey: String, effectiveDay: Day) throws {
         let receivable = accountIDs[ChartOfAccounts.accountsReceivable]
         let unapplied = accountIDs[ChartOfAccounts.unappliedCash]
+        let differences = accountIDs[ChartOfAccounts.paymentDifferences]
         var start = 0
         while start < postings.count {
             let count = min(4, postings.count - start)
@@ -235,7 +236,11 @@ extension SQLiteLedgerStore {
                         lastInvoice = (invoice, number)
                     }
                     try s.bind(base + 5, number)
-                    if account == receivable { changeOpenAmount(number, by: p.amount.minorUnits) }
+                    if account == receivable {
+                        changeOpenAmount(number, by: p.amount.minorUnits)
+                    } else if account == differences {
+                        writtenOffChanges[number, default: 0] &+= p.amount.minorUnits
+                    }
                 } else {
                     try s.bindNull(base + 5)
                 }

@@ -112,6 +112,9 @@ public actor SQLiteLedgerStore: LedgerDayWriter, PeriodStore, ReviewStore {
         if openAmountChanges[index] == 0 { openAmountTouched.append(invoice) }
         openAmountChanges[index] &+= amount
     }
+    /// Payment differences (6900) per invoice number in the commit under way, added to `invoices.written_off_minor` at
+    /// its end (few invoices a day: a dictionary).
+    var writtenOffChanges: [Int64: Int64] = [:]
     /// Unapplied cash per customer, currency and effective day moved by the commit under way, added to `customer_unapplied`
     /// and `customer_unapplied_days` at its end.
     var unappliedMovements: [UnappliedKey: Int64] = [:]

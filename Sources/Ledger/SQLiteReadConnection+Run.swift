@@ -23,16 +23,19 @@ extension SQLiteReadConnection {
         try LedgerQueries.invoices(database)
     }
 
-    /// The receivable postings per invoice number of entries posted by runs of `day` or later: what to take off the
-    /// stored open amounts to see them as they stood before `day`.
-    private func receivableChanges(from day: Day) throws -> [Int64: Int64] {
-        guard let receivable = try accountID(ChartOfAccounts.accountsReceivable) else { return [:] }
+    /// The receivable postings (and the payment differences) per invoice number of entries posted by runs of `day` or
+    /// later: what to take off the stored open amounts (and amounts written off) to see them as they stood before `day`.
+    private func receivableChanges(from day: Day) throws -> (open: [Int64: Int64], writtenOff: [Int64: Int64]) {
+        guard let receivable = try accountID(ChartOfAccounts.accountsReceivable) else { return ([:], [:]) }
+        let differences = try accountID(ChartOfAccounts.paymentDifferences) ?? -1
         let s = try database.prepare("""
-            SELECT p.invoice_no, SUM(p.amount_minor) FROM entry_ranges r JOIN postings p ON p.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
-            WHERE r.day >= ? AND p.invoice_no IS NOT NULL AND p.account_id = ? GROUP BY p.invoice_no
-            """).bind(.text(day.description), .integer(receivable))
-        var out: [Int64: Int64] = [:]
-        while try s.step() { out[s.int(0)] = s.int(1) }
+            SELECT p.invoice_no, p.account_id, SUM(p.amount_minor) FROM entry_ranges r JOIN postings p ON p.entry_id BETWEEN r.first_entry_id AND r.last_entry_id
+            WHERE r.day >= ? AND p.invoice_no IS NOT NULL AND p.account_id IN (?, ?) GROUP BY p.invoice_no, p.account_id
+            """).bind(.text(day.description), .integer(receivable), .integer(differences))
+        var out: (open: [Int64: Int64], writtenOff: [Int64: Int64]) = ([:], [:])
+        while try s.step() {
+            if s.int(1) == receivable { out.open[s.int(0)] = s.int(2) } else { out.writtenOff[s.int(0)] = s.int(2) }
+        }
         return out
     }
 
@@ -44,7 +47,8 @@ extension SQLiteReadConnection {
         let later = try receivableChanges(from: day)
         let dayText = day.description
         let s = try database.prepare("""
-            SELECT i.invoice_no, i.invoice_id, c.customer_id, i.issue_day, i.due_day, i.currency, i.amount_minor, i.open_minor, i.terms, i.po_number, i.opened_day
+            SELECT i.invoice_no, i.invoice_id, c.customer_id, i.issue_day, i.due_day, i.currency, i.amount_minor, i.open_minor, i.terms, i.po_number, i.opened_day,
+                   i.written_off_minor
             FROM invoices i LEFT JOIN customers c ON c.customer_no = i.customer_no WHERE i.opened_day IS NOT NULL
             """)
         var out: [LedgerInvoice] = []
@@ -57,10 +61,12 @@ extension SQLiteReadConnection {
             let row = "invoices row \(s.text(1))"
             guard !s.isNull(2) else { throw LedgerError("\(row): its customer number has no customer: run `settle ledger verify`") }
             let currency = try Stored.currency(s.text(5), row)
-            let open = s.int(7) &- (later[s.int(0)] ?? 0)
+            let open = s.int(7) &- (later.open[s.int(0)] ?? 0)
+            // Nothing written off of nearly every invoice: the later days' changes are looked up only for one with some.
+            let writtenOff = s.int(11) == 0 && later.writtenOff.isEmpty ? 0 : s.int(11) &- (later.writtenOff[s.int(0)] ?? 0)
             out.append(LedgerInvoice(invoiceID: s.text(1), customerID: s.text(2), issueDay: try Stored.day(s.text(3), row), dueDay: try Stored.day(s.text(4), row),
                                      amount: Money(minorUnits: s.int(6), currency: currency), openAmount: Money(minorUnits: open, currency: currency),
-                                     terms: s.text(8), poNumber: s.text(9), openedDay: try Stored.day(s.text(10), row)))
+                                     terms: s.text(8), poNumber: s.text(9), openedDay: try Stored.day(s.text(10), row), writtenOffMinorUnits: writtenOff))
         }
         return (out, openedLater)
     }

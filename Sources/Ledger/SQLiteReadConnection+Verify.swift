@@ -149,6 +149,14 @@ extension SQLiteReadConnection {
             """).bind(.text(ChartOfAccounts.unappliedCash)).rows {
                 "unapplied cash of customer number \($0.int(0)) in \($0.text(1)) effective \($0.text(2)): kept \($0.int(3)), postings \($0.int(4))"
             }
+        // Each invoice's amount written off, kept beside its open amount, recomputed from its payment differences (6900).
+        report.accountDayMismatches += try database.prepare("""
+            SELECT i.invoice_id, i.written_off_minor, COALESCE(s.total, 0) FROM invoices i
+            LEFT JOIN (SELECT p.invoice_no, SUM(p.amount_minor) AS total FROM postings p JOIN accounts a ON a.account_id = p.account_id
+                       WHERE p.invoice_no IS NOT NULL AND a.code = ? GROUP BY p.invoice_no) s
+                ON s.invoice_no = i.invoice_no
+            WHERE i.written_off_minor != COALESCE(s.total, 0) ORDER BY 1
+            """).bind(.text(ChartOfAccounts.paymentDifferences)).rows { "written off of invoice \($0.text(0)): kept \($0.int(1)), postings \($0.int(2))" }
         // Each account's movement per day, kept beside the postings, recomputed from them.
         report.accountDayMismatches += try database.prepare("""
             WITH r AS (SELECT p.account_id, j.day, p.currency, SUM(p.amount_minor) AS total FROM postings p JOIN journal_entries j ON j.entry_id = p.entry_id

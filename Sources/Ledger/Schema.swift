@@ -484,6 +484,17 @@ enum Schema {
         CREATE INDEX exceptions_closed ON exceptions(closed_day, day);
         CREATE INDEX exceptions_decided ON exceptions(day) WHERE status != 'open' OR closed_day IS NOT NULL;
         """,
+        // 16: what is written off of each invoice (its payment differences, 6900: shortfalls written off within the
+        // tolerance or by a reviewer, less recoveries and returns), kept beside its open amount in the same transaction as
+        // the postings, so that the open items before a day say how much of a closed invoice a payment recovers. Filled
+        // from the postings; `verify` recomputes it.
+        """
+        ALTER TABLE invoices ADD COLUMN written_off_minor INTEGER NOT NULL DEFAULT 0;
+        UPDATE invoices SET written_off_minor = w.total
+            FROM (SELECT p.invoice_no AS invoice_no, SUM(p.amount_minor) AS total FROM postings p JOIN accounts a ON a.account_id = p.account_id
+                  WHERE a.code = '6900' AND p.invoice_no IS NOT NULL GROUP BY p.invoice_no) w
+            WHERE w.invoice_no = invoices.invoice_no;
+        """,
     ]
 
     static var version: Int { migrations.count }
