@@ -316,6 +316,13 @@ extension DayRun {
         var report: DayReport
         var limits: [String: Money]
         var rendering: Task<ReportWriter.MatchingFiles, any Error>
+        /// The worklist's pages of the day's own exceptions, made after the other reports of matching; the commit does
+        /// not wait for them (the worklist, made after it, does).
+        var worklistAhead: Task<ReportWriter.MatchingFiles, any Error>
+
+        func discardWorklistAhead() async {
+            if let made = try? await worklistAhead.value { made.discard() }
+        }
     }
 
     func matchingReport(_ applied: Applied, exceptions: [MatchException]) throws -> MatchingReports {
@@ -345,7 +352,11 @@ extension DayRun {
         }
         let folder = outputFolder
         let rendering = Task { [report] in try await ReportWriter.renderMatching(report, into: folder) }
-        return MatchingReports(report: report, limits: limits, rendering: rendering)
+        let ahead = Task { [report] in
+            _ = try? await rendering.value
+            return try await ReportWriter.renderWorklistAhead(report, into: folder)
+        }
+        return MatchingReports(report: report, limits: limits, rendering: rendering, worklistAhead: ahead)
     }
 
     /// The day committed: what the commit did, the journal this run posted, the open items after it, the matching
@@ -372,6 +383,7 @@ extension DayRun {
             journal = try await feed.journal()
         } catch {
             if let made = try? await matching.rendering.value { made.discard() }
+            await matching.discardWorklistAhead()
             throw error
         }
         clock.lap("post-wait")
@@ -385,6 +397,7 @@ extension DayRun {
         } catch {
             journal.discard()
             if let made = try? await matching.rendering.value { made.discard() }
+            await matching.discardWorklistAhead()
             throw error
         }
         var committed = Committed(outcome: outcome, journal: journal, openItemsAfter: openItemsAfter, matchingReports: ReportWriter.MatchingFiles(), differences: [])
@@ -431,6 +444,9 @@ extension DayRun {
                 matching.report.exceptions = DayRun.uniqueExceptions(matching.report.exceptions + committed.differences)
                 committed.matchingReports.discard()
                 committed.matchingReports = try await ReportWriter.renderMatching(matching.report, into: outputFolder)
+                await matching.discardWorklistAhead()
+                let (report, folder) = (matching.report, outputFolder)
+                matching.worklistAhead = Task { try await ReportWriter.renderWorklistAhead(report, into: folder) }
             }
             if !outcome.posted.isEmpty {
                 try committed.journal.add(outcome.posted)
@@ -438,6 +454,7 @@ extension DayRun {
             }
         } catch {
             committed.journal.discard()
+            await matching.discardWorklistAhead()
             throw error
         }
     }
@@ -449,8 +466,8 @@ extension DayRun {
                 settled: Settled, applied: Applied, copies: [(from: String, to: String, sha256: String, size: Int64)], staging: ArchiveStaging,
                 clock: inout StageClock) async throws -> DayOutcome {
         let journalTask = finishJournal(committed.journal, after: earlier)
-        let worklistTask = worklistReports(matching.report, ahead: committed.matchingReports.worklistAhead)
-        var worklistTime = Duration.zero
+        let worklistTask = worklistReports(matching.report, ahead: matching.worklistAhead)
+        var worklistTime = (ahead: Duration.zero, after: Duration.zero)
         async let archiving = archive(copies, staging: staging, restored: taken.plan.restored)
         // The WAL goes into the database while the reports are written (the next use of the writer waits for it).
         if !options.dryRun { Task { [store] in try? await store.checkpoint() } }
@@ -487,7 +504,7 @@ extension DayRun {
         }
         clock.lap("reports-write")
         // The worklist's pages of the day's own made ahead (while the writer drained), and what was made after the commit.
-        clock.details += [("worklist-ahead", committed.matchingReports.worklistAheadTime), ("worklist", worklistTime)]
+        clock.details += [("worklist-ahead", worklistTime.ahead), ("worklist", worklistTime.after)]
         clock.details.append(("archive", try await archiving))
         clock.lap("archive-wait")
         // The run log: what this run of the day did and how long each stage took (what summary.json leaves out).
@@ -503,19 +520,22 @@ extension DayRun {
     /// The worklist (`exceptions.html`, and its pages when long): the day's own exceptions (their pages made ahead when
     /// many) beside what the ledger has after the commit, those raised before still open at the end of the day and the
     /// day's own decided or closed since; made on a task of its own while the other reports are.
-    func worklistReports(_ report: DayReport, ahead: WorklistPages.Ahead?) -> Task<(files: [FileSink], time: Duration), any Error> {
+    func worklistReports(_ report: DayReport, ahead: Task<ReportWriter.MatchingFiles, any Error>)
+        -> Task<(files: [FileSink], time: (ahead: Duration, after: Duration)), any Error> {
         let (view, day, folder) = (view, day, outputFolder)
         return Task {
             let started = ContinuousClock.now
             let beside: (earlier: [WorklistRow], todaysChanged: [WorklistRow])
+            let made: ReportWriter.MatchingFiles
             do {
                 beside = try await view.worklistBeside(day: day)
+                made = try await ahead.value
             } catch {
-                WorklistPages.discard(ahead)
+                if let made = try? await ahead.value { made.discard() }
                 throw error
             }
-            let files = try await WorklistPages.make(report, ahead: ahead, earlier: beside.earlier, todaysChanged: beside.todaysChanged, into: folder)
-            return (files, ContinuousClock.now - started)
+            let files = try await WorklistPages.make(report, ahead: made.worklistAhead, earlier: beside.earlier, todaysChanged: beside.todaysChanged, into: folder)
+            return (files, (made.worklistAheadTime, ContinuousClock.now - started))
         }
     }
 

@@ -219,8 +219,8 @@ public enum ReportWriter {
         }
     }
 
-    /// The reports of matching a run makes while its writer drains: the files, and the pages of the day's own
-    /// exceptions made ahead when they are many (`WorklistPages.ahead`), all on the background thread.
+    /// The reports of matching a run makes while its writer drains, on the background thread: the files, or the pages
+    /// of the day's own exceptions made ahead when they are many (`WorklistPages.ahead`).
     public struct MatchingFiles: Sendable {
         public var files: [FileSink]
         public var worklistAhead: WorklistPages.Ahead?
@@ -240,15 +240,14 @@ public enum ReportWriter {
     }
 
     public static func renderMatching(_ report: DayReport, into directory: String) async throws -> MatchingFiles {
-        let files = try await render(report, parts: .matching, into: directory, inBackground: true)
-        do {
-            let started = ContinuousClock.now
-            let ahead = try await BackgroundWork.run { try WorklistPages.ahead(report, into: directory) }
-            return MatchingFiles(files: files, worklistAhead: ahead, worklistAheadTime: ContinuousClock.now - started)
-        } catch {
-            discard(files)
-            throw error
-        }
+        MatchingFiles(files: try await render(report, parts: .matching, into: directory, inBackground: true))
+    }
+
+    /// The pages of the day's own exceptions made ahead (`WorklistPages.ahead`), on the background thread.
+    public static func renderWorklistAhead(_ report: DayReport, into directory: String) async throws -> MatchingFiles {
+        let started = ContinuousClock.now
+        let ahead = try await BackgroundWork.run { try WorklistPages.ahead(report, into: directory) }
+        return MatchingFiles(worklistAhead: ahead, worklistAheadTime: ContinuousClock.now - started)
     }
 
     typealias Maker = @Sendable (inout TextBuffer) throws -> Void
