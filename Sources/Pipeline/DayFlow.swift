@@ -393,6 +393,7 @@ extension DayRun {
         do {
             openItemsAfter = try opened.openItems.rows(after: day, earlier: earlier, posted: journal.tally, decisions: applied.cash.decisions)
             try refuseBrokenOpenItems(openItemsAfter, moved: journal.tally.moved)
+            clock.details.append(("post.open-items", ContinuousClock.now - finishStart))
             outcome = try await store.finishDay(dayCommit(taken: taken, book: settled.book), dryRun: options.dryRun)
         } catch {
             journal.discard()
@@ -401,7 +402,9 @@ extension DayRun {
             throw error
         }
         var committed = Committed(outcome: outcome, journal: journal, openItemsAfter: openItemsAfter, matchingReports: ReportWriter.MatchingFiles(), differences: [])
+        let reportsStart = ContinuousClock.now
         try await reportCommitted(&committed, matching: &matching, opened: opened, taken: taken, applied: applied, earlier: earlier)
+        clock.details.append(("post.reports-wait", ContinuousClock.now - reportsStart))
         clock.details += [("post.busy", fed + (ContinuousClock.now - finishStart))] + outcome.timings.map { ("post." + $0.0, $0.1) }
         clock.lap("post-finish")
         return committed

@@ -55,8 +55,25 @@ extension HTMLReport {
         }
     }
 
+    /// `text` as one shell word: as it is when it is only letters, digits and `/._-`, else in single quotes. Looked at
+    /// byte by byte first (every command of every worklist row quotes the ledger's path): only text beyond ASCII is
+    /// looked at by characters.
     static func shellQuoted(_ text: String) -> String {
-        text.allSatisfy { $0.isLetter || $0.isNumber || "/._-".contains($0) } ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        var plain = true, ascii = true
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "/"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                continue
+            case 0x80...:
+                ascii = false
+            default:
+                plain = false
+            }
+            if !plain { break }
+        }
+        if plain && !ascii { plain = text.allSatisfy { $0.isLetter || $0.isNumber || "/._-".contains($0) } }
+        return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// One page of the worklist: its rows (oldest first) by type, each with its age and, for one no longer simply open,

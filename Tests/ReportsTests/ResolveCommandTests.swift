@@ -28,4 +28,14 @@ import Testing
         #expect(!commands.contains { $0.contains("INV-10022") })
         #expect(commands.contains { $0.contains("--apply INVOICE=AMOUNT") })
     }
+
+    /// The ledger's path in a command is one shell word: as it is when plain (letters of any script too), quoted else.
+    @Test func aLedgerPathIsOneShellWord() {
+        #expect(HTMLReport.shellQuoted("/srv/settle/var/ledger.sqlite") == "/srv/settle/var/ledger.sqlite")
+        #expect(HTMLReport.shellQuoted("/srv/comptabilité/ledger.sqlite") == "/srv/comptabilité/ledger.sqlite")
+        #expect(HTMLReport.shellQuoted("/srv/my books/ledger.sqlite") == "'/srv/my books/ledger.sqlite'")
+        #expect(HTMLReport.shellQuoted("/srv/o'brien/l.sqlite") == "'/srv/o'\\''brien/l.sqlite'")
+        #expect(HTMLReport.shellQuoted("/srv/a→b/l.sqlite") == "'/srv/a→b/l.sqlite'")
+        #expect(HTMLReport.shellQuoted("$(rm -rf x)") == "'$(rm -rf x)'")
+    }
 }
