@@ -101,3 +101,25 @@ public enum BackgroundWork {
         return try result.get()
     }
 }
+
+/// Work started on a thread of its own (outside the cooperative pool) whose result a caller waits for where it is
+/// needed, blocking: a check computed while a writer finishes its day, which the writer asks for just before it
+/// commits. Waiting again gives the same result.
+public final class PendingResult<T: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<T, any Error>?
+
+    public init(_ work: @escaping @Sendable () throws -> T) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            self.result = Result { try work() }
+            self.done.signal()
+        }
+    }
+
+    public func wait() throws -> T {
+        done.wait()
+        done.signal()
+        // Written before the signal the wait saw.
+        return try result!.get()
+    }
+}

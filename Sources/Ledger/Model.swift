@@ -25,6 +25,9 @@ public struct DayCommit: Sendable {
     public var bankTies: [BankTieCheck] = []
     /// The exceptions a difference raises (made by the caller's rules), written in the same transaction.
     public var raiseBankDifferences: (@Sendable ([BankTieResult]) throws -> [ExceptionRow])?
+    /// The caller's last check, made while the day's last rows are written and asked for just before the commit: a
+    /// throw rolls the day back.
+    public var beforeCommit: (@Sendable () throws -> Void)?
 
     public init(runID: Int64, day: Day, invoices: [LedgerInvoice] = [], entries: [JournalEntryDraft] = [], applications: [ApplicationRow] = [],
                 exceptions: [ExceptionRow] = [], files: [IngestedFile] = [], cashAccounts: [(code: String, name: String)] = [],

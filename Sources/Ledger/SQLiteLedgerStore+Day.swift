@@ -151,6 +151,7 @@ extension SQLiteLedgerStore {
                     .bind(.integer(firstEntryID), .integer(nextEntryID - 1), .text(day.day.description), .integer(day.runID)).run()
             }
             clock.lap("balances", into: &outcome)
+            try day.beforeCommit?()
             if dryRun {
                 abandonDay()
             } else {

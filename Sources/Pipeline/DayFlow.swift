@@ -391,10 +391,21 @@ extension DayRun {
         let openItemsAfter: [OpenItemRow]
         let outcome: CommitOutcome
         do {
-            openItemsAfter = try opened.openItems.rows(after: day, earlier: earlier, posted: journal.tally, decisions: applied.cash.decisions)
-            try refuseBrokenOpenItems(openItemsAfter, moved: journal.tally.moved)
-            clock.details.append(("post.open-items", ContinuousClock.now - finishStart))
-            outcome = try await store.finishDay(dayCommit(taken: taken, book: settled.book), dryRun: options.dryRun)
+            // The open items after the day and their sign check are made while the writer finishes the day (reversals,
+            // balances), which asks for the check just before it commits.
+            let (openItems, tally, decisions, run) = (opened.openItems, journal.tally, applied.cash.decisions, self)
+            let projection = PendingResult { () throws -> (rows: [OpenItemRow], time: Duration) in
+                let started = ContinuousClock.now
+                let rows = try openItems.rows(after: run.day, earlier: earlier, posted: tally, decisions: decisions)
+                try run.refuseBrokenOpenItems(rows, moved: tally.moved)
+                return (rows, ContinuousClock.now - started)
+            }
+            var commit = dayCommit(taken: taken, book: settled.book)
+            commit.beforeCommit = { _ = try projection.wait() }
+            outcome = try await store.finishDay(commit, dryRun: options.dryRun)
+            let projected = try projection.wait()
+            openItemsAfter = projected.rows
+            clock.details.append(("post.open-items", projected.time))
         } catch {
             journal.discard()
             if let made = try? await matching.rendering.value { made.discard() }
