@@ -54,4 +54,22 @@ import TestSupport
         try db.execute("UPDATE invoices SET open_minor = -1000 WHERE invoice_id = 'CM1'")
         #expect(try SQLiteLedgerReader(path: path).verify().openAmountsPastTheirSign.isEmpty)
     }
+
+    /// The caller's check asked for just before the commit (a run's open items and their sign): when it throws, the
+    /// day is rolled back whole; when it passes, the day commits.
+    @Test func aCheckThatThrowsBeforeTheCommitRollsTheDayBack() async throws {
+        struct Refused: Error {}
+        let (store, path, run) = try await ledger()
+        var day = DayCommit(runID: run, day: T.day, invoices: [],
+                            entries: [T.opening("I1", 10_000), T.opening("CM1", -2_000), T.receipt("ach:1", cash: 4_000, invoice: "I1", applied: 4_000)],
+                            cashAccounts: [("1000-2233", "Cash")])
+        day.beforeCommit = { throw Refused() }
+        await #expect(throws: Refused.self) { _ = try await store.commit(day) }
+        func open() throws -> [Int64] { try Database(path: path).prepare("SELECT open_minor FROM invoices WHERE invoice_id = 'I1'").rows { $0.int(0) } }
+        #expect(try open() == [10_000])
+        #expect(try SQLiteLedgerReader(path: path).verify().isClean)
+        day.beforeCommit = {}
+        _ = try await store.commit(day)
+        #expect(try open() == [6_000])
+    }
 }
