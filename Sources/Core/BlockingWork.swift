@@ -107,7 +107,10 @@ public enum BackgroundWork {
 /// commits. Waiting again gives the same result.
 public final class PendingResult<T: Sendable>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private var result: Result<T, any Error>?
+    /// Written once, before the signal any wait sees.
+    private var result: Result<T, any Error> = .failure(NotFinished())
+
+    struct NotFinished: Error {}
 
     public init(_ work: @escaping @Sendable () throws -> T) {
         DispatchQueue.global(qos: .userInitiated).async {
@@ -119,7 +122,6 @@ public final class PendingResult<T: Sendable>: @unchecked Sendable {
     public func wait() throws -> T {
         done.wait()
         done.signal()
-        // Written before the signal the wait saw.
-        return try result!.get()
+        return try result.get()
     }
 }
