@@ -94,7 +94,7 @@ public struct Manifest: Sendable {
         let version = try reader.version()
         let name = try reader.string("name", in: root, at: "name", required: false) ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let currency = try reader.currency()
-        let ledger = reader.resolve(try reader.requiredString("ledger", in: root, at: "ledger"))
+        let ledger = reader.resolve(try Manifest.fileLedger(try reader.requiredString("ledger", in: root, at: "ledger"), manifest: path))
         let output = reader.resolve(try reader.requiredString("output", in: root, at: "output"))
         let archive = reader.resolve(try reader.requiredString("archive", in: root, at: "archive"))
         let customers = try reader.existingFile("customers")

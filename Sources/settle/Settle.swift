@@ -99,6 +99,7 @@ struct Settle {
         if !command.takesArguments, let extra = args.positionals.first {
             throw UsageError(.wrongArguments, "\(path.joined(separator: " ")) takes no arguments, got '\(extra)'")
         }
+        if command.options.contains(where: { $0.name == "ledger" }), let ledger = args.value("ledger") { try Settle.checkLedger(ledger) }
         guard let action = command.action else { preconditionFailure("\(path.joined(separator: " ")) has neither an action nor subcommands") }
         return try await action(self, args)
     }
@@ -113,6 +114,20 @@ struct Settle {
     func parseDay(_ text: String, what: String) throws(UsageError) -> Day {
         guard let day = Day.parse(text, format: .iso) else { throw UsageError(.invalidValue, "\(what): '\(text)' is not a YYYY-MM-DD date") }
         return day
+    }
+
+    /// `--ledger`: a file, as this build keeps ledgers. A PostgreSQL URL is not opened (exit 3, printed redacted); one
+    /// carrying a password is refused outright (exit 2), its text never repeated.
+    static func checkLedger(_ text: String) throws {
+        let location: LedgerLocation
+        do {
+            location = try LedgerLocation.parse(text)
+        } catch {
+            throw UsageError(.invalidValue, "--ledger: \(error.description)")
+        }
+        if case let .postgresql(address) = location {
+            throw LedgerError("\(address.redacted) is a PostgreSQL database; this build of settle keeps its ledger in a SQLite file only")
+        }
     }
 
     func openReader(_ path: String) throws -> SQLiteLedgerReader {

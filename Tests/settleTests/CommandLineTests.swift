@@ -298,3 +298,21 @@ import TestSupport
         #expect(clean.code == 0)
     }
 }
+
+/// A PostgreSQL URL given as the ledger: one with a password is refused (exit 2) and never printed; one without is not
+/// opened by this build (exit 3, printed redacted), on the command line and in a manifest, and no file is made of it.
+@Suite struct LedgerURLTests {
+    @Test func aURLLedgerIsRefusedAndNeverPrintedWithItsPassword() async throws {
+        let folder = TestPaths.temporaryDirectory("ledger-url")
+        let withPassword = await SettleHarness.settle(["exceptions", "list", "--ledger", "postgresql://settle:s3cret@db.internal/finance"])
+        #expect(withPassword.code == 2 && !withPassword.err.contains("s3cret") && withPassword.err.contains("postgresql://db.internal/finance"))
+        let plain = await SettleHarness.settle(["ledger", "verify", "--ledger", "postgresql://settle@db.internal/finance"])
+        #expect(plain.code == 3 && plain.err.contains("postgresql://db.internal/finance is a PostgreSQL database") && !plain.err.contains("settle@"))
+        let job = try SettleHarness.sampleJob(in: folder)
+        let text = try String(contentsOfFile: job, encoding: .utf8).replacingOccurrences(of: "\"\(folder)/l.sqlite\"", with: "\"postgresql://u:s3cret@h/db\"")
+        try text.write(toFile: job, atomically: true, encoding: .utf8)
+        let run = await SettleHarness.settle(["run", job, "--date", "2026-11-02"])
+        #expect(run.code == 2 && run.err.contains("\"ledger\"") && !run.err.contains("s3cret"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/postgresql:"))
+    }
+}

@@ -1,0 +1,31 @@
+@testable import Ledger
+import Testing
+
+/// A ledger is a file or a PostgreSQL URL; a URL with a password is refused and a URL is printed redacted to host,
+/// database and service.
+@Suite struct LedgerLocationTests {
+    @Test func filesStayFiles() throws {
+        #expect(try LedgerLocation.parse("var/ledger.sqlite") == .file("var/ledger.sqlite"))
+        #expect(try LedgerLocation.parse("/srv/postgresql/ledger.sqlite") == .file("/srv/postgresql/ledger.sqlite"))
+    }
+
+    @Test func urlsAreParsedAndRedacted() throws {
+        let a = try LedgerLocation.parse("postgresql://settle@db.internal/finance")
+        #expect(a == .postgresql(.init(user: "settle", host: "db.internal", database: "finance", service: "")))
+        #expect(a.redacted == "postgresql://db.internal/finance")
+        let b = try LedgerLocation.parse("postgresql:///finance?service=settle&sslmode=verify-full")
+        #expect(b.redacted == "postgresql:///finance?service=settle")
+        #expect(try LedgerLocation.parse("POSTGRES://db:5432/x").redacted == "postgresql://db:5432/x")
+    }
+
+    @Test func aPasswordIsRefusedWithoutRepeatingIt() {
+        for url in ["postgresql://settle:s3cret@db.internal/finance", "postgresql://db.internal/finance?password=s3cret", "postgres://u:s3cret@h/d?service=x"] {
+            #expect(throws: LedgerLocation.Refusal.self) { try LedgerLocation.parse(url) }
+            do {
+                _ = try LedgerLocation.parse(url)
+            } catch {
+                #expect(!error.description.contains("s3cret") && error.description.contains("PGPASSWORD"))
+            }
+        }
+    }
+}
