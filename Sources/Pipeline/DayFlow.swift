@@ -509,6 +509,7 @@ extension DayRun {
                 throw error
             }
             try ReportWriter.publish(committed.matchingReports.files + ledgerReports + worklistFiles + [journalFile])
+            WorklistPages.removeStalePages(in: outputFolder, keeping: worklistFiles)
         } catch {
             // Nothing of the day's reports is left half made (the day itself has committed).
             ReportWriter.discard(committed.matchingReports.files)

@@ -1,5 +1,6 @@
 import Accounting
 import Core
+import Foundation
 import Matching
 
 /// One row of the worklist: an exception the day raised itself (with the run's evidence and candidates), or one the
@@ -243,6 +244,23 @@ public enum WorklistPages {
             throw error
         }
         return made
+    }
+
+    /// Removes the worklist pages an earlier run of the day left that this one did not make (a rerun with fewer
+    /// pages), once the new ones are published: a page no index links would show what is no longer true.
+    public static func removeStalePages(in folder: String, keeping made: [FileSink]) {
+        let kept = Set(made.map { ($0.path as NSString).lastPathComponent })
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where !kept.contains(name) && isPageName(name) {
+            unlink(folder + "/" + name)
+        }
+    }
+
+    /// `exceptions-NNNN.html` (four digits or more).
+    static func isPageName(_ name: String) -> Bool {
+        guard name.hasPrefix("exceptions-"), name.hasSuffix(".html") else { return false }
+        let digits = name.dropFirst("exceptions-".count).dropLast(".html".count)
+        return digits.count >= 4 && digits.allSatisfy { $0 >= "0" && $0 <= "9" }
     }
 
     /// Every file of the worklist made at once from the report (`DayReport.worklistEarlier` and the day's own).

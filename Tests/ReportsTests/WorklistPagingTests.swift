@@ -126,4 +126,18 @@ import Testing
         #expect(page.contains("raised 2026-11-04 · 2 days old") && page.contains("<b>new</b> today"))
         #expect(try WorklistPages.ahead(report, into: folder) == nil)
     }
+
+    /// A rerun with fewer pages leaves none of the earlier run's extra pages behind (nor anything else).
+    @Test func pagesAnEarlierRunLeftAreRemoved() async throws {
+        let folder = folder("stale")
+        try ReportWriter.publish(try await ReportWriter.render(report(earlier: 0, todays: 3_500), parts: .worklist, into: folder))
+        #expect(FileManager.default.fileExists(atPath: folder + "/exceptions-0004.html"))
+        try "kept".write(toFile: folder + "/exceptions-notes.html", atomically: true, encoding: .utf8)
+        let again = try await ReportWriter.render(report(earlier: 0, todays: 1_500), parts: .worklist, into: folder)
+        try ReportWriter.publish(again)
+        WorklistPages.removeStalePages(in: folder, keeping: again)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(names == ["exceptions-0001.html", "exceptions-0002.html", "exceptions-notes.html", "exceptions.html"])
+    }
 }
+
