@@ -10,7 +10,8 @@ extension Command {
         "import",
         usage: ["FILE.csv --ledger PATH [--dry-run] [--by NAME]"],
         description: "Records the decisions of a spreadsheet: exceptions.csv's columns plus decision (apply, write-off, unapplied, "
-            + "refund, ignore), invoice_ids and amounts (|-separated, same order) and note; a row without a decision is left alone. "
+            + "refund, ignore, post-to, settled-by, reverse), invoice_ids and amounts (|-separated, same order), post_to (the account "
+            + "of post-to), settled_by (the receipt id of settled-by) and note; a row without a decision is left alone. "
             + "Every row is checked first and nothing is recorded from a file with an invalid row. Takes the ledger's lock like a run.",
         options: [
             .ledger,
@@ -84,7 +85,7 @@ extension Settle {
             if decision.isEmpty { continue }  // a row nobody decided yet
             let id = field(idColumn)
             guard let kind = ReviewDecisionKind(rawValue: decision) else {
-                problems.append("\(path):\(line): decision '\(decision)' is not apply, write-off, unapplied, refund or ignore")
+                problems.append("\(path):\(line): decision '\(decision)' is not one of \(ReviewDecisionKind.allCases.map(\.rawValue).joined(separator: ", "))")
                 continue
             }
             let invoices = field(column("invoice_ids")).split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -95,8 +96,12 @@ extension Settle {
             }
             let note = field(column("note"))
             let rowBy = field(column("by"))
-            requests.append((line, ReviewRequest(exceptionID: id, kind: kind, applications: kind == .apply ? Array(zip(invoices, amounts)).map { ($0.0, $0.1) } : [],
-                                                 note: note, by: rowBy.isEmpty ? by : rowBy, approvedBy: field(column("approved_by")))))
+            var request = ReviewRequest(exceptionID: id, kind: kind, applications: kind == .apply ? Array(zip(invoices, amounts)).map { ($0.0, $0.1) } : [],
+                                        note: note, by: rowBy.isEmpty ? by : rowBy, approvedBy: field(column("approved_by")))
+            // `post-to` takes its account from post_to, `settled-by` its statement line's receipt id from settled_by.
+            request.postTo = field(column("post_to"))
+            request.settledBy = field(column("settled_by"))
+            requests.append((line, request))
         }
         return (requests, problems)
     }

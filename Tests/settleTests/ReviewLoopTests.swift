@@ -272,6 +272,26 @@ import TestSupport
         #expect(try SQLiteLedgerReader(path: ledger).verify().isClean)
     }
 
+    /// `import` takes every decision `resolve` does: a `post-to` row's account from its post_to column (a settled-by's
+    /// receipt from settled_by), and a decision it does not know is named beside the ones it does.
+    @Test func importTakesPostToWithItsAccount() async throws {
+        let (manifest, ledger, out) = try await firstDay(writeOffLimit: "400.00")
+        let id = try exception("UNEXPLAINED_BANK_LINE", in: out)
+        let text = try String(contentsOfFile: manifest, encoding: .utf8)
+        try text.replacingOccurrences(of: #""write_off_limit": "400.00"}"#, with: #""write_off_limit": "400.00", "post_to": ["6500"]}, "accounts": {"6500": {"name": "Insurance", "type": "expense"}}"#)
+            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        let unknown = out + "/../unknown.csv"
+        try "exception_id,decision,note\n\(id),settle-by,x\n".write(toFile: unknown, atomically: true, encoding: .utf8)
+        let refused = await settle(["exceptions", "import", unknown, "--ledger", ledger])
+        #expect(refused.code == 2 && refused.err.contains("is not one of") && refused.err.contains("settled-by") && refused.err.contains("post-to"), "\(refused.err)")
+        let sheet = out + "/../post-to.csv"
+        try "exception_id,decision,post_to,note\n\(id),post-to,6500,insurance premium\n".write(toFile: sheet, atomically: true, encoding: .utf8)
+        let imported = await settle(["exceptions", "import", sheet, "--ledger", ledger, "--by", "ana"])
+        #expect(imported.code == 0, "\(imported.err)")
+        #expect(await settle(["run", manifest, "--date", "2026-11-03"]).code == 0)
+        #expect(try SQLiteLedgerReader(path: ledger).balances(account: "6500").map(\.balance.minorUnits) == [31_218])
+    }
+
     /// An unexplained debit (312.18, an insurance premium on 11-02) leaves suspense for the account `--post-to` names, one
     /// `review.post_to` lists; bank, clearing, receivables, unapplied cash and suspense never; above the write-off
     /// limit only with a second person's approval.
