@@ -122,21 +122,8 @@ public enum WorklistPages {
     public static func ahead(_ report: DayReport, into folder: String) throws -> Ahead? {
         guard report.exceptions.count > rowsMax else { return nil }
         let sorted = todays(report)
-        var sinks: [FileSink] = []
-        var pages: [PageFacts] = []
-        do {
-            for (n, start) in stride(from: 0, to: sorted.count, by: rowsMax).enumerated() {
-                let lines = (start..<min(start + rowsMax, sorted.count)).map { WorklistLine(sorted[$0], day: report.day) }
-                let facts = PageFacts(lines, rows: start..<start + lines.count, new: true)
-                let pageCount = (sorted.count + rowsMax - 1) / rowsMax
-                sinks.append(try ReportWriter.write(aheadPrefix + "\(n + 1).html", in: folder) { out in
-                    try HTMLReport.worklistPage(report, lines: lines, heading: .paged(facts, number: n + 1, of: pageCount, total: sorted.count), into: &out)
-                })
-                pages.append(facts)
-            }
-        } catch {
-            ReportWriter.discard(sinks)
-            throw error
+        let (sinks, pages) = try writePages(report, count: sorted.count, new: true, into: folder, name: { aheadPrefix + "\($0).html" }) { rows in
+            rows.map { WorklistLine(sorted[$0], day: report.day) }
         }
         return Ahead(sinks: sinks, pages: pages, ids: Set(report.exceptions.map(\.id)))
     }
@@ -210,29 +197,16 @@ public enum WorklistPages {
         var made: [FileSink] = []
         var pages: [PageFacts] = []
         do {
-            let earlierCount = (earlier.count + rowsMax - 1) / rowsMax
-            for (n, start) in stride(from: 0, to: earlier.count, by: rowsMax).enumerated() {
-                let lines = Array(earlier[start..<min(start + rowsMax, earlier.count)])
-                let facts = PageFacts(lines, rows: start..<start + lines.count, new: false)
-                made.append(try ReportWriter.write(pageName(n + 1), in: folder) { out in
-                    try HTMLReport.worklistPage(report, lines: lines, heading: .paged(facts, number: n + 1, of: earlierCount, total: earlier.count), into: &out)
-                })
-                pages.append(facts)
-            }
+            (made, pages) = try writePages(report, count: earlier.count, new: false, into: folder, name: pageName) { Array(earlier[$0]) }
             if let ahead {
                 for (k, sink) in ahead.sinks.enumerated() { sink.retarget(to: folder + "/" + pageName(pages.count + k + 1)) }
                 made += ahead.sinks
                 pages += ahead.pages
             } else if let todays {
-                let count = (todays.count + rowsMax - 1) / rowsMax
-                for (n, start) in stride(from: 0, to: todays.count, by: rowsMax).enumerated() {
-                    let lines = Array(todays[start..<min(start + rowsMax, todays.count)])
-                    let facts = PageFacts(lines, rows: start..<start + lines.count, new: true)
-                    made.append(try ReportWriter.write(pageName(pages.count + 1), in: folder) { out in
-                        try HTMLReport.worklistPage(report, lines: lines, heading: .paged(facts, number: n + 1, of: count, total: todays.count), into: &out)
-                    })
-                    pages.append(facts)
-                }
+                let first = pages.count
+                let (sinks, facts) = try writePages(report, count: todays.count, new: true, into: folder, name: { pageName(first + $0) }) { Array(todays[$0]) }
+                made += sinks
+                pages += facts
             }
             let totals = try WorklistTotals(report, earlier: earlier, todays: todays)
             let pages = pages
@@ -244,6 +218,30 @@ public enum WorklistPages {
             throw error
         }
         return made
+    }
+
+    /// The pages of `count` rows of one part of the worklist (raised before the day, or the day's own), at most `rowsMax`
+    /// each: page n (from 1) named `name(n)`, its rows made by `lines`. Nothing is left of them when one fails.
+    static func writePages(_ report: DayReport, count: Int, new: Bool, into folder: String, name: (Int) -> String,
+                           lines: (Range<Int>) -> [WorklistLine]) throws -> (sinks: [FileSink], pages: [PageFacts]) {
+        var sinks: [FileSink] = []
+        var pages: [PageFacts] = []
+        let pageCount = (count + rowsMax - 1) / rowsMax
+        do {
+            for (n, start) in stride(from: 0, to: count, by: rowsMax).enumerated() {
+                let rows = start..<min(start + rowsMax, count)
+                let lines = lines(rows)
+                let facts = PageFacts(lines, rows: rows, new: new)
+                sinks.append(try ReportWriter.write(name(n + 1), in: folder) { out in
+                    try HTMLReport.worklistPage(report, lines: lines, heading: .paged(facts, number: n + 1, of: pageCount, total: count), into: &out)
+                })
+                pages.append(facts)
+            }
+        } catch {
+            ReportWriter.discard(sinks)
+            throw error
+        }
+        return (sinks, pages)
     }
 
     /// Removes the worklist pages an earlier run of the day left that this one did not make (a rerun with fewer
