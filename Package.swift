@@ -16,6 +16,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(name: "CPostgreSQL", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
         .target(name: "Core", dependencies: ["CCrypto"], swiftSettings: strict),
         .target(name: "ACH", dependencies: ["Core"], swiftSettings: strict),
@@ -25,7 +26,7 @@ let package = Package(
         // Pure rules from the day's facts to its entries and rows (no SQL, no files, no clock), and the value types
         // the ledger keeps.
         .target(name: "Accounting", dependencies: ["Core", "ACH", "Statements", "Receivables", "Matching"], swiftSettings: strict),
-        .target(name: "Ledger", dependencies: ["Core", "Accounting", "CSQLite"], swiftSettings: strict),
+        .target(name: "Ledger", dependencies: ["Core", "Accounting", "CSQLite", "CPostgreSQL"], swiftSettings: strict),
         .target(name: "Reports", dependencies: ["Core", "Matching", "Accounting", "Ledger"], swiftSettings: strict),
         .target(name: "Pipeline", dependencies: ["Core", "ACH", "Statements", "Receivables", "Matching", "Accounting", "Ledger", "Reports", "CZlib"], swiftSettings: strict),
         .executableTarget(name: "settle", dependencies: ["Pipeline", "Core", "ACH", "Statements", "Accounting", "Ledger", "Reports", "Receivables"], swiftSettings: strict),

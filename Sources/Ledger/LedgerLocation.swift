@@ -12,10 +12,36 @@ public enum LedgerLocation: Equatable, Sendable {
         public var host: String
         public var database: String
         public var service: String
+        /// What libpq connects with: the URL as given (it holds no password), with `sslmode=verify-full` added for a
+        /// remote host when the URL names no `sslmode`. Never printed.
+        public var conninfo: String = ""
+
+        public init(user: String, host: String, database: String, service: String, conninfo: String = "") {
+            self.user = user
+            self.host = host
+            self.database = database
+            self.service = service
+            self.conninfo = conninfo
+        }
+
+        public static func == (a: PostgreSQLAddress, b: PostgreSQLAddress) -> Bool {
+            (a.user, a.host, a.database, a.service) == (b.user, b.host, b.database, b.service)
+        }
+
+        /// Whether `host` is this machine: a Unix socket folder, no host at all (libpq's default socket), or loopback.
+        static func isLocal(_ host: String) -> Bool {
+            let name = host.split(separator: ":").first.map(String.init) ?? host
+            return host.isEmpty || host.hasPrefix("/") || host.hasPrefix("%2F") || host.hasPrefix("%2f")
+                || ["localhost", "127.0.0.1", "[", "[::1]"].contains(name) || host.hasPrefix("[::1]")
+        }
 
         /// The URL as settle prints it: host, database and service only.
         public var redacted: String {
-            "postgresql://\(host)/\(database)" + (service.isEmpty ? "" : "?service=\(service)")
+            var parameters: [String] = []
+            // A Unix socket's folder goes in the query, where libpq reads it (in the authority it would be a path).
+            if host.hasPrefix("/") { parameters.append("host=\(host)") }
+            if !service.isEmpty { parameters.append("service=\(service)") }
+            return "postgresql://\(host.hasPrefix("/") ? "" : host)/\(database)" + (parameters.isEmpty ? "" : "?" + parameters.joined(separator: "&"))
         }
     }
 
@@ -49,16 +75,28 @@ public enum LedgerLocation: Equatable, Sendable {
             user = authority[..<at]
             host = authority[authority.index(after: at)...]
         }
-        var service = ""
+        var service = "", sslmode = false
         var passwordGiven = user.contains(":")
+        var queryHost: String?
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1)
             let key = parts.first.map { String($0).lowercased() } ?? ""
-            if key == "password" { passwordGiven = true }
-            if key == "service", parts.count == 2 { service = String(parts[1]) }
+            let value = parts.count == 2 ? String(parts[1]) : ""
+            switch key {
+            case "password": passwordGiven = true
+            case "service": service = value
+            case "sslmode": sslmode = true
+            case "host": queryHost = value.removingPercentEncodingIfPossible
+            default: break
+            }
         }
-        let address = PostgreSQLAddress(user: String(user.split(separator: ":", maxSplits: 1).first ?? ""), host: String(host),
-                                        database: String(database), service: service)
+        let hostName = host.isEmpty ? (queryHost ?? "") : String(host)
+        var conninfo = text
+        if !sslmode && !PostgreSQLAddress.isLocal(hostName) {
+            conninfo += (query.isEmpty && !text.hasSuffix("?") ? "?" : "&") + "sslmode=verify-full"
+        }
+        let address = PostgreSQLAddress(user: String(user.split(separator: ":", maxSplits: 1).first ?? ""), host: hostName,
+                                        database: String(database), service: service, conninfo: conninfo)
         if passwordGiven {
             throw Refusal(description: "the ledger URL \(address.redacted) carries a password, which settle refuses: give it through "
                           + "PGPASSWORD, ~/.pgpass or a service file (libpq's own means)")
@@ -72,5 +110,23 @@ public enum LedgerLocation: Equatable, Sendable {
         case let .file(path): path
         case let .postgresql(address): address.redacted
         }
+    }
+}
+
+extension String {
+    /// The text with %XX escapes decoded (as it is when one is malformed).
+    fileprivate var removingPercentEncodingIfPossible: String {
+        var bytes: [UInt8] = []
+        var utf8 = Array(self.utf8)[...]
+        while let byte = utf8.popFirst() {
+            if byte == UInt8(ascii: "%"), utf8.count >= 2,
+               let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(value)
+                utf8 = utf8.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

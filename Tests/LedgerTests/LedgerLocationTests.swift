@@ -28,4 +28,21 @@ import Testing
             }
         }
     }
+
+    @Test func aRemoteHostIsVerifiedUnlessTheURLSaysOtherwise() throws {
+        func conninfo(_ url: String) throws -> String {
+            guard case let .postgresql(address) = try LedgerLocation.parse(url) else { throw LedgerLocation.Refusal(description: "not a URL") }
+            return address.conninfo
+        }
+        #expect(try conninfo("postgresql://settle@db.internal/finance") == "postgresql://settle@db.internal/finance?sslmode=verify-full")
+        #expect(try conninfo("postgresql://db.internal/finance?service=s") == "postgresql://db.internal/finance?service=s&sslmode=verify-full")
+        #expect(try conninfo("postgresql:///finance?host=db.internal") == "postgresql:///finance?host=db.internal&sslmode=verify-full")
+        #expect(try conninfo("postgresql://db.internal/finance?sslmode=require") == "postgresql://db.internal/finance?sslmode=require")
+        for local in ["postgresql:///finance", "postgresql://localhost/finance", "postgresql://127.0.0.1:5433/f",
+                      "postgresql:///f?host=/tmp/pg", "postgresql:///f?host=%2Ftmp%2Fpg", "postgresql://[::1]/f"] {
+            #expect(try conninfo(local) == local)
+        }
+        #expect(try LedgerLocation.parse("postgresql:///settle_test?host=/tmp/pg&user=postgres").redacted == "postgresql:///settle_test?host=/tmp/pg")
+        #expect(try LedgerLocation.parse("postgresql:///f?host=%2Ftmp%2Fpg").redacted == "postgresql:///f?host=/tmp/pg")
+    }
 }

@@ -1,0 +1,98 @@
+import Foundation
+@testable import Ledger
+import TestSupport
+import Testing
+
+/// The libpq connection: values travel as text and come back byte for byte, COPY escapes what needs escaping, a
+/// failure carries the SQLSTATE, a transaction that throws leaves nothing, and a lost connection says so.
+@Suite(.enabled(if: PostgreSQLTestServer.configured, Comment(rawValue: PostgreSQLTestServer.skipReason)))
+struct PostgreSQLConnectionTests {
+    private func connect() throws -> (PostgreSQLConnection, String) {
+        let url = try #require(PostgreSQLTestServer.isolatedURL())
+        let schema = try #require(PostgreSQLTestServer.schema(of: url))
+        let connection = try PostgreSQLConnection(conninfo: url)
+        try connection.execute("CREATE SCHEMA \(schema)")
+        try connection.execute("SET search_path = \(schema)")
+        return (connection, schema)
+    }
+
+    private let awkward = ["plain", "tab\there", "new\nline", "back\\slash", "cr\rhere", "é ü 漢字", "", "\\N", "trailing\\"]
+
+    @Test func parametersAndRowsRoundTrip() throws {
+        let (db, _) = try connect()
+        try db.execute("CREATE TABLE t (k text PRIMARY KEY, v text, n bigint)")
+        for (i, text) in awkward.enumerated() {
+            try db.run("INSERT INTO t VALUES ($1, $2, $3)", ["k\(i)", text, String(Int64.min + Int64(i))])
+        }
+        try db.run("INSERT INTO t VALUES ($1, $2, $3)", ["null", nil, nil])
+        let rows = try db.query("SELECT k, v, n FROM t ORDER BY k COLLATE \"C\"")
+        #expect(rows.count == awkward.count + 1)
+        for row in 0..<rows.count {
+            let key = rows.text(row, 0)
+            if key == "null" {
+                #expect(rows.isNull(row, 1) && rows.optionalText(row, 1) == nil && rows.int(row, 2) == 0)
+            } else {
+                let i = try #require(Int(key.dropFirst()))
+                #expect(rows.text(row, 1) == awkward[i])
+                #expect(rows.int(row, 2) == Int64.min + Int64(i))
+            }
+        }
+        #expect(try db.run("UPDATE t SET n = 1 WHERE k LIKE 'k%'") == awkward.count)
+    }
+
+    @Test func copyWritesWhatItIsGiven() throws {
+        let (db, _) = try connect()
+        try db.execute("CREATE TABLE t (i bigint PRIMARY KEY, v text, w text)")
+        var copy = CopyText()
+        for (i, text) in awkward.enumerated() {
+            copy.add(Int64(i))
+            copy.add(text)
+            copy.add(i.isMultiple(of: 2) ? nil : text + "\t2")
+            copy.endRow()
+        }
+        try db.copyIn("t (i, v, w)", data: copy.bytes)
+        let rows = try db.query("SELECT i, v, w FROM t ORDER BY i")
+        #expect(rows.count == awkward.count && copy.rows == awkward.count)
+        for row in 0..<rows.count {
+            #expect(rows.text(row, 1) == awkward[row])
+            #expect(rows.optionalText(row, 2) == (row.isMultiple(of: 2) ? nil : awkward[row] + "\t2"))
+        }
+    }
+
+    @Test func aFailureCarriesItsStateAndATransactionThatThrowsLeavesNothing() throws {
+        let (db, _) = try connect()
+        try db.execute("CREATE TABLE t (k text PRIMARY KEY)")
+        try db.run("INSERT INTO t VALUES ($1)", ["a"])
+        do {
+            try db.run("INSERT INTO t VALUES ($1)", ["a"])
+            Issue.record("a duplicate key was taken")
+        } catch {
+            #expect(error.isUniqueViolation && !error.connectionLost)
+            #expect(error.description.contains("23505"))
+        }
+        #expect(throws: PostgreSQLError.self) {
+            try db.transaction {
+                try db.run("INSERT INTO t VALUES ($1)", ["b"])
+                try db.run("INSERT INTO t VALUES ($1)", ["a"])
+            }
+        }
+        #expect(try db.query("SELECT count(*) FROM t").int(0, 0) == 1)
+        // A bad COPY row fails the COPY and leaves the connection usable.
+        #expect(throws: PostgreSQLError.self) { try db.copyIn("t (k)", data: Array("a\n".utf8)) }
+        #expect(try db.query("SELECT count(*) FROM t").int(0, 0) == 1)
+    }
+
+    @Test func aLostConnectionSaysSo() throws {
+        let (db, _) = try connect()
+        let (other, _) = try connect()
+        try other.run("SELECT pg_terminate_backend($1::int)", [String(db.backendPID)])
+        do {
+            try db.query("SELECT 1")
+            Issue.record("a terminated connection answered")
+        } catch {
+            #expect(error.connectionLost)
+        }
+        #expect(!db.isAlive)
+        #expect(throws: PostgreSQLError.self) { try PostgreSQLConnection(conninfo: "postgresql:///nowhere?host=/nonexistent-socket-folder") }
+    }
+}
