@@ -1,0 +1,383 @@
+import Foundation
+
+/// The PostgreSQL ledger's schema, as numbered migrations (the version in `settle_meta`).
+///
+/// One database holds any number of entities. Every table leads with `entity`: its primary and unique keys start with
+/// it, every reference carries it (no key or reference crosses entities), and every index starts with it, so the
+/// tables can be hash-partitioned by entity (PostgreSQL declarative partitioning, `partitions` > 0) or distributed by
+/// it (Citus `create_distributed_table(..., 'entity')`, co-located) without changing a key. Text columns sort and
+/// compare byte-wise (`COLLATE "C"`) whatever the database's collation, so reports are byte-identical to SQLite's.
+/// Keys are the ledger's own (source keys, invoice and customer ids), not SQLite's surrogate numbers: what an ERP or BI
+/// tool reads is what settle wrote. Append-only tables (the journal, the decision and period histories) are kept so by
+/// privileges (`scripts/postgres-roles.sql` grants the runner and reviewer roles no UPDATE or DELETE on them), which
+/// holds on Citus, where triggers would not.
+enum PostgreSQLSchema {
+    /// `T` in the migrations: a text column that sorts byte-wise.
+    private static let text = "text COLLATE \"C\""
+
+    /// The tables the ledger keeps per entity, in the order they are made (and copied by `ledger migrate`).
+    static let entityTables = [
+        "accounts", "runs", "journal_entries", "postings", "account_days", "customers", "invoices", "customer_unapplied",
+        "customer_unapplied_days", "applications", "exceptions", "exception_history", "ingested_files", "ach_entries",
+        "customer_ach_changes", "settlement_items", "bank_accounts", "statement_balances", "held_receipts", "reapplications",
+        "period_changes", "ledger_facts",
+    ]
+
+    static let migrations: [String] = [
+        // 1: the ledger as SQLite schema 16 holds it, per entity.
+        """
+        CREATE TABLE entities (
+            entity T PRIMARY KEY,
+            created_at T NOT NULL
+        );
+        CREATE TABLE run_locks (
+            entity T PRIMARY KEY REFERENCES entities(entity),
+            host T NOT NULL,
+            pid integer NOT NULL,
+            backend_pid integer NOT NULL,
+            started_at T NOT NULL,
+            purpose T NOT NULL
+        );
+        CREATE TABLE accounts (
+            entity T NOT NULL,
+            code T NOT NULL,
+            name T NOT NULL,
+            type T NOT NULL,
+            PRIMARY KEY (entity, code)
+        ) PARTITIONED;
+        CREATE TABLE runs (
+            entity T NOT NULL,
+            run_id bigint NOT NULL,
+            started_at T NOT NULL,
+            manifest T NOT NULL,
+            first_day T NOT NULL,
+            last_day T NOT NULL,
+            status T NOT NULL,
+            PRIMARY KEY (entity, run_id)
+        ) PARTITIONED;
+        CREATE TABLE journal_entries (
+            entity T NOT NULL,
+            entry_id bigint NOT NULL,
+            source_key T NOT NULL,
+            revision integer NOT NULL,
+            kind T NOT NULL CHECK (kind IN ('original', 'reversal', 'replacement')),
+            run_id bigint NOT NULL,
+            day T NOT NULL,
+            effective_day T NOT NULL,
+            memo T NOT NULL,
+            PRIMARY KEY (entity, entry_id),
+            UNIQUE (entity, source_key, revision),
+            FOREIGN KEY (entity, run_id) REFERENCES runs(entity, run_id)
+        ) PARTITIONED;
+        CREATE INDEX journal_entries_day ON journal_entries(entity, day);
+        CREATE TABLE postings (
+            entity T NOT NULL,
+            entry_id bigint NOT NULL,
+            line integer NOT NULL,
+            account_code T NOT NULL,
+            customer_id T,
+            invoice_id T,
+            amount_minor bigint NOT NULL,
+            currency T NOT NULL,
+            PRIMARY KEY (entity, entry_id, line),
+            FOREIGN KEY (entity, entry_id) REFERENCES journal_entries(entity, entry_id),
+            FOREIGN KEY (entity, account_code) REFERENCES accounts(entity, code)
+        ) PARTITIONED;
+        CREATE INDEX postings_invoice ON postings(entity, invoice_id) WHERE invoice_id IS NOT NULL;
+        CREATE INDEX postings_customer ON postings(entity, customer_id) WHERE customer_id IS NOT NULL;
+        CREATE TABLE account_days (
+            entity T NOT NULL,
+            account_code T NOT NULL,
+            day T NOT NULL,
+            currency T NOT NULL,
+            amount_minor bigint NOT NULL,
+            PRIMARY KEY (entity, account_code, day, currency)
+        ) PARTITIONED;
+        CREATE TABLE customers (
+            entity T NOT NULL,
+            customer_id T NOT NULL,
+            PRIMARY KEY (entity, customer_id)
+        ) PARTITIONED;
+        CREATE TABLE invoices (
+            entity T NOT NULL,
+            invoice_id T NOT NULL,
+            customer_id T NOT NULL,
+            issue_day T NOT NULL,
+            due_day T NOT NULL,
+            currency T NOT NULL,
+            amount_minor bigint NOT NULL,
+            open_minor bigint NOT NULL,
+            terms T NOT NULL,
+            po_number T NOT NULL,
+            opened_day T,
+            written_off_minor bigint NOT NULL DEFAULT 0,
+            PRIMARY KEY (entity, invoice_id)
+        ) PARTITIONED;
+        CREATE INDEX invoices_customer ON invoices(entity, customer_id);
+        CREATE TABLE customer_unapplied (
+            entity T NOT NULL,
+            customer_id T NOT NULL,
+            currency T NOT NULL,
+            amount_minor bigint NOT NULL,
+            PRIMARY KEY (entity, customer_id, currency)
+        ) PARTITIONED;
+        CREATE TABLE customer_unapplied_days (
+            entity T NOT NULL,
+            customer_id T NOT NULL,
+            currency T NOT NULL,
+            effective_day T NOT NULL,
+            amount_minor bigint NOT NULL,
+            PRIMARY KEY (entity, customer_id, currency, effective_day)
+        ) PARTITIONED;
+        CREATE INDEX customer_unapplied_days_effective ON customer_unapplied_days(entity, effective_day);
+        CREATE TABLE applications (
+            entity T NOT NULL,
+            application_id bigint NOT NULL,
+            run_id bigint NOT NULL,
+            day T NOT NULL,
+            receipt_id T NOT NULL,
+            source_key T NOT NULL,
+            invoice_id T,
+            customer_id T,
+            applied_minor bigint NOT NULL,
+            discount_minor bigint NOT NULL,
+            writeoff_minor bigint NOT NULL,
+            currency T NOT NULL,
+            rule T NOT NULL,
+            confidence integer NOT NULL,
+            evidence T NOT NULL DEFAULT '',
+            reason_code T NOT NULL DEFAULT '',
+            source T NOT NULL DEFAULT '',
+            source_ref T NOT NULL DEFAULT '',
+            value_day T,
+            PRIMARY KEY (entity, application_id),
+            FOREIGN KEY (entity, run_id) REFERENCES runs(entity, run_id)
+        ) PARTITIONED;
+        CREATE INDEX applications_day ON applications(entity, day);
+        CREATE INDEX applications_source ON applications(entity, source_key);
+        CREATE INDEX applications_receipt ON applications(entity, receipt_id);
+        CREATE TABLE exceptions (
+            entity T NOT NULL,
+            exception_id T NOT NULL,
+            first_run_id bigint NOT NULL,
+            last_run_id bigint NOT NULL,
+            day T NOT NULL,
+            type T NOT NULL,
+            severity T NOT NULL,
+            receipt_id T NOT NULL,
+            source T NOT NULL,
+            source_ref T NOT NULL,
+            location T NOT NULL,
+            customer_id T NOT NULL,
+            amount_minor bigint,
+            currency T,
+            invoice_ids T NOT NULL,
+            message T NOT NULL,
+            suggestions T NOT NULL,
+            status T NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+            resolution T NOT NULL DEFAULT '',
+            resolution_note T NOT NULL DEFAULT '',
+            resolved_at T,
+            evidence T NOT NULL DEFAULT '',
+            decision T NOT NULL DEFAULT '',
+            decision_applications T NOT NULL DEFAULT '',
+            decided_by T NOT NULL DEFAULT '',
+            approved_by T NOT NULL DEFAULT '',
+            decision_seq bigint NOT NULL DEFAULT 0,
+            booked_seq bigint NOT NULL DEFAULT 0,
+            booked_day T,
+            closed_day T,
+            PRIMARY KEY (entity, exception_id),
+            FOREIGN KEY (entity, first_run_id) REFERENCES runs(entity, run_id)
+        ) PARTITIONED;
+        CREATE INDEX exceptions_day ON exceptions(entity, day);
+        CREATE INDEX exceptions_receipt ON exceptions(entity, receipt_id) WHERE receipt_id <> '';
+        CREATE INDEX exceptions_closed ON exceptions(entity, closed_day, day);
+        CREATE INDEX exceptions_decided ON exceptions(entity, day) WHERE status <> 'open' OR closed_day IS NOT NULL;
+        CREATE SEQUENCE exception_history_ids;
+        CREATE TABLE exception_history (
+            entity T NOT NULL,
+            history_id bigint NOT NULL DEFAULT nextval('exception_history_ids'),
+            exception_id T NOT NULL,
+            at T NOT NULL,
+            action T NOT NULL,
+            decision T NOT NULL,
+            applications T NOT NULL,
+            note T NOT NULL,
+            by T NOT NULL,
+            approved_by T NOT NULL,
+            run_id bigint,
+            PRIMARY KEY (entity, history_id),
+            FOREIGN KEY (entity, exception_id) REFERENCES exceptions(entity, exception_id)
+        ) PARTITIONED;
+        CREATE INDEX exception_history_exception ON exception_history(entity, exception_id);
+        CREATE TABLE ingested_files (
+            entity T NOT NULL,
+            sha256 T NOT NULL,
+            size_bytes bigint NOT NULL,
+            name T NOT NULL,
+            run_id bigint NOT NULL,
+            day T NOT NULL,
+            archive_path T NOT NULL,
+            source T NOT NULL DEFAULT '',
+            PRIMARY KEY (entity, sha256),
+            FOREIGN KEY (entity, run_id) REFERENCES runs(entity, run_id)
+        ) PARTITIONED;
+        CREATE TABLE ach_entries (
+            entity T NOT NULL,
+            entry_key T NOT NULL,
+            role T NOT NULL,
+            kind T NOT NULL,
+            company_id T NOT NULL,
+            trace T NOT NULL,
+            rdfi T NOT NULL,
+            amount_minor bigint NOT NULL,
+            currency T NOT NULL,
+            effective_day T NOT NULL,
+            settlement_day T NOT NULL,
+            source_key T NOT NULL,
+            customer_id T,
+            receiver_name T NOT NULL,
+            identification T NOT NULL,
+            file_name T NOT NULL,
+            day T NOT NULL,
+            run_id bigint NOT NULL,
+            PRIMARY KEY (entity, entry_key)
+        ) PARTITIONED;
+        CREATE INDEX ach_entries_trace ON ach_entries(entity, trace, rdfi);
+        CREATE INDEX ach_entries_effective ON ach_entries(entity, effective_day);
+        CREATE INDEX ach_entries_day ON ach_entries(entity, day);
+        CREATE TABLE customer_ach_changes (
+            entity T NOT NULL,
+            change_id bigint NOT NULL,
+            notice_key T NOT NULL,
+            customer_id T,
+            change_code T NOT NULL,
+            corrected_data T NOT NULL,
+            original_trace T NOT NULL,
+            day T NOT NULL,
+            run_id bigint NOT NULL,
+            PRIMARY KEY (entity, change_id),
+            UNIQUE (entity, notice_key)
+        ) PARTITIONED;
+        CREATE TABLE settlement_items (
+            entity T NOT NULL,
+            batch_key T NOT NULL,
+            role T NOT NULL,
+            company_name T NOT NULL,
+            file_name T NOT NULL,
+            net_minor bigint NOT NULL,
+            currency T NOT NULL,
+            settlement_day T NOT NULL,
+            window_end T NOT NULL,
+            first_day T NOT NULL,
+            settled_day T,
+            settled_by T,
+            unsettled_day T,
+            location T NOT NULL,
+            entry_amounts T NOT NULL DEFAULT '',
+            file_key T NOT NULL DEFAULT '',
+            PRIMARY KEY (entity, batch_key)
+        ) PARTITIONED;
+        CREATE INDEX settlement_items_first_day ON settlement_items(entity, first_day);
+        CREATE TABLE bank_accounts (
+            entity T NOT NULL,
+            number T NOT NULL,
+            bank T NOT NULL,
+            currency T NOT NULL,
+            code T NOT NULL,
+            first_day T NOT NULL,
+            reclass_from T NOT NULL DEFAULT '',
+            PRIMARY KEY (entity, number, bank, currency),
+            UNIQUE (entity, code)
+        ) PARTITIONED;
+        CREATE TABLE statement_balances (
+            entity T NOT NULL,
+            account T NOT NULL,
+            day T NOT NULL,
+            currency T NOT NULL,
+            opening_minor bigint,
+            closing_minor bigint,
+            location T NOT NULL,
+            run_id bigint NOT NULL,
+            PRIMARY KEY (entity, account, currency, day)
+        ) PARTITIONED;
+        CREATE TABLE held_receipts (
+            entity T NOT NULL,
+            source_key T NOT NULL,
+            receipt_id T NOT NULL,
+            customer_id T NOT NULL,
+            currency T NOT NULL,
+            amount_minor bigint NOT NULL,
+            day T NOT NULL,
+            value_day T NOT NULL,
+            source T NOT NULL,
+            source_ref T NOT NULL,
+            payer_name T NOT NULL,
+            free_text T NOT NULL,
+            remittance T NOT NULL,
+            location T NOT NULL,
+            run_id bigint NOT NULL,
+            PRIMARY KEY (entity, source_key)
+        ) PARTITIONED;
+        CREATE INDEX held_receipts_customer ON held_receipts(entity, customer_id, day);
+        CREATE TABLE reapplications (
+            entity T NOT NULL,
+            source_key T NOT NULL,
+            day T NOT NULL,
+            invoice_id T NOT NULL,
+            amount_minor bigint NOT NULL,
+            run_id bigint NOT NULL,
+            PRIMARY KEY (entity, source_key, day, invoice_id)
+        ) PARTITIONED;
+        CREATE INDEX reapplications_day ON reapplications(entity, day);
+        CREATE SEQUENCE period_change_ids;
+        CREATE TABLE period_changes (
+            entity T NOT NULL,
+            change_id bigint NOT NULL DEFAULT nextval('period_change_ids'),
+            action T NOT NULL,
+            closed_through T,
+            note T NOT NULL,
+            by T NOT NULL,
+            at T NOT NULL,
+            PRIMARY KEY (entity, change_id)
+        ) PARTITIONED;
+        CREATE TABLE ledger_facts (
+            entity T NOT NULL,
+            name T NOT NULL,
+            value bigint NOT NULL,
+            PRIMARY KEY (entity, name)
+        ) PARTITIONED;
+        """,
+    ]
+
+    static var version: Int { migrations.count }
+
+    /// A migration's SQL as run: `T` made a byte-wise text, and each `PARTITIONED` table made either a plain one
+    /// (`partitions` 0) or one hash-partitioned by entity into `partitions` tables named `<table>_p<N>`.
+    static func sql(_ migration: String, partitions: Int) -> String {
+        var out = ""
+        for line in migration.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = String(line)
+            line = line.replacingOccurrences(of: " T NOT NULL", with: " \(text) NOT NULL")
+                .replacingOccurrences(of: " T PRIMARY KEY", with: " \(text) PRIMARY KEY")
+            if line.hasSuffix(" T,") { line = String(line.dropLast(3)) + " \(text)," }
+            if line.hasSuffix(" T") { line = String(line.dropLast(2)) + " \(text)" }
+            if line == ") PARTITIONED;" {
+                line = partitions > 0 ? ") PARTITION BY HASH (entity);" : ");"
+                if partitions > 0, let table = lastTable(in: out) {
+                    for n in 0..<partitions {
+                        line += "\nCREATE TABLE \(table)_p\(n) PARTITION OF \(table) FOR VALUES WITH (MODULUS \(partitions), REMAINDER \(n));"
+                    }
+                }
+            }
+            out += line + "\n"
+        }
+        return out
+    }
+
+    private static func lastTable(in sql: String) -> String? {
+        guard let range = sql.range(of: "CREATE TABLE ", options: .backwards) else { return nil }
+        return sql[range.upperBound...].split(separator: " ").first.map(String.init)
+    }
+}

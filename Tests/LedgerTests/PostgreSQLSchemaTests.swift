@@ -1,0 +1,111 @@
+import Accounting
+import Foundation
+@testable import Ledger
+import TestSupport
+import Testing
+
+/// The PostgreSQL ledger's schema: made in the URL's own schema, migrated once, every key and index leading with the
+/// entity (the rule hash partitioning and Citus need), no reference crossing entities, and the run lock per entity.
+@Suite(.enabled(if: PostgreSQLTestServer.configured, Comment(rawValue: PostgreSQLTestServer.skipReason)))
+struct PostgreSQLSchemaTests {
+    private func ledger(partitions: Int = 0) throws -> (LedgerLocation.PostgreSQLAddress, PostgreSQLConnection) {
+        let url = try #require(PostgreSQLTestServer.isolatedURL())
+        guard case let .postgresql(address) = try LedgerLocation.parse(url) else { throw LedgerError("not a URL") }
+        try PostgreSQLMigrations(address: address, partitions: partitions).migrate()
+        return (address, try PostgreSQLConnection(conninfo: address.conninfo))
+    }
+
+    @Test func aNewLedgerIsMadeInItsOwnSchemaOnce() throws {
+        let (address, db) = try ledger()
+        let migrations = PostgreSQLMigrations(address: address)
+        #expect(try migrations.storedSchemaVersion() == PostgreSQLMigrations.schemaVersion)
+        try migrations.migrate()
+        let tables = try db.query("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").int(0, 0)
+        #expect(tables == Int64(PostgreSQLSchema.entityTables.count + 3))
+        try db.run("UPDATE settle_meta SET value = value + 1 WHERE name = 'schema_version'")
+        #expect(throws: LedgerError.self) { try migrations.migrate() }
+    }
+
+    /// Every primary key, unique key and index of every table starts with `entity`.
+    private func expectEveryKeyLeadsWithEntity(_ db: PostgreSQLConnection) throws {
+        let rows = try db.query("""
+            SELECT c.relname, i.relname, a.attname FROM pg_index x
+            JOIN pg_class c ON c.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = x.indkey[0]
+            WHERE n.nspname = current_schema() AND c.relname NOT IN ('settle_meta', 'entities', 'run_locks')
+            """)
+        #expect(rows.count > 40)
+        for row in 0..<rows.count {
+            #expect(rows.text(row, 2) == "entity", "\(rows.text(row, 1)) on \(rows.text(row, 0)) leads with \(rows.text(row, 2))")
+        }
+    }
+
+    @Test func everyKeyLeadsWithTheEntity() throws {
+        let (_, db) = try ledger()
+        try expectEveryKeyLeadsWithEntity(db)
+    }
+
+    @Test func aPartitionedLedgerSplitsEveryTableByEntity() throws {
+        let (_, db) = try ledger(partitions: 4)
+        let partitioned = try db.query("""
+            SELECT count(*) FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()
+            """).int(0, 0)
+        #expect(partitioned == Int64(PostgreSQLSchema.entityTables.count))
+        try expectEveryKeyLeadsWithEntity(db)
+        for entity in ["acme-us", "acme-ca", "acme-uk"] { try PostgreSQLMigrations.ensureEntity(entity, db) }
+        let spread = try db.query("SELECT count(DISTINCT tableoid) FROM accounts").int(0, 0)
+        #expect(spread >= 2)
+    }
+
+    @Test func entitiesShareNoKeyAndNoReference() throws {
+        let (_, db) = try ledger()
+        try PostgreSQLMigrations.ensureEntity("acme-us", db)
+        try PostgreSQLMigrations.ensureEntity("acme-ca", db)
+        try PostgreSQLMigrations.ensureEntity("acme-us", db)
+        #expect(try PostgreSQLMigrations.entities(db) == ["acme-ca", "acme-us"])
+        let charts = try db.query("SELECT entity, count(*) FROM accounts GROUP BY entity ORDER BY entity")
+        #expect(charts.count == 2 && charts.int(0, 1) == Int64(ChartOfAccounts.defaults.count) && charts.int(1, 1) == charts.int(0, 1))
+        try db.run("INSERT INTO runs VALUES ('acme-us', 1, 't', 'm', '2026-11-02', '2026-11-02', 'finished')")
+        try db.run("INSERT INTO runs VALUES ('acme-ca', 1, 't', 'm', '2026-11-02', '2026-11-02', 'finished')")
+        try db.run("INSERT INTO journal_entries VALUES ('acme-us', 1, 'k', 1, 'original', 1, '2026-11-02', '2026-11-02', '')")
+        // The same ids in another entity are another row; a posting of acme-ca cannot name acme-us's entry.
+        try db.run("INSERT INTO journal_entries VALUES ('acme-ca', 1, 'k', 1, 'original', 1, '2026-11-02', '2026-11-02', '')")
+        do {
+            try db.run("INSERT INTO postings VALUES ('acme-ca', 2, 1, '1000', NULL, NULL, 5, 'USD')")
+            Issue.record("a posting named an entry its entity does not have")
+        } catch {
+            #expect(error.sqlState == "23503")
+        }
+        // Text sorts byte-wise whatever the database's collation.
+        try db.run("INSERT INTO customers VALUES ('acme-us', 'b'), ('acme-us', 'B'), ('acme-us', 'a'), ('acme-us', '_')")
+        let sorted = try db.query("SELECT customer_id FROM customers WHERE entity = 'acme-us' ORDER BY customer_id")
+        #expect((0..<sorted.count).map { sorted.text($0, 0) } == ["B", "_", "a", "b"])
+    }
+
+    @Test func theRunLockIsPerEntityAndGoesWithItsConnection() throws {
+        let (address, db) = try ledger()
+        let us = PostgreSQLRunLock(address: address, entity: "acme-us")
+        var held = try us.tryLock(purpose: "run")
+        #expect(held != nil)
+        #expect(try us.tryLock(purpose: "run") == nil)
+        #expect(us.holder().contains("pid \(getpid())") && us.holder().contains("settle run") && us.holder().contains("acme-us"))
+        // Another entity runs at once.
+        let ca = PostgreSQLRunLock(address: address, entity: "acme-ca")
+        let other = try #require(try ca.tryLock(purpose: "exceptions resolve"))
+        #expect(ca.holder().contains("settle exceptions resolve"))
+        held = nil
+        #expect(us.holder() == "")
+        held = try us.tryLock(purpose: "run")
+        #expect(held != nil)
+        // A holder whose connection dies (a crashed run) holds nothing.
+        let backend = try db.query("SELECT backend_pid FROM run_locks WHERE entity = 'acme-us'").int(0, 0)
+        try db.run("SELECT pg_terminate_backend($1::int)", [String(backend)])
+        var waited = 0
+        while us.holder() != "" && waited < 50 { usleep(20_000); waited += 1 }
+        #expect(us.holder() == "")
+        #expect(try us.tryLock(purpose: "run") != nil)
+        _ = (held, other)
+    }
+}
