@@ -3,7 +3,7 @@ import Foundation
 
 /// The PostgreSQL ledger's run lock (`RunLocking`), one per entity: a session-level advisory lock on a connection the
 /// holder keeps for the whole run, and a `run_locks` row naming host, pid, start and purpose for the message another
-/// run gives. A crashed holder's lock goes with its connection (the server ends the session), so no stale lock stays;
+/// run gives (the lock's key is the ledger's schema and the entity). A crashed holder's lock goes with its connection (the server ends the session), so no stale lock stays;
 /// a row whose connection is gone names no holder. Runs of different entities never wait for each other. The lock is
 /// a session's, so the connection must not go through a transaction-pooling proxy (PgBouncer in transaction mode).
 public struct PostgreSQLRunLock: RunLocking {
@@ -18,7 +18,7 @@ public struct PostgreSQLRunLock: RunLocking {
     public func tryLock(purpose: String) throws -> (any HeldRunLock)? {
         let db = try PostgreSQLConnection(conninfo: address.conninfo)
         try PostgreSQLMigrations.ensureEntity(entity, db)
-        let taken = try db.query("SELECT pg_try_advisory_lock($1::int, hashtext($2))", [String(PostgreSQLMigrations.lockClass), entity])
+        let taken = try db.query("SELECT pg_try_advisory_lock($1::int, \(PostgreSQLRunLock.key("$2")))", [String(PostgreSQLMigrations.lockClass), entity])
         guard taken.bool(0, 0) else { return nil }
         try db.run("""
             INSERT INTO run_locks(entity, host, pid, backend_pid, started_at, purpose) VALUES ($1, $2, $3::int, $4::int, $5, $6)
@@ -28,12 +28,15 @@ public struct PostgreSQLRunLock: RunLocking {
         return HeldPostgreSQLLock(db, entity: entity)
     }
 
+    /// The lock's object: the entity within this ledger (its schema), for a database may hold several ledgers.
+    static func key(_ entity: String) -> String { "hashtext(current_schema() || '/' || \(entity))" }
+
     public func holder() -> String {
         guard let db = try? PostgreSQLConnection(conninfo: address.conninfo),
               let rows = try? db.query("""
                 SELECT r.pid, r.host, r.started_at, r.purpose FROM run_locks r
                 JOIN pg_locks l ON l.pid = r.backend_pid AND l.locktype = 'advisory' AND l.granted
-                    AND l.classid = $2::bigint::oid AND l.objid = (hashtext($1)::bigint & 4294967295)::oid
+                    AND l.classid = $2::bigint::oid AND l.objid = (\(PostgreSQLRunLock.key("$1"))::bigint & 4294967295)::oid
                 WHERE r.entity = $1
                 """, [entity, String(PostgreSQLMigrations.lockClass)]),
               rows.count > 0 else { return "" }
@@ -54,6 +57,6 @@ final class HeldPostgreSQLLock: HeldRunLock {
     deinit {
         // Closing the connection lets the lock go in any case; the row goes first so no one reads it as held.
         _ = try? db.run("DELETE FROM run_locks WHERE entity = $1 AND backend_pid = $2::int", [entity, String(db.backendPID)])
-        _ = try? db.query("SELECT pg_advisory_unlock($1::int, hashtext($2))", [String(PostgreSQLMigrations.lockClass), entity])
+        _ = try? db.query("SELECT pg_advisory_unlock($1::int, \(PostgreSQLRunLock.key("$2")))", [String(PostgreSQLMigrations.lockClass), entity])
     }
 }

@@ -236,6 +236,8 @@ final class Statement {
 
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 
+    var columnCount: Int { Int(sqlite3_column_count(statement)) }
+
     /// All rows, mapped.
     func rows<T>(_ transform: (Statement) throws -> T) throws -> [T] {
         var out: [T] = []

@@ -7,24 +7,27 @@ import Pipeline
 extension Command {
     static let ledger = Command(
         group: "ledger",
-        overview: ["balance|entries|verify|export --ledger PATH"],
+        overview: ["balance|entries|verify|export --ledger PATH | migrate --from FILE --to URL --entity NAME"],
         description: """
             balance: account balances (debit positive) from every posting; entries: the journal in posting order;
             verify: recomputes the trial balance and every invoice's open amount from the postings and checks that every
-            entry balances; export: the whole journal as CSV, an hledger journal or a Beancount ledger.
+            entry balances; export: the whole journal as CSV, an hledger journal or a Beancount ledger; migrate: copies a SQLite
+            ledger into an entity of a PostgreSQL ledger and checks both sides agree.
             """,
         exitStatuses: [
-            .init(0, means: "done (verify: the ledger is consistent)"), .init(1, means: "verify found a difference"),
+            .init(0, means: "done (verify: the ledger is consistent; migrate: both sides agree)"),
+            .init(1, means: "verify found a difference (migrate: the two sides differ)"),
             .init(2, means: "usage error"), .init(3, means: "the ledger could not be read"),
         ],
-        subcommands: [ledgerBalance, ledgerEntries, ledgerVerify, ledgerExport])
+        subcommands: [ledgerBalance, ledgerEntries, ledgerVerify, ledgerExport, ledgerMigrate])
 
     static let ledgerBalance = Command(
         "balance",
-        usage: ["--ledger PATH [--account CODE] [--customer ID] [--as-of YYYY-MM-DD] [--by-customer] [--json]"],
+        usage: ["--ledger PATH|URL [--entity NAME] [--account CODE] [--customer ID] [--as-of YYYY-MM-DD] [--by-customer] [--json]"],
         description: "Account balances (debit positive) from every posting, one a line: the account, its name, the balance and its currency.",
         options: [
             .ledger,
+            .entity,
             .value("account", "CODE", "only this account"),
             .value("customer", "ID", "only this customer's postings (a line per account)"),
             .value("as-of", "DAY", "only postings effective on or before this day"),
@@ -47,13 +50,13 @@ extension Command {
 
     static let ledgerVerify = Command(
         "verify",
-        usage: ["--ledger PATH"],
+        usage: ["--ledger PATH|URL [--entity NAME]"],
         description: """
             Recomputes the trial balance and every invoice's open amount from the postings and checks that every entry
             balances, that every open amount and account movement agrees with its postings, that every open amount keeps its
             document's sign and that every row names rows that exist; prints each difference found, then a summary.
             """,
-        options: [.ledger]
+        options: [.ledger, .entity]
     ) { settle, args in try settle.ledgerVerify(args) }
 
     static let ledgerExport = Command(
@@ -66,13 +69,33 @@ extension Command {
             .value("output", "FILE", "write it to FILE (replaced whole, never half-written) instead of standard output"),
         ]
     ) { settle, args in try settle.ledgerExport(args) }
+
+    static let ledgerMigrate = Command(
+        "migrate",
+        usage: ["--from FILE --to URL --entity NAME"],
+        description: """
+            Copies every row of a SQLite ledger into one entity of a PostgreSQL ledger (made when missing), in one
+            transaction, then verifies both sides and compares their balances per account, customer and currency. Running it
+            again copies nothing twice: rows already there stay, kept rows that changed since (open amounts, exceptions'
+            statuses) are brought up to date. An entity that has run on PostgreSQL since is refused.
+            """,
+        options: [
+            .value("from", "FILE", "the SQLite ledger to copy", required: true),
+            .value("to", "URL", "the PostgreSQL ledger (postgresql://...; no password in it)", required: true),
+            .value("entity", "NAME", "the entity the rows go into", required: true),
+        ]
+    ) { settle, args in try settle.ledgerMigrate(args) }
 }
 
 extension Settle {
     func ledgerBalance(_ args: ParsedArguments) throws -> Int32 {
-        let reader = try openReader(args.ledgerPath)
-        let rows = try reader.balances(account: args.value("account"), customer: args.value("customer"), asOf: try day(args.value("as-of"), option: "as-of"),
-                                       byCustomer: args.flag("by-customer") || args.value("customer") != nil)
+        let (account, customer, asOf) = (args.value("account"), args.value("customer"), try day(args.value("as-of"), option: "as-of"))
+        let byCustomer = args.flag("by-customer") || customer != nil
+        let rows = if let postgreSQL = try openPostgreSQLReader(args) {
+            try postgreSQL.balances(account: account, customer: customer, asOf: asOf, byCustomer: byCustomer)
+        } else {
+            try openReader(args.ledgerPath).balances(account: account, customer: customer, asOf: asOf, byCustomer: byCustomer)
+        }
         if args.flag("json") {
             console.out(JSONValue.array(rows.map { .object([("account", .string($0.account)), ("name", .string($0.accountName)),
                                                              ("customer_id", $0.customerID.map { .string($0) } ?? .null),
@@ -104,8 +127,14 @@ extension Settle {
     }
 
     func ledgerVerify(_ args: ParsedArguments) throws -> Int32 {
-        let reader = try openReader(args.ledgerPath)
-        let report = try reader.verify()
+        let report = if let postgreSQL = try openPostgreSQLReader(args) { try postgreSQL.verify() } else { try openReader(args.ledgerPath).verify() }
+        printVerification(report)
+        return report.isClean ? 0 : 1
+    }
+
+    /// What `ledger verify` prints of a report: each difference, then a summary line.
+    func printVerification(_ report: VerificationReport, prefix: String = "") {
+        let console = PrefixedLines(console: console, prefix: prefix)
         for u in report.unbalancedEntries { console.out("entry \(u.entryID) (\(u.sourceKey)) does not balance in \(u.currency): off by \(u.sum)") }
         for (currency, sum) in report.trialBalance.sorted(by: { $0.key < $1.key }) where sum != 0 { console.out("trial balance in \(currency) is off by \(sum)") }
         for m in report.invoiceMismatches { console.out("invoice \(m.invoiceID): stored open amount \(m.stored) but postings say \(m.recomputed)") }
@@ -121,7 +150,6 @@ extension Settle {
         console.out("\(report.entryCount) entries, \(report.postingCount) postings, \(report.invoiceCount) invoices; trial balance \(tb.isEmpty ? "empty" : tb); " +
                     (report.isClean ? "every entry balances, every open amount and account movement agrees with its postings, every open amount keeps its document's sign, every row names rows that exist"
                                     : "DIFFERENCES FOUND"))
-        return report.isClean ? 0 : 1
     }
 
     func ledgerExport(_ args: ParsedArguments) throws -> Int32 {

@@ -99,7 +99,9 @@ struct Settle {
         if !command.takesArguments, let extra = args.positionals.first {
             throw UsageError(.wrongArguments, "\(path.joined(separator: " ")) takes no arguments, got '\(extra)'")
         }
-        if command.options.contains(where: { $0.name == "ledger" }), let ledger = args.value("ledger") { try Settle.checkLedger(ledger) }
+        if command.options.contains(where: { $0.name == "ledger" }), let ledger = args.value("ledger") {
+            try Settle.checkLedger(ledger, postgreSQL: command.options.contains { $0.name == "entity" })
+        }
         guard let action = command.action else { preconditionFailure("\(path.joined(separator: " ")) has neither an action nor subcommands") }
         return try await action(self, args)
     }
@@ -116,16 +118,17 @@ struct Settle {
         return day
     }
 
-    /// `--ledger`: a file, as this build keeps ledgers. A PostgreSQL URL is not opened (exit 3, printed redacted); one
-    /// carrying a password is refused outright (exit 2), its text never repeated.
-    static func checkLedger(_ text: String) throws {
+    /// `--ledger`: a file, or for a command that reads PostgreSQL (one taking `--entity`) a URL. Another command does
+    /// not open a URL (exit 3, printed redacted); a URL carrying a password is refused outright (exit 2), its text never
+    /// repeated.
+    static func checkLedger(_ text: String, postgreSQL: Bool = false) throws {
         let location: LedgerLocation
         do {
             location = try LedgerLocation.parse(text)
         } catch {
             throw UsageError(.invalidValue, "--ledger: \(error.description)")
         }
-        if case let .postgresql(address) = location {
+        if case let .postgresql(address) = location, !postgreSQL {
             throw LedgerError("\(address.redacted) is a PostgreSQL database; this build of settle keeps its ledger in a SQLite file only")
         }
     }

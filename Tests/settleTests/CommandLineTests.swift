@@ -194,7 +194,7 @@ import TestSupport
         #expect(command.err == "settle: unknown command 'valdate': did you mean validate? (expected run, validate, exceptions, advice, archive, period or ledger; see settle --help)\n")
         let subcommand = await settle("ledger", "verfy", "--ledger", "/nonexistent/l.sqlite")
         #expect(subcommand.code == 2)
-        #expect(subcommand.err == "settle: ledger: unknown subcommand 'verfy': did you mean verify? (expected balance, entries, verify or export)\n")
+        #expect(subcommand.err == "settle: ledger: unknown subcommand 'verfy': did you mean verify? (expected balance, entries, verify, export or migrate)\n")
         // Nothing is suggested that only three edits make of a short word.
         let far = await settle("exceptions", "frob", "--ledger", "/nonexistent/l.sqlite")
         #expect(far.err == "settle: exceptions: unknown subcommand 'frob' (expected list, show, resolve, reopen or import)\n")
@@ -306,7 +306,7 @@ import TestSupport
         let folder = TestPaths.temporaryDirectory("ledger-url")
         let withPassword = await SettleHarness.settle(["exceptions", "list", "--ledger", "postgresql://settle:s3cret@db.internal/finance"])
         #expect(withPassword.code == 2 && !withPassword.err.contains("s3cret") && withPassword.err.contains("postgresql://db.internal/finance"))
-        let plain = await SettleHarness.settle(["ledger", "verify", "--ledger", "postgresql://settle@db.internal/finance"])
+        let plain = await SettleHarness.settle(["ledger", "entries", "--ledger", "postgresql://settle@db.internal/finance"])
         #expect(plain.code == 3 && plain.err.contains("postgresql://db.internal/finance is a PostgreSQL database") && !plain.err.contains("settle@"))
         let job = try SettleHarness.sampleJob(in: folder)
         let text = try String(contentsOfFile: job, encoding: .utf8).replacingOccurrences(of: "\"\(folder)/l.sqlite\"", with: "\"postgresql://u:s3cret@h/db\"")
