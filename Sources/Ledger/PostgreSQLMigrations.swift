@@ -11,9 +11,16 @@ public struct PostgreSQLMigrations: LedgerMigrating {
     /// For a new ledger: how many hash partitions by entity each table gets (0: none).
     public let partitions: Int
 
-    public init(address: LedgerLocation.PostgreSQLAddress, partitions: Int = 0) {
+    /// `partitions` nil: what `SETTLE_POSTGRESQL_PARTITIONS` says (a DBA's choice for the ledgers settle makes), else none.
+    public init(address: LedgerLocation.PostgreSQLAddress, partitions: Int? = nil) {
         self.address = address
-        self.partitions = partitions
+        self.partitions = partitions ?? PostgreSQLMigrations.partitionsFromEnvironment
+    }
+
+    /// `SETTLE_POSTGRESQL_PARTITIONS`: how many hash partitions by entity a new ledger's tables get (0 when unset).
+    static var partitionsFromEnvironment: Int {
+        guard let text = ProcessInfo.processInfo.environment["SETTLE_POSTGRESQL_PARTITIONS"], let n = Int(text), n > 0 else { return 0 }
+        return min(n, 1024)
     }
 
     public static var schemaVersion: Int { PostgreSQLSchema.version }

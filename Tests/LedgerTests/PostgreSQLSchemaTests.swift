@@ -8,7 +8,7 @@ import Testing
 /// entity (the rule hash partitioning and Citus need), no reference crossing entities, and the run lock per entity.
 @Suite(.enabled(if: PostgreSQLTestServer.configured, Comment(rawValue: PostgreSQLTestServer.skipReason)))
 struct PostgreSQLSchemaTests {
-    private func ledger(partitions: Int = 0) throws -> (LedgerLocation.PostgreSQLAddress, PostgreSQLConnection) {
+    private func ledger(partitions: Int? = nil) throws -> (LedgerLocation.PostgreSQLAddress, PostgreSQLConnection) {
         let url = try #require(PostgreSQLTestServer.isolatedURL())
         guard case let .postgresql(address) = try LedgerLocation.parse(url) else { throw LedgerError("not a URL") }
         try PostgreSQLMigrations(address: address, partitions: partitions).migrate()
@@ -20,8 +20,9 @@ struct PostgreSQLSchemaTests {
         let migrations = PostgreSQLMigrations(address: address)
         #expect(try migrations.storedSchemaVersion() == PostgreSQLMigrations.schemaVersion)
         try migrations.migrate()
+        let partitions = PostgreSQLMigrations.partitionsFromEnvironment
         let tables = try db.query("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").int(0, 0)
-        #expect(tables == Int64(PostgreSQLSchema.entityTables.count + 3))
+        #expect(tables == Int64(PostgreSQLSchema.entityTables.count * (partitions > 0 ? partitions + 1 : 1) + 3))
         try db.run("UPDATE settle_meta SET value = value + 1 WHERE name = 'schema_version'")
         #expect(throws: LedgerError.self) { try migrations.migrate() }
     }
