@@ -5,7 +5,8 @@ import Foundation
 /// Reads one entity of a PostgreSQL ledger. Every query names its entity. Each call reads in a transaction of its own
 /// (`REPEATABLE READ`, one snapshot) so a report never sees a day half-posted while a run writes.
 ///
-/// What it reads so far: the counts, the balances and `verify`, the reads `ledger migrate` compares on both sides.
+/// What it reads so far: the counts, the balances, the journal and the chart (`ledger entries` and `export`), and
+/// `verify`.
 public final class PostgreSQLLedgerReader {
     public let address: LedgerLocation.PostgreSQLAddress
     public let entity: String
@@ -77,6 +78,53 @@ public final class PostgreSQLLedgerReader {
                 AccountBalance(account: rows.text(r, 0), accountName: rows.text(r, 1), customerID: rows.text(r, 2).isEmpty ? nil : rows.text(r, 2),
                                balance: Money(minorUnits: rows.int(r, 4), currency: try Stored.currency(rows.text(r, 3), "postings of account \(rows.text(r, 0))")))
             }
+        }
+    }
+
+    /// Journal entries in posting order, optionally only one run's or those effective from/to days, each with its
+    /// postings (two queries, whatever the number of entries).
+    public func entries(runID: Int64? = nil, from: Day? = nil, to: Day? = nil, limit: Int? = nil) throws -> [PostedEntry] {
+        var filter = "j.entity = $1"
+        var parameters: [String?] = [entity]
+        if let runID { parameters.append(String(runID)); filter += " AND j.run_id = $\(parameters.count)::bigint" }
+        if let from { parameters.append(from.description); filter += " AND j.effective_day >= $\(parameters.count)" }
+        if let to { parameters.append(to.description); filter += " AND j.effective_day <= $\(parameters.count)" }
+        let chosen = "SELECT j.entry_id FROM journal_entries j WHERE \(filter) ORDER BY j.entry_id" + (limit.map { " LIMIT \($0)" } ?? "")
+        return try snapshot {
+            let heads = try db.query("""
+                SELECT j.entry_id, j.source_key, j.revision, j.kind, j.run_id, j.effective_day, j.memo FROM journal_entries j
+                WHERE j.entity = $1 AND j.entry_id IN (\(chosen)) ORDER BY j.entry_id
+                """, parameters)
+            let postings = try db.query("""
+                SELECT p.entry_id, p.account_code, p.customer_id, p.invoice_id, p.amount_minor, p.currency FROM postings p
+                WHERE p.entity = $1 AND p.entry_id IN (\(chosen)) ORDER BY p.entry_id, p.line
+                """, parameters)
+            var entries: [PostedEntry] = []
+            entries.reserveCapacity(heads.count)
+            var next = 0
+            for r in 0..<heads.count {
+                let id = heads.int(r, 0)
+                var entry = PostedEntry(entryID: id, sourceKey: heads.text(r, 1), revision: Int(heads.int(r, 2)),
+                                        kind: PostedEntry.Kind(rawValue: heads.text(r, 3)) ?? .original, runID: heads.int(r, 4),
+                                        effectiveDay: try Stored.day(heads.text(r, 5), "journal entry \(id)"), memo: heads.text(r, 6), postings: [])
+                while next < postings.count && postings.int(next, 0) == id {
+                    entry.postings.append(Posting(account: postings.text(next, 1), customerID: postings.optionalText(next, 2),
+                                                  invoiceID: postings.optionalText(next, 3),
+                                                  amount: Money(minorUnits: postings.int(next, 4),
+                                                                currency: try Stored.currency(postings.text(next, 5), "postings of entry \(id)"))))
+                    next += 1
+                }
+                entries.append(entry)
+            }
+            return entries
+        }
+    }
+
+    /// The entity's chart of accounts.
+    public func accounts() throws -> [(code: String, name: String, type: String)] {
+        try snapshot {
+            let rows = try db.query("SELECT code, name, type FROM accounts WHERE entity = $1 ORDER BY code", [entity])
+            return (0..<rows.count).map { (rows.text($0, 0), rows.text($0, 1), rows.text($0, 2)) }
         }
     }
 

@@ -18,7 +18,7 @@ extension Manifest {
             throw ManifestError("\(path): \"ledger\": \(error.description)")
         }
         if case let .postgresql(address) = location {
-            throw ManifestError("\(path): \"ledger\": \(address.redacted) is a PostgreSQL database; this build of settle keeps its ledger in a SQLite file only, so give a file path")
+            throw ManifestError("\(path): \"ledger\": \(address.redacted) is a PostgreSQL database, which runs do not write yet: give a SQLite file's path")
         }
         return text
     }

@@ -38,10 +38,11 @@ extension Command {
 
     static let ledgerEntries = Command(
         "entries",
-        usage: ["--ledger PATH [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N]"],
+        usage: ["--ledger PATH|URL [--entity NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N]"],
         description: "The journal in posting order: each entry (id, effective day, kind, revision, source key, memo) and its postings.",
         options: [
             .ledger,
+            .entity,
             .value("from", "DAY", "only entries effective on or after this day"),
             .value("to", "DAY", "only entries effective on or before this day"),
             .value("limit", "N", "at most N entries"),
@@ -61,10 +62,11 @@ extension Command {
 
     static let ledgerExport = Command(
         "export",
-        usage: ["--ledger PATH --format csv|hledger|beancount [--output FILE]"],
+        usage: ["--ledger PATH|URL [--entity NAME] --format csv|hledger|beancount [--output FILE]"],
         description: "The whole journal as CSV, an hledger journal or a Beancount ledger.",
         options: [
             .ledger,
+            .entity,
             .value("format", "F", "csv, hledger or beancount"),
             .value("output", "FILE", "write it to FILE (replaced whole, never half-written) instead of standard output"),
         ]
@@ -110,13 +112,18 @@ extension Settle {
     }
 
     func ledgerEntries(_ args: ParsedArguments) throws -> Int32 {
-        let reader = try openReader(args.ledgerPath)
         var limit: Int?
         if let l = args.value("limit") {
             guard let n = Int(l), n > 0 else { throw UsageError(.invalidValue, "--limit must be a positive number") }
             limit = n
         }
-        for e in try reader.entries(from: try day(args.value("from"), option: "from"), to: try day(args.value("to"), option: "to"), limit: limit) {
+        let (from, to) = (try day(args.value("from"), option: "from"), try day(args.value("to"), option: "to"))
+        let entries = if let postgreSQL = try openPostgreSQLReader(args) {
+            try postgreSQL.entries(from: from, to: to, limit: limit)
+        } else {
+            try openReader(args.ledgerPath).entries(from: from, to: to, limit: limit)
+        }
+        for e in entries {
             console.out("#\(e.entryID) \(e.effectiveDay) \(e.kind.rawValue) r\(e.revision) \(e.sourceKey)  \(e.memo)")
             for p in e.postings {
                 let detail = [p.customerID, p.invoiceID].compactMap { $0 }.joined(separator: " ")
@@ -155,8 +162,13 @@ extension Settle {
     func ledgerExport(_ args: ParsedArguments) throws -> Int32 {
         guard let formatText = args.value("format") else { throw UsageError(.missingOption, "ledger export needs --format csv, hledger or beancount") }
         guard let format = JournalExport.Format(rawValue: formatText) else { throw UsageError(.invalidValue, "--format: '\(formatText)' is not csv, hledger or beancount") }
-        let reader = try openReader(args.ledgerPath)
-        let text = JournalExport.render(try reader.entries(), accounts: try reader.accounts(), format: format)
+        let text: String
+        if let postgreSQL = try openPostgreSQLReader(args) {
+            text = JournalExport.render(try postgreSQL.entries(), accounts: try postgreSQL.accounts(), format: format)
+        } else {
+            let reader = try openReader(args.ledgerPath)
+            text = JournalExport.render(try reader.entries(), accounts: try reader.accounts(), format: format)
+        }
         if let output = args.value("output") {
             try AtomicFile.write(text, to: output)
         } else {

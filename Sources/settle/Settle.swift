@@ -129,7 +129,8 @@ struct Settle {
             throw UsageError(.invalidValue, "--ledger: \(error.description)")
         }
         if case let .postgresql(address) = location, !postgreSQL {
-            throw LedgerError("\(address.redacted) is a PostgreSQL database; this build of settle keeps its ledger in a SQLite file only")
+            throw LedgerError("\(address.redacted) is a PostgreSQL database, which this command does not read yet (the ledger commands do: balance, "
+                              + "entries, verify, export, migrate); give it a SQLite ledger")
         }
     }
 

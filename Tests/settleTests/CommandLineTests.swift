@@ -306,7 +306,7 @@ import TestSupport
         let folder = TestPaths.temporaryDirectory("ledger-url")
         let withPassword = await SettleHarness.settle(["exceptions", "list", "--ledger", "postgresql://settle:s3cret@db.internal/finance"])
         #expect(withPassword.code == 2 && !withPassword.err.contains("s3cret") && withPassword.err.contains("postgresql://db.internal/finance"))
-        let plain = await SettleHarness.settle(["ledger", "entries", "--ledger", "postgresql://settle@db.internal/finance"])
+        let plain = await SettleHarness.settle(["exceptions", "list", "--ledger", "postgresql://settle@db.internal/finance"])
         #expect(plain.code == 3 && plain.err.contains("postgresql://db.internal/finance is a PostgreSQL database") && !plain.err.contains("settle@"))
         let job = try SettleHarness.sampleJob(in: folder)
         let text = try String(contentsOfFile: job, encoding: .utf8).replacingOccurrences(of: "\"\(folder)/l.sqlite\"", with: "\"postgresql://u:s3cret@h/db\"")
