@@ -5,8 +5,8 @@ import Foundation
 /// Reads one entity of a PostgreSQL ledger. Every query names its entity. Each call reads in a transaction of its own
 /// (`REPEATABLE READ`, one snapshot) so a report never sees a day half-posted while a run writes.
 ///
-/// What it reads so far: the counts, the balances, the journal and the chart (`ledger entries` and `export`), and
-/// `verify`.
+/// What it reads so far: the counts, the balances, the journal and the chart (`ledger entries` and `export`), the
+/// closed period (`period status`) and `verify`.
 public final class PostgreSQLLedgerReader {
     public let address: LedgerLocation.PostgreSQLAddress
     public let entity: String
@@ -117,6 +117,25 @@ public final class PostgreSQLLedgerReader {
                 entries.append(entry)
             }
             return entries
+        }
+    }
+
+    /// The last day of the entity's closed period (nil: nothing closed).
+    public func closedThrough() throws -> Day? {
+        try snapshot {
+            let rows = try db.query("SELECT closed_through FROM period_changes WHERE entity = $1 ORDER BY change_id DESC LIMIT 1", [entity])
+            guard rows.count > 0, !rows.isNull(0, 0) else { return nil }
+            return try Stored.day(rows.text(0, 0), "period_changes")
+        }
+    }
+
+    /// The entity's history of closing and reopening periods, oldest first.
+    public func periodChanges() throws -> [PeriodChange] {
+        try snapshot {
+            let rows = try db.query("""
+                SELECT action, COALESCE(closed_through, ''), note, by, at FROM period_changes WHERE entity = $1 ORDER BY change_id
+                """, [entity])
+            return (0..<rows.count).map { (rows.text($0, 0), rows.text($0, 1), rows.text($0, 2), rows.text($0, 3), rows.text($0, 4)) }
         }
     }
 

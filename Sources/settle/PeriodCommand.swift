@@ -44,9 +44,9 @@ extension Command {
 
     static let periodStatus = Command(
         "status",
-        usage: ["--ledger PATH"],
+        usage: ["--ledger PATH|URL [--entity NAME]"],
         description: "The day the books are closed through, and every close and reopen with when, who and why.",
-        options: [.ledger]
+        options: [.ledger, .entity]
     ) { settle, args in try await settle.periodStatus(args) }
 }
 
@@ -71,11 +71,15 @@ extension Settle {
     }
 
     func periodStatus(_ args: ParsedArguments) async throws -> Int32 {
-        _ = try openReader(args.ledgerPath)
-        let view: any LedgerReading = try SQLiteLedgerReader(path: args.ledgerPath)
-        let closed = try await view.closedThrough()
+        let (closed, changes): (Day?, [PeriodChange])
+        if let postgreSQL = try openPostgreSQLReader(args) {
+            (closed, changes) = (try postgreSQL.closedThrough(), try postgreSQL.periodChanges())
+        } else {
+            let view: any LedgerReading = try openReader(args.ledgerPath)
+            (closed, changes) = (try await view.closedThrough(), try await view.periodChanges())
+        }
         console.out(closed.map { "closed through \($0)" } ?? "no period is closed")
-        for change in try await view.periodChanges() {
+        for change in changes {
             console.out("  \(change.at)  \(change.action) → closed through \(change.closedThrough.isEmpty ? "-" : change.closedThrough) by \(change.by): \(change.note)")
         }
         return 0

@@ -56,6 +56,13 @@ struct PostgreSQLMigrateTests {
             let postgreSQL = await settle(["ledger"] + arguments + ["--ledger", url, "--entity", "acme-us"])
             #expect(postgreSQL.code == 0 && sqlite.out.count > 200 && postgreSQL.out == sqlite.out, "\(arguments): \(postgreSQL.err)")
         }
+        // The closed period, closed and reopened on SQLite, reads the same from the copy.
+        #expect(await settle(["period", "close", "--through", "2026-11-04", "--note", "October books", "--by", "ana", "--ledger", ledger]).code == 0)
+        #expect(await settle(["period", "reopen", "2026-11-04", "--note", "late fee", "--by", "ana", "--ledger", ledger]).code == 0)
+        #expect(await migrate(ledger, url, "acme-us").code == 0)
+        let status = await settle(["period", "status", "--ledger", url])
+        let statusSQLite = await settle(["period", "status", "--ledger", ledger])
+        #expect(status.code == 0 && status.out == statusSQLite.out && status.out.contains("closed through 2026-11-03"), "\(status.out) \(status.err)")
         let verify = await settle(["ledger", "verify", "--ledger", url])
         let verifySQLite = await settle(["ledger", "verify", "--ledger", ledger])
         #expect(verify.code == 0 && verify.out == verifySQLite.out)
