@@ -129,8 +129,8 @@ struct Settle {
             throw UsageError(.invalidValue, "--ledger: \(error.description)")
         }
         if case let .postgresql(address) = location, !postgreSQL {
-            throw LedgerError("\(address.redacted) is a PostgreSQL database, which this command does not read yet (the ledger commands do: balance, "
-                              + "entries, verify, export, migrate); give it a SQLite ledger")
+            throw LedgerError("\(address.redacted) is a PostgreSQL database, which this command does not read yet (ledger balance, entries, verify, "
+                              + "export and migrate, and period status do); give it a SQLite ledger")
         }
     }
 
