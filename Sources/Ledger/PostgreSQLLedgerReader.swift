@@ -120,6 +120,24 @@ public final class PostgreSQLLedgerReader {
         }
     }
 
+    /// Every invoice of the entity, with its open amount.
+    public func invoices() throws -> [LedgerInvoice] {
+        try snapshot {
+            let r = try db.query("""
+                SELECT invoice_id, customer_id, issue_day, due_day, currency, amount_minor, open_minor, terms, po_number, opened_day
+                FROM invoices WHERE entity = $1 ORDER BY invoice_id
+                """, [entity])
+            return try (0..<r.count).map { i in
+                let row = "invoices row \(r.text(i, 0))"
+                let currency = try Stored.currency(r.text(i, 4), row)
+                return LedgerInvoice(invoiceID: r.text(i, 0), customerID: r.text(i, 1), issueDay: try Stored.day(r.text(i, 2), row),
+                                     dueDay: try Stored.day(r.text(i, 3), row), amount: Money(minorUnits: r.int(i, 5), currency: currency),
+                                     openAmount: Money(minorUnits: r.int(i, 6), currency: currency), terms: r.text(i, 7), poNumber: r.text(i, 8),
+                                     openedDay: r.isNull(i, 9) ? nil : try Stored.day(r.text(i, 9), row))
+            }
+        }
+    }
+
     /// The last day of the entity's closed period (nil: nothing closed).
     public func closedThrough() throws -> Day? {
         try snapshot {

@@ -110,3 +110,29 @@ import TestSupport
 }
 
 extension LedgerPropertyTests.Random: RandomNumberGenerator {}
+
+/// The same random sequences on a PostgreSQL ledger: its day writer and reader against the same model.
+@Suite(.enabled(if: PostgreSQLTestServer.configured, Comment(rawValue: PostgreSQLTestServer.skipReason)))
+struct PostgreSQLLedgerPropertyTests {
+    @Test(arguments: [UInt64(1), 2, 3, 4, 5, 6])
+    func theLedgerAlwaysAgreesWithTheModel(seed: UInt64) async throws {
+        let url = try #require(PostgreSQLTestServer.isolatedURL("property"))
+        guard case let .postgresql(address) = try LedgerLocation.parse(url) else { throw LedgerError("not a URL") }
+        let store = try PostgreSQLLedgerStore(address: address, entity: "acme-us")
+        // A second entity's books beside it, which the first one's never see.
+        let other = try PostgreSQLLedgerStore(address: address, entity: "acme-ca")
+        let run = try await other.beginRun(manifest: "other", firstDay: LedgerPropertyTests.firstDay, lastDay: LedgerPropertyTests.firstDay, startedAt: "t")
+        try await other.beginDay(runID: run, day: LedgerPropertyTests.firstDay)
+        _ = try await other.finishDay(DayCommit(runID: run, day: LedgerPropertyTests.firstDay, entries: [JournalEntryDraft(
+            sourceKey: "ach:2026-11-02:0", effectiveDay: LedgerPropertyTests.firstDay, memo: "other entity", postings: [
+                Posting(account: "1200", amount: Money(minorUnits: 999, currency: .usd)), Posting(account: "2100", amount: Money(minorUnits: -999, currency: .usd)),
+            ])], cashAccounts: []), dryRun: false)
+        var world = LedgerPropertyTests.World(seed: seed, store: store, books: { try PostgreSQLLedgerReader(address: address, entity: "acme-us") })
+        try await world.start()
+        for step in 0..<40 {
+            let what = try await world.step()
+            try world.check("seed \(seed) step \(step) (\(what))")
+        }
+        #expect(world.closes > 0 || world.abandons > 0, "seed \(seed): the sequence closed no period and abandoned no day")
+    }
+}

@@ -10,8 +10,9 @@ extension LedgerPropertyTests {
         typealias T = LedgerPropertyTests
         var generator: Generator
         var model = Model()
-        let path: String
-        let store: SQLiteLedgerStore
+        let store: any LedgerDayWriter & PeriodStore
+        /// The ledger's books as they stand, through the backend's own reader.
+        let books: () throws -> any PropertyBooks
         var run: Int64 = 0
         var closes = 0
         var abandons = 0
@@ -20,9 +21,15 @@ extension LedgerPropertyTests {
 
         init(seed: UInt64, path: String) {
             generator = Generator(random: Random(state: seed))
-            self.path = path
             // A store that cannot be opened fails the first step that uses it.
             store = (try? SQLiteLedgerStore(path: path)) ?? { preconditionFailure("cannot open \(path)") }()
+            books = { try SQLiteLedgerReader(path: path) }
+        }
+
+        init(seed: UInt64, store: any LedgerDayWriter & PeriodStore, books: @escaping () throws -> any PropertyBooks) {
+            generator = Generator(random: Random(state: seed))
+            self.store = store
+            self.books = books
         }
 
         /// The first day: the invoices and their openings, and a few receipts.
@@ -140,7 +147,7 @@ extension LedgerPropertyTests {
             await #expect(throws: LedgerError.self) { try await store.closePeriod(through: through, note: "again", by: "property test", at: "now") }
             model.closedThrough = through
             closes += 1
-            let balances = try SQLiteLedgerReader(path: path).balances(asOf: through)
+            let balances = try books().balances(asOf: through)
             closedAt = (run, Dictionary(balances.map { ("\($0.account) \($0.balance.currency.code)", $0.balance.minorUnits) }, uniquingKeysWith: +))
         }
 
@@ -173,7 +180,7 @@ extension LedgerPropertyTests.World {
     /// The ledger against the model: what `verify` finds, the trial balance of each currency, every balance and open
     /// amount, and the closed period untouched since it closed.
     func check(_ label: String) throws {
-        let reader = try SQLiteLedgerReader(path: path)
+        let reader = try books()
         let (balances, open) = model.expected()
         var report = try reader.verify()
         // The model does not keep open amounts on their document's side (a return of a receipt decided anew since,
@@ -185,7 +192,7 @@ extension LedgerPropertyTests.World {
         #expect(report.isClean, "\(label): \(report)")
         #expect(Set(report.trialBalance.keys) == ["USD", "EUR"] && report.trialBalance.values.allSatisfy { $0 == 0 }, "\(label): \(report.trialBalance)")
         var actual: [String: Int64] = [:]
-        for b in try reader.balances() { actual["\(b.account) \(b.balance.currency.code)", default: 0] += b.balance.minorUnits }
+        for b in try reader.balances(asOf: nil) { actual["\(b.account) \(b.balance.currency.code)", default: 0] += b.balance.minorUnits }
         #expect(actual.filter { $0.value != 0 } == balances, "\(label)")
         for invoice in try reader.invoices() {
             #expect(invoice.openAmount.minorUnits == open[invoice.invoiceID] ?? 0, "\(label) \(invoice.invoiceID)")
@@ -199,4 +206,20 @@ extension LedgerPropertyTests.World {
             #expect(asOf == closedAt.balances, "\(label): the books as of \(closed) changed after it closed")
         }
     }
+}
+
+/// What the property test reads of a ledger, on either backend.
+protocol PropertyBooks {
+    func verify() throws -> VerificationReport
+    func balances(asOf: Day?) throws -> [AccountBalance]
+    func invoices() throws -> [LedgerInvoice]
+    func entries(runID: Int64?, from: Day?, to: Day?, limit: Int?) throws -> [PostedEntry]
+}
+
+extension SQLiteLedgerReader: PropertyBooks {
+    func balances(asOf: Day?) throws -> [AccountBalance] { try balances(account: nil, customer: nil, asOf: asOf, byCustomer: false) }
+}
+
+extension PostgreSQLLedgerReader: PropertyBooks {
+    func balances(asOf: Day?) throws -> [AccountBalance] { try balances(account: nil, customer: nil, asOf: asOf, byCustomer: false) }
 }

@@ -1,0 +1,403 @@
+import Accounting
+import Core
+import Foundation
+
+/// The PostgreSQL ledger's writer for one entity (`LedgerDayWriter`, `PeriodStore`): one transaction per entity and
+/// day. A batch's entries are decided in memory against what the ledger holds for their keys (read in one query per
+/// batch), then written with `COPY ... FROM STDIN` into temporary staging tables and `INSERT ... SELECT` into the
+/// ledger's; the kept totals (open amounts, amounts written off, account movements, unapplied cash) are computed in SQL
+/// from the commit's own postings at the day's end. Entry ids are the entity's, handed out under its run lock.
+///
+/// What it writes so far: runs, accounts, invoices and their customers, journal entries (new keys, reversals and
+/// replacements of changed ones, reversals of what an earlier run of the day posted and this one does not), the kept
+/// totals, ingested files, bank accounts, closed periods. A batch carrying anything else (applications, exceptions,
+/// ACH records, settlement items, statement balances, held cash, decisions, bank ties) is refused, naming it, rather
+/// than written in part.
+public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
+    public nonisolated let address: LedgerLocation.PostgreSQLAddress
+    public nonisolated let entity: String
+    let db: PostgreSQLConnection
+
+    /// The open day, the closed period when it began, and what it has posted.
+    var openDay: (runID: Int64, day: Day)?
+    var closedThroughDay: Day?
+    var dayOutcome = CommitOutcome()
+    /// The keys this run of the day posted or found unchanged: a key an earlier run of the day posted and this one
+    /// does not is reversed at its end.
+    var dayKeys: Set<String> = []
+    /// What the open day posted under each key, as net postings, for a key a later batch of the day names again.
+    var dayNets: [String: (revision: Int, net: [PostingKey: Int64])] = [:]
+    var nextEntryID: Int64 = 1
+    var firstEntryID: Int64 = 1
+
+    /// Opens (making and migrating as needed) the ledger, and the entity in it.
+    public init(address: LedgerLocation.PostgreSQLAddress, entity: String) throws {
+        self.address = address
+        self.entity = entity
+        db = try PostgreSQLConnection(conninfo: address.conninfo)
+        try PostgreSQLMigrations.migrate(db, partitions: PostgreSQLMigrations.partitionsFromEnvironment, redacted: address.redacted)
+        try PostgreSQLMigrations.ensureEntity(entity, db)
+        try db.execute("""
+            CREATE TEMPORARY TABLE IF NOT EXISTS stage_entries (LIKE journal_entries) ON COMMIT DELETE ROWS;
+            CREATE TEMPORARY TABLE IF NOT EXISTS stage_postings (LIKE postings) ON COMMIT DELETE ROWS;
+            CREATE TEMPORARY TABLE IF NOT EXISTS stage_keys (source_key text COLLATE "C" PRIMARY KEY) ON COMMIT DELETE ROWS;
+            CREATE TEMPORARY TABLE IF NOT EXISTS stage_invoices (LIKE invoices) ON COMMIT DELETE ROWS;
+            """)
+    }
+
+    private var e: String { entity }
+
+    // MARK: Runs
+
+    public func beginRun(manifest: String, firstDay: Day, lastDay: Day, startedAt: String) throws -> Int64 {
+        let rows = try db.query("""
+            INSERT INTO runs(entity, run_id, started_at, manifest, first_day, last_day, status)
+            SELECT $1, COALESCE(max(run_id), 0) + 1, $2, $3, $4, $5, 'running' FROM runs WHERE entity = $1
+            RETURNING run_id
+            """, [e, startedAt, manifest, firstDay.description, lastDay.description])
+        return rows.int(0, 0)
+    }
+
+    public func finishRun(_ runID: Int64, status: String) throws {
+        try db.run("UPDATE runs SET status = $3 WHERE entity = $1 AND run_id = $2::bigint", [e, String(runID), status])
+    }
+
+    public func checkpoint(truncate: Bool) throws {}
+
+    // MARK: A day
+
+    public func beginDay(runID: Int64, day: Day) throws {
+        guard openDay == nil else { throw LedgerError("a day (\(openDay.map { "\($0.day)" } ?? "")) is already open in this ledger writer") }
+        dayOutcome = CommitOutcome()
+        dayKeys = []
+        dayNets = [:]
+        try db.execute("BEGIN")
+        openDay = (runID, day)
+        do {
+            nextEntryID = try db.query("SELECT COALESCE(max(entry_id), 0) + 1 FROM journal_entries WHERE entity = $1", [e]).int(0, 0)
+            firstEntryID = nextEntryID
+            let closed = try db.query("SELECT closed_through FROM period_changes WHERE entity = $1 ORDER BY change_id DESC LIMIT 1", [e])
+            closedThroughDay = closed.count > 0 && !closed.isNull(0, 0) ? try Stored.day(closed.text(0, 0), "period_changes") : nil
+        } catch {
+            abandonDay()
+            throw error
+        }
+    }
+
+    public func post(_ batch: DayEffects) throws {
+        guard let open = openDay else { throw LedgerError("no day is open in this ledger writer: call beginDay first") }
+        do {
+            try refuseWhatIsNotWrittenYet(batch)
+            try writeAccounts(batch)
+            dayOutcome.newInvoiceCount += try writeInvoices(batch.invoices, day: open.day)
+            var drafts = batch.entries
+            if let closed = closedThroughDay {
+                // What belongs to a closed day is booked on the first open day, with the day it belongs to in its memo.
+                for i in drafts.indices where drafts[i].effectiveDay <= closed {
+                    drafts[i].memo += " (belongs to \(drafts[i].effectiveDay), in the period closed through \(closed))"
+                    drafts[i].effectiveDay = closed.adding(days: 1)
+                }
+            }
+            try postEntries(drafts, runID: open.runID, day: open.day)
+            for a in batch.bankAccounts {
+                try db.run("""
+                    INSERT INTO bank_accounts(entity, number, bank, currency, code, first_day, reclass_from) VALUES ($1, $2, $3, $4, $5, $6, $7)
+                    ON CONFLICT (entity, number, bank, currency) DO UPDATE SET code = excluded.code
+                    """, [e, a.number, a.bank, a.currency, a.code, a.firstDay.description, a.reclassFrom])
+            }
+            for f in batch.files {
+                try db.run("""
+                    INSERT INTO ingested_files(entity, sha256, size_bytes, name, run_id, day, archive_path, source)
+                    VALUES ($1, $2, $3::bigint, $4, $5::bigint, $6, $7, $8) ON CONFLICT DO NOTHING
+                    """, [e, f.sha256, String(f.sizeBytes), f.name, String(f.runID), f.day.description, f.archivePath, f.source])
+            }
+        } catch {
+            abandonDay()
+            throw error
+        }
+    }
+
+    /// A batch part this writer does not write yet is refused whole, never dropped.
+    private func refuseWhatIsNotWrittenYet(_ batch: DayEffects) throws {
+        let parts: [(String, Bool)] = [
+            ("applications", !batch.applications.isEmpty), ("exceptions", !batch.exceptions.isEmpty), ("ACH entries", !batch.achEntries.isEmpty),
+            ("ACH customers", !batch.achCustomers.isEmpty), ("ACH changes", !batch.achChanges.isEmpty),
+            ("settlement items", !batch.settlementItems.isEmpty), ("statement balances", !batch.statementBalances.isEmpty),
+            ("booked reviews", !batch.bookedReviews.isEmpty), ("held receipts", !batch.heldReceipts.isEmpty),
+            ("reapplications", !batch.reapplications.isEmpty),
+            ("exceptions resolved or reopened by settle", !(batch.resolvedBySettle.isEmpty && batch.reopenedBySettle.isEmpty
+                && batch.decisionsSettled.isEmpty && batch.resolvedTogether.isEmpty)),
+            ("batches closed or reopened", !(batch.batchesClosed.isEmpty && batch.batchesReopened.isEmpty)),
+        ]
+        let refused = parts.filter(\.1).map(\.0)
+        if !refused.isEmpty {
+            throw LedgerError("\(address.redacted): a PostgreSQL ledger does not record \(refused.joined(separator: ", ")) yet; the day is not written")
+        }
+    }
+
+    public func takePosted() -> [PostedEntry] {
+        let taken = dayOutcome.posted
+        dayOutcome.posted = []
+        return taken
+    }
+
+    public func finishDay(_ day: DayCommit, dryRun: Bool) throws -> CommitOutcome {
+        guard let open = openDay, open.day == day.day, open.runID == day.runID else {
+            throw LedgerError("finishDay(\(day.day)) does not match the open day \(openDay.map { "\($0.day)" } ?? "(none)")")
+        }
+        guard day.bankTies.isEmpty else {
+            abandonDay()
+            throw LedgerError("\(address.redacted): a PostgreSQL ledger does not tie the books to statements yet; the day is not written")
+        }
+        try post(day.batch)
+        do {
+            // A key a run of this day posted before and this run no longer produces is reversed.
+            let earlier = try db.query("""
+                SELECT DISTINCT source_key FROM journal_entries WHERE entity = $1 AND day = $2 AND entry_id < $3::bigint ORDER BY 1
+                """, [e, day.day.description, String(firstEntryID)])
+            let gone = (0..<earlier.count).map { earlier.text($0, 0) }.filter { !dayKeys.contains($0) }
+            if !gone.isEmpty {
+                try postEntries(gone.map { JournalEntryDraft(sourceKey: $0, effectiveDay: day.day, memo: "No longer produced by a run of \(day.day)", postings: []) },
+                                runID: day.runID, day: day.day)
+            }
+            try writeKeptTotals(day: day.day)
+            try day.beforeCommit?()
+            let outcome = dayOutcome
+            if dryRun {
+                abandonDay()
+            } else {
+                try db.execute("COMMIT")
+                openDay = nil
+            }
+            return outcome
+        } catch {
+            abandonDay()
+            throw error
+        }
+    }
+
+    public func abandonDay() {
+        guard openDay != nil else { return }
+        if db.isAlive { try? db.execute("ROLLBACK") }
+        openDay = nil
+        dayKeys = []
+        dayNets = [:]
+    }
+
+    // MARK: Writing
+
+    private func writeAccounts(_ batch: DayEffects) throws {
+        for account in batch.cashAccounts {
+            try db.run("INSERT INTO accounts(entity, code, name, type) VALUES ($1, $2, $3, 'asset') ON CONFLICT DO NOTHING", [e, account.code, account.name])
+        }
+        for account in batch.accountNames {
+            try db.run("""
+                INSERT INTO accounts(entity, code, name, type) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (entity, code) DO UPDATE SET name = excluded.name, type = CASE WHEN $5 = '' THEN accounts.type ELSE excluded.type END
+                """, [e, account.code, account.name, account.type.isEmpty ? "asset" : account.type, account.type])
+        }
+    }
+
+    /// New invoices (opened today, open amount 0 until their opening entries post) and the fields of known ones; how many
+    /// were new.
+    private func writeInvoices(_ invoices: [LedgerInvoice], day: Day) throws -> Int {
+        guard !invoices.isEmpty else { return 0 }
+        var copy = CopyText()
+        for invoice in invoices {
+            for value in [e, invoice.invoiceID, invoice.customerID, invoice.issueDay.description, invoice.dueDay.description,
+                          invoice.amount.currency.code] { copy.add(value) }
+            copy.add(invoice.amount.minorUnits)
+            copy.add(Int64(0))
+            copy.add(invoice.terms)
+            copy.add(invoice.poNumber)
+            copy.add(day.description)
+            copy.add(Int64(0))
+            copy.endRow()
+        }
+        try db.copyIn("stage_invoices", data: copy.bytes)
+        try db.run("INSERT INTO customers(entity, customer_id) SELECT DISTINCT entity, customer_id FROM stage_invoices ON CONFLICT DO NOTHING")
+        let rows = try db.query("""
+            INSERT INTO invoices SELECT * FROM stage_invoices
+            ON CONFLICT (entity, invoice_id) DO UPDATE SET customer_id = excluded.customer_id, issue_day = excluded.issue_day,
+                due_day = excluded.due_day, amount_minor = excluded.amount_minor, terms = excluded.terms, po_number = excluded.po_number,
+                opened_day = COALESCE(invoices.opened_day, excluded.opened_day)
+            RETURNING (xmax = 0)
+            """)
+        try db.execute("DELETE FROM stage_invoices")
+        return (0..<rows.count).filter { rows.bool($0, 0) }.count
+    }
+
+    /// Posts drafts in order: a key never posted gets its first entry; a key posted before whose net postings differ gets
+    /// a reversal of what it holds and a replacement; an unchanged one nothing. Decided in memory, written in one COPY.
+    private func postEntries(_ drafts: [JournalEntryDraft], runID: Int64, day: Day) throws {
+        guard !drafts.isEmpty else { return }
+        var known = try postedNets(of: drafts.map(\.sourceKey).filter { dayNets[$0] == nil })
+        for (key, value) in dayNets { known[key] = value }
+        var entries = CopyText(), postings = CopyText()
+        func write(_ key: String, revision: Int, kind: PostedEntry.Kind, effectiveDay: Day, memo: String, _ lines: [Posting]) throws {
+            let id = nextEntryID
+            nextEntryID += 1
+            entries.add(e); entries.add(id); entries.add(key); entries.add(Int64(revision)); entries.add(kind.rawValue); entries.add(runID)
+            entries.add(day.description); entries.add(effectiveDay.description); entries.add(memo)
+            entries.endRow()
+            let nonZero = lines.filter { $0.amount.minorUnits != 0 }
+            for (line, p) in nonZero.enumerated() {
+                postings.add(e); postings.add(id); postings.add(Int64(line + 1)); postings.add(p.account); postings.add(p.customerID)
+                postings.add(p.invoiceID); postings.add(p.amount.minorUnits); postings.add(p.amount.currency.code)
+                postings.endRow()
+            }
+            dayOutcome.posted.append(PostedEntry(entryID: id, sourceKey: key, revision: revision, kind: kind, runID: runID, effectiveDay: effectiveDay,
+                                                 memo: memo, postings: nonZero))
+        }
+        for draft in drafts {
+            precondition(draft.isBalanced, "journal entry \(draft.sourceKey) does not balance")
+            let wanted = try draft.netPostings
+            guard let current = known[draft.sourceKey] else {
+                // Nothing was ever posted under the key: nothing to post unless it moves money.
+                guard draft.postings.contains(where: { $0.amount.minorUnits != 0 }) else {
+                    dayOutcome.unchangedCount += 1
+                    continue
+                }
+                dayKeys.insert(draft.sourceKey)
+                try write(draft.sourceKey, revision: 1, kind: .original, effectiveDay: draft.effectiveDay, memo: draft.memo, draft.postings)
+                known[draft.sourceKey] = (1, wanted)
+                continue
+            }
+            dayKeys.insert(draft.sourceKey)
+            if current.net == wanted {
+                dayOutcome.unchangedCount += 1
+                continue
+            }
+            var revision = current.revision
+            if !current.net.isEmpty {
+                revision += 1
+                let reversal = try current.net.sorted(by: { $0.key < $1.key }).map { key, value in
+                    guard let currency = Currency.iso(key.currency) else {
+                        throw LedgerError("postings of \(draft.sourceKey) on account \(key.account): currency '\(key.currency)' is not an ISO 4217 code")
+                    }
+                    return Posting(account: key.account, customerID: key.customerID.isEmpty ? nil : key.customerID,
+                                   invoiceID: key.invoiceID.isEmpty ? nil : key.invoiceID, amount: Money(minorUnits: -value, currency: currency))
+                }
+                precondition(JournalEntryDraft.balances(reversal), "the reversal of \(draft.sourceKey) does not balance")
+                try write(draft.sourceKey, revision: revision, kind: .reversal, effectiveDay: draft.effectiveDay, memo: "Reversal: " + draft.memo, reversal)
+            }
+            if !wanted.isEmpty {
+                revision += 1
+                try write(draft.sourceKey, revision: revision, kind: .replacement, effectiveDay: draft.effectiveDay, memo: draft.memo, draft.postings)
+            }
+            known[draft.sourceKey] = (revision, wanted)
+        }
+        for key in Set(drafts.map(\.sourceKey)) { if let value = known[key] { dayNets[key] = value } }
+        guard entries.rows > 0 else { return }
+        try db.copyIn("stage_entries", data: entries.bytes)
+        try db.copyIn("stage_postings", data: postings.bytes)
+        // What a posting names must exist: an account of the chart, an invoice the ledger has (customers are made).
+        let unknown = try db.query("""
+            SELECT p.entry_id, p.account_code, p.invoice_id,
+                   NOT EXISTS (SELECT 1 FROM accounts a WHERE a.entity = p.entity AND a.code = p.account_code)
+            FROM stage_postings p
+            WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.entity = p.entity AND a.code = p.account_code)
+               OR (p.invoice_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.entity = p.entity AND i.invoice_id = p.invoice_id))
+            ORDER BY p.entry_id LIMIT 1
+            """)
+        if unknown.count > 0 {
+            let key = try db.query("SELECT source_key FROM stage_entries WHERE entry_id = $1::bigint", [unknown.text(0, 0)]).text(0, 0)
+            throw unknown.bool(0, 3)
+                ? LedgerError("entry \(key) posts to account \(unknown.text(0, 1)), which the ledger does not have")
+                : LedgerError("entry \(key) posts to invoice \(unknown.text(0, 2)), which the ledger does not have")
+        }
+        try db.execute("""
+            INSERT INTO customers(entity, customer_id) SELECT DISTINCT entity, customer_id FROM stage_postings WHERE customer_id IS NOT NULL
+                ON CONFLICT DO NOTHING;
+            INSERT INTO journal_entries SELECT * FROM stage_entries;
+            INSERT INTO postings SELECT * FROM stage_postings;
+            DELETE FROM stage_entries;
+            DELETE FROM stage_postings;
+            """)
+    }
+
+    /// What the ledger holds under each key: its last revision and its net postings (none: every entry reversed).
+    private func postedNets(of keys: [String]) throws -> [String: (revision: Int, net: [PostingKey: Int64])] {
+        guard !keys.isEmpty else { return [:] }
+        var copy = CopyText()
+        for key in Set(keys) { copy.add(key); copy.endRow() }
+        try db.copyIn("stage_keys", data: copy.bytes)
+        defer { try? db.execute("DELETE FROM stage_keys") }
+        var out: [String: (revision: Int, net: [PostingKey: Int64])] = [:]
+        let revisions = try db.query("""
+            SELECT j.source_key, max(j.revision) FROM stage_keys k JOIN journal_entries j ON j.entity = $1 AND j.source_key = k.source_key GROUP BY 1
+            """, [e])
+        for r in 0..<revisions.count { out[revisions.text(r, 0)] = (Int(revisions.int(r, 1)), [:]) }
+        let nets = try db.query("""
+            SELECT j.source_key, p.account_code, COALESCE(p.customer_id, ''), COALESCE(p.invoice_id, ''), p.currency, sum(p.amount_minor)
+            FROM stage_keys k JOIN journal_entries j ON j.entity = $1 AND j.source_key = k.source_key
+            JOIN postings p ON p.entity = j.entity AND p.entry_id = j.entry_id
+            GROUP BY 1, 2, 3, 4, 5 HAVING sum(p.amount_minor) <> 0
+            """, [e])
+        for r in 0..<nets.count {
+            out[nets.text(r, 0), default: (1, [:])].net[PostingKey(account: nets.text(r, 1), customerID: nets.text(r, 2), invoiceID: nets.text(r, 3),
+                                                                   currency: nets.text(r, 4))] = nets.int(r, 5)
+        }
+        return out
+    }
+
+    /// The totals kept beside the postings, moved by this commit's own postings (ids from `firstEntryID` on).
+    private func writeKeptTotals(day: Day) throws {
+        let (first, receivable, differences, unapplied) = (String(firstEntryID), ChartOfAccounts.accountsReceivable, ChartOfAccounts.paymentDifferences,
+                                                           ChartOfAccounts.unappliedCash)
+        for (column, account) in [("open_minor", receivable), ("written_off_minor", differences)] {
+            try db.run("""
+                UPDATE invoices i SET \(column) = i.\(column) + d.total FROM (
+                    SELECT invoice_id, sum(amount_minor) AS total FROM postings WHERE entity = $1 AND entry_id >= $2::bigint AND account_code = $3
+                    AND invoice_id IS NOT NULL GROUP BY 1) d
+                WHERE i.entity = $1 AND i.invoice_id = d.invoice_id AND d.total <> 0
+                """, [e, first, account])
+        }
+        try db.run("""
+            INSERT INTO account_days(entity, account_code, day, currency, amount_minor)
+            SELECT $1, account_code, $3, currency, sum(amount_minor) FROM postings WHERE entity = $1 AND entry_id >= $2::bigint
+            GROUP BY account_code, currency
+            ON CONFLICT (entity, account_code, day, currency) DO UPDATE SET amount_minor = account_days.amount_minor + excluded.amount_minor
+            """, [e, first, day.description])
+        try db.run("""
+            INSERT INTO customer_unapplied_days(entity, customer_id, currency, effective_day, amount_minor)
+            SELECT $1, p.customer_id, p.currency, j.effective_day, sum(p.amount_minor) FROM postings p
+            JOIN journal_entries j ON j.entity = p.entity AND j.entry_id = p.entry_id
+            WHERE p.entity = $1 AND p.entry_id >= $2::bigint AND p.account_code = $3 AND p.customer_id IS NOT NULL
+            GROUP BY 2, 3, 4 HAVING sum(p.amount_minor) <> 0
+            ON CONFLICT (entity, customer_id, currency, effective_day) DO UPDATE SET amount_minor = customer_unapplied_days.amount_minor + excluded.amount_minor
+            """, [e, first, unapplied])
+        try db.run("""
+            INSERT INTO customer_unapplied(entity, customer_id, currency, amount_minor)
+            SELECT $1, customer_id, currency, sum(amount_minor) FROM postings
+            WHERE entity = $1 AND entry_id >= $2::bigint AND account_code = $3 AND customer_id IS NOT NULL
+            GROUP BY 2, 3 HAVING sum(amount_minor) <> 0
+            ON CONFLICT (entity, customer_id, currency) DO UPDATE SET amount_minor = customer_unapplied.amount_minor + excluded.amount_minor
+            """, [e, first, unapplied])
+    }
+
+    // MARK: Periods
+
+    public func closedThrough() throws -> Day? {
+        let rows = try db.query("SELECT closed_through FROM period_changes WHERE entity = $1 ORDER BY change_id DESC LIMIT 1", [e])
+        guard rows.count > 0, !rows.isNull(0, 0) else { return nil }
+        return try Stored.day(rows.text(0, 0), "period_changes")
+    }
+
+    public func periodChanges() throws -> [PeriodChange] {
+        let rows = try db.query("SELECT action, COALESCE(closed_through, ''), note, by, at FROM period_changes WHERE entity = $1 ORDER BY change_id", [e])
+        return (0..<rows.count).map { (rows.text($0, 0), rows.text($0, 1), rows.text($0, 2), rows.text($0, 3), rows.text($0, 4)) }
+    }
+
+    public func closePeriod(through day: Day, note: String, by: String, at: String) throws {
+        if let current = try closedThrough(), current >= day { throw LedgerError("the period is already closed through \(current)") }
+        try db.run("INSERT INTO period_changes(entity, action, closed_through, note, by, at) VALUES ($1, 'close', $2, $3, $4, $5)",
+                   [e, day.description, note, by, at])
+    }
+
+    public func reopenPeriod(from day: Day, note: String, by: String, at: String) throws {
+        guard let current = try closedThrough(), current >= day else { throw LedgerError("\(day) is not in a closed period") }
+        try db.run("INSERT INTO period_changes(entity, action, closed_through, note, by, at) VALUES ($1, 'reopen', $2, $3, $4, $5)",
+                   [e, day.adding(days: -1).description, note, by, at])
+    }
+}
