@@ -202,8 +202,11 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     /// were new.
     private func writeInvoices(_ invoices: [LedgerInvoice], day: Day) throws -> Int {
         guard !invoices.isEmpty else { return 0 }
+        // An invoice named twice in a batch is written once, as it is named last (as SQLite's update of the first would).
+        var last: [String: Int] = [:]
+        for (i, invoice) in invoices.enumerated() { last[invoice.invoiceID] = i }
         var copy = CopyText()
-        for invoice in invoices {
+        for (i, invoice) in invoices.enumerated() where last[invoice.invoiceID] == i {
             for value in [e, invoice.invoiceID, invoice.customerID, invoice.issueDay.description, invoice.dueDay.description,
                           invoice.amount.currency.code] { copy.add(value) }
             copy.add(invoice.amount.minorUnits)
@@ -216,15 +219,18 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         }
         try db.copyIn("stage_invoices", data: copy.bytes)
         try db.run("INSERT INTO customers(entity, customer_id) SELECT DISTINCT entity, customer_id FROM stage_invoices ON CONFLICT DO NOTHING")
-        let rows = try db.query("""
+        // Counted before the write (a partitioned table cannot say in RETURNING whether a row was inserted).
+        let new = try db.query("""
+            SELECT count(*) FROM stage_invoices s WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.entity = s.entity AND i.invoice_id = s.invoice_id)
+            """).int(0, 0)
+        try db.execute("""
             INSERT INTO invoices SELECT * FROM stage_invoices
             ON CONFLICT (entity, invoice_id) DO UPDATE SET customer_id = excluded.customer_id, issue_day = excluded.issue_day,
                 due_day = excluded.due_day, amount_minor = excluded.amount_minor, terms = excluded.terms, po_number = excluded.po_number,
-                opened_day = COALESCE(invoices.opened_day, excluded.opened_day)
-            RETURNING (xmax = 0)
+                opened_day = COALESCE(invoices.opened_day, excluded.opened_day);
+            DELETE FROM stage_invoices;
             """)
-        try db.execute("DELETE FROM stage_invoices")
-        return (0..<rows.count).filter { rows.bool($0, 0) }.count
+        return Int(new)
     }
 
     /// Posts drafts in order: a key never posted gets its first entry; a key posted before whose net postings differ gets
