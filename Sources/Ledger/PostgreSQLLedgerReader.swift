@@ -211,8 +211,20 @@ public final class PostgreSQLLedgerReader {
     }
 
     private func checkIntegrity(into report: inout VerificationReport) throws {
-        // The references the schema does not hold (customer and invoice ids on postings, revisions under one key).
+        // The references the schema does not hold by foreign keys (what postings and entries name, revisions under one key).
         let orphans: [(String, String)] = [
+            ("postings without their entry", """
+                SELECT count(*) FROM postings p WHERE p.entity = $1
+                AND NOT EXISTS (SELECT 1 FROM journal_entries j WHERE j.entity = p.entity AND j.entry_id = p.entry_id)
+                """),
+            ("postings naming an unknown account", """
+                SELECT count(*) FROM postings p WHERE p.entity = $1
+                AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.entity = p.entity AND a.code = p.account_code)
+                """),
+            ("entries of an unknown run", """
+                SELECT count(*) FROM journal_entries j WHERE j.entity = $1
+                AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.entity = j.entity AND r.run_id = j.run_id)
+                """),
             ("postings naming an unknown customer", """
                 SELECT count(*) FROM postings p WHERE p.entity = $1 AND p.customer_id IS NOT NULL
                 AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.entity = p.entity AND c.customer_id = p.customer_id)

@@ -29,6 +29,14 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     var dayNets: [String: (revision: Int, net: [PostingKey: Int64])] = [:]
     var nextEntryID: Int64 = 1
     var firstEntryID: Int64 = 1
+    /// What the open day's postings move of the kept totals, written at its end: receivables and payment differences per
+    /// invoice, each account's movement per currency, unapplied cash per customer, currency and effective day.
+    var openChanges: [String: Int64] = [:]
+    var writtenOffChanges: [String: Int64] = [:]
+    var accountMovements: [AccountMovement: Int64] = [:]
+    var unappliedMovements: [UnappliedMovement: Int64] = [:]
+    struct AccountMovement: Hashable { var account: String; var currency: String }
+    struct UnappliedMovement: Hashable { var customer: String; var currency: String; var effectiveDay: Day }
 
     /// Opens (making and migrating as needed) the ledger, and the entity in it.
     public init(address: LedgerLocation.PostgreSQLAddress, entity: String) throws {
@@ -71,6 +79,10 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         dayOutcome = CommitOutcome()
         dayKeys = []
         dayNets = [:]
+        openChanges = [:]
+        writtenOffChanges = [:]
+        accountMovements = [:]
+        unappliedMovements = [:]
         try db.execute("BEGIN")
         openDay = (runID, day)
         do {
@@ -251,6 +263,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
                 postings.add(e); postings.add(id); postings.add(Int64(line + 1)); postings.add(p.account); postings.add(p.customerID)
                 postings.add(p.invoiceID); postings.add(p.amount.minorUnits); postings.add(p.amount.currency.code)
                 postings.endRow()
+                keep(p, effectiveDay: effectiveDay)
             }
             dayOutcome.posted.append(PostedEntry(entryID: id, sourceKey: key, revision: revision, kind: kind, runID: runID, effectiveDay: effectiveDay,
                                                  memo: memo, postings: nonZero))
@@ -347,39 +360,68 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         return out
     }
 
-    /// The totals kept beside the postings, moved by this commit's own postings (ids from `firstEntryID` on).
-    private func writeKeptTotals(day: Day) throws {
-        let (first, receivable, differences, unapplied) = (String(firstEntryID), ChartOfAccounts.accountsReceivable, ChartOfAccounts.paymentDifferences,
-                                                           ChartOfAccounts.unappliedCash)
-        for (column, account) in [("open_minor", receivable), ("written_off_minor", differences)] {
-            try db.run("""
-                UPDATE invoices i SET \(column) = i.\(column) + d.total FROM (
-                    SELECT invoice_id, sum(amount_minor) AS total FROM postings WHERE entity = $1 AND entry_id >= $2::bigint AND account_code = $3
-                    AND invoice_id IS NOT NULL GROUP BY 1) d
-                WHERE i.entity = $1 AND i.invoice_id = d.invoice_id AND d.total <> 0
-                """, [e, first, account])
+    /// Notes what a posting moves of the kept totals.
+    private func keep(_ p: Posting, effectiveDay: Day) {
+        let amount = p.amount.minorUnits
+        accountMovements[AccountMovement(account: p.account, currency: p.amount.currency.code), default: 0] &+= amount
+        if let invoice = p.invoiceID {
+            if p.account == ChartOfAccounts.accountsReceivable { openChanges[invoice, default: 0] &+= amount }
+            if p.account == ChartOfAccounts.paymentDifferences { writtenOffChanges[invoice, default: 0] &+= amount }
         }
+        if let customer = p.customerID, p.account == ChartOfAccounts.unappliedCash {
+            unappliedMovements[UnappliedMovement(customer: customer, currency: p.amount.currency.code, effectiveDay: effectiveDay), default: 0] &+= amount
+        }
+    }
+
+    /// The totals kept beside the postings, moved by this commit's postings: the changes COPY'd into a staging table,
+    /// then applied by key (each row one index look-up, whatever the planner knows of a new entity's rows).
+    private func writeKeptTotals(day: Day) throws {
+        var rows = CopyText()
+        func add(_ kind: String, _ a: String, _ b: String, _ c: String, _ amount: Int64) {
+            guard amount != 0 else { return }
+            rows.add(kind); rows.add(a); rows.add(b); rows.add(c); rows.add(amount)
+            rows.endRow()
+        }
+        for (invoice, amount) in openChanges { add("open", invoice, "", "", amount) }
+        for (invoice, amount) in writtenOffChanges { add("written_off", invoice, "", "", amount) }
+        for (key, amount) in accountMovements { add("account", key.account, key.currency, "", amount) }
+        var byCustomer: [AccountMovement: Int64] = [:]
+        for (key, amount) in unappliedMovements {
+            add("unapplied_day", key.customer, key.currency, key.effectiveDay.description, amount)
+            byCustomer[AccountMovement(account: key.customer, currency: key.currency), default: 0] &+= amount
+        }
+        for (key, amount) in byCustomer { add("unapplied", key.account, key.currency, "", amount) }
+        guard rows.rows > 0 else { return }
+        try db.execute("""
+            CREATE TEMPORARY TABLE IF NOT EXISTS stage_totals (kind text, a text COLLATE "C", b text COLLATE "C", c text COLLATE "C", amount bigint)
+            ON COMMIT DELETE ROWS
+            """)
+        try db.copyIn("stage_totals", data: rows.bytes)
+        try db.execute("ANALYZE stage_totals")
+        try db.run("""
+            UPDATE invoices i SET open_minor = i.open_minor + s.amount FROM stage_totals s
+            WHERE s.kind = 'open' AND i.entity = $1 AND i.invoice_id = s.a
+            """, [e])
+        try db.run("""
+            UPDATE invoices i SET written_off_minor = i.written_off_minor + s.amount FROM stage_totals s
+            WHERE s.kind = 'written_off' AND i.entity = $1 AND i.invoice_id = s.a
+            """, [e])
         try db.run("""
             INSERT INTO account_days(entity, account_code, day, currency, amount_minor)
-            SELECT $1, account_code, $3, currency, sum(amount_minor) FROM postings WHERE entity = $1 AND entry_id >= $2::bigint
-            GROUP BY account_code, currency
+            SELECT $1, a, $2, b, amount FROM stage_totals WHERE kind = 'account'
             ON CONFLICT (entity, account_code, day, currency) DO UPDATE SET amount_minor = account_days.amount_minor + excluded.amount_minor
-            """, [e, first, day.description])
+            """, [e, day.description])
         try db.run("""
             INSERT INTO customer_unapplied_days(entity, customer_id, currency, effective_day, amount_minor)
-            SELECT $1, p.customer_id, p.currency, j.effective_day, sum(p.amount_minor) FROM postings p
-            JOIN journal_entries j ON j.entity = p.entity AND j.entry_id = p.entry_id
-            WHERE p.entity = $1 AND p.entry_id >= $2::bigint AND p.account_code = $3 AND p.customer_id IS NOT NULL
-            GROUP BY 2, 3, 4 HAVING sum(p.amount_minor) <> 0
+            SELECT $1, a, b, c, amount FROM stage_totals WHERE kind = 'unapplied_day'
             ON CONFLICT (entity, customer_id, currency, effective_day) DO UPDATE SET amount_minor = customer_unapplied_days.amount_minor + excluded.amount_minor
-            """, [e, first, unapplied])
+            """, [e])
         try db.run("""
             INSERT INTO customer_unapplied(entity, customer_id, currency, amount_minor)
-            SELECT $1, customer_id, currency, sum(amount_minor) FROM postings
-            WHERE entity = $1 AND entry_id >= $2::bigint AND account_code = $3 AND customer_id IS NOT NULL
-            GROUP BY 2, 3 HAVING sum(amount_minor) <> 0
+            SELECT $1, a, b, amount FROM stage_totals WHERE kind = 'unapplied'
             ON CONFLICT (entity, customer_id, currency) DO UPDATE SET amount_minor = customer_unapplied.amount_minor + excluded.amount_minor
-            """, [e, first, unapplied])
+            """, [e])
+        try db.execute("DELETE FROM stage_totals")
     }
 
     // MARK: Periods

@@ -113,7 +113,24 @@ func benchLedger() async throws {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let path = folder + "/ledger.sqlite"
-    let store = try SQLiteLedgerStore(path: path)
+    // `--backend postgresql --url URL`: the same entries into a PostgreSQL ledger (entity `bench-<pid>`, so runs side
+    // by side in one database never meet).
+    let backend = textOption("backend") ?? "sqlite"
+    let entity = "bench-\(ProcessInfo.processInfo.processIdentifier)"
+    let store: any LedgerDayWriter
+    var address: LedgerLocation.PostgreSQLAddress?
+    switch backend {
+    case "sqlite":
+        store = try SQLiteLedgerStore(path: path)
+    case "postgresql":
+        guard let url = textOption("url"), case let .postgresql(given) = try LedgerLocation.parse(url) else {
+            fatalError("settle-bench ledger --backend postgresql needs --url postgresql://...")
+        }
+        address = given
+        store = try PostgreSQLLedgerStore(address: given, entity: entity)
+    default:
+        fatalError("--backend: sqlite or postgresql")
+    }
     let day = Day(civilYear: 2026, month: 11, day: 2)
     let run = try await store.beginRun(manifest: "bench", firstDay: day, lastDay: day, startedAt: "bench")
     // Each commit is a day of its own (a second commit of one day is a rerun of it: it would reverse the first's keys).
@@ -180,9 +197,10 @@ func benchLedger() async throws {
         posted += outcome.posted.count
     }
     let s = seconds(postingTime)
-    print(String(format: "ledger post: %d journal entries (2-4 postings each) in %.3f s: %.0f entries/s (days of %d, batches of %d)", posted, s, Double(posted) / s, perCommit, perBatch))
+    print(String(format: "ledger post (%@): %d journal entries (2-4 postings each) in %.3f s: %.0f entries/s (days of %d, batches of %d)",
+                 backend, posted, s, Double(posted) / s, perCommit, perBatch))
     let start = clock.now
-    let report = try SQLiteLedgerReader(path: path).verify()
+    let report = try address.map { try PostgreSQLLedgerReader(address: $0, entity: entity).verify() } ?? SQLiteLedgerReader(path: path).verify()
     let v = seconds(clock.now - start)
     precondition(report.isClean, "the bench ledger does not verify: \(report)")
     print(String(format: "ledger verify: %d entries, %d postings, %d invoices in %.2f s; peak RSS %.1f MB", report.entryCount, report.postingCount, report.invoiceCount, v, peakRSSMegabytes()))
@@ -319,7 +337,7 @@ case "e2e-run": try await benchEndToEndRun()
 default:
     print("""
         usage: settle-bench nacha [--entries N] [--repeat N]
-               settle-bench ledger [--entries N] [--per-commit N]
+               settle-bench ledger [--entries N] [--per-commit N] [--backend sqlite|postgresql --url URL]
                settle-bench bai2 [--details N] [--save PATH]
                settle-bench camt [--entries N]
                settle-bench csv [--rows N] [--save PATH]   (run from the package root: it reads Jobs/profiles/)

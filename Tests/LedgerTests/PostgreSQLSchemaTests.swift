@@ -61,7 +61,7 @@ struct PostgreSQLSchemaTests {
     }
 
     @Test func entitiesShareNoKeyAndNoReference() throws {
-        let (_, db) = try ledger()
+        let (address, db) = try ledger()
         try PostgreSQLMigrations.ensureEntity("acme-us", db)
         try PostgreSQLMigrations.ensureEntity("acme-ca", db)
         try PostgreSQLMigrations.ensureEntity("acme-us", db)
@@ -71,14 +71,21 @@ struct PostgreSQLSchemaTests {
         try db.run("INSERT INTO runs VALUES ('acme-us', 1, 't', 'm', '2026-11-02', '2026-11-02', 'finished')")
         try db.run("INSERT INTO runs VALUES ('acme-ca', 1, 't', 'm', '2026-11-02', '2026-11-02', 'finished')")
         try db.run("INSERT INTO journal_entries VALUES ('acme-us', 1, 'k', 1, 'original', 1, '2026-11-02', '2026-11-02', '')")
-        // The same ids in another entity are another row; a posting of acme-ca cannot name acme-us's entry.
+        // The same ids in another entity are another row. A reference of a low-volume table that crosses entities is
+        // refused by its foreign key; what a posting names (no foreign key: settle checks it before the write) is
+        // found by verify, per entity.
         try db.run("INSERT INTO journal_entries VALUES ('acme-ca', 1, 'k', 1, 'original', 1, '2026-11-02', '2026-11-02', '')")
         do {
-            try db.run("INSERT INTO postings VALUES ('acme-ca', 2, 1, '1000', NULL, NULL, 5, 'USD')")
-            Issue.record("a posting named an entry its entity does not have")
+            try db.run("INSERT INTO ingested_files VALUES ('acme-ca', 'sha', 1, 'f', 2, '2026-11-02', 'a', '')")
+            Issue.record("a file named a run its entity does not have")
         } catch {
             #expect(error.sqlState == "23503")
         }
+        try db.run("INSERT INTO postings VALUES ('acme-ca', 2, 1, '1200', NULL, NULL, 5, 'USD'), ('acme-ca', 1, 1, '9999', NULL, NULL, -5, 'USD')")
+        let report = try PostgreSQLLedgerReader(address: address, entity: "acme-ca").verify()
+        #expect(report.integrityProblems.contains("1 postings without their entry") && report.integrityProblems.contains("1 postings naming an unknown account"),
+                "\(report.integrityProblems)")
+        #expect(try PostgreSQLLedgerReader(address: address, entity: "acme-us").verify().integrityProblems.contains("1 entries without postings"))
         // Text sorts byte-wise whatever the database's collation.
         try db.run("INSERT INTO customers VALUES ('acme-us', 'b'), ('acme-us', 'B'), ('acme-us', 'a'), ('acme-us', '_')")
         let sorted = try db.query("SELECT customer_id FROM customers WHERE entity = 'acme-us' ORDER BY customer_id")
