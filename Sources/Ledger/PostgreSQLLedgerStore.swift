@@ -29,6 +29,9 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     var dayNets: [String: (revision: Int, net: [PostingKey: Int64])] = [:]
     var nextEntryID: Int64 = 1
     var firstEntryID: Int64 = 1
+    /// Customers the ledger is known to hold (a customer is never removed; what a rolled-back day made is forgotten).
+    var knownCustomers: Set<String> = []
+    var dayCustomers: [String] = []
     /// What the open day's postings move of the kept totals, written at its end: receivables and payment differences per
     /// invoice, each account's movement per currency, unapplied cash per customer, currency and effective day.
     var openChanges: [String: Int64] = [:]
@@ -38,7 +41,9 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     struct AccountMovement: Hashable { var account: String; var currency: String }
     struct UnappliedMovement: Hashable { var customer: String; var currency: String; var effectiveDay: Day }
 
-    /// Opens (making and migrating as needed) the ledger, and the entity in it.
+    /// Opens (making and migrating as needed) the ledger, and the entity in it. Statements are planned for their values
+    /// each time (a generic plan knows nothing of an entity's share of a table), and staging tables are analyzed once
+    /// filled.
     public init(address: LedgerLocation.PostgreSQLAddress, entity: String) throws {
         self.address = address
         self.entity = entity
@@ -50,6 +55,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             CREATE TEMPORARY TABLE IF NOT EXISTS stage_postings (LIKE postings) ON COMMIT DELETE ROWS;
             CREATE TEMPORARY TABLE IF NOT EXISTS stage_keys (source_key text COLLATE "C" PRIMARY KEY) ON COMMIT DELETE ROWS;
             CREATE TEMPORARY TABLE IF NOT EXISTS stage_invoices (LIKE invoices) ON COMMIT DELETE ROWS;
+            SET plan_cache_mode = force_custom_plan;
             """)
     }
 
@@ -81,6 +87,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         dayNets = [:]
         openChanges = [:]
         writtenOffChanges = [:]
+        dayCustomers = []
         accountMovements = [:]
         unappliedMovements = [:]
         try db.execute("BEGIN")
@@ -191,6 +198,8 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     public func abandonDay() {
         guard openDay != nil else { return }
         if db.isAlive { try? db.execute("ROLLBACK") }
+        knownCustomers.subtract(dayCustomers)
+        dayCustomers = []
         openDay = nil
         dayKeys = []
         dayNets = [:]
@@ -230,7 +239,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             copy.endRow()
         }
         try db.copyIn("stage_invoices", data: copy.bytes)
-        try db.run("INSERT INTO customers(entity, customer_id) SELECT DISTINCT entity, customer_id FROM stage_invoices ON CONFLICT DO NOTHING")
+        try writeCustomers(Set(invoices.map(\.customerID)))
         // Counted before the write (a partitioned table cannot say in RETURNING whether a row was inserted).
         let new = try db.query("""
             SELECT count(*) FROM stage_invoices s WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.entity = s.entity AND i.invoice_id = s.invoice_id)
@@ -252,6 +261,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         var known = try postedNets(of: drafts.map(\.sourceKey).filter { dayNets[$0] == nil })
         for (key, value) in dayNets { known[key] = value }
         var entries = CopyText(), postings = CopyText()
+        var postingCustomers: Set<String> = []
         func write(_ key: String, revision: Int, kind: PostedEntry.Kind, effectiveDay: Day, memo: String, _ lines: [Posting]) throws {
             let id = nextEntryID
             nextEntryID += 1
@@ -264,6 +274,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
                 postings.add(p.invoiceID); postings.add(p.amount.minorUnits); postings.add(p.amount.currency.code)
                 postings.endRow()
                 keep(p, effectiveDay: effectiveDay)
+                if let customer = p.customerID, !knownCustomers.contains(customer) { postingCustomers.insert(customer) }
             }
             dayOutcome.posted.append(PostedEntry(entryID: id, sourceKey: key, revision: revision, kind: kind, runID: runID, effectiveDay: effectiveDay,
                                                  memo: memo, postings: nonZero))
@@ -325,14 +336,26 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
                 ? LedgerError("entry \(key) posts to account \(unknown.text(0, 1)), which the ledger does not have")
                 : LedgerError("entry \(key) posts to invoice \(unknown.text(0, 2)), which the ledger does not have")
         }
+        try writeCustomers(postingCustomers)
         try db.execute("""
-            INSERT INTO customers(entity, customer_id) SELECT DISTINCT entity, customer_id FROM stage_postings WHERE customer_id IS NOT NULL
-                ON CONFLICT DO NOTHING;
             INSERT INTO journal_entries SELECT * FROM stage_entries;
             INSERT INTO postings SELECT * FROM stage_postings;
             DELETE FROM stage_entries;
             DELETE FROM stage_postings;
             """)
+    }
+
+    /// Adds the customers not known to be in the ledger (the rest of the day's are, from earlier batches or days).
+    private func writeCustomers(_ customers: Set<String>) throws {
+        let new = customers.subtracting(knownCustomers)
+        guard !new.isEmpty else { return }
+        var rows = CopyText()
+        for customer in new.sorted() { rows.add(e); rows.add(customer); rows.endRow() }
+        try db.execute("CREATE TEMPORARY TABLE IF NOT EXISTS stage_customers (LIKE customers) ON COMMIT DELETE ROWS")
+        try db.copyIn("stage_customers", data: rows.bytes)
+        try db.execute("INSERT INTO customers SELECT * FROM stage_customers ON CONFLICT DO NOTHING; DELETE FROM stage_customers")
+        knownCustomers.formUnion(new)
+        dayCustomers += new
     }
 
     /// What the ledger holds under each key: its last revision and its net postings (none: every entry reversed).
@@ -341,6 +364,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         var copy = CopyText()
         for key in Set(keys) { copy.add(key); copy.endRow() }
         try db.copyIn("stage_keys", data: copy.bytes)
+        try db.execute("ANALYZE stage_keys")
         defer { try? db.execute("DELETE FROM stage_keys") }
         var out: [String: (revision: Int, net: [PostingKey: Int64])] = [:]
         let revisions = try db.query("""
@@ -392,20 +416,19 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         }
         for (key, amount) in byCustomer { add("unapplied", key.account, key.currency, "", amount) }
         guard rows.rows > 0 else { return }
+        // Keyed, so that whichever side the planner drives from, each row is one index look-up.
         try db.execute("""
-            CREATE TEMPORARY TABLE IF NOT EXISTS stage_totals (kind text, a text COLLATE "C", b text COLLATE "C", c text COLLATE "C", amount bigint)
-            ON COMMIT DELETE ROWS
+            CREATE TEMPORARY TABLE IF NOT EXISTS stage_totals (kind text COLLATE "C", a text COLLATE "C", b text COLLATE "C", c text COLLATE "C",
+                amount bigint, PRIMARY KEY (kind, a, b, c)) ON COMMIT DELETE ROWS
             """)
         try db.copyIn("stage_totals", data: rows.bytes)
         try db.execute("ANALYZE stage_totals")
-        try db.run("""
-            UPDATE invoices i SET open_minor = i.open_minor + s.amount FROM stage_totals s
-            WHERE s.kind = 'open' AND i.entity = $1 AND i.invoice_id = s.a
-            """, [e])
-        try db.run("""
-            UPDATE invoices i SET written_off_minor = i.written_off_minor + s.amount FROM stage_totals s
-            WHERE s.kind = 'written_off' AND i.entity = $1 AND i.invoice_id = s.a
-            """, [e])
+        for (column, kind, changes) in [("open_minor", "open", openChanges), ("written_off_minor", "written_off", writtenOffChanges)] where !changes.isEmpty {
+            try db.run("""
+                UPDATE invoices i SET \(column) = i.\(column) + s.amount FROM stage_totals s
+                WHERE s.kind = $2 AND i.entity = $1 AND i.invoice_id = s.a
+                """, [e, kind])
+        }
         try db.run("""
             INSERT INTO account_days(entity, account_code, day, currency, amount_minor)
             SELECT $1, a, $2, b, amount FROM stage_totals WHERE kind = 'account'
