@@ -29,6 +29,11 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     var dayNets: [String: (revision: Int, net: [PostingKey: Int64])] = [:]
     var nextEntryID: Int64 = 1
     var firstEntryID: Int64 = 1
+    /// The entity's chart (loaded when a day begins) and invoices known to be in the ledger (those written or found);
+    /// what a rolled-back day added is forgotten.
+    var knownAccounts: Set<String> = []
+    var knownInvoices: Set<String> = []
+    var dayInvoices: [String] = []
     /// Customers the ledger is known to hold (a customer is never removed; what a rolled-back day made is forgotten).
     var knownCustomers: Set<String> = []
     var dayCustomers: [String] = []
@@ -87,14 +92,17 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         dayNets = [:]
         openChanges = [:]
         writtenOffChanges = [:]
-        dayCustomers = []
         accountMovements = [:]
         unappliedMovements = [:]
+        dayCustomers = []
+        dayInvoices = []
         try db.execute("BEGIN")
         openDay = (runID, day)
         do {
             nextEntryID = try db.query("SELECT COALESCE(max(entry_id), 0) + 1 FROM journal_entries WHERE entity = $1", [e]).int(0, 0)
             firstEntryID = nextEntryID
+            let chart = try db.query("SELECT code FROM accounts WHERE entity = $1", [e])
+            knownAccounts = Set((0..<chart.count).map { chart.text($0, 0) })
             let closed = try db.query("SELECT closed_through FROM period_changes WHERE entity = $1 ORDER BY change_id DESC LIMIT 1", [e])
             closedThroughDay = closed.count > 0 && !closed.isNull(0, 0) ? try Stored.day(closed.text(0, 0), "period_changes") : nil
         } catch {
@@ -187,6 +195,11 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             } else {
                 try db.execute("COMMIT")
                 openDay = nil
+                // The planner's statistics of a table a day grew by many rows are stale until autovacuum comes by: reports
+                // and the next day's reads would be planned for an entity of a few rows (a nested loop over a million).
+                if nextEntryID - firstEntryID > 10_000 {
+                    try db.execute("ANALYZE journal_entries; ANALYZE postings; ANALYZE invoices; ANALYZE customers")
+                }
             }
             return outcome
         } catch {
@@ -200,6 +213,8 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         if db.isAlive { try? db.execute("ROLLBACK") }
         knownCustomers.subtract(dayCustomers)
         dayCustomers = []
+        knownInvoices.subtract(dayInvoices)
+        dayInvoices = []
         openDay = nil
         dayKeys = []
         dayNets = [:]
@@ -208,6 +223,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     // MARK: Writing
 
     private func writeAccounts(_ batch: DayEffects) throws {
+        knownAccounts.formUnion(batch.cashAccounts.map(\.code) + batch.accountNames.map(\.code))
         for account in batch.cashAccounts {
             try db.run("INSERT INTO accounts(entity, code, name, type) VALUES ($1, $2, $3, 'asset') ON CONFLICT DO NOTHING", [e, account.code, account.name])
         }
@@ -251,6 +267,9 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
                 opened_day = COALESCE(invoices.opened_day, excluded.opened_day);
             DELETE FROM stage_invoices;
             """)
+        let ids = invoices.map(\.invoiceID).filter { !knownInvoices.contains($0) }
+        knownInvoices.formUnion(ids)
+        dayInvoices += ids
         return Int(new)
     }
 
@@ -262,6 +281,11 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         for (key, value) in dayNets { known[key] = value }
         var entries = CopyText(), postings = CopyText()
         var postingCustomers: Set<String> = []
+        // What a posting names must exist: an account of the chart, an invoice the ledger has (customers are made). The
+        // first entry naming each one not known yet, in draft order.
+        var unknownAccount: (key: String, account: String)?
+        var unknownInvoices: [String: String] = [:]
+        var invoiceOrder: [String] = []
         func write(_ key: String, revision: Int, kind: PostedEntry.Kind, effectiveDay: Day, memo: String, _ lines: [Posting]) throws {
             let id = nextEntryID
             nextEntryID += 1
@@ -275,6 +299,11 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
                 postings.endRow()
                 keep(p, effectiveDay: effectiveDay)
                 if let customer = p.customerID, !knownCustomers.contains(customer) { postingCustomers.insert(customer) }
+                if unknownAccount == nil, !knownAccounts.contains(p.account) { unknownAccount = (key, p.account) }
+                if let invoice = p.invoiceID, !knownInvoices.contains(invoice), unknownInvoices[invoice] == nil {
+                    unknownInvoices[invoice] = key
+                    invoiceOrder.append(invoice)
+                }
             }
             dayOutcome.posted.append(PostedEntry(entryID: id, sourceKey: key, revision: revision, kind: kind, runID: runID, effectiveDay: effectiveDay,
                                                  memo: memo, postings: nonZero))
@@ -301,14 +330,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             var revision = current.revision
             if !current.net.isEmpty {
                 revision += 1
-                let reversal = try current.net.sorted(by: { $0.key < $1.key }).map { key, value in
-                    guard let currency = Currency.iso(key.currency) else {
-                        throw LedgerError("postings of \(draft.sourceKey) on account \(key.account): currency '\(key.currency)' is not an ISO 4217 code")
-                    }
-                    return Posting(account: key.account, customerID: key.customerID.isEmpty ? nil : key.customerID,
-                                   invoiceID: key.invoiceID.isEmpty ? nil : key.invoiceID, amount: Money(minorUnits: -value, currency: currency))
-                }
-                precondition(JournalEntryDraft.balances(reversal), "the reversal of \(draft.sourceKey) does not balance")
+                let reversal = try NetPostings.reversal(of: current.net, sourceKey: draft.sourceKey)
                 try write(draft.sourceKey, revision: revision, kind: .reversal, effectiveDay: draft.effectiveDay, memo: "Reversal: " + draft.memo, reversal)
             }
             if !wanted.isEmpty {
@@ -319,23 +341,16 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         }
         for key in Set(drafts.map(\.sourceKey)) { if let value = known[key] { dayNets[key] = value } }
         guard entries.rows > 0 else { return }
+        if let unknownAccount { throw LedgerError("entry \(unknownAccount.key) posts to account \(unknownAccount.account), which the ledger does not have") }
+        if !invoiceOrder.isEmpty {
+            let found = try existing(invoiceOrder)
+            if let missing = invoiceOrder.first(where: { !found.contains($0) }) {
+                throw LedgerError("entry \(unknownInvoices[missing] ?? "") posts to invoice \(missing), which the ledger does not have")
+            }
+            knownInvoices.formUnion(invoiceOrder)
+        }
         try db.copyIn("stage_entries", data: entries.bytes)
         try db.copyIn("stage_postings", data: postings.bytes)
-        // What a posting names must exist: an account of the chart, an invoice the ledger has (customers are made).
-        let unknown = try db.query("""
-            SELECT p.entry_id, p.account_code, p.invoice_id,
-                   NOT EXISTS (SELECT 1 FROM accounts a WHERE a.entity = p.entity AND a.code = p.account_code)
-            FROM stage_postings p
-            WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.entity = p.entity AND a.code = p.account_code)
-               OR (p.invoice_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.entity = p.entity AND i.invoice_id = p.invoice_id))
-            ORDER BY p.entry_id LIMIT 1
-            """)
-        if unknown.count > 0 {
-            let key = try db.query("SELECT source_key FROM stage_entries WHERE entry_id = $1::bigint", [unknown.text(0, 0)]).text(0, 0)
-            throw unknown.bool(0, 3)
-                ? LedgerError("entry \(key) posts to account \(unknown.text(0, 1)), which the ledger does not have")
-                : LedgerError("entry \(key) posts to invoice \(unknown.text(0, 2)), which the ledger does not have")
-        }
         try writeCustomers(postingCustomers)
         try db.execute("""
             INSERT INTO journal_entries SELECT * FROM stage_entries;
@@ -358,23 +373,41 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         dayCustomers += new
     }
 
-    /// What the ledger holds under each key: its last revision and its net postings (none: every entry reversed).
+    /// Which of these invoice ids the entity has: one index look-up each (a lateral probe the planner cannot turn into a
+    /// scan of every entity's invoices).
+    private func existing(_ invoices: [String]) throws -> Set<String> {
+        var copy = CopyText()
+        for id in Set(invoices) { copy.add(id); copy.endRow() }
+        try db.copyIn("stage_keys", data: copy.bytes)
+        defer { try? db.execute("DELETE FROM stage_keys") }
+        let rows = try db.query("""
+            SELECT k.source_key FROM stage_keys k
+            CROSS JOIN LATERAL (SELECT 1 AS found FROM invoices i WHERE i.entity = $1 AND i.invoice_id = k.source_key LIMIT 1) f
+            """, [e])
+        return Set((0..<rows.count).map { rows.text($0, 0) })
+    }
+
+    /// What the ledger holds under each key: its last revision and its net postings (none: every entry reversed). Keys
+    /// never posted (a first run's) cost one index probe each; the postings are read only for keys that exist.
     private func postedNets(of keys: [String]) throws -> [String: (revision: Int, net: [PostingKey: Int64])] {
         guard !keys.isEmpty else { return [:] }
         var copy = CopyText()
         for key in Set(keys) { copy.add(key); copy.endRow() }
         try db.copyIn("stage_keys", data: copy.bytes)
-        try db.execute("ANALYZE stage_keys")
         defer { try? db.execute("DELETE FROM stage_keys") }
         var out: [String: (revision: Int, net: [PostingKey: Int64])] = [:]
         let revisions = try db.query("""
-            SELECT j.source_key, max(j.revision) FROM stage_keys k JOIN journal_entries j ON j.entity = $1 AND j.source_key = k.source_key GROUP BY 1
+            SELECT k.source_key, r.revision FROM stage_keys k
+            CROSS JOIN LATERAL (SELECT max(j.revision) AS revision FROM journal_entries j WHERE j.entity = $1 AND j.source_key = k.source_key) r
+            WHERE r.revision IS NOT NULL
             """, [e])
+        guard revisions.count > 0 else { return out }
         for r in 0..<revisions.count { out[revisions.text(r, 0)] = (Int(revisions.int(r, 1)), [:]) }
         let nets = try db.query("""
-            SELECT j.source_key, p.account_code, COALESCE(p.customer_id, ''), COALESCE(p.invoice_id, ''), p.currency, sum(p.amount_minor)
-            FROM stage_keys k JOIN journal_entries j ON j.entity = $1 AND j.source_key = k.source_key
-            JOIN postings p ON p.entity = j.entity AND p.entry_id = j.entry_id
+            SELECT k.source_key, p.account_code, COALESCE(p.customer_id, ''), COALESCE(p.invoice_id, ''), p.currency, sum(p.amount_minor)
+            FROM stage_keys k
+            CROSS JOIN LATERAL (SELECT j.entry_id FROM journal_entries j WHERE j.entity = $1 AND j.source_key = k.source_key OFFSET 0) j
+            JOIN postings p ON p.entity = $1 AND p.entry_id = j.entry_id
             GROUP BY 1, 2, 3, 4, 5 HAVING sum(p.amount_minor) <> 0
             """, [e])
         for r in 0..<nets.count {

@@ -111,18 +111,7 @@ extension SQLiteLedgerStore {
         var revision = current.revision
         if !current.net.isEmpty {
             revision += 1
-            var reversal: [Posting] = []
-            for (key, value) in current.net.sorted(by: { $0.key < $1.key }) {
-                // The ledger never invents a currency: a code it cannot read stops the commit, naming the entry.
-                guard let currency = Currency.iso(key.currency) else {
-                    throw LedgerError("postings of \(draft.sourceKey) on account \(key.account): currency '\(key.currency)' is not an ISO 4217 code")
-                }
-                reversal.append(Posting(account: key.account, customerID: key.customerID.isEmpty ? nil : key.customerID,
-                                        invoiceID: key.invoiceID.isEmpty ? nil : key.invoiceID, amount: Money(minorUnits: -value, currency: currency)))
-            }
-            // Reversals are computed from what the ledger holds: checked as drafts are (a failed check ends the process
-            // with the day's transaction open: it never commits).
-            precondition(JournalEntryDraft.balances(reversal), "the reversal of \(draft.sourceKey) does not balance")
+            let reversal = try NetPostings.reversal(of: current.net, sourceKey: draft.sourceKey)
             outcome.posted.append(try insert(sourceNumber: source, sourceKey: draft.sourceKey, revision: revision, kind: .reversal, runID: runID,
                                              runDay: day, day: draft.effectiveDay, memo: "Reversal: " + draft.memo, postings: reversal))
         }

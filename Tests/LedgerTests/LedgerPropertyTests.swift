@@ -136,3 +136,42 @@ struct PostgreSQLLedgerPropertyTests {
         #expect(world.closes > 0 || world.abandons > 0, "seed \(seed): the sequence closed no period and abandoned no day")
     }
 }
+
+/// The PostgreSQL day writer refuses an entry naming what the entity does not have, naming the entry, and keeps nothing
+/// of the day.
+@Suite(.enabled(if: PostgreSQLTestServer.configured, Comment(rawValue: PostgreSQLTestServer.skipReason)))
+struct PostgreSQLDayWriterTests {
+    @Test func anEntryNamingWhatTheEntityDoesNotHaveIsRefused() async throws {
+        let url = try #require(PostgreSQLTestServer.isolatedURL("writer"))
+        guard case let .postgresql(address) = try LedgerLocation.parse(url) else { throw LedgerError("not a URL") }
+        let store = try PostgreSQLLedgerStore(address: address, entity: "acme-us")
+        let day = LedgerPropertyTests.firstDay
+        let invoice = LedgerInvoice(invoiceID: "INV-1", customerID: "C1", issueDay: day, dueDay: day, amount: Money(minorUnits: 500, currency: .usd),
+                                    openAmount: Money(minorUnits: 500, currency: .usd), terms: "NET30", poNumber: "")
+        func entry(_ key: String, _ account: String, _ invoiceID: String?) -> JournalEntryDraft {
+            JournalEntryDraft(sourceKey: key, effectiveDay: day, memo: key, postings: [
+                Posting(account: account, customerID: "C1", invoiceID: invoiceID, amount: Money(minorUnits: 100, currency: .usd)),
+                Posting(account: "2100", customerID: "C1", amount: Money(minorUnits: -100, currency: .usd)),
+            ])
+        }
+        for (bad, message) in [(entry("k2", "1200", "INV-404"), "entry k2 posts to invoice INV-404, which the ledger does not have"),
+                               (entry("k2", "7777", nil), "entry k2 posts to account 7777, which the ledger does not have")] {
+            let run = try await store.beginRun(manifest: "m", firstDay: day, lastDay: day, startedAt: "t")
+            try await store.beginDay(runID: run, day: day)
+            do {
+                try await store.post(DayEffects(invoices: [invoice], entries: [entry("k1", "1200", "INV-1"), bad], cashAccounts: []))
+                Issue.record("\(message): taken")
+            } catch {
+                #expect("\(error)".contains(message), "\(error)")
+            }
+            let reader = try PostgreSQLLedgerReader(address: address, entity: "acme-us")
+            #expect(try reader.counts().entries == 0 && reader.invoices().isEmpty)
+        }
+        // The same day without the bad entry is written whole.
+        let run = try await store.beginRun(manifest: "m", firstDay: day, lastDay: day, startedAt: "t")
+        try await store.beginDay(runID: run, day: day)
+        _ = try await store.finishDay(DayCommit(runID: run, day: day, invoices: [invoice], entries: [entry("k1", "1200", "INV-1")]), dryRun: false)
+        let reader = try PostgreSQLLedgerReader(address: address, entity: "acme-us")
+        #expect(try reader.counts().entries == 1 && reader.invoices().first?.openAmount.minorUnits == 100 && reader.verify().isClean)
+    }
+}
