@@ -24,21 +24,21 @@ extension Command {
 
     static let periodClose = Command(
         "close",
-        usage: ["--through YYYY-MM-DD --note TEXT --ledger PATH [--by NAME]"],
+        usage: ["--through YYYY-MM-DD --note TEXT --ledger PATH|URL [--entity NAME] [--by NAME]"],
         description: "Closes every day through the date. A run of a closed day posts nothing and says so; a decision or correction "
             + "that belongs to a closed day is booked on the first open day, its memo naming the day it belongs to. Takes the "
             + "ledger's lock like a run.",
         options: [
-            .value("through", "DAY", "the last day closed (required)"), .note, .ledger,
+            .value("through", "DAY", "the last day closed (required)"), .note, .ledger, .entity,
             .value("by", "NAME", "who closes it (default: your login name)"),
         ]
     ) { settle, args in try await settle.periodClose(args) }
 
     static let periodReopen = Command(
         "reopen",
-        usage: ["YYYY-MM-DD --note TEXT --ledger PATH [--by NAME]"],
+        usage: ["YYYY-MM-DD --note TEXT --ledger PATH|URL [--entity NAME] [--by NAME]"],
         description: "Opens the date and every day after it again. Takes the ledger's lock like a run.",
-        options: [.note, .ledger, .reopenedBy],
+        options: [.note, .ledger, .entity, .reopenedBy],
         takesArguments: true
     ) { settle, args in try await settle.periodReopen(args) }
 
@@ -95,10 +95,10 @@ extension Settle {
 
     /// A close or reopen under the ledger's lock; what it says when done, or exit 2 when there is nothing to close or
     /// reopen (the ledger says why).
-    private func changePeriod(_ args: ParsedArguments, _ change: (any PeriodStore & ReviewStore, String) async throws -> String) async throws -> Int32 {
+    private func changePeriod(_ args: ParsedArguments, _ change: (any PeriodStore, String) async throws -> String) async throws -> Int32 {
         let by = args.value("by") ?? Settle.loginName()
         let console = self.console
-        return try await withReviewLock(args.ledgerPath) { store, _ in
+        func attempt(_ store: any PeriodStore) async throws -> Int32 {
             do {
                 console.out(try await change(store, by))
                 return 0
@@ -107,5 +107,16 @@ extension Settle {
                 return ExitCode.usage.rawValue
             }
         }
+        if let reader = try openPostgreSQLReader(args) {
+            // On PostgreSQL: under the entity's run lock, which a run of the entity holds too.
+            let lock = PostgreSQLRunLock(address: reader.address, entity: reader.entity)
+            guard let held = try lock.tryLock(purpose: args.commandPath.joined(separator: " ")) else {
+                console.err("settle: entity \(reader.entity) of \(reader.address.redacted) is locked by another run (\(lock.holder())); try again when it has finished")
+                return ExitCode.locked.rawValue
+            }
+            defer { withExtendedLifetime(held) {} }
+            return try await attempt(try PostgreSQLLedgerStore(address: reader.address, entity: reader.entity))
+        }
+        return try await withReviewLock(args.ledgerPath) { store, _ in try await attempt(store) }
     }
 }

@@ -63,6 +63,19 @@ struct PostgreSQLMigrateTests {
         let status = await settle(["period", "status", "--ledger", url])
         let statusSQLite = await settle(["period", "status", "--ledger", ledger])
         #expect(status.code == 0 && status.out == statusSQLite.out && status.out.contains("closed through 2026-11-03"), "\(status.out) \(status.err)")
+        // Closed and reopened on PostgreSQL itself, under the entity's run lock.
+        #expect(await settle(["period", "close", "--through", "2026-11-05", "--note", "November", "--by", "ana", "--ledger", url]).code == 0)
+        let closed = await settle(["period", "status", "--ledger", url])
+        #expect(closed.out.hasPrefix("closed through 2026-11-05") && closed.out.contains("close → closed through 2026-11-05 by ana: November"), "\(closed.out)")
+        #expect(await settle(["period", "close", "--through", "2026-11-04", "--note", "again", "--ledger", url]).code == 2)
+        guard case let .postgresql(address) = try LedgerLocation.parse(url) else { throw LedgerError("not a URL") }
+        do {
+            let held = try PostgreSQLRunLock(address: address, entity: "acme-us").tryLock(purpose: "run")
+            let locked = await settle(["period", "reopen", "2026-11-05", "--note", "late", "--ledger", url])
+            #expect(held != nil && locked.code == 75 && locked.err.contains("settle run (entity acme-us)"), "\(locked.err)")
+        }
+        #expect(await settle(["period", "reopen", "2026-11-05", "--note", "late", "--ledger", url]).code == 0)
+        #expect(await settle(["period", "status", "--ledger", url]).out.hasPrefix("closed through 2026-11-04"))
         let verify = await settle(["ledger", "verify", "--ledger", url])
         let verifySQLite = await settle(["ledger", "verify", "--ledger", ledger])
         #expect(verify.code == 0 && verify.out == verifySQLite.out)
