@@ -138,6 +138,30 @@ public final class PostgreSQLLedgerReader {
         }
     }
 
+    /// The files runs of a day took, with their archives (all days when nil), by name.
+    public func ingestedFiles(day: Day?) throws -> [IngestedFile] {
+        try snapshot {
+            let r = try db.query("""
+                SELECT sha256, size_bytes, name, run_id, day, archive_path, source FROM ingested_files
+                WHERE entity = $1 AND ($2 = '' OR day = $2) ORDER BY day, name, sha256
+                """, [entity, day?.description ?? ""])
+            return try (0..<r.count).map { i in
+                IngestedFile(sha256: r.text(i, 0), sizeBytes: r.int(i, 1), name: r.text(i, 2), runID: r.int(i, 3),
+                             day: try Stored.day(r.text(i, 4), "ingested file \(r.text(i, 0))"), archivePath: r.text(i, 5), source: r.text(i, 6))
+            }
+        }
+    }
+
+    /// Whether a run ever ran `day` (posted, took files, applied or raised anything on it).
+    public func wasRun(_ day: Day) throws -> Bool {
+        try snapshot {
+            try db.query("""
+                SELECT EXISTS (SELECT 1 FROM journal_entries WHERE entity = $1 AND day = $2) OR EXISTS (SELECT 1 FROM ingested_files WHERE entity = $1 AND day = $2)
+                    OR EXISTS (SELECT 1 FROM applications WHERE entity = $1 AND day = $2) OR EXISTS (SELECT 1 FROM exceptions WHERE entity = $1 AND day = $2)
+                """, [entity, day.description]).bool(0, 0)
+        }
+    }
+
     /// The last day of the entity's closed period (nil: nothing closed).
     public func closedThrough() throws -> Day? {
         try snapshot {

@@ -17,10 +17,11 @@ extension Command {
 
     static let archiveVerify = Command(
         "verify",
-        usage: ["--ledger PATH [--day YYYY-MM-DD] [--archive DIR]"],
+        usage: ["--ledger PATH|URL [--entity NAME] [--day YYYY-MM-DD] [--archive DIR]"],
         description: archiveVerifyDescription,
         options: [
             .ledger,
+            .entity,
             .value("day", "DAY", "only this day's inputs"),
             .value("archive", "DIR", "the job's archive folder, where it was moved (default: the archive folder of the job's manifest)"),
         ]
@@ -34,21 +35,35 @@ extension Command {
         ledger, else the one of the same name that a copied or moved job folder carries (looked for in the folders above
         the ledger). The paths the ledger recorded give only each file's name, so a copied job folder is checked against
         its own archive, never the original's. Without --archive and no such manifest, a usage error. A --day never run
-        is a usage error.
+        is a usage error. On a PostgreSQL ledger, --archive is required (the entity's manifest's archive folder).
         """
 }
 
 extension Settle {
     func archiveVerify(_ args: ParsedArguments) async throws -> Int32 {
         let ledger = args.ledgerPath
-        _ = try openReader(ledger)  // migrates an older ledger first
-        let view: any LedgerReading = try SQLiteLedgerReader(path: ledger)
         let wanted = try day(args.value("day"), option: "day")
-        let files = try await view.ingestedFiles(day: wanted)
-        if let wanted, files.isEmpty, !(try await view.wasRun(wanted)) {
-            throw UsageError(.invalidValue, "archive verify: \(wanted) was never run on \(ledger): nothing of it is archived")
+        let files: [IngestedFile]
+        let root: String
+        if let postgreSQL = try openPostgreSQLReader(args) {
+            // A PostgreSQL ledger names no job folder to find a manifest beside: the archive is given.
+            files = try postgreSQL.ingestedFiles(day: wanted)
+            if let wanted, files.isEmpty, !(try postgreSQL.wasRun(wanted)) {
+                throw UsageError(.invalidValue, "archive verify: \(wanted) was never run on entity \(postgreSQL.entity): nothing of it is archived")
+            }
+            guard let given = args.value("archive") else {
+                throw UsageError(.missingOption, "archive verify: on a PostgreSQL ledger, pass --archive DIR (the entity's manifest's archive folder)")
+            }
+            root = URL(fileURLWithPath: given).standardized.path
+        } else {
+            _ = try openReader(ledger)  // migrates an older ledger first
+            let view: any LedgerReading = try SQLiteLedgerReader(path: ledger)
+            files = try await view.ingestedFiles(day: wanted)
+            if let wanted, files.isEmpty, !(try await view.wasRun(wanted)) {
+                throw UsageError(.invalidValue, "archive verify: \(wanted) was never run on \(ledger): nothing of it is archived")
+            }
+            root = files.isEmpty ? "" : try await archiveRoot(args, ledger: ledger, view: view)
         }
-        let root = files.isEmpty ? "" : try await archiveRoot(args, ledger: ledger, view: view)
         var problems = 0
         for recorded in files {
             var file = recorded

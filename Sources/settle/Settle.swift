@@ -130,7 +130,7 @@ struct Settle {
         }
         if case let .postgresql(address) = location, !postgreSQL {
             throw LedgerError("\(address.redacted) is a PostgreSQL database, which this command does not read yet (ledger balance, entries, verify, "
-                              + "export and migrate, and period status, close and reopen do); give it a SQLite ledger")
+                              + "export and migrate, period status, close and reopen, and archive verify do); give it a SQLite ledger")
         }
     }
 

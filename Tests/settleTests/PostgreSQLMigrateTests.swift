@@ -76,6 +76,15 @@ struct PostgreSQLMigrateTests {
         }
         #expect(await settle(["period", "reopen", "2026-11-05", "--note", "late", "--ledger", url]).code == 0)
         #expect(await settle(["period", "status", "--ledger", url]).out.hasPrefix("closed through 2026-11-04"))
+        // The archive, read back against what the copy recorded (given: a PostgreSQL ledger names no job folder).
+        let folder = URL(fileURLWithPath: ledger).deletingLastPathComponent().path
+        let archived = await settle(["archive", "verify", "--ledger", url, "--archive", folder + "/arc"])
+        let archivedSQLite = await settle(["archive", "verify", "--ledger", ledger])
+        #expect(archived.code == 0 && archived.out == archivedSQLite.out && archived.out.contains("read back: every one whole"), "\(archived.out) \(archived.err)")
+        #expect(await settle(["archive", "verify", "--ledger", url]).code == 2)
+        #expect(await settle(["archive", "verify", "--ledger", url, "--archive", folder + "/arc", "--day", "2026-12-25"]).code == 2)
+        let oneDay = await settle(["archive", "verify", "--ledger", url, "--archive", folder + "/nowhere", "--day", "2026-11-02"])
+        #expect(oneDay.code == 1 && oneDay.out.contains("no archive at"), "\(oneDay.out)")
         let verify = await settle(["ledger", "verify", "--ledger", url])
         let verifySQLite = await settle(["ledger", "verify", "--ledger", ledger])
         #expect(verify.code == 0 && verify.out == verifySQLite.out)
