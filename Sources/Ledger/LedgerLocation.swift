@@ -30,9 +30,10 @@ public enum LedgerLocation: Equatable, Sendable {
 
         /// Whether `host` is this machine: a Unix socket folder, no host at all (libpq's default socket), or loopback.
         static func isLocal(_ host: String) -> Bool {
-            let name = host.split(separator: ":").first.map(String.init) ?? host
+            // The name without its port: an IPv6 address is bracketed, and its colons are its own.
+            let name = host.hasPrefix("[") ? String(host.prefix { $0 != "]" }) + "]" : String(host.split(separator: ":").first ?? "")
             return host.isEmpty || host.hasPrefix("/") || host.hasPrefix("%2F") || host.hasPrefix("%2f")
-                || ["localhost", "127.0.0.1", "[", "[::1]"].contains(name) || host.hasPrefix("[::1]")
+                || ["localhost", "127.0.0.1", "[::1]"].contains(name)
         }
 
         /// The URL as settle prints it: host, database and service only.

@@ -163,23 +163,10 @@ public final class PostgreSQLLedgerReader {
     }
 
     /// The last day of the entity's closed period (nil: nothing closed).
-    public func closedThrough() throws -> Day? {
-        try snapshot {
-            let rows = try db.query("SELECT closed_through FROM period_changes WHERE entity = $1 ORDER BY change_id DESC LIMIT 1", [entity])
-            guard rows.count > 0, !rows.isNull(0, 0) else { return nil }
-            return try Stored.day(rows.text(0, 0), "period_changes")
-        }
-    }
+    public func closedThrough() throws -> Day? { try snapshot { try PostgreSQLPeriods.closedThrough(db, entity: entity) } }
 
     /// The entity's history of closing and reopening periods, oldest first.
-    public func periodChanges() throws -> [PeriodChange] {
-        try snapshot {
-            let rows = try db.query("""
-                SELECT action, COALESCE(closed_through, ''), note, by, at FROM period_changes WHERE entity = $1 ORDER BY change_id
-                """, [entity])
-            return (0..<rows.count).map { (rows.text($0, 0), rows.text($0, 1), rows.text($0, 2), rows.text($0, 3), rows.text($0, 4)) }
-        }
-    }
+    public func periodChanges() throws -> [PeriodChange] { try snapshot { try PostgreSQLPeriods.changes(db, entity: entity) } }
 
     /// The entity's chart of accounts.
     public func accounts() throws -> [(code: String, name: String, type: String)] {

@@ -25,8 +25,6 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     /// The keys this run of the day posted or found unchanged: a key an earlier run of the day posted and this one
     /// does not is reversed at its end.
     var dayKeys: Set<String> = []
-    /// What the open day posted under each key, as net postings, for a key a later batch of the day names again.
-    var dayNets: [String: (revision: Int, net: [PostingKey: Int64])] = [:]
     var nextEntryID: Int64 = 1
     var firstEntryID: Int64 = 1
     /// The entity's chart (loaded when a day begins) and invoices known to be in the ledger (those written or found);
@@ -89,7 +87,6 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         guard openDay == nil else { throw LedgerError("a day (\(openDay.map { "\($0.day)" } ?? "")) is already open in this ledger writer") }
         dayOutcome = CommitOutcome()
         dayKeys = []
-        dayNets = [:]
         openChanges = [:]
         writtenOffChanges = [:]
         accountMovements = [:]
@@ -103,8 +100,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             firstEntryID = nextEntryID
             let chart = try db.query("SELECT code FROM accounts WHERE entity = $1", [e])
             knownAccounts = Set((0..<chart.count).map { chart.text($0, 0) })
-            let closed = try db.query("SELECT closed_through FROM period_changes WHERE entity = $1 ORDER BY change_id DESC LIMIT 1", [e])
-            closedThroughDay = closed.count > 0 && !closed.isNull(0, 0) ? try Stored.day(closed.text(0, 0), "period_changes") : nil
+            closedThroughDay = try PostgreSQLPeriods.closedThrough(db, entity: e)
         } catch {
             abandonDay()
             throw error
@@ -217,7 +213,6 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         dayInvoices = []
         openDay = nil
         dayKeys = []
-        dayNets = [:]
     }
 
     // MARK: Writing
@@ -277,8 +272,8 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     /// a reversal of what it holds and a replacement; an unchanged one nothing. Decided in memory, written in one COPY.
     private func postEntries(_ drafts: [JournalEntryDraft], runID: Int64, day: Day) throws {
         guard !drafts.isEmpty else { return }
-        var known = try postedNets(of: drafts.map(\.sourceKey).filter { dayNets[$0] == nil })
-        for (key, value) in dayNets { known[key] = value }
+        // A key an earlier batch of the day posted is in the journal already (the day's own transaction): read like any.
+        var known = try postedNets(of: drafts.map(\.sourceKey))
         var entries = CopyText(), postings = CopyText()
         var postingCustomers: Set<String> = []
         // What a posting names must exist: an account of the chart, an invoice the ledger has (customers are made). The
@@ -339,7 +334,6 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             }
             known[draft.sourceKey] = (revision, wanted)
         }
-        for key in Set(drafts.map(\.sourceKey)) { if let value = known[key] { dayNets[key] = value } }
         guard entries.rows > 0 else { return }
         if let unknownAccount { throw LedgerError("entry \(unknownAccount.key) posts to account \(unknownAccount.account), which the ledger does not have") }
         if !invoiceOrder.isEmpty {
@@ -482,16 +476,9 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
 
     // MARK: Periods
 
-    public func closedThrough() throws -> Day? {
-        let rows = try db.query("SELECT closed_through FROM period_changes WHERE entity = $1 ORDER BY change_id DESC LIMIT 1", [e])
-        guard rows.count > 0, !rows.isNull(0, 0) else { return nil }
-        return try Stored.day(rows.text(0, 0), "period_changes")
-    }
+    public func closedThrough() throws -> Day? { try PostgreSQLPeriods.closedThrough(db, entity: e) }
 
-    public func periodChanges() throws -> [PeriodChange] {
-        let rows = try db.query("SELECT action, COALESCE(closed_through, ''), note, by, at FROM period_changes WHERE entity = $1 ORDER BY change_id", [e])
-        return (0..<rows.count).map { (rows.text($0, 0), rows.text($0, 1), rows.text($0, 2), rows.text($0, 3), rows.text($0, 4)) }
-    }
+    public func periodChanges() throws -> [PeriodChange] { try PostgreSQLPeriods.changes(db, entity: e) }
 
     public func closePeriod(through day: Day, note: String, by: String, at: String) throws {
         if let current = try closedThrough(), current >= day { throw LedgerError("the period is already closed through \(current)") }

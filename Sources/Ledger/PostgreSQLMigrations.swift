@@ -96,3 +96,19 @@ public struct PostgreSQLMigrations: LedgerMigrating {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
+
+/// The reads of `period_changes` of one entity, for the writer and the reader alike (as `SQLitePeriods` is on SQLite).
+enum PostgreSQLPeriods {
+    static func closedThrough(_ db: PostgreSQLConnection, entity: String) throws -> Day? {
+        let rows = try db.query("SELECT closed_through FROM period_changes WHERE entity = $1 ORDER BY change_id DESC LIMIT 1", [entity])
+        guard rows.count > 0, !rows.isNull(0, 0) else { return nil }
+        return try Stored.day(rows.text(0, 0), "period_changes")
+    }
+
+    static func changes(_ db: PostgreSQLConnection, entity: String) throws -> [PeriodChange] {
+        let rows = try db.query("""
+            SELECT action, COALESCE(closed_through, ''), note, by, at FROM period_changes WHERE entity = $1 ORDER BY change_id
+            """, [entity])
+        return (0..<rows.count).map { (rows.text($0, 0), rows.text($0, 1), rows.text($0, 2), rows.text($0, 3), rows.text($0, 4)) }
+    }
+}

@@ -38,8 +38,11 @@ import Testing
         #expect(try conninfo("postgresql://db.internal/finance?service=s") == "postgresql://db.internal/finance?service=s&sslmode=verify-full")
         #expect(try conninfo("postgresql:///finance?host=db.internal") == "postgresql:///finance?host=db.internal&sslmode=verify-full")
         #expect(try conninfo("postgresql://db.internal/finance?sslmode=require") == "postgresql://db.internal/finance?sslmode=require")
+        // A remote IPv6 host is remote (its first colon is not a port's).
+        #expect(try conninfo("postgresql://[2001:db8::1]:5432/finance") == "postgresql://[2001:db8::1]:5432/finance?sslmode=verify-full")
         for local in ["postgresql:///finance", "postgresql://localhost/finance", "postgresql://127.0.0.1:5433/f",
-                      "postgresql:///f?host=/tmp/pg", "postgresql:///f?host=%2Ftmp%2Fpg", "postgresql://[::1]/f"] {
+                      "postgresql:///f?host=/tmp/pg", "postgresql:///f?host=%2Ftmp%2Fpg", "postgresql://[::1]/f",
+                      "postgresql://[::1]:5433/f", "postgresql://localhost:5433/f"] {
             #expect(try conninfo(local) == local)
         }
         #expect(try LedgerLocation.parse("postgresql:///settle_test?host=/tmp/pg&user=postgres").redacted == "postgresql:///settle_test?host=/tmp/pg")
