@@ -2,22 +2,24 @@ import Accounting
 import Core
 import Foundation
 
-/// Reads one entity of a PostgreSQL ledger. Every query names its entity. Each call reads in a transaction of its own
-/// (`REPEATABLE READ`, one snapshot) so a report never sees a day half-posted while a run writes.
-///
-/// What it reads so far: the counts, the balances, the journal and the chart (`ledger entries` and `export`), the
-/// closed period (`period status`) and `verify`.
-public final class PostgreSQLLedgerReader {
+/// Reads one entity of a PostgreSQL ledger (`LedgerReading`): every read a run, a report or a command makes, returning
+/// what `SQLiteLedgerReader` returns for the same books (the same rows, in the same order, the same texts). Every query
+/// names its entity. Each call reads in a transaction of its own (`REPEATABLE READ READ ONLY`, one snapshot) so a
+/// report never sees a day half-posted while a run writes. Sendable: callers on several tasks at once each borrow an
+/// idle connection (one is opened when none is idle), so no read waits for another. Its methods are synchronous where it
+/// is held as itself (commands, tests), and `async` through `LedgerReading`. The reads themselves are
+/// `PostgreSQLLedgerReads`, which a writer can run on its own connection.
+public final class PostgreSQLLedgerReader: LedgerReading {
     public let address: LedgerLocation.PostgreSQLAddress
     public let entity: String
-    private let db: PostgreSQLConnection
+    private let connections: PostgreSQLIdleConnections
 
     /// Opens the ledger for reading `entity`; refuses a database settle has not made a ledger in, a ledger newer than this
     /// program, and an entity the ledger does not hold (naming those it does).
     public init(address: LedgerLocation.PostgreSQLAddress, entity: String) throws {
         self.address = address
         self.entity = entity
-        db = try PostgreSQLConnection(conninfo: address.conninfo)
+        let db = try PostgreSQLConnection(conninfo: address.conninfo)
         let version = try PostgreSQLMigrations.storedVersion(db)
         guard version > 0 else { throw LedgerError("no ledger at \(address.redacted) (no settle tables in its schema)") }
         guard version <= PostgreSQLSchema.version else {
@@ -27,6 +29,8 @@ public final class PostgreSQLLedgerReader {
         guard entities.contains(entity) else {
             throw LedgerError("\(address.redacted) holds no entity \(entity)" + (entities.isEmpty ? "" : " (it holds \(entities.joined(separator: ", ")))"))
         }
+        connections = PostgreSQLIdleConnections(conninfo: address.conninfo)
+        connections.giveBack(db)
     }
 
     /// The entities a PostgreSQL ledger holds, sorted (none when settle has made no ledger there).
@@ -36,269 +40,261 @@ public final class PostgreSQLLedgerReader {
         return try PostgreSQLMigrations.entities(db)
     }
 
-    /// `body` in one read-only snapshot.
-    private func snapshot<T>(_ body: () throws -> T) throws -> T {
-        try db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    /// `body` in one read-only snapshot, on a connection no one else is using. A connection is given back for the next
+    /// read unless the server went away under it.
+    private func read<T>(_ body: (PostgreSQLLedgerReads) throws -> T) throws -> T {
+        let db = try connections.take()
         do {
-            let result = try body()
+            try db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            let result = try body(PostgreSQLLedgerReads(db: db, entity: entity))
             try db.execute("COMMIT")
+            connections.giveBack(db)
             return result
         } catch {
-            if db.isAlive { try? db.execute("ROLLBACK") }
+            if db.isAlive, (try? db.execute("ROLLBACK")) != nil { connections.giveBack(db) }
             throw error
         }
     }
 
-    /// How many entries, postings, invoices and exceptions the entity holds.
-    public func counts() throws -> (entries: Int, postings: Int, invoices: Int, exceptions: Int) {
-        try snapshot {
-            let rows = try db.query("""
-                SELECT (SELECT count(*) FROM journal_entries WHERE entity = $1), (SELECT count(*) FROM postings WHERE entity = $1),
-                       (SELECT count(*) FROM invoices WHERE entity = $1), (SELECT count(*) FROM exceptions WHERE entity = $1)
-                """, [entity])
-            return (Int(rows.int(0, 0)), Int(rows.int(0, 1)), Int(rows.int(0, 2)), Int(rows.int(0, 3)))
-        }
+    // MARK: Input files and periods
+
+    /// The file with this content, if the entity took it in before.
+    public func ingestedFile(sha256: String) throws -> IngestedFile? { try read { try $0.ingestedFile(sha256: sha256) } }
+
+    /// The files runs of a day took, with their archives (all days when nil), by name.
+    public func ingestedFiles(day: Day?) throws -> [IngestedFile] { try read { try $0.ingestedFiles(day: day) } }
+
+    /// The last day of the entity's closed period (nil: nothing closed).
+    public func closedThrough() throws -> Day? { try read { try PostgreSQLPeriods.closedThrough($0.db, entity: entity) } }
+
+    /// The entity's history of closing and reopening periods, oldest first.
+    public func periodChanges() throws -> [PeriodChange] { try read { try PostgreSQLPeriods.changes($0.db, entity: entity) } }
+
+    // MARK: The state a run of a day starts from
+
+    /// Every invoice of the entity, with its open amount.
+    public func invoices() throws -> [LedgerInvoice] { try read { try $0.invoices() } }
+
+    /// The invoices as a run of `day` (or a rerun of it) starts from: each opened by a run of an earlier day, with its
+    /// open amount counting only entries of days before `day`; and the ids of those first opened by a run of a later day.
+    public func invoiceStates(before day: Day) throws -> (states: [LedgerInvoice], openedLater: Set<String>) { try read { try $0.invoiceStates(before: day) } }
+
+    /// The invoices a run of `day` opened one entry each, under `invoice:<id>:opening` (as settle did before schema 7).
+    public func invoicesOpenedSingly(on day: Day) throws -> Set<String> { try read { try $0.invoicesOpenedSingly(on: day) } }
+
+    /// An invoice's customer and open amount as the entity holds them now.
+    public func invoice(id: String) throws -> LedgerInvoice? { try read { try $0.invoice(id: id) } }
+
+    /// A customer's invoice ids (for naming the nearest to a mistyped one).
+    public func invoiceIDs(customer: String) throws -> [String] { try read { try $0.invoiceIDs(customer: customer) } }
+
+    /// ACH entries taken on days before `day` whose effective day is one of these: entry key → where it was taken.
+    public func achEntriesSeen(effectiveDays: Set<Day>, before day: Day) throws -> [String: String] {
+        try read { try $0.achEntriesSeen(effectiveDays: effectiveDays, before: day) }
     }
+
+    /// Source keys already posted that begin with `prefix` (the legacy keys of one file: `ach:<sha>:`).
+    public func postedSourceKeys(prefix: String) throws -> Set<String> { try read { try $0.postedSourceKeys(prefix: prefix) } }
+
+    /// The payment a return names (by original trace, receiving DFI and amount within `windowDays`), latest first.
+    public func originalEntry(trace: String, rdfi: String, amountMinorUnits: Int64?, role: String, notAfter day: Day, windowDays: Int) throws -> ACHEntryRow? {
+        try read { try $0.originalEntry(trace: trace, rdfi: rdfi, amountMinorUnits: amountMinorUnits, role: role, notAfter: day, windowDays: windowDays) }
+    }
+
+    /// The payment a reversing entry undoes: same originator, receiving DFI and amount, latest first.
+    public func reversedEntry(companyID: String, rdfi: String, amountMinorUnits: Int64, role: String, notAfter day: Day, windowDays: Int) throws -> ACHEntryRow? {
+        try read { try $0.reversedEntry(companyID: companyID, rdfi: rdfi, amountMinorUnits: amountMinorUnits, role: role, notAfter: day, windowDays: windowDays) }
+    }
+
+    /// Every entry runs of `day` posted, with its postings, in posting order.
+    public func entries(ofDay day: Day) throws -> [PostedEntry] { try read { try $0.entries(ofDay: day) } }
+
+    /// The first day anything was posted under each of these source keys that has been posted.
+    public func postedDays(sourceKeys: [String]) throws -> [String: Day] { try read { try $0.postedDays(sourceKeys: sourceKeys) } }
+
+    /// The first day anything was posted under this source key.
+    public func postedDay(sourceKey: String) throws -> Day? { try read { try $0.postedDay(sourceKey: sourceKey) } }
+
+    /// The first entry under a key: its effective day and what it moved on the bank accounts' cash (`1000-...`).
+    public func cashEntry(sourceKey key: String) throws -> (effectiveDay: Day, cash: Int64)? { try read { try $0.cashEntry(sourceKey: key) } }
+
+    /// How a receipt's cash was applied, as last recorded.
+    public func applications(sourceKey: String) throws -> [ApplicationRow] { try read { try $0.applications(sourceKey: sourceKey) } }
+
+    /// A customer's applications of a day, as remittance advice shows them.
+    public func applications(customer: String, day: Day) throws -> [ApplicationRow] { try read { try $0.applications(customer: customer, day: day) } }
+
+    /// The bank accounts the entity knows, with their cash accounts.
+    public func bankAccounts() throws -> [BankAccountRow] { try read { try $0.bankAccounts() } }
+
+    /// What an older ledger booked on `code` in `currency` for the statements of the accounts `belongs` picks.
+    public func cashBooked(on code: String, currency: String, forAccounts belongs: (String) -> Bool) throws -> Int64 {
+        try read { try $0.cashBooked(on: code, currency: currency, forAccounts: belongs) }
+    }
+
+    /// Receipts held as unapplied cash before `day` for these customers, with what is still held of each.
+    public func heldReceipts(before day: Day, customers: Set<String>) throws -> [HeldReceiptRow] { try read { try $0.heldReceipts(before: day, customers: customers) } }
+
+    /// The last payment that applied cash to each of these invoices before `day`.
+    public func closingPayments(invoiceIDs: [String], before day: Day) throws -> [String: (receiptID: String, sourceKey: String, day: Day)] {
+        try read { try $0.closingPayments(invoiceIDs: invoiceIDs, before: day) }
+    }
+
+    /// The customers that held unapplied cash before `day`.
+    public func unappliedCashHolders(before day: Day) throws -> Set<String> { try read { try $0.unappliedCashHolders(before: day) } }
+
+    /// What later days applied of a held receipt's unapplied cash, before `day`, per invoice.
+    public func reapplications(sourceKey: String, before day: Day) throws -> [(invoiceID: String, amountMinorUnits: Int64)] {
+        try read { try $0.reapplications(sourceKey: sourceKey, before: day) }
+    }
+
+    /// The day of the first statement the entity holds.
+    public func firstStatementDay() throws -> Day? { try read { try $0.firstStatementDay() } }
+
+    /// The accounts (as written) and currencies with a statement balance on `day`.
+    public func statementAccounts(on day: Day) throws -> [(account: String, currency: String)] { try read { try $0.statementAccounts(on: day) } }
+
+    /// The latest statement balances of each account and currency before `day`.
+    public func lastStatementBalances(before day: Day) throws -> [StatementBalanceRow] { try read { try $0.lastStatementBalances(before: day) } }
+
+    /// Whether anything was ever posted to the account.
+    public func hasPostings(account: String) throws -> Bool { try read { try $0.hasPostings(account: account) } }
+
+    /// The batches raised as unsettled (`UNSETTLED_BATCH`) and not settled since, by key.
+    public func unsettledBatchKeys() throws -> [String] { try read { try $0.unsettledBatchKeys() } }
+
+    /// Settlement items taken before `day` and not settled before it: what the statement may still show.
+    public func pendingSettlements(before day: Day) throws -> [SettlementItemRow] { try read { try $0.pendingSettlements(before: day) } }
+
+    /// The reviewers' decisions a run of `day` books.
+    public func reviewsToBook(runDay day: Day) throws -> [ReviewBooking] { try read { try $0.reviewsToBook(runDay: day) } }
+
+    /// The day a receipt of `day` was returned, if it was.
+    public func returnDay(receiptID: String, day: Day) throws -> Day? { try read { try $0.returnDay(receiptID: receiptID, day: day) } }
+
+    /// A receipt's cash left unapplied on a day, less what later days applied of it.
+    public func unappliedCash(receiptID: String, day: Day) throws -> Int64 { try read { try $0.unappliedCash(receiptID: receiptID, day: day) } }
+
+    /// The open exceptions raised on these receipts.
+    public func openExceptions(receiptIDs: [String]) throws -> [(exceptionID: String, receiptID: String, type: String)] {
+        try read { try $0.openExceptions(receiptIDs: receiptIDs) }
+    }
+
+    /// The exceptions raised on these receipts, whatever their status.
+    public func exceptions(receiptIDs: [String]) throws -> [ExceptionRow] { try read { try $0.exceptions(receiptIDs: receiptIDs) } }
+
+    // MARK: Batches that never reached the bank, and their receipts
+
+    /// Every batch raised as unsettled (`UNSETTLED_BATCH`), with where it stands now (settled day and by what).
+    public func raisedBatches() throws -> [SettlementItemRow] { try read { try $0.raisedBatches() } }
+
+    /// The receipts a batch's payment entries made, with the day each was taken.
+    public func batchReceipts(batchKey: String) throws -> [(receiptID: String, day: Day)] { try read { try $0.batchReceipts(batchKey: batchKey) } }
+
+    /// The batch whose entry made an ACH receipt of `day` (nil: none).
+    public func receiptBatch(receiptID: String, day: Day) throws -> String? { try read { try $0.receiptBatch(receiptID: receiptID, day: day) } }
+
+    /// The application rows of these receipts, of the days from `from` up to before `before` (nil: every day since).
+    public func receiptRows(receiptIDs: [String], from: Day, before: Day?) throws -> [ApplicationRow] {
+        try read { try $0.receiptRows(receiptIDs: receiptIDs, from: from, before: before) }
+    }
+
+    /// Where a receipt came in: its day and the key of its own rows (nil: no such receipt).
+    public func receiptOrigin(receiptID: String) throws -> (day: Day, sourceKey: String)? { try read { try $0.receiptOrigin(receiptID: receiptID) } }
+
+    /// The `--settled-by` decisions: the batch's exception, the receipt named and whether the decision is booked.
+    public func settledByDecisions() throws -> [(exceptionID: String, receiptID: String, booked: Bool)] { try read { try $0.settledByDecisions() } }
+
+    /// The manifest path of the entity's latest run.
+    public func lastManifestPath() throws -> String? { try read { try $0.lastManifestPath() } }
+
+    /// Whether a run ever ran `day` (posted, took files, applied or raised anything on it).
+    public func wasRun(_ day: Day) throws -> Bool { try read { try $0.wasRun(day) } }
+
+    /// The last day any run posted entries for or took files for (nil: none).
+    public func lastRunDay() throws -> Day? { try read { try $0.lastRunDay() } }
+
+    // MARK: Aging and credit exposure
+
+    /// Each customer's unapplied cash by currency: now, or as of the end of `day` on the effective-day axis.
+    public func unappliedByCustomer(asOf day: Day? = nil) throws -> [String: [String: Int64]] { try read { try $0.unappliedByCustomer(asOf: day) } }
+
+    /// How each customer paid over the days after `from` up to `through`.
+    public func payments(from: Day, through: Day) throws -> [String: (applied: Int64, weightedDays: Int64)] { try read { try $0.payments(from: from, through: through) } }
+
+    /// Each customer's return source keys over the days after `from` up to `through`.
+    public func returnKeys(from: Day, through: Day) throws -> [String: Set<String>] { try read { try $0.returnKeys(from: from, through: through) } }
+
+    // MARK: The books, for commands and reports
+
+    /// How many entries, postings, invoices and exceptions the entity holds.
+    public func counts() throws -> (entries: Int, postings: Int, invoices: Int, exceptions: Int) { try read { try $0.counts() } }
 
     /// Balances per account (and per customer when `byCustomer`), optionally for one account, one customer, up to a day.
     public func balances(account: String? = nil, customer: String? = nil, asOf: Day? = nil, byCustomer: Bool = false) throws -> [AccountBalance] {
-        var sql = """
-            SELECT a.code, a.name, \(byCustomer ? "COALESCE(p.customer_id, '')" : "''"), p.currency, sum(p.amount_minor)
-            FROM postings p JOIN journal_entries j ON j.entity = p.entity AND j.entry_id = p.entry_id
-            JOIN accounts a ON a.entity = p.entity AND a.code = p.account_code WHERE p.entity = $1
-            """
-        var parameters: [String?] = [entity]
-        if let account { parameters.append(account); sql += " AND p.account_code = $\(parameters.count)" }
-        if let customer { parameters.append(customer); sql += " AND p.customer_id = $\(parameters.count)" }
-        if let asOf { parameters.append(asOf.description); sql += " AND j.effective_day <= $\(parameters.count)" }
-        sql += " GROUP BY 1, 2, 3, 4 ORDER BY 1, 3, 4"
-        return try snapshot {
-            let rows = try db.query(sql, parameters)
-            return try (0..<rows.count).map { r in
-                AccountBalance(account: rows.text(r, 0), accountName: rows.text(r, 1), customerID: rows.text(r, 2).isEmpty ? nil : rows.text(r, 2),
-                               balance: Money(minorUnits: rows.int(r, 4), currency: try Stored.currency(rows.text(r, 3), "postings of account \(rows.text(r, 0))")))
-            }
-        }
+        try read { try $0.balances(account: account, customer: customer, asOf: asOf, byCustomer: byCustomer) }
     }
 
-    /// Journal entries in posting order, optionally only one run's or those effective from/to days, each with its
-    /// postings (two queries, whatever the number of entries).
+    /// Journal entries in posting order, optionally only one run's or those effective from/to days.
     public func entries(runID: Int64? = nil, from: Day? = nil, to: Day? = nil, limit: Int? = nil) throws -> [PostedEntry] {
-        var filter = "j.entity = $1"
-        var parameters: [String?] = [entity]
-        if let runID { parameters.append(String(runID)); filter += " AND j.run_id = $\(parameters.count)::bigint" }
-        if let from { parameters.append(from.description); filter += " AND j.effective_day >= $\(parameters.count)" }
-        if let to { parameters.append(to.description); filter += " AND j.effective_day <= $\(parameters.count)" }
-        let chosen = "SELECT j.entry_id FROM journal_entries j WHERE \(filter) ORDER BY j.entry_id" + (limit.map { " LIMIT \($0)" } ?? "")
-        return try snapshot {
-            let heads = try db.query("""
-                SELECT j.entry_id, j.source_key, j.revision, j.kind, j.run_id, j.effective_day, j.memo FROM journal_entries j
-                WHERE j.entity = $1 AND j.entry_id IN (\(chosen)) ORDER BY j.entry_id
-                """, parameters)
-            let postings = try db.query("""
-                SELECT p.entry_id, p.account_code, p.customer_id, p.invoice_id, p.amount_minor, p.currency FROM postings p
-                WHERE p.entity = $1 AND p.entry_id IN (\(chosen)) ORDER BY p.entry_id, p.line
-                """, parameters)
-            var entries: [PostedEntry] = []
-            entries.reserveCapacity(heads.count)
-            var next = 0
-            for r in 0..<heads.count {
-                let id = heads.int(r, 0)
-                var entry = PostedEntry(entryID: id, sourceKey: heads.text(r, 1), revision: Int(heads.int(r, 2)),
-                                        kind: PostedEntry.Kind(rawValue: heads.text(r, 3)) ?? .original, runID: heads.int(r, 4),
-                                        effectiveDay: try Stored.day(heads.text(r, 5), "journal entry \(id)"), memo: heads.text(r, 6), postings: [])
-                while next < postings.count && postings.int(next, 0) == id {
-                    entry.postings.append(Posting(account: postings.text(next, 1), customerID: postings.optionalText(next, 2),
-                                                  invoiceID: postings.optionalText(next, 3),
-                                                  amount: Money(minorUnits: postings.int(next, 4),
-                                                                currency: try Stored.currency(postings.text(next, 5), "postings of entry \(id)"))))
-                    next += 1
-                }
-                entries.append(entry)
-            }
-            return entries
-        }
+        try read { try $0.entries(runID: runID, from: from, to: to, limit: limit) }
     }
-
-    /// Every invoice of the entity, with its open amount.
-    public func invoices() throws -> [LedgerInvoice] {
-        try snapshot {
-            let r = try db.query("""
-                SELECT invoice_id, customer_id, issue_day, due_day, currency, amount_minor, open_minor, terms, po_number, opened_day
-                FROM invoices WHERE entity = $1 ORDER BY invoice_id
-                """, [entity])
-            return try (0..<r.count).map { i in
-                let row = "invoices row \(r.text(i, 0))"
-                let currency = try Stored.currency(r.text(i, 4), row)
-                return LedgerInvoice(invoiceID: r.text(i, 0), customerID: r.text(i, 1), issueDay: try Stored.day(r.text(i, 2), row),
-                                     dueDay: try Stored.day(r.text(i, 3), row), amount: Money(minorUnits: r.int(i, 5), currency: currency),
-                                     openAmount: Money(minorUnits: r.int(i, 6), currency: currency), terms: r.text(i, 7), poNumber: r.text(i, 8),
-                                     openedDay: r.isNull(i, 9) ? nil : try Stored.day(r.text(i, 9), row))
-            }
-        }
-    }
-
-    /// The files runs of a day took, with their archives (all days when nil), by name.
-    public func ingestedFiles(day: Day?) throws -> [IngestedFile] {
-        try snapshot {
-            let r = try db.query("""
-                SELECT sha256, size_bytes, name, run_id, day, archive_path, source FROM ingested_files
-                WHERE entity = $1 AND ($2 = '' OR day = $2) ORDER BY day, name, sha256
-                """, [entity, day?.description ?? ""])
-            return try (0..<r.count).map { i in
-                IngestedFile(sha256: r.text(i, 0), sizeBytes: r.int(i, 1), name: r.text(i, 2), runID: r.int(i, 3),
-                             day: try Stored.day(r.text(i, 4), "ingested file \(r.text(i, 0))"), archivePath: r.text(i, 5), source: r.text(i, 6))
-            }
-        }
-    }
-
-    /// Whether a run ever ran `day` (posted, took files, applied or raised anything on it).
-    public func wasRun(_ day: Day) throws -> Bool {
-        try snapshot {
-            try db.query("""
-                SELECT EXISTS (SELECT 1 FROM journal_entries WHERE entity = $1 AND day = $2) OR EXISTS (SELECT 1 FROM ingested_files WHERE entity = $1 AND day = $2)
-                    OR EXISTS (SELECT 1 FROM applications WHERE entity = $1 AND day = $2) OR EXISTS (SELECT 1 FROM exceptions WHERE entity = $1 AND day = $2)
-                """, [entity, day.description]).bool(0, 0)
-        }
-    }
-
-    /// The last day of the entity's closed period (nil: nothing closed).
-    public func closedThrough() throws -> Day? { try snapshot { try PostgreSQLPeriods.closedThrough(db, entity: entity) } }
-
-    /// The entity's history of closing and reopening periods, oldest first.
-    public func periodChanges() throws -> [PeriodChange] { try snapshot { try PostgreSQLPeriods.changes(db, entity: entity) } }
 
     /// The entity's chart of accounts.
-    public func accounts() throws -> [(code: String, name: String, type: String)] {
-        try snapshot {
-            let rows = try db.query("SELECT code, name, type FROM accounts WHERE entity = $1 ORDER BY code", [entity])
-            return (0..<rows.count).map { (rows.text($0, 0), rows.text($0, 1), rows.text($0, 2)) }
-        }
+    public func accounts() throws -> [(code: String, name: String, type: String)] { try read { try $0.accounts() } }
+
+    /// Every customer id the entity knows (its invoices', its exceptions' and its unapplied cash's).
+    public func customerIDs() throws -> [String] { try read { try $0.customerIDs() } }
+
+    /// Exceptions, optionally by status, day, type and customer.
+    public func exceptions(status: String? = nil, day: Day? = nil, type: String? = nil, customer: String? = nil) throws -> [ExceptionRow] {
+        try read { try $0.exceptions(status: status, day: day, type: type, customer: customer) }
+    }
+
+    /// The worklist of `day`: every exception open at its end, oldest first, each with where it stands now.
+    public func worklist(asOf day: Day) throws -> [WorklistRow] { try read { try $0.worklist(asOf: day) } }
+
+    /// Beside the exceptions a run of `day` raised: those raised before it still open at its end, and those of `day` no
+    /// longer simply open.
+    public func worklistBeside(day: Day) throws -> (earlier: [WorklistRow], todaysChanged: [WorklistRow]) { try read { try $0.worklistBeside(day: day) } }
+
+    /// One exception by id.
+    public func exception(id: String) throws -> ExceptionRow? { try read { try $0.exception(id: id) } }
+
+    /// An exception's history, oldest first.
+    public func history(exceptionID: String) throws -> [ExceptionHistoryRow] {
+        try read { try PostgreSQLReviewRecords.history(exceptionID: exceptionID, $0.db, entity: entity) }
+    }
+
+    /// Where an exception's decision stands: its decision (empty: none), the decision's number, the number the ledger
+    /// booked and the day of the run that booked it.
+    public func booking(exceptionID: String) throws -> DecisionBooking? {
+        try read { try PostgreSQLReviewRecords.booking(exceptionID: exceptionID, $0.db, entity: entity) }
     }
 
     /// Recomputes what the entity's ledger claims, as `SQLiteLedgerReader.verify` does: every entry balances per currency,
     /// the trial balance is zero, every open amount and kept total agrees with its postings, every open amount keeps its
     /// document's sign, and every row names rows that exist.
-    public func verify() throws -> VerificationReport {
-        try snapshot {
-            var report = VerificationReport()
-            let e = [entity] as [String?]
-            let counts = try db.query("""
-                SELECT (SELECT count(*) FROM journal_entries WHERE entity = $1), (SELECT count(*) FROM postings WHERE entity = $1),
-                       (SELECT count(*) FROM invoices WHERE entity = $1)
-                """, e)
-            (report.entryCount, report.postingCount, report.invoiceCount) = (Int(counts.int(0, 0)), Int(counts.int(0, 1)), Int(counts.int(0, 2)))
-            let trial = try db.query("SELECT currency, sum(amount_minor) FROM postings WHERE entity = $1 GROUP BY 1", e)
-            for r in 0..<trial.count { report.trialBalance[trial.text(r, 0)] = trial.int(r, 1) }
-            let unbalanced = try db.query("""
-                SELECT p.entry_id, j.source_key, p.currency, sum(p.amount_minor) FROM postings p
-                JOIN journal_entries j ON j.entity = p.entity AND j.entry_id = p.entry_id
-                WHERE p.entity = $1 GROUP BY 1, 2, 3 HAVING sum(p.amount_minor) <> 0 ORDER BY 1, 3
-                """, e)
-            report.unbalancedEntries = (0..<unbalanced.count).map { (unbalanced.int($0, 0), unbalanced.text($0, 1), unbalanced.text($0, 2), unbalanced.int($0, 3)) }
-            report.invoiceMismatches = try kept(total: "open_minor", account: ChartOfAccounts.accountsReceivable)
-                .map { ($0.invoiceID, $0.kept, $0.postings) }
-            let signs = try db.query("""
-                SELECT invoice_id, currency, amount_minor, open_minor FROM invoices WHERE entity = $1 AND
-                CASE WHEN amount_minor >= 0 THEN open_minor < 0 OR open_minor > amount_minor ELSE open_minor > 0 OR open_minor < amount_minor END
-                ORDER BY invoice_id
-                """, e)
-            report.openAmountsPastTheirSign = (0..<signs.count).map { (signs.text($0, 0), signs.text($0, 1), signs.int($0, 2), signs.int($0, 3)) }
-            try checkIntegrity(into: &report)
-            try checkKeptTotals(into: &report)
-            return report
-        }
-    }
-
-    /// Each invoice's kept `total` (its open amount, its amount written off) against the sum of its postings on `account`.
-    private func kept(total column: String, account: String) throws -> [(invoiceID: String, kept: Int64, postings: Int64)] {
-        let rows = try db.query("""
-            SELECT i.invoice_id, i.\(column), COALESCE(s.total, 0) FROM invoices i
-            LEFT JOIN (SELECT invoice_id, sum(amount_minor) AS total FROM postings WHERE entity = $1 AND invoice_id IS NOT NULL
-                       AND account_code = $2 GROUP BY invoice_id) s ON s.invoice_id = i.invoice_id
-            WHERE i.entity = $1 AND i.\(column) <> COALESCE(s.total, 0) ORDER BY 1
-            """, [entity, account])
-        return (0..<rows.count).map { (rows.text($0, 0), rows.int($0, 1), rows.int($0, 2)) }
-    }
-
-    private func checkIntegrity(into report: inout VerificationReport) throws {
-        // The references the schema does not hold by foreign keys (what postings and entries name, revisions under one key).
-        let orphans: [(String, String)] = [
-            ("postings without their entry", """
-                SELECT count(*) FROM postings p WHERE p.entity = $1
-                AND NOT EXISTS (SELECT 1 FROM journal_entries j WHERE j.entity = p.entity AND j.entry_id = p.entry_id)
-                """),
-            ("postings naming an unknown account", """
-                SELECT count(*) FROM postings p WHERE p.entity = $1
-                AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.entity = p.entity AND a.code = p.account_code)
-                """),
-            ("entries of an unknown run", """
-                SELECT count(*) FROM journal_entries j WHERE j.entity = $1
-                AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.entity = j.entity AND r.run_id = j.run_id)
-                """),
-            ("postings naming an unknown customer", """
-                SELECT count(*) FROM postings p WHERE p.entity = $1 AND p.customer_id IS NOT NULL
-                AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.entity = p.entity AND c.customer_id = p.customer_id)
-                """),
-            ("postings naming an unknown invoice", """
-                SELECT count(*) FROM postings p WHERE p.entity = $1 AND p.invoice_id IS NOT NULL
-                AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.entity = p.entity AND i.invoice_id = p.invoice_id)
-                """),
-            ("entries whose source key has no first entry", """
-                SELECT count(*) FROM journal_entries j WHERE j.entity = $1 AND j.revision > 1
-                AND NOT EXISTS (SELECT 1 FROM journal_entries f WHERE f.entity = j.entity AND f.source_key = j.source_key AND f.revision = 1)
-                """),
-            ("invoices of an unknown customer", """
-                SELECT count(*) FROM invoices i WHERE i.entity = $1
-                AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.entity = i.entity AND c.customer_id = i.customer_id)
-                """),
-            ("entries without postings", """
-                SELECT count(*) FROM journal_entries j WHERE j.entity = $1
-                AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.entity = j.entity AND p.entry_id = j.entry_id)
-                """),
-        ]
-        for (what, sql) in orphans {
-            let count = try db.query(sql, [entity]).int(0, 0)
-            if count > 0 { report.integrityProblems.append("\(count) \(what)") }
-        }
-    }
-
-    /// The totals kept beside the postings (unapplied cash per customer and per effective day, amounts written off, each
-    /// account's movement per day), recomputed: both sides looked at, as two joins.
-    private func checkKeptTotals(into report: inout VerificationReport) throws {
-        func differences(kept table: String, keys: [String], postings: String, parameters: [String?]) throws -> [(keys: [String], kept: Int64, postings: Int64)] {
-            let on = keys.map { "k.\($0) = r.\($0)" }.joined(separator: " AND ")
-            let list = keys.map { "r.\($0)" }.joined(separator: ", ")
-            let rows = try db.query("""
-                WITH r AS (\(postings)), k AS (SELECT * FROM \(table) WHERE entity = $1)
-                SELECT \(list), COALESCE(k.amount_minor, 0), r.total FROM r LEFT JOIN k ON \(on) WHERE COALESCE(k.amount_minor, 0) <> r.total
-                UNION ALL
-                SELECT \(keys.map { "k.\($0)" }.joined(separator: ", ")), k.amount_minor, 0 FROM k LEFT JOIN r ON \(on)
-                WHERE r.total IS NULL AND k.amount_minor <> 0
-                ORDER BY 1, 2
-                """, parameters)
-            return (0..<rows.count).map { row in ((0..<keys.count).map { rows.text(row, $0) }, rows.int(row, keys.count), rows.int(row, keys.count + 1)) }
-        }
-        let unapplied = ChartOfAccounts.unappliedCash
-        report.accountDayMismatches += try differences(kept: "customer_unapplied", keys: ["customer_id", "currency"], postings: """
-            SELECT customer_id, currency, sum(amount_minor) AS total FROM postings WHERE entity = $1 AND account_code = $2
-            AND customer_id IS NOT NULL GROUP BY 1, 2
-            """, parameters: [entity, unapplied]).map { "unapplied cash of customer \($0.keys[0]) in \($0.keys[1]): kept \($0.kept), postings \($0.postings)" }
-        report.accountDayMismatches += try differences(kept: "customer_unapplied_days", keys: ["customer_id", "currency", "effective_day"], postings: """
-            SELECT p.customer_id, p.currency, j.effective_day, sum(p.amount_minor) AS total FROM postings p
-            JOIN journal_entries j ON j.entity = p.entity AND j.entry_id = p.entry_id
-            WHERE p.entity = $1 AND p.account_code = $2 AND p.customer_id IS NOT NULL GROUP BY 1, 2, 3
-            """, parameters: [entity, unapplied]).map {
-                "unapplied cash of customer \($0.keys[0]) in \($0.keys[1]) effective \($0.keys[2]): kept \($0.kept), postings \($0.postings)"
-            }
-        report.accountDayMismatches += try kept(total: "written_off_minor", account: ChartOfAccounts.paymentDifferences)
-            .map { "written off of invoice \($0.invoiceID): kept \($0.kept), postings \($0.postings)" }
-        report.accountDayMismatches += try differences(kept: "account_days", keys: ["account_code", "day", "currency"], postings: """
-            SELECT p.account_code, j.day, p.currency, sum(p.amount_minor) AS total FROM postings p
-            JOIN journal_entries j ON j.entity = p.entity AND j.entry_id = p.entry_id WHERE p.entity = $1 GROUP BY 1, 2, 3
-            """, parameters: [entity]).map { "\($0.keys[0]) on \($0.keys[1]) in \($0.keys[2]): kept \($0.kept), postings \($0.postings)" }
-    }
+    public func verify() throws -> VerificationReport { try read { try $0.verify() } }
 }
 
-@available(*, unavailable)
-extension PostgreSQLLedgerReader: Sendable {}
+/// The reader's idle connections. `@unchecked Sendable`: a connection is reachable only through `lock` while idle, and
+/// only by the one caller that took it while in use (it is given back when that caller's read ends), so no connection
+/// is ever used by two threads at once.
+private final class PostgreSQLIdleConnections: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [PostgreSQLConnection] = []
+    private let conninfo: String
+
+    init(conninfo: String) { self.conninfo = conninfo }
+
+    func take() throws -> PostgreSQLConnection {
+        let connection: PostgreSQLConnection? = lock.withLock { idle.popLast() }
+        if let connection, connection.isAlive { return connection }
+        return try PostgreSQLConnection(conninfo: conninfo)
+    }
+
+    func giveBack(_ connection: PostgreSQLConnection) {
+        lock.withLock { idle.append(connection) }
+    }
+}
