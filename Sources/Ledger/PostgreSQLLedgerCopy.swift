@@ -27,7 +27,7 @@ public enum PostgreSQLLedgerCopy {
 
     private static let sources: [Source] = [
         Source(table: "accounts", select: "SELECT code, name, type FROM accounts ORDER BY code", mutable: true),
-        Source(table: "runs", select: "SELECT run_id, started_at, manifest, first_day, last_day, status FROM runs ORDER BY run_id", mutable: true),
+        Source(table: "runs", select: "SELECT run_id, started_at, manifest, first_day, last_day, status, NULL FROM runs ORDER BY run_id", mutable: true),
         Source(table: "journal_entries", select: """
             SELECT j.entry_id, f.source_key, j.revision, j.kind, j.run_id, j.day, j.effective_day, j.memo
             FROM journal_entries j JOIN journal_entries f ON f.entry_id = j.source_no ORDER BY j.entry_id

@@ -8,11 +8,11 @@ import Foundation
 /// ledger's; the kept totals (open amounts, amounts written off, account movements, unapplied cash) are computed in SQL
 /// from the commit's own postings at the day's end. Entry ids are the entity's, handed out under its run lock.
 ///
-/// What it writes so far: runs, accounts, invoices and their customers, journal entries (new keys, reversals and
-/// replacements of changed ones, reversals of what an earlier run of the day posted and this one does not), the kept
-/// totals, ingested files, bank accounts, closed periods. A batch carrying anything else (applications, exceptions,
-/// ACH records, settlement items, statement balances, held cash, decisions, bank ties) is refused, naming it, rather
-/// than written in part.
+/// It writes what SQLite's store writes: runs, accounts, invoices and their customers, journal entries (new keys,
+/// reversals and replacements of changed ones, reversals of what an earlier run of the day posted and this one does
+/// not), the kept totals, and the day's records (`PostgreSQLLedgerStore+Records.swift`): applications, exceptions and
+/// their history, ACH entries and notices, settlement items, statement balances, held cash, decisions booked, the books
+/// tied to the bank, ingested files, bank accounts, closed periods.
 public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     public nonisolated let address: LedgerLocation.PostgreSQLAddress
     public nonisolated let entity: String
@@ -41,6 +41,10 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     var writtenOffChanges: [String: Int64] = [:]
     var accountMovements: [AccountMovement: Int64] = [:]
     var unappliedMovements: [UnappliedMovement: Int64] = [:]
+    /// The next application's id, and the key hashes of the ACH entries the day has staged (`writeACH`).
+    var nextApplicationID: Int64 = 1
+    var dayACHKeyHashes: Set<Int> = []
+    var achStaged = false
     struct AccountMovement: Hashable { var account: String; var currency: String }
     struct UnappliedMovement: Hashable { var customer: String; var currency: String; var effectiveDay: Day }
 
@@ -62,7 +66,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             """)
     }
 
-    private var e: String { entity }
+    var e: String { entity }
 
     // MARK: Runs
 
@@ -93,14 +97,23 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         unappliedMovements = [:]
         dayCustomers = []
         dayInvoices = []
+        dayACHKeyHashes = []
         try db.execute("BEGIN")
         openDay = (runID, day)
         do {
+            if runID == 0 {
+                // A dry run records no run; its day's rows name run 0, which exists for as long as the day (rolled back).
+                try db.run("""
+                    INSERT INTO runs(entity, run_id, started_at, manifest, first_day, last_day, status) VALUES ($1, 0, '', '', $2, $2, 'dry-run')
+                    ON CONFLICT DO NOTHING
+                    """, [e, day.description])
+            }
             nextEntryID = try db.query("SELECT COALESCE(max(entry_id), 0) + 1 FROM journal_entries WHERE entity = $1", [e]).int(0, 0)
             firstEntryID = nextEntryID
             let chart = try db.query("SELECT code FROM accounts WHERE entity = $1", [e])
             knownAccounts = Set((0..<chart.count).map { chart.text($0, 0) })
             closedThroughDay = try PostgreSQLPeriods.closedThrough(db, entity: e)
+            try resetDayRecords(day)
         } catch {
             abandonDay()
             throw error
@@ -110,7 +123,6 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     public func post(_ batch: DayEffects) throws {
         guard let open = openDay else { throw LedgerError("no day is open in this ledger writer: call beginDay first") }
         do {
-            try refuseWhatIsNotWrittenYet(batch)
             try writeAccounts(batch)
             dayOutcome.newInvoiceCount += try writeInvoices(batch.invoices, day: open.day)
             var drafts = batch.entries
@@ -122,12 +134,15 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
                 }
             }
             try postEntries(drafts, runID: open.runID, day: open.day)
+            try writeDecisions(batch, runID: open.runID, day: open.day)
+            try writeACH(batch, runID: open.runID, day: open.day)
             for a in batch.bankAccounts {
                 try db.run("""
                     INSERT INTO bank_accounts(entity, number, bank, currency, code, first_day, reclass_from) VALUES ($1, $2, $3, $4, $5, $6, $7)
                     ON CONFLICT (entity, number, bank, currency) DO UPDATE SET code = excluded.code
                     """, [e, a.number, a.bank, a.currency, a.code, a.firstDay.description, a.reclassFrom])
             }
+            try writeHeld(batch, runID: open.runID, day: open.day)
             for f in batch.files {
                 try db.run("""
                     INSERT INTO ingested_files(entity, sha256, size_bytes, name, run_id, day, archive_path, source)
@@ -137,24 +152,6 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         } catch {
             abandonDay()
             throw error
-        }
-    }
-
-    /// A batch part this writer does not write yet is refused whole, never dropped.
-    private func refuseWhatIsNotWrittenYet(_ batch: DayEffects) throws {
-        let parts: [(String, Bool)] = [
-            ("applications", !batch.applications.isEmpty), ("exceptions", !batch.exceptions.isEmpty), ("ACH entries", !batch.achEntries.isEmpty),
-            ("ACH customers", !batch.achCustomers.isEmpty), ("ACH changes", !batch.achChanges.isEmpty),
-            ("settlement items", !batch.settlementItems.isEmpty), ("statement balances", !batch.statementBalances.isEmpty),
-            ("booked reviews", !batch.bookedReviews.isEmpty), ("held receipts", !batch.heldReceipts.isEmpty),
-            ("reapplications", !batch.reapplications.isEmpty),
-            ("exceptions resolved or reopened by settle", !(batch.resolvedBySettle.isEmpty && batch.reopenedBySettle.isEmpty
-                && batch.decisionsSettled.isEmpty && batch.resolvedTogether.isEmpty)),
-            ("batches closed or reopened", !(batch.batchesClosed.isEmpty && batch.batchesReopened.isEmpty)),
-        ]
-        let refused = parts.filter(\.1).map(\.0)
-        if !refused.isEmpty {
-            throw LedgerError("\(address.redacted): a PostgreSQL ledger does not record \(refused.joined(separator: ", ")) yet; the day is not written")
         }
     }
 
@@ -168,10 +165,6 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         guard let open = openDay, open.day == day.day, open.runID == day.runID else {
             throw LedgerError("finishDay(\(day.day)) does not match the open day \(openDay.map { "\($0.day)" } ?? "(none)")")
         }
-        guard day.bankTies.isEmpty else {
-            abandonDay()
-            throw LedgerError("\(address.redacted): a PostgreSQL ledger does not tie the books to statements yet; the day is not written")
-        }
         try post(day.batch)
         do {
             // A key a run of this day posted before and this run no longer produces is reversed.
@@ -183,13 +176,25 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
                 try postEntries(gone.map { JournalEntryDraft(sourceKey: $0, effectiveDay: day.day, memo: "No longer produced by a run of \(day.day)", postings: []) },
                                 runID: day.runID, day: day.day)
             }
+            try moveStagedACH()
             try writeKeptTotals(day: day.day)
+            var outcome = dayOutcome
+            if !day.bankTies.isEmpty {
+                outcome.bankTies = try tieToBank(day.bankTies, runDay: day.day)
+                var raised = DayEffects()
+                raised.exceptions = try day.raiseBankDifferences?(outcome.bankTies) ?? []
+                try writeDecisions(raised, runID: day.runID, day: day.day)
+                try resolveTiedAgain(outcome.bankTies, runDay: day.day, runID: day.runID)
+            }
+            try resolveWhatIsGone(day: day.day, runID: day.runID)
             try day.beforeCommit?()
-            let outcome = dayOutcome
             if dryRun {
                 abandonDay()
             } else {
-                try db.execute("COMMIT")
+                // The run's row says which of its days committed: a connection lost during COMMIT leaves the next run
+                // to read it and say whether this day is in the ledger.
+                try db.run("UPDATE runs SET committed_through = $3 WHERE entity = $1 AND run_id = $2::bigint", [e, String(day.runID), day.day.description])
+                try commit(day.day)
                 openDay = nil
                 // The planner's statistics of a table a day grew by many rows are stale until autovacuum comes by: reports
                 // and the next day's reads would be planned for an entity of a few rows (a nested loop over a million).
@@ -204,6 +209,39 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         }
     }
 
+    /// COMMIT, saying what a lost connection means for the day: lost before the COMMIT was sent, the server rolls the
+    /// day back; lost while it was under way, no one can tell here whether it committed.
+    private func commit(_ day: Day) throws {
+        guard db.isAlive else {
+            throw LedgerError("the connection to \(address.redacted) was lost before \(day) committed: the server rolls it back, nothing of it is written; run it again")
+        }
+        let lost: PostgreSQLError
+        do {
+            try db.execute("COMMIT")
+            return
+        } catch {
+            lost = error
+        }
+        guard lost.connectionLost else { throw lost }
+        openDay = nil
+        throw LedgerError("the connection to \(address.redacted) was lost during the COMMIT of \(day): whether the day is in the ledger is unknown until "
+                          + "the server is reached again; the next run of entity \(e) reads its run's row and says which (\(lost.message))")
+    }
+
+    /// Runs of the entity that never ended (their process or connection died; the caller holds the entity's run lock,
+    /// so none is in flight): each marked `failed`, with a line saying which of its days committed.
+    public func endLostRuns() throws -> [String] {
+        let lost = try db.query("""
+            UPDATE runs SET status = 'failed' WHERE entity = $1 AND status = 'running'
+            RETURNING run_id, started_at, first_day, last_day, committed_through
+            """, [e])
+        return (0..<lost.count).sorted { lost.int($0, 0) < lost.int($1, 0) }.map { r in
+            let committed = lost.optionalText(r, 4)
+            return "run \(lost.text(r, 0)) of entity \(e) (started \(lost.text(r, 1)), days \(lost.text(r, 2)) to \(lost.text(r, 3))) ended without finishing: "
+                + (committed.map { "its days through \($0) committed; what came after was rolled back" } ?? "none of its days committed")
+        }
+    }
+
     public func abandonDay() {
         guard openDay != nil else { return }
         if db.isAlive { try? db.execute("ROLLBACK") }
@@ -213,6 +251,9 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         dayInvoices = []
         openDay = nil
         dayKeys = []
+        dayACHKeyHashes = []
+        // Tables the rolled-back day made are gone with it.
+        achStaged = false
     }
 
     // MARK: Writing

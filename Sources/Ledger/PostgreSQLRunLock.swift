@@ -17,6 +17,8 @@ public struct PostgreSQLRunLock: RunLocking {
 
     public func tryLock(purpose: String) throws -> (any HeldRunLock)? {
         let db = try PostgreSQLConnection(conninfo: address.conninfo)
+        // A run's lock may be the first thing that touches a new ledger: its tables are made first.
+        try PostgreSQLMigrations.migrate(db, partitions: PostgreSQLMigrations.partitionsFromEnvironment, redacted: address.redacted)
         try PostgreSQLMigrations.ensureEntity(entity, db)
         let taken = try db.query("SELECT pg_try_advisory_lock($1::int, \(PostgreSQLRunLock.key("$2")))", [String(PostgreSQLMigrations.lockClass), entity])
         guard taken.bool(0, 0) else { return nil }

@@ -56,6 +56,7 @@ enum PostgreSQLSchema {
             first_day T NOT NULL,
             last_day T NOT NULL,
             status T NOT NULL,
+            committed_through T,
             PRIMARY KEY (entity, run_id)
         ) PARTITIONED;
         CREATE TABLE journal_entries (

@@ -340,7 +340,8 @@ extension DayRun {
         report.remittance = remittance
         report.advice = adviceRows(cash.decisions, reviewed: applied.reviews.rows, names: names)
         report.customerNames = names
-        report.ledgerPath = manifest.ledger
+        report.ledgerPath = manifest.ledgerDisplay
+        report.ledgerEntity = manifest.postgreSQL?.entity ?? ""
         let raisedOn = Set(exceptions.map(\.receiptID))
         for d in cash.decisions where raisedOn.contains(d.receipt.id) {
             let r = d.receipt

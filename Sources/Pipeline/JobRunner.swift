@@ -53,14 +53,14 @@ public struct JobRunner: Sendable {
         defer { returner?.stop() }
         do throws(Stop) {
             try makeFolders()
-            let lock = try await acquireLock(waitingUpTo: options.waitSeconds)
-            defer { withExtendedLifetime(lock) {} }
-            let (customers, invoices) = try await loadMasterData()
             // The dry run's own empty ledger goes when the run ends, whatever way it ends.
             let dryRunScratch = try makeDryRunScratch(options)
             defer { if let dryRunScratch { try? FileManager.default.removeItem(atPath: dryRunScratch) } }
-            let ledger = try await openLedger(at: dryRunScratch.map { $0 + "/ledger.sqlite" } ?? manifest.ledger, options,
-                                              firstDay: firstDay, lastDay: lastDay)
+            // A dry run on its own scratch ledger waits for no one (and makes no entity in a database to lock it).
+            let lock = dryRunScratch != nil && manifest.postgreSQL != nil ? nil : try await acquireLock(waitingUpTo: options.waitSeconds)
+            defer { withExtendedLifetime(lock) {} }
+            let (customers, invoices) = try await loadMasterData()
+            let ledger = try await openLedger(scratch: dryRunScratch.map { $0 + "/ledger.sqlite" }, options, firstDay: firstDay, lastDay: lastDay, log: log)
             let (lastRun, closedThrough) = try await ledgerDays(ledger, dryRun: options.dryRun)
             let days = daysToRun(options, lastRun: lastRun, lastDay: lastDay, log: log)
             let master = MasterInvoices(consume invoices)
@@ -80,27 +80,31 @@ public struct JobRunner: Sendable {
     /// like the rest (the archive's folders are made as they are filled).
     private func makeFolders() throws(Stop) {
         do {
-            try PrivateFiles.makeFolder(URL(fileURLWithPath: manifest.ledger).deletingLastPathComponent().path)
+            if manifest.postgreSQL == nil { try PrivateFiles.makeFolder(URL(fileURLWithPath: manifest.ledger).deletingLastPathComponent().path) }
             try PrivateFiles.makeFolder(manifest.output)
         } catch {
             throw Stop(.failed, "cannot create the ledger's or the output's folder: \(error)")
         }
     }
 
-    /// The ledger's run lock, waiting up to `waitSeconds` for another run to let it go (exit 75 if it does not).
+    /// The ledger's run lock (a database's: the entity's), waiting up to `waitSeconds` for another run to let it go
+    /// (exit 75 if it does not).
     private func acquireLock(waitingUpTo waitSeconds: Double) async throws(Stop) -> any HeldRunLock {
+        let lock: any RunLocking = manifest.postgreSQL.map { PostgreSQLRunLock(address: $0.address, entity: $0.entity) }
+            ?? LedgerLockFile(ledgerPath: manifest.ledger)
         do {
-            guard let acquired = try await LedgerLockFile(ledgerPath: manifest.ledger).acquire(waitingUpTo: waitSeconds) else {
-                let holder = LedgerLockFile(ledgerPath: manifest.ledger).holder()
+            guard let acquired = try await lock.acquire(waitingUpTo: waitSeconds) else {
+                let holder = lock.holder()
                 let waited = waitSeconds > 0 ? " after waiting \(Int(waitSeconds)) s" : ""
-                throw Stop(.locked, "the ledger \(manifest.ledger) is locked by another run (\(holder.isEmpty ? "holder unknown" : holder))\(waited); "
+                let what = manifest.postgreSQL.map { "entity \($0.entity) of the ledger \($0.address.redacted)" } ?? "ledger \(manifest.ledger)"
+                throw Stop(.locked, "the \(what) is locked by another run (\(holder.isEmpty ? "holder unknown" : holder))\(waited); "
                                + "try again when it has finished, or give --wait SECONDS")
             }
             return acquired
         } catch let stop as Stop {
             throw stop
         } catch {
-            throw Stop(.failed, "\(error)")
+            throw Stop(.failed, "the ledger \(manifest.ledgerDisplay) is unavailable: \(error)")
         }
     }
 
@@ -126,25 +130,46 @@ public struct JobRunner: Sendable {
         return (customers, invoices)
     }
 
-    /// A dry run writes nothing to the ledger: a ledger that does not exist yet is not created, the dry run works on
-    /// an empty one of its own in this folder (nil: the run uses the manifest's ledger).
+    /// A dry run writes nothing to the ledger: a ledger (or a database's entity) that does not exist yet is not created,
+    /// the dry run works on an empty SQLite one of its own in this folder (nil: the run uses the manifest's ledger).
     private func makeDryRunScratch(_ options: RunOptions) throws(Stop) -> String? {
-        guard options.dryRun && !FileManager.default.fileExists(atPath: manifest.ledger) else { return nil }
+        guard options.dryRun else { return nil }
+        if let database = manifest.postgreSQL {
+            do {
+                guard try !PostgreSQLLedgerReader.entities(at: database.address).contains(database.entity) else { return nil }
+            } catch {
+                throw Stop(.failed, "the ledger \(manifest.ledgerDisplay) is unavailable: \(error)")
+            }
+        } else if FileManager.default.fileExists(atPath: manifest.ledger) {
+            return nil
+        }
         let scratch = NSTemporaryDirectory() + "/settle-dry-run-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
         do {
             try PrivateFiles.makeFolder(scratch)
         } catch {
-            throw Stop(.failed, "the ledger \(manifest.ledger) is unavailable: \(error)")
+            throw Stop(.failed, "the ledger \(manifest.ledgerDisplay) is unavailable: \(error)")
         }
         return scratch
     }
 
-    /// Opens the ledger at `ledgerPath`, checks the manifest's bank accounts against it and begins the run (a dry run
-    /// records no run row).
-    private func openLedger(at ledgerPath: String, _ options: RunOptions, firstDay: Day, lastDay: Day) async throws(Stop) -> OpenLedger {
+    /// Opens the manifest's ledger (or a dry run's `scratch` one), checks the manifest's bank accounts against it and
+    /// begins the run (a dry run records no run row). On a database, runs of the entity that died are ended first,
+    /// saying which of their days committed.
+    private func openLedger(scratch: String?, _ options: RunOptions, firstDay: Day, lastDay: Day,
+                            log: @Sendable (String) -> Void) async throws(Stop) -> OpenLedger {
         do {
-            let store: any LedgerDayWriter = try SQLiteLedgerStore(path: ledgerPath)
-            let view: any LedgerReading = try SQLiteLedgerReader(path: ledgerPath)
+            let store: any LedgerDayWriter
+            let view: any LedgerReading
+            if scratch == nil, let database = manifest.postgreSQL {
+                let writer = try PostgreSQLLedgerStore(address: database.address, entity: database.entity)
+                if !options.dryRun { for line in try await writer.endLostRuns() { log("warning: \(line)") } }
+                store = writer
+                view = try PostgreSQLLedgerReader(address: database.address, entity: database.entity)
+            } else {
+                let path = scratch ?? manifest.ledger
+                store = try SQLiteLedgerStore(path: path)
+                view = try SQLiteLedgerReader(path: path)
+            }
             // The manifest may not move an account's postings to another code behind the ledger's back.
             if let refused = try await BankAccountBook.checkCodes(manifest.bankAccounts, registered: try await view.bankAccounts(),
                                                                   hasPostings: { try await view.hasPostings(account: $0) }) {
@@ -155,7 +180,7 @@ public struct JobRunner: Sendable {
         } catch let stop as Stop {
             throw stop
         } catch {
-            throw Stop(.failed, "the ledger \(manifest.ledger) is unavailable: \(error)")
+            throw Stop(.failed, "the ledger \(manifest.ledgerDisplay) is unavailable: \(error)")
         }
     }
 
@@ -167,13 +192,13 @@ public struct JobRunner: Sendable {
             lastRun = try await ledger.view.lastRunDay()
         } catch {
             if !dryRun { try? await ledger.store.finishRun(ledger.runID, status: "failed") }
-            throw Stop(.failed, runID: ledger.runID, "cannot read the last day run from the ledger \(manifest.ledger): \(error)")
+            throw Stop(.failed, runID: ledger.runID, "cannot read the last day run from the ledger \(manifest.ledgerDisplay): \(error)")
         }
         do {
             return (lastRun, try await ledger.view.closedThrough())
         } catch {
             if !dryRun { try? await ledger.store.finishRun(ledger.runID, status: "failed") }
-            throw Stop(.failed, runID: ledger.runID, "cannot read the closed period from the ledger \(manifest.ledger): \(error)")
+            throw Stop(.failed, runID: ledger.runID, "cannot read the closed period from the ledger \(manifest.ledgerDisplay): \(error)")
         }
     }
 

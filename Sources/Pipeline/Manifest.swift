@@ -1,6 +1,7 @@
 import Accounting
 import Core
 import Foundation
+import Ledger
 import Matching
 
 /// The job manifest of CONTRACT.md, with every path resolved against the manifest's folder.
@@ -22,7 +23,13 @@ public struct Manifest: Sendable {
     public var version: Int
     public var name: String
     public var currency: Currency
+    /// The ledger: a SQLite file's path (resolved), or a PostgreSQL URL as written (see `postgreSQL`).
     public var ledger: String
+    /// The ledger's database when `ledger` is a PostgreSQL URL, and the entity whose books the job keeps there
+    /// (`entity`, required with a URL).
+    public var postgreSQL: (address: LedgerLocation.PostgreSQLAddress, entity: String)?
+    /// The ledger as settle prints it: the file's path, or the database's URL redacted to host, database and service.
+    public var ledgerDisplay: String { postgreSQL?.address.redacted ?? ledger }
     public var output: String
     public var archive: String
     public var customers: String
@@ -49,7 +56,7 @@ public struct Manifest: Sendable {
     /// One of the entity's bank accounts as the manifest names it (CONTRACT: `bank_accounts`).
     public typealias BankAccountEntry = Accounting.BankAccountEntry
 
-    static let topLevelKeys: Set<String> = ["version", "name", "currency", "ledger", "output", "archive", "customers", "invoices", "sources", "matching", "date", "from", "to", "validation", "accounts", "review", "timezone", "statements", "bank_accounts"]
+    static let topLevelKeys: Set<String> = ["version", "name", "currency", "ledger", "output", "archive", "customers", "invoices", "sources", "matching", "date", "from", "to", "validation", "accounts", "review", "timezone", "statements", "bank_accounts", "entity"]
     static let statementsKeys: Set<String> = ["placeholder_references"]
     static let bankAccountKeys: Set<String> = ["bank", "account", "currency", "code", "name", "aliases", "statements", "closed_on"]
     static let reviewKeys: Set<String> = ["write_off_limit", "post_to"]
@@ -94,7 +101,10 @@ public struct Manifest: Sendable {
         let version = try reader.version()
         let name = try reader.string("name", in: root, at: "name", required: false) ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let currency = try reader.currency()
-        let ledger = reader.resolve(try Manifest.fileLedger(try reader.requiredString("ledger", in: root, at: "ledger"), manifest: path))
+        let ledgerText = try reader.requiredString("ledger", in: root, at: "ledger")
+        let entity = try reader.string("entity", in: root, at: "entity", required: false)
+        let database = try Manifest.databaseLedger(ledgerText, entity: entity, manifest: path)
+        let ledger = database == nil ? reader.resolve(ledgerText) : ledgerText
         let output = reader.resolve(try reader.requiredString("output", in: root, at: "output"))
         let archive = reader.resolve(try reader.requiredString("archive", in: root, at: "archive"))
         let customers = try reader.existingFile("customers")
@@ -118,6 +128,7 @@ public struct Manifest: Sendable {
                         date: days.date, from: days.from, to: days.to, accounts: accounts, writeOffLimit: writeOffLimit, timeZone: timeZone,
                         placeholderReferences: placeholders, bankAccounts: bankAccounts)
         manifest.reviewPostTo = postTo
+        manifest.postgreSQL = database
         return manifest
     }
 

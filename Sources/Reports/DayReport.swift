@@ -162,6 +162,8 @@ public struct DayReport: Sendable {
     public var candidates: [String: (amount: Money, list: [Candidate])] = [:]
     /// The ledger the resolve commands name.
     public var ledgerPath = ""
+    /// The entity whose books the ledger keeps when it is a database of many (`--entity` in the commands pages print).
+    public var ledgerEntity = ""
     /// For the worklist beside the day's own exceptions: those raised before the day still open at its end, and the
     /// day's own no longer simply open (`LedgerReading.worklistBeside`). A run reads them after its commit.
     public var worklistEarlier: [WorklistRow] = []

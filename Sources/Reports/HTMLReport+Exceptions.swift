@@ -32,8 +32,8 @@ extension HTMLReport {
     }
 
     /// The commands that resolve an exception, one per candidate: what a reviewer copies.
-    static func resolveCommands(_ e: MatchException, ledger: String) -> [String] {
-        let base = "settle exceptions resolve \(e.id) --ledger \(shellQuoted(ledger))"
+    static func resolveCommands(_ e: MatchException, ledger: String, entity: String = "") -> [String] {
+        let base = "settle exceptions resolve \(e.id) --ledger \(shellQuoted(ledger))" + (entity.isEmpty ? "" : " --entity \(shellQuoted(entity))")
         // Only what `ReviewRules.accepted` takes for the type, and never an invoice the exception says is closed.
         switch e.type {
         case .ambiguous, .unmatched, .unknownCustomer:
@@ -190,7 +190,7 @@ extension HTMLReport {
                 out.append("</span>" as StaticString)
             }
         } else {
-            for command in e.forCommands.map({ resolveCommands($0, ledger: report.ledgerPath) }) ?? [] {
+            for command in e.forCommands.map({ resolveCommands($0, ledger: report.ledgerPath, entity: report.ledgerEntity) }) ?? [] {
                 out.append("<div class=\"cmd\"><code>" as StaticString)
                 out.html(command)
                 out.append("</code></div>" as StaticString)

@@ -10,13 +10,13 @@ import Reports
 extension Command {
     static let advice = Command(
         "advice",
-        usage: ["CUSTOMER --day YYYY-MM-DD --ledger PATH [--html]"],
+        usage: ["CUSTOMER --day YYYY-MM-DD --ledger PATH [--entity NAME] [--html]"],
         description: """
             One customer's remittance advice for a day, ready to send: each payment applied that day, the invoices it paid,
             cash applied, discount taken and any deduction with the payer's X12 adjustment reason. CSV (the columns of
             advice.csv) on standard output, or a self-contained HTML page with --html.
             """,
-        options: [.value("day", "DAY", "the day the payments were applied (required)"), .ledger, .flag("html", "an HTML page instead of CSV")],
+        options: [.value("day", "DAY", "the day the payments were applied (required)"), .ledger, .entity, .flag("html", "an HTML page instead of CSV")],
         exitStatuses: [
             .init(0, means: "done"), .init(1, means: "nothing was applied for the customer that day"), .init(2, means: "usage error, or a customer the ledger does not know (the nearest ids named)"),
             .init(3, means: "the ledger could not be read"),
@@ -27,12 +27,10 @@ extension Command {
 
 extension Settle {
     func advice(_ args: ParsedArguments) async throws -> Int32 {
-        let ledger = args.ledgerPath
         guard args.positionals.count == 1, let given = args.positionals.first else { throw UsageError(.wrongArguments, "advice needs one CUSTOMER id") }
         guard let day = try day(args.value("day"), option: "day") else { throw UsageError(.missingOption, "advice needs --day YYYY-MM-DD") }
-        let reader = try openReader(ledger)  // migrates an older ledger first
-        let customer = try knownCustomer(given, option: "", reader: reader, ledger: ledger)
-        let view: any LedgerReading = reader
+        let (view, ledger) = try openView(args)  // an older SQLite ledger migrated first
+        let customer = try await knownCustomer(given, option: "", reader: view, ledger: ledger)
         let (name, rows) = try await adviceRows(customer: customer, day: day, view: view)
         guard !rows.isEmpty else {
             console.err("settle: nothing was applied for \(customer) on \(day) in \(ledger)")

@@ -28,7 +28,7 @@ struct Command: Sendable {
         }
 
         /// The ledger the command reads or writes (every command but `run` and `validate` needs one).
-        static let ledger = value("ledger", "PATH", "the ledger (its SQLite file; the ledger commands also take a PostgreSQL URL)", required: true)
+        static let ledger = value("ledger", "PATH", "the ledger: its SQLite file, or a PostgreSQL URL (with --entity when it holds several)", required: true)
 
         /// The entity of a PostgreSQL ledger the command reads.
         static let entity = value("entity", "NAME", "the entity, on a PostgreSQL ledger (needed when it holds more than one)")

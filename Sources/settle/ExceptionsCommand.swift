@@ -8,7 +8,7 @@ import Pipeline
 extension Command {
     static let exceptions = Command(
         group: "exceptions",
-        overview: ["list|show ID|resolve ID|reopen ID|import FILE.csv ... --ledger PATH"],
+        overview: ["list|show ID|resolve ID|reopen ID|import FILE.csv ... --ledger PATH|URL [--entity NAME]"],
         description: """
             A decision is checked at once and booked by the next run (or a rerun of its day) under the key
             review:<exception id>, never twice; reopen reverses what it booked. What each type accepts:
@@ -29,7 +29,9 @@ extension Command {
             --by defaults to your login name. Every decision, reopen and approval stays in the history `show` prints.
             import reads exceptions.csv's columns plus decision (apply, write-off, unapplied, refund, ignore), invoice_ids
             and amounts (|-separated, same order) and note; every row is checked first and nothing is recorded from a file
-            with an invalid row. resolve, reopen and import take the ledger's lock like a run.
+            with an invalid row. resolve, reopen and import take the ledger's lock like a run. On a PostgreSQL ledger
+            (--ledger URL, --entity NAME when it holds several) they take none: many desks decide at once, each decision
+            one short transaction, and one another desk made first is refused, naming who and when.
             (--resolution accept|ignore|write-off|refund|apply:INVOICE is the older spelling and still works.)
             """,
         exitStatuses: [
@@ -41,37 +43,38 @@ extension Command {
 
     static let exceptionsList = Command(
         "list",
-        usage: ["--ledger PATH [--status open|resolved|all] [--type T] [--day YYYY-MM-DD] [--customer C] [--json]"],
+        usage: ["--ledger PATH [--entity NAME] [--status open|resolved|all] [--type T] [--day YYYY-MM-DD] [--customer C] [--json]"],
         description: "The exceptions the runs raised, one a line: id, day, type, status, amount, customer and message, then how many. "
             + "A type, status or customer that names none is a usage error naming the valid or nearest values.",
         options: [
-            .ledger,
+            .ledger, .entity,
             .value("status", "S", "open, resolved or all (the default)"),
             .value("type", "T", "only this type (AMBIGUOUS, short-pay: whatever its case)"),
             .value("day", "DAY", "only the exceptions this day raised"),
             .value("customer", "C", "only this customer's (whatever its case)"),
             .flag("json", "print them as JSON"),
         ]
-    ) { settle, args in try settle.exceptionsList(args) }
+    ) { settle, args in try await settle.exceptionsList(args) }
 
     static let exceptionsShow = Command(
         "show",
-        usage: ["ID --ledger PATH [--json]"],
+        usage: ["ID --ledger PATH [--entity NAME] [--json]"],
         description: "One exception whole: what was raised and where, its evidence and suggestions, the decisions its type accepts, "
             + "whether a decision is in the books yet, the exceptions linked to it (an UNSETTLED_BATCH's receipts and the line that "
             + "settled it; a receipt's batch), and its history of decisions, reopens and approvals.",
-        options: [.ledger, .flag("json", "print it as JSON")],
+        options: [.ledger, .entity, .flag("json", "print it as JSON")],
         takesArguments: true
     ) { settle, args in try await settle.exceptionsShow(args) }
 
     static let exceptionsResolve = Command(
         "resolve",
-        usage: ["ID --ledger PATH (--apply INVOICE=AMOUNT [--apply ...] | --write-off | --unapplied | --refund | --ignore | --post-to CODE",
+        usage: ["ID --ledger PATH [--entity NAME] (--apply INVOICE=AMOUNT [--apply ...] | --write-off | --unapplied | --refund | --ignore | --post-to CODE",
                 "| --settled-by RECEIPT_ID | --reverse) --note TEXT [--by NAME] [--approved-by NAME]"],
         description: "Records a decision on an exception: checked at once against the ledger, booked by the next run (or a rerun of "
-            + "its day), never twice. What each type accepts: settle exceptions --help. Takes the ledger's lock like a run.",
+            + "its day), never twice. What each type accepts: settle exceptions --help. Takes the ledger's lock like a run (a "
+            + "PostgreSQL ledger's decisions take none: each is one short transaction, and one another desk made first is refused, naming them).",
         options: [
-            .ledger,
+            .ledger, .entity,
             .value("apply", "INVOICE=AMOUNT", "apply this much of the receipt's cash to the invoice (again for each invoice)"),
             .flag("write-off", "write off what is short (SHORT_PAY), or a batch that never reached the bank out of ACH in transit (UNSETTLED_BATCH)"),
             .flag("unapplied", "keep the cash unapplied on the customer"),
@@ -91,17 +94,17 @@ extension Command {
 
     static let exceptionsReopen = Command(
         "reopen",
-        usage: ["ID --ledger PATH --note TEXT [--by NAME]"],
-        description: "Reopens a resolved exception: the next run reverses what its decision booked. Takes the ledger's lock like a run.",
-        options: [.ledger, .note, .reopenedBy],
+        usage: ["ID --ledger PATH [--entity NAME] --note TEXT [--by NAME]"],
+        description: "Reopens a resolved exception: the next run reverses what its decision booked. Takes the ledger's lock like a run "
+            + "(on a PostgreSQL ledger, one short transaction instead).",
+        options: [.ledger, .entity, .note, .reopenedBy],
         takesArguments: true
     ) { settle, args in try await settle.exceptionsReopen(args) }
 }
 
 extension Settle {
-    func exceptionsList(_ args: ParsedArguments) throws -> Int32 {
-        let ledger = args.ledgerPath
-        let reader = try openReader(ledger)
+    func exceptionsList(_ args: ParsedArguments) async throws -> Int32 {
+        let (reader, ledger) = try openView(args)
         let status = (args.value("status") ?? "all").lowercased()
         guard ["open", "resolved", "all"].contains(status) else { throw UsageError(.invalidValue, "--status must be open, resolved or all") }
         // Filter values are checked: a misspelt type or customer is a usage error naming the valid or nearest values,
@@ -117,8 +120,8 @@ extension Settle {
             type = known
         }
         var customer: String?
-        if let given = args.value("customer") { customer = try knownCustomer(given, option: "--customer: ", reader: reader, ledger: ledger) }
-        let rows = try reader.exceptions(status: status == "all" ? nil : status, day: try day(args.value("day"), option: "day"), type: type, customer: customer)
+        if let given = args.value("customer") { customer = try await knownCustomer(given, option: "--customer: ", reader: reader, ledger: ledger) }
+        let rows = try await reader.exceptions(status: status == "all" ? nil : status, day: try day(args.value("day"), option: "day"), type: type, customer: customer)
         if args.flag("json") {
             console.out(JSONValue.array(rows.map { exceptionJSON($0, history: nil) }).rendered())
         } else {
@@ -132,12 +135,12 @@ extension Settle {
 
     func exceptionsShow(_ args: ParsedArguments) async throws -> Int32 {
         guard args.positionals.count == 1 else { throw UsageError(.wrongArguments, "exceptions show needs one ID") }
-        let reader = try openReader(args.ledgerPath)
-        guard let r = try reader.exception(id: args.positionals[0]) else {
-            console.err("settle: no exception \(args.positionals[0]) in \(args.ledgerPath)")
+        let (reader, ledger) = try openView(args)
+        guard let r = try await reader.exception(id: args.positionals[0]) else {
+            console.err("settle: no exception \(args.positionals[0]) in \(ledger)")
             return 1
         }
-        let history = try reader.history(exceptionID: r.exceptionID)
+        let history = try await reader.history(exceptionID: r.exceptionID)
         let linked = try await Review.linked(to: r, view: reader)
         if args.flag("json") {
             guard case var .object(fields) = exceptionJSON(r, history: history) else { return 0 }
@@ -150,7 +153,7 @@ extension Settle {
         console.out("customer \(r.customerID.isEmpty ? "-" : r.customerID), amount \(r.amount?.description ?? "-"), invoices \(r.invoiceIDs.isEmpty ? "-" : r.invoiceIDs.joined(separator: ", "))")
         console.out("message: \(r.message)")
         // Whether the decision is in the books yet, and since when.
-        if let b = try reader.booking(exceptionID: r.exceptionID), !b.decision.isEmpty {
+        if let b = try await reader.booking(exceptionID: r.exceptionID), !b.decision.isEmpty {
             console.out(b.bookedSeq == b.seq && b.bookedDay != nil ? "decision \(b.decision): booked by the run of \(b.bookedDay ?? "")"
                         : "decision \(b.decision): recorded, not booked yet (the next run books it)")
         }
@@ -181,7 +184,7 @@ extension Settle {
         guard args.positionals.count == 1 else { throw UsageError(.wrongArguments, "exceptions resolve needs one ID") }
         let request = try reviewRequest(id: args.positionals[0], args: args)
         let console = self.console
-        return try await withReviewLock(args.ledgerPath) { store, view in
+        return try await withReviewLock(args) { store, view in
             let policy = try await Review.policy(view: view)
             let applications: [ReviewApplication]
             do { applications = try await Review.check(request, view: view, policy: policy) } catch let refusal as ReviewRefusal {
@@ -199,9 +202,10 @@ extension Settle {
     func exceptionsReopen(_ args: ParsedArguments) async throws -> Int32 {
         guard args.positionals.count == 1 else { throw UsageError(.wrongArguments, "exceptions reopen needs one ID") }
         guard let note = args.value("note"), !note.trimmingCharacters(in: .whitespaces).isEmpty else { throw UsageError(.missingOption, "exceptions reopen needs --note TEXT") }
-        let (id, ledger, by) = (args.positionals[0], args.ledgerPath, args.value("by") ?? Settle.loginName())
+        let (id, by) = (args.positionals[0], args.value("by") ?? Settle.loginName())
+        let ledger = (try? LedgerLocation.parse(args.ledgerPath))?.redacted ?? args.ledgerPath
         let console = self.console
-        return try await withReviewLock(ledger) { store, view in
+        return try await withReviewLock(args) { store, view in
             guard let r = try await view.exception(id: id) else {
                 console.err("settle: no exception \(id) in \(ledger)")
                 return 1
@@ -264,8 +268,13 @@ extension Settle {
         return request
     }
 
-    /// Runs a review command holding the ledger's lock (like a run), with the writer and a view.
-    func withReviewLock(_ ledger: String, _ body: (any PeriodStore & ReviewStore, any LedgerReading) async throws -> Int32) async throws -> Int32 {
+    /// Runs a review command holding the ledger's lock (like a run), with the writer and a view. On a PostgreSQL
+    /// ledger no lock is taken: many desks decide at once, each decision one short transaction of its own.
+    func withReviewLock(_ args: ParsedArguments, _ body: (any PeriodStore & ReviewStore, any LedgerReading) async throws -> Int32) async throws -> Int32 {
+        if let view = try openPostgreSQLReader(args) {
+            return try await body(try PostgreSQLReviewStore(address: view.address, entity: view.entity), view)
+        }
+        let ledger = args.ledgerPath
         guard FileManager.default.fileExists(atPath: ledger) else { throw LedgerError("no ledger at \(ledger)") }
         guard let lock = try LedgerLockFile(ledgerPath: ledger).tryLock(purpose: "review") else {
             console.err("settle: the ledger \(ledger) is locked by another run (\(LedgerLockFile(ledgerPath: ledger).holder())); try again when it has finished")

@@ -8,13 +8,13 @@ import Pipeline
 extension Command {
     static let exceptionsImport = Command(
         "import",
-        usage: ["FILE.csv --ledger PATH [--dry-run] [--by NAME]"],
+        usage: ["FILE.csv --ledger PATH [--entity NAME] [--dry-run] [--by NAME]"],
         description: "Records the decisions of a spreadsheet: exceptions.csv's columns plus decision (apply, write-off, unapplied, "
             + "refund, ignore, post-to, settled-by, reverse), invoice_ids and amounts (|-separated, same order), post_to (the account "
             + "of post-to), settled_by (the receipt id of settled-by) and note; a row without a decision is left alone. "
             + "Every row is checked first and nothing is recorded from a file with an invalid row. Takes the ledger's lock like a run.",
         options: [
-            .ledger,
+            .ledger, .entity,
             .flag("dry-run", "check every row and say what would be recorded, recording nothing"),
             .value("by", "NAME", "who decides, for rows without a by column (default: your login name)"),
         ],
@@ -25,11 +25,11 @@ extension Command {
 extension Settle {
     func exceptionsImport(_ args: ParsedArguments) async throws -> Int32 {
         guard args.positionals.count == 1 else { throw UsageError(.wrongArguments, "exceptions import needs one FILE.csv") }
-        let (path, ledger, dryRun) = (args.positionals[0], args.ledgerPath, args.flag("dry-run"))
+        let (path, dryRun) = (args.positionals[0], args.flag("dry-run"))
         let rows = try decisionRows(path: path, by: args.value("by") ?? Settle.loginName())
         var problems = rows.problems
         let console = self.console
-        return try await withReviewLock(ledger) { store, view in
+        return try await withReviewLock(args) { store, view in
             let policy = try await Review.policy(view: view)
             var checked: [(ReviewRequest, [ReviewApplication])] = []
             var seen = Set<String>()

@@ -7,7 +7,11 @@ extension Settle {
     /// ledger's only one; a ledger of several without `--entity` is a usage error naming them.
     func openPostgreSQLReader(_ args: ParsedArguments) throws -> PostgreSQLLedgerReader? {
         guard case let .postgresql(address) = try LedgerLocation.parse(args.ledgerPath) else { return nil }
-        return try PostgreSQLLedgerReader(address: address, entity: try entity(args.value("entity"), of: address))
+        do {
+            return try PostgreSQLLedgerReader(address: address, entity: try entity(args.value("entity"), of: address))
+        } catch let error as PostgreSQLError where error.sqlState.isEmpty {
+            throw LedgerError("the ledger \(address.redacted) cannot be reached: \(error.message)")
+        }
     }
 
     private func entity(_ given: String?, of address: LedgerLocation.PostgreSQLAddress) throws -> String {

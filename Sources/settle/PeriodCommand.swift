@@ -117,6 +117,6 @@ extension Settle {
             defer { withExtendedLifetime(held) {} }
             return try await attempt(try PostgreSQLLedgerStore(address: reader.address, entity: reader.entity))
         }
-        return try await withReviewLock(args.ledgerPath) { store, _ in try await attempt(store) }
+        return try await withReviewLock(args) { store, _ in try await attempt(store) }
     }
 }

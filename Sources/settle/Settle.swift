@@ -129,9 +129,17 @@ struct Settle {
             throw UsageError(.invalidValue, "--ledger: \(error.description)")
         }
         if case let .postgresql(address) = location, !postgreSQL {
-            throw LedgerError("\(address.redacted) is a PostgreSQL database, which this command does not read yet (ledger balance, entries, verify, "
-                              + "export and migrate, period status, close and reopen, and archive verify do); give it a SQLite ledger")
+            throw LedgerError("\(address.redacted) is a PostgreSQL database, which this command does not read; give it a SQLite ledger")
         }
+    }
+
+    /// The books `--ledger` names (and `--entity` on a PostgreSQL ledger), and the ledger as messages name it (a URL
+    /// redacted).
+    func openView(_ args: ParsedArguments) throws -> (view: any LedgerReading, display: String) {
+        if let postgreSQL = try openPostgreSQLReader(args) {
+            return (postgreSQL, postgreSQL.address.redacted + (args.value("entity").map { " (entity \($0))" } ?? ""))
+        }
+        return (try openReader(args.ledgerPath), args.ledgerPath)
     }
 
     func openReader(_ path: String) throws -> SQLiteLedgerReader {
@@ -152,8 +160,8 @@ struct Settle {
 
     /// The ledger's id for a customer given on the command line (case aside); one it does not know is a usage error
     /// naming the nearest ids, never a quiet "nothing".
-    func knownCustomer(_ given: String, option: String, reader: SQLiteLedgerReader, ledger: String) throws -> String {
-        let known = try reader.customerIDs()
+    func knownCustomer(_ given: String, option: String, reader: any LedgerReading, ledger: String) async throws -> String {
+        let known = try await reader.customerIDs()
         if let exact = known.first(where: { $0 == given }) ?? known.first(where: { $0.uppercased() == given.uppercased() }) { return exact }
         let near = ReviewRules.nearest(given, among: known)
         throw UsageError(.invalidValue, "\(option)no customer '\(given)' in \(ledger)" + (near.isEmpty ? "" : " (the nearest: \(near.joined(separator: ", ")))"))

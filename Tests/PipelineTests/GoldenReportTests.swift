@@ -12,19 +12,25 @@ import TestSupport
                           "exceptions.html", "remittance.html", "summary.html", "aging.html"]
 
     @Test func everyReportOfTheSampleDaysIsAsRecorded() async throws {
-        // Run inside the package (under .build/), so the reports' paths to the Samples are the same wherever the clone is.
+        try await Self.runAndCompare(ledger: nil, extra: "") { $0 }
+    }
+
+    /// Runs the sample days in a folder inside the package (under .build/, so the reports' paths to the Samples are the
+    /// same wherever the clone is) on `ledger` (nil: the folder's SQLite file), and compares every report, made the same
+    /// as the SQLite run's by `normalize`, with its golden copy.
+    static func runAndCompare(ledger: String?, extra: String, normalize: (String) -> String) async throws {
         let folder = TestPaths.packageRoot + "/.build/golden-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let path = try SampleJobTests.manifest(in: folder)
+        let path = try SampleJobTests.manifest(in: folder, ledger: ledger, extra: extra)
         let result = await JobRunner(manifest: try Manifest.load(path: path)).run(RunOptions(days: SampleJobTests.days, concurrency: 2))
-        #expect(result.exitCode == .ok)
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
         let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden").path
-        let record = ProcessInfo.processInfo.environment["SETTLE_RECORD_GOLDEN"] == "1"
+        let record = ProcessInfo.processInfo.environment["SETTLE_RECORD_GOLDEN"] == "1" && ledger == nil
         for day in SampleJobTests.days {
             for name in Self.reports {
-                let made = try String(contentsOfFile: "\(folder)/out/\(day)/\(name)", encoding: .utf8).replacingOccurrences(of: folder, with: "<FOLDER>")
-                    .replacingOccurrences(of: TestPaths.packageRoot, with: "<ROOT>")
+                let made = normalize(try String(contentsOfFile: "\(folder)/out/\(day)/\(name)", encoding: .utf8))
+                    .replacingOccurrences(of: folder, with: "<FOLDER>").replacingOccurrences(of: TestPaths.packageRoot, with: "<ROOT>")
                 let goldenPath = "\(golden)/\(day)/\(name)"
                 if record {
                     try FileManager.default.createDirectory(atPath: "\(golden)/\(day)", withIntermediateDirectories: true)
@@ -39,5 +45,25 @@ import TestSupport
                 }
             }
         }
+    }
+}
+
+/// The same sample days on a PostgreSQL ledger (an entity of its own) make the same reports, byte for byte, as the
+/// golden copies the SQLite run recorded; only the ledger the resolve commands name differs (the database's URL,
+/// redacted, and `--entity`).
+@Suite(.enabled(if: PostgreSQLTestServer.configured, Comment(rawValue: PostgreSQLTestServer.skipReason)))
+struct PostgreSQLGoldenReportTests {
+    @Test func everyReportOfTheSampleDaysIsTheSQLiteRunsByteForByte() async throws {
+        let url = try #require(PostgreSQLTestServer.isolatedURL("golden"))
+        let commands = try NSRegularExpression(pattern: "--ledger \\S*postgresql://\\S*? --entity acme-us")
+        var named = 0
+        try await GoldenReportTests.runAndCompare(ledger: url, extra: ", \"entity\": \"acme-us\"") { text in
+            let range = NSRange(text.startIndex..., in: text)
+            named += commands.numberOfMatches(in: text, range: range)
+            // The URL a page prints is redacted: no user name, no options.
+            #expect(!text.contains("user=postgres") && !text.contains("search_path"))
+            return commands.stringByReplacingMatches(in: text, range: range, withTemplate: "--ledger <FOLDER>/ledger.sqlite")
+        }
+        #expect(named > 100, "the resolve commands name the database and the entity")
     }
 }

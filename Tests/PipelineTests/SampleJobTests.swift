@@ -9,12 +9,13 @@ import TestSupport
 
 /// Runs the sample job end to end on a fresh ledger in a temporary folder.
 @Suite struct SampleJobTests {
-    static func manifest(in folder: String, extra: String = "") throws -> String {
+    /// `ledger`: another ledger than the folder's `ledger.sqlite` (a PostgreSQL URL, with `"entity"` in `extra`).
+    static func manifest(in folder: String, ledger: String? = nil, extra: String = "") throws -> String {
         let samples = TestPaths.samples
         let text = """
             {
               "version": 1, "name": "sample-test", "currency": "USD",
-              "ledger": "\(folder)/ledger.sqlite", "output": "\(folder)/out", "archive": "\(folder)/archive",
+              "ledger": "\(ledger ?? folder + "/ledger.sqlite")", "output": "\(folder)/out", "archive": "\(folder)/archive",
               "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
               "sources": [
                 { "format": "nacha", "path": "\(samples)/{date}/ach/*.ach", "role": "received" },

@@ -30,12 +30,43 @@ import TestSupport
 
     @Test(arguments: 1...20)
     func generatedDaysThroughTheWholeRun(seed: Int) async throws {
+        try await Self.generatedDaysThroughTheWholeRun(seed: seed, postgreSQL: nil)
+    }
+
+    /// The ledger a seed's run wrote: the folder's SQLite file, or the PostgreSQL URL's entity `scenario`.
+    static func reader(_ folder: String, _ postgreSQL: String?) throws -> any LedgerReading {
+        guard let postgreSQL else { return try SQLiteLedgerReader(path: folder + "/ledger.sqlite") }
+        guard case let .postgresql(address) = try LedgerLocation.parse(postgreSQL) else { throw LedgerError("not a PostgreSQL URL") }
+        return try PostgreSQLLedgerReader(address: address, entity: "scenario")
+    }
+
+    /// Each ACH payment entry the ledger remembers ("DAY TRACE") with the customer its receipt was found to be from.
+    static func achCustomers(_ folder: String, _ postgreSQL: String?) throws -> [(String, String?)] {
+        guard let postgreSQL else {
+            let db = try Database(path: folder + "/ledger.sqlite")
+            return try db.prepare("""
+                SELECT day || ' ' || trace, COALESCE(customer_id, (SELECT c.customer_id FROM ach_entry_customers c WHERE c.entry_rowid = ach_entries.rowid))
+                FROM ach_entries WHERE kind = 'payment'
+                """).rows { ($0.text(0), $0.isNull(1) ? nil : $0.text(1)) }
+        }
+        guard case let .postgresql(address) = try LedgerLocation.parse(postgreSQL) else { throw LedgerError("not a PostgreSQL URL") }
+        let rows = try PostgreSQLConnection(conninfo: address.conninfo).query("""
+            SELECT day || ' ' || trace, customer_id FROM ach_entries WHERE entity = 'scenario' AND kind = 'payment'
+            """)
+        return (0..<rows.count).map { (rows.text($0, 0), rows.optionalText($0, 1)) }
+    }
+
+    /// One seed's three days, on SQLite or (`postgreSQL`, a URL) an entity of a PostgreSQL ledger, against the truth.
+    static func generatedDaysThroughTheWholeRun(seed: Int, postgreSQL: String?) async throws {
         let generated = ScenarioGenerator(options: .init(seed: UInt64(seed), customerCount: 40, invoiceCount: 300, day: Self.days[0], bankDataDays: Self.days)).makeDay()
         #expect(Self.bankDataKinds.isSubset(of: Set(generated.expected.map(\.kind))), "seed \(seed): hazards of real bank data not generated")
         let folder = TestPaths.temporaryDirectory("scenario-run")
         let files = ScenarioFiles(day: generated, days: Self.days)
         let plan = try files.write(to: folder + "/in")
-        let manifest = ScenarioFiles.manifest(name: "scenario", input: folder + "/in", folder: folder, camt: files.hasBankData)
+        var manifest = ScenarioFiles.manifest(name: "scenario", input: folder + "/in", folder: folder, camt: files.hasBankData)
+        if let postgreSQL {
+            manifest = manifest.replacingOccurrences(of: "\"ledger\": \"\(folder)/ledger.sqlite\"", with: "\"ledger\": \"\(postgreSQL)\", \"entity\": \"scenario\"")
+        }
         try manifest.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
         let result = await JobRunner(manifest: try Manifest.load(path: folder + "/job.json")).run(RunOptions(days: Self.days, concurrency: 2))
         #expect(result.exitCode == .ok, "seed \(seed): \(result.message ?? "")")
@@ -116,7 +147,7 @@ import TestSupport
             #expect(summary.contains("\"difference\": \"0.00\"") && summary.contains("\"status\": \"tied\""), "seed \(seed) \(day): the books' cash differs from the statement")
             #expect(summary.contains("\"statement_closing\": \"\(MoneyFormat.plain(plan.closingAfterDay[d], exponent: 2))\""))
             #expect(summary.contains("\"in_transit_total\": \"\(MoneyFormat.plain(plan.inTransitAfterDay[d], exponent: 2))\""), "seed \(seed) \(day)")
-            let transit = try SQLiteLedgerReader(path: folder + "/ledger.sqlite").balances(account: ChartOfAccounts.achClearing, asOf: day)
+            let transit = try await Self.reader(folder, postgreSQL).balances(account: ChartOfAccounts.achClearing, customer: nil, asOf: day, byCustomer: false)
             #expect(transit.reduce(0) { $0 + $1.balance.minorUnits } == plan.inTransitAfterDay[d], "seed \(seed) \(day): ACH in transit")
             // The books tied to every statement of the day: a bank row per account, currency and statement day, each tied.
             let bank = try Self.bankRows(summary)
@@ -132,13 +163,13 @@ import TestSupport
         // Every open amount after the last day: the original less what the truth applied.
         var expectedOpen = Dictionary(generated.invoices.map { ($0.id, $0.openAmount.minorUnits) }, uniquingKeysWith: { a, _ in a })
         for truth in generated.expected { for a in truth.applications + truth.reapplied { expectedOpen[a.invoiceID, default: 0] -= a.settled } }
-        let ledgerInvoices = try SQLiteLedgerReader(path: folder + "/ledger.sqlite").invoices()
+        let ledgerInvoices = try await Self.reader(folder, postgreSQL).invoices()
         let mismatched = ledgerInvoices.filter { expectedOpen[$0.invoiceID] != $0.openAmount.minorUnits }
         #expect(mismatched.isEmpty, "seed \(seed): open amounts differ: \(mismatched.prefix(5).map { "\($0.invoiceID) \($0.openAmount) expected \(expectedOpen[$0.invoiceID] ?? 0)" })")
-        #expect(try SQLiteLedgerReader(path: folder + "/ledger.sqlite").verify().isClean)
+        #expect(try await Self.reader(folder, postgreSQL).verify().isClean)
         // The exceptions of cash applied later were resolved by settle when it was.
         let resolvable = generated.expected.indices.filter { generated.expected[$0].reappliedOnDay != nil }
-        let exceptions = try SQLiteLedgerReader(path: folder + "/ledger.sqlite").exceptions()
+        let exceptions = try await Self.reader(folder, postgreSQL).exceptions(status: nil, day: nil, type: nil, customer: nil)
         for i in resolvable {
             let own = exceptions.filter { $0.sourceRef == plan.sourceRef[i] && $0.day == Self.days[plan.dayOfReceipt[i]] }
             #expect(own.map(\.type) == generated.expected[i].exceptions.map(\.rawValue) && own.allSatisfy { $0.status == "resolved" },
@@ -146,11 +177,7 @@ import TestSupport
         }
         // The ledger remembers each ACH entry with the customer its receipt was found to be from (the rows are
         // written before cash application; their customers follow it, matched by the receipt's position).
-        let db = try Database(path: folder + "/ledger.sqlite")
-        let achCustomers = try db.prepare("""
-            SELECT day || ' ' || trace, COALESCE(customer_id, (SELECT c.customer_id FROM ach_entry_customers c WHERE c.entry_rowid = ach_entries.rowid))
-            FROM ach_entries WHERE kind = 'payment'
-            """).rows { ($0.text(0), $0.isNull(1) ? nil : $0.text(1)) }
+        let achCustomers = try Self.achCustomers(folder, postgreSQL)
         let customerByTrace = Dictionary(achCustomers.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         var achChecked = 0
         var withCustomer = 0
@@ -250,5 +277,15 @@ import TestSupport
         #expect(try reader.balances(byCustomer: true) == balances)
         #expect(try reader.verify().isClean)
         #expect(try days.map { try String(contentsOfFile: "\(folder)/out/\($0)/summary.json", encoding: .utf8) } == summaries)
+    }
+}
+
+/// The same generated days on a PostgreSQL ledger (each seed an entity in a schema of its own), against the same truth.
+@Suite(.enabled(if: PostgreSQLTestServer.configured, Comment(rawValue: PostgreSQLTestServer.skipReason)))
+struct PostgreSQLScenarioRunTests {
+    @Test(arguments: 1...20)
+    func generatedDaysThroughTheWholeRun(seed: Int) async throws {
+        let url = try #require(PostgreSQLTestServer.isolatedURL("scenario"))
+        try await ScenarioRunTests.generatedDaysThroughTheWholeRun(seed: seed, postgreSQL: url)
     }
 }

@@ -299,20 +299,25 @@ import TestSupport
     }
 }
 
-/// A PostgreSQL URL given as the ledger: one with a password is refused (exit 2) and never printed; one without is not
-/// opened by this build (exit 3, printed redacted), on the command line and in a manifest, and no file is made of it.
+/// A PostgreSQL URL given as the ledger: one with a password is refused (exit 2) and never printed; one that cannot be
+/// reached is exit 3, printed redacted; a manifest naming one without its `entity`, or with a password, is exit 2; and no
+/// file is made of it.
 @Suite struct LedgerURLTests {
     @Test func aURLLedgerIsRefusedAndNeverPrintedWithItsPassword() async throws {
         let folder = TestPaths.temporaryDirectory("ledger-url")
         let withPassword = await SettleHarness.settle(["exceptions", "list", "--ledger", "postgresql://settle:s3cret@db.internal/finance"])
         #expect(withPassword.code == 2 && !withPassword.err.contains("s3cret") && withPassword.err.contains("postgresql://db.internal/finance"))
         let plain = await SettleHarness.settle(["exceptions", "list", "--ledger", "postgresql://settle@db.internal/finance"])
-        #expect(plain.code == 3 && plain.err.contains("postgresql://db.internal/finance is a PostgreSQL database") && !plain.err.contains("settle@"))
+        #expect(plain.code == 3 && plain.err.contains("the ledger postgresql://db.internal/finance cannot be reached") && !plain.err.contains("settle@"),
+                "\(plain.err)")
         let job = try SettleHarness.sampleJob(in: folder)
         let text = try String(contentsOfFile: job, encoding: .utf8).replacingOccurrences(of: "\"\(folder)/l.sqlite\"", with: "\"postgresql://u:s3cret@h/db\"")
         try text.write(toFile: job, atomically: true, encoding: .utf8)
         let run = await SettleHarness.settle(["run", job, "--date", "2026-11-02"])
         #expect(run.code == 2 && run.err.contains("\"ledger\"") && !run.err.contains("s3cret"))
+        try text.replacingOccurrences(of: "u:s3cret@", with: "u@").write(toFile: job, atomically: true, encoding: .utf8)
+        let noEntity = await SettleHarness.settle(["run", job, "--date", "2026-11-02"])
+        #expect(noEntity.code == 2 && noEntity.err.contains("\"entity\" is required") && noEntity.err.contains("postgresql://h/db"), "\(noEntity.err)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/postgresql:"))
     }
 }

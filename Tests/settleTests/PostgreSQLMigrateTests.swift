@@ -134,8 +134,8 @@ struct PostgreSQLMigrateTests {
         #expect(await settle(["ledger", "migrate", "--from", "x.sqlite", "--to", "var/l.sqlite", "--entity", "e"]).code == 2)
         #expect(await settle(["ledger", "migrate", "--from", "x.sqlite", "--to", url, "--entity", "a b"]).code == 2)
         #expect(await settle(["ledger", "migrate", "--from", "/nonexistent/x.sqlite", "--to", url, "--entity", "e"]).code == 3)
-        // Commands that do not read PostgreSQL yet say so.
-        let notYet = await settle(["exceptions", "list", "--ledger", url])
-        #expect(notYet.code == 3 && notYet.err.contains("which this command does not read yet"), "\(notYet.err)")
+        // A database settle has made no ledger in is said so.
+        let none = await settle(["exceptions", "list", "--ledger", try #require(PostgreSQLTestServer.isolatedURL("none"))])
+        #expect(none.code == 3 && none.err.contains("no ledger at postgresql:///settle_test"), "\(none.err)")
     }
 }

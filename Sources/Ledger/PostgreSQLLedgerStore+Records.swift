@@ -1,0 +1,278 @@
+import Accounting
+import Core
+import Foundation
+
+/// The day's records beside its entries on PostgreSQL: applications, exceptions and their history, held receipts and
+/// re-applications, ACH entries and notices, statement balances, settlement items, and the books tied to the bank.
+/// What SQLite's store writes row by row goes in here with `COPY` where a day can hold a million rows (applications,
+/// ACH entries); the rest (a day's exceptions, balances and items, a few thousand at most) by statement.
+extension PostgreSQLLedgerStore {
+    /// A run of a day replaces the day's applications, held cash, ACH entries, statement balances and settlement items:
+    /// cleared when its transaction opens (reads of the state before the day go through the reader, which does not see
+    /// this until the day commits).
+    func resetDayRecords(_ day: Day) throws {
+        let d = day.description
+        try db.run("""
+            WITH h AS (DELETE FROM held_receipts WHERE entity = $1 AND day = $2),
+                 r AS (DELETE FROM reapplications WHERE entity = $1 AND day = $2),
+                 a AS (DELETE FROM applications WHERE entity = $1 AND day = $2),
+                 c AS (DELETE FROM ach_entries WHERE entity = $1 AND day = $2),
+                 b AS (DELETE FROM statement_balances WHERE entity = $1 AND day = $2)
+            DELETE FROM settlement_items WHERE entity = $1 AND first_day = $2
+            """, [e, d])
+        // A rerun of the day starts from the items as they stood before it.
+        try db.run("UPDATE settlement_items SET settled_day = NULL, settled_by = NULL WHERE entity = $1 AND settled_day = $2", [e, d])
+        try db.run("UPDATE settlement_items SET unsettled_day = NULL WHERE entity = $1 AND unsettled_day = $2", [e, d])
+        nextApplicationID = try db.query("SELECT COALESCE(max(application_id), 0) + 1 FROM applications WHERE entity = $1", [e]).int(0, 0)
+    }
+
+    /// Applications (one COPY) and exceptions (raised again: the run's message and evidence; one settle resolved `auto`
+    /// opens again).
+    func writeDecisions(_ batch: DayEffects, runID: Int64, day today: Day) throws {
+        if !batch.applications.isEmpty {
+            var rows = CopyText(reservingCapacity: batch.applications.count * 160)
+            let dayText = today.description
+            var valueDay: (day: Day, text: String)?
+            for a in batch.applications {
+                if let d = a.valueDay, d != today, valueDay?.day != d { valueDay = (d, d.description) }
+                // What the row's key and day already say is not stored again, as on SQLite (the rows read back the same).
+                let fromKey = ApplicationRowMapping.keySays(source: a.source, sourceRef: a.sourceRef, key: a.sourceKey)
+                rows.add(e); rows.add(nextApplicationID); rows.add(runID); rows.add(dayText); rows.add(a.receiptID); rows.add(a.sourceKey)
+                rows.add(a.invoiceID); rows.add(a.customerID); rows.add(a.applied.minorUnits); rows.add(a.discount.minorUnits)
+                rows.add(a.writeOff.minorUnits); rows.add(a.applied.currency.code); rows.add(a.rule); rows.add(Int64(a.confidence))
+                rows.add(a.evidence); rows.add(a.reasonCode); rows.add(fromKey ? "" : a.source); rows.add(fromKey ? "" : a.sourceRef)
+                rows.add(a.valueDay == nil || a.valueDay == today ? nil : valueDay?.text)
+                rows.endRow()
+                nextApplicationID += 1
+            }
+            try db.copyIn("applications", data: rows.bytes)
+        }
+        guard !batch.exceptions.isEmpty else { return }
+        var rows = CopyText()
+        for x in batch.exceptions {
+            for value in [e, x.exceptionID, String(runID), String(runID), x.day.description, x.type, x.severity, x.receiptID, x.source, x.sourceRef,
+                          x.location, x.customerID] { rows.add(value) }
+            rows.add(x.amount?.minorUnits.description)
+            rows.add(x.amount?.currency.code)
+            for value in [x.invoiceIDs.joined(separator: "|"), x.message, x.suggestions, x.evidence] { rows.add(value) }
+            rows.endRow()
+        }
+        try db.execute("""
+            CREATE TEMPORARY TABLE IF NOT EXISTS stage_exceptions (LIKE exceptions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS
+            """)
+        try db.copyIn("""
+            stage_exceptions(entity, exception_id, first_run_id, last_run_id, day, type, severity, receipt_id, source, source_ref, location, customer_id,
+                             amount_minor, currency, invoice_ids, message, suggestions, evidence)
+            """, data: rows.bytes)
+        // Raised twice in a batch, the last one stands (as SQLite's upsert of the second over the first).
+        try db.execute("""
+            INSERT INTO exceptions SELECT DISTINCT ON (exception_id) * FROM stage_exceptions ORDER BY exception_id, ctid DESC
+            ON CONFLICT (entity, exception_id) DO UPDATE SET last_run_id = excluded.last_run_id, message = excluded.message,
+                suggestions = excluded.suggestions, location = excluded.location, evidence = excluded.evidence,
+                status = CASE WHEN exceptions.resolution = 'auto' THEN 'open' ELSE exceptions.status END,
+                resolution = CASE WHEN exceptions.resolution = 'auto' THEN '' ELSE exceptions.resolution END,
+                closed_day = CASE WHEN exceptions.resolution = 'auto' THEN NULL ELSE exceptions.closed_day END;
+            DELETE FROM stage_exceptions;
+            """)
+    }
+
+    /// The day's ACH entries go to a staging table of the day's transaction, where the customers cash application finds
+    /// for them later are given them by key; the rows move to the ledger's table once, at the day's end.
+    func writeACH(_ batch: DayEffects, runID: Int64, day today: Day) throws {
+        if !batch.achEntries.isEmpty {
+            try stageACHTables()
+            let dayText = today.description, run = String(runID)
+            var rows = CopyText(reservingCapacity: batch.achEntries.count * 200)
+            var again: [String] = []
+            for x in batch.achEntries {
+                let key = x.entryKey
+                // An entry the day staged before is replaced by this one (SQLite's INSERT OR REPLACE).
+                if !dayACHKeyHashes.insert(x.keyHash).inserted { again.append(key) }
+                for value in [e, key, x.role, x.kind, x.companyID, x.trace, x.rdfi] { rows.add(value) }
+                rows.add(x.amount.minorUnits)
+                for value in [x.amount.currency.code, x.effectiveDay.description, x.settlementDay.description, x.sourceKey(entryKey: key)] { rows.add(value) }
+                rows.add(x.customerID)
+                for value in [x.receiverName, x.identification, x.fileName, dayText, run] { rows.add(value) }
+                rows.endRow()
+            }
+            if !again.isEmpty {
+                try db.run("DELETE FROM stage_ach WHERE entry_key = ANY($1::text[])", [PostgreSQLArray.literal(again)])
+            }
+            try db.copyIn("stage_ach", data: rows.bytes)
+        }
+        if !batch.achCustomers.isEmpty {
+            var rows = CopyText()
+            var keys: Set<String> = []
+            for c in batch.achCustomers where keys.insert(c.entryKey).inserted {
+                rows.add(c.entryKey); rows.add(c.customerID)
+                rows.endRow()
+            }
+            try stageACHTables()
+            try db.copyIn("stage_ach_customers", data: rows.bytes)
+            let given = try db.run("""
+                UPDATE stage_ach a SET customer_id = COALESCE(a.customer_id, c.customer_id) FROM stage_ach_customers c WHERE a.entry_key = c.entry_key
+                """)
+            if given < keys.count {
+                let missing = try db.query("""
+                    SELECT c.entry_key, c.customer_id FROM stage_ach_customers c WHERE NOT EXISTS (SELECT 1 FROM stage_ach a WHERE a.entry_key = c.entry_key)
+                    ORDER BY 1 LIMIT 1
+                    """)
+                if missing.count > 0 {
+                    throw LedgerError("a customer (\(missing.text(0, 1))) for ACH entry \(missing.text(0, 0)), which the day did not write")
+                }
+            }
+            try db.execute("DELETE FROM stage_ach_customers")
+        }
+        for c in batch.achChanges {
+            try db.run("""
+                INSERT INTO customer_ach_changes(entity, change_id, notice_key, customer_id, change_code, corrected_data, original_trace, day, run_id)
+                SELECT $1, COALESCE(max(change_id), 0) + 1, $2, $3, $4, $5, $6, $7, $8::bigint FROM customer_ach_changes WHERE entity = $1
+                ON CONFLICT (entity, notice_key) DO NOTHING
+                """, [e, c.noticeKey, c.customerID, c.changeCode, c.correctedData, c.originalTrace, c.day.description, String(runID)])
+        }
+        for b in batch.statementBalances {
+            try db.run("""
+                INSERT INTO statement_balances(entity, account, day, currency, opening_minor, closing_minor, location, run_id)
+                VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint, $7, $8::bigint)
+                ON CONFLICT (entity, account, currency, day) DO UPDATE SET opening_minor = excluded.opening_minor, closing_minor = excluded.closing_minor,
+                    location = excluded.location, run_id = excluded.run_id
+                """, [e, b.account, b.day.description, (b.closing ?? b.opening)?.currency.code ?? "", b.opening.map { String($0.minorUnits) },
+                      b.closing.map { String($0.minorUnits) }, b.location, String(runID)])
+        }
+        for i in batch.settlementItems {
+            try db.run("""
+                INSERT INTO settlement_items(entity, batch_key, role, company_name, file_name, net_minor, currency, settlement_day, window_end, first_day,
+                                             settled_day, settled_by, unsettled_day, location, entry_amounts, file_key)
+                VALUES ($1, $2, $3, $4, $5, $6::bigint, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                ON CONFLICT (entity, batch_key) DO UPDATE SET settled_day = excluded.settled_day, settled_by = excluded.settled_by,
+                    unsettled_day = excluded.unsettled_day
+                """, [e, i.batchKey, i.role, i.companyName, i.fileName, String(i.net.minorUnits), i.net.currency.code, i.settlementDay.description,
+                      i.windowEnd.description, i.firstDay.description, i.settledDay?.description, i.settledBy, i.unsettledDay?.description, i.location,
+                      i.entryAmounts.map(String.init).joined(separator: " "), i.fileKey])
+        }
+    }
+
+    private func stageACHTables() throws {
+        guard !achStaged else { return }
+        try db.execute("""
+            CREATE TEMPORARY TABLE IF NOT EXISTS stage_ach (LIKE ach_entries) ON COMMIT DELETE ROWS;
+            CREATE INDEX IF NOT EXISTS stage_ach_key ON stage_ach(entry_key);
+            CREATE TEMPORARY TABLE IF NOT EXISTS stage_ach_customers (entry_key text COLLATE "C", customer_id text COLLATE "C") ON COMMIT DELETE ROWS;
+            """)
+        achStaged = true
+    }
+
+    /// The day's staged ACH entries into the ledger's table (replacing rows of the same key an earlier day recorded).
+    func moveStagedACH() throws {
+        guard !dayACHKeyHashes.isEmpty else { return }
+        try db.execute("ANALYZE stage_ach")
+        try db.execute("""
+            INSERT INTO ach_entries SELECT * FROM stage_ach
+            ON CONFLICT (entity, entry_key) DO UPDATE SET role = excluded.role, kind = excluded.kind, company_id = excluded.company_id,
+                trace = excluded.trace, rdfi = excluded.rdfi, amount_minor = excluded.amount_minor, currency = excluded.currency,
+                effective_day = excluded.effective_day, settlement_day = excluded.settlement_day, source_key = excluded.source_key,
+                customer_id = excluded.customer_id, receiver_name = excluded.receiver_name, identification = excluded.identification,
+                file_name = excluded.file_name, day = excluded.day, run_id = excluded.run_id;
+            DELETE FROM stage_ach;
+            """)
+        dayACHKeyHashes = []
+    }
+
+    /// Decisions booked, held receipts and re-applications, and what settle resolves, reopens or sets aside itself.
+    func writeHeld(_ batch: DayEffects, runID: Int64, day: Day) throws {
+        let run = String(runID), dayText = day.description
+        for booked in batch.bookedReviews {
+            // The history says which run booked a decision (once: a rerun of the day books it again, unchanged). A
+            // decision booked closes its exception on this day; a reopen booked (its reversal) leaves it open.
+            let changed = try db.run("""
+                UPDATE exceptions SET booked_seq = $2::bigint, booked_day = $3,
+                    closed_day = CASE WHEN status = 'resolved' AND decision <> '' THEN $3 END
+                WHERE entity = $1 AND exception_id = $4 AND (booked_seq <> $2::bigint OR booked_day IS DISTINCT FROM $3
+                    OR closed_day IS DISTINCT FROM (CASE WHEN status = 'resolved' AND decision <> '' THEN $3 END))
+                """, [e, String(booked.seq), dayText, booked.exceptionID])
+            if changed == 1 {
+                try PostgreSQLReview.appendHistory(db, entity: e, exceptionID: booked.exceptionID, at: Timestamp.now(), action: "booked",
+                                                   note: "booked by the run of \(day)", by: "settle", runID: runID)
+            }
+        }
+        for h in batch.heldReceipts {
+            try db.run("""
+                INSERT INTO held_receipts(entity, source_key, receipt_id, customer_id, currency, amount_minor, day, value_day, source, source_ref,
+                                          payer_name, free_text, remittance, location, run_id)
+                VALUES ($1, $2, $3, $4, $5, $6::bigint, $7, $8, $9, $10, $11, $12, $13, $14, $15::bigint)
+                ON CONFLICT (entity, source_key) DO UPDATE SET receipt_id = excluded.receipt_id, customer_id = excluded.customer_id,
+                    currency = excluded.currency, amount_minor = excluded.amount_minor, day = excluded.day, value_day = excluded.value_day,
+                    source = excluded.source, source_ref = excluded.source_ref, payer_name = excluded.payer_name, free_text = excluded.free_text,
+                    remittance = excluded.remittance, location = excluded.location, run_id = excluded.run_id
+                """, [e, h.sourceKey, h.receiptID, h.customerID, h.amount.currency.code, String(h.amount.minorUnits), h.day.description,
+                      h.valueDay.description, h.source, h.sourceRef, h.payerName, h.freeText, h.remittance, h.location, run])
+        }
+        for r in batch.reapplications {
+            try db.run("""
+                INSERT INTO reapplications(entity, source_key, day, invoice_id, amount_minor, run_id) VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint)
+                ON CONFLICT (entity, source_key, day, invoice_id) DO UPDATE SET amount_minor = excluded.amount_minor, run_id = excluded.run_id
+                """, [e, r.sourceKey, dayText, r.invoiceID, String(r.amount.minorUnits), run])
+        }
+        try PostgreSQLReview.resolveBySettle(db, entity: e, batch.resolvedBySettle.map { ($0.exceptionID, $0.note) }, resolution: "settled",
+                                             runID: runID, day: day)
+        for r in batch.reopenedBySettle {
+            try PostgreSQLReview.reopen(db, entity: e, id: r.exceptionID, note: r.note, by: "settle", at: Timestamp.now(), runID: runID)
+        }
+        for r in batch.decisionsSettled { try PostgreSQLReview.setAside(db, entity: e, id: r.exceptionID, note: r.note, runID: runID, day: day) }
+        for b in batch.batchesClosed {
+            try db.run("UPDATE settlement_items SET settled_day = $2, settled_by = $3 WHERE entity = $1 AND batch_key = $4 AND settled_day IS NULL",
+                       [e, dayText, b.by, b.batchKey])
+        }
+        for b in batch.batchesReopened {
+            try db.run("UPDATE settlement_items SET settled_day = NULL, settled_by = NULL WHERE entity = $1 AND batch_key = $2 AND settled_by = $3",
+                       [e, b.batchKey, b.by])
+        }
+        // `linked`: a rerun of their own day leaves them resolved, and their receipts' held cash is not tried again.
+        try PostgreSQLReview.resolveBySettle(db, entity: e, batch.resolvedTogether.map { ($0.exceptionID, $0.note) }, resolution: "linked",
+                                             runID: runID, day: day)
+    }
+
+    /// Each statement closing against the books inside the day's transaction (everything of the day written): the cash
+    /// account's movements of runs of days up to the statement's day when it is the day run (the account's day totals),
+    /// else its postings of entries effective on or before that day.
+    func tieToBank(_ checks: [BankTieCheck], runDay: Day) throws -> [BankTieResult] {
+        try checks.map { check in
+            let currency = check.closing.currency
+            let sql = check.statementDay >= runDay
+                ? "SELECT COALESCE(sum(amount_minor), 0) FROM account_days WHERE entity = $1 AND account_code = $2 AND currency = $3 AND day <= $4"
+                : """
+                  SELECT COALESCE(sum(p.amount_minor), 0) FROM postings p JOIN journal_entries j ON j.entity = p.entity AND j.entry_id = p.entry_id
+                  WHERE p.entity = $1 AND p.account_code = $2 AND p.currency = $3 AND j.effective_day <= $4
+                  """
+            let through = check.statementDay >= runDay ? runDay : check.statementDay
+            let book = try db.query(sql, [e, check.cashAccount, currency.code, through.description]).int(0, 0)
+            return BankTieResult(check: check, book: Money(minorUnits: book, currency: currency))
+        }
+    }
+
+    /// A bank difference of an earlier day resolves itself when a later statement of its account and currency ties
+    /// (decided by settle, with a note naming the statement); a reviewer's decision is never overridden.
+    func resolveTiedAgain(_ results: [BankTieResult], runDay: Day, runID: Int64) throws {
+        for result in results where result.ties {
+            let ref = "\(result.check.cashAccount):\(result.check.closing.currency.code)"
+            let open = try db.query("""
+                SELECT exception_id FROM exceptions
+                WHERE entity = $1 AND type = 'BANK_DIFFERENCE' AND status = 'open' AND source_ref = $2 AND day < $3 AND last_run_id <> $4::bigint
+                ORDER BY exception_id
+                """, [e, ref, runDay.description, String(runID)])
+            let note = "the books of \(result.check.displayAccount) tie with the statement of \(result.check.statementDay) (\(result.check.closing)) again, run \(runID) of \(runDay)"
+            try PostgreSQLReview.resolveBySettle(db, entity: e, (0..<open.count).map { (open.text($0, 0), note) }, resolution: "settled",
+                                                 runID: runID, day: runDay)
+        }
+    }
+
+    /// An exception of the day an earlier run raised and this run does not is resolved by settle itself, with a note
+    /// saying why; raised again later, it opens again.
+    func resolveWhatIsGone(day: Day, runID: Int64) throws {
+        let gone = try db.query("""
+            SELECT exception_id FROM exceptions WHERE entity = $1 AND day = $2 AND status = 'open' AND last_run_id <> $3::bigint ORDER BY exception_id
+            """, [e, day.description, String(runID)])
+        let note = "no longer raised by run \(runID) of \(day): its cause is gone"
+        try PostgreSQLReview.resolveBySettle(db, entity: e, (0..<gone.count).map { (gone.text($0, 0), note) }, resolution: "auto", runID: runID, day: day)
+    }
+}
