@@ -9,6 +9,9 @@ import TestSupport
 /// The morning review, walked on the Samples: a run raises AMBIGUOUS, a reviewer decides, the next run books the
 /// decision once, a reopen reverses it; the same through `import`; what each type refuses.
 @Suite struct ReviewLoopTests {
+    /// The ledger `firstDay` runs on: nil, a SQLite file in the test's folder; else this PostgreSQL URL (entity acme-us).
+    var postgreSQL: String?
+
     func settle(_ arguments: [String]) async -> (code: Int32, out: String, err: String) {
         let console = Console(echo: false)
         let code = await Settle(console: console).run(arguments)
@@ -21,15 +24,21 @@ import TestSupport
         let samples = TestPaths.samples
         let review = writeOffLimit.map { #", "review": {"write_off_limit": "\#($0)"}"# } ?? ""
         let text = """
-            {"version": 1, "ledger": "\(folder)/l.sqlite", "output": "\(folder)/out", "archive": "\(folder)/arc",
-             "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",
+            {"version": 1, "ledger": "\(postgreSQL ?? folder + "/l.sqlite")", "output": "\(folder)/out", "archive": "\(folder)/arc",
+             "customers": "\(samples)/customers.csv", "invoices": "\(samples)/invoices.csv",\(postgreSQL == nil ? "" : #" "entity": "acme-us","#)
              "sources": [{"format": "nacha", "path": "\(samples)/{date}/ach/*.ach"}, {"format": "bai2", "path": "\(samples)/{date}/bank/*.bai"}],
              "matching": {"tolerance": "1.00"}\(review)}
             """
         try text.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
         let run = await settle(["run", folder + "/job.json", "--date", "2026-11-02"])
         #expect(run.code == 0, "\(run.err)")
-        return (folder + "/job.json", folder + "/l.sqlite", folder + "/out/2026-11-02")
+        return (folder + "/job.json", postgreSQL ?? folder + "/l.sqlite", folder + "/out/2026-11-02")
+    }
+
+    /// The books `firstDay`'s ledger holds, on either backend.
+    func view(_ ledger: String) throws -> any LedgerReading {
+        guard case let .postgresql(address) = try LedgerLocation.parse(ledger) else { return try SQLiteLedgerReader(path: ledger) }
+        return try PostgreSQLLedgerReader(address: address, entity: "acme-us")
     }
 
     func exception(_ type: String, in out: String) throws -> String {
@@ -163,11 +172,11 @@ import TestSupport
         let show = await settle(["exceptions", "show", id, "--ledger", ledger])
         #expect(show.out.contains("the rest of the short payment was paid by 2026-11-03"), "\(show.out)")
         #expect(!(try String(contentsOfFile: day3 + "/journal.csv", encoding: .utf8).contains(",review:\(id),1,original,")))
-        #expect(try SQLiteLedgerReader(path: ledger).verify().isClean)
+        #expect(try await view(ledger).verify().isClean)
         // A rerun of the day stays so.
         #expect(await settle(["run", manifest, "--date", "2026-11-03"]).code == 0)
         #expect(try openAmount("INV-10007", in: day3) == "0.00")
-        #expect(try SQLiteLedgerReader(path: ledger).verify().isClean)
+        #expect(try await view(ledger).verify().isClean)
     }
 
     /// Filter values are checked: a type is read whatever its case, a misspelt one is a usage error naming what was
@@ -269,7 +278,7 @@ import TestSupport
         #expect(await settle(["run", manifest, "--date", "2026-11-03"]).code == 0)
         let again = await settle(["exceptions", "show", id, "--ledger", ledger])
         #expect(again.out.components(separatedBy: "booked by the run of 2026-11-03").count == show.out.components(separatedBy: "booked by the run of 2026-11-03").count)
-        #expect(try SQLiteLedgerReader(path: ledger).verify().isClean)
+        #expect(try await view(ledger).verify().isClean)
     }
 
     /// `import` takes every decision `resolve` does: a `post-to` row's account from its post_to column (a settled-by's
@@ -289,7 +298,7 @@ import TestSupport
         let imported = await settle(["exceptions", "import", sheet, "--ledger", ledger, "--by", "ana"])
         #expect(imported.code == 0, "\(imported.err)")
         #expect(await settle(["run", manifest, "--date", "2026-11-03"]).code == 0)
-        #expect(try SQLiteLedgerReader(path: ledger).balances(account: "6500").map(\.balance.minorUnits) == [31_218])
+        #expect(try await view(ledger).balances(account: "6500", customer: nil, asOf: nil, byCustomer: false).map(\.balance.minorUnits) == [31_218])
     }
 
     /// An unexplained debit (312.18, an insurance premium on 11-02) leaves suspense for the account `--post-to` names, one
@@ -313,12 +322,13 @@ import TestSupport
         let run = await settle(["run", manifest, "--date", "2026-11-03"])
         #expect(run.code == 0, "\(run.err)")
         // Suspense gives back the 312.18 it held; 6500 takes it.
-        let reader = try SQLiteLedgerReader(path: ledger)
-        #expect(try reader.balances(account: "6500").map(\.balance.minorUnits) == [31_218])
-        let entry = try #require(try reader.entries(from: Day(year: 2026, month: 11, day: 3)).first { $0.sourceKey == "review:\(id)" })
+        let reader = try view(ledger)
+        #expect(try await reader.balances(account: "6500", customer: nil, asOf: nil, byCustomer: false).map(\.balance.minorUnits) == [31_218])
+        let entries = try await reader.entries(runID: nil, from: Day(year: 2026, month: 11, day: 3), to: nil, limit: nil)
+        let entry = try #require(entries.first { $0.sourceKey == "review:\(id)" })
         #expect(entry.postings.map(\.account) == ["6500", "1999"] && entry.postings.map(\.amount.minorUnits) == [31_218, -31_218])
         #expect(entry.effectiveDay == Day(year: 2026, month: 11, day: 3))
-        #expect(try reader.verify().isClean)
+        #expect(try await reader.verify().isClean)
     }
 
     /// A batch that never reached the bank (GALAXY RETAIL's 2,500.00, unsettled on 11-06) is written off out of ACH in
@@ -648,4 +658,62 @@ func writeJobOnOwnInputs(_ folder: String) throws {
          "sources": [{"format": "nacha", "path": "\(folder)/in/{date}/ach/*.ach"}, {"format": "bai2", "path": "\(folder)/in/{date}/bank/*.bai"}],
          "matching": {"tolerance": "1.00"}}
         """.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+}
+
+/// The review loop on a PostgreSQL ledger (an entity in a schema of its own): the same tests, the same commands, with
+/// `--ledger` the database's URL. Left out: the archive of a ledger found beside it (a database has no folder: `archive
+/// verify` there takes `--archive`, tested in `PostgreSQLMigrateTests`) and a test that edits SQLite's file directly.
+@Suite(.enabled(if: PostgreSQLTestServer.configured, Comment(rawValue: PostgreSQLTestServer.skipReason)))
+struct PostgreSQLReviewLoopTests {
+    func loop() throws -> ReviewLoopTests {
+        let url = try #require(PostgreSQLTestServer.isolatedURL("review"))
+        return ReviewLoopTests(postgreSQL: url)
+    }
+
+    @Test func aDecisionIsBookedOnceByTheNextRunAndAReopenReversesIt() async throws { try await loop().aDecisionIsBookedOnceByTheNextRunAndAReopenReversesIt() }
+    @Test func theSameDecisionThroughImportAndItsDryRun() async throws { try await loop().theSameDecisionThroughImportAndItsDryRun() }
+    @Test func aWriteOffAboveTheLimitNeedsASecondName() async throws { try await loop().aWriteOffAboveTheLimitNeedsASecondName() }
+    @Test func aShortPaymentWhoseRestIsPaidBeforeItsWriteOffIsBookedResolvesItself() async throws {
+        try await loop().aShortPaymentWhoseRestIsPaidBeforeItsWriteOffIsBookedResolvesItself()
+    }
+    @Test func listFiltersAreCheckedAndNamed() async throws { try await loop().listFiltersAreCheckedAndNamed() }
+    @Test func mistakesInADecisionAreNamed() async throws { try await loop().mistakesInADecisionAreNamed() }
+    @Test func aReviewerCannotMoveOneCustomersCashToAnothersInvoice() async throws { try await loop().aReviewerCannotMoveOneCustomersCashToAnothersInvoice() }
+    @Test func adviceForAnUnknownCustomerNamesTheNearest() async throws { try await loop().adviceForAnUnknownCustomerNamesTheNearest() }
+    @Test func aBookedDecisionAppearsInTheBookingDaysReports() async throws { try await loop().aBookedDecisionAppearsInTheBookingDaysReports() }
+    @Test func importTakesPostToWithItsAccount() async throws { try await loop().importTakesPostToWithItsAccount() }
+    @Test func anUnexplainedBankLineIsPostedToAnAccountTheManifestAllows() async throws {
+        try await loop().anUnexplainedBankLineIsPostedToAnAccountTheManifestAllows()
+    }
+    @Test func showSaysWhetherADecisionIsBooked() async throws { try await loop().showSaysWhetherADecisionIsBooked() }
+    @Test func aManifestThatCannotBeReadRefusesTheDecision() async throws { try await loop().aManifestThatCannotBeReadRefusesTheDecision() }
+    @Test func agingAndAdviceOfTheDay() async throws { try await loop().agingAndAdviceOfTheDay() }
+    @Test func aClosedDayIsNotRunAgainAndADecisionOfItIsBookedOnTheFirstOpenDay() async throws {
+        try await loop().aClosedDayIsNotRunAgainAndADecisionOfItIsBookedOnTheFirstOpenDay()
+    }
+    @Test func aCascadeRerunsTheLaterDaysSoTheySeeADecisionOfAnEarlierOne() async throws {
+        try await loop().aCascadeRerunsTheLaterDaysSoTheySeeADecisionOfAnEarlierOne()
+    }
+
+    /// Two desks deciding one exception: the first decision stands; the second is refused, told who decided it and when
+    /// (the decisions take no lock, so the refusal comes from the exception's row, read in the decision's transaction).
+    @Test func aSecondDeskDecidingTheSameExceptionIsToldWhoDecidedIt() async throws {
+        let loop = try loop()
+        let (_, ledger, out) = try await loop.firstDay()
+        let id = try loop.exception("AMBIGUOUS", in: out)
+        guard case let .postgresql(address) = try LedgerLocation.parse(ledger) else { throw LedgerError("not a URL") }
+        // Both desks checked the exception while it was open; the first records its decision, then the second tries.
+        let first = try PostgreSQLReviewStore(address: address, entity: "acme-us")
+        let second = try PostgreSQLReviewStore(address: address, entity: "acme-us")
+        try await first.recordDecision(exceptionID: id, decision: .apply, applications: [], note: "phone", by: "ana", approvedBy: "", at: "2026-11-03T09:00:00Z")
+        await #expect { try await second.recordDecision(exceptionID: id, decision: .refund, applications: [], note: "email", by: "ben", approvedBy: "",
+                                                        at: "2026-11-03T09:00:01Z") } throws: { error in
+            "\(error)".contains("\(id) is already resolved (apply) by ana at 2026-11-03T09:00:00Z")
+        }
+        let history = try await second.history(exceptionID: id)
+        #expect(history.map(\.by) == ["ana"], "the second decision left no trace")
+        // Through the command, the same.
+        let late = await loop.settle(["exceptions", "resolve", id, "--ledger", ledger, "--refund", "--note", "email", "--by", "cy"])
+        #expect(late.code == 2 && late.err.contains("already resolved"), "\(late.err)")
+    }
 }
