@@ -65,7 +65,11 @@ final class PostgreSQLConnection {
             if let code = PQresultErrorField(result, Int32(UInt8(ascii: "C"))) { state = String(cString: code) }
             if let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))) { message = String(cString: primary) }
         }
-        return PostgreSQLError(sqlState: state, message: message, sql: sql, connectionLost: PQstatus(handle) != CONNECTION_OK)
+        // Lost: libpq says the connection is bad, or the failure is libpq's own (no SQLSTATE: a server that closed the
+        // connection may leave the status good until the next read), a connection exception (08) or the server going
+        // down (57P01-57P03).
+        let lost = PQstatus(handle) != CONNECTION_OK || state.isEmpty || state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
+        return PostgreSQLError(sqlState: state, message: message, sql: sql, connectionLost: lost)
     }
 
     /// Checks a result, clearing it unless it holds rows the caller reads.

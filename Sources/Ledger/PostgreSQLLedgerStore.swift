@@ -45,6 +45,9 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     var nextApplicationID: Int64 = 1
     var dayACHKeyHashes: Set<Int> = []
     var achStaged = false
+    /// The crash test's count (`SQLiteLedgerStore.killAfterPostings`): the process is killed once a COPY of postings
+    /// takes the count to the limit, in the middle of the day's transaction.
+    var postingsWritten = 0
     struct AccountMovement: Hashable { var account: String; var currency: String }
     struct UnappliedMovement: Hashable { var customer: String; var currency: String; var effectiveDay: Day }
 
@@ -151,7 +154,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             }
         } catch {
             abandonDay()
-            throw error
+            throw lostDay(error, open.day)
         }
     }
 
@@ -205,8 +208,15 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             return outcome
         } catch {
             abandonDay()
-            throw error
+            throw lostDay(error, day.day)
         }
+    }
+
+    /// A connection lost in the middle of a day, said so: the server rolls back what the day wrote.
+    private func lostDay(_ error: any Error, _ day: Day) -> any Error {
+        guard let lost = error as? PostgreSQLError, lost.connectionLost else { return error }
+        return LedgerError("the connection to \(address.redacted) was lost before \(day) committed: the server rolls the day back, nothing of it is "
+                           + "written; run it again (\(lost.message))")
     }
 
     /// COMMIT, saying what a lost connection means for the day: lost before the COMMIT was sent, the server rolls the
@@ -393,6 +403,8 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             DELETE FROM stage_entries;
             DELETE FROM stage_postings;
             """)
+        postingsWritten += postings.rows
+        if let limit = SQLiteLedgerStore.killAfterPostings, postingsWritten >= limit { kill(getpid(), SIGKILL) }
     }
 
     /// Adds the customers not known to be in the ledger (the rest of the day's are, from earlier batches or days).
