@@ -119,6 +119,24 @@ struct PostgreSQLReaderParityTests {
         print("generated days: \(parity.calls) calls, \(parity.rows.values.reduce(0, +)) rows compared: \(parity.summary)")
     }
 
+    @Test func aKeptConnectionTheServerClosedIsReplacedBeforeAnythingIsRead() async throws {
+        let ledger = try await sampleLedger()
+        let name = "parity-" + UUID().uuidString.prefix(8).lowercased()
+        let url = try #require(PostgreSQLTestServer.isolatedURL("parity")) + "&application_name=\(name)"
+        guard case let .postgresql(address) = try LedgerLocation.parse(url) else { throw LedgerError("not a PostgreSQL URL") }
+        _ = try PostgreSQLLedgerCopy.copy(from: ledger, to: address, entity: "acme-us")
+        let reader = try PostgreSQLLedgerReader(address: address, entity: "acme-us")
+        let expected = try reader.counts()
+        // The reader's kept connections ended by the server (as a restart or an idle timeout would), found by their name.
+        let admin = try PostgreSQLConnection(conninfo: try #require(PostgreSQLTestServer.url))
+        let ended = try admin.query("""
+            WITH named AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE application_name = $1) SELECT count(pg_terminate_backend(pid)) FROM named
+            """, [name])
+        #expect(ended.int(0, 0) >= 1)
+        let again = try reader.counts()
+        #expect(again == expected && again.entries > 0)
+    }
+
     @Test func readsFromManyTasksAtOnceEachGetTheirOwnConnection() async throws {
         let ledger = try await sampleLedger()
         let (sqlite, postgreSQL) = try readers(ledger)
