@@ -29,7 +29,7 @@ public final class PostgreSQLLedgerReader: LedgerReading {
         guard entities.contains(entity) else {
             throw LedgerError("\(address.redacted) holds no entity \(entity)" + (entities.isEmpty ? "" : " (it holds \(entities.joined(separator: ", ")))"))
         }
-        connections = PostgreSQLIdleConnections(conninfo: address.conninfo)
+        connections = PostgreSQLIdleConnections()
         connections.giveBack(db)
     }
 
@@ -43,9 +43,8 @@ public final class PostgreSQLLedgerReader: LedgerReading {
     /// `body` in one read-only snapshot, on a connection no one else is using. A connection is given back for the next
     /// read unless the server went away under it.
     private func read<T>(_ body: (PostgreSQLLedgerReads) throws -> T) throws -> T {
-        let db = try connections.take()
+        let db = try begin()
         do {
-            try db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             let result = try body(PostgreSQLLedgerReads(db: db, entity: entity))
             try db.execute("COMMIT")
             connections.giveBack(db)
@@ -54,6 +53,18 @@ public final class PostgreSQLLedgerReader: LedgerReading {
             if db.isAlive, (try? db.execute("ROLLBACK")) != nil { connections.giveBack(db) }
             throw error
         }
+    }
+
+    /// A connection with a read-only snapshot begun on it. A kept connection the server closed since (a restart, an idle
+    /// timeout) fails at `BEGIN`, before anything is read: it is dropped and the snapshot begun on a new one.
+    private func begin() throws -> PostgreSQLConnection {
+        let begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        if let kept = connections.takeIdle() {
+            if (try? kept.execute(begin)) != nil { return kept }
+        }
+        let db = try PostgreSQLConnection(conninfo: address.conninfo)
+        try db.execute(begin)
+        return db
     }
 
     // MARK: Input files and periods
@@ -284,14 +295,13 @@ public final class PostgreSQLLedgerReader: LedgerReading {
 private final class PostgreSQLIdleConnections: @unchecked Sendable {
     private let lock = NSLock()
     private var idle: [PostgreSQLConnection] = []
-    private let conninfo: String
 
-    init(conninfo: String) { self.conninfo = conninfo }
-
-    func take() throws -> PostgreSQLConnection {
-        let connection: PostgreSQLConnection? = lock.withLock { idle.popLast() }
-        if let connection, connection.isAlive { return connection }
-        return try PostgreSQLConnection(conninfo: conninfo)
+    /// An idle connection libpq still calls good, taken out of the pool (nil: none).
+    func takeIdle() -> PostgreSQLConnection? {
+        while let connection: PostgreSQLConnection = lock.withLock({ idle.popLast() }) {
+            if connection.isAlive { return connection }
+        }
+        return nil
     }
 
     func giveBack(_ connection: PostgreSQLConnection) {

@@ -40,7 +40,9 @@ extension PostgreSQLLedgerReads {
         if let runID { parameters.append(String(runID)); filter += " AND j.run_id = $\(parameters.count)::bigint" }
         if let from { parameters.append(from.description); filter += " AND j.effective_day >= $\(parameters.count)" }
         if let to { parameters.append(to.description); filter += " AND j.effective_day <= $\(parameters.count)" }
-        let chosen = "SELECT j.entry_id FROM journal_entries j WHERE \(filter) ORDER BY j.entry_id" + (limit.map { " LIMIT \($0)" } ?? "")
+        var chosen = "SELECT j.entry_id FROM journal_entries j WHERE \(filter) ORDER BY j.entry_id"
+        // The limit a parameter too: each statement text is prepared once per connection, and connections are kept.
+        if let limit { parameters.append(String(limit)); chosen += " LIMIT $\(parameters.count)::bigint" }
         let heads = try db.query("""
             SELECT j.entry_id, j.source_key, j.revision, j.kind, j.run_id, j.effective_day, j.memo FROM journal_entries j
             WHERE j.entity = $1 AND j.entry_id IN (\(chosen)) ORDER BY j.entry_id

@@ -339,9 +339,10 @@ extension SQLiteReadConnection {
         try database.prepare("SELECT MIN(day) FROM statement_balances").rows { $0.isNull(0) ? nil : Day.parse($0.text(0), format: .iso) }.first ?? nil
     }
 
-    /// The accounts (as written) and currencies with a statement balance on `day`.
+    /// The accounts (as written) and currencies with a statement balance on `day`, by account and currency.
     func statementAccounts(on day: Day) throws -> [(account: String, currency: String)] {
-        try database.prepare("SELECT account, currency FROM statement_balances WHERE day = ?").bind(.text(day.description)).rows { ($0.text(0), $0.text(1)) }
+        try database.prepare("SELECT account, currency FROM statement_balances WHERE day = ? ORDER BY account, currency").bind(.text(day.description))
+            .rows { ($0.text(0), $0.text(1)) }
     }
 
     /// A customer's invoice ids (for naming the nearest to a mistyped one).
@@ -362,11 +363,13 @@ extension SQLiteReadConnection {
         return out
     }
 
-    /// The latest statement balances of each account and currency before `day`.
+    /// The latest statement balances of each account and currency before `day`, by account and currency (not in the
+    /// order the rows were written, which a PostgreSQL ledger does not keep).
     func lastStatementBalances(before day: Day) throws -> [StatementBalanceRow] {
         let s = try database.prepare("""
             SELECT b.account, b.day, b.currency, b.opening_minor, b.closing_minor, b.location FROM statement_balances b
             WHERE b.day = (SELECT MAX(day) FROM statement_balances WHERE account = b.account AND currency = b.currency AND day < ?)
+            ORDER BY b.account, b.currency
             """).bind(.text(day.description))
         var out: [StatementBalanceRow] = []
         for row in try s.rows({ r -> StatementBalanceRow in
