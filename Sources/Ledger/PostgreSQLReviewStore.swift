@@ -24,9 +24,9 @@ public actor PostgreSQLReviewStore: ReviewStore, PeriodStore {
         guard try PostgreSQLMigrations.entities(db).contains(entity) else { throw LedgerError("\(address.redacted) holds no entity \(entity)") }
     }
 
-    public func history(exceptionID: String) throws -> [ExceptionHistoryRow] { try PostgreSQLReview.history(db, entity: entity, exceptionID: exceptionID) }
+    public func history(exceptionID: String) throws -> [ExceptionHistoryRow] { try PostgreSQLReviewRecords.history(exceptionID: exceptionID, db, entity: entity) }
 
-    public func booking(exceptionID: String) throws -> DecisionBooking? { try PostgreSQLReview.booking(db, entity: entity, exceptionID: exceptionID) }
+    public func booking(exceptionID: String) throws -> DecisionBooking? { try PostgreSQLReviewRecords.booking(exceptionID: exceptionID, db, entity: entity) }
 
     /// Records a reviewer's decision on an open exception (checked by the caller against the ledger): resolved, waiting
     /// for the next run to book it. An exception another desk decided since the caller looked is refused, naming them.
@@ -144,23 +144,5 @@ enum PostgreSQLReview {
             """, [entity, id, note, day.description])
         guard changed == 1 else { throw LedgerError("no exception \(id) in the ledger") }
         try appendHistory(db, entity: entity, exceptionID: id, at: Timestamp.now(), action: "settled", note: note, by: "settle", runID: runID)
-    }
-
-    static func history(_ db: PostgreSQLConnection, entity: String, exceptionID: String) throws -> [ExceptionHistoryRow] {
-        let rows = try db.query("""
-            SELECT at, action, decision, applications, note, by, approved_by, run_id FROM exception_history
-            WHERE entity = $1 AND exception_id = $2 ORDER BY history_id
-            """, [entity, exceptionID])
-        return (0..<rows.count).map { r in
-            ExceptionHistoryRow(at: rows.text(r, 0), action: rows.text(r, 1), decision: rows.text(r, 2), applications: rows.text(r, 3), note: rows.text(r, 4),
-                                by: rows.text(r, 5), approvedBy: rows.text(r, 6), runID: rows.isNull(r, 7) ? nil : rows.int(r, 7))
-        }
-    }
-
-    static func booking(_ db: PostgreSQLConnection, entity: String, exceptionID: String) throws -> DecisionBooking? {
-        let rows = try db.query("SELECT decision, decision_seq, booked_seq, booked_day FROM exceptions WHERE entity = $1 AND exception_id = $2",
-                                [entity, exceptionID])
-        guard rows.count == 1 else { return nil }
-        return (rows.text(0, 0), rows.int(0, 1), rows.int(0, 2), rows.optionalText(0, 3))
     }
 }

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Ledger
 import Pipeline
 import Scenario
 
@@ -31,7 +32,30 @@ func benchEndToEnd() async throws {
         print(String(format: "e2e: %d receipts (%.1f MB of NACHA), %d invoices, %d customers; generated and written in %.1f s",
                      generated.receipts.count, Double(achBytes) / 1e6, generated.invoices.count, generated.customers.count, seconds(ContinuousClock().now - generation)))
     }
-    try ScenarioFiles.manifest(name: "e2e", input: folder + "/in", folder: folder).write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+    var manifest = ScenarioFiles.manifest(name: "e2e", input: folder + "/in", folder: folder)
+    // `--backend postgresql --url URL`: the day on a PostgreSQL ledger, in a schema of its own (dropped after with psql
+    // unless `--keep`), entity `e2e`.
+    var schema: (url: String, name: String)?
+    if textOption("backend") == "postgresql" {
+        guard let url = textOption("url"), LedgerLocation.isURL(url) else { fatalError("settle-bench e2e --backend postgresql needs --url postgresql://...") }
+        let name = "e2e_\(ProcessInfo.processInfo.processIdentifier)"
+        let ledger = url + (url.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(name)"
+        manifest = manifest.replacingOccurrences(of: "\"ledger\": \"\(folder)/ledger.sqlite\"", with: "\"ledger\": \"\(ledger)\", \"entity\": \"e2e\"")
+        schema = (url, name)
+        print("e2e: on PostgreSQL, schema \(name) of \(url)")
+    } else if let backend = textOption("backend"), backend != "sqlite" {
+        fatalError("--backend: sqlite or postgresql")
+    }
+    try manifest.write(toFile: folder + "/job.json", atomically: true, encoding: .utf8)
+    defer {
+        if let schema, kept == nil {
+            let drop = Process()
+            drop.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            drop.arguments = ["psql", "-q", schema.url, "-c", "DROP SCHEMA \(schema.name) CASCADE"]
+            try? drop.run()
+            drop.waitUntilExit()
+        }
+    }
     // The run itself in a child process: `settle-bench e2e-run`.
     let child = Process()
     child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL

@@ -342,7 +342,7 @@ default:
                settle-bench camt [--entries N]
                settle-bench csv [--rows N] [--save PATH]   (run from the package root: it reads Jobs/profiles/)
                settle-bench match [--receipts N] [--concurrency N] [--repeat N] [--seed N]
-               settle-bench e2e [--receipts N] [--concurrency N] [--seed N] [--mix] [--keep FOLDER]
+               settle-bench e2e [--receipts N] [--concurrency N] [--seed N] [--mix] [--keep FOLDER] [--backend sqlite|postgresql --url URL]
           nacha   parse and validate a generated NACHA file (CCD, CCD+, PPD, CTX, returns, NOCs); entries/s, MB/s, peak RSS
           ledger  post generated journal entries into a file ledger, then verify it; entries/s and verify time
           bai2    read a generated BAI2 file of 200,000 details (--details N); details/s
