@@ -101,27 +101,14 @@ extension PostgreSQLLedgerStore {
             try db.copyIn("stage_ach", data: rows.bytes)
         }
         if !batch.achCustomers.isEmpty {
+            // Kept beside the rows (an entry given two, its last), given them when the day's rows move to the ledger.
             var rows = CopyText()
-            var keys: Set<String> = []
-            for c in batch.achCustomers where keys.insert(c.entryKey).inserted {
+            for c in batch.achCustomers {
                 rows.add(c.entryKey); rows.add(c.customerID)
                 rows.endRow()
             }
             try stageACHTables()
             try db.copyIn("stage_ach_customers", data: rows.bytes)
-            let given = try db.run("""
-                UPDATE stage_ach a SET customer_id = COALESCE(a.customer_id, c.customer_id) FROM stage_ach_customers c WHERE a.entry_key = c.entry_key
-                """)
-            if given < keys.count {
-                let missing = try db.query("""
-                    SELECT c.entry_key, c.customer_id FROM stage_ach_customers c WHERE NOT EXISTS (SELECT 1 FROM stage_ach a WHERE a.entry_key = c.entry_key)
-                    ORDER BY 1 LIMIT 1
-                    """)
-                if missing.count > 0 {
-                    throw LedgerError("a customer (\(missing.text(0, 1))) for ACH entry \(missing.text(0, 0)), which the day did not write")
-                }
-            }
-            try db.execute("DELETE FROM stage_ach_customers")
         }
         for c in batch.achChanges {
             try db.run("""
@@ -130,26 +117,45 @@ extension PostgreSQLLedgerStore {
                 ON CONFLICT (entity, notice_key) DO NOTHING
                 """, [e, c.noticeKey, c.customerID, c.changeCode, c.correctedData, c.originalTrace, c.day.description, String(runID)])
         }
-        for b in batch.statementBalances {
-            try db.run("""
-                INSERT INTO statement_balances(entity, account, day, currency, opening_minor, closing_minor, location, run_id)
-                VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint, $7, $8::bigint)
-                ON CONFLICT (entity, account, currency, day) DO UPDATE SET opening_minor = excluded.opening_minor, closing_minor = excluded.closing_minor,
-                    location = excluded.location, run_id = excluded.run_id
-                """, [e, b.account, b.day.description, (b.closing ?? b.opening)?.currency.code ?? "", b.opening.map { String($0.minorUnits) },
-                      b.closing.map { String($0.minorUnits) }, b.location, String(runID)])
+        if !batch.statementBalances.isEmpty {
+            var rows = CopyText()
+            for b in batch.statementBalances {
+                rows.add(e); rows.add(b.account); rows.add(b.day.description); rows.add((b.closing ?? b.opening)?.currency.code ?? "")
+                rows.add(b.opening?.minorUnits.description); rows.add(b.closing?.minorUnits.description); rows.add(b.location); rows.add(runID)
+                rows.endRow()
+            }
+            try upsert("statement_balances", ["entity", "account", "day", "currency", "opening_minor", "closing_minor", "location", "run_id"], rows,
+                       key: ["entity", "account", "currency", "day"], update: ["opening_minor", "closing_minor", "location", "run_id"])
         }
-        for i in batch.settlementItems {
-            try db.run("""
-                INSERT INTO settlement_items(entity, batch_key, role, company_name, file_name, net_minor, currency, settlement_day, window_end, first_day,
-                                             settled_day, settled_by, unsettled_day, location, entry_amounts, file_key)
-                VALUES ($1, $2, $3, $4, $5, $6::bigint, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-                ON CONFLICT (entity, batch_key) DO UPDATE SET settled_day = excluded.settled_day, settled_by = excluded.settled_by,
-                    unsettled_day = excluded.unsettled_day
-                """, [e, i.batchKey, i.role, i.companyName, i.fileName, String(i.net.minorUnits), i.net.currency.code, i.settlementDay.description,
-                      i.windowEnd.description, i.firstDay.description, i.settledDay?.description, i.settledBy, i.unsettledDay?.description, i.location,
-                      i.entryAmounts.map(String.init).joined(separator: " "), i.fileKey])
+        if !batch.settlementItems.isEmpty {
+            var rows = CopyText()
+            for i in batch.settlementItems {
+                for value in [e, i.batchKey, i.role, i.companyName, i.fileName] { rows.add(value) }
+                rows.add(i.net.minorUnits)
+                for value in [i.net.currency.code, i.settlementDay.description, i.windowEnd.description, i.firstDay.description] { rows.add(value) }
+                rows.add(i.settledDay?.description); rows.add(i.settledBy); rows.add(i.unsettledDay?.description); rows.add(i.location)
+                rows.add(i.entryAmounts.map(String.init).joined(separator: " ")); rows.add(i.fileKey)
+                rows.endRow()
+            }
+            try upsert("settlement_items", ["entity", "batch_key", "role", "company_name", "file_name", "net_minor", "currency", "settlement_day", "window_end",
+                                            "first_day", "settled_day", "settled_by", "unsettled_day", "location", "entry_amounts", "file_key"], rows,
+                       key: ["entity", "batch_key"], update: ["settled_day", "settled_by", "unsettled_day"])
         }
+    }
+
+    /// Rows into `table` through a staging table: COPY'd, then inserted, a key already there updating `update` (of a key
+    /// the rows name twice, the last, as one upsert after another would leave it).
+    func upsert(_ table: String, _ columns: [String], _ rows: CopyText, key: [String], update: [String]) throws {
+        let stage = "stage_\(table)"
+        let list = columns.joined(separator: ", ")
+        try db.execute("CREATE TEMPORARY TABLE IF NOT EXISTS \(stage) (LIKE \(table) INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
+        try db.copyIn("\(stage)(\(list))", data: rows.bytes)
+        let keys = key.joined(separator: ", ")
+        try db.execute("""
+            INSERT INTO \(table)(\(list)) SELECT DISTINCT ON (\(keys)) \(list) FROM \(stage) ORDER BY \(keys), ctid DESC
+            ON CONFLICT (\(keys)) DO UPDATE SET \(update.map { "\($0) = excluded.\($0)" }.joined(separator: ", "));
+            DELETE FROM \(stage);
+            """)
     }
 
     private func stageACHTables() throws {
@@ -162,25 +168,41 @@ extension PostgreSQLLedgerStore {
         achStaged = true
     }
 
-    /// The day's staged ACH entries into the ledger's table (replacing rows of the same key an earlier day recorded).
+    /// The day's staged ACH entries into the ledger's table (replacing rows of the same key an earlier day recorded), each
+    /// with the customer cash application found for it; a customer for an entry the day did not write is refused.
     func moveStagedACH() throws {
-        guard !dayACHKeyHashes.isEmpty else { return }
-        try db.execute("ANALYZE stage_ach")
+        guard !dayACHKeyHashes.isEmpty || achStaged else { return }
+        try stageACHTables()
+        let stray = try db.query("""
+            SELECT c.entry_key, c.customer_id FROM stage_ach_customers c WHERE NOT EXISTS (SELECT 1 FROM stage_ach a WHERE a.entry_key = c.entry_key)
+            ORDER BY 1 LIMIT 1
+            """)
+        if stray.count > 0 { throw LedgerError("a customer (\(stray.text(0, 1))) for ACH entry \(stray.text(0, 0)), which the day did not write") }
+        try db.execute("ANALYZE stage_ach; ANALYZE stage_ach_customers")
         try db.execute("""
-            INSERT INTO ach_entries SELECT * FROM stage_ach
+            INSERT INTO ach_entries
+            SELECT * FROM (
+                SELECT a.entity, a.entry_key, a.role, a.kind, a.company_id, a.trace, a.rdfi, a.amount_minor, a.currency, a.effective_day,
+                       a.settlement_day, a.source_key, COALESCE(a.customer_id, c.customer_id), a.receiver_name, a.identification, a.file_name, a.day,
+                       a.run_id
+                FROM stage_ach a
+                LEFT JOIN (SELECT DISTINCT ON (entry_key) entry_key, customer_id FROM stage_ach_customers ORDER BY entry_key, ctid DESC) c
+                    ON c.entry_key = a.entry_key
+            ) moved
             ON CONFLICT (entity, entry_key) DO UPDATE SET role = excluded.role, kind = excluded.kind, company_id = excluded.company_id,
                 trace = excluded.trace, rdfi = excluded.rdfi, amount_minor = excluded.amount_minor, currency = excluded.currency,
                 effective_day = excluded.effective_day, settlement_day = excluded.settlement_day, source_key = excluded.source_key,
                 customer_id = excluded.customer_id, receiver_name = excluded.receiver_name, identification = excluded.identification,
                 file_name = excluded.file_name, day = excluded.day, run_id = excluded.run_id;
             DELETE FROM stage_ach;
+            DELETE FROM stage_ach_customers;
             """)
         dayACHKeyHashes = []
     }
 
     /// Decisions booked, held receipts and re-applications, and what settle resolves, reopens or sets aside itself.
     func writeHeld(_ batch: DayEffects, runID: Int64, day: Day) throws {
-        let run = String(runID), dayText = day.description
+        let dayText = day.description
         for booked in batch.bookedReviews {
             // The history says which run booked a decision (once: a rerun of the day books it again, unchanged). A
             // decision booked closes its exception on this day; a reopen booked (its reversal) leaves it open.
@@ -195,23 +217,29 @@ extension PostgreSQLLedgerStore {
                                                    note: "booked by the run of \(day)", by: "settle", runID: runID)
             }
         }
-        for h in batch.heldReceipts {
-            try db.run("""
-                INSERT INTO held_receipts(entity, source_key, receipt_id, customer_id, currency, amount_minor, day, value_day, source, source_ref,
-                                          payer_name, free_text, remittance, location, run_id)
-                VALUES ($1, $2, $3, $4, $5, $6::bigint, $7, $8, $9, $10, $11, $12, $13, $14, $15::bigint)
-                ON CONFLICT (entity, source_key) DO UPDATE SET receipt_id = excluded.receipt_id, customer_id = excluded.customer_id,
-                    currency = excluded.currency, amount_minor = excluded.amount_minor, day = excluded.day, value_day = excluded.value_day,
-                    source = excluded.source, source_ref = excluded.source_ref, payer_name = excluded.payer_name, free_text = excluded.free_text,
-                    remittance = excluded.remittance, location = excluded.location, run_id = excluded.run_id
-                """, [e, h.sourceKey, h.receiptID, h.customerID, h.amount.currency.code, String(h.amount.minorUnits), h.day.description,
-                      h.valueDay.description, h.source, h.sourceRef, h.payerName, h.freeText, h.remittance, h.location, run])
+        if !batch.heldReceipts.isEmpty {
+            var rows = CopyText()
+            for h in batch.heldReceipts {
+                for value in [e, h.sourceKey, h.receiptID, h.customerID, h.amount.currency.code] { rows.add(value) }
+                rows.add(h.amount.minorUnits)
+                for value in [h.day.description, h.valueDay.description, h.source, h.sourceRef, h.payerName, h.freeText, h.remittance, h.location] {
+                    rows.add(value)
+                }
+                rows.add(runID)
+                rows.endRow()
+            }
+            let columns = ["entity", "source_key", "receipt_id", "customer_id", "currency", "amount_minor", "day", "value_day", "source", "source_ref",
+                           "payer_name", "free_text", "remittance", "location", "run_id"]
+            try upsert("held_receipts", columns, rows, key: ["entity", "source_key"], update: Array(columns.dropFirst(2)))
         }
-        for r in batch.reapplications {
-            try db.run("""
-                INSERT INTO reapplications(entity, source_key, day, invoice_id, amount_minor, run_id) VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint)
-                ON CONFLICT (entity, source_key, day, invoice_id) DO UPDATE SET amount_minor = excluded.amount_minor, run_id = excluded.run_id
-                """, [e, r.sourceKey, dayText, r.invoiceID, String(r.amount.minorUnits), run])
+        if !batch.reapplications.isEmpty {
+            var rows = CopyText()
+            for r in batch.reapplications {
+                rows.add(e); rows.add(r.sourceKey); rows.add(dayText); rows.add(r.invoiceID); rows.add(r.amount.minorUnits); rows.add(runID)
+                rows.endRow()
+            }
+            try upsert("reapplications", ["entity", "source_key", "day", "invoice_id", "amount_minor", "run_id"], rows,
+                       key: ["entity", "source_key", "day", "invoice_id"], update: ["amount_minor", "run_id"])
         }
         try PostgreSQLReview.resolveBySettle(db, entity: e, batch.resolvedBySettle.map { ($0.exceptionID, $0.note) }, resolution: "settled",
                                              runID: runID, day: day)
