@@ -84,6 +84,31 @@ struct PostgreSQLRolesTests {
         try db.execute("DROP OWNED BY \(clerk); DROP ROLE \(clerk)")
     }
 
+    /// What `settle exceptions resolve` and `reopen` write (`PostgreSQLReviewStore`) a clerk with only the reviewer role
+    /// may write, connected as themself (the role set for the session, as a login role would have it), for the entities
+    /// they serve; another entity's exception is not there for them.
+    @Test func aClerkDecidesThroughTheReviewStoreWithTheReviewerRoleAlone() async throws {
+        let db = try ledger()
+        let clerk = "clerk_" + UUID().uuidString.prefix(8).lowercased()
+        try db.execute("CREATE ROLE \(clerk) NOLOGIN IN ROLE settle_reviewer")
+        defer { try? db.execute("DROP OWNED BY \(clerk); DROP ROLE \(clerk)") }
+        try db.run("INSERT INTO reviewer_entities VALUES ($1, 'acme-ca')", [clerk])
+        let base = try #require(PostgreSQLTestServer.url)
+        let ledgerSchema = try db.query("SELECT current_schema()").text(0, 0)
+        let asClerk = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(ledgerSchema)%20-crole%3D\(clerk)"
+        guard case let .postgresql(address) = try LedgerLocation.parse(asClerk) else { throw LedgerError("not a URL") }
+        let served = try PostgreSQLReviewStore(address: address, entity: "acme-ca")
+        try await served.recordDecision(exceptionID: "EX-1", decision: .ignore, applications: [], note: "checked", by: clerk, approvedBy: "",
+                                        at: "2026-11-03T09:00:00Z")
+        try await served.reopenException(id: "EX-1", note: "too soon", by: clerk, at: "2026-11-03T09:05:00Z")
+        #expect(try await served.history(exceptionID: "EX-1").map(\.action) == ["resolve", "reopen"])
+        let other = try PostgreSQLReviewStore(address: address, entity: "acme-us")
+        await #expect { try await other.recordDecision(exceptionID: "EX-1", decision: .ignore, applications: [], note: "n", by: clerk, approvedBy: "",
+                                                       at: "2026-11-03T09:00:00Z") } throws: { "\($0)".contains("no exception EX-1") }
+        let rows = try db.query("SELECT entity, decision_seq FROM exceptions ORDER BY entity")
+        #expect(rows.text(0, 0) == "acme-ca" && rows.int(0, 1) == 2 && rows.int(1, 1) == 0)
+    }
+
     @Test func theReaderSeesTheViewsWithAccountNumbersMasked() throws {
         let db = try ledger()
         try db.execute("SET ROLE settle_reader")
