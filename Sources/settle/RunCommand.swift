@@ -17,6 +17,9 @@ extension Command {
             why, the books against each statement, each stage's time). Reviewers' decisions recorded since the last run are
             booked by it (see settle exceptions --help). After each day the books' cash of every bank account and currency
             is compared with each final statement closing; a difference is a BANK_DIFFERENCE exception and exit 4.
+            The manifest's ledger is a SQLite file, or a PostgreSQL URL with the manifest's "entity": the run then holds
+            that entity's lock (runs of other entities go on at once), and a day cut short by a lost connection is rolled
+            back and said so; the next run says which days of a run that died committed.
             """,
         options: [
             .value("date", "DAY", "run this day (default: the manifest's date or from/to range, else yesterday)"),
