@@ -291,8 +291,11 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         // An invoice named twice in a batch is written once, as it is named last (as SQLite's update of the first would).
         var last: [String: Int] = [:]
         for (i, invoice) in invoices.enumerated() { last[invoice.invoiceID] = i }
-        var copy = CopyText()
-        for (i, invoice) in invoices.enumerated() where last[invoice.invoiceID] == i {
+        // Which the ledger holds: those known in memory, and of the rest those one index probe each finds.
+        let unknown = invoices.indices.filter { last[invoices[$0].invoiceID] == $0 && !knownInvoices.contains(invoices[$0].invoiceID) }.map { invoices[$0].invoiceID }
+        let found = try existing(unknown)
+        var fresh = CopyText(), changed = CopyText()
+        func add(_ invoice: LedgerInvoice, to copy: inout CopyText) {
             for value in [e, invoice.invoiceID, invoice.customerID, invoice.issueDay.description, invoice.dueDay.description,
                           invoice.amount.currency.code] { copy.add(value) }
             copy.add(invoice.amount.minorUnits)
@@ -303,23 +306,25 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             copy.add(Int64(0))
             copy.endRow()
         }
-        try db.copyIn("stage_invoices", data: copy.bytes)
+        for (i, invoice) in invoices.enumerated() where last[invoice.invoiceID] == i {
+            if knownInvoices.contains(invoice.invoiceID) || found.contains(invoice.invoiceID) { add(invoice, to: &changed) } else { add(invoice, to: &fresh) }
+        }
         try writeCustomers(Set(invoices.map(\.customerID)))
-        // Counted before the write (a partitioned table cannot say in RETURNING whether a row was inserted).
-        let new = try db.query("""
-            SELECT count(*) FROM stage_invoices s WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.entity = s.entity AND i.invoice_id = s.invoice_id)
-            """).int(0, 0)
-        try db.execute("""
-            INSERT INTO invoices SELECT * FROM stage_invoices
-            ON CONFLICT (entity, invoice_id) DO UPDATE SET customer_id = excluded.customer_id, issue_day = excluded.issue_day,
-                due_day = excluded.due_day, amount_minor = excluded.amount_minor, terms = excluded.terms, po_number = excluded.po_number,
-                opened_day = COALESCE(invoices.opened_day, excluded.opened_day);
-            DELETE FROM stage_invoices;
-            """)
+        // New ones straight in (open 0 until their opening entries post); known ones' fields updated from staging.
+        if fresh.rows > 0 { try db.copyIn("invoices", data: fresh.bytes) }
+        if changed.rows > 0 {
+            try db.copyIn("stage_invoices", data: changed.bytes)
+            try db.execute("""
+                UPDATE invoices i SET customer_id = s.customer_id, issue_day = s.issue_day, due_day = s.due_day, amount_minor = s.amount_minor,
+                    terms = s.terms, po_number = s.po_number, opened_day = COALESCE(i.opened_day, s.opened_day)
+                FROM stage_invoices s WHERE i.entity = s.entity AND i.invoice_id = s.invoice_id;
+                DELETE FROM stage_invoices;
+                """)
+        }
         let ids = invoices.map(\.invoiceID).filter { !knownInvoices.contains($0) }
         knownInvoices.formUnion(ids)
         dayInvoices += ids
-        return Int(new)
+        return fresh.rows
     }
 
     /// Posts drafts in order: a key never posted gets its first entry; a key posted before whose net postings differ gets
@@ -423,6 +428,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     /// Which of these invoice ids the entity has: one index look-up each (a lateral probe the planner cannot turn into a
     /// scan of every entity's invoices).
     private func existing(_ invoices: [String]) throws -> Set<String> {
+        guard !invoices.isEmpty else { return [] }
         var copy = CopyText()
         for id in Set(invoices) { copy.add(id); copy.endRow() }
         try db.copyIn("stage_keys", data: copy.bytes)
