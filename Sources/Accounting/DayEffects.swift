@@ -35,10 +35,10 @@ public struct DayEffects: Sendable {
     public var resolvedBySettle: [(exceptionID: String, note: String)] = []
     /// Exceptions whose decision the books no longer allow (checked again when it was to be booked): open again, with
     /// the reason as the note, by settle.
-    public var reopenedBySettle: [(exceptionID: String, note: String)] = []
+    public var reopenedBySettle: [(exceptionID: String, note: String, seq: Int64)] = []
     /// Exceptions whose decision was not booked because their cause went away (the rest of a short payment paid):
     /// resolved by settle, the decision set aside, with the note.
-    public var decisionsSettled: [(exceptionID: String, note: String)] = []
+    public var decisionsSettled: [(exceptionID: String, note: String, seq: Int64)] = []
     /// Batches a reviewer's decision settled (an `UNSETTLED_BATCH` settled by a line, reversed or written off): no line
     /// settles them after, by key.
     public var batchesClosed: [(batchKey: String, by: String)] = []

@@ -66,9 +66,10 @@ final class PostgreSQLConnection {
             if let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))) { message = String(cString: primary) }
         }
         // Lost: libpq says the connection is bad, or the failure is libpq's own (no SQLSTATE: a server that closed the
-        // connection may leave the status good until the next read), a connection exception (08) or the server going
-        // down (57P01-57P03).
-        let lost = PQstatus(handle) != CONNECTION_OK || state.isEmpty || state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
+        // connection may leave the status good until the next read), a connection exception (08), the server going
+        // down (57P01-57P04) or a session ended for idling (57P05, 25P03).
+        let lost = PQstatus(handle) != CONNECTION_OK || state.isEmpty || state.hasPrefix("08")
+            || ["57P01", "57P02", "57P03", "57P04", "57P05", "25P03"].contains(state)
         return PostgreSQLError(sqlState: state, message: message, sql: sql, connectionLost: lost)
     }
 

@@ -209,7 +209,7 @@ extension PostgreSQLLedgerStore {
             let changed = try db.run("""
                 UPDATE exceptions SET booked_seq = $2::bigint, booked_day = $3,
                     closed_day = CASE WHEN status = 'resolved' AND decision <> '' THEN $3 END
-                WHERE entity = $1 AND exception_id = $4 AND (booked_seq <> $2::bigint OR booked_day IS DISTINCT FROM $3
+                WHERE entity = $1 AND exception_id = $4 AND decision_seq = $2::bigint AND (booked_seq <> $2::bigint OR booked_day IS DISTINCT FROM $3
                     OR closed_day IS DISTINCT FROM (CASE WHEN status = 'resolved' AND decision <> '' THEN $3 END))
                 """, [e, String(booked.seq), dayText, booked.exceptionID])
             if changed == 1 {
@@ -244,9 +244,11 @@ extension PostgreSQLLedgerStore {
         try PostgreSQLReview.resolveBySettle(db, entity: e, batch.resolvedBySettle.map { ($0.exceptionID, $0.note) }, resolution: "settled",
                                              runID: runID, day: day)
         for r in batch.reopenedBySettle {
-            try PostgreSQLReview.reopen(db, entity: e, id: r.exceptionID, note: r.note, by: "settle", at: Timestamp.now(), runID: runID)
+            try PostgreSQLReview.reopen(db, entity: e, id: r.exceptionID, note: r.note, by: "settle", at: Timestamp.now(), runID: runID, seq: r.seq)
         }
-        for r in batch.decisionsSettled { try PostgreSQLReview.setAside(db, entity: e, id: r.exceptionID, note: r.note, runID: runID, day: day) }
+        for r in batch.decisionsSettled {
+            try PostgreSQLReview.setAside(db, entity: e, id: r.exceptionID, note: r.note, runID: runID, day: day, seq: r.seq)
+        }
         for b in batch.batchesClosed {
             try db.run("UPDATE settlement_items SET settled_day = $2, settled_by = $3 WHERE entity = $1 AND batch_key = $4 AND settled_day IS NULL",
                        [e, dayText, b.by, b.batchKey])

@@ -48,6 +48,9 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     /// The crash test's count (`SQLiteLedgerStore.killAfterPostings`): the process is killed once a COPY of postings
     /// takes the count to the limit, in the middle of the day's transaction.
     var postingsWritten = 0
+    /// Whether each day checks, when it begins and before it commits, that this process still holds the entity's run
+    /// lock (`PostgreSQLRunLock`, on a connection of its own that a server or network may end while the run goes on).
+    var checksRunLock = false
     struct AccountMovement: Hashable { var account: String; var currency: String }
     struct UnappliedMovement: Hashable { var customer: String; var currency: String; var effectiveDay: Day }
 
@@ -88,6 +91,24 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
 
     public func checkpoint(truncate: Bool) throws {}
 
+    /// From now on each day checks that this process holds the entity's run lock (a run's writer, which took it).
+    public func expectRunLock() { checksRunLock = true }
+
+    /// Refuses to go on when the entity's run lock is no longer this process's: its session ended (a server restart,
+    /// an idle timeout, a DBA), and another run or a period close may hold it now.
+    private func checkRunLock() throws {
+        guard checksRunLock else { return }
+        let held = try db.query("""
+            SELECT count(*) FROM run_locks r
+            JOIN pg_locks l ON l.pid = r.backend_pid AND l.locktype = 'advisory' AND l.granted
+                AND l.classid = $2::bigint::oid AND l.objid = (\(PostgreSQLRunLock.key("$1"))::bigint & 4294967295)::oid
+            WHERE r.entity = $1 AND r.pid = $3::int AND r.host = $4
+            """, [e, String(PostgreSQLMigrations.lockClass), String(getpid()), ProcessInfo.processInfo.hostName]).int(0, 0)
+        guard held > 0 else {
+            throw LedgerError("the run lock of entity \(e) at \(address.redacted) is no longer this run's (its connection ended): the day is not written; run it again")
+        }
+    }
+
     // MARK: A day
 
     public func beginDay(runID: Int64, day: Day) throws {
@@ -115,6 +136,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             firstEntryID = nextEntryID
             let chart = try db.query("SELECT code FROM accounts WHERE entity = $1", [e])
             knownAccounts = Set((0..<chart.count).map { chart.text($0, 0) })
+            try checkRunLock()
             closedThroughDay = try PostgreSQLPeriods.closedThrough(db, entity: e)
             try resetDayRecords(day)
         } catch {
@@ -196,6 +218,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             } else {
                 // The run's row says which of its days committed: a connection lost during COMMIT leaves the next run
                 // to read it and say whether this day is in the ledger.
+                try checkRunLock()
                 try db.run("UPDATE runs SET committed_through = $3 WHERE entity = $1 AND run_id = $2::bigint", [e, String(day.runID), day.day.description])
                 try commit(day.day)
                 openDay = nil
@@ -204,8 +227,9 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
                 // Needed while a day at least doubles the entity (its first large days); after that its statistics are
                 // off by less than half, and autovacuum's own ANALYZE follows the table.
                 let dayEntries = nextEntryID - firstEntryID
+                // The day is committed: a failure here must not be reported as the day's (the next day analyzes again).
                 if dayEntries > 10_000 && dayEntries >= firstEntryID - 1 {
-                    try db.execute("ANALYZE journal_entries; ANALYZE postings; ANALYZE invoices; ANALYZE customers")
+                    try? db.execute("ANALYZE journal_entries; ANALYZE postings; ANALYZE invoices; ANALYZE customers")
                 }
             }
             return outcome

@@ -123,26 +123,30 @@ enum PostgreSQLReview {
         }
     }
 
-    /// The exception open again (its decision gone), with a line of history.
-    static func reopen(_ db: PostgreSQLConnection, entity: String, id: String, note: String, by: String, at: String, runID: Int64?) throws {
+    /// The exception open again (its decision gone), with a line of history. `seq`: only while its decision is still
+    /// that one (settle's verdict on a decision a clerk has since replaced is dropped; the next run books the new one).
+    static func reopen(_ db: PostgreSQLConnection, entity: String, id: String, note: String, by: String, at: String, runID: Int64?,
+                       seq: Int64? = nil) throws {
         let changed = try db.run("""
             UPDATE exceptions SET status = 'open', resolution = '', resolution_note = $3, resolved_at = NULL, decision = '', decision_applications = '',
                 decided_by = '', approved_by = '', decision_seq = decision_seq + 1, closed_day = NULL
-            WHERE entity = $1 AND exception_id = $2
-            """, [entity, id, note])
+            WHERE entity = $1 AND exception_id = $2 AND ($4::bigint IS NULL OR decision_seq = $4::bigint)
+            """, [entity, id, note, seq.map { String($0) }])
+        if changed == 0, seq != nil { return }
         guard changed == 1 else { throw LedgerError("no exception \(id) in the ledger") }
         try appendHistory(db, entity: entity, exceptionID: id, at: at, action: "reopen", note: note, by: by, runID: runID)
     }
 
     /// A decided exception whose cause went away before its decision was booked: resolved by settle, the decision set
     /// aside (nothing booked), with a line of history.
-    static func setAside(_ db: PostgreSQLConnection, entity: String, id: String, note: String, runID: Int64, day: Day) throws {
+    /// Only while its decision is still the one numbered `seq` (one a clerk made since waits for the next run).
+    static func setAside(_ db: PostgreSQLConnection, entity: String, id: String, note: String, runID: Int64, day: Day, seq: Int64) throws {
         let changed = try db.run("""
             UPDATE exceptions SET status = 'resolved', resolution = 'settled', resolution_note = $3, decision = '', decision_applications = '',
                 decision_seq = decision_seq + 1, closed_day = $4
-            WHERE entity = $1 AND exception_id = $2
-            """, [entity, id, note, day.description])
-        guard changed == 1 else { throw LedgerError("no exception \(id) in the ledger") }
+            WHERE entity = $1 AND exception_id = $2 AND decision_seq = $5::bigint
+            """, [entity, id, note, day.description, String(seq)])
+        guard changed == 1 else { return }
         try appendHistory(db, entity: entity, exceptionID: id, at: Timestamp.now(), action: "settled", note: note, by: "settle", runID: runID)
     }
 }

@@ -56,7 +56,6 @@ enum PostgreSQLSchema {
             first_day T NOT NULL,
             last_day T NOT NULL,
             status T NOT NULL,
-            committed_through T,
             PRIMARY KEY (entity, run_id)
         ) PARTITIONED;
         CREATE TABLE journal_entries (
@@ -348,6 +347,11 @@ enum PostgreSQLSchema {
             value bigint NOT NULL,
             PRIMARY KEY (entity, name)
         ) PARTITIONED;
+        """,
+        // 2: the last day of a run that committed, written in the day's transaction: the next run says which days of a run
+        // that died are in the ledger.
+        """
+        ALTER TABLE runs ADD COLUMN committed_through text COLLATE "C";
         """,
     ]
 

@@ -175,8 +175,10 @@ struct DayRun {
         var drafts: [JournalEntryDraft] = []
         var rows: [ApplicationRow] = []
         var booked: [(exceptionID: String, seq: Int64)] = []
-        var reopened: [(exceptionID: String, note: String)] = []
-        var settled: [(exceptionID: String, note: String)] = []
+        /// Each with the number of the decision the run read (a database's clerks may decide again while a run is in
+        /// flight: a newer decision is not undone by the run's verdict on the older one).
+        var reopened: [(exceptionID: String, note: String, seq: Int64)] = []
+        var settled: [(exceptionID: String, note: String, seq: Int64)] = []
         var batchesClosed: [(batchKey: String, by: String)] = []
         var batchesReopened: [(batchKey: String, by: String)] = []
         /// Exceptions linked to a decision booked (a batch's receipts, the line that settled it), resolved with it.
@@ -216,10 +218,10 @@ struct DayRun {
             switch decided {
             case let .refused(reason):
                 out.drafts.append(empty)
-                out.reopened.append((booking.exceptionID, "not booked by the run of \(day): \(reason); decide again"))
+                out.reopened.append((booking.exceptionID, "not booked by the run of \(day): \(reason); decide again", booking.seq))
             case let .settled(note):
                 out.drafts.append(empty)
-                out.settled.append((booking.exceptionID, note))
+                out.settled.append((booking.exceptionID, note, booking.seq))
             case let .book(checked):
                 out.drafts.append(ReviewEntries.entry(for: checked, invoiceCustomers: owners, unapplied: unapplied, on: day, moved: moved))
                 out.rows += try ReviewEntries.applicationRows(for: checked, invoiceCustomers: owners, unapplied: unapplied, on: day, moved: moved)

@@ -162,6 +162,7 @@ public struct JobRunner: Sendable {
             let view: any LedgerReading
             if scratch == nil, let database = manifest.postgreSQL {
                 let writer = try PostgreSQLLedgerStore(address: database.address, entity: database.entity)
+                await writer.expectRunLock()
                 if !options.dryRun { for line in try await writer.endLostRuns() { log("warning: \(line)") } }
                 store = writer
                 view = try PostgreSQLLedgerReader(address: database.address, entity: database.entity)

@@ -12,7 +12,9 @@ extension Command {
         description: "Records the decisions of a spreadsheet: exceptions.csv's columns plus decision (apply, write-off, unapplied, "
             + "refund, ignore, post-to, settled-by, reverse), invoice_ids and amounts (|-separated, same order), post_to (the account "
             + "of post-to), settled_by (the receipt id of settled-by) and note; a row without a decision is left alone. "
-            + "Every row is checked first and nothing is recorded from a file with an invalid row. Takes the ledger's lock like a run.",
+            + "Every row is checked first and nothing is recorded from a file with an invalid row. Takes the ledger's lock like a run "
+            + "(on PostgreSQL none: each row is recorded in a transaction of its own, and a row another desk decided first is refused, "
+            + "the rows before it staying recorded).",
         options: [
             .ledger, .entity,
             .flag("dry-run", "check every row and say what would be recorded, recording nothing"),

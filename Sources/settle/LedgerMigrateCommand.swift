@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Ledger
+import Pipeline
 
 extension Settle {
     /// The reader of a PostgreSQL ledger when `--ledger` is a URL (nil: a file). The entity is `--entity`, or the
@@ -37,9 +38,8 @@ extension Settle {
             throw UsageError(.invalidValue, "--to: '\(to)' is not a PostgreSQL URL (postgresql://HOST/DATABASE or postgresql:///DATABASE?service=NAME)")
         }
         guard !LedgerLocation.isURL(from) else { throw UsageError(.invalidValue, "--from: give the SQLite ledger's file") }
-        guard !entity.isEmpty, !entity.contains(where: { $0.isWhitespace || $0.isNewline }) else {
-            throw UsageError(.invalidValue, "--entity: '\(entity)' is not a name (no spaces)")
-        }
+        // The names a manifest's `entity` takes, so the copy is one a job can run.
+        if let why = Manifest.entityRefusal(entity) { throw UsageError(.invalidValue, "--entity: \(why)") }
         let copies = try PostgreSQLLedgerCopy.copy(from: from, to: address, entity: entity)
         for copy in copies {
             console.out("\(copy.table.padding(26))\(String(copy.read).leftPadding(10)) read\(String(copy.inserted).leftPadding(10)) new\(String(copy.updated).leftPadding(10)) brought up to date")

@@ -174,4 +174,69 @@ struct PostgreSQLDayWriterTests {
         let reader = try PostgreSQLLedgerReader(address: address, entity: "acme-us")
         #expect(try reader.counts().entries == 1 && reader.invoices().first?.openAmount.minorUnits == 100 && reader.verify().isClean)
     }
+
+    /// A clerk decides again while a run is in flight (no lock on PostgreSQL): the run's verdict on the decision it read
+    /// (not booked: reopened; its cause gone: set aside; booked) leaves the newer decision standing, for the next run.
+    @Test func aDecisionMadeWhileARunIsInFlightOutlivesTheRunsVerdictOnTheOlderOne() async throws {
+        let url = try #require(PostgreSQLTestServer.isolatedURL("race"))
+        guard case let .postgresql(address) = try LedgerLocation.parse(url) else { throw LedgerError("not a URL") }
+        let store = try PostgreSQLLedgerStore(address: address, entity: "acme-us")
+        let day = LedgerPropertyTests.firstDay
+        let raised = ["EX-1", "EX-2", "EX-3"].map {
+            ExceptionRow(exceptionID: $0, day: day, type: "AMBIGUOUS", severity: "review", receiptID: "R-\($0)", source: "nacha", sourceRef: "1",
+                         location: "f:1", customerID: "C1", amount: Money(minorUnits: 100, currency: .usd), invoiceIDs: [], message: "m", suggestions: "")
+        }
+        let run = try await store.beginRun(manifest: "m", firstDay: day, lastDay: day, startedAt: "t")
+        try await store.beginDay(runID: run, day: day)
+        _ = try await store.finishDay(DayCommit(runID: run, day: day, exceptions: raised), dryRun: false)
+        let clerks = try PostgreSQLReviewStore(address: address, entity: "acme-us")
+        for id in ["EX-1", "EX-2", "EX-3"] {
+            try await clerks.recordDecision(exceptionID: id, decision: .unapplied, applications: [], note: "first", by: "ana", approvedBy: "", at: "t1")
+        }
+        // The run reads decision 1 of each; meanwhile the clerk reopens and decides again (decision 3).
+        for id in ["EX-1", "EX-2", "EX-3"] {
+            try await clerks.reopenException(id: id, note: "wrong", by: "ana", at: "t2")
+            try await clerks.recordDecision(exceptionID: id, decision: .refund, applications: [], note: "second", by: "ana", approvedBy: "", at: "t3")
+        }
+        let next = day.adding(days: 1)
+        let later = try await store.beginRun(manifest: "m", firstDay: next, lastDay: next, startedAt: "t")
+        try await store.beginDay(runID: later, day: next)
+        var verdicts = DayEffects()
+        verdicts.reopenedBySettle = [("EX-1", "not booked", 1)]
+        verdicts.decisionsSettled = [("EX-2", "its cause is gone", 1)]
+        verdicts.bookedReviews = [("EX-3", 1)]
+        try await store.post(verdicts)
+        _ = try await store.finishDay(DayCommit(runID: later, day: next), dryRun: false)
+        for id in ["EX-1", "EX-2", "EX-3"] {
+            let booking = try #require(try await clerks.booking(exceptionID: id))
+            #expect(booking.decision == "refund" && booking.seq == 3 && booking.bookedSeq == 0, "\(id): \(booking)")
+        }
+        // With the decision it read still standing, the verdicts are carried out.
+        try await store.beginDay(runID: later, day: next)
+        var current = DayEffects()
+        current.reopenedBySettle = [("EX-1", "not booked", 3)]
+        current.decisionsSettled = [("EX-2", "its cause is gone", 3)]
+        current.bookedReviews = [("EX-3", 3)]
+        try await store.post(current)
+        _ = try await store.finishDay(DayCommit(runID: later, day: next), dryRun: false)
+        #expect(try await clerks.booking(exceptionID: "EX-1")?.decision == "")
+        #expect(try await clerks.booking(exceptionID: "EX-2")?.decision == "")
+        #expect(try await clerks.booking(exceptionID: "EX-3")?.bookedSeq == 3)
+    }
+
+    /// A writer that holds the entity's run lock refuses a day once the lock is no longer its process's.
+    @Test func aWriterWhoseRunLockWentRefusesTheDay() async throws {
+        let url = try #require(PostgreSQLTestServer.isolatedURL("lost-lock"))
+        guard case let .postgresql(address) = try LedgerLocation.parse(url) else { throw LedgerError("not a URL") }
+        var lock = try PostgreSQLRunLock(address: address, entity: "acme-us").tryLock(purpose: "run")
+        let store = try PostgreSQLLedgerStore(address: address, entity: "acme-us")
+        await store.expectRunLock()
+        let day = LedgerPropertyTests.firstDay
+        let run = try await store.beginRun(manifest: "m", firstDay: day, lastDay: day, startedAt: "t")
+        try await store.beginDay(runID: run, day: day)
+        await store.abandonDay()
+        #expect(lock != nil)
+        lock = nil
+        await #expect { try await store.beginDay(runID: run, day: day) } throws: { "\($0)".contains("is no longer this run's") }
+    }
 }
