@@ -50,3 +50,54 @@ public final class FreedMemoryReturner: Sendable {
     /// Whether the thread has ended (after `stop()`).
     package var hasEnded: Bool { progress.ended.load(ordering: .acquiring) }
 }
+
+/// Shares of one returner (`Allocator.shareFreedMemoryReturner()` hands out the process's): the first share taken
+/// starts it, the last one released stops it, and a share taken after that starts a new one.
+public final class FreedMemoryShares: Sendable {
+    /// The process's.
+    static let process = FreedMemoryShares(every: .milliseconds(500))
+
+    private let interval: Duration
+    private let holders = Mutex<(count: Int, returner: FreedMemoryReturner?)>((0, nil))
+
+    package init(every interval: Duration) { self.interval = interval }
+
+    /// A share, starting the returner when none is held; nil where there is no returner to start.
+    package func take() -> FreedMemoryShare? {
+        holders.withLock { holders -> FreedMemoryShare? in
+            if holders.returner == nil {
+                guard let returner = Allocator.startReturningFreedMemory(every: interval) else { return nil }
+                holders.returner = returner
+            }
+            holders.count += 1
+            return holders.returner.map { FreedMemoryShare(of: self, returner: $0) }
+        }
+    }
+
+    fileprivate func drop() {
+        holders.withLock { holders in
+            holders.count -= 1
+            if holders.count == 0 { holders.returner?.stop(); holders.returner = nil }
+        }
+    }
+}
+
+/// A run's share of a returner (`FreedMemoryShares`); released when the run ends, or when let go.
+public final class FreedMemoryShare: Sendable {
+    private let shares: FreedMemoryShares
+    private let released = Atomic<Bool>(false)
+    /// The returner the share holds.
+    package let returner: FreedMemoryReturner
+
+    fileprivate init(of shares: FreedMemoryShares, returner: FreedMemoryReturner) {
+        self.shares = shares
+        self.returner = returner
+    }
+
+    deinit { release() }
+
+    /// Gives the share back: releasing twice is releasing once.
+    public func release() {
+        if !released.exchange(true, ordering: .relaxed) { shares.drop() }
+    }
+}

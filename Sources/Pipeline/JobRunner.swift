@@ -49,8 +49,8 @@ public struct JobRunner: Sendable {
         Allocator.mapLargeBlocks()
         // Freed pages go back to the system while the run lasts (about 3% of a million-receipt day's peak RSS);
         // SETTLE_FREED_MEMORY=off runs without, so that what the returner still earns can be measured.
-        let returner = ProcessInfo.processInfo.environment["SETTLE_FREED_MEMORY"] == "off" ? nil : Allocator.startReturningFreedMemory()
-        defer { returner?.stop() }
+        let returner = ProcessInfo.processInfo.environment["SETTLE_FREED_MEMORY"] == "off" ? nil : Allocator.shareFreedMemoryReturner()
+        defer { returner?.release() }
         do throws(Stop) {
             try makeFolders()
             // The dry run's own empty ledger goes when the run ends, whatever way it ends.

@@ -75,6 +75,27 @@ import Testing
         #expect(returner.hasEnded && returner.trims == trims, "no trim after the thread ended")
     }
 
+    /// Runs at once share one returner: it starts with the first share, lives while any is held, and ends with the
+    /// last; a share taken after that starts another.
+    @Test func runsAtOnceShareOneReturner() async throws {
+        let shares = FreedMemoryShares(every: .milliseconds(5))
+        let first = try #require(shares.take())
+        let second = try #require(shares.take())
+        #expect(first.returner === second.returner)
+        first.release()
+        first.release()
+        try await waitUntil { second.returner.trims >= 2 }
+        #expect(!second.returner.hasEnded && second.returner.trims >= 2, "one share released, the other still holds the returner")
+        second.release()
+        try await waitUntil { second.returner.hasEnded }
+        #expect(second.returner.hasEnded, "the last share released stops the returner")
+        let third = try #require(shares.take())
+        #expect(third.returner !== second.returner && !third.returner.hasEnded)
+        third.release()
+        try await waitUntil { third.returner.hasEnded }
+        #expect(third.returner.hasEnded)
+    }
+
     /// Polls every 10 ms for up to two seconds.
     private func waitUntil(_ condition: () -> Bool) async throws {
         var polls = 0

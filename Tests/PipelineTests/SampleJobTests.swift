@@ -208,10 +208,12 @@ import TestSupport
         var options = RunOptions(days: Self.days, concurrency: 2)
         options.observe = { e in if e.stage == "read-ahead" { readAhead.withLock { _ = $0.insert(e.day) } } }
         // Each day, its transaction open, waits for the next day's files to have been read: a runner that reads day
-        // N+1 only after day N commits never gets there.
+        // N+1 only after day N commits never gets there. The wait is long: with the whole suite running on two cores
+        // the read-ahead task can wait tens of seconds for a thread (a CI run once took 2,500 s and this wait 20 s
+        // was not enough); a runner that is wrong fails all the same, only later.
         options.beforeCommit = { day in
             guard let next = SampleJobTests.days.first(where: { $0 > day }) else { return }
-            let deadline = ContinuousClock.now + .seconds(20)
+            let deadline = ContinuousClock.now + .seconds(180)
             while ContinuousClock.now < deadline {
                 if readAhead.withLock({ $0.contains(next) }) {
                     sawNext.withLock { $0[day] = true }

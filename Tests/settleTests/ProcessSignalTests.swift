@@ -83,7 +83,7 @@ import TestSupport
         // The sample days through 2026-11-06: the last of them waits with its transaction open.
         let process = try launch(binary, ["run", job, "--from", "2026-11-02", "--to", "2026-11-06"], pause: true, out: out, err: err)
         // Wait until day four has committed; day five then holds its transaction open for 30 s.
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(300)
         while Date() < deadline, !((try? String(contentsOfFile: folder + "/out.txt", encoding: .utf8)) ?? "").contains("2026-11-05:") {
             Thread.sleep(forTimeInterval: 0.05)
         }
