@@ -24,7 +24,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     var dayOutcome = CommitOutcome()
     /// The keys this run of the day posted or found unchanged: a key an earlier run of the day posted and this one
     /// does not is reversed at its end.
-    var dayKeys: Set<String> = []
+    var dayKeys = KeyDigests()
     var nextEntryID: Int64 = 1
     var firstEntryID: Int64 = 1
     /// The entity's chart (loaded when a day begins) and invoices known to be in the ledger (those written or found);
@@ -114,7 +114,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     public func beginDay(runID: Int64, day: Day) throws {
         guard openDay == nil else { throw LedgerError("a day (\(openDay.map { "\($0.day)" } ?? "")) is already open in this ledger writer") }
         dayOutcome = CommitOutcome()
-        dayKeys = []
+        dayKeys = KeyDigests()
         openChanges = [:]
         writtenOffChanges = [:]
         accountMovements = [:]
@@ -287,7 +287,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         knownInvoices.subtract(dayInvoices)
         dayInvoices = []
         openDay = nil
-        dayKeys = []
+        dayKeys = KeyDigests()
         dayACHKeyHashes = []
         // Tables the rolled-back day made are gone with it.
         achStaged = false
