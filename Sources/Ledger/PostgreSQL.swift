@@ -27,6 +27,8 @@ public struct PostgreSQLError: Error, Sendable, CustomStringConvertible {
 final class PostgreSQLConnection {
     private let handle: OpaquePointer
     private var prepared: [String: String] = [:]
+    /// The statement of the COPY under way (`beginCopy`), for its errors.
+    private var copying = ""
 
     /// Connects with a libpq connection string or URL. `conninfo` is never put in an error: it is the caller's to print
     /// redacted.
@@ -127,8 +129,21 @@ final class PostgreSQLConnection {
     /// Copies rows into a table with `COPY ... FROM STDIN` (text format): `copy` names the table and columns,
     /// `data` is the rows as `CopyText` writes them. The rows count toward the open transaction like INSERTs.
     func copyIn(_ copy: String, data: [UInt8]) throws(PostgreSQLError) {
+        try beginCopy(copy)
+        try sendCopy(data)
+        try endCopy()
+    }
+
+    /// Opens a `COPY ... FROM STDIN` whose rows are sent as they are made (`sendCopy`), then ended (`endCopy`) or
+    /// given up (`abandonCopy`). No other statement runs on the connection meanwhile.
+    func beginCopy(_ copy: String) throws(PostgreSQLError) {
         let sql = "COPY \(copy) FROM STDIN"
         _ = try checked(PQexec(handle, sql), sql: sql, keep: false)
+        copying = sql
+    }
+
+    /// Sends rows of the open COPY (as `CopyText` writes them), a megabyte at a time.
+    func sendCopy(_ data: [UInt8]) throws(PostgreSQLError) {
         var offset = 0
         let chunk = 1 << 20
         var failedToSend = false
@@ -140,7 +155,16 @@ final class PostgreSQLConnection {
                 offset += count
             }
         }
-        if failedToSend || PQputCopyEnd(handle, nil) != 1 {
+        if failedToSend {
+            throw PostgreSQLError(sqlState: "", message: PostgreSQLConnection.trimmed(PQerrorMessage(handle)), sql: copying, connectionLost: !isAlive)
+        }
+    }
+
+    /// Ends the open COPY: the server's verdict on its rows.
+    func endCopy() throws(PostgreSQLError) {
+        let sql = copying
+        copying = ""
+        if PQputCopyEnd(handle, nil) != 1 {
             throw PostgreSQLError(sqlState: "", message: PostgreSQLConnection.trimmed(PQerrorMessage(handle)), sql: sql, connectionLost: !isAlive)
         }
         // The COPY's own result, then the end of results.
@@ -150,6 +174,13 @@ final class PostgreSQLConnection {
             PQclear(result)
         }
         if let failure { throw failure }
+    }
+
+    /// Gives up the open COPY (its rows are not written; the transaction it is in has failed and must roll back).
+    func abandonCopy(_ reason: String) {
+        copying = ""
+        guard PQputCopyEnd(handle, reason) == 1 else { return }
+        while let result = PQgetResult(handle) { PQclear(result) }
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
@@ -225,6 +256,9 @@ struct CopyText {
     private(set) var rows = 0
 
     init(reservingCapacity capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    /// Lets go of the rows made so far (sent: `sendCopy`), keeping their count; the capacity stays for the next.
+    mutating func clearBytes() { bytes.removeAll(keepingCapacity: true) }
 
     private mutating func separate() {
         if fieldsInRow > 0 { bytes.append(9) }

@@ -57,9 +57,15 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     /// Opens (making and migrating as needed) the ledger, and the entity in it. Statements are planned for their values
     /// each time (a generic plan knows nothing of an entity's share of a table), and staging tables are analyzed once
     /// filled.
-    public init(address: LedgerLocation.PostgreSQLAddress, entity: String) throws {
+    /// Postings of a batch are sent to the server as soon as this many bytes of them are made (the COPY open while the
+    /// rest are made), not held until the batch's end: the day's settlement entries carry a posting per receipt, a
+    /// million at 1M, about 100 MB of COPY text held at once otherwise (and the server idle while it was made).
+    let copyChunkBytes: Int
+
+    public init(address: LedgerLocation.PostgreSQLAddress, entity: String, copyChunkBytes: Int = 8 << 20) throws {
         self.address = address
         self.entity = entity
+        self.copyChunkBytes = max(1, copyChunkBytes)
         db = try PostgreSQLConnection(conninfo: address.conninfo)
         try PostgreSQLMigrations.migrate(db, partitions: PostgreSQLMigrations.partitionsFromEnvironment, redacted: address.redacted)
         try PostgreSQLMigrations.ensureEntity(entity, db)
@@ -361,6 +367,17 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         var unknownAccount: (key: String, account: String)?
         var unknownInvoices: [String: String] = [:]
         var invoiceOrder: [String] = []
+        // The postings COPY, once they pass `copyChunkBytes`, is open while the rest are made (no other statement can
+        // run meanwhile; what is checked against the ledger is checked after it ends, before the day commits).
+        var streaming = false
+        func sendPostings() throws {
+            if !streaming {
+                try db.beginCopy("postings")
+                streaming = true
+            }
+            try db.sendCopy(postings.bytes)
+            postings.clearBytes()
+        }
         func write(_ key: String, revision: Int, kind: PostedEntry.Kind, effectiveDay: Day, memo: String, _ lines: [Posting]) throws {
             let id = nextEntryID
             nextEntryID += 1
@@ -382,40 +399,52 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             }
             dayOutcome.posted.append(PostedEntry(entryID: id, sourceKey: key, revision: revision, kind: kind, runID: runID, effectiveDay: effectiveDay,
                                                  memo: memo, postings: nonZero))
+            if postings.bytes.count >= copyChunkBytes { try sendPostings() }
         }
-        for draft in drafts {
-            precondition(draft.isBalanced, "journal entry \(draft.sourceKey) does not balance")
-            let wanted = try draft.netPostings
-            guard let current = known[draft.sourceKey] else {
-                // Nothing was ever posted under the key: nothing to post unless it moves money.
-                guard draft.postings.contains(where: { $0.amount.minorUnits != 0 }) else {
-                    dayOutcome.unchangedCount += 1
+        do {
+            for draft in drafts {
+                precondition(draft.isBalanced, "journal entry \(draft.sourceKey) does not balance")
+                let wanted = try draft.netPostings
+                guard let current = known[draft.sourceKey] else {
+                    // Nothing was ever posted under the key: nothing to post unless it moves money.
+                    guard draft.postings.contains(where: { $0.amount.minorUnits != 0 }) else {
+                        dayOutcome.unchangedCount += 1
+                        continue
+                    }
+                    dayKeys.insert(draft.sourceKey)
+                    try write(draft.sourceKey, revision: 1, kind: .original, effectiveDay: draft.effectiveDay, memo: draft.memo, draft.postings)
+                    known[draft.sourceKey] = (1, wanted)
                     continue
                 }
                 dayKeys.insert(draft.sourceKey)
-                try write(draft.sourceKey, revision: 1, kind: .original, effectiveDay: draft.effectiveDay, memo: draft.memo, draft.postings)
-                known[draft.sourceKey] = (1, wanted)
-                continue
+                if current.net == wanted {
+                    dayOutcome.unchangedCount += 1
+                    continue
+                }
+                var revision = current.revision
+                if !current.net.isEmpty {
+                    revision += 1
+                    let reversal = try NetPostings.reversal(of: current.net, sourceKey: draft.sourceKey)
+                    try write(draft.sourceKey, revision: revision, kind: .reversal, effectiveDay: draft.effectiveDay, memo: "Reversal: " + draft.memo, reversal)
+                }
+                if !wanted.isEmpty {
+                    revision += 1
+                    try write(draft.sourceKey, revision: revision, kind: .replacement, effectiveDay: draft.effectiveDay, memo: draft.memo, draft.postings)
+                }
+                known[draft.sourceKey] = (revision, wanted)
             }
-            dayKeys.insert(draft.sourceKey)
-            if current.net == wanted {
-                dayOutcome.unchangedCount += 1
-                continue
+            if let unknownAccount { throw LedgerError("entry \(unknownAccount.key) posts to account \(unknownAccount.account), which the ledger does not have") }
+            if streaming {
+                try sendPostings()
+                streaming = false
+                try db.endCopy()
             }
-            var revision = current.revision
-            if !current.net.isEmpty {
-                revision += 1
-                let reversal = try NetPostings.reversal(of: current.net, sourceKey: draft.sourceKey)
-                try write(draft.sourceKey, revision: revision, kind: .reversal, effectiveDay: draft.effectiveDay, memo: "Reversal: " + draft.memo, reversal)
-            }
-            if !wanted.isEmpty {
-                revision += 1
-                try write(draft.sourceKey, revision: revision, kind: .replacement, effectiveDay: draft.effectiveDay, memo: draft.memo, draft.postings)
-            }
-            known[draft.sourceKey] = (revision, wanted)
+        } catch {
+            // The day fails: a COPY under way is given up, and the day's transaction rolls back.
+            if streaming { db.abandonCopy("settle stopped the day: \(error)") }
+            throw error
         }
         guard entries.rows > 0 else { return }
-        if let unknownAccount { throw LedgerError("entry \(unknownAccount.key) posts to account \(unknownAccount.account), which the ledger does not have") }
         if !invoiceOrder.isEmpty {
             let found = try existing(invoiceOrder)
             if let missing = invoiceOrder.first(where: { !found.contains($0) }) {
@@ -428,7 +457,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         // what the ledger holds), so there is no conflict for a staging table's INSERT ... ON CONFLICT to settle, and
         // staging would write every row twice.
         try db.copyIn("journal_entries", data: entries.bytes)
-        try db.copyIn("postings", data: postings.bytes)
+        if !postings.bytes.isEmpty { try db.copyIn("postings", data: postings.bytes) }
         postingsWritten += postings.rows
         if let limit = SQLiteLedgerStore.killAfterPostings, postingsWritten >= limit { kill(getpid(), SIGKILL) }
     }

@@ -38,7 +38,8 @@ struct LedgerFeed: Sendable {
                     if StageClock.trace {
                         // When each batch came and how long it took: where the writer waited for the stages.
                         let text = "writer: batch \(number) at \(start - began): \(batch.invoices.count) invoices, \(batch.entries.count) entries, "
-                            + "\(batch.applications.count + batch.achEntries.count + batch.exceptions.count) rows, posted in \(ContinuousClock.now - start)\n"
+                            + "\(batch.applications.count + batch.achEntries.count + batch.exceptions.count) rows, posted in \(ContinuousClock.now - start), "
+                            + "RSS \((Allocator.residentBytes() ?? 0) >> 20) MB\n"
                         FileHandle.standardError.write(Data(text.utf8))
                     }
                     number += 1
