@@ -51,17 +51,17 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     /// Whether each day checks, when it begins and before it commits, that this process still holds the entity's run
     /// lock (`PostgreSQLRunLock`, on a connection of its own that a server or network may end while the run goes on).
     var checksRunLock = false
+    /// Postings of a batch are sent to the server as soon as this many bytes of them are made (the COPY open while the
+    /// rest are made), not held until the batch's end: the day's settlement entries carry a posting per receipt, a
+    /// million at 1M, about 100 MB of COPY text held at once otherwise (and the server idle while it was made).
+    let copyChunkBytes: Int
+
     struct AccountMovement: Hashable { var account: String; var currency: String }
     struct UnappliedMovement: Hashable { var customer: String; var currency: String; var effectiveDay: Day }
 
     /// Opens (making and migrating as needed) the ledger, and the entity in it. Statements are planned for their values
     /// each time (a generic plan knows nothing of an entity's share of a table), and staging tables are analyzed once
     /// filled.
-    /// Postings of a batch are sent to the server as soon as this many bytes of them are made (the COPY open while the
-    /// rest are made), not held until the batch's end: the day's settlement entries carry a posting per receipt, a
-    /// million at 1M, about 100 MB of COPY text held at once otherwise (and the server idle while it was made).
-    let copyChunkBytes: Int
-
     public init(address: LedgerLocation.PostgreSQLAddress, entity: String, copyChunkBytes: Int = 8 << 20) throws {
         self.address = address
         self.entity = entity
@@ -117,7 +117,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     public func beginDay(runID: Int64, day: Day) throws {
         guard openDay == nil else { throw LedgerError("a day (\(openDay.map { "\($0.day)" } ?? "")) is already open in this ledger writer") }
         dayOutcome = CommitOutcome()
-        dayKeys = KeyDigests()
+        dayKeys.removeAll()
         openChanges = [:]
         writtenOffChanges = [:]
         accountMovements = [:]
@@ -290,7 +290,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         knownInvoices.subtract(dayInvoices)
         dayInvoices = []
         openDay = nil
-        dayKeys = KeyDigests()
+        dayKeys.removeAll()
         dayACHKeyHashes = []
         // Tables the rolled-back day made are gone with it.
         achStaged = false
@@ -475,15 +475,16 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         dayCustomers += new
     }
 
-    /// Which of these invoice ids the entity has: one index look-up each (a lateral probe the planner cannot turn into a
-    /// scan of every entity's invoices). The ids go as one array parameter: staged in a temporary table emptied after
-    /// each batch, they cost a night of a million receipts 11 s more (its dead rows piling up until COMMIT).
+    /// Which of these invoice ids (distinct: both callers' lists are) the entity has: one index look-up each (a lateral
+    /// probe the planner cannot turn into a scan of every entity's invoices). The ids go as one array parameter: staged
+    /// in a temporary table emptied after each batch, they cost a night of a million receipts 11 s more (its dead rows
+    /// piling up until COMMIT).
     private func existing(_ invoices: [String]) throws -> Set<String> {
         guard !invoices.isEmpty else { return [] }
         let rows = try db.query("""
             SELECT k.id FROM unnest($2::text[]) AS k(id)
             CROSS JOIN LATERAL (SELECT 1 AS found FROM invoices i WHERE i.entity = $1 AND i.invoice_id = k.id LIMIT 1) f
-            """, [e, PostgreSQLArray.literal(Set(invoices))])
+            """, [e, PostgreSQLArray.literal(invoices)])
         return Set((0..<rows.count).map { rows.text($0, 0) })
     }
 
