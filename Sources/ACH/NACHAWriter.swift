@@ -39,6 +39,8 @@ public struct NACHAWriter: Sendable {
         public var paymentRelatedInformation: [String]
         /// Addenda 99 / 98, written as raw 94-character records after the entry (returns, NOCs).
         public var rawAddenda: [String]
+        /// The entry's 15-digit trace number; nil: the batch's ODFI and the entry's place in the batch.
+        public var traceNumber: String? = nil
 
         public init(transactionCode: Int, receivingRouting: String, accountNumber: String, amountCents: Int64, identificationNumber: String = "",
                     receiverName: String, discretionaryData: String = "", paymentRelatedInformation: [String] = [], rawAddenda: [String] = []) {
@@ -148,8 +150,8 @@ public struct NACHAWriter: Sendable {
             var debit: Int64 = 0
             var credit: Int64 = 0
             for (entryIndex, entry) in batch.entries.enumerated() {
-                let sequence = Int64(entryIndex + 1)
-                let trace = NACHAWriter.alpha(batch.originatingDFI, 8) + NACHAWriter.numeric(sequence, 7)
+                let trace = entry.traceNumber ?? NACHAWriter.alpha(batch.originatingDFI, 8) + NACHAWriter.numeric(Int64(entryIndex + 1), 7)
+                let sequence = Int64(trace.suffix(7)) ?? Int64(entryIndex + 1)
                 let pieces = batch.standardEntryClass.usesAddendaCountLayout
                     ? entry.paymentRelatedInformation.flatMap(NACHAWriter.addendaPieces) : entry.paymentRelatedInformation
                 let addendaCount = pieces.count + entry.rawAddenda.count

@@ -95,6 +95,20 @@ public enum PostgreSQLLedgerCopy {
         Source(table: "reapplications", select: "SELECT source_key, day, invoice_id, amount_minor, run_id FROM reapplications", mutable: true),
         Source(table: "period_changes", select: "SELECT change_id, action, closed_through, note, by, at FROM period_changes ORDER BY change_id", mutable: false),
         Source(table: "ledger_facts", select: "SELECT name, value FROM ledger_facts", mutable: true),
+        Source(table: "origination_mandates", select: """
+            SELECT mandate_id, customer_id, sec, routing, account_sealed, account_last4, account_type, authorized_on, revoked_on, max_minor, pull,
+                   key_fingerprint, status, status_note, updated_at
+            FROM origination_mandates
+            """, mutable: true),
+        Source(table: "origination_files", select: """
+            SELECT file_name, day, modifier, sha256, created_at, entry_count, debit_minor, currency, sealed_text, voided_at, void_note
+            FROM origination_files
+            """, mutable: true),
+        Source(table: "origination_entries", select: """
+            SELECT trace, file_name, kind, mandate_id, customer_id, invoice_id, amount_minor, discount_minor, currency, effective_day, sec,
+                   batch_number, account_last4
+            FROM origination_entries
+            """, mutable: false),
     ]
 
     /// Copies the SQLite ledger at `sqlitePath` (migrated to this program's schema first) into `entity` of the

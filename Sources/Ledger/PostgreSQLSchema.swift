@@ -23,7 +23,7 @@ enum PostgreSQLSchema {
         "accounts", "runs", "journal_entries", "postings", "account_days", "customers", "invoices", "customer_unapplied",
         "customer_unapplied_days", "applications", "exceptions", "exception_history", "ingested_files", "ach_entries",
         "customer_ach_changes", "settlement_items", "bank_accounts", "statement_balances", "held_receipts", "reapplications",
-        "period_changes", "ledger_facts",
+        "period_changes", "ledger_facts", "origination_mandates", "origination_files", "origination_entries",
     ]
 
     static let migrations: [String] = [
@@ -357,6 +357,64 @@ enum PostgreSQLSchema {
         // index cost a night of a million receipts about 12 s of the server's time (scripts/floor/day-pg.py).
         """
         DROP INDEX postings_invoice;
+        """,
+        // 4: ACH debit origination, as SQLite schema 17 keeps it.
+        """
+        CREATE TABLE origination_mandates (
+            entity T NOT NULL,
+            mandate_id T NOT NULL,
+            customer_id T NOT NULL,
+            sec T NOT NULL,
+            routing T NOT NULL,
+            account_sealed T NOT NULL,
+            account_last4 T NOT NULL,
+            account_type T NOT NULL,
+            authorized_on T NOT NULL,
+            revoked_on T,
+            max_minor bigint,
+            pull T NOT NULL,
+            key_fingerprint T NOT NULL,
+            status T NOT NULL,
+            status_note T NOT NULL,
+            updated_at T NOT NULL,
+            PRIMARY KEY (entity, mandate_id)
+        ) PARTITIONED;
+        CREATE TABLE origination_files (
+            entity T NOT NULL,
+            file_name T NOT NULL,
+            day T NOT NULL,
+            modifier T NOT NULL,
+            sha256 T NOT NULL,
+            created_at T NOT NULL,
+            entry_count bigint NOT NULL,
+            debit_minor bigint NOT NULL,
+            currency T NOT NULL,
+            sealed_text T NOT NULL,
+            voided_at T,
+            void_note T NOT NULL,
+            PRIMARY KEY (entity, file_name)
+        ) PARTITIONED;
+        CREATE INDEX origination_files_day ON origination_files(entity, day);
+        CREATE TABLE origination_entries (
+            entity T NOT NULL,
+            trace T NOT NULL,
+            file_name T NOT NULL,
+            kind T NOT NULL,
+            mandate_id T NOT NULL,
+            customer_id T NOT NULL,
+            invoice_id T NOT NULL,
+            amount_minor bigint NOT NULL,
+            discount_minor bigint NOT NULL,
+            currency T NOT NULL,
+            effective_day T NOT NULL,
+            sec T NOT NULL,
+            batch_number bigint NOT NULL,
+            account_last4 T NOT NULL,
+            PRIMARY KEY (entity, trace),
+            FOREIGN KEY (entity, file_name) REFERENCES origination_files(entity, file_name)
+        ) PARTITIONED;
+        CREATE INDEX origination_entries_file ON origination_entries(entity, file_name);
+        CREATE INDEX origination_entries_invoice ON origination_entries(entity, invoice_id);
         """,
     ]
 

@@ -495,6 +495,59 @@ enum Schema {
                   WHERE a.code = '6900' AND p.invoice_no IS NOT NULL GROUP BY p.invoice_no) w
             WHERE w.invoice_no = invoices.invoice_no;
         """,
+        // 17: ACH debit origination: the mandates (account numbers sealed with the origination key, their last four
+        // characters for display), the files settle wrote (their bytes sealed, to write one again exactly), and each
+        // file's entries, by trace number.
+        """
+        CREATE TABLE origination_mandates (
+            mandate_id TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL,
+            sec TEXT NOT NULL,
+            routing TEXT NOT NULL,
+            account_sealed TEXT NOT NULL,
+            account_last4 TEXT NOT NULL,
+            account_type TEXT NOT NULL,
+            authorized_on TEXT NOT NULL,
+            revoked_on TEXT,
+            max_minor INTEGER,
+            pull TEXT NOT NULL,
+            key_fingerprint TEXT NOT NULL,
+            status TEXT NOT NULL,
+            status_note TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE origination_files (
+            file_name TEXT PRIMARY KEY,
+            day TEXT NOT NULL,
+            modifier TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            entry_count INTEGER NOT NULL,
+            debit_minor INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            sealed_text TEXT NOT NULL,
+            voided_at TEXT,
+            void_note TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX origination_files_day ON origination_files(day);
+        CREATE TABLE origination_entries (
+            trace TEXT PRIMARY KEY,
+            file_name TEXT NOT NULL REFERENCES origination_files(file_name),
+            kind TEXT NOT NULL,
+            mandate_id TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            invoice_id TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL,
+            discount_minor INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            effective_day TEXT NOT NULL,
+            sec TEXT NOT NULL,
+            batch_number INTEGER NOT NULL,
+            account_last4 TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX origination_entries_file ON origination_entries(file_name);
+        CREATE INDEX origination_entries_invoice ON origination_entries(invoice_id);
+        """,
     ]
 
     static var version: Int { migrations.count }

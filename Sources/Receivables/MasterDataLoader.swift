@@ -4,6 +4,7 @@ import Core
 public struct MasterDataError: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+    public init(diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
 }
 
 /// Loads the customers and open invoices CSVs of CONTRACT.md.
@@ -25,7 +26,7 @@ public enum MasterDataLoader {
     /// Reads the CSV row by row, handing each row's fields to `body` as it is read (a million invoices are never held
     /// as text), after checking the header; returns the header's column positions.
     @discardableResult
-    static func forEachRow(bytes: [UInt8], path: String, required: [String], _ body: ([String: Int], Int, [String]) -> Void) throws(MasterDataError) -> [String: Int] {
+    public static func forEachRow(bytes: [UInt8], path: String, required: [String], _ body: ([String: Int], Int, [String]) -> Void) throws(MasterDataError) -> [String: Int] {
         var reader = CSVReader(source: MemoryByteSource(bytes))
         var record = CSVRecord()
         var columns: [String: Int]?

@@ -1,0 +1,110 @@
+internal import CCrypto
+import Foundation
+
+/// The key that seals account numbers at rest (CONTRACT: `origination.key_file`, 64 hexadecimal characters, mode
+/// 0600): AES-256-GCM through libcrypto. A sealed value is `nonce ‖ ciphertext ‖ tag`, written as hexadecimal text so
+/// that both ledgers keep it in a text column.
+///
+/// The 12-byte nonce is derived from the key, the context and the plaintext (a synthetic nonce): sealing the same
+/// number for the same mandate again gives the same bytes, so a rerun rewrites identical rows, and two different
+/// numbers never share a nonce. What that reveals is only whether a mandate's number changed, which the ledger's
+/// history says anyway. The context (`mandate:<entity>:<id>`) is bound as associated data: a sealed number moved to
+/// another mandate's row does not open.
+public struct SealingKey: Sendable {
+    private let key: [UInt8]
+
+    /// A problem with the key file or a sealed value; the message names the file or the row.
+    public struct Failure: Error, Sendable, CustomStringConvertible, Equatable {
+        public let message: String
+        public init(_ message: String) { self.message = message }
+        public var description: String { message }
+    }
+
+    public init(bytes: [UInt8]) throws(Failure) {
+        guard bytes.count == 32 else { throw Failure("a sealing key is 32 bytes, not \(bytes.count)") }
+        key = bytes
+    }
+
+    /// Reads the key file: refused when others may read or write it (anything but owner bits), when it is not 64
+    /// hexadecimal characters (a final newline and surrounding spaces are allowed), or when it cannot be read.
+    public static func load(path: String) throws(Failure) -> SealingKey {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw Failure("\(path): cannot read the key file (\(String(cString: strerror(errno))))")
+        }
+        guard status.st_mode & 0o077 == 0 else {
+            throw Failure("\(path): the key file is mode \(String(status.st_mode & 0o777, radix: 8)); it must be readable by its owner only (chmod 600 \(path))")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw Failure("\(path): cannot read the key file") }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.utf8.count == 64, let bytes = Hex.decode(text) else {
+            throw Failure("\(path): the key file must hold 64 hexadecimal characters (a 256-bit key), e.g. made by `openssl rand -hex 32`")
+        }
+        return try SealingKey(bytes: bytes)
+    }
+
+    /// A short name of the key that reveals nothing of it (the first 16 hex digits of SHA-256 over a fixed label and
+    /// the key): the ledger keeps it beside sealed values, so a run with another key file is refused by name.
+    public var fingerprint: String {
+        var hasher = SHA256()
+        hasher.update("settle sealing key fingerprint\u{0}")
+        hasher.update(key)
+        return String(Hex.encode(hasher.finalize()).prefix(16))
+    }
+
+    /// `plaintext` sealed for `context`, as hexadecimal text.
+    public func seal(_ plaintext: String, context: String) -> String {
+        let plain = Array(plaintext.utf8)
+        let aad = Array(context.utf8)
+        var hasher = SHA256()
+        hasher.update("settle sealing nonce\u{0}")
+        hasher.update(key)
+        hasher.update(withUnsafeBytes(of: UInt32(aad.count).bigEndian) { Array($0) })
+        hasher.update(aad)
+        hasher.update([0])
+        hasher.update(plain)
+        let nonce = Array(hasher.finalize().prefix(12))
+        var sealed = [UInt8](repeating: 0, count: plain.count + 16)
+        let ok = settle_aes256gcm_seal(key, nonce, aad, Int32(aad.count), plain, Int32(plain.count), &sealed)
+        precondition(ok == 1, "libcrypto refused AES-256-GCM")
+        return Hex.encode(nonce + sealed)
+    }
+
+    /// The plaintext of a value `seal` made for the same context; refused when the key, the context or the bytes differ.
+    public func open(_ sealedHex: String, context: String) throws(Failure) -> String {
+        guard let bytes = Hex.decode(sealedHex), bytes.count >= 28 else { throw Failure("\(context): the sealed value is not one settle wrote") }
+        let nonce = Array(bytes.prefix(12))
+        let sealed = Array(bytes.dropFirst(12))
+        let aad = Array(context.utf8)
+        var plain = [UInt8](repeating: 0, count: sealed.count - 16 + 1)
+        guard settle_aes256gcm_open(key, nonce, aad, Int32(aad.count), sealed, Int32(sealed.count), &plain) == 1 else {
+            throw Failure("\(context): the sealed value does not open with this key (another key file, or the row was changed)")
+        }
+        return String(decoding: plain.prefix(sealed.count - 16), as: UTF8.self)
+    }
+}
+
+extension Hex {
+    /// The bytes of hexadecimal text (either case); nil when it is not an even count of hex digits.
+    public static func decode(_ text: String) -> [UInt8]? {
+        let digits = Array(text.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        func value(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count / 2)
+        var i = 0
+        while i < digits.count {
+            guard let high = value(digits[i]), let low = value(digits[i + 1]) else { return nil }
+            out.append(high << 4 | low)
+            i += 2
+        }
+        return out
+    }
+}

@@ -1,0 +1,288 @@
+import Accounting
+import Core
+import Foundation
+
+/// A mandate as the ledger keeps it: its account number sealed (`SealingKey`), the last four characters beside it.
+public struct StoredMandate: Sendable, Hashable {
+    public var mandateID: String
+    public var customerID: String
+    public var sec: String
+    public var routing: String
+    public var accountSealed: String
+    public var accountLastFour: String
+    public var accountType: String
+    public var authorizedOn: Day
+    public var revokedOn: Day?
+    public var maxMinor: Int64?
+    public var pull: String
+    public var keyFingerprint: String
+    /// `active`, `suspended` or `revoked` (a return's doing; a mandate read from the file starts active).
+    public var status: String
+    public var statusNote: String
+    public var updatedAt: String
+
+    public init(mandateID: String, customerID: String, sec: String, routing: String, accountSealed: String, accountLastFour: String, accountType: String,
+                authorizedOn: Day, revokedOn: Day?, maxMinor: Int64?, pull: String, keyFingerprint: String, status: String = "active",
+                statusNote: String = "", updatedAt: String) {
+        self.mandateID = mandateID
+        self.customerID = customerID
+        self.sec = sec
+        self.routing = routing
+        self.accountSealed = accountSealed
+        self.accountLastFour = accountLastFour
+        self.accountType = accountType
+        self.authorizedOn = authorizedOn
+        self.revokedOn = revokedOn
+        self.maxMinor = maxMinor
+        self.pull = pull
+        self.keyFingerprint = keyFingerprint
+        self.status = status
+        self.statusNote = statusNote
+        self.updatedAt = updatedAt
+    }
+
+    /// Whether `other` says the same of the mandate as this (what a reread of the file may change), whenever it was saved.
+    func sameTerms(as other: StoredMandate) -> Bool {
+        var a = self, b = other
+        a.updatedAt = ""
+        b.updatedAt = ""
+        a.status = ""
+        b.status = ""
+        a.statusNote = ""
+        b.statusNote = ""
+        return a == b
+    }
+}
+
+/// What settle keeps of its ACH debit origination, per entity, on either ledger: the mandates, the files it wrote and
+/// their entries. Each call is its own transaction; `record` writes a file's row and its entries together.
+public protocol OriginationStore: AnyObject {
+    func mandates() throws -> [StoredMandate]
+    /// Adds new mandates and brings changed ones up to date (a mandate missing from the file is kept as it was; a
+    /// mandate's status is the ledger's, never the file's); returns how many rows changed.
+    @discardableResult
+    func saveMandates(_ mandates: [StoredMandate]) throws -> Int
+    /// Every file, in name order (voided ones too).
+    func files() throws -> [OriginationFileRecord]
+    /// The entries of every file not voided (or of one file), in trace order.
+    func entries(fileName: String?) throws -> [OriginatedEntry]
+    /// Records a file and its entries; refused when a file of that name is recorded already.
+    func record(_ file: OriginationFileRecord, entries: [OriginatedEntry]) throws
+    /// Marks a file never sent void: its entries no longer count as pulls.
+    func void(fileName: String, note: String, at: String) throws
+}
+
+extension OriginationStore {
+    /// The next trace sequence number: one past the highest any entry used (1 for the first file).
+    public func nextTraceSequence() throws -> Int {
+        let highest = try entries(fileName: nil).compactMap { Int($0.trace.suffix(7)) }.max() ?? 0
+        return highest >= 9_999_999 ? 1 : highest + 1
+    }
+}
+
+/// The rows of both ledgers, read as texts in the column order of the tables (after `entity`).
+enum OriginationRows {
+    static let mandateColumns = "mandate_id, customer_id, sec, routing, account_sealed, account_last4, account_type, authorized_on, revoked_on, max_minor, pull, key_fingerprint, status, status_note, updated_at"
+    static let fileColumns = "file_name, day, modifier, sha256, created_at, entry_count, debit_minor, currency, sealed_text, voided_at, void_note"
+    static let entryColumns = "trace, file_name, kind, mandate_id, customer_id, invoice_id, amount_minor, discount_minor, currency, effective_day, sec, batch_number, account_last4"
+
+    static func day(_ text: String?, _ table: String) throws -> Day {
+        guard let text, let day = Day.parse(text, format: .iso) else { throw LedgerError("\(table): '\(text ?? "")' is not a day") }
+        return day
+    }
+
+    static func currency(_ text: String?) throws -> Currency {
+        guard let text, let currency = Currency.iso(text) else { throw LedgerError("origination: '\(text ?? "")' is not a currency") }
+        return currency
+    }
+
+    static func mandate(_ r: [String?]) throws -> StoredMandate {
+        StoredMandate(mandateID: r[0] ?? "", customerID: r[1] ?? "", sec: r[2] ?? "", routing: r[3] ?? "", accountSealed: r[4] ?? "", accountLastFour: r[5] ?? "",
+                      accountType: r[6] ?? "", authorizedOn: try day(r[7], "origination_mandates"), revokedOn: try r[8].map { try day($0, "origination_mandates") },
+                      maxMinor: r[9].flatMap { Int64($0) }, pull: r[10] ?? "", keyFingerprint: r[11] ?? "", status: r[12] ?? "", statusNote: r[13] ?? "",
+                      updatedAt: r[14] ?? "")
+    }
+
+    static func mandateValues(_ m: StoredMandate) -> [String?] {
+        [m.mandateID, m.customerID, m.sec, m.routing, m.accountSealed, m.accountLastFour, m.accountType, m.authorizedOn.description, m.revokedOn?.description,
+         m.maxMinor.map { String($0) }, m.pull, m.keyFingerprint, m.status, m.statusNote, m.updatedAt]
+    }
+
+    static func file(_ r: [String?]) throws -> OriginationFileRecord {
+        OriginationFileRecord(name: r[0] ?? "", day: try day(r[1], "origination_files"), modifier: r[2] ?? "", sha256: r[3] ?? "", createdAt: r[4] ?? "",
+                              entryCount: Int(r[5] ?? "") ?? 0, debitTotal: Money(minorUnits: Int64(r[6] ?? "") ?? 0, currency: try currency(r[7])),
+                              sealedText: r[8] ?? "", voidedAt: r[9], voidNote: r[10] ?? "")
+    }
+
+    static func fileValues(_ f: OriginationFileRecord) -> [String?] {
+        [f.name, f.day.description, f.modifier, f.sha256, f.createdAt, String(f.entryCount), String(f.debitTotal.minorUnits), f.debitTotal.currency.code,
+         f.sealedText, f.voidedAt, f.voidNote]
+    }
+
+    static func entry(_ r: [String?]) throws -> OriginatedEntry {
+        let currency = try currency(r[8])
+        guard let kind = OriginatedEntry.Kind(rawValue: r[2] ?? "") else { throw LedgerError("origination_entries: '\(r[2] ?? "")' is not an entry kind") }
+        return OriginatedEntry(trace: r[0] ?? "", fileName: r[1] ?? "", kind: kind, mandateID: r[3] ?? "", customerID: r[4] ?? "", invoiceID: r[5] ?? "",
+                               amount: Money(minorUnits: Int64(r[6] ?? "") ?? 0, currency: currency),
+                               discount: Money(minorUnits: Int64(r[7] ?? "") ?? 0, currency: currency),
+                               effectiveDay: try day(r[9], "origination_entries"), sec: r[10] ?? "", batchNumber: Int(r[11] ?? "") ?? 0, accountLastFour: r[12] ?? "")
+    }
+
+    static func entryValues(_ e: OriginatedEntry) -> [String?] {
+        [e.trace, e.fileName, e.kind.rawValue, e.mandateID, e.customerID, e.invoiceID, String(e.amount.minorUnits), String(e.discount.minorUnits),
+         e.amount.currency.code, e.effectiveDay.description, e.sec, String(e.batchNumber), e.accountLastFour]
+    }
+
+    static func placeholders(_ count: Int, from first: Int = 1, postgreSQL: Bool) -> String {
+        (0..<count).map { postgreSQL ? "$\(first + $0)" : "?" }.joined(separator: ", ")
+    }
+}
+
+/// The origination store of a SQLite ledger (its own connection; the run's lock, or the command's, keeps writers apart).
+public final class SQLiteOriginationStore: OriginationStore {
+    let db: Database
+
+    /// Opens the ledger at `path`, which must exist (migrated to this program's schema when older).
+    public init(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw LedgerError("no ledger at \(path): run `settle run` first") }
+        try SQLiteMigrations(path: path).migrateIfOlder()
+        db = try Database(path: path)
+        try SQLiteLedgerStore.configure(db)
+    }
+
+    private func rows(_ sql: String, _ values: [SQLValue] = [], columns: Int) throws -> [[String?]] {
+        try db.prepare(sql).bind(values).rows { s in (0..<Int32(columns)).map { s.isNull($0) ? nil : s.text($0) } }
+    }
+
+    private static func values(_ texts: [String?]) -> [SQLValue] { texts.map { SQLValue.optional($0) } }
+
+    public func mandates() throws -> [StoredMandate] {
+        try rows("SELECT \(OriginationRows.mandateColumns) FROM origination_mandates ORDER BY mandate_id", columns: 15).map(OriginationRows.mandate)
+    }
+
+    public func saveMandates(_ mandates: [StoredMandate]) throws -> Int {
+        let stored = Dictionary(try self.mandates().map { ($0.mandateID, $0) }, uniquingKeysWith: { a, _ in a })
+        return try db.transaction {
+            var changed = 0
+            for var mandate in mandates {
+                if let old = stored[mandate.mandateID] {
+                    guard !old.sameTerms(as: mandate) else { continue }
+                    (mandate.status, mandate.statusNote) = (old.status, old.statusNote)
+                }
+                try db.prepare("INSERT OR REPLACE INTO origination_mandates(\(OriginationRows.mandateColumns)) VALUES (\(OriginationRows.placeholders(15, postgreSQL: false)))")
+                    .bind(Self.values(OriginationRows.mandateValues(mandate))).run()
+                changed += 1
+            }
+            return changed
+        }
+    }
+
+    public func files() throws -> [OriginationFileRecord] {
+        try rows("SELECT \(OriginationRows.fileColumns) FROM origination_files ORDER BY file_name", columns: 11).map(OriginationRows.file)
+    }
+
+    public func entries(fileName: String?) throws -> [OriginatedEntry] {
+        let columns = OriginationRows.entryColumns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        let sql = "SELECT \(columns) FROM origination_entries e JOIN origination_files f ON f.file_name = e.file_name WHERE "
+            + (fileName == nil ? "f.voided_at IS NULL" : "e.file_name = ?") + " ORDER BY e.trace"
+        return try rows(sql, fileName.map { [.text($0)] } ?? [], columns: 13).map(OriginationRows.entry)
+    }
+
+    public func record(_ file: OriginationFileRecord, entries: [OriginatedEntry]) throws {
+        try db.transaction {
+            let exists = try db.prepare("SELECT 1 FROM origination_files WHERE file_name = ?").bind(.text(file.name)).step()
+            if exists { throw LedgerError("origination file \(file.name) is recorded already") }
+            try db.prepare("INSERT INTO origination_files(\(OriginationRows.fileColumns)) VALUES (\(OriginationRows.placeholders(11, postgreSQL: false)))")
+                .bind(Self.values(OriginationRows.fileValues(file))).run()
+            let insert = try db.prepare("INSERT INTO origination_entries(\(OriginationRows.entryColumns)) VALUES (\(OriginationRows.placeholders(13, postgreSQL: false)))")
+            for entry in entries { try insert.bind(Self.values(OriginationRows.entryValues(entry))).run() }
+        }
+    }
+
+    public func void(fileName: String, note: String, at: String) throws {
+        try db.transaction {
+            try db.prepare("UPDATE origination_files SET voided_at = ?, void_note = ? WHERE file_name = ? AND voided_at IS NULL")
+                .bind(.text(at), .text(note), .text(fileName)).run()
+            guard db.changes == 1 else { throw LedgerError("origination file \(fileName) is not recorded, or is void already") }
+        }
+    }
+}
+
+/// The origination store of one entity of a PostgreSQL ledger.
+public final class PostgreSQLOriginationStore: OriginationStore {
+    let db: PostgreSQLConnection
+    let entity: String
+
+    public init(address: LedgerLocation.PostgreSQLAddress, entity: String) throws {
+        try PostgreSQLMigrations(address: address).migrateIfOlder()
+        db = try PostgreSQLConnection(conninfo: address.conninfo)
+        self.entity = entity
+        guard try PostgreSQLMigrations.entities(db).contains(entity) else { throw LedgerError("\(address.redacted) holds no entity \(entity): run `settle run` first") }
+    }
+
+    private func rows(_ sql: String, _ parameters: [String?], columns: Int) throws -> [[String?]] {
+        let result = try db.query(sql, parameters)
+        return (0..<result.count).map { row in (0..<columns).map { result.optionalText(row, $0) } }
+    }
+
+    public func mandates() throws -> [StoredMandate] {
+        try rows("SELECT \(OriginationRows.mandateColumns) FROM origination_mandates WHERE entity = $1 ORDER BY mandate_id", [entity], columns: 15)
+            .map(OriginationRows.mandate)
+    }
+
+    public func saveMandates(_ mandates: [StoredMandate]) throws -> Int {
+        let stored = Dictionary(try self.mandates().map { ($0.mandateID, $0) }, uniquingKeysWith: { a, _ in a })
+        let updates = OriginationRows.mandateColumns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        return try db.transaction {
+            var changed = 0
+            for var mandate in mandates {
+                if let old = stored[mandate.mandateID] {
+                    guard !old.sameTerms(as: mandate) else { continue }
+                    (mandate.status, mandate.statusNote) = (old.status, old.statusNote)
+                }
+                try db.run("""
+                    INSERT INTO origination_mandates(entity, \(OriginationRows.mandateColumns)) VALUES ($1, \(OriginationRows.placeholders(15, from: 2, postgreSQL: true)))
+                    ON CONFLICT (entity, mandate_id) DO UPDATE SET \(updates)
+                    """, [entity] + OriginationRows.mandateValues(mandate))
+                changed += 1
+            }
+            return changed
+        }
+    }
+
+    public func files() throws -> [OriginationFileRecord] {
+        try rows("SELECT \(OriginationRows.fileColumns) FROM origination_files WHERE entity = $1 ORDER BY file_name", [entity], columns: 11)
+            .map(OriginationRows.file)
+    }
+
+    public func entries(fileName: String?) throws -> [OriginatedEntry] {
+        let columns = OriginationRows.entryColumns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        let sql = "SELECT \(columns) FROM origination_entries e JOIN origination_files f ON f.entity = e.entity AND f.file_name = e.file_name WHERE e.entity = $1 AND "
+            + (fileName == nil ? "f.voided_at IS NULL" : "e.file_name = $2") + " ORDER BY e.trace"
+        return try rows(sql, [entity] + (fileName.map { [$0] } ?? []), columns: 13).map(OriginationRows.entry)
+    }
+
+    public func record(_ file: OriginationFileRecord, entries: [OriginatedEntry]) throws {
+        try db.transaction {
+            let inserted = try db.run("""
+                INSERT INTO origination_files(entity, \(OriginationRows.fileColumns)) VALUES ($1, \(OriginationRows.placeholders(11, from: 2, postgreSQL: true)))
+                ON CONFLICT DO NOTHING
+                """, [entity] + OriginationRows.fileValues(file))
+            guard inserted == 1 else { throw LedgerError("origination file \(file.name) is recorded already") }
+            var copy = CopyText()
+            for entry in entries {
+                copy.add(entity)
+                for value in OriginationRows.entryValues(entry) { copy.add(value) }
+                copy.endRow()
+            }
+            try db.copyIn("COPY origination_entries(entity, \(OriginationRows.entryColumns)) FROM STDIN", data: copy.bytes)
+        }
+    }
+
+    public func void(fileName: String, note: String, at: String) throws {
+        let changed = try db.run("UPDATE origination_files SET voided_at = $2, void_note = $3 WHERE entity = $1 AND file_name = $4 AND voided_at IS NULL",
+                                 [entity, at, note, fileName])
+        guard changed == 1 else { throw LedgerError("origination file \(fileName) is not recorded, or is void already") }
+    }
+}
