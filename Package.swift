@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "AccountingTests", dependencies: ["TestSupport", "Accounting", "Matching", "Receivables", "ACH", "Statements", "Core"], swiftSettings: strict),
         .testTarget(name: "LedgerTests", dependencies: ["TestSupport", "Accounting", "Ledger", "Core", "Matching"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["TestSupport", "Reports", "Matching", "Accounting", "Ledger", "Core"], swiftSettings: strict),
-        .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Accounting", "Ledger", "Core", "Scenario", "Matching", "Statements"], exclude: ["Fixtures", "Golden"], swiftSettings: strict),
+        .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Accounting", "Ledger", "Core", "Scenario", "Matching", "Statements", "Receivables", "ACH"], exclude: ["Fixtures", "Golden"], swiftSettings: strict),
         .testTarget(name: "settleTests", dependencies: ["TestSupport", "settle", "Pipeline", "Accounting", "Ledger", "Core", "Scenario"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -67,6 +67,16 @@ public enum OriginationChoice {
         public var openAmount: Money
         public var discount: Money
         public var effectiveDay: Day
+
+        public init(mandateID: String, customerID: String, invoiceID: String, amount: Money, openAmount: Money, discount: Money, effectiveDay: Day) {
+            self.mandateID = mandateID
+            self.customerID = customerID
+            self.invoiceID = invoiceID
+            self.amount = amount
+            self.openAmount = openAmount
+            self.discount = discount
+            self.effectiveDay = effectiveDay
+        }
     }
 
     /// A new mandate's zero-dollar prenote.
@@ -88,6 +98,13 @@ public enum OriginationChoice {
         /// Mandates whose prenote this file carries.
         public var prenotes: [Prenote] = []
         public var leftOut: [LeftOut] = []
+
+        public init(effectiveDay: Day, pulls: [Pull] = [], prenotes: [Prenote] = [], leftOut: [LeftOut] = []) {
+            self.effectiveDay = effectiveDay
+            self.pulls = pulls
+            self.prenotes = prenotes
+            self.leftOut = leftOut
+        }
     }
 
     /// The business day a file written on `runDay` is effective.

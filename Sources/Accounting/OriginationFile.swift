@@ -167,10 +167,12 @@ public enum OriginationFile {
     /// `nextSequence` is the first trace sequence number it may use.
     public static func make(_ choice: OriginationChoice.Choice, name: String, day: Day, modifier: String, createdAt: String, nextSequence: Int,
                             accounts: [String: Account], names: [String: String], settings: OriginationSettings, currency: Currency) -> Made {
-        var sequence = nextSequence
+        // Trace numbers ascend within the file: one that would pass 9,999,999 starts again at 1.
+        let count = choice.pulls.count + choice.prenotes.count + (settings.balanced ? Mandate.SEC.allCases.count : 0)
+        var sequence = nextSequence + count - 1 > 9_999_999 ? 1 : nextSequence
         func nextTrace() -> String {
             let trace = settings.odfi + NACHAWriter.alpha(String(repeating: "0", count: max(0, 7 - String(sequence).count)) + String(sequence), 7)
-            sequence = sequence >= 9_999_999 ? 1 : sequence + 1
+            sequence += 1
             return trace
         }
         var entries: [OriginatedEntry] = []

@@ -73,9 +73,11 @@ public protocol OriginationStore: AnyObject {
 }
 
 extension OriginationStore {
-    /// The next trace sequence number: one past the highest any entry used (1 for the first file).
+    /// The next trace sequence number: one past the highest the last file written used, void or not (1 for the first
+    /// file).
     public func nextTraceSequence() throws -> Int {
-        let highest = try entries(fileName: nil).compactMap { Int($0.trace.suffix(7)) }.max() ?? 0
+        guard let last = try files().max(by: { ($0.createdAt, $0.name) < ($1.createdAt, $1.name) }) else { return 1 }
+        let highest = try entries(fileName: last.name).compactMap { Int($0.trace.suffix(7)) }.max() ?? 0
         return highest >= 9_999_999 ? 1 : highest + 1
     }
 }

@@ -40,8 +40,12 @@ extension DayRun {
         var plan = Plan()
         let folder = URL(fileURLWithPath: manifest.path).deletingLastPathComponent().standardized.path
         let takenBefore = try await view.ingestedFiles(day: day)
-        for source in manifest.sources {
-            var found = manifest.files(of: source, on: day)
+        // The debit files settle wrote are read back as an originated source once their entries are effective.
+        let outbox = manifest.origination.map { Originator.outboxSource($0) }
+        for source in manifest.sources + (outbox.map { [$0] } ?? []) {
+            var found = source.key == Originator.outboxSourceKey
+                ? (files: manifest.origination.map { Originator.filesToRead($0, on: day) } ?? [], missing: nil)
+                : manifest.files(of: source, on: day)
             // Read back from this job's own archive folder (a copied job folder never reads the original's).
             let archived = takenBefore.compactMap { file -> IngestedFile? in
                 guard file.source == source.key, let here = Archive.located(file.archivePath, day: file.day, under: manifest.archive),
@@ -117,6 +121,8 @@ extension DayRun {
                 continue
             }
             if let previous = try await view.ingestedFile(sha256: input.sha256), previous.day != day {
+                // An outbox file stays in the outbox: the day after the one that took it finds it again, and passes.
+                if input.sourceKey == Originator.outboxSourceKey { continue }
                 intake.exceptions.append(MatchException(type: .duplicate, severity: .info, about: "file:\(input.sha256)", discriminator: "\(day):\(input.displayPath)",
                                                         source: input.format.rawValue, location: SourceLocation(file: input.displayPath, line: 1),
                                                         message: "\(input.name) has the same content (SHA-256 \(input.sha256.prefix(12))…) as \(previous.name), taken by run \(previous.runID) on \(previous.day); not processed again",

@@ -70,9 +70,31 @@ public struct JobRunner: Sendable {
                 try? await ledger.store.finishRun(ledger.runID, status: "finished")
                 try? await ledger.store.checkpoint(truncate: true)
             }
-            return RunResult(exitCode: exitCode, runID: ledger.runID, days: outcomes, message: nil)
+            var result = RunResult(exitCode: exitCode, runID: ledger.runID, days: outcomes, message: nil)
+            // The origination stage: after the newest day only, never on a rerun, a cascade, a past day or a dry run.
+            if let config = manifest.origination, config.enabled, !options.dryRun, !options.cascade, lastRun.map({ lastDay > $0 }) ?? true,
+               outcomes.last?.day == lastDay {
+                result.origination = await originate(lastDay, customers: customers, log: log, exitCode: &result.exitCode)
+            }
+            return result
         } catch {
             return error.result
+        }
+    }
+
+    /// Writes the debit file after `day` (`Originator`); a failure is logged and makes the exit code 1 (mandates) or 3
+    /// (key, ledger, outbox), the day's books standing as committed.
+    private func originate(_ day: Day, customers: [Customer], log: @Sendable (String) -> Void, exitCode: inout ExitCode) async -> Originator.Outcome? {
+        do {
+            let outcome = try await Originator.originate(manifest: manifest, day: day, dryRun: false, newestOnly: true, customers: customers)
+            guard outcome.laterDay == nil else { return nil }
+            log(Originator.describe(outcome))
+            return outcome
+        } catch {
+            log("error: origination: \(error.message)")
+            let code: ExitCode = error.kind == .input ? .inputRejected : .failed
+            if exitCode == .ok || exitCode == .booksDoNotTie || (code == .failed && exitCode == .inputRejected) { exitCode = code }
+            return nil
         }
     }
 

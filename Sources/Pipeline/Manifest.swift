@@ -52,11 +52,13 @@ public struct Manifest: Sendable {
     public var bankAccounts: [BankAccountEntry] = []
     /// `review.post_to`: the ledger accounts a reviewer's `--post-to` may use.
     public var reviewPostTo: [String] = []
+    /// `origination`: the seller's ACH debit origination, nil when the manifest has none.
+    public var origination: OriginationConfig?
 
     /// One of the entity's bank accounts as the manifest names it (CONTRACT: `bank_accounts`).
     public typealias BankAccountEntry = Accounting.BankAccountEntry
 
-    static let topLevelKeys: Set<String> = ["version", "name", "currency", "ledger", "output", "archive", "customers", "invoices", "sources", "matching", "date", "from", "to", "validation", "accounts", "review", "timezone", "statements", "bank_accounts", "entity"]
+    static let topLevelKeys: Set<String> = ["version", "name", "currency", "ledger", "output", "archive", "customers", "invoices", "sources", "matching", "date", "from", "to", "validation", "accounts", "review", "timezone", "statements", "bank_accounts", "entity", "origination"]
     static let statementsKeys: Set<String> = ["placeholder_references"]
     static let bankAccountKeys: Set<String> = ["bank", "account", "currency", "code", "name", "aliases", "statements", "closed_on"]
     static let reviewKeys: Set<String> = ["write_off_limit", "post_to"]
@@ -128,6 +130,7 @@ public struct Manifest: Sendable {
                         date: days.date, from: days.from, to: days.to, accounts: accounts, writeOffLimit: writeOffLimit, timeZone: timeZone,
                         placeholderReferences: placeholders, bankAccounts: bankAccounts)
         manifest.reviewPostTo = postTo
+        manifest.origination = try reader.origination(bankAccounts: bankAccounts)
         manifest.postgreSQL = database
         return manifest
     }

@@ -4,4 +4,6 @@ public struct RunResult: Sendable {
     public var runID: Int64?
     public var days: [DayOutcome]
     public var message: String?
+    /// What the origination stage did (nil: it did not run, or failed).
+    public var origination: Originator.Outcome? = nil
 }

@@ -1,0 +1,252 @@
+import Accounting
+import ACH
+import Core
+import Foundation
+import Ledger
+import Receivables
+
+/// Writes the next ACH debit file (DESIGN: the origination stage; CONTRACT: `settle originate`): the mandates read and
+/// sealed into the ledger, the invoices due chosen (`OriginationChoice`), the file made (`OriginationFile`), recorded in
+/// the ledger with its entries, then written to the outbox (0600, atomically, never over another file). A day that has
+/// a file already writes nothing; when the outbox lost that file, it is written again from the ledger's sealed copy,
+/// byte for byte. The next run of the day the file is effective on (or a later one) reads it back as an `originated`
+/// source, once.
+public enum Originator {
+    /// A problem that stops origination: the manifest, the key file, the mandates or the ledger (the message says which).
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public enum Kind: Sendable { case configuration, input, ledger }
+        public let kind: Kind
+        public let message: String
+        public var description: String { message }
+        init(_ kind: Kind, _ message: String) {
+            self.kind = kind
+            self.message = message
+        }
+    }
+
+    public struct Outcome: Sendable {
+        /// The file's path (written now, written before, or the one a dry run would write); nil when nothing is due.
+        public var path: String?
+        /// Whether this call wrote the file (false: a dry run, nothing due, or the day's file was there already).
+        public var wrote = false
+        /// The day's file was recorded before this call.
+        public var existed = false
+        public var entries: [OriginatedEntry] = []
+        public var leftOut: [OriginationChoice.LeftOut] = []
+        public var effectiveDay: Day?
+        public var debitTotal: Money?
+        /// Set when a later day has a file already: the run's stage writes nothing for an older day.
+        public var laterDay: Day?
+    }
+
+    /// The outbox's source as the day's plan reads it back: NACHA, the seller's originated debits.
+    public static func outboxSource(_ config: OriginationConfig) -> Manifest.Source {
+        Manifest.Source(format: .nacha, path: config.outbox + "/*.ach", role: .originated, profile: nil, account: nil, strict: true, key: outboxSourceKey)
+    }
+
+    public static let outboxSourceKey = "origination.outbox"
+
+    /// The outbox files a run of `day` reads: those written on an earlier day (within 30 days) whose entries are
+    /// effective on or before it. The day's intake skips one an earlier day took.
+    public static func filesToRead(_ config: OriginationConfig, on day: Day, calendar: BusinessCalendar = .federalReserve) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: config.outbox) else { return [] }
+        return names.sorted().compactMap { name in
+            guard let (written, _) = OriginationFileRecord.parse(name: name), written < day, day.days(since: written) <= 30,
+                  OriginationChoice.effectiveDay(after: written, calendar: calendar) <= day else { return nil }
+            return config.outbox + "/" + name
+        }
+    }
+
+    /// Opens the manifest's origination store.
+    static func openStore(_ manifest: Manifest) throws(Failure) -> any OriginationStore {
+        do {
+            if let database = manifest.postgreSQL { return try PostgreSQLOriginationStore(address: database.address, entity: database.entity) }
+            return try SQLiteOriginationStore(path: manifest.ledger)
+        } catch {
+            throw Failure(.ledger, "the ledger \(manifest.ledgerDisplay) is unavailable: \(error)")
+        }
+    }
+
+    static func openView(_ manifest: Manifest) throws(Failure) -> any LedgerReading {
+        do {
+            if let database = manifest.postgreSQL { return try PostgreSQLLedgerReader(address: database.address, entity: database.entity) }
+            return try SQLiteLedgerReader(path: manifest.ledger)
+        } catch {
+            throw Failure(.ledger, "the ledger \(manifest.ledgerDisplay) is unavailable: \(error)")
+        }
+    }
+
+    /// The key and the mandates, checked; without a key file origination refuses to run.
+    static func loadInputs(_ config: OriginationConfig, currency: Currency) throws(Failure) -> (key: SealingKey, mandates: [Mandate]) {
+        let key: SealingKey
+        do {
+            key = try SealingKey.load(path: config.keyFile)
+        } catch {
+            throw Failure(.configuration, "origination.key_file: \(error.message); origination does not run without its key")
+        }
+        do {
+            return (key, try MandatesFile.load(path: config.mandates, currency: currency))
+        } catch {
+            throw Failure(.input, "the mandates could not be loaded:\n\(error.description)")
+        }
+    }
+
+    static func context(mandate: String) -> String { "mandate:\(mandate)" }
+    static func context(file: String) -> String { "file:\(file)" }
+
+    /// `newestOnly` (the run's stage): nothing is written when a later day has a file.
+    public static func originate(manifest: Manifest, day: Day, dryRun: Bool, newestOnly: Bool = false, customers: [Customer]? = nil,
+                                 now: String = Timestamp.now(), calendar: BusinessCalendar = .federalReserve) async throws(Failure) -> Outcome {
+        guard let config = manifest.origination else {
+            throw Failure(.configuration, "\(manifest.path): the manifest has no origination block (CONTRACT: origination)")
+        }
+        let (key, mandates) = try loadInputs(config, currency: manifest.currency)
+        let store = try openStore(manifest)
+        do {
+            if newestOnly, let later = try store.files().filter({ $0.voidedAt == nil && $0.day > day }).map(\.day).max() {
+                var outcome = Outcome()
+                outcome.laterDay = later
+                return outcome
+            }
+            return try await originate(config: config, manifest: manifest, day: day, dryRun: dryRun, key: key, mandates: mandates, store: store,
+                                       customers: customers, now: now, calendar: calendar)
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw Failure(.ledger, "origination on \(manifest.ledgerDisplay) failed: \(error)")
+        }
+    }
+
+    private static func originate(config: OriginationConfig, manifest: Manifest, day: Day, dryRun: Bool, key: SealingKey, mandates: [Mandate],
+                                  store: any OriginationStore, customers: [Customer]?, now: String, calendar: BusinessCalendar) async throws -> Outcome {
+        // The mandates, sealed; a ledger whose mandates another key sealed is refused by name.
+        let stored = try store.mandates()
+        if let other = stored.first(where: { $0.keyFingerprint != key.fingerprint }) {
+            throw Failure(.configuration, "origination.key_file: the ledger's mandates (\(other.mandateID) and others) were sealed with key \(other.keyFingerprint), "
+                              + "not with \(config.keyFile) (key \(key.fingerprint)); use the key they were sealed with")
+        }
+        let sealed = mandates.map { m in
+            StoredMandate(mandateID: m.mandateID, customerID: m.customerID, sec: m.sec.rawValue, routing: m.routing,
+                          accountSealed: key.seal(m.account, context: context(mandate: m.mandateID)), accountLastFour: m.accountLastFour,
+                          accountType: m.accountType.rawValue, authorizedOn: m.authorizedOn, revokedOn: m.revokedOn, maxMinor: m.maxAmount?.minorUnits,
+                          pull: m.pull.description, keyFingerprint: key.fingerprint, updatedAt: now)
+        }
+        if !dryRun { try store.saveMandates(sealed) }
+        var outcome = Outcome()
+        let files = try store.files()
+        // The day's file, written before: nothing new; written again when the outbox lost it.
+        if let existing = files.first(where: { $0.day == day && $0.voidedAt == nil }) {
+            outcome.existed = true
+            outcome.path = config.outbox + "/" + existing.name
+            outcome.entries = try store.entries(fileName: existing.name)
+            outcome.effectiveDay = outcome.entries.first?.effectiveDay
+            outcome.debitTotal = existing.debitTotal
+            if !dryRun, !FileManager.default.fileExists(atPath: config.outbox + "/" + existing.name) {
+                let text = try key.open(existing.sealedText, context: context(file: existing.name))
+                try writeOutbox(config, name: existing.name, text: text, sha256: existing.sha256)
+                outcome.wrote = true
+            }
+            return outcome
+        }
+        let view = try openView(manifest)
+        let entries = try store.entries(fileName: nil)
+        var states: [String: OriginationChoice.MandateState] = [:]
+        for entry in entries where entry.kind == .prenote {
+            states[entry.mandateID, default: .init()].prenoteDay = min(states[entry.mandateID]?.prenoteDay ?? entry.effectiveDay, entry.effectiveDay)
+        }
+        for mandate in stored where mandate.status != "active" {
+            states[mandate.mandateID, default: .init()].blocked = "is \(mandate.status)" + (mandate.statusNote.isEmpty ? "" : ": \(mandate.statusNote)")
+        }
+        var disputed: Set<String> = []
+        for exception in try await view.exceptions(status: "open", day: nil, type: nil, customer: nil) { disputed.formUnion(exception.invoiceIDs) }
+        let unapplied = Set(try await view.unappliedByCustomer(asOf: nil).filter { $0.value.values.contains { $0 != 0 } }.keys)
+        var pending: Set<String> = []
+        for batch in try await view.pendingSettlements(before: day.adding(days: 1)) {
+            let receipts = try await view.batchReceipts(batchKey: batch.batchKey)
+            guard let first = receipts.map(\.day).min() else { continue }
+            for row in try await view.receiptRows(receiptIDs: receipts.map(\.receiptID), from: first, before: nil) {
+                if let customer = row.customerID { pending.insert(customer) }
+            }
+        }
+        let choice = OriginationChoice.choose(.init(runDay: day, calendar: calendar, mandates: mandates, states: states, invoices: try await view.invoices(),
+                                                    pulledInvoices: Set(entries.filter { $0.kind == .debit }.map(\.invoiceID)), disputedInvoices: disputed,
+                                                    unappliedCustomers: unapplied, pendingCustomers: pending))
+        outcome.leftOut = choice.leftOut
+        outcome.effectiveDay = choice.effectiveDay
+        guard !choice.pulls.isEmpty || !choice.prenotes.isEmpty else { return outcome }
+        let taken = Set(files.filter { $0.day == day }.map(\.modifier))
+        guard let modifier = OriginationFileRecord.modifiers.first(where: { !taken.contains($0) }) else {
+            throw Failure(.ledger, "\(day) has used every file ID modifier (A-Z, 0-9)")
+        }
+        let name = OriginationFileRecord.name(day: day, modifier: modifier)
+        var accounts: [String: OriginationFile.Account] = [:]
+        for mandate in mandates { accounts[mandate.mandateID] = .init(routing: mandate.routing, account: mandate.account, type: mandate.accountType, sec: mandate.sec) }
+        var names: [String: String] = [:]
+        for customer in customers ?? [] { names[customer.id] = customer.name }
+        let made = OriginationFile.make(choice, name: name, day: day, modifier: modifier, createdAt: now, nextSequence: try store.nextTraceSequence(),
+                                        accounts: accounts, names: names, settings: config.settings, currency: manifest.currency)
+        outcome.path = config.outbox + "/" + name
+        outcome.entries = made.entries
+        outcome.debitTotal = made.debitTotal
+        guard !dryRun else { return outcome }
+        let sha = SHA256.hex(Array(made.text.utf8))
+        try store.record(OriginationFileRecord(name: name, day: day, modifier: modifier, sha256: sha, createdAt: now, entryCount: made.entries.count,
+                                               debitTotal: made.debitTotal, sealedText: key.seal(made.text, context: context(file: name))),
+                         entries: made.entries)
+        try writeOutbox(config, name: name, text: made.text, sha256: sha)
+        outcome.wrote = true
+        return outcome
+    }
+
+    /// One line on what origination did, for the run's log and `settle originate`.
+    public static func describe(_ outcome: Outcome) -> String {
+        let debits = outcome.entries.filter { $0.kind == .debit }
+        let prenotes = outcome.entries.filter { $0.kind == .prenote }.count
+        guard let path = outcome.path else {
+            return "origination: nothing due for \(outcome.effectiveDay.map { "\($0)" } ?? "the next business day")"
+                + (outcome.leftOut.isEmpty ? "" : " (\(outcome.leftOut.count) invoice\(outcome.leftOut.count == 1 ? "" : "s") due left out)")
+        }
+        let what = "\(debits.count) debit\(debits.count == 1 ? "" : "s") of \(outcome.debitTotal.map { "\($0) \($0.currency.code)" } ?? "0")"
+            + (prenotes > 0 ? " and \(prenotes) prenote\(prenotes == 1 ? "" : "s")" : "") + " effective \(outcome.effectiveDay.map { "\($0)" } ?? "")"
+        if outcome.existed { return "origination: \(path) was written before (\(what))" + (outcome.wrote ? "; written again from the ledger" : "") }
+        return "origination: \(outcome.wrote ? "wrote" : "would write") \(path): \(what)"
+            + (outcome.leftOut.isEmpty ? "" : "; \(outcome.leftOut.count) invoice\(outcome.leftOut.count == 1 ? "" : "s") due left out")
+    }
+
+    /// Writes a file to the outbox (0600, in a 0700 folder, atomically); a different file already at its path is never
+    /// overwritten.
+    static func writeOutbox(_ config: OriginationConfig, name: String, text: String, sha256: String) throws {
+        let path = config.outbox + "/" + name
+        try PrivateFiles.makeFolder(config.outbox)
+        if let there = FileManager.default.contents(atPath: path) {
+            guard SHA256.hex([UInt8](there)) == sha256 else {
+                throw Failure(.ledger, "\(path) is there already with other content; settle never overwrites an outbox file (move it away if it was never sent)")
+            }
+            return
+        }
+        try AtomicFile.write(text, to: path)
+    }
+
+    /// `settle originate void FILE`: a file never sent is void; its invoices may be pulled again (a new file of the
+    /// day takes the next modifier), and the outbox's copy is moved aside (`FILE.void`) so that no run reads it. A file
+    /// a run read back was sent, and is refused. Returns where the outbox's copy went (nil: it was not there).
+    public static func void(file: String, note: String, store: any OriginationStore, view: any LedgerReading, now: String = Timestamp.now()) async throws(Failure) -> String? {
+        let name = (file as NSString).lastPathComponent
+        do {
+            guard let record = try store.files().first(where: { $0.name == name }) else {
+                throw Failure(.input, "\(name) is not a file settle wrote to this ledger")
+            }
+            guard record.voidedAt == nil else { throw Failure(.input, "\(name) is void already (\(record.voidedAt ?? ""): \(record.voidNote))") }
+            if let taken = try await view.ingestedFile(sha256: record.sha256) {
+                throw Failure(.input, "\(name) was sent: run \(taken.runID) read it back on \(taken.day); a file the bank has is answered by returns, not voided")
+            }
+            try store.void(fileName: name, note: note, at: now)
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw Failure(.ledger, "\(error)")
+        }
+        guard FileManager.default.fileExists(atPath: file), (try? FileManager.default.moveItem(atPath: file, toPath: file + ".void")) != nil else { return nil }
+        return file + ".void"
+    }
+}

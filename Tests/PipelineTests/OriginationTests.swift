@@ -1,0 +1,272 @@
+import Accounting
+import ACH
+import Core
+import Foundation
+import Ledger
+import Pipeline
+import Receivables
+import Testing
+import TestSupport
+
+/// ACH debit origination: the key and the mandates file, the choice of invoices, the file as NACHA, and the loop
+/// through the nightly job (prenotes, the debit file written by the run, read back by the next, the invoice closed).
+@Suite struct OriginationTests {
+    static let keyHex = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+    static func write(_ text: String, to path: String, mode: mode_t = 0o600) throws {
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        chmod(path, mode)
+    }
+
+    // MARK: the key
+
+    @Test func sealedNumbersOpenOnlyWithTheirKeyAndContext() throws {
+        let folder = TestPaths.temporaryDirectory("origination-key")
+        try Self.write(Self.keyHex + "\n", to: folder + "/key")
+        let key = try SealingKey.load(path: folder + "/key")
+        let sealed = key.seal("123456789", context: "mandate:M-1")
+        #expect(!sealed.contains("123456789"))
+        #expect(try key.open(sealed, context: "mandate:M-1") == "123456789")
+        #expect(key.seal("123456789", context: "mandate:M-1") == sealed, "the same number sealed again is the same text")
+        #expect(key.seal("123456780", context: "mandate:M-1") != sealed)
+        #expect(throws: SealingKey.Failure.self) { try key.open(sealed, context: "mandate:M-2") }
+        let other = try SealingKey(bytes: Array(repeating: 7, count: 32))
+        #expect(throws: SealingKey.Failure.self) { try other.open(sealed, context: "mandate:M-1") }
+        var tampered = Array(sealed)
+        tampered[30] = tampered[30] == "0" ? "1" : "0"
+        #expect(throws: SealingKey.Failure.self) { try key.open(String(tampered), context: "mandate:M-1") }
+        #expect(key.fingerprint != other.fingerprint && key.fingerprint.count == 16)
+    }
+
+    @Test func keyFilesOthersMayReadOrThatAreNotAKeyAreRefused() throws {
+        let folder = TestPaths.temporaryDirectory("origination-key-file")
+        try Self.write(Self.keyHex, to: folder + "/open", mode: 0o644)
+        #expect { try SealingKey.load(path: folder + "/open") } throws: { "\($0)".contains("mode 644") }
+        try Self.write("not a key", to: folder + "/short")
+        #expect { try SealingKey.load(path: folder + "/short") } throws: { "\($0)".contains("64 hexadecimal") }
+        #expect { try SealingKey.load(path: folder + "/missing") } throws: { "\($0)".contains("cannot read") }
+    }
+
+    // MARK: the mandates file
+
+    @Test func mandatesAreCheckedByLineAndField() throws {
+        let text = """
+            mandate_id,customer_id,sec,routing,account,account_type,authorized_on,revoked_on,max_amount,pull
+            M-1,C1,CCD,071000013,123456789,checking,2026-10-01,,,due
+            M-2,C2,WEB,071000014,12-34,savings,2026-13-01,,-5,due-x
+            M-1,C3,PPD,021000021,99,checking,2026-10-01,2026-12-01,100.00,discount
+            """
+        #expect {
+            try MandatesFile.parse(bytes: Array(text.utf8), path: "mandates.csv", currency: .usd)
+        } throws: { error in
+            let d = (error as? MasterDataError)?.diagnostics ?? []
+            let fields = Set(d.map { "\($0.location.line):\($0.field ?? "")" })
+            return fields == ["3:sec", "3:routing", "3:authorized_on", "3:max_amount", "3:pull", "4:mandate_id"]
+        }
+        let good = try MandatesFile.parse(bytes: Array(text.split(separator: "\n").prefix(2).joined(separator: "\n").utf8), path: "m.csv", currency: .usd)
+        #expect(good.count == 1 && good[0].pull == .due && good[0].accountLastFour == "6789")
+        let folder = TestPaths.temporaryDirectory("origination-mandates")
+        try Self.write(text, to: folder + "/m.csv", mode: 0o640)
+        #expect { try MandatesFile.load(path: folder + "/m.csv", currency: .usd) } throws: { "\($0)".contains("mode 640") }
+    }
+
+    // MARK: the choice
+
+    static func invoice(_ id: String, _ customer: String, issued: Day, due: Day, _ amount: Int64, open: Int64? = nil, terms: String = "NET30") -> LedgerInvoice {
+        LedgerInvoice(invoiceID: id, customerID: customer, issueDay: issued, dueDay: due, amount: Money(minorUnits: amount, currency: .usd),
+                      openAmount: Money(minorUnits: open ?? amount, currency: .usd), terms: terms, poNumber: "")
+    }
+
+    static func mandate(_ id: String, _ customer: String, pull: Mandate.Pull = .due, authorized: Day = Day(civilYear: 2026, month: 10, day: 1),
+                        max: Int64? = nil) -> Mandate {
+        Mandate(mandateID: id, customerID: customer, sec: .ccd, routing: "071000013", account: "1234\(id.suffix(1))", accountType: .checking,
+                authorizedOn: authorized, maxAmount: max.map { Money(minorUnits: $0, currency: .usd) }, pull: pull)
+    }
+
+    @Test func invoicesArePulledOnTheirPullDayUnlessSomethingHoldsThemBack() {
+        let d = { (m: Int, day: Int) in Day(civilYear: 2026, month: m, day: day) }
+        let ready = OriginationChoice.MandateState(prenoteDay: d(10, 1))
+        let mandates = [Self.mandate("M-1", "C1"), Self.mandate("M-2", "C2", pull: .businessDaysBeforeDue(2)), Self.mandate("M-3", "C3", pull: .discount),
+                        Self.mandate("M-4", "C4", max: 50_000), Self.mandate("M-5", "C5"), Self.mandate("M-6", "C6"), Self.mandate("M-7", "C7"),
+                        Self.mandate("M-8", "C8", authorized: d(11, 10))]
+        var states: [String: OriginationChoice.MandateState] = [:]
+        for m in mandates { states[m.mandateID] = ready }
+        states["M-7"] = OriginationChoice.MandateState(prenoteDay: d(11, 4))
+        let invoices = [
+            Self.invoice("I-1", "C1", issued: d(10, 6), due: d(11, 6), 100_00),  // due Friday 11-06: pulled
+            Self.invoice("I-2", "C1", issued: d(10, 9), due: d(11, 9), 100_00),  // due Monday: not yet
+            Self.invoice("I-3", "C2", issued: d(10, 10), due: d(11, 10), 200_00), // two business days before 11-10: 11-06
+            Self.invoice("I-4", "C3", issued: d(10, 27), due: d(11, 26), 1_000_00, terms: "2/10 NET30"), // discount to 11-06
+            Self.invoice("I-5", "C4", issued: d(10, 6), due: d(11, 5), 600_00),  // over the mandate's max
+            Self.invoice("I-6", "C5", issued: d(10, 6), due: d(11, 5), 300_00),  // disputed
+            Self.invoice("I-7", "C6", issued: d(10, 6), due: d(11, 5), 300_00),  // the customer has a credit memo
+            Self.invoice("CM-1", "C6", issued: d(10, 6), due: d(11, 5), -50_00),
+            Self.invoice("I-8", "C7", issued: d(10, 6), due: d(11, 5), 300_00),  // the prenote settled 11-04: ready 11-09
+            Self.invoice("I-9", "C8", issued: d(10, 6), due: d(11, 5), 300_00),  // due before the authorization
+            Self.invoice("I-10", "C1", issued: d(10, 6), due: d(11, 2), 100_00, open: 0), // paid
+            Self.invoice("I-11", "C9", issued: d(10, 6), due: d(11, 2), 100_00), // no mandate
+        ]
+        let choice = OriginationChoice.choose(.init(runDay: d(11, 5), mandates: mandates, states: states, invoices: invoices, disputedInvoices: ["I-6"]))
+        #expect(choice.effectiveDay == d(11, 6))
+        #expect(choice.pulls.map(\.invoiceID) == ["I-1", "I-3", "I-4"])
+        #expect(choice.pulls.first { $0.invoiceID == "I-4" }?.amount.minorUnits == 980_00)
+        #expect(choice.pulls.first { $0.invoiceID == "I-4" }?.discount.minorUnits == 20_00)
+        let left = Dictionary(choice.leftOut.map { ($0.invoiceID, $0.reason) }, uniquingKeysWith: { a, _ in a })
+        #expect(Set(left.keys) == ["I-5", "I-6", "I-7", "I-8"])
+        #expect(left["I-5"]?.contains("max_amount") == true)
+        #expect(left["I-8"]?.contains("2026-11-09") == true)
+        #expect(choice.prenotes.isEmpty)
+        // Pulled before: never again; a new mandate's prenote goes first.
+        let again = OriginationChoice.choose(.init(runDay: d(11, 5), mandates: mandates, states: [:], invoices: invoices, pulledInvoices: ["I-1"]))
+        #expect(again.pulls.isEmpty)
+        #expect(again.prenotes.map(\.mandateID) == mandates.dropLast().map(\.mandateID), "M-8 authorizes nothing before 11-10")
+    }
+
+    // MARK: the loop through the nightly job
+
+    static func job(in folder: String, balanced: Bool = false) throws -> String {
+        try Self.write("""
+            customer_id,name,aliases,ach_company_ids,credit_limit,terms
+            C1,Alpha Supply,,,,NET30
+            C2,Bravo Parts,,,,2/10 NET30
+            C3,Charlie Co,,,,NET30
+            """, to: folder + "/customers.csv")
+        try Self.write("""
+            invoice_id,customer_id,issue_date,due_date,currency,amount,open_amount,terms,po_number
+            I-1,C1,2026-10-07,2026-11-06,USD,1250.00,1250.00,NET30,
+            I-2,C1,2026-11-30,2026-12-30,USD,99.00,99.00,NET30,
+            I-3,C2,2026-11-01,2026-12-01,USD,1000.00,1000.00,2/10 NET30,
+            I-4,C3,2026-10-04,2026-11-03,USD,400.00,400.00,NET30,
+            CM-4,C3,2026-10-04,2026-11-03,USD,-50.00,-50.00,NET30,
+            """, to: folder + "/invoices.csv")
+        try Self.write("""
+            mandate_id,customer_id,sec,routing,account,account_type,authorized_on,revoked_on,max_amount,pull
+            M-1,C1,CCD,071000013,111222333,checking,2026-10-01,,,due
+            M-2,C2,PPD,021000021,444555666,savings,2026-10-01,,,discount
+            M-3,C3,CCD,071000013,777888999,checking,2026-10-01,,,due
+            """, to: folder + "/mandates.csv")
+        try Self.write(Self.keyHex, to: folder + "/origination.key")
+        let offset = balanced ? #", "bank_accounts": [{ "bank": "071000013", "account": "5550001", "currency": "USD" }]"# : ""
+        try Self.write("""
+            { "version": 1, "currency": "USD", "ledger": "ledger.sqlite", "output": "out", "archive": "archive",
+              "customers": "customers.csv", "invoices": "invoices.csv",
+              "sources": [ { "format": "nacha", "path": "in/{date}/*.ach", "role": "received" } ],
+              "origination": { "enabled": true, "mandates": "mandates.csv", "outbox": "outbox", "key_file": "origination.key",
+                               "company_name": "NORTHWIND MFG", "company_id": "1234567890", "odfi": "07100001", "balanced": \(balanced) }\(offset) }
+            """, to: folder + "/job.json")
+        return folder + "/job.json"
+    }
+
+    static func entries(of path: String) throws -> [(batch: BatchHeaderRecord, entry: Entry)] {
+        var reader = NACHAReader(source: MemoryByteSource([UInt8](FileManager.default.contents(atPath: path) ?? Data())), fileName: path)
+        var out: [(BatchHeaderRecord, Entry)] = []
+        while let batch = try reader.nextBatch() { for entry in batch.entries { out.append((batch.header, entry)) } }
+        #expect(!reader.diagnostics.hasErrors, "\(path): \(reader.diagnostics.items.prefix(3))")
+        return out
+    }
+
+    @Test func theNightlyJobPullsWhatIsDueReadsItsFileBackAndClosesTheInvoice() async throws {
+        let folder = TestPaths.temporaryDirectory("origination-loop")
+        let manifest = try Manifest.load(path: try Self.job(in: folder))
+        let d = { (m: Int, day: Int) in Day(civilYear: 2026, month: m, day: day) }
+        func run(_ day: Day) async -> RunResult { await JobRunner(manifest: manifest).run(RunOptions(days: [day], concurrency: 2)) }
+
+        // 11-02: every mandate is new; the file carries their prenotes, effective 11-03.
+        var result = await run(d(11, 2))
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        let prenotes = try Self.entries(of: folder + "/outbox/2026-11-02-A.ach")
+        #expect(prenotes.map { $0.entry.detail.transactionCode } == [28, 28, 38])
+        #expect(prenotes.allSatisfy { $0.entry.detail.amountCents == 0 && $0.batch.effectiveEntryDate == d(11, 3) })
+        #expect(result.origination?.leftOut.map(\.invoiceID).sorted() == ["I-4"], "I-1 is pulled on 11-06, not before")
+        // Nothing of a mandate's account number is in the ledger but sealed.
+        let ledgerBytes = try String(decoding: Data(contentsOf: URL(fileURLWithPath: folder + "/ledger.sqlite")), as: UTF8.self)
+        #expect(!ledgerBytes.contains("111222333") && !ledgerBytes.contains("444555666"))
+
+        // 11-03 reads the prenotes back; live debits wait for 11-06 (three banking days after 11-03).
+        result = await run(d(11, 3))
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        #expect(result.origination?.path == nil)
+        result = await run(d(11, 4))
+        #expect(result.origination?.path == nil)
+
+        // 11-05: I-1 is due 11-06, pulled in full; I-4's customer has an open credit memo; I-3 waits for its discount day.
+        result = await run(d(11, 5))
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        let file = folder + "/outbox/2026-11-05-A.ach"
+        let debits = try Self.entries(of: file)
+        #expect(debits.count == 1)
+        #expect(debits[0].entry.detail.transactionCode == 27 && debits[0].entry.detail.amountCents == 1250_00)
+        #expect(debits[0].entry.paymentRelatedInformation == "RMR*IV*I-1*PI*1250.00\\")
+        #expect(debits[0].entry.detail.traceNumber == "071000010000004", "trace numbers go on from the prenotes' file")
+        #expect(result.origination?.leftOut.first { $0.invoiceID == "I-4" }?.reason.contains("credit memo") == true)
+        var mode = stat()
+        stat(file, &mode)
+        #expect(mode.st_mode & 0o777 == 0o600)
+
+        // Asked again for 11-05: nothing new; a lost outbox copy is written again, the same bytes.
+        let bytes = FileManager.default.contents(atPath: file)
+        var again = try await Originator.originate(manifest: manifest, day: d(11, 5), dryRun: false)
+        #expect(again.existed && !again.wrote)
+        try FileManager.default.removeItem(atPath: file)
+        again = try await Originator.originate(manifest: manifest, day: d(11, 5), dryRun: false)
+        #expect(again.existed && again.wrote && FileManager.default.contents(atPath: file) == bytes)
+
+        // 11-06 reads the debits back: the receipt pays I-1 by its remittance.
+        result = await run(d(11, 6))
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        let view: any LedgerReading = try SQLiteLedgerReader(path: folder + "/ledger.sqlite")
+        #expect(try await view.invoice(id: "I-1")?.openAmount.minorUnits == 0)
+        #expect(try await view.ingestedFile(sha256: SHA256.hex([UInt8](bytes ?? Data()))) != nil)
+        // A file the bank has is not void.
+        let store = try SQLiteOriginationStore(path: folder + "/ledger.sqlite")
+        await #expect { _ = try await Originator.void(file: file, note: "test", store: store, view: view) } throws: { "\($0)".contains("was sent") }
+
+        // 11-09 (Monday): the outbox's old files are not read again (no DUPLICATE); 11-10 pulls I-3 on its discount's
+        // last day (11-11 is a holiday: the discount runs to 11-12), for 980.00.
+        result = await run(d(11, 9))
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        #expect(try await view.exceptions(status: nil, day: d(11, 9), type: "DUPLICATE", customer: nil).isEmpty)
+        result = await run(d(11, 10))
+        let discounted = try Self.entries(of: folder + "/outbox/2026-11-10-A.ach")
+        #expect(discounted.map { $0.entry.detail.amountCents } == [980_00])
+        #expect(discounted.first?.batch.standardEntryClass == .ppd)
+        #expect(discounted.first?.entry.paymentRelatedInformation == "RMR*IV*I-3*PI*980.00*1000.00*20.00\\")
+
+        // A file not sent is void: its invoice may be pulled again, in the day's next file.
+        let voided = try await Originator.void(file: folder + "/outbox/2026-11-10-A.ach", note: "never sent", store: store, view: view)
+        #expect(voided == folder + "/outbox/2026-11-10-A.ach.void")
+        let redo = try await Originator.originate(manifest: manifest, day: d(11, 10), dryRun: false)
+        #expect(redo.path == folder + "/outbox/2026-11-10-B.ach" && redo.wrote)
+        #expect(redo.entries.map(\.invoiceID) == ["I-3"])
+
+        // A rerun of a day writes no file.
+        result = await JobRunner(manifest: manifest).run(RunOptions(days: [d(11, 9)], concurrency: 2))
+        #expect(result.origination == nil)
+    }
+
+    @Test func aBalancedFileOffsetsEachBatchAndAnotherKeyIsRefused() async throws {
+        let folder = TestPaths.temporaryDirectory("origination-balanced")
+        let manifest = try Manifest.load(path: try Self.job(in: folder, balanced: true))
+        let result = await JobRunner(manifest: manifest).run(RunOptions(days: [Day(civilYear: 2026, month: 11, day: 2)], concurrency: 2))
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        // Prenotes only: nothing to offset. A dry run of 11-05 after prenotes is enough to see the offset of a debit batch.
+        let choice = OriginationChoice.Choice(effectiveDay: Day(civilYear: 2026, month: 11, day: 6),
+                                              pulls: [.init(mandateID: "M-1", customerID: "C1", invoiceID: "I-1", amount: Money(minorUnits: 1250_00, currency: .usd),
+                                                            openAmount: Money(minorUnits: 1250_00, currency: .usd), discount: .zero(.usd),
+                                                            effectiveDay: Day(civilYear: 2026, month: 11, day: 6))])
+        let made = OriginationFile.make(choice, name: "x.ach", day: Day(civilYear: 2026, month: 11, day: 5), modifier: "A", createdAt: "2026-11-05T22:00:00Z",
+                                        nextSequence: 9_999_999, accounts: ["M-1": .init(routing: "071000013", account: "111222333", type: .checking, sec: .ccd)],
+                                        names: [:], settings: manifest.origination!.settings, currency: .usd)
+        try Self.write(made.text, to: folder + "/x.ach")
+        let read = try Self.entries(of: folder + "/x.ach")
+        #expect(read.map { $0.entry.detail.transactionCode } == [27, 22])
+        #expect(read.map { $0.entry.detail.amountCents } == [1250_00, 1250_00])
+        #expect(read.map { $0.entry.detail.traceNumber } == ["071000010000001", "071000010000002"], "a file that would pass 9,999,999 starts at 1")
+        #expect(read.first?.batch.serviceClassCode == 200)
+        // The ledger's mandates are sealed with the first key: another key file is refused, naming both.
+        try Self.write(String(Self.keyHex.reversed()), to: folder + "/origination.key")
+        await #expect { _ = try await Originator.originate(manifest: manifest, day: Day(civilYear: 2026, month: 11, day: 3), dryRun: true) } throws: {
+            "\($0)".contains("were sealed with key")
+        }
+    }
+}
