@@ -278,7 +278,7 @@ public final class PostgreSQLOriginationStore: OriginationStore {
                 for value in OriginationRows.entryValues(entry) { copy.add(value) }
                 copy.endRow()
             }
-            try db.copyIn("COPY origination_entries(entity, \(OriginationRows.entryColumns)) FROM STDIN", data: copy.bytes)
+            try db.copyIn("origination_entries(entity, \(OriginationRows.entryColumns))", data: copy.bytes)
         }
     }
 

@@ -124,7 +124,7 @@ import TestSupport
 
     // MARK: the loop through the nightly job
 
-    static func job(in folder: String, balanced: Bool = false) throws -> String {
+    static func job(in folder: String, balanced: Bool = false, url: String? = nil) throws -> String {
         try Self.write("""
             customer_id,name,aliases,ach_company_ids,credit_limit,terms
             C1,Alpha Supply,,,,NET30
@@ -148,7 +148,7 @@ import TestSupport
         try Self.write(Self.keyHex, to: folder + "/origination.key")
         let offset = balanced ? #", "bank_accounts": [{ "bank": "071000013", "account": "5550001", "currency": "USD" }]"# : ""
         try Self.write("""
-            { "version": 1, "currency": "USD", "ledger": "ledger.sqlite", "output": "out", "archive": "archive",
+            { "version": 1, "currency": "USD", "ledger": "\(url ?? "ledger.sqlite")", \(url == nil ? "" : #""entity": "east","#) "output": "out", "archive": "archive",
               "customers": "customers.csv", "invoices": "invoices.csv",
               "sources": [ { "format": "nacha", "path": "in/{date}/*.ach", "role": "received" } ],
               "origination": { "enabled": true, "mandates": "mandates.csv", "outbox": "outbox", "key_file": "origination.key",
@@ -166,8 +166,21 @@ import TestSupport
     }
 
     @Test func theNightlyJobPullsWhatIsDueReadsItsFileBackAndClosesTheInvoice() async throws {
+        try await Self.loop(url: nil)
+    }
+
+    /// The loop on the ledger at `url` (nil: SQLite in the job's folder).
+    static func loop(url: String?) async throws {
         let folder = TestPaths.temporaryDirectory("origination-loop")
-        let manifest = try Manifest.load(path: try Self.job(in: folder))
+        let manifest = try Manifest.load(path: try Self.job(in: folder, url: url))
+        func openView() throws -> any LedgerReading {
+            if let database = manifest.postgreSQL { return try PostgreSQLLedgerReader(address: database.address, entity: database.entity) }
+            return try SQLiteLedgerReader(path: folder + "/ledger.sqlite")
+        }
+        func openStore() throws -> any OriginationStore {
+            if let database = manifest.postgreSQL { return try PostgreSQLOriginationStore(address: database.address, entity: database.entity) }
+            return try SQLiteOriginationStore(path: folder + "/ledger.sqlite")
+        }
         let d = { (m: Int, day: Int) in Day(civilYear: 2026, month: m, day: day) }
         func run(_ day: Day) async -> RunResult { await JobRunner(manifest: manifest).run(RunOptions(days: [day], concurrency: 2)) }
 
@@ -179,8 +192,13 @@ import TestSupport
         #expect(prenotes.allSatisfy { $0.entry.detail.amountCents == 0 && $0.batch.effectiveEntryDate == d(11, 3) })
         #expect(result.origination?.leftOut.map(\.invoiceID).sorted() == ["I-4"], "I-1 is pulled on 11-06, not before")
         // Nothing of a mandate's account number is in the ledger but sealed.
-        let ledgerBytes = try String(decoding: Data(contentsOf: URL(fileURLWithPath: folder + "/ledger.sqlite")), as: UTF8.self)
-        #expect(!ledgerBytes.contains("111222333") && !ledgerBytes.contains("444555666"))
+        let stored = try openStore().mandates()
+        #expect(stored.map(\.accountLastFour) == ["2333", "5666", "8999"])
+        #expect(!stored.contains { $0.accountSealed.contains("111222333") || $0.accountSealed.contains("444555666") })
+        if url == nil {
+            let ledgerBytes = try String(decoding: Data(contentsOf: URL(fileURLWithPath: folder + "/ledger.sqlite")), as: UTF8.self)
+            #expect(!ledgerBytes.contains("111222333") && !ledgerBytes.contains("444555666"))
+        }
 
         // 11-03 reads the prenotes back; live debits wait for 11-06 (three banking days after 11-03).
         result = await run(d(11, 3))
@@ -214,11 +232,11 @@ import TestSupport
         // 11-06 reads the debits back: the receipt pays I-1 by its remittance.
         result = await run(d(11, 6))
         #expect(result.exitCode == .ok, "\(result.message ?? "")")
-        let view: any LedgerReading = try SQLiteLedgerReader(path: folder + "/ledger.sqlite")
+        let view = try openView()
         #expect(try await view.invoice(id: "I-1")?.openAmount.minorUnits == 0)
         #expect(try await view.ingestedFile(sha256: SHA256.hex([UInt8](bytes ?? Data()))) != nil)
         // A file the bank has is not void.
-        let store = try SQLiteOriginationStore(path: folder + "/ledger.sqlite")
+        let store = try openStore()
         await #expect { _ = try await Originator.void(file: file, note: "test", store: store, view: view) } throws: { "\($0)".contains("was sent") }
 
         // 11-09 (Monday): the outbox's old files are not read again (no DUPLICATE); 11-10 pulls I-3 on its discount's
@@ -268,5 +286,14 @@ import TestSupport
         await #expect { _ = try await Originator.originate(manifest: manifest, day: Day(civilYear: 2026, month: 11, day: 3), dryRun: true) } throws: {
             "\($0)".contains("were sealed with key")
         }
+    }
+}
+
+/// The origination loop on a PostgreSQL ledger's entity.
+@Suite(.enabled(if: PostgreSQLTestServer.configured, Comment(rawValue: PostgreSQLTestServer.skipReason)))
+struct PostgreSQLOriginationTests {
+    @Test func theNightlyJobPullsWhatIsDueReadsItsFileBackAndClosesTheInvoice() async throws {
+        let url: String = try #require(PostgreSQLTestServer.isolatedURL("origination"))
+        try await OriginationTests.loop(url: url)
     }
 }
