@@ -127,7 +127,7 @@ public enum MandatesFile {
             let routing = value("routing")
             if routing.utf8.count != 9 || !routing.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                 problem("routing", "'\(routing)' is not a nine-digit routing number")
-            } else if let check = RoutingNumber.checkDigit(forFirstEight: routing.utf8.prefix(8)), check != routing.utf8.last! - 0x30 {
+            } else if let check = RoutingNumber.checkDigit(forFirstEight: routing.utf8.prefix(8)), let last = routing.utf8.last, check != last - 0x30 {
                 problem("routing", "'\(routing)' fails the routing number's check digit (expected \(check) last)")
             }
             let account = value("account").replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "-", with: "")
