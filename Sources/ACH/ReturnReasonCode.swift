@@ -54,7 +54,7 @@ public enum ChangeCode {
         public var companyIdentification: String?
         public var standardEntryClass: String?
 
-        init(code: String, correctedData: String) {
+        public init(code: String, correctedData: String) {
             let c = Array(correctedData.utf8) + Array(repeating: UInt8(ascii: " "), count: max(0, 29 - correctedData.utf8.count))
             func piece(_ from: Int, _ to: Int) -> String? {
                 let text = ByteScanning.trimmed(String(decoding: c[(from - 1)..<min(to, c.count)], as: UTF8.self))

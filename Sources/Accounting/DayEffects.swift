@@ -21,6 +21,7 @@ public struct DayEffects: Sendable {
     /// end of the day).
     public var lastACHCustomers = false
     public var achChanges: [ACHChangeRow] = []
+    public var achReturns: [ACHReturnRow] = []
     public var settlementItems: [SettlementItemRow] = []
     public var statementBalances: [StatementBalanceRow] = []
     /// Reviewers' decisions this batch's entries book: the exception and the decision's number.

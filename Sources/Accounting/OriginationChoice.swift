@@ -41,9 +41,13 @@ public enum OriginationChoice {
         public var unappliedCustomers: Set<String>
         /// Customers with a receipt whose batch has not settled yet.
         public var pendingCustomers: Set<String>
+        /// Returned entries due to be presented again (`OriginationBook`).
+        public var retries: [OriginationBook.Retry] = []
 
         public init(runDay: Day, calendar: BusinessCalendar = .federalReserve, mandates: [Mandate], states: [String: MandateState] = [:], invoices: [LedgerInvoice],
-                    pulledInvoices: Set<String> = [], disputedInvoices: Set<String> = [], unappliedCustomers: Set<String> = [], pendingCustomers: Set<String> = []) {
+                    pulledInvoices: Set<String> = [], disputedInvoices: Set<String> = [], unappliedCustomers: Set<String> = [], pendingCustomers: Set<String> = [],
+                    retries: [OriginationBook.Retry] = []) {
+            self.retries = retries
             self.runDay = runDay
             self.calendar = calendar
             self.mandates = mandates
@@ -67,8 +71,12 @@ public enum OriginationChoice {
         public var openAmount: Money
         public var discount: Money
         public var effectiveDay: Day
+        /// A retry's original entry, by trace (empty: a new pull).
+        public var retryOf: String = ""
 
-        public init(mandateID: String, customerID: String, invoiceID: String, amount: Money, openAmount: Money, discount: Money, effectiveDay: Day) {
+        public init(mandateID: String, customerID: String, invoiceID: String, amount: Money, openAmount: Money, discount: Money, effectiveDay: Day,
+                    retryOf: String = "") {
+            self.retryOf = retryOf
             self.mandateID = mandateID
             self.customerID = customerID
             self.invoiceID = invoiceID
@@ -140,6 +148,22 @@ public enum OriginationChoice {
         var mandateOf: [String: Mandate] = [:]
         for mandate in inputs.mandates.sorted(by: { ($0.authorizedOn, $1.mandateID) > ($1.authorizedOn, $0.mandateID) }) where mandate.authorizes(on: effective) {
             if mandateOf[mandate.customerID] == nil { mandateOf[mandate.customerID] = mandate }
+        }
+        // Retries first: identical to their originals, while the invoice is still open for at least their amount.
+        let openOf = Dictionary(inputs.invoices.map { ($0.invoiceID, $0) }, uniquingKeysWith: { a, _ in a })
+        for retry in inputs.retries.sorted(by: { $0.original.trace < $1.original.trace }) where retry.dueDay <= effective {
+            let original = retry.original
+            func leave(_ reason: String) { choice.leftOut.append(LeftOut(customerID: original.customerID, invoiceID: original.invoiceID, reason: reason)) }
+            guard let mandate = inputs.mandates.first(where: { $0.mandateID == original.mandateID }), mandate.authorizes(on: effective) else {
+                leave("retry \(retry.attempt) of \(original.trace): mandate \(original.mandateID) no longer authorizes a debit"); continue
+            }
+            if let blocked = inputs.states[mandate.mandateID]?.blocked { leave("retry \(retry.attempt) of \(original.trace): mandate \(mandate.mandateID) \(blocked)"); continue }
+            guard let invoice = openOf[original.invoiceID], invoice.openAmount.minorUnits >= original.amount.minorUnits + original.discount.minorUnits else {
+                leave("retry \(retry.attempt) of \(original.trace): the invoice no longer owes \(original.amount)"); continue
+            }
+            choice.pulls.append(Pull(mandateID: original.mandateID, customerID: original.customerID, invoiceID: original.invoiceID, amount: original.amount,
+                                     openAmount: Money(minorUnits: original.amount.minorUnits + original.discount.minorUnits, currency: original.amount.currency),
+                                     discount: original.discount, effectiveDay: effective, retryOf: original.trace))
         }
         var creditCustomers: Set<String> = []
         for invoice in inputs.invoices where invoice.openAmount.minorUnits < 0 { creditCustomers.insert(invoice.customerID) }

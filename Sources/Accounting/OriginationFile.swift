@@ -50,7 +50,7 @@ public struct OriginationSettings: Sendable, Hashable {
 
 /// One entry of a file settle wrote, as the ledger keeps it (no account number: its last four characters).
 public struct OriginatedEntry: Sendable, Hashable {
-    public enum Kind: String, Sendable { case debit, prenote, offset }
+    public enum Kind: String, Sendable { case debit, retry, prenote, offset }
     public var trace: String
     public var fileName: String
     public var kind: Kind
@@ -63,9 +63,12 @@ public struct OriginatedEntry: Sendable, Hashable {
     public var sec: String
     public var batchNumber: Int
     public var accountLastFour: String
+    /// A retry's original entry (the first presentment), by trace; empty for any other entry.
+    public var retryOf: String
 
     public init(trace: String, fileName: String, kind: Kind, mandateID: String, customerID: String, invoiceID: String, amount: Money, discount: Money,
-                effectiveDay: Day, sec: String, batchNumber: Int, accountLastFour: String) {
+                effectiveDay: Day, sec: String, batchNumber: Int, accountLastFour: String, retryOf: String = "") {
+        self.retryOf = retryOf
         self.trace = trace
         self.fileName = fileName
         self.kind = kind
@@ -145,6 +148,15 @@ public enum OriginationFile {
             self.type = type
             self.sec = sec
         }
+
+        /// The account as a notification of change corrected it (routing, number, checking or savings).
+        public mutating func apply(_ correction: ChangeCode.Correction) {
+            if let routing = correction.routingNumber, routing.utf8.count == 9 { self.routing = routing }
+            if let number = correction.accountNumber { account = number }
+            if let code = correction.transactionCode.flatMap({ Int($0) }) {
+                if (20...29).contains(code) { type = .checking } else if (30...39).contains(code) { type = .savings }
+            }
+        }
     }
 
     public struct Made: Sendable {
@@ -168,7 +180,7 @@ public enum OriginationFile {
     public static func make(_ choice: OriginationChoice.Choice, name: String, day: Day, modifier: String, createdAt: String, nextSequence: Int,
                             accounts: [String: Account], names: [String: String], settings: OriginationSettings, currency: Currency) -> Made {
         // Trace numbers ascend within the file: one that would pass 9,999,999 starts again at 1.
-        let count = choice.pulls.count + choice.prenotes.count + (settings.balanced ? Mandate.SEC.allCases.count : 0)
+        let count = choice.pulls.count + choice.prenotes.count + (settings.balanced ? 2 * Mandate.SEC.allCases.count : 0)
         var sequence = nextSequence + count - 1 > 9_999_999 ? 1 : nextSequence
         func nextTrace() -> String {
             let trace = settings.odfi + NACHAWriter.alpha(String(repeating: "0", count: max(0, 7 - String(sequence).count)) + String(sequence), 7)
@@ -180,9 +192,11 @@ public enum OriginationFile {
         var debitTotal: Int64 = 0
         let pullsBySEC = Dictionary(grouping: choice.pulls) { accounts[$0.mandateID]?.sec ?? .ccd }
         let prenotesBySEC = Dictionary(grouping: choice.prenotes) { accounts[$0.mandateID]?.sec ?? .ccd }
-        for sec in Mandate.SEC.allCases {
-            let pulls = pullsBySEC[sec] ?? []
-            let prenotes = prenotesBySEC[sec] ?? []
+        // A batch per SEC code for new pulls and prenotes, then one per SEC code for retries (`RETRY PYMT`, never merged
+        // with newly due invoices).
+        for (sec, retrying) in Mandate.SEC.allCases.map({ ($0, false) }) + Mandate.SEC.allCases.map({ ($0, true) }) {
+            let pulls = (pullsBySEC[sec] ?? []).filter { $0.retryOf.isEmpty != retrying }
+            let prenotes = retrying ? [] : prenotesBySEC[sec] ?? []
             guard !pulls.isEmpty || !prenotes.isEmpty else { continue }
             let batchNumber = batches.count + 1
             var specs: [NACHAWriter.EntrySpec] = []
@@ -209,9 +223,9 @@ public enum OriginationFile {
                 spec.traceNumber = trace
                 specs.append(spec)
                 batchDebit += pull.amount.minorUnits
-                entries.append(OriginatedEntry(trace: trace, fileName: name, kind: .debit, mandateID: pull.mandateID, customerID: pull.customerID,
+                entries.append(OriginatedEntry(trace: trace, fileName: name, kind: retrying ? .retry : .debit, mandateID: pull.mandateID, customerID: pull.customerID,
                                                invoiceID: pull.invoiceID, amount: pull.amount, discount: pull.discount, effectiveDay: choice.effectiveDay,
-                                               sec: sec.rawValue, batchNumber: batchNumber, accountLastFour: String(account.account.suffix(4))))
+                                               sec: sec.rawValue, batchNumber: batchNumber, accountLastFour: String(account.account.suffix(4)), retryOf: pull.retryOf))
             }
             if settings.balanced, let offset = settings.offsetAccount, batchDebit > 0 {
                 let trace = nextTrace()
@@ -227,7 +241,7 @@ public enum OriginationFile {
             debitTotal += batchDebit
             batches.append(NACHAWriter.BatchSpec(serviceClassCode: settings.balanced ? 200 : 225, companyName: settings.companyName,
                                                  companyIdentification: settings.companyID, standardEntryClass: sec == .ccd ? .ccd : .ppd,
-                                                 entryDescription: settings.entryDescription, effectiveEntryDay: choice.effectiveDay,
+                                                 entryDescription: retrying ? "RETRY PYMT" : settings.entryDescription, effectiveEntryDay: choice.effectiveDay,
                                                  originatingDFI: settings.odfi, entries: specs))
         }
         let time = createdAt.count >= 16 ? String(createdAt.dropFirst(11).prefix(5)).replacingOccurrences(of: ":", with: "") : "0000"

@@ -219,6 +219,27 @@ public struct ACHEntryRow: Hashable, Sendable {
     }
 }
 
+/// A return of an ACH entry, by the trace number of the entry that came back: one row per return notice, never updated
+/// (the rules of debit origination read them: retries, mandates suspended or revoked, return rates).
+public struct ACHReturnRow: Hashable, Sendable {
+    public var noticeKey: String
+    public var originalTrace: String
+    public var reasonCode: String
+    /// The originator's bank refused the return (the entry stands).
+    public var dishonored: Bool
+    public var amount: Money
+    public var day: Day
+
+    public init(noticeKey: String, originalTrace: String, reasonCode: String, dishonored: Bool, amount: Money, day: Day) {
+        self.noticeKey = noticeKey
+        self.originalTrace = originalTrace
+        self.reasonCode = reasonCode
+        self.dishonored = dishonored
+        self.amount = amount
+        self.day = day
+    }
+}
+
 /// A customer's bank details as a notification of change corrected them: one row per notice, never updated.
 public struct ACHChangeRow: Hashable, Sendable {
     public var noticeKey: String

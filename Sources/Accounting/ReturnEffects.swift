@@ -11,6 +11,8 @@ public struct ReturnEffects: Sendable {
     /// shows as the receipt's).
     public var reversed: [(row: ApplicationRow, receiptAmount: Money)] = []
     public var changes: [ACHChangeRow] = []
+    /// Each R-code return, by its original entry's trace (not reversing entries).
+    public var returns: [ACHReturnRow] = []
     public var exceptions: [MatchException] = []
 
     public init() {}
@@ -46,6 +48,10 @@ public struct ReturnEffects: Sendable {
     public mutating func add(_ notice: ReturnNotice, original: OriginalPayment?, day: Day) throws {
         let reversal = Returns.reversal(of: notice, original: original)
         exceptions.append(reversal.exception)
+        if !notice.isReversal {
+            returns.append(ACHReturnRow(noticeKey: notice.fact.key, originalTrace: notice.originalTraceNumber, reasonCode: notice.reasonCode,
+                                        dishonored: notice.isDishonored, amount: notice.fact.amount, day: day))
+        }
         drafts.append(try PostingRules.entry(for: reversal, day: day))
         let fact = notice.fact
         for a in reversal.reversed {

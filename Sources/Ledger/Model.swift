@@ -17,6 +17,7 @@ public struct DayCommit: Sendable {
     /// The day's ACH entries (replacing what an earlier run of the day recorded).
     public var achEntries: [ACHEntryRow] = []
     public var achChanges: [ACHChangeRow] = []
+    public var achReturns: [ACHReturnRow] = []
     /// Settlement items as they stand at the end of the day: new ones, and earlier ones settled or unsettled today.
     public var settlementItems: [SettlementItemRow] = []
     /// Each account's final statement balances of the day.
@@ -53,6 +54,7 @@ extension DayCommit {
         b.files = files
         b.achEntries = achEntries
         b.achChanges = achChanges
+        b.achReturns = achReturns
         b.settlementItems = settlementItems
         b.statementBalances = statementBalances
         return b

@@ -70,6 +70,24 @@ public protocol OriginationStore: AnyObject {
     func record(_ file: OriginationFileRecord, entries: [OriginatedEntry]) throws
     /// Marks a file never sent void: its entries no longer count as pulls.
     func void(fileName: String, note: String, at: String) throws
+    /// Sets each mandate's status: those named to theirs, every other one `active`.
+    func updateStatuses(_ statuses: [String: (status: String, note: String)]) throws
+    /// What came back for the entries settle wrote: their returns and notifications of change, oldest first, and the
+    /// files a run read back (sent).
+    func answers() throws -> OriginationAnswers
+}
+
+/// What came back for the entries of the files settle wrote.
+public struct OriginationAnswers: Sendable {
+    public var returns: [ACHReturnRow] = []
+    public var changes: [ACHChangeRow] = []
+    /// Files a run read back (so the bank had them).
+    public var sentFiles: Set<String> = []
+    public init(returns: [ACHReturnRow] = [], changes: [ACHChangeRow] = [], sentFiles: Set<String> = []) {
+        self.returns = returns
+        self.changes = changes
+        self.sentFiles = sentFiles
+    }
 }
 
 extension OriginationStore {
@@ -86,7 +104,7 @@ extension OriginationStore {
 enum OriginationRows {
     static let mandateColumns = "mandate_id, customer_id, sec, routing, account_sealed, account_last4, account_type, authorized_on, revoked_on, max_minor, pull, key_fingerprint, status, status_note, updated_at"
     static let fileColumns = "file_name, day, modifier, sha256, created_at, entry_count, debit_minor, currency, sealed_text, voided_at, void_note"
-    static let entryColumns = "trace, file_name, kind, mandate_id, customer_id, invoice_id, amount_minor, discount_minor, currency, effective_day, sec, batch_number, account_last4"
+    static let entryColumns = "trace, file_name, kind, mandate_id, customer_id, invoice_id, amount_minor, discount_minor, currency, effective_day, sec, batch_number, account_last4, retry_of"
 
     static func day(_ text: String?, _ table: String) throws -> Day {
         guard let text, let day = Day.parse(text, format: .iso) else { throw LedgerError("\(table): '\(text ?? "")' is not a day") }
@@ -127,13 +145,30 @@ enum OriginationRows {
         return OriginatedEntry(trace: r[0] ?? "", fileName: r[1] ?? "", kind: kind, mandateID: r[3] ?? "", customerID: r[4] ?? "", invoiceID: r[5] ?? "",
                                amount: Money(minorUnits: Int64(r[6] ?? "") ?? 0, currency: currency),
                                discount: Money(minorUnits: Int64(r[7] ?? "") ?? 0, currency: currency),
-                               effectiveDay: try day(r[9], "origination_entries"), sec: r[10] ?? "", batchNumber: Int(r[11] ?? "") ?? 0, accountLastFour: r[12] ?? "")
+                               effectiveDay: try day(r[9], "origination_entries"), sec: r[10] ?? "", batchNumber: Int(r[11] ?? "") ?? 0, accountLastFour: r[12] ?? "",
+                               retryOf: r[13] ?? "")
     }
 
     static func entryValues(_ e: OriginatedEntry) -> [String?] {
         [e.trace, e.fileName, e.kind.rawValue, e.mandateID, e.customerID, e.invoiceID, String(e.amount.minorUnits), String(e.discount.minorUnits),
-         e.amount.currency.code, e.effectiveDay.description, e.sec, String(e.batchNumber), e.accountLastFour]
+         e.amount.currency.code, e.effectiveDay.description, e.sec, String(e.batchNumber), e.accountLastFour, e.retryOf]
     }
+
+    static func answers(returns: [[String?]], changes: [[String?]], sent: [[String?]]) throws -> OriginationAnswers {
+        OriginationAnswers(
+            returns: try returns.map { r in
+                ACHReturnRow(noticeKey: r[0] ?? "", originalTrace: r[1] ?? "", reasonCode: r[2] ?? "", dishonored: r[3] == "1",
+                             amount: Money(minorUnits: Int64(r[4] ?? "") ?? 0, currency: try currency(r[5])), day: try day(r[6], "ach_returns"))
+            },
+            changes: try changes.map { r in
+                ACHChangeRow(noticeKey: r[0] ?? "", customerID: r[1], changeCode: r[2] ?? "", correctedData: r[3] ?? "", originalTrace: r[4] ?? "",
+                             day: try day(r[5], "customer_ach_changes"))
+            },
+            sentFiles: Set(sent.compactMap { $0[0] }))
+    }
+
+    static let returnsQuery = "SELECT notice_key, original_trace, reason_code, dishonored, amount_minor, currency, day FROM ach_returns"
+    static let changesQuery = "SELECT notice_key, customer_id, change_code, corrected_data, original_trace, day FROM customer_ach_changes"
 
     static func placeholders(_ count: Int, from first: Int = 1, postgreSQL: Bool) -> String {
         (0..<count).map { postgreSQL ? "$\(first + $0)" : "?" }.joined(separator: ", ")
@@ -187,7 +222,7 @@ public final class SQLiteOriginationStore: OriginationStore {
         let columns = OriginationRows.entryColumns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
         let sql = "SELECT \(columns) FROM origination_entries e JOIN origination_files f ON f.file_name = e.file_name WHERE "
             + (fileName == nil ? "f.voided_at IS NULL" : "e.file_name = ?") + " ORDER BY e.trace"
-        return try rows(sql, fileName.map { [.text($0)] } ?? [], columns: 13).map(OriginationRows.entry)
+        return try rows(sql, fileName.map { [.text($0)] } ?? [], columns: 14).map(OriginationRows.entry)
     }
 
     public func record(_ file: OriginationFileRecord, entries: [OriginatedEntry]) throws {
@@ -196,9 +231,28 @@ public final class SQLiteOriginationStore: OriginationStore {
             if exists { throw LedgerError("origination file \(file.name) is recorded already") }
             try db.prepare("INSERT INTO origination_files(\(OriginationRows.fileColumns)) VALUES (\(OriginationRows.placeholders(11, postgreSQL: false)))")
                 .bind(Self.values(OriginationRows.fileValues(file))).run()
-            let insert = try db.prepare("INSERT INTO origination_entries(\(OriginationRows.entryColumns)) VALUES (\(OriginationRows.placeholders(13, postgreSQL: false)))")
+            let insert = try db.prepare("INSERT INTO origination_entries(\(OriginationRows.entryColumns)) VALUES (\(OriginationRows.placeholders(14, postgreSQL: false)))")
             for entry in entries { try insert.bind(Self.values(OriginationRows.entryValues(entry))).run() }
         }
+    }
+
+    public func updateStatuses(_ statuses: [String: (status: String, note: String)]) throws {
+        try db.transaction {
+            for mandate in try mandates() {
+                let (status, note) = statuses[mandate.mandateID] ?? ("active", "")
+                guard status != mandate.status || note != mandate.statusNote else { continue }
+                try db.prepare("UPDATE origination_mandates SET status = ?, status_note = ? WHERE mandate_id = ?")
+                    .bind(.text(status), .text(note), .text(mandate.mandateID)).run()
+            }
+        }
+    }
+
+    public func answers() throws -> OriginationAnswers {
+        let ours = "original_trace IN (SELECT trace FROM origination_entries)"
+        return try OriginationRows.answers(
+            returns: try rows("\(OriginationRows.returnsQuery) WHERE \(ours) ORDER BY day, notice_key", columns: 7),
+            changes: try rows("\(OriginationRows.changesQuery) WHERE \(ours) ORDER BY day, notice_key", columns: 6),
+            sent: try rows("SELECT f.file_name FROM origination_files f JOIN ingested_files i ON i.sha256 = f.sha256", columns: 1))
     }
 
     public func void(fileName: String, note: String, at: String) throws {
@@ -262,7 +316,7 @@ public final class PostgreSQLOriginationStore: OriginationStore {
         let columns = OriginationRows.entryColumns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
         let sql = "SELECT \(columns) FROM origination_entries e JOIN origination_files f ON f.entity = e.entity AND f.file_name = e.file_name WHERE e.entity = $1 AND "
             + (fileName == nil ? "f.voided_at IS NULL" : "e.file_name = $2") + " ORDER BY e.trace"
-        return try rows(sql, [entity] + (fileName.map { [$0] } ?? []), columns: 13).map(OriginationRows.entry)
+        return try rows(sql, [entity] + (fileName.map { [$0] } ?? []), columns: 14).map(OriginationRows.entry)
     }
 
     public func record(_ file: OriginationFileRecord, entries: [OriginatedEntry]) throws {
@@ -280,6 +334,26 @@ public final class PostgreSQLOriginationStore: OriginationStore {
             }
             try db.copyIn("origination_entries(entity, \(OriginationRows.entryColumns))", data: copy.bytes)
         }
+    }
+
+    public func updateStatuses(_ statuses: [String: (status: String, note: String)]) throws {
+        try db.transaction {
+            for mandate in try mandates() {
+                let (status, note) = statuses[mandate.mandateID] ?? ("active", "")
+                guard status != mandate.status || note != mandate.statusNote else { continue }
+                try db.run("UPDATE origination_mandates SET status = $2, status_note = $3 WHERE entity = $1 AND mandate_id = $4",
+                           [entity, status, note, mandate.mandateID])
+            }
+        }
+    }
+
+    public func answers() throws -> OriginationAnswers {
+        let ours = "entity = $1 AND original_trace IN (SELECT trace FROM origination_entries WHERE entity = $1)"
+        return try OriginationRows.answers(
+            returns: try rows("\(OriginationRows.returnsQuery) WHERE \(ours) ORDER BY day, notice_key", [entity], columns: 7),
+            changes: try rows("\(OriginationRows.changesQuery) WHERE \(ours) ORDER BY day, notice_key", [entity], columns: 6),
+            sent: try rows("SELECT f.file_name FROM origination_files f JOIN ingested_files i ON i.entity = f.entity AND i.sha256 = f.sha256 WHERE f.entity = $1",
+                           [entity], columns: 1))
     }
 
     public func void(fileName: String, note: String, at: String) throws {

@@ -106,8 +106,11 @@ public enum PostgreSQLLedgerCopy {
             """, mutable: true),
         Source(table: "origination_entries", select: """
             SELECT trace, file_name, kind, mandate_id, customer_id, invoice_id, amount_minor, discount_minor, currency, effective_day, sec,
-                   batch_number, account_last4
+                   batch_number, account_last4, retry_of
             FROM origination_entries
+            """, mutable: false),
+        Source(table: "ach_returns", select: """
+            SELECT notice_key, original_trace, reason_code, dishonored, amount_minor, currency, day, run_id FROM ach_returns
             """, mutable: false),
     ]
 

@@ -117,6 +117,13 @@ extension PostgreSQLLedgerStore {
                 ON CONFLICT (entity, notice_key) DO NOTHING
                 """, [e, c.noticeKey, c.customerID, c.changeCode, c.correctedData, c.originalTrace, c.day.description, String(runID)])
         }
+        for r in batch.achReturns {
+            try db.run("""
+                INSERT INTO ach_returns(entity, notice_key, original_trace, reason_code, dishonored, amount_minor, currency, day, run_id)
+                VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint, $7, $8, $9::bigint) ON CONFLICT (entity, notice_key) DO NOTHING
+                """, [e, r.noticeKey, r.originalTrace, r.reasonCode, r.dishonored ? "1" : "0", String(r.amount.minorUnits), r.amount.currency.code,
+                      r.day.description, String(runID)])
+        }
         if !batch.statementBalances.isEmpty {
             var rows = CopyText()
             for b in batch.statementBalances {

@@ -23,7 +23,7 @@ enum PostgreSQLSchema {
         "accounts", "runs", "journal_entries", "postings", "account_days", "customers", "invoices", "customer_unapplied",
         "customer_unapplied_days", "applications", "exceptions", "exception_history", "ingested_files", "ach_entries",
         "customer_ach_changes", "settlement_items", "bank_accounts", "statement_balances", "held_receipts", "reapplications",
-        "period_changes", "ledger_facts", "origination_mandates", "origination_files", "origination_entries",
+        "period_changes", "ledger_facts", "origination_mandates", "origination_files", "origination_entries", "ach_returns",
     ]
 
     static let migrations: [String] = [
@@ -410,11 +410,25 @@ enum PostgreSQLSchema {
             sec T NOT NULL,
             batch_number bigint NOT NULL,
             account_last4 T NOT NULL,
+            retry_of T NOT NULL,
             PRIMARY KEY (entity, trace),
             FOREIGN KEY (entity, file_name) REFERENCES origination_files(entity, file_name)
         ) PARTITIONED;
         CREATE INDEX origination_entries_file ON origination_entries(entity, file_name);
         CREATE INDEX origination_entries_invoice ON origination_entries(entity, invoice_id);
+        CREATE TABLE ach_returns (
+            entity T NOT NULL,
+            notice_key T NOT NULL,
+            original_trace T NOT NULL,
+            reason_code T NOT NULL,
+            dishonored bigint NOT NULL,
+            amount_minor bigint NOT NULL,
+            currency T NOT NULL,
+            day T NOT NULL,
+            run_id bigint NOT NULL,
+            PRIMARY KEY (entity, notice_key)
+        ) PARTITIONED;
+        CREATE INDEX ach_returns_trace ON ach_returns(entity, original_trace);
         """,
     ]
 

@@ -140,6 +140,13 @@ extension SQLiteLedgerStore {
             try change.bind(.text(c.noticeKey), .optional(c.customerID), .text(c.changeCode), .text(c.correctedData), .text(c.originalTrace), .text(c.day.description),
                             .integer(runID)).run()
         }
+        let returned = try database.prepare("""
+            INSERT OR IGNORE INTO ach_returns(notice_key, original_trace, reason_code, dishonored, amount_minor, currency, day, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for r in day.achReturns {
+            try returned.bind(.text(r.noticeKey), .text(r.originalTrace), .text(r.reasonCode), .integer(r.dishonored ? 1 : 0), .integer(r.amount.minorUnits),
+                              .text(r.amount.currency.code), .text(r.day.description), .integer(runID)).run()
+        }
         let balance = try database.prepare("""
             INSERT OR REPLACE INTO statement_balances(account, day, currency, opening_minor, closing_minor, location, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)

@@ -496,8 +496,8 @@ enum Schema {
             WHERE w.invoice_no = invoices.invoice_no;
         """,
         // 17: ACH debit origination: the mandates (account numbers sealed with the origination key, their last four
-        // characters for display), the files settle wrote (their bytes sealed, to write one again exactly), and each
-        // file's entries, by trace number.
+        // characters for display), the files settle wrote (their bytes sealed, to write one again exactly), each file's
+        // entries by trace number (a retry names the entry it presents again), and every return by its original trace.
         """
         CREATE TABLE origination_mandates (
             mandate_id TEXT PRIMARY KEY,
@@ -543,10 +543,23 @@ enum Schema {
             effective_day TEXT NOT NULL,
             sec TEXT NOT NULL,
             batch_number INTEGER NOT NULL,
-            account_last4 TEXT NOT NULL
+            account_last4 TEXT NOT NULL,
+            retry_of TEXT NOT NULL
         ) STRICT;
         CREATE INDEX origination_entries_file ON origination_entries(file_name);
         CREATE INDEX origination_entries_invoice ON origination_entries(invoice_id);
+        CREATE INDEX origination_entries_retry ON origination_entries(retry_of) WHERE retry_of != '';
+        CREATE TABLE ach_returns (
+            notice_key TEXT PRIMARY KEY,
+            original_trace TEXT NOT NULL,
+            reason_code TEXT NOT NULL,
+            dishonored INTEGER NOT NULL,
+            amount_minor INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            day TEXT NOT NULL,
+            run_id INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX ach_returns_trace ON ach_returns(original_trace);
         """,
     ]
 

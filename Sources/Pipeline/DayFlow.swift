@@ -232,6 +232,7 @@ extension DayRun {
         let (returned, cash) = (applied.returned, applied.cash)
         var posting = DayEffects(entries: returned.drafts.sorted { $0.sourceKey < $1.sourceKey })
         posting.achChanges = returned.changes
+        posting.achReturns = returned.returns
         posting.statementBalances = settled.statements.finalBalances.map {
             StatementBalanceRow(account: $0.account, day: $0.day, opening: $0.opening, closing: $0.closing, location: $0.location.fileAndLine)
         }

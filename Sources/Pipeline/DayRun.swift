@@ -417,7 +417,37 @@ struct DayRun {
             let entry = try await view.originalEntry(trace: change.originalTraceNumber, rdfi: String(change.originalReceivingDFI.prefix(8)),
                                                       amountMinorUnits: nil, role: change.fact.role.rawValue, notAfter: day)
             out.add(change, customerID: entry?.customerID, day: day)
+            if let config = manifest.origination, change.fact.role == .originated, let last = out.changes.indices.last {
+                // An answer to a debit the seller originated holds a customer's account number: kept sealed, like the
+                // mandate's (without the key, only its last four characters).
+                let plain = out.changes[last].correctedData
+                out.changes[last].correctedData = (try? SealingKey.load(path: config.keyFile)).map {
+                    Originator.sealedPrefix + $0.seal(plain, context: Originator.context(notice: out.changes[last].noticeKey))
+                } ?? Masking.account(plain)
+            }
+        }
+        if let config = manifest.origination, !out.returns.isEmpty {
+            try autopayNextSteps(config, &out)
         }
         return out
+    }
+
+    /// Adds to each RETURN exception of a debit settle originated what happens next (`OriginationBook`): a retry and
+    /// when, a mandate suspended or revoked, or given up.
+    private func autopayNextSteps(_ config: OriginationConfig, _ out: inout ReturnEffects) throws {
+        let store = try Originator.openStore(manifest)
+        let entries = try store.entries(fileName: nil)
+        guard !entries.isEmpty else { return }
+        var answers = try store.answers()
+        answers.returns += out.returns
+        var terms: [String: (authorizedOn: Day, changedOn: Day)] = [:]
+        for mandate in try store.mandates() {
+            terms[mandate.mandateID] = (mandate.authorizedOn, Day.parse(mandate.updatedAt.prefix(10), format: .iso) ?? mandate.authorizedOn)
+        }
+        let book = OriginationBook.make(entries: entries, answers: answers.returns, changes: answers.changes, sentFiles: answers.sentFiles, mandateTerms: terms,
+                                        today: day, retryAfterDays: config.settings.retryAfterDays)
+        for i in out.exceptions.indices where out.exceptions[i].type == .returnEntry {
+            if let step = book.nextSteps[out.exceptions[i].sourceRef] { out.exceptions[i].message += "; " + step }
+        }
     }
 }

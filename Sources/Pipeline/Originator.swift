@@ -129,7 +129,7 @@ public enum Originator {
             StoredMandate(mandateID: m.mandateID, customerID: m.customerID, sec: m.sec.rawValue, routing: m.routing,
                           accountSealed: key.seal(m.account, context: context(mandate: m.mandateID)), accountLastFour: m.accountLastFour,
                           accountType: m.accountType.rawValue, authorizedOn: m.authorizedOn, revokedOn: m.revokedOn, maxMinor: m.maxAmount?.minorUnits,
-                          pull: m.pull.description, keyFingerprint: key.fingerprint, updatedAt: now)
+                          pull: m.pull.description, keyFingerprint: key.fingerprint, updatedAt: day.description)
         }
         if !dryRun { try store.saveMandates(sealed) }
         var outcome = Outcome()
@@ -150,13 +150,13 @@ public enum Originator {
         }
         let view = try openView(manifest)
         let entries = try store.entries(fileName: nil)
+        let book = try self.book(config: config, store: store, entries: entries, key: key, today: day, calendar: calendar)
+        if !dryRun { try store.updateStatuses(book.blocks.mapValues { ($0.status, $0.note) }) }
         var states: [String: OriginationChoice.MandateState] = [:]
-        for entry in entries where entry.kind == .prenote {
+        for entry in entries where entry.kind == .prenote && book.states[entry.trace] != .returned {
             states[entry.mandateID, default: .init()].prenoteDay = min(states[entry.mandateID]?.prenoteDay ?? entry.effectiveDay, entry.effectiveDay)
         }
-        for mandate in stored where mandate.status != "active" {
-            states[mandate.mandateID, default: .init()].blocked = "is \(mandate.status)" + (mandate.statusNote.isEmpty ? "" : ": \(mandate.statusNote)")
-        }
+        for (mandate, block) in book.blocks { states[mandate, default: .init()].blocked = "is \(block.status) (\(block.note))" }
         var disputed: Set<String> = []
         for exception in try await view.exceptions(status: "open", day: nil, type: nil, customer: nil) { disputed.formUnion(exception.invoiceIDs) }
         let unapplied = Set(try await view.unappliedByCustomer(asOf: nil).filter { $0.value.values.contains { $0 != 0 } }.keys)
@@ -169,8 +169,8 @@ public enum Originator {
             }
         }
         let choice = OriginationChoice.choose(.init(runDay: day, calendar: calendar, mandates: mandates, states: states, invoices: try await view.invoices(),
-                                                    pulledInvoices: Set(entries.filter { $0.kind == .debit }.map(\.invoiceID)), disputedInvoices: disputed,
-                                                    unappliedCustomers: unapplied, pendingCustomers: pending))
+                                                    pulledInvoices: pulledInvoices(entries, book: book), disputedInvoices: disputed,
+                                                    unappliedCustomers: unapplied, pendingCustomers: pending, retries: book.retries))
         outcome.leftOut = choice.leftOut
         outcome.effectiveDay = choice.effectiveDay
         guard !choice.pulls.isEmpty || !choice.prenotes.isEmpty else { return outcome }
@@ -180,7 +180,11 @@ public enum Originator {
         }
         let name = OriginationFileRecord.name(day: day, modifier: modifier)
         var accounts: [String: OriginationFile.Account] = [:]
-        for mandate in mandates { accounts[mandate.mandateID] = .init(routing: mandate.routing, account: mandate.account, type: mandate.accountType, sec: mandate.sec) }
+        for mandate in mandates {
+            var account = OriginationFile.Account(routing: mandate.routing, account: mandate.account, type: mandate.accountType, sec: mandate.sec)
+            if let correction = book.corrections[mandate.mandateID]?.correction { account.apply(correction) }
+            accounts[mandate.mandateID] = account
+        }
         var names: [String: String] = [:]
         for customer in customers ?? [] { names[customer.id] = customer.name }
         let made = OriginationFile.make(choice, name: name, day: day, modifier: modifier, createdAt: now, nextSequence: try store.nextTraceSequence(),
@@ -212,6 +216,39 @@ public enum Originator {
         return "origination: \(outcome.wrote ? "wrote" : "would write") \(path): \(what)"
             + (outcome.leftOut.isEmpty ? "" : "; \(outcome.leftOut.count) invoice\(outcome.leftOut.count == 1 ? "" : "s") due left out")
     }
+
+    /// The entries' states and what their answers decide (`OriginationBook`), from the ledger.
+    static func book(config: OriginationConfig, store: any OriginationStore, entries: [OriginatedEntry], key: SealingKey, today: Day,
+                     calendar: BusinessCalendar) throws -> OriginationBook {
+        let answers = try store.answers()
+        let files = try store.files()
+        let voidFiles = Set(files.filter { $0.voidedAt != nil }.map(\.name))
+        var voided: Set<String> = []
+        for name in voidFiles { for entry in try store.entries(fileName: name) { voided.insert(entry.trace) } }
+        var terms: [String: (authorizedOn: Day, changedOn: Day)] = [:]
+        for mandate in try store.mandates() {
+            terms[mandate.mandateID] = (mandate.authorizedOn, Day.parse(mandate.updatedAt.prefix(10), format: .iso) ?? mandate.authorizedOn)
+        }
+        return OriginationBook.make(entries: entries, voided: voided, answers: answers.returns, changes: answers.changes, sentFiles: answers.sentFiles,
+                                    mandateTerms: terms, correctedData: { change in
+                                        (try? key.open(String(change.correctedData.dropFirst(sealedPrefix.count)), context: context(notice: change.noticeKey)))
+                                            ?? change.correctedData
+                                    }, today: today, calendar: calendar, retryAfterDays: config.settings.retryAfterDays)
+    }
+
+    /// Invoices an entry pulled whose latest entry does not let them be pulled anew.
+    static func pulledInvoices(_ entries: [OriginatedEntry], book: OriginationBook) -> Set<String> {
+        var latest: [String: OriginatedEntry] = [:]
+        for entry in entries where entry.kind == .debit || entry.kind == .retry {
+            if let seen = latest[entry.invoiceID], seen.trace > entry.trace { continue }
+            latest[entry.invoiceID] = entry
+        }
+        return Set(latest.values.filter { !book.repullable.contains($0.trace) }.map(\.invoiceID))
+    }
+
+    /// A notice of change's corrected data as the ledger keeps it when it answers a debit settle wrote: sealed.
+    public static let sealedPrefix = "sealed:"
+    static func context(notice: String) -> String { "notice:\(notice)" }
 
     /// Writes a file to the outbox (0600, in a 0700 folder, atomically); a different file already at its path is never
     /// overwritten.

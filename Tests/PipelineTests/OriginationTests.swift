@@ -150,11 +150,31 @@ import TestSupport
         try Self.write("""
             { "version": 1, "currency": "USD", "ledger": "\(url ?? "ledger.sqlite")", \(url == nil ? "" : #""entity": "east","#) "output": "out", "archive": "archive",
               "customers": "customers.csv", "invoices": "invoices.csv",
-              "sources": [ { "format": "nacha", "path": "in/{date}/*.ach", "role": "received" } ],
+              "sources": [ { "format": "nacha", "path": "in/{date}/*.ach", "role": "received" },
+                           { "format": "nacha", "path": "returns/{date}/*.ach", "role": "originated" } ],
               "origination": { "enabled": true, "mandates": "mandates.csv", "outbox": "outbox", "key_file": "origination.key",
                                "company_name": "NORTHWIND MFG", "company_id": "1234567890", "odfi": "07100001", "balanced": \(balanced) }\(offset) }
             """, to: folder + "/job.json")
         return folder + "/job.json"
+    }
+
+    /// What the bank sends back for entries settle wrote: a return (`R..`) or a notification of change (`C..`, with its
+    /// corrected data) per entry, each against the entry's trace, receiving bank and amount.
+    static func answers(day: Day, _ items: [(trace: String, routing: String, amount: Int64, code: String, corrected: String)]) -> String {
+        let entries = items.enumerated().map { i, item in
+            let sequence = String(format: "%07d", i + 1)
+            let addenda = item.code.hasPrefix("R")
+                ? "799" + item.code + item.trace + "      " + String(item.routing.prefix(8)) + String(repeating: " ", count: 44) + "09100001" + sequence
+                : "798" + item.code + item.trace + "      " + String(item.routing.prefix(8)) + NACHAWriter.alpha(item.corrected, 29)
+                    + String(repeating: " ", count: 15) + "09100001" + sequence
+            return NACHAWriter.EntrySpec(transactionCode: 26, receivingRouting: "071000013", accountNumber: "5550001", amountCents: item.code.hasPrefix("R") ? item.amount : 0,
+                                         identificationNumber: "", receiverName: "NORTHWIND MFG", rawAddenda: [addenda])
+        }
+        return NACHAWriter().write(file: NACHAWriter.FileSpec(immediateDestination: "071000013", immediateOrigin: " 091000019", creationDay: day, destinationName: "ODFI",
+                                                              originName: "FEDERAL RESERVE"),
+                                   batches: [NACHAWriter.BatchSpec(serviceClassCode: 200, companyName: "NORTHWIND MFG", companyIdentification: "1234567890",
+                                                                   standardEntryClass: .ccd, entryDescription: "AUTOPAY", effectiveEntryDay: day,
+                                                                   originatingDFI: "09100001", entries: entries)])
     }
 
     static func entries(of path: String) throws -> [(batch: BatchHeaderRecord, entry: Entry)] {
@@ -239,11 +259,23 @@ import TestSupport
         let store = try openStore()
         await #expect { _ = try await Originator.void(file: file, note: "test", store: store, view: view) } throws: { "\($0)".contains("was sent") }
 
-        // 11-09 (Monday): the outbox's old files are not read again (no DUPLICATE); 11-10 pulls I-3 on its discount's
-        // last day (11-11 is a holiday: the discount runs to 11-12), for 980.00.
+        // 11-09 (Monday): the outbox's old files are not read again (no DUPLICATE). I-1's debit comes back R01, and a
+        // notification of change corrects M-1's account number: the RETURN says when it is presented again.
+        try FileManager.default.createDirectory(atPath: folder + "/returns/2026-11-09", withIntermediateDirectories: true)
+        try Self.write(Self.answers(day: d(11, 9), [("071000010000004", "071000013", 1250_00, "R01", ""), ("071000010000004", "071000013", 0, "C01", "111222999")]),
+                       to: folder + "/returns/2026-11-09/answers.ach")
         result = await run(d(11, 9))
         #expect(result.exitCode == .ok, "\(result.message ?? "")")
         #expect(try await view.exceptions(status: nil, day: d(11, 9), type: "DUPLICATE", customer: nil).isEmpty)
+        let returned = try await view.exceptions(status: nil, day: d(11, 9), type: "RETURN", customer: nil)
+        #expect(returned.count == 1)
+        #expect(returned.first?.message.contains("autopay: presented again on or after 2026-11-13 (retry 1 of 2)") == true, "\(returned.first?.message ?? "")")
+        #expect(try await view.invoice(id: "I-1")?.openAmount.minorUnits == 1250_00)
+        #expect(result.origination?.path == nil, "the retry waits for its day")
+        // The corrected account number is kept sealed, not as the bank sent it.
+        #expect(try store.answers().changes.map { $0.correctedData.hasPrefix(Originator.sealedPrefix) } == [true])
+
+        // 11-10 pulls I-3 on its discount's last day (11-11 is a holiday: the discount runs to 11-12), for 980.00.
         result = await run(d(11, 10))
         let discounted = try Self.entries(of: folder + "/outbox/2026-11-10-A.ach")
         #expect(discounted.map { $0.entry.detail.amountCents } == [980_00])
@@ -256,6 +288,27 @@ import TestSupport
         let redo = try await Originator.originate(manifest: manifest, day: d(11, 10), dryRun: false)
         #expect(redo.path == folder + "/outbox/2026-11-10-B.ach" && redo.wrote)
         #expect(redo.entries.map(\.invoiceID) == ["I-3"])
+
+        // 11-12: the retry of I-1, identical (1,250.00, the same invoice), in a batch of its own, to the corrected account.
+        result = await run(d(11, 12))
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        let retried = try Self.entries(of: folder + "/outbox/2026-11-12-A.ach")
+        #expect(retried.map { $0.batch.companyEntryDescription } == ["RETRY PYMT"])
+        #expect(retried.map { $0.entry.detail.amountCents } == [1250_00])
+        #expect(retried.first?.entry.detail.dfiAccountNumber.trimmingCharacters(in: .whitespaces) == "111222999")
+        #expect(retried.first?.entry.paymentRelatedInformation == "RMR*IV*I-1*PI*1250.00\\")
+        #expect(result.origination?.entries.map(\.retryOf) == ["071000010000004"])
+
+        // 11-13: I-3's debit (file B) comes back R10: unauthorized, mandate M-2 revoked, never presented again.
+        let debitOfI3 = try #require(try store.entries(fileName: "2026-11-10-B.ach").first)
+        try FileManager.default.createDirectory(atPath: folder + "/returns/2026-11-13", withIntermediateDirectories: true)
+        try Self.write(Self.answers(day: d(11, 13), [(debitOfI3.trace, "021000021", 980_00, "R10", "")]), to: folder + "/returns/2026-11-13/answers.ach")
+        result = await run(d(11, 13))
+        #expect(result.exitCode == .ok, "\(result.message ?? "")")
+        let revoked = try await view.exceptions(status: nil, day: d(11, 13), type: "RETURN", customer: nil)
+        #expect(revoked.first?.message.contains("mandate M-2 is revoked") == true, "\(revoked.first?.message ?? "")")
+        #expect(try store.mandates().first { $0.mandateID == "M-2" }?.status == "revoked")
+        #expect(result.origination?.entries.contains { $0.invoiceID == "I-3" } != true)
 
         // A rerun of a day writes no file.
         result = await JobRunner(manifest: manifest).run(RunOptions(days: [d(11, 9)], concurrency: 2))
