@@ -122,6 +122,64 @@ import TestSupport
         #expect(again.prenotes.map(\.mandateID) == mandates.dropLast().map(\.mandateID), "M-8 authorizes nothing before 11-10")
     }
 
+    // MARK: what the answers decide
+
+    static func entry(_ trace: String, _ mandate: String, _ invoice: String, effective: Day, kind: OriginatedEntry.Kind = .debit, retryOf: String = "",
+                      file: String = "f.ach") -> OriginatedEntry {
+        OriginatedEntry(trace: trace, fileName: file, kind: kind, mandateID: mandate, customerID: "C", invoiceID: invoice, amount: Money(minorUnits: 100_00, currency: .usd),
+                        discount: .zero(.usd), effectiveDay: effective, sec: "CCD", batchNumber: 1, accountLastFour: "0000", retryOf: retryOf)
+    }
+
+    static func returned(_ trace: String, _ code: String, on day: Day, dishonored: Bool = false) -> ACHReturnRow {
+        ACHReturnRow(noticeKey: "n:\(trace):\(code):\(day)", originalTrace: trace, reasonCode: code, dishonored: dishonored,
+                     amount: Money(minorUnits: 100_00, currency: .usd), day: day)
+    }
+
+    @Test func returnsDecideRetriesAndMandates() {
+        let d = { (m: Int, day: Int) in Day(civilYear: 2026, month: m, day: day) }
+        let terms: [String: (authorizedOn: Day, changedOn: Day)] = ["M-1": (d(1, 5), d(1, 5)), "M-2": (d(1, 5), d(1, 5)), "M-3": (d(1, 5), d(1, 5)),
+                                                                   "M-4": (d(1, 5), d(3, 20)), "M-5": (d(3, 20), d(3, 20)), "M-6": (d(1, 5), d(1, 5))]
+        func book(_ entries: [OriginatedEntry], _ returns: [ACHReturnRow], sent: Set<String> = ["f.ach"]) -> OriginationBook {
+            OriginationBook.make(entries: entries, answers: returns, changes: [], sentFiles: sent, mandateTerms: terms, today: d(3, 31), retryAfterDays: 2)
+        }
+        // R01: retried twice, then given up.
+        let first = Self.entry("T1", "M-1", "I-1", effective: d(3, 2))
+        var b = book([first], [Self.returned("T1", "R01", on: d(3, 4))])
+        #expect(b.states["T1"] == .retryScheduled && b.retries.map(\.attempt) == [1] && b.retries.first?.dueDay == d(3, 6))
+        let retry1 = Self.entry("T2", "M-1", "I-1", effective: d(3, 6), kind: .retry, retryOf: "T1")
+        b = book([first, retry1], [Self.returned("T1", "R01", on: d(3, 4)), Self.returned("T2", "R09", on: d(3, 9))])
+        #expect(b.states["T1"] == .returned && b.states["T2"] == .retryScheduled && b.retries.map(\.attempt) == [2])
+        #expect(b.retries.first?.original.trace == "T1", "a retry copies the first presentment")
+        let retry2 = Self.entry("T3", "M-1", "I-1", effective: d(3, 11), kind: .retry, retryOf: "T1")
+        b = book([first, retry1, retry2], [Self.returned("T1", "R01", on: d(3, 4)), Self.returned("T2", "R09", on: d(3, 9)), Self.returned("T3", "R01", on: d(3, 13))])
+        #expect(b.states["T3"] == .givenUp && b.retries.isEmpty && b.nextSteps["T3"]?.contains("both retries") == true)
+        // Past 180 days of the original: no retry.
+        let old = Self.entry("T9", "M-1", "I-9", effective: d(1, 2))
+        b = book([old], [Self.returned("T9", "R01", on: d(6, 30))])
+        #expect(b.states["T9"] == .givenUp && b.retries.isEmpty)
+        // A dishonored return: the entry stands (settled by its day).
+        b = book([first], [Self.returned("T1", "R01", on: d(3, 4), dishonored: true)])
+        #expect(b.states["T1"] == .settled && b.retries.isEmpty)
+        // R02: suspended until corrected; M-4's terms changed after the return: corrected, its invoice pulled anew.
+        b = book([Self.entry("A1", "M-2", "I-2", effective: d(3, 2)), Self.entry("A2", "M-4", "I-4", effective: d(3, 2))],
+                 [Self.returned("A1", "R02", on: d(3, 4)), Self.returned("A2", "R03", on: d(3, 4))])
+        #expect(b.blocks["M-2"]?.status == "suspended" && b.blocks["M-4"] == nil)
+        #expect(b.repullable == ["A2"])
+        // Unauthorized: revoked, never retried; R08 stopped unless authorized again after it (M-5).
+        b = book([Self.entry("U1", "M-3", "I-3", effective: d(3, 2)), Self.entry("S1", "M-6", "I-6", effective: d(3, 2)),
+                  Self.entry("S2", "M-5", "I-5", effective: d(3, 2))],
+                 [Self.returned("U1", "R29", on: d(3, 4)), Self.returned("S1", "R08", on: d(3, 4)), Self.returned("S2", "R08", on: d(3, 4))])
+        #expect(b.blocks["M-3"]?.status == "revoked" && b.states["U1"] == .givenUp && b.retries.isEmpty)
+        #expect(b.blocks["M-6"]?.status == "stopped" && b.blocks["M-5"] == nil)
+        // R11: a corrected new entry, the mandate stands.
+        b = book([Self.entry("C1", "M-1", "I-1", effective: d(3, 2))], [Self.returned("C1", "R11", on: d(3, 4))])
+        #expect(b.repullable == ["C1"] && b.blocks.isEmpty && b.retries.isEmpty)
+        // A prenote's unauthorized return revokes its mandate; not sent yet: written; sent and effective later: sent.
+        b = book([Self.entry("P1", "M-1", "", effective: d(3, 2), kind: .prenote), Self.entry("W1", "M-2", "I-2", effective: d(4, 2), file: "g.ach"),
+                  Self.entry("W2", "M-2", "I-7", effective: d(4, 2))], [Self.returned("P1", "R10", on: d(3, 4))])
+        #expect(b.blocks["M-1"]?.status == "revoked" && b.states["W1"] == .written && b.states["W2"] == .sent)
+    }
+
     // MARK: the loop through the nightly job
 
     static func job(in folder: String, balanced: Bool = false, url: String? = nil) throws -> String {
