@@ -98,9 +98,12 @@ public struct OriginationFileRecord: Sendable, Hashable {
     public var sealedText: String
     public var voidedAt: String?
     public var voidNote: String
+    /// The originating company (its batches' Company Identification).
+    public var companyID: String
 
     public init(name: String, day: Day, modifier: String, sha256: String, createdAt: String, entryCount: Int, debitTotal: Money, sealedText: String,
-                voidedAt: String? = nil, voidNote: String = "") {
+                voidedAt: String? = nil, voidNote: String = "", companyID: String = "") {
+        self.companyID = companyID
         self.name = name
         self.day = day
         self.modifier = modifier

@@ -103,7 +103,7 @@ extension OriginationStore {
 /// The rows of both ledgers, read as texts in the column order of the tables (after `entity`).
 enum OriginationRows {
     static let mandateColumns = "mandate_id, customer_id, sec, routing, account_sealed, account_last4, account_type, authorized_on, revoked_on, max_minor, pull, key_fingerprint, status, status_note, updated_at"
-    static let fileColumns = "file_name, day, modifier, sha256, created_at, entry_count, debit_minor, currency, sealed_text, voided_at, void_note"
+    static let fileColumns = "file_name, day, modifier, sha256, created_at, entry_count, debit_minor, currency, sealed_text, voided_at, void_note, company_id"
     static let entryColumns = "trace, file_name, kind, mandate_id, customer_id, invoice_id, amount_minor, discount_minor, currency, effective_day, sec, batch_number, account_last4, retry_of"
 
     static func day(_ text: String?, _ table: String) throws -> Day {
@@ -131,12 +131,12 @@ enum OriginationRows {
     static func file(_ r: [String?]) throws -> OriginationFileRecord {
         OriginationFileRecord(name: r[0] ?? "", day: try day(r[1], "origination_files"), modifier: r[2] ?? "", sha256: r[3] ?? "", createdAt: r[4] ?? "",
                               entryCount: Int(r[5] ?? "") ?? 0, debitTotal: Money(minorUnits: Int64(r[6] ?? "") ?? 0, currency: try currency(r[7])),
-                              sealedText: r[8] ?? "", voidedAt: r[9], voidNote: r[10] ?? "")
+                              sealedText: r[8] ?? "", voidedAt: r[9], voidNote: r[10] ?? "", companyID: r[11] ?? "")
     }
 
     static func fileValues(_ f: OriginationFileRecord) -> [String?] {
         [f.name, f.day.description, f.modifier, f.sha256, f.createdAt, String(f.entryCount), String(f.debitTotal.minorUnits), f.debitTotal.currency.code,
-         f.sealedText, f.voidedAt, f.voidNote]
+         f.sealedText, f.voidedAt, f.voidNote, f.companyID]
     }
 
     static func entry(_ r: [String?]) throws -> OriginatedEntry {
@@ -215,7 +215,7 @@ public final class SQLiteOriginationStore: OriginationStore {
     }
 
     public func files() throws -> [OriginationFileRecord] {
-        try rows("SELECT \(OriginationRows.fileColumns) FROM origination_files ORDER BY file_name", columns: 11).map(OriginationRows.file)
+        try rows("SELECT \(OriginationRows.fileColumns) FROM origination_files ORDER BY file_name", columns: 12).map(OriginationRows.file)
     }
 
     public func entries(fileName: String?) throws -> [OriginatedEntry] {
@@ -229,7 +229,7 @@ public final class SQLiteOriginationStore: OriginationStore {
         try db.transaction {
             let exists = try db.prepare("SELECT 1 FROM origination_files WHERE file_name = ?").bind(.text(file.name)).step()
             if exists { throw LedgerError("origination file \(file.name) is recorded already") }
-            try db.prepare("INSERT INTO origination_files(\(OriginationRows.fileColumns)) VALUES (\(OriginationRows.placeholders(11, postgreSQL: false)))")
+            try db.prepare("INSERT INTO origination_files(\(OriginationRows.fileColumns)) VALUES (\(OriginationRows.placeholders(12, postgreSQL: false)))")
                 .bind(Self.values(OriginationRows.fileValues(file))).run()
             let insert = try db.prepare("INSERT INTO origination_entries(\(OriginationRows.entryColumns)) VALUES (\(OriginationRows.placeholders(14, postgreSQL: false)))")
             for entry in entries { try insert.bind(Self.values(OriginationRows.entryValues(entry))).run() }
@@ -308,7 +308,7 @@ public final class PostgreSQLOriginationStore: OriginationStore {
     }
 
     public func files() throws -> [OriginationFileRecord] {
-        try rows("SELECT \(OriginationRows.fileColumns) FROM origination_files WHERE entity = $1 ORDER BY file_name", [entity], columns: 11)
+        try rows("SELECT \(OriginationRows.fileColumns) FROM origination_files WHERE entity = $1 ORDER BY file_name", [entity], columns: 12)
             .map(OriginationRows.file)
     }
 
@@ -322,7 +322,7 @@ public final class PostgreSQLOriginationStore: OriginationStore {
     public func record(_ file: OriginationFileRecord, entries: [OriginatedEntry]) throws {
         try db.transaction {
             let inserted = try db.run("""
-                INSERT INTO origination_files(entity, \(OriginationRows.fileColumns)) VALUES ($1, \(OriginationRows.placeholders(11, from: 2, postgreSQL: true)))
+                INSERT INTO origination_files(entity, \(OriginationRows.fileColumns)) VALUES ($1, \(OriginationRows.placeholders(12, from: 2, postgreSQL: true)))
                 ON CONFLICT DO NOTHING
                 """, [entity] + OriginationRows.fileValues(file))
             guard inserted == 1 else { throw LedgerError("origination file \(file.name) is recorded already") }

@@ -101,7 +101,7 @@ public enum PostgreSQLLedgerCopy {
             FROM origination_mandates
             """, mutable: true),
         Source(table: "origination_files", select: """
-            SELECT file_name, day, modifier, sha256, created_at, entry_count, debit_minor, currency, sealed_text, voided_at, void_note
+            SELECT file_name, day, modifier, sha256, created_at, entry_count, debit_minor, currency, sealed_text, voided_at, void_note, company_id
             FROM origination_files
             """, mutable: true),
         Source(table: "origination_entries", select: """

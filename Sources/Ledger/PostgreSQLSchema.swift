@@ -392,6 +392,7 @@ enum PostgreSQLSchema {
             sealed_text T NOT NULL,
             voided_at T,
             void_note T NOT NULL,
+            company_id T NOT NULL,
             PRIMARY KEY (entity, file_name)
         ) PARTITIONED;
         CREATE INDEX origination_files_day ON origination_files(entity, day);

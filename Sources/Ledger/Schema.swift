@@ -527,7 +527,8 @@ enum Schema {
             currency TEXT NOT NULL,
             sealed_text TEXT NOT NULL,
             voided_at TEXT,
-            void_note TEXT NOT NULL
+            void_note TEXT NOT NULL,
+            company_id TEXT NOT NULL
         ) STRICT;
         CREATE INDEX origination_files_day ON origination_files(day);
         CREATE TABLE origination_entries (

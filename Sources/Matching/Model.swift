@@ -394,6 +394,10 @@ public enum ExceptionType: String, Sendable, Codable, CaseIterable {
     case masterDataChanged = "MASTER_DATA_CHANGED"
     /// The books of a bank account and currency differ from the statement's final closing balance on its day.
     case bankDifference = "BANK_DIFFERENCE"
+    /// A notification of change for a debit settle originated that it could not apply, six banking days on.
+    case nocNotApplied = "NOC_NOT_APPLIED"
+    /// A debit return rate of an originating company past 80% of its NACHA limit.
+    case returnRate = "RETURN_RATE"
 }
 
 /// Something a person must look at, with where it came from and what we suggest.

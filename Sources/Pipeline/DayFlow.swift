@@ -605,12 +605,19 @@ extension DayRun {
             reconciliation.unsettled.removeAll { closed.contains($0.key) }
             reconciliation.stillUnsettled.removeAll { closed.contains($0.key) }
         }
-        return try Summary.make(day: day, job: manifest.name, currency: manifest.currency, ledgerCounts: ledgerCounts, fileCount: taken.intake.fileCount,
+        let summary = try Summary.make(day: day, job: manifest.name, currency: manifest.currency, ledgerCounts: ledgerCounts, fileCount: taken.intake.fileCount,
                                 rejectedCount: taken.intake.rejectedCount, acceptedCount: taken.acceptedCount, nachaBatchCount: taken.read.nachaBatchCount,
                                 nachaEntryCount: taken.read.nachaEntryCount, statementLineCount: settled.statementLineCount,
                                 skippedLineCount: taken.read.skippedLines.count, achBatchCount: settled.achBatchCount,
                                 reconciliation: reconciliation, decisions: applied.cash.decisions, exceptions: exceptions,
                                 dryRun: options.dryRun, bankTies: bankTies, returnDrafts: applied.returned.drafts,
                                 reviewed: (applied.reviews.booked.count, applied.reviews.rows))
+        // Debit origination as of the end of the day, when the job originates.
+        guard let config = manifest.origination, case var .object(fields) = summary, let store = try? Originator.openStore(manifest),
+              let state = try OriginationReport.asOf(day, store: store, retryAfterDays: config.settings.retryAfterDays) else {
+            return summary
+        }
+        fields.append(("origination", OriginationReport.summary(state, currency: manifest.currency)))
+        return .object(fields)
     }
 }

@@ -426,28 +426,74 @@ struct DayRun {
                 } ?? Masking.account(plain)
             }
         }
-        if let config = manifest.origination, !out.returns.isEmpty {
-            try autopayNextSteps(config, &out)
+        if let config = manifest.origination {
+            try autopayAnswers(config, &out)
         }
         return out
     }
 
-    /// Adds to each RETURN exception of a debit settle originated what happens next (`OriginationBook`): a retry and
-    /// when, a mandate suspended or revoked, or given up.
-    private func autopayNextSteps(_ config: OriginationConfig, _ out: inout ReturnEffects) throws {
-        let store = try Originator.openStore(manifest)
+    /// What the day's answers to debits settle originated mean (`OriginationBook`, `ReturnRate`): each RETURN says what
+    /// happens next (a retry and when, a mandate suspended or revoked, given up), each NOC that the next file uses the
+    /// correction; a NOC settle cannot apply is `NOC_NOT_APPLIED` six banking days on, and a return rate past 80% of its
+    /// limit is `RETURN_RATE`.
+    private func autopayAnswers(_ config: OriginationConfig, _ out: inout ReturnEffects) throws {
+        // A dry run on a scratch ledger (the manifest's not made yet) has nothing originated.
+        guard let store = try? Originator.openStore(manifest) else { return }
         let entries = try store.entries(fileName: nil)
         guard !entries.isEmpty else { return }
         var answers = try store.answers()
-        answers.returns += out.returns
+        let known = Set(answers.returns.map(\.noticeKey))
+        answers.returns += out.returns.filter { !known.contains($0.noticeKey) }
+        let ours = Set(entries.map(\.trace))
+        let knownChanges = Set(answers.changes.map(\.noticeKey))
+        answers.changes += out.changes.filter { ours.contains($0.originalTrace) && !knownChanges.contains($0.noticeKey) }
         var terms: [String: (authorizedOn: Day, changedOn: Day)] = [:]
         for mandate in try store.mandates() {
             terms[mandate.mandateID] = (mandate.authorizedOn, Day.parse(mandate.updatedAt.prefix(10), format: .iso) ?? mandate.authorizedOn)
         }
+        let key = try? SealingKey.load(path: config.keyFile)
         let book = OriginationBook.make(entries: entries, answers: answers.returns, changes: answers.changes, sentFiles: answers.sentFiles, mandateTerms: terms,
-                                        today: day, retryAfterDays: config.settings.retryAfterDays)
-        for i in out.exceptions.indices where out.exceptions[i].type == .returnEntry {
-            if let step = book.nextSteps[out.exceptions[i].sourceRef] { out.exceptions[i].message += "; " + step }
+                                        correctedData: { change in
+                                            guard change.correctedData.hasPrefix(Originator.sealedPrefix), let key else { return change.correctedData }
+                                            return (try? key.open(String(change.correctedData.dropFirst(Originator.sealedPrefix.count)),
+                                                                  context: Originator.context(notice: change.noticeKey))) ?? ""
+                                        }, today: day, retryAfterDays: config.settings.retryAfterDays)
+        let entryOf = Dictionary(entries.map { ($0.trace, $0) }, uniquingKeysWith: { a, _ in a })
+        for i in out.exceptions.indices {
+            let trace = out.exceptions[i].sourceRef
+            switch out.exceptions[i].type {
+            case .returnEntry:
+                if let step = book.nextSteps[trace] { out.exceptions[i].message += "; " + step }
+            case .noc:
+                if let entry = entryOf[trace], book.corrections[entry.mandateID] != nil {
+                    out.exceptions[i].message += "; autopay: the next debit of mandate \(entry.mandateID) uses the correction"
+                }
+            default: break
+            }
+        }
+        // Notices settle could not apply (a name or an id, a code it does not act on), six banking days on.
+        if key != nil {
+            for change in answers.changes {
+                guard let entry = entryOf[change.originalTrace], !entry.mandateID.isEmpty, !ChangeCode.isRefusal(change.changeCode) else { continue }
+                let applied = (book.corrections[entry.mandateID].map { $0.day >= change.day } ?? false) || (terms[entry.mandateID].map { $0.changedOn > change.day } ?? false)
+                let due = BusinessCalendar.federalReserve.adding(businessDays: 6, to: change.day)
+                guard !applied, due <= day else { continue }
+                out.exceptions.append(MatchException(
+                    type: .nocNotApplied, severity: .warning, about: "noc-not-applied:\(change.noticeKey)", sourceRef: change.originalTrace,
+                    customerID: entry.customerID,
+                    message: "notification of change \(change.changeCode) (\(ChangeCode.describe(change.changeCode) ?? "unknown code")) of \(change.day) for entry "
+                        + "\(change.originalTrace) of mandate \(entry.mandateID) is not applied after six banking days (settle applies account, routing and "
+                        + "account-type corrections itself)",
+                    suggestions: "correct mandate \(entry.mandateID) in the mandates file before its next debit"))
+            }
+        }
+        // Return rates over the 60 days to the day, per originating company.
+        let companies = Dictionary(try store.files().map { ($0.name, $0.companyID) }, uniquingKeysWith: { a, _ in a })
+        for rate in ReturnRate.rates(entries: entries, returns: answers.returns, companyOf: { companies[$0.fileName] ?? "" }, asOf: day) where rate.isWarning {
+            out.exceptions.append(MatchException(
+                type: .returnRate, severity: .warning, about: "return-rate:\(rate.companyID):\(rate.family.rawValue)",
+                message: rate.sentence + ", and past 80% of it",
+                suggestions: "find why debits come back (settle origination rates); NACHA reviews an originator past its limit"))
         }
     }
 }

@@ -195,7 +195,8 @@ public enum Originator {
         guard !dryRun else { return outcome }
         let sha = SHA256.hex(Array(made.text.utf8))
         try store.record(OriginationFileRecord(name: name, day: day, modifier: modifier, sha256: sha, createdAt: now, entryCount: made.entries.count,
-                                               debitTotal: made.debitTotal, sealedText: key.seal(made.text, context: context(file: name))),
+                                               debitTotal: made.debitTotal, sealedText: key.seal(made.text, context: context(file: name)),
+                                               companyID: config.settings.companyID),
                          entries: made.entries)
         try writeOutbox(config, name: name, text: made.text, sha256: sha)
         outcome.wrote = true

@@ -126,10 +126,69 @@ extension HTMLReport {
             }
             out.append("<h2>Cash received by source</h2>\n" as StaticString)
             bars(bySource, into: &out)
+            if let origination = s["origination"] { autopay(origination, amount: { amount($0) }, into: &out) }
             if !report.trend.isEmpty {
                 out.append("<h2>Receipts and exceptions, \(report.trend.count == 1 ? "the last run day" : "the last \(report.trend.count) run days")</h2>\n")
                 trend(report.trend, into: &out)
             }
+        }
+    }
+
+    /// Autopay: the debits the seller pulls, by state; the return rates against NACHA's limits; the pulls in flight.
+    static func autopay(_ o: JSONValue, amount: (String) -> String, into out: inout TextBuffer) {
+        out.append("<h2>Autopay</h2>\n<table><thead><tr><th>Pulls</th><th class=\"num\">count</th><th class=\"num\">amount</th></tr></thead><tbody>" as StaticString)
+        if case let .object(states)? = o["pulls"] {
+            for (state, v) in states {
+                out.append("<tr><td>" as StaticString)
+                out.html(state)
+                out.append("</td><td class=\"num\">" as StaticString)
+                out.html(v["count"]?.text ?? "0")
+                out.append("</td><td class=\"num\">" as StaticString)
+                out.html(amount(v["total"]?.text ?? ""))
+                out.append("</td></tr>" as StaticString)
+            }
+        }
+        out.append("</tbody></table>\n<p class=\"meta\">Mandates: " as StaticString)
+        if case let .object(statuses)? = o["mandates"] {
+            out.html(statuses.map { "\($0.1.text) \($0.0)" }.joined(separator: " · "))
+        }
+        out.append("</p>\n<h3>Return rates, last 60 days</h3>\n<table><thead><tr><th>company</th><th>returns</th><th class=\"num\">returns / debits</th>"
+                   + "<th class=\"num\">rate</th><th class=\"num\">NACHA limit</th><th>status</th></tr></thead><tbody>")
+        if case let .array(rates)? = o["return_rates"] {
+            for rate in rates {
+                out.append("<tr><td>" as StaticString)
+                out.html(rate["company_id"]?.text ?? "")
+                out.append("</td><td>" as StaticString)
+                out.html(rate["family"]?.text ?? "")
+                out.append("</td><td class=\"num\">" as StaticString)
+                out.html("\(rate["returns"]?.text ?? "0") / \(rate["debits"]?.text ?? "0")")
+                out.append("</td><td class=\"num\">" as StaticString)
+                out.html((rate["rate"]?.text ?? "") + "%")
+                out.append("</td><td class=\"num\">" as StaticString)
+                out.html((rate["limit"]?.text ?? "") + "%")
+                out.append("</td><td>" as StaticString)
+                out.html(rate["status"]?.text ?? "")
+                out.append("</td></tr>" as StaticString)
+            }
+        }
+        out.append("</tbody></table>\n" as StaticString)
+        guard case let .array(flying)? = o["in_flight"], !flying.isEmpty else { return }
+        out.append("<h3>Pulls in flight</h3>\n<table><thead><tr><th>trace</th><th>customer</th><th>invoice</th><th class=\"num\">amount</th>"
+                   + "<th>effective</th><th>state</th></tr></thead><tbody>")
+        for pull in flying {
+            out.append("<tr>" as StaticString)
+            for (key, numeric) in [("trace", false), ("customer_id", false), ("invoice_id", false), ("amount", true), ("effective_day", false), ("state", false)] {
+                out.append(numeric ? "<td class=\"num\">" : "<td>")
+                out.html(numeric ? amount(pull[key]?.text ?? "") : (pull[key]?.text ?? ""))
+                out.append("</td>" as StaticString)
+            }
+            out.append("</tr>" as StaticString)
+        }
+        out.append("</tbody></table>\n" as StaticString)
+        if let more = Int(o["in_flight_not_listed"]?.text ?? ""), more > 0 {
+            out.append("<p class=\"meta\">" as StaticString)
+            out.html("and \(more) more (summary.json lists the first \(flying.count))")
+            out.append("</p>\n" as StaticString)
         }
     }
 

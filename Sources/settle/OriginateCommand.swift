@@ -112,3 +112,68 @@ extension Settle {
         }
     }
 }
+
+/// `settle origination rates`: the originating companies' debit return rates against NACHA's limits.
+extension Command {
+    static let origination = Command(
+        group: "origination",
+        overview: ["rates [--day YYYY-MM-DD] --ledger PATH|URL [--entity NAME] [--json]"],
+        description: "What settle's debit origination stands at.",
+        exitStatuses: [.init(0, means: "done"), .init(2, means: "usage error"), .init(3, means: "the ledger could not be read")],
+        subcommands: [originationRates])
+
+    static let originationRates = Command(
+        "rates",
+        usage: ["[--day YYYY-MM-DD] --ledger PATH|URL [--entity NAME] [--json]"],
+        description: "Each originating company's debit return rates over the 60 days to the day (default: the last day run): "
+            + "unauthorized (R05, R07, R10, R11, R29, R51; NACHA's limit 0.5%), administrative (R02, R03, R04; 3%) and overall "
+            + "(every return; 15%): returns received in the window against the debits (retries included, prenotes not) effective "
+            + "in it. A rate past 80% of its limit is a warning (and a RETURN_RATE exception of the run); past the limit, over.",
+        options: [.value("day", "DAY", "the window's last day (default: the last day run)"), .ledger, .entity, .flag("json", "print the rates as JSON")]
+    ) { settle, args in try await settle.originationRates(args) }
+}
+
+extension Settle {
+    func originationRates(_ args: ParsedArguments) async throws -> Int32 {
+        let store: any OriginationStore
+        let view: any LedgerReading
+        if let reader = try openPostgreSQLReader(args) {
+            store = try PostgreSQLOriginationStore(address: reader.address, entity: reader.entity)
+            view = reader
+        } else {
+            view = try openReader(args.ledgerPath)
+            store = try SQLiteOriginationStore(path: args.ledgerPath)
+        }
+        let lastRun = try await view.lastRunDay()
+        guard let day = try self.day(args.value("day"), option: "day") ?? lastRun else {
+            console.out("no day has been run")
+            return 0
+        }
+        let rates = try OriginationReport.asOf(day, store: store, retryAfterDays: 0)?.rates ?? []
+        if args.flag("json") {
+            console.out(JSONValue.array(rates.map { rate in
+                .object([("company_id", .string(rate.companyID)), ("family", .string(rate.family.rawValue)), ("from", .string(rate.from.description)),
+                         ("through", .string(rate.through.description)), ("debits", .integer(Int64(rate.debits))), ("returns", .integer(Int64(rate.returns))),
+                         ("rate", .string(MoneyFormat.plain(Int64(rate.basisPoints), exponent: 2))),
+                         ("limit", .string(MoneyFormat.plain(Int64(rate.family.limitBasisPoints), exponent: 2))), ("status", .string(OriginationReport.status(rate)))])
+            }).rendered())
+            return 0
+        }
+        guard !rates.isEmpty else {
+            console.out("no debits or returns in the 60 days to \(day)")
+            return 0
+        }
+        console.out("return rates of debits, \(rates[0].from) to \(day):")
+        for rate in rates {
+            let line = "  \(rate.companyID)  \(rate.family.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0))"
+                + "\(String(rate.returns).leftPadded(6)) of \(String(rate.debits).leftPadded(7))  \(ReturnRate.percent(rate.basisPoints).leftPadded(8))"
+                + "  limit \(ReturnRate.percent(rate.family.limitBasisPoints).leftPadded(6))  \(OriginationReport.status(rate))"
+            console.out(line)
+        }
+        return 0
+    }
+}
+
+private extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}

@@ -10,7 +10,7 @@ struct Settle {
     static let version = "0.1.0"
 
     /// Every command, in the order `settle --help` lists them.
-    static let commands: [Command] = [.run, .validate, .exceptions, .advice, .archive, .period, .ledger, .originate]
+    static let commands: [Command] = [.run, .validate, .exceptions, .advice, .archive, .period, .ledger, .originate, .origination]
 
     static let about = """
         settle — nightly settlement and reconciliation: ACH files and bank statements in, cash applied to invoices,

@@ -320,7 +320,8 @@ import TestSupport
         // 11-09 (Monday): the outbox's old files are not read again (no DUPLICATE). I-1's debit comes back R01, and a
         // notification of change corrects M-1's account number: the RETURN says when it is presented again.
         try FileManager.default.createDirectory(atPath: folder + "/returns/2026-11-09", withIntermediateDirectories: true)
-        try Self.write(Self.answers(day: d(11, 9), [("071000010000004", "071000013", 1250_00, "R01", ""), ("071000010000004", "071000013", 0, "C01", "111222999")]),
+        try Self.write(Self.answers(day: d(11, 9), [("071000010000004", "071000013", 1250_00, "R01", ""), ("071000010000004", "071000013", 0, "C01", "111222999"),
+                                                    ("071000010000002", "071000013", 0, "C09", "CHARLIE-ID")]),
                        to: folder + "/returns/2026-11-09/answers.ach")
         result = await run(d(11, 9))
         #expect(result.exitCode == .ok, "\(result.message ?? "")")
@@ -331,7 +332,7 @@ import TestSupport
         #expect(try await view.invoice(id: "I-1")?.openAmount.minorUnits == 1250_00)
         #expect(result.origination?.path == nil, "the retry waits for its day")
         // The corrected account number is kept sealed, not as the bank sent it.
-        #expect(try store.answers().changes.map { $0.correctedData.hasPrefix(Originator.sealedPrefix) } == [true])
+        #expect(try store.answers().changes.map { $0.correctedData.hasPrefix(Originator.sealedPrefix) } == [true, true])
 
         // 11-10 pulls I-3 on its discount's last day (11-11 is a holiday: the discount runs to 11-12), for 980.00.
         result = await run(d(11, 10))
@@ -367,6 +368,29 @@ import TestSupport
         #expect(revoked.first?.message.contains("mandate M-2 is revoked") == true, "\(revoked.first?.message ?? "")")
         #expect(try store.mandates().first { $0.mandateID == "M-2" }?.status == "revoked")
         #expect(result.origination?.entries.contains { $0.invoiceID == "I-3" } != true)
+        // Two returns of three debits in 60 days: the unauthorized and overall rates are past 80% of their limits.
+        let rateExceptions = try await view.exceptions(status: nil, day: nil, type: "RETURN_RATE", customer: nil)
+        #expect(rateExceptions.map(\.message).sorted().map { String($0.prefix(30)) } == ["the overall return rate of com", "the unauthorized return rate o"])
+        #expect(rateExceptions.first { $0.message.contains("unauthorized") }?.message.contains("33.33% (1 of 3)") == true)
+        // summary.json of 11-13: the pulls by state, the mandates by status, the rates.
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/out/2026-11-13/summary.json")))
+        func value(_ path: String...) -> String {
+            let found = path.reduce(Optional(json)) { ($0 as? [String: Any])?[$1] }
+            return found.map { "\($0)" } ?? ""
+        }
+        #expect(value("origination", "pulls", "settled", "count") == "1", "the retry, read back on its effective day")
+        #expect(value("origination", "pulls", "returned", "count") == "1", "I-1's first presentment, retried")
+        #expect(value("origination", "pulls", "given-up", "total") == "980.00")
+        #expect(value("origination", "mandates", "revoked") == "1")
+        let html = String(decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/out/2026-11-13/summary.html")), as: UTF8.self)
+        #expect(html.contains("<h2>Autopay</h2>") && html.contains("33.33%"))
+
+        // The C09 notice settle does not act on is NOC_NOT_APPLIED six banking days after 11-09 (11-18), not before.
+        for day in [d(11, 16), d(11, 17)] { _ = await run(day) }
+        #expect(try await view.exceptions(status: nil, day: nil, type: "NOC_NOT_APPLIED", customer: nil).isEmpty)
+        result = await run(d(11, 18))
+        let notApplied = try await view.exceptions(status: nil, day: d(11, 18), type: "NOC_NOT_APPLIED", customer: nil)
+        #expect(notApplied.count == 1 && notApplied.first?.message.contains("C09") == true && notApplied.first?.message.contains("M-3") == true)
 
         // A rerun of a day writes no file.
         result = await JobRunner(manifest: manifest).run(RunOptions(days: [d(11, 9)], concurrency: 2))

@@ -191,7 +191,7 @@ import TestSupport
                 + "(this command takes: --cascade, --concurrency, --date, --dry-run, --from, --json, --move-inputs, --to, --wait)\n")
         let command = await settle("valdate", "x.ach")
         #expect(command.code == 2)
-        #expect(command.err == "settle: unknown command 'valdate': did you mean validate? (expected run, validate, exceptions, advice, archive, period, ledger or originate; see settle --help)\n")
+        #expect(command.err == "settle: unknown command 'valdate': did you mean validate? (expected run, validate, exceptions, advice, archive, period, ledger, originate or origination; see settle --help)\n")
         let subcommand = await settle("ledger", "verfy", "--ledger", "/nonexistent/l.sqlite")
         #expect(subcommand.code == 2)
         #expect(subcommand.err == "settle: ledger: unknown subcommand 'verfy': did you mean verify? (expected balance, entries, verify, export or migrate)\n")
