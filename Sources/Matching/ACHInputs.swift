@@ -247,7 +247,19 @@ public struct ACHReading: Sendable {
         let isReversal = ByteScanning.trimmed(header.companyEntryDescription).uppercased() == "REVERSAL"
         var net: Int64 = 0
         var firstEntry = entries.count
-        for entry in batch.entries {
+        // A balanced debit file the seller originated carries an offset: one credit to the seller's own account for the
+        // batch's debits. It moves nothing at the bank, so the batch is read (and settles) without it.
+        var offset: Int?
+        if file.role == .originated, header.serviceClassCode == 200 {
+            var debits: Int64 = 0
+            var credits: [Int] = []
+            for (i, entry) in batch.entries.enumerated() where entry.returnAddenda == nil && entry.notificationOfChange == nil {
+                if TransactionCode.isDebit(entry.detail.transactionCode) { debits &+= entry.detail.amountCents } else { credits.append(i) }
+            }
+            if credits.count == 1, debits > 0, batch.entries[credits[0]].detail.amountCents == debits { offset = credits[0] }
+        }
+        for (index, entry) in batch.entries.enumerated() {
+            if index == offset { continue }
             let detail = entry.detail
             if TransactionCode.isZeroDollar(detail.transactionCode) && entry.notificationOfChange == nil { continue }
             // From the seller's account: a received credit is money in; an originated debit pulls money in.

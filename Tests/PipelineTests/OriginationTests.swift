@@ -416,6 +416,18 @@ import TestSupport
         #expect(read.map { $0.entry.detail.amountCents } == [1250_00, 1250_00])
         #expect(read.map { $0.entry.detail.traceNumber } == ["071000010000001", "071000010000002"], "a file that would pass 9,999,999 starts at 1")
         #expect(read.first?.batch.serviceClassCode == 200)
+        // Read back, the offset is no receipt: the batch is its debits; I-1 closes and nothing is left unmatched.
+        for day in [3, 5, 6] {
+            let r = await JobRunner(manifest: manifest).run(RunOptions(days: [Day(civilYear: 2026, month: 11, day: day)], concurrency: 2))
+            #expect(r.exitCode == .ok, "\(r.message ?? "")")
+        }
+        let written = try Self.entries(of: folder + "/outbox/2026-11-05-A.ach")
+        #expect(written.map { $0.entry.detail.transactionCode } == [27, 22])
+        let view: any LedgerReading = try SQLiteLedgerReader(path: folder + "/ledger.sqlite")
+        #expect(try await view.invoice(id: "I-1")?.openAmount.minorUnits == 0)
+        #expect(try await view.exceptions(status: nil, day: Day(civilYear: 2026, month: 11, day: 6), type: nil, customer: nil).isEmpty)
+        let pending = try await view.pendingSettlements(before: Day(civilYear: 2026, month: 11, day: 7))
+        #expect(pending.map(\.net.minorUnits).contains(1250_00), "the batch waits for 1,250.00, its debits without the offset")
         // The ledger's mandates are sealed with the first key: another key file is refused, naming both.
         try Self.write(String(Self.keyHex.reversed()), to: folder + "/origination.key")
         await #expect { _ = try await Originator.originate(manifest: manifest, day: Day(civilYear: 2026, month: 11, day: 3), dryRun: true) } throws: {
