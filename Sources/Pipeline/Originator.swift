@@ -92,6 +92,17 @@ public enum Originator {
     }
 
     static func context(mandate: String) -> String { "mandate:\(mandate)" }
+
+    /// With SETTLE_TRACE: how long each step took, on standard error.
+    struct Laps {
+        var last = ContinuousClock.now
+        mutating func lap(_ what: String) {
+            guard StageClock.trace else { return }
+            let now = ContinuousClock.now
+            FileHandle.standardError.write(Data("origination: \(what) \(now - last), RSS \(StageClock.residentMegabytes()) MB\n".utf8))
+            last = now
+        }
+    }
     static func context(file: String) -> String { "file:\(file)" }
 
     /// `newestOnly` (the run's stage): nothing is written when a later day has a file.
@@ -100,7 +111,9 @@ public enum Originator {
         guard let config = manifest.origination else {
             throw Failure(.configuration, "\(manifest.path): the manifest has no origination block (CONTRACT: origination)")
         }
+        var laps = Laps()
         let (key, mandates) = try loadInputs(config, currency: manifest.currency)
+        laps.lap("key and mandates read")
         let store = try openStore(manifest)
         do {
             if newestOnly, let later = try store.files().filter({ $0.voidedAt == nil && $0.day > day }).map(\.day).max() {
@@ -120,6 +133,7 @@ public enum Originator {
     private static func originate(config: OriginationConfig, manifest: Manifest, day: Day, dryRun: Bool, key: SealingKey, mandates: [Mandate],
                                   store: any OriginationStore, customers: [Customer]?, now: String, calendar: BusinessCalendar) async throws -> Outcome {
         // The mandates, sealed; a ledger whose mandates another key sealed is refused by name.
+        var laps = Laps()
         let stored = try store.mandates()
         if let other = stored.first(where: { $0.keyFingerprint != key.fingerprint }) {
             throw Failure(.configuration, "origination.key_file: the ledger's mandates (\(other.mandateID) and others) were sealed with key \(other.keyFingerprint), "
@@ -132,6 +146,7 @@ public enum Originator {
                           pull: m.pull.description, keyFingerprint: key.fingerprint, updatedAt: day.description)
         }
         if !dryRun { try store.saveMandates(sealed) }
+        laps.lap("mandates sealed and saved")
         var outcome = Outcome()
         let files = try store.files()
         // The day's file, written before: nothing new; written again when the outbox lost it.
@@ -149,8 +164,10 @@ public enum Originator {
             return outcome
         }
         let view = try openView(manifest)
+        laps.lap("the day's file looked for")
         let entries = try store.entries(fileName: nil)
         let book = try self.book(config: config, store: store, entries: entries, key: key, today: day, calendar: calendar)
+        laps.lap("entries and answers read")
         if !dryRun { try store.updateStatuses(book.blocks.mapValues { ($0.status, $0.note) }) }
         var states: [String: OriginationChoice.MandateState] = [:]
         for entry in entries where entry.kind == .prenote && book.states[entry.trace] != .returned {
@@ -171,6 +188,7 @@ public enum Originator {
         let choice = OriginationChoice.choose(.init(runDay: day, calendar: calendar, mandates: mandates, states: states, invoices: try await view.invoices(),
                                                     pulledInvoices: pulledInvoices(entries, book: book), disputedInvoices: disputed,
                                                     unappliedCustomers: unapplied, pendingCustomers: pending, retries: book.retries))
+        laps.lap("open items read and the choice made")
         outcome.leftOut = choice.leftOut
         outcome.effectiveDay = choice.effectiveDay
         guard !choice.pulls.isEmpty || !choice.prenotes.isEmpty else { return outcome }
@@ -189,6 +207,7 @@ public enum Originator {
         for customer in customers ?? [] { names[customer.id] = customer.name }
         let made = OriginationFile.make(choice, name: name, day: day, modifier: modifier, createdAt: now, nextSequence: try store.nextTraceSequence(),
                                         accounts: accounts, names: names, settings: config.settings, currency: manifest.currency)
+        laps.lap("the file made")
         outcome.path = config.outbox + "/" + name
         outcome.entries = made.entries
         outcome.debitTotal = made.debitTotal
@@ -198,7 +217,9 @@ public enum Originator {
                                                debitTotal: made.debitTotal, sealedText: key.seal(made.text, context: context(file: name)),
                                                companyID: config.settings.companyID),
                          entries: made.entries)
+        laps.lap("recorded in the ledger")
         try writeOutbox(config, name: name, text: made.text, sha256: sha)
+        laps.lap("written to the outbox")
         outcome.wrote = true
         return outcome
     }

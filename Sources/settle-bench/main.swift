@@ -334,6 +334,7 @@ case "csv": try benchCSV()
 case "match": try await benchMatch()
 case "e2e": try await benchEndToEnd()
 case "e2e-run": try await benchEndToEndRun()
+case "originate": try await benchOriginate()
 default:
     print("""
         usage: settle-bench nacha [--entries N] [--repeat N]
@@ -343,6 +344,7 @@ default:
                settle-bench csv [--rows N] [--save PATH]   (run from the package root: it reads Jobs/profiles/)
                settle-bench match [--receipts N] [--concurrency N] [--repeat N] [--seed N]
                settle-bench e2e [--receipts N] [--concurrency N] [--seed N] [--mix] [--keep FOLDER] [--backend sqlite|postgresql --url URL]
+               settle-bench originate [--mandates N] [--keep]   (needs the settle binary beside it)
           nacha   parse and validate a generated NACHA file (CCD, CCD+, PPD, CTX, returns, NOCs); entries/s, MB/s, peak RSS
           ledger  post generated journal entries into a file ledger, then verify it; entries/s and verify time
           bai2    read a generated BAI2 file of 200,000 details (--details N); details/s
@@ -354,5 +356,7 @@ default:
                   the real settle run on a file ledger, every report written; time per stage, total, peak RSS. --mix adds
                   real bank data beside it (RealBankMix: NONREF and empty references, purchase orders, credit memos, and
                   prepayments of the day before applied when their invoices appear), the day before run first, untimed
+          originate  settle originate writing the debit file of N mandates (default 100,000), one invoice due each, in a
+                  process of its own after an untimed set-up; its time and peak RSS
         """)
 }
