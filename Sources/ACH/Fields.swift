@@ -58,12 +58,12 @@ struct RecordFields {
 /// ABA routing-number check digit: weights 3 7 1 over the first eight digits.
 public enum RoutingNumber {
     public static func checkDigit(forFirstEight digits: some Sequence<UInt8>) -> UInt8? {
-        let weights: [Int] = [3, 7, 1, 3, 7, 1, 3, 7]
         var sum = 0
         var count = 0
-        for (i, b) in digits.enumerated() {
-            guard i < 8, b >= 0x30, b <= 0x39 else { return nil }
-            sum += Int(b - 0x30) * weights[i]
+        for b in digits {
+            guard count < 8, b >= 0x30, b <= 0x39 else { return nil }
+            // Weights 3 7 1, repeated.
+            sum += Int(b - 0x30) * (count % 3 == 0 ? 3 : (count % 3 == 1 ? 7 : 1))
             count += 1
         }
         guard count == 8 else { return nil }

@@ -89,14 +89,26 @@ public struct NACHAWriter: Sendable {
 
     public init(lineEnding: String = "\n") { self.lineEnding = lineEnding }
 
+    /// Padding of each width a field needs, made once.
+    private static let spaces: [String] = (0..<95).map { String(repeating: " ", count: $0) }
+
     public static func alpha(_ s: String, _ width: Int) -> String {
-        let ascii = String(s.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 ? Character($0) : " " })
+        // Printable ASCII (nearly every field): its bytes as they are, cut or padded.
+        let utf8 = s.utf8
+        if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            let count = utf8.count
+            if count == width { return s }
+            if count > width { return String(decoding: utf8.prefix(width), as: UTF8.self) }
+            return width - count < spaces.count ? s + spaces[width - count] : s + String(repeating: " ", count: width - count)
+        }
+        let ascii = String(s.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : " " })
         return ascii.count >= width ? String(ascii.prefix(width)) : ascii + String(repeating: " ", count: width - ascii.count)
     }
 
     static func numeric(_ value: Int64, _ width: Int) -> String {
         let s = String(value)
-        return s.count >= width ? String(s.suffix(width)) : String(repeating: "0", count: width - s.count) + s
+        let count = s.utf8.count
+        return count >= width ? String(decoding: s.utf8.suffix(width), as: UTF8.self) : String(repeating: "0", count: width - count) + s
     }
 
     public static func yymmdd(_ day: Day) -> String {

@@ -125,12 +125,17 @@ public enum MandatesFile {
             let sec = Mandate.SEC(rawValue: value("sec").uppercased())
             if sec == nil { problem("sec", "'\(value("sec"))' is not CCD or PPD") }
             let routing = value("routing")
-            if routing.utf8.count != 9 || !routing.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            let digits = Array(routing.utf8)
+            if digits.count != 9 || !digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                 problem("routing", "'\(routing)' is not a nine-digit routing number")
-            } else if let check = RoutingNumber.checkDigit(forFirstEight: routing.utf8.prefix(8)), let last = routing.utf8.last, check != last - 0x30 {
+            } else if let check = RoutingNumber.checkDigit(forFirstEight: digits[0..<8]), check != digits[8] - 0x30 {
                 problem("routing", "'\(routing)' fails the routing number's check digit (expected \(check) last)")
             }
-            let account = value("account").replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "-", with: "")
+            // Spaces and dashes people write in account numbers go.
+            var account = value("account")
+            if account.utf8.contains(where: { $0 == 0x20 || $0 == 0x2D }) {
+                account = String(decoding: account.utf8.filter { $0 != 0x20 && $0 != 0x2D }, as: UTF8.self)
+            }
             if account.isEmpty || account.utf8.count > 17 || !account.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) }) {
                 problem("account", "is not an account number (1 to 17 digits or capital letters)")
             }

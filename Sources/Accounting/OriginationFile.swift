@@ -163,7 +163,8 @@ public enum OriginationFile {
     }
 
     public struct Made: Sendable {
-        public var text: String
+        /// The file's bytes (records of 94 characters, each ended by a line feed).
+        public var bytes: [UInt8]
         public var entries: [OriginatedEntry]
         public var debitTotal: Money
     }
@@ -250,8 +251,12 @@ public enum OriginationFile {
         let time = createdAt.count >= 16 ? String(createdAt.dropFirst(11).prefix(5)).replacingOccurrences(of: ":", with: "") : "0000"
         let file = NACHAWriter.FileSpec(immediateDestination: settings.odfiRouting, immediateOrigin: settings.companyID, creationDay: day, creationTime: time,
                                         fileIDModifier: modifier, destinationName: settings.odfiName, originName: settings.companyName)
-        var text = ""
-        NACHAWriter().stream(file: file, batches: batches) { text += $0 + "\n" }
-        return Made(text: text, entries: entries, debitTotal: Money(minorUnits: debitTotal, currency: currency))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(95 * (entries.count * 2 + 4 * batches.count + 10))
+        NACHAWriter().stream(file: file, batches: batches) { record in
+            bytes.append(contentsOf: record.utf8)
+            bytes.append(0x0A)
+        }
+        return Made(bytes: bytes, entries: entries, debitTotal: Money(minorUnits: debitTotal, currency: currency))
     }
 }

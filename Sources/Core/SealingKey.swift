@@ -12,6 +12,9 @@ import Foundation
 /// another mandate's row does not open.
 public struct SealingKey: Sendable {
     private let key: [UInt8]
+    /// A short name of the key that reveals nothing of it (the first 16 hex digits of SHA-256 over a fixed label and
+    /// the key): the ledger keeps it beside sealed values, so a run with another key file is refused by name.
+    public let fingerprint: String
 
     /// A problem with the key file or a sealed value; the message names the file or the row.
     public struct Failure: Error, Sendable, CustomStringConvertible, Equatable {
@@ -23,6 +26,10 @@ public struct SealingKey: Sendable {
     public init(bytes: [UInt8]) throws(Failure) {
         guard bytes.count == 32 else { throw Failure("a sealing key is 32 bytes, not \(bytes.count)") }
         key = bytes
+        var hasher = SHA256()
+        hasher.update("settle sealing key fingerprint\u{0}")
+        hasher.update(bytes)
+        fingerprint = String(Hex.encode(hasher.finalize()).prefix(16))
     }
 
     /// Reads the key file: refused when others may read or write it (anything but owner bits), when it is not 64
@@ -43,36 +50,48 @@ public struct SealingKey: Sendable {
         return try SealingKey(bytes: bytes)
     }
 
-    /// A short name of the key that reveals nothing of it (the first 16 hex digits of SHA-256 over a fixed label and
-    /// the key): the ledger keeps it beside sealed values, so a run with another key file is refused by name.
-    public var fingerprint: String {
-        var hasher = SHA256()
-        hasher.update("settle sealing key fingerprint\u{0}")
-        hasher.update(key)
-        return String(Hex.encode(hasher.finalize()).prefix(16))
+    /// `plaintext` sealed for `context`, as base64 text: the nonce's 16 characters first.
+    public func seal(_ plaintext: String, context: String) -> String {
+        var text = plaintext
+        return text.withUTF8 { seal(bytes: $0, context: context) }
     }
 
-    /// `plaintext` sealed for `context`, as hexadecimal text.
-    public func seal(_ plaintext: String, context: String) -> String {
-        let plain = Array(plaintext.utf8)
+    /// `plaintext` sealed for `context`, as base64 text.
+    public func seal(bytes plaintext: UnsafeBufferPointer<UInt8>, context: String) -> String {
+        let nonce = self.nonce(plaintext, context: context)
         let aad = Array(context.utf8)
+        var sealed = [UInt8](repeating: 0, count: plaintext.count + 16)
+        let ok = settle_aes256gcm_seal(key, nonce, aad, Int32(aad.count), plaintext.baseAddress, Int32(plaintext.count), &sealed)
+        precondition(ok == 1, "libcrypto refused AES-256-GCM")
+        return Data(nonce + sealed).base64EncodedString()
+    }
+
+    /// The first 16 characters of what `seal` makes of `plaintext` for `context` (its nonce), at the cost of one SHA-256:
+    /// whether a stored value seals the same plaintext, without sealing it again.
+    public func sealedPrefix(_ plaintext: String, context: String) -> String {
+        var text = plaintext
+        return Data(text.withUTF8 { nonce($0, context: context) }).base64EncodedString()
+    }
+
+    private func nonce(_ plaintext: UnsafeBufferPointer<UInt8>, context: String) -> [UInt8] {
         var hasher = SHA256()
         hasher.update("settle sealing nonce\u{0}")
         hasher.update(key)
-        hasher.update(withUnsafeBytes(of: UInt32(aad.count).bigEndian) { Array($0) })
-        hasher.update(aad)
+        hasher.update(withUnsafeBytes(of: UInt32(context.utf8.count).bigEndian) { Array($0) })
+        hasher.update(context)
         hasher.update([0])
-        hasher.update(plain)
-        let nonce = Array(hasher.finalize().prefix(12))
-        var sealed = [UInt8](repeating: 0, count: plain.count + 16)
-        let ok = settle_aes256gcm_seal(key, nonce, aad, Int32(aad.count), plain, Int32(plain.count), &sealed)
-        precondition(ok == 1, "libcrypto refused AES-256-GCM")
-        return Hex.encode(nonce + sealed)
+        hasher.update(buffer: plaintext)
+        return Array(hasher.finalize().prefix(12))
     }
 
     /// The plaintext of a value `seal` made for the same context; refused when the key, the context or the bytes differ.
-    public func open(_ sealedHex: String, context: String) throws(Failure) -> String {
-        guard let bytes = Hex.decode(sealedHex), bytes.count >= 28 else { throw Failure("\(context): the sealed value is not one settle wrote") }
+    public func open(_ sealedText: String, context: String) throws(Failure) -> String {
+        String(decoding: try openBytes(sealedText, context: context), as: UTF8.self)
+    }
+
+    public func openBytes(_ sealedText: String, context: String) throws(Failure) -> [UInt8] {
+        guard let data = Data(base64Encoded: sealedText), data.count >= 28 else { throw Failure("\(context): the sealed value is not one settle wrote") }
+        let bytes = [UInt8](data)
         let nonce = Array(bytes.prefix(12))
         let sealed = Array(bytes.dropFirst(12))
         let aad = Array(context.utf8)
@@ -80,7 +99,7 @@ public struct SealingKey: Sendable {
         guard settle_aes256gcm_open(key, nonce, aad, Int32(aad.count), sealed, Int32(sealed.count), &plain) == 1 else {
             throw Failure("\(context): the sealed value does not open with this key (another key file, or the row was changed)")
         }
-        return String(decoding: plain.prefix(sealed.count - 16), as: UTF8.self)
+        return Array(plain.prefix(sealed.count - 16))
     }
 }
 

@@ -42,7 +42,7 @@ public struct StoredMandate: Sendable, Hashable {
     }
 
     /// Whether `other` says the same of the mandate as this (what a reread of the file may change), whenever it was saved.
-    func sameTerms(as other: StoredMandate) -> Bool {
+    public func sameTerms(as other: StoredMandate) -> Bool {
         var a = self, b = other
         a.updatedAt = ""
         b.updatedAt = ""
@@ -59,9 +59,9 @@ public struct StoredMandate: Sendable, Hashable {
 public protocol OriginationStore: AnyObject {
     func mandates() throws -> [StoredMandate]
     /// Adds new mandates and brings changed ones up to date (a mandate missing from the file is kept as it was; a
-    /// mandate's status is the ledger's, never the file's); returns how many rows changed.
+    /// mandate's status is the ledger's, never the file's), given what `mandates()` read; returns how many rows changed.
     @discardableResult
-    func saveMandates(_ mandates: [StoredMandate]) throws -> Int
+    func saveMandates(_ mandates: [StoredMandate], stored: [StoredMandate]) throws -> Int
     /// Every file, in name order (voided ones too).
     func files() throws -> [OriginationFileRecord]
     /// The entries of every file not voided (or of one file), in trace order.
@@ -70,8 +70,8 @@ public protocol OriginationStore: AnyObject {
     func record(_ file: OriginationFileRecord, entries: [OriginatedEntry]) throws
     /// Marks a file never sent void: its entries no longer count as pulls.
     func void(fileName: String, note: String, at: String) throws
-    /// Sets each mandate's status: those named to theirs, every other one `active`.
-    func updateStatuses(_ statuses: [String: (status: String, note: String)]) throws
+    /// Sets each mandate's status: those named to theirs, every other one `active` (`mandates`: as the ledger holds them).
+    func updateStatuses(_ statuses: [String: (status: String, note: String)], mandates: [StoredMandate]) throws
     /// What came back for the entries settle wrote: their returns and notifications of change, oldest first, and the
     /// files a run read back (sent).
     func answers() throws -> OriginationAnswers
@@ -194,11 +194,28 @@ public final class SQLiteOriginationStore: OriginationStore {
     private static func values(_ texts: [String?]) -> [SQLValue] { texts.map { SQLValue.optional($0) } }
 
     public func mandates() throws -> [StoredMandate] {
-        try rows("SELECT \(OriginationRows.mandateColumns) FROM origination_mandates ORDER BY mandate_id", columns: 15).map(OriginationRows.mandate)
+        let statement = try db.prepare("SELECT \(OriginationRows.mandateColumns) FROM origination_mandates ORDER BY mandate_id")
+        var out: [StoredMandate] = []
+        var days: [String: Day] = [:]
+        func day(_ column: Int32) throws -> Day {
+            let text = statement.text(column)
+            if let known = days[text] { return known }
+            guard let day = Day.parse(text, format: .iso) else { throw LedgerError("origination_mandates: '\(text)' is not a day") }
+            days[text] = day
+            return day
+        }
+        while try statement.step() {
+            out.append(StoredMandate(mandateID: statement.text(0), customerID: statement.text(1), sec: statement.text(2), routing: statement.text(3),
+                                     accountSealed: statement.text(4), accountLastFour: statement.text(5), accountType: statement.text(6),
+                                     authorizedOn: try day(7), revokedOn: statement.isNull(8) ? nil : try day(8), maxMinor: statement.isNull(9) ? nil : statement.int(9),
+                                     pull: statement.text(10), keyFingerprint: statement.text(11), status: statement.text(12), statusNote: statement.text(13),
+                                     updatedAt: statement.text(14)))
+        }
+        return out
     }
 
-    public func saveMandates(_ mandates: [StoredMandate]) throws -> Int {
-        let stored = Dictionary(try self.mandates().map { ($0.mandateID, $0) }, uniquingKeysWith: { a, _ in a })
+    public func saveMandates(_ mandates: [StoredMandate], stored: [StoredMandate]) throws -> Int {
+        let stored = Dictionary(stored.map { ($0.mandateID, $0) }, uniquingKeysWith: { a, _ in a })
         return try db.transaction {
             var changed = 0
             for var mandate in mandates {
@@ -222,7 +239,29 @@ public final class SQLiteOriginationStore: OriginationStore {
         let columns = OriginationRows.entryColumns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
         let sql = "SELECT \(columns) FROM origination_entries e JOIN origination_files f ON f.file_name = e.file_name WHERE "
             + (fileName == nil ? "f.voided_at IS NULL" : "e.file_name = ?") + " ORDER BY e.trace"
-        return try rows(sql, fileName.map { [.text($0)] } ?? [], columns: 14).map(OriginationRows.entry)
+        let statement = try db.prepare(sql)
+        if let fileName { try statement.bind(1, fileName) }
+        // Read column by column (a night's file is 100,000 entries): the day and the currency of the row before are
+        // nearly always this row's.
+        var out: [OriginatedEntry] = []
+        var days: [String: Day] = [:]
+        var currency: (code: String, value: Currency)?
+        while try statement.step() {
+            let dayText = statement.text(9)
+            guard let day = days[dayText] ?? Day.parse(dayText, format: .iso) else { throw LedgerError("origination_entries: '\(dayText)' is not a day") }
+            days[dayText] = day
+            let code = statement.text(8)
+            if currency?.code != code { currency = (code, try OriginationRows.currency(code)) }
+            guard let kind = OriginatedEntry.Kind(rawValue: statement.text(2)), let money = currency?.value else {
+                throw LedgerError("origination_entries: '\(statement.text(2))' is not an entry kind")
+            }
+            out.append(OriginatedEntry(trace: statement.text(0), fileName: statement.text(1), kind: kind, mandateID: statement.text(3),
+                                       customerID: statement.text(4), invoiceID: statement.text(5),
+                                       amount: Money(minorUnits: statement.int(6), currency: money), discount: Money(minorUnits: statement.int(7), currency: money),
+                                       effectiveDay: day, sec: statement.text(10), batchNumber: Int(statement.int(11)), accountLastFour: statement.text(12),
+                                       retryOf: statement.text(13)))
+        }
+        return out
     }
 
     public func record(_ file: OriginationFileRecord, entries: [OriginatedEntry]) throws {
@@ -232,13 +271,19 @@ public final class SQLiteOriginationStore: OriginationStore {
             try db.prepare("INSERT INTO origination_files(\(OriginationRows.fileColumns)) VALUES (\(OriginationRows.placeholders(12, postgreSQL: false)))")
                 .bind(Self.values(OriginationRows.fileValues(file))).run()
             let insert = try db.prepare("INSERT INTO origination_entries(\(OriginationRows.entryColumns)) VALUES (\(OriginationRows.placeholders(14, postgreSQL: false)))")
-            for entry in entries { try insert.bind(Self.values(OriginationRows.entryValues(entry))).run() }
+            for e in entries {
+                try insert.bind(1, e.trace); try insert.bind(2, e.fileName); try insert.bind(3, e.kind.rawValue); try insert.bind(4, e.mandateID)
+                try insert.bind(5, e.customerID); try insert.bind(6, e.invoiceID); try insert.bind(7, e.amount.minorUnits); try insert.bind(8, e.discount.minorUnits)
+                try insert.bind(9, e.amount.currency.code); try insert.bind(10, e.effectiveDay.description); try insert.bind(11, e.sec)
+                try insert.bind(12, Int64(e.batchNumber)); try insert.bind(13, e.accountLastFour); try insert.bind(14, e.retryOf)
+                try insert.execute()
+            }
         }
     }
 
-    public func updateStatuses(_ statuses: [String: (status: String, note: String)]) throws {
+    public func updateStatuses(_ statuses: [String: (status: String, note: String)], mandates: [StoredMandate]) throws {
         try db.transaction {
-            for mandate in try mandates() {
+            for mandate in mandates {
                 let (status, note) = statuses[mandate.mandateID] ?? ("active", "")
                 guard status != mandate.status || note != mandate.statusNote else { continue }
                 try db.prepare("UPDATE origination_mandates SET status = ?, status_note = ? WHERE mandate_id = ?")
@@ -286,8 +331,8 @@ public final class PostgreSQLOriginationStore: OriginationStore {
             .map(OriginationRows.mandate)
     }
 
-    public func saveMandates(_ mandates: [StoredMandate]) throws -> Int {
-        let stored = Dictionary(try self.mandates().map { ($0.mandateID, $0) }, uniquingKeysWith: { a, _ in a })
+    public func saveMandates(_ mandates: [StoredMandate], stored: [StoredMandate]) throws -> Int {
+        let stored = Dictionary(stored.map { ($0.mandateID, $0) }, uniquingKeysWith: { a, _ in a })
         let updates = OriginationRows.mandateColumns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }
             .map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         return try db.transaction {
@@ -336,9 +381,9 @@ public final class PostgreSQLOriginationStore: OriginationStore {
         }
     }
 
-    public func updateStatuses(_ statuses: [String: (status: String, note: String)]) throws {
+    public func updateStatuses(_ statuses: [String: (status: String, note: String)], mandates: [StoredMandate]) throws {
         try db.transaction {
-            for mandate in try mandates() {
+            for mandate in mandates {
                 let (status, note) = statuses[mandate.mandateID] ?? ("active", "")
                 guard status != mandate.status || note != mandate.statusNote else { continue }
                 try db.run("UPDATE origination_mandates SET status = $2, status_note = $3 WHERE entity = $1 AND mandate_id = $4",

@@ -86,7 +86,8 @@ public struct JobRunner: Sendable {
     /// (key, ledger, outbox), the day's books standing as committed.
     private func originate(_ day: Day, customers: [Customer], log: @Sendable (String) -> Void, exitCode: inout ExitCode) async -> Originator.Outcome? {
         do {
-            let outcome = try await Originator.originate(manifest: manifest, day: day, dryRun: false, newestOnly: true, customers: customers)
+            let names = Dictionary(customers.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let outcome = try await Originator.originate(manifest: manifest, day: day, dryRun: false, newestOnly: true, names: names)
             guard outcome.laterDay == nil else { return nil }
             log(Originator.describe(outcome))
             return outcome

@@ -106,7 +106,8 @@ public enum Originator {
     static func context(file: String) -> String { "file:\(file)" }
 
     /// `newestOnly` (the run's stage): nothing is written when a later day has a file.
-    public static func originate(manifest: Manifest, day: Day, dryRun: Bool, newestOnly: Bool = false, customers: [Customer]? = nil,
+    /// `names`: the customers' names for the entries' receiver names (nil: read from the manifest's customers file).
+    public static func originate(manifest: Manifest, day: Day, dryRun: Bool, newestOnly: Bool = false, names: [String: String]? = nil,
                                  now: String = Timestamp.now(), calendar: BusinessCalendar = .federalReserve) async throws(Failure) -> Outcome {
         guard let config = manifest.origination else {
             throw Failure(.configuration, "\(manifest.path): the manifest has no origination block (CONTRACT: origination)")
@@ -122,7 +123,7 @@ public enum Originator {
                 return outcome
             }
             return try await originate(config: config, manifest: manifest, day: day, dryRun: dryRun, key: key, mandates: mandates, store: store,
-                                       customers: customers, now: now, calendar: calendar)
+                                       names: names, now: now, calendar: calendar)
         } catch let failure as Failure {
             throw failure
         } catch {
@@ -131,7 +132,7 @@ public enum Originator {
     }
 
     private static func originate(config: OriginationConfig, manifest: Manifest, day: Day, dryRun: Bool, key: SealingKey, mandates: [Mandate],
-                                  store: any OriginationStore, customers: [Customer]?, now: String, calendar: BusinessCalendar) async throws -> Outcome {
+                                  store: any OriginationStore, names given: [String: String]?, now: String, calendar: BusinessCalendar) async throws -> Outcome {
         // The mandates, sealed; a ledger whose mandates another key sealed is refused by name.
         var laps = Laps()
         let stored = try store.mandates()
@@ -139,13 +140,26 @@ public enum Originator {
             throw Failure(.configuration, "origination.key_file: the ledger's mandates (\(other.mandateID) and others) were sealed with key \(other.keyFingerprint), "
                               + "not with \(config.keyFile) (key \(key.fingerprint)); use the key they were sealed with")
         }
+        // A number sealed before is kept as it was (its nonce says whether it is the same number: one SHA-256, no AES).
+        let storedByID = Dictionary(stored.map { ($0.mandateID, $0.accountSealed) }, uniquingKeysWith: { a, _ in a })
         let sealed = mandates.map { m in
-            StoredMandate(mandateID: m.mandateID, customerID: m.customerID, sec: m.sec.rawValue, routing: m.routing,
-                          accountSealed: key.seal(m.account, context: context(mandate: m.mandateID)), accountLastFour: m.accountLastFour,
+            let context = context(mandate: m.mandateID)
+            let before = storedByID[m.mandateID].flatMap { $0.hasPrefix(key.sealedPrefix(m.account, context: context)) ? $0 : nil }
+            return StoredMandate(mandateID: m.mandateID, customerID: m.customerID, sec: m.sec.rawValue, routing: m.routing,
+                          accountSealed: before ?? key.seal(m.account, context: context), accountLastFour: m.accountLastFour,
                           accountType: m.accountType.rawValue, authorizedOn: m.authorizedOn, revokedOn: m.revokedOn, maxMinor: m.maxAmount?.minorUnits,
                           pull: m.pull.description, keyFingerprint: key.fingerprint, updatedAt: day.description)
         }
-        if !dryRun { try store.saveMandates(sealed) }
+        if !dryRun { try store.saveMandates(sealed, stored: stored) }
+        // The mandates as the ledger now holds them (a changed one dated today), without reading them again.
+        var current = Dictionary(stored.map { ($0.mandateID, $0) }, uniquingKeysWith: { a, _ in a })
+        for var mandate in sealed {
+            if let old = current[mandate.mandateID] {
+                guard !old.sameTerms(as: mandate) else { continue }
+                (mandate.status, mandate.statusNote) = (old.status, old.statusNote)
+            }
+            current[mandate.mandateID] = mandate
+        }
         laps.lap("mandates sealed and saved")
         var outcome = Outcome()
         let files = try store.files()
@@ -157,8 +171,8 @@ public enum Originator {
             outcome.effectiveDay = outcome.entries.first?.effectiveDay
             outcome.debitTotal = existing.debitTotal
             if !dryRun, !FileManager.default.fileExists(atPath: config.outbox + "/" + existing.name) {
-                let text = try key.open(existing.sealedText, context: context(file: existing.name))
-                try writeOutbox(config, name: existing.name, text: text, sha256: existing.sha256)
+                let bytes = try key.openBytes(existing.sealedText, context: context(file: existing.name))
+                try writeOutbox(config, name: existing.name, bytes: bytes, sha256: existing.sha256)
                 outcome.wrote = true
             }
             return outcome
@@ -166,9 +180,9 @@ public enum Originator {
         let view = try openView(manifest)
         laps.lap("the day's file looked for")
         let entries = try store.entries(fileName: nil)
-        let book = try self.book(config: config, store: store, entries: entries, key: key, today: day, calendar: calendar)
+        let book = try self.book(config: config, store: store, entries: entries, mandates: Array(current.values), key: key, today: day, calendar: calendar)
         laps.lap("entries and answers read")
-        if !dryRun { try store.updateStatuses(book.blocks.mapValues { ($0.status, $0.note) }) }
+        if !dryRun { try store.updateStatuses(book.blocks.mapValues { ($0.status, $0.note) }, mandates: Array(current.values)) }
         var states: [String: OriginationChoice.MandateState] = [:]
         for entry in entries where entry.kind == .prenote && book.states[entry.trace] != .returned {
             states[entry.mandateID, default: .init()].prenoteDay = min(states[entry.mandateID]?.prenoteDay ?? entry.effectiveDay, entry.effectiveDay)
@@ -203,8 +217,7 @@ public enum Originator {
             if let correction = book.corrections[mandate.mandateID]?.correction { account.apply(correction) }
             accounts[mandate.mandateID] = account
         }
-        var names: [String: String] = [:]
-        for customer in customers ?? [] { names[customer.id] = customer.name }
+        let names = given ?? customerNames(manifest)
         let made = OriginationFile.make(choice, name: name, day: day, modifier: modifier, createdAt: now, nextSequence: try store.nextTraceSequence(),
                                         accounts: accounts, names: names, settings: config.settings, currency: manifest.currency)
         laps.lap("the file made")
@@ -212,16 +225,27 @@ public enum Originator {
         outcome.entries = made.entries
         outcome.debitTotal = made.debitTotal
         guard !dryRun else { return outcome }
-        let sha = SHA256.hex(Array(made.text.utf8))
+        let sha = SHA256.hex(made.bytes)
         try store.record(OriginationFileRecord(name: name, day: day, modifier: modifier, sha256: sha, createdAt: now, entryCount: made.entries.count,
-                                               debitTotal: made.debitTotal, sealedText: key.seal(made.text, context: context(file: name)),
+                                               debitTotal: made.debitTotal, sealedText: made.bytes.withUnsafeBufferPointer { key.seal(bytes: $0, context: context(file: name)) },
                                                companyID: config.settings.companyID),
                          entries: made.entries)
         laps.lap("recorded in the ledger")
-        try writeOutbox(config, name: name, text: made.text, sha256: sha)
+        try writeOutbox(config, name: name, bytes: made.bytes, sha256: sha)
         laps.lap("written to the outbox")
         outcome.wrote = true
         return outcome
+    }
+
+    /// The customers file's names by id (a file that cannot be read: entries named by customer id).
+    static func customerNames(_ manifest: Manifest) -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: manifest.customers) else { return [:] }
+        var names: [String: String] = [:]
+        _ = try? MasterDataLoader.forEachRow(bytes: [UInt8](data), path: manifest.customers, required: ["customer_id", "name"]) { columns, _, fields in
+            guard let id = columns["customer_id"], let name = columns["name"], id < fields.count, name < fields.count else { return }
+            names[ByteScanning.trimmed(fields[id])] = ByteScanning.trimmed(fields[name])
+        }
+        return names
     }
 
     /// One line on what origination did, for the run's log and `settle originate`.
@@ -240,7 +264,7 @@ public enum Originator {
     }
 
     /// The entries' states and what their answers decide (`OriginationBook`), from the ledger.
-    static func book(config: OriginationConfig, store: any OriginationStore, entries: [OriginatedEntry], key: SealingKey, today: Day,
+    static func book(config: OriginationConfig, store: any OriginationStore, entries: [OriginatedEntry], mandates: [StoredMandate], key: SealingKey, today: Day,
                      calendar: BusinessCalendar) throws -> OriginationBook {
         let answers = try store.answers()
         let files = try store.files()
@@ -248,7 +272,7 @@ public enum Originator {
         var voided: Set<String> = []
         for name in voidFiles { for entry in try store.entries(fileName: name) { voided.insert(entry.trace) } }
         var terms: [String: (authorizedOn: Day, changedOn: Day)] = [:]
-        for mandate in try store.mandates() {
+        for mandate in mandates {
             terms[mandate.mandateID] = (mandate.authorizedOn, Day.parse(mandate.updatedAt.prefix(10), format: .iso) ?? mandate.authorizedOn)
         }
         return OriginationBook.make(entries: entries, voided: voided, answers: answers.returns, changes: answers.changes, sentFiles: answers.sentFiles,
@@ -274,7 +298,7 @@ public enum Originator {
 
     /// Writes a file to the outbox (0600, in a 0700 folder, atomically); a different file already at its path is never
     /// overwritten.
-    static func writeOutbox(_ config: OriginationConfig, name: String, text: String, sha256: String) throws {
+    static func writeOutbox(_ config: OriginationConfig, name: String, bytes: [UInt8], sha256: String) throws {
         let path = config.outbox + "/" + name
         try PrivateFiles.makeFolder(config.outbox)
         if let there = FileManager.default.contents(atPath: path) {
@@ -283,7 +307,7 @@ public enum Originator {
             }
             return
         }
-        try AtomicFile.write(text, to: path)
+        try AtomicFile.write(bytes, to: path)
     }
 
     /// `settle originate void FILE`: a file never sent is void; its invoices may be pulled again (a new file of the

@@ -54,12 +54,8 @@ extension Settle {
             return ExitCode.locked.rawValue
         }
         defer { withExtendedLifetime(held) {} }
-        var customers: [Customer] = []
-        if let bytes = FileManager.default.contents(atPath: manifest.customers) {
-            customers = (try? MasterDataLoader.customers(bytes: [UInt8](bytes), path: manifest.customers, currency: manifest.currency)) ?? []
-        }
         do throws(Originator.Failure) {
-            let outcome = try await Originator.originate(manifest: manifest, day: day, dryRun: args.flag("dry-run"), customers: customers)
+            let outcome = try await Originator.originate(manifest: manifest, day: day, dryRun: args.flag("dry-run"))
             if args.flag("dry-run") {
                 for entry in outcome.entries {
                     let what = entry.kind == .debit ? "\(entry.invoiceID) \(entry.amount)" + (entry.discount.isZero ? "" : " (discount \(entry.discount))") : entry.kind.rawValue

@@ -410,7 +410,7 @@ import TestSupport
         let made = OriginationFile.make(choice, name: "x.ach", day: Day(civilYear: 2026, month: 11, day: 5), modifier: "A", createdAt: "2026-11-05T22:00:00Z",
                                         nextSequence: 9_999_999, accounts: ["M-1": .init(routing: "071000013", account: "111222333", type: .checking, sec: .ccd)],
                                         names: [:], settings: manifest.origination!.settings, currency: .usd)
-        try Self.write(made.text, to: folder + "/x.ach")
+        try Self.write(String(decoding: made.bytes, as: UTF8.self), to: folder + "/x.ach")
         let read = try Self.entries(of: folder + "/x.ach")
         #expect(read.map { $0.entry.detail.transactionCode } == [27, 22])
         #expect(read.map { $0.entry.detail.amountCents } == [1250_00, 1250_00])
