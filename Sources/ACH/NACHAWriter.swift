@@ -137,15 +137,24 @@ public struct NACHAWriter: Sendable {
     /// Emits the file's records one at a time (without line endings), so a file of any size can be written
     /// without holding it: batches may be a lazy sequence.
     public func stream(file: FileSpec, batches: some Sequence<BatchSpec>, emit: (String) -> Void) {
+        streamBytes(file: file, batches: batches) { emit(String(decoding: $0, as: UTF8.self)) }
+    }
+
+    /// `stream`, each record's 94 bytes handed out as they are laid (valid during the call): no string is made of a
+    /// record, so a file of 100,000 entries takes a fraction of the time.
+    public func streamBytes(file: FileSpec, batches: some Sequence<BatchSpec>, emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var r = RecordAssembly()
         var recordCount = 0
-        func append(_ record: String) {
+        func append() {
             recordCount += 1
-            emit(record)
+            r.bytes.withUnsafeBufferPointer { emit($0) }
+            r.bytes.removeAll(keepingCapacity: true)
         }
         var batchCount = 0
-        append("101" + NACHAWriter.alpha(" " + file.immediateDestination, 10) + NACHAWriter.alpha(file.immediateOrigin, 10)
-                       + NACHAWriter.yymmdd(file.creationDay) + NACHAWriter.alpha(file.creationTime, 4) + NACHAWriter.alpha(file.fileIDModifier, 1)
-                       + "094101" + NACHAWriter.alpha(file.destinationName, 23) + NACHAWriter.alpha(file.originName, 23) + NACHAWriter.alpha(file.referenceCode, 8))
+        r.literal("101"); r.alpha(" " + file.immediateDestination, 10); r.alpha(file.immediateOrigin, 10); r.date(file.creationDay)
+        r.alpha(file.creationTime, 4); r.alpha(file.fileIDModifier, 1); r.literal("094101"); r.alpha(file.destinationName, 23)
+        r.alpha(file.originName, 23); r.alpha(file.referenceCode, 8)
+        append()
         var fileEntryAddenda = 0
         var fileHash: Int64 = 0
         var fileDebit: Int64 = 0
@@ -153,57 +162,124 @@ public struct NACHAWriter: Sendable {
         for (batchIndex, batch) in batches.enumerated() {
             batchCount += 1
             let batchNumber = Int64(batchIndex + 1)
-            append("5" + NACHAWriter.numeric(Int64(batch.serviceClassCode), 3) + NACHAWriter.alpha(batch.companyName, 16)
-                           + NACHAWriter.alpha(batch.companyDiscretionaryData, 20) + NACHAWriter.alpha(batch.companyIdentification, 10)
-                           + batch.standardEntryClass.rawValue + NACHAWriter.alpha(batch.entryDescription, 10) + NACHAWriter.alpha(batch.descriptiveDate, 6)
-                           + NACHAWriter.yymmdd(batch.effectiveEntryDay) + "   " + "1" + NACHAWriter.alpha(batch.originatingDFI, 8) + NACHAWriter.numeric(batchNumber, 7))
+            r.literal("5"); r.numeric(Int64(batch.serviceClassCode), 3); r.alpha(batch.companyName, 16); r.alpha(batch.companyDiscretionaryData, 20)
+            r.alpha(batch.companyIdentification, 10); r.alpha(batch.standardEntryClass.rawValue, 3); r.alpha(batch.entryDescription, 10)
+            r.alpha(batch.descriptiveDate, 6); r.date(batch.effectiveEntryDay); r.literal("   1"); r.alpha(batch.originatingDFI, 8); r.numeric(batchNumber, 7)
+            append()
             var count = 0
             var hash: Int64 = 0
             var debit: Int64 = 0
             var credit: Int64 = 0
+            let addendaCountLayout = batch.standardEntryClass.usesAddendaCountLayout
             for (entryIndex, entry) in batch.entries.enumerated() {
                 let trace = entry.traceNumber ?? NACHAWriter.alpha(batch.originatingDFI, 8) + NACHAWriter.numeric(Int64(entryIndex + 1), 7)
                 let sequence = Int64(trace.suffix(7)) ?? Int64(entryIndex + 1)
-                let pieces = batch.standardEntryClass.usesAddendaCountLayout
-                    ? entry.paymentRelatedInformation.flatMap(NACHAWriter.addendaPieces) : entry.paymentRelatedInformation
+                let pieces = addendaCountLayout ? entry.paymentRelatedInformation.flatMap(NACHAWriter.addendaPieces) : entry.paymentRelatedInformation
                 let addendaCount = pieces.count + entry.rawAddenda.count
-                let rdfi = String(entry.receivingRouting.prefix(8))
-                let check = String(entry.receivingRouting.dropFirst(8).prefix(1))
-                var record = "6" + NACHAWriter.numeric(Int64(entry.transactionCode), 2) + NACHAWriter.alpha(rdfi, 8) + NACHAWriter.alpha(check, 1)
-                    + NACHAWriter.alpha(entry.accountNumber, 17) + NACHAWriter.numeric(entry.amountCents, 10) + NACHAWriter.alpha(entry.identificationNumber, 15)
-                if batch.standardEntryClass.usesAddendaCountLayout {
-                    record += NACHAWriter.numeric(Int64(addendaCount), 4) + NACHAWriter.alpha(entry.receiverName, 16) + "  "
+                let routing = Array(entry.receivingRouting.utf8)
+                var rdfi: Int64 = 0
+                for b in routing.prefix(8) where b >= 0x30 && b <= 0x39 { rdfi = rdfi * 10 + Int64(b - 0x30) }
+                let allDigits = routing.prefix(8).allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+                r.literal("6"); r.numeric(Int64(entry.transactionCode), 2); r.bytes(routing.prefix(8), 8); r.bytes(routing.dropFirst(8).prefix(1), 1)
+                r.alpha(entry.accountNumber, 17); r.numeric(entry.amountCents, 10); r.alpha(entry.identificationNumber, 15)
+                if addendaCountLayout {
+                    r.numeric(Int64(addendaCount), 4); r.alpha(entry.receiverName, 16); r.literal("  ")
                 } else {
-                    record += NACHAWriter.alpha(entry.receiverName, 22)
+                    r.alpha(entry.receiverName, 22)
                 }
-                record += NACHAWriter.alpha(entry.discretionaryData, 2) + (addendaCount > 0 ? "1" : "0") + trace
-                append(record)
+                r.alpha(entry.discretionaryData, 2); r.literal(addendaCount > 0 ? "1" : "0"); r.alpha(trace, 15)
+                append()
                 for (i, piece) in pieces.enumerated() {
-                    append("705" + NACHAWriter.alpha(piece, 80) + NACHAWriter.numeric(Int64(i + 1), 4) + NACHAWriter.numeric(sequence, 7))
+                    r.literal("705"); r.alpha(piece, 80); r.numeric(Int64(i + 1), 4); r.numeric(sequence, 7)
+                    append()
                 }
-                for raw in entry.rawAddenda { append(NACHAWriter.alpha(raw, 94)) }
+                for raw in entry.rawAddenda {
+                    r.alpha(raw, 94)
+                    append()
+                }
                 count += 1 + addendaCount
-                hash &+= Int64(rdfi) ?? 0
+                hash &+= allDigits && !routing.isEmpty ? rdfi : 0
                 if TransactionCode.isDebit(entry.transactionCode) { debit += entry.amountCents } else { credit += entry.amountCents }
             }
             let batchHash = hash % 10_000_000_000
-            append("8" + NACHAWriter.numeric(Int64(batch.serviceClassCode), 3) + NACHAWriter.numeric(Int64(count), 6)
-                           + NACHAWriter.numeric(batchHash, 10) + NACHAWriter.numeric(debit, 12) + NACHAWriter.numeric(credit, 12)
-                           + NACHAWriter.alpha(batch.companyIdentification, 10) + String(repeating: " ", count: 25)
-                           + NACHAWriter.alpha(batch.originatingDFI, 8) + NACHAWriter.numeric(batchNumber, 7))
+            r.literal("8"); r.numeric(Int64(batch.serviceClassCode), 3); r.numeric(Int64(count), 6); r.numeric(batchHash, 10); r.numeric(debit, 12)
+            r.numeric(credit, 12); r.alpha(batch.companyIdentification, 10); r.alpha("", 25); r.alpha(batch.originatingDFI, 8); r.numeric(batchNumber, 7)
+            append()
             fileEntryAddenda += count
             fileHash &+= batchHash
             fileDebit += debit
             fileCredit += credit
         }
         let blocks = (recordCount + 1 + 9) / 10
-        append("9" + NACHAWriter.numeric(Int64(batchCount), 6) + NACHAWriter.numeric(Int64(blocks), 6)
-                       + NACHAWriter.numeric(Int64(fileEntryAddenda), 8) + NACHAWriter.numeric(fileHash % 10_000_000_000, 10)
-                       + NACHAWriter.numeric(fileDebit, 12) + NACHAWriter.numeric(fileCredit, 12) + String(repeating: " ", count: 39))
-        while recordCount % 10 != 0 { append(String(repeating: "9", count: 94)) }
+        r.literal("9"); r.numeric(Int64(batchCount), 6); r.numeric(Int64(blocks), 6); r.numeric(Int64(fileEntryAddenda), 8)
+        r.numeric(fileHash % 10_000_000_000, 10); r.numeric(fileDebit, 12); r.numeric(fileCredit, 12); r.alpha("", 39)
+        append()
+        while recordCount % 10 != 0 {
+            r.bytes.append(contentsOf: repeatElement(UInt8(ascii: "9"), count: 94))
+            append()
+        }
     }
 
     public func write(file: FileSpec, batches: [BatchSpec]) -> String {
         records(file: file, batches: batches).map { $0 + lineEnding }.joined()
+    }
+}
+
+/// One record's bytes as its fields are laid: alphanumeric fields left-justified and space-filled, numeric fields
+/// right-justified and zero-filled, each cut to its width as `NACHAWriter.alpha` and `numeric` do.
+struct RecordAssembly {
+    var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(96) }
+
+    mutating func literal(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func bytes(_ field: some Collection<UInt8>, _ width: Int) {
+        let n = Swift.min(field.count, width)
+        bytes.append(contentsOf: field.prefix(n))
+        if n < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - n)) }
+    }
+
+    mutating func alpha(_ text: String, _ width: Int) {
+        let utf8 = text.utf8
+        if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            bytes(utf8, width)
+        } else {
+            bytes(NACHAWriter.alpha(text, width).utf8, width)
+        }
+    }
+
+    mutating func numeric(_ value: Int64, _ width: Int) {
+        guard value >= 0 else {
+            bytes.append(contentsOf: NACHAWriter.numeric(value, width).utf8)
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var v = value
+            var i = 20
+            repeat {
+                i -= 1
+                buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            } while v > 0
+            let count = 20 - i
+            if count >= width {
+                bytes.append(contentsOf: buffer[(20 - width)...])
+            } else {
+                bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count))
+                bytes.append(contentsOf: buffer[i...])
+            }
+        }
+    }
+
+    mutating func date(_ day: Day) {
+        let c = day.components
+        numeric(Int64(c.year % 100), 2)
+        numeric(Int64(c.month), 2)
+        numeric(Int64(c.day), 2)
     }
 }

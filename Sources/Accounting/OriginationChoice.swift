@@ -146,8 +146,11 @@ public enum OriginationChoice {
         var choice = Choice(effectiveDay: effective)
         // One mandate a customer: the latest authorized that authorizes the effective day (then the lowest id).
         var mandateOf: [String: Mandate] = [:]
-        for mandate in inputs.mandates.sorted(by: { ($0.authorizedOn, $1.mandateID) > ($1.authorizedOn, $0.mandateID) }) where mandate.authorizes(on: effective) {
-            if mandateOf[mandate.customerID] == nil { mandateOf[mandate.customerID] = mandate }
+        mandateOf.reserveCapacity(inputs.mandates.count)
+        for mandate in inputs.mandates where mandate.authorizes(on: effective) {
+            if let chosen = mandateOf[mandate.customerID],
+               chosen.authorizedOn > mandate.authorizedOn || (chosen.authorizedOn == mandate.authorizedOn && chosen.mandateID < mandate.mandateID) { continue }
+            mandateOf[mandate.customerID] = mandate
         }
         // Retries first: identical to their originals, while the invoice is still open for at least their amount.
         let openOf = Dictionary(inputs.invoices.map { ($0.invoiceID, $0) }, uniquingKeysWith: { a, _ in a })

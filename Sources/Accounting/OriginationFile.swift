@@ -253,8 +253,8 @@ public enum OriginationFile {
                                         fileIDModifier: modifier, destinationName: settings.odfiName, originName: settings.companyName)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(95 * (entries.count * 2 + 4 * batches.count + 10))
-        NACHAWriter().stream(file: file, batches: batches) { record in
-            bytes.append(contentsOf: record.utf8)
+        NACHAWriter().streamBytes(file: file, batches: batches) { record in
+            bytes.append(contentsOf: record)
             bytes.append(0x0A)
         }
         return Made(bytes: bytes, entries: entries, debitTotal: Money(minorUnits: debitTotal, currency: currency))

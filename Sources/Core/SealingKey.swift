@@ -70,7 +70,22 @@ public struct SealingKey: Sendable {
     /// whether a stored value seals the same plaintext, without sealing it again.
     public func sealedPrefix(_ plaintext: String, context: String) -> String {
         var text = plaintext
-        return Data(text.withUTF8 { nonce($0, context: context) }).base64EncodedString()
+        return SealingKey.base64(text.withUTF8 { nonce($0, context: context) })
+    }
+
+    /// Base64 of 12 bytes (16 characters, no padding), as `Data.base64EncodedString` writes them.
+    private static func base64(_ twelve: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(16)
+        var i = 0
+        while i + 2 < twelve.count {
+            let n = UInt32(twelve[i]) << 16 | UInt32(twelve[i + 1]) << 8 | UInt32(twelve[i + 2])
+            out.append(alphabet[Int(n >> 18 & 63)]); out.append(alphabet[Int(n >> 12 & 63)])
+            out.append(alphabet[Int(n >> 6 & 63)]); out.append(alphabet[Int(n & 63)])
+            i += 3
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private func nonce(_ plaintext: UnsafeBufferPointer<UInt8>, context: String) -> [UInt8] {

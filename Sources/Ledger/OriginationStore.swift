@@ -43,14 +43,10 @@ public struct StoredMandate: Sendable, Hashable {
 
     /// Whether `other` says the same of the mandate as this (what a reread of the file may change), whenever it was saved.
     public func sameTerms(as other: StoredMandate) -> Bool {
-        var a = self, b = other
-        a.updatedAt = ""
-        b.updatedAt = ""
-        a.status = ""
-        b.status = ""
-        a.statusNote = ""
-        b.statusNote = ""
-        return a == b
+        mandateID == other.mandateID && customerID == other.customerID && sec == other.sec && routing == other.routing
+            && accountSealed == other.accountSealed && accountLastFour == other.accountLastFour && accountType == other.accountType
+            && authorizedOn == other.authorizedOn && revokedOn == other.revokedOn && maxMinor == other.maxMinor && pull == other.pull
+            && keyFingerprint == other.keyFingerprint
     }
 }
 

@@ -29,6 +29,8 @@ import TestSupport
         #expect(try key.open(sealed, context: "mandate:M-1") == "123456789")
         #expect(key.seal("123456789", context: "mandate:M-1") == sealed, "the same number sealed again is the same text")
         #expect(key.seal("123456780", context: "mandate:M-1") != sealed)
+        #expect(sealed.hasPrefix(key.sealedPrefix("123456789", context: "mandate:M-1")) && key.sealedPrefix("123456789", context: "mandate:M-1").count == 16)
+        #expect(!sealed.hasPrefix(key.sealedPrefix("123456780", context: "mandate:M-1")))
         #expect(throws: SealingKey.Failure.self) { try key.open(sealed, context: "mandate:M-2") }
         let other = try SealingKey(bytes: Array(repeating: 7, count: 32))
         #expect(throws: SealingKey.Failure.self) { try other.open(sealed, context: "mandate:M-1") }
