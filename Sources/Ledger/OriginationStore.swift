@@ -64,6 +64,8 @@ public protocol OriginationStore: AnyObject {
     func entries(fileName: String?) throws -> [OriginatedEntry]
     /// Records a file and its entries; refused when a file of that name is recorded already.
     func record(_ file: OriginationFileRecord, entries: [OriginatedEntry]) throws
+    /// The highest trace number of a file's entries (nil: none).
+    func highestTrace(fileName: String) throws -> String?
     /// Marks a file never sent void: its entries no longer count as pulls.
     func void(fileName: String, note: String, at: String) throws
     /// Sets each mandate's status: those named to theirs, every other one `active` (`mandates`: as the ledger holds them).
@@ -91,7 +93,7 @@ extension OriginationStore {
     /// file).
     public func nextTraceSequence() throws -> Int {
         guard let last = try files().max(by: { ($0.createdAt, $0.name) < ($1.createdAt, $1.name) }) else { return 1 }
-        let highest = try entries(fileName: last.name).compactMap { Int($0.trace.suffix(7)) }.max() ?? 0
+        let highest = try highestTrace(fileName: last.name).flatMap { Int($0.suffix(7)) } ?? 0
         return highest >= 9_999_999 ? 1 : highest + 1
     }
 }
@@ -277,6 +279,14 @@ public final class SQLiteOriginationStore: OriginationStore {
         }
     }
 
+    public func highestTrace(fileName: String) throws -> String? {
+        let statement = try db.prepare("SELECT max(trace) FROM origination_entries WHERE file_name = ?")
+        try statement.bind(1, fileName)
+        defer { statement.reset() }
+        guard try statement.step(), !statement.isNull(0) else { return nil }
+        return statement.text(0)
+    }
+
     public func updateStatuses(_ statuses: [String: (status: String, note: String)], mandates: [StoredMandate]) throws {
         try db.transaction {
             for mandate in mandates {
@@ -375,6 +385,11 @@ public final class PostgreSQLOriginationStore: OriginationStore {
             }
             try db.copyIn("origination_entries(entity, \(OriginationRows.entryColumns))", data: copy.bytes)
         }
+    }
+
+    public func highestTrace(fileName: String) throws -> String? {
+        let rows = try db.query("SELECT max(trace) FROM origination_entries WHERE entity = $1 AND file_name = $2", [entity, fileName])
+        return rows.count == 0 ? nil : rows.optionalText(0, 0)
     }
 
     public func updateStatuses(_ statuses: [String: (status: String, note: String)], mandates: [StoredMandate]) throws {

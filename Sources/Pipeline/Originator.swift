@@ -240,10 +240,21 @@ public enum Originator {
     /// The customers file's names by id (a file that cannot be read: entries named by customer id).
     static func customerNames(_ manifest: Manifest) -> [String: String] {
         guard let data = FileManager.default.contents(atPath: manifest.customers) else { return [:] }
+        // Two columns of each row, read in place (the rest of the customer is not needed here).
+        var reader = CSVReader(source: MemoryByteSource([UInt8](data)))
+        var record = CSVRecord()
+        var columns: (id: Int, name: Int)?
         var names: [String: String] = [:]
-        _ = try? MasterDataLoader.forEachRow(bytes: [UInt8](data), path: manifest.customers, required: ["customer_id", "name"]) { columns, _, fields in
-            guard let id = columns["customer_id"], let name = columns["name"], id < fields.count, name < fields.count else { return }
-            names[ByteScanning.trimmed(fields[id])] = ByteScanning.trimmed(fields[name])
+        while (try? reader.next(into: &record)) == true {
+            if record.isBlank { continue }
+            guard let (id, name) = columns else {
+                let header = record.fields.map { ByteScanning.trimmed($0).lowercased() }
+                guard let id = header.firstIndex(of: "customer_id"), let name = header.firstIndex(of: "name") else { return [:] }
+                columns = (id, name)
+                continue
+            }
+            guard id < record.count, name < record.count else { continue }
+            names[record.trimmed(id)] = record.trimmed(name)
         }
         return names
     }
