@@ -60,10 +60,16 @@ public struct SealingKey: Sendable {
     public func seal(bytes plaintext: UnsafeBufferPointer<UInt8>, context: String) -> String {
         let nonce = self.nonce(plaintext, context: context)
         let aad = Array(context.utf8)
-        var sealed = [UInt8](repeating: 0, count: plaintext.count + 16)
-        let ok = settle_aes256gcm_seal(key, nonce, aad, Int32(aad.count), plaintext.baseAddress, Int32(plaintext.count), &sealed)
+        // Nonce, ciphertext and tag laid in one buffer (a sealed file is as large as the file).
+        var sealed = Data(count: 12 + plaintext.count + 16)
+        let ok = sealed.withUnsafeMutableBytes { (out: UnsafeMutableRawBufferPointer) -> Int32 in
+            let bytes = out.bindMemory(to: UInt8.self)
+            for i in 0..<12 { bytes[i] = nonce[i] }
+            guard let base = bytes.baseAddress else { return 0 }
+            return settle_aes256gcm_seal(key, nonce, aad, Int32(aad.count), plaintext.baseAddress, Int32(plaintext.count), base + 12)
+        }
         precondition(ok == 1, "libcrypto refused AES-256-GCM")
-        return Data(nonce + sealed).base64EncodedString()
+        return sealed.base64EncodedString()
     }
 
     /// The first 16 characters of what `seal` makes of `plaintext` for `context` (its nonce), at the cost of one SHA-256:

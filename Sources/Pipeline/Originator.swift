@@ -133,33 +133,8 @@ public enum Originator {
 
     private static func originate(config: OriginationConfig, manifest: Manifest, day: Day, dryRun: Bool, key: SealingKey, mandates: [Mandate],
                                   store: any OriginationStore, names given: [String: String]?, now: String, calendar: BusinessCalendar) async throws -> Outcome {
-        // The mandates, sealed; a ledger whose mandates another key sealed is refused by name.
         var laps = Laps()
-        let stored = try store.mandates()
-        if let other = stored.first(where: { $0.keyFingerprint != key.fingerprint }) {
-            throw Failure(.configuration, "origination.key_file: the ledger's mandates (\(other.mandateID) and others) were sealed with key \(other.keyFingerprint), "
-                              + "not with \(config.keyFile) (key \(key.fingerprint)); use the key they were sealed with")
-        }
-        // A number sealed before is kept as it was (its nonce says whether it is the same number: one SHA-256, no AES).
-        let storedByID = Dictionary(stored.map { ($0.mandateID, $0.accountSealed) }, uniquingKeysWith: { a, _ in a })
-        let sealed = mandates.map { m in
-            let context = context(mandate: m.mandateID)
-            let before = storedByID[m.mandateID].flatMap { $0.hasPrefix(key.sealedPrefix(m.account, context: context)) ? $0 : nil }
-            return StoredMandate(mandateID: m.mandateID, customerID: m.customerID, sec: m.sec.rawValue, routing: m.routing,
-                          accountSealed: before ?? key.seal(m.account, context: context), accountLastFour: m.accountLastFour,
-                          accountType: m.accountType.rawValue, authorizedOn: m.authorizedOn, revokedOn: m.revokedOn, maxMinor: m.maxAmount?.minorUnits,
-                          pull: m.pull.description, keyFingerprint: key.fingerprint, updatedAt: day.description)
-        }
-        if !dryRun { try store.saveMandates(sealed, stored: stored) }
-        // The mandates as the ledger now holds them (a changed one dated today), without reading them again.
-        var current = Dictionary(stored.map { ($0.mandateID, $0) }, uniquingKeysWith: { a, _ in a })
-        for var mandate in sealed {
-            if let old = current[mandate.mandateID] {
-                guard !old.sameTerms(as: mandate) else { continue }
-                (mandate.status, mandate.statusNote) = (old.status, old.statusNote)
-            }
-            current[mandate.mandateID] = mandate
-        }
+        let current = try saveMandates(mandates, config: config, store: store, key: key, day: day, dryRun: dryRun)
         laps.lap("mandates sealed and saved")
         var outcome = Outcome()
         let files = try store.files()
@@ -306,6 +281,38 @@ public enum Originator {
     /// A notice of change's corrected data as the ledger keeps it when it answers a debit settle wrote: sealed.
     public static let sealedPrefix = "sealed:"
     static func context(notice: String) -> String { "notice:\(notice)" }
+
+    /// Seals the mandates read from the file into the ledger (a ledger whose mandates another key sealed is refused by
+    /// name); the mandates as the ledger then holds them, by id. What was read to compare goes when this returns.
+    private static func saveMandates(_ mandates: [Mandate], config: OriginationConfig, store: any OriginationStore, key: SealingKey, day: Day,
+                                     dryRun: Bool) throws -> [String: StoredMandate] {
+        let stored = try store.mandates()
+        if let other = stored.first(where: { $0.keyFingerprint != key.fingerprint }) {
+            throw Failure(.configuration, "origination.key_file: the ledger's mandates (\(other.mandateID) and others) were sealed with key \(other.keyFingerprint), "
+                              + "not with \(config.keyFile) (key \(key.fingerprint)); use the key they were sealed with")
+        }
+        // A number sealed before is kept as it was (its nonce says whether it is the same number: one SHA-256, no AES).
+        let storedByID = Dictionary(stored.map { ($0.mandateID, $0.accountSealed) }, uniquingKeysWith: { a, _ in a })
+        let sealed = mandates.map { m in
+            let context = context(mandate: m.mandateID)
+            let before = storedByID[m.mandateID].flatMap { $0.hasPrefix(key.sealedPrefix(m.account, context: context)) ? $0 : nil }
+            return StoredMandate(mandateID: m.mandateID, customerID: m.customerID, sec: m.sec.rawValue, routing: m.routing,
+                          accountSealed: before ?? key.seal(m.account, context: context), accountLastFour: m.accountLastFour,
+                          accountType: m.accountType.rawValue, authorizedOn: m.authorizedOn, revokedOn: m.revokedOn, maxMinor: m.maxAmount?.minorUnits,
+                          pull: m.pull.description, keyFingerprint: key.fingerprint, updatedAt: day.description)
+        }
+        if !dryRun { try store.saveMandates(sealed, stored: stored) }
+        // The mandates as the ledger now holds them (a changed one dated today), without reading them again.
+        var current = Dictionary(stored.map { ($0.mandateID, $0) }, uniquingKeysWith: { a, _ in a })
+        for var mandate in sealed {
+            if let old = current[mandate.mandateID] {
+                guard !old.sameTerms(as: mandate) else { continue }
+                (mandate.status, mandate.statusNote) = (old.status, old.statusNote)
+            }
+            current[mandate.mandateID] = mandate
+        }
+        return current
+    }
 
     /// Writes a file to the outbox (0600, in a 0700 folder, atomically); a different file already at its path is never
     /// overwritten.
