@@ -41,6 +41,23 @@ public struct StoredMandate: Sendable, Hashable {
         self.updatedAt = updatedAt
     }
 
+    /// The mandates read from the file against those the ledger holds: the rows to write (new, or with other terms:
+    /// these keep the ledger's status, which is never the file's), and every mandate as the ledger holds it once they
+    /// are written, by id (a mandate missing from the file is kept as it was).
+    public static func merge(_ read: [StoredMandate], into stored: [StoredMandate]) -> (changed: [StoredMandate], current: [String: StoredMandate]) {
+        var current = Dictionary(stored.map { ($0.mandateID, $0) }, uniquingKeysWith: { a, _ in a })
+        var changed: [StoredMandate] = []
+        for var mandate in read {
+            if let old = current[mandate.mandateID] {
+                guard !old.sameTerms(as: mandate) else { continue }
+                (mandate.status, mandate.statusNote) = (old.status, old.statusNote)
+            }
+            current[mandate.mandateID] = mandate
+            changed.append(mandate)
+        }
+        return (changed, current)
+    }
+
     /// Whether `other` says the same of the mandate as this (what a reread of the file may change), whenever it was saved.
     public func sameTerms(as other: StoredMandate) -> Bool {
         mandateID == other.mandateID && customerID == other.customerID && sec == other.sec && routing == other.routing
@@ -54,10 +71,8 @@ public struct StoredMandate: Sendable, Hashable {
 /// their entries. Each call is its own transaction; `record` writes a file's row and its entries together.
 public protocol OriginationStore: AnyObject {
     func mandates() throws -> [StoredMandate]
-    /// Adds new mandates and brings changed ones up to date (a mandate missing from the file is kept as it was; a
-    /// mandate's status is the ledger's, never the file's), given what `mandates()` read; returns how many rows changed.
-    @discardableResult
-    func saveMandates(_ mandates: [StoredMandate], stored: [StoredMandate]) throws -> Int
+    /// Writes mandates new or changed (`StoredMandate.merge` says which), in one transaction.
+    func saveMandates(_ changed: [StoredMandate]) throws
     /// Every file, in name order (voided ones too).
     func files() throws -> [OriginationFileRecord]
     /// The entries of every file not voided (or of one file), in trace order.
@@ -212,20 +227,13 @@ public final class SQLiteOriginationStore: OriginationStore {
         return out
     }
 
-    public func saveMandates(_ mandates: [StoredMandate], stored: [StoredMandate]) throws -> Int {
-        let stored = Dictionary(stored.map { ($0.mandateID, $0) }, uniquingKeysWith: { a, _ in a })
-        return try db.transaction {
-            var changed = 0
-            for var mandate in mandates {
-                if let old = stored[mandate.mandateID] {
-                    guard !old.sameTerms(as: mandate) else { continue }
-                    (mandate.status, mandate.statusNote) = (old.status, old.statusNote)
-                }
+    public func saveMandates(_ changed: [StoredMandate]) throws {
+        guard !changed.isEmpty else { return }
+        try db.transaction {
+            for mandate in changed {
                 try db.prepare("INSERT OR REPLACE INTO origination_mandates(\(OriginationRows.mandateColumns)) VALUES (\(OriginationRows.placeholders(15, postgreSQL: false)))")
                     .bind(Self.values(OriginationRows.mandateValues(mandate))).run()
-                changed += 1
             }
-            return changed
         }
     }
 
@@ -337,24 +345,17 @@ public final class PostgreSQLOriginationStore: OriginationStore {
             .map(OriginationRows.mandate)
     }
 
-    public func saveMandates(_ mandates: [StoredMandate], stored: [StoredMandate]) throws -> Int {
-        let stored = Dictionary(stored.map { ($0.mandateID, $0) }, uniquingKeysWith: { a, _ in a })
+    public func saveMandates(_ changed: [StoredMandate]) throws {
+        guard !changed.isEmpty else { return }
         let updates = OriginationRows.mandateColumns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }
             .map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        return try db.transaction {
-            var changed = 0
-            for var mandate in mandates {
-                if let old = stored[mandate.mandateID] {
-                    guard !old.sameTerms(as: mandate) else { continue }
-                    (mandate.status, mandate.statusNote) = (old.status, old.statusNote)
-                }
+        try db.transaction {
+            for mandate in changed {
                 try db.run("""
                     INSERT INTO origination_mandates(entity, \(OriginationRows.mandateColumns)) VALUES ($1, \(OriginationRows.placeholders(15, from: 2, postgreSQL: true)))
                     ON CONFLICT (entity, mandate_id) DO UPDATE SET \(updates)
                     """, [entity] + OriginationRows.mandateValues(mandate))
-                changed += 1
             }
-            return changed
         }
     }
 

@@ -301,16 +301,8 @@ public enum Originator {
                           accountType: m.accountType.rawValue, authorizedOn: m.authorizedOn, revokedOn: m.revokedOn, maxMinor: m.maxAmount?.minorUnits,
                           pull: m.pull.description, keyFingerprint: key.fingerprint, updatedAt: day.description)
         }
-        if !dryRun { try store.saveMandates(sealed, stored: stored) }
-        // The mandates as the ledger now holds them (a changed one dated today), without reading them again.
-        var current = Dictionary(stored.map { ($0.mandateID, $0) }, uniquingKeysWith: { a, _ in a })
-        for var mandate in sealed {
-            if let old = current[mandate.mandateID] {
-                guard !old.sameTerms(as: mandate) else { continue }
-                (mandate.status, mandate.statusNote) = (old.status, old.statusNote)
-            }
-            current[mandate.mandateID] = mandate
-        }
+        let (changed, current) = StoredMandate.merge(sealed, into: stored)
+        if !dryRun { try store.saveMandates(changed) }
         return current
     }
 
