@@ -108,8 +108,9 @@ public enum MandatesFile {
         var out: [Mandate] = []
         var problems: [Diagnostic] = []
         var seen: [String: Int] = [:]
-        try MasterDataLoader.forEachRow(bytes: bytes, path: path, required: columns) { positions, line, fields in
-            func value(_ name: String) -> String { ByteScanning.trimmed(positions[name].map { $0 < fields.count ? fields[$0] : "" } ?? "") }
+        try MasterDataLoader.forEachRecord(bytes: bytes, path: path, required: columns) { positions, record in
+            let line = record.line
+            func value(_ name: String) -> String { positions[name].map { $0 < record.count ? record.trimmed($0) : "" } ?? "" }
             var ok = true
             func problem(_ field: String, _ message: String) {
                 ok = false

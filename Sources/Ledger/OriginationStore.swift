@@ -77,6 +77,11 @@ public protocol OriginationStore: AnyObject {
     func files() throws -> [OriginationFileRecord]
     /// The entries of every file not voided (or of one file), in trace order.
     func entries(fileName: String?) throws -> [OriginatedEntry]
+    /// `entries(fileName: nil)` less the prenotes nothing came back for (a night's origination needs of those only which
+    /// mandates have one: `prenotes()`).
+    func answeredOrPulled() throws -> [OriginatedEntry]
+    /// Every prenote of a file not voided: its mandate, trace and effective day.
+    func prenotes() throws -> [(mandateID: String, trace: String, day: Day)]
     /// Records a file and its entries; refused when a file of that name is recorded already.
     func record(_ file: OriginationFileRecord, entries: [OriginatedEntry]) throws
     /// The highest trace number of a file's entries (nil: none).
@@ -242,9 +247,30 @@ public final class SQLiteOriginationStore: OriginationStore {
     }
 
     public func entries(fileName: String?) throws -> [OriginatedEntry] {
+        try entries(where: fileName == nil ? "f.voided_at IS NULL" : "e.file_name = ?", fileName)
+    }
+
+    public func answeredOrPulled() throws -> [OriginatedEntry] {
+        try entries(where: "f.voided_at IS NULL AND (e.kind != 'prenote' OR e.trace IN (SELECT original_trace FROM ach_returns) "
+                        + "OR e.trace IN (SELECT original_trace FROM customer_ach_changes))", nil)
+    }
+
+    public func prenotes() throws -> [(mandateID: String, trace: String, day: Day)] {
+        let statement = try db.prepare("""
+            SELECT e.mandate_id, e.trace, e.effective_day FROM origination_entries e JOIN origination_files f ON f.file_name = e.file_name
+            WHERE f.voided_at IS NULL AND e.kind = 'prenote'
+            """)
+        var out: [(mandateID: String, trace: String, day: Day)] = []
+        while try statement.step() {
+            guard let day = Day.parse(statement.text(2), format: .iso) else { throw LedgerError("origination_entries: '\(statement.text(2))' is not a day") }
+            out.append((statement.text(0), statement.text(1), day))
+        }
+        return out
+    }
+
+    private func entries(where condition: String, _ fileName: String?) throws -> [OriginatedEntry] {
         let columns = OriginationRows.entryColumns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
-        let sql = "SELECT \(columns) FROM origination_entries e JOIN origination_files f ON f.file_name = e.file_name WHERE "
-            + (fileName == nil ? "f.voided_at IS NULL" : "e.file_name = ?") + " ORDER BY e.trace"
+        let sql = "SELECT \(columns) FROM origination_entries e JOIN origination_files f ON f.file_name = e.file_name WHERE \(condition) ORDER BY e.trace"
         let statement = try db.prepare(sql)
         if let fileName { try statement.bind(1, fileName) }
         // Read column by column (a night's file is 100,000 entries): the day and the currency of the row before are
@@ -369,6 +395,25 @@ public final class PostgreSQLOriginationStore: OriginationStore {
         let sql = "SELECT \(columns) FROM origination_entries e JOIN origination_files f ON f.entity = e.entity AND f.file_name = e.file_name WHERE e.entity = $1 AND "
             + (fileName == nil ? "f.voided_at IS NULL" : "e.file_name = $2") + " ORDER BY e.trace"
         return try rows(sql, [entity] + (fileName.map { [$0] } ?? []), columns: 14).map(OriginationRows.entry)
+    }
+
+    public func answeredOrPulled() throws -> [OriginatedEntry] {
+        let columns = OriginationRows.entryColumns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        let sql = """
+            SELECT \(columns) FROM origination_entries e JOIN origination_files f ON f.entity = e.entity AND f.file_name = e.file_name
+            WHERE e.entity = $1 AND f.voided_at IS NULL AND (e.kind != 'prenote'
+                OR e.trace IN (SELECT original_trace FROM ach_returns WHERE entity = $1)
+                OR e.trace IN (SELECT original_trace FROM customer_ach_changes WHERE entity = $1))
+            ORDER BY e.trace
+            """
+        return try rows(sql, [entity], columns: 14).map(OriginationRows.entry)
+    }
+
+    public func prenotes() throws -> [(mandateID: String, trace: String, day: Day)] {
+        try rows("""
+            SELECT e.mandate_id, e.trace, e.effective_day FROM origination_entries e JOIN origination_files f ON f.entity = e.entity AND f.file_name = e.file_name
+            WHERE e.entity = $1 AND f.voided_at IS NULL AND e.kind = 'prenote'
+            """, [entity], columns: 3).map { r in (r[0] ?? "", r[1] ?? "", try OriginationRows.day(r[2], "origination_entries")) }
     }
 
     public func record(_ file: OriginationFileRecord, entries: [OriginatedEntry]) throws {

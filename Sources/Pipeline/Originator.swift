@@ -154,13 +154,13 @@ public enum Originator {
         }
         let view = try openView(manifest)
         laps.lap("the day's file looked for")
-        let entries = try store.entries(fileName: nil)
+        let entries = try store.answeredOrPulled()
         let book = try self.book(config: config, store: store, entries: entries, mandates: Array(current.values), key: key, today: day, calendar: calendar)
         laps.lap("entries and answers read")
         if !dryRun { try store.updateStatuses(book.blocks.mapValues { ($0.status, $0.note) }, mandates: Array(current.values)) }
         var states: [String: OriginationChoice.MandateState] = [:]
-        for entry in entries where entry.kind == .prenote && book.states[entry.trace] != .returned {
-            states[entry.mandateID, default: .init()].prenoteDay = min(states[entry.mandateID]?.prenoteDay ?? entry.effectiveDay, entry.effectiveDay)
+        for prenote in try store.prenotes() where book.states[prenote.trace] != .returned {
+            states[prenote.mandateID, default: .init()].prenoteDay = min(states[prenote.mandateID]?.prenoteDay ?? prenote.day, prenote.day)
         }
         for (mandate, block) in book.blocks { states[mandate, default: .init()].blocked = "is \(block.status) (\(block.note))" }
         var disputed: Set<String> = []

@@ -27,6 +27,12 @@ public enum MasterDataLoader {
     /// as text), after checking the header; returns the header's column positions.
     @discardableResult
     public static func forEachRow(bytes: [UInt8], path: String, required: [String], _ body: ([String: Int], Int, [String]) -> Void) throws(MasterDataError) -> [String: Int] {
+        try forEachRecord(bytes: bytes, path: path, required: required) { columns, record in body(columns, record.line, record.fields) }
+    }
+
+    /// `forEachRow` handing out the record itself, so a reader takes only the fields it needs, in place.
+    @discardableResult
+    public static func forEachRecord(bytes: [UInt8], path: String, required: [String], _ body: ([String: Int], CSVRecord) -> Void) throws(MasterDataError) -> [String: Int] {
         var reader = CSVReader(source: MemoryByteSource(bytes))
         var record = CSVRecord()
         var columns: [String: Int]?
@@ -50,7 +56,7 @@ public enum MasterDataLoader {
                     for (i, name) in header.enumerated() where positions[name] == nil { positions[name] = i }
                     columns = positions
                 } else if problems.isEmpty, let columns {
-                    body(columns, record.line, record.fields)
+                    body(columns, record)
                 }
             }
         } catch let error as MasterDataError {
