@@ -153,7 +153,7 @@ public enum OriginationChoice {
             mandateOf[mandate.customerID] = mandate
         }
         // Retries first: identical to their originals, while the invoice is still open for at least their amount.
-        let openOf = Dictionary(inputs.invoices.map { ($0.invoiceID, $0) }, uniquingKeysWith: { a, _ in a })
+        let openOf = inputs.retries.isEmpty ? [:] : Dictionary(inputs.invoices.map { ($0.invoiceID, $0) }, uniquingKeysWith: { a, _ in a })
         for retry in inputs.retries.sorted(by: { $0.original.trace < $1.original.trace }) where retry.dueDay <= effective {
             let original = retry.original
             func leave(_ reason: String) { choice.leftOut.append(LeftOut(customerID: original.customerID, invoiceID: original.invoiceID, reason: reason)) }

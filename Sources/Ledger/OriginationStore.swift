@@ -89,7 +89,7 @@ public protocol OriginationStore: AnyObject {
     /// Marks a file never sent void: its entries no longer count as pulls.
     func void(fileName: String, note: String, at: String) throws
     /// Sets each mandate's status: those named to theirs, every other one `active` (`mandates`: as the ledger holds them).
-    func updateStatuses(_ statuses: [String: (status: String, note: String)], mandates: [StoredMandate]) throws
+    func updateStatuses(_ statuses: [String: (status: String, note: String)], mandates: [String: StoredMandate]) throws
     /// What came back for the entries settle wrote: their returns and notifications of change, oldest first, and the
     /// files a run read back (sent).
     func answers() throws -> OriginationAnswers
@@ -321,9 +321,9 @@ public final class SQLiteOriginationStore: OriginationStore {
         return statement.text(0)
     }
 
-    public func updateStatuses(_ statuses: [String: (status: String, note: String)], mandates: [StoredMandate]) throws {
+    public func updateStatuses(_ statuses: [String: (status: String, note: String)], mandates: [String: StoredMandate]) throws {
         try db.transaction {
-            for mandate in mandates {
+            for mandate in mandates.values {
                 let (status, note) = statuses[mandate.mandateID] ?? ("active", "")
                 guard status != mandate.status || note != mandate.statusNote else { continue }
                 try db.prepare("UPDATE origination_mandates SET status = ?, status_note = ? WHERE mandate_id = ?")
@@ -438,9 +438,9 @@ public final class PostgreSQLOriginationStore: OriginationStore {
         return rows.count == 0 ? nil : rows.optionalText(0, 0)
     }
 
-    public func updateStatuses(_ statuses: [String: (status: String, note: String)], mandates: [StoredMandate]) throws {
+    public func updateStatuses(_ statuses: [String: (status: String, note: String)], mandates: [String: StoredMandate]) throws {
         try db.transaction {
-            for mandate in mandates {
+            for mandate in mandates.values {
                 let (status, note) = statuses[mandate.mandateID] ?? ("active", "")
                 guard status != mandate.status || note != mandate.statusNote else { continue }
                 try db.run("UPDATE origination_mandates SET status = $2, status_note = $3 WHERE entity = $1 AND mandate_id = $4",

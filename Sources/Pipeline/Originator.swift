@@ -134,7 +134,8 @@ public enum Originator {
     private static func originate(config: OriginationConfig, manifest: Manifest, day: Day, dryRun: Bool, key: SealingKey, mandates: [Mandate],
                                   store: any OriginationStore, names given: [String: String]?, now: String, calendar: BusinessCalendar) async throws -> Outcome {
         var laps = Laps()
-        let current = try saveMandates(mandates, config: config, store: store, key: key, day: day, dryRun: dryRun)
+        // The ledger's mandates, held only until their statuses are brought up to date (below).
+        var current: [String: StoredMandate]? = try saveMandates(mandates, config: config, store: store, key: key, day: day, dryRun: dryRun)
         laps.lap("mandates sealed and saved")
         var outcome = Outcome()
         let files = try store.files()
@@ -155,9 +156,10 @@ public enum Originator {
         let view = try openView(manifest)
         laps.lap("the day's file looked for")
         let entries = try store.answeredOrPulled()
-        let book = try self.book(config: config, store: store, entries: entries, mandates: Array(current.values), key: key, today: day, calendar: calendar)
+        let book = try self.book(config: config, store: store, entries: entries, mandates: current ?? [:], key: key, today: day, calendar: calendar)
         laps.lap("entries and answers read")
-        if !dryRun { try store.updateStatuses(book.blocks.mapValues { ($0.status, $0.note) }, mandates: Array(current.values)) }
+        if !dryRun { try store.updateStatuses(book.blocks.mapValues { ($0.status, $0.note) }, mandates: current ?? [:]) }
+        current = nil
         var states: [String: OriginationChoice.MandateState] = [:]
         for prenote in try store.prenotes() where book.states[prenote.trace] != .returned {
             states[prenote.mandateID, default: .init()].prenoteDay = min(states[prenote.mandateID]?.prenoteDay ?? prenote.day, prenote.day)
@@ -250,7 +252,7 @@ public enum Originator {
     }
 
     /// The entries' states and what their answers decide (`OriginationBook`), from the ledger.
-    static func book(config: OriginationConfig, store: any OriginationStore, entries: [OriginatedEntry], mandates: [StoredMandate], key: SealingKey, today: Day,
+    static func book(config: OriginationConfig, store: any OriginationStore, entries: [OriginatedEntry], mandates: [String: StoredMandate], key: SealingKey, today: Day,
                      calendar: BusinessCalendar) throws -> OriginationBook {
         let answers = try store.answers()
         let files = try store.files()
@@ -258,7 +260,7 @@ public enum Originator {
         var voided: Set<String> = []
         for name in voidFiles { for entry in try store.entries(fileName: name) { voided.insert(entry.trace) } }
         var terms: [String: (authorizedOn: Day, changedOn: Day)] = [:]
-        for mandate in mandates {
+        for mandate in mandates.values {
             terms[mandate.mandateID] = (mandate.authorizedOn, Day.parse(mandate.updatedAt.prefix(10), format: .iso) ?? mandate.authorizedOn)
         }
         return OriginationBook.make(entries: entries, voided: voided, answers: answers.returns, changes: answers.changes, sentFiles: answers.sentFiles,
