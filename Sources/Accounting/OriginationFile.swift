@@ -94,7 +94,8 @@ public struct OriginationFileRecord: Sendable, Hashable {
     public var createdAt: String
     public var entryCount: Int
     public var debitTotal: Money
-    /// The file's bytes sealed with the origination key (to write it again, exactly, when the outbox lost it).
+    /// The file's bytes, compressed (zlib) and sealed with the origination key (to write it again, exactly, when the
+    /// outbox lost it).
     public var sealedText: String
     public var voidedAt: String?
     public var voidNote: String

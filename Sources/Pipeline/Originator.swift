@@ -147,7 +147,9 @@ public enum Originator {
             outcome.effectiveDay = outcome.entries.first?.effectiveDay
             outcome.debitTotal = existing.debitTotal
             if !dryRun, !FileManager.default.fileExists(atPath: config.outbox + "/" + existing.name) {
-                let bytes = try key.openBytes(existing.sealedText, context: context(file: existing.name))
+                guard let bytes = Deflated.decompress(try key.openBytes(existing.sealedText, context: context(file: existing.name))) else {
+                    throw Failure(.ledger, "the ledger's copy of \(existing.name) is not one settle wrote")
+                }
                 try writeOutbox(config, name: existing.name, bytes: bytes, sha256: existing.sha256)
                 outcome.wrote = true
             }
@@ -204,7 +206,7 @@ public enum Originator {
         guard !dryRun else { return outcome }
         let sha = SHA256.hex(made.bytes)
         try store.record(OriginationFileRecord(name: name, day: day, modifier: modifier, sha256: sha, createdAt: now, entryCount: made.entries.count,
-                                               debitTotal: made.debitTotal, sealedText: made.bytes.withUnsafeBufferPointer { key.seal(bytes: $0, context: context(file: name)) },
+                                               debitTotal: made.debitTotal, sealedText: Deflated.compress(made.bytes).withUnsafeBufferPointer { key.seal(bytes: $0, context: context(file: name)) },
                                                companyID: config.settings.companyID),
                          entries: made.entries)
         laps.lap("recorded in the ledger")
