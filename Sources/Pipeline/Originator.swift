@@ -139,21 +139,8 @@ public enum Originator {
         laps.lap("mandates sealed and saved")
         var outcome = Outcome()
         let files = try store.files()
-        // The day's file, written before: nothing new; written again when the outbox lost it.
         if let existing = files.first(where: { $0.day == day && $0.voidedAt == nil }) {
-            outcome.existed = true
-            outcome.path = config.outbox + "/" + existing.name
-            outcome.entries = try store.entries(fileName: existing.name)
-            outcome.effectiveDay = outcome.entries.first?.effectiveDay
-            outcome.debitTotal = existing.debitTotal
-            if !dryRun, !FileManager.default.fileExists(atPath: config.outbox + "/" + existing.name) {
-                guard let bytes = Deflated.decompress(try key.openBytes(existing.sealedText, context: context(file: existing.name))) else {
-                    throw Failure(.ledger, "the ledger's copy of \(existing.name) is not one settle wrote")
-                }
-                try writeOutbox(config, name: existing.name, bytes: bytes, sha256: existing.sha256)
-                outcome.wrote = true
-            }
-            return outcome
+            return try written(existing, config: config, store: store, key: key, dryRun: dryRun)
         }
         let view = try openView(manifest)
         laps.lap("the day's file looked for")
@@ -251,6 +238,25 @@ public enum Originator {
         if outcome.existed { return "origination: \(path) was written before (\(what))" + (outcome.wrote ? "; written again from the ledger" : "") }
         return "origination: \(outcome.wrote ? "wrote" : "would write") \(path): \(what)"
             + (outcome.leftOut.isEmpty ? "" : "; \(outcome.leftOut.count) invoice\(outcome.leftOut.count == 1 ? "" : "s") due left out")
+    }
+
+    /// The day's file, written before: nothing new; written again, the same bytes, when the outbox lost it.
+    private static func written(_ existing: OriginationFileRecord, config: OriginationConfig, store: any OriginationStore, key: SealingKey,
+                                dryRun: Bool) throws -> Outcome {
+        var outcome = Outcome()
+        outcome.existed = true
+        outcome.path = config.outbox + "/" + existing.name
+        outcome.entries = try store.entries(fileName: existing.name)
+        outcome.effectiveDay = outcome.entries.first?.effectiveDay
+        outcome.debitTotal = existing.debitTotal
+        if !dryRun, !FileManager.default.fileExists(atPath: config.outbox + "/" + existing.name) {
+            guard let bytes = Deflated.decompress(try key.openBytes(existing.sealedText, context: context(file: existing.name))) else {
+                throw Failure(.ledger, "the ledger's copy of \(existing.name) is not one settle wrote")
+            }
+            try writeOutbox(config, name: existing.name, bytes: bytes, sha256: existing.sha256)
+            outcome.wrote = true
+        }
+        return outcome
     }
 
     /// The entries' states and what their answers decide (`OriginationBook`), from the ledger.
