@@ -396,6 +396,7 @@ struct DayRun {
     /// notification of change is recorded against the customer the original entry paid for (the rules: `ReturnEffects`).
     func returnsAndChanges(_ reading: ACHReading, duplicates: Set<String>) async throws -> ReturnEffects {
         var out = ReturnEffects()
+        let key = originationKey
         for notice in reading.returns where !duplicates.contains(notice.fact.occurrence) {
             let fact = notice.fact
             let entry: ACHEntryRow?
@@ -417,26 +418,30 @@ struct DayRun {
             let entry = try await view.originalEntry(trace: change.originalTraceNumber, rdfi: String(change.originalReceivingDFI.prefix(8)),
                                                       amountMinorUnits: nil, role: change.fact.role.rawValue, notAfter: day)
             out.add(change, customerID: entry?.customerID, day: day)
-            if let config = manifest.origination, change.fact.role == .originated, let last = out.changes.indices.last {
+            if manifest.origination != nil, change.fact.role == .originated, let last = out.changes.indices.last {
                 // An answer to a debit the seller originated holds a customer's account number: kept sealed, like the
                 // mandate's (without the key, only its last four characters).
                 let plain = out.changes[last].correctedData
-                out.changes[last].correctedData = (try? SealingKey.load(path: config.keyFile)).map {
+                out.changes[last].correctedData = key.map {
                     Originator.sealedPrefix + $0.seal(plain, context: Originator.context(notice: out.changes[last].noticeKey))
                 } ?? Masking.account(plain)
             }
         }
         if let config = manifest.origination {
-            try autopayAnswers(config, &out)
+            try autopayAnswers(config, key: key, &out)
         }
         return out
     }
+
+    /// The origination key, when the job originates and its key file reads (nil otherwise: a NOC keeps only its last
+    /// four characters, and corrections are not opened).
+    private var originationKey: SealingKey? { manifest.origination.flatMap { try? SealingKey.load(path: $0.keyFile) } }
 
     /// What the day's answers to debits settle originated mean (`OriginationBook`, `ReturnRate`): each RETURN says what
     /// happens next (a retry and when, a mandate suspended or revoked, given up), each NOC that the next file uses the
     /// correction; a NOC settle cannot apply is `NOC_NOT_APPLIED` six banking days on, and a return rate past 80% of its
     /// limit is `RETURN_RATE`.
-    private func autopayAnswers(_ config: OriginationConfig, _ out: inout ReturnEffects) throws {
+    private func autopayAnswers(_ config: OriginationConfig, key: SealingKey?, _ out: inout ReturnEffects) throws {
         // A dry run on a scratch ledger (the manifest's not made yet) has nothing originated.
         guard let store = try? Originator.openStore(manifest) else { return }
         let entries = try store.entries(fileName: nil)
@@ -447,17 +452,10 @@ struct DayRun {
         let ours = Set(entries.map(\.trace))
         let knownChanges = Set(answers.changes.map(\.noticeKey))
         answers.changes += out.changes.filter { ours.contains($0.originalTrace) && !knownChanges.contains($0.noticeKey) }
-        var terms: [String: (authorizedOn: Day, changedOn: Day)] = [:]
-        for mandate in try store.mandates() {
-            terms[mandate.mandateID] = (mandate.authorizedOn, Day.parse(mandate.updatedAt.prefix(10), format: .iso) ?? mandate.authorizedOn)
-        }
-        let key = try? SealingKey.load(path: config.keyFile)
-        let book = OriginationBook.make(entries: entries, answers: answers.returns, changes: answers.changes, sentFiles: answers.sentFiles, mandateTerms: terms,
-                                        correctedData: { change in
-                                            guard change.correctedData.hasPrefix(Originator.sealedPrefix), let key else { return change.correctedData }
-                                            return (try? key.open(String(change.correctedData.dropFirst(Originator.sealedPrefix.count)),
-                                                                  context: Originator.context(notice: change.noticeKey))) ?? ""
-                                        }, today: day, retryAfterDays: config.settings.retryAfterDays)
+        let mandates = try store.mandates()
+        let book = Originator.book(entries: entries, answers: answers, mandates: mandates, key: key, today: day, retryAfterDays: config.settings.retryAfterDays)
+        let changedOn = Dictionary(mandates.map { ($0.mandateID, Day.parse($0.updatedAt.prefix(10), format: .iso) ?? $0.authorizedOn) },
+                                   uniquingKeysWith: { a, _ in a })
         let entryOf = Dictionary(entries.map { ($0.trace, $0) }, uniquingKeysWith: { a, _ in a })
         for i in out.exceptions.indices {
             let trace = out.exceptions[i].sourceRef
@@ -475,7 +473,7 @@ struct DayRun {
         if key != nil {
             for change in answers.changes {
                 guard let entry = entryOf[change.originalTrace], !entry.mandateID.isEmpty, !ChangeCode.isRefusal(change.changeCode) else { continue }
-                let applied = (book.corrections[entry.mandateID].map { $0.day >= change.day } ?? false) || (terms[entry.mandateID].map { $0.changedOn > change.day } ?? false)
+                let applied = (book.corrections[entry.mandateID].map { $0.day >= change.day } ?? false) || (changedOn[entry.mandateID].map { $0 > change.day } ?? false)
                 let due = BusinessCalendar.federalReserve.adding(businessDays: 6, to: change.day)
                 guard !applied, due <= day else { continue }
                 out.exceptions.append(MatchException(

@@ -29,14 +29,9 @@ public enum OriginationReport {
         answers.returns.removeAll { $0.day > day }
         answers.changes.removeAll { $0.day > day }
         let mandates = try store.mandates()
-        var terms: [String: (authorizedOn: Day, changedOn: Day)] = [:]
-        for mandate in mandates {
-            terms[mandate.mandateID] = (mandate.authorizedOn, Day.parse(mandate.updatedAt.prefix(10), format: .iso) ?? mandate.authorizedOn)
-        }
         // A file is sent once a run read it back, which is on or after its entries' effective day.
-        let sent = answers.sentFiles.filter { name in entries.contains { $0.fileName == name && $0.effectiveDay <= day } }
-        let book = OriginationBook.make(entries: entries, answers: answers.returns, changes: answers.changes, sentFiles: sent, mandateTerms: terms,
-                                        today: day, retryAfterDays: retryAfterDays)
+        answers.sentFiles = answers.sentFiles.filter { name in entries.contains { $0.fileName == name && $0.effectiveDay <= day } }
+        let book = Originator.book(entries: entries, answers: answers, mandates: mandates, key: nil, today: day, retryAfterDays: retryAfterDays)
         let companies = Dictionary(files.map { ($0.name, $0.companyID) }, uniquingKeysWith: { a, _ in a })
         let rates = ReturnRate.rates(entries: entries, returns: answers.returns, companyOf: { companies[$0.fileName] ?? "" }, asOf: day)
         return AsOf(entries: entries, book: book, rates: rates, mandates: mandates)

@@ -92,17 +92,6 @@ public enum Originator {
     }
 
     static func context(mandate: String) -> String { "mandate:\(mandate)" }
-
-    /// With SETTLE_TRACE: how long each step took, on standard error.
-    struct Laps {
-        var last = ContinuousClock.now
-        mutating func lap(_ what: String) {
-            guard StageClock.trace else { return }
-            let now = ContinuousClock.now
-            FileHandle.standardError.write(Data("origination: \(what) \(now - last), RSS \(StageClock.residentMegabytes()) MB\n".utf8))
-            last = now
-        }
-    }
     static func context(file: String) -> String { "file:\(file)" }
 
     /// `newestOnly` (the run's stage): nothing is written when a later day has a file.
@@ -112,9 +101,9 @@ public enum Originator {
         guard let config = manifest.origination else {
             throw Failure(.configuration, "\(manifest.path): the manifest has no origination block (CONTRACT: origination)")
         }
-        var laps = Laps()
+        var laps = StageClock()
         let (key, mandates) = try loadInputs(config, currency: manifest.currency)
-        laps.lap("key and mandates read")
+        laps.lap("origination: key and mandates read")
         let store = try openStore(manifest)
         do {
             if newestOnly, let later = try store.files().filter({ $0.voidedAt == nil && $0.day > day }).map(\.day).max() {
@@ -133,20 +122,20 @@ public enum Originator {
 
     private static func originate(config: OriginationConfig, manifest: Manifest, day: Day, dryRun: Bool, key: SealingKey, mandates: [Mandate],
                                   store: any OriginationStore, names given: [String: String]?, now: String, calendar: BusinessCalendar) async throws -> Outcome {
-        var laps = Laps()
+        var laps = StageClock()
         // The ledger's mandates, held only until their statuses are brought up to date (below).
         var current: [String: StoredMandate]? = try saveMandates(mandates, config: config, store: store, key: key, day: day, dryRun: dryRun)
-        laps.lap("mandates sealed and saved")
+        laps.lap("origination: mandates sealed and saved")
         var outcome = Outcome()
         let files = try store.files()
         if let existing = files.first(where: { $0.day == day && $0.voidedAt == nil }) {
             return try written(existing, config: config, store: store, key: key, dryRun: dryRun)
         }
         let view = try openView(manifest)
-        laps.lap("the day's file looked for")
+        laps.lap("origination: the day's file looked for")
         let entries = try store.answeredOrPulled()
         let book = try self.book(config: config, store: store, entries: entries, mandates: current ?? [:], key: key, today: day, calendar: calendar)
-        laps.lap("entries and answers read")
+        laps.lap("origination: entries and answers read")
         if !dryRun { try store.updateStatuses(book.blocks.mapValues { ($0.status, $0.note) }, mandates: current ?? [:]) }
         current = nil
         var states: [String: OriginationChoice.MandateState] = [:]
@@ -168,7 +157,7 @@ public enum Originator {
         let choice = OriginationChoice.choose(.init(runDay: day, calendar: calendar, mandates: mandates, states: states, invoices: try await view.invoices(),
                                                     pulledInvoices: pulledInvoices(entries, book: book), disputedInvoices: disputed,
                                                     unappliedCustomers: unapplied, pendingCustomers: pending, retries: book.retries))
-        laps.lap("open items read and the choice made")
+        laps.lap("origination: open items read and the choice made")
         outcome.leftOut = choice.leftOut
         outcome.effectiveDay = choice.effectiveDay
         guard !choice.pulls.isEmpty || !choice.prenotes.isEmpty else { return outcome }
@@ -186,7 +175,7 @@ public enum Originator {
         let names = given ?? customerNames(manifest)
         let made = OriginationFile.make(choice, name: name, day: day, modifier: modifier, createdAt: now, nextSequence: try store.nextTraceSequence(),
                                         accounts: accounts, names: names, settings: config.settings, currency: manifest.currency)
-        laps.lap("the file made")
+        laps.lap("origination: the file made")
         outcome.path = config.outbox + "/" + name
         outcome.entries = made.entries
         outcome.debitTotal = made.debitTotal
@@ -196,9 +185,9 @@ public enum Originator {
                                                debitTotal: made.debitTotal, sealedText: Deflated.compress(made.bytes).withUnsafeBufferPointer { key.seal(bytes: $0, context: context(file: name)) },
                                                companyID: config.settings.companyID),
                          entries: made.entries)
-        laps.lap("recorded in the ledger")
+        laps.lap("origination: recorded in the ledger")
         try writeOutbox(config, name: name, bytes: made.bytes, sha256: sha)
-        laps.lap("written to the outbox")
+        laps.lap("origination: written to the outbox")
         outcome.wrote = true
         return outcome
     }
@@ -207,19 +196,9 @@ public enum Originator {
     static func customerNames(_ manifest: Manifest) -> [String: String] {
         guard let data = FileManager.default.contents(atPath: manifest.customers) else { return [:] }
         // Two columns of each row, read in place (the rest of the customer is not needed here).
-        var reader = CSVReader(source: MemoryByteSource([UInt8](data)))
-        var record = CSVRecord()
-        var columns: (id: Int, name: Int)?
         var names: [String: String] = [:]
-        while (try? reader.next(into: &record)) == true {
-            if record.isBlank { continue }
-            guard let (id, name) = columns else {
-                let header = record.fields.map { ByteScanning.trimmed($0).lowercased() }
-                guard let id = header.firstIndex(of: "customer_id"), let name = header.firstIndex(of: "name") else { return [:] }
-                columns = (id, name)
-                continue
-            }
-            guard id < record.count, name < record.count else { continue }
+        _ = try? MasterDataLoader.forEachRecord(bytes: [UInt8](data), path: manifest.customers, required: ["customer_id", "name"]) { columns, record in
+            guard let id = columns["customer_id"], let name = columns["name"], id < record.count, name < record.count else { return }
             names[record.trimmed(id)] = record.trimmed(name)
         }
         return names
@@ -262,20 +241,30 @@ public enum Originator {
     /// The entries' states and what their answers decide (`OriginationBook`), from the ledger.
     static func book(config: OriginationConfig, store: any OriginationStore, entries: [OriginatedEntry], mandates: [String: StoredMandate], key: SealingKey, today: Day,
                      calendar: BusinessCalendar) throws -> OriginationBook {
-        let answers = try store.answers()
-        let files = try store.files()
-        let voidFiles = Set(files.filter { $0.voidedAt != nil }.map(\.name))
         var voided: Set<String> = []
-        for name in voidFiles { for entry in try store.entries(fileName: name) { voided.insert(entry.trace) } }
+        for file in try store.files() where file.voidedAt != nil {
+            for entry in try store.entries(fileName: file.name) { voided.insert(entry.trace) }
+        }
+        return book(entries: entries, voided: voided, answers: try store.answers(), mandates: mandates.values, key: key, today: today, calendar: calendar,
+                    retryAfterDays: config.settings.retryAfterDays)
+    }
+
+    /// `OriginationBook.make` on what the ledger holds, for the night's origination, the day's answers and the reports
+    /// alike: the mandates' terms (authorized, and last changed on the day their row was), and notices' corrected data
+    /// opened with `key` (a sealed one that does not open, or without a key, corrects nothing).
+    static func book(entries: [OriginatedEntry], voided: Set<String> = [], answers: OriginationAnswers, mandates: some Sequence<StoredMandate>,
+                     key: SealingKey?, today: Day, calendar: BusinessCalendar = .federalReserve, retryAfterDays: Int) -> OriginationBook {
         var terms: [String: (authorizedOn: Day, changedOn: Day)] = [:]
-        for mandate in mandates.values {
+        for mandate in mandates {
             terms[mandate.mandateID] = (mandate.authorizedOn, Day.parse(mandate.updatedAt.prefix(10), format: .iso) ?? mandate.authorizedOn)
         }
         return OriginationBook.make(entries: entries, voided: voided, answers: answers.returns, changes: answers.changes, sentFiles: answers.sentFiles,
                                     mandateTerms: terms, correctedData: { change in
-                                        (try? key.open(String(change.correctedData.dropFirst(sealedPrefix.count)), context: context(notice: change.noticeKey)))
-                                            ?? change.correctedData
-                                    }, today: today, calendar: calendar, retryAfterDays: config.settings.retryAfterDays)
+                                        guard change.correctedData.hasPrefix(sealedPrefix) else { return change.correctedData }
+                                        return key.flatMap {
+                                            try? $0.open(String(change.correctedData.dropFirst(sealedPrefix.count)), context: context(notice: change.noticeKey))
+                                        } ?? ""
+                                    }, today: today, calendar: calendar, retryAfterDays: retryAfterDays)
     }
 
     /// Invoices an entry pulled whose latest entry does not let them be pulled anew.

@@ -139,7 +139,7 @@ public struct AutopayMonth: Sendable {
             d = d.adding(days: 1)
         }
         self.days = days
-        var random = SplitMix(seed: options.seed)
+        var random = NACHAGenerator.Random(seed: options.seed)
         // The answers a month shows, dealt to customers in turn: every family, and a correction of each kind.
         let plans: [[Answer]] = [
             [.returned("R01"), .settle], [.returned("R01"), .returned("R01"), .returned("R01")], [.returned("R09"), .settle],
@@ -376,18 +376,5 @@ public struct AutopayMonth: Sendable {
         try AtomicFile.write(NACHAWriter().write(file: NACHAWriter.FileSpec(immediateDestination: AutopayMonth.sellerRouting, immediateOrigin: " 091000019",
                                                                              creationDay: day, destinationName: "ODFI", originName: "FEDERAL RESERVE"),
                                                   batches: batches), to: place + "/answers.ach")
-    }
-}
-
-/// SplitMix64: a small seeded generator, the same numbers on every machine.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
