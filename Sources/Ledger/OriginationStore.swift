@@ -86,6 +86,9 @@ public protocol OriginationStore: AnyObject {
     func record(_ file: OriginationFileRecord, entries: [OriginatedEntry]) throws
     /// The highest trace number of a file's entries (nil: none).
     func highestTrace(fileName: String) throws -> String?
+    /// The highest trace number starting with `odfi` (the ODFI's eight digits) of any ACH entry the ledger has read, or
+    /// any return names: files made by another tool before settle's, whose traces settle's must not repeat.
+    func highestTraceRead(odfi: String) throws -> String?
     /// Marks a file never sent void: its entries no longer count as pulls.
     func void(fileName: String, note: String, at: String) throws
     /// Sets each mandate's status: those named to theirs, every other one `active` (`mandates`: as the ledger holds them).
@@ -109,11 +112,14 @@ public struct OriginationAnswers: Sendable {
 }
 
 extension OriginationStore {
-    /// The next trace sequence number: one past the highest the last file written used, void or not (1 for the first
-    /// file).
-    public func nextTraceSequence() throws -> Int {
-        guard let last = try files().max(by: { ($0.createdAt, $0.name) < ($1.createdAt, $1.name) }) else { return 1 }
-        let highest = try highestTrace(fileName: last.name).flatMap { Int($0.suffix(7)) } ?? 0
+    /// The next trace sequence number: one past the highest the last file written used, void or not, and past any trace
+    /// of the ODFI's the ledger read (from files another tool made before; 1 when there is none).
+    public func nextTraceSequence(odfi: String) throws -> Int {
+        let last = try files().max(by: { ($0.createdAt, $0.name) < ($1.createdAt, $1.name) })
+        let written = try last.flatMap { try highestTrace(fileName: $0.name) }.flatMap { Int($0.suffix(7)) } ?? 0
+        let read = try highestTraceRead(odfi: odfi).flatMap { Int($0.suffix(7)) } ?? 0
+        // After a wrap past 9,999,999 the files' own sequence leads.
+        let highest = last != nil && read >= 9_999_999 ? written : max(written, read)
         return highest >= 9_999_999 ? 1 : highest + 1
     }
 }
@@ -321,6 +327,18 @@ public final class SQLiteOriginationStore: OriginationStore {
         return statement.text(0)
     }
 
+    public func highestTraceRead(odfi: String) throws -> String? {
+        let statement = try db.prepare("""
+            SELECT max(t) FROM (SELECT max(trace) AS t FROM ach_entries WHERE trace BETWEEN ?1 AND ?2
+                                UNION ALL SELECT max(original_trace) FROM ach_returns WHERE original_trace BETWEEN ?1 AND ?2)
+            """)
+        try statement.bind(1, odfi + "0000000")
+        try statement.bind(2, odfi + "9999999")
+        defer { statement.reset() }
+        guard try statement.step(), !statement.isNull(0) else { return nil }
+        return statement.text(0)
+    }
+
     public func updateStatuses(_ statuses: [String: (status: String, note: String)], mandates: [String: StoredMandate]) throws {
         try db.transaction {
             for mandate in mandates.values {
@@ -435,6 +453,14 @@ public final class PostgreSQLOriginationStore: OriginationStore {
 
     public func highestTrace(fileName: String) throws -> String? {
         let rows = try db.query("SELECT max(trace) FROM origination_entries WHERE entity = $1 AND file_name = $2", [entity, fileName])
+        return rows.count == 0 ? nil : rows.optionalText(0, 0)
+    }
+
+    public func highestTraceRead(odfi: String) throws -> String? {
+        let rows = try db.query("""
+            SELECT max(t) FROM (SELECT max(trace) AS t FROM ach_entries WHERE entity = $1 AND trace BETWEEN $2 AND $3
+                                UNION ALL SELECT max(original_trace) FROM ach_returns WHERE entity = $1 AND original_trace BETWEEN $2 AND $3) AS highest
+            """, [entity, odfi + "0000000", odfi + "9999999"])
         return rows.count == 0 ? nil : rows.optionalText(0, 0)
     }
 

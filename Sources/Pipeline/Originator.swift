@@ -173,7 +173,7 @@ public enum Originator {
             accounts[mandate.mandateID] = account
         }
         let names = given ?? customerNames(manifest)
-        let made = OriginationFile.make(choice, name: name, day: day, modifier: modifier, createdAt: now, nextSequence: try store.nextTraceSequence(),
+        let made = OriginationFile.make(choice, name: name, day: day, modifier: modifier, createdAt: now, nextSequence: try store.nextTraceSequence(odfi: config.settings.odfi),
                                         accounts: accounts, names: names, settings: config.settings, currency: manifest.currency)
         laps.lap("origination: the file made")
         outcome.path = config.outbox + "/" + name
@@ -206,13 +206,15 @@ public enum Originator {
 
     /// One line on what origination did, for the run's log and `settle originate`.
     public static func describe(_ outcome: Outcome) -> String {
-        let debits = outcome.entries.filter { $0.kind == .debit }
+        let debits = outcome.entries.filter { $0.kind == .debit || $0.kind == .retry }
+        let retries = outcome.entries.filter { $0.kind == .retry }.count
         let prenotes = outcome.entries.filter { $0.kind == .prenote }.count
         guard let path = outcome.path else {
             return "origination: nothing due for \(outcome.effectiveDay.map { "\($0)" } ?? "the next business day")"
                 + (outcome.leftOut.isEmpty ? "" : " (\(outcome.leftOut.count) invoice\(outcome.leftOut.count == 1 ? "" : "s") due left out)")
         }
         let what = "\(debits.count) debit\(debits.count == 1 ? "" : "s") of \(outcome.debitTotal.map { "\($0) \($0.currency.code)" } ?? "0")"
+            + (retries > 0 ? " (\(retries) retr\(retries == 1 ? "y" : "ies"))" : "")
             + (prenotes > 0 ? " and \(prenotes) prenote\(prenotes == 1 ? "" : "s")" : "") + " effective \(outcome.effectiveDay.map { "\($0)" } ?? "")"
         if outcome.existed { return "origination: \(path) was written before (\(what))" + (outcome.wrote ? "; written again from the ledger" : "") }
         return "origination: \(outcome.wrote ? "wrote" : "would write") \(path): \(what)"

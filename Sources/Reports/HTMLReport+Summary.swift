@@ -214,7 +214,7 @@ extension HTMLReport {
             out.html("bank_accounts expects a statement every business day; without it the books of \(missing.count == 1 ? "that account are" : "those accounts are") not tied to the bank and its receipts are not counted (STATEMENT_GAP in exceptions; the run exits 4).")
             out.append("</p>\n" as StaticString)
         }
-        out.append("<table><thead><tr><th>Account</th><th>Statement of</th><th>Currency</th><th>Opening</th><th>Credits</th><th>Debits</th><th>Closing</th><th>Books</th><th>Difference</th><th>Status</th></tr></thead><tbody>" as StaticString)
+        out.append("<table><thead><tr><th>Account</th><th>Statement of</th><th>Currency</th><th class=\"num\">Opening</th><th class=\"num\">Credits</th><th class=\"num\">Debits</th><th class=\"num\">Closing</th><th class=\"num\">Books</th><th class=\"num\">Difference</th><th>Status</th></tr></thead><tbody>" as StaticString)
         for tie in ties {
             let currency = tie["currency"]?.text ?? ""
             let exponent = Currency.iso(currency)?.exponent ?? 2

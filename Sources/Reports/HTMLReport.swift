@@ -8,7 +8,7 @@ public enum HTMLReport {
         h1{font-size:1.4rem;margin-bottom:.2rem} h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid #d5dbe3;padding-bottom:.2rem}
         p.meta{color:#5a6b7d;margin-top:0} table{border-collapse:collapse;width:100%;font-size:.85rem;margin-top:.5rem}
         th,td{border-bottom:1px solid #e3e8ef;padding:.35rem .5rem;text-align:left;vertical-align:top}
-        th{background:#f4f6f9;font-weight:600} td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        th{background:#f4f6f9;font-weight:600} td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} th.num{text-align:right}
         .sev-error,.sev-fatal{color:#a4161a;font-weight:600} .sev-warning{color:#8a5a00} code{font-size:.8rem;color:#5a6b7d}
         .summary span{display:inline-block;margin-right:1.5rem}
         .cards{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0} .card{border:1px solid #d5dbe3;border-radius:6px;padding:.6rem 1rem;min-width:9rem}
@@ -22,7 +22,7 @@ public enum HTMLReport {
     static let tableStyle = """
         body{margin:1.5rem} th,td{padding:.35rem .4rem} table.sortable>thead th{user-select:none} th[data-dir=up]::after{content:" \\25B2";font-size:.7em} th[data-dir=down]::after{content:" \\25BC";font-size:.7em}
         tfoot td{font-weight:600;border-top:2px solid #5a6b7d;border-bottom:none;background:#f4f6f9} td.day{white-space:nowrap} td code{overflow-wrap:anywhere}
-        th.num{text-align:right} span.shown{color:#5a6b7d;margin-left:.6rem;font-size:.85rem} .sub{display:block;color:#5a6b7d;font-size:.78rem} .sev-info{color:#5a6b7d}
+        span.shown{color:#5a6b7d;margin-left:.6rem;font-size:.85rem} .sub{display:block;color:#5a6b7d;font-size:.78rem} .sev-info{color:#5a6b7d}
         table.cands{width:100%} table.cands th,table.worklist table.cands td{padding:.15rem .2rem;overflow-wrap:normal} td.day .sub{white-space:normal}
         table.worklist{table-layout:fixed} table.worklist th.id{width:13%} table.worklist th.customer{width:10%} table.worklist th.amount{width:8%}
         table.worklist th.arrived{width:12%} table.worklist th.why{width:9%} table.worklist th.cands{width:30%} table.worklist th.resolve{width:18%}

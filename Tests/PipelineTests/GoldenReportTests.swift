@@ -25,26 +25,38 @@ import TestSupport
         let path = try SampleJobTests.manifest(in: folder, ledger: ledger, extra: extra)
         let result = await JobRunner(manifest: try Manifest.load(path: path)).run(RunOptions(days: SampleJobTests.days, concurrency: 2))
         #expect(result.exitCode == .ok, "\(result.message ?? "")")
-        let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden").path
         let record = ProcessInfo.processInfo.environment["SETTLE_RECORD_GOLDEN"] == "1" && ledger == nil
-        for day in SampleJobTests.days {
+        try compare(folder: folder, days: SampleJobTests.days, record: record, normalize: normalize)
+    }
+
+    /// The folder of the golden copies, one folder a day.
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden").path
+
+    /// Compares every report of `days` the run in `folder` wrote, made the same as the SQLite run's by `normalize`, with
+    /// its golden copy (or records it, `record`).
+    static func compare(folder: String, days: [Day], record: Bool, normalize: (String) -> String = { $0 }) throws {
+        for day in days {
             for name in Self.reports {
                 let made = normalize(try String(contentsOfFile: "\(folder)/out/\(day)/\(name)", encoding: .utf8))
                     .replacingOccurrences(of: folder, with: "<FOLDER>").replacingOccurrences(of: TestPaths.packageRoot, with: "<ROOT>")
-                let goldenPath = "\(golden)/\(day)/\(name)"
-                if record {
-                    try FileManager.default.createDirectory(atPath: "\(golden)/\(day)", withIntermediateDirectories: true)
-                    try made.write(toFile: goldenPath, atomically: true, encoding: .utf8)
-                    continue
-                }
-                let expected = try String(contentsOfFile: goldenPath, encoding: .utf8)
-                if made != expected {
-                    let a = made.split(separator: "\n", omittingEmptySubsequences: false), b = expected.split(separator: "\n", omittingEmptySubsequences: false)
-                    let line = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
-                    Issue.record("\(day)/\(name) differs from its golden copy at line \(line + 1):\n  made:     \(line < a.count ? a[line] : "(end)")\n  recorded: \(line < b.count ? b[line] : "(end)")")
-                }
+                try compare(made, goldenPath: "\(golden)/\(day)/\(name)", record: record)
             }
         }
+    }
+
+    /// Compares `made` with the golden copy at `goldenPath`, naming the first line that differs (or records it).
+    static func compare(_ made: String, goldenPath: String, record: Bool) throws {
+        if record {
+            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: goldenPath).deletingLastPathComponent().path, withIntermediateDirectories: true)
+            try made.write(toFile: goldenPath, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOfFile: goldenPath, encoding: .utf8)
+        guard made != expected else { return }
+        let a = made.split(separator: "\n", omittingEmptySubsequences: false), b = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
+        let name = goldenPath.replacingOccurrences(of: golden + "/", with: "")
+        Issue.record("\(name) differs from its golden copy at line \(line + 1):\n  made:     \(line < a.count ? a[line] : "(end)")\n  recorded: \(line < b.count ? b[line] : "(end)")")
     }
 }
 

@@ -180,6 +180,9 @@ import TestSupport
         b = book([Self.entry("P1", "M-1", "", effective: d(3, 2), kind: .prenote), Self.entry("W1", "M-2", "I-2", effective: d(4, 2), file: "g.ach"),
                   Self.entry("W2", "M-2", "I-7", effective: d(4, 2))], [Self.returned("P1", "R10", on: d(3, 4))])
         #expect(b.blocks["M-1"]?.status == "revoked" && b.states["W1"] == .written && b.states["W2"] == .sent)
+        // A return of the same trace read before the entry was effective answered another tool's entry, not this one.
+        b = book([Self.entry("T1", "M-1", "I-1", effective: d(3, 10))], [Self.returned("T1", "R10", on: d(3, 4))])
+        #expect(b.states["T1"] == .settled && b.blocks.isEmpty)
     }
 
     // MARK: the loop through the nightly job
