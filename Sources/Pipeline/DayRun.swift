@@ -461,7 +461,11 @@ struct DayRun {
             let trace = out.exceptions[i].sourceRef
             switch out.exceptions[i].type {
             case .returnEntry:
-                if let step = book.nextSteps[trace] { out.exceptions[i].message += "; " + step }
+                guard let step = book.nextSteps[trace] else { break }
+                out.exceptions[i].message += "; " + step
+                if book.states[trace] == .retryScheduled {
+                    out.exceptions[i].suggestions = "nothing to do yet: autopay presents it again; if that comes back too, contact the customer"
+                }
             case .noc:
                 if let entry = entryOf[trace], book.corrections[entry.mandateID] != nil {
                     out.exceptions[i].message += "; autopay: the next debit of mandate \(entry.mandateID) uses the correction"

@@ -92,7 +92,8 @@ import TestSupport
 
         // What the week's RETURN exceptions say comes next, and where the mandates and invoices stand after it.
         let returns = try String(contentsOfFile: folder + "/out/2026-11-17/exceptions.csv", encoding: .utf8)
-        #expect(returns.contains("INV-10040,\"return R01") && returns.contains("autopay: presented again on or after 2026-11-18 (retry 1 of 2)"))
+        #expect(returns.contains("INV-10040,\"return R01") && returns.contains("autopay: presented again on or after 2026-11-18 (retry 1 of 2)")
+                && returns.contains("nothing to do yet: autopay presents it again"))
         #expect(returns.contains("INV-10041,\"return R10") && returns.contains("mandate MD-C005 is revoked"))
         let statuses = Dictionary(try SQLiteOriginationStore(path: folder + "/ledger.sqlite").mandates().map { ($0.mandateID, $0.status) }, uniquingKeysWith: { a, _ in a })
         #expect(statuses == ["MD-C002": "active", "MD-C003": "active", "MD-C004": "active", "MD-C005": "revoked"])
