@@ -170,12 +170,12 @@ public enum OriginationChoice {
         }
         var creditCustomers: Set<String> = []
         for invoice in inputs.invoices where invoice.openAmount.minorUnits < 0 { creditCustomers.insert(invoice.customerID) }
-        for mandate in mandateOf.values.sorted(by: { $0.mandateID < $1.mandateID }) {
-            let state = inputs.states[mandate.mandateID] ?? MandateState()
-            if state.blocked == nil, state.prenoteDay == nil { choice.prenotes.append(Prenote(mandateID: mandate.mandateID, customerID: mandate.customerID)) }
-        }
-        let invoices = inputs.invoices.filter { $0.openAmount.minorUnits > 0 && $0.amount.minorUnits > 0 && mandateOf[$0.customerID] != nil }
-            .sorted { ($0.customerID, $0.invoiceID) < ($1.customerID, $1.invoiceID) }
+        choice.prenotes = mandateOf.values.filter { inputs.states[$0.mandateID].map { $0.blocked == nil && $0.prenoteDay == nil } ?? true }
+            .sorted { $0.mandateID < $1.mandateID }.map { Prenote(mandateID: $0.mandateID, customerID: $0.customerID) }
+        // In customer then invoice order (the ledger's come in invoice order, often that already: then not sorted again).
+        var invoices = inputs.invoices.filter { $0.openAmount.minorUnits > 0 && $0.amount.minorUnits > 0 && mandateOf[$0.customerID] != nil }
+        let inOrder = { (a: LedgerInvoice, b: LedgerInvoice) in a.customerID < b.customerID || (a.customerID == b.customerID && a.invoiceID < b.invoiceID) }
+        if zip(invoices, invoices.dropFirst()).contains(where: { !inOrder($0, $1) }) { invoices.sort(by: inOrder) }
         for invoice in invoices {
             guard let mandate = mandateOf[invoice.customerID] else { continue }
             let (day, discounted) = pullDay(invoice, mandate.pull, calendar: calendar)

@@ -187,10 +187,17 @@ public enum OriginationFile {
         // Trace numbers ascend within the file: one that would pass 9,999,999 starts again at 1.
         let count = choice.pulls.count + choice.prenotes.count + (settings.balanced ? 2 * Mandate.SEC.allCases.count : 0)
         var sequence = nextSequence + count - 1 > 9_999_999 ? 1 : nextSequence
+        // The ODFI's eight digits and the sequence's seven, laid as bytes (one string a trace).
+        var traceBytes = [UInt8](repeating: 0x30, count: 15)
+        for (i, byte) in settings.odfi.utf8.prefix(8).enumerated() { traceBytes[i] = byte }
         func nextTrace() -> String {
-            let trace = settings.odfi + NACHAWriter.alpha(String(repeating: "0", count: max(0, 7 - String(sequence).count)) + String(sequence), 7)
+            var n = sequence
+            for i in stride(from: 14, through: 8, by: -1) {
+                traceBytes[i] = 0x30 + UInt8(n % 10)
+                n /= 10
+            }
             sequence += 1
-            return trace
+            return String(decoding: traceBytes, as: UTF8.self)
         }
         var entries: [OriginatedEntry] = []
         var batches: [NACHAWriter.BatchSpec] = []

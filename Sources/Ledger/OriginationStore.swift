@@ -41,11 +41,11 @@ public struct StoredMandate: Sendable, Hashable {
         self.updatedAt = updatedAt
     }
 
-    /// The mandates read from the file against those the ledger holds: the rows to write (new, or with other terms:
+    /// The mandates read from the file against those the ledger holds (by id): the rows to write (new, or with other terms:
     /// these keep the ledger's status, which is never the file's), and every mandate as the ledger holds it once they
     /// are written, by id (a mandate missing from the file is kept as it was).
-    public static func merge(_ read: [StoredMandate], into stored: [StoredMandate]) -> (changed: [StoredMandate], current: [String: StoredMandate]) {
-        var current = Dictionary(stored.map { ($0.mandateID, $0) }, uniquingKeysWith: { a, _ in a })
+    public static func merge(_ read: [StoredMandate], into stored: [String: StoredMandate]) -> (changed: [StoredMandate], current: [String: StoredMandate]) {
+        var current = stored
         var changed: [StoredMandate] = []
         for var mandate in read {
             if let old = current[mandate.mandateID] {
@@ -82,8 +82,10 @@ public protocol OriginationStore: AnyObject {
     func answeredOrPulled() throws -> [OriginatedEntry]
     /// Every prenote of a file not voided: its mandate, trace and effective day.
     func prenotes() throws -> [(mandateID: String, trace: String, day: Day)]
-    /// Records a file and its entries; refused when a file of that name is recorded already.
-    func record(_ file: OriginationFileRecord, entries: [OriginatedEntry]) throws
+    /// Records a file and its entries; refused when a file of that name is recorded already. `sealedText` gives the
+    /// file's sealed copy (in place of `file.sealedText`); it is asked for after the entries are written, so it may be
+    /// made on another thread meanwhile.
+    func record(_ file: OriginationFileRecord, entries: [OriginatedEntry], sealedText: () throws -> String) throws
     /// The highest trace number of a file's entries (nil: none).
     func highestTrace(fileName: String) throws -> String?
     /// The highest trace number starting with `odfi` (the ODFI's eight digits) of any ACH entry the ledger has read, or
@@ -302,7 +304,7 @@ public final class SQLiteOriginationStore: OriginationStore {
         return out
     }
 
-    public func record(_ file: OriginationFileRecord, entries: [OriginatedEntry]) throws {
+    public func record(_ file: OriginationFileRecord, entries: [OriginatedEntry], sealedText: () throws -> String) throws {
         try db.transaction {
             let exists = try db.prepare("SELECT 1 FROM origination_files WHERE file_name = ?").bind(.text(file.name)).step()
             if exists { throw LedgerError("origination file \(file.name) is recorded already") }
@@ -316,6 +318,7 @@ public final class SQLiteOriginationStore: OriginationStore {
                 try insert.bind(12, Int64(e.batchNumber)); try insert.bind(13, e.accountLastFour); try insert.bind(14, e.retryOf)
                 try insert.execute()
             }
+            try db.prepare("UPDATE origination_files SET sealed_text = ? WHERE file_name = ?").bind([.text(try sealedText()), .text(file.name)]).run()
         }
     }
 
@@ -434,7 +437,7 @@ public final class PostgreSQLOriginationStore: OriginationStore {
             """, [entity], columns: 3).map { r in (r[0] ?? "", r[1] ?? "", try OriginationRows.day(r[2], "origination_entries")) }
     }
 
-    public func record(_ file: OriginationFileRecord, entries: [OriginatedEntry]) throws {
+    public func record(_ file: OriginationFileRecord, entries: [OriginatedEntry], sealedText: () throws -> String) throws {
         try db.transaction {
             let inserted = try db.run("""
                 INSERT INTO origination_files(entity, \(OriginationRows.fileColumns)) VALUES ($1, \(OriginationRows.placeholders(12, from: 2, postgreSQL: true)))
@@ -448,6 +451,7 @@ public final class PostgreSQLOriginationStore: OriginationStore {
                 copy.endRow()
             }
             try db.copyIn("origination_entries(entity, \(OriginationRows.entryColumns))", data: copy.bytes)
+            try db.run("UPDATE origination_files SET sealed_text = $3 WHERE entity = $1 AND file_name = $2", [entity, file.name, try sealedText()])
         }
     }
 

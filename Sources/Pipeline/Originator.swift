@@ -77,17 +77,36 @@ public enum Originator {
     }
 
     /// The key and the mandates, checked; without a key file origination refuses to run.
-    static func loadInputs(_ config: OriginationConfig, currency: Currency) throws(Failure) -> (key: SealingKey, mandates: [Mandate]) {
-        let key: SealingKey
+    static func loadKey(_ config: OriginationConfig) throws(Failure) -> SealingKey {
         do {
-            key = try SealingKey.load(path: config.keyFile)
+            return try SealingKey.load(path: config.keyFile)
         } catch {
             throw Failure(.configuration, "origination.key_file: \(error.message); origination does not run without its key")
         }
+    }
+
+    static func loadMandates(_ config: OriginationConfig, currency: Currency) throws(Failure) -> [Mandate] {
         do {
-            return (key, try MandatesFile.load(path: config.mandates, currency: currency))
+            return try MandatesFile.load(path: config.mandates, currency: currency)
         } catch {
             throw Failure(.input, "the mandates could not be loaded:\n\(error.description)")
+        }
+    }
+
+    /// The ledger's mandates as read, handed to the night's origination, which lets them go once compared.
+    private final class StoredMandates {
+        var rows: [StoredMandate]
+        init(_ rows: [StoredMandate]) { self.rows = rows }
+    }
+
+    /// The mandates file as `loadMandates` read it on another thread.
+    private static func mandates(_ reading: PendingResult<[Mandate]>) throws(Failure) -> [Mandate] {
+        do {
+            return try reading.wait()
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw Failure(.input, "the mandates could not be loaded: \(error)")
         }
     }
 
@@ -102,16 +121,30 @@ public enum Originator {
             throw Failure(.configuration, "\(manifest.path): the manifest has no origination block (CONTRACT: origination)")
         }
         var laps = StageClock()
-        let (key, mandates) = try loadInputs(config, currency: manifest.currency)
-        laps.lap("origination: key and mandates read")
-        let store = try openStore(manifest)
+        let key = try loadKey(config)
+        // The mandates file is read and checked on another core while the ledger's mandates are read.
+        let currency = manifest.currency
+        let reading = PendingResult { () throws -> [Mandate] in try loadMandates(config, currency: currency) }
+        let store: any OriginationStore
         do {
+            store = try openStore(manifest)
+        } catch {
+            _ = try mandates(reading) // a refused mandates file is said first
+            throw error
+        }
+        do {
+            let stored = StoredMandates([])
+            var unread: (any Error)?
+            do { stored.rows = try store.mandates() } catch { unread = error }
+            let mandates = try mandates(reading) // a refused mandates file is said first
+            if let unread { throw unread }
+            laps.lap("origination: key, mandates file and the ledger's mandates read")
             if newestOnly, let later = try store.files().filter({ $0.voidedAt == nil && $0.day > day }).map(\.day).max() {
                 var outcome = Outcome()
                 outcome.laterDay = later
                 return outcome
             }
-            return try await originate(config: config, manifest: manifest, day: day, dryRun: dryRun, key: key, mandates: mandates, store: store,
+            return try await originate(config: config, manifest: manifest, day: day, dryRun: dryRun, key: key, mandates: mandates, stored: stored, store: store,
                                        names: names, now: now, calendar: calendar)
         } catch let failure as Failure {
             throw failure
@@ -121,10 +154,11 @@ public enum Originator {
     }
 
     private static func originate(config: OriginationConfig, manifest: Manifest, day: Day, dryRun: Bool, key: SealingKey, mandates: [Mandate],
-                                  store: any OriginationStore, names given: [String: String]?, now: String, calendar: BusinessCalendar) async throws -> Outcome {
+                                  stored: StoredMandates, store: any OriginationStore, names given: [String: String]?, now: String,
+                                  calendar: BusinessCalendar) async throws -> Outcome {
         var laps = StageClock()
         // The ledger's mandates, held only until their statuses are brought up to date (below).
-        var current: [String: StoredMandate]? = try saveMandates(mandates, config: config, store: store, key: key, day: day, dryRun: dryRun)
+        var current: [String: StoredMandate]? = try saveMandates(mandates, stored: stored, config: config, store: store, key: key, day: day, dryRun: dryRun)
         laps.lap("origination: mandates sealed and saved")
         var outcome = Outcome()
         let files = try store.files()
@@ -138,6 +172,8 @@ public enum Originator {
         laps.lap("origination: entries and answers read")
         if !dryRun { try store.updateStatuses(book.blocks.mapValues { ($0.status, $0.note) }, mandates: current ?? [:]) }
         current = nil
+        // The customers' names (for the entries) are read on another core while the open items are read and chosen from.
+        let namesRead = given == nil ? PendingResult { customerNames(manifest) } : nil
         var states: [String: OriginationChoice.MandateState] = [:]
         for prenote in try store.prenotes() where book.states[prenote.trace] != .returned {
             states[prenote.mandateID, default: .init()].prenoteDay = min(states[prenote.mandateID]?.prenoteDay ?? prenote.day, prenote.day)
@@ -167,12 +203,13 @@ public enum Originator {
         }
         let name = OriginationFileRecord.name(day: day, modifier: modifier)
         var accounts: [String: OriginationFile.Account] = [:]
+        accounts.reserveCapacity(mandates.count)
         for mandate in mandates {
             var account = OriginationFile.Account(routing: mandate.routing, account: mandate.account, type: mandate.accountType, sec: mandate.sec)
             if let correction = book.corrections[mandate.mandateID]?.correction { account.apply(correction) }
             accounts[mandate.mandateID] = account
         }
-        let names = given ?? customerNames(manifest)
+        let names = try given ?? namesRead?.wait() ?? [:]
         let made = OriginationFile.make(choice, name: name, day: day, modifier: modifier, createdAt: now, nextSequence: try store.nextTraceSequence(odfi: config.settings.odfi),
                                         accounts: accounts, names: names, settings: config.settings, currency: manifest.currency)
         laps.lap("origination: the file made")
@@ -180,11 +217,13 @@ public enum Originator {
         outcome.entries = made.entries
         outcome.debitTotal = made.debitTotal
         guard !dryRun else { return outcome }
+        // The ledger's copy is compressed and sealed on another core while this one hashes the file and writes the entries.
+        let bytes = made.bytes, fileContext = context(file: name)
+        let sealing = PendingResult { Deflated.compress(bytes).withUnsafeBufferPointer { key.seal(bytes: $0, context: fileContext) } }
         let sha = SHA256.hex(made.bytes)
         try store.record(OriginationFileRecord(name: name, day: day, modifier: modifier, sha256: sha, createdAt: now, entryCount: made.entries.count,
-                                               debitTotal: made.debitTotal, sealedText: Deflated.compress(made.bytes).withUnsafeBufferPointer { key.seal(bytes: $0, context: context(file: name)) },
-                                               companyID: config.settings.companyID),
-                         entries: made.entries)
+                                               debitTotal: made.debitTotal, sealedText: "", companyID: config.settings.companyID),
+                         entries: made.entries, sealedText: { try sealing.wait() })
         laps.lap("origination: recorded in the ledger")
         try writeOutbox(config, name: name, bytes: made.bytes, sha256: sha)
         laps.lap("origination: written to the outbox")
@@ -285,24 +324,28 @@ public enum Originator {
 
     /// Seals the mandates read from the file into the ledger (a ledger whose mandates another key sealed is refused by
     /// name); the mandates as the ledger then holds them, by id. What was read to compare goes when this returns.
-    private static func saveMandates(_ mandates: [Mandate], config: OriginationConfig, store: any OriginationStore, key: SealingKey, day: Day,
-                                     dryRun: Bool) throws -> [String: StoredMandate] {
-        let stored = try store.mandates()
+    private static func saveMandates(_ mandates: [Mandate], stored held: StoredMandates, config: OriginationConfig, store: any OriginationStore, key: SealingKey,
+                                     day: Day, dryRun: Bool) throws -> [String: StoredMandate] {
+        let stored = held.rows
+        held.rows = []
         if let other = stored.first(where: { $0.keyFingerprint != key.fingerprint }) {
             throw Failure(.configuration, "origination.key_file: the ledger's mandates (\(other.mandateID) and others) were sealed with key \(other.keyFingerprint), "
                               + "not with \(config.keyFile) (key \(key.fingerprint)); use the key they were sealed with")
         }
         // A number sealed before is kept as it was (its nonce says whether it is the same number: one SHA-256, no AES).
-        let storedByID = Dictionary(stored.map { ($0.mandateID, $0.accountSealed) }, uniquingKeysWith: { a, _ in a })
+        var storedByID: [String: StoredMandate] = [:]
+        storedByID.reserveCapacity(stored.count)
+        for mandate in stored where storedByID[mandate.mandateID] == nil { storedByID[mandate.mandateID] = mandate }
+        let updatedAt = day.description
         let sealed = mandates.map { m in
             let context = context(mandate: m.mandateID)
-            let before = storedByID[m.mandateID].flatMap { $0.hasPrefix(key.sealedPrefix(m.account, context: context)) ? $0 : nil }
+            let before = storedByID[m.mandateID].map(\.accountSealed).flatMap { $0.hasPrefix(key.sealedPrefix(m.account, context: context)) ? $0 : nil }
             return StoredMandate(mandateID: m.mandateID, customerID: m.customerID, sec: m.sec.rawValue, routing: m.routing,
                           accountSealed: before ?? key.seal(m.account, context: context), accountLastFour: m.accountLastFour,
                           accountType: m.accountType.rawValue, authorizedOn: m.authorizedOn, revokedOn: m.revokedOn, maxMinor: m.maxAmount?.minorUnits,
-                          pull: m.pull.description, keyFingerprint: key.fingerprint, updatedAt: day.description)
+                          pull: m.pull.description, keyFingerprint: key.fingerprint, updatedAt: updatedAt)
         }
-        let (changed, current) = StoredMandate.merge(sealed, into: stored)
+        let (changed, current) = StoredMandate.merge(sealed, into: storedByID)
         if !dryRun { try store.saveMandates(changed) }
         return current
     }

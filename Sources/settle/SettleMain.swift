@@ -9,6 +9,9 @@ struct SettleMain {
         // Files and folders settle makes are given 0600 and 0700 where they are made; the umask catches whatever else
         // the process creates (CONTRACT: they hold account numbers and amounts).
         umask(0o077)
+        // `settle originate` hands work between its threads in turn: one heap keeps its peak down (before any thread
+        // allocates).
+        if CommandLine.arguments.dropFirst().first == "originate" { Allocator.shareOneHeap() }
         // SIGINT and SIGTERM cancel the command's task tree: the day in flight rolls back, the message says which days
         // finished, and the exit code is 130 or 143. A second signal ends the process at once.
         signal(SIGINT, SIG_IGN)
