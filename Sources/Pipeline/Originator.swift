@@ -175,25 +175,19 @@ public enum Originator {
         // The customers' names (for the entries) are read on another core while the open items are read and chosen from.
         let namesRead = given == nil ? PendingResult { customerNames(manifest) } : nil
         var states: [String: OriginationChoice.MandateState] = [:]
+        states.reserveCapacity(mandates.count)
         for prenote in try store.prenotes() where book.states[prenote.trace] != .returned {
             states[prenote.mandateID, default: .init()].prenoteDay = min(states[prenote.mandateID]?.prenoteDay ?? prenote.day, prenote.day)
         }
         for (mandate, block) in book.blocks { states[mandate, default: .init()].blocked = "is \(block.status) (\(block.note))" }
-        var disputed: Set<String> = []
-        for exception in try await view.exceptions(status: "open", day: nil, type: nil, customer: nil) { disputed.formUnion(exception.invoiceIDs) }
-        let unapplied = Set(try await view.unappliedByCustomer(asOf: nil).filter { $0.value.values.contains { $0 != 0 } }.keys)
-        var pending: Set<String> = []
-        for batch in try await view.pendingSettlements(before: day.adding(days: 1)) {
-            let receipts = try await view.batchReceipts(batchKey: batch.batchKey)
-            guard let first = receipts.map(\.day).min() else { continue }
-            for row in try await view.receiptRows(receiptIDs: receipts.map(\.receiptID), from: first, before: nil) {
-                if let customer = row.customerID { pending.insert(customer) }
-            }
-        }
-        let choice = OriginationChoice.choose(.init(runDay: day, calendar: calendar, mandates: mandates, states: states, invoices: try await view.invoices(),
+        let (disputed, unapplied, pending) = try await holds(view, day: day)
+        var invoices: [LedgerInvoice]? = try await view.invoices()
+        laps.lap("origination: open items read")
+        let choice = OriginationChoice.choose(.init(runDay: day, calendar: calendar, mandates: mandates, states: states, invoices: invoices ?? [],
                                                     pulledInvoices: pulledInvoices(entries, book: book), disputedInvoices: disputed,
                                                     unappliedCustomers: unapplied, pendingCustomers: pending, retries: book.retries))
-        laps.lap("origination: open items read and the choice made")
+        invoices = nil
+        laps.lap("origination: the choice made")
         outcome.leftOut = choice.leftOut
         outcome.effectiveDay = choice.effectiveDay
         guard !choice.pulls.isEmpty || !choice.prenotes.isEmpty else { return outcome }
@@ -229,6 +223,23 @@ public enum Originator {
         laps.lap("origination: written to the outbox")
         outcome.wrote = true
         return outcome
+    }
+
+    /// What holds an invoice back: the invoices an open exception names, and the customers with unapplied cash or a
+    /// receipt waiting for its batch's settlement.
+    private static func holds(_ view: any LedgerReading, day: Day) async throws -> (disputed: Set<String>, unapplied: Set<String>, pending: Set<String>) {
+        var disputed: Set<String> = []
+        for exception in try await view.exceptions(status: "open", day: nil, type: nil, customer: nil) { disputed.formUnion(exception.invoiceIDs) }
+        let unapplied = Set(try await view.unappliedByCustomer(asOf: nil).filter { $0.value.values.contains { $0 != 0 } }.keys)
+        var pending: Set<String> = []
+        for batch in try await view.pendingSettlements(before: day.adding(days: 1)) {
+            let receipts = try await view.batchReceipts(batchKey: batch.batchKey)
+            guard let first = receipts.map(\.day).min() else { continue }
+            for row in try await view.receiptRows(receiptIDs: receipts.map(\.receiptID), from: first, before: nil) {
+                if let customer = row.customerID { pending.insert(customer) }
+            }
+        }
+        return (disputed, unapplied, pending)
     }
 
     /// The customers file's names by id (a file that cannot be read: entries named by customer id).
