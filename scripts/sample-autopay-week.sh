@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 settle=${SETTLE:-.build/release/settle}
-[[ -x "$settle" ]] || swift build -c release --product settle
+[[ -n "${SETTLE:-}" ]] || swift build -c release --product settle 2>&1 | tail -n 1
 
 "$settle" run Jobs/sample.json > /dev/null          # the first week, if it has not run (a rerun posts nothing)
 mkdir -p var/autopay && chmod 700 var/autopay
