@@ -41,29 +41,13 @@ public struct StoredMandate: Sendable, Hashable {
         self.updatedAt = updatedAt
     }
 
-    /// The mandates read from the file against those the ledger holds (by id): the rows to write (new, or with other terms:
-    /// these keep the ledger's status, which is never the file's), and every mandate as the ledger holds it once they
-    /// are written, by id (a mandate missing from the file is kept as it was).
-    public static func merge(_ read: [StoredMandate], into stored: [String: StoredMandate]) -> (changed: [StoredMandate], current: [String: StoredMandate]) {
-        var current = stored
-        var changed: [StoredMandate] = []
-        for var mandate in read {
-            if let old = current[mandate.mandateID] {
-                guard !old.sameTerms(as: mandate) else { continue }
-                (mandate.status, mandate.statusNote) = (old.status, old.statusNote)
-            }
-            current[mandate.mandateID] = mandate
-            changed.append(mandate)
-        }
-        return (changed, current)
-    }
-
-    /// Whether `other` says the same of the mandate as this (what a reread of the file may change), whenever it was saved.
-    public func sameTerms(as other: StoredMandate) -> Bool {
-        mandateID == other.mandateID && customerID == other.customerID && sec == other.sec && routing == other.routing
-            && accountSealed == other.accountSealed && accountLastFour == other.accountLastFour && accountType == other.accountType
-            && authorizedOn == other.authorizedOn && revokedOn == other.revokedOn && maxMinor == other.maxMinor && pull == other.pull
-            && keyFingerprint == other.keyFingerprint
+    /// Whether a mandate as read from the file says the same as this row (what a reread of the file may change; the
+    /// sealed number is compared apart, by its nonce), whenever it was saved.
+    public func sameTerms(customerID: String, sec: String, routing: String, accountLastFour: String, accountType: String, authorizedOn: Day,
+                          revokedOn: Day?, maxMinor: Int64?, pull: String, keyFingerprint: String) -> Bool {
+        self.customerID == customerID && self.sec == sec && self.routing == routing && self.accountLastFour == accountLastFour
+            && self.accountType == accountType && self.authorizedOn == authorizedOn && self.revokedOn == revokedOn && self.maxMinor == maxMinor
+            && self.pull == pull && self.keyFingerprint == keyFingerprint
     }
 }
 
@@ -71,7 +55,7 @@ public struct StoredMandate: Sendable, Hashable {
 /// their entries. Each call is its own transaction; `record` writes a file's row and its entries together.
 public protocol OriginationStore: AnyObject {
     func mandates() throws -> [StoredMandate]
-    /// Writes mandates new or changed (`StoredMandate.merge` says which), in one transaction.
+    /// Writes mandates new or changed (`StoredMandate.sameTerms` says which), in one transaction.
     func saveMandates(_ changed: [StoredMandate]) throws
     /// Every file, in name order (voided ones too).
     func files() throws -> [OriginationFileRecord]

@@ -343,20 +343,30 @@ public enum Originator {
             throw Failure(.configuration, "origination.key_file: the ledger's mandates (\(other.mandateID) and others) were sealed with key \(other.keyFingerprint), "
                               + "not with \(config.keyFile) (key \(key.fingerprint)); use the key they were sealed with")
         }
-        // A number sealed before is kept as it was (its nonce says whether it is the same number: one SHA-256, no AES).
-        var storedByID: [String: StoredMandate] = [:]
-        storedByID.reserveCapacity(stored.count)
-        for mandate in stored where storedByID[mandate.mandateID] == nil { storedByID[mandate.mandateID] = mandate }
+        // A number sealed before is kept as it was (its nonce says whether it is the same number: one SHA-256, no AES); a
+        // mandate whose terms are the ledger's is not made a row again. New or changed ones keep the ledger's status,
+        // which is never the file's; a mandate missing from the file is kept as it was.
+        var current: [String: StoredMandate] = [:]
+        current.reserveCapacity(stored.count)
+        for mandate in stored where current[mandate.mandateID] == nil { current[mandate.mandateID] = mandate }
         let updatedAt = day.description
-        let sealed = mandates.map { m in
-            let context = context(mandate: m.mandateID)
-            let before = storedByID[m.mandateID].map(\.accountSealed).flatMap { $0.hasPrefix(key.sealedPrefix(m.account, context: context)) ? $0 : nil }
-            return StoredMandate(mandateID: m.mandateID, customerID: m.customerID, sec: m.sec.rawValue, routing: m.routing,
-                          accountSealed: before ?? key.seal(m.account, context: context), accountLastFour: m.accountLastFour,
-                          accountType: m.accountType.rawValue, authorizedOn: m.authorizedOn, revokedOn: m.revokedOn, maxMinor: m.maxAmount?.minorUnits,
-                          pull: m.pull.description, keyFingerprint: key.fingerprint, updatedAt: updatedAt)
+        var changed: [StoredMandate] = []
+        for m in mandates {
+            let context = context(mandate: m.mandateID), pull = m.pull.description, maxMinor = m.maxAmount?.minorUnits
+            let old = current[m.mandateID]
+            let kept = old.map(\.accountSealed).flatMap { $0.hasPrefix(key.sealedPrefix(m.account, context: context)) ? $0 : nil }
+            if let old, kept != nil,
+               old.sameTerms(customerID: m.customerID, sec: m.sec.rawValue, routing: m.routing, accountLastFour: m.accountLastFour,
+                             accountType: m.accountType.rawValue, authorizedOn: m.authorizedOn, revokedOn: m.revokedOn, maxMinor: maxMinor, pull: pull,
+                             keyFingerprint: key.fingerprint) { continue }
+            var row = StoredMandate(mandateID: m.mandateID, customerID: m.customerID, sec: m.sec.rawValue, routing: m.routing,
+                                    accountSealed: kept ?? key.seal(m.account, context: context), accountLastFour: m.accountLastFour,
+                                    accountType: m.accountType.rawValue, authorizedOn: m.authorizedOn, revokedOn: m.revokedOn, maxMinor: maxMinor,
+                                    pull: pull, keyFingerprint: key.fingerprint, updatedAt: updatedAt)
+            if let old { (row.status, row.statusNote) = (old.status, old.statusNote) }
+            current[m.mandateID] = row
+            changed.append(row)
         }
-        let (changed, current) = StoredMandate.merge(sealed, into: storedByID)
         if !dryRun { try store.saveMandates(changed) }
         return current
     }
