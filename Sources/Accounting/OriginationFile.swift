@@ -202,12 +202,18 @@ public enum OriginationFile {
         var entries: [OriginatedEntry] = []
         var batches: [NACHAWriter.BatchSpec] = []
         var debitTotal: Int64 = 0
-        let pullsBySEC = Dictionary(grouping: choice.pulls) { accounts[$0.mandateID]?.sec ?? .ccd }
+        // Each pull's account, looked up once; the pulls of each batch by index.
+        let pullAccounts = choice.pulls.map { accounts[$0.mandateID] }
+        let secs = Mandate.SEC.allCases
+        var pullsOf: [Int: [Int]] = [:]
+        for (i, pull) in choice.pulls.enumerated() {
+            pullsOf[2 * (secs.firstIndex(of: pullAccounts[i]?.sec ?? .ccd) ?? 0) + (pull.retryOf.isEmpty ? 0 : 1), default: []].append(i)
+        }
         let prenotesBySEC = Dictionary(grouping: choice.prenotes) { accounts[$0.mandateID]?.sec ?? .ccd }
         // A batch per SEC code for new pulls and prenotes, then one per SEC code for retries (`RETRY PYMT`, never merged
         // with newly due invoices).
-        for (sec, retrying) in Mandate.SEC.allCases.map({ ($0, false) }) + Mandate.SEC.allCases.map({ ($0, true) }) {
-            let pulls = (pullsBySEC[sec] ?? []).filter { $0.retryOf.isEmpty != retrying }
+        for (sec, retrying) in secs.map({ ($0, false) }) + secs.map({ ($0, true) }) {
+            let pulls = pullsOf[2 * (secs.firstIndex(of: sec) ?? 0) + (retrying ? 1 : 0)] ?? []
             let prenotes = retrying ? [] : prenotesBySEC[sec] ?? []
             guard !pulls.isEmpty || !prenotes.isEmpty else { continue }
             let batchNumber = batches.count + 1
@@ -226,8 +232,9 @@ public enum OriginationFile {
                                                amount: .zero(currency), discount: .zero(currency), effectiveDay: choice.effectiveDay, sec: sec.rawValue,
                                                batchNumber: batchNumber, accountLastFour: String(account.account.suffix(4))))
             }
-            for pull in pulls {
-                guard let account = accounts[pull.mandateID] else { continue }
+            for index in pulls {
+                let pull = choice.pulls[index]
+                guard let account = pullAccounts[index] else { continue }
                 let trace = nextTrace()
                 var spec = NACHAWriter.EntrySpec(transactionCode: account.type.transactionCode(prenote: false), receivingRouting: account.routing,
                                                  accountNumber: account.account, amountCents: pull.amount.minorUnits, identificationNumber: pull.customerID,
