@@ -56,6 +56,8 @@ func benchOriginate() async throws {
     child.executableURL = URL(fileURLWithPath: settle)
     child.arguments = ["originate", folder + "/job.json", "--date", "2026-11-05"]
     child.standardOutput = FileHandle.nullDevice
+    // The setup's writes reach the disk first, untimed: their writeback is not the timed command's.
+    sync()
     let start = ContinuousClock.now
     try child.run()
     child.waitUntilExit()
