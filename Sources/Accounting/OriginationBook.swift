@@ -80,13 +80,13 @@ public struct OriginationBook: Sendable {
         var lastReturn: [String: ACHReturnRow] = [:]
         // An answer read before an entry was effective is not for it (a trace another tool's file used before).
         for r in returns {
-            guard let entry = byTrace[r.originalTrace], r.day >= entry.effectiveDay else { continue }
+            guard let entry = byTrace[r.originalTrace], entry.mayBeAnswered(on: r.day) else { continue }
             if let earlier = lastReturn[r.originalTrace], earlier.day > r.day { continue }
             lastReturn[r.originalTrace] = r
         }
         var lastChange: [String: ACHChangeRow] = [:]
         for c in changes {
-            guard let entry = byTrace[c.originalTrace], c.day >= entry.effectiveDay, !entry.mandateID.isEmpty, !ChangeCode.isRefusal(c.changeCode) else { continue }
+            guard let entry = byTrace[c.originalTrace], entry.mayBeAnswered(on: c.day), !entry.mandateID.isEmpty, !ChangeCode.isRefusal(c.changeCode) else { continue }
             if let earlier = lastChange[entry.mandateID], earlier.day > c.day { continue }
             lastChange[entry.mandateID] = c
         }

@@ -66,6 +66,10 @@ public struct OriginatedEntry: Sendable, Hashable {
     /// A retry's original entry (the first presentment), by trace; empty for any other entry.
     public var retryOf: String
 
+    /// Whether a return or notice of change read on `day` that names this entry's trace can be its answer: not one read
+    /// before the entry was effective (it answered another tool's entry of the same trace).
+    public func mayBeAnswered(on day: Day) -> Bool { day >= effectiveDay }
+
     public init(trace: String, fileName: String, kind: Kind, mandateID: String, customerID: String, invoiceID: String, amount: Money, discount: Money,
                 effectiveDay: Day, sec: String, batchNumber: Int, accountLastFour: String, retryOf: String = "") {
         self.retryOf = retryOf

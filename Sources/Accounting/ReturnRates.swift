@@ -63,7 +63,7 @@ public struct ReturnRate: Sendable, Hashable {
         var counted: [String: [Family: Int]] = [:]
         var seen: Set<String> = []
         for r in returns where !r.dishonored && r.day >= from && r.day <= day && seen.insert(r.noticeKey).inserted {
-            guard let entry = byTrace[r.originalTrace] else { continue }
+            guard let entry = byTrace[r.originalTrace], entry.mayBeAnswered(on: r.day) else { continue }
             for family in Family.allCases where family.counts(r.reasonCode) { counted[companyOf(entry), default: [:]][family, default: 0] += 1 }
         }
         return Set(debits.keys).union(counted.keys).sorted().flatMap { company in

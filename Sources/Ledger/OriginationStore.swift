@@ -73,7 +73,7 @@ public protocol OriginationStore: AnyObject {
     /// The highest trace number of a file's entries (nil: none).
     func highestTrace(fileName: String) throws -> String?
     /// The highest trace number starting with `odfi` (the ODFI's eight digits) of any ACH entry the ledger has read, or
-    /// any return names: files made by another tool before settle's, whose traces settle's must not repeat.
+    /// any return names: before settle's first file, those of files another tool made, which settle's must not repeat.
     func highestTraceRead(odfi: String) throws -> String?
     /// Marks a file never sent void: its entries no longer count as pulls.
     func void(fileName: String, note: String, at: String) throws
@@ -98,14 +98,16 @@ public struct OriginationAnswers: Sendable {
 }
 
 extension OriginationStore {
-    /// The next trace sequence number: one past the highest the last file written used, void or not, and past any trace
-    /// of the ODFI's the ledger read (from files another tool made before; 1 when there is none).
+    /// The next trace sequence number: one past the highest the last file written used, void or not. The first file
+    /// starts past the highest trace of the ODFI the ledger read (from files another tool made before settle's; 1 when
+    /// there is none); after it settle's own sequence leads, through its wrap past 9,999,999.
     public func nextTraceSequence(odfi: String) throws -> Int {
-        let last = try files().max(by: { ($0.createdAt, $0.name) < ($1.createdAt, $1.name) })
-        let written = try last.flatMap { try highestTrace(fileName: $0.name) }.flatMap { Int($0.suffix(7)) } ?? 0
-        let read = try highestTraceRead(odfi: odfi).flatMap { Int($0.suffix(7)) } ?? 0
-        // After a wrap past 9,999,999 the files' own sequence leads.
-        let highest = last != nil && read >= 9_999_999 ? written : max(written, read)
+        let highest: Int
+        if let last = try files().max(by: { ($0.createdAt, $0.name) < ($1.createdAt, $1.name) }) {
+            highest = try highestTrace(fileName: last.name).flatMap { Int($0.suffix(7)) } ?? 0
+        } else {
+            highest = try highestTraceRead(odfi: odfi).flatMap { Int($0.suffix(7)) } ?? 0
+        }
         return highest >= 9_999_999 ? 1 : highest + 1
     }
 }

@@ -476,7 +476,8 @@ struct DayRun {
         // Notices settle could not apply (a name or an id, a code it does not act on), six banking days on.
         if key != nil {
             for change in answers.changes {
-                guard let entry = entryOf[change.originalTrace], !entry.mandateID.isEmpty, !ChangeCode.isRefusal(change.changeCode) else { continue }
+                guard let entry = entryOf[change.originalTrace], entry.mayBeAnswered(on: change.day), !entry.mandateID.isEmpty,
+                      !ChangeCode.isRefusal(change.changeCode) else { continue }
                 let applied = (book.corrections[entry.mandateID].map { $0.day >= change.day } ?? false) || (changedOn[entry.mandateID].map { $0 > change.day } ?? false)
                 let due = BusinessCalendar.federalReserve.adding(businessDays: 6, to: change.day)
                 guard !applied, due <= day else { continue }

@@ -183,6 +183,13 @@ import TestSupport
         // A return of the same trace read before the entry was effective answered another tool's entry, not this one.
         b = book([Self.entry("T1", "M-1", "I-1", effective: d(3, 10))], [Self.returned("T1", "R10", on: d(3, 4))])
         #expect(b.states["T1"] == .settled && b.blocks.isEmpty)
+        // Nor does it count in the return rates; the same return read after the entry does.
+        let late = ReturnRate.rates(entries: [Self.entry("T1", "M-1", "I-1", effective: d(3, 10))], returns: [Self.returned("T1", "R10", on: d(3, 4))],
+                                    companyOf: { _ in "1447100223" }, asOf: d(3, 31))
+        #expect(late.first { $0.family == .unauthorized }?.returns == 0)
+        let counted = ReturnRate.rates(entries: [Self.entry("T1", "M-1", "I-1", effective: d(3, 10))], returns: [Self.returned("T1", "R10", on: d(3, 12))],
+                                       companyOf: { _ in "1447100223" }, asOf: d(3, 31))
+        #expect(counted.first { $0.family == .unauthorized }?.returns == 1)
     }
 
     // MARK: the loop through the nightly job
