@@ -14,6 +14,9 @@ public struct ReturnEffects: Sendable {
     /// Each R-code return, by its original entry's trace (not reversing entries).
     public var returns: [ACHReturnRow] = []
     public var exceptions: [MatchException] = []
+    /// Exceptions whose cause went away today (a return rate back under 80% of its limit): resolved by settle with the
+    /// note.
+    public var resolvedBySettle: [(exceptionID: String, note: String)] = []
 
     public init() {}
 

@@ -246,6 +246,7 @@ extension DayRun {
         let notes = Dictionary(settledAll.map { ($0.held.receipt.id, HeldCash.note($0, day: day)) }, uniquingKeysWith: { a, _ in a })
         posting.resolvedBySettle = try await view.openExceptions(receiptIDs: settledAll.map(\.held.receipt.id))
             .filter { HeldCash.causes.contains($0.type) }.compactMap { e in notes[e.receiptID].map { (e.exceptionID, $0) } }
+        posting.resolvedBySettle += returned.resolvedBySettle
         posting.entries += applied.reviews.drafts
         posting.applications += applied.reviews.rows
         posting.bookedReviews = applied.reviews.booked

@@ -428,7 +428,7 @@ struct DayRun {
             }
         }
         if let config = manifest.origination {
-            try autopayAnswers(config, key: key, &out)
+            if let rates = try autopayAnswers(config, key: key, &out) { try await resolveReturnRates(rates, &out) }
         }
         return out
     }
@@ -441,11 +441,13 @@ struct DayRun {
     /// happens next (a retry and when, a mandate suspended or revoked, given up), each NOC that the next file uses the
     /// correction; a NOC settle cannot apply is `NOC_NOT_APPLIED` six banking days on, and a return rate past 80% of its
     /// limit is `RETURN_RATE`.
-    private func autopayAnswers(_ config: OriginationConfig, key: SealingKey?, _ out: inout ReturnEffects) throws {
+    /// Gives the day's return rates of every originating company (nil: settle originated nothing).
+    private func autopayAnswers(_ config: OriginationConfig, key: SealingKey?, _ out: inout ReturnEffects) throws
+        -> (companies: Set<String>, rates: [ReturnRate])? {
         // A dry run on a scratch ledger (the manifest's not made yet) has nothing originated.
-        guard let store = try? Originator.openStore(manifest) else { return }
+        guard let store = try? Originator.openStore(manifest) else { return nil }
         let entries = try store.entries(fileName: nil)
-        guard !entries.isEmpty else { return }
+        guard !entries.isEmpty else { return nil }
         var answers = try store.answers()
         let known = Set(answers.returns.map(\.noticeKey))
         answers.returns += out.returns.filter { !known.contains($0.noticeKey) }
@@ -492,11 +494,32 @@ struct DayRun {
         }
         // Return rates over the 60 days to the day, per originating company.
         let companies = Dictionary(try store.files().map { ($0.name, $0.companyID) }, uniquingKeysWith: { a, _ in a })
-        for rate in ReturnRate.rates(entries: entries, returns: answers.returns, companyOf: { companies[$0.fileName] ?? "" }, asOf: day) where rate.isWarning {
+        let rates = ReturnRate.rates(entries: entries, returns: answers.returns, companyOf: { companies[$0.fileName] ?? "" }, asOf: day)
+        for rate in rates where rate.isWarning {
             out.exceptions.append(MatchException(
-                type: .returnRate, severity: .warning, about: "return-rate:\(rate.companyID):\(rate.family.rawValue)",
+                type: .returnRate, severity: .warning, about: Self.returnRateAbout(rate.companyID, rate.family),
                 message: rate.sentence + ", and past 80% of it",
                 suggestions: "find why debits come back (settle origination rates); NACHA reviews an originator past its limit"))
+        }
+        return (Set(companies.values), rates)
+    }
+
+    static func returnRateAbout(_ company: String, _ family: ReturnRate.Family) -> String { "return-rate:\(company):\(family.rawValue)" }
+
+    /// `RETURN_RATE` exceptions raised on or before the day whose rate the day finds back under 80% of its limit (or
+    /// with no debits in its 60 days): resolved by settle, saying so. A rerun of an earlier day leaves a later one open.
+    private func resolveReturnRates(_ state: (companies: Set<String>, rates: [ReturnRate]), _ out: inout ReturnEffects) async throws {
+        let open = try await view.exceptions(status: "open", day: nil, type: ExceptionType.returnRate.rawValue, customer: nil).filter { $0.day <= day }
+        guard !open.isEmpty else { return }
+        let ids = Set(open.map(\.exceptionID))
+        for company in state.companies.sorted() {
+            for family in ReturnRate.Family.allCases {
+                let id = MatchException(type: .returnRate, about: Self.returnRateAbout(company, family), message: "").id
+                let rate = state.rates.first { $0.companyID == company && $0.family == family }
+                guard ids.contains(id), rate?.isWarning != true else { continue }
+                out.resolvedBySettle.append((id, rate.map { "back under 80% of its limit on \(day): " + $0.sentence }
+                                                 ?? "no debits of company \(company) in the 60 days to \(day)"))
+            }
         }
     }
 }

@@ -117,5 +117,16 @@ import TestSupport
         let again = await JobRunner(manifest: try Manifest.load(path: folder + "/autopay.json")).run(RunOptions(days: Self.nights, concurrency: 2))
         #expect(again.exitCode == .ok && again.days.allSatisfy { $0.postedCount == 0 }, "\(again.days.map(\.postedCount))")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/outbox").sorted() == Self.files)
+
+        // The week's return rates are past their lines (RETURN_RATE, unauthorized and overall) until its returns leave
+        // the 60 days: the night of 2027-01-19 resolves both, saying why.
+        let reader = try SQLiteLedgerReader(path: folder + "/ledger.sqlite")
+        #expect(try reader.exceptions(status: "open", type: "RETURN_RATE").count == 2)
+        let later = await JobRunner(manifest: try Manifest.load(path: folder + "/autopay.json")).run(RunOptions(days: [Day(year: 2027, month: 1, day: 19)!], concurrency: 2))
+        #expect(later.exitCode == .ok, "\(later.message ?? "")")
+        #expect(try reader.exceptions(status: "open", type: "RETURN_RATE").isEmpty)
+        let resolved = try reader.exceptions(status: "resolved", type: "RETURN_RATE")
+        #expect(resolved.count == 2 && resolved.allSatisfy { $0.resolutionNote.contains("no debits of company 1447100223 in the 60 days to 2027-01-19") },
+                "\(resolved.map(\.resolutionNote))")
     }
 }
