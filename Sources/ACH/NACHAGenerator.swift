@@ -43,7 +43,7 @@ public struct NACHAGenerator: Sendable {
     /// An addenda 98 (NOC) or 99 (return) answering the entry of trace number `original` to bank `rdfi` (its routing
     /// number; the first eight digits are written): the change or reason code, the corrected data or addenda
     /// information (positions 36-79), and the addenda's own trace number.
-    static func answerAddenda(type: String, code: String, original: String, rdfi: String, information: String, trace: String) -> String {
+    public static func answerAddenda(type: String, code: String, original: String, rdfi: String, information: String, trace: String) -> String {
         "7" + type + code + original + "      " + String(rdfi.prefix(8)) + NACHAWriter.alpha(information, 44) + trace
     }
 

@@ -173,13 +173,14 @@ public struct NACHAWriter: Sendable {
             let addendaCountLayout = batch.standardEntryClass.usesAddendaCountLayout
             for (entryIndex, entry) in batch.entries.enumerated() {
                 let trace = entry.traceNumber ?? NACHAWriter.alpha(batch.originatingDFI, 8) + NACHAWriter.numeric(Int64(entryIndex + 1), 7)
-                let sequence = Int64(trace.suffix(7)) ?? Int64(entryIndex + 1)
                 let pieces = addendaCountLayout ? entry.paymentRelatedInformation.flatMap(NACHAWriter.addendaPieces) : entry.paymentRelatedInformation
                 let addendaCount = pieces.count + entry.rawAddenda.count
-                let routing = Array(entry.receivingRouting.utf8)
+                let routing = entry.receivingRouting.utf8
                 var rdfi: Int64 = 0
-                for b in routing.prefix(8) where b >= 0x30 && b <= 0x39 { rdfi = rdfi * 10 + Int64(b - 0x30) }
-                let allDigits = routing.prefix(8).allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+                var allDigits = true
+                for b in routing.prefix(8) {
+                    if b >= 0x30 && b <= 0x39 { rdfi = rdfi * 10 + Int64(b - 0x30) } else { allDigits = false }
+                }
                 r.literal("6"); r.numeric(Int64(entry.transactionCode), 2); r.bytes(routing.prefix(8), 8); r.bytes(routing.dropFirst(8).prefix(1), 1)
                 r.alpha(entry.accountNumber, 17); r.numeric(entry.amountCents, 10); r.alpha(entry.identificationNumber, 15)
                 if addendaCountLayout {
@@ -189,6 +190,7 @@ public struct NACHAWriter: Sendable {
                 }
                 r.alpha(entry.discretionaryData, 2); r.literal(addendaCount > 0 ? "1" : "0"); r.alpha(trace, 15)
                 append()
+                let sequence = pieces.isEmpty ? 0 : Int64(trace.suffix(7)) ?? Int64(entryIndex + 1)
                 for (i, piece) in pieces.enumerated() {
                     r.literal("705"); r.alpha(piece, 80); r.numeric(Int64(i + 1), 4); r.numeric(sequence, 7)
                     append()

@@ -154,10 +154,11 @@ public enum OriginationChoice {
         }
         // Retries first: identical to their originals, while the invoice is still open for at least their amount.
         let openOf = inputs.retries.isEmpty ? [:] : Dictionary(inputs.invoices.map { ($0.invoiceID, $0) }, uniquingKeysWith: { a, _ in a })
+        let mandateByID = inputs.retries.isEmpty ? [:] : Dictionary(inputs.mandates.map { ($0.mandateID, $0) }, uniquingKeysWith: { a, _ in a })
         for retry in inputs.retries.sorted(by: { $0.original.trace < $1.original.trace }) where retry.dueDay <= effective {
             let original = retry.original
             func leave(_ reason: String) { choice.leftOut.append(LeftOut(customerID: original.customerID, invoiceID: original.invoiceID, reason: reason)) }
-            guard let mandate = inputs.mandates.first(where: { $0.mandateID == original.mandateID }), mandate.authorizes(on: effective) else {
+            guard let mandate = mandateByID[original.mandateID], mandate.authorizes(on: effective) else {
                 leave("retry \(retry.attempt) of \(original.trace): mandate \(original.mandateID) no longer authorizes a debit"); continue
             }
             if let blocked = inputs.states[mandate.mandateID]?.blocked { leave("retry \(retry.attempt) of \(original.trace): mandate \(mandate.mandateID) \(blocked)"); continue }

@@ -207,17 +207,18 @@ public enum OriginationFile {
         var batches: [NACHAWriter.BatchSpec] = []
         var debitTotal: Int64 = 0
         // Each pull's account, looked up once; the pulls of each batch by index.
+        struct Batch: Hashable { var sec: Mandate.SEC, retrying: Bool }
         let pullAccounts = choice.pulls.map { accounts[$0.mandateID] }
-        let secs = Mandate.SEC.allCases
-        var pullsOf: [Int: [Int]] = [:]
+        var pullsOf: [Batch: [Int]] = [:]
         for (i, pull) in choice.pulls.enumerated() {
-            pullsOf[2 * (secs.firstIndex(of: pullAccounts[i]?.sec ?? .ccd) ?? 0) + (pull.retryOf.isEmpty ? 0 : 1), default: []].append(i)
+            pullsOf[Batch(sec: pullAccounts[i]?.sec ?? .ccd, retrying: !pull.retryOf.isEmpty), default: []].append(i)
         }
+        let secs = Mandate.SEC.allCases
         let prenotesBySEC = Dictionary(grouping: choice.prenotes) { accounts[$0.mandateID]?.sec ?? .ccd }
         // A batch per SEC code for new pulls and prenotes, then one per SEC code for retries (`RETRY PYMT`, never merged
         // with newly due invoices).
         for (sec, retrying) in secs.map({ ($0, false) }) + secs.map({ ($0, true) }) {
-            let pulls = pullsOf[2 * (secs.firstIndex(of: sec) ?? 0) + (retrying ? 1 : 0)] ?? []
+            let pulls = pullsOf[Batch(sec: sec, retrying: retrying)] ?? []
             let prenotes = retrying ? [] : prenotesBySEC[sec] ?? []
             guard !pulls.isEmpty || !prenotes.isEmpty else { continue }
             let batchNumber = batches.count + 1

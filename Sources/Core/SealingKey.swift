@@ -80,8 +80,9 @@ public struct SealingKey: Sendable {
     }
 
     /// Base64 of 12 bytes (16 characters, no padding), as `Data.base64EncodedString` writes them.
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
     private static func base64(_ twelve: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
         var out = [UInt8]()
         out.reserveCapacity(16)
         var i = 0

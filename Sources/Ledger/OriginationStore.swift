@@ -57,8 +57,10 @@ public protocol OriginationStore: AnyObject {
     func mandates() throws -> [StoredMandate]
     /// Writes mandates new or changed (`StoredMandate.sameTerms` says which), in one transaction.
     func saveMandates(_ changed: [StoredMandate]) throws
-    /// Every file, in name order (voided ones too).
+    /// Every file, in name order (voided ones too), without its sealed copy (`sealedText(fileName:)`).
     func files() throws -> [OriginationFileRecord]
+    /// A file's sealed copy (nil: no such file).
+    func sealedText(fileName: String) throws -> String?
     /// The entries of every file not voided (or of one file), in trace order.
     func entries(fileName: String?) throws -> [OriginatedEntry]
     /// `entries(fileName: nil)` less the prenotes nothing came back for (a night's origination needs of those only which
@@ -116,6 +118,8 @@ extension OriginationStore {
 enum OriginationRows {
     static let mandateColumns = "mandate_id, customer_id, sec, routing, account_sealed, account_last4, account_type, authorized_on, revoked_on, max_minor, pull, key_fingerprint, status, status_note, updated_at"
     static let fileColumns = "file_name, day, modifier, sha256, created_at, entry_count, debit_minor, currency, sealed_text, voided_at, void_note, company_id"
+    /// `fileColumns` as `files()` reads them: a file's sealed copy (megabytes) is read only when it is written again.
+    static let fileListColumns = fileColumns.replacingOccurrences(of: "sealed_text", with: "'' AS sealed_text")
     static let entryColumns = "trace, file_name, kind, mandate_id, customer_id, invoice_id, amount_minor, discount_minor, currency, effective_day, sec, batch_number, account_last4, retry_of"
 
     static func day(_ text: String?, _ table: String) throws -> Day {
@@ -237,7 +241,11 @@ public final class SQLiteOriginationStore: OriginationStore {
     }
 
     public func files() throws -> [OriginationFileRecord] {
-        try rows("SELECT \(OriginationRows.fileColumns) FROM origination_files ORDER BY file_name", columns: 12).map(OriginationRows.file)
+        try rows("SELECT \(OriginationRows.fileListColumns) FROM origination_files ORDER BY file_name", columns: 12).map(OriginationRows.file)
+    }
+
+    public func sealedText(fileName: String) throws -> String? {
+        try rows("SELECT sealed_text FROM origination_files WHERE file_name = ?", [.text(fileName)], columns: 1).first?.first ?? nil
     }
 
     public func entries(fileName: String?) throws -> [OriginatedEntry] {
@@ -393,8 +401,12 @@ public final class PostgreSQLOriginationStore: OriginationStore {
     }
 
     public func files() throws -> [OriginationFileRecord] {
-        try rows("SELECT \(OriginationRows.fileColumns) FROM origination_files WHERE entity = $1 ORDER BY file_name", [entity], columns: 12)
+        try rows("SELECT \(OriginationRows.fileListColumns) FROM origination_files WHERE entity = $1 ORDER BY file_name", [entity], columns: 12)
             .map(OriginationRows.file)
+    }
+
+    public func sealedText(fileName: String) throws -> String? {
+        try rows("SELECT sealed_text FROM origination_files WHERE entity = $1 AND file_name = $2", [entity, fileName], columns: 1).first?.first ?? nil
     }
 
     public func entries(fileName: String?) throws -> [OriginatedEntry] {

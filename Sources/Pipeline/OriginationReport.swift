@@ -66,12 +66,15 @@ public enum OriginationReport {
             })),
             ("in_flight_not_listed", .integer(Int64(max(0, flying.count - listed)))),
             ("mandates", .object(["active", "suspended", "stopped", "revoked"].map { ($0, .integer(statuses[$0] ?? 0)) })),
-            ("return_rates", .array(state.rates.map { rate in
-                .object([("company_id", .string(rate.companyID)), ("family", .string(rate.family.rawValue)), ("from", .string(rate.from.description)),
-                         ("through", .string(rate.through.description)), ("debits", .integer(Int64(rate.debits))), ("returns", .integer(Int64(rate.returns))),
-                         ("rate", .string(MoneyFormat.plain(Int64(rate.basisPoints), exponent: 2))),
-                         ("limit", .string(MoneyFormat.plain(Int64(rate.family.limitBasisPoints), exponent: 2))), ("status", .string(status(rate)))])
-            })),
+            ("return_rates", .array(state.rates.map(json))),
         ])
+    }
+
+    /// A return rate as `summary.json` and `settle origination rates --json` give it.
+    public static func json(_ rate: ReturnRate) -> JSONValue {
+        .object([("company_id", .string(rate.companyID)), ("family", .string(rate.family.rawValue)), ("from", .string(rate.from.description)),
+                 ("through", .string(rate.through.description)), ("debits", .integer(Int64(rate.debits))), ("returns", .integer(Int64(rate.returns))),
+                 ("rate", .string(MoneyFormat.plain(Int64(rate.basisPoints), exponent: 2))),
+                 ("limit", .string(MoneyFormat.plain(Int64(rate.family.limitBasisPoints), exponent: 2))), ("status", .string(status(rate)))])
     }
 }

@@ -281,7 +281,8 @@ public enum Originator {
         outcome.effectiveDay = outcome.entries.first?.effectiveDay
         outcome.debitTotal = existing.debitTotal
         if !dryRun, !FileManager.default.fileExists(atPath: config.outbox + "/" + existing.name) {
-            guard let bytes = Deflated.decompress(try key.openBytes(existing.sealedText, context: context(file: existing.name))) else {
+            guard let sealed = try store.sealedText(fileName: existing.name),
+                  let bytes = Deflated.decompress(try key.openBytes(sealed, context: context(file: existing.name))) else {
                 throw Failure(.ledger, "the ledger's copy of \(existing.name) is not one settle wrote")
             }
             try writeOutbox(config, name: existing.name, bytes: bytes, sha256: existing.sha256)

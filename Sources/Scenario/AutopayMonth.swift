@@ -346,13 +346,14 @@ public struct AutopayMonth: Sendable {
         func entries(_ list: [(sent: Sent, answer: Answer)], returns: Bool) -> [NACHAWriter.EntrySpec] {
             list.enumerated().map { i, item in
                 let sequence = String(format: "%07d", i + 1)
-                let rdfi = String(item.sent.routing.prefix(8))
                 let addenda: String
                 switch item.answer {
                 case let .returned(code):
-                    addenda = "799" + code + item.sent.trace + "      " + rdfi + String(repeating: " ", count: 44) + "09100001" + sequence
+                    addenda = NACHAGenerator.answerAddenda(type: "99", code: code, original: item.sent.trace, rdfi: item.sent.routing, information: "",
+                                                           trace: "09100001" + sequence)
                 case let .change(code, corrected):
-                    addenda = "798" + code + item.sent.trace + "      " + rdfi + NACHAWriter.alpha(corrected, 29) + String(repeating: " ", count: 15) + "09100001" + sequence
+                    addenda = NACHAGenerator.answerAddenda(type: "98", code: code, original: item.sent.trace, rdfi: item.sent.routing, information: corrected,
+                                                           trace: "09100001" + sequence)
                 case .settle:
                     addenda = ""
                 }

@@ -147,12 +147,7 @@ extension Settle {
         }
         let rates = try OriginationReport.asOf(day, store: store, retryAfterDays: 0)?.rates ?? []
         if args.flag("json") {
-            console.out(JSONValue.array(rates.map { rate in
-                .object([("company_id", .string(rate.companyID)), ("family", .string(rate.family.rawValue)), ("from", .string(rate.from.description)),
-                         ("through", .string(rate.through.description)), ("debits", .integer(Int64(rate.debits))), ("returns", .integer(Int64(rate.returns))),
-                         ("rate", .string(MoneyFormat.plain(Int64(rate.basisPoints), exponent: 2))),
-                         ("limit", .string(MoneyFormat.plain(Int64(rate.family.limitBasisPoints), exponent: 2))), ("status", .string(OriginationReport.status(rate)))])
-            }).rendered())
+            console.out(JSONValue.array(rates.map(OriginationReport.json)).rendered())
             return 0
         }
         guard !rates.isEmpty else {
@@ -161,15 +156,11 @@ extension Settle {
         }
         console.out("return rates of debits, \(rates[0].from) to \(day):")
         for rate in rates {
-            let line = "  \(rate.companyID)  \(rate.family.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0))"
-                + "\(String(rate.returns).leftPadded(6)) of \(String(rate.debits).leftPadded(7))  \(ReturnRate.percent(rate.basisPoints).leftPadded(8))"
-                + "  limit \(ReturnRate.percent(rate.family.limitBasisPoints).leftPadded(6))  \(OriginationReport.status(rate))"
+            let line = "  \(rate.companyID)  \(rate.family.rawValue.padding(15))"
+                + "\(String(rate.returns).leftPadding(6)) of \(String(rate.debits).leftPadding(7))  \(ReturnRate.percent(rate.basisPoints).leftPadding(8))"
+                + "  limit \(ReturnRate.percent(rate.family.limitBasisPoints).leftPadding(6))  \(OriginationReport.status(rate))"
             console.out(line)
         }
         return 0
     }
-}
-
-private extension String {
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }

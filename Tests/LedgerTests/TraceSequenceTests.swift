@@ -44,7 +44,7 @@ import TestSupport
         #expect(try store.nextTraceSequence(odfi: Self.odfi) == 5)
         try Self.record(store, "2026-11-10-A.ach", [9_999_998, 9_999_999], createdAt: "2026-11-10T21:00:00Z")
         #expect(try store.nextTraceSequence(odfi: Self.odfi) == 1, "after 9,999,999 the sequence wraps")
-        #expect(try store.files().first { $0.name == "2026-11-09-A.ach" }?.sealedText == "sealed", "the sealed text given last goes into the file's row")
+        #expect(try store.sealedText(fileName: "2026-11-09-A.ach") == "sealed", "the sealed text given last goes into the file's row")
     }
 
     @Test func aForeignTraceReadAfterSettlesFirstFileDoesNotMoveTheSequence() throws {

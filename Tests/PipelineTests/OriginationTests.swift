@@ -233,10 +233,8 @@ import TestSupport
     static func answers(day: Day, _ items: [(trace: String, routing: String, amount: Int64, code: String, corrected: String)]) -> String {
         let entries = items.enumerated().map { i, item in
             let sequence = String(format: "%07d", i + 1)
-            let addenda = item.code.hasPrefix("R")
-                ? "799" + item.code + item.trace + "      " + String(item.routing.prefix(8)) + String(repeating: " ", count: 44) + "09100001" + sequence
-                : "798" + item.code + item.trace + "      " + String(item.routing.prefix(8)) + NACHAWriter.alpha(item.corrected, 29)
-                    + String(repeating: " ", count: 15) + "09100001" + sequence
+            let addenda = NACHAGenerator.answerAddenda(type: item.code.hasPrefix("R") ? "99" : "98", code: item.code, original: item.trace, rdfi: item.routing,
+                                                       information: item.code.hasPrefix("R") ? "" : item.corrected, trace: "09100001" + sequence)
             return NACHAWriter.EntrySpec(transactionCode: 26, receivingRouting: "071000013", accountNumber: "5550001", amountCents: item.code.hasPrefix("R") ? item.amount : 0,
                                          identificationNumber: "", receiverName: "NORTHWIND MFG", rawAddenda: [addenda])
         }
