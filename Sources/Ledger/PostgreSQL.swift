@@ -29,6 +29,17 @@ final class PostgreSQLConnection {
     private var prepared: [String: String] = [:]
     /// The statement of the COPY under way (`beginCopy`), for its errors.
     private var copying = ""
+    /// COPYs sent ahead (`copyInAhead`, `beginCopyAhead`...) run in order on this queue while the caller goes on making
+    /// the next rows; any other use of the connection first waits for them (`catchUp`), so the connection is only ever
+    /// used by one thread at a time. At most `aheadLimit` wait or run at once: a caller with more waits for room.
+    private let sender = DispatchQueue(label: "settle.postgresql.sender")
+    private static let aheadLimit = 2
+    private let room = DispatchSemaphore(value: PostgreSQLConnection.aheadLimit)
+    /// Whether anything was sent ahead since the last `catchUp` (the caller's thread only).
+    private var sentAhead = false
+    /// The first failure of what was sent ahead (written on `sender`, read after waiting for it); what follows it is
+    /// not run.
+    private var aheadFailure: PostgreSQLError?
 
     /// Connects with a libpq connection string or URL. `conninfo` is never put in an error: it is the caller's to print
     /// redacted.
@@ -51,7 +62,10 @@ final class PostgreSQLConnection {
     deinit { PQfinish(handle) }
 
     /// Whether the connection is still up (false after the server went away).
-    var isAlive: Bool { PQstatus(handle) == CONNECTION_OK }
+    var isAlive: Bool {
+        waitForAhead()
+        return PQstatus(handle) == CONNECTION_OK
+    }
 
     /// The server's process id for this connection (what `pg_stat_activity` and `pg_locks` show).
     var backendPID: Int32 { PQbackendPID(handle) }
@@ -90,6 +104,7 @@ final class PostgreSQLConnection {
 
     /// Runs one or more statements that take no parameters (their results, if any, dropped).
     func execute(_ sql: String) throws(PostgreSQLError) {
+        try catchUp()
         _ = try checked(PQexec(handle, sql), sql: sql, keep: false)
     }
 
@@ -97,6 +112,7 @@ final class PostgreSQLConnection {
     /// run more than once is prepared once on this connection and run by name after.
     @discardableResult
     func query(_ sql: String, _ parameters: [String?] = []) throws(PostgreSQLError) -> PostgreSQLRows {
+        try catchUp()
         let name: String
         if let known = prepared[sql] {
             name = known
@@ -108,7 +124,7 @@ final class PostgreSQLConnection {
         let result = try PostgreSQLConnection.withCStrings(parameters) { (values) throws(PostgreSQLError) -> OpaquePointer? in
             try checked(PQexecPrepared(handle, name, Int32(values.count), values, nil, nil, 0), sql: sql, keep: true)
         }
-        guard let result else { throw PostgreSQLError(sqlState: "", message: "no result", sql: sql, connectionLost: !isAlive) }
+        guard let result else { throw PostgreSQLError(sqlState: "", message: "no result", sql: sql, connectionLost: PQstatus(handle) != CONNECTION_OK) }
         return PostgreSQLRows(result)
     }
 
@@ -129,21 +145,96 @@ final class PostgreSQLConnection {
     /// Copies rows into a table with `COPY ... FROM STDIN` (text format): `copy` names the table and columns,
     /// `data` is the rows as `CopyText` writes them. The rows count toward the open transaction like INSERTs.
     func copyIn(_ copy: String, data: [UInt8]) throws(PostgreSQLError) {
-        try beginCopy(copy)
-        try sendCopy(data)
-        try endCopy()
+        try catchUp()
+        try rawBeginCopy(copy)
+        try rawSendCopy(data)
+        try rawEndCopy()
     }
 
     /// Opens a `COPY ... FROM STDIN` whose rows are sent as they are made (`sendCopy`), then ended (`endCopy`) or
     /// given up (`abandonCopy`). No other statement runs on the connection meanwhile.
     func beginCopy(_ copy: String) throws(PostgreSQLError) {
+        try catchUp()
+        try rawBeginCopy(copy)
+    }
+
+    /// Sends rows of the open COPY (as `CopyText` writes them), a megabyte at a time.
+    func sendCopy(_ data: [UInt8]) throws(PostgreSQLError) {
+        try catchUp()
+        try rawSendCopy(data)
+    }
+
+    /// Ends the open COPY: the server's verdict on its rows.
+    func endCopy() throws(PostgreSQLError) {
+        try catchUp()
+        try rawEndCopy()
+    }
+
+    /// Gives up the open COPY, begun here or ahead (its rows are not written; the transaction it is in has failed and
+    /// must roll back).
+    func abandonCopy(_ reason: String) {
+        waitForAhead()
+        aheadFailure = nil
+        guard !copying.isEmpty else { return }
+        copying = ""
+        guard PQputCopyEnd(handle, reason) == 1 else { return }
+        while let result = PQgetResult(handle) { PQclear(result) }
+    }
+
+    // MARK: Sent ahead
+
+    /// `copyIn`, run on the sender queue while the caller goes on; its failure is thrown by the connection's next use.
+    func copyInAhead(_ copy: String, data: [UInt8]) {
+        ahead { c throws(PostgreSQLError) in
+            try c.rawBeginCopy(copy)
+            try c.rawSendCopy(data)
+            try c.rawEndCopy()
+        }
+    }
+
+    /// `beginCopy`, `sendCopy` and `endCopy` sent ahead: in order, each after what was sent ahead before it.
+    func beginCopyAhead(_ copy: String) { ahead { c throws(PostgreSQLError) in try c.rawBeginCopy(copy) } }
+    func sendCopyAhead(_ data: [UInt8]) { ahead { c throws(PostgreSQLError) in try c.rawSendCopy(data) } }
+    func endCopyAhead() { ahead { c throws(PostgreSQLError) in try c.rawEndCopy() } }
+
+    /// Waits for everything sent ahead; throws the first failure among it (a COPY it left open given up).
+    func catchUp() throws(PostgreSQLError) {
+        guard sentAhead else { return }
+        waitForAhead()
+        guard let failure = aheadFailure else { return }
+        aheadFailure = nil
+        if !copying.isEmpty { abandonCopy("settle stopped the day: \(failure.message)") }
+        throw failure
+    }
+
+    private func waitForAhead() {
+        guard sentAhead else { return }
+        sender.sync {}
+        sentAhead = false
+    }
+
+    private func ahead(_ work: @escaping (PostgreSQLConnection) throws(PostgreSQLError) -> Void) {
+        room.wait()
+        sentAhead = true
+        // The connection goes to the sender's thread and back: no two threads use it at once (see `sender`).
+        nonisolated(unsafe) let connection = self
+        nonisolated(unsafe) let work = work
+        sender.async {
+            defer { connection.room.signal() }
+            guard connection.aheadFailure == nil else { return }
+            do throws(PostgreSQLError) { try work(connection) } catch { connection.aheadFailure = error }
+        }
+    }
+
+    // MARK: COPY, on whichever thread uses the connection
+
+    private func rawBeginCopy(_ copy: String) throws(PostgreSQLError) {
         let sql = "COPY \(copy) FROM STDIN"
         _ = try checked(PQexec(handle, sql), sql: sql, keep: false)
         copying = sql
     }
 
-    /// Sends rows of the open COPY (as `CopyText` writes them), a megabyte at a time.
-    func sendCopy(_ data: [UInt8]) throws(PostgreSQLError) {
+    private func rawSendCopy(_ data: [UInt8]) throws(PostgreSQLError) {
         var offset = 0
         let chunk = 1 << 20
         var failedToSend = false
@@ -156,16 +247,17 @@ final class PostgreSQLConnection {
             }
         }
         if failedToSend {
-            throw PostgreSQLError(sqlState: "", message: PostgreSQLConnection.trimmed(PQerrorMessage(handle)), sql: copying, connectionLost: !isAlive)
+            throw PostgreSQLError(sqlState: "", message: PostgreSQLConnection.trimmed(PQerrorMessage(handle)), sql: copying,
+                                  connectionLost: PQstatus(handle) != CONNECTION_OK)
         }
     }
 
-    /// Ends the open COPY: the server's verdict on its rows.
-    func endCopy() throws(PostgreSQLError) {
+    private func rawEndCopy() throws(PostgreSQLError) {
         let sql = copying
         copying = ""
         if PQputCopyEnd(handle, nil) != 1 {
-            throw PostgreSQLError(sqlState: "", message: PostgreSQLConnection.trimmed(PQerrorMessage(handle)), sql: sql, connectionLost: !isAlive)
+            throw PostgreSQLError(sqlState: "", message: PostgreSQLConnection.trimmed(PQerrorMessage(handle)), sql: sql,
+                                  connectionLost: PQstatus(handle) != CONNECTION_OK)
         }
         // The COPY's own result, then the end of results.
         var failure: PostgreSQLError?
@@ -174,13 +266,6 @@ final class PostgreSQLConnection {
             PQclear(result)
         }
         if let failure { throw failure }
-    }
-
-    /// Gives up the open COPY (its rows are not written; the transaction it is in has failed and must roll back).
-    func abandonCopy(_ reason: String) {
-        copying = ""
-        guard PQputCopyEnd(handle, reason) == 1 else { return }
-        while let result = PQgetResult(handle) { PQclear(result) }
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.

@@ -45,7 +45,7 @@ extension PostgreSQLLedgerStore {
                 rows.endRow()
                 nextApplicationID += 1
             }
-            try db.copyIn("applications", data: rows.bytes)
+            db.copyInAhead("applications", data: rows.bytes)
         }
         guard !batch.exceptions.isEmpty else { return }
         var rows = CopyText()
@@ -98,7 +98,7 @@ extension PostgreSQLLedgerStore {
             if !again.isEmpty {
                 try db.run("DELETE FROM stage_ach WHERE entry_key = ANY($1::text[])", [PostgreSQLArray.literal(again)])
             }
-            try db.copyIn("stage_ach", data: rows.bytes)
+            db.copyInAhead("stage_ach", data: rows.bytes)
         }
         if !batch.achCustomers.isEmpty {
             // Kept beside the rows (an entry given two, its last), given them when the day's rows move to the ledger.
@@ -108,7 +108,7 @@ extension PostgreSQLLedgerStore {
                 rows.endRow()
             }
             try stageACHTables()
-            try db.copyIn("stage_ach_customers", data: rows.bytes)
+            db.copyInAhead("stage_ach_customers", data: rows.bytes)
         }
         for c in batch.achChanges {
             try db.run("""

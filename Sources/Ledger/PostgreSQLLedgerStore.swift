@@ -17,6 +17,11 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     public nonisolated let address: LedgerLocation.PostgreSQLAddress
     public nonisolated let entity: String
     let db: PostgreSQLConnection
+    /// A second connection for the writer's look-ups of what earlier transactions committed (keys posted, invoices
+    /// held), so that they need not wait for the COPYs the day's own connection has under way (`copyInAhead`). What
+    /// the open day itself wrote is known in memory (`dayKeys`, `knownInvoices`): a key the day posted is read on `db`.
+    /// Opened with the first look-up.
+    private var lookupConnection: PostgreSQLConnection?
 
     /// The open day, the closed period when it began, and what it has posted.
     var openDay: (runID: Int64, day: Day)?
@@ -338,7 +343,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         }
         try writeCustomers(Set(invoices.map(\.customerID)))
         // New ones straight in (open 0 until their opening entries post); known ones' fields updated from staging.
-        if fresh.rows > 0 { try db.copyIn("invoices", data: fresh.bytes) }
+        if fresh.rows > 0 { db.copyInAhead("invoices", data: fresh.bytes) }
         if changed.rows > 0 {
             try db.copyIn("stage_invoices", data: changed.bytes)
             try db.execute("""
@@ -372,10 +377,10 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         var streaming = false
         func sendPostings() throws {
             if !streaming {
-                try db.beginCopy("postings")
+                db.beginCopyAhead("postings")
                 streaming = true
             }
-            try db.sendCopy(postings.bytes)
+            db.sendCopyAhead(postings.bytes)
             postings.clearBytes()
         }
         func write(_ key: String, revision: Int, kind: PostedEntry.Kind, effectiveDay: Day, memo: String, _ lines: [Posting]) throws {
@@ -384,7 +389,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             entries.add(e); entries.add(id); entries.add(key); entries.add(Int64(revision)); entries.add(kind.rawValue); entries.add(runID)
             entries.add(day.description); entries.add(effectiveDay.description); entries.add(memo)
             entries.endRow()
-            let nonZero = lines.filter { $0.amount.minorUnits != 0 }
+            let nonZero = lines.allSatisfy { $0.amount.minorUnits != 0 } ? lines : lines.filter { $0.amount.minorUnits != 0 }
             for (line, p) in nonZero.enumerated() {
                 postings.add(e); postings.add(id); postings.add(Int64(line + 1)); postings.add(p.account); postings.add(p.customerID)
                 postings.add(p.invoiceID); postings.add(p.amount.minorUnits); postings.add(p.amount.currency.code)
@@ -401,10 +406,14 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
                                                  memo: memo, postings: nonZero))
             if postings.bytes.count >= copyChunkBytes { try sendPostings() }
         }
+        // A key the batch names twice: what its first draft posts is what the second is compared with. Only for those
+        // are a new key's net postings made (a million settlement postings' worth, otherwise, held to the batch's end).
+        var named = Set<String>(minimumCapacity: drafts.count), namedAgain = Set<String>()
+        for draft in drafts where !named.insert(draft.sourceKey).inserted { namedAgain.insert(draft.sourceKey) }
+        named = []
         do {
             for draft in drafts {
                 precondition(draft.isBalanced, "journal entry \(draft.sourceKey) does not balance")
-                let wanted = try draft.netPostings
                 guard let current = known[draft.sourceKey] else {
                     // Nothing was ever posted under the key: nothing to post unless it moves money.
                     guard draft.postings.contains(where: { $0.amount.minorUnits != 0 }) else {
@@ -413,9 +422,10 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
                     }
                     dayKeys.insert(draft.sourceKey)
                     try write(draft.sourceKey, revision: 1, kind: .original, effectiveDay: draft.effectiveDay, memo: draft.memo, draft.postings)
-                    known[draft.sourceKey] = (1, wanted)
+                    if namedAgain.contains(draft.sourceKey) { known[draft.sourceKey] = (1, try draft.netPostings) }
                     continue
                 }
+                let wanted = try draft.netPostings
                 dayKeys.insert(draft.sourceKey)
                 if current.net == wanted {
                     dayOutcome.unchangedCount += 1
@@ -437,7 +447,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             if streaming {
                 try sendPostings()
                 streaming = false
-                try db.endCopy()
+                db.endCopyAhead()
             }
         } catch {
             // The day fails: a COPY under way is given up, and the day's transaction rolls back.
@@ -456,10 +466,14 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         // Straight into the journal: every entry is new (a fresh id, its key's next revision, decided above against
         // what the ledger holds), so there is no conflict for a staging table's INSERT ... ON CONFLICT to settle, and
         // staging would write every row twice.
-        try db.copyIn("journal_entries", data: entries.bytes)
-        if !postings.bytes.isEmpty { try db.copyIn("postings", data: postings.bytes) }
+        // Sent ahead: the server writes them while the next batch is made (what fails is thrown by the next statement).
+        db.copyInAhead("journal_entries", data: entries.bytes)
+        if !postings.bytes.isEmpty { db.copyInAhead("postings", data: postings.bytes) }
         postingsWritten += postings.rows
-        if let limit = SQLiteLedgerStore.killAfterPostings, postingsWritten >= limit { kill(getpid(), SIGKILL) }
+        if let limit = SQLiteLedgerStore.killAfterPostings, postingsWritten >= limit {
+            try db.catchUp()
+            kill(getpid(), SIGKILL)
+        }
     }
 
     /// Adds the customers not known to be in the ledger (the rest of the day's are, from earlier batches or days).
@@ -475,13 +489,22 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         dayCustomers += new
     }
 
-    /// Which of these invoice ids (distinct: both callers' lists are) the entity has: one index look-up each (a lateral
-    /// probe the planner cannot turn into a scan of every entity's invoices). The ids go as one array parameter: staged
-    /// in a temporary table emptied after each batch, they cost a night of a million receipts 11 s more (its dead rows
-    /// piling up until COMMIT).
+    /// The connection for look-ups of what committed before the open day (see `lookupConnection`).
+    private func lookups() throws -> PostgreSQLConnection {
+        if let lookupConnection { return lookupConnection }
+        let c = try PostgreSQLConnection(conninfo: address.conninfo)
+        try c.execute("SET plan_cache_mode = force_custom_plan")
+        lookupConnection = c
+        return c
+    }
+
+    /// Which of these invoice ids (distinct: both callers' lists are, and none is one the open day wrote) the entity
+    /// has: one index look-up each (a lateral probe the planner cannot turn into a scan of every entity's invoices),
+    /// on the look-up connection. The ids go as one array parameter: staged in a temporary table emptied after each
+    /// batch, they cost a night of a million receipts 11 s more (its dead rows piling up until COMMIT).
     private func existing(_ invoices: [String]) throws -> Set<String> {
         guard !invoices.isEmpty else { return [] }
-        let rows = try db.query("""
+        let rows = try lookups().query("""
             SELECT k.id FROM unnest($2::text[]) AS k(id)
             CROSS JOIN LATERAL (SELECT 1 AS found FROM invoices i WHERE i.entity = $1 AND i.invoice_id = k.id LIMIT 1) f
             """, [e, PostgreSQLArray.literal(invoices)])
@@ -489,18 +512,31 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     }
 
     /// What the ledger holds under each key: its last revision and its net postings (none: every entry reversed). Keys
-    /// never posted (a first run's) cost one index probe each; the postings are read only for keys that exist.
+    /// the open day has not posted are read on the look-up connection, the others (rare: a key in two batches of a
+    /// day) on the day's own, once its COPYs are in.
     private func postedNets(of keys: [String]) throws -> [String: (revision: Int, net: [PostingKey: Int64])] {
+        var before = Set<String>(), today = Set<String>()
+        for key in keys {
+            if dayKeys.contains(key) { today.insert(key) } else { before.insert(key) }
+        }
+        var out = try postedNets(of: before, on: lookups())
+        if !today.isEmpty { out.merge(try postedNets(of: today, on: db)) { _, new in new } }
+        return out
+    }
+
+    /// `postedNets` on one connection. Keys never posted (a first run's) cost one index probe each; the postings are
+    /// read only for keys that exist.
+    private func postedNets(of keys: Set<String>, on c: PostgreSQLConnection) throws -> [String: (revision: Int, net: [PostingKey: Int64])] {
         guard !keys.isEmpty else { return [:] }
         var out: [String: (revision: Int, net: [PostingKey: Int64])] = [:]
-        let revisions = try db.query("""
+        let revisions = try c.query("""
             SELECT k.source_key, r.revision FROM unnest($2::text[]) AS k(source_key)
             CROSS JOIN LATERAL (SELECT max(j.revision) AS revision FROM journal_entries j WHERE j.entity = $1 AND j.source_key = k.source_key) r
             WHERE r.revision IS NOT NULL
-            """, [e, PostgreSQLArray.literal(Set(keys))])
+            """, [e, PostgreSQLArray.literal(keys)])
         guard revisions.count > 0 else { return out }
         for r in 0..<revisions.count { out[revisions.text(r, 0)] = (Int(revisions.int(r, 1)), [:]) }
-        let nets = try db.query("""
+        let nets = try c.query("""
             SELECT k.source_key, p.account_code, COALESCE(p.customer_id, ''), COALESCE(p.invoice_id, ''), p.currency, sum(p.amount_minor)
             FROM unnest($2::text[]) AS k(source_key)
             CROSS JOIN LATERAL (SELECT j.entry_id FROM journal_entries j WHERE j.entity = $1 AND j.source_key = k.source_key OFFSET 0) j

@@ -82,6 +82,52 @@ struct PostgreSQLConnectionTests {
         #expect(try db.query("SELECT count(*) FROM t").int(0, 0) == 1)
     }
 
+    /// COPYs sent ahead run in the order sent, before any statement that follows; a failure among them is thrown by
+    /// the connection's next use (what was sent after it not run), a COPY it left open is given up, and the connection
+    /// goes on after a ROLLBACK.
+    @Test func copiesSentAheadRunInOrderAndTheirFailureIsThrownByTheNextStatement() throws {
+        let (db, _) = try connect()
+        try db.execute("CREATE TABLE t (i bigint PRIMARY KEY, v text)")
+        func rows(_ range: Range<Int>, _ tag: String) -> [UInt8] {
+            var copy = CopyText()
+            for i in range { copy.add(Int64(i)); copy.add(tag); copy.endRow() }
+            return copy.bytes
+        }
+        try db.execute("BEGIN")
+        for part in 0..<6 { db.copyInAhead("t (i, v)", data: rows(part * 1000..<(part + 1) * 1000, "part \(part)")) }
+        // Streamed: begun, sent in pieces, ended, each ahead.
+        db.beginCopyAhead("t (i, v)")
+        for piece in 0..<3 { db.sendCopyAhead(rows(6000 + piece * 10..<6000 + (piece + 1) * 10, "streamed")) }
+        db.endCopyAhead()
+        let written = try db.query("SELECT count(*), count(DISTINCT v), min(i), max(i) FROM t")
+        #expect(written.int(0, 0) == 6030 && written.int(0, 1) == 7 && written.int(0, 2) == 0 && written.int(0, 3) == 6029)
+        try db.execute("COMMIT")
+
+        // A duplicate key fails the second COPY: the third is not run, the next statement throws the failure.
+        try db.execute("BEGIN")
+        db.copyInAhead("t (i, v)", data: rows(10_000..<10_010, "new"))
+        db.copyInAhead("t (i, v)", data: rows(0..<10, "again"))
+        db.copyInAhead("t (i, v)", data: rows(20_000..<20_010, "after"))
+        do {
+            _ = try db.query("SELECT count(*) FROM t")
+            Issue.record("the failed COPY sent ahead was not reported")
+        } catch {
+            #expect(error.isUniqueViolation && !error.connectionLost)
+        }
+        try db.execute("ROLLBACK")
+        #expect(try db.query("SELECT count(*) FROM t").int(0, 0) == 6030)
+
+        // A streamed COPY whose rows fail mid-way is given up; the connection is usable after.
+        try db.execute("BEGIN")
+        db.beginCopyAhead("t (i, v)")
+        db.sendCopyAhead(Array("not a number\tx\n".utf8))
+        db.sendCopyAhead(rows(30_000..<30_010, "late"))
+        db.abandonCopy("given up by the test")
+        try db.execute("ROLLBACK")
+        #expect(try db.query("SELECT count(*) FROM t WHERE i >= 10000").int(0, 0) == 0)
+        #expect(db.isAlive)
+    }
+
     @Test func aLostConnectionSaysSo() throws {
         let (db, _) = try connect()
         let (other, _) = try connect()
