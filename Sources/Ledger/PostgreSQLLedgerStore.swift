@@ -364,7 +364,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     private func postEntries(_ drafts: [JournalEntryDraft], runID: Int64, day: Day) throws {
         guard !drafts.isEmpty else { return }
         // A key an earlier batch of the day posted is in the journal already (the day's own transaction): read like any.
-        var known = try postedNets(of: drafts.map(\.sourceKey))
+        var (known, distinctKeys) = try postedNets(of: drafts.map(\.sourceKey))
         var entries = CopyText(), postings = CopyText()
         var postingCustomers: Set<String> = []
         // What a posting names must exist: an account of the chart, an invoice the ledger has (customers are made). The
@@ -408,9 +408,11 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         }
         // A key the batch names twice: what its first draft posts is what the second is compared with. Only for those
         // are a new key's net postings made (a million settlement postings' worth, otherwise, held to the batch's end).
-        var named = Set<String>(minimumCapacity: drafts.count), namedAgain = Set<String>()
-        for draft in drafts where !named.insert(draft.sourceKey).inserted { namedAgain.insert(draft.sourceKey) }
-        named = []
+        var namedAgain = Set<String>()
+        if distinctKeys < drafts.count {
+            var named = Set<String>(minimumCapacity: drafts.count)
+            for draft in drafts where !named.insert(draft.sourceKey).inserted { namedAgain.insert(draft.sourceKey) }
+        }
         do {
             for draft in drafts {
                 precondition(draft.isBalanced, "journal entry \(draft.sourceKey) does not balance")
@@ -514,14 +516,15 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     /// What the ledger holds under each key: its last revision and its net postings (none: every entry reversed). Keys
     /// the open day has not posted are read on the look-up connection, the others (rare: a key in two batches of a
     /// day) on the day's own, once its COPYs are in.
-    private func postedNets(of keys: [String]) throws -> [String: (revision: Int, net: [PostingKey: Int64])] {
-        var before = Set<String>(), today = Set<String>()
+    /// Also says how many of the keys are distinct.
+    private func postedNets(of keys: [String]) throws -> (nets: [String: (revision: Int, net: [PostingKey: Int64])], distinct: Int) {
+        var before = Set<String>(minimumCapacity: keys.count), today = Set<String>()
         for key in keys {
             if dayKeys.contains(key) { today.insert(key) } else { before.insert(key) }
         }
         var out = try postedNets(of: before, on: lookups())
         if !today.isEmpty { out.merge(try postedNets(of: today, on: db)) { _, new in new } }
-        return out
+        return (out, before.count + today.count)
     }
 
     /// `postedNets` on one connection. Keys never posted (a first run's) cost one index probe each; the postings are

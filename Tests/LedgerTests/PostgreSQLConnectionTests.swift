@@ -40,6 +40,15 @@ struct PostgreSQLConnectionTests {
         #expect(try db.run("UPDATE t SET n = 1 WHERE k LIKE 'k%'") == awkward.count)
     }
 
+    /// A list sent as one array parameter comes back element for element, quotes, backslashes and all.
+    @Test func anArrayParameterCarriesEveryText() throws {
+        let (db, _) = try connect()
+        let values = awkward + ["quote\"d", "\"", "a,b", "{braces}", "NULL", " spaced "]
+        let rows = try db.query("SELECT v, n FROM unnest($1::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n", [PostgreSQLArray.literal(values)])
+        #expect((0..<rows.count).map { rows.text($0, 0) } == values)
+        #expect(try db.query("SELECT cardinality($1::text[])", [PostgreSQLArray.literal([String]())]).int(0, 0) == 0)
+    }
+
     @Test func copyWritesWhatItIsGiven() throws {
         let (db, _) = try connect()
         try db.execute("CREATE TABLE t (i bigint PRIMARY KEY, v text, w text)")
