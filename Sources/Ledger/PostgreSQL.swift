@@ -171,10 +171,9 @@ final class PostgreSQLConnection {
     }
 
     /// Gives up the open COPY, begun here or ahead (its rows are not written; the transaction it is in has failed and
-    /// must roll back).
+    /// must roll back). A failure of what was sent ahead stays to be thrown (`catchUp`) or taken (`discardAhead`).
     func abandonCopy(_ reason: String) {
         waitForAhead()
-        aheadFailure = nil
         guard !copying.isEmpty else { return }
         copying = ""
         guard PQputCopyEnd(handle, reason) == 1 else { return }
@@ -199,18 +198,26 @@ final class PostgreSQLConnection {
 
     /// Waits for everything sent ahead; throws the first failure among it (a COPY it left open given up).
     func catchUp() throws(PostgreSQLError) {
-        guard sentAhead else { return }
-        waitForAhead()
-        guard let failure = aheadFailure else { return }
-        aheadFailure = nil
-        if !copying.isEmpty { abandonCopy("settle stopped the day: \(failure.message)") }
-        throw failure
+        if let failure = discardAhead() { throw failure }
     }
 
+    /// Waits for everything sent ahead and gives back its first failure, if any, instead of throwing it (a COPY it left
+    /// open given up): for a caller already failing, which rolls back and reports the first of the two.
+    func discardAhead() -> PostgreSQLError? {
+        guard sentAhead else { return nil }
+        sender.sync {}
+        sentAhead = false
+        guard let failure = aheadFailure else { return nil }
+        aheadFailure = nil
+        abandonCopy("settle stopped the day: \(failure.message)")
+        return failure
+    }
+
+    /// Waits for everything sent ahead, leaving a failure among it for the next `catchUp` to throw.
     private func waitForAhead() {
         guard sentAhead else { return }
         sender.sync {}
-        sentAhead = false
+        if aheadFailure == nil { sentAhead = false }
     }
 
     private func ahead(_ work: @escaping (PostgreSQLConnection) throws(PostgreSQLError) -> Void) {
@@ -342,7 +349,8 @@ struct CopyText {
 
     init(reservingCapacity capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
-    /// Lets go of the rows made so far (sent: `sendCopy`), keeping their count; the capacity stays for the next.
+    /// Lets go of the rows made so far (sent: `sendCopy`), keeping their count; the capacity stays for the next
+    /// (unless the bytes were sent ahead: the sender holds them until sent, and the next rows get a buffer of their own).
     mutating func clearBytes() { bytes.removeAll(keepingCapacity: true) }
 
     private mutating func separate() {

@@ -183,8 +183,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
                     """, [e, f.sha256, String(f.sizeBytes), f.name, String(f.runID), f.day.description, f.archivePath, f.source])
             }
         } catch {
-            abandonDay()
-            throw lostDay(error, open.day)
+            throw lostDay(giveUpDay(error), open.day)
         }
     }
 
@@ -242,9 +241,16 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             }
             return outcome
         } catch {
-            abandonDay()
-            throw lostDay(error, day.day)
+            throw lostDay(giveUpDay(error), day.day)
         }
+    }
+
+    /// Gives the open day up, and says what failed first: a COPY sent ahead may have failed (the connection lost, say)
+    /// before the error that stopped the day was thrown.
+    private func giveUpDay(_ error: any Error) -> any Error {
+        let first = db.discardAhead()
+        abandonDay()
+        return first ?? error
     }
 
     /// A connection lost in the middle of a day, said so: the server rolls back what the day wrote.
@@ -289,7 +295,11 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
 
     public func abandonDay() {
         guard openDay != nil else { return }
+        // What was sent ahead is waited for (a failure of it is the day's, rolled back here); a look-up connection the
+        // server closed is opened again with the next look-up.
+        _ = db.discardAhead()
         if db.isAlive { try? db.execute("ROLLBACK") }
+        if let c = lookupConnection, !c.isAlive { lookupConnection = nil }
         knownCustomers.subtract(dayCustomers)
         dayCustomers = []
         knownInvoices.subtract(dayInvoices)

@@ -126,6 +126,20 @@ struct PostgreSQLConnectionTests {
         try db.execute("ROLLBACK")
         #expect(try db.query("SELECT count(*) FROM t").int(0, 0) == 6030)
 
+        // Waiting for what was sent ahead (isAlive, a COPY given up) does not swallow its failure: the next statement
+        // throws it, or a caller already failing takes it.
+        try db.execute("BEGIN")
+        db.copyInAhead("t (i, v)", data: rows(0..<10, "again"))
+        #expect(db.isAlive)
+        #expect(throws: PostgreSQLError.self) { try db.execute("SELECT 1") }
+        try db.execute("ROLLBACK")
+        try db.execute("BEGIN")
+        db.copyInAhead("t (i, v)", data: rows(0..<10, "again"))
+        db.abandonCopy("nothing open: only waits")
+        #expect(db.discardAhead()?.isUniqueViolation == true)
+        #expect(db.discardAhead() == nil)
+        try db.execute("ROLLBACK")
+
         // A streamed COPY whose rows fail mid-way is given up; the connection is usable after.
         try db.execute("BEGIN")
         db.beginCopyAhead("t (i, v)")
