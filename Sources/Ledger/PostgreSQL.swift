@@ -360,13 +360,21 @@ struct CopyText {
 
     mutating func add(_ text: String) {
         separate()
-        for byte in text.utf8 {
-            switch byte {
-            case 92: bytes.append(92); bytes.append(92)
-            case 9: bytes.append(92); bytes.append(UInt8(ascii: "t"))
-            case 10: bytes.append(92); bytes.append(UInt8(ascii: "n"))
-            case 13: bytes.append(92); bytes.append(UInt8(ascii: "r"))
-            default: bytes.append(byte)
+        var text = text
+        text.withUTF8 { raw in
+            // Most values need no escape: copied whole.
+            guard raw.contains(where: { $0 == 92 || $0 == 9 || $0 == 10 || $0 == 13 }) else {
+                bytes.append(contentsOf: raw)
+                return
+            }
+            for byte in raw {
+                switch byte {
+                case 92: bytes.append(92); bytes.append(92)
+                case 9: bytes.append(92); bytes.append(UInt8(ascii: "t"))
+                case 10: bytes.append(92); bytes.append(UInt8(ascii: "n"))
+                case 13: bytes.append(92); bytes.append(UInt8(ascii: "r"))
+                default: bytes.append(byte)
+                }
             }
         }
     }
@@ -378,7 +386,17 @@ struct CopyText {
 
     mutating func add(_ value: Int64) {
         separate()
-        bytes.append(contentsOf: String(value).utf8)
+        // The digits written from the end of a small buffer (no String made for each number).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = value.magnitude, start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     mutating func addNull() {

@@ -51,20 +51,29 @@ struct PostgreSQLConnectionTests {
 
     @Test func copyWritesWhatItIsGiven() throws {
         let (db, _) = try connect()
-        try db.execute("CREATE TABLE t (i bigint PRIMARY KEY, v text, w text)")
+        try db.execute("CREATE TABLE t (i bigint PRIMARY KEY, v text, w text, n bigint)")
+        let numbers: [Int64] = [0, 7, -7, 10, -10, 1_000_000_007, Int64.max, Int64.min, Int64.min + 1, 99, -100]
         var copy = CopyText()
         for (i, text) in awkward.enumerated() {
             copy.add(Int64(i))
             copy.add(text)
             copy.add(i.isMultiple(of: 2) ? nil : text + "\t2")
+            copy.add(numbers[i % numbers.count])
             copy.endRow()
         }
-        try db.copyIn("t (i, v, w)", data: copy.bytes)
-        let rows = try db.query("SELECT i, v, w FROM t ORDER BY i")
+        try db.copyIn("t (i, v, w, n)", data: copy.bytes)
+        let rows = try db.query("SELECT i, v, w, n FROM t ORDER BY i")
         #expect(rows.count == awkward.count && copy.rows == awkward.count)
         for row in 0..<rows.count {
             #expect(rows.text(row, 1) == awkward[row])
             #expect(rows.optionalText(row, 2) == (row.isMultiple(of: 2) ? nil : awkward[row] + "\t2"))
+            #expect(rows.int(row, 3) == numbers[row % numbers.count])
+        }
+        // Each number as its decimal text, byte for byte.
+        for n in numbers {
+            var one = CopyText()
+            one.add(n)
+            #expect(one.bytes == Array(String(n).utf8))
         }
     }
 
