@@ -65,7 +65,7 @@ public struct SettlementEffects: Sendable {
 
     /// The id of the `UNSETTLED_BATCH` exception a batch raised (the same key as when it was raised).
     public static func unsettledException(_ batchKey: String) -> String {
-        MatchException(type: .unsettledBatch, about: batchKey, message: "").id
+        MatchException.id(type: .unsettledBatch, about: batchKey)
     }
 
     /// The settlement items as they stand at the end of the day.

@@ -5,7 +5,8 @@
 /// A digest is two 64-bit SipHashes of the key (Swift's `Hasher`, seeded afresh by each process; digests never leave
 /// it). Two of n keys share one with a chance of about n²/2¹²⁹: for a million keys, 10⁻²⁷.
 struct KeyDigests {
-    private struct Digest: Hashable {
+    /// A key's digest: made once where a key is both looked up and inserted.
+    struct Digest: Hashable {
         let low: UInt64
         let high: UInt64
 
@@ -29,7 +30,11 @@ struct KeyDigests {
 
     mutating func insert(_ key: String) { digests.insert(Digest(key)) }
 
+    mutating func insert(_ digest: Digest) { digests.insert(digest) }
+
     func contains(_ key: String) -> Bool { digests.contains(Digest(key)) }
+
+    func contains(_ digest: Digest) -> Bool { digests.contains(digest) }
 
     mutating func removeAll() { digests = [] }
 }

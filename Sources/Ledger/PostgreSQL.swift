@@ -27,7 +27,7 @@ public struct PostgreSQLError: Error, Sendable, CustomStringConvertible {
 final class PostgreSQLConnection {
     private let handle: OpaquePointer
     private var prepared: [String: String] = [:]
-    /// The statement of the COPY under way (`beginCopy`), for its errors.
+    /// The statement of the COPY under way (`copyIn`, `beginCopyAhead`), for its errors.
     private var copying = ""
     /// COPYs sent ahead (`copyInAhead`, `beginCopyAhead`...) run in order on this queue while the caller goes on making
     /// the next rows; any other use of the connection first waits for them (`catchUp`), so the connection is only ever
@@ -146,28 +146,7 @@ final class PostgreSQLConnection {
     /// `data` is the rows as `CopyText` writes them. The rows count toward the open transaction like INSERTs.
     func copyIn(_ copy: String, data: [UInt8]) throws(PostgreSQLError) {
         try catchUp()
-        try rawBeginCopy(copy)
-        try rawSendCopy(data)
-        try rawEndCopy()
-    }
-
-    /// Opens a `COPY ... FROM STDIN` whose rows are sent as they are made (`sendCopy`), then ended (`endCopy`) or
-    /// given up (`abandonCopy`). No other statement runs on the connection meanwhile.
-    func beginCopy(_ copy: String) throws(PostgreSQLError) {
-        try catchUp()
-        try rawBeginCopy(copy)
-    }
-
-    /// Sends rows of the open COPY (as `CopyText` writes them), a megabyte at a time.
-    func sendCopy(_ data: [UInt8]) throws(PostgreSQLError) {
-        try catchUp()
-        try rawSendCopy(data)
-    }
-
-    /// Ends the open COPY: the server's verdict on its rows.
-    func endCopy() throws(PostgreSQLError) {
-        try catchUp()
-        try rawEndCopy()
+        try rawCopyIn(copy, data: data)
     }
 
     /// Gives up the open COPY, begun here or ahead (its rows are not written; the transaction it is in has failed and
@@ -183,15 +162,11 @@ final class PostgreSQLConnection {
     // MARK: Sent ahead
 
     /// `copyIn`, run on the sender queue while the caller goes on; its failure is thrown by the connection's next use.
-    func copyInAhead(_ copy: String, data: [UInt8]) {
-        ahead { c throws(PostgreSQLError) in
-            try c.rawBeginCopy(copy)
-            try c.rawSendCopy(data)
-            try c.rawEndCopy()
-        }
-    }
+    func copyInAhead(_ copy: String, data: [UInt8]) { ahead { c throws(PostgreSQLError) in try c.rawCopyIn(copy, data: data) } }
 
-    /// `beginCopy`, `sendCopy` and `endCopy` sent ahead: in order, each after what was sent ahead before it.
+    /// A COPY whose rows are sent as they are made, sent ahead: opened, its rows sent (a megabyte at a time), then ended
+    /// (the server's verdict) or given up (`abandonCopy`), each in order after what was sent ahead before it. No other
+    /// statement runs on the connection meanwhile.
     func beginCopyAhead(_ copy: String) { ahead { c throws(PostgreSQLError) in try c.rawBeginCopy(copy) } }
     func sendCopyAhead(_ data: [UInt8]) { ahead { c throws(PostgreSQLError) in try c.rawSendCopy(data) } }
     func endCopyAhead() { ahead { c throws(PostgreSQLError) in try c.rawEndCopy() } }
@@ -234,6 +209,12 @@ final class PostgreSQLConnection {
     }
 
     // MARK: COPY, on whichever thread uses the connection
+
+    private func rawCopyIn(_ copy: String, data: [UInt8]) throws(PostgreSQLError) {
+        try rawBeginCopy(copy)
+        try rawSendCopy(data)
+        try rawEndCopy()
+    }
 
     private func rawBeginCopy(_ copy: String) throws(PostgreSQLError) {
         let sql = "COPY \(copy) FROM STDIN"
@@ -349,8 +330,8 @@ struct CopyText {
 
     init(reservingCapacity capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
-    /// Lets go of the rows made so far (sent: `sendCopy`), keeping their count; the capacity stays for the next
-    /// (unless the bytes were sent ahead: the sender holds them until sent, and the next rows get a buffer of their own).
+    /// Lets go of the rows made so far (sent: `sendCopyAhead`, whose sender holds them until they are sent), keeping
+    /// their count; the next rows get a buffer of their own, as large.
     mutating func clearBytes() { bytes.removeAll(keepingCapacity: true) }
 
     private mutating func separate() {

@@ -374,7 +374,9 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     private func postEntries(_ drafts: [JournalEntryDraft], runID: Int64, day: Day) throws {
         guard !drafts.isEmpty else { return }
         // A key an earlier batch of the day posted is in the journal already (the day's own transaction): read like any.
-        var (known, distinctKeys) = try postedNets(of: drafts.map(\.sourceKey))
+        // Each key's digest, made once: whether the day posted it, then that it did.
+        let digests = drafts.map { KeyDigests.Digest($0.sourceKey) }
+        var (known, distinctKeys) = try postedNets(of: drafts, digests: digests)
         var entries = CopyText(), postings = CopyText()
         var postingCustomers: Set<String> = []
         // What a posting names must exist: an account of the chart, an invoice the ledger has (customers are made). The
@@ -424,7 +426,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             for draft in drafts where !named.insert(draft.sourceKey).inserted { namedAgain.insert(draft.sourceKey) }
         }
         do {
-            for draft in drafts {
+            for (d, draft) in drafts.enumerated() {
                 precondition(draft.isBalanced, "journal entry \(draft.sourceKey) does not balance")
                 guard let current = known[draft.sourceKey] else {
                     // Nothing was ever posted under the key: nothing to post unless it moves money.
@@ -432,13 +434,13 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
                         dayOutcome.unchangedCount += 1
                         continue
                     }
-                    dayKeys.insert(draft.sourceKey)
+                    dayKeys.insert(digests[d])
                     try write(draft.sourceKey, revision: 1, kind: .original, effectiveDay: draft.effectiveDay, memo: draft.memo, draft.postings)
                     if namedAgain.contains(draft.sourceKey) { known[draft.sourceKey] = (1, try draft.netPostings) }
                     continue
                 }
                 let wanted = try draft.netPostings
-                dayKeys.insert(draft.sourceKey)
+                dayKeys.insert(digests[d])
                 if current.net == wanted {
                     dayOutcome.unchangedCount += 1
                     continue
@@ -526,11 +528,12 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     /// What the ledger holds under each key: its last revision and its net postings (none: every entry reversed). Keys
     /// the open day has not posted are read on the look-up connection, the others (rare: a key in two batches of a
     /// day) on the day's own, once its COPYs are in.
-    /// Also says how many of the keys are distinct.
-    private func postedNets(of keys: [String]) throws -> (nets: [String: (revision: Int, net: [PostingKey: Int64])], distinct: Int) {
-        var before = Set<String>(minimumCapacity: keys.count), today = Set<String>()
-        for key in keys {
-            if dayKeys.contains(key) { today.insert(key) } else { before.insert(key) }
+    /// Also says how many of the drafts' keys are distinct.
+    private func postedNets(of drafts: [JournalEntryDraft], digests: [KeyDigests.Digest]) throws
+        -> (nets: [String: (revision: Int, net: [PostingKey: Int64])], distinct: Int) {
+        var before = Set<String>(minimumCapacity: drafts.count), today = Set<String>()
+        for (draft, digest) in zip(drafts, digests) {
+            if dayKeys.contains(digest) { today.insert(draft.sourceKey) } else { before.insert(draft.sourceKey) }
         }
         var out = try postedNets(of: before, on: lookups())
         if !today.isEmpty { out.merge(try postedNets(of: today, on: db)) { _, new in new } }

@@ -419,7 +419,7 @@ public struct MatchException: Sendable, Hashable {
     public init(type: ExceptionType, severity: Severity = .warning, about key: String, discriminator: String = "", receiptID: String = "",
                 source: String = "", sourceRef: String = "", location: SourceLocation? = nil, customerID: String = "", amount: Money? = nil,
                 invoiceIDs: [String] = [], message: String, suggestions: String = "") {
-        id = ContentID.make(prefix: "X", type.rawValue, key, discriminator)
+        id = MatchException.id(type: type, about: key, discriminator: discriminator)
         self.type = type
         self.severity = severity
         self.receiptID = receiptID
@@ -431,6 +431,11 @@ public struct MatchException: Sendable, Hashable {
         self.invoiceIDs = invoiceIDs
         self.message = message
         self.suggestions = suggestions
+    }
+
+    /// The id of the exception of this type about `key` (what the init gives it): to find one raised before.
+    public static func id(type: ExceptionType, about key: String, discriminator: String = "") -> String {
+        ContentID.make(prefix: "X", type.rawValue, key, discriminator)
     }
 }
 

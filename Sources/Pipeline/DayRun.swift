@@ -514,7 +514,7 @@ struct DayRun {
         let ids = Set(open.map(\.exceptionID))
         for company in state.companies.sorted() {
             for family in ReturnRate.Family.allCases {
-                let id = MatchException(type: .returnRate, about: Self.returnRateAbout(company, family), message: "").id
+                let id = MatchException.id(type: .returnRate, about: Self.returnRateAbout(company, family))
                 let rate = state.rates.first { $0.companyID == company && $0.family == family }
                 guard ids.contains(id), rate?.isWarning != true else { continue }
                 out.resolvedBySettle.append((id, rate.map { "back under 80% of its limit on \(day): " + $0.sentence }
