@@ -30,9 +30,16 @@ public protocol LedgerDayWriter: Sendable {
     /// Makes what committed durable in the store's own files (SQLite: copies the WAL into the database); with
     /// `truncate`, also gives the space back. Called after each day and at the end of a run.
     func checkpoint(truncate: Bool) async throws
+
+    /// Whether the writer is usually still on earlier batches when the day reaches cash application (a server's, whose
+    /// statements take longer than the stages that make the rows). The day then waits for it to post the settlement
+    /// before applying cash, so that the batches queued for it are not held through cash application, the day's peak of
+    /// memory.
+    var fallsBehind: Bool { get }
 }
 
 extension LedgerDayWriter {
+    public var fallsBehind: Bool { false }
     public func finishDay(_ day: DayCommit) async throws -> CommitOutcome { try await finishDay(day, dryRun: false) }
     public func checkpoint() async throws { try await checkpoint(truncate: false) }
 }

@@ -16,6 +16,8 @@ import Foundation
 public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     public nonisolated let address: LedgerLocation.PostgreSQLAddress
     public nonisolated let entity: String
+    /// At a million receipts the server is still writing the invoices' openings when the settlement is ready.
+    public nonisolated let fallsBehind = true
     let db: PostgreSQLConnection
     /// A second connection for the writer's look-ups of what earlier transactions committed (keys posted, invoices
     /// held), so that they need not wait for the COPYs the day's own connection has under way (`copyInAhead`). What

@@ -99,13 +99,17 @@ extension DayRun {
         var missingStatements: [(entry: BankAccountEntry, day: Day)]
         var statementLineCount: Int
         var achBatchCount: Int
+        /// The feed's mark once the settlement's entries and rows were sent (`LedgerFeed.waitUntilPosted`).
+        var settlementMark: Int
     }
 
     /// Half the ACH rows go to the writer first (busy with them while the settlement is worked out); the settlement's
     /// entries go next, before the second half, so that they are written and gone before cash application makes its
-    /// decisions (they waited behind every ACH row, 130 MB at 1M, through the day's peak of memory).
+    /// decisions (they waited behind every ACH row, 130 MB at 1M, through the day's peak of memory). A writer that falls
+    /// behind is still on the invoices' openings meanwhile: it takes the settlement first, and all the ACH rows while
+    /// cash is applied (see `apply`).
     func settle(_ taken: inout Taken, feeding feed: LedgerFeed) async throws -> Settled {
-        let firstHalf = taken.achChunks.count / 2
+        let firstHalf = store.fallsBehind ? 0 : taken.achChunks.count / 2
         sendACHRows(&taken, 0..<firstHalf, feeding: feed)
         // The entries are the rows' now (the receipts live on in their decisions).
         let batchFacts = DayRun.batchFacts(taken.read)
@@ -124,6 +128,7 @@ extension DayRun {
         batch.resolvedBySettle = settlement.resolved
         batch.settlementItems = settlement.itemRows
         feed.send(taking: &batch)
+        let settlementMark = feed.mark
         sendACHRows(&taken, firstHalf..<taken.achChunks.count, feeding: feed)
         taken.achChunks = []
         // The writer has the settlement's entries and rows; of the day's lines and batches the summary counts them.
@@ -132,7 +137,8 @@ extension DayRun {
         settlement.itemRows = []
         settlement.reconciliation.keepCountsOnly()
         let settled = Settled(book: book, settlement: settlement, statements: statements, missingStatements: missing,
-                              statementLineCount: taken.read.lines.count, achBatchCount: taken.read.ach.settlementBatches.count)
+                              statementLineCount: taken.read.lines.count, achBatchCount: taken.read.ach.settlementBatches.count,
+                              settlementMark: settlementMark)
         taken.read.lines = []
         taken.read.ach.settlementBatches = []
         return settled
@@ -170,7 +176,8 @@ extension DayRun {
         var reviews = ReviewBookings()
     }
 
-    func apply(_ taken: inout Taken, settled: Settled, opened: inout Opened, counts: ProgressCounts, clock: inout StageClock) async throws -> Applied {
+    func apply(_ taken: inout Taken, settled: Settled, opened: inout Opened, feeding feed: LedgerFeed, counts: ProgressCounts,
+               clock: inout StageClock) async throws -> Applied {
         let returned = try await returnsAndChanges(taken.read.ach, duplicates: taken.read.achKeys.duplicates)
         clock.lap("returns")
         // Invoices a return reopened changed too.
@@ -184,6 +191,13 @@ extension DayRun {
         opened.changedCustomers = []
         guard let index = await opened.indexing?.value else { throw CancellationError() }
         opened.indexing = nil
+        // A writer that falls behind the stages (a server's) posts the invoices' openings and the settlement first, so
+        // that they are not held waiting for it through cash application, the day's peak of memory.
+        if store.fallsBehind {
+            let waited = ContinuousClock.now
+            try await feed.waitUntilPosted(settled.settlementMark)
+            if Trace.isOn { FileHandle.standardError.write(Data("cash application waited \(ContinuousClock.now - waited) for the writer\n".utf8)) }
+        }
         let cash = await applyCash(taken.read.achKeys.receipts + settled.settlement.statementReceipts, with: consume index, held: held)
         counts.receipts = cash.decisions.count
         return Applied(returned: returned, cash: cash, reviews: try await reviewBookings(after: cash, openBefore: opened.openItems.matching,

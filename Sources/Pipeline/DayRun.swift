@@ -84,7 +84,7 @@ struct DayRun {
         try Task.checkCancellation()
         let settled = try await settle(&taken, feeding: feed)
         clock.lap("settlement")
-        let applied = try await apply(&taken, settled: settled, opened: &opened, counts: counts, clock: &clock)
+        let applied = try await apply(&taken, settled: settled, opened: &opened, feeding: feed, counts: counts, clock: &clock)
         clock.lap("cash-application")
         let exceptions = try await post(applied, taken: &taken, settled: settled, opened: opened, feeding: feed)
         let history = try paymentHistory(applied, opened: opened)

@@ -2,6 +2,7 @@ import Accounting
 import Core
 import Foundation
 import Ledger
+import Synchronization
 
 struct LedgerFeed: Sendable {
     private enum Item: Sendable {
@@ -14,6 +15,9 @@ struct LedgerFeed: Sendable {
     static let lead = 8
 
     private let items: AsyncStream<Item>.Continuation
+    /// How many batches were sent (`mark`), and how many the writer has posted.
+    private let sentCount = SentCount()
+    private let progress = WriterProgress()
     private let writer: Task<Duration, Error>
     private let maker: Task<Void, Never>
     private let journalist: Task<DayJournal, Error>
@@ -23,7 +27,7 @@ struct LedgerFeed: Sendable {
         let (itemStream, items) = AsyncStream.makeStream(of: Item.self)
         let (batches, toWriter) = AsyncStream.makeStream(of: DayEffects.self)
         let (postedStream, posted) = AsyncStream.makeStream(of: [PostedEntry].self)
-        let progress = WriterProgress()
+        let progress = progress
         self.items = items
         writer = Task {
             defer { posted.finish() }
@@ -84,18 +88,42 @@ struct LedgerFeed: Sendable {
     }
 
     func send(_ batch: DayEffects) {
-        items.yield(.ready(batch))
+        yield(.ready(batch))
     }
 
     /// Sends the batch and leaves an empty one in its place (a local batch otherwise lives to the end of the day).
     func send(taking batch: inout DayEffects) {
-        items.yield(.ready(batch))
+        yield(.ready(batch))
         batch = DayEffects()
     }
 
     /// Sends the batch `make` makes, made when the writer is nearly ready for it (not on the caller's task).
     func send(making make: @escaping @Sendable () -> DayEffects) {
-        items.yield(.make(make))
+        yield(.make(make))
+    }
+
+    private func yield(_ item: Item) {
+        sentCount.count.withLock { $0 += 1 }
+        items.yield(item)
+    }
+
+    /// The batches sent so far: `waitUntilPosted(_:)` returns once the writer has posted them.
+    var mark: Int { sentCount.count.withLock { $0 } }
+
+    /// Returns once the writer has posted every batch sent before `mark` was taken (or it stopped: its failure is
+    /// `drain`'s to throw); throws `CancellationError` as soon as the day's task is cancelled (a stop request).
+    func waitUntilPosted(_ mark: Int) async throws {
+        let waiter = sentCount.nextWaiter.withLock { id in
+            defer { id += 1 }
+            return id
+        }
+        let progress = progress
+        await withTaskCancellationHandler {
+            await progress.wait(until: mark, waiter: waiter)
+        } onCancel: {
+            Task { await progress.release(waiter) }
+        }
+        try Task.checkCancellation()
     }
 
     /// Waits until every batch sent is written; throws what the writer threw.
@@ -117,11 +145,20 @@ struct LedgerFeed: Sendable {
     }
 }
 
+private final class SentCount: Sendable {
+    let count = Mutex(0)
+    /// Numbers each `waitUntilPosted`, for a cancellation to name the wait it ends.
+    let nextWaiter = Mutex(0)
+}
+
 /// How many batches the writer has posted, and whether it still posts: what the maker of batches waits on.
 private actor WriterProgress {
     private var count = 0
     private var stopped = false
-    private var waiting: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    /// Each wait: the count it waits for, and its number if it is `waitUntilPosted`'s (see `release`).
+    private var waiting: [(count: Int, waiter: Int?, continuation: CheckedContinuation<Void, Never>)] = []
+    /// `waitUntilPosted`'s waits cancelled before they began.
+    private var released: Set<Int> = []
 
     var isWriting: Bool { !stopped }
 
@@ -136,14 +173,25 @@ private actor WriterProgress {
         resume()
     }
 
-    /// Returns once at least `target` batches are posted (or the writer stopped).
-    func wait(until target: Int) async {
+    /// Returns once at least `target` batches are posted (or the writer stopped); a numbered wait also when
+    /// `release(waiter)` ends it (its task was cancelled), even before it began.
+    func wait(until target: Int, waiter: Int? = nil) async {
+        if let waiter, released.remove(waiter) != nil { return }
         if stopped || count >= target { return }
-        await withCheckedContinuation { waiting.append((target, $0)) }
+        await withCheckedContinuation { waiting.append((target, waiter, $0)) }
+    }
+
+    /// Ends the wait numbered `waiter` now, or as it begins (a wait already over leaves a number no other wait has).
+    func release(_ waiter: Int) {
+        guard let i = waiting.firstIndex(where: { $0.waiter == waiter }) else {
+            released.insert(waiter)
+            return
+        }
+        waiting.remove(at: i).continuation.resume()
     }
 
     private func resume() {
-        var still: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var still: [(count: Int, waiter: Int?, continuation: CheckedContinuation<Void, Never>)] = []
         for w in waiting {
             if stopped || count >= w.count { w.continuation.resume() } else { still.append(w) }
         }
