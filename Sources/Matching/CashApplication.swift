@@ -109,12 +109,18 @@ public struct CashApplication: Sendable {
     /// Decides a day's receipts with customer shards on up to `concurrency` tasks. Deterministic: a customer's
     /// receipts are always decided together and in input order, whatever the shard or the task.
     ///
-    /// When the day runs in shards, `afterShards` is called once they are done and their working lists gone, before
-    /// the day's decisions are assembled: the runner's moment to hand the freed pages back to the system (cash
-    /// application does not touch the allocator itself).
-    public mutating func applyAll(_ receipts: [Receipt], concurrency: Int, afterShards: () -> Void = {}) async -> DayApplication {
+    /// `beforeShards` is awaited before the customers are decided (the shards, cash application's peak of memory),
+    /// once the receipts' payers and references and the plan are made: the runner's moment to wait for what else holds
+    /// memory to let go of it. When the day runs in shards, `afterShards` is called once they are done and their
+    /// working lists gone, before the day's decisions are assembled: the runner's moment to hand the freed pages back
+    /// to the system (cash application does not touch the allocator itself).
+    public mutating func applyAll(_ receipts: [Receipt], concurrency: Int, beforeShards: () async -> Void = {},
+                                  afterShards: () -> Void = {}) async -> DayApplication {
         let tasks = max(1, concurrency)
-        if tasks == 1 || receipts.count < 2_000 { return applyAll(receipts) }
+        if tasks == 1 || receipts.count < 2_000 {
+            await beforeShards()
+            return applyAll(receipts)
+        }
         let engine = self
         let clock = ContinuousClock()
         var mark = clock.now
@@ -141,6 +147,7 @@ public struct CashApplication: Sendable {
         let plan = MatchPlan(prepared: prepared, receipts: receipts, book: book, directory: directory, policy: policy)
         let immediate = plan.outcomesBeforeShards(receipts: receipts, prepared: prepared, directory: directory)
         lap("plan")
+        await beforeShards()
         // Shards of customers, a few per task so that one large customer does not leave a core idle.
         let shardCount = tasks * 8
         var shards = [[CustomerGroup]](repeating: [], count: shardCount)

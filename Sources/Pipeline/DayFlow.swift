@@ -191,14 +191,16 @@ extension DayRun {
         opened.changedCustomers = []
         guard let index = await opened.indexing?.value else { throw CancellationError() }
         opened.indexing = nil
-        // A writer that falls behind the stages (a server's) posts the invoices' openings and the settlement first, so
-        // that they are not held waiting for it through cash application, the day's peak of memory.
-        if store.fallsBehind {
+        // A writer that falls behind the stages (a server's) posts the invoices' openings and the settlement before the
+        // customers' receipts are decided, so that they are not held waiting for it through that peak of memory.
+        let (store, mark) = (store, settled.settlementMark)
+        let cash = await applyCash(taken.read.achKeys.receipts + settled.settlement.statementReceipts, with: consume index, held: held) {
+            guard store.fallsBehind else { return }
             let waited = ContinuousClock.now
-            try await feed.waitUntilPosted(settled.settlementMark)
+            try? await feed.waitUntilPosted(mark)
             if Trace.isOn { FileHandle.standardError.write(Data("cash application waited \(ContinuousClock.now - waited) for the writer\n".utf8)) }
         }
-        let cash = await applyCash(taken.read.achKeys.receipts + settled.settlement.statementReceipts, with: consume index, held: held)
+        try Task.checkCancellation()
         counts.receipts = cash.decisions.count
         return Applied(returned: returned, cash: cash, reviews: try await reviewBookings(after: cash, openBefore: opened.openItems.matching,
                                                                                        settledToday: Set(settled.settlement.resolved.map(\.exceptionID))))

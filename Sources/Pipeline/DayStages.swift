@@ -312,7 +312,8 @@ extension DayRun {
 
     /// Cash application against the open items as they stood before this day (day D sees only invoices issued on or before D).
     /// Receipts held as unapplied cash are tried again after the day's own, against what those left open.
-    func applyCash(_ unsorted: [Receipt], with application: CashApplication, held: [HeldReceipt] = []) async -> Cash {
+    func applyCash(_ unsorted: [Receipt], with application: CashApplication, held: [HeldReceipt] = [],
+                   beforeShards: () async -> Void = {}) async -> Cash {
         var application = application
         // In a fixed order (value day, source, reference, key), whatever the order of the files: sorted once by a
         // key made per receipt, not by comparing four fields in every comparison. The keys sit end to end in one
@@ -338,7 +339,8 @@ extension DayRun {
                 }
             }
         }()
-        let applied = await application.applyAll(order.map { unsorted[$0] }, concurrency: options.concurrency, afterShards: Allocator.returnFreedMemoryNow)
+        let applied = await application.applyAll(order.map { unsorted[$0] }, concurrency: options.concurrency, beforeShards: beforeShards,
+                                                 afterShards: Allocator.returnFreedMemoryNow)
         let reapplied = held.isEmpty ? [] : application.reapply(held)
         return Cash(decisions: applied.decisions, exceptions: applied.exceptions, reapplied: reapplied)
     }

@@ -2,6 +2,7 @@ import Core
 import Matching
 import Receivables
 import Scenario
+import Synchronization
 import Testing
 
 /// Cash application against the scenario generator's ground truth: every automatic application right, every
@@ -69,5 +70,29 @@ import Testing
         var shuffled = CashApplication(customers: day.customers, invoices: day.invoices, policy: Self.policy)
         let reordered = await shuffled.applyAll(day.receipts.reversed().sorted { $0.sourceKey < $1.sourceKey }, concurrency: 3)
         #expect(reordered.decisions == sequential.decisions)
+    }
+
+    /// The runner's hooks around the shards: `beforeShards` (where a day waits for its ledger writer) once before
+    /// them, `afterShards` once after; a day too small for shards still calls `beforeShards`. Neither changes a decision.
+    @Test func theHooksAroundTheShardsAreCalledOnceInOrder() async {
+        let day = ScenarioGenerator(options: .init(seed: 77, customerCount: 2_000, invoiceCount: 12_000)).makeDay()
+        let ordered = day.receipts.sorted { $0.sourceKey < $1.sourceKey }
+        #expect(ordered.count >= 2_000)
+        let calls = Mutex<[String]>([])
+        var plain = CashApplication(customers: day.customers, invoices: day.invoices, policy: Self.policy)
+        let expected = await plain.applyAll(ordered, concurrency: 2)
+        var hooked = CashApplication(customers: day.customers, invoices: day.invoices, policy: Self.policy)
+        let decided = await hooked.applyAll(ordered, concurrency: 2, beforeShards: {
+            try? await Task.sleep(for: .milliseconds(20))
+            calls.withLock { $0.append("before") }
+        }, afterShards: { calls.withLock { $0.append("after") } })
+        #expect(calls.withLock { $0 } == ["before", "after"])
+        #expect(decided.decisions == expected.decisions)
+
+        calls.withLock { $0 = [] }
+        var small = CashApplication(customers: day.customers, invoices: day.invoices, policy: Self.policy)
+        _ = await small.applyAll(Array(ordered.prefix(100)), concurrency: 2, beforeShards: { calls.withLock { $0.append("before") } },
+                                 afterShards: { calls.withLock { $0.append("after") } })
+        #expect(calls.withLock { $0 } == ["before"])
     }
 }
