@@ -50,7 +50,7 @@ import TestSupport
 
     static func batch(_ name: String) -> DayEffects { DayEffects(accountNames: [(code: name, name: name, type: "asset")]) }
 
-    @Test func aMarkIsReachedOnceTheWriterPostedEveryBatchSentBeforeIt() async throws {
+    @Test(.timeLimit(.minutes(1))) func aMarkIsReachedOnceTheWriterPostedEveryBatchSentBeforeIt() async throws {
         let writer = HoldingWriter(holding: "settlement")
         let feed = LedgerFeed(store: writer, journal: try DayJournal(folder: TestPaths.temporaryDirectory("ledger-feed")))
         #expect(feed.mark == 0)
