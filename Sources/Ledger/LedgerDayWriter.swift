@@ -33,8 +33,8 @@ public protocol LedgerDayWriter: Sendable {
 
     /// Whether the writer is usually still on earlier batches when the day reaches cash application (a server's, whose
     /// statements take longer than the stages that make the rows). The day then waits for it to post the settlement
-    /// before applying cash, so that the batches queued for it are not held through cash application, the day's peak of
-    /// memory.
+    /// before the customers' receipts are decided, so that the batches queued for it are not held through that step,
+    /// the day's peak of memory.
     var fallsBehind: Bool { get }
 }
 
