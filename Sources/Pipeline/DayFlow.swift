@@ -193,11 +193,10 @@ extension DayRun {
         opened.indexing = nil
         // A writer that falls behind the stages (a server's) posts the invoices' openings and the settlement before the
         // customers' receipts are decided, so that they are not held waiting for it through that peak of memory.
-        let (store, mark) = (store, settled.settlementMark)
         let cash = await applyCash(taken.read.achKeys.receipts + settled.settlement.statementReceipts, with: consume index, held: held) {
             guard store.fallsBehind else { return }
             let waited = ContinuousClock.now
-            try? await feed.waitUntilPosted(mark)
+            try? await feed.waitUntilPosted(settled.settlementMark)
             if Trace.isOn { FileHandle.standardError.write(Data("cash application waited \(ContinuousClock.now - waited) for the writer\n".utf8)) }
         }
         try Task.checkCancellation()

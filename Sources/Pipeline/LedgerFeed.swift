@@ -117,7 +117,6 @@ struct LedgerFeed: Sendable {
             defer { id += 1 }
             return id
         }
-        let progress = progress
         await withTaskCancellationHandler {
             await progress.wait(until: mark, waiter: waiter)
         } onCancel: {
