@@ -26,3 +26,50 @@ public struct ACHEntryCustomer: Sendable, Equatable {
         }
     }
 }
+
+/// The customers the day's decisions found for its ACH receipts (`ACHEntryCustomer.found`), looked up by entry: for a
+/// writer given each ACH row with its customer, the rows made after cash application. An entry's customer is the one
+/// its last decision found, as customers sent one after another leave it.
+public struct ACHEntryCustomers: Sendable {
+    private let decisions: [Decision]
+    /// The key hash and place in `decisions` of each ACH decision with a customer, by hash, then place.
+    private let byHash: [(hash: Int, position: Int)]
+
+    public init(_ decisions: [Decision]) {
+        var byHash: [(hash: Int, position: Int)] = []
+        for (position, d) in decisions.enumerated() {
+            guard case let .ach(key) = d.receipt.key, d.customerID != nil else { continue }
+            byHash.append((ACHEntryCustomer(key: key, customerID: "").keyHash, position))
+        }
+        byHash.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.position < $1.position }
+        self.decisions = decisions
+        self.byHash = byHash
+    }
+
+    /// The customer cash application found for the row's entry (a row whose key is not its fields' has none).
+    public func customer(of row: ACHEntryRow) -> String? {
+        guard !row.keepsKeyText else { return nil }
+        let hash = row.keyHash
+        var low = 0, high = byHash.count
+        while low < high {
+            let middle = (low + high) / 2
+            if byHash[middle].hash <= hash { low = middle + 1 } else { high = middle }
+        }
+        // The decisions of this hash, the last first: the first whose key is the row's.
+        var i = low - 1
+        while i >= 0, byHash[i].hash == hash {
+            let d = decisions[byHash[i].position]
+            if case let .ach(key) = d.receipt.key, key.role.rawValue == row.role, key.companyID == row.companyID,
+               key.effectiveDay == row.effectiveDay, key.trace == row.trace {
+                return d.customerID
+            }
+            i -= 1
+        }
+        return nil
+    }
+
+    /// Each row without a customer of its own given its entry's.
+    public func give(to rows: inout [ACHEntryRow]) {
+        for i in rows.indices where rows[i].customerID == nil { rows[i].customerID = customer(of: rows[i]) }
+    }
+}

@@ -165,6 +165,9 @@ public struct ACHEntryRow: Hashable, Sendable {
     public var fileName: String
     public var day: Day
 
+    /// Whether the row's entry key is not the one its fields make (an older ledger's, kept as text).
+    public var keepsKeyText: Bool { entryKeyText != nil }
+
     /// The source key given the entry key already made (a writer binding both makes the key text once).
     public func sourceKey(entryKey: String) -> String { sourceKeyText ?? entryKey }
 

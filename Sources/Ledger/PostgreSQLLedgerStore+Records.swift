@@ -76,29 +76,49 @@ extension PostgreSQLLedgerStore {
             """)
     }
 
-    /// The day's ACH entries go to a staging table of the day's transaction, where the customers cash application finds
-    /// for them later are given them by key; the rows move to the ledger's table once, at the day's end.
+    /// The day's ACH entries. A row whose key the ledger does not hold and the day has not written goes straight into
+    /// `ach_entries`; the others (a key an earlier day recorded, or the day wrote before) go to a staging table and
+    /// replace what is there at the day's end (SQLite's INSERT OR REPLACE), as do the customers cash application found
+    /// for entries whose rows came without them (`achCustomers`).
     func writeACH(_ batch: DayEffects, runID: Int64, day today: Day) throws {
         if !batch.achEntries.isEmpty {
-            try stageACHTables()
             let dayText = today.description, run = String(runID)
-            var rows = CopyText(reservingCapacity: batch.achEntries.count * 200)
-            var again: [String] = []
+            var keys: [String] = [], again: [Bool] = []
+            keys.reserveCapacity(batch.achEntries.count)
+            again.reserveCapacity(batch.achEntries.count)
             for x in batch.achEntries {
-                let key = x.entryKey
-                // An entry the day staged before is replaced by this one (SQLite's INSERT OR REPLACE).
-                if !dayACHKeyHashes.insert(x.keyHash).inserted { again.append(key) }
-                for value in [e, key, x.role, x.kind, x.companyID, x.trace, x.rdfi] { rows.add(value) }
-                rows.add(x.amount.minorUnits)
-                for value in [x.amount.currency.code, x.effectiveDay.description, x.settlementDay.description, x.sourceKey(entryKey: key)] { rows.add(value) }
-                rows.add(x.customerID)
-                for value in [x.receiverName, x.identification, x.fileName, dayText, run] { rows.add(value) }
-                rows.endRow()
+                keys.append(x.entryKey)
+                again.append(!dayACHKeyHashes.insert(x.keyHash).inserted)
             }
-            if !again.isEmpty {
-                try db.run("DELETE FROM stage_ach WHERE entry_key = ANY($1::text[])", [PostgreSQLArray.literal(again)])
+            // A key names its entry's effective day: only those of days the ledger holds entries of are looked up.
+            let rows = batch.achEntries
+            let candidates = keys.indices.filter { !again[$0] }
+            let days = try effectiveDaysHeld(Set(candidates.map { rows[$0].effectiveDay }))
+            let held = try existing(candidates.filter { rows[$0].keepsKeyText || days.contains(rows[$0].effectiveDay) }.map { keys[$0] },
+                                    in: "ach_entries", key: "entry_key")
+            var fresh = CopyText(reservingCapacity: batch.achEntries.count * 200), staged = CopyText()
+            var replaced: [String] = []
+            for (i, x) in batch.achEntries.enumerated() {
+                let key = keys[i]
+                if again[i] { replaced.append(key) }
+                let direct = !again[i] && !held.contains(key)
+                func add(_ rows: inout CopyText) {
+                    for value in [e, key, x.role, x.kind, x.companyID, x.trace, x.rdfi] { rows.add(value) }
+                    rows.add(x.amount.minorUnits)
+                    for value in [x.amount.currency.code, x.effectiveDay.description, x.settlementDay.description, x.sourceKey(entryKey: key)] { rows.add(value) }
+                    rows.add(x.customerID)
+                    for value in [x.receiverName, x.identification, x.fileName, dayText, run] { rows.add(value) }
+                    rows.endRow()
+                }
+                if direct { add(&fresh) } else { add(&staged) }
             }
-            db.copyInAhead("stage_ach", data: rows.bytes)
+            if fresh.rows > 0 { db.copyInAhead("ach_entries", data: fresh.bytes) }
+            if staged.rows > 0 || !replaced.isEmpty { try stageACHTables() }
+            if !replaced.isEmpty {
+                // An entry the day staged before is replaced by this one; one it wrote straight in, when the staged rows move.
+                try db.run("DELETE FROM stage_ach WHERE entry_key = ANY($1::text[])", [PostgreSQLArray.literal(replaced)])
+            }
+            if staged.rows > 0 { db.copyInAhead("stage_ach", data: staged.bytes) }
         }
         if !batch.achCustomers.isEmpty {
             // Kept beside the rows (an entry given two, its last), given them when the day's rows move to the ledger.
@@ -175,36 +195,51 @@ extension PostgreSQLLedgerStore {
         achStaged = true
     }
 
-    /// The day's staged ACH entries into the ledger's table (replacing rows of the same key an earlier day recorded), each
-    /// with the customer cash application found for it; a customer for an entry the day did not write is refused.
-    func moveStagedACH() throws {
-        guard !dayACHKeyHashes.isEmpty || achStaged else { return }
-        try stageACHTables()
+    /// Which of these effective days the entity's committed ACH entries have (one index look-up each, on the look-up
+    /// connection).
+    private func effectiveDaysHeld(_ days: Set<Day>) throws -> Set<Day> {
+        guard !days.isEmpty, !emptyTables.contains("ach_entries") else { return [] }
+        let rows = try lookups().query("""
+            SELECT k.day FROM unnest($2::text[]) AS k(day) WHERE EXISTS (SELECT 1 FROM ach_entries t WHERE t.entity = $1 AND t.effective_day = k.day)
+            """, [e, PostgreSQLArray.literal(days.map(\.description))])
+        return Set(try (0..<rows.count).map { try Stored.day(rows.text($0, 0), "ach_entries") })
+    }
+
+    /// The day's staged ACH entries into the ledger's table (replacing rows of the same key an earlier day recorded, or
+    /// the day wrote straight in), each with the customer cash application found for it, and those customers given to
+    /// the day's rows written without one; a customer for an entry the day did not write is refused.
+    func moveStagedACH(day: Day) throws {
+        defer { dayACHKeyHashes = [] }
+        guard achStaged else { return }
+        let d = day.description
         let stray = try db.query("""
-            SELECT c.entry_key, c.customer_id FROM stage_ach_customers c WHERE NOT EXISTS (SELECT 1 FROM stage_ach a WHERE a.entry_key = c.entry_key)
+            SELECT c.entry_key, c.customer_id FROM stage_ach_customers c
+            WHERE NOT EXISTS (SELECT 1 FROM stage_ach a WHERE a.entry_key = c.entry_key)
+              AND NOT EXISTS (SELECT 1 FROM ach_entries x WHERE x.entity = $1 AND x.entry_key = c.entry_key AND x.day = $2)
             ORDER BY 1 LIMIT 1
-            """)
+            """, [e, d])
         if stray.count > 0 { throw LedgerError("a customer (\(stray.text(0, 1))) for ACH entry \(stray.text(0, 0)), which the day did not write") }
         try db.execute("ANALYZE stage_ach; ANALYZE stage_ach_customers")
+        let customers = "(SELECT DISTINCT ON (entry_key) entry_key, customer_id FROM stage_ach_customers ORDER BY entry_key, ctid DESC)"
         try db.execute("""
             INSERT INTO ach_entries
             SELECT * FROM (
                 SELECT a.entity, a.entry_key, a.role, a.kind, a.company_id, a.trace, a.rdfi, a.amount_minor, a.currency, a.effective_day,
                        a.settlement_day, a.source_key, COALESCE(a.customer_id, c.customer_id), a.receiver_name, a.identification, a.file_name, a.day,
                        a.run_id
-                FROM stage_ach a
-                LEFT JOIN (SELECT DISTINCT ON (entry_key) entry_key, customer_id FROM stage_ach_customers ORDER BY entry_key, ctid DESC) c
-                    ON c.entry_key = a.entry_key
+                FROM stage_ach a LEFT JOIN \(customers) c ON c.entry_key = a.entry_key
             ) moved
             ON CONFLICT (entity, entry_key) DO UPDATE SET role = excluded.role, kind = excluded.kind, company_id = excluded.company_id,
                 trace = excluded.trace, rdfi = excluded.rdfi, amount_minor = excluded.amount_minor, currency = excluded.currency,
                 effective_day = excluded.effective_day, settlement_day = excluded.settlement_day, source_key = excluded.source_key,
                 customer_id = excluded.customer_id, receiver_name = excluded.receiver_name, identification = excluded.identification,
-                file_name = excluded.file_name, day = excluded.day, run_id = excluded.run_id;
-            DELETE FROM stage_ach;
-            DELETE FROM stage_ach_customers;
+                file_name = excluded.file_name, day = excluded.day, run_id = excluded.run_id
             """)
-        dayACHKeyHashes = []
+        try db.run("""
+            UPDATE ach_entries x SET customer_id = c.customer_id FROM \(customers) c
+            WHERE x.entity = $1 AND x.entry_key = c.entry_key AND x.day = $2 AND x.customer_id IS NULL
+            """, [e, d])
+        try db.execute("DELETE FROM stage_ach; DELETE FROM stage_ach_customers")
     }
 
     /// Decisions booked, held receipts and re-applications, and what settle resolves, reopens or sets aside itself.

@@ -24,6 +24,8 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     /// the open day itself wrote is known in memory (`dayKeys`, `knownInvoices`): a key the day posted is read on `db`.
     /// Opened with the first look-up.
     private var lookupConnection: PostgreSQLConnection?
+    /// Whether a look-up has been made (the connection opened).
+    var hasLookedUp: Bool { lookupConnection != nil }
 
     /// The open day, the closed period when it began, and what it has posted.
     var openDay: (runID: Int64, day: Day)?
@@ -32,6 +34,10 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     /// The keys this run of the day posted or found unchanged: a key an earlier run of the day posted and this one
     /// does not is reversed at its end.
     var dayKeys = KeyDigests()
+    /// The tables (`invoices`, `journal_entries`, `ach_entries`) in which the entity held no rows when the open day
+    /// began: a key of theirs the day did not write is new without a look-up (a first day, or the first after a ledger
+    /// was moved in, looks up a million keys of each otherwise). No other writer adds to them while the run lock is held.
+    var emptyTables: Set<String> = []
     var nextEntryID: Int64 = 1
     var firstEntryID: Int64 = 1
     /// The entity's chart (loaded when a day begins) and invoices known to be in the ledger (those written or found);
@@ -148,6 +154,12 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             knownAccounts = Set((0..<chart.count).map { chart.text($0, 0) })
             try checkRunLock()
             closedThroughDay = try PostgreSQLPeriods.closedThrough(db, entity: e)
+            // Before the day's rerun clears its records: what committed runs left.
+            let held = try db.query("""
+                SELECT EXISTS (SELECT 1 FROM invoices WHERE entity = $1), EXISTS (SELECT 1 FROM journal_entries WHERE entity = $1),
+                       EXISTS (SELECT 1 FROM ach_entries WHERE entity = $1)
+                """, [e])
+            emptyTables = Set(["invoices", "journal_entries", "ach_entries"].enumerated().filter { !held.bool(0, $0.offset) }.map(\.element))
             try resetDayRecords(day)
         } catch {
             abandonDay()
@@ -210,7 +222,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
                 try postEntries(gone.map { JournalEntryDraft(sourceKey: $0, effectiveDay: day.day, memo: "No longer produced by a run of \(day.day)", postings: []) },
                                 runID: day.runID, day: day.day)
             }
-            try moveStagedACH()
+            try moveStagedACH(day: day.day)
             try writeKeptTotals(day: day.day)
             var outcome = dayOutcome
             if !day.bankTies.isEmpty {
@@ -309,6 +321,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         openDay = nil
         dayKeys.removeAll()
         dayACHKeyHashes = []
+        emptyTables = []
         // Tables the rolled-back day made are gone with it.
         achStaged = false
     }
@@ -337,7 +350,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         for (i, invoice) in invoices.enumerated() { last[invoice.invoiceID] = i }
         // Which the ledger holds: those known in memory, and of the rest those one index probe each finds.
         let unknown = invoices.indices.filter { last[invoices[$0].invoiceID] == $0 && !knownInvoices.contains(invoices[$0].invoiceID) }.map { invoices[$0].invoiceID }
-        let found = try existing(unknown)
+        let found = try existing(unknown, in: "invoices", key: "invoice_id")
         var fresh = CopyText(), changed = CopyText()
         func add(_ invoice: LedgerInvoice, to copy: inout CopyText) {
             for value in [e, invoice.invoiceID, invoice.customerID, invoice.issueDay.description, invoice.dueDay.description,
@@ -472,7 +485,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         }
         guard entries.rows > 0 else { return }
         if !invoiceOrder.isEmpty {
-            let found = try existing(invoiceOrder)
+            let found = try existing(invoiceOrder, in: "invoices", key: "invoice_id")
             if let missing = invoiceOrder.first(where: { !found.contains($0) }) {
                 throw LedgerError("entry \(unknownInvoices[missing] ?? "") posts to invoice \(missing), which the ledger does not have")
             }
@@ -506,7 +519,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     }
 
     /// The connection for look-ups of what committed before the open day (see `lookupConnection`).
-    private func lookups() throws -> PostgreSQLConnection {
+    func lookups() throws -> PostgreSQLConnection {
         if let lookupConnection { return lookupConnection }
         let c = try PostgreSQLConnection(conninfo: address.conninfo)
         try c.execute("SET plan_cache_mode = force_custom_plan")
@@ -514,16 +527,16 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         return c
     }
 
-    /// Which of these invoice ids (distinct: both callers' lists are, and none is one the open day wrote) the entity
-    /// has: one index look-up each (a lateral probe the planner cannot turn into a scan of every entity's invoices),
-    /// on the look-up connection. The ids go as one array parameter: staged in a temporary table emptied after each
-    /// batch, they cost a night of a million receipts 11 s more (its dead rows piling up until COMMIT).
-    private func existing(_ invoices: [String]) throws -> Set<String> {
-        guard !invoices.isEmpty else { return [] }
+    /// Which of these keys of `table` (its `key` column after the entity; none one the open day wrote) the entity has,
+    /// as committed: one index look-up each (a lateral probe the planner cannot turn into a scan of every entity's
+    /// rows), on the look-up connection. The keys go as one array parameter: staged in a temporary table emptied after
+    /// each batch, invoice ids cost a night of a million receipts 11 s more (its dead rows piling up until COMMIT).
+    func existing(_ keys: [String], in table: String, key: String) throws -> Set<String> {
+        guard !keys.isEmpty, !emptyTables.contains(table) else { return [] }
         let rows = try lookups().query("""
             SELECT k.id FROM unnest($2::text[]) AS k(id)
-            CROSS JOIN LATERAL (SELECT 1 AS found FROM invoices i WHERE i.entity = $1 AND i.invoice_id = k.id LIMIT 1) f
-            """, [e, PostgreSQLArray.literal(invoices)])
+            CROSS JOIN LATERAL (SELECT 1 AS found FROM \(table) t WHERE t.entity = $1 AND t.\(key) = k.id LIMIT 1) f
+            """, [e, PostgreSQLArray.literal(keys)])
         return Set((0..<rows.count).map { rows.text($0, 0) })
     }
 
@@ -537,7 +550,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         for (draft, digest) in zip(drafts, digests) {
             if dayKeys.contains(digest) { today.insert(draft.sourceKey) } else { before.insert(draft.sourceKey) }
         }
-        var out = try postedNets(of: before, on: lookups())
+        var out = emptyTables.contains("journal_entries") ? [:] : try postedNets(of: before, on: lookups())
         if !today.isEmpty { out.merge(try postedNets(of: today, on: db)) { _, new in new } }
         return (out, before.count + today.count)
     }

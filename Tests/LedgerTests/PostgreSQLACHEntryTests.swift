@@ -1,0 +1,126 @@
+import Accounting
+import Core
+import Foundation
+@testable import Ledger
+import Matching
+import TestSupport
+import Testing
+
+/// The day's ACH entries on PostgreSQL. Rows that come with their customers (a writer that falls behind is given them
+/// after cash application) and whose keys the ledger does not hold go straight into `ach_entries`; a key an earlier
+/// day recorded, or the day wrote before, is replaced at the day's end; customers that follow their rows (as SQLite's
+/// writer is given them) are given to the rows then, whichever way the rows went in.
+@Suite(.enabled(if: PostgreSQLTestServer.configured, Comment(rawValue: PostgreSQLTestServer.skipReason)))
+struct PostgreSQLACHEntryTests {
+    typealias T = ACHEntryCustomerTests
+    static let day = T.day
+    static let nextDay = day.adding(days: 1)
+
+    private func ledger() throws -> (PostgreSQLLedgerStore, PostgreSQLConnection) {
+        let url = try #require(PostgreSQLTestServer.isolatedURL("ach"))
+        guard case let .postgresql(address) = try LedgerLocation.parse(url) else { throw LedgerError("not a URL") }
+        let store = try PostgreSQLLedgerStore(address: address, entity: "acme-us")
+        return (store, try PostgreSQLConnection(conninfo: address.conninfo))
+    }
+
+    static func row(_ trace: String, customer: String? = nil, day: Day = PostgreSQLACHEntryTests.day) -> ACHEntryRow {
+        var row = T.row(trace)
+        row.customerID = customer
+        row.day = day
+        return row
+    }
+
+    /// Each entry's customer and the day that recorded it, by trace.
+    private func entries(_ db: PostgreSQLConnection) throws -> [String: String] {
+        let rows = try db.query("SELECT trace, COALESCE(customer_id, '-'), day FROM ach_entries WHERE entity = 'acme-us'")
+        return Dictionary(uniqueKeysWithValues: (0..<rows.count).map { (rows.text($0, 0), rows.text($0, 1) + " " + rows.text($0, 2)) })
+    }
+
+    /// A day of `batches` of rows, then `customers` in batches of one.
+    private func runDay(_ store: PostgreSQLLedgerStore, run: Int64, day: Day = PostgreSQLACHEntryTests.day, _ batches: [[ACHEntryRow]],
+                        customers: [(trace: String, customer: String)] = []) async throws {
+        try await store.beginDay(runID: run, day: day)
+        for rows in batches {
+            var batch = DayEffects()
+            batch.achEntries = rows
+            try await store.post(batch)
+        }
+        for c in customers {
+            var found = DayEffects()
+            found.achCustomers = [T.found(c.trace, c.customer)]
+            try await store.post(found)
+        }
+        _ = try await store.finishDay(DayCommit(runID: run, day: day))
+    }
+
+    @Test func rowsWithTheirCustomersGoStraightInAndAKeyRecordedBeforeIsReplaced() async throws {
+        let (store, db) = try ledger()
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.nextDay, startedAt: "t")
+        try await runDay(store, run: run, [[Self.row("1", customer: "C1"), Self.row("2")]])
+        // New keys with their customers: nothing staged, nothing moved at the day's end.
+        #expect(await store.achStaged == false)
+        #expect(try entries(db) == ["1": "C1 \(Self.day)", "2": "- \(Self.day)"])
+        // The next day records entry 2 again (a file sent again under a new header, say) and entry 5 twice: the last of
+        // each stands, once.
+        try await runDay(store, run: run, day: Self.nextDay, [[Self.row("2", customer: "C2", day: Self.nextDay), Self.row("5", customer: "C5", day: Self.nextDay)],
+                                                              [Self.row("5", customer: "C6", day: Self.nextDay)]])
+        #expect(try entries(db) == ["1": "C1 \(Self.day)", "2": "C2 \(Self.nextDay)", "5": "C6 \(Self.nextDay)"])
+        // A rerun of the first day: its own rows replaced (entry 2 is the next day's and stays so), in one transaction.
+        try await runDay(store, run: run, [[Self.row("1"), Self.row("3", customer: "C3")]])
+        #expect(try entries(db) == ["1": "- \(Self.day)", "2": "C2 \(Self.nextDay)", "3": "C3 \(Self.day)", "5": "C6 \(Self.nextDay)"])
+    }
+
+    @Test func customersThatFollowTheRowsAreGivenToThemWhicheverWayTheyWentIn() async throws {
+        let (store, db) = try ledger()
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        try await runDay(store, run: run, [[Self.row("1"), Self.row("2"), Self.row("3"), Self.row("4", customer: "OWN")]],
+                         customers: [("3", "C3"), ("1", "C1"), ("4", "C4"), ("3", "C8")])
+        #expect(try entries(db) == ["1": "C1 \(Self.day)", "2": "- \(Self.day)", "3": "C8 \(Self.day)", "4": "OWN \(Self.day)"])
+        // A rerun of the day (every key held: the rows staged and moved) with other customers and one row fewer.
+        try await runDay(store, run: run, [[Self.row("1"), Self.row("2")]], customers: [("2", "C2")])
+        #expect(try entries(db) == ["1": "- \(Self.day)", "2": "C2 \(Self.day)"])
+        // Rows staged and rows written straight in, in one day, with customers after both.
+        try await runDay(store, run: run, [[Self.row("2"), Self.row("7")]], customers: [("7", "C7"), ("2", "C9")])
+        #expect(try entries(db) == ["2": "C9 \(Self.day)", "7": "C7 \(Self.day)"])
+        // A customer for an entry the day did not write is refused, and the day rolls back.
+        await #expect(throws: LedgerError.self) { try await runDay(store, run: run, [[Self.row("7")]], customers: [("7", "C1"), ("2", "C2")]) }
+        #expect(try entries(db) == ["2": "C9 \(Self.day)", "7": "C7 \(Self.day)"])
+    }
+}
+
+/// A first day of an entity (its tables empty when the day began) looks up none of its keys: every one is new. Another
+/// entity's rows in the same tables change nothing of that, and the next day looks up what the first wrote.
+@Suite(.enabled(if: PostgreSQLTestServer.configured, Comment(rawValue: PostgreSQLTestServer.skipReason)))
+struct PostgreSQLFirstDayTests {
+    typealias L = LedgerStoreTests
+    static let day = L.day
+
+    @Test func aFirstDayLooksNothingUpAndTheNextFindsWhatItWrote() async throws {
+        let url = try #require(PostgreSQLTestServer.isolatedURL("first"))
+        guard case let .postgresql(address) = try LedgerLocation.parse(url) else { throw LedgerError("not a URL") }
+        let other = try PostgreSQLLedgerStore(address: address, entity: "acme-ca")
+        let otherRun = try await other.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        _ = try await other.commit(DayCommit(runID: otherRun, day: Self.day, invoices: [L.invoice("I1", 100)], entries: [L.opening("I1", 100)]))
+
+        let store = try PostgreSQLLedgerStore(address: address, entity: "acme-us")
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day.adding(days: 1), startedAt: "t")
+        var first = DayCommit(runID: run, day: Self.day, invoices: [L.invoice("I1", 100), L.invoice("I2", 50)], entries: [L.opening("I1", 100), L.opening("I2", 50)])
+        first.achEntries = [PostgreSQLACHEntryTests.row("1", customer: "C1")]
+        let opened = try await store.commit(first)
+        #expect(opened.newInvoiceCount == 2)
+        #expect(await store.hasLookedUp == false)
+
+        // The next day: I1 and its opening are known (an unchanged opening posts nothing), I3 is new, entry 1 is replaced.
+        let next = Self.day.adding(days: 1)
+        var second = DayCommit(runID: run, day: next, invoices: [L.invoice("I1", 100), L.invoice("I3", 70)], entries: [L.opening("I1", 100), L.opening("I3", 70)])
+        second.achEntries = [PostgreSQLACHEntryTests.row("1", customer: "C2", day: next)]
+        let outcome = try await store.commit(second)
+        #expect(await store.hasLookedUp)
+        #expect(outcome.newInvoiceCount == 1)
+        #expect(outcome.posted.map(\.sourceKey) == [L.opening("I3", 70).sourceKey])
+        let db = try PostgreSQLConnection(conninfo: address.conninfo)
+        let rows = try db.query("SELECT customer_id, day FROM ach_entries WHERE entity = 'acme-us'")
+        #expect(rows.count == 1 && rows.text(0, 0) == "C2" && rows.text(0, 1) == next.description)
+        #expect(try db.query("SELECT count(*) FROM invoices WHERE entity = 'acme-us'").int(0, 0) == 3)
+    }
+}
