@@ -47,26 +47,47 @@ extension PostgreSQLLedgerStore {
             }
             db.copyInAhead("applications", data: rows.bytes)
         }
-        guard !batch.exceptions.isEmpty else { return }
-        var rows = CopyText()
-        for x in batch.exceptions {
-            for value in [e, x.exceptionID, String(runID), String(runID), x.day.description, x.type, x.severity, x.receiptID, x.source, x.sourceRef,
-                          x.location, x.customerID] { rows.add(value) }
-            rows.add(x.amount?.minorUnits.description)
-            rows.add(x.amount?.currency.code)
-            for value in [x.invoiceIDs.joined(separator: "|"), x.message, x.suggestions, x.evidence] { rows.add(value) }
-            rows.endRow()
+        try writeExceptions(batch.exceptions, runID: runID)
+    }
+
+    /// Exceptions raised: one the ledger does not hold and the day has not raised goes straight into `exceptions`; one
+    /// raised again is updated (the run's message and evidence; one settle resolved `auto` opens again). Raised twice in
+    /// a batch, the last one stands (as SQLite's upsert of the second over the first).
+    private func writeExceptions(_ exceptions: [ExceptionRow], runID: Int64) throws {
+        guard !exceptions.isEmpty else { return }
+        var last: [String: Int] = [:]
+        for (i, x) in exceptions.enumerated() { last[x.exceptionID] = i }
+        let raised = exceptions.indices.filter { last[exceptions[$0].exceptionID] == $0 }
+        let digests = raised.map { KeyDigests.Digest(exceptions[$0].exceptionID) }
+        let held = try existing(raised.indices.filter { !dayExceptions.contains(digests[$0]) }.map { exceptions[raised[$0]].exceptionID },
+                                in: "exceptions", key: "exception_id")
+        var fresh = CopyText(), again = CopyText()
+        for (k, i) in raised.enumerated() {
+            let x = exceptions[i]
+            let new = !dayExceptions.contains(digests[k]) && !held.contains(x.exceptionID)
+            dayExceptions.insert(digests[k])
+            func add(_ rows: inout CopyText) {
+                for value in [e, x.exceptionID, String(runID), String(runID), x.day.description, x.type, x.severity, x.receiptID, x.source, x.sourceRef,
+                              x.location, x.customerID] { rows.add(value) }
+                rows.add(x.amount?.minorUnits.description)
+                rows.add(x.amount?.currency.code)
+                for value in [x.invoiceIDs.joined(separator: "|"), x.message, x.suggestions, x.evidence] { rows.add(value) }
+                rows.endRow()
+            }
+            if new { add(&fresh) } else { add(&again) }
         }
+        let columns = """
+            (entity, exception_id, first_run_id, last_run_id, day, type, severity, receipt_id, source, source_ref, location, customer_id, amount_minor,
+             currency, invoice_ids, message, suggestions, evidence)
+            """
+        if fresh.rows > 0 { db.copyInAhead("exceptions" + columns, data: fresh.bytes) }
+        guard again.rows > 0 else { return }
         try db.execute("""
             CREATE TEMPORARY TABLE IF NOT EXISTS stage_exceptions (LIKE exceptions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS
             """)
-        try db.copyIn("""
-            stage_exceptions(entity, exception_id, first_run_id, last_run_id, day, type, severity, receipt_id, source, source_ref, location, customer_id,
-                             amount_minor, currency, invoice_ids, message, suggestions, evidence)
-            """, data: rows.bytes)
-        // Raised twice in a batch, the last one stands (as SQLite's upsert of the second over the first).
+        try db.copyIn("stage_exceptions" + columns, data: again.bytes)
         try db.execute("""
-            INSERT INTO exceptions SELECT DISTINCT ON (exception_id) * FROM stage_exceptions ORDER BY exception_id, ctid DESC
+            INSERT INTO exceptions SELECT * FROM stage_exceptions
             ON CONFLICT (entity, exception_id) DO UPDATE SET last_run_id = excluded.last_run_id, message = excluded.message,
                 suggestions = excluded.suggestions, location = excluded.location, evidence = excluded.evidence,
                 status = CASE WHEN exceptions.resolution = 'auto' THEN 'open' ELSE exceptions.status END,

@@ -34,10 +34,12 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     /// The keys this run of the day posted or found unchanged: a key an earlier run of the day posted and this one
     /// does not is reversed at its end.
     var dayKeys = KeyDigests()
-    /// The tables (`invoices`, `journal_entries`, `ach_entries`) in which the entity held no rows when the open day
+    /// The tables (`invoices`, `journal_entries`, `ach_entries`, `exceptions`) in which the entity held no rows when the open day
     /// began: a key of theirs the day did not write is new without a look-up (a first day, or the first after a ledger
     /// was moved in, looks up a million keys of each otherwise). No other writer adds to them while the run lock is held.
     var emptyTables: Set<String> = []
+    /// The exceptions the open day has raised (`writeExceptions`).
+    var dayExceptions = KeyDigests()
     var nextEntryID: Int64 = 1
     var firstEntryID: Int64 = 1
     /// The entity's chart (loaded when a day begins) and invoices known to be in the ledger (those written or found);
@@ -131,6 +133,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         guard openDay == nil else { throw LedgerError("a day (\(openDay.map { "\($0.day)" } ?? "")) is already open in this ledger writer") }
         dayOutcome = CommitOutcome()
         dayKeys.removeAll()
+        dayExceptions.removeAll()
         openChanges = [:]
         writtenOffChanges = [:]
         accountMovements = [:]
@@ -157,9 +160,9 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             // Before the day's rerun clears its records: what committed runs left.
             let held = try db.query("""
                 SELECT EXISTS (SELECT 1 FROM invoices WHERE entity = $1), EXISTS (SELECT 1 FROM journal_entries WHERE entity = $1),
-                       EXISTS (SELECT 1 FROM ach_entries WHERE entity = $1)
+                       EXISTS (SELECT 1 FROM ach_entries WHERE entity = $1), EXISTS (SELECT 1 FROM exceptions WHERE entity = $1)
                 """, [e])
-            emptyTables = Set(["invoices", "journal_entries", "ach_entries"].enumerated().filter { !held.bool(0, $0.offset) }.map(\.element))
+            emptyTables = Set(["invoices", "journal_entries", "ach_entries", "exceptions"].enumerated().filter { !held.bool(0, $0.offset) }.map(\.element))
             try resetDayRecords(day)
         } catch {
             abandonDay()
@@ -321,6 +324,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         openDay = nil
         dayKeys.removeAll()
         dayACHKeyHashes = []
+        dayExceptions.removeAll()
         emptyTables = []
         // Tables the rolled-back day made are gone with it.
         achStaged = false

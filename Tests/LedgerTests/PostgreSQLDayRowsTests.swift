@@ -124,3 +124,48 @@ struct PostgreSQLFirstDayTests {
         #expect(try db.query("SELECT count(*) FROM invoices WHERE entity = 'acme-us'").int(0, 0) == 3)
     }
 }
+
+/// Exceptions on PostgreSQL: a new one goes straight in, the last of a batch standing; one the day or an earlier run
+/// raised is raised again (its message and run), and one settle resolved because its cause had gone opens again.
+@Suite(.enabled(if: PostgreSQLTestServer.configured, Comment(rawValue: PostgreSQLTestServer.skipReason)))
+struct PostgreSQLExceptionTests {
+    static let day = LedgerStoreTests.day
+
+    static func raised(_ id: String, _ message: String) -> ExceptionRow {
+        ExceptionRow(exceptionID: id, day: day, type: "AMBIGUOUS", severity: "review", receiptID: "R-\(id)", source: "nacha", sourceRef: "1",
+                     location: "f:1", customerID: "C1", amount: Money(minorUnits: 100, currency: .usd), invoiceIDs: [], message: message, suggestions: "")
+    }
+
+    /// Each exception: message, first and last run, status and resolution.
+    private func exceptions(_ db: PostgreSQLConnection) throws -> [String: String] {
+        let rows = try db.query("SELECT exception_id, message, first_run_id, last_run_id, status, resolution FROM exceptions WHERE entity = 'acme-us'")
+        return Dictionary(uniqueKeysWithValues: (0..<rows.count).map { r in (rows.text(r, 0), (1..<6).map { rows.text(r, $0) }.joined(separator: " ")) })
+    }
+
+    private func runDay(_ store: PostgreSQLLedgerStore, _ batches: [[ExceptionRow]]) async throws -> Int64 {
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
+        try await store.beginDay(runID: run, day: Self.day)
+        for rows in batches.dropLast() {
+            var batch = DayEffects()
+            batch.exceptions = rows
+            try await store.post(batch)
+        }
+        _ = try await store.finishDay(DayCommit(runID: run, day: Self.day, exceptions: batches.last ?? []), dryRun: false)
+        return run
+    }
+
+    @Test func newOnesGoInOnceAndOnesRaisedBeforeAreRaisedAgain() async throws {
+        let url = try #require(PostgreSQLTestServer.isolatedURL("raised"))
+        guard case let .postgresql(address) = try LedgerLocation.parse(url) else { throw LedgerError("not a URL") }
+        let store = try PostgreSQLLedgerStore(address: address, entity: "acme-us")
+        let db = try PostgreSQLConnection(conninfo: address.conninfo)
+        let first = try await runDay(store, [[Self.raised("X1", "a"), Self.raised("X2", "b"), Self.raised("X1", "c")], [Self.raised("X2", "d")]])
+        #expect(try exceptions(db) == ["X1": "c \(first) \(first) open ", "X2": "d \(first) \(first) open "])
+        // A rerun of the day raises X1 again and not X2, whose cause is gone: settle resolves it.
+        let second = try await runDay(store, [[Self.raised("X1", "e")]])
+        #expect(try exceptions(db) == ["X1": "e \(first) \(second) open ", "X2": "d \(first) \(first) resolved auto"])
+        // Raised again, X2 opens again; X3 is new beside them.
+        let third = try await runDay(store, [[Self.raised("X3", "f"), Self.raised("X2", "g")], [Self.raised("X1", "h")]])
+        #expect(try exceptions(db) == ["X1": "h \(first) \(third) open ", "X2": "g \(first) \(third) open ", "X3": "f \(third) \(third) open "])
+    }
+}
