@@ -212,8 +212,9 @@ extension DayRun {
 
     /// What the day posts and records, to the writer, in the order of one batch (so entry ids do not depend on how it
     /// is cut): the decisions' entries in chunks as they are made (the writer starts on the first while the rest are
-    /// built); the returns', held cash applied and reviewers' decisions, with the day's records; the rows of ACH
-    /// customers and of how cash was applied. Gives the exceptions the day raised.
+    /// built); the returns', held cash applied and reviewers' decisions, with the day's records; the customers of the
+    /// day's ACH entries (for a writer that falls behind, the ACH rows themselves, each with its customer); the rows of
+    /// how cash was applied. Gives the exceptions the day raised.
     func post(_ applied: Applied, taken: inout Taken, settled: Settled, opened: Opened, feeding feed: LedgerFeed) async throws -> [MatchException] {
         sendEntries(applied.cash.decisions, book: settled.book, feeding: feed)
         try await sendRecords(applied, taken: taken, settled: settled, feeding: feed)
