@@ -100,26 +100,24 @@ extension PostgreSQLLedgerStore {
     /// The day's ACH entries. A row whose key the ledger does not hold and the day has not written goes straight into
     /// `ach_entries`; the others (a key an earlier day recorded, or the day wrote before) go to a staging table and
     /// replace what is there at the day's end (SQLite's INSERT OR REPLACE), as do the customers cash application found
-    /// for entries whose rows came without them (`achCustomers`).
+    /// for entries whose rows came without them (`achCustomers`). Of a key a batch names twice, its last row stands.
     func writeACH(_ batch: DayEffects, runID: Int64, day today: Day) throws {
         if !batch.achEntries.isEmpty {
             let dayText = today.description, run = String(runID)
-            var keys: [String] = [], again: [Bool] = []
-            keys.reserveCapacity(batch.achEntries.count)
-            again.reserveCapacity(batch.achEntries.count)
-            for x in batch.achEntries {
-                keys.append(x.entryKey)
-                again.append(!dayACHKeyHashes.insert(x.keyHash).inserted)
-            }
-            // A key names its entry's effective day: only those of days the ledger holds entries of are looked up.
             let rows = batch.achEntries
-            let candidates = keys.indices.filter { !again[$0] }
+            let keys = rows.map(\.entryKey)
+            var last: [String: Int] = [:]
+            for (i, key) in keys.enumerated() { last[key] = i }
+            var again = [Bool](repeating: false, count: rows.count)
+            for i in rows.indices where last[keys[i]] == i { again[i] = !dayACHKeyHashes.insert(rows[i].keyHash).inserted }
+            // A key names its entry's effective day: only those of days the ledger holds entries of are looked up.
+            let candidates = keys.indices.filter { last[keys[$0]] == $0 && !again[$0] }
             let days = try effectiveDaysHeld(Set(candidates.map { rows[$0].effectiveDay }))
             let held = try existing(candidates.filter { rows[$0].keepsKeyText || days.contains(rows[$0].effectiveDay) }.map { keys[$0] },
                                     in: "ach_entries", key: "entry_key")
-            var fresh = CopyText(reservingCapacity: batch.achEntries.count * 200), staged = CopyText()
+            var fresh = CopyText(reservingCapacity: rows.count * 200), staged = CopyText()
             var replaced: [String] = []
-            for (i, x) in batch.achEntries.enumerated() {
+            for (i, x) in rows.enumerated() where last[keys[i]] == i {
                 let key = keys[i]
                 if again[i] { replaced.append(key) }
                 let direct = !again[i] && !held.contains(key)
@@ -207,6 +205,7 @@ extension PostgreSQLLedgerStore {
     }
 
     private func stageACHTables() throws {
+        dayStagedACH = true
         guard !achStaged else { return }
         try db.execute("""
             CREATE TEMPORARY TABLE IF NOT EXISTS stage_ach (LIKE ach_entries) ON COMMIT DELETE ROWS;
@@ -231,7 +230,7 @@ extension PostgreSQLLedgerStore {
     /// the day's rows written without one; a customer for an entry the day did not write is refused.
     func moveStagedACH(day: Day) throws {
         defer { dayACHKeyHashes = [] }
-        guard achStaged else { return }
+        guard dayStagedACH else { return }
         let d = day.description
         let stray = try db.query("""
             SELECT c.entry_key, c.customer_id FROM stage_ach_customers c

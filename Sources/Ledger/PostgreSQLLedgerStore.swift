@@ -56,10 +56,13 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     var writtenOffChanges: [String: Int64] = [:]
     var accountMovements: [AccountMovement: Int64] = [:]
     var unappliedMovements: [UnappliedMovement: Int64] = [:]
-    /// The next application's id, and the key hashes of the ACH entries the day has staged (`writeACH`).
+    /// The next application's id, and the key hashes of the ACH entries the day has written (`writeACH`).
     var nextApplicationID: Int64 = 1
     var dayACHKeyHashes: Set<Int> = []
+    /// Whether the ACH staging tables are made (they last the connection's session), and whether the open day staged
+    /// rows or customers in them.
     var achStaged = false
+    var dayStagedACH = false
     /// The crash test's count (`SQLiteLedgerStore.killAfterPostings`): the process is killed once a COPY of postings
     /// takes the count to the limit, in the middle of the day's transaction.
     var postingsWritten = 0
@@ -141,6 +144,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         dayCustomers = []
         dayInvoices = []
         dayACHKeyHashes = []
+        dayStagedACH = false
         try db.execute("BEGIN")
         openDay = (runID, day)
         do {
@@ -324,6 +328,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         openDay = nil
         dayKeys.removeAll()
         dayACHKeyHashes = []
+        dayStagedACH = false
         dayExceptions.removeAll()
         emptyTables = []
         // Tables the rolled-back day made are gone with it.

@@ -70,6 +70,17 @@ struct PostgreSQLACHEntryTests {
         #expect(try entries(db) == ["1": "- \(Self.day)", "2": "C2 \(Self.nextDay)", "3": "C3 \(Self.day)", "5": "C6 \(Self.nextDay)"])
     }
 
+    /// A batch that names a key twice: its last row stands, whether the key is new or the ledger holds it.
+    @Test func aKeyTwiceInABatchIsWrittenOnceAsItsLastRow() async throws {
+        let (store, db) = try ledger()
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.nextDay, startedAt: "t")
+        try await runDay(store, run: run, [[Self.row("1", customer: "C1"), Self.row("2"), Self.row("1", customer: "C2"), Self.row("1")]])
+        #expect(try entries(db) == ["1": "- \(Self.day)", "2": "- \(Self.day)"])
+        try await runDay(store, run: run, day: Self.nextDay, [[Self.row("2", customer: "C3", day: Self.nextDay), Self.row("2", customer: "C4", day: Self.nextDay)]])
+        #expect(await store.dayStagedACH)
+        #expect(try entries(db) == ["1": "- \(Self.day)", "2": "C4 \(Self.nextDay)"])
+    }
+
     @Test func customersThatFollowTheRowsAreGivenToThemWhicheverWayTheyWentIn() async throws {
         let (store, db) = try ledger()
         let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.day, startedAt: "t")
