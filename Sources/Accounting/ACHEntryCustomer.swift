@@ -34,13 +34,20 @@ public struct ACHEntryCustomers: Sendable {
     private let decisions: [Decision]
     /// The key hash and place in `decisions` of each ACH decision with a customer, by hash, then place.
     private let byHash: [(hash: Int, position: Int)]
+    /// What is kept of a key's hash: all of it, but for the tests of keys that share one.
+    private let bucket: @Sendable (Int) -> Int
 
     public init(_ decisions: [Decision]) {
+        self.init(decisions, bucket: { $0 })
+    }
+
+    init(_ decisions: [Decision], bucket: @escaping @Sendable (Int) -> Int) {
         var byHash: [(hash: Int, position: Int)] = []
         for (position, d) in decisions.enumerated() {
             guard case let .ach(key) = d.receipt.key, d.customerID != nil else { continue }
-            byHash.append((ACHEntryCustomer(key: key, customerID: "").keyHash, position))
+            byHash.append((bucket(ACHEntryCustomer(key: key, customerID: "").keyHash), position))
         }
+        self.bucket = bucket
         byHash.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.position < $1.position }
         self.decisions = decisions
         self.byHash = byHash
@@ -49,7 +56,7 @@ public struct ACHEntryCustomers: Sendable {
     /// The customer cash application found for the row's entry (a row whose key is not its fields' has none).
     public func customer(of row: ACHEntryRow) -> String? {
         guard !row.keepsKeyText else { return nil }
-        let hash = row.keyHash
+        let hash = bucket(row.keyHash)
         var low = 0, high = byHash.count
         while low < high {
             let middle = (low + high) / 2

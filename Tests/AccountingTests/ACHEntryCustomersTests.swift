@@ -1,4 +1,4 @@
-import Accounting
+@testable import Accounting
 import Core
 import Matching
 import Testing
@@ -44,6 +44,20 @@ import Testing
         #expect(legacy.keepsKeyText)
         #expect(customers.customer(of: legacy) == nil)
         #expect(customers.customer(of: Self.row("1")) == "C1")
+    }
+
+    /// Keys that share a hash are told apart by their fields: with every hash made one, or two, each row still finds
+    /// its own entry's customer (the last decision of it), and a key no decision names finds none.
+    @Test func keysSharingAHashAreToldApartByTheirFields() {
+        let decisions = [Self.decided("1", "C1"), Self.decided("2", "C2"), Self.decided("1", "C7"), Self.decided("3", "C3"),
+                         Self.decided("2", "C2", effective: "2026-11-03"), Self.decided("4", nil)]
+        for bucket: @Sendable (Int) -> Int in [{ _ in 0 }, { $0 & 1 }] {
+            let customers = ACHEntryCustomers(decisions, bucket: bucket)
+            var rows = [Self.row("1"), Self.row("2"), Self.row("3"), Self.row("4"), Self.row("5"), Self.row("2", effective: "2026-11-03")]
+            customers.give(to: &rows)
+            #expect(rows.map(\.customerID) == ["C7", "C2", "C3", nil, nil, "C2"])
+            #expect(customers.customer(of: Self.row("3", effective: "2026-11-03")) == nil)
+        }
     }
 
     /// Many entries: every row finds its own among thousands of hashes, whatever the decisions' order.
