@@ -55,9 +55,7 @@ extension PostgreSQLLedgerStore {
     /// a batch, the last one stands (as SQLite's upsert of the second over the first).
     private func writeExceptions(_ exceptions: [ExceptionRow], runID: Int64) throws {
         guard !exceptions.isEmpty else { return }
-        var last: [String: Int] = [:]
-        for (i, x) in exceptions.enumerated() { last[x.exceptionID] = i }
-        let raised = exceptions.indices.filter { last[exceptions[$0].exceptionID] == $0 }
+        let raised = Self.lastOfEachKey(exceptions.map(\.exceptionID))
         let digests = raised.map { KeyDigests.Digest(exceptions[$0].exceptionID) }
         let held = try existing(raised.indices.filter { !dayExceptions.contains(digests[$0]) }.map { exceptions[raised[$0]].exceptionID },
                                 in: "exceptions", key: "exception_id")
@@ -106,21 +104,20 @@ extension PostgreSQLLedgerStore {
             let dayText = today.description, run = String(runID)
             let rows = batch.achEntries
             let keys = rows.map(\.entryKey)
-            var last: [String: Int] = [:]
-            for (i, key) in keys.enumerated() { last[key] = i }
-            var again = [Bool](repeating: false, count: rows.count)
-            for i in rows.indices where last[keys[i]] == i { again[i] = !dayACHKeyHashes.insert(rows[i].keyHash).inserted }
+            let standing = Self.lastOfEachKey(keys)
+            // Whether the day wrote the row's key before (this row replaces that one), for each standing row.
+            let again = standing.map { !dayACHKeyHashes.insert(rows[$0].keyHash).inserted }
             // A key names its entry's effective day: only those of days the ledger holds entries of are looked up.
-            let candidates = keys.indices.filter { last[keys[$0]] == $0 && !again[$0] }
+            let candidates = zip(standing, again).filter { !$0.1 }.map(\.0)
             let days = try effectiveDaysHeld(Set(candidates.map { rows[$0].effectiveDay }))
             let held = try existing(candidates.filter { rows[$0].keepsKeyText || days.contains(rows[$0].effectiveDay) }.map { keys[$0] },
                                     in: "ach_entries", key: "entry_key")
             var fresh = CopyText(reservingCapacity: rows.count * 200), staged = CopyText()
             var replaced: [String] = []
-            for (i, x) in rows.enumerated() where last[keys[i]] == i {
-                let key = keys[i]
-                if again[i] { replaced.append(key) }
-                let direct = !again[i] && !held.contains(key)
+            for (i, wroteBefore) in zip(standing, again) {
+                let x = rows[i], key = keys[i]
+                if wroteBefore { replaced.append(key) }
+                let direct = !wroteBefore && !held.contains(key)
                 func add(_ rows: inout CopyText) {
                     for value in [e, key, x.role, x.kind, x.companyID, x.trace, x.rdfi] { rows.add(value) }
                     rows.add(x.amount.minorUnits)

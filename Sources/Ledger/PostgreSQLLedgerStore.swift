@@ -355,10 +355,9 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     private func writeInvoices(_ invoices: [LedgerInvoice], day: Day) throws -> Int {
         guard !invoices.isEmpty else { return 0 }
         // An invoice named twice in a batch is written once, as it is named last (as SQLite's update of the first would).
-        var last: [String: Int] = [:]
-        for (i, invoice) in invoices.enumerated() { last[invoice.invoiceID] = i }
+        let standing = Self.lastOfEachKey(invoices.map(\.invoiceID))
         // Which the ledger holds: those known in memory, and of the rest those one index probe each finds.
-        let unknown = invoices.indices.filter { last[invoices[$0].invoiceID] == $0 && !knownInvoices.contains(invoices[$0].invoiceID) }.map { invoices[$0].invoiceID }
+        let unknown = standing.map { invoices[$0].invoiceID }.filter { !knownInvoices.contains($0) }
         let found = try existing(unknown, in: "invoices", key: "invoice_id")
         var fresh = CopyText(), changed = CopyText()
         func add(_ invoice: LedgerInvoice, to copy: inout CopyText) {
@@ -372,7 +371,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             copy.add(Int64(0))
             copy.endRow()
         }
-        for (i, invoice) in invoices.enumerated() where last[invoice.invoiceID] == i {
+        for invoice in standing.map({ invoices[$0] }) {
             if knownInvoices.contains(invoice.invoiceID) || found.contains(invoice.invoiceID) { add(invoice, to: &changed) } else { add(invoice, to: &fresh) }
         }
         try writeCustomers(Set(invoices.map(\.customerID)))
@@ -525,6 +524,14 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         try db.execute("INSERT INTO customers SELECT * FROM stage_customers ON CONFLICT DO NOTHING; DELETE FROM stage_customers")
         knownCustomers.formUnion(new)
         dayCustomers += new
+    }
+
+    /// The places of the rows that stand in a batch that names a key more than once: the last row of each key, in order.
+    static func lastOfEachKey(_ keys: [String]) -> [Int] {
+        var last: [String: Int] = [:]
+        last.reserveCapacity(keys.count)
+        for (i, key) in keys.enumerated() { last[key] = i }
+        return keys.indices.filter { last[keys[$0]] == $0 }
     }
 
     /// The connection for look-ups of what committed before the open day (see `lookupConnection`).
