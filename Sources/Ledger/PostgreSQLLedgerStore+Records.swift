@@ -170,9 +170,21 @@ extension PostgreSQLLedgerStore {
             try upsert("statement_balances", ["entity", "account", "day", "currency", "opening_minor", "closing_minor", "location", "run_id"], rows,
                        key: ["entity", "account", "currency", "day"], update: ["opening_minor", "closing_minor", "location", "run_id"])
         }
-        if !batch.settlementItems.isEmpty {
-            var rows = CopyText()
-            for i in batch.settlementItems {
+        try writeSettlementItems(batch.settlementItems)
+    }
+
+    /// The ACH batches settlement follows: one the ledger does not hold and the day has not written goes straight into
+    /// `settlement_items`; one it holds keeps its fields and takes the row's settled and unsettled days (an upsert through
+    /// staging). Named twice in a batch, the last row stands.
+    private func writeSettlementItems(_ items: [SettlementItemRow]) throws {
+        guard !items.isEmpty else { return }
+        let standing = Self.lastOfEachKey(items.map(\.batchKey))
+        let held = try existing(standing.map { items[$0].batchKey }.filter { !daySettlementItems.contains($0) }, in: "settlement_items", key: "batch_key")
+        var fresh = CopyText(), again = CopyText()
+        for i in standing.map({ items[$0] }) {
+            let new = !daySettlementItems.contains(i.batchKey) && !held.contains(i.batchKey)
+            daySettlementItems.insert(i.batchKey)
+            func add(_ rows: inout CopyText) {
                 for value in [e, i.batchKey, i.role, i.companyName, i.fileName] { rows.add(value) }
                 rows.add(i.net.minorUnits)
                 for value in [i.net.currency.code, i.settlementDay.description, i.windowEnd.description, i.firstDay.description] { rows.add(value) }
@@ -180,9 +192,13 @@ extension PostgreSQLLedgerStore {
                 rows.add(i.entryAmounts.map(String.init).joined(separator: " ")); rows.add(i.fileKey)
                 rows.endRow()
             }
-            try upsert("settlement_items", ["entity", "batch_key", "role", "company_name", "file_name", "net_minor", "currency", "settlement_day", "window_end",
-                                            "first_day", "settled_day", "settled_by", "unsettled_day", "location", "entry_amounts", "file_key"], rows,
-                       key: ["entity", "batch_key"], update: ["settled_day", "settled_by", "unsettled_day"])
+            if new { add(&fresh) } else { add(&again) }
+        }
+        let columns = ["entity", "batch_key", "role", "company_name", "file_name", "net_minor", "currency", "settlement_day", "window_end",
+                       "first_day", "settled_day", "settled_by", "unsettled_day", "location", "entry_amounts", "file_key"]
+        if fresh.rows > 0 { db.copyInAhead("settlement_items(\(columns.joined(separator: ", ")))", data: fresh.bytes) }
+        if again.rows > 0 {
+            try upsert("settlement_items", columns, again, key: ["entity", "batch_key"], update: ["settled_day", "settled_by", "unsettled_day"])
         }
     }
 

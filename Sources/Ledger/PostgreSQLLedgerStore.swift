@@ -34,12 +34,13 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     /// The keys this run of the day posted or found unchanged: a key an earlier run of the day posted and this one
     /// does not is reversed at its end.
     var dayKeys = KeyDigests()
-    /// The tables (`invoices`, `journal_entries`, `ach_entries`, `exceptions`) in which the entity held no rows when the open day
-    /// began: a key of theirs the day did not write is new without a look-up (a first day, or the first after a ledger
+    /// The tables (`invoices`, `journal_entries`, `ach_entries`, `exceptions`, `settlement_items`, `customers`) in which the
+    /// entity held no rows when the open day began: a key of theirs the day did not write is new without a look-up (a first day, or the first after a ledger
     /// was moved in, looks up a million keys of each otherwise). No other writer adds to them while the run lock is held.
     var emptyTables: Set<String> = []
-    /// The exceptions the open day has raised (`writeExceptions`).
+    /// The exceptions the open day has raised (`writeExceptions`), and the settlement items it has written (`writeSettlementItems`).
     var dayExceptions = KeyDigests()
+    var daySettlementItems: Set<String> = []
     var nextEntryID: Int64 = 1
     var firstEntryID: Int64 = 1
     /// The entity's chart (loaded when a day begins) and invoices known to be in the ledger (those written or found);
@@ -137,6 +138,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         dayOutcome = CommitOutcome()
         dayKeys.removeAll()
         dayExceptions.removeAll()
+        daySettlementItems = []
         openChanges = [:]
         writtenOffChanges = [:]
         accountMovements = [:]
@@ -164,9 +166,10 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
             // Before the day's rerun clears its records: what committed runs left.
             let held = try db.query("""
                 SELECT EXISTS (SELECT 1 FROM invoices WHERE entity = $1), EXISTS (SELECT 1 FROM journal_entries WHERE entity = $1),
-                       EXISTS (SELECT 1 FROM ach_entries WHERE entity = $1), EXISTS (SELECT 1 FROM exceptions WHERE entity = $1)
+                       EXISTS (SELECT 1 FROM ach_entries WHERE entity = $1), EXISTS (SELECT 1 FROM exceptions WHERE entity = $1),
+                       EXISTS (SELECT 1 FROM settlement_items WHERE entity = $1), EXISTS (SELECT 1 FROM customers WHERE entity = $1)
                 """, [e])
-            emptyTables = Set(["invoices", "journal_entries", "ach_entries", "exceptions"].enumerated().filter { !held.bool(0, $0.offset) }.map(\.element))
+            emptyTables = Set(["invoices", "journal_entries", "ach_entries", "exceptions", "settlement_items", "customers"].enumerated().filter { !held.bool(0, $0.offset) }.map(\.element))
             try resetDayRecords(day)
         } catch {
             abandonDay()
@@ -220,11 +223,15 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         }
         try post(day.batch)
         do {
-            // A key a run of this day posted before and this run no longer produces is reversed.
-            let earlier = try db.query("""
-                SELECT DISTINCT source_key FROM journal_entries WHERE entity = $1 AND day = $2 AND entry_id < $3::bigint ORDER BY 1
-                """, [e, day.day.description, String(firstEntryID)])
-            let gone = (0..<earlier.count).map { earlier.text($0, 0) }.filter { !dayKeys.contains($0) }
+            // A key a run of this day posted before and this run no longer produces is reversed (none when the journal held
+            // no entry of the entity as the day began).
+            var gone: [String] = []
+            if !emptyTables.contains("journal_entries") {
+                let earlier = try db.query("""
+                    SELECT DISTINCT source_key FROM journal_entries WHERE entity = $1 AND day = $2 AND entry_id < $3::bigint ORDER BY 1
+                    """, [e, day.day.description, String(firstEntryID)])
+                gone = (0..<earlier.count).map { earlier.text($0, 0) }.filter { !dayKeys.contains($0) }
+            }
             if !gone.isEmpty {
                 try postEntries(gone.map { JournalEntryDraft(sourceKey: $0, effectiveDay: day.day, memo: "No longer produced by a run of \(day.day)", postings: []) },
                                 runID: day.runID, day: day.day)
@@ -330,6 +337,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         dayACHKeyHashes = []
         dayStagedACH = false
         dayExceptions.removeAll()
+        daySettlementItems = []
         emptyTables = []
         // Tables the rolled-back day made are gone with it.
         achStaged = false
@@ -519,9 +527,14 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         guard !new.isEmpty else { return }
         var rows = CopyText()
         for customer in new.sorted() { rows.add(e); rows.add(customer); rows.endRow() }
-        try db.execute("CREATE TEMPORARY TABLE IF NOT EXISTS stage_customers (LIKE customers) ON COMMIT DELETE ROWS")
-        try db.copyIn("stage_customers", data: rows.bytes)
-        try db.execute("INSERT INTO customers SELECT * FROM stage_customers ON CONFLICT DO NOTHING; DELETE FROM stage_customers")
+        if emptyTables.contains("customers") {
+            // None of the entity's were in the ledger as the day began, and these are not the day's: new, straight in.
+            db.copyInAhead("customers", data: rows.bytes)
+        } else {
+            try db.execute("CREATE TEMPORARY TABLE IF NOT EXISTS stage_customers (LIKE customers) ON COMMIT DELETE ROWS")
+            try db.copyIn("stage_customers", data: rows.bytes)
+            try db.execute("INSERT INTO customers SELECT * FROM stage_customers ON CONFLICT DO NOTHING; DELETE FROM stage_customers")
+        }
         knownCustomers.formUnion(new)
         dayCustomers += new
     }

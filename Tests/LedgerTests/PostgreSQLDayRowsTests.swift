@@ -133,6 +133,20 @@ struct PostgreSQLFirstDayTests {
         let rows = try db.query("SELECT customer_id, day FROM ach_entries WHERE entity = 'acme-us'")
         #expect(rows.count == 1 && rows.text(0, 0) == "C2" && rows.text(0, 1) == next.description)
         #expect(try db.query("SELECT count(*) FROM invoices WHERE entity = 'acme-us'").int(0, 0) == 3)
+        // The first day's customer went straight in. A later run, whose writer knows no customer, finds it there and adds
+        // the new one beside it.
+        try await store.finishRun(run, status: "finished")
+        let later = try PostgreSQLLedgerStore(address: address, entity: "acme-us")
+        let last = next.adding(days: 1)
+        let laterRun = try await later.beginRun(manifest: "m", firstDay: last, lastDay: last, startedAt: "t")
+        _ = try await later.commit(DayCommit(runID: laterRun, day: last, invoices: [
+            LedgerInvoice(invoiceID: "I4", customerID: "C9", issueDay: last, dueDay: last.adding(days: 30), amount: L.m(10), openAmount: L.m(10), terms: "NET30",
+                          poNumber: ""),
+            LedgerInvoice(invoiceID: "I5", customerID: "C1", issueDay: last, dueDay: last.adding(days: 30), amount: L.m(20), openAmount: L.m(20), terms: "NET30",
+                          poNumber: ""),
+        ]))
+        let customers = try db.query("SELECT customer_id FROM customers WHERE entity = 'acme-us' ORDER BY 1")
+        #expect((0..<customers.count).map { customers.text($0, 0) } == ["C1", "C9"])
     }
 }
 
@@ -178,5 +192,60 @@ struct PostgreSQLExceptionTests {
         // Raised again, X2 opens again; X3 is new beside them.
         let third = try await runDay(store, [[Self.raised("X3", "f"), Self.raised("X2", "g")], [Self.raised("X1", "h")]])
         #expect(try exceptions(db) == ["X1": "h \(first) \(third) open ", "X2": "g \(first) \(third) open ", "X3": "f \(third) \(third) open "])
+    }
+}
+
+/// Settlement items on PostgreSQL: a batch the ledger does not hold goes straight in, the last of a batch standing; one
+/// the ledger or the day holds keeps its fields and takes the settled and unsettled days it is given; a rerun of a day
+/// writes its own items again and settles nothing twice.
+@Suite(.enabled(if: PostgreSQLTestServer.configured, Comment(rawValue: PostgreSQLTestServer.skipReason)))
+struct PostgreSQLSettlementItemTests {
+    static let day = SettlementItemsTests.day
+    static let nextDay = day.adding(days: 1)
+
+    static func item(_ key: String, _ cents: Int64, firstDay: Day = day, settled: (day: Day, by: String)? = nil) -> SettlementItemRow {
+        var row = SettlementItemsTests.item(key, file: "day.ach", fileKey: String(repeating: "a", count: 64), cents)
+        row.firstDay = firstDay
+        row.settledDay = settled?.day
+        row.settledBy = settled?.by
+        return row
+    }
+
+    /// Each item's net, first day and settled day and line, by batch key.
+    private func items(_ db: PostgreSQLConnection) throws -> [String: String] {
+        let rows = try db.query("""
+            SELECT batch_key, net_minor, first_day, COALESCE(settled_day, '-'), COALESCE(settled_by, '-') FROM settlement_items WHERE entity = 'acme-us'
+            """)
+        return Dictionary(uniqueKeysWithValues: (0..<rows.count).map { r in (rows.text(r, 0), (1..<5).map { rows.text(r, $0) }.joined(separator: " ")) })
+    }
+
+    private func runDay(_ store: PostgreSQLLedgerStore, run: Int64, day: Day, _ batches: [[SettlementItemRow]]) async throws {
+        try await store.beginDay(runID: run, day: day)
+        for rows in batches {
+            var batch = DayEffects()
+            batch.settlementItems = rows
+            try await store.post(batch)
+        }
+        _ = try await store.finishDay(DayCommit(runID: run, day: day), dryRun: false)
+    }
+
+    @Test func newItemsGoInOnceAndHeldOnesTakeTheirSettledDays() async throws {
+        let url = try #require(PostgreSQLTestServer.isolatedURL("items"))
+        guard case let .postgresql(address) = try LedgerLocation.parse(url) else { throw LedgerError("not a URL") }
+        let store = try PostgreSQLLedgerStore(address: address, entity: "acme-us")
+        let db = try PostgreSQLConnection(conninfo: address.conninfo)
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: Self.nextDay, startedAt: "t")
+        let (d1, d2) = (Self.day.description, Self.nextDay.description)
+        // A first day: b1 twice in a batch (the last stands); b2 again in a later batch keeps its fields, takes its settlement.
+        try await runDay(store, run: run, day: Self.day, [[Self.item("b1", 100), Self.item("b2", 200), Self.item("b1", 150)],
+                                                          [Self.item("b2", 999, settled: (Self.day, "L1"))]])
+        #expect(await store.hasLookedUp == false)
+        #expect(try items(db) == ["b1": "150 \(d1) - -", "b2": "200 \(d1) \(d1) L1"])
+        // The next day settles b1 (held: its fields stay) and announces b3.
+        try await runDay(store, run: run, day: Self.nextDay, [[Self.item("b1", 777, settled: (Self.nextDay, "L2")), Self.item("b3", 300, firstDay: Self.nextDay)]])
+        #expect(try items(db) == ["b1": "150 \(d1) \(d2) L2", "b2": "200 \(d1) \(d1) L1", "b3": "300 \(d2) - -"])
+        // A rerun of that day: b3 written again as the rerun has it, b1 no longer settled by it.
+        try await runDay(store, run: run, day: Self.nextDay, [[Self.item("b3", 333, firstDay: Self.nextDay)]])
+        #expect(try items(db) == ["b1": "150 \(d1) - -", "b2": "200 \(d1) \(d1) L1", "b3": "333 \(d2) - -"])
     }
 }
