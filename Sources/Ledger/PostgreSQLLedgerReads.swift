@@ -5,7 +5,8 @@ import Core
 /// reader's snapshot (`PostgreSQLLedgerReader`), or a writer's or review store's own transaction, which make one on their
 /// connection to read what they need as the reader reads it. Each read returns what `SQLiteReadConnection`'s of the same
 /// name returns for the same books: the same rows in the same order, the same texts. Every query names the entity first
-/// (every index of the schema leads with it). Not Sendable: it lives for one call on its connection.
+/// (every b-tree index of the schema leads with it; the two hash indexes of `applications` keep the entity's rows of a
+/// receipt's). Not Sendable: it lives for one call on its connection.
 struct PostgreSQLLedgerReads {
     let db: PostgreSQLConnection
     let entity: String

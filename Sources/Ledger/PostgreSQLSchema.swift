@@ -439,9 +439,9 @@ enum PostgreSQLSchema {
         // entity's postings, as SQLite does, and the index cost the night's 3.6 million postings 5-7 s (docs/postgresql.md
         // says how to add it back).
         """
-        DROP INDEX postings_customer;
-        DROP INDEX applications_source;
-        DROP INDEX applications_receipt;
+        DROP INDEX IF EXISTS postings_customer;
+        DROP INDEX IF EXISTS applications_source;
+        DROP INDEX IF EXISTS applications_receipt;
         CREATE INDEX applications_source ON applications USING hash (source_key);
         CREATE INDEX applications_receipt ON applications USING hash (receipt_id);
         """,
