@@ -52,6 +52,43 @@ struct PostgreSQLSchemaTests {
         #expect(Set(hashed) == ["receipt_id", "source_key"], "hash indexes: \(hashed)")
     }
 
+    /// A ledger at schema 4 that holds rows (and whose DBA dropped `postings_customer` already) migrates to the current
+    /// version: its rows stay, a receipt's applications are found through the hash indexes, postings have no customer index.
+    @Test func aLedgerOfSchema4WithRowsMigrates() throws {
+        let url = try #require(PostgreSQLTestServer.isolatedURL("v4"))
+        guard case let .postgresql(address) = try LedgerLocation.parse(url), let schema = PostgreSQLTestServer.schema(of: url) else { throw LedgerError("not a URL") }
+        let db = try PostgreSQLConnection(conninfo: address.conninfo)
+        try db.execute("CREATE SCHEMA \(PostgreSQLMigrations.quotedIdentifier(schema))")
+        try db.execute("CREATE TABLE settle_meta (name text COLLATE \"C\" PRIMARY KEY, value bigint NOT NULL)")
+        try db.execute("INSERT INTO settle_meta(name, value) VALUES ('partitions', 0), ('schema_version', 4)")
+        for migration in PostgreSQLSchema.migrations.prefix(4) { try db.execute(PostgreSQLSchema.sql(migration, partitions: 0)) }
+        try PostgreSQLMigrations.ensureEntity("acme-us", db)
+        try db.execute("""
+            INSERT INTO runs VALUES ('acme-us', 1, 't', 'm', '2026-11-02', '2026-11-02', 'finished');
+            INSERT INTO applications(entity, application_id, run_id, day, receipt_id, source_key, invoice_id, customer_id, applied_minor,
+                                     discount_minor, writeoff_minor, currency, rule, confidence)
+            SELECT 'acme-us', n, 1, '2026-11-02', 'R' || n, 'ach:received:1:2026-11-02:' || n, 'I' || n, 'C1', 100, 0, 0, 'USD', 'exact-amount', 90
+            FROM generate_series(1, 2000) n;
+            INSERT INTO postings VALUES ('acme-us', 1, 1, '1200', 'C1', 'I1', 100, 'USD');
+            DROP INDEX postings_customer;
+            """)
+        try PostgreSQLMigrations(address: address, partitions: 0).migrate()
+        #expect(try PostgreSQLMigrations(address: address).storedSchemaVersion() == PostgreSQLMigrations.schemaVersion)
+        let indexes = try db.query("""
+            SELECT i.relname, m.amname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am m ON m.oid = i.relam
+            JOIN pg_class c ON c.oid = x.indrelid WHERE c.relname IN ('applications', 'postings') AND c.relnamespace = to_regnamespace($1) ORDER BY 1
+            """, [schema])
+        #expect((0..<indexes.count).map { indexes.text($0, 0) + " " + indexes.text($0, 1) } == [
+            "applications_day btree", "applications_pkey btree", "applications_receipt hash", "applications_source hash", "postings_pkey btree",
+        ])
+        try db.execute("SET enable_seqscan = off")
+        let plan = try db.query("EXPLAIN SELECT source_key FROM applications WHERE entity = 'acme-us' AND receipt_id = 'R1234'")
+        #expect((0..<plan.count).contains { plan.text($0, 0).contains("applications_receipt") })
+        let found = try db.query("SELECT source_key FROM applications WHERE entity = 'acme-us' AND receipt_id = 'R1234'")
+        #expect(found.count == 1 && found.text(0, 0) == "ach:received:1:2026-11-02:1234")
+        #expect(try db.query("SELECT count(*) FROM postings WHERE entity = 'acme-us' AND customer_id = 'C1'").int(0, 0) == 1)
+    }
+
     @Test func everyKeyLeadsWithTheEntity() throws {
         let (_, db) = try ledger()
         try expectEveryKeyLeadsWithEntity(db)
