@@ -55,15 +55,9 @@ extension PostgreSQLLedgerStore {
     /// a batch, the last one stands (as SQLite's upsert of the second over the first).
     private func writeExceptions(_ exceptions: [ExceptionRow], runID: Int64) throws {
         guard !exceptions.isEmpty else { return }
-        let raised = Self.lastOfEachKey(exceptions.map(\.exceptionID))
-        let digests = raised.map { KeyDigests.Digest(exceptions[$0].exceptionID) }
-        let held = try existing(raised.indices.filter { !dayExceptions.contains(digests[$0]) }.map { exceptions[raised[$0]].exceptionID },
-                                in: "exceptions", key: "exception_id")
         var fresh = CopyText(), again = CopyText()
-        for (k, i) in raised.enumerated() {
+        for (i, new) in try standingRows(exceptions.map(\.exceptionID), written: &dayExceptions, in: "exceptions", key: "exception_id") {
             let x = exceptions[i]
-            let new = !dayExceptions.contains(digests[k]) && !held.contains(x.exceptionID)
-            dayExceptions.insert(digests[k])
             func add(_ rows: inout CopyText) {
                 for value in [e, x.exceptionID, String(runID), String(runID), x.day.description, x.type, x.severity, x.receiptID, x.source, x.sourceRef,
                               x.location, x.customerID] { rows.add(value) }
@@ -178,12 +172,9 @@ extension PostgreSQLLedgerStore {
     /// staging). Named twice in a batch, the last row stands.
     private func writeSettlementItems(_ items: [SettlementItemRow]) throws {
         guard !items.isEmpty else { return }
-        let standing = Self.lastOfEachKey(items.map(\.batchKey))
-        let held = try existing(standing.map { items[$0].batchKey }.filter { !daySettlementItems.contains($0) }, in: "settlement_items", key: "batch_key")
         var fresh = CopyText(), again = CopyText()
-        for i in standing.map({ items[$0] }) {
-            let new = !daySettlementItems.contains(i.batchKey) && !held.contains(i.batchKey)
-            daySettlementItems.insert(i.batchKey)
+        for (position, new) in try standingRows(items.map(\.batchKey), written: &daySettlementItems, in: "settlement_items", key: "batch_key") {
+            let i = items[position]
             func add(_ rows: inout CopyText) {
                 for value in [e, i.batchKey, i.role, i.companyName, i.fileName] { rows.add(value) }
                 rows.add(i.net.minorUnits)

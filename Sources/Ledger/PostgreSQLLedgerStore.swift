@@ -35,12 +35,13 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     /// does not is reversed at its end.
     var dayKeys = KeyDigests()
     /// The tables (`invoices`, `journal_entries`, `ach_entries`, `exceptions`, `settlement_items`, `customers`) in which the
-    /// entity held no rows when the open day began: a key of theirs the day did not write is new without a look-up (a first day, or the first after a ledger
-    /// was moved in, looks up a million keys of each otherwise). No other writer adds to them while the run lock is held.
+    /// entity held no rows when the open day began: a key of theirs the day did not write is new without a look-up (a
+    /// first day, or the first after a ledger was moved in, looks up a million keys of each otherwise). No other writer
+    /// adds to them while the run lock is held.
     var emptyTables: Set<String> = []
     /// The exceptions the open day has raised (`writeExceptions`), and the settlement items it has written (`writeSettlementItems`).
     var dayExceptions = KeyDigests()
-    var daySettlementItems: Set<String> = []
+    var daySettlementItems = KeyDigests()
     var nextEntryID: Int64 = 1
     var firstEntryID: Int64 = 1
     /// The entity's chart (loaded when a day begins) and invoices known to be in the ledger (those written or found);
@@ -138,7 +139,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         dayOutcome = CommitOutcome()
         dayKeys.removeAll()
         dayExceptions.removeAll()
-        daySettlementItems = []
+        daySettlementItems.removeAll()
         openChanges = [:]
         writtenOffChanges = [:]
         accountMovements = [:]
@@ -337,7 +338,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         dayACHKeyHashes = []
         dayStagedACH = false
         dayExceptions.removeAll()
-        daySettlementItems = []
+        daySettlementItems.removeAll()
         emptyTables = []
         // Tables the rolled-back day made are gone with it.
         achStaged = false
@@ -545,6 +546,20 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         last.reserveCapacity(keys.count)
         for (i, key) in keys.enumerated() { last[key] = i }
         return keys.indices.filter { last[keys[$0]] == $0 }
+    }
+
+    /// The rows of a batch that stand (the last of each key, in order), each with whether it is new: its key neither
+    /// `written` by the open day before (which takes the batch's keys now) nor held by the ledger (one look-up each, see
+    /// `existing`). A new one goes straight into `table`; the others replace what is there (exceptions, settlement items).
+    func standingRows(_ keys: [String], written: inout KeyDigests, in table: String, key column: String) throws -> [(position: Int, new: Bool)] {
+        let standing = Self.lastOfEachKey(keys)
+        let digests = standing.map { KeyDigests.Digest(keys[$0]) }
+        let unwritten = standing.indices.filter { !written.contains(digests[$0]) }
+        let held = try existing(unwritten.map { keys[standing[$0]] }, in: table, key: column)
+        var new = [Bool](repeating: false, count: standing.count)
+        for k in unwritten where !held.contains(keys[standing[k]]) { new[k] = true }
+        for digest in digests { written.insert(digest) }
+        return zip(standing, new).map { ($0, $1) }
     }
 
     /// The connection for look-ups of what committed before the open day (see `lookupConnection`).
