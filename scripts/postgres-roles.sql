@@ -53,9 +53,9 @@ CREATE OR REPLACE VIEW bi_bank_accounts AS
 CREATE OR REPLACE VIEW bi_statement_balances AS
     SELECT entity, '••••' || right(account, 4) AS account, day, currency, opening_minor, closing_minor FROM statement_balances;
 CREATE OR REPLACE VIEW bi_ach_entries AS
-    SELECT entity, role, kind, company_id, trace, rdfi, amount_minor, currency, effective_day, settlement_day, customer_id, receiver_name,
-           '••••' || right(identification, 4) AS identification, day
-    FROM ach_entries;
+    SELECT a.entity, a.role, a.kind, a.company_id, a.trace, a.rdfi, a.amount_minor, a.currency, a.effective_day, a.settlement_day,
+           COALESCE(a.customer_id, c.customer_id) AS customer_id, a.receiver_name, '••••' || right(a.identification, 4) AS identification, a.day
+    FROM ach_entries a LEFT JOIN ach_entry_customers c ON c.entity = a.entity AND c.day = a.day AND c.day_seq = a.day_seq;
 
 DO $$
 DECLARE
@@ -65,7 +65,7 @@ DECLARE
     tables text[] := ARRAY['accounts', 'runs', 'journal_entries', 'postings', 'account_days', 'customers', 'invoices',
         'customer_unapplied', 'customer_unapplied_days', 'applications', 'exceptions', 'exception_history', 'ingested_files',
         'ach_entries', 'customer_ach_changes', 'settlement_items', 'bank_accounts', 'statement_balances', 'held_receipts',
-        'reapplications', 'period_changes', 'ledger_facts'];
+        'reapplications', 'period_changes', 'ledger_facts', 'ach_entry_customers'];
 BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA %s TO settle_runner, settle_reviewer, settle_reader', ledger);
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %s TO settle_runner, settle_reviewer', ledger);

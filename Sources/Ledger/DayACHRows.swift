@@ -2,7 +2,8 @@ import Accounting
 
 /// The ACH entry rows the open day has written, and the customers found for them by entry key. Rows are written while
 /// cash application is still finding their customers; each customer then names its entry by key, and is kept in the
-/// row's place so the customer rows are written in rowid order at the end of the day.
+/// row's place so the customer rows are written in rowid order at the end of the day. A row's "rowid" is SQLite's, or
+/// on PostgreSQL the row's place among its day's (`day_seq`).
 struct DayACHRows {
     /// Each row's rowid and key hash, in the order written.
     private(set) var rowids: [Int64] = []

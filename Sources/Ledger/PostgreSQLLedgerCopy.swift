@@ -72,7 +72,7 @@ public enum PostgreSQLLedgerCopy {
         Source(table: "ach_entries", select: """
             SELECT entry_key, role, kind, company_id, trace, rdfi, amount_minor, currency, effective_day, settlement_day, source_key,
                    COALESCE(customer_id, (SELECT c.customer_id FROM ach_entry_customers c WHERE c.entry_rowid = ach_entries.rowid)),
-                   receiver_name, identification, file_name, day, run_id
+                   receiver_name, identification, file_name, day, run_id, NULL
             FROM ach_entries
             """, mutable: true),
         Source(table: "customer_ach_changes", select: """

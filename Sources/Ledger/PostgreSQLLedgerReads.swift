@@ -80,10 +80,17 @@ enum PostgreSQLRowMapping {
 
     static func exceptions(_ r: PostgreSQLRows) throws -> [ExceptionRow] { try (0..<r.count).map { try exception(r, $0) } }
 
-    /// `ach_entries`' columns as `StoredRows.achEntry` reads them (the entry's customer is a column of its own here).
+    /// `ach_entries`' columns as `StoredRows.achEntry` reads them: the entry's customer its own column's, else the one
+    /// kept for its place (`ach_entry_customers`).
     static let achEntryColumns = """
-        entry_key, role, kind, company_id, trace, rdfi, amount_minor, currency, effective_day, settlement_day, source_key, customer_id, receiver_name,
-        identification, file_name, day
+        entry_key, role, kind, company_id, trace, rdfi, amount_minor, currency, effective_day, settlement_day, source_key, \(achEntryCustomer),
+        receiver_name, identification, file_name, day
+        """
+
+    /// An `ach_entries` row's customer (in a statement on that table, not aliased).
+    static let achEntryCustomer = """
+        COALESCE(customer_id, (SELECT c.customer_id FROM ach_entry_customers c WHERE c.entity = ach_entries.entity AND c.day = ach_entries.day
+                               AND c.day_seq = ach_entries.day_seq))
         """
 
     static func achEntry(_ r: PostgreSQLRows, _ i: Int) throws -> ACHEntryRow {

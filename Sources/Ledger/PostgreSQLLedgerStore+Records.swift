@@ -17,6 +17,7 @@ extension PostgreSQLLedgerStore {
                  r AS (DELETE FROM reapplications WHERE entity = $1 AND day = $2),
                  a AS (DELETE FROM applications WHERE entity = $1 AND day = $2),
                  c AS (DELETE FROM ach_entries WHERE entity = $1 AND day = $2),
+                 k AS (DELETE FROM ach_entry_customers WHERE entity = $1 AND day = $2),
                  b AS (DELETE FROM statement_balances WHERE entity = $1 AND day = $2)
             DELETE FROM settlement_items WHERE entity = $1 AND first_day = $2
             """, [e, d])
@@ -89,10 +90,12 @@ extension PostgreSQLLedgerStore {
             """)
     }
 
-    /// The day's ACH entries. A row whose key the ledger does not hold and the day has not written goes straight into
-    /// `ach_entries`; the others (a key an earlier day recorded, or the day wrote before) go to a staging table and
-    /// replace what is there at the day's end (SQLite's INSERT OR REPLACE), as do the customers cash application found
-    /// for entries whose rows came without them (`achCustomers`). Of a key a batch names twice, its last row stands.
+    /// The day's ACH entries, each numbered by its place among the day's rows (`day_seq`). A row whose key the ledger
+    /// does not hold and the day has not written goes straight into `ach_entries`; the others (a key an earlier day
+    /// recorded, or the day wrote before) go to a staging table and replace what is there at the day's end (SQLite's
+    /// INSERT OR REPLACE). Of a key a batch names twice, its last row stands. The customers cash application found for
+    /// the rows (`achCustomers`, which follow them) are given to their places and go into `ach_entry_customers` with
+    /// the last of them (`writeACHCustomers`).
     func writeACH(_ batch: DayEffects, runID: Int64, day today: Day) throws {
         if !batch.achEntries.isEmpty {
             let dayText = today.description, run = String(runID)
@@ -108,16 +111,20 @@ extension PostgreSQLLedgerStore {
                                     in: "ach_entries", key: "entry_key")
             var fresh = CopyText(reservingCapacity: rows.count * 200), staged = CopyText()
             var replaced: [String] = []
+            dayACHRows.reserve(standing.count)
             for (i, wroteBefore) in zip(standing, again) {
                 let x = rows[i], key = keys[i]
                 if wroteBefore { replaced.append(key) }
                 let direct = !wroteBefore && !held.contains(key)
+                nextACHSeq += 1
+                dayACHRows.append(rowid: nextACHSeq, keyHash: x.keyHash)
                 func add(_ rows: inout CopyText) {
                     for value in [e, key, x.role, x.kind, x.companyID, x.trace, x.rdfi] { rows.add(value) }
                     rows.add(x.amount.minorUnits)
                     for value in [x.amount.currency.code, x.effectiveDay.description, x.settlementDay.description, x.sourceKey(entryKey: key)] { rows.add(value) }
                     rows.add(x.customerID)
                     for value in [x.receiverName, x.identification, x.fileName, dayText, run] { rows.add(value) }
+                    rows.add(nextACHSeq)
                     rows.endRow()
                 }
                 if direct { add(&fresh) } else { add(&staged) }
@@ -125,21 +132,32 @@ extension PostgreSQLLedgerStore {
             if fresh.rows > 0 { db.copyInAhead("ach_entries", data: fresh.bytes) }
             if staged.rows > 0 || !replaced.isEmpty { try stageACHTables() }
             if !replaced.isEmpty {
-                // An entry the day staged before is replaced by this one; one it wrote straight in, when the staged rows move.
-                try db.run("DELETE FROM stage_ach WHERE entry_key = ANY($1::text[])", [PostgreSQLArray.literal(replaced)])
+                // An entry the day wrote before is replaced by this one: the places of its earlier rows take no customer
+                // (the one it staged goes now; the one it wrote straight in, when the staged rows move).
+                let list = PostgreSQLArray.literal(replaced)
+                let earlier = try db.query("""
+                    SELECT day_seq FROM ach_entries WHERE entity = $1 AND entry_key = ANY($2::text[]) AND day = $3
+                    UNION ALL SELECT day_seq FROM stage_ach WHERE entry_key = ANY($2::text[])
+                    """, [e, list, dayText])
+                for r in 0..<earlier.count where !earlier.isNull(r, 0) { replacedACHSeqs.insert(earlier.int(r, 0)) }
+                try db.run("DELETE FROM stage_ach WHERE entry_key = ANY($1::text[])", [list])
             }
             if staged.rows > 0 { db.copyInAhead("stage_ach", data: staged.bytes) }
         }
         if !batch.achCustomers.isEmpty {
-            // Kept beside the rows (an entry given two, its last), given them when the day's rows move to the ledger.
-            var rows = CopyText()
-            for c in batch.achCustomers {
-                rows.add(c.entryKey); rows.add(c.customerID)
-                rows.endRow()
+            // Two of the day's rows share a key hash (or a key, the earlier one replaced): told apart by the key of the
+            // row in that place.
+            let (db, e, day, replaced, staged) = (db, e, today.description, replacedACHSeqs, achStaged)
+            try dayACHRows.assign(batch.achCustomers) { seq in
+                guard !replaced.contains(seq) else { return "" }
+                let rows = try db.query("""
+                    SELECT entry_key FROM ach_entries WHERE entity = $1 AND day = $2 AND day_seq = $3::bigint
+                    \(staged ? "UNION ALL SELECT entry_key FROM stage_ach WHERE day_seq = $3::bigint" : "")
+                    """, [e, day, String(seq)])
+                return rows.count == 0 ? "" : rows.text(0, 0)
             }
-            try stageACHTables()
-            db.copyInAhead("stage_ach_customers", data: rows.bytes)
         }
+        if batch.lastACHCustomers { try writeACHCustomers(day: today) }
         for c in batch.achChanges {
             try db.run("""
                 INSERT INTO customer_ach_changes(entity, change_id, notice_key, customer_id, change_code, corrected_data, original_trace, day, run_id)
@@ -214,9 +232,25 @@ extension PostgreSQLLedgerStore {
         try db.execute("""
             CREATE TEMPORARY TABLE IF NOT EXISTS stage_ach (LIKE ach_entries) ON COMMIT DELETE ROWS;
             CREATE INDEX IF NOT EXISTS stage_ach_key ON stage_ach(entry_key);
-            CREATE TEMPORARY TABLE IF NOT EXISTS stage_ach_customers (entry_key text COLLATE "C", customer_id text COLLATE "C") ON COMMIT DELETE ROWS;
             """)
         achStaged = true
+    }
+
+    /// The customers given to the day's ACH rows, each under its row's place, in the order of the places (an insert
+    /// at the end of the b-tree). Written once, with the last of them (`lastACHCustomers`) or at the day's end; what
+    /// was kept of the rows goes then.
+    func writeACHCustomers(day: Day) throws {
+        guard dayACHRows.hasCustomers, !dayACHRows.customersWritten else { return }
+        var rows = CopyText()
+        let dayText = day.description
+        for (customer, seq) in zip(dayACHRows.customers, dayACHRows.rowids) {
+            guard let customer else { continue }
+            rows.add(e); rows.add(dayText); rows.add(seq); rows.add(customer)
+            rows.endRow()
+        }
+        if rows.rows > 0 { db.copyInAhead("ach_entry_customers", data: rows.bytes) }
+        dayACHRows = DayACHRows()
+        dayACHRows.customersWritten = true
     }
 
     /// Which of these effective days the entity's committed ACH entries have (one index look-up each, on the look-up
@@ -229,41 +263,28 @@ extension PostgreSQLLedgerStore {
         return Set(try (0..<rows.count).map { try Stored.day(rows.text($0, 0), "ach_entries") })
     }
 
-    /// The day's staged ACH entries into the ledger's table (replacing rows of the same key an earlier day recorded, or
-    /// the day wrote straight in), each with the customer cash application found for it, and those customers given to
-    /// the day's rows written without one; a customer for an entry the day did not write is refused.
-    func moveStagedACH(day: Day) throws {
-        defer { dayACHKeyHashes = [] }
+    /// The day's staged ACH entries into the ledger's table, replacing rows of the same key an earlier day recorded, or
+    /// the day wrote straight in; the customers kept for the rows replaced go with them.
+    func moveStagedACH() throws {
+        defer {
+            dayACHKeyHashes = []
+            replacedACHSeqs = []
+        }
         guard dayStagedACH else { return }
-        let d = day.description
-        let stray = try db.query("""
-            SELECT c.entry_key, c.customer_id FROM stage_ach_customers c
-            WHERE NOT EXISTS (SELECT 1 FROM stage_ach a WHERE a.entry_key = c.entry_key)
-              AND NOT EXISTS (SELECT 1 FROM ach_entries x WHERE x.entity = $1 AND x.entry_key = c.entry_key AND x.day = $2)
-            ORDER BY 1 LIMIT 1
-            """, [e, d])
-        if stray.count > 0 { throw LedgerError("a customer (\(stray.text(0, 1))) for ACH entry \(stray.text(0, 0)), which the day did not write") }
-        try db.execute("ANALYZE stage_ach; ANALYZE stage_ach_customers")
-        let customers = "(SELECT DISTINCT ON (entry_key) entry_key, customer_id FROM stage_ach_customers ORDER BY entry_key, ctid DESC)"
+        try db.execute("ANALYZE stage_ach")
+        try db.run("""
+            DELETE FROM ach_entry_customers c USING stage_ach s, ach_entries a
+            WHERE a.entity = $1 AND a.entry_key = s.entry_key AND c.entity = $1 AND c.day = a.day AND c.day_seq = a.day_seq
+            """, [e])
         try db.execute("""
-            INSERT INTO ach_entries
-            SELECT * FROM (
-                SELECT a.entity, a.entry_key, a.role, a.kind, a.company_id, a.trace, a.rdfi, a.amount_minor, a.currency, a.effective_day,
-                       a.settlement_day, a.source_key, COALESCE(a.customer_id, c.customer_id), a.receiver_name, a.identification, a.file_name, a.day,
-                       a.run_id
-                FROM stage_ach a LEFT JOIN \(customers) c ON c.entry_key = a.entry_key
-            ) moved
+            INSERT INTO ach_entries SELECT * FROM stage_ach
             ON CONFLICT (entity, entry_key) DO UPDATE SET role = excluded.role, kind = excluded.kind, company_id = excluded.company_id,
                 trace = excluded.trace, rdfi = excluded.rdfi, amount_minor = excluded.amount_minor, currency = excluded.currency,
                 effective_day = excluded.effective_day, settlement_day = excluded.settlement_day, source_key = excluded.source_key,
                 customer_id = excluded.customer_id, receiver_name = excluded.receiver_name, identification = excluded.identification,
-                file_name = excluded.file_name, day = excluded.day, run_id = excluded.run_id
+                file_name = excluded.file_name, day = excluded.day, run_id = excluded.run_id, day_seq = excluded.day_seq;
+            DELETE FROM stage_ach;
             """)
-        try db.run("""
-            UPDATE ach_entries x SET customer_id = c.customer_id FROM \(customers) c
-            WHERE x.entity = $1 AND x.entry_key = c.entry_key AND x.day = $2 AND x.customer_id IS NULL
-            """, [e, d])
-        try db.execute("DELETE FROM stage_ach; DELETE FROM stage_ach_customers")
     }
 
     /// Decisions booked, held receipts and re-applications, and what settle resolves, reopens or sets aside itself.

@@ -61,8 +61,13 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
     /// The next application's id, and the key hashes of the ACH entries the day has written (`writeACH`).
     var nextApplicationID: Int64 = 1
     var dayACHKeyHashes: Set<Int> = []
-    /// Whether the ACH staging tables are made (they last the connection's session), and whether the open day staged
-    /// rows or customers in them.
+    /// The day's ACH rows by place (`day_seq`, the last one given), with the customers given to them until written
+    /// (`writeACHCustomers`); the places of rows a later row of the same key replaced.
+    var dayACHRows = DayACHRows()
+    var nextACHSeq: Int64 = 0
+    var replacedACHSeqs: Set<Int64> = []
+    /// Whether the ACH staging table is made (it lasts the connection's session), and whether the open day staged rows
+    /// in it.
     var achStaged = false
     var dayStagedACH = false
     /// The crash test's count (`SQLiteLedgerStore.killAfterPostings`): the process is killed once a COPY of postings
@@ -147,6 +152,9 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         dayCustomers = []
         dayInvoices = []
         dayACHKeyHashes = []
+        dayACHRows = DayACHRows()
+        nextACHSeq = 0
+        replacedACHSeqs = []
         dayStagedACH = false
         try db.execute("BEGIN")
         openDay = (runID, day)
@@ -237,7 +245,9 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
                 try postEntries(gone.map { JournalEntryDraft(sourceKey: $0, effectiveDay: day.day, memo: "No longer produced by a run of \(day.day)", postings: []) },
                                 runID: day.runID, day: day.day)
             }
-            try moveStagedACH(day: day.day)
+            try writeACHCustomers(day: day.day)
+            dayACHRows = DayACHRows()
+            try moveStagedACH()
             try writeKeptTotals(day: day.day)
             var outcome = dayOutcome
             if !day.bankTies.isEmpty {
@@ -336,6 +346,8 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         openDay = nil
         dayKeys.removeAll()
         dayACHKeyHashes = []
+        dayACHRows = DayACHRows()
+        replacedACHSeqs = []
         dayStagedACH = false
         dayExceptions.removeAll()
         daySettlementItems.removeAll()

@@ -25,6 +25,7 @@ enum PostgreSQLSchema {
         "customer_unapplied_days", "applications", "exceptions", "exception_history", "ingested_files", "ach_entries",
         "customer_ach_changes", "settlement_items", "bank_accounts", "statement_balances", "held_receipts", "reapplications",
         "period_changes", "ledger_facts", "origination_mandates", "origination_files", "origination_entries", "ach_returns",
+        "ach_entry_customers",
     ]
 
     static let migrations: [String] = [
@@ -444,6 +445,21 @@ enum PostgreSQLSchema {
         DROP INDEX IF EXISTS applications_receipt;
         CREATE INDEX applications_source ON applications USING hash (source_key);
         CREATE INDEX applications_receipt ON applications USING hash (receipt_id);
+        """,
+        // 6: the customers cash application finds for the day's ACH entries, kept beside their rows (as SQLite keeps them
+        // by rowid), so that a night's million rows go in while its receipts are still being decided, each once, and
+        // their customers follow as narrow rows in the order the rows took (`day_seq`: a row's place among its day's),
+        // at the end of a b-tree rather than at a random place of the entries' own. A row's customer is its
+        // `customer_id` when it has one (rows copied from SQLite, and those written with it), else the one kept here.
+        """
+        ALTER TABLE ach_entries ADD COLUMN day_seq bigint;
+        CREATE TABLE ach_entry_customers (
+            entity T NOT NULL,
+            day T NOT NULL,
+            day_seq bigint NOT NULL,
+            customer_id T NOT NULL,
+            PRIMARY KEY (entity, day, day_seq)
+        ) PARTITIONED;
         """,
     ]
 

@@ -106,9 +106,8 @@ extension DayRun {
     /// Half the ACH rows go to the writer first (busy with them while the settlement is worked out); the settlement's
     /// entries go next, before the second half, so that they are written and gone before cash application makes its
     /// decisions (they waited behind every ACH row, 130 MB at 1M, through the day's peak of memory). A writer that falls
-    /// behind is still on the invoices' openings meanwhile: it takes the settlement first, and the ACH rows once cash
-    /// application has found their customers, each row with its own (see `post`), so that its server writes each row
-    /// once and never goes back to give it a customer.
+    /// behind is still on the invoices' openings meanwhile: it takes the settlement first, then every ACH row, which it
+    /// writes while cash application (which waits for the settlement only) decides the receipts.
     func settle(_ taken: inout Taken, feeding feed: LedgerFeed) async throws -> Settled {
         let firstHalf = store.fallsBehind ? 0 : taken.achChunks.count / 2
         sendACHRows(&taken, 0..<firstHalf, feeding: feed)
@@ -130,10 +129,8 @@ extension DayRun {
         batch.settlementItems = settlement.itemRows
         feed.send(taking: &batch)
         let settlementMark = feed.mark
-        if !store.fallsBehind {
-            sendACHRows(&taken, firstHalf..<taken.achChunks.count, feeding: feed)
-            taken.achChunks = []
-        }
+        sendACHRows(&taken, firstHalf..<taken.achChunks.count, feeding: feed)
+        taken.achChunks = []
         // The writer has the settlement's entries and rows; of the day's lines and batches the summary counts them.
         settlement.drafts = []
         settlement.bankDebitDrafts = []
@@ -147,10 +144,9 @@ extension DayRun {
         return settled
     }
 
-    /// Chunks of the day's ACH entry rows to the writer, each made when the writer gets to it (with the customers cash
-    /// application found, when it has), with its own part of what its rows are made of (dropped here, so that part goes
-    /// once the writer has taken the rows).
-    func sendACHRows(_ taken: inout Taken, _ indices: Range<Int>, customers: ACHEntryCustomers? = nil, feeding feed: LedgerFeed) {
+    /// Chunks of the day's ACH entry rows to the writer, each made when the writer gets to it, with its own part of what
+    /// its rows are made of (dropped here, so that part goes once the writer has taken the rows).
+    func sendACHRows(_ taken: inout Taken, _ indices: Range<Int>, feeding feed: LedgerFeed) {
         let receipts = taken.read.achKeys.receipts
         for c in indices {
             let chunk = taken.achChunks[c]
@@ -158,7 +154,6 @@ extension DayRun {
             feed.send(making: { [day] in
                 var batch = DayEffects()
                 batch.achEntries = chunk.rows(receipts: receipts, day: day)
-                customers?.give(to: &batch.achEntries)
                 return batch
             })
         }
@@ -213,24 +208,18 @@ extension DayRun {
     /// What the day posts and records, to the writer, in the order of one batch (so entry ids do not depend on how it
     /// is cut): the decisions' entries in chunks as they are made (the writer starts on the first while the rest are
     /// built); the returns', held cash applied and reviewers' decisions, with the day's records; the customers of the
-    /// day's ACH entries (for a writer that falls behind, the ACH rows themselves, each with its customer); the rows of
-    /// how cash was applied. Gives the exceptions the day raised.
+    /// day's ACH entries; the rows of how cash was applied. Gives the exceptions the day raised.
     func post(_ applied: Applied, taken: inout Taken, settled: Settled, opened: Opened, feeding feed: LedgerFeed) async throws -> [MatchException] {
         sendEntries(applied.cash.decisions, book: settled.book, feeding: feed)
         try await sendRecords(applied, taken: taken, settled: settled, feeding: feed)
         let decisions = applied.cash.decisions
-        if store.fallsBehind {
-            sendACHRows(&taken, taken.achChunks.indices, customers: ACHEntryCustomers(decisions), feeding: feed)
-            taken.achChunks = []
-        } else {
-            for start in stride(from: 0, to: decisions.count, by: DayRun.decisionChunk) {
-                feed.send(making: {
-                    var customers = DayEffects()
-                    customers.achCustomers = ACHEntryCustomer.found(in: decisions[start..<min(start + DayRun.decisionChunk, decisions.count)])
-                    customers.lastACHCustomers = start + DayRun.decisionChunk >= decisions.count
-                    return customers
-                })
-            }
+        for start in stride(from: 0, to: decisions.count, by: DayRun.decisionChunk) {
+            feed.send(making: {
+                var customers = DayEffects()
+                customers.achCustomers = ACHEntryCustomer.found(in: decisions[start..<min(start + DayRun.decisionChunk, decisions.count)])
+                customers.lastACHCustomers = start + DayRun.decisionChunk >= decisions.count
+                return customers
+            })
         }
         taken.read.achKeys.receipts = []
         sendApplications(applied, feeding: feed)

@@ -6,10 +6,10 @@ import Matching
 import TestSupport
 import Testing
 
-/// The day's ACH entries on PostgreSQL. Rows that come with their customers (a writer that falls behind is given them
-/// after cash application) and whose keys the ledger does not hold go straight into `ach_entries`; a key an earlier
-/// day recorded, or the day wrote before, is replaced at the day's end; customers that follow their rows (as SQLite's
-/// writer is given them) are given to the rows then, whichever way the rows went in.
+/// The day's ACH entries on PostgreSQL. Rows whose keys the ledger does not hold go straight into `ach_entries`; a key
+/// an earlier day recorded, or the day wrote before, is replaced at the day's end. The customers that follow their rows
+/// (found by cash application while the rows were written) are kept by the rows' places in `ach_entry_customers`,
+/// whichever way the rows went in; a row replaced takes its customer with it.
 @Suite(.enabled(if: PostgreSQLTestServer.configured, Comment(rawValue: PostgreSQLTestServer.skipReason)))
 struct PostgreSQLACHEntryTests {
     typealias T = ACHEntryCustomerTests
@@ -30,24 +30,34 @@ struct PostgreSQLACHEntryTests {
         return row
     }
 
-    /// Each entry's customer and the day that recorded it, by trace.
+    /// Each entry's customer (its own, else the one kept for its place) and the day that recorded it, by trace.
     private func entries(_ db: PostgreSQLConnection) throws -> [String: String] {
-        let rows = try db.query("SELECT trace, COALESCE(customer_id, '-'), day FROM ach_entries WHERE entity = 'acme-us'")
+        let rows = try db.query("SELECT trace, COALESCE(\(PostgreSQLRowMapping.achEntryCustomer), '-'), day FROM ach_entries WHERE entity = 'acme-us'")
         return Dictionary(uniqueKeysWithValues: (0..<rows.count).map { (rows.text($0, 0), rows.text($0, 1) + " " + rows.text($0, 2)) })
     }
 
-    /// A day of `batches` of rows, then `customers` in batches of one.
+    /// How many customers are kept by place, and how many of them no row's place names.
+    private func keptCustomers(_ db: PostgreSQLConnection) throws -> (kept: Int64, stray: Int64) {
+        let rows = try db.query("""
+            SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM ach_entries a WHERE a.entity = c.entity AND a.day = c.day AND a.day_seq = c.day_seq))
+            FROM ach_entry_customers c WHERE c.entity = 'acme-us'
+            """)
+        return (rows.int(0, 0), rows.int(0, 1))
+    }
+
+    /// A day of `batches` of rows, then `customers` in batches of one (the last said to be the last, with `last`).
     private func runDay(_ store: PostgreSQLLedgerStore, run: Int64, day: Day = PostgreSQLACHEntryTests.day, _ batches: [[ACHEntryRow]],
-                        customers: [(trace: String, customer: String)] = []) async throws {
+                        customers: [(trace: String, customer: String)] = [], last: Bool = false) async throws {
         try await store.beginDay(runID: run, day: day)
         for rows in batches {
             var batch = DayEffects()
             batch.achEntries = rows
             try await store.post(batch)
         }
-        for c in customers {
+        for (i, c) in customers.enumerated() {
             var found = DayEffects()
             found.achCustomers = [T.found(c.trace, c.customer)]
+            found.lastACHCustomers = last && i == customers.count - 1
             try await store.post(found)
         }
         _ = try await store.finishDay(DayCommit(runID: run, day: day))
@@ -87,15 +97,45 @@ struct PostgreSQLACHEntryTests {
         try await runDay(store, run: run, [[Self.row("1"), Self.row("2"), Self.row("3"), Self.row("4", customer: "OWN")]],
                          customers: [("3", "C3"), ("1", "C1"), ("4", "C4"), ("3", "C8")])
         #expect(try entries(db) == ["1": "C1 \(Self.day)", "2": "- \(Self.day)", "3": "C8 \(Self.day)", "4": "OWN \(Self.day)"])
+        #expect(try keptCustomers(db) == (3, 0))
         // A rerun of the day (every key held: the rows staged and moved) with other customers and one row fewer.
-        try await runDay(store, run: run, [[Self.row("1"), Self.row("2")]], customers: [("2", "C2")])
+        try await runDay(store, run: run, [[Self.row("1"), Self.row("2")]], customers: [("2", "C2")], last: true)
         #expect(try entries(db) == ["1": "- \(Self.day)", "2": "C2 \(Self.day)"])
+        #expect(try keptCustomers(db) == (1, 0))
         // Rows staged and rows written straight in, in one day, with customers after both.
         try await runDay(store, run: run, [[Self.row("2"), Self.row("7")]], customers: [("7", "C7"), ("2", "C9")])
         #expect(try entries(db) == ["2": "C9 \(Self.day)", "7": "C7 \(Self.day)"])
+        #expect(try keptCustomers(db) == (2, 0))
         // A customer for an entry the day did not write is refused, and the day rolls back.
         await #expect(throws: LedgerError.self) { try await runDay(store, run: run, [[Self.row("7")]], customers: [("7", "C1"), ("2", "C2")]) }
         #expect(try entries(db) == ["2": "C9 \(Self.day)", "7": "C7 \(Self.day)"])
+        #expect(try keptCustomers(db) == (2, 0))
+    }
+
+    /// A row replaced, by a later day's or by the same day's next row of its key: the customer goes to the row that
+    /// stands, the one kept for the row replaced goes with it, and a return finds the standing row's customer.
+    @Test func aReplacedRowsCustomerGoesWithIt() async throws {
+        let (store, db) = try ledger()
+        let next = Self.nextDay
+        let run = try await store.beginRun(manifest: "m", firstDay: Self.day, lastDay: next, startedAt: "t")
+        try await runDay(store, run: run, [[Self.row("1"), Self.row("2")]], customers: [("1", "C1"), ("2", "C2")], last: true)
+        #expect(try keptCustomers(db) == (2, 0))
+        // The next day records entry 2 again (its effective day the first's: the same key), and entry 3 in two batches: the
+        // first row of 3 went straight in, the second replaces it.
+        var two = Self.row("2", day: next)
+        two.receiverName = "AGAIN"
+        try await runDay(store, run: run, day: next, [[two, Self.row("3", day: next)], [Self.row("3", day: next)]],
+                         customers: [("3", "C3"), ("2", "C5")])
+        #expect(try entries(db) == ["1": "C1 \(Self.day)", "2": "C5 \(next)", "3": "C3 \(next)"])
+        #expect(try keptCustomers(db) == (3, 0))
+        #expect(try db.query("SELECT count(*) FROM ach_entries WHERE entity = 'acme-us'").int(0, 0) == 3)
+        let reader = try PostgreSQLLedgerReader(address: store.address, entity: "acme-us")
+        func customer(_ trace: String) throws -> String?? {
+            try reader.originalEntry(trace: trace, rdfi: "02100002", amountMinorUnits: 1_000, role: "received", notAfter: next, windowDays: 120).map(\.customerID)
+        }
+        #expect(try customer("1") == .some("C1"))
+        #expect(try customer("2") == .some("C5"))
+        #expect(try customer("3") == .some("C3"))
     }
 }
 

@@ -51,7 +51,7 @@ import TestSupport
         }
         guard case let .postgresql(address) = try LedgerLocation.parse(postgreSQL) else { throw LedgerError("not a PostgreSQL URL") }
         let rows = try PostgreSQLConnection(conninfo: address.conninfo).query("""
-            SELECT day || ' ' || trace, customer_id FROM ach_entries WHERE entity = 'scenario' AND kind = 'payment'
+            SELECT day || ' ' || trace, \(PostgreSQLRowMapping.achEntryCustomer) FROM ach_entries WHERE entity = 'scenario' AND kind = 'payment'
             """)
         return (0..<rows.count).map { (rows.text($0, 0), rows.optionalText($0, 1)) }
     }
