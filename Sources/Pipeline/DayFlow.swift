@@ -206,12 +206,11 @@ extension DayRun {
     }
 
     /// What the day posts and records, to the writer, in the order of one batch (so entry ids do not depend on how it
-    /// is cut): the decisions' entries in chunks as they are made (the writer starts on the first while the rest are
-    /// built); the returns', held cash applied and reviewers' decisions, with the day's records; the customers of the
-    /// day's ACH entries; the rows of how cash was applied. Gives the exceptions the day raised.
+    /// is cut): the customers of the day's ACH entries (the writer finds their rows while its server may still be on
+    /// the rows themselves); the decisions' entries in chunks as they are made (the writer starts on the first while the
+    /// rest are built); the returns', held cash applied and reviewers' decisions, with the day's records; the rows of how
+    /// cash was applied. Gives the exceptions the day raised.
     func post(_ applied: Applied, taken: inout Taken, settled: Settled, opened: Opened, feeding feed: LedgerFeed) async throws -> [MatchException] {
-        sendEntries(applied.cash.decisions, book: settled.book, feeding: feed)
-        try await sendRecords(applied, taken: taken, settled: settled, feeding: feed)
         let decisions = applied.cash.decisions
         for start in stride(from: 0, to: decisions.count, by: DayRun.decisionChunk) {
             feed.send(making: {
@@ -221,6 +220,8 @@ extension DayRun {
                 return customers
             })
         }
+        sendEntries(decisions, book: settled.book, feeding: feed)
+        try await sendRecords(applied, taken: taken, settled: settled, feeding: feed)
         taken.read.achKeys.receipts = []
         sendApplications(applied, feeding: feed)
         return try await raised(applied, taken: taken, settled: settled, opened: opened)
