@@ -65,7 +65,8 @@ DECLARE
     tables text[] := ARRAY['accounts', 'runs', 'journal_entries', 'postings', 'account_days', 'customers', 'invoices',
         'customer_unapplied', 'customer_unapplied_days', 'applications', 'exceptions', 'exception_history', 'ingested_files',
         'ach_entries', 'customer_ach_changes', 'settlement_items', 'bank_accounts', 'statement_balances', 'held_receipts',
-        'reapplications', 'period_changes', 'ledger_facts', 'ach_entry_customers'];
+        'reapplications', 'period_changes', 'ledger_facts', 'origination_mandates', 'origination_files', 'origination_entries',
+        'ach_returns', 'ach_entry_customers'];
 BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA %s TO settle_runner, settle_reviewer, settle_reader', ledger);
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %s TO settle_runner, settle_reviewer', ledger);

@@ -50,6 +50,11 @@ struct PostgreSQLRolesTests {
         #expect(try attempt(db, as: "settle_runner", "INSERT INTO runs VALUES ('acme-us', 2, 't', 'm', '2026-11-03', '2026-11-03', 'finished')") == "")
         #expect(try attempt(db, as: "settle_runner", "UPDATE invoices SET open_minor = 0") == "")
         #expect(try attempt(db, as: "settle_runner", "UPDATE exceptions SET last_run_id = 2 WHERE entity = 'acme-us'") == "")
+        // What a run and `settle originate` change in place: a rerun's ACH customers, a mandate's status, a file sealed or voided.
+        for sql in ["DELETE FROM ach_entry_customers WHERE entity = 'acme-us'", "UPDATE origination_mandates SET status_note = ''",
+                    "UPDATE origination_files SET void_note = ''", "DELETE FROM ach_returns WHERE entity = 'none'"] {
+            #expect(try attempt(db, as: "settle_runner", sql) == "", "\(sql)")
+        }
         for sql in ["UPDATE journal_entries SET memo = 'changed'", "DELETE FROM postings", "UPDATE postings SET amount_minor = 0",
                     "DELETE FROM exception_history", "UPDATE period_changes SET note = ''", "TRUNCATE journal_entries CASCADE"] {
             #expect(try attempt(db, as: "settle_runner", sql) == "42501", "\(sql)")
