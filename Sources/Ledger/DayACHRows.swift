@@ -17,9 +17,21 @@ struct DayACHRows {
     var isEmpty: Bool { rowids.isEmpty }
     var hasCustomers: Bool { !customers.isEmpty }
 
+    /// Room for `more` rows, growing by at least half again (the rows come a chunk at a time: room for exactly the
+    /// next chunk would copy what is kept once per chunk).
     mutating func reserve(_ more: Int) {
-        rowids.reserveCapacity(rowids.count + more)
-        keyHashes.reserveCapacity(keyHashes.count + more)
+        let wanted = rowids.count + more
+        guard wanted > rowids.capacity else { return }
+        let capacity = max(wanted, rowids.capacity + rowids.capacity / 2)
+        rowids.reserveCapacity(capacity)
+        keyHashes.reserveCapacity(capacity)
+    }
+
+    /// The customers are written: what was kept of the rows goes (a million rows' rowids, hashes and customers), and a
+    /// customer given after this is refused.
+    mutating func customersDone() {
+        self = DayACHRows()
+        customersWritten = true
     }
 
     mutating func append(rowid: Int64, keyHash: Int) {

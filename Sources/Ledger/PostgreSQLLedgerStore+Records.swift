@@ -249,8 +249,7 @@ extension PostgreSQLLedgerStore {
             rows.endRow()
         }
         if rows.rows > 0 { db.copyInAhead("ach_entry_customers", data: rows.bytes) }
-        dayACHRows = DayACHRows()
-        dayACHRows.customersWritten = true
+        dayACHRows.customersDone()
     }
 
     /// Which of these effective days the entity's committed ACH entries have (one index look-up each, on the look-up
@@ -266,10 +265,6 @@ extension PostgreSQLLedgerStore {
     /// The day's staged ACH entries into the ledger's table, replacing rows of the same key an earlier day recorded, or
     /// the day wrote straight in; the customers kept for the rows replaced go with them.
     func moveStagedACH() throws {
-        defer {
-            dayACHKeyHashes = []
-            replacedACHSeqs = []
-        }
         guard dayStagedACH else { return }
         try db.execute("ANALYZE stage_ach")
         try db.run("""

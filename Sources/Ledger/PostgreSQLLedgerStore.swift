@@ -151,10 +151,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         unappliedMovements = [:]
         dayCustomers = []
         dayInvoices = []
-        dayACHKeyHashes = []
-        dayACHRows = DayACHRows()
-        nextACHSeq = 0
-        replacedACHSeqs = []
+        forgetDayACH()
         dayStagedACH = false
         try db.execute("BEGIN")
         openDay = (runID, day)
@@ -246,8 +243,8 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
                                 runID: day.runID, day: day.day)
             }
             try writeACHCustomers(day: day.day)
-            dayACHRows = DayACHRows()
             try moveStagedACH()
+            forgetDayACH()
             try writeKeptTotals(day: day.day)
             var outcome = dayOutcome
             if !day.bankTies.isEmpty {
@@ -345,9 +342,7 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         dayInvoices = []
         openDay = nil
         dayKeys.removeAll()
-        dayACHKeyHashes = []
-        dayACHRows = DayACHRows()
-        replacedACHSeqs = []
+        forgetDayACH()
         dayStagedACH = false
         dayExceptions.removeAll()
         daySettlementItems.removeAll()
@@ -572,6 +567,15 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
         for k in unwritten where !held.contains(keys[standing[k]]) { new[k] = true }
         for digest in digests { written.insert(digest) }
         return zip(standing, new).map { ($0, $1) }
+    }
+
+    /// What the open day kept of its ACH rows, let go (a new day, one rolled back, or one whose rows are all written;
+    /// `dayStagedACH` says until the next day whether the last one staged any).
+    func forgetDayACH() {
+        dayACHKeyHashes = []
+        dayACHRows = DayACHRows()
+        nextACHSeq = 0
+        replacedACHSeqs = []
     }
 
     /// The connection for look-ups of what committed before the open day (see `lookupConnection`).

@@ -106,9 +106,8 @@ extension SQLiteLedgerStore {
             guard let customer else { continue }
             try insert.bind(.integer(row), .text(customer)).run()
         }
-        // What was kept of the rows goes now, mid-day (a million rows' rowids, hashes and customers).
-        dayACHRows = DayACHRows()
-        dayACHRows.customersWritten = true
+        // What was kept of the rows goes now, mid-day.
+        dayACHRows.customersDone()
     }
 
     func writeACH(_ day: DayEffects, runID: Int64, day today: Day) throws {
