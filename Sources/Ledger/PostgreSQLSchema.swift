@@ -4,7 +4,8 @@ import Foundation
 ///
 /// One database holds any number of entities. Every table leads with `entity`: its primary and unique keys start with
 /// it, every reference carries it (no key or reference crosses entities), and every b-tree index starts with it (the
-/// two hash indexes, of one column and not unique, find a receipt's rows of every entity and keep the entity's), so the
+/// two hash indexes, of one column and not unique, find a receipt's rows of every entity and keep the entity's; the
+/// three BRIN indexes summarize days, whichever entity's), so the
 /// tables can be hash-partitioned by entity (PostgreSQL declarative partitioning, `partitions` > 0) or distributed by
 /// it (Citus `create_distributed_table(..., 'entity')`, co-located) without changing a key. Text columns sort and
 /// compare byte-wise (`COLLATE "C"`) whatever the database's collation, so reports are byte-identical to SQLite's.
@@ -460,6 +461,22 @@ enum PostgreSQLSchema {
             customer_id T NOT NULL,
             PRIMARY KEY (entity, day, day_seq)
         ) PARTITIONED;
+        """,
+        // 7: a day's ACH entries and applications found through BRIN indexes of their days. Each night's rows go in after
+        // the nights before, so a range of the heap's pages holds a day or two (a rerun's rows widen the last range), and a
+        // block-range summary finds a day's rows at no cost to the insert: the generated night's 1,035,349 ACH entries
+        // inserted again with psql took 0.91 s more for each of the b-trees of `day` and `effective_day`, and 0.02 s for
+        // both as BRIN; its applications 0.84 s for the b-tree of `day`. Reads by day take the summaries' pages as a
+        // bitmap (a rerun's delete, the effective days settlement looks back on, a range of days); no read of these
+        // tables wants the last day, which a summary cannot give (`journal_entries_day` stays a b-tree for that).
+        // `autosummarize` has autovacuum summarize each range as it fills; until then a range counts as a match.
+        """
+        DROP INDEX ach_entries_day;
+        DROP INDEX ach_entries_effective;
+        DROP INDEX applications_day;
+        CREATE INDEX ach_entries_day ON ach_entries USING brin (day) WITH (autosummarize = on);
+        CREATE INDEX ach_entries_effective ON ach_entries USING brin (effective_day) WITH (autosummarize = on);
+        CREATE INDEX applications_day ON applications USING brin (day) WITH (autosummarize = on);
         """,
     ]
 

@@ -6,6 +6,7 @@ import Matching
 import Receivables
 import Reports
 import Statements
+import Synchronization
 
 /// The stages of a day as `DayRun.run` drives them, each a method with a typed result handed to the next.
 extension DayRun {
@@ -103,15 +104,33 @@ extension DayRun {
         var settlementMark: Int
     }
 
-    /// Half the ACH rows go to the writer first (busy with them while the settlement is worked out); the settlement's
-    /// entries go next, before the second half, so that they are written and gone before cash application makes its
-    /// decisions (they waited behind every ACH row, 130 MB at 1M, through the day's peak of memory). A writer that falls
-    /// behind takes a third first (what its server writes in about the time the settlement takes to work out: at a
-    /// million receipts, 3 s of 8.5), so that the settlement, which cash application waits for, is not held behind
-    /// them; the rest it writes while cash application decides the receipts, and no longer outlasts it.
+    /// The ACH rows go to the writer while the settlement is worked out, and the settlement's entries go before the
+    /// rest, so that they are written and gone before cash application makes its decisions (they waited behind every
+    /// ACH row, 130 MB at 1M, through the day's peak of memory). A writer that keeps up (SQLite's) takes the first half
+    /// of the rows. A writer that falls behind (a server's) is given a chunk at a time, each as it starts on the one
+    /// before, until the settlement is ready: as many as its server writes in the time the settlement takes, whatever
+    /// the machine, with at most a chunk or two ahead of the settlement, which cash application waits for. The rest it
+    /// writes while cash application decides the receipts.
     func settle(_ taken: inout Taken, feeding feed: LedgerFeed) async throws -> Settled {
-        let firstHalf = taken.achChunks.count / (store.fallsBehind ? 3 : 2)
-        sendACHRows(&taken, 0..<firstHalf, feeding: feed)
+        let chunks = ACHChunkQueue(taken.achChunks)
+        taken.achChunks = []
+        let receipts = taken.read.achKeys.receipts
+        let filling: Task<Void, Never>?
+        if store.fallsBehind {
+            filling = Task { [day] in
+                while true {
+                    try? await feed.waitUntilPosted(feed.mark - 1)
+                    guard let chunk = chunks.next() else { return }
+                    sendACHRows(chunk, receipts: receipts, day: day, feeding: feed)
+                }
+            }
+        } else {
+            filling = nil
+            for _ in 0..<chunks.count / 2 {
+                if let chunk = chunks.next() { sendACHRows(chunk, receipts: receipts, day: day, feeding: feed) }
+            }
+        }
+        defer { chunks.close() }
         // The entries are the rows' now (the receipts live on in their decisions).
         let batchFacts = DayRun.batchFacts(taken.read)
         taken.read.ach.releaseEntries()
@@ -128,10 +147,11 @@ extension DayRun {
         batch.bankAccounts = book.added
         batch.resolvedBySettle = settlement.resolved
         batch.settlementItems = settlement.itemRows
+        let rest = chunks.close()
+        await filling?.value
         feed.send(taking: &batch)
         let settlementMark = feed.mark
-        sendACHRows(&taken, firstHalf..<taken.achChunks.count, feeding: feed)
-        taken.achChunks = []
+        for chunk in rest { sendACHRows(chunk, receipts: receipts, day: day, feeding: feed) }
         // The writer has the settlement's entries and rows; of the day's lines and batches the summary counts them.
         settlement.drafts = []
         settlement.bankDebitDrafts = []
@@ -145,19 +165,14 @@ extension DayRun {
         return settled
     }
 
-    /// Chunks of the day's ACH entry rows to the writer, each made when the writer gets to it, with its own part of what
-    /// its rows are made of (dropped here, so that part goes once the writer has taken the rows).
-    func sendACHRows(_ taken: inout Taken, _ indices: Range<Int>, feeding feed: LedgerFeed) {
-        let receipts = taken.read.achKeys.receipts
-        for c in indices {
-            let chunk = taken.achChunks[c]
-            taken.achChunks[c] = ACHRowChunk()
-            feed.send(making: { [day] in
-                var batch = DayEffects()
-                batch.achEntries = chunk.rows(receipts: receipts, day: day)
-                return batch
-            })
-        }
+    /// A chunk of the day's ACH entry rows to the writer, made when the writer gets to it (its part of what the rows are
+    /// made of goes once the writer has taken them).
+    func sendACHRows(_ chunk: ACHRowChunk, receipts: [Receipt], day: Day, feeding feed: LedgerFeed) {
+        feed.send(making: {
+            var batch = DayEffects()
+            batch.achEntries = chunk.rows(receipts: receipts, day: day)
+            return batch
+        })
     }
 
     /// Statements the manifest expects that did not come: the books are not tied, the run says so (exit 4). Expected
@@ -637,5 +652,38 @@ extension DayRun {
         }
         fields.append(("origination", OriginationReport.summary(state, currency: manifest.currency)))
         return .object(fields)
+    }
+}
+
+/// The day's chunks of ACH rows, each handed out once and in order: to the task that keeps the writer busy with them
+/// until `close`, whose caller takes the rest. A chunk handed out leaves nothing behind here.
+final class ACHChunkQueue: Sendable {
+    private let state: Mutex<(chunks: [DayRun.ACHRowChunk], next: Int, closed: Bool)>
+
+    init(_ chunks: [DayRun.ACHRowChunk]) { state = Mutex((chunks, 0, false)) }
+
+    var count: Int { state.withLock { $0.chunks.count } }
+
+    /// The next chunk; nil once closed or all are out.
+    func next() -> DayRun.ACHRowChunk? {
+        state.withLock { s in
+            guard !s.closed, s.next < s.chunks.count else { return nil }
+            defer {
+                s.chunks[s.next] = DayRun.ACHRowChunk()
+                s.next += 1
+            }
+            return s.chunks[s.next]
+        }
+    }
+
+    /// Hands out no more, and gives the chunks not yet out, in order (none after the first call).
+    @discardableResult
+    func close() -> [DayRun.ACHRowChunk] {
+        state.withLock { s in
+            guard !s.closed else { return [] }
+            s.closed = true
+            defer { s.chunks = [] }
+            return Array(s.chunks[s.next...])
+        }
     }
 }

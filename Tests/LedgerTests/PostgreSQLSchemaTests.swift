@@ -28,7 +28,8 @@ struct PostgreSQLSchemaTests {
     }
 
     /// Every primary key, unique key and b-tree index of every table starts with `entity`; the hash indexes (of one
-    /// column, which partitioning and Citus allow of an index that is not unique) are the two of `applications`.
+    /// column, which partitioning and Citus allow of an index that is not unique) are the two of `applications`, and the
+    /// BRIN indexes the three of days.
     private func expectEveryKeyLeadsWithEntity(_ db: PostgreSQLConnection) throws {
         let rows = try db.query("""
             SELECT c.relname, i.relname, a.attname, m.amname, x.indisunique FROM pg_index x
@@ -38,22 +39,35 @@ struct PostgreSQLSchemaTests {
             WHERE n.nspname = current_schema() AND c.relname NOT IN ('settle_meta', 'entities', 'run_locks')
             """)
         #expect(rows.count > 40)
-        var hashed: [String] = []
+        var hashed: [String] = [], summarized: [String] = []
         for row in 0..<rows.count {
-            let (table, index, first) = (rows.text(row, 0), rows.text(row, 1), rows.text(row, 2))
-            if rows.text(row, 3) == "hash" {
-                #expect(!rows.bool(row, 4), "\(index) on \(table) is a unique hash index")
-                #expect(table.hasPrefix("applications"), "\(index) on \(table) is a hash index")
-                hashed.append(first)
+            let (table, index, first, method) = (rows.text(row, 0), rows.text(row, 1), rows.text(row, 2), rows.text(row, 3))
+            if method == "hash" || method == "brin" {
+                #expect(!rows.bool(row, 4), "\(index) on \(table) is a unique \(method) index")
+                if method == "hash" {
+                    #expect(table.hasPrefix("applications"), "\(index) on \(table) is a hash index")
+                    hashed.append(first)
+                } else {
+                    summarized.append("\(Self.unpartitioned(table)).\(first)")
+                }
                 continue
             }
-            #expect(rows.text(row, 3) == "btree" && first == "entity", "\(index) on \(table) (\(rows.text(row, 3))) leads with \(first)")
+            #expect(method == "btree" && first == "entity", "\(index) on \(table) (\(method)) leads with \(first)")
         }
         #expect(Set(hashed) == ["receipt_id", "source_key"], "hash indexes: \(hashed)")
+        #expect(Set(summarized) == ["ach_entries.day", "ach_entries.effective_day", "applications.day"], "BRIN indexes: \(summarized)")
+    }
+
+    /// `ach_entries` for its partition `ach_entries_p3`.
+    private static func unpartitioned(_ table: String) -> String {
+        guard let mark = table.range(of: "_p", options: .backwards), !table[mark.upperBound...].isEmpty,
+              table[mark.upperBound...].allSatisfy(\.isNumber) else { return table }
+        return String(table[..<mark.lowerBound])
     }
 
     /// A ledger at schema 4 that holds rows (and whose DBA dropped `postings_customer` already) migrates to the current
-    /// version: its rows stay, a receipt's applications are found through the hash indexes, postings have no customer index.
+    /// version: its rows stay, a receipt's applications are found through the hash indexes and a day's through the BRIN
+    /// index of days, postings have no customer index.
     @Test func aLedgerOfSchema4WithRowsMigrates() throws {
         let url = try #require(PostgreSQLTestServer.isolatedURL("v4"))
         guard case let .postgresql(address) = try LedgerLocation.parse(url), let schema = PostgreSQLTestServer.schema(of: url) else { throw LedgerError("not a URL") }
@@ -79,13 +93,19 @@ struct PostgreSQLSchemaTests {
             JOIN pg_class c ON c.oid = x.indrelid WHERE c.relname IN ('applications', 'postings') AND c.relnamespace = to_regnamespace($1) ORDER BY 1
             """, [schema])
         #expect((0..<indexes.count).map { indexes.text($0, 0) + " " + indexes.text($0, 1) } == [
-            "applications_day btree", "applications_pkey btree", "applications_receipt hash", "applications_source hash", "postings_pkey btree",
+            "applications_day brin", "applications_pkey btree", "applications_receipt hash", "applications_source hash", "postings_pkey btree",
         ])
         try db.execute("SET enable_seqscan = off")
         let plan = try db.query("EXPLAIN SELECT source_key FROM applications WHERE entity = 'acme-us' AND receipt_id = 'R1234'")
         #expect((0..<plan.count).contains { plan.text($0, 0).contains("applications_receipt") })
         let found = try db.query("SELECT source_key FROM applications WHERE entity = 'acme-us' AND receipt_id = 'R1234'")
         #expect(found.count == 1 && found.text(0, 0) == "ach:received:1:2026-11-02:1234")
+        try db.execute("ANALYZE applications")
+        let dayPlan = try db.query("EXPLAIN SELECT count(*) FROM applications WHERE entity = 'acme-us' AND day = '2026-11-02'")
+        let planText = (0..<dayPlan.count).map { dayPlan.text($0, 0) }.joined(separator: "\n")
+        #expect(planText.contains("Bitmap Index Scan on applications_day"), "\(planText)")
+        #expect(try db.query("SELECT count(*) FROM applications WHERE entity = 'acme-us' AND day = '2026-11-02'").int(0, 0) == 2000)
+        #expect(try db.query("SELECT count(*) FROM applications WHERE entity = 'acme-us' AND day = '2026-11-03'").int(0, 0) == 0)
         #expect(try db.query("SELECT count(*) FROM postings WHERE entity = 'acme-us' AND customer_id = 'C1'").int(0, 0) == 1)
     }
 
