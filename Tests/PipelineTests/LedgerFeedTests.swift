@@ -112,3 +112,45 @@ import TestSupport
         await feed.abandon()
     }
 }
+
+/// The day's ACH row chunks as a writer that falls behind is given them while the settlement is worked out: each once,
+/// in order, whoever takes them; the settlement's caller takes what is left when it closes the queue.
+@Suite struct ACHChunkQueueTests {
+    private func chunks(_ count: Int) -> [DayRun.ACHRowChunk] {
+        (0..<count).map { i in
+            var chunk = DayRun.ACHRowChunk()
+            chunk.plan = [Int32(i)]
+            return chunk
+        }
+    }
+
+    @Test func chunksGoOutOnceInOrderAndTheCloserTakesTheRest() {
+        let queue = ACHChunkQueue(chunks(5))
+        #expect(queue.count == 5)
+        #expect(queue.next()?.plan == [0])
+        #expect(queue.next()?.plan == [1])
+        #expect(queue.close().map(\.plan) == [[2], [3], [4]])
+        #expect(queue.next() == nil)
+        #expect(queue.close().isEmpty)
+    }
+
+    @Test func aQueueTakenToTheEndLeavesTheCloserNothing() {
+        let queue = ACHChunkQueue(chunks(2))
+        #expect(queue.next()?.plan == [0])
+        #expect(queue.next()?.plan == [1])
+        #expect(queue.next() == nil)
+        #expect(queue.close().isEmpty)
+    }
+
+    /// Two takers at once, and a close while they take: every chunk goes to exactly one of the three.
+    @Test func takersAtOnceShareEveryChunkOnce() async {
+        let queue = ACHChunkQueue(chunks(2_000))
+        async let first: [Int32] = Task.detached { var got: [Int32] = []; while let c = queue.next() { got += c.plan }; return got }.value
+        async let second: [Int32] = Task.detached { var got: [Int32] = []; while let c = queue.next() { got += c.plan }; return got }.value
+        let closed = queue.close().flatMap(\.plan)
+        let (a, b) = await (first, second)
+        #expect(a == a.sorted() && b == b.sorted())
+        #expect((a + b + closed).sorted() == (0..<2_000).map { Int32($0) })
+        #expect(closed == closed.sorted())
+    }
+}
