@@ -105,14 +105,19 @@ extension PostgreSQLLedgerReads {
         return r.count == 0 ? nil : try PostgreSQLRowMapping.achEntry(r, 0)
     }
 
-    /// The payment a reversing entry undoes: same originator, receiving DFI and amount, latest first.
+    /// The payment a reversing entry undoes: same originator, receiving DFI and amount, latest first. Asked a day at a
+    /// time, latest first (no index finds it by originator: a day's rows are read through the BRIN index of days, and
+    /// the look-up stops at the latest day that has it, as SQLite's walk of its index of days does).
     func reversedEntry(companyID: String, rdfi: String, amountMinorUnits: Int64, role: String, notAfter day: Day, windowDays: Int) throws -> ACHEntryRow? {
-        let r = try db.query("""
-            SELECT \(PostgreSQLRowMapping.achEntryColumns) FROM ach_entries
-            WHERE entity = $1 AND company_id = $2 AND rdfi = $3 AND amount_minor = $4::bigint AND role = $5 AND kind = 'payment' AND day <= $6 AND day >= $7
-            ORDER BY day DESC, run_id, entry_key LIMIT 1
-            """, [entity, companyID, rdfi, String(amountMinorUnits), role, day.description, day.adding(days: -windowDays).description])
-        return r.count == 0 ? nil : try PostgreSQLRowMapping.achEntry(r, 0)
+        for back in 0...max(windowDays, 0) {
+            let r = try db.query("""
+                SELECT \(PostgreSQLRowMapping.achEntryColumns) FROM ach_entries
+                WHERE entity = $1 AND company_id = $2 AND rdfi = $3 AND amount_minor = $4::bigint AND role = $5 AND kind = 'payment' AND day = $6
+                ORDER BY run_id, entry_key LIMIT 1
+                """, [entity, companyID, rdfi, String(amountMinorUnits), role, day.adding(days: -back).description])
+            if r.count > 0 { return try PostgreSQLRowMapping.achEntry(r, 0) }
+        }
+        return nil
     }
 
     /// Every entry runs of `day` posted, with its postings, in posting order (an entry without postings is not one).

@@ -274,6 +274,15 @@ public actor PostgreSQLLedgerStore: LedgerDayWriter, PeriodStore {
                 if dayEntries > 10_000 && dayEntries >= firstEntryID - 1 {
                     try? db.execute("ANALYZE journal_entries; ANALYZE postings; ANALYZE invoices; ANALYZE customers")
                 }
+                // The block ranges the day filled, summarized in the BRIN indexes of days (schema 7): autovacuum is asked
+                // to as each range fills, but drops what its queue has no room for, and a range not summarized is read
+                // by every look-up by day. Each partition's own (a partitioned index is summarized through them). The
+                // tables' owner may; another role leaves it to autovacuum, and the next day summarizes what is left.
+                try? db.execute("""
+                    SELECT brin_summarize_new_values(i.oid) FROM pg_class i JOIN pg_am m ON m.oid = i.relam
+                    WHERE m.amname = 'brin' AND i.relkind = 'i' AND i.relnamespace = current_schema()::regnamespace
+                      AND pg_has_role(i.relowner, 'USAGE')
+                    """)
             }
             return outcome
         } catch {

@@ -130,7 +130,10 @@ extension DayRun {
                 if let chunk = chunks.next() { sendACHRows(chunk, receipts: receipts, day: day, feeding: feed) }
             }
         }
-        defer { chunks.close() }
+        defer {
+            chunks.close()
+            filling?.cancel()
+        }
         // The entries are the rows' now (the receipts live on in their decisions).
         let batchFacts = DayRun.batchFacts(taken.read)
         taken.read.ach.releaseEntries()
@@ -148,6 +151,8 @@ extension DayRun {
         batch.resolvedBySettle = settlement.resolved
         batch.settlementItems = settlement.itemRows
         let rest = chunks.close()
+        // The task may be waiting for the writer to start on its last chunk: no more is wanted of it.
+        filling?.cancel()
         await filling?.value
         feed.send(taking: &batch)
         let settlementMark = feed.mark

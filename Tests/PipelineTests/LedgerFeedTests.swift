@@ -3,6 +3,7 @@ import Core
 import Foundation
 @testable import Ledger
 @testable import Pipeline
+import Synchronization
 import Testing
 import TestSupport
 
@@ -142,15 +143,30 @@ import TestSupport
         #expect(queue.close().isEmpty)
     }
 
-    /// Two takers at once, and a close while they take: every chunk goes to exactly one of the three.
-    @Test func takersAtOnceShareEveryChunkOnce() async {
-        let queue = ACHChunkQueue(chunks(2_000))
-        async let first: [Int32] = Task.detached { var got: [Int32] = []; while let c = queue.next() { got += c.plan }; return got }.value
-        async let second: [Int32] = Task.detached { var got: [Int32] = []; while let c = queue.next() { got += c.plan }; return got }.value
+    /// Two takers at once, and a close while they take: every chunk goes to exactly one of the three, and what the
+    /// closer gets all comes after what they took (the settlement goes between).
+    @Test func takersAtOnceShareEveryChunkOnceAndTheCloserGetsTheLast() async throws {
+        let queue = ACHChunkQueue(chunks(200_000))
+        let taken = Atomic<Int>(0)
+        let taker: @Sendable () -> [Int32] = {
+            var got: [Int32] = []
+            while let c = queue.next() {
+                got += c.plan
+                taken.add(1, ordering: .relaxed)
+            }
+            return got
+        }
+        let first = Task.detached { taker() }
+        let second = Task.detached { taker() }
+        // Closed once both may be taking (a close before either started would test nothing).
+        let deadline = ContinuousClock.now + .seconds(60)
+        while taken.load(ordering: .relaxed) < 1_000, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
         let closed = queue.close().flatMap(\.plan)
-        let (a, b) = await (first, second)
+        let (a, b) = await (first.value, second.value)
+        #expect(a.count + b.count >= 1_000)
         #expect(a == a.sorted() && b == b.sorted())
-        #expect((a + b + closed).sorted() == (0..<2_000).map { Int32($0) })
+        #expect((a + b + closed).sorted() == (0..<200_000).map { Int32($0) })
         #expect(closed == closed.sorted())
+        if let firstClosed = closed.first { #expect((a + b).allSatisfy { $0 < firstClosed }) }
     }
 }
