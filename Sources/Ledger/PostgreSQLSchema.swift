@@ -467,9 +467,10 @@ enum PostgreSQLSchema {
         // block-range summary finds a day's rows at no cost to the insert: the generated night's 1,035,349 ACH entries
         // inserted again with psql took 0.91 s more for each of the b-trees of `day` and `effective_day`, and 0.02 s for
         // both as BRIN; its applications 0.84 s for the b-tree of `day`. Reads by day take the summaries' pages as a
-        // bitmap (a rerun's delete, the effective days settlement looks back on, a range of days); no read of these
-        // tables wants the last day, which a summary cannot give (`journal_entries_day` stays a b-tree for that).
-        // `autosummarize` has autovacuum summarize each range as it fills; until then a range counts as a match.
+        // bitmap (a rerun's delete, the effective days settlement looks back on, a range of days; the payment a
+        // reversal undoes, a day at a time); no read of these tables wants the last day, which a summary cannot give
+        // (`journal_entries_day` stays a b-tree for that). A range not summarized counts as a match: `autosummarize`
+        // asks autovacuum to summarize each as it fills, and the run summarizes the day's after it commits.
         """
         DROP INDEX ach_entries_day;
         DROP INDEX ach_entries_effective;
