@@ -34,7 +34,8 @@ public protocol LedgerDayWriter: Sendable {
     /// Whether the writer is usually still on earlier batches when the day reaches cash application (a server's, whose
     /// statements take longer than the stages that make the rows). The day then waits for it to post the settlement
     /// before the customers' receipts are decided, so that the batches queued for it are not held through that step,
-    /// the day's peak of memory; and gives it a third of the day's ACH rows before the settlement, not half.
+    /// the day's peak of memory; and gives it the day's ACH rows a chunk at a time while the settlement is worked out
+    /// (as many as it writes meanwhile), not a fixed half before it.
     var fallsBehind: Bool { get }
 }
 
